@@ -1,0 +1,38 @@
+# Two commands for a newcomer: `make up` (start everything) and `make test` (run every suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PYTEST_ARGS ?=
+
+.PHONY: up test install browser bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ requis"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "python3-venv manquant : installation (apt-get install python3-venv)"; \
+	  bash scripts/ensure-apt.sh python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*; touch $@
+
+install: $(STAMP)
+
+up: $(STAMP)
+	$(BIN)/spoticar-harness up $(ARGS)
+
+browser: $(STAMP)
+	@bash scripts/ensure-browser.sh $(BIN)
+
+test: $(STAMP) browser
+	@mkdir -p reports
+	$(BIN)/python -m pytest -n auto --dist loadgroup \
+	  --junitxml=reports/junit.xml --html=reports/report.html --self-contained-html \
+	  --tracing retain-on-failure --screenshot only-on-failure --output reports/playwright \
+	  $(PYTEST_ARGS)
+
+bench: $(STAMP) browser
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) reports var .pytest_cache

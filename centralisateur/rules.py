@@ -1,0 +1,69 @@
+"""Eligibility rules of seed 000 (SPEC §3): small pure functions over plain values.
+
+Each returns ``None`` when the vehicle passes, or a ``Refusal`` naming the rule in French.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from common.dates import add_months  # noqa: F401  (re-exported for rule users)
+from fixtures import reference
+
+
+@dataclass(frozen=True)
+class Refusal:
+    field: str      # the hand-off field the rule looked at (vehicle.brand, vehicle.din_power, …)
+    rule: str       # brand | power | usage | ptac
+    message: str
+
+
+def brand_refusal(brand: str | None) -> Refusal | None:
+    """Admitted brands (case and accents ignored) and every Stellantis brand, listed or not."""
+    name = reference.normalize_brand(brand or "")
+    if name in reference.admitted_brands() or name in reference.stellantis_brands():
+        return None
+    return Refusal("vehicle.brand", "brand",
+                   f"Véhicule non éligible : la marque {brand or '(vide)'} ne fait pas partie des marques "
+                   "admises pour la garantie Spoticar.")
+
+
+def power_refusal(din_power: int | None) -> Refusal | None:
+    limit = reference.load("brands")["max_din_power"]
+    if din_power is None or din_power <= limit:
+        return None
+    return Refusal("vehicle.din_power", "power",
+                   f"Véhicule non éligible : la puissance de {din_power} ch DIN dépasse la puissance "
+                   f"maximale admise de {limit} ch DIN.")
+
+
+def usage_refusal(usage: str | None) -> Refusal | None:
+    label = reference.excluded_usages().get(usage or "particulier")
+    if label is None:
+        return None
+    return Refusal("vehicle.usage", "usage",
+                   f"Véhicule non éligible : les véhicules utilisés, même temporairement, comme {label} "
+                   "sont exclus.")
+
+
+def ptac_refusal(ptac_kg: int | None) -> Refusal | None:
+    limit = reference.load("brands")["max_ptac_kg"]
+    if ptac_kg is None or ptac_kg <= limit:
+        return None
+    return Refusal("vehicle.ptac_kg", "ptac",
+                   f"Véhicule non éligible : le poids maximal autorisé (PTAC) de {ptac_kg} kg est "
+                   "supérieur à 3,5 t.")
+
+
+def refusals(brand: str | None, din_power: int | None, usage: str | None,
+             ptac_kg: int | None) -> list[Refusal]:
+    """Every rule the vehicle breaks (empty when it is eligible)."""
+    found = [brand_refusal(brand), power_refusal(din_power), usage_refusal(usage), ptac_refusal(ptac_kg)]
+    return [r for r in found if r is not None]
+
+
+BDC_BASE = 103_833_700
+
+
+def bdc_number(rrdi: str, sequence: int) -> str:
+    """Numéro de bon de commande: ``SP`` + RRDI (7) + 9 digits, e.g. SP953617Z103833712."""
+    return f"SP{rrdi}{BDC_BASE + sequence:09d}"

@@ -1,0 +1,33 @@
+"""Dates as the French screens show them (JJ/MM/AAAA) and the warranty end-date arithmetic."""
+from __future__ import annotations
+
+import datetime as dt
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """Date fin de garantie = date début + durée: 30/11/2025 + 12 mois = 30/11/2026.
+
+    A day missing from the target month becomes that month's last day (31/08 + 6 mois = 28/02).
+    """
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    return min(dt.date(year, month, 1).replace(day=1) + dt.timedelta(days=start.day - 1),
+               next_month - dt.timedelta(days=1))
+
+
+def fr_date(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def parse_fr_date(text: str) -> dt.date | None:
+    """"30/11/2025" → date; also accepts ISO "2025-11-30". None when not a real date."""
+    text = (text or "").strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            value = dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if value.year >= 1900:
+            return value
+    return None

@@ -1,0 +1,84 @@
+"""One SQLAlchemy database per app: a SQLite file by default, PostgreSQL when DATABASE_URL says so."""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from flask import Flask, g
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+
+def database_url(config: dict, app_name: str) -> str:
+    """The app's database URL: DATABASE_URL if set, else ``<DATA_DIR>/<app_name>.sqlite3``."""
+    if config.get("DATABASE_URL"):
+        return config["DATABASE_URL"]
+    data_dir = Path(config["DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / (app_name + '.sqlite3')}"
+
+
+def _sqlite_tuning(engine: Engine) -> None:
+    # WAL lets readers run beside a writer; BEGIN IMMEDIATE takes the write lock up front so two
+    # concurrent writers queue (busy_timeout) instead of failing on a lock upgrade.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=15000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """An engine and a session factory for one app's tables (its own ``DeclarativeBase``)."""
+
+    def __init__(self, url: str, base: type[DeclarativeBase]):
+        self.url = url
+        self.base = base
+        kwargs: dict = {}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
+        self.engine = create_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            _sqlite_tuning(self.engine)
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+
+    def create_all(self) -> None:
+        self.base.metadata.create_all(self.engine)
+
+    def drop_all(self) -> None:
+        self.base.metadata.drop_all(self.engine)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed on success and rolled back on any error."""
+        with self.sessionmaker() as session, session.begin():
+            yield session
+
+    def init_app(self, app: Flask) -> None:
+        """Give each request one lazily-opened session (``db.session``), closed at teardown."""
+        app.extensions["db"] = self
+
+        @app.teardown_appcontext
+        def _close(_exc):
+            session = g.pop("_db_session", None)
+            if session is not None:
+                session.close()
+
+    @property
+    def session(self) -> Session:
+        if "_db_session" not in g:
+            g._db_session = self.sessionmaker()
+        return g._db_session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

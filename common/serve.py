@@ -1,0 +1,70 @@
+"""Serve WSGI apps with waitress in background threads: ``up`` and the test suites use the same code.
+
+A server is bound first (port 0 lets the OS pick) and given its app afterwards, so every app can be
+told every other app's URL before it is built.
+"""
+from __future__ import annotations
+
+import threading
+
+from waitress.server import create_server
+
+
+class _Deferred:
+    """A WSGI callable whose app is plugged in after the socket is bound."""
+
+    def __init__(self):
+        self.app = None
+
+    def __call__(self, environ, start_response):
+        if self.app is None:
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain; charset=utf-8")])
+            return ["Service en cours de démarrage.".encode()]
+        return self.app(environ, start_response)
+
+
+class AppServer:
+    """One app on one port. ``AppServer.bind(host, port)`` then ``.mount(app)``, ``.start()``, ``.stop()``."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
+        self._wsgi = _Deferred()
+        self._server = create_server(self._wsgi, host=host, port=port, threads=threads,
+                                     ident="spoticar-harness", clear_untrusted_proxy_headers=True,
+                                     channel_timeout=30)
+        self.host = host
+        self.port = self._server.effective_port
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def bind(cls, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> AppServer:
+        return cls(host, port, threads)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def app(self):
+        return self._wsgi.app
+
+    def mount(self, app) -> AppServer:
+        self._wsgi.app = app
+        return self
+
+    def start(self) -> AppServer:
+        self._thread = threading.Thread(target=self._server.run, name=f"waitress:{self.port}",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.close()
+        self._server.task_dispatcher.shutdown(timeout=5)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> AppServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

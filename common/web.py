@@ -1,0 +1,111 @@
+"""What every Flask app of the harness shares: config, secret, CSRF, headers, French error pages."""
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+HTTP_MESSAGES = {
+    400: "Requête invalide.",
+    401: "Authentification requise.",
+    403: "Accès refusé : vous n'avez pas les droits nécessaires.",
+    404: "Page introuvable.",
+    405: "Méthode non autorisée pour cette adresse.",
+    409: "Conflit avec l'état enregistré.",
+    413: "Le contenu envoyé est trop volumineux.",
+    415: "Type de contenu non pris en charge : JSON attendu (Content-Type: application/json).",
+    422: "Données invalides.",
+    429: "Trop de tentatives : réessayez dans quelques minutes.",
+    500: "Erreur interne : l'incident a été enregistré.",
+    502: "Le service distant ne répond pas correctement.",
+    503: "Service momentanément indisponible.",
+}
+
+CSRF_MESSAGE = ("Le formulaire a expiré ou n'est pas authentique : rechargez la page puis "
+                "recommencez.")
+
+csrf = CSRFProtect()
+
+
+def _secret_key(config: dict) -> str:
+    """A per-data-directory random secret, created on first start; never a constant in the repo."""
+    path = Path(config["DATA_DIR"]) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.is_json
+
+
+def error_response(status: int, message: str | None = None, field: str | None = None):
+    """A French error: JSON ``{"errors": [...]}`` on the API, the app's error page elsewhere."""
+    message = message or HTTP_MESSAGES.get(status, "Erreur.")
+    if wants_json():
+        return jsonify({"errors": [{"field": field, "message": message}]}), status
+    return render_template("common/error.html", status=status, message=message), status
+
+
+def make_app(import_name: str, config: dict | None, defaults: dict | None = None) -> Flask:
+    """Build a Flask app with the harness's security defaults; ``config`` wins over ``defaults``."""
+    app = Flask(import_name)
+    app.config.update(
+        DEMO_MODE=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=1 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=False,
+        JSON_SORT_KEYS=False,
+        URLS={},
+    )
+    app.config.update(defaults or {})
+    app.config.update(config or {})
+    if not app.config.get("DATA_DIR"):
+        raise ValueError("DATA_DIR is required (where the app keeps its state)")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app.config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    # common/templates is a second template root, so every app can extend "common/base.html".
+    from jinja2 import ChoiceLoader, FileSystemLoader
+    app.jinja_loader = ChoiceLoader([
+        app.jinja_loader, FileSystemLoader(str(Path(__file__).parent / "templates"))])
+    csrf.init_app(app)
+    _install_error_handlers(app)
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; frame-ancestors 'self'; form-action 'self' http: https:")
+        return response
+
+    return app
+
+
+def _install_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc):
+        return error_response(400, CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return error_response(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):  # never a stack trace to a user or a DMS
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500)

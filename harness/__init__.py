@@ -1,0 +1,1 @@
+"""The ``spoticar-harness`` command: start the stack, seed demo data, find a browser."""

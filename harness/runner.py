@@ -1,0 +1,128 @@
+"""Start a set of apps, each on its own port and origin, wired to each other by URL.
+
+Used by ``spoticar-harness up`` (default ports) and by the test suites (ports picked by the OS).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from common.serve import AppServer
+from harness.apps import AppSpec, select
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunningApp:
+    spec: AppSpec
+    server: AppServer
+    app: object = None
+    seeded_now: bool = False
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+
+@dataclass
+class Stack:
+    """Apps served from background threads. ``with Stack(data_dir, ["centralisateur", "icare"]) as s:``."""
+
+    data_dir: Path
+    names: list[str] | None = None
+    host: str = "127.0.0.1"
+    default_ports: bool = False        # SPEC §2 ports (up) or OS-picked ports (tests)
+    port_offset: int = 0
+    seed: int = 0
+    demo: bool = True
+    reset: bool = False
+    background_jobs: bool = True
+    extra_config: dict = field(default_factory=dict)   # {app name: {KEY: value}}
+    external_urls: dict = field(default_factory=dict)  # {app name: URL} served elsewhere
+    apps: dict[str, RunningApp] = field(default_factory=dict)
+
+    def start(self) -> Stack:
+        self.data_dir = Path(self.data_dir)
+        specs = select(self.names)
+        if self.reset:
+            for spec in specs:
+                self._wipe(spec.name)
+        for spec in specs:
+            port = spec.port + self.port_offset if self.default_ports else 0
+            self.apps[spec.name] = RunningApp(spec, AppServer.bind(self.host, port))
+        urls = {**{n: a.url for n, a in self.apps.items()}, **self.external_urls}
+        for name, running in self.apps.items():
+            module = running.spec.load()
+            app_dir = self.data_dir / name
+            config = {"DATA_DIR": str(app_dir), "DEMO_MODE": self.demo, "URLS": urls,
+                      "PUBLIC_URL": running.url, "BACKGROUND_JOBS": self.background_jobs,
+                      **self.extra_config.get(name, {})}
+            if os.environ.get("DATABASE_URL"):
+                config.setdefault("DATABASE_URL", os.environ["DATABASE_URL"])
+            running.app = module.create_app(config)
+            marker = app_dir / "seeded"
+            if self.demo and not marker.exists():
+                module.seed_demo(running.app, self.seed)
+                marker.write_text(str(self.seed))
+                running.seeded_now = True
+            running.server.mount(running.app).start()
+        return self
+
+    def _wipe(self, name: str) -> None:
+        target = self.data_dir / name
+        if target.exists():
+            shutil.rmtree(target)
+
+    def wait_ready(self, timeout: float = 10.0) -> float:
+        """Seconds until every app answers HTTP (any status below 500)."""
+        start = time.perf_counter()
+        pending = dict(self.apps)
+        with httpx.Client(timeout=1.0) as client:
+            while pending and time.perf_counter() - start < timeout:
+                for name, running in list(pending.items()):
+                    try:
+                        if client.get(running.url + "/").status_code < 500:
+                            pending.pop(name)
+                    except httpx.HTTPError:
+                        pass
+                if pending:
+                    time.sleep(0.02)
+        if pending:
+            raise TimeoutError(f"pas de réponse de : {', '.join(pending)}")
+        return time.perf_counter() - start
+
+    def url(self, name: str) -> str:
+        return self.apps[name].url if name in self.apps else self.external_urls[name]
+
+    def app(self, name: str):
+        return self.apps[name].app
+
+    def stop(self) -> None:
+        for running in self.apps.values():
+            running.server.stop()
+            stop = getattr(running.app, "extensions", {}).get("harness_stop")
+            if stop:
+                stop()
+
+    def __enter__(self) -> Stack:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def describe(self) -> str:
+        """URLs, demo logins and API keys of every running app, for a person to read."""
+        lines = []
+        for name, running in self.apps.items():
+            lines.append(f"■ {running.spec.title:<34} {running.url}")
+            module = running.spec.load()
+            for info in module.demo_info(running.app) if self.demo else []:
+                lines.append(f"    {info}")
+        return "\n".join(lines)

@@ -1,0 +1,51 @@
+"""Icare / Services.Spoticar: the warranty manager's contract API (and, later, its portal)."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from common.auth import key_digest
+from common.db import Database, database_url
+from common.web import make_app
+from fixtures import reference
+from simulators.icare.store import Base, IcareDealer
+
+DEMO_SERVICE_KEY = "demo-icare-service"
+
+
+def service_key(config: dict) -> str:
+    """The key the centralisateur presents to Icare: the demo key in demo mode, else configuration."""
+    key = config.get("ICARE_SERVICE_KEY") or os.environ.get("SPOTICAR_ICARE_SERVICE_KEY")
+    if key:
+        return key
+    if config.get("DEMO_MODE"):
+        return DEMO_SERVICE_KEY
+    raise ValueError("ICARE_SERVICE_KEY (ou SPOTICAR_ICARE_SERVICE_KEY) est requis hors mode démo")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = make_app(__name__, config)
+    app.config["ICARE_SERVICE_KEY_DIGEST"] = key_digest(service_key(app.config))
+    db = Database(database_url(app.config, "icare"), Base)
+    db.create_all()
+    db.init_app(app)
+    from simulators.icare import api
+    app.register_blueprint(api.bp)
+    app.extensions["harness_stop"] = db.dispose
+    return app
+
+
+def seed_demo(app: Flask, seed: int = 0) -> None:
+    """Every demo dealer under convention, with its configuration and convention email."""
+    with app.extensions["db"].transaction() as session:
+        for d in reference.demo_dealers():
+            if session.get(IcareDealer, d["code_t"]) is None:
+                session.add(IcareDealer(code_t=d["code_t"], rrdi=d["rrdi"], name=d["name"],
+                                        address=d["address"], postcode=d["postcode"], city=d["city"],
+                                        configuration=d["configuration"],
+                                        convention_email=d["convention_email"]))
+
+
+def demo_info(app: Flask) -> list[str]:
+    return [f"API contrats : Authorization: Bearer {DEMO_SERVICE_KEY} (clé de service, mode démo)"]

@@ -1,0 +1,199 @@
+"""Icare contract API used by the centralisateur (service key): NPO records and warranty contracts."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from flask import Blueprint, current_app, jsonify, request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from common.dates import add_months
+from common.auth import bearer_token, demo_key_allowed, key_matches
+from common.errors import french_errors
+from common.web import csrf, error_response
+from fixtures import reference
+from simulators.icare.store import Contract, IcareDealer, NpoRecord, utcnow
+
+bp = Blueprint("icare_api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+Short = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class NpoIn(Wire):
+    bdc_number: Annotated[str, Field(pattern=r"^SP[0-9A-Z]{7}[0-9]{9}$")]
+    code_t: Annotated[str, Field(pattern=r"^T[0-9]{5}$")]
+    rrdi: Annotated[str, Field(pattern=r"^[0-9A-Z]{7}$")]
+    plate: str | None = Field(default=None, max_length=20)
+    vin: str | None = Field(default=None, max_length=17)
+    sale_date: dt.date | None = None
+
+
+class CustomerIn(Wire):
+    civility: str | None = Field(default=None, max_length=5)
+    last_name: Short
+    first_name: str | None = Field(default=None, max_length=80)
+    email: str | None = Field(default=None, max_length=254)
+
+
+class VehicleIn(Wire):
+    plate: Annotated[str, Field(pattern=r"^[A-Z]{2}-[0-9]{3}-[A-Z]{2}$")]
+    vin: Annotated[str, Field(pattern=r"^[A-HJ-NPR-Z0-9]{17}$")]
+    brand: Short
+    model: str | None = Field(default=None, max_length=80)
+    version: str | None = Field(default=None, max_length=120)
+    mileage_km: int | None = Field(default=None, ge=0, le=2_000_000)
+
+
+class ContractIn(NpoIn):
+    label: Literal["SPOTICAR", "DS CERTIFIED", "ALFA ROMEO CERTIFIED"]
+    product: Short
+    duration_months: int = Field(ge=1, le=120)
+    start_date: dt.date
+    customer: CustomerIn
+    vehicle: VehicleIn
+
+
+def contract_number(created: dt.datetime, sequence: int) -> str:
+    """11 digits: 2, year (2), month (2), sequence (6) — e.g. 22511015251."""
+    return f"2{created.year % 100:02d}{created.month:02d}{sequence % 1_000_000:06d}"
+
+
+def contract_json(c: Contract) -> dict:
+    return {"contract_number": c.number, "bdc_number": c.bdc_number, "code_t": c.code_t,
+            "label": c.label, "product": c.product, "duration_months": c.duration_months,
+            "start_date": c.start_date.isoformat(), "end_date": c.end_date.isoformat(),
+            "premium_ttc": str(c.premium_ttc) if c.premium_ttc is not None else None,
+            "customer": {"civility": c.customer_civility, "last_name": c.customer_last_name,
+                         "first_name": c.customer_first_name},
+            "vehicle": {"plate": c.plate, "vin": c.vin, "brand": c.brand, "model": c.model,
+                        "version": c.version, "mileage_km": c.mileage_km},
+            "status": c.status, "created_at": c.created_at.isoformat(timespec="seconds")}
+
+
+@bp.before_request
+def _service_key():
+    key = bearer_token()
+    expected = current_app.config["ICARE_SERVICE_KEY_DIGEST"]
+    if not (key_matches(key, expected) and demo_key_allowed(key, current_app.config["DEMO_MODE"])):
+        return error_response(401, "Clé de service Icare absente ou invalide.")
+    return None
+
+
+def _body(model: type[BaseModel]):
+    if not request.is_json:
+        return None, error_response(415)
+    data = request.get_json(silent=True)
+    if data is None:
+        return None, error_response(400, "Le corps de la requête n'est pas un JSON valide.")
+    try:
+        return model.model_validate(data), None
+    except ValidationError as exc:
+        return None, (jsonify({"errors": french_errors(exc)}), 422)
+
+
+def _dealer(session, body: NpoIn):
+    dealer = session.get(IcareDealer, body.code_t)
+    if dealer is None or dealer.rrdi != body.rrdi:
+        return None, error_response(422, f"Code T {body.code_t} inconnu d'Icare pour le RRDI {body.rrdi}.",
+                                    "code_t")
+    return dealer, None
+
+
+@bp.post("/npo")
+def create_npo():
+    """Record the NPO fee of a sale (always, whatever the garantisseur). Same bdc → same record."""
+    body, failure = _body(NpoIn)
+    if failure:
+        return failure
+    db = current_app.extensions["db"]
+    with db.transaction() as session:
+        _, failure = _dealer(session, body)
+        if failure:
+            return failure
+        existing = session.scalar(select(NpoRecord).where(NpoRecord.bdc_number == body.bdc_number))
+        if existing:
+            return jsonify(_npo_json(existing)), 200
+        record = NpoRecord(bdc_number=body.bdc_number, code_t=body.code_t, plate=body.plate, vin=body.vin,
+                           sale_date=body.sale_date,
+                           fee_ht=Decimal(reference.load("warranty_products")["npo_fee_ht"]))
+        session.add(record)
+        session.flush()
+        record.reference = f"NPO{record.id:08d}"
+    return jsonify(_npo_json(record)), 201
+
+
+def _npo_json(record: NpoRecord) -> dict:
+    return {"npo_reference": record.reference, "bdc_number": record.bdc_number,
+            "fee_ht": str(record.fee_ht)}
+
+
+@bp.post("/contracts")
+def create_contract():
+    """Create the warranty contract of a sale. Idempotent on bdc_number: one sale, one contract."""
+    body, failure = _body(ContractIn)
+    if failure:
+        return failure
+    product = reference.warranty_product(body.product)
+    if product is None or product["label"] != body.label or body.duration_months not in product["durations"]:
+        return error_response(422, f"Produit {body.product} ({body.duration_months} mois) non proposé "
+                                   f"pour le label {body.label}.", "product")
+    db = current_app.extensions["db"]
+    try:
+        with db.transaction() as session:
+            _, failure = _dealer(session, body)
+            if failure:
+                return failure
+            existing = session.scalar(select(Contract).where(Contract.bdc_number == body.bdc_number))
+            if existing:
+                return jsonify(contract_json(existing)), 200
+            contract = Contract(
+                bdc_number=body.bdc_number, code_t=body.code_t, label=body.label, product=body.product,
+                duration_months=body.duration_months, start_date=body.start_date,
+                end_date=add_months(body.start_date, body.duration_months),
+                premium_ttc=Decimal(product["premium_ttc"][str(body.duration_months)]),
+                customer_civility=body.customer.civility, customer_last_name=body.customer.last_name,
+                customer_first_name=body.customer.first_name, customer_email=body.customer.email,
+                plate=body.vehicle.plate, vin=body.vehicle.vin, brand=body.vehicle.brand,
+                model=body.vehicle.model, version=body.vehicle.version,
+                mileage_km=body.vehicle.mileage_km, created_at=utcnow())
+            session.add(contract)
+            session.flush()
+            contract.number = contract_number(contract.created_at, contract.id)
+    except IntegrityError:  # the same sale sent twice at once: the other request created it
+        with db.transaction() as session:
+            existing = session.scalar(select(Contract).where(Contract.bdc_number == body.bdc_number))
+            return jsonify(contract_json(existing)), 200
+    return jsonify(contract_json(contract)), 201
+
+
+@bp.get("/contracts/<number>")
+def get_contract(number: str):
+    db = current_app.extensions["db"]
+    with db.transaction() as session:
+        contract = session.scalar(select(Contract).where(Contract.number == number))
+        if contract is None:
+            return error_response(404, f"Aucun contrat n° {number}.")
+        return jsonify(contract_json(contract))
+
+
+@bp.get("/contracts")
+def find_contracts():
+    """Contracts by plate (``?plate=AA-123-AA``) or by sale (``?bdc_number=SP…``)."""
+    plate = (request.args.get("plate") or "").strip().upper()
+    bdc = (request.args.get("bdc_number") or "").strip().upper()
+    if not plate and not bdc:
+        return error_response(400, "Indiquez une immatriculation (plate) ou un numéro de bon de commande "
+                                   "(bdc_number).")
+    query = select(Contract).order_by(Contract.id)
+    query = query.where(Contract.plate == plate) if plate else query.where(Contract.bdc_number == bdc)
+    db = current_app.extensions["db"]
+    with db.transaction() as session:
+        return jsonify({"contracts": [contract_json(c) for c in session.scalars(query)]})
