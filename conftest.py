@@ -1,0 +1,29 @@
+"""Options shared by every suite: aim a suite at an external app by URL (SPEC §8)."""
+from __future__ import annotations
+
+import zlib
+
+import pytest
+
+from fixtures.factories import Factory
+from harness.apps import APPS
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("spoticar", "Spoticar harness")
+    for spec in APPS:
+        group.addoption(f"--{spec.name.replace('_', '-')}-url", dest=f"{spec.name}_url", default=None,
+                        help=f"use the {spec.title} at this URL instead of starting the simulator")
+    group.addoption("--browser-path", dest="spoticar_browser", default=None,
+                    help="Chromium/Chrome executable (default: SPOTICAR_BROWSER, system, bundled)")
+
+
+@pytest.fixture
+def factory(request) -> Factory:
+    """Faker fr_FR factory seeded from the test's id: same test → same data, tests differ."""
+    return Factory(zlib.crc32(request.node.nodeid.encode()))
+
+
+def external_urls(config) -> dict[str, str]:
+    return {spec.name: getattr(config.option, f"{spec.name}_url") for spec in APPS
+            if getattr(config.option, f"{spec.name}_url", None)}
