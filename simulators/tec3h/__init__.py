@@ -1,0 +1,67 @@
+"""Tec3H simulator (seed 001): stock, vehicle creation from the referential, customers, orders,
+Gestion > Ventes, and the Spoticar warranty hand-off to the centralisateur."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, redirect, url_for
+
+from common.db import Database, database_url
+from common.web import make_app
+from fixtures import reference
+
+DMS = "tec3h"
+
+
+def api_key(config: dict) -> str:
+    """The key Tec3H presents to the centralisateur: the demo key in demo mode, else configuration."""
+    key = config.get("CENTRALISATEUR_API_KEY") or os.environ.get("SPOTICAR_TEC3H_API_KEY")
+    if key:
+        return key
+    if config.get("DEMO_MODE"):
+        return reference.demo_api_keys()[DMS]
+    raise ValueError("CENTRALISATEUR_API_KEY est requis hors mode démo")
+
+
+def dealer(config: dict) -> dict:
+    """The dealer this Tec3H instance belongs to (AXILOG DEMO by default)."""
+    rrdi = config.get("TEC3H_RRDI") or reference.load("tec3h_stock")["dealer_rrdi"]
+    return reference.demo_dealer(rrdi) or {"rrdi": rrdi, "name": rrdi}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The Tec3H Flask app; ``config`` needs DATA_DIR and URLS["centralisateur"] for the hand-off."""
+    from simulators.tec3h import customers, orders, stock, store, warranty
+    app = make_app(__name__, config, defaults={"HANDOFF_TIMEOUT": 10.0})
+    app.config["TEC3H_API_KEY"] = api_key(app.config)
+    app.config["TEC3H_DEALER"] = dealer(app.config)
+    db = Database(database_url(app.config, DMS), store.Base)
+    db.create_all()
+    db.init_app(app)
+    for module in (stock, customers, orders, warranty):
+        app.register_blueprint(module.bp)
+    app.extensions["harness_stop"] = db.dispose
+
+    @app.context_processor
+    def _globals():
+        return {"dealer": app.config["TEC3H_DEALER"]}
+
+    @app.get("/")
+    def home():
+        return redirect(url_for("stock.stock_list"))
+
+    return app
+
+
+def seed_demo(app: Flask, seed: int = 0) -> None:
+    """AXILOG DEMO's stock (the seed's vehicles and generated ones), customers and one order."""
+    from simulators.tec3h.demo import seed_demo as _seed
+    _seed(app, seed)
+
+
+def demo_info(app: Flask) -> list[str]:
+    d = app.config["TEC3H_DEALER"]
+    return [f"Concession : {d['name']} ({d['rrdi']}) — pas de connexion en mode démo",
+            "Stock : /stock  ·  Gestion clients : /clients  ·  Gestion > Ventes : /ventes",
+            "Véhicule de démonstration avec commande : DL-342-MP (Peugeot 308 SW)",
+            f"Clé API centralisateur : {app.config['TEC3H_API_KEY']}"]

@@ -1,0 +1,114 @@
+// Tec3H: the referential autocomplete (Modèle, Version → Equivalence constructeur) and the
+// warranty status polling of the vehicle card. A static file: the CSP forbids inline scripts.
+(function () {
+  "use strict";
+
+  function debounce(fn, ms) {
+    let timer = null;
+    return function () { clearTimeout(timer); timer = setTimeout(fn, ms); };
+  }
+
+  function combobox(input, list, fetchOptions, onChoose) {
+    let seq = 0;
+    function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); }
+    function render(options) {
+      list.replaceChildren();
+      options.forEach(function (opt, i) {
+        const li = document.createElement("li");
+        li.setAttribute("role", "option");
+        li.id = list.id + "-" + i;
+        li.textContent = opt.text;
+        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
+        li.addEventListener("click", function () { onChoose(opt); close(); });
+        list.appendChild(li);
+      });
+      if (!options.length) {
+        const li = document.createElement("li");
+        li.className = "empty";
+        li.textContent = "Aucune proposition du référentiel";
+        list.appendChild(li);
+      }
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+    const refresh = debounce(function () {
+      const mine = ++seq;
+      fetchOptions().then(function (options) { if (mine === seq) render(options); });
+    }, 120);
+    input.addEventListener("input", refresh);
+    input.addEventListener("focus", refresh);
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+    input.addEventListener("keydown", function (ev) {
+      const items = Array.from(list.querySelectorAll("[role=option]"));
+      if (ev.key === "Escape") { close(); return; }
+      if (ev.key === "Enter" && !list.hidden && items.length) {
+        ev.preventDefault();
+        const active = list.querySelector("[aria-selected=true]") || items[0];
+        active.click();
+      }
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        ev.preventDefault();
+        let i = items.findIndex(function (it) { return it.getAttribute("aria-selected") === "true"; });
+        i = ev.key === "ArrowDown" ? Math.min(i + 1, items.length - 1) : Math.max(i - 1, 0);
+        items.forEach(function (it, j) { it.setAttribute("aria-selected", j === i ? "true" : "false"); });
+        if (items[i]) input.setAttribute("aria-activedescendant", items[i].id);
+      }
+    });
+  }
+
+  function vehicleForm(form) {
+    const field = function (id) { return document.getElementById(id); };
+    const params = function (extra) {
+      const p = new URLSearchParams({ marque: field("marque").value, mec: field("mec").value,
+                                      energie: field("energie").value });
+      Object.keys(extra).forEach(function (k) { p.set(k, extra[k]); });
+      return p.toString();
+    };
+    function clearVersion() {
+      field("version").value = ""; field("version_id").value = ""; field("equivalence").value = "";
+    }
+    combobox(field("modele"), field("modele-options"), function () {
+      return fetch(form.dataset.modelsUrl + "?" + params({ q: field("modele").value }))
+        .then(function (r) { return r.json(); })
+        .then(function (data) { return data.models.map(function (m) { return { text: m, value: m }; }); });
+    }, function (opt) { field("modele").value = opt.value; clearVersion(); });
+    combobox(field("version"), field("version-options"), function () {
+      return fetch(form.dataset.versionsUrl + "?" + params({ modele: field("modele").value, q: field("version").value }))
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          return data.versions.map(function (v) { return { text: v.description, value: v }; });
+        });
+    }, function (opt) {
+      field("version").value = opt.value.label;
+      field("version_id").value = opt.value.id;
+      field("equivalence").value = opt.value.equivalence;
+    });
+    field("version").addEventListener("input", function () {
+      field("version_id").value = ""; field("equivalence").value = "";
+    });
+    ["marque", "mec", "energie"].forEach(function (id) { field(id).addEventListener("change", clearVersion); });
+  }
+
+  function pollWarranty(box) {
+    const pending = ["pending", "contract_pending"];
+    if (pending.indexOf(box.dataset.status) < 0) return;
+    const tick = function () {
+      fetch(box.dataset.stateUrl, { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (state) {
+          if (state.contract_number) document.getElementById("contract-number").textContent = state.contract_number;
+          if (state.status_text) document.getElementById("warranty-status").textContent = state.status_text;
+          if (pending.indexOf(state.status) >= 0) setTimeout(tick, 1500);
+        })
+        .catch(function () { setTimeout(tick, 5000); });
+    };
+    setTimeout(tick, 1500);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const form = document.getElementById("vehicle-form");
+    if (form) vehicleForm(form);
+    const box = document.getElementById("warranty-state");
+    if (box) pollWarranty(box);
+  });
+})();

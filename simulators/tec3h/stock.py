@@ -1,0 +1,221 @@
+"""Stock: the list (plate search, filters, sort, paging, Exporter (CSV)), vehicle creation from the
+referential with its autocomplete API, and the vehicle card."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import func, or_, select
+
+from common.dates import parse_fr_date
+from fixtures import reference
+from simulators.tec3h import referential
+from simulators.tec3h.forms import FormCheck
+from simulators.tec3h.store import Order, Vehicle, Warranty
+
+bp = Blueprint("stock", __name__)
+
+PAGE_SIZES = (10, 25, 50)
+SORTS = {"vehicule": ("Véhicule", (Vehicle.make, Vehicle.model, Vehicle.version)),
+         "reference": ("Référence", (Vehicle.reference,)),
+         "mec": ("1ère MEC", (Vehicle.first_registration.desc(),)),
+         "km": ("Km", (Vehicle.mileage_km,)),
+         "prix": ("Prix", (Vehicle.price_ttc,))}
+CSV_COLUMNS = ("Référence", "Véhicule", "Énergie", "Transmission", "Immatriculation", "1ère MEC", "Km",
+               "CO2 (g/km)", "PV TTC", "État")
+
+
+def _db():
+    from flask import current_app
+    return current_app.extensions["db"].session
+
+
+def new_vehicle(version: referential.Version, **fields) -> Vehicle:
+    """A stock vehicle whose technical data comes from the referential ``version``."""
+    return Vehicle(make=version.make, model=version.model, version_id=version.id, version=version.label,
+                   equivalence=version.equivalence, energy=version.energy, gearbox=version.gearbox,
+                   din_power=version.din_power, kw_power=version.kw_power,
+                   fiscal_power=version.fiscal_power, displacement_cc=version.displacement_cc, **fields)
+
+
+@dataclass
+class StockFilters:
+    """The stock list's query string, parsed leniently (a bad number is ignored, never a 500)."""
+    q: str = ""
+    make: str = ""
+    energy: str = ""
+    state: str = ""
+    km_max: int | None = None
+    price_max: int | None = None
+    year_min: int | None = None
+    sort: str = "vehicule"
+    per_page: int = 10
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> StockFilters:
+        def number(name):
+            value = (args.get(name) or "").replace(" ", "")
+            return int(value) if value.isdigit() and len(value) < 10 else None
+        sort = args.get("tri", "vehicule")
+        per_page = number("par_page")
+        return cls(q=(args.get("q") or "").strip()[:60], make=args.get("marque", ""),
+                   energy=args.get("energie", ""), state=args.get("etat", ""),
+                   km_max=number("km_max"), price_max=number("prix_max"), year_min=number("annee_min"),
+                   sort=sort if sort in SORTS else "vehicule",
+                   per_page=per_page if per_page in PAGE_SIZES else 10, page=max(number("page") or 1, 1))
+
+    def query(self):
+        stmt = select(Vehicle)
+        if self.q:
+            compact = self.q.replace("-", "").replace(" ", "").upper()
+            like = f"%{self.q}%"
+            stmt = stmt.where(or_(func.replace(Vehicle.plate, "-", "").like(f"%{compact}%"),
+                                  Vehicle.reference.like(like), Vehicle.vin.like(like)))
+        if self.make:
+            stmt = stmt.where(Vehicle.make == self.make)
+        if self.energy:
+            stmt = stmt.where(Vehicle.energy == self.energy)
+        if self.state:
+            stmt = stmt.where(Vehicle.state == self.state)
+        if self.km_max is not None:
+            stmt = stmt.where(Vehicle.mileage_km <= self.km_max)
+        if self.price_max is not None:
+            stmt = stmt.where(Vehicle.price_ttc <= self.price_max)
+        if self.year_min is not None:
+            stmt = stmt.where(Vehicle.model_year >= self.year_min)
+        return stmt.order_by(*SORTS[self.sort][1], Vehicle.id)
+
+    def args(self, **changes) -> dict:
+        """The query string of this list, with ``changes`` (for paging and the CSV link)."""
+        values = {"q": self.q, "marque": self.make, "energie": self.energy, "etat": self.state,
+                  "km_max": self.km_max, "prix_max": self.price_max, "annee_min": self.year_min,
+                  "tri": self.sort, "par_page": self.per_page, "page": self.page, **changes}
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+
+@bp.get("/stock")
+def stock_list():
+    filters = StockFilters.from_args(request.args)
+    session = _db()
+    total = session.scalar(select(func.count()).select_from(filters.query().order_by(None).subquery()))
+    pages = max((total + filters.per_page - 1) // filters.per_page, 1)
+    filters.page = min(filters.page, pages)
+    rows = session.scalars(filters.query().limit(filters.per_page)
+                           .offset((filters.page - 1) * filters.per_page)).all()
+    stock = reference.load("tec3h_stock")
+    return render_template("tec3h/stock.html", rows=rows, filters=filters, total=total, pages=pages,
+                           makes=referential.makes(), energies=referential.ENERGIES,
+                           states=stock["states"], sorts=SORTS, page_sizes=PAGE_SIZES)
+
+
+def csv_cell(value) -> str:
+    """Text for a CSV cell; a leading = + - @ is neutralised so a spreadsheet never runs it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.get("/stock/export.csv")
+def stock_export():
+    """Exporter (CSV): every vehicle of the filtered list (all pages), ';'-separated, UTF-8 with BOM."""
+    filters = StockFilters.from_args(request.args)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for v in _db().scalars(filters.query()):
+        writer.writerow([csv_cell(x) for x in (
+            v.reference, v.title, v.energy, v.gearbox, v.plate, v.first_registration.strftime("%d/%m/%Y"),
+            v.mileage_km, v.co2, f"{v.price_ttc:.2f}".replace(".", ","), v.state)])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="stock-tec3h.csv"'})
+
+
+@bp.get("/referentiel/modeles")
+def referential_models():
+    """Autocomplete of Modèle: the make's models sold at the Mise en circulation date."""
+    make = referential.find_make(request.args.get("marque", ""))
+    date = parse_fr_date(request.args.get("mec", ""))
+    return jsonify({"models": referential.models(make, date, request.args.get("q", ""))[:30]
+                    if make else []})
+
+
+@bp.get("/referentiel/versions")
+def referential_versions():
+    """Autocomplete of Version: valid at the Mise en circulation, narrowed by the typed words."""
+    make = referential.find_make(request.args.get("marque", ""))
+    date = parse_fr_date(request.args.get("mec", ""))
+    if not make or not request.args.get("modele") or date is None:
+        return jsonify({"versions": [], "message": "Choisissez d'abord la Marque, la Mise en "
+                                                   "circulation et le Modèle."})
+    found = referential.versions(make, request.args["modele"], date, request.args.get("q", "")[:80],
+                                 request.args.get("energie") or None)
+    return jsonify({"versions": [v.as_json() for v in found[:50]]})
+
+
+def _check_vehicle(form) -> tuple[dict, dict[str, str]]:
+    check = FormCheck(form)
+    make = check.choice("marque", "Marque", referential.makes())
+    energy = check.choice("energie", "Énergie", referential.ENERGIES)
+    mec = check.date("mec", "Mise en circulation", required=True, past=True)
+    year = check.integer("annee_modele", "Année du modèle", required=True, low=1950, high=2100)
+    model = check.text("modele", "Modèle", required=True)
+    label = check.text("version", "Version", required=True)
+    plate = check.plate("immatriculation", "Immatriculation")
+    vin = check.vin("vin", "VIN")
+    mileage = check.integer("km", "Kilométrage", low=0, high=2_000_000)
+    co2 = check.integer("co2", "CO²", low=0, high=1000)
+    price = check.money("prix", "Prix de vente TTC")
+    color = check.text("couleur", "Couleur", max_length=30)
+    version = None
+    if make and model and "modele" not in check.errors and model not in referential.models(make, mec):
+        check.fail("modele", "Choisissez un modèle proposé par le référentiel (pas de saisie manuelle).")
+    elif make and model and mec and label:
+        version = referential.version(form.get("version_id", ""))
+        if version is None:  # without JavaScript: an exact label of the referential is accepted
+            exact = [v for v in referential.versions(make, model, mec)
+                     if referential.fold(v.label) == referential.fold(label)]
+            version = exact[0] if len(exact) == 1 else None
+        if version is None or version.make != make or version.model != model or not version.valid_at(mec):
+            check.fail("version", "Choisissez une version proposée par le référentiel pour cette "
+                                  "Mise en circulation (pas de saisie manuelle).")
+            version = None
+        elif energy and version.energy != energy:
+            check.fail("energie", f"L'énergie de cette version est {version.energy}.")
+    if year and mec and not mec.year - 2 <= year <= mec.year + 1:
+        check.fail("annee_modele", "L'Année du modèle doit être proche de la Mise en circulation.")
+    if plate and _db().scalar(select(Vehicle.id).where(Vehicle.plate == plate)):
+        check.fail("immatriculation", f"Un véhicule immatriculé {plate} est déjà en stock.")
+    return dict(version=version, first_registration=mec, model_year=year, plate=plate, vin=vin,
+                mileage_km=mileage or 0, co2=co2, price_ttc=price or Decimal(0), color=color), check.errors
+
+
+@bp.route("/vehicules/nouveau", methods=["GET", "POST"])
+def vehicle_new():
+    """Création d'un véhicule: Marque*, Énergie*, Mise en circulation*, Année du modèle*, Modèle*,
+    Version* from the referential; Equivalence constructeur comes from the chosen version."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values, errors = _check_vehicle(request.form)
+        if not errors:
+            session = _db()
+            last = session.scalar(select(func.max(Vehicle.id))) or 0
+            vehicle = new_vehicle(values.pop("version"), reference=str(700001 + last), **values)
+            session.add(vehicle)
+            session.commit()
+            return redirect(url_for("stock.vehicle_card", vehicle_id=vehicle.id))
+    return render_template("tec3h/vehicle_form.html", form=request.form, errors=errors,
+                           makes=referential.makes(), energies=referential.ENERGIES,
+                           chosen=referential.version(request.form.get("version_id", ""))), \
+        (422 if errors else 200)
+
+
+@bp.get("/vehicules/<int:vehicle_id>")
+def vehicle_card(vehicle_id: int):
+    session = _db()
+    vehicle = session.get(Vehicle, vehicle_id) or abort(404)
+    order = session.scalar(select(Order).where(Order.vehicle_id == vehicle_id).order_by(Order.id.desc()))
+    warranty = order and session.scalar(select(Warranty).where(Warranty.order_id == order.id))
+    return render_template("tec3h/vehicle_card.html", vehicle=vehicle, order=order, warranty=warranty)

@@ -1,0 +1,127 @@
+"""Tec3H tables: stock vehicles, customers, orders (proposition → commande) and Spoticar warranties."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Vehicle(Base):
+    """A stock vehicle, recognised in the referential (``version_id``)."""
+    __tablename__ = "tec3h_vehicles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    make: Mapped[str] = mapped_column(String(40))
+    model: Mapped[str] = mapped_column(String(60))
+    version_id: Mapped[str] = mapped_column(String(12))
+    version: Mapped[str] = mapped_column(String(120))
+    equivalence: Mapped[str] = mapped_column(String(40))
+    energy: Mapped[str] = mapped_column(String(30))
+    gearbox: Mapped[str] = mapped_column(String(20))
+    first_registration: Mapped[dt.date] = mapped_column(Date)
+    model_year: Mapped[int] = mapped_column(Integer)
+    plate: Mapped[str | None] = mapped_column(String(12), index=True)
+    vin: Mapped[str | None] = mapped_column(String(17))
+    mileage_km: Mapped[int] = mapped_column(Integer, default=0)
+    co2: Mapped[int | None] = mapped_column(Integer)
+    din_power: Mapped[int] = mapped_column(Integer)
+    kw_power: Mapped[int] = mapped_column(Integer)
+    fiscal_power: Mapped[int] = mapped_column(Integer)
+    displacement_cc: Mapped[int | None] = mapped_column(Integer)
+    color: Mapped[str | None] = mapped_column(String(30))
+    price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0))
+    state: Mapped[str] = mapped_column(String(30), default="Stock")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+    @property
+    def title(self) -> str:
+        """"Peugeot 308 (2) BlueHDI 130 EAT6 S&S ALLURE", as the stock list shows it."""
+        return f"{self.make} {self.model} {self.version}"
+
+
+class Customer(Base):
+    """A particulier or a pro (``kind``): a pro has a Raison sociale and no Nom de naissance."""
+    __tablename__ = "tec3h_customers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))            # particulier | pro
+    category: Mapped[str | None] = mapped_column(String(40))
+    contact_origin: Mapped[str | None] = mapped_column(String(40))
+    civility: Mapped[str | None] = mapped_column(String(4))  # M | MME
+    birth_name: Mapped[str | None] = mapped_column(String(80))
+    usage_name: Mapped[str | None] = mapped_column(String(80))
+    first_names: Mapped[str | None] = mapped_column(String(80))
+    profession: Mapped[str | None] = mapped_column(String(80))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    birth_city: Mapped[str | None] = mapped_column(String(80))
+    birth_department: Mapped[str | None] = mapped_column(String(40))
+    birth_country: Mapped[str | None] = mapped_column(String(60))
+    company_name: Mapped[str | None] = mapped_column(String(120))
+    siret: Mapped[str | None] = mapped_column(String(14))
+    vat_number: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(120))
+    address2: Mapped[str | None] = mapped_column(String(120))
+    postcode: Mapped[str | None] = mapped_column(String(5))
+    city: Mapped[str | None] = mapped_column(String(80))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+    @property
+    def last_name(self) -> str:
+        return self.birth_name or self.usage_name or self.company_name or ""
+
+    @property
+    def display_name(self) -> str:
+        """"DUPONT JEAN" for a particulier, the Raison sociale for a pro."""
+        if self.kind == "pro":
+            return (self.company_name or "").upper()
+        return f"{(self.usage_name or self.birth_name or '').upper()} {(self.first_names or '').upper()}".strip()
+
+
+class Order(Base):
+    """A proposition or a commande for one stock vehicle."""
+    __tablename__ = "tec3h_orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    vehicle_id: Mapped[int] = mapped_column(ForeignKey("tec3h_vehicles.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("tec3h_customers.id"))
+    status: Mapped[str] = mapped_column(String(20))          # Proposition | Commande
+    service: Mapped[str | None] = mapped_column(String(40))
+    seller: Mapped[str] = mapped_column(String(80))
+    vehicle_price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    delivery_date: Mapped[dt.date | None] = mapped_column(Date)
+    sale_date: Mapped[dt.date | None] = mapped_column(Date)
+    contact_origin: Mapped[str | None] = mapped_column(String(40))
+    payment_mode: Mapped[str] = mapped_column(String(30))
+    total_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    vehicle: Mapped[Vehicle] = relationship(lazy="joined")
+    customer: Mapped[Customer] = relationship(lazy="joined")
+
+
+class Warranty(Base):
+    """A Spoticar warranty request: the validated form is stored before any hand-off, so a
+    centralisateur that is down or refuses loses nothing and the dealer can retry."""
+    __tablename__ = "tec3h_warranties"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("tec3h_orders.id"), unique=True)
+    form: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft|not_sent|refused|pending|…
+    bdc_number: Mapped[str | None] = mapped_column(String(30))
+    declaration_url: Mapped[str | None] = mapped_column(String(500))
+    contract_number: Mapped[str | None] = mapped_column(String(20))
+    garantisseur: Mapped[str | None] = mapped_column(String(80))
+    last_error: Mapped[str | None] = mapped_column(String(2000))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+    order: Mapped[Order] = relationship(lazy="joined")

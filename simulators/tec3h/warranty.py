@@ -1,0 +1,236 @@
+"""Vehicle card → Garantie → Nouvelle garantie Spoticar → "Informations à valider/compléter pour la
+garantie" → Envoyer → hand-off to the centralisateur; the contract number comes back by callback
+(signed) or by polling. The form is stored before sending: a centralisateur that is down or refuses
+loses nothing and the dealer can retry."""
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
+from sqlalchemy import select
+
+from centralisateur.client import CentralisateurUnavailable, HandoffRefused, verify_callback
+from common.web import csrf
+from fixtures import reference
+from simulators.tec3h import handoff, referential
+from simulators.tec3h.customers import CIVILITIES
+from simulators.tec3h.forms import FormCheck
+from simulators.tec3h.store import Order, Vehicle, Warranty
+
+bp = Blueprint("warranty", __name__)
+
+FINAL = ("declared", "refused")
+STATUS_TEXT = {"draft": "Brouillon", "not_sent": "Non transmise (centralisateur indisponible)",
+               "rejected": "Refusée par le centralisateur : à corriger",
+               "pending": "Transmise : déclaration à finaliser sur le centralisateur",
+               "contract_pending": "Déclarée : contrat en attente chez Icare",
+               "declared": "Déclarée", "refused": "Refusée"}
+
+
+def _db():
+    return current_app.extensions["db"].session
+
+
+def levels() -> list[str]:
+    return [name for p in reference.warranty_products() if p["label"] == "SPOTICAR" for name in p["dms_levels"]]
+
+
+def _order_for(vehicle_id: int) -> tuple[Vehicle, Order | None, Warranty | None]:
+    session = _db()
+    vehicle = session.get(Vehicle, vehicle_id) or abort(404)
+    order = session.scalar(select(Order).where(Order.vehicle_id == vehicle_id).order_by(Order.id.desc()))
+    warranty = order and session.scalar(select(Warranty).where(Warranty.order_id == order.id))
+    return vehicle, order, warranty
+
+
+def prefill(order: Order) -> dict:
+    """The warranty form pre-filled from the order, its customer and its vehicle."""
+    c, v = order.customer, order.vehicle
+    fmt = lambda d: d.strftime("%d/%m/%Y") if d else ""  # noqa: E731
+    return {"civilite": c.civility or "", "nom": c.usage_name or c.birth_name or c.company_name or "",
+            "prenom": c.first_names or "", "adresse": c.address or "", "code_postal": c.postcode or "",
+            "ville": c.city or "", "adresse2": c.address2 or "", "adresse3": "",
+            "telephone": c.phone or "", "portable": c.mobile or "", "email": c.email or "",
+            "date_naissance": fmt(c.birth_date), "lieu_naissance": c.birth_city or "",
+            "profession": c.profession or "", "raison_sociale": c.company_name or "",
+            "siret": c.siret or "", "immatriculation": v.plate or "", "marque": v.make, "modele": v.model,
+            "date_mec": fmt(v.first_registration), "carburant": v.energy, "puissance": str(v.fiscal_power),
+            "date_vente": fmt(order.sale_date), "km": str(v.mileage_km), "vin": v.vin or "",
+            "version": v.version, "puissance_kw": str(v.kw_power), "type_cg": "",
+            "cylindres": str(v.displacement_cc or ""), "puissance_din": str(v.din_power),
+            "prix_vente": f"{order.total_ttc:.2f}", "prix_reprise": "", "usage": "particulier",
+            "niveau": levels()[-1] if levels() else "", "consent_email": "on"}
+
+
+def check_form(form) -> tuple[dict, dict[str, str]]:
+    """The starred fields of the seed's form are required; formats are checked like the contract."""
+    check = FormCheck(form)
+    check.choice("civilite", "Civilité", CIVILITIES)
+    for name, label in (("nom", "Nom"), ("prenom", "Prénom"), ("adresse", "Adresse"), ("ville", "Ville"),
+                        ("marque", "Marque"), ("modele", "Modèle")):
+        check.text(name, label, required=True)
+    check.postcode("code_postal", "Code postal", required=True)
+    check.phone("telephone", "Téléphone")
+    check.phone("portable", "Portable")
+    check.email("email", "Email")
+    check.date("date_naissance", "Date de naissance", past=True)
+    check.siret("siret", "N° Siret")
+    check.plate("immatriculation", "Immatriculation", required=True)
+    check.date("date_mec", "Date MEC", required=True, past=True)
+    check.choice("carburant", "Carburant", referential.ENERGIES)
+    check.integer("puissance", "Puissance", required=True, low=1, high=200)
+    check.date("date_vente", "Date de vente", required=True)
+    check.integer("km", "Kilométrage", required=True, low=0, high=2_000_000)
+    check.vin("vin", "VIN", required=True)
+    check.integer("puissance_kw", "Puissance kW", low=1, high=1500)
+    check.integer("cylindres", "Cylindres", low=1, high=10000)
+    check.integer("puissance_din", "Puissance DIN", low=1, high=2000)
+    check.money("prix_vente", "Prix vente")
+    check.money("prix_reprise", "Prix reprise")
+    check.choice("usage", "Usage du véhicule", reference.all_usages(), required=False)
+    check.choice("niveau", "Niveau de garantie", levels())
+    keep = {k: (form.get(k) or "").strip() for k in prefill_keys()}
+    return keep, check.errors
+
+
+def prefill_keys() -> tuple[str, ...]:
+    return ("civilite", "nom", "prenom", "adresse", "code_postal", "ville", "adresse2", "adresse3",
+            "telephone", "portable", "email", "date_naissance", "lieu_naissance", "profession",
+            "raison_sociale", "siret", "immatriculation", "marque", "modele", "date_mec", "carburant",
+            "puissance", "date_vente", "km", "vin", "version", "puissance_kw", "type_cg", "cylindres",
+            "puissance_din", "prix_vente", "prix_reprise", "usage", "niveau", "consent_email",
+            "consent_phone", "consent_sms", "consent_mail")
+
+
+def send(warranty: Warranty) -> None:
+    """Hand the stored form off; on failure the status and message say why, the form stays."""
+    callback = current_app.config.get("PUBLIC_URL", "").rstrip("/") + url_for("warranty.callback")
+    payload = handoff.build_payload(warranty.order, warranty.form,
+                                    callback if callback.startswith("http") else None)
+    http = handoff.client()
+    try:
+        receipt = http.send(payload)
+    except CentralisateurUnavailable as exc:
+        warranty.status, warranty.last_error = "not_sent", exc.message
+    except HandoffRefused as exc:
+        warranty.status = "rejected"
+        warranty.last_error = exc.message
+        warranty.form = {**warranty.form, "_errors": [
+            {"field": handoff.FORM_FIELD.get(e.get("field") or ""), "message": e.get("message", "")}
+            for e in exc.errors]}
+    else:
+        warranty.status, warranty.last_error = str(receipt.status.value), None
+        warranty.bdc_number, warranty.declaration_url = receipt.bdc_number, receipt.declaration_url
+    finally:
+        http.close()
+
+
+def refresh(warranty: Warranty | None) -> None:
+    """Poll the centralisateur for a sent declaration not yet final (the callback may be missed)."""
+    if not warranty or not warranty.bdc_number or warranty.status in FINAL:
+        return
+    http = handoff.client(timeout=3.0)  # the card must show quickly even if the centralisateur is slow
+    try:
+        state = http.status(warranty.bdc_number)
+    except (CentralisateurUnavailable, HandoffRefused):
+        return
+    finally:
+        http.close()
+    _apply(warranty, state)
+    _db().commit()
+
+
+def _apply(warranty: Warranty, state) -> None:
+    warranty.status = str(state.status.value)
+    warranty.contract_number = state.contract_number or warranty.contract_number
+    warranty.garantisseur = state.garantisseur or warranty.garantisseur
+
+
+@bp.get("/vehicules/<int:vehicle_id>/garantie")
+def warranty_tab(vehicle_id: int):
+    vehicle, order, warranty = _order_for(vehicle_id)
+    refresh(warranty)
+    return render_template("tec3h/warranty_tab.html", vehicle=vehicle, order=order, warranty=warranty,
+                           status_text=STATUS_TEXT)
+
+
+@bp.get("/vehicules/<int:vehicle_id>/garantie/etat")
+def warranty_state(vehicle_id: int):
+    """JSON for the card's polling script: status and contract number."""
+    _vehicle, _order, warranty = _order_for(vehicle_id)
+    refresh(warranty)
+    if not warranty:
+        return jsonify({"status": None})
+    return jsonify({"status": warranty.status, "status_text": STATUS_TEXT.get(warranty.status, ""),
+                    "bdc_number": warranty.bdc_number, "contract_number": warranty.contract_number})
+
+
+@bp.route("/vehicules/<int:vehicle_id>/garantie/spoticar", methods=["GET", "POST"])
+def warranty_form(vehicle_id: int):
+    """Nouvelle garantie Spoticar: the pre-filled form, Envoyer."""
+    vehicle, order, warranty = _order_for(vehicle_id)
+    if order is None or order.status != "Commande":
+        flash("Enregistrez d'abord un bon de commande (Statut Commande) pour ce véhicule : la garantie "
+              "est pré-remplie à partir de la commande.", "error")
+        return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
+    if warranty and warranty.status not in ("draft", "not_sent", "rejected"):
+        return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
+    if request.method == "GET":
+        form = dict(warranty.form) if warranty else prefill(order)
+        remote = form.pop("_errors", [])
+        errors = {e["field"]: e["message"] for e in remote if e["field"]}
+        return _render(vehicle, order, form, errors, warranty, remote)
+    form, errors = check_form(request.form)
+    if errors:
+        return _render(vehicle, order, form, errors, warranty, [])
+    session = _db()
+    if warranty is None:
+        warranty = Warranty(order_id=order.id, form=form, status="draft")
+        session.add(warranty)
+    warranty.form = form
+    session.commit()  # stored before sending: nothing is lost if the centralisateur fails
+    send(warranty)
+    session.commit()
+    if warranty.status == "rejected":
+        remote = warranty.form.get("_errors", [])
+        return _render(vehicle, order, form, {e["field"]: e["message"] for e in remote if e["field"]},
+                       warranty, remote)
+    return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
+
+
+def _render(vehicle, order, form, errors, warranty, remote):
+    return render_template("tec3h/warranty_form.html", vehicle=vehicle, order=order, form=form,
+                           errors=errors, remote=remote, warranty=warranty, civilities=CIVILITIES,
+                           energies=referential.ENERGIES, usages=reference.all_usages(),
+                           levels=levels()), (422 if errors or remote else 200)
+
+
+@bp.post("/garanties/<int:warranty_id>/renvoyer")
+def warranty_retry(warranty_id: int):
+    """Réessayer: send the stored form again (same DMS order: the centralisateur is idempotent)."""
+    session = _db()
+    warranty = session.get(Warranty, warranty_id) or abort(404)
+    if warranty.status == "not_sent":
+        send(warranty)
+        session.commit()
+    return redirect(url_for("warranty.warranty_tab", vehicle_id=warranty.order.vehicle_id))
+
+
+@bp.post("/api/centralisateur/callback")
+@csrf.exempt
+def callback():
+    """The centralisateur's signed DeclarationState: record the status and the contract number."""
+    body = request.get_data(cache=False)
+    try:
+        state = verify_callback(body, request.headers.get("X-Spoticar-Signature"),
+                                current_app.config["TEC3H_API_KEY"])
+    except ValueError:
+        state = None
+    if state is None:
+        return jsonify({"errors": [{"field": None, "message": "Signature invalide."}]}), 401
+    session = _db()
+    warranty = session.scalar(select(Warranty).where(Warranty.bdc_number == state.bdc_number))
+    if warranty is None:
+        return jsonify({"errors": [{"field": "bdc_number", "message": "Bon de commande inconnu."}]}), 404
+    _apply(warranty, state)
+    session.commit()
+    return "", 204
