@@ -32,12 +32,16 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, pytestconfig) -> Stack:
-    """Every simulator not replaced by an external URL, seeded with the demo data (seed 0)."""
+    """Every simulator not replaced by an external URL, seeded with the demo data (seed 0).
+
+    Demo dealers start with their Profil configured so DMS flows are deterministic; the Profil-first
+    scenario uses a fresh dealer made through the centralisateur's test routes."""
     external = external_urls(pytestconfig)
     from harness.apps import available_apps
     names = [spec.name for spec in available_apps() if spec.name not in external]
     running = Stack(tmp_path_factory.mktemp("stack"), names=names, external_urls=external,
-                    extra_config={"centralisateur": {"TEST_ROUTES": True}, "icare": {"TEST_ROUTES": True}})
+                    extra_config={"centralisateur": {"TEST_ROUTES": True, "DEMO_PROFILES_CONFIGURED": True},
+                                  "icare": {"TEST_ROUTES": True}})
     running.start()
     running.wait_ready()
     yield running
