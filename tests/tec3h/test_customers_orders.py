@@ -1,0 +1,135 @@
+"""Customers (particulier / pro, from Gestion clients and from the order) and orders (Ventes, PDF)."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from simulators.tec3h.store import Customer, Order
+from tests.tec3h.conftest import form_values, vehicle_id
+
+pytestmark = pytest.mark.tec3h
+
+
+def _customer_form(customer: dict, pro: bool = False) -> dict:
+    data = {"type_client": "pro" if pro else "particulier", "civilite": customer["civility"],
+            "nom_naissance": "" if pro else customer["last_name"], "nom_usage": customer["last_name"],
+            "prenoms": customer["first_name"], "adresse": customer["address"],
+            "code_postal": customer["postcode"], "ville": customer["city"], "tel_mobile": customer["mobile"],
+            "email": customer["email"], "date_naissance": "17/05/1960"}
+    if pro:
+        data.update(raison_sociale=customer["company_name"], siret=customer["siret"])
+    return data
+
+
+def _count(app, model) -> int:
+    with app.app_context():
+        return app.extensions["db"].session.scalar(select(func.count()).select_from(model))
+
+
+def test_particulier_created_from_gestion_clients_is_listed(client, factory):
+    person = factory.customer()
+    response = client.post("/clients/nouveau", data=_customer_form(person))
+    assert response.status_code == 302 and response.headers["Location"] == "/clients"
+    html = client.get("/clients", query_string={"q": person["last_name"]}).data.decode()
+    assert person["email"] in html and "Particulier" in html
+
+
+def test_pro_needs_a_raison_sociale_and_no_nom_de_naissance(client, app, factory):
+    company = factory.customer(pro=True)
+    before = _count(app, Customer)
+    bad = {**_customer_form(company, pro=True), "raison_sociale": "", "nom_naissance": "MARTIN"}
+    html = client.post("/clients/nouveau", data=bad).data.decode()
+    assert "Le champ Raison sociale est obligatoire." in html
+    assert "Pour un client professionnel, laissez le champ Nom de naissance vide." in html
+    assert _count(app, Customer) == before
+    assert client.post("/clients/nouveau", data=_customer_form(company, pro=True)).status_code == 302
+    assert company["company_name"].upper() in client.get("/clients?q=" + company["company_name"][:6]).data.decode()
+
+
+def test_particulier_required_fields_and_formats(client, app):
+    response = client.post("/clients/nouveau", data={"type_client": "particulier", "code_postal": "7501",
+                                                     "email": "pas-un-email", "ville": "Tours"})
+    html = response.data.decode()
+    assert response.status_code == 422
+    for message in ("Le champ Civilité est obligatoire.", "Le champ Nom de naissance est obligatoire.",
+                    "Le champ Prénoms est obligatoire.", "Le champ Adresse est obligatoire.",
+                    "Le code postal doit comporter 5 chiffres.", "L&#39;adresse email n&#39;est pas valide."):
+        assert message in html
+    assert 'value="Tours"' in html
+
+
+def test_client_created_from_the_order_comes_back_chosen(client, app, factory):
+    vid = vehicle_id(app, "FE-260-RZ")
+    order_page = client.get(f"/vehicules/{vid}/offre").data.decode()
+    assert f'/clients/nouveau?next=/vehicules/{vid}/offre' in order_page
+    response = client.post("/clients/nouveau", data={**_customer_form(factory.customer()),
+                                                     "next": f"/vehicules/{vid}/offre"})
+    location = response.headers["Location"]
+    assert location.startswith(f"/vehicules/{vid}/offre?client=")
+    new_id = location.rsplit("=", 1)[1]
+    assert form_values(client.get(location).data.decode())["client"] == new_id
+    evil = client.post("/clients/nouveau", data={**_customer_form(factory.customer()), "next": "//evil.example"})
+    assert evil.headers["Location"] == "/clients"
+
+
+def test_customer_names_are_escaped(client, factory):
+    person = factory.customer(last_name="<script>alert(1)</script>")
+    client.post("/clients/nouveau", data=_customer_form(person))
+    html = client.get("/clients").data.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;SCRIPT&gt;ALERT(1)&lt;/SCRIPT&gt;" in html
+
+
+def _order(customer_id: int, **overrides) -> dict:
+    data = {"client": str(customer_id), "statut": "Commande", "service": "Aucun service",
+            "commercial": "Nicolas Pélissier", "prix": "20000", "date_livraison": "30/11/2025",
+            "date_vente": "29/11/2025", "origine": "Inconnue", "paiement": "Virement"}
+    data.update(overrides)
+    return data
+
+
+def test_order_saved_listed_in_ventes_printed_and_modified(client, app):
+    vid = vehicle_id(app, "FE-260-RZ")
+    assert client.post(f"/vehicules/{vid}/offre", data=_order(120811)).status_code == 302
+    with app.app_context():
+        order = app.extensions["db"].session.scalar(select(Order).where(Order.vehicle_id == vid))
+        assert (order.number, str(order.total_ttc), order.status) == (4587, "20043.76", "Commande")
+    sales = client.get("/ventes").data.decode()
+    assert "4587" in sales and "FE-260-RZ" in sales and "20 043,76 €" in sales
+    pdf = client.get(f"/ventes/{order.id}/imprimer")
+    assert pdf.mimetype == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "BON DE COMMANDE N° 4587" in text and "FE-260-RZ" in text and "20 043,76 €" in text
+    client.post(f"/ventes/{order.id}/modifier", data=_order(120811, prix="19000", paiement="Chèque"))
+    with app.app_context():
+        order = app.extensions["db"].session.get(Order, order.id)
+        assert (str(order.total_ttc), order.payment_mode) == ("19043.76", "Chèque")
+    assert client.get(f"/vehicules/{vid}/offre").headers["Location"] == f"/ventes/{order.id}/modifier"
+
+
+def test_order_refuses_missing_and_incoherent_values(client, app):
+    vid = vehicle_id(app, "FE-260-RZ")
+    html = client.post(f"/vehicules/{vid}/offre", data=_order(999, date_vente="", date_livraison="01/01/2020",
+                                                              commercial="Inconnu", prix="abc")).data.decode()
+    for message in ("Client introuvable", "Le champ Date de vente est obligatoire pour une commande.",
+                    "Le champ Commercial doit être choisi dans la liste.", "Le champ PU TTC du véhicule doit être un montant"):
+        assert message in html
+    late = client.post(f"/vehicules/{vid}/offre", data=_order(120811, date_livraison="01/01/2020"))
+    assert "La date de livraison ne peut pas précéder la date de vente." in late.data.decode()
+    assert _count(app, Order) == 1
+
+
+def test_ventes_filters_by_seller_and_pro(client, app):
+    assert "4586" in client.get("/ventes?commercial=Nicolas+Pélissier").data.decode()
+    assert "Aucune commande." in client.get("/ventes?commercial=Sophie+Marchand").data.decode()
+    assert "Aucune commande." in client.get("/ventes?clients=pro").data.decode()
+
+
+def test_forms_without_csrf_token_are_refused(tmp_path):
+    from simulators import tec3h
+    app = tec3h.create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "URLS": {}})
+    response = app.test_client().post("/clients/nouveau", data={"type_client": "particulier"})
+    assert response.status_code == 400 and "formulaire a expiré" in response.data.decode()
+    app.extensions["harness_stop"]()

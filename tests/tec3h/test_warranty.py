@@ -1,0 +1,138 @@
+"""Garantie → Nouvelle garantie Spoticar → Envoyer: pre-fill, required fields, hand-off body, refusal,
+centralisateur down then retry, signed callback and polling."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from common.auth import sign
+from simulators.tec3h.store import Warranty
+from tests.tec3h.conftest import form_values, vehicle_id
+
+pytestmark = pytest.mark.tec3h
+
+
+@pytest.fixture
+def vid(app) -> int:
+    return vehicle_id(app, "DL-342-MP")  # the demo vehicle with a Commande
+
+
+def _form(client, vid) -> dict:
+    return form_values(client.get(f"/vehicules/{vid}/garantie/spoticar").data.decode())
+
+
+def _warranty(app) -> Warranty | None:
+    with app.app_context():
+        return app.extensions["db"].session.scalar(select(Warranty))
+
+
+def test_form_is_prefilled_from_the_order(client, vid):
+    tab = client.get(f"/vehicules/{vid}/garantie").data.decode()
+    assert "Nouvelle garantie Spoticar" in tab
+    page = client.get(f"/vehicules/{vid}/garantie/spoticar").data.decode()
+    assert "Informations à valider/compléter pour la garantie" in page
+    form = form_values(page)
+    assert (form["immatriculation"], form["marque"], form["modele"], form["date_mec"], form["vin"],
+            form["puissance"], form["puissance_din"], form["km"], form["carburant"]) == (
+        "DL-342-MP", "Peugeot", "308 SW (2)", "10/11/2014", "VF34H9HR8ES321654", "6", "115", "190000", "Diesel")
+    assert form["nom"] and form["prenom"] and form["code_postal"] and form["civilite"] in ("M", "MME")
+
+
+def test_required_fields_are_enforced_and_nothing_is_sent(client, app, vid, centralisateur):
+    form = {**_form(client, vid), "nom": "", "immatriculation": "", "vin": "ABC", "km": "beaucoup"}
+    response = client.post(f"/vehicules/{vid}/garantie/spoticar", data=form)
+    html = response.data.decode()
+    assert response.status_code == 422
+    for message in ("Le champ Nom est obligatoire.", "Le champ Immatriculation est obligatoire.",
+                    "Le VIN doit comporter exactement 17 caractères",
+                    "Le champ Kilométrage doit être un nombre entier"):
+        assert message in html
+    assert html.count('aria-invalid="true"') == 4
+    assert form_values(html)["prenom"] == form["prenom"]
+    assert centralisateur.handoffs == [] and _warranty(app) is None
+
+
+def test_envoyer_hands_off_the_order_and_links_the_declaration(client, app, vid, centralisateur):
+    response = client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    assert response.status_code == 302
+    [body] = centralisateur.handoffs
+    assert body["source_dms"] == "tec3h" and body["dms_order_ref"] == "4586"
+    assert body["dealer"] == {"rrdi": "953617Z"} and body["seller"] == "Nicolas Pélissier"
+    assert body["vehicle"]["plate"] == "DL-342-MP" and body["vehicle"]["brand"] == "PEUGEOT"
+    assert body["vehicle"]["energy"] == "DIESEL" and body["vehicle"]["din_power"] == 115
+    assert body["vehicle"]["first_registration"] == "2014-11-10"
+    assert body["warranty"]["product"] == "SPOTICAR PREMIUM" and body["warranty"]["duration_months"] == 24
+    assert body["customer"]["consent"] == ["email"]
+    assert body["callback_url"] == "http://tec3h.test/api/centralisateur/callback"
+    from centralisateur.contract import HandoffIn
+    HandoffIn.model_validate(body)  # what we send is valid v1
+    tab = client.get(f"/vehicules/{vid}/garantie").data.decode()
+    assert "SP953617Z103833712" in tab
+    assert 'href="http://centralisateur.test/declaration/tok" target="_blank"' in tab
+
+
+def test_centralisateur_down_keeps_everything_and_retry_sends(client, app, vid, centralisateur):
+    centralisateur.mode = "down"
+    form = {**_form(client, vid), "profession": "Boulanger"}
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=form)
+    tab = client.get(f"/vehicules/{vid}/garantie").data.decode()
+    assert "Le centralisateur Spoticar ne répond pas" in tab and "Réessayer l'envoi" in tab
+    warranty = _warranty(app)
+    assert warranty.status == "not_sent" and warranty.form["profession"] == "Boulanger"
+    assert form_values(client.get(f"/vehicules/{vid}/garantie/spoticar").data.decode())["profession"] == "Boulanger"
+    centralisateur.mode = "accept"
+    client.post(f"/garanties/{warranty.id}/renvoyer")
+    assert _warranty(app).bdc_number == "SP953617Z103833712"
+    assert centralisateur.handoffs[-1]["customer"]["last_name"] == form["nom"]
+
+
+def test_refusal_is_shown_on_the_form_with_values_kept_and_can_be_corrected(client, app, vid, centralisateur):
+    centralisateur.mode = "refuse"
+    form = {**_form(client, vid), "marque": "TATA"}
+    response = client.post(f"/vehicules/{vid}/garantie/spoticar", data=form)
+    html = response.data.decode()
+    assert response.status_code == 422
+    assert "Déclaration refusée par le centralisateur" in html and "la marque TATA" in html
+    assert 'id="marque" name="marque" type="text" value="TATA"' in html
+    assert 'aria-invalid="true" aria-describedby="marque-error"' in html
+    assert _warranty(app).status == "rejected"
+    centralisateur.mode = "accept"
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data={**form, "marque": "Peugeot"})
+    assert _warranty(app).status == "pending" and len(centralisateur.handoffs) == 2
+
+
+def _callback(client, body: dict, key: str = "demo-tec3h"):
+    raw = json.dumps(body).encode()
+    return client.post("/api/centralisateur/callback", data=raw, content_type="application/json",
+                       headers={"X-Spoticar-Signature": sign(raw, key)})
+
+
+def test_signed_callback_puts_the_contract_on_the_vehicle_card(client, app, vid):
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    declared = {"bdc_number": "SP953617Z103833712", "status": "declared", "contract_number": "22511015251",
+                "garantisseur": "Garantie SPOTICAR Stellantis"}
+    assert _callback(client, declared, key="wrong-key").status_code == 401
+    assert "22511015251" not in client.get(f"/vehicules/{vid}").data.decode()
+    assert _callback(client, declared).status_code == 204
+    assert "contrat N° 22511015251" in client.get(f"/vehicules/{vid}").data.decode()
+    assert "22511015251" in client.get("/ventes").data.decode()
+    assert _callback(client, {**declared, "bdc_number": "SP953617Z999999999"}).status_code == 404
+
+
+def test_polling_finds_the_contract_when_the_callback_was_missed(client, app, vid, centralisateur):
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    assert client.get(f"/vehicules/{vid}/garantie/etat").json["contract_number"] is None
+    centralisateur.state = {"status": "declared", "contract_number": "22511015252"}
+    state = client.get(f"/vehicules/{vid}/garantie/etat").json
+    assert state == {"status": "declared", "status_text": "Déclarée", "bdc_number": "SP953617Z103833712",
+                     "contract_number": "22511015252"}
+    assert "22511015252" in client.get(f"/vehicules/{vid}/garantie").data.decode()
+
+
+def test_no_warranty_without_a_commande(client, app):
+    vid = vehicle_id(app, "FY-202-WD")
+    response = client.get(f"/vehicules/{vid}/garantie/spoticar")
+    assert response.status_code == 302
+    assert "Enregistrez d&#39;abord un bon de commande" in client.get(response.headers["Location"]).data.decode()
