@@ -23,7 +23,7 @@ FORM_FIELD = {
     "vehicle.version": "version", "vehicle.kw_power": "puissance_kw",
     "vehicle.registration_card_type": "type_cg", "vehicle.displacement_cc": "cylindres",
     "vehicle.din_power": "puissance_din", "sale.sale_date": "date_vente", "sale.price_ttc": "prix_vente",
-    "sale.trade_in_value": "prix_reprise", "warranty.product": "niveau",
+    "sale.trade_in_value": "prix_reprise", "warranty.product": "niveau", "vehicle.usage": "usage",
     "warranty.duration_months": "niveau",
 }
 
@@ -72,7 +72,8 @@ def build_payload(order: Order, form: dict, callback_url: str | None) -> dict:
             "civility": none("civilite"), "last_name": form.get("nom", ""),
             "first_name": none("prenom"), "birth_name": None,
             "birth_date": _iso(form.get("date_naissance")), "birth_place": none("lieu_naissance"),
-            "birth_country": None, "nationality": None, "residence_country": "France",
+            "birth_country": order.customer.birth_country if order.customer.kind != "pro" else None,
+            "nationality": None, "residence_country": "France",
             "email": none("email"), "phone": none("telephone"), "mobile": none("portable"),
             "address": none("adresse"), "address2": none("adresse2"), "address3": none("adresse3"),
             "postcode": none("code_postal"), "city": none("ville"),

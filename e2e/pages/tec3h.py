@@ -1,0 +1,308 @@
+"""Page objects of the Tec3H simulator (seed 001): one class per screen, locators as attributes,
+methods named after what the dealer does. Tests own the assertions."""
+from __future__ import annotations
+
+from playwright.sync_api import Download, Locator, Page
+
+
+class StockPage:
+    """Stock: plate search, filters, sort, paging, Exporter (CSV), Créer un véhicule."""
+
+    def __init__(self, page: Page, base_url: str):
+        self.page, self.base_url = page, base_url
+        self.plate_search = page.get_by_label("Immatriculation")
+        self.make = page.get_by_label("Marque")
+        self.energy = page.get_by_label("Énergie")
+        self.km_max = page.get_by_label("Km max")
+        self.sort = page.get_by_label("Trier par")
+        self.per_page = page.get_by_label("Par page")
+        self.filter_button = page.get_by_role("button", name="Filtrer")
+        self.export_link = page.get_by_role("link", name="Exporter (CSV)")
+        self.new_vehicle_link = page.get_by_role("link", name="Créer un véhicule")
+        self.table = page.get_by_role("table", name="Véhicules en stock")
+        self.rows = self.table.locator("tbody tr")
+        self.next_page = page.get_by_role("link", name="Suivant >")
+        self.count = page.get_by_role("status").filter(has_text="véhicule")
+
+    def open(self) -> StockPage:
+        self.page.goto(f"{self.base_url}/stock")
+        return self
+
+    def search_plate(self, plate: str) -> None:
+        self.plate_search.fill(plate)
+        self.plate_search.press("Enter")
+
+    def filter(self, make: str | None = None, energy: str | None = None, km_max: str | None = None,
+               sort: str | None = None, per_page: str | None = None) -> None:
+        """Choose the filters given and click Filtrer."""
+        for locator, value in ((self.make, make), (self.energy, energy), (self.sort, sort),
+                               (self.per_page, per_page)):
+            if value is not None:
+                locator.select_option(label=value)
+        if km_max is not None:
+            self.km_max.fill(km_max)
+        self.filter_button.click()
+
+    def export_csv(self) -> Download:
+        with self.page.expect_download() as info:
+            self.export_link.click()
+        return info.value
+
+    def open_vehicle(self, title: str) -> None:
+        self.table.get_by_role("link", name=title).first.click()
+
+
+class VehicleFormPage:
+    """Création d'un véhicule: Marque*, Énergie*, Mise en circulation*, Année du modèle*, then Modèle*
+    and Version* chosen in the referential's suggestions; Equivalence constructeur fills itself."""
+
+    def __init__(self, page: Page, base_url: str):
+        self.page, self.base_url = page, base_url
+        self.make = page.get_by_label("Marque")
+        self.energy = page.get_by_label("Énergie")
+        self.first_registration = page.get_by_label("Mise en circulation")
+        self.model_year = page.get_by_label("Année du modèle")
+        self.model = page.get_by_role("combobox", name="Modèle")
+        self.version = page.get_by_role("combobox", name="Version")
+        self.model_options = page.get_by_role("listbox", name="Modèles proposés").get_by_role("option")
+        self.version_options = page.get_by_role("listbox", name="Versions proposées").get_by_role("option")
+        self.equivalence = page.get_by_label("Equivalence constructeur")
+        self.plate = page.get_by_label("Immatriculation")
+        self.vin = page.get_by_label("VIN")
+        self.mileage = page.get_by_label("Kilométrage")
+        self.price = page.get_by_label("Prix de vente TTC")
+        self.save_button = page.get_by_role("button", name="Enregistrer")
+        self.errors = page.get_by_role("alert")
+
+    def open(self) -> VehicleFormPage:
+        self.page.goto(f"{self.base_url}/vehicules/nouveau")
+        return self
+
+    def fill_technical(self, make: str, energy: str, first_registration: str, model_year: str) -> None:
+        self.make.select_option(label=make)
+        self.energy.select_option(label=energy)
+        self.first_registration.fill(first_registration)
+        self.model_year.fill(model_year)
+
+    def type_model(self, text: str) -> None:
+        self.model.fill("")
+        self.model.press_sequentially(text)
+
+    def choose_model(self, typed: str, model: str) -> None:
+        """Type in Modèle and click the referential's suggestion ``model``."""
+        self.type_model(typed)
+        self.model_options.filter(has_text=model).first.click()
+
+    def type_version(self, text: str) -> None:
+        self.version.fill("")
+        self.version.press_sequentially(text)
+
+    def choose_version(self, typed: str, version: str) -> None:
+        """Type words in Version ("130 allure") and click the suggestion starting with ``version``."""
+        self.type_version(typed)
+        self.version_options.filter(has_text=f"{version} - ").first.click()
+
+    def fill_details(self, plate: str, vin: str, mileage: str, price: str) -> None:
+        self.plate.fill(plate)
+        self.vin.fill(vin)
+        self.mileage.fill(mileage)
+        self.price.fill(price)
+
+    def save(self) -> None:
+        self.save_button.click()
+
+
+class VehicleCardPage:
+    """Fiche véhicule with its tabs: Fiche, Garantie, Créer une offre (or the order)."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.heading = page.get_by_role("heading", level=1)
+        self.tabs = page.get_by_role("navigation", name="Fiche du véhicule")
+        self.warranty_tab = self.tabs.get_by_role("link", name="Garantie")
+        self.create_offer_link = self.tabs.get_by_role("link", name="Créer une offre")
+        self.contract = page.get_by_text("Garantie Spoticar : contrat N°")
+        self.flash = page.get_by_role("status").first
+
+    def create_offer(self) -> None:
+        self.create_offer_link.click()
+
+    def open_warranty(self) -> None:
+        self.warranty_tab.click()
+
+
+class CustomerFormPage:
+    """Nouveau client: particulier (Civilité, Nom de naissance, Prénoms…) or pro (Raison sociale)."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.kind = page.get_by_label("Type de client")
+        self.civility = page.get_by_label("Civilité")
+        self.birth_name = page.get_by_label("Nom de naissance")
+        self.usage_name = page.get_by_label("Nom d'usage")
+        self.first_names = page.get_by_label("Prénoms")
+        self.birth_date = page.get_by_label("Date de naissance")
+        self.birth_city = page.get_by_label("Ville de naissance")
+        self.company = page.get_by_label("Raison sociale")
+        self.siret = page.get_by_label("N° Siret")
+        self.address = page.get_by_label("Adresse", exact=True)
+        self.postcode = page.get_by_label("Code postal")
+        self.city = page.get_by_label("Ville", exact=True)
+        self.mobile = page.get_by_label("Tel Mobile")
+        self.email = page.get_by_label("Email")
+        self.save_button = page.get_by_role("button", name="Enregistrer")
+        self.errors = page.get_by_role("alert")
+
+    def fill_customer(self, customer: dict, pro: bool = False) -> None:
+        """Fill from a factory ``customer`` dict; a pro gets Raison sociale and no Nom de naissance."""
+        self.kind.select_option(label="Professionnel" if pro else "Particulier")
+        self.civility.select_option(value=customer["civility"])
+        if not pro:
+            self.birth_name.fill(customer["last_name"])
+            self.birth_date.fill("/".join(reversed(customer["birth_date"].split("-"))))
+            self.birth_city.fill(customer["birth_place"])
+        else:
+            self.company.fill(customer["company_name"])
+            self.siret.fill(customer["siret"])
+        self.usage_name.fill(customer["last_name"])
+        self.first_names.fill(customer["first_name"])
+        self.address.fill(customer["address"])
+        self.postcode.fill(customer["postcode"])
+        self.city.fill(customer["city"])
+        self.mobile.fill(customer["mobile"])
+        self.email.fill(customer["email"])
+
+    def save(self) -> None:
+        self.save_button.click()
+
+
+class CustomersPage:
+    """Gestion clients: search, Nouveau Client, the list with Modifier / Supprimer."""
+
+    def __init__(self, page: Page, base_url: str):
+        self.page, self.base_url = page, base_url
+        self.search_box = page.get_by_label("Rechercher un client...")
+        self.new_customer_link = page.get_by_role("link", name="Nouveau Client")
+        self.table = page.get_by_role("table", name="Clients")
+
+    def open(self) -> CustomersPage:
+        self.page.goto(f"{self.base_url}/clients")
+        return self
+
+    def search(self, text: str) -> None:
+        self.search_box.fill(text)
+        self.search_box.press("Enter")
+
+    def new_customer(self) -> None:
+        self.new_customer_link.click()
+
+    def row(self, text: str) -> Locator:
+        return self.table.get_by_role("row").filter(has_text=text)
+
+
+class OrderPage:
+    """NOUVELLE PROPOSITION / the order: Client*, Statut*, Commercial*, dates, Mode paiement*, Enregistrer."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.heading = page.get_by_role("heading", level=1)
+        self.customer = page.get_by_label("Client", exact=True)
+        self.create_customer_link = page.get_by_role("link", name="Créer un client")
+        self.status = page.get_by_label("Statut")
+        self.seller = page.get_by_label("Commercial")
+        self.delivery_date = page.get_by_label("Date de livraison")
+        self.sale_date = page.get_by_label("Date de vente")
+        self.payment = page.get_by_label("Mode paiement")
+        self.total = page.get_by_text("Total TTC :").first
+        self.save_button = page.get_by_role("button", name="Enregistrer")
+        self.errors = page.get_by_role("alert")
+
+    def create_customer(self) -> None:
+        self.create_customer_link.click()
+
+    def make_order(self, sale_date: str, delivery_date: str, payment: str = "Virement",
+                   status: str = "Commande") -> None:
+        """Set the order's status, dates and payment, then Enregistrer."""
+        self.status.select_option(label=status)
+        self.sale_date.fill(sale_date)
+        self.delivery_date.fill(delivery_date)
+        self.payment.select_option(label=payment)
+        self.save_button.click()
+
+
+class SalesPage:
+    """Gestion > Ventes: search, Imprimer (PDF) and Modifier per order."""
+
+    def __init__(self, page: Page, base_url: str):
+        self.page, self.base_url = page, base_url
+        self.search_box = page.get_by_label("Rechercher une commande...")
+        self.filter_button = page.get_by_role("button", name="Filtrer")
+        self.table = page.get_by_role("table", name="Commandes")
+
+    def open(self) -> SalesPage:
+        self.page.goto(f"{self.base_url}/ventes")
+        return self
+
+    def search(self, text: str) -> None:
+        self.search_box.fill(text)
+        self.filter_button.click()
+
+    def row(self, number: str) -> Locator:
+        return self.table.get_by_role("row").filter(has_text=number)
+
+    def print_link(self, number: str) -> Locator:
+        return self.page.get_by_role("link", name=f"Imprimer la commande {number}")
+
+    def modify(self, number: str) -> None:
+        self.page.get_by_role("link", name=f"Modifier la commande {number}").click()
+
+
+class WarrantyTabPage:
+    """Vehicle card → Garantie: Nouvelle garantie Spoticar, status, numéro de bon de commande, the
+    link that opens the centralisateur in a new window, Réessayer l'envoi, the contract number."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.new_spoticar_link = page.get_by_role("link", name="Nouvelle garantie Spoticar")
+        self.open_declaration_link = page.get_by_role("link", name="Ouvrir la déclaration sur le centralisateur")
+        self.status = page.locator("#warranty-status")
+        self.contract_number = page.locator("#contract-number")
+        self.error = page.get_by_role("alert")
+        self.retry_button = page.get_by_role("button", name="Réessayer l'envoi")
+
+    def new_spoticar_warranty(self) -> None:
+        self.new_spoticar_link.click()
+
+    def open_declaration(self) -> Page:
+        """Click the link; the centralisateur's page opens in a new window, returned."""
+        with self.page.expect_popup() as popup:
+            self.open_declaration_link.click()
+        return popup.value
+
+    def retry(self) -> None:
+        self.retry_button.click()
+
+
+class WarrantyFormPage:
+    """Garantie SPOTICAR — "Informations à valider/compléter pour la garantie": Annuler, Envoyer."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.heading = page.get_by_role("heading", name="Informations à valider/compléter pour la garantie")
+        self.send_button = page.get_by_role("button", name="Envoyer")
+        self.cancel_link = page.get_by_role("link", name="Annuler")
+        self.errors = page.get_by_role("alert")
+
+    def field(self, label: str) -> Locator:
+        return self.page.get_by_label(label, exact=True)
+
+    def fill(self, **values: str) -> None:
+        """Fill fields by exact label: ``fill(**{"Puissance DIN": "801"})``."""
+        for label, value in values.items():
+            self.field(label).fill(value)
+
+    def select(self, label: str, option: str) -> None:
+        self.field(label).select_option(label=option)
+
+    def send(self) -> None:
+        self.send_button.click()
