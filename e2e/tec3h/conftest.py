@@ -50,14 +50,22 @@ def sold_vehicle(stack, factory) -> dict:
     return {"vehicle_id": vehicle_id, "plate": plate, "vin": vin, "customer": person, "number": str(number)}
 
 
+class Outage:
+    """Tec3H points at a port where nothing answers until ``end()`` (or the test's end)."""
+
+    def __init__(self, app):
+        self.app, self.urls = app, app.config["URLS"]
+        app.config["URLS"] = {**self.urls, "centralisateur": "http://127.0.0.1:9"}
+
+    def end(self) -> None:
+        self.app.config["URLS"] = self.urls
+
+
 @pytest.fixture
 def centralisateur_down(stack):
-    """Tec3H points at a port where nothing answers, for the length of the test."""
-    app = stack.app("tec3h")
-    urls = app.config["URLS"]
-    app.config["URLS"] = {**urls, "centralisateur": "http://127.0.0.1:9"}
-    yield
-    app.config["URLS"] = urls
+    outage = Outage(stack.app("tec3h"))
+    yield outage
+    outage.end()
 
 
 def icare_contracts(stack, **query) -> list[dict]:

@@ -37,6 +37,8 @@ def check_customer(form) -> tuple[dict, dict[str, str]]:
     check = FormCheck(form)
     kind = check.choice("type_client", "Type de client", KINDS)
     pro = kind == "pro"
+    if pro and check.raw("nom_naissance"):
+        check.fail("nom_naissance", "Pour un client professionnel, laissez le champ Nom de naissance vide.")
     values = dict(
         kind=kind,
         category=check.choice("categorie", "Catégorie de client", stock["customer_categories"], False),
@@ -61,8 +63,6 @@ def check_customer(form) -> tuple[dict, dict[str, str]]:
         mobile=check.phone("tel_mobile", "Tel Mobile"),
         email=check.email("email", "Email"),
     )
-    if pro and check.raw("nom_naissance"):
-        check.fail("nom_naissance", "Pour un client professionnel, laissez le champ Nom de naissance vide.")
     if not pro:
         values["company_name"] = values["siret"] = values["vat_number"] = None
     return values, check.errors
