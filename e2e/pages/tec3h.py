@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Download, Locator, Page
 
+from e2e.pages.centralisateur import DeclarationFormPage
+
 
 class StockPage:
     """Stock: plate search, filters, sort, paging, Exporter (CSV), Créer un véhicule."""
@@ -293,16 +295,10 @@ class WarrantyFormPage:
         self.cancel_link = page.get_by_role("link", name="Annuler")
         self.errors = page.get_by_role("alert")
 
-    def field(self, label: str) -> Locator:
-        return self.page.get_by_label(label, exact=True)
-
-    def fill(self, **values: str) -> None:
-        """Fill fields by exact label: ``fill(**{"Puissance DIN": "801"})``."""
-        for label, value in values.items():
-            self.field(label).fill(value)
-
-    def select(self, label: str, option: str) -> None:
-        self.field(label).select_option(label=option)
+    # The same label-driven helpers as the centralisateur's form page: field(label), fill(**), select().
+    field = DeclarationFormPage.field
+    fill = DeclarationFormPage.fill
+    select = DeclarationFormPage.select
 
     def send(self) -> None:
         self.send_button.click()

@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from fixtures import reference
 from simulators.tec3h.forms import FormCheck
@@ -101,7 +102,13 @@ def order_new(vehicle_id: int):
     order = Order(number=number, vehicle_id=vehicle.id, total_ttc=order_total(values["vehicle_price_ttc"]),
                   **values)
     session.add(order)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # two orders saved at once took the same number: nothing saved, say so
+        session.rollback()
+        flash("Une autre commande vient d'être enregistrée au même moment : vérifiez puis recommencez.",
+              "error")
+        return redirect(url_for("stock.vehicle_card", vehicle_id=vehicle.id))
     flash(f"{order.status} N° {order.number} enregistrée.")
     return redirect(url_for("stock.vehicle_card", vehicle_id=vehicle.id))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
                    url_for)
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from centralisateur.client import CentralisateurUnavailable, HandoffRefused, verify_callback
 from common.web import csrf
@@ -187,7 +188,11 @@ def warranty_form(vehicle_id: int):
         warranty = Warranty(order_id=order.id, form=form, status="draft")
         session.add(warranty)
     warranty.form = form
-    session.commit()  # stored before sending: nothing is lost if the centralisateur fails
+    try:
+        session.commit()  # stored before sending: nothing is lost if the centralisateur fails
+    except IntegrityError:  # a second click on Envoyer while the first is being sent
+        session.rollback()
+        return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
     send(warranty)
     session.commit()
     if warranty.status == "rejected":

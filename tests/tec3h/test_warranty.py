@@ -136,3 +136,19 @@ def test_no_warranty_without_a_commande(client, app):
     response = client.get(f"/vehicules/{vid}/garantie/spoticar")
     assert response.status_code == 302
     assert "Enregistrez d&#39;abord un bon de commande" in client.get(response.headers["Location"]).data.decode()
+
+
+def test_refusal_without_a_field_is_shown_as_a_message(client, app, vid, centralisateur):
+    centralisateur.mode = "refuse"
+    centralisateur.refusal = [{"field": None, "message": "Le point de vente 953617Z n'est pas servi par le DMS tec3h."}]
+    html = client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid)).data.decode()
+    assert "servi par le DMS tec3h" in html and 'aria-invalid="true"' not in html
+    assert _warranty(app).status == "rejected"
+
+
+def test_second_envoyer_does_not_send_again(client, app, vid, centralisateur):
+    form = _form(client, vid)
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=form)
+    again = client.post(f"/vehicules/{vid}/garantie/spoticar", data=form)
+    assert again.status_code == 302 and again.headers["Location"] == f"/vehicules/{vid}/garantie"
+    assert len(centralisateur.handoffs) == 1
