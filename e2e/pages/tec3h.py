@@ -12,13 +12,15 @@ class StockPage:
 
     def __init__(self, page: Page, base_url: str):
         self.page, self.base_url = page, base_url
-        self.plate_search = page.get_by_label("Immatriculation")
-        self.make = page.get_by_label("Marque")
-        self.energy = page.get_by_label("Énergie")
-        self.km_max = page.get_by_label("Km max")
-        self.sort = page.get_by_label("Trier par")
-        self.per_page = page.get_by_label("Par page")
+        self.plate_search = page.get_by_role("textbox", name="Immatriculation")
+        self.make = page.get_by_role("combobox", name="Marque")
+        self.energy = page.get_by_role("combobox", name="Énergie")
+        self.km_max = page.get_by_role("textbox", name="Km max")
+        self.sort = page.get_by_role("combobox", name="Trier par")
+        self.per_page = page.get_by_role("combobox", name="Par page")
         self.filter_button = page.get_by_role("button", name="Filtrer")
+        self.columns_button = page.get_by_text("Colonnes", exact=True)
+        self.columns = page.get_by_role("group", name="Colonnes affichées et exportées")
         self.export_link = page.get_by_role("link", name="Exporter (CSV)")
         self.new_vehicle_link = page.get_by_role("link", name="Créer un véhicule")
         self.table = page.get_by_role("table", name="Véhicules en stock")
@@ -43,6 +45,15 @@ class StockPage:
                 locator.select_option(label=value)
         if km_max is not None:
             self.km_max.fill(km_max)
+        self.filter_button.click()
+
+    def choose_columns(self, *headers: str) -> None:
+        """Open Colonnes, keep only the columns named ``headers``, then Filtrer."""
+        self.columns_button.click()
+        for box in self.columns.get_by_role("checkbox").all():
+            box.set_checked(False)
+        for header in headers:
+            self.columns.get_by_label(header, exact=True).check()
         self.filter_button.click()
 
     def export_csv(self) -> Download:

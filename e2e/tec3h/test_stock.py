@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -35,6 +36,16 @@ def test_csv_export_holds_the_filtered_list(page: Page, tec3h_url):
     clio = next(r for r in rows if r["Immatriculation"] == "FY-202-WD")
     assert clio["Véhicule"] == "Renault Clio (5) RS Line TCe 100 - 20" and clio["1ère MEC"] == "15/05/2020"
     assert clio["Km"] == "6500" and clio["CO2 (g/km)"] == "119" and clio["État"] == "Stock"
+
+
+def test_colonnes_choice_shapes_the_table_and_the_csv(page: Page, tec3h_url):
+    stock = StockPage(page, tec3h_url).open()
+    stock.search_plate("FE-260-RZ")
+    stock.choose_columns("Immatriculation", "Énergie")
+    expect(stock.table.get_by_role("columnheader")).to_have_text(["Énergie", "Immatriculation"])
+    expect(stock.rows).to_have_text([re.compile(r"^\s*Diesel\s+FE-260-RZ\s*$")])
+    text = open(stock.export_csv().path(), encoding="utf-8-sig").read()
+    assert text.splitlines() == ["Énergie;Immatriculation", "Diesel;FE-260-RZ"]
 
 
 def test_paging_moves_to_the_next_ten(page: Page, tec3h_url):

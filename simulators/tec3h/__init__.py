@@ -44,7 +44,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.context_processor
     def _globals():
-        return {"dealer": app.config["TEC3H_DEALER"]}
+        contacts = reference.support_contacts()
+        dms = [c for c in contacts["dms_and_cds"] if c["dms"] in (DMS, None)]
+        return {"dealer": app.config["TEC3H_DEALER"],
+                "support": [*dms, {"name": "Icare", **contacts["icare"]}]}
 
     @app.get("/")
     def home():

@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from common.dates import parse_fr_date
 from fixtures import reference
 from simulators.tec3h import referential
 from simulators.tec3h.forms import FormCheck
+from simulators.tec3h.listing import COLUMNS, PAGE_SIZES, SORTS, StockFilters, csv_cell
 from simulators.tec3h.store import Order, Vehicle, Warranty
 
 bp = Blueprint("stock", __name__)
-
-PAGE_SIZES = (10, 25, 50)
-SORTS = {"vehicule": ("Véhicule", (Vehicle.make, Vehicle.model, Vehicle.version)),
-         "reference": ("Référence", (Vehicle.reference,)),
-         "mec": ("1ère MEC", (Vehicle.first_registration.desc(),)),
-         "km": ("Km", (Vehicle.mileage_km,)),
-         "prix": ("Prix", (Vehicle.price_ttc,))}
-CSV_COLUMNS = ("Référence", "Véhicule", "Énergie", "Transmission", "Immatriculation", "1ère MEC", "Km",
-               "CO2 (g/km)", "PV TTC", "État")
-
 
 def _db():
     from flask import current_app
@@ -41,62 +31,6 @@ def new_vehicle(version: referential.Version, **fields) -> Vehicle:
                    fiscal_power=version.fiscal_power, displacement_cc=version.displacement_cc, **fields)
 
 
-@dataclass
-class StockFilters:
-    """The stock list's query string, parsed leniently (a bad number is ignored, never a 500)."""
-    q: str = ""
-    make: str = ""
-    energy: str = ""
-    state: str = ""
-    km_max: int | None = None
-    price_max: int | None = None
-    year_min: int | None = None
-    sort: str = "vehicule"
-    per_page: int = 10
-    page: int = 1
-
-    @classmethod
-    def from_args(cls, args) -> StockFilters:
-        def number(name):
-            value = (args.get(name) or "").replace(" ", "")
-            return int(value) if value.isdigit() and len(value) < 10 else None
-        sort = args.get("tri", "vehicule")
-        per_page = number("par_page")
-        return cls(q=(args.get("q") or "").strip()[:60], make=args.get("marque", ""),
-                   energy=args.get("energie", ""), state=args.get("etat", ""),
-                   km_max=number("km_max"), price_max=number("prix_max"), year_min=number("annee_min"),
-                   sort=sort if sort in SORTS else "vehicule",
-                   per_page=per_page if per_page in PAGE_SIZES else 10, page=max(number("page") or 1, 1))
-
-    def query(self):
-        stmt = select(Vehicle)
-        if self.q:
-            compact = self.q.replace("-", "").replace(" ", "").upper()
-            like = f"%{self.q}%"
-            stmt = stmt.where(or_(func.replace(Vehicle.plate, "-", "").like(f"%{compact}%"),
-                                  Vehicle.reference.like(like), Vehicle.vin.like(like)))
-        if self.make:
-            stmt = stmt.where(Vehicle.make == self.make)
-        if self.energy:
-            stmt = stmt.where(Vehicle.energy == self.energy)
-        if self.state:
-            stmt = stmt.where(Vehicle.state == self.state)
-        if self.km_max is not None:
-            stmt = stmt.where(Vehicle.mileage_km <= self.km_max)
-        if self.price_max is not None:
-            stmt = stmt.where(Vehicle.price_ttc <= self.price_max)
-        if self.year_min is not None:
-            stmt = stmt.where(Vehicle.model_year >= self.year_min)
-        return stmt.order_by(*SORTS[self.sort][1], Vehicle.id)
-
-    def args(self, **changes) -> dict:
-        """The query string of this list, with ``changes`` (for paging and the CSV link)."""
-        values = {"q": self.q, "marque": self.make, "energie": self.energy, "etat": self.state,
-                  "km_max": self.km_max, "prix_max": self.price_max, "annee_min": self.year_min,
-                  "tri": self.sort, "par_page": self.per_page, "page": self.page, **changes}
-        return {k: v for k, v in values.items() if v not in ("", None)}
-
-
 @bp.get("/stock")
 def stock_list():
     filters = StockFilters.from_args(request.args)
@@ -109,13 +43,7 @@ def stock_list():
     stock = reference.load("tec3h_stock")
     return render_template("tec3h/stock.html", rows=rows, filters=filters, total=total, pages=pages,
                            makes=referential.makes(), energies=referential.ENERGIES,
-                           states=stock["states"], sorts=SORTS, page_sizes=PAGE_SIZES)
-
-
-def csv_cell(value) -> str:
-    """Text for a CSV cell; a leading = + - @ is neutralised so a spreadsheet never runs it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+                           states=stock["states"], sorts=SORTS, page_sizes=PAGE_SIZES, columns=COLUMNS)
 
 
 @bp.get("/stock/export.csv")
@@ -124,11 +52,10 @@ def stock_export():
     filters = StockFilters.from_args(request.args)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    columns = [COLUMNS[key] for key in filters.columns if COLUMNS[key].csv]
+    writer.writerow([c.csv_header or c.header for c in columns])
     for v in _db().scalars(filters.query()):
-        writer.writerow([csv_cell(x) for x in (
-            v.reference, v.title, v.energy, v.gearbox, v.plate, v.first_registration.strftime("%d/%m/%Y"),
-            v.mileage_km, v.co2, f"{v.price_ttc:.2f}".replace(".", ","), v.state)])
+        writer.writerow([csv_cell(c.csv(v)) for c in columns])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="stock-tec3h.csv"'})
 

@@ -74,12 +74,24 @@ def test_csv_export_holds_every_row_of_the_filtered_list(client):
     assert all(r["Véhicule"].startswith("Peugeot ") for r in rows)
     dl = next(r for r in rows if r["Immatriculation"] == "DL-342-MP")
     assert dl == {"Référence": "610087", "Véhicule": "Peugeot 308 SW (2) 1.6 e-HDi 115 Féline",
-                  "Énergie": "Diesel", "Transmission": "Manuelle", "Immatriculation": "DL-342-MP",
+                  "Transmission": "Manuelle", "Immatriculation": "DL-342-MP",
                   "1ère MEC": "10/11/2014", "Km": "190000", "CO2 (g/km)": "100", "PV TTC": "10000,00",
                   "État": "En cours de livraison"}
     response = client.get("/stock/export.csv?q=FY-202-WD")
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert [r["Immatriculation"] for r in _csv(response)] == ["FY-202-WD"]
+
+
+def test_colonnes_choose_what_the_list_and_the_csv_show(client):
+    query = {"q": "FE-260-RZ", "col": ["immatriculation", "energie", "vin"]}
+    html = client.get("/stock", query_string=query).data.decode()
+    assert re.findall(r"<th>([^<]+)</th>", html) == ["Énergie", "Immatriculation", "VIN"]
+    assert "<td>VF3LBYHZRKS553528</td>" in html and "<th>Km</th>" not in html
+    assert "col=energie" in html  # paging and CSV links keep the choice
+    rows = _csv(client.get("/stock/export.csv", query_string=query))
+    assert rows == [{"Énergie": "Diesel", "Immatriculation": "FE-260-RZ", "VIN": "VF3LBYHZRKS553528"}]
+    default = client.get("/stock", query_string={"col": ["inconnue"]}).data.decode()
+    assert "<th>Photo</th>" in default and "<th>État</th>" in default
 
 
 def test_csv_cells_never_start_a_formula():
