@@ -118,10 +118,10 @@ class Outbox:
         }
 
     def blueprint(self, db, *, title: str = "Boîte d'envoi", url_prefix: str = "/outbox",
-                  layout: str = "common/base.html") -> Blueprint:
+                  layout: str = "common/outbox_layout.html") -> Blueprint:
         """``GET /outbox`` (page), ``/outbox/mails.json`` (``?to=`` filter) and attachment downloads.
 
-        ``layout`` is the template the page extends (blocks title and body), so it can wear the
+        ``layout`` is the template the page extends (blocks ``title`` and ``content``), so it can wear the
         app's own look.
         """
         bp = Blueprint("outbox", __name__, url_prefix=url_prefix)
