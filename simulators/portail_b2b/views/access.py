@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, request
+from sqlalchemy import select
 
 from simulators.portail_b2b import forms, service
 from simulators.portail_b2b.store import AccessRequest, Presentation, Supplier, outbox, utcnow
@@ -24,26 +25,24 @@ def presentation():
         return render("presentation.html", activities=activities,
                       values={"cofor": request.args.get("cofor", "")[:12]})
     values, errors = forms.parse(forms.PRESENTATION, request.form)
-    session = db().session
-    supplier = session.get(Supplier, values["cofor"]) if values["cofor"] and not errors.get("cofor") else None
     status = 422
-    if values["cofor"] and "cofor" not in errors and supplier is None:
-        errors["cofor"] = (f"Le COFOR {values['cofor']} est inconnu de la base fournisseur : laissez ce "
-                           "champ vide si aucun COFOR n'a encore été attribué à votre société.")
-    elif not errors and (supplier and supplier.state != "not_presented"
-                         or _siret_already_presented(session, values["siret"], supplier)):
-        errors["siret"] = ("Cette société est déjà présentée dans la base fournisseur : passez à l'étape "
-                           "2 « Obtenir un accès au portail B2B ».")
-        status = 409
+    with db().transaction() as tx:  # checks and write in one transaction: no half-stored form
+        supplier = tx.get(Supplier, values["cofor"]) if values["cofor"] and "cofor" not in errors else None
+        if values["cofor"] and "cofor" not in errors and supplier is None:
+            errors["cofor"] = (f"Le COFOR {values['cofor']} est inconnu de la base fournisseur : laissez ce "
+                               "champ vide si aucun COFOR n'a encore été attribué à votre société.")
+        elif not errors and (supplier and supplier.state != "not_presented"
+                             or _siret_already_presented(tx, values["siret"], supplier)):
+            errors["siret"] = ("Cette société est déjà présentée dans la base fournisseur : passez à "
+                               "l'étape 2 « Obtenir un accès au portail B2B ».")
+            status = 409
+        reference = None if errors else _save_presentation(tx, values)
     if errors:
         return render("presentation.html", status, activities=activities, values=values, errors=errors)
-    with db().transaction() as tx:
-        reference = _save_presentation(tx, values)
     return render("presentation.html", activities=activities, reference=reference, values={})
 
 
 def _siret_already_presented(session, siret: str, supplier: Supplier | None) -> bool:
-    from sqlalchemy import select
     other = session.scalars(select(Supplier).where(Supplier.siret == siret,
                                                    Supplier.state != "not_presented")).first()
     pending = session.scalars(select(Presentation).where(Presentation.siret == siret)).first()
@@ -102,30 +101,36 @@ def _analysis(data, extra_errors: dict | None = None, status: int = 200, request
 def access_request():
     """The access request offered when the company is presented but has no access yet."""
     values, errors = forms.parse(forms.ACCESS_REQUEST, request.form)
-    supplier = None
-    if not (errors.get("cofor") or errors.get("code_site")):
-        supplier, _ = service.analyse(db().session, values)
-    if supplier is None:  # COFOR or site altered since the analysis: show the analysis's own answer
-        return _analysis(request.form)
-    if supplier.state != "presented":
-        return _analysis(request.form, status=409, extra_errors={
-            "state": "Cette demande n'est pas possible à cette étape : suivez les indications ci-dessous."})
     if errors.get("terms"):
         errors["terms"] = "Vous devez accepter les conditions d'utilisation du portail B2B."
+    with db().transaction() as tx:  # the state is checked and moved in the same transaction
+        supplier = None
+        if not (errors.get("cofor") or errors.get("code_site")):
+            supplier, _ = service.analyse(tx, values)
+        state = supplier.state if supplier else None
+        if state == "presented" and not errors:
+            _save_access_request(tx, supplier, values)
+    if supplier is None:  # COFOR or site altered since the analysis: show the analysis's own answer
+        return _analysis(request.form)
+    if state != "presented":
+        return _analysis(request.form, status=409, extra_errors={
+            "state": "Cette demande n'est pas possible à cette étape : suivez les indications ci-dessous."})
     if errors:
         return _analysis(request.form, extra_errors=errors, status=422, request_values=values)
-    with db().transaction() as tx:
-        tx.add(AccessRequest(cofor=supplier.cofor, code_site=values["code_site"], last_name=values["last_name"],
-                             first_name=values["first_name"], email=values["email"], phone=values["phone"],
-                             function=values["function"]))
-        tx.get(Supplier, supplier.cofor).state = "access_requested"
-        body = (f"Demande d'accès au portail B2B\nCOFOR : {supplier.cofor}\nCode site : "
-                f"{values['code_site'] or '—'}\nSociété : {supplier.name}\nDemandeur : {values['first_name']} "
-                f"{values['last_name']} ({values['email']}, {values['phone']})\nFonction : {values['function']}")
-        outbox.send_mail(tx, [values["email"], assistance_email()], "Demande d'accès au portail B2B", body,
-                         sender=sender_email())
     return _analysis(request.form, message="Votre demande d'accès au portail B2B a bien été envoyée : "
                                            "elle est en cours de traitement par Stellantis.")
+
+
+def _save_access_request(tx, supplier: Supplier, values: dict) -> None:
+    tx.add(AccessRequest(cofor=supplier.cofor, code_site=values["code_site"], last_name=values["last_name"],
+                         first_name=values["first_name"], email=values["email"], phone=values["phone"],
+                         function=values["function"]))
+    supplier.state, supplier.updated_at = "access_requested", utcnow()
+    body = (f"Demande d'accès au portail B2B\nCOFOR : {supplier.cofor}\nCode site : "
+            f"{values['code_site'] or '—'}\nSociété : {supplier.name}\nDemandeur : {values['first_name']} "
+            f"{values['last_name']} ({values['email']}, {values['phone']})\nFonction : {values['function']}")
+    outbox.send_mail(tx, [values["email"], assistance_email()], "Demande d'accès au portail B2B", body,
+                     sender=sender_email())
 
 
 @bp.route("/acces/cofor-inconnu", methods=["GET", "POST"])

@@ -105,7 +105,10 @@ def lost_password():
 @bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
 def reset_with_link(token: str):
     """The page behind a reset link: choose a new password (rules checked), once."""
-    if service.valid_reset_token(db().session, token) is None:
+    # A short transaction, not the request session: that one would hold SQLite's lock until the end.
+    with db().transaction() as tx:
+        valid = service.valid_reset_token(tx, token) is not None
+    if not valid:
         return render("new_password.html", 404, invalid=True)
     if request.method == "GET":
         return render("new_password.html")
