@@ -10,6 +10,10 @@ from common.web import make_app
 from fixtures import reference
 from simulators.portail_b2b.store import Base, PortalUser, Supplier, SupplierSite, outbox
 
+STATE_LABELS = {"not_presented": "non présentée", "presented": "présentée, sans accès",
+                "access_requested": "demande d'accès en cours", "access_open": "accès ouvert, sans utilisateur",
+                "with_users": "avec utilisateurs"}
+
 DEFAULTS = {
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,   # the screenshot limit (2 Mo) is checked with a message
     "B2B_SCREENSHOT_MAX_BYTES": 2 * 1024 * 1024,
@@ -59,7 +63,8 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
 def demo_info(app: Flask) -> list[str]:
     """COFOR per state, the demo identifiants and their password, the outbox page."""
     data = reference.load("portail_b2b")
-    lines = ["COFOR de démo : " + ", ".join(f"{s['cofor']} ({s['state']})" for s in data["suppliers"])]
+    lines = ["COFOR de démo : " + ", ".join(f"{s['cofor']} ({STATE_LABELS[s['state']]})"
+                                          for s in data["suppliers"])]
     users = [u for s in data["suppliers"] for u in s.get("users", [])]
     lines.append("Identifiants : " + ", ".join(
         u["identifiant"] + (" (ASL Tiers)" if u["asl_tiers"] else "") for u in users)

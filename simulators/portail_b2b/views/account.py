@@ -1,7 +1,7 @@
 """Step 3: the private space behind a personal identifiant (V…), and the ways back in when it is lost."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, request, session, url_for
+from flask import Blueprint, current_app, redirect, request, session, url_for
 
 from simulators.portail_b2b import forms, service
 from simulators.portail_b2b.store import PortalUser, Supplier, outbox
@@ -31,8 +31,8 @@ def login():
     key = values["identifiant"]
     with db().transaction() as tx:
         if service.is_blocked(tx, key):
-            minutes = _config("B2B_LOCK_MINUTES")
-            return render("login.html", 429, values=values, errors={"login": BLOCKED.format(minutes=minutes)})
+            message = BLOCKED.format(minutes=current_app.config["B2B_LOCK_MINUTES"])
+            return render("login.html", 429, values=values, errors={"login": message})
         user = service.authenticate(tx, key, request.form["password"])
         if user is None:
             service.record_failure(tx, key)
@@ -41,11 +41,6 @@ def login():
     session.clear()
     session["b2b_user"] = user.identifiant
     return redirect(url_for("account.private_space"))
-
-
-def _config(name: str):
-    from flask import current_app
-    return current_app.config[name]
 
 
 @bp.post("/deconnexion")
