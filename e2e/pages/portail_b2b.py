@@ -38,6 +38,7 @@ class HomePage(_Screen):
         self.present_company = page.get_by_role("link", name="Présentez votre société dans la base fournisseur")
         self.get_access = page.get_by_role("link", name="Obtenir un accès au portail B2B")
         self.help = page.get_by_role("main").get_by_role("link", name="Aide & Contact")
+        self.login_box = LoginPage(page, base_url)  # the first of the two places to log in
 
     def go_to_help(self) -> None:
         self.menu.get_by_role("link", name="Aide & Contact").click()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.pages.portail_b2b import (AslTiersPage, LoginPage, LostIdentifiantPage, LostPasswordPage,
+from e2e.pages.portail_b2b import (AslTiersPage, HomePage, LoginPage, LostIdentifiantPage, LostPasswordPage,
                                    NewPasswordPage, OutboxPage, PrivateSpacePage)
 from e2e.portail_b2b.conftest import DEMO_PASSWORD
 
@@ -21,6 +21,11 @@ def test_login_with_v_identifiant_opens_the_private_space(page: Page, b2b_url):
     space.logout()
     page.goto(b2b_url + "/espace")
     expect(LoginPage(page, b2b_url).submit).to_be_visible()
+
+
+def test_login_from_the_home_page(page: Page, b2b_url):
+    HomePage(page, b2b_url).open().login_box.login("v100003", DEMO_PASSWORD)
+    expect(PrivateSpacePage(page, b2b_url).welcome).to_contain_text("Sophie DURAND")
 
 
 def test_refused_login_does_not_say_which_part_was_wrong(page: Page, b2b_url, factory):

@@ -79,3 +79,13 @@ def test_request_larger_than_the_server_limit_gets_a_french_413(client, person):
     response = client.post("/aide/contact", data=_contact(person, screenshot=(io.BytesIO(huge), "x.png")),
                            content_type="multipart/form-data")
     assert response.status_code == 413 and "trop volumineux" in text(response)
+
+
+def test_outbox_page_exists_only_in_demo_or_test_mode(tmp_path):
+    from simulators.portail_b2b import create_app
+    real = create_app({"DATA_DIR": str(tmp_path / "real"), "DEMO_MODE": False})
+    assert real.test_client().get("/outbox").status_code == 404
+    tested = create_app({"DATA_DIR": str(tmp_path / "test"), "DEMO_MODE": False, "TEST_ROUTES": True})
+    assert tested.test_client().get("/outbox/mails.json").get_json() == {"mails": []}
+    for app in (real, tested):
+        app.extensions["harness_stop"]()
