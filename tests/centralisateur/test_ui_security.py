@@ -8,6 +8,7 @@ import pytest
 
 from centralisateur import demo_password
 from fixtures import reference
+from harness.testing import new_dealer
 from tests.centralisateur.support import CSRF_RE, api_client, open_form
 
 pytestmark = pytest.mark.centralisateur
@@ -49,9 +50,8 @@ def test_pages_need_a_login(stack):
 
 
 def test_login_is_locked_after_repeated_failures(stack, factory):
-    login, password = factory.fake.unique.email(), factory.fake.password(length=16)
-    httpx.post(stack.url("centralisateur") + "/__test__/dealers", json={
-        "rrdi": factory.rrdi(), "name": "GARAGE VERROU", "dms": "tec3h", "login": login, "password": password})
+    dealer = new_dealer(stack, factory)
+    login, password = dealer["login"], dealer["password"]
     browser = httpx.Client(base_url=stack.url("centralisateur"), timeout=20)
     token = CSRF_RE.search(browser.get("/connexion").text).group(1)
     for _ in range(5):
