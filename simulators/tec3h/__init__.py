@@ -31,14 +31,14 @@ def dealer(config: dict) -> dict:
 
 def create_app(config: dict | None = None) -> Flask:
     """The Tec3H Flask app; ``config`` needs DATA_DIR and URLS["centralisateur"] for the hand-off."""
-    from simulators.tec3h import customers, orders, stock, store, warranty
+    from simulators.tec3h import customers, orders, sales, stock, store, warranty
     app = make_app(__name__, config, defaults={"HANDOFF_TIMEOUT": 10.0})
     app.config["TEC3H_API_KEY"] = api_key(app.config)
     app.config["TEC3H_DEALER"] = dealer(app.config)
     db = Database(database_url(app.config, DMS), store.Base)
     db.create_all()
     db.init_app(app)
-    for module in (stock, customers, orders, warranty):
+    for module in (stock, customers, orders, sales, warranty):
         app.register_blueprint(module.bp)
     app.extensions["harness_stop"] = db.dispose
 

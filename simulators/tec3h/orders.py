@@ -1,5 +1,4 @@
-"""The order (NOUVELLE PROPOSITION → Commande) of a stock vehicle, and Gestion > Ventes with
-Imprimer (PDF) and Modifier."""
+"""The order (NOUVELLE PROPOSITION → Commande) of a stock vehicle, Modifier, Imprimer (PDF)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,17 +6,16 @@ from decimal import Decimal
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from fixtures import reference
 from simulators.tec3h.forms import FormCheck
-from simulators.tec3h.store import Customer, Order, Vehicle, Warranty
+from simulators.tec3h.store import Customer, Order, Vehicle
 
 bp = Blueprint("orders", __name__)
 
 STATUSES = ("Proposition", "Commande")
-PAGE_SIZES = (10, 25, 50, 100)
 
 
 def _db():
@@ -131,33 +129,6 @@ def order_edit(order_id: int):
     session.commit()
     flash(f"{order.status} N° {order.number} enregistrée.")
     return redirect(url_for("stock.vehicle_card", vehicle_id=order.vehicle_id))
-
-
-@bp.get("/ventes")
-def sales():
-    """Gestion > Ventes: search, seller and pro filters, page size; Imprimer and Modifier per order."""
-    stock = reference.load("tec3h_stock")
-    q = (request.args.get("q") or "").strip()[:60]
-    seller = request.args.get("commercial", "")
-    pro_only = request.args.get("clients") == "pro"
-    size = request.args.get("afficher", "25")
-    size = int(size) if size.isdigit() and int(size) in PAGE_SIZES else 25
-    stmt = (select(Order).join(Order.customer).join(Order.vehicle)
-            .order_by(Order.number.desc()).limit(size))
-    if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(cast(Order.number, String).like(like), Vehicle.plate.like(like),
-                              Customer.birth_name.ilike(like), Customer.usage_name.ilike(like),
-                              Customer.company_name.ilike(like)))
-    if seller in stock["sellers"]:
-        stmt = stmt.where(Order.seller == seller)
-    if pro_only:
-        stmt = stmt.where(Customer.kind == "pro")
-    orders = _db().scalars(stmt).unique().all()
-    contracts = {w.order_id: w for w in _db().scalars(
-        select(Warranty).where(Warranty.order_id.in_([o.id for o in orders])))}
-    return render_template("tec3h/sales.html", orders=orders, contracts=contracts, q=q, seller=seller,
-                           pro_only=pro_only, size=size, sizes=PAGE_SIZES, sellers=stock["sellers"])
 
 
 @bp.get("/ventes/<int:order_id>/imprimer")

@@ -133,3 +133,13 @@ def test_forms_without_csrf_token_are_refused(tmp_path):
     response = app.test_client().post("/clients/nouveau", data={"type_client": "particulier"})
     assert response.status_code == 400 and "formulaire a expiré" in response.data.decode()
     app.extensions["harness_stop"]()
+
+
+def test_ventes_telecharger_exports_the_filtered_orders(client):
+    response = client.get("/ventes/export.csv", query_string={"commercial": "Nicolas Pélissier"})
+    lines = response.data.decode("utf-8").lstrip("\ufeff").splitlines()
+    assert response.headers["Content-Disposition"] == 'attachment; filename="ventes-tec3h.csv"'
+    assert lines[0].startswith("N°;Statut;Date de vente") and len(lines) == 2
+    assert lines[1].startswith("4586;Commande;") and "DL-342-MP" in lines[1] and "10043,76" in lines[1]
+    empty = client.get("/ventes/export.csv", query_string={"service": "Atelier"}).data.decode()
+    assert len(empty.splitlines()) == 1

@@ -1,0 +1,97 @@
+"""Gestion > Ventes: the orders with search, filters and page size, Imprimer and Modifier per order,
+and Télécharger (CSV) of the filtered list."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, current_app, render_template, request
+from sqlalchemy import String, cast, or_, select
+
+from fixtures import reference
+from simulators.tec3h.listing import csv_cell
+from simulators.tec3h.store import Customer, Order, Vehicle, Warranty
+
+bp = Blueprint("sales", __name__)
+
+PAGE_SIZES = (10, 25, 50, 100)
+
+
+@dataclass
+class SalesFilters:
+    """Rechercher une commande…, Tous les commerciaux, Tous les services, Tout / Uniquement pro."""
+    q: str = ""
+    seller: str = ""
+    service: str = ""
+    pro_only: bool = False
+    size: int = 25
+
+    @classmethod
+    def from_args(cls, args) -> SalesFilters:
+        stock = reference.load("tec3h_stock")
+        size = args.get("afficher", "25")
+        return cls(q=(args.get("q") or "").strip()[:60],
+                   seller=args.get("commercial", "") if args.get("commercial") in stock["sellers"] else "",
+                   service=args.get("service", "") if args.get("service") in stock["services"] else "",
+                   pro_only=args.get("clients") == "pro",
+                   size=int(size) if size.isdigit() and int(size) in PAGE_SIZES else 25)
+
+    def query(self):
+        stmt = select(Order).join(Order.customer).join(Order.vehicle).order_by(Order.number.desc())
+        if self.q:
+            like = f"%{self.q}%"
+            stmt = stmt.where(or_(cast(Order.number, String).like(like), Vehicle.plate.like(like),
+                                  Customer.birth_name.ilike(like), Customer.usage_name.ilike(like),
+                                  Customer.company_name.ilike(like)))
+        if self.seller:
+            stmt = stmt.where(Order.seller == self.seller)
+        if self.service:
+            stmt = stmt.where(Order.service == self.service)
+        if self.pro_only:
+            stmt = stmt.where(Customer.kind == "pro")
+        return stmt
+
+    def args(self) -> dict:
+        values = {"q": self.q, "commercial": self.seller, "service": self.service,
+                  "clients": "pro" if self.pro_only else "", "afficher": self.size}
+        return {k: v for k, v in values.items() if v}
+
+
+def _orders_with_contracts(filters: SalesFilters, limit: int | None):
+    session = current_app.extensions["db"].session
+    stmt = filters.query() if limit is None else filters.query().limit(limit)
+    orders = session.scalars(stmt).unique().all()
+    contracts = {w.order_id: w for w in session.scalars(
+        select(Warranty).where(Warranty.order_id.in_([o.id for o in orders])))}
+    return orders, contracts
+
+
+@bp.get("/ventes")
+def sales_list():
+    filters = SalesFilters.from_args(request.args)
+    orders, contracts = _orders_with_contracts(filters, filters.size)
+    stock = reference.load("tec3h_stock")
+    return render_template("tec3h/sales.html", orders=orders, contracts=contracts, filters=filters,
+                           sizes=PAGE_SIZES, sellers=stock["sellers"], services=stock["services"])
+
+
+@bp.get("/ventes/export.csv")
+def sales_export():
+    """Télécharger: every order of the filtered list, ';'-separated, UTF-8 with BOM."""
+    orders, contracts = _orders_with_contracts(SalesFilters.from_args(request.args), None)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(("N°", "Statut", "Date de vente", "Date de livraison", "Client", "Véhicule",
+                     "Immatriculation", "Commercial", "Mode paiement", "Total TTC", "N° bon de commande",
+                     "N° contrat"))
+    for o in orders:
+        w = contracts.get(o.id)
+        writer.writerow([csv_cell(x) for x in (
+            o.number, o.status, o.sale_date.strftime("%d/%m/%Y") if o.sale_date else "",
+            o.delivery_date.strftime("%d/%m/%Y") if o.delivery_date else "", o.customer.display_name,
+            o.vehicle.title, o.vehicle.plate, o.seller, o.payment_mode,
+            f"{o.total_ttc:.2f}".replace(".", ","), w.bdc_number if w else "",
+            w.contract_number if w else "")])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="ventes-tec3h.csv"'})
