@@ -55,6 +55,15 @@ def check_customer(form) -> tuple[dict, dict[str, str]]:
         company_name=check.text("raison_sociale", "Raison sociale", required=pro),
         siret=check.siret("siret", "N° Siret"),
         vat_number=check.text("tva", "N° TVA", max_length=20),
+        id_type=check.choice("type_piece", "Type de pièce", stock["identity_documents"], False),
+        id_number=check.text("numero_piece", "N° de la pièce", max_length=30),
+        id_issue_date=check.date("date_piece", "Date de délivrance", past=True),
+        id_issue_city=check.text("ville_piece", "Ville d'obtention", max_length=80),
+        licence_number=check.text("numero_permis", "N° du permis de conduire", max_length=30),
+        licence_category=check.choice("categorie_permis", "Catégorie du permis", stock["licence_categories"],
+                                      False),
+        licence_issue_date=check.date("date_permis", "Date de délivrance du permis", past=True),
+        main_driver=form.get("conducteur_principal", "oui") != "non",
         address=check.text("adresse", "Adresse", required=True),
         address2=check.text("adresse2", "Complément d'adresse"),
         postcode=check.postcode("code_postal", "Code postal", required=True),
@@ -68,8 +77,12 @@ def check_customer(form) -> tuple[dict, dict[str, str]]:
     return values, check.errors
 
 
+def _fmt(date) -> str:
+    return date.strftime("%d/%m/%Y") if date else ""
+
+
 def _customer_form_values(customer: Customer) -> dict:
-    date = customer.birth_date.strftime("%d/%m/%Y") if customer.birth_date else ""
+    date = _fmt(customer.birth_date)
     return {"type_client": customer.kind, "categorie": customer.category, "origine": customer.contact_origin,
             "civilite": customer.civility, "nom_naissance": customer.birth_name,
             "nom_usage": customer.usage_name, "prenoms": customer.first_names,
@@ -77,6 +90,11 @@ def _customer_form_values(customer: Customer) -> dict:
             "ville_naissance": customer.birth_city, "departement_naissance": customer.birth_department,
             "pays_naissance": customer.birth_country, "raison_sociale": customer.company_name,
             "siret": customer.siret, "tva": customer.vat_number, "adresse": customer.address,
+            "type_piece": customer.id_type, "numero_piece": customer.id_number,
+            "date_piece": _fmt(customer.id_issue_date), "ville_piece": customer.id_issue_city,
+            "numero_permis": customer.licence_number, "categorie_permis": customer.licence_category,
+            "date_permis": _fmt(customer.licence_issue_date),
+            "conducteur_principal": "oui" if customer.main_driver else "non",
             "adresse2": customer.address2, "code_postal": customer.postcode, "ville": customer.city,
             "tel_fixe": customer.phone, "tel_mobile": customer.mobile, "email": customer.email}
 
@@ -85,7 +103,8 @@ def _render_form(form, errors, customer=None, next_url=None):
     stock = reference.load("tec3h_stock")
     return render_template("tec3h/customer_form.html", form=form, errors=errors, customer=customer,
                            next_url=next_url, kinds=KINDS, civilities=CIVILITIES,
-                           categories=stock["customer_categories"], origins=stock["contact_origins"]), \
+                           categories=stock["customer_categories"], origins=stock["contact_origins"],
+                           documents=stock["identity_documents"], licences=stock["licence_categories"]), \
         (422 if errors else 200)
 
 

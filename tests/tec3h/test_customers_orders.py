@@ -143,3 +143,19 @@ def test_ventes_telecharger_exports_the_filtered_orders(client):
     assert lines[1].startswith("4586;Commande;") and "DL-342-MP" in lines[1] and "10043,76" in lines[1]
     empty = client.get("/ventes/export.csv", query_string={"service": "Atelier"}).data.decode()
     assert len(empty.splitlines()) == 1
+
+
+def test_identity_documents_are_kept_and_checked(client, app, factory):
+    data = {**_customer_form(factory.customer()), "type_piece": "Passeport", "numero_piece": "19AB12345",
+            "date_piece": "02/03/2019", "numero_permis": "120375300123", "categorie_permis": "B",
+            "date_permis": "15/06/2004", "conducteur_principal": "non"}
+    bad = client.post("/clients/nouveau", data={**data, "date_permis": "15/06/2999", "categorie_permis": "Z"})
+    html = bad.data.decode()
+    assert "Le champ Date de délivrance du permis ne peut pas être dans le futur." in html
+    assert "Le champ Catégorie du permis doit être choisi dans la liste." in html
+    assert client.post("/clients/nouveau", data=data).status_code == 302
+    with app.app_context():
+        c = app.extensions["db"].session.scalar(select(Customer).where(Customer.id_number == "19AB12345"))
+        assert (c.id_type, c.licence_category, c.main_driver, c.licence_issue_date.year) == ("Passeport", "B", False, 2004)
+    edit = form_values(client.get(f"/clients/{c.id}/modifier").data.decode())
+    assert edit["numero_permis"] == "120375300123" and edit["date_piece"] == "02/03/2019"
