@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from fixtures import reference
 from simulators.tec3h.forms import FormCheck
-from simulators.tec3h.store import Customer, Order, Vehicle
+from simulators.tec3h.store import Customer, Order, Vehicle, Warranty
+from simulators.tec3h.warranty import refresh
 
 bp = Blueprint("orders", __name__)
 
@@ -70,7 +71,10 @@ def _render(vehicle: Vehicle, form, errors, order: Order | None = None):
     stock = reference.load("tec3h_stock")
     customers = _db().scalars(select(Customer).order_by(Customer.id.desc())).all()
     price = FormCheck(form).money("prix", "prix") if form.get("prix") else vehicle.price_ttc
+    warranty = order and _db().scalar(select(Warranty).where(Warranty.order_id == order.id))
+    refresh(warranty)
     return render_template("tec3h/order_form.html", vehicle=vehicle, order=order, form=form,
+                           warranty=warranty,
                            errors=errors, customers=customers, statuses=STATUSES,
                            services=stock["services"], sellers=stock["sellers"],
                            payments=stock["payment_modes"], origins=stock["contact_origins"],

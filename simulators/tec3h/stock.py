@@ -145,4 +145,6 @@ def vehicle_card(vehicle_id: int):
     vehicle = session.get(Vehicle, vehicle_id) or abort(404)
     order = session.scalar(select(Order).where(Order.vehicle_id == vehicle_id).order_by(Order.id.desc()))
     warranty = order and session.scalar(select(Warranty).where(Warranty.order_id == order.id))
+    from simulators.tec3h.warranty import refresh
+    refresh(warranty)  # the contract number shows even if the centralisateur's callback was missed
     return render_template("tec3h/vehicle_card.html", vehicle=vehicle, order=order, warranty=warranty)

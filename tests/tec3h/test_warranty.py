@@ -131,6 +131,14 @@ def test_polling_finds_the_contract_when_the_callback_was_missed(client, app, vi
     assert "22511015252" in client.get(f"/vehicules/{vid}/garantie").data.decode()
 
 
+def test_vehicle_card_and_order_poll_for_the_contract(client, app, vid, centralisateur):
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    centralisateur.state = {"status": "declared", "contract_number": "22511015253"}
+    assert "contrat N° 22511015253" in client.get(f"/vehicules/{vid}").data.decode()
+    order_page = client.get(f"/ventes/{_warranty(app).order_id}/modifier").data.decode()
+    assert "contrat N° 22511015253 (bon de commande SP953617Z103833712)" in order_page
+
+
 def test_no_warranty_without_a_commande(client, app):
     vid = vehicle_id(app, "FY-202-WD")
     response = client.get(f"/vehicules/{vid}/garantie/spoticar")
