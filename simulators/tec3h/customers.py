@@ -8,6 +8,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from sqlalchemy import func, or_, select
 
+from common.dates import fr_date
 from fixtures import reference
 from simulators.tec3h.forms import FormCheck
 from simulators.tec3h.store import Customer, Order
@@ -77,12 +78,8 @@ def check_customer(form) -> tuple[dict, dict[str, str]]:
     return values, check.errors
 
 
-def _fmt(date) -> str:
-    return date.strftime("%d/%m/%Y") if date else ""
-
-
 def _customer_form_values(customer: Customer) -> dict:
-    date = _fmt(customer.birth_date)
+    date = fr_date(customer.birth_date)
     return {"type_client": customer.kind, "categorie": customer.category, "origine": customer.contact_origin,
             "civilite": customer.civility, "nom_naissance": customer.birth_name,
             "nom_usage": customer.usage_name, "prenoms": customer.first_names,
@@ -91,9 +88,9 @@ def _customer_form_values(customer: Customer) -> dict:
             "pays_naissance": customer.birth_country, "raison_sociale": customer.company_name,
             "siret": customer.siret, "tva": customer.vat_number, "adresse": customer.address,
             "type_piece": customer.id_type, "numero_piece": customer.id_number,
-            "date_piece": _fmt(customer.id_issue_date), "ville_piece": customer.id_issue_city,
+            "date_piece": fr_date(customer.id_issue_date), "ville_piece": customer.id_issue_city,
             "numero_permis": customer.licence_number, "categorie_permis": customer.licence_category,
-            "date_permis": _fmt(customer.licence_issue_date),
+            "date_permis": fr_date(customer.licence_issue_date),
             "conducteur_principal": "oui" if customer.main_driver else "non",
             "adresse2": customer.address2, "code_postal": customer.postcode, "ville": customer.city,
             "tel_fixe": customer.phone, "tel_mobile": customer.mobile, "email": customer.email}

@@ -2,9 +2,12 @@
 page and by Exporter (CSV) so both always show the same vehicles in the same order."""
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import Response
 from sqlalchemy import func, or_, select
 
 from simulators.tec3h.store import Vehicle
@@ -55,6 +58,16 @@ def csv_cell(value) -> str:
     """Text for a CSV cell; a leading = + - @ is neutralised so a spreadsheet never runs it."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_response(header, rows, filename: str) -> Response:
+    """A ';'-separated UTF-8 CSV with BOM (what French Excel opens as is), as a download."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @dataclass

@@ -9,6 +9,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from common.dates import fr_date
 from fixtures import reference
 from simulators.tec3h.forms import FormCheck
 from simulators.tec3h.store import Customer, Order, Vehicle, Warranty
@@ -60,10 +61,9 @@ def _check_order(form) -> tuple[dict, dict[str, str]]:
 
 
 def _form_values(order: Order) -> dict:
-    fmt = lambda d: d.strftime("%d/%m/%Y") if d else ""  # noqa: E731
     return {"client": str(order.customer_id), "statut": order.status, "service": order.service,
             "commercial": order.seller, "prix": f"{order.vehicle_price_ttc:.2f}",
-            "date_livraison": fmt(order.delivery_date), "date_vente": fmt(order.sale_date),
+            "date_livraison": fr_date(order.delivery_date), "date_vente": fr_date(order.sale_date),
             "origine": order.contact_origin, "paiement": order.payment_mode}
 
 

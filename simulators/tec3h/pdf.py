@@ -7,6 +7,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.pdfgen import canvas
 
+from common.dates import fr_date
 from simulators.tec3h.store import Order
 
 
@@ -45,8 +46,7 @@ def order_pdf(order: Order, dealer: dict, lines: list[dict]) -> bytes:
     for item in lines:
         line(f"{item['designation']} : {_money(item['ttc'])}")
     line(f"Total TTC : {_money(order.total_ttc)}", 12, 0.9)
-    fmt = lambda d: d.strftime("%d/%m/%Y") if d else "-"  # noqa: E731
-    line(f"Date de vente : {fmt(order.sale_date)}   Date de livraison : {fmt(order.delivery_date)}")
+    line(f"Date de vente : {fr_date(order.sale_date) or '-'}   Date de livraison : {fr_date(order.delivery_date) or '-'}")
     line(f"Commercial : {order.seller}   Mode paiement : {order.payment_mode}")
     line("Vente en France Métropolitaine")
     pdf.showPage()

@@ -2,15 +2,14 @@
 and Télécharger (CSV) of the filtered list."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import String, cast, or_, select
 
+from common.dates import fr_date
 from fixtures import reference
-from simulators.tec3h.listing import csv_cell
+from simulators.tec3h.listing import csv_response
 from simulators.tec3h.store import Customer, Order, Vehicle, Warranty
 
 bp = Blueprint("sales", __name__)
@@ -80,18 +79,10 @@ def sales_list():
 def sales_export():
     """Télécharger: every order of the filtered list, ';'-separated, UTF-8 with BOM."""
     orders, contracts = _orders_with_contracts(SalesFilters.from_args(request.args), None)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(("N°", "Statut", "Date de vente", "Date de livraison", "Client", "Véhicule",
-                     "Immatriculation", "Commercial", "Mode paiement", "Total TTC", "N° bon de commande",
-                     "N° contrat"))
-    for o in orders:
-        w = contracts.get(o.id)
-        writer.writerow([csv_cell(x) for x in (
-            o.number, o.status, o.sale_date.strftime("%d/%m/%Y") if o.sale_date else "",
-            o.delivery_date.strftime("%d/%m/%Y") if o.delivery_date else "", o.customer.display_name,
-            o.vehicle.title, o.vehicle.plate, o.seller, o.payment_mode,
-            f"{o.total_ttc:.2f}".replace(".", ","), w.bdc_number if w else "",
-            w.contract_number if w else "")])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="ventes-tec3h.csv"'})
+    header = ("N°", "Statut", "Date de vente", "Date de livraison", "Client", "Véhicule", "Immatriculation",
+              "Commercial", "Mode paiement", "Total TTC", "N° bon de commande", "N° contrat")
+    rows = ((o.number, o.status, fr_date(o.sale_date), fr_date(o.delivery_date), o.customer.display_name,
+             o.vehicle.title, o.vehicle.plate, o.seller, o.payment_mode, f"{o.total_ttc:.2f}".replace(".", ","),
+             contracts[o.id].bdc_number if o.id in contracts else "",
+             contracts[o.id].contract_number if o.id in contracts else "") for o in orders)
+    return csv_response(header, rows, "ventes-tec3h.csv")

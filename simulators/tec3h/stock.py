@@ -2,18 +2,16 @@
 referential with its autocomplete API, and the vehicle card."""
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from common.dates import parse_fr_date
 from fixtures import reference
 from simulators.tec3h import referential
 from simulators.tec3h.forms import FormCheck
-from simulators.tec3h.listing import COLUMNS, PAGE_SIZES, SORTS, StockFilters, csv_cell
+from simulators.tec3h.listing import COLUMNS, PAGE_SIZES, SORTS, StockFilters, csv_response
 from simulators.tec3h.store import Order, Vehicle, Warranty
 
 bp = Blueprint("stock", __name__)
@@ -50,14 +48,9 @@ def stock_list():
 def stock_export():
     """Exporter (CSV): every vehicle of the filtered list (all pages), ';'-separated, UTF-8 with BOM."""
     filters = StockFilters.from_args(request.args)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     columns = [COLUMNS[key] for key in filters.columns if COLUMNS[key].csv]
-    writer.writerow([c.csv_header or c.header for c in columns])
-    for v in _db().scalars(filters.query()):
-        writer.writerow([csv_cell(c.csv(v)) for c in columns])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="stock-tec3h.csv"'})
+    rows = ([c.csv(v) for c in columns] for v in _db().scalars(filters.query()))
+    return csv_response([c.csv_header or c.header for c in columns], rows, "stock-tec3h.csv")
 
 
 @bp.get("/referentiel/modeles")

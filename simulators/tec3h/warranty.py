@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from centralisateur.client import CentralisateurUnavailable, HandoffRefused, verify_callback
+from common.dates import fr_date
 from common.web import csrf
 from fixtures import reference
 from simulators.tec3h import handoff, referential
@@ -46,16 +47,15 @@ def _order_for(vehicle_id: int) -> tuple[Vehicle, Order | None, Warranty | None]
 def prefill(order: Order) -> dict:
     """The warranty form pre-filled from the order, its customer and its vehicle."""
     c, v = order.customer, order.vehicle
-    fmt = lambda d: d.strftime("%d/%m/%Y") if d else ""  # noqa: E731
     return {"civilite": c.civility or "", "nom": c.usage_name or c.birth_name or c.company_name or "",
             "prenom": c.first_names or "", "adresse": c.address or "", "code_postal": c.postcode or "",
             "ville": c.city or "", "adresse2": c.address2 or "", "adresse3": "",
             "telephone": c.phone or "", "portable": c.mobile or "", "email": c.email or "",
-            "date_naissance": fmt(c.birth_date), "lieu_naissance": c.birth_city or "",
+            "date_naissance": fr_date(c.birth_date), "lieu_naissance": c.birth_city or "",
             "profession": c.profession or "", "raison_sociale": c.company_name or "",
             "siret": c.siret or "", "immatriculation": v.plate or "", "marque": v.make, "modele": v.model,
-            "date_mec": fmt(v.first_registration), "carburant": v.energy, "puissance": str(v.fiscal_power),
-            "date_vente": fmt(order.sale_date), "km": str(v.mileage_km), "vin": v.vin or "",
+            "date_mec": fr_date(v.first_registration), "carburant": v.energy, "puissance": str(v.fiscal_power),
+            "date_vente": fr_date(order.sale_date), "km": str(v.mileage_km), "vin": v.vin or "",
             "version": v.version, "puissance_kw": str(v.kw_power), "type_cg": "",
             "cylindres": str(v.displacement_cc or ""), "puissance_din": str(v.din_power),
             "prix_vente": f"{order.total_ttc:.2f}", "prix_reprise": "", "usage": "particulier",

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from simulators.tec3h.stock import csv_cell
+from simulators.tec3h.listing import csv_cell
 from simulators.tec3h.store import Vehicle
 from tests.tec3h.conftest import vehicle_id
 
