@@ -313,3 +313,9 @@ class WarrantyFormPage:
 
     def send(self) -> None:
         self.send_button.click()
+
+    def send_and_open_declaration(self) -> Page:
+        """Envoyer; the centralisateur's declaration opens in a new window, returned."""
+        with self.page.expect_popup() as popup:
+            self.send_button.click()
+        return popup.value

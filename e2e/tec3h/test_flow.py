@@ -54,11 +54,11 @@ def test_vehicle_customer_order_and_declaration_end_with_the_contract_on_the_car
     expect(warranty_form.field("Nom")).to_have_value(person["last_name"])
     expect(warranty_form.field("Date de vente")).to_have_value(today)
     warranty_form.select("Niveau de garantie", "Spoticar-Premium 12 Mois")
-    warranty_form.send()
+    centralisateur = warranty_form.send_and_open_declaration()
     expect(tab.status).to_have_text("Transmise : déclaration à finaliser sur le centralisateur")
     bdc_number = page.get_by_text(re.compile(r"^SP953617Z[0-9]{9}$")).inner_text()
-
-    centralisateur = tab.open_declaration()
+    page.reload()  # the window opens once, right after Envoyer; the link stays
+    expect(tab.open_declaration_link).to_have_attribute("target", "_blank")
     ChooseGarantiePage(centralisateur).choose()
     declaration = DeclarationFormPage(centralisateur)
     expect(declaration.bdc_number).to_have_text(bdc_number)

@@ -46,7 +46,8 @@ def order_pdf(order: Order, dealer: dict, lines: list[dict]) -> bytes:
     for item in lines:
         line(f"{item['designation']} : {_money(item['ttc'])}")
     line(f"Total TTC : {_money(order.total_ttc)}", 12, 0.9)
-    line(f"Date de vente : {fr_date(order.sale_date) or '-'}   Date de livraison : {fr_date(order.delivery_date) or '-'}")
+    line(f"Date de vente : {fr_date(order.sale_date) or '-'}   "
+         f"Date de livraison : {fr_date(order.delivery_date) or '-'}")
     line(f"Commercial : {order.seller}   Mode paiement : {order.payment_mode}")
     line("Vente en France Métropolitaine")
     pdf.showPage()

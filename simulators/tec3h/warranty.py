@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
                    url_for)
+from flask import session as browser_session
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -146,12 +147,19 @@ def _apply(warranty: Warranty, state) -> None:
     warranty.garantisseur = state.garantisseur or warranty.garantisseur
 
 
+def _open_declaration_next(warranty: Warranty) -> None:
+    """Once sent, the next Garantie page opens the centralisateur's declaration in a new window."""
+    if warranty.declaration_url and warranty.status == "pending":
+        browser_session["tec3h_open_declaration"] = warranty.id
+
+
 @bp.get("/vehicules/<int:vehicle_id>/garantie")
 def warranty_tab(vehicle_id: int):
     vehicle, order, warranty = _order_for(vehicle_id)
     refresh(warranty)
+    auto_open = bool(warranty) and browser_session.pop("tec3h_open_declaration", None) == warranty.id
     return render_template("tec3h/warranty_tab.html", vehicle=vehicle, order=order, warranty=warranty,
-                           status_text=STATUS_TEXT)
+                           status_text=STATUS_TEXT, auto_open=auto_open)
 
 
 @bp.get("/vehicules/<int:vehicle_id>/garantie/etat")
@@ -195,6 +203,7 @@ def warranty_form(vehicle_id: int):
         return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
     send(warranty)
     session.commit()
+    _open_declaration_next(warranty)
     if warranty.status == "rejected":
         remote = warranty.form.get("_errors", [])
         return _render(vehicle, order, form, {e["field"]: e["message"] for e in remote if e["field"]},
@@ -217,6 +226,7 @@ def warranty_retry(warranty_id: int):
     if warranty.status == "not_sent":
         send(warranty)
         session.commit()
+        _open_declaration_next(warranty)
     return redirect(url_for("warranty.warranty_tab", vehicle_id=warranty.order.vehicle_id))
 
 

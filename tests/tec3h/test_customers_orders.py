@@ -159,3 +159,11 @@ def test_identity_documents_are_kept_and_checked(client, app, factory):
         assert (c.id_type, c.licence_category, c.main_driver, c.licence_issue_date.year) == ("Passeport", "B", False, 2004)
     edit = form_values(client.get(f"/clients/{c.id}/modifier").data.decode())
     assert edit["numero_permis"] == "120375300123" and edit["date_piece"] == "02/03/2019"
+
+
+def test_session_cookie_has_its_own_name(client, factory):
+    """Cookies ignore ports: a plain "session" cookie would clobber the centralisateur's on one host."""
+    response = client.post("/clients/nouveau", data=_customer_form(factory.customer()))
+    cookies = response.headers.getlist("Set-Cookie")
+    assert any(c.startswith("tec3h_session=") for c in cookies)
+    assert not any(c.startswith("session=") for c in cookies)

@@ -160,3 +160,10 @@ def test_second_envoyer_does_not_send_again(client, app, vid, centralisateur):
     again = client.post(f"/vehicules/{vid}/garantie/spoticar", data=form)
     assert again.status_code == 302 and again.headers["Location"] == f"/vehicules/{vid}/garantie"
     assert len(centralisateur.handoffs) == 1
+
+
+def test_the_page_after_envoyer_opens_the_declaration_once(client, vid):
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    first = client.get(f"/vehicules/{vid}/garantie").data.decode()
+    assert 'data-auto-open="http://centralisateur.test/declaration/tok"' in first
+    assert "data-auto-open" not in client.get(f"/vehicules/{vid}/garantie").data.decode()

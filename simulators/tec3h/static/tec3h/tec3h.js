@@ -109,6 +109,11 @@
     const form = document.getElementById("vehicle-form");
     if (form) vehicleForm(form);
     const box = document.getElementById("warranty-state");
+    if (box && box.dataset.autoOpen) {
+      // Right after Envoyer: the centralisateur's declaration opens in a new window. A browser
+      // that blocks it leaves the "Ouvrir la déclaration sur le centralisateur" link.
+      window.open(box.dataset.autoOpen, "_blank", "noopener");
+    }
     if (box) pollWarranty(box);
   });
 })();
