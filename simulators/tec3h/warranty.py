@@ -108,6 +108,7 @@ def send(warranty: Warranty) -> None:
     callback = current_app.config.get("PUBLIC_URL", "").rstrip("/") + url_for("warranty.callback")
     payload = handoff.build_payload(warranty.order, warranty.form,
                                     callback if callback.startswith("http") else None)
+    _db().commit()  # never hold SQLite's lock across an HTTP call (the callback needs it)
     http = handoff.client()
     try:
         receipt = http.send(payload)
@@ -130,6 +131,7 @@ def refresh(warranty: Warranty | None) -> None:
     """Poll the centralisateur for a sent declaration not yet final (the callback may be missed)."""
     if not warranty or not warranty.bdc_number or warranty.status in FINAL:
         return
+    _db().commit()  # never hold SQLite's lock across an HTTP call (the callback needs it)
     http = handoff.client(timeout=3.0)  # the card must show quickly even if the centralisateur is slow
     try:
         state = http.status(warranty.bdc_number)

@@ -20,8 +20,11 @@ class FakeCentralisateur:
         self.refusal = [{"field": "vehicle.brand",
                          "message": "Véhicule non éligible : la marque TATA ne fait pas partie des marques admises."}]
         self.state = {"status": "pending", "contract_number": None}
+        self.during = None  # called inside each request, to look at Tec3H while it waits
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
+        if self.during:
+            self.during()
         if request.url.path.startswith("/api/v1/declarations/"):
             return httpx.Response(200, json={"bdc_number": request.url.path.rsplit("/", 1)[1], **self.state})
         if self.mode == "down":

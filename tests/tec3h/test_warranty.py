@@ -167,3 +167,14 @@ def test_the_page_after_envoyer_opens_the_declaration_once(client, vid):
     first = client.get(f"/vehicules/{vid}/garantie").data.decode()
     assert 'data-auto-open="http://centralisateur.test/declaration/tok"' in first
     assert "data-auto-open" not in client.get(f"/vehicules/{vid}/garantie").data.decode()
+
+
+def test_no_database_transaction_is_open_while_calling_the_centralisateur(client, app, vid, centralisateur):
+    """SQLite transactions lock the file: the callback may arrive while Tec3H waits for the answer."""
+    from flask import g
+    open_during_call = []
+    centralisateur.during = lambda: open_during_call.append(g._db_session.in_transaction())
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))   # hand-off
+    client.get(f"/vehicules/{vid}/garantie/etat")                                  # polling
+    client.get(f"/vehicules/{vid}")                                                # card polling
+    assert open_during_call == [False, False, False]
