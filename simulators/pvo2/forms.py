@@ -42,8 +42,10 @@ def parse(model: type[FormModel], form) -> tuple[FormModel | None, list[str], se
         for error in french_errors(exc):
             name = error["field"].split(".")[0]
             fields.add(name)
-            message = error["message"]
-            if message.startswith("Value error") or "date" in message.lower() and name.endswith("date"):
+            message = error["message"].removeprefix("Value error, ")
+            if not str(form.get(name, "")).strip():
+                message = "Champ obligatoire."
+            elif message == "date":
                 message = "Date invalide (format JJ/MM/AAAA)."
             lines.append(f"{model.LABELS.get(name, name)} : {message}")
         return None, lines, fields

@@ -23,12 +23,14 @@ def policy_request(order: Order, site: Site) -> dict:
     v, c = order.vehicle, order.customer
     product, months = reference.product_for_dms_level(v.warranty_level) or ({"product": ""}, 0)
     start = order.delivery_date or order.bdc_on
+    usages = reference.load("pvo2_demo")["provenances"]
     return {"dms": "pvo2", "dms_order_ref": str(order.number), "rrdi": site.rrdi,
             "customer": {"civility": c.civility, "last_name": c.last_name, "first_name": c.first_name,
                          "email": c.email or None, "postcode": c.postcode, "city": c.city},
             "vehicle": {"plate": v.plate, "vin": v.vin, "brand": reference.normalize_brand(v.brand),
                         "model": v.model, "version": v.version, "mileage_km": v.mileage_km,
-                        "first_registration": v.first_registration.isoformat()},
+                        "first_registration": v.first_registration.isoformat(), "din_power": v.din_power,
+                        "usage": usages.get(v.provenance, "particulier"), "ptac_kg": v.ptac_kg},
             "label": v.label, "product": product["product"], "duration_months": months,
             "start_date": start.isoformat() if start else None}
 
