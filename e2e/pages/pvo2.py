@@ -123,6 +123,24 @@ class VehicleCardPage(Pvo2Page):
         self.warranty.select_option(level or "")
         self.save_button.click()
 
+    def set_provenance(self, provenance: str) -> None:
+        self.provenance.select_option(provenance)
+        self.save_button.click()
+
+
+class DeliveriesPage(Pvo2Page):
+    """Livraisons: one card per bon de commande."""
+
+    def open(self) -> DeliveriesPage:
+        self.page.goto(f"{self.base_url}/livraisons/")
+        return self
+
+    def order_card(self, number: int):
+        return self.page.get_by_role("article", name=f"Commande n°{number}")
+
+    def open_order(self, number: int) -> None:
+        self.order_card(number).get_by_role("link", name=f"Commande n°{number}").click()
+
 
 class OrderPage(Pvo2Page):
     """Commande N° …: delivery date, Clôturer, Imprimer, Déclaration de garantie."""

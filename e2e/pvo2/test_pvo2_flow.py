@@ -10,9 +10,9 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from e2e.pages.centralisateur import ConfirmationPage
-from e2e.pages.pvo2 import (NewOfferPage, OfferPage, OffersPage, OrderPage, PrintDocumentsPage,
+from e2e.pages.pvo2 import (DeliveriesPage, NewOfferPage, OfferPage, OffersPage, OrderPage, PrintDocumentsPage,
                             SiteIdentityPage, VehicleCardPage)
-from e2e.pvo2.conftest import complete_declaration, icare_contracts
+from e2e.pvo2.conftest import complete_declaration, icare_contracts, reload_until_visible
 
 pytestmark = pytest.mark.pvo2
 
@@ -20,7 +20,7 @@ ATTENTION = ("Attention : Il est indispensable de sélectionner sur la fiche du 
              "ou DS Certified et le niveau de garantie souhaitée.")
 
 
-def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, new_order):
+def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, pvo2_url, new_order):
     order, customer, number = new_order("GA-105-PB")
     popup = order.declare()
     form = complete_declaration(popup, customer)
@@ -38,7 +38,10 @@ def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, new_order
     [icare] = icare_contracts(stack, bdc)
     assert icare["contract_number"] == contract and icare["vehicle"]["plate"] == "GA-105-PB"
     assert icare["customer"]["last_name"] == customer["last_name"]
-    page.reload()
+    # The Livraisons list never polls: the contract number there came from the signed callback.
+    deliveries = DeliveriesPage(page, pvo2_url).open()
+    reload_until_visible(page, deliveries.order_card(number).get_by_text(f"contrat n° {contract}"))
+    order.open(number)
     expect(order.contract_number).to_have_text(f"Numéro de contrat : {contract}")
     expect(order.declaration_status).to_contain_text(bdc)
     expect(order.declare_button).to_have_count(0)
@@ -86,16 +89,27 @@ def test_generating_the_bdc_without_label_is_refused_until_the_card_has_one(page
         VehicleCardPage(page, pvo2_url).set_label("", "")
 
 
-def test_ineligible_vehicle_is_reported_back_and_the_order_is_unchanged(page: Page, new_order):
+def test_ineligible_vehicle_is_reported_back_and_the_order_is_unchanged(page: Page, pvo2_url, new_order):
     order, _, number = new_order("FT-718-KR")  # the seed stock's ex-taxi
     popup = order.declare()
     alert = popup.get_by_role("alert")
     expect(alert).to_contain_text("Déclaration refusée par le centralisateur")
-    expect(alert).to_contain_text("taxi")
+    expect(alert).to_contain_text("les véhicules utilisés, même temporairement, comme taxi sont exclus")
     popup.close()
     page.reload()
     expect(order.declaration_status).to_have_count(0)
     expect(order.declare_button).to_be_visible()
+    # Ready to retry: once the card is corrected, the same order is handed off.
+    page.get_by_role("link", name="Fiche du véhicule").click()
+    card, card_url = VehicleCardPage(page, pvo2_url), page.url
+    card.set_provenance("Particulier")
+    try:
+        popup = order.open(number).declare()
+        expect(popup.get_by_role("button", name="Page Suivante")).to_be_visible()
+        popup.close()
+    finally:
+        page.goto(card_url)
+        VehicleCardPage(page, pvo2_url).set_provenance("Ex-Taxi")
 
 
 def test_order_pdf_holds_the_seed_sections(page: Page, pvo2_url: str, new_order):
