@@ -18,6 +18,7 @@ from simulators.pvo2.store import Base, Customer, Order, Site, Vehicle
 def create_app(config: dict | None = None) -> Flask:
     """The PVO2 app; ``URLS["centralisateur"]`` and ``URLS["icare"]`` say where to declare."""
     app = make_app(__name__, config)
+    centralisateur_key(app.config)  # fail at start, not at the first declaration, when a key is missing
     db = Database(database_url(app.config, "pvo2"), Base)
     db.create_all()
     db.init_app(app)
@@ -55,15 +56,15 @@ def centralisateur_key(config: dict) -> str:
     raise ValueError("CENTRALISATEUR_API_KEY est requis hors mode démo")
 
 
-def psa_insurance_key(config: dict) -> str:
-    """The key PVO2 presents to PSA Assurance (simulated on Icare)."""
+def psa_insurance_key(config: dict) -> str | None:
+    """The key PVO2 presents to PSA Assurance (simulated on Icare); None when not configured."""
     key = config.get("PSA_INSURANCE_API_KEY") or os.environ.get("SPOTICAR_ICARE_SERVICE_KEY")
     if key:
         return key
     if config.get("DEMO_MODE"):
         from simulators.icare import DEMO_SERVICE_KEY
         return DEMO_SERVICE_KEY
-    raise ValueError("PSA_INSURANCE_API_KEY est requis hors mode démo")
+    return None
 
 
 def _date(text: str | None) -> dt.date | None:

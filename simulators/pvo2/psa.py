@@ -38,12 +38,14 @@ def policy_request(order: Order, site: Site) -> dict:
 def declare_psa_insurance(order: Order, site: Site) -> str:
     """Create (or find again) the PSA Assurance policy of the order; its number (no database work)."""
     base = current_app.config["URLS"].get("icare")
-    if not base:
-        raise PsaInsuranceError("PSA Assurance n'est pas configuré (adresse d'Icare inconnue).")
+    key = psa_insurance_key(current_app.config)
+    if not base or not key:
+        raise PsaInsuranceError("PSA Assurance n'est pas configuré sur ce PVO2 (adresse ou clé "
+                                "PSA_INSURANCE_API_KEY manquante) : contactez le support PVO2.")
     try:
         response = httpx.post(base.rstrip("/") + "/api/v1/psa-insurance/policies",
                               json=policy_request(order, site), timeout=10.0,
-                              headers={"Authorization": f"Bearer {psa_insurance_key(current_app.config)}"})
+                              headers={"Authorization": f"Bearer {key}"})
     except httpx.HTTPError as exc:
         raise PsaInsuranceError("PSA Assurance ne répond pas : la déclaration n'a pas été transmise, "
                                 "réessayez dans quelques instants.") from exc

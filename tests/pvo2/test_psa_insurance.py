@@ -77,3 +77,22 @@ def test_pvo2_declares_psa_insurance_and_shows_the_policy(tmp_path, icare_url):
         assert order(app, 7400061).policy_number == ""
     finally:
         app.extensions["harness_stop"]()
+
+
+def test_outside_demo_mode_pvo2_needs_its_centralisateur_key(tmp_path):
+    from simulators.pvo2 import create_app
+    with pytest.raises(ValueError, match="CENTRALISATEUR_API_KEY"):
+        create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": False, "URLS": {}})
+
+
+def test_psa_insurance_without_key_says_it_is_not_configured(tmp_path, icare_url):
+    from simulators.pvo2 import create_app, seed_demo
+    app = create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": False, "CENTRALISATEUR_API_KEY": "k" * 32,
+                      "URLS": {"icare": icare_url}, "WTF_CSRF_ENABLED": False})
+    seed_demo(app, 0)
+    try:
+        response = app.test_client().post("/livraisons/7414120/declarer", data={"garantisseur": "psa_insurance"})
+        assert response.status_code == 503 and "PSA Assurance n&#39;est pas configuré" in text(response)
+        assert order(app, 7414120).policy_number == ""
+    finally:
+        app.extensions["harness_stop"]()
