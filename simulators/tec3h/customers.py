@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 
 from common.dates import fr_date
 from fixtures import reference
+from simulators.tec3h.data import reads as _db
+from simulators.tec3h.data import writing
 from simulators.tec3h.forms import FormCheck
 from simulators.tec3h.store import Customer, Order
 
@@ -17,10 +18,6 @@ bp = Blueprint("customers", __name__)
 
 KINDS = {"particulier": "Particulier", "pro": "Professionnel"}
 CIVILITIES = {"M": "Monsieur", "MME": "Madame"}
-
-
-def _db():
-    return current_app.extensions["db"].session
 
 
 def _safe_next(value: str | None) -> str | None:
@@ -126,12 +123,11 @@ def customer_new():
     values, errors = check_customer(request.form)
     if errors:
         return _render_form(request.form, errors, next_url=next_url)
-    session = _db()
-    customer = Customer(**values)
     first = reference.load("tec3h_stock")["first_customer_number"]
-    customer.id = max(session.scalar(select(func.max(Customer.id))) or 0, first - 1) + 1
-    session.add(customer)
-    session.commit()
+    with writing() as tx:
+        customer = Customer(**values)
+        customer.id = max(tx.scalar(select(func.max(Customer.id))) or 0, first - 1) + 1
+        tx.add(customer)
     flash(f"Client N° {customer.id} {customer.display_name} enregistré.")
     if next_url:
         sep = "&" if "?" in next_url else "?"
@@ -141,28 +137,29 @@ def customer_new():
 
 @bp.route("/clients/<int:customer_id>/modifier", methods=["GET", "POST"])
 def customer_edit(customer_id: int):
-    session = _db()
-    customer = session.get(Customer, customer_id) or abort(404)
+    customer = _db().get(Customer, customer_id) or abort(404)
     if request.method == "GET":
         return _render_form(_customer_form_values(customer), {}, customer)
     values, errors = check_customer(request.form)
     if errors:
         return _render_form(request.form, errors, customer)
-    for key, value in values.items():
-        setattr(customer, key, value)
-    session.commit()
+    with writing() as tx:
+        stored = tx.get(Customer, customer_id)
+        for key, value in values.items():
+            setattr(stored, key, value)
     flash(f"Client N° {customer.id} modifié.")
     return redirect(url_for("customers.customer_list"))
 
 
 @bp.post("/clients/<int:customer_id>/supprimer")
 def customer_delete(customer_id: int):
-    session = _db()
-    customer = session.get(Customer, customer_id) or abort(404)
-    if session.scalar(select(Order.id).where(Order.customer_id == customer_id).limit(1)):
-        flash(f"Le client N° {customer.id} a des bons de commande : il ne peut pas être supprimé.", "error")
+    with writing() as tx:
+        customer = tx.get(Customer, customer_id) or abort(404)
+        has_orders = tx.scalar(select(Order.id).where(Order.customer_id == customer_id).limit(1))
+        if not has_orders:
+            tx.delete(customer)
+    if has_orders:
+        flash(f"Le client N° {customer_id} a des bons de commande : il ne peut pas être supprimé.", "error")
     else:
-        session.delete(customer)
-        session.commit()
         flash(f"Client N° {customer_id} supprimé.")
     return redirect(url_for("customers.customer_list"))

@@ -7,10 +7,11 @@ from decimal import Decimal
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from common.dates import fr_date
 from fixtures import reference
+from simulators.tec3h.data import reads as _db
+from simulators.tec3h.data import writing
 from simulators.tec3h.forms import FormCheck
 from simulators.tec3h.store import Customer, Order, Vehicle, Warranty
 from simulators.tec3h.warranty import refresh
@@ -18,10 +19,6 @@ from simulators.tec3h.warranty import refresh
 bp = Blueprint("orders", __name__)
 
 STATUSES = ("Proposition", "Commande")
-
-
-def _db():
-    return current_app.extensions["db"].session
 
 
 def extra_lines() -> list[dict]:
@@ -85,9 +82,8 @@ def _render(vehicle: Vehicle, form, errors, order: Order | None = None):
 @bp.route("/vehicules/<int:vehicle_id>/offre", methods=["GET", "POST"])
 def order_new(vehicle_id: int):
     """Créer une offre for a stock vehicle; a vehicle with an order opens that order instead."""
-    session = _db()
-    vehicle = session.get(Vehicle, vehicle_id) or abort(404)
-    existing = session.scalar(select(Order).where(Order.vehicle_id == vehicle_id))
+    vehicle = _db().get(Vehicle, vehicle_id) or abort(404)
+    existing = _db().scalar(select(Order).where(Order.vehicle_id == vehicle_id))
     if existing:
         return redirect(url_for("orders.order_edit", order_id=existing.id))
     if request.method == "GET":
@@ -100,25 +96,21 @@ def order_new(vehicle_id: int):
     if errors:
         return _render(vehicle, request.form, errors)
     first = reference.load("tec3h_stock")["first_order_number"]
-    number = max(session.scalar(select(func.max(Order.number))) or 0, first - 1) + 1
-    order = Order(number=number, vehicle_id=vehicle.id, total_ttc=order_total(values["vehicle_price_ttc"]),
-                  **values)
-    session.add(order)
-    try:
-        session.commit()
-    except IntegrityError:  # two orders saved at once took the same number: nothing saved, say so
-        session.rollback()
-        flash("Une autre commande vient d'être enregistrée au même moment : vérifiez puis recommencez.",
-              "error")
-        return redirect(url_for("stock.vehicle_card", vehicle_id=vehicle.id))
+    with writing() as tx:  # BEGIN IMMEDIATE: two saves at once are serialised
+        if tx.scalar(select(Order.id).where(Order.vehicle_id == vehicle_id)):
+            flash("Ce véhicule a déjà un bon de commande (enregistré au même moment) : le voici.", "error")
+            return redirect(url_for("orders.order_new", vehicle_id=vehicle_id))
+        number = max(tx.scalar(select(func.max(Order.number))) or 0, first - 1) + 1
+        order = Order(number=number, vehicle_id=vehicle.id,
+                      total_ttc=order_total(values["vehicle_price_ttc"]), **values)
+        tx.add(order)
     flash(f"{order.status} N° {order.number} enregistrée.")
     return redirect(url_for("stock.vehicle_card", vehicle_id=vehicle.id))
 
 
 @bp.route("/ventes/<int:order_id>/modifier", methods=["GET", "POST"])
 def order_edit(order_id: int):
-    session = _db()
-    order = session.get(Order, order_id) or abort(404)
+    order = _db().get(Order, order_id) or abort(404)
     if request.method == "GET":
         form = _form_values(order)
         if request.args.get("client", "").isdigit():  # back from "Créer un client"
@@ -127,10 +119,11 @@ def order_edit(order_id: int):
     values, errors = _check_order(request.form)
     if errors:
         return _render(order.vehicle, request.form, errors, order)
-    for key, value in values.items():
-        setattr(order, key, value)
-    order.total_ttc = order_total(order.vehicle_price_ttc)
-    session.commit()
+    with writing() as tx:
+        order = tx.get(Order, order_id)
+        for key, value in values.items():
+            setattr(order, key, value)
+        order.total_ttc = order_total(order.vehicle_price_ttc)
     flash(f"{order.status} N° {order.number} enregistrée.")
     return redirect(url_for("stock.vehicle_card", vehicle_id=order.vehicle_id))
 

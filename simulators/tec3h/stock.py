@@ -10,16 +10,13 @@ from sqlalchemy import func, select
 from common.dates import parse_fr_date
 from fixtures import reference
 from simulators.tec3h import referential
+from simulators.tec3h.data import reads as _db
+from simulators.tec3h.data import writing
 from simulators.tec3h.forms import FormCheck
 from simulators.tec3h.listing import COLUMNS, PAGE_SIZES, SORTS, StockFilters, csv_response
 from simulators.tec3h.store import Order, Vehicle, Warranty
 
 bp = Blueprint("stock", __name__)
-
-def _db():
-    from flask import current_app
-    return current_app.extensions["db"].session
-
 
 def new_vehicle(version: referential.Version, **fields) -> Vehicle:
     """A stock vehicle whose technical data comes from the referential ``version``."""
@@ -120,12 +117,13 @@ def vehicle_new():
     if request.method == "POST":
         values, errors = _check_vehicle(request.form)
         if not errors:
-            session = _db()
-            last = session.scalar(select(func.max(Vehicle.id))) or 0
-            vehicle = new_vehicle(values.pop("version"), reference=str(700001 + last), **values)
-            session.add(vehicle)
-            session.commit()
-            return redirect(url_for("stock.vehicle_card", vehicle_id=vehicle.id))
+            with writing() as tx:
+                last = tx.scalar(select(func.max(Vehicle.id))) or 0
+                vehicle = new_vehicle(values.pop("version"), reference=str(700001 + last), **values)
+                tx.add(vehicle)
+                tx.flush()
+                vehicle_id = vehicle.id
+            return redirect(url_for("stock.vehicle_card", vehicle_id=vehicle_id))
     return render_template("tec3h/vehicle_form.html", form=request.form, errors=errors,
                            makes=referential.makes(), energies=referential.ENERGIES,
                            chosen=referential.version(request.form.get("version_id", ""))), \

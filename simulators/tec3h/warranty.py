@@ -16,21 +16,20 @@ from common.web import csrf
 from fixtures import reference
 from simulators.tec3h import handoff, referential
 from simulators.tec3h.customers import CIVILITIES
+from simulators.tec3h.data import end_reads, writing
+from simulators.tec3h.data import reads as _db
 from simulators.tec3h.forms import FormCheck
 from simulators.tec3h.store import Order, Vehicle, Warranty
 
 bp = Blueprint("warranty", __name__)
 
 FINAL = ("declared", "refused")
+EDITABLE = ("draft", "not_sent", "rejected")  # not yet received by the centralisateur
 STATUS_TEXT = {"draft": "Brouillon", "not_sent": "Non transmise (centralisateur indisponible)",
                "rejected": "Refusée par le centralisateur : à corriger",
                "pending": "Transmise : déclaration à finaliser sur le centralisateur",
                "contract_pending": "Déclarée : contrat en attente chez Icare",
                "declared": "Déclarée", "refused": "Refusée"}
-
-
-def _db():
-    return current_app.extensions["db"].session
 
 
 def levels() -> list[str]:
@@ -103,44 +102,52 @@ def prefill_keys() -> tuple[str, ...]:
             "consent_phone", "consent_sms", "consent_mail")
 
 
-def send(warranty: Warranty) -> None:
-    """Hand the stored form off; on failure the status and message say why, the form stays."""
+def send(warranty_id: int) -> Warranty:
+    """Hand the stored form off; on failure the status and message say why, the form stays.
+    Nothing is held in the database while the centralisateur answers (its callback may come first)."""
     callback = current_app.config.get("PUBLIC_URL", "").rstrip("/") + url_for("warranty.callback")
-    payload = handoff.build_payload(warranty.order, warranty.form,
-                                    callback if callback.startswith("http") else None)
-    _db().commit()  # never hold SQLite's lock across an HTTP call (the callback needs it)
+    with writing() as tx:
+        stored = tx.get(Warranty, warranty_id)
+        form = dict(stored.form)
+        payload = handoff.build_payload(stored.order, form, callback if callback.startswith("http") else None)
+    end_reads()
     http = handoff.client()
     try:
         receipt = http.send(payload)
     except CentralisateurUnavailable as exc:
-        warranty.status, warranty.last_error = "not_sent", exc.message
+        changes = {"status": "not_sent", "last_error": exc.message}
     except HandoffRefused as exc:
-        warranty.status = "rejected"
-        warranty.last_error = exc.message
-        warranty.form = {**warranty.form, "_errors": [
+        changes = {"status": "rejected", "last_error": exc.message, "form": {**form, "_errors": [
             {"field": handoff.FORM_FIELD.get(e.get("field") or ""), "message": e.get("message", "")}
-            for e in exc.errors]}
+            for e in exc.errors]}}
     else:
-        warranty.status, warranty.last_error = str(receipt.status.value), None
-        warranty.bdc_number, warranty.declaration_url = receipt.bdc_number, receipt.declaration_url
+        changes = {"status": str(receipt.status.value), "last_error": None,
+                   "bdc_number": receipt.bdc_number, "declaration_url": receipt.declaration_url}
     finally:
         http.close()
+    with writing() as tx:
+        stored = tx.get(Warranty, warranty_id)
+        for key, value in changes.items():
+            setattr(stored, key, value)
+    return stored
 
 
 def refresh(warranty: Warranty | None) -> None:
-    """Poll the centralisateur for a sent declaration not yet final (the callback may be missed)."""
+    """Poll the centralisateur for a sent declaration not yet final (the callback may be missed);
+    ``warranty`` (from this request's reads) shows the new state on its next access."""
     if not warranty or not warranty.bdc_number or warranty.status in FINAL:
         return
-    _db().commit()  # never hold SQLite's lock across an HTTP call (the callback needs it)
+    warranty_id, bdc_number = warranty.id, warranty.bdc_number
+    end_reads()  # nothing held while the centralisateur answers
     http = handoff.client(timeout=3.0)  # the card must show quickly even if the centralisateur is slow
     try:
-        state = http.status(warranty.bdc_number)
+        state = http.status(bdc_number)
     except (CentralisateurUnavailable, HandoffRefused):
         return
     finally:
         http.close()
-    _apply(warranty, state)
-    _db().commit()
+    with writing() as tx:
+        _apply(tx.get(Warranty, warranty_id), state)
 
 
 def _apply(warranty: Warranty, state) -> None:
@@ -183,7 +190,7 @@ def warranty_form(vehicle_id: int):
         flash("Enregistrez d'abord un bon de commande (Statut Commande) pour ce véhicule : la garantie "
               "est pré-remplie à partir de la commande.", "error")
         return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
-    if warranty and warranty.status not in ("draft", "not_sent", "rejected"):
+    if warranty and warranty.status not in EDITABLE:
         return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
     if request.method == "GET":
         form = dict(warranty.form) if warranty else prefill(order)
@@ -193,18 +200,21 @@ def warranty_form(vehicle_id: int):
     form, errors = check_form(request.form)
     if errors:
         return _render(vehicle, order, form, errors, warranty, [])
-    session = _db()
-    if warranty is None:
-        warranty = Warranty(order_id=order.id, form=form, status="draft")
-        session.add(warranty)
-    warranty.form = form
     try:
-        session.commit()  # stored before sending: nothing is lost if the centralisateur fails
-    except IntegrityError:  # a second click on Envoyer while the first is being sent
-        session.rollback()
+        with writing() as tx:  # stored before sending: nothing is lost if the centralisateur fails
+            stored = tx.scalar(select(Warranty).where(Warranty.order_id == order.id))
+            if stored is None:
+                stored = Warranty(order_id=order.id, form=form, status="draft")
+                tx.add(stored)
+            already_sent = stored.status not in EDITABLE  # a second click on Envoyer
+            if not already_sent:
+                stored.form = form
+            tx.flush()
+    except IntegrityError:  # two first clicks at once: one stored, the other goes to the tab
+        already_sent = True
+    if already_sent:
         return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
-    send(warranty)
-    session.commit()
+    warranty = send(stored.id)
     _open_declaration_next(warranty)
     if warranty.status == "rejected":
         remote = warranty.form.get("_errors", [])
@@ -223,13 +233,11 @@ def _render(vehicle, order, form, errors, warranty, remote):
 @bp.post("/garanties/<int:warranty_id>/renvoyer")
 def warranty_retry(warranty_id: int):
     """Réessayer: send the stored form again (same DMS order: the centralisateur is idempotent)."""
-    session = _db()
-    warranty = session.get(Warranty, warranty_id) or abort(404)
+    warranty = _db().get(Warranty, warranty_id) or abort(404)
+    vehicle_id = warranty.order.vehicle_id
     if warranty.status == "not_sent":
-        send(warranty)
-        session.commit()
-        _open_declaration_next(warranty)
-    return redirect(url_for("warranty.warranty_tab", vehicle_id=warranty.order.vehicle_id))
+        _open_declaration_next(send(warranty.id))
+    return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
 
 
 @bp.post("/api/centralisateur/callback")
@@ -244,10 +252,10 @@ def callback():
         state = None
     if state is None:
         return jsonify({"errors": [{"field": None, "message": "Signature invalide."}]}), 401
-    session = _db()
-    warranty = session.scalar(select(Warranty).where(Warranty.bdc_number == state.bdc_number))
+    with writing() as tx:
+        warranty = tx.scalar(select(Warranty).where(Warranty.bdc_number == state.bdc_number))
+        if warranty is not None:
+            _apply(warranty, state)
     if warranty is None:
         return jsonify({"errors": [{"field": "bdc_number", "message": "Bon de commande inconnu."}]}), 404
-    _apply(warranty, state)
-    session.commit()
     return "", 204
