@@ -9,6 +9,8 @@ import re
 import tempfile
 from pathlib import Path
 
+import httpx
+
 from bench.stats import summary, timed
 from fixtures.factories import Factory
 from harness.runner import Stack
@@ -25,10 +27,17 @@ def autocomplete(stack: Stack, runs: int = 50) -> list[str]:
     for _ in range(runs):
         for n in range(len(TYPED) + 1):
             samples += timed(lambda: client.get("/referentiel/versions", query_string={**base, "q": TYPED[:n]}), 1)
+    http = httpx.Client(base_url=stack.url("tec3h"), timeout=30)
+    over_http = []
+    for _ in range(runs):
+        for n in range(len(TYPED) + 1):
+            over_http += timed(lambda: http.get("/referentiel/versions", params={**base, "q": TYPED[:n]}), 1)
+    http.close()
     every = referential.all_versions()
     whole = timed(lambda: [referential.versions(v.make, v.model, dt.date(2020, 6, 1), "130 allure")
                            for v in every[:: max(len(every) // 20, 1)]], runs)
     return [summary(f"autocomplete, per keystroke ({len(every)} versions)", samples),
+            summary("autocomplete over HTTP, per keystroke", over_http),
             summary("referential.versions × 20 models (pure)", whole)]
 
 
