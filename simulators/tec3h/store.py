@@ -7,13 +7,11 @@ from decimal import Decimal
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from common.db import utcnow
+
 
 class Base(DeclarativeBase):
     pass
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class Vehicle(Base):
@@ -41,7 +39,7 @@ class Vehicle(Base):
     color: Mapped[str | None] = mapped_column(String(30))
     price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0))
     state: Mapped[str] = mapped_column(String(30), default="Stock")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     @property
     def title(self) -> str:
@@ -83,7 +81,7 @@ class Customer(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     mobile: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     @property
     def last_name(self) -> str:
@@ -113,7 +111,7 @@ class Order(Base):
     contact_origin: Mapped[str | None] = mapped_column(String(40))
     payment_mode: Mapped[str] = mapped_column(String(30))
     total_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     vehicle: Mapped[Vehicle] = relationship(lazy="joined")
     customer: Mapped[Customer] = relationship(lazy="joined")
 
@@ -131,5 +129,5 @@ class Warranty(Base):
     contract_number: Mapped[str | None] = mapped_column(String(20))
     garantisseur: Mapped[str | None] = mapped_column(String(80))
     last_error: Mapped[str | None] = mapped_column(String(2000))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     order: Mapped[Order] = relationship(lazy="joined")
