@@ -153,3 +153,10 @@ def test_vehicle_creation_refuses_manual_or_invalid_input(client, app, overrides
 def test_version_typed_exactly_is_accepted_without_javascript(client, app):
     response = client.post("/vehicules/nouveau", data=_new_vehicle(version_id="", version="1.5 bluehdi 130 s&s eat8 allure"))
     assert response.status_code == 302
+
+
+def test_search_text_is_escaped_and_bad_dates_never_fail(client):
+    html = client.get("/stock", query_string={"q": '"><script>alert(1)</script>'}).data.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    assert client.get("/referentiel/versions?marque=Peugeot&modele=308+(2)&mec=00/00/0000").status_code == 200
+    assert client.get("/referentiel/modeles?marque=<x>&mec=zz").json == {"models": []}

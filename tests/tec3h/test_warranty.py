@@ -178,3 +178,12 @@ def test_no_database_transaction_is_open_while_calling_the_centralisateur(client
     client.get(f"/vehicules/{vid}/garantie/etat")                                  # polling
     client.get(f"/vehicules/{vid}")                                                # card polling
     assert open_during_call == [False, False, False]
+
+
+def test_refusal_messages_and_typed_values_are_escaped(client, vid, centralisateur):
+    centralisateur.mode = "refuse"
+    centralisateur.refusal = [{"field": "vehicle.brand", "message": "la marque <b>X</b> est refusée"}]
+    html = client.post(f"/vehicules/{vid}/garantie/spoticar",
+                       data={**_form(client, vid), "marque": "<script>alert(1)</script>"}).data.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>X</b>" not in html and "&lt;b&gt;X&lt;/b&gt;" in html
