@@ -94,14 +94,10 @@ class FaultMiddleware:
 
     @staticmethod
     def _drop(start_response):
-        # Announce a body, send none and fail: the server closes the connection, so the client sees
-        # a transport error (no complete HTTP answer), as when Icare goes away mid-call.
+        # Announce 1 KiB, send one byte: the server then closes the connection, so the client gets
+        # no complete HTTP answer (a transport error), as when Icare goes away mid-call.
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "1024")])
-
-        def body():
-            yield b""
-            raise ConnectionAbortedError("connexion coupée par la panne simulée")
-        return body()
+        return [b"{"]
 
 
 def install(app: Flask) -> None:
