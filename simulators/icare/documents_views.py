@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template, request
 
@@ -62,5 +64,9 @@ def download(number: str):
     if doc is None:
         return render_template("icare/message.html", title="Document introuvable",
                                message=f"Aucun document n° {number[:12]} pour cet établissement."), 404
-    return Response(documents_pdf.render(doc, dealer), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{doc.doc_type.replace(" ", "_")}_{doc.number}.pdf"'})
+    response = Response(documents_pdf.render(doc, dealer), mimetype="application/pdf")
+    name = f"{doc.doc_type.replace(' ', '_')}_{doc.number}.pdf"
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    # RFC 6266: an ASCII fallback, then the accented name (filename*, RFC 5987)
+    response.headers["Content-Disposition"] = f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}"
+    return response

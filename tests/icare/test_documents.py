@@ -94,6 +94,7 @@ def test_pdf_holds_the_document(client, app, factory):
     number = debits(client).split("Télécharger Note de Débit ")[1][:10]
     response = client.get(f"/documents/{number}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert f"filename*=UTF-8''Note_de_D%C3%A9bit_{number}.pdf" in response.headers["Content-Disposition"]
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     for expected in (f"Note de Débit n° {number}", "AXILOG DEMO", "T18654", contracts[0]["vehicle"]["plate"],
                      contracts[0]["contract_number"], "Total du prélèvement"):
