@@ -111,3 +111,32 @@ def new_user():
           if not user.password_hash else
           f"L'utilisateur {values['email']} a désormais accès à l'établissement {dealer.code_t}.")
     return redirect(url_for("icare_accounts.user_list"))
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@right_required("comptes")
+def edit_rights(user_id: int):
+    """Change a user's rights on the current establishment (not one's own, not the administrator's)."""
+    code_t = current_membership().code_t
+    db = db_session()
+    membership = db.scalar(select(Membership).where(Membership.user_id == user_id, Membership.code_t == code_t))
+    if membership is None:
+        return render_template("icare/message.html", title="Utilisateur introuvable",
+                               message="Aucun utilisateur de cet établissement ne correspond."), 404
+    locked = None
+    if membership.user_id == current_user().id:
+        locked = "Vous ne pouvez pas modifier vos propres droits."
+    elif membership.is_admin:
+        locked = "Les droits de l'administrateur de la convention ne se modifient pas ici."
+    if request.method == "GET" or locked:
+        status = 403 if locked and request.method == "POST" else 200
+        return render_template("icare/edit_user.html", member=membership, locked=locked, errors={},
+                               rights=membership.rights), status
+    rights = [r for r in request.form.getlist("rights") if r in RIGHTS]
+    if not rights:
+        return render_template("icare/edit_user.html", member=membership, locked=None, rights=rights,
+                               errors={"rights": "Cochez au moins un droit pour cet établissement."}), 422
+    membership.rights = rights
+    db.commit()
+    flash(f"Les droits de {membership.user.first_name} {membership.user.last_name} ont été enregistrés.")
+    return redirect(url_for("icare_accounts.user_list"))

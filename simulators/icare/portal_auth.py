@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from common.auth import check_password, hash_password
 from simulators.icare import passwords
 from simulators.icare.outbox import send_mail
-from simulators.icare.portal_session import current_user, db_session, login
+from simulators.icare.portal_session import current_membership, current_user, db_session, login
 from simulators.icare.portal_store import RIGHTS, AccountToken, LoginThrottle, Membership, PortalUser
 from simulators.icare.store import IcareDealer, utcnow
 
@@ -46,7 +46,7 @@ def _safe_next(target: str | None) -> str:
 def login_page():
     """Login: email + password; a lock after repeated failures, whether the email exists or not."""
     if request.method == "GET":
-        if current_user():
+        if current_membership() is not None:
             return redirect(url_for("icare_portal.home"))
         return render_template("icare/login.html", email="", next=request.args.get("next", ""))
     email = normalize_email(request.form.get("email"))

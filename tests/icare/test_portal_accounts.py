@@ -141,3 +141,28 @@ def test_multi_site_administrator_chooses_the_establishment(client, app):
     switch = client.post("/etablissement", data={"code_t": "T13250"})
     assert switch.status_code == 302 and "MARSEILLE PRADO" in client.get("/accueil").get_data(as_text=True)
     assert client.post("/etablissement", data={"code_t": "T18654"}).status_code == 403
+
+
+def test_administrator_changes_a_users_rights(client, app, admin):
+    create_user(client, ["recherche"])
+    with app.extensions["db"].transaction() as session:
+        user = session.scalar(select(PortalUser).where(PortalUser.email == USER))
+        admin_user = session.scalar(select(PortalUser).where(PortalUser.email == admin))
+    assert "Rechercher des devis et contrats" in client.get(f"/gestion-des-comptes/{user.id}").get_data(as_text=True)
+    empty = client.post(f"/gestion-des-comptes/{user.id}", data={"rights": []})
+    assert empty.status_code == 422 and "Cochez au moins un droit" in empty.get_data(as_text=True)
+    assert client.post(f"/gestion-des-comptes/{user.id}",
+                       data={"rights": ["documents", "bogus"]}).status_code == 302
+    with app.extensions["db"].transaction() as session:
+        assert session.scalar(select(Membership.rights).where(Membership.user_id == user.id)) == ["documents"]
+    own = client.post(f"/gestion-des-comptes/{admin_user.id}", data={"rights": ["recherche"]})
+    assert own.status_code == 403 and "propres droits" in own.get_data(as_text=True)
+    assert client.get("/gestion-des-comptes/99999").status_code == 404
+
+
+def test_remember_me_makes_the_session_last(client, app):
+    email = become_admin(client, app, "FR10350")
+    plain = log_in(client, email).headers["Set-Cookie"]
+    client.post("/deconnexion")
+    remembered = client.post("/connexion", data={"email": email, "password": STRONG, "remember": "1"})
+    assert "Expires=" not in plain and "Expires=" in remembered.headers["Set-Cookie"]
