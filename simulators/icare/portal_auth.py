@@ -125,7 +125,11 @@ def forgot():
                                error="Saisissez une adresse email valide (ex. : nom@garage.fr)."), 400
     db = db_session()
     user = db.scalar(select(PortalUser).where(PortalUser.email == email))
-    if user is not None or _convention_dealers(email):
+    recent = db.scalars(select(AccountToken.id).where(
+        AccountToken.email == email, AccountToken.purpose == "reset",
+        AccountToken.created_at > utcnow() - dt.timedelta(hours=1))).all()
+    # At most a few mails an hour per address (no mail bombing); the answer stays the same.
+    if (user is not None or _convention_dealers(email)) and len(recent) < _setting("ICARE_RESET_PER_HOUR", 5):
         raw = create_link("reset", email, _setting("ICARE_RESET_TTL_HOURS", 1))
         url = url_for("icare_auth.reset", token=raw, _external=True)
         send_mail(db, email, "Réinitialisation de votre mot de passe Services.Spoticar",

@@ -205,3 +205,11 @@ def test_forms_need_a_csrf_token(tmp_path):
     assert response.status_code == 400 and "formulaire a expiré" in response.get_data(as_text=True)
     assert app.test_client().get("/outbox").status_code == 404  # no mailbox outside demo/test mode
     app.extensions["db"].dispose()
+
+
+def test_reset_mails_are_limited_per_hour_with_the_same_answer(client, app):
+    email = dealer("038421N")["convention_email"]
+    answers = [client.post("/mot-de-passe-oublie", data={"email": email}) for _ in range(7)]
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.get_data(as_text=True) for a in answers}) == 1
+    assert mail_count(app, email) == 5
