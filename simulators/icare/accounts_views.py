@@ -51,14 +51,16 @@ def _validate(form, dealers: list[IcareDealer]) -> tuple[dict, dict]:
         if not values[field]:
             errors[field] = f"Le champ {label} est obligatoire."
         elif not NAME_RE.match(values[field]) or len(values[field]) > 80:
-            errors[field] = f"Le champ {label} ne doit contenir que des lettres, espaces, apostrophes ou tirets."
+            errors[field] = (f"Le champ {label} ne doit contenir que des lettres, espaces, apostrophes "
+                             "ou tirets.")
     if not values["email"]:
         errors["email"] = "Le champ Identifiant/Email est obligatoire."
     elif not EMAIL_RE.match(values["email"]):
         errors["email"] = "L'identifiant doit être une adresse email valide (ex. : alexandre@gmail.com)."
     for field, label in (("mobile", "mobile"), ("phone", "fixe")):
         if values[field] and not PHONE_RE.match(values[field]):
-            errors[field] = f"Le numéro de téléphone {label} doit avoir 10 chiffres (ex. : 06 23 42 54 55)."
+            errors[field] = (f"Le numéro de téléphone {label} doit avoir 10 chiffres "
+                             "(ex. : 06 23 42 54 55).")
     if len(dealers) == 1 and not values["code_t"]:
         values["code_t"] = dealers[0].code_t
     if values["code_t"] not in {d.code_t for d in dealers}:
@@ -119,7 +121,8 @@ def edit_rights(user_id: int):
     """Change a user's rights on the current establishment (not one's own, not the administrator's)."""
     code_t = current_membership().code_t
     db = db_session()
-    membership = db.scalar(select(Membership).where(Membership.user_id == user_id, Membership.code_t == code_t))
+    membership = db.scalar(select(Membership).where(Membership.user_id == user_id,
+                                                    Membership.code_t == code_t))
     if membership is None:
         return render_template("icare/message.html", title="Utilisateur introuvable",
                                message="Aucun utilisateur de cet établissement ne correspond."), 404

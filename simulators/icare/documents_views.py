@@ -68,5 +68,6 @@ def download(number: str):
     name = f"{doc.doc_type.replace(' ', '_')}_{doc.number}.pdf"
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     # RFC 6266: an ASCII fallback, then the accented name (filename*, RFC 5987)
-    response.headers["Content-Disposition"] = f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}"
+    response.headers["Content-Disposition"] = (f"attachment; filename=\"{plain}\"; "
+                                               f"filename*=UTF-8''{quote(name)}")
     return response
