@@ -18,12 +18,18 @@ bp = Blueprint("backoffice", __name__)
 
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre"]
+SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 VAT = Decimal("0.20")
 
 
 def month_label(key: str) -> str:
     year, month = key.split("-")
     return f"{MONTHS[int(month) - 1]} {year}"
+
+
+def month_short(key: str) -> str:
+    year, month = key.split("-")
+    return f"{SHORT[int(month) - 1]} {year[2:]}"
 
 
 def _declared(statuses=("declared", "contract_pending")) -> list[Declaration]:
@@ -44,7 +50,7 @@ def statistics():
     series = [name for code, name in GARANTISSEUR_NAMES.items() if code != "npo"]
     peak = max([sum(counts[m].values()) for m in months] or [1])
     return render_template("centralisateur/statistics.html", months=months, counts=counts, series=series,
-                           peak=peak, month_label=month_label,
+                           peak=peak, month_label=month_label, month_short=month_short,
                            totals={s: sum(counts[m][s] for m in months) for s in series})
 
 

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from flask import Flask, g
+from flask import Flask, g, has_app_context
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -90,13 +91,21 @@ class Database:
             g._db_session = self.read_sessionmaker()
         return g._db_session
 
-    def checkpoint(self) -> None:
-        """SQLite: copy the WAL into the database file and truncate it (no stale page copies left)."""
+    def checkpoint(self, attempts: int = 40) -> bool:
+        """SQLite: copy the WAL into the database file and truncate it, so no stale copy of a page
+        stays on disk. Retried while a reader still holds an old snapshot; True once done."""
         if not self.url.startswith("sqlite"):
-            return
+            return True
+        if has_app_context() and "_db_session" in g:  # this request's own read snapshot would block the checkpoint
+            g._db_session.close()
         raw = self.engine.raw_connection()
         try:
-            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            for _ in range(attempts):
+                busy, _log, _done = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if busy == 0:
+                    return True
+                time.sleep(0.05)
+            return False
         finally:
             raw.close()
 
