@@ -9,7 +9,7 @@ from sqlalchemy import select
 from simulators.icare.outbox import send_mail
 from simulators.icare.portal_auth import EMAIL_RE, create_link, normalize_email
 from simulators.icare.portal_session import (current_membership, current_user, db_session,
-                                             right_required)
+                                             right_required, write)
 from simulators.icare.portal_store import RIGHTS, Membership, PortalUser
 from simulators.icare.store import IcareDealer
 
@@ -85,33 +85,31 @@ def new_user():
     values, errors = _validate(request.form, dealers)
     if errors:
         return render_template("icare/new_user.html", dealers=dealers, values=values, errors=errors), 422
-    db = db_session()
-    user = db.scalar(select(PortalUser).where(PortalUser.email == values["email"]))
-    if user is None:
-        user = PortalUser(email=values["email"], last_name=values["last_name"].upper(),
-                          first_name=values["first_name"], mobile=values["mobile"] or None,
-                          phone=values["phone"] or None)
-        db.add(user)
-    user.memberships.append(Membership(code_t=values["code_t"], rights=values["rights"], is_admin=False))
-    dealer = db.get(IcareDealer, values["code_t"])
-    if user.active:
-        send_mail(db, user.email, "Nouveaux droits sur Services.Spoticar",
-                  f"Bonjour,\n\nVous avez désormais accès à l'établissement {dealer.name} "
-                  f"({dealer.code_t}) sur Services.Spoticar.",
-                  [{"text": "Se connecter", "url": url_for("icare_auth.login", _external=True)}])
-    else:
-        raw = create_link("activation", user.email, 72)
-        send_mail(db, user.email, "Activez votre compte Services.Spoticar",
-                  f"Bonjour {values['first_name']},\n\nUn compte Services.Spoticar a été créé pour vous "
-                  f"sur l'établissement {dealer.name} ({dealer.code_t}). Cliquez sur « Activez votre "
-                  "compte » puis choisissez votre mot de passe (lien valable 72 h, une seule fois).",
-                  [{"text": "Activez votre compte",
-                    "url": url_for("icare_auth.activation", token=raw, _external=True)}])
-    db.commit()
-    flash(f"L'utilisateur {values['first_name']} {values['last_name'].upper()} a été créé : un email "
-          f"« Activez votre compte » lui a été envoyé à {values['email']}."
-          if not user.password_hash else
-          f"L'utilisateur {values['email']} a désormais accès à l'établissement {dealer.code_t}.")
+    with write() as tx:
+        user = tx.scalar(select(PortalUser).where(PortalUser.email == values["email"]))
+        if user is None:
+            user = PortalUser(email=values["email"], last_name=values["last_name"].upper(),
+                              first_name=values["first_name"], mobile=values["mobile"] or None,
+                              phone=values["phone"] or None)
+            tx.add(user)
+        user.memberships.append(Membership(code_t=values["code_t"], rights=values["rights"], is_admin=False))
+        dealer = tx.get(IcareDealer, values["code_t"])
+        if user.active:
+            send_mail(tx, user.email, "Nouveaux droits sur Services.Spoticar",
+                      f"Bonjour,\n\nVous avez désormais accès à l'établissement {dealer.name} "
+                      f"({dealer.code_t}) sur Services.Spoticar.",
+                      [{"text": "Se connecter", "url": url_for("icare_auth.login", _external=True)}])
+            flash(f"L'utilisateur {user.email} a désormais accès à l'établissement {dealer.code_t}.")
+        else:
+            raw = create_link(tx, "activation", user.email, 72)
+            send_mail(tx, user.email, "Activez votre compte Services.Spoticar",
+                      f"Bonjour {values['first_name']},\n\nUn compte Services.Spoticar a été créé pour "
+                      f"vous sur l'établissement {dealer.name} ({dealer.code_t}). Cliquez sur « Activez "
+                      "votre compte » puis choisissez votre mot de passe (lien valable 72 h, une seule fois).",
+                      [{"text": "Activez votre compte",
+                        "url": url_for("icare_auth.activation", token=raw, _external=True)}])
+            flash(f"L'utilisateur {values['first_name']} {values['last_name'].upper()} a été créé : un "
+                  f"email « Activez votre compte » lui a été envoyé à {values['email']}.")
     return redirect(url_for("icare_accounts.user_list"))
 
 
@@ -139,7 +137,7 @@ def edit_rights(user_id: int):
     if not rights:
         return render_template("icare/edit_user.html", member=membership, locked=None, rights=rights,
                                errors={"rights": "Cochez au moins un droit pour cet établissement."}), 422
-    membership.rights = rights
-    db.commit()
+    with write() as tx:
+        tx.get(Membership, membership.id).rights = rights
     flash(f"Les droits de {membership.user.first_name} {membership.user.last_name} ont été enregistrés.")
     return redirect(url_for("icare_accounts.user_list"))

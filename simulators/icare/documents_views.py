@@ -9,8 +9,9 @@ from urllib.parse import quote
 from flask import Blueprint, Response, render_template, request
 
 from simulators.icare import documents, documents_pdf
-from simulators.icare.portal_session import current_dealer, db_session, right_required
+from simulators.icare.portal_session import current_dealer, db_session, right_required, write
 from simulators.icare.portal_store import IcareDocument
+from simulators.icare.store import IcareDealer
 
 bp = Blueprint("icare_documents", __name__, url_prefix="/documents")
 
@@ -45,11 +46,10 @@ def search():
     if errors:
         return render_template("icare/documents.html", args=args, errors=errors, results=None,
                                types=documents.DOCUMENT_TYPES), 400
-    db = db_session()
-    dealer = current_dealer()
-    documents.generate(db, dealer)
-    db.commit()
-    results = documents.search(db, dealer.code_t, doc_type, args["numero"] or None, start, end)
+    with write() as tx:  # the month's debits are refreshed, then searched in the same snapshot
+        dealer = tx.get(IcareDealer, current_dealer().code_t)
+        documents.generate(tx, dealer)
+        results = documents.search(tx, dealer.code_t, doc_type, args["numero"] or None, start, end)
     return render_template("icare/documents.html", args=args, errors=[], results=results,
                            types=documents.DOCUMENT_TYPES, period_label=documents_pdf.period_label,
                            euros=documents_pdf.euros)

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from common.auth import check_password, hash_password
 from simulators.icare import passwords
 from simulators.icare.outbox import send_mail
-from simulators.icare.portal_session import current_membership, current_user, db_session, login
+from simulators.icare.portal_session import (current_membership, current_user, db_session, login,
+                                             write)
 from simulators.icare.portal_store import RIGHTS, AccountToken, LoginThrottle, Membership, PortalUser
 from simulators.icare.store import IcareDealer, utcnow
 
@@ -52,28 +53,32 @@ def login_page():
     email = normalize_email(request.form.get("email"))
     password = request.form.get("password", "")[:200]
     next_url = request.form.get("next", "")
-    db = db_session()
-    now = utcnow()
-    throttle = db.get(LoginThrottle, email) or LoginThrottle(email=email, failures=0)
+    read, now = db_session(), utcnow()
     minutes = _setting("ICARE_LOCK_MINUTES", 15)
-    if throttle.locked_until and throttle.locked_until > now:
+    throttle = read.get(LoginThrottle, email)
+    if throttle and throttle.locked_until and throttle.locked_until > now:
         return render_template("icare/login.html", error=LOCKED.format(minutes=minutes), email=email,
                                next=next_url), 429
-    user = db.scalar(select(PortalUser).where(PortalUser.email == email)) if email else None
+    user = read.scalar(select(PortalUser).where(PortalUser.email == email)) if email else None
     stored = user.password_hash if user and user.active else _DUMMY_HASH
-    if check_password(stored, password) and user is not None and user.active and user.memberships:
-        if throttle in db:
-            db.delete(throttle)
-        db.commit()
+    accepted = check_password(stored, password) and user is not None and user.active and bool(user.memberships)
+    status, error = 401, BAD_LOGIN
+    with write() as tx:
+        throttle = tx.get(LoginThrottle, email)
+        if accepted:
+            if throttle is not None:
+                tx.delete(throttle)
+        else:
+            if throttle is None:
+                throttle = LoginThrottle(email=email, failures=0)
+                tx.add(throttle)
+            throttle.failures = (throttle.failures or 0) + 1
+            if throttle.failures >= _setting("ICARE_LOGIN_MAX_FAILURES", 5):
+                throttle.failures, throttle.locked_until = 0, now + dt.timedelta(minutes=minutes)
+                status, error = 429, LOCKED.format(minutes=minutes)
+    if accepted:
         login(user, remember=bool(request.form.get("remember")))
         return redirect(_safe_next(next_url))
-    throttle.failures = (throttle.failures or 0) + 1
-    status, error = 401, BAD_LOGIN
-    if throttle.failures >= _setting("ICARE_LOGIN_MAX_FAILURES", 5):
-        throttle.failures, throttle.locked_until = 0, now + dt.timedelta(minutes=minutes)
-        status, error = 429, LOCKED.format(minutes=minutes)
-    db.add(throttle)
-    db.commit()
     return render_template("icare/login.html", error=error, email=email, next=next_url), status
 
 
@@ -101,16 +106,16 @@ def switch_establishment():
     return redirect(url_for("icare_portal.home"))
 
 
-def create_link(purpose: str, email: str, hours: int) -> str:
+def create_link(tx, purpose: str, email: str, hours: int) -> str:
     """A one-time token (only its digest is stored); returns the raw token for the mail's link."""
     raw = secrets.token_urlsafe(32)
-    db_session().add(AccountToken(digest=hashlib.sha256(raw.encode()).hexdigest(), purpose=purpose,
-                                  email=email, expires_at=utcnow() + dt.timedelta(hours=hours)))
+    tx.add(AccountToken(digest=hashlib.sha256(raw.encode()).hexdigest(), purpose=purpose,
+                        email=email, expires_at=utcnow() + dt.timedelta(hours=hours)))
     return raw
 
 
-def _convention_dealers(email: str) -> list[IcareDealer]:
-    return list(db_session().scalars(select(IcareDealer).where(
+def _convention_dealers(db, email: str) -> list[IcareDealer]:
+    return list(db.scalars(select(IcareDealer).where(
         func.lower(IcareDealer.convention_email) == email).order_by(IcareDealer.code_t)))
 
 
@@ -123,29 +128,31 @@ def forgot():
     if not EMAIL_RE.match(email):
         return render_template("icare/forgot.html", email=request.form.get("email", "")[:254],
                                error="Saisissez une adresse email valide (ex. : nom@garage.fr)."), 400
-    db = db_session()
-    user = db.scalar(select(PortalUser).where(PortalUser.email == email))
-    recent = db.scalars(select(AccountToken.id).where(
-        AccountToken.email == email, AccountToken.purpose == "reset",
-        AccountToken.created_at > utcnow() - dt.timedelta(hours=1))).all()
-    # At most a few mails an hour per address (no mail bombing); the answer stays the same.
-    if (user is not None or _convention_dealers(email)) and len(recent) < _setting("ICARE_RESET_PER_HOUR", 5):
-        raw = create_link("reset", email, _setting("ICARE_RESET_TTL_HOURS", 1))
-        url = url_for("icare_auth.reset", token=raw, _external=True)
-        send_mail(db, email, "Réinitialisation de votre mot de passe Services.Spoticar",
-                  "Bonjour,\n\nPour choisir votre mot de passe Services.Spoticar, cliquez sur le lien "
-                  f"« Réinitialiser mon mot de passe » (valable {_setting('ICARE_RESET_TTL_HOURS', 1)} h, "
-                  "une seule fois).\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce "
-                  "message.", [{"text": "Réinitialiser mon mot de passe", "url": url}])
-        db.commit()
+    hours = _setting("ICARE_RESET_TTL_HOURS", 1)
+    with write() as tx:
+        known = (tx.scalar(select(PortalUser.id).where(PortalUser.email == email)) is not None
+                 or bool(_convention_dealers(tx, email)))
+        recent = tx.scalars(select(AccountToken.id).where(
+            AccountToken.email == email, AccountToken.purpose == "reset",
+            AccountToken.created_at > utcnow() - dt.timedelta(hours=1))).all()
+        # At most a few mails an hour per address (no mail bombing); the answer stays the same.
+        if known and len(recent) < _setting("ICARE_RESET_PER_HOUR", 5):
+            url = url_for("icare_auth.reset", token=create_link(tx, "reset", email, hours), _external=True)
+            send_mail(tx, email, "Réinitialisation de votre mot de passe Services.Spoticar",
+                      "Bonjour,\n\nPour choisir votre mot de passe Services.Spoticar, cliquez sur le lien "
+                      f"« Réinitialiser mon mot de passe » (valable {hours} h, une seule fois).\n\n"
+                      "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
+                      [{"text": "Réinitialiser mon mot de passe", "url": url}])
     return render_template("icare/forgot.html", email="", sent=RESET_SENT)
 
 
-def _token(raw: str, purpose: str):
+def _token(db, raw: str, purpose: str):
     """The token row, or a refusal page (unknown, expired or already used link)."""
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    token = db_session().scalar(select(AccountToken).where(AccountToken.digest == digest,
-                                                           AccountToken.purpose == purpose))
+    # FOR UPDATE (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises): a link used twice at
+    # once is still used once.
+    token = db.scalar(select(AccountToken).where(AccountToken.digest == digest,
+                                                 AccountToken.purpose == purpose).with_for_update())
     if token is None:
         message = "Ce lien n'est pas valide. Demandez un nouveau lien depuis « Mot de passe oublié ? »."
         return None, (render_template("icare/link_refused.html", message=message), 404)
@@ -159,56 +166,53 @@ def _token(raw: str, purpose: str):
     return token, None
 
 
-def _admin_of_convention(email: str) -> PortalUser | None:
-    """The account for ``email``; created (or completed) as administrator of every dealer whose
+def _admin_of_convention(tx, user: PortalUser | None, email: str) -> PortalUser:
+    """The account for ``email``, created (or completed) as administrator of every dealer whose
     convention names that email."""
-    db = db_session()
-    user = db.scalar(select(PortalUser).where(PortalUser.email == email))
-    dealers = _convention_dealers(email)
-    if user is None and dealers:
+    dealers = _convention_dealers(tx, email)
+    if user is None:
         user = PortalUser(email=email, last_name=dealers[0].name, first_name="Administrateur")
-        db.add(user)
-        db.flush()
+        tx.add(user)
+        tx.flush()
     for dealer in dealers:
         if user.membership(dealer.code_t) is None:
             user.memberships.append(Membership(code_t=dealer.code_t, rights=list(RIGHTS), is_admin=True))
     return user
 
 
+def _page(db, token: AccountToken, purpose: str) -> dict:
+    existing = db.scalar(select(PortalUser).where(PortalUser.email == token.email))
+    return {"purpose": purpose, "rules": passwords.RULES,
+            "creating": purpose == "reset" and (existing is None or not existing.active)}
+
+
 def _password_page(raw: str, purpose: str):
-    token, refused = _token(raw, purpose)
-    if refused:
-        return refused
-    db = db_session()
-    creating = (purpose == "reset" and db.scalar(
-        select(PortalUser).where(PortalUser.email == token.email, PortalUser.password_hash.is_not(None)))
-        is None)
-    page = {"purpose": purpose, "creating": creating, "rules": passwords.RULES}
     if request.method == "GET":
-        return render_template("icare/password.html", email="", **page)
+        token, refused = _token(db_session(), raw, purpose)
+        return refused or render_template("icare/password.html", email="",
+                                          **_page(db_session(), token, purpose))
     email = normalize_email(request.form.get("email"))
     password = request.form.get("password", "")[:200]
-    errors = []
-    if email != token.email:
-        errors.append("L'email ne correspond pas à celui auquel le lien a été envoyé.")
-    errors += passwords.rule_problems(password, request.form.get("confirmation", "")[:200])
-    user = None
-    if not errors:
-        if purpose == "reset":
-            user = _admin_of_convention(email)
-        else:
-            user = db.scalar(select(PortalUser).where(PortalUser.email == email))
-        if user is None:
+    with write() as tx:  # checks and changes in one transaction: a link is used once
+        token, refused = _token(tx, raw, purpose)
+        if refused:
+            return refused
+        page = _page(tx, token, purpose)
+        errors = []
+        if email != token.email:
+            errors.append("L'email ne correspond pas à celui auquel le lien a été envoyé.")
+        errors += passwords.rule_problems(password, request.form.get("confirmation", "")[:200])
+        user = tx.scalar(select(PortalUser).where(PortalUser.email == token.email))
+        if not errors and user is None and (purpose != "reset" or not _convention_dealers(tx, email)):
             errors.append("Aucun compte ne correspond à ce lien.")
-        elif user.id is not None and passwords.was_used_before(db, user, password):
+        if not errors and user is not None and passwords.was_used_before(tx, user, password):
             errors.append(passwords.REUSED_MESSAGE)
-    if errors:
-        db.rollback()
-        return render_template("icare/password.html", email=email, errors=errors, **page), 422
-    db.flush()
-    passwords.set_password(db, user, password)
-    token.used_at = utcnow()
-    db.commit()
+        if errors:  # nothing was changed in this transaction
+            return render_template("icare/password.html", email=email, errors=errors, **page), 422
+        if purpose == "reset":
+            user = _admin_of_convention(tx, user, email)
+        passwords.set_password(tx, user, password)
+        token.used_at = utcnow()
     flash("Votre compte est activé : connectez-vous avec votre nouveau mot de passe." if purpose ==
           "activation" else "Votre mot de passe a été enregistré : connectez-vous.")
     return redirect(url_for("icare_auth.login"))

@@ -10,7 +10,13 @@ from simulators.icare.store import IcareDealer
 
 
 def db_session():
+    """This request's session, for reads only (common.db: SQLite readers BEGIN DEFERRED)."""
     return current_app.extensions["db"].session
+
+
+def write():
+    """A write transaction (``with write() as tx:``), committed at the end of the block."""
+    return current_app.extensions["db"].transaction()
 
 
 def login(user: PortalUser, remember: bool) -> None:

@@ -213,3 +213,25 @@ def test_reset_mails_are_limited_per_hour_with_the_same_answer(client, app):
     assert {a.status_code for a in answers} == {200}
     assert all(str(escape(RESET_SENT)) in a.get_data(as_text=True) for a in answers)
     assert mail_count(app, email) == 5
+
+
+def test_a_reset_link_posted_twice_at_once_is_used_once(client, app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from common.serve import AppServer
+    email = dealer("020319L")["convention_email"]
+    client.post("/mot-de-passe-oublie", data={"email": email})
+    link = last_link(app, email, "Réinitialiser mon mot de passe")
+    passwords = ["First-Password-2026!", "Other-Password-2026?"]
+    with AppServer.bind("127.0.0.1", 0).mount(app) as server:
+        def submit(password):
+            return httpx.post(server.url + link, timeout=20,
+                              data={"email": email, "password": password, "confirmation": password})
+        with ThreadPoolExecutor(2) as pool:
+            statuses = sorted(r.status_code for r in pool.map(submit, passwords))
+    assert statuses == [302, 410]
+    with app.extensions["db"].transaction() as session:
+        user = session.scalar(select(PortalUser).where(PortalUser.email == email))
+        assert len(user.memberships) == 1
