@@ -26,6 +26,7 @@ DEBIT = "Note de Débit"
 
 
 def month_of(day: dt.date) -> dt.date:
+    """The first day of ``day``'s month (documents are monthly)."""
     return day.replace(day=1)
 
 

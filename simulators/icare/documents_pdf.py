@@ -16,10 +16,12 @@ MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
 
 
 def period_label(doc: IcareDocument) -> str:
+    """« novembre 2026 »: the month a document covers, in French."""
     return f"{MONTHS[doc.month.month - 1]} {doc.month.year}"
 
 
 def euros(amount) -> str:
+    """French amount: 1 234,50 €."""
     return f"{Decimal(amount):,.2f} €".replace(",", " ").replace(".", ",")
 
 

@@ -24,6 +24,7 @@ API_PREFIX = "/api/v1/"
 
 
 class FaultIn(BaseModel):
+    """What to do to the next contract-API calls (all optional; ``count`` None = until cleared)."""
     model_config = ConfigDict(extra="forbid")
     latency_ms: int = Field(default=0, ge=0, le=60_000)
     error_status: int | None = Field(default=None, ge=400, le=599)
@@ -111,11 +112,13 @@ def install(app: Flask) -> None:
 
 @bp.get("")
 def show():
+    """The active fault and how many requests it has hit."""
     return jsonify(current_app.extensions["icare_faults"].describe())
 
 
 @bp.route("", methods=["PUT", "POST"])
 def set_fault():
+    """Set the fault (replaces the previous one)."""
     if not request.is_json:
         return error_response(415)
     try:
@@ -128,5 +131,6 @@ def set_fault():
 
 @bp.delete("")
 def clear():
+    """Back to normal service."""
     current_app.extensions["icare_faults"].clear()
     return jsonify(current_app.extensions["icare_faults"].describe())

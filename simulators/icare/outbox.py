@@ -14,6 +14,7 @@ bp = Blueprint("icare_outbox", __name__)
 
 
 class OutboxMail(Base):
+    """A mail the portal sent, with the links it holds."""
     __tablename__ = "icare_outbox"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     to: Mapped[str] = mapped_column(String(254), index=True)
@@ -53,6 +54,7 @@ def outbox_page():
 
 @bp.get("/outbox.json")
 def outbox_json():
+    """The same mails as JSON, for scripts and tests."""
     recipient = request.args.get("to", "")[:254]
     return jsonify({"mails": [{"id": m.id, "to": m.to, "subject": m.subject, "body": m.body,
                                "links": m.links, "sent_at": m.sent_at.isoformat(timespec="seconds")}

@@ -30,6 +30,7 @@ _DUMMY_HASH = hash_password("icare-timing-equaliser")
 
 
 def normalize_email(value: str | None) -> str:
+    """Emails are compared trimmed and lower-case."""
     return (value or "").strip().lower()[:254]
 
 
@@ -87,6 +88,7 @@ bp.add_url_rule("/", "login", login_page, methods=["GET", "POST"])
 
 @bp.post("/deconnexion")
 def logout():
+    """End the session (« Se déconnecter »)."""
     session.clear()
     flash("Vous êtes déconnecté.")
     return redirect(url_for("icare_auth.login"))

@@ -43,11 +43,13 @@ def current_user() -> PortalUser | None:
 
 
 def current_membership():
+    """The logged-in user's rights on the establishment shown, or None."""
     user = current_user()
     return user.membership(session.get("icare_code_t")) if user else None
 
 
 def current_dealer() -> IcareDealer | None:
+    """The establishment the portal shows."""
     membership = current_membership()
     return db_session().get(IcareDealer, membership.code_t) if membership else None
 

@@ -23,6 +23,7 @@ RIGHTS: dict[str, str] = {
 
 
 class PortalUser(Base):
+    """A portal account (email = identifiant); inactive until its password is chosen."""
     __tablename__ = "icare_portal_users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case

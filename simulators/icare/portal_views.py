@@ -81,6 +81,7 @@ def contract_list():
 @bp.get("/contrats/<number>")
 @right_required("recherche")
 def contract_detail(number: str):
+    """One contract of the establishment."""
     contract = db_session().scalar(_contracts(current_membership().code_t)
                                    .where(Contract.number == number[:11]))
     if contract is None:
@@ -99,4 +100,5 @@ def workshop():
 @bp.get("/easicare")
 @login_required
 def easicare():
+    """EASICARE: the answers to the login page's question."""
     return render_template("icare/easicare.html")
