@@ -9,6 +9,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.flows import become_portal_admin, strong_password
 from e2e.pages.icare import (AccountsPage, DocumentsPage, ForgotPasswordPage, IcareLoginPage,
                              NewPasswordPage, NewUserPage, OutboxPage, PortalPage)
 from fixtures import reference
@@ -20,11 +21,6 @@ pytestmark = pytest.mark.icare
 DEMO_ADMIN = ("garantie.vo@axilog-demo.example.fr", reference.load("icare_billing")["demo_password"])
 
 
-def strong_password(factory) -> str:
-    """A password meeting every rule, different on each call (so never one used before)."""
-    return f"Spoticar-{factory.rng.randint(10**6, 10**7 - 1)}-Ok!"
-
-
 def api_sale(stack, factory, rrdi: str) -> dict:
     """What the centralisateur does for a declared sale: NPO record then contract, over HTTP."""
     npo, contract = icare_sale(factory, reference.demo_dealer(rrdi))
@@ -34,16 +30,6 @@ def api_sale(stack, factory, rrdi: str) -> dict:
         response = http.post("/api/v1/contracts", json=contract)
         response.raise_for_status()
         return response.json()
-
-
-def become_admin(page: Page, base: str, email: str, password: str) -> None:
-    """« Mot de passe oublié ? » → mail in the outbox → new password → logged in."""
-    login = IcareLoginPage(page, base).open()
-    login.forgot_password()
-    ForgotPasswordPage(page).request_reset(email)
-    OutboxPage(page, base).open(email).follow_latest("Réinitialiser mon mot de passe")
-    NewPasswordPage(page).choose_password(email, password)
-    IcareLoginPage(page, base).login(email, password)
 
 
 def test_administrator_created_through_forgotten_password(page: Page, stack, factory):
@@ -113,7 +99,7 @@ def test_each_password_rule_turns_green_and_is_refused_on_its_own(page: Page, st
 def test_user_with_search_right_only(page: Page, stack, factory):
     base, admin_email = stack.url("icare"), reference.demo_dealer("020319L")["convention_email"]
     contract = api_sale(stack, factory, "020319L")
-    become_admin(page, base, admin_email, strong_password(factory))
+    become_portal_admin(page, base, admin_email, strong_password(factory))
     portal = PortalPage(page)
     portal.go("GESTION DES COMPTES")
     AccountsPage(page).add_user()
@@ -170,7 +156,7 @@ def test_documents_search_finds_the_months_debits(page: Page, stack, factory, rr
     if rrdi == "953617Z":
         IcareLoginPage(page, base).open().login(*DEMO_ADMIN)
     else:
-        become_admin(page, base, reference.demo_dealer(rrdi)["convention_email"], strong_password(factory))
+        become_portal_admin(page, base, reference.demo_dealer(rrdi)["convention_email"], strong_password(factory))
     PortalPage(page).go("DOCUMENTS")
     documents = DocumentsPage(page)
     month = dt.date.today().strftime("%m/%Y")
