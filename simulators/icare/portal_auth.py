@@ -1,6 +1,8 @@
 """Portal login (with throttling), "Mot de passe oublié ?", reset and activation links."""
 from __future__ import annotations
 
+import functools
+
 import datetime as dt
 import hashlib
 import re
@@ -26,7 +28,10 @@ LOCKED = ("Trop de tentatives de connexion infructueuses : l'accès à ce compte
           "{minutes} minutes.")
 RESET_SENT = ("Si cette adresse est enregistrée, vous recevrez un email avec un lien pour réinitialiser "
               "votre mot de passe (vérifiez dans vos spams si vous ne recevez pas l'email).")
-_DUMMY_HASH = hash_password("icare-timing-equaliser")
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the email is unknown, so both answers take the same time (made once)."""
+    return hash_password("icare-timing-equaliser")
 
 
 def normalize_email(value: str | None) -> str:
@@ -61,7 +66,7 @@ def login_page():
         return render_template("icare/login.html", error=LOCKED.format(minutes=minutes), email=email,
                                next=next_url), 429
     user = read.scalar(select(PortalUser).where(PortalUser.email == email)) if email else None
-    stored = user.password_hash if user and user.active else _DUMMY_HASH
+    stored = user.password_hash if user and user.active else _dummy_hash()
     accepted = check_password(stored, password) and user is not None and user.active and bool(user.memberships)
     status, error = 401, BAD_LOGIN
     with write() as tx:
