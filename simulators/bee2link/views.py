@@ -1,0 +1,126 @@
+"""Bee2link screens: the VO pipeline, the vehicle card (move, comment), the delivery page."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from common.web import error_response
+from fixtures import reference
+from simulators import bee2link
+from simulators.bee2link import pipeline
+from simulators.bee2link.store import Event, Vehicle
+
+bp = Blueprint("bee2link", __name__)
+COMMENT_MAX = 1000
+
+
+def db():
+    return current_app.extensions["db"]
+
+
+def current_dealer() -> dict:
+    """The site the user works on (session), the first Bee2link dealer by default."""
+    sites = bee2link.dealers()
+    return next((d for d in sites if d["rrdi"] == session.get("rrdi")), sites[0])
+
+
+def vehicle_or_404(vehicle_id: int) -> Vehicle:
+    vehicle = db().session.get(Vehicle, vehicle_id)
+    if vehicle is None or vehicle.rrdi != current_dealer()["rrdi"]:
+        abort(404)
+    return vehicle
+
+
+def pipeline_counts(rrdi: str) -> dict[str, tuple[int, int]]:
+    rows = db().session.execute(select(Vehicle.stage, Vehicle.stage_since).where(Vehicle.rrdi == rrdi))
+    return pipeline.counts(rows, dt.date.today())
+
+
+def render_screen(template: str, status: int = 200, **context):
+    """Every screen has the sidebar, the pipeline bar and the site header."""
+    dealer = current_dealer()
+    return render_template(template, dealer=dealer, sites=bee2link.dealers(), stages=pipeline.STAGES,
+                           origins=pipeline.ORIGINS, stock_stages=pipeline.STOCK_STAGES,
+                           counts=pipeline_counts(dealer["rrdi"]), today=dt.date.today(),
+                           contact=_contact(), **context), status
+
+
+def _contact() -> dict:
+    return next(c for c in reference.support_contacts()["dms_and_cds"] if c["dms"] == "bee2link")
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("bee2link.stock"))
+
+
+@bp.post("/site")
+def choose_site():
+    rrdi = request.form.get("rrdi", "")
+    if rrdi not in {d["rrdi"] for d in bee2link.dealers()}:
+        return error_response(400, "Site inconnu.")
+    session["rrdi"] = rrdi
+    return redirect(url_for("bee2link.stock"))
+
+
+@bp.get("/vo")
+def stock():
+    """The pipeline; ``?etape=`` lists one stage's vehicles (``&origine=`` for PRÉ-RENTRÉE)."""
+    stage = request.args.get("etape") or "livraison"
+    origin = request.args.get("origine")
+    if not pipeline.is_stage(stage) or (origin and origin not in pipeline.ORIGIN_LABELS):
+        return error_response(404, "Étape du pipeline inconnue.")
+    query = select(Vehicle).where(Vehicle.rrdi == current_dealer()["rrdi"], Vehicle.stage == stage)
+    if origin:
+        query = query.where(Vehicle.origin == origin)
+    vehicles = db().session.scalars(query.order_by(Vehicle.id)).all()
+    return render_screen("bee2link/stock.html", stage=stage, origin=origin, vehicles=vehicles)
+
+
+@bp.get("/vo/vehicules/<int:vehicle_id>")
+def vehicle_card(vehicle_id: int):
+    return render_screen("bee2link/vehicle.html", vehicle=vehicle_or_404(vehicle_id), panel="fiche")
+
+
+@bp.get("/vo/vehicules/<int:vehicle_id>/livraison")
+def delivery(vehicle_id: int):
+    return render_screen("bee2link/vehicle.html", vehicle=vehicle_or_404(vehicle_id), panel="livraison")
+
+
+@bp.get("/vo/vehicules/<int:vehicle_id>/services-externes")
+def external_services(vehicle_id: int):
+    return render_screen("bee2link/vehicle.html", vehicle=vehicle_or_404(vehicle_id), panel="services")
+
+
+@bp.post("/vo/vehicules/<int:vehicle_id>/etape")
+def move(vehicle_id: int):
+    """Move the vehicle to the chosen stage of the pipeline; the move is written in its Historique."""
+    vehicle = vehicle_or_404(vehicle_id)
+    target = request.form.get("etape", "")
+    if not pipeline.is_stage(target):
+        return render_screen("bee2link/vehicle.html", 400, vehicle=vehicle, panel="fiche",
+                             error="Choisissez une étape du pipeline.")
+    if target != vehicle.stage:
+        # One session per request: under SQLite a second writer would wait on this one's lock.
+        s = db().session
+        s.add(Event(vehicle_id=vehicle.id, kind="history",
+                    text=f"Passage de {pipeline.stage_label(vehicle.stage)} à {pipeline.stage_label(target)}"))
+        vehicle.stage, vehicle.stage_since = target, dt.date.today()
+        s.commit()
+    return redirect(url_for("bee2link.vehicle_card", vehicle_id=vehicle.id), 303)
+
+
+@bp.post("/vo/vehicules/<int:vehicle_id>/commentaires")
+def comment(vehicle_id: int):
+    vehicle = vehicle_or_404(vehicle_id)
+    text = (request.form.get("commentaire") or "").strip()
+    if not text or len(text) > COMMENT_MAX:
+        message = ("Le commentaire est vide." if not text
+                   else f"Le commentaire dépasse {COMMENT_MAX} caractères.")
+        return render_screen("bee2link/vehicle.html", 400, vehicle=vehicle, panel="fiche",
+                             comment_error=message, comment_text=text)
+    db().session.add(Event(vehicle_id=vehicle.id, kind="comment", text=text))
+    db().session.commit()
+    return redirect(url_for("bee2link.vehicle_card", vehicle_id=vehicle.id) + "#commentaires", 303)
