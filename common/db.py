@@ -20,9 +20,10 @@ def database_url(config: dict, app_name: str) -> str:
     return f"sqlite:///{data_dir / (app_name + '.sqlite3')}"
 
 
-def _sqlite_tuning(engine: Engine) -> None:
-    # WAL lets readers run beside a writer; BEGIN IMMEDIATE takes the write lock up front so two
-    # concurrent writers queue (busy_timeout) instead of failing on a lock upgrade.
+def _sqlite_tuning(engine: Engine, immediate: bool) -> None:
+    # WAL lets readers run beside a writer; writers BEGIN IMMEDIATE, taking the write lock up front so
+    # two concurrent writers queue (busy_timeout) instead of failing on a lock upgrade. Readers BEGIN
+    # DEFERRED: a request's read session never holds the lock its own write transaction waits for.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None
@@ -35,22 +36,29 @@ def _sqlite_tuning(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Database:
-    """An engine and a session factory for one app's tables (its own ``DeclarativeBase``)."""
+    """One app's tables (its own ``DeclarativeBase``): ``transaction()`` for writes, ``session`` (one
+    per request) for reads."""
 
     def __init__(self, url: str, base: type[DeclarativeBase]):
         self.url = url
         self.base = base
-        kwargs: dict = {}
-        if url.startswith("sqlite"):
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
-        self.engine = create_engine(url, **kwargs)
-        if url.startswith("sqlite"):
-            _sqlite_tuning(self.engine)
+        self.engine = self._engine(immediate=True)
+        self.read_engine = self._engine(immediate=False) if url.startswith("sqlite") else self.engine
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessionmaker = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    def _engine(self, immediate: bool) -> Engine:
+        kwargs: dict = {}
+        if self.url.startswith("sqlite"):
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
+        engine = create_engine(self.url, **kwargs)
+        if self.url.startswith("sqlite"):
+            _sqlite_tuning(engine, immediate)
+        return engine
 
     def create_all(self) -> None:
         self.base.metadata.create_all(self.engine)
@@ -76,9 +84,11 @@ class Database:
 
     @property
     def session(self) -> Session:
+        """This request's session for reads (writes go through ``transaction()``)."""
         if "_db_session" not in g:
-            g._db_session = self.sessionmaker()
+            g._db_session = self.read_sessionmaker()
         return g._db_session
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()

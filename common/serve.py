@@ -58,8 +58,10 @@ class AppServer:
         return self
 
     def stop(self) -> None:
-        self._server.close()
+        """Finish the requests under way, then close the listening socket and every connection."""
         self._server.task_dispatcher.shutdown(timeout=5)
+        for channel in list(self._server._map.values()):
+            channel.close()
         if self._thread is not None:
             self._thread.join(timeout=5)
 

@@ -1,0 +1,106 @@
+"""The reference centralisateur (CDS): hand-off API, declaration UI, rules, store."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from sqlalchemy import select
+
+from common.auth import hash_password, key_digest
+from common.db import Database, database_url
+from common.web import make_app
+from centralisateur.store import Base, Dealer, DealerUser, DmsClient
+from fixtures import reference
+
+DEMO_ICARE_KEY = "demo-icare-service"
+
+
+def _dms_keys(config: dict) -> dict[str, str]:
+    """DMS API keys: demo keys in demo mode; else ``SPOTICAR_DMS_KEYS="tec3h=…,pvo2=…"``."""
+    keys = dict(config.get("DMS_KEYS") or {})
+    if not keys and os.environ.get("SPOTICAR_DMS_KEYS"):
+        keys = dict(item.split("=", 1) for item in os.environ["SPOTICAR_DMS_KEYS"].split(",") if "=" in item)
+    if not keys and config.get("DEMO_MODE"):
+        keys = reference.demo_api_keys()
+    return keys
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = make_app(__name__, config, defaults={"ICARE_TIMEOUT": 5.0, "WORKER_INTERVAL": 1.0})
+    if not app.config.get("ICARE_SERVICE_KEY"):
+        app.config["ICARE_SERVICE_KEY"] = (os.environ.get("SPOTICAR_ICARE_SERVICE_KEY")
+                                           or (DEMO_ICARE_KEY if app.config["DEMO_MODE"] else ""))
+    app.config.setdefault("PUBLIC_URL", "http://127.0.0.1:8000")
+    app.config["DMS_KEYS"] = _dms_keys(app.config)
+    db = Database(database_url(app.config, "centralisateur"), Base)
+    db.create_all()
+    db.init_app(app)
+    _sync_dms_clients(db, app.config["DMS_KEYS"])
+
+    from centralisateur import api, declare, home, profile, session
+    for module in (api, session, home, profile, declare):
+        app.register_blueprint(module.bp)
+    if app.config.get("TEST_ROUTES"):
+        from centralisateur import testing
+        app.register_blueprint(testing.bp)
+
+    from centralisateur.home import STATUS_LABELS
+    from centralisateur.session import current_dealer
+    app.jinja_env.globals.update(current_dealer=current_dealer, status_labels=STATUS_LABELS)
+
+    stops = [db.dispose]
+    app.jinja_env.globals["app_endpoints"] = frozenset(app.view_functions)
+    if app.config.get("BACKGROUND_JOBS"):
+        from centralisateur.worker import Worker
+        worker = Worker(app, app.config["WORKER_INTERVAL"]).start()
+        app.extensions["worker"] = worker
+        stops.insert(0, worker.stop)
+    app.extensions["harness_stop"] = lambda: [stop() for stop in stops]
+    return app
+
+
+def _sync_dms_clients(db: Database, keys: dict[str, str]) -> None:
+    """The DMS clients known to the API are exactly those with a configured key."""
+    with db.transaction() as s:
+        for client in s.scalars(select(DmsClient)):
+            if client.name not in keys:
+                s.delete(client)
+        s.flush()
+        for name, key in keys.items():
+            client = s.get(DmsClient, name)
+            if client is None:
+                s.add(DmsClient(name=name, key_digest=key_digest(key)))
+            else:
+                client.key_digest = key_digest(key)
+
+
+def demo_password(dealer: dict) -> str:
+    return f"demo-{dealer['rrdi']}"
+
+
+def seed_demo(app: Flask, seed: int = 0) -> None:
+    """The demo dealers of SPEC §9 and one login each (profiles left to configure, as in seed 000)."""
+    configured = bool(app.config.get("DEMO_PROFILES_CONFIGURED"))
+    with app.extensions["db"].transaction() as s:
+        for d in reference.demo_dealers():
+            if s.get(Dealer, d["rrdi"]) is not None:
+                continue
+            s.add(Dealer(rrdi=d["rrdi"], name=d["name"], address=d["address"], postcode=d["postcode"],
+                         city=d["city"], phone=d["phone"], email=d["email"], code_t=d["code_t"],
+                         cirano_id=d["cirano_id"], dms=d["dms"], configuration=d["configuration"],
+                         profile_configured=configured,
+                         use_stellantis=configured and d["configuration"] in ("assurance", "gestion_deleguee"),
+                         use_auto=configured and d["configuration"] == "auto_assurance",
+                         use_cirano=configured and d["configuration"] == "autre_garantisseur"))
+            s.flush()
+            s.add(DealerUser(email=d["login"], password_hash=hash_password(demo_password(d)),
+                             dealer_rrdi=d["rrdi"]))
+
+
+def demo_info(app: Flask) -> list[str]:
+    lines = ["API : POST /api/v1/handoffs — OpenAPI : /api/v1/openapi.json"]
+    for name, key in app.config["DMS_KEYS"].items():
+        lines.append(f"clé d'API DMS {name:<9} Authorization: Bearer {key}")
+    for d in reference.demo_dealers():
+        lines.append(f"{d['rrdi']} {d['name']:<32} ({d['dms']}) connexion {d['login']} / {demo_password(d)}")
+    return lines

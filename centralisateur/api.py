@@ -1,0 +1,134 @@
+"""Hand-off API v1 (SPEC §4.1): what a DMS calls. JSON in, JSON out, French errors, never a 500."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+from itsdangerous import URLSafeTimedSerializer
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from centralisateur import rules
+from centralisateur.contract import DeclarationState, HandoffIn, HandoffReceipt
+from centralisateur.store import Dealer, Declaration, DmsClient
+from common.auth import bearer_token, demo_key_allowed, key_digest
+from common.errors import french_errors
+from common.web import csrf, error_response
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def _errors(status: int, errors: list[dict]):
+    return jsonify({"errors": errors}), status
+
+
+@bp.before_request
+def _authenticate():
+    if request.endpoint == "api.openapi":
+        return None
+    key = bearer_token()
+    client = None
+    if key and demo_key_allowed(key, current_app.config["DEMO_MODE"]):
+        db = current_app.extensions["db"]
+        client = db.session.scalar(select(DmsClient).where(DmsClient.key_digest == key_digest(key)))
+    if client is None:
+        return error_response(401, "Clé d'API absente ou invalide (en-tête Authorization: Bearer <clé>).")
+    g.dms = client.name
+    return None
+
+
+def declaration_token(declaration_id: int) -> str:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="declaration").dumps(declaration_id)
+
+
+def receipt(declaration: Declaration) -> dict:
+    url = url_for("session.entry", token=declaration_token(declaration.id), _external=False)
+    return HandoffReceipt(handoff_id=declaration.id, bdc_number=declaration.bdc_number,
+                          declaration_url=current_app.config["PUBLIC_URL"].rstrip("/") + url,
+                          status=declaration.status).model_dump(mode="json")
+
+
+def state(declaration: Declaration) -> DeclarationState:
+    return DeclarationState(bdc_number=declaration.bdc_number, status=declaration.status,
+                            garantisseur=declaration.garantisseur,
+                            contract_number=declaration.contract_number,
+                            dms_order_ref=declaration.dms_order_ref, declared_at=declaration.declared_at,
+                            message=declaration.message)
+
+
+@bp.post("/handoffs")
+def create_handoff():
+    """Receive a sale from a DMS; the same DMS order sent again returns the same hand-off (200)."""
+    if request.mimetype != "application/json":
+        return error_response(415)
+    data = request.get_json(silent=True)
+    if data is None:
+        return error_response(400, "Le corps de la requête n'est pas un JSON valide.")
+    try:
+        handoff = HandoffIn.model_validate(data)
+    except ValidationError as exc:
+        return _errors(422, french_errors(exc))
+    if handoff.source_dms != g.dms:
+        return error_response(403, f"Cette clé d'API est celle du DMS {g.dms} : elle ne peut pas déclarer "
+                                   f"pour le DMS {handoff.source_dms}.", "source_dms")
+    db = current_app.extensions["db"]
+    rrdi = handoff.dealer.rrdi
+    dealer = db.session.get(Dealer, rrdi)
+    if dealer is None:
+        return _errors(422, [{"field": "dealer.rrdi",
+                              "message": f"Code RRDI {rrdi} inconnu du centralisateur Spoticar."}])
+    if dealer.dms != g.dms:
+        return error_response(403, f"Le point de vente {rrdi} n'est pas servi par le DMS {g.dms}.",
+                              "dealer.rrdi")
+    v = handoff.vehicle
+    refused = rules.refusals(v.brand, v.din_power, v.usage, v.ptac_kg)
+    if refused:
+        return _errors(422, [{"field": r.field, "message": r.message} for r in refused])
+    payload = handoff.model_dump(mode="json")
+    try:
+        declaration, created = _store(db, handoff, payload)
+    except IntegrityError:  # the same order sent twice at once: the first one won
+        declaration, created = _existing(db, handoff), False
+    return jsonify(receipt(declaration)), 201 if created else 200
+
+
+def _existing(db, handoff: HandoffIn) -> Declaration | None:
+    with db.transaction() as session:
+        return session.scalar(select(Declaration).where(
+            Declaration.source_dms == handoff.source_dms, Declaration.dealer_rrdi == handoff.dealer.rrdi,
+            Declaration.dms_order_ref == handoff.dms_order_ref))
+
+
+def _store(db, handoff: HandoffIn, payload: dict) -> tuple[Declaration, bool]:
+    with db.transaction() as session:
+        existing = session.scalar(select(Declaration).where(
+            Declaration.source_dms == handoff.source_dms, Declaration.dealer_rrdi == handoff.dealer.rrdi,
+            Declaration.dms_order_ref == handoff.dms_order_ref))
+        if existing is not None:
+            if existing.status == "pending":  # not declared yet: the DMS's corrections pre-fill the form
+                existing.payload = payload
+                existing.callback_url = payload["callback_url"]
+            return existing, False
+        declaration = Declaration(source_dms=handoff.source_dms, dms_order_ref=handoff.dms_order_ref,
+                                  dealer_rrdi=handoff.dealer.rrdi, payload=payload,
+                                  callback_url=payload["callback_url"], status="pending")
+        session.add(declaration)
+        session.flush()
+        declaration.bdc_number = rules.bdc_number(handoff.dealer.rrdi, declaration.id)
+        return declaration, True
+
+
+@bp.get("/declarations/<bdc_number>")
+def declaration_status(bdc_number: str):
+    """Status of a declaration, for the DMS that sent it (another DMS gets a 404)."""
+    db = current_app.extensions["db"]
+    declaration = db.session.scalar(select(Declaration).where(Declaration.bdc_number == bdc_number))
+    if declaration is None or declaration.source_dms != g.dms:
+        return error_response(404, f"Aucune déclaration n° {bdc_number} pour le DMS {g.dms}.")
+    return jsonify(state(declaration).model_dump(mode="json"))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    from centralisateur.openapi import document
+    return jsonify(document())

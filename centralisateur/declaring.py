@@ -1,0 +1,151 @@
+"""Declaring a sale: claim it once, record the NPO and create the contract at Icare, tell the DMS.
+
+Exactly-once comes from two guards: the claim (pending → contract_pending) is a conditional update
+only one request can win, and Icare itself answers the same contract for the same bdc_number.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+
+import httpx
+from flask import Flask
+from sqlalchemy import select, update
+
+from centralisateur.api import state
+from centralisateur.icare_client import IcareClient, IcareRefused, IcareUnavailable
+from centralisateur.store import Dealer, Declaration, utcnow
+from common.auth import sign
+
+log = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(seconds=30)     # a claimed declaration is retried after this if its request died
+MAX_BACKOFF = 60.0
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=min(MAX_BACKOFF, 2.0 ** max(0, attempts - 1)))
+
+
+def claim(app: Flask, declaration_id: int, form: dict) -> bool:
+    """Move a pending declaration to contract_pending with the declared values. False if already done."""
+    db = app.extensions["db"]
+    with db.transaction() as session:
+        result = session.execute(
+            update(Declaration)
+            .where(Declaration.id == declaration_id, Declaration.status == "pending")
+            .values(status="contract_pending", form=form, declared_at=utcnow(),
+                    next_attempt_at=utcnow() + LEASE, message=None))
+        return result.rowcount == 1
+
+
+def _icare_bodies(declaration: Declaration, dealer: Dealer) -> tuple[dict, dict | None]:
+    form = declaration.form
+    npo = {"bdc_number": declaration.bdc_number, "code_t": dealer.code_t, "rrdi": dealer.rrdi,
+           "plate": form["plate"], "vin": form["vin"], "sale_date": form["delivery_date"]}
+    if declaration.garantisseur != "stellantis":
+        return npo, None
+    contract = {**npo, "label": declaration.program, "product": form["product"],
+                "duration_months": int(form["duration_months"]), "start_date": form["start_date"],
+                "customer": {"civility": form["civility"], "last_name": form["last_name"],
+                             "first_name": form["first_name"], "email": form.get("email")},
+                "vehicle": {"plate": form["plate"], "vin": form["vin"], "brand": form["brand"],
+                            "model": form["model"], "version": form["version"],
+                            "mileage_km": int(form["mileage_km"])}}
+    return npo, contract
+
+
+def send_to_icare(app: Flask, declaration_id: int) -> str:
+    """One attempt at Icare for a contract_pending declaration; returns the resulting status."""
+    db = app.extensions["db"]
+    with db.transaction() as session:
+        declaration = session.get(Declaration, declaration_id)
+        if declaration is None or declaration.status != "contract_pending":
+            return declaration.status if declaration else "missing"
+        dealer = session.get(Dealer, declaration.dealer_rrdi)
+        npo_body, contract_body = _icare_bodies(declaration, dealer)
+    client = IcareClient(app.config["URLS"]["icare"], app.config["ICARE_SERVICE_KEY"],
+                         timeout=app.config.get("ICARE_TIMEOUT", 5.0))
+    values: dict = {}
+    try:
+        values["npo_reference"] = client.create_npo(npo_body)["npo_reference"]
+        if contract_body is not None:
+            values["contract_number"] = client.create_contract(contract_body)["contract_number"]
+        values.update(status="declared", next_attempt_at=None, message=None)
+    except IcareUnavailable as exc:
+        log.warning("Icare indisponible pour la déclaration %s : %s", declaration_id, exc)
+        values = {"message": "Le gestionnaire Icare ne répond pas : le contrat sera créé automatiquement "
+                             "dès son retour."}
+    except IcareRefused as exc:
+        values = {"status": "refused", "next_attempt_at": None,
+                  "message": f"Refus du gestionnaire Icare : {exc.message}"}
+    finally:
+        client.close()
+    with db.transaction() as session:
+        declaration = session.get(Declaration, declaration_id)
+        if declaration.status != "contract_pending":  # someone else finished it meanwhile
+            return declaration.status
+        declaration.icare_attempts += 1
+        if "status" not in values:
+            values["next_attempt_at"] = utcnow() + backoff(declaration.icare_attempts)
+        for key, value in values.items():
+            setattr(declaration, key, value)
+        if declaration.status != "contract_pending" and declaration.callback_url:
+            declaration.callback_due = True
+            declaration.callback_next_at = utcnow()
+        status = declaration.status
+    _wake(app)
+    return status
+
+
+def deliver_callback(app: Flask, declaration_id: int) -> bool:
+    """POST the declaration's state to the DMS's callback_url, signed with the DMS's API key."""
+    db = app.extensions["db"]
+    with db.transaction() as session:
+        declaration = session.get(Declaration, declaration_id)
+        if declaration is None or not declaration.callback_due:
+            return False
+        body = json.dumps(state(declaration).model_dump(mode="json")).encode()
+        url = declaration.callback_url
+        key = app.config["DMS_KEYS"].get(declaration.source_dms)
+    headers = {"Content-Type": "application/json"}
+    if key:
+        headers["X-Spoticar-Signature"] = sign(body, key)
+    try:
+        delivered = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code < 300
+    except httpx.HTTPError:
+        delivered = False
+    with db.transaction() as session:
+        declaration = session.get(Declaration, declaration_id)
+        declaration.callback_attempts += 1
+        if delivered:
+            declaration.callback_due = False
+        else:
+            declaration.callback_next_at = utcnow() + backoff(declaration.callback_attempts)
+            if declaration.callback_attempts >= 12:
+                declaration.callback_due = False  # the DMS can still poll the status API
+    return delivered
+
+
+def process_due(app: Flask) -> int:
+    """Retry every declaration and callback whose time has come; the number of attempts made."""
+    db = app.extensions["db"]
+    now = utcnow()
+    with db.transaction() as session:
+        icare_ids = list(session.scalars(select(Declaration.id).where(
+            Declaration.status == "contract_pending", Declaration.next_attempt_at <= now)))
+        callback_ids = list(session.scalars(select(Declaration.id).where(
+            Declaration.callback_due.is_(True), Declaration.callback_next_at <= now)))
+    for declaration_id in icare_ids:
+        send_to_icare(app, declaration_id)
+    for declaration_id in callback_ids:
+        deliver_callback(app, declaration_id)
+    return len(icare_ids) + len(callback_ids)
+
+
+def _wake(app: Flask) -> None:
+    worker = app.extensions.get("worker")
+    if worker is not None:
+        worker.wake()
+

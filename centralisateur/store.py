@@ -1,0 +1,79 @@
+"""The centralisateur's store: dealers and their garantisseurs, DMS clients, users, declarations."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Dealer(Base):
+    __tablename__ = "cds_dealers"
+    rrdi: Mapped[str] = mapped_column(String(7), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    city: Mapped[str] = mapped_column(String(80), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    code_t: Mapped[str | None] = mapped_column(String(10))
+    cirano_id: Mapped[str | None] = mapped_column(String(20))
+    dms: Mapped[str] = mapped_column(String(20))
+    configuration: Mapped[str] = mapped_column(String(40))
+    # Profil: which commercial garantisseurs the dealer works with (NPO is always on).
+    profile_configured: Mapped[bool] = mapped_column(Boolean, default=False)
+    use_stellantis: Mapped[bool] = mapped_column(Boolean, default=False)
+    use_auto: Mapped[bool] = mapped_column(Boolean, default=False)
+    use_cirano: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DmsClient(Base):
+    __tablename__ = "cds_dms_clients"
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key_digest: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class DealerUser(Base):
+    __tablename__ = "cds_dealer_users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    dealer_rrdi: Mapped[str] = mapped_column(ForeignKey("cds_dealers.rrdi"))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Declaration(Base):
+    """One DMS hand-off and, once the dealer has confirmed the form, the declared sale."""
+    __tablename__ = "cds_declarations"
+    __table_args__ = (UniqueConstraint("source_dms", "dealer_rrdi", "dms_order_ref", name="uq_dms_order"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bdc_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    source_dms: Mapped[str] = mapped_column(String(20))
+    dms_order_ref: Mapped[str] = mapped_column(String(40))
+    dealer_rrdi: Mapped[str] = mapped_column(ForeignKey("cds_dealers.rrdi"), index=True)
+    payload: Mapped[dict] = mapped_column(JSON)             # the hand-off as received (normalised)
+    form: Mapped[dict | None] = mapped_column(JSON)         # the values the dealer declared
+    program: Mapped[str | None] = mapped_column(String(40))     # page 1: NPO declared for this label
+    garantisseur: Mapped[str | None] = mapped_column(String(20))  # page 1: stellantis | auto | cirano
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    contract_number: Mapped[str | None] = mapped_column(String(11), unique=True)
+    npo_reference: Mapped[str | None] = mapped_column(String(20))
+    message: Mapped[str | None] = mapped_column(Text)
+    icare_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    callback_url: Mapped[str | None] = mapped_column(String(500))
+    callback_due: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    callback_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    callback_next_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    declared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -1,0 +1,61 @@
+"""Real PDF documents (reportlab): a title, then sections of "label : value" lines."""
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+Section = tuple[str, Sequence[tuple[str, str]]]
+
+
+def sectioned_pdf(title: str, sections: Sequence[Section], subtitle: str = "",
+                  footer: Sequence[str] = ()) -> bytes:
+    """An A4 document; long sections flow onto further pages. Text is drawn, not rasterised, so a
+    PDF reader (and the tests) can extract it."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    pdf.setTitle(title)
+    width, height = A4
+    left, y = 18 * mm, height - 20 * mm
+
+    def ensure(space: float):
+        nonlocal y
+        if y - space < 20 * mm:
+            pdf.showPage()
+            y = height - 20 * mm
+
+    pdf.setFont("Helvetica-Bold", 14)
+    pdf.drawString(left, y, title)
+    y -= 7 * mm
+    if subtitle:
+        pdf.setFont("Helvetica", 10)
+        pdf.drawString(left, y, subtitle)
+        y -= 6 * mm
+    for heading, lines in sections:
+        ensure(14 * mm)
+        y -= 3 * mm
+        pdf.setFillColorRGB(0.12, 0.16, 0.31)
+        pdf.setFont("Helvetica-Bold", 11)
+        pdf.drawString(left, y, heading)
+        pdf.setFillColorRGB(0, 0, 0)
+        y -= 6 * mm
+        for label, value in lines:
+            ensure(6 * mm)
+            pdf.setFont("Helvetica-Bold", 9)
+            pdf.drawString(left + 2 * mm, y, f"{label} :")
+            pdf.setFont("Helvetica", 9)
+            pdf.drawString(left + 62 * mm, y, str(value if value not in (None, "") else "")[:95])
+            y -= 5 * mm
+    if footer:
+        ensure(8 * mm * len(footer))
+        y -= 4 * mm
+        pdf.setFont("Helvetica-Oblique", 8)
+        for line in footer:
+            pdf.drawString(left, y, line[:120])
+            y -= 4.5 * mm
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
