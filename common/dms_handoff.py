@@ -51,3 +51,28 @@ def received_callback(app: Flask, dms: str) -> DeclarationState | None:
                                dms_api_key(app.config, dms))
     except ValueError:  # a body that is not a DeclarationState
         return None
+
+
+STATUS_LABELS = {"pending": "En attente de déclaration", "contract_pending": "Contrat en attente de création",
+                 "declared": "Déclarée", "refused": "Refusée"}
+
+
+def warranty_for_level(level: str, start) -> dict | None:
+    """The hand-off ``warranty`` for a DMS warranty level ("DS Certified 12 mois"), if known."""
+    found = reference.product_for_dms_level(level)
+    if found is None:
+        return None
+    product, months = found
+    return {"label": product["label"], "product": product["product"], "duration_months": months,
+            "start_date": start.isoformat(), "loyalty_product": "Aucun"}
+
+
+def apply_state(record, state: DeclarationState) -> bool:
+    """Copy a declaration state onto a DMS record (``declaration_status``, ``garantisseur``,
+    ``contract_number``); a known contract number is never erased. True when the contract is new."""
+    record.declaration_status = state.status.value
+    record.garantisseur = state.garantisseur or record.garantisseur
+    if state.contract_number and state.contract_number != record.contract_number:
+        record.contract_number = state.contract_number
+        return True
+    return False

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from centralisateur.client import CentralisateurUnavailable, HandoffRefused
 from centralisateur.contract import DeclarationState
-from common.dms_handoff import CALLBACK_PATH, callback_url, handoff_client, received_callback
+from common import dms_handoff
+from common.dms_handoff import CALLBACK_PATH, STATUS_LABELS, callback_url, handoff_client, received_callback
 from common.web import csrf, error_response
 from simulators.bee2link import DMS
 from simulators.bee2link.handoff import handoff_payload
@@ -69,15 +70,13 @@ def order_page(number: int):
             db().session.commit()
         except (CentralisateurUnavailable, HandoffRefused) as exc:
             poll_error = exc.message
-    return render_screen("bee2link/order.html", vehicle=order.vehicle, order=order, poll_error=poll_error)
+    return render_screen("bee2link/order.html", vehicle=order.vehicle, order=order, poll_error=poll_error,
+                         status_labels=STATUS_LABELS)
 
 
 def apply_state(order: Order, state: DeclarationState) -> None:
-    """Record what the centralisateur says; a known contract number is never erased."""
-    order.declaration_status = state.status.value
-    order.garantisseur = state.garantisseur or order.garantisseur
-    if state.contract_number and state.contract_number != order.contract_number:
-        order.contract_number = state.contract_number
+    """Record what the centralisateur says; a new contract number goes into the Historique."""
+    if dms_handoff.apply_state(order, state):
         db().session.add(Event(vehicle_id=order.vehicle_id, kind="history",
                                text=f"Contrat de garantie n° {state.contract_number} ({order.bdc_number})"))
 

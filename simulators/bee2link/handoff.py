@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from fixtures import reference
+from common.dms_handoff import warranty_for_level
 from simulators.bee2link.store import Order
 
 SALE_ORIGIN = "Reprise VO sur VO"
@@ -18,16 +18,6 @@ def euros(amount: Decimal | None) -> str:
     while len(whole) > 3:
         whole, groups = whole[:-3], [whole[-3:], *groups]
     return " ".join([whole, *groups]) + f",{cents} €"
-
-
-def warranty_for_level(level: str, start) -> dict | None:
-    """The hand-off ``warranty`` for a Bee2link warranty level ("DS Certified 12 mois"), if known."""
-    found = reference.product_for_dms_level(level)
-    if found is None:
-        return None
-    product, months = found
-    return {"label": product["label"], "product": product["product"], "duration_months": months,
-            "start_date": start.isoformat(), "loyalty_product": "Aucun"}
 
 
 def handoff_payload(order: Order, rrdi: str, callback_url: str | None) -> dict:
