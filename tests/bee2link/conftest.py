@@ -1,0 +1,27 @@
+"""A seeded Bee2link app per test, its hand-offs going to a fake centralisateur."""
+from __future__ import annotations
+
+import pytest
+
+from simulators import bee2link
+from tests.fake_centralisateur import FakeCentralisateur
+
+
+@pytest.fixture
+def cds() -> FakeCentralisateur:
+    return FakeCentralisateur()
+
+
+@pytest.fixture
+def app(tmp_path, cds):
+    app = bee2link.create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "PUBLIC_URL": "http://b2l.test",
+                               "URLS": {"centralisateur": "http://cds.test"},
+                               "HANDOFF_TRANSPORT": cds.transport})
+    bee2link.seed_demo(app, 0)
+    yield app
+    app.extensions["harness_stop"]()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
