@@ -6,7 +6,8 @@ import zlib
 import pytest
 
 from fixtures.factories import Factory
-from harness.apps import APPS
+from harness.apps import APPS, available_apps
+from harness.runner import Stack
 
 
 def pytest_addoption(parser):
@@ -27,3 +28,20 @@ def factory(request) -> Factory:
 def external_urls(config) -> dict[str, str]:
     return {spec.name: getattr(config.option, f"{spec.name}_url") for spec in APPS
             if getattr(config.option, f"{spec.name}_url", None)}
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, pytestconfig) -> Stack:
+    """Every simulator not replaced by an external URL, seeded with the demo data (seed 0).
+
+    Demo dealers start with their Profil configured so DMS flows are deterministic; the Profil-first
+    scenario uses a fresh dealer made through the centralisateur's test routes."""
+    external = external_urls(pytestconfig)
+    names = [spec.name for spec in available_apps() if spec.name not in external]
+    running = Stack(tmp_path_factory.mktemp("stack"), names=names, external_urls=external,
+                    extra_config={"centralisateur": {"TEST_ROUTES": True, "DEMO_PROFILES_CONFIGURED": True},
+                                  "icare": {"TEST_ROUTES": True}})
+    running.start()
+    running.wait_ready()
+    yield running
+    running.stop()

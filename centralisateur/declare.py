@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, url_for)
 
 from centralisateur import documents, form as declaration_form
-from centralisateur.declaring import claim, send_to_icare
+from centralisateur.declaring import claim, send_to_icare, wait_first_attempt
 from centralisateur.profile import GARANTISSEUR_NAMES, configured_garantisseurs
 from centralisateur.session import current_dealer, login_required, own_declaration
 from fixtures import reference
@@ -107,6 +107,11 @@ def confirmation(bdc_number: str):
     declaration = own_declaration(bdc_number)
     if declaration.status == "pending":
         return redirect(url_for("declare.start", bdc_number=bdc_number))
+    if declaration.status == "contract_pending" and declaration.icare_attempts == 0:
+        # a double click or a second tab: show what the first submission's Icare call gives
+        wait_first_attempt(current_app, declaration.id)
+        current_app.extensions["db"].session.rollback()
+        declaration = own_declaration(bdc_number)
     return render_template("centralisateur/confirmation.html", declaration=declaration,
                            garantisseur_name=GARANTISSEUR_NAMES.get(declaration.garantisseur, ""),
                            dealer=current_dealer())

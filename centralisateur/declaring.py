@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 
 import httpx
 from flask import Flask
@@ -54,6 +55,19 @@ def _icare_bodies(declaration: Declaration, dealer: Dealer) -> tuple[dict, dict 
                             "model": form["model"], "version": form["version"],
                             "mileage_km": int(form["mileage_km"])}}
     return npo, contract
+
+
+def wait_first_attempt(app: Flask, declaration_id: int) -> None:
+    """A second submission (double click, second tab) waits for the first one's Icare answer, so
+    both show the same confirmation. Bounded by Icare's timeout."""
+    db = app.extensions["db"]
+    deadline = time.monotonic() + app.config.get("ICARE_TIMEOUT", 5.0) * 2 + 1
+    while time.monotonic() < deadline:
+        with db.read_sessionmaker() as session:
+            row = session.get(Declaration, declaration_id)
+            if row is None or row.status != "contract_pending" or row.icare_attempts > 0:
+                return
+        time.sleep(0.05)
 
 
 def send_to_icare(app: Flask, declaration_id: int) -> str:

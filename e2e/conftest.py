@@ -1,12 +1,10 @@
-"""Browser suites: one stack of every available app per test session (per xdist worker), real HTTP
-between apps on OS-picked ports, a temporary data directory, and Debian's Chromium where present."""
+"""Browser suites: Debian's Chromium where present, French locale; the ``stack`` fixture (root
+conftest) serves every app over real HTTP on OS-picked ports."""
 from __future__ import annotations
 
 import pytest
 
-from conftest import external_urls
 from harness.browser import LAUNCH_ARGS, find_browser
-from harness.runner import Stack
 
 
 def pytest_collection_modifyitems(items):
@@ -28,17 +26,3 @@ def browser_type_launch_args(browser_type_launch_args, pytestconfig):
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris",
             "accept_downloads": True}
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory, pytestconfig) -> Stack:
-    """Every simulator not replaced by an external URL, seeded with the demo data (seed 0)."""
-    external = external_urls(pytestconfig)
-    from harness.apps import available_apps
-    names = [spec.name for spec in available_apps() if spec.name not in external]
-    running = Stack(tmp_path_factory.mktemp("stack"), names=names, external_urls=external,
-                    extra_config={"centralisateur": {"TEST_ROUTES": True}, "icare": {"TEST_ROUTES": True}})
-    running.start()
-    running.wait_ready()
-    yield running
-    running.stop()

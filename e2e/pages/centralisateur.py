@@ -1,0 +1,125 @@
+"""Page objects of the centralisateur's declaration screens (seed 000/001/002)."""
+from __future__ import annotations
+
+from playwright.sync_api import Download, Locator, Page
+
+
+class LoginPage:
+    """CONNEXION: a dealer user's email and password."""
+
+    def __init__(self, page: Page, base_url: str):
+        self.page, self.base_url = page, base_url
+        self.email = page.get_by_label("Email")
+        self.password = page.get_by_label("Mot de passe")
+        self.submit = page.get_by_role("button", name="Se connecter")
+        self.error = page.get_by_role("alert")
+
+    def open(self) -> LoginPage:
+        self.page.goto(f"{self.base_url}/connexion")
+        return self
+
+    def login(self, email: str, password: str) -> None:
+        self.email.fill(email)
+        self.password.fill(password)
+        self.submit.click()
+
+
+class ProfilePage:
+    """PROFIL: "Configuration des garanties commerciales", NPO ticked and disabled, Modifier."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.heading = page.get_by_role("heading", name="Configuration des garanties commerciales")
+        self.npo = page.get_by_label("NPO : Nouvelle Prestation Obligatoire")
+        self.stellantis = page.get_by_label("Garantie SPOTICAR Stellantis")
+        self.auto = page.get_by_label("Auto Garantie")
+        self.cirano = page.get_by_label("Garantie Cirano")
+        self.cirano_id = page.get_by_label("Identifiant Cirano")
+        self.modify = page.get_by_role("button", name="Modifier")
+        self.errors = page.get_by_role("alert")
+
+    def configure(self, stellantis: bool = True, auto: bool = False, cirano_id: str | None = None) -> None:
+        """Tick the garantisseurs the dealer works with and click Modifier."""
+        self.stellantis.set_checked(stellantis)
+        self.auto.set_checked(auto)
+        self.cirano.set_checked(cirano_id is not None)
+        if cirano_id is not None:
+            self.cirano_id.fill(cirano_id)
+        self.modify.click()
+
+
+class ChooseGarantiePage:
+    """DECLARATION VENTE SPOTICAR 1/3: the NPO declaration and the Garantie commerciale, Page Suivante."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.npo = page.get_by_label("1. Déclaration de la vente Nouvelle Prestation Obligatoire")
+        self.garantie = page.get_by_label("2. Garantie commerciale Spoticar")
+        self.next = page.get_by_role("button", name="Page Suivante")
+        self.errors = page.get_by_role("alert")
+
+    def choose(self, npo: str | None = "Spoticar", garantie: str | None = "Garantie SPOTICAR Stellantis") -> None:
+        if npo is not None:
+            self.npo.select_option(label=npo)
+        if garantie is not None:
+            self.garantie.select_option(label=garantie)
+        self.next.click()
+
+
+class DeclarationFormPage:
+    """DECLARATION VENTE SPOTICAR 2/3: the pre-filled form and Déclarer et Garantir."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.bdc_number = page.get_by_test_id("bdc-number")
+        self.declare_button = page.get_by_role("button", name="Déclarer et Garantir")
+        self.errors = page.locator("#errors")
+
+    def field(self, label: str) -> Locator:
+        """The input whose label is exactly ``label`` (asterisk included: "Immatriculation*")."""
+        return self.page.get_by_label(label, exact=True)
+
+    def fill(self, **values: str) -> None:
+        """Fill text fields by exact label: ``fill(**{"Immatriculation*": "AA-123-AA"})``."""
+        for label, value in values.items():
+            self.field(label).fill(value)
+
+    def select(self, label: str, option: str) -> None:
+        self.field(label).select_option(label=option)
+
+    def clear(self, *labels: str) -> None:
+        for label in labels:
+            locator = self.field(label)
+            if locator.evaluate("e => e.tagName") == "SELECT":
+                locator.select_option(value="")
+            else:
+                locator.fill("")
+
+    def tick_consent(self, *names: str) -> None:
+        for name in names:
+            self.page.get_by_label(name, exact=True).check()
+
+    def declare(self) -> None:
+        self.declare_button.click()
+
+
+class ConfirmationPage:
+    """DECLARATION VENTE SPOTICAR 3/3: both confirmation messages and the two PDFs."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.messages = page.get_by_role("status")
+        self.success = page.get_by_text("Votre demande a été effectuée avec succès")
+        self.contract = page.get_by_text("La création a bien été effectuée")
+        self.releve_button = page.get_by_role("link", name="Imprimer le relevé d'information")
+        self.certificat_button = page.get_by_role("link", name="Imprimer le certificat de souscription")
+
+    def download_releve(self) -> Download:
+        with self.page.expect_download() as info:
+            self.releve_button.click()
+        return info.value
+
+    def download_certificat(self) -> Download:
+        with self.page.expect_download() as info:
+            self.certificat_button.click()
+        return info.value

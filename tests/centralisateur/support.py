@@ -1,0 +1,38 @@
+"""Driving the centralisateur over plain HTTP (no browser): hand-offs and the declaration forms."""
+from __future__ import annotations
+
+import html
+import re
+
+import httpx
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def api_client(stack, key: str = "demo-tec3h") -> httpx.Client:
+    return httpx.Client(base_url=stack.url("centralisateur"), timeout=20,
+                        headers={"Authorization": f"Bearer {key}"})
+
+
+def form_values(page: str) -> dict:
+    """The values a browser would submit for the declaration form as rendered."""
+    values: dict = {"csrf_token": CSRF_RE.search(page).group(1)}
+    for m in re.finditer(r'<input type="text" id="f-\w+" name="(\w+)"[^>]*value="([^"]*)"', page):
+        values[m.group(1)] = html.unescape(m.group(2))
+    for m in re.finditer(r'<select id="f-\w+" name="(\w+)".*?</select>', page, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected', m.group(0))
+        values[m.group(1)] = html.unescape(chosen.group(1)) if chosen else ""
+    values["consent"] = re.findall(r'name="consent" value="(\w+)" checked', page)
+    return values
+
+
+def open_form(stack, declaration_url: str, programme: str = "SPOTICAR",
+              garantisseur: str = "stellantis") -> tuple[httpx.Client, str, dict]:
+    """Follow the DMS link, pass page 1/3; (browser-like client, form URL, pre-filled values)."""
+    browser = httpx.Client(follow_redirects=True, timeout=20)
+    page = browser.get(declaration_url)
+    token = CSRF_RE.search(page.text).group(1)
+    page = browser.post(str(page.url), data={"csrf_token": token, "programme": programme,
+                                             "garantisseur": garantisseur})
+    assert page.url.path.endswith("/formulaire"), page.text
+    return browser, str(page.url), form_values(page.text)

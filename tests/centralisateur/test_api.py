@@ -1,0 +1,210 @@
+"""Hand-off API v1 over real HTTP (SPEC §4.1): codes, bodies, idempotency, concurrency, callbacks."""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+
+import httpx
+import pytest
+from flask import Flask, request
+
+from centralisateur.client import verify_callback
+from common.serve import AppServer
+from tests.centralisateur.support import api_client, open_form
+
+pytestmark = pytest.mark.centralisateur
+
+
+@pytest.fixture
+def api(stack):
+    with api_client(stack) as client:
+        yield client
+
+
+def test_handoff_is_created_with_bdc_number_and_declaration_url(api, factory):
+    response = api.post("/api/v1/handoffs", json=factory.handoff())
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"handoff_id", "bdc_number", "declaration_url", "status"}
+    assert body["status"] == "pending"
+    assert body["bdc_number"].startswith("SP953617Z") and len(body["bdc_number"]) == 18
+    assert body["declaration_url"].startswith(api.base_url.scheme + "://")
+
+
+def test_same_dms_order_sent_again_returns_the_same_handoff(api, factory):
+    payload = factory.handoff()
+    first = api.post("/api/v1/handoffs", json=payload)
+    payload["customer"]["city"] = "TOURS"
+    again = api.post("/api/v1/handoffs", json=payload)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["bdc_number"] == first.json()["bdc_number"]
+    assert again.json()["handoff_id"] == first.json()["handoff_id"]
+
+
+def test_status_endpoint_reports_pending_then_only_to_the_sending_dms(api, stack, factory):
+    bdc = api.post("/api/v1/handoffs", json=factory.handoff()).json()["bdc_number"]
+    status = api.get(f"/api/v1/declarations/{bdc}")
+    assert status.status_code == 200
+    assert status.json()["status"] == "pending" and status.json()["contract_number"] is None
+    with api_client(stack, "demo-pvo2") as other:
+        hidden = other.get(f"/api/v1/declarations/{bdc}")
+    assert hidden.status_code == 404 and "errors" in hidden.json()
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic eDp5"},
+                                     {"Authorization": "Bearer demo-"}])
+def test_missing_or_bad_key_is_401(stack, factory, headers):
+    response = httpx.post(stack.url("centralisateur") + "/api/v1/handoffs", json=factory.handoff(),
+                          headers=headers)
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["message"].startswith("Clé d'API absente ou invalide")
+
+
+def test_dealer_served_by_another_dms_is_403(stack, factory):
+    with api_client(stack, "demo-pvo2") as pvo2:
+        response = pvo2.post("/api/v1/handoffs", json=factory.handoff(rrdi="953617Z", source_dms="pvo2"))
+    assert response.status_code == 403
+    assert response.json()["errors"] == [{"field": "dealer.rrdi",
+                                          "message": "Le point de vente 953617Z n'est pas servi par le DMS pvo2."}]
+
+
+def test_key_of_one_dms_cannot_speak_for_another_403(api, factory):
+    response = api.post("/api/v1/handoffs", json=factory.handoff(rrdi="FR10350", source_dms="pvo2"))
+    assert response.status_code == 403 and response.json()["errors"][0]["field"] == "source_dms"
+
+
+def test_unknown_dealer_is_422(api, factory):
+    response = api.post("/api/v1/handoffs", json=factory.handoff(rrdi="000000A"))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "dealer.rrdi",
+                                          "message": "Code RRDI 000000A inconnu du centralisateur Spoticar."}]
+
+
+def test_not_json_is_415(api):
+    response = api.post("/api/v1/handoffs", content=b"source_dms=tec3h",
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 415
+    assert "JSON attendu" in response.json()["errors"][0]["message"]
+
+
+def test_malformed_json_is_400(api):
+    response = api.post("/api/v1/handoffs", content=b'{"source_dms": ', headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and "JSON valide" in response.json()["errors"][0]["message"]
+
+
+def test_body_too_large_is_413(api, factory):
+    payload = factory.handoff(seller="x" * (2 * 1024 * 1024))
+    response = api.post("/api/v1/handoffs", json=payload)
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["message"] == "Le contenu envoyé est trop volumineux."
+
+
+def test_every_invalid_field_is_listed_in_french(api, factory):
+    payload = factory.handoff()
+    payload["vehicle"].update(vin="123", plate="AB-12-CD", usage="ovni", din_power="cent")
+    payload["customer"].update(postcode="7501", email="pas-un-email", birth_date="17/05/1960")
+    payload["warranty"]["product"] = "SPOTICAR GOLD"
+    payload["colour"] = "rouge"
+    del payload["dms_order_ref"]
+    response = api.post("/api/v1/handoffs", json=payload)
+    assert response.status_code == 422
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert errors == {
+        "dms_order_ref": "Champ obligatoire.",
+        "customer.birth_date": "Doit être une date au format AAAA-MM-JJ.",
+        "customer.email": "L'adresse email n'est pas valide.",
+        "customer.postcode": "Le code postal doit comporter 5 chiffres.",
+        "vehicle.plate": "L'immatriculation doit être au format SIV AA-123-AA (sans I, O ni U).",
+        "vehicle.vin": "Le VIN doit comporter exactement 17 caractères (lettres et chiffres, sans I, O ni Q).",
+        "vehicle.din_power": "Doit être un nombre entier.",
+        "vehicle.usage": errors["vehicle.usage"],
+        "warranty.product": "Produit de garantie inconnu pour le label SPOTICAR ; produits possibles : "
+                            "SPOTICAR ESSENTIAL, SPOTICAR PREMIUM.",
+        "colour": "Champ inconnu : il ne fait pas partie du format v1.",
+    }
+    assert errors["vehicle.usage"].startswith("Valeur non autorisée ; valeurs possibles : 'particulier', 'taxi'")
+
+
+@pytest.mark.parametrize("reason,field,words", [
+    ("brand", "vehicle.brand", "la marque TATA ne fait pas partie des marques admises"),
+    ("power", "vehicle.din_power", "801 ch DIN dépasse la puissance maximale admise de 800 ch DIN"),
+    ("usage", "vehicle.usage", "sont exclus"),
+    ("ptac", "vehicle.ptac_kg", "supérieur à 3,5 t"),
+])
+def test_ineligible_vehicle_is_refused_naming_the_rule_and_nothing_is_stored(api, factory, reason, field, words):
+    payload = factory.handoff(vehicle=factory.vehicle(refusal=reason))
+    response = api.post("/api/v1/handoffs", json=payload)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == field and words in error["message"]
+    payload["vehicle"] = factory.vehicle()  # the same order, now eligible, is a new hand-off
+    assert api.post("/api/v1/handoffs", json=payload).status_code == 201
+
+
+def test_openapi_document_is_generated_from_the_models(api):
+    doc = httpx.get(str(api.base_url) + "/api/v1/openapi.json").json()
+    assert doc["openapi"].startswith("3.1")
+    assert set(doc["paths"]) == {"/api/v1/handoffs", "/api/v1/declarations/{bdc_number}"}
+    handoff = doc["components"]["schemas"]["HandoffIn"]
+    assert set(handoff["required"]) == {"source_dms", "dms_order_ref", "dealer", "customer", "vehicle"}
+    assert {"seller", "sale", "warranty", "callback_url"} <= set(handoff["properties"])
+    assert "usage" in doc["components"]["schemas"]["Vehicle"]["properties"]
+
+
+def test_fifty_concurrent_handoffs_get_fifty_distinct_numbers(stack, factory):
+    payloads = [factory.handoff() for _ in range(50)]
+    with api_client(stack) as client, cf.ThreadPoolExecutor(16) as pool:
+        responses = list(pool.map(lambda p: client.post("/api/v1/handoffs", json=p), payloads))
+    assert [r.status_code for r in responses] == [201] * 50
+    assert len({r.json()["bdc_number"] for r in responses}) == 50
+
+
+def test_same_order_sent_concurrently_is_one_handoff(stack, factory):
+    payload = factory.handoff()
+    with api_client(stack) as client, cf.ThreadPoolExecutor(8) as pool:
+        responses = list(pool.map(lambda _: client.post("/api/v1/handoffs", json=payload), range(8)))
+    assert sorted(r.status_code for r in responses) == [200] * 7 + [201]
+    assert len({r.json()["bdc_number"] for r in responses}) == 1
+
+
+def test_same_declaration_submitted_concurrently_creates_one_contract(stack, api, factory):
+    receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
+    browser, url, values = open_form(stack, receipt["declaration_url"])
+    with cf.ThreadPoolExecutor(6) as pool:
+        pages = list(pool.map(lambda _: browser.post(url, data=values), range(6)))
+    assert all(p.status_code == 200 and p.url.path.endswith("/confirmation") for p in pages)
+    state = api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()
+    assert state["status"] == "declared" and len(state["contract_number"]) == 11
+    contracts = httpx.get(stack.url("icare") + "/api/v1/contracts", params={"bdc_number": receipt["bdc_number"]},
+                          headers={"Authorization": "Bearer demo-icare-service"}).json()["contracts"]
+    assert [c["contract_number"] for c in contracts] == [state["contract_number"]]
+    for p in pages:
+        assert state["contract_number"] in p.text, p.text[-1500:]
+
+
+def test_declared_sale_is_called_back_signed_with_the_dms_key(stack, api, factory):
+    received = []
+    receiver = Flask("dms-callback")
+
+    @receiver.post("/callback")
+    def callback():
+        received.append((request.get_data(), request.headers.get("X-Spoticar-Signature")))
+        return "", 204
+
+    with AppServer.bind().mount(receiver) as dms:
+        receipt = api.post("/api/v1/handoffs", json=factory.handoff(callback_url=dms.url + "/callback")).json()
+        browser, url, values = open_form(stack, receipt["declaration_url"])
+        browser.post(url, data=values)
+        worker = stack.app("centralisateur").extensions["worker"]
+        for _ in range(100):  # the worker delivers in the background: wait for it, bounded
+            if received:
+                break
+            worker.wake()
+            __import__("time").sleep(0.05)
+    body, signature = received[0]
+    state = verify_callback(body, signature, "demo-tec3h")
+    assert state is not None and state.bdc_number == receipt["bdc_number"] and state.status == "declared"
+    assert state.contract_number == api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()["contract_number"]
+    assert verify_callback(body, signature, "demo-pvo2") is None
+    assert verify_callback(body.replace(b"declared", b"refused"), signature, "demo-tec3h") is None
+    assert json.loads(body)["garantisseur"] == "stellantis"
