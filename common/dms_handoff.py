@@ -12,6 +12,7 @@ from flask import Flask, request
 
 from centralisateur.client import HandoffClient, verify_callback
 from centralisateur.contract import DeclarationState
+from common.dates import add_months
 from fixtures import reference
 
 CALLBACK_PATH = "/api/spoticar/callback"
@@ -76,3 +77,13 @@ def apply_state(record, state: DeclarationState) -> bool:
         record.contract_number = state.contract_number
         return True
     return False
+
+
+MANUFACTURER_WARRANTY_MONTHS = 24  # the brands' standard VN warranty: 2 years, mileage unlimited
+UNLIMITED_KM = 999999
+
+
+def manufacturer_warranty(first_registration) -> dict:
+    """``manufacturer_warranty_end`` / ``_km`` for a vehicle the DMS knows only by its first registration."""
+    return {"manufacturer_warranty_end": add_months(first_registration, MANUFACTURER_WARRANTY_MONTHS).isoformat(),
+            "manufacturer_warranty_km": UNLIMITED_KM}

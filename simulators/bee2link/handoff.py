@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from common.dms_handoff import warranty_for_level
+from common.dms_handoff import manufacturer_warranty, warranty_for_level
 from simulators.bee2link.store import Order
 
 SALE_ORIGIN = "Reprise VO sur VO"
@@ -36,7 +36,8 @@ def handoff_payload(order: Order, rrdi: str, callback_url: str | None) -> dict:
                     "version": v.version, "energy": v.energy,
                     "first_registration": v.first_registration.isoformat(), "din_power": v.din_power,
                     "fiscal_power": v.fiscal_power, "kw_power": v.kw_power, "mileage_km": v.mileage_km,
-                    "usage": v.usage, "ptac_kg": v.ptac_kg, "market_value": f"{v.price_ttc:.2f}"},
+                    "usage": v.usage, "ptac_kg": v.ptac_kg, "market_value": f"{v.price_ttc:.2f}",
+                    **manufacturer_warranty(v.first_registration)},
         "warranty": warranty_for_level(order.warranty_level, order.delivery_date),
         "callback_url": callback_url,
     }

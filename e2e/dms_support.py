@@ -1,0 +1,50 @@
+"""Support for the DMS browser suites: a DMS simulator whose centralisateur is down, store look-ups,
+Icare contract look-ups."""
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Iterator
+
+import httpx
+
+from common.serve import AppServer
+
+FIREFOX_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+SAFARI_UA = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+             "Version/17.1 Safari/605.1.15")
+EDGE_UA = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+           "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.2903.51")
+
+
+def _closed_port() -> int:
+    """A local port nobody listens on (bound then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served_without_centralisateur(module, data_dir) -> Iterator[tuple[str, object]]:
+    """A fresh, seeded DMS simulator (``module``) whose centralisateur URL answers nothing."""
+    server = AppServer.bind("127.0.0.1", 0)
+    app = module.create_app({"DATA_DIR": str(data_dir), "DEMO_MODE": True, "PUBLIC_URL": server.url,
+                             "URLS": {"centralisateur": f"http://127.0.0.1:{_closed_port()}"},
+                             "HANDOFF_TIMEOUT": 2.0})
+    module.seed_demo(app, 0)
+    with server.mount(app):
+        yield server.url, app
+    app.extensions["harness_stop"]()
+
+
+def icare_contract(stack, number: str) -> dict | None:
+    """The contract as Icare holds it (service API), or None."""
+    response = httpx.get(f"{stack.url('icare')}/api/v1/contracts/{number}", timeout=20,
+                         headers={"Authorization": "Bearer demo-icare-service"})
+    return response.json() if response.status_code == 200 else None
+
+
+def in_store(app, query):
+    """Run a SQLAlchemy ``select`` against a simulator's own store (what was stored)."""
+    with app.extensions["db"].transaction() as session:
+        return session.scalars(query).all()
