@@ -32,3 +32,9 @@ class DossierPage:
     def garantir(self) -> None:
         """Send the sale to the centralisateur; the same window goes on to its page 1."""
         self.garantir_button.click()
+
+    def garantir_despite_disabled_button(self) -> None:
+        """What a user with developer tools (or a stale page) does: re-enable Garantir and submit."""
+        self.garantir_button.evaluate(
+            "button => { button.disabled = false; button.removeAttribute('aria-disabled'); }")
+        self.garantir_button.click()
