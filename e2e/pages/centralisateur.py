@@ -123,3 +123,17 @@ class ConfirmationPage:
         with self.page.expect_download() as info:
             self.certificat_button.click()
         return info.value
+
+
+class Menu:
+    """The top menu of every centralisateur page."""
+
+    def __init__(self, page: Page):
+        self.nav = page.get_by_role("navigation", name="Menu principal")
+        self.logout = self.nav.get_by_role("button", name="Se déconnecter")
+
+    def link(self, name: str) -> Locator:
+        return self.nav.get_by_role("link", name=name, exact=True)
+
+    def go(self, name: str) -> None:
+        self.link(name).click()

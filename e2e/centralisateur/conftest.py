@@ -1,0 +1,47 @@
+"""Helpers of the centralisateur browser suite: hand-offs over the API, Icare look-ups, PDF text."""
+from __future__ import annotations
+
+import io
+
+import httpx
+import pytest
+from pypdf import PdfReader
+
+
+class Api:
+    """The DMS side (hand-off API) and the Icare side (contract look-up) of a running stack."""
+
+    def __init__(self, stack):
+        self.stack = stack
+
+    def handoff(self, payload: dict, key: str = "demo-tec3h") -> dict:
+        response = httpx.post(self.stack.url("centralisateur") + "/api/v1/handoffs", json=payload,
+                              headers={"Authorization": f"Bearer {key}"}, timeout=20)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def status(self, bdc_number: str, key: str = "demo-tec3h") -> dict:
+        return httpx.get(self.stack.url("centralisateur") + f"/api/v1/declarations/{bdc_number}",
+                         headers={"Authorization": f"Bearer {key}"}, timeout=20).json()
+
+    def icare_contracts(self, **query) -> list[dict]:
+        return httpx.get(self.stack.url("icare") + "/api/v1/contracts", params=query, timeout=20,
+                         headers={"Authorization": "Bearer demo-icare-service"}).json()["contracts"]
+
+    def new_dealer(self, factory, dms: str = "tec3h", **flags) -> dict:
+        dealer = {"rrdi": factory.rrdi(), "name": f"GARAGE {factory.fake.last_name().upper()} TEST",
+                  "dms": dms, "code_t": "T18654", "login": factory.fake.unique.email(),
+                  "password": factory.fake.password(length=16), **flags}
+        response = httpx.post(self.stack.url("centralisateur") + "/__test__/dealers", json=dealer, timeout=20)
+        assert response.status_code == 201, response.text
+        return dealer
+
+
+@pytest.fixture
+def api(stack) -> Api:
+    return Api(stack)
+
+
+def pdf_text(path) -> str:
+    reader = PdfReader(io.BytesIO(open(path, "rb").read()))
+    return "\n".join(page.extract_text() for page in reader.pages)
