@@ -63,6 +63,7 @@ def order_page(number: int):
         abort(404)
     poll_error = None
     if order.bdc_number and (order.declaration_status not in FINAL or not order.contract_number):
+        db().session.commit()  # no lock held while asking: the centralisateur may be calling us back
         try:
             with closing(handoff_client(current_app, DMS)) as client:
                 state = client.status(order.bdc_number)

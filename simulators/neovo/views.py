@@ -79,6 +79,7 @@ def dossier_page(number: str):
     dossier = dossier_or_404(number)
     poll_error = None
     if dossier.bdc_number and (dossier.declaration_status not in FINAL or not dossier.contract_number):
+        db().session.commit()  # no lock held while asking: the centralisateur may be calling us back
         try:
             with closing(handoff_client(current_app, neovo.DMS)) as client:
                 apply_state(dossier, client.status(dossier.bdc_number))
