@@ -1,17 +1,22 @@
 """What a DMS simulator needs to hand a sale off to the centralisateur and hear back from it.
 
 Used by the Bee2link and NeoVO simulators: the DMS's API key (demo key in demo mode, else config),
-a ``HandoffClient`` aimed at ``URLS["centralisateur"]``, and the signed callback check. Tests may
+a ``HandoffClient`` aimed at ``URLS["centralisateur"]``, sending a hand-off, refreshing a declaration's
+state by polling, and the signed callback. Tests may
 plug an ``httpx`` transport in with config ``HANDOFF_TRANSPORT`` (an explicit switch, no patching).
 """
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from contextlib import closing
 
-from flask import Flask, request
+from flask import Flask, jsonify, request
+from sqlalchemy import select
 
-from centralisateur.client import HandoffClient, verify_callback
-from centralisateur.contract import DeclarationState
+from centralisateur.client import HandoffClient, HandoffError, verify_callback
+from centralisateur.contract import DeclarationState, HandoffReceipt
+from common.web import error_response
 from common.dates import add_months
 from fixtures import reference
 
@@ -87,3 +92,60 @@ def manufacturer_warranty(first_registration) -> dict:
     """``manufacturer_warranty_end`` / ``_km`` for a vehicle the DMS knows only by its first registration."""
     return {"manufacturer_warranty_end": add_months(first_registration, MANUFACTURER_WARRANTY_MONTHS).isoformat(),
             "manufacturer_warranty_km": UNLIMITED_KM}
+
+
+FINAL_STATUSES = ("declared", "refused")
+OnContract = Callable[[object, DeclarationState], None] | None
+
+
+def send_handoff(app: Flask, dms: str, record, payload: dict) -> tuple[HandoffReceipt, bool]:
+    """Send ``payload`` and keep the answer on ``record`` (``bdc_number``, ``declaration_url``,
+    ``declaration_status``). Raises ``HandoffRefused`` / ``CentralisateurUnavailable`` with ``record``
+    untouched. Returns the receipt and whether this bon de commande is new for the record."""
+    session = app.extensions["db"].session
+    session.commit()  # end the read transaction: no lock held while the centralisateur works
+    with closing(handoff_client(app, dms)) as client:
+        receipt = client.send(payload)
+    first_time = record.bdc_number != receipt.bdc_number
+    record.bdc_number, record.declaration_url = receipt.bdc_number, receipt.declaration_url
+    record.declaration_status = record.declaration_status or receipt.status.value
+    session.add(record)
+    session.commit()
+    return receipt, first_time
+
+
+def refresh_state(app: Flask, dms: str, record, on_new_contract: OnContract = None) -> str | None:
+    """While the record's declaration is not final, ask the centralisateur (its callback may have been
+    lost). Returns a French message when it could not be asked; the page is shown anyway."""
+    if not record.bdc_number or (record.declaration_status in FINAL_STATUSES and record.contract_number):
+        return None
+    session = app.extensions["db"].session
+    session.commit()  # no lock held while asking: the centralisateur may be calling us back
+    try:
+        with closing(handoff_client(app, dms)) as client:
+            state = client.status(record.bdc_number)
+    except HandoffError as exc:
+        return exc.message
+    _record_state(record, state, on_new_contract)
+    session.commit()
+    return None
+
+
+def callback_response(app: Flask, dms: str, model, on_new_contract: OnContract = None):
+    """The view body of ``POST CALLBACK_PATH``: check the signature, update the ``model`` row whose
+    ``bdc_number`` the state names."""
+    state = received_callback(app, dms)
+    if state is None:
+        return error_response(401, "Signature X-Spoticar-Signature absente ou invalide.")
+    session = app.extensions["db"].session
+    record = session.scalar(select(model).where(model.bdc_number == state.bdc_number))
+    if record is None:
+        return error_response(404, f"Numéro de bon de commande inconnu : {state.bdc_number}.")
+    _record_state(record, state, on_new_contract)
+    session.commit()
+    return jsonify({"bdc_number": record.bdc_number, "status": record.declaration_status})
+
+
+def _record_state(record, state: DeclarationState, on_new_contract: OnContract) -> None:
+    if apply_state(record, state) and on_new_contract:
+        on_new_contract(record, state)

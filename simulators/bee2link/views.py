@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from common import dms_sites as sites
 from common.web import error_response
 from fixtures import reference
 from simulators import bee2link
@@ -21,9 +22,8 @@ def db():
 
 
 def current_dealer() -> dict:
-    """The site the user works on (session), the first Bee2link dealer by default."""
-    sites = bee2link.dealers()
-    return next((d for d in sites if d["rrdi"] == session.get("rrdi")), sites[0])
+    """The site the user works on (session), the first bee2link dealer by default."""
+    return sites.current_site(bee2link.dealers())
 
 
 def vehicle_or_404(vehicle_id: int) -> Vehicle:
@@ -58,11 +58,7 @@ def home():
 
 @bp.post("/site")
 def choose_site():
-    rrdi = request.form.get("rrdi", "")
-    if rrdi not in {d["rrdi"] for d in bee2link.dealers()}:
-        return error_response(400, "Site inconnu.")
-    session["rrdi"] = rrdi
-    return redirect(url_for("bee2link.stock"))
+    return sites.choose_site(bee2link.dealers(), url_for("bee2link.stock"))
 
 
 @bp.get("/vo")

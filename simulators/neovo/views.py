@@ -1,16 +1,14 @@
 """NeoVO screens: MENU, the dossier page with its sale pieces and links, Garantir (Chrome only)."""
 from __future__ import annotations
 
-from contextlib import closing
-
-from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from centralisateur.client import CentralisateurUnavailable, HandoffRefused
-from common.dms_handoff import (CALLBACK_PATH, STATUS_LABELS, apply_state, callback_url, handoff_client,
-                                received_callback)
-from common.web import csrf, error_response
+from common import dms_sites as sites
+from common.dms_handoff import (CALLBACK_PATH, STATUS_LABELS, callback_response, callback_url,
+                                refresh_state, send_handoff)
+from common.web import csrf
 from fixtures import reference
 from simulators import neovo
 from simulators.neovo.browser import CHROME_MESSAGE, is_chrome
@@ -26,7 +24,6 @@ PIECE_LINKS = (("facture", "Facture"), ("avoir", "Avoir"), ("fac_comp", "Fac_Com
                ("proforma", "Proforma"), ("denonciation", "Dénonciation"),
                ("visualisation", "Visualisation"), ("facturation", "Facturation"))
 PIECE_LABELS = dict(PIECE_LINKS)
-FINAL = ("declared", "refused")
 
 
 def db():
@@ -34,8 +31,8 @@ def db():
 
 
 def current_dealer() -> dict:
-    sites = neovo.dealers()
-    return next((d for d in sites if d["rrdi"] == session.get("rrdi")), sites[0])
+    """The site the user works on (session), the first neovo dealer by default."""
+    return sites.current_site(neovo.dealers())
 
 
 def browser_is_chrome() -> bool:
@@ -66,26 +63,14 @@ def menu():
 
 @bp.post("/site")
 def choose_site():
-    rrdi = request.form.get("rrdi", "")
-    if rrdi not in {d["rrdi"] for d in neovo.dealers()}:
-        return error_response(400, "Site inconnu.")
-    session["rrdi"] = rrdi
-    return redirect(url_for("neovo.menu"), 303)
+    return sites.choose_site(neovo.dealers(), url_for("neovo.menu"))
 
 
 @bp.get("/dossiers/<number>")
 def dossier_page(number: str):
     """The dossier; while its declaration is not final, ask the centralisateur (callback may be lost)."""
     dossier = dossier_or_404(number)
-    poll_error = None
-    if dossier.bdc_number and (dossier.declaration_status not in FINAL or not dossier.contract_number):
-        db().session.commit()  # no lock held while asking: the centralisateur may be calling us back
-        try:
-            with closing(handoff_client(current_app, neovo.DMS)) as client:
-                apply_state(dossier, client.status(dossier.bdc_number))
-            db().session.commit()
-        except (CentralisateurUnavailable, HandoffRefused) as exc:
-            poll_error = exc.message
+    poll_error = refresh_state(current_app, neovo.DMS, dossier)
     return render_screen("neovo/dossier.html", dossier=dossier, poll_error=poll_error)
 
 
@@ -103,32 +88,19 @@ def garantir(number: str):
     dossier = dossier_or_404(number)
     if not browser_is_chrome():  # refused on the server, not only hidden in the page
         return render_screen("neovo/dossier.html", 403, dossier=dossier, declare_error=CHROME_MESSAGE)
-    payload = handoff_payload(dossier, callback_url(current_app))
-    db().session.commit()  # no lock held while the centralisateur works
     try:
-        with closing(handoff_client(current_app, neovo.DMS)) as client:
-            receipt = client.send(payload)
+        receipt, _ = send_handoff(current_app, neovo.DMS, dossier,
+                                  handoff_payload(dossier, callback_url(current_app)))
     except HandoffRefused as exc:
         return render_screen("neovo/dossier.html", 422, dossier=dossier, declare_error=exc.message,
                              declare_errors=exc.errors)
     except CentralisateurUnavailable as exc:
         return render_screen("neovo/dossier.html", 503, dossier=dossier,
                              declare_error=exc.message + " Le dossier n'a pas été modifié.")
-    dossier.bdc_number, dossier.declaration_url = receipt.bdc_number, receipt.declaration_url
-    dossier.declaration_status = dossier.declaration_status or receipt.status.value
-    db().session.commit()
     return redirect(receipt.declaration_url, 303)
 
 
 @api.post(CALLBACK_PATH)
 def callback():
     """The centralisateur's signed ``DeclarationState`` for one of our dossiers."""
-    state = received_callback(current_app, neovo.DMS)
-    if state is None:
-        return error_response(401, "Signature X-Spoticar-Signature absente ou invalide.")
-    dossier = db().session.scalar(select(Dossier).where(Dossier.bdc_number == state.bdc_number))
-    if dossier is None:
-        return error_response(404, f"Numéro de bon de commande inconnu : {state.bdc_number}.")
-    apply_state(dossier, state)
-    db().session.commit()
-    return jsonify({"bdc_number": dossier.bdc_number, "status": dossier.declaration_status})
+    return callback_response(current_app, neovo.DMS, Dossier)
