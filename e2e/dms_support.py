@@ -1,12 +1,14 @@
-"""Support for the DMS browser suites: a DMS simulator whose centralisateur is down, store look-ups,
-Icare contract look-ups."""
+"""Support for the DMS browser suites: a DMS simulator whose centralisateur is down, the two
+confirmations of 3/3, store look-ups, Icare contract look-ups."""
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 from collections.abc import Iterator
 
 import httpx
+from playwright.sync_api import Page, expect
 
 from common.serve import AppServer
 
@@ -35,6 +37,17 @@ def served_without_centralisateur(module, data_dir) -> Iterator[tuple[str, objec
     with server.mount(app):
         yield server.url, app
     app.extensions["harness_stop"]()
+
+
+def expect_both_confirmations(page: Page, rrdi: str) -> str:
+    """Check the 3/3 page shows both confirmation messages of seed 000; the contract number shown."""
+    from e2e.pages.centralisateur import ConfirmationPage
+    confirmation = ConfirmationPage(page)
+    expect(confirmation.success).to_contain_text("Votre demande a été effectuée avec succès (numéro de bon de "
+                                                 f"commande : N° SP{rrdi}")
+    expect(confirmation.contract).to_contain_text(re.compile(
+        r"\[Garantie SPOTICAR Stellantis\] La création a bien été effectuée \(numéro de contrat : \d{11}\)"))
+    return re.search(r"\d{11}", confirmation.contract.inner_text()).group(0)
 
 
 def icare_contract(stack, number: str) -> dict | None:

@@ -8,9 +8,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from e2e.dms_support import icare_contract, in_store, served_without_centralisateur
+from e2e.dms_support import (expect_both_confirmations, icare_contract, in_store,
+                             served_without_centralisateur)
 from e2e.pages.bee2link import OrderPage, PipelinePage, VehicleCardPage
-from e2e.pages.centralisateur import ChooseGarantiePage, ConfirmationPage, DeclarationFormPage
+from e2e.pages.centralisateur import ChooseGarantiePage, DeclarationFormPage
 from simulators import bee2link
 from simulators.bee2link.store import Order, Vehicle
 
@@ -40,12 +41,7 @@ def test_declaration_spoticar_from_the_delivery_page_ends_with_the_contract(page
     expect(form.bdc_number).to_contain_text("SP020319L")
     expect(form.field("Immatriculation*")).to_have_value(ds4.plate)
     form.declare()
-    confirmation = ConfirmationPage(cds)
-    expect(confirmation.success).to_contain_text("Votre demande a été effectuée avec succès (numéro de bon de "
-                                                 "commande : N° SP020319L")
-    expect(confirmation.contract).to_contain_text(re.compile(
-        r"\[Garantie SPOTICAR Stellantis\] La création a bien été effectuée \(numéro de contrat : \d{11}\)"))
-    contract_number = re.search(r"\d{11}", confirmation.contract.inner_text()).group(0)
+    contract_number = expect_both_confirmations(cds, "020319L")
 
     card.open_order()
     order = OrderPage(page, base)

@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from e2e.dms_support import (EDGE_UA, FIREFOX_UA, SAFARI_UA, icare_contract, in_store,
-                             served_without_centralisateur)
-from e2e.pages.centralisateur import ChooseGarantiePage, ConfirmationPage, DeclarationFormPage
+from e2e.dms_support import (EDGE_UA, FIREFOX_UA, SAFARI_UA, expect_both_confirmations, icare_contract,
+                             in_store, served_without_centralisateur)
+from e2e.pages.centralisateur import ChooseGarantiePage, DeclarationFormPage
 from e2e.pages.neovo import DossierPage
 from simulators import neovo
 from simulators.neovo.browser import CHROME_MESSAGE
@@ -63,12 +63,7 @@ def test_garantir_needs_both_fields_chosen_by_hand_then_ends_with_the_contract(p
     expect(form.bdc_number).to_contain_text("SP038421N")
     expect(form.field("Nom*")).to_have_value("Zawadzki")
     form.declare()
-    confirmation = ConfirmationPage(page)
-    expect(confirmation.success).to_contain_text("Votre demande a été effectuée avec succès (numéro de bon de "
-                                                 "commande : N° SP038421N")
-    expect(confirmation.contract).to_contain_text(re.compile(
-        r"\[Garantie SPOTICAR Stellantis\] La création a bien été effectuée \(numéro de contrat : \d{11}\)"))
-    contract_number = re.search(r"\d{11}", confirmation.contract.inner_text()).group(0)
+    contract_number = expect_both_confirmations(page, "038421N")
 
     dossier.open("V0000004")
     expect(dossier.contract_number).to_have_text(contract_number)
