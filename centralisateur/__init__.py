@@ -37,8 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     _sync_dms_clients(db, app.config["DMS_KEYS"])
 
-    from centralisateur import api, declare, home, profile, session
-    for module in (api, session, home, profile, declare):
+    from centralisateur import api, backoffice, declare, home, profile, session
+    for module in (api, session, home, profile, declare, backoffice):
         app.register_blueprint(module.bp)
     if app.config.get("TEST_ROUTES"):
         from centralisateur import testing

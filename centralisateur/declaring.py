@@ -105,7 +105,9 @@ def send_to_icare(app: Flask, declaration_id: int) -> str:
             values["next_attempt_at"] = utcnow() + backoff(declaration.icare_attempts)
         for key, value in values.items():
             setattr(declaration, key, value)
-        if declaration.status != "contract_pending" and declaration.callback_url:
+        # the DMS hears of every outcome: declared, refused, or contract pending on the first failure
+        if declaration.callback_url and (declaration.status != "contract_pending"
+                                         or declaration.icare_attempts == 1):
             declaration.callback_due = True
             declaration.callback_next_at = utcnow()
         status = declaration.status

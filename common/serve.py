@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 
+from waitress import wasyncore
 from waitress.server import create_server
 
 
@@ -32,8 +33,9 @@ class AppServer:
                                      ident="spoticar-harness", clear_untrusted_proxy_headers=True,
                                      channel_timeout=30)
         self.host = host
-        self.port = self._server.effective_port
+        self.port = int(self._server.effective_port)
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     @classmethod
     def bind(cls, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> AppServer:
@@ -51,17 +53,23 @@ class AppServer:
         self._wsgi.app = app
         return self
 
+    def _loop(self) -> None:
+        # waitress's own run() loops until its map is empty; ours also stops on request, and closes
+        # the sockets from this same thread, never under a select() in progress.
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=0.05, map=self._server._map, count=1)
+        for channel in list(self._server._map.values()):
+            channel.close()
+
     def start(self) -> AppServer:
-        self._thread = threading.Thread(target=self._server.run, name=f"waitress:{self.port}",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=f"waitress:{self.port}", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
         """Finish the requests under way, then close the listening socket and every connection."""
-        self._server.task_dispatcher.shutdown(timeout=5)
-        for channel in list(self._server._map.values()):
-            channel.close()
+        self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
+        self._stopping.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
 

@@ -18,7 +18,7 @@ def _up(args) -> int:
 
     started = time.perf_counter()
     names = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
-    stack = Stack(Path(args.data_dir), names=names, host=args.host, default_ports=True,
+    stack = Stack(Path(args.data_dir), names=names, host=args.host, default_ports=not args.any_port,
                   port_offset=args.port_offset, seed=args.seed, demo=not args.no_demo, reset=args.reset)
     try:
         stack.start()
@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--reset", action="store_true", help="repartir de données neuves")
     up.add_argument("--host", default="127.0.0.1")
     up.add_argument("--port-offset", type=int, default=0, help="décalage ajouté aux ports 8000…8006")
+    up.add_argument("--any-port", action="store_true", help="ports libres choisis par le système (affichés)")
     up.add_argument("--no-demo", action="store_true", help="mode réel : pas de clés ni comptes de démo")
     up.set_defaults(func=_up)
     browser = sub.add_parser("browser", help="afficher le navigateur utilisé par les suites")

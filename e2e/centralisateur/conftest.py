@@ -7,6 +7,8 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
+from harness.testing import new_dealer
+
 
 class Api:
     """The DMS side (hand-off API) and the Icare side (contract look-up) of a running stack."""
@@ -29,12 +31,7 @@ class Api:
                          headers={"Authorization": "Bearer demo-icare-service"}).json()["contracts"]
 
     def new_dealer(self, factory, dms: str = "tec3h", **flags) -> dict:
-        dealer = {"rrdi": factory.rrdi(), "name": f"GARAGE {factory.fake.last_name().upper()} TEST",
-                  "dms": dms, "code_t": "T18654", "login": factory.fake.unique.email(),
-                  "password": factory.fake.password(length=16), **flags}
-        response = httpx.post(self.stack.url("centralisateur") + "/__test__/dealers", json=dealer, timeout=20)
-        assert response.status_code == 201, response.text
-        return dealer
+        return new_dealer(self.stack, factory, dms, **flags)
 
 
 @pytest.fixture

@@ -126,7 +126,7 @@ def test_first_declaration_goes_to_profil_with_npo_locked(page: Page, api, facto
         "Lors de votre 1ère déclaration, veuillez configurer les garantisseurs qui correspondent à votre activité.")
     expect(profile.npo).to_be_checked()
     expect(profile.npo).to_be_disabled()
-    expect(page.get_by_role("row", name=re.compile("Garantie SPOTICAR Stellantis"))).to_contain_text("T18654")
+    expect(page.get_by_role("row", name=re.compile("Garantie SPOTICAR Stellantis"))).to_contain_text(dealer["code_t"])
     profile.configure(stellantis=False, auto=False, cirano_id="RS80")
     expect(profile.errors).to_contain_text("identifiant Cirano")
     expect(profile.cirano_id).to_have_attribute("aria-invalid", "true")

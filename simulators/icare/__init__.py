@@ -32,6 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     from simulators.icare import api
     app.register_blueprint(api.bp)
+    if app.config.get("TEST_ROUTES"):
+        from simulators.icare import testing
+        app.register_blueprint(testing.bp)
     app.extensions["harness_stop"] = db.dispose
     return app
 

@@ -1,0 +1,110 @@
+"""Back-office pages (SPEC §4.2 item 8): Statistiques, Facturation (NPO fees), RGPD."""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from centralisateur import privacy
+from centralisateur.profile import GARANTISSEUR_NAMES
+from centralisateur.session import current_dealer, login_required
+from centralisateur.store import Declaration
+from fixtures import reference
+
+bp = Blueprint("backoffice", __name__)
+
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre"]
+SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+VAT = Decimal("0.20")
+
+
+def month_label(key: str) -> str:
+    year, month = key.split("-")
+    return f"{MONTHS[int(month) - 1]} {year}"
+
+
+def month_short(key: str) -> str:
+    year, month = key.split("-")
+    return f"{SHORT[int(month) - 1]} {year[2:]}"
+
+
+def _declared(statuses=("declared", "contract_pending")) -> list[Declaration]:
+    db = current_app.extensions["db"]
+    return list(db.session.scalars(select(Declaration).where(
+        Declaration.dealer_rrdi == current_dealer().rrdi, Declaration.status.in_(statuses))
+        .order_by(Declaration.declared_at)))
+
+
+@bp.get("/statistiques")
+@login_required
+def statistics():
+    """Declared sales by month and by garantie commerciale, as a table and a stacked bar chart."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for d in _declared():
+        counts[d.declared_at.strftime("%Y-%m")][GARANTISSEUR_NAMES.get(d.garantisseur, "?")] += 1
+    months = sorted(counts)[-12:]
+    series = [name for code, name in GARANTISSEUR_NAMES.items() if code != "npo"]
+    peak = max([sum(counts[m].values()) for m in months] or [1])
+    return render_template("centralisateur/statistics.html", months=months, counts=counts, series=series,
+                           peak=peak, month_label=month_label, month_short=month_short,
+                           totals={s: sum(counts[m][s] for m in months) for s in series})
+
+
+@bp.get("/facturation")
+@login_required
+def billing():
+    """NPO fees by month: Icare collects one NPO per declared sale, whatever the garantisseur."""
+    fee = Decimal(reference.load("warranty_products")["npo_fee_ht"])
+    by_month: Counter = Counter(d.declared_at.strftime("%Y-%m") for d in _declared(("declared",)))
+    rows = []
+    for key in sorted(by_month, reverse=True):
+        ht = fee * by_month[key]
+        rows.append({"month": month_label(key), "count": by_month[key], "ht": ht,
+                     "tva": (ht * VAT).quantize(Decimal("0.01")), "ttc": (ht * (1 + VAT)).quantize(Decimal("0.01"))})
+    return render_template("centralisateur/billing.html", rows=rows, fee=fee,
+                           configuration=reference.configurations().get(current_dealer().configuration, ""))
+
+
+@bp.route("/rgpd", methods=["GET", "POST"])
+@login_required
+def rgpd():
+    """Find a customer's declarations (name, email or plate), export or erase their personal data."""
+    query = (request.values.get("recherche") or "").strip()
+    matches = privacy.find(current_app.extensions["db"], current_dealer().rrdi, query) if query else []
+    error = None
+    if query and len(query) < 2:
+        error, matches = "Saisissez au moins 2 caractères.", []
+    return render_template("centralisateur/rgpd.html", query=query, matches=matches, error=error), \
+        422 if error else 200
+
+
+@bp.post("/rgpd/export")
+@login_required
+def rgpd_export():
+    ids = _chosen_ids()
+    if not ids:
+        flash("Sélectionnez au moins une déclaration.")
+        return redirect(url_for("backoffice.rgpd", recherche=request.form.get("recherche", "")), code=303)
+    data = privacy.export(current_app.extensions["db"], current_dealer().rrdi, ids)
+    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="donnees-personnelles.json"'})
+
+
+@bp.post("/rgpd/effacer")
+@login_required
+def rgpd_erase():
+    ids = _chosen_ids()
+    if not ids or request.form.get("confirmation") != "oui":
+        flash("Cochez les déclarations concernées et confirmez l'effacement.")
+        return redirect(url_for("backoffice.rgpd", recherche=request.form.get("recherche", "")), code=303)
+    erased = privacy.erase(current_app.extensions["db"], current_dealer().rrdi, ids)
+    flash(f"Données personnelles effacées pour {erased} déclaration(s) : les ventes et contrats sont conservés.")
+    return redirect(url_for("backoffice.rgpd"), code=303)
+
+
+def _chosen_ids() -> list[int]:
+    return [int(v) for v in request.form.getlist("declaration") if v.isdigit()]

@@ -1,0 +1,71 @@
+"""RGPD: find a customer's declarations, export their personal data, erase it for good.
+
+Erasing keeps the sale's non-personal record (numbers, dates, vehicle, garantie, contract) and
+removes every customer field from both the hand-off and the declared form; SQLite is then
+checkpointed with secure_delete on, so no copy of the erased values stays in the database files.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+from sqlalchemy import select
+
+from centralisateur.contract import Customer
+from centralisateur.store import Declaration, utcnow
+
+CUSTOMER_FIELDS = tuple(Customer.model_fields)
+FORM_PERSONAL = ("civility", "last_name", "first_name", "email", "phone", "mobile", "address", "address2",
+                 "address3", "postcode", "city", "birth_name", "birth_date", "birth_place", "residence_country",
+                 "nationality", "birth_country", "consent", "company_name", "siret")
+
+
+def _fold(value) -> str:
+    plain = unicodedata.normalize("NFKD", str(value or ""))
+    return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+
+
+def personal_data(d: Declaration) -> dict:
+    """The customer's data as declared (or as handed off when not declared yet)."""
+    source = {k: d.form.get(k) for k in FORM_PERSONAL} if d.form else dict(d.payload.get("customer") or {})
+    return {k: v for k, v in source.items() if v not in (None, "", [])}
+
+
+def find(db, rrdi: str, query: str) -> list[Declaration]:
+    """The dealer's declarations whose customer name, email, phone or plate contains ``query``."""
+    wanted = _fold(query)
+    rows = db.session.scalars(select(Declaration).where(Declaration.dealer_rrdi == rrdi)
+                              .order_by(Declaration.id.desc()))
+    found = []
+    for d in rows:
+        data = personal_data(d)
+        haystack = [data.get("last_name"), data.get("first_name"), data.get("email"), data.get("phone"),
+                    data.get("mobile"), (d.form or {}).get("plate") or d.payload["vehicle"].get("plate")]
+        if any(wanted in _fold(h) for h in haystack if h):
+            found.append(d)
+    return found
+
+
+def export(db, rrdi: str, ids: list[int]) -> dict:
+    rows = db.session.scalars(select(Declaration).where(Declaration.dealer_rrdi == rrdi, Declaration.id.in_(ids)))
+    return {"exported_at": utcnow().isoformat(timespec="seconds"), "dealer_rrdi": rrdi,
+            "declarations": [{"bdc_number": d.bdc_number, "status": d.status,
+                              "declared_at": d.declared_at.isoformat(timespec="seconds") if d.declared_at else None,
+                              "contract_number": d.contract_number,
+                              "vehicle_plate": (d.form or {}).get("plate") or d.payload["vehicle"].get("plate"),
+                              "customer": personal_data(d)} for d in rows]}
+
+
+def erase(db, rrdi: str, ids: list[int]) -> int:
+    count = 0
+    with db.transaction() as session:
+        for d in session.scalars(select(Declaration).where(Declaration.dealer_rrdi == rrdi,
+                                                           Declaration.id.in_(ids))):
+            payload = dict(d.payload)
+            payload["customer"] = {"erased": True}
+            d.payload = payload
+            if d.form:
+                d.form = {**{k: v for k, v in d.form.items() if k not in FORM_PERSONAL}, "erased": True}
+            d.message = None
+            count += 1
+    db.checkpoint()
+    return count

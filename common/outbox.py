@@ -1,0 +1,155 @@
+"""A mail outbox any app can own: mails are stored, never sent, and read on an outbox page.
+
+Usage in an app::
+
+    outbox = define_outbox(Base, "icare")            # tables icare_outbox_mails, icare_outbox_attachments
+    outbox.send_mail(session, "a@b.fr", "Sujet", "Texte avec https://lien",
+                     attachments=[MailAttachment("capture.png", "image/png", data)])
+    app.register_blueprint(outbox.blueprint(db))     # /outbox (HTML), /outbox/mails.json (tests)
+
+Links in a body are found and shown as links on the outbox page and listed in the JSON view, so a
+test (or a person) can follow an activation or reset link.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+URL_RE = re.compile(r"https?://[^\s<>\"']+")
+DEFAULT_SENDER = "ne-pas-repondre@harness.example"
+
+
+@dataclass(frozen=True)
+class MailAttachment:
+    """A file joined to a mail: its name, MIME type and bytes."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def body_links(body: str) -> list[str]:
+    """The http(s) URLs in a mail body, in order, without trailing punctuation."""
+    return [m.group(0).rstrip(".,;:!?)") for m in URL_RE.finditer(body or "")]
+
+
+def body_segments(body: str) -> list[tuple[str, bool]]:
+    """The body cut into (text, is_link) pieces, so a template links URLs without ``|safe``."""
+    pieces, last = [], 0
+    for url in body_links(body):
+        start = body.index(url, last)
+        pieces.append((body[last:start], False))
+        pieces.append((url, True))
+        last = start + len(url)
+    pieces.append((body[last:], False))
+    return [p for p in pieces if p[0]]
+
+
+class Outbox:
+    """The mail and attachment models of one app, with ``send_mail`` and the outbox blueprint."""
+
+    def __init__(self, base: type[DeclarativeBase], prefix: str):
+        mails_table, files_table = f"{prefix}_outbox_mails", f"{prefix}_outbox_attachments"
+
+        class OutboxAttachment(base):
+            __tablename__ = files_table
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+            mail_id: Mapped[int] = mapped_column(ForeignKey(f"{mails_table}.id"), index=True)
+            filename: Mapped[str] = mapped_column(String(255))
+            content_type: Mapped[str] = mapped_column(String(100))
+            data: Mapped[bytes] = mapped_column(LargeBinary)
+
+        class OutboxMail(base):
+            __tablename__ = mails_table
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+            sent_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+            sender: Mapped[str] = mapped_column(String(254))
+            to: Mapped[str] = mapped_column(String(1000), index=True)
+            subject: Mapped[str] = mapped_column(String(300))
+            body: Mapped[str] = mapped_column(Text)
+            attachments = relationship(OutboxAttachment, order_by=OutboxAttachment.id,
+                                       lazy="selectin", cascade="all, delete-orphan")
+
+        self.prefix = prefix
+        self.Mail = OutboxMail
+        self.Attachment = OutboxAttachment
+
+    def send_mail(self, session: Session, to: str | Iterable[str], subject: str, body: str, *,
+                  attachments: Iterable[MailAttachment] = (), sender: str = DEFAULT_SENDER):
+        """Store a mail in the outbox (within the caller's transaction) and return it."""
+        recipients = [to] if isinstance(to, str) else list(to)
+        mail = self.Mail(sender=sender, to=", ".join(recipients), subject=subject, body=body,
+                         sent_at=_utcnow())
+        mail.attachments = [self.Attachment(filename=a.filename, content_type=a.content_type,
+                                            data=a.data) for a in attachments]
+        session.add(mail)
+        session.flush()
+        return mail
+
+    def mails(self, session: Session, to: str | None = None) -> list:
+        """Sent mails, newest first; ``to`` keeps those whose recipients contain it exactly."""
+        mails = session.scalars(select(self.Mail).order_by(self.Mail.id.desc())).all()
+        if to:
+            mails = [m for m in mails if to in [r.strip() for r in m.to.split(",")]]
+        return list(mails)
+
+    def as_json(self, mail) -> dict:
+        """One mail as the JSON view gives it (attachments by name, type, size and URL)."""
+        return {
+            "id": mail.id, "sent_at": mail.sent_at.isoformat(timespec="seconds"),
+            "sender": mail.sender, "to": [r.strip() for r in mail.to.split(",")],
+            "subject": mail.subject, "body": mail.body, "links": body_links(mail.body),
+            "attachments": [
+                {"filename": a.filename, "content_type": a.content_type, "size": len(a.data),
+                 "url": url_for("outbox.attachment", mail_id=mail.id, attachment_id=a.id,
+                                _external=True)}
+                for a in mail.attachments],
+        }
+
+    def blueprint(self, db, *, title: str = "Boîte d'envoi", url_prefix: str = "/outbox",
+                  layout: str = "common/outbox_layout.html") -> Blueprint:
+        """``GET /outbox`` (page), ``/outbox/mails.json`` (``?to=`` filter) and attachment downloads.
+
+        ``layout`` is the template the page extends (blocks ``title`` and ``content``), so it can wear the
+        app's own look.
+        """
+        bp = Blueprint("outbox", __name__, url_prefix=url_prefix)
+        outbox = self
+
+        @bp.get("")
+        def page():
+            mails = outbox.mails(db.session, request.args.get("to"))
+            return render_template("common/outbox.html", mails=mails, title=title, layout=layout,
+                                   segments=body_segments)
+
+        @bp.get("/mails.json")
+        def mails_json():
+            mails = outbox.mails(db.session, request.args.get("to"))
+            return jsonify({"mails": [outbox.as_json(m) for m in mails]})
+
+        @bp.get("/<int:mail_id>/attachments/<int:attachment_id>")
+        def attachment(mail_id: int, attachment_id: int):
+            item = db.session.get(outbox.Attachment, attachment_id)
+            if item is None or item.mail_id != mail_id:
+                abort(404)
+            # Always a download: an uploaded file is never rendered by the browser on our origin.
+            return Response(item.data, mimetype=item.content_type, headers={
+                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(item.filename, safe='')}"})
+
+        return bp
+
+
+def define_outbox(base: type[DeclarativeBase], prefix: str) -> Outbox:
+    """Declare ``<prefix>_outbox_mails`` and ``<prefix>_outbox_attachments`` on ``base``."""
+    return Outbox(base, prefix)

@@ -1,0 +1,60 @@
+"""Fixtures of the Portail B2B browser suite: the portal's URL, people from the factory, the outbox."""
+from __future__ import annotations
+
+import struct
+import zlib
+
+import httpx
+import pytest
+
+ASSISTANCE = "assistance.portail-b2b@stellantis.example"
+DEMO_PASSWORD = "Portail-B2B-2026"
+
+
+@pytest.fixture
+def b2b_url(stack) -> str:
+    return stack.url("portail_b2b")
+
+
+@pytest.fixture
+def person(factory) -> dict:
+    """A contact person and their company (Faker fr_FR, seeded per test)."""
+    c = factory.customer()
+    return {"last_name": c["last_name"], "first_name": c["first_name"], "phone": c["mobile"],
+            "email": factory.fake.unique.user_name() + "." + c["email"],
+            "company": factory.fake.company(), "siret": factory.fake.siret().replace(" ", ""),
+            "address": factory.fake.street_address(), "postcode": factory.fake.postcode(),
+            "city": factory.fake.city()}
+
+
+class Outbox:
+    """The portal's outbox read through its JSON view (what a test checks after the page did)."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+
+    def mails(self, to: str | None = None) -> list[dict]:
+        params = {"to": to} if to else {}
+        response = httpx.get(self.base_url + "/outbox/mails.json", params=params, timeout=10)
+        response.raise_for_status()
+        return response.json()["mails"]
+
+    def mails_mentioning(self, text: str, to: str = ASSISTANCE) -> list[dict]:
+        return [m for m in self.mails(to) if text in m["body"]]
+
+    def download(self, url: str) -> bytes:
+        return httpx.get(url, timeout=10).content
+
+
+@pytest.fixture
+def outbox(b2b_url) -> Outbox:
+    return Outbox(b2b_url)
+
+
+def png_bytes(width: int = 4, height: int = 3) -> bytes:
+    """A real (tiny, grey) PNG image."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))

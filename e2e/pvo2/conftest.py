@@ -1,0 +1,70 @@
+"""Helpers of the PVO2 browser suite: an offer taken to a bon de commande, the centralisateur steps."""
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from e2e.pages.centralisateur import ChooseGarantiePage, DeclarationFormPage
+from e2e.pages.pvo2 import NewOfferPage, OfferPage, OffersPage, OrderPage
+
+
+def today_fr() -> str:
+    return dt.date.today().strftime("%d/%m/%Y")
+
+
+@pytest.fixture
+def pvo2_url(stack) -> str:
+    return stack.url("pvo2")
+
+
+@pytest.fixture
+def new_order(page: Page, pvo2_url: str, factory):
+    """``new_order(plate)``: an offer for a fresh customer, its bon de commande generated and its
+    delivery date set to today; returns (order page, customer dict, order number)."""
+    def make(plate: str, close: bool = True):
+        customer = factory.customer()
+        OffersPage(page, pvo2_url).open().create_offer()
+        NewOfferPage(page, pvo2_url).create(customer, plate)
+        offer = OfferPage(page, pvo2_url)
+        expect(offer.heading).to_be_visible()
+        number = offer.number()
+        offer.generate_bdc()
+        order = OrderPage(page, pvo2_url)
+        expect(order.heading).to_have_text(f"Commande N° {number}")
+        order.set_delivery(today_fr())
+        if close:
+            order.close()
+            expect(order.closed).to_be_visible()
+        return order, customer, number
+    return make
+
+
+def complete_declaration(popup: Page, customer: dict) -> DeclarationFormPage:
+    """On the centralisateur: 1/3 Page Suivante, then fill in 2/3 what PVO2 does not know."""
+    ChooseGarantiePage(popup).choose()
+    form = DeclarationFormPage(popup)
+    form.select("Origine de la vente*", "Reprise VO sur VO")
+    form.tick_consent("SMS")
+    birth = dt.date.fromisoformat(customer["birth_date"]).strftime("%d/%m/%Y")
+    form.fill(**{"Date de Naissance*": birth, "Lieu de Naissance*": customer["birth_place"],
+                 "Nationalité*": "France", "Pays de Naissance*": "France"})
+    return form
+
+
+def icare_contracts(stack, bdc_number: str) -> list[dict]:
+    return httpx.get(stack.url("icare") + "/api/v1/contracts", params={"bdc_number": bdc_number},
+                     headers={"Authorization": "Bearer demo-icare-service"}, timeout=20).json()["contracts"]
+
+
+def reload_until_visible(page: Page, locator, attempts: int = 10) -> None:
+    """Reload until ``locator`` shows: for state another system pushes asynchronously (a callback)."""
+    for _ in range(attempts - 1):
+        try:
+            expect(locator).to_be_visible(timeout=1000)
+            return
+        except AssertionError:
+            page.reload()
+    expect(locator).to_be_visible(timeout=1000)

@@ -1,0 +1,178 @@
+"""PSA Assurance policy API (simulated on Icare): what a DMS calls for "Déclaration PSA Insurance".
+
+    POST /api/v1/psa-insurance/policies          create (idempotent per dealer + DMS order)
+    GET  /api/v1/psa-insurance/policies/<number> one policy
+    GET  /api/v1/psa-insurance/policies?plate=…  policies of a vehicle
+
+Protected by the Icare service key, like the contract API. Register with
+``app.register_blueprint(psa_insurance.bp)`` in ``simulators.icare.create_app``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from flask import Blueprint, current_app, jsonify, request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from centralisateur import rules
+from common.auth import bearer_token, demo_key_allowed, key_matches
+from common.dates import add_months
+from common.errors import french_errors
+from common.web import csrf, error_response
+from fixtures import reference
+from simulators.icare.psa_store import PsaPolicy, policy_number
+from simulators.icare.store import IcareDealer, utcnow
+
+bp = Blueprint("icare_psa_insurance", __name__, url_prefix="/api/v1/psa-insurance")
+csrf.exempt(bp)
+
+
+@bp.record_once
+def _create_table(state) -> None:
+    # The policy table is created on registration, whatever the order of create_all and imports.
+    PsaPolicy.__table__.create(state.app.extensions["db"].engine, checkfirst=True)
+
+
+Short = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PolicyCustomer(Wire):
+    civility: Literal["M", "MME"] | None = None
+    last_name: Short
+    first_name: str | None = Field(default=None, max_length=80)
+    email: str | None = Field(default=None, max_length=254)
+    postcode: str | None = Field(default=None, pattern=r"^[0-9]{5}$")
+    city: str | None = Field(default=None, max_length=80)
+
+
+class PolicyVehicle(Wire):
+    plate: Annotated[str, Field(pattern=r"^[A-HJ-NP-TV-Z]{2}-[0-9]{3}-[A-HJ-NP-TV-Z]{2}$")]
+    vin: Annotated[str, Field(pattern=r"^[A-HJ-NPR-Z0-9]{17}$")]
+    brand: Short
+    model: str | None = Field(default=None, max_length=80)
+    version: str | None = Field(default=None, max_length=120)
+    mileage_km: int | None = Field(default=None, ge=0, le=2_000_000)
+    first_registration: dt.date | None = None
+    din_power: int | None = Field(default=None, ge=1, le=2000)
+    usage: str = Field(default="particulier", max_length=40)
+    ptac_kg: int | None = Field(default=None, ge=1, le=60_000)
+
+
+class PolicyIn(Wire):
+    dms: Literal["bee2link", "neovo", "pvo2", "tec3h"]
+    dms_order_ref: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._/\-]+$")]
+    rrdi: Annotated[str, Field(pattern=r"^[0-9A-Z]{7}$")]
+    customer: PolicyCustomer
+    vehicle: PolicyVehicle
+    label: Literal["SPOTICAR", "DS CERTIFIED", "ALFA ROMEO CERTIFIED"]
+    product: Short
+    duration_months: int = Field(ge=1, le=120)
+    start_date: dt.date
+
+
+def policy_json(p: PsaPolicy) -> dict:
+    return {"policy_number": p.number, "insurer": "PSA Assurance", "rrdi": p.rrdi, "code_t": p.code_t,
+            "dms": p.dms, "dms_order_ref": p.dms_order_ref, "label": p.label, "product": p.product,
+            "duration_months": p.duration_months, "start_date": p.start_date.isoformat(),
+            "end_date": p.end_date.isoformat(), "premium_ttc": str(p.premium_ttc),
+            "customer": {"civility": p.customer_civility, "last_name": p.customer_last_name,
+                         "first_name": p.customer_first_name},
+            "vehicle": {"plate": p.plate, "vin": p.vin, "brand": p.brand, "model": p.model,
+                        "version": p.version, "mileage_km": p.mileage_km},
+            "status": p.status, "created_at": p.created_at.isoformat(timespec="seconds")}
+
+
+@bp.before_request
+def _service_key():
+    key = bearer_token()
+    expected = current_app.config["ICARE_SERVICE_KEY_DIGEST"]
+    if not (key_matches(key, expected) and demo_key_allowed(key, current_app.config["DEMO_MODE"])):
+        return error_response(401, "Clé de service PSA Assurance absente ou invalide.")
+    return None
+
+
+def _refusal(body: PolicyIn) -> tuple[str, str] | None:
+    """(field, French message) when the catalogue or the eligibility rules refuse the policy."""
+    product = reference.warranty_product(body.product)
+    if product is None or product["label"] != body.label or body.duration_months not in product["durations"]:
+        return "product", (f"Produit {body.product} ({body.duration_months} mois) non proposé pour le "
+                           f"label {body.label}.")
+    if body.vehicle.usage not in reference.all_usages():
+        return "vehicle.usage", "Usage du véhicule inconnu."
+    v = body.vehicle
+    found = rules.refusals(v.brand, v.din_power, v.usage, v.ptac_kg)
+    return (found[0].field, found[0].message) if found else None
+
+
+@bp.post("/policies")
+def create_policy():
+    """Create the policy of a DMS order; the same order sent again returns the same policy (200)."""
+    if not request.is_json:
+        return error_response(415)
+    data = request.get_json(silent=True)
+    if data is None:
+        return error_response(400, "Le corps de la requête n'est pas un JSON valide.")
+    try:
+        body = PolicyIn.model_validate(data)
+    except ValidationError as exc:
+        return jsonify({"errors": french_errors(exc)}), 422
+    refusal = _refusal(body)
+    if refusal:
+        return error_response(422, refusal[1], refusal[0])
+    db = current_app.extensions["db"]
+    key = (PsaPolicy.rrdi == body.rrdi, PsaPolicy.dms == body.dms, PsaPolicy.dms_order_ref == body.dms_order_ref)
+    try:
+        with db.transaction() as session:
+            dealer = session.scalar(select(IcareDealer).where(IcareDealer.rrdi == body.rrdi))
+            if dealer is None:
+                return error_response(422, f"Le RRDI {body.rrdi} n'est pas sous convention PSA Assurance.",
+                                      "rrdi")
+            existing = session.scalar(select(PsaPolicy).where(*key))
+            if existing:
+                return jsonify(policy_json(existing)), 200
+            product = reference.warranty_product(body.product)
+            c, v = body.customer, body.vehicle
+            policy = PsaPolicy(
+                rrdi=body.rrdi, code_t=dealer.code_t, dms=body.dms, dms_order_ref=body.dms_order_ref,
+                label=body.label, product=body.product, duration_months=body.duration_months,
+                start_date=body.start_date, end_date=add_months(body.start_date, body.duration_months),
+                premium_ttc=Decimal(product["premium_ttc"][str(body.duration_months)]),
+                customer_civility=c.civility, customer_last_name=c.last_name,
+                customer_first_name=c.first_name, customer_email=c.email, plate=v.plate, vin=v.vin,
+                brand=v.brand, model=v.model, version=v.version, mileage_km=v.mileage_km,
+                created_at=utcnow())
+            session.add(policy)
+            session.flush()
+            policy.number = policy_number(policy.created_at, policy.id)
+    except IntegrityError:  # the same order sent twice at once: the other request created it
+        with db.transaction() as session:
+            return jsonify(policy_json(session.scalar(select(PsaPolicy).where(*key)))), 200
+    return jsonify(policy_json(policy)), 201
+
+
+@bp.get("/policies/<number>")
+def get_policy(number: str):
+    with current_app.extensions["db"].transaction() as session:
+        policy = session.scalar(select(PsaPolicy).where(PsaPolicy.number == number))
+        if policy is None:
+            return error_response(404, f"Aucune police PSA Assurance n° {number}.")
+        return jsonify(policy_json(policy))
+
+
+@bp.get("/policies")
+def find_policies():
+    """Policies of a vehicle (``?plate=AA-123-AA``)."""
+    plate = (request.args.get("plate") or "").strip().upper()
+    if not plate:
+        return error_response(400, "Indiquez une immatriculation (plate).")
+    with current_app.extensions["db"].transaction() as session:
+        found = session.scalars(select(PsaPolicy).where(PsaPolicy.plate == plate).order_by(PsaPolicy.id))
+        return jsonify({"policies": [policy_json(p) for p in found]})

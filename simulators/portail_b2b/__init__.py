@@ -1,0 +1,73 @@
+"""Stellantis Portail B2B simulator (seed 004): company presentation, access by COFOR, personal login,
+lost identifiant / password, ASL Tiers reset, Aide & Contact mailing the assistance outbox."""
+from __future__ import annotations
+
+from flask import Flask
+
+from common.auth import hash_password
+from common.db import Database, database_url
+from common.web import make_app
+from fixtures import reference
+from simulators.portail_b2b.store import Base, PortalUser, Supplier, SupplierSite, outbox
+
+STATE_LABELS = {"not_presented": "non présentée", "presented": "présentée, sans accès",
+                "access_requested": "demande d'accès en cours", "access_open": "accès ouvert, sans utilisateur",
+                "with_users": "avec utilisateurs"}
+
+DEFAULTS = {
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,   # the screenshot limit (2 Mo) is checked with a message
+    "B2B_SCREENSHOT_MAX_BYTES": 2 * 1024 * 1024,
+    "B2B_MAX_LOGIN_FAILURES": 5,
+    "B2B_LOCK_MINUTES": 15,
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The portal app; the outbox page (``/outbox``) is mounted in demo or test mode only."""
+    app = make_app(__name__, config, DEFAULTS)
+    db = Database(database_url(app.config, "portail_b2b"), Base)
+    db.create_all()
+    db.init_app(app)
+    from simulators.portail_b2b.views import access, account, helpdesk
+    for module in (access, account, helpdesk):
+        app.register_blueprint(module.bp)
+    if app.config.get("DEMO_MODE") or app.config.get("TEST_ROUTES"):
+        app.register_blueprint(outbox.blueprint(
+            db, title="Boîte d'envoi — assistance du Portail B2B", layout="portail_b2b/layout.html"))
+    app.context_processor(lambda: {"outbox_enabled": "outbox" in app.blueprints})
+    app.extensions["harness_stop"] = db.dispose
+    return app
+
+
+def seed_demo(app: Flask, seed: int = 0) -> None:
+    """The suppliers of ``fixtures/data/portail_b2b.json``, one per state, and their users."""
+    data = reference.load("portail_b2b")
+    password = hash_password(data["demo_password"])
+    with app.extensions["db"].transaction() as session:
+        for s in data["suppliers"]:
+            if session.get(Supplier, s["cofor"]) is not None:
+                continue
+            session.add(Supplier(cofor=s["cofor"], name=s["name"], siret=s["siret"], state=s["state"],
+                                 address=s["address"], postcode=s["postcode"], city=s["city"],
+                                 country=s["country"], activity=s["activity"]))
+            session.flush()
+            for site in s["sites"]:
+                session.add(SupplierSite(cofor=s["cofor"], code=site["code"], name=site["name"]))
+            for u in s.get("users", []):
+                session.add(PortalUser(identifiant=u["identifiant"], cofor=s["cofor"],
+                                       first_name=u["first_name"], last_name=u["last_name"],
+                                       email=u["email"], phone=u["phone"], asl_tiers=u["asl_tiers"],
+                                       password_hash=password))
+
+
+def demo_info(app: Flask) -> list[str]:
+    """COFOR per state, the demo identifiants and their password, the outbox page."""
+    data = reference.load("portail_b2b")
+    lines = ["COFOR de démo : " + ", ".join(f"{s['cofor']} ({STATE_LABELS[s['state']]})"
+                                          for s in data["suppliers"])]
+    users = [u for s in data["suppliers"] for u in s.get("users", [])]
+    lines.append("Identifiants : " + ", ".join(
+        u["identifiant"] + (" (ASL Tiers)" if u["asl_tiers"] else "") for u in users)
+        + f" — mot de passe : {data['demo_password']}")
+    lines.append("Boîte d'envoi (assistance, mots de passe) : /outbox")
+    return lines

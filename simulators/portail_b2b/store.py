@@ -1,0 +1,123 @@
+"""The portal's store: suppliers and their sites, presentations, access requests, users, throttling."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from common.outbox import define_outbox
+
+# A supplier's progress, in order: the grey timeline (frise grise) of "Obtenir un accès".
+STATES = ("not_presented", "presented", "access_requested", "access_open", "with_users")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+outbox = define_outbox(Base, "portail_b2b")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Supplier(Base):
+    """A company known by its COFOR, at one of ``STATES``."""
+
+    __tablename__ = "portail_b2b_suppliers"
+    cofor: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    siret: Mapped[str] = mapped_column(String(14), index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    city: Mapped[str] = mapped_column(String(80), default="")
+    country: Mapped[str] = mapped_column(String(60), default="")
+    activity: Mapped[str] = mapped_column(String(80), default="")
+    contact_name: Mapped[str] = mapped_column(String(160), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sites = relationship("SupplierSite", order_by="SupplierSite.code", lazy="selectin")
+    users = relationship("PortalUser", order_by="PortalUser.identifiant", lazy="selectin")
+
+    def step(self) -> int:
+        return STATES.index(self.state)
+
+
+class SupplierSite(Base):
+    __tablename__ = "portail_b2b_sites"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cofor: Mapped[str] = mapped_column(ForeignKey("portail_b2b_suppliers.cofor"), index=True)
+    code: Mapped[str] = mapped_column(String(4))
+    name: Mapped[str] = mapped_column(String(120))
+
+
+class Presentation(Base):
+    """A company presented without a COFOR yet: waits for the purchasing department."""
+
+    __tablename__ = "portail_b2b_presentations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True, default="")
+    name: Mapped[str] = mapped_column(String(120))
+    siret: Mapped[str] = mapped_column(String(14), index=True)
+    address: Mapped[str] = mapped_column(String(200))
+    postcode: Mapped[str] = mapped_column(String(10))
+    city: Mapped[str] = mapped_column(String(80))
+    country: Mapped[str] = mapped_column(String(60))
+    activity: Mapped[str] = mapped_column(String(80))
+    contact_name: Mapped[str] = mapped_column(String(160))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AccessRequest(Base):
+    __tablename__ = "portail_b2b_access_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cofor: Mapped[str] = mapped_column(ForeignKey("portail_b2b_suppliers.cofor"), index=True)
+    code_site: Mapped[str] = mapped_column(String(4), default="")
+    last_name: Mapped[str] = mapped_column(String(80))
+    first_name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(30))
+    function: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PortalUser(Base):
+    """A personal identifiant (V…) of a supplier's employee; the ASL Tiers administers the others."""
+
+    __tablename__ = "portail_b2b_users"
+    identifiant: Mapped[str] = mapped_column(String(10), primary_key=True)
+    cofor: Mapped[str] = mapped_column(ForeignKey("portail_b2b_suppliers.cofor"), index=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    asl_tiers: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_hash: Mapped[str] = mapped_column(String(255))
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name.upper()}"
+
+
+class LoginFailure(Base):
+    """Failed logins per identifiant (known or not), to block repeated guessing."""
+
+    __tablename__ = "portail_b2b_login_failures"
+    identifiant: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ResetToken(Base):
+    """A single-use link to choose a new password (stored as a digest, never in clear)."""
+
+    __tablename__ = "portail_b2b_reset_tokens"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    identifiant: Mapped[str] = mapped_column(ForeignKey("portail_b2b_users.identifiant"))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,150 @@
+"""Step 3: the private space behind a personal identifiant (V…), and the ways back in when it is lost."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+
+from simulators.portail_b2b import forms, service
+from simulators.portail_b2b.store import PortalUser, Supplier, outbox
+from simulators.portail_b2b.views import db, render, sender_email
+
+bp = Blueprint("account", __name__)
+
+LOGIN_REFUSED = "Identifiant ou mot de passe incorrect."
+BLOCKED = ("Accès bloqué : trop de tentatives de connexion échouées pour cet identifiant. Réessayez "
+           "dans {minutes} minutes, ou obtenez un mot de passe de réinitialisation.")
+SAME_ANSWER = ("Si ces informations correspondent à un identifiant du Portail B2B, un e-mail vient "
+               "d'être envoyé à l'adresse enregistrée.")
+NO_MATCH = ("Ces informations ne correspondent à aucun identifiant enregistré : vérifiez l'identifiant, "
+            "le COFOR et l'adresse mail, qui doit correspondre exactement à celle enregistrée pour "
+            "votre identifiant (majuscules/minuscules comprises).")
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login():
+    """Login with identifiant and password; a refusal never says which of the two was wrong."""
+    if request.method == "GET":
+        return render("login.html")
+    values, errors = forms.parse(forms.LOGIN, request.form)
+    values.pop("password")
+    if errors:
+        return render("login.html", 422, values=values, errors=errors)
+    key = values["identifiant"]
+    with db().transaction() as tx:
+        if service.is_blocked(tx, key):
+            message = BLOCKED.format(minutes=current_app.config["B2B_LOCK_MINUTES"])
+            return render("login.html", 429, values=values, errors={"login": message})
+        user = service.authenticate(tx, key, request.form["password"])
+        if user is None:
+            service.record_failure(tx, key)
+            return render("login.html", 401, values=values, errors={"login": LOGIN_REFUSED})
+        service.clear_failures(tx, key)
+    session.clear()
+    session["b2b_user"] = user.identifiant
+    return redirect(url_for("account.private_space"))
+
+
+@bp.post("/deconnexion")
+def logout():
+    session.clear()
+    return redirect(url_for("access.home"))
+
+
+@bp.get("/espace")
+def private_space():
+    """Mon espace privé: the user's company, and for an ASL Tiers the company's identifiants."""
+    user = db().session.get(PortalUser, session.get("b2b_user") or "")
+    if user is None:
+        return redirect(url_for("account.login"))
+    return render("private_space.html", user=user, supplier=db().session.get(Supplier, user.cofor))
+
+
+@bp.route("/identifiant-perdu", methods=["GET", "POST"])
+def lost_identifiant():
+    """« Vous avez oublié votre identifiant ? » — mails the V identifiant(s) registered for that email."""
+    if request.method == "GET":
+        return render("lost_identifiant.html")
+    values, errors = forms.parse(forms.LOST_IDENTIFIANT, request.form)
+    if errors:
+        return render("lost_identifiant.html", 422, values=values, errors=errors)
+    with db().transaction() as tx:
+        users = service.users_by_email(tx, values["cofor"], values["email"])
+        if users:
+            outbox.send_mail(tx, values["email"], "Portail B2B STELLANTIS : votre identifiant",
+                             "Bonjour,\n\nIdentifiant(s) STELLANTIS pour le Portail B2B enregistré(s) pour cette "
+                             "adresse :\n" + "\n".join(f"- {u.identifiant} ({u.full_name})" for u in users)
+                             + "\n\nCet identifiant est PERSONNEL.", sender=sender_email())
+    return render("lost_identifiant.html", message=SAME_ANSWER)
+
+
+@bp.route("/mot-de-passe-perdu", methods=["GET", "POST"])
+def lost_password():
+    """« Vous avez oublié votre mot de passe ? » — only for a V identifiant; mails a reset link."""
+    if request.method == "GET":
+        return render("lost_password.html")
+    values, errors = forms.parse(forms.LOST_PASSWORD, request.form)
+    if errors:
+        return render("lost_password.html", 422, values=values, errors=errors)
+    with db().transaction() as tx:
+        user = tx.get(PortalUser, values["identifiant"])
+        if user is not None and user.email == values["email"]:
+            token = service.new_reset_token(tx, user)
+            link = url_for("account.reset_with_link", token=token, _external=True)
+            outbox.send_mail(tx, user.email, "Portail B2B STELLANTIS : réinitialisation de votre mot de passe",
+                             f"Bonjour {user.full_name},\n\nPour choisir un nouveau mot de passe pour l'identifiant "
+                             f"{user.identifiant}, ouvrez ce lien (valable {service.RESET_LINK_HOURS} heure) :\n"
+                             f"{link}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
+                             sender=sender_email())
+    return render("lost_password.html", message=SAME_ANSWER)
+
+
+@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+def reset_with_link(token: str):
+    """The page behind a reset link: choose a new password (rules checked), once."""
+    # A short transaction, not the request session: that one would hold SQLite's lock until the end.
+    with db().transaction() as tx:
+        valid = service.valid_reset_token(tx, token) is not None
+    if not valid:
+        return render("new_password.html", 404, invalid=True)
+    if request.method == "GET":
+        return render("new_password.html")
+    values, errors = forms.parse(forms.NEW_PASSWORD, request.form)
+    if not errors:
+        problems = service.password_problems(values["password"])
+        if problems:
+            errors["password"] = "Le mot de passe doit comporter " + ", ".join(problems) + "."
+        elif values["password"] != values["confirmation"]:
+            errors["confirmation"] = "La confirmation ne correspond pas au nouveau mot de passe."
+    if errors:
+        return render("new_password.html", 422, errors=errors)
+    with db().transaction() as tx:
+        row = service.valid_reset_token(tx, token)
+        if row is None:  # used meanwhile (double submit): no second change
+            return render("new_password.html", 404, invalid=True)
+        row.used = True
+        service.set_password(tx, tx.get(PortalUser, row.identifiant), values["password"])
+    return render("new_password.html", done=True)
+
+
+@bp.route("/asl-tiers", methods=["GET", "POST"])
+def asl_tiers():
+    """ASL Tiers: identifiant + COFOR + exact email → a reset password by mail. A plain user is told
+    who their ASL Tiers is, to ask them for the reset."""
+    if request.method == "GET":
+        return render("asl_tiers.html")
+    values, errors = forms.parse(forms.ASL_TIERS, request.form)
+    if errors:
+        return render("asl_tiers.html", 422, values=values, errors=errors)
+    with db().transaction() as tx:
+        user = tx.get(PortalUser, values["identifiant"])
+        if user is None or user.cofor != values["cofor"] or user.email != values["email"]:
+            return render("asl_tiers.html", 422, values=values, errors={"email": NO_MATCH})
+        if not user.asl_tiers:
+            admins = [u for u in tx.get(Supplier, user.cofor).users if u.asl_tiers]
+            return render("asl_tiers.html", values=values, admins=admins)
+        password = service.reset_password()
+        service.set_password(tx, user, password)
+        outbox.send_mail(tx, user.email, "Portail B2B STELLANTIS : mot de passe de réinitialisation",
+                         f"Bonjour {user.full_name},\n\nVotre mot de passe de réinitialisation pour l'identifiant "
+                         f"{user.identifiant} est : {password}\n\nConnectez-vous au Portail B2B avec ce mot de passe.",
+                         sender=sender_email())
+    return render("asl_tiers.html", message="Un mot de passe de réinitialisation a été envoyé à votre adresse mail.")

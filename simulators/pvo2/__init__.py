@@ -1,0 +1,105 @@
+"""PVO2 (Planet VO²) simulator: stock, offres et bons de commande, livraisons and the Spoticar /
+PSA Insurance warranty declaration (seed 002)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+
+from flask import Flask, redirect, url_for
+
+from common.dates import fr_date
+from common.db import Database, database_url
+from common.web import make_app
+from fixtures import reference
+from simulators.pvo2.store import Base, Customer, Order, Site, Vehicle
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The PVO2 app; ``URLS["centralisateur"]`` and ``URLS["icare"]`` say where to declare."""
+    app = make_app(__name__, config)
+    centralisateur_key(app.config)  # fail at start, not at the first declaration, when a key is missing
+    db = Database(database_url(app.config, "pvo2"), Base)
+    db.create_all()
+    db.init_app(app)
+    app.jinja_env.filters["fr_date"] = fr_date
+    app.jinja_env.filters["euros"] = euros
+    app.jinja_env.filters["km"] = lambda n: f"{n:,}".replace(",", " ") + " km"
+    from simulators.pvo2 import declaring, deliveries, offers, printing, settings, stock
+    for module in (settings, stock, offers, deliveries, printing, declaring):
+        app.register_blueprint(module.bp)
+
+    @app.get("/")
+    def home():
+        return redirect(url_for("offers.index"))
+
+    app.extensions["harness_stop"] = db.dispose
+    return app
+
+
+def euros(value, ht: bool = False) -> str:
+    """15000 → "15 000,00 €" (French grouping and decimal comma); ``ht`` removes the 20 % VAT."""
+    amount = Decimal(value or 0)
+    if ht:
+        amount = amount / Decimal("1.2")
+    text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
+    return f"{text} €"
+
+
+def centralisateur_key(config: dict) -> str:
+    """The DMS key PVO2 presents to the centralisateur: demo key in demo mode, else configuration."""
+    key = config.get("CENTRALISATEUR_API_KEY") or os.environ.get("SPOTICAR_PVO2_API_KEY")
+    if key:
+        return key
+    if config.get("DEMO_MODE"):
+        return reference.demo_api_keys()["pvo2"]
+    raise ValueError("CENTRALISATEUR_API_KEY est requis hors mode démo")
+
+
+def psa_insurance_key(config: dict) -> str | None:
+    """The key PVO2 presents to PSA Assurance (simulated on Icare); None when not configured."""
+    key = config.get("PSA_INSURANCE_API_KEY") or os.environ.get("SPOTICAR_ICARE_SERVICE_KEY")
+    if key:
+        return key
+    if config.get("DEMO_MODE"):
+        from simulators.icare import DEMO_SERVICE_KEY
+        return DEMO_SERVICE_KEY
+    return None
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def seed_demo(app: Flask, seed: int = 0) -> None:
+    """The seed's site DEMO CDDS SPOTICAR, its stock, customers, offers and bons de commande."""
+    data = reference.load("pvo2_demo")
+    seller = data["seller"]["name"]
+    with app.extensions["db"].transaction() as session:
+        session.add(Site(**data["site"]))
+        vehicles = {}
+        for v in data["vehicles"]:
+            row = Vehicle(**{**v, "first_registration": _date(v["first_registration"]),
+                             "entry_date": _date(v["entry_date"]), "last_ct": _date(v["last_ct"]),
+                             "price_ttc": Decimal(v["price_ttc"])})
+            session.add(row)
+            vehicles[v["stock_number"]] = row
+        customers = {}
+        for c in data["customers"]:
+            row = Customer(**{k: c[k] for k in c if k != "key"})
+            session.add(row)
+            customers[c["key"]] = row
+        session.flush()
+        for o in data["orders"]:
+            session.add(Order(number=o["number"], customer_id=customers[o["customer"]].id,
+                              vehicle_id=vehicles[o["vehicle"]].id, seller=seller,
+                              created_on=_date(o["created_on"]), expires_on=_date(o["expires_on"]),
+                              state=o["state"], bdc_on=_date(o.get("bdc_on")),
+                              delivery_date=_date(o.get("delivery_date"))))
+
+
+def demo_info(app: Flask) -> list[str]:
+    """What ``up`` prints for PVO2."""
+    return ["Site DEMO CDDS SPOTICAR (RRDI FR10350), vendeur Hakim AB — pas de connexion requise",
+            "/offres (Offres et bons de commande), /stock, /livraisons, /parametres/site",
+            "Clé API centralisateur : demo-pvo2 (mode démo)"]

@@ -1,0 +1,155 @@
+"""Livraisons and the order (bon de commande) page: delivery date, Clôturer, Déclaration de garantie."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from centralisateur.client import HandoffError, HandoffRefused
+from common.dates import parse_fr_date
+from simulators.pvo2 import context, declaring
+from simulators.pvo2.offers import label_refusal
+from simulators.pvo2.psa import PsaInsuranceError, declare_psa_insurance
+from simulators.pvo2.store import Order
+
+bp = Blueprint("deliveries", __name__, url_prefix="/livraisons")
+
+GARANTISSEURS = {"spoticar": "Déclaration de garantie Spoticar",
+                 "psa_insurance": "Déclaration PSA Insurance"}
+STATUS_TEXT = {"pending": "Transmise au centralisateur : déclaration à compléter",
+               "contract_pending": "Déclarée : contrat en attente de création chez Icare",
+               "declared": "Garantie déclarée",
+               "refused": "Refusée par le centralisateur"}
+
+
+@bp.get("/")
+def index():
+    """Livraisons: every bon de commande, clôturé or not."""
+    with context.db().transaction() as session:
+        orders = list(session.scalars(select(Order).where(Order.state.in_(("bdc", "cloture")))
+                                      .order_by(Order.number.desc())).unique())
+        return render_template("pvo2/deliveries.html", orders=orders)
+
+
+def _page(order: Order, errors=(), status: int = 200, values=None):
+    return render_template("pvo2/order.html", order=order, errors=list(errors), values=values or {},
+                           garantisseurs=GARANTISSEURS, status_text=STATUS_TEXT), status
+
+
+@bp.get("/<int:number>")
+def order(number: int):
+    """Commande N°…: polls the centralisateur so the contract number shows up even without callback."""
+    with context.db().transaction() as session:
+        row = context.order_or_404(session, number)
+    if row.state == "offre":
+        return redirect(url_for("offers.show", number=number))
+    state = declaring.poll_status(row)  # outside any transaction: no lock held during HTTP
+    with context.db().transaction() as session:
+        row = context.order_or_404(session, number)
+        if state is not None:
+            declaring.apply_state(row, state)
+        return _page(row)
+
+
+@bp.post("/<int:number>/livraison")
+def set_delivery(number: int):
+    """Modification de la date de livraison (JJ/MM/AAAA, not before the bon de commande)."""
+    with context.db().transaction() as session:
+        row = context.order_or_404(session, number)
+        text = request.form.get("delivery_date", "")
+        time = request.form.get("delivery_time", "").strip()
+        day = parse_fr_date(text)
+        errors = []
+        if day is None:
+            errors.append("Livraison prévue le : date obligatoire au format JJ/MM/AAAA.")
+        elif row.bdc_on and day < row.bdc_on:
+            errors.append("Livraison prévue le : la livraison ne peut pas précéder la date du bon de "
+                          "commande.")
+        if time and not _valid_time(time):
+            errors.append("Heure : format HH:MM attendu.")
+        if row.state not in ("bdc", "cloture"):
+            errors.append("Générez d'abord le bon de commande.")
+        if errors:
+            return _page(row, errors, 422, values=request.form)
+        row.delivery_date, row.delivery_time = day, time
+    flash("Date de livraison enregistrée.", "success")
+    return redirect(url_for("deliveries.order", number=number))
+
+
+def _valid_time(text: str) -> bool:
+    try:
+        dt.datetime.strptime(text, "%H:%M")
+    except ValueError:
+        return False
+    return True
+
+
+@bp.post("/<int:number>/cloturer")
+def close(number: int):
+    """Clôturer the bon de commande: needs the delivery date."""
+    with context.db().transaction() as session:
+        row = context.order_or_404(session, number)
+        if row.state != "bdc":
+            return _page(row, ["Ce bon de commande est déjà clôturé."], 409)
+        if row.delivery_date is None:
+            return _page(row, ["Renseignez la date de livraison (Livraison prévue le) avant de clôturer "
+                               "le bon de commande."], 422)
+        row.state, row.closed_on = "cloture", dt.date.today()
+    flash(f"BDC n°{number} clôturé.", "success")
+    return redirect(url_for("deliveries.order", number=number))
+
+
+@bp.post("/<int:number>/declarer")
+def declare(number: int):
+    """Déclarer: Spoticar → hand-off then the centralisateur's form; PSA Insurance → policy number.
+
+    Any refusal leaves the order exactly as it was and shows the reason.
+    """
+    choice = request.form.get("garantisseur", "")
+    values = {"garantisseur": choice}
+    with context.db().transaction() as session:
+        row = context.order_or_404(session, number)
+        site = context.site(session)
+        failure = _declaration_refusal(row, site, choice)
+        if failure:
+            return _page(row, [failure[0]], failure[1], values)
+    try:  # no transaction held while the remote system answers
+        if choice == "spoticar":
+            receipt = declaring.declare_spoticar(row, site)
+        else:
+            policy = declare_psa_insurance(row, site)
+    except HandoffRefused as exc:
+        return _page(row, _reasons(exc), 422, values)
+    except (HandoffError, PsaInsuranceError) as exc:
+        return _page(row, [exc.message], 422 if exc.status and exc.status < 500 else 503, values)
+    with context.db().transaction() as session:
+        row = context.order_or_404(session, number)
+        if choice == "spoticar":
+            declaring.record_receipt(row, receipt)
+        else:
+            row.garantisseur, row.policy_number = "psa_insurance", policy
+    if choice == "spoticar":
+        return redirect(receipt.declaration_url, code=303)
+    flash(f"Déclaration PSA Insurance effectuée (numéro de police : {policy}).", "success")
+    return redirect(url_for("deliveries.order", number=number))
+
+
+def _declaration_refusal(row: Order, site, choice: str) -> tuple[str, int] | None:
+    """Why PVO2 itself refuses to declare (before calling anyone), with the HTTP status."""
+    if row.state not in ("bdc", "cloture"):
+        return "Générez d'abord le bon de commande.", 409
+    if choice not in GARANTISSEURS:
+        return "Garantisseur : choisissez un garantisseur.", 422
+    if not site.rrdi:
+        return declaring.RRDI_MISSING, 422
+    refusal = label_refusal(row.vehicle)
+    if refusal:
+        return refusal, 422
+    return None
+
+
+def _reasons(exc: HandoffRefused) -> list[str]:
+    lines = [f"Déclaration refusée par le centralisateur (HTTP {exc.status}) :"]
+    lines += [e.get("message", "") for e in exc.errors] or [exc.message]
+    return lines

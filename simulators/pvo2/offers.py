@@ -1,0 +1,151 @@
+"""Offres et bons de commande: list and counters, Créer une offre à particulier, Générer le bon de
+commande (refused without label and warranty level on the vehicle card)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, ClassVar, Literal
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from pydantic import AfterValidator, Field
+from sqlalchemy import or_, select
+
+from simulators.pvo2 import context
+from simulators.pvo2.forms import FormModel, Optional, Required, parse
+from simulators.pvo2.store import Customer, Order, Vehicle
+
+bp = Blueprint("offers", __name__, url_prefix="/offres")
+
+OFFER_VALIDITY_DAYS = 7
+
+
+def _regex(regex: str, message: str, strip: str = ""):
+    def check(value: str) -> str:
+        value = re.sub(f"[{strip}]", "", value) if strip and value else value
+        if value and not re.fullmatch(regex, value):
+            raise ValueError(message)
+        return value
+    return AfterValidator(check)
+
+
+class OfferForm(FormModel):
+    LABELS: ClassVar[dict[str, str]] = {"civility": "Civilité", "last_name": "Nom", "first_name": "Prénom", "address": "Adresse",
+              "postcode": "Code postal", "city": "Ville", "phone": "Téléphone", "email": "Email",
+              "vehicle_id": "Véhicule"}
+    civility: Literal["M", "MME"]
+    last_name: Required
+    first_name: Required
+    address: Required
+    postcode: Annotated[Required, _regex(r"[0-9]{5}", "Le code postal doit comporter 5 chiffres.", r"\s")]
+    city: Required
+    phone: Annotated[Optional, _regex(r"0[1-9][0-9]{8}", "Le téléphone doit comporter 10 chiffres.",
+                                      r"\s.\-")] = ""
+    email: Annotated[Optional, _regex(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", "L'adresse email n'est pas valide.")] = ""
+    vehicle_id: int
+
+
+def counters(orders: list[Order], today: dt.date) -> dict[str, int]:
+    """The four counters above the list."""
+    offers = [o for o in orders if o.state == "offre"]
+    return {"à ajuster": sum(o.expires_on < today for o in offers),
+            "expiring": sum(today <= o.expires_on <= today + dt.timedelta(days=2) for o in offers),
+            "en cours": len(offers),
+            "bdc": sum(o.state == "bdc" for o in orders)}
+
+
+@bp.get("/")
+def index():
+    """Offres et bons de commande, newest first; search by N°offre, N°BDC, client or plate."""
+    query = (request.args.get("q") or "").strip()
+    with context.db().transaction() as session:
+        stmt = (select(Order).join(Order.customer).join(Order.vehicle)
+                .where(Order.state != "annulee").order_by(Order.number.desc()))
+        everything = list(session.scalars(stmt).unique())
+        if query:
+            like = f"%{query}%"
+            stmt = stmt.where(or_(Customer.last_name.ilike(like), Customer.first_name.ilike(like),
+                                  Vehicle.plate.ilike(like), Order.bdc_number.ilike(like),
+                                  Order.number == (int(query) if query.isdigit() else -1)))
+        orders = list(session.scalars(stmt).unique())
+        return render_template("pvo2/offers.html", orders=orders, query=query,
+                               counters=counters(everything, dt.date.today()))
+
+
+def _vehicles(session) -> list[Vehicle]:
+    return list(session.scalars(select(Vehicle).order_by(Vehicle.brand, Vehicle.model)))
+
+
+@bp.route("/nouvelle", methods=["GET", "POST"])
+def new():
+    """Créer une offre à particulier: the customer and the vehicle to sell."""
+    with context.db().transaction() as session:
+        vehicles = _vehicles(session)
+        if request.method == "GET":
+            selected = request.args.get("vehicle_id", "")
+            return render_template("pvo2/offer_new.html", vehicles=vehicles, values={"vehicle_id": selected},
+                                   errors=[], invalid=set())
+        values, errors, invalid = parse(OfferForm, request.form)
+        if values and session.get(Vehicle, values.vehicle_id) is None:
+            errors, invalid = ["Véhicule : choisissez un véhicule du stock."], {"vehicle_id"}
+        if errors:
+            return render_template("pvo2/offer_new.html", vehicles=vehicles, values=request.form,
+                                   errors=errors, invalid=invalid), 422
+        customer = Customer(civility=values.civility, last_name=values.last_name,
+                            first_name=values.first_name, address=values.address,
+                            postcode=values.postcode, city=values.city, phone=values.phone,
+                            email=values.email)
+        session.add(customer)
+        session.flush()
+        today = dt.date.today()
+        order = Order(number=context.next_order_number(session), customer_id=customer.id,
+                      vehicle_id=values.vehicle_id, seller=context.seller()["name"], created_on=today,
+                      expires_on=today + dt.timedelta(days=OFFER_VALIDITY_DAYS), state="offre")
+        session.add(order)
+        number = order.number
+    flash(f"Offre n°{number} créée.", "success")
+    return redirect(url_for("offers.show", number=number))
+
+
+@bp.get("/<int:number>")
+def show(number: int):
+    """The offer (or, once generated, its bon de commande: then the order page)."""
+    with context.db().transaction() as session:
+        order = context.order_or_404(session, number)
+        if order.state != "offre":
+            return redirect(url_for("deliveries.order", number=number))
+        return render_template("pvo2/offer.html", order=order, errors=[])
+
+
+def label_refusal(vehicle: Vehicle) -> str | None:
+    """The seed's message when the vehicle card lacks the label or the warranty level."""
+    if vehicle.label in ("SPOTICAR", "DS CERTIFIED") and vehicle.warranty_level:
+        return None
+    return context.ATTENTION_LABEL
+
+
+@bp.post("/<int:number>/bon-de-commande")
+def generate_bdc(number: int):
+    """Générer le bon de commande: the offer becomes an order, if the vehicle card allows it."""
+    with context.db().transaction() as session:
+        order = context.order_or_404(session, number)
+        if order.state != "offre":
+            return redirect(url_for("deliveries.order", number=number))
+        refusal = label_refusal(order.vehicle)
+        if refusal:
+            return render_template("pvo2/offer.html", order=order, errors=[refusal]), 422
+        order.state, order.bdc_on = "bdc", dt.date.today()
+    flash(f"Bon de commande n°{number} généré.", "success")
+    return redirect(url_for("deliveries.order", number=number))
+
+
+@bp.post("/<int:number>/annuler")
+def cancel(number: int):
+    """Annuler l'offre (only an offer; a bon de commande is kept)."""
+    with context.db().transaction() as session:
+        order = context.order_or_404(session, number)
+        if order.state != "offre":
+            flash("Seule une offre en cours peut être annulée.", "error")
+            return redirect(url_for("deliveries.order", number=number))
+        order.state = "annulee"
+    flash(f"Offre n°{number} annulée.", "info")
+    return redirect(url_for("offers.index"))

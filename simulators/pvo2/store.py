@@ -1,0 +1,108 @@
+"""PVO2's own tables: the site (Fiche d'identité), the stock, customers, offers and bons de commande."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Site(Base):
+    """Paramètres → Fiche d'identité du site. ``rrdi`` may be empty: declaring then is refused."""
+    __tablename__ = "pvo2_sites"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20))
+    manufacturer_code: Mapped[str] = mapped_column(String(20), default="")
+    label: Mapped[str] = mapped_column(String(80))
+    company_name: Mapped[str] = mapped_column(String(120))
+    siret: Mapped[str] = mapped_column(String(14))
+    ape: Mapped[str] = mapped_column(String(10))
+    capital: Mapped[str] = mapped_column(String(20))
+    company_type: Mapped[str] = mapped_column(String(40))
+    rrdi: Mapped[str] = mapped_column(String(7), default="")
+    address: Mapped[str] = mapped_column(String(120), default="")
+    postcode: Mapped[str] = mapped_column(String(5), default="")
+    city: Mapped[str] = mapped_column(String(80), default="")
+
+
+class Vehicle(Base):
+    """A stock vehicle and its card (label constructeur, Garantie level)."""
+    __tablename__ = "pvo2_vehicles"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stock_number: Mapped[str] = mapped_column(String(20), unique=True)
+    plate: Mapped[str] = mapped_column(String(20))
+    vin: Mapped[str] = mapped_column(String(17))
+    brand: Mapped[str] = mapped_column(String(40))
+    model: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(2), default="VP")
+    energy: Mapped[str] = mapped_column(String(30))
+    gearbox: Mapped[str] = mapped_column(String(40))
+    first_registration: Mapped[dt.date] = mapped_column(Date)
+    mileage_km: Mapped[int] = mapped_column(Integer)
+    fiscal_power: Mapped[int] = mapped_column(Integer)
+    din_power: Mapped[int] = mapped_column(Integer)
+    co2: Mapped[int] = mapped_column(Integer, default=0)
+    critair: Mapped[int] = mapped_column(Integer, default=0)
+    color: Mapped[str] = mapped_column(String(60), default="")
+    provenance: Mapped[str] = mapped_column(String(40), default="Particulier")
+    ptac_kg: Mapped[int | None] = mapped_column(Integer)
+    price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    entry_date: Mapped[dt.date] = mapped_column(Date)
+    last_ct: Mapped[dt.date | None] = mapped_column(Date)
+    first_hand: Mapped[bool] = mapped_column(Boolean, default=False)
+    label: Mapped[str] = mapped_column(String(40), default="")          # SPOTICAR, DS CERTIFIED or ""
+    warranty_level: Mapped[str] = mapped_column(String(60), default="")  # e.g. Spoticar-Premium 12 Mois
+
+    @property
+    def title(self) -> str:
+        return f"{self.brand.title() if len(self.brand) > 2 else self.brand} {self.model}"
+
+
+class Customer(Base):
+    __tablename__ = "pvo2_customers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    civility: Mapped[str] = mapped_column(String(3))  # M or MME
+    last_name: Mapped[str] = mapped_column(String(80))
+    first_name: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(120))
+    postcode: Mapped[str] = mapped_column(String(5))
+    city: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Order(Base):
+    """An offre à particulier; once generated, the bon de commande (same number) and its delivery."""
+    __tablename__ = "pvo2_orders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("pvo2_customers.id"))
+    vehicle_id: Mapped[int] = mapped_column(ForeignKey("pvo2_vehicles.id"))
+    seller: Mapped[str] = mapped_column(String(80))
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(12), default="offre")  # offre, bdc, cloture, annulee
+    bdc_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    delivery_date: Mapped[dt.date | None] = mapped_column(Date)
+    delivery_time: Mapped[str] = mapped_column(String(5), default="")
+    # Déclaration de garantie (set only when the centralisateur or PSA Assurance accepted it)
+    garantisseur: Mapped[str] = mapped_column(String(20), default="")  # spoticar or psa_insurance
+    bdc_number: Mapped[str] = mapped_column(String(30), default="")     # SP + RRDI + 9 digits
+    declaration_url: Mapped[str] = mapped_column(String(500), default="")
+    declaration_status: Mapped[str] = mapped_column(String(20), default="")
+    contract_number: Mapped[str] = mapped_column(String(20), default="")
+    policy_number: Mapped[str] = mapped_column(String(20), default="")
+
+    customer: Mapped[Customer] = relationship(lazy="joined")
+    vehicle: Mapped[Vehicle] = relationship(lazy="joined")

@@ -1,0 +1,92 @@
+"""Statistiques, Facturation and RGPD for a dealer whose sales the test made itself."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from centralisateur.backoffice import month_label
+from harness.testing import new_dealer
+from tests.centralisateur.support import CSRF_RE, api_client, open_form
+
+pytestmark = pytest.mark.centralisateur
+
+
+@pytest.fixture
+def dealer_with_sales(stack, factory):
+    """A fresh tec3h dealer with 2 Stellantis and 1 Auto Garantie declarations, logged in."""
+    dealer = new_dealer(stack, factory, profile_configured=True, use_stellantis=True, use_auto=True)
+    payloads = [factory.handoff(rrdi=dealer["rrdi"]) for _ in range(3)]
+    with api_client(stack) as api:
+        for payload, garantisseur in zip(payloads, ("stellantis", "stellantis", "auto")):
+            receipt = api.post("/api/v1/handoffs", json=payload).json()
+            browser, url, values = open_form(stack, receipt["declaration_url"], garantisseur=garantisseur)
+            assert "Votre demande a été effectuée avec succès" in browser.post(url, data=values).text
+    browser = httpx.Client(base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
+    token = CSRF_RE.search(browser.get("/connexion").text).group(1)
+    browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"], "password": dealer["password"]})
+    return dealer, payloads, browser
+
+
+def _cells(page: str) -> list[list[str]]:
+    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
+    return [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)]
+            for r in rows]
+
+
+def test_statistics_count_by_month_and_warranty_with_a_chart(dealer_with_sales):
+    _, _, browser = dealer_with_sales
+    page = browser.get("/statistiques").text
+    this_month = month_label(dt.date.today().strftime("%Y-%m"))
+    assert [this_month, "2", "1", "0", "3"] in _cells(page)
+    assert '<svg role="img"' in page and "Ventes déclarées par mois et par garantie commerciale" in page
+    assert f"{this_month} — Garantie SPOTICAR Stellantis : 2" in page
+
+
+def test_billing_shows_npo_fees_of_the_month(dealer_with_sales):
+    _, _, browser = dealer_with_sales
+    page = browser.get("/facturation").text
+    this_month = month_label(dt.date.today().strftime("%Y-%m"))
+    assert [this_month, "3", "75,00 €", "15,00 €", "90,00 €"] in _cells(page)
+
+
+def test_rgpd_export_then_erase_leaves_no_personal_data_in_the_store(stack, dealer_with_sales):
+    dealer, payloads, browser = dealer_with_sales
+    customer = payloads[0]["customer"]
+    page = browser.get("/rgpd", params={"recherche": customer["last_name"]}).text
+    ids = re.findall(r'name="declaration" value="(\d+)"', page)
+    token = CSRF_RE.search(page).group(1)
+    exported = browser.post("/rgpd/export", data={"csrf_token": token, "declaration": ids})
+    assert exported.headers["content-disposition"].startswith("attachment")
+    data = json.loads(exported.text)
+    [record] = [r for r in data["declarations"] if r["customer"]["email"] == customer["email"]]
+    assert record["customer"]["last_name"] == customer["last_name"]
+    assert record["customer"]["birth_date"] == customer["birth_date"]
+    contract_number = record["contract_number"]
+
+    refused = browser.post("/rgpd/effacer", data={"csrf_token": token, "declaration": ids})
+    assert "confirmez l'effacement" in html.unescape(refused.text)
+    done = browser.post("/rgpd/effacer", data={"csrf_token": token, "declaration": ids, "confirmation": "oui"})
+    assert "Données personnelles effacées" in done.text
+
+    home = browser.get("/").text
+    assert contract_number in home and customer["last_name"] not in home
+    with api_client(stack) as api:
+        state = api.get(f"/api/v1/declarations/{record['bdc_number']}").json()
+    assert state["contract_number"] == contract_number and state["status"] == "declared"
+    store = Path(stack.data_dir) / "centralisateur"
+    raw = b"".join(p.read_bytes() for p in store.iterdir() if p.name.startswith("centralisateur.sqlite3"))
+    for value in (customer["email"], customer["mobile"], customer["phone"], customer["address"]):
+        assert value.encode() not in raw, value
+    assert payloads[1]["customer"]["email"].encode() in raw  # the other customers are untouched
+
+
+def test_rgpd_search_needs_two_characters(dealer_with_sales):
+    _, _, browser = dealer_with_sales
+    response = browser.get("/rgpd", params={"recherche": "a"})
+    assert response.status_code == 422 and "Saisissez au moins 2 caractères." in response.text

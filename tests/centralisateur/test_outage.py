@@ -1,0 +1,102 @@
+"""Icare down during a declaration (SPEC §4.2 item 7): kept as contract pending, created exactly once
+when Icare is back, across a restart of the centralisateur too."""
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from common.serve import AppServer
+from harness.runner import Stack
+from tests.centralisateur.support import api_client, open_form
+
+pytestmark = pytest.mark.centralisateur
+
+
+def _stack(data_dir, **kwargs) -> Stack:
+    stack = Stack(data_dir, names=["centralisateur", "icare"],
+                  extra_config={"centralisateur": {"DEMO_PROFILES_CONFIGURED": True, "ICARE_TIMEOUT": 2.0,
+                                                   "WORKER_INTERVAL": 0.1}}, **kwargs)
+    stack.start().wait_ready()
+    return stack
+
+
+def _icare_down(stack: Stack) -> int:
+    port = stack.apps["icare"].server.port
+    stack.apps["icare"].server.stop()
+    return port
+
+
+def _icare_up(stack: Stack, port: int) -> None:
+    stack.apps["icare"].server = AppServer.bind("127.0.0.1", port).mount(stack.app("icare")).start()
+
+
+def _wait_status(api, bdc: str, wanted: str, seconds: float = 20) -> dict:
+    deadline = time.monotonic() + seconds
+    while True:
+        state = api.get(f"/api/v1/declarations/{bdc}").json()
+        if state["status"] == wanted or time.monotonic() > deadline:
+            return state
+        time.sleep(0.1)
+
+
+def _contracts(stack, bdc: str) -> list[dict]:
+    return httpx.get(stack.url("icare") + "/api/v1/contracts", params={"bdc_number": bdc},
+                     headers={"Authorization": "Bearer demo-icare-service"}).json()["contracts"]
+
+
+def test_icare_down_keeps_the_declaration_pending_then_one_contract(tmp_path, factory):
+    stack = _stack(tmp_path)
+    try:
+        with api_client(stack) as api:
+            receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
+            browser, url, values = open_form(stack, receipt["declaration_url"])
+            port = _icare_down(stack)
+            page = browser.post(url, data=values)
+            assert "Votre demande a été effectuée avec succès" in page.text
+            assert "Le gestionnaire Icare ne répond pas pour le moment" in page.text
+            assert "le contrat sera créé automatiquement dès son retour" in page.text
+            assert "Imprimer le certificat de souscription" not in page.text
+            state = api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()
+            assert state["status"] == "contract_pending" and state["contract_number"] is None
+            _icare_up(stack, port)
+            state = _wait_status(api, receipt["bdc_number"], "declared")
+            assert state["status"] == "declared"
+            assert [c["contract_number"] for c in _contracts(stack, receipt["bdc_number"])] == [state["contract_number"]]
+            page = browser.get(url.replace("/formulaire", "/confirmation"))
+            assert f"(numéro de contrat : {state['contract_number']})" in page.text
+    finally:
+        stack.stop()
+
+
+def test_pending_contracts_survive_a_centralisateur_restart(tmp_path, factory):
+    stack = _stack(tmp_path)
+    receipts = []
+    try:
+        with api_client(stack) as api:
+            port = _icare_down(stack)
+            for _ in range(3):
+                receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
+                browser, url, values = open_form(stack, receipt["declaration_url"])
+                browser.post(url, data=values)
+                receipts.append(receipt)
+    finally:
+        stack.stop()
+    icare_only = Stack(tmp_path, names=["icare"], default_ports=True, port_offset=port - 8001)
+    icare_only.start().wait_ready()
+    restarted = None
+    try:
+        restarted = Stack(tmp_path, names=["centralisateur"], external_urls={"icare": icare_only.url("icare")},
+                          extra_config={"centralisateur": {"WORKER_INTERVAL": 0.1}})
+        restarted.start().wait_ready()
+        with api_client(restarted) as api:
+            for receipt in receipts:
+                state = _wait_status(api, receipt["bdc_number"], "declared")
+                assert state["status"] == "declared", state
+                assert [c["contract_number"] for c in _contracts(icare_only, receipt["bdc_number"])] == \
+                    [state["contract_number"]]
+    finally:
+        if restarted:
+            restarted.stop()
+        icare_only.stop()

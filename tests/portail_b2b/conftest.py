@@ -1,0 +1,41 @@
+"""A fresh, seeded Portail B2B app per test (temporary SQLite file), CSRF off for the test client."""
+from __future__ import annotations
+
+import pytest
+
+from simulators.portail_b2b import create_app, seed_demo
+from simulators.portail_b2b.store import outbox
+
+PASSWORD = "Portail-B2B-2026"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "TESTING": True,
+                      "WTF_CSRF_ENABLED": False, "B2B_MAX_LOGIN_FAILURES": 3})
+    seed_demo(app, 0)
+    yield app
+    app.extensions["harness_stop"]()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def mails(app):
+    """``mails(to=None)``: the outbox's mails (newest first), read from the store."""
+    def read(to: str | None = None):
+        with app.app_context():
+            return outbox.mails(app.extensions["db"].session, to)
+    return read
+
+
+@pytest.fixture
+def person(factory) -> dict:
+    """Contact details of a person (Faker fr_FR, seeded per test)."""
+    c = factory.customer()
+    return {"last_name": c["last_name"], "first_name": c["first_name"], "email": c["email"],
+            "phone": c["mobile"], "company": factory.fake.company(),
+            "siret": factory.fake.siret().replace(" ", "")}

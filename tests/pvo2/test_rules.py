@@ -1,0 +1,80 @@
+"""Small PVO2 rules and helpers: counters, money format, vehicle card checks, printing choices."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from types import SimpleNamespace
+
+import pytest
+from pypdf import PdfReader
+
+from simulators.pvo2 import euros
+from simulators.pvo2.offers import counters
+from simulators.pvo2.printing import default_document
+from simulators.pvo2.stock import card_errors
+from tests.pvo2.conftest import order, text
+
+pytestmark = pytest.mark.pvo2
+
+
+def test_euros_uses_french_grouping_and_removes_vat_on_request():
+    assert euros(15000) == "15 000,00 €"
+    assert euros(15000, ht=True) == "12 500,00 €"
+
+
+def test_counters_split_offers_and_open_orders():
+    today = dt.date(2021, 12, 1)
+    rows = [SimpleNamespace(state="offre", expires_on=dt.date(2021, 11, 30)),
+            SimpleNamespace(state="offre", expires_on=dt.date(2021, 12, 2)),
+            SimpleNamespace(state="offre", expires_on=dt.date(2021, 12, 20)),
+            SimpleNamespace(state="bdc", expires_on=today), SimpleNamespace(state="cloture", expires_on=today)]
+    assert counters(rows, today) == {"à ajuster": 1, "expiring": 1, "en cours": 3, "bdc": 1}
+
+
+@pytest.mark.parametrize("label, level, ok", [
+    ("SPOTICAR", "Spoticar-Essential 6 mois", True), ("DS CERTIFIED", "DS Certified 12 mois", True),
+    ("", "", True), ("DS CERTIFIED", "Spoticar-Premium 12 Mois", False), ("FERRARI", "", False),
+    ("SPOTICAR", "Platinum 99 mois", False)])
+def test_card_label_and_level_must_match(label, level, ok):
+    assert (card_errors(label, level, "Particulier") == []) is ok
+
+
+def test_default_document_follows_label_and_brand():
+    card = lambda brand, label: SimpleNamespace(vehicle=SimpleNamespace(brand=brand, label=label))  # noqa: E731
+    assert default_document(card("DS", "DS CERTIFIED")) == "DS-CERTIFIED"
+    assert default_document(card("Citroën", "SPOTICAR")) == "SPOTICAR-CITROEN"
+    assert default_document(card("SKODA", "SPOTICAR")) == "SPOTICAR-PEUGEOT"
+
+
+def test_print_requires_a_document_and_keeps_the_order(client, app):
+    response = client.get("/imprimer/7414120/options?company=DEMO")
+    assert response.status_code == 422 and "Sélectionnez au moins un document" in text(response)
+    bad = client.post("/imprimer/7414120/pdf", data={"document": "SPOTICAR-PEUGEOT", "company": "DEMO",
+                                                     "start": "07/12/2021", "end": "99/99/2021"})
+    assert bad.status_code == 422 and "Garantie au : date invalide" in text(bad)
+
+
+def test_print_pdf_has_one_order_form_per_document(client):
+    response = client.post("/imprimer/7414120/pdf", data={
+        "document": ["SPOTICAR-PEUGEOT", "DS-CERTIFIED"], "company": "DEMO CDDS SPOTICAR",
+        "start": "07/12/2021", "end": "07/12/2022", "esa": "ESA42"})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert 'filename="bon-de-commande-7414120.pdf"' in response.headers["Content-Disposition"]
+    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert pdf.count("Bon de commande d'un véhicule") == 2
+    for expected in ("FY-544-EW", "TMBJG7NU9M50143AA", "TEST2", "ESA42", "07/12/2022", "FR10350"):
+        assert expected in pdf
+
+
+def test_cancel_an_offer_but_never_a_bdc(client, app):
+    assert client.post("/offres/7414134/annuler").status_code == 302
+    assert order(app, 7414134).state == "annulee"
+    page = text(client.get("/offres/"))
+    assert "Offre n°7414134 annulée." in page and 'aria-label="Offre n°7414134"' not in page
+    client.post("/offres/7414120/annuler")
+    assert order(app, 7414120).state == "bdc"
+
+
+def test_unknown_order_is_a_french_404(client):
+    response = client.get("/livraisons/1")
+    assert response.status_code == 404 and "Page introuvable" in text(response)

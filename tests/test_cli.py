@@ -1,0 +1,65 @@
+"""``spoticar-harness up`` as a person runs it: ready, prints URLs and demo access, stops on Ctrl-C."""
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+
+def _start(tmp_path, *extra):
+    return subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--any-port", "--data-dir",
+                             str(tmp_path), *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _read_until_ready(process) -> str:
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if "Ctrl-C pour arrêter." in line:
+            return "".join(lines)
+    raise AssertionError("".join(lines))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_up_prints_urls_logins_keys_and_stops_cleanly(tmp_path, sig):
+    process = _start(tmp_path, "--only", "centralisateur,icare")
+    try:
+        output = _read_until_ready(process)
+        assert re.search(r"Spoticar harness prêt en [0-9.]+ s", output)
+        urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", output))
+        assert set(urls) == {"Centralisateur", "Icare"}
+        for key in ("demo-tec3h", "demo-pvo2", "demo-bee2link", "demo-neovo", "demo-icare-service",
+                    "953617Z", "FR10350", "020319L", "demo-953617Z"):
+            assert key in output
+        assert httpx.get(urls["Centralisateur"] + "/connexion").status_code == 200
+        assert httpx.get(urls["Centralisateur"] + "/api/v1/openapi.json").status_code == 200
+        process.send_signal(sig)
+        assert process.wait(timeout=15) == 0
+        assert "Arrêt…" in process.stdout.read()
+    finally:
+        process.kill()
+
+
+def test_up_refuses_an_unknown_app(tmp_path):
+    process = _start(tmp_path, "--only", "centralisateur,garage")
+    assert process.wait(timeout=15) == 2
+    assert "application inconnue : garage" in process.stdout.read()
+
+
+def test_reset_starts_from_fresh_data_and_seed_is_kept_otherwise(tmp_path):
+    for extra in ((), ("--reset",)):
+        if extra:
+            (tmp_path / "centralisateur" / "left-over").write_text("x")
+        process = _start(tmp_path, "--only", "centralisateur,icare", *extra)
+        try:
+            _read_until_ready(process)
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=15)
+    assert (tmp_path / "centralisateur" / "centralisateur.sqlite3").exists()
+    assert not (tmp_path / "centralisateur" / "left-over").exists()
+    assert (tmp_path / "centralisateur" / "seeded").read_text() == "0"
