@@ -69,6 +69,9 @@ def test_moving_a_vehicle_moves_the_pipeline_counts(page: Page, stack):
     expect(card.history).to_contain_text("Passage de Préparation à Disponible à la vente")
     expect(pipeline.count("preparation")).to_have_text(re.compile(rf"\({prep_total - 1}\)$"))
     expect(pipeline.count("disponible")).to_have_text(re.compile(rf"^\d+\({dispo_total + 1}\)$"))
+    card.move_to_next_stage()
+    expect(card.stage).to_have_text("Livraison")
+    expect(pipeline.count("disponible")).to_have_text(re.compile(rf"^\d+\({dispo_total}\)$"))
 
 
 def test_comment_is_shown_as_text(page: Page, stack, factory):

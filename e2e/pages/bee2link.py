@@ -37,6 +37,7 @@ class VehicleCardPage:
         self.stage = page.get_by_test_id("vehicle-stage")
         self.stage_select = page.get_by_label("Étape du pipeline")
         self.move_button = page.get_by_role("button", name="Déplacer")
+        self.next_stage_button = page.get_by_role("button", name="Passer à l'étape suivante")
         self.delivery_link = page.get_by_role("link", name="Ouvrir la page livraison")
         self.order_button = page.get_by_role("link", name="Commande n°")
         self.financing = page.get_by_role("heading", name="Financement")
@@ -56,6 +57,9 @@ class VehicleCardPage:
     def move_to(self, stage_label: str) -> None:
         self.stage_select.select_option(label=stage_label)
         self.move_button.click()
+
+    def move_to_next_stage(self) -> None:
+        self.next_stage_button.click()
 
     def add_comment(self, text: str) -> None:
         self.comment_box.fill(text)

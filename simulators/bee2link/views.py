@@ -41,6 +41,8 @@ def pipeline_counts(rrdi: str) -> dict[str, tuple[int, int]]:
 def render_screen(template: str, status: int = 200, **context):
     """Every screen has the sidebar, the pipeline bar and the site header."""
     dealer = current_dealer()
+    vehicle = context.get("vehicle")
+    context.setdefault("next_stage", pipeline.next_stage(vehicle.stage) if vehicle else None)
     return render_template(template, dealer=dealer, sites=bee2link.dealers(), stages=pipeline.STAGES,
                            origins=pipeline.ORIGINS, stock_stages=pipeline.STOCK_STAGES,
                            counts=pipeline_counts(dealer["rrdi"]), today=dt.date.today(),

@@ -105,3 +105,13 @@ def test_delivery_page_leads_to_services_externes_and_declaration_button(app, cl
 
 def test_unknown_stage_in_url_is_a_404(client):
     assert client.get("/vo?etape=nulle-part").status_code == 404
+
+
+def test_next_stage_button_moves_one_step_along_the_pipeline(app, client):
+    with app.extensions["db"].transaction() as s:
+        vehicle = s.scalar(select(Vehicle).where(Vehicle.rrdi == "020319L", Vehicle.stage == "destination_prix"))
+    page = client.get(f"/vo/vehicules/{vehicle.id}")
+    assert "Passer à l'étape suivante : Préparation" in text(page)
+    client.post(f"/vo/vehicules/{vehicle.id}/etape",
+                data={"etape": "preparation", "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert "Passer à l'étape suivante : Disponible à la vente" in text(client.get(f"/vo/vehicules/{vehicle.id}"))
