@@ -49,3 +49,12 @@ def counts(rows: Iterable[tuple[str, dt.date]], today: dt.date) -> dict[str, tup
         if since == today:
             fresh[stage] += 1
     return {code: (fresh[code], total[code]) for code, _ in STAGES}
+
+
+def latest_arrivals(rows: Iterable[tuple[str, dt.date]]) -> dict[str, dt.date | None]:
+    """{stage: date the last vehicle reached it} (None for an empty stage), shown on the bar."""
+    latest: dict[str, dt.date | None] = {code: None for code, _ in STAGES}
+    for stage, since in rows:
+        if latest[stage] is None or since > latest[stage]:
+            latest[stage] = since
+    return latest

@@ -33,19 +33,21 @@ def vehicle_or_404(vehicle_id: int) -> Vehicle:
     return vehicle
 
 
-def pipeline_counts(rrdi: str) -> dict[str, tuple[int, int]]:
-    rows = db().session.execute(select(Vehicle.stage, Vehicle.stage_since).where(Vehicle.rrdi == rrdi))
-    return pipeline.counts(rows, dt.date.today())
+def pipeline_bar(rrdi: str) -> tuple[dict, dict]:
+    """The bar's counts "today(total)" and latest arrival date per stage, from the store."""
+    rows = db().session.execute(select(Vehicle.stage, Vehicle.stage_since).where(Vehicle.rrdi == rrdi)).all()
+    return pipeline.counts(rows, dt.date.today()), pipeline.latest_arrivals(rows)
 
 
 def render_screen(template: str, status: int = 200, **context):
     """Every screen has the sidebar, the pipeline bar and the site header."""
     dealer = current_dealer()
+    counts, arrivals = pipeline_bar(dealer["rrdi"])
     vehicle = context.get("vehicle")
     context.setdefault("next_stage", pipeline.next_stage(vehicle.stage) if vehicle else None)
     return render_template(template, dealer=dealer, sites=bee2link.dealers(), stages=pipeline.STAGES,
                            origins=pipeline.ORIGINS, stock_stages=pipeline.STOCK_STAGES,
-                           counts=pipeline_counts(dealer["rrdi"]), today=dt.date.today(),
+                           counts=counts, arrivals=arrivals, today=dt.date.today(),
                            contact=_contact(), **context), status
 
 

@@ -20,6 +20,15 @@ def test_counts_gives_every_stage_today_and_total():
     assert list(counts) == [code for code, _ in pipeline.STAGES]
 
 
+def test_latest_arrivals_is_the_newest_date_per_stage():
+    rows = [("preparation", dt.date(2026, 1, 2)), ("preparation", dt.date(2026, 1, 9)),
+            ("sortie", dt.date(2025, 1, 1))]
+    latest = pipeline.latest_arrivals(rows)
+    assert latest["preparation"] == dt.date(2026, 1, 9)
+    assert latest["sortie"] == dt.date(2025, 1, 1)
+    assert latest["livraison"] is None
+
+
 def test_next_stage_follows_the_pipeline_and_stops_after_sortie():
     assert pipeline.next_stage("pre_rentree") == "entree_physique"
     assert pipeline.next_stage("livraison") == "sortie"
