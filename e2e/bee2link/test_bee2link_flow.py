@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -99,3 +100,24 @@ def test_centralisateur_down_gives_a_clear_message_and_loses_nothing(page: Page,
         expect(order.heading).to_have_text("Commande n°4586 - 10 241,00 €")
         expect(order.bdc_number).to_have_count(0)
         assert in_store(app, select(Order.bdc_number).where(Order.number == 4586)) == [None]
+
+
+def test_declaring_the_same_order_again_opens_the_same_declaration(page: Page, stack):
+    base = stack.url("bee2link")
+    vehicle = in_store(stack.app("bee2link"), select(Vehicle).join(Order).where(
+        Vehicle.rrdi == "020319L", Vehicle.stage == "livraison", Order.number != 4586).order_by(Vehicle.id))[0]
+    card = VehicleCardPage(page, base).open(vehicle.id)
+    card.open_delivery()
+    card.open_external_services()
+    cds = card.declare_spoticar()
+    ChooseGarantiePage(cds).next.click()
+    DeclarationFormPage(cds).declare()
+    contract_number = expect_both_confirmations(cds, "020319L")
+    cds.close()
+
+    again = card.declare_spoticar()  # a second click, later: nothing is declared twice
+    contract_again = expect_both_confirmations(again, "020319L")
+    assert contract_again == contract_number
+    response = httpx.get(f"{stack.url('icare')}/api/v1/contracts", params={"plate": vehicle.plate}, timeout=20,
+                         headers={"Authorization": "Bearer demo-icare-service"})
+    assert [c["contract_number"] for c in response.json()["contracts"]] == [contract_number]

@@ -22,7 +22,9 @@ def dealers() -> list[dict]:
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = make_app(__name__, config)
+    # Every app runs on 127.0.0.1 and cookies ignore the port: a name of our own keeps our session
+    # (and its CSRF token) when the centralisateur sets its own.
+    app = make_app(__name__, config, defaults={"SESSION_COOKIE_NAME": f"{DMS}_session"})
     db = Database(database_url(app.config, DMS), Base)
     db.create_all()
     db.init_app(app)
