@@ -149,3 +149,13 @@ def callback_response(app: Flask, dms: str, model, on_new_contract: OnContract =
 def _record_state(record, state: DeclarationState, on_new_contract: OnContract) -> None:
     if apply_state(record, state) and on_new_contract:
         on_new_contract(record, state)
+
+
+def vehicle_payload(vehicle) -> dict:
+    """The hand-off ``vehicle`` of a record with ``common.dms_store.VehicleColumns`` (a VP)."""
+    return {"kind": "VP", "plate": vehicle.plate, "vin": vehicle.vin, "brand": vehicle.brand,
+            "model": vehicle.model, "version": vehicle.version, "energy": vehicle.energy,
+            "first_registration": vehicle.first_registration.isoformat(), "din_power": vehicle.din_power,
+            "fiscal_power": vehicle.fiscal_power, "kw_power": vehicle.kw_power,
+            "mileage_km": vehicle.mileage_km, "usage": vehicle.usage, "ptac_kg": vehicle.ptac_kg,
+            **manufacturer_warranty(vehicle.first_registration)}

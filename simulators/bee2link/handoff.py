@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from common.dms_handoff import manufacturer_warranty, warranty_for_level
+from common.dms_handoff import vehicle_payload, warranty_for_level
 from simulators.bee2link.store import Order
 
 SALE_ORIGIN = "Reprise VO sur VO"
@@ -22,7 +22,6 @@ def euros(amount: Decimal | None) -> str:
 
 def handoff_payload(order: Order, rrdi: str, callback_url: str | None) -> dict:
     """The v1 hand-off body (SPEC §4.1) for ``order``, sent by Bee2link for dealer ``rrdi``."""
-    v = order.vehicle
     return {
         "source_dms": "bee2link",
         "dms_order_ref": str(order.number),
@@ -32,12 +31,7 @@ def handoff_payload(order: Order, rrdi: str, callback_url: str | None) -> dict:
                  "origin": SALE_ORIGIN, "price_ttc": f"{order.price_ttc:.2f}",
                  "trade_in_value": f"{order.trade_in_value:.2f}" if order.trade_in_value is not None else None},
         "customer": dict(order.customer),
-        "vehicle": {"kind": "VP", "plate": v.plate, "vin": v.vin, "brand": v.brand, "model": v.model,
-                    "version": v.version, "energy": v.energy,
-                    "first_registration": v.first_registration.isoformat(), "din_power": v.din_power,
-                    "fiscal_power": v.fiscal_power, "kw_power": v.kw_power, "mileage_km": v.mileage_km,
-                    "usage": v.usage, "ptac_kg": v.ptac_kg, "market_value": f"{v.price_ttc:.2f}",
-                    **manufacturer_warranty(v.first_registration)},
+        "vehicle": {**vehicle_payload(order.vehicle), "market_value": f"{order.vehicle.price_ttc:.2f}"},
         "warranty": warranty_for_level(order.warranty_level, order.delivery_date),
         "callback_url": callback_url,
     }

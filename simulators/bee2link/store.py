@@ -7,6 +7,8 @@ from decimal import Decimal
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from common.dms_store import DeclarationColumns, VehicleColumns
+
 
 class Base(DeclarativeBase):
     pass
@@ -16,26 +18,13 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class Vehicle(Base):
+class Vehicle(VehicleColumns, Base):
     __tablename__ = "bee2link_vehicles"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rrdi: Mapped[str] = mapped_column(String(7), index=True)
     stage: Mapped[str] = mapped_column(String(30), index=True)
     origin: Mapped[str] = mapped_column(String(20), default="particulier")  # pré-rentrée channel
     stage_since: Mapped[dt.date] = mapped_column(Date)
-    brand: Mapped[str] = mapped_column(String(40))
-    model: Mapped[str] = mapped_column(String(60))
-    version: Mapped[str] = mapped_column(String(120))
-    energy: Mapped[str] = mapped_column(String(30))
-    plate: Mapped[str] = mapped_column(String(20))
-    vin: Mapped[str] = mapped_column(String(17))
-    first_registration: Mapped[dt.date] = mapped_column(Date)
-    din_power: Mapped[int] = mapped_column(Integer)
-    fiscal_power: Mapped[int] = mapped_column(Integer)
-    kw_power: Mapped[int] = mapped_column(Integer)
-    mileage_km: Mapped[int] = mapped_column(Integer)
-    usage: Mapped[str] = mapped_column(String(30), default="particulier")
-    ptac_kg: Mapped[int] = mapped_column(Integer)
     price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     financing: Mapped[str] = mapped_column(String(60), default="PSA Finance")
     financing_updated: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -44,12 +33,8 @@ class Vehicle(Base):
     order: Mapped[Order | None] = relationship(back_populates="vehicle", uselist=False)
     events: Mapped[list[Event]] = relationship(back_populates="vehicle", order_by="Event.id")
 
-    @property
-    def title(self) -> str:
-        return f"{self.brand} {self.model} {self.version}"
 
-
-class Order(Base):
+class Order(DeclarationColumns, Base):
     """A customer order (bon de commande) and what the centralisateur said about its declaration."""
     __tablename__ = "bee2link_orders"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -62,11 +47,6 @@ class Order(Base):
     trade_in_value: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     customer: Mapped[dict] = mapped_column(JSON)
     warranty_level: Mapped[str] = mapped_column(String(60))
-    bdc_number: Mapped[str | None] = mapped_column(String(30), unique=True)
-    declaration_url: Mapped[str | None] = mapped_column(String(500))
-    declaration_status: Mapped[str | None] = mapped_column(String(20))
-    garantisseur: Mapped[str | None] = mapped_column(String(80))
-    contract_number: Mapped[str | None] = mapped_column(String(11))
     vehicle: Mapped[Vehicle] = relationship(back_populates="order")
 
 

@@ -30,6 +30,9 @@ def test_declaration_hands_the_order_off_and_opens_the_centralisateur(app, clien
     assert str(sent.sale.price_ttc) == "10241.00"
     assert (sent.warranty.label, sent.warranty.product, sent.warranty.duration_months) == ("DS CERTIFIED", "DS CERTIFIED", 12)
     assert str(sent.callback_url) == "http://b2l.test/api/spoticar/callback"
+    # first registration 14/03/2017 + the 2-year manufacturer warranty, mileage unlimited
+    assert (sent.vehicle.manufacturer_warranty_end.isoformat(), sent.vehicle.manufacturer_warranty_km) == (
+        "2019-03-14", 999999)
     assert order(app).bdc_number == "SP020319L000000001"
 
 
