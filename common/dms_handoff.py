@@ -59,6 +59,7 @@ def received_callback(app: Flask, dms: str) -> DeclarationState | None:
         return None
 
 
+GARANTISSEUR_NAMES = {g["code"]: g["name"] for g in reference.garantisseurs()}
 STATUS_LABELS = {"pending": "En attente de déclaration", "contract_pending": "Contrat en attente de création",
                  "declared": "Déclarée", "refused": "Refusée"}
 
@@ -117,8 +118,8 @@ def send_handoff(app: Flask, dms: str, record, payload: dict) -> tuple[HandoffRe
 def refresh_state(app: Flask, dms: str, record, on_new_contract: OnContract = None) -> str | None:
     """While the record's declaration is not final, ask the centralisateur (its callback may have been
     lost). Returns a French message when it could not be asked; the page is shown anyway."""
-    if not record.bdc_number or (record.declaration_status in FINAL_STATUSES and record.contract_number):
-        return None
+    if not record.bdc_number or record.declaration_status in FINAL_STATUSES:
+        return None  # "declared" is final: a Stellantis contract is known by then, other garantisseurs have none
     session = app.extensions["db"].session
     session.commit()  # no lock held while asking: the centralisateur may be calling us back
     try:

@@ -46,5 +46,5 @@ class FakeCentralisateur:
     def declare(self, bdc: str, contract_number: str = "22611000042") -> dict:
         """Make the declaration ``bdc`` declared with a Stellantis contract; returns the state."""
         self.states[bdc] = {"bdc_number": bdc, "status": "declared",
-                            "garantisseur": "Garantie SPOTICAR Stellantis", "contract_number": contract_number}
+                            "garantisseur": "stellantis", "contract_number": contract_number}
         return self.states[bdc]

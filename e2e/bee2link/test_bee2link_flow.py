@@ -12,7 +12,7 @@ from sqlalchemy import select
 from e2e.dms_support import (expect_both_confirmations, icare_contract, in_store,
                              served_without_centralisateur)
 from e2e.pages.bee2link import OrderPage, PipelinePage, VehicleCardPage
-from e2e.pages.centralisateur import ChooseGarantiePage, DeclarationFormPage
+from e2e.pages.centralisateur import ChooseGarantiePage, ConfirmationPage, DeclarationFormPage
 from simulators import bee2link
 from simulators.bee2link.store import Order, Vehicle
 
@@ -121,3 +121,28 @@ def test_declaring_the_same_order_again_opens_the_same_declaration(page: Page, s
     response = httpx.get(f"{stack.url('icare')}/api/v1/contracts", params={"plate": vehicle.plate}, timeout=20,
                          headers={"Authorization": "Bearer demo-icare-service"})
     assert [c["contract_number"] for c in response.json()["contracts"]] == [contract_number]
+
+
+def test_cirano_dealer_declares_without_an_icare_contract(page: Page, stack):
+    """013250C works with Garantie Cirano: declared, and no contract number to wait for."""
+    base = stack.url("bee2link")
+    pipeline = PipelinePage(page, base).open("livraison")
+    pipeline.choose_site("013250C – MARSEILLE PRADO AUTOS DEMO")
+    pipeline.vehicles.get_by_role("link").first.click()
+    card = VehicleCardPage(page, base)
+    card.open_delivery()
+    card.open_external_services()
+    cds = card.declare_spoticar()
+    choose = ChooseGarantiePage(cds)
+    expect(choose.garantie).to_have_value("cirano")
+    choose.next.click()
+    DeclarationFormPage(cds).declare()
+    expect(ConfirmationPage(cds).messages).to_contain_text([
+        re.compile(r"Votre demande a été effectuée avec succès \(numéro de bon de commande : N° SP013250C\d{9}\)"),
+        "[Garantie Cirano] La déclaration a bien été enregistrée pour votre identifiant Cirano RS8010004 "
+        "(pas de contrat Icare)."])
+    card.open_order()
+    order = OrderPage(page, base)
+    expect(order.status).to_have_text("Déclarée")
+    expect(order.garantisseur).to_have_text("Garantie Cirano")
+    expect(order.contract_number).to_have_count(0)

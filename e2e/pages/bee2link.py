@@ -11,10 +11,17 @@ class PipelinePage:
         self.page, self.base_url = page, base_url
         self.bar = page.get_by_role("list", name="Pipeline VO")
         self.vehicles = page.get_by_role("table")
+        self.site = page.get_by_label("Site")
+        self.change_site_button = page.get_by_role("button", name="Changer de site")
 
     def open(self, stage: str = "livraison") -> PipelinePage:
         self.page.goto(f"{self.base_url}/vo?etape={stage}")
         return self
+
+    def choose_site(self, label: str) -> None:
+        """Work on another of the dealer group's sites (header select)."""
+        self.site.select_option(label=label)
+        self.change_site_button.click()
 
     def count(self, stage: str) -> Locator:
         """The "today(total)" count of a stage, e.g. "0(5)"."""
@@ -92,6 +99,7 @@ class OrderPage:
         self.bdc_number = page.get_by_test_id("bdc-number")
         self.status = page.get_by_test_id("declaration-status")
         self.contract_number = page.get_by_test_id("contract-number")
+        self.garantisseur = page.get_by_test_id("garantisseur")
 
     def open(self, number: int) -> OrderPage:
         self.page.goto(f"{self.base_url}/vo/commandes/{number}")

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from centralisateur.client import CentralisateurUnavailable, HandoffRefused
 from centralisateur.contract import DeclarationState
-from common.dms_handoff import (CALLBACK_PATH, STATUS_LABELS, callback_response, callback_url,
-                                refresh_state, send_handoff)
+from common.dms_handoff import (CALLBACK_PATH, GARANTISSEUR_NAMES, STATUS_LABELS, callback_response,
+                                callback_url, refresh_state, send_handoff)
 from common.web import csrf
 from simulators.bee2link import DMS
 from simulators.bee2link.handoff import handoff_payload
@@ -54,7 +54,8 @@ def order_page(number: int):
         abort(404)
     poll_error = refresh_state(current_app, DMS, order, contract_in_history)
     return render_screen("bee2link/order.html", vehicle=order.vehicle, order=order, poll_error=poll_error,
-                         status_labels=STATUS_LABELS)
+                         status_labels=STATUS_LABELS,
+                         garantisseur_names=GARANTISSEUR_NAMES)
 
 
 def contract_in_history(order: Order, state: DeclarationState) -> None:

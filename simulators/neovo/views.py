@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from centralisateur.client import CentralisateurUnavailable, HandoffRefused
 from common import dms_sites as sites
-from common.dms_handoff import (CALLBACK_PATH, STATUS_LABELS, callback_response, callback_url,
-                                refresh_state, send_handoff)
+from common.dms_handoff import (CALLBACK_PATH, GARANTISSEUR_NAMES, STATUS_LABELS, callback_response,
+                                callback_url, refresh_state, send_handoff)
 from common.web import csrf
 from fixtures import reference
 from simulators import neovo
@@ -51,7 +51,8 @@ def render_screen(template: str, status: int = 200, **context):
     return render_template(template, dealer=current_dealer(), sites=neovo.dealers(), contact=contact,
                            screen_code=reference.load("neovo_dossiers")["screen_code"],
                            chrome=browser_is_chrome(), chrome_message=CHROME_MESSAGE,
-                           piece_links=PIECE_LINKS, status_labels=STATUS_LABELS, **context), status
+                           piece_links=PIECE_LINKS, status_labels=STATUS_LABELS,
+                           garantisseur_names=GARANTISSEUR_NAMES, **context), status
 
 
 @bp.get("/")

@@ -44,6 +44,7 @@ def test_order_page_polls_and_shows_the_contract_number(app, client, cds):
     cds.declare("SP020319L000000001", "22612000001")
     page = text(client.get("/vo/commandes/4586"))
     assert "Numéro de contrat : 22612000001" in page and "Déclarée" in page
+    assert "Garantisseur Garantie SPOTICAR Stellantis" in page
     assert order(app).contract_number == "22612000001"
     calls = cds.status_calls
     client.get("/vo/commandes/4586")
