@@ -115,3 +115,21 @@ def test_next_stage_button_moves_one_step_along_the_pipeline(app, client):
     client.post(f"/vo/vehicules/{vehicle.id}/etape",
                 data={"etape": "preparation", "csrf_token": csrf_token(page.get_data(as_text=True))})
     assert "Passer à l'étape suivante : Disponible à la vente" in text(client.get(f"/vo/vehicules/{vehicle.id}"))
+
+
+def test_demo_stock_is_deterministic(app, tmp_path):
+    from simulators import bee2link
+    from simulators.bee2link.demo import stock_data
+    other = bee2link.create_app({"DATA_DIR": str(tmp_path / "again"), "DEMO_MODE": True, "URLS": {}})
+    bee2link.seed_demo(other, 0)
+    plates = [in_app(a, select(Vehicle.plate).order_by(Vehicle.id)) for a in (app, other)]
+    other.extensions["harness_stop"]()
+    data = stock_data()
+    expected = len(data["seed_vehicles"]) + sum(
+        sum(n.values()) if isinstance(n, dict) else n for stages in data["generated"].values() for n in stages.values())
+    assert plates[0] == plates[1] and len(plates[0]) == expected
+
+
+def in_app(app, query) -> list:
+    with app.extensions["db"].transaction() as s:
+        return list(s.scalars(query))

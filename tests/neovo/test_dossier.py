@@ -111,3 +111,11 @@ def test_another_sites_dossier_is_not_found(app, client):
 def test_menu_lists_the_sites_dossiers(client):
     page = text(client.get("/"))
     assert "Dossier n°V0000004" in page and "ZAWADZKI VINCENT - 621239" in page
+
+
+def test_site_choice_shows_that_sites_dossiers_and_refuses_an_unknown_site(client):
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    assert client.post("/site", data={"rrdi": "953617Z", "csrf_token": token}).status_code == 400
+    assert client.post("/site", data={"rrdi": "069870K", "csrf_token": token}).status_code == 303
+    page = text(client.get("/"))
+    assert "GARAGE DES TILLEULS DEMO" in page and "Dossier n°V0000004" not in page
