@@ -30,6 +30,10 @@ test: $(STAMP) browser
 	  --junitxml=reports/junit.xml --html=reports/report.html --self-contained-html \
 	  --tracing retain-on-failure --screenshot only-on-failure --output reports/playwright \
 	  $(PYTEST_ARGS)
+	@echo "== API et stockage sur PostgreSQL (DATABASE_URL)"
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q -m "not browser" \
+	  tests/centralisateur tests/test_icare_contract_api.py tests/test_cli.py \
+	  --junitxml=reports/junit-postgres.xml
 
 bench: $(STAMP) browser
 	$(BIN)/python -m bench

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,11 @@ from flask import Flask, g, has_app_context
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC now, as every store records its timestamps."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def database_url(config: dict, app_name: str) -> str:

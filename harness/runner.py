@@ -67,6 +67,10 @@ class Stack:
             if os.environ.get("DATABASE_URL"):
                 config.setdefault("DATABASE_URL", os.environ["DATABASE_URL"])
             running.app = module.create_app(config)
+            db = running.app.extensions.get("db")
+            if self.reset and db is not None and not db.url.startswith("sqlite"):
+                db.drop_all()  # a shared server database: --reset drops this app's own tables
+                db.create_all()
             marker = app_dir / "seeded"
             if self.demo and not marker.exists():
                 module.seed_demo(running.app, self.seed)

@@ -32,6 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     from simulators.icare import api
     app.register_blueprint(api.bp)
+    from simulators.icare import psa_insurance
+    app.register_blueprint(psa_insurance.bp)
     if app.config.get("TEST_ROUTES"):
         from simulators.icare import testing
         app.register_blueprint(testing.bp)

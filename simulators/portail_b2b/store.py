@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from common.db import utcnow  # noqa: F401  (re-exported)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.outbox import define_outbox
@@ -18,9 +19,6 @@ class Base(DeclarativeBase):
 
 outbox = define_outbox(Base, "portail_b2b")
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Supplier(Base):
