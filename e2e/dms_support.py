@@ -50,6 +50,12 @@ def expect_both_confirmations(page: Page, rrdi: str) -> str:
     return re.search(r"\d{11}", confirmation.contract.inner_text()).group(0)
 
 
+def deliver_due_callbacks(stack) -> None:
+    """Deliver now the callbacks the centralisateur's background worker has due (no waiting)."""
+    from centralisateur.declaring import process_due
+    process_due(stack.app("centralisateur"))
+
+
 def icare_contract(stack, number: str) -> dict | None:
     """The contract as Icare holds it (service API), or None."""
     response = httpx.get(f"{stack.url('icare')}/api/v1/contracts/{number}", timeout=20,

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from e2e.dms_support import (expect_both_confirmations, icare_contract, in_store,
+from e2e.dms_support import (deliver_due_callbacks, expect_both_confirmations, icare_contract, in_store,
                              served_without_centralisateur)
 from e2e.pages.bee2link import OrderPage, PipelinePage, VehicleCardPage
 from e2e.pages.centralisateur import ChooseGarantiePage, ConfirmationPage, DeclarationFormPage
@@ -114,6 +114,10 @@ def test_declaring_the_same_order_again_opens_the_same_declaration(page: Page, s
     DeclarationFormPage(cds).declare()
     contract_number = expect_both_confirmations(cds, "020319L")
     cds.close()
+    # The centralisateur's signed callback alone (no page of ours shown since) recorded the contract.
+    deliver_due_callbacks(stack)
+    assert in_store(stack.app("bee2link"), select(Order.contract_number).where(
+        Order.vehicle_id == vehicle.id)) == [contract_number]
 
     again = card.declare_spoticar()  # a second click, later: nothing is declared twice
     contract_again = expect_both_confirmations(again, "020319L")
