@@ -50,10 +50,14 @@ def expect_both_confirmations(page: Page, rrdi: str) -> str:
     return re.search(r"\d{11}", confirmation.contract.inner_text()).group(0)
 
 
-def deliver_due_callbacks(stack) -> None:
-    """Deliver now the callbacks the centralisateur's background worker has due (no waiting)."""
+def deliver_due_callbacks(stack) -> bool:
+    """Deliver now the callbacks the centralisateur's background worker has due (no waiting).
+    False when the centralisateur is an external one (``--centralisateur-url``): nothing to drive."""
+    if "centralisateur" not in stack.apps:
+        return False
     from centralisateur.declaring import process_due
     process_due(stack.app("centralisateur"))
+    return True
 
 
 def icare_contract(stack, number: str) -> dict | None:
