@@ -1,7 +1,7 @@
 """A fake centralisateur for DMS simulator tests: an ``httpx.MockTransport`` that records hand-offs.
 
 Plug it in with the app config ``HANDOFF_TRANSPORT``; switch its behaviour with ``mode``
-("accept", "refuse", "down") — explicit switches, as httpbin does.
+("accept", "refuse", "error" for a 503, "down") — explicit switches, as httpbin does.
 """
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ class FakeCentralisateur:
     def _handle(self, request: httpx.Request) -> httpx.Response:
         if self.mode == "down":
             raise httpx.ConnectError("connection refused", request=request)
+        if self.mode == "error":
+            return httpx.Response(503, text="Service Unavailable")
         if request.method == "POST" and request.url.path == "/api/v1/handoffs":
             body = json.loads(request.content)
             if self.mode == "refuse":

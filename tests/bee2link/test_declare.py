@@ -59,12 +59,14 @@ def test_refused_handoff_shows_the_centralisateur_message_and_keeps_the_order(ap
     assert order(app).bdc_number is None
 
 
-def test_centralisateur_down_gives_a_clear_message_and_loses_nothing(app, client, cds):
-    cds.mode = "down"
+@pytest.mark.parametrize("mode, shown", [("down", "Le centralisateur Spoticar ne répond pas"),
+                                         ("error", "Le centralisateur Spoticar est en erreur (HTTP 503)")])
+def test_centralisateur_down_gives_a_clear_message_and_loses_nothing(app, client, cds, mode, shown):
+    cds.mode = mode
     before = order(app)
     response = declare(client, before.vehicle_id)
     assert response.status_code == 503
-    assert "Le centralisateur Spoticar ne répond pas" in text(response)
+    assert shown in text(response)
     assert "Votre commande n'a pas été modifiée." in text(response)
     after = order(app)
     assert (after.bdc_number, after.price_ttc, after.customer) == (None, before.price_ttc, before.customer)

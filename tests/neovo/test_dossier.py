@@ -70,11 +70,13 @@ def test_chrome_hints_do_not_let_firefox_declare(app, client, cds):
     assert response.status_code == 403 and cds.handoffs == []
 
 
-def test_centralisateur_down_gives_a_clear_message_and_loses_nothing(app, client, cds):
-    cds.mode = "down"
+@pytest.mark.parametrize("mode, shown", [("down", "Le centralisateur Spoticar ne répond pas"),
+                                         ("error", "Le centralisateur Spoticar est en erreur (HTTP 503)")])
+def test_centralisateur_down_gives_a_clear_message_and_loses_nothing(app, client, cds, mode, shown):
+    cds.mode = mode
     response = garantir(client)
     assert response.status_code == 503
-    assert "Le centralisateur Spoticar ne répond pas" in text(response)
+    assert shown in text(response)
     assert "Le dossier n'a pas été modifié." in text(response)
     assert dossier(app).bdc_number is None
     cds.mode = "accept"
