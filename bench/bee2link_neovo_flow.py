@@ -57,6 +57,7 @@ def _neovo_flow(page, stack, numbers: list[str]):
 
 
 def run() -> list[str]:
+    """The figures: static-page floor, then each DMS flow (median, p90)."""
     from playwright.sync_api import sync_playwright
 
     from harness.browser import LAUNCH_ARGS, find_browser

@@ -34,6 +34,7 @@ def dms_api_key(config: dict, dms: str) -> str:
 
 
 def centralisateur_url(config: dict) -> str | None:
+    """The centralisateur's base URL from config ``URLS`` (None when not wired)."""
     return (config.get("URLS") or {}).get("centralisateur")
 
 
@@ -60,7 +61,8 @@ def received_callback(app: Flask, dms: str) -> DeclarationState | None:
 
 
 GARANTISSEUR_NAMES = {g["code"]: g["name"] for g in reference.garantisseurs()}
-STATUS_LABELS = {"pending": "En attente de déclaration", "contract_pending": "Contrat en attente de création",
+STATUS_LABELS = {"pending": "En attente de déclaration",
+                 "contract_pending": "Contrat en attente de création",
                  "declared": "Déclarée", "refused": "Refusée"}
 
 
@@ -91,8 +93,8 @@ UNLIMITED_KM = 999999
 
 def manufacturer_warranty(first_registration) -> dict:
     """``manufacturer_warranty_end`` / ``_km`` for a vehicle the DMS knows only by its first registration."""
-    return {"manufacturer_warranty_end": add_months(first_registration, MANUFACTURER_WARRANTY_MONTHS).isoformat(),
-            "manufacturer_warranty_km": UNLIMITED_KM}
+    end = add_months(first_registration, MANUFACTURER_WARRANTY_MONTHS)
+    return {"manufacturer_warranty_end": end.isoformat(), "manufacturer_warranty_km": UNLIMITED_KM}
 
 
 FINAL_STATUSES = ("declared", "refused")
@@ -119,7 +121,8 @@ def refresh_state(app: Flask, dms: str, record, on_new_contract: OnContract = No
     """While the record's declaration is not final, ask the centralisateur (its callback may have been
     lost). Returns a French message when it could not be asked; the page is shown anyway."""
     if not record.bdc_number or record.declaration_status in FINAL_STATUSES:
-        return None  # "declared" is final: a Stellantis contract is known by then, other garantisseurs have none
+        # "declared" is final: a Stellantis contract is known by then, other garantisseurs have none
+        return None
     session = app.extensions["db"].session
     session.commit()  # no lock held while asking: the centralisateur may be calling us back
     try:

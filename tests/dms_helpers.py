@@ -12,6 +12,7 @@ CHROME_UA = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTM
 
 
 def csrf_token(html: str) -> str:
+    """The first CSRF token of a rendered page."""
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
@@ -21,6 +22,7 @@ def text(response) -> str:
 
 
 def signed_callback(client, state: dict, key: str, path: str = "/api/spoticar/callback", signature=None):
+    """POST ``state`` to the callback route, signed with ``key`` (or with ``signature``)."""
     body = json.dumps(state).encode()
     return client.post(path, data=body, content_type="application/json",
                        headers={"X-Spoticar-Signature": signature or sign(body, key)})

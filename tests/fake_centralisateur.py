@@ -13,6 +13,7 @@ from centralisateur.contract import HandoffIn
 
 
 class FakeCentralisateur:
+    """Records the hand-offs it receives and answers like the v1 API (``transport`` for httpx)."""
     def __init__(self):
         self.mode = "accept"
         self.handoffs: list[dict] = []

@@ -22,6 +22,7 @@ def dealers() -> list[dict]:
 
 
 def create_app(config: dict | None = None) -> Flask:
+    """The Bee2link app: its own store, the pipeline screens, the declaration and the callback API."""
     # Every app runs on 127.0.0.1 and cookies ignore the port: a name of our own keeps our session
     # (and its CSRF token) when the centralisateur sets its own.
     app = make_app(__name__, config, defaults={"SESSION_COOKIE_NAME": f"{DMS}_session"})
@@ -47,6 +48,7 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
 
 
 def demo_info(app: Flask) -> list[str]:
+    """What ``up`` prints for Bee2link: paths, demo sites and order, API key."""
     sites = ", ".join(f"{d['rrdi']} {d['name']}" for d in dealers())
     return [f"Pipeline VO : /vo (sites : {sites})",
             "Commande de démo : DS DS4 BlueHDI 120 S&S BVM6 Chic, commande n°4586 (/vo/commandes/4586)",

@@ -15,6 +15,7 @@ GENERATED_BRANDS = ("PEUGEOT", "CITROEN", "DS", "OPEL", "FIAT")
 
 
 def stock_data() -> dict:
+    """``fixtures/data/bee2link_stock.json``: demo sites, the seed's vehicles, counts per stage."""
     return reference.load("bee2link_stock")
 
 

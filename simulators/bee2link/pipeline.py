@@ -23,10 +23,12 @@ ORIGIN_LABELS = dict(ORIGINS)
 
 
 def stage_label(code: str) -> str:
+    """The label of a stage code ("disponible" → "Disponible à la vente")."""
     return STAGE_LABELS[code]
 
 
 def is_stage(code: str | None) -> bool:
+    """Whether ``code`` is a stage of the pipeline."""
     return code in STAGE_LABELS
 
 

@@ -16,6 +16,7 @@ class Base(DeclarativeBase):
 
 
 class Vehicle(VehicleColumns, Base):
+    """A VO stock vehicle at one stage of the pipeline (with its pré-rentrée channel)."""
     __tablename__ = "bee2link_vehicles"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rrdi: Mapped[str] = mapped_column(String(7), index=True)

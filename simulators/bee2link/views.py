@@ -18,6 +18,7 @@ COMMENT_MAX = 1000
 
 
 def db():
+    """This app's ``common.db.Database``."""
     return current_app.extensions["db"]
 
 
@@ -27,6 +28,7 @@ def current_dealer() -> dict:
 
 
 def vehicle_or_404(vehicle_id: int) -> Vehicle:
+    """A vehicle of the current site, or 404 (another site's vehicle reveals nothing)."""
     vehicle = db().session.get(Vehicle, vehicle_id)
     if vehicle is None or vehicle.rrdi != current_dealer()["rrdi"]:
         abort(404)
@@ -57,11 +59,13 @@ def _contact() -> dict:
 
 @bp.get("/")
 def home():
+    """The VO pipeline is Bee2link's home."""
     return redirect(url_for("bee2link.stock"))
 
 
 @bp.post("/site")
 def choose_site():
+    """Work on another demo site (header select)."""
     return sites.choose_site(bee2link.dealers(), url_for("bee2link.stock"))
 
 
@@ -81,16 +85,19 @@ def stock():
 
 @bp.get("/vo/vehicules/<int:vehicle_id>")
 def vehicle_card(vehicle_id: int):
+    """The vehicle card (fiche): move it along the pipeline, comment, open its order."""
     return render_screen("bee2link/vehicle.html", vehicle=vehicle_or_404(vehicle_id), panel="fiche")
 
 
 @bp.get("/vo/vehicules/<int:vehicle_id>/livraison")
 def delivery(vehicle_id: int):
+    """The delivery page (page livraison), whose footer leads to the Services externes."""
     return render_screen("bee2link/vehicle.html", vehicle=vehicle_or_404(vehicle_id), panel="livraison")
 
 
 @bp.get("/vo/vehicules/<int:vehicle_id>/services-externes")
 def external_services(vehicle_id: int):
+    """Services externes: the Déclaration SPOTICAR button (opens a new window)."""
     return render_screen("bee2link/vehicle.html", vehicle=vehicle_or_404(vehicle_id), panel="services")
 
 
@@ -106,7 +113,8 @@ def move(vehicle_id: int):
         # One session per request: under SQLite a second writer would wait on this one's lock.
         s = db().session
         s.add(Event(vehicle_id=vehicle.id, kind="history",
-                    text=f"Passage de {pipeline.stage_label(vehicle.stage)} à {pipeline.stage_label(target)}"))
+                    text=f"Passage de {pipeline.stage_label(vehicle.stage)} à "
+                         f"{pipeline.stage_label(target)}"))
         vehicle.stage, vehicle.stage_since = target, dt.date.today()
         s.commit()
     return redirect(url_for("bee2link.vehicle_card", vehicle_id=vehicle.id), 303)
@@ -114,6 +122,7 @@ def move(vehicle_id: int):
 
 @bp.post("/vo/vehicules/<int:vehicle_id>/commentaires")
 def comment(vehicle_id: int):
+    """Add a comment to the vehicle's Commentaires (1 to 1000 characters)."""
     vehicle = vehicle_or_404(vehicle_id)
     text = (request.form.get("commentaire") or "").strip()
     if not text or len(text) > COMMENT_MAX:

@@ -27,6 +27,7 @@ def amount(value: Decimal | None) -> str:
 
 
 def create_app(config: dict | None = None) -> Flask:
+    """The NeoVO app: its own store, the dossier screens, Garantir and the callback API."""
     # Every app runs on 127.0.0.1 and cookies ignore the port: a name of our own keeps our session
     # (and its CSRF token) when the centralisateur sets its own.
     app = make_app(__name__, config, defaults={"SESSION_COOKIE_NAME": f"{DMS}_session"})
@@ -50,6 +51,7 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
 
 
 def demo_info(app: Flask) -> list[str]:
+    """What ``up`` prints for NeoVO: paths, demo sites and dossier, API key."""
     sites = ", ".join(f"{d['rrdi']} {d['name']}" for d in dealers())
     return [f"MENU des dossiers : / (sites : {sites})",
             "Dossier de démo : /dossiers/V0000004 (PEUGEOT 208 1.6 BlueHDi 75ch Active 5p) → Garantir",

@@ -14,6 +14,7 @@ GENERATED_BRANDS = ("PEUGEOT", "CITROEN", "DS", "OPEL", "FIAT")
 
 
 def dossier_data() -> dict:
+    """``fixtures/data/neovo_dossiers.json``: demo sites, the seed's dossier, generated counts."""
     return reference.load("neovo_dossiers")
 
 

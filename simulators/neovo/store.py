@@ -15,6 +15,7 @@ class Base(DeclarativeBase):
 
 
 class Dossier(VehicleColumns, DeclarationColumns, Base):
+    """A VO sale dossier (V0000004…): vehicle, customer, sale, pieces and its Spoticar declaration."""
     __tablename__ = "neovo_dossiers"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(10), unique=True)  # V0000004
@@ -35,6 +36,7 @@ class Dossier(VehicleColumns, DeclarationColumns, Base):
 
     @property
     def invoice(self) -> Piece | None:
+        """The dossier's invoice (facture), whose T.T.C is the sale price."""
         return next((p for p in self.pieces if p.kind == "facture"), None)
 
 

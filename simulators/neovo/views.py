@@ -27,6 +27,7 @@ PIECE_LABELS = dict(PIECE_LINKS)
 
 
 def db():
+    """This app's ``common.db.Database``."""
     return current_app.extensions["db"]
 
 
@@ -36,10 +37,12 @@ def current_dealer() -> dict:
 
 
 def browser_is_chrome() -> bool:
+    """Whether the request's browser is Chrome (User-Agent, then client hints)."""
     return is_chrome(request.headers.get("User-Agent"), request.headers.get("Sec-CH-UA"))
 
 
 def dossier_or_404(number: str) -> Dossier:
+    """A dossier of the current site, or 404."""
     dossier = db().session.scalar(select(Dossier).where(Dossier.number == number))
     if dossier is None or dossier.rrdi != current_dealer()["rrdi"]:
         abort(404)
@@ -47,6 +50,7 @@ def dossier_or_404(number: str) -> Dossier:
 
 
 def render_screen(template: str, status: int = 200, **context):
+    """Every screen has the site header and the Reynolds contact; ``chrome`` says if Garantir is allowed."""
     contact = next(c for c in reference.support_contacts()["dms_and_cds"] if c["dms"] == "neovo")
     return render_template(template, dealer=current_dealer(), sites=neovo.dealers(), contact=contact,
                            screen_code=reference.load("neovo_dossiers")["screen_code"],
@@ -57,6 +61,7 @@ def render_screen(template: str, status: int = 200, **context):
 
 @bp.get("/")
 def menu():
+    """MENU: the current site's sale dossiers."""
     dossiers = db().session.scalars(select(Dossier).where(Dossier.rrdi == current_dealer()["rrdi"])
                                     .order_by(Dossier.number)).all()
     return render_screen("neovo/menu.html", dossiers=dossiers)
@@ -64,6 +69,7 @@ def menu():
 
 @bp.post("/site")
 def choose_site():
+    """Work on another demo site (header select)."""
     return sites.choose_site(neovo.dealers(), url_for("neovo.menu"))
 
 
@@ -77,6 +83,8 @@ def dossier_page(number: str):
 
 @bp.get("/dossiers/<number>/pieces/<slug>")
 def piece(number: str, slug: str):
+    """One of the dossier's links: Facture, Avoir, Fac_Comp, Proforma, Dénonciation, Visualisation,
+    Facturation."""
     if slug not in PIECE_LABELS:
         abort(404)
     return render_screen("neovo/piece.html", dossier=dossier_or_404(number), slug=slug,
