@@ -1,5 +1,5 @@
 """Support for the DMS browser suites: a DMS simulator whose centralisateur is down, the two
-confirmations of 3/3, store look-ups, Icare contract look-ups."""
+confirmations of 3/3, store look-ups, Icare contract look-ups (API and Services.Spoticar portal)."""
 from __future__ import annotations
 
 import contextlib
@@ -58,6 +58,29 @@ def deliver_due_callbacks(stack) -> bool:
     from centralisateur.declaring import process_due
     process_due(stack.app("centralisateur"))
     return True
+
+
+def portal_search(page: Page, stack, rrdi: str, password: str, query: str):
+    """Become the dealer's Services.Spoticar user (« Mot de passe oublié ? » with its convention email,
+    the mailed link, a new ``password``), then search ``query``; the portal page, for assertions."""
+    from e2e.pages.icare import (ForgotPasswordPage, IcareLoginPage, NewPasswordPage, OutboxPage,
+                                 PortalPage)
+    from fixtures import reference
+    base, email = stack.url("icare"), reference.demo_dealer(rrdi)["convention_email"]
+    IcareLoginPage(page, base).open().forgot_password()
+    ForgotPasswordPage(page).request_reset(email)
+    OutboxPage(page, base).open(email).follow_latest("Réinitialiser mon mot de passe")
+    NewPasswordPage(page).choose_password(email, password)
+    IcareLoginPage(page, base).login(email, password)
+    portal = PortalPage(page)
+    portal.search(query)
+    return portal
+
+
+def strong_password(factory) -> str:
+    """A password the portal accepts: 15+ characters, upper, lower, digit, special (no €)."""
+    return factory.fake.password(length=18, special_chars=True, digits=True, upper_case=True,
+                                 lower_case=True)
 
 
 def icare_contract(stack, number: str) -> dict | None:

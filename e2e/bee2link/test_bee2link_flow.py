@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from e2e.dms_support import (deliver_due_callbacks, expect_both_confirmations, icare_contract, in_store,
-                             served_without_centralisateur)
+                             portal_search, served_without_centralisateur, strong_password)
 from e2e.pages.bee2link import OrderPage, PipelinePage, VehicleCardPage
 from e2e.pages.centralisateur import ChooseGarantiePage, ConfirmationPage, DeclarationFormPage
 from simulators import bee2link
@@ -23,7 +23,7 @@ def vehicle_of_order(app, number: int) -> Vehicle:
     return in_store(app, select(Vehicle).join(Order).where(Order.number == number))[0]
 
 
-def test_declaration_spoticar_from_the_delivery_page_ends_with_the_contract(page: Page, stack):
+def test_declaration_spoticar_from_the_delivery_page_ends_with_the_contract(page: Page, stack, factory):
     base = stack.url("bee2link")
     ds4 = vehicle_of_order(stack.app("bee2link"), 4586)
     pipeline = PipelinePage(page, base).open("livraison")
@@ -53,6 +53,9 @@ def test_declaration_spoticar_from_the_delivery_page_ends_with_the_contract(page
     assert stored.contract_number == contract_number
     contract = icare_contract(stack, contract_number)
     assert contract is not None and contract["vehicle"]["plate"] == ds4.plate
+    portal = portal_search(cds, stack, "020319L", strong_password(factory), contract_number)
+    expect(portal.results).to_have_count(1)
+    expect(portal.results.first).to_contain_text(ds4.plate)
 
 
 def test_moving_a_vehicle_moves_the_pipeline_counts(page: Page, stack):

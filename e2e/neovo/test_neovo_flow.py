@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from e2e.dms_support import (EDGE_UA, FIREFOX_UA, SAFARI_UA, expect_both_confirmations, icare_contract,
-                             in_store, served_without_centralisateur)
+                             in_store, portal_search, served_without_centralisateur, strong_password)
 from e2e.pages.centralisateur import ChooseGarantiePage, DeclarationFormPage
 from e2e.pages.neovo import DossierPage
 from simulators import neovo
@@ -42,7 +42,7 @@ def test_dossier_page_shows_the_seeds_dossier(page: Page, stack):
     expect(page.get_by_role("heading", level=1)).to_have_text("Facture – Dossier n°V0000004")
 
 
-def test_garantir_needs_both_fields_chosen_by_hand_then_ends_with_the_contract(page: Page, stack):
+def test_garantir_needs_both_fields_chosen_by_hand_then_ends_with_the_contract(page: Page, stack, factory):
     base = stack.url("neovo")
     dossier = DossierPage(page, base).open("V0000004")
     dossier.garantir()
@@ -69,8 +69,12 @@ def test_garantir_needs_both_fields_chosen_by_hand_then_ends_with_the_contract(p
     expect(dossier.contract_number).to_have_text(contract_number)
     expect(dossier.status).to_have_text("Déclarée")
     assert stored(stack.app("neovo"), "V0000004").contract_number == contract_number
+    plate = stored(stack.app("neovo"), "V0000004").plate
     contract = icare_contract(stack, contract_number)
-    assert contract is not None and contract["vehicle"]["plate"] == stored(stack.app("neovo"), "V0000004").plate
+    assert contract is not None and contract["vehicle"]["plate"] == plate
+    portal = portal_search(page, stack, "038421N", strong_password(factory), plate)
+    expect(portal.results.filter(has_text=contract_number)).to_have_count(1)
+    expect(portal.results.filter(has_text=contract_number)).to_contain_text("ZAWADZKI", ignore_case=True)
 
 
 @pytest.mark.parametrize("user_agent", [FIREFOX_UA, SAFARI_UA, EDGE_UA], ids=["firefox", "safari", "edge"])
