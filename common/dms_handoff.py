@@ -60,6 +60,7 @@ def received_callback(app: Flask, dms: str) -> DeclarationState | None:
         return None
 
 
+FINAL_STATUSES = ("declared", "refused")
 GARANTISSEUR_NAMES = {g["code"]: g["name"] for g in reference.garantisseurs()}
 STATUS_LABELS = {"pending": "En attente de déclaration",
                  "contract_pending": "Contrat en attente de création",
@@ -78,8 +79,10 @@ def warranty_for_level(level: str, start) -> dict | None:
 
 def apply_state(record, state: DeclarationState) -> bool:
     """Copy a declaration state onto a DMS record (``declaration_status``, ``garantisseur``,
-    ``contract_number``); a known contract number is never erased. True when the contract is new."""
-    record.declaration_status = state.status.value
+    ``contract_number``); a known contract number is never erased and a final status never goes back
+    (a late, stale state loses). True when the contract is new."""
+    if record.declaration_status not in FINAL_STATUSES or state.status.value in FINAL_STATUSES:
+        record.declaration_status = state.status.value
     record.garantisseur = state.garantisseur or record.garantisseur
     if state.contract_number and state.contract_number != record.contract_number:
         record.contract_number = state.contract_number
@@ -97,7 +100,6 @@ def manufacturer_warranty(first_registration) -> dict:
     return {"manufacturer_warranty_end": end.isoformat(), "manufacturer_warranty_km": UNLIMITED_KM}
 
 
-FINAL_STATUSES = ("declared", "refused")
 OnContract = Callable[[object, DeclarationState], None] | None
 
 

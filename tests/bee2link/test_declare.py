@@ -118,3 +118,12 @@ def test_callback_for_an_unknown_order_is_a_404(client):
 def test_callback_with_a_body_that_is_not_a_state_is_refused(client):
     response = signed_callback(client, {"hello": "world"}, "demo-bee2link")
     assert response.status_code == 401
+
+
+def test_a_late_stale_callback_does_not_undo_the_declaration(app, client, cds):
+    declare(client, order(app).vehicle_id)
+    declared = cds.declare("SP020319L000000001", "22612000088")
+    assert signed_callback(client, declared, "demo-bee2link").status_code == 200
+    stale = {"bdc_number": "SP020319L000000001", "status": "contract_pending", "garantisseur": "stellantis"}
+    assert signed_callback(client, stale, "demo-bee2link").status_code == 200
+    assert (order(app).declaration_status, order(app).contract_number) == ("declared", "22612000088")
