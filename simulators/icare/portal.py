@@ -19,10 +19,6 @@ DEMO_ADMIN_RRDI = "953617Z"  # AXILOG DEMO: its administrator is ready to log in
 def register(app: Flask) -> None:
     """Mount the portal on the Icare app (the outbox only in demo/test mode)."""
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(days=30))
-    # Cookies are scoped by host, not port: every app on 127.0.0.1 needs its own cookie name, or the
-    # portal and the centralisateur overwrite each other's session (and CSRF token) in one browser.
-    if app.config.get("SESSION_COOKIE_NAME", "session") == "session":
-        app.config["SESSION_COOKIE_NAME"] = "icare_session"
     for bp in (portal_auth.bp, portal_views.bp, accounts_views.bp, documents_views.bp, outbox.bp):
         app.register_blueprint(bp)
     app.context_processor(portal_context)
