@@ -1,6 +1,7 @@
 """The reference centralisateur (CDS): hand-off API, declaration UI, rules, store."""
 from __future__ import annotations
 
+import concurrent.futures as cf
 import os
 
 from flask import Flask
@@ -81,8 +82,11 @@ def demo_password(dealer: dict) -> str:
 def seed_demo(app: Flask, seed: int = 0) -> None:
     """The demo dealers of SPEC §9 and one login each (profiles left to configure, as in seed 000)."""
     configured = bool(app.config.get("DEMO_PROFILES_CONFIGURED"))
+    dealers = reference.demo_dealers()
+    with cf.ThreadPoolExecutor(4) as pool:  # scrypt releases the GIL: hash the demo logins side by side
+        hashes = dict(zip([d["rrdi"] for d in dealers], pool.map(lambda d: hash_password(demo_password(d)), dealers)))
     with app.extensions["db"].transaction() as s:
-        for d in reference.demo_dealers():
+        for d in dealers:
             if s.get(Dealer, d["rrdi"]) is not None:
                 continue
             s.add(Dealer(rrdi=d["rrdi"], name=d["name"], address=d["address"], postcode=d["postcode"],
@@ -93,7 +97,7 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
                          use_auto=configured and d["configuration"] == "auto_assurance",
                          use_cirano=configured and d["configuration"] == "autre_garantisseur"))
             s.flush()
-            s.add(DealerUser(email=d["login"], password_hash=hash_password(demo_password(d)),
+            s.add(DealerUser(email=d["login"], password_hash=hashes[d["rrdi"]],
                              dealer_rrdi=d["rrdi"]))
 
 

@@ -5,10 +5,15 @@ told every other app's URL before it is built.
 """
 from __future__ import annotations
 
+import logging
 import threading
 
 from waitress import wasyncore
 from waitress.server import create_server
+
+
+# waitress warns at every queued request ("Task queue depth is 1"): noise for a harness
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
 class _Deferred:

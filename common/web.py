@@ -68,6 +68,9 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
         JSON_SORT_KEYS=False,
         URLS={},
     )
+    # Every app runs on the same host: browsers share cookies across ports, so each app needs its own
+    # session cookie name or two apps would overwrite each other's session and CSRF token.
+    app.config["SESSION_COOKIE_NAME"] = f"{import_name.rsplit('.', 1)[-1]}_session"
     app.config.update(defaults or {})
     app.config.update(config or {})
     if not app.config.get("DATA_DIR"):

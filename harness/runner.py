@@ -4,6 +4,7 @@ Used by ``spoticar-harness up`` (default ports) and by the test suites (ports pi
 """
 from __future__ import annotations
 
+import concurrent.futures as cf
 import logging
 import os
 import shutil
@@ -58,26 +59,34 @@ class Stack:
             port = spec.port + self.port_offset if self.default_ports else 0
             self.apps[spec.name] = RunningApp(spec, AppServer.bind(self.host, port))
         urls = {**{n: a.url for n, a in self.apps.items()}, **self.external_urls}
-        for name, running in self.apps.items():
-            module = running.spec.load()
-            app_dir = self.data_dir / name
-            config = {"DATA_DIR": str(app_dir), "DEMO_MODE": self.demo, "URLS": urls,
-                      "PUBLIC_URL": running.url, "BACKGROUND_JOBS": self.background_jobs,
-                      **self.extra_config.get(name, {})}
-            if os.environ.get("DATABASE_URL"):
-                config.setdefault("DATABASE_URL", os.environ["DATABASE_URL"])
-            running.app = module.create_app(config)
-            db = running.app.extensions.get("db")
-            if self.reset and db is not None and not db.url.startswith("sqlite"):
-                db.drop_all()  # a shared server database: --reset drops this app's own tables
-                db.create_all()
-            marker = app_dir / "seeded"
-            if self.demo and not marker.exists():
-                module.seed_demo(running.app, self.seed)
-                marker.write_text(str(self.seed))
-                running.seeded_now = True
-            running.server.mount(running.app).start()
+        for running in self.apps.values():
+            running.spec.load()  # imports one after another; building and seeding run side by side
+        with cf.ThreadPoolExecutor(max_workers=len(self.apps) or 1) as pool:
+            list(pool.map(lambda item: self._build(*item, urls), self.apps.items()))
+        for running in self.apps.values():
+            running.server.start()
         return self
+
+    def _build(self, name: str, running: RunningApp, urls: dict) -> None:
+        """Create the app, seed it on a fresh data directory, and mount it on its bound server."""
+        module = running.spec.load()
+        app_dir = self.data_dir / name
+        config = {"DATA_DIR": str(app_dir), "DEMO_MODE": self.demo, "URLS": urls,
+                  "PUBLIC_URL": running.url, "BACKGROUND_JOBS": self.background_jobs,
+                  **self.extra_config.get(name, {})}
+        if os.environ.get("DATABASE_URL"):
+            config.setdefault("DATABASE_URL", os.environ["DATABASE_URL"])
+        running.app = module.create_app(config)
+        db = running.app.extensions.get("db")
+        if self.reset and db is not None and not db.url.startswith("sqlite"):
+            db.drop_all()  # a shared server database: --reset drops this app's own tables
+            db.create_all()
+        marker = app_dir / "seeded"
+        if self.demo and not marker.exists():
+            module.seed_demo(running.app, self.seed)
+            marker.write_text(str(self.seed))
+            running.seeded_now = True
+        running.server.mount(running.app)
 
     def _wipe(self, name: str) -> None:
         target = self.data_dir / name

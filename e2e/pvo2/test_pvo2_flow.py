@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from e2e.pages.centralisateur import ConfirmationPage
 from e2e.pages.pvo2 import (DeliveriesPage, NewOfferPage, OfferPage, OffersPage, OrderPage, PrintDocumentsPage,
                             SiteIdentityPage, VehicleCardPage)
+from e2e.flows import search_portal_as_dealer
 from e2e.pvo2.conftest import complete_declaration, icare_contracts, reload_until_visible
 
 pytestmark = pytest.mark.pvo2
@@ -20,7 +21,7 @@ ATTENTION = ("Attention : Il est indispensable de sélectionner sur la fiche du 
              "ou DS Certified et le niveau de garantie souhaitée.")
 
 
-def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, pvo2_url, new_order):
+def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, pvo2_url, new_order, factory):
     order, customer, number = new_order("GA-105-PB")
     popup = order.declare()
     form = complete_declaration(popup, customer)
@@ -45,6 +46,8 @@ def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, pvo2_url,
     expect(order.contract_number).to_have_text(f"Numéro de contrat : {contract}")
     expect(order.declaration_status).to_contain_text(bdc)
     expect(order.declare_button).to_have_count(0)
+    portal = search_portal_as_dealer(popup, stack, "FR10350", factory, "GA-105-PB")
+    expect(portal.results.filter(has_text=contract)).to_have_count(1)
 
 
 def test_declaring_without_rrdi_says_where_to_fill_it(page: Page, pvo2_url: str, new_order):

@@ -9,6 +9,7 @@ from common.auth import key_digest
 from common.db import Database, database_url
 from common.web import make_app
 from fixtures import reference
+from simulators.icare import outbox, portal_store  # noqa: F401  (portal tables, before create_all)
 from simulators.icare.store import Base, IcareDealer
 
 DEMO_SERVICE_KEY = "demo-icare-service"
@@ -37,6 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config.get("TEST_ROUTES"):
         from simulators.icare import testing
         app.register_blueprint(testing.bp)
+    from simulators.icare import portal
+    portal.register(app)
     app.extensions["harness_stop"] = db.dispose
     return app
 
@@ -50,7 +53,11 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
                                         address=d["address"], postcode=d["postcode"], city=d["city"],
                                         configuration=d["configuration"],
                                         convention_email=d["convention_email"]))
+    from simulators.icare import portal
+    portal.seed_portal(app)
 
 
 def demo_info(app: Flask) -> list[str]:
-    return [f"API contrats : Authorization: Bearer {DEMO_SERVICE_KEY} (clé de service, mode démo)"]
+    from simulators.icare import portal
+    return [f"API contrats : Authorization: Bearer {DEMO_SERVICE_KEY} (clé de service, mode démo)",
+            *portal.portal_info()]

@@ -2,6 +2,8 @@
 login throttling, password reset links and reset passwords."""
 from __future__ import annotations
 
+import functools
+
 import datetime as dt
 import hashlib
 import secrets
@@ -81,12 +83,15 @@ def authenticate(session: Session, identifiant: str, password: str) -> PortalUse
     """The user when both parts are right; the same ``None`` whichever part is wrong."""
     user = session.get(PortalUser, identifiant)
     if user is None:
-        check_password(_DUMMY_HASH, password)  # same work either way: no timing hint
+        check_password(_dummy_hash(), password)  # same work either way: no timing hint
         return None
     return user if check_password(user.password_hash, password) else None
 
 
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against for an unknown identifiant (same work either way), made on first use."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 # --- passwords ------------------------------------------------------------------------------------

@@ -100,3 +100,25 @@ def test_pending_contracts_survive_a_centralisateur_restart(tmp_path, factory):
         if restarted:
             restarted.stop()
         icare_only.stop()
+
+
+@pytest.mark.parametrize("fault", [{"error_status": 503}, {"latency_ms": 3000}, {"drop_connection": True}])
+def test_icare_errors_slowness_or_cut_connections_end_in_one_contract(tmp_path, factory, fault):
+    """Faults injected through Icare's admin endpoint (errors, latency past the 2 s timeout, cut
+    connections): the declaration waits as contract pending, then gets exactly one contract."""
+    stack = _stack(tmp_path)
+    try:
+        icare_admin = stack.url("icare") + "/admin/faults"
+        with api_client(stack) as api:
+            receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
+            browser, url, values = open_form(stack, receipt["declaration_url"])
+            assert httpx.put(icare_admin, json=fault).status_code == 200
+            page = browser.post(url, data=values)
+            assert "Le gestionnaire Icare ne répond pas pour le moment" in page.text
+            assert api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()["status"] == "contract_pending"
+            assert httpx.delete(icare_admin).status_code in (200, 204)
+            state = _wait_status(api, receipt["bdc_number"], "declared")
+            assert state["status"] == "declared"
+            assert [c["contract_number"] for c in _contracts(stack, receipt["bdc_number"])] == [state["contract_number"]]
+    finally:
+        stack.stop()

@@ -1,0 +1,173 @@
+"""Services.Spoticar in a browser: administrator creation through « Mot de passe oublié ? » and the
+outbox, the live password rules, rights, contract search and monthly documents."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from e2e.flows import become_portal_admin, strong_password
+from e2e.pages.icare import (AccountsPage, DocumentsPage, ForgotPasswordPage, IcareLoginPage,
+                             NewPasswordPage, NewUserPage, OutboxPage, PortalPage)
+from fixtures import reference
+from fixtures.icare_factories import icare_sale
+from simulators.icare import DEMO_SERVICE_KEY
+
+pytestmark = pytest.mark.icare
+
+DEMO_ADMIN = ("garantie.vo@axilog-demo.example.fr", reference.load("icare_billing")["demo_password"])
+
+
+def api_sale(stack, factory, rrdi: str) -> dict:
+    """What the centralisateur does for a declared sale: NPO record then contract, over HTTP."""
+    npo, contract = icare_sale(factory, reference.demo_dealer(rrdi))
+    headers = {"Authorization": f"Bearer {DEMO_SERVICE_KEY}"}
+    with httpx.Client(base_url=stack.url("icare"), headers=headers, timeout=10) as http:
+        http.post("/api/v1/npo", json=npo).raise_for_status()
+        response = http.post("/api/v1/contracts", json=contract)
+        response.raise_for_status()
+        return response.json()
+
+
+def test_administrator_created_through_forgotten_password(page: Page, stack, factory):
+    base, email = stack.url("icare"), reference.demo_dealer("FR10350")["convention_email"]
+    password = strong_password(factory)
+    login = IcareLoginPage(page, base).open()
+    login.forgot_password()
+    forgot = ForgotPasswordPage(page)
+    forgot.request_reset(email)
+    expect(forgot.notice).to_contain_text("vous recevrez un email avec un lien")
+    OutboxPage(page, base).open(email).follow_latest("Réinitialiser mon mot de passe")
+    NewPasswordPage(page).choose_password(email, password)
+    expect(login.notice).to_contain_text("Votre mot de passe a été enregistré")
+    login.login(email, password)
+    portal = PortalPage(page)
+    expect(portal.heading).to_contain_text("Bienvenue")
+    for entry in PortalPage.MENU:
+        expect(portal.menu.get_by_role("link", name=entry, exact=True)).to_be_visible()
+    expect(page.get_by_text("DEMO CDDS SPOTICAR").first).to_be_visible()
+
+
+def test_unknown_email_gets_the_same_answer(page: Page, stack):
+    base = stack.url("icare")
+    IcareLoginPage(page, base).open().forgot_password()
+    forgot = ForgotPasswordPage(page)
+    forgot.request_reset("personne@inconnu.example.fr")
+    expect(forgot.notice).to_contain_text("Si cette adresse est enregistrée")
+    outbox = OutboxPage(page, base).open("personne@inconnu.example.fr")
+    expect(outbox.mails).to_have_count(0)
+
+
+RULES = [  # (rule label, a password breaking only that rule, server message)
+    ("15 caractères", "Garage-Lyon-6!", "au moins 15 caractères"),
+    ("1 majuscule", "garage-lyon-2026!x", "au moins 1 majuscule"),
+    ("1 minuscule", "GARAGE-LYON-2026!X", "au moins 1 minuscule"),
+    ("1 chiffre", "Garage-Lyon-deux!x", "au moins 1 chiffre"),
+    ("1 caractère spécial (Hors €)", "GarageLyon2026xyz", "au moins 1 caractère spécial"),
+]
+
+
+def test_each_password_rule_turns_green_and_is_refused_on_its_own(page: Page, stack, factory):
+    base, email = stack.url("icare"), reference.demo_dealer("038421N")["convention_email"]
+    IcareLoginPage(page, base).open().forgot_password()
+    ForgotPasswordPage(page).request_reset(email)
+    OutboxPage(page, base).open(email).follow_latest("Réinitialiser mon mot de passe")
+    form = NewPasswordPage(page)
+    for rule in form.rules.all():
+        expect(rule).to_have_class(re.compile(r"\bko\b"))  # red before typing
+    for broken, password, message in RULES:
+        form.type_password(password)
+        for label, _password, _message in RULES:
+            expect(form.rule(label)).to_have_class(re.compile(r"\bko\b" if label == broken else r"\bok\b"))
+        form.choose_password(email, password)
+        expect(form.errors).to_contain_text(message)
+        expect(form.errors.locator("li")).to_have_count(1)
+        expect(form.email).to_have_value(email)
+    form.choose_password(email, "Garage-Lyon-2026€x")  # € is not a special character here: refused
+    expect(form.errors).to_contain_text("Le caractère € n'est pas accepté")
+    expect(form.errors.locator("li")).to_have_count(1)
+    good = strong_password(factory)
+    form.choose_password(email, good, confirmation=good + "x")
+    expect(form.errors).to_contain_text("La confirmation ne correspond pas")
+    form.choose_password(email, good)
+    expect(IcareLoginPage(page, base).notice).to_contain_text("Votre mot de passe a été enregistré")
+
+
+def test_user_with_search_right_only(page: Page, stack, factory):
+    base, admin_email = stack.url("icare"), reference.demo_dealer("020319L")["convention_email"]
+    contract = api_sale(stack, factory, "020319L")
+    become_portal_admin(page, base, admin_email, strong_password(factory))
+    portal = PortalPage(page)
+    portal.go("GESTION DES COMPTES")
+    AccountsPage(page).add_user()
+    customer = factory.customer()
+    user_email = f"{customer['email'].split('@')[0]}.{factory.rng.randint(1000, 9999)}@garage-demo.example.fr"
+    NewUserPage(page).create(customer["last_name"], customer["first_name"], user_email,
+                             ["Rechercher des devis et contrats"])
+    expect(page.get_by_role("status")).to_contain_text("Activez votre compte")
+    portal.logout()
+    OutboxPage(page, base).open(user_email).follow_latest("Activez votre compte")
+    first_login = NewPasswordPage(page)
+    expect(page.get_by_role("heading", name="Première connexion")).to_be_visible()
+    user_password = strong_password(factory)
+    first_login.choose_password(user_email, user_password)
+    IcareLoginPage(page, base).login(user_email, user_password)
+    portal.search(contract["vehicle"]["plate"])
+    expect(portal.results).to_have_count(1)
+    expect(portal.results.first).to_contain_text(contract["contract_number"])
+    portal.go("DOCUMENTS")
+    expect(portal.heading).to_have_text("Accès refusé")
+    expect(portal.alert).to_contain_text("Accéder aux documents comptables")
+    expect(page.get_by_label("Type de document")).to_have_count(0)
+    portal.go("GESTION DES COMPTES")
+    expect(portal.heading).to_have_text("Accès refusé")
+    expect(portal.alert).to_contain_text("Gérer les comptes")
+    expect(page.get_by_role("link", name="+ Ajouter un nouvel utilisateur")).to_have_count(0)
+
+
+def test_search_finds_an_api_contract_by_plate_and_by_number(page: Page, stack, factory):
+    contract = api_sale(stack, factory, "953617Z")
+    IcareLoginPage(page, stack.url("icare")).open().login(*DEMO_ADMIN)
+    portal = PortalPage(page)
+    portal.search(contract["vehicle"]["plate"])
+    expect(portal.results).to_have_count(1)
+    expect(portal.results.first).to_contain_text(contract["contract_number"])
+    portal.search(contract["contract_number"])
+    expect(portal.results).to_have_count(1)
+    expect(portal.results.first).to_contain_text(contract["vehicle"]["plate"])
+    expect(portal.results.first).to_contain_text(contract["customer"]["last_name"])
+    portal.search("pas un numéro")
+    expect(portal.alert).to_contain_text("Saisissez une immatriculation")
+    portal.go("LISTE DEVIS ET CONTRATS")
+    expect(page.get_by_role("link", name=contract["contract_number"])).to_be_visible()
+
+
+@pytest.mark.parametrize("rrdi, titles", [
+    ("953617Z", ["primes des véhicules vendus sur le mois (y compris NPO)"]),
+    ("FR10350", ["sinistres réglés pour votre compte", "frais de gestion + NPO"]),
+    ("069870K", ["Prélèvement mensuel : NPO"]),
+])
+def test_documents_search_finds_the_months_debits(page: Page, stack, factory, rrdi, titles):
+    base = stack.url("icare")
+    api_sale(stack, factory, rrdi)
+    if rrdi == "953617Z":
+        IcareLoginPage(page, base).open().login(*DEMO_ADMIN)
+    else:
+        become_portal_admin(page, base, reference.demo_dealer(rrdi)["convention_email"], strong_password(factory))
+    PortalPage(page).go("DOCUMENTS")
+    documents = DocumentsPage(page)
+    month = dt.date.today().strftime("%m/%Y")
+    documents.search("Note de Débit", start=month, end=month)
+    expect(documents.rows).to_have_count(len(titles))
+    for title in titles:
+        expect(documents.rows.filter(has_text=title)).to_have_count(1)
+    with page.expect_download() as download:
+        documents.download_link(0).click()
+    assert download.value.suggested_filename.startswith("Note_de_Débit_")
+    documents.search("Note de Crédit", start=month, end=month)
+    expect(documents.status).to_contain_text("Aucun document")
+    documents.search(start="13/2026")
+    expect(documents.errors).to_contain_text("format MM/AAAA")

@@ -1,0 +1,90 @@
+"""Deterministic Bee2link demo stock: the seed's DS4 order n°4586, then Faker vehicles per stage."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from fixtures import reference
+from fixtures.factories import Factory
+from simulators.bee2link.pipeline import stage_label
+from simulators.bee2link.store import Event, Order, Vehicle
+
+GENERATED_BRANDS = ("PEUGEOT", "CITROEN", "DS", "OPEL", "FIAT")
+
+
+def stock_data() -> dict:
+    """``fixtures/data/bee2link_stock.json``: demo sites, the seed's vehicles, counts per stage."""
+    return reference.load("bee2link_stock")
+
+
+def seed_stock(session: Session, seed: int, today: dt.date) -> None:
+    """Fill an empty store; same ``seed`` and ``today`` → same stock."""
+    data = stock_data()
+    factory = Factory(seed)
+    for item in data["seed_vehicles"]:
+        _add(session, factory, {**item, "stage_since": dt.date.fromisoformat(item["stage_since"]),
+                                "first_registration": dt.date.fromisoformat(item["first_registration"]),
+                                "financing_updated": dt.datetime.fromisoformat(item["financing_updated"])})
+    number = data["first_generated_order"]
+    for rrdi, stages in data["generated"].items():
+        for stage, how_many in stages.items():
+            per_origin = how_many if isinstance(how_many, dict) else {"particulier": how_many}
+            for origin, count in per_origin.items():
+                for i in range(count):
+                    item = _generated(factory, data, rrdi, stage, origin, today, i)
+                    if stage in ("livraison", "sortie"):
+                        item["order"] = _generated_order(factory, data, number, item, today)
+                        item["documents"] = [d.format(number=number) for d in data["documents"]]
+                        number += 1
+                    _add(session, factory, item)
+
+
+def _generated(factory: Factory, data: dict, rrdi: str, stage: str, origin: str, today: dt.date,
+               index: int) -> dict:
+    vehicle = factory.vehicle(brand=factory.rng.choice(GENERATED_BRANDS))
+    price = Decimal(factory.rng.randint(90, 420) * 100)
+    return {"rrdi": rrdi, "stage": stage, "origin": origin,
+            "stage_since": today - dt.timedelta(days=index + 1),
+            "brand": vehicle["brand"], "model": vehicle["model"], "version": vehicle["version"],
+            "energy": vehicle["energy"], "plate": vehicle["plate"], "vin": vehicle["vin"],
+            "first_registration": dt.date.fromisoformat(vehicle["first_registration"]),
+            "din_power": vehicle["din_power"], "fiscal_power": vehicle["fiscal_power"],
+            "kw_power": vehicle["kw_power"], "mileage_km": vehicle["mileage_km"],
+            "ptac_kg": vehicle["ptac_kg"], "price_ttc": str(price), "financing": "PSA Finance",
+            "financing_updated": dt.datetime.combine(today - dt.timedelta(days=index + 2), dt.time(10, 30)),
+            "media_count": factory.rng.randint(4, 20), "documents": []}
+
+
+def _generated_order(factory: Factory, data: dict, number: int, item: dict, today: dt.date) -> dict:
+    levels = data["warranty_levels"]
+    level = "DS Certified 12 mois" if item["brand"] == "DS" else levels[number % len(levels)]
+    sale = today - dt.timedelta(days=factory.rng.randint(2, 10))
+    return {"number": number, "sale_date": sale.isoformat(), "delivery_date": today.isoformat(),
+            "price_ttc": item["price_ttc"], "warranty_level": level}
+
+
+def _add(session: Session, factory: Factory, item: dict) -> None:
+    order = item.get("order")
+    vehicle = Vehicle(
+        rrdi=item["rrdi"], stage=item["stage"], origin=item["origin"], stage_since=item["stage_since"],
+        brand=item["brand"], model=item["model"], version=item["version"], energy=item["energy"],
+        plate=item.get("plate") or factory.plate(), vin=item.get("vin") or factory.vin(item["brand"]),
+        first_registration=item["first_registration"], din_power=item["din_power"],
+        fiscal_power=item["fiscal_power"], kw_power=item["kw_power"], mileage_km=item["mileage_km"],
+        ptac_kg=item["ptac_kg"], price_ttc=Decimal(item["price_ttc"]), financing=item["financing"],
+        financing_updated=item["financing_updated"], media_count=item["media_count"],
+        documents=list(item["documents"]))
+    session.add(vehicle)
+    session.flush()
+    session.add(Event(vehicle_id=vehicle.id, kind="history",
+                      at=dt.datetime.combine(item["stage_since"], dt.time(9, 0)),
+                      text=f"Entrée dans l'étape {stage_label(item['stage'])}"))
+    if order:
+        session.add(Order(
+            number=order["number"], vehicle_id=vehicle.id, seller=factory.seller(),
+            sale_date=dt.date.fromisoformat(order["sale_date"]),
+            delivery_date=dt.date.fromisoformat(order["delivery_date"]),
+            price_ttc=Decimal(order["price_ttc"]), trade_in_value=None,
+            customer=factory.customer(), warranty_level=order["warranty_level"]))

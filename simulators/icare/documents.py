@@ -1,0 +1,106 @@
+"""Monthly accounting documents of an establishment, built from its NPO records and contracts
+according to its configuration (seed 003, « Dans l'onglet Documents »):
+
+- assurance: one monthly Note de Débit, a line per vehicle sold (Stellantis Insurance premium) and per
+  NPO (Stellantis Services);
+- gestion déléguée: two debits by Stellantis Services, the claims paid for the dealer, and the
+  management fees + NPO;
+- auto-assurance (and any other garantisseur): one NPO debit by Stellantis Services.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fixtures import reference
+from simulators.icare.portal_store import IcareDocument
+from simulators.icare.store import Contract, IcareDealer, NpoRecord, utcnow
+
+DOCUMENT_TYPES = ["Facture Entretien", "Facture Garantie", "Lettre de déduction", "Note de Crédit",
+                  "Note de Débit", "Note de Débit Carence"]
+DEBIT = "Note de Débit"
+
+
+def month_of(day: dt.date) -> dt.date:
+    """The first day of ``day``'s month (documents are monthly)."""
+    return day.replace(day=1)
+
+
+def _npo_line(record: NpoRecord) -> dict:
+    return {"label": "Stellantis Services — NPO (Nouvelle Prestation Obligatoire)",
+            "plate": record.plate or "", "reference": record.reference or record.bdc_number,
+            "amount": str(record.fee_ht)}
+
+
+def _premium_line(contract: Contract) -> dict:
+    return {"label": f"Stellantis Insurance — prime {contract.product} {contract.duration_months} mois",
+            "plate": contract.plate, "reference": contract.number or contract.bdc_number,
+            "amount": str(contract.premium_ttc or Decimal("0.00"))}
+
+
+def _fee_line(contract: Contract, fee: str) -> dict:
+    return {"label": f"Stellantis Services — frais de gestion {contract.product}",
+            "plate": contract.plate, "reference": contract.number or contract.bdc_number,
+            "amount": fee}
+
+
+def monthly_debits(configuration: str, contracts: list[Contract], npos: list[NpoRecord]) -> list[dict]:
+    """The month's debits for one establishment: [{kind, title, issuer, lines}] (pure function)."""
+    billing = reference.load("icare_billing")
+    services, insurance = billing["issuers"]["services"], billing["issuers"]["assurance"]
+    npo_lines = [_npo_line(r) for r in npos]
+    if configuration == "assurance":
+        return [{"kind": "assurance", "issuer": insurance,
+                 "title": "Prélèvement mensuel : primes des véhicules vendus sur le mois (y compris NPO)",
+                 "lines": [_premium_line(c) for c in contracts] + npo_lines}]
+    if configuration == "gestion_deleguee":
+        return [{"kind": "sinistres", "issuer": services,
+                 "title": "Prélèvement mensuel : sinistres réglés pour votre compte", "lines": []},
+                {"kind": "frais_npo", "issuer": services,
+                 "title": "Prélèvement mensuel : frais de gestion + NPO",
+                 "lines": [_fee_line(c, billing["management_fee_ht"]) for c in contracts] + npo_lines}]
+    return [{"kind": "npo", "issuer": services, "title": "Prélèvement mensuel : NPO",
+             "lines": npo_lines}]
+
+
+def generate(session: Session, dealer: IcareDealer) -> None:
+    """Create or refresh the debits of every month in which the establishment sold a vehicle."""
+    contracts, npos = defaultdict(list), defaultdict(list)
+    for c in session.scalars(select(Contract).where(Contract.code_t == dealer.code_t)):
+        contracts[month_of(c.start_date)].append(c)
+    for r in session.scalars(select(NpoRecord).where(NpoRecord.code_t == dealer.code_t)):
+        npos[month_of(r.sale_date or r.created_at.date())].append(r)
+    existing = {(d.month, d.kind): d for d in session.scalars(
+        select(IcareDocument).where(IcareDocument.code_t == dealer.code_t, IcareDocument.doc_type == DEBIT))}
+    for month in sorted(set(contracts) | set(npos)):
+        for debit in monthly_debits(dealer.configuration, contracts[month], npos[month]):
+            total = sum((Decimal(line["amount"]) for line in debit["lines"]), Decimal("0.00"))
+            doc = existing.get((month, debit["kind"]))
+            if doc is None:
+                doc = IcareDocument(code_t=dealer.code_t, doc_type=DEBIT, kind=debit["kind"], month=month)
+                session.add(doc)
+            if doc.lines != debit["lines"] or doc.total != total:
+                doc.lines, doc.total, doc.updated_at = debit["lines"], total, utcnow()
+            doc.title, doc.issuer = debit["title"], debit["issuer"]
+            if doc.number is None:
+                session.flush()
+                doc.number = f"{month.year % 100:02d}{month.month:02d}{doc.id:06d}"
+
+
+def search(session: Session, code_t: str, doc_type: str | None, number: str | None,
+           start: dt.date | None, end: dt.date | None) -> list[IcareDocument]:
+    """The establishment's documents matching every criterion given, newest month first."""
+    query = select(IcareDocument).where(IcareDocument.code_t == code_t)
+    if doc_type:
+        query = query.where(IcareDocument.doc_type == doc_type)
+    if number:
+        query = query.where(IcareDocument.number == number)
+    if start:
+        query = query.where(IcareDocument.month >= start)
+    if end:
+        query = query.where(IcareDocument.month <= end)
+    return list(session.scalars(query.order_by(IcareDocument.month.desc(), IcareDocument.id)))

@@ -1,0 +1,136 @@
+"""Outage switches for the contract API (test and demo mode only), httpbin-style: an explicit admin
+endpoint sets latency, an error status or dropped connections for the next N API calls (or until
+cleared). Applied by a WSGI middleware, so the contract API itself stays untouched.
+
+``PUT /admin/faults`` JSON ``{"latency_ms": 2000, "error_status": 503, "drop_connection": false,
+"count": 3}``; ``GET`` shows the state; ``DELETE`` clears it.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+from flask import Blueprint, Flask, current_app, jsonify, request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from common.errors import french_errors
+from common.web import csrf, error_response
+
+bp = Blueprint("icare_faults", __name__, url_prefix="/admin/faults")
+csrf.exempt(bp)
+
+API_PREFIX = "/api/v1/"
+
+
+class FaultIn(BaseModel):
+    """What to do to the next contract-API calls (all optional; ``count`` None = until cleared)."""
+    model_config = ConfigDict(extra="forbid")
+    latency_ms: int = Field(default=0, ge=0, le=60_000)
+    error_status: int | None = Field(default=None, ge=400, le=599)
+    drop_connection: bool = False
+    count: int | None = Field(default=None, ge=1, le=10_000)
+
+
+class FaultState:
+    """The active fault (thread-safe): what to do to the next API requests, and how many so far."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.fault: FaultIn | None = None
+        self.remaining: int | None = None
+        self.hits = 0
+
+    def set(self, fault: FaultIn) -> None:
+        with self._lock:
+            self.fault, self.remaining, self.hits = fault, fault.count, 0
+
+    def clear(self) -> None:
+        with self._lock:
+            self.fault, self.remaining = None, None
+
+    def take(self) -> FaultIn | None:
+        """The fault to apply to this request, counting it; None when nothing is active."""
+        with self._lock:
+            fault = self.fault
+            if fault is None:
+                return None
+            self.hits += 1
+            if self.remaining is not None:
+                self.remaining -= 1
+                if self.remaining <= 0:
+                    self.fault, self.remaining = None, None
+            return fault
+
+    def describe(self) -> dict:
+        with self._lock:
+            return {"active": self.fault is not None,
+                    "fault": self.fault.model_dump() if self.fault else None,
+                    "remaining": self.remaining, "hits": self.hits}
+
+
+class FaultMiddleware:
+    """Wraps the WSGI app: delays, fails or drops requests to the contract API as configured."""
+
+    def __init__(self, wsgi_app, state: FaultState):
+        self.wsgi_app, self.state = wsgi_app, state
+
+    def __call__(self, environ, start_response):
+        if not environ.get("PATH_INFO", "").startswith(API_PREFIX):
+            return self.wsgi_app(environ, start_response)
+        fault = self.state.take()
+        if fault is None:
+            return self.wsgi_app(environ, start_response)
+        if fault.latency_ms:
+            time.sleep(fault.latency_ms / 1000)
+        if fault.drop_connection:
+            return self._drop(start_response)
+        if fault.error_status:
+            body = json.dumps({"errors": [{"field": None, "message":
+                              f"Panne simulée d'Icare (erreur {fault.error_status})."}]}).encode()
+            start_response(f"{fault.error_status} Simulated Fault",
+                           [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        return self.wsgi_app(environ, start_response)
+
+    @staticmethod
+    def _drop(start_response):
+        # Announce 1 KiB, send one byte: the server then closes the connection, so the client gets
+        # no complete HTTP answer (a transport error), as when Icare goes away mid-call.
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "1024")])
+        return [b"{"]
+
+
+def install(app: Flask) -> None:
+    """Always wrap the app (a no-op until a fault is set); the admin endpoint only in test/demo mode."""
+    state = FaultState()
+    app.extensions["icare_faults"] = state
+    app.wsgi_app = FaultMiddleware(app.wsgi_app, state)
+    if app.config.get("TEST_ROUTES") or app.config.get("DEMO_MODE"):
+        app.register_blueprint(bp)
+
+
+@bp.get("")
+def show():
+    """The active fault and how many requests it has hit."""
+    return jsonify(current_app.extensions["icare_faults"].describe())
+
+
+@bp.route("", methods=["PUT", "POST"])
+def set_fault():
+    """Set the fault (replaces the previous one)."""
+    if not request.is_json:
+        return error_response(415)
+    try:
+        fault = FaultIn.model_validate(request.get_json(silent=True) or {})
+    except ValidationError as exc:
+        return jsonify({"errors": french_errors(exc)}), 422
+    current_app.extensions["icare_faults"].set(fault)
+    return jsonify(current_app.extensions["icare_faults"].describe())
+
+
+@bp.delete("")
+def clear():
+    """Back to normal service."""
+    current_app.extensions["icare_faults"].clear()
+    return jsonify(current_app.extensions["icare_faults"].describe())

@@ -1,0 +1,52 @@
+"""Services.Spoticar portal: wires its blueprints, template globals, outage switches and demo data."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+from sqlalchemy import select
+
+from fixtures import reference
+from simulators.icare import (accounts_views, documents_views, faults, outbox, portal_auth,
+                              portal_views)
+from simulators.icare.passwords import set_password
+from simulators.icare.portal_session import portal_context
+from simulators.icare.portal_store import RIGHTS, Membership, PortalUser
+
+DEMO_ADMIN_RRDI = "953617Z"  # AXILOG DEMO: its administrator is ready to log in; others use the reset
+
+
+def register(app: Flask) -> None:
+    """Mount the portal on the Icare app (the outbox only in demo/test mode)."""
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(days=30))
+    for bp in (portal_auth.bp, portal_views.bp, accounts_views.bp, documents_views.bp, outbox.bp):
+        app.register_blueprint(bp)
+    app.context_processor(portal_context)
+    faults.install(app)
+
+
+def seed_portal(app: Flask) -> None:
+    """The demo administrator of AXILOG DEMO, with the demo password of fixtures/data/icare_billing.json."""
+    dealer = reference.demo_dealer(DEMO_ADMIN_RRDI)
+    email = dealer["convention_email"].lower()
+    with app.extensions["db"].transaction() as session:
+        if session.scalar(select(PortalUser).where(PortalUser.email == email)) is not None:
+            return
+        user = PortalUser(email=email, last_name=dealer["name"], first_name="Administrateur")
+        user.memberships.append(Membership(code_t=dealer["code_t"], rights=list(RIGHTS), is_admin=True))
+        session.add(user)
+        session.flush()
+        set_password(session, user, reference.load("icare_billing")["demo_password"])
+
+
+def portal_info() -> list[str]:
+    """Lines printed by ``up``: the portal, the demo login and the convention emails."""
+    admin = reference.demo_dealer(DEMO_ADMIN_RRDI)
+    lines = ["Portail Services.Spoticar : /connexion — boîte mail simulée : /outbox",
+             f"  administrateur démo : {admin['convention_email']} / "
+             f"{reference.load('icare_billing')['demo_password']}",
+             "  autres concessions : « Mot de passe oublié ? » avec l'email de convention :"]
+    lines += [f"    {d['code_t']} {d['name']} : {d['convention_email']}"
+              for d in reference.demo_dealers() if d["rrdi"] != DEMO_ADMIN_RRDI]
+    lines.append("  pannes simulées de l'API contrats : PUT/GET/DELETE /admin/faults")
+    return lines

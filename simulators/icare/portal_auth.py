@@ -1,0 +1,237 @@
+"""Portal login (with throttling), "Mot de passe oublié ?", reset and activation links."""
+from __future__ import annotations
+
+import functools
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from sqlalchemy import func, select
+
+from common.auth import check_password, hash_password
+from simulators.icare import passwords
+from simulators.icare.outbox import send_mail
+from simulators.icare.portal_session import (current_membership, current_user, db_session, login,
+                                             write)
+from simulators.icare.portal_store import RIGHTS, AccountToken, LoginThrottle, Membership, PortalUser
+from simulators.icare.store import IcareDealer, utcnow
+
+bp = Blueprint("icare_auth", __name__)
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+BAD_LOGIN = "Email ou mot de passe incorrect."
+LOCKED = ("Trop de tentatives de connexion infructueuses : l'accès à ce compte est bloqué pendant "
+          "{minutes} minutes.")
+RESET_SENT = ("Si cette adresse est enregistrée, vous recevrez un email avec un lien pour réinitialiser "
+              "votre mot de passe (vérifiez dans vos spams si vous ne recevez pas l'email).")
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the email is unknown, so both answers take the same time (made once)."""
+    return hash_password("icare-timing-equaliser")
+
+
+def normalize_email(value: str | None) -> str:
+    """Emails are compared trimmed and lower-case."""
+    return (value or "").strip().lower()[:254]
+
+
+def _setting(name: str, default: int) -> int:
+    return int(current_app.config.get(name, default))
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("icare_portal.home")
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login_page():
+    """Login: email + password; a lock after repeated failures, whether the email exists or not."""
+    if request.method == "GET":
+        if current_membership() is not None:
+            return redirect(url_for("icare_portal.home"))
+        return render_template("icare/login.html", email="", next=request.args.get("next", ""))
+    email = normalize_email(request.form.get("email"))
+    password = request.form.get("password", "")[:200]
+    next_url = request.form.get("next", "")
+    read, now = db_session(), utcnow()
+    minutes = _setting("ICARE_LOCK_MINUTES", 15)
+    throttle = read.get(LoginThrottle, email)
+    if throttle and throttle.locked_until and throttle.locked_until > now:
+        return render_template("icare/login.html", error=LOCKED.format(minutes=minutes), email=email,
+                               next=next_url), 429
+    user = read.scalar(select(PortalUser).where(PortalUser.email == email)) if email else None
+    stored = user.password_hash if user and user.active else _dummy_hash()
+    accepted = check_password(stored, password) and user is not None and user.active and bool(user.memberships)
+    status, error = 401, BAD_LOGIN
+    with write() as tx:
+        throttle = tx.get(LoginThrottle, email)
+        if accepted:
+            if throttle is not None:
+                tx.delete(throttle)
+        else:
+            if throttle is None:
+                throttle = LoginThrottle(email=email, failures=0)
+                tx.add(throttle)
+            throttle.failures = (throttle.failures or 0) + 1
+            if throttle.failures >= _setting("ICARE_LOGIN_MAX_FAILURES", 5):
+                throttle.failures, throttle.locked_until = 0, now + dt.timedelta(minutes=minutes)
+                status, error = 429, LOCKED.format(minutes=minutes)
+    if accepted:
+        login(user, remember=bool(request.form.get("remember")))
+        return redirect(_safe_next(next_url))
+    return render_template("icare/login.html", error=error, email=email, next=next_url), status
+
+
+bp.add_url_rule("/", "login", login_page, methods=["GET", "POST"])
+
+
+@bp.post("/deconnexion")
+def logout():
+    """End the session (« Se déconnecter »)."""
+    session.clear()
+    flash("Vous êtes déconnecté.")
+    return redirect(url_for("icare_auth.login"))
+
+
+@bp.post("/etablissement")
+def switch_establishment():
+    """A multi-site user chooses the establishment the portal shows."""
+    user = current_user()
+    code_t = request.form.get("code_t", "")
+    if user is None:
+        return redirect(url_for("icare_auth.login"))
+    if user.membership(code_t) is None:
+        return render_template("icare/refused.html", right="",
+                               message="Vous n'avez pas accès à cet établissement."), 403
+    session["icare_code_t"] = code_t
+    return redirect(url_for("icare_portal.home"))
+
+
+def create_link(tx, purpose: str, email: str, hours: int) -> str:
+    """A one-time token (only its digest is stored); returns the raw token for the mail's link."""
+    raw = secrets.token_urlsafe(32)
+    tx.add(AccountToken(digest=hashlib.sha256(raw.encode()).hexdigest(), purpose=purpose,
+                        email=email, expires_at=utcnow() + dt.timedelta(hours=hours)))
+    return raw
+
+
+def _convention_dealers(db, email: str) -> list[IcareDealer]:
+    return list(db.scalars(select(IcareDealer).where(
+        func.lower(IcareDealer.convention_email) == email).order_by(IcareDealer.code_t)))
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+def forgot():
+    """Always the same answer: nobody learns which emails have an account."""
+    if request.method == "GET":
+        return render_template("icare/forgot.html", email="")
+    email = normalize_email(request.form.get("email"))
+    if not EMAIL_RE.match(email):
+        return render_template("icare/forgot.html", email=request.form.get("email", "")[:254],
+                               error="Saisissez une adresse email valide (ex. : nom@garage.fr)."), 400
+    hours = _setting("ICARE_RESET_TTL_HOURS", 1)
+    with write() as tx:
+        known = (tx.scalar(select(PortalUser.id).where(PortalUser.email == email)) is not None
+                 or bool(_convention_dealers(tx, email)))
+        recent = tx.scalars(select(AccountToken.id).where(
+            AccountToken.email == email, AccountToken.purpose == "reset",
+            AccountToken.created_at > utcnow() - dt.timedelta(hours=1))).all()
+        # At most a few mails an hour per address (no mail bombing); the answer stays the same.
+        if known and len(recent) < _setting("ICARE_RESET_PER_HOUR", 5):
+            url = url_for("icare_auth.reset", token=create_link(tx, "reset", email, hours), _external=True)
+            send_mail(tx, email, "Réinitialisation de votre mot de passe Services.Spoticar",
+                      "Bonjour,\n\nPour choisir votre mot de passe Services.Spoticar, cliquez sur le lien "
+                      f"« Réinitialiser mon mot de passe » (valable {hours} h, une seule fois).\n\n"
+                      "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
+                      [{"text": "Réinitialiser mon mot de passe", "url": url}])
+    return render_template("icare/forgot.html", email="", sent=RESET_SENT)
+
+
+def _token(db, raw: str, purpose: str):
+    """The token row, or a refusal page (unknown, expired or already used link)."""
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    # FOR UPDATE (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises): a link used twice at
+    # once is still used once.
+    token = db.scalar(select(AccountToken).where(AccountToken.digest == digest,
+                                                 AccountToken.purpose == purpose).with_for_update())
+    if token is None:
+        message = "Ce lien n'est pas valide. Demandez un nouveau lien depuis « Mot de passe oublié ? »."
+        return None, (render_template("icare/link_refused.html", message=message), 404)
+    if token.used_at is not None:
+        message = ("Ce lien a déjà été utilisé : il ne sert qu'une fois. Demandez un nouveau lien "
+                   "depuis « Mot de passe oublié ? ».")
+        return None, (render_template("icare/link_refused.html", message=message), 410)
+    if token.expires_at < utcnow():
+        message = "Ce lien a expiré. Demandez un nouveau lien depuis « Mot de passe oublié ? »."
+        return None, (render_template("icare/link_refused.html", message=message), 410)
+    return token, None
+
+
+def _admin_of_convention(tx, user: PortalUser | None, email: str) -> PortalUser:
+    """The account for ``email``, created (or completed) as administrator of every dealer whose
+    convention names that email."""
+    dealers = _convention_dealers(tx, email)
+    if user is None:
+        user = PortalUser(email=email, last_name=dealers[0].name, first_name="Administrateur")
+        tx.add(user)
+        tx.flush()
+    for dealer in dealers:
+        if user.membership(dealer.code_t) is None:
+            user.memberships.append(Membership(code_t=dealer.code_t, rights=list(RIGHTS), is_admin=True))
+    return user
+
+
+def _page(db, token: AccountToken, purpose: str) -> dict:
+    existing = db.scalar(select(PortalUser).where(PortalUser.email == token.email))
+    return {"purpose": purpose, "rules": passwords.RULES,
+            "creating": purpose == "reset" and (existing is None or not existing.active)}
+
+
+def _password_page(raw: str, purpose: str):
+    if request.method == "GET":
+        token, refused = _token(db_session(), raw, purpose)
+        return refused or render_template("icare/password.html", email="",
+                                          **_page(db_session(), token, purpose))
+    email = normalize_email(request.form.get("email"))
+    password = request.form.get("password", "")[:200]
+    with write() as tx:  # checks and changes in one transaction: a link is used once
+        token, refused = _token(tx, raw, purpose)
+        if refused:
+            return refused
+        page = _page(tx, token, purpose)
+        errors = []
+        if email != token.email:
+            errors.append("L'email ne correspond pas à celui auquel le lien a été envoyé.")
+        errors += passwords.rule_problems(password, request.form.get("confirmation", "")[:200])
+        user = tx.scalar(select(PortalUser).where(PortalUser.email == token.email))
+        if not errors and user is None and (purpose != "reset" or not _convention_dealers(tx, email)):
+            errors.append("Aucun compte ne correspond à ce lien.")
+        if not errors and user is not None and passwords.was_used_before(tx, user, password):
+            errors.append(passwords.REUSED_MESSAGE)
+        if errors:  # nothing was changed in this transaction
+            return render_template("icare/password.html", email=email, errors=errors, **page), 422
+        if purpose == "reset":
+            user = _admin_of_convention(tx, user, email)
+        passwords.set_password(tx, user, password)
+        token.used_at = utcnow()
+    flash("Votre compte est activé : connectez-vous avec votre nouveau mot de passe." if purpose ==
+          "activation" else "Votre mot de passe a été enregistré : connectez-vous.")
+    return redirect(url_for("icare_auth.login"))
+
+
+@bp.route("/reinitialisation/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    """Reset page of the mailed link (creates the administrator of a convention email)."""
+    return _password_page(token[:100], "reset")
+
+
+@bp.route("/activation/<token>", methods=["GET", "POST"])
+def activation(token: str):
+    """"Première connexion": a user created by an administrator sets its password."""
+    return _password_page(token[:100], "activation")

@@ -1,0 +1,106 @@
+"""Services.Spoticar portal tables: users, their rights per establishment, one-time links, login
+throttling and the monthly accounting documents. Same ``Base`` as the contract store."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from simulators.icare.store import Base, utcnow
+
+# The six rights of seed 003, in the order the screen shows them.
+RIGHTS: dict[str, str] = {
+    "devis": "Réaliser des devis & souscriptions",
+    "recherche": "Rechercher des devis et contrats",
+    "depot_pec": "Déposer des demandes de prise en charge",
+    "recherche_pec": "Rechercher des demandes de prise en charge",
+    "documents": "Accéder aux documents comptables",
+    "comptes": "Gérer les comptes",
+}
+
+
+class PortalUser(Base):
+    """A portal account (email = identifiant); inactive until its password is chosen."""
+    __tablename__ = "icare_portal_users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    last_name: Mapped[str] = mapped_column(String(80))
+    first_name: Mapped[str] = mapped_column(String(80))
+    mobile: Mapped[str | None] = mapped_column(String(30))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # None until activated
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", lazy="selectin",
+                                                         cascade="all, delete-orphan")
+
+    @property
+    def active(self) -> bool:
+        return self.password_hash is not None
+
+    def membership(self, code_t: str | None) -> Membership | None:
+        return next((m for m in self.memberships if m.code_t == code_t), None)
+
+
+class Membership(Base):
+    """A user's rights on one establishment (dealer, by code T)."""
+    __tablename__ = "icare_portal_memberships"
+    __table_args__ = (UniqueConstraint("user_id", "code_t"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("icare_portal_users.id"))
+    code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"))
+    rights: Mapped[list] = mapped_column(JSON, default=list)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    user: Mapped[PortalUser] = relationship(back_populates="memberships")
+
+    def has(self, right: str) -> bool:
+        return right in (self.rights or [])
+
+
+class PasswordHistory(Base):
+    """Every password a user has had, so a new one can be refused if already used."""
+    __tablename__ = "icare_portal_password_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("icare_portal_users.id"))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AccountToken(Base):
+    """A one-time link sent by mail: password reset (or administrator creation) and activation."""
+    __tablename__ = "icare_portal_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token in the link
+    purpose: Mapped[str] = mapped_column(String(20))  # "reset" | "activation"
+    email: Mapped[str] = mapped_column(String(254))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LoginThrottle(Base):
+    """Consecutive failed logins per email typed (known or not, so nothing is revealed)."""
+    __tablename__ = "icare_portal_login_throttle"
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class IcareDocument(Base):
+    """A monthly accounting document of one establishment (e.g. the month's Note de Débit)."""
+    __tablename__ = "icare_documents"
+    __table_args__ = (UniqueConstraint("code_t", "month", "kind"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(12), unique=True)
+    code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"))
+    doc_type: Mapped[str] = mapped_column(String(40))   # one of documents.DOCUMENT_TYPES
+    kind: Mapped[str] = mapped_column(String(40))       # which debit of the month (see documents.py)
+    title: Mapped[str] = mapped_column(String(200))
+    issuer: Mapped[str] = mapped_column(String(80))
+    month: Mapped[dt.date] = mapped_column(Date)        # first day of the month covered
+    lines: Mapped[list] = mapped_column(JSON, default=list)  # [{label, plate, reference, amount}]
+    total: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

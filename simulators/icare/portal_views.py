@@ -1,0 +1,104 @@
+"""Portal pages behind the login: ACCUEIL, search, LISTE DEVIS ET CONTRATS, PRISE EN CHARGE ATELIER,
+EASICARE."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import or_, select
+
+from fixtures import reference
+from simulators.icare.portal_session import current_membership, db_session, login_required, right_required
+from simulators.icare.store import Contract, NpoRecord
+
+bp = Blueprint("icare_portal", __name__)
+
+SEARCH_LABEL = "Immatriculation, n° contrat, n° accord"
+PLATE_RE = re.compile(r"^([A-Z]{2})-?([0-9]{3})-?([A-Z]{2})$")
+CONTRACT_RE = re.compile(r"^[0-9]{11}$")
+ACCORD_RE = re.compile(r"^SP[0-9A-Z]{7}[0-9]{9}$")
+SEARCH_HELP = ("Saisissez une immatriculation (ex. : AA-123-AA), un n° de contrat (11 chiffres) ou un "
+               "n° d'accord (ex. : SP953617Z103833712).")
+
+
+def parse_search(text: str) -> tuple[str, str] | None:
+    """("plate"|"number"|"accord", normalized value) for what a user typed, None if unusable."""
+    value = re.sub(r"\s+", "", (text or "").upper())[:40]
+    if match := PLATE_RE.match(value):
+        return "plate", "-".join(match.groups())
+    if CONTRACT_RE.match(value):
+        return "number", value
+    if ACCORD_RE.match(value):
+        return "accord", value
+    return None
+
+
+def _contracts(code_t: str):
+    return select(Contract).where(Contract.code_t == code_t).order_by(Contract.id.desc())
+
+
+@bp.get("/accueil")
+@login_required
+def home():
+    """ACCUEIL: the establishment, its latest contracts count and the support contacts."""
+    code_t = current_membership().code_t
+    db = db_session()
+    count = len(db.scalars(select(Contract.id).where(Contract.code_t == code_t)).all())
+    npo = len(db.scalars(select(NpoRecord.id).where(NpoRecord.code_t == code_t)).all())
+    return render_template("icare/home.html", contract_count=count, npo_count=npo,
+                           support=reference.load("support_contacts")["src_gestionnaire"])
+
+
+@bp.get("/recherche")
+@right_required("recherche")
+def search():
+    """The header search: a contract by plate, contract number or accord (bdc) number."""
+    text = request.args.get("q", "")
+    parsed = parse_search(text)
+    if parsed is None:
+        return render_template("icare/search.html", q=text[:40], error=SEARCH_HELP, contracts=[]), 400
+    kind, value = parsed
+    column = {"plate": Contract.plate, "number": Contract.number, "accord": Contract.bdc_number}[kind]
+    code_t = current_membership().code_t
+    contracts = db_session().scalars(_contracts(code_t).where(column == value)).all()
+    return render_template("icare/search.html", q=text[:40], contracts=contracts, kind=kind, value=value)
+
+
+@bp.get("/contrats")
+@right_required("recherche")
+def contract_list():
+    """LISTE DEVIS ET CONTRATS: the establishment's contracts, newest first (optional filter)."""
+    text = (request.args.get("filtre") or "").strip()[:40]
+    query = _contracts(current_membership().code_t)
+    if text:
+        like = f"%{text.upper()}%"
+        query = query.where(or_(Contract.plate.like(like), Contract.number.like(like),
+                                Contract.bdc_number.like(like), Contract.customer_last_name.ilike(like)))
+    return render_template("icare/contracts.html", contracts=db_session().scalars(query.limit(200)).all(),
+                           filtre=text)
+
+
+@bp.get("/contrats/<number>")
+@right_required("recherche")
+def contract_detail(number: str):
+    """One contract of the establishment."""
+    contract = db_session().scalar(_contracts(current_membership().code_t)
+                                   .where(Contract.number == number[:11]))
+    if contract is None:
+        return render_template("icare/message.html", title="Contrat introuvable",
+                               message=f"Aucun contrat n° {number[:11]} pour cet établissement."), 404
+    return render_template("icare/contract.html", contract=contract)
+
+
+@bp.get("/prise-en-charge")
+@right_required("recherche_pec", "depot_pec")
+def workshop():
+    """PRISE EN CHARGE ATELIER: the establishment's claims (none are simulated yet)."""
+    return render_template("icare/workshop.html")
+
+
+@bp.get("/easicare")
+@login_required
+def easicare():
+    """EASICARE: the answers to the login page's question."""
+    return render_template("icare/easicare.html")

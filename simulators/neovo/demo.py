@@ -1,0 +1,74 @@
+"""Deterministic NeoVO demo dossiers: V0000004 exactly as seed 000 shows it, then Faker dossiers."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from fixtures import reference
+from fixtures.factories import Factory
+from simulators.neovo.store import Dossier, Piece
+
+GENERATED_BRANDS = ("PEUGEOT", "CITROEN", "DS", "OPEL", "FIAT")
+
+
+def dossier_data() -> dict:
+    """``fixtures/data/neovo_dossiers.json``: demo sites, the seed's dossier, generated counts."""
+    return reference.load("neovo_dossiers")
+
+
+def seed_dossiers(session: Session, seed: int, today: dt.date) -> None:
+    """Fill an empty store; same ``seed`` and ``today`` → same dossiers."""
+    data = dossier_data()
+    factory = Factory(seed)
+    used = set()
+    for item in data["seed_dossiers"]:
+        customer = factory.customer(**item["customer"])
+        invoice = item["invoice"]
+        _add(session, factory, {**item, "customer": customer}, invoice)
+        used.add(item["number"])
+    piece_number = data["first_piece_number"]
+    sequence = 1
+    for rrdi, count in data["generated"].items():
+        for i in range(count):
+            while f"V{sequence:07d}" in used:
+                sequence += 1
+            number = f"V{sequence:07d}"
+            used.add(number)
+            item = _generated(factory, data, rrdi, number, today, i)
+            ttc = Decimal(factory.rng.randint(80, 400) * 100) + Decimal("0.50")
+            invoice = {"number": str(piece_number), "date": item["sale_date"], "ht": str(ttc),
+                       "tva": "0.00", "ttc": str(ttc)}
+            piece_number += 1
+            _add(session, factory, item, invoice)
+
+
+def _generated(factory: Factory, data: dict, rrdi: str, number: str, today: dt.date, index: int) -> dict:
+    vehicle = factory.vehicle(brand=factory.rng.choice(GENERATED_BRANDS))
+    sale = today - dt.timedelta(days=index % 5 + 1)
+    levels = data["warranty_levels"]
+    return {"number": number, "rrdi": rrdi, **{k: vehicle[k] for k in (
+        "brand", "model", "version", "energy", "plate", "vin", "first_registration", "din_power",
+        "fiscal_power", "kw_power", "mileage_km", "ptac_kg")},
+        "client_code": str(factory.rng.randint(600000, 699999)), "customer": factory.customer(),
+        "sale_date": sale.isoformat(), "delivery_date": sale.isoformat(),
+        "warranty_level": "DS Certified 12 mois" if vehicle["brand"] == "DS" else levels[index % len(levels)]}
+
+
+def _add(session: Session, factory: Factory, item: dict, invoice: dict) -> None:
+    dossier = Dossier(
+        number=item["number"], rrdi=item["rrdi"], brand=item["brand"], model=item["model"],
+        version=item["version"], energy=item["energy"], plate=item.get("plate") or factory.plate(),
+        vin=item.get("vin") or factory.vin(item["brand"]),
+        first_registration=dt.date.fromisoformat(item["first_registration"]),
+        din_power=item["din_power"], fiscal_power=item["fiscal_power"], kw_power=item["kw_power"],
+        mileage_km=item["mileage_km"], ptac_kg=item["ptac_kg"], client_code=item["client_code"],
+        customer=item["customer"], seller=factory.seller(),
+        sale_date=dt.date.fromisoformat(item["sale_date"]),
+        delivery_date=dt.date.fromisoformat(item["delivery_date"]), warranty_level=item["warranty_level"])
+    session.add(dossier)
+    session.flush()
+    session.add(Piece(dossier_id=dossier.id, kind="facture", date=dt.date.fromisoformat(invoice["date"]),
+                      number=invoice["number"], amount_ht=Decimal(invoice["ht"]),
+                      amount_tva=Decimal(invoice["tva"]), amount_ttc=Decimal(invoice["ttc"])))

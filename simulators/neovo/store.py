@@ -1,0 +1,54 @@
+"""NeoVO's own store: sale dossiers (vehicle, customer, sale pieces) and their Spoticar declaration."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from common.dms_store import DeclarationColumns, VehicleColumns
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Dossier(VehicleColumns, DeclarationColumns, Base):
+    """A VO sale dossier (V0000004…): vehicle, customer, sale, pieces and its Spoticar declaration."""
+    __tablename__ = "neovo_dossiers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(10), unique=True)  # V0000004
+    rrdi: Mapped[str] = mapped_column(String(7), index=True)
+    client_code: Mapped[str] = mapped_column(String(10))
+    customer: Mapped[dict] = mapped_column(JSON)
+    seller: Mapped[str] = mapped_column(String(80))
+    sale_date: Mapped[dt.date] = mapped_column(Date)
+    delivery_date: Mapped[dt.date] = mapped_column(Date)
+    warranty_level: Mapped[str] = mapped_column(String(60))
+    pieces: Mapped[list[Piece]] = relationship(back_populates="dossier", order_by="Piece.id")
+
+    @property
+    def client_label(self) -> str:
+        """"ZAWADZKI VINCENT - 621239", as the pieces table shows the customer."""
+        c = self.customer
+        return f"{c['last_name'].upper()} {(c.get('first_name') or '').upper()} - {self.client_code}"
+
+    @property
+    def invoice(self) -> Piece | None:
+        """The dossier's invoice (facture), whose T.T.C is the sale price."""
+        return next((p for p in self.pieces if p.kind == "facture"), None)
+
+
+class Piece(Base):
+    """A sale piece (facture, avoir, proforma…) of a dossier."""
+    __tablename__ = "neovo_pieces"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("neovo_dossiers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    date: Mapped[dt.date] = mapped_column(Date)
+    number: Mapped[str] = mapped_column(String(10), unique=True)
+    amount_ht: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    amount_tva: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    amount_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    dossier: Mapped[Dossier] = relationship(back_populates="pieces")

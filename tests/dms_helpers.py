@@ -1,0 +1,46 @@
+"""Helpers for the DMS simulator test-client tests: CSRF token from a page, a signed callback."""
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import os
+import re
+
+from common.auth import sign
+
+CHROME_UA = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+             "Chrome/131.0.0.0 Safari/537.36")
+
+
+def csrf_token(html: str) -> str:
+    """The first CSRF token of a rendered page."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def text(response) -> str:
+    """The page's text with blanks folded, for 'what the user sees' checks."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
+
+
+def signed_callback(client, state: dict, key: str, path: str = "/api/spoticar/callback", signature=None):
+    """POST ``state`` to the callback route, signed with ``key`` (or with ``signature``)."""
+    body = json.dumps(state).encode()
+    return client.post(path, data=body, content_type="application/json",
+                       headers={"X-Spoticar-Signature": signature or sign(body, key)})
+
+
+@contextlib.contextmanager
+def seeded_app(module, tmp_path, transport, public_url: str):
+    """A DMS simulator app (``module``) seeded with seed 0, its hand-offs going to ``transport``.
+    With DATABASE_URL set it runs on that server database and leaves it empty afterwards."""
+    app = module.create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "PUBLIC_URL": public_url,
+                             "URLS": {"centralisateur": "http://cds.test"}, "HANDOFF_TRANSPORT": transport,
+                             "DATABASE_URL": os.environ.get("DATABASE_URL")})
+    module.seed_demo(app, 0)
+    try:
+        yield app
+    finally:
+        if os.environ.get("DATABASE_URL"):
+            app.extensions["db"].drop_all()
+        app.extensions["harness_stop"]()

@@ -1,0 +1,78 @@
+"""An Icare app per test (temporary data directory, demo dealers seeded) and portal helpers."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from fixtures import reference
+from fixtures.icare_factories import icare_sale
+from simulators.icare import create_app, seed_demo
+from simulators.icare.outbox import OutboxMail
+
+SERVICE_KEY = "test-icare-service-key"
+STRONG = "Garage-Lyon-2026!x"  # meets every rule
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"DATA_DIR": str(tmp_path), "ICARE_SERVICE_KEY": SERVICE_KEY, "TEST_ROUTES": True,
+                      "WTF_CSRF_ENABLED": False})
+    seed_demo(app, 0)
+    yield app
+    app.extensions["db"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def dealer(rrdi: str) -> dict:
+    return reference.demo_dealer(rrdi)
+
+
+def last_link(app, to: str, text: str) -> str:
+    """The path of the link ``text`` in the newest mail sent to ``to``."""
+    with app.extensions["db"].transaction() as session:
+        mail = session.scalars(select(OutboxMail).where(OutboxMail.to == to)
+                               .order_by(OutboxMail.id.desc())).first()
+        assert mail is not None, f"aucun mail pour {to}"
+        url = next(link["url"] for link in mail.links if link["text"] == text)
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+def mail_count(app, to: str) -> int:
+    with app.extensions["db"].transaction() as session:
+        return len(session.scalars(select(OutboxMail.id).where(OutboxMail.to == to)).all())
+
+
+def become_admin(client, app, rrdi: str, password: str = STRONG) -> str:
+    """Create the dealer's administrator through « Mot de passe oublié ? »; returns its email."""
+    email = dealer(rrdi)["convention_email"]
+    client.post("/mot-de-passe-oublie", data={"email": email})
+    link = last_link(app, email, "Réinitialiser mon mot de passe")
+    response = client.post(link, data={"email": email, "password": password, "confirmation": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return email
+
+
+def log_in(client, email: str, password: str = STRONG):
+    return client.post("/connexion", data={"email": email, "password": password})
+
+
+def api_sale(client, factory, rrdi: str, start=None) -> dict:
+    """NPO record + contract through the Icare API (as the centralisateur does); the contract JSON."""
+    npo, contract = icare_sale(factory, dealer(rrdi), start)
+    headers = {"Authorization": f"Bearer {SERVICE_KEY}"}
+    assert client.post("/api/v1/npo", json=npo, headers=headers).status_code == 201
+    response = client.post("/api/v1/contracts", json=contract, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def create_user(client, rights: list[str] | None = None, email: str = "lea.martin@garage-demo.example.fr", **extra):
+    data = {"last_name": "Martin", "first_name": "Léa", "email": email, "mobile": "06 23 42 54 55",
+            "phone": "", "rights": rights, **extra}
+    return client.post("/gestion-des-comptes/nouveau", data=data)
