@@ -2,25 +2,14 @@
 Gestion > Ventes, and the Spoticar warranty hand-off to the centralisateur."""
 from __future__ import annotations
 
-import os
-
 from flask import Flask, redirect, url_for
 
 from common.db import Database, database_url
+from common.dms_handoff import dms_api_key
 from common.web import make_app
 from fixtures import reference
 
 DMS = "tec3h"
-
-
-def api_key(config: dict) -> str:
-    """The key Tec3H presents to the centralisateur: the demo key in demo mode, else configuration."""
-    key = config.get("CENTRALISATEUR_API_KEY") or os.environ.get("SPOTICAR_TEC3H_API_KEY")
-    if key:
-        return key
-    if config.get("DEMO_MODE"):
-        return reference.demo_api_keys()[DMS]
-    raise ValueError("CENTRALISATEUR_API_KEY est requis hors mode démo")
 
 
 def dealer(config: dict) -> dict:
@@ -35,7 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Cookies ignore ports: on one host every app's "session" cookie would overwrite the others'.
     app = make_app(__name__, config, defaults={"HANDOFF_TIMEOUT": 10.0,
                                                "SESSION_COOKIE_NAME": "tec3h_session"})
-    app.config["TEC3H_API_KEY"] = api_key(app.config)
+    app.config["TEC3H_API_KEY"] = dms_api_key(app.config, DMS)  # demo key only in demo mode
     app.config["TEC3H_DEALER"] = dealer(app.config)
     db = Database(database_url(app.config, DMS), store.Base)
     db.create_all()

@@ -7,6 +7,7 @@ from flask import current_app
 
 from centralisateur.client import HandoffClient
 from common.dates import parse_fr_date
+from common.dms_handoff import manufacturer_warranty
 from fixtures import reference
 from simulators.tec3h.store import Order
 
@@ -89,6 +90,8 @@ def build_payload(order: Order, form: dict, callback_url: str | None) -> dict:
             "din_power": _int(form.get("puissance_din")), "fiscal_power": _int(form.get("puissance")),
             "kw_power": _int(form.get("puissance_kw")), "displacement_cc": _int(form.get("cylindres")),
             "mileage_km": _int(form.get("km")), "usage": form.get("usage") or "particulier",
+            **(manufacturer_warranty(parse_fr_date(form["date_mec"])) if parse_fr_date(form.get("date_mec", ""))
+               else {}),
         },
         "warranty": {"label": "SPOTICAR", "product": product["product"] if product else None,
                      "duration_months": months, "start_date": start, "loyalty_product": "Aucun"},

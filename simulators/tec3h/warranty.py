@@ -10,8 +10,9 @@ from flask import session as browser_session
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from centralisateur.client import CentralisateurUnavailable, HandoffRefused, verify_callback
+from centralisateur.client import CentralisateurUnavailable, HandoffRefused
 from common.dates import fr_date
+from common.dms_handoff import CALLBACK_PATH, received_callback
 from common.web import csrf
 from fixtures import reference
 from simulators.tec3h import handoff, referential
@@ -151,7 +152,10 @@ def refresh(warranty: Warranty | None) -> None:
 
 
 def _apply(warranty: Warranty, state) -> None:
-    warranty.status = str(state.status.value)
+    """A final status never goes back and a known contract number is never erased (a late,
+    stale state loses)."""
+    if warranty.status not in FINAL or state.status.value in FINAL:
+        warranty.status = str(state.status.value)
     warranty.contract_number = state.contract_number or warranty.contract_number
     warranty.garantisseur = state.garantisseur or warranty.garantisseur
 
@@ -240,16 +244,11 @@ def warranty_retry(warranty_id: int):
     return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
 
 
-@bp.post("/api/centralisateur/callback")
+@bp.post(CALLBACK_PATH)
 @csrf.exempt
 def callback():
     """The centralisateur's signed DeclarationState: record the status and the contract number."""
-    body = request.get_data(cache=False)
-    try:
-        state = verify_callback(body, request.headers.get("X-Spoticar-Signature"),
-                                current_app.config["TEC3H_API_KEY"])
-    except ValueError:
-        state = None
+    state = received_callback(current_app, "tec3h")
     if state is None:
         return jsonify({"errors": [{"field": None, "message": "Signature invalide."}]}), 401
     with writing() as tx:

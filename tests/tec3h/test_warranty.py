@@ -65,7 +65,8 @@ def test_envoyer_hands_off_the_order_and_links_the_declaration(client, app, vid,
     assert body["vehicle"]["first_registration"] == "2014-11-10"
     assert body["warranty"]["product"] == "SPOTICAR PREMIUM" and body["warranty"]["duration_months"] == 24
     assert body["customer"]["consent"] == ["email"]
-    assert body["callback_url"] == "http://tec3h.test/api/centralisateur/callback"
+    assert body["callback_url"] == "http://tec3h.test/api/spoticar/callback"
+    assert body["vehicle"]["manufacturer_warranty_end"] == "2016-11-10"
     from centralisateur.contract import HandoffIn
     HandoffIn.model_validate(body)  # what we send is valid v1
     tab = client.get(f"/vehicules/{vid}/garantie").data.decode()
@@ -105,7 +106,7 @@ def test_refusal_is_shown_on_the_form_with_values_kept_and_can_be_corrected(clie
 
 def _callback(client, body: dict, key: str = "demo-tec3h"):
     raw = json.dumps(body).encode()
-    return client.post("/api/centralisateur/callback", data=raw, content_type="application/json",
+    return client.post("/api/spoticar/callback", data=raw, content_type="application/json",
                        headers={"X-Spoticar-Signature": sign(raw, key)})
 
 
@@ -187,3 +188,13 @@ def test_refusal_messages_and_typed_values_are_escaped(client, vid, centralisate
                        data={**_form(client, vid), "marque": "<script>alert(1)</script>"}).data.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>X</b>" not in html and "&lt;b&gt;X&lt;/b&gt;" in html
+
+
+def test_a_late_stale_callback_never_undoes_the_declaration(client, app, vid):
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    declared = {"bdc_number": "SP953617Z103833712", "status": "declared", "contract_number": "22511015254"}
+    assert _callback(client, declared).status_code == 204
+    stale = {"bdc_number": "SP953617Z103833712", "status": "contract_pending", "contract_number": None}
+    assert _callback(client, stale).status_code == 204
+    warranty = _warranty(app)
+    assert (warranty.status, warranty.contract_number) == ("declared", "22511015254")
