@@ -1,6 +1,6 @@
 """The whole Tec3H flow in a browser: vehicle from the referential, customer from the order, the
 Commande, Nouvelle garantie Spoticar → Envoyer → centralisateur (new window) → Déclarer et Garantir,
-then the contract number back on the Tec3H vehicle card and at Icare."""
+then the contract number back on the Tec3H vehicle card, at Icare and in the Services.Spoticar portal."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,9 +10,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.pages.centralisateur import ChooseGarantiePage, ConfirmationPage, DeclarationFormPage
+from e2e.pages.icare import IcareLoginPage, PortalPage
 from e2e.pages.tec3h import (CustomerFormPage, OrderPage, VehicleCardPage, VehicleFormPage,
                              WarrantyFormPage, WarrantyTabPage)
 from e2e.tec3h.conftest import icare_contracts
+from fixtures import reference
 
 pytestmark = pytest.mark.tec3h
 
@@ -82,3 +84,11 @@ def test_vehicle_customer_order_and_declaration_end_with_the_contract_on_the_car
     expect(card.contract).to_have_text(f"Garantie Spoticar : contrat N° {contract_number}")
     [contract] = icare_contracts(stack, plate=plate)
     assert contract["contract_number"] == contract_number and contract["vehicle"]["vin"] == vin
+
+    IcareLoginPage(page, stack.url("icare")).open().login(
+        reference.demo_dealer("953617Z")["convention_email"], reference.load("icare_billing")["demo_password"])
+    portal = PortalPage(page)
+    portal.search(contract_number)
+    expect(portal.results).to_have_count(1)
+    expect(portal.results.first).to_contain_text(plate)
+    expect(portal.results.first).to_contain_text(person["last_name"])
