@@ -26,7 +26,8 @@ def autocomplete(stack: Stack, runs: int = 50) -> list[str]:
     samples = []
     for _ in range(runs):
         for n in range(len(TYPED) + 1):
-            samples += timed(lambda: client.get("/referentiel/versions", query_string={**base, "q": TYPED[:n]}), 1)
+            samples += timed(lambda: client.get("/referentiel/versions",
+                                                query_string={**base, "q": TYPED[:n]}), 1)
     http = httpx.Client(base_url=stack.url("tec3h"), timeout=30)
     over_http = []
     for _ in range(runs):

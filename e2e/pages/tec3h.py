@@ -277,7 +277,8 @@ class WarrantyTabPage:
     def __init__(self, page: Page):
         self.page = page
         self.new_spoticar_link = page.get_by_role("link", name="Nouvelle garantie Spoticar")
-        self.open_declaration_link = page.get_by_role("link", name="Ouvrir la déclaration sur le centralisateur")
+        self.open_declaration_link = page.get_by_role(
+            "link", name="Ouvrir la déclaration sur le centralisateur")
         self.status = page.locator("#warranty-status")
         self.contract_number = page.locator("#contract-number")
         self.error = page.get_by_role("alert")

@@ -74,7 +74,8 @@ def test_vehicle_customer_order_and_declaration_end_with_the_contract_on_the_car
     expect(confirmation.success).to_have_text(
         f"Votre demande a été effectuée avec succès (numéro de bon de commande : N° {bdc_number})")
     expect(confirmation.contract).to_have_text(re.compile(
-        r"^\[Garantie SPOTICAR Stellantis\] La création a bien été effectuée \(numéro de contrat : [0-9]{11}\)$"))
+        r"^\[Garantie SPOTICAR Stellantis\] La création a bien été effectuée "
+        r"\(numéro de contrat : [0-9]{11}\)$"))
     contract_number = re.search(r"[0-9]{11}", confirmation.contract.inner_text()).group(0)
 
     expect(tab.contract_number).to_have_text(contract_number)  # the open Tec3H page learns it by itself

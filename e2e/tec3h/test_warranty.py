@@ -35,7 +35,8 @@ def test_required_fields_are_enforced_with_values_kept(page: Page, tec3h_url, so
 @pytest.mark.parametrize("label, value, message", [
     ("Marque", "TATA", "Véhicule non éligible : la marque TATA ne fait pas partie des marques admises"),
     ("Puissance DIN", "801", "Véhicule non éligible : la puissance de 801 ch DIN dépasse la puissance maximale"),
-    ("Usage du véhicule", "taxi", "Véhicule non éligible : les véhicules utilisés, même temporairement, comme taxi"),
+    ("Usage du véhicule", "taxi",
+     "Véhicule non éligible : les véhicules utilisés, même temporairement, comme taxi"),
 ])
 def test_each_refusal_is_shown_on_the_form_and_can_be_corrected(page: Page, tec3h_url, sold_vehicle,
                                                                 label, value, message):

@@ -159,7 +159,8 @@ def customer_delete(customer_id: int):
         if not has_orders:
             tx.delete(customer)
     if has_orders:
-        flash(f"Le client N° {customer_id} a des bons de commande : il ne peut pas être supprimé.", "error")
+        flash(f"Le client N° {customer_id} a des bons de commande : il ne peut pas être supprimé.",
+              "error")
     else:
         flash(f"Client N° {customer_id} supprimé.")
     return redirect(url_for("customers.customer_list"))

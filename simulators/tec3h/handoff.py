@@ -60,6 +60,7 @@ def build_payload(order: Order, form: dict, callback_url: str | None) -> dict:
     if order.delivery_date:
         start = order.delivery_date.isoformat()
     none = lambda key: form.get(key) or None  # noqa: E731
+    first_registration = parse_fr_date(form.get("date_mec", ""))
     return {
         "source_dms": "tec3h",
         "dms_order_ref": str(order.number),
@@ -84,14 +85,14 @@ def build_payload(order: Order, form: dict, callback_url: str | None) -> dict:
         "vehicle": {
             "kind": "VP", "plate": none("immatriculation"), "vin": none("vin"),
             "brand": reference.normalize_brand(form.get("marque", "")), "model": none("modele"),
-            "version": none("version"), "energy": reference.normalize_brand(form.get("carburant", "")) or None,
+            "version": none("version"),
+            "energy": reference.normalize_brand(form.get("carburant", "")) or None,
             "registration_card_type": none("type_cg"),
             "first_registration": _iso(form.get("date_mec")),
             "din_power": _int(form.get("puissance_din")), "fiscal_power": _int(form.get("puissance")),
             "kw_power": _int(form.get("puissance_kw")), "displacement_cc": _int(form.get("cylindres")),
             "mileage_km": _int(form.get("km")), "usage": form.get("usage") or "particulier",
-            **(manufacturer_warranty(parse_fr_date(form["date_mec"])) if parse_fr_date(form.get("date_mec", ""))
-               else {}),
+            **(manufacturer_warranty(first_registration) if first_registration else {}),
         },
         "warranty": {"label": "SPOTICAR", "product": product["product"] if product else None,
                      "duration_months": months, "start_date": start, "loyalty_product": "Aucun"},

@@ -98,7 +98,8 @@ def order_new(vehicle_id: int):
     first = reference.load("tec3h_stock")["first_order_number"]
     with writing() as tx:  # BEGIN IMMEDIATE: two saves at once are serialised
         if tx.scalar(select(Order.id).where(Order.vehicle_id == vehicle_id)):
-            flash("Ce véhicule a déjà un bon de commande (enregistré au même moment) : le voici.", "error")
+            flash("Ce véhicule a déjà un bon de commande (enregistré au même moment) : le voici.",
+                  "error")
             return redirect(url_for("orders.order_new", vehicle_id=vehicle_id))
         number = max(tx.scalar(select(func.max(Order.number))) or 0, first - 1) + 1
         order = Order(number=number, vehicle_id=vehicle.id,

@@ -82,7 +82,8 @@ def sales_export():
     header = ("N°", "Statut", "Date de vente", "Date de livraison", "Client", "Véhicule", "Immatriculation",
               "Commercial", "Mode paiement", "Total TTC", "N° bon de commande", "N° contrat")
     rows = ((o.number, o.status, fr_date(o.sale_date), fr_date(o.delivery_date), o.customer.display_name,
-             o.vehicle.title, o.vehicle.plate, o.seller, o.payment_mode, f"{o.total_ttc:.2f}".replace(".", ","),
+             o.vehicle.title, o.vehicle.plate, o.seller, o.payment_mode,
+             f"{o.total_ttc:.2f}".replace(".", ","),
              contracts[o.id].bdc_number if o.id in contracts else "",
              contracts[o.id].contract_number if o.id in contracts else "") for o in orders)
     return csv_response(header, rows, "ventes-tec3h.csv")

@@ -92,7 +92,8 @@ class Customer(Base):
         """"DUPONT JEAN" for a particulier, the Raison sociale for a pro."""
         if self.kind == "pro":
             return (self.company_name or "").upper()
-        return f"{(self.usage_name or self.birth_name or '').upper()} {(self.first_names or '').upper()}".strip()
+        name = (self.usage_name or self.birth_name or "").upper()
+        return f"{name} {(self.first_names or '').upper()}".strip()
 
 
 class Order(Base):

@@ -34,7 +34,9 @@ STATUS_TEXT = {"draft": "Brouillon", "not_sent": "Non transmise (centralisateur 
 
 
 def levels() -> list[str]:
-    return [name for p in reference.warranty_products() if p["label"] == "SPOTICAR" for name in p["dms_levels"]]
+    """The DMS warranty levels of the Spoticar label ("Spoticar-Premium 12 Mois", …)."""
+    return [name for product in reference.warranty_products() if product["label"] == "SPOTICAR"
+            for name in product["dms_levels"]]
 
 
 def _order_for(vehicle_id: int) -> tuple[Vehicle, Order | None, Warranty | None]:
@@ -55,7 +57,8 @@ def prefill(order: Order) -> dict:
             "date_naissance": fr_date(c.birth_date), "lieu_naissance": c.birth_city or "",
             "profession": c.profession or "", "raison_sociale": c.company_name or "",
             "siret": c.siret or "", "immatriculation": v.plate or "", "marque": v.make, "modele": v.model,
-            "date_mec": fr_date(v.first_registration), "carburant": v.energy, "puissance": str(v.fiscal_power),
+            "date_mec": fr_date(v.first_registration), "carburant": v.energy,
+            "puissance": str(v.fiscal_power),
             "date_vente": fr_date(order.sale_date), "km": str(v.mileage_km), "vin": v.vin or "",
             "version": v.version, "puissance_kw": str(v.kw_power), "type_cg": "",
             "cylindres": str(v.displacement_cc or ""), "puissance_din": str(v.din_power),

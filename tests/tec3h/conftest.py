@@ -18,7 +18,8 @@ class FakeCentralisateur:
         self.mode = "accept"
         self.handoffs: list[dict] = []
         self.refusal = [{"field": "vehicle.brand",
-                         "message": "Véhicule non éligible : la marque TATA ne fait pas partie des marques admises."}]
+                         "message": "Véhicule non éligible : la marque TATA ne fait pas partie des "
+                                    "marques admises."}]
         self.state = {"status": "pending", "contract_number": None}
         self.during = None  # called inside each request, to look at Tec3H while it waits
 

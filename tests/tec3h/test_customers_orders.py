@@ -114,7 +114,8 @@ def test_order_refuses_missing_and_incoherent_values(client, app):
     html = client.post(f"/vehicules/{vid}/offre", data=_order(999, date_vente="", date_livraison="01/01/2020",
                                                               commercial="Inconnu", prix="abc")).data.decode()
     for message in ("Client introuvable", "Le champ Date de vente est obligatoire pour une commande.",
-                    "Le champ Commercial doit être choisi dans la liste.", "Le champ PU TTC du véhicule doit être un montant"):
+                    "Le champ Commercial doit être choisi dans la liste.",
+                    "Le champ PU TTC du véhicule doit être un montant"):
         assert message in html
     late = client.post(f"/vehicules/{vid}/offre", data=_order(120811, date_livraison="01/01/2020"))
     assert "La date de livraison ne peut pas précéder la date de vente." in late.data.decode()
@@ -156,7 +157,8 @@ def test_identity_documents_are_kept_and_checked(client, app, factory):
     assert client.post("/clients/nouveau", data=data).status_code == 302
     with app.app_context():
         c = app.extensions["db"].session.scalar(select(Customer).where(Customer.id_number == "19AB12345"))
-        assert (c.id_type, c.licence_category, c.main_driver, c.licence_issue_date.year) == ("Passeport", "B", False, 2004)
+        assert (c.id_type, c.licence_category, c.main_driver, c.licence_issue_date.year) == (
+            "Passeport", "B", False, 2004)
     edit = form_values(client.get(f"/clients/{c.id}/modifier").data.decode())
     assert edit["numero_permis"] == "120375300123" and edit["date_piece"] == "02/03/2019"
 

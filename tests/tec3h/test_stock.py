@@ -151,7 +151,8 @@ def test_vehicle_creation_refuses_manual_or_invalid_input(client, app, overrides
 
 
 def test_version_typed_exactly_is_accepted_without_javascript(client, app):
-    response = client.post("/vehicules/nouveau", data=_new_vehicle(version_id="", version="1.5 bluehdi 130 s&s eat8 allure"))
+    typed = _new_vehicle(version_id="", version="1.5 bluehdi 130 s&s eat8 allure")
+    response = client.post("/vehicules/nouveau", data=typed)
     assert response.status_code == 302
 
 

@@ -149,7 +149,8 @@ def test_no_warranty_without_a_commande(client, app):
 
 def test_refusal_without_a_field_is_shown_as_a_message(client, app, vid, centralisateur):
     centralisateur.mode = "refuse"
-    centralisateur.refusal = [{"field": None, "message": "Le point de vente 953617Z n'est pas servi par le DMS tec3h."}]
+    centralisateur.refusal = [{"field": None,
+                               "message": "Le point de vente 953617Z n'est pas servi par le DMS tec3h."}]
     html = client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid)).data.decode()
     assert "servi par le DMS tec3h" in html and 'aria-invalid="true"' not in html
     assert _warranty(app).status == "rejected"
