@@ -32,7 +32,7 @@ test: $(STAMP) browser
 	  $(PYTEST_ARGS)
 	@echo "== API et stockage sur PostgreSQL (DATABASE_URL)"
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q -m "not browser" \
-	  tests/centralisateur tests/test_icare_contract_api.py tests/test_cli.py \
+	  tests/centralisateur tests/test_icare_contract_api.py tests/test_cli.py tests/bee2link tests/neovo \
 	  --junitxml=reports/junit-postgres.xml
 
 bench: $(STAMP) browser

@@ -25,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     """The Bee2link app: its own store, the pipeline screens, the declaration and the callback API."""
     # Every app runs on 127.0.0.1 and cookies ignore the port: a name of our own keeps our session
     # (and its CSRF token) when the centralisateur sets its own.
-    app = make_app(__name__, config, defaults={"SESSION_COOKIE_NAME": f"{DMS}_session"})
+    app = make_app(__name__, config)
     db = Database(database_url(app.config, DMS), Base)
     db.create_all()
     db.init_app(app)
