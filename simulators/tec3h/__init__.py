@@ -21,9 +21,7 @@ def dealer(config: dict) -> dict:
 def create_app(config: dict | None = None) -> Flask:
     """The Tec3H Flask app; ``config`` needs DATA_DIR and URLS["centralisateur"] for the hand-off."""
     from simulators.tec3h import customers, orders, sales, stock, store, warranty
-    # Cookies ignore ports: on one host every app's "session" cookie would overwrite the others'.
-    app = make_app(__name__, config, defaults={"HANDOFF_TIMEOUT": 10.0,
-                                               "SESSION_COOKIE_NAME": "tec3h_session"})
+    app = make_app(__name__, config, defaults={"HANDOFF_TIMEOUT": 10.0})
     app.config["TEC3H_API_KEY"] = dms_api_key(app.config, DMS)  # demo key only in demo mode
     app.config["TEC3H_DEALER"] = dealer(app.config)
     db = Database(database_url(app.config, DMS), store.Base)
