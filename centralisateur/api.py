@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from itsdangerous import URLSafeTimedSerializer
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -11,8 +10,7 @@ from centralisateur import rules
 from centralisateur.contract import DeclarationState, HandoffIn, HandoffReceipt
 from centralisateur.store import Dealer, Declaration, DmsClient
 from common.auth import bearer_token, demo_key_allowed, key_digest
-from common.errors import french_errors
-from common.web import csrf, error_response
+from common.web import csrf, error_response, json_body
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -59,15 +57,9 @@ def state(declaration: Declaration) -> DeclarationState:
 @bp.post("/handoffs")
 def create_handoff():
     """Receive a sale from a DMS; the same DMS order sent again returns the same hand-off (200)."""
-    if request.mimetype != "application/json":
-        return error_response(415)
-    data = request.get_json(silent=True)
-    if data is None:
-        return error_response(400, "Le corps de la requête n'est pas un JSON valide.")
-    try:
-        handoff = HandoffIn.model_validate(data)
-    except ValidationError as exc:
-        return _errors(422, french_errors(exc))
+    handoff, failure = json_body(HandoffIn)
+    if failure:
+        return failure
     if handoff.source_dms != g.dms:
         return error_response(403, f"Cette clé d'API est celle du DMS {g.dms} : elle ne peut pas déclarer "
                                    f"pour le DMS {handoff.source_dms}.", "source_dms")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from common.dates import add_months  # noqa: F401  (re-exported for rule users)
 from fixtures import reference
 
 

@@ -55,6 +55,23 @@ def error_response(status: int, message: str | None = None, field: str | None = 
     return render_template("common/error.html", status=status, message=message), status
 
 
+def json_body(model):
+    """The request's JSON checked by a pydantic ``model``: ``(instance, None)``, or ``(None, response)``
+    with the French 415 / 400 / 422 answer to return as is."""
+    from pydantic import ValidationError
+
+    from common.errors import french_errors
+    if request.mimetype != "application/json":
+        return None, error_response(415)
+    data = request.get_json(silent=True)
+    if data is None:
+        return None, error_response(400, "Le corps de la requête n'est pas un JSON valide.")
+    try:
+        return model.model_validate(data), None
+    except ValidationError as exc:
+        return None, (jsonify({"errors": french_errors(exc)}), 422)
+
+
 def make_app(import_name: str, config: dict | None, defaults: dict | None = None) -> Flask:
     """Build a Flask app with the harness's security defaults; ``config`` wins over ``defaults``."""
     app = Flask(import_name)

@@ -6,14 +6,13 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from flask import Blueprint, current_app, jsonify, request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from common.dates import add_months
 from common.auth import bearer_token, demo_key_allowed, key_matches
-from common.errors import french_errors
-from common.web import csrf, error_response
+from common.web import csrf, error_response, json_body
 from fixtures import reference
 from simulators.icare.store import Contract, IcareDealer, NpoRecord, utcnow
 
@@ -78,25 +77,18 @@ def contract_json(c: Contract) -> dict:
             "status": c.status, "created_at": c.created_at.isoformat(timespec="seconds")}
 
 
-@bp.before_request
-def _service_key():
+def service_key_refusal(message: str = "Clé de service Icare absente ou invalide."):
+    """None when the request carries Icare's service key, else the 401 answer."""
     key = bearer_token()
     expected = current_app.config["ICARE_SERVICE_KEY_DIGEST"]
     if not (key_matches(key, expected) and demo_key_allowed(key, current_app.config["DEMO_MODE"])):
-        return error_response(401, "Clé de service Icare absente ou invalide.")
+        return error_response(401, message)
     return None
 
 
-def _body(model: type[BaseModel]):
-    if not request.is_json:
-        return None, error_response(415)
-    data = request.get_json(silent=True)
-    if data is None:
-        return None, error_response(400, "Le corps de la requête n'est pas un JSON valide.")
-    try:
-        return model.model_validate(data), None
-    except ValidationError as exc:
-        return None, (jsonify({"errors": french_errors(exc)}), 422)
+@bp.before_request
+def _service_key():
+    return service_key_refusal()
 
 
 def _dealer(session, body: NpoIn):
@@ -110,7 +102,7 @@ def _dealer(session, body: NpoIn):
 @bp.post("/npo")
 def create_npo():
     """Record the NPO fee of a sale (always, whatever the garantisseur). Same bdc → same record."""
-    body, failure = _body(NpoIn)
+    body, failure = json_body(NpoIn)
     if failure:
         return failure
     db = current_app.extensions["db"]
@@ -138,7 +130,7 @@ def _npo_json(record: NpoRecord) -> dict:
 @bp.post("/contracts")
 def create_contract():
     """Create the warranty contract of a sale. Idempotent on bdc_number: one sale, one contract."""
-    body, failure = _body(ContractIn)
+    body, failure = json_body(ContractIn)
     if failure:
         return failure
     product = reference.warranty_product(body.product)

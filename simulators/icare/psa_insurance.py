@@ -14,16 +14,15 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from flask import Blueprint, current_app, jsonify, request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from centralisateur import rules
-from common.auth import bearer_token, demo_key_allowed, key_matches
 from common.dates import add_months
-from common.errors import french_errors
-from common.web import csrf, error_response
+from common.web import csrf, error_response, json_body
 from fixtures import reference
+from simulators.icare.api import service_key_refusal
 from simulators.icare.psa_store import PsaPolicy, policy_number
 from simulators.icare.store import IcareDealer, utcnow
 
@@ -92,11 +91,7 @@ def policy_json(p: PsaPolicy) -> dict:
 
 @bp.before_request
 def _service_key():
-    key = bearer_token()
-    expected = current_app.config["ICARE_SERVICE_KEY_DIGEST"]
-    if not (key_matches(key, expected) and demo_key_allowed(key, current_app.config["DEMO_MODE"])):
-        return error_response(401, "Clé de service PSA Assurance absente ou invalide.")
-    return None
+    return service_key_refusal("Clé de service PSA Assurance absente ou invalide.")
 
 
 def _refusal(body: PolicyIn) -> tuple[str, str] | None:
@@ -115,15 +110,9 @@ def _refusal(body: PolicyIn) -> tuple[str, str] | None:
 @bp.post("/policies")
 def create_policy():
     """Create the policy of a DMS order; the same order sent again returns the same policy (200)."""
-    if not request.is_json:
-        return error_response(415)
-    data = request.get_json(silent=True)
-    if data is None:
-        return error_response(400, "Le corps de la requête n'est pas un JSON valide.")
-    try:
-        body = PolicyIn.model_validate(data)
-    except ValidationError as exc:
-        return jsonify({"errors": french_errors(exc)}), 422
+    body, failure = json_body(PolicyIn)
+    if failure:
+        return failure
     refusal = _refusal(body)
     if refusal:
         return error_response(422, refusal[1], refusal[0])

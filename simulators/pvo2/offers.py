@@ -7,7 +7,7 @@ import re
 from typing import Annotated, ClassVar, Literal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator
 from sqlalchemy import or_, select
 
 from simulators.pvo2 import context

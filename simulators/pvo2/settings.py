@@ -5,7 +5,7 @@ import re
 from typing import Annotated, ClassVar
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator
 
 from simulators.pvo2 import context
 from simulators.pvo2.forms import FormModel, Optional, Required, parse
