@@ -30,10 +30,14 @@ test: $(STAMP) browser
 	  --junitxml=reports/junit.xml --html=reports/report.html --self-contained-html \
 	  --tracing retain-on-failure --screenshot only-on-failure --output reports/playwright \
 	  $(PYTEST_ARGS)
-	@echo "== API et stockage sur PostgreSQL (DATABASE_URL)"
+	@echo "== API et stockage sur PostgreSQL (DATABASE_URL), une base neuve par groupe"
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q -m "not browser" \
-	  tests/centralisateur tests/test_icare_contract_api.py tests/test_cli.py tests/bee2link tests/neovo \
-	  --junitxml=reports/junit-postgres.xml
+	  tests/centralisateur tests/test_icare_contract_api.py tests/test_cli.py \
+	  --junitxml=reports/junit-postgres-centralisateur.xml
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q -m "not browser" \
+	  tests/bee2link --junitxml=reports/junit-postgres-bee2link.xml
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q -m "not browser" \
+	  tests/neovo --junitxml=reports/junit-postgres-neovo.xml
 
 bench: $(STAMP) browser
 	$(BIN)/python -m bench
