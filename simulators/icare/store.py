@@ -39,18 +39,13 @@ class NpoRecord(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, server_default=func.now())
 
 
-class Contract(Base):
-    __tablename__ = "icare_contracts"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    number: Mapped[str | None] = mapped_column(String(11), unique=True)
-    bdc_number: Mapped[str] = mapped_column(String(30), unique=True)
-    code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"))
+class WarrantyTerms:
+    """What a warranty contract and a PSA Assurance policy both record: term, customer, vehicle."""
     label: Mapped[str] = mapped_column(String(40))
     product: Mapped[str] = mapped_column(String(80))
     duration_months: Mapped[int] = mapped_column(Integer)
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date] = mapped_column(Date)
-    premium_ttc: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     customer_civility: Mapped[str | None] = mapped_column(String(5))
     customer_last_name: Mapped[str] = mapped_column(String(80))
     customer_first_name: Mapped[str | None] = mapped_column(String(80))
@@ -61,5 +56,14 @@ class Contract(Base):
     model: Mapped[str | None] = mapped_column(String(80))
     version: Mapped[str | None] = mapped_column(String(120))
     mileage_km: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default="actif")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, server_default=func.now())
+
+
+class Contract(WarrantyTerms, Base):
+    __tablename__ = "icare_contracts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(11), unique=True)
+    bdc_number: Mapped[str] = mapped_column(String(30), unique=True)
+    code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"))
+    premium_ttc: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    status: Mapped[str] = mapped_column(String(20), default="actif")
