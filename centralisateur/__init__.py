@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from common.auth import hash_password, key_digest
 from common.db import Database, database_url
+from common.journal.registry import DEFAULT_EXCLUDE as JOURNAL_EXCLUDE
 from common.web import make_app
 from centralisateur.store import Base, Dealer, DealerUser, DmsClient
 from fixtures import reference
@@ -27,7 +28,9 @@ def _dms_keys(config: dict) -> dict[str, str]:
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = make_app(__name__, config, defaults={"ICARE_TIMEOUT": 5.0, "WORKER_INTERVAL": 1.0})
+    app = make_app(__name__, config, defaults={"ICARE_TIMEOUT": 5.0, "WORKER_INTERVAL": 1.0,
+                                               # RGPD pages list and export personal data: not journalled
+                                               "JOURNAL_EXCLUDE": JOURNAL_EXCLUDE + ("/rgpd",)})
     if not app.config.get("ICARE_SERVICE_KEY"):
         app.config["ICARE_SERVICE_KEY"] = (os.environ.get("SPOTICAR_ICARE_SERVICE_KEY")
                                            or (DEMO_ICARE_KEY if app.config["DEMO_MODE"] else ""))
@@ -38,8 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     _sync_dms_clients(db, app.config["DMS_KEYS"])
 
-    from centralisateur import api, backoffice, declare, home, profile, session
-    for module in (api, session, home, profile, declare, backoffice):
+    from centralisateur import api, backoffice, declare, exchanges, home, profile, session
+    for module in (api, session, home, profile, declare, backoffice, exchanges):
         app.register_blueprint(module.bp)
     if app.config.get("TEST_ROUTES"):
         from centralisateur import testing

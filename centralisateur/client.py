@@ -12,6 +12,7 @@ import httpx
 
 from centralisateur.contract import DeclarationState, HandoffReceipt
 from common.auth import sign
+from common.journal import http_client
 
 
 class HandoffError(Exception):
@@ -37,8 +38,8 @@ class HandoffClient:
                  transport: httpx.BaseTransport | None = None):
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport,
-                                  headers={"Authorization": f"Bearer {api_key}"})
+        self._http = http_client(base_url=self.base_url, timeout=timeout, transport=transport,
+                                 headers={"Authorization": f"Bearer {api_key}"})
 
     def close(self) -> None:
         self._http.close()

@@ -18,6 +18,7 @@ from centralisateur.api import state
 from centralisateur.icare_client import IcareClient, IcareRefused, IcareUnavailable
 from centralisateur.store import Dealer, Declaration, utcnow
 from common.auth import sign
+from common.journal import http_client
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def send_to_icare(app: Flask, declaration_id: int) -> str:
         dealer = session.get(Dealer, declaration.dealer_rrdi)
         npo_body, contract_body = _icare_bodies(declaration, dealer)
     client = IcareClient(app.config["URLS"]["icare"], app.config["ICARE_SERVICE_KEY"],
-                         timeout=app.config.get("ICARE_TIMEOUT", 5.0))
+                         timeout=app.config.get("ICARE_TIMEOUT", 5.0), app=app, bdc=npo_body["bdc_number"])
     values: dict = {}
     try:
         values["npo_reference"] = client.create_npo(npo_body)["npo_reference"]
@@ -123,13 +124,14 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool:
         if declaration is None or not declaration.callback_due:
             return False
         body = json.dumps(state(declaration).model_dump(mode="json")).encode()
-        url = declaration.callback_url
+        url, bdc = declaration.callback_url, declaration.bdc_number
         key = app.config["DMS_KEYS"].get(declaration.source_dms)
     headers = {"Content-Type": "application/json"}
     if key:
         headers["X-Spoticar-Signature"] = sign(body, key)
     try:
-        delivered = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code < 300
+        with http_client(app, bdc=bdc, timeout=5.0) as http:
+            delivered = http.post(url, content=body, headers=headers).status_code < 300
     except httpx.HTTPError:
         delivered = False
     with db.transaction() as session:

@@ -9,6 +9,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from common import journal
+
 log = logging.getLogger(__name__)
 
 HTTP_MESSAGES = {
@@ -102,6 +104,7 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
         app.jinja_loader, FileSystemLoader(str(Path(__file__).parent / "templates"))])
     csrf.init_app(app)
     _install_error_handlers(app)
+    journal.install(app)
 
     @app.after_request
     def _headers(response):

@@ -1,4 +1,5 @@
-"""``spoticar-harness``: ``up`` starts the stack; ``browser`` prints the Chromium the suites use."""
+"""``spoticar-harness``: ``up`` starts the stack; ``journal`` shows what crossed between its apps;
+``browser`` prints the Chromium the suites use."""
 from __future__ import annotations
 
 import argparse
@@ -20,12 +21,17 @@ def _up(args) -> int:
     names = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
     stack = Stack(Path(args.data_dir), names=names, host=args.host, default_ports=not args.any_port,
                   port_offset=args.port_offset, seed=args.seed, demo=not args.no_demo, reset=args.reset)
+    from harness.logs import configure
+    from harness.state import clear_state, write_state
     try:
         stack.start()
     except (ValueError, OSError) as exc:
         print(f"spoticar-harness: {exc}", file=sys.stderr)
         return 2
+    # after start: --reset has wiped the app folders the log files live in
+    configure(args.log_level, args.log_format, args.data_dir, list(stack.apps))
     stack.wait_ready()
+    write_state(args.data_dir, {name: running.url for name, running in stack.apps.items()})
     print(f"Spoticar harness prêt en {time.perf_counter() - started:.2f} s "
           f"(données : {Path(args.data_dir).resolve()}, graine {args.seed})\n")
     print(stack.describe())
@@ -36,6 +42,7 @@ def _up(args) -> int:
     stop.wait()
     print("Arrêt…", flush=True)
     stack.stop()
+    clear_state(args.data_dir)
     return 0
 
 
@@ -59,7 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--port-offset", type=int, default=0, help="décalage ajouté aux ports 8000…8006")
     up.add_argument("--any-port", action="store_true", help="ports libres choisis par le système (affichés)")
     up.add_argument("--no-demo", action="store_true", help="mode réel : pas de clés ni comptes de démo")
+    up.add_argument("--log-level", choices=("info", "warning", "debug"), default="warning",
+                    help="niveau des journaux (info : une ligne par requête)")
+    up.add_argument("--log-format", choices=("text", "json"), default="text",
+                    help="format des journaux (aussi écrits dans <data-dir>/<app>/app.log)")
     up.set_defaults(func=_up)
+    from harness.journal_cli import add_parser as add_journal
+    add_journal(sub)
     browser = sub.add_parser("browser", help="afficher le navigateur utilisé par les suites")
     browser.add_argument("--browser-path")
     browser.set_defaults(func=_browser)
