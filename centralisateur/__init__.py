@@ -28,6 +28,8 @@ def _dms_keys(config: dict) -> dict[str, str]:
 
 def create_app(config: dict | None = None) -> Flask:
     app = make_app(__name__, config, defaults={"ICARE_TIMEOUT": 5.0, "WORKER_INTERVAL": 1.0})
+    from centralisateur import onboarding
+    onboarded = onboarding.apply_to_config(app.config)  # dealers and keys of a real deployment
     if not app.config.get("ICARE_SERVICE_KEY"):
         app.config["ICARE_SERVICE_KEY"] = (os.environ.get("SPOTICAR_ICARE_SERVICE_KEY")
                                            or (DEMO_ICARE_KEY if app.config["DEMO_MODE"] else ""))
@@ -37,6 +39,8 @@ def create_app(config: dict | None = None) -> Flask:
     db.create_all()
     db.init_app(app)
     _sync_dms_clients(db, app.config["DMS_KEYS"])
+    if onboarded is not None:
+        onboarding.sync_dealers(db, onboarded)
 
     from centralisateur import api, backoffice, declare, home, profile, session
     for module in (api, session, home, profile, declare, backoffice):
