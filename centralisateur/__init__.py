@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
                                            or (DEMO_ICARE_KEY if app.config["DEMO_MODE"] else ""))
     app.config.setdefault("PUBLIC_URL", "http://127.0.0.1:8000")
     app.config["DMS_KEYS"] = _dms_keys(app.config)
+    from certification import store as _certification_tables  # noqa: F401  (tables, before create_all)
     db = Database(database_url(app.config, "centralisateur"), Base)
     db.create_all()
     db.init_app(app)
@@ -43,8 +44,11 @@ def create_app(config: dict | None = None) -> Flask:
         onboarding.sync_dealers(db, onboarded)
 
     from centralisateur import api, backoffice, declare, home, profile, session
-    for module in (api, session, home, profile, declare, backoffice):
-        app.register_blueprint(module.bp)
+    from certification import hooks, web as certification_web
+    for blueprint in (api.bp, session.bp, home.bp, profile.bp, declare.bp, backoffice.bp, certification_web.bp,
+                      certification_web.api):
+        app.register_blueprint(blueprint)
+    app.after_request(hooks.finish)
     if app.config.get("TEST_ROUTES"):
         from centralisateur import testing
         app.register_blueprint(testing.bp)
