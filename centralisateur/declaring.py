@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from centralisateur.api import state
+from certification import evidence, hooks
 from centralisateur.icare_client import IcareClient, IcareRefused, IcareUnavailable
 from centralisateur.store import Dealer, Declaration, utcnow
 from spoticar_handoff.callbacks import delivery_id, sign_callback
@@ -127,15 +128,22 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool:
         body = json.dumps(current.model_dump(mode="json")).encode()
         delivery = delivery_id(current.bdc_number, current.status, current.contract_number)
         url = declaration.callback_url
-        key = app.config["DMS_KEYS"].get(declaration.source_dms)
+        certification = hooks.session_id_for(app, declaration.dealer_rrdi)
+        key = hooks.signing_key(app, declaration) if certification else \
+            app.config["DMS_KEYS"].get(declaration.source_dms)
+        bdc = declaration.bdc_number
     headers = {"Content-Type": "application/json"}
     if key:
         headers.update(sign_callback(body, key, delivery))
-    try:
-        answer = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code
-        delivered = answer < 300 or answer == 409  # 409: the DMS already took this delivery
-    except httpx.HTTPError:
-        delivered = False
+    if certification:  # a certification session's DMS: the exchange is its evidence
+        entry = evidence.post(app.extensions["db"], certification, url, body, headers, bdc)
+        answer = entry["status"]
+    else:
+        try:
+            answer = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code
+        except httpx.HTTPError:
+            answer = None
+    delivered = answer is not None and (answer < 300 or answer == 409)  # 409: the DMS already has it
     with db.transaction() as session:
         declaration = session.get(Declaration, declaration_id)
         declaration.callback_attempts += 1

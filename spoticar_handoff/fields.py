@@ -6,8 +6,11 @@ them too, so a value a DMS accepts is one the centralisateur accepts.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import Annotated
 
+from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 from spoticar_handoff import catalogue
@@ -20,6 +23,7 @@ VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 RRDI_RE = re.compile(r"^[0-9A-Z]{7}$")
 EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 PHONE_RE = re.compile(r"^(?:0[1-9][0-9]{8}|\+[0-9]{8,15})$")
+MIN_YEAR, MAX_YEAR = 1900, 2100  # every date of the trade falls in this range
 
 
 def _fail(kind: str, message: str):
@@ -88,3 +92,14 @@ def normalize_energy(value: str) -> str:
     if energy not in ENERGIES:
         _fail("energy", "Énergie inconnue ; valeurs possibles : " + ", ".join(ENERGIES) + ".")
     return energy
+
+
+def check_trade_date(value: dt.date) -> dt.date:
+    """``value`` if its year is within 1900–2100 (9999-12-31 is no warranty start)."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        _fail("date_range", f"La valeur doit être une date entre {MIN_YEAR} et {MAX_YEAR}.")
+    return value
+
+
+TradeDate = Annotated[dt.date, AfterValidator(check_trade_date)]
+"""A date of the trade on the API: ISO "2025-11-30", year 1900–2100."""
