@@ -36,8 +36,9 @@ class Field(_WTField):
     def __init__(self, label: str, *, required: bool | Callable = False, max_length: int | None = 120,
                  hint: str | None = None, readonly: bool = False, star: bool | None = None,
                  messages: dict[str, str] | None = None, input_type: str = "text",
-                 autocomplete: str | None = None, **kwargs):
+                 autocomplete: str | None = None, short: str | None = None, **kwargs):
         super().__init__(label, **kwargs)
+        self.short = short  # the label's name in messages when the screen's label is longer
         self.required, self.max_length, self.hint, self.readonly = required, max_length, hint, readonly
         self.star = (required is True) if star is None else star
         self.messages = messages or {}
@@ -69,11 +70,12 @@ class Field(_WTField):
     def message(self, key: str, **params) -> str:
         """This field's French message ``key``, in its form's wording (or its own override)."""
         wording = getattr(self, "wording", "default")
+        label = self.short or str(self.label.text)
         template = self.messages.get(key)
         if template:
-            plain = str(self.label.text).rstrip("* ").strip()
+            plain = label.rstrip("* ").strip()
             return template.format(label=plain, label_lower=plain.lower(), **params)
-        return message(wording, key, str(self.label.text), **params)
+        return message(wording, key, label, **params)
 
     def is_empty(self) -> bool:
         return not self.data
@@ -198,8 +200,10 @@ class DateField(Field):
         return fr_date(value) if isinstance(value, dt.date) else super().display(value)
 
     def convert(self, text):
+        # a date that must be past: a far year is simply "in the future", the clearer message
+        max_year = 9999 if self.past else self.max_year
         try:
-            value = parsing.parse_date(text, self.min_year, self.max_year)
+            value = parsing.parse_date(text, self.min_year, max_year)
         except ValueError as exc:
             if "année" in str(exc):
                 raise Invalid("date_range", min_year=self.min_year, max_year=self.max_year) from None
