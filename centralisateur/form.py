@@ -151,10 +151,10 @@ def _dig(payload: dict, path: str):
 def computed_end_date(start: str | None, months: str | None) -> str:
     """"30/11/2025" + "12" → "30/11/2026"; empty when either is missing or unreadable."""
     try:
-        begin = parsing.parse_date(start or "")
-        return fr_date(add_months(begin, parsing.parse_int(str(months or ""), 1, 120)))
-    except ValueError:
+        begin, count = parsing.parse_date(start), parsing.parse_int(months, minimum=1, maximum=120)
+    except parsing.ParseError:
         return ""
+    return fr_date(add_months(begin, count)) if begin and count else ""
 
 
 def build(program: str | None, payload: dict | None = None) -> DeclarationForm:

@@ -7,6 +7,7 @@ is validated, the cleaned Python value in ``value``. Messages come from the form
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -180,15 +181,14 @@ class PatternField(Field):
 
 
 class DateField(Field):
-    """JJ/MM/AAAA (ISO accepted); the year within [min_year, max_year]; ``past``: not after today."""
+    """JJ/MM/AAAA (ISO accepted), years 1900–2100 (``common.parsing``); ``past``: not after today."""
 
     kind = "date"
 
-    def __init__(self, label, *, min_year: int = parsing.MIN_YEAR, max_year: int = parsing.MAX_YEAR,
-                 past: bool = False, **kwargs):
+    def __init__(self, label, *, past: bool = False, **kwargs):
         kwargs.setdefault("hint", "JJ/MM/AAAA")
         super().__init__(label, max_length=None, **kwargs)  # the parser bounds the text
-        self.min_year, self.max_year, self.past = min_year, max_year, past
+        self.past = past
 
     def display(self, value) -> str:
         """A date (or an ISO text, as stored) → JJ/MM/AAAA; anything else shown as it is."""
@@ -200,13 +200,16 @@ class DateField(Field):
         return fr_date(value) if isinstance(value, dt.date) else super().display(value)
 
     def convert(self, text):
-        # a date that must be past: a far year is simply "in the future", the clearer message
-        max_year = 9999 if self.past else self.max_year
         try:
-            value = parsing.parse_date(text, self.min_year, max_year)
-        except ValueError as exc:
-            if "année" in str(exc):
-                raise Invalid("date_range", min_year=self.min_year, max_year=self.max_year) from None
+            value = parsing.parse_date(text)
+        except parsing.ParseError:
+            year = re.search(r"([0-9]{4})", text, re.ASCII)
+            if year is None or not (text.count("/") == 2 or text.count("-") == 2):
+                raise Invalid("date") from None
+            if self.past and int(year.group(1)) > parsing.MAX_YEAR:
+                raise Invalid("past") from None  # a far year is simply "in the future"
+            if not parsing.MIN_YEAR <= int(year.group(1)) <= parsing.MAX_YEAR:
+                raise Invalid("date_range", min_year=parsing.MIN_YEAR, max_year=parsing.MAX_YEAR) from None
             raise Invalid("date") from None
         if self.past and value > dt.date.today():
             raise Invalid("past")
@@ -225,8 +228,8 @@ class IntegerField(Field):
 
     def convert(self, text):
         try:
-            return parsing.parse_int(text, self.min, self.max)
-        except ValueError:
+            return parsing.parse_int(text, minimum=self.min, maximum=self.max)
+        except parsing.ParseError:
             raise Invalid("integer", min=self.min, max=self.max) from None
 
 
@@ -241,6 +244,6 @@ class MoneyField(Field):
 
     def convert(self, text):
         try:
-            return parsing.parse_decimal(text.replace("€", ""), self.min, self.max)
-        except ValueError:
+            return parsing.parse_decimal(text, minimum=self.min, maximum=self.max)
+        except parsing.ParseError:
             raise Invalid("money", min=self.min, max=self.max) from None

@@ -9,6 +9,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from sqlalchemy import func, select
 
 from common import parsing
+from common.parsing import arg_int
 from fixtures import reference
 from simulators.tec3h.data import reads as _db
 from simulators.tec3h.data import writing
@@ -66,8 +67,8 @@ def _form_values(order: Order) -> dict:
 
 def _render(vehicle: Vehicle, form: OrderForm, order: Order | None = None):
     try:
-        price = parsing.parse_decimal((form.prix.data or "").replace("€", ""), 0, 10_000_000)
-    except ValueError:
+        price = parsing.parse_decimal(form.prix.data)
+    except parsing.ParseError:
         price = vehicle.price_ttc
     warranty = order and _db().scalar(select(Warranty).where(Warranty.order_id == order.id))
     refresh(warranty)
@@ -112,8 +113,9 @@ def order_edit(order_id: int):
     order = _db().get(Order, order_id) or abort(404)
     if request.method == "GET":
         data = _form_values(order)
-        if request.args.get("client", "").isdigit():  # back from "Créer un client"
-            data["client"] = request.args["client"]
+        client = arg_int("client")  # back from "Créer un client"
+        if client is not None:
+            data["client"] = str(client)
         return _render(order.vehicle, _order_form(**data), order)
     form = _order_form()
     values = _check_order(form)

@@ -31,7 +31,7 @@ def _refused(response, *messages: str) -> str:
 
 @pytest.mark.parametrize("name,value,message", [
     ("date_naissance", FAR, "Le champ Date de naissance ne peut pas être dans le futur."),
-    ("date_naissance", "³¹/12/1960", "Le champ Date de naissance doit être une date au format JJ/MM/AAAA."),
+    ("date_naissance", "³¹/12/1960", "Le champ Date de naissance doit être une date valide au format JJ/MM/AAAA."),
     ("date_piece", "01/01/0001", "Le champ Date de délivrance doit être une date entre 1900 et 2100."),
     ("code_postal", "٧٥٠٠١", "Le code postal doit comporter 5 chiffres."),
 ])
