@@ -7,6 +7,7 @@ the "centralisateur" wording), a line of its own for a format or eligibility err
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask import request
 
@@ -137,6 +138,23 @@ SOURCES = {
     "trade_in_value": "sale.trade_in_value",
     **{name: f"warranty.{name}" for name in ("product", "duration_months", "start_date", "loyalty_product")},
 }
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """A field of form 2/3 as other modules read it (the certification checks, the hand-off warnings)."""
+
+    name: str
+    label: str       # as on screen, asterisk included
+    required: bool
+    source: str | None  # dotted path in the hand-off payload
+
+
+FIELDS: tuple[FieldInfo, ...] = tuple(
+    FieldInfo(name, getattr(DeclarationForm, name).args[0],
+              getattr(DeclarationForm, name).kwargs.get("required") is True, SOURCES.get(name))
+    for names in SECTIONS.values() for name in names)
+BY_NAME = {f.name: f for f in FIELDS}
 
 
 def _dig(payload: dict, path: str):

@@ -31,9 +31,9 @@ class SelectField(Field):
     kind = "select"
 
     def __init__(self, label, *, choices: Iterable | dict | Callable = (), blank: str | None = "",
-                 **kwargs):
+                 only_choices: bool = True, **kwargs):
         super().__init__(label, **kwargs)
-        self.choices, self.blank = choices, blank
+        self.choices, self.blank, self.only_choices = choices, blank, only_choices
 
     def options(self) -> list[tuple[str, str]]:
         """[(value, text)] as offered now (the form's state may change them)."""
@@ -41,7 +41,8 @@ class SelectField(Field):
         return as_pairs(choices)
 
     def convert(self, text):
-        if text not in {value for value, _ in self.options()}:
+        # only_choices=False: the view checks the value itself (e.g. a record that may have changed)
+        if self.only_choices and text not in {value for value, _ in self.options()}:
             raise Invalid("choice")
         return text
 

@@ -38,22 +38,6 @@ def test_hostile_values_get_a_french_line_and_a_422(stack, factory, name, value,
         assert api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()["status"] == "pending"
 
 
-def test_a_far_warranty_date_from_the_api_shows_the_form_with_a_message(stack, factory):
-    """A hand-off may carry a date the form then refuses: the form opens and says so on submit."""
-    payload = factory.handoff()
-    payload["warranty"]["start_date"] = "2999-12-31"
-    with api_client(stack) as api:
-        receipt = api.post("/api/v1/handoffs", json=payload).json()
-        if "declaration_url" not in receipt:
-            pytest.skip("the API refuses a start date this far (checked there)")
-        browser, url, values = open_form(stack, receipt["declaration_url"])
-        assert values["start_date"] == "31/12/2999"
-        page = browser.post(url, data=values)
-        assert page.status_code == 422
-        assert "Le champ date début de garantie doit être une date entre 1900 et 2100" in \
-            html.unescape(page.text)
-
-
 def test_missing_fields_are_listed_and_flagged(stack, factory):
     with api_client(stack) as api:
         receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
