@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from flask import request
 
-from centralisateur import rules
 from common import parsing
 from common.dates import add_months, fr_date
 from common.forms import (CheckboxesField, CheckboxField, DateField, EmailField, Form, IntegerField,
                           MoneyField, PhoneField, PlateField, PostcodeField, SelectField, TextField,
                           VinField)
 from fixtures import reference
+from spoticar_handoff.eligibility import refusals
 
 
 def form_data() -> dict:
@@ -210,7 +210,7 @@ def _cross_checks(clean: dict, payload: dict) -> list[tuple[str | None, str]]:
     errors = []
     vehicle = payload.get("vehicle") or {}
     field_names = {"vehicle.brand": "brand", "vehicle.din_power": "din_power"}
-    for refusal in rules.refusals(clean["brand"], clean["din_power"], vehicle.get("usage"),
+    for refusal in refusals(clean["brand"], clean["din_power"], vehicle.get("usage"),
                                   vehicle.get("ptac_kg")):
         errors.append((field_names.get(refusal.field), refusal.message))  # usage/PTAC: no form field
     if clean["first_registration"] and clean["delivery_date"] and \

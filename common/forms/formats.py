@@ -9,10 +9,9 @@ from collections.abc import Callable
 
 from pydantic_core import PydanticCustomError
 
-# The v1 contract's normalisers (the SDK's, once it is a package of its own): one plate pattern,
-# one email check for the whole tree.
-from centralisateur.contract import (check_email, check_postcode, check_siret, normalize_phone,
-                                    normalize_plate, normalize_vin)
+# The hand-off SDK's normalisers: one plate pattern, one email check for the whole tree.
+from spoticar_handoff.fields import (check_email, check_postcode, check_siret, normalize_phone,
+                                     normalize_plate, normalize_vin)
 
 Check = Callable[[str], str]
 CHECKS: dict[str, Check] = {
