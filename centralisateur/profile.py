@@ -5,7 +5,7 @@ import re
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from centralisateur.session import current_dealer, login_required
+from centralisateur.session import current_dealer, link_declaration_id, link_or_login_required
 from centralisateur.store import Dealer
 from fixtures import reference
 
@@ -22,9 +22,12 @@ def configured_garantisseurs(dealer: Dealer) -> dict[str, str]:
 
 
 @bp.route("/profil", methods=["GET", "POST"])
-@login_required
+@link_or_login_required
 def edit():
     dealer = current_dealer()
+    if link_declaration_id() is not None and dealer.profile_configured:
+        # a declaration link may set up the first declaration's Profil, not change it afterwards
+        return redirect(url_for("session.login", suivant=request.full_path.rstrip("?")))
     following = request.args.get("suivant", "")
     values = {"stellantis": dealer.use_stellantis, "auto": dealer.use_auto, "cirano": dealer.use_cirano,
               "cirano_id": dealer.cirano_id or ""}
