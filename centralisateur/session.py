@@ -133,6 +133,8 @@ def entry(token: str):
     declaration = _db().session.get(Declaration, declaration_id)
     if declaration is None:
         abort(404)
+    from certification.hooks import record_page
+    record_page(declaration)
     dealer = current_dealer()
     logged_in = dealer is not None and link_declaration_id() is None
     if not (logged_in and dealer.rrdi == declaration.dealer_rrdi):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import secrets
 from pathlib import Path
@@ -38,7 +39,10 @@ csrf = CSRFProtect()
 
 
 def _secret_key(config: dict) -> str:
-    """A per-data-directory random secret, created on first start; never a constant in the repo."""
+    """``SPOTICAR_SECRET_KEY`` when set (several processes or hosts sign links and sessions alike),
+    else a per-data-directory random secret created on first start; never a constant in the repo."""
+    if os.environ.get("SPOTICAR_SECRET_KEY"):
+        return os.environ["SPOTICAR_SECRET_KEY"]
     path = Path(config["DATA_DIR"]) / "secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
@@ -129,6 +133,8 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     csrf.init_app(app)
     _install_error_handlers(app)
     app.before_request(_bound_json_depth)
+    from common.health import bp as health
+    app.register_blueprint(health)
 
     @app.after_request
     def _headers(response):

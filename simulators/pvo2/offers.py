@@ -81,7 +81,8 @@ def _order_number(query: str) -> int:
 
 
 def _vehicles(session) -> list[Vehicle]:
-    return list(session.scalars(select(Vehicle).order_by(Vehicle.brand, Vehicle.model)))
+    return list(session.scalars(select(Vehicle).where(context.for_sale())
+                                .order_by(Vehicle.brand, Vehicle.model)))
 
 
 @bp.route("/nouvelle", methods=["GET", "POST"])
@@ -96,6 +97,8 @@ def new():
         values, errors, invalid = parse(OfferForm, request.form)
         if values and session.get(Vehicle, values.vehicle_id) is None:
             errors, invalid = ["Véhicule : choisissez un véhicule du stock."], {"vehicle_id"}
+        elif values and (sale := context.sale_of(session, values.vehicle_id)) is not None:
+            errors, invalid = [f"Véhicule : {context.sold_message(sale)}"], {"vehicle_id"}
         if errors:
             return render_template("pvo2/offer_new.html", vehicles=vehicles, values=request.form,
                                    errors=errors, invalid=invalid), 422
@@ -139,7 +142,8 @@ def generate_bdc(number: int):
         order = context.order_or_404(session, number)
         if order.state != "offre":
             return redirect(url_for("deliveries.order", number=number))
-        refusal = label_refusal(order.vehicle)
+        sale = context.sale_of(session, order.vehicle_id, other_than=number)
+        refusal = context.sold_message(sale) if sale is not None else label_refusal(order.vehicle)
         if refusal:
             return render_template("pvo2/offer.html", order=order, errors=[refusal]), 422
         order.state, order.bdc_on = "bdc", dt.date.today()

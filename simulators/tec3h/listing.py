@@ -8,12 +8,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Response
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from common.parsing import MAX_YEAR, MIN_YEAR, arg_int
-from simulators.tec3h.store import Vehicle
+from simulators.tec3h.store import Order, Vehicle, Warranty
 
 PAGE_SIZES = (10, 25, 50)
+SOLD = "Vendu"
+
+
+def sold():
+    """SQL condition: the vehicle is sold — marked Vendu, or its sale's warranty is declared."""
+    declared = exists().where(Order.vehicle_id == Vehicle.id, Warranty.order_id == Order.id,
+                              Warranty.status == "declared")
+    return or_(Vehicle.state == SOLD, declared)
+
 SORTS = {"vehicule": ("Véhicule", (Vehicle.make, Vehicle.model, Vehicle.version)),
          "reference": ("Référence", (Vehicle.reference,)),
          "mec": ("1ère MEC", (Vehicle.first_registration.desc(),)),
@@ -110,8 +119,12 @@ class StockFilters:
             stmt = stmt.where(Vehicle.make == self.make)
         if self.energy:
             stmt = stmt.where(Vehicle.energy == self.energy)
-        if self.state:
-            stmt = stmt.where(Vehicle.state == self.state)
+        if self.state == SOLD:
+            stmt = stmt.where(sold())
+        elif self.state:
+            stmt = stmt.where(Vehicle.state == self.state, ~sold())
+        else:  # the list of vehicles for sale: a sold vehicle leaves it (État « Vendu » finds it)
+            stmt = stmt.where(~sold())
         if self.km_max is not None:
             stmt = stmt.where(Vehicle.mileage_km <= self.km_max)
         if self.price_max is not None:
