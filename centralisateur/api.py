@@ -6,11 +6,13 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from centralisateur import rules
-from centralisateur.contract import DeclarationState, HandoffIn, HandoffReceipt
-from centralisateur.store import Dealer, Declaration, DmsClient
+from centralisateur.store import Dealer, Declaration, DmsClient, bdc_number
+from certification import hooks
 from common.auth import bearer_token, demo_key_allowed, key_digest
+from common.egress import UrlRefused, callback_origins, check_url
 from common.web import csrf, error_response, json_body
+from spoticar_handoff.eligibility import refusals
+from spoticar_handoff.models import DeclarationState, HandoffIn, HandoffReceipt
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -29,6 +31,11 @@ def _authenticate():
     if key and demo_key_allowed(key, current_app.config["DEMO_MODE"]):
         db = current_app.extensions["db"]
         client = db.session.scalar(select(DmsClient).where(DmsClient.key_digest == key_digest(key)))
+    if client is None and key:
+        session = hooks.authenticate(key)
+        if session is not None:
+            g.dms = session.dms
+            return hooks.throttled()
     if client is None:
         return error_response(401, "Clé d'API absente ou invalide (en-tête Authorization: Bearer <clé>).")
     g.dms = client.name
@@ -72,11 +79,20 @@ def create_handoff():
     if dealer.dms != g.dms:
         return error_response(403, f"Le point de vente {rrdi} n'est pas servi par le DMS {g.dms}.",
                               "dealer.rrdi")
+    refused = hooks.dealer_refusal(rrdi)
+    if refused:
+        return refused
     v = handoff.vehicle
-    refused = rules.refusals(v.brand, v.din_power, v.usage, v.ptac_kg)
+    refused = refusals(v.brand, v.din_power, v.usage, v.ptac_kg)
     if refused:
         return _errors(422, [{"field": r.field, "message": r.message} for r in refused])
     payload = handoff.model_dump(mode="json")
+    if payload["callback_url"]:
+        try:
+            check_url(payload["callback_url"], callback_origins(current_app.config, g.dms))
+        except UrlRefused as exc:
+            return _errors(422, [{"field": "callback_url", "message": exc.message}])
+    payload["callback_url"] = hooks.callback_url(payload["callback_url"])
     try:
         declaration, created = _store(db, handoff, payload)
     except IntegrityError:  # the same order sent twice at once: the first one won
@@ -106,7 +122,7 @@ def _store(db, handoff: HandoffIn, payload: dict) -> tuple[Declaration, bool]:
                                   callback_url=payload["callback_url"], status="pending")
         session.add(declaration)
         session.flush()
-        declaration.bdc_number = rules.bdc_number(handoff.dealer.rrdi, declaration.id)
+        declaration.bdc_number = bdc_number(handoff.dealer.rrdi, declaration.id)
         return declaration, True
 
 
@@ -115,7 +131,7 @@ def declaration_status(bdc_number: str):
     """Status of a declaration, for the DMS that sent it (another DMS gets a 404)."""
     db = current_app.extensions["db"]
     declaration = db.session.scalar(select(Declaration).where(Declaration.bdc_number == bdc_number))
-    if declaration is None or declaration.source_dms != g.dms:
+    if declaration is None or declaration.source_dms != g.dms or not hooks.may_read(declaration.dealer_rrdi):
         return error_response(404, f"Aucune déclaration n° {bdc_number} pour le DMS {g.dms}.")
     return jsonify(state(declaration).model_dump(mode="json"))
 

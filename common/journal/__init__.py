@@ -12,6 +12,7 @@ duration_ms, trace_id, span_id, bdc, request {headers, body, body_truncated}, re
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 from common.journal.client import JournalClient, http_client
 from common.journal.context import TraceContext, current, using
@@ -33,6 +34,9 @@ def install(app) -> Journal:
     register(journal)
     app.wsgi_app = JournalMiddleware(app.wsgi_app, journal)
     app.register_blueprint(admin.bp)
+    if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):  # the OpenTelemetry SDK is imported only then
+        from common.journal import otel
+        otel.install(journal)
     return journal
 
 

@@ -1,14 +1,14 @@
-"""From a validated warranty form to the v1 hand-off body, and the centralisateur client."""
+"""From a validated warranty form to the v1 hand-off body."""
 from __future__ import annotations
 
 import datetime as dt
 
 from flask import current_app
 
-from centralisateur.client import HandoffClient
 from common.dates import parse_fr_date
-from common.dms_handoff import manufacturer_warranty
+from common.parsing import ParseError, parse_int
 from fixtures import reference
+from simulators.dms.handoff import manufacturer_warranty
 from simulators.tec3h.store import Order
 
 # Hand-off field → warranty form field, so a refusal highlights what the dealer must correct.
@@ -29,22 +29,16 @@ FORM_FIELD = {
 }
 
 
-def client(timeout: float | None = None) -> HandoffClient:
-    """A client for the centralisateur of ``URLS`` with this Tec3H's key (tests may inject a transport)."""
-    config = current_app.config
-    return HandoffClient(config["URLS"].get("centralisateur", "http://127.0.0.1:8000"),
-                         config["TEC3H_API_KEY"], timeout=timeout or config["HANDOFF_TIMEOUT"],
-                         transport=config.get("HANDOFF_TRANSPORT"))
-
-
 def _iso(text: str | None) -> str | None:
     date = parse_fr_date(text or "")
     return date.isoformat() if date else None
 
 
 def _int(text: str | None) -> int | None:
-    text = (text or "").replace(" ", "")
-    return int(text) if text.isdigit() else None
+    try:
+        return parse_int(text)
+    except ParseError:  # the hand-off says nothing rather than a wrong number; the form asks again
+        return None
 
 
 def _money(text: str | None) -> str | None:

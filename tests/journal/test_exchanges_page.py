@@ -31,6 +31,15 @@ def _history_once_called_back(browser, url: str, seconds: float = 20) -> str:
         time.sleep(0.2)
 
 
+def _logged_in(stack, dealer: dict) -> httpx.Client:
+    browser = httpx.Client(base_url=stack.url("centralisateur"), timeout=20)
+    token = CSRF_RE.search(browser.get("/connexion").text).group(1)
+    answer = browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"],
+                                              "password": demo_password(dealer)})
+    assert answer.status_code in (302, 303), answer.text
+    return browser
+
+
 def test_history_shows_the_chain_with_callback_attempts_escaped(journal_stack, factory):
     callback = journal_stack.url("bee2link") + "/api/spoticar/callback"  # not Bee2link's sale: refused
     with api_client(journal_stack) as api:
@@ -40,10 +49,12 @@ def test_history_shows_the_chain_with_callback_attempts_escaped(journal_stack, f
     assert "Votre demande a été effectuée avec succès" in browser.post(url, data=values).text
     assert browser.get(url.replace("/formulaire", "/<b>injected</b>")).status_code == 404
 
-    home = browser.get(url.split("/declarations/")[0] + "/").text
+    dealer = reference.demo_dealer("953617Z")
+    dealer_browser = _logged_in(journal_stack, dealer)
+    home = dealer_browser.get("/").text
     link = re.search(rf'href="(/declarations/{bdc}/echanges)"', home)
     assert link, "Accueil links to the history of each declaration"
-    page = _history_once_called_back(browser, url.split("/declarations/")[0] + link.group(1))
+    page = _history_once_called_back(dealer_browser, link.group(1))
     assert "Historique des échanges — N° " + bdc in html.unescape(page)
     assert "<b>injected</b>" not in page and "&lt;b&gt;injected&lt;/b&gt;" in page
     rows = _rows(page)
@@ -64,10 +75,9 @@ def test_history_is_only_for_the_dealer_who_owns_the_declaration(journal_stack, 
     with api_client(journal_stack) as api:
         bdc = api.post("/api/v1/handoffs", json=factory.handoff(rrdi="953617Z")).json()["bdc_number"]
     other = next(d for d in reference.demo_dealers() if d["rrdi"] != "953617Z")
-    with httpx.Client(base_url=journal_stack.url("centralisateur"), timeout=20) as browser:
-        assert browser.get(f"/declarations/{bdc}/echanges").status_code == 302  # to the login page
-        token = CSRF_RE.search(browser.get("/connexion").text).group(1)
-        browser.post("/connexion", data={"csrf_token": token, "email": other["login"],
-                                         "password": demo_password(other)})
-        refused = browser.get(f"/declarations/{bdc}/echanges")
+    anonymous = httpx.get(journal_stack.url("centralisateur") + f"/declarations/{bdc}/echanges", timeout=20)
+    assert anonymous.status_code == 302 and "/connexion" in anonymous.headers["location"]
+    browser = _logged_in(journal_stack, other)
+    refused = browser.get(f"/declarations/{bdc}/echanges")
+    browser.close()
     assert refused.status_code == 404 and bdc not in refused.text
