@@ -45,7 +45,7 @@ def _forms(stack: Stack, factory: Factory, shown: list[float], sent: list[float]
         for _ in range(PER_ROUND // 3):
             receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
             browser, url, values = open_form(stack, receipt["declaration_url"])
-            with browser:
+            try:
                 start = time.perf_counter()
                 browser.get(url)
                 shown.append(time.perf_counter() - start)
@@ -53,6 +53,8 @@ def _forms(stack: Stack, factory: Factory, shown: list[float], sent: list[float]
                 page = browser.post(url, data=values)
                 sent.append(time.perf_counter() - start)
                 assert "Votre demande a été effectuée avec succès" in page.text
+            finally:
+                browser.close()
 
 
 def run() -> list[str]:
