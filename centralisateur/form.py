@@ -1,94 +1,23 @@
-"""The declaration form (2/3): its fields as seed 000 shows them, pre-fill from the hand-off, checks.
+"""The declaration form (2/3): pre-fill from the hand-off, checks.
 
-One table of fields drives the template, the pre-fill and the validation, so a label can only be
-written once. Messages: "Le champ <label> est obligatoire" for a missing value (seed 000), a line of
-its own for a format or eligibility error.
+One table of fields (``spoticar_handoff.form_fields``, shipped with the SDK so a DMS knows which form
+label each hand-off field fills) drives the template, the pre-fill, the validation and the hand-off's
+warnings, so a label can only be written once. Messages: "Le champ <label> est obligatoire" for a
+missing value (seed 000), a line of its own for a format or eligibility error.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from pydantic_core import PydanticCustomError
 
 from common.dates import add_months, fr_date, parse_fr_date
 from common.parsing import ParseError, parse_date, parse_decimal, parse_int
 from fixtures import reference
-from spoticar_handoff import fields as formats
 from spoticar_handoff.eligibility import refusals
+from spoticar_handoff.form_fields import (BY_NAME, DEFAULTS, FIELDS, Field,  # noqa: F401  (the form's table)
+                                          date_problems)
 
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str                 # as on screen, asterisk included
-    section: str               # top | client | vehicle | warranty
-    kind: str = "text"         # text | date | int | money | select | checkboxes | checkbox
-    source: str | None = None  # dotted path in the hand-off payload
-    check: object = None       # a spoticar_handoff.fields normaliser/check for the format
-    max_length: int = 120
-
-    @property
-    def required(self) -> bool:
-        return self.label.endswith("*")
-
-    @property
-    def plain_label(self) -> str:
-        return self.label.rstrip("*").strip()
-
-
-F = Field
-FIELDS: tuple[Field, ...] = (
-    F("seller", "Vendeur véhicule d'occasion*", "top", source="seller", max_length=80),
-    F("origin", "Origine de la vente*", "top", "select", "sale.origin"),
-    F("consent", "Consentement du client (FOCUS)*", "top", "checkboxes", "customer.consent"),
-    F("civility", "Civilité*", "client", "select", "customer.civility"),
-    F("last_name", "Nom*", "client", source="customer.last_name", max_length=80),
-    F("first_name", "Prénom*", "client", source="customer.first_name", max_length=80),
-    F("email", "Email", "client", source="customer.email", check=formats.check_email, max_length=254),
-    F("phone", "Tel. Fixe", "client", source="customer.phone", check=formats.normalize_phone),
-    F("mobile", "Tel. Mobile", "client", source="customer.mobile", check=formats.normalize_phone),
-    F("address", "Adresse*", "client", source="customer.address"),
-    F("address2", "Complément adresse 1", "client", source="customer.address2"),
-    F("address3", "Complément adresse 2", "client", source="customer.address3"),
-    F("postcode", "Code Postal*", "client", source="customer.postcode", check=formats.check_postcode),
-    F("city", "Ville*", "client", source="customer.city", max_length=80),
-    F("birth_name", "Nom de Naissance", "client", source="customer.birth_name", max_length=80),
-    F("birth_date", "Date de Naissance*", "client", "date", "customer.birth_date"),
-    F("birth_place", "Lieu de Naissance*", "client", source="customer.birth_place", max_length=80),
-    F("residence_country", "Pays de résidence*", "client", source="customer.residence_country", max_length=80),
-    F("nationality", "Nationalité*", "client", source="customer.nationality", max_length=80),
-    F("birth_country", "Pays de Naissance*", "client", source="customer.birth_country", max_length=80),
-    F("kind", "Type véhicule*", "vehicle", "select", "vehicle.kind"),
-    F("registration_card_type", "Type carte grise", "vehicle", source="vehicle.registration_card_type",
-      max_length=80),
-    F("energy", "Energie*", "vehicle", "select", "vehicle.energy"),
-    F("fiscal_power", "Puissance Fiscale", "vehicle", "int", "vehicle.fiscal_power"),
-    F("kw_power", "Puissance KW", "vehicle", "int", "vehicle.kw_power"),
-    F("four_wheel_drive", "4x4", "vehicle", "checkbox", "vehicle.four_wheel_drive"),
-    F("manufacturer_warranty_end", "Date fin gtie constructeur*", "vehicle", "date",
-      "vehicle.manufacturer_warranty_end"),
-    F("plate", "Immatriculation*", "vehicle", source="vehicle.plate", check=formats.normalize_plate),
-    F("first_registration", "Date première immat.*", "vehicle", "date", "vehicle.first_registration"),
-    F("displacement_cc", "Cylindrée", "vehicle", "int", "vehicle.displacement_cc"),
-    F("din_power", "Puissance Din*", "vehicle", "int", "vehicle.din_power"),
-    F("mileage_km", "Km jour de la vente*", "vehicle", "int", "vehicle.mileage_km"),
-    F("delivery_date", "Date de livraison*", "vehicle", "date", "sale.delivery_date"),
-    F("manufacturer_warranty_km", "Km gtie constructeur*", "vehicle", "int", "vehicle.manufacturer_warranty_km"),
-    F("brand", "Marque*", "vehicle", source="vehicle.brand", max_length=80),
-    F("model", "Modèle véhicule*", "vehicle", source="vehicle.model", max_length=80),
-    F("version", "Version*", "vehicle", source="vehicle.version"),
-    F("vin", "VIN*", "vehicle", source="vehicle.vin", check=formats.normalize_vin),
-    F("price_ttc", "Prix de vente", "vehicle", "money", "sale.price_ttc"),
-    F("trade_in_value", "Valeur de reprise", "vehicle", "money", "sale.trade_in_value"),
-    F("market_value", "Côte du véhicule", "vehicle", "money", "vehicle.market_value"),
-    F("product", "Garantie*", "warranty", "select", "warranty.product"),
-    F("duration_months", "Durée*", "warranty", "select", "warranty.duration_months"),
-    F("start_date", "Date début de garantie*", "warranty", "date", "warranty.start_date"),
-    F("end_date", "Date fin de garantie*", "warranty", "date"),
-    F("loyalty_product", "Produit fidélisation*", "warranty", "select", "warranty.loyalty_product"),
-)
-BY_NAME = {f.name: f for f in FIELDS}
 INT_LIMITS = {"fiscal_power": 200, "kw_power": 1500, "displacement_cc": 10000, "din_power": 2000,
               "mileage_km": 2_000_000, "manufacturer_warranty_km": 9_999_999}
 
@@ -146,8 +75,8 @@ def prefill(payload: dict) -> dict:
             values[field.name] = fr_date(dt.date.fromisoformat(raw))
         else:
             values[field.name] = "" if raw is None else str(raw)
-    if not values["loyalty_product"]:
-        values["loyalty_product"] = "Aucun"
+    for name, default in DEFAULTS.items():
+        values[name] = values[name] or default
     values["end_date"] = computed_end_date(values)
     return values
 
@@ -242,10 +171,5 @@ def _cross_checks(clean: dict, payload: dict) -> list[tuple[str, str]]:
     for refusal in refusals(clean["brand"], clean["din_power"], vehicle.get("usage"),
                                   vehicle.get("ptac_kg")):
         errors.append((field_names.get(refusal.field), refusal.message))  # usage/PTAC: no form field
-    if clean["first_registration"] and clean["delivery_date"] and \
-            clean["first_registration"] > clean["delivery_date"]:
-        errors.append(("first_registration", "La date de première immatriculation ne peut pas être "
-                                             "postérieure à la date de livraison"))
-    if clean["birth_date"] and clean["birth_date"] >= dt.date.today().isoformat():
-        errors.append(("birth_date", "La date de naissance doit être passée"))
+    errors += date_problems(clean)
     return errors
