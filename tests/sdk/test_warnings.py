@@ -10,8 +10,13 @@ from spoticar_handoff.form_fields import FIELDS
 from spoticar_handoff.warnings import handoff_warnings
 
 
-def test_the_centralisateur_form_is_the_sdk_table():
-    assert centralisateur.form.FIELDS is FIELDS
+def test_the_sdk_table_is_the_centralisateur_form():
+    assert [(f.name, f.label, f.required, f.source) for f in FIELDS] == \
+        [(f.name, f.label, f.required, f.source) for f in centralisateur.form.FIELDS]
+    formatted = {f.name for f in centralisateur.form.FIELDS
+                 if getattr(centralisateur.form.DeclarationForm, f.name).field_class.__name__
+                 in ("EmailField", "PhoneField", "PostcodeField", "PlateField", "VinField")}
+    assert {f.name for f in FIELDS if f.check} == formatted
 
 
 @pytest.mark.parametrize("seed", range(5))
