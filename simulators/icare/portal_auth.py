@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import secrets
 
 from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from sqlalchemy import func, select
 
+from common.forms import formats
 from common.sessions import check_password_evenly, close_session, login_blocked, record_login
 from common.web import public_url_for
 from simulators.icare import passwords
@@ -22,7 +22,6 @@ from simulators.icare.store import IcareDealer, utcnow
 
 bp = Blueprint("icare_auth", __name__)
 
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 BAD_LOGIN = "Email ou mot de passe incorrect."
 LOCKED = ("Trop de tentatives de connexion infructueuses : l'accès à ce compte est bloqué pendant "
           "{minutes} minutes.")
@@ -119,7 +118,7 @@ def forgot():
     if request.method == "GET":
         return render_template("icare/forgot.html", email="")
     email = normalize_email(request.form.get("email"))
-    if not EMAIL_RE.match(email):
+    if not formats.is_valid("email", email):
         return render_template("icare/forgot.html", email=request.form.get("email", "")[:254],
                                error="Saisissez une adresse email valide (ex. : nom@garage.fr)."), 400
     hours = _setting("ICARE_RESET_TTL_HOURS", 1)

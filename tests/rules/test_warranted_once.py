@@ -38,7 +38,7 @@ def test_icare_refuses_a_second_contract_on_the_same_vin_and_period(stack, facto
         number = first.json()["contract_number"]
         overlapping = icare.post("/api/v1/contracts",
                                  json=_contract_body(factory, vehicle, start + dt.timedelta(days=90)))
-        assert overlapping.status_code == 409
+        assert overlapping.status_code == 422
         [error] = overlapping.json()["errors"]
         assert error["field"] == "vehicle.vin"
         assert f"déjà garanti par le contrat n° {number}" in error["message"]
