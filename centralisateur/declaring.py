@@ -136,15 +136,19 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool:
     headers = {"Content-Type": "application/json"}
     if key:
         headers.update(sign_callback(body, key, delivery))
-    if certification:  # a certification session's DMS: the exchange is its evidence
-        entry = evidence.post(app.extensions["db"], certification, url, body, headers, bdc)
-        answer = entry["status"]
+    try:
+        check_url(url, callback_origins(app.config, source_dms))  # again at call time: DNS may have changed
+    except UrlRefused as exc:
+        log.warning("rappel refusé pour %s : %s", bdc, exc.message)
+        answer = None
     else:
-        try:
-            check_url(url, callback_origins(app.config, source_dms))  # again: DNS may have changed
-            answer = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code
-        except (httpx.HTTPError, UrlRefused):
-            answer = None
+        if certification:  # a certification session's DMS: the exchange is its evidence
+            answer = evidence.post(app.extensions["db"], certification, url, body, headers, bdc)["status"]
+        else:
+            try:
+                answer = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code
+            except httpx.HTTPError:
+                answer = None
     delivered = answer is not None and (answer < 300 or answer == 409)  # 409: the DMS already has it
     with db.transaction() as session:
         declaration = session.get(Declaration, declaration_id)

@@ -13,6 +13,7 @@ from certification import evidence, sessions
 from certification.verdicts import STATUS_LABELS, diff_lines
 from spoticar_handoff.models import DMS_NAMES
 from common.auth import bearer_token, key_matches
+from common.egress import UrlRefused, callback_origins, check_url
 from common.errors import french_errors
 from common.web import csrf
 
@@ -48,6 +49,11 @@ def _open(data: dict):
         wanted = SessionIn.model_validate(data)
     except ValidationError as exc:
         return None, None, french_errors(exc)
+    if wanted.callback_url:  # the centralisateur will POST there: the SSRF guard decides where
+        try:
+            check_url(str(wanted.callback_url), callback_origins(current_app.config, wanted.dms))
+        except UrlRefused as exc:
+            return None, None, [{"field": "callback_url", "message": exc.message}]
     try:
         opened, key = sessions.open_session(current_app, wanted.dms,
                                             str(wanted.callback_url) if wanted.callback_url else None,
