@@ -36,12 +36,18 @@ def stack(tmp_path_factory, pytestconfig) -> Stack:
 
     Demo dealers start with their Profil configured so DMS flows are deterministic; the Profil-first
     scenario uses a fresh dealer made through the centralisateur's test routes."""
-    external = external_urls(pytestconfig)
+    running = start_test_stack(tmp_path_factory.mktemp("stack"), external_urls(pytestconfig))
+    yield running
+    running.stop()
+
+
+def start_test_stack(data_dir, external: dict[str, str] | None = None) -> Stack:
+    """A started stack of every available app (but those at ``external`` URLs), test routes on."""
+    external = external or {}
     names = [spec.name for spec in available_apps() if spec.name not in external]
-    running = Stack(tmp_path_factory.mktemp("stack"), names=names, external_urls=external,
+    running = Stack(data_dir, names=names, external_urls=external,
                     extra_config={"centralisateur": {"TEST_ROUTES": True, "DEMO_PROFILES_CONFIGURED": True},
                                   "icare": {"TEST_ROUTES": True}})
     running.start()
     running.wait_ready()
-    yield running
-    running.stop()
+    return running
