@@ -6,7 +6,7 @@ from flask import (Blueprint, Response, current_app, flash, redirect, render_tem
 from centralisateur import documents, form as declaration_form
 from centralisateur.declaring import claim, send_to_icare, wait_first_attempt
 from centralisateur.profile import GARANTISSEUR_NAMES, configured_garantisseurs
-from centralisateur.session import current_dealer, login_required, own_declaration
+from centralisateur.session import current_dealer, link_or_login_required, own_declaration
 from common.forms import Form, SelectField
 from fixtures import reference
 
@@ -33,7 +33,7 @@ class ChooseForm(Form):
 
 
 @bp.get("/declarations/<bdc_number>")
-@login_required
+@link_or_login_required
 def start(bdc_number: str):
     """Where a declaration's link lands: Profil first for a dealer not configured yet, else 1/3."""
     declaration = own_declaration(bdc_number)
@@ -58,7 +58,7 @@ def _preselection(declaration, options: dict[str, str]) -> tuple[str, str]:
 
 
 @bp.route("/declarations/<bdc_number>/garantie", methods=["GET", "POST"])
-@login_required
+@link_or_login_required
 def choose(bdc_number: str):
     declaration = own_declaration(bdc_number)
     if declaration.status != "pending":
@@ -86,7 +86,7 @@ def choose(bdc_number: str):
 
 
 @bp.route("/declarations/<bdc_number>/formulaire", methods=["GET", "POST"])
-@login_required
+@link_or_login_required
 def fill(bdc_number: str):
     declaration = own_declaration(bdc_number)
     if declaration.status != "pending":
@@ -107,7 +107,7 @@ def fill(bdc_number: str):
 
 
 @bp.get("/declarations/<bdc_number>/confirmation")
-@login_required
+@link_or_login_required
 def confirmation(bdc_number: str):
     declaration = own_declaration(bdc_number)
     if declaration.status == "pending":
@@ -123,7 +123,7 @@ def confirmation(bdc_number: str):
 
 
 @bp.post("/declarations/<bdc_number>/relancer")
-@login_required
+@link_or_login_required
 def retry(bdc_number: str):
     """Ask Icare again now instead of waiting for the next automatic attempt."""
     declaration = own_declaration(bdc_number)
@@ -143,7 +143,7 @@ def _pdf(declaration, kind: str) -> Response:
 
 
 @bp.get("/declarations/<bdc_number>/releve.pdf")
-@login_required
+@link_or_login_required
 def releve_pdf(bdc_number: str):
     declaration = own_declaration(bdc_number)
     if declaration.form is None:
@@ -152,7 +152,7 @@ def releve_pdf(bdc_number: str):
 
 
 @bp.get("/declarations/<bdc_number>/certificat.pdf")
-@login_required
+@link_or_login_required
 def certificat_pdf(bdc_number: str):
     declaration = own_declaration(bdc_number)
     if declaration.status != "declared":

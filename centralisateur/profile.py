@@ -5,7 +5,7 @@ import re
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from centralisateur.session import current_dealer, login_required
+from centralisateur.session import current_dealer, link_declaration_id, link_or_login_required
 from centralisateur.store import Dealer
 from common.forms import CheckboxField, Form, TextField
 from fixtures import reference
@@ -50,9 +50,12 @@ class ProfileForm(Form):
 
 
 @bp.route("/profil", methods=["GET", "POST"])
-@login_required
+@link_or_login_required
 def edit():
     dealer = current_dealer()
+    if link_declaration_id() is not None and dealer.profile_configured:
+        # a declaration link may set up the first declaration's Profil, not change it afterwards
+        return redirect(url_for("session.login", suivant=request.full_path.rstrip("?")))
     following = request.args.get("suivant", "")
     if request.method == "GET":
         form = ProfileForm(formdata=None, data={
