@@ -83,7 +83,8 @@ def finish(response, bdc: str | None = None):
         if response.status_code != 429:  # a flood is answered, not stored
             evidence.record_flask(current_app.extensions["db"], session.id, request, response,
                                   g.get("cert_started", time.perf_counter()), bdc or g.get("cert_bdc"))
-            # judged off the request: a probe sent back to the DMS while it waits for us could deadlock it
+            sessions.advance(current_app._get_current_object(), session.id, probes=False)
+            # probes go off the request: one sent back to the DMS while it waits for us could deadlock it
             threading.Thread(target=_advance, args=(current_app._get_current_object(), session.id),
                              daemon=True).start()
     except Exception:  # the evidence never fails the DMS's request

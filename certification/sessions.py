@@ -120,9 +120,10 @@ def _context(plan: dict, session: CertSession, scenario_id: str, found: dict, al
             "started_at": state["started"].get(scenario_id), "wait_seconds": session.wait_seconds}
 
 
-def advance(app: Flask, session_id: str) -> CertSession:
+def advance(app: Flask, session_id: str, probes: bool = True) -> CertSession:
     """Judge what can be judged: the current scenario gets its verdict once its evidence is in (or its
-    wait is over), then the next one starts; session-wide scenarios are judged at the end."""
+    wait is over), then the next one starts; session-wide scenarios are judged at the end.
+    ``probes=False`` while the DMS waits for our answer: nothing is sent to it then."""
     from certification import actions
     db = app.extensions["db"]
     with _lock(session_id):
@@ -151,7 +152,7 @@ def advance(app: Flask, session_id: str) -> CertSession:
                     state["results"].setdefault(scenario["id"], _result(status, findings, now))
                 state.setdefault("finished_at", now.isoformat())
             state["current"] = current
-            acted = actions.run(app, session, plan, current, found, entries) if current else False
+            acted = actions.run(app, session, plan, current, found, entries, probes) if current else False
             _save_state(app, session_id, state)
             if not acted:
                 break

@@ -1,0 +1,35 @@
+"""A centralisateur and an Icare for the certification suites (Icare with its test routes, so a
+session can put its dealer under convention and inject an outage)."""
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from harness.runner import Stack
+from tests.centralisateur.support import open_form
+
+
+@pytest.fixture(scope="module")
+def cds(tmp_path_factory):
+    with Stack(tmp_path_factory.mktemp("certification"), names=["centralisateur", "icare"],
+               extra_config={"centralisateur": {"TEST_ROUTES": True, "WORKER_INTERVAL": 0.1,
+                                                "ICARE_TIMEOUT": 2.0},
+                             "icare": {"TEST_ROUTES": True}}) as stack:
+        yield stack
+
+
+def open_session(stack, dms: str = "tec3h", **extra) -> dict:
+    """A certification session opened as a vendor does (JSON), with its key."""
+    response = httpx.post(stack.url("centralisateur") + "/certification/sessions",
+                          json={"dms": dms, "wait_seconds": 60, **extra}, timeout=30)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def dealer_declares(declaration_url: str, sale: dict) -> None:
+    """The tester's part in the centralisateur: page 1/3, complete form 2/3, « Déclarer et Garantir »."""
+    browser, url, values = open_form(None, declaration_url, programme=sale["warranty"]["label"])
+    for name, section in (("plate", "vehicle"), ("birth_place", "customer")):
+        values[name] = values.get(name) or str(sale[section][name])  # what a DMS left out, the dealer types
+    page = browser.post(url, data=values)
+    assert "Votre demande a été effectuée avec succès" in page.text, page.text[:2000]
