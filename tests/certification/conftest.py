@@ -13,7 +13,7 @@ from tests.centralisateur.support import open_form
 def cds(tmp_path_factory):
     with Stack(tmp_path_factory.mktemp("certification"), names=["centralisateur", "icare"],
                extra_config={"centralisateur": {"TEST_ROUTES": True, "WORKER_INTERVAL": 0.1,
-                                                "ICARE_TIMEOUT": 2.0},
+                                                "ICARE_TIMEOUT": 2.0, "CERTIFICATION_RATE_PER_SECOND": 10},
                              "icare": {"TEST_ROUTES": True}}) as stack:
         yield stack
 
