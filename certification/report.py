@@ -23,7 +23,7 @@ def build(state: dict, entries: list[dict]) -> dict:
     """``report.json``'s content: the session, a summary, and per scenario its verdict and evidence."""
     plan = plans.load("v" + state["plan"]["version"].split(".")[0])
     windows = {s["id"]: s["started_at"] for s in state["scenarios"] if s.get("started_at")}
-    found = attribute(plan, entries, windows)
+    found = attribute(plan, entries, windows, {s["id"]: s.get("sale") for s in state["scenarios"]})
     summary = {status: sum(s["status"] == status for s in state["scenarios"])
                for status in ("passed", "failed", "warning", "skipped", "waiting")}
     scenarios = []

@@ -86,6 +86,13 @@ def test_dropping_usage_lets_a_taxi_through_and_fails():
     assert {"vehicle.usage", "vehicle.ptac_kg"} <= {d["path"] for f in findings for d in f.diff}
 
 
+def test_each_session_gets_its_own_vins():
+    one = plans.sale_for(PLAN, "handoff-complete", dms="tec3h", rrdi="C123456", today=TODAY, serial="AB12")
+    two = plans.sale_for(PLAN, "label-ds-certified", dms="tec3h", rrdi="C123456", today=TODAY, serial="AB12")
+    assert one["vehicle"]["vin"] == "VF3216S4HXPAB1200" and two["vehicle"]["vin"].startswith("VF1BR1G0H41AB12")
+    assert one["vehicle"]["plate"] == "AA-000-AA"
+
+
 def test_label_must_be_carried():
     body = sale("label-ds-certified")
     body["warranty"].update(label="SPOTICAR", product="SPOTICAR PREMIUM")
@@ -128,8 +135,11 @@ def test_entries_are_attributed_by_vin_then_by_bdc_then_by_time():
     other = handoff(sale("handoff-complete"), bdc="SPC1234560000005", at=2)
     status_poll = poll("SPC1234560000004", "pending", 3)
     stray = entry("in", "POST", "/api/v1/handoffs", 400, request=None, at=4)
+    sales = {s["id"]: plans.sale_for(PLAN, s["id"], dms="tec3h", rrdi="C123456", today=TODAY)
+             for s in PLAN["scenarios"]}
     found = attribute(PLAN, [first, other, status_poll, stray],
-                      {"handoff-complete": T0.isoformat(), "handoff-resend": (T0 + dt.timedelta(seconds=3.5)).isoformat()})
+                      {"handoff-complete": T0.isoformat(), "handoff-resend": (T0 + dt.timedelta(seconds=3.5)).isoformat()},
+                      sales)
     assert found["label-ds-certified"] == [first, status_poll]
     assert found["handoff-complete"] == [other]
     assert found["handoff-resend"] == [stray]
