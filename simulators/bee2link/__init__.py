@@ -16,9 +16,12 @@ DMS = "bee2link"
 
 
 def dealers() -> list[dict]:
-    """The demo dealers that use Bee2link (first one = default site)."""
+    """The demo dealers that use Bee2link (first one = default site), then the sites of config
+    ``EXTRA_SITES`` (e.g. a certification session's dealer: ``[{"rrdi", "name", …}]``)."""
+    from flask import current_app, has_app_context
     wanted = reference.load("bee2link_stock")["dealers"]
-    return [reference.demo_dealer(rrdi) for rrdi in wanted]
+    extra = list(current_app.config.get("EXTRA_SITES") or []) if has_app_context() else []
+    return [reference.demo_dealer(rrdi) for rrdi in wanted] + extra
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -36,6 +39,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(declare.bp)
     app.register_blueprint(declare.api)
+    if app.config.get("TEST_ROUTES"):
+        from simulators.bee2link import certification_routes
+        app.register_blueprint(certification_routes.bp)
     app.extensions["harness_stop"] = db.dispose
     return app
 

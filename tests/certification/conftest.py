@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from harness.runner import Stack
-from tests.centralisateur.support import open_form
+from certification import dealer
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +28,5 @@ def open_session(stack, dms: str = "tec3h", **extra) -> dict:
 
 def dealer_declares(declaration_url: str, sale: dict) -> None:
     """The tester's part in the centralisateur: page 1/3, complete form 2/3, « Déclarer et Garantir »."""
-    browser, url, values = open_form(None, declaration_url, programme=sale["warranty"]["label"])
-    for name, section in (("plate", "vehicle"), ("birth_place", "customer")):
-        values[name] = values.get(name) or str(sale[section][name])  # what a DMS left out, the dealer types
-    page = browser.post(url, data=values)
-    assert "Votre demande a été effectuée avec succès" in page.text, page.text[:2000]
+    page = dealer.declare(declaration_url, sale)
+    assert "Votre demande a été effectuée avec succès" in page, page[:2000]
