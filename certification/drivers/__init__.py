@@ -1,7 +1,8 @@
 """``DmsDriver`` implementations for our own DMS simulators (``certify run --simulator``)."""
 from __future__ import annotations
 
-DRIVERS = {"bee2link": "certification.drivers.bee2link:Bee2linkDriver"}
+DRIVERS = {"bee2link": "certification.drivers.bee2link:Bee2linkDriver",
+           "neovo": "certification.drivers.neovo:NeovoDriver"}
 
 
 def driver_class(dms: str):

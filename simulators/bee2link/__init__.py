@@ -18,10 +18,8 @@ DMS = "bee2link"
 def dealers() -> list[dict]:
     """The demo dealers that use Bee2link (first one = default site), then the sites of config
     ``EXTRA_SITES`` (e.g. a certification session's dealer: ``[{"rrdi", "name", …}]``)."""
-    from flask import current_app, has_app_context
-    wanted = reference.load("bee2link_stock")["dealers"]
-    extra = list(current_app.config.get("EXTRA_SITES") or []) if has_app_context() else []
-    return [reference.demo_dealer(rrdi) for rrdi in wanted] + extra
+    from common.dms_sites import with_extra_sites
+    return with_extra_sites([reference.demo_dealer(rrdi) for rrdi in reference.load("bee2link_stock")["dealers"]])
 
 
 def create_app(config: dict | None = None) -> Flask:
