@@ -11,8 +11,6 @@ CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 TEXT_RE = re.compile(r'<input type="text" id="f-\w+" name="(\w+)"[^>]*value="([^"]*)"')
 SELECT_RE = re.compile(r'<select id="f-\w+" name="(\w+)".*?</select>', re.S)
 CHOSEN_RE = re.compile(r'<option value="([^"]*)" selected')
-# What a DMS may leave out that the dealer types from the order (form 2/3 name → hand-off path).
-TYPED = {"plate": "vehicle.plate", "birth_place": "customer.birth_place", "vin": "vehicle.vin"}
 
 
 def form_values(page: str) -> dict:
@@ -43,6 +41,19 @@ def declare(declaration_url: str, sale: dict, garantisseur: str = "stellantis") 
         if not page.url.path.endswith("/formulaire"):
             raise ValueError(f"page 1/3 refusée : {page.status_code}")
         values = form_values(page.text)
-        for name, path in TYPED.items():
-            values[name] = values.get(name) or str(_dig(sale, path) or "")
+        complete(values, sale)
         return browser.post(str(page.url), data=values).text
+
+
+def complete(values: dict, sale: dict) -> None:
+    """What the DMS left out, the dealer types from the order: every empty field of form 2/3 that
+    the sale has a value for (dates as JJ/MM/AAAA)."""
+    from centralisateur.form import FIELDS
+    for field in FIELDS:
+        value = _dig(sale, field.source) if field.source else None
+        if value in (None, "", []) or values.get(field.name) not in (None, "", []):
+            continue
+        if field.kind == "date":
+            year, month, day = str(value).split("-")
+            value = f"{day}/{month}/{year}"
+        values[field.name] = value if isinstance(value, list) else str(value)

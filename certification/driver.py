@@ -4,6 +4,7 @@ these five methods for its own DMS (over its API, its test routes or Playwright)
 """
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Protocol
@@ -29,7 +30,11 @@ class DmsDriver(Protocol):
     def close(self) -> None:
         """Release what the driver holds (HTTP clients, browser)."""
 
+    # Optional attribute ``unsupported``: {scenario id: French reason} for what the DMS does not offer
+    # (e.g. a warranty label it does not sell); ``play`` skips those scenarios with that reason.
 
+
+log = logging.getLogger(__name__)
 DealerStep = Callable[[str, dict], None]   # (declaration_url, sale): the dealer's part in the centralisateur
 
 
@@ -64,8 +69,16 @@ def play(driver: DmsDriver, session_url: str, key: str, dealer: DealerStep, *, d
         while state["current"] and time.monotonic() < deadline:
             if state["current"] not in played:
                 played.add(state["current"])
-                _act(driver, next(s for s in state["scenarios"] if s["id"] == state["current"]), dealer,
-                     contract_wait)
+                reason = getattr(driver, "unsupported", {}).get(state["current"])
+                if reason:
+                    http.post(session_url + "/skip", json={"reason": reason})
+                    state = http.get(session_url).json()
+                    continue
+                try:
+                    _act(driver, next(s for s in state["scenarios"] if s["id"] == state["current"]), dealer,
+                         contract_wait)
+                except (httpx.HTTPError, ValueError) as exc:  # the scenario's wait ends it, with its evidence
+                    log.warning("scénario %s : %s", state["current"], exc)
             time.sleep(0.3)
             state = http.get(session_url).json()
     return state

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 DRIVERS = {"bee2link": "certification.drivers.bee2link:Bee2linkDriver",
-           "neovo": "certification.drivers.neovo:NeovoDriver"}
+           "neovo": "certification.drivers.neovo:NeovoDriver",
+           "pvo2": "certification.drivers.pvo2:Pvo2Driver"}
 
 
 def driver_class(dms: str):

@@ -44,7 +44,7 @@ def test_complete_handoff_passes_and_missing_fields_name_the_form_label():
 def test_nothing_received_waits_then_fails_after_the_bound():
     assert run("handoff-complete", [])[0] == "waiting"
     status, findings = run("handoff-complete", [], started_at=T0.isoformat(), wait_seconds=30, now=31)
-    assert status == "failed" and "Délai d'attente de 30 s dépassé" in findings[0].message
+    assert status == "failed" and "Délai d'attente de 30 s dépassé, toujours en attente de" in findings[0].message
 
 
 def test_resend_with_a_new_order_fails_with_a_diff():

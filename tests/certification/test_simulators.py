@@ -13,7 +13,11 @@ pytestmark = pytest.mark.centralisateur
 # What the plan finds missing in our simulators today, scenario by scenario, with why:
 # callback-signature — they check the signature but not yet the timestamp nor the delivery id, so a
 # replayed or stale callback is taken (the timestamped, delivery-id signature is being added).
-KNOWN_GAPS = {"bee2link": {"callback-signature"}, "neovo": {"callback-signature"}}
+# handoff-complete (PVO2) — its hand-off leaves out the sale's origin, the consent and the customer's
+# birth date, place and country and nationality: six required fields of form 2/3, each named.
+KNOWN_GAPS = {"bee2link": {"callback-signature"}, "neovo": {"callback-signature"},
+              "pvo2": {"handoff-complete", "callback-signature"}}
+SKIPPED = {"pvo2": {"label-alfa-romeo-certified"}}
 
 
 @pytest.mark.parametrize("dms", sorted(KNOWN_GAPS))
@@ -24,7 +28,9 @@ def test_our_simulator_is_certified_scenario_by_scenario(dms, tmp_path, capsys):
     failed = {s["id"] for s in report["scenarios"] if s["status"] == "failed"}
     assert failed == KNOWN_GAPS[dms], capsys.readouterr()
     assert code == (1 if failed else 0)
-    assert {s["status"] for s in report["scenarios"] if s["id"] not in failed} == {"passed"}
+    skipped = {s["id"] for s in report["scenarios"] if s["status"] == "skipped"}
+    assert skipped == SKIPPED.get(dms, set())
+    assert {s["status"] for s in report["scenarios"] if s["id"] not in failed | skipped} == {"passed"}
     cases = ET.parse(out / "junit.xml").getroot().iter("testcase")
     assert {c.get("name").split(" — ")[0] for c in cases if c.find("failure") is not None} == failed
     signature = next(s for s in report["scenarios"] if s["id"] == "callback-signature")
