@@ -83,7 +83,7 @@ def _run(args) -> int:
     if not args.simulator:
         return _fail("seul --simulator est pris en charge : pour votre DMS, ouvrez une session (certify start).")
     try:
-        written = certify_simulator(args.dms, Path(args.report))
+        written = certify_simulator(args.dms, Path(args.report), wait_seconds=args.wait)
     except (ValueError, TimeoutError) as exc:
         return _fail(str(exc))
     print(summary_line(written, Path(args.report)))
@@ -111,4 +111,5 @@ def register(sub) -> None:
     run.add_argument("--dms", required=True, choices=DMS_NAMES)
     run.add_argument("--simulator", action="store_true", help="notre simulateur de ce DMS")
     run.add_argument("--report", required=True, help="répertoire des rapports")
+    run.add_argument("--wait", type=int, default=60, help="attente maximale par scénario, en secondes (60)")
     run.set_defaults(func=_run)

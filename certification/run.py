@@ -39,7 +39,7 @@ def certify_simulator(dms: str, out: Path, *, wait_seconds: int = 60, deadline_s
                     "address": "Session de certification", "postcode": "75010", "city": "PARIS", "phone": "",
                     "email": "", "code_t": session["dealer"]["code_t"], "dms": dms}
             simulator_config = {"TEST_ROUTES": True, "CENTRALISATEUR_API_KEY": session["key"],
-                                "EXTRA_SITES": [site]}
+                                "EXTRA_SITES": [site], "TEC3H_RRDI": site["rrdi"]}
             with Stack(Path(data) / dms, names=[dms], external_urls={n: cds.url(n) for n in cds.apps},
                        extra_config={dms: simulator_config}) as simulator:
                 simulator.wait_ready()

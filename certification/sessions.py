@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from certification import evidence, plans
 from certification.evaluate import attribute, verdict
 from certification.store import CertSession
-from certification.verdicts import FINAL, STATUS_LABELS, WAITING
+from certification.verdicts import STATUS_LABELS, WAITING
 from centralisateur.store import Dealer
 from common.auth import key_digest
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 DRIVERS = {"bee2link": "certification.drivers.bee2link:Bee2linkDriver",
            "neovo": "certification.drivers.neovo:NeovoDriver",
-           "pvo2": "certification.drivers.pvo2:Pvo2Driver"}
+           "pvo2": "certification.drivers.pvo2:Pvo2Driver",
+           "tec3h": "certification.drivers.tec3h:Tec3hDriver"}
 
 
 def driver_class(dms: str):
