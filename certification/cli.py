@@ -92,7 +92,7 @@ def _run(args) -> int:
 
 def register(sub) -> None:
     """Add ``certify`` and its three actions to the CLI's sub-parsers."""
-    from centralisateur.contract import DMS_NAMES
+    from spoticar_handoff.models import DMS_NAMES
     certify = sub.add_parser("certify", help="certification d'un DMS auprès du centralisateur de référence")
     actions = certify.add_subparsers(dest="action", required=True)
     start = actions.add_parser("start", help="ouvrir une session de certification")

@@ -43,6 +43,8 @@ def certify_simulator(dms: str, out: Path, *, wait_seconds: int = 60, deadline_s
             with Stack(Path(data) / dms, names=[dms], external_urls={n: cds.url(n) for n in cds.apps},
                        extra_config={dms: simulator_config}) as simulator:
                 simulator.wait_ready()
+                # the operator allows this DMS's private origin for callbacks (the SSRF guard's rule)
+                cds.app("centralisateur").config["DMS_CALLBACK_ORIGINS"] = {dms: [simulator.url(dms)]}
                 driver = driver_type(simulator.url(dms), site["rrdi"])
                 try:
                     play(driver, session["url"], session["key"], _dealer_step, deadline_seconds=deadline_seconds)

@@ -18,7 +18,7 @@ DMS = "bee2link"
 def dealers() -> list[dict]:
     """The demo dealers that use Bee2link (first one = default site), then the sites of config
     ``EXTRA_SITES`` (e.g. a certification session's dealer: ``[{"rrdi", "name", …}]``)."""
-    from common.dms_sites import with_extra_sites
+    from simulators.dms.sites import with_extra_sites
     return with_extra_sites([reference.demo_dealer(rrdi) for rrdi in reference.load("bee2link_stock")["dealers"]])
 
 

@@ -18,7 +18,7 @@ DMS = "neovo"
 
 def dealers() -> list[dict]:
     """The demo dealers that use NeoVO (first one = default site), then config ``EXTRA_SITES``."""
-    from common.dms_sites import with_extra_sites
+    from simulators.dms.sites import with_extra_sites
     return with_extra_sites([reference.demo_dealer(rrdi) for rrdi in reference.load("neovo_dossiers")["dealers"]])
 
 

@@ -7,13 +7,24 @@ import pytest
 
 from harness.runner import Stack
 from certification import dealer
+from tests.certification.outside_dms import CallbackServer
 
 
 @pytest.fixture(scope="module")
-def cds(tmp_path_factory):
+def callback_server():
+    """The outside DMS's callback endpoint (one origin, allowed by the CDS operator's configuration)."""
+    server = CallbackServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def cds(tmp_path_factory, callback_server):
+    origins = {dms: [callback_server.origin] for dms in ("tec3h", "pvo2", "neovo", "bee2link")}
     with Stack(tmp_path_factory.mktemp("certification"), names=["centralisateur", "icare"],
                extra_config={"centralisateur": {"TEST_ROUTES": True, "WORKER_INTERVAL": 0.1,
-                                                "ICARE_TIMEOUT": 2.0, "CERTIFICATION_RATE_PER_SECOND": 10},
+                                                "ICARE_TIMEOUT": 2.0, "CERTIFICATION_RATE_PER_SECOND": 10,
+                                                "DMS_CALLBACK_ORIGINS": origins},
                              "icare": {"TEST_ROUTES": True}}) as stack:
         yield stack
 

@@ -22,27 +22,13 @@ FRESH_SECONDS = 300
 DROPPED = (("vehicle", "plate"), ("customer", "birth_place"))
 
 
-class OutsideDms:
-    """A vendor's DMS under certification: ``run(declare)`` plays the whole plan."""
+class CallbackServer:
+    """The DMS's HTTP endpoint for callbacks (its origin is what the CDS operator allows for it);
+    requests go to the DMS currently attached (``receiver``)."""
 
-    def __init__(self, session_url: str, key: str, faults: frozenset[str] = frozenset()):
-        self.session_url, self.key, self.faults = session_url, key, faults
-        self.api = httpx.Client(timeout=20, headers={"Authorization": f"Bearer {key}"})
-        self.orders: dict[str, dict] = {}        # bdc → what the DMS shows on its order
-        self.seen_deliveries: set[str] = set()
-        self._refs = itertools.count(1000)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.callback_url = f"http://127.0.0.1:{self.server.server_port}/spoticar/callback"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.api.close()
-
-    # --- callbacks --------------------------------------------------------------------------------
-    def _handler(self):
-        dms = self
+    def __init__(self):
+        self.receiver = None
+        server = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
@@ -50,29 +36,53 @@ class OutsideDms:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status = dms.receive(dict(self.headers), body)
+                status = server.receiver(dict(self.headers), body) if server.receiver else 503
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
                 self.wfile.write(b"{}")
-        return Handler
 
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        self.origin = f"http://127.0.0.1:{self.http.server_port}"
+        self.url = self.origin + "/spoticar/callback"
+
+    def close(self) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+
+
+class OutsideDms:
+    """A vendor's DMS under certification: ``run(declare)`` plays the whole plan."""
+
+    def __init__(self, session_url: str, key: str, server: CallbackServer, faults: frozenset[str] = frozenset()):
+        self.session_url, self.key, self.faults = session_url, key, faults
+        self.api = httpx.Client(timeout=20, headers={"Authorization": f"Bearer {key}"})
+        self.orders: dict[str, dict] = {}        # bdc → what the DMS shows on its order
+        self.seen_deliveries: set[str] = set()
+        self._refs = itertools.count(1000)
+        server.receiver = self.receive
+        self.callback_url = server.url
+
+    def close(self) -> None:
+        self.api.close()
+
+    # --- callbacks --------------------------------------------------------------------------------
     def receive(self, headers: dict, body: bytes) -> int:
         """The DMS's callback endpoint: 401 forged or stale, 409 replayed, 200 applied (idempotent)."""
         if "never_ack" in self.faults:
             return 503
         if "ignore_signature" not in self.faults:
-            wanted = "sha256=" + hmac.new(self.key.encode(), body, hashlib.sha256).hexdigest()
+            stamp, delivery = headers.get("X-Spoticar-Timestamp", ""), headers.get("X-Spoticar-Delivery", "")
+            signed = f"{stamp}.{delivery}.".encode() + body
+            wanted = "sha256=" + hmac.new(self.key.encode(), signed, hashlib.sha256).hexdigest()
             if not hmac.compare_digest(wanted, headers.get("X-Spoticar-Signature", "")):
                 return 401
-            stamp = headers.get("X-Spoticar-Timestamp")
-            if stamp is not None and (not stamp.isdigit() or abs(time.time() - int(stamp)) > FRESH_SECONDS):
+            if not stamp.isdigit() or abs(time.time() - int(stamp)) > FRESH_SECONDS:
                 return 401
-            delivery = headers.get("X-Spoticar-Delivery")
-            if delivery is not None:
-                if delivery in self.seen_deliveries:
-                    return 409
-                self.seen_deliveries.add(delivery)
+            if not delivery or delivery in self.seen_deliveries:
+                return 409
+            self.seen_deliveries.add(delivery)
         state = json.loads(body)
         order = self.orders.setdefault(state["bdc_number"], {})
         if order.get("status") not in ("declared", "refused"):  # a late, stale state never goes back

@@ -24,9 +24,9 @@ FAULTY = {
 }
 
 
-def _play(cds, faults=frozenset()) -> tuple[dict, dict]:
+def _play(cds, server, faults=frozenset()) -> tuple[dict, dict]:
     session = open_session(cds)
-    dms = OutsideDms(session["url"], session["key"], frozenset(faults))
+    dms = OutsideDms(session["url"], session["key"], server, frozenset(faults))
     try:
         final = dms.run(dealer_declares)
     finally:
@@ -34,8 +34,8 @@ def _play(cds, faults=frozenset()) -> tuple[dict, dict]:
     return session, final
 
 
-def test_an_outside_dms_passes_every_scenario_and_gets_its_reports(cds, tmp_path, capsys):
-    session, final = _play(cds)
+def test_an_outside_dms_passes_every_scenario_and_gets_its_reports(cds, callback_server, tmp_path, capsys):
+    session, final = _play(cds, callback_server)
     statuses = {s["id"]: s["status"] for s in final["scenarios"]}
     assert final["current"] is None, statuses
     assert set(statuses.values()) == {"passed"}, json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
@@ -65,8 +65,8 @@ def test_an_outside_dms_passes_every_scenario_and_gets_its_reports(cds, tmp_path
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTY))
-def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(cds, fault):
-    _session, final = _play(cds, {fault})
+def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(cds, callback_server, fault):
+    _session, final = _play(cds, callback_server, {fault})
     failed = {s["id"] for s in final["scenarios"] if s["status"] == "failed"}
     assert failed == FAULTY[fault], json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
     for s in final["scenarios"]:
