@@ -6,12 +6,8 @@ from flask import (Blueprint, Response, current_app, flash, redirect, render_tem
 from centralisateur import documents, form as declaration_form
 from centralisateur.declaring import claim, send_to_icare, wait_first_attempt
 from centralisateur.profile import GARANTISSEUR_NAMES, configured_garantisseurs
-<<<<<<< HEAD
-from centralisateur.session import current_dealer, login_required, own_declaration
-from common.forms import Form, SelectField
-=======
 from centralisateur.session import current_dealer, link_or_login_required, own_declaration
->>>>>>> security
+from common.forms import Form, SelectField
 from fixtures import reference
 
 bp = Blueprint("declare", __name__)
