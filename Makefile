@@ -38,6 +38,10 @@ test: $(STAMP) browser
 	  tests/bee2link --junitxml=reports/junit-postgres-bee2link.xml
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q -m "not browser" \
 	  tests/neovo --junitxml=reports/junit-postgres-neovo.xml
+	@echo "== Navigateur sur PostgreSQL : déclaration CDS et parcours PVO2 → CDS → portail (sous-ensemble représentatif)"
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q -m browser \
+	  e2e/centralisateur e2e/pvo2 --junitxml=reports/junit-postgres-browser.xml \
+	  --tracing retain-on-failure --screenshot only-on-failure --output reports/playwright-postgres
 
 bench: $(STAMP) browser
 	$(BIN)/python -m bench
