@@ -17,6 +17,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from centralisateur.api import state
+from certification import evidence, hooks
 from centralisateur.icare_client import IcareClient, IcareRefused, IcareUnavailable
 from centralisateur.store import Dealer, Declaration, utcnow
 from common.auth import sign
@@ -144,7 +145,11 @@ def _claim_callback(app: Flask, declaration_id: int):
             return None
         declaration = session.get(Declaration, declaration_id)
         body = json.dumps(state(declaration).model_dump(mode="json")).encode()
-        return lease, body, declaration.callback_url, declaration.source_dms
+        url = declaration.callback_url
+        certification = hooks.session_id_for(app, declaration.dealer_rrdi)
+        key = hooks.signing_key(app, declaration) if certification else \
+            app.config["DMS_KEYS"].get(declaration.source_dms)
+        return lease, body, url, key, certification, declaration.bdc_number
 
 
 def deliver_callback(app: Flask, declaration_id: int) -> bool | None:
@@ -153,15 +158,18 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool | None:
     claimed = _claim_callback(app, declaration_id)
     if claimed is None:
         return None
-    lease, body, url, dms = claimed
-    key = app.config["DMS_KEYS"].get(dms)
+    lease, body, url, key, certification, bdc = claimed
     headers = {"Content-Type": "application/json"}
     if key:
         headers["X-Spoticar-Signature"] = sign(body, key)
-    try:
-        delivered = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code < 300
-    except httpx.HTTPError:
-        delivered = False
+    if certification:  # a certification session's DMS: the exchange is its evidence
+        entry = evidence.post(app.extensions["db"], certification, url, body, headers, bdc)
+        delivered = entry["status"] is not None and entry["status"] < 300
+    else:
+        try:
+            delivered = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code < 300
+        except httpx.HTTPError:
+            delivered = False
     with app.extensions["db"].transaction() as session:
         declaration = session.get(Declaration, declaration_id, with_for_update=True)
         declaration.callback_attempts += 1

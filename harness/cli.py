@@ -53,10 +53,14 @@ def _up(args) -> int:
 
     started = time.perf_counter()
     names = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
+    extra = {}
+    if args.config:  # a real deployment: dealers and keys from the file, no demo data
+        extra = {app: {"CONFIG_FILE": str(Path(args.config).resolve())} for app in ("centralisateur", "icare")}
     if args.processes:
         return _up_processes(args, names)
     stack = Stack(Path(args.data_dir), names=names, host=args.host, default_ports=not args.any_port,
-                  port_offset=args.port_offset, seed=args.seed, demo=not args.no_demo, reset=args.reset)
+                  port_offset=args.port_offset, seed=args.seed, demo=not (args.no_demo or args.config),
+                  reset=args.reset, extra_config=extra)
     try:
         stack.start()
     except (ValueError, OSError) as exc:
@@ -116,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--port-offset", type=int, default=0, help="décalage ajouté aux ports 8000…8006")
     up.add_argument("--any-port", action="store_true", help="ports libres choisis par le système (affichés)")
     up.add_argument("--no-demo", action="store_true", help="mode réel : pas de clés ni comptes de démo")
+    up.add_argument("--config", help="mode réel : points de vente et clés lus dans ce fichier TOML")
     up.add_argument("--processes", action="store_true",
                     help="chaque application dans son propre processus gunicorn (comme serve)")
     up.add_argument("--workers", type=int, default=2, help="workers gunicorn par application (--processes)")
@@ -138,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     browser = sub.add_parser("browser", help="afficher le navigateur utilisé par les suites")
     browser.add_argument("--browser-path")
     browser.set_defaults(func=_browser)
+    from harness import onboard_cli
+    onboard_cli.register(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 
