@@ -23,6 +23,16 @@ def browser_type_launch_args(browser_type_launch_args, pytestconfig):
 
 
 @pytest.fixture(scope="session")
+def browser(browser_type, pytestconfig, request):
+    """The local Chromium pytest-playwright launches, or with ``--browser-cdp URL`` a Chromium running
+    elsewhere (Playwright's ``connect_over_cdp``); nothing is launched here then."""
+    cdp = pytestconfig.option.browser_cdp
+    browser = browser_type.connect_over_cdp(cdp) if cdp else request.getfixturevalue("launch_browser")()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris",
             "accept_downloads": True}
