@@ -6,8 +6,10 @@ import re
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from common.forms import formats
+from common.web import public_url_for
 from simulators.icare.outbox import send_mail
-from simulators.icare.portal_auth import EMAIL_RE, create_link, normalize_email
+from simulators.icare.portal_auth import create_link, normalize_email
 from simulators.icare.portal_session import (current_membership, current_user, db_session,
                                              right_required, write)
 from simulators.icare.portal_store import RIGHTS, Membership, PortalUser
@@ -55,7 +57,7 @@ def _validate(form, dealers: list[IcareDealer]) -> tuple[dict, dict]:
                              "ou tirets.")
     if not values["email"]:
         errors["email"] = "Le champ Identifiant/Email est obligatoire."
-    elif not EMAIL_RE.match(values["email"]):
+    elif not formats.is_valid("email", values["email"]):
         errors["email"] = "L'identifiant doit être une adresse email valide (ex. : alexandre@gmail.com)."
     for field, label in (("mobile", "mobile"), ("phone", "fixe")):
         if values[field] and not PHONE_RE.match(values[field]):
@@ -98,7 +100,7 @@ def new_user():
             send_mail(tx, user.email, "Nouveaux droits sur Services.Spoticar",
                       f"Bonjour,\n\nVous avez désormais accès à l'établissement {dealer.name} "
                       f"({dealer.code_t}) sur Services.Spoticar.",
-                      [{"text": "Se connecter", "url": url_for("icare_auth.login", _external=True)}])
+                      [{"text": "Se connecter", "url": public_url_for("icare_auth.login")}])
             flash(f"L'utilisateur {user.email} a désormais accès à l'établissement {dealer.code_t}.")
         else:
             raw = create_link(tx, "activation", user.email, 72)
@@ -107,7 +109,7 @@ def new_user():
                       f"vous sur l'établissement {dealer.name} ({dealer.code_t}). Cliquez sur « Activez "
                       "votre compte » puis choisissez votre mot de passe (lien valable 72 h, une seule fois).",
                       [{"text": "Activez votre compte",
-                        "url": url_for("icare_auth.activation", token=raw, _external=True)}])
+                        "url": public_url_for("icare_auth.activation", token=raw)}])
             flash(f"L'utilisateur {values['first_name']} {values['last_name'].upper()} a été créé : un "
                   f"email « Activez votre compte » lui a été envoyé à {values['email']}.")
     return redirect(url_for("icare_accounts.user_list"))

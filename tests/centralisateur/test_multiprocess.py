@@ -89,7 +89,7 @@ def _configure_profile(base: str) -> None:
 
 @pytest.fixture
 def deployment(tmp_path):
-    """Icare, a DMS callback receiver and two ``serve centralisateur --workers 2`` processes."""
+    """Icare, a DMS callback receiver (the Tec3H of this deployment, so an allowed callback origin) and two ``serve centralisateur --workers 2`` processes."""
     icare = Stack(tmp_path / "icare", names=["icare"]).start()
     receiver = CallbackReceiver()
     dms = AppServer.bind(threads=16).mount(receiver.app).start()
@@ -102,7 +102,7 @@ def deployment(tmp_path):
         for index, port in enumerate(ports):
             processes.append(subprocess.Popen(serve_command(
                 "centralisateur", f"127.0.0.1:{port}", workers=2, data_dir=tmp_path / f"p{index}", seed=0,
-                demo=True, urls={"icare": icare.url("icare")}), env=env))
+                demo=True, urls={"icare": icare.url("icare"), "tec3h": dms.url}), env=env))
             wait_healthy(bases[index], 60, processes[-1])
         _configure_profile(bases[1])
         yield bases, receiver, icare, dms
