@@ -11,6 +11,9 @@ from fixtures.factories import Factory
 from harness.apps import APPS, available_apps
 from harness.runner import Stack
 
+# a failing test that drove a stack gets the journal of the traces it touched (report extra + HAR)
+pytest_plugins = ["harness.pytest_journal"]
+
 
 def pytest_addoption(parser):
     group = parser.getgroup("spoticar", "Spoticar harness")
