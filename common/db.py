@@ -88,6 +88,8 @@ class Database:
     def init_app(self, app: Flask) -> None:
         """Give each request one lazily-opened session (``db.session``), closed at teardown."""
         app.extensions["db"] = self
+        if "journal" in app.extensions:  # the journal's tables live in the app's own database
+            app.extensions["journal"].attach(self)
 
         @app.teardown_appcontext
         def _close(_exc):

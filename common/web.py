@@ -14,6 +14,8 @@ from werkzeug.routing import IntegerConverter
 
 from common.parsing import MAX_INT, ParseError
 
+from common import journal
+
 log = logging.getLogger(__name__)
 
 HTTP_MESSAGES = {
@@ -137,6 +139,7 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     app.before_request(_bound_json_depth)
     from common.health import bp as health
     app.register_blueprint(health)
+    journal.install(app)
 
     @app.after_request
     def _headers(response):
