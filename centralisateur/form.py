@@ -18,7 +18,7 @@ from common.forms import (CheckboxesField, CheckboxField, DateField, EmailField,
                           VinField)
 from fixtures import reference
 from spoticar_handoff.eligibility import refusals
-from spoticar_handoff.form_fields import DEFAULTS, date_problems
+from spoticar_handoff.form_fields import DEFAULTS, date_problems, dig
 
 
 def form_data() -> dict:
@@ -159,15 +159,6 @@ FIELDS: tuple[FieldInfo, ...] = tuple(
 BY_NAME = {f.name: f for f in FIELDS}
 
 
-def _dig(payload: dict, path: str):
-    value = payload
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
-
-
 def computed_end_date(start: str | None, months: str | None) -> str:
     """"30/11/2025" + "12" → "30/11/2026"; empty when either is missing or unreadable."""
     try:
@@ -182,7 +173,7 @@ def build(program: str | None, payload: dict | None = None) -> DeclarationForm:
     if request.method == "POST":
         form = DeclarationForm()
     else:
-        data = {name: _dig(payload or {}, path) for name, path in SOURCES.items()}
+        data = {name: dig(payload or {}, path) for name, path in SOURCES.items()}
         data.update({name: data[name] or value for name, value in DEFAULTS.items()})
         form = DeclarationForm(formdata=None, data=data)
     form.program = program
