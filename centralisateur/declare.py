@@ -82,7 +82,9 @@ def fill(bdc_number: str):
     errors: list = []
     if request.method == "POST":
         values = declaration_form.read(request.form)
-        clean, errors = declaration_form.validate(values, declaration.program, declaration.payload)
+        clean, errors = declaration_form.validate(
+            values, declaration.program, declaration.payload,
+            current_app.config["MAX_DAYS_AFTER_DELIVERY"])
         if clean is not None:
             clean["end_date"] = declaration_form.parse_fr_date(values["end_date"]).isoformat()
             clean["company_name"] = declaration.payload["customer"].get("company_name")

@@ -73,6 +73,7 @@ FIELDS: tuple[Field, ...] = (
     F("din_power", "Puissance Din*", "vehicle", "int", "vehicle.din_power"),
     F("mileage_km", "Km jour de la vente*", "vehicle", "int", "vehicle.mileage_km"),
     F("delivery_date", "Date de livraison*", "vehicle", "date", "sale.delivery_date"),
+    F("ptac_kg", "PTAC (kg)", "vehicle", "int", "vehicle.ptac_kg"),
     F("manufacturer_warranty_km", "Km gtie constructeur*", "vehicle", "int", "vehicle.manufacturer_warranty_km"),
     F("brand", "Marque*", "vehicle", source="vehicle.brand", max_length=80),
     F("model", "Modèle véhicule*", "vehicle", source="vehicle.model", max_length=80),
@@ -89,7 +90,8 @@ FIELDS: tuple[Field, ...] = (
 )
 BY_NAME = {f.name: f for f in FIELDS}
 INT_LIMITS = {"fiscal_power": 200, "kw_power": 1500, "displacement_cc": 10000, "din_power": 2000,
-              "mileage_km": 2_000_000, "manufacturer_warranty_km": 9_999_999}
+              "mileage_km": 2_000_000, "manufacturer_warranty_km": 9_999_999, "ptac_kg": 60_000}
+DEFAULT_MAX_DAYS_AFTER_DELIVERY = 30  # a sale is declared within this many days of its delivery
 
 
 def form_data() -> dict:
@@ -171,8 +173,9 @@ def read(form) -> dict:
     return values
 
 
-def validate(values: dict, program: str | None,
-             payload: dict) -> tuple[dict | None, list[tuple[str | None, str]]]:
+def validate(values: dict, program: str | None, payload: dict,
+             max_days_after_delivery: int = DEFAULT_MAX_DAYS_AFTER_DELIVERY,
+             ) -> tuple[dict | None, list[tuple[str | None, str]]]:
     """(declared values ready to store, []) or (None, [(field name, French message), …])."""
     errors: list[tuple[str, str]] = []
     clean: dict = {}
@@ -191,7 +194,7 @@ def validate(values: dict, program: str | None,
             errors.append((field.name, message))
         clean[field.name] = parsed
     if not errors:
-        errors += _cross_checks(clean, payload)
+        errors += _cross_checks(clean, payload) + date_checks(clean, payload, max_days_after_delivery)
     if errors:
         return None, errors
     return clean, []
@@ -236,13 +239,33 @@ def _cross_checks(clean: dict, payload: dict) -> list[tuple[str, str]]:
     errors = []
     vehicle = payload.get("vehicle") or {}
     field_names = {"vehicle.brand": "brand", "vehicle.din_power": "din_power"}
+    field_names["vehicle.ptac_kg"] = "ptac_kg"
     for refusal in rules.refusals(clean["brand"], clean["din_power"], vehicle.get("usage"),
-                                  vehicle.get("ptac_kg")):
-        errors.append((field_names.get(refusal.field), refusal.message))  # usage/PTAC: no form field
+                                  clean.get("ptac_kg")):
+        errors.append((field_names.get(refusal.field), refusal.message))  # usage: no form field
     if clean["first_registration"] and clean["delivery_date"] and \
             clean["first_registration"] > clean["delivery_date"]:
         errors.append(("first_registration", "La date de première immatriculation ne peut pas être "
                                              "postérieure à la date de livraison"))
     if clean["birth_date"] and clean["birth_date"] >= dt.date.today().isoformat():
         errors.append(("birth_date", "La date de naissance doit être passée"))
+    return errors
+
+
+def date_checks(clean: dict, payload: dict, max_days: int,
+                today: dt.date | None = None) -> list[tuple[str, str]]:
+    """Warranty dates that make sense: not starting before the sale, a sale declared within
+    ``max_days`` of its delivery."""
+    today = today or dt.date.today()
+    errors = []
+    sale_date = (payload.get("sale") or {}).get("sale_date")
+    if sale_date and clean["start_date"] and clean["start_date"] < sale_date:
+        errors.append(("start_date", "La date de début de garantie ne peut pas précéder la date de la vente "
+                                     f"({fr_date(dt.date.fromisoformat(sale_date))})"))
+    if clean["delivery_date"]:
+        delivered = dt.date.fromisoformat(clean["delivery_date"])
+        if (today - delivered).days > max_days:
+            errors.append(("delivery_date", f"La vente a été livrée le {fr_date(delivered)}, il y a plus de "
+                                            f"{max_days} jours : la garantie doit être déclarée dans les "
+                                            f"{max_days} jours suivant la livraison"))
     return errors

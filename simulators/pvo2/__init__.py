@@ -3,6 +3,7 @@ PSA Insurance warranty declaration (seed 002)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from decimal import Decimal
 
@@ -24,6 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     app.jinja_env.filters["fr_date"] = fr_date
     app.jinja_env.filters["euros"] = euros
+    app.jinja_env.filters["days_ago"] = lambda day: (dt.date.today() - day).days if day else ""
+    app.jinja_env.filters["month_year"] = month_year
     app.jinja_env.filters["km"] = lambda n: f"{n:,}".replace(",", " ") + " km"
     from simulators.pvo2 import declaring, deliveries, offers, printing, settings, stock
     for module in (settings, stock, offers, deliveries, printing, declaring):
@@ -67,6 +70,12 @@ def psa_insurance_key(config: dict) -> str | None:
     return None
 
 
+def month_year(day: dt.date | None) -> str:
+    """"janv. 2021", as the seed's vehicle card shows the Mise en circulation."""
+    months = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+    return f"{months[day.month - 1]} {day.year}" if day else ""
+
+
 def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
@@ -75,17 +84,19 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
     """The seed's site DEMO CDDS SPOTICAR, its stock, customers, offers and bons de commande."""
     data = reference.load("pvo2_demo")
     seller = data["seller"]["name"]
+    today = dt.date.today()
+    day = functools.partial(reference.demo_day, anchor=data["anchor"], today=today)
     with app.extensions["db"].transaction() as session:
         session.add(Site(**data["site"]))
         vehicles = {}
         for v in data["vehicles"]:
             row = Vehicle(**{**v, "first_registration": _date(v["first_registration"]),
-                             "entry_date": _date(v["entry_date"]), "last_ct": _date(v["last_ct"]),
+                             "entry_date": day(v["entry_date"]), "last_ct": _date(v["last_ct"]),
                              "price_ttc": Decimal(v["price_ttc"])})
             session.add(row)
             vehicles[v["stock_number"]] = row
         from simulators.pvo2.demo import generated_stock
-        session.add_all(generated_stock(seed, dt.date.today()))
+        session.add_all(generated_stock(seed, today))
         customers = {}
         for c in data["customers"]:
             row = Customer(**{k: c[k] for k in c if k != "key"})
@@ -95,9 +106,9 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
         for o in data["orders"]:
             session.add(Order(number=o["number"], customer_id=customers[o["customer"]].id,
                               vehicle_id=vehicles[o["vehicle"]].id, seller=seller,
-                              created_on=_date(o["created_on"]), expires_on=_date(o["expires_on"]),
-                              state=o["state"], bdc_on=_date(o.get("bdc_on")),
-                              delivery_date=_date(o.get("delivery_date"))))
+                              created_on=day(o["created_on"]), expires_on=day(o["expires_on"]),
+                              state=o["state"], bdc_on=day(o.get("bdc_on")),
+                              closed_on=day(o.get("closed_on")), delivery_date=day(o.get("delivery_date"))))
 
 
 def demo_info(app: Flask) -> list[str]:

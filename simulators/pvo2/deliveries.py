@@ -17,6 +17,8 @@ bp = Blueprint("deliveries", __name__, url_prefix="/livraisons")
 
 GARANTISSEURS = {"spoticar": "Déclaration de garantie Spoticar",
                  "psa_insurance": "Déclaration PSA Insurance"}
+NOT_CLOSED = ("La déclaration de garantie se fait sur un BDC clôturé : renseignez la date de livraison "
+              "(Livraison prévue le) puis cliquez sur Clôturer.")
 STATUS_TEXT = {"pending": "Transmise au centralisateur : déclaration à compléter",
                "contract_pending": "Déclarée : contrat en attente de création chez Icare",
                "declared": "Garantie déclarée",
@@ -34,7 +36,8 @@ def index():
 
 def _page(order: Order, errors=(), status: int = 200, values=None):
     return render_template("pvo2/order.html", order=order, errors=list(errors), values=values or {},
-                           garantisseurs=GARANTISSEURS, status_text=STATUS_TEXT), status
+                           garantisseurs=GARANTISSEURS, status_text=STATUS_TEXT,
+                           not_closed=NOT_CLOSED), status
 
 
 @bp.get("/<int:number>")
@@ -139,6 +142,8 @@ def _declaration_refusal(row: Order, site, choice: str) -> tuple[str, int] | Non
     """Why PVO2 itself refuses to declare (before calling anyone), with the HTTP status."""
     if row.state not in ("bdc", "cloture"):
         return "Générez d'abord le bon de commande.", 409
+    if row.state != "cloture" or row.delivery_date is None:
+        return NOT_CLOSED, 409
     if choice not in GARANTISSEURS:
         return "Garantisseur : choisissez un garantisseur.", 422
     if not site.rrdi:
