@@ -28,6 +28,8 @@ def _dms_keys(config: dict) -> dict[str, str]:
 
 def create_app(config: dict | None = None) -> Flask:
     app = make_app(__name__, config, defaults={"ICARE_TIMEOUT": 5.0, "WORKER_INTERVAL": 1.0})
+    from centralisateur import onboarding
+    onboarded = onboarding.apply_to_config(app.config)  # dealers and keys of a real deployment
     if not app.config.get("ICARE_SERVICE_KEY"):
         app.config["ICARE_SERVICE_KEY"] = (os.environ.get("SPOTICAR_ICARE_SERVICE_KEY")
                                            or (DEMO_ICARE_KEY if app.config["DEMO_MODE"] else ""))
@@ -35,14 +37,20 @@ def create_app(config: dict | None = None) -> Flask:
     # how many days after its delivery a sale can still be declared (rule 4)
     app.config.setdefault("MAX_DAYS_AFTER_DELIVERY", int(os.environ.get("SPOTICAR_MAX_DAYS_AFTER_DELIVERY", "30")))
     app.config["DMS_KEYS"] = _dms_keys(app.config)
+    from certification import store as _certification_tables  # noqa: F401  (tables, before create_all)
     db = Database(database_url(app.config, "centralisateur"), Base)
     db.create_all()
     db.init_app(app)
     _sync_dms_clients(db, app.config["DMS_KEYS"])
+    if onboarded is not None:
+        onboarding.sync_dealers(db, onboarded)
 
     from centralisateur import api, backoffice, declare, home, profile, session
-    for module in (api, session, home, profile, declare, backoffice):
-        app.register_blueprint(module.bp)
+    from certification import hooks, web as certification_web
+    for blueprint in (api.bp, session.bp, home.bp, profile.bp, declare.bp, backoffice.bp, certification_web.bp,
+                      certification_web.api):
+        app.register_blueprint(blueprint)
+    app.after_request(hooks.finish)
     if app.config.get("TEST_ROUTES"):
         from centralisateur import testing
         app.register_blueprint(testing.bp)

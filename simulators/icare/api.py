@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from common.dates import add_months
 from common.auth import bearer_token, demo_key_allowed, key_matches
+from common.dates import add_months
+from common.parsing import TradeDate
 from common.web import csrf, error_response, json_body
 from fixtures import reference
 from simulators.icare.store import Contract, IcareDealer, NpoRecord, utcnow
@@ -32,7 +33,7 @@ class NpoIn(Wire):
     rrdi: Annotated[str, Field(pattern=r"^[0-9A-Z]{7}$")]
     plate: str | None = Field(default=None, max_length=20)
     vin: str | None = Field(default=None, max_length=17)
-    sale_date: dt.date | None = None
+    sale_date: TradeDate | None = None
 
 
 class CustomerIn(Wire):
@@ -55,7 +56,7 @@ class ContractIn(NpoIn):
     label: Literal["SPOTICAR", "DS CERTIFIED", "ALFA ROMEO CERTIFIED"]
     product: Short
     duration_months: int = Field(ge=1, le=120)
-    start_date: dt.date
+    start_date: TradeDate
     customer: CustomerIn
     vehicle: VehicleIn
 

@@ -10,6 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from pydantic import AfterValidator
 from sqlalchemy import or_, select
 
+from common.parsing import ParseError, parse_int
 from simulators.pvo2 import context
 from simulators.pvo2.forms import FormModel, Optional, Required, parse
 from simulators.pvo2.store import Customer, Order, Vehicle
@@ -65,10 +66,18 @@ def index():
             like = f"%{query}%"
             stmt = stmt.where(or_(Customer.last_name.ilike(like), Customer.first_name.ilike(like),
                                   Vehicle.plate.ilike(like), Order.bdc_number.ilike(like),
-                                  Order.number == (int(query) if query.isdigit() else -1)))
+                                  Order.number == _order_number(query)))
         orders = list(session.scalars(stmt).unique())
         return render_template("pvo2/offers.html", orders=orders, query=query,
                                counters=counters(everything, dt.date.today()))
+
+
+def _order_number(query: str) -> int:
+    """The N°offre the search text stands for, -1 (matches nothing) when it is no order number."""
+    try:
+        return parse_int(query, grouping=False) or -1
+    except ParseError:
+        return -1
 
 
 def _vehicles(session) -> list[Vehicle]:
