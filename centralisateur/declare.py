@@ -80,6 +80,7 @@ def fill(bdc_number: str):
     if not declaration.program or declaration.garantisseur not in configured_garantisseurs(current_dealer()):
         return redirect(url_for("declare.choose", bdc_number=bdc_number))
     errors: list = []
+    to_correct: list = []
     if request.method == "POST":
         values = declaration_form.read(request.form)
         clean, errors = declaration_form.validate(
@@ -98,9 +99,11 @@ def fill(bdc_number: str):
                 v for v, _ in declaration_form.choices(declaration_form.BY_NAME["product"],
                                                        declaration.program, values)}:
             values["product"] = ""
+        to_correct = declaration_form.corrections(values, declaration.program)
     return render_template("centralisateur/form.html", declaration=declaration, values=values,
                            errors=errors, fields=declaration_form.FIELDS, choices=declaration_form.choices,
-                           invalid={name for name, _ in errors}), 422 if errors else 200
+                           to_correct=to_correct,
+                           invalid={name for name, _ in errors + to_correct}), 422 if errors else 200
 
 
 @bp.get("/declarations/<bdc_number>/confirmation")

@@ -144,13 +144,35 @@ def prefill(payload: dict) -> dict:
         elif field.kind == "checkbox":
             values[field.name] = bool(raw)
         elif field.kind == "date" and raw:
-            values[field.name] = fr_date(dt.date.fromisoformat(raw))
+            values[field.name] = _shown_date(raw)
         else:
             values[field.name] = "" if raw is None else str(raw)
     if not values["loyalty_product"]:
         values["loyalty_product"] = "Aucun"
     values["end_date"] = computed_end_date(values)
     return values
+
+
+def _shown_date(raw) -> str:
+    """An ISO date shown JJ/MM/AAAA; a value the DMS sent malformed is shown as sent, to correct."""
+    try:
+        return fr_date(dt.date.fromisoformat(str(raw)))
+    except ValueError:
+        return str(raw)
+
+
+def corrections(values: dict, program: str | None) -> list[tuple[str, str]]:
+    """Pre-filled values the dealer must correct before declaring (malformed plate, VIN, phone,
+    postcode, dates…): (field name, "<label> : <message>"), shown flagged on form 2/3."""
+    found = []
+    for field in FIELDS:
+        value = values.get(field.name)
+        if not value or field.kind in ("checkbox", "checkboxes", "select") or field.name == "end_date":
+            continue
+        message, _ = _parse(field, value, program, values)
+        if message:
+            found.append((field.name, f"{field.label} : {message}"))
+    return found
 
 
 def computed_end_date(values: dict) -> str:

@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from pydantic_core import PydanticCustomError
 
 from centralisateur.contract import normalize_plate
+from common.parsing import ParseError, parse_int
 from fixtures import reference
 from simulators.pvo2 import context
 from simulators.pvo2.store import Order, Vehicle
@@ -39,12 +40,11 @@ def plate_and_ptac(plate: str, ptac: str) -> tuple[str | None, int | None, list[
     if not plate:
         errors.append("Immatriculation : champ obligatoire.")
         invalid.add("plate")
-    compact = ptac.replace(" ", "")
-    if compact and not (compact.isdigit() and 300 <= int(compact) <= 60_000):
-        errors.append("PTAC (kg) : poids en kilogrammes attendu (ex. 1 980).")
+    try:
+        kg = parse_int(ptac, label="PTAC (kg)", minimum=300, maximum=60_000)
+    except ParseError as exc:
+        errors.append(exc.message)
         invalid.add("ptac_kg")
-    elif compact:
-        kg = int(compact)
     return value, kg, errors, invalid
 
 
