@@ -52,14 +52,14 @@ class HandoffClient:
                 "réessayez dans quelques instants.") from exc
         if response.status_code >= 500:
             raise CentralisateurUnavailable(
-                f"Le centralisateur Spoticar est en erreur (HTTP {response.status_code}) : la déclaration "
+                "Le centralisateur Spoticar est en erreur : la déclaration "
                 "n'a pas été transmise, réessayez dans quelques instants.", response.status_code)
         if response.status_code >= 400:
             try:
                 errors = response.json().get("errors", [])
             except ValueError:
                 errors = []
-            text = " ; ".join(e.get("message", "") for e in errors) or f"HTTP {response.status_code}"
+            text = " ; ".join(e.get("message", "") for e in errors) or "Le centralisateur Spoticar a refusé la demande."
             raise HandoffRefused(f"Déclaration refusée par le centralisateur : {text}",
                                  response.status_code, errors)
         return response

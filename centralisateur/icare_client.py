@@ -34,7 +34,7 @@ class IcareClient:
             raise IcareUnavailable("réponse illisible") from exc
         if response.status_code >= 400:
             messages = [e.get("message", "") for e in data.get("errors", [])] if isinstance(data, dict) else []
-            raise IcareRefused(" ; ".join(m for m in messages if m) or f"HTTP {response.status_code}")
+            raise IcareRefused(" ; ".join(m for m in messages if m) or "Le gestionnaire Icare a refusé la demande.")
         return data
 
     def create_npo(self, body: dict) -> dict:

@@ -27,7 +27,7 @@ MESSAGES = {
     "enum": "Valeur non autorisée ; valeurs possibles : {expected}.",
     "string_too_long": "Au plus {max_length} caractères.",
     "string_too_short": "Au moins {min_length} caractère(s).",
-    "too_long": "Au plus {max_length} élément(s).",
+    "too_long": "Au plus {max_length} éléments.",
     "too_short": "Au moins {min_length} élément(s).",
     "greater_than_equal": "Doit être supérieur ou égal à {ge}.",
     "greater_than": "Doit être supérieur à {gt}.",
@@ -54,7 +54,10 @@ def field_path(loc: tuple) -> str:
 
 def french_message(error: dict) -> str:
     """The French text of one pydantic error; custom errors already carry theirs in ``msg``."""
-    template = MESSAGES.get(error["type"])
+    kind = error["type"]
+    if kind in ("too_long", "too_short") and isinstance(error.get("input"), str):
+        kind = f"string_{kind}"  # a length constraint behind a validator: still counted in characters
+    template = MESSAGES.get(kind)
     if template is None:
         return error.get("msg") or "Valeur invalide."
     ctx = dict(error.get("ctx") or {})

@@ -119,6 +119,8 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     app.jinja_loader = ChoiceLoader([
         app.jinja_loader, FileSystemLoader(str(Path(__file__).parent / "templates"))])
     csrf.init_app(app)
+    from common import formats
+    formats.install(app)  # |euros, |number, |km, |size, |fr_date, |month_year, |phone
     _install_error_handlers(app)
     app.before_request(_bound_json_depth)
     from common.health import bp as health

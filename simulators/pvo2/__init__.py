@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from flask import Flask, redirect, url_for
 
-from common.dates import fr_date
+from common import formats
 from common.db import Database, database_url
 from common.web import make_app
 from fixtures import reference
@@ -23,11 +23,8 @@ def create_app(config: dict | None = None) -> Flask:
     db = Database(database_url(app.config, "pvo2"), Base)
     db.create_all()
     db.init_app(app)
-    app.jinja_env.filters["fr_date"] = fr_date
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["days_ago"] = lambda day: (dt.date.today() - day).days if day else ""
-    app.jinja_env.filters["month_year"] = month_year
-    app.jinja_env.filters["km"] = lambda n: f"{n:,}".replace(",", " ") + " km"
     from simulators.pvo2 import declaring, deliveries, offers, printing, settings, stock
     for module in (settings, stock, offers, deliveries, printing, declaring):
         app.register_blueprint(module.bp)
@@ -41,12 +38,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def euros(value, ht: bool = False) -> str:
-    """15000 → "15 000,00 €" (French grouping and decimal comma); ``ht`` removes the 20 % VAT."""
+    """15000 → "15 000,00 €"; ``ht`` removes the 20 % VAT (12 500,00 €)."""
     amount = Decimal(value or 0)
-    if ht:
-        amount = amount / Decimal("1.2")
-    text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
-    return f"{text} €"
+    return formats.euros(amount / Decimal("1.2") if ht else amount)
 
 
 def centralisateur_key(config: dict) -> str:
@@ -68,12 +62,6 @@ def psa_insurance_key(config: dict) -> str | None:
         from simulators.icare import DEMO_SERVICE_KEY
         return DEMO_SERVICE_KEY
     return None
-
-
-def month_year(day: dt.date | None) -> str:
-    """"janv. 2021", as the seed's vehicle card shows the Mise en circulation."""
-    months = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
-    return f"{months[day.month - 1]} {day.year}" if day else ""
 
 
 def _date(text: str | None) -> dt.date | None:

@@ -155,6 +155,6 @@ def _declaration_refusal(row: Order, site, choice: str) -> tuple[str, int] | Non
 
 
 def _reasons(exc: HandoffRefused) -> list[str]:
-    lines = [f"Déclaration refusée par le centralisateur (HTTP {exc.status}) :"]
+    lines = ["Déclaration refusée par le centralisateur :"]
     lines += [e.get("message", "") for e in exc.errors] or [exc.message]
     return lines

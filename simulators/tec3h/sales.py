@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import String, cast, or_, select
 
 from common.dates import fr_date
+from common import formats
 from common.parsing import arg_int
 from fixtures import reference
 from simulators.tec3h.listing import csv_response
@@ -83,7 +84,7 @@ def sales_export():
               "Commercial", "Mode paiement", "Total TTC", "N° bon de commande", "N° contrat")
     rows = ((o.number, o.status, fr_date(o.sale_date), fr_date(o.delivery_date), o.customer.display_name,
              o.vehicle.title, o.vehicle.plate, o.seller, o.payment_mode,
-             f"{o.total_ttc:.2f}".replace(".", ","),
+             formats.euros(o.total_ttc, symbol=False, grouping=False),
              contracts[o.id].bdc_number if o.id in contracts else "",
              contracts[o.id].contract_number if o.id in contracts else "") for o in orders)
     return csv_response(header, rows, "ventes-tec3h.csv")

@@ -73,7 +73,7 @@ def test_chrome_hints_do_not_let_firefox_declare(app, client, cds):
 
 
 @pytest.mark.parametrize("mode, shown", [("down", "Le centralisateur Spoticar ne répond pas"),
-                                         ("error", "Le centralisateur Spoticar est en erreur (HTTP 503)")])
+                                         ("error", "Le centralisateur Spoticar est en erreur : la déclaration")])
 def test_centralisateur_down_gives_a_clear_message_and_loses_nothing(app, client, cds, mode, shown):
     cds.mode = mode
     response = garantir(client)

@@ -81,7 +81,8 @@ def test_centralisateur_down_is_shown_and_the_order_is_unchanged(tmp_path):
 def test_centralisateur_error_is_shown(client, app, fake_centralisateur):
     fake_centralisateur.mode = "error"
     response = client.post(f"/livraisons/{KARoq}/declarer", data={"garantisseur": "spoticar"})
-    assert response.status_code == 503 and "HTTP 500" in text(response)
+    page = text(response)
+    assert response.status_code == 503 and "Le centralisateur Spoticar est en erreur" in page and "HTTP" not in page
     assert order(app, KARoq).bdc_number == ""
 
 
