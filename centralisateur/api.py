@@ -6,12 +6,12 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from centralisateur import rules
+from centralisateur.store import Dealer, Declaration, DmsClient, bdc_number
 from certification import hooks
-from centralisateur.contract import DeclarationState, HandoffIn, HandoffReceipt
-from centralisateur.store import Dealer, Declaration, DmsClient
 from common.auth import bearer_token, demo_key_allowed, key_digest
 from common.web import csrf, error_response, json_body
+from spoticar_handoff.eligibility import refusals
+from spoticar_handoff.models import DeclarationState, HandoffIn, HandoffReceipt
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -82,7 +82,7 @@ def create_handoff():
     if refused:
         return refused
     v = handoff.vehicle
-    refused = rules.refusals(v.brand, v.din_power, v.usage, v.ptac_kg)
+    refused = refusals(v.brand, v.din_power, v.usage, v.ptac_kg)
     if refused:
         return _errors(422, [{"field": r.field, "message": r.message} for r in refused])
     payload = handoff.model_dump(mode="json")
@@ -116,7 +116,7 @@ def _store(db, handoff: HandoffIn, payload: dict) -> tuple[Declaration, bool]:
                                   callback_url=payload["callback_url"], status="pending")
         session.add(declaration)
         session.flush()
-        declaration.bdc_number = rules.bdc_number(handoff.dealer.rrdi, declaration.id)
+        declaration.bdc_number = bdc_number(handoff.dealer.rrdi, declaration.id)
         return declaration, True
 
 

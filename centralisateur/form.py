@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from pydantic_core import PydanticCustomError
 
-from centralisateur import contract, rules
 from common.dates import add_months, fr_date, parse_fr_date
 from common.parsing import ParseError, parse_date, parse_decimal, parse_int
 from fixtures import reference
+from spoticar_handoff import fields as formats
+from spoticar_handoff.eligibility import refusals
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Field:
     section: str               # top | client | vehicle | warranty
     kind: str = "text"         # text | date | int | money | select | checkboxes | checkbox
     source: str | None = None  # dotted path in the hand-off payload
-    check: object = None       # a contract.normalize_*/check_* function for the format
+    check: object = None       # a spoticar_handoff.fields normaliser/check for the format
     max_length: int = 120
 
     @property
@@ -44,13 +45,13 @@ FIELDS: tuple[Field, ...] = (
     F("civility", "Civilité*", "client", "select", "customer.civility"),
     F("last_name", "Nom*", "client", source="customer.last_name", max_length=80),
     F("first_name", "Prénom*", "client", source="customer.first_name", max_length=80),
-    F("email", "Email", "client", source="customer.email", check=contract.check_email, max_length=254),
-    F("phone", "Tel. Fixe", "client", source="customer.phone", check=contract.normalize_phone),
-    F("mobile", "Tel. Mobile", "client", source="customer.mobile", check=contract.normalize_phone),
+    F("email", "Email", "client", source="customer.email", check=formats.check_email, max_length=254),
+    F("phone", "Tel. Fixe", "client", source="customer.phone", check=formats.normalize_phone),
+    F("mobile", "Tel. Mobile", "client", source="customer.mobile", check=formats.normalize_phone),
     F("address", "Adresse*", "client", source="customer.address"),
     F("address2", "Complément adresse 1", "client", source="customer.address2"),
     F("address3", "Complément adresse 2", "client", source="customer.address3"),
-    F("postcode", "Code Postal*", "client", source="customer.postcode", check=contract.check_postcode),
+    F("postcode", "Code Postal*", "client", source="customer.postcode", check=formats.check_postcode),
     F("city", "Ville*", "client", source="customer.city", max_length=80),
     F("birth_name", "Nom de Naissance", "client", source="customer.birth_name", max_length=80),
     F("birth_date", "Date de Naissance*", "client", "date", "customer.birth_date"),
@@ -67,7 +68,7 @@ FIELDS: tuple[Field, ...] = (
     F("four_wheel_drive", "4x4", "vehicle", "checkbox", "vehicle.four_wheel_drive"),
     F("manufacturer_warranty_end", "Date fin gtie constructeur*", "vehicle", "date",
       "vehicle.manufacturer_warranty_end"),
-    F("plate", "Immatriculation*", "vehicle", source="vehicle.plate", check=contract.normalize_plate),
+    F("plate", "Immatriculation*", "vehicle", source="vehicle.plate", check=formats.normalize_plate),
     F("first_registration", "Date première immat.*", "vehicle", "date", "vehicle.first_registration"),
     F("displacement_cc", "Cylindrée", "vehicle", "int", "vehicle.displacement_cc"),
     F("din_power", "Puissance Din*", "vehicle", "int", "vehicle.din_power"),
@@ -78,7 +79,7 @@ FIELDS: tuple[Field, ...] = (
     F("brand", "Marque*", "vehicle", source="vehicle.brand", max_length=80),
     F("model", "Modèle véhicule*", "vehicle", source="vehicle.model", max_length=80),
     F("version", "Version*", "vehicle", source="vehicle.version"),
-    F("vin", "VIN*", "vehicle", source="vehicle.vin", check=contract.normalize_vin),
+    F("vin", "VIN*", "vehicle", source="vehicle.vin", check=formats.normalize_vin),
     F("price_ttc", "Prix de vente", "vehicle", "money", "sale.price_ttc"),
     F("trade_in_value", "Valeur de reprise", "vehicle", "money", "sale.trade_in_value"),
     F("market_value", "Côte du véhicule", "vehicle", "money", "vehicle.market_value"),
@@ -264,8 +265,7 @@ def _cross_checks(clean: dict, payload: dict) -> list[tuple[str, str]]:
     vehicle = payload.get("vehicle") or {}
     field_names = {"vehicle.brand": "brand", "vehicle.din_power": "din_power"}
     field_names["vehicle.ptac_kg"] = "ptac_kg"
-    for refusal in rules.refusals(clean["brand"], clean["din_power"], vehicle.get("usage"),
-                                  clean.get("ptac_kg")):
+    for refusal in refusals(clean["brand"], clean["din_power"], vehicle.get("usage"), clean.get("ptac_kg")):
         errors.append((field_names.get(refusal.field), refusal.message))  # usage: no form field
     if clean["first_registration"] and clean["delivery_date"] and \
             clean["first_registration"] > clean["delivery_date"]:

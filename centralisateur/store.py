@@ -75,3 +75,11 @@ class Declaration(Base):
     callback_next_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     declared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+BDC_BASE = 103_833_700
+
+
+def bdc_number(rrdi: str, sequence: int) -> str:
+    """Numéro de bon de commande: ``SP`` + RRDI (7) + 9 digits, e.g. SP953617Z103833712."""
+    return f"SP{rrdi}{BDC_BASE + sequence:09d}"

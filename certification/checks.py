@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from certification import exchanges as ex
 from certification.verdicts import Finding, Waiting, mismatch
-from centralisateur.contract import normalize_plate, normalize_vin
+from spoticar_handoff.fields import normalize_plate, normalize_vin
 from centralisateur.form import FIELDS
 from fixtures.reference import normalize_brand
 

@@ -9,7 +9,7 @@ import json
 
 import httpx
 
-from centralisateur.contract import HandoffIn
+from spoticar_handoff import HandoffIn
 
 
 class FakeCentralisateur:

@@ -1,9 +1,8 @@
 """From a Bee2link order to the v1 hand-off body, and the euro amounts as Bee2link shows them."""
 from __future__ import annotations
 
-
 from common import formats
-from common.dms_handoff import vehicle_payload, warranty_for_level
+from simulators.dms.handoff import vehicle_payload, warranty_for_level
 from simulators.bee2link.store import Order
 
 SALE_ORIGIN = "Reprise VO sur VO"

@@ -9,7 +9,7 @@ from common.auth import key_digest
 from common.db import Database, database_url
 from common.web import make_app
 from fixtures import reference
-from simulators.icare import outbox, portal_store  # noqa: F401  (portal tables, before create_all)
+from simulators.icare import claims, outbox, pages, portal_store  # noqa: F401  (portal tables, before create_all)
 from simulators.icare.store import Base, IcareDealer
 
 DEMO_SERVICE_KEY = "demo-icare-service"
@@ -29,7 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = make_app(__name__, config)
     onboarded = None
     if app.config.get("CONFIG_FILE"):  # a real deployment: the same file as the centralisateur's
-        from centralisateur.onboarding import load
+        from common.onboarding import load
         onboarded = load(app.config["CONFIG_FILE"])
         app.config.setdefault("ICARE_SERVICE_KEY", onboarded.icare_service_key)
     app.config["ICARE_SERVICE_KEY_DIGEST"] = key_digest(service_key(app.config))

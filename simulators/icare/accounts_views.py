@@ -6,6 +6,7 @@ import re
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from common.web import public_url_for
 from simulators.icare.outbox import send_mail
 from simulators.icare.portal_auth import EMAIL_RE, create_link, normalize_email
 from simulators.icare.portal_session import (current_membership, current_user, db_session,
@@ -98,7 +99,7 @@ def new_user():
             send_mail(tx, user.email, "Nouveaux droits sur Services.Spoticar",
                       f"Bonjour,\n\nVous avez désormais accès à l'établissement {dealer.name} "
                       f"({dealer.code_t}) sur Services.Spoticar.",
-                      [{"text": "Se connecter", "url": url_for("icare_auth.login", _external=True)}])
+                      [{"text": "Se connecter", "url": public_url_for("icare_auth.login")}])
             flash(f"L'utilisateur {user.email} a désormais accès à l'établissement {dealer.code_t}.")
         else:
             raw = create_link(tx, "activation", user.email, 72)
@@ -107,7 +108,7 @@ def new_user():
                       f"vous sur l'établissement {dealer.name} ({dealer.code_t}). Cliquez sur « Activez "
                       "votre compte » puis choisissez votre mot de passe (lien valable 72 h, une seule fois).",
                       [{"text": "Activez votre compte",
-                        "url": url_for("icare_auth.activation", token=raw, _external=True)}])
+                        "url": public_url_for("icare_auth.activation", token=raw)}])
             flash(f"L'utilisateur {values['first_name']} {values['last_name'].upper()} a été créé : un "
                   f"email « Activez votre compte » lui a été envoyé à {values['email']}.")
     return redirect(url_for("icare_accounts.user_list"))

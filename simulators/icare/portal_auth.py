@@ -13,6 +13,7 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
 from sqlalchemy import func, select
 
 from common.auth import check_password, hash_password
+from common.web import public_url_for
 from simulators.icare import passwords
 from simulators.icare.outbox import send_mail
 from simulators.icare.portal_session import (current_membership, current_user, db_session, login,
@@ -144,7 +145,7 @@ def forgot():
             AccountToken.created_at > utcnow() - dt.timedelta(hours=1))).all()
         # At most a few mails an hour per address (no mail bombing); the answer stays the same.
         if known and len(recent) < _setting("ICARE_RESET_PER_HOUR", 5):
-            url = url_for("icare_auth.reset", token=create_link(tx, "reset", email, hours), _external=True)
+            url = public_url_for("icare_auth.reset", token=create_link(tx, "reset", email, hours))
             send_mail(tx, email, "Réinitialisation de votre mot de passe Services.Spoticar",
                       "Bonjour,\n\nPour choisir votre mot de passe Services.Spoticar, cliquez sur le lien "
                       f"« Réinitialiser mon mot de passe » (valable {hours} h, une seule fois).\n\n"

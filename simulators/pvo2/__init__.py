@@ -13,13 +13,14 @@ from common import formats
 from common.db import Database, database_url
 from common.web import make_app
 from fixtures import reference
+from simulators.dms.keys import dms_api_key
 from simulators.pvo2.store import Base, Customer, Order, Site, Vehicle
 
 
 def create_app(config: dict | None = None) -> Flask:
     """The PVO2 app; ``URLS["centralisateur"]`` and ``URLS["icare"]`` say where to declare."""
     app = make_app(__name__, config)
-    centralisateur_key(app.config)  # fail at start, not at the first declaration, when a key is missing
+    dms_api_key(app.config, "pvo2")  # fail at start, not at the first declaration, when a key is missing
     db = Database(database_url(app.config, "pvo2"), Base)
     db.create_all()
     db.init_app(app)
@@ -41,16 +42,6 @@ def euros(value, ht: bool = False) -> str:
     """15000 → "15 000,00 €"; ``ht`` removes the 20 % VAT (12 500,00 €)."""
     amount = Decimal(value or 0)
     return formats.euros(amount / Decimal("1.2") if ht else amount)
-
-
-def centralisateur_key(config: dict) -> str:
-    """The DMS key PVO2 presents to the centralisateur: demo key in demo mode, else configuration."""
-    key = config.get("CENTRALISATEUR_API_KEY") or os.environ.get("SPOTICAR_PVO2_API_KEY")
-    if key:
-        return key
-    if config.get("DEMO_MODE"):
-        return reference.demo_api_keys()["pvo2"]
-    raise ValueError("CENTRALISATEUR_API_KEY est requis hors mode démo")
 
 
 def psa_insurance_key(config: dict) -> str | None:

@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 
 from pydantic_core import PydanticCustomError
 
-from centralisateur.contract import normalize_plate
+from spoticar_handoff.fields import normalize_plate
 from common.parsing import ParseError, parse_int
 from fixtures import reference
 from simulators.pvo2 import context

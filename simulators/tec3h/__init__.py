@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask, redirect, url_for
 
 from common.db import Database, database_url
-from common.dms_handoff import dms_api_key
 from common.web import make_app
 from fixtures import reference
+from simulators.dms.keys import dms_api_key
 
 DMS = "tec3h"
 

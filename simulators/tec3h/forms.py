@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from pydantic_core import PydanticCustomError
 
-from centralisateur import contract
 from common.parsing import ParseError, parse_date, parse_decimal, parse_int
+from spoticar_handoff import fields as formats
 
 
 class FormCheck:
@@ -91,19 +91,19 @@ class FormCheck:
             return None
 
     def plate(self, name: str, label: str, required: bool = False) -> str | None:
-        return self._wire(name, label, required, contract.normalize_plate)
+        return self._wire(name, label, required, formats.normalize_plate)
 
     def vin(self, name: str, label: str, required: bool = False) -> str | None:
-        return self._wire(name, label, required, contract.normalize_vin)
+        return self._wire(name, label, required, formats.normalize_vin)
 
     def phone(self, name: str, label: str, required: bool = False) -> str | None:
-        return self._wire(name, label, required, contract.normalize_phone)
+        return self._wire(name, label, required, formats.normalize_phone)
 
     def email(self, name: str, label: str, required: bool = False) -> str | None:
-        return self._wire(name, label, required, contract.check_email)
+        return self._wire(name, label, required, formats.check_email)
 
     def postcode(self, name: str, label: str, required: bool = False) -> str | None:
-        return self._wire(name, label, required, contract.check_postcode)
+        return self._wire(name, label, required, formats.check_postcode)
 
     def siret(self, name: str, label: str, required: bool = False) -> str | None:
-        return self._wire(name, label, required, contract.check_siret)
+        return self._wire(name, label, required, formats.check_siret)

@@ -10,21 +10,22 @@ from flask import session as browser_session
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from centralisateur.client import CentralisateurUnavailable, HandoffRefused
 from common.dates import fr_date
-from common.dms_handoff import CALLBACK_PATH, received_callback
 from common.web import csrf
 from fixtures import reference
-from simulators.tec3h import handoff, referential
+from simulators.dms import handoff as dms
+from simulators.dms.callback import callback_response
+from simulators.tec3h import DMS, handoff, referential
 from simulators.tec3h.customers import CIVILITIES
-from simulators.tec3h.data import end_reads, writing
 from simulators.tec3h.data import reads as _db
+from simulators.tec3h.data import writing
 from simulators.tec3h.forms import FormCheck
-from simulators.tec3h.store import Order, Vehicle, Warranty
+from simulators.tec3h.store import CallbackDelivery, Order, Vehicle, Warranty
+from spoticar_handoff import CALLBACK_PATH, CentralisateurUnavailable, HandoffRefused
 
 bp = Blueprint("warranty", __name__)
 
-FINAL = ("declared", "refused")
+DECLARATIONS = dms.Declarations(Warranty, CallbackDelivery, status="status")
 EDITABLE = ("draft", "not_sent", "rejected")  # not yet received by the centralisateur
 STATUS_TEXT = {"draft": "Brouillon", "not_sent": "Non transmise (centralisateur indisponible)",
                "rejected": "Refusée par le centralisateur : à corriger",
@@ -109,15 +110,13 @@ def prefill_keys() -> tuple[str, ...]:
 def send(warranty_id: int) -> Warranty:
     """Hand the stored form off; on failure the status and message say why, the form stays.
     Nothing is held in the database while the centralisateur answers (its callback may come first)."""
-    callback = current_app.config.get("PUBLIC_URL", "").rstrip("/") + url_for("warranty.callback")
     with writing() as tx:
         stored = tx.get(Warranty, warranty_id)
         form = dict(stored.form)
-        payload = handoff.build_payload(stored.order, form, callback if callback.startswith("http") else None)
-    end_reads()
-    http = handoff.client()
+        payload = handoff.build_payload(stored.order, form, dms.callback_url(current_app))
+    receipt = None
     try:
-        receipt = http.send(payload)
+        receipt = dms.send(current_app, DMS, payload)
     except CentralisateurUnavailable as exc:
         changes = {"status": "not_sent", "last_error": exc.message}
     except HandoffRefused as exc:
@@ -125,12 +124,11 @@ def send(warranty_id: int) -> Warranty:
             {"field": handoff.FORM_FIELD.get(e.get("field") or ""), "message": e.get("message", "")}
             for e in exc.errors]}}
     else:
-        changes = {"status": str(receipt.status.value), "last_error": None,
-                   "bdc_number": receipt.bdc_number, "declaration_url": receipt.declaration_url}
-    finally:
-        http.close()
+        changes = {"last_error": None}
     with writing() as tx:
         stored = tx.get(Warranty, warranty_id)
+        if receipt is not None:
+            dms.record_receipt(stored, receipt, DECLARATIONS)
         for key, value in changes.items():
             setattr(stored, key, value)
     return stored
@@ -139,28 +137,8 @@ def send(warranty_id: int) -> Warranty:
 def refresh(warranty: Warranty | None) -> None:
     """Poll the centralisateur for a sent declaration not yet final (the callback may be missed);
     ``warranty`` (from this request's reads) shows the new state on its next access."""
-    if not warranty or not warranty.bdc_number or warranty.status in FINAL:
-        return
-    warranty_id, bdc_number = warranty.id, warranty.bdc_number
-    end_reads()  # nothing held while the centralisateur answers
-    http = handoff.client(timeout=3.0)  # the card must show quickly even if the centralisateur is slow
-    try:
-        state = http.status(bdc_number)
-    except (CentralisateurUnavailable, HandoffRefused):
-        return
-    finally:
-        http.close()
-    with writing() as tx:
-        _apply(tx.get(Warranty, warranty_id), state)
-
-
-def _apply(warranty: Warranty, state) -> None:
-    """A final status never goes back and a known contract number is never erased (a late,
-    stale state loses)."""
-    if warranty.status not in FINAL or state.status.value in FINAL:
-        warranty.status = str(state.status.value)
-    warranty.contract_number = state.contract_number or warranty.contract_number
-    warranty.garantisseur = state.garantisseur or warranty.garantisseur
+    if warranty:  # the card must show quickly even if the centralisateur is slow: 3 s at most
+        dms.refresh_state(current_app, DMS, DECLARATIONS, warranty, timeout=3.0)
 
 
 def _open_declaration_next(warranty: Warranty) -> None:
@@ -251,13 +229,4 @@ def warranty_retry(warranty_id: int):
 @csrf.exempt
 def callback():
     """The centralisateur's signed DeclarationState: record the status and the contract number."""
-    state = received_callback(current_app, "tec3h")
-    if state is None:
-        return jsonify({"errors": [{"field": None, "message": "Signature invalide."}]}), 401
-    with writing() as tx:
-        warranty = tx.scalar(select(Warranty).where(Warranty.bdc_number == state.bdc_number))
-        if warranty is not None:
-            _apply(warranty, state)
-    if warranty is None:
-        return jsonify({"errors": [{"field": "bdc_number", "message": "Bon de commande inconnu."}]}), 404
-    return "", 204
+    return callback_response(current_app, DMS, DECLARATIONS)

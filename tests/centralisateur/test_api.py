@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import json
+import time
 
 import httpx
 import pytest
 from flask import Flask, request
 
-from centralisateur.client import verify_callback
 from common.serve import AppServer
+from spoticar_handoff import CallbackRejected, verify_callback
 from tests.centralisateur.support import api_client, open_form
 
 pytestmark = pytest.mark.centralisateur
@@ -25,7 +26,7 @@ def test_handoff_is_created_with_bdc_number_and_declaration_url(api, factory):
     response = api.post("/api/v1/handoffs", json=factory.handoff())
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"handoff_id", "bdc_number", "declaration_url", "status"}
+    assert set(body) == {"handoff_id", "bdc_number", "declaration_url", "status", "warnings"}
     assert body["status"] == "pending"
     assert body["bdc_number"].startswith("SP953617Z") and len(body["bdc_number"]) == 18
     assert body["declaration_url"].startswith(api.base_url.scheme + "://")
@@ -149,6 +150,11 @@ def test_openapi_document_is_generated_from_the_models(api):
     assert set(handoff["required"]) == {"source_dms", "dms_order_ref", "dealer", "customer", "vehicle"}
     assert {"seller", "sale", "warranty", "callback_url"} <= set(handoff["properties"])
     assert "usage" in doc["components"]["schemas"]["Vehicle"]["properties"]
+    callback = doc["webhooks"]["declarationState"]["post"]
+    assert {p["name"] for p in callback["parameters"] if p["in"] == "header" and p["required"]} == {
+        "X-Spoticar-Signature", "X-Spoticar-Timestamp", "X-Spoticar-Delivery"}
+    assert callback["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/DeclarationState")
+    assert {"401", "409"} <= set(callback["responses"])
 
 
 def test_fifty_concurrent_handoffs_get_fifty_distinct_numbers(stack, factory):
@@ -188,7 +194,7 @@ def test_declared_sale_is_called_back_signed_with_the_dms_key(stack, api, factor
 
     @receiver.post("/callback")
     def callback():
-        received.append((request.get_data(), request.headers.get("X-Spoticar-Signature")))
+        received.append((request.get_data(), dict(request.headers)))
         return "", 204
 
     with AppServer.bind().mount(receiver) as dms:
@@ -200,11 +206,14 @@ def test_declared_sale_is_called_back_signed_with_the_dms_key(stack, api, factor
             if received:
                 break
             worker.wake()
-            __import__("time").sleep(0.05)
-    body, signature = received[0]
-    state = verify_callback(body, signature, "demo-tec3h")
-    assert state is not None and state.bdc_number == receipt["bdc_number"] and state.status == "declared"
+            time.sleep(0.05)
+    body, headers = received[0]
+    assert headers["X-Spoticar-Delivery"] and abs(int(headers["X-Spoticar-Timestamp"]) - time.time()) < 60
+    state = verify_callback(headers, body, "demo-tec3h")
+    assert state.bdc_number == receipt["bdc_number"] and state.status == "declared"
     assert state.contract_number == api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()["contract_number"]
-    assert verify_callback(body, signature, "demo-pvo2") is None
-    assert verify_callback(body.replace(b"declared", b"refused"), signature, "demo-tec3h") is None
+    for key, forged in (("demo-pvo2", body), ("demo-tec3h", body.replace(b"declared", b"refused"))):
+        with pytest.raises(CallbackRejected) as refused:
+            verify_callback(headers, forged, key)
+        assert refused.value.status == 401 and "signature" in refused.value.message
     assert json.loads(body)["garantisseur"] == "stellantis"

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from centralisateur.contract import HandoffIn
+from spoticar_handoff import HandoffIn
 from simulators.neovo.browser import CHROME_MESSAGE
 from simulators.neovo.store import Dossier
 from tests.dms_helpers import csrf_token, signed_callback, text

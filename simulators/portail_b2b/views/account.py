@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, request, session, url_for
 
+from common.web import public_url_for
 from simulators.portail_b2b import forms, service
 from simulators.portail_b2b.store import PortalUser, Supplier, outbox
 from simulators.portail_b2b.views import db, render, sender_email
@@ -88,7 +89,7 @@ def lost_password():
         user = tx.get(PortalUser, values["identifiant"])
         if user is not None and user.email == values["email"]:
             token = service.new_reset_token(tx, user)
-            link = url_for("account.reset_with_link", token=token, _external=True)
+            link = public_url_for("account.reset_with_link", token=token)
             outbox.send_mail(tx, user.email, "Portail B2B STELLANTIS : réinitialisation de votre mot de passe",
                              f"Bonjour {user.full_name},\n\nPour choisir un nouveau mot de passe pour l'identifiant "
                              f"{user.identifiant}, ouvrez ce lien (valable {service.RESET_LINK_HOURS} heure) :\n"
