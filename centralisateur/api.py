@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from centralisateur.store import Dealer, Declaration, DmsClient, bdc_number
 from certification import hooks
 from common.auth import bearer_token, demo_key_allowed, key_digest
+from common.egress import UrlRefused, callback_origins, check_url
 from common.web import csrf, error_response, json_body
 from spoticar_handoff.eligibility import refusals
 from spoticar_handoff.models import DeclarationState, HandoffIn, HandoffReceipt
@@ -86,6 +87,11 @@ def create_handoff():
     if refused:
         return _errors(422, [{"field": r.field, "message": r.message} for r in refused])
     payload = handoff.model_dump(mode="json")
+    if payload["callback_url"]:
+        try:
+            check_url(payload["callback_url"], callback_origins(current_app.config, g.dms))
+        except UrlRefused as exc:
+            return _errors(422, [{"field": "callback_url", "message": exc.message}])
     payload["callback_url"] = hooks.callback_url(payload["callback_url"])
     try:
         declaration, created = _store(db, handoff, payload)

@@ -18,6 +18,7 @@ from centralisateur.api import state
 from certification import evidence, hooks
 from centralisateur.icare_client import IcareClient, IcareRefused, IcareUnavailable
 from centralisateur.store import Dealer, Declaration, utcnow
+from common.egress import UrlRefused, callback_origins, check_url
 from spoticar_handoff.callbacks import delivery_id, sign_callback
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool:
         certification = hooks.session_id_for(app, declaration.dealer_rrdi)
         key = hooks.signing_key(app, declaration) if certification else \
             app.config["DMS_KEYS"].get(declaration.source_dms)
-        bdc = declaration.bdc_number
+        bdc, source_dms = declaration.bdc_number, declaration.source_dms
     headers = {"Content-Type": "application/json"}
     if key:
         headers.update(sign_callback(body, key, delivery))
@@ -140,8 +141,9 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool:
         answer = entry["status"]
     else:
         try:
+            check_url(url, callback_origins(app.config, source_dms))  # again: DNS may have changed
             answer = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code
-        except httpx.HTTPError:
+        except (httpx.HTTPError, UrlRefused):
             answer = None
     delivered = answer is not None and (answer < 300 or answer == 409)  # 409: the DMS already has it
     with db.transaction() as session:

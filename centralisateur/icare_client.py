@@ -9,8 +9,12 @@ class IcareUnavailable(Exception):
     404, an unreadable body…): retry later like an outage, nothing is lost."""
 
 
+# Icare's business answers: 422 (product not offered, unknown code T…), 409 (vehicle already warranted)
+BUSINESS_REFUSALS = (409, 422)
+
+
 class IcareRefused(Exception):
-    """Icare refused the sale for a business reason — a 422 naming why — : the declaration is refused.
+    """Icare refused the sale for a business reason — a 409/422 naming why — : the declaration is refused.
     Nothing else refuses: a 404 or 403 says the path or a proxy is wrong, not the sale."""
 
     def __init__(self, message: str):
@@ -41,7 +45,7 @@ class IcareClient:
             data = response.json()
         except ValueError as exc:
             raise IcareUnavailable(f"HTTP {response.status_code}, réponse illisible") from exc
-        if response.status_code in (409, 422):  # 409: the vehicle is already warranted (rule 1)
+        if response.status_code in BUSINESS_REFUSALS:
             messages = _messages(data)
             if messages:
                 raise IcareRefused(" ; ".join(messages))

@@ -27,6 +27,9 @@ class _Strict(BaseModel):
 class KeyEntry(_Strict):
     dms: Literal[DMS_NAMES]  # type: ignore[valid-type]
     key: Annotated[str, Field(min_length=24, max_length=200)]
+    # private origins this DMS may be called back on (common.egress), e.g. a staging DMS on 10.x
+    callback_origins: list[Annotated[str, Field(pattern=r"^https?://[^/\s]+$", max_length=200)]] = \
+        Field(default_factory=list)
 
 
 class DealerEntry(_Strict):
@@ -97,6 +100,8 @@ def apply_to_config(app_config: dict) -> OnboardingConfig | None:
         return None
     config = load(app_config["CONFIG_FILE"])
     app_config["DMS_KEYS"] = {**config.dms_keys(), **(app_config.get("DMS_KEYS") or {})}
+    app_config["DMS_CALLBACK_ORIGINS"] = {**{k.dms: k.callback_origins for k in config.keys},
+                                          **(app_config.get("DMS_CALLBACK_ORIGINS") or {})}
     if config.icare_service_key and not app_config.get("ICARE_SERVICE_KEY"):
         app_config["ICARE_SERVICE_KEY"] = config.icare_service_key
     return config

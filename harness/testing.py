@@ -16,3 +16,11 @@ def new_dealer(stack, factory, dms: str = "tec3h", configuration: str = "assuran
         response = httpx.post(stack.url(app) + "/__test__/dealers", json=dealer, timeout=20)
         assert response.status_code == 201, response.text
     return dealer
+
+
+def allow_callback_origin(stack, origin: str, dms: str = "tec3h") -> None:
+    """Let ``dms`` be called back on a test's own receiver (a private origin the SSRF guard would
+    otherwise refuse), as a real deployment's configuration does for a vendor's staging DMS."""
+    response = httpx.post(stack.url("centralisateur") + "/__test__/callback-origins",
+                          json={"dms": dms, "origin": origin}, timeout=20)
+    assert response.status_code == 201, response.text

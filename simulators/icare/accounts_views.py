@@ -6,9 +6,10 @@ import re
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from common.forms import formats
 from common.web import public_url_for
 from simulators.icare.outbox import send_mail
-from simulators.icare.portal_auth import EMAIL_RE, create_link, normalize_email
+from simulators.icare.portal_auth import create_link, normalize_email
 from simulators.icare.portal_session import (current_membership, current_user, db_session,
                                              right_required, write)
 from simulators.icare.portal_store import RIGHTS, Membership, PortalUser
@@ -56,7 +57,7 @@ def _validate(form, dealers: list[IcareDealer]) -> tuple[dict, dict]:
                              "ou tirets.")
     if not values["email"]:
         errors["email"] = "Le champ Identifiant/Email est obligatoire."
-    elif not EMAIL_RE.match(values["email"]):
+    elif not formats.is_valid("email", values["email"]):
         errors["email"] = "L'identifiant doit être une adresse email valide (ex. : alexandre@gmail.com)."
     for field, label in (("mobile", "mobile"), ("phone", "fixe")):
         if values[field] and not PHONE_RE.match(values[field]):

@@ -12,14 +12,12 @@ from sqlalchemy.exc import IntegrityError
 
 from common.dates import fr_date
 from common.web import csrf
-from fixtures import reference
 from simulators.dms import handoff as dms
 from simulators.dms.callback import callback_response
-from simulators.tec3h import DMS, handoff, referential
-from simulators.tec3h.customers import CIVILITIES
+from simulators.tec3h import DMS, handoff
 from simulators.tec3h.data import reads as _db
 from simulators.tec3h.data import writing
-from simulators.tec3h.forms import FormCheck
+from simulators.tec3h.forms import WarrantyForm, levels
 from simulators.tec3h.store import CallbackDelivery, Order, Vehicle, Warranty
 from spoticar_handoff import CALLBACK_PATH, CentralisateurUnavailable, HandoffRefused
 
@@ -32,12 +30,6 @@ STATUS_TEXT = {"draft": "Brouillon", "not_sent": "Non transmise (centralisateur 
                "pending": "Transmise : déclaration à finaliser sur le centralisateur",
                "contract_pending": "Déclarée : contrat en attente chez Icare",
                "declared": "Déclarée", "refused": "Refusée"}
-
-
-def levels() -> list[str]:
-    """The DMS warranty levels of the Spoticar label ("Spoticar-Premium 12 Mois", …)."""
-    return [name for product in reference.warranty_products() if product["label"] == "SPOTICAR"
-            for name in product["dms_levels"]]
 
 
 def _order_for(vehicle_id: int) -> tuple[Vehicle, Order | None, Warranty | None]:
@@ -65,46 +57,6 @@ def prefill(order: Order) -> dict:
             "cylindres": str(v.displacement_cc or ""), "puissance_din": str(v.din_power),
             "prix_vente": f"{order.total_ttc:.2f}", "prix_reprise": "", "usage": "particulier",
             "niveau": levels()[-1] if levels() else "", "consent_email": "on"}
-
-
-def check_form(form) -> tuple[dict, dict[str, str]]:
-    """The starred fields of the seed's form are required; formats are checked like the contract."""
-    check = FormCheck(form)
-    check.choice("civilite", "Civilité", CIVILITIES)
-    for name, label in (("nom", "Nom"), ("prenom", "Prénom"), ("adresse", "Adresse"), ("ville", "Ville"),
-                        ("marque", "Marque"), ("modele", "Modèle")):
-        check.text(name, label, required=True)
-    check.postcode("code_postal", "Code postal", required=True)
-    check.phone("telephone", "Téléphone")
-    check.phone("portable", "Portable")
-    check.email("email", "Email")
-    check.date("date_naissance", "Date de naissance", past=True)
-    check.siret("siret", "N° Siret")
-    check.plate("immatriculation", "Immatriculation", required=True)
-    check.date("date_mec", "Date MEC", required=True, past=True)
-    check.choice("carburant", "Carburant", referential.ENERGIES)
-    check.integer("puissance", "Puissance", required=True, low=1, high=200)
-    check.date("date_vente", "Date de vente", required=True)
-    check.integer("km", "Kilométrage", required=True, low=0, high=2_000_000)
-    check.vin("vin", "VIN", required=True)
-    check.integer("puissance_kw", "Puissance kW", low=1, high=1500)
-    check.integer("cylindres", "Cylindres", low=1, high=10000)
-    check.integer("puissance_din", "Puissance DIN", low=1, high=2000)
-    check.money("prix_vente", "Prix vente")
-    check.money("prix_reprise", "Prix reprise")
-    check.choice("usage", "Usage du véhicule", reference.all_usages(), required=False)
-    check.choice("niveau", "Niveau de garantie", levels())
-    keep = {k: (form.get(k) or "").strip() for k in prefill_keys()}
-    return keep, check.errors
-
-
-def prefill_keys() -> tuple[str, ...]:
-    return ("civilite", "nom", "prenom", "adresse", "code_postal", "ville", "adresse2", "adresse3",
-            "telephone", "portable", "email", "date_naissance", "lieu_naissance", "profession",
-            "raison_sociale", "siret", "immatriculation", "marque", "modele", "date_mec", "carburant",
-            "puissance", "date_vente", "km", "vin", "version", "puissance_kw", "type_cg", "cylindres",
-            "puissance_din", "prix_vente", "prix_reprise", "usage", "niveau", "consent_email",
-            "consent_phone", "consent_sms", "consent_mail")
 
 
 def send(warranty_id: int) -> Warranty:
@@ -178,22 +130,26 @@ def warranty_form(vehicle_id: int):
     if warranty and warranty.status not in EDITABLE:
         return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
     if request.method == "GET":
-        form = dict(warranty.form) if warranty else prefill(order)
-        remote = form.pop("_errors", [])
-        errors = {e["field"]: e["message"] for e in remote if e["field"]}
-        return _render(vehicle, order, form, errors, warranty, remote)
-    form, errors = check_form(request.form)
-    if errors:
-        return _render(vehicle, order, form, errors, warranty, [])
+        stored = dict(warranty.form) if warranty else prefill(order)
+        remote = stored.pop("_errors", [])
+        form = WarrantyForm(formdata=None, data=stored)
+        for error in remote:
+            if error["field"] in form:
+                form.add_error(error["field"], error["message"])
+        return _render(vehicle, order, form, warranty, remote)
+    form = WarrantyForm()
+    if not form.validate():
+        return _render(vehicle, order, form, warranty, [])
+    typed = form.typed()
     try:
         with writing() as tx:  # stored before sending: nothing is lost if the centralisateur fails
             stored = tx.scalar(select(Warranty).where(Warranty.order_id == order.id))
             if stored is None:
-                stored = Warranty(order_id=order.id, form=form, status="draft")
+                stored = Warranty(order_id=order.id, form=typed, status="draft")
                 tx.add(stored)
             already_sent = stored.status not in EDITABLE  # a second click on Envoyer
             if not already_sent:
-                stored.form = form
+                stored.form = typed
             tx.flush()
     except IntegrityError:  # two first clicks at once: one stored, the other goes to the tab
         already_sent = True
@@ -203,16 +159,16 @@ def warranty_form(vehicle_id: int):
     _open_declaration_next(warranty)
     if warranty.status == "rejected":
         remote = warranty.form.get("_errors", [])
-        return _render(vehicle, order, form, {e["field"]: e["message"] for e in remote if e["field"]},
-                       warranty, remote)
+        for error in remote:
+            if error["field"] in form:
+                form.add_error(error["field"], error["message"])
+        return _render(vehicle, order, form, warranty, remote)
     return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
 
 
-def _render(vehicle, order, form, errors, warranty, remote):
+def _render(vehicle, order, form, warranty, remote):
     return render_template("tec3h/warranty_form.html", vehicle=vehicle, order=order, form=form,
-                           errors=errors, remote=remote, warranty=warranty, civilities=CIVILITIES,
-                           energies=referential.ENERGIES, usages=reference.all_usages(),
-                           levels=levels()), (422 if errors or remote else 200)
+                           remote=remote, warranty=warranty), (422 if form.error_list or remote else 200)
 
 
 @bp.post("/garanties/<int:warranty_id>/renvoyer")

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask, request
 
 from common.serve import AppServer
+from harness.testing import allow_callback_origin
 from spoticar_handoff import CallbackRejected, verify_callback
 from tests.centralisateur.support import api_client, open_form
 
@@ -198,6 +199,7 @@ def test_declared_sale_is_called_back_signed_with_the_dms_key(stack, api, factor
         return "", 204
 
     with AppServer.bind().mount(receiver) as dms:
+        allow_callback_origin(stack, dms.url)
         receipt = api.post("/api/v1/handoffs", json=factory.handoff(callback_url=dms.url + "/callback")).json()
         browser, url, values = open_form(stack, receipt["declaration_url"])
         browser.post(url, data=values)

@@ -94,7 +94,7 @@ def test_refusal_is_shown_on_the_form_with_values_kept_and_can_be_corrected(clie
     html = response.data.decode()
     assert response.status_code == 422
     assert "Déclaration refusée par le centralisateur" in html and "la marque TATA" in html
-    assert 'id="marque" name="marque" type="text" value="TATA"' in html
+    assert 'type="text" id="marque" name="marque" value="TATA"' in html
     assert 'aria-invalid="true" aria-describedby="marque-error"' in html
     assert _warranty(app).status == "rejected"
     centralisateur.mode = "accept"
