@@ -100,6 +100,21 @@ def close(number: int):
     return redirect(url_for("deliveries.order", number=number))
 
 
+@bp.post("/<int:number>/annuler")
+def cancel(number: int):
+    """Annuler la commande: a bon de commande not declared yet; its vehicle is for sale again."""
+    with context.db().transaction() as session:
+        row = context.order_or_404(session, number)
+        if row.bdc_number or row.policy_number:
+            return _page(row, ["Cette commande a une déclaration de garantie : elle ne peut plus être "
+                               "annulée ici."], 409)
+        if row.state not in ("bdc", "cloture"):
+            return redirect(url_for("offers.show", number=number))
+        row.state = "annulee"
+    flash(f"Commande n°{number} annulée : le véhicule est de nouveau à vendre.", "info")
+    return redirect(url_for("deliveries.index"))
+
+
 @bp.post("/<int:number>/declarer")
 def declare(number: int):
     """Déclarer: Spoticar → hand-off then the centralisateur's form; PSA Insurance → policy number.

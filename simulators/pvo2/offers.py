@@ -127,6 +127,23 @@ def generate_bdc(number: int):
     return redirect(url_for("deliveries.order", number=number))
 
 
+@bp.post("/<int:number>/commentaire")
+def comment(number: int):
+    """Commentaire … Ajouter, on an offer or its bon de commande (500 characters at most)."""
+    text = " ".join((request.form.get("comment") or "").split())[:500]
+    with context.db().transaction() as session:
+        order = context.order_or_404(session, number)
+        if text:
+            order.comments = [*(order.comments or []), text]
+        state = order.state
+    if text:
+        flash("Commentaire ajouté.", "success")
+    else:
+        flash("Commentaire : saisissez un texte.", "error")
+    target = "offers.show" if state == "offre" else "deliveries.order"
+    return redirect(url_for(target, number=number) + "#comment-title")
+
+
 @bp.post("/<int:number>/annuler")
 def cancel(number: int):
     """Annuler l'offre (only an offer; a bon de commande is kept)."""
