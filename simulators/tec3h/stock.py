@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from common.dates import parse_fr_date
@@ -48,6 +48,19 @@ def stock_export():
     columns = [COLUMNS[key] for key in filters.columns if COLUMNS[key].csv]
     rows = ([c.csv(v) for c in columns] for v in _db().scalars(filters.query()))
     return csv_response([c.csv_header or c.header for c in columns], rows, "stock-tec3h.csv")
+
+
+@bp.get("/stock/liste.pdf")
+def stock_pdf():
+    """Listes PDF: the filtered list (all pages) as a PDF, one section per vehicle."""
+    from common.pdf import sectioned_pdf
+    filters = StockFilters.from_args(request.args)
+    columns = [COLUMNS[key] for key in filters.columns if COLUMNS[key].csv and key != "vehicule"]
+    sections = [(v.title, [(c.csv_header or c.header, c.csv(v)) for c in columns])
+                for v in _db().scalars(filters.query().limit(500))]
+    body = sectioned_pdf("Stock — liste des véhicules", sections, subtitle=f"{len(sections)} véhicule(s)")
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": 'attachment; filename="stock-tec3h.pdf"'})
 
 
 @bp.get("/referentiel/modeles")

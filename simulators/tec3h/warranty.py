@@ -167,8 +167,10 @@ def warranty_form(vehicle_id: int):
 
 
 def _render(vehicle, order, form, warranty, remote):
+    # reopening the form after a refusal shows it to correct (200); only a refused submission is 422
+    refused = request.method == "POST" and (form.error_list or remote)
     return render_template("tec3h/warranty_form.html", vehicle=vehicle, order=order, form=form,
-                           remote=remote, warranty=warranty), (422 if form.error_list or remote else 200)
+                           remote=remote, warranty=warranty), (422 if refused else 200)
 
 
 @bp.post("/garanties/<int:warranty_id>/renvoyer")

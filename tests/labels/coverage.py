@@ -44,7 +44,7 @@ def coverage(app: str, get: Callable[[str], str]) -> tuple[int, int, dict[str, l
         path = screen.get("path")
         if path is None:
             match = re.search(screen["find"], get(screen["from"]))
-            path = html.unescape(match.group(1)) if match else None
+            path = html.unescape(match.group(1)) + screen.get("suffix", "") if match else None
         page = get(path) if path else ""
         lost = missing_labels(screen["labels"], page) if page else list(screen["labels"])
         found += len(screen["labels"]) - len(lost)
