@@ -135,3 +135,9 @@ def test_demo_stock_is_deterministic(app, tmp_path):
 def in_app(app, query) -> list:
     with app.extensions["db"].transaction() as s:
         return list(s.scalars(query))
+
+
+def test_calculer_le_financement_shows_the_monthly_payment(app, client):
+    page = text(client.get(f"/vo/vehicules/{ds4(app).id}?financement=1"))
+    # 10 241,00 € less 10 % over 48 months at 4,90 %: 211,84 € a month
+    assert "Mensualité estimée : 211,84 € sur 48 mois (apport 1 024,10 €" in page
