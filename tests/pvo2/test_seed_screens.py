@@ -34,3 +34,14 @@ def test_print_documents_are_searched_and_a_selection_saved_as_scenario(client):
     assert 'value="DS-CERTIFIED" checked' in page and 'value="SPOTICAR-PEUGEOT" checked' in page
     refused = client.post("/imprimer/7414120/scenario", data={"scenario_name": "", "document": []})
     assert refused.status_code == 422 and "Nom du scénario : champ obligatoire." in text(refused)
+
+
+def test_offers_past_their_validity_are_shown_expired(client, app):
+    import datetime as dt
+    with app.extensions["db"].transaction() as session:
+        from simulators.pvo2.store import Order
+        session.query(Order).filter(Order.number == 7414134).update(
+            {"expires_on": dt.date.today() - dt.timedelta(days=1)})
+    listing = text(client.get("/offres/"))
+    assert "Expirée le" in listing
+    assert "Offre expirée le" in text(client.get("/offres/7414134"))
