@@ -18,6 +18,7 @@ from common.forms import (CheckboxesField, CheckboxField, DateField, EmailField,
                           VinField)
 from fixtures import reference
 from spoticar_handoff.eligibility import refusals
+from spoticar_handoff.form_fields import DEFAULTS, date_problems, dig
 
 
 def form_data() -> dict:
@@ -143,7 +144,8 @@ SOURCES = {
 
 @dataclass(frozen=True)
 class FieldInfo:
-    """A field of form 2/3 as other modules read it (the certification checks, the hand-off warnings)."""
+    """A field of form 2/3 as other modules read it (``spoticar_handoff.form_fields`` is the same table
+    for a DMS: a test keeps them equal)."""
 
     name: str
     label: str       # as on screen, asterisk included
@@ -156,15 +158,6 @@ FIELDS: tuple[FieldInfo, ...] = tuple(
               getattr(DeclarationForm, name).kwargs.get("required") is True, SOURCES.get(name))
     for names in SECTIONS.values() for name in names)
 BY_NAME = {f.name: f for f in FIELDS}
-
-
-def _dig(payload: dict, path: str):
-    value = payload
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
 
 
 def computed_end_date(start: str | None, months: str | None) -> str:
@@ -181,8 +174,8 @@ def build(program: str | None, payload: dict | None = None) -> DeclarationForm:
     if request.method == "POST":
         form = DeclarationForm()
     else:
-        data = {name: _dig(payload or {}, path) for name, path in SOURCES.items()}
-        data["loyalty_product"] = data["loyalty_product"] or "Aucun"
+        data = {name: dig(payload or {}, path) for name, path in SOURCES.items()}
+        data.update({name: data[name] or value for name, value in DEFAULTS.items()})
         form = DeclarationForm(formdata=None, data=data)
     form.program = program
     form.refresh_end_date()
@@ -217,13 +210,7 @@ def _cross_checks(clean: dict, payload: dict) -> list[tuple[str | None, str]]:
     field_names = {"vehicle.brand": "brand", "vehicle.din_power": "din_power", "vehicle.ptac_kg": "ptac_kg"}
     for refusal in refusals(clean["brand"], clean["din_power"], vehicle.get("usage"), clean.get("ptac_kg")):
         errors.append((field_names.get(refusal.field), refusal.message))  # usage: no form field
-    if clean["first_registration"] and clean["delivery_date"] and \
-            clean["first_registration"] > clean["delivery_date"]:
-        errors.append(("first_registration", "La date de première immatriculation ne peut pas être "
-                                             "postérieure à la date de livraison"))
-    if clean["birth_date"] and clean["birth_date"] >= dt.date.today().isoformat():
-        errors.append(("birth_date", "La date de naissance doit être passée"))
-    return errors
+    return errors + date_problems(clean)  # the same date rules as the hand-off's warnings
 
 
 def date_checks(clean: dict, payload: dict, max_days: int,

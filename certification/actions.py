@@ -28,8 +28,10 @@ def signed_headers(body: bytes, key: str, timestamp: int, delivery_id: str) -> d
 
 def _probe(app: Flask, session: CertSession, scenario_id: str, kind: str, url: str, body: bytes,
            headers: dict, bdc: str | None) -> dict:
+    from common.egress import callback_origins
     tagged = {**headers, ex.PROBE_HEADER: kind, "X-Spoticar-Certification-Scenario": scenario_id}
-    return evidence.post(app.extensions["db"], session.id, url, body, tagged, bdc, timeout=PROBE_TIMEOUT)
+    return evidence.post(app.extensions["db"], session.id, url, body, tagged, bdc, timeout=PROBE_TIMEOUT,
+                         allowed_origins=callback_origins(app.config, session.dms))
 
 
 def _target(session: CertSession, entries: list[dict]) -> tuple[str | None, str | None]:
@@ -97,12 +99,14 @@ def duplicate(app: Flask, session: CertSession, scenario_id: str, callback: dict
     return "sent"
 
 
-def run(app: Flask, session: CertSession, plan: dict, current: str, found: dict, entries: list[dict]) -> bool:
-    """Do what the current scenario needs now; True when something was sent (judge again)."""
+def run(app: Flask, session: CertSession, plan: dict, current: str, found: dict, entries: list[dict],
+        probes: bool = True) -> bool:
+    """Do what the current scenario needs now; True when something was sent (judge again). Without
+    ``probes`` only the Icare outage is set (it must be in place before the dealer declares)."""
     scenario = next(s for s in plan["scenarios"] if s["id"] == current)
     done = session.state.setdefault("actions", {})
     mine = found.get(current, [])
-    if scenario.get("action") == "signature_probes" and "signature_probes" not in done:
+    if scenario.get("action") == "signature_probes" and "signature_probes" not in done and probes:
         done["signature_probes"] = signature_probes(app, session, current, entries)
         return True
     if scenario.get("action") == "icare_outage":
@@ -115,7 +119,7 @@ def run(app: Flask, session: CertSession, plan: dict, current: str, found: dict,
                 return True
         acked = [e for e in mine if ex.is_callback(e) and 200 <= (e.get("status") or 0) < 300
                  and (ex.body_json(e["request"]) or {}).get("status") == "declared"]
-        if acked and "duplicate" not in done:
+        if acked and "duplicate" not in done and probes:
             done["duplicate"] = duplicate(app, session, current, acked[0])
             return True
     return False

@@ -63,15 +63,21 @@ def record_flask(db, session_id: str, request, response, started: float, bdc: st
 
 
 def post(db, session_id: str, url: str, body: bytes, headers: dict, bdc: str | None, timeout: float = 5.0,
-         http=None) -> dict:
-    """POST to the DMS under test and keep the exchange; the entry (status None: no answer)."""
+         allowed_origins=()) -> dict:
+    """POST to the DMS under test and keep the exchange; the entry (status None: no answer, or an
+    address the SSRF guard refuses — checked at call time, DNS may have changed)."""
     import httpx
     from urllib.parse import urlsplit
+
+    from common.egress import UrlRefused, check_url
     started, at = time.perf_counter(), _now()
     status, response_headers, response_body = None, {}, b""
     try:
-        response = (http or httpx).post(url, content=body, headers=headers, timeout=timeout)
+        check_url(url, allowed_origins)
+        response = httpx.post(url, content=body, headers=headers, timeout=timeout)
         status, response_headers, response_body = response.status_code, response.headers, response.content
+    except UrlRefused as exc:
+        response_body = exc.message.encode()
     except httpx.HTTPError as exc:
         response_body = f"{type(exc).__name__}: {exc}".encode()
     entry = make_entry(direction="out", method="POST", url=url, path=urlsplit(url).path or "/", status=status,

@@ -14,10 +14,10 @@ from certification.store import CertSession
 from common.web import error_response
 
 log = logging.getLogger(__name__)
-RATE_PER_SECOND = 20.0
-BURST = 60.0
+RATE_PER_SECOND = 20.0       # config CERTIFICATION_RATE_PER_SECOND; bursts of three seconds' worth
 _buckets: dict[str, tuple[float, float]] = {}
 _bucket_lock = threading.Lock()
+_dirty: dict[str, bool] = {}  # session id → more evidence since the running judge started
 
 
 def authenticate(key: str | None) -> CertSession | None:
@@ -34,14 +34,15 @@ def throttled() -> object | None:
     session = g.get("cert_session")
     if session is None:
         return None
+    rate = float(current_app.config.get("CERTIFICATION_RATE_PER_SECOND", RATE_PER_SECOND))
     now = time.monotonic()
     with _bucket_lock:
-        tokens, last = _buckets.get(session.id, (BURST, now))
-        tokens = min(BURST, tokens + (now - last) * RATE_PER_SECOND)
+        tokens, last = _buckets.get(session.id, (3 * rate, now))
+        tokens = min(3 * rate, tokens + (now - last) * rate)
         if tokens < 1:
             _buckets[session.id] = (tokens, now)
             response = error_response(429, "Trop de requêtes pour cette session de certification : "
-                                           "ralentissez (au plus 20 par seconde).")
+                                           f"ralentissez (au plus {rate:g} par seconde).")
             response[0].headers["Retry-After"] = "1"
             return response
         _buckets[session.id] = (tokens - 1, now)
@@ -83,19 +84,36 @@ def finish(response, bdc: str | None = None):
         if response.status_code != 429:  # a flood is answered, not stored
             evidence.record_flask(current_app.extensions["db"], session.id, request, response,
                                   g.get("cert_started", time.perf_counter()), bdc or g.get("cert_bdc"))
-            # judged off the request: a probe sent back to the DMS while it waits for us could deadlock it
-            threading.Thread(target=_advance, args=(current_app._get_current_object(), session.id),
-                             daemon=True).start()
+            app = current_app._get_current_object()
+            if request.path == "/api/v1/handoffs":  # an outage to set must be in place before the dealer declares
+                sessions.advance(app, session.id, probes=False)
+            judge_later(app, session.id)
     except Exception:  # the evidence never fails the DMS's request
         log.exception("certification : échec d'enregistrement pour %s", session.id)
     return response
 
 
-def _advance(app, session_id: str) -> None:
-    try:
-        sessions.advance(app, session_id)
-    except Exception:
-        log.exception("certification : échec du passage de la session %s", session_id)
+def judge_later(app, session_id: str) -> None:
+    """Judge the session off the request (a probe sent back to the DMS while it waits for our answer
+    could deadlock it); one judge per session at a time, running again while evidence keeps coming."""
+    with _bucket_lock:
+        running = session_id in _dirty
+        _dirty[session_id] = True
+    if not running:
+        threading.Thread(target=_judge, args=(app, session_id), daemon=True).start()
+
+
+def _judge(app, session_id: str) -> None:
+    while True:
+        with _bucket_lock:
+            if not _dirty.get(session_id):
+                _dirty.pop(session_id, None)
+                return
+            _dirty[session_id] = False
+        try:
+            sessions.advance(app, session_id)
+        except Exception:
+            log.exception("certification : échec du passage de la session %s", session_id)
 
 
 def record_page(declaration) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from certification import evidence, plans
 from certification.evaluate import attribute, verdict
 from certification.store import CertSession
-from certification.verdicts import FINAL, STATUS_LABELS, WAITING
+from certification.verdicts import STATUS_LABELS, WAITING
 from centralisateur.store import Dealer
 from common.auth import key_digest
 
@@ -45,6 +45,18 @@ def _free_rrdi(s) -> tuple[str, str]:
             return rrdi, code_t
 
 
+VIN_SERIAL = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+
+
+def _vin_serial(s) -> str:
+    """4 VIN characters no other session uses (1.2 million choices)."""
+    used = {row.get("vin_serial") for row in s.scalars(select(CertSession.state))}
+    while True:
+        serial = "".join(secrets.choice(VIN_SERIAL) for _ in range(4))
+        if serial not in used:
+            return serial
+
+
 def open_session(app: Flask, dms: str, callback_url: str | None = None, wait_seconds: int | None = None,
                  plan_version: str = plans.CURRENT) -> tuple[CertSession, str]:
     """A new session and its key (shown once). Raises ``ValueError`` (French) when refused."""
@@ -66,7 +78,7 @@ def open_session(app: Flask, dms: str, callback_url: str | None = None, wait_sec
                               day=_now().date().isoformat(),
                               wait_seconds=int(wait_seconds or app.config.get("CERTIFICATION_WAIT_SECONDS")
                                                or DEFAULT_WAIT_SECONDS),
-                              state={"started": {}, "results": {}, "actions": {}})
+                              state={"started": {}, "results": {}, "actions": {}, "vin_serial": _vin_serial(s)})
         s.add(session)
     session.state = {**session.state, "actions": {"icare_dealer": _icare_convention(app, rrdi, code_t, session)}}
     _save_state(app, session.id, session.state)
@@ -111,18 +123,26 @@ def get(db, session_id: str) -> CertSession | None:
     return db.session.get(CertSession, session_id)
 
 
+def sales(plan: dict, session: CertSession) -> dict[str, dict | None]:
+    """Scenario id → the sale this session asks for (its own VINs, its dealer, its date)."""
+    return {s["id"]: plans.sale_for(plan, s["id"], dms=session.dms, rrdi=session.dealer_rrdi,
+                                    today=dt.date.fromisoformat(session.day), callback_url=session.callback_url,
+                                    serial=session.state.get("vin_serial"))
+            for s in plan["scenarios"]}
+
+
 def _context(plan: dict, session: CertSession, scenario_id: str, found: dict, all_entries: list, now, final):
     state = session.state
-    return {"sale": plans.sale_for(plan, scenario_id, dms=session.dms, rrdi=session.dealer_rrdi,
-                                   today=dt.date.fromisoformat(session.day), callback_url=session.callback_url),
+    return {"sale": sales(plan, session)[scenario_id],
             "entries": found.get(scenario_id, []), "session_entries": all_entries, "now": now, "final": final,
             "correction": plans.correction_for(plan, scenario_id), "actions": state.get("actions", {}),
             "started_at": state["started"].get(scenario_id), "wait_seconds": session.wait_seconds}
 
 
-def advance(app: Flask, session_id: str) -> CertSession:
+def advance(app: Flask, session_id: str, probes: bool = True) -> CertSession:
     """Judge what can be judged: the current scenario gets its verdict once its evidence is in (or its
-    wait is over), then the next one starts; session-wide scenarios are judged at the end."""
+    wait is over), then the next one starts; session-wide scenarios are judged at the end.
+    ``probes=False`` while the DMS waits for our answer: nothing is sent to it then."""
     from certification import actions
     db = app.extensions["db"]
     with _lock(session_id):
@@ -132,7 +152,7 @@ def advance(app: Flask, session_id: str) -> CertSession:
             plan, now = plans.load(session.plan_version), _now()
             state = session.state
             entries = evidence.entries(db, session_id)
-            found = attribute(plan, entries, state["started"])
+            found = attribute(plan, entries, state["started"], sales(plan, session))
             current = None
             for scenario in plan["scenarios"]:
                 sid = scenario["id"]
@@ -151,7 +171,7 @@ def advance(app: Flask, session_id: str) -> CertSession:
                     state["results"].setdefault(scenario["id"], _result(status, findings, now))
                 state.setdefault("finished_at", now.isoformat())
             state["current"] = current
-            acted = actions.run(app, session, plan, current, found, entries) if current else False
+            acted = actions.run(app, session, plan, current, found, entries, probes) if current else False
             _save_state(app, session_id, state)
             if not acted:
                 break
@@ -181,17 +201,17 @@ def describe(app: Flask, session: CertSession, public_url: str) -> dict:
     plan, state = plans.load(session.plan_version), session.state
     live = {}
     if state.get("current"):
-        found = attribute(plan, evidence.entries(app.extensions["db"], session.id), state["started"])
+        found = attribute(plan, evidence.entries(app.extensions["db"], session.id), state["started"],
+                          sales(plan, session))
         live = {sid: [e["id"] for e in items] for sid, items in found.items()}
-    scenarios = []
+    scenarios, asked = [], sales(plan, session)
     for scenario in plan["scenarios"]:
         sid = scenario["id"]
         result = state["results"].get(sid) or {"status": WAITING, "findings": []}
         scenarios.append({
             "id": sid, "title": scenario["title"], "status": result["status"],
             "status_label": STATUS_LABELS[result["status"]], "instructions": scenario["instructions"],
-            "sale": plans.sale_for(plan, sid, dms=session.dms, rrdi=session.dealer_rrdi,
-                                   today=dt.date.fromisoformat(session.day), callback_url=session.callback_url),
+            "sale": asked[sid],
             "correction": plans.correction_for(plan, sid) or None, "checks": scenario["checks"],
             "started_at": state["started"].get(sid), "decided_at": result.get("decided_at"),
             "findings": result["findings"], "evidence": live.get(sid, [])})

@@ -13,6 +13,7 @@ from certification import evidence, sessions
 from certification.verdicts import STATUS_LABELS, diff_lines
 from spoticar_handoff.models import DMS_NAMES
 from common.auth import bearer_token, key_matches
+from common.egress import UrlRefused, callback_origins, check_url
 from common.errors import french_errors
 from common.web import csrf
 
@@ -48,10 +49,14 @@ def _open(data: dict):
         wanted = SessionIn.model_validate(data)
     except ValidationError as exc:
         return None, None, french_errors(exc)
+    callback = str(wanted.callback_url) if wanted.callback_url else None
+    if callback:  # the session calls it back: the SSRF guard applies as to any callback_url
+        try:
+            check_url(callback, callback_origins(current_app.config, wanted.dms))
+        except UrlRefused as exc:
+            return None, None, [{"field": "callback_url", "message": exc.message}]
     try:
-        opened, key = sessions.open_session(current_app, wanted.dms,
-                                            str(wanted.callback_url) if wanted.callback_url else None,
-                                            wanted.wait_seconds)
+        opened, key = sessions.open_session(current_app, wanted.dms, callback, wanted.wait_seconds)
     except ValueError as exc:
         return None, None, [{"field": None, "message": str(exc)}]
     return opened, key, []

@@ -18,8 +18,9 @@ DMS = "neovo"
 
 
 def dealers() -> list[dict]:
-    """The demo dealers that use NeoVO (first one = default site)."""
-    return [reference.demo_dealer(rrdi) for rrdi in reference.load("neovo_dossiers")["dealers"]]
+    """The demo dealers that use NeoVO (first one = default site), then config ``EXTRA_SITES``."""
+    from simulators.dms.sites import with_extra_sites
+    return with_extra_sites([reference.demo_dealer(rrdi) for rrdi in reference.load("neovo_dossiers")["dealers"]])
 
 
 def amount(value: Decimal | None) -> str:
@@ -40,6 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
     from simulators.neovo import views
     app.register_blueprint(views.bp)
     app.register_blueprint(views.api)
+    if app.config.get("TEST_ROUTES"):
+        from simulators.neovo import certification_routes
+        app.register_blueprint(certification_routes.bp)
     app.extensions["harness_stop"] = db.dispose
     return app
 

@@ -29,6 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
     from simulators.pvo2 import declaring, deliveries, offers, printing, settings, stock
     for module in (settings, stock, offers, deliveries, printing, declaring):
         app.register_blueprint(module.bp)
+    if app.config.get("TEST_ROUTES"):
+        from simulators.pvo2 import certification_routes
+        app.register_blueprint(certification_routes.bp)
 
     @app.get("/")
     def home():

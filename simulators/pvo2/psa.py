@@ -4,6 +4,7 @@ from __future__ import annotations
 import httpx
 from flask import current_app
 
+from common.journal import http_client
 from fixtures import reference
 from simulators.pvo2 import psa_insurance_key
 from simulators.pvo2.store import Order, Site
@@ -43,9 +44,9 @@ def declare_psa_insurance(order: Order, site: Site) -> str:
         raise PsaInsuranceError("PSA Assurance n'est pas configuré sur ce PVO2 (adresse ou clé "
                                 "PSA_INSURANCE_API_KEY manquante) : contactez le support PVO2.")
     try:
-        response = httpx.post(base.rstrip("/") + "/api/v1/psa-insurance/policies",
-                              json=policy_request(order, site), timeout=10.0,
-                              headers={"Authorization": f"Bearer {key}"})
+        with http_client(timeout=10.0) as http:
+            response = http.post(base.rstrip("/") + "/api/v1/psa-insurance/policies",
+                                 json=policy_request(order, site), headers={"Authorization": f"Bearer {key}"})
     except httpx.HTTPError as exc:
         raise PsaInsuranceError("PSA Assurance ne répond pas : la déclaration n'a pas été transmise, "
                                 "réessayez dans quelques instants.") from exc

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from spoticar_handoff import HandoffIn
 from simulators.neovo.browser import CHROME_MESSAGE
 from simulators.neovo.store import Dossier
-from tests.dms_helpers import csrf_token, signed_callback, text
+from tests.dms_helpers import assert_refused_callbacks, csrf_token, signed_callback, text
 
 pytestmark = pytest.mark.neovo
 
@@ -123,3 +123,12 @@ def test_site_choice_shows_that_sites_dossiers_and_refuses_an_unknown_site(clien
     assert client.post("/site", data={"rrdi": "069870K", "csrf_token": token}).status_code == 303
     page = text(client.get("/"))
     assert "GARAGE DES TILLEULS DEMO" in page and "Dossier n°V0000004" not in page
+
+
+def test_bad_stale_or_replayed_callbacks_are_refused_and_a_replay_changes_nothing(app, client, cds):
+    garantir(client)
+    assert_refused_callbacks(client, cds.declare("SP038421N000000001", "22612000005"), "demo-neovo")
+    assert dossier(app).contract_number == "22612000005"
+    late = {"bdc_number": "SP038421N000000001", "status": "contract_pending", "contract_number": None}
+    assert signed_callback(client, late, "demo-neovo", delivery="first").status_code == 409
+    assert (dossier(app).declaration_status, dossier(app).contract_number) == ("declared", "22612000005")

@@ -44,30 +44,39 @@ def _declare(pvo2: httpx.Client, order_number: int) -> httpx.Response:
                      data={"csrf_token": csrf_token(page), "garantisseur": "spoticar"})
 
 
-def test_seed_ds9_is_declared_after_correcting_its_plate_on_the_vehicle_card(stack, factory):
+def test_vehicle_card_edits_the_plate_in_the_siv_format(stack, factory):
     with _pvo2(stack) as pvo2:
-        vehicle_id = _card_id(pvo2, DS9_ORDER)
+        vehicle_id = int(re.findall(r'href="/stock/([0-9]+)"', pvo2.get("/stock/").text)[0])
         card = pvo2.get(f"/stock/{vehicle_id}").text
-        assert "Immatriculation *" in card and 'value="CC333C1"' in card
+        assert "Immatriculation *" in card
         refused = _save_card(pvo2, vehicle_id, plate="CC333C")
         assert refused.status_code == 422 and "format SIV AA-123-AA" in html.unescape(refused.text)
         corrected = factory.plate()
         assert _save_card(pvo2, vehicle_id, plate=corrected.replace("-", "").lower()).status_code == 302
         assert f'value="{corrected}"' in pvo2.get(f"/stock/{vehicle_id}").text
-        receipt = _declare(pvo2, DS9_ORDER)
+
+
+def test_seed_ds9_is_declared_after_correcting_its_plate_on_form_2_3(stack, factory):
+    with _pvo2(stack) as pvo2:
+        assert 'value="CC333C1"' in pvo2.get(f"/stock/{_card_id(pvo2, DS9_ORDER)}").text
+        receipt = _declare(pvo2, DS9_ORDER)  # the garage plate as the seed shows it: accepted, to correct
     assert receipt.status_code == 303, html.unescape(receipt.text)[-2000:]
     browser = httpx.Client(follow_redirects=True, timeout=20)
     page = browser.get(receipt.headers["location"])
     page = browser.post(str(page.url), data={"csrf_token": csrf_token(page.text), "programme": "DS CERTIFIED",
                                              "garantisseur": "stellantis"})
+    shown = html.unescape(page.text)
+    assert "Champs à corriger avant de déclarer" in shown and "Immatriculation* : " in shown
+    assert 'id="f-plate" name="plate" value="CC333C1"' in page.text
     values = form_values(page.text)
-    assert values["plate"] == corrected
-    customer = factory.customer()
-    values.update(origin="Reprise VO sur VO", consent=["sms"], birth_date="17/05/1960",
-                  birth_place=customer["birth_place"], nationality="France", birth_country="France",
-                  start_date=dt.date.today().strftime("%d/%m/%Y"))
+    customer, corrected = factory.customer(), factory.plate()
+    values.update(plate=corrected, origin="Reprise VO sur VO", consent=["sms"], birth_date="17/05/1960",
+                  birth_place=customer["birth_place"], nationality="France", birth_country="France")
     done = browser.post(str(page.url), data=values)
     assert "La création a bien été effectuée" in html.unescape(done.text), html.unescape(done.text)[-3000:]
+    contracts = httpx.get(stack.url("icare") + "/api/v1/contracts", params={"plate": corrected}, timeout=20,
+                          headers={"Authorization": "Bearer demo-icare-service"}).json()["contracts"]
+    assert [c["vehicle"]["vin"] for c in contracts] == ["VF1BR1G0H41002888"]
 
 
 def test_ptac_over_3_5_t_on_the_vehicle_card_is_refused_on_the_order_page(stack, factory):
