@@ -145,6 +145,7 @@ class VehicleForm(TecForm):
     km = IntegerField("Kilométrage", min=0, max=2_000_000)
     couleur = TextField("Couleur", max_length=30)
     co2 = IntegerField("CO²", min=0, max=1000)
+    ptac = IntegerField("PTAC (kg)", min=300, max=60_000)
     prix = MoneyField("Prix de vente TTC")
 
 
@@ -187,6 +188,7 @@ class WarrantyForm(TecForm):
     type_cg = TextField("Type CG")
     cylindres = IntegerField("Cylindres", min=1, max=10000)
     puissance_din = IntegerField("Puissance DIN", min=1, max=2000)
+    ptac = IntegerField("PTAC (kg)", min=300, max=60_000)
     prix_vente = MoneyField("Prix vente")
     prix_reprise = MoneyField("Prix reprise")
     usage = SelectField("Usage du véhicule", choices=lambda form: reference.all_usages(), blank=None)

@@ -18,8 +18,14 @@ from simulators.tec3h.store import Order, Vehicle, Warranty
 
 bp = Blueprint("stock", __name__)
 
+def plausible_ptac(din_power: int) -> int:
+    """A passenger car's PTAC when the card has none: heavier with power (1 500 to 2 600 kg)."""
+    return min(2600, 1400 + 4 * din_power) // 10 * 10
+
+
 def new_vehicle(version: referential.Version, **fields) -> Vehicle:
     """A stock vehicle whose technical data comes from the referential ``version``."""
+    fields.setdefault("ptac_kg", plausible_ptac(version.din_power))
     return Vehicle(make=version.make, model=version.model, version_id=version.id, version=version.label,
                    equivalence=version.equivalence, energy=version.energy, gearbox=version.gearbox,
                    din_power=version.din_power, kw_power=version.kw_power,
@@ -115,7 +121,8 @@ def _check_vehicle(form: VehicleForm, version_id: str) -> dict | None:
     if form.error_list:
         return None
     return dict(version=version, first_registration=mec, model_year=year, plate=plate, vin=v["vin"],
-                mileage_km=v["km"] or 0, co2=v["co2"], price_ttc=v["prix"] or Decimal(0), color=v["couleur"])
+                mileage_km=v["km"] or 0, co2=v["co2"], price_ttc=v["prix"] or Decimal(0), color=v["couleur"],
+                **({"ptac_kg": v["ptac"]} if v["ptac"] else {}))
 
 
 @bp.route("/vehicules/nouveau", methods=["GET", "POST"])

@@ -39,6 +39,7 @@ class Vehicle(Base):
     displacement_cc: Mapped[int | None] = mapped_column(Integer)
     color: Mapped[str | None] = mapped_column(String(30))
     price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0))
+    ptac_kg: Mapped[int | None] = mapped_column(Integer)  # poids total autorisé en charge
     state: Mapped[str] = mapped_column(String(30), default="Stock")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -55,6 +55,7 @@ def prefill(order: Order) -> dict:
             "date_vente": fr_date(order.sale_date), "km": str(v.mileage_km), "vin": v.vin or "",
             "version": v.version, "puissance_kw": str(v.kw_power), "type_cg": "",
             "cylindres": str(v.displacement_cc or ""), "puissance_din": str(v.din_power),
+            "ptac": str(v.ptac_kg or ""),
             "prix_vente": f"{order.total_ttc:.2f}", "prix_reprise": "", "usage": "particulier",
             "niveau": levels()[-1] if levels() else "", "consent_email": "on"}
 

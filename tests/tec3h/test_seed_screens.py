@@ -58,3 +58,13 @@ def test_sales_filters_pages_and_stock_pdf(client, app):
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert pdf.mimetype == "application/pdf" and "DL-342-MP" in text
     assert "vignettes" in client.get("/stock?style=vignettes").data.decode()
+
+
+def test_ptac_is_on_the_vehicle_and_sent_so_a_heavy_vehicle_is_refused_from_the_screen(client, app, centralisateur):
+    from tests.tec3h.conftest import form_values
+    vid = vehicle_id(app, "DL-342-MP")
+    assert "PTAC" in client.get(f"/vehicules/{vid}").data.decode()
+    form = form_values(client.get(f"/vehicules/{vid}/garantie/spoticar").data.decode())
+    assert form["ptac"].isdigit() and 1400 <= int(form["ptac"]) <= 2600
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data={**form, "ptac": "3600"})
+    assert centralisateur.handoffs[-1]["vehicle"]["ptac_kg"] == 3600
