@@ -9,10 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from centralisateur.store import Dealer, Declaration, DmsClient, bdc_number
 from certification import hooks
 from common.auth import bearer_token, demo_key_allowed, key_digest
+from common.dates import as_utc
 from common.egress import UrlRefused, callback_origins, check_url
 from common.web import csrf, error_response, json_body
 from spoticar_handoff.eligibility import refusals
 from spoticar_handoff.models import DeclarationState, HandoffIn, HandoffReceipt
+from spoticar_handoff.warnings import handoff_warnings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -48,16 +50,18 @@ def declaration_token(declaration_id: int) -> str:
 
 def receipt(declaration: Declaration) -> dict:
     url = url_for("session.entry", token=declaration_token(declaration.id), _external=False)
+    # until declared, the dealer still has to correct on form 2/3 what the warnings name
+    warnings = handoff_warnings(declaration.payload) if declaration.status == "pending" else []
     return HandoffReceipt(handoff_id=declaration.id, bdc_number=declaration.bdc_number,
                           declaration_url=current_app.config["PUBLIC_URL"].rstrip("/") + url,
-                          status=declaration.status).model_dump(mode="json")
+                          status=declaration.status, warnings=warnings).model_dump(mode="json")
 
 
 def state(declaration: Declaration) -> DeclarationState:
     return DeclarationState(bdc_number=declaration.bdc_number, status=declaration.status,
                             garantisseur=declaration.garantisseur,
                             contract_number=declaration.contract_number,
-                            dms_order_ref=declaration.dms_order_ref, declared_at=declaration.declared_at,
+                            dms_order_ref=declaration.dms_order_ref, declared_at=as_utc(declaration.declared_at),
                             message=declaration.message)
 
 

@@ -35,15 +35,19 @@ def document() -> dict:
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": REF.format(model="HandoffIn")}}}},
                 "responses": {
-                    "201": {"description": "Transmission créée", "content": {"application/json": {
-                        "schema": {"$ref": REF.format(model="HandoffReceipt")}}}},
+                    "201": {"description": "Transmission créée ; « warnings » nomme chaque champ que le "
+                                           "concessionnaire devra corriger ou compléter sur le formulaire 2/3 "
+                                           "(par son libellé, ex. « Immatriculation* »)",
+                            "content": {"application/json": {
+                                "schema": {"$ref": REF.format(model="HandoffReceipt")}}}},
                     "200": {"description": "Même commande DMS déjà transmise : même transmission",
                             "content": {"application/json": {
                                 "schema": {"$ref": REF.format(model="HandoffReceipt")}}}},
                     "400": _error("JSON illisible"), "401": _error("Clé d'API absente ou invalide"),
                     "403": _error("Point de vente non servi par ce DMS"),
                     "413": _error("Corps trop volumineux"), "415": _error("Corps non JSON"),
-                    "422": _error("Champs invalides ou véhicule non éligible (un message par champ)")}}},
+                    "422": _error("Champs que le formulaire ne peut pas corriger (inconnus, types, catalogue) "
+                                  "ou véhicule non éligible (un message par champ)")}}},
             "/api/v1/declarations/{bdc_number}": {"get": {
                 "operationId": "getDeclaration", "security": security,
                 "parameters": [{"name": "bdc_number", "in": "path", "required": True,

@@ -10,6 +10,7 @@ import unicodedata
 
 from sqlalchemy import select
 
+from common.dates import rfc3339
 from spoticar_handoff.models import Customer
 from centralisateur.store import Declaration, utcnow
 from common import journal
@@ -48,9 +49,9 @@ def find(db, rrdi: str, query: str) -> list[Declaration]:
 
 def export(db, rrdi: str, ids: list[int]) -> dict:
     rows = db.session.scalars(select(Declaration).where(Declaration.dealer_rrdi == rrdi, Declaration.id.in_(ids)))
-    return {"exported_at": utcnow().isoformat(timespec="seconds"), "dealer_rrdi": rrdi,
+    return {"exported_at": rfc3339(utcnow()), "dealer_rrdi": rrdi,
             "declarations": [{"bdc_number": d.bdc_number, "status": d.status,
-                              "declared_at": d.declared_at.isoformat(timespec="seconds") if d.declared_at else None,
+                              "declared_at": rfc3339(d.declared_at),
                               "contract_number": d.contract_number,
                               "vehicle_plate": (d.form or {}).get("plate") or d.payload["vehicle"].get("plate"),
                               "customer": personal_data(d)} for d in rows]}

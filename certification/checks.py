@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from certification import exchanges as ex
 from certification.verdicts import Finding, Waiting, mismatch
 from spoticar_handoff.fields import normalize_plate, normalize_vin
-from centralisateur.form import FIELDS
+from spoticar_handoff.form_fields import FIELDS
 from fixtures.reference import normalize_brand
 
 DEFAULTS = {"callback_bound_ms": 5000, "settle_seconds": 2.0, "poll_max_per_10s": 10,
@@ -65,7 +65,7 @@ def handoff_accepted(ctx: Context):
     """The centralisateur accepted the scenario's hand-off (201, or 200 for a resend)."""
     handoffs = ctx.handoffs()
     if not handoffs:
-        return Waiting("handoff_accepted", "aucune transmission (POST /api/v1/handoffs) reçue pour ce scénario")
+        return Waiting("handoff_accepted", "une transmission (POST /api/v1/handoffs) pour ce scénario")
     good = ctx.accepted_handoffs()
     if good:
         return [Finding("handoff_accepted", "pass", f"Transmission acceptée (HTTP {good[0]['status']}, "

@@ -157,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     browser.add_argument("--browser-path")
     browser.set_defaults(func=_browser)
     from harness import onboard_cli
+    from certification import cli as certification_cli
     onboard_cli.register(sub)
+    certification_cli.register(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -1,7 +1,9 @@
 """The v1 hand-off wire models: what a DMS sends, what it gets back. Field names are fixed (SPEC §4.1).
 
-The hand-off pre-fills the declaration form: only the keys that identify the sale are required here;
-every other value is checked for its format when present and completed by the dealer in the form.
+The hand-off pre-fills the declaration form: only the keys that identify the sale are required here.
+What the dealer can correct on the form (plate, VIN, phone, postcode, email, dates) arrives as sent
+and comes back as ``warnings``; what the form cannot fix (unknown keys, types, the catalogue, the
+dealer, eligibility) is refused.
 """
 from __future__ import annotations
 
@@ -33,11 +35,25 @@ def _text(max_length: int):
 
 Name = _text(80)
 Text = _text(120)
-Plate = Annotated[str, Field(max_length=20), AfterValidator(normalize_plate)]
-Vin = Annotated[str, Field(max_length=30), AfterValidator(normalize_vin)]
-Phone = Annotated[str, Field(max_length=20), AfterValidator(normalize_phone)]
-Email = Annotated[str, Field(max_length=254), AfterValidator(check_email)]
-Postcode = Annotated[str, Field(max_length=10), AfterValidator(check_postcode)]
+
+
+def _as_sent(check):
+    """Normalised when well formed, else kept as sent: the dealer corrects it on form 2/3, and the
+    hand-off's ``warnings`` say so (``spoticar_handoff.warnings``)."""
+    def normalise(value: str) -> str:
+        try:
+            return check(value)
+        except PydanticCustomError:
+            return value
+    return AfterValidator(normalise)
+
+
+# Correctable on form 2/3: accepted as sent (see ``_as_sent``)
+Plate = Annotated[str, Field(max_length=20), _as_sent(normalize_plate)]
+Vin = Annotated[str, Field(max_length=30), _as_sent(normalize_vin)]
+Phone = Annotated[str, Field(max_length=20), _as_sent(normalize_phone)]
+Email = Annotated[str, Field(max_length=254), _as_sent(check_email)]
+Postcode = Annotated[str, Field(max_length=10), _as_sent(check_postcode)]
 Rrdi = Annotated[str, Field(max_length=10), AfterValidator(check_rrdi)]
 Siret = Annotated[str, Field(max_length=20), AfterValidator(check_siret)]
 Energy = Annotated[str, Field(max_length=30), AfterValidator(normalize_energy)]
@@ -61,14 +77,6 @@ class Sale(WireModel):
     price_ttc: Money | None = None
     trade_in_value: Money | None = None
 
-    @model_validator(mode="after")
-    def _delivery_after_sale(self):
-        if self.sale_date and self.delivery_date and self.delivery_date < self.sale_date:
-            raise PydanticCustomError(
-                "delivery_before_sale", "La date de livraison ne peut pas précéder la date de vente.",
-                {"field": "delivery_date"})
-        return self
-
 
 class Customer(WireModel):
     civility: Literal["M", "MME"] | None = None
@@ -91,13 +99,6 @@ class Customer(WireModel):
     company_name: Opt(Text) = None
     siret: Opt(Siret) = None
     consent: list[Literal["email", "phone", "sms", "mail"]] = Field(default_factory=list, max_length=4)
-
-    @model_validator(mode="after")
-    def _birth_in_past(self):
-        if self.birth_date and not dt.date(1900, 1, 1) <= self.birth_date <= dt.date.today():
-            raise PydanticCustomError("birth_date", "La date de naissance doit être passée (après 1900).",
-                                     {"field": "birth_date"})
-        return self
 
 
 class Vehicle(WireModel):

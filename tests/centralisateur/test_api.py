@@ -4,6 +4,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import json
 import time
+import zlib
 
 import httpx
 import pytest
@@ -101,10 +102,10 @@ def test_body_too_large_is_413(api, factory):
     assert response.json()["errors"][0]["message"] == "Le contenu envoyé est trop volumineux."
 
 
-def test_every_invalid_field_is_listed_in_french(api, factory):
+def test_every_invalid_field_the_form_cannot_fix_is_listed_in_french(api, factory):
     payload = factory.handoff()
-    payload["vehicle"].update(vin="123", plate="AB-12-CD", usage="ovni", din_power="cent")
-    payload["customer"].update(postcode="7501", email="pas-un-email", birth_date="17/05/1960")
+    payload["vehicle"].update(usage="ovni", din_power="cent")
+    payload["customer"].update(birth_date="17/05/1960")
     payload["warranty"]["product"] = "SPOTICAR GOLD"
     payload["colour"] = "rouge"
     del payload["dms_order_ref"]
@@ -114,10 +115,6 @@ def test_every_invalid_field_is_listed_in_french(api, factory):
     assert errors == {
         "dms_order_ref": "Champ obligatoire.",
         "customer.birth_date": "Doit être une date au format AAAA-MM-JJ.",
-        "customer.email": "L'adresse email n'est pas valide.",
-        "customer.postcode": "Le code postal doit comporter 5 chiffres.",
-        "vehicle.plate": "L'immatriculation doit être au format SIV AA-123-AA (sans I, O ni U).",
-        "vehicle.vin": "Le VIN doit comporter exactement 17 caractères (lettres et chiffres, sans I, O ni Q).",
         "vehicle.din_power": "Doit être un nombre entier.",
         "vehicle.usage": errors["vehicle.usage"],
         "warranty.product": "Produit de garantie inconnu pour le label SPOTICAR ; produits possibles : "
@@ -125,6 +122,60 @@ def test_every_invalid_field_is_listed_in_french(api, factory):
         "colour": "Champ inconnu : il ne fait pas partie du format v1.",
     }
     assert errors["vehicle.usage"].startswith("Valeur non autorisée ; valeurs possibles : 'particulier', 'taxi'")
+
+
+def test_values_the_dealer_can_correct_arrive_as_sent_with_a_warning_per_form_label(api, stack, factory):
+    payload = factory.handoff()
+    payload["vehicle"].update(vin="123", plate="AB-12-CD", version=None)
+    payload["customer"].update(postcode="7501", email="pas-un-email", mobile="06 12")
+    payload["sale"].update(sale_date="2025-03-10", delivery_date="2025-03-01")
+    response = api.post("/api/v1/handoffs", json=payload)
+    assert response.status_code == 201
+    warnings = {w["field"]: w["message"] for w in response.json()["warnings"]}
+    fix = " À corriger sur le formulaire de déclaration (2/3) avant de déclarer."
+    assert warnings == {
+        "customer.email": "« Email » : L'adresse email n'est pas valide." + fix,
+        "customer.mobile": "« Tel. Mobile » : Le numéro de téléphone doit comporter 10 chiffres "
+                           "(ex. 0102030405)." + fix,
+        "customer.postcode": "« Code Postal* » : Le code postal doit comporter 5 chiffres." + fix,
+        "vehicle.plate": "« Immatriculation* » : L'immatriculation doit être au format SIV AA-123-AA "
+                         "(sans I, O ni U)." + fix,
+        "sale.delivery_date": "« Date de livraison* » : La date de livraison ne peut pas précéder la date "
+                              "de vente." + fix,
+        "vehicle.version": "« Version* » : champ absent, obligatoire pour déclarer. À compléter sur le "
+                           "formulaire de déclaration (2/3) avant de déclarer.",
+        "vehicle.vin": "« VIN* » : Le VIN doit comporter exactement 17 caractères (lettres et chiffres, "
+                       "sans I, O ni Q)." + fix,
+    }
+    # the form 2/3 shows the values as sent, for the dealer to correct
+    _browser, _url, values = open_form(stack, response.json()["declaration_url"])
+    assert (values["plate"], values["vin"], values["postcode"]) == ("AB-12-CD", "123", "7501")
+    # corrected by the DMS before declaring: the same hand-off, without warnings
+    payload["vehicle"].update(vin=factory.handoff()["vehicle"]["vin"], plate="ab 123 cd", version="1.2 PureTech")
+    payload["customer"].update(postcode="75001", email="client@example.fr", mobile="06 12 34 56 78")
+    payload["sale"]["delivery_date"] = "2025-03-12"
+    again = api.post("/api/v1/handoffs", json=payload)
+    assert again.status_code == 200 and again.json()["warnings"] == []
+    assert again.json()["bdc_number"] == response.json()["bdc_number"]
+
+
+def test_the_seed_ds9_order_of_pvo2_is_accepted_with_a_plate_warning(stack, tmp_path):
+    from simulators.pvo2.declaring import handoff_payload
+    from tests.pvo2.conftest import make_pvo2, order, site
+    pvo2 = make_pvo2(tmp_path, {"centralisateur": stack.url("centralisateur")})
+    try:
+        payload = handoff_payload(order(pvo2, 7400061), site(pvo2), None)
+    finally:
+        pvo2.extensions["harness_stop"]()
+    assert payload["vehicle"]["plate"] == "CC333C1" and payload["vehicle"]["brand"] == "DS"
+    # a DMS order of its own: the stack's PVO2 may hand the seed's order 7400061 off in another test
+    payload["dms_order_ref"] = f"7400061-{zlib.crc32(str(tmp_path).encode())}"
+    with api_client(stack, "demo-pvo2") as client:
+        response = client.post("/api/v1/handoffs", json=payload)
+    assert response.status_code == 201
+    warnings = {w["field"]: w["message"] for w in response.json()["warnings"]}
+    assert warnings["vehicle.plate"].startswith("« Immatriculation* » : L'immatriculation doit être au format")
+    assert warnings["customer.consent"].startswith("« Consentement du client (FOCUS)* » : champ absent")
 
 
 @pytest.mark.parametrize("reason,field,words", [
@@ -156,6 +207,10 @@ def test_openapi_document_is_generated_from_the_models(api):
         "X-Spoticar-Signature", "X-Spoticar-Timestamp", "X-Spoticar-Delivery"}
     assert callback["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/DeclarationState")
     assert {"401", "409"} <= set(callback["responses"])
+    receipt = doc["components"]["schemas"]["HandoffReceipt"]["properties"]["warnings"]
+    assert receipt["items"]["$ref"].endswith("/HandoffWarning")
+    assert set(doc["components"]["schemas"]["HandoffWarning"]["required"]) == {"field", "message"}
+    assert "Immatriculation*" in doc["paths"]["/api/v1/handoffs"]["post"]["responses"]["201"]["description"]
 
 
 def test_fifty_concurrent_handoffs_get_fifty_distinct_numbers(stack, factory):
