@@ -37,6 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["ICARE_SERVICE_KEY"] = (os.environ.get("SPOTICAR_ICARE_SERVICE_KEY")
                                            or (DEMO_ICARE_KEY if app.config["DEMO_MODE"] else ""))
     app.config.setdefault("PUBLIC_URL", "http://127.0.0.1:8000")
+    # how many days after its delivery a sale can still be declared (rule 4)
+    app.config.setdefault("MAX_DAYS_AFTER_DELIVERY", int(os.environ.get("SPOTICAR_MAX_DAYS_AFTER_DELIVERY", "30")))
     app.config["DMS_KEYS"] = _dms_keys(app.config)
     from certification import store as _certification_tables  # noqa: F401  (tables, before create_all)
     db = Database(database_url(app.config, "centralisateur"), Base)

@@ -17,7 +17,9 @@ def add_months(start: dt.date, months: int) -> dt.date:
 
 
 def fr_date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    """JJ/MM/AAAA (``common.formats.date``)."""
+    from common.formats import date
+    return date(value)
 
 
 def parse_fr_date(text: str) -> dt.date | None:

@@ -133,6 +133,8 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     app.jinja_loader = ChoiceLoader([
         app.jinja_loader, FileSystemLoader(str(Path(__file__).parent / "templates"))])
     csrf.init_app(app)
+    from common import formats
+    formats.install(app)  # |euros, |number, |km, |size, |fr_date, |month_year, |phone
     from common import forms
     forms.init_app(app)
     _install_error_handlers(app)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import Flask
 
 from common.dates import fr_date
+from common import formats
 from common.db import Database, database_url
 from common.web import make_app
 from fixtures import reference
@@ -23,8 +24,8 @@ def dealers() -> list[dict]:
 
 
 def amount(value: Decimal | None) -> str:
-    """16176.5 → "16176,50", as NeoVO's pieces table shows amounts."""
-    return "" if value is None else f"{Decimal(value):.2f}".replace(".", ",")
+    """16176.5 → "16176,50", as NeoVO's pieces table shows amounts (no grouping, no symbol)."""
+    return formats.euros(value, symbol=False, grouping=False)
 
 
 def create_app(config: dict | None = None) -> Flask:

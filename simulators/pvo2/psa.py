@@ -51,7 +51,7 @@ def declare_psa_insurance(order: Order, site: Site) -> str:
         raise PsaInsuranceError("PSA Assurance ne répond pas : la déclaration n'a pas été transmise, "
                                 "réessayez dans quelques instants.") from exc
     if response.status_code >= 500:
-        raise PsaInsuranceError(f"PSA Assurance est en erreur (HTTP {response.status_code}) : la "
+        raise PsaInsuranceError("PSA Assurance est en erreur : la "
                                 "déclaration n'a pas été transmise, réessayez dans quelques instants.",
                                 response.status_code)
     try:
@@ -59,6 +59,6 @@ def declare_psa_insurance(order: Order, site: Site) -> str:
     except ValueError:
         body = {}
     if response.status_code >= 400:
-        text = " ; ".join(e.get("message", "") for e in body.get("errors", [])) or f"HTTP {response.status_code}"
+        text = " ; ".join(e.get("message", "") for e in body.get("errors", [])) or "PSA Assurance a refusé la demande."
         raise PsaInsuranceError(f"Déclaration refusée par PSA Assurance : {text}", response.status_code)
     return body["policy_number"]

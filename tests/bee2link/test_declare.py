@@ -60,7 +60,7 @@ def test_refused_handoff_shows_the_centralisateur_message_and_keeps_the_order(ap
 
 
 @pytest.mark.parametrize("mode, shown", [("down", "Le centralisateur Spoticar ne répond pas"),
-                                         ("error", "Le centralisateur Spoticar est en erreur (HTTP 503)")])
+                                         ("error", "Le centralisateur Spoticar est en erreur : la déclaration")])
 def test_centralisateur_down_gives_a_clear_message_and_loses_nothing(app, client, cds, mode, shown):
     cds.mode = mode
     before = order(app)

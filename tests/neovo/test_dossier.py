@@ -1,4 +1,6 @@
 """NeoVO through the Flask test client: the dossier page of the seed and Garantir (Chrome only)."""
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -28,7 +30,7 @@ def test_dossier_page_is_the_seeds(client):
     assert "VINVOPEU Dossier n°V0000004" in page
     assert "Vente - PEUGEOT 208 1.6 BlueHDi 75ch Active 5p" in page
     assert ("VISUALISATION DES PIECES DE VENTE Action Date N° Pièce Client H.T. T.V.A T.T.C "
-            "Retour 15/07/2020 600349 ZAWADZKI VINCENT - 621239 16176,50 0,00 16176,50") in page
+            f"Retour {dt.date.today():%d/%m/%Y} 600349 ZAWADZKI VINCENT - 621239 16176,50 0,00 16176,50") in page
     assert "Retour MENU Facture Avoir Fac_Comp Proforma Dénonciation Visualisation Facturation Garantir" in page
     assert CHROME_MESSAGE not in page
 
@@ -71,7 +73,7 @@ def test_chrome_hints_do_not_let_firefox_declare(app, client, cds):
 
 
 @pytest.mark.parametrize("mode, shown", [("down", "Le centralisateur Spoticar ne répond pas"),
-                                         ("error", "Le centralisateur Spoticar est en erreur (HTTP 503)")])
+                                         ("error", "Le centralisateur Spoticar est en erreur : la déclaration")])
 def test_centralisateur_down_gives_a_clear_message_and_loses_nothing(app, client, cds, mode, shown):
     cds.mode = mode
     response = garantir(client)

@@ -97,6 +97,10 @@ def test_refusal_is_shown_on_the_form_with_values_kept_and_can_be_corrected(clie
     assert 'type="text" id="marque" name="marque" value="TATA"' in html
     assert 'aria-invalid="true" aria-describedby="marque-error"' in html
     assert _warranty(app).status == "rejected"
+    reopened = client.get(f"/vehicules/{vid}/garantie/spoticar")  # Nouvelle garantie Spoticar again
+    page = reopened.data.decode()
+    assert reopened.status_code == 200 and "la marque TATA" in page
+    assert 'type="text" id="marque" name="marque" value="TATA"' in page
     centralisateur.mode = "accept"
     client.post(f"/vehicules/{vid}/garantie/spoticar", data={**form, "marque": "Peugeot"})
     assert _warranty(app).status == "pending" and len(centralisateur.handoffs) == 2
