@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from centralisateur.store import Dealer, Declaration, DmsClient, bdc_number
 from certification import hooks
 from common.auth import bearer_token, demo_key_allowed, key_digest
+from common.dates import as_utc
 from common.egress import UrlRefused, callback_origins, check_url
 from common.web import csrf, error_response, json_body
 from spoticar_handoff.eligibility import refusals
@@ -60,7 +61,7 @@ def state(declaration: Declaration) -> DeclarationState:
     return DeclarationState(bdc_number=declaration.bdc_number, status=declaration.status,
                             garantisseur=declaration.garantisseur,
                             contract_number=declaration.contract_number,
-                            dms_order_ref=declaration.dms_order_ref, declared_at=declaration.declared_at,
+                            dms_order_ref=declaration.dms_order_ref, declared_at=as_utc(declaration.declared_at),
                             message=declaration.message)
 
 
