@@ -170,7 +170,7 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool | None:
     if key:
         headers.update(sign_callback(body, key, delivery))
     if certification:  # a certification session's DMS: the exchange is its evidence
-        entry = evidence.post(app.extensions["db"], certification, url, body, headers, bdc,
+        entry = evidence.post(app, certification, url, body, headers, bdc,
                               allowed_origins=callback_origins(app.config, source_dms))
         answer = entry["status"]
     else:

@@ -30,7 +30,7 @@ def _probe(app: Flask, session: CertSession, scenario_id: str, kind: str, url: s
            headers: dict, bdc: str | None) -> dict:
     from common.egress import callback_origins
     tagged = {**headers, ex.PROBE_HEADER: kind, "X-Spoticar-Certification-Scenario": scenario_id}
-    return evidence.post(app.extensions["db"], session.id, url, body, tagged, bdc, timeout=PROBE_TIMEOUT,
+    return evidence.post(app, session.id, url, body, tagged, bdc, timeout=PROBE_TIMEOUT,
                          allowed_origins=callback_origins(app.config, session.dms))
 
 
@@ -74,18 +74,14 @@ def icare_outage(app: Flask, session: CertSession) -> str:
     icare = (app.config.get("URLS") or {}).get("icare")
     if not icare:
         return "skipped: Icare n'est pas configuré pour ce centralisateur."
+    from common.journal import http_client
     url = icare.rstrip("/") + "/admin/faults"
-    body = json.dumps({"error_status": 503, "count": 1}).encode()
-    started = time.perf_counter()
     try:
-        response = httpx.put(url, content=body, headers={"Content-Type": "application/json"}, timeout=5)
-        status, answer = response.status_code, response.content
-    except httpx.HTTPError as exc:
-        status, answer = None, str(exc).encode()
-    evidence.store(app.extensions["db"], session.id, evidence.make_entry(
-        direction="out", method="PUT", url=url, path="/admin/faults", status=status,
-        duration_ms=(time.perf_counter() - started) * 1000, request_headers={"Content-Type": "application/json"},
-        request_body=body, response_headers={}, response_body=answer, bdc=None))
+        with http_client(app, timeout=5) as http:
+            status = http.put(url, json={"error_status": 503, "count": 1},
+                              headers=evidence.tag({}, session.id)).status_code
+    except httpx.HTTPError:
+        status = None
     if status != 200:
         return f"skipped: la panne d'Icare n'a pas pu être simulée (/admin/faults : {status or 'pas de réponse'})."
     return "injected"
@@ -97,6 +93,25 @@ def duplicate(app: Flask, session: CertSession, scenario_id: str, callback: dict
     headers = signed_headers(body, session.signing_key, int(time.time()), secrets.token_hex(16))
     _probe(app, session, scenario_id, "duplicate", callback["url"], body, headers, ex.bdc_of(callback))
     return "sent"
+
+
+def on_handoff_accepted(app: Flask, session_id: str, vin: str | None) -> None:
+    """A hand-off of the session was just accepted: if it is the sale of a scenario that needs Icare
+    down, make Icare fail now, before the dealer declares it."""
+    from certification import plans, sessions
+    with sessions.lock(session_id):
+        with app.extensions["db"].read_sessionmaker() as s:
+            session = s.get(CertSession, session_id)
+        plan = plans.load(session.plan_version)
+        wanted = plans.vin_index(sessions.sales(plan, session)).get(str(vin or "").replace(" ", "").upper())
+        done = session.state.setdefault("actions", {})
+        if wanted is None or plans.scenario(plan, wanted).get("action") != "icare_outage" or "icare_outage" in done:
+            return
+        if str(done.get("icare_dealer", "")).startswith("skipped"):
+            done["icare_outage"] = done["icare_dealer"]
+        else:
+            done["icare_outage"] = icare_outage(app, session)
+        sessions.save_state(app, session_id, session.state)
 
 
 def run(app: Flask, session: CertSession, plan: dict, current: str, found: dict, entries: list[dict],

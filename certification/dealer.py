@@ -11,6 +11,7 @@ CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 TEXT_RE = re.compile(r'<input type="text" id="f-\w+" name="(\w+)"[^>]*value="([^"]*)"')
 SELECT_RE = re.compile(r'<select id="f-\w+" name="(\w+)".*?</select>', re.S)
 CHOSEN_RE = re.compile(r'<option value="([^"]*)" selected')
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def form_values(page: str) -> dict:
@@ -48,12 +49,12 @@ def declare(declaration_url: str, sale: dict, garantisseur: str = "stellantis") 
 def complete(values: dict, sale: dict) -> None:
     """What the DMS left out, the dealer types from the order: every empty field of form 2/3 that
     the sale has a value for (dates as JJ/MM/AAAA)."""
-    from centralisateur.form import FIELDS
+    from spoticar_handoff.form_fields import FIELDS
     for field in FIELDS:
         value = _dig(sale, field.source) if field.source else None
         if value in (None, "", []) or values.get(field.name) not in (None, "", []):
             continue
-        if field.kind == "date":
-            year, month, day = str(value).split("-")
+        if isinstance(value, str) and ISO_DATE.fullmatch(value):
+            year, month, day = value.split("-")
             value = f"{day}/{month}/{year}"
         values[field.name] = value if isinstance(value, list) else str(value)

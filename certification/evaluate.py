@@ -22,12 +22,12 @@ def attribute(plan: dict, entries: list[dict], windows: dict[str, str],
     vins = plans.vin_index(sales)
     by_bdc: dict[str, str] = {}
     result: dict[str, list[dict]] = {s["id"]: [] for s in plan["scenarios"]}
-    starts = sorted((t, sid) for sid, t in windows.items())
+    starts = sorted((ex.parse_time(t), sid) for sid, t in windows.items())
 
     def current(entry):
         found = None
         for start, sid in starts:
-            if start <= entry["time"]:
+            if start <= ex.when(entry):
                 found = sid
         return found
 

@@ -9,7 +9,7 @@ import time
 
 from flask import current_app, g, request
 
-from certification import evidence, sessions
+from certification import actions, sessions
 from certification.store import CertSession
 from common.web import error_response
 
@@ -25,7 +25,6 @@ def authenticate(key: str | None) -> CertSession | None:
     session = sessions.by_key(current_app.extensions["db"], key)
     if session is not None:
         g.cert_session = session
-        g.cert_started = time.perf_counter()
     return session
 
 
@@ -74,19 +73,20 @@ def callback_url(payload_url: str | None) -> str | None:
     return payload_url or (session.callback_url if session is not None else None)
 
 
-def finish(response, bdc: str | None = None):
-    """After an API answer to a session: tag it, keep it as evidence, judge what can be judged."""
+def finish(response):
+    """After an answer to a session's DMS or browser: tag it (the journal keeps it as the session's
+    evidence), set what the scenario needs, judge what can be judged."""
     session = g.get("cert_session")
     if session is None:
         return response
     response.headers["X-Spoticar-Certification-Session"] = session.id
     try:
-        if response.status_code != 429:  # a flood is answered, not stored
-            evidence.record_flask(current_app.extensions["db"], session.id, request, response,
-                                  g.get("cert_started", time.perf_counter()), bdc or g.get("cert_bdc"))
+        if response.status_code != 429:  # a flood is answered, not judged
             app = current_app._get_current_object()
-            if request.path == "/api/v1/handoffs":  # an outage to set must be in place before the dealer declares
-                sessions.advance(app, session.id, probes=False)
+            if request.path == "/api/v1/handoffs" and response.status_code in (200, 201):
+                # an outage the scenario needs must be in place before the dealer declares
+                vin = ((request.get_json(silent=True) or {}).get("vehicle") or {}).get("vin")
+                actions.on_handoff_accepted(app, session.id, vin)
             judge_later(app, session.id)
     except Exception:  # the evidence never fails the DMS's request
         log.exception("certification : échec d'enregistrement pour %s", session.id)
@@ -120,8 +120,7 @@ def record_page(declaration) -> None:
     """The browser opened the declaration link of a session's hand-off (checked by the plan)."""
     session = sessions.by_dealer(current_app.extensions["db"], declaration.dealer_rrdi)
     if session is not None:
-        g.cert_session, g.cert_bdc = session, declaration.bdc_number
-        g.cert_started = time.perf_counter()
+        g.cert_session = session
 
 
 def signing_key(app, declaration) -> str | None:

@@ -87,32 +87,9 @@ def html(report: dict) -> str:
 
 
 def har(entries: list[dict]) -> dict:
-    """HAR 1.2 of the exchanges, oldest first."""
-    def pairs(headers: dict) -> list[dict]:
-        return [{"name": k, "value": str(v)} for k, v in (headers or {}).items()]
-
-    def content_type(part: dict) -> str:
-        return ex.header(part, "Content-Type") or "application/octet-stream"
-
-    items = []
-    for e in ex.ordered(entries):
-        request, response = e.get("request") or {}, e.get("response") or {}
-        items.append({
-            "startedDateTime": e["time"], "time": e.get("duration_ms") or 0,
-            "request": {"method": e["method"], "url": e["url"], "httpVersion": "HTTP/1.1", "cookies": [],
-                        "headers": pairs(request.get("headers")), "queryString": [], "headersSize": -1,
-                        "bodySize": len((request.get("body") or "").encode()),
-                        **({"postData": {"mimeType": content_type(request), "text": request["body"]}}
-                           if request.get("body") else {})},
-            "response": {"status": e.get("status") or 0, "statusText": "" if e.get("status") else "pas de réponse",
-                         "httpVersion": "HTTP/1.1", "cookies": [], "headers": pairs(response.get("headers")),
-                         "content": {"size": len((response.get("body") or "").encode()),
-                                     "mimeType": content_type(response), "text": response.get("body") or ""},
-                         "redirectURL": ex.header(response, "Location") or "", "headersSize": -1, "bodySize": -1},
-            "cache": {}, "timings": {"send": 0, "wait": e.get("duration_ms") or 0, "receive": 0},
-            "comment": f"{e.get('app')} {e['direction']} bdc={e.get('bdc') or '-'} id={e['id']}"})
-    return {"log": {"version": "1.2", "creator": {"name": "spoticar-harness certification", "version": "1"},
-                    "entries": items}}
+    """HAR 1.2 of the exchanges, oldest first (the journal's own HAR export)."""
+    from common.journal.har import to_har
+    return to_har(ex.ordered(entries), comment="Preuves de la session de certification")
 
 
 def write(state: dict, entries: list[dict], out: Path) -> dict:

@@ -26,7 +26,8 @@ _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
 
-def _lock(session_id: str) -> threading.Lock:
+def lock(session_id: str) -> threading.Lock:
+    """The lock that serialises the judging of one session in this process."""
     with _locks_guard:
         return _locks.setdefault(session_id, threading.Lock())
 
@@ -81,7 +82,7 @@ def open_session(app: Flask, dms: str, callback_url: str | None = None, wait_sec
                               state={"started": {}, "results": {}, "actions": {}, "vin_serial": _vin_serial(s)})
         s.add(session)
     session.state = {**session.state, "actions": {"icare_dealer": _icare_convention(app, rrdi, code_t, session)}}
-    _save_state(app, session.id, session.state)
+    save_state(app, session.id, session.state)
     return session, key
 
 
@@ -102,7 +103,8 @@ def _icare_convention(app: Flask, rrdi: str, code_t: str, session: CertSession) 
     return "ok"
 
 
-def _save_state(app: Flask, session_id: str, state: dict) -> None:
+def save_state(app: Flask, session_id: str, state: dict) -> None:
+    """Store the session's state (verdicts, actions done, scenario start times)."""
     with app.extensions["db"].transaction() as s:
         row = s.get(CertSession, session_id)
         row.state = json.loads(json.dumps(state))
@@ -145,13 +147,13 @@ def advance(app: Flask, session_id: str, probes: bool = True) -> CertSession:
     ``probes=False`` while the DMS waits for our answer: nothing is sent to it then."""
     from certification import actions
     db = app.extensions["db"]
-    with _lock(session_id):
+    with lock(session_id):
         for _ in range(3):  # an action (probe, outage) adds evidence: judge again right away
             with db.read_sessionmaker() as s:
                 session = s.get(CertSession, session_id)
             plan, now = plans.load(session.plan_version), _now()
             state = session.state
-            entries = evidence.entries(db, session_id)
+            entries = evidence.entries(app, session_id, _created(session))
             found = attribute(plan, entries, state["started"], sales(plan, session))
             current = None
             for scenario in plan["scenarios"]:
@@ -172,11 +174,15 @@ def advance(app: Flask, session_id: str, probes: bool = True) -> CertSession:
                 state.setdefault("finished_at", now.isoformat())
             state["current"] = current
             acted = actions.run(app, session, plan, current, found, entries, probes) if current else False
-            _save_state(app, session_id, state)
+            save_state(app, session_id, state)
             if not acted:
                 break
     with db.read_sessionmaker() as s:
         return s.get(CertSession, session_id)
+
+
+def _created(session: CertSession) -> dt.datetime:
+    return session.created_at.replace(tzinfo=dt.timezone.utc)
 
 
 def _result(status: str, findings: list, now: dt.datetime) -> dict:
@@ -185,7 +191,7 @@ def _result(status: str, findings: list, now: dt.datetime) -> dict:
 
 def skip(app: Flask, session_id: str, reason: str) -> None:
     """The tester skips the current scenario, with the reason (kept in the report)."""
-    with _lock(session_id):
+    with lock(session_id):
         with app.extensions["db"].read_sessionmaker() as s:
             state = s.get(CertSession, session_id).state
         if state.get("current"):
@@ -193,7 +199,7 @@ def skip(app: Flask, session_id: str, reason: str) -> None:
                 "status": "skipped", "decided_at": _now().isoformat(),
                 "findings": [{"check": "tester", "level": "skip", "message": f"Ignoré par le testeur : {reason}",
                               "entries": [], "diff": []}]}
-            _save_state(app, session_id, state)
+            save_state(app, session_id, state)
 
 
 def describe(app: Flask, session: CertSession, public_url: str) -> dict:
@@ -201,7 +207,7 @@ def describe(app: Flask, session: CertSession, public_url: str) -> dict:
     plan, state = plans.load(session.plan_version), session.state
     live = {}
     if state.get("current"):
-        found = attribute(plan, evidence.entries(app.extensions["db"], session.id), state["started"],
+        found = attribute(plan, evidence.entries(app, session.id, _created(session)), state["started"],
                           sales(plan, session))
         live = {sid: [e["id"] for e in items] for sid, items in found.items()}
     scenarios, asked = [], sales(plan, session)

@@ -5,6 +5,8 @@ twins: open a session, follow it scenario by scenario, skip one with a reason, r
 and the session key (``Authorization: Bearer``), the session state for a vendor's automation."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import (Blueprint, current_app, jsonify, redirect, render_template, request, session,
                    url_for)
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
@@ -146,7 +148,8 @@ def evidence_entries(session_id: str):
     found, failure = _authorised(session_id)
     if failure:
         return failure
-    return jsonify({"entries": evidence.entries(current_app.extensions["db"], found.id)})
+    created = found.created_at.replace(tzinfo=dt.timezone.utc)
+    return jsonify({"entries": evidence.entries(current_app._get_current_object(), found.id, created)})
 
 
 @api.post("/sessions/<session_id>/skip")

@@ -11,11 +11,10 @@ from sqlalchemy import func, select
 from common.web import csrf
 from fixtures import reference
 from simulators.bee2link.store import Order, Vehicle
+from simulators.dms.certification import VEHICLE_FIELDS, correct
 
 bp = Blueprint("bee2link_certification", __name__, url_prefix="/__test__/certification")
 csrf.exempt(bp)
-VEHICLE_FIELDS = ("brand", "model", "version", "energy", "plate", "vin", "din_power", "fiscal_power", "kw_power",
-                  "mileage_km", "usage", "ptac_kg")
 
 
 @bp.post("/sales")
@@ -45,10 +44,6 @@ def enter_sale():
 def correct_sale(vehicle_id: int):
     """Body: ``{"vehicle.mileage_km": 12322}`` — the vehicle's values the tester corrects."""
     with current_app.extensions["db"].transaction() as s:
-        vehicle = s.get(Vehicle, vehicle_id) or abort(404)
-        for path, value in request.get_json(force=True).items():
-            section, name = path.split(".", 1)
-            if section != "vehicle" or name not in VEHICLE_FIELDS:
-                abort(422)
-            setattr(vehicle, name, value)
+        if not correct(s.get(Vehicle, vehicle_id) or abort(404), request.get_json(force=True)):
+            abort(422)
     return jsonify({"vehicle_id": vehicle_id})

@@ -10,12 +10,11 @@ from sqlalchemy import func, select
 
 from common.web import csrf
 from fixtures import reference
+from simulators.dms.certification import VEHICLE_FIELDS, correct
 from simulators.neovo.store import Dossier, Piece
 
 bp = Blueprint("neovo_certification", __name__, url_prefix="/__test__/certification")
 csrf.exempt(bp)
-VEHICLE_FIELDS = ("brand", "model", "version", "energy", "plate", "vin", "din_power", "fiscal_power", "kw_power",
-                  "mileage_km", "usage", "ptac_kg")
 VAT = Decimal("1.20")
 
 
@@ -48,9 +47,6 @@ def correct_sale(number: str):
     """Body: ``{"vehicle.mileage_km": 12322}`` — the dossier's vehicle values the tester corrects."""
     with current_app.extensions["db"].transaction() as s:
         dossier = s.scalar(select(Dossier).where(Dossier.number == number)) or abort(404)
-        for path, value in request.get_json(force=True).items():
-            section, name = path.split(".", 1)
-            if section != "vehicle" or name not in VEHICLE_FIELDS:
-                abort(422)
-            setattr(dossier, name, value)
+        if not correct(dossier, request.get_json(force=True)):
+            abort(422)
     return jsonify({"number": number})

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from common.web import csrf
 from fixtures import reference
+from simulators.dms.certification import correct
 from simulators.pvo2 import context
 from simulators.pvo2.store import Customer, Order, Vehicle
 
@@ -65,9 +66,6 @@ def correct_sale(number: int):
     """Body: ``{"vehicle.mileage_km": 12322}`` — the vehicle card's values the tester corrects."""
     with current_app.extensions["db"].transaction() as s:
         order = s.scalar(select(Order).where(Order.number == number)) or abort(404)
-        for path, value in request.get_json(force=True).items():
-            section, name = path.split(".", 1)
-            if section != "vehicle" or name not in EDITABLE:
-                abort(422)
-            setattr(order.vehicle, name, value)
+        if not correct(order.vehicle, request.get_json(force=True), EDITABLE):
+            abort(422)
     return jsonify({"number": number})

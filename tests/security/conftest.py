@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from harness.apps import available_apps
+from conftest import start_test_stack
 from harness.runner import Stack
 
 
 @pytest.fixture(scope="module")
 def hostile_stack(tmp_path_factory) -> Stack:
-    running = Stack(tmp_path_factory.mktemp("hostile"), names=[spec.name for spec in available_apps()],
-                    extra_config={"centralisateur": {"TEST_ROUTES": True, "DEMO_PROFILES_CONFIGURED": True},
-                                  "icare": {"TEST_ROUTES": True}})
-    running.start()
-    running.wait_ready()
+    running = start_test_stack(tmp_path_factory.mktemp("hostile"))
     yield running
     running.stop()

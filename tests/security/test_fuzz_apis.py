@@ -13,7 +13,7 @@ from fixtures import reference
 from fixtures.factories import Factory
 from fixtures.icare_factories import icare_sale
 
-pytestmark = pytest.mark.centralisateur
+pytestmark = [pytest.mark.centralisateur, pytest.mark.xdist_group("hostile_stack")]
 
 HOSTILE_TEXT = ["", " ", "²", "³", "٣", "99999999999999999999", "-1", "1e400", "NaN", "31/12/9999",
                 "9999-12-31", "0000-00-00", "<script>alert(1)</script>", "A" * 3000, "\u0000", "😀",

@@ -10,8 +10,7 @@ import pytest
 
 from fixtures import reference
 from fixtures.icare_factories import icare_sale
-from tests.centralisateur.support import api_client, open_form
-from tests.security.test_bad_input import login
+from tests.centralisateur.support import api_client, login, open_form
 
 pytestmark = pytest.mark.centralisateur
 
