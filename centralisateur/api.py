@@ -1,6 +1,8 @@
 """Hand-off API v1 (SPEC §4.1): what a DMS calls. JSON in, JSON out, French errors, never a 500."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
@@ -60,7 +62,10 @@ def state(declaration: Declaration) -> DeclarationState:
     return DeclarationState(bdc_number=declaration.bdc_number, status=declaration.status,
                             garantisseur=declaration.garantisseur,
                             contract_number=declaration.contract_number,
-                            dms_order_ref=declaration.dms_order_ref, declared_at=declaration.declared_at,
+                            dms_order_ref=declaration.dms_order_ref,
+                            # stored as naive UTC; on the wire an RFC 3339 timestamp (…Z)
+                            declared_at=declaration.declared_at and declaration.declared_at.replace(
+                                tzinfo=dt.UTC),
                             message=declaration.message)
 
 
@@ -142,4 +147,4 @@ def declaration_status(bdc_number: str):
 @bp.get("/openapi.json")
 def openapi():
     from centralisateur.openapi import document
-    return jsonify(document())
+    return jsonify(document(current_app.config.get("PUBLIC_URL")))
