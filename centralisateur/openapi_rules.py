@@ -23,6 +23,9 @@ NOT_BLANK = r"\S"
 DATE_FIELDS = {"Sale": ("sale_date", "delivery_date"), "Customer": ("birth_date",),
                "Vehicle": ("first_registration", "manufacturer_warranty_end"), "Warranty": ("start_date",)}
 TRADE_DATE_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-"  # years 1900–2100, as the server checks
+MONEY_FIELDS = (("Sale", "price_ttc"), ("Sale", "trade_in_value"), ("Vehicle", "market_value"))
+# euros and cents, 0 to 10 000 000: "18990.00" (or a whole number of euros as a JSON number)
+MONEY_PATTERN = r"^([0-9]{1,7}(\.[0-9]{1,2})?|10000000(\.00?)?)$"
 
 
 def _string_schemas(schema: dict):
@@ -51,6 +54,13 @@ def apply_constraints(schemas: dict) -> None:
         for name in names:
             _set(schemas, model, name, pattern=TRADE_DATE_PATTERN)
     _set(schemas, "Vehicle", "energy", enum=list(fields.ENERGIES))
+    for model, name in MONEY_FIELDS:
+        prop = schemas[model]["properties"][name]
+        for part in prop.get("anyOf", [prop]):
+            if part.get("type") == "number":  # a float's binary cents are not cents: whole euros only
+                part["type"] = "integer"
+            elif part.get("type") == "string":
+                part["pattern"] = MONEY_PATTERN
     # eligibility (SPEC §3): only admitted brands, power, usage and PTAC limits pass
     brands = sorted(catalogue.admitted_brands() | catalogue.stellantis_brands())
     _set(schemas, "Vehicle", "brand", enum=brands)
