@@ -11,6 +11,9 @@ from fixtures.factories import Factory
 from harness.apps import APPS, available_apps
 from harness.runner import Stack
 
+# a failing test that drove a stack gets the journal of the traces it touched (report extra + HAR)
+pytest_plugins = ["harness.pytest_journal"]
+
 
 def pytest_addoption(parser):
     group = parser.getgroup("spoticar", "Spoticar harness")
@@ -60,15 +63,22 @@ def stack(tmp_path_factory, pytestconfig) -> Stack:
 
     Demo dealers start with their Profil configured so DMS flows are deterministic; the Profil-first
     scenario uses a fresh dealer made through the centralisateur's test routes."""
-    external = external_urls(pytestconfig)
+    running = start_test_stack(tmp_path_factory.mktemp("stack"), external_urls(pytestconfig),
+                               pytestconfig.option.advertise_host)
+    yield running
+    running.stop()
+
+
+def start_test_stack(data_dir, external: dict[str, str] | None = None, advertise: str | None = None) -> Stack:
+    """A started stack of every available app (but those at ``external`` URLs), test routes on;
+    ``advertise``: the host name other machines reach it by (default: loopback only)."""
+    external = external or {}
     names = [spec.name for spec in available_apps() if spec.name not in external]
-    advertise = pytestconfig.option.advertise_host
-    running = Stack(tmp_path_factory.mktemp("stack"), names=names, external_urls=external,
+    running = Stack(data_dir, names=names, external_urls=external,
                     host=socket.gethostbyname(advertise) if advertise else "127.0.0.1",
                     advertise_host=advertise,
                     extra_config={"centralisateur": {"TEST_ROUTES": True, "DEMO_PROFILES_CONFIGURED": True},
                                   "icare": {"TEST_ROUTES": True}})
     running.start()
     running.wait_ready()
-    yield running
-    running.stop()
+    return running

@@ -1,7 +1,6 @@
 """Hand-off API v1 (SPEC §4.1): what a DMS calls. JSON in, JSON out, French errors, never a 500."""
 from __future__ import annotations
 
-import datetime as dt
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from itsdangerous import URLSafeTimedSerializer
@@ -11,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from centralisateur.store import Dealer, Declaration, DmsClient, bdc_number
 from certification import hooks
 from common.auth import bearer_token, demo_key_allowed, key_digest
+from common.dates import as_utc
 from common.egress import UrlRefused, callback_origins, check_url
 from common.web import csrf, error_response, json_body
 from spoticar_handoff.eligibility import refusals
@@ -62,10 +62,7 @@ def state(declaration: Declaration) -> DeclarationState:
     return DeclarationState(bdc_number=declaration.bdc_number, status=declaration.status,
                             garantisseur=declaration.garantisseur,
                             contract_number=declaration.contract_number,
-                            dms_order_ref=declaration.dms_order_ref,
-                            # stored as naive UTC; on the wire an RFC 3339 timestamp (…Z)
-                            declared_at=declaration.declared_at and declaration.declared_at.replace(
-                                tzinfo=dt.UTC),
+                            dms_order_ref=declaration.dms_order_ref, declared_at=as_utc(declaration.declared_at),
                             message=declaration.message)
 
 

@@ -22,6 +22,7 @@ from centralisateur.icare_client import IcareClient, IcareRefused, IcareUnavaila
 from centralisateur.store import Dealer, Declaration, utcnow
 from common.egress import UrlRefused, callback_origins, check_url
 from spoticar_handoff.callbacks import delivery_id, sign_callback
+from common.journal import http_client
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def send_to_icare(app: Flask, declaration_id: int) -> str:
         dealer = session.get(Dealer, declaration.dealer_rrdi)
         npo_body, contract_body = _icare_bodies(declaration, dealer)
     client = IcareClient(app.config["URLS"]["icare"], app.config["ICARE_SERVICE_KEY"],
-                         timeout=app.config.get("ICARE_TIMEOUT", 5.0))
+                         timeout=app.config.get("ICARE_TIMEOUT", 5.0), app=app, bdc=npo_body["bdc_number"])
     values: dict = {}
     try:
         values["npo_reference"] = client.create_npo(npo_body)["npo_reference"]
@@ -169,12 +170,14 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool | None:
     if key:
         headers.update(sign_callback(body, key, delivery))
     if certification:  # a certification session's DMS: the exchange is its evidence
-        entry = evidence.post(app.extensions["db"], certification, url, body, headers, bdc)
+        entry = evidence.post(app, certification, url, body, headers, bdc,
+                              allowed_origins=callback_origins(app.config, source_dms))
         answer = entry["status"]
     else:
         try:
             check_url(url, callback_origins(app.config, source_dms))  # again: DNS may have changed
-            answer = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code
+            with http_client(app, bdc=bdc, timeout=5.0) as http:
+                answer = http.post(url, content=body, headers=headers).status_code
         except (httpx.HTTPError, UrlRefused):
             answer = None
     delivered = answer is not None and (answer < 300 or answer == 409)  # 409: the DMS already has it

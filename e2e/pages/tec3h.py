@@ -84,7 +84,7 @@ class VehicleFormPage:
         self.vin = page.get_by_label("VIN")
         self.mileage = page.get_by_label("Kilométrage")
         self.price = page.get_by_label("Prix de vente TTC")
-        self.save_button = page.get_by_role("button", name="Enregistrer")
+        self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
         self.errors = page.get_by_role("alert")
 
     def open(self) -> VehicleFormPage:
@@ -163,7 +163,7 @@ class CustomerFormPage:
         self.city = page.get_by_label("Ville", exact=True)
         self.mobile = page.get_by_label("Tel Mobile")
         self.email = page.get_by_label("Email")
-        self.save_button = page.get_by_role("button", name="Enregistrer")
+        self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
         self.errors = page.get_by_role("alert")
 
     def fill_customer(self, customer: dict, pro: bool = False) -> None:
@@ -227,7 +227,7 @@ class OrderPage:
         self.sale_date = page.get_by_label("Date de vente")
         self.payment = page.get_by_label("Mode paiement")
         self.total = page.get_by_text("Total TTC :").first
-        self.save_button = page.get_by_role("button", name="Enregistrer")
+        self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
         self.errors = page.get_by_role("alert")
 
     def create_customer(self) -> None:

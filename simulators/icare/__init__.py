@@ -9,7 +9,7 @@ from common.auth import key_digest
 from common.db import Database, database_url
 from common.web import make_app
 from fixtures import reference
-from simulators.icare import outbox, portal_store  # noqa: F401  (portal tables, before create_all)
+from simulators.icare import claims, outbox, pages, portal_store  # noqa: F401  (portal tables, before create_all)
 from simulators.icare.store import Base, IcareDealer
 
 DEMO_SERVICE_KEY = "demo-icare-service"

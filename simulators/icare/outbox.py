@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from sqlalchemy import JSON, DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from common.dates import rfc3339
 from simulators.icare.store import Base, utcnow
 
 bp = Blueprint("icare_outbox", __name__)
@@ -57,5 +58,5 @@ def outbox_json():
     """The same mails as JSON, for scripts and tests."""
     recipient = request.args.get("to", "")[:254]
     return jsonify({"mails": [{"id": m.id, "to": m.to, "subject": m.subject, "body": m.body,
-                               "links": m.links, "sent_at": m.sent_at.isoformat(timespec="seconds")}
+                               "links": m.links, "sent_at": rfc3339(m.sent_at)}
                               for m in _mails(recipient)]})

@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from fixtures import reference
-from simulators.icare import (accounts_views, documents_views, faults, outbox, portal_auth,
+from simulators.icare import (accounts_views, claims, documents_views, faults, outbox, pages, portal_auth,
                               portal_views)
 from simulators.icare.passwords import set_password
 from simulators.icare.portal_session import portal_context
@@ -19,7 +19,8 @@ DEMO_ADMIN_RRDI = "953617Z"  # AXILOG DEMO: its administrator is ready to log in
 def register(app: Flask) -> None:
     """Mount the portal on the Icare app (the outbox only in demo/test mode)."""
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(days=30))
-    for bp in (portal_auth.bp, portal_views.bp, accounts_views.bp, documents_views.bp, outbox.bp):
+    for bp in (portal_auth.bp, portal_views.bp, accounts_views.bp, documents_views.bp, claims.bp, outbox.bp,
+               pages.bp):
         app.register_blueprint(bp)
     app.context_processor(portal_context)
     faults.install(app)

@@ -43,7 +43,6 @@ def create_app(config: dict | None = None) -> Flask:
 def seed_demo(app: Flask, seed: int = 0) -> None:
     """The suppliers of ``fixtures/data/portail_b2b.json``, one per state, and their users."""
     data = reference.load("portail_b2b")
-    password = hash_password(data["demo_password"])
     with app.extensions["db"].transaction() as session:
         for s in data["suppliers"]:
             if session.get(Supplier, s["cofor"]) is not None:
@@ -58,7 +57,7 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
                 session.add(PortalUser(identifiant=u["identifiant"], cofor=s["cofor"],
                                        first_name=u["first_name"], last_name=u["last_name"],
                                        email=u["email"], phone=u["phone"], asl_tiers=u["asl_tiers"],
-                                       password_hash=password))
+                                       password_hash=hash_password(data["demo_password"])))  # own salt
 
 
 def demo_info(app: Flask) -> list[str]:

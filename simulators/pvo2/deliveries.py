@@ -17,6 +17,8 @@ bp = Blueprint("deliveries", __name__, url_prefix="/livraisons")
 
 GARANTISSEURS = {"spoticar": "Déclaration de garantie Spoticar",
                  "psa_insurance": "Déclaration PSA Insurance"}
+NOT_CLOSED = ("La déclaration de garantie se fait sur un BDC clôturé : renseignez la date de livraison "
+              "(Livraison prévue le) puis cliquez sur Clôturer.")
 STATUS_TEXT = {"pending": "Transmise au centralisateur : déclaration à compléter",
                "contract_pending": "Déclarée : contrat en attente de création chez Icare",
                "declared": "Garantie déclarée",
@@ -34,7 +36,8 @@ def index():
 
 def _page(order: Order, errors=(), status: int = 200, values=None):
     return render_template("pvo2/order.html", order=order, errors=list(errors), values=values or {},
-                           garantisseurs=GARANTISSEURS, status_text=STATUS_TEXT), status
+                           garantisseurs=GARANTISSEURS, status_text=STATUS_TEXT,
+                           not_closed=NOT_CLOSED), status
 
 
 @bp.get("/<int:number>")
@@ -97,6 +100,21 @@ def close(number: int):
     return redirect(url_for("deliveries.order", number=number))
 
 
+@bp.post("/<int:number>/annuler")
+def cancel(number: int):
+    """Annuler la commande: a bon de commande not declared yet; its vehicle is for sale again."""
+    with context.db().transaction() as session:
+        row = context.order_or_404(session, number)
+        if row.bdc_number or row.policy_number:
+            return _page(row, ["Cette commande a une déclaration de garantie : elle ne peut plus être "
+                               "annulée ici."], 409)
+        if row.state not in ("bdc", "cloture"):
+            return redirect(url_for("offers.show", number=number))
+        row.state = "annulee"
+    flash(f"Commande n°{number} annulée : le véhicule est de nouveau à vendre.", "info")
+    return redirect(url_for("deliveries.index"))
+
+
 @bp.post("/<int:number>/declarer")
 def declare(number: int):
     """Déclarer: Spoticar → hand-off then the centralisateur's form; PSA Insurance → policy number.
@@ -136,6 +154,8 @@ def _declaration_refusal(row: Order, site, choice: str) -> tuple[str, int] | Non
     """Why PVO2 itself refuses to declare (before calling anyone), with the HTTP status."""
     if row.state not in ("bdc", "cloture"):
         return "Générez d'abord le bon de commande.", 409
+    if row.state != "cloture" or row.delivery_date is None:
+        return NOT_CLOSED, 409
     if choice not in GARANTISSEURS:
         return "Garantisseur : choisissez un garantisseur.", 422
     if not site.rrdi:
@@ -147,6 +167,6 @@ def _declaration_refusal(row: Order, site, choice: str) -> tuple[str, int] | Non
 
 
 def _reasons(exc: HandoffRefused) -> list[str]:
-    lines = [f"Déclaration refusée par le centralisateur (HTTP {exc.status}) :"]
+    lines = ["Déclaration refusée par le centralisateur :"]
     lines += [e.get("message", "") for e in exc.errors] or [exc.message]
     return lines

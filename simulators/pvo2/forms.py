@@ -38,6 +38,7 @@ class SiteForm(PvoForm):
     address = TextField("Adresse")
     postcode = PostcodeField("Code postal")
     city = TextField("Ville")
+    brands = TextField("Ajoutez les marques représentées", max_length=200)
 
     def stored(self) -> dict[str, str]:
         """The site's columns: text, "" for an empty optional field."""

@@ -29,6 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     for module in (stock, customers, orders, sales, warranty):
         app.register_blueprint(module.bp)
+    if app.config.get("TEST_ROUTES"):
+        from simulators.tec3h import certification_routes
+        app.register_blueprint(certification_routes.bp)
     app.extensions["harness_stop"] = db.dispose
 
     @app.context_processor

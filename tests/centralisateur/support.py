@@ -14,6 +14,19 @@ def api_client(stack, key: str = "demo-tec3h") -> httpx.Client:
                         headers={"Authorization": f"Bearer {key}"})
 
 
+def login(stack, rrdi: str = "953617Z") -> httpx.Client:
+    """A browser-like client logged in as the demo dealer ``rrdi`` (on its Accueil)."""
+    from centralisateur import demo_password
+    from fixtures import reference
+    dealer = reference.demo_dealer(rrdi)
+    browser = httpx.Client(base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
+    token = CSRF_RE.search(browser.get("/connexion").text).group(1)
+    page = browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"],
+                                            "password": demo_password(dealer)})
+    assert page.status_code == 200 and "Vos déclarations" in page.text
+    return browser
+
+
 def form_values(page: str) -> dict:
     """The values a browser would submit for the declaration form as rendered."""
     values: dict = {"csrf_token": CSRF_RE.search(page).group(1)}

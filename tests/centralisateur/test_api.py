@@ -4,6 +4,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import json
 import time
+import zlib
 
 import httpx
 import pytest
@@ -167,6 +168,8 @@ def test_the_seed_ds9_order_of_pvo2_is_accepted_with_a_plate_warning(stack, tmp_
     finally:
         pvo2.extensions["harness_stop"]()
     assert payload["vehicle"]["plate"] == "CC333C1" and payload["vehicle"]["brand"] == "DS"
+    # a DMS order of its own: the stack's PVO2 may hand the seed's order 7400061 off in another test
+    payload["dms_order_ref"] = f"7400061-{zlib.crc32(str(tmp_path).encode())}"
     with api_client(stack, "demo-pvo2") as client:
         response = client.post("/api/v1/handoffs", json=payload)
     assert response.status_code == 201

@@ -8,24 +8,13 @@ import json
 import httpx
 import pytest
 
-from centralisateur import demo_password
 from fixtures import reference
 from fixtures.icare_factories import icare_sale
-from tests.centralisateur.support import CSRF_RE, api_client, open_form
+from tests.centralisateur.support import CSRF_RE, api_client, login, open_form
 
 pytestmark = pytest.mark.centralisateur
 
 DEEP = "[" * 1000 + "]" * 1000
-
-
-def login(stack, rrdi: str = "953617Z") -> httpx.Client:
-    dealer = reference.demo_dealer(rrdi)
-    browser = httpx.Client(base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
-    token = CSRF_RE.search(browser.get("/connexion").text).group(1)
-    page = browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"],
-                                            "password": demo_password(dealer)})
-    assert page.status_code == 200 and "Vos déclarations" in page.text
-    return browser
 
 
 @pytest.mark.parametrize("field,value,words", [
