@@ -8,7 +8,6 @@ import re
 from flask import Blueprint, current_app, render_template
 
 from centralisateur.session import login_required, own_declaration
-from common import journal
 
 bp = Blueprint("exchanges", __name__)
 
@@ -54,7 +53,8 @@ def history(bdc_number: str):
     """The declaration's exchanges, oldest first."""
     declaration = own_declaration(bdc_number)
     log = current_app.extensions["journal"]
-    entries = [e for e in journal.query(current_app, bdc=declaration.bdc_number)
+    # the store directly: what is written, without waiting for requests under way elsewhere
+    entries = [e for e in log.store.query(bdc=declaration.bdc_number)
                if not e["path"].endswith(OWN_PAGE)] if log.enabled else []
     attempts: dict = {}
     rows = [{"time": e["time"][8:10] + "/" + e["time"][5:7] + "/" + e["time"][:4] + " " + e["time"][11:19],

@@ -183,7 +183,9 @@ class JournalMiddleware:
         location = next((v for k, v in response.get("headers") or [] if k.lower() == "location"), None)
         bdc = find_bdc(path + "?" + query, location, req_body[0], res_body[0])
         if bdc and not ctx.from_caller:
-            bound = journal.trace_for_bdc(bdc)
+            # memory only: the BDC a hand-off answer just created is bound nowhere yet, and this runs
+            # for every such answer; the pages of a declaration look it up in the database
+            bound = journal.trace_for_bdc(bdc, memory_only=True)
             if bound and bound[0] != ctx.trace_id:  # the declaration link's redirect: join its trace
                 ctx = ctx.adopt(bound)
         journal.record(

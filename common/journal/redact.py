@@ -27,7 +27,9 @@ TOKEN_PATH = re.compile(
 TOKEN_QUERY = re.compile(r"([?&](?:[\w.-]*token[\w.-]*|code|key|cle|signature)=)([^&#\s\"'<>\\]+)", re.I)
 JSON_FIELD = re.compile(r'("([^"\\]{1,80})"\s*:\s*)("(?:[^"\\]|\\.)*"|-?[\d.]+)')
 HTML_TAG = re.compile(r"<(?:input|meta)\b[^>]*>", re.I)
-TAG_ATTR = re.compile(r'\b(name|type|value|content)\s*=\s*("[^"]*"|\'[^\']*\')', re.I)
+# matched on the lower-cased text: an IGNORECASE alternation is ten times slower in ``re``
+TAG_HINT = re.compile(r"pass|csrf|token|secret|signature|key|mdp|mot_?de|cookie|authorization")
+TAG_ATTR = re.compile(r'\b(name|type|value|content)\s*=\s*("[^"]*"|\'[^\']*\'|[^\s"\'>]+)', re.I)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TEXT_TYPES = ("text/", "json", "xml", "javascript", "x-www-form-urlencoded", "ecmascript")
 
@@ -39,7 +41,8 @@ def _escape_controls(text: str) -> str:
 
 def decode(raw: bytes) -> str:
     """Bytes as text: UTF-8, invalid bytes and control characters escaped as ``\\xNN``."""
-    return _escape_controls(raw.decode("utf-8", errors="backslashreplace"))
+    text = raw.decode("utf-8", errors="backslashreplace")
+    return _escape_controls(text) if CONTROL.search(text) else text
 
 
 def url(text: str) -> str:
@@ -100,7 +103,7 @@ def redact_text(text: str, content_type: str | None) -> str:
     if "json" in ctype or text.lstrip().startswith(("{", "[")):
         text = JSON_FIELD.sub(_json_field, text)
     if "<" in text:
-        text = HTML_TAG.sub(_html_tag, text)
+        text = _html(text)
     return url(text)
 
 
@@ -117,8 +120,29 @@ def _json_field(match: re.Match) -> str:
     return match.group(1) + f'"{REDACTED}"' if SECRET_NAME.search(match.group(2)) else match.group(0)
 
 
+def _html(text: str) -> str:
+    """Credential ``<input>``/``<meta>`` values redacted. Only the tags around a hint (csrf, pass…)
+    are parsed: a form page has dozens of fields and one or two secrets."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a rare letter whose lower case is longer: the plain way
+        return HTML_TAG.sub(_html_tag, text)
+    pieces, last = [], 0
+    for hint in TAG_HINT.finditer(lowered):
+        start, end = text.rfind("<", 0, hint.start()), text.find(">", hint.end())
+        if start < last or end < 0:
+            continue
+        tag = HTML_TAG.match(text, start)
+        if tag is None or tag.end() != end + 1:  # the hint is in text or another element
+            continue
+        pieces += [text[last:start], _html_tag(tag)]
+        last = end + 1
+    return "".join(pieces) + text[last:] if pieces else text
+
+
 def _html_tag(match: re.Match) -> str:
     tag = match.group(0)
+    if not TAG_HINT.search(tag.lower()):  # most fields: nothing to look at closer
+        return tag
     attrs = {name.lower(): value.strip("\"'") for name, value in TAG_ATTR.findall(tag)}
     secret = attrs.get("type", "").lower() == "password" or SECRET_NAME.search(attrs.get("name", ""))
     if not secret:

@@ -75,9 +75,9 @@ class Journal:
         if self.exporter is not None:
             self.exporter.export(self.name, fields, request, response)
 
-    def trace_for_bdc(self, bdc: str) -> tuple[str, str | None] | None:
+    def trace_for_bdc(self, bdc: str, *, memory_only: bool = False) -> tuple[str, str | None] | None:
         """``(trace_id, tracestate)`` the declaration ``bdc`` started with here, or None."""
-        return self.store.trace_for_bdc(bdc)
+        return self.store.trace_for_bdc(bdc, memory_only=memory_only)
 
     def query(self, **filters) -> list[dict]:
         self.flush()

@@ -23,6 +23,7 @@ MAX_LIMIT = 5000
 _BATCH = 500
 _LINGER = 0.05  # seconds the writer waits for more entries: one commit per batch, not per request
 _AGE_PRUNE_EVERY = 30.0  # seconds between two age-based prunes
+_MISS_TTL = 2.0  # seconds a BDC found unbound is not looked up again
 
 
 def _tables(metadata: MetaData, name: str) -> tuple[Table, Table]:
@@ -72,6 +73,7 @@ class JournalStore:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._bound: OrderedDict[str, tuple] = OrderedDict()  # bdc → (trace, tracestate), newest 10,000
+        self._missed: dict[str, float] = {}  # bdc → until when "not bound" is believed
         self._known_rows: int | None = None
         self._last_age_prune = 0.0
         self.dropped = 0
@@ -231,18 +233,21 @@ class JournalStore:
     # -- BDC bindings -----------------------------------------------------------------------------
     def _remember(self, bdc: str, bound: tuple) -> None:
         with self._lock:
+            self._missed.pop(bdc, None)
             if bdc not in self._bound:
                 self._bound[bdc] = bound
                 if len(self._bound) > 10000:
                     self._bound.popitem(last=False)
 
-    def trace_for_bdc(self, bdc: str) -> tuple[str, str | None] | None:
+    def trace_for_bdc(self, bdc: str, *, memory_only: bool = False) -> tuple[str, str | None] | None:
         """``(trace_id, tracestate)`` of the first trace that carried ``bdc`` in this app (memory
-        first, then the database), or None."""
+        first, then the database unless ``memory_only``), or None. A miss is remembered for a
+        couple of seconds: a page asking again does not query again."""
         with self._lock:
             if bdc in self._bound:
                 return self._bound[bdc]
-        if self.db is None:
+            missed = self._missed.get(bdc, 0.0) > time.monotonic()
+        if self.db is None or memory_only or missed:
             return None
         try:
             with self.db.read_sessionmaker() as session:
@@ -252,6 +257,10 @@ class JournalStore:
         except Exception:  # a missing table: no binding known
             return None
         if row is None:
+            with self._lock:
+                if len(self._missed) > 10000:
+                    self._missed.clear()
+                self._missed[bdc] = time.monotonic() + _MISS_TTL
             return None
         self._remember(bdc, tuple(row))
         return tuple(row)
