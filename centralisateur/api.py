@@ -1,6 +1,7 @@
 """Hand-off API v1 (SPEC §4.1): what a DMS calls. JSON in, JSON out, French errors, never a 500."""
 from __future__ import annotations
 
+
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
@@ -143,4 +144,4 @@ def declaration_status(bdc_number: str):
 @bp.get("/openapi.json")
 def openapi():
     from centralisateur.openapi import document
-    return jsonify(document())
+    return jsonify(document(current_app.config.get("PUBLIC_URL")))

@@ -104,6 +104,10 @@ def duplicate_callback_harmless(ctx: Context):
     if ctx.actions.get("icare_outage", "").startswith("skipped"):
         return [Finding("duplicate_callback_harmless", "skip", "Pas de déclaration sur laquelle dupliquer le rappel.")]
     duplicates = [e for e in ex.ordered(ctx.entries) if ex.probe_kind(e) == "duplicate"]
+    declared = [e for e in _callbacks(ctx) if _state(e).get("status") == "declared"]
+    if not duplicates and declared and not any(_ok(e) for e in declared):
+        return [Finding("duplicate_callback_harmless", "skip", "Le rappel « déclarée » n'a pas été acquitté : "
+                                                               "rien à dupliquer.", _ids(*declared))]
     if not duplicates:
         return Waiting("duplicate_callback_harmless", "l'envoi du rappel dupliqué par la session")
     entry = duplicates[0]

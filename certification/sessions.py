@@ -62,6 +62,11 @@ def open_session(app: Flask, dms: str, callback_url: str | None = None, wait_sec
                  plan_version: str = plans.CURRENT) -> tuple[CertSession, str]:
     """A new session and its key (shown once). Raises ``ValueError`` (French) when refused."""
     plans.load(plan_version)
+    from common.journal import journal_of
+    journal = journal_of(app)
+    if journal is None or not journal.enabled:
+        raise ValueError("Le journal des échanges est désactivé sur ce centralisateur : la certification "
+                         "en tire ses preuves (JOURNAL_ENABLED).")
     db = app.extensions["db"]
     key = "cs-" + secrets.token_urlsafe(32)
     with db.transaction() as s:

@@ -25,8 +25,12 @@ def database_url(config: dict, app_name: str) -> str:
         return config["DATABASE_URL"]
     data_dir = Path(config["DATA_DIR"])
     data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / (app_name + ".sqlite3")
-    # personal data: readable by the app's user only; SQLite gives its -wal/-shm files the same mode
+    return private_sqlite_url(data_dir / (app_name + ".sqlite3"))
+
+
+def private_sqlite_url(path: Path) -> str:
+    """The URL of a SQLite file made readable by the app's user only (it holds personal data);
+    SQLite gives its -wal/-shm files the same mode."""
     os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
     path.chmod(0o600)
     return f"sqlite:///{path}"

@@ -51,7 +51,17 @@ def sectioned_pdf(title: str, sections: Sequence[Section], subtitle: str = "",
             pdf.setFont("Helvetica", 9)
             pdf.drawString(left + 62 * mm, y, str(value if value not in (None, "") else "")[:95])
             y -= 5 * mm
-    text_width = width - 2 * left
+    def wrapped(paragraphs: Sequence[str], font: str, size: int, gap: float) -> None:
+        """Each paragraph whole, wrapped to the page's width (never cut)."""
+        nonlocal y
+        for paragraph in paragraphs:
+            for line in simpleSplit(paragraph, font, size, width - 2 * left):
+                ensure(5 * mm)
+                pdf.setFont(font, size)
+                pdf.drawString(left, y, line)
+                y -= 4.5 * mm
+            y -= gap
+
     if notes:
         heading, paragraphs = notes
         ensure(14 * mm)
@@ -59,21 +69,10 @@ def sectioned_pdf(title: str, sections: Sequence[Section], subtitle: str = "",
         pdf.setFont("Helvetica-Bold", 11)
         pdf.drawString(left, y, heading)
         y -= 6 * mm
-        for paragraph in paragraphs:
-            for line in simpleSplit(paragraph, "Helvetica", 9, text_width):
-                ensure(5 * mm)
-                pdf.setFont("Helvetica", 9)
-                pdf.drawString(left, y, line)
-                y -= 4.5 * mm
-            y -= 1.5 * mm
+        wrapped(paragraphs, "Helvetica", 9, 1.5 * mm)
     if footer:
         y -= 4 * mm
-        for paragraph in footer:
-            for line in simpleSplit(paragraph, "Helvetica-Oblique", 8, text_width):
-                ensure(5 * mm)
-                pdf.setFont("Helvetica-Oblique", 8)
-                pdf.drawString(left, y, line)
-                y -= 4.5 * mm
+        wrapped(footer, "Helvetica-Oblique", 8, 0)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

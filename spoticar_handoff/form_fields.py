@@ -62,6 +62,7 @@ FIELDS: tuple[FormField, ...] = (
     F("din_power", "Puissance Din*", "vehicle.din_power"),
     F("mileage_km", "Km jour de la vente*", "vehicle.mileage_km"),
     F("delivery_date", "Date de livraison*", "sale.delivery_date"),
+    F("ptac_kg", "PTAC (kg)", "vehicle.ptac_kg"),
     F("manufacturer_warranty_km", "Km gtie constructeur*", "vehicle.manufacturer_warranty_km"),
     F("brand", "Marque*", "vehicle.brand"),
     F("model", "Modèle véhicule*", "vehicle.model"),

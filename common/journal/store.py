@@ -13,6 +13,7 @@ import queue
 import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 
 from sqlalchemy import (Column, DateTime, Float, Integer, MetaData, String, Table, Text, and_, delete,
                         event, func, insert, or_, select, true)
@@ -88,14 +89,14 @@ class JournalStore:
         if db.url.startswith("sqlite:///"):
             from sqlalchemy.orm import DeclarativeBase
 
-            from common.db import Database
+            from common.db import Database, private_sqlite_url
 
             class JournalBase(DeclarativeBase):
                 pass
 
             path = db.url[len("sqlite:///"):]
             folder = path.rsplit("/", 1)[0] if "/" in path else "."
-            db = Database(f"sqlite:///{folder}/{self.name}-journal.sqlite3", JournalBase)
+            db = Database(private_sqlite_url(Path(folder) / f"{self.name}-journal.sqlite3"), JournalBase)
 
             @event.listens_for(db.engine, "connect")
             def _relaxed(dbapi_conn, _record):

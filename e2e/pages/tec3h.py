@@ -150,12 +150,13 @@ class CustomerFormPage:
     def __init__(self, page: Page):
         self.page = page
         self.kind = page.get_by_label("Type de client")
-        self.civility = page.get_by_label("Civilité")
-        self.birth_name = page.get_by_label("Nom de naissance")
-        self.usage_name = page.get_by_label("Nom d'usage")
-        self.first_names = page.get_by_label("Prénoms")
-        self.birth_date = page.get_by_label("Date de naissance")
-        self.birth_city = page.get_by_label("Ville de naissance")
+        identity = page.get_by_role("group", name="Identité du client")  # not the co-titulaire's block
+        self.civility = identity.get_by_label("Civilité")
+        self.birth_name = identity.get_by_label("Nom de naissance")
+        self.usage_name = identity.get_by_label("Nom d'usage")
+        self.first_names = identity.get_by_label("Prénoms")
+        self.birth_date = identity.get_by_label("Date de naissance")
+        self.birth_city = identity.get_by_label("Ville de naissance")
         self.company = page.get_by_label("Raison sociale")
         self.siret = page.get_by_label("N° Siret")
         self.address = page.get_by_label("Adresse", exact=True)

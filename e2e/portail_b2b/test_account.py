@@ -47,7 +47,7 @@ def test_identifiant_not_starting_with_v_is_refused(page: Page, b2b_url):
 def test_repeated_failures_block_the_identifiant(page: Page, b2b_url, factory):
     identifiant = f"V8{factory.rng.randint(10000, 99999)}"
     login = LoginPage(page, b2b_url).open()
-    for _ in range(5):
+    for _ in range(4):
         login.login(identifiant, "Mauvais-Passe-1")
         expect(login.errors).to_contain_text(REFUSED)
     with page.expect_response(lambda r: r.request.method == "POST") as response:

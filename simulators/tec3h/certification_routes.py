@@ -38,7 +38,7 @@ def enter_sale():
                           version=v["version"], equivalence="", energy=_energy(v["energy"]), gearbox="Manuelle",
                           first_registration=registered, model_year=registered.year, plate=v["plate"], vin=v["vin"],
                           mileage_km=v["mileage_km"], din_power=v["din_power"], kw_power=v["kw_power"],
-                          fiscal_power=v["fiscal_power"], price_ttc=price, state="Vendu")
+                          fiscal_power=v["fiscal_power"], ptac_kg=v.get("ptac_kg"), price_ttc=price, state="Vendu")
         customer = Customer(kind="particulier", civility=c["civility"], birth_name=c["last_name"],
                             usage_name=c["last_name"], first_names=c.get("first_name"),
                             birth_date=dt.date.fromisoformat(c["birth_date"]) if c.get("birth_date") else None,

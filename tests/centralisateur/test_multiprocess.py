@@ -67,11 +67,13 @@ def _declare(link: str, bases: list[str], twice: bool) -> int:
             "csrf_token": token, "programme": "SPOTICAR", "garantisseur": "stellantis"})
         assert page.url.path.endswith("/formulaire"), page.text[-800:]
         values = form_values(page.text)
+        form_url = str(page.url)
+        # the confirmation is not fetched: the callbacks and Icare's contracts say what was declared
+        submit = lambda base: browser.post(_on(form_url, base), data=values, follow_redirects=False)
         if not twice:
-            return browser.post(_on(str(page.url), first), data=values).status_code
+            return submit(first).status_code
         with cf.ThreadPoolExecutor(2) as pool:
-            answers = list(pool.map(lambda base: browser.post(_on(str(page.url), base), data=values), bases))
-        return max(a.status_code for a in answers)
+            return max(answer.status_code for answer in pool.map(submit, bases))
 
 
 def _configure_profile(base: str) -> None:
@@ -138,12 +140,8 @@ def test_two_processes_two_workers_do_everything_exactly_once(deployment):
         codes = list(pool.map(lambda item: _declare(item[1][1], bases[::1 if item[0] % 2 else -1],
                                                     twice=item[0] % 5 == 0),
                               enumerate(links.items())))
-    assert set(codes) == {200}
+    assert set(codes) == {303}
 
-    api = clients[0]
-    for bdc in links:
-        state = api.get(f"/api/v1/declarations/{bdc}").json()
-        assert state["status"] == "declared", state
     with httpx.Client(base_url=icare.url("icare"), timeout=30,
                       headers={"Authorization": "Bearer demo-icare-service"}) as icare_api:
         contracts = {bdc: icare_api.get("/api/v1/contracts", params={"bdc_number": bdc}).json()["contracts"]

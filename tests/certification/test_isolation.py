@@ -114,3 +114,10 @@ def test_the_certification_page_waits_for_the_dms_then_shows_the_verdict(cds):
     skip_token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     page = browser.post(session_url + "/skip", data={"csrf_token": skip_token, "reason": "pas de renvoi dans ce DMS"})
     assert "Ignoré par le testeur : pas de renvoi dans ce DMS" in page.text
+
+
+def test_no_session_without_the_journal_its_evidence_comes_from(tmp_path):
+    from harness.runner import Stack
+    with Stack(tmp_path, names=["centralisateur"], extra_config={"centralisateur": {"JOURNAL_ENABLED": False}}) as stack:
+        answer = httpx.post(stack.url("centralisateur") + "/certification/sessions", json={"dms": "tec3h"}, timeout=20)
+    assert answer.status_code == 422 and "journal des échanges est désactivé" in answer.json()["errors"][0]["message"]

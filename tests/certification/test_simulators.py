@@ -13,12 +13,10 @@ pytestmark = pytest.mark.centralisateur
 # What the plan finds missing in our simulators today, scenario by scenario, with why:
 # handoff-complete (PVO2) — its hand-off leaves out the sale's origin, the consent and the customer's
 # birth date, place and country and nationality: six required fields of form 2/3, each named.
-# Tec3H — no sale origin nor nationality (handoff-complete), no PTAC at all (every eligibility
-# scenario; a 3.6 t van goes through), and its warranty form offers the Spoticar levels only, so DS
-# CERTIFIED and ALFA ROMEO CERTIFIED sales are never sent (the wait runs out).
+# Tec3H — no sale origin nor nationality (handoff-complete), and its warranty form offers the
+# Spoticar levels only, so DS CERTIFIED and ALFA ROMEO CERTIFIED sales are never sent (the wait runs out).
 KNOWN_GAPS = {"bee2link": set(), "neovo": set(), "pvo2": {"handoff-complete"},
-              "tec3h": {"handoff-complete", "eligibility-brand", "eligibility-power", "eligibility-usage",
-                        "eligibility-ptac", "label-ds-certified", "label-alfa-romeo-certified"}}
+              "tec3h": {"handoff-complete", "label-ds-certified", "label-alfa-romeo-certified"}}
 # Scenarios the simulator's driver declares it cannot play (skipped, with the reason in the report).
 SKIPPED = {"pvo2": {"label-alfa-romeo-certified"}, "tec3h": {"handoff-resend", "handoff-correction"}}
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from centralisateur import demo_password
 from fixtures import reference
+from tests.centralisateur.support import login
 from tests.dms_helpers import CHROME_UA, csrf_token
 from tests.labels.coverage import apps, coverage, screens
 
@@ -31,10 +31,7 @@ def _icare(stack) -> Callable[[str], str]:
 
 
 def _centralisateur(stack, factory) -> Callable[[str], str]:
-    dealer = reference.demo_dealer("953617Z")
-    browser = _browser(stack, "centralisateur")
-    browser.post("/connexion", data={"csrf_token": csrf_token(browser.get("/connexion").text),
-                                     "email": dealer["login"], "password": demo_password(dealer)})
+    browser = login(stack, "953617Z")
     with httpx.Client(base_url=stack.url("centralisateur"), timeout=30,
                       headers={"Authorization": "Bearer demo-tec3h"}) as api:
         receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()

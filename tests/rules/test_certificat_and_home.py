@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from fixtures import reference
-from tests.centralisateur.support import api_client, open_form
+from tests.centralisateur.support import api_client, login, open_form
 
 pytestmark = pytest.mark.centralisateur
 
@@ -29,7 +29,6 @@ def test_certificat_prints_the_five_points_verbatim_and_accueil_names_tec3h(stac
     for point in reference.load("certificat")["informations"]:
         assert _words(point) in text, point
     assert "un réparateur agréé membre du réseau Spoticar afin de bénéficier de la gratuité de ces travaux" in text
-    from tests.centralisateur.test_ui_security import _login
-    home = _login(stack, "953617Z").get("/").text
+    home = login(stack, "953617Z").get("/").text
     row = re.search(rf"<tr>\s*<td><a [^>]*>{receipt['bdc_number']}</a></td>.*?</tr>", home, re.S).group(0)
     assert "<td>Tec3H</td>" in row and "<td>tec3h</td>" not in row
