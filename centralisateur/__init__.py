@@ -2,37 +2,23 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
-import os
 
 from flask import Flask
 from sqlalchemy import select
 
+from common import keys
 from common.auth import hash_password, key_digest
 from common.db import Database, database_url
+from common.testing import mount_test_routes
 from common.web import make_app
 from centralisateur.store import Base, Dealer, DealerUser, DmsClient
 from fixtures import reference
 
-DEMO_ICARE_KEY = "demo-icare-service"
-
-
-def _dms_keys(config: dict) -> dict[str, str]:
-    """DMS API keys: demo keys in demo mode; else ``SPOTICAR_DMS_KEYS="tec3h=…,pvo2=…"``."""
-    keys = dict(config.get("DMS_KEYS") or {})
-    if not keys and os.environ.get("SPOTICAR_DMS_KEYS"):
-        keys = dict(item.split("=", 1) for item in os.environ["SPOTICAR_DMS_KEYS"].split(",") if "=" in item)
-    if not keys and config.get("DEMO_MODE"):
-        keys = reference.demo_api_keys()
-    return keys
-
-
 def create_app(config: dict | None = None) -> Flask:
     app = make_app(__name__, config, defaults={"ICARE_TIMEOUT": 5.0, "WORKER_INTERVAL": 1.0})
-    if not app.config.get("ICARE_SERVICE_KEY"):
-        app.config["ICARE_SERVICE_KEY"] = (os.environ.get("SPOTICAR_ICARE_SERVICE_KEY")
-                                           or (DEMO_ICARE_KEY if app.config["DEMO_MODE"] else ""))
+    app.config["ICARE_SERVICE_KEY"] = keys.icare_service_key(app.config, required=False) or ""
     app.config.setdefault("PUBLIC_URL", "http://127.0.0.1:8000")
-    app.config["DMS_KEYS"] = _dms_keys(app.config)
+    app.config["DMS_KEYS"] = keys.dms_keys(app.config)
     db = Database(database_url(app.config, "centralisateur"), Base)
     db.create_all()
     db.init_app(app)
@@ -41,9 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
     from centralisateur import api, backoffice, declare, home, profile, session
     for module in (api, session, home, profile, declare, backoffice):
         app.register_blueprint(module.bp)
-    if app.config.get("TEST_ROUTES"):
-        from centralisateur import testing
-        app.register_blueprint(testing.bp)
+    from centralisateur import testing
+    mount_test_routes(app, testing.bp)
 
     from centralisateur.home import STATUS_LABELS
     from centralisateur.session import current_dealer
@@ -76,7 +61,7 @@ def _sync_dms_clients(db: Database, keys: dict[str, str]) -> None:
 
 
 def demo_password(dealer: dict) -> str:
-    return f"demo-{dealer['rrdi']}"
+    return keys.demo_dealer_password(dealer["rrdi"])
 
 
 def seed_demo(app: Flask, seed: int = 0) -> None:

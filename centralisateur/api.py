@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from centralisateur import rules
 from centralisateur.contract import DeclarationState, HandoffIn, HandoffReceipt
 from centralisateur.store import Dealer, Declaration, DmsClient
-from common.auth import bearer_token, demo_key_allowed, key_digest
+from common.keys import demo_key_allowed
+from common.auth import bearer_token, key_digest
 from common.web import csrf, error_response, json_body
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

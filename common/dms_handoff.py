@@ -7,7 +7,6 @@ plug an ``httpx`` transport in with config ``HANDOFF_TRANSPORT`` (an explicit sw
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from contextlib import closing
 
@@ -16,6 +15,7 @@ from sqlalchemy import select
 
 from centralisateur.client import HandoffClient, HandoffError, verify_callback
 from centralisateur.contract import DeclarationState, HandoffReceipt
+from common import keys
 from common.web import error_response
 from common.dates import add_months
 from fixtures import reference
@@ -23,14 +23,7 @@ from fixtures import reference
 CALLBACK_PATH = "/api/spoticar/callback"
 
 
-def dms_api_key(config: dict, dms: str) -> str:
-    """The DMS's key for the hand-off API: config / env first, the demo key only in demo mode."""
-    key = config.get("CENTRALISATEUR_API_KEY") or os.environ.get(f"SPOTICAR_{dms.upper()}_API_KEY")
-    if key:
-        return key
-    if config.get("DEMO_MODE"):
-        return reference.demo_api_keys()[dms]
-    raise ValueError(f"CENTRALISATEUR_API_KEY est requis hors mode démo ({dms})")
+dms_api_key = keys.dms_key  # the key policy lives in common.keys
 
 
 def centralisateur_url(config: dict) -> str | None:

@@ -140,7 +140,7 @@ def test_first_declaration_goes_to_profil_with_npo_locked(page: Page, api, facto
 
 
 def test_neovo_handoff_needs_both_choices_by_hand(page: Page, api, factory):
-    receipt = api.handoff(factory.handoff(rrdi="038421N", source_dms="neovo"), key="demo-neovo")
+    receipt = api.handoff(factory.handoff(rrdi="038421N", source_dms="neovo"), dms="neovo")
     page.goto(receipt["declaration_url"])
     choose = ChooseGarantiePage(page)
     expect(choose.npo).to_have_value("")
@@ -173,13 +173,13 @@ def test_double_click_back_and_resubmit_declare_once(page: Page, api, factory):
 
 
 def test_auto_garantie_gets_its_own_line_and_no_contract(page: Page, api, factory):
-    receipt = api.handoff(factory.handoff(rrdi="069870K", source_dms="neovo"), key="demo-neovo")
+    receipt = api.handoff(factory.handoff(rrdi="069870K", source_dms="neovo"), dms="neovo")
     form = _to_form(page, receipt, npo="Spoticar", garantie="Auto Garantie")
     form.declare()
     confirmation = ConfirmationPage(page)
     expect(confirmation.success).to_be_visible()
     expect(page.get_by_text("[Auto Garantie] La déclaration a bien été enregistrée")).to_be_visible()
     expect(confirmation.contract).to_have_count(0)
-    state = api.status(receipt["bdc_number"], key="demo-neovo")
+    state = api.status(receipt["bdc_number"], dms="neovo")
     assert state["status"] == "declared" and state["contract_number"] is None
     assert state["garantisseur"] == "auto"

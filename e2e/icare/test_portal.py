@@ -14,18 +14,16 @@ from e2e.pages.icare import (AccountsPage, DocumentsPage, ForgotPasswordPage, Ic
                              NewPasswordPage, NewUserPage, OutboxPage, PortalPage)
 from fixtures import reference
 from fixtures.icare_factories import icare_sale
-from simulators.icare import DEMO_SERVICE_KEY
 
 pytestmark = pytest.mark.icare
 
-DEMO_ADMIN = ("garantie.vo@axilog-demo.example.fr", reference.load("icare_billing")["demo_password"])
+DEMO_ADMIN_EMAIL = "garantie.vo@axilog-demo.example.fr"  # AXILOG DEMO's portal administrator
 
 
 def api_sale(stack, factory, rrdi: str) -> dict:
     """What the centralisateur does for a declared sale: NPO record then contract, over HTTP."""
     npo, contract = icare_sale(factory, reference.demo_dealer(rrdi))
-    headers = {"Authorization": f"Bearer {DEMO_SERVICE_KEY}"}
-    with httpx.Client(base_url=stack.url("icare"), headers=headers, timeout=10) as http:
+    with httpx.Client(base_url=stack.url("icare"), headers=stack.credentials.icare_headers(), timeout=10) as http:
         http.post("/api/v1/npo", json=npo).raise_for_status()
         response = http.post("/api/v1/contracts", json=contract)
         response.raise_for_status()
@@ -130,7 +128,7 @@ def test_user_with_search_right_only(page: Page, stack, factory):
 
 def test_search_finds_an_api_contract_by_plate_and_by_number(page: Page, stack, factory):
     contract = api_sale(stack, factory, "953617Z")
-    IcareLoginPage(page, stack.url("icare")).open().login(*DEMO_ADMIN)
+    IcareLoginPage(page, stack.url("icare")).open().login(DEMO_ADMIN_EMAIL, stack.credentials.icare_password)
     portal = PortalPage(page)
     portal.search(contract["vehicle"]["plate"])
     expect(portal.results).to_have_count(1)
@@ -154,7 +152,7 @@ def test_documents_search_finds_the_months_debits(page: Page, stack, factory, rr
     base = stack.url("icare")
     api_sale(stack, factory, rrdi)
     if rrdi == "953617Z":
-        IcareLoginPage(page, base).open().login(*DEMO_ADMIN)
+        IcareLoginPage(page, base).open().login(DEMO_ADMIN_EMAIL, stack.credentials.icare_password)
     else:
         become_portal_admin(page, base, reference.demo_dealer(rrdi)["convention_email"], strong_password(factory))
     PortalPage(page).go("DOCUMENTS")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -52,11 +51,6 @@ def complete_declaration(popup: Page, customer: dict) -> DeclarationFormPage:
     form.fill(**{"Date de Naissance*": birth, "Lieu de Naissance*": customer["birth_place"],
                  "Nationalité*": "France", "Pays de Naissance*": "France"})
     return form
-
-
-def icare_contracts(stack, bdc_number: str) -> list[dict]:
-    return httpx.get(stack.url("icare") + "/api/v1/contracts", params={"bdc_number": bdc_number},
-                     headers={"Authorization": "Bearer demo-icare-service"}, timeout=20).json()["contracts"]
 
 
 def reload_until_visible(page: Page, locator, attempts: int = 10) -> None:

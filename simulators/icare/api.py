@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from common.dates import add_months
-from common.auth import bearer_token, demo_key_allowed, key_matches
+from common.keys import demo_key_allowed
+from common.auth import bearer_token, key_matches
 from common.web import csrf, error_response, json_body
 from fixtures import reference
 from simulators.icare.store import Contract, IcareDealer, NpoRecord, utcnow

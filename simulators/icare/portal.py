@@ -6,6 +6,7 @@ import datetime as dt
 from flask import Flask
 from sqlalchemy import select
 
+from common import keys
 from fixtures import reference
 from simulators.icare import (accounts_views, documents_views, faults, outbox, portal_auth,
                               portal_views)
@@ -36,7 +37,7 @@ def seed_portal(app: Flask) -> None:
         user.memberships.append(Membership(code_t=dealer["code_t"], rights=list(RIGHTS), is_admin=True))
         session.add(user)
         session.flush()
-        set_password(session, user, reference.load("icare_billing")["demo_password"])
+        set_password(session, user, keys.demo_icare_password())
 
 
 def portal_info() -> list[str]:
@@ -44,7 +45,7 @@ def portal_info() -> list[str]:
     admin = reference.demo_dealer(DEMO_ADMIN_RRDI)
     lines = ["Portail Services.Spoticar : /connexion — boîte mail simulée : /outbox",
              f"  administrateur démo : {admin['convention_email']} / "
-             f"{reference.load('icare_billing')['demo_password']}",
+             f"{keys.demo_icare_password()}",
              "  autres concessions : « Mot de passe oublié ? » avec l'email de convention :"]
     lines += [f"    {d['code_t']} {d['name']} : {d['convention_email']}"
               for d in reference.demo_dealers() if d["rrdi"] != DEMO_ADMIN_RRDI]

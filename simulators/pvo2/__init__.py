@@ -3,13 +3,14 @@ PSA Insurance warranty declaration (seed 002)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
 
 from flask import Flask, redirect, url_for
 
+from common import keys
 from common.dates import fr_date
 from common.db import Database, database_url
+from common.testing import mount_test_routes
 from common.web import make_app
 from fixtures import reference
 from simulators.pvo2.store import Base, Customer, Order, Site, Vehicle
@@ -28,6 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
     from simulators.pvo2 import declaring, deliveries, offers, printing, settings, stock
     for module in (settings, stock, offers, deliveries, printing, declaring):
         app.register_blueprint(module.bp)
+    from simulators.pvo2 import testing
+    mount_test_routes(app, testing.bp)
 
     @app.get("/")
     def home():
@@ -47,24 +50,13 @@ def euros(value, ht: bool = False) -> str:
 
 
 def centralisateur_key(config: dict) -> str:
-    """The DMS key PVO2 presents to the centralisateur: demo key in demo mode, else configuration."""
-    key = config.get("CENTRALISATEUR_API_KEY") or os.environ.get("SPOTICAR_PVO2_API_KEY")
-    if key:
-        return key
-    if config.get("DEMO_MODE"):
-        return reference.demo_api_keys()["pvo2"]
-    raise ValueError("CENTRALISATEUR_API_KEY est requis hors mode démo")
+    """The DMS key PVO2 presents to the centralisateur (policy: ``common.keys``)."""
+    return keys.dms_key(config, "pvo2")
 
 
 def psa_insurance_key(config: dict) -> str | None:
     """The key PVO2 presents to PSA Assurance (simulated on Icare); None when not configured."""
-    key = config.get("PSA_INSURANCE_API_KEY") or os.environ.get("SPOTICAR_ICARE_SERVICE_KEY")
-    if key:
-        return key
-    if config.get("DEMO_MODE"):
-        from simulators.icare import DEMO_SERVICE_KEY
-        return DEMO_SERVICE_KEY
-    return None
+    return keys.icare_service_key(config, "PSA_INSURANCE_API_KEY", required=False)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -102,4 +94,4 @@ def demo_info(app: Flask) -> list[str]:
     """What ``up`` prints for PVO2."""
     return ["Site DEMO CDDS SPOTICAR (RRDI FR10350), vendeur Hakim AB — pas de connexion requise",
             "/offres (Offres et bons de commande), /stock, /livraisons, /parametres/site",
-            "Clé API centralisateur : demo-pvo2 (mode démo)"]
+            f"Clé API centralisateur : {centralisateur_key(app.config)}"]

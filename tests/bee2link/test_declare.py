@@ -68,6 +68,8 @@ def test_centralisateur_down_gives_a_clear_message_and_loses_nothing(app, client
     assert response.status_code == 503
     assert shown in text(response)
     assert "Votre commande n'a pas été modifiée." in text(response)
+    page = response.get_data(as_text=True)  # the message is the alert, and the user can try again from there
+    assert '<div role="alert" class="error">' in page and ">Déclaration SPOTICAR</button>" in page
     after = order(app)
     assert (after.bdc_number, after.price_ttc, after.customer) == (None, before.price_ttc, before.customer)
     cds.mode = "accept"

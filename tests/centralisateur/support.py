@@ -9,9 +9,10 @@ import httpx
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def api_client(stack, key: str = "demo-tec3h") -> httpx.Client:
+def api_client(stack, dms: str = "tec3h") -> httpx.Client:
+    """An ``httpx`` client of the hand-off API speaking as ``dms`` (its key from the stack's credentials)."""
     return httpx.Client(base_url=stack.url("centralisateur"), timeout=20,
-                        headers={"Authorization": f"Bearer {key}"})
+                        headers={"Authorization": f"Bearer {stack.credentials.dms_key(dms)}"})
 
 
 def form_values(page: str) -> dict:

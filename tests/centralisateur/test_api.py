@@ -10,6 +10,7 @@ from flask import Flask, request
 
 from centralisateur.client import verify_callback
 from common.serve import AppServer
+from harness.testing import icare_contracts, run_due_jobs
 from tests.centralisateur.support import api_client, open_form
 
 pytestmark = pytest.mark.centralisateur
@@ -46,7 +47,7 @@ def test_status_endpoint_reports_pending_then_only_to_the_sending_dms(api, stack
     status = api.get(f"/api/v1/declarations/{bdc}")
     assert status.status_code == 200
     assert status.json()["status"] == "pending" and status.json()["contract_number"] is None
-    with api_client(stack, "demo-pvo2") as other:
+    with api_client(stack, "pvo2") as other:
         hidden = other.get(f"/api/v1/declarations/{bdc}")
     assert hidden.status_code == 404 and "errors" in hidden.json()
 
@@ -61,7 +62,7 @@ def test_missing_or_bad_key_is_401(stack, factory, headers):
 
 
 def test_dealer_served_by_another_dms_is_403(stack, factory):
-    with api_client(stack, "demo-pvo2") as pvo2:
+    with api_client(stack, "pvo2") as pvo2:
         response = pvo2.post("/api/v1/handoffs", json=factory.handoff(rrdi="953617Z", source_dms="pvo2"))
     assert response.status_code == 403
     assert response.json()["errors"] == [{"field": "dealer.rrdi",
@@ -175,8 +176,7 @@ def test_same_declaration_submitted_concurrently_creates_one_contract(stack, api
     assert all(p.status_code == 200 and p.url.path.endswith("/confirmation") for p in pages)
     state = api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()
     assert state["status"] == "declared" and len(state["contract_number"]) == 11
-    contracts = httpx.get(stack.url("icare") + "/api/v1/contracts", params={"bdc_number": receipt["bdc_number"]},
-                          headers={"Authorization": "Bearer demo-icare-service"}).json()["contracts"]
+    contracts = icare_contracts(stack, bdc_number=receipt["bdc_number"])
     assert [c["contract_number"] for c in contracts] == [state["contract_number"]]
     for p in pages:
         assert state["contract_number"] in p.text, p.text[-1500:]
@@ -195,16 +195,12 @@ def test_declared_sale_is_called_back_signed_with_the_dms_key(stack, api, factor
         receipt = api.post("/api/v1/handoffs", json=factory.handoff(callback_url=dms.url + "/callback")).json()
         browser, url, values = open_form(stack, receipt["declaration_url"])
         browser.post(url, data=values)
-        worker = stack.app("centralisateur").extensions["worker"]
-        for _ in range(100):  # the worker delivers in the background: wait for it, bounded
-            if received:
-                break
-            worker.wake()
-            __import__("time").sleep(0.05)
+        run_due_jobs(stack)  # delivered now (the worker would within its interval)
     body, signature = received[0]
-    state = verify_callback(body, signature, "demo-tec3h")
+    keys = stack.credentials.dms_keys
+    state = verify_callback(body, signature, keys["tec3h"])
     assert state is not None and state.bdc_number == receipt["bdc_number"] and state.status == "declared"
     assert state.contract_number == api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()["contract_number"]
-    assert verify_callback(body, signature, "demo-pvo2") is None
-    assert verify_callback(body.replace(b"declared", b"refused"), signature, "demo-tec3h") is None
+    assert verify_callback(body, signature, keys["pvo2"]) is None
+    assert verify_callback(body.replace(b"declared", b"refused"), signature, keys["tec3h"]) is None
     assert json.loads(body)["garantisseur"] == "stellantis"

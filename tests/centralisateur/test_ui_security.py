@@ -6,7 +6,6 @@ import html
 import httpx
 import pytest
 
-from centralisateur import demo_password
 from fixtures import reference
 from harness.testing import new_dealer
 from tests.centralisateur.support import CSRF_RE, api_client, open_form
@@ -19,7 +18,7 @@ def _login(stack, rrdi: str) -> httpx.Client:
     browser = httpx.Client(base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
     token = CSRF_RE.search(browser.get("/connexion").text).group(1)
     page = browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"],
-                                            "password": demo_password(dealer)})
+                                            "password": stack.credentials.dealer_password(rrdi)})
     assert page.status_code == 200 and "Vos déclarations" in page.text
     return browser
 
@@ -76,6 +75,6 @@ def test_forged_declaration_link_is_refused(stack, token):
 def test_unknown_page_and_method_get_french_errors(stack):
     base = stack.url("centralisateur")
     assert "Page introuvable." in httpx.get(base + "/nulle-part").text
-    response = httpx.put(base + "/api/v1/handoffs", headers={"Authorization": "Bearer demo-tec3h"})
+    response = httpx.put(base + "/api/v1/handoffs", headers={"Authorization": f"Bearer {stack.credentials.dms_key('tec3h')}"})
     assert response.status_code == 405
     assert response.json()["errors"][0]["message"] == "Méthode non autorisée pour cette adresse."

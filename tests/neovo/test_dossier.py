@@ -24,6 +24,7 @@ def garantir(client, number="V0000004", **headers):
 
 
 def test_dossier_page_is_the_seeds(client):
+    assert 'class="link" >Garantir</button>' in client.get("/dossiers/V0000004").get_data(as_text=True)
     page = text(client.get("/dossiers/V0000004"))
     assert "VINVOPEU Dossier n°V0000004" in page
     assert "Vente - PEUGEOT 208 1.6 BlueHDi 75ch Active 5p" in page
@@ -59,6 +60,7 @@ def test_garantir_sends_the_sale_and_redirects_to_the_declaration(app, client, c
 def test_other_browsers_see_the_warning_and_the_server_refuses_to_declare(app, client, cds, ua):
     page = client.get("/dossiers/V0000004", headers={"User-Agent": ua})
     assert CHROME_MESSAGE in text(page)
+    assert 'disabled aria-disabled="true">Garantir</button>' in page.get_data(as_text=True)
     response = garantir(client, **{"User-Agent": ua})
     assert response.status_code == 403
     assert CHROME_MESSAGE in text(response)

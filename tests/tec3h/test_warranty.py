@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from common.auth import sign
 from simulators.tec3h.store import Warranty
+from tests.dms_helpers import text
 from tests.tec3h.conftest import form_values, vehicle_id
 
 pytestmark = pytest.mark.tec3h
@@ -78,14 +79,17 @@ def test_centralisateur_down_keeps_everything_and_retry_sends(client, app, vid, 
     centralisateur.mode = "down"
     form = {**_form(client, vid), "profession": "Boulanger"}
     client.post(f"/vehicules/{vid}/garantie/spoticar", data=form)
-    tab = client.get(f"/vehicules/{vid}/garantie").data.decode()
-    assert "Le centralisateur Spoticar ne répond pas" in tab and "Réessayer l'envoi" in tab
+    tab = text(client.get(f"/vehicules/{vid}/garantie"))
+    assert ("Le centralisateur Spoticar ne répond pas : la déclaration n'a pas été transmise, réessayez dans "
+            "quelques instants.") in tab and "Réessayer l'envoi" in tab
+    assert "Non transmise (centralisateur indisponible)" in tab
     warranty = _warranty(app)
     assert warranty.status == "not_sent" and warranty.form["profession"] == "Boulanger"
     assert form_values(client.get(f"/vehicules/{vid}/garantie/spoticar").data.decode())["profession"] == "Boulanger"
     centralisateur.mode = "accept"
     client.post(f"/garanties/{warranty.id}/renvoyer")
     assert _warranty(app).bdc_number == "SP953617Z103833712"
+    assert "Transmise : déclaration à finaliser sur le centralisateur" in text(client.get(f"/vehicules/{vid}/garantie"))
     assert centralisateur.handoffs[-1]["customer"]["last_name"] == form["nom"]
 
 
