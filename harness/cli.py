@@ -18,8 +18,13 @@ def _up(args) -> int:
 
     started = time.perf_counter()
     names = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
+    extra = {}
+    if args.test_routes:  # what the suites need from an external stack (harness.testing.SUITE_CONFIG)
+        from harness.testing import SUITE_CONFIG
+        extra = SUITE_CONFIG
     stack = Stack(Path(args.data_dir), names=names, host=args.host, default_ports=not args.any_port,
-                  port_offset=args.port_offset, seed=args.seed, demo=not args.no_demo, reset=args.reset)
+                  port_offset=args.port_offset, seed=args.seed, demo=not args.no_demo, reset=args.reset,
+                  extra_config=extra)
     try:
         stack.start()
     except (ValueError, OSError) as exc:
@@ -59,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--port-offset", type=int, default=0, help="décalage ajouté aux ports 8000…8006")
     up.add_argument("--any-port", action="store_true", help="ports libres choisis par le système (affichés)")
     up.add_argument("--no-demo", action="store_true", help="mode réel : pas de clés ni comptes de démo")
+    up.add_argument("--test-routes", action="store_true",
+                    help="pile pour les suites de tests : routes /__test__/ et profils de démo configurés")
     up.set_defaults(func=_up)
     browser = sub.add_parser("browser", help="afficher le navigateur utilisé par les suites")
     browser.add_argument("--browser-path")
