@@ -20,10 +20,10 @@ RUNS = 8
 
 def _pvo2_flow(page, pvo2_url: str, factory: Factory) -> None:
     from e2e.pages.pvo2 import NewOfferPage, OfferPage, OffersPage, OrderPage
-    from e2e.pvo2.conftest import complete_declaration
+    from e2e.pvo2.conftest import complete_declaration, vehicle_for_sale
     customer = factory.customer()
     OffersPage(page, pvo2_url).open().create_offer()
-    NewOfferPage(page, pvo2_url).create(customer, "GA-105-PB")
+    NewOfferPage(page, pvo2_url).create(customer, vehicle_for_sale(pvo2_url))  # a vehicle is sold once
     OfferPage(page, pvo2_url).generate_bdc()
     order = OrderPage(page, pvo2_url)
     order.heading.wait_for()

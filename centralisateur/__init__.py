@@ -16,17 +16,25 @@ from fixtures import reference
 
 def create_app(config: dict | None = None) -> Flask:
     app = make_app(__name__, config, defaults={"ICARE_TIMEOUT": 5.0, "WORKER_INTERVAL": 1.0})
+    from centralisateur import onboarding
+    onboarded = onboarding.apply_to_config(app.config)  # dealers and keys of a real deployment
     app.config["ICARE_SERVICE_KEY"] = keys.icare_service_key(app.config, required=False) or ""
     app.config.setdefault("PUBLIC_URL", "http://127.0.0.1:8000")
     app.config["DMS_KEYS"] = keys.dms_keys(app.config)
+    from certification import store as _certification_tables  # noqa: F401  (tables, before create_all)
     db = Database(database_url(app.config, "centralisateur"), Base)
     db.create_all()
     db.init_app(app)
     _sync_dms_clients(db, app.config["DMS_KEYS"])
+    if onboarded is not None:
+        onboarding.sync_dealers(db, onboarded)
 
     from centralisateur import api, backoffice, declare, home, profile, session
-    for module in (api, session, home, profile, declare, backoffice):
-        app.register_blueprint(module.bp)
+    from certification import hooks, web as certification_web
+    for blueprint in (api.bp, session.bp, home.bp, profile.bp, declare.bp, backoffice.bp, certification_web.bp,
+                      certification_web.api):
+        app.register_blueprint(blueprint)
+    app.after_request(hooks.finish)
     from centralisateur import testing
     mount_test_routes(app, testing.bp)
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from centralisateur import rules
+from certification import hooks
 from centralisateur.contract import DeclarationState, HandoffIn, HandoffReceipt
 from centralisateur.store import Dealer, Declaration, DmsClient
 from common.keys import demo_key_allowed
@@ -30,6 +31,11 @@ def _authenticate():
     if key and demo_key_allowed(key, current_app.config["DEMO_MODE"]):
         db = current_app.extensions["db"]
         client = db.session.scalar(select(DmsClient).where(DmsClient.key_digest == key_digest(key)))
+    if client is None and key:
+        session = hooks.authenticate(key)
+        if session is not None:
+            g.dms = session.dms
+            return hooks.throttled()
     if client is None:
         return error_response(401, "Clé d'API absente ou invalide (en-tête Authorization: Bearer <clé>).")
     g.dms = client.name
@@ -73,11 +79,15 @@ def create_handoff():
     if dealer.dms != g.dms:
         return error_response(403, f"Le point de vente {rrdi} n'est pas servi par le DMS {g.dms}.",
                               "dealer.rrdi")
+    refused = hooks.dealer_refusal(rrdi)
+    if refused:
+        return refused
     v = handoff.vehicle
     refused = rules.refusals(v.brand, v.din_power, v.usage, v.ptac_kg)
     if refused:
         return _errors(422, [{"field": r.field, "message": r.message} for r in refused])
     payload = handoff.model_dump(mode="json")
+    payload["callback_url"] = hooks.callback_url(payload["callback_url"])
     try:
         declaration, created = _store(db, handoff, payload)
     except IntegrityError:  # the same order sent twice at once: the first one won
@@ -116,7 +126,7 @@ def declaration_status(bdc_number: str):
     """Status of a declaration, for the DMS that sent it (another DMS gets a 404)."""
     db = current_app.extensions["db"]
     declaration = db.session.scalar(select(Declaration).where(Declaration.bdc_number == bdc_number))
-    if declaration is None or declaration.source_dms != g.dms:
+    if declaration is None or declaration.source_dms != g.dms or not hooks.may_read(declaration.dealer_rrdi):
         return error_response(404, f"Aucune déclaration n° {bdc_number} pour le DMS {g.dms}.")
     return jsonify(state(declaration).model_dump(mode="json"))
 

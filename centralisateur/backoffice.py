@@ -12,6 +12,7 @@ from centralisateur import privacy
 from centralisateur.profile import GARANTISSEUR_NAMES
 from centralisateur.session import current_dealer, login_required
 from centralisateur.store import Declaration
+from common.parsing import parse_int
 from fixtures import reference
 
 bp = Blueprint("backoffice", __name__)
@@ -107,4 +108,6 @@ def rgpd_erase():
 
 
 def _chosen_ids() -> list[int]:
-    return [int(v) for v in request.form.getlist("declaration") if v.isdigit()]
+    """The ticked declaration ids; a value no checkbox sends is refused (French 400), never a 500."""
+    return [n for n in (parse_int(v, label="« declaration »", minimum=1) for v in
+                        request.form.getlist("declaration")) if n is not None]

@@ -16,6 +16,7 @@ from pydantic import (AfterValidator, AnyHttpUrl, BaseModel, BeforeValidator, Co
                       model_validator)
 from pydantic_core import PydanticCustomError
 
+from common.parsing import TradeDate
 from fixtures import reference
 
 DMS_NAMES = ("bee2link", "neovo", "pvo2", "tec3h")
@@ -124,8 +125,8 @@ class DealerRef(WireModel):
 
 
 class Sale(WireModel):
-    sale_date: dt.date | None = None
-    delivery_date: dt.date | None = None
+    sale_date: TradeDate | None = None
+    delivery_date: TradeDate | None = None
     origin: Opt(Name) = None
     price_ttc: Money | None = None
     trade_in_value: Money | None = None
@@ -144,7 +145,7 @@ class Customer(WireModel):
     last_name: Name
     first_name: Opt(Name) = None
     birth_name: Opt(Name) = None
-    birth_date: dt.date | None = None
+    birth_date: TradeDate | None = None
     birth_place: Opt(Name) = None
     birth_country: Opt(Name) = None
     nationality: Opt(Name) = None
@@ -178,14 +179,14 @@ class Vehicle(WireModel):
     version: Opt(Text) = None
     energy: Opt(Energy) = None
     registration_card_type: Opt(Name) = None
-    first_registration: dt.date | None = None
+    first_registration: TradeDate | None = None
     din_power: int | None = Field(default=None, ge=1, le=2000)
     fiscal_power: int | None = Field(default=None, ge=1, le=200)
     kw_power: int | None = Field(default=None, ge=1, le=1500)
     displacement_cc: int | None = Field(default=None, ge=1, le=10000)
     four_wheel_drive: bool | None = None
     mileage_km: int | None = Field(default=None, ge=0, le=2_000_000)
-    manufacturer_warranty_end: dt.date | None = None
+    manufacturer_warranty_end: TradeDate | None = None
     manufacturer_warranty_km: int | None = Field(default=None, ge=0, le=9_999_999)
     usage: Literal[USAGES] = "particulier"  # type: ignore[valid-type]
     ptac_kg: int | None = Field(default=None, ge=1, le=60_000)
@@ -196,7 +197,7 @@ class Warranty(WireModel):
     label: Literal["SPOTICAR", "DS CERTIFIED", "ALFA ROMEO CERTIFIED"] = "SPOTICAR"
     product: Opt(Name) = None
     duration_months: int | None = Field(default=None, ge=1, le=120)
-    start_date: dt.date | None = None
+    start_date: TradeDate | None = None
     loyalty_product: Opt(Name) = None
 
     @model_validator(mode="after")

@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from centralisateur.api import state
+from certification import evidence, hooks
 from centralisateur.icare_client import IcareClient, IcareRefused, IcareUnavailable
 from centralisateur.store import Dealer, Declaration, utcnow
 from common.auth import sign
@@ -124,14 +125,21 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool:
             return False
         body = json.dumps(state(declaration).model_dump(mode="json")).encode()
         url = declaration.callback_url
-        key = app.config["DMS_KEYS"].get(declaration.source_dms)
+        certification = hooks.session_id_for(app, declaration.dealer_rrdi)
+        key = hooks.signing_key(app, declaration) if certification else \
+            app.config["DMS_KEYS"].get(declaration.source_dms)
+        bdc = declaration.bdc_number
     headers = {"Content-Type": "application/json"}
     if key:
         headers["X-Spoticar-Signature"] = sign(body, key)
-    try:
-        delivered = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code < 300
-    except httpx.HTTPError:
-        delivered = False
+    if certification:  # a certification session's DMS: the exchange is its evidence
+        entry = evidence.post(app.extensions["db"], certification, url, body, headers, bdc)
+        delivered = entry["status"] is not None and entry["status"] < 300
+    else:
+        try:
+            delivered = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code < 300
+        except httpx.HTTPError:
+            delivered = False
     with db.transaction() as session:
         declaration = session.get(Declaration, declaration_id)
         declaration.callback_attempts += 1

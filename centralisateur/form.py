@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from pydantic_core import PydanticCustomError
 
 from centralisateur import contract, rules
 from common.dates import add_months, fr_date, parse_fr_date
+from common.parsing import ParseError, parse_date, parse_decimal, parse_int
 from fixtures import reference
 
 
@@ -154,7 +154,11 @@ def prefill(payload: dict) -> dict:
 def computed_end_date(values: dict) -> str:
     start = parse_fr_date(values.get("start_date", ""))
     months = values.get("duration_months", "")
-    return fr_date(add_months(start, int(months))) if start and str(months).isdigit() else ""
+    try:
+        months = parse_int(months, maximum=120)
+    except ParseError:
+        months = None
+    return fr_date(add_months(start, months)) if start and months is not None else ""
 
 
 def read(form) -> dict:
@@ -200,22 +204,20 @@ def validate(values: dict, program: str | None,
 def _parse(field: Field, value, program: str | None, values: dict):
     label = field.plain_label.lower()
     if field.kind == "date":
-        parsed = parse_fr_date(value)
-        if parsed is None:
-            return f"Le champ {label} doit être une date valide au format JJ/MM/AAAA", None
-        return None, parsed.isoformat()
+        try:
+            return None, parse_date(value, label=label).isoformat()
+        except ParseError as exc:
+            return exc.message, None
     if field.kind == "int":
-        if not value.isdigit() or int(value) > INT_LIMITS[field.name]:
-            return f"Le champ {label} doit être un nombre entier positif", None
-        return None, int(value)
+        try:
+            return None, parse_int(value, label=label, maximum=INT_LIMITS[field.name])
+        except ParseError as exc:
+            return exc.message, None
     if field.kind == "money":
         try:
-            amount = Decimal(value.replace(" ", "").replace(",", "."))
-        except InvalidOperation:
-            amount = None
-        if amount is None or not amount.is_finite() or amount < 0 or amount > 10_000_000:
-            return f"Le champ {label} doit être un montant (ex. 10290,76)", None
-        return None, str(amount.quantize(Decimal("0.01")))
+            return None, str(parse_decimal(value, label=label))
+        except ParseError as exc:
+            return exc.message, None
     if field.kind in ("select", "checkboxes"):
         allowed = {v for v, _ in choices(field, program, values)}
         chosen = value if isinstance(value, list) else [value]

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from centralisateur.profile import GARANTISSEUR_NAMES
 from centralisateur.session import current_dealer, login_required
 from centralisateur.store import Declaration
+from common.parsing import arg_int
 from fixtures import reference
 
 bp = Blueprint("home", __name__)
@@ -20,7 +21,7 @@ PAGE_SIZE = 50
 @login_required
 def index():
     db = current_app.extensions["db"]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = arg_int("page", 1, minimum=1, maximum=1_000_000)
     base = select(Declaration).where(Declaration.dealer_rrdi == current_dealer().rrdi)
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
     rows = db.session.scalars(base.order_by(Declaration.id.desc())

@@ -98,6 +98,8 @@ def entry(token: str):
     declaration = current_app.extensions["db"].session.get(Declaration, declaration_id)
     if declaration is None:
         abort(404)
+    from certification.hooks import record_page
+    record_page(declaration)
     if session.get("rrdi") != declaration.dealer_rrdi:
         session.clear()
         session["rrdi"] = declaration.dealer_rrdi

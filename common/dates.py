@@ -21,13 +21,10 @@ def fr_date(value: dt.date | None) -> str:
 
 
 def parse_fr_date(text: str) -> dt.date | None:
-    """"30/11/2025" → date; also accepts ISO "2025-11-30". None when not a real date."""
-    text = (text or "").strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            value = dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-        if value.year >= 1900:
-            return value
-    return None
+    """"30/11/2025" → date; also accepts ISO "2025-11-30". None when not a real date of 1900–2100
+    (``common.parsing.parse_date`` does the work and has the French message)."""
+    from common.parsing import ParseError, parse_date
+    try:
+        return parse_date(text)
+    except ParseError:
+        return None

@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
 import secrets
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
+
+from common.parsing import MAX_INT, ParseError
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +39,10 @@ csrf = CSRFProtect()
 
 
 def _secret_key(config: dict) -> str:
-    """A per-data-directory random secret, created on first start; never a constant in the repo."""
+    """``SPOTICAR_SECRET_KEY`` when set (several processes or hosts sign links and sessions alike),
+    else a per-data-directory random secret created on first start; never a constant in the repo."""
+    if os.environ.get("SPOTICAR_SECRET_KEY"):
+        return os.environ["SPOTICAR_SECRET_KEY"]
     path = Path(config["DATA_DIR"]) / "secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
@@ -72,9 +80,19 @@ def json_body(model):
         return None, (jsonify({"errors": french_errors(exc)}), 422)
 
 
+class AsciiIntConverter(IntegerConverter):
+    """``<int:…>`` in every route: ASCII digits only and at most MAX_INT, so "/livraisons/٣" or a
+    20-digit number is a 404 rather than a database overflow."""
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INT, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
 def make_app(import_name: str, config: dict | None, defaults: dict | None = None) -> Flask:
     """Build a Flask app with the harness's security defaults; ``config`` wins over ``defaults``."""
     app = Flask(import_name)
+    app.url_map.converters["int"] = AsciiIntConverter
     app.config.update(
         DEMO_MODE=False,
         SESSION_COOKIE_HTTPONLY=True,
@@ -102,6 +120,9 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
         app.jinja_loader, FileSystemLoader(str(Path(__file__).parent / "templates"))])
     csrf.init_app(app)
     _install_error_handlers(app)
+    app.before_request(_bound_json_depth)
+    from common.health import bp as health
+    app.register_blueprint(health)
 
     @app.after_request
     def _headers(response):
@@ -116,7 +137,36 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     return app
 
 
+MAX_JSON_DEPTH = 32  # the hand-off is 3 levels deep; 32 leaves room and stays far from recursion limits
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_NESTING = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply a JSON text nests arrays and objects, counted without parsing it (strings skipped)."""
+    depth = deepest = 0
+    for match in _JSON_NESTING.finditer(_JSON_STRING.sub(b"", raw)):
+        depth += 1 if match.group() in (b"[", b"{") else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _bound_json_depth():
+    """Refuse deeply nested JSON before any parser recurses into it (every app, every route)."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.content_length:
+        return None
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return None
+    if json_depth(request.get_data(cache=True)) > MAX_JSON_DEPTH:
+        return error_response(400, f"JSON trop imbriqué : au plus {MAX_JSON_DEPTH} niveaux.")
+    return None
+
+
 def _install_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ParseError)
+    def _parse(exc: ParseError):  # a query parameter no parser could read (common.parsing.arg_*)
+        return error_response(400, exc.message, exc.field)
+
     @app.errorhandler(CSRFError)
     def _csrf(_exc):
         return error_response(400, CSRF_MESSAGE)

@@ -15,6 +15,7 @@ class AppSpec:
     module: str
     port: int
     title: str
+    needs: tuple[str, ...] = ()   # apps it calls: /readyz checks they answer
 
     def available(self) -> bool:
         try:
@@ -27,12 +28,12 @@ class AppSpec:
 
 
 APPS: tuple[AppSpec, ...] = (
-    AppSpec("centralisateur", "centralisateur", 8000, "Centralisateur Spoticar (CDS)"),
+    AppSpec("centralisateur", "centralisateur", 8000, "Centralisateur Spoticar (CDS)", ("icare",)),
     AppSpec("icare", "simulators.icare", 8001, "Icare / Services.Spoticar"),
-    AppSpec("pvo2", "simulators.pvo2", 8002, "PVO2 (Planet VO²)"),
-    AppSpec("tec3h", "simulators.tec3h", 8003, "Tec3H"),
-    AppSpec("bee2link", "simulators.bee2link", 8004, "Bee2link"),
-    AppSpec("neovo", "simulators.neovo", 8005, "NeoVO (Reynolds)"),
+    AppSpec("pvo2", "simulators.pvo2", 8002, "PVO2 (Planet VO²)", ("centralisateur", "icare")),
+    AppSpec("tec3h", "simulators.tec3h", 8003, "Tec3H", ("centralisateur",)),
+    AppSpec("bee2link", "simulators.bee2link", 8004, "Bee2link", ("centralisateur",)),
+    AppSpec("neovo", "simulators.neovo", 8005, "NeoVO (Reynolds)", ("centralisateur",)),
     AppSpec("portail_b2b", "simulators.portail_b2b", 8006, "Portail B2B Stellantis"),
 )
 

@@ -1,8 +1,10 @@
-"""``spoticar-harness``: ``up`` starts the stack; ``browser`` prints the Chromium the suites use."""
+"""``spoticar-harness``: ``up`` starts the stack, ``serve`` one app under gunicorn; ``browser`` prints
+the Chromium the suites use."""
 from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import signal
 import sys
 import threading
@@ -13,18 +15,55 @@ from harness.apps import APPS
 from harness.browser import find_browser
 
 
+def _wait_for_signal() -> None:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+
+
+def _up_processes(args, names) -> int:
+    from harness.serving import ProcessStack
+
+    started = time.perf_counter()
+    try:
+        stack = ProcessStack(Path(args.data_dir), names, host=args.host, port_offset=args.port_offset,
+                             workers=args.workers, seed=args.seed, demo=not args.no_demo)
+        if args.reset:
+            for spec in stack.specs:
+                shutil.rmtree(Path(args.data_dir) / spec.name, ignore_errors=True)
+        stack.start()
+    except (ValueError, OSError, RuntimeError, TimeoutError) as exc:
+        print(f"spoticar-harness: {exc}", file=sys.stderr)
+        if "stack" in locals():
+            stack.stop()
+        return 2
+    print(f"Spoticar harness prêt en {time.perf_counter() - started:.2f} s, un processus gunicorn par "
+          f"application (données : {Path(args.data_dir).resolve()}, graine {args.seed})\n")
+    print(stack.describe())
+    print("\nCtrl-C pour arrêter.", flush=True)
+    _wait_for_signal()
+    print("Arrêt…", flush=True)
+    stack.stop()
+    return 0
+
+
 def _up(args) -> int:
     from harness.runner import Stack
 
     started = time.perf_counter()
     names = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
     extra = {}
+    if args.config:  # a real deployment: dealers and keys from the file, no demo data
+        extra = {app: {"CONFIG_FILE": str(Path(args.config).resolve())} for app in ("centralisateur", "icare")}
     if args.test_routes:  # what the suites need from an external stack (harness.testing.SUITE_CONFIG)
         from harness.testing import SUITE_CONFIG
-        extra = SUITE_CONFIG
+        extra = {app: {**SUITE_CONFIG.get(app, {}), **extra.get(app, {})} for app in {*SUITE_CONFIG, *extra}}
+    if args.processes:
+        return _up_processes(args, names)
     stack = Stack(Path(args.data_dir), names=names, host=args.host, default_ports=not args.any_port,
-                  port_offset=args.port_offset, seed=args.seed, demo=not args.no_demo, reset=args.reset,
-                  extra_config=extra)
+                  port_offset=args.port_offset, seed=args.seed, demo=not (args.no_demo or args.config),
+                  reset=args.reset, extra_config=extra)
     try:
         stack.start()
     except (ValueError, OSError) as exc:
@@ -35,12 +74,32 @@ def _up(args) -> int:
           f"(données : {Path(args.data_dir).resolve()}, graine {args.seed})\n")
     print(stack.describe())
     print("\nCtrl-C pour arrêter.", flush=True)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    _wait_for_signal()
     print("Arrêt…", flush=True)
     stack.stop()
+    return 0
+
+
+def _serve(args) -> int:
+    from harness.apps import BY_NAME
+    from harness.serving import ServeOptions, default_urls, serve
+
+    urls = default_urls(args.host, args.port_offset)
+    for item in args.url or []:
+        name, _, url = item.partition("=")
+        if name not in BY_NAME or not url:
+            print(f"spoticar-harness: --url {item} : attendu NOM=URL, NOM parmi {', '.join(BY_NAME)}",
+                  file=sys.stderr)
+            return 2
+        urls[name] = url
+    bind = args.bind or f"{args.host}:{BY_NAME[args.app].port + args.port_offset}"
+    try:
+        serve(ServeOptions(args.app, bind, workers=args.workers, threads=args.threads,
+                           data_dir=Path(args.data_dir), seed=args.seed, demo=not args.no_demo,
+                           reset=args.reset, urls=urls, public_url=args.public_url))
+    except (ValueError, OSError) as exc:
+        print(f"spoticar-harness: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -64,12 +123,33 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--port-offset", type=int, default=0, help="décalage ajouté aux ports 8000…8006")
     up.add_argument("--any-port", action="store_true", help="ports libres choisis par le système (affichés)")
     up.add_argument("--no-demo", action="store_true", help="mode réel : pas de clés ni comptes de démo")
+    up.add_argument("--config", help="mode réel : points de vente et clés lus dans ce fichier TOML")
+    up.add_argument("--processes", action="store_true",
+                    help="chaque application dans son propre processus gunicorn (comme serve)")
+    up.add_argument("--workers", type=int, default=2, help="workers gunicorn par application (--processes)")
     up.add_argument("--test-routes", action="store_true",
                     help="pile pour les suites de tests : routes /__test__/ et profils de démo configurés")
     up.set_defaults(func=_up)
+    serve = sub.add_parser("serve", help="servir une application sous gunicorn (plusieurs workers)")
+    serve.add_argument("app", choices=[s.name for s in APPS])
+    serve.add_argument("--bind", help="HÔTE:PORT d'écoute (défaut : --host et le port de l'application)")
+    serve.add_argument("--workers", type=int, default=2, help="processus workers gunicorn (2)")
+    serve.add_argument("--threads", type=int, default=4, help="fils par worker (4)")
+    serve.add_argument("--host", default="127.0.0.1", help="hôte des autres applications et d'écoute")
+    serve.add_argument("--port-offset", type=int, default=0, help="décalage ajouté aux ports 8000…8006")
+    serve.add_argument("--url", action="append", metavar="NOM=URL",
+                       help="adresse d'une autre application (répétable), ex. icare=http://h:8001")
+    serve.add_argument("--public-url", help="adresse publique de cette application (liens envoyés)")
+    serve.add_argument("--data-dir", default="var", help="répertoire des données (var)")
+    serve.add_argument("--seed", type=int, default=0, help="graine des données de démonstration (0)")
+    serve.add_argument("--reset", action="store_true", help="repartir de données neuves")
+    serve.add_argument("--no-demo", action="store_true", help="mode réel : pas de clés ni comptes de démo")
+    serve.set_defaults(func=_serve)
     browser = sub.add_parser("browser", help="afficher le navigateur utilisé par les suites")
     browser.add_argument("--browser-path")
     browser.set_defaults(func=_browser)
+    from harness import onboard_cli
+    onboard_cli.register(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import logging
-import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ import httpx
 from common.serve import AppServer
 from harness.apps import AppSpec, select
 from harness.credentials import Credentials
+from harness.building import app_config, build_app, stop_app
 
 log = logging.getLogger(__name__)
 
@@ -71,23 +71,10 @@ class Stack:
 
     def _build(self, name: str, running: RunningApp, urls: dict) -> None:
         """Create the app, seed it on a fresh data directory, and mount it on its bound server."""
-        module = running.spec.load()
-        app_dir = self.data_dir / name
-        config = {"DATA_DIR": str(app_dir), "DEMO_MODE": self.demo, "URLS": urls,
-                  "PUBLIC_URL": running.url, "BACKGROUND_JOBS": self.background_jobs,
-                  **self.extra_config.get(name, {})}
-        if os.environ.get("DATABASE_URL"):
-            config.setdefault("DATABASE_URL", os.environ["DATABASE_URL"])
-        running.app = module.create_app(config)
-        db = running.app.extensions.get("db")
-        if self.reset and db is not None and not db.url.startswith("sqlite"):
-            db.drop_all()  # a shared server database: --reset drops this app's own tables
-            db.create_all()
-        marker = app_dir / "seeded"
-        if self.demo and not marker.exists():
-            module.seed_demo(running.app, self.seed)
-            marker.write_text(str(self.seed))
-            running.seeded_now = True
+        config = app_config(running.spec, self.data_dir, urls, running.url, demo=self.demo,
+                            background_jobs=self.background_jobs, extra=self.extra_config.get(name))
+        running.app, running.seeded_now = build_app(running.spec, config, seed=self.seed,
+                                                    reset=self.reset)
         running.server.mount(running.app)
 
     def _wipe(self, name: str) -> None:
@@ -132,9 +119,7 @@ class Stack:
     def stop(self) -> None:
         for running in self.apps.values():
             running.server.stop()
-            stop = getattr(running.app, "extensions", {}).get("harness_stop")
-            if stop:
-                stop()
+            stop_app(running.app)
 
     def __enter__(self) -> Stack:
         return self.start()

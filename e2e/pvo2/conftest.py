@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -17,6 +19,22 @@ def today_fr() -> str:
 @pytest.fixture
 def pvo2_url(stack) -> str:
     return stack.url("pvo2")
+
+
+_HANDED_OUT: set[str] = set()
+ROW = re.compile(r"<tr><td>[^<]*</td><td>([^<]+)</td>\s*<td><a [^>]*>([^<]+)</a></td>\s*<td>([^<]*)</td>")
+
+
+def vehicle_for_sale(pvo2_url: str, brand: str = "PEUGEOT", label: str = "SPOTICAR") -> str:
+    """The plate of a ``brand`` vehicle with ``label`` in PVO2's stock list of vehicles for sale, never
+    handed out before in this run (a vehicle is sold once: data looked up, not hard-coded)."""
+    page = httpx.get(pvo2_url + "/stock/", timeout=20).text
+    for plate, title, row_label in ROW.findall(page):
+        plate = html.unescape(plate)
+        if title.upper().startswith(brand) and row_label == label and plate not in _HANDED_OUT:
+            _HANDED_OUT.add(plate)
+            return plate
+    raise LookupError(f"aucun véhicule {brand} {label} à vendre dans le stock PVO2")
 
 
 @pytest.fixture

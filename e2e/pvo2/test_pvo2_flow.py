@@ -13,7 +13,7 @@ from e2e.pages.centralisateur import ConfirmationPage
 from e2e.pages.pvo2 import (DeliveriesPage, NewOfferPage, OfferPage, OffersPage, OrderPage, PrintDocumentsPage,
                             SiteIdentityPage, VehicleCardPage)
 from e2e.flows import search_portal_as_dealer
-from e2e.pvo2.conftest import complete_declaration, reload_until_visible
+from e2e.pvo2.conftest import complete_declaration, reload_until_visible, vehicle_for_sale
 from harness.testing import icare_contracts
 
 pytestmark = pytest.mark.pvo2
@@ -23,11 +23,12 @@ ATTENTION = ("Attention : Il est indispensable de sélectionner sur la fiche du 
 
 
 def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, pvo2_url, new_order, factory):
-    order, customer, number = new_order("GA-105-PB")
+    plate = vehicle_for_sale(pvo2_url)
+    order, customer, number = new_order(plate)
     popup = order.declare()
     form = complete_declaration(popup, customer)
     expect(form.bdc_number).to_have_text(re.compile(r"^SPFR10350[0-9]{9}$"))
-    expect(form.field("Immatriculation*")).to_have_value("GA-105-PB")
+    expect(form.field("Immatriculation*")).to_have_value(plate)
     expect(form.field("Nom*")).to_have_value(customer["last_name"])
     form.declare()
     confirmation = ConfirmationPage(popup)
@@ -38,7 +39,7 @@ def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, pvo2_url,
         r"^\[Garantie SPOTICAR Stellantis\] La création a bien été effectuée \(numéro de contrat : [0-9]{11}\)$"))
     contract = re.search(r"[0-9]{11}", confirmation.contract.inner_text()).group(0)
     [icare] = icare_contracts(stack, bdc_number=bdc)
-    assert icare["contract_number"] == contract and icare["vehicle"]["plate"] == "GA-105-PB"
+    assert icare["contract_number"] == contract and icare["vehicle"]["plate"] == plate
     assert icare["customer"]["last_name"] == customer["last_name"]
     # The Livraisons list never polls: the contract number there came from the signed callback.
     deliveries = DeliveriesPage(page, pvo2_url).open()
@@ -47,12 +48,12 @@ def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, pvo2_url,
     expect(order.contract_number).to_have_text(f"Numéro de contrat : {contract}")
     expect(order.declaration_status).to_contain_text(bdc)
     expect(order.declare_button).to_have_count(0)
-    portal = search_portal_as_dealer(popup, stack, "FR10350", factory, "GA-105-PB")
+    portal = search_portal_as_dealer(popup, stack, "FR10350", factory, plate)
     expect(portal.results.filter(has_text=contract)).to_have_count(1)
 
 
 def test_declaring_without_rrdi_says_where_to_fill_it(page: Page, pvo2_url: str, new_order):
-    order, _, number = new_order("FY-544-EW", close=False)
+    order, _, number = new_order(vehicle_for_sale(pvo2_url), close=False)
     site = SiteIdentityPage(page, pvo2_url).open()
     site.set_rrdi("")
     try:
@@ -133,8 +134,8 @@ def test_order_pdf_holds_the_seed_sections(page: Page, pvo2_url: str, new_order)
         assert expected in text, expected
 
 
-def test_psa_insurance_shows_the_policy_number(page: Page, stack, new_order):
-    order, _, number = new_order("GA-105-PB")
+def test_psa_insurance_shows_the_policy_number(page: Page, stack, pvo2_url, new_order):
+    order, _, number = new_order(vehicle_for_sale(pvo2_url))
     order.declare_here("Déclaration PSA Insurance")
     expect(order.messages).to_contain_text("Déclaration PSA Insurance effectuée (numéro de police : PA")
     expect(order.policy_number).to_have_text(re.compile(r"^PSA Insurance — numéro de police : PA[0-9]{10}$"))

@@ -14,10 +14,17 @@ from simulators.icare.store import Base, IcareDealer
 
 def create_app(config: dict | None = None) -> Flask:
     app = make_app(__name__, config)
+    onboarded = None
+    if app.config.get("CONFIG_FILE"):  # a real deployment: the same file as the centralisateur's
+        from centralisateur.onboarding import load
+        onboarded = load(app.config["CONFIG_FILE"])
+        app.config.setdefault("ICARE_SERVICE_KEY", onboarded.icare_service_key)
     app.config["ICARE_SERVICE_KEY_DIGEST"] = key_digest(keys.icare_service_key(app.config))
     db = Database(database_url(app.config, "icare"), Base)
     db.create_all()
     db.init_app(app)
+    if onboarded is not None:
+        _convention(app, onboarded.dealers)
     from simulators.icare import api
     app.register_blueprint(api.bp)
     from simulators.icare import psa_insurance
@@ -28,6 +35,17 @@ def create_app(config: dict | None = None) -> Flask:
     portal.register(app)
     app.extensions["harness_stop"] = db.dispose
     return app
+
+
+def _convention(app: Flask, dealers) -> None:
+    """The configured dealers are under convention (their email receives the portal's mails)."""
+    with app.extensions["db"].transaction() as session:
+        for d in dealers:
+            dealer = session.get(IcareDealer, d.code_t) or IcareDealer(code_t=d.code_t)
+            dealer.rrdi, dealer.name, dealer.configuration = d.rrdi, d.name, d.configuration
+            dealer.address, dealer.postcode, dealer.city = d.address, d.postcode, d.city
+            dealer.convention_email = d.email or d.login
+            session.add(dealer)
 
 
 def seed_demo(app: Flask, seed: int = 0) -> None:

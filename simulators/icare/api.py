@@ -10,9 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from common.auth import bearer_token, key_matches
 from common.dates import add_months
 from common.keys import demo_key_allowed
-from common.auth import bearer_token, key_matches
+from common.parsing import TradeDate
 from common.web import csrf, error_response, json_body
 from fixtures import reference
 from simulators.icare.store import Contract, IcareDealer, NpoRecord, utcnow
@@ -33,7 +34,7 @@ class NpoIn(Wire):
     rrdi: Annotated[str, Field(pattern=r"^[0-9A-Z]{7}$")]
     plate: str | None = Field(default=None, max_length=20)
     vin: str | None = Field(default=None, max_length=17)
-    sale_date: dt.date | None = None
+    sale_date: TradeDate | None = None
 
 
 class CustomerIn(Wire):
@@ -56,7 +57,7 @@ class ContractIn(NpoIn):
     label: Literal["SPOTICAR", "DS CERTIFIED", "ALFA ROMEO CERTIFIED"]
     product: Short
     duration_months: int = Field(ge=1, le=120)
-    start_date: dt.date
+    start_date: TradeDate
     customer: CustomerIn
     vehicle: VehicleIn
 
@@ -147,10 +148,17 @@ def create_contract():
             existing = session.scalar(select(Contract).where(Contract.bdc_number == body.bdc_number))
             if existing:
                 return jsonify(contract_json(existing)), 200
+            end_date = add_months(body.start_date, body.duration_months)
+            overlapping = _overlapping_contract(session, body.vehicle.vin, body.start_date, end_date)
+            if overlapping is not None:
+                return error_response(
+                    409, f"Le véhicule {body.vehicle.vin} est déjà garanti par le contrat n° "
+                         f"{overlapping.number} (du {overlapping.start_date:%d/%m/%Y} au "
+                         f"{overlapping.end_date:%d/%m/%Y}) : un véhicule ne peut être garanti qu'une "
+                         f"fois sur une même période.", "vehicle.vin")
             contract = Contract(
                 bdc_number=body.bdc_number, code_t=body.code_t, label=body.label, product=body.product,
-                duration_months=body.duration_months, start_date=body.start_date,
-                end_date=add_months(body.start_date, body.duration_months),
+                duration_months=body.duration_months, start_date=body.start_date, end_date=end_date,
                 premium_ttc=Decimal(product["premium_ttc"][str(body.duration_months)]),
                 customer_civility=body.customer.civility, customer_last_name=body.customer.last_name,
                 customer_first_name=body.customer.first_name, customer_email=body.customer.email,
@@ -165,6 +173,14 @@ def create_contract():
             existing = session.scalar(select(Contract).where(Contract.bdc_number == body.bdc_number))
             return jsonify(contract_json(existing)), 200
     return jsonify(contract_json(contract)), 201
+
+
+def _overlapping_contract(session, vin: str, start: dt.date, end: dt.date) -> Contract | None:
+    """The active contract on this VIN whose period meets [start, end), if any: a vehicle is
+    warranted once."""
+    return session.scalar(select(Contract).where(
+        Contract.vin == vin, Contract.status == "actif", Contract.start_date < end,
+        Contract.end_date > start).order_by(Contract.id).limit(1))
 
 
 @bp.get("/contracts/<number>")

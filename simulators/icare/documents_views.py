@@ -37,7 +37,7 @@ def search():
     doc_type = args["type"] or None
     if doc_type and doc_type not in documents.DOCUMENT_TYPES:
         errors.append("Type de document inconnu : choisissez-le dans la liste.")
-    if args["numero"] and not args["numero"].isdigit():
+    if args["numero"] and not re.fullmatch(r"[0-9]+", args["numero"], re.ASCII):
         errors.append("Le n° de facture ne contient que des chiffres (ex. : 2204003143).")
     start = _period(args["du"], "Période du", errors)
     end = _period(args["au"], "Période au", errors)

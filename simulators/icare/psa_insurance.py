@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from centralisateur import rules
 from common.dates import add_months
+from common.parsing import TradeDate
 from common.web import csrf, error_response, json_body
 from fixtures import reference
 from simulators.icare.api import service_key_refusal
@@ -59,7 +60,7 @@ class PolicyVehicle(Wire):
     model: str | None = Field(default=None, max_length=80)
     version: str | None = Field(default=None, max_length=120)
     mileage_km: int | None = Field(default=None, ge=0, le=2_000_000)
-    first_registration: dt.date | None = None
+    first_registration: TradeDate | None = None
     din_power: int | None = Field(default=None, ge=1, le=2000)
     usage: str = Field(default="particulier", max_length=40)
     ptac_kg: int | None = Field(default=None, ge=1, le=60_000)
@@ -74,7 +75,7 @@ class PolicyIn(Wire):
     label: Literal["SPOTICAR", "DS CERTIFIED", "ALFA ROMEO CERTIFIED"]
     product: Short
     duration_months: int = Field(ge=1, le=120)
-    start_date: dt.date
+    start_date: TradeDate
 
 
 def policy_json(p: PsaPolicy) -> dict:

@@ -76,6 +76,8 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
                              "price_ttc": Decimal(v["price_ttc"])})
             session.add(row)
             vehicles[v["stock_number"]] = row
+        from simulators.pvo2.demo import generated_stock
+        session.add_all(generated_stock(seed, dt.date.today()))
         customers = {}
         for c in data["customers"]:
             row = Customer(**{k: c[k] for k in c if k != "key"})

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from fixtures import reference
 from simulators.pvo2.store import Order, Site, Vehicle
@@ -54,3 +54,24 @@ def warranty_levels() -> dict[str, list[str]]:
 
 ATTENTION_LABEL = ("Attention : Il est indispensable de sélectionner sur la fiche du véhicule le Label "
                    "Spoticar ou DS Certified et le niveau de garantie souhaitée.")
+
+
+SOLD_STATES = ("bdc", "cloture")  # a bon de commande is a sale: the vehicle is no longer for sale
+
+
+def for_sale():
+    """SQL condition: the vehicle has no bon de commande (generated or closed)."""
+    return ~exists().where(Order.vehicle_id == Vehicle.id, Order.state.in_(SOLD_STATES))
+
+
+def sale_of(session, vehicle_id: int, other_than: int | None = None) -> Order | None:
+    """The bon de commande that sold this vehicle, if any (``other_than``: an order number to ignore)."""
+    stmt = select(Order).where(Order.vehicle_id == vehicle_id, Order.state.in_(SOLD_STATES))
+    if other_than is not None:
+        stmt = stmt.where(Order.number != other_than)
+    return session.scalar(stmt.order_by(Order.id).limit(1))
+
+
+def sold_message(order: Order) -> str:
+    return (f"Ce véhicule est déjà vendu (bon de commande n°{order.number}) : il ne fait plus partie "
+            "des véhicules à vendre.")

@@ -10,6 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from pydantic import AfterValidator
 from sqlalchemy import or_, select
 
+from common.parsing import ParseError, parse_int
 from simulators.pvo2 import context
 from simulators.pvo2.forms import FormModel, Optional, Required, parse
 from simulators.pvo2.store import Customer, Order, Vehicle
@@ -65,14 +66,23 @@ def index():
             like = f"%{query}%"
             stmt = stmt.where(or_(Customer.last_name.ilike(like), Customer.first_name.ilike(like),
                                   Vehicle.plate.ilike(like), Order.bdc_number.ilike(like),
-                                  Order.number == (int(query) if query.isdigit() else -1)))
+                                  Order.number == _order_number(query)))
         orders = list(session.scalars(stmt).unique())
         return render_template("pvo2/offers.html", orders=orders, query=query,
                                counters=counters(everything, dt.date.today()))
 
 
+def _order_number(query: str) -> int:
+    """The N°offre the search text stands for, -1 (matches nothing) when it is no order number."""
+    try:
+        return parse_int(query, grouping=False) or -1
+    except ParseError:
+        return -1
+
+
 def _vehicles(session) -> list[Vehicle]:
-    return list(session.scalars(select(Vehicle).order_by(Vehicle.brand, Vehicle.model)))
+    return list(session.scalars(select(Vehicle).where(context.for_sale())
+                                .order_by(Vehicle.brand, Vehicle.model)))
 
 
 @bp.route("/nouvelle", methods=["GET", "POST"])
@@ -87,6 +97,8 @@ def new():
         values, errors, invalid = parse(OfferForm, request.form)
         if values and session.get(Vehicle, values.vehicle_id) is None:
             errors, invalid = ["Véhicule : choisissez un véhicule du stock."], {"vehicle_id"}
+        elif values and (sale := context.sale_of(session, values.vehicle_id)) is not None:
+            errors, invalid = [f"Véhicule : {context.sold_message(sale)}"], {"vehicle_id"}
         if errors:
             return render_template("pvo2/offer_new.html", vehicles=vehicles, values=request.form,
                                    errors=errors, invalid=invalid), 422
@@ -130,7 +142,8 @@ def generate_bdc(number: int):
         order = context.order_or_404(session, number)
         if order.state != "offre":
             return redirect(url_for("deliveries.order", number=number))
-        refusal = label_refusal(order.vehicle)
+        sale = context.sale_of(session, order.vehicle_id, other_than=number)
+        refusal = context.sold_message(sale) if sale is not None else label_refusal(order.vehicle)
         if refusal:
             return render_template("pvo2/offer.html", order=order, errors=[refusal]), 422
         order.state, order.bdc_on = "bdc", dt.date.today()

@@ -13,10 +13,10 @@ bp = Blueprint("stock", __name__, url_prefix="/stock")
 
 @bp.get("/")
 def index():
-    """The stock list, searchable by plate, stock number or model."""
+    """The stock list (vehicles for sale), searchable by plate, stock number or model."""
     query = (request.args.get("q") or "").strip()
     with context.db().transaction() as session:
-        stmt = select(Vehicle).order_by(Vehicle.entry_date.desc())
+        stmt = select(Vehicle).where(context.for_sale()).order_by(Vehicle.entry_date.desc())
         if query:
             like = f"%{query}%"
             stmt = stmt.where(or_(Vehicle.plate.ilike(like), Vehicle.stock_number.ilike(like),

@@ -7,13 +7,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from pydantic_core import PydanticCustomError
 
 from centralisateur import contract
-from common.dates import parse_fr_date
+from common.parsing import ParseError, parse_date, parse_decimal, parse_int
 
 
 class FormCheck:
@@ -51,10 +50,12 @@ class FormCheck:
         value = self.text(name, label, required)
         if value is None:
             return None
-        parsed = parse_fr_date(value)
-        if parsed is None:
-            self.fail(name, f"Le champ {label} doit être une date au format JJ/MM/AAAA.")
-        elif past and parsed > dt.date.today():
+        try:
+            parsed = parse_date(value, label=label)
+        except ParseError as exc:
+            self.fail(name, exc.message)
+            return None
+        if past and parsed > dt.date.today():
             self.fail(name, f"Le champ {label} ne peut pas être dans le futur.")
         return parsed
 
@@ -63,24 +64,21 @@ class FormCheck:
         value = self.text(name, label, required)
         if value is None:
             return None
-        compact = value.replace(" ", "").replace("\u202f", "")
-        if not re.fullmatch(r"[0-9]+", compact) or not low <= int(compact) <= high:
-            self.fail(name, f"Le champ {label} doit être un nombre entier entre {low} et {high}.")
+        try:
+            return parse_int(value, label=label, minimum=low, maximum=high)
+        except ParseError as exc:
+            self.fail(name, exc.message)
             return None
-        return int(compact)
 
     def money(self, name: str, label: str, required: bool = False) -> Decimal | None:
         value = self.text(name, label, required)
         if value is None:
             return None
         try:
-            amount = Decimal(value.replace(" ", "").replace("€", "").replace(",", "."))
-        except InvalidOperation:
-            amount = None
-        if amount is None or not amount.is_finite() or not 0 <= amount <= 10_000_000:
-            self.fail(name, f"Le champ {label} doit être un montant (ex. 10290,76).")
+            return parse_decimal(value, label=label)
+        except ParseError as exc:
+            self.fail(name, exc.message)
             return None
-        return amount.quantize(Decimal("0.01"))
 
     def _wire(self, name: str, label: str, required: bool, check) -> str | None:
         value = self.text(name, label, required)

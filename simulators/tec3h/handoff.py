@@ -7,6 +7,7 @@ from flask import current_app
 
 from centralisateur.client import HandoffClient
 from common.dates import parse_fr_date
+from common.parsing import ParseError, parse_int
 from common.dms_handoff import manufacturer_warranty
 from fixtures import reference
 from simulators.tec3h.store import Order
@@ -43,8 +44,10 @@ def _iso(text: str | None) -> str | None:
 
 
 def _int(text: str | None) -> int | None:
-    text = (text or "").replace(" ", "")
-    return int(text) if text.isdigit() else None
+    try:
+        return parse_int(text)
+    except ParseError:  # the hand-off says nothing rather than a wrong number; the form asks again
+        return None
 
 
 def _money(text: str | None) -> str | None:

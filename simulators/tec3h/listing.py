@@ -8,11 +8,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Response
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 
-from simulators.tec3h.store import Vehicle
+from common.parsing import MAX_YEAR, MIN_YEAR, arg_int
+from simulators.tec3h.store import Order, Vehicle, Warranty
 
 PAGE_SIZES = (10, 25, 50)
+SOLD = "Vendu"
+
+
+def sold():
+    """SQL condition: the vehicle is sold — marked Vendu, or its sale's warranty is declared."""
+    declared = exists().where(Order.vehicle_id == Vehicle.id, Warranty.order_id == Order.id,
+                              Warranty.status == "declared")
+    return or_(Vehicle.state == SOLD, declared)
+
 SORTS = {"vehicule": ("Véhicule", (Vehicle.make, Vehicle.model, Vehicle.version)),
          "reference": ("Référence", (Vehicle.reference,)),
          "mec": ("1ère MEC", (Vehicle.first_registration.desc(),)),
@@ -72,7 +82,7 @@ def csv_response(header, rows, filename: str) -> Response:
 
 @dataclass
 class StockFilters:
-    """The stock list's query string, parsed leniently (a bad number is ignored, never a 500)."""
+    """The stock list's query string; a number no one could mean is a French 400 (common.parsing)."""
     q: str = ""
     make: str = ""
     energy: str = ""
@@ -87,17 +97,15 @@ class StockFilters:
 
     @classmethod
     def from_args(cls, args) -> StockFilters:
-        def number(name):
-            value = (args.get(name) or "").replace(" ", "")
-            return int(value) if value.isdigit() and len(value) < 10 else None
         sort = args.get("tri", "vehicule")
-        per_page = number("par_page")
         chosen = [key for key in COLUMNS if key in args.getlist("col")]
         return cls(q=(args.get("q") or "").strip()[:60], make=args.get("marque", ""),
                    energy=args.get("energie", ""), state=args.get("etat", ""),
-                   km_max=number("km_max"), price_max=number("prix_max"), year_min=number("annee_min"),
+                   km_max=arg_int("km_max", maximum=10_000_000), price_max=arg_int("prix_max", maximum=10_000_000),
+                   year_min=arg_int("annee_min", minimum=MIN_YEAR, maximum=MAX_YEAR),
                    sort=sort if sort in SORTS else "vehicule",
-                   per_page=per_page if per_page in PAGE_SIZES else 10, page=max(number("page") or 1, 1),
+                   per_page=arg_int("par_page", 10, choices=PAGE_SIZES),
+                   page=arg_int("page", 1, minimum=1, maximum=1_000_000),
                    columns=chosen or list(DEFAULT_COLUMNS))
 
     def query(self):
@@ -111,8 +119,12 @@ class StockFilters:
             stmt = stmt.where(Vehicle.make == self.make)
         if self.energy:
             stmt = stmt.where(Vehicle.energy == self.energy)
-        if self.state:
-            stmt = stmt.where(Vehicle.state == self.state)
+        if self.state == SOLD:
+            stmt = stmt.where(sold())
+        elif self.state:
+            stmt = stmt.where(Vehicle.state == self.state, ~sold())
+        else:  # the list of vehicles for sale: a sold vehicle leaves it (État « Vendu » finds it)
+            stmt = stmt.where(~sold())
         if self.km_max is not None:
             stmt = stmt.where(Vehicle.mileage_km <= self.km_max)
         if self.price_max is not None:

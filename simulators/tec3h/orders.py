@@ -9,6 +9,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from sqlalchemy import func, select
 
 from common.dates import fr_date
+from common.parsing import arg_int
 from fixtures import reference
 from simulators.tec3h.data import reads as _db
 from simulators.tec3h.data import writing
@@ -114,8 +115,9 @@ def order_edit(order_id: int):
     order = _db().get(Order, order_id) or abort(404)
     if request.method == "GET":
         form = _form_values(order)
-        if request.args.get("client", "").isdigit():  # back from "Créer un client"
-            form["client"] = request.args["client"]
+        client = arg_int("client")  # back from "Créer un client"
+        if client is not None:
+            form["client"] = str(client)
         return _render(order.vehicle, form, {}, order)
     values, errors = _check_order(request.form)
     if errors:

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import String, cast, or_, select
 
 from common.dates import fr_date
+from common.parsing import arg_int
 from fixtures import reference
 from simulators.tec3h.listing import csv_response
 from simulators.tec3h.store import Customer, Order, Vehicle, Warranty
@@ -29,12 +30,11 @@ class SalesFilters:
     @classmethod
     def from_args(cls, args) -> SalesFilters:
         stock = reference.load("tec3h_stock")
-        size = args.get("afficher", "25")
         return cls(q=(args.get("q") or "").strip()[:60],
                    seller=args.get("commercial", "") if args.get("commercial") in stock["sellers"] else "",
                    service=args.get("service", "") if args.get("service") in stock["services"] else "",
                    pro_only=args.get("clients") == "pro",
-                   size=int(size) if size.isdigit() and int(size) in PAGE_SIZES else 25)
+                   size=arg_int("afficher", 25, choices=PAGE_SIZES))
 
     def query(self):
         stmt = select(Order).join(Order.customer).join(Order.vehicle).order_by(Order.number.desc())

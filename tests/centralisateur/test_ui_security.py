@@ -6,21 +6,11 @@ import html
 import httpx
 import pytest
 
-from fixtures import reference
 from harness.testing import new_dealer
-from tests.centralisateur.support import CSRF_RE, api_client, open_form
+from tests.centralisateur.support import CSRF_RE, api_client, dealer_login, open_form
 
 pytestmark = pytest.mark.centralisateur
 
-
-def _login(stack, rrdi: str) -> httpx.Client:
-    dealer = reference.demo_dealer(rrdi)
-    browser = httpx.Client(base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
-    token = CSRF_RE.search(browser.get("/connexion").text).group(1)
-    page = browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"],
-                                            "password": stack.credentials.dealer_password(rrdi)})
-    assert page.status_code == 200 and "Vos déclarations" in page.text
-    return browser
 
 
 def test_form_without_csrf_token_is_refused_and_nothing_changes(stack, factory):
@@ -37,7 +27,7 @@ def test_form_without_csrf_token_is_refused_and_nothing_changes(stack, factory):
 def test_a_dealer_cannot_open_another_dealers_declaration(stack, factory):
     with api_client(stack) as api:
         bdc = api.post("/api/v1/handoffs", json=factory.handoff()).json()["bdc_number"]
-    other = _login(stack, "FR10350")
+    other = dealer_login(stack, "FR10350")
     for path in (f"/declarations/{bdc}", f"/declarations/{bdc}/formulaire", f"/declarations/{bdc}/releve.pdf"):
         assert other.get(path).status_code == 404
     assert bdc not in other.get("/").text

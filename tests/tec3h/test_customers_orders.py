@@ -150,7 +150,7 @@ def test_identity_documents_are_kept_and_checked(client, app, factory):
     data = {**_customer_form(factory.customer()), "type_piece": "Passeport", "numero_piece": "19AB12345",
             "date_piece": "02/03/2019", "numero_permis": "120375300123", "categorie_permis": "B",
             "date_permis": "15/06/2004", "conducteur_principal": "non"}
-    bad = client.post("/clients/nouveau", data={**data, "date_permis": "15/06/2999", "categorie_permis": "Z"})
+    bad = client.post("/clients/nouveau", data={**data, "date_permis": "15/06/2099", "categorie_permis": "Z"})
     html = bad.data.decode()
     assert "Le champ Date de délivrance du permis ne peut pas être dans le futur." in html
     assert "Le champ Catégorie du permis doit être choisi dans la liste." in html

@@ -57,7 +57,8 @@ def test_paging_and_sort_by_km(client, app):
     km = [int(k.replace(" ", "")) for k in re.findall(r"<td>([0-9 ]+) km</td>", html)]
     assert km == sorted(km) and len(km) == total
     assert f"Page 1 / {(total + 9) // 10}" in client.get("/stock").data.decode()
-    assert client.get("/stock?page=abc&par_page=7&km_max=-1").status_code == 200
+    refused = client.get("/stock?page=abc&par_page=7&km_max=-1")
+    assert refused.status_code == 400 and "Paramètre « km_max »" in refused.data.decode()
 
 
 def test_filters_combine(client):
@@ -135,7 +136,7 @@ def test_vehicle_created_from_the_referential_gets_equivalence_and_technical_dat
     ({"modele": "308 GTi saisie libre"}, "Choisissez un modèle proposé par le référentiel"),
     ({"energie": "Essence"}, "L'énergie de cette version est Diesel."),
     ({"marque": "", "mec": "", "annee_modele": ""}, "Le champ Marque est obligatoire."),
-    ({"mec": "32/13/2018"}, "Le champ Mise en circulation doit être une date au format JJ/MM/AAAA."),
+    ({"mec": "32/13/2018"}, "Le champ Mise en circulation doit être une date valide au format JJ/MM/AAAA."),
     ({"immatriculation": "DL-342-MP"}, "Un véhicule immatriculé DL-342-MP est déjà en stock."),
     ({"vin": "TROPCOURT"}, "Le VIN doit comporter exactement 17 caractères"),
 ])

@@ -1,0 +1,122 @@
+"""What a session does itself while a scenario runs: test callbacks sent to the DMS under test
+(signed, badly signed, replayed, stale, duplicated) and an Icare outage through Icare's fault switch.
+Every exchange is kept as evidence, tagged with the probe's kind and the scenario."""
+from __future__ import annotations
+
+import json
+import secrets
+import time
+
+import httpx
+from flask import Flask
+from sqlalchemy import select
+
+from certification import evidence, exchanges as ex
+from certification.store import CertSession
+from centralisateur.store import Declaration
+from common.auth import sign
+
+STALE_SECONDS = 3600
+PROBE_TIMEOUT = 5.0
+
+
+def signed_headers(body: bytes, key: str, timestamp: int, delivery_id: str) -> dict:
+    """The callback headers the centralisateur sends: signature, timestamp, delivery id.
+    Signed the way ``centralisateur.declaring.deliver_callback`` signs, so a probe is a real callback."""
+    return {"Content-Type": "application/json", "X-Spoticar-Signature": sign(body, key),
+            "X-Spoticar-Timestamp": str(timestamp), "X-Spoticar-Delivery": delivery_id}
+
+
+def _probe(app: Flask, session: CertSession, scenario_id: str, kind: str, url: str, body: bytes,
+           headers: dict, bdc: str | None) -> dict:
+    tagged = {**headers, ex.PROBE_HEADER: kind, "X-Spoticar-Certification-Scenario": scenario_id}
+    return evidence.post(app.extensions["db"], session.id, url, body, tagged, bdc, timeout=PROBE_TIMEOUT)
+
+
+def _target(session: CertSession, entries: list[dict]) -> tuple[str | None, str | None]:
+    """Where to send test callbacks (the session's callback URL, else the last one the DMS sent) and
+    which bon de commande they are about (the session's last accepted hand-off)."""
+    url, bdc = session.callback_url, None
+    for entry in ex.ordered(entries):
+        if ex.is_handoff(entry) and ex.accepted(entry):
+            bdc = ex.bdc_of(entry) or bdc
+            url = session.callback_url or ex.dig(ex.body_json(entry["request"]), "callback_url") or url
+    return url, bdc
+
+
+def _state_body(app: Flask, bdc: str) -> bytes:
+    from centralisateur.api import state
+    with app.extensions["db"].read_sessionmaker() as s:
+        declaration = s.scalar(select(Declaration).where(Declaration.bdc_number == bdc))
+        return json.dumps(state(declaration).model_dump(mode="json")).encode()
+
+
+def signature_probes(app: Flask, session: CertSession, scenario_id: str, entries: list[dict]) -> str:
+    url, bdc = _target(session, entries)
+    if not url or not bdc:
+        return ("skipped: aucune adresse de rappel (callback_url) ni bon de commande connus dans la session : "
+                "envoyez une vente avec callback_url ou ouvrez la session avec --callback-url.")
+    key, body, now = session.signing_key, _state_body(app, bdc), int(time.time())
+    valid = signed_headers(body, key, now, secrets.token_hex(16))
+    _probe(app, session, scenario_id, "valid", url, body, valid, bdc)
+    forged = {**signed_headers(body, "cle-inconnue-" + secrets.token_hex(8), now, secrets.token_hex(16))}
+    _probe(app, session, scenario_id, "bad-signature", url, body, forged, bdc)
+    _probe(app, session, scenario_id, "replay", url, body, valid, bdc)
+    stale = signed_headers(body, key, now - STALE_SECONDS, secrets.token_hex(16))
+    _probe(app, session, scenario_id, "stale", url, body, stale, bdc)
+    return "sent"
+
+
+def icare_outage(app: Flask, session: CertSession) -> str:
+    """The next Icare contract-API call fails (503): the declaration goes "contract pending" and the
+    worker creates the contract on its next attempt."""
+    icare = (app.config.get("URLS") or {}).get("icare")
+    if not icare:
+        return "skipped: Icare n'est pas configuré pour ce centralisateur."
+    url = icare.rstrip("/") + "/admin/faults"
+    body = json.dumps({"error_status": 503, "count": 1}).encode()
+    started = time.perf_counter()
+    try:
+        response = httpx.put(url, content=body, headers={"Content-Type": "application/json"}, timeout=5)
+        status, answer = response.status_code, response.content
+    except httpx.HTTPError as exc:
+        status, answer = None, str(exc).encode()
+    evidence.store(app.extensions["db"], session.id, evidence.make_entry(
+        direction="out", method="PUT", url=url, path="/admin/faults", status=status,
+        duration_ms=(time.perf_counter() - started) * 1000, request_headers={"Content-Type": "application/json"},
+        request_body=body, response_headers={}, response_body=answer, bdc=None))
+    if status != 200:
+        return f"skipped: la panne d'Icare n'a pas pu être simulée (/admin/faults : {status or 'pas de réponse'})."
+    return "injected"
+
+
+def duplicate(app: Flask, session: CertSession, scenario_id: str, callback: dict) -> str:
+    """The acknowledged "declared" callback delivered again, as a retry would (new delivery id)."""
+    body = callback["request"]["body"].encode()
+    headers = signed_headers(body, session.signing_key, int(time.time()), secrets.token_hex(16))
+    _probe(app, session, scenario_id, "duplicate", callback["url"], body, headers, ex.bdc_of(callback))
+    return "sent"
+
+
+def run(app: Flask, session: CertSession, plan: dict, current: str, found: dict, entries: list[dict]) -> bool:
+    """Do what the current scenario needs now; True when something was sent (judge again)."""
+    scenario = next(s for s in plan["scenarios"] if s["id"] == current)
+    done = session.state.setdefault("actions", {})
+    mine = found.get(current, [])
+    if scenario.get("action") == "signature_probes" and "signature_probes" not in done:
+        done["signature_probes"] = signature_probes(app, session, current, entries)
+        return True
+    if scenario.get("action") == "icare_outage":
+        if "icare_outage" not in done:
+            if str(done.get("icare_dealer", "")).startswith("skipped"):
+                done["icare_outage"] = done["icare_dealer"]
+                return True
+            if any(ex.is_handoff(e) and ex.accepted(e) for e in mine):
+                done["icare_outage"] = icare_outage(app, session)
+                return True
+        acked = [e for e in mine if ex.is_callback(e) and 200 <= (e.get("status") or 0) < 300
+                 and (ex.body_json(e["request"]) or {}).get("status") == "declared"]
+        if acked and "duplicate" not in done:
+            done["duplicate"] = duplicate(app, session, current, acked[0])
+            return True
+    return False

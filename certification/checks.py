@@ -1,0 +1,222 @@
+"""The checks of the plan: small pure functions of the recorded exchanges. Each takes a ``Context``
+and returns ``Finding``s, or a ``Waiting`` while the DMS has not sent what it needs; so a verdict can
+be recomputed from the evidence alone (``certification.evaluate``)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from certification import exchanges as ex
+from certification.verdicts import Finding, Waiting, mismatch
+from centralisateur.contract import normalize_plate, normalize_vin
+from centralisateur.form import FIELDS
+from fixtures.reference import normalize_brand
+
+DEFAULTS = {"callback_bound_ms": 5000, "settle_seconds": 2.0, "poll_max_per_10s": 10,
+            "polls_after_final": 1}
+# Form 2/3 fills these itself (loyalty product "Aucun", end date computed): never blocking.
+FORM_FILLS = {"loyalty_product", "end_date"}
+RULE_FIELDS = {"brand": "vehicle.brand", "power": "vehicle.din_power", "usage": "vehicle.usage",
+               "ptac": "vehicle.ptac_kg"}
+MATCHED = {"vehicle.plate": normalize_plate, "vehicle.vin": normalize_vin, "vehicle.brand": normalize_brand,
+           "vehicle.din_power": int, "vehicle.first_registration": str, "vehicle.mileage_km": int,
+           "sale.sale_date": str, "sale.delivery_date": str, "customer.last_name": str.upper,
+           "warranty.label": str, "warranty.product": str, "warranty.duration_months": int,
+           "warranty.start_date": str}
+
+
+@dataclass
+class Context:
+    scenario: dict
+    sale: dict | None
+    entries: list[dict]
+    session_entries: list[dict] = field(default_factory=list)
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    final: bool = False
+    correction: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+    actions: dict = field(default_factory=dict)
+
+    def param(self, name: str):
+        return self.params.get(name, DEFAULTS[name])
+
+    def handoffs(self) -> list[dict]:
+        return [e for e in ex.ordered(self.entries) if ex.is_handoff(e)]
+
+    def accepted_handoffs(self) -> list[dict]:
+        return [e for e in self.handoffs() if ex.accepted(e)]
+
+    def bdcs(self) -> set[str]:
+        return {b for e in self.accepted_handoffs() if (b := ex.bdc_of(e))}
+
+
+def _ids(*entries) -> list[str]:
+    return [str(e["id"]) for e in entries]
+
+
+def _normalised(path: str, value):
+    try:
+        return MATCHED[path](value) if value is not None else None
+    except Exception:  # a malformed value is compared as received
+        return value
+
+
+def handoff_accepted(ctx: Context):
+    """The centralisateur accepted the scenario's hand-off (201, or 200 for a resend)."""
+    handoffs = ctx.handoffs()
+    if not handoffs:
+        return Waiting("handoff_accepted", "aucune transmission (POST /api/v1/handoffs) reçue pour ce scénario")
+    good = ctx.accepted_handoffs()
+    if good:
+        return [Finding("handoff_accepted", "pass", f"Transmission acceptée (HTTP {good[0]['status']}, "
+                                                     f"bon de commande {ex.bdc_of(good[0])}).", _ids(good[0]))]
+    last = handoffs[-1]
+    errors = (ex.body_json(last["response"]) or {}).get("errors") or []
+    lines = " ; ".join(f"{e.get('field')}: {e.get('message')}" for e in errors if isinstance(e, dict))
+    return [Finding("handoff_accepted", "fail", f"Transmission refusée (HTTP {last['status']}) : {lines}",
+                    _ids(*handoffs))]
+
+
+def required_fields_present(ctx: Context):
+    """Every field form 2/3 requires is in the hand-off and well formed; each one missing is named by
+    the form label it will block ("Immatriculation*")."""
+    good = ctx.accepted_handoffs()
+    if not good:
+        return Waiting("required_fields_present", "une transmission acceptée")
+    body = ex.body_json(good[-1]["request"]) or {}
+    findings = []
+    for f in FIELDS:
+        if not f.required or not f.source or f.name in FORM_FILLS:
+            continue
+        value = ex.dig(body, f.source)
+        if value in (None, "", []):
+            findings.append(Finding("required_fields_present", "fail",
+                                    f"{f.source} absent : bloquera le champ « {f.label} » du formulaire 2/3.",
+                                    _ids(good[-1]), [mismatch(f.source, "une valeur", None)]))
+    for w in (ex.body_json(good[-1]["response"]) or {}).get("warnings") or []:
+        if isinstance(w, dict) and not any(w.get("field") == x.diff[0]["path"] for x in findings):
+            findings.append(Finding("required_fields_present", "fail",
+                                    f"Avertissement du centralisateur : {w.get('message')}", _ids(good[-1])))
+    return findings or [Finding("required_fields_present", "pass",
+                                "Tous les champs obligatoires du formulaire 2/3 sont transmis.", _ids(good[-1]))]
+
+
+def values_match_sale(ctx: Context):
+    """The values sent are those of the instructed sale (plate, VIN, brand, DIN power, dates, warranty)."""
+    good = ctx.accepted_handoffs()
+    if not good:
+        return Waiting("values_match_sale", "une transmission acceptée")
+    body = ex.body_json(good[-1]["request"]) or {}
+    diff = []
+    for path in MATCHED:
+        expected, received = ex.dig(ctx.sale, path), ex.dig(body, path)
+        if expected is not None and _normalised(path, expected) != _normalised(path, received):
+            diff.append(mismatch(path, expected, received))
+    if diff:
+        return [Finding("values_match_sale", "fail", "Les valeurs transmises ne sont pas celles de la vente "
+                                                     "demandée.", _ids(good[-1]), diff)]
+    return [Finding("values_match_sale", "pass", "Les valeurs transmises sont celles de la vente demandée.",
+                    _ids(good[-1]))]
+
+
+def resend_same_bdc(ctx: Context):
+    """The same order sent again keeps its dms_order_ref and gets the same numéro de bon de commande."""
+    good = ctx.accepted_handoffs()
+    if len(good) < 2:
+        return Waiting("resend_same_bdc", "un second envoi de la même commande")
+    first, second = (ex.body_json(e["request"]) or {} for e in good[:2])
+    bdcs = [ex.bdc_of(e) for e in good[:2]]
+    diff = []
+    if first.get("dms_order_ref") != second.get("dms_order_ref"):
+        diff.append(mismatch("dms_order_ref", first.get("dms_order_ref"), second.get("dms_order_ref")))
+    if bdcs[0] != bdcs[1]:
+        diff.append(mismatch("bdc_number", bdcs[0], bdcs[1]))
+    if diff:
+        return [Finding("resend_same_bdc", "fail", "Le renvoi a créé une nouvelle commande au lieu de renvoyer "
+                                                   "la même.", _ids(*good[:2]), diff)]
+    return [Finding("resend_same_bdc", "pass", f"Même commande, même bon de commande {bdcs[0]}.", _ids(*good[:2]))]
+
+
+def correction_prefills(ctx: Context):
+    """A correction sent before the declaration reaches the same bon de commande, still pending, with
+    the corrected values (the form 2/3 pre-fill changes)."""
+    good = ctx.accepted_handoffs()
+    if len(good) < 2:
+        return Waiting("correction_prefills", "l'envoi de la commande corrigée")
+    first, last = good[0], good[-1]
+    body = ex.body_json(last["request"]) or {}
+    diff = [mismatch(path, value, ex.dig(body, path)) for path, value in ctx.correction.items()
+            if ex.dig(body, path) != value]
+    if ex.bdc_of(first) != ex.bdc_of(last):
+        diff.append(mismatch("bdc_number", ex.bdc_of(first), ex.bdc_of(last)))
+    status = (ex.body_json(last["response"]) or {}).get("status")
+    if status != "pending":
+        diff.append(mismatch("status", "pending", status))
+    if diff:
+        return [Finding("correction_prefills", "fail", "La correction n'a pas mis à jour la déclaration en attente.",
+                        _ids(first, last), diff)]
+    return [Finding("correction_prefills", "pass", "La correction a mis à jour le formulaire pré-rempli "
+                                                   f"du bon de commande {ex.bdc_of(last)}.", _ids(first, last))]
+
+
+def refused_for_rule(ctx: Context):
+    """The ineligible sale was refused with a 422 naming the rule."""
+    handoffs = ctx.handoffs()
+    if not handoffs:
+        return Waiting("refused_for_rule", "la transmission du véhicule non éligible")
+    wanted = RULE_FIELDS[ctx.scenario["rule"]]
+    for e in handoffs:
+        errors = (ex.body_json(e["response"]) or {}).get("errors") or []
+        if e["status"] == 422 and any(isinstance(x, dict) and x.get("field") == wanted for x in errors):
+            return [Finding("refused_for_rule", "pass", f"Refus 422 sur {wanted} : {errors[0].get('message')}",
+                            _ids(e))]
+    return [Finding("refused_for_rule", "fail", f"Aucun refus 422 sur {wanted} : le DMS n'a pas transmis la "
+                                                "donnée qui rend le véhicule non éligible.", _ids(*handoffs),
+                    [mismatch(wanted, ex.dig(ctx.sale, wanted), ex.dig(ex.body_json(handoffs[-1]["request"]), wanted))])]
+
+
+def sends_usage_and_ptac(ctx: Context):
+    """Every hand-off carries the vehicle's usage and PTAC, so the exclusions can be applied."""
+    handoffs = ctx.handoffs()
+    if not handoffs:
+        return Waiting("sends_usage_and_ptac", "une transmission")
+    body = ex.body_json(handoffs[0]["request"]) or {}
+    diff = [mismatch(p, ex.dig(ctx.sale, p), None) for p in ("vehicle.usage", "vehicle.ptac_kg")
+            if ex.dig(body, p) in (None, "")]
+    if diff:
+        return [Finding("sends_usage_and_ptac", "fail", "L'usage et le PTAC du véhicule doivent être transmis.",
+                        _ids(handoffs[0]), diff)]
+    return [Finding("sends_usage_and_ptac", "pass", "Usage et PTAC transmis.", _ids(handoffs[0]))]
+
+
+def no_blind_retry(ctx: Context):
+    """After a 422, the same body is not sent again (the answer would not change)."""
+    handoffs = ctx.handoffs()
+    refused = [e for e in handoffs if e["status"] == 422]
+    if not refused:
+        if handoffs:
+            return [Finding("no_blind_retry", "skip", "Aucun refus 422 : pas de renvoi à juger.")]
+        return Waiting("no_blind_retry", "un refus 422")
+    retries = [e for e in handoffs if e is not refused[0] and ex.when(e) > ex.when(refused[0])
+               and (ex.body_json(e["request"]) == ex.body_json(refused[0]["request"]))]
+    if retries:
+        return [Finding("no_blind_retry", "fail", f"Après le refus 422, la même demande a été renvoyée "
+                                                  f"{len(retries)} fois à l'identique.", _ids(refused[0], *retries))]
+    quiet = (ctx.now - ex.when(refused[0])).total_seconds()
+    if quiet < ctx.param("settle_seconds") and not ctx.final:
+        return Waiting("no_blind_retry", "quelques secondes sans nouvel envoi après le refus")
+    return [Finding("no_blind_retry", "pass", "Pas de renvoi à l'identique après le refus.", _ids(refused[0]))]
+
+
+def label_matches(ctx: Context):
+    """DS CERTIFIED / ALFA ROMEO CERTIFIED sales carry their label and product."""
+    good = ctx.accepted_handoffs()
+    if not good:
+        return Waiting("label_matches", "une transmission acceptée")
+    body = ex.body_json(good[-1]["request"]) or {}
+    diff = [mismatch(p, ex.dig(ctx.sale, p), ex.dig(body, p)) for p in ("warranty.label", "warranty.product")
+            if ex.dig(ctx.sale, p) != ex.dig(body, p)]
+    if diff:
+        return [Finding("label_matches", "fail", "Le label de garantie transmis n'est pas celui de la vente.",
+                        _ids(good[-1]), diff)]
+    return [Finding("label_matches", "pass", f"Label {ex.dig(body, 'warranty.label')} transmis.", _ids(good[-1]))]

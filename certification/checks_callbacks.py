@@ -1,0 +1,159 @@
+"""Checks on what the centralisateur sends the DMS (callbacks, the session's probes) and on how the
+DMS uses the API over the whole session (declaration link opened, status polling). Pure functions."""
+from __future__ import annotations
+
+from certification import exchanges as ex
+from certification.checks import Context, _ids
+from certification.verdicts import Finding, Waiting, mismatch
+
+EXPECTED_PROBES = {"valid": "2xx", "bad-signature": "4xx", "replay": "4xx", "stale": "4xx"}
+FINAL_STATES = ("declared", "refused")
+
+
+def _ok(entry: dict) -> bool:
+    return isinstance(entry.get("status"), int) and 200 <= entry["status"] < 300
+
+
+def _refused(entry: dict) -> bool:
+    return isinstance(entry.get("status"), int) and 400 <= entry["status"] < 500
+
+
+def _shown(entry: dict) -> str:
+    return f"HTTP {entry['status']}" if entry.get("status") else "pas de réponse"
+
+
+def _callbacks(ctx: Context, entries=None) -> list[dict]:
+    bdcs = ctx.bdcs()
+    return [e for e in ex.ordered(entries if entries is not None else ctx.entries)
+            if ex.is_callback(e) and ex.bdc_of(e) in bdcs]
+
+
+def _state(entry: dict) -> dict:
+    return ex.body_json(entry["request"]) or {}
+
+
+def callback_acknowledged(ctx: Context):
+    """The final-state callback is acknowledged with a 2xx within the bound."""
+    if not ctx.accepted_handoffs():
+        return Waiting("callback_acknowledged", "une transmission acceptée avec une adresse de rappel")
+    finals = [e for e in _callbacks(ctx) if _state(e).get("status") in FINAL_STATES]
+    if not finals:
+        return Waiting("callback_acknowledged", "la déclaration dans le centralisateur (« Déclarer et Garantir »)"
+                                                " puis le rappel au DMS")
+    first = finals[0]
+    bound = ctx.param("callback_bound_ms")
+    if not _ok(first):
+        return [Finding("callback_acknowledged", "fail", f"Rappel non acquitté ({_shown(first)}).", _ids(*finals),
+                        [mismatch("status", "2xx", first.get("status"))])]
+    if (first.get("duration_ms") or 0) > bound:
+        return [Finding("callback_acknowledged", "fail", f"Rappel acquitté en {first['duration_ms']:.0f} ms, "
+                                                         f"au-delà de {bound} ms.", _ids(first),
+                        [mismatch("duration_ms", f"≤ {bound}", first["duration_ms"])])]
+    return [Finding("callback_acknowledged", "pass", f"Rappel acquitté ({_shown(first)}, "
+                                                     f"{first.get('duration_ms') or 0:.0f} ms).", _ids(first))]
+
+
+def signature_probes(ctx: Context):
+    """Signed callback accepted (2xx); badly signed, replayed and stale ones refused (4xx)."""
+    if ctx.actions.get("signature_probes", "").startswith("skipped"):
+        return [Finding("signature_probes", "skip", ctx.actions["signature_probes"].split(":", 1)[-1].strip())]
+    probes = {ex.probe_kind(e): e for e in ex.ordered(ctx.entries) if ex.probe_kind(e) in EXPECTED_PROBES}
+    missing = [k for k in EXPECTED_PROBES if k not in probes]
+    if missing:
+        return Waiting("signature_probes", "l'envoi des rappels de test par la session")
+    findings = []
+    for kind, expected in EXPECTED_PROBES.items():
+        entry = probes[kind]
+        good = _ok(entry) if expected == "2xx" else _refused(entry)
+        findings.append(Finding("signature_probes", "pass" if good else "fail",
+                                f"Rappel « {kind} » : {_shown(entry)} (attendu {expected}).", _ids(entry),
+                                [] if good else [mismatch("status", expected, entry.get("status"))]))
+    return findings
+
+
+def pending_then_declared(ctx: Context):
+    """With Icare down, the DMS acknowledges "contract pending", then "declared" with the contract."""
+    if ctx.actions.get("icare_outage", "").startswith("skipped"):
+        return [Finding("pending_then_declared", "skip", ctx.actions["icare_outage"].split(":", 1)[-1].strip())]
+    callbacks = _callbacks(ctx)
+    pending = [e for e in callbacks if _state(e).get("status") == "contract_pending"]
+    declared = [e for e in callbacks if _state(e).get("status") == "declared"]
+    if not declared:
+        return Waiting("pending_then_declared", "la déclaration puis les rappels « contrat en attente » et "
+                                                "« déclarée »")
+    findings = []
+    if not pending:
+        findings.append(Finding("pending_then_declared", "warn", "La panne d'Icare n'a pas été observée : aucun "
+                                                                 "rappel « contrat en attente ».", _ids(*declared)))
+    for label, group in (("contrat en attente", pending), ("déclarée", declared)):
+        if group and not _ok(group[0]):
+            findings.append(Finding("pending_then_declared", "fail", f"Rappel « {label} » non acquitté "
+                                                                     f"({_shown(group[0])}).", _ids(*group),
+                                    [mismatch("status", "2xx", group[0].get("status"))]))
+    contract = _state(declared[0]).get("contract_number")
+    if not contract:
+        findings.append(Finding("pending_then_declared", "fail", "Le rappel « déclarée » ne porte pas de numéro "
+                                                                 "de contrat.", _ids(declared[0])))
+    return findings or [Finding("pending_then_declared", "pass", f"« Contrat en attente » puis « déclarée » "
+                                                                 f"(contrat {contract}) acquittés.",
+                                _ids(*pending[:1], declared[0]))]
+
+
+def duplicate_callback_harmless(ctx: Context):
+    """The same state delivered twice (new delivery id) is acknowledged and changes nothing."""
+    if ctx.actions.get("icare_outage", "").startswith("skipped"):
+        return [Finding("duplicate_callback_harmless", "skip", "Pas de déclaration sur laquelle dupliquer le rappel.")]
+    duplicates = [e for e in ex.ordered(ctx.entries) if ex.probe_kind(e) == "duplicate"]
+    if not duplicates:
+        return Waiting("duplicate_callback_harmless", "l'envoi du rappel dupliqué par la session")
+    entry = duplicates[0]
+    if not _ok(entry):
+        return [Finding("duplicate_callback_harmless", "fail", f"Rappel dupliqué : {_shown(entry)} (attendu 2xx "
+                                                               "sans effet).", _ids(entry),
+                        [mismatch("status", "2xx", entry.get("status"))])]
+    readback = ctx.actions.get("contract_readback")
+    if readback and readback.get("before") != readback.get("after"):
+        return [Finding("duplicate_callback_harmless", "fail", "Le rappel dupliqué a changé la commande du DMS.",
+                        _ids(entry), [mismatch("contract_number", readback.get("before"), readback.get("after"))])]
+    return [Finding("duplicate_callback_harmless", "pass", f"Rappel dupliqué acquitté ({_shown(entry)}) sans "
+                                                           "effet.", _ids(entry))]
+
+
+def declaration_url_opened(ctx: Context):
+    """The DMS opened (in the browser) the declaration_url of a hand-off of the session."""
+    opened = [e for e in ex.ordered(ctx.session_entries) if ex.is_declaration_open(e) and e.get("status") != 403]
+    if opened:
+        return [Finding("declaration_url_opened", "pass", "Adresse de déclaration ouverte.", _ids(opened[0]))]
+    if ctx.final:
+        return [Finding("declaration_url_opened", "fail", "Le DMS n'a jamais ouvert l'adresse declaration_url "
+                                                          "reçue.")]
+    return Waiting("declaration_url_opened", "l'ouverture de declaration_url par le DMS")
+
+
+def polling_sane(ctx: Context):
+    """Status polls at most N per 10 s per bon de commande, and no more once the status is final."""
+    polls = [e for e in ex.ordered(ctx.session_entries) if ex.is_poll(e)]
+    if not ctx.final:
+        return Waiting("polling_sane", "la fin des autres scénarios (le rythme se juge sur toute la session)")
+    if not polls:
+        return [Finding("polling_sane", "skip", "Le DMS n'interroge pas l'API de statut (les rappels suffisent).")]
+    findings, limit = [], ctx.param("poll_max_per_10s")
+    by_bdc: dict[str, list[dict]] = {}
+    for e in polls:
+        by_bdc.setdefault(e["path"].rsplit("/", 1)[-1], []).append(e)
+    for bdc, group in by_bdc.items():
+        times = [ex.when(e) for e in group]
+        worst = max(sum(1 for t in times if 0 <= (t - start).total_seconds() < 10) for start in times)
+        if worst > limit:
+            findings.append(Finding("polling_sane", "fail", f"{worst} interrogations en 10 s pour {bdc} "
+                                                            f"(au plus {limit}).", _ids(*group[:limit + 1]),
+                                    [mismatch("polls_per_10s", f"≤ {limit}", worst)]))
+        final_at = next((i for i, e in enumerate(group)
+                         if (ex.body_json(e["response"]) or {}).get("status") in FINAL_STATES), None)
+        after = len(group) - final_at - 1 if final_at is not None else 0
+        if after > ctx.param("polls_after_final"):
+            findings.append(Finding("polling_sane", "fail", f"{after} interrogations de {bdc} après son statut "
+                                                            "final.", _ids(*group[final_at:final_at + 3]),
+                                    [mismatch("polls_after_final", f"≤ {ctx.param('polls_after_final')}", after)]))
+    return findings or [Finding("polling_sane", "pass", f"{len(polls)} interrogations, rythme raisonnable, "
+                                                        "arrêtées une fois le statut final.", _ids(polls[0]))]

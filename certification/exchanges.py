@@ -1,0 +1,83 @@
+"""Reading recorded exchanges (journal entries, the shape ``common.journal`` stores): which are
+hand-offs, status polls, callbacks, probes; their JSON bodies and times. Pure functions."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+HANDOFF_PATH = "/api/v1/handoffs"
+STATUS_PREFIX = "/api/v1/declarations/"
+PROBE_HEADER = "X-Spoticar-Certification-Probe"
+SESSION_HEADER = "X-Spoticar-Certification-Session"
+ICARE_PATHS = ("/api/v1/npo", "/api/v1/contracts", "/admin/faults")
+
+
+def header(part: dict, name: str) -> str | None:
+    """A header of ``entry["request"]`` / ``["response"]``, case-insensitive."""
+    for key, value in (part.get("headers") or {}).items():
+        if key.lower() == name.lower():
+            return value
+    return None
+
+
+def body_json(part: dict):
+    """The JSON body, or None when absent, cut or not JSON."""
+    if part.get("body_truncated"):
+        return None
+    try:
+        return json.loads(part.get("body") or "")
+    except ValueError:
+        return None
+
+
+def when(entry: dict) -> dt.datetime:
+    return dt.datetime.fromisoformat(entry["time"].replace("Z", "+00:00"))
+
+
+def is_handoff(entry: dict) -> bool:
+    return entry["direction"] == "in" and entry["method"] == "POST" and entry["path"] == HANDOFF_PATH
+
+
+def is_poll(entry: dict) -> bool:
+    return entry["direction"] == "in" and entry["method"] == "GET" and entry["path"].startswith(STATUS_PREFIX)
+
+
+def is_declaration_open(entry: dict) -> bool:
+    return entry["direction"] == "in" and entry["method"] == "GET" and entry["path"].startswith("/declaration/")
+
+
+def probe_kind(entry: dict) -> str | None:
+    return header(entry.get("request") or {}, PROBE_HEADER) if entry["direction"] == "out" else None
+
+
+def is_callback(entry: dict) -> bool:
+    """A state the centralisateur POSTed to a DMS (its own retries, not the session's probes)."""
+    return (entry["direction"] == "out" and entry["method"] == "POST" and probe_kind(entry) is None
+            and not entry["path"].startswith(ICARE_PATHS))
+
+
+def accepted(entry: dict) -> bool:
+    return entry.get("status") in (200, 201)
+
+
+def bdc_of(entry: dict) -> str | None:
+    """The numéro de BDC an entry is about: the journal's field, else the bodies'."""
+    if entry.get("bdc"):
+        return entry["bdc"]
+    for part in ("response", "request"):
+        data = body_json(entry.get(part) or {})
+        if isinstance(data, dict) and isinstance(data.get("bdc_number"), str):
+            return data["bdc_number"]
+    return None
+
+
+def dig(data, path: str):
+    for part in path.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
+def ordered(entries: list[dict]) -> list[dict]:
+    return sorted(entries, key=lambda e: (e["time"], str(e["id"])))

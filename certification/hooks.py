@@ -1,0 +1,119 @@
+"""Where certification meets the hand-off API and the callbacks: a session key stands for its DMS
+but only for its own certification dealer; dealers' keys never reach a certification dealer; what
+the centralisateur sees for a session is kept as evidence and moves the session on."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from flask import current_app, g, request
+
+from certification import evidence, sessions
+from certification.store import CertSession
+from common.web import error_response
+
+log = logging.getLogger(__name__)
+RATE_PER_SECOND = 20.0
+BURST = 60.0
+_buckets: dict[str, tuple[float, float]] = {}
+_bucket_lock = threading.Lock()
+
+
+def authenticate(key: str | None) -> CertSession | None:
+    """The session a key opens (None for any other key); remembers it on ``g`` for this request."""
+    session = sessions.by_key(current_app.extensions["db"], key)
+    if session is not None:
+        g.cert_session = session
+        g.cert_started = time.perf_counter()
+    return session
+
+
+def throttled() -> object | None:
+    """A flood from one session gets a French 429 (token bucket per session), never a 500."""
+    session = g.get("cert_session")
+    if session is None:
+        return None
+    now = time.monotonic()
+    with _bucket_lock:
+        tokens, last = _buckets.get(session.id, (BURST, now))
+        tokens = min(BURST, tokens + (now - last) * RATE_PER_SECOND)
+        if tokens < 1:
+            _buckets[session.id] = (tokens, now)
+            response = error_response(429, "Trop de requêtes pour cette session de certification : "
+                                           "ralentissez (au plus 20 par seconde).")
+            response[0].headers["Retry-After"] = "1"
+            return response
+        _buckets[session.id] = (tokens - 1, now)
+    return None
+
+
+def dealer_refusal(rrdi: str):
+    """A 403 when this key may not declare for dealer ``rrdi`` (None when it may)."""
+    session = g.get("cert_session")
+    if session is not None and rrdi != session.dealer_rrdi:
+        return error_response(403, f"Cette clé de session de certification ne déclare que pour le point de vente "
+                                   f"de certification {session.dealer_rrdi}.", "dealer.rrdi")
+    if session is None and sessions.by_dealer(current_app.extensions["db"], rrdi) is not None:
+        return error_response(403, f"Le point de vente {rrdi} est réservé à une session de certification.",
+                              "dealer.rrdi")
+    return None
+
+
+def may_read(dealer_rrdi: str) -> bool:
+    """A session reads its own dealer's declarations only; a dealer's key none of a session's."""
+    session = g.get("cert_session")
+    if session is not None:
+        return dealer_rrdi == session.dealer_rrdi
+    return sessions.by_dealer(current_app.extensions["db"], dealer_rrdi) is None
+
+
+def callback_url(payload_url: str | None) -> str | None:
+    session = g.get("cert_session")
+    return payload_url or (session.callback_url if session is not None else None)
+
+
+def finish(response, bdc: str | None = None):
+    """After an API answer to a session: tag it, keep it as evidence, judge what can be judged."""
+    session = g.get("cert_session")
+    if session is None:
+        return response
+    response.headers["X-Spoticar-Certification-Session"] = session.id
+    try:
+        if response.status_code != 429:  # a flood is answered, not stored
+            evidence.record_flask(current_app.extensions["db"], session.id, request, response,
+                                  g.get("cert_started", time.perf_counter()), bdc or g.get("cert_bdc"))
+            # judged off the request: a probe sent back to the DMS while it waits for us could deadlock it
+            threading.Thread(target=_advance, args=(current_app._get_current_object(), session.id),
+                             daemon=True).start()
+    except Exception:  # the evidence never fails the DMS's request
+        log.exception("certification : échec d'enregistrement pour %s", session.id)
+    return response
+
+
+def _advance(app, session_id: str) -> None:
+    try:
+        sessions.advance(app, session_id)
+    except Exception:
+        log.exception("certification : échec du passage de la session %s", session_id)
+
+
+def record_page(declaration) -> None:
+    """The browser opened the declaration link of a session's hand-off (checked by the plan)."""
+    session = sessions.by_dealer(current_app.extensions["db"], declaration.dealer_rrdi)
+    if session is not None:
+        g.cert_session, g.cert_bdc = session, declaration.bdc_number
+        g.cert_started = time.perf_counter()
+
+
+def signing_key(app, declaration) -> str | None:
+    """The key a session's callbacks are signed with: the session key its DMS knows."""
+    with app.extensions["db"].read_sessionmaker() as s:
+        from sqlalchemy import select
+        return s.scalar(select(CertSession.signing_key).where(CertSession.dealer_rrdi == declaration.dealer_rrdi))
+
+
+def session_id_for(app, dealer_rrdi: str) -> str | None:
+    with app.extensions["db"].read_sessionmaker() as s:
+        from sqlalchemy import select
+        return s.scalar(select(CertSession.id).where(CertSession.dealer_rrdi == dealer_rrdi))

@@ -1,0 +1,211 @@
+"""Certification sessions on the centralisateur: provisioning (key, certification dealer, Profil),
+who may act for which dealer, and moving through the plan as the DMS's requests arrive."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import string
+import threading
+
+import httpx
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import flag_modified
+
+from certification import evidence, plans
+from certification.evaluate import attribute, verdict
+from certification.store import CertSession
+from certification.verdicts import FINAL, STATUS_LABELS, WAITING
+from centralisateur.store import Dealer
+from common.auth import key_digest
+
+MAX_SESSIONS = 500
+DEFAULT_WAIT_SECONDS = 600
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock(session_id: str) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault(session_id, threading.Lock())
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _free_rrdi(s) -> tuple[str, str]:
+    """An RRDI starting with "C" and a code T in T9xxxx no dealer uses (certification range)."""
+    alphabet = string.digits + string.ascii_uppercase
+    while True:
+        rrdi = "C" + "".join(secrets.choice(alphabet) for _ in range(6))
+        code_t = f"T9{secrets.randbelow(10000):04d}"
+        if s.get(Dealer, rrdi) is None and s.scalar(select(Dealer).where(Dealer.code_t == code_t)) is None:
+            return rrdi, code_t
+
+
+def open_session(app: Flask, dms: str, callback_url: str | None = None, wait_seconds: int | None = None,
+                 plan_version: str = plans.CURRENT) -> tuple[CertSession, str]:
+    """A new session and its key (shown once). Raises ``ValueError`` (French) when refused."""
+    plans.load(plan_version)
+    db = app.extensions["db"]
+    key = "cs-" + secrets.token_urlsafe(32)
+    with db.transaction() as s:
+        if s.scalar(select(func.count()).select_from(CertSession)) >= MAX_SESSIONS:
+            raise ValueError("Nombre maximal de sessions de certification atteint : contactez l'opérateur du CDS.")
+        rrdi, code_t = _free_rrdi(s)
+        session_id = "cs_" + secrets.token_hex(8)
+        s.add(Dealer(rrdi=rrdi, name=f"CERTIFICATION {dms.upper()} {session_id[3:9].upper()}",
+                     address="Session de certification", postcode="75010", city="PARIS", phone="", email="",
+                     code_t=code_t, cirano_id=None, dms=dms, configuration="assurance", profile_configured=True,
+                     use_stellantis=True, use_auto=False, use_cirano=False))
+        s.flush()
+        session = CertSession(id=session_id, dms=dms, key_digest=key_digest(key), signing_key=key,
+                              dealer_rrdi=rrdi, callback_url=callback_url, plan_version=plan_version,
+                              day=_now().date().isoformat(),
+                              wait_seconds=int(wait_seconds or app.config.get("CERTIFICATION_WAIT_SECONDS")
+                                               or DEFAULT_WAIT_SECONDS),
+                              state={"started": {}, "results": {}, "actions": {}})
+        s.add(session)
+    session.state = {**session.state, "actions": {"icare_dealer": _icare_convention(app, rrdi, code_t, session)}}
+    _save_state(app, session.id, session.state)
+    return session, key
+
+
+def _icare_convention(app: Flask, rrdi: str, code_t: str, session: CertSession) -> str:
+    """Put the certification dealer under convention at Icare (its test routes); the reason if not."""
+    icare = (app.config.get("URLS") or {}).get("icare")
+    if not icare:
+        return "skipped: Icare n'est pas configuré pour ce centralisateur."
+    try:
+        response = httpx.post(icare.rstrip("/") + "/__test__/dealers", timeout=5, json={
+            "code_t": code_t, "rrdi": rrdi, "name": f"CERTIFICATION {session.dms.upper()}",
+            "configuration": "assurance", "convention_email": f"certification+{session.id}@spoticar.example"})
+    except httpx.HTTPError as exc:
+        return f"skipped: Icare ne répond pas ({type(exc).__name__})."
+    if response.status_code != 201:
+        return (f"skipped: Icare n'accepte pas l'ajout du point de vente de certification (HTTP "
+                f"{response.status_code}) : lancez Icare avec ses routes de test.")
+    return "ok"
+
+
+def _save_state(app: Flask, session_id: str, state: dict) -> None:
+    with app.extensions["db"].transaction() as s:
+        row = s.get(CertSession, session_id)
+        row.state = json.loads(json.dumps(state))
+        flag_modified(row, "state")
+
+
+def by_key(db, key: str | None) -> CertSession | None:
+    if not key:
+        return None
+    return db.session.scalar(select(CertSession).where(CertSession.key_digest == key_digest(key)))
+
+
+def by_dealer(db, rrdi: str) -> CertSession | None:
+    return db.session.scalar(select(CertSession).where(CertSession.dealer_rrdi == rrdi))
+
+
+def get(db, session_id: str) -> CertSession | None:
+    return db.session.get(CertSession, session_id)
+
+
+def _context(plan: dict, session: CertSession, scenario_id: str, found: dict, all_entries: list, now, final):
+    state = session.state
+    return {"sale": plans.sale_for(plan, scenario_id, dms=session.dms, rrdi=session.dealer_rrdi,
+                                   today=dt.date.fromisoformat(session.day), callback_url=session.callback_url),
+            "entries": found.get(scenario_id, []), "session_entries": all_entries, "now": now, "final": final,
+            "correction": plans.correction_for(plan, scenario_id), "actions": state.get("actions", {}),
+            "started_at": state["started"].get(scenario_id), "wait_seconds": session.wait_seconds}
+
+
+def advance(app: Flask, session_id: str) -> CertSession:
+    """Judge what can be judged: the current scenario gets its verdict once its evidence is in (or its
+    wait is over), then the next one starts; session-wide scenarios are judged at the end."""
+    from certification import actions
+    db = app.extensions["db"]
+    with _lock(session_id):
+        for _ in range(3):  # an action (probe, outage) adds evidence: judge again right away
+            with db.read_sessionmaker() as s:
+                session = s.get(CertSession, session_id)
+            plan, now = plans.load(session.plan_version), _now()
+            state = session.state
+            entries = evidence.entries(db, session_id)
+            found = attribute(plan, entries, state["started"])
+            current = None
+            for scenario in plan["scenarios"]:
+                sid = scenario["id"]
+                if sid in state["results"] or scenario.get("scope") == "session":
+                    continue
+                state["started"].setdefault(sid, now.isoformat())
+                status, findings = verdict(plan, sid, _context(plan, session, sid, found, entries, now, False))
+                if status == WAITING:
+                    current = sid
+                    break
+                state["results"][sid] = _result(status, findings, now)
+            if current is None:
+                for scenario in [s for s in plan["scenarios"] if s.get("scope") == "session"]:
+                    status, findings = verdict(plan, scenario["id"],
+                                               _context(plan, session, scenario["id"], found, entries, now, True))
+                    state["results"].setdefault(scenario["id"], _result(status, findings, now))
+                state.setdefault("finished_at", now.isoformat())
+            state["current"] = current
+            acted = actions.run(app, session, plan, current, found, entries) if current else False
+            _save_state(app, session_id, state)
+            if not acted:
+                break
+    with db.read_sessionmaker() as s:
+        return s.get(CertSession, session_id)
+
+
+def _result(status: str, findings: list, now: dt.datetime) -> dict:
+    return {"status": status, "findings": [f.to_dict() for f in findings], "decided_at": now.isoformat()}
+
+
+def skip(app: Flask, session_id: str, reason: str) -> None:
+    """The tester skips the current scenario, with the reason (kept in the report)."""
+    with _lock(session_id):
+        with app.extensions["db"].read_sessionmaker() as s:
+            state = s.get(CertSession, session_id).state
+        if state.get("current"):
+            state["results"][state["current"]] = {
+                "status": "skipped", "decided_at": _now().isoformat(),
+                "findings": [{"check": "tester", "level": "skip", "message": f"Ignoré par le testeur : {reason}",
+                              "entries": [], "diff": []}]}
+            _save_state(app, session_id, state)
+
+
+def describe(app: Flask, session: CertSession, public_url: str) -> dict:
+    """The session as JSON: provisioning, then every scenario with id, title, status, instructions, sale."""
+    plan, state = plans.load(session.plan_version), session.state
+    live = {}
+    if state.get("current"):
+        found = attribute(plan, evidence.entries(app.extensions["db"], session.id), state["started"])
+        live = {sid: [e["id"] for e in items] for sid, items in found.items()}
+    scenarios = []
+    for scenario in plan["scenarios"]:
+        sid = scenario["id"]
+        result = state["results"].get(sid) or {"status": WAITING, "findings": []}
+        scenarios.append({
+            "id": sid, "title": scenario["title"], "status": result["status"],
+            "status_label": STATUS_LABELS[result["status"]], "instructions": scenario["instructions"],
+            "sale": plans.sale_for(plan, sid, dms=session.dms, rrdi=session.dealer_rrdi,
+                                   today=dt.date.fromisoformat(session.day), callback_url=session.callback_url),
+            "correction": plans.correction_for(plan, sid) or None, "checks": scenario["checks"],
+            "started_at": state["started"].get(sid), "decided_at": result.get("decided_at"),
+            "findings": result["findings"], "evidence": live.get(sid, [])})
+    return {"id": session.id, "dms": session.dms, "plan": {k: plan[k] for k in ("id", "version", "title")},
+            "centralisateur_url": public_url, "api_url": public_url.rstrip("/") + "/api/v1/handoffs",
+            "dealer": {"rrdi": session.dealer_rrdi, "code_t": _code_t(app, session), "profil": "NPO + STELLANTIS "
+                       "INSURANCE (Garantie SPOTICAR Stellantis)"},
+            "callback_url": session.callback_url, "wait_seconds": session.wait_seconds,
+            "created_at": session.created_at.replace(tzinfo=dt.timezone.utc).isoformat(),
+            "current": state.get("current"), "finished": state.get("current") is None and bool(state["results"]),
+            "failed": any(s["status"] == "failed" for s in scenarios), "actions": state.get("actions", {}),
+            "scenarios": scenarios}
+
+
+def _code_t(app: Flask, session: CertSession) -> str | None:
+    dealer = app.extensions["db"].session.get(Dealer, session.dealer_rrdi)
+    return dealer.code_t if dealer else None

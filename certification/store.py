@@ -1,0 +1,36 @@
+"""Certification sessions in the centralisateur's database, apart from the dealers' data: a session
+owns its key, its certification dealer (looked up from here, the dealers' table is not changed) and
+its state; ``CertExchange`` keeps what the centralisateur saw for the session until the shared
+journal (``common.journal``) answers for it."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from centralisateur.store import Base, utcnow
+
+
+class CertSession(Base):
+    __tablename__ = "cds_cert_sessions"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    dms: Mapped[str] = mapped_column(String(20))
+    key_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    # The key signs the callbacks sent to the DMS under test, so it is kept (a session key, not a dealer's).
+    signing_key: Mapped[str] = mapped_column(String(100))
+    dealer_rrdi: Mapped[str] = mapped_column(ForeignKey("cds_dealers.rrdi"), unique=True)
+    callback_url: Mapped[str | None] = mapped_column(String(500))
+    plan_version: Mapped[str] = mapped_column(String(10))
+    day: Mapped[str] = mapped_column(String(10))           # the sales' date (RFC 3339 date)
+    wait_seconds: Mapped[int] = mapped_column(Integer)
+    state: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CertExchange(Base):
+    """One journal-shaped exchange of a session (bounded per session)."""
+    __tablename__ = "cds_cert_exchanges"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("cds_cert_sessions.id"), index=True)
+    entry: Mapped[dict] = mapped_column(JSON)

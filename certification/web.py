@@ -1,0 +1,163 @@
+"""The "Certification" pages of the centralisateur (apart from the dealers' pages) and their JSON
+twins: open a session, follow it scenario by scenario, skip one with a reason, read the evidence.
+
+``GET /certification/sessions/<id>`` is HTML for a person and, with ``Accept: application/json``
+and the session key (``Authorization: Bearer``), the session state for a vendor's automation."""
+from __future__ import annotations
+
+from flask import (Blueprint, current_app, jsonify, redirect, render_template, request, session,
+                   url_for)
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
+
+from certification import evidence, sessions
+from certification.verdicts import STATUS_LABELS, diff_lines
+from centralisateur.contract import DMS_NAMES
+from common.auth import bearer_token, key_matches
+from common.errors import french_errors
+from common.web import csrf
+
+bp = Blueprint("certification", __name__, url_prefix="/certification", template_folder="templates")
+COOKIE_KEY = "certification_sessions"
+
+
+class SessionIn(BaseModel):
+    """``POST /certification/sessions`` (JSON) and the page's form."""
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    dms: str = Field(pattern="^(" + "|".join(DMS_NAMES) + ")$")
+    callback_url: AnyHttpUrl | None = None
+    wait_seconds: int | None = Field(default=None, ge=5, le=86_400)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json" \
+        or request.is_json
+
+
+def _error(status: int, message: str, field: str | None = None):
+    if _wants_json():
+        return jsonify({"errors": [{"field": field, "message": message}]}), status
+    return render_template("certification/error.html", status=status, message=message), status
+
+
+def _public_url() -> str:
+    return current_app.config["PUBLIC_URL"].rstrip("/")
+
+
+def _open(data: dict):
+    try:
+        wanted = SessionIn.model_validate(data)
+    except ValidationError as exc:
+        return None, None, french_errors(exc)
+    try:
+        opened, key = sessions.open_session(current_app, wanted.dms,
+                                            str(wanted.callback_url) if wanted.callback_url else None,
+                                            wanted.wait_seconds)
+    except ValueError as exc:
+        return None, None, [{"field": None, "message": str(exc)}]
+    return opened, key, []
+
+
+@bp.get("")
+def index():
+    """Open a session, or resume one with its key."""
+    return render_template("certification/index.html", dms_names=DMS_NAMES, errors=[], values={})
+
+
+@bp.post("")
+def create_from_page():
+    values = {"dms": request.form.get("dms", ""), "callback_url": request.form.get("callback_url") or None}
+    opened, key, errors = _open(values)
+    if errors:
+        return render_template("certification/index.html", dms_names=DMS_NAMES, errors=errors, values=values), 422
+    session[COOKIE_KEY] = (session.get(COOKIE_KEY) or [])[-19:] + [opened.id]
+    session["certification_new_key"] = key  # shown once on the session page
+    return redirect(url_for("certification_api.show", session_id=opened.id))
+
+
+@bp.post("/reprendre")
+def resume():
+    key = (request.form.get("key") or "").strip()
+    found = sessions.by_key(current_app.extensions["db"], key)
+    if found is None:
+        return render_template("certification/index.html", dms_names=DMS_NAMES, values={},
+                               errors=[{"field": "key", "message": "Clé de session inconnue."}]), 403
+    session[COOKIE_KEY] = (session.get(COOKIE_KEY) or [])[-19:] + [found.id]
+    return redirect(url_for("certification_api.show", session_id=found.id))
+
+
+api = Blueprint("certification_api", __name__, url_prefix="/certification")
+csrf.exempt(api)  # JSON only (a browser form cannot send application/json cross-site); a key guards the rest
+
+
+@api.post("/sessions")
+def create():
+    """JSON: ``{"dms", "callback_url"?, "wait_seconds"?}`` → 201 with the session, its key and URL."""
+    if request.mimetype != "application/json":
+        return _error(415, "Type de contenu non pris en charge : JSON attendu (Content-Type: application/json).")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _error(400, "Le corps de la requête n'est pas un objet JSON valide.")
+    opened, key, errors = _open(data)
+    if errors:
+        return jsonify({"errors": errors}), 422
+    body = sessions.describe(current_app, sessions.advance(current_app, opened.id), _public_url())
+    return jsonify({**body, "key": key, "url": f"{_public_url()}/certification/sessions/{opened.id}"}), 201
+
+
+def _authorised(session_id: str):
+    """(session, None) when the caller holds this session's key or opened it in this browser."""
+    found = sessions.get(current_app.extensions["db"], session_id)
+    if found is None:
+        return None, _error(404, f"Session de certification {session_id} introuvable.")
+    key = bearer_token()
+    if key is not None:
+        if not key_matches(key, found.key_digest):
+            return None, _error(403, "Cette clé n'ouvre pas cette session de certification.")
+        return found, None
+    if session_id in (session.get(COOKIE_KEY) or []):
+        return found, None
+    if _wants_json():
+        return None, _error(401, "Clé de session absente (en-tête Authorization: Bearer <clé>).")
+    return None, (render_template("certification/index.html", dms_names=DMS_NAMES, values={},
+                                  errors=[{"field": "key", "message": "Saisissez la clé de cette session pour "
+                                                                      "la suivre."}]), 401)
+
+
+@api.get("/sessions/<session_id>")
+def show(session_id: str):
+    found, failure = _authorised(session_id)
+    if failure:
+        return failure
+    state = sessions.describe(current_app, sessions.advance(current_app, found.id), _public_url())
+    if _wants_json():
+        return jsonify(state)
+    return render_template("certification/session.html", s=state, labels=STATUS_LABELS, diff_lines=diff_lines,
+                           new_key=session.pop("certification_new_key", None))
+
+
+@api.get("/sessions/<session_id>/evidence")
+def evidence_entries(session_id: str):
+    """Every exchange recorded for the session (journal entries), for reports and reviewers."""
+    found, failure = _authorised(session_id)
+    if failure:
+        return failure
+    return jsonify({"entries": evidence.entries(current_app.extensions["db"], found.id)})
+
+
+@api.post("/sessions/<session_id>/skip")
+def skip(session_id: str):
+    """Skip the current scenario: JSON ``{"reason"}`` with the key, or the page's form."""
+    found, failure = _authorised(session_id)
+    if failure:
+        return failure
+    if request.is_json:
+        reason = str((request.get_json(silent=True) or {}).get("reason") or "").strip()
+    else:
+        csrf.protect()
+        reason = (request.form.get("reason") or "").strip()
+    if not 3 <= len(reason) <= 500:
+        return _error(422, "Indiquez la raison (3 à 500 caractères).", "reason")
+    sessions.skip(current_app, found.id, reason)
+    if request.is_json:
+        return jsonify(sessions.describe(current_app, sessions.advance(current_app, found.id), _public_url()))
+    return redirect(url_for("certification_api.show", session_id=found.id))

@@ -1,0 +1,42 @@
+"""Build one app from its spec the same way everywhere: in-process stacks, ``serve`` and ``up --processes``."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from harness.apps import AppSpec
+
+
+def app_config(spec: AppSpec, data_dir: Path, urls: dict, public_url: str, *, demo: bool = True,
+               background_jobs: bool = True, extra: dict | None = None) -> dict:
+    """The configuration ``create_app`` receives: state under ``data_dir/<name>``, every app's URL."""
+    config = {"DATA_DIR": str(Path(data_dir) / spec.name), "DEMO_MODE": demo, "URLS": dict(urls),
+              "PUBLIC_URL": public_url, "BACKGROUND_JOBS": background_jobs,
+              "READY_NEEDS": list(spec.needs), **(extra or {})}
+    if os.environ.get("DATABASE_URL"):
+        config.setdefault("DATABASE_URL", os.environ["DATABASE_URL"])
+    return config
+
+
+def build_app(spec: AppSpec, config: dict, *, seed: int = 0, reset: bool = False):
+    """``(app, seeded_now)``: the app created, its tables reset on a server database when asked, and
+    seeded with the demo data once per data directory (a ``seeded`` marker file)."""
+    module = spec.load()
+    app = module.create_app(config)
+    db = app.extensions.get("db")
+    if reset and db is not None and not db.url.startswith("sqlite"):
+        db.drop_all()  # a shared server database: --reset drops this app's own tables
+        db.create_all()
+    marker = Path(config["DATA_DIR"]) / "seeded"
+    if config.get("DEMO_MODE") and not marker.exists():
+        module.seed_demo(app, seed)
+        marker.write_text(str(seed))
+        return app, True
+    return app, False
+
+
+def stop_app(app) -> None:
+    """Stop an app's background jobs and close its database connections."""
+    stop = getattr(app, "extensions", {}).get("harness_stop")
+    if stop:
+        stop()

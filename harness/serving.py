@@ -1,0 +1,169 @@
+"""One app per process under gunicorn (``spoticar-harness serve``), and the whole stack that way
+(``spoticar-harness up --processes``). The in-process ``Stack`` stays what the test suites use.
+
+The app is prepared once in the parent (tables, demo data), then each gunicorn worker builds its own
+copy after the fork: its own database connections and its own background worker thread. Work shared
+between workers and processes is claimed in the database (see ``centralisateur.declaring``).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from gunicorn.app.base import BaseApplication
+
+from harness.apps import AppSpec, select
+from harness.building import app_config, build_app, stop_app
+
+
+def default_urls(host: str, port_offset: int = 0) -> dict[str, str]:
+    """Every app's URL on the SPEC §2 ports (plus ``port_offset``)."""
+    return {spec.name: f"http://{host}:{spec.port + port_offset}" for spec in select(None)}
+
+
+def parse_bind(bind: str) -> tuple[str, int]:
+    host, _, port = bind.rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(f"adresse d'écoute invalide : {bind} (attendu HÔTE:PORT)")
+    return host, int(port)
+
+
+class GunicornApp(BaseApplication):
+    """gunicorn driven from Python: ``config`` for ``create_app``, ``options`` for gunicorn."""
+
+    def __init__(self, spec: AppSpec, config: dict, options: dict):
+        self.spec, self.app_config, self.options = spec, config, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+        self.cfg.set("worker_exit", lambda _arbiter, worker: stop_app(getattr(worker, "wsgi", None)))
+
+    def load(self):
+        return self.spec.load().create_app(self.app_config)
+
+
+@dataclass
+class ServeOptions:
+    """What ``spoticar-harness serve`` needs to start one app."""
+
+    name: str
+    bind: str
+    workers: int = 2
+    threads: int = 4
+    data_dir: Path = Path("var")
+    seed: int = 0
+    demo: bool = True
+    reset: bool = False
+    urls: dict = field(default_factory=dict)
+    public_url: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def prepare(options: ServeOptions) -> tuple[AppSpec, dict]:
+    """Create the app's tables and demo data once, before any worker starts; its worker config."""
+    spec = select([options.name])[0]
+    if options.reset:
+        shutil.rmtree(Path(options.data_dir) / spec.name, ignore_errors=True)
+    host, port = parse_bind(options.bind)
+    public = options.public_url or f"http://{host}:{port}"
+    urls = {**options.urls, spec.name: public}
+    base = dict(demo=options.demo, extra=options.extra)
+    app, _ = build_app(spec, app_config(spec, options.data_dir, urls, public, background_jobs=False, **base),
+                       seed=options.seed, reset=options.reset)
+    stop_app(app)
+    return spec, app_config(spec, options.data_dir, urls, public, background_jobs=True, **base)
+
+
+def serve(options: ServeOptions) -> None:
+    """Run one app under gunicorn until SIGTERM/SIGINT (blocks)."""
+    spec, config = prepare(options)
+    GunicornApp(spec, config, {
+        "bind": [options.bind], "workers": options.workers, "threads": options.threads,
+        "worker_class": "gthread", "timeout": 30, "graceful_timeout": 10,
+        "accesslog": None, "errorlog": "-", "loglevel": "warning",
+        "proc_name": f"spoticar-{spec.name}"}).run()
+
+
+def wait_healthy(url: str, timeout: float = 30.0, process: subprocess.Popen | None = None) -> None:
+    """Wait until ``url``/healthz answers 200; fail early if ``process`` exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"le processus de {url} s'est arrêté (code {process.returncode})")
+        try:
+            if httpx.get(url + "/healthz", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"pas de réponse de {url}/healthz")
+
+
+def serve_command(name: str, bind: str, *, workers: int, data_dir: Path, seed: int, demo: bool,
+                  urls: dict, public_url: str | None = None) -> list[str]:
+    """The ``spoticar-harness serve`` command line for one app (used by ``up --processes`` and tests)."""
+    command = [sys.executable, "-m", "harness.cli", "serve", name, "--bind", bind,
+               "--workers", str(workers), "--data-dir", str(data_dir), "--seed", str(seed)]
+    command += [arg for other, url in urls.items() if other != name for arg in ("--url", f"{other}={url}")]
+    if public_url:
+        command += ["--public-url", public_url]
+    if not demo:
+        command.append("--no-demo")
+    return command
+
+
+class ProcessStack:
+    """Every app in its own ``serve`` process on the SPEC §2 ports; ``start()``, ``describe()``, ``stop()``."""
+
+    def __init__(self, data_dir: Path, names: list[str] | None = None, host: str = "127.0.0.1",
+                 port_offset: int = 0, workers: int = 2, seed: int = 0, demo: bool = True):
+        self.data_dir, self.host, self.workers = Path(data_dir), host, workers
+        self.seed, self.demo = seed, demo
+        self.specs = select(names)
+        self.urls = {**default_urls(host, port_offset),
+                     **{s.name: f"http://{host}:{s.port + port_offset}" for s in self.specs}}
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def start(self) -> ProcessStack:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [
+            str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")]))}
+        for spec in self.specs:
+            bind = self.urls[spec.name].removeprefix("http://")
+            self.processes[spec.name] = subprocess.Popen(serve_command(
+                spec.name, bind, workers=self.workers, data_dir=self.data_dir, seed=self.seed,
+                demo=self.demo, urls=self.urls), env=env)
+        for spec in self.specs:
+            wait_healthy(self.urls[spec.name], 60, self.processes[spec.name])
+        return self
+
+    def describe(self) -> str:
+        """URLs and, in demo mode, the logins and keys of each app (read from a local copy of it)."""
+        lines = []
+        for spec in self.specs:
+            lines.append(f"■ {spec.title:<34} {self.urls[spec.name]}  ({self.workers} workers)")
+            if self.demo:
+                config = app_config(spec, self.data_dir, self.urls, self.urls[spec.name],
+                                    background_jobs=False)
+                app = spec.load().create_app(config)
+                lines += [f"    {info}" for info in spec.load().demo_info(app)]
+                stop_app(app)
+        return "\n".join(lines)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -1,0 +1,135 @@
+"""The plan's checks are pure functions of journal entries: verdicts recomputed from evidence alone."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+
+from certification import plans
+from certification.evaluate import attribute, verdict
+from certification.verdicts import diff_lines
+from tests.certification.journal_entries import T0, callback, entry, handoff, poll
+
+PLAN = plans.load("v1")
+TODAY = T0.date()
+
+
+def sale(scenario_id: str, ref: str = "4586") -> dict:
+    body = plans.sale_for(PLAN, scenario_id, dms="tec3h", rrdi="C123456", today=TODAY)
+    return {**body, "dms_order_ref": ref}
+
+
+def run(scenario_id: str, entries: list[dict], *, final: bool = False, now: float = 60, **extra):
+    return verdict(PLAN, scenario_id, {"sale": plans.sale_for(PLAN, scenario_id, dms="tec3h", rrdi="C123456",
+                                                              today=TODAY),
+                                       "entries": entries, "session_entries": entries, "final": final,
+                                       "now": T0 + dt.timedelta(seconds=now),
+                                       "correction": plans.correction_for(PLAN, scenario_id), **extra})
+
+
+def test_complete_handoff_passes_and_missing_fields_name_the_form_label():
+    assert run("handoff-complete", [handoff(sale("handoff-complete"))])[0] == "passed"
+    body = sale("handoff-complete")
+    del body["vehicle"]["plate"]
+    body["customer"]["birth_place"] = None
+    status, findings = run("handoff-complete", [handoff(body)])
+    assert status == "failed"
+    messages = " ".join(f.message for f in findings)
+    assert "« Immatriculation* »" in messages and "« Lieu de Naissance* »" in messages
+    assert any("vehicle.plate : attendu « AA-000-AA », reçu (absent)" in line
+               for f in findings for line in diff_lines(f.diff))
+
+
+def test_nothing_received_waits_then_fails_after_the_bound():
+    assert run("handoff-complete", [])[0] == "waiting"
+    status, findings = run("handoff-complete", [], started_at=T0.isoformat(), wait_seconds=30, now=31)
+    assert status == "failed" and "Délai d'attente de 30 s dépassé" in findings[0].message
+
+
+def test_resend_with_a_new_order_fails_with_a_diff():
+    first = handoff(sale("handoff-resend", "100"), bdc="SPC1234560000002")
+    assert run("handoff-resend", [first, handoff(sale("handoff-resend", "100"), 200, "SPC1234560000002", 1)])[0] \
+        == "passed"
+    status, findings = run("handoff-resend", [first, handoff(sale("handoff-resend", "101"), 201,
+                                                             "SPC1234560000003", 1)])
+    assert status == "failed"
+    assert {d["path"] for f in findings for d in f.diff} == {"dms_order_ref", "bdc_number"}
+
+
+def test_correction_must_reach_the_pending_declaration():
+    corrected = copy.deepcopy(sale("handoff-correction"))
+    corrected["vehicle"]["mileage_km"] = 12322
+    entries = [handoff(sale("handoff-correction")), handoff(corrected, 200, at=2)]
+    assert run("handoff-correction", entries)[0] == "passed"
+    stale = [handoff(sale("handoff-correction")), handoff(sale("handoff-correction"), 200, at=2)]
+    assert run("handoff-correction", stale)[0] == "failed"
+
+
+@pytest.mark.parametrize("scenario_id,field", [("eligibility-brand", "vehicle.brand"),
+                                               ("eligibility-usage", "vehicle.usage"),
+                                               ("eligibility-ptac", "vehicle.ptac_kg")])
+def test_refusal_needs_the_rule_and_no_blind_retry(scenario_id, field):
+    refused = handoff(sale(scenario_id), 422, errors=[{"field": field, "message": "Véhicule non éligible"}])
+    assert run(scenario_id, [refused], now=1)[0] == "waiting"          # settling: a retry may still come
+    assert run(scenario_id, [refused], now=10)[0] == "passed"
+    retry = handoff(sale(scenario_id), 422, at=0.5, errors=[{"field": field, "message": "Véhicule non éligible"}])
+    status, findings = run(scenario_id, [refused, retry], now=10)
+    assert status == "failed" and any("renvoyée 1 fois à l'identique" in f.message for f in findings)
+
+
+def test_dropping_usage_lets_a_taxi_through_and_fails():
+    body = sale("eligibility-usage")
+    del body["vehicle"]["usage"], body["vehicle"]["ptac_kg"]
+    status, findings = run("eligibility-usage", [handoff(body)], now=10)
+    assert status == "failed"
+    assert {"vehicle.usage", "vehicle.ptac_kg"} <= {d["path"] for f in findings for d in f.diff}
+
+
+def test_label_must_be_carried():
+    body = sale("label-ds-certified")
+    body["warranty"].update(label="SPOTICAR", product="SPOTICAR PREMIUM")
+    assert run("label-ds-certified", [handoff(sale("label-ds-certified"))])[0] == "passed"
+    assert run("label-ds-certified", [handoff(body)])[0] == "failed"
+
+
+def test_signature_probes_need_2xx_then_three_4xx():
+    state = {"bdc_number": "SPC1234560000001", "status": "pending"}
+    good = [callback(state, 200, probe="valid"), callback(state, 401, probe="bad-signature"),
+            callback(state, 409, probe="replay"), callback(state, 401, probe="stale")]
+    assert run("callback-signature", good)[0] == "passed"
+    ignoring = [callback(state, 200, probe=k) for k in ("valid", "bad-signature", "replay", "stale")]
+    status, findings = run("callback-signature", ignoring)
+    assert status == "failed" and sum(f.level == "fail" for f in findings) == 3
+
+
+def test_callback_acknowledged_within_the_bound():
+    accepted = handoff(sale("callback-acknowledged"), bdc="SPC1234560000009")
+    declared = {"bdc_number": "SPC1234560000009", "status": "declared", "contract_number": "22511015251"}
+    assert run("callback-acknowledged", [accepted])[0] == "waiting"
+    assert run("callback-acknowledged", [accepted, callback(declared, 200, at=3)])[0] == "passed"
+    assert run("callback-acknowledged", [accepted, callback(declared, None, at=3)])[0] == "failed"
+    assert run("callback-acknowledged", [accepted, callback(declared, 200, at=3, duration_ms=9000)])[0] == "failed"
+
+
+def test_polling_rate_and_stop_when_final():
+    polls = [poll("SP1", "pending", 1.0 * i) for i in range(5)] + [poll("SP1", "declared", 6)]
+    assert run("status-polling", polls, final=True)[0] == "passed"
+    hammer = [poll("SP1", "pending", 0.05 * i) for i in range(40)]
+    assert run("status-polling", hammer, final=True)[0] == "failed"
+    after = polls + [poll("SP1", "declared", 7 + i) for i in range(3)]
+    assert run("status-polling", after, final=True)[0] == "failed"
+    assert run("status-polling", [], final=True)[0] == "skipped"
+    assert run("status-polling", polls)[0] == "waiting"
+
+
+def test_entries_are_attributed_by_vin_then_by_bdc_then_by_time():
+    first = handoff(sale("label-ds-certified"), bdc="SPC1234560000004", at=1)
+    other = handoff(sale("handoff-complete"), bdc="SPC1234560000005", at=2)
+    status_poll = poll("SPC1234560000004", "pending", 3)
+    stray = entry("in", "POST", "/api/v1/handoffs", 400, request=None, at=4)
+    found = attribute(PLAN, [first, other, status_poll, stray],
+                      {"handoff-complete": T0.isoformat(), "handoff-resend": (T0 + dt.timedelta(seconds=3.5)).isoformat()})
+    assert found["label-ds-certified"] == [first, status_poll]
+    assert found["handoff-complete"] == [other]
+    assert found["handoff-resend"] == [stray]
