@@ -65,3 +65,25 @@ def test_reset_starts_from_fresh_data_and_seed_is_kept_otherwise(tmp_path):
         assert (tmp_path / "centralisateur" / "centralisateur.sqlite3").exists()
     assert not (tmp_path / "centralisateur" / "left-over").exists()
     assert (tmp_path / "centralisateur" / "seeded").read_text() == "0"
+
+
+def test_up_test_routes_gives_the_stack_the_suites_need(tmp_path):
+    process = _start(tmp_path, "--only", "centralisateur,icare", "--test-routes")
+    try:
+        urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", _read_until_ready(process)))
+        assert httpx.post(urls["Centralisateur"] + "/__test__/jobs/run").status_code == 200
+        state = httpx.get(urls["Centralisateur"] + "/__test__/declarations/SP953617Z000000001")
+        assert state.status_code == 404 and state.json()["errors"][0]["message"] == "Enregistrement introuvable."
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+
+
+def test_up_without_test_routes_has_none(tmp_path):
+    process = _start(tmp_path, "--only", "centralisateur")
+    try:
+        urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", _read_until_ready(process)))
+        assert httpx.post(urls["Centralisateur"] + "/__test__/jobs/run").status_code == 404
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)

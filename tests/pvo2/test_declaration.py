@@ -116,7 +116,8 @@ def test_forged_callback_is_refused(client, app, fake_centralisateur):
 
 def test_order_page_polls_the_contract_number(client, app, fake_centralisateur):
     client.post(f"/livraisons/{KARoq}/declarer", data={"garantisseur": "spoticar"})
-    fake_centralisateur.status = {"status": "declared", "contract_number": "22511015299"}
+    fake_centralisateur.state = {"status": "declared", "contract_number": "22511015299",
+                                 "garantisseur": "Garantie SPOTICAR Stellantis"}
     page = text(client.get(f"/livraisons/{KARoq}"))
     assert "Numéro de contrat : 22511015299" in page and "Garantie déclarée" in page
     assert order(app, KARoq).declaration_status == "declared"
