@@ -101,12 +101,13 @@ def test_declaring_the_same_order_again_opens_the_same_declaration(page: Page, s
     assert [c["contract_number"] for c in icare_contracts(stack, plate=vehicle["plate"])] == [contract_number]
 
 
-def test_cirano_dealer_declares_without_an_icare_contract(page: Page, stack):
+def test_cirano_dealer_declares_without_an_icare_contract(page: Page, stack, factory):
     """013250C works with Garantie Cirano: declared, and no contract number to wait for."""
     base = stack.url("bee2link")
+    order = create(stack, "bee2link", "/orders", {"rrdi": "013250C", "seed": factory.rng.randint(1, 10**6)})
     pipeline = PipelinePage(page, base).open("livraison")
     pipeline.choose_site("013250C – MARSEILLE PRADO AUTOS DEMO")
-    pipeline.vehicles.get_by_role("link").first.click()
+    pipeline.vehicles.get_by_role("row").filter(has_text=order["vehicle"]["plate"]).get_by_role("link").click()
     card = VehicleCardPage(page, base)
     card.open_delivery()
     card.open_external_services()

@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from e2e.flows import become_portal_admin, strong_password
 from e2e.pages.icare import (AccountsPage, DocumentsPage, ForgotPasswordPage, IcareLoginPage,
-                             NewPasswordPage, NewUserPage, OutboxPage, PortalPage)
+                             NewPasswordPage, NewUserPage, PortalPage)
+from e2e.pages.outbox import OutboxPage
 from fixtures import reference
 from fixtures.icare_factories import icare_sale
 
@@ -37,10 +38,10 @@ def test_administrator_created_through_forgotten_password(page: Page, stack, fac
     login.forgot_password()
     forgot = ForgotPasswordPage(page)
     forgot.request_reset(email)
-    expect(forgot.notice).to_contain_text("vous recevrez un email avec un lien")
-    OutboxPage(page, base).open(email).follow_latest("Réinitialiser mon mot de passe")
+    expect(forgot.messages).to_contain_text("vous recevrez un email avec un lien")
+    OutboxPage(page, base).open(email).follow_link("Réinitialisation de votre mot de passe")
     NewPasswordPage(page).choose_password(email, password)
-    expect(login.notice).to_contain_text("Votre mot de passe a été enregistré")
+    expect(login.messages).to_contain_text("Votre mot de passe a été enregistré")
     login.login(email, password)
     portal = PortalPage(page)
     expect(portal.heading).to_contain_text("Bienvenue")
@@ -54,7 +55,7 @@ def test_unknown_email_gets_the_same_answer(page: Page, stack):
     IcareLoginPage(page, base).open().forgot_password()
     forgot = ForgotPasswordPage(page)
     forgot.request_reset("personne@inconnu.example.fr")
-    expect(forgot.notice).to_contain_text("Si cette adresse est enregistrée")
+    expect(forgot.messages).to_contain_text("Si cette adresse est enregistrée")
     outbox = OutboxPage(page, base).open("personne@inconnu.example.fr")
     expect(outbox.mails).to_have_count(0)
 
@@ -72,7 +73,7 @@ def test_each_password_rule_turns_green_and_is_refused_on_its_own(page: Page, st
     base, email = stack.url("icare"), reference.demo_dealer("038421N")["convention_email"]
     IcareLoginPage(page, base).open().forgot_password()
     ForgotPasswordPage(page).request_reset(email)
-    OutboxPage(page, base).open(email).follow_latest("Réinitialiser mon mot de passe")
+    OutboxPage(page, base).open(email).follow_link("Réinitialisation de votre mot de passe")
     form = NewPasswordPage(page)
     for rule in form.rules.all():
         expect(rule).to_have_class(re.compile(r"\bko\b"))  # red before typing
@@ -91,7 +92,7 @@ def test_each_password_rule_turns_green_and_is_refused_on_its_own(page: Page, st
     form.choose_password(email, good, confirmation=good + "x")
     expect(form.errors).to_contain_text("La confirmation ne correspond pas")
     form.choose_password(email, good)
-    expect(IcareLoginPage(page, base).notice).to_contain_text("Votre mot de passe a été enregistré")
+    expect(IcareLoginPage(page, base).messages).to_contain_text("Votre mot de passe a été enregistré")
 
 
 def test_user_with_search_right_only(page: Page, stack, factory):
@@ -107,7 +108,7 @@ def test_user_with_search_right_only(page: Page, stack, factory):
                              ["Rechercher des devis et contrats"])
     expect(page.get_by_role("status")).to_contain_text("Activez votre compte")
     portal.logout()
-    OutboxPage(page, base).open(user_email).follow_latest("Activez votre compte")
+    OutboxPage(page, base).open(user_email).follow_link("Activez votre compte")
     first_login = NewPasswordPage(page)
     expect(page.get_by_role("heading", name="Première connexion")).to_be_visible()
     user_password = strong_password(factory)
@@ -118,11 +119,11 @@ def test_user_with_search_right_only(page: Page, stack, factory):
     expect(portal.results.first).to_contain_text(contract["contract_number"])
     portal.go("DOCUMENTS")
     expect(portal.heading).to_have_text("Accès refusé")
-    expect(portal.alert).to_contain_text("Accéder aux documents comptables")
+    expect(portal.errors).to_contain_text("Accéder aux documents comptables")
     expect(page.get_by_label("Type de document")).to_have_count(0)
     portal.go("GESTION DES COMPTES")
     expect(portal.heading).to_have_text("Accès refusé")
-    expect(portal.alert).to_contain_text("Gérer les comptes")
+    expect(portal.errors).to_contain_text("Gérer les comptes")
     expect(page.get_by_role("link", name="+ Ajouter un nouvel utilisateur")).to_have_count(0)
 
 
@@ -138,7 +139,7 @@ def test_search_finds_an_api_contract_by_plate_and_by_number(page: Page, stack, 
     expect(portal.results.first).to_contain_text(contract["vehicle"]["plate"])
     expect(portal.results.first).to_contain_text(contract["customer"]["last_name"])
     portal.search("pas un numéro")
-    expect(portal.alert).to_contain_text("Saisissez une immatriculation")
+    expect(portal.errors).to_contain_text("Saisissez une immatriculation")
     portal.go("LISTE DEVIS ET CONTRATS")
     expect(page.get_by_role("link", name=contract["contract_number"])).to_be_visible()
 
@@ -166,6 +167,6 @@ def test_documents_search_finds_the_months_debits(page: Page, stack, factory, rr
         documents.download_link(0).click()
     assert download.value.suggested_filename.startswith("Note_de_Débit_")
     documents.search("Note de Crédit", start=month, end=month)
-    expect(documents.status).to_contain_text("Aucun document")
+    expect(documents.messages).to_contain_text("Aucun document")
     documents.search(start="13/2026")
     expect(documents.errors).to_contain_text("format MM/AAAA")

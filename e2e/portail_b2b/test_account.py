@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.pages.outbox import OutboxPage
 from e2e.pages.portail_b2b import (AslTiersPage, HomePage, LoginPage, LostIdentifiantPage, LostPasswordPage,
-                                   NewPasswordPage, OutboxPage, PrivateSpacePage)
+                                   NewPasswordPage, PrivateSpacePage)
 
 pytestmark = pytest.mark.portail_b2b
 
@@ -59,7 +60,7 @@ def test_lost_identifiant_is_mailed(page: Page, b2b_url, outbox):
     email = "sophie.durand@equipements-axilog.example.fr"
     form = LostIdentifiantPage(page, b2b_url).open()
     form.ask_identifiant(email, "1002034E")
-    expect(form.success).to_contain_text("un e-mail vient d'être envoyé")
+    expect(form.messages).to_contain_text("un e-mail vient d'être envoyé")
     assert "V100003" in outbox.mails(email)[0]["body"]
 
 
@@ -84,7 +85,7 @@ def test_lost_password_link_from_the_outbox_sets_a_new_password(page: Page, b2b_
     expect(new_password.errors).to_contain_text("au moins 12 caractères")
     chosen = factory.fake.password(length=14, special_chars=True, digits=True, upper_case=True, lower_case=True)
     new_password.choose_password(chosen)
-    expect(new_password.success).to_contain_text("Votre mot de passe a été modifié")
+    expect(new_password.messages).to_contain_text("Votre mot de passe a été modifié")
     LoginPage(page, b2b_url).open().login("V100004", chosen)
     expect(PrivateSpacePage(page, b2b_url).welcome).to_contain_text("V100004")
 
@@ -106,7 +107,7 @@ def test_asl_tiers_gets_a_reset_password_that_works(page: Page, b2b_url, b2b_pas
     email = "Paul.Schmitt@fonderie-est.example.fr"
     form = AslTiersPage(page, b2b_url).open()
     form.ask_reset_password("v200001", "1002035f", email)
-    expect(form.success).to_contain_text("Un mot de passe de réinitialisation a été envoyé")
+    expect(form.messages).to_contain_text("Un mot de passe de réinitialisation a été envoyé")
     body = outbox.mails(email)[0]["body"]
     password = body.split("est : ")[1].split("\n")[0]
     login = LoginPage(page, b2b_url).open()

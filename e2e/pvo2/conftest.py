@@ -5,6 +5,7 @@ import datetime as dt
 import html
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 

@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from common import keys
 from fixtures import reference
-from simulators.icare import (accounts_views, documents_views, faults, outbox, portal_auth,
-                              portal_views)
+from simulators.icare import accounts_views, documents_views, faults, portal_auth, portal_views
 from simulators.icare.passwords import set_password
 from simulators.icare.portal_session import portal_context
 from simulators.icare.portal_store import RIGHTS, Membership, PortalUser
+from simulators.icare.store import outbox
 
 DEMO_ADMIN_RRDI = "953617Z"  # AXILOG DEMO: its administrator is ready to log in; others use the reset
 
@@ -20,8 +20,11 @@ DEMO_ADMIN_RRDI = "953617Z"  # AXILOG DEMO: its administrator is ready to log in
 def register(app: Flask) -> None:
     """Mount the portal on the Icare app (the outbox only in demo/test mode)."""
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(days=30))
-    for bp in (portal_auth.bp, portal_views.bp, accounts_views.bp, documents_views.bp, outbox.bp):
+    for bp in (portal_auth.bp, portal_views.bp, accounts_views.bp, documents_views.bp):
         app.register_blueprint(bp)
+    if app.config.get("DEMO_MODE") or app.config.get("TEST_ROUTES"):
+        app.register_blueprint(outbox.blueprint(app.extensions["db"], title="Boîte mail simulée",
+                                                layout="icare/outbox_layout.html"))
     app.context_processor(portal_context)
     faults.install(app)
 

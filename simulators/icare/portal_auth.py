@@ -14,11 +14,10 @@ from sqlalchemy import func, select
 
 from common.auth import check_password, hash_password
 from simulators.icare import passwords
-from simulators.icare.outbox import send_mail
 from simulators.icare.portal_session import (current_membership, current_user, db_session, login,
                                              write)
 from simulators.icare.portal_store import RIGHTS, AccountToken, LoginThrottle, Membership, PortalUser
-from simulators.icare.store import IcareDealer, utcnow
+from simulators.icare.store import IcareDealer, outbox, utcnow
 
 bp = Blueprint("icare_auth", __name__)
 
@@ -145,11 +144,8 @@ def forgot():
         # At most a few mails an hour per address (no mail bombing); the answer stays the same.
         if known and len(recent) < _setting("ICARE_RESET_PER_HOUR", 5):
             url = url_for("icare_auth.reset", token=create_link(tx, "reset", email, hours), _external=True)
-            send_mail(tx, email, "Réinitialisation de votre mot de passe Services.Spoticar",
-                      "Bonjour,\n\nPour choisir votre mot de passe Services.Spoticar, cliquez sur le lien "
-                      f"« Réinitialiser mon mot de passe » (valable {hours} h, une seule fois).\n\n"
-                      "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
-                      [{"text": "Réinitialiser mon mot de passe", "url": url}])
+            outbox.send_template(tx, email, "Réinitialisation de votre mot de passe Services.Spoticar",
+                                 "icare/mails/reset.txt", url=url, hours=hours)
     return render_template("icare/forgot.html", email="", sent=RESET_SENT)
 
 
