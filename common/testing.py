@@ -3,7 +3,8 @@ blueprint per app (create, read, run due jobs), mounted only when the app runs w
 (``spoticar-harness up --test-routes``, the suites' own stack). Never used by the product's pages."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, jsonify, request
+from flask import Blueprint, Flask, abort, current_app, jsonify, request
+from sqlalchemy import select
 
 from common.web import csrf, error_response
 
@@ -41,6 +42,14 @@ def found(record: dict | None):
     if record is None:
         return jsonify({"errors": [{"field": None, "message": "Enregistrement introuvable."}]}), 404
     return jsonify(record)
+
+
+def stored(model, record, status: int = 200, **where):
+    """The ``model`` row matching ``where`` as ``record(row)`` (``status``: 201 after a create), or a
+    JSON 404 when there is none."""
+    row = current_app.extensions["db"].session.scalar(select(model).filter_by(**where))
+    response = found(row and record(row))
+    return (response, status) if row is not None else response
 
 
 def as_record(row, names: list[str] | tuple[str, ...]) -> dict:

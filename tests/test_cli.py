@@ -10,6 +10,10 @@ import sys
 import httpx
 import pytest
 
+from common.keys import DEMO_ICARE_SERVICE_KEY, demo_dms_keys
+
+
+DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 def _start(tmp_path, *extra):
     return subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--any-port", "--data-dir",
@@ -33,8 +37,7 @@ def test_up_prints_urls_logins_keys_and_stops_cleanly(tmp_path, sig):
         assert re.search(r"Spoticar harness prêt en [0-9.]+ s", output)
         urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", output))
         assert set(urls) == {"Centralisateur", "Icare"}
-        for key in ("demo-tec3h", "demo-pvo2", "demo-bee2link", "demo-neovo", "demo-icare-service",
-                    "953617Z", "FR10350", "020319L", "demo-953617Z"):
+        for key in (*DEMO_KEYS.values(), DEMO_ICARE_SERVICE_KEY, "953617Z", "FR10350", "020319L", "demo-953617Z"):
             assert key in output
         assert httpx.get(urls["Centralisateur"] + "/connexion").status_code == 200
         assert httpx.get(urls["Centralisateur"] + "/api/v1/openapi.json").status_code == 200

@@ -7,11 +7,11 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from harness.testing import icare_contracts, new_dealer
+from harness.testing import new_dealer
 
 
 class Api:
-    """The DMS side (hand-off API, with the key of ``dms``) and the Icare side (contract look-up)."""
+    """The DMS side of a running stack: the hand-off API, with the key of ``dms``."""
 
     def __init__(self, stack):
         self.stack = stack
@@ -28,9 +28,6 @@ class Api:
     def status(self, bdc_number: str, dms: str = "tec3h") -> dict:
         return httpx.get(self.stack.url("centralisateur") + f"/api/v1/declarations/{bdc_number}",
                          headers=self._headers(dms), timeout=20).json()
-
-    def icare_contracts(self, **query) -> list[dict]:
-        return icare_contracts(self.stack, **query)
 
     def new_dealer(self, factory, dms: str = "tec3h", **flags) -> dict:
         return new_dealer(self.stack, factory, dms, **flags)

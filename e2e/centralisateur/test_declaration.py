@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from e2e.centralisateur.conftest import pdf_text
 from e2e.pages.centralisateur import (ChooseGarantiePage, ConfirmationPage, DeclarationFormPage, Menu,
                                       ProfilePage)
+from harness.testing import icare_contracts
 
 pytestmark = pytest.mark.centralisateur
 
@@ -37,7 +38,7 @@ def test_handoff_declared_in_browser_shows_both_numbers(page: Page, api, factory
     expect(confirmation.contract).to_have_text(
         f"[Garantie SPOTICAR Stellantis] La création a bien été effectuée "
         f"(numéro de contrat : {state['contract_number']})")
-    [contract] = api.icare_contracts(plate=payload["vehicle"]["plate"])
+    [contract] = icare_contracts(api.stack, plate=payload["vehicle"]["plate"])
     assert contract["contract_number"] == state["contract_number"]
     assert contract["customer"]["last_name"] == payload["customer"]["last_name"]
 
@@ -61,7 +62,7 @@ def test_declaration_rejects_missing_vehicle_type_and_plate(page: Page, api, fac
     form.fill(**{"Immatriculation*": "gh-456-jk"})
     form.declare()
     expect(ConfirmationPage(page).contract).to_be_visible()
-    assert api.icare_contracts(plate="GH-456-JK")[0]["vehicle"]["vin"] == vehicle["vin"]
+    assert icare_contracts(api.stack, plate="GH-456-JK")[0]["vehicle"]["vin"] == vehicle["vin"]
 
 
 def test_format_and_eligibility_errors_get_their_own_lines(page: Page, api, factory):
@@ -167,7 +168,7 @@ def test_double_click_back_and_resubmit_declare_once(page: Page, api, factory):
     if form.declare_button.is_visible():
         form.declare_button.click()
     expect(confirmation.success).to_be_visible()
-    contracts = api.icare_contracts(bdc_number=receipt["bdc_number"])
+    contracts = icare_contracts(api.stack, bdc_number=receipt["bdc_number"])
     assert len(contracts) == 1
     expect(confirmation.contract).to_contain_text(contracts[0]["contract_number"])
 

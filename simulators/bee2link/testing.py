@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, jsonify
+from flask import current_app
 from sqlalchemy import func, select
 
 from common.dms_store import DeclarationColumns, VehicleColumns
-from common.testing import as_record, body, column_names, found, test_blueprint
+from common.testing import as_record, body, column_names, stored, test_blueprint
 from fixtures.factories import Factory
 from simulators.bee2link.demo import add_delivery
 from simulators.bee2link.store import Order, Vehicle
@@ -32,13 +32,10 @@ def create_order():
     with current_app.extensions["db"].transaction() as session:
         number = (session.scalar(select(func.max(Order.number))) or 0) + 1
         add_delivery(session, factory, data["rrdi"], number, today)
-        session.flush()
-        record = _order_record(session.scalar(select(Order).where(Order.number == number)))
-    return jsonify(record), 201
+    return stored(Order, _order_record, status=201, number=number)
 
 
 @bp.get("/orders/<int:number>")
 def order(number: int):
     """The order ``number`` as stored, with its vehicle (id, plate, VIN…)."""
-    o = current_app.extensions["db"].session.scalar(select(Order).where(Order.number == number))
-    return found(o and _order_record(o))
+    return stored(Order, _order_record, number=number)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, jsonify
+from flask import current_app
 from sqlalchemy import func, select
 
 from common.dms_store import DeclarationColumns, VehicleColumns
-from common.testing import as_record, body, column_names, found, test_blueprint
+from common.testing import as_record, body, column_names, stored, test_blueprint
 from fixtures.factories import Factory
 from simulators.neovo.demo import add_dossier
 from simulators.neovo.store import Dossier, Piece
@@ -18,11 +18,14 @@ DOSSIER_FIELDS = ("id", "number", "rrdi", "client_code", "customer", "seller", "
                   "warranty_level", *column_names(VehicleColumns, DeclarationColumns))
 
 
+def _record(dossier: Dossier) -> dict:
+    return as_record(dossier, DOSSIER_FIELDS)
+
+
 @bp.get("/dossiers/<number>")
 def dossier(number: str):
     """The dossier ``number`` (V0000004…) as stored: vehicle, customer, declaration state."""
-    d = current_app.extensions["db"].session.scalar(select(Dossier).where(Dossier.number == number))
-    return found(d and as_record(d, DOSSIER_FIELDS))
+    return stored(Dossier, _record, number=number)
 
 
 @bp.post("/dossiers")
@@ -34,6 +37,4 @@ def create_dossier():
         number = f"V{int(last[1:]) + 1:07d}"
         piece = str(max((int(n) for n in session.scalars(select(Piece.number)) if n.isdigit()), default=600000) + 1)
         add_dossier(session, Factory(int(data.get("seed", 0))), data["rrdi"], number, piece, dt.date.today())
-        session.flush()
-        record = as_record(session.scalar(select(Dossier).where(Dossier.number == number)), DOSSIER_FIELDS)
-    return jsonify(record), 201
+    return stored(Dossier, _record, status=201, number=number)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask import current_app, jsonify
+from flask import current_app
 from sqlalchemy import func, select
 
-from common.testing import as_record, body, found, test_blueprint
+from common.testing import as_record, body, stored, test_blueprint
 from fixtures.factories import Factory
 from simulators.pvo2.store import Customer, Order, Vehicle
 
@@ -46,13 +46,10 @@ def create_order():
         session.add(Order(number=number, customer_id=customer.id, vehicle_id=vehicle.id, seller="Hakim AB",
                           created_on=today, expires_on=today + dt.timedelta(days=7), state="bdc",
                           bdc_on=today, delivery_date=today))
-        session.flush()
-        record = _record(session.scalar(select(Order).where(Order.number == number)))
-    return jsonify(record), 201
+    return stored(Order, _record, status=201, number=number)
 
 
 @bp.get("/orders/<int:number>")
 def order(number: int):
     """The order ``number`` as stored, with its vehicle and customer."""
-    o = current_app.extensions["db"].session.scalar(select(Order).where(Order.number == number))
-    return found(o and _record(o))
+    return stored(Order, _record, number=number)

@@ -31,10 +31,6 @@ def _wait_status(api, bdc: str, wanted: str, seconds: float = 20) -> dict:
         time.sleep(0.1)
 
 
-def _contracts(stack, bdc: str) -> list[dict]:
-    return icare_contracts(stack, bdc_number=bdc)
-
-
 def test_icare_down_keeps_the_declaration_pending_then_one_contract(tmp_path, factory):
     stack = _stack(tmp_path)
     try:
@@ -52,7 +48,8 @@ def test_icare_down_keeps_the_declaration_pending_then_one_contract(tmp_path, fa
             stack.serve_again("icare")
             state = _wait_status(api, receipt["bdc_number"], "declared")
             assert state["status"] == "declared"
-            assert [c["contract_number"] for c in _contracts(stack, receipt["bdc_number"])] == [state["contract_number"]]
+            contracts = icare_contracts(stack, bdc_number=receipt["bdc_number"])
+            assert [c["contract_number"] for c in contracts] == [state["contract_number"]]
             page = browser.get(url.replace("/formulaire", "/confirmation"))
             assert f"(numéro de contrat : {state['contract_number']})" in page.text
     finally:
@@ -84,8 +81,8 @@ def test_pending_contracts_survive_a_centralisateur_restart(tmp_path, factory):
             for receipt in receipts:
                 state = _wait_status(api, receipt["bdc_number"], "declared")
                 assert state["status"] == "declared", state
-                assert [c["contract_number"] for c in _contracts(icare_only, receipt["bdc_number"])] == \
-                    [state["contract_number"]]
+                contracts = icare_contracts(icare_only, bdc_number=receipt["bdc_number"])
+                assert [c["contract_number"] for c in contracts] == [state["contract_number"]]
     finally:
         if restarted:
             restarted.stop()
@@ -109,6 +106,7 @@ def test_icare_errors_slowness_or_cut_connections_end_in_one_contract(tmp_path, 
             assert httpx.delete(icare_admin).status_code in (200, 204)
             state = _wait_status(api, receipt["bdc_number"], "declared")
             assert state["status"] == "declared"
-            assert [c["contract_number"] for c in _contracts(stack, receipt["bdc_number"])] == [state["contract_number"]]
+            contracts = icare_contracts(stack, bdc_number=receipt["bdc_number"])
+            assert [c["contract_number"] for c in contracts] == [state["contract_number"]]
     finally:
         stack.stop()

@@ -3,9 +3,12 @@ import pytest
 from sqlalchemy import select
 
 from centralisateur.contract import HandoffIn
+from common.keys import demo_dms_keys
 from simulators.neovo.browser import CHROME_MESSAGE
 from simulators.neovo.store import Dossier
 from tests.dms_helpers import csrf_token, signed_callback, text
+
+DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 pytestmark = pytest.mark.neovo
 
@@ -99,9 +102,9 @@ def test_dossier_shows_the_contract_by_polling_then_by_callback(app, client, cds
     assert "Numéro de contrat : 22612000003" in text(client.get("/dossiers/V0000004"))
     garantir(client, "V0000001")
     state = cds.declare("SP038421N000000002", "22612000004")
-    assert signed_callback(client, state, "demo-neovo").status_code == 200
+    assert signed_callback(client, state, DEMO_KEYS["neovo"]).status_code == 200
     assert dossier(app, "V0000001").contract_number == "22612000004"
-    assert signed_callback(client, state, "demo-bee2link").status_code == 401
+    assert signed_callback(client, state, DEMO_KEYS["bee2link"]).status_code == 401
 
 
 def test_another_sites_dossier_is_not_found(app, client):

@@ -6,8 +6,11 @@ import json
 import pytest
 
 from common.auth import sign
+from common.keys import demo_dms_keys
 from simulators.pvo2.declaring import RRDI_MISSING, handoff_payload
 from tests.pvo2.conftest import DOWN_URL, make_pvo2, order, site, text
+
+DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 pytestmark = pytest.mark.pvo2
 
@@ -38,7 +41,7 @@ def test_declare_spoticar_hands_off_and_opens_the_centralisateur(client, app, fa
     assert response.status_code == 303
     assert response.location == f"{fake_centralisateur.url}/declarations/1?t=abc"
     sent = fake_centralisateur.received[0]
-    assert sent["auth"] == "Bearer demo-pvo2" and sent["body"]["vehicle"]["vin"] == "TMBJG7NU9M50143AA"
+    assert sent["auth"] == f"Bearer {DEMO_KEYS['pvo2']}" and sent["body"]["vehicle"]["vin"] == "TMBJG7NU9M50143AA"
     stored = order(app, KARoq)
     assert (stored.garantisseur, stored.bdc_number, stored.declaration_status) == \
         ("spoticar", "SPFR10350103833712", "pending")
@@ -89,7 +92,7 @@ def test_unknown_garantisseur_is_refused(client, app, fake_centralisateur):
     assert fake_centralisateur.received == []
 
 
-def _callback(client, body: dict, key: str = "demo-pvo2"):
+def _callback(client, body: dict, key: str = DEMO_KEYS["pvo2"]):
     raw = json.dumps(body).encode()
     return client.post("/api/v1/declarations/callback", data=raw, content_type="application/json",
                        headers={"X-Spoticar-Signature": sign(raw, key)})

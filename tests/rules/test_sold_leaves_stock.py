@@ -6,11 +6,14 @@ import json
 import pytest
 
 from common.auth import sign
+from common.keys import demo_dms_keys
 from tests.pvo2.conftest import make_pvo2, order, text
 from tests.tec3h.conftest import form_values, vehicle_id
 
 KAROQ_ORDER, KAROQ_PLATE = 7414120, "FY-544-EW"  # PVO2 seed: the Karoq's bon de commande
 
+
+DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 @pytest.fixture
 def pvo2(tmp_path):
@@ -42,6 +45,6 @@ def test_tec3h_declared_vehicle_leaves_the_stock_list(client, app):
     raw = json.dumps({"bdc_number": "SP953617Z103833712", "status": "declared",
                       "contract_number": "22511015251"}).encode()
     assert client.post("/api/spoticar/callback", data=raw, content_type="application/json",
-                       headers={"X-Spoticar-Signature": sign(raw, "demo-tec3h")}).status_code == 204
+                       headers={"X-Spoticar-Signature": sign(raw, DEMO_KEYS["tec3h"])}).status_code == 204
     assert row not in client.get("/stock?q=DL-342-MP").data.decode()
     assert row in client.get("/stock?q=DL-342-MP&etat=Vendu").data.decode()

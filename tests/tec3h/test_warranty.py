@@ -8,9 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from common.auth import sign
+from common.keys import demo_dms_keys
 from simulators.tec3h.store import Warranty
 from tests.dms_helpers import text
 from tests.tec3h.conftest import form_values, vehicle_id
+
+DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 pytestmark = pytest.mark.tec3h
 
@@ -108,7 +111,7 @@ def test_refusal_is_shown_on_the_form_with_values_kept_and_can_be_corrected(clie
     assert _warranty(app).status == "pending" and len(centralisateur.handoffs) == 2
 
 
-def _callback(client, body: dict, key: str = "demo-tec3h"):
+def _callback(client, body: dict, key: str = DEMO_KEYS["tec3h"]):
     raw = json.dumps(body).encode()
     return client.post("/api/spoticar/callback", data=raw, content_type="application/json",
                        headers={"X-Spoticar-Signature": sign(raw, key)})
