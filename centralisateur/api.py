@@ -6,13 +6,15 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from centralisateur import rules
+from centralisateur.store import Dealer, Declaration, DmsClient, bdc_number
 from certification import hooks
-from centralisateur.contract import DeclarationState, HandoffIn, HandoffReceipt
-from centralisateur.store import Dealer, Declaration, DmsClient
-from common.keys import demo_key_allowed
 from common.auth import bearer_token, key_digest
+from common.egress import UrlRefused, callback_origins, check_url
+from common.keys import demo_key_allowed
 from common.web import csrf, error_response, json_body
+from spoticar_handoff.eligibility import refusals
+from spoticar_handoff.models import DeclarationState, HandoffIn, HandoffReceipt
+from spoticar_handoff.warnings import handoff_warnings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -48,9 +50,11 @@ def declaration_token(declaration_id: int) -> str:
 
 def receipt(declaration: Declaration) -> dict:
     url = url_for("session.entry", token=declaration_token(declaration.id), _external=False)
+    # until declared, the dealer still has to correct on form 2/3 what the warnings name
+    warnings = handoff_warnings(declaration.payload) if declaration.status == "pending" else []
     return HandoffReceipt(handoff_id=declaration.id, bdc_number=declaration.bdc_number,
                           declaration_url=current_app.config["PUBLIC_URL"].rstrip("/") + url,
-                          status=declaration.status).model_dump(mode="json")
+                          status=declaration.status, warnings=warnings).model_dump(mode="json")
 
 
 def state(declaration: Declaration) -> DeclarationState:
@@ -83,10 +87,15 @@ def create_handoff():
     if refused:
         return refused
     v = handoff.vehicle
-    refused = rules.refusals(v.brand, v.din_power, v.usage, v.ptac_kg)
+    refused = refusals(v.brand, v.din_power, v.usage, v.ptac_kg)
     if refused:
         return _errors(422, [{"field": r.field, "message": r.message} for r in refused])
     payload = handoff.model_dump(mode="json")
+    if payload["callback_url"]:
+        try:
+            check_url(payload["callback_url"], callback_origins(current_app.config, g.dms))
+        except UrlRefused as exc:
+            return _errors(422, [{"field": "callback_url", "message": exc.message}])
     payload["callback_url"] = hooks.callback_url(payload["callback_url"])
     try:
         declaration, created = _store(db, handoff, payload)
@@ -117,7 +126,7 @@ def _store(db, handoff: HandoffIn, payload: dict) -> tuple[Declaration, bool]:
                                   callback_url=payload["callback_url"], status="pending")
         session.add(declaration)
         session.flush()
-        declaration.bdc_number = rules.bdc_number(handoff.dealer.rrdi, declaration.id)
+        declaration.bdc_number = bdc_number(handoff.dealer.rrdi, declaration.id)
         return declaration, True
 
 

@@ -6,16 +6,34 @@ from flask import (Blueprint, Response, current_app, flash, redirect, render_tem
 from centralisateur import documents, form as declaration_form
 from centralisateur.declaring import claim, send_to_icare, wait_first_attempt
 from centralisateur.profile import GARANTISSEUR_NAMES, configured_garantisseurs
-from centralisateur.session import current_dealer, login_required, own_declaration
+from centralisateur.session import current_dealer, link_or_login_required, own_declaration
+from common.forms import Form, SelectField
 from fixtures import reference
 
 bp = Blueprint("declare", __name__)
 
 PROGRAMS = {code: name for code, name in reference.warranty_labels().items()}  # SPOTICAR → Spoticar
+_NPO_MESSAGE = "Veuillez sélectionner la déclaration de la vente Nouvelle Prestation Obligatoire."
+_GARANTIE_MESSAGE = "Veuillez sélectionner la garantie commerciale Spoticar."
+
+
+class ChooseForm(Form):
+    """Page 1/3: the NPO label and the commercial garantisseur (those configured on Profil)."""
+
+    class Meta:
+        wording = "centralisateur"
+        required_mark = "none"
+
+    programme = SelectField("1. Déclaration de la vente Nouvelle Prestation Obligatoire pour le service "
+                            "Relation Client et l'Assistance", required=True, choices=PROGRAMS,
+                            blank="-- Sélectionner --",
+                            messages={"required": _NPO_MESSAGE, "choice": _NPO_MESSAGE})
+    garantisseur = SelectField("2. Garantie commerciale Spoticar", required=True, blank="-- Sélectionner --",
+                               messages={"required": _GARANTIE_MESSAGE, "choice": _GARANTIE_MESSAGE})
 
 
 @bp.get("/declarations/<bdc_number>")
-@login_required
+@link_or_login_required
 def start(bdc_number: str):
     """Where a declaration's link lands: Profil first for a dealer not configured yet, else 1/3."""
     declaration = own_declaration(bdc_number)
@@ -40,69 +58,56 @@ def _preselection(declaration, options: dict[str, str]) -> tuple[str, str]:
 
 
 @bp.route("/declarations/<bdc_number>/garantie", methods=["GET", "POST"])
-@login_required
+@link_or_login_required
 def choose(bdc_number: str):
     declaration = own_declaration(bdc_number)
     if declaration.status != "pending":
         return redirect(url_for("declare.confirmation", bdc_number=bdc_number))
     dealer = current_dealer()
     options = configured_garantisseurs(dealer)
-    program, garantisseur = _preselection(declaration, options)
-    errors = []
     if request.method == "POST":
-        program = request.form.get("programme", "")
-        garantisseur = request.form.get("garantisseur", "")
-        if program not in PROGRAMS:
-            errors.append(("programme", "Veuillez sélectionner la déclaration de la vente Nouvelle Prestation "
-                                        "Obligatoire."))
-        if garantisseur not in options:
-            errors.append(("garantisseur", "Veuillez sélectionner la garantie commerciale Spoticar."))
-        if not errors:
-            db = current_app.extensions["db"]
-            with db.transaction() as s:
-                row = s.get(type(declaration), declaration.id)
-                if row.status == "pending":
-                    if row.program != program:  # another label: its products differ
-                        row.form = None
-                    row.program, row.garantisseur = program, garantisseur
-            return redirect(url_for("declare.fill", bdc_number=bdc_number))
-    return render_template("centralisateur/choose.html", declaration=declaration, programs=PROGRAMS,
-                           options=options, program=program, garantisseur=garantisseur,
-                           errors=errors), 422 if errors else 200
+        form = ChooseForm()
+    else:
+        program, garantisseur = _preselection(declaration, options)
+        form = ChooseForm(formdata=None, data={"programme": program, "garantisseur": garantisseur})
+    form.garantisseur.choices = options
+    if request.method == "POST" and form.validate():
+        program, garantisseur = form.programme.value, form.garantisseur.value
+        db = current_app.extensions["db"]
+        with db.transaction() as s:
+            row = s.get(type(declaration), declaration.id)
+            if row.status == "pending":
+                if row.program != program:  # another label: its products differ
+                    row.form = None
+                row.program, row.garantisseur = program, garantisseur
+        return redirect(url_for("declare.fill", bdc_number=bdc_number))
+    return render_template("centralisateur/choose.html", declaration=declaration, form=form), \
+        422 if form.error_list else 200
 
 
 @bp.route("/declarations/<bdc_number>/formulaire", methods=["GET", "POST"])
-@login_required
+@link_or_login_required
 def fill(bdc_number: str):
     declaration = own_declaration(bdc_number)
     if declaration.status != "pending":
         return redirect(url_for("declare.confirmation", bdc_number=bdc_number))
     if not declaration.program or declaration.garantisseur not in configured_garantisseurs(current_dealer()):
         return redirect(url_for("declare.choose", bdc_number=bdc_number))
-    errors: list = []
+    form = declaration_form.build(declaration.program, declaration.payload)
     if request.method == "POST":
-        values = declaration_form.read(request.form)
-        clean, errors = declaration_form.validate(values, declaration.program, declaration.payload)
+        clean = declaration_form.validate(form, declaration.payload)
         if clean is not None:
-            clean["end_date"] = declaration_form.parse_fr_date(values["end_date"]).isoformat()
             clean["company_name"] = declaration.payload["customer"].get("company_name")
             clean["siret"] = declaration.payload["customer"].get("siret")
             if claim(current_app, declaration.id, clean):
                 send_to_icare(current_app, declaration.id)
             return redirect(url_for("declare.confirmation", bdc_number=bdc_number), code=303)
-    else:
-        values = declaration_form.prefill(declaration.payload)
-        if declaration.program and values["product"] not in {
-                v for v, _ in declaration_form.choices(declaration_form.BY_NAME["product"],
-                                                       declaration.program, values)}:
-            values["product"] = ""
-    return render_template("centralisateur/form.html", declaration=declaration, values=values,
-                           errors=errors, fields=declaration_form.FIELDS, choices=declaration_form.choices,
-                           invalid={name for name, _ in errors}), 422 if errors else 200
+    return render_template("centralisateur/form.html", declaration=declaration, form=form), \
+        422 if form.error_list else 200
 
 
 @bp.get("/declarations/<bdc_number>/confirmation")
-@login_required
+@link_or_login_required
 def confirmation(bdc_number: str):
     declaration = own_declaration(bdc_number)
     if declaration.status == "pending":
@@ -118,7 +123,7 @@ def confirmation(bdc_number: str):
 
 
 @bp.post("/declarations/<bdc_number>/relancer")
-@login_required
+@link_or_login_required
 def retry(bdc_number: str):
     """Ask Icare again now instead of waiting for the next automatic attempt."""
     declaration = own_declaration(bdc_number)
@@ -138,7 +143,7 @@ def _pdf(declaration, kind: str) -> Response:
 
 
 @bp.get("/declarations/<bdc_number>/releve.pdf")
-@login_required
+@link_or_login_required
 def releve_pdf(bdc_number: str):
     declaration = own_declaration(bdc_number)
     if declaration.form is None:
@@ -147,7 +152,7 @@ def releve_pdf(bdc_number: str):
 
 
 @bp.get("/declarations/<bdc_number>/certificat.pdf")
-@login_required
+@link_or_login_required
 def certificat_pdf(bdc_number: str):
     declaration = own_declaration(bdc_number)
     if declaration.status != "declared":

@@ -18,7 +18,8 @@ from centralisateur.api import state
 from certification import evidence, hooks
 from centralisateur.icare_client import IcareClient, IcareRefused, IcareUnavailable
 from centralisateur.store import Dealer, Declaration, utcnow
-from common.auth import sign
+from common.egress import UrlRefused, callback_origins, check_url
+from spoticar_handoff.callbacks import delivery_id, sign_callback
 
 log = logging.getLogger(__name__)
 
@@ -117,29 +118,34 @@ def send_to_icare(app: Flask, declaration_id: int) -> str:
 
 
 def deliver_callback(app: Flask, declaration_id: int) -> bool:
-    """POST the declaration's state to the DMS's callback_url, signed with the DMS's API key."""
+    """POST the declaration's state to the DMS's callback_url, signed with the DMS's API key (a fresh
+    timestamp per attempt, the same delivery id for every retry of one state)."""
     db = app.extensions["db"]
     with db.transaction() as session:
         declaration = session.get(Declaration, declaration_id)
         if declaration is None or not declaration.callback_due:
             return False
-        body = json.dumps(state(declaration).model_dump(mode="json")).encode()
+        current = state(declaration)
+        body = json.dumps(current.model_dump(mode="json")).encode()
+        delivery = delivery_id(current.bdc_number, current.status, current.contract_number)
         url = declaration.callback_url
         certification = hooks.session_id_for(app, declaration.dealer_rrdi)
         key = hooks.signing_key(app, declaration) if certification else \
             app.config["DMS_KEYS"].get(declaration.source_dms)
-        bdc = declaration.bdc_number
+        bdc, source_dms = declaration.bdc_number, declaration.source_dms
     headers = {"Content-Type": "application/json"}
     if key:
-        headers["X-Spoticar-Signature"] = sign(body, key)
+        headers.update(sign_callback(body, key, delivery))
     if certification:  # a certification session's DMS: the exchange is its evidence
         entry = evidence.post(app.extensions["db"], certification, url, body, headers, bdc)
-        delivered = entry["status"] is not None and entry["status"] < 300
+        answer = entry["status"]
     else:
         try:
-            delivered = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code < 300
-        except httpx.HTTPError:
-            delivered = False
+            check_url(url, callback_origins(app.config, source_dms))  # again: DNS may have changed
+            answer = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code
+        except (httpx.HTTPError, UrlRefused):
+            answer = None
+    delivered = answer is not None and (answer < 300 or answer == 409)  # 409: the DMS already has it
     with db.transaction() as session:
         declaration = session.get(Declaration, declaration_id)
         declaration.callback_attempts += 1

@@ -1,126 +1,162 @@
 """The declaration form (2/3): its fields as seed 000 shows them, pre-fill from the hand-off, checks.
 
-One table of fields drives the template, the pre-fill and the validation, so a label can only be
-written once. Messages: "Le champ <label> est obligatoire" for a missing value (seed 000), a line of
-its own for a format or eligibility error.
+One form class (the common form layer) drives the template, the pre-fill and the validation, so a
+label is written once. Messages: "Le champ <label> est obligatoire" for a missing value (seed 000,
+the "centralisateur" wording), a line of its own for a format or eligibility error.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from pydantic_core import PydanticCustomError
+from flask import request
 
-from centralisateur import contract, rules
-from common.dates import add_months, fr_date, parse_fr_date
-from common.parsing import ParseError, parse_date, parse_decimal, parse_int
+from common import parsing
+from common.dates import add_months, fr_date
+from common.forms import (CheckboxesField, CheckboxField, DateField, EmailField, Form, IntegerField,
+                          MoneyField, PhoneField, PlateField, PostcodeField, SelectField, TextField,
+                          VinField)
 from fixtures import reference
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str                 # as on screen, asterisk included
-    section: str               # top | client | vehicle | warranty
-    kind: str = "text"         # text | date | int | money | select | checkboxes | checkbox
-    source: str | None = None  # dotted path in the hand-off payload
-    check: object = None       # a contract.normalize_*/check_* function for the format
-    max_length: int = 120
-
-    @property
-    def required(self) -> bool:
-        return self.label.endswith("*")
-
-    @property
-    def plain_label(self) -> str:
-        return self.label.rstrip("*").strip()
-
-
-F = Field
-FIELDS: tuple[Field, ...] = (
-    F("seller", "Vendeur véhicule d'occasion*", "top", source="seller", max_length=80),
-    F("origin", "Origine de la vente*", "top", "select", "sale.origin"),
-    F("consent", "Consentement du client (FOCUS)*", "top", "checkboxes", "customer.consent"),
-    F("civility", "Civilité*", "client", "select", "customer.civility"),
-    F("last_name", "Nom*", "client", source="customer.last_name", max_length=80),
-    F("first_name", "Prénom*", "client", source="customer.first_name", max_length=80),
-    F("email", "Email", "client", source="customer.email", check=contract.check_email, max_length=254),
-    F("phone", "Tel. Fixe", "client", source="customer.phone", check=contract.normalize_phone),
-    F("mobile", "Tel. Mobile", "client", source="customer.mobile", check=contract.normalize_phone),
-    F("address", "Adresse*", "client", source="customer.address"),
-    F("address2", "Complément adresse 1", "client", source="customer.address2"),
-    F("address3", "Complément adresse 2", "client", source="customer.address3"),
-    F("postcode", "Code Postal*", "client", source="customer.postcode", check=contract.check_postcode),
-    F("city", "Ville*", "client", source="customer.city", max_length=80),
-    F("birth_name", "Nom de Naissance", "client", source="customer.birth_name", max_length=80),
-    F("birth_date", "Date de Naissance*", "client", "date", "customer.birth_date"),
-    F("birth_place", "Lieu de Naissance*", "client", source="customer.birth_place", max_length=80),
-    F("residence_country", "Pays de résidence*", "client", source="customer.residence_country", max_length=80),
-    F("nationality", "Nationalité*", "client", source="customer.nationality", max_length=80),
-    F("birth_country", "Pays de Naissance*", "client", source="customer.birth_country", max_length=80),
-    F("kind", "Type véhicule*", "vehicle", "select", "vehicle.kind"),
-    F("registration_card_type", "Type carte grise", "vehicle", source="vehicle.registration_card_type",
-      max_length=80),
-    F("energy", "Energie*", "vehicle", "select", "vehicle.energy"),
-    F("fiscal_power", "Puissance Fiscale", "vehicle", "int", "vehicle.fiscal_power"),
-    F("kw_power", "Puissance KW", "vehicle", "int", "vehicle.kw_power"),
-    F("four_wheel_drive", "4x4", "vehicle", "checkbox", "vehicle.four_wheel_drive"),
-    F("manufacturer_warranty_end", "Date fin gtie constructeur*", "vehicle", "date",
-      "vehicle.manufacturer_warranty_end"),
-    F("plate", "Immatriculation*", "vehicle", source="vehicle.plate", check=contract.normalize_plate),
-    F("first_registration", "Date première immat.*", "vehicle", "date", "vehicle.first_registration"),
-    F("displacement_cc", "Cylindrée", "vehicle", "int", "vehicle.displacement_cc"),
-    F("din_power", "Puissance Din*", "vehicle", "int", "vehicle.din_power"),
-    F("mileage_km", "Km jour de la vente*", "vehicle", "int", "vehicle.mileage_km"),
-    F("delivery_date", "Date de livraison*", "vehicle", "date", "sale.delivery_date"),
-    F("manufacturer_warranty_km", "Km gtie constructeur*", "vehicle", "int", "vehicle.manufacturer_warranty_km"),
-    F("brand", "Marque*", "vehicle", source="vehicle.brand", max_length=80),
-    F("model", "Modèle véhicule*", "vehicle", source="vehicle.model", max_length=80),
-    F("version", "Version*", "vehicle", source="vehicle.version"),
-    F("vin", "VIN*", "vehicle", source="vehicle.vin", check=contract.normalize_vin),
-    F("price_ttc", "Prix de vente", "vehicle", "money", "sale.price_ttc"),
-    F("trade_in_value", "Valeur de reprise", "vehicle", "money", "sale.trade_in_value"),
-    F("market_value", "Côte du véhicule", "vehicle", "money", "vehicle.market_value"),
-    F("product", "Garantie*", "warranty", "select", "warranty.product"),
-    F("duration_months", "Durée*", "warranty", "select", "warranty.duration_months"),
-    F("start_date", "Date début de garantie*", "warranty", "date", "warranty.start_date"),
-    F("end_date", "Date fin de garantie*", "warranty", "date"),
-    F("loyalty_product", "Produit fidélisation*", "warranty", "select", "warranty.loyalty_product"),
-)
-BY_NAME = {f.name: f for f in FIELDS}
-INT_LIMITS = {"fiscal_power": 200, "kw_power": 1500, "displacement_cc": 10000, "din_power": 2000,
-              "mileage_km": 2_000_000, "manufacturer_warranty_km": 9_999_999}
+from spoticar_handoff.eligibility import refusals
+from spoticar_handoff.form_fields import DEFAULTS, date_problems
 
 
 def form_data() -> dict:
     return reference.load("declaration_form")
 
 
-def choices(field: Field, program: str | None, values: dict) -> list[tuple[str, str]]:
-    """(value, text) options of a select, the warranty ones depending on the label chosen on page 1."""
-    data = form_data()
-    if field.name == "origin":
-        options = [(o, o) for o in data["sale_origins"]]
-        current = values.get("origin")
-        return options + ([(current, current)] if current and (current, current) not in options else [])
-    if field.name == "civility":
-        return list(data["civilities"].items())
-    if field.name == "kind":
-        return list(data["vehicle_kinds"].items())
-    if field.name == "energy":
-        return list(data["energies"].items())
-    if field.name == "product":
-        return [(p["product"], p["product"]) for p in reference.warranty_products() if p["label"] == program]
-    if field.name == "duration_months":
-        product = reference.warranty_product(values.get("product") or "")
-        months = product["durations"] if product else sorted(
-            {d for p in reference.warranty_products() if p["label"] == program for d in p["durations"]})
-        return [(str(m), f"{m} mois") for m in months]
-    if field.name == "loyalty_product":
-        return [(p, p) for p in reference.loyalty_products()]
-    if field.name == "consent":
-        return list(data["consents"].items())
-    return []
+def _origins(form):
+    options = [(o, o) for o in form_data()["sale_origins"]]
+    current = form.origin.data
+    return options + ([(current, current)] if current and (current, current) not in options else [])
+
+
+def _products(form):
+    return [(p["product"], p["product"]) for p in reference.warranty_products() if p["label"] == form.program]
+
+
+def _durations(form):
+    product = reference.warranty_product(form.product.data or "")
+    months = product["durations"] if product else sorted(
+        {d for p in reference.warranty_products() if p["label"] == form.program for d in p["durations"]})
+    return [(str(m), f"{m} mois") for m in months]
+
+
+def _req(cls, label: str, **kwargs):
+    """A field of form 2/3: required when its label carries the asterisk."""
+    return cls(label, required=label.endswith("*"), **kwargs)
+
+
+def _int(label, high):
+    return _req(IntegerField, label, min=0, max=high)
+
+
+class DeclarationForm(Form):
+    """DECLARATION VENTE SPOTICAR 2/3; ``program`` (chosen on 1/3) decides the warranty options."""
+
+    class Meta:
+        wording = "centralisateur"
+        id_prefix = "f-"
+        required_mark = "none"  # the label carries its "*" (tests find "Immatriculation*")
+
+    program: str | None = None
+
+    seller = _req(TextField, "Vendeur véhicule d'occasion*", max_length=80)
+    origin = _req(SelectField, "Origine de la vente*", choices=_origins)
+    consent = _req(CheckboxesField, "Consentement du client (FOCUS)*",
+                   choices=lambda form: form_data()["consents"])
+    civility = _req(SelectField, "Civilité*", choices=lambda form: form_data()["civilities"])
+    last_name = _req(TextField, "Nom*", max_length=80)
+    first_name = _req(TextField, "Prénom*", max_length=80)
+    email = _req(EmailField, "Email", input_type="text")
+    phone = _req(PhoneField, "Tel. Fixe")
+    mobile = _req(PhoneField, "Tel. Mobile")
+    address = _req(TextField, "Adresse*")
+    address2 = _req(TextField, "Complément adresse 1")
+    address3 = _req(TextField, "Complément adresse 2")
+    postcode = _req(PostcodeField, "Code Postal*")
+    city = _req(TextField, "Ville*", max_length=80)
+    birth_name = _req(TextField, "Nom de Naissance", max_length=80)
+    birth_date = _req(DateField, "Date de Naissance*")
+    birth_place = _req(TextField, "Lieu de Naissance*", max_length=80)
+    residence_country = _req(TextField, "Pays de résidence*", max_length=80)
+    nationality = _req(TextField, "Nationalité*", max_length=80)
+    birth_country = _req(TextField, "Pays de Naissance*", max_length=80)
+    kind = _req(SelectField, "Type véhicule*", choices=lambda form: form_data()["vehicle_kinds"])
+    registration_card_type = _req(TextField, "Type carte grise", max_length=80)
+    energy = _req(SelectField, "Energie*", choices=lambda form: form_data()["energies"])
+    fiscal_power = _int("Puissance Fiscale", 200)
+    kw_power = _int("Puissance KW", 1500)
+    four_wheel_drive = _req(CheckboxField, "4x4")
+    manufacturer_warranty_end = _req(DateField, "Date fin gtie constructeur*")
+    plate = _req(PlateField, "Immatriculation*")
+    first_registration = _req(DateField, "Date première immat.*")
+    displacement_cc = _int("Cylindrée", 10000)
+    din_power = _int("Puissance Din*", 2000)
+    mileage_km = _int("Km jour de la vente*", 2_000_000)
+    delivery_date = _req(DateField, "Date de livraison*")
+    manufacturer_warranty_km = _int("Km gtie constructeur*", 9_999_999)
+    brand = _req(TextField, "Marque*", max_length=80)
+    model = _req(TextField, "Modèle véhicule*", max_length=80)
+    version = _req(TextField, "Version*")
+    vin = _req(VinField, "VIN*")
+    price_ttc = _req(MoneyField, "Prix de vente")
+    trade_in_value = _req(MoneyField, "Valeur de reprise")
+    market_value = _req(MoneyField, "Côte du véhicule")
+    product = _req(SelectField, "Garantie*", choices=_products)
+    duration_months = _req(SelectField, "Durée*", choices=_durations)
+    start_date = _req(DateField, "Date début de garantie*")
+    end_date = _req(DateField, "Date fin de garantie*", readonly=True)
+    loyalty_product = _req(SelectField, "Produit fidélisation*",
+                           choices=lambda form: [(p, p) for p in reference.loyalty_products()])
+
+    def sections(self) -> dict[str, list]:
+        """The fields of each block of the page, in order."""
+        return {section: [self[name] for name in names] for section, names in SECTIONS.items()}
+
+    def refresh_end_date(self) -> None:
+        """Date fin de garantie = date début + durée, computed here whatever was posted."""
+        self.end_date.data = computed_end_date(self.start_date.data, self.duration_months.data)
+
+
+SECTIONS = {
+    "top": ("seller", "origin", "consent"),
+    "client": ("civility", "last_name", "first_name", "email", "phone", "mobile", "address", "address2",
+               "address3", "postcode", "city", "birth_name", "birth_date", "birth_place",
+               "residence_country", "nationality", "birth_country"),
+    "vehicle": ("kind", "registration_card_type", "energy", "fiscal_power", "kw_power", "four_wheel_drive",
+                "manufacturer_warranty_end", "plate", "first_registration", "displacement_cc", "din_power",
+                "mileage_km", "delivery_date", "manufacturer_warranty_km", "brand", "model", "version", "vin",
+                "price_ttc", "trade_in_value", "market_value"),
+    "warranty": ("product", "duration_months", "start_date", "end_date", "loyalty_product"),
+}
+# Where each field's pre-filled value sits in the hand-off payload.
+SOURCES = {
+    "seller": "seller", "origin": "sale.origin", "consent": "customer.consent",
+    **{name: f"customer.{name}" for name in SECTIONS["client"]},
+    **{name: f"vehicle.{name}" for name in SECTIONS["vehicle"]},
+    "delivery_date": "sale.delivery_date", "price_ttc": "sale.price_ttc",
+    "trade_in_value": "sale.trade_in_value",
+    **{name: f"warranty.{name}" for name in ("product", "duration_months", "start_date", "loyalty_product")},
+}
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """A field of form 2/3 as other modules read it (``spoticar_handoff.form_fields`` is the same table
+    for a DMS: a test keeps them equal)."""
+
+    name: str
+    label: str       # as on screen, asterisk included
+    required: bool
+    source: str | None  # dotted path in the hand-off payload
+
+
+FIELDS: tuple[FieldInfo, ...] = tuple(
+    FieldInfo(name, getattr(DeclarationForm, name).args[0],
+              getattr(DeclarationForm, name).kwargs.get("required") is True, SOURCES.get(name))
+    for names in SECTIONS.values() for name in names)
+BY_NAME = {f.name: f for f in FIELDS}
 
 
 def _dig(payload: dict, path: str):
@@ -132,119 +168,51 @@ def _dig(payload: dict, path: str):
     return value
 
 
-def prefill(payload: dict) -> dict:
-    """Form values (as typed strings) from the hand-off; dates shown JJ/MM/AAAA."""
-    values: dict = {}
-    for field in FIELDS:
-        raw = _dig(payload, field.source) if field.source else None
-        if field.kind == "checkboxes":
-            values[field.name] = list(raw or [])
-        elif field.kind == "checkbox":
-            values[field.name] = bool(raw)
-        elif field.kind == "date" and raw:
-            values[field.name] = fr_date(dt.date.fromisoformat(raw))
-        else:
-            values[field.name] = "" if raw is None else str(raw)
-    if not values["loyalty_product"]:
-        values["loyalty_product"] = "Aucun"
-    values["end_date"] = computed_end_date(values)
-    return values
-
-
-def computed_end_date(values: dict) -> str:
-    start = parse_fr_date(values.get("start_date", ""))
-    months = values.get("duration_months", "")
+def computed_end_date(start: str | None, months: str | None) -> str:
+    """"30/11/2025" + "12" → "30/11/2026"; empty when either is missing or unreadable."""
     try:
-        months = parse_int(months, maximum=120)
-    except ParseError:
-        months = None
-    return fr_date(add_months(start, months)) if start and months is not None else ""
+        begin, count = parsing.parse_date(start), parsing.parse_int(months, minimum=1, maximum=120)
+    except parsing.ParseError:
+        return ""
+    return fr_date(add_months(begin, count)) if begin and count else ""
 
 
-def read(form) -> dict:
-    """Typed values from a submitted form (werkzeug MultiDict): strings trimmed, lists for checkboxes."""
-    values = {}
-    for field in FIELDS:
-        if field.kind == "checkboxes":
-            values[field.name] = [v for v in form.getlist(field.name) if v]
-        elif field.kind == "checkbox":
-            values[field.name] = form.get(field.name) == "oui"
-        else:
-            values[field.name] = (form.get(field.name) or "").strip()
-    values["end_date"] = computed_end_date(values)
-    return values
+def build(program: str | None, payload: dict | None = None) -> DeclarationForm:
+    """The form: on POST read from the request, else pre-filled from the hand-off ``payload``."""
+    if request.method == "POST":
+        form = DeclarationForm()
+    else:
+        data = {name: _dig(payload or {}, path) for name, path in SOURCES.items()}
+        data.update({name: data[name] or value for name, value in DEFAULTS.items()})
+        form = DeclarationForm(formdata=None, data=data)
+    form.program = program
+    form.refresh_end_date()
+    if request.method != "POST" and program and form.product.data not in {v for v, _ in form.product.options()}:
+        form.product.data = ""
+    return form
 
 
-def validate(values: dict, program: str | None,
-             payload: dict) -> tuple[dict | None, list[tuple[str | None, str]]]:
-    """(declared values ready to store, []) or (None, [(field name, French message), …])."""
-    errors: list[tuple[str, str]] = []
-    clean: dict = {}
-    for field in FIELDS:
-        value = values.get(field.name)
-        if field.kind == "checkbox":
-            clean[field.name] = bool(value)
-            continue
-        if not value:
-            if field.required:
-                errors.append((field.name, f"Le champ {field.plain_label.lower()} est obligatoire"))
-            clean[field.name] = [] if field.kind == "checkboxes" else None
-            continue
-        message, parsed = _parse(field, value, program, values)
-        if message:
-            errors.append((field.name, message))
-        clean[field.name] = parsed
-    if not errors:
-        errors += _cross_checks(clean, payload)
-    if errors:
-        return None, errors
-    return clean, []
+def validate(form: DeclarationForm, payload: dict) -> dict | None:
+    """The declared values ready to store, or None with the messages left on ``form``."""
+    if not form.validate():
+        return None
+    clean = form.values()
+    for name, value in clean.items():
+        if isinstance(value, dt.date):
+            clean[name] = value.isoformat()
+        elif name in ("price_ttc", "trade_in_value", "market_value") and value is not None:
+            clean[name] = str(value)
+    clean["consent"] = clean["consent"] or []
+    for name, message in _cross_checks(clean, payload):
+        form.add_error(name, message)
+    return None if form.error_list else clean
 
 
-def _parse(field: Field, value, program: str | None, values: dict):
-    label = field.plain_label.lower()
-    if field.kind == "date":
-        try:
-            return None, parse_date(value, label=label).isoformat()
-        except ParseError as exc:
-            return exc.message, None
-    if field.kind == "int":
-        try:
-            return None, parse_int(value, label=label, maximum=INT_LIMITS[field.name])
-        except ParseError as exc:
-            return exc.message, None
-    if field.kind == "money":
-        try:
-            return None, str(parse_decimal(value, label=label))
-        except ParseError as exc:
-            return exc.message, None
-    if field.kind in ("select", "checkboxes"):
-        allowed = {v for v, _ in choices(field, program, values)}
-        chosen = value if isinstance(value, list) else [value]
-        if any(v not in allowed for v in chosen):
-            return f"Le champ {label} a une valeur non proposée", None
-        return None, value
-    if len(value) > field.max_length:
-        return f"Le champ {label} ne peut dépasser {field.max_length} caractères", None
-    if field.check is not None:
-        try:
-            return None, field.check(value)
-        except PydanticCustomError as exc:
-            return exc.message(), None
-    return None, value
-
-
-def _cross_checks(clean: dict, payload: dict) -> list[tuple[str, str]]:
+def _cross_checks(clean: dict, payload: dict) -> list[tuple[str | None, str]]:
     errors = []
     vehicle = payload.get("vehicle") or {}
     field_names = {"vehicle.brand": "brand", "vehicle.din_power": "din_power"}
-    for refusal in rules.refusals(clean["brand"], clean["din_power"], vehicle.get("usage"),
+    for refusal in refusals(clean["brand"], clean["din_power"], vehicle.get("usage"),
                                   vehicle.get("ptac_kg")):
         errors.append((field_names.get(refusal.field), refusal.message))  # usage/PTAC: no form field
-    if clean["first_registration"] and clean["delivery_date"] and \
-            clean["first_registration"] > clean["delivery_date"]:
-        errors.append(("first_registration", "La date de première immatriculation ne peut pas être "
-                                             "postérieure à la date de livraison"))
-    if clean["birth_date"] and clean["birth_date"] >= dt.date.today().isoformat():
-        errors.append(("birth_date", "La date de naissance doit être passée"))
-    return errors
+    return errors + date_problems(clean)  # the same date rules as the hand-off's warnings

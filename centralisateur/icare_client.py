@@ -5,15 +5,30 @@ import httpx
 
 
 class IcareUnavailable(Exception):
-    """Icare did not answer, or answered 5xx/401: retry later, nothing is lost."""
+    """Icare did not answer, or answered anything but a success or a business refusal (5xx, 401, 403,
+    404, an unreadable body…): retry later like an outage, nothing is lost."""
+
+
+# Icare's business answers: 422 (product not offered, unknown code T…), 409 (vehicle already warranted)
+BUSINESS_REFUSALS = (409, 422)
 
 
 class IcareRefused(Exception):
-    """Icare refused the request for a business reason (4xx): the declaration is refused."""
+    """Icare refused the sale for a business reason — a 409/422 naming why — : the declaration is refused.
+    Nothing else refuses: a 404 or 403 says the path or a proxy is wrong, not the sale."""
 
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+def _messages(data) -> list[str]:
+    """The French reasons of an Icare refusal body ``{"errors": [{"message": …}]}``."""
+    errors = data.get("errors") if isinstance(data, dict) else None
+    if not isinstance(errors, list):
+        return []
+    return [e["message"] for e in errors if isinstance(e, dict) and isinstance(e.get("message"), str)
+            and e["message"]]
 
 
 class IcareClient:
@@ -26,22 +41,29 @@ class IcareClient:
             response = self._http.post(path, json=body)
         except httpx.HTTPError as exc:
             raise IcareUnavailable(str(exc)) from exc
-        if response.status_code >= 500 or response.status_code in (401, 408, 429):
-            raise IcareUnavailable(f"HTTP {response.status_code}")
         try:
             data = response.json()
         except ValueError as exc:
-            raise IcareUnavailable("réponse illisible") from exc
-        if response.status_code >= 400:
-            messages = [e.get("message", "") for e in data.get("errors", [])] if isinstance(data, dict) else []
-            raise IcareRefused(" ; ".join(m for m in messages if m) or f"HTTP {response.status_code}")
+            raise IcareUnavailable(f"HTTP {response.status_code}, réponse illisible") from exc
+        if response.status_code in BUSINESS_REFUSALS:
+            messages = _messages(data)
+            if messages:
+                raise IcareRefused(" ; ".join(messages))
+        if response.status_code not in (200, 201) or not isinstance(data, dict):
+            raise IcareUnavailable(f"HTTP {response.status_code}")
+        return data
+
+    def _post_for(self, path: str, body: dict, key: str) -> dict:
+        data = self._post(path, body)
+        if not isinstance(data.get(key), str) or not data[key]:  # a success without its number
+            raise IcareUnavailable(f"réponse sans {key}")
         return data
 
     def create_npo(self, body: dict) -> dict:
-        return self._post("/api/v1/npo", body)
+        return self._post_for("/api/v1/npo", body, "npo_reference")
 
     def create_contract(self, body: dict) -> dict:
-        return self._post("/api/v1/contracts", body)
+        return self._post_for("/api/v1/contracts", body, "contract_number")
 
     def close(self) -> None:
         self._http.close()

@@ -1,11 +1,12 @@
-"""OpenAPI 3.1 document of the hand-off API, generated from the pydantic models of contract.py."""
+"""OpenAPI 3.1 document of the hand-off API, generated from the SDK's pydantic models (spoticar_handoff.models)."""
 from __future__ import annotations
 
 from functools import cache
 
 from pydantic.json_schema import models_json_schema
 
-from centralisateur.contract import DeclarationState, ErrorBody, HandoffIn, HandoffReceipt
+from spoticar_handoff.callbacks import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
+from spoticar_handoff.models import DeclarationState, ErrorBody, HandoffIn, HandoffReceipt
 
 REF = "#/components/schemas/{model}"
 
@@ -34,15 +35,19 @@ def document() -> dict:
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": REF.format(model="HandoffIn")}}}},
                 "responses": {
-                    "201": {"description": "Transmission créée", "content": {"application/json": {
-                        "schema": {"$ref": REF.format(model="HandoffReceipt")}}}},
+                    "201": {"description": "Transmission créée ; « warnings » nomme chaque champ que le "
+                                           "concessionnaire devra corriger ou compléter sur le formulaire 2/3 "
+                                           "(par son libellé, ex. « Immatriculation* »)",
+                            "content": {"application/json": {
+                                "schema": {"$ref": REF.format(model="HandoffReceipt")}}}},
                     "200": {"description": "Même commande DMS déjà transmise : même transmission",
                             "content": {"application/json": {
                                 "schema": {"$ref": REF.format(model="HandoffReceipt")}}}},
                     "400": _error("JSON illisible"), "401": _error("Clé d'API absente ou invalide"),
                     "403": _error("Point de vente non servi par ce DMS"),
                     "413": _error("Corps trop volumineux"), "415": _error("Corps non JSON"),
-                    "422": _error("Champs invalides ou véhicule non éligible (un message par champ)")}}},
+                    "422": _error("Champs que le formulaire ne peut pas corriger (inconnus, types, catalogue) "
+                                  "ou véhicule non éligible (un message par champ)")}}},
             "/api/v1/declarations/{bdc_number}": {"get": {
                 "operationId": "getDeclaration", "security": security,
                 "parameters": [{"name": "bdc_number", "in": "path", "required": True,
@@ -53,4 +58,35 @@ def document() -> dict:
                     "401": _error("Clé d'API absente ou invalide"),
                     "404": _error("Déclaration inconnue pour ce DMS")}}},
         },
+        "webhooks": {"declarationState": _callback_webhook()},
     }
+
+
+def _callback_webhook() -> dict:
+    """The signed callback the centralisateur POSTs to a hand-off's ``callback_url``."""
+    headers = [
+        (TIMESTAMP_HEADER, "Heure d'envoi de la tentative, en secondes Unix ; refusez un rappel hors "
+                           "de votre tolérance (300 s conseillées).", {"type": "string", "pattern": "^[0-9]+$"}),
+        (DELIVERY_HEADER, "Identifiant de la livraison : le même pour chaque nouvelle tentative d'un même "
+                          "état ; refusez-en un déjà reçu.", {"type": "string", "maxLength": 64}),
+        (SIGNATURE_HEADER, "sha256=<HMAC-SHA256 hexadécimal, clé : votre clé d'API, message : "
+                           "« <horodatage>.<livraison>. » suivi du corps brut>.",
+         {"type": "string", "pattern": "^sha256=[0-9a-f]{64}$"}),
+    ]
+    return {"post": {
+        "operationId": "declarationCallback",
+        "summary": "État d'une déclaration, envoyé au callback_url du DMS",
+        "description": "Envoyé à chaque changement d'état (contrat en attente, déclarée, refusée) et "
+                       "réessayé jusqu'à une réponse 2xx ; 409 signifie « déjà reçu » et arrête les "
+                       "tentatives. Un état final ne redevient jamais non final : ignorez un état "
+                       "antérieur arrivé en retard.",
+        "parameters": [{"name": name, "in": "header", "required": True, "description": text,
+                        "schema": schema} for name, text, schema in headers],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": REF.format(model="DeclarationState")}}}},
+        "responses": {
+            "200": {"description": "Rappel pris en compte"},
+            "400": _error("Corps qui n'est pas un état de déclaration"),
+            "401": _error("Signature invalide ou horodatage périmé"),
+            "404": _error("Numéro de bon de commande inconnu du DMS"),
+            "409": _error("Livraison déjà reçue (rejeu) : rien n'est modifié")}}}

@@ -10,7 +10,7 @@ import unicodedata
 
 from sqlalchemy import select
 
-from centralisateur.contract import Customer
+from spoticar_handoff.models import Customer
 from centralisateur.store import Declaration, utcnow
 
 CUSTOMER_FIELDS = tuple(Customer.model_fields)

@@ -2,46 +2,77 @@
 signed declaration link (SPEC §4.1 ``declaration_url``). Rights are checked on the server."""
 from __future__ import annotations
 
-import datetime as dt
 import functools
 
-from flask import (Blueprint, abort, current_app, g, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from centralisateur.store import Dealer, Declaration, DealerUser, utcnow
-from common.auth import check_password
+from centralisateur.store import Dealer, DealerUser, Declaration, LoginAttempt, WebSession
+from common.sessions import (check_password_evenly, close_session, current_session, login_blocked,
+                             open_session, record_login)
 
 bp = Blueprint("session", __name__)
 
 TOKEN_MAX_AGE = 24 * 3600
-MAX_FAILURES = 5
-LOCK_TIME = dt.timedelta(minutes=15)
+LINK_SCOPE = "declaration:"
+
+
+def _db():
+    return current_app.extensions["db"]
 
 
 def current_dealer() -> Dealer | None:
+    """The dealer this browser is signed in as (by login or by a declaration link), or None."""
     if "dealer" not in g:
-        rrdi = session.get("rrdi")
-        g.dealer = current_app.extensions["db"].session.get(Dealer, rrdi) if rrdi else None
+        row = current_session(_db(), WebSession)
+        g.dealer = _db().session.get(Dealer, row.subject) if row else None
     return g.dealer
 
 
+def link_declaration_id() -> int | None:
+    """The one declaration a DMS link opened, when that is all this browser may see; None for a login."""
+    row = current_session(_db(), WebSession)
+    if row is None or not (row.scope or "").startswith(LINK_SCOPE):
+        return None
+    return int(row.scope.removeprefix(LINK_SCOPE))
+
+
+def _to_login():
+    return redirect(url_for("session.login", suivant=request.full_path.rstrip("?")))
+
+
 def login_required(view):
+    """The dealer's account (Accueil, RGPD, statistics…): a password login, not a declaration link."""
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_dealer() is None or link_declaration_id() is not None:
+            return _to_login()
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def link_or_login_required(view):
+    """A declaration's own pages (and the Profil its first declaration needs): a login, or the DMS's
+    link to that declaration; ``own_declaration`` keeps a link to its one declaration."""
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if current_dealer() is None:
-            return redirect(url_for("session.login", suivant=request.full_path))
+            return _to_login()
         return view(*args, **kwargs)
     return wrapped
 
 
 def own_declaration(bdc_number: str) -> Declaration:
-    """The current dealer's declaration, or 404 (another dealer's number reveals nothing)."""
-    declaration = current_app.extensions["db"].session.scalar(
-        select(Declaration).where(Declaration.bdc_number == bdc_number))
-    if declaration is None or declaration.dealer_rrdi != session.get("rrdi"):
+    """The current dealer's declaration, or 404 (another dealer's number reveals nothing); a browser
+    signed in by a declaration link sees that declaration only."""
+    declaration = _db().session.scalar(select(Declaration).where(Declaration.bdc_number == bdc_number))
+    dealer = current_dealer()
+    if declaration is None or dealer is None or declaration.dealer_rrdi != dealer.rrdi:
         abort(404)
+    scope = link_declaration_id()
+    if scope is not None and scope != declaration.id:
+        abort(_to_login())
     return declaration
 
 
@@ -49,42 +80,46 @@ def _safe_next(target: str | None, default: str) -> str:
     return target if target and target.startswith("/") and not target.startswith("//") else default
 
 
+LOGIN_REFUSED = "Email ou mot de passe incorrect."
+LOCKED = ("Trop de tentatives : le compte est bloqué quelques minutes. "
+          "Réessayez plus tard ou contactez le support.")
+
+
 @bp.route("/connexion", methods=["GET", "POST"])
 def login():
     error, email = None, ""
     if request.method == "POST":
-        email = (request.form.get("email") or "").strip().lower()
-        password = request.form.get("password") or ""
-        db = current_app.extensions["db"]
-        with db.transaction() as s:
-            user = s.scalar(select(DealerUser).where(DealerUser.email == email))
-            if user and user.locked_until and user.locked_until > utcnow():
-                error = ("Trop de tentatives : le compte est bloqué quelques minutes. "
-                         "Réessayez plus tard ou contactez le support.")
-            elif user and check_password(user.password_hash, password):
-                user.failed_logins, user.locked_until = 0, None
-                session.clear()
-                session["rrdi"] = user.dealer_rrdi
-                return redirect(_safe_next(request.args.get("suivant"), url_for("home.index")))
-            else:
-                error = "Email ou mot de passe incorrect."
-                if user:
-                    user.failed_logins += 1
-                    if user.failed_logins >= MAX_FAILURES:
-                        user.locked_until, user.failed_logins = utcnow() + LOCK_TIME, 0
-        return render_template("centralisateur/login.html", error=error, email=email), 401
+        email = (request.form.get("email") or "").strip().lower()[:254]
+        password = (request.form.get("password") or "")[:200]
+        db = _db()
+        if login_blocked(db, LoginAttempt, email):
+            return render_template("centralisateur/login.html", error=LOCKED, email=email), 429
+        user = db.session.scalar(select(DealerUser).where(DealerUser.email == email))
+        # the same KDF work with or without an account: the answer time says nothing
+        accepted = check_password_evenly(user.password_hash if user else None, password)
+        with db.transaction() as tx:
+            locked = record_login(tx, LoginAttempt, email, accepted)
+            if accepted:
+                open_session(tx, WebSession, user.dealer_rrdi)
+        if accepted:
+            return redirect(_safe_next(request.args.get("suivant"), url_for("home.index")))
+        error = LOCKED if locked else LOGIN_REFUSED
+        return render_template("centralisateur/login.html", error=error, email=email), \
+            429 if locked else 401
     return render_template("centralisateur/login.html", error=error, email=email)
 
 
 @bp.post("/deconnexion")
 def logout():
-    session.clear()
+    """Se déconnecter: the server forgets the session, so no copy of the cookie works afterwards."""
+    with _db().transaction() as tx:
+        close_session(tx, WebSession)
     return redirect(url_for("session.login"))
 
 
 @bp.get("/declaration/<token>")
 def entry(token: str):
-    """The link a DMS opens: signs the browser in as the hand-off's dealer, then on to the flow."""
+    """The link a DMS opens: this declaration only (a dealer already logged in keeps the account)."""
     serializer = URLSafeTimedSerializer(current_app.secret_key, salt="declaration")
     try:
         declaration_id = serializer.loads(token, max_age=TOKEN_MAX_AGE)
@@ -95,12 +130,14 @@ def entry(token: str):
     except BadSignature:
         return render_template("common/error.html", status=403,
                                message="Lien de déclaration invalide."), 403
-    declaration = current_app.extensions["db"].session.get(Declaration, declaration_id)
+    declaration = _db().session.get(Declaration, declaration_id)
     if declaration is None:
         abort(404)
     from certification.hooks import record_page
     record_page(declaration)
-    if session.get("rrdi") != declaration.dealer_rrdi:
-        session.clear()
-        session["rrdi"] = declaration.dealer_rrdi
+    dealer = current_dealer()
+    logged_in = dealer is not None and link_declaration_id() is None
+    if not (logged_in and dealer.rrdi == declaration.dealer_rrdi):
+        with _db().transaction() as tx:
+            open_session(tx, WebSession, declaration.dealer_rrdi, f"{LINK_SCOPE}{declaration.id}")
     return redirect(url_for("declare.start", bdc_number=declaration.bdc_number))

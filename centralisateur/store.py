@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from common.db import utcnow  # noqa: F401  (re-exported)
+from common.sessions import AttemptMixin, SessionMixin
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -33,6 +34,15 @@ class Dealer(Base):
     use_cirano: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class WebSession(SessionMixin, Base):
+    """A signed-in browser (common.sessions): subject = the dealer's RRDI, scope = a declaration link."""
+    __tablename__ = "cds_web_sessions"
+
+
+class LoginAttempt(AttemptMixin, Base):
+    __tablename__ = "cds_login_attempts"
+
+
 class DmsClient(Base):
     __tablename__ = "cds_dms_clients"
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
@@ -45,8 +55,6 @@ class DealerUser(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     dealer_rrdi: Mapped[str] = mapped_column(ForeignKey("cds_dealers.rrdi"))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Declaration(Base):
@@ -75,3 +83,11 @@ class Declaration(Base):
     callback_next_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     declared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+BDC_BASE = 103_833_700
+
+
+def bdc_number(rrdi: str, sequence: int) -> str:
+    """Numéro de bon de commande: ``SP`` + RRDI (7) + 9 digits, e.g. SP953617Z103833712."""
+    return f"SP{rrdi}{BDC_BASE + sequence:09d}"

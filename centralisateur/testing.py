@@ -34,6 +34,16 @@ def create_dealer():
     return jsonify({"rrdi": data["rrdi"]}), 201
 
 
+@bp.post("/callback-origins")
+def allow_callback_origin():
+    """Body: dms, origin — a test's own callback receiver (127.0.0.1, port picked by the OS) that
+    the SSRF guard (common.egress) lets ``dms`` use, as real-mode configuration would."""
+    data = body()
+    origins = current_app.config.setdefault("DMS_CALLBACK_ORIGINS", {})
+    origins.setdefault(data["dms"], []).append(data["origin"])
+    return jsonify({"dms": data["dms"], "origins": origins[data["dms"]]}), 201
+
+
 @bp.get("/declarations/<bdc_number>")
 def declaration(bdc_number: str):
     d = current_app.extensions["db"].session.scalar(

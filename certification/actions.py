@@ -14,7 +14,7 @@ from sqlalchemy import select
 from certification import evidence, exchanges as ex
 from certification.store import CertSession
 from centralisateur.store import Declaration
-from common.auth import sign
+from spoticar_handoff import sign_callback
 
 STALE_SECONDS = 3600
 PROBE_TIMEOUT = 5.0
@@ -23,8 +23,7 @@ PROBE_TIMEOUT = 5.0
 def signed_headers(body: bytes, key: str, timestamp: int, delivery_id: str) -> dict:
     """The callback headers the centralisateur sends: signature, timestamp, delivery id.
     Signed the way ``centralisateur.declaring.deliver_callback`` signs, so a probe is a real callback."""
-    return {"Content-Type": "application/json", "X-Spoticar-Signature": sign(body, key),
-            "X-Spoticar-Timestamp": str(timestamp), "X-Spoticar-Delivery": delivery_id}
+    return {"Content-Type": "application/json", **sign_callback(body, key, delivery_id, timestamp=timestamp)}
 
 
 def _probe(app: Flask, session: CertSession, scenario_id: str, kind: str, url: str, body: bytes,

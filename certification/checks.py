@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from certification import exchanges as ex
 from certification.verdicts import Finding, Waiting, mismatch
-from centralisateur.contract import normalize_plate, normalize_vin
-from centralisateur.form import FIELDS
+from spoticar_handoff.fields import normalize_plate, normalize_vin
+from spoticar_handoff.form_fields import FIELDS
 from fixtures.reference import normalize_brand
 
 DEFAULTS = {"callback_bound_ms": 5000, "settle_seconds": 2.0, "poll_max_per_10s": 10,

@@ -11,7 +11,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 
 from certification import evidence, sessions
 from certification.verdicts import STATUS_LABELS, diff_lines
-from centralisateur.contract import DMS_NAMES
+from spoticar_handoff.models import DMS_NAMES
 from common.auth import bearer_token, key_matches
 from common.errors import french_errors
 from common.web import csrf

@@ -31,7 +31,3 @@ def hash_password(password: str) -> str:
 def check_password(stored: str, password: str) -> bool:
     return check_password_hash(stored, password)
 
-
-def sign(body: bytes, secret: str) -> str:
-    """``X-Spoticar-Signature`` of a callback body: HMAC-SHA256 with the receiver's API key."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()

@@ -1,7 +1,10 @@
 """French messages for pydantic validation errors: one ValidationError → one list of lines."""
 from __future__ import annotations
 
+import typing
+
 from pydantic import ValidationError
+from pydantic_core import core_schema
 
 MESSAGES = {
     "missing": "Champ obligatoire.",
@@ -45,7 +48,51 @@ MESSAGES = {
     "url_type": "Doit être une URL http(s) valide.",
     "json_invalid": "Le corps de la requête n'est pas un JSON valide.",
     "json_type": "Le corps de la requête n'est pas un JSON valide.",
+    "int_parsing_size": "Nombre trop grand.",
+    "multiple_of": "Doit être un multiple de {multiple_of}.",
+    "decimal_whole_digits": "Montant trop grand.",
+    "string_not_ascii": "Seuls les caractères ASCII sont acceptés.",
+    "string_sub_type": "Doit être une chaîne de caractères.",
+    "bytes_type": "Doit être une chaîne de caractères.",
+    "bytes_too_short": "Au moins {min_length} octet(s).",
+    "bytes_too_long": "Au plus {max_length} octets.",
+    "bytes_invalid_encoding": "Encodage invalide.",
+    "none_required": "Doit être vide (null).",
+    "date_past": "Doit être une date passée.",
+    "date_future": "Doit être une date future.",
+    "time_type": "Doit être une heure au format HH:MM.",
+    "time_parsing": "Doit être une heure au format HH:MM.",
+    "datetime_type": "Doit être une date et heure RFC 3339 (ex. « 2025-11-30T10:15:00+01:00 »).",
+    "datetime_parsing": "Doit être une date et heure RFC 3339 (ex. « 2025-11-30T10:15:00+01:00 »).",
+    "datetime_object_invalid": "Date et heure invalide.",
+    "datetime_from_date_parsing": "Doit être une date et heure RFC 3339 (ex. « 2025-11-30T10:15:00+01:00 »).",
+    "datetime_past": "Doit être une date passée.",
+    "datetime_future": "Doit être une date future.",
+    "timezone_naive": "Sans fuseau horaire attendu.",
+    "timezone_aware": "Le fuseau horaire est obligatoire (ex. « +01:00 » ou « Z »).",
+    "timezone_offset": "Fuseau horaire inattendu.",
+    "time_delta_type": "Doit être une durée.",
+    "time_delta_parsing": "Doit être une durée.",
+    "tuple_type": "Doit être une liste.",
+    "frozen_set_type": "Doit être une liste.",
+    "iterable_type": "Doit être une liste.",
+    "mapping_type": "Doit être un objet JSON.",
+    "url_syntax_violation": "Doit être une URL http(s) valide.",
+    "url_too_long": "URL trop longue : au plus {max_length} caractères.",
+    "uuid_type": "Doit être un identifiant UUID.",
+    "uuid_parsing": "Doit être un identifiant UUID.",
+    "uuid_version": "Doit être un identifiant UUID.",
+    "union_tag_invalid": "Valeur non autorisée ; valeurs possibles : {expected_tags}.",
+    "union_tag_not_found": "Champ obligatoire : {discriminator}.",
+    "frozen_field": "Ce champ ne peut pas être modifié.",
+    "frozen_instance": "Cet objet ne peut pas être modifié.",
+    "recursion_loop": "Données circulaires.",
+    "recursion_depth_exceeded": "Données trop imbriquées.",
 }
+# Any other built-in pydantic error (an English ``msg``) gets this; our own errors (custom types) and
+# ``value_error``/``assertion_error`` raised by our validators carry French text of their own.
+GENERIC = "Valeur invalide."
+BUILT_IN = frozenset(typing.get_args(core_schema.ErrorType))
 
 
 def field_path(loc: tuple) -> str:
@@ -53,10 +100,15 @@ def field_path(loc: tuple) -> str:
 
 
 def french_message(error: dict) -> str:
-    """The French text of one pydantic error; custom errors already carry theirs in ``msg``."""
-    template = MESSAGES.get(error["type"])
+    """The French text of one pydantic error, never pydantic's English: custom errors carry theirs in
+    ``msg``, a ``ValueError`` from one of our validators in its text, anything else is translated."""
+    kind = error["type"]
+    template = MESSAGES.get(kind)
     if template is None:
-        return error.get("msg") or "Valeur invalide."
+        if kind in ("value_error", "assertion_error"):
+            reason = (error.get("ctx") or {}).get("error")
+            return str(reason) if reason else GENERIC
+        return GENERIC if kind in BUILT_IN else (error.get("msg") or GENERIC)
     ctx = dict(error.get("ctx") or {})
     if "expected" in ctx:
         ctx["expected"] = str(ctx["expected"]).replace("' or '", "', '")

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -111,14 +111,15 @@ class Outbox:
 
     def as_json(self, mail) -> dict:
         """One mail as the JSON view gives it (attachments by name, type, size and URL)."""
+        from common.web import public_url_for
         return {
             "id": mail.id, "sent_at": mail.sent_at.isoformat(timespec="seconds"),
             "sender": mail.sender, "to": [r.strip() for r in mail.to.split(",")],
             "subject": mail.subject, "body": mail.body, "links": body_links(mail.body),
             "attachments": [
                 {"filename": a.filename, "content_type": a.content_type, "size": len(a.data),
-                 "url": url_for("outbox.attachment", mail_id=mail.id, attachment_id=a.id,
-                                _external=True)}
+                 "url": public_url_for("outbox.attachment", mail_id=mail.id,
+                                       attachment_id=a.id)}
                 for a in mail.attachments],
         }
 

@@ -22,13 +22,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
 
-from pydantic import AfterValidator
-from pydantic_core import PydanticCustomError
+# the API's date type and year range come with the hand-off SDK (``TradeDate`` re-exported here)
+from spoticar_handoff.fields import MAX_YEAR, MIN_YEAR, TradeDate  # noqa: F401
 
 MAX_INT = 2_147_483_647  # a 32-bit INTEGER column: SQLite and PostgreSQL both hold it
-MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_TEXT = 40  # no number or date needs more; longer input is refused before any work
 
 _INT = re.compile(r"[0-9]+", re.ASCII)
@@ -98,15 +96,6 @@ def check_date(value: dt.date, *, label: str | None = None) -> dt.date:
     return value
 
 
-def _trade_date(value: dt.date) -> dt.date:
-    try:
-        return check_date(value)
-    except ParseError as exc:
-        raise PydanticCustomError("date_range", exc.message) from None
-
-
-TradeDate = Annotated[dt.date, AfterValidator(_trade_date)]
-"""A date of the trade on the API: ISO "2025-11-30", year 1900–2100 (9999-12-31 is no warranty start)."""
 
 
 def parse_date(text, *, label: str | None = None) -> dt.date | None:

@@ -63,6 +63,18 @@ def error_response(status: int, message: str | None = None, field: str | None = 
     return render_template("common/error.html", status=status, message=message), status
 
 
+def public_url_for(endpoint: str, **values) -> str:
+    """An absolute link to ``endpoint`` for a mail or a DMS: the app's configured ``PUBLIC_URL``, never
+    the request's Host header (a forged Host would otherwise receive the reset token).
+
+    Without ``PUBLIC_URL`` (a bare test app), the address the server itself listens on is used."""
+    from flask import current_app, url_for
+    base = current_app.config.get("PUBLIC_URL")
+    if not base:
+        base = f"http://127.0.0.1:{request.environ.get('SERVER_PORT', '80')}"
+    return base.rstrip("/") + url_for(endpoint, _external=False, **values)
+
+
 def json_body(model):
     """The request's JSON checked by a pydantic ``model``: ``(instance, None)``, or ``(None, response)``
     with the French 415 / 400 / 422 answer to return as is."""
@@ -119,6 +131,8 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     app.jinja_loader = ChoiceLoader([
         app.jinja_loader, FileSystemLoader(str(Path(__file__).parent / "templates"))])
     csrf.init_app(app)
+    from common import forms
+    forms.init_app(app)
     _install_error_handlers(app)
     app.before_request(_bound_json_depth)
     from common.health import bp as health

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from harness.apps import AppSpec
@@ -18,11 +19,18 @@ def app_config(spec: AppSpec, data_dir: Path, urls: dict, public_url: str, *, de
     return config
 
 
+# CPython 3.11 < 3.11.8 can fail compiling ASTs in two threads at once ("AST constructor recursion
+# depth mismatch", gh-106905); werkzeug compiles each route with ``ast`` while an app is created, so
+# apps are created one at a time and only their seeding runs side by side.
+_CREATE_LOCK = threading.Lock()
+
+
 def build_app(spec: AppSpec, config: dict, *, seed: int = 0, reset: bool = False):
     """``(app, seeded_now)``: the app created, its tables reset on a server database when asked, and
     seeded with the demo data once per data directory (a ``seeded`` marker file)."""
     module = spec.load()
-    app = module.create_app(config)
+    with _CREATE_LOCK:
+        app = module.create_app(config)
     db = app.extensions.get("db")
     if reset and db is not None and not db.url.startswith("sqlite"):
         db.drop_all()  # a shared server database: --reset drops this app's own tables

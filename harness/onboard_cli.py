@@ -27,7 +27,7 @@ def _password(args) -> str:
 
 
 def _dealers_add(args) -> int:
-    from centralisateur.onboarding import add_dealer
+    from common.onboarding import add_dealer
     password = _password(args)
     if len(password) < 12:
         return _fail(ValueError("Le mot de passe doit comporter au moins 12 caractères."))
@@ -44,7 +44,7 @@ def _dealers_add(args) -> int:
 
 
 def _keys_add(args) -> int:
-    from centralisateur.onboarding import add_key
+    from common.onboarding import add_key
     try:
         key = add_key(args.config, args.dms, os.environ.get(args.key_env) if args.key_env else None)
     except ValueError as exc:
@@ -56,8 +56,8 @@ def _keys_add(args) -> int:
 
 def register(sub) -> None:
     """Add the ``dealers`` and ``keys`` commands to the CLI's sub-parsers."""
-    from centralisateur.contract import DMS_NAMES
-    from centralisateur.onboarding import CONFIGURATIONS
+    from spoticar_handoff.models import DMS_NAMES
+    from common.onboarding import CONFIGURATIONS
     dealers = sub.add_parser("dealers", help="points de vente d'un déploiement réel")
     dealers_sub = dealers.add_subparsers(dest="action", required=True)
     add = dealers_sub.add_parser("add", help="ajouter un point de vente au fichier de configuration")

@@ -71,3 +71,11 @@ def icare_contract(stack, number: str) -> dict | None:
     response = httpx.get(f"{stack.url('icare')}/api/v1/contracts/{number}", timeout=20,
                          headers=stack.credentials.icare_headers())
     return response.json() if response.status_code == 200 else None
+
+
+def allow_callback_origin(stack, origin: str, dms: str = "tec3h") -> None:
+    """Let ``dms`` be called back on a test's own receiver (a private origin the SSRF guard would
+    otherwise refuse), as a real deployment's configuration does for a vendor's staging DMS."""
+    response = httpx.post(stack.url("centralisateur") + "/__test__/callback-origins",
+                          json={"dms": dms, "origin": origin}, timeout=20)
+    assert response.status_code == 201, response.text

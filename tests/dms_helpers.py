@@ -6,9 +6,10 @@ import html
 import json
 import os
 import re
+import uuid
 from html.parser import HTMLParser
 
-from common.auth import sign
+from spoticar_handoff import CALLBACK_PATH, SIGNATURE_HEADER, sign_callback
 
 CHROME_UA = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
              "Chrome/131.0.0.0 Safari/537.36")
@@ -25,11 +26,15 @@ def text(response) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
-def signed_callback(client, state: dict, key: str, path: str = "/api/spoticar/callback", signature=None):
-    """POST ``state`` to the callback route, signed with ``key`` (or with ``signature``)."""
+def signed_callback(client, state: dict, key: str, path: str = CALLBACK_PATH, signature=None, *,
+                    delivery: str | None = None, timestamp: int | None = None):
+    """POST ``state`` to the callback route the way the centralisateur does, signed with ``key`` (or
+    carrying ``signature``), as delivery ``delivery`` (a new one by default) sent at ``timestamp``."""
     body = json.dumps(state).encode()
-    return client.post(path, data=body, content_type="application/json",
-                       headers={"X-Spoticar-Signature": signature or sign(body, key)})
+    headers = sign_callback(body, key, delivery or uuid.uuid4().hex, timestamp=timestamp)
+    if signature:
+        headers[SIGNATURE_HEADER] = signature
+    return client.post(path, data=body, content_type="application/json", headers=headers)
 
 
 @contextlib.contextmanager

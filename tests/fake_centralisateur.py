@@ -13,7 +13,7 @@ from collections.abc import Callable
 import httpx
 from flask import Flask, jsonify, request
 
-from centralisateur.contract import HandoffIn
+from spoticar_handoff import HandoffIn
 
 
 class _Transport(httpx.BaseTransport):

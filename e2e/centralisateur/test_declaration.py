@@ -7,8 +7,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.centralisateur.conftest import pdf_text
-from e2e.pages.centralisateur import (ChooseGarantiePage, ConfirmationPage, DeclarationFormPage, Menu,
-                                      ProfilePage)
+from e2e.pages.centralisateur import (ChooseGarantiePage, ConfirmationPage, DeclarationFormPage, LoginPage,
+                                      Menu, ProfilePage)
+from fixtures import reference
 from harness.testing import icare_contracts
 
 pytestmark = pytest.mark.centralisateur
@@ -111,7 +112,11 @@ def test_customer_named_script_is_shown_as_text(page: Page, api, factory):
     expect(form.field("Nom*")).to_have_value(name)
     form.declare()
     expect(ConfirmationPage(page).contract).to_be_visible()
-    Menu(page).go("Accueil")
+    Menu(page).go("Accueil")  # the declaration link opened that declaration only: Accueil needs a login
+    dealer = reference.demo_dealer(receipt["bdc_number"][2:9])
+    login = LoginPage(page, api.stack.url("centralisateur"))
+    expect(login.submit).to_be_visible()
+    login.login(dealer["login"], api.stack.credentials.dealer_password(dealer["rrdi"]))
     expect(page.get_by_role("cell").filter(has_text="<script>window.hacked=1</script><b>Dupond</b>")).to_be_visible()
     assert page.evaluate("window.hacked") is None
     assert page.locator("b", has_text="Dupond").count() == 0
@@ -136,7 +141,8 @@ def test_first_declaration_goes_to_profil_with_npo_locked(page: Page, api, facto
     expect(choose.garantie.locator("option")).to_have_text(
         ["-- Sélectionner --", "Garantie SPOTICAR Stellantis", "Auto Garantie", "Garantie Cirano"])
     expect(choose.garantie).to_have_value("stellantis")
-    Menu(page).go("Profil")
+    Menu(page).go("Profil")  # set up through the link; changing it afterwards needs the dealer's login
+    LoginPage(page, api.stack.url("centralisateur")).login(dealer["login"], dealer["password"])
     expect(profile.cirano_id).to_have_value("RS8010004")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from common.dms_handoff import vehicle_payload, warranty_for_level
+from simulators.dms.handoff import vehicle_payload, warranty_for_level
 from simulators.bee2link.store import Order
 
 SALE_ORIGIN = "Reprise VO sur VO"

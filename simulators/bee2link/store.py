@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, Strin
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.db import utcnow
-from common.dms_store import DeclarationColumns, VehicleColumns
+from simulators.dms.store import DeclarationColumns, VehicleColumns, delivery_model
 
 
 class Base(DeclarativeBase):
@@ -57,3 +57,6 @@ class Event(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     text: Mapped[str] = mapped_column(Text)
     vehicle: Mapped[Vehicle] = relationship(back_populates="events")
+
+
+CallbackDelivery = delivery_model(Base, "bee2link")

@@ -7,9 +7,9 @@ import datetime as dt
 from flask import current_app
 from sqlalchemy import func, select
 
-from common.dms_store import DeclarationColumns, VehicleColumns
 from common.testing import as_record, body, column_names, stored, test_blueprint
 from fixtures.factories import Factory
+from simulators.dms.store import DeclarationColumns, VehicleColumns
 from simulators.bee2link.demo import add_delivery
 from simulators.bee2link.store import Order, Vehicle
 

@@ -6,7 +6,7 @@ import datetime as dt
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from common import dms_sites as sites
+from simulators.dms import sites
 from common.web import error_response
 from fixtures import reference
 from simulators import bee2link

@@ -16,7 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = make_app(__name__, config)
     onboarded = None
     if app.config.get("CONFIG_FILE"):  # a real deployment: the same file as the centralisateur's
-        from centralisateur.onboarding import load
+        from common.onboarding import load
         onboarded = load(app.config["CONFIG_FILE"])
         app.config.setdefault("ICARE_SERVICE_KEY", onboarded.icare_service_key)
     app.config["ICARE_SERVICE_KEY_DIGEST"] = key_digest(keys.icare_service_key(app.config))

@@ -6,7 +6,9 @@ import re
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from simulators.icare.portal_auth import EMAIL_RE, create_link, normalize_email
+from common.forms import formats
+from common.web import public_url_for
+from simulators.icare.portal_auth import create_link, normalize_email
 from simulators.icare.portal_session import (current_membership, current_user, db_session,
                                              right_required, write)
 from simulators.icare.portal_store import RIGHTS, Membership, PortalUser
@@ -54,7 +56,7 @@ def _validate(form, dealers: list[IcareDealer]) -> tuple[dict, dict]:
                              "ou tirets.")
     if not values["email"]:
         errors["email"] = "Le champ Identifiant/Email est obligatoire."
-    elif not EMAIL_RE.match(values["email"]):
+    elif not formats.is_valid("email", values["email"]):
         errors["email"] = "L'identifiant doit être une adresse email valide (ex. : alexandre@gmail.com)."
     for field, label in (("mobile", "mobile"), ("phone", "fixe")):
         if values[field] and not PHONE_RE.match(values[field]):
@@ -95,13 +97,13 @@ def new_user():
         dealer = tx.get(IcareDealer, values["code_t"])
         if user.active:
             outbox.send_template(tx, user.email, "Nouveaux droits sur Services.Spoticar", "icare/mails/new_rights.txt",
-                                 dealer=dealer, url=url_for("icare_auth.login", _external=True))
+                                 dealer=dealer, url=public_url_for("icare_auth.login"))
             flash(f"L'utilisateur {user.email} a désormais accès à l'établissement {dealer.code_t}.")
         else:
             raw = create_link(tx, "activation", user.email, 72)
             outbox.send_template(tx, user.email, "Activez votre compte Services.Spoticar", "icare/mails/activation.txt",
                                  first_name=values["first_name"], dealer=dealer,
-                                 url=url_for("icare_auth.activation", token=raw, _external=True))
+                                 url=public_url_for("icare_auth.activation", token=raw))
             flash(f"L'utilisateur {values['first_name']} {values['last_name'].upper()} a été créé : un "
                   f"email « Activez votre compte » lui a été envoyé à {values['email']}.")
     return redirect(url_for("icare_accounts.user_list"))

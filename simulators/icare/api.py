@@ -152,7 +152,7 @@ def create_contract():
             overlapping = _overlapping_contract(session, body.vehicle.vin, body.start_date, end_date)
             if overlapping is not None:
                 return error_response(
-                    409, f"Le véhicule {body.vehicle.vin} est déjà garanti par le contrat n° "
+                    422, f"Le véhicule {body.vehicle.vin} est déjà garanti par le contrat n° "
                          f"{overlapping.number} (du {overlapping.start_date:%d/%m/%Y} au "
                          f"{overlapping.end_date:%d/%m/%Y}) : un véhicule ne peut être garanti qu'une "
                          f"fois sur une même période.", "vehicle.vin")

@@ -1,38 +1,31 @@
 """Portal login (with throttling), "Mot de passe oublié ?", reset and activation links."""
 from __future__ import annotations
 
-import functools
-
 import datetime as dt
 import hashlib
-import re
 import secrets
 
 from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from sqlalchemy import func, select
 
-from common.auth import check_password, hash_password
+from common.forms import formats
+from common.sessions import check_password_evenly, close_session, login_blocked, record_login
+from common.web import public_url_for
 from simulators.icare import passwords
 from simulators.icare.portal_session import (current_membership, current_user, db_session, login,
                                              write)
-from simulators.icare.portal_store import RIGHTS, AccountToken, LoginThrottle, Membership, PortalUser
+from simulators.icare.portal_store import (RIGHTS, AccountToken, LoginAttempt, Membership, PortalUser,
+                                           WebSession)
 from simulators.icare.store import IcareDealer, outbox, utcnow
 
 bp = Blueprint("icare_auth", __name__)
 
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 BAD_LOGIN = "Email ou mot de passe incorrect."
 LOCKED = ("Trop de tentatives de connexion infructueuses : l'accès à ce compte est bloqué pendant "
           "{minutes} minutes.")
 RESET_SENT = ("Si cette adresse est enregistrée, vous recevrez un email avec un lien pour réinitialiser "
               "votre mot de passe (vérifiez dans vos spams si vous ne recevez pas l'email).")
-@functools.cache
-def _dummy_hash() -> str:
-    """Checked against when the email is unknown, so both answers take the same time (made once)."""
-    return hash_password("icare-timing-equaliser")
-
-
 def normalize_email(value: str | None) -> str:
     """Emails are compared trimmed and lower-case."""
     return (value or "").strip().lower()[:254]
@@ -58,33 +51,25 @@ def login_page():
     email = normalize_email(request.form.get("email"))
     password = request.form.get("password", "")[:200]
     next_url = request.form.get("next", "")
-    read, now = db_session(), utcnow()
+    read = db_session()
     minutes = _setting("ICARE_LOCK_MINUTES", 15)
-    throttle = read.get(LoginThrottle, email)
-    if throttle and throttle.locked_until and throttle.locked_until > now:
+    if login_blocked(current_app.extensions["db"], LoginAttempt, email):
         return render_template("icare/login.html", error=LOCKED.format(minutes=minutes), email=email,
                                next=next_url), 429
     user = read.scalar(select(PortalUser).where(PortalUser.email == email)) if email else None
-    stored = user.password_hash if user and user.active else _dummy_hash()
-    accepted = check_password(stored, password) and user is not None and user.active and bool(user.memberships)
-    status, error = 401, BAD_LOGIN
+    usable = user is not None and user.active and bool(user.memberships)
+    accepted = check_password_evenly(user.password_hash if usable else None, password)
     with write() as tx:
-        throttle = tx.get(LoginThrottle, email)
+        locked = record_login(tx, LoginAttempt, email, accepted,
+                              account_failures=_setting("ICARE_LOGIN_MAX_FAILURES", 5),
+                              lock=dt.timedelta(minutes=minutes))
         if accepted:
-            if throttle is not None:
-                tx.delete(throttle)
-        else:
-            if throttle is None:
-                throttle = LoginThrottle(email=email, failures=0)
-                tx.add(throttle)
-            throttle.failures = (throttle.failures or 0) + 1
-            if throttle.failures >= _setting("ICARE_LOGIN_MAX_FAILURES", 5):
-                throttle.failures, throttle.locked_until = 0, now + dt.timedelta(minutes=minutes)
-                status, error = 429, LOCKED.format(minutes=minutes)
+            login(tx, user, remember=bool(request.form.get("remember")))
     if accepted:
-        login(user, remember=bool(request.form.get("remember")))
         return redirect(_safe_next(next_url))
-    return render_template("icare/login.html", error=error, email=email, next=next_url), status
+    error = LOCKED.format(minutes=minutes) if locked else BAD_LOGIN
+    return render_template("icare/login.html", error=error, email=email, next=next_url), \
+        429 if locked else 401
 
 
 bp.add_url_rule("/", "login", login_page, methods=["GET", "POST"])
@@ -92,8 +77,9 @@ bp.add_url_rule("/", "login", login_page, methods=["GET", "POST"])
 
 @bp.post("/deconnexion")
 def logout():
-    """End the session (« Se déconnecter »)."""
-    session.clear()
+    """End the session (« Se déconnecter »), on the server: a copy of the cookie no longer works."""
+    with write() as tx:
+        close_session(tx, WebSession)
     flash("Vous êtes déconnecté.")
     return redirect(url_for("icare_auth.login"))
 
@@ -131,7 +117,7 @@ def forgot():
     if request.method == "GET":
         return render_template("icare/forgot.html", email="")
     email = normalize_email(request.form.get("email"))
-    if not EMAIL_RE.match(email):
+    if not formats.is_valid("email", email):
         return render_template("icare/forgot.html", email=request.form.get("email", "")[:254],
                                error="Saisissez une adresse email valide (ex. : nom@garage.fr)."), 400
     hours = _setting("ICARE_RESET_TTL_HOURS", 1)
@@ -143,7 +129,7 @@ def forgot():
             AccountToken.created_at > utcnow() - dt.timedelta(hours=1))).all()
         # At most a few mails an hour per address (no mail bombing); the answer stays the same.
         if known and len(recent) < _setting("ICARE_RESET_PER_HOUR", 5):
-            url = url_for("icare_auth.reset", token=create_link(tx, "reset", email, hours), _external=True)
+            url = public_url_for("icare_auth.reset", token=create_link(tx, "reset", email, hours))
             outbox.send_template(tx, email, "Réinitialisation de votre mot de passe Services.Spoticar",
                                  "icare/mails/reset.txt", url=url, hours=hours)
     return render_template("icare/forgot.html", email="", sent=RESET_SENT)

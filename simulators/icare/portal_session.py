@@ -5,7 +5,8 @@ import functools
 
 from flask import current_app, g, redirect, render_template, request, session, url_for
 
-from simulators.icare.portal_store import RIGHTS, PortalUser
+from common.sessions import current_session, open_session
+from simulators.icare.portal_store import RIGHTS, PortalUser, WebSession
 from simulators.icare.store import IcareDealer
 
 
@@ -19,10 +20,9 @@ def write():
     return current_app.extensions["db"].transaction()
 
 
-def login(user: PortalUser, remember: bool) -> None:
-    """Open a fresh session for ``user`` on its first establishment."""
-    session.clear()
-    session.permanent = remember
+def login(tx, user: PortalUser, remember: bool) -> None:
+    """Open a fresh server-side session for ``user`` on its first establishment."""
+    open_session(tx, WebSession, str(user.id), permanent=remember)
     session["icare_user"] = user.id
     session["icare_version"] = user.session_version
     session["icare_code_t"] = sorted(m.code_t for m in user.memberships)[0] if user.memberships else None
@@ -32,8 +32,9 @@ def current_user() -> PortalUser | None:
     """The logged-in user, or None (also None once the password changed elsewhere)."""
     if "icare_current_user" not in g:
         user = None
+        row = current_session(current_app.extensions["db"], WebSession)
         user_id = session.get("icare_user")
-        if user_id is not None:
+        if row is not None and user_id is not None and row.subject == str(user_id):
             user = db_session().get(PortalUser, user_id)
             if user is None or not user.active or user.session_version != session.get("icare_version"):
                 session.clear()

@@ -9,6 +9,7 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Nume
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from common.sessions import AttemptMixin, SessionMixin
 from simulators.icare.store import Base, utcnow
 
 # The six rights of seed 003, in the order the screen shows them.
@@ -81,12 +82,14 @@ class AccountToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class LoginThrottle(Base):
-    """Consecutive failed logins per email typed (known or not, so nothing is revealed)."""
-    __tablename__ = "icare_portal_login_throttle"
-    email: Mapped[str] = mapped_column(String(254), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+class LoginAttempt(AttemptMixin, Base):
+    """Failed logins per email typed (known or not) and client (common.sessions)."""
+    __tablename__ = "icare_portal_login_attempts"
+
+
+class WebSession(SessionMixin, Base):
+    """A signed-in portal browser (common.sessions); logout deletes it. subject = the user's id."""
+    __tablename__ = "icare_portal_sessions"
 
 
 class IcareDocument(Base):

@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, render_template, request
 from sqlalchemy import or_, select
 
+from common.forms import formats
 from fixtures import reference
 from simulators.icare.portal_session import current_membership, db_session, login_required, right_required
 from simulators.icare.store import Contract, NpoRecord
@@ -14,7 +15,6 @@ from simulators.icare.store import Contract, NpoRecord
 bp = Blueprint("icare_portal", __name__)
 
 SEARCH_LABEL = "Immatriculation, n° contrat, n° accord"
-PLATE_RE = re.compile(r"^([A-Z]{2})-?([0-9]{3})-?([A-Z]{2})$")
 CONTRACT_RE = re.compile(r"^[0-9]{11}$")
 ACCORD_RE = re.compile(r"^SP[0-9A-Z]{7}[0-9]{9}$")
 SEARCH_HELP = ("Saisissez une immatriculation (ex. : AA-123-AA), un n° de contrat (11 chiffres) ou un "
@@ -24,8 +24,8 @@ SEARCH_HELP = ("Saisissez une immatriculation (ex. : AA-123-AA), un n° de contr
 def parse_search(text: str) -> tuple[str, str] | None:
     """("plate"|"number"|"accord", normalized value) for what a user typed, None if unusable."""
     value = re.sub(r"\s+", "", (text or "").upper())[:40]
-    if match := PLATE_RE.match(value):
-        return "plate", "-".join(match.groups())
+    if formats.is_valid("plate", value):
+        return "plate", formats.run("plate", value)
     if CONTRACT_RE.match(value):
         return "number", value
     if ACCORD_RE.match(value):

@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from centralisateur import rules
 from common.dates import add_months
 from common.parsing import TradeDate
 from common.web import csrf, error_response, json_body
@@ -26,6 +25,7 @@ from fixtures import reference
 from simulators.icare.api import service_key_refusal
 from simulators.icare.psa_store import PsaPolicy, policy_number
 from simulators.icare.store import IcareDealer, utcnow
+from spoticar_handoff.eligibility import refusals
 
 bp = Blueprint("icare_psa_insurance", __name__, url_prefix="/api/v1/psa-insurance")
 csrf.exempt(bp)
@@ -104,7 +104,7 @@ def _refusal(body: PolicyIn) -> tuple[str, str] | None:
     if body.vehicle.usage not in reference.all_usages():
         return "vehicle.usage", "Usage du véhicule inconnu."
     v = body.vehicle
-    found = rules.refusals(v.brand, v.din_power, v.usage, v.ptac_kg)
+    found = refusals(v.brand, v.din_power, v.usage, v.ptac_kg)
     return (found[0].field, found[0].message) if found else None
 
 

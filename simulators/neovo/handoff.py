@@ -1,7 +1,7 @@
 """From a NeoVO dossier to the v1 hand-off body NeoVO's web service sends."""
 from __future__ import annotations
 
-from common.dms_handoff import vehicle_payload, warranty_for_level
+from simulators.dms.handoff import vehicle_payload, warranty_for_level
 from simulators.neovo.store import Dossier
 
 SALE_ORIGIN = "Reprise VO sur VO"

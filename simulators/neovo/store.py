@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from common.dms_store import DeclarationColumns, VehicleColumns
+from simulators.dms.store import DeclarationColumns, VehicleColumns, delivery_model
 
 
 class Base(DeclarativeBase):
@@ -52,3 +52,6 @@ class Piece(Base):
     amount_tva: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     amount_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     dossier: Mapped[Dossier] = relationship(back_populates="pieces")
+
+
+CallbackDelivery = delivery_model(Base, "neovo")

@@ -6,9 +6,9 @@ import datetime as dt
 from flask import current_app
 from sqlalchemy import func, select
 
-from common.dms_store import DeclarationColumns, VehicleColumns
 from common.testing import as_record, body, column_names, stored, test_blueprint
 from fixtures.factories import Factory
+from simulators.dms.store import DeclarationColumns, VehicleColumns
 from simulators.neovo.demo import add_dossier
 from simulators.neovo.store import Dossier, Piece
 

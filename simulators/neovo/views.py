@@ -4,16 +4,17 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from centralisateur.client import CentralisateurUnavailable, HandoffRefused
-from common import dms_sites as sites
-from common.dms_handoff import (CALLBACK_PATH, GARANTISSEUR_NAMES, STATUS_LABELS, callback_response,
-                                callback_url, refresh_state, send_handoff)
 from common.web import csrf
 from fixtures import reference
 from simulators import neovo
 from simulators.neovo.browser import CHROME_MESSAGE, is_chrome
 from simulators.neovo.handoff import handoff_payload
-from simulators.neovo.store import Dossier
+from simulators.dms import sites
+from simulators.dms.callback import callback_response
+from simulators.dms.handoff import (GARANTISSEUR_NAMES, STATUS_LABELS, Declarations, callback_url,
+                                    refresh_state, send_and_record)
+from simulators.neovo.store import CallbackDelivery, Dossier
+from spoticar_handoff import CALLBACK_PATH, CentralisateurUnavailable, HandoffRefused
 
 bp = Blueprint("neovo", __name__)
 api = Blueprint("neovo_api", __name__)
@@ -24,6 +25,7 @@ PIECE_LINKS = (("facture", "Facture"), ("avoir", "Avoir"), ("fac_comp", "Fac_Com
                ("proforma", "Proforma"), ("denonciation", "Dénonciation"),
                ("visualisation", "Visualisation"), ("facturation", "Facturation"))
 PIECE_LABELS = dict(PIECE_LINKS)
+DECLARATIONS = Declarations(Dossier, CallbackDelivery)
 
 
 def db():
@@ -77,7 +79,7 @@ def choose_site():
 def dossier_page(number: str):
     """The dossier; while its declaration is not final, ask the centralisateur (callback may be lost)."""
     dossier = dossier_or_404(number)
-    poll_error = refresh_state(current_app, neovo.DMS, dossier)
+    poll_error = refresh_state(current_app, neovo.DMS, DECLARATIONS, dossier)
     return render_screen("neovo/dossier.html", dossier=dossier, poll_error=poll_error)
 
 
@@ -98,8 +100,8 @@ def garantir(number: str):
     if not browser_is_chrome():  # refused on the server, not only hidden in the page
         return render_screen("neovo/dossier.html", 403, dossier=dossier, declare_error=CHROME_MESSAGE)
     try:
-        receipt, _ = send_handoff(current_app, neovo.DMS, dossier,
-                                  handoff_payload(dossier, callback_url(current_app)))
+        receipt, _ = send_and_record(current_app, neovo.DMS, DECLARATIONS, dossier.id,
+                                     handoff_payload(dossier, callback_url(current_app)))
     except HandoffRefused as exc:
         return render_screen("neovo/dossier.html", 422, dossier=dossier, declare_error=exc.message,
                              declare_errors=exc.errors)
@@ -112,4 +114,4 @@ def garantir(number: str):
 @api.post(CALLBACK_PATH)
 def callback():
     """The centralisateur's signed ``DeclarationState`` for one of our dossiers."""
-    return callback_response(current_app, neovo.DMS, Dossier)
+    return callback_response(current_app, neovo.DMS, DECLARATIONS)

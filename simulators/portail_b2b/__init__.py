@@ -35,7 +35,8 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config.get("DEMO_MODE") or app.config.get("TEST_ROUTES"):
         app.register_blueprint(outbox.blueprint(
             db, title="Boîte d'envoi — assistance du Portail B2B", layout="portail_b2b/layout.html"))
-    app.context_processor(lambda: {"outbox_enabled": "outbox" in app.blueprints})
+    app.context_processor(lambda: {"outbox_enabled": "outbox" in app.blueprints,
+                                   "signed_in": account.signed_in})
     app.extensions["harness_stop"] = db.dispose
     return app
 

@@ -2,20 +2,19 @@
 login throttling, password reset links and reset passwords."""
 from __future__ import annotations
 
-import functools
-
 import datetime as dt
 import hashlib
 import secrets
 import string
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.auth import check_password, hash_password
+from common.auth import hash_password
+from common.sessions import check_password_evenly, end_sessions_of, forget_failures
 from fixtures import reference
-from simulators.portail_b2b.store import STATES, LoginFailure, PortalUser, ResetToken, Supplier, utcnow
+from simulators.portail_b2b.store import (STATES, LoginAttempt, PortalUser, ResetToken, Supplier, WebSession,
+                                          utcnow)
 
 # The grey timeline: the step a supplier must have reached, and its label.
 TIMELINE = (
@@ -54,44 +53,12 @@ def analyse(session: Session, values: dict) -> tuple[Supplier | None, dict[str, 
     return supplier, {}
 
 
-# --- login throttling ------------------------------------------------------------------------------
-def _window() -> dt.timedelta:
-    return dt.timedelta(minutes=current_app.config["B2B_LOCK_MINUTES"])
-
-
-def is_blocked(session: Session, identifiant: str) -> bool:
-    row = session.get(LoginFailure, identifiant)
-    return bool(row and row.count >= current_app.config["B2B_MAX_LOGIN_FAILURES"]
-                and utcnow() - row.first_at < _window())
-
-
-def record_failure(session: Session, identifiant: str) -> None:
-    row = session.get(LoginFailure, identifiant)
-    if row is None or utcnow() - row.first_at >= _window():
-        session.merge(LoginFailure(identifiant=identifiant, count=1, first_at=utcnow()))
-    else:
-        row.count += 1
-
-
-def clear_failures(session: Session, identifiant: str) -> None:
-    row = session.get(LoginFailure, identifiant)
-    if row is not None:
-        session.delete(row)
-
-
+# --- login ----------------------------------------------------------------------------------------
 def authenticate(session: Session, identifiant: str, password: str) -> PortalUser | None:
-    """The user when both parts are right; the same ``None`` whichever part is wrong."""
+    """The user when both parts are right; the same ``None`` (after the same work) otherwise."""
     user = session.get(PortalUser, identifiant)
-    if user is None:
-        check_password(_dummy_hash(), password)  # same work either way: no timing hint
-        return None
-    return user if check_password(user.password_hash, password) else None
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    """Checked against for an unknown identifiant (same work either way), made on first use."""
-    return hash_password(secrets.token_urlsafe(16))
+    accepted = check_password_evenly(user.password_hash if user else None, password)
+    return user if accepted else None
 
 
 # --- passwords ------------------------------------------------------------------------------------
@@ -115,7 +82,8 @@ def reset_password() -> str:
 
 def set_password(session: Session, user: PortalUser, password: str) -> None:
     user.password_hash = hash_password(password)
-    clear_failures(session, user.identifiant)
+    forget_failures(session, LoginAttempt, user.identifiant)
+    end_sessions_of(session, WebSession, user.identifiant)
 
 
 def _digest(token: str) -> str:

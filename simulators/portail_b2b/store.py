@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from common.sessions import AttemptMixin, SessionMixin
 from common.db import utcnow  # noqa: F401  (re-exported)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -102,13 +103,16 @@ class PortalUser(Base):
         return f"{self.first_name} {self.last_name.upper()}"
 
 
-class LoginFailure(Base):
-    """Failed logins per identifiant (known or not), to block repeated guessing."""
+class LoginAttempt(AttemptMixin, Base):
+    """Failed logins per identifiant typed (known or not) and client (common.sessions)."""
 
-    __tablename__ = "portail_b2b_login_failures"
-    identifiant: Mapped[str] = mapped_column(String(40), primary_key=True)
-    count: Mapped[int] = mapped_column(Integer, default=0)
-    first_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    __tablename__ = "portail_b2b_login_attempts"
+
+
+class WebSession(SessionMixin, Base):
+    """A signed-in browser (common.sessions); subject = the V identifiant; logout deletes it."""
+
+    __tablename__ = "portail_b2b_sessions"
 
 
 class ResetToken(Base):

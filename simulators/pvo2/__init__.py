@@ -13,13 +13,14 @@ from common.db import Database, database_url
 from common.testing import mount_test_routes
 from common.web import make_app
 from fixtures import reference
+from simulators.dms.keys import dms_api_key
 from simulators.pvo2.store import Base, Customer, Order, Site, Vehicle
 
 
 def create_app(config: dict | None = None) -> Flask:
     """The PVO2 app; ``URLS["centralisateur"]`` and ``URLS["icare"]`` say where to declare."""
     app = make_app(__name__, config)
-    centralisateur_key(app.config)  # fail at start, not at the first declaration, when a key is missing
+    dms_api_key(app.config, "pvo2")  # fail at start, not at the first declaration, when a key is missing
     db = Database(database_url(app.config, "pvo2"), Base)
     db.create_all()
     db.init_app(app)
@@ -47,11 +48,6 @@ def euros(value, ht: bool = False) -> str:
         amount = amount / Decimal("1.2")
     text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
     return f"{text} €"
-
-
-def centralisateur_key(config: dict) -> str:
-    """The DMS key PVO2 presents to the centralisateur (policy: ``common.keys``)."""
-    return keys.dms_key(config, "pvo2")
 
 
 def psa_insurance_key(config: dict) -> str | None:
@@ -96,4 +92,4 @@ def demo_info(app: Flask) -> list[str]:
     """What ``up`` prints for PVO2."""
     return ["Site DEMO CDDS SPOTICAR (RRDI FR10350), vendeur Hakim AB — pas de connexion requise",
             "/offres (Offres et bons de commande), /stock, /livraisons, /parametres/site",
-            f"Clé API centralisateur : {centralisateur_key(app.config)}"]
+            f"Clé API centralisateur : {dms_api_key(app.config, 'pvo2')}"]

@@ -1,27 +1,24 @@
-"""Déclaration de garantie: the v1 hand-off built from a PVO2 order, sent through the
-centralisateur's client; PSA Insurance policies; the centralisateur's callback and status polling."""
+"""Déclaration de garantie: the v1 hand-off built from a PVO2 order and sent through the DMS
+toolkit; the centralisateur's signed callback and status polling."""
 from __future__ import annotations
 
-import logging
+from flask import Blueprint, current_app
 
-from flask import Blueprint, current_app, jsonify, request
-from sqlalchemy import select
-
-from centralisateur.client import HandoffClient, HandoffError, verify_callback
-from centralisateur.contract import DeclarationState, HandoffReceipt
 from common.dates import add_months
-from common.web import csrf, error_response
+from common.web import csrf
 from fixtures import reference
-from simulators.pvo2 import centralisateur_key, context
-from simulators.pvo2.store import Order, Site
+from simulators.dms import handoff as dms
+from simulators.dms.callback import callback_response
+from simulators.pvo2.store import CallbackDelivery, Order, Site
+from spoticar_handoff import CALLBACK_PATH
+from spoticar_handoff.models import HandoffReceipt
 
-log = logging.getLogger(__name__)
-
-bp = Blueprint("callbacks", __name__, url_prefix="/api/v1")
+DMS = "pvo2"
+bp = Blueprint("callbacks", __name__)
 csrf.exempt(bp)
 
-CALLBACK_PATH = "/api/v1/declarations/callback"
-FINAL_STATUSES = ("declared", "refused")
+# PVO2 keeps its own choice (spoticar / psa_insurance) in ``garantisseur``
+DECLARATIONS = dms.Declarations(Order, CallbackDelivery, garantisseur=None)
 RRDI_MISSING = ("Déclaration impossible : le code RRDI Spoticar du site n'est pas renseigné. "
                 "Renseignez-le dans Paramètres → Fiche d'identité du site (champ « Code RRDI »), "
                 "puis cliquez à nouveau sur Déclarer.")
@@ -63,10 +60,8 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def client() -> HandoffClient:
-    """A hand-off client for the centralisateur this PVO2 is wired to."""
-    return HandoffClient(current_app.config["URLS"]["centralisateur"],
-                         centralisateur_key(current_app.config), timeout=10.0)
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
 
 
 def declare_spoticar(order: Order, site: Site) -> HandoffReceipt:
@@ -74,56 +69,24 @@ def declare_spoticar(order: Order, site: Site) -> HandoffReceipt:
 
     Raises HandoffRefused / CentralisateurUnavailable; the order is then left untouched.
     """
-    payload = handoff_payload(order, site, current_app.config.get("PUBLIC_URL"))
-    api = client()
-    try:
-        return api.send(payload)
-    finally:
-        api.close()
+    return dms.send(current_app, DMS, handoff_payload(order, site, current_app.config.get("PUBLIC_URL")))
 
 
 def record_receipt(order: Order, receipt: HandoffReceipt) -> None:
+    """The order is now declared to Spoticar: its bon de commande number, link and status."""
     order.garantisseur = "spoticar"
-    order.bdc_number = receipt.bdc_number
-    order.declaration_url = receipt.declaration_url
-    order.declaration_status = receipt.status.value
+    dms.record_receipt(order, receipt, DECLARATIONS)
 
 
-def poll_status(order: Order) -> DeclarationState | None:
-    """The centralisateur's state of an unfinished declaration (the callback may have been missed)."""
-    if not order.bdc_number or order.declaration_status in FINAL_STATUSES:
-        return None
-    api = HandoffClient(current_app.config["URLS"]["centralisateur"],
-                        centralisateur_key(current_app.config), timeout=3.0)
-    try:
-        return api.status(order.bdc_number)
-    except HandoffError as exc:  # the order page still shows; the next visit polls again
-        log.info("statut de %s indisponible : %s", order.bdc_number, exc.message)
-        return None
-    finally:
-        api.close()
+def refresh(order: Order) -> None:
+    """Ask the centralisateur for an unfinished declaration (the callback may have been missed) and
+    store its answer; the order page still shows when it cannot be asked (next visit polls again)."""
+    state, _error = dms.poll(current_app, DMS, order.bdc_number, order.declaration_status, timeout=3.0)
+    if state is not None:
+        dms.store_state(current_app, DECLARATIONS, state)
 
 
-def apply_state(order: Order, state: DeclarationState) -> None:
-    order.declaration_status = state.status.value
-    if state.contract_number:
-        order.contract_number = state.contract_number
-
-
-@bp.post("/declarations/callback")
+@bp.post(CALLBACK_PATH)
 def declaration_callback():
     """The centralisateur's signed DeclarationState for one of our orders."""
-    body = request.get_data(cache=False)
-    try:
-        state = verify_callback(body, request.headers.get("X-Spoticar-Signature"),
-                                centralisateur_key(current_app.config))
-    except ValueError:
-        return error_response(400, "Corps de rappel invalide.")
-    if state is None:
-        return error_response(401, "Signature X-Spoticar-Signature absente ou invalide.")
-    with context.db().transaction() as session:
-        order = session.scalar(select(Order).where(Order.bdc_number == state.bdc_number))
-        if order is None:
-            return error_response(404, f"Aucune commande PVO2 pour le bon de commande {state.bdc_number}.")
-        apply_state(order, state)
-    return jsonify({"ok": True})
+    return callback_response(current_app, DMS, DECLARATIONS)

@@ -6,12 +6,12 @@ import datetime as dt
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from centralisateur.client import HandoffError, HandoffRefused
 from common.dates import parse_fr_date
 from simulators.pvo2 import context, declaring
 from simulators.pvo2.offers import label_refusal
 from simulators.pvo2.psa import PsaInsuranceError, declare_psa_insurance
 from simulators.pvo2.store import Order
+from spoticar_handoff import HandoffError, HandoffRefused
 
 bp = Blueprint("deliveries", __name__, url_prefix="/livraisons")
 
@@ -44,12 +44,9 @@ def order(number: int):
         row = context.order_or_404(session, number)
     if row.state == "offre":
         return redirect(url_for("offers.show", number=number))
-    state = declaring.poll_status(row)  # outside any transaction: no lock held during HTTP
+    declaring.refresh(row)  # outside any transaction: no lock held during HTTP
     with context.db().transaction() as session:
-        row = context.order_or_404(session, number)
-        if state is not None:
-            declaring.apply_state(row, state)
-        return _page(row)
+        return _page(context.order_or_404(session, number))
 
 
 @bp.post("/<int:number>/livraison")

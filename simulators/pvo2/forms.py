@@ -1,51 +1,65 @@
-"""Form parsing for the PVO2 screens: pydantic models at the edge, French lines for the user."""
+"""The PVO2 forms on the common form layer: "Libellé : message" lines (the "pvo2" wording), labels
+with their " *", ids prefixed per screen."""
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, ClassVar
+import re
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-
-from common.dates import parse_fr_date
-from common.errors import french_errors
+from simulators.pvo2 import euros
+from common.forms import EmailField, Form, PatternField, PhoneField, PostcodeField, SelectField, SiretField, TextField
 
 
-def _blank_to_none(value):
-    return None if isinstance(value, str) and not value.strip() else value
+def _upper(value: str) -> str:
+    return value.upper()
 
 
-def _fr_date(value):
-    if value is None or isinstance(value, dt.date):
-        return value
-    parsed = parse_fr_date(value)
-    if parsed is None:
-        raise ValueError("date")
-    return parsed
+class PvoForm(Form):
+    class Meta:
+        wording = "pvo2"
+        required_mark = "label"
 
 
-Required = Annotated[str, BeforeValidator(_blank_to_none), Field(min_length=1, max_length=120)]
-Optional = Annotated[str, Field(max_length=120)]
-FrDate = Annotated[dt.date | None, BeforeValidator(_blank_to_none), BeforeValidator(_fr_date)]
+class SiteForm(PvoForm):
+    """Paramètres → Fiche d'identité du site (the Code RRDI is what a Spoticar declaration needs)."""
+
+    class Meta:
+        id_prefix = "site-"
+
+    code = TextField("Code", required=True)
+    manufacturer_code = TextField("Code constructeur")
+    label = TextField("Libellé", required=True)
+    company_name = TextField("Raison sociale", required=True)
+    siret = SiretField("SIRET", required=True)
+    ape = TextField("N° APE", required=True)
+    capital = PatternField("Capital", required=True, max_length=12, pattern=re.compile(r"[0-9]{1,12}"),
+                           pattern_message="Le capital doit être un nombre entier.")
+    company_type = TextField("Type société", required=True)
+    rrdi = PatternField("Code RRDI", max_length=10, pattern=re.compile(r"[0-9A-Z]{7}"), clean=_upper,
+                        pattern_message="Le code RRDI doit comporter 7 caractères (ex. FR10350).")
+    address = TextField("Adresse")
+    postcode = PostcodeField("Code postal")
+    city = TextField("Ville")
+
+    def stored(self) -> dict[str, str]:
+        """The site's columns: text, "" for an empty optional field."""
+        return {name: "" if value is None else str(value) for name, value in self.values().items()}
 
 
-class FormModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-    LABELS: ClassVar[dict[str, str]] = {}
+class OfferForm(PvoForm):
+    """Créer une offre à particulier: the customer, then the vehicle to sell (``vehicles``)."""
 
+    class Meta:
+        id_prefix = "offer-"
 
-def parse(model: type[FormModel], form) -> tuple[FormModel | None, list[str], set[str]]:
-    """(values, [], set()) or (None, ["Libellé : Champ obligatoire.", …], {invalid field names})."""
-    try:
-        return model.model_validate(dict(form.items())), [], set()
-    except ValidationError as exc:
-        lines, fields = [], set()
-        for error in french_errors(exc):
-            name = error["field"].split(".")[0]
-            fields.add(name)
-            message = error["message"].removeprefix("Value error, ")
-            if not str(form.get(name, "")).strip():
-                message = "Champ obligatoire."
-            elif message == "date":
-                message = "Date invalide (format JJ/MM/AAAA)."
-            lines.append(f"{model.LABELS.get(name, name)} : {message}")
-        return None, lines, fields
+    vehicles: list = []
+    civility = SelectField("Civilité", required=True, choices={"M": "Monsieur", "MME": "Madame"}, blank=None)
+    last_name = TextField("Nom", required=True)
+    first_name = TextField("Prénom", required=True)
+    address = TextField("Adresse", required=True)
+    postcode = PostcodeField("Code postal", required=True)
+    city = TextField("Ville", required=True)
+    phone = PhoneField("Téléphone", input_type="tel")
+    email = EmailField("Email")
+    vehicle_id = SelectField("Véhicule à vendre", required=True, short="Véhicule", only_choices=False,
+                             blank="— Choisir un véhicule du stock —",
+                             choices=lambda form: [(v.id, f"{v.brand} {v.model} {v.version} — {v.plate} — "
+                                                          f"{euros(v.price_ttc)}") for v in form.vehicles])

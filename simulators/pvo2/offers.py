@@ -3,46 +3,17 @@ commande (refused without label and warranty level on the vehicle card)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated, ClassVar, Literal
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from pydantic import AfterValidator
 from sqlalchemy import or_, select
 
 from common.parsing import ParseError, parse_int
 from simulators.pvo2 import context
-from simulators.pvo2.forms import FormModel, Optional, Required, parse
+from simulators.pvo2.forms import OfferForm
 from simulators.pvo2.store import Customer, Order, Vehicle
 
 bp = Blueprint("offers", __name__, url_prefix="/offres")
 
 OFFER_VALIDITY_DAYS = 7
-
-
-def _regex(regex: str, message: str, strip: str = ""):
-    def check(value: str) -> str:
-        value = re.sub(f"[{strip}]", "", value) if strip and value else value
-        if value and not re.fullmatch(regex, value):
-            raise ValueError(message)
-        return value
-    return AfterValidator(check)
-
-
-class OfferForm(FormModel):
-    LABELS: ClassVar[dict[str, str]] = {"civility": "Civilité", "last_name": "Nom", "first_name": "Prénom", "address": "Adresse",
-              "postcode": "Code postal", "city": "Ville", "phone": "Téléphone", "email": "Email",
-              "vehicle_id": "Véhicule"}
-    civility: Literal["M", "MME"]
-    last_name: Required
-    first_name: Required
-    address: Required
-    postcode: Annotated[Required, _regex(r"[0-9]{5}", "Le code postal doit comporter 5 chiffres.", r"\s")]
-    city: Required
-    phone: Annotated[Optional, _regex(r"0[1-9][0-9]{8}", "Le téléphone doit comporter 10 chiffres.",
-                                      r"\s.\-")] = ""
-    email: Annotated[Optional, _regex(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", "L'adresse email n'est pas valide.")] = ""
-    vehicle_id: int
 
 
 def counters(orders: list[Order], today: dt.date) -> dict[str, int]:
@@ -91,26 +62,31 @@ def new():
     with context.db().transaction() as session:
         vehicles = _vehicles(session)
         if request.method == "GET":
-            selected = request.args.get("vehicle_id", "")
-            return render_template("pvo2/offer_new.html", vehicles=vehicles, values={"vehicle_id": selected},
-                                   errors=[], invalid=set())
-        values, errors, invalid = parse(OfferForm, request.form)
-        if values and session.get(Vehicle, values.vehicle_id) is None:
-            errors, invalid = ["Véhicule : choisissez un véhicule du stock."], {"vehicle_id"}
-        elif values and (sale := context.sale_of(session, values.vehicle_id)) is not None:
-            errors, invalid = [f"Véhicule : {context.sold_message(sale)}"], {"vehicle_id"}
-        if errors:
-            return render_template("pvo2/offer_new.html", vehicles=vehicles, values=request.form,
-                                   errors=errors, invalid=invalid), 422
-        customer = Customer(civility=values.civility, last_name=values.last_name,
-                            first_name=values.first_name, address=values.address,
-                            postcode=values.postcode, city=values.city, phone=values.phone,
-                            email=values.email)
+            form = OfferForm(formdata=None, data={"vehicle_id": request.args.get("vehicle_id", "")})
+        else:
+            form = OfferForm()
+        form.vehicles = vehicles
+        if request.method == "GET":
+            return render_template("pvo2/offer_new.html", form=form, errors=[])
+        if form.validate():
+            vehicle_id = _order_number(form.vehicle_id.value)
+            if session.get(Vehicle, vehicle_id) is None:
+                form.add_error("vehicle_id", "Véhicule : choisissez un véhicule du stock.")
+            elif (sale := context.sale_of(session, vehicle_id)) is not None:
+                form.add_error("vehicle_id", f"Véhicule : {context.sold_message(sale)}")
+        if form.error_list:
+            return render_template("pvo2/offer_new.html", form=form,
+                                   errors=[message for _, message in form.error_list]), 422
+        values = form.values()
+        customer = Customer(civility=values["civility"], last_name=values["last_name"],
+                            first_name=values["first_name"], address=values["address"],
+                            postcode=values["postcode"], city=values["city"], phone=values["phone"] or "",
+                            email=values["email"] or "")
         session.add(customer)
         session.flush()
         today = dt.date.today()
         order = Order(number=context.next_order_number(session), customer_id=customer.id,
-                      vehicle_id=values.vehicle_id, seller=context.seller()["name"], created_on=today,
+                      vehicle_id=vehicle_id, seller=context.seller()["name"], created_on=today,
                       expires_on=today + dt.timedelta(days=OFFER_VALIDITY_DAYS), state="offre")
         session.add(order)
         number = order.number

@@ -7,6 +7,8 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from simulators.dms.store import delivery_model
+
 
 class Base(DeclarativeBase):
     pass
@@ -106,3 +108,6 @@ class Order(Base):
 
     customer: Mapped[Customer] = relationship(lazy="joined")
     vehicle: Mapped[Vehicle] = relationship(lazy="joined")
+
+
+CallbackDelivery = delivery_model(Base, "pvo2")

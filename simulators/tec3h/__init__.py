@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Flask, redirect, url_for
 
 from common.db import Database, database_url
-from common import keys
 from common.testing import mount_test_routes
 from common.web import make_app
 from fixtures import reference
+from simulators.dms.keys import dms_api_key
 
 DMS = "tec3h"
 
@@ -23,7 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     """The Tec3H Flask app; ``config`` needs DATA_DIR and URLS["centralisateur"] for the hand-off."""
     from simulators.tec3h import customers, orders, sales, stock, store, warranty
     app = make_app(__name__, config, defaults={"HANDOFF_TIMEOUT": 10.0})
-    app.config["TEC3H_API_KEY"] = keys.dms_key(app.config, DMS)
+    app.config["TEC3H_API_KEY"] = dms_api_key(app.config, DMS)
     app.config["TEC3H_DEALER"] = dealer(app.config)
     db = Database(database_url(app.config, DMS), store.Base)
     db.create_all()

@@ -1,109 +1,178 @@
-"""Server-side checks of the Tec3H forms: one French message per field, values kept for re-display.
+"""The Tec3H forms on the common form layer: labels as on the screens (seed 001), the default
+French wording, typed values kept on a refusal.
 
-    check = FormCheck(request.form)
-    plate = check.plate("plate", "Immatriculation", required=True)
-    if check.errors: ...   # {field: message}
+    form = CustomerForm()          # POST: reads request.form
+    if form.validate(): ...        # form.values(): cleaned values; form.error_dict: {field: message}
 """
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
+from common.forms import (CheckboxField, DateField, EmailField, Form, IntegerField, MoneyField,
+                          PhoneField, PlateField, PostcodeField, RadioField, SelectField, SiretField,
+                          TextField, VinField)
+from fixtures import reference
+from simulators.tec3h import referential
 
-from pydantic_core import PydanticCustomError
+KINDS = {"particulier": "Particulier", "pro": "Professionnel"}
+CIVILITIES = {"M": "Monsieur", "MME": "Madame"}
+ORDER_STATUSES = ("Proposition", "Commande")
 
-from centralisateur import contract
-from common.parsing import ParseError, parse_date, parse_decimal, parse_int
+
+def _stock(key: str):
+    """Options from the Tec3H reference data, read when the form is shown."""
+    return lambda form: reference.load("tec3h_stock")[key]
 
 
-class FormCheck:
-    """Reads fields from a form mapping; each reader returns the cleaned value or None and records
-    a message in ``errors`` (field name → French message) when the value is missing or malformed."""
+def _particulier(form) -> bool:
+    return form.type_client.data != "pro"
 
-    def __init__(self, form):
-        self.form = form
-        self.errors: dict[str, str] = {}
 
-    def fail(self, name: str, message: str) -> None:
-        self.errors.setdefault(name, message)
+def _pro(form) -> bool:
+    return form.type_client.data == "pro"
 
-    def raw(self, name: str) -> str:
-        return (self.form.get(name) or "").strip()
 
-    def text(self, name: str, label: str, required: bool = False, max_length: int = 120) -> str | None:
-        value = self.raw(name)
-        if not value:
-            if required:
-                self.fail(name, f"Le champ {label} est obligatoire.")
-            return None
-        if len(value) > max_length:
-            self.fail(name, f"Le champ {label} accepte au plus {max_length} caractères.")
-        return value
+class TecForm(Form):
+    class Meta:
+        wording = "tec3h"
+        required_mark = "star"
 
-    def choice(self, name: str, label: str, options, required: bool = True) -> str | None:
-        value = self.text(name, label, required)
-        if value is not None and value not in options:
-            self.fail(name, f"Le champ {label} doit être choisi dans la liste.")
-            return None
-        return value
 
-    def date(self, name: str, label: str, required: bool = False, past: bool = False) -> dt.date | None:
-        value = self.text(name, label, required)
-        if value is None:
-            return None
-        try:
-            parsed = parse_date(value, label=label)
-        except ParseError as exc:
-            self.fail(name, exc.message)
-            return None
-        if past and parsed > dt.date.today():
-            self.fail(name, f"Le champ {label} ne peut pas être dans le futur.")
-        return parsed
+class CustomerForm(TecForm):
+    """Gestion clients → Nouveau client: a particulier needs Civilité, Nom de naissance and Prénoms,
+    a pro a Raison sociale."""
 
-    def integer(self, name: str, label: str, required: bool = False, low: int = 0,
-                high: int = 10_000_000) -> int | None:
-        value = self.text(name, label, required)
-        if value is None:
-            return None
-        try:
-            return parse_int(value, label=label, minimum=low, maximum=high)
-        except ParseError as exc:
-            self.fail(name, exc.message)
-            return None
+    type_client = SelectField("Type de client", required=True, choices=KINDS, blank=None)
+    categorie = SelectField("Catégorie de client", choices=_stock("customer_categories"))
+    origine = SelectField("Origine du contact", choices=_stock("contact_origins"))
+    civilite = SelectField("Civilité", required=_particulier, star=True, choices=CIVILITIES)
+    nom_naissance = TextField("Nom de naissance", required=_particulier, star=True, max_length=80)
+    nom_usage = TextField("Nom d'usage", max_length=80)
+    prenoms = TextField("Prénoms", required=_particulier, star=True, max_length=80)
+    profession = TextField("Profession", max_length=80)
+    date_naissance = DateField("Date de naissance", past=True)
+    ville_naissance = TextField("Ville de naissance", max_length=80)
+    departement_naissance = TextField("Département de naissance", max_length=40)
+    pays_naissance = TextField("Pays de naissance", max_length=60)
+    raison_sociale = TextField("Raison sociale", required=_pro, star=True)
+    siret = SiretField("N° Siret")
+    tva = TextField("N° TVA", max_length=20)
+    conducteur_principal = RadioField("Conducteur principal ?", choices=(("oui", "Oui"), ("non", "Non")),
+                                      default="oui")
+    type_piece = SelectField("Type de pièce", choices=_stock("identity_documents"))
+    numero_piece = TextField("N° de la pièce", max_length=30)
+    date_piece = DateField("Date de délivrance", past=True)
+    ville_piece = TextField("Ville d'obtention", max_length=80)
+    numero_permis = TextField("N° du permis de conduire", max_length=30)
+    categorie_permis = SelectField("Catégorie du permis", choices=_stock("licence_categories"))
+    date_permis = DateField("Date de délivrance du permis", past=True)
+    adresse = TextField("Adresse", required=True)
+    adresse2 = TextField("Complément d'adresse")
+    code_postal = PostcodeField("Code postal", required=True)
+    ville = TextField("Ville", required=True, max_length=80)
+    tel_fixe = PhoneField("Tel Fixe")
+    tel_mobile = PhoneField("Tel Mobile")
+    email = EmailField("Email")
 
-    def money(self, name: str, label: str, required: bool = False) -> Decimal | None:
-        value = self.text(name, label, required)
-        if value is None:
-            return None
-        try:
-            return parse_decimal(value, label=label)
-        except ParseError as exc:
-            self.fail(name, exc.message)
-            return None
+    def check(self) -> bool:
+        self.validate()
+        if _pro(self) and self.nom_naissance.data:
+            self.add_error("nom_naissance", "Pour un client professionnel, laissez le champ Nom de naissance vide.")
+        return not self.error_list
 
-    def _wire(self, name: str, label: str, required: bool, check) -> str | None:
-        value = self.text(name, label, required)
-        if value is None:
-            return None
-        try:
-            return check(value)
-        except PydanticCustomError as exc:
-            self.fail(name, exc.message())
-            return None
 
-    def plate(self, name: str, label: str, required: bool = False) -> str | None:
-        return self._wire(name, label, required, contract.normalize_plate)
+class CustomerField(IntegerField):
+    """The order's customer: a select of the dealer's customers (``form.customers``), read as a number
+    so an unknown one gets its own message."""
 
-    def vin(self, name: str, label: str, required: bool = False) -> str | None:
-        return self._wire(name, label, required, contract.normalize_vin)
+    kind, blank = "select", "Rechercher un client existant"
 
-    def phone(self, name: str, label: str, required: bool = False) -> str | None:
-        return self._wire(name, label, required, contract.normalize_phone)
+    def options(self) -> list[tuple[str, str]]:
+        return [(str(c.id), f"{c.id} {c.display_name}") for c in self.owner.customers]
 
-    def email(self, name: str, label: str, required: bool = False) -> str | None:
-        return self._wire(name, label, required, contract.check_email)
 
-    def postcode(self, name: str, label: str, required: bool = False) -> str | None:
-        return self._wire(name, label, required, contract.check_postcode)
+class OrderForm(TecForm):
+    """NOUVELLE PROPOSITION / Commande of a stock vehicle; ``customers`` fills the Client select."""
 
-    def siret(self, name: str, label: str, required: bool = False) -> str | None:
-        return self._wire(name, label, required, contract.check_siret)
+    customers: list = []
+    client = CustomerField("Client", required=True, min=1, max=10**9)
+    statut = SelectField("Statut", required=True, choices=ORDER_STATUSES, blank=None)
+    service = SelectField("Service", choices=_stock("services"), blank=None)
+    commercial = SelectField("Commercial", required=True, choices=_stock("sellers"), blank=None)
+    prix = MoneyField("PU TTC du véhicule", required=True)
+    date_livraison = DateField("Date de livraison")
+    date_vente = DateField("Date de vente (CDA, Cession, achat, membre, garantie)", short="Date de vente")
+    origine = SelectField("Origine du contact", choices=_stock("contact_origins"), blank=None)
+    paiement = SelectField("Mode paiement", required=True, choices=_stock("payment_modes"), blank=None)
+
+
+class VehicleForm(TecForm):
+    """Création d'un véhicule: Modèle and Version come from the referential (autocomplete)."""
+
+    marque = SelectField("Marque", required=True, choices=lambda form: referential.makes())
+    energie = SelectField("Énergie", required=True, choices=lambda form: referential.ENERGIES)
+    mec = DateField("Mise en circulation", required=True, past=True)
+    annee_modele = IntegerField("Année du modèle", required=True, min=1950, max=2100)
+    modele = TextField("Modèle", required=True)
+    version = TextField("Version", required=True)
+    immatriculation = PlateField("Immatriculation", hint="AA-123-AA")
+    vin = VinField("VIN")
+    km = IntegerField("Kilométrage", min=0, max=2_000_000)
+    couleur = TextField("Couleur", max_length=30)
+    co2 = IntegerField("CO²", min=0, max=1000)
+    prix = MoneyField("Prix de vente TTC")
+
+
+def levels() -> list[str]:
+    """The DMS warranty levels of the Spoticar label ("Spoticar-Premium 12 Mois", …)."""
+    return [name for product in reference.warranty_products() if product["label"] == "SPOTICAR"
+            for name in product["dms_levels"]]
+
+
+class WarrantyForm(TecForm):
+    """Garantie SPOTICAR: "Informations à valider/compléter pour la garantie" (stored as typed)."""
+
+    civilite = SelectField("Civilité", required=True, choices=CIVILITIES)
+    nom = TextField("Nom", required=True)
+    prenom = TextField("Prénom", required=True)
+    adresse = TextField("Adresse", required=True)
+    code_postal = PostcodeField("Code postal", required=True)
+    ville = TextField("Ville", required=True)
+    adresse2 = TextField("Adresse 2")
+    adresse3 = TextField("Adresse 3")
+    telephone = PhoneField("Téléphone")
+    portable = PhoneField("Portable")
+    email = EmailField("Email", input_type="text")
+    date_naissance = DateField("Date de naissance", past=True)
+    lieu_naissance = TextField("Lieu de naissance")
+    profession = TextField("Profession")
+    raison_sociale = TextField("Raison sociale")
+    siret = SiretField("N° Siret")
+    immatriculation = PlateField("Immatriculation", required=True)
+    marque = TextField("Marque", required=True)
+    modele = TextField("Modèle", required=True)
+    date_mec = DateField("Date MEC", required=True, past=True)
+    carburant = SelectField("Carburant", required=True, choices=lambda form: referential.ENERGIES)
+    puissance = IntegerField("Puissance", required=True, min=1, max=200)
+    date_vente = DateField("Date de vente", required=True)
+    km = IntegerField("Kilométrage", required=True, min=0, max=2_000_000)
+    vin = VinField("VIN", required=True)
+    version = TextField("Version")
+    puissance_kw = IntegerField("Puissance kW", min=1, max=1500)
+    type_cg = TextField("Type CG")
+    cylindres = IntegerField("Cylindres", min=1, max=10000)
+    puissance_din = IntegerField("Puissance DIN", min=1, max=2000)
+    prix_vente = MoneyField("Prix vente")
+    prix_reprise = MoneyField("Prix reprise")
+    usage = SelectField("Usage du véhicule", choices=lambda form: reference.all_usages(), blank=None)
+    niveau = SelectField("Niveau de garantie", required=True, choices=lambda form: levels(), blank=None)
+    consent_email = CheckboxField("Email", checked_value="on")
+    consent_phone = CheckboxField("Téléphone", checked_value="on")
+    consent_sms = CheckboxField("SMS", checked_value="on")
+    consent_mail = CheckboxField("Courrier", checked_value="on")
+
+    CONSENTS = ("consent_email", "consent_phone", "consent_sms", "consent_mail")
+
+    def typed(self) -> dict[str, str]:
+        """What the dealer typed, as stored with the warranty and sent by the hand-off."""
+        out = {f.name: (f.data or "") for f in self if f.name != "csrf_token" and f.name not in self.CONSENTS}
+        out.update({name: "on" if self[name].data else "" for name in self.CONSENTS})
+        return out

@@ -1,15 +1,14 @@
-"""From a validated warranty form to the v1 hand-off body, and the centralisateur client."""
+"""From a validated warranty form to the v1 hand-off body."""
 from __future__ import annotations
 
 import datetime as dt
 
 from flask import current_app
 
-from centralisateur.client import HandoffClient
 from common.dates import parse_fr_date
 from common.parsing import ParseError, parse_int
-from common.dms_handoff import manufacturer_warranty
 from fixtures import reference
+from simulators.dms.handoff import manufacturer_warranty
 from simulators.tec3h.store import Order
 
 # Hand-off field → warranty form field, so a refusal highlights what the dealer must correct.
@@ -28,14 +27,6 @@ FORM_FIELD = {
     "sale.trade_in_value": "prix_reprise", "warranty.product": "niveau", "vehicle.usage": "usage",
     "warranty.duration_months": "niveau",
 }
-
-
-def client(timeout: float | None = None) -> HandoffClient:
-    """A client for the centralisateur of ``URLS`` with this Tec3H's key (tests may inject a transport)."""
-    config = current_app.config
-    return HandoffClient(config["URLS"].get("centralisateur", "http://127.0.0.1:8000"),
-                         config["TEC3H_API_KEY"], timeout=timeout or config["HANDOFF_TIMEOUT"],
-                         transport=config.get("HANDOFF_TRANSPORT"))
 
 
 def _iso(text: str | None) -> str | None:

@@ -8,18 +8,18 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    request, url_for)
 from sqlalchemy import func, select
 
-from common.dates import fr_date
+from common import parsing
 from common.parsing import arg_int
 from fixtures import reference
 from simulators.tec3h.data import reads as _db
 from simulators.tec3h.data import writing
-from simulators.tec3h.forms import FormCheck
+from simulators.tec3h.forms import ORDER_STATUSES, OrderForm
 from simulators.tec3h.store import Customer, Order, Vehicle, Warranty
 from simulators.tec3h.warranty import refresh
 
 bp = Blueprint("orders", __name__)
 
-STATUSES = ("Proposition", "Commande")
+STATUSES = ORDER_STATUSES
 
 
 def extra_lines() -> list[dict]:
@@ -32,52 +32,49 @@ def order_total(vehicle_price_ttc: Decimal) -> Decimal:
     return Decimal(vehicle_price_ttc) + sum(line["ttc"] for line in extra_lines())
 
 
-def _check_order(form) -> tuple[dict, dict[str, str]]:
-    stock = reference.load("tec3h_stock")
-    check = FormCheck(form)
-    customer_id = check.integer("client", "Client", required=True, low=1, high=10**9)
-    values = dict(
-        status=check.choice("statut", "Statut", STATUSES),
-        service=check.choice("service", "Service", stock["services"], required=False),
-        seller=check.choice("commercial", "Commercial", stock["sellers"]),
-        vehicle_price_ttc=check.money("prix", "PU TTC du véhicule", required=True),
-        delivery_date=check.date("date_livraison", "Date de livraison"),
-        sale_date=check.date("date_vente", "Date de vente"),
-        contact_origin=check.choice("origine", "Origine du contact", stock["contact_origins"], False),
-        payment_mode=check.choice("paiement", "Mode paiement", stock["payment_modes"]),
-    )
-    if customer_id and _db().get(Customer, customer_id) is None:
-        check.fail("client", "Client introuvable : choisissez un client existant ou créez-le.")
-    if values["status"] == "Commande":
-        for name, label in (("date_vente", "Date de vente"), ("date_livraison", "Date de livraison")):
-            if not check.raw(name):
-                check.fail(name, f"Le champ {label} est obligatoire pour une commande.")
-    if values["sale_date"] and values["delivery_date"] and values["delivery_date"] < values["sale_date"]:
-        check.fail("date_livraison", "La date de livraison ne peut pas précéder la date de vente.")
-    values["customer_id"] = customer_id
-    return values, check.errors
+def _order_form(**data) -> OrderForm:
+    form = OrderForm(formdata=None, data=data) if data else OrderForm()
+    form.customers = _db().scalars(select(Customer).order_by(Customer.id.desc())).all()
+    return form
+
+
+def _check_order(form: OrderForm) -> dict | None:
+    """The order's stored values, or None with the messages left on ``form``."""
+    form.validate()
+    v = form.values()
+    if v["client"] and _db().get(Customer, v["client"]) is None:
+        form.add_error("client", "Client introuvable : choisissez un client existant ou créez-le.")
+    if v["statut"] == "Commande":
+        for field in (form.date_vente, form.date_livraison):
+            if not field.data:
+                form.add_error(field.name, f"Le champ {field.short or field.label.text} est obligatoire pour "
+                                           "une commande.")
+    if v["date_vente"] and v["date_livraison"] and v["date_livraison"] < v["date_vente"]:
+        form.add_error("date_livraison", "La date de livraison ne peut pas précéder la date de vente.")
+    if form.error_list:
+        return None
+    return dict(customer_id=v["client"], status=v["statut"], service=v["service"], seller=v["commercial"],
+                vehicle_price_ttc=v["prix"], delivery_date=v["date_livraison"], sale_date=v["date_vente"],
+                contact_origin=v["origine"], payment_mode=v["paiement"])
 
 
 def _form_values(order: Order) -> dict:
     return {"client": str(order.customer_id), "statut": order.status, "service": order.service,
             "commercial": order.seller, "prix": f"{order.vehicle_price_ttc:.2f}",
-            "date_livraison": fr_date(order.delivery_date), "date_vente": fr_date(order.sale_date),
+            "date_livraison": order.delivery_date, "date_vente": order.sale_date,
             "origine": order.contact_origin, "paiement": order.payment_mode}
 
 
-def _render(vehicle: Vehicle, form, errors, order: Order | None = None):
-    stock = reference.load("tec3h_stock")
-    customers = _db().scalars(select(Customer).order_by(Customer.id.desc())).all()
-    price = FormCheck(form).money("prix", "prix") if form.get("prix") else vehicle.price_ttc
+def _render(vehicle: Vehicle, form: OrderForm, order: Order | None = None):
+    try:
+        price = parsing.parse_decimal(form.prix.data)
+    except parsing.ParseError:
+        price = vehicle.price_ttc
     warranty = order and _db().scalar(select(Warranty).where(Warranty.order_id == order.id))
     refresh(warranty)
     return render_template("tec3h/order_form.html", vehicle=vehicle, order=order, form=form,
-                           warranty=warranty,
-                           errors=errors, customers=customers, statuses=STATUSES,
-                           services=stock["services"], sellers=stock["sellers"],
-                           payments=stock["payment_modes"], origins=stock["contact_origins"],
-                           lines=extra_lines(), total=order_total(price or Decimal(0)),
-                           today=dt.date.today()), (422 if errors else 200)
+                           warranty=warranty, lines=extra_lines(), total=order_total(price or Decimal(0)),
+                           today=dt.date.today()), (422 if form.error_list else 200)
 
 
 @bp.route("/vehicules/<int:vehicle_id>/offre", methods=["GET", "POST"])
@@ -89,13 +86,14 @@ def order_new(vehicle_id: int):
         return redirect(url_for("orders.order_edit", order_id=existing.id))
     if request.method == "GET":
         stock = reference.load("tec3h_stock")
-        form = {"statut": "Proposition", "service": "Aucun service", "commercial": stock["sellers"][0],
-                "prix": f"{vehicle.price_ttc:.2f}", "origine": "Inconnue", "paiement": "Virement",
-                "client": request.args.get("client", "")}
-        return _render(vehicle, form, {})
-    values, errors = _check_order(request.form)
-    if errors:
-        return _render(vehicle, request.form, errors)
+        return _render(vehicle, _order_form(
+            statut="Proposition", service="Aucun service", commercial=stock["sellers"][0],
+            prix=f"{vehicle.price_ttc:.2f}", origine="Inconnue", paiement="Virement",
+            client=request.args.get("client", "")))
+    form = _order_form()
+    values = _check_order(form)
+    if values is None:
+        return _render(vehicle, form)
     first = reference.load("tec3h_stock")["first_order_number"]
     with writing() as tx:  # BEGIN IMMEDIATE: two saves at once are serialised
         if tx.scalar(select(Order.id).where(Order.vehicle_id == vehicle_id)):
@@ -114,14 +112,15 @@ def order_new(vehicle_id: int):
 def order_edit(order_id: int):
     order = _db().get(Order, order_id) or abort(404)
     if request.method == "GET":
-        form = _form_values(order)
+        data = _form_values(order)
         client = arg_int("client")  # back from "Créer un client"
         if client is not None:
-            form["client"] = str(client)
-        return _render(order.vehicle, form, {}, order)
-    values, errors = _check_order(request.form)
-    if errors:
-        return _render(order.vehicle, request.form, errors, order)
+            data["client"] = str(client)
+        return _render(order.vehicle, _order_form(**data), order)
+    form = _order_form()
+    values = _check_order(form)
+    if values is None:
+        return _render(order.vehicle, form, order)
     with writing() as tx:
         order = tx.get(Order, order_id)
         for key, value in values.items():

@@ -12,7 +12,7 @@ from fixtures import reference
 from simulators.tec3h import referential
 from simulators.tec3h.data import reads as _db
 from simulators.tec3h.data import writing
-from simulators.tec3h.forms import FormCheck
+from simulators.tec3h.forms import VehicleForm
 from simulators.tec3h.listing import COLUMNS, PAGE_SIZES, SORTS, StockFilters, csv_response
 from simulators.tec3h.store import Order, Vehicle, Warranty
 
@@ -72,51 +72,47 @@ def referential_versions():
     return jsonify({"versions": [v.as_json() for v in found[:50]]})
 
 
-def _check_vehicle(form) -> tuple[dict, dict[str, str]]:
-    check = FormCheck(form)
-    make = check.choice("marque", "Marque", referential.makes())
-    energy = check.choice("energie", "Énergie", referential.ENERGIES)
-    mec = check.date("mec", "Mise en circulation", required=True, past=True)
-    year = check.integer("annee_modele", "Année du modèle", required=True, low=1950, high=2100)
-    model = check.text("modele", "Modèle", required=True)
-    label = check.text("version", "Version", required=True)
-    plate = check.plate("immatriculation", "Immatriculation")
-    vin = check.vin("vin", "VIN")
-    mileage = check.integer("km", "Kilométrage", low=0, high=2_000_000)
-    co2 = check.integer("co2", "CO²", low=0, high=1000)
-    price = check.money("prix", "Prix de vente TTC")
-    color = check.text("couleur", "Couleur", max_length=30)
+def _check_vehicle(form: VehicleForm, version_id: str) -> dict | None:
+    """The new vehicle's values, or None with the messages left on ``form``; Modèle and Version must
+    be the referential's."""
+    form.validate()
+    v = form.values()
+    make, mec, model, label = v["marque"], v["mec"], v["modele"], v["version"]
     version = None
-    if make and model and "modele" not in check.errors and model not in referential.models(make, mec):
-        check.fail("modele", "Choisissez un modèle proposé par le référentiel (pas de saisie manuelle).")
+    if make and model and not form.modele.errors and model not in referential.models(make, mec):
+        form.add_error("modele", "Choisissez un modèle proposé par le référentiel (pas de saisie manuelle).")
     elif make and model and mec and label:
-        version = referential.version(form.get("version_id", ""))
+        version = referential.version(version_id)
         if version is None:  # without JavaScript: an exact label of the referential is accepted
-            exact = [v for v in referential.versions(make, model, mec)
-                     if referential.fold(v.label) == referential.fold(label)]
+            exact = [x for x in referential.versions(make, model, mec)
+                     if referential.fold(x.label) == referential.fold(label)]
             version = exact[0] if len(exact) == 1 else None
         if version is None or version.make != make or version.model != model or not version.valid_at(mec):
-            check.fail("version", "Choisissez une version proposée par le référentiel pour cette "
-                                  "Mise en circulation (pas de saisie manuelle).")
+            form.add_error("version", "Choisissez une version proposée par le référentiel pour cette "
+                                      "Mise en circulation (pas de saisie manuelle).")
             version = None
-        elif energy and version.energy != energy:
-            check.fail("energie", f"L'énergie de cette version est {version.energy}.")
+        elif v["energie"] and version.energy != v["energie"]:
+            form.add_error("energie", f"L'énergie de cette version est {version.energy}.")
+    year = v["annee_modele"]
     if year and mec and not mec.year - 2 <= year <= mec.year + 1:
-        check.fail("annee_modele", "L'Année du modèle doit être proche de la Mise en circulation.")
+        form.add_error("annee_modele", "L'Année du modèle doit être proche de la Mise en circulation.")
+    plate = v["immatriculation"]
     if plate and _db().scalar(select(Vehicle.id).where(Vehicle.plate == plate)):
-        check.fail("immatriculation", f"Un véhicule immatriculé {plate} est déjà en stock.")
-    return dict(version=version, first_registration=mec, model_year=year, plate=plate, vin=vin,
-                mileage_km=mileage or 0, co2=co2, price_ttc=price or Decimal(0), color=color), check.errors
+        form.add_error("immatriculation", f"Un véhicule immatriculé {plate} est déjà en stock.")
+    if form.error_list:
+        return None
+    return dict(version=version, first_registration=mec, model_year=year, plate=plate, vin=v["vin"],
+                mileage_km=v["km"] or 0, co2=v["co2"], price_ttc=v["prix"] or Decimal(0), color=v["couleur"])
 
 
 @bp.route("/vehicules/nouveau", methods=["GET", "POST"])
 def vehicle_new():
     """Création d'un véhicule: Marque*, Énergie*, Mise en circulation*, Année du modèle*, Modèle*,
     Version* from the referential; Equivalence constructeur comes from the chosen version."""
-    errors: dict[str, str] = {}
+    form = VehicleForm()
     if request.method == "POST":
-        values, errors = _check_vehicle(request.form)
-        if not errors:
+        values = _check_vehicle(form, request.form.get("version_id", ""))
+        if values is not None:
             with writing() as tx:
                 last = tx.scalar(select(func.max(Vehicle.id))) or 0
                 vehicle = new_vehicle(values.pop("version"), reference=str(700001 + last), **values)
@@ -124,10 +120,9 @@ def vehicle_new():
                 tx.flush()
                 vehicle_id = vehicle.id
             return redirect(url_for("stock.vehicle_card", vehicle_id=vehicle_id))
-    return render_template("tec3h/vehicle_form.html", form=request.form, errors=errors,
-                           makes=referential.makes(), energies=referential.ENERGIES,
+    return render_template("tec3h/vehicle_form.html", form=form,
                            chosen=referential.version(request.form.get("version_id", ""))), \
-        (422 if errors else 200)
+        (422 if form.error_list else 200)
 
 
 @bp.get("/vehicules/<int:vehicle_id>")

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, Strin
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.db import utcnow
+from simulators.dms.store import delivery_model
 
 
 class Base(DeclarativeBase):
@@ -132,3 +133,6 @@ class Warranty(Base):
     last_error: Mapped[str | None] = mapped_column(String(2000))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     order: Mapped[Order] = relationship(lazy="joined")
+
+
+CallbackDelivery = delivery_model(Base, "tec3h")

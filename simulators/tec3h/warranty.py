@@ -10,33 +10,26 @@ from flask import session as browser_session
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from centralisateur.client import CentralisateurUnavailable, HandoffRefused
 from common.dates import fr_date
-from common.dms_handoff import CALLBACK_PATH, received_callback
 from common.web import csrf
-from fixtures import reference
-from simulators.tec3h import handoff, referential
-from simulators.tec3h.customers import CIVILITIES
-from simulators.tec3h.data import end_reads, writing
+from simulators.dms import handoff as dms
+from simulators.dms.callback import callback_response
+from simulators.tec3h import DMS, handoff
 from simulators.tec3h.data import reads as _db
-from simulators.tec3h.forms import FormCheck
-from simulators.tec3h.store import Order, Vehicle, Warranty
+from simulators.tec3h.data import writing
+from simulators.tec3h.forms import WarrantyForm, levels
+from simulators.tec3h.store import CallbackDelivery, Order, Vehicle, Warranty
+from spoticar_handoff import CALLBACK_PATH, CentralisateurUnavailable, HandoffRefused
 
 bp = Blueprint("warranty", __name__)
 
-FINAL = ("declared", "refused")
+DECLARATIONS = dms.Declarations(Warranty, CallbackDelivery, status="status")
 EDITABLE = ("draft", "not_sent", "rejected")  # not yet received by the centralisateur
 STATUS_TEXT = {"draft": "Brouillon", "not_sent": "Non transmise (centralisateur indisponible)",
                "rejected": "Refusée par le centralisateur : à corriger",
                "pending": "Transmise : déclaration à finaliser sur le centralisateur",
                "contract_pending": "Déclarée : contrat en attente chez Icare",
                "declared": "Déclarée", "refused": "Refusée"}
-
-
-def levels() -> list[str]:
-    """The DMS warranty levels of the Spoticar label ("Spoticar-Premium 12 Mois", …)."""
-    return [name for product in reference.warranty_products() if product["label"] == "SPOTICAR"
-            for name in product["dms_levels"]]
 
 
 def _order_for(vehicle_id: int) -> tuple[Vehicle, Order | None, Warranty | None]:
@@ -66,58 +59,16 @@ def prefill(order: Order) -> dict:
             "niveau": levels()[-1] if levels() else "", "consent_email": "on"}
 
 
-def check_form(form) -> tuple[dict, dict[str, str]]:
-    """The starred fields of the seed's form are required; formats are checked like the contract."""
-    check = FormCheck(form)
-    check.choice("civilite", "Civilité", CIVILITIES)
-    for name, label in (("nom", "Nom"), ("prenom", "Prénom"), ("adresse", "Adresse"), ("ville", "Ville"),
-                        ("marque", "Marque"), ("modele", "Modèle")):
-        check.text(name, label, required=True)
-    check.postcode("code_postal", "Code postal", required=True)
-    check.phone("telephone", "Téléphone")
-    check.phone("portable", "Portable")
-    check.email("email", "Email")
-    check.date("date_naissance", "Date de naissance", past=True)
-    check.siret("siret", "N° Siret")
-    check.plate("immatriculation", "Immatriculation", required=True)
-    check.date("date_mec", "Date MEC", required=True, past=True)
-    check.choice("carburant", "Carburant", referential.ENERGIES)
-    check.integer("puissance", "Puissance", required=True, low=1, high=200)
-    check.date("date_vente", "Date de vente", required=True)
-    check.integer("km", "Kilométrage", required=True, low=0, high=2_000_000)
-    check.vin("vin", "VIN", required=True)
-    check.integer("puissance_kw", "Puissance kW", low=1, high=1500)
-    check.integer("cylindres", "Cylindres", low=1, high=10000)
-    check.integer("puissance_din", "Puissance DIN", low=1, high=2000)
-    check.money("prix_vente", "Prix vente")
-    check.money("prix_reprise", "Prix reprise")
-    check.choice("usage", "Usage du véhicule", reference.all_usages(), required=False)
-    check.choice("niveau", "Niveau de garantie", levels())
-    keep = {k: (form.get(k) or "").strip() for k in prefill_keys()}
-    return keep, check.errors
-
-
-def prefill_keys() -> tuple[str, ...]:
-    return ("civilite", "nom", "prenom", "adresse", "code_postal", "ville", "adresse2", "adresse3",
-            "telephone", "portable", "email", "date_naissance", "lieu_naissance", "profession",
-            "raison_sociale", "siret", "immatriculation", "marque", "modele", "date_mec", "carburant",
-            "puissance", "date_vente", "km", "vin", "version", "puissance_kw", "type_cg", "cylindres",
-            "puissance_din", "prix_vente", "prix_reprise", "usage", "niveau", "consent_email",
-            "consent_phone", "consent_sms", "consent_mail")
-
-
 def send(warranty_id: int) -> Warranty:
     """Hand the stored form off; on failure the status and message say why, the form stays.
     Nothing is held in the database while the centralisateur answers (its callback may come first)."""
-    callback = current_app.config.get("PUBLIC_URL", "").rstrip("/") + url_for("warranty.callback")
     with writing() as tx:
         stored = tx.get(Warranty, warranty_id)
         form = dict(stored.form)
-        payload = handoff.build_payload(stored.order, form, callback if callback.startswith("http") else None)
-    end_reads()
-    http = handoff.client()
+        payload = handoff.build_payload(stored.order, form, dms.callback_url(current_app))
+    receipt = None
     try:
-        receipt = http.send(payload)
+        receipt = dms.send(current_app, DMS, payload)
     except CentralisateurUnavailable as exc:
         changes = {"status": "not_sent", "last_error": exc.message}
     except HandoffRefused as exc:
@@ -125,12 +76,11 @@ def send(warranty_id: int) -> Warranty:
             {"field": handoff.FORM_FIELD.get(e.get("field") or ""), "message": e.get("message", "")}
             for e in exc.errors]}}
     else:
-        changes = {"status": str(receipt.status.value), "last_error": None,
-                   "bdc_number": receipt.bdc_number, "declaration_url": receipt.declaration_url}
-    finally:
-        http.close()
+        changes = {"last_error": None}
     with writing() as tx:
         stored = tx.get(Warranty, warranty_id)
+        if receipt is not None:
+            dms.record_receipt(stored, receipt, DECLARATIONS)
         for key, value in changes.items():
             setattr(stored, key, value)
     return stored
@@ -139,28 +89,8 @@ def send(warranty_id: int) -> Warranty:
 def refresh(warranty: Warranty | None) -> None:
     """Poll the centralisateur for a sent declaration not yet final (the callback may be missed);
     ``warranty`` (from this request's reads) shows the new state on its next access."""
-    if not warranty or not warranty.bdc_number or warranty.status in FINAL:
-        return
-    warranty_id, bdc_number = warranty.id, warranty.bdc_number
-    end_reads()  # nothing held while the centralisateur answers
-    http = handoff.client(timeout=3.0)  # the card must show quickly even if the centralisateur is slow
-    try:
-        state = http.status(bdc_number)
-    except (CentralisateurUnavailable, HandoffRefused):
-        return
-    finally:
-        http.close()
-    with writing() as tx:
-        _apply(tx.get(Warranty, warranty_id), state)
-
-
-def _apply(warranty: Warranty, state) -> None:
-    """A final status never goes back and a known contract number is never erased (a late,
-    stale state loses)."""
-    if warranty.status not in FINAL or state.status.value in FINAL:
-        warranty.status = str(state.status.value)
-    warranty.contract_number = state.contract_number or warranty.contract_number
-    warranty.garantisseur = state.garantisseur or warranty.garantisseur
+    if warranty:  # the card must show quickly even if the centralisateur is slow: 3 s at most
+        dms.refresh_state(current_app, DMS, DECLARATIONS, warranty, timeout=3.0)
 
 
 def _open_declaration_next(warranty: Warranty) -> None:
@@ -200,22 +130,26 @@ def warranty_form(vehicle_id: int):
     if warranty and warranty.status not in EDITABLE:
         return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
     if request.method == "GET":
-        form = dict(warranty.form) if warranty else prefill(order)
-        remote = form.pop("_errors", [])
-        errors = {e["field"]: e["message"] for e in remote if e["field"]}
-        return _render(vehicle, order, form, errors, warranty, remote)
-    form, errors = check_form(request.form)
-    if errors:
-        return _render(vehicle, order, form, errors, warranty, [])
+        stored = dict(warranty.form) if warranty else prefill(order)
+        remote = stored.pop("_errors", [])
+        form = WarrantyForm(formdata=None, data=stored)
+        for error in remote:
+            if error["field"] in form:
+                form.add_error(error["field"], error["message"])
+        return _render(vehicle, order, form, warranty, remote)
+    form = WarrantyForm()
+    if not form.validate():
+        return _render(vehicle, order, form, warranty, [])
+    typed = form.typed()
     try:
         with writing() as tx:  # stored before sending: nothing is lost if the centralisateur fails
             stored = tx.scalar(select(Warranty).where(Warranty.order_id == order.id))
             if stored is None:
-                stored = Warranty(order_id=order.id, form=form, status="draft")
+                stored = Warranty(order_id=order.id, form=typed, status="draft")
                 tx.add(stored)
             already_sent = stored.status not in EDITABLE  # a second click on Envoyer
             if not already_sent:
-                stored.form = form
+                stored.form = typed
             tx.flush()
     except IntegrityError:  # two first clicks at once: one stored, the other goes to the tab
         already_sent = True
@@ -225,16 +159,16 @@ def warranty_form(vehicle_id: int):
     _open_declaration_next(warranty)
     if warranty.status == "rejected":
         remote = warranty.form.get("_errors", [])
-        return _render(vehicle, order, form, {e["field"]: e["message"] for e in remote if e["field"]},
-                       warranty, remote)
+        for error in remote:
+            if error["field"] in form:
+                form.add_error(error["field"], error["message"])
+        return _render(vehicle, order, form, warranty, remote)
     return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
 
 
-def _render(vehicle, order, form, errors, warranty, remote):
+def _render(vehicle, order, form, warranty, remote):
     return render_template("tec3h/warranty_form.html", vehicle=vehicle, order=order, form=form,
-                           errors=errors, remote=remote, warranty=warranty, civilities=CIVILITIES,
-                           energies=referential.ENERGIES, usages=reference.all_usages(),
-                           levels=levels()), (422 if errors or remote else 200)
+                           remote=remote, warranty=warranty), (422 if form.error_list or remote else 200)
 
 
 @bp.post("/garanties/<int:warranty_id>/renvoyer")
@@ -251,13 +185,4 @@ def warranty_retry(warranty_id: int):
 @csrf.exempt
 def callback():
     """The centralisateur's signed DeclarationState: record the status and the contract number."""
-    state = received_callback(current_app, "tec3h")
-    if state is None:
-        return jsonify({"errors": [{"field": None, "message": "Signature invalide."}]}), 401
-    with writing() as tx:
-        warranty = tx.scalar(select(Warranty).where(Warranty.bdc_number == state.bdc_number))
-        if warranty is not None:
-            _apply(warranty, state)
-    if warranty is None:
-        return jsonify({"errors": [{"field": "bdc_number", "message": "Bon de commande inconnu."}]}), 404
-    return "", 204
+    return callback_response(current_app, DMS, DECLARATIONS)

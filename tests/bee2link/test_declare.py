@@ -2,8 +2,8 @@
 import pytest
 from sqlalchemy import select
 
-from centralisateur.contract import HandoffIn
 from common.keys import demo_dms_keys
+from spoticar_handoff import HandoffIn
 from simulators.bee2link.store import Order, Vehicle
 from tests.dms_helpers import csrf_token, signed_callback, text
 
@@ -122,7 +122,8 @@ def test_callback_for_an_unknown_order_is_a_404(client):
 
 def test_callback_with_a_body_that_is_not_a_state_is_refused(client):
     response = signed_callback(client, {"hello": "world"}, DEMO_KEYS["bee2link"])
-    assert response.status_code == 401
+    assert response.status_code == 400
+    assert "n'est pas un état de déclaration" in response.get_json()["errors"][0]["message"]
 
 
 def test_a_late_stale_callback_does_not_undo_the_declaration(app, client, cds):

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import json
+import time
 
 import httpx
 import pytest
 from flask import Flask, request
 
-from centralisateur.client import verify_callback
 from common.serve import AppServer
-from harness.testing import icare_contracts, run_due_jobs
+from harness.testing import allow_callback_origin, icare_contracts, run_due_jobs
+from spoticar_handoff import CallbackRejected, verify_callback
 from tests.centralisateur.support import api_client, open_form
 
 pytestmark = pytest.mark.centralisateur
@@ -26,7 +27,7 @@ def test_handoff_is_created_with_bdc_number_and_declaration_url(api, factory):
     response = api.post("/api/v1/handoffs", json=factory.handoff())
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"handoff_id", "bdc_number", "declaration_url", "status"}
+    assert set(body) == {"handoff_id", "bdc_number", "declaration_url", "status", "warnings"}
     assert body["status"] == "pending"
     assert body["bdc_number"].startswith("SP953617Z") and len(body["bdc_number"]) == 18
     assert body["declaration_url"].startswith(api.base_url.scheme + "://")
@@ -100,10 +101,10 @@ def test_body_too_large_is_413(api, factory):
     assert response.json()["errors"][0]["message"] == "Le contenu envoyé est trop volumineux."
 
 
-def test_every_invalid_field_is_listed_in_french(api, factory):
+def test_every_invalid_field_the_form_cannot_fix_is_listed_in_french(api, factory):
     payload = factory.handoff()
-    payload["vehicle"].update(vin="123", plate="AB-12-CD", usage="ovni", din_power="cent")
-    payload["customer"].update(postcode="7501", email="pas-un-email", birth_date="17/05/1960")
+    payload["vehicle"].update(usage="ovni", din_power="cent")
+    payload["customer"].update(birth_date="17/05/1960")
     payload["warranty"]["product"] = "SPOTICAR GOLD"
     payload["colour"] = "rouge"
     del payload["dms_order_ref"]
@@ -113,10 +114,6 @@ def test_every_invalid_field_is_listed_in_french(api, factory):
     assert errors == {
         "dms_order_ref": "Champ obligatoire.",
         "customer.birth_date": "Doit être une date au format AAAA-MM-JJ.",
-        "customer.email": "L'adresse email n'est pas valide.",
-        "customer.postcode": "Le code postal doit comporter 5 chiffres.",
-        "vehicle.plate": "L'immatriculation doit être au format SIV AA-123-AA (sans I, O ni U).",
-        "vehicle.vin": "Le VIN doit comporter exactement 17 caractères (lettres et chiffres, sans I, O ni Q).",
         "vehicle.din_power": "Doit être un nombre entier.",
         "vehicle.usage": errors["vehicle.usage"],
         "warranty.product": "Produit de garantie inconnu pour le label SPOTICAR ; produits possibles : "
@@ -124,6 +121,58 @@ def test_every_invalid_field_is_listed_in_french(api, factory):
         "colour": "Champ inconnu : il ne fait pas partie du format v1.",
     }
     assert errors["vehicle.usage"].startswith("Valeur non autorisée ; valeurs possibles : 'particulier', 'taxi'")
+
+
+def test_values_the_dealer_can_correct_arrive_as_sent_with_a_warning_per_form_label(api, stack, factory):
+    payload = factory.handoff()
+    payload["vehicle"].update(vin="123", plate="AB-12-CD", version=None)
+    payload["customer"].update(postcode="7501", email="pas-un-email", mobile="06 12")
+    payload["sale"].update(sale_date="2025-03-10", delivery_date="2025-03-01")
+    response = api.post("/api/v1/handoffs", json=payload)
+    assert response.status_code == 201
+    warnings = {w["field"]: w["message"] for w in response.json()["warnings"]}
+    fix = " À corriger sur le formulaire de déclaration (2/3) avant de déclarer."
+    assert warnings == {
+        "customer.email": "« Email » : L'adresse email n'est pas valide." + fix,
+        "customer.mobile": "« Tel. Mobile » : Le numéro de téléphone doit comporter 10 chiffres "
+                           "(ex. 0102030405)." + fix,
+        "customer.postcode": "« Code Postal* » : Le code postal doit comporter 5 chiffres." + fix,
+        "vehicle.plate": "« Immatriculation* » : L'immatriculation doit être au format SIV AA-123-AA "
+                         "(sans I, O ni U)." + fix,
+        "sale.delivery_date": "« Date de livraison* » : La date de livraison ne peut pas précéder la date "
+                              "de vente." + fix,
+        "vehicle.version": "« Version* » : champ absent, obligatoire pour déclarer. À compléter sur le "
+                           "formulaire de déclaration (2/3) avant de déclarer.",
+        "vehicle.vin": "« VIN* » : Le VIN doit comporter exactement 17 caractères (lettres et chiffres, "
+                       "sans I, O ni Q)." + fix,
+    }
+    # the form 2/3 shows the values as sent, for the dealer to correct
+    _browser, _url, values = open_form(stack, response.json()["declaration_url"])
+    assert (values["plate"], values["vin"], values["postcode"]) == ("AB-12-CD", "123", "7501")
+    # corrected by the DMS before declaring: the same hand-off, without warnings
+    payload["vehicle"].update(vin=factory.handoff()["vehicle"]["vin"], plate="ab 123 cd", version="1.2 PureTech")
+    payload["customer"].update(postcode="75001", email="client@example.fr", mobile="06 12 34 56 78")
+    payload["sale"]["delivery_date"] = "2025-03-12"
+    again = api.post("/api/v1/handoffs", json=payload)
+    assert again.status_code == 200 and again.json()["warnings"] == []
+    assert again.json()["bdc_number"] == response.json()["bdc_number"]
+
+
+def test_the_seed_ds9_order_of_pvo2_is_accepted_with_a_plate_warning(stack, tmp_path):
+    from simulators.pvo2.declaring import handoff_payload
+    from tests.pvo2.conftest import make_pvo2, order, site
+    pvo2 = make_pvo2(tmp_path, {"centralisateur": stack.url("centralisateur")})
+    try:
+        payload = handoff_payload(order(pvo2, 7400061), site(pvo2), None)
+    finally:
+        pvo2.extensions["harness_stop"]()
+    assert payload["vehicle"]["plate"] == "CC333C1" and payload["vehicle"]["brand"] == "DS"
+    with api_client(stack, "pvo2") as client:
+        response = client.post("/api/v1/handoffs", json=payload)
+    assert response.status_code == 201
+    warnings = {w["field"]: w["message"] for w in response.json()["warnings"]}
+    assert warnings["vehicle.plate"].startswith("« Immatriculation* » : L'immatriculation doit être au format")
+    assert warnings["customer.consent"].startswith("« Consentement du client (FOCUS)* » : champ absent")
 
 
 @pytest.mark.parametrize("reason,field,words", [
@@ -150,6 +199,15 @@ def test_openapi_document_is_generated_from_the_models(api):
     assert set(handoff["required"]) == {"source_dms", "dms_order_ref", "dealer", "customer", "vehicle"}
     assert {"seller", "sale", "warranty", "callback_url"} <= set(handoff["properties"])
     assert "usage" in doc["components"]["schemas"]["Vehicle"]["properties"]
+    callback = doc["webhooks"]["declarationState"]["post"]
+    assert {p["name"] for p in callback["parameters"] if p["in"] == "header" and p["required"]} == {
+        "X-Spoticar-Signature", "X-Spoticar-Timestamp", "X-Spoticar-Delivery"}
+    assert callback["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/DeclarationState")
+    assert {"401", "409"} <= set(callback["responses"])
+    receipt = doc["components"]["schemas"]["HandoffReceipt"]["properties"]["warnings"]
+    assert receipt["items"]["$ref"].endswith("/HandoffWarning")
+    assert set(doc["components"]["schemas"]["HandoffWarning"]["required"]) == {"field", "message"}
+    assert "Immatriculation*" in doc["paths"]["/api/v1/handoffs"]["post"]["responses"]["201"]["description"]
 
 
 def test_fifty_concurrent_handoffs_get_fifty_distinct_numbers(stack, factory):
@@ -188,19 +246,23 @@ def test_declared_sale_is_called_back_signed_with_the_dms_key(stack, api, factor
 
     @receiver.post("/callback")
     def callback():
-        received.append((request.get_data(), request.headers.get("X-Spoticar-Signature")))
+        received.append((request.get_data(), dict(request.headers)))
         return "", 204
 
     with AppServer.bind().mount(receiver) as dms:
+        allow_callback_origin(stack, dms.url)
         receipt = api.post("/api/v1/handoffs", json=factory.handoff(callback_url=dms.url + "/callback")).json()
         browser, url, values = open_form(stack, receipt["declaration_url"])
         browser.post(url, data=values)
         run_due_jobs(stack)  # delivered now (the worker would within its interval)
-    body, signature = received[0]
+    body, headers = received[0]
     keys = stack.credentials.dms_keys
-    state = verify_callback(body, signature, keys["tec3h"])
-    assert state is not None and state.bdc_number == receipt["bdc_number"] and state.status == "declared"
+    assert headers["X-Spoticar-Delivery"] and abs(int(headers["X-Spoticar-Timestamp"]) - time.time()) < 60
+    state = verify_callback(headers, body, keys["tec3h"])
+    assert state.bdc_number == receipt["bdc_number"] and state.status == "declared"
     assert state.contract_number == api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()["contract_number"]
-    assert verify_callback(body, signature, keys["pvo2"]) is None
-    assert verify_callback(body.replace(b"declared", b"refused"), signature, keys["tec3h"]) is None
+    for key, forged in ((keys["pvo2"], body), (keys["tec3h"], body.replace(b"declared", b"refused"))):
+        with pytest.raises(CallbackRejected) as refused:
+            verify_callback(headers, forged, key)
+        assert refused.value.status == 401 and "signature" in refused.value.message
     assert json.loads(body)["garantisseur"] == "stellantis"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from centralisateur import rules
-from centralisateur.contract import HandoffIn
+from spoticar_handoff.eligibility import refusals
+from spoticar_handoff import HandoffIn
 from fixtures.factories import Factory
 
 
@@ -17,7 +17,7 @@ def test_same_seed_same_data_and_other_seed_other_data():
 def test_default_handoff_is_valid_and_eligible(seed):
     handoff = HandoffIn.model_validate(Factory(seed).handoff())
     v = handoff.vehicle
-    assert rules.refusals(v.brand, v.din_power, v.usage, v.ptac_kg) == []
+    assert refusals(v.brand, v.din_power, v.usage, v.ptac_kg) == []
 
 
 def test_pro_customer_has_company_and_siret():
@@ -28,7 +28,7 @@ def test_pro_customer_has_company_and_siret():
 @pytest.mark.parametrize("reason", ["brand", "power", "usage", "ptac"])
 def test_vehicle_for_each_refusal_reason_breaks_exactly_that_rule(reason):
     v = HandoffIn.model_validate(Factory(3).handoff(vehicle=Factory(3).vehicle(refusal=reason))).vehicle
-    assert [r.rule for r in rules.refusals(v.brand, v.din_power, v.usage, v.ptac_kg)] == [reason]
+    assert [r.rule for r in refusals(v.brand, v.din_power, v.usage, v.ptac_kg)] == [reason]
 
 
 def test_overrides_win():

@@ -89,24 +89,44 @@ def test_pending_contracts_survive_a_centralisateur_restart(tmp_path, factory):
         icare_only.stop()
 
 
-@pytest.mark.parametrize("fault", [{"error_status": 503}, {"latency_ms": 3000}, {"drop_connection": True}])
+@pytest.mark.parametrize("fault", [{"error_status": 503}, {"latency_ms": 3000}, {"drop_connection": True},
+                                   {"error_status": 404}, {"error_status": 403}, {"error_status": 400}])
 def test_icare_errors_slowness_or_cut_connections_end_in_one_contract(tmp_path, factory, fault):
-    """Faults injected through Icare's admin endpoint (errors, latency past the 2 s timeout, cut
-    connections): the declaration waits as contract pending, then gets exactly one contract."""
+    """Faults injected through Icare's admin endpoint (errors — 404/403 included, only a business
+    refusal refuses —, latency past the 2 s timeout, cut connections): the declaration waits as
+    contract pending, a resend of the hand-off is not refused, then it gets exactly one contract."""
     stack = _stack(tmp_path)
     try:
         icare_admin = stack.url("icare") + "/admin/faults"
         with api_client(stack) as api:
-            receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
+            handoff = factory.handoff()
+            receipt = api.post("/api/v1/handoffs", json=handoff).json()
             browser, url, values = open_form(stack, receipt["declaration_url"])
             assert httpx.put(icare_admin, json=fault).status_code == 200
             page = browser.post(url, data=values)
             assert "Le gestionnaire Icare ne répond pas pour le moment" in page.text
             assert api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()["status"] == "contract_pending"
+            assert api.post("/api/v1/handoffs", json=handoff).json()["status"] != "refused"
             assert httpx.delete(icare_admin).status_code in (200, 204)
             state = _wait_status(api, receipt["bdc_number"], "declared")
             assert state["status"] == "declared"
             contracts = icare_contracts(stack, bdc_number=receipt["bdc_number"])
             assert [c["contract_number"] for c in contracts] == [state["contract_number"]]
+    finally:
+        stack.stop()
+
+
+def test_only_a_business_refusal_from_icare_refuses_the_declaration(tmp_path, factory):
+    """A 422 naming its reason is Icare's business answer: the declaration is refused, not retried."""
+    stack = _stack(tmp_path)
+    try:
+        with api_client(stack) as api:
+            receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
+            browser, url, values = open_form(stack, receipt["declaration_url"])
+            assert httpx.put(stack.url("icare") + "/admin/faults",
+                             json={"error_status": 422, "count": 1}).status_code == 200
+            browser.post(url, data=values)
+            state = api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()
+            assert state["status"] == "refused" and _contracts(stack, receipt["bdc_number"]) == []
     finally:
         stack.stop()

@@ -43,11 +43,13 @@ def test_login_is_locked_after_repeated_failures(stack, factory):
     login, password = dealer["login"], dealer["password"]
     browser = httpx.Client(base_url=stack.url("centralisateur"), timeout=20)
     token = CSRF_RE.search(browser.get("/connexion").text).group(1)
-    for _ in range(5):
+    for _ in range(4):
         page = browser.post("/connexion", data={"csrf_token": token, "email": login, "password": "x"})
         assert page.status_code == 401 and "Email ou mot de passe incorrect." in page.text
+    page = browser.post("/connexion", data={"csrf_token": token, "email": login, "password": "x"})
+    assert page.status_code == 429 and "Trop de tentatives" in page.text
     page = browser.post("/connexion", data={"csrf_token": token, "email": login, "password": password})
-    assert page.status_code == 401 and "Trop de tentatives" in page.text
+    assert page.status_code == 429 and "Trop de tentatives" in page.text
 
 
 def test_session_cookie_is_httponly_and_samesite(stack):

@@ -235,3 +235,14 @@ def test_a_reset_link_posted_twice_at_once_is_used_once(client, app):
     with app.extensions["db"].transaction() as session:
         user = session.scalar(select(PortalUser).where(PortalUser.email == email))
         assert len(user.memberships) == 1
+
+
+def test_logout_ends_the_session_on_the_server(client, app):
+    email = become_admin(client, app, "FR10350")
+    assert log_in(client, email).status_code == 302
+    name = app.config["SESSION_COOKIE_NAME"]
+    copied = client.get_cookie(name).value
+    client.post("/deconnexion")
+    client.set_cookie(name, copied)  # the cookie as it was before « Se déconnecter »
+    replay = client.get("/accueil")
+    assert replay.status_code == 302 and replay.headers["Location"].startswith("/?next=")

@@ -2,8 +2,8 @@
 import pytest
 from sqlalchemy import select
 
-from centralisateur.contract import HandoffIn
 from common.keys import demo_dms_keys
+from spoticar_handoff import HandoffIn
 from simulators.neovo.browser import CHROME_MESSAGE
 from simulators.neovo.store import Dossier
 from tests.dms_helpers import csrf_token, signed_callback, text

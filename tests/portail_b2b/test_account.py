@@ -52,8 +52,8 @@ def test_identifiant_must_start_with_v(client):
 
 
 def test_repeated_failures_block_the_identifiant(client):
-    for _ in range(3):  # B2B_MAX_LOGIN_FAILURES is 3 in these tests
-        assert _login(client, "V100003", "Mauvais-1").status_code == 401
+    statuses = [_login(client, "V100003", "Mauvais-1").status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]  # B2B_MAX_LOGIN_FAILURES is 3 in these tests
     blocked = _login(client, "V100003")
     assert blocked.status_code == 429 and "Accès bloqué" in text(blocked)
     assert _login(client, "V100004").status_code == 302  # other identifiants are not affected
@@ -124,3 +124,13 @@ def test_plain_user_is_sent_to_the_asl_tiers(client, mails):
     assert response.status_code == 200
     assert "Paul SCHMITT — Paul.Schmitt@fonderie-est.example.fr" in text(response)
     assert mails() == []
+
+
+def test_logout_ends_the_session_on_the_server(client, app):
+    assert _login(client, "V100004").status_code == 302
+    name = app.config["SESSION_COOKIE_NAME"]
+    copied = client.get_cookie(name).value
+    client.post("/deconnexion")
+    client.set_cookie(name, copied)  # the cookie as it was before « Se déconnecter »
+    replay = client.get("/espace")
+    assert replay.status_code == 302 and "/connexion" in replay.headers["Location"]

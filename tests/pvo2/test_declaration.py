@@ -1,13 +1,14 @@
 """Déclaration de garantie from PVO2: the hand-off, its refusals, the callback and the polling."""
 from __future__ import annotations
 
-import json
+import time
 
 import pytest
 
-from common.auth import sign
 from common.keys import demo_dms_keys
 from simulators.pvo2.declaring import RRDI_MISSING, handoff_payload
+from spoticar_handoff import HandoffIn
+from tests.dms_helpers import signed_callback
 from tests.pvo2.conftest import DOWN_URL, make_pvo2, order, site, text
 
 DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
@@ -25,7 +26,6 @@ def _clear_rrdi(app):
 
 
 def test_handoff_payload_is_a_valid_v1_body(app):
-    from centralisateur.contract import HandoffIn
     payload = handoff_payload(order(app, KARoq), site(app), "http://pvo2.test")
     body = HandoffIn.model_validate(payload)
     assert body.source_dms == "pvo2" and body.dms_order_ref == str(KARoq) and body.dealer.rrdi == "FR10350"
@@ -33,7 +33,7 @@ def test_handoff_payload_is_a_valid_v1_body(app):
     assert (body.warranty.label, body.warranty.product, body.warranty.duration_months) == \
         ("SPOTICAR", "SPOTICAR PREMIUM", 12)
     assert body.warranty.start_date.isoformat() == "2021-12-07"
-    assert str(body.callback_url) == "http://pvo2.test/api/v1/declarations/callback"
+    assert str(body.callback_url) == "http://pvo2.test/api/spoticar/callback"
 
 
 def test_declare_spoticar_hands_off_and_opens_the_centralisateur(client, app, fake_centralisateur):
@@ -93,9 +93,7 @@ def test_unknown_garantisseur_is_refused(client, app, fake_centralisateur):
 
 
 def _callback(client, body: dict, key: str = DEMO_KEYS["pvo2"]):
-    raw = json.dumps(body).encode()
-    return client.post("/api/v1/declarations/callback", data=raw, content_type="application/json",
-                       headers={"X-Spoticar-Signature": sign(raw, key)})
+    return signed_callback(client, body, key)
 
 
 def test_signed_callback_sets_the_contract_number(client, app, fake_centralisateur):
@@ -113,7 +111,7 @@ def test_forged_callback_is_refused(client, app, fake_centralisateur):
                                   "contract_number": "22511015251"}, key="wrong-key")
     assert response.status_code == 401
     assert order(app, KARoq).contract_number == ""
-    garbage = client.post("/api/v1/declarations/callback", data=b"{}", content_type="application/json")
+    garbage = client.post("/api/spoticar/callback", data=b"{}", content_type="application/json")
     assert garbage.status_code == 401
 
 
@@ -124,3 +122,29 @@ def test_order_page_polls_the_contract_number(client, app, fake_centralisateur):
     page = text(client.get(f"/livraisons/{KARoq}"))
     assert "Numéro de contrat : 22511015299" in page and "Garantie déclarée" in page
     assert order(app, KARoq).declaration_status == "declared"
+
+
+def test_a_late_stale_callback_never_undoes_the_declaration(client, app, fake_centralisateur):
+    client.post(f"/livraisons/{KARoq}/declarer", data={"garantisseur": "spoticar"})
+    declared = {"bdc_number": "SPFR10350103833712", "status": "declared", "contract_number": "22511015262"}
+    assert _callback(client, declared).status_code == 200
+    stale = {"bdc_number": "SPFR10350103833712", "status": "contract_pending", "contract_number": None}
+    assert _callback(client, stale).status_code == 200
+    stored = order(app, KARoq)
+    assert (stored.declaration_status, stored.contract_number, stored.garantisseur) == \
+        ("declared", "22511015262", "spoticar")
+    assert "Garantie déclarée" in text(client.get(f"/livraisons/{KARoq}"))
+
+
+def test_a_replayed_or_stale_callback_is_refused_and_changes_nothing(client, app, fake_centralisateur):
+    client.post(f"/livraisons/{KARoq}/declarer", data={"garantisseur": "spoticar"})
+    pending = {"bdc_number": "SPFR10350103833712", "status": "contract_pending", "contract_number": None}
+    assert signed_callback(client, pending, DEMO_KEYS["pvo2"], delivery="d-1").status_code == 200
+    declared = {**pending, "status": "declared", "contract_number": "22511015263"}
+    replay = signed_callback(client, declared, DEMO_KEYS["pvo2"], delivery="d-1")
+    assert replay.status_code == 409 and "Rappel déjà reçu" in replay.get_json()["errors"][0]["message"]
+    stale = signed_callback(client, declared, DEMO_KEYS["pvo2"], timestamp=int(time.time()) - 3600)
+    assert stale.status_code == 401 and "périmé" in stale.get_json()["errors"][0]["message"]
+    assert (order(app, KARoq).declaration_status, order(app, KARoq).contract_number) == ("contract_pending", "")
+    assert signed_callback(client, declared, DEMO_KEYS["pvo2"], delivery="d-2").status_code == 200
+    assert order(app, KARoq).contract_number == "22511015263"

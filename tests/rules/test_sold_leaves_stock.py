@@ -1,12 +1,10 @@
 """Rule 1, DMS side: a sold vehicle leaves the DMS's list of vehicles for sale."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from common.auth import sign
 from common.keys import demo_dms_keys
+from tests.dms_helpers import signed_callback
 from tests.pvo2.conftest import make_pvo2, order, text
 from tests.tec3h.conftest import form_values, vehicle_id
 
@@ -42,9 +40,7 @@ def test_tec3h_declared_vehicle_leaves_the_stock_list(client, app):
     assert row in client.get("/stock?q=DL-342-MP").data.decode()
     client.post(f"/vehicules/{vid}/garantie/spoticar",
                 data=form_values(client.get(f"/vehicules/{vid}/garantie/spoticar").data.decode()))
-    raw = json.dumps({"bdc_number": "SP953617Z103833712", "status": "declared",
-                      "contract_number": "22511015251"}).encode()
-    assert client.post("/api/spoticar/callback", data=raw, content_type="application/json",
-                       headers={"X-Spoticar-Signature": sign(raw, DEMO_KEYS["tec3h"])}).status_code == 204
+    declared = {"bdc_number": "SP953617Z103833712", "status": "declared", "contract_number": "22511015251"}
+    assert signed_callback(client, declared, DEMO_KEYS["tec3h"]).status_code == 200
     assert row not in client.get("/stock?q=DL-342-MP").data.decode()
     assert row in client.get("/stock?q=DL-342-MP&etat=Vendu").data.decode()

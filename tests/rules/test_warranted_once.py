@@ -10,7 +10,7 @@ import pytest
 from flask import Flask, request
 
 from common.serve import AppServer
-from harness.testing import run_due_jobs
+from harness.testing import allow_callback_origin, run_due_jobs
 from tests.centralisateur.support import api_client, open_form
 
 pytestmark = [pytest.mark.icare, pytest.mark.centralisateur]
@@ -34,7 +34,7 @@ def test_icare_refuses_a_second_contract_on_the_same_vin_and_period(stack, facto
         number = first.json()["contract_number"]
         overlapping = icare.post("/api/v1/contracts",
                                  json=_contract_body(factory, vehicle, start + dt.timedelta(days=90)))
-        assert overlapping.status_code == 409
+        assert overlapping.status_code == 422
         [error] = overlapping.json()["errors"]
         assert error["field"] == "vehicle.vin"
         assert f"déjà garanti par le contrat n° {number}" in error["message"]
@@ -62,6 +62,7 @@ def test_second_declaration_of_a_vehicle_is_refused_on_3_3_and_to_the_dms(stack,
 
     vehicle = factory.vehicle()
     with AppServer.bind().mount(receiver) as dms, api_client(stack) as api:
+        allow_callback_origin(stack, dms.url)
         first = api.post("/api/v1/handoffs", json=factory.handoff(vehicle=vehicle)).json()
         assert "numéro de contrat" in _declare(stack, first).text
         contract = api.get(f"/api/v1/declarations/{first['bdc_number']}").json()["contract_number"]

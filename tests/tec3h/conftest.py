@@ -40,12 +40,17 @@ def client(app):
 
 def form_values(html: str) -> dict[str, str]:
     """The values of a rendered form's text inputs and selected options, by field name."""
-    values = dict(re.findall(r'<input id="[^"]*" name="([a-z_0-9]+)" type="text" value="([^"]*)"', html))
+    values = {}
+    for tag in re.findall(r"<input\b[^>]*>", html):
+        attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+        kind, name = attrs.get("type", "text"), attrs.get("name", "")
+        if kind == "text" and re.fullmatch(r"[a-z_0-9]+", name):
+            values[name] = attrs.get("value", "")
+        elif kind == "checkbox" and re.search(r"\schecked\b", tag):
+            values[name] = "on"
     for name, body in re.findall(r'<select id="[^"]*" name="([a-z_0-9]+)".*?>(.*?)</select>', html, re.S):
         chosen = re.search(r'<option value="([^"]*)"\s+selected', body)
         values[name] = chosen.group(1) if chosen else ""
-    for name in re.findall(r'<input type="checkbox" id="[^"]*" name="([a-z_]+)" checked', html):
-        values[name] = "on"
     return {k: v.replace("&#39;", "'").replace("&amp;", "&") for k, v in values.items()}
 
 

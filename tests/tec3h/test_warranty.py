@@ -2,15 +2,13 @@
 centralisateur down then retry, signed callback and polling."""
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import select
 
-from common.auth import sign
 from common.keys import demo_dms_keys
 from simulators.tec3h.store import Warranty
-from tests.dms_helpers import text
+from spoticar_handoff import HandoffIn
+from tests.dms_helpers import signed_callback, text
 from tests.tec3h.conftest import form_values, vehicle_id
 
 DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
@@ -71,7 +69,6 @@ def test_envoyer_hands_off_the_order_and_links_the_declaration(client, app, vid,
     assert body["customer"]["consent"] == ["email"]
     assert body["callback_url"] == "http://tec3h.test/api/spoticar/callback"
     assert body["vehicle"]["manufacturer_warranty_end"] == "2016-11-10"
-    from centralisateur.contract import HandoffIn
     HandoffIn.model_validate(body)  # what we send is valid v1
     tab = client.get(f"/vehicules/{vid}/garantie").data.decode()
     assert "SP953617Z103833712" in tab
@@ -103,7 +100,7 @@ def test_refusal_is_shown_on_the_form_with_values_kept_and_can_be_corrected(clie
     html = response.data.decode()
     assert response.status_code == 422
     assert "Déclaration refusée par le centralisateur" in html and "la marque TATA" in html
-    assert 'id="marque" name="marque" type="text" value="TATA"' in html
+    assert 'type="text" id="marque" name="marque" value="TATA"' in html
     assert 'aria-invalid="true" aria-describedby="marque-error"' in html
     assert _warranty(app).status == "rejected"
     centralisateur.mode = "accept"
@@ -112,9 +109,7 @@ def test_refusal_is_shown_on_the_form_with_values_kept_and_can_be_corrected(clie
 
 
 def _callback(client, body: dict, key: str = DEMO_KEYS["tec3h"]):
-    raw = json.dumps(body).encode()
-    return client.post("/api/spoticar/callback", data=raw, content_type="application/json",
-                       headers={"X-Spoticar-Signature": sign(raw, key)})
+    return signed_callback(client, body, key)
 
 
 def test_signed_callback_puts_the_contract_on_the_vehicle_card(client, app, vid):
@@ -123,7 +118,7 @@ def test_signed_callback_puts_the_contract_on_the_vehicle_card(client, app, vid)
                 "garantisseur": "Garantie SPOTICAR Stellantis"}
     assert _callback(client, declared, key="wrong-key").status_code == 401
     assert "22511015251" not in client.get(f"/vehicules/{vid}").data.decode()
-    assert _callback(client, declared).status_code == 204
+    assert _callback(client, declared).status_code == 200
     assert "contrat N° 22511015251" in client.get(f"/vehicules/{vid}").data.decode()
     assert "22511015251" in client.get("/ventes").data.decode()
     assert _callback(client, {**declared, "bdc_number": "SP953617Z999999999"}).status_code == 404
@@ -201,8 +196,8 @@ def test_refusal_messages_and_typed_values_are_escaped(client, vid, centralisate
 def test_a_late_stale_callback_never_undoes_the_declaration(client, app, vid):
     client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
     declared = {"bdc_number": "SP953617Z103833712", "status": "declared", "contract_number": "22511015254"}
-    assert _callback(client, declared).status_code == 204
+    assert _callback(client, declared).status_code == 200
     stale = {"bdc_number": "SP953617Z103833712", "status": "contract_pending", "contract_number": None}
-    assert _callback(client, stale).status_code == 204
+    assert _callback(client, stale).status_code == 200
     warranty = _warranty(app)
     assert (warranty.status, warranty.contract_number) == ("declared", "22511015254")

@@ -1,10 +1,14 @@
 """Step 3: the private space behind a personal identifiant (V…), and the ways back in when it is lost."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+import datetime as dt
 
+from flask import Blueprint, current_app, redirect, request, url_for
+
+from common.sessions import close_session, current_session, login_blocked, open_session, record_login
+from common.web import public_url_for
 from simulators.portail_b2b import forms, service
-from simulators.portail_b2b.store import PortalUser, Supplier, outbox
+from simulators.portail_b2b.store import LoginAttempt, PortalUser, Supplier, WebSession, outbox
 from simulators.portail_b2b.views import db, render, sender_email
 
 bp = Blueprint("account", __name__)
@@ -28,31 +32,41 @@ def login():
     values.pop("password")
     if errors:
         return render("login.html", 422, values=values, errors=errors)
-    key = values["identifiant"]
+    key, minutes = values["identifiant"], current_app.config["B2B_LOCK_MINUTES"]
+    blocked = {"login": BLOCKED.format(minutes=minutes)}
+    if login_blocked(db(), LoginAttempt, key):
+        return render("login.html", 429, values=values, errors=blocked)
     with db().transaction() as tx:
-        if service.is_blocked(tx, key):
-            message = BLOCKED.format(minutes=current_app.config["B2B_LOCK_MINUTES"])
-            return render("login.html", 429, values=values, errors={"login": message})
         user = service.authenticate(tx, key, request.form["password"])
-        if user is None:
-            service.record_failure(tx, key)
-            return render("login.html", 401, values=values, errors={"login": LOGIN_REFUSED})
-        service.clear_failures(tx, key)
-    session.clear()
-    session["b2b_user"] = user.identifiant
+        locked = record_login(tx, LoginAttempt, key, user is not None,
+                              account_failures=current_app.config["B2B_MAX_LOGIN_FAILURES"],
+                              lock=dt.timedelta(minutes=minutes))
+        if user is not None:
+            open_session(tx, WebSession, user.identifiant)
+    if user is None:
+        return render("login.html", 429 if locked else 401, values=values,
+                      errors=blocked if locked else {"login": LOGIN_REFUSED})
     return redirect(url_for("account.private_space"))
 
 
 @bp.post("/deconnexion")
 def logout():
-    session.clear()
+    """Se déconnecter, on the server: a copy of the cookie no longer opens the private space."""
+    with db().transaction() as tx:
+        close_session(tx, WebSession)
     return redirect(url_for("access.home"))
+
+
+def signed_in() -> bool:
+    """Whether this browser holds a live session (the menu shows « Mon espace privé »)."""
+    return current_session(db(), WebSession) is not None
 
 
 @bp.get("/espace")
 def private_space():
     """Mon espace privé: the user's company, and for an ASL Tiers the company's identifiants."""
-    user = db().session.get(PortalUser, session.get("b2b_user") or "")
+    row = current_session(db(), WebSession)
+    user = db().session.get(PortalUser, row.subject) if row else None
     if user is None:
         return redirect(url_for("account.login"))
     return render("private_space.html", user=user, supplier=db().session.get(Supplier, user.cofor))
@@ -88,7 +102,7 @@ def lost_password():
         user = tx.get(PortalUser, values["identifiant"])
         if user is not None and user.email == values["email"]:
             token = service.new_reset_token(tx, user)
-            link = url_for("account.reset_with_link", token=token, _external=True)
+            link = public_url_for("account.reset_with_link", token=token)
             outbox.send_mail(tx, user.email, "Portail B2B STELLANTIS : réinitialisation de votre mot de passe",
                              f"Bonjour {user.full_name},\n\nPour choisir un nouveau mot de passe pour l'identifiant "
                              f"{user.identifiant}, ouvrez ce lien (valable {service.RESET_LINK_HOURS} heure) :\n"

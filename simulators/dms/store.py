@@ -1,11 +1,14 @@
-"""Column mixins for DMS simulator stores: a used vehicle as a DMS records it, and what the
-centralisateur said about a sale's declaration (what ``common.dms_handoff`` reads and writes)."""
+"""Column mixins for DMS simulator stores: a used vehicle as a DMS records it, what the
+centralisateur said about a sale's declaration (what ``simulators.dms.handoff`` reads and writes), and
+the callback deliveries already taken."""
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Integer, String
+from sqlalchemy import Date, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
+
+from common.db import utcnow
 
 
 class VehicleColumns:
@@ -36,3 +39,15 @@ class DeclarationColumns:
     declaration_status: Mapped[str | None] = mapped_column(String(20))
     garantisseur: Mapped[str | None] = mapped_column(String(80))
     contract_number: Mapped[str | None] = mapped_column(String(11))
+
+
+class DeliveryColumns:
+    """A callback delivery a DMS has taken (``X-Spoticar-Delivery``): a second one is a replay."""
+    delivery_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+def delivery_model(base, app_name: str) -> type:
+    """The ``<app_name>_callback_deliveries`` table of an app's ``DeclarativeBase``."""
+    return type("CallbackDelivery", (DeliveryColumns, base),
+                {"__tablename__": f"{app_name}_callback_deliveries"})

@@ -1,96 +1,28 @@
-"""The v1 hand-off contract: what a DMS sends, what it gets back. Field names are fixed (SPEC §4.1).
+"""The v1 hand-off wire models: what a DMS sends, what it gets back. Field names are fixed (SPEC §4.1).
 
-The hand-off pre-fills the declaration form: only the keys that identify the sale are required here;
-every other value is checked for its format when present and completed by the dealer in the form.
-DMS simulators import these models the way a vendor would use a published SDK.
+The hand-off pre-fills the declaration form: only the keys that identify the sale are required here.
+What the dealer can correct on the form (plate, VIN, phone, postcode, email, dates) arrives as sent
+and comes back as ``warnings``; what the form cannot fix (unknown keys, types, the catalogue, the
+dealer, eligibility) is refused.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (AfterValidator, AnyHttpUrl, BaseModel, BeforeValidator, ConfigDict, Field,
                       model_validator)
 from pydantic_core import PydanticCustomError
 
-from common.parsing import TradeDate
-from fixtures import reference
+from spoticar_handoff import catalogue
+from spoticar_handoff.fields import (TradeDate, check_email, check_postcode, check_rrdi, check_siret,
+                                     normalize_energy, normalize_phone, normalize_plate, normalize_vin)
+from spoticar_handoff.statuses import DeclarationStatus
 
 DMS_NAMES = ("bee2link", "neovo", "pvo2", "tec3h")
-USAGES = tuple(reference.all_usages())
+USAGES = tuple(catalogue.all_usages())
 CONSENTS = ("email", "phone", "sms", "mail")
-ENERGIES = ("ESSENCE", "DIESEL", "ELECTRIQUE", "HYBRIDE", "HYBRIDE RECHARGEABLE", "GPL", "GNV", "E85",
-            "HYDROGENE")
-
-PLATE_RE = re.compile(r"^[A-HJ-NP-TV-Z]{2}-[0-9]{3}-[A-HJ-NP-TV-Z]{2}$")
-VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
-RRDI_RE = re.compile(r"^[0-9A-Z]{7}$")
-EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
-PHONE_RE = re.compile(r"^(?:0[1-9][0-9]{8}|\+[0-9]{8,15})$")
-
-
-def _fail(kind: str, message: str):
-    raise PydanticCustomError(kind, message)
-
-
-def normalize_plate(value: str) -> str:
-    """"aa123aa", "AA 123 AA" → "AA-123-AA"; the SIV format is then checked."""
-    compact = re.sub(r"[\s\-]", "", value).upper()
-    if re.fullmatch(r"[A-Z]{2}[0-9]{3}[A-Z]{2}", compact):
-        compact = f"{compact[:2]}-{compact[2:5]}-{compact[5:]}"
-    if not PLATE_RE.match(compact):
-        _fail("plate", "L'immatriculation doit être au format SIV AA-123-AA (sans I, O ni U).")
-    return compact
-
-
-def normalize_vin(value: str) -> str:
-    vin = value.replace(" ", "").upper()
-    if not VIN_RE.match(vin):
-        _fail("vin", "Le VIN doit comporter exactement 17 caractères (lettres et chiffres, sans I, O ni Q).")
-    return vin
-
-
-def normalize_phone(value: str) -> str:
-    phone = re.sub(r"[\s.\-]", "", value)
-    if not PHONE_RE.match(phone):
-        _fail("phone", "Le numéro de téléphone doit comporter 10 chiffres (ex. 0102030405).")
-    return phone
-
-
-def check_email(value: str) -> str:
-    if not EMAIL_RE.match(value) or len(value) > 254:
-        _fail("email", "L'adresse email n'est pas valide.")
-    return value
-
-
-def check_postcode(value: str) -> str:
-    if not re.fullmatch(r"[0-9]{5}", value):
-        _fail("postcode", "Le code postal doit comporter 5 chiffres.")
-    return value
-
-
-def check_rrdi(value: str) -> str:
-    value = value.upper()
-    if not RRDI_RE.match(value):
-        _fail("rrdi", "Le code RRDI doit comporter 7 caractères (chiffres et lettres, ex. 953617Z).")
-    return value
-
-
-def check_siret(value: str) -> str:
-    value = value.replace(" ", "")
-    if not re.fullmatch(r"[0-9]{14}", value):
-        _fail("siret", "Le SIRET doit comporter 14 chiffres.")
-    return value
-
-
-def normalize_energy(value: str) -> str:
-    energy = reference.normalize_brand(value)
-    if energy not in ENERGIES:
-        _fail("energy", "Énergie inconnue ; valeurs possibles : " + ", ".join(ENERGIES) + ".")
-    return energy
 
 
 def _blank_to_none(value):
@@ -103,11 +35,25 @@ def _text(max_length: int):
 
 Name = _text(80)
 Text = _text(120)
-Plate = Annotated[str, Field(max_length=20), AfterValidator(normalize_plate)]
-Vin = Annotated[str, Field(max_length=30), AfterValidator(normalize_vin)]
-Phone = Annotated[str, Field(max_length=20), AfterValidator(normalize_phone)]
-Email = Annotated[str, Field(max_length=254), AfterValidator(check_email)]
-Postcode = Annotated[str, Field(max_length=10), AfterValidator(check_postcode)]
+
+
+def _as_sent(check):
+    """Normalised when well formed, else kept as sent: the dealer corrects it on form 2/3, and the
+    hand-off's ``warnings`` say so (``spoticar_handoff.warnings``)."""
+    def normalise(value: str) -> str:
+        try:
+            return check(value)
+        except PydanticCustomError:
+            return value
+    return AfterValidator(normalise)
+
+
+# Correctable on form 2/3: accepted as sent (see ``_as_sent``)
+Plate = Annotated[str, Field(max_length=20), _as_sent(normalize_plate)]
+Vin = Annotated[str, Field(max_length=30), _as_sent(normalize_vin)]
+Phone = Annotated[str, Field(max_length=20), _as_sent(normalize_phone)]
+Email = Annotated[str, Field(max_length=254), _as_sent(check_email)]
+Postcode = Annotated[str, Field(max_length=10), _as_sent(check_postcode)]
 Rrdi = Annotated[str, Field(max_length=10), AfterValidator(check_rrdi)]
 Siret = Annotated[str, Field(max_length=20), AfterValidator(check_siret)]
 Energy = Annotated[str, Field(max_length=30), AfterValidator(normalize_energy)]
@@ -131,14 +77,6 @@ class Sale(WireModel):
     price_ttc: Money | None = None
     trade_in_value: Money | None = None
 
-    @model_validator(mode="after")
-    def _delivery_after_sale(self):
-        if self.sale_date and self.delivery_date and self.delivery_date < self.sale_date:
-            raise PydanticCustomError(
-                "delivery_before_sale", "La date de livraison ne peut pas précéder la date de vente.",
-                {"field": "delivery_date"})
-        return self
-
 
 class Customer(WireModel):
     civility: Literal["M", "MME"] | None = None
@@ -161,13 +99,6 @@ class Customer(WireModel):
     company_name: Opt(Text) = None
     siret: Opt(Siret) = None
     consent: list[Literal["email", "phone", "sms", "mail"]] = Field(default_factory=list, max_length=4)
-
-    @model_validator(mode="after")
-    def _birth_in_past(self):
-        if self.birth_date and not dt.date(1900, 1, 1) <= self.birth_date <= dt.date.today():
-            raise PydanticCustomError("birth_date", "La date de naissance doit être passée (après 1900).",
-                                     {"field": "birth_date"})
-        return self
 
 
 class Vehicle(WireModel):
@@ -204,9 +135,9 @@ class Warranty(WireModel):
     def _in_catalogue(self):
         if self.product is None:
             return self
-        product = reference.warranty_product(self.product)
+        product = catalogue.warranty_product(self.product)
         if product is None or product["label"] != self.label:
-            names = [p["product"] for p in reference.warranty_products() if p["label"] == self.label]
+            names = [p["product"] for p in catalogue.warranty_products() if p["label"] == self.label]
             raise PydanticCustomError(
                 "product", "Produit de garantie inconnu pour le label {label} ; produits possibles : {names}.",
                 {"label": self.label, "names": ", ".join(names), "field": "product"})
@@ -215,10 +146,10 @@ class Warranty(WireModel):
                 "duration", "Durée non proposée pour {product} : {durations} mois.",
                 {"product": self.product, "durations": " ou ".join(map(str, product["durations"])),
                  "field": "duration_months"})
-        if self.loyalty_product and self.loyalty_product not in reference.loyalty_products():
+        if self.loyalty_product and self.loyalty_product not in catalogue.loyalty_products():
             raise PydanticCustomError(
                 "loyalty", "Produit fidélisation inconnu ; valeurs possibles : {names}.",
-                {"names": ", ".join(reference.loyalty_products()), "field": "loyalty_product"})
+                {"names": ", ".join(catalogue.loyalty_products()), "field": "loyalty_product"})
         return self
 
 
@@ -235,11 +166,10 @@ class HandoffIn(WireModel):
     callback_url: AnyHttpUrl | None = None
 
 
-class DeclarationStatus(StrEnum):
-    PENDING = "pending"
-    CONTRACT_PENDING = "contract_pending"
-    DECLARED = "declared"
-    REFUSED = "refused"
+class HandoffWarning(BaseModel):
+    """A value the dealer will have to correct on the declaration form (2/3) before declaring."""
+    field: str
+    message: str
 
 
 class HandoffReceipt(BaseModel):
@@ -248,6 +178,7 @@ class HandoffReceipt(BaseModel):
     bdc_number: str
     declaration_url: str
     status: DeclarationStatus
+    warnings: list[HandoffWarning] = Field(default_factory=list)
 
 
 class DeclarationState(BaseModel):

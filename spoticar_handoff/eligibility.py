@@ -1,16 +1,18 @@
 """Eligibility rules of seed 000 (SPEC §3): small pure functions over plain values.
 
-Each returns ``None`` when the vehicle passes, or a ``Refusal`` naming the rule in French.
+Each returns ``None`` when the vehicle passes, or a ``Refusal`` naming the rule in French. The
+centralisateur applies them to a hand-off, Icare to a PSA Insurance policy, a DMS may check first.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fixtures import reference
+from spoticar_handoff import catalogue
 
 
 @dataclass(frozen=True)
 class Refusal:
+    """Why a vehicle is not eligible."""
     field: str      # the hand-off field the rule looked at (vehicle.brand, vehicle.din_power, …)
     rule: str       # brand | power | usage | ptac
     message: str
@@ -18,8 +20,8 @@ class Refusal:
 
 def brand_refusal(brand: str | None) -> Refusal | None:
     """Admitted brands (case and accents ignored) and every Stellantis brand, listed or not."""
-    name = reference.normalize_brand(brand or "")
-    if name in reference.admitted_brands() or name in reference.stellantis_brands():
+    name = catalogue.normalize_brand(brand or "")
+    if name in catalogue.admitted_brands() or name in catalogue.stellantis_brands():
         return None
     return Refusal("vehicle.brand", "brand",
                    f"Véhicule non éligible : la marque {brand or '(vide)'} ne fait pas partie des marques "
@@ -27,7 +29,8 @@ def brand_refusal(brand: str | None) -> Refusal | None:
 
 
 def power_refusal(din_power: int | None) -> Refusal | None:
-    limit = reference.load("brands")["max_din_power"]
+    """At most ``max_din_power`` ch DIN (800), inclusive."""
+    limit = catalogue.load("brands")["max_din_power"]
     if din_power is None or din_power <= limit:
         return None
     return Refusal("vehicle.din_power", "power",
@@ -36,7 +39,8 @@ def power_refusal(din_power: int | None) -> Refusal | None:
 
 
 def usage_refusal(usage: str | None) -> Refusal | None:
-    label = reference.excluded_usages().get(usage or "particulier")
+    """Taxis, driving schools, rentals… are excluded, even when used so only temporarily."""
+    label = catalogue.excluded_usages().get(usage or "particulier")
     if label is None:
         return None
     return Refusal("vehicle.usage", "usage",
@@ -45,7 +49,8 @@ def usage_refusal(usage: str | None) -> Refusal | None:
 
 
 def ptac_refusal(ptac_kg: int | None) -> Refusal | None:
-    limit = reference.load("brands")["max_ptac_kg"]
+    """At most 3.5 t of PTAC, inclusive."""
+    limit = catalogue.load("brands")["max_ptac_kg"]
     if ptac_kg is None or ptac_kg <= limit:
         return None
     return Refusal("vehicle.ptac_kg", "ptac",
@@ -58,11 +63,3 @@ def refusals(brand: str | None, din_power: int | None, usage: str | None,
     """Every rule the vehicle breaks (empty when it is eligible)."""
     found = [brand_refusal(brand), power_refusal(din_power), usage_refusal(usage), ptac_refusal(ptac_kg)]
     return [r for r in found if r is not None]
-
-
-BDC_BASE = 103_833_700
-
-
-def bdc_number(rrdi: str, sequence: int) -> str:
-    """Numéro de bon de commande: ``SP`` + RRDI (7) + 9 digits, e.g. SP953617Z103833712."""
-    return f"SP{rrdi}{BDC_BASE + sequence:09d}"

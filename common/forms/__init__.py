@@ -1,0 +1,17 @@
+"""One form layer for every app: ``Form`` (Flask-WTF), typed fields, French messages written once,
+and the ``common/forms.html`` macros (``field``, ``error_summary``) that render them."""
+from common.forms.base import Form, csrf_field
+from common.forms.choices import CheckboxesField, CheckboxField, RadioField, SelectField, as_pairs
+from common.forms.fields import (DateField, EmailField, Field, IntegerField, Invalid, MoneyField,
+                                 PasswordField, PatternField, PhoneField, PlateField, PostcodeField,
+                                 SiretField, TextAreaField, TextField, VinField)
+
+__all__ = ["CheckboxField", "CheckboxesField", "DateField", "EmailField", "Field", "Form", "IntegerField",
+           "Invalid", "MoneyField", "PasswordField", "PatternField", "PhoneField", "PlateField",
+           "PostcodeField", "RadioField", "SelectField", "SiretField", "TextAreaField", "TextField",
+           "VinField", "as_pairs", "csrf_field", "init_app"]
+
+
+def init_app(app) -> None:
+    """Make ``csrf_field()`` available to every template of ``app``."""
+    app.jinja_env.globals["csrf_field"] = csrf_field

@@ -1,0 +1,71 @@
+"""The base form of every app: Flask-WTF's ``FlaskForm`` (CSRF token included) with the app's
+wording, ids, ordered error lines and the cleaned values.
+
+    class CustomerForm(Form):
+        class Meta:
+            wording = "tec3h"
+        nom = TextField("Nom", required=True, max_length=80)
+
+    form = CustomerForm()                  # POST: reads request.form; GET: ``data=`` pre-fills
+    if form.validate_on_submit(): save(form.values())
+    render_template(..., form=form), 422 if form.error_list else 200
+"""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+
+class Form(FlaskForm):
+    """Options in ``Meta``: ``wording`` (see ``common.forms.messages``), ``id_prefix`` (ids are
+    ``id_prefix + name``), ``required_mark``: "star" (a red * after the label), "label" (" *" inside
+    the label) or "none" (the label text carries it already)."""
+
+    class Meta:
+        wording = "default"
+        id_prefix = ""
+        required_mark = "star"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra_errors: list[tuple[str | None, str]] = []
+        for field in self:
+            field.owner = self
+            field.wording = self.meta.wording
+            field.required_mark = self.meta.required_mark
+            if field.name != "csrf_token":
+                field.id = f"{self.meta.id_prefix}{field.name}"
+
+    def add_error(self, name: str | None, message: str) -> None:
+        """A message found by a rule across fields; ``name`` flags that field (None: no field)."""
+        field = self._fields.get(name) if name else None
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            self.extra_errors.append((name, message))
+
+    @property
+    def error_list(self) -> list[tuple[str | None, str]]:
+        """[(field name, message)]: each field's first message in form order, then the others."""
+        lines = [(f.name, f.errors[0]) for f in self if f.errors]
+        return lines + [(n, m) for n, m in self.extra_errors if (n, m) not in lines]
+
+    @property
+    def error_dict(self) -> dict[str, str]:
+        """{field name: its first message} (a rule's message without a field under its own text)."""
+        return {name or message: message for name, message in self.error_list}
+
+    @property
+    def invalid(self) -> set[str]:
+        return {name for name, _ in self.error_list if name}
+
+    def values(self) -> dict:
+        """{field name: cleaned value} after ``validate()`` (None for an empty optional field)."""
+        return {f.name: f.value for f in self if f.name != "csrf_token"}
+
+
+def csrf_field() -> Markup:
+    """The hidden input carrying Flask-WTF's CSRF token, the same for every form of every app (the
+    FlaskForm's own ``csrf_token`` field holds the same token); no id, as a page may hold several."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())

@@ -1,0 +1,37 @@
+"""The format checks of the hand-off fields (plate, VIN, phone, email, postcode, SIRET), imported
+from ONE place so the forms and the API can never disagree on a pattern.
+
+Each check takes the typed text and returns the normalised value, or raises with a French sentence.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic_core import PydanticCustomError
+
+# The hand-off SDK's normalisers: one plate pattern, one email check for the whole tree.
+from spoticar_handoff.fields import (check_email, check_postcode, check_siret, normalize_phone,
+                                     normalize_plate, normalize_vin)
+
+Check = Callable[[str], str]
+CHECKS: dict[str, Check] = {
+    "plate": normalize_plate, "vin": normalize_vin, "phone": normalize_phone, "email": check_email,
+    "postcode": check_postcode, "siret": check_siret,
+}
+
+
+def run(kind: str, text: str) -> str:
+    """The normalised ``text`` for format ``kind``; ``ValueError`` with the French sentence if not."""
+    try:
+        return CHECKS[kind](text)
+    except PydanticCustomError as exc:
+        raise ValueError(exc.message()) from None
+
+
+def is_valid(kind: str, text: str) -> bool:
+    """Whether ``text`` passes format ``kind`` (for code that only needs a yes/no, e.g. a search box)."""
+    try:
+        run(kind, text)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,169 @@
+"""Server-side login sessions and login throttling, shared by every app with a login.
+
+Sessions: the signed cookie only carries a random session id; the app's database holds the session
+(``SessionMixin``). Logging out deletes that row, so a cookie copied before logout no longer works.
+A session may be *scoped* (e.g. ``"declaration:42"``): the DMS's declaration link opens one
+declaration, not the dealer's whole account.
+
+Throttling (``AttemptMixin``): failures are counted per account *and client* (the socket peer,
+never a header), and per client over all accounts. Someone failing on a dealer's account blocks
+only themselves, so no one can lock a dealer out; one client trying many accounts is slowed down.
+``check_password_evenly`` does the same KDF work whether the account exists or not.
+
+Each app declares the two tables on its own ``Base``::
+
+    class WebSession(SessionMixin, Base): __tablename__ = "cds_web_sessions"
+    class LoginAttempt(AttemptMixin, Base): __tablename__ = "cds_login_attempts"
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import secrets
+
+from flask import g, request, session
+from sqlalchemy import DateTime, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from common.auth import check_password, hash_password
+from common.db import utcnow
+
+SESSION_KEY = "sid"
+IDLE_LIMIT = dt.timedelta(hours=12)   # a forgotten tab does not stay signed in for ever
+TOUCH_EVERY = dt.timedelta(minutes=5)  # how often last_seen_at is written (not on every request)
+ACCOUNT_FAILURES = 5    # per account and client
+CLIENT_FAILURES = 20    # per client, all accounts together
+LOCK_TIME = dt.timedelta(minutes=15)
+
+
+class SessionMixin:
+    """One signed-in browser: ``subject`` (the user or dealer) and an optional ``scope``."""
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's id
+    subject: Mapped[str] = mapped_column(String(254), index=True)
+    scope: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AttemptMixin:
+    """Failed logins under one key (``account|client`` or ``*|client``) in the current window."""
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(tx, model, subject: str, scope: str | None = None, *, permanent: bool = False) -> None:
+    """Sign this browser in as ``subject`` (a fresh id: no fixation), optionally limited to ``scope``."""
+    close_session(tx, model)
+    token = secrets.token_urlsafe(32)
+    tx.add(model(digest=_digest(token), subject=subject, scope=scope))
+    session.clear()
+    session.permanent = permanent
+    session[SESSION_KEY] = token
+
+
+def close_session(tx, model) -> None:
+    """Log out: the server forgets the session, whatever copy of the cookie exists."""
+    token = session.get(SESSION_KEY)
+    if token:
+        row = tx.get(model, _digest(token))
+        if row is not None:
+            tx.delete(row)
+    session.clear()
+    g.pop("_web_session", None)
+
+
+def end_sessions_of(tx, model, subject: str) -> None:
+    """Sign ``subject`` out of every browser (password changed, account disabled)."""
+    for row in tx.query(model).filter(model.subject == subject).all():
+        tx.delete(row)
+
+
+def current_session(db, model):
+    """This request's live session row (``.subject``, ``.scope``), or None; cached per request."""
+    if "_web_session" in g:
+        return g._web_session
+    token, row = session.get(SESSION_KEY), None
+    if isinstance(token, str):
+        row = db.session.get(model, _digest(token))
+        now = utcnow()
+        if row is not None and now - row.last_seen_at > IDLE_LIMIT:
+            row = None
+        elif row is not None and now - row.last_seen_at > TOUCH_EVERY:
+            with db.transaction() as tx:
+                live = tx.get(model, row.digest)
+                if live is not None:
+                    live.last_seen_at = now
+    g._web_session = row
+    return row
+
+
+def client_id() -> str:
+    """Who is knocking: the socket peer (waitress drops untrusted proxy headers)."""
+    return request.remote_addr or "?"
+
+
+def _keys(account: str) -> tuple[str, str]:
+    client = client_id()
+    return f"{account[:254]}|{client}", f"*|{client}"
+
+
+def login_blocked(db, model, account: str) -> bool:
+    """Whether this client may not try ``account`` now (it failed too often, on it or overall)."""
+    now = utcnow()
+    for key in _keys(account):
+        row = db.session.get(model, key)
+        if row is not None and row.locked_until and row.locked_until > now:
+            return True
+    return False
+
+
+def record_login(tx, model, account: str, success: bool, *, account_failures: int = ACCOUNT_FAILURES,
+                 client_failures: int = CLIENT_FAILURES, lock: dt.timedelta = LOCK_TIME) -> bool:
+    """Count this attempt; True when the client is now locked out of ``account`` for ``lock``."""
+    now = utcnow()
+    account_key, client_key = _keys(account)
+    if success:
+        row = tx.get(model, account_key)
+        if row is not None:
+            tx.delete(row)
+        return False
+    locked = False
+    for key, limit in ((account_key, account_failures), (client_key, client_failures)):
+        row = tx.get(model, key)
+        if row is None or now - row.first_at > lock:
+            if row is not None:
+                tx.delete(row)
+                tx.flush()
+            row = model(key=key, failures=0, first_at=now)
+            tx.add(row)
+        row.failures += 1
+        if row.failures >= limit:
+            row.locked_until, row.failures, row.first_at = now + lock, 0, now
+            locked = True
+    return locked
+
+
+def forget_failures(tx, model, account: str) -> None:
+    """A new password was set: the account's earlier failures (from every client) no longer count."""
+    for row in tx.query(model).filter(model.key.startswith(f"{account[:254]}|", autoescape=True)).all():
+        tx.delete(row)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def check_password_evenly(stored_hash: str | None, password: str) -> bool:
+    """``check_password`` that costs the same KDF work when there is no account (``None``)."""
+    if not stored_hash:
+        check_password(_dummy_hash(), password)
+        return False
+    return check_password(stored_hash, password)

@@ -1,0 +1,105 @@
+"""Normalisers and checks of the hand-off's formatted fields (plate, VIN, phone…).
+
+Each takes the text as sent and returns the normalised value, or raises a pydantic
+``PydanticCustomError`` whose message is French and can be shown to a dealer as is. DMS forms use
+them too, so a value a DMS accepts is one the centralisateur accepts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
+
+from spoticar_handoff import catalogue
+
+ENERGIES = ("ESSENCE", "DIESEL", "ELECTRIQUE", "HYBRIDE", "HYBRIDE RECHARGEABLE", "GPL", "GNV", "E85",
+            "HYDROGENE")
+
+PLATE_RE = re.compile(r"^[A-HJ-NP-TV-Z]{2}-[0-9]{3}-[A-HJ-NP-TV-Z]{2}$")
+VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+RRDI_RE = re.compile(r"^[0-9A-Z]{7}$")
+EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
+PHONE_RE = re.compile(r"^(?:0[1-9][0-9]{8}|\+[0-9]{8,15})$")
+MIN_YEAR, MAX_YEAR = 1900, 2100  # every date of the trade falls in this range
+
+
+def _fail(kind: str, message: str):
+    raise PydanticCustomError(kind, message)
+
+
+def normalize_plate(value: str) -> str:
+    """"aa123aa", "AA 123 AA" → "AA-123-AA"; the SIV format is then checked."""
+    compact = re.sub(r"[\s\-]", "", value).upper()
+    if re.fullmatch(r"[A-Z]{2}[0-9]{3}[A-Z]{2}", compact):
+        compact = f"{compact[:2]}-{compact[2:5]}-{compact[5:]}"
+    if not PLATE_RE.match(compact):
+        _fail("plate", "L'immatriculation doit être au format SIV AA-123-AA (sans I, O ni U).")
+    return compact
+
+
+def normalize_vin(value: str) -> str:
+    """Blanks removed, upper case; 17 characters without I, O or Q."""
+    vin = value.replace(" ", "").upper()
+    if not VIN_RE.match(vin):
+        _fail("vin", "Le VIN doit comporter exactement 17 caractères (lettres et chiffres, sans I, O ni Q).")
+    return vin
+
+
+def normalize_phone(value: str) -> str:
+    """Blanks, dots and dashes removed; 10 French digits or an international number."""
+    phone = re.sub(r"[\s.\-]", "", value)
+    if not PHONE_RE.match(phone):
+        _fail("phone", "Le numéro de téléphone doit comporter 10 chiffres (ex. 0102030405).")
+    return phone
+
+
+def check_email(value: str) -> str:
+    """An address with one @ and a domain."""
+    if not EMAIL_RE.match(value) or len(value) > 254:
+        _fail("email", "L'adresse email n'est pas valide.")
+    return value
+
+
+def check_postcode(value: str) -> str:
+    """Five digits."""
+    if not re.fullmatch(r"[0-9]{5}", value):
+        _fail("postcode", "Le code postal doit comporter 5 chiffres.")
+    return value
+
+
+def check_rrdi(value: str) -> str:
+    """Seven digits and letters (upper-cased)."""
+    value = value.upper()
+    if not RRDI_RE.match(value):
+        _fail("rrdi", "Le code RRDI doit comporter 7 caractères (chiffres et lettres, ex. 953617Z).")
+    return value
+
+
+def check_siret(value: str) -> str:
+    """Fourteen digits (blanks removed)."""
+    value = value.replace(" ", "")
+    if not re.fullmatch(r"[0-9]{14}", value):
+        _fail("siret", "Le SIRET doit comporter 14 chiffres.")
+    return value
+
+
+def normalize_energy(value: str) -> str:
+    """Upper case without accents, one of ``ENERGIES``."""
+    energy = catalogue.normalize_brand(value)
+    if energy not in ENERGIES:
+        _fail("energy", "Énergie inconnue ; valeurs possibles : " + ", ".join(ENERGIES) + ".")
+    return energy
+
+
+def check_trade_date(value: dt.date) -> dt.date:
+    """``value`` if its year is within 1900–2100 (9999-12-31 is no warranty start)."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        _fail("date_range", f"La valeur doit être une date entre {MIN_YEAR} et {MAX_YEAR}.")
+    return value
+
+
+TradeDate = Annotated[dt.date, AfterValidator(check_trade_date)]
+"""A date of the trade on the API: ISO "2025-11-30", year 1900–2100."""

@@ -1,0 +1,56 @@
+"""The hand-off's ``warnings``: what the dealer will have to correct on the declaration form (2/3).
+
+A value the dealer can correct on the form (plate, VIN, phone, postcode, email, dates, a field the
+form requires) never makes the hand-off fail: it arrives as it was sent, and each problem becomes a
+warning naming the form label it will block ("Immatriculation*"). The centralisateur puts them in its
+201 answer; a DMS, a certification check or the form itself can compute them from a payload.
+"""
+from __future__ import annotations
+
+from pydantic import BaseModel
+from pydantic_core import PydanticCustomError
+
+from spoticar_handoff.form_fields import BY_NAME, DEFAULTS, FIELDS, date_problems
+from spoticar_handoff.models import HandoffWarning
+
+TO_FIX = "À corriger sur le formulaire de déclaration (2/3) avant de déclarer."
+TO_FILL = "À compléter sur le formulaire de déclaration (2/3) avant de déclarer."
+
+
+def _dig(payload: dict, path: str):
+    value = payload
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _warning(field_name: str, text: str, todo: str = TO_FIX) -> HandoffWarning:
+    field = BY_NAME[field_name]
+    return HandoffWarning(field=field.source, message=f"« {field.label} » : {text.rstrip('.')}. {todo}")
+
+
+def handoff_warnings(payload: dict | BaseModel) -> list[HandoffWarning]:
+    """Every warning of a hand-off (a ``HandoffIn`` or its JSON form, as stored), in form order:
+    required fields missing, values the form will refuse, dates that contradict each other."""
+    if isinstance(payload, BaseModel):
+        payload = payload.model_dump(mode="json")
+    found = []
+    for field in FIELDS:
+        if not field.source:
+            continue
+        value = _dig(payload, field.source)
+        if value in (None, "", []):
+            if field.required and field.name not in DEFAULTS:
+                found.append(_warning(field.name, "champ absent, obligatoire pour déclarer", TO_FILL))
+        elif field.check is not None:
+            try:
+                field.check(str(value))
+            except PydanticCustomError as exc:
+                found.append(_warning(field.name, exc.message()))
+    dates = {name: _dig(payload, BY_NAME[name].source)
+             for name in ("delivery_date", "first_registration", "birth_date")}
+    dates["sale_date"] = _dig(payload, "sale.sale_date")
+    found += [_warning(name, message) for name, message in date_problems(dates)]
+    return found

@@ -1,0 +1,140 @@
+"""The one form layer (common.forms + common/forms.html) and the parsing layer under it."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from flask import render_template_string, request
+
+from common.forms import (CheckboxesField, DateField, EmailField, Form, IntegerField, MoneyField,
+                          PlateField, SelectField, TextField)
+from common.web import make_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class SaleForm(Form):
+    class Meta:
+        wording = "centralisateur"
+        id_prefix = "f-"
+        required_mark = "none"
+
+    plate = PlateField("Immatriculation*", required=True)
+    kind = SelectField("Type véhicule*", required=True, choices={"VP": "Véhicule particulier"})
+    mileage = IntegerField("Km jour de la vente*", required=True, max=2_000_000)
+    price = MoneyField("Prix de vente")
+    delivery = DateField("Date de livraison*", required=True)
+    email = EmailField("Email")
+    consent = CheckboxesField("Consentement", choices={"email": "Email", "sms": "SMS"})
+
+
+class TecForm(Form):
+    name = TextField("Nom", required=True, max_length=5)
+
+
+@pytest.fixture()
+def client(tmp_path):
+    app = make_app(__name__, {"DATA_DIR": str(tmp_path), "TESTING": True})
+    page = ('{% from "common/forms.html" import field, error_summary %}{{ error_summary(form) }}'
+            '<form method="post">{{ csrf_field() }}{% for f in form if f.name != "csrf_token" %}'
+            '{{ field(f) }}{% endfor %}</form>')
+
+    @app.route("/sale", methods=["GET", "POST"])
+    def sale():
+        form = SaleForm(data={"delivery": dt.date(2025, 11, 30)}) if request.method == "GET" else SaleForm()
+        if form.validate_on_submit():
+            return {k: str(v) for k, v in form.values().items()}
+        return render_template_string(page, form=form), 422 if form.error_list else 200
+
+    @app.route("/tec", methods=["POST"])
+    def tec():
+        form = TecForm()
+        form.validate()
+        return render_template_string(page, form=form), 422 if form.error_list else 200
+
+    with app.test_client() as c:
+        yield c
+
+
+def _token(client) -> str:
+    html = client.get("/sale").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def _post(client, url="/sale", **fields):
+    data = {"plate": "aa123aa", "kind": "VP", "mileage": "12 500", "delivery": "30/11/2025", **fields}
+    return client.post(url, data={"csrf_token": _token(client), **data})
+
+
+def test_valid_values_are_cleaned(client):
+    response = _post(client, price="10 290,76", email="jean@example.fr", consent=["email", "sms"])
+    assert response.status_code == 200
+    assert response.json == {"plate": "AA-123-AA", "kind": "VP", "mileage": "12500", "price": "10290.76",
+                              "delivery": "2025-11-30", "email": "jean@example.fr",
+                              "consent": "['email', 'sms']"}
+
+
+def test_prefill_shows_french_date_and_labels(client):
+    html = client.get("/sale").get_data(as_text=True)
+    assert '<label for="f-plate">Immatriculation*</label>' in html
+    assert 'value="30/11/2025"' in html
+    assert 'aria-invalid' not in html
+
+
+def test_missing_values_get_the_systems_own_wording_and_are_flagged(client):
+    response = _post(client, plate="", kind="")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Le champ immatriculation est obligatoire" in html
+    assert "Le champ type véhicule est obligatoire" in html
+    assert re.search(r'id="f-plate"[^>]*aria-invalid="true"', html)
+    assert 'id="f-plate-error"' in html and 'role="alert"' in html
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("mileage", "²", "Le champ km jour de la vente doit être un nombre entier positif"),
+    ("mileage", "٣٤", "Le champ km jour de la vente doit être un nombre entier positif"),
+    ("mileage", "9" * 400, "Le champ km jour de la vente doit être un nombre entier positif"),
+    ("mileage", "-5", "Le champ km jour de la vente doit être un nombre entier positif"),
+    ("price", "1e999", "Le champ prix de vente doit être un montant (ex. 10290,76)"),
+    ("price", "NaN", "Le champ prix de vente doit être un montant (ex. 10290,76)"),
+    ("delivery", "31/12/9999", "Le champ date de livraison doit être une date entre 1900 et 2100"),
+    ("delivery", "31/02/2025", "Le champ date de livraison doit être une date valide au format JJ/MM/AAAA"),
+    ("delivery", "³¹/12/2025", "Le champ date de livraison doit être une date valide au format JJ/MM/AAAA"),
+    ("plate", "AB-123-OU", "L'immatriculation doit être au format SIV AA-123-AA (sans I, O ni U)."),
+    ("email", "jean@", "L'adresse email n'est pas valide."),
+    ("kind", "XX", "Le champ type véhicule a une valeur non proposée"),
+])
+def test_hostile_values_get_a_french_422_and_are_kept(client, field, value, message):
+    response = _post(client, **{field: value})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message.replace("'", "&#39;") in html
+    if field != "kind":
+        assert value[:50] in html  # what was typed is shown again
+
+
+def test_default_wording_and_length(client):
+    html = client.post("/tec", data={"name": "abcdefgh", "csrf_token": _token(client)}).get_data(as_text=True)
+    assert "Le champ Nom accepte au plus 5 caractères." in html
+    assert 'value="abcdefgh"' in html
+    html = client.post("/tec", data={"csrf_token": _token(client)}).get_data(as_text=True)
+    assert "Le champ Nom est obligatoire." in html
+    assert '<span class="req" aria-hidden="true">*</span>' in html
+
+
+def test_no_hand_typed_csrf_input_in_any_template():
+    """Every form gets its token from ``csrf_field()`` or its FlaskForm, never a hand-typed input."""
+    offenders = [str(p.relative_to(ROOT)) for p in ROOT.glob("**/templates/**/*.html")
+                 if ".venv" not in p.parts and re.search(r'name="csrf_token"', p.read_text())]
+    assert offenders == []
+
+
+def test_one_plate_pattern_and_one_email_check():
+    """Only the contract module defines a plate pattern or an email regex."""
+    sources = [p for p in ROOT.glob("**/*.py") if ".venv" not in p.parts and "tests" not in p.parts]
+    plate = [p.name for p in sources if re.search(r"PLATE_RE\s*=", p.read_text())]
+    email = [p.name for p in sources if re.search(r"EMAIL_RE\s*=", p.read_text())]
+    assert len(plate) == 1 and len(email) == 1, (plate, email)

@@ -1,0 +1,93 @@
+"""The signed callback scheme: timestamp + delivery id + body under one HMAC, freshness, replays."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from spoticar_handoff import (CallbackRejected, MemorySeenDeliveries, STATUSES, is_final, sign_callback,
+                              verify_callback)
+from spoticar_handoff.callbacks import delivery_id
+
+BODY = json.dumps({"bdc_number": "SP953617Z103833712", "status": "declared",
+                   "contract_number": "22511015251"}).encode()
+NOW = 1_764_480_000
+
+
+def _refusal(headers, body=BODY, key="k-tec3h", **kwargs) -> CallbackRejected:
+    with pytest.raises(CallbackRejected) as refused:
+        verify_callback(headers, body, key, now=NOW, **kwargs)
+    return refused.value
+
+
+def test_a_correctly_signed_fresh_callback_gives_its_state():
+    headers = sign_callback(BODY, "k-tec3h", "d-1", timestamp=NOW - 10)
+    state = verify_callback(headers, BODY, "k-tec3h", now=NOW, seen=MemorySeenDeliveries())
+    assert (state.bdc_number, state.status, state.contract_number) == \
+        ("SP953617Z103833712", "declared", "22511015251")
+
+
+def test_headers_are_read_whatever_their_case():
+    headers = {k.lower(): v for k, v in sign_callback(BODY, "k-tec3h", "d-1", timestamp=NOW).items()}
+    assert verify_callback(headers, BODY, "k-tec3h", now=NOW).status == "declared"
+
+
+@pytest.mark.parametrize("change", ["key", "body", "timestamp", "delivery"])
+def test_changing_anything_signed_breaks_the_signature(change):
+    headers = sign_callback(BODY, "k-tec3h", "d-1", timestamp=NOW)
+    body, key = BODY, "k-tec3h"
+    if change == "key":
+        key = "k-pvo2"
+    elif change == "body":
+        body = BODY.replace(b"declared", b"refused")
+    elif change == "timestamp":
+        headers["X-Spoticar-Timestamp"] = str(NOW - 1)
+    else:
+        headers["X-Spoticar-Delivery"] = "d-2"
+    refused = _refusal(headers, body, key)
+    assert refused.status == 401 and "signature X-Spoticar-Signature invalide" in refused.message
+
+
+def test_missing_headers_are_refused():
+    headers = sign_callback(BODY, "k-tec3h", "d-1", timestamp=NOW)
+    del headers["X-Spoticar-Delivery"]
+    refused = _refusal(headers)
+    assert refused.status == 401 and "obligatoires" in refused.message
+
+
+@pytest.mark.parametrize("age,tolerance,accepted", [(299, 300, True), (301, 300, False), (-301, 300, False),
+                                                    (50, 30, False), (50, 60, True)])
+def test_a_stale_timestamp_is_refused_beyond_the_tolerance(age, tolerance, accepted):
+    headers = sign_callback(BODY, "k-tec3h", "d-1", timestamp=NOW - age)
+    if accepted:
+        assert verify_callback(headers, BODY, "k-tec3h", now=NOW, tolerance=tolerance)
+    else:
+        refused = _refusal(headers, tolerance=tolerance)
+        assert refused.status == 401 and "périmé" in refused.message
+
+
+def test_a_delivery_seen_before_is_a_replay():
+    seen = MemorySeenDeliveries()
+    headers = sign_callback(BODY, "k-tec3h", "d-1", timestamp=NOW)
+    verify_callback(headers, BODY, "k-tec3h", now=NOW, seen=seen)
+    refused = _refusal(headers, seen=seen)
+    assert refused.status == 409 and "d-1" in refused.message
+    assert verify_callback(sign_callback(BODY, "k-tec3h", "d-2", timestamp=NOW), BODY, "k-tec3h",
+                           now=NOW, seen=seen)
+
+
+def test_a_signed_body_that_is_not_a_state_is_refused():
+    body = b'{"hello": "world"}'
+    refused = _refusal(sign_callback(body, "k-tec3h", "d-1", timestamp=NOW), body)
+    assert refused.status == 400
+
+
+def test_retries_of_one_state_share_a_delivery_id_and_states_differ():
+    assert delivery_id("SP1", "declared", "22511015251") == delivery_id("SP1", "declared", "22511015251")
+    assert len({delivery_id("SP1", s) for s in STATUSES}) == 4
+
+
+def test_statuses_have_french_labels_and_only_declared_and_refused_are_final():
+    assert {v: s.label for v, s in STATUSES.items()}["declared"] == "Déclarée"
+    assert [v for v in STATUSES if is_final(v)] == ["declared", "refused"]
+    assert not is_final(None) and not is_final("draft")

@@ -1,0 +1,85 @@
+"""Centralisateur sessions: a declaration link opens that declaration only, logout ends the session
+on the server, login answers alike for known and unknown accounts and no one can lock a dealer out."""
+from __future__ import annotations
+
+import html
+
+import httpx
+import pytest
+
+from harness.testing import new_dealer
+from tests.centralisateur.support import CSRF_RE, api_client
+from tests.security.test_bad_input import login
+
+pytestmark = pytest.mark.centralisateur
+
+
+def _link_browser(stack, factory) -> tuple[httpx.Client, dict, dict]:
+    with api_client(stack) as api:
+        first = api.post("/api/v1/handoffs", json=factory.handoff()).json()
+        other = api.post("/api/v1/handoffs", json=factory.handoff()).json()
+    browser = httpx.Client(follow_redirects=True, timeout=20)
+    page = browser.get(first["declaration_url"])
+    assert page.status_code == 200 and first["bdc_number"] in html.unescape(page.text)
+    return browser, first, other
+
+
+def test_a_declaration_link_opens_that_declaration_only(stack, factory):
+    browser, first, other = _link_browser(stack, factory)
+    base = stack.url("centralisateur")
+    for path in ("/", "/rgpd", "/statistiques", f"/declarations/{other['bdc_number']}"):
+        page = browser.get(base + path)
+        assert page.url.path == "/connexion", path
+        assert other["bdc_number"] not in page.text
+    token = CSRF_RE.search(browser.get(first["declaration_url"]).text).group(1)
+    for action in ("export", "effacer"):
+        response = browser.post(base + f"/rgpd/{action}", data={"csrf_token": token, "declaration": "1",
+                                                               "confirmation": "oui"})
+        assert response.url.path == "/connexion" and "Content-Disposition" not in response.headers
+    assert browser.get(base + f"/declarations/{first['bdc_number']}").url.path.startswith(
+        f"/declarations/{first['bdc_number']}")
+
+
+def test_a_logged_in_dealer_opening_a_link_keeps_the_account(stack, factory):
+    browser = login(stack)
+    with api_client(stack) as api:
+        receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
+    assert browser.get(receipt["declaration_url"]).status_code == 200
+    assert "Vos déclarations" in browser.get("/").text
+
+
+def test_logout_ends_the_session_on_the_server(stack):
+    browser = login(stack)
+    copied = dict(browser.cookies)
+    token = CSRF_RE.search(browser.get("/").text).group(1)
+    browser.post("/deconnexion", data={"csrf_token": token})
+    replay = httpx.get(stack.url("centralisateur") + "/", cookies=copied)
+    assert replay.status_code == 302 and replay.headers["location"].startswith("/connexion")
+
+
+def test_failures_from_one_client_do_not_lock_the_dealer_out_elsewhere(stack, factory):
+    dealer = new_dealer(stack, factory)
+    base = stack.url("centralisateur")
+    attacker = httpx.Client(base_url=base, timeout=20,
+                            transport=httpx.HTTPTransport(local_address="127.0.0.4"))
+    token = CSRF_RE.search(attacker.get("/connexion").text).group(1)
+    for _ in range(6):
+        page = attacker.post("/connexion", data={"csrf_token": token, "email": dealer["login"], "password": "x"})
+    assert page.status_code == 429 and "Trop de tentatives" in page.text
+    # the dealer, from another address (the loopback network gives each 127.x its own client)
+    with httpx.Client(base_url=base, timeout=20,
+                      transport=httpx.HTTPTransport(local_address="127.0.0.2")) as dealer_browser:
+        token = CSRF_RE.search(dealer_browser.get("/connexion").text).group(1)
+        page = dealer_browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"],
+                                                       "password": dealer["password"]})
+    assert page.status_code == 302
+
+
+def test_one_client_trying_many_accounts_is_throttled(stack):
+    base = stack.url("centralisateur")
+    with httpx.Client(base_url=base, timeout=20,
+                      transport=httpx.HTTPTransport(local_address="127.0.0.3")) as client:
+        token = CSRF_RE.search(client.get("/connexion").text).group(1)
+        statuses = [client.post("/connexion", data={"csrf_token": token, "email": f"inconnu{n}@example.fr",
+                                                    "password": "x"}).status_code for n in range(21)]
+    assert statuses[:19] == [401] * 19 and statuses[-1] == 429

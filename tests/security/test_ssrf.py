@@ -1,0 +1,65 @@
+"""callback_url: internal targets, other schemes and over-long URLs are refused on the API (French
+422) and again at call time (common.egress)."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from common.egress import UrlRefused, check_url
+from tests.centralisateur.support import api_client
+
+pytestmark = pytest.mark.centralisateur
+
+
+@pytest.mark.parametrize("url,words", [
+    ("http://169.254.169.254/latest/meta-data/", "adresse interne"),
+    ("http://10.0.0.1/admin", "adresse interne"),
+    ("http://localhost:22/", "adresse interne"),
+    ("http://127.0.0.1:1/", "adresse interne"),
+    ("http://[::1]:8000/", "adresse interne"),
+    ("http://[::ffff:127.0.0.1]/", "adresse interne"),
+    ("http://0.0.0.0:8000/", "adresse interne"),
+    ("http://192.168.1.10/", "adresse interne"),
+    ("http://user:pass@example.com/", "identifiant"),
+    ("http://example.com/" + "a" * 3000, "500 caractères"),
+])
+def test_api_refuses_internal_or_malformed_callback_urls(stack, factory, url, words):
+    with api_client(stack) as api:
+        response = api.post("/api/v1/handoffs", json=factory.handoff(callback_url=url))
+    assert response.status_code == 422
+    errors = [e for e in response.json()["errors"] if e["field"] == "callback_url"]
+    assert errors and words in errors[0]["message"]
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/x", "file:///etc/passwd", "gopher://example.com/"])
+def test_api_refuses_other_schemes(stack, factory, url):
+    with api_client(stack) as api:
+        response = api.post("/api/v1/handoffs", json=factory.handoff(callback_url=url))
+    assert response.status_code == 422
+    assert any(e["field"] == "callback_url" for e in response.json()["errors"])
+
+
+def test_the_dms_simulators_own_origin_is_allowed_in_demo_mode(stack, factory):
+    with api_client(stack) as api:
+        response = api.post("/api/v1/handoffs", json=factory.handoff(
+            callback_url=stack.url("tec3h") + "/api/spoticar/callback"))
+    assert response.status_code in (200, 201)
+
+
+def test_configured_origin_is_allowed_and_nothing_else_on_that_host():
+    allowed = ["http://10.1.2.3:8080"]
+    assert check_url("http://10.1.2.3:8080/cb", allowed) == "http://10.1.2.3:8080/cb"
+    with pytest.raises(UrlRefused):
+        check_url("http://10.1.2.3:8081/cb", allowed)
+
+
+def test_a_name_resolving_to_an_internal_address_is_refused_at_call_time(monkeypatch):
+    """DNS may change between the hand-off and the callback: the call-time check resolves again."""
+    public = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 80))]
+    internal = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("169.254.169.254", 80))]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: public)
+    assert check_url("http://dms.example.com/cb")
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: internal)
+    with pytest.raises(UrlRefused, match="adresse interne"):
+        check_url("http://dms.example.com/cb")
