@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?=
+SHARD ?=
+SHARD_ARG := $(if $(SHARD),--shard $(SHARD))
 
 .PHONY: up test install browser bench clean
 
@@ -26,18 +28,22 @@ browser: $(STAMP)
 
 test: $(STAMP) browser
 	@mkdir -p reports
-	$(BIN)/python -m pytest -n auto --dist loadgroup \
+	$(BIN)/python -m pytest -n auto --dist loadgroup $(SHARD_ARG) \
 	  --junitxml=reports/junit.xml --html=reports/report.html --self-contained-html \
 	  --tracing retain-on-failure --screenshot only-on-failure --output reports/playwright \
 	  $(PYTEST_ARGS)
 	@echo "== API et stockage sur PostgreSQL (DATABASE_URL), une base neuve par groupe"
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q -m "not browser" \
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q $(SHARD_ARG) -m "not browser" \
 	  tests/centralisateur tests/test_icare_contract_api.py tests/test_cli.py \
 	  --junitxml=reports/junit-postgres-centralisateur.xml
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q -m "not browser" \
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q $(SHARD_ARG) -m "not browser" \
 	  tests/bee2link --junitxml=reports/junit-postgres-bee2link.xml
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q -m "not browser" \
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q $(SHARD_ARG) -m "not browser" \
 	  tests/neovo --junitxml=reports/junit-postgres-neovo.xml
+	@echo "== Navigateur sur PostgreSQL : déclaration CDS et parcours PVO2 → CDS → portail (sous-ensemble représentatif)"
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q $(SHARD_ARG) -m browser \
+	  e2e/centralisateur e2e/pvo2 --junitxml=reports/junit-postgres-browser.xml \
+	  --tracing retain-on-failure --screenshot only-on-failure --output reports/playwright-postgres
 
 bench: $(STAMP) browser
 	$(BIN)/python -m bench

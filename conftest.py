@@ -2,6 +2,8 @@
 logins to present to it (demo values by default)."""
 from __future__ import annotations
 
+import os
+import socket
 import zlib
 
 import pytest
@@ -12,6 +14,9 @@ from harness.apps import APPS, available_apps
 from harness.runner import Stack
 from harness.testing import SUITE_CONFIG
 
+# a failing test that drove a stack gets the journal of the traces it touched (report extra + HAR)
+pytest_plugins = ["harness.pytest_journal"]
+
 
 def pytest_addoption(parser):
     group = parser.getgroup("spoticar", "Spoticar harness")
@@ -21,6 +26,28 @@ def pytest_addoption(parser):
     group.addoption("--browser-path", dest="spoticar_browser", default=None,
                     help="Chromium/Chrome executable (default: SPOTICAR_BROWSER, system, bundled)")
     credentials.add_options(group)
+    group.addoption("--browser-cdp", dest="browser_cdp", default=os.environ.get("SPOTICAR_BROWSER_CDP"),
+                    help="drive a Chromium running elsewhere over CDP, e.g. http://browser:9222 "
+                         "(default: SPOTICAR_BROWSER_CDP)")
+    group.addoption("--advertise-host", dest="advertise_host", default=None,
+                    help="host name the browser reaches the test stack by: the stack listens on the "
+                         "address it resolves to and hands out URLs with it")
+    group.addoption("--shard", dest="shard", default=None, metavar="I/N",
+                    help="run only shard I of N (1 ≤ I ≤ N), the same split on every machine "
+                         "(pytest-split; by recorded durations when .test_durations exists)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """``--shard I/N`` is pytest-split's ``--group I --splits N``, in the form CI matrices use."""
+    shard = config.getoption("shard")
+    if not shard:
+        return None
+    index, _, total = shard.partition("/")
+    if not (index.isdigit() and total.isdigit() and 1 <= int(index) <= int(total)):
+        raise pytest.UsageError(f"--shard {shard} : attendu I/N avec 1 ≤ I ≤ N, par exemple 2/4")
+    config.option.group, config.option.splits = int(index), int(total)
+    return None
 
 
 @pytest.fixture
@@ -46,13 +73,24 @@ def app_keys(creds: credentials.Credentials) -> dict[str, dict]:
 def stack(tmp_path_factory, pytestconfig) -> Stack:
     """Every simulator not replaced by an external URL, seeded with the demo data (seed 0), with the
     test routes and the demo dealers' Profil configured (``harness.testing.SUITE_CONFIG``)."""
-    external = external_urls(pytestconfig)
-    creds = credentials.from_options(pytestconfig.option)
+    running = start_test_stack(tmp_path_factory.mktemp("stack"), external_urls(pytestconfig),
+                               pytestconfig.option.advertise_host, credentials.from_options(pytestconfig.option))
+    yield running
+    running.stop()
+
+
+def start_test_stack(data_dir, external: dict[str, str] | None = None, advertise: str | None = None,
+                     creds: credentials.Credentials | None = None) -> Stack:
+    """A started stack of every available app (but those at ``external`` URLs), test routes on, the
+    apps using the keys the tests present (``creds``, demo ones by default); ``advertise``: the host
+    name other machines reach it by (default: loopback only)."""
+    external, creds = external or {}, creds or credentials.Credentials()
     names = [spec.name for spec in available_apps() if spec.name not in external]
     keys = app_keys(creds)
-    running = Stack(tmp_path_factory.mktemp("stack"), names=names, external_urls=external, credentials=creds,
+    running = Stack(data_dir, names=names, external_urls=external, credentials=creds,
+                    host=socket.gethostbyname(advertise) if advertise else "127.0.0.1",
+                    advertise_host=advertise,
                     extra_config={name: {**SUITE_CONFIG.get(name, {}), **keys.get(name, {})} for name in names})
     running.start()
     running.wait_ready()
-    yield running
-    running.stop()
+    return running

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import os
 
 from flask import Flask
 from sqlalchemy import select
@@ -9,17 +10,22 @@ from sqlalchemy import select
 from common import keys
 from common.auth import hash_password, key_digest
 from common.db import Database, database_url
+from common.journal.registry import DEFAULT_EXCLUDE as JOURNAL_EXCLUDE
 from common.testing import mount_test_routes
 from common.web import make_app
 from centralisateur.store import Base, Dealer, DealerUser, DmsClient
 from fixtures import reference
 
 def create_app(config: dict | None = None) -> Flask:
-    app = make_app(__name__, config, defaults={"ICARE_TIMEOUT": 5.0, "WORKER_INTERVAL": 1.0})
+    app = make_app(__name__, config, defaults={"ICARE_TIMEOUT": 5.0, "WORKER_INTERVAL": 1.0,
+                                               # RGPD pages list and export personal data: not journalled
+                                               "JOURNAL_EXCLUDE": JOURNAL_EXCLUDE + ("/rgpd",)})
     from centralisateur import onboarding
     onboarded = onboarding.apply_to_config(app.config)  # dealers and keys of a real deployment
     app.config["ICARE_SERVICE_KEY"] = keys.icare_service_key(app.config, required=False) or ""
     app.config.setdefault("PUBLIC_URL", "http://127.0.0.1:8000")
+    # how many days after its delivery a sale can still be declared (rule 4)
+    app.config.setdefault("MAX_DAYS_AFTER_DELIVERY", int(os.environ.get("SPOTICAR_MAX_DAYS_AFTER_DELIVERY", "30")))
     app.config["DMS_KEYS"] = keys.dms_keys(app.config)
     from certification import store as _certification_tables  # noqa: F401  (tables, before create_all)
     db = Database(database_url(app.config, "centralisateur"), Base)
@@ -29,9 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     if onboarded is not None:
         onboarding.sync_dealers(db, onboarded)
 
-    from centralisateur import api, backoffice, declare, home, profile, session
+    from centralisateur import api, backoffice, declare, exchanges, home, profile, session
     from certification import hooks, web as certification_web
-    for blueprint in (api.bp, session.bp, home.bp, profile.bp, declare.bp, backoffice.bp, certification_web.bp,
+    for blueprint in (api.bp, session.bp, home.bp, profile.bp, declare.bp, backoffice.bp, exchanges.bp, certification_web.bp,
                       certification_web.api):
         app.register_blueprint(blueprint)
     app.after_request(hooks.finish)

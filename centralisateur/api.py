@@ -1,6 +1,7 @@
 """Hand-off API v1 (SPEC §4.1): what a DMS calls. JSON in, JSON out, French errors, never a 500."""
 from __future__ import annotations
 
+
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from centralisateur.store import Dealer, Declaration, DmsClient, bdc_number
 from certification import hooks
 from common.auth import bearer_token, key_digest
+from common.dates import as_utc
 from common.egress import UrlRefused, callback_origins, check_url
 from common.keys import demo_key_allowed
 from common.web import csrf, error_response, json_body
@@ -61,7 +63,7 @@ def state(declaration: Declaration) -> DeclarationState:
     return DeclarationState(bdc_number=declaration.bdc_number, status=declaration.status,
                             garantisseur=declaration.garantisseur,
                             contract_number=declaration.contract_number,
-                            dms_order_ref=declaration.dms_order_ref, declared_at=declaration.declared_at,
+                            dms_order_ref=declaration.dms_order_ref, declared_at=as_utc(declaration.declared_at),
                             message=declaration.message)
 
 
@@ -143,4 +145,4 @@ def declaration_status(bdc_number: str):
 @bp.get("/openapi.json")
 def openapi():
     from centralisateur.openapi import document
-    return jsonify(document())
+    return jsonify(document(current_app.config.get("PUBLIC_URL")))

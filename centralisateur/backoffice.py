@@ -102,7 +102,7 @@ def rgpd_erase():
     if not ids or request.form.get("confirmation") != "oui":
         flash("Cochez les déclarations concernées et confirmez l'effacement.")
         return redirect(url_for("backoffice.rgpd", recherche=request.form.get("recherche", "")), code=303)
-    erased = privacy.erase(current_app.extensions["db"], current_dealer().rrdi, ids)
+    erased = privacy.erase(current_app.extensions["db"], current_dealer().rrdi, ids, current_app)
     flash(f"Données personnelles effacées pour {erased} déclaration(s) : les ventes et contrats sont conservés.")
     return redirect(url_for("backoffice.rgpd"), code=303)
 

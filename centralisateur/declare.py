@@ -95,15 +95,17 @@ def fill(bdc_number: str):
         return redirect(url_for("declare.choose", bdc_number=bdc_number))
     form = declaration_form.build(declaration.program, declaration.payload)
     if request.method == "POST":
-        clean = declaration_form.validate(form, declaration.payload)
+        clean = declaration_form.validate(form, declaration.payload, current_app.config["MAX_DAYS_AFTER_DELIVERY"])
         if clean is not None:
             clean["company_name"] = declaration.payload["customer"].get("company_name")
             clean["siret"] = declaration.payload["customer"].get("siret")
             if claim(current_app, declaration.id, clean):
                 send_to_icare(current_app, declaration.id)
             return redirect(url_for("declare.confirmation", bdc_number=bdc_number), code=303)
+    else:  # values the DMS sent malformed are shown flagged, to correct before declaring (rule 2)
+        declaration_form.flag_corrections(form)
     return render_template("centralisateur/form.html", declaration=declaration, form=form), \
-        422 if form.error_list else 200
+        422 if request.method == "POST" and form.error_list else 200
 
 
 @bp.get("/declarations/<bdc_number>/confirmation")

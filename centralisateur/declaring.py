@@ -1,7 +1,9 @@
 """Declaring a sale: claim it once, record the NPO and create the contract at Icare, tell the DMS.
 
-Exactly-once comes from two guards: the claim (pending → contract_pending) is a conditional update
-only one request can win, and Icare itself answers the same contract for the same bdc_number.
+Exactly-once, across threads, gunicorn workers and processes sharing one database, comes from claims
+made in the database, never in memory: each is a conditional UPDATE only one caller can win (the
+declaration: pending → contract_pending; an Icare retry or a callback delivery: a lease moved forward
+from a due time). Icare itself also answers the same contract for the same bdc_number.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from centralisateur.icare_client import IcareClient, IcareRefused, IcareUnavaila
 from centralisateur.store import Dealer, Declaration, utcnow
 from common.egress import UrlRefused, callback_origins, check_url
 from spoticar_handoff.callbacks import delivery_id, sign_callback
+from common.journal import http_client
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +85,7 @@ def send_to_icare(app: Flask, declaration_id: int) -> str:
         dealer = session.get(Dealer, declaration.dealer_rrdi)
         npo_body, contract_body = _icare_bodies(declaration, dealer)
     client = IcareClient(app.config["URLS"]["icare"], app.config["ICARE_SERVICE_KEY"],
-                         timeout=app.config.get("ICARE_TIMEOUT", 5.0))
+                         timeout=app.config.get("ICARE_TIMEOUT", 5.0), app=app, bdc=npo_body["bdc_number"])
     values: dict = {}
     try:
         values["npo_reference"] = client.create_npo(npo_body)["npo_reference"]
@@ -99,7 +102,7 @@ def send_to_icare(app: Flask, declaration_id: int) -> str:
     finally:
         client.close()
     with db.transaction() as session:
-        declaration = session.get(Declaration, declaration_id)
+        declaration = session.get(Declaration, declaration_id, with_for_update=True)
         if declaration.status != "contract_pending":  # someone else finished it meanwhile
             return declaration.status
         declaration.icare_attempts += 1
@@ -117,14 +120,33 @@ def send_to_icare(app: Flask, declaration_id: int) -> str:
     return status
 
 
-def deliver_callback(app: Flask, declaration_id: int) -> bool:
-    """POST the declaration's state to the DMS's callback_url, signed with the DMS's API key (a fresh
-    timestamp per attempt, the same delivery id for every retry of one state)."""
-    db = app.extensions["db"]
-    with db.transaction() as session:
+def _claim_retry(app: Flask, declaration_id: int) -> bool:
+    """Take a due Icare retry for the next LEASE; False when another worker already has it."""
+    now = utcnow()
+    with app.extensions["db"].transaction() as session:
+        return session.execute(
+            update(Declaration)
+            .where(Declaration.id == declaration_id, Declaration.status == "contract_pending",
+                   Declaration.next_attempt_at <= now)
+            .values(next_attempt_at=now + LEASE)).rowcount == 1
+
+
+def _claim_callback(app: Flask, declaration_id: int):
+    """Take a due callback for the next LEASE: ``(lease, body, delivery, url, key, certification, bdc,
+    source_dms)``, or None when another worker already has it. The lease doubles as a version: a newer
+    state makes the callback due again with another time, so the delivery of an older one cannot mark
+    the newer one delivered."""
+    now = utcnow()
+    lease = now + LEASE
+    with app.extensions["db"].transaction() as session:
+        claimed = session.execute(
+            update(Declaration)
+            .where(Declaration.id == declaration_id, Declaration.callback_due.is_(True),
+                   Declaration.callback_next_at <= now)
+            .values(callback_next_at=lease)).rowcount == 1
+        if not claimed:
+            return None
         declaration = session.get(Declaration, declaration_id)
-        if declaration is None or not declaration.callback_due:
-            return False
         current = state(declaration)
         body = json.dumps(current.model_dump(mode="json")).encode()
         delivery = delivery_id(current.bdc_number, current.status, current.contract_number)
@@ -132,23 +154,38 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool:
         certification = hooks.session_id_for(app, declaration.dealer_rrdi)
         key = hooks.signing_key(app, declaration) if certification else \
             app.config["DMS_KEYS"].get(declaration.source_dms)
-        bdc, source_dms = declaration.bdc_number, declaration.source_dms
+        return (lease, body, delivery, url, key, certification, declaration.bdc_number,
+                declaration.source_dms)
+
+
+def deliver_callback(app: Flask, declaration_id: int) -> bool | None:
+    """POST the declaration's state to the DMS's callback_url, signed with the DMS's API key (a fresh
+    timestamp per attempt, the same delivery id for every retry of one state); at most one worker
+    delivers a given state at a time. None when it was not this worker's to deliver."""
+    claimed = _claim_callback(app, declaration_id)
+    if claimed is None:
+        return None
+    lease, body, delivery, url, key, certification, bdc, source_dms = claimed
     headers = {"Content-Type": "application/json"}
     if key:
         headers.update(sign_callback(body, key, delivery))
     if certification:  # a certification session's DMS: the exchange is its evidence
-        entry = evidence.post(app.extensions["db"], certification, url, body, headers, bdc)
+        entry = evidence.post(app, certification, url, body, headers, bdc,
+                              allowed_origins=callback_origins(app.config, source_dms))
         answer = entry["status"]
     else:
         try:
             check_url(url, callback_origins(app.config, source_dms))  # again: DNS may have changed
-            answer = httpx.post(url, content=body, headers=headers, timeout=5.0).status_code
+            with http_client(app, bdc=bdc, timeout=5.0) as http:
+                answer = http.post(url, content=body, headers=headers).status_code
         except (httpx.HTTPError, UrlRefused):
             answer = None
     delivered = answer is not None and (answer < 300 or answer == 409)  # 409: the DMS already has it
-    with db.transaction() as session:
-        declaration = session.get(Declaration, declaration_id)
+    with app.extensions["db"].transaction() as session:
+        declaration = session.get(Declaration, declaration_id, with_for_update=True)
         declaration.callback_attempts += 1
+        if declaration.callback_next_at != lease:
+            return delivered  # a newer state is due meanwhile: it goes out on its own
         if delivered:
             declaration.callback_due = False
         else:
@@ -159,19 +196,24 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool:
 
 
 def process_due(app: Flask) -> int:
-    """Retry every declaration and callback whose time has come; the number of attempts made."""
+    """Retry every declaration and callback whose time has come and that this worker could claim;
+    the number of attempts made."""
     db = app.extensions["db"]
     now = utcnow()
-    with db.transaction() as session:
+    with db.read_sessionmaker() as session:
         icare_ids = list(session.scalars(select(Declaration.id).where(
             Declaration.status == "contract_pending", Declaration.next_attempt_at <= now)))
         callback_ids = list(session.scalars(select(Declaration.id).where(
             Declaration.callback_due.is_(True), Declaration.callback_next_at <= now)))
+    attempts = 0
     for declaration_id in icare_ids:
-        send_to_icare(app, declaration_id)
+        if _claim_retry(app, declaration_id):
+            send_to_icare(app, declaration_id)
+            attempts += 1
     for declaration_id in callback_ids:
-        deliver_callback(app, declaration_id)
-    return len(icare_ids) + len(callback_ids)
+        if deliver_callback(app, declaration_id) is not None:
+            attempts += 1
+    return attempts
 
 
 def _wake(app: Flask) -> None:

@@ -7,6 +7,7 @@ from centralisateur.profile import GARANTISSEUR_NAMES
 from centralisateur.store import Dealer, Declaration
 from common.dates import fr_date
 from common.pdf import sectioned_pdf
+from fixtures import reference
 
 CIVILITIES = {"M": "M.", "MME": "Mme"}
 ENERGY_BOXES = (("essence", ("ESSENCE", "E85", "GPL", "GNV")), ("diesel", ("DIESEL",)),
@@ -77,6 +78,9 @@ def releve(declaration: Declaration, dealer: Dealer) -> bytes:
                 "déchéance du contrat."])
 
 
+INFORMATIONS = reference.load("certificat")
+
+
 def certificat(declaration: Declaration, dealer: Dealer) -> bytes:
     form = declaration.form
     number = declaration.contract_number or declaration.bdc_number
@@ -89,6 +93,5 @@ def certificat(declaration: Declaration, dealer: Dealer) -> bytes:
          _dealer_section(dealer), _customer_section(form), _vehicle_section(form)],
         subtitle=f"Garantie commerciale {declaration.program or ''} - à joindre au carnet de garantie et au "
                  "dossier VO",
-        footer=["Le client doit confier les travaux à exécuter au titre de la Garantie Commerciale Spoticar à "
-                "un réparateur agréé membre du réseau Spoticar.",
-                "Assistance et gestionnaire : info@garantiestellantis.fr - 01 86 99 02 69"])
+        notes=(INFORMATIONS["informations_heading"], INFORMATIONS["informations"]),
+        footer=["Assistance et gestionnaire : info@garantiestellantis.fr - 01 86 99 02 69"])

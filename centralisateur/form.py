@@ -18,7 +18,7 @@ from common.forms import (CheckboxesField, CheckboxField, DateField, EmailField,
                           VinField)
 from fixtures import reference
 from spoticar_handoff.eligibility import refusals
-from spoticar_handoff.form_fields import DEFAULTS, date_problems
+from spoticar_handoff.form_fields import DEFAULTS, date_problems, dig
 
 
 def form_data() -> dict:
@@ -95,6 +95,7 @@ class DeclarationForm(Form):
     din_power = _int("Puissance Din*", 2000)
     mileage_km = _int("Km jour de la vente*", 2_000_000)
     delivery_date = _req(DateField, "Date de livraison*")
+    ptac_kg = _int("PTAC (kg)", 60_000)
     manufacturer_warranty_km = _int("Km gtie constructeur*", 9_999_999)
     brand = _req(TextField, "Marque*", max_length=80)
     model = _req(TextField, "Modèle véhicule*", max_length=80)
@@ -126,7 +127,7 @@ SECTIONS = {
                "residence_country", "nationality", "birth_country"),
     "vehicle": ("kind", "registration_card_type", "energy", "fiscal_power", "kw_power", "four_wheel_drive",
                 "manufacturer_warranty_end", "plate", "first_registration", "displacement_cc", "din_power",
-                "mileage_km", "delivery_date", "manufacturer_warranty_km", "brand", "model", "version", "vin",
+                "mileage_km", "delivery_date", "ptac_kg", "manufacturer_warranty_km", "brand", "model", "version", "vin",
                 "price_ttc", "trade_in_value", "market_value"),
     "warranty": ("product", "duration_months", "start_date", "end_date", "loyalty_product"),
 }
@@ -159,15 +160,6 @@ FIELDS: tuple[FieldInfo, ...] = tuple(
 BY_NAME = {f.name: f for f in FIELDS}
 
 
-def _dig(payload: dict, path: str):
-    value = payload
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
-
-
 def computed_end_date(start: str | None, months: str | None) -> str:
     """"30/11/2025" + "12" → "30/11/2026"; empty when either is missing or unreadable."""
     try:
@@ -182,7 +174,7 @@ def build(program: str | None, payload: dict | None = None) -> DeclarationForm:
     if request.method == "POST":
         form = DeclarationForm()
     else:
-        data = {name: _dig(payload or {}, path) for name, path in SOURCES.items()}
+        data = {name: dig(payload or {}, path) for name, path in SOURCES.items()}
         data.update({name: data[name] or value for name, value in DEFAULTS.items()})
         form = DeclarationForm(formdata=None, data=data)
     form.program = program
@@ -192,7 +184,11 @@ def build(program: str | None, payload: dict | None = None) -> DeclarationForm:
     return form
 
 
-def validate(form: DeclarationForm, payload: dict) -> dict | None:
+DEFAULT_MAX_DAYS_AFTER_DELIVERY = 30  # a sale is declared within this many days of its delivery
+
+
+def validate(form: DeclarationForm, payload: dict,
+             max_days_after_delivery: int = DEFAULT_MAX_DAYS_AFTER_DELIVERY) -> dict | None:
     """The declared values ready to store, or None with the messages left on ``form``."""
     if not form.validate():
         return None
@@ -203,7 +199,7 @@ def validate(form: DeclarationForm, payload: dict) -> dict | None:
         elif name in ("price_ttc", "trade_in_value", "market_value") and value is not None:
             clean[name] = str(value)
     clean["consent"] = clean["consent"] or []
-    for name, message in _cross_checks(clean, payload):
+    for name, message in _cross_checks(clean, payload) + date_checks(clean, payload, max_days_after_delivery):
         form.add_error(name, message)
     return None if form.error_list else clean
 
@@ -211,8 +207,58 @@ def validate(form: DeclarationForm, payload: dict) -> dict | None:
 def _cross_checks(clean: dict, payload: dict) -> list[tuple[str | None, str]]:
     errors = []
     vehicle = payload.get("vehicle") or {}
-    field_names = {"vehicle.brand": "brand", "vehicle.din_power": "din_power"}
-    for refusal in refusals(clean["brand"], clean["din_power"], vehicle.get("usage"),
-                                  vehicle.get("ptac_kg")):
-        errors.append((field_names.get(refusal.field), refusal.message))  # usage/PTAC: no form field
+    field_names = {"vehicle.brand": "brand", "vehicle.din_power": "din_power", "vehicle.ptac_kg": "ptac_kg"}
+    for refusal in refusals(clean["brand"], clean["din_power"], vehicle.get("usage"), clean.get("ptac_kg")):
+        errors.append((field_names.get(refusal.field), refusal.message))  # usage: no form field
     return errors + date_problems(clean)  # the same date rules as the hand-off's warnings
+
+
+def date_checks(clean: dict, payload: dict, max_days: int,
+                today: dt.date | None = None) -> list[tuple[str, str]]:
+    """Warranty dates that make sense: not starting before the sale, a sale declared within
+    ``max_days`` of its delivery."""
+    today = today or dt.date.today()
+    errors = []
+    sale_date = (payload.get("sale") or {}).get("sale_date")
+    try:
+        sold = parsing.parse_date(sale_date)
+    except parsing.ParseError:
+        sold = None
+    if sold and clean["start_date"] and clean["start_date"] < sold.isoformat():
+        errors.append(("start_date", "La date de début de garantie ne peut pas précéder la date de la vente "
+                                     f"({fr_date(sold)})"))
+    if clean["delivery_date"]:
+        delivered = dt.date.fromisoformat(clean["delivery_date"])
+        if (today - delivered).days > max_days:
+            errors.append(("delivery_date", f"La vente a été livrée le {fr_date(delivered)}, il y a plus de "
+                                            f"{max_days} jours : la garantie doit être déclarée dans les "
+                                            f"{max_days} jours suivant la livraison"))
+    return errors
+
+
+def flag_corrections(form: DeclarationForm) -> list[tuple[str, str]]:
+    """Flag on ``form`` (pre-filled, GET) the values the DMS sent that the dealer must correct
+    before declaring — malformed plate, VIN, phone, postcode, dates… — with the same checks as
+    on submission; (field name, message) of each."""
+    from werkzeug.datastructures import MultiDict
+    typed = MultiDict()
+    for f in form:
+        if f.name == "csrf_token":
+            continue
+        if f.kind == "checkboxes":
+            typed.setlist(f.name, list(f.data or []))
+        elif f.kind == "checkbox":
+            if f.data:
+                typed[f.name] = f.checked_value
+        else:
+            typed[f.name] = f._value() or ""
+    shadow = DeclarationForm(formdata=typed, meta={"csrf": False})
+    shadow.program = form.program
+    shadow.validate()
+    found = []
+    for f in shadow:
+        if f.errors and typed.get(f.name) and f.kind not in ("select", "checkboxes", "checkbox"):
+            message = f"{f.label.text} : {f.errors[0]}"
+            form.add_error(f.name, message)
+            found.append((f.name, message))
+    return found

@@ -28,6 +28,7 @@ def index():
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("centralisateur/home.html", declarations=rows, total=total, page=page,
                            pages=max(1, -(-total // PAGE_SIZE)), statuses=STATUS_LABELS,
+                           dms_titles=reference.dms_titles(),
                            garantisseurs=GARANTISSEUR_NAMES)
 
 
@@ -38,7 +39,8 @@ def to_declare():
     rows = db.session.scalars(select(Declaration).where(
         Declaration.dealer_rrdi == current_dealer().rrdi, Declaration.status == "pending")
         .order_by(Declaration.id.desc())).all()
-    return render_template("centralisateur/to_declare.html", declarations=rows)
+    return render_template("centralisateur/to_declare.html", declarations=rows,
+                           dms_titles=reference.dms_titles())
 
 
 @bp.get("/support")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import httpx
 
+from common.journal import http_client
+
 
 class IcareUnavailable(Exception):
     """Icare did not answer, or answered anything but a success or a business refusal (5xx, 401, 403,
@@ -32,9 +34,11 @@ def _messages(data) -> list[str]:
 
 
 class IcareClient:
-    def __init__(self, base_url: str, service_key: str, timeout: float = 5.0):
-        self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout,
-                                  headers={"Authorization": f"Bearer {service_key}"})
+    def __init__(self, base_url: str, service_key: str, timeout: float = 5.0, *, app=None,
+                 bdc: str | None = None):
+        # journalled by ``app``; ``bdc`` lets a background retry join the declaration's trace
+        self._http = http_client(app, bdc=bdc, base_url=base_url.rstrip("/"), timeout=timeout,
+                                 headers={"Authorization": f"Bearer {service_key}"})
 
     def _post(self, path: str, body: dict) -> dict:
         try:

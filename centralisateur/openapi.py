@@ -5,25 +5,39 @@ from functools import cache
 
 from pydantic.json_schema import models_json_schema
 
+from centralisateur.openapi_rules import (ERROR_EXAMPLES, HANDOFF_EXAMPLE, RECEIPT_EXAMPLE, STATE_EXAMPLE,
+                                          apply_constraints, apply_timestamps)
 from spoticar_handoff.callbacks import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
 from spoticar_handoff.models import DeclarationState, ErrorBody, HandoffIn, HandoffReceipt
 
 REF = "#/components/schemas/{model}"
 
 
-def _error(description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": REF.format(model="ErrorBody")}}}}
+def _error(description: str, status: str | None = None) -> dict:
+    """An error answer: its French description and, for the API's own statuses, an example body."""
+    content: dict = {"schema": {"$ref": REF.format(model="ErrorBody")}}
+    if status in ERROR_EXAMPLES:
+        content["example"] = ERROR_EXAMPLES[status]
+    return {"description": description, "content": {"application/json": content}}
+
+
+def _json(model: str, example: dict) -> dict:
+    return {"application/json": {"schema": {"$ref": REF.format(model=model)}, "example": example}}
 
 
 @cache
-def document() -> dict:
+def document(public_url: str | None = None) -> dict:
+    """The document, with ``servers`` from the configured public URL of this centralisateur."""
     _, schemas = models_json_schema(
         [(HandoffIn, "validation"), (HandoffReceipt, "serialization"), (DeclarationState, "serialization"),
          (ErrorBody, "serialization")], ref_template=REF)
+    apply_constraints(schemas["$defs"])
+    apply_timestamps(schemas["$defs"])
     security = [{"dmsKey": []}]
+    servers = [{"url": public_url.rstrip("/"), "description": "Ce centralisateur"}] if public_url else []
     return {
         "openapi": "3.1.0",
+        "servers": servers,
         "info": {"title": "Centralisateur Spoticar — API de transmission (hand-off)", "version": "1",
                  "description": "Un DMS transmet une vente VO ; le centralisateur renvoie le numéro de bon "
                                 "de commande et l'adresse du formulaire de déclaration."},
@@ -32,31 +46,33 @@ def document() -> dict:
         "paths": {
             "/api/v1/handoffs": {"post": {
                 "operationId": "createHandoff", "security": security,
-                "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": {"$ref": REF.format(model="HandoffIn")}}}},
+                "summary": "Transmettre une vente VO au centralisateur",
+                "description": "Renvoie le numéro de bon de commande et l'adresse du formulaire de "
+                               "déclaration à ouvrir dans le navigateur du vendeur.",
+                "requestBody": {"required": True, "content": _json("HandoffIn", HANDOFF_EXAMPLE)},
                 "responses": {
                     "201": {"description": "Transmission créée ; « warnings » nomme chaque champ que le "
                                            "concessionnaire devra corriger ou compléter sur le formulaire 2/3 "
                                            "(par son libellé, ex. « Immatriculation* »)",
-                            "content": {"application/json": {
-                                "schema": {"$ref": REF.format(model="HandoffReceipt")}}}},
+                            "content": _json("HandoffReceipt", RECEIPT_EXAMPLE)},
                     "200": {"description": "Même commande DMS déjà transmise : même transmission",
-                            "content": {"application/json": {
-                                "schema": {"$ref": REF.format(model="HandoffReceipt")}}}},
-                    "400": _error("JSON illisible"), "401": _error("Clé d'API absente ou invalide"),
-                    "403": _error("Point de vente non servi par ce DMS"),
-                    "413": _error("Corps trop volumineux"), "415": _error("Corps non JSON"),
+                            "content": _json("HandoffReceipt", RECEIPT_EXAMPLE)},
+                    "400": _error("JSON illisible", "400"),
+                    "401": _error("Clé d'API absente ou invalide", "401"),
+                    "403": _error("Point de vente non servi par ce DMS", "403"),
+                    "413": _error("Corps trop volumineux", "413"), "415": _error("Corps non JSON", "415"),
                     "422": _error("Champs que le formulaire ne peut pas corriger (inconnus, types, catalogue) "
-                                  "ou véhicule non éligible (un message par champ)")}}},
+                                  "ou véhicule non éligible (un message par champ)", "422")}}},
             "/api/v1/declarations/{bdc_number}": {"get": {
                 "operationId": "getDeclaration", "security": security,
+                "summary": "Lire l'état d'une déclaration transmise par ce DMS",
                 "parameters": [{"name": "bdc_number", "in": "path", "required": True,
                                 "schema": {"type": "string", "pattern": "^SP[0-9A-Z]{7}[0-9]{9}$"}}],
                 "responses": {
-                    "200": {"description": "État de la déclaration", "content": {"application/json": {
-                        "schema": {"$ref": REF.format(model="DeclarationState")}}}},
-                    "401": _error("Clé d'API absente ou invalide"),
-                    "404": _error("Déclaration inconnue pour ce DMS")}}},
+                    "200": {"description": "État de la déclaration",
+                            "content": _json("DeclarationState", STATE_EXAMPLE)},
+                    "401": _error("Clé d'API absente ou invalide", "401"),
+                    "404": _error("Déclaration inconnue pour ce DMS", "404")}}},
         },
         "webhooks": {"declarationState": _callback_webhook()},
     }
@@ -82,8 +98,7 @@ def _callback_webhook() -> dict:
                        "antérieur arrivé en retard.",
         "parameters": [{"name": name, "in": "header", "required": True, "description": text,
                         "schema": schema} for name, text, schema in headers],
-        "requestBody": {"required": True, "content": {"application/json": {
-            "schema": {"$ref": REF.format(model="DeclarationState")}}}},
+        "requestBody": {"required": True, "content": _json("DeclarationState", STATE_EXAMPLE)},
         "responses": {
             "200": {"description": "Rappel pris en compte"},
             "400": _error("Corps qui n'est pas un état de déclaration"),

@@ -10,8 +10,10 @@ import unicodedata
 
 from sqlalchemy import select
 
+from common.dates import rfc3339
 from spoticar_handoff.models import Customer
 from centralisateur.store import Declaration, utcnow
+from common import journal
 
 CUSTOMER_FIELDS = tuple(Customer.model_fields)
 FORM_PERSONAL = ("civility", "last_name", "first_name", "email", "phone", "mobile", "address", "address2",
@@ -47,19 +49,22 @@ def find(db, rrdi: str, query: str) -> list[Declaration]:
 
 def export(db, rrdi: str, ids: list[int]) -> dict:
     rows = db.session.scalars(select(Declaration).where(Declaration.dealer_rrdi == rrdi, Declaration.id.in_(ids)))
-    return {"exported_at": utcnow().isoformat(timespec="seconds"), "dealer_rrdi": rrdi,
+    return {"exported_at": rfc3339(utcnow()), "dealer_rrdi": rrdi,
             "declarations": [{"bdc_number": d.bdc_number, "status": d.status,
-                              "declared_at": d.declared_at.isoformat(timespec="seconds") if d.declared_at else None,
+                              "declared_at": rfc3339(d.declared_at),
                               "contract_number": d.contract_number,
                               "vehicle_plate": (d.form or {}).get("plate") or d.payload["vehicle"].get("plate"),
                               "customer": personal_data(d)} for d in rows]}
 
 
-def erase(db, rrdi: str, ids: list[int]) -> int:
-    count = 0
+def erase(db, rrdi: str, ids: list[int], app=None) -> int:
+    """Erase the customers' data of the dealer's declarations ``ids``, journal entries included."""
+    count, values = 0, set()
     with db.transaction() as session:
         for d in session.scalars(select(Declaration).where(Declaration.dealer_rrdi == rrdi,
                                                            Declaration.id.in_(ids))):
+            values.update(str(v) for v in personal_data(d).values())
+            values.update(str(v) for v in (d.payload.get("customer") or {}).values() if v)
             payload = dict(d.payload)
             payload["customer"] = {"erased": True}
             d.payload = payload
@@ -67,5 +72,7 @@ def erase(db, rrdi: str, ids: list[int]) -> int:
                 d.form = {**{k: v for k, v in d.form.items() if k not in FORM_PERSONAL}, "erased": True}
             d.message = None
             count += 1
+    if app is not None:
+        journal.erase(app, values - {"True", "False", "None"})
     db.checkpoint()
     return count

@@ -28,8 +28,10 @@ def signed_headers(body: bytes, key: str, timestamp: int, delivery_id: str) -> d
 
 def _probe(app: Flask, session: CertSession, scenario_id: str, kind: str, url: str, body: bytes,
            headers: dict, bdc: str | None) -> dict:
+    from common.egress import callback_origins
     tagged = {**headers, ex.PROBE_HEADER: kind, "X-Spoticar-Certification-Scenario": scenario_id}
-    return evidence.post(app.extensions["db"], session.id, url, body, tagged, bdc, timeout=PROBE_TIMEOUT)
+    return evidence.post(app, session.id, url, body, tagged, bdc, timeout=PROBE_TIMEOUT,
+                         allowed_origins=callback_origins(app.config, session.dms))
 
 
 def _target(session: CertSession, entries: list[dict]) -> tuple[str | None, str | None]:
@@ -72,18 +74,14 @@ def icare_outage(app: Flask, session: CertSession) -> str:
     icare = (app.config.get("URLS") or {}).get("icare")
     if not icare:
         return "skipped: Icare n'est pas configuré pour ce centralisateur."
+    from common.journal import http_client
     url = icare.rstrip("/") + "/admin/faults"
-    body = json.dumps({"error_status": 503, "count": 1}).encode()
-    started = time.perf_counter()
     try:
-        response = httpx.put(url, content=body, headers={"Content-Type": "application/json"}, timeout=5)
-        status, answer = response.status_code, response.content
-    except httpx.HTTPError as exc:
-        status, answer = None, str(exc).encode()
-    evidence.store(app.extensions["db"], session.id, evidence.make_entry(
-        direction="out", method="PUT", url=url, path="/admin/faults", status=status,
-        duration_ms=(time.perf_counter() - started) * 1000, request_headers={"Content-Type": "application/json"},
-        request_body=body, response_headers={}, response_body=answer, bdc=None))
+        with http_client(app, timeout=5) as http:
+            status = http.put(url, json={"error_status": 503, "count": 1},
+                              headers=evidence.tag({}, session.id)).status_code
+    except httpx.HTTPError:
+        status = None
     if status != 200:
         return f"skipped: la panne d'Icare n'a pas pu être simulée (/admin/faults : {status or 'pas de réponse'})."
     return "injected"
@@ -97,12 +95,33 @@ def duplicate(app: Flask, session: CertSession, scenario_id: str, callback: dict
     return "sent"
 
 
-def run(app: Flask, session: CertSession, plan: dict, current: str, found: dict, entries: list[dict]) -> bool:
-    """Do what the current scenario needs now; True when something was sent (judge again)."""
+def on_handoff_accepted(app: Flask, session_id: str, vin: str | None) -> None:
+    """A hand-off of the session was just accepted: if it is the sale of a scenario that needs Icare
+    down, make Icare fail now, before the dealer declares it."""
+    from certification import plans, sessions
+    with sessions.lock(session_id):
+        with app.extensions["db"].read_sessionmaker() as s:
+            session = s.get(CertSession, session_id)
+        plan = plans.load(session.plan_version)
+        wanted = plans.vin_index(sessions.sales(plan, session)).get(str(vin or "").replace(" ", "").upper())
+        done = session.state.setdefault("actions", {})
+        if wanted is None or plans.scenario(plan, wanted).get("action") != "icare_outage" or "icare_outage" in done:
+            return
+        if str(done.get("icare_dealer", "")).startswith("skipped"):
+            done["icare_outage"] = done["icare_dealer"]
+        else:
+            done["icare_outage"] = icare_outage(app, session)
+        sessions.save_state(app, session_id, session.state)
+
+
+def run(app: Flask, session: CertSession, plan: dict, current: str, found: dict, entries: list[dict],
+        probes: bool = True) -> bool:
+    """Do what the current scenario needs now; True when something was sent (judge again). Without
+    ``probes`` only the Icare outage is set (it must be in place before the dealer declares)."""
     scenario = next(s for s in plan["scenarios"] if s["id"] == current)
     done = session.state.setdefault("actions", {})
     mine = found.get(current, [])
-    if scenario.get("action") == "signature_probes" and "signature_probes" not in done:
+    if scenario.get("action") == "signature_probes" and "signature_probes" not in done and probes:
         done["signature_probes"] = signature_probes(app, session, current, entries)
         return True
     if scenario.get("action") == "icare_outage":
@@ -115,7 +134,7 @@ def run(app: Flask, session: CertSession, plan: dict, current: str, found: dict,
                 return True
         acked = [e for e in mine if ex.is_callback(e) and 200 <= (e.get("status") or 0) < 300
                  and (ex.body_json(e["request"]) or {}).get("status") == "declared"]
-        if acked and "duplicate" not in done:
+        if acked and "duplicate" not in done and probes:
             done["duplicate"] = duplicate(app, session, current, acked[0])
             return True
     return False

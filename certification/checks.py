@@ -65,7 +65,7 @@ def handoff_accepted(ctx: Context):
     """The centralisateur accepted the scenario's hand-off (201, or 200 for a resend)."""
     handoffs = ctx.handoffs()
     if not handoffs:
-        return Waiting("handoff_accepted", "aucune transmission (POST /api/v1/handoffs) reçue pour ce scénario")
+        return Waiting("handoff_accepted", "une transmission (POST /api/v1/handoffs) pour ce scénario")
     good = ctx.accepted_handoffs()
     if good:
         return [Finding("handoff_accepted", "pass", f"Transmission acceptée (HTTP {good[0]['status']}, "

@@ -107,10 +107,10 @@ def duplicate_callback_harmless(ctx: Context):
     if not duplicates:
         return Waiting("duplicate_callback_harmless", "l'envoi du rappel dupliqué par la session")
     entry = duplicates[0]
-    if not _ok(entry):
+    if not (_ok(entry) or entry.get("status") == 409):  # 409: "already have it" is harmless too
         return [Finding("duplicate_callback_harmless", "fail", f"Rappel dupliqué : {_shown(entry)} (attendu 2xx "
-                                                               "sans effet).", _ids(entry),
-                        [mismatch("status", "2xx", entry.get("status"))])]
+                                                               "ou 409, sans effet).", _ids(entry),
+                        [mismatch("status", "2xx ou 409", entry.get("status"))])]
     readback = ctx.actions.get("contract_readback")
     if readback and readback.get("before") != readback.get("after"):
         return [Finding("duplicate_callback_harmless", "fail", "Le rappel dupliqué a changé la commande du DMS.",

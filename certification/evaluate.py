@@ -13,19 +13,21 @@ CHECKS = {name: getattr(module, name) for module in (checks, checks_callbacks)
           and name not in ("Context", "mismatch")}
 
 
-def attribute(plan: dict, entries: list[dict], windows: dict[str, str]) -> dict[str, list[dict]]:
+def attribute(plan: dict, entries: list[dict], windows: dict[str, str],
+              sales: dict[str, dict | None]) -> dict[str, list[dict]]:
     """Entries per scenario: a hand-off by the VIN it carries; what names a bon de commande (polls,
     callbacks, pages) follows the hand-off that got it; a probe by its scenario header; anything else
-    by the scenario current at its time (``windows``: scenario id → RFC 3339 start)."""
-    vins = plans.vin_index(plan)
+    by the scenario current at its time (``windows``: scenario id → RFC 3339 start; ``sales``:
+    scenario id → the sale the session asked for)."""
+    vins = plans.vin_index(sales)
     by_bdc: dict[str, str] = {}
     result: dict[str, list[dict]] = {s["id"]: [] for s in plan["scenarios"]}
-    starts = sorted((t, sid) for sid, t in windows.items())
+    starts = sorted((ex.parse_time(t), sid) for sid, t in windows.items())
 
     def current(entry):
         found = None
         for start, sid in starts:
-            if start <= entry["time"]:
+            if start <= ex.when(entry):
                 found = sid
         return found
 

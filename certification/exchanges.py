@@ -30,8 +30,14 @@ def body_json(part: dict):
         return None
 
 
+def parse_time(text: str) -> dt.datetime:
+    """An RFC 3339 time ("…Z" or "…+00:00"; naive taken as UTC)."""
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
 def when(entry: dict) -> dt.datetime:
-    return dt.datetime.fromisoformat(entry["time"].replace("Z", "+00:00"))
+    return parse_time(entry["time"])
 
 
 def is_handoff(entry: dict) -> bool:
@@ -80,4 +86,4 @@ def dig(data, path: str):
 
 
 def ordered(entries: list[dict]) -> list[dict]:
-    return sorted(entries, key=lambda e: (e["time"], str(e["id"])))
+    return sorted(entries, key=lambda e: (when(e), str(e["id"])))

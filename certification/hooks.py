@@ -9,15 +9,15 @@ import time
 
 from flask import current_app, g, request
 
-from certification import evidence, sessions
+from certification import actions, sessions
 from certification.store import CertSession
 from common.web import error_response
 
 log = logging.getLogger(__name__)
-RATE_PER_SECOND = 20.0
-BURST = 60.0
+RATE_PER_SECOND = 20.0       # config CERTIFICATION_RATE_PER_SECOND; bursts of three seconds' worth
 _buckets: dict[str, tuple[float, float]] = {}
 _bucket_lock = threading.Lock()
+_dirty: dict[str, bool] = {}  # session id → more evidence since the running judge started
 
 
 def authenticate(key: str | None) -> CertSession | None:
@@ -25,7 +25,6 @@ def authenticate(key: str | None) -> CertSession | None:
     session = sessions.by_key(current_app.extensions["db"], key)
     if session is not None:
         g.cert_session = session
-        g.cert_started = time.perf_counter()
     return session
 
 
@@ -34,14 +33,15 @@ def throttled() -> object | None:
     session = g.get("cert_session")
     if session is None:
         return None
+    rate = float(current_app.config.get("CERTIFICATION_RATE_PER_SECOND", RATE_PER_SECOND))
     now = time.monotonic()
     with _bucket_lock:
-        tokens, last = _buckets.get(session.id, (BURST, now))
-        tokens = min(BURST, tokens + (now - last) * RATE_PER_SECOND)
+        tokens, last = _buckets.get(session.id, (3 * rate, now))
+        tokens = min(3 * rate, tokens + (now - last) * rate)
         if tokens < 1:
             _buckets[session.id] = (tokens, now)
             response = error_response(429, "Trop de requêtes pour cette session de certification : "
-                                           "ralentissez (au plus 20 par seconde).")
+                                           f"ralentissez (au plus {rate:g} par seconde).")
             response[0].headers["Retry-After"] = "1"
             return response
         _buckets[session.id] = (tokens - 1, now)
@@ -73,37 +73,54 @@ def callback_url(payload_url: str | None) -> str | None:
     return payload_url or (session.callback_url if session is not None else None)
 
 
-def finish(response, bdc: str | None = None):
-    """After an API answer to a session: tag it, keep it as evidence, judge what can be judged."""
+def finish(response):
+    """After an answer to a session's DMS or browser: tag it (the journal keeps it as the session's
+    evidence), set what the scenario needs, judge what can be judged."""
     session = g.get("cert_session")
     if session is None:
         return response
     response.headers["X-Spoticar-Certification-Session"] = session.id
     try:
-        if response.status_code != 429:  # a flood is answered, not stored
-            evidence.record_flask(current_app.extensions["db"], session.id, request, response,
-                                  g.get("cert_started", time.perf_counter()), bdc or g.get("cert_bdc"))
-            # judged off the request: a probe sent back to the DMS while it waits for us could deadlock it
-            threading.Thread(target=_advance, args=(current_app._get_current_object(), session.id),
-                             daemon=True).start()
+        if response.status_code != 429:  # a flood is answered, not judged
+            app = current_app._get_current_object()
+            if request.path == "/api/v1/handoffs" and response.status_code in (200, 201):
+                # an outage the scenario needs must be in place before the dealer declares
+                vin = ((request.get_json(silent=True) or {}).get("vehicle") or {}).get("vin")
+                actions.on_handoff_accepted(app, session.id, vin)
+            judge_later(app, session.id)
     except Exception:  # the evidence never fails the DMS's request
         log.exception("certification : échec d'enregistrement pour %s", session.id)
     return response
 
 
-def _advance(app, session_id: str) -> None:
-    try:
-        sessions.advance(app, session_id)
-    except Exception:
-        log.exception("certification : échec du passage de la session %s", session_id)
+def judge_later(app, session_id: str) -> None:
+    """Judge the session off the request (a probe sent back to the DMS while it waits for our answer
+    could deadlock it); one judge per session at a time, running again while evidence keeps coming."""
+    with _bucket_lock:
+        running = session_id in _dirty
+        _dirty[session_id] = True
+    if not running:
+        threading.Thread(target=_judge, args=(app, session_id), daemon=True).start()
+
+
+def _judge(app, session_id: str) -> None:
+    while True:
+        with _bucket_lock:
+            if not _dirty.get(session_id):
+                _dirty.pop(session_id, None)
+                return
+            _dirty[session_id] = False
+        try:
+            sessions.advance(app, session_id)
+        except Exception:
+            log.exception("certification : échec du passage de la session %s", session_id)
 
 
 def record_page(declaration) -> None:
     """The browser opened the declaration link of a session's hand-off (checked by the plan)."""
     session = sessions.by_dealer(current_app.extensions["db"], declaration.dealer_rrdi)
     if session is not None:
-        g.cert_session, g.cert_bdc = session, declaration.bdc_number
-        g.cert_started = time.perf_counter()
+        g.cert_session = session
 
 
 def signing_key(app, declaration) -> str | None:

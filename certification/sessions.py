@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from certification import evidence, plans
 from certification.evaluate import attribute, verdict
 from certification.store import CertSession
-from certification.verdicts import FINAL, STATUS_LABELS, WAITING
+from certification.verdicts import STATUS_LABELS, WAITING
 from centralisateur.store import Dealer
 from common.auth import key_digest
 
@@ -26,7 +26,8 @@ _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
 
-def _lock(session_id: str) -> threading.Lock:
+def lock(session_id: str) -> threading.Lock:
+    """The lock that serialises the judging of one session in this process."""
     with _locks_guard:
         return _locks.setdefault(session_id, threading.Lock())
 
@@ -43,6 +44,18 @@ def _free_rrdi(s) -> tuple[str, str]:
         code_t = f"T9{secrets.randbelow(10000):04d}"
         if s.get(Dealer, rrdi) is None and s.scalar(select(Dealer).where(Dealer.code_t == code_t)) is None:
             return rrdi, code_t
+
+
+VIN_SERIAL = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+
+
+def _vin_serial(s) -> str:
+    """4 VIN characters no other session uses (1.2 million choices)."""
+    used = {row.get("vin_serial") for row in s.scalars(select(CertSession.state))}
+    while True:
+        serial = "".join(secrets.choice(VIN_SERIAL) for _ in range(4))
+        if serial not in used:
+            return serial
 
 
 def open_session(app: Flask, dms: str, callback_url: str | None = None, wait_seconds: int | None = None,
@@ -66,10 +79,10 @@ def open_session(app: Flask, dms: str, callback_url: str | None = None, wait_sec
                               day=_now().date().isoformat(),
                               wait_seconds=int(wait_seconds or app.config.get("CERTIFICATION_WAIT_SECONDS")
                                                or DEFAULT_WAIT_SECONDS),
-                              state={"started": {}, "results": {}, "actions": {}})
+                              state={"started": {}, "results": {}, "actions": {}, "vin_serial": _vin_serial(s)})
         s.add(session)
     session.state = {**session.state, "actions": {"icare_dealer": _icare_convention(app, rrdi, code_t, session)}}
-    _save_state(app, session.id, session.state)
+    save_state(app, session.id, session.state)
     return session, key
 
 
@@ -90,7 +103,8 @@ def _icare_convention(app: Flask, rrdi: str, code_t: str, session: CertSession) 
     return "ok"
 
 
-def _save_state(app: Flask, session_id: str, state: dict) -> None:
+def save_state(app: Flask, session_id: str, state: dict) -> None:
+    """Store the session's state (verdicts, actions done, scenario start times)."""
     with app.extensions["db"].transaction() as s:
         row = s.get(CertSession, session_id)
         row.state = json.loads(json.dumps(state))
@@ -111,28 +125,36 @@ def get(db, session_id: str) -> CertSession | None:
     return db.session.get(CertSession, session_id)
 
 
+def sales(plan: dict, session: CertSession) -> dict[str, dict | None]:
+    """Scenario id → the sale this session asks for (its own VINs, its dealer, its date)."""
+    return {s["id"]: plans.sale_for(plan, s["id"], dms=session.dms, rrdi=session.dealer_rrdi,
+                                    today=dt.date.fromisoformat(session.day), callback_url=session.callback_url,
+                                    serial=session.state.get("vin_serial"))
+            for s in plan["scenarios"]}
+
+
 def _context(plan: dict, session: CertSession, scenario_id: str, found: dict, all_entries: list, now, final):
     state = session.state
-    return {"sale": plans.sale_for(plan, scenario_id, dms=session.dms, rrdi=session.dealer_rrdi,
-                                   today=dt.date.fromisoformat(session.day), callback_url=session.callback_url),
+    return {"sale": sales(plan, session)[scenario_id],
             "entries": found.get(scenario_id, []), "session_entries": all_entries, "now": now, "final": final,
             "correction": plans.correction_for(plan, scenario_id), "actions": state.get("actions", {}),
             "started_at": state["started"].get(scenario_id), "wait_seconds": session.wait_seconds}
 
 
-def advance(app: Flask, session_id: str) -> CertSession:
+def advance(app: Flask, session_id: str, probes: bool = True) -> CertSession:
     """Judge what can be judged: the current scenario gets its verdict once its evidence is in (or its
-    wait is over), then the next one starts; session-wide scenarios are judged at the end."""
+    wait is over), then the next one starts; session-wide scenarios are judged at the end.
+    ``probes=False`` while the DMS waits for our answer: nothing is sent to it then."""
     from certification import actions
     db = app.extensions["db"]
-    with _lock(session_id):
+    with lock(session_id):
         for _ in range(3):  # an action (probe, outage) adds evidence: judge again right away
             with db.read_sessionmaker() as s:
                 session = s.get(CertSession, session_id)
             plan, now = plans.load(session.plan_version), _now()
             state = session.state
-            entries = evidence.entries(db, session_id)
-            found = attribute(plan, entries, state["started"])
+            entries = evidence.entries(app, session_id, _created(session))
+            found = attribute(plan, entries, state["started"], sales(plan, session))
             current = None
             for scenario in plan["scenarios"]:
                 sid = scenario["id"]
@@ -151,12 +173,16 @@ def advance(app: Flask, session_id: str) -> CertSession:
                     state["results"].setdefault(scenario["id"], _result(status, findings, now))
                 state.setdefault("finished_at", now.isoformat())
             state["current"] = current
-            acted = actions.run(app, session, plan, current, found, entries) if current else False
-            _save_state(app, session_id, state)
+            acted = actions.run(app, session, plan, current, found, entries, probes) if current else False
+            save_state(app, session_id, state)
             if not acted:
                 break
     with db.read_sessionmaker() as s:
         return s.get(CertSession, session_id)
+
+
+def _created(session: CertSession) -> dt.datetime:
+    return session.created_at.replace(tzinfo=dt.timezone.utc)
 
 
 def _result(status: str, findings: list, now: dt.datetime) -> dict:
@@ -165,7 +191,7 @@ def _result(status: str, findings: list, now: dt.datetime) -> dict:
 
 def skip(app: Flask, session_id: str, reason: str) -> None:
     """The tester skips the current scenario, with the reason (kept in the report)."""
-    with _lock(session_id):
+    with lock(session_id):
         with app.extensions["db"].read_sessionmaker() as s:
             state = s.get(CertSession, session_id).state
         if state.get("current"):
@@ -173,7 +199,7 @@ def skip(app: Flask, session_id: str, reason: str) -> None:
                 "status": "skipped", "decided_at": _now().isoformat(),
                 "findings": [{"check": "tester", "level": "skip", "message": f"Ignoré par le testeur : {reason}",
                               "entries": [], "diff": []}]}
-            _save_state(app, session_id, state)
+            save_state(app, session_id, state)
 
 
 def describe(app: Flask, session: CertSession, public_url: str) -> dict:
@@ -181,17 +207,17 @@ def describe(app: Flask, session: CertSession, public_url: str) -> dict:
     plan, state = plans.load(session.plan_version), session.state
     live = {}
     if state.get("current"):
-        found = attribute(plan, evidence.entries(app.extensions["db"], session.id), state["started"])
+        found = attribute(plan, evidence.entries(app, session.id, _created(session)), state["started"],
+                          sales(plan, session))
         live = {sid: [e["id"] for e in items] for sid, items in found.items()}
-    scenarios = []
+    scenarios, asked = [], sales(plan, session)
     for scenario in plan["scenarios"]:
         sid = scenario["id"]
         result = state["results"].get(sid) or {"status": WAITING, "findings": []}
         scenarios.append({
             "id": sid, "title": scenario["title"], "status": result["status"],
             "status_label": STATUS_LABELS[result["status"]], "instructions": scenario["instructions"],
-            "sale": plans.sale_for(plan, sid, dms=session.dms, rrdi=session.dealer_rrdi,
-                                   today=dt.date.fromisoformat(session.day), callback_url=session.callback_url),
+            "sale": asked[sid],
             "correction": plans.correction_for(plan, sid) or None, "checks": scenario["checks"],
             "started_at": state["started"].get(sid), "decided_at": result.get("decided_at"),
             "findings": result["findings"], "evidence": live.get(sid, [])})

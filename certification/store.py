@@ -1,7 +1,6 @@
 """Certification sessions in the centralisateur's database, apart from the dealers' data: a session
 owns its key, its certification dealer (looked up from here, the dealers' table is not changed) and
-its state; ``CertExchange`` keeps what the centralisateur saw for the session until the shared
-journal (``common.journal``) answers for it."""
+its state. Its evidence is in the centralisateur's request journal (``certification.evidence``)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -26,11 +25,3 @@ class CertSession(Base):
     wait_seconds: Mapped[int] = mapped_column(Integer)
     state: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class CertExchange(Base):
-    """One journal-shaped exchange of a session (bounded per session)."""
-    __tablename__ = "cds_cert_exchanges"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[str] = mapped_column(ForeignKey("cds_cert_sessions.id"), index=True)
-    entry: Mapped[dict] = mapped_column(JSON)

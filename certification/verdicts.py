@@ -50,7 +50,7 @@ def combine(results: list[Finding | Waiting], *, expired: str | None = None) -> 
     if waiting:
         if not expired:
             return WAITING, findings
-        findings = findings + [Finding(w.check, "fail", f"{expired} : {w.awaiting} n'est jamais arrivé(e).")
+        findings = findings + [Finding(w.check, "fail", f"{expired}, toujours en attente de : {w.awaiting}.")
                                for w in waiting]
     levels = {f.level for f in findings}
     if "fail" in levels:

@@ -5,6 +5,8 @@ twins: open a session, follow it scenario by scenario, skip one with a reason, r
 and the session key (``Authorization: Bearer``), the session state for a vendor's automation."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import (Blueprint, current_app, jsonify, redirect, render_template, request, session,
                    url_for)
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
@@ -13,6 +15,7 @@ from certification import evidence, sessions
 from certification.verdicts import STATUS_LABELS, diff_lines
 from spoticar_handoff.models import DMS_NAMES
 from common.auth import bearer_token, key_matches
+from common.egress import UrlRefused, callback_origins, check_url
 from common.errors import french_errors
 from common.web import csrf
 
@@ -48,10 +51,14 @@ def _open(data: dict):
         wanted = SessionIn.model_validate(data)
     except ValidationError as exc:
         return None, None, french_errors(exc)
+    callback = str(wanted.callback_url) if wanted.callback_url else None
+    if callback:  # the session calls it back: the SSRF guard applies as to any callback_url
+        try:
+            check_url(callback, callback_origins(current_app.config, wanted.dms))
+        except UrlRefused as exc:
+            return None, None, [{"field": "callback_url", "message": exc.message}]
     try:
-        opened, key = sessions.open_session(current_app, wanted.dms,
-                                            str(wanted.callback_url) if wanted.callback_url else None,
-                                            wanted.wait_seconds)
+        opened, key = sessions.open_session(current_app, wanted.dms, callback, wanted.wait_seconds)
     except ValueError as exc:
         return None, None, [{"field": None, "message": str(exc)}]
     return opened, key, []
@@ -141,7 +148,8 @@ def evidence_entries(session_id: str):
     found, failure = _authorised(session_id)
     if failure:
         return failure
-    return jsonify({"entries": evidence.entries(current_app.extensions["db"], found.id)})
+    created = found.created_at.replace(tzinfo=dt.timezone.utc)
+    return jsonify({"entries": evidence.entries(current_app._get_current_object(), found.id, created)})
 
 
 @api.post("/sessions/<session_id>/skip")

@@ -17,7 +17,9 @@ def add_months(start: dt.date, months: int) -> dt.date:
 
 
 def fr_date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    """JJ/MM/AAAA (``common.formats.date``)."""
+    from common.formats import date
+    return date(value)
 
 
 def parse_fr_date(text: str) -> dt.date | None:
@@ -28,3 +30,16 @@ def parse_fr_date(text: str) -> dt.date | None:
         return parse_date(text)
     except ParseError:
         return None
+
+
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored timestamp (naive UTC, as every store keeps them) made timezone-aware."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def rfc3339(value: dt.datetime | None) -> str | None:
+    """ "2025-11-30T09:15:00Z": every timestamp on an API, RFC 3339 with its timezone."""
+    value = as_utc(value)
+    return value.isoformat(timespec="seconds").replace("+00:00", "Z") if value else None

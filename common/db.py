@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +25,11 @@ def database_url(config: dict, app_name: str) -> str:
         return config["DATABASE_URL"]
     data_dir = Path(config["DATA_DIR"])
     data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{data_dir / (app_name + '.sqlite3')}"
+    path = data_dir / (app_name + ".sqlite3")
+    # personal data: readable by the app's user only; SQLite gives its -wal/-shm files the same mode
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    path.chmod(0o600)
+    return f"sqlite:///{path}"
 
 
 def _sqlite_tuning(engine: Engine, immediate: bool) -> None:
@@ -83,6 +88,8 @@ class Database:
     def init_app(self, app: Flask) -> None:
         """Give each request one lazily-opened session (``db.session``), closed at teardown."""
         app.extensions["db"] = self
+        if "journal" in app.extensions:  # the journal's tables live in the app's own database
+            app.extensions["journal"].attach(self)
 
         @app.teardown_appcontext
         def _close(_exc):

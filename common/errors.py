@@ -30,7 +30,7 @@ MESSAGES = {
     "enum": "Valeur non autorisée ; valeurs possibles : {expected}.",
     "string_too_long": "Au plus {max_length} caractères.",
     "string_too_short": "Au moins {min_length} caractère(s).",
-    "too_long": "Au plus {max_length} élément(s).",
+    "too_long": "Au plus {max_length} éléments.",
     "too_short": "Au moins {min_length} élément(s).",
     "greater_than_equal": "Doit être supérieur ou égal à {ge}.",
     "greater_than": "Doit être supérieur à {gt}.",
@@ -103,6 +103,8 @@ def french_message(error: dict) -> str:
     """The French text of one pydantic error, never pydantic's English: custom errors carry theirs in
     ``msg``, a ``ValueError`` from one of our validators in its text, anything else is translated."""
     kind = error["type"]
+    if kind in ("too_long", "too_short") and isinstance(error.get("input"), str):
+        kind = f"string_{kind}"  # a length constraint behind a validator: still counted in characters
     template = MESSAGES.get(kind)
     if template is None:
         if kind in ("value_error", "assertion_error"):

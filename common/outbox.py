@@ -22,6 +22,8 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from common.dates import rfc3339
+
 URL_RE = re.compile(r"https?://[^\s<>\"']+")
 DEFAULT_SENDER = "ne-pas-repondre@harness.example"
 
@@ -113,7 +115,7 @@ class Outbox:
         """One mail as the JSON view gives it (attachments by name, type, size and URL)."""
         from common.web import public_url_for
         return {
-            "id": mail.id, "sent_at": mail.sent_at.isoformat(timespec="seconds"),
+            "id": mail.id, "sent_at": rfc3339(mail.sent_at),
             "sender": mail.sender, "to": [r.strip() for r in mail.to.split(",")],
             "subject": mail.subject, "body": mail.body, "links": body_links(mail.body),
             "attachments": [

@@ -8,11 +8,13 @@ Section = tuple[str, Sequence[tuple[str, str]]]
 
 
 def sectioned_pdf(title: str, sections: Sequence[Section], subtitle: str = "",
-                  footer: Sequence[str] = ()) -> bytes:
-    """An A4 document; long sections flow onto further pages. Text is drawn, not rasterised, so a
-    PDF reader (and the tests) can extract it."""
+                  footer: Sequence[str] = (), notes: tuple[str, Sequence[str]] | None = None) -> bytes:
+    """An A4 document; long sections flow onto further pages. ``notes``: a heading and paragraphs
+    printed whole (wrapped, never cut). Text is drawn, not rasterised, so a PDF reader (and the
+    tests) can extract it."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
+    from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
@@ -49,13 +51,29 @@ def sectioned_pdf(title: str, sections: Sequence[Section], subtitle: str = "",
             pdf.setFont("Helvetica", 9)
             pdf.drawString(left + 62 * mm, y, str(value if value not in (None, "") else "")[:95])
             y -= 5 * mm
-    if footer:
-        ensure(8 * mm * len(footer))
+    text_width = width - 2 * left
+    if notes:
+        heading, paragraphs = notes
+        ensure(14 * mm)
         y -= 4 * mm
-        pdf.setFont("Helvetica-Oblique", 8)
-        for line in footer:
-            pdf.drawString(left, y, line[:120])
-            y -= 4.5 * mm
+        pdf.setFont("Helvetica-Bold", 11)
+        pdf.drawString(left, y, heading)
+        y -= 6 * mm
+        for paragraph in paragraphs:
+            for line in simpleSplit(paragraph, "Helvetica", 9, text_width):
+                ensure(5 * mm)
+                pdf.setFont("Helvetica", 9)
+                pdf.drawString(left, y, line)
+                y -= 4.5 * mm
+            y -= 1.5 * mm
+    if footer:
+        y -= 4 * mm
+        for paragraph in footer:
+            for line in simpleSplit(paragraph, "Helvetica-Oblique", 8, text_width):
+                ensure(5 * mm)
+                pdf.setFont("Helvetica-Oblique", 8)
+                pdf.drawString(left, y, line)
+                y -= 4.5 * mm
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -9,7 +9,8 @@ import logging
 import threading
 
 from waitress import wasyncore
-from waitress.server import create_server
+
+from common.peer_limits import create_guarded_server
 
 
 # waitress warns at every queued request ("Task queue depth is 1"): noise for a harness
@@ -34,9 +35,10 @@ class AppServer:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
         self._wsgi = _Deferred()
-        self._server = create_server(self._wsgi, host=host, port=port, threads=threads,
-                                     ident="spoticar-harness", clear_untrusted_proxy_headers=True,
-                                     channel_timeout=30)
+        # bounded per peer (common.peer_limits): slow clients cannot hold every connection
+        self._server = create_guarded_server(self._wsgi, host=host, port=port, threads=threads,
+                                             ident="spoticar-harness", clear_untrusted_proxy_headers=True,
+                                             channel_timeout=30)
         self.host = host
         self.port = int(self._server.effective_port)
         self._thread: threading.Thread | None = None
@@ -62,7 +64,7 @@ class AppServer:
         # waitress's own run() loops until its map is empty; ours also stops on request, and closes
         # the sockets from this same thread, never under a select() in progress.
         while not self._stopping.is_set():
-            wasyncore.loop(timeout=0.05, map=self._server._map, count=1)
+            wasyncore.loop(timeout=0.05, map=self._server._map, use_poll=True, count=1)
         for channel in list(self._server._map.values()):
             channel.close()
 

@@ -7,12 +7,14 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from common.parsing import MAX_INT, ParseError
+
+from common import journal
 
 log = logging.getLogger(__name__)
 
@@ -131,16 +133,22 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     app.jinja_loader = ChoiceLoader([
         app.jinja_loader, FileSystemLoader(str(Path(__file__).parent / "templates"))])
     csrf.init_app(app)
+    from common import formats
+    formats.install(app)  # |euros, |number, |km, |size, |fr_date, |month_year, |phone
     from common import forms
     forms.init_app(app)
     _install_error_handlers(app)
     app.before_request(_bound_json_depth)
     from common.health import bp as health
     app.register_blueprint(health)
+    journal.install(app)
 
     @app.after_request
     def _headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if not (request.endpoint or "").endswith("static"):
+            # pages, PDFs and JSON carry personal data: no copy in a shared browser's or proxy's cache
+            response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(
             "Content-Security-Policy",
@@ -187,7 +195,10 @@ def _install_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        return error_response(exc.code or 500)
+        response = make_response(error_response(exc.code or 500))
+        if exc.code == 405:  # RFC 9110: a 405 names the methods the address accepts
+            response.headers["Allow"] = dict(exc.get_headers()).get("Allow", "")
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):  # never a stack trace to a user or a DMS

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from e2e.accessibility import AccessibilityAudit
 from harness.browser import LAUNCH_ARGS, find_browser
+
+AUDIT = AccessibilityAudit()
 
 
 def pytest_collection_modifyitems(items):
@@ -20,6 +23,30 @@ def browser_type_launch_args(browser_type_launch_args, pytestconfig):
     if executable:
         args["executable_path"] = executable
     return args
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A browser test fails when a screen it opened has a serious or critical axe violation."""
+    AUDIT.reset()
+    result = yield
+    failure = AUDIT.failure()
+    if failure:
+        raise AssertionError(failure)
+    return result
+
+
+@pytest.fixture(scope="session")
+def browser(browser_type, pytestconfig, request):
+    """The local Chromium pytest-playwright launches, or with ``--browser-cdp URL`` a Chromium running
+    elsewhere (Playwright's ``connect_over_cdp``); nothing is launched here then."""
+    cdp = pytestconfig.option.browser_cdp
+    browser = browser_type.connect_over_cdp(cdp) if cdp else request.getfixturevalue("launch_browser")()
+    new_context = browser.new_context
+    # every context, the plugin's and those a test opens itself, is audited for accessibility
+    browser.new_context = lambda **kwargs: AUDIT.watch_context(new_context(**kwargs))
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -36,6 +36,7 @@ def build_app(spec: AppSpec, config: dict, *, seed: int = 0, reset: bool = False
         db.drop_all()  # a shared server database: --reset drops this app's own tables
         db.create_all()
     marker = Path(config["DATA_DIR"]) / "seeded"
+    marker.parent.mkdir(parents=True, exist_ok=True)  # a server database leaves no file there
     if config.get("DEMO_MODE") and not marker.exists():
         module.seed_demo(app, seed)
         marker.write_text(str(seed))

@@ -1,5 +1,5 @@
-"""``spoticar-harness``: ``up`` starts the stack, ``serve`` one app under gunicorn; ``browser`` prints
-the Chromium the suites use."""
+"""``spoticar-harness``: ``up`` starts the stack, ``serve`` one app under gunicorn; ``journal`` shows
+what crossed between the apps; ``browser`` prints the Chromium the suites use."""
 from __future__ import annotations
 
 import argparse
@@ -22,6 +22,18 @@ def _wait_for_signal() -> None:
     stop.wait()
 
 
+def _run_until_signal(stack, data_dir: str, urls: dict[str, str]) -> int:
+    """Record what runs (``journal`` reads it), wait for Ctrl-C / SIGTERM, stop, forget it."""
+    from harness.state import clear_state, write_state
+    write_state(data_dir, urls)
+    print("\nCtrl-C pour arrêter.", flush=True)
+    _wait_for_signal()
+    print("Arrêt…", flush=True)
+    stack.stop()
+    clear_state(data_dir)
+    return 0
+
+
 def _up_processes(args, names) -> int:
     from harness.serving import ProcessStack
 
@@ -41,11 +53,7 @@ def _up_processes(args, names) -> int:
     print(f"Spoticar harness prêt en {time.perf_counter() - started:.2f} s, un processus gunicorn par "
           f"application (données : {Path(args.data_dir).resolve()}, graine {args.seed})\n")
     print(stack.describe())
-    print("\nCtrl-C pour arrêter.", flush=True)
-    _wait_for_signal()
-    print("Arrêt…", flush=True)
-    stack.stop()
-    return 0
+    return _run_until_signal(stack, args.data_dir, {spec.name: stack.urls[spec.name] for spec in stack.specs})
 
 
 def _up(args) -> int:
@@ -64,20 +72,19 @@ def _up(args) -> int:
     stack = Stack(Path(args.data_dir), names=names, host=args.host, default_ports=not args.any_port,
                   port_offset=args.port_offset, seed=args.seed, demo=not (args.no_demo or args.config),
                   reset=args.reset, extra_config=extra)
+    from harness.logs import configure
     try:
         stack.start()
     except (ValueError, OSError) as exc:
         print(f"spoticar-harness: {exc}", file=sys.stderr)
         return 2
+    # after start: --reset has wiped the app folders the log files live in
+    configure(args.log_level, args.log_format, args.data_dir, list(stack.apps))
     stack.wait_ready()
     print(f"Spoticar harness prêt en {time.perf_counter() - started:.2f} s "
           f"(données : {Path(args.data_dir).resolve()}, graine {args.seed})\n")
     print(stack.describe())
-    print("\nCtrl-C pour arrêter.", flush=True)
-    _wait_for_signal()
-    print("Arrêt…", flush=True)
-    stack.stop()
-    return 0
+    return _run_until_signal(stack, args.data_dir, {name: running.url for name, running in stack.apps.items()})
 
 
 def _serve(args) -> int:
@@ -123,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--port-offset", type=int, default=0, help="décalage ajouté aux ports 8000…8006")
     up.add_argument("--any-port", action="store_true", help="ports libres choisis par le système (affichés)")
     up.add_argument("--no-demo", action="store_true", help="mode réel : pas de clés ni comptes de démo")
+    up.add_argument("--log-level", choices=("info", "warning", "debug"), default="warning",
+                    help="niveau des journaux (info : une ligne par requête)")
+    up.add_argument("--log-format", choices=("text", "json"), default="text",
+                    help="format des journaux (aussi écrits dans <data-dir>/<app>/app.log)")
     up.add_argument("--config", help="mode réel : points de vente et clés lus dans ce fichier TOML")
     up.add_argument("--processes", action="store_true",
                     help="chaque application dans son propre processus gunicorn (comme serve)")
@@ -145,11 +156,15 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--reset", action="store_true", help="repartir de données neuves")
     serve.add_argument("--no-demo", action="store_true", help="mode réel : pas de clés ni comptes de démo")
     serve.set_defaults(func=_serve)
+    from harness.journal_cli import add_parser as add_journal
+    add_journal(sub)
     browser = sub.add_parser("browser", help="afficher le navigateur utilisé par les suites")
     browser.add_argument("--browser-path")
     browser.set_defaults(func=_browser)
     from harness import onboard_cli
+    from certification import cli as certification_cli
     onboard_cli.register(sub)
+    certification_cli.register(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -27,9 +27,12 @@ class RunningApp:
     server: AppServer
     app: object = None
     seeded_now: bool = False
+    advertise_host: str | None = None   # the host other machines reach it by (a remote browser)
 
     @property
     def url(self) -> str:
+        if self.advertise_host:
+            return f"http://{self.advertise_host}:{self.server.port}"
         return self.server.url
 
 
@@ -40,6 +43,7 @@ class Stack:
     data_dir: Path
     names: list[str] | None = None
     host: str = "127.0.0.1"
+    advertise_host: str | None = None  # URLs handed out use this host (listening stays on ``host``)
     default_ports: bool = False        # SPEC §2 ports (up) or OS-picked ports (tests)
     port_offset: int = 0
     seed: int = 0
@@ -59,7 +63,8 @@ class Stack:
                 self._wipe(spec.name)
         for spec in specs:
             port = spec.port + self.port_offset if self.default_ports else 0
-            self.apps[spec.name] = RunningApp(spec, AppServer.bind(self.host, port))
+            self.apps[spec.name] = RunningApp(spec, AppServer.bind(self.host, port),
+                                              advertise_host=self.advertise_host)
         urls = {**{n: a.url for n, a in self.apps.items()}, **self.external_urls}
         for running in self.apps.values():
             running.spec.load()  # imports one after another; building and seeding run side by side

@@ -88,7 +88,7 @@ def serve(options: ServeOptions) -> None:
     spec, config = prepare(options)
     GunicornApp(spec, config, {
         "bind": [options.bind], "workers": options.workers, "threads": options.threads,
-        "worker_class": "gthread", "timeout": 30, "graceful_timeout": 10,
+        "worker_class": "gthread", "timeout": 30, "graceful_timeout": 10, "keepalive": 30,
         "accesslog": None, "errorlog": "-", "loglevel": "warning",
         "proc_name": f"spoticar-{spec.name}"}).run()
 

@@ -3,6 +3,8 @@ its own stack and against apps started elsewhere): the apps' ``/__test__`` route
 to the centralisateur and Icare, due jobs run now, Icare contract look-ups."""
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
@@ -40,10 +42,17 @@ def create(stack, app: str, path: str, body: dict) -> dict:
     return response.json()
 
 
-def run_due_jobs(stack) -> None:
-    """Deliver now what the centralisateur's worker has due (signed callbacks, Icare retries)."""
-    response = call_test_route(stack, "centralisateur", "POST", "/jobs/run")
-    assert response.status_code == 200, response.text
+def run_due_jobs(stack, until=None, seconds: float = 10.0) -> None:
+    """Deliver now what the centralisateur's worker has due (signed callbacks, Icare retries). With
+    ``until`` (a callable), again until it holds, bounded: a job the background worker has claimed
+    is delivered by it, a moment later."""
+    deadline = time.monotonic() + seconds
+    while True:
+        response = call_test_route(stack, "centralisateur", "POST", "/jobs/run")
+        assert response.status_code == 200, response.text
+        if until is None or until() or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
 
 
 def new_dealer(stack, factory, dms: str = "tec3h", configuration: str = "assurance", **flags) -> dict:

@@ -68,7 +68,7 @@ class HandoffClient:
                 "réessayez dans quelques instants.") from exc
         if response.status_code >= 500:
             raise CentralisateurUnavailable(
-                f"Le centralisateur Spoticar est en erreur (HTTP {response.status_code}) : la déclaration "
+                "Le centralisateur Spoticar est en erreur : la déclaration "
                 "n'a pas été transmise, réessayez dans quelques instants.", response.status_code)
         if response.status_code >= 400:
             try:
@@ -76,7 +76,7 @@ class HandoffClient:
             except (ValueError, AttributeError):
                 errors = []
             text = " ; ".join(e.get("message", "") for e in errors if isinstance(e, dict)) \
-                or f"HTTP {response.status_code}"
+                or "le centralisateur Spoticar a refusé la demande."
             raise HandoffRefused(f"Déclaration refusée par le centralisateur : {text}",
                                  response.status_code, errors)
         return response

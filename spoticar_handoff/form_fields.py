@@ -79,6 +79,16 @@ FIELDS: tuple[FormField, ...] = (
 BY_NAME = {f.name: f for f in FIELDS}
 
 
+def dig(payload: dict, path: str):
+    """The value at ``path`` ("vehicle.plate") of a hand-off payload, None when absent."""
+    value = payload
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
 DEFAULTS = {"loyalty_product": "Aucun"}  # what the form shows when the hand-off leaves a field blank
 
 

@@ -10,20 +10,11 @@ from __future__ import annotations
 from pydantic import BaseModel
 from pydantic_core import PydanticCustomError
 
-from spoticar_handoff.form_fields import BY_NAME, DEFAULTS, FIELDS, date_problems
+from spoticar_handoff.form_fields import BY_NAME, DEFAULTS, FIELDS, date_problems, dig
 from spoticar_handoff.models import HandoffWarning
 
 TO_FIX = "À corriger sur le formulaire de déclaration (2/3) avant de déclarer."
 TO_FILL = "À compléter sur le formulaire de déclaration (2/3) avant de déclarer."
-
-
-def _dig(payload: dict, path: str):
-    value = payload
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
 
 
 def _warning(field_name: str, text: str, todo: str = TO_FIX) -> HandoffWarning:
@@ -40,7 +31,7 @@ def handoff_warnings(payload: dict | BaseModel) -> list[HandoffWarning]:
     for field in FIELDS:
         if not field.source:
             continue
-        value = _dig(payload, field.source)
+        value = dig(payload, field.source)
         if value in (None, "", []):
             if field.required and field.name not in DEFAULTS:
                 found.append(_warning(field.name, "champ absent, obligatoire pour déclarer", TO_FILL))
@@ -49,8 +40,8 @@ def handoff_warnings(payload: dict | BaseModel) -> list[HandoffWarning]:
                 field.check(str(value))
             except PydanticCustomError as exc:
                 found.append(_warning(field.name, exc.message()))
-    dates = {name: _dig(payload, BY_NAME[name].source)
+    dates = {name: dig(payload, BY_NAME[name].source)
              for name in ("delivery_date", "first_registration", "birth_date")}
-    dates["sale_date"] = _dig(payload, "sale.sale_date")
+    dates["sale_date"] = dig(payload, "sale.sale_date")
     found += [_warning(name, message) for name, message in date_problems(dates)]
     return found

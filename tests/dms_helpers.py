@@ -6,6 +6,7 @@ import html
 import json
 import os
 import re
+import time
 import uuid
 from html.parser import HTMLParser
 
@@ -51,6 +52,19 @@ def seeded_app(module, tmp_path, transport, public_url: str):
         if os.environ.get("DATABASE_URL"):
             app.extensions["db"].drop_all()
         app.extensions["harness_stop"]()
+
+
+def assert_refused_callbacks(client, state: dict, key: str) -> None:
+    """A DMS callback endpoint refuses, with a French message: a bad signature and a stale timestamp
+    (401), and a delivery it already took (409); ``state`` is taken once, as delivery "first"."""
+    wrong = signed_callback(client, state, key, signature="sha256=" + "0" * 64)
+    stale = signed_callback(client, state, key, timestamp=int(time.time()) - 3600)
+    assert (wrong.status_code, stale.status_code) == (401, 401)
+    assert "signature" in wrong.get_json()["errors"][0]["message"]
+    assert "périmé" in stale.get_json()["errors"][0]["message"]
+    assert signed_callback(client, state, key, delivery="first").status_code == 200
+    replay = signed_callback(client, state, key, delivery="first")
+    assert replay.status_code == 409 and "Rappel déjà reçu" in replay.get_json()["errors"][0]["message"]
 
 
 class _FormReader(HTMLParser):

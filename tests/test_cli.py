@@ -1,6 +1,7 @@
 """``spoticar-harness up`` as a person runs it: ready, prints URLs and demo access, stops on Ctrl-C."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -68,6 +69,35 @@ def test_reset_starts_from_fresh_data_and_seed_is_kept_otherwise(tmp_path):
         assert (tmp_path / "centralisateur" / "centralisateur.sqlite3").exists()
     assert not (tmp_path / "centralisateur" / "left-over").exists()
     assert (tmp_path / "centralisateur" / "seeded").read_text() == "0"
+
+
+def test_journal_lists_the_exchanges_of_the_running_stack_and_writes_a_har(tmp_path):
+    process = _start(tmp_path, "--only", "centralisateur,icare", "--log-level", "info", "--log-format", "json")
+    try:
+        output = _read_until_ready(process)
+        urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", output))
+        trace = "5bf92f3577b34da6a3ce929d0e0e4736"
+        assert httpx.get(urls["Centralisateur"] + "/connexion",
+                         headers={"traceparent": f"00-{trace}-00f067aa0ba902b7-01"}).status_code == 200
+        har = tmp_path / "trace.har"
+        shown = subprocess.run([sys.executable, "-m", "harness.cli", "journal", "--data-dir", str(tmp_path),
+                                "--trace", trace, "--har", str(har)], capture_output=True, text=True, timeout=60)
+        assert shown.returncode == 0, shown.stderr
+        [row] = [line for line in shown.stdout.splitlines() if trace in line]
+        assert row.split()[1:6] == ["centralisateur", "←", "GET", "/connexion", "200"]
+        document = json.loads(har.read_text())
+        assert document["log"]["version"] == "1.2"
+        assert [e["request"]["url"] for e in document["log"]["entries"]] == [urls["Centralisateur"] + "/connexion"]
+        log_lines = [json.loads(line) for line in (tmp_path / "centralisateur" / "app.log").read_text().splitlines()]
+        access = [line for line in log_lines if line["logger"] == "spoticar.access" and line.get("trace_id") == trace]
+        assert access and access[0]["app"] == "centralisateur" and access[0]["status"] == 200
+        assert access[0]["path"] == "/connexion" and access[0]["duration_ms"] >= 0
+        assert not (tmp_path / "icare" / "app.log").read_text().count(trace)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+        process.kill()
+    assert not (tmp_path / "stack.json").exists()
 
 
 def test_up_test_routes_gives_the_stack_the_suites_need(tmp_path):

@@ -42,6 +42,15 @@ def test_readyz_names_a_needed_app_that_does_not_answer(tmp_path):
         assert body["checks"]["icare"].startswith("injoignable")
 
 
+def test_advertised_host_is_in_every_url_the_stack_hands_out(tmp_path, factory):
+    with Stack(tmp_path, names=["centralisateur", "icare"], advertise_host="localhost") as stack:
+        assert stack.url("centralisateur").startswith("http://localhost:")
+        receipt = httpx.post(stack.url("centralisateur") + "/api/v1/handoffs", json=factory.handoff(),
+                             headers={"Authorization": "Bearer demo-tec3h"}).json()
+        assert receipt["declaration_url"].startswith(stack.url("centralisateur") + "/declaration/")
+        assert httpx.get(stack.url("centralisateur") + "/readyz").json()["checks"]["icare"] == "ok"
+
+
 def test_serve_runs_one_app_under_gunicorn_with_its_workers(tmp_path):
     port = free_port()
     url = f"http://127.0.0.1:{port}"

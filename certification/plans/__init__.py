@@ -33,13 +33,17 @@ def _dated(value, today: str):
 
 
 def sale_for(plan: dict, scenario_id: str, *, dms: str, rrdi: str, today: dt.date,
-             callback_url: str | None = None) -> dict | None:
+             callback_url: str | None = None, serial: str | None = None) -> dict | None:
     """What the tester enters for a scenario, in the hand-off v1 shape (without ``dms_order_ref``,
-    which the DMS chooses); None for a scenario with nothing to enter."""
+    which the DMS chooses); None for a scenario with nothing to enter. ``serial`` (4 VIN characters)
+    makes the VINs the session's own: Icare warrants a vehicle once, so two sessions never share one."""
     name = scenario(plan, scenario_id).get("sale")
     if name is None:
         return None
     case = copy.deepcopy(plan["sales"][name])
+    if serial:
+        index = list(plan["sales"]).index(name)
+        case["vehicle"]["vin"] = case["vehicle"]["vin"][:11] + serial + f"{index:02d}"
     day = today.isoformat()
     warranty = {"start_date": day, "loyalty_product": "Aucun", **case["warranty"]}
     sale = {"source_dms": dms, "dealer": {"rrdi": rrdi}, "seller": SELLER,
@@ -55,10 +59,7 @@ def correction_for(plan: dict, scenario_id: str) -> dict:
     return dict(plan["sales"][name].get("correction") or {}) if name else {}
 
 
-def vin_index(plan: dict) -> dict[str, str]:
-    """VIN → scenario id: how a hand-off is matched to the scenario whose sale it carries."""
-    index = {}
-    for s in plan["scenarios"]:
-        if s.get("sale"):
-            index[plan["sales"][s["sale"]]["vehicle"]["vin"]] = s["id"]
-    return index
+def vin_index(sales: dict[str, dict | None]) -> dict[str, str]:
+    """VIN → scenario id (from scenario id → rendered sale): how a hand-off is matched to the
+    scenario whose sale it carries."""
+    return {sale["vehicle"]["vin"]: sid for sid, sale in sales.items() if sale}

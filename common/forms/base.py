@@ -23,6 +23,9 @@ class Form(FlaskForm):
     the label) or "none" (the label text carries it already)."""
 
     class Meta:
+        # CSRF is checked once for every POST of every app by CSRFProtect (common.web), the token
+        # rendered by csrf_field(); the form itself does not check it again (nor in English).
+        csrf = False
         wording = "default"
         id_prefix = ""
         required_mark = "star"
@@ -62,7 +65,7 @@ class Form(FlaskForm):
 
     def values(self) -> dict:
         """{field name: cleaned value} after ``validate()`` (None for an empty optional field)."""
-        return {f.name: f.value for f in self if f.name != "csrf_token"}
+        return {f.name: f.value for f in self}
 
 
 def csrf_field() -> Markup:

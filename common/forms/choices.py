@@ -58,6 +58,10 @@ class CheckboxesField(SelectField):
 
     kind = "checkboxes"
 
+    def __init__(self, label, *, drop_unknown: bool = False, **kwargs):
+        super().__init__(label, **kwargs)
+        self.drop_unknown = drop_unknown  # True: a value not offered is ignored rather than refused
+
     def process_data(self, value):
         self.data = [str(v) for v in (value or [])]
 
@@ -72,6 +76,9 @@ class CheckboxesField(SelectField):
 
     def pre_validate(self, form):
         self.value = []
+        if self.drop_unknown:
+            offered = {value for value, _ in self.options()}
+            self.data = [v for v in self.data if v in offered]
         if not self.data:
             if self.is_required(form):
                 raise StopValidation(self.message("required"))

@@ -92,8 +92,10 @@ def test_declaring_the_same_order_again_opens_the_same_declaration(page: Page, s
     contract_number = expect_both_confirmations(cds, "020319L")
     cds.close()
     # The centralisateur's signed callback alone (no page of ours shown since) recorded the contract.
-    run_due_jobs(stack)
-    assert record(stack, "bee2link", f"/orders/{order['number']}")["contract_number"] == contract_number
+    def recorded() -> str | None:
+        return record(stack, "bee2link", f"/orders/{order['number']}")["contract_number"]
+    run_due_jobs(stack, until=recorded)
+    assert recorded() == contract_number
 
     again = card.declare_spoticar()  # a second click, later: nothing is declared twice
     contract_again = expect_both_confirmations(again, "020319L")

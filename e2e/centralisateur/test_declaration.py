@@ -1,6 +1,8 @@
 """The declaration in a real browser: hand-off → 1/3 → 2/3 → 3/3, validation, PDFs, escaping."""
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 
 import pytest
@@ -77,7 +79,7 @@ def test_format_and_eligibility_errors_get_their_own_lines(page: Page, api, fact
                  "Le VIN doit comporter exactement 17 caractères",
                  "L'immatriculation doit être au format SIV AA-123-AA"):
         expect(items.filter(has_text=text)).to_have_count(1)
-    form.fill(**{"Date de livraison*": "30/11/2025", "Code Postal*": "75010",
+    form.fill(**{"Date de livraison*": dt.date.today().strftime("%d/%m/%Y"), "Code Postal*": "75010",
                  "VIN*": "VF3216S4HXP321000", "Immatriculation*": "AA-001-AA"})
     form.declare()
     expect(items).to_have_text(["Véhicule non éligible : la marque TATA ne fait pas partie des marques "

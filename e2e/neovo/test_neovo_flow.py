@@ -2,6 +2,8 @@
 fields chosen by hand → confirmations → contract on the dossier and at Icare; Chrome only."""
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 
 import pytest
@@ -27,7 +29,7 @@ def test_dossier_page_shows_the_seeds_dossier(page: Page, stack):
     expect(dossier.pieces.get_by_role("columnheader")).to_have_text(
         ["Action", "Date", "N° Pièce", "Client", "H.T.", "T.V.A", "T.T.C"])
     expect(dossier.pieces.get_by_role("row").nth(1).get_by_role("cell")).to_have_text(
-        ["Retour", "15/07/2020", "600349", "ZAWADZKI VINCENT - 621239", "16176,50", "0,00", "16176,50"])
+        ["Retour", dt.date.today().strftime("%d/%m/%Y"), "600349", "ZAWADZKI VINCENT - 621239", "16176,50", "0,00", "16176,50"])
     for name in LINKS:
         expect(dossier.link(name)).to_be_visible()
     expect(dossier.garantir_button).to_be_enabled()

@@ -86,7 +86,7 @@ class VehicleFormPage(Screen):
         self.vin = page.get_by_label("VIN")
         self.mileage = page.get_by_label("Kilométrage")
         self.price = page.get_by_label("Prix de vente TTC")
-        self.save_button = page.get_by_role("button", name="Enregistrer")
+        self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
 
     def open(self) -> VehicleFormPage:
         self.page.goto(f"{self.base_url}/vehicules/nouveau")
@@ -151,12 +151,13 @@ class CustomerFormPage(Screen):
     def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
         self.kind = page.get_by_label("Type de client")
-        self.civility = page.get_by_label("Civilité")
-        self.birth_name = page.get_by_label("Nom de naissance")
-        self.usage_name = page.get_by_label("Nom d'usage")
-        self.first_names = page.get_by_label("Prénoms")
-        self.birth_date = page.get_by_label("Date de naissance")
-        self.birth_city = page.get_by_label("Ville de naissance")
+        identity = page.get_by_role("group", name="Identité du client")  # not the co-titulaire's block
+        self.civility = identity.get_by_label("Civilité")
+        self.birth_name = identity.get_by_label("Nom de naissance")
+        self.usage_name = identity.get_by_label("Nom d'usage")
+        self.first_names = identity.get_by_label("Prénoms")
+        self.birth_date = identity.get_by_label("Date de naissance")
+        self.birth_city = identity.get_by_label("Ville de naissance")
         self.company = page.get_by_label("Raison sociale")
         self.siret = page.get_by_label("N° Siret")
         self.address = page.get_by_label("Adresse", exact=True)
@@ -164,7 +165,7 @@ class CustomerFormPage(Screen):
         self.city = page.get_by_label("Ville", exact=True)
         self.mobile = page.get_by_label("Tel Mobile")
         self.email = page.get_by_label("Email")
-        self.save_button = page.get_by_role("button", name="Enregistrer")
+        self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
 
     def fill_customer(self, customer: dict, pro: bool = False) -> None:
         """Fill from a factory ``customer`` dict; a pro gets Raison sociale and no Nom de naissance."""
@@ -227,7 +228,7 @@ class OrderPage(Screen):
         self.sale_date = page.get_by_label("Date de vente")
         self.payment = page.get_by_label("Mode paiement")
         self.total = page.get_by_text("Total TTC :").first
-        self.save_button = page.get_by_role("button", name="Enregistrer")
+        self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
 
     def create_customer(self) -> None:
         self.create_customer_link.click()

@@ -23,16 +23,18 @@ def pvo2_url(stack) -> str:
 
 
 _HANDED_OUT: set[str] = set()
-ROW = re.compile(r"<tr><td>[^<]*</td><td>([^<]+)</td>\s*<td><a [^>]*>([^<]+)</a></td>\s*<td>([^<]*)</td>")
+ROW = re.compile(r"<tr><td>([^<]*)</td><td>([^<]+)</td>\s*<td><a [^>]*>([^<]+)</a></td>\s*<td>([^<]*)</td>")
+GENERATED = "ST3560"  # the generated stock (simulators/pvo2/demo.py): the seed's own vehicles stay for their tests
 
 
 def vehicle_for_sale(pvo2_url: str, brand: str = "PEUGEOT", label: str = "SPOTICAR") -> str:
     """The plate of a ``brand`` vehicle with ``label`` in PVO2's stock list of vehicles for sale, never
     handed out before in this run (a vehicle is sold once: data looked up, not hard-coded)."""
     page = httpx.get(pvo2_url + "/stock/", timeout=20).text
-    for plate, title, row_label in ROW.findall(page):
+    for stock_number, plate, title, row_label in ROW.findall(page):
         plate = html.unescape(plate)
-        if title.upper().startswith(brand) and row_label == label and plate not in _HANDED_OUT:
+        if stock_number.startswith(GENERATED) and title.upper().startswith(brand) and row_label == label \
+                and plate not in _HANDED_OUT:
             _HANDED_OUT.add(plate)
             return plate
     raise LookupError(f"aucun véhicule {brand} {label} à vendre dans le stock PVO2")

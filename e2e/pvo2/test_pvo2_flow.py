@@ -53,7 +53,7 @@ def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, pvo2_url,
 
 
 def test_declaring_without_rrdi_says_where_to_fill_it(page: Page, pvo2_url: str, new_order):
-    order, _, number = new_order(vehicle_for_sale(pvo2_url), close=False)
+    order, _, number = new_order(vehicle_for_sale(pvo2_url))
     site = SiteIdentityPage(page, pvo2_url).open()
     site.set_rrdi("")
     try:

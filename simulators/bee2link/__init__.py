@@ -18,9 +18,10 @@ DMS = "bee2link"
 
 
 def dealers() -> list[dict]:
-    """The demo dealers that use Bee2link (first one = default site)."""
-    wanted = reference.load("bee2link_stock")["dealers"]
-    return [reference.demo_dealer(rrdi) for rrdi in wanted]
+    """The demo dealers that use Bee2link (first one = default site), then the sites of config
+    ``EXTRA_SITES`` (e.g. a certification session's dealer: ``[{"rrdi", "name", …}]``)."""
+    from simulators.dms.sites import with_extra_sites
+    return with_extra_sites([reference.demo_dealer(rrdi) for rrdi in reference.load("bee2link_stock")["dealers"]])
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -40,6 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(declare.api)
     from simulators.bee2link import testing
     mount_test_routes(app, testing.bp)
+    if app.config.get("TEST_ROUTES"):
+        from simulators.bee2link import certification_routes
+        app.register_blueprint(certification_routes.bp)
     app.extensions["harness_stop"] = db.dispose
     return app
 

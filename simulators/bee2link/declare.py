@@ -9,11 +9,11 @@ from common.web import csrf
 from simulators.bee2link import DMS
 from simulators.bee2link.handoff import handoff_payload
 from simulators.bee2link.store import CallbackDelivery, Event, Order, Vehicle
+from simulators.bee2link.views import current_dealer, db, render_screen, vehicle_or_404
 from simulators.dms.callback import callback_response
 from simulators.dms.handoff import (GARANTISSEUR_NAMES, STATUS_LABELS, Declarations, callback_url,
                                     refresh_state, send_and_record)
 from spoticar_handoff import CALLBACK_PATH, CentralisateurUnavailable, DeclarationState, HandoffRefused
-from simulators.bee2link.views import current_dealer, db, render_screen, vehicle_or_404
 
 bp = Blueprint("bee2link_declare", __name__)
 api = Blueprint("bee2link_api", __name__)

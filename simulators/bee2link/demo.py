@@ -23,10 +23,15 @@ def seed_stock(session: Session, seed: int, today: dt.date) -> None:
     """Fill an empty store; same ``seed`` and ``today`` → same stock."""
     data = stock_data()
     factory = Factory(seed)
-    for item in data["seed_vehicles"]:
-        _add(session, factory, {**item, "stage_since": dt.date.fromisoformat(item["stage_since"]),
+    for item in data["seed_vehicles"]:  # the seed's dates moved next to today
+        day = lambda iso: reference.demo_day(iso, data["anchor"], today)  # noqa: E731
+        updated = dt.datetime.fromisoformat(item["financing_updated"])
+        order = item.get("order") and {**item["order"], "sale_date": day(item["order"]["sale_date"]).isoformat(),
+                                        "delivery_date": day(item["order"]["delivery_date"]).isoformat()}
+        _add(session, factory, {**item, "stage_since": day(item["stage_since"]), "order": order,
                                 "first_registration": dt.date.fromisoformat(item["first_registration"]),
-                                "financing_updated": dt.datetime.fromisoformat(item["financing_updated"])})
+                                "financing_updated": dt.datetime.combine(day(item["financing_updated"]),
+                                                                         updated.time())})
     number = data["first_generated_order"]
     for rrdi, stages in data["generated"].items():
         for stage, how_many in stages.items():
@@ -52,7 +57,7 @@ def add_delivery(session: Session, factory: Factory, rrdi: str, number: int, tod
 def _generated(factory: Factory, data: dict, rrdi: str, stage: str, origin: str, today: dt.date,
                index: int) -> dict:
     vehicle = factory.vehicle(brand=factory.rng.choice(GENERATED_BRANDS))
-    price = Decimal(factory.rng.randint(90, 420) * 100)
+    price = Decimal(factory.price_of(vehicle))  # matches model, age and mileage
     return {"rrdi": rrdi, "stage": stage, "origin": origin,
             "stage_since": today - dt.timedelta(days=index + 1),
             "brand": vehicle["brand"], "model": vehicle["model"], "version": vehicle["version"],

@@ -1,23 +1,14 @@
 """From a Bee2link order to the v1 hand-off body, and the euro amounts as Bee2link shows them."""
 from __future__ import annotations
 
-from decimal import Decimal
-
+from common import formats
 from simulators.dms.handoff import vehicle_payload, warranty_for_level
 from simulators.bee2link.store import Order
 
 SALE_ORIGIN = "Reprise VO sur VO"
 
 
-def euros(amount: Decimal | None) -> str:
-    """10241 → "10 241,00 €" (narrow no-break space as thousands separator, as the seed shows)."""
-    if amount is None:
-        return ""
-    whole, cents = f"{Decimal(amount):.2f}".split(".")
-    groups = []
-    while len(whole) > 3:
-        whole, groups = whole[:-3], [whole[-3:], *groups]
-    return " ".join([whole, *groups]) + f",{cents} €"
+euros = formats.euros  # 10241 → "10 241,00 €", as the seed shows
 
 
 def handoff_payload(order: Order, rrdi: str, callback_url: str | None) -> dict:

@@ -6,12 +6,12 @@ import datetime as dt
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from simulators.dms import sites
 from common.web import error_response
 from fixtures import reference
 from simulators import bee2link
 from simulators.bee2link import pipeline
 from simulators.bee2link.store import Event, Vehicle
+from simulators.dms import sites
 
 bp = Blueprint("bee2link", __name__)
 COMMENT_MAX = 1000

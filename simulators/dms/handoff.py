@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from common.dates import add_months
+from common.journal import http_client
 from fixtures import reference
 from simulators.dms.keys import dms_api_key
 from spoticar_handoff import CALLBACK_PATH, HandoffClient, HandoffError
@@ -49,8 +50,8 @@ def centralisateur_url(config: dict) -> str | None:
 def handoff_client(app: Flask, dms: str, timeout: float | None = None) -> Iterator[HandoffClient]:
     """The SDK client for this app's centralisateur with the DMS's key, closed on exit."""
     url = centralisateur_url(app.config) or "http://127.0.0.1:9"  # port 9: nobody answers
-    http = httpx.Client(timeout=timeout or app.config.get("HANDOFF_TIMEOUT", 10.0),
-                        transport=app.config.get("HANDOFF_TRANSPORT"))
+    http = http_client(app, timeout=timeout or app.config.get("HANDOFF_TIMEOUT", 10.0),
+                       transport=app.config.get("HANDOFF_TRANSPORT"))  # traceparent sent, exchange journalled
     with http, HandoffClient(url, dms_api_key(app.config, dms), http=http) as client:
         yield client
 

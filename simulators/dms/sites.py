@@ -6,6 +6,13 @@ from flask import redirect, request, session
 from common.web import error_response
 
 
+def with_extra_sites(sites: list[dict]) -> list[dict]:
+    """``sites`` then those of the app's config ``EXTRA_SITES`` (e.g. a certification session's
+    dealer: ``[{"rrdi", "name", "address", …}]``)."""
+    from flask import current_app, has_app_context
+    return sites + (list(current_app.config.get("EXTRA_SITES") or []) if has_app_context() else [])
+
+
 def current_site(sites: list[dict]) -> dict:
     """The session's site among ``sites`` (demo dealers), the first one by default."""
     return next((d for d in sites if d["rrdi"] == session.get("rrdi")), sites[0])

@@ -9,7 +9,7 @@ from common.db import Database, database_url
 from common.testing import mount_test_routes
 from common.web import make_app
 from fixtures import reference
-from simulators.icare import portal_store  # noqa: F401  (portal tables, before create_all)
+from simulators.icare import claims, pages, portal_store  # noqa: F401  (portal tables, before create_all)
 from simulators.icare.store import Base, IcareDealer
 
 def create_app(config: dict | None = None) -> Flask:

@@ -1,23 +1,18 @@
 """GESTION DES COMPTES: the establishment's users and "+ Ajouter un nouvel utilisateur"."""
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from common.forms import formats
 from common.web import public_url_for
+from simulators.icare.account_forms import NewUserForm, RightsForm
 from simulators.icare.portal_auth import create_link, normalize_email
 from simulators.icare.portal_session import (current_membership, current_user, db_session,
                                              right_required, write)
-from simulators.icare.portal_store import RIGHTS, Membership, PortalUser
+from simulators.icare.portal_store import Membership, PortalUser
 from simulators.icare.store import IcareDealer, outbox
 
 bp = Blueprint("icare_accounts", __name__, url_prefix="/gestion-des-comptes")
-
-PHONE_RE = re.compile(r"^0[1-9]([ .]?[0-9]{2}){4}$")
-NAME_RE = re.compile(r"^[^\W\d_]+([ '\-][^\W\d_]+)*$")
 
 
 def managed_dealers() -> list[IcareDealer]:
@@ -41,38 +36,23 @@ def user_list():
     return render_template("icare/accounts.html", users=users, q=text, tri=order, code_t=code_t)
 
 
-def _validate(form, dealers: list[IcareDealer]) -> tuple[dict, dict]:
-    """Cleaned values and {field: French message} for the new-user form."""
-    values = {k: (form.get(k) or "").strip()[:120] for k in ("last_name", "first_name", "email",
-                                                           "mobile", "phone", "code_t")}
-    values["email"] = normalize_email(values["email"])
-    values["rights"] = [r for r in form.getlist("rights") if r in RIGHTS]
-    errors = {}
-    for field, label in (("last_name", "Nom"), ("first_name", "Prénom")):
-        if not values[field]:
-            errors[field] = f"Le champ {label} est obligatoire."
-        elif not NAME_RE.match(values[field]) or len(values[field]) > 80:
-            errors[field] = (f"Le champ {label} ne doit contenir que des lettres, espaces, apostrophes "
-                             "ou tirets.")
-    if not values["email"]:
-        errors["email"] = "Le champ Identifiant/Email est obligatoire."
-    elif not formats.is_valid("email", values["email"]):
-        errors["email"] = "L'identifiant doit être une adresse email valide (ex. : alexandre@gmail.com)."
-    for field, label in (("mobile", "mobile"), ("phone", "fixe")):
-        if values[field] and not PHONE_RE.match(values[field]):
-            errors[field] = (f"Le numéro de téléphone {label} doit avoir 10 chiffres "
-                             "(ex. : 06 23 42 54 55).")
-    if len(dealers) == 1 and not values["code_t"]:
-        values["code_t"] = dealers[0].code_t
-    if values["code_t"] not in {d.code_t for d in dealers}:
-        errors["code_t"] = "Choisissez un établissement dont vous gérez les comptes."
-    if not values["rights"]:
-        errors["rights"] = "Cochez au moins un droit pour cet établissement."
-    if "email" not in errors:
+def _validate(form: NewUserForm, dealers: list[IcareDealer]) -> dict | None:
+    """Cleaned values of the new-user form, or None with the French messages left on ``form``."""
+    if len(dealers) == 1 and not form.code_t.data:
+        form.code_t.data = dealers[0].code_t
+    form.validate()
+    values = form.values()
+    values["email"] = normalize_email(values["email"] or "")
+    if not form.email.errors and values["code_t"]:
         existing = db_session().scalar(select(PortalUser).where(PortalUser.email == values["email"]))
         if existing is not None and existing.membership(values["code_t"]) is not None:
-            errors["email"] = "Un utilisateur existe déjà avec cet identifiant pour cet établissement."
-    return values, errors
+            form.add_error("email", "Un utilisateur existe déjà avec cet identifiant pour cet établissement.")
+    return None if form.error_list else values
+
+
+def _new_user_page(form: NewUserForm, dealers: list[IcareDealer]):
+    return render_template("icare/new_user.html", dealers=dealers, form=form), \
+        422 if form.error_list else 200
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])
@@ -81,11 +61,15 @@ def new_user():
     """Create a user with chosen rights on one establishment and mail "Activez votre compte"."""
     dealers = managed_dealers()
     if request.method == "GET":
-        values = {"code_t": current_membership().code_t, "rights": []}
-        return render_template("icare/new_user.html", dealers=dealers, values=values, errors={})
-    values, errors = _validate(request.form, dealers)
-    if errors:
-        return render_template("icare/new_user.html", dealers=dealers, values=values, errors=errors), 422
+        form = NewUserForm(formdata=None, data={"code_t": current_membership().code_t})
+    else:
+        form = NewUserForm()
+    form.dealers = dealers
+    if request.method == "GET":
+        return _new_user_page(form, dealers)
+    values = _validate(form, dealers)
+    if values is None:
+        return _new_user_page(form, dealers)
     with write() as tx:
         user = tx.scalar(select(PortalUser).where(PortalUser.email == values["email"]))
         if user is None:
@@ -125,14 +109,14 @@ def edit_rights(user_id: int):
         locked = "Vous ne pouvez pas modifier vos propres droits."
     elif membership.is_admin:
         locked = "Les droits de l'administrateur de la convention ne se modifient pas ici."
+    form = RightsForm(formdata=None, data={"rights": membership.rights}) if request.method == "GET" or locked \
+        else RightsForm()
     if request.method == "GET" or locked:
         status = 403 if locked and request.method == "POST" else 200
-        return render_template("icare/edit_user.html", member=membership, locked=locked, errors={},
-                               rights=membership.rights), status
-    rights = [r for r in request.form.getlist("rights") if r in RIGHTS]
-    if not rights:
-        return render_template("icare/edit_user.html", member=membership, locked=None, rights=rights,
-                               errors={"rights": "Cochez au moins un droit pour cet établissement."}), 422
+        return render_template("icare/edit_user.html", member=membership, locked=locked, form=form), status
+    if not form.validate():
+        return render_template("icare/edit_user.html", member=membership, locked=None, form=form), 422
+    rights = form.rights.value
     with write() as tx:
         tx.get(Membership, membership.id).rights = rights
     flash(f"Les droits de {membership.user.first_name} {membership.user.last_name} ont été enregistrés.")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from common.auth import bearer_token, key_matches
-from common.dates import add_months
+from common.dates import add_months, rfc3339
 from common.keys import demo_key_allowed
 from common.parsing import TradeDate
 from common.web import csrf, error_response, json_body
@@ -76,7 +76,7 @@ def contract_json(c: Contract) -> dict:
                          "first_name": c.customer_first_name},
             "vehicle": {"plate": c.plate, "vin": c.vin, "brand": c.brand, "model": c.model,
                         "version": c.version, "mileage_km": c.mileage_km},
-            "status": c.status, "created_at": c.created_at.isoformat(timespec="seconds")}
+            "status": c.status, "created_at": rfc3339(c.created_at)}
 
 
 def service_key_refusal(message: str = "Clé de service Icare absente ou invalide."):

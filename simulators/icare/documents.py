@@ -67,21 +67,56 @@ def monthly_debits(configuration: str, contracts: list[Contract], npos: list[Npo
              "lines": npo_lines}]
 
 
+def claim_documents(claims: list, deductible_ht: Decimal) -> list[dict]:
+    """The month's documents born of workshop claims (pure function): the repairer's invoices
+    (Facture Garantie / Facture Entretien), Icare's credit of accepted warranty work (Note de
+    Crédit) less the deductible (Lettre de déduction), and work during the carence charged back to
+    the point of sale (Note de Débit Carence)."""
+    services = reference.load("icare_billing")["issuers"]["services"]
+    line = lambda c, amount, label: {"label": label, "plate": c.plate, "reference": c.number,  # noqa: E731
+                                     "amount": str(amount)}
+    granted = [c for c in claims if c.status != "refusee"]
+    warranty = [c for c in granted if c.nature == "Garantie"]
+    accepted = [c for c in warranty if c.status == "accordee"]
+    kinds = [
+        ("facture_garantie", "Facture Garantie", "Travaux réalisés au titre de la garantie",
+         [line(c, c.amount_ht, f"Garantie — {c.description[:60]}") for c in warranty]),
+        ("facture_entretien", "Facture Entretien", "Travaux d'entretien",
+         [line(c, c.amount_ht, f"Entretien — {c.description[:60]}") for c in granted if c.nature == "Entretien"]),
+        ("credit", "Note de Crédit", "Prises en charge accordées créditées au point de vente",
+         [line(c, max(c.amount_ht - deductible_ht, Decimal("0.00")), "Prise en charge accordée") for c in accepted]),
+        ("deduction", "Lettre de déduction", "Franchise déduite des prises en charge",
+         [line(c, min(deductible_ht, c.amount_ht), "Franchise") for c in accepted]),
+        ("carence", "Note de Débit Carence", "Interventions pendant la période de carence, à la charge du point de vente",
+         [line(c, c.amount_ht, "Intervention en période de carence") for c in warranty if c.status == "carence"]),
+    ]
+    return [{"kind": kind, "doc_type": doc_type, "issuer": services, "title": title, "lines": lines}
+            for kind, doc_type, title, lines in kinds if lines]
+
+
 def generate(session: Session, dealer: IcareDealer) -> None:
-    """Create or refresh the debits of every month in which the establishment sold a vehicle."""
-    contracts, npos = defaultdict(list), defaultdict(list)
+    """Create or refresh the documents of every month in which the establishment sold a vehicle or
+    filed a workshop claim."""
+    from simulators.icare.claims import Claim
+    contracts, npos, claims = defaultdict(list), defaultdict(list), defaultdict(list)
+    for c in session.scalars(select(Claim).where(Claim.code_t == dealer.code_t)):
+        claims[month_of(c.work_date)].append(c)
     for c in session.scalars(select(Contract).where(Contract.code_t == dealer.code_t)):
         contracts[month_of(c.start_date)].append(c)
     for r in session.scalars(select(NpoRecord).where(NpoRecord.code_t == dealer.code_t)):
         npos[month_of(r.sale_date or r.created_at.date())].append(r)
     existing = {(d.month, d.kind): d for d in session.scalars(
-        select(IcareDocument).where(IcareDocument.code_t == dealer.code_t, IcareDocument.doc_type == DEBIT))}
-    for month in sorted(set(contracts) | set(npos)):
-        for debit in monthly_debits(dealer.configuration, contracts[month], npos[month]):
+        select(IcareDocument).where(IcareDocument.code_t == dealer.code_t))}
+    deductible = Decimal(reference.load("icare_billing")["deductible_ht"])
+    for month in sorted(set(contracts) | set(npos) | set(claims)):
+        debits = monthly_debits(dealer.configuration, contracts[month], npos[month]) \
+            if contracts[month] or npos[month] else []
+        for debit in debits + claim_documents(claims[month], deductible):
             total = sum((Decimal(line["amount"]) for line in debit["lines"]), Decimal("0.00"))
             doc = existing.get((month, debit["kind"]))
             if doc is None:
-                doc = IcareDocument(code_t=dealer.code_t, doc_type=DEBIT, kind=debit["kind"], month=month)
+                doc = IcareDocument(code_t=dealer.code_t, doc_type=debit.get("doc_type", DEBIT), kind=debit["kind"],
+                                    month=month)
                 session.add(doc)
             if doc.lines != debit["lines"] or doc.total != total:
                 doc.lines, doc.total, doc.updated_at = debit["lines"], total, utcnow()

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from common import formats
 from simulators.icare.portal_store import IcareDocument
 from simulators.icare.store import IcareDealer
 
@@ -20,9 +20,7 @@ def period_label(doc: IcareDocument) -> str:
     return f"{MONTHS[doc.month.month - 1]} {doc.month.year}"
 
 
-def euros(amount) -> str:
-    """French amount: 1 234,50 €."""
-    return f"{Decimal(amount):,.2f} €".replace(",", " ").replace(".", ",")
+euros = formats.euros  # 1 234,50 €
 
 
 def render(doc: IcareDocument, dealer: IcareDealer) -> bytes:

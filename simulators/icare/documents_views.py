@@ -32,7 +32,7 @@ def _period(text: str, label: str, errors: list[str]) -> dt.date | None:
 @right_required("documents")
 def search():
     """Search by type, number and period (MM/AAAA to MM/AAAA); lists everything when empty."""
-    args = {k: (request.args.get(k) or "").strip()[:20] for k in ("type", "numero", "du", "au")}
+    args = {k: (request.args.get(k) or "").strip()[:40] for k in ("type", "numero", "du", "au")}
     errors: list[str] = []
     doc_type = args["type"] or None
     if doc_type and doc_type not in documents.DOCUMENT_TYPES:

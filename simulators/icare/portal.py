@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from common import keys
 from fixtures import reference
-from simulators.icare import accounts_views, documents_views, faults, portal_auth, portal_views
+from simulators.icare import accounts_views, claims, documents_views, faults, pages, portal_auth, portal_views
 from simulators.icare.passwords import set_password
 from simulators.icare.portal_session import portal_context
 from simulators.icare.portal_store import RIGHTS, Membership, PortalUser
@@ -20,7 +20,7 @@ DEMO_ADMIN_RRDI = "953617Z"  # AXILOG DEMO: its administrator is ready to log in
 def register(app: Flask) -> None:
     """Mount the portal on the Icare app (the outbox only in demo/test mode)."""
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(days=30))
-    for bp in (portal_auth.bp, portal_views.bp, accounts_views.bp, documents_views.bp):
+    for bp in (portal_auth.bp, portal_views.bp, accounts_views.bp, documents_views.bp, claims.bp, pages.bp):
         app.register_blueprint(bp)
     if app.config.get("DEMO_MODE") or app.config.get("TEST_ROUTES"):
         app.register_blueprint(outbox.blueprint(app.extensions["db"], title="Boîte mail simulée",

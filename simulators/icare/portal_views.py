@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
+from common.parsing import ParseError, parse_date
 from common.forms import formats
 from fixtures import reference
 from simulators.icare.portal_session import current_membership, db_session, login_required, right_required
@@ -64,6 +65,48 @@ def search():
     return render_template("icare/search.html", q=text[:40], contracts=contracts, kind=kind, value=value)
 
 
+ADVANCED = {"immatriculation": "Immatriculation", "contrat": "N° contrat", "accord": "N° accord",
+            "vin": "VIN", "client": "Nom du client", "produit": "Produit", "du": "Début de garantie du",
+            "au": "au"}
+
+
+@bp.get("/recherche-avancee")
+@right_required("recherche")
+def advanced_search():
+    """Recherche avancée: every criterion given must match (dates JJ/MM/AAAA on the start date)."""
+    args = {k: (request.args.get(k) or "").strip()[:40] for k in ADVANCED}
+    errors, dates = [], {}
+    for key in ("du", "au"):
+        try:
+            dates[key] = parse_date(args[key], label=ADVANCED[key])
+        except ParseError as exc:
+            errors.append(exc.message)
+    if not any(args.values()) or errors:
+        return render_template("icare/advanced_search.html", args=args, fields=ADVANCED, errors=errors,
+                               contracts=None, products=_products()), 400 if errors else 200
+    query = _contracts(current_membership().code_t)
+    compact = lambda v: re.sub(r"[\s-]", "", v.upper())  # noqa: E731
+    if args["immatriculation"]:
+        query = query.where(func.replace(Contract.plate, "-", "") == compact(args["immatriculation"]))
+    for key, column in (("contrat", Contract.number), ("accord", Contract.bdc_number), ("vin", Contract.vin)):
+        if args[key]:
+            query = query.where(column == compact(args[key]))
+    if args["client"]:
+        query = query.where(Contract.customer_last_name.ilike(f"%{args['client']}%"))
+    if args["produit"]:
+        query = query.where(Contract.product == args["produit"])
+    if dates.get("du"):
+        query = query.where(Contract.start_date >= dates["du"])
+    if dates.get("au"):
+        query = query.where(Contract.start_date <= dates["au"])
+    return render_template("icare/advanced_search.html", args=args, fields=ADVANCED, errors=[],
+                           contracts=db_session().scalars(query.limit(200)).all(), products=_products())
+
+
+def _products() -> list[str]:
+    return [p["product"] for p in reference.warranty_products()]
+
+
 @bp.get("/contrats")
 @right_required("recherche")
 def contract_list():
@@ -88,13 +131,6 @@ def contract_detail(number: str):
         return render_template("icare/message.html", title="Contrat introuvable",
                                message=f"Aucun contrat n° {number[:11]} pour cet établissement."), 404
     return render_template("icare/contract.html", contract=contract)
-
-
-@bp.get("/prise-en-charge")
-@right_required("recherche_pec", "depot_pec")
-def workshop():
-    """PRISE EN CHARGE ATELIER: the establishment's claims (none are simulated yet)."""
-    return render_template("icare/workshop.html")
 
 
 @bp.get("/easicare")

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from common.dates import add_months
+from common.dates import add_months, rfc3339
 from common.parsing import TradeDate
 from common.web import csrf, error_response, json_body
 from fixtures import reference
@@ -87,7 +87,7 @@ def policy_json(p: PsaPolicy) -> dict:
                          "first_name": p.customer_first_name},
             "vehicle": {"plate": p.plate, "vin": p.vin, "brand": p.brand, "model": p.model,
                         "version": p.version, "mileage_km": p.mileage_km},
-            "status": p.status, "created_at": p.created_at.isoformat(timespec="seconds")}
+            "status": p.status, "created_at": rfc3339(p.created_at)}
 
 
 @bp.before_request

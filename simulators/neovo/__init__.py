@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from flask import Flask
 
+from common import formats, keys
 from common.dates import fr_date
-from common import keys
 from common.db import Database, database_url
 from common.testing import mount_test_routes
 from common.web import make_app
@@ -19,13 +19,14 @@ DMS = "neovo"
 
 
 def dealers() -> list[dict]:
-    """The demo dealers that use NeoVO (first one = default site)."""
-    return [reference.demo_dealer(rrdi) for rrdi in reference.load("neovo_dossiers")["dealers"]]
+    """The demo dealers that use NeoVO (first one = default site), then config ``EXTRA_SITES``."""
+    from simulators.dms.sites import with_extra_sites
+    return with_extra_sites([reference.demo_dealer(rrdi) for rrdi in reference.load("neovo_dossiers")["dealers"]])
 
 
 def amount(value: Decimal | None) -> str:
-    """16176.5 → "16176,50", as NeoVO's pieces table shows amounts."""
-    return "" if value is None else f"{Decimal(value):.2f}".replace(".", ",")
+    """16176.5 → "16176,50", as NeoVO's pieces table shows amounts (no grouping, no symbol)."""
+    return formats.euros(value, symbol=False, grouping=False)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -43,6 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(views.api)
     from simulators.neovo import testing
     mount_test_routes(app, testing.bp)
+    if app.config.get("TEST_ROUTES"):
+        from simulators.neovo import certification_routes
+        app.register_blueprint(certification_routes.bp)
     app.extensions["harness_stop"] = db.dispose
     return app
 

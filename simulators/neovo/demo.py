@@ -23,9 +23,11 @@ def seed_dossiers(session: Session, seed: int, today: dt.date) -> None:
     data = dossier_data()
     factory = Factory(seed)
     used = set()
-    for item in data["seed_dossiers"]:
+    for item in data["seed_dossiers"]:  # the seed's dates moved next to today, its numbers kept
         customer = factory.customer(**item["customer"])
-        invoice = item["invoice"]
+        day = lambda iso: reference.demo_day(iso, data["anchor"], today).isoformat()  # noqa: E731
+        item = {**item, "sale_date": day(item["sale_date"]), "delivery_date": day(item["delivery_date"])}
+        invoice = {**item["invoice"], "date": day(item["invoice"]["date"])}
         _add(session, factory, {**item, "customer": customer}, invoice)
         used.add(item["number"])
     piece_number = data["first_piece_number"]

@@ -7,12 +7,12 @@ from sqlalchemy import select
 from common.web import csrf
 from fixtures import reference
 from simulators import neovo
-from simulators.neovo.browser import CHROME_MESSAGE, is_chrome
-from simulators.neovo.handoff import handoff_payload
 from simulators.dms import sites
 from simulators.dms.callback import callback_response
 from simulators.dms.handoff import (GARANTISSEUR_NAMES, STATUS_LABELS, Declarations, callback_url,
                                     refresh_state, send_and_record)
+from simulators.neovo.browser import CHROME_MESSAGE, is_chrome
+from simulators.neovo.handoff import handoff_payload
 from simulators.neovo.store import CallbackDelivery, Dossier
 from spoticar_handoff import CALLBACK_PATH, CentralisateurUnavailable, HandoffRefused
 

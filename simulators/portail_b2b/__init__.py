@@ -59,7 +59,7 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
                 session.add(PortalUser(identifiant=u["identifiant"], cofor=s["cofor"],
                                        first_name=u["first_name"], last_name=u["last_name"],
                                        email=u["email"], phone=u["phone"], asl_tiers=u["asl_tiers"],
-                                       password_hash=password))
+                                       password_hash=hash_password(data["demo_password"])))  # own salt
 
 
 def demo_info(app: Flask) -> list[str]:

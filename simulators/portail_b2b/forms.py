@@ -1,4 +1,5 @@
-"""The portal's forms: each field's label, whether it is required and its format, checked server-side.
+"""The portal's forms on the common form layer: each field's label, whether it is required and its
+format, checked server-side in the portal's wording (seed 004: « Le champ « … » est obligatoire »).
 
 ``parse(FORM, request.form)`` returns the cleaned values and ``{field: French message}``; a view
 re-renders the form with the typed values and those messages when the dict is not empty.
@@ -6,129 +7,149 @@ re-renders the form with the typed values and those messages when the dict is no
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 
-from common.forms import formats
+from werkzeug.datastructures import MultiDict
+
+from common.forms import EmailField, Form, PasswordField, PatternField, PhoneField, SelectField, SiretField
+from common.forms import TextAreaField, TextField
 from fixtures import reference
-
-COFOR_RE = re.compile(r"^[0-9A-Z]{6,10}$")
-SITE_RE = re.compile(r"^[0-9A-Z]{2,4}$")
-IDENTIFIANT_RE = re.compile(r"^V\d{6}$")
-PHONE_RE = re.compile(r"^\+?[0-9 .()-]{6,20}$")
-
-
-class EmailCheck:
-    """The tree's one email check, in the shape of a pattern."""
-
-    @staticmethod
-    def fullmatch(value: str) -> bool:
-        return formats.is_valid("email", value)
 
 
 def _upper_compact(value: str) -> str:
     return "".join(value.split()).upper()
 
 
-def _digits(value: str) -> str:
-    return "".join(value.split())
+class B2BForm(Form):
+    class Meta:
+        wording = "portail_b2b"
+        required_mark = "label"
 
 
-@dataclass(frozen=True)
-class Field:
-    """One input: ``name`` as posted, ``label`` as shown, a format check and its French message."""
-
-    name: str
-    label: str
-    required: bool = True
-    max_length: int = 120
-    pattern: re.Pattern | None = None
-    pattern_message: str = ""
-    clean: Callable[[str], str] = str.strip
-    choices: Callable[[], list[str]] | None = None
+def email(label="Adresse mail", required=True) -> EmailField:
+    return EmailField(label, required=required, messages={
+        "format": "Le champ « {label} » doit être une adresse mail valide (ex. nom@societe.fr)."})
 
 
-def email(name="email", label="Adresse mail", required=True) -> Field:
-    return Field(name, label, required, 254, EmailCheck, f"Le champ « {label} » doit être une adresse mail valide (ex. nom@societe.fr).")
+def cofor(required=True) -> PatternField:
+    return PatternField("COFOR", required=required, max_length=12, pattern=re.compile(r"[0-9A-Z]{6,10}"),
+                        clean=_upper_compact, messages={"required": "L'information COFOR est obligatoire."},
+                        pattern_message="Le COFOR est composé de 6 à 10 lettres ou chiffres (ex. 1002031B).")
 
 
-def cofor(required=True) -> Field:
-    return Field("cofor", "COFOR", required, 12, COFOR_RE,
-                 "Le COFOR est composé de 6 à 10 lettres ou chiffres (ex. 1002031B).", _upper_compact)
+def identifiant(required=True) -> PatternField:
+    return PatternField("Identifiant", required=required, max_length=20, pattern=re.compile(r"V\d{6}", re.ASCII),
+                        clean=_upper_compact, pattern_message="L'identifiant STELLANTIS du Portail B2B commence "
+                                                              "par V suivi de 6 chiffres (ex. V123456).")
 
 
-def identifiant(required=True) -> Field:
-    return Field("identifiant", "Identifiant", required, 20, IDENTIFIANT_RE,
-                 "L'identifiant STELLANTIS du Portail B2B commence par V suivi de 6 chiffres (ex. V123456).",
-                 _upper_compact)
+def phone(label="Téléphone", required=False) -> PhoneField:
+    return PhoneField(label, required=required,
+                      messages={"format": "Le champ « {label} » doit être un numéro de téléphone."})
 
 
-def phone(name="phone", label="Téléphone", required=False) -> Field:
-    return Field(name, label, required, 30, PHONE_RE, f"Le champ « {label} » doit être un numéro de téléphone.")
+def text(label: str, required=True, max_length=120) -> TextField:
+    return TextField(label, required=required, max_length=max_length)
 
 
-def text(name: str, label: str, required=True, max_length=120) -> Field:
-    return Field(name, label, required, max_length)
+def siret() -> SiretField:
+    return SiretField("SIRET", required=True, max_length=20,
+                      messages={"format": "Le SIRET comporte 14 chiffres."})
 
 
-SIRET = Field("siret", "SIRET", True, 20, re.compile(r"^\d{14}$"), "Le SIRET comporte 14 chiffres.", _digits)
-CODE_SITE = Field("code_site", "Code site", False, 6, SITE_RE,
-                  "Le code site est composé de 2 à 4 lettres ou chiffres (ex. 01).", _upper_compact)
+def code_site() -> PatternField:
+    return PatternField("Code site", max_length=6, pattern=re.compile(r"[0-9A-Z]{2,4}"), clean=_upper_compact,
+                        pattern_message="Le code site est composé de 2 à 4 lettres ou chiffres (ex. 01).")
 
 
-def _activities() -> list[str]:
-    return reference.load("portail_b2b")["activities"]
+class PRESENTATION(B2BForm):
+    cofor = cofor(required=False)
+    name = text("Raison sociale")
+    siret = siret()
+    address = text("Adresse", max_length=200)
+    postcode = PatternField("Code postal", required=True, max_length=10, pattern=re.compile(r"[0-9A-Z -]{3,10}"),
+                            pattern_message="Le code postal n'est pas valide.")
+    city = text("Ville", max_length=80)
+    country = text("Pays", max_length=60)
+    activity = SelectField("Domaine d'activité", required=True,
+                           choices=lambda form: reference.load("portail_b2b")["activities"])
+    contact_last_name = text("Nom du contact", max_length=80)
+    contact_first_name = text("Prénom du contact", max_length=80)
+    contact_email = email("Adresse mail du contact")
+    contact_phone = phone("Téléphone du contact")
 
 
-def _subjects() -> list[str]:
-    return reference.load("portail_b2b")["contact_subjects"]
+class ANALYSE(B2BForm):
+    cofor = cofor()
+    code_site = code_site()
 
 
-PRESENTATION = [
-    cofor(required=False), text("name", "Raison sociale"), SIRET, text("address", "Adresse", max_length=200),
-    Field("postcode", "Code postal", True, 10, re.compile(r"^[0-9A-Z -]{3,10}$"), "Le code postal n'est pas valide."),
-    text("city", "Ville", max_length=80), text("country", "Pays", max_length=60),
-    Field("activity", "Domaine d'activité", choices=_activities),
-    text("contact_last_name", "Nom du contact", max_length=80),
-    text("contact_first_name", "Prénom du contact", max_length=80),
-    email("contact_email", "Adresse mail du contact"), phone("contact_phone", "Téléphone du contact"),
-]
-ANALYSE = [cofor(), CODE_SITE]
-ACCESS_REQUEST = [cofor(), CODE_SITE, text("last_name", "Nom", max_length=80),
-                  text("first_name", "Prénom", max_length=80), email(), phone(required=True),
-                  text("function", "Fonction", required=False, max_length=120),
-                  Field("terms", "J'accepte les conditions d'utilisation du portail B2B", max_length=5)]
-UNKNOWN_COFOR = [text("company", "Raison sociale"), SIRET, text("last_name", "Nom", max_length=80),
-                 text("first_name", "Prénom", max_length=80), email(), phone(),
-                 text("message", "Message", required=False, max_length=4000)]
-LOGIN = [identifiant(), Field("password", "Mot de passe", True, 200, clean=lambda v: v)]
-LOST_IDENTIFIANT = [email(), cofor()]
-LOST_PASSWORD = [identifiant(), email()]
-ASL_TIERS = [identifiant(), cofor(), email()]
-NEW_PASSWORD = [Field("password", "Nouveau mot de passe", True, 200, clean=lambda v: v),
-                Field("confirmation", "Confirmation du mot de passe", True, 200, clean=lambda v: v)]
-CONTACT = [Field("subject", "Objet de votre demande", choices=_subjects),
-           text("message", "Votre demande", max_length=4000),
-           text("last_name", "Nom", max_length=80), text("first_name", "Prénom", max_length=80),
-           text("company", "Société"), email(), phone(),
-           identifiant(required=False), cofor(required=False)]
+class ACCESS_REQUEST(B2BForm):
+    cofor = cofor()
+    code_site = code_site()
+    last_name = text("Nom", max_length=80)
+    first_name = text("Prénom", max_length=80)
+    email = email()
+    phone = phone(required=True)
+    function = text("Fonction", required=False)
+    terms = text("J'accepte les conditions d'utilisation du portail B2B", max_length=5)
 
 
-def parse(form: list[Field], data: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """Clean every field of ``form`` from ``data``: (values, {field name: message}) in form order."""
-    values, errors = {}, {}
-    for f in form:
-        raw = data.get(f.name, "") or ""
-        value = f.clean(raw) if raw else ""
-        values[f.name] = value
-        if not value:
-            if f.required:
-                errors[f.name] = (f"L'information {f.label} est obligatoire." if f.name == "cofor"
-                                  else f"Le champ « {f.label} » est obligatoire.")
-        elif len(value) > f.max_length:
-            errors[f.name] = f"Le champ « {f.label} » ne doit pas dépasser {f.max_length} caractères."
-        elif f.pattern and not f.pattern.fullmatch(value):
-            errors[f.name] = f.pattern_message
-        elif f.choices and value not in f.choices():
-            errors[f.name] = f"Choisissez une valeur de la liste pour « {f.label} »."
-    return values, errors
+class UNKNOWN_COFOR(B2BForm):
+    company = text("Raison sociale")
+    siret = siret()
+    last_name = text("Nom", max_length=80)
+    first_name = text("Prénom", max_length=80)
+    email = email()
+    phone = phone()
+    message = TextAreaField("Message", required=False, max_length=4000)
+
+
+class LOGIN(B2BForm):
+    identifiant = identifiant()
+    password = PasswordField("Mot de passe", required=True, max_length=200)
+
+
+class LOST_IDENTIFIANT(B2BForm):
+    email = email()
+    cofor = cofor()
+
+
+class LOST_PASSWORD(B2BForm):
+    identifiant = identifiant()
+    email = email()
+
+
+class ASL_TIERS(B2BForm):
+    identifiant = identifiant()
+    cofor = cofor()
+    email = email()
+
+
+class NEW_PASSWORD(B2BForm):
+    password = PasswordField("Nouveau mot de passe", required=True, max_length=200)
+    confirmation = PasswordField("Confirmation du mot de passe", required=True, max_length=200)
+
+
+class CONTACT(B2BForm):
+    subject = SelectField("Objet de votre demande", required=True,
+                          choices=lambda form: reference.load("portail_b2b")["contact_subjects"])
+    message = TextAreaField("Votre demande", required=True, max_length=4000)
+    last_name = text("Nom", max_length=80)
+    first_name = text("Prénom", max_length=80)
+    company = text("Société")
+    email = email()
+    phone = phone()
+    identifiant = identifiant(required=False)
+    cofor = cofor(required=False)
+
+
+def parse(form: type[B2BForm], data: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Clean every field of ``form`` from ``data``: (values as text, {field name: message}) in form order."""
+    bound = form(formdata=data if isinstance(data, MultiDict) else MultiDict(data))
+    bound.validate()
+    values = {f.name: "" if f.value is None else str(f.value) for f in bound}
+    for f in bound:  # a refused value is shown again as typed
+        if f.errors or f.value is None:
+            values[f.name] = f.data or ""
+    return values, bound.error_dict

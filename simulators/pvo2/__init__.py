@@ -3,12 +3,12 @@ PSA Insurance warranty declaration (seed 002)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from flask import Flask, redirect, url_for
 
-from common import keys
-from common.dates import fr_date
+from common import formats, keys
 from common.db import Database, database_url
 from common.testing import mount_test_routes
 from common.web import make_app
@@ -24,14 +24,16 @@ def create_app(config: dict | None = None) -> Flask:
     db = Database(database_url(app.config, "pvo2"), Base)
     db.create_all()
     db.init_app(app)
-    app.jinja_env.filters["fr_date"] = fr_date
     app.jinja_env.filters["euros"] = euros
-    app.jinja_env.filters["km"] = lambda n: f"{n:,}".replace(",", " ") + " km"
+    app.jinja_env.filters["days_ago"] = lambda day: (dt.date.today() - day).days if day else ""
     from simulators.pvo2 import declaring, deliveries, offers, printing, settings, stock
     for module in (settings, stock, offers, deliveries, printing, declaring):
         app.register_blueprint(module.bp)
     from simulators.pvo2 import testing
     mount_test_routes(app, testing.bp)
+    if app.config.get("TEST_ROUTES"):
+        from simulators.pvo2 import certification_routes
+        app.register_blueprint(certification_routes.bp)
 
     @app.get("/")
     def home():
@@ -42,12 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def euros(value, ht: bool = False) -> str:
-    """15000 → "15 000,00 €" (French grouping and decimal comma); ``ht`` removes the 20 % VAT."""
+    """15000 → "15 000,00 €"; ``ht`` removes the 20 % VAT (12 500,00 €)."""
     amount = Decimal(value or 0)
-    if ht:
-        amount = amount / Decimal("1.2")
-    text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
-    return f"{text} €"
+    return formats.euros(amount / Decimal("1.2") if ht else amount)
 
 
 def psa_insurance_key(config: dict) -> str | None:
@@ -63,17 +62,19 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
     """The seed's site DEMO CDDS SPOTICAR, its stock, customers, offers and bons de commande."""
     data = reference.load("pvo2_demo")
     seller = data["seller"]["name"]
+    today = dt.date.today()
+    day = functools.partial(reference.demo_day, anchor=data["anchor"], today=today)
     with app.extensions["db"].transaction() as session:
         session.add(Site(**data["site"]))
         vehicles = {}
         for v in data["vehicles"]:
             row = Vehicle(**{**v, "first_registration": _date(v["first_registration"]),
-                             "entry_date": _date(v["entry_date"]), "last_ct": _date(v["last_ct"]),
+                             "entry_date": day(v["entry_date"]), "last_ct": _date(v["last_ct"]),
                              "price_ttc": Decimal(v["price_ttc"])})
             session.add(row)
             vehicles[v["stock_number"]] = row
         from simulators.pvo2.demo import generated_stock
-        session.add_all(generated_stock(seed, dt.date.today()))
+        session.add_all(generated_stock(seed, today))
         customers = {}
         for c in data["customers"]:
             row = Customer(**{k: c[k] for k in c if k != "key"})
@@ -83,9 +84,9 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
         for o in data["orders"]:
             session.add(Order(number=o["number"], customer_id=customers[o["customer"]].id,
                               vehicle_id=vehicles[o["vehicle"]].id, seller=seller,
-                              created_on=_date(o["created_on"]), expires_on=_date(o["expires_on"]),
-                              state=o["state"], bdc_on=_date(o.get("bdc_on")),
-                              delivery_date=_date(o.get("delivery_date"))))
+                              created_on=day(o["created_on"]), expires_on=day(o["expires_on"]),
+                              state=o["state"], bdc_on=day(o.get("bdc_on")),
+                              closed_on=day(o.get("closed_on")), delivery_date=day(o.get("delivery_date"))))
 
 
 def demo_info(app: Flask) -> list[str]:

@@ -6,8 +6,8 @@ import datetime as dt
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from common.dates import parse_fr_date
 from simulators.pvo2 import context, declaring
+from simulators.pvo2.forms import DeliveryForm
 from simulators.pvo2.offers import label_refusal
 from simulators.pvo2.psa import PsaInsuranceError, declare_psa_insurance
 from simulators.pvo2.store import Order
@@ -17,6 +17,8 @@ bp = Blueprint("deliveries", __name__, url_prefix="/livraisons")
 
 GARANTISSEURS = {"spoticar": "Déclaration de garantie Spoticar",
                  "psa_insurance": "Déclaration PSA Insurance"}
+NOT_CLOSED = ("La déclaration de garantie se fait sur un BDC clôturé : renseignez la date de livraison "
+              "(Livraison prévue le) puis cliquez sur Clôturer.")
 STATUS_TEXT = {"pending": "Transmise au centralisateur : déclaration à compléter",
                "contract_pending": "Déclarée : contrat en attente de création chez Icare",
                "declared": "Garantie déclarée",
@@ -32,9 +34,12 @@ def index():
         return render_template("pvo2/deliveries.html", orders=orders)
 
 
-def _page(order: Order, errors=(), status: int = 200, values=None):
+def _page(order: Order, errors=(), status: int = 200, values=None, delivery: DeliveryForm | None = None):
+    delivery = delivery or DeliveryForm(formdata=None, data={"delivery_date": order.delivery_date,
+                                                             "delivery_time": order.delivery_time})
     return render_template("pvo2/order.html", order=order, errors=list(errors), values=values or {},
-                           garantisseurs=GARANTISSEURS, status_text=STATUS_TEXT), status
+                           garantisseurs=GARANTISSEURS, status_text=STATUS_TEXT, delivery=delivery,
+                           not_closed=NOT_CLOSED), status
 
 
 @bp.get("/<int:number>")
@@ -54,32 +59,18 @@ def set_delivery(number: int):
     """Modification de la date de livraison (JJ/MM/AAAA, not before the bon de commande)."""
     with context.db().transaction() as session:
         row = context.order_or_404(session, number)
-        text = request.form.get("delivery_date", "")
-        time = request.form.get("delivery_time", "").strip()
-        day = parse_fr_date(text)
-        errors = []
-        if day is None:
-            errors.append("Livraison prévue le : date obligatoire au format JJ/MM/AAAA.")
-        elif row.bdc_on and day < row.bdc_on:
-            errors.append("Livraison prévue le : la livraison ne peut pas précéder la date du bon de "
-                          "commande.")
-        if time and not _valid_time(time):
-            errors.append("Heure : format HH:MM attendu.")
+        form = DeliveryForm()
+        if form.validate() and row.bdc_on and form.delivery_date.value < row.bdc_on:
+            form.add_error("delivery_date", "Livraison prévue le : la livraison ne peut pas précéder la date "
+                                            "du bon de commande.")
+        errors = [message for _, message in form.error_list]
         if row.state not in ("bdc", "cloture"):
             errors.append("Générez d'abord le bon de commande.")
         if errors:
-            return _page(row, errors, 422, values=request.form)
-        row.delivery_date, row.delivery_time = day, time
+            return _page(row, errors, 422, delivery=form)
+        row.delivery_date, row.delivery_time = form.delivery_date.value, form.delivery_time.value or ""
     flash("Date de livraison enregistrée.", "success")
     return redirect(url_for("deliveries.order", number=number))
-
-
-def _valid_time(text: str) -> bool:
-    try:
-        dt.datetime.strptime(text, "%H:%M")
-    except ValueError:
-        return False
-    return True
 
 
 @bp.post("/<int:number>/cloturer")
@@ -95,6 +86,21 @@ def close(number: int):
         row.state, row.closed_on = "cloture", dt.date.today()
     flash(f"BDC n°{number} clôturé.", "success")
     return redirect(url_for("deliveries.order", number=number))
+
+
+@bp.post("/<int:number>/annuler")
+def cancel(number: int):
+    """Annuler la commande: a bon de commande not declared yet; its vehicle is for sale again."""
+    with context.db().transaction() as session:
+        row = context.order_or_404(session, number)
+        if row.bdc_number or row.policy_number:
+            return _page(row, ["Cette commande a une déclaration de garantie : elle ne peut plus être "
+                               "annulée ici."], 409)
+        if row.state not in ("bdc", "cloture"):
+            return redirect(url_for("offers.show", number=number))
+        row.state = "annulee"
+    flash(f"Commande n°{number} annulée : le véhicule est de nouveau à vendre.", "info")
+    return redirect(url_for("deliveries.index"))
 
 
 @bp.post("/<int:number>/declarer")
@@ -136,6 +142,8 @@ def _declaration_refusal(row: Order, site, choice: str) -> tuple[str, int] | Non
     """Why PVO2 itself refuses to declare (before calling anyone), with the HTTP status."""
     if row.state not in ("bdc", "cloture"):
         return "Générez d'abord le bon de commande.", 409
+    if row.state != "cloture" or row.delivery_date is None:
+        return NOT_CLOSED, 409
     if choice not in GARANTISSEURS:
         return "Garantisseur : choisissez un garantisseur.", 422
     if not site.rrdi:
@@ -147,6 +155,6 @@ def _declaration_refusal(row: Order, site, choice: str) -> tuple[str, int] | Non
 
 
 def _reasons(exc: HandoffRefused) -> list[str]:
-    lines = [f"Déclaration refusée par le centralisateur (HTTP {exc.status}) :"]
+    lines = ["Déclaration refusée par le centralisateur :"]
     lines += [e.get("message", "") for e in exc.errors] or [exc.message]
     return lines

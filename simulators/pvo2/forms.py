@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from common.forms import (DateField, EmailField, Form, PatternField, PhoneField, PostcodeField, SelectField,
+                          SiretField, TextField)
 from simulators.pvo2 import euros
-from common.forms import EmailField, Form, PatternField, PhoneField, PostcodeField, SelectField, SiretField, TextField
 
 
 def _upper(value: str) -> str:
@@ -38,6 +39,7 @@ class SiteForm(PvoForm):
     address = TextField("Adresse")
     postcode = PostcodeField("Code postal")
     city = TextField("Ville")
+    brands = TextField("Ajoutez les marques représentées", max_length=200)
 
     def stored(self) -> dict[str, str]:
         """The site's columns: text, "" for an empty optional field."""
@@ -63,3 +65,14 @@ class OfferForm(PvoForm):
                              blank="— Choisir un véhicule du stock —",
                              choices=lambda form: [(v.id, f"{v.brand} {v.model} {v.version} — {v.plate} — "
                                                           f"{euros(v.price_ttc)}") for v in form.vehicles])
+
+
+class DeliveryForm(PvoForm):
+    """Modification de la date de livraison (the order page)."""
+
+    delivery_date = DateField("Livraison prévue le", required=True, star=False, messages={
+        "required": "{label} : date obligatoire au format JJ/MM/AAAA.",
+        "date": "{label} : date obligatoire au format JJ/MM/AAAA."})
+    delivery_time = PatternField("Heure (facultatif)", short="Heure", hint="HH:MM", max_length=5,
+                                 pattern=re.compile(r"([01]?[0-9]|2[0-3]):[0-5][0-9]", re.ASCII),
+                                 pattern_message="format HH:MM attendu.")

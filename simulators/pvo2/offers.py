@@ -39,7 +39,7 @@ def index():
                                   Vehicle.plate.ilike(like), Order.bdc_number.ilike(like),
                                   Order.number == _order_number(query)))
         orders = list(session.scalars(stmt).unique())
-        return render_template("pvo2/offers.html", orders=orders, query=query,
+        return render_template("pvo2/offers.html", orders=orders, query=query, today=dt.date.today(),
                                counters=counters(everything, dt.date.today()))
 
 
@@ -101,7 +101,7 @@ def show(number: int):
         order = context.order_or_404(session, number)
         if order.state != "offre":
             return redirect(url_for("deliveries.order", number=number))
-        return render_template("pvo2/offer.html", order=order, errors=[])
+        return render_template("pvo2/offer.html", order=order, errors=[], today=dt.date.today())
 
 
 def label_refusal(vehicle: Vehicle) -> str | None:
@@ -121,10 +121,27 @@ def generate_bdc(number: int):
         sale = context.sale_of(session, order.vehicle_id, other_than=number)
         refusal = context.sold_message(sale) if sale is not None else label_refusal(order.vehicle)
         if refusal:
-            return render_template("pvo2/offer.html", order=order, errors=[refusal]), 422
+            return render_template("pvo2/offer.html", order=order, errors=[refusal], today=dt.date.today()), 422
         order.state, order.bdc_on = "bdc", dt.date.today()
     flash(f"Bon de commande n°{number} généré.", "success")
     return redirect(url_for("deliveries.order", number=number))
+
+
+@bp.post("/<int:number>/commentaire")
+def comment(number: int):
+    """Commentaire … Ajouter, on an offer or its bon de commande (500 characters at most)."""
+    text = " ".join((request.form.get("comment") or "").split())[:500]
+    with context.db().transaction() as session:
+        order = context.order_or_404(session, number)
+        if text:
+            order.comments = [*(order.comments or []), text]
+        state = order.state
+    if text:
+        flash("Commentaire ajouté.", "success")
+    else:
+        flash("Commentaire : saisissez un texte.", "error")
+    target = "offers.show" if state == "offre" else "deliveries.order"
+    return redirect(url_for(target, number=number) + "#comment-title")
 
 
 @bp.post("/<int:number>/annuler")

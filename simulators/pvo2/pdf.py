@@ -11,13 +11,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from common.dates import fr_date
+from common import formats
 from fixtures import reference
 
 STYLES = getSampleStyleSheet()
 
 
 def _euros(value) -> str:
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",") + " € T.T.C."
+    return f"{formats.euros(value)} T.T.C."
 
 
 def _p(text: str, style: str = "Normal") -> Paragraph:
@@ -60,7 +61,7 @@ def _document(order, site, seller: dict, document: dict, company: str, options: 
         _table([("Marque / Modèle / Version", f"{v.brand} {v.model} {v.version}"),
                 ("Genre", v.kind), ("N° de VIN", v.vin), ("N° d'immatriculation", v.plate),
                 ("Date de 1re mise en circulation", fr_date(v.first_registration)),
-                ("Kilométrage compteur", f"{v.mileage_km:,}".replace(",", " ")),
+                ("Kilométrage compteur", formats.number(v.mileage_km)),
                 ("Puissance fiscale", f"{v.fiscal_power} cv"), ("Boîte de vitesse", v.gearbox),
                 ("Energie", v.energy), ("Origine du véhicule", v.provenance),
                 ("Usage prévu du Véhicule", options.get("usage", "")),

@@ -1,7 +1,7 @@
 """Imprimer: the document choice per brand, the print options, then the PDF bon de commande."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 
 from common.dates import add_months, fr_date, parse_fr_date
 from fixtures import reference
@@ -34,14 +34,43 @@ def warranty_period(order):
     return start, add_months(start, found[1])
 
 
+SCENARIOS = "pvo2_print_scenarios"  # {name: [document codes]} kept in the user's session
+
+
+def _choose_page(order, company: str, selected: list[str], errors=(), status: int = 200):
+    q = (request.args.get("q") or "").strip()[:60]
+    shown = [d for d in documents() if q.lower() in d["name"].lower()] if q else documents()
+    return render_template("pvo2/print_choose.html", order=order, documents=shown, selected=selected,
+                           company=company, errors=list(errors), q=q,
+                           scenarios=session.get(SCENARIOS, {})), status
+
+
 @bp.get("/<int:number>")
 def choose(number: int):
-    """Imprimer des documents: 1 bon de commande sélectionné, one document per brand."""
-    with context.db().transaction() as session:
-        order = context.order_or_404(session, number)
-        site = context.site(session)
-        return render_template("pvo2/print_choose.html", order=order, documents=documents(),
-                               selected=[default_document(order)], company=site.label, errors=[])
+    """Imprimer des documents: 1 bon de commande sélectionné, one document per brand; Chercher un
+    document filters the list, a saved Scénario pre-selects its documents."""
+    with context.db().transaction() as tx:
+        order = context.order_or_404(tx, number)
+        site = context.site(tx)
+        selected = session.get(SCENARIOS, {}).get(request.args.get("scenario", ""), [default_document(order)])
+        return _choose_page(order, site.label, selected)
+
+
+@bp.post("/<int:number>/scenario")
+def save_scenario(number: int):
+    """Enregistrer ma sélection en tant que scénario (named; kept for this user's session)."""
+    name = " ".join((request.form.get("scenario_name") or "").split())[:40]
+    chosen = [c for c in request.form.getlist("document") if c in {d["code"] for d in documents()}]
+    with context.db().transaction() as tx:
+        order = context.order_or_404(tx, number)
+        company = (request.form.get("company") or "").strip()
+        errors = ([] if name else ["Nom du scénario : champ obligatoire."]) + \
+                 ([] if chosen else ["Sélectionnez au moins un document à imprimer."])
+        if errors:
+            return _choose_page(order, company, chosen, errors, 422)
+    session[SCENARIOS] = {**session.get(SCENARIOS, {}), name: chosen}
+    flash(f"Scénario « {name} » enregistré.", "success")
+    return redirect(url_for("printing.choose", number=number, scenario=name))
 
 
 @bp.get("/<int:number>/options")
@@ -57,8 +86,7 @@ def options(number: int):
         if not company:
             errors.append("Nom de la société pour l'impression : champ obligatoire.")
         if errors:
-            return render_template("pvo2/print_choose.html", order=order, documents=documents(),
-                                   selected=chosen, company=company, errors=errors), 422
+            return _choose_page(order, company, chosen, errors, 422)
         start, end = warranty_period(order)
         values = {"esa": "", "start": fr_date(start), "end": fr_date(end), "warranty_number": "",
                   "usage": ""}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import httpx
 from flask import current_app
 
+from common.journal import http_client
 from fixtures import reference
 from simulators.pvo2 import psa_insurance_key
 from simulators.pvo2.store import Order, Site
@@ -43,14 +44,14 @@ def declare_psa_insurance(order: Order, site: Site) -> str:
         raise PsaInsuranceError("PSA Assurance n'est pas configuré sur ce PVO2 (adresse ou clé "
                                 "PSA_INSURANCE_API_KEY manquante) : contactez le support PVO2.")
     try:
-        response = httpx.post(base.rstrip("/") + "/api/v1/psa-insurance/policies",
-                              json=policy_request(order, site), timeout=10.0,
-                              headers={"Authorization": f"Bearer {key}"})
+        with http_client(timeout=10.0) as http:
+            response = http.post(base.rstrip("/") + "/api/v1/psa-insurance/policies",
+                                 json=policy_request(order, site), headers={"Authorization": f"Bearer {key}"})
     except httpx.HTTPError as exc:
         raise PsaInsuranceError("PSA Assurance ne répond pas : la déclaration n'a pas été transmise, "
                                 "réessayez dans quelques instants.") from exc
     if response.status_code >= 500:
-        raise PsaInsuranceError(f"PSA Assurance est en erreur (HTTP {response.status_code}) : la "
+        raise PsaInsuranceError("PSA Assurance est en erreur : la "
                                 "déclaration n'a pas été transmise, réessayez dans quelques instants.",
                                 response.status_code)
     try:
@@ -58,6 +59,6 @@ def declare_psa_insurance(order: Order, site: Site) -> str:
     except ValueError:
         body = {}
     if response.status_code >= 400:
-        text = " ; ".join(e.get("message", "") for e in body.get("errors", [])) or f"HTTP {response.status_code}"
+        text = " ; ".join(e.get("message", "") for e in body.get("errors", [])) or "PSA Assurance a refusé la demande."
         raise PsaInsuranceError(f"Déclaration refusée par PSA Assurance : {text}", response.status_code)
     return body["policy_number"]

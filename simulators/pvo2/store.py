@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from simulators.dms.store import delivery_model
@@ -30,6 +30,7 @@ class Site(Base):
     address: Mapped[str] = mapped_column(String(120), default="")
     postcode: Mapped[str] = mapped_column(String(5), default="")
     city: Mapped[str] = mapped_column(String(80), default="")
+    brands: Mapped[str] = mapped_column(String(200), default="")  # Ajoutez les marques représentées
 
 
 class Vehicle(Base):
@@ -105,6 +106,7 @@ class Order(Base):
     declaration_status: Mapped[str] = mapped_column(String(20), default="")
     contract_number: Mapped[str] = mapped_column(String(20), default="")
     policy_number: Mapped[str] = mapped_column(String(20), default="")
+    comments: Mapped[list | None] = mapped_column(JSON, default=list)  # Commentaire … Ajouter
 
     customer: Mapped[Customer] = relationship(lazy="joined")
     vehicle: Mapped[Vehicle] = relationship(lazy="joined")

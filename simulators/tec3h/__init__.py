@@ -32,6 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
     from simulators.tec3h import testing
     mount_test_routes(app, testing.bp)
+    if app.config.get("TEST_ROUTES"):
+        from simulators.tec3h import certification_routes
+        app.register_blueprint(certification_routes.bp)
     app.extensions["harness_stop"] = db.dispose
 
     @app.context_processor

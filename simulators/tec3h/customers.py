@@ -2,6 +2,7 @@
 the order's "Créer un client" link, which returns to the order with the new client chosen."""
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,7 +11,7 @@ from sqlalchemy import func, or_, select
 from fixtures import reference
 from simulators.tec3h.data import reads as _db
 from simulators.tec3h.data import writing
-from simulators.tec3h.forms import CIVILITIES, KINDS, CustomerForm  # noqa: F401 (re-exported)
+from simulators.tec3h.forms import CIVILITIES, CO_HOLDER, KINDS, CustomerForm  # noqa: F401 (re-exported)
 from simulators.tec3h.store import Customer, Order
 
 bp = Blueprint("customers", __name__)
@@ -44,7 +45,10 @@ def check_customer(form: CustomerForm) -> dict | None:
         licence_category=v["categorie_permis"], licence_issue_date=v["date_permis"],
         main_driver=form.conducteur_principal.data != "non", address=v["adresse"],
         address2=v["adresse2"], postcode=v["code_postal"], city=v["ville"], phone=v["tel_fixe"],
-        mobile=v["tel_mobile"], email=v["email"])
+        mobile=v["tel_mobile"], email=v["email"], sex=v["sexe"],
+        co_holder={n[3:]: (v[n].isoformat() if hasattr(v[n], "isoformat") else v[n]) for n in CO_HOLDER
+                   if v[n]} | {"conducteur_principal": form.co_conducteur_principal.data == "oui"}
+        if any(v[n] for n in CO_HOLDER) else None)
 
 
 def _customer_form_values(customer: Customer) -> dict:
@@ -61,7 +65,17 @@ def _customer_form_values(customer: Customer) -> dict:
             "date_permis": customer.licence_issue_date,
             "conducteur_principal": "oui" if customer.main_driver else "non",
             "adresse2": customer.address2, "code_postal": customer.postcode, "ville": customer.city,
-            "tel_fixe": customer.phone, "tel_mobile": customer.mobile, "email": customer.email}
+            "tel_fixe": customer.phone, "tel_mobile": customer.mobile, "email": customer.email,
+            "sexe": customer.sex, **_co_holder_values(customer.co_holder or {})}
+
+
+def _co_holder_values(co: dict) -> dict:
+    values = {f"co_{k}": v for k, v in co.items() if f"co_{k}" in CO_HOLDER}
+    for key in ("co_date_naissance", "co_date_piece"):
+        if values.get(key):
+            values[key] = dt.date.fromisoformat(values[key])
+    values["co_conducteur_principal"] = "oui" if co.get("conducteur_principal") else "non"
+    return values
 
 
 def _render_form(form: CustomerForm, customer=None, next_url=None):
@@ -98,6 +112,9 @@ def customer_new():
         customer.id = max(tx.scalar(select(func.max(Customer.id))) or 0, first - 1) + 1
         tx.add(customer)
     flash(f"Client N° {customer.id} {customer.display_name} enregistré.")
+    if request.form.get("ensuite") == "nouveau":  # « Ajouter un nouveau client »: a blank form again
+        return redirect(url_for("customers.customer_new", next=next_url) if next_url
+                        else url_for("customers.customer_new"))
     if next_url:
         sep = "&" if "?" in next_url else "?"
         return redirect(f"{next_url}{sep}{urlencode({'client': customer.id})}")

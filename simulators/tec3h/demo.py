@@ -53,7 +53,9 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
                 version, reference=str(553531 + n), plate=factory.plate(),
                 vin=factory.vin(referential.fold(version.make).upper()),
                 first_registration=mec, model_year=mec.year,
-                mileage_km=rng.randint(3, 160) * 1000, co2=rng.randint(90, 160) if version.energy
+                # mileage matches age: 8 000 to 20 000 km a year
+                mileage_km=max(1, (dt.date.today() - mec).days * rng.randint(8, 20) // 365) * 1000,
+                co2=rng.randint(90, 160) if version.energy
                 != "Électrique" else 0, color=rng.choice(stock["colors"]),
                 price_ttc=Decimal(rng.randint(60, 450) * 100), state=rng.choice(stock["states"][:2])))
         first = stock["first_customer_number"]

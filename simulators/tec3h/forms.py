@@ -52,10 +52,11 @@ class CustomerForm(TecForm):
     ville_naissance = TextField("Ville de naissance", max_length=80)
     departement_naissance = TextField("Département de naissance", max_length=40)
     pays_naissance = TextField("Pays de naissance", max_length=60)
+    sexe = SelectField("Sexe", choices=(("M", "Masculin"), ("F", "Féminin")))
     raison_sociale = TextField("Raison sociale", required=_pro, star=True)
     siret = SiretField("N° Siret")
     tva = TextField("N° TVA", max_length=20)
-    conducteur_principal = RadioField("Conducteur principal ?", choices=(("oui", "Oui"), ("non", "Non")),
+    conducteur_principal = RadioField("Conducteur principal?", choices=(("oui", "Oui"), ("non", "Non")),
                                       default="oui")
     type_piece = SelectField("Type de pièce", choices=_stock("identity_documents"))
     numero_piece = TextField("N° de la pièce", max_length=30)
@@ -71,12 +72,35 @@ class CustomerForm(TecForm):
     tel_fixe = PhoneField("Tel Fixe")
     tel_mobile = PhoneField("Tel Mobile")
     email = EmailField("Email")
+    # Identité du co-titulaire (optional; seed 001's second block)
+    co_civilite = SelectField("Civilité", choices=CIVILITIES)
+    co_nom_naissance = TextField("Nom de naissance", max_length=80)
+    co_nom_usage = TextField("Nom d'usage", max_length=80)
+    co_prenoms = TextField("Prénoms", max_length=80)
+    co_profession = TextField("Profession", max_length=80)
+    co_date_naissance = DateField("Date de naissance", past=True)
+    co_ville_naissance = TextField("Ville de naissance", max_length=80)
+    co_departement_naissance = TextField("Département de naissance", max_length=40)
+    co_date_piece = DateField("Date de délivrance", past=True)
+    co_ville_piece = TextField("Ville d'obtention", max_length=80)
+    co_numero_permis = TextField("N° du permis de conduire", max_length=30)
+    co_categorie_permis = SelectField("Catégorie", choices=_stock("licence_categories"))
+    co_conducteur_principal = RadioField("Conducteur principal?", choices=(("oui", "Oui"), ("non", "Non")),
+                                         default="non")
 
     def check(self) -> bool:
         self.validate()
         if _pro(self) and self.nom_naissance.data:
             self.add_error("nom_naissance", "Pour un client professionnel, laissez le champ Nom de naissance vide.")
+        if any(self[n].data for n in CO_HOLDER) and not (self.co_nom_naissance.data and self.co_prenoms.data):
+            self.add_error("co_nom_naissance", "Co-titulaire : renseignez au moins son Nom de naissance et ses "
+                                               "Prénoms.")
         return not self.error_list
+
+
+CO_HOLDER = ("co_civilite", "co_nom_naissance", "co_nom_usage", "co_prenoms", "co_profession", "co_date_naissance",
+             "co_ville_naissance", "co_departement_naissance", "co_date_piece", "co_ville_piece",
+             "co_numero_permis", "co_categorie_permis")
 
 
 class CustomerField(IntegerField):
@@ -102,6 +126,9 @@ class OrderForm(TecForm):
     date_vente = DateField("Date de vente (CDA, Cession, achat, membre, garantie)", short="Date de vente")
     origine = SelectField("Origine du contact", choices=_stock("contact_origins"), blank=None)
     paiement = SelectField("Mode paiement", required=True, choices=_stock("payment_modes"), blank=None)
+    financement = SelectField("Organisme de financement", choices=_stock("financing_bodies"), blank="Aucun")
+    mode_acompte = SelectField("Mode d'acompte", choices=_stock("payment_modes"), blank="-")
+    acompte = MoneyField("Acompte")
 
 
 class VehicleForm(TecForm):
@@ -118,6 +145,7 @@ class VehicleForm(TecForm):
     km = IntegerField("Kilométrage", min=0, max=2_000_000)
     couleur = TextField("Couleur", max_length=30)
     co2 = IntegerField("CO²", min=0, max=1000)
+    ptac = IntegerField("PTAC (kg)", min=300, max=60_000)
     prix = MoneyField("Prix de vente TTC")
 
 
@@ -160,6 +188,7 @@ class WarrantyForm(TecForm):
     type_cg = TextField("Type CG")
     cylindres = IntegerField("Cylindres", min=1, max=10000)
     puissance_din = IntegerField("Puissance DIN", min=1, max=2000)
+    ptac = IntegerField("PTAC (kg)", min=300, max=60_000)
     prix_vente = MoneyField("Prix vente")
     prix_reprise = MoneyField("Prix reprise")
     usage = SelectField("Usage du véhicule", choices=lambda form: reference.all_usages(), blank=None)

@@ -23,7 +23,8 @@ FORM_FIELD = {
     "vehicle.fiscal_power": "puissance", "vehicle.mileage_km": "km", "vehicle.vin": "vin",
     "vehicle.version": "version", "vehicle.kw_power": "puissance_kw",
     "vehicle.registration_card_type": "type_cg", "vehicle.displacement_cc": "cylindres",
-    "vehicle.din_power": "puissance_din", "sale.sale_date": "date_vente", "sale.price_ttc": "prix_vente",
+    "vehicle.din_power": "puissance_din", "vehicle.ptac_kg": "ptac", "sale.sale_date": "date_vente",
+    "sale.price_ttc": "prix_vente",
     "sale.trade_in_value": "prix_reprise", "warranty.product": "niveau", "vehicle.usage": "usage",
     "warranty.duration_months": "niveau",
 }
@@ -86,6 +87,7 @@ def build_payload(order: Order, form: dict, callback_url: str | None) -> dict:
             "din_power": _int(form.get("puissance_din")), "fiscal_power": _int(form.get("puissance")),
             "kw_power": _int(form.get("puissance_kw")), "displacement_cc": _int(form.get("cylindres")),
             "mileage_km": _int(form.get("km")), "usage": form.get("usage") or "particulier",
+            "ptac_kg": _int(form.get("ptac")),
             **(manufacturer_warranty(first_registration) if first_registration else {}),
         },
         "warranty": {"label": "SPOTICAR", "product": product["product"] if product else None,

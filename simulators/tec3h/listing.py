@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from flask import Response
 from sqlalchemy import exists, func, or_, select
 
+from common import formats
 from common.parsing import MAX_YEAR, MIN_YEAR, arg_int
 from simulators.tec3h.store import Order, Vehicle, Warranty
 
@@ -31,7 +32,7 @@ SORTS = {"vehicule": ("Véhicule", (Vehicle.make, Vehicle.model, Vehicle.version
 
 
 def _thousands(value: int | float) -> str:
-    return f"{value:,.0f}".replace(",", " ")
+    return formats.number(round(value))
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ COLUMNS: dict[str, Column] = {
     "co2": Column("CO²", lambda v: "" if v.co2 is None else f"{v.co2} g/km", lambda v: v.co2, "CO2 (g/km)"),
     "couleur": Column("Couleur", lambda v: v.color or "", lambda v: v.color),
     "prix": Column("PV TTC", lambda v: f"{_thousands(v.price_ttc)} €",
-                   lambda v: f"{v.price_ttc:.2f}".replace(".", ",")),
+                   lambda v: formats.euros(v.price_ttc, symbol=False, grouping=False)),
     "etat": Column("État", lambda v: v.state, lambda v: v.state),
 }
 DEFAULT_COLUMNS = ("photo", "reference", "vehicule", "transmission", "immatriculation", "mec", "km", "co2",

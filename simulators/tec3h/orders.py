@@ -55,14 +55,17 @@ def _check_order(form: OrderForm) -> dict | None:
         return None
     return dict(customer_id=v["client"], status=v["statut"], service=v["service"], seller=v["commercial"],
                 vehicle_price_ttc=v["prix"], delivery_date=v["date_livraison"], sale_date=v["date_vente"],
-                contact_origin=v["origine"], payment_mode=v["paiement"])
+                contact_origin=v["origine"], payment_mode=v["paiement"], financing=v["financement"],
+                deposit_mode=v["mode_acompte"], deposit_ttc=v["acompte"])
 
 
 def _form_values(order: Order) -> dict:
     return {"client": str(order.customer_id), "statut": order.status, "service": order.service,
             "commercial": order.seller, "prix": f"{order.vehicle_price_ttc:.2f}",
             "date_livraison": order.delivery_date, "date_vente": order.sale_date,
-            "origine": order.contact_origin, "paiement": order.payment_mode}
+            "origine": order.contact_origin, "paiement": order.payment_mode,
+            "financement": order.financing, "mode_acompte": order.deposit_mode,
+            "acompte": f"{order.deposit_ttc:.2f}" if order.deposit_ttc is not None else ""}
 
 
 def _render(vehicle: Vehicle, form: OrderForm, order: Order | None = None):
@@ -74,7 +77,7 @@ def _render(vehicle: Vehicle, form: OrderForm, order: Order | None = None):
     refresh(warranty)
     return render_template("tec3h/order_form.html", vehicle=vehicle, order=order, form=form,
                            warranty=warranty, lines=extra_lines(), total=order_total(price or Decimal(0)),
-                           today=dt.date.today()), (422 if form.error_list else 200)
+                           today=dt.date.today(), now=dt.datetime.now()), (422 if form.error_list else 200)
 
 
 @bp.route("/vehicules/<int:vehicle_id>/offre", methods=["GET", "POST"])

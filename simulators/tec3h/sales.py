@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, render_template, request
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import String, cast, func, or_, select
 
 from common.dates import fr_date
+from common import formats
 from common.parsing import arg_int
 from fixtures import reference
 from simulators.tec3h.listing import csv_response
@@ -26,6 +27,9 @@ class SalesFilters:
     service: str = ""
     pro_only: bool = False
     size: int = 25
+    make: str = ""      # Tous les véhicules, or one make
+    deliverer: str = ""  # Tous les livreurs, or the seller who delivers (the demo's sellers deliver)
+    page: int = 1
 
     @classmethod
     def from_args(cls, args) -> SalesFilters:
@@ -34,7 +38,10 @@ class SalesFilters:
                    seller=args.get("commercial", "") if args.get("commercial") in stock["sellers"] else "",
                    service=args.get("service", "") if args.get("service") in stock["services"] else "",
                    pro_only=args.get("clients") == "pro",
-                   size=arg_int("afficher", 25, choices=PAGE_SIZES))
+                   size=arg_int("afficher", 25, choices=PAGE_SIZES),
+                   make=(args.get("vehicule") or "").strip()[:40],
+                   deliverer=args.get("livreur", "") if args.get("livreur") in stock["sellers"] else "",
+                   page=arg_int("page", 1, minimum=1, maximum=100_000))
 
     def query(self):
         stmt = select(Order).join(Order.customer).join(Order.vehicle).order_by(Order.number.desc())
@@ -49,17 +56,22 @@ class SalesFilters:
             stmt = stmt.where(Order.service == self.service)
         if self.pro_only:
             stmt = stmt.where(Customer.kind == "pro")
+        if self.make:
+            stmt = stmt.where(Vehicle.make == self.make)
+        if self.deliverer:
+            stmt = stmt.where(Order.seller == self.deliverer)
         return stmt
 
     def args(self) -> dict:
         values = {"q": self.q, "commercial": self.seller, "service": self.service,
-                  "clients": "pro" if self.pro_only else "", "afficher": self.size}
+                  "clients": "pro" if self.pro_only else "", "afficher": self.size, "vehicule": self.make,
+                  "livreur": self.deliverer}
         return {k: v for k, v in values.items() if v}
 
 
-def _orders_with_contracts(filters: SalesFilters, limit: int | None):
+def _orders_with_contracts(filters: SalesFilters, limit: int | None, offset: int = 0):
     session = current_app.extensions["db"].session
-    stmt = filters.query() if limit is None else filters.query().limit(limit)
+    stmt = filters.query() if limit is None else filters.query().limit(limit).offset(offset)
     orders = session.scalars(stmt).unique().all()
     contracts = {w.order_id: w for w in session.scalars(
         select(Warranty).where(Warranty.order_id.in_([o.id for o in orders])))}
@@ -69,10 +81,16 @@ def _orders_with_contracts(filters: SalesFilters, limit: int | None):
 @bp.get("/ventes")
 def sales_list():
     filters = SalesFilters.from_args(request.args)
-    orders, contracts = _orders_with_contracts(filters, filters.size)
+    session = current_app.extensions["db"].session
+    total = session.scalar(select(func.count()).select_from(filters.query().order_by(None).subquery()))
+    pages = max(1, -(-total // filters.size))
+    filters.page = min(filters.page, pages)
+    orders, contracts = _orders_with_contracts(filters, filters.size, (filters.page - 1) * filters.size)
     stock = reference.load("tec3h_stock")
+    makes = sorted(set(session.scalars(select(Vehicle.make).join(Order, Order.vehicle_id == Vehicle.id))))
     return render_template("tec3h/sales.html", orders=orders, contracts=contracts, filters=filters,
-                           sizes=PAGE_SIZES, sellers=stock["sellers"], services=stock["services"])
+                           sizes=PAGE_SIZES, sellers=stock["sellers"], services=stock["services"],
+                           makes=makes, pages=pages)
 
 
 @bp.get("/ventes/export.csv")
@@ -83,7 +101,7 @@ def sales_export():
               "Commercial", "Mode paiement", "Total TTC", "N° bon de commande", "N° contrat")
     rows = ((o.number, o.status, fr_date(o.sale_date), fr_date(o.delivery_date), o.customer.display_name,
              o.vehicle.title, o.vehicle.plate, o.seller, o.payment_mode,
-             f"{o.total_ttc:.2f}".replace(".", ","),
+             formats.euros(o.total_ttc, symbol=False, grouping=False),
              contracts[o.id].bdc_number if o.id in contracts else "",
              contracts[o.id].contract_number if o.id in contracts else "") for o in orders)
     return csv_response(header, rows, "ventes-tec3h.csv")

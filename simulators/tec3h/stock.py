@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from common.dates import parse_fr_date
@@ -18,8 +18,14 @@ from simulators.tec3h.store import Order, Vehicle, Warranty
 
 bp = Blueprint("stock", __name__)
 
+def plausible_ptac(din_power: int) -> int:
+    """A passenger car's PTAC when the card has none: heavier with power (1 500 to 2 600 kg)."""
+    return min(2600, 1400 + 4 * din_power) // 10 * 10
+
+
 def new_vehicle(version: referential.Version, **fields) -> Vehicle:
     """A stock vehicle whose technical data comes from the referential ``version``."""
+    fields.setdefault("ptac_kg", plausible_ptac(version.din_power))
     return Vehicle(make=version.make, model=version.model, version_id=version.id, version=version.label,
                    equivalence=version.equivalence, energy=version.energy, gearbox=version.gearbox,
                    din_power=version.din_power, kw_power=version.kw_power,
@@ -48,6 +54,19 @@ def stock_export():
     columns = [COLUMNS[key] for key in filters.columns if COLUMNS[key].csv]
     rows = ([c.csv(v) for c in columns] for v in _db().scalars(filters.query()))
     return csv_response([c.csv_header or c.header for c in columns], rows, "stock-tec3h.csv")
+
+
+@bp.get("/stock/liste.pdf")
+def stock_pdf():
+    """Listes PDF: the filtered list (all pages) as a PDF, one section per vehicle."""
+    from common.pdf import sectioned_pdf
+    filters = StockFilters.from_args(request.args)
+    columns = [COLUMNS[key] for key in filters.columns if COLUMNS[key].csv and key != "vehicule"]
+    sections = [(v.title, [(c.csv_header or c.header, c.csv(v)) for c in columns])
+                for v in _db().scalars(filters.query().limit(500))]
+    body = sectioned_pdf("Stock — liste des véhicules", sections, subtitle=f"{len(sections)} véhicule(s)")
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": 'attachment; filename="stock-tec3h.pdf"'})
 
 
 @bp.get("/referentiel/modeles")
@@ -102,7 +121,8 @@ def _check_vehicle(form: VehicleForm, version_id: str) -> dict | None:
     if form.error_list:
         return None
     return dict(version=version, first_registration=mec, model_year=year, plate=plate, vin=v["vin"],
-                mileage_km=v["km"] or 0, co2=v["co2"], price_ttc=v["prix"] or Decimal(0), color=v["couleur"])
+                mileage_km=v["km"] or 0, co2=v["co2"], price_ttc=v["prix"] or Decimal(0), color=v["couleur"],
+                **({"ptac_kg": v["ptac"]} if v["ptac"] else {}))
 
 
 @bp.route("/vehicules/nouveau", methods=["GET", "POST"])

@@ -39,6 +39,7 @@ class Vehicle(Base):
     displacement_cc: Mapped[int | None] = mapped_column(Integer)
     color: Mapped[str | None] = mapped_column(String(30))
     price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0))
+    ptac_kg: Mapped[int | None] = mapped_column(Integer)  # poids total autorisé en charge
     state: Mapped[str] = mapped_column(String(30), default="Stock")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -82,6 +83,8 @@ class Customer(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     mobile: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
+    sex: Mapped[str | None] = mapped_column(String(1))
+    co_holder: Mapped[dict | None] = mapped_column(JSON)  # Identité du co-titulaire
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     @property
@@ -113,6 +116,9 @@ class Order(Base):
     contact_origin: Mapped[str | None] = mapped_column(String(40))
     payment_mode: Mapped[str] = mapped_column(String(30))
     total_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    financing: Mapped[str | None] = mapped_column(String(40))      # Organisme de financement
+    deposit_mode: Mapped[str | None] = mapped_column(String(30))   # Mode d'acompte
+    deposit_ttc: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # Acompte
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     vehicle: Mapped[Vehicle] = relationship(lazy="joined")
     customer: Mapped[Customer] = relationship(lazy="joined")

@@ -55,6 +55,7 @@ def prefill(order: Order) -> dict:
             "date_vente": fr_date(order.sale_date), "km": str(v.mileage_km), "vin": v.vin or "",
             "version": v.version, "puissance_kw": str(v.kw_power), "type_cg": "",
             "cylindres": str(v.displacement_cc or ""), "puissance_din": str(v.din_power),
+            "ptac": str(v.ptac_kg or ""),
             "prix_vente": f"{order.total_ttc:.2f}", "prix_reprise": "", "usage": "particulier",
             "niveau": levels()[-1] if levels() else "", "consent_email": "on"}
 
@@ -167,8 +168,10 @@ def warranty_form(vehicle_id: int):
 
 
 def _render(vehicle, order, form, warranty, remote):
+    # reopening the form after a refusal shows it to correct (200); only a refused submission is 422
+    refused = request.method == "POST" and (form.error_list or remote)
     return render_template("tec3h/warranty_form.html", vehicle=vehicle, order=order, form=form,
-                           remote=remote, warranty=warranty), (422 if form.error_list or remote else 200)
+                           remote=remote, warranty=warranty), (422 if refused else 200)
 
 
 @bp.post("/garanties/<int:warranty_id>/renvoyer")

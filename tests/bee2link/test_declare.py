@@ -5,7 +5,7 @@ from sqlalchemy import select
 from common.keys import demo_dms_keys
 from spoticar_handoff import HandoffIn
 from simulators.bee2link.store import Order, Vehicle
-from tests.dms_helpers import csrf_token, signed_callback, text
+from tests.dms_helpers import assert_refused_callbacks, csrf_token, signed_callback, text
 
 DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
@@ -63,7 +63,7 @@ def test_refused_handoff_shows_the_centralisateur_message_and_keeps_the_order(ap
 
 
 @pytest.mark.parametrize("mode, shown", [("down", "Le centralisateur Spoticar ne répond pas"),
-                                         ("error", "Le centralisateur Spoticar est en erreur (HTTP 503)")])
+                                         ("error", "Le centralisateur Spoticar est en erreur : la déclaration")])
 def test_centralisateur_down_gives_a_clear_message_and_loses_nothing(app, client, cds, mode, shown):
     cds.mode = mode
     before = order(app)
@@ -133,3 +133,10 @@ def test_a_late_stale_callback_does_not_undo_the_declaration(app, client, cds):
     stale = {"bdc_number": "SP020319L000000001", "status": "contract_pending", "garantisseur": "stellantis"}
     assert signed_callback(client, stale, DEMO_KEYS["bee2link"]).status_code == 200
     assert (order(app).declaration_status, order(app).contract_number) == ("declared", "22612000088")
+
+
+def test_bad_stale_or_replayed_callbacks_are_refused_and_a_replay_adds_no_history(app, client, cds):
+    declare(client, order(app).vehicle_id)
+    assert_refused_callbacks(client, cds.declare("SP020319L000000001", "22612000099"), DEMO_KEYS["bee2link"])
+    page = text(client.get(f"/vo/vehicules/{order(app).vehicle_id}"))
+    assert page.count("Contrat de garantie n° 22612000099") == 1

@@ -1,4 +1,6 @@
 """Bee2link screens through the Flask test client: pipeline counts, moves, the vehicle card."""
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
@@ -31,7 +33,7 @@ def test_vehicle_card_shows_order_and_sections_of_the_seed(app, client):
     page = text(client.get(f"/vo/vehicules/{ds4(app).id}"))
     assert "DS DS4 BlueHDI 120 S&S BVM6 Chic" in page
     assert "Commande n°4586 - 10 241,00 €" in page
-    for section in ("Financement PSA Finance", "Mise à jour : 08/12/2021 12:50", "Médias", "Historique",
+    for section in ("Financement PSA Finance", f"Mise à jour : {dt.date.today() - dt.timedelta(days=1):%d/%m/%Y} 12:50", "Médias", "Historique",
                     "Commentaires", "Documents joints"):
         assert section in page
 
@@ -133,3 +135,9 @@ def test_demo_stock_is_deterministic(app, tmp_path):
 def in_app(app, query) -> list:
     with app.extensions["db"].transaction() as s:
         return list(s.scalars(query))
+
+
+def test_calculer_le_financement_shows_the_monthly_payment(app, client):
+    page = text(client.get(f"/vo/vehicules/{ds4(app).id}?financement=1"))
+    # 10 241,00 € less 10 % over 48 months at 4,90 %: 211,84 € a month
+    assert "Mensualité estimée : 211,84 € sur 48 mois (apport 1 024,10 €" in page

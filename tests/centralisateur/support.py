@@ -21,6 +21,17 @@ def api_client(stack, dms: str = "tec3h") -> httpx.Client:
     return httpx.Client(base_url=stack.url("centralisateur"), timeout=20, headers=api_headers(stack, dms))
 
 
+def login(stack, rrdi: str = "953617Z") -> httpx.Client:
+    """A browser-like client logged in as the demo dealer ``rrdi`` (on its Accueil)."""
+    dealer = reference.demo_dealer(rrdi)
+    browser = httpx.Client(base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
+    token = CSRF_RE.search(browser.get("/connexion").text).group(1)
+    page = browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"],
+                                            "password": stack.credentials.dealer_password(rrdi)})
+    assert page.status_code == 200 and "Vos déclarations" in page.text
+    return browser
+
+
 def form_values(page: str) -> dict:
     """The values a browser would submit for the declaration form as rendered."""
     values: dict = {"csrf_token": CSRF_RE.search(page).group(1)}
@@ -44,13 +55,3 @@ def open_form(stack, declaration_url: str, programme: str = "SPOTICAR",
     assert page.url.path.endswith("/formulaire"), page.text
     return browser, str(page.url), form_values(page.text)
 
-
-def dealer_login(stack, rrdi: str = "953617Z") -> httpx.Client:
-    """A browser-like client logged into the centralisateur as the demo dealer ``rrdi``."""
-    dealer = reference.demo_dealer(rrdi)
-    browser = httpx.Client(base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
-    token = CSRF_RE.search(browser.get("/connexion").text).group(1)
-    page = browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"],
-                                            "password": stack.credentials.dealer_password(rrdi)})
-    assert page.status_code == 200 and "Vos déclarations" in page.text
-    return browser

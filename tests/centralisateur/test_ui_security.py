@@ -7,10 +7,9 @@ import httpx
 import pytest
 
 from harness.testing import new_dealer
-from tests.centralisateur.support import CSRF_RE, api_client, dealer_login, open_form
+from tests.centralisateur.support import CSRF_RE, api_client, login, open_form
 
 pytestmark = pytest.mark.centralisateur
-
 
 
 def test_form_without_csrf_token_is_refused_and_nothing_changes(stack, factory):
@@ -27,7 +26,7 @@ def test_form_without_csrf_token_is_refused_and_nothing_changes(stack, factory):
 def test_a_dealer_cannot_open_another_dealers_declaration(stack, factory):
     with api_client(stack) as api:
         bdc = api.post("/api/v1/handoffs", json=factory.handoff()).json()["bdc_number"]
-    other = dealer_login(stack, "FR10350")
+    other = login(stack, "FR10350")
     for path in (f"/declarations/{bdc}", f"/declarations/{bdc}/formulaire", f"/declarations/{bdc}/releve.pdf"):
         assert other.get(path).status_code == 404
     assert bdc not in other.get("/").text

@@ -44,7 +44,7 @@ def test_complete_handoff_passes_and_missing_fields_name_the_form_label():
 def test_nothing_received_waits_then_fails_after_the_bound():
     assert run("handoff-complete", [])[0] == "waiting"
     status, findings = run("handoff-complete", [], started_at=T0.isoformat(), wait_seconds=30, now=31)
-    assert status == "failed" and "Délai d'attente de 30 s dépassé" in findings[0].message
+    assert status == "failed" and "Délai d'attente de 30 s dépassé, toujours en attente de" in findings[0].message
 
 
 def test_resend_with_a_new_order_fails_with_a_diff():
@@ -84,6 +84,13 @@ def test_dropping_usage_lets_a_taxi_through_and_fails():
     status, findings = run("eligibility-usage", [handoff(body)], now=10)
     assert status == "failed"
     assert {"vehicle.usage", "vehicle.ptac_kg"} <= {d["path"] for f in findings for d in f.diff}
+
+
+def test_each_session_gets_its_own_vins():
+    one = plans.sale_for(PLAN, "handoff-complete", dms="tec3h", rrdi="C123456", today=TODAY, serial="AB12")
+    two = plans.sale_for(PLAN, "label-ds-certified", dms="tec3h", rrdi="C123456", today=TODAY, serial="AB12")
+    assert one["vehicle"]["vin"] == "VF3216S4HXPAB1200" and two["vehicle"]["vin"].startswith("VF1BR1G0H41AB12")
+    assert one["vehicle"]["plate"] == "AA-000-AA"
 
 
 def test_label_must_be_carried():
@@ -128,8 +135,11 @@ def test_entries_are_attributed_by_vin_then_by_bdc_then_by_time():
     other = handoff(sale("handoff-complete"), bdc="SPC1234560000005", at=2)
     status_poll = poll("SPC1234560000004", "pending", 3)
     stray = entry("in", "POST", "/api/v1/handoffs", 400, request=None, at=4)
+    sales = {s["id"]: plans.sale_for(PLAN, s["id"], dms="tec3h", rrdi="C123456", today=TODAY)
+             for s in PLAN["scenarios"]}
     found = attribute(PLAN, [first, other, status_poll, stray],
-                      {"handoff-complete": T0.isoformat(), "handoff-resend": (T0 + dt.timedelta(seconds=3.5)).isoformat()})
+                      {"handoff-complete": T0.isoformat(), "handoff-resend": (T0 + dt.timedelta(seconds=3.5)).isoformat()},
+                      sales)
     assert found["label-ds-certified"] == [first, status_poll]
     assert found["handoff-complete"] == [other]
     assert found["handoff-resend"] == [stray]

@@ -1,4 +1,6 @@
 """NeoVO through the Flask test client: the dossier page of the seed and Garantir (Chrome only)."""
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -6,7 +8,7 @@ from common.keys import demo_dms_keys
 from spoticar_handoff import HandoffIn
 from simulators.neovo.browser import CHROME_MESSAGE
 from simulators.neovo.store import Dossier
-from tests.dms_helpers import csrf_token, signed_callback, text
+from tests.dms_helpers import assert_refused_callbacks, csrf_token, signed_callback, text
 
 DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
@@ -32,7 +34,7 @@ def test_dossier_page_is_the_seeds(client):
     assert "VINVOPEU Dossier n°V0000004" in page
     assert "Vente - PEUGEOT 208 1.6 BlueHDi 75ch Active 5p" in page
     assert ("VISUALISATION DES PIECES DE VENTE Action Date N° Pièce Client H.T. T.V.A T.T.C "
-            "Retour 15/07/2020 600349 ZAWADZKI VINCENT - 621239 16176,50 0,00 16176,50") in page
+            f"Retour {dt.date.today():%d/%m/%Y} 600349 ZAWADZKI VINCENT - 621239 16176,50 0,00 16176,50") in page
     assert "Retour MENU Facture Avoir Fac_Comp Proforma Dénonciation Visualisation Facturation Garantir" in page
     assert CHROME_MESSAGE not in page
 
@@ -76,7 +78,7 @@ def test_chrome_hints_do_not_let_firefox_declare(app, client, cds):
 
 
 @pytest.mark.parametrize("mode, shown", [("down", "Le centralisateur Spoticar ne répond pas"),
-                                         ("error", "Le centralisateur Spoticar est en erreur (HTTP 503)")])
+                                         ("error", "Le centralisateur Spoticar est en erreur : la déclaration")])
 def test_centralisateur_down_gives_a_clear_message_and_loses_nothing(app, client, cds, mode, shown):
     cds.mode = mode
     response = garantir(client)
@@ -126,3 +128,12 @@ def test_site_choice_shows_that_sites_dossiers_and_refuses_an_unknown_site(clien
     assert client.post("/site", data={"rrdi": "069870K", "csrf_token": token}).status_code == 303
     page = text(client.get("/"))
     assert "GARAGE DES TILLEULS DEMO" in page and "Dossier n°V0000004" not in page
+
+
+def test_bad_stale_or_replayed_callbacks_are_refused_and_a_replay_changes_nothing(app, client, cds):
+    garantir(client)
+    assert_refused_callbacks(client, cds.declare("SP038421N000000001", "22612000005"), DEMO_KEYS["neovo"])
+    assert dossier(app).contract_number == "22612000005"
+    late = {"bdc_number": "SP038421N000000001", "status": "contract_pending", "contract_number": None}
+    assert signed_callback(client, late, DEMO_KEYS["neovo"], delivery="first").status_code == 409
+    assert (dossier(app).declaration_status, dossier(app).contract_number) == ("declared", "22612000005")

@@ -134,3 +134,12 @@ def test_logout_ends_the_session_on_the_server(client, app):
     client.set_cookie(name, copied)  # the cookie as it was before « Se déconnecter »
     replay = client.get("/espace")
     assert replay.status_code == 302 and "/connexion" in replay.headers["Location"]
+
+
+def test_every_demo_user_has_its_own_salt(app):
+    from sqlalchemy import select
+
+    from simulators.portail_b2b.store import PortalUser
+    with app.app_context():
+        hashes = app.extensions["db"].session.scalars(select(PortalUser.password_hash)).all()
+    assert len(hashes) == 7 and len(set(hashes)) == 7

@@ -1,6 +1,7 @@
 """Déclaration de garantie from PVO2: the hand-off, its refusals, the callback and the polling."""
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
@@ -15,7 +16,7 @@ DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 pytestmark = pytest.mark.pvo2
 
-KARoq = 7414120  # seed order: Skoda Karoq FY-544-EW, Spoticar-Premium 12 Mois, delivery 07/12/2021
+KARoq = 7414120  # seed order: Skoda Karoq FY-544-EW, Spoticar-Premium 12 Mois, closed, delivered today
 DS9 = 7400061    # seed order: DS 9 with the seed's garage plate CC333C1
 
 
@@ -32,7 +33,8 @@ def test_handoff_payload_is_a_valid_v1_body(app):
     assert body.vehicle.plate == "FY-544-EW" and body.vehicle.brand == "SKODA" and body.vehicle.energy == "DIESEL"
     assert (body.warranty.label, body.warranty.product, body.warranty.duration_months) == \
         ("SPOTICAR", "SPOTICAR PREMIUM", 12)
-    assert body.warranty.start_date.isoformat() == "2021-12-07"
+    # the seed's order is dated relative to today: delivered today, the warranty starts today
+    assert body.warranty.start_date == body.sale.delivery_date == dt.date.today()
     assert str(body.callback_url) == "http://pvo2.test/api/spoticar/callback"
 
 
@@ -65,7 +67,7 @@ def test_refusal_by_the_centralisateur_is_shown_and_the_order_is_unchanged(clien
     page = text(response)
     assert "Déclaration refusée par le centralisateur" in page and "comme taxi sont exclus" in page
     stored = order(app, KARoq)
-    assert (stored.garantisseur, stored.bdc_number, stored.state) == ("", "", "bdc")
+    assert (stored.garantisseur, stored.bdc_number, stored.state) == ("", "", "cloture")
 
 
 def test_centralisateur_down_is_shown_and_the_order_is_unchanged(tmp_path):
@@ -82,7 +84,8 @@ def test_centralisateur_down_is_shown_and_the_order_is_unchanged(tmp_path):
 def test_centralisateur_error_is_shown(client, app, fake_centralisateur):
     fake_centralisateur.mode = "error"
     response = client.post(f"/livraisons/{KARoq}/declarer", data={"garantisseur": "spoticar"})
-    assert response.status_code == 503 and "HTTP 500" in text(response)
+    page = text(response)
+    assert response.status_code == 503 and "Le centralisateur Spoticar est en erreur" in page and "HTTP" not in page
     assert order(app, KARoq).bdc_number == ""
 
 

@@ -46,3 +46,21 @@ def test_create_offer(client, app, name, value, message):
     response = client.post("/offres/nouvelle", data=data)
     assert response.status_code == 422 and message in text(response)
     assert (_count(app, Customer), _count(app, Order)) == before
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"delivery_date": "³¹/12/2025"}, "Livraison prévue le : date obligatoire au format JJ/MM/AAAA."),
+    ({"delivery_date": "01/01/0001"}, "Livraison prévue le : date invalide (format JJ/MM/AAAA, année entre 1900"),
+    ({"delivery_date": "9" * 80}, "Livraison prévue le : date obligatoire au format JJ/MM/AAAA."),
+    ({"delivery_date": "", "delivery_time": "10:00"}, "Livraison prévue le : date obligatoire au format JJ/MM/AAAA."),
+    ({"delivery_date": "30/11/2025", "delivery_time": "²5:00"}, "Heure : format HH:MM attendu."),
+])
+def test_delivery_date(client, app, data, message):
+    with app.extensions["db"].transaction() as session:
+        number = session.scalar(select(Order.number).where(Order.state == "bdc").order_by(Order.number))
+        before = session.scalar(select(Order.delivery_date).where(Order.number == number))
+    response = client.post(f"/livraisons/{number}/livraison", data=data)
+    assert response.status_code == 422 and message in text(response)
+    assert f'value="{data["delivery_date"]}"' in text(response)
+    with app.extensions["db"].transaction() as session:
+        assert session.scalar(select(Order.delivery_date).where(Order.number == number)) == before

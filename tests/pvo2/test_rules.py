@@ -72,7 +72,7 @@ def test_cancel_an_offer_but_never_a_bdc(client, app):
     page = text(client.get("/offres/"))
     assert "Offre n°7414134 annulée." in page and 'aria-label="Offre n°7414134"' not in page
     client.post("/offres/7414120/annuler")
-    assert order(app, 7414120).state == "bdc"
+    assert order(app, 7414120).state == "cloture"
 
 
 def test_unknown_order_is_a_french_404(client):

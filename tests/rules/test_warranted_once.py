@@ -69,7 +69,7 @@ def test_second_declaration_of_a_vehicle_is_refused_on_3_3_and_to_the_dms(stack,
         second = api.post("/api/v1/handoffs", json=factory.handoff(
             vehicle=vehicle, callback_url=dms.url + "/callback")).json()
         page = _declare(stack, second)
-        run_due_jobs(stack)  # the callback now (the worker would within its interval)
+        run_due_jobs(stack, until=lambda: received)  # now, not at the worker's next turn
     shown = html.unescape(page.text)
     assert "a été refusée" in shown and f"déjà garanti par le contrat n° {contract}" in shown
     state = api_client(stack).get(f"/api/v1/declarations/{second['bdc_number']}").json()

@@ -10,12 +10,11 @@ import pytest
 
 from fixtures import reference
 from fixtures.icare_factories import icare_sale
-from tests.centralisateur.support import CSRF_RE, api_client, api_headers, dealer_login as login, open_form
+from tests.centralisateur.support import CSRF_RE, api_client, api_headers, login, open_form
 
 pytestmark = pytest.mark.centralisateur
 
 DEEP = "[" * 1000 + "]" * 1000
-
 
 
 @pytest.mark.parametrize("field,value,words", [

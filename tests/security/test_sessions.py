@@ -8,8 +8,7 @@ import httpx
 import pytest
 
 from harness.testing import new_dealer
-from tests.centralisateur.support import CSRF_RE, api_client
-from tests.security.test_bad_input import login
+from tests.centralisateur.support import CSRF_RE, api_client, login
 
 pytestmark = pytest.mark.centralisateur
 

@@ -63,3 +63,12 @@ def test_a_name_resolving_to_an_internal_address_is_refused_at_call_time(monkeyp
     monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: internal)
     with pytest.raises(UrlRefused, match="adresse interne"):
         check_url("http://dms.example.com/cb")
+
+
+def test_certification_session_refuses_an_internal_callback_url(stack):
+    import httpx
+    response = httpx.post(stack.url("centralisateur") + "/certification/sessions", timeout=20,
+                          json={"dms": "tec3h", "callback_url": "http://169.254.169.254/latest/"})
+    assert response.status_code == 422
+    assert any(e["field"] == "callback_url" and "adresse interne" in e["message"]
+               for e in response.json()["errors"])

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from common.keys import demo_dms_keys
 from simulators.tec3h.store import Warranty
 from spoticar_handoff import HandoffIn
-from tests.dms_helpers import signed_callback, text
+from tests.dms_helpers import assert_refused_callbacks, signed_callback, text
 from tests.tec3h.conftest import form_values, vehicle_id
 
 DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
@@ -103,6 +103,10 @@ def test_refusal_is_shown_on_the_form_with_values_kept_and_can_be_corrected(clie
     assert 'type="text" id="marque" name="marque" value="TATA"' in html
     assert 'aria-invalid="true" aria-describedby="marque-error"' in html
     assert _warranty(app).status == "rejected"
+    reopened = client.get(f"/vehicules/{vid}/garantie/spoticar")  # Nouvelle garantie Spoticar again
+    page = reopened.data.decode()
+    assert reopened.status_code == 200 and "la marque TATA" in page
+    assert 'type="text" id="marque" name="marque" value="TATA"' in page
     centralisateur.mode = "accept"
     client.post(f"/vehicules/{vid}/garantie/spoticar", data={**form, "marque": "Peugeot"})
     assert _warranty(app).status == "pending" and len(centralisateur.handoffs) == 2
@@ -201,3 +205,10 @@ def test_a_late_stale_callback_never_undoes_the_declaration(client, app, vid):
     assert _callback(client, stale).status_code == 200
     warranty = _warranty(app)
     assert (warranty.status, warranty.contract_number) == ("declared", "22511015254")
+
+
+def test_bad_stale_or_replayed_callbacks_are_refused(client, app, vid):
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    declared = {"bdc_number": "SP953617Z103833712", "status": "declared", "contract_number": "22511015255"}
+    assert_refused_callbacks(client, declared, DEMO_KEYS["tec3h"])
+    assert (_warranty(app).status, _warranty(app).contract_number) == ("declared", "22511015255")

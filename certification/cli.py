@@ -1,0 +1,115 @@
+"""``spoticar-harness certify start | report | run``: open a session on a running centralisateur,
+write a session's reports, or certify one of our own DMS simulators end to end."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import httpx
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+KEY_ENV = "SPOTICAR_CERTIFICATION_KEY"
+
+
+def _fail(message: str) -> int:
+    print(f"spoticar-harness: {message}", file=sys.stderr)
+    return 2
+
+
+def _errors(response: httpx.Response) -> str:
+    try:
+        return " ; ".join(e.get("message", "") for e in response.json().get("errors", []))
+    except ValueError:
+        return f"HTTP {response.status_code}"
+
+
+def _start(args) -> int:
+    body = {"dms": args.dms, "callback_url": args.callback_url, "wait_seconds": args.wait}
+    try:
+        response = httpx.post(args.url.rstrip("/") + "/certification/sessions", timeout=30,
+                              json={k: v for k, v in body.items() if v is not None})
+    except httpx.HTTPError as exc:
+        return _fail(f"le centralisateur {args.url} ne répond pas ({exc}).")
+    if response.status_code != 201:
+        return _fail(f"session refusée (HTTP {response.status_code}) : {_errors(response)}")
+    s = response.json()
+    print(f"Session de certification {s['id']} ouverte pour le DMS {s['dms']} (plan {s['plan']['version']}).\n"
+          f"  Page de suivi        {s['url']}\n"
+          f"  Centralisateur       {s['centralisateur_url']}  (API {s['api_url']})\n"
+          f"  Clé d'API de session {s['key']}\n"
+          f"  Point de vente       RRDI {s['dealer']['rrdi']}, code T {s['dealer']['code_t']}\n"
+          f"  Profil               {s['dealer']['profil']}\n"
+          f"  Adresse de rappel    {s['callback_url'] or '(celle de chaque vente)'}\n"
+          f"Rapport : spoticar-harness certify report {s['id']} --out DIR (clé dans {KEY_ENV} ou --key)")
+    return 0
+
+
+def fetch(url: str, session_id: str, key: str) -> tuple[dict, list[dict]]:
+    """The session's JSON state and its evidence, read with the session key."""
+    headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
+    base = f"{url.rstrip('/')}/certification/sessions/{session_id}"
+    with httpx.Client(timeout=60, headers=headers) as http:
+        state = http.get(base)
+        if state.status_code != 200:
+            raise ValueError(f"session illisible (HTTP {state.status_code}) : {_errors(state)}")
+        entries = http.get(base + "/evidence")
+        if entries.status_code != 200:
+            raise ValueError(f"preuves illisibles (HTTP {entries.status_code}) : {_errors(entries)}")
+    return state.json(), entries.json()["entries"]
+
+
+def summary_line(report: dict, out: Path) -> str:
+    counts = ", ".join(f"{k} {v}" for k, v in report["summary"].items())
+    return f"Rapport de la session {report['session']['id']} : {report['verdict']} ({counts}) → {out}"
+
+
+def _report(args) -> int:
+    from certification import report
+    key = args.key or os.environ.get(KEY_ENV)
+    if not key:
+        return _fail(f"clé de session requise (--key ou {KEY_ENV}).")
+    try:
+        state, entries = fetch(args.url, args.session, key)
+    except (ValueError, httpx.HTTPError) as exc:
+        return _fail(str(exc))
+    written = report.write(state, entries, Path(args.out))
+    print(summary_line(written, Path(args.out)))
+    return 1 if written["summary"]["failed"] else 0
+
+
+def _run(args) -> int:
+    from certification.run import certify_simulator
+    if not args.simulator:
+        return _fail("seul --simulator est pris en charge : pour votre DMS, ouvrez une session (certify start).")
+    try:
+        written = certify_simulator(args.dms, Path(args.report), wait_seconds=args.wait)
+    except (ValueError, TimeoutError) as exc:
+        return _fail(str(exc))
+    print(summary_line(written, Path(args.report)))
+    return 1 if written["summary"]["failed"] else 0
+
+
+def register(sub) -> None:
+    """Add ``certify`` and its three actions to the CLI's sub-parsers."""
+    from spoticar_handoff.models import DMS_NAMES
+    certify = sub.add_parser("certify", help="certification d'un DMS auprès du centralisateur de référence")
+    actions = certify.add_subparsers(dest="action", required=True)
+    start = actions.add_parser("start", help="ouvrir une session de certification")
+    start.add_argument("--dms", required=True, choices=DMS_NAMES)
+    start.add_argument("--callback-url", help="adresse de rappel du DMS testé")
+    start.add_argument("--wait", type=int, help="attente maximale par scénario, en secondes (600)")
+    start.add_argument("--url", default=DEFAULT_URL, help=f"centralisateur ({DEFAULT_URL})")
+    start.set_defaults(func=_start)
+    rep = actions.add_parser("report", help="écrire report.json, junit.xml, report.html et evidence.zip")
+    rep.add_argument("session")
+    rep.add_argument("--out", required=True)
+    rep.add_argument("--key", help=f"clé de la session (sinon {KEY_ENV})")
+    rep.add_argument("--url", default=DEFAULT_URL)
+    rep.set_defaults(func=_report)
+    run = actions.add_parser("run", help="certifier un de nos simulateurs de DMS de bout en bout")
+    run.add_argument("--dms", required=True, choices=DMS_NAMES)
+    run.add_argument("--simulator", action="store_true", help="notre simulateur de ce DMS")
+    run.add_argument("--report", required=True, help="répertoire des rapports")
+    run.add_argument("--wait", type=int, default=60, help="attente maximale par scénario, en secondes (60)")
+    run.set_defaults(func=_run)

@@ -1,0 +1,110 @@
+"""A session's reports from its JSON state and its evidence alone: ``report.json`` (verdicts, findings,
+the exchanges each rests on), ``junit.xml`` (one test case per scenario: the CI gate), a self-contained
+``report.html`` and ``evidence.zip`` (JSON, HTML, HAR 1.2 of every exchange, SHA-256 manifest)."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from certification import exchanges as ex, plans
+from certification.evaluate import attribute
+from certification.verdicts import FAILED, SKIPPED, STATUS_LABELS, WAITING, WARNING, diff_lines
+
+FILES = ("report.json", "junit.xml", "report.html", "evidence.zip")
+
+
+def build(state: dict, entries: list[dict]) -> dict:
+    """``report.json``'s content: the session, a summary, and per scenario its verdict and evidence."""
+    plan = plans.load("v" + state["plan"]["version"].split(".")[0])
+    windows = {s["id"]: s["started_at"] for s in state["scenarios"] if s.get("started_at")}
+    found = attribute(plan, entries, windows, {s["id"]: s.get("sale") for s in state["scenarios"]})
+    summary = {status: sum(s["status"] == status for s in state["scenarios"])
+               for status in ("passed", "failed", "warning", "skipped", "waiting")}
+    scenarios = []
+    for s in state["scenarios"]:
+        own = found.get(s["id"], []) if not plans.scenario(plan, s["id"]).get("scope") else \
+            [e for e in entries if any(e["id"] in f["entries"] for f in s["findings"])]
+        scenarios.append({**s, "evidence": own})
+    return {"format": "spoticar-certification-report/1",
+            "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "session": {k: state[k] for k in ("id", "dms", "plan", "centralisateur_url", "dealer", "callback_url",
+                                              "wait_seconds", "created_at", "actions")},
+            "verdict": "failed" if summary["failed"] else "passed" if not summary["waiting"] else "incomplete",
+            "summary": summary, "scenarios": scenarios}
+
+
+def junit(report: dict) -> bytes:
+    """JUnit XML: one test case per scenario; failed → <failure>, skipped/waiting → <skipped>."""
+    summary = report["summary"]
+    suite = ET.Element("testsuite", name=f"certification {report['session']['plan']['id']} "
+                                         f"{report['session']['plan']['version']} — {report['session']['dms']}",
+                       tests=str(len(report["scenarios"])), failures=str(summary["failed"]), errors="0",
+                       skipped=str(summary["skipped"] + summary["waiting"]), timestamp=report["generated_at"])
+    for s in report["scenarios"]:
+        case = ET.SubElement(suite, "testcase", classname=f"certification.{report['session']['dms']}",
+                             name=f"{s['id']} — {s['title']}", time=_seconds(s))
+        text = "\n".join(_finding_lines(s))
+        if s["status"] == FAILED:
+            failing = [f["message"] for f in s["findings"] if f["level"] == "fail"]
+            ET.SubElement(case, "failure", message=failing[0] if failing else "échec", type="certification").text = text
+        elif s["status"] in (SKIPPED, WAITING):
+            ET.SubElement(case, "skipped", message=STATUS_LABELS[s["status"]] + (
+                f" : {s['findings'][0]['message']}" if s["findings"] else ""))
+        if s["status"] == WARNING or text:
+            ET.SubElement(case, "system-out").text = text
+    root = ET.Element("testsuites")
+    root.append(suite)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _seconds(s: dict) -> str:
+    if s.get("started_at") and s.get("decided_at"):
+        start, end = (dt.datetime.fromisoformat(s[k]) for k in ("started_at", "decided_at"))
+        return f"{max(0.0, (end - start).total_seconds()):.3f}"
+    return "0"
+
+
+def _finding_lines(s: dict) -> list[str]:
+    lines = []
+    for f in s["findings"]:
+        lines.append(f"[{f['level']}] {f['message']}")
+        lines += [f"    {line}" for line in diff_lines(f["diff"])]
+    return lines
+
+
+def html(report: dict) -> str:
+    """One HTML file (inline style, no script, nothing fetched), everything escaped."""
+    env = Environment(loader=PackageLoader("certification", "templates"), autoescape=select_autoescape(["html"]))
+    return env.get_template("certification/report.html").render(
+        r=report, labels=STATUS_LABELS, diff_lines=diff_lines, as_json=lambda v: json.dumps(v, indent=2,
+                                                                                          ensure_ascii=False))
+
+
+def har(entries: list[dict]) -> dict:
+    """HAR 1.2 of the exchanges, oldest first (the journal's own HAR export)."""
+    from common.journal.har import to_har
+    return to_har(ex.ordered(entries), comment="Preuves de la session de certification")
+
+
+def write(state: dict, entries: list[dict], out: Path) -> dict:
+    """Write the four files into ``out``; returns report.json's content."""
+    out.mkdir(parents=True, exist_ok=True)
+    report = build(state, entries)
+    files = {"report.json": json.dumps(report, indent=2, ensure_ascii=False).encode(),
+             "report.html": html(report).encode(), "junit.xml": junit(report),
+             "evidence.har": json.dumps(har(entries), indent=2, ensure_ascii=False).encode()}
+    for name in ("report.json", "report.html", "junit.xml"):
+        (out / name).write_bytes(files[name])
+    manifest = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    with zipfile.ZipFile(out / "evidence.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+        archive.writestr("manifest.json", json.dumps({"algorithm": "SHA-256", "files": manifest}, indent=2))
+        archive.writestr("SHA256SUMS", "".join(f"{digest}  {name}\n" for name, digest in manifest.items()))
+    return report

@@ -1,0 +1,54 @@
+"""``certify run --dms NAME --simulator``: the whole plan against our own simulator of that DMS — a
+centralisateur and an Icare started for the run, a session opened as a vendor would, the simulator
+configured with the session's key and dealer, driven through its ``DmsDriver``, then the reports."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import httpx
+
+from certification import dealer, report
+from certification.cli import fetch
+from certification.driver import play
+from certification.drivers import driver_class
+from harness.runner import Stack
+
+CDS_CONFIG = {"TEST_ROUTES": True, "WORKER_INTERVAL": 0.2, "ICARE_TIMEOUT": 2.0}
+
+
+def _dealer_step(declaration_url: str, sale: dict) -> None:
+    page = dealer.declare(declaration_url, sale)
+    if "Votre demande a été effectuée avec succès" not in page:
+        raise ValueError("la déclaration dans le centralisateur n'a pas abouti")
+
+
+def certify_simulator(dms: str, out: Path, *, wait_seconds: int = 60, deadline_seconds: float = 900) -> dict:
+    """Certify ``simulators.<dms>``; writes the four report files into ``out`` and returns report.json."""
+    driver_type = driver_class(dms)
+    with tempfile.TemporaryDirectory(prefix="spoticar-certify-") as data:
+        with Stack(Path(data) / "cds", names=["centralisateur", "icare"],
+                   extra_config={"centralisateur": CDS_CONFIG, "icare": {"TEST_ROUTES": True}}) as cds:
+            cds.wait_ready()
+            created = httpx.post(cds.url("centralisateur") + "/certification/sessions", timeout=30,
+                                 json={"dms": dms, "wait_seconds": wait_seconds})
+            if created.status_code != 201:
+                raise ValueError(f"session refusée : HTTP {created.status_code} {created.text[:300]}")
+            session = created.json()
+            site = {"rrdi": session["dealer"]["rrdi"], "name": f"CERTIFICATION {dms.upper()}",
+                    "address": "Session de certification", "postcode": "75010", "city": "PARIS", "phone": "",
+                    "email": "", "code_t": session["dealer"]["code_t"], "dms": dms}
+            simulator_config = {"TEST_ROUTES": True, "CENTRALISATEUR_API_KEY": session["key"],
+                                "EXTRA_SITES": [site], "TEC3H_RRDI": site["rrdi"]}
+            with Stack(Path(data) / dms, names=[dms], external_urls={n: cds.url(n) for n in cds.apps},
+                       extra_config={dms: simulator_config}) as simulator:
+                simulator.wait_ready()
+                # the operator allows this DMS's private origin for callbacks (the SSRF guard's rule)
+                cds.app("centralisateur").config["DMS_CALLBACK_ORIGINS"] = {dms: [simulator.url(dms)]}
+                driver = driver_type(simulator.url(dms), site["rrdi"])
+                try:
+                    play(driver, session["url"], session["key"], _dealer_step, deadline_seconds=deadline_seconds)
+                finally:
+                    driver.close()
+                state, entries = fetch(cds.url("centralisateur"), session["id"], session["key"])
+    return report.write(state, entries, out)

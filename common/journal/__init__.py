@@ -1,0 +1,73 @@
+"""Cross-hop request journal: every exchange an app serves or makes, traced (W3C Trace Context),
+redacted at capture, stored in the app's own database, readable at ``GET /__admin/journal``.
+
+    journal.install(app)                       # done by common.web.make_app for every app
+    with journal.http_client(app) as http:     # outgoing calls: traceparent sent, exchange recorded
+        http.post(url, json=body)
+    journal.query("centralisateur", bdc="SP…", trace=None, since=None, limit=None)
+
+Entry (dict): ``id, app, time (RFC 3339 UTC), direction (in|out), method, url, path, status,
+duration_ms, trace_id, span_id, bdc, request {headers, body, body_truncated}, response {…}``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from common.journal.client import JournalClient, http_client
+from common.journal.context import TraceContext, current, using
+from common.journal.redact import BODY_LIMIT
+from common.journal.registry import Journal, journal_of, register
+
+__all__ = ["BODY_LIMIT", "Journal", "JournalClient", "TraceContext", "current", "http_client",
+           "erase", "install", "journal_of", "query", "trace_for_bdc", "using"]
+
+
+def install(app) -> Journal:
+    """Journal ``app``: capture middleware, ``/__admin/journal``, storage once its database exists
+    (``common.db.Database.init_app`` attaches it)."""
+    from common.journal import admin
+    from common.journal.capture import JournalMiddleware
+    name = app.import_name.rsplit(".", 1)[-1]
+    journal = Journal(name, app.config)
+    app.extensions["journal"] = journal
+    register(journal)
+    app.wsgi_app = JournalMiddleware(app.wsgi_app, journal)
+    app.register_blueprint(admin.bp)
+    if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):  # the OpenTelemetry SDK is imported only then
+        from common.journal import otel
+        otel.install(journal)
+    return journal
+
+
+def query(app_or_name, bdc: str | None = None, trace: str | None = None,
+          since: dt.datetime | str | None = None, limit: int | None = None) -> list[dict]:
+    """Entries of one app's journal (a Flask app or an app name in this process), oldest first.
+
+    ``bdc`` keeps the entries of every trace that carried this numéro de BDC; ``since`` is a datetime
+    (naive = UTC) or an RFC 3339 string; ``limit`` keeps the newest ones (at most 5,000)."""
+    journal = journal_of(app_or_name)
+    if journal is None:
+        raise LookupError(f"aucun journal pour {app_or_name!r}")
+    if isinstance(since, str):
+        from common.journal.admin import parse_since
+        since = parse_since(since)
+    elif since is not None and since.tzinfo is not None:
+        since = since.astimezone(dt.UTC).replace(tzinfo=None)
+    return journal.query(bdc=bdc, trace=trace, since=since, limit=limit)
+
+
+def erase(app_or_name, values) -> int:
+    """Delete the entries holding any of ``values`` (RGPD erasure); the number deleted."""
+    journal = journal_of(app_or_name)
+    if journal is None:
+        return 0
+    journal.flush()
+    return journal.store.erase(values)
+
+
+def trace_for_bdc(app_or_name, bdc: str) -> str | None:
+    """The trace id a declaration started with in this app's journal (None if unknown)."""
+    journal = journal_of(app_or_name)
+    bound = journal.trace_for_bdc(bdc) if journal else None
+    return bound[0] if bound else None

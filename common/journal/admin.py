@@ -1,0 +1,89 @@
+"""``GET /__admin/journal`` on every app: the journal as JSON, filtered by bdc, trace, since, limit.
+
+Open in demo/test mode; otherwise it needs the admin key of the configuration
+(``JOURNAL_ADMIN_KEY`` or ``SPOTICAR_JOURNAL_ADMIN_KEY``) as ``Authorization: Bearer <clé>``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import os
+import re
+
+from flask import Blueprint, current_app, jsonify, request
+
+from common.auth import bearer_token
+from common.journal.store import MAX_LIMIT
+
+bp = Blueprint("journal_admin", __name__)
+
+TRACE_ID = re.compile(r"[0-9a-f]{32}")
+UNAUTHORIZED = ("Clé d'administration du journal absente ou invalide : envoyez l'en-tête "
+                "Authorization: Bearer <clé> avec la clé JOURNAL_ADMIN_KEY de la configuration.")
+NOT_CONFIGURED = ("Journal non consultable : aucune clé d'administration n'est configurée "
+                  "(JOURNAL_ADMIN_KEY ou SPOTICAR_JOURNAL_ADMIN_KEY) hors mode démo.")
+
+
+def admin_key(config) -> str | None:
+    return config.get("JOURNAL_ADMIN_KEY") or os.environ.get("SPOTICAR_JOURNAL_ADMIN_KEY") or None
+
+
+def _error(status: int, field: str | None, message: str):
+    return jsonify({"errors": [{"field": field, "message": message}]}), status
+
+
+def parse_since(text: str) -> dt.datetime:
+    """RFC 3339 / ISO 8601 date or date-time (naive = UTC) → naive UTC datetime; ValueError if not."""
+    value = dt.datetime.fromisoformat(text.strip().replace("z", "Z"))
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def filters(args) -> tuple[dict | None, tuple | None]:
+    """The query filters from ``args``, or a French 400 naming the bad parameter."""
+    out: dict = {}
+    bdc = (args.get("bdc") or "").strip().upper()
+    if bdc:
+        if len(bdc) > 32 or not bdc.isalnum():
+            return None, _error(400, "bdc", "Numéro de BDC invalide : lettres et chiffres seulement "
+                                            "(ex. SP953617Z103833712).")
+        out["bdc"] = bdc
+    trace = (args.get("trace") or "").strip().lower()
+    if trace:
+        if not TRACE_ID.fullmatch(trace):
+            return None, _error(400, "trace", "Identifiant de trace invalide : 32 caractères "
+                                              "hexadécimaux attendus.")
+        out["trace"] = trace
+    since = (args.get("since") or "").strip()
+    if since:
+        try:
+            out["since"] = parse_since(since)
+        except ValueError:
+            return None, _error(400, "since", "Date « since » invalide : format ISO 8601 attendu "
+                                              "(ex. 2026-11-30T06:00:00Z).")
+    limit = (args.get("limit") or "").strip()
+    if limit:
+        if not limit.isascii() or not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+            return None, _error(400, "limit", f"« limit » doit être un entier de 1 à {MAX_LIMIT}.")
+        out["limit"] = int(limit)
+    return out, None
+
+
+@bp.get("/__admin/journal")
+def journal_json():
+    """The app's journal entries, oldest first (``limit`` keeps the newest)."""
+    config = current_app.config
+    if not (config.get("DEMO_MODE") or config.get("TEST_ROUTES")):
+        key = admin_key(config)
+        if not key:
+            return _error(401, None, NOT_CONFIGURED)
+        given = bearer_token() or ""
+        if not hmac.compare_digest(given.encode(), key.encode()):
+            return _error(401, None, UNAUTHORIZED)
+    wanted, failure = filters(request.args)
+    if failure:
+        return failure
+    journal = current_app.extensions["journal"]
+    return jsonify({"app": journal.name, "enabled": journal.enabled,
+                    "entries": journal.query(**wanted)})

@@ -1,0 +1,195 @@
+"""Capture of the exchanges an app serves: a WSGI middleware around the Flask app.
+
+It reads (or starts) the trace context, tees the request body and the response body up to the body
+limit, and hands a redacted entry to the journal once the response is sent. Anything going wrong here
+is logged and swallowed: the journal never changes what the client gets.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import time
+
+from common.journal import context, redact
+
+log = logging.getLogger("spoticar.journal")
+access_log = logging.getLogger("spoticar.access")
+
+BDC = re.compile(r"\bSP[0-9A-Z]{7}[0-9]{9}\b")
+BDC_FIELD = re.compile(r'"bdc_number"\s*:\s*"(SP[0-9A-Z]{7}[0-9]{9})"')
+
+
+def find_bdc(url: str, location: str | None, *bodies: str) -> str | None:
+    """The numéro de BDC an exchange is about: in its URL, its redirect, or a ``bdc_number`` field."""
+    for text in (url, location or ""):
+        found = BDC.search(text)
+        if found:
+            return found.group(0)
+    for text in bodies:
+        found = BDC_FIELD.search(text or "")
+        if found:
+            return found.group(1)
+    return None
+
+
+class _TeeInput:
+    """``wsgi.input`` that keeps a copy of the first ``limit`` bytes the app reads."""
+
+    def __init__(self, stream, limit: int):
+        self._stream, self._limit = stream, limit
+        self.kept = bytearray()
+        self.seen = 0
+
+    def _keep(self, data: bytes) -> bytes:
+        self.seen += len(data)
+        room = self._limit + 1 - len(self.kept)
+        if room > 0:
+            self.kept += data[:room]
+        return data
+
+    def read(self, *args):
+        return self._keep(self._stream.read(*args))
+
+    def readline(self, *args):
+        return self._keep(self._stream.readline(*args))
+
+    def readlines(self, *args):
+        return [self._keep(line) for line in self._stream.readlines(*args)]
+
+    def __iter__(self):
+        for line in self._stream:
+            yield self._keep(line)
+
+
+class _Body:
+    """The response iterable, passed through untouched, with its first bytes kept for the journal."""
+
+    def __init__(self, iterable, limit: int, done):
+        self._iterable, self._limit, self._done = iterable, limit, done
+        self.kept = bytearray()
+        self.size = 0
+
+    def __iter__(self):
+        for chunk in self._iterable:
+            self.size += len(chunk)
+            room = self._limit + 1 - len(self.kept)
+            if room > 0:
+                self.kept += chunk[:room]
+            yield chunk
+        self._finish()  # a test client may never close(): the body is complete now
+
+    def _finish(self):
+        done, self._done = self._done, None
+        if done is not None:
+            done(self)
+
+    def close(self):
+        try:
+            if hasattr(self._iterable, "close"):
+                self._iterable.close()
+        finally:
+            self._finish()
+
+
+class JournalMiddleware:
+    """Wraps ``app.wsgi_app``: trace context in, one access-log line and one journal entry out."""
+
+    def __init__(self, wsgi_app, journal):
+        self.wsgi_app = wsgi_app
+        self.journal = journal
+
+    def __call__(self, environ, start_response):
+        journal = self.journal
+        path = environ.get("PATH_INFO", "")
+        try:
+            ctx = context.from_headers(environ.get("HTTP_TRACEPARENT"), environ.get("HTTP_TRACESTATE"))
+            if not ctx.from_caller and journal.enabled:
+                bound = BDC.search(path)
+                trace = journal.trace_for_bdc(bound.group(0)) if bound else None
+                if trace:  # a browser page of a declaration joins the declaration's trace
+                    ctx = ctx.adopt(trace)
+            recording = journal.enabled and not journal.excluded(path)
+            tee = inflight = None
+            if recording:
+                tee = _TeeInput(environ["wsgi.input"], journal.body_limit)
+                environ["wsgi.input"] = tee
+                inflight = journal.begin()
+        except Exception:
+            log.exception("journal : contexte de trace illisible")
+            return self.wsgi_app(environ, start_response)
+        started, wall = time.perf_counter(), dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        response: dict = {}
+
+        def _start_response(status, headers, exc_info=None):
+            response["status"], response["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        token = context._current.set(ctx)
+        try:
+            result = self.wsgi_app(environ, _start_response)
+            ctx = context.current() or ctx  # a view may have moved the request into another trace
+        except BaseException:
+            if inflight is not None:
+                journal.end(inflight)
+            raise
+        finally:
+            context._current.reset(token)
+
+        def _done(body: _Body) -> None:
+            try:
+                elapsed = (time.perf_counter() - started) * 1000
+                status = int(str(response.get("status", "0")).split(" ", 1)[0] or 0)
+                access_log.info("%s %s %s %s %.1fms trace=%s", journal.name, environ.get("REQUEST_METHOD"),
+                                path, status, elapsed, ctx.trace_id,
+                                extra={"app": journal.name, "method": environ.get("REQUEST_METHOD"),
+                                       "path": path, "status": status, "duration_ms": round(elapsed, 1),
+                                       "trace_id": ctx.trace_id})
+                if recording:
+                    self._record(environ, tee, response, body, ctx, wall, elapsed, status)
+            except Exception:
+                log.exception("journal : entrée non enregistrée")
+            finally:
+                if inflight is not None:
+                    journal.end(inflight)
+
+        return _Body(result, journal.body_limit if recording else 0, _done)
+
+    def _record(self, environ, tee: _TeeInput, response, body: _Body, ctx, wall, elapsed, status):
+        journal = self.journal
+        length = environ.get("CONTENT_LENGTH") or ""
+        total = int(length) if length.isdigit() else tee.seen
+        if len(tee.kept) < min(total, journal.body_limit + 1):
+            try:  # the app did not read it all (a 413, a 401 before parsing): keep what the journal may
+                tee.read(min(total, journal.body_limit + 1) - len(tee.kept))
+            except Exception:
+                pass
+        req_headers = redact.headers(
+            (key[5:].replace("_", "-").title(), value) for key, value in environ.items()
+            if key.startswith("HTTP_"))
+        for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            if environ.get(key):
+                req_headers[key.replace("_", "-").title()] = redact.decode(environ[key].encode("latin-1"))
+        query = environ.get("QUERY_STRING", "")
+        raw_path = environ.get("PATH_INFO", "").encode("latin-1", "backslashreplace")
+        path = redact.url(redact.decode(raw_path))
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        url = redact.url(f"{environ.get('wsgi.url_scheme', 'http')}://{redact.decode(host.encode('latin-1', 'backslashreplace'))}"
+                         f"{path}{'?' + redact.decode(query.encode('latin-1', 'backslashreplace')) if query else ''}")
+        res_headers = redact.headers(response.get("headers") or [])
+        req_body = redact.body(bytes(tee.kept), environ.get("CONTENT_TYPE"), total, journal.body_limit)
+        res_type = next((v for k, v in response.get("headers") or [] if k.lower() == "content-type"), None)
+        res_body = redact.body(bytes(body.kept), res_type, body.size, journal.body_limit)
+        location = next((v for k, v in response.get("headers") or [] if k.lower() == "location"), None)
+        bdc = find_bdc(path + "?" + query, location, req_body[0], res_body[0])
+        if bdc and not ctx.from_caller:
+            # memory only: the BDC a hand-off answer just created is bound nowhere yet, and this runs
+            # for every such answer; the pages of a declaration look it up in the database
+            bound = journal.trace_for_bdc(bdc, memory_only=True)
+            if bound and bound[0] != ctx.trace_id:  # the declaration link's redirect: join its trace
+                ctx = ctx.adopt(bound)
+        journal.record(
+            time=wall, direction="in", method=environ.get("REQUEST_METHOD", "")[:16], url=url, path=path,
+            status=status, duration_ms=round(elapsed, 2), trace_id=ctx.trace_id, span_id=ctx.span_id,
+            bdc=bdc, tracestate=ctx.tracestate, request={"headers": req_headers, "body": req_body[0], "body_truncated": req_body[1]},
+            response={"headers": res_headers, "body": res_body[0], "body_truncated": res_body[1]})

@@ -1,0 +1,100 @@
+"""W3C Trace Context (``traceparent``/``tracestate``) for one hop, kept in a context variable.
+
+Parsing is OpenTelemetry's propagator (the reference implementation of the spec); ``tracestate`` is
+carried over byte for byte, as the spec asks of a participant that does not add its own entry.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from opentelemetry import trace as otel_trace
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+_PROPAGATOR = TraceContextTextMapPropagator()
+MAX_TRACESTATE = 512  # the spec lets a vendor drop a tracestate longer than this
+
+
+def new_trace_id() -> str:
+    return secrets.token_hex(16)
+
+
+def new_span_id() -> str:
+    return secrets.token_hex(8)
+
+
+@dataclass(frozen=True)
+class TraceContext:
+    """The trace a piece of work belongs to: ids in lower-case hex, ``tracestate`` as received."""
+
+    trace_id: str
+    span_id: str
+    flags: str = "01"
+    tracestate: str | None = None
+    from_caller: bool = False  # True when the caller sent a valid traceparent
+
+    def traceparent(self, span_id: str | None = None) -> str:
+        """The ``traceparent`` header naming ``span_id`` (default: this context's span) as parent."""
+        return f"00-{self.trace_id}-{span_id or self.span_id}-{self.flags}"
+
+    def headers(self, span_id: str | None = None) -> dict[str, str]:
+        """``traceparent`` (and ``tracestate`` when there is one) for an outgoing request."""
+        out = {"traceparent": self.traceparent(span_id)}
+        if self.tracestate:
+            out["tracestate"] = self.tracestate
+        return out
+
+    def adopt(self, bound: tuple[str, str | None]) -> TraceContext:
+        """The same hop moved into a declaration's trace ``(trace_id, tracestate)`` (a browser page,
+        a background retry)."""
+        trace_id, tracestate = bound
+        return replace(self, trace_id=trace_id, tracestate=tracestate or self.tracestate)
+
+
+def new_context() -> TraceContext:
+    """A fresh trace, started here (the caller sent none, or a malformed one)."""
+    return TraceContext(new_trace_id(), new_span_id())
+
+
+def from_headers(traceparent: str | None, tracestate: str | None) -> TraceContext:
+    """This hop's context: the caller's trace when its ``traceparent`` is valid, else a new trace.
+
+    A malformed header is replaced, never refused (W3C §4.3: restart the trace)."""
+    if not traceparent:
+        return new_context()
+    parent = otel_trace.get_current_span(
+        _PROPAGATOR.extract({"traceparent": traceparent.strip()})).get_span_context()
+    if not parent.is_valid:
+        return new_context()
+    state = tracestate.strip() if tracestate else None
+    if state and len(state) > MAX_TRACESTATE:
+        state = None
+    return TraceContext(format(parent.trace_id, "032x"), new_span_id(),
+                        format(int(parent.trace_flags), "02x"), state or None, from_caller=True)
+
+
+_current: contextvars.ContextVar[TraceContext | None] = contextvars.ContextVar(
+    "spoticar_trace", default=None)
+
+
+def current() -> TraceContext | None:
+    """The trace of the work under way in this thread (None outside a request or ``using``)."""
+    return _current.get()
+
+
+@contextlib.contextmanager
+def using(context: TraceContext | None) -> Iterator[TraceContext | None]:
+    """Run a block inside ``context`` (background jobs resuming a declaration's trace)."""
+    token = _current.set(context)
+    try:
+        yield context
+    finally:
+        _current.reset(token)
+
+
+def set_current(context: TraceContext | None) -> None:
+    """Replace this request's context in place (the request keeps it until its end)."""
+    _current.set(context)

@@ -1,0 +1,111 @@
+"""One ``Journal`` per Flask app: its settings, its store, and the process-wide lookup by app name."""
+from __future__ import annotations
+
+import json
+import os
+import threading
+
+from common.journal.store import JournalStore
+
+DEFAULT_EXCLUDE = ("/__admin/", "/static/", "/favicon.ico", "/healthz", "/readyz")
+_BY_NAME: dict[str, Journal] = {}
+_LOCK = threading.Lock()
+
+
+def _setting(config, key: str, env: str, default, kind=int):
+    value = config.get(key)
+    if value is None and os.environ.get(env) is not None:
+        value = os.environ[env]
+    if value is None:
+        return default
+    if kind is bool and isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "non", "off", "")
+    return kind(value)
+
+
+class Journal:
+    """The journal of one app (``app.extensions["journal"]``).
+
+    Settings (app config, else environment, else default):
+    ``JOURNAL_ENABLED`` / ``SPOTICAR_JOURNAL`` (on), ``JOURNAL_MAX_ENTRIES`` /
+    ``SPOTICAR_JOURNAL_MAX_ENTRIES`` (10,000), ``JOURNAL_MAX_AGE`` / ``SPOTICAR_JOURNAL_MAX_AGE``
+    (seconds, 7 days), ``JOURNAL_BODY_LIMIT`` / ``SPOTICAR_JOURNAL_BODY_LIMIT`` (16,384 bytes),
+    ``JOURNAL_QUEUE_SIZE`` (10,000 entries waiting to be written), ``JOURNAL_EXCLUDE`` (path prefixes
+    not journalled).
+    """
+
+    def __init__(self, name: str, config):
+        self.name = name
+        self.enabled = _setting(config, "JOURNAL_ENABLED", "SPOTICAR_JOURNAL", True, bool)
+        self.body_limit = _setting(config, "JOURNAL_BODY_LIMIT", "SPOTICAR_JOURNAL_BODY_LIMIT", 16 * 1024)
+        self.exclude = tuple(config.get("JOURNAL_EXCLUDE") or DEFAULT_EXCLUDE)
+        self.store = JournalStore(
+            name,
+            max_entries=_setting(config, "JOURNAL_MAX_ENTRIES", "SPOTICAR_JOURNAL_MAX_ENTRIES", 10000),
+            max_age=_setting(config, "JOURNAL_MAX_AGE", "SPOTICAR_JOURNAL_MAX_AGE", 7 * 24 * 3600, float),
+            queue_size=_setting(config, "JOURNAL_QUEUE_SIZE", "SPOTICAR_JOURNAL_QUEUE_SIZE", 10000))
+        self.exporter = None  # set by common.journal.otel when OTEL_EXPORTER_OTLP_ENDPOINT is set
+        self._inflight: dict[object, int] = {}  # requests being served → their thread
+        self._inflight_changed = threading.Condition()
+
+    def begin(self) -> object:
+        """Mark a request as being served (its entry is not queued yet); returns a token for ``end``."""
+        token = object()
+        with self._inflight_changed:
+            self._inflight[token] = threading.get_ident()
+        return token
+
+    def end(self, token) -> None:
+        with self._inflight_changed:
+            self._inflight.pop(token, None)
+            self._inflight_changed.notify_all()
+
+    def excluded(self, path: str) -> bool:
+        return path.startswith(self.exclude)
+
+    def attach(self, db) -> None:
+        """Store entries in ``db`` (the app's ``common.db.Database``)."""
+        self.store.attach(db)
+
+    def record(self, *, request: dict, response: dict, **fields) -> None:
+        """Queue one entry (fields of the entry contract; ``time`` a naive UTC datetime)."""
+        row = {**fields, "request": json.dumps(request, ensure_ascii=False),
+               "response": json.dumps(response, ensure_ascii=False)}
+        self.store.put(row)
+        if self.exporter is not None:
+            self.exporter.export(self.name, fields, request, response)
+
+    def trace_for_bdc(self, bdc: str, *, memory_only: bool = False) -> tuple[str, str | None] | None:
+        """``(trace_id, tracestate)`` the declaration ``bdc`` started with here, or None."""
+        return self.store.trace_for_bdc(bdc, memory_only=memory_only)
+
+    def query(self, **filters) -> list[dict]:
+        self.flush()
+        return self.store.query(**filters)
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait for the requests under way (other than the caller's own) to be queued, then for the
+        queue to be written: a client that got its answer then reads the journal finds its entry."""
+        me = threading.get_ident()
+        with self._inflight_changed:
+            waiting = {token for token, thread in self._inflight.items() if thread != me}
+            self._inflight_changed.wait_for(lambda: not waiting & self._inflight.keys(), min(timeout, 5.0))
+        return self.store.flush(timeout)
+
+
+def register(journal: Journal) -> None:
+    with _LOCK:
+        _BY_NAME[journal.name] = journal
+
+
+def journal_of(app_or_name=None) -> Journal | None:
+    """The journal of a Flask app, of an app name (latest app of that name in this process), or of
+    the current app; None when there is none."""
+    if isinstance(app_or_name, str):
+        return _BY_NAME.get(app_or_name)
+    if app_or_name is None:
+        from flask import current_app, has_app_context
+        if not has_app_context():
+            return None
+        app_or_name = current_app._get_current_object()
+    return getattr(app_or_name, "extensions", {}).get("journal")

@@ -1,0 +1,295 @@
+"""Where an app's journal lives: two tables in the app's own database, written by a background thread.
+
+``<app>_journal`` holds the entries; ``<app>_journal_traces`` binds trace ids to numéros de BDC, so a
+query by BDC finds every entry of the traces that carried it. Writes go through a bounded queue: the
+request never waits for the database, and a full queue or a failing write only loses journal lines.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import queue
+import threading
+import time
+from collections import OrderedDict
+
+from sqlalchemy import (Column, DateTime, Float, Integer, MetaData, String, Table, Text, and_, delete,
+                        event, func, insert, or_, select, true)
+
+log = logging.getLogger("spoticar.journal")
+
+MAX_LIMIT = 5000
+_BATCH = 500
+_LINGER = 0.05  # seconds the writer waits for more entries: one commit per batch, not per request
+_AGE_PRUNE_EVERY = 30.0  # seconds between two age-based prunes
+_MISS_TTL = 2.0  # seconds a BDC found unbound is not looked up again
+
+
+def _tables(metadata: MetaData, name: str) -> tuple[Table, Table]:
+    entries_name, traces_name = f"{name}_journal", f"{name}_journal_traces"
+    if entries_name in metadata.tables:
+        return metadata.tables[entries_name], metadata.tables[traces_name]
+    entries = Table(
+        entries_name, metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("time", DateTime, index=True, nullable=False),
+        Column("direction", String(3), nullable=False),
+        Column("method", String(16), nullable=False),
+        Column("url", Text, nullable=False),
+        Column("path", Text, nullable=False),
+        Column("status", Integer),
+        Column("duration_ms", Float),
+        Column("trace_id", String(32), index=True, nullable=False),
+        Column("span_id", String(16), nullable=False),
+        Column("bdc", String(32), index=True),
+        Column("request", Text, nullable=False),
+        Column("response", Text, nullable=False))
+    traces = Table(
+        traces_name, metadata,
+        Column("trace_id", String(32), primary_key=True),
+        Column("bdc", String(32), primary_key=True, index=True),
+        Column("tracestate", String(512)),
+        Column("time", DateTime, nullable=False))
+    return entries, traces
+
+
+def rfc3339(moment: dt.datetime) -> str:
+    """Naive UTC datetime → ``2026-11-30T06:01:02.123456Z``."""
+    return moment.isoformat(timespec="microseconds") + "Z"
+
+
+class JournalStore:
+    """One app's journal tables, its write queue and its writer thread."""
+
+    def __init__(self, name: str, *, max_entries: int, max_age: float, queue_size: int):
+        self.name = name
+        self.max_entries = max_entries
+        self.max_age = dt.timedelta(seconds=max_age)
+        self.db = None
+        self.entries: Table | None = None
+        self.traces: Table | None = None
+        self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._bound: OrderedDict[str, tuple] = OrderedDict()  # bdc → (trace, tracestate), newest 10,000
+        self._missed: dict[str, float] = {}  # bdc → until when "not bound" is believed
+        self._known_rows: int | None = None
+        self._last_age_prune = 0.0
+        self.dropped = 0
+        self.failed_writes = 0
+
+    # -- database ---------------------------------------------------------------------------------
+    def attach(self, db) -> None:
+        """Store in the app's database ``db``: its own tables on PostgreSQL (declared on the app's
+        metadata, so ``drop_all`` drops them too); on SQLite, a companion file ``<app>-journal.sqlite3``
+        beside the app's, through the same ``common.db`` layer — SQLite has one writer at a time, and
+        the journal must never hold the write lock a request of the app is waiting for."""
+        if db.url.startswith("sqlite:///"):
+            from sqlalchemy.orm import DeclarativeBase
+
+            from common.db import Database
+
+            class JournalBase(DeclarativeBase):
+                pass
+
+            path = db.url[len("sqlite:///"):]
+            folder = path.rsplit("/", 1)[0] if "/" in path else "."
+            db = Database(f"sqlite:///{folder}/{self.name}-journal.sqlite3", JournalBase)
+
+            @event.listens_for(db.engine, "connect")
+            def _relaxed(dbapi_conn, _record):
+                # WAL + NORMAL: a crash may lose the last journal lines, never corrupt the file;
+                # the app's own data keeps FULL
+                dbapi_conn.execute("PRAGMA synchronous=NORMAL")
+        self.db = db
+        self.entries, self.traces = _tables(db.base.metadata, self.name)
+        self._create()
+
+    def _create(self) -> None:
+        self.entries.create(self.db.engine, checkfirst=True)
+        self.traces.create(self.db.engine, checkfirst=True)
+
+    # -- writing ----------------------------------------------------------------------------------
+    def put(self, row: dict) -> None:
+        """Queue one entry row (``request``/``response`` already JSON text); never blocks, never raises."""
+        if row.get("bdc"):
+            self._remember(row["bdc"], (row["trace_id"], row.get("tracestate")))
+        try:
+            self._queue.put_nowait(row)
+        except queue.Full:
+            self.dropped += 1
+            if self.dropped in (1, 100, 10000):
+                log.warning("journal %s : file d'écriture pleine, %d entrées perdues", self.name, self.dropped)
+            return
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name=f"journal:{self.name}",
+                                                    daemon=True)
+                    self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            deadline = time.monotonic() + _LINGER
+            while len(batch) < _BATCH:
+                try:
+                    batch.append(self._queue.get(timeout=max(0.0, deadline - time.monotonic())))
+                except queue.Empty:
+                    break
+            try:
+                self._write(batch)
+            except Exception:  # the journal is evidence, not the product: lose the batch, keep serving
+                self.failed_writes += 1
+                log.warning("journal %s : écriture de %d entrées impossible", self.name, len(batch),
+                            exc_info=self.failed_writes == 1)
+                self._known_rows = None
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+    def _write(self, batch: list[dict]) -> None:
+        if self.db is None:
+            return
+        if self._known_rows is None:
+            self._create()  # after a failure: the table may have been dropped meanwhile
+        with self.db.transaction() as session:
+            session.execute(insert(self.entries), [{k: v for k, v in r.items() if k != "tracestate"}
+                                                   for r in batch])
+            bindings = {(r["trace_id"], r["bdc"]): (r["time"], r.get("tracestate")) for r in batch
+                        if r.get("bdc")}
+            if bindings:
+                known = set(session.execute(select(self.traces.c.trace_id, self.traces.c.bdc).where(
+                    self.traces.c.trace_id.in_({t for t, _ in bindings}))).all())
+                new = [{"trace_id": t, "bdc": b, "time": when, "tracestate": state}
+                       for (t, b), (when, state) in bindings.items() if (t, b) not in known]
+                if new:
+                    session.execute(insert(self.traces), new)
+            self._prune(session, len(batch))
+
+    def _prune(self, session, added: int) -> None:
+        """Keep at most ``max_entries`` rows, none older than ``max_age``."""
+        if self._known_rows is None:
+            self._known_rows = session.scalar(select(func.count()).select_from(self.entries))
+        else:
+            self._known_rows += added
+        if self._known_rows > self.max_entries:
+            threshold = session.scalar(select(self.entries.c.id).order_by(self.entries.c.id.desc())
+                                       .offset(self.max_entries).limit(1))
+            if threshold is not None:
+                session.execute(delete(self.entries).where(self.entries.c.id <= threshold))
+            self._known_rows = min(self._known_rows, self.max_entries)
+        if time.monotonic() - self._last_age_prune > _AGE_PRUNE_EVERY:
+            self._last_age_prune = time.monotonic()
+            cutoff = dt.datetime.now(dt.UTC).replace(tzinfo=None) - self.max_age
+            session.execute(delete(self.entries).where(self.entries.c.time < cutoff))
+            session.execute(delete(self.traces).where(self.traces.c.time < cutoff))
+            self._known_rows = session.scalar(select(func.count()).select_from(self.entries))
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every queued entry is written (or given up); True when the queue is empty."""
+        deadline = time.monotonic() + timeout
+        with self._queue.all_tasks_done:
+            while self._queue.unfinished_tasks:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._queue.all_tasks_done.wait(remaining)
+        return True
+
+    def prune_now(self) -> None:
+        """Apply both retention rules at once (tests, and ``max_age`` changes)."""
+        self.flush()
+        self._last_age_prune = 0.0
+        self._known_rows = None
+        with self.db.transaction() as session:
+            self._prune(session, 0)
+
+    def erase(self, values) -> int:
+        """Delete every entry whose request or response holds one of ``values`` (as typed, HTML-,
+        JSON- or URL-encoded): an RGPD erasure reaches the journal too. The number deleted."""
+        if self.db is None:
+            return 0
+        import html
+        from urllib.parse import quote, quote_plus
+        self.flush()
+        needles = set()
+        for value in values:
+            text = str(value or "")
+            if len(text) >= 3:
+                needles.update({text, html.escape(text), json.dumps(text, ensure_ascii=False)[1:-1],
+                                quote_plus(text), quote(text)})
+        if not needles:
+            return 0
+        e = self.entries
+        matches = [column.contains(n, autoescape=True) for n in needles for column in (e.c.request, e.c.response, e.c.url)]
+        with self.db.transaction() as session:
+            deleted = session.execute(delete(e).where(or_(*matches))).rowcount
+        self._known_rows = None
+        self.db.checkpoint()  # no copy of an erased value left in the WAL
+        return deleted
+
+    # -- BDC bindings -----------------------------------------------------------------------------
+    def _remember(self, bdc: str, bound: tuple) -> None:
+        with self._lock:
+            self._missed.pop(bdc, None)
+            if bdc not in self._bound:
+                self._bound[bdc] = bound
+                if len(self._bound) > 10000:
+                    self._bound.popitem(last=False)
+
+    def trace_for_bdc(self, bdc: str, *, memory_only: bool = False) -> tuple[str, str | None] | None:
+        """``(trace_id, tracestate)`` of the first trace that carried ``bdc`` in this app (memory
+        first, then the database unless ``memory_only``), or None. A miss is remembered for a
+        couple of seconds: a page asking again does not query again."""
+        with self._lock:
+            if bdc in self._bound:
+                return self._bound[bdc]
+            missed = self._missed.get(bdc, 0.0) > time.monotonic()
+        if self.db is None or memory_only or missed:
+            return None
+        try:
+            with self.db.read_sessionmaker() as session:
+                row = session.execute(select(self.traces.c.trace_id, self.traces.c.tracestate)
+                                      .where(self.traces.c.bdc == bdc)
+                                      .order_by(self.traces.c.time).limit(1)).first()
+        except Exception:  # a missing table: no binding known
+            return None
+        if row is None:
+            with self._lock:
+                if len(self._missed) > 10000:
+                    self._missed.clear()
+                self._missed[bdc] = time.monotonic() + _MISS_TTL
+            return None
+        self._remember(bdc, tuple(row))
+        return tuple(row)
+
+    # -- reading ----------------------------------------------------------------------------------
+    def query(self, bdc: str | None = None, trace: str | None = None, since: dt.datetime | None = None,
+              limit: int | None = None) -> list[dict]:
+        """Entries oldest first; ``limit`` keeps the newest ones. See ``common.journal.query``."""
+        if self.db is None:
+            return []
+        self.flush()
+        e, t = self.entries, self.traces
+        conditions = []
+        if bdc:
+            conditions.append(or_(e.c.bdc == bdc,
+                                  e.c.trace_id.in_(select(t.c.trace_id).where(t.c.bdc == bdc))))
+        if trace:
+            conditions.append(e.c.trace_id == trace)
+        if since is not None:
+            conditions.append(e.c.time >= since)
+        limit = max(1, min(int(limit or MAX_LIMIT), MAX_LIMIT))
+        stmt = select(e).where(and_(true(), *conditions)).order_by(e.c.time.desc(), e.c.id.desc()).limit(limit)
+        with self.db.read_sessionmaker() as session:
+            rows = session.execute(stmt).mappings().all()
+        return [self._as_entry(row) for row in reversed(rows)]
+
+    def _as_entry(self, row) -> dict:
+        return {"id": row["id"], "app": self.name, "time": rfc3339(row["time"]),
+                "direction": row["direction"], "method": row["method"], "url": row["url"],
+                "path": row["path"], "status": row["status"], "duration_ms": row["duration_ms"],
+                "trace_id": row["trace_id"], "span_id": row["span_id"], "bdc": row["bdc"],
+                "request": json.loads(row["request"]), "response": json.loads(row["response"])}

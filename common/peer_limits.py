@@ -1,0 +1,93 @@
+"""Waitress bounded per peer, so slow clients (slowloris) cannot stop an app.
+
+Waitress reads requests asynchronously (a slow client holds no worker thread) but stops accepting
+once ``connection_limit`` sockets are open (100 by default): ~105 connections trickling their
+headers froze the centralisateur. Here:
+
+- the connection limit is raised (poll(), not select(), so past 1,024 descriptors);
+- one peer (IP address) may hold at most ``PER_PEER_CONNECTIONS`` sockets; more are closed at once;
+- a request must arrive whole within ``REQUEST_DEADLINE`` seconds of its first byte;
+- past ``SLOW_AFTER`` seconds, a peer keeps at most ``PER_PEER_SLOW`` unfinished requests: the
+  oldest beyond that are closed (a browser or a DMS sends its request in milliseconds).
+
+``create_guarded_server(app, **waitress_options)`` is ``waitress.create_server`` with these rules.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.server import TcpWSGIServer
+
+CONNECTION_LIMIT = 1000
+PER_PEER_CONNECTIONS = 200   # a load test or a DMS with a pool stays well below
+REQUEST_DEADLINE = 15.0      # seconds from a request's first byte to its last (body ≤ 1 MB)
+SLOW_AFTER = 2.0
+PER_PEER_SLOW = 8
+CLEANUP_INTERVAL = 1         # how often waitress runs maintenance() (seconds)
+
+
+class GuardedChannel(HTTPChannel):
+    """An HTTP connection that remembers when its unfinished request began."""
+
+    request_started: float | None = None
+
+    def received(self, data):
+        if data and self.request is None:
+            self.request_started = time.monotonic()
+        return super().received(data)
+
+
+class GuardedServer(TcpWSGIServer):
+    """``TcpWSGIServer`` with per-peer bounds (see the module's docstring)."""
+
+    channel_class = GuardedChannel
+
+    def _peer_counts(self) -> Counter:
+        return Counter(_peer(channel) for channel in self.active_channels.values())
+
+    def handle_accept(self):
+        try:
+            accepted = self.accept()
+        except OSError:
+            return
+        if accepted is None:
+            return
+        conn, addr = accepted
+        if self._peer_counts()[addr[0]] >= PER_PEER_CONNECTIONS:
+            conn.close()  # this peer already holds its share
+            return
+        self.set_socket_options(conn)
+        self.channel_class(self, conn, self.fix_addr(addr), self.adj, map=self._map)
+
+    def maintenance(self, now):
+        super().maintenance(now)  # idle connections: channel_timeout
+        clock = time.monotonic()
+        slow = defaultdict(list)
+        for channel in list(self.active_channels.values()):
+            started = getattr(channel, "request_started", None)
+            if channel.requests or channel.request is None or started is None:
+                continue
+            age = clock - started
+            if age > REQUEST_DEADLINE:
+                channel.will_close = True
+            elif age > SLOW_AFTER:
+                slow[_peer(channel)].append((started, id(channel), channel))
+        for channels in slow.values():
+            for _started, _id, channel in sorted(channels)[:max(0, len(channels) - PER_PEER_SLOW)]:
+                channel.will_close = True
+
+
+def _peer(channel) -> str:
+    addr = getattr(channel, "addr", None)
+    return addr[0] if isinstance(addr, tuple) and addr else "?"
+
+
+def create_guarded_server(app, **options) -> GuardedServer:
+    """A bound TCP waitress server for ``app`` (one listen address) with the per-peer bounds."""
+    options.setdefault("connection_limit", CONNECTION_LIMIT)
+    options.setdefault("cleanup_interval", CLEANUP_INTERVAL)
+    options.setdefault("asyncore_use_poll", True)
+    return GuardedServer(app, adj=Adjustments(**options))

@@ -1,0 +1,37 @@
+"""What ``up`` is running, written to ``<data-dir>/stack.json`` so other commands find the apps.
+
+    {"pid": 1234, "started": "2026-11-30T06:00:00Z", "apps": {"centralisateur": "http://127.0.0.1:8000", …}}
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+STATE_FILE = "stack.json"
+
+
+def write_state(data_dir: Path | str, urls: dict[str, str]) -> Path:
+    """Record the running apps' URLs (replaced atomically: a reader never sees half a file)."""
+    path = Path(data_dir) / STATE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"pid": os.getpid(),
+                               "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                               "apps": urls}, indent=2))
+    tmp.replace(path)
+    return path
+
+
+def read_state(data_dir: Path | str) -> dict[str, str] | None:
+    """The app URLs ``up`` recorded in ``data_dir``, or None when no stack state is there."""
+    path = Path(data_dir) / STATE_FILE
+    try:
+        return dict(json.loads(path.read_text())["apps"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def clear_state(data_dir: Path | str) -> None:
+    (Path(data_dir) / STATE_FILE).unlink(missing_ok=True)

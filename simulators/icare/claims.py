@@ -1,0 +1,140 @@
+"""PRISE EN CHARGE ATELIER: file a claim (demande de prise en charge) on one of the establishment's
+contracts, and search its claims — the rights « Déposer / Rechercher des demandes de prise en
+charge » of seed 003. A claim is decided at once, the way the gestionnaire's rules would: refused
+outside the contract's period, charged back to the dealer during the carence, else accepted."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, Text, or_, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from common.parsing import ParseError, parse_date, parse_decimal, parse_int
+from fixtures import reference
+from simulators.icare.portal_session import (current_membership, current_user, db_session, right_required,
+                                             write)
+from simulators.icare.store import Base, Contract, utcnow
+
+bp = Blueprint("icare_claims", __name__, url_prefix="/prise-en-charge")
+
+NATURES = ("Garantie", "Entretien")
+STATUSES = {"accordee": "Accordée", "carence": "Accordée — à la charge du point de vente (carence)",
+            "refusee": "Refusée"}
+
+
+class Claim(Base):
+    """A demande de prise en charge atelier on one contract."""
+    __tablename__ = "icare_claims"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(12), unique=True)
+    code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"), index=True)
+    contract_number: Mapped[str] = mapped_column(String(11))
+    plate: Mapped[str] = mapped_column(String(20))
+    nature: Mapped[str] = mapped_column(String(20))
+    work_date: Mapped[dt.date] = mapped_column(Date)
+    mileage_km: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    amount_ht: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    filed_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def decide(contract: Contract, work_date: dt.date, nature: str, carence_days: int) -> tuple[str, str]:
+    """(status, reason) of a claim (pure function)."""
+    if contract.status != "actif":
+        return "refusee", f"Le contrat n° {contract.number} n'est pas actif."
+    if not contract.start_date <= work_date <= contract.end_date:
+        return "refusee", (f"L'intervention du {work_date:%d/%m/%Y} est hors de la période de garantie "
+                           f"(du {contract.start_date:%d/%m/%Y} au {contract.end_date:%d/%m/%Y}).")
+    if nature == "Garantie" and (work_date - contract.start_date).days < carence_days:
+        return "carence", (f"Intervention pendant les {carence_days} premiers jours du contrat (carence) : "
+                           "refacturée au point de vente par une Note de Débit Carence.")
+    return "accordee", ""
+
+
+def _read(form) -> tuple[dict, list[str], set[str]]:
+    values = {k: (form.get(k) or "").strip() for k in
+              ("contract_number", "nature", "work_date", "mileage_km", "description", "amount_ht")}
+    errors, invalid, parsed = [], set(), {}
+    checks = {"work_date": lambda v: parse_date(v, label="Date de l'intervention"),
+              "mileage_km": lambda v: parse_int(v, label="Kilométrage", maximum=2_000_000),
+              "amount_ht": lambda v: parse_decimal(v, label="Montant HT estimé", maximum=100_000)}
+    labels = {"contract_number": "N° de contrat", "nature": "Nature de l'intervention",
+              "work_date": "Date de l'intervention", "mileage_km": "Kilométrage",
+              "description": "Description des travaux", "amount_ht": "Montant HT estimé"}
+    for name, label in labels.items():
+        if not values[name]:
+            errors.append(f"Le champ {label} est obligatoire.")
+            invalid.add(name)
+        elif name in checks:
+            try:
+                parsed[name] = checks[name](values[name])
+            except ParseError as exc:
+                errors.append(exc.message)
+                invalid.add(name)
+    if values["nature"] and values["nature"] not in NATURES:
+        errors.append("Nature de l'intervention : choisissez Garantie ou Entretien.")
+        invalid.add("nature")
+    if len(values["description"]) > 2000:
+        errors.append("Description des travaux : 2000 caractères au plus.")
+        invalid.add("description")
+    return {**values, **{f"{k}_parsed": v for k, v in parsed.items()}}, errors, invalid
+
+
+@bp.route("/nouvelle", methods=["GET", "POST"])
+@right_required("depot_pec")
+def new():
+    """Déposer une demande de prise en charge on a contract of this establishment."""
+    code_t = current_membership().code_t
+    if request.method == "GET":
+        return render_template("icare/claim_new.html", values={"contract_number": request.args.get("contrat", "")[:11]},
+                               errors=[], invalid=set(), natures=NATURES)
+    values, errors, invalid = _read(request.form)
+    contract = None
+    if not errors:
+        contract = db_session().scalar(select(Contract).where(Contract.code_t == code_t,
+                                                              Contract.number == values["contract_number"]))
+        if contract is None:
+            errors, invalid = [f"Aucun contrat n° {values['contract_number']} pour cet établissement."], {"contract_number"}
+    if errors:
+        return render_template("icare/claim_new.html", values=values, errors=errors, invalid=invalid,
+                               natures=NATURES), 422
+    carence = int(reference.load("icare_billing")["carence_days"])
+    status, reason = decide(contract, values["work_date_parsed"], values["nature"], carence)
+    with write() as tx:
+        claim = Claim(code_t=code_t, contract_number=contract.number, plate=contract.plate,
+                      nature=values["nature"], work_date=values["work_date_parsed"],
+                      mileage_km=values["mileage_km_parsed"], description=values["description"],
+                      amount_ht=values["amount_ht_parsed"], status=status, reason=reason,
+                      filed_by=current_user().email)
+        tx.add(claim)
+        tx.flush()
+        claim.number = f"PEC{claim.id:08d}"
+        number = claim.number
+    return redirect(url_for("icare_claims.search", q=number, depose=1))
+
+
+@bp.get("")
+@right_required("recherche_pec", "depot_pec")
+def search():
+    """Rechercher des demandes de prise en charge: by n° de dossier, contract or plate."""
+    membership = current_membership()
+    can_search = membership.has("recherche_pec")
+    q = (request.args.get("q") or "").strip().upper()[:20]
+    claims = []
+    if can_search or q:
+        query = select(Claim).where(Claim.code_t == membership.code_t)
+        if not can_search:  # a user who may only file sees the claim just filed
+            query = query.where(Claim.filed_by == current_user().email)
+        if q:
+            compact = q.replace("-", "").replace(" ", "")
+            query = query.where(or_(Claim.number == q, Claim.contract_number == compact,
+                                    Claim.plate == q, Claim.plate.ilike(f"%{q}%")))
+        claims = list(db_session().scalars(query.order_by(Claim.id.desc()).limit(200)))
+    return render_template("icare/workshop.html", claims=claims, q=q, statuses=STATUSES,
+                           filed=request.args.get("depose") == "1", can_search=can_search,
+                           can_file=membership.has("depot_pec"))

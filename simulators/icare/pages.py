@@ -1,0 +1,105 @@
+"""Services.Spoticar's public pages: the footer's pages (Conditions Générales d'Utilisation,
+Mentions Légales, RGPD, Politique cookies) and « Vous êtes réparateur ? … Créer un compte », a
+repairer's account request that Icare's support answers by mail (seed 003's login page)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import Blueprint, abort, render_template, request
+from sqlalchemy import DateTime, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fixtures import reference
+from simulators.icare.portal_session import write
+from simulators.icare.store import Base, outbox, utcnow
+
+bp = Blueprint("icare_pages", __name__)
+
+PAGES = {
+    "cgu": ("Conditions Générales d'Utilisation",
+            ["Services.Spoticar est le portail partenaire d'Icare pour les souscriptions, les devis et les "
+             "demandes de prise en charge des garanties Spoticar.",
+             "L'accès est personnel : chaque utilisateur est créé par l'administrateur de son établissement, "
+             "avec ses droits. Les identifiants ne doivent pas être partagés."]),
+    "mentions-legales": ("Mentions Légales",
+                         ["Éditeur : Icare, gestionnaire des garanties commerciales Spoticar pour Stellantis.",
+                          "Support : info@garantiestellantis.fr — 01 86 99 02 69."]),
+    "rgpd": ("RGPD",
+             ["Les données des clients et des véhicules sont traitées pour la gestion des contrats de "
+              "garantie et des demandes de prise en charge, et conservées pendant la durée du contrat et "
+              "les délais légaux.",
+              "Pour exercer vos droits d'accès, de rectification ou d'effacement : info@garantiestellantis.fr."]),
+    "cookies": ("Politique cookies",
+                ["Services.Spoticar n'utilise que des cookies nécessaires : la session de connexion et la "
+                 "protection des formulaires. Aucun cookie publicitaire ni de mesure d'audience."]),
+}
+
+
+class RepairerRequest(Base):
+    """A repairer's request for a Services.Spoticar account (to file workshop claims)."""
+    __tablename__ = "icare_repairer_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company: Mapped[str] = mapped_column(String(120))
+    siret: Mapped[str] = mapped_column(String(14))
+    last_name: Mapped[str] = mapped_column(String(80))
+    first_name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    postcode: Mapped[str] = mapped_column(String(5))
+    city: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+@bp.get("/pages/<slug>")
+def page(slug: str):
+    """One of the footer's pages."""
+    if slug not in PAGES:
+        abort(404)
+    title, paragraphs = PAGES[slug]
+    return render_template("icare/page.html", title=title, paragraphs=paragraphs)
+
+
+FIELDS = {"company": ("Raison sociale du garage", r".{2,120}", "2 à 120 caractères."),
+          "siret": ("N° SIRET", r"[0-9]{14}", "14 chiffres."),
+          "last_name": ("Nom", r".{1,80}", "80 caractères au plus."),
+          "first_name": ("Prénom", r".{1,80}", "80 caractères au plus."),
+          "email": ("Email", r"[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}", "adresse email invalide (ex. : atelier@garage.fr)."),
+          "phone": ("Numéro de téléphone (optionnel)", r"(0[1-9][0-9]{8})?", "10 chiffres (ex. : 01 34 34 67 88)."),
+          "postcode": ("Code postal", r"[0-9]{5}", "5 chiffres."),
+          "city": ("Ville", r".{1,80}", "80 caractères au plus.")}
+
+
+def _check(form) -> tuple[dict, list[str], set[str]]:
+    values = {name: (form.get(name) or "").strip()[:254] for name in FIELDS}
+    values["siret"] = values["siret"].replace(" ", "")
+    values["phone"] = re.sub(r"[\s.\-]", "", values["phone"])
+    errors, invalid = [], set()
+    for name, (label, pattern, hint) in FIELDS.items():
+        if not values[name] and name != "phone":
+            errors.append(f"Le champ {label} est obligatoire.")
+            invalid.add(name)
+        elif not re.fullmatch(pattern, values[name]):
+            errors.append(f"{label} : {hint}")
+            invalid.add(name)
+    return values, errors, invalid
+
+
+@bp.route("/reparateur/creer-un-compte", methods=["GET", "POST"])
+def repairer_account():
+    """Vous êtes réparateur ? Créer un compte: the request, acknowledged by mail."""
+    if request.method == "GET":
+        return render_template("icare/repairer.html", values={}, errors=[], invalid=set(), fields=FIELDS)
+    values, errors, invalid = _check(request.form)
+    if errors:
+        return render_template("icare/repairer.html", values=values, errors=errors, invalid=invalid,
+                               fields=FIELDS), 422
+    support = reference.load("support_contacts")["src_gestionnaire"]
+    with write() as tx:
+        tx.add(RepairerRequest(**values))
+        outbox.send_template(tx, values["email"].lower(), "Services.Spoticar — votre demande de compte réparateur",
+                             "icare/mails/repairer_request.txt", support=support,
+                             **{k: values[k] for k in ("first_name", "last_name", "company", "siret")})
+    return render_template("icare/page.html", title="Demande de compte envoyée", status=True,
+                           paragraphs=[f"Votre demande de compte réparateur a bien été enregistrée. Un email "
+                                       f"de confirmation a été envoyé à {values['email']}."])

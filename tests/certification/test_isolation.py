@@ -1,0 +1,116 @@
+"""Sessions are isolated from each other and from the dealers; whatever a vendor sends gets a French
+4xx or a failed check with evidence, never a 500."""
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from tests.certification.conftest import open_session
+
+pytestmark = pytest.mark.centralisateur
+
+
+def _json(session: dict, key: str | None = None, path: str = "") -> httpx.Response:
+    return httpx.get(session["url"] + path, timeout=20, headers={
+        "Accept": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})})
+
+
+def _sale(session: dict, scenario_id: str, ref: str = "77") -> dict:
+    sale = next(s for s in session["scenarios"] if s["id"] == scenario_id)["sale"]
+    return {**sale, "dms_order_ref": ref}
+
+
+def test_one_vendor_cannot_read_or_act_on_another_session(cds, factory):
+    mine, theirs = open_session(cds), open_session(cds, dms="pvo2")
+    assert mine["dealer"]["rrdi"] != theirs["dealer"]["rrdi"] and mine["key"] != theirs["key"]
+    for path in ("", "/evidence"):
+        answer = _json(theirs, mine["key"], path)
+        assert answer.status_code == 403 and "n'ouvre pas cette session" in answer.json()["errors"][0]["message"]
+        assert _json(theirs, None, path).status_code == 401
+    skip = httpx.post(theirs["url"] + "/skip", json={"reason": "pas le mien"}, timeout=20,
+                      headers={"Authorization": f"Bearer {mine['key']}"})
+    assert skip.status_code == 403
+    api = httpx.Client(base_url=cds.url("centralisateur"), timeout=20)
+    # a session key declares only for its own certification dealer, and as its own DMS only
+    other_dealer = {**_sale(mine, "handoff-complete"), "dealer": {"rrdi": theirs["dealer"]["rrdi"]}}
+    answer = api.post("/api/v1/handoffs", json=other_dealer, headers={"Authorization": f"Bearer {mine['key']}"})
+    assert answer.status_code == 403
+    demo_dealer = {**_sale(mine, "handoff-complete"), "dealer": {"rrdi": "953617Z"}}
+    answer = api.post("/api/v1/handoffs", json=demo_dealer, headers={"Authorization": f"Bearer {mine['key']}"})
+    assert answer.status_code == 403 and "certification" in answer.json()["errors"][0]["message"]
+    # a dealer's DMS key never reaches a certification dealer
+    into_session = {**_sale(theirs, "handoff-complete"), "source_dms": "pvo2"}
+    answer = api.post("/api/v1/handoffs", json=into_session, headers={"Authorization": "Bearer demo-pvo2"})
+    assert answer.status_code == 403 and "réservé à une session de certification" in answer.text
+    sent = api.post("/api/v1/handoffs", json=_sale(mine, "handoff-complete"),
+                    headers={"Authorization": f"Bearer {mine['key']}"})
+    assert sent.status_code == 201
+    bdc = sent.json()["bdc_number"]
+    assert api.get(f"/api/v1/declarations/{bdc}", headers={"Authorization": "Bearer demo-tec3h"}).status_code == 404
+    assert api.get(f"/api/v1/declarations/{bdc}",
+                   headers={"Authorization": f"Bearer {theirs['key']}"}).status_code == 404
+    # nothing of it reached the other session, nor the demo dealer's declarations
+    theirs_seen = _json(theirs, theirs["key"], "/evidence").json()["entries"]
+    assert [e["path"] for e in theirs_seen] == [f"/api/v1/declarations/{bdc}"]   # only their own request
+    demo = httpx.get(cds.url("centralisateur") + f"/__test__/declarations/{bdc}", timeout=20).json()
+    assert demo["payload"]["dealer"]["rrdi"] == mine["dealer"]["rrdi"]
+
+
+def test_bad_input_is_a_french_4xx_or_a_failed_check_never_a_500(cds):
+    session = open_session(cds)
+    headers = {"Authorization": f"Bearer {session['key']}"}
+    api = httpx.Client(base_url=cds.url("centralisateur"), timeout=20, headers=headers)
+    broken = api.post("/api/v1/handoffs", content=b'{"source_dms": "tec3h",',
+                      headers={"Content-Type": "application/json"})
+    assert broken.status_code == 400 and "JSON valide" in broken.json()["errors"][0]["message"]
+    # a sale of another scenario while the first one waits: a failed check that shows the mismatch
+    wrong = {**_sale(session, "label-ds-certified"), "vehicle": {**_sale(session, "label-ds-certified")["vehicle"],
+                                                                 "vin": "VF3LBYHZRKS999999"}}
+    assert api.post("/api/v1/handoffs", json=wrong).status_code == 201
+    state = _json(session, session["key"]).json()
+    first = state["scenarios"][0]
+    assert first["status"] == "failed"
+    assert any(d["path"] == "vehicle.vin" for f in first["findings"] for d in f["diff"])
+    statuses = [api.get("/api/v1/declarations/SPX0000000000").status_code for _ in range(150)]
+    assert 500 not in statuses and 429 in statuses
+    flooded = next(api.get("/api/v1/declarations/SPX0000000000") for _ in range(5))
+    assert "Trop de requêtes" in flooded.text or flooded.status_code == 404
+    other = open_session(cds)
+    assert _json(other, other["key"]).status_code == 200       # another session is untouched
+    for body, status in (({"dms": "inconnu"}, 422), ({"dms": "tec3h", "callback_url": "ftp://x"}, 422),
+                         ({"dms": "tec3h", "extra": 1}, 422)):
+        answer = httpx.post(cds.url("centralisateur") + "/certification/sessions", json=body, timeout=20)
+        assert answer.status_code == status and answer.json()["errors"][0]["message"]
+    assert httpx.post(cds.url("centralisateur") + "/certification/sessions", content=b"[",
+                      headers={"Content-Type": "application/json"}).status_code == 400
+    assert httpx.get(cds.url("centralisateur") + "/certification/sessions/cs_inconnue",
+                     headers={"Accept": "application/json"}).json()["errors"][0]["message"].startswith("Session")
+
+
+def test_the_certification_page_waits_for_the_dms_then_shows_the_verdict(cds):
+    browser = httpx.Client(base_url=cds.url("centralisateur"), follow_redirects=True, timeout=20)
+    page = browser.get("/certification")
+    assert "Ouvrir une session de certification" in page.text and "Déclarer Vente" not in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    assert browser.post("/certification", data={"dms": "neovo"}).status_code == 400  # no CSRF token
+    page = browser.post("/certification", data={"csrf_token": token, "dms": "neovo",
+                                                "callback_url": "pas une adresse"})
+    assert page.status_code == 422 and "URL http(s) valide" in page.text
+    page = browser.post("/certification", data={"csrf_token": token, "dms": "neovo"})
+    assert "En attente du DMS…" in page.text and "Transmission complète d&#39;une vente standard" in page.text
+    key = re.search(r'data-testid="session-key">([^<]+)<', page.text).group(1)
+    rrdi = re.search(r"Code RRDI <strong>(\w+)</strong>", page.text).group(1)
+    assert "Peugeot 208 AA-000-AA" in page.text and f'"rrdi": "{rrdi}"' in page.text
+    session_url = str(page.url)
+    state = httpx.get(session_url, headers={"Accept": "application/json", "Authorization": f"Bearer {key}"}).json()
+    sale = {**state["scenarios"][0]["sale"], "dms_order_ref": "N1"}
+    assert httpx.post(cds.url("centralisateur") + "/api/v1/handoffs", json=sale,
+                      headers={"Authorization": f"Bearer {key}"}).status_code == 201
+    page = browser.get(session_url)
+    assert "Réussi" in page.text and "Renvoi de la même commande" in page.text
+    assert key not in page.text                                        # the key is shown once only
+    skip_token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    page = browser.post(session_url + "/skip", data={"csrf_token": skip_token, "reason": "pas de renvoi dans ce DMS"})
+    assert "Ignoré par le testeur : pas de renvoi dans ce DMS" in page.text

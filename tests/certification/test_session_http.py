@@ -1,0 +1,74 @@
+"""A certification session driven over plain HTTP by a DMS that imports nothing of ours
+(``outside_dms``: httpx and the standard library), then the reports, read back by parsers."""
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from harness.cli import main
+from tests.certification.conftest import dealer_declares, open_session
+from tests.certification.outside_dms import OutsideDms
+
+pytestmark = pytest.mark.centralisateur
+
+FAULTY = {
+    "drop_fields": {"handoff-complete"},
+    "new_order_on_resend": {"handoff-resend", "handoff-correction"},
+    "ignore_signature": {"callback-signature"},
+    "never_ack": {"callback-acknowledged", "callback-signature", "contract-pending-then-declared"},
+    "hammer_status": {"status-polling"},
+}
+
+
+def _play(cds, server, faults=frozenset()) -> tuple[dict, dict]:
+    session = open_session(cds)
+    dms = OutsideDms(session["url"], session["key"], server, frozenset(faults))
+    try:
+        final = dms.run(dealer_declares)
+    finally:
+        dms.close()
+    return session, final
+
+
+def test_an_outside_dms_passes_every_scenario_and_gets_its_reports(cds, callback_server, tmp_path, capsys):
+    session, final = _play(cds, callback_server)
+    statuses = {s["id"]: s["status"] for s in final["scenarios"]}
+    assert final["current"] is None, statuses
+    assert set(statuses.values()) == {"passed"}, json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
+
+    out = tmp_path / "rapport"
+    code = main(["certify", "report", session["id"], "--out", str(out), "--key", session["key"],
+                 "--url", cds.url("centralisateur")])
+    assert code == 0, capsys.readouterr().err
+    suite = ET.parse(out / "junit.xml").getroot().find("testsuite")
+    cases = suite.findall("testcase")
+    assert len(cases) == len(final["scenarios"]) and suite.get("failures") == "0"
+    assert {c.get("name").split(" — ")[0] for c in cases} == set(statuses)
+    report = json.loads((out / "report.json").read_text())
+    assert report["verdict"] == "passed"
+    handoff = next(s for s in report["scenarios"] if s["id"] == "handoff-complete")
+    assert any(e["path"] == "/api/v1/handoffs" and e["status"] == 201 for e in handoff["evidence"])
+    assert session["key"] not in (out / "report.json").read_text()   # the Authorization header is masked
+    with zipfile.ZipFile(out / "evidence.zip") as archive:
+        manifest = json.loads(archive.read("manifest.json"))["files"]
+        assert set(manifest) == {"report.json", "report.html", "junit.xml", "evidence.har"}
+        for name, digest in manifest.items():
+            assert hashlib.sha256(archive.read(name)).hexdigest() == digest
+        har = json.loads(archive.read("evidence.har"))
+    assert har["log"]["version"] == "1.2" and len(har["log"]["entries"]) >= 20
+    page = (out / "report.html").read_text()
+    assert "Rapport de certification DMS Spoticar" in page and "<script" not in page
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTY))
+def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(cds, callback_server, fault):
+    _session, final = _play(cds, callback_server, {fault})
+    failed = {s["id"] for s in final["scenarios"] if s["status"] == "failed"}
+    assert failed == FAULTY[fault], json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
+    for s in final["scenarios"]:
+        if s["id"] in failed:
+            assert any(f["level"] == "fail" and (f["entries"] or f["diff"]) for f in s["findings"]), s

@@ -1,0 +1,58 @@
+"""Redaction at capture: the small pure functions that keep secrets out of the journal."""
+from __future__ import annotations
+
+import pytest
+
+from common.journal import redact
+from common.journal.capture import find_bdc
+
+R = redact.REDACTED
+
+
+@pytest.mark.parametrize(("html", "kept"), [
+    ('<input type="password" name="x" value="s3cret">', f'<input type="password" name="x" value="{R}">'),
+    ("<input name='csrf_token' value='abc'>", f"<input name='csrf_token' value=\"{R}\">"),
+    ("<input type=hidden name=csrf_token value=abc>", f'<input type=hidden name=csrf_token value="{R}">'),
+    ('<INPUT NAME="Mot_de_passe" VALUE="z">', f'<INPUT NAME="Mot_de_passe" VALUE="{R}">'),
+    ('<meta name="csrf-token" content="tok">', f'<meta name="csrf-token" content="{R}">'),
+    ('<p>token</p><input name="plate" value="AB-123-CD">', '<p>token</p><input name="plate" value="AB-123-CD">'),
+])
+def test_html_credentials_are_redacted_other_values_kept(html, kept):
+    assert redact.redact_text(html, "text/html") == kept
+
+
+def test_form_json_and_url_secrets_are_redacted():
+    form = redact.redact_text("email=a%40b.fr&password=p%C3%A9&csrf_token=t&new_password=x&plate=AB",
+                              "application/x-www-form-urlencoded")
+    assert form == f"email=a%40b.fr&password={R}&csrf_token={R}&new_password={R}&plate=AB"
+    body = redact.redact_text('{"api_key": "k", "bdc_number": "SP953617Z103833701", "nested": {"token": 12}}',
+                              "application/json")
+    assert body == f'{{"api_key": "{R}", "bdc_number": "SP953617Z103833701", "nested": {{"token": "{R}"}}}}'
+    assert redact.url("https://x/reinitialisation/abc.DEF-1?next=/a") == f"https://x/reinitialisation/{R}?next=/a"
+    assert redact.url("http://x/declaration/eyJ.sig?token=zz&page=2") == f"http://x/declaration/{R}?token={R}&page=2"
+    assert redact.redact_text("Lien : http://h/activation/t0k3n.", "text/plain") == f"Lien : http://h/activation/{R}"
+
+
+def test_headers_are_redacted_cut_and_escaped():
+    headers = redact.headers([("Authorization", "Bearer demo-tec3h"), ("Cookie", "s=1"), ("X-Spoticar-Signature", "ab"),
+                              ("Accept", "a"), ("Accept", "b"), ("X-Long", "é" * 3000),
+                              ("X-Bytes", b"\xff\x00".decode("latin-1"))])
+    assert headers["Authorization"] == f"Bearer {R}" and headers["Cookie"] == R
+    assert headers["X-Spoticar-Signature"] == R and headers["Accept"] == "a, b"
+    assert headers["X-Long"].endswith("…[cut]") and len(headers["X-Long"]) == redact.HEADER_LIMIT + len("…[cut]")
+    assert headers["X-Bytes"] == "\\xff\\x00"
+
+
+def test_bodies_are_cut_escaped_or_summarised():
+    text, cut = redact.body(b"a" * 20000, "text/plain", 20000)
+    assert cut and len(text) == redact.BODY_LIMIT
+    assert redact.body(b"ok\xff\x00\x1b", "application/json") == ("ok\\xff\\x00\\x1b", False)
+    assert redact.body(b"%PDF-1.7\x00...", "application/pdf", 1234) == ("[binary body: 1234 bytes, application/pdf]", False)
+    assert redact.body(b"", None) == ("", False)
+
+
+def test_the_bdc_of_an_exchange_is_found_in_its_url_redirect_or_fields():
+    assert find_bdc("/declarations/SP953617Z103833701/formulaire", None) == "SP953617Z103833701"
+    assert find_bdc("/declaration/x", "/declarations/SP020319L103833702") == "SP020319L103833702"
+    assert find_bdc("/api/v1/npo", None, '{"bdc_number": "SP013250C103833703"}') == "SP013250C103833703"
+    assert find_bdc("/", None, "<td>SP953617Z103833701</td>") is None  # a listing page binds nothing

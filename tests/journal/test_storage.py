@@ -1,0 +1,154 @@
+"""What the journal stores: no secret, bounded, never in the way of a request, bad input escaped."""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from centralisateur import demo_password
+from common.keys import DEMO_ICARE_SERVICE_KEY as DEMO_ICARE_KEY
+from common.serve import AppServer
+from fixtures import reference
+from tests.centralisateur.support import CSRF_RE, api_client
+from tests.journal.support import journal
+
+pytestmark = pytest.mark.centralisateur
+
+DEALER = reference.demo_dealers()[0]
+
+
+def _raw_journal(stack, app: str) -> bytes:
+    """Everything an app's journal holds on disk: its SQLite files byte for byte (WAL included), or
+    every row of its tables on PostgreSQL."""
+    stack.app(app).extensions["journal"].flush()
+    store = stack.app(app).extensions["journal"].store
+    if store.db.url.startswith("sqlite"):
+        folder = Path(stack.data_dir) / app
+        return b"".join(p.read_bytes() for p in folder.iterdir() if p.name.startswith(f"{app}-journal"))
+    with store.db.engine.connect() as conn:
+        rows = [tuple(r) for table in (store.entries, store.traces) for r in conn.execute(table.select())]
+    return json.dumps(rows, default=str, ensure_ascii=False).encode()
+
+
+def test_no_secret_reaches_the_journal_files(journal_stack, factory):
+    cds, icare = journal_stack.url("centralisateur"), journal_stack.url("icare")
+    with httpx.Client(base_url=cds, timeout=20) as browser:
+        csrf = CSRF_RE.search(browser.get("/connexion").text).group(1)
+        wrong = browser.post("/connexion", data={"csrf_token": csrf, "email": DEALER["login"],
+                                                 "password": "Typed-Wrong-Password-91"})
+        assert wrong.status_code == 401
+        home = browser.post("/connexion", data={"csrf_token": csrf, "email": DEALER["login"],
+                                                "password": demo_password(DEALER)}, follow_redirects=True)
+        assert home.status_code == 200 and "Accueil" in home.text
+        session_cookie = browser.cookies.get("centralisateur_session")
+    with api_client(journal_stack) as api:
+        assert api.post("/api/v1/handoffs", json=factory.handoff()).status_code == 201
+    email = DEALER["convention_email"]
+    with httpx.Client(base_url=icare, timeout=20) as browser:
+        token = CSRF_RE.search(browser.get("/mot-de-passe-oublie").text).group(1)
+        assert browser.post("/mot-de-passe-oublie", data={"csrf_token": token, "email": email}).status_code == 200
+        link = next(url for mail in browser.get("/outbox/mails.json", params={"to": email}).json()["mails"]
+                    for url in mail["links"] if "/reinitialisation/" in url)
+        assert browser.get(link).status_code == 200
+        reset_token = link.rsplit("/", 1)[1]
+        httpx.post(icare + "/api/v1/npo", json={}, headers={"Authorization": f"Bearer {DEMO_ICARE_KEY}"})
+    logins = [e for e in journal(journal_stack, "centralisateur") if e["path"] == "/connexion"
+              and e["method"] == "POST"]
+    assert logins and all("password=[REDACTED]" in e["request"]["body"] for e in logins)
+    assert any(e["path"] == "/reinitialisation/[REDACTED]" for e in journal(journal_stack, "icare"))
+    secrets = [*reference.demo_api_keys().values(), DEMO_ICARE_KEY, "Typed-Wrong-Password-91",
+               demo_password(DEALER), csrf, token, reset_token, session_cookie]
+    for app in ("centralisateur", "icare"):
+        raw = _raw_journal(journal_stack, app)
+        assert b"/connexion" in raw or b"/mot-de-passe-oublie" in raw  # the files do hold the exchanges
+        for secret in secrets:
+            assert secret.encode() not in raw, (app, secret)
+
+
+def _solo(tmp_path, **config):
+    """A centralisateur of its own on a real port (its journal settings in ``config``)."""
+    from centralisateur import create_app
+    app = create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "URLS": {},
+                      "DATABASE_URL": os.environ.get("DATABASE_URL"), **config})
+    return app, AppServer.bind().mount(app).start()
+
+
+def test_retention_holds_under_5000_requests(tmp_path):
+    app, server = _solo(tmp_path, JOURNAL_MAX_ENTRIES=300)
+    store = app.extensions["journal"].store
+    try:
+        def send(numbers: range) -> set[int]:
+            with httpx.Client(base_url=server.url, timeout=20) as client:
+                return {client.get(f"/api/v1/declarations/SP0000000{n:09d}").status_code for n in numbers}
+
+        with cf.ThreadPoolExecutor(4) as pool:  # four clients at once, 1,250 requests each
+            statuses = set().union(*pool.map(send, [range(k, 5000, 4) for k in range(4)]))
+        assert statuses == {401}
+        with httpx.Client(base_url=server.url, timeout=20) as client:
+            client.get("/api/v1/declarations/SP0000000999999999")
+        app.extensions["journal"].flush()
+        entries = journal_rows(app)
+        assert len(entries) == 300
+        assert entries[-1]["path"] == "/api/v1/declarations/SP0000000999999999"
+        assert len({e["path"] for e in entries}) == 300
+        store.max_age = store.max_age.__class__(seconds=0)  # age rule: everything is now too old
+        store.prune_now()
+        assert journal_rows(app) == []
+    finally:
+        server.stop()
+        app.extensions["harness_stop"]()
+        if os.environ.get("DATABASE_URL"):
+            app.extensions["db"].drop_all()
+
+
+def journal_rows(app) -> list[dict]:
+    return app.extensions["journal"].query(limit=5000)
+
+
+def test_a_failing_journal_write_never_fails_the_request(tmp_path):
+    app, server = _solo(tmp_path)
+    store = app.extensions["journal"].store
+    try:
+        with httpx.Client(base_url=server.url, timeout=20) as client:
+            assert client.get("/connexion").status_code == 200
+            app.extensions["journal"].flush()
+            with store.db.engine.begin() as conn:  # the journal's table vanishes under the app
+                conn.execute(text(f"DROP TABLE {store.entries.name}"))
+            for _ in range(3):
+                assert client.get("/connexion").status_code == 200
+                assert client.post("/api/v1/handoffs", json={}).status_code == 401
+            app.extensions["journal"].flush()
+            assert store.failed_writes >= 1
+            assert client.get("/connexion", params={"after": "failure"}).status_code == 200
+        entries = app.extensions["journal"].query()  # the table is back and the journal goes on
+        assert entries[-1]["url"].endswith("/connexion?after=failure") and len(entries) < 7
+    finally:
+        server.stop()
+        app.extensions["harness_stop"]()
+        if os.environ.get("DATABASE_URL"):
+            app.extensions["db"].drop_all()
+
+
+def test_bad_input_is_journalled_cut_and_escaped(journal_stack):
+    cds = journal_stack.url("centralisateur")
+    marker = "bad-input-probe"
+    with httpx.Client(base_url=cds, timeout=20) as client:
+        oversized = client.post(f"/api/v1/handoffs?{marker}=big", content=b"{" + b"x" * (2 * 1024 * 1024),
+                                headers={"Content-Type": "application/json", "Authorization": "Bearer demo-tec3h"})
+        binary = client.post(f"/api/v1/handoffs?{marker}=binary", content=b"\xff\xfe\x00\x01<script>\x80",
+                             headers={"Content-Type": "application/json", "Authorization": "Bearer demo-tec3h"})
+        huge = client.get(f"/connexion?{marker}=header", headers={"X-Huge": ("é" * 30000).encode()})
+    assert oversized.status_code == 413 and binary.status_code == 400 and huge.status_code == 200
+    entries = {e["url"].rsplit("=", 1)[1]: e for e in journal(journal_stack, "centralisateur")
+               if marker in e["url"]}
+    big = entries["big"]["request"]
+    assert big["body_truncated"] is True and len(big["body"]) <= 16 * 1024
+    assert entries["binary"]["request"]["body"] == "\\xff\\xfe\\x00\\x01<script>\\x80"
+    assert entries["binary"]["response"]["body"].startswith('{"errors"')
+    header = entries["header"]["request"]["headers"]["X-Huge"]
+    assert header.endswith("…[cut]") and len(header) < 2100 and header.startswith("é")

@@ -1,0 +1,55 @@
+"""Rules 4 and 5 on form 2/3: warranty dates that make sense, and the PTAC shown and checked."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pytest
+
+from centralisateur.form import date_checks
+from tests.centralisateur.support import api_client, open_form
+
+pytestmark = pytest.mark.centralisateur
+
+
+def _submit(stack, payload: dict, **changes) -> tuple[int, str, dict]:
+    with api_client(stack) as api:
+        receipt = api.post("/api/v1/handoffs", json=payload).json()
+    browser, url, values = open_form(stack, receipt["declaration_url"])
+    response = browser.post(url, data={**values, **changes})
+    return response.status_code, html.unescape(response.text), values
+
+
+def test_warranty_starting_before_the_sale_is_refused_on_the_form(stack, factory):
+    payload = factory.handoff()
+    sale = dt.date.fromisoformat(payload["sale"]["sale_date"])
+    before = (sale - dt.timedelta(days=3)).strftime("%d/%m/%Y")
+    status, page, _ = _submit(stack, payload, start_date=before)
+    assert status == 422
+    assert f"La date de début de garantie ne peut pas précéder la date de la vente ({sale:%d/%m/%Y})" in page
+
+
+def test_sale_delivered_too_long_ago_is_refused_naming_the_limit(stack, factory):
+    old = dt.date.today() - dt.timedelta(days=45)
+    payload = factory.handoff()
+    payload["sale"].update(sale_date=old.isoformat(), delivery_date=old.isoformat())
+    payload["warranty"]["start_date"] = old.isoformat()
+    status, page, _ = _submit(stack, payload)
+    assert status == 422
+    assert f"La vente a été livrée le {old:%d/%m/%Y}, il y a plus de 30 jours" in page
+
+
+def test_delivery_limit_is_configurable():
+    clean = {"start_date": None, "delivery_date": (dt.date.today() - dt.timedelta(days=10)).isoformat()}
+    assert date_checks(clean, {}, max_days=30) == []
+    [(field, message)] = date_checks(clean, {}, max_days=7)
+    assert field == "delivery_date" and "dans les 7 jours suivant la livraison" in message
+
+
+def test_ptac_is_on_form_2_3_and_over_3_5_t_is_refused_there(stack, factory):
+    vehicle = factory.vehicle()
+    status, page, values = _submit(stack, factory.handoff(vehicle=vehicle), ptac_kg="3600")
+    assert values["ptac_kg"] == str(vehicle["ptac_kg"])  # sent by the DMS, shown pre-filled
+    assert status == 422
+    assert "PTAC (kg)" in page and "(PTAC) de 3600 kg est supérieur à 3,5 t" in page
+    assert 'name="ptac_kg"' in page and 'aria-invalid="true"' in page

@@ -1,0 +1,150 @@
+"""Property-based fuzz of every JSON API of every app, over HTTP: any body, any value in any field,
+deep nesting, binary — never a 5xx, and a 4xx always carries French ``errors``."""
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from fixtures import reference
+from fixtures.factories import Factory
+from fixtures.icare_factories import icare_sale
+
+pytestmark = [pytest.mark.centralisateur, pytest.mark.xdist_group("hostile_stack")]
+
+HOSTILE_TEXT = ["", " ", "²", "³", "٣", "99999999999999999999", "-1", "1e400", "NaN", "31/12/9999",
+                "9999-12-31", "0000-00-00", "<script>alert(1)</script>", "A" * 3000, "\u0000", "😀",
+                "' OR 1=1 --", "../../etc/passwd", "http://169.254.169.254/", "SP953617Z103833701"]
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-10**30, max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30) | st.sampled_from(HOSTILE_TEXT),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=8)
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+
+DMS_KEY = {"Authorization": "Bearer demo-tec3h"}
+ICARE_KEY = {"Authorization": "Bearer demo-icare-service"}
+
+
+def _samples() -> dict[str, tuple[str, str, str, dict, dict]]:
+    """name → (app, method, path, headers, a valid body) for every JSON API that takes a body."""
+    factory = Factory(13)
+    dealer = reference.demo_dealer("953617Z")
+    npo, contract = icare_sale(factory, dealer)
+    vehicle = factory.vehicle()
+    policy = {"dms": "pvo2", "dms_order_ref": "FUZZ-1", "rrdi": dealer["rrdi"],
+              "customer": {"civility": "M", "last_name": "Martin"},
+              "vehicle": {k: vehicle[k] for k in ("plate", "vin", "brand", "mileage_km")},
+              "label": "SPOTICAR", "product": "SPOTICAR PREMIUM", "duration_months": 12,
+              "start_date": "2026-01-15"}
+    state = {"bdc_number": "SP953617Z103833701", "status": "declared", "contract_number": "123",
+             "dms_order_ref": "1", "declared_at": "2026-01-15T10:00:00Z", "message": None}
+    return {
+        "handoff": ("centralisateur", "POST", "/api/v1/handoffs", DMS_KEY, factory.handoff()),
+        "certification": ("centralisateur", "POST", "/certification/sessions", {},
+                          {"dms": "tec3h", "wait_seconds": 30}),
+        "npo": ("icare", "POST", "/api/v1/npo", ICARE_KEY, npo),
+        "contract": ("icare", "POST", "/api/v1/contracts", ICARE_KEY, contract),
+        "psa_policy": ("icare", "POST", "/api/v1/psa-insurance/policies", ICARE_KEY, policy),
+        **{f"callback_{dms}": (dms, "POST", "/api/spoticar/callback", {}, state)
+           for dms in ("tec3h", "pvo2", "bee2link", "neovo")},
+    }
+
+
+SAMPLES = _samples()
+
+
+def _paths(value, prefix=()):
+    if prefix:
+        yield prefix
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _paths(child, prefix + (key,))
+
+
+def _send(stack, name: str, body: bytes, content_type: str = "application/json") -> httpx.Response:
+    app, method, path, headers, _ = SAMPLES[name]
+    return httpx.request(method, stack.url(app) + path, content=body, timeout=30,
+                         headers={**headers, "Content-Type": content_type})
+
+
+def _check(response: httpx.Response) -> None:
+    assert response.status_code < 500, response.text[:500]
+    if response.status_code >= 400 and response.headers.get("Content-Type", "").startswith("application/json"):
+        errors = response.json().get("errors")
+        assert errors and all(isinstance(e.get("message"), str) and e["message"] for e in errors), response.text
+
+
+def _mutated(name: str, path: tuple, value, delete: bool) -> bytes:
+    payload = json.loads(json.dumps(SAMPLES[name][4]))
+    target = payload
+    for key in path[:-1]:
+        target = target[key]
+    if delete:
+        target.pop(path[-1], None)
+    else:
+        target[path[-1]] = value
+    return json.dumps(payload).encode()
+
+
+MUTATIONS = st.sampled_from(sorted(SAMPLES)).flatmap(
+    lambda name: st.tuples(st.just(name), st.sampled_from(list(_paths(SAMPLES[name][4]))), JSON, st.booleans()))
+
+
+@FUZZ
+@given(case=MUTATIONS)
+def test_any_value_in_any_field_of_any_api(hostile_stack, case):
+    name, path, value, delete = case
+    _check(_send(hostile_stack, name, _mutated(name, path, value, delete)))
+
+
+@FUZZ
+@given(name=st.sampled_from(sorted(SAMPLES)), body=JSON)
+def test_any_json_body_on_any_api(hostile_stack, name, body):
+    _check(_send(hostile_stack, name, json.dumps(body).encode()))
+
+
+@FUZZ
+@given(name=st.sampled_from(sorted(SAMPLES)), raw=st.binary(max_size=300),
+       content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded",
+                                     "multipart/form-data; boundary=x"]))
+def test_any_bytes_on_any_api(hostile_stack, name, raw, content_type):
+    _check(_send(hostile_stack, name, raw, content_type))
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+@pytest.mark.parametrize("depth", [33, 1000, 100_000])
+def test_deep_json_on_any_api_is_a_400(hostile_stack, name, depth):
+    response = _send(hostile_stack, name, b"[" * depth + b"]" * depth)
+    assert response.status_code == 400, response.text[:300]
+
+
+@FUZZ
+@given(segment=st.sampled_from(HOSTILE_TEXT[:12]) | st.text(min_size=1, max_size=30),
+       query=st.dictionaries(st.sampled_from(["plate", "bdc_number", "page", "limit"]),
+                             st.sampled_from(HOSTILE_TEXT), max_size=2))
+def test_api_lookups_with_any_identifier(hostile_stack, segment, query):
+    segment = quote(segment, safe="")
+    for app, path, headers in (("centralisateur", f"/api/v1/declarations/{segment}", DMS_KEY),
+                               ("icare", f"/api/v1/contracts/{segment}", ICARE_KEY),
+                               ("icare", "/api/v1/contracts", ICARE_KEY),
+                               ("icare", f"/api/v1/psa-insurance/policies/{segment}", ICARE_KEY),
+                               ("icare", "/api/v1/psa-insurance/policies", ICARE_KEY),
+                               ("centralisateur", f"/certification/sessions/{segment}", {})):
+        _check(httpx.get(hostile_stack.url(app) + path, params=query, headers=headers, timeout=30))
+
+
+@FUZZ
+@given(body=JSON | st.fixed_dictionaries({}, optional={
+    "latency_ms": JSON, "error_status": JSON, "drop_connection": JSON, "count": JSON}))
+def test_icare_fault_switch_with_any_body(hostile_stack, body):
+    url = hostile_stack.url("icare") + "/admin/faults"
+    try:
+        response = httpx.put(url, content=json.dumps(body), headers={"Content-Type": "application/json"},
+                             timeout=30)
+        _check(response)
+    finally:
+        httpx.delete(url, timeout=30)
