@@ -9,7 +9,8 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from centralisateur import DEMO_ICARE_KEY, demo_password
+from centralisateur import demo_password
+from common.keys import DEMO_ICARE_SERVICE_KEY as DEMO_ICARE_KEY
 from common.serve import AppServer
 from fixtures import reference
 from tests.centralisateur.support import CSRF_RE, api_client
@@ -50,8 +51,8 @@ def test_no_secret_reaches_the_journal_files(journal_stack, factory):
     with httpx.Client(base_url=icare, timeout=20) as browser:
         token = CSRF_RE.search(browser.get("/mot-de-passe-oublie").text).group(1)
         assert browser.post("/mot-de-passe-oublie", data={"csrf_token": token, "email": email}).status_code == 200
-        link = next(link["url"] for mail in browser.get("/outbox.json", params={"to": email}).json()["mails"]
-                    for link in mail["links"] if "/reinitialisation/" in link["url"])
+        link = next(url for mail in browser.get("/outbox/mails.json", params={"to": email}).json()["mails"]
+                    for url in mail["links"] if "/reinitialisation/" in url)
         assert browser.get(link).status_code == 200
         reset_token = link.rsplit("/", 1)[1]
         httpx.post(icare + "/api/v1/npo", json={}, headers={"Authorization": f"Bearer {DEMO_ICARE_KEY}"})
