@@ -64,7 +64,7 @@ def test_reset_starts_from_fresh_data_and_seed_is_kept_otherwise(tmp_path):
             _read_until_ready(process)
         finally:
             process.send_signal(signal.SIGINT)
-            process.wait(timeout=15)
+            process.wait(timeout=60)  # this test is about --reset; the clean stop has its own test
     if not os.environ.get("DATABASE_URL"):
         assert (tmp_path / "centralisateur" / "centralisateur.sqlite3").exists()
     assert not (tmp_path / "centralisateur" / "left-over").exists()

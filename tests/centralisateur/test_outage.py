@@ -127,6 +127,6 @@ def test_only_a_business_refusal_from_icare_refuses_the_declaration(tmp_path, fa
                              json={"error_status": 422, "count": 1}).status_code == 200
             browser.post(url, data=values)
             state = api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()
-            assert state["status"] == "refused" and _contracts(stack, receipt["bdc_number"]) == []
+            assert state["status"] == "refused" and icare_contracts(stack, bdc_number=receipt["bdc_number"]) == []
     finally:
         stack.stop()
