@@ -57,7 +57,11 @@ def centralisateur_rows(n: int, seed: int = 1) -> list[dict]:
         status = STATUSES[i % len(STATUSES)]
         declared = status in ("declared", "contract_pending", "refused")
         when = now - dt.timedelta(minutes=(n - i) * 730 * 24 * 60 // n)
-        customer, vehicle = payload["customer"], payload["vehicle"]
+        customer, vehicle = dict(payload["customer"]), payload["vehicle"]
+        # one customer per sale (an RGPD search finds one customer, not one template in 200)
+        local, _, domain = (customer.get("email") or "client@example.fr").partition("@")
+        customer["email"] = f"{local}.{i}@{domain}"
+        payload = {**payload, "customer": customer}
         form = {"last_name": customer.get("last_name"), "first_name": customer.get("first_name"),
                 "email": customer.get("email"), "phone": customer.get("phone"),
                 "plate": vehicle.get("plate")} if declared else None
@@ -106,7 +110,7 @@ def _bulk(app, table, rows) -> None:
 
 
 def centralisateur_app(tmp: Path, n: int):
-    """A fresh centralisateur with ``n`` declarations; (app, logged-in test client, a customer name)."""
+    """A fresh centralisateur with ``n`` declarations; (app, logged-in test client, a customer's email)."""
     from centralisateur import create_app, demo_password, seed_demo
     from centralisateur.store import Declaration
     app = create_app({"DATA_DIR": str(tmp / "cds"), "WTF_CSRF_ENABLED": False, "DEMO_MODE": True})
@@ -117,7 +121,7 @@ def centralisateur_app(tmp: Path, n: int):
     dealer = reference.demo_dealer(RRDI)
     page = client.post("/connexion", data={"email": dealer["login"], "password": demo_password(dealer)})
     assert page.status_code == 302, page.get_data(as_text=True)[:500]
-    return app, client, rows[-1]["form"]["last_name"] if rows[-1]["form"] else "Martin"
+    return app, client, rows[-1]["payload"]["customer"]["email"]
 
 
 def icare_app(tmp: Path, n: int):
@@ -155,11 +159,12 @@ def measure(n: int) -> tuple[dict[str, float], dict[str, float]]:
     """({page: median ms}, {step: seconds}) for a data set of ``n`` declarations."""
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        cds, cds_client, name = centralisateur_app(Path(tmp), n)
+        cds, cds_client, email = centralisateur_app(Path(tmp), n)
         icare, icare_client = icare_app(Path(tmp), n)
         generation = time.perf_counter() - start
         pages = {"Accueil": (cds_client, "/"), "Statistiques": (cds_client, "/statistiques"),
-                 "Facturation": (cds_client, "/facturation"), "RGPD (recherche)": (cds_client, f"/rgpd?recherche={name}"),
+                 "Facturation": (cds_client, "/facturation"),
+                 "RGPD (recherche email)": (cds_client, f"/rgpd?recherche={email}"),
                  "Icare contrats": (icare_client, "/contrats"), "Icare DOCUMENTS": (icare_client, "/documents")}
         figures = {label: _median_ms(client, path) for label, (client, path) in pages.items()}
         cds.extensions["db"].dispose()
