@@ -40,6 +40,8 @@ test: $(STAMP) browser
 	  tests/bee2link --junitxml=reports/junit-postgres-bee2link.xml
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q $(SHARD_ARG) -m "not browser" \
 	  tests/neovo --junitxml=reports/junit-postgres-neovo.xml
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q $(SHARD_ARG) -m "not browser" \
+	  tests/journal --junitxml=reports/junit-postgres-journal.xml
 	@echo "== Navigateur sur PostgreSQL : déclaration CDS et parcours PVO2 → CDS → portail (sous-ensemble représentatif)"
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q $(SHARD_ARG) -m browser \
 	  e2e/centralisateur e2e/pvo2 --junitxml=reports/junit-postgres-browser.xml \

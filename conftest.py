@@ -1,4 +1,5 @@
-"""Options shared by every suite: aim a suite at an external app by URL (SPEC §8)."""
+"""Options shared by every suite: aim a suite at an external app by URL (SPEC §8), and the keys and
+logins to present to it (demo values by default)."""
 from __future__ import annotations
 
 import os
@@ -8,8 +9,10 @@ import zlib
 import pytest
 
 from fixtures.factories import Factory
+from harness import credentials
 from harness.apps import APPS, available_apps
 from harness.runner import Stack
+from harness.testing import SUITE_CONFIG
 
 # a failing test that drove a stack gets the journal of the traces it touched (report extra + HAR)
 pytest_plugins = ["harness.pytest_journal"]
@@ -22,6 +25,7 @@ def pytest_addoption(parser):
                         help=f"use the {spec.title} at this URL instead of starting the simulator")
     group.addoption("--browser-path", dest="spoticar_browser", default=None,
                     help="Chromium/Chrome executable (default: SPOTICAR_BROWSER, system, bundled)")
+    credentials.add_options(group)
     group.addoption("--browser-cdp", dest="browser_cdp", default=os.environ.get("SPOTICAR_BROWSER_CDP"),
                     help="drive a Chromium running elsewhere over CDP, e.g. http://browser:9222 "
                          "(default: SPOTICAR_BROWSER_CDP)")
@@ -57,28 +61,36 @@ def external_urls(config) -> dict[str, str]:
             if getattr(config.option, f"{spec.name}_url", None)}
 
 
+def app_keys(creds: credentials.Credentials) -> dict[str, dict]:
+    """The keys the apps started here use: the same the tests present (demo ones by default)."""
+    keys = {dms: {"CENTRALISATEUR_API_KEY": key} for dms, key in creds.dms_keys.items()}
+    return {**keys, "centralisateur": {"DMS_KEYS": creds.dms_keys, "ICARE_SERVICE_KEY": creds.icare_key},
+            "icare": {"ICARE_SERVICE_KEY": creds.icare_key},
+            "pvo2": {**keys.get("pvo2", {}), "PSA_INSURANCE_API_KEY": creds.icare_key}}
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, pytestconfig) -> Stack:
-    """Every simulator not replaced by an external URL, seeded with the demo data (seed 0).
-
-    Demo dealers start with their Profil configured so DMS flows are deterministic; the Profil-first
-    scenario uses a fresh dealer made through the centralisateur's test routes."""
+    """Every simulator not replaced by an external URL, seeded with the demo data (seed 0), with the
+    test routes and the demo dealers' Profil configured (``harness.testing.SUITE_CONFIG``)."""
     running = start_test_stack(tmp_path_factory.mktemp("stack"), external_urls(pytestconfig),
-                               pytestconfig.option.advertise_host)
+                               pytestconfig.option.advertise_host, credentials.from_options(pytestconfig.option))
     yield running
     running.stop()
 
 
-def start_test_stack(data_dir, external: dict[str, str] | None = None, advertise: str | None = None) -> Stack:
-    """A started stack of every available app (but those at ``external`` URLs), test routes on;
-    ``advertise``: the host name other machines reach it by (default: loopback only)."""
-    external = external or {}
+def start_test_stack(data_dir, external: dict[str, str] | None = None, advertise: str | None = None,
+                     creds: credentials.Credentials | None = None) -> Stack:
+    """A started stack of every available app (but those at ``external`` URLs), test routes on, the
+    apps using the keys the tests present (``creds``, demo ones by default); ``advertise``: the host
+    name other machines reach it by (default: loopback only)."""
+    external, creds = external or {}, creds or credentials.Credentials()
     names = [spec.name for spec in available_apps() if spec.name not in external]
-    running = Stack(data_dir, names=names, external_urls=external,
+    keys = app_keys(creds)
+    running = Stack(data_dir, names=names, external_urls=external, credentials=creds,
                     host=socket.gethostbyname(advertise) if advertise else "127.0.0.1",
                     advertise_host=advertise,
-                    extra_config={"centralisateur": {"TEST_ROUTES": True, "DEMO_PROFILES_CONFIGURED": True},
-                                  "icare": {"TEST_ROUTES": True}})
+                    extra_config={name: {**SUITE_CONFIG.get(name, {}), **keys.get(name, {})} for name in names})
     running.start()
     running.wait_ready()
     return running

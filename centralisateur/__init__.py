@@ -7,25 +7,14 @@ import os
 from flask import Flask
 from sqlalchemy import select
 
+from common import keys
 from common.auth import hash_password, key_digest
 from common.db import Database, database_url
 from common.journal.registry import DEFAULT_EXCLUDE as JOURNAL_EXCLUDE
+from common.testing import mount_test_routes
 from common.web import make_app
 from centralisateur.store import Base, Dealer, DealerUser, DmsClient
 from fixtures import reference
-
-DEMO_ICARE_KEY = "demo-icare-service"
-
-
-def _dms_keys(config: dict) -> dict[str, str]:
-    """DMS API keys: demo keys in demo mode; else ``SPOTICAR_DMS_KEYS="tec3h=…,pvo2=…"``."""
-    keys = dict(config.get("DMS_KEYS") or {})
-    if not keys and os.environ.get("SPOTICAR_DMS_KEYS"):
-        keys = dict(item.split("=", 1) for item in os.environ["SPOTICAR_DMS_KEYS"].split(",") if "=" in item)
-    if not keys and config.get("DEMO_MODE"):
-        keys = reference.demo_api_keys()
-    return keys
-
 
 def create_app(config: dict | None = None) -> Flask:
     app = make_app(__name__, config, defaults={"ICARE_TIMEOUT": 5.0, "WORKER_INTERVAL": 1.0,
@@ -33,13 +22,11 @@ def create_app(config: dict | None = None) -> Flask:
                                                "JOURNAL_EXCLUDE": JOURNAL_EXCLUDE + ("/rgpd",)})
     from centralisateur import onboarding
     onboarded = onboarding.apply_to_config(app.config)  # dealers and keys of a real deployment
-    if not app.config.get("ICARE_SERVICE_KEY"):
-        app.config["ICARE_SERVICE_KEY"] = (os.environ.get("SPOTICAR_ICARE_SERVICE_KEY")
-                                           or (DEMO_ICARE_KEY if app.config["DEMO_MODE"] else ""))
+    app.config["ICARE_SERVICE_KEY"] = keys.icare_service_key(app.config, required=False) or ""
     app.config.setdefault("PUBLIC_URL", "http://127.0.0.1:8000")
     # how many days after its delivery a sale can still be declared (rule 4)
     app.config.setdefault("MAX_DAYS_AFTER_DELIVERY", int(os.environ.get("SPOTICAR_MAX_DAYS_AFTER_DELIVERY", "30")))
-    app.config["DMS_KEYS"] = _dms_keys(app.config)
+    app.config["DMS_KEYS"] = keys.dms_keys(app.config)
     from certification import store as _certification_tables  # noqa: F401  (tables, before create_all)
     db = Database(database_url(app.config, "centralisateur"), Base)
     db.create_all()
@@ -54,9 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
                       certification_web.api):
         app.register_blueprint(blueprint)
     app.after_request(hooks.finish)
-    if app.config.get("TEST_ROUTES"):
-        from centralisateur import testing
-        app.register_blueprint(testing.bp)
+    from centralisateur import testing
+    mount_test_routes(app, testing.bp)
 
     from centralisateur.home import STATUS_LABELS
     from centralisateur.session import current_dealer
@@ -89,7 +75,7 @@ def _sync_dms_clients(db: Database, keys: dict[str, str]) -> None:
 
 
 def demo_password(dealer: dict) -> str:
-    return f"demo-{dealer['rrdi']}"
+    return keys.demo_dealer_password(dealer["rrdi"])
 
 
 def seed_demo(app: Flask, seed: int = 0) -> None:

@@ -9,9 +9,10 @@ from sqlalchemy.exc import IntegrityError
 
 from centralisateur.store import Dealer, Declaration, DmsClient, bdc_number
 from certification import hooks
-from common.auth import bearer_token, demo_key_allowed, key_digest
+from common.auth import bearer_token, key_digest
 from common.dates import as_utc
 from common.egress import UrlRefused, callback_origins, check_url
+from common.keys import demo_key_allowed
 from common.web import csrf, error_response, json_body
 from spoticar_handoff.eligibility import refusals
 from spoticar_handoff.models import DeclarationState, HandoffIn, HandoffReceipt

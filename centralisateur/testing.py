@@ -1,21 +1,24 @@
-"""Test-only routes (mounted when TEST_ROUTES is set): make a fresh dealer, read a declaration."""
+"""Test-only routes of the centralisateur (``common.testing``): make a fresh dealer with its login and
+Profil, read a declaration, deliver the due callbacks and Icare retries now, read the raw store."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request
+import json
+from pathlib import Path
+
+from flask import Response, current_app, jsonify
 from sqlalchemy import select
 
 from centralisateur.store import Dealer, Declaration, DealerUser
 from common.auth import hash_password
-from common.web import csrf
+from common.testing import body, found, test_blueprint
 
-bp = Blueprint("testing", __name__, url_prefix="/__test__")
-csrf.exempt(bp)
+bp = test_blueprint("centralisateur")
 
 
 @bp.post("/dealers")
 def create_dealer():
     """Body: rrdi, name, dms, code_t, configuration, login, password, optional profile flags."""
-    data = request.get_json(force=True)
+    data = body()
     with current_app.extensions["db"].transaction() as s:
         s.add(Dealer(rrdi=data["rrdi"], name=data["name"], address=data.get("address", "1, rue du Test"),
                      postcode=data.get("postcode", "75010"), city=data.get("city", "PARIS"),
@@ -35,7 +38,7 @@ def create_dealer():
 def allow_callback_origin():
     """Body: dms, origin — a test's own callback receiver (127.0.0.1, port picked by the OS) that
     the SSRF guard (common.egress) lets ``dms`` use, as real-mode configuration would."""
-    data = request.get_json(force=True)
+    data = body()
     origins = current_app.config.setdefault("DMS_CALLBACK_ORIGINS", {})
     origins.setdefault(data["dms"], []).append(data["origin"])
     return jsonify({"dms": data["dms"], "origins": origins[data["dms"]]}), 201
@@ -45,9 +48,29 @@ def allow_callback_origin():
 def declaration(bdc_number: str):
     d = current_app.extensions["db"].session.scalar(
         select(Declaration).where(Declaration.bdc_number == bdc_number))
-    if d is None:
-        abort(404)
-    return jsonify({"bdc_number": d.bdc_number, "status": d.status, "contract_number": d.contract_number,
-                    "garantisseur": d.garantisseur, "program": d.program, "form": d.form,
-                    "payload": d.payload, "icare_attempts": d.icare_attempts,
-                    "callback_due": d.callback_due, "callback_attempts": d.callback_attempts})
+    return found(d and {"bdc_number": d.bdc_number, "status": d.status, "contract_number": d.contract_number,
+                        "garantisseur": d.garantisseur, "program": d.program, "form": d.form,
+                        "payload": d.payload, "icare_attempts": d.icare_attempts,
+                        "callback_due": d.callback_due, "callback_attempts": d.callback_attempts})
+
+
+@bp.post("/jobs/run")
+def run_due_jobs():
+    """Deliver now what the background worker has due (signed callbacks, Icare retries)."""
+    from centralisateur.declaring import process_due
+    return jsonify({"attempts": process_due(current_app)})
+
+
+@bp.get("/store")
+def raw_store():
+    """Everything the store holds, to check an erasure: the SQLite files byte for byte (free pages
+    and WAL included), or every row of the centralisateur's tables on a server database."""
+    db = current_app.extensions["db"]
+    if db.url.startswith("sqlite"):
+        path = Path(db.engine.url.database)
+        raw = b"".join(p.read_bytes() for p in sorted(path.parent.glob(path.name + "*")))
+    else:
+        with db.engine.connect() as conn:
+            rows = [tuple(r) for table in db.base.metadata.sorted_tables for r in conn.execute(table.select())]
+        raw = json.dumps(rows, default=str, ensure_ascii=False).encode()
+    return Response(raw, mimetype="application/octet-stream")

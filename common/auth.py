@@ -7,7 +7,6 @@ import hmac
 from flask import request
 from werkzeug.security import check_password_hash, generate_password_hash
 
-DEMO_PREFIX = "demo-"
 
 
 def bearer_token() -> str | None:
@@ -23,11 +22,6 @@ def key_digest(key: str) -> str:
 
 def key_matches(key: str | None, digest: str) -> bool:
     return bool(key) and hmac.compare_digest(key_digest(key), digest)
-
-
-def demo_key_allowed(key: str | None, demo_mode: bool) -> bool:
-    """Demo keys (``demo-…``) only ever work in demo mode."""
-    return demo_mode or not (key or "").startswith(DEMO_PREFIX)
 
 
 def hash_password(password: str) -> str:

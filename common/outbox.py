@@ -99,6 +99,11 @@ class Outbox:
         session.flush()
         return mail
 
+    def send_template(self, session: Session, to: str | Iterable[str], subject: str, template: str,
+                      **context):
+        """Store a mail whose body is the Jinja ``template`` (a ``.txt``) rendered with ``context``."""
+        return self.send_mail(session, to, subject, render_template(template, **context).strip() + "\n")
+
     def mails(self, session: Session, to: str | None = None) -> list:
         """Sent mails, newest first; ``to`` keeps those whose recipients contain it exactly."""
         mails = session.scalars(select(self.Mail).order_by(self.Mail.id.desc())).all()

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from e2e.pages.icare import ForgotPasswordPage, IcareLoginPage, NewPasswordPage, OutboxPage, PortalPage
+from e2e.pages.icare import ForgotPasswordPage, IcareLoginPage, NewPasswordPage, PortalPage
+from e2e.pages.outbox import OutboxPage
 from fixtures import reference
 
 
@@ -16,7 +17,7 @@ def become_portal_admin(page: Page, base: str, email: str, password: str) -> Non
     """« Mot de passe oublié ? » → mail in the outbox → new password → logged in."""
     IcareLoginPage(page, base).open().forgot_password()
     ForgotPasswordPage(page).request_reset(email)
-    OutboxPage(page, base).open(email).follow_latest("Réinitialiser mon mot de passe")
+    OutboxPage(page, base).open(email).follow_link("Réinitialisation de votre mot de passe")
     NewPasswordPage(page).choose_password(email, password)
     IcareLoginPage(page, base).login(email, password)
 

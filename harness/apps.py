@@ -45,8 +45,9 @@ def available_apps() -> list[AppSpec]:
 
 
 def select(names: list[str] | None) -> list[AppSpec]:
-    """The specs for ``names`` (all available apps when None); unknown or missing names raise."""
-    if not names:
+    """The specs for ``names`` (all available apps when None, none for an empty list: every app
+    served elsewhere); unknown or missing names raise."""
+    if names is None:
         return available_apps()
     unknown = [n for n in names if n not in BY_NAME]
     if unknown:

@@ -64,6 +64,9 @@ def _up(args) -> int:
     extra = {}
     if args.config:  # a real deployment: dealers and keys from the file, no demo data
         extra = {app: {"CONFIG_FILE": str(Path(args.config).resolve())} for app in ("centralisateur", "icare")}
+    if args.test_routes:  # what the suites need from an external stack (harness.testing.SUITE_CONFIG)
+        from harness.testing import SUITE_CONFIG
+        extra = {app: {**SUITE_CONFIG.get(app, {}), **extra.get(app, {})} for app in {*SUITE_CONFIG, *extra}}
     if args.processes:
         return _up_processes(args, names)
     stack = Stack(Path(args.data_dir), names=names, host=args.host, default_ports=not args.any_port,
@@ -135,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--processes", action="store_true",
                     help="chaque application dans son propre processus gunicorn (comme serve)")
     up.add_argument("--workers", type=int, default=2, help="workers gunicorn par application (--processes)")
+    up.add_argument("--test-routes", action="store_true",
+                    help="pile pour les suites de tests : routes /__test__/ et profils de démo configurés")
     up.set_defaults(func=_up)
     serve = sub.add_parser("serve", help="servir une application sous gunicorn (plusieurs workers)")
     serve.add_argument("app", choices=[s.name for s in APPS])

@@ -15,6 +15,7 @@ import httpx
 
 from common.serve import AppServer
 from harness.apps import AppSpec, select
+from harness.credentials import Credentials
 from harness.building import app_config, build_app, stop_app
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class Stack:
     background_jobs: bool = True
     extra_config: dict = field(default_factory=dict)   # {app name: {KEY: value}}
     external_urls: dict = field(default_factory=dict)  # {app name: URL} served elsewhere
+    credentials: Credentials = field(default_factory=Credentials)  # what tests present to the apps
     apps: dict[str, RunningApp] = field(default_factory=dict)
 
     def start(self) -> Stack:
@@ -107,7 +109,17 @@ class Stack:
         return self.apps[name].url if name in self.apps else self.external_urls[name]
 
     def app(self, name: str):
+        """The Flask app object of an app started here — for ``bench/`` only; tests go through HTTP."""
         return self.apps[name].app
+
+    def stop_serving(self, name: str) -> None:
+        """An outage of ``name``: its server stops answering (the app and its data stay)."""
+        self.apps[name].server.stop()
+
+    def serve_again(self, name: str) -> None:
+        """``name`` answers again, on the same port, after ``stop_serving``."""
+        running = self.apps[name]
+        running.server = AppServer.bind(self.host, running.server.port).mount(running.app).start()
 
     def stop(self) -> None:
         for running in self.apps.values():

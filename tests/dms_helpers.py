@@ -8,6 +8,7 @@ import os
 import re
 import time
 import uuid
+from html.parser import HTMLParser
 
 from spoticar_handoff import CALLBACK_PATH, SIGNATURE_HEADER, sign_callback
 
@@ -21,8 +22,9 @@ def csrf_token(html: str) -> str:
 
 
 def text(response) -> str:
-    """The page's text with blanks folded, for 'what the user sees' checks."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
+    """The page's text with blanks folded, for 'what the user sees' checks (Flask or httpx response)."""
+    page = response.get_data(as_text=True) if hasattr(response, "get_data") else response.text
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def signed_callback(client, state: dict, key: str, path: str = CALLBACK_PATH, signature=None, *,
@@ -63,3 +65,48 @@ def assert_refused_callbacks(client, state: dict, key: str) -> None:
     assert signed_callback(client, state, key, delivery="first").status_code == 200
     replay = signed_callback(client, state, key, delivery="first")
     assert replay.status_code == 409 and "Rappel déjà reçu" in replay.get_json()["errors"][0]["message"]
+
+
+class _FormReader(HTMLParser):
+    """What a browser would submit for a page's forms: named inputs, checked boxes, chosen options."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self.invalid: set[str] = set()
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if name and a.get("aria-invalid") == "true":
+            self.invalid.add(name)
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.values[name] = a.get("value") or ("on" if a.get("type") == "checkbox" else "")
+        elif tag == "select" and name:
+            self._select = name
+            self.values.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def read_form(page: str) -> tuple[dict[str, str], set[str]]:
+    """(the values a browser would submit, the names of the fields marked ``aria-invalid``)."""
+    reader = _FormReader()
+    reader.feed(page)
+    return reader.values, reader.invalid

@@ -11,6 +11,10 @@ import sys
 import httpx
 import pytest
 
+from common.keys import DEMO_ICARE_SERVICE_KEY, demo_dms_keys
+
+
+DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 def _start(tmp_path, *extra):
     return subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--any-port", "--data-dir",
@@ -34,8 +38,7 @@ def test_up_prints_urls_logins_keys_and_stops_cleanly(tmp_path, sig):
         assert re.search(r"Spoticar harness prêt en [0-9.]+ s", output)
         urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", output))
         assert set(urls) == {"Centralisateur", "Icare"}
-        for key in ("demo-tec3h", "demo-pvo2", "demo-bee2link", "demo-neovo", "demo-icare-service",
-                    "953617Z", "FR10350", "020319L", "demo-953617Z"):
+        for key in (*DEMO_KEYS.values(), DEMO_ICARE_SERVICE_KEY, "953617Z", "FR10350", "020319L", "demo-953617Z"):
             assert key in output
         assert httpx.get(urls["Centralisateur"] + "/connexion").status_code == 200
         assert httpx.get(urls["Centralisateur"] + "/api/v1/openapi.json").status_code == 200
@@ -95,3 +98,25 @@ def test_journal_lists_the_exchanges_of_the_running_stack_and_writes_a_har(tmp_p
         process.wait(timeout=15)
         process.kill()
     assert not (tmp_path / "stack.json").exists()
+
+
+def test_up_test_routes_gives_the_stack_the_suites_need(tmp_path):
+    process = _start(tmp_path, "--only", "centralisateur,icare", "--test-routes")
+    try:
+        urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", _read_until_ready(process)))
+        assert httpx.post(urls["Centralisateur"] + "/__test__/jobs/run").status_code == 200
+        state = httpx.get(urls["Centralisateur"] + "/__test__/declarations/SP953617Z000000001")
+        assert state.status_code == 404 and state.json()["errors"][0]["message"] == "Enregistrement introuvable."
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+
+
+def test_up_without_test_routes_has_none(tmp_path):
+    process = _start(tmp_path, "--only", "centralisateur")
+    try:
+        urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", _read_until_ready(process)))
+        assert httpx.post(urls["Centralisateur"] + "/__test__/jobs/run").status_code == 404
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)

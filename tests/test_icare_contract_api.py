@@ -8,7 +8,6 @@ import pytest
 
 pytestmark = pytest.mark.icare
 
-KEY = {"Authorization": "Bearer demo-icare-service"}
 
 
 def _contract_body(factory, bdc: str) -> dict:
@@ -24,7 +23,7 @@ def _contract_body(factory, bdc: str) -> dict:
 
 @pytest.fixture
 def icare(stack):
-    with httpx.Client(base_url=stack.url("icare"), headers=KEY, timeout=20) as client:
+    with httpx.Client(base_url=stack.url("icare"), headers=stack.credentials.icare_headers(), timeout=20) as client:
         yield client
 
 

@@ -155,7 +155,7 @@ class JournalStore:
             return
         if self._known_rows is None:
             self._create()  # after a failure: the table may have been dropped meanwhile
-        with self.db.transaction() as session:
+        with self.db.engine.begin() as session:  # Core, not the ORM: a plain executemany
             session.execute(insert(self.entries), [{k: v for k, v in r.items() if k != "tracestate"}
                                                    for r in batch])
             bindings = {(r["trace_id"], r["bdc"]): (r["time"], r.get("tracestate")) for r in batch
@@ -204,7 +204,7 @@ class JournalStore:
         self.flush()
         self._last_age_prune = 0.0
         self._known_rows = None
-        with self.db.transaction() as session:
+        with self.db.engine.begin() as session:
             self._prune(session, 0)
 
     def erase(self, values) -> int:

@@ -4,28 +4,21 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
-from e2e.dms_support import (deliver_due_callbacks, expect_both_confirmations, icare_contract, in_store,
-                             portal_search, served_without_centralisateur, strong_password)
+from e2e.dms_support import expect_both_confirmations
+from e2e.flows import search_portal_as_dealer
 from e2e.pages.bee2link import OrderPage, PipelinePage, VehicleCardPage
 from e2e.pages.centralisateur import ChooseGarantiePage, ConfirmationPage, DeclarationFormPage
-from simulators import bee2link
-from simulators.bee2link.store import Order, Vehicle
+from harness.testing import create, icare_contract, icare_contracts, record, run_due_jobs
 
 pytestmark = pytest.mark.bee2link
 
 
-def vehicle_of_order(app, number: int) -> Vehicle:
-    return in_store(app, select(Vehicle).join(Order).where(Order.number == number))[0]
-
-
 def test_declaration_spoticar_from_the_delivery_page_ends_with_the_contract(page: Page, stack, factory):
     base = stack.url("bee2link")
-    ds4 = vehicle_of_order(stack.app("bee2link"), 4586)
+    ds4 = record(stack, "bee2link", "/orders/4586")["vehicle"]
     pipeline = PipelinePage(page, base).open("livraison")
     pipeline.open_vehicle("DS DS4 BlueHDI 120 S&S BVM6 Chic")
     card = VehicleCardPage(page, base)
@@ -40,7 +33,7 @@ def test_declaration_spoticar_from_the_delivery_page_ends_with_the_contract(page
     ChooseGarantiePage(cds).next.click()  # Bee2link's hand-off pre-selects both fields
     form = DeclarationFormPage(cds)
     expect(form.bdc_number).to_contain_text("SP020319L")
-    expect(form.field("Immatriculation*")).to_have_value(ds4.plate)
+    expect(form.field("Immatriculation*")).to_have_value(ds4["plate"])
     form.declare()
     contract_number = expect_both_confirmations(cds, "020319L")
 
@@ -49,13 +42,12 @@ def test_declaration_spoticar_from_the_delivery_page_ends_with_the_contract(page
     expect(order.heading).to_have_text("Commande n°4586 - 10 241,00 €")
     expect(order.contract_number).to_have_text(contract_number)
     expect(order.status).to_have_text("Déclarée")
-    stored = in_store(stack.app("bee2link"), select(Order).where(Order.number == 4586))[0]
-    assert stored.contract_number == contract_number
+    assert record(stack, "bee2link", "/orders/4586")["contract_number"] == contract_number
     contract = icare_contract(stack, contract_number)
-    assert contract is not None and contract["vehicle"]["plate"] == ds4.plate
-    portal = portal_search(cds, stack, "020319L", strong_password(factory), contract_number)
+    assert contract is not None and contract["vehicle"]["plate"] == ds4["plate"]
+    portal = search_portal_as_dealer(cds, stack, "020319L", factory, contract_number)
     expect(portal.results).to_have_count(1)
-    expect(portal.results.first).to_contain_text(ds4.plate)
+    expect(portal.results.first).to_contain_text(ds4["plate"])
 
 
 def test_moving_a_vehicle_moves_the_pipeline_counts(page: Page, stack):
@@ -87,29 +79,11 @@ def test_comment_is_shown_as_text(page: Page, stack, factory):
     expect(card.comments).to_contain_text(note)
 
 
-def test_centralisateur_down_gives_a_clear_message_and_loses_nothing(page: Page, tmp_path):
-    with served_without_centralisateur(bee2link, tmp_path) as (base, app):
-        ds4 = vehicle_of_order(app, 4586)
-        card = VehicleCardPage(page, base).open(ds4.id)
-        card.open_delivery()
-        card.open_external_services()
-        window = card.declare_spoticar()
-        refusal = VehicleCardPage(window, base)
-        expect(refusal.error).to_contain_text("Le centralisateur Spoticar ne répond pas")
-        expect(refusal.error).to_contain_text("Votre commande n'a pas été modifiée.")
-        expect(refusal.declare_button).to_be_visible()  # the user can try again from there
-        card.open_order()
-        order = OrderPage(page, base)
-        expect(order.heading).to_have_text("Commande n°4586 - 10 241,00 €")
-        expect(order.bdc_number).to_have_count(0)
-        assert in_store(app, select(Order.bdc_number).where(Order.number == 4586)) == [None]
-
-
-def test_declaring_the_same_order_again_opens_the_same_declaration(page: Page, stack):
+def test_declaring_the_same_order_again_opens_the_same_declaration(page: Page, stack, factory):
     base = stack.url("bee2link")
-    vehicle = in_store(stack.app("bee2link"), select(Vehicle).join(Order).where(
-        Vehicle.rrdi == "020319L", Vehicle.stage == "livraison", Order.number != 4586).order_by(Vehicle.id))[0]
-    card = VehicleCardPage(page, base).open(vehicle.id)
+    order = create(stack, "bee2link", "/orders", {"rrdi": "020319L", "seed": factory.rng.randint(1, 10**6)})
+    vehicle = order["vehicle"]
+    card = VehicleCardPage(page, base).open(vehicle["id"])
     card.open_delivery()
     card.open_external_services()
     cds = card.declare_spoticar()
@@ -118,24 +92,24 @@ def test_declaring_the_same_order_again_opens_the_same_declaration(page: Page, s
     contract_number = expect_both_confirmations(cds, "020319L")
     cds.close()
     # The centralisateur's signed callback alone (no page of ours shown since) recorded the contract.
-    if deliver_due_callbacks(stack):
-        assert in_store(stack.app("bee2link"), select(Order.contract_number).where(
-            Order.vehicle_id == vehicle.id)) == [contract_number]
+    def recorded() -> str | None:
+        return record(stack, "bee2link", f"/orders/{order['number']}")["contract_number"]
+    run_due_jobs(stack, until=recorded)
+    assert recorded() == contract_number
 
     again = card.declare_spoticar()  # a second click, later: nothing is declared twice
     contract_again = expect_both_confirmations(again, "020319L")
     assert contract_again == contract_number
-    response = httpx.get(f"{stack.url('icare')}/api/v1/contracts", params={"plate": vehicle.plate}, timeout=20,
-                         headers={"Authorization": "Bearer demo-icare-service"})
-    assert [c["contract_number"] for c in response.json()["contracts"]] == [contract_number]
+    assert [c["contract_number"] for c in icare_contracts(stack, plate=vehicle["plate"])] == [contract_number]
 
 
-def test_cirano_dealer_declares_without_an_icare_contract(page: Page, stack):
+def test_cirano_dealer_declares_without_an_icare_contract(page: Page, stack, factory):
     """013250C works with Garantie Cirano: declared, and no contract number to wait for."""
     base = stack.url("bee2link")
+    order = create(stack, "bee2link", "/orders", {"rrdi": "013250C", "seed": factory.rng.randint(1, 10**6)})
     pipeline = PipelinePage(page, base).open("livraison")
     pipeline.choose_site("013250C – MARSEILLE PRADO AUTOS DEMO")
-    pipeline.vehicles.get_by_role("link").first.click()
+    pipeline.vehicles.get_by_role("row").filter(has_text=order["vehicle"]["plate"]).get_by_role("link").click()
     card = VehicleCardPage(page, base)
     card.open_delivery()
     card.open_external_services()

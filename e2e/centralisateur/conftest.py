@@ -11,24 +11,23 @@ from harness.testing import new_dealer
 
 
 class Api:
-    """The DMS side (hand-off API) and the Icare side (contract look-up) of a running stack."""
+    """The DMS side of a running stack: the hand-off API, with the key of ``dms``."""
 
     def __init__(self, stack):
         self.stack = stack
 
-    def handoff(self, payload: dict, key: str = "demo-tec3h") -> dict:
+    def _headers(self, dms: str) -> dict:
+        return {"Authorization": f"Bearer {self.stack.credentials.dms_key(dms)}"}
+
+    def handoff(self, payload: dict, dms: str = "tec3h") -> dict:
         response = httpx.post(self.stack.url("centralisateur") + "/api/v1/handoffs", json=payload,
-                              headers={"Authorization": f"Bearer {key}"}, timeout=20)
+                              headers=self._headers(dms), timeout=20)
         assert response.status_code == 201, response.text
         return response.json()
 
-    def status(self, bdc_number: str, key: str = "demo-tec3h") -> dict:
+    def status(self, bdc_number: str, dms: str = "tec3h") -> dict:
         return httpx.get(self.stack.url("centralisateur") + f"/api/v1/declarations/{bdc_number}",
-                         headers={"Authorization": f"Bearer {key}"}, timeout=20).json()
-
-    def icare_contracts(self, **query) -> list[dict]:
-        return httpx.get(self.stack.url("icare") + "/api/v1/contracts", params=query, timeout=20,
-                         headers={"Authorization": "Bearer demo-icare-service"}).json()["contracts"]
+                         headers=self._headers(dms), timeout=20).json()
 
     def new_dealer(self, factory, dms: str = "tec3h", **flags) -> dict:
         return new_dealer(self.stack, factory, dms, **flags)

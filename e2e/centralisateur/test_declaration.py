@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.centralisateur.conftest import pdf_text
-from centralisateur import demo_password
 from e2e.pages.centralisateur import (ChooseGarantiePage, ConfirmationPage, DeclarationFormPage, LoginPage,
                                       Menu, ProfilePage)
 from fixtures import reference
+from harness.testing import icare_contracts
 
 pytestmark = pytest.mark.centralisateur
 
@@ -41,7 +41,7 @@ def test_handoff_declared_in_browser_shows_both_numbers(page: Page, api, factory
     expect(confirmation.contract).to_have_text(
         f"[Garantie SPOTICAR Stellantis] La création a bien été effectuée "
         f"(numéro de contrat : {state['contract_number']})")
-    [contract] = api.icare_contracts(plate=payload["vehicle"]["plate"])
+    [contract] = icare_contracts(api.stack, plate=payload["vehicle"]["plate"])
     assert contract["contract_number"] == state["contract_number"]
     assert contract["customer"]["last_name"] == payload["customer"]["last_name"]
 
@@ -65,7 +65,7 @@ def test_declaration_rejects_missing_vehicle_type_and_plate(page: Page, api, fac
     form.fill(**{"Immatriculation*": "gh-456-jk"})
     form.declare()
     expect(ConfirmationPage(page).contract).to_be_visible()
-    assert api.icare_contracts(plate="GH-456-JK")[0]["vehicle"]["vin"] == vehicle["vin"]
+    assert icare_contracts(api.stack, plate="GH-456-JK")[0]["vehicle"]["vin"] == vehicle["vin"]
 
 
 def test_format_and_eligibility_errors_get_their_own_lines(page: Page, api, factory):
@@ -118,7 +118,7 @@ def test_customer_named_script_is_shown_as_text(page: Page, api, factory):
     dealer = reference.demo_dealer(receipt["bdc_number"][2:9])
     login = LoginPage(page, api.stack.url("centralisateur"))
     expect(login.submit).to_be_visible()
-    login.login(dealer["login"], demo_password(dealer))
+    login.login(dealer["login"], api.stack.credentials.dealer_password(dealer["rrdi"]))
     expect(page.get_by_role("cell").filter(has_text="<script>window.hacked=1</script><b>Dupond</b>")).to_be_visible()
     assert page.evaluate("window.hacked") is None
     assert page.locator("b", has_text="Dupond").count() == 0
@@ -149,7 +149,7 @@ def test_first_declaration_goes_to_profil_with_npo_locked(page: Page, api, facto
 
 
 def test_neovo_handoff_needs_both_choices_by_hand(page: Page, api, factory):
-    receipt = api.handoff(factory.handoff(rrdi="038421N", source_dms="neovo"), key="demo-neovo")
+    receipt = api.handoff(factory.handoff(rrdi="038421N", source_dms="neovo"), dms="neovo")
     page.goto(receipt["declaration_url"])
     choose = ChooseGarantiePage(page)
     expect(choose.npo).to_have_value("")
@@ -176,19 +176,19 @@ def test_double_click_back_and_resubmit_declare_once(page: Page, api, factory):
     if form.declare_button.is_visible():
         form.declare_button.click()
     expect(confirmation.success).to_be_visible()
-    contracts = api.icare_contracts(bdc_number=receipt["bdc_number"])
+    contracts = icare_contracts(api.stack, bdc_number=receipt["bdc_number"])
     assert len(contracts) == 1
     expect(confirmation.contract).to_contain_text(contracts[0]["contract_number"])
 
 
 def test_auto_garantie_gets_its_own_line_and_no_contract(page: Page, api, factory):
-    receipt = api.handoff(factory.handoff(rrdi="069870K", source_dms="neovo"), key="demo-neovo")
+    receipt = api.handoff(factory.handoff(rrdi="069870K", source_dms="neovo"), dms="neovo")
     form = _to_form(page, receipt, npo="Spoticar", garantie="Auto Garantie")
     form.declare()
     confirmation = ConfirmationPage(page)
     expect(confirmation.success).to_be_visible()
     expect(page.get_by_text("[Auto Garantie] La déclaration a bien été enregistrée")).to_be_visible()
     expect(confirmation.contract).to_have_count(0)
-    state = api.status(receipt["bdc_number"], key="demo-neovo")
+    state = api.status(receipt["bdc_number"], dms="neovo")
     assert state["status"] == "declared" and state["contract_number"] is None
     assert state["garantisseur"] == "auto"

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.icare
 def test_declared_contract_is_found_in_the_portal(page: Page, stack, factory):
     payload = factory.handoff(rrdi="953617Z", source_dms="tec3h")
     response = httpx.post(stack.url("centralisateur") + "/api/v1/handoffs", json=payload, timeout=20,
-                          headers={"Authorization": f"Bearer {reference.demo_api_keys()['tec3h']}"})
+                          headers={"Authorization": f"Bearer {stack.credentials.dms_key('tec3h')}"})
     assert response.status_code == 201, response.text
     page.goto(response.json()["declaration_url"])
     ChooseGarantiePage(page).choose()
@@ -28,8 +28,7 @@ def test_declared_contract_is_found_in_the_portal(page: Page, stack, factory):
     number = re.search(r"numéro de contrat : ([0-9]{11})", confirmation.contract.inner_text()).group(1)
 
     login = IcareLoginPage(page, stack.url("icare")).open()
-    login.login(reference.demo_dealer("953617Z")["convention_email"],
-                reference.load("icare_billing")["demo_password"])
+    login.login(reference.demo_dealer("953617Z")["convention_email"], stack.credentials.icare_password)
     portal = PortalPage(page)
     portal.search(payload["vehicle"]["plate"])
     expect(portal.results).to_have_count(1)

@@ -11,21 +11,20 @@ from playwright.sync_api import Page, expect
 
 from e2e.flows import become_portal_admin, strong_password
 from e2e.pages.icare import (AccountsPage, DocumentsPage, ForgotPasswordPage, IcareLoginPage,
-                             NewPasswordPage, NewUserPage, OutboxPage, PortalPage)
+                             NewPasswordPage, NewUserPage, PortalPage)
+from e2e.pages.outbox import OutboxPage
 from fixtures import reference
 from fixtures.icare_factories import icare_sale
-from simulators.icare import DEMO_SERVICE_KEY
 
 pytestmark = pytest.mark.icare
 
-DEMO_ADMIN = ("garantie.vo@axilog-demo.example.fr", reference.load("icare_billing")["demo_password"])
+DEMO_ADMIN_EMAIL = "garantie.vo@axilog-demo.example.fr"  # AXILOG DEMO's portal administrator
 
 
 def api_sale(stack, factory, rrdi: str) -> dict:
     """What the centralisateur does for a declared sale: NPO record then contract, over HTTP."""
     npo, contract = icare_sale(factory, reference.demo_dealer(rrdi))
-    headers = {"Authorization": f"Bearer {DEMO_SERVICE_KEY}"}
-    with httpx.Client(base_url=stack.url("icare"), headers=headers, timeout=10) as http:
+    with httpx.Client(base_url=stack.url("icare"), headers=stack.credentials.icare_headers(), timeout=10) as http:
         http.post("/api/v1/npo", json=npo).raise_for_status()
         response = http.post("/api/v1/contracts", json=contract)
         response.raise_for_status()
@@ -39,10 +38,10 @@ def test_administrator_created_through_forgotten_password(page: Page, stack, fac
     login.forgot_password()
     forgot = ForgotPasswordPage(page)
     forgot.request_reset(email)
-    expect(forgot.notice).to_contain_text("vous recevrez un email avec un lien")
-    OutboxPage(page, base).open(email).follow_latest("Réinitialiser mon mot de passe")
+    expect(forgot.messages).to_contain_text("vous recevrez un email avec un lien")
+    OutboxPage(page, base).open(email).follow_link("Réinitialisation de votre mot de passe")
     NewPasswordPage(page).choose_password(email, password)
-    expect(login.notice).to_contain_text("Votre mot de passe a été enregistré")
+    expect(login.messages).to_contain_text("Votre mot de passe a été enregistré")
     login.login(email, password)
     portal = PortalPage(page)
     expect(portal.heading).to_contain_text("Bienvenue")
@@ -56,7 +55,7 @@ def test_unknown_email_gets_the_same_answer(page: Page, stack):
     IcareLoginPage(page, base).open().forgot_password()
     forgot = ForgotPasswordPage(page)
     forgot.request_reset("personne@inconnu.example.fr")
-    expect(forgot.notice).to_contain_text("Si cette adresse est enregistrée")
+    expect(forgot.messages).to_contain_text("Si cette adresse est enregistrée")
     outbox = OutboxPage(page, base).open("personne@inconnu.example.fr")
     expect(outbox.mails).to_have_count(0)
 
@@ -74,7 +73,7 @@ def test_each_password_rule_turns_green_and_is_refused_on_its_own(page: Page, st
     base, email = stack.url("icare"), reference.demo_dealer("038421N")["convention_email"]
     IcareLoginPage(page, base).open().forgot_password()
     ForgotPasswordPage(page).request_reset(email)
-    OutboxPage(page, base).open(email).follow_latest("Réinitialiser mon mot de passe")
+    OutboxPage(page, base).open(email).follow_link("Réinitialisation de votre mot de passe")
     form = NewPasswordPage(page)
     for rule in form.rules.all():
         expect(rule).to_have_class(re.compile(r"\bko\b"))  # red before typing
@@ -93,7 +92,7 @@ def test_each_password_rule_turns_green_and_is_refused_on_its_own(page: Page, st
     form.choose_password(email, good, confirmation=good + "x")
     expect(form.errors).to_contain_text("La confirmation ne correspond pas")
     form.choose_password(email, good)
-    expect(IcareLoginPage(page, base).notice).to_contain_text("Votre mot de passe a été enregistré")
+    expect(IcareLoginPage(page, base).messages).to_contain_text("Votre mot de passe a été enregistré")
 
 
 def test_user_with_search_right_only(page: Page, stack, factory):
@@ -109,7 +108,7 @@ def test_user_with_search_right_only(page: Page, stack, factory):
                              ["Rechercher des devis et contrats"])
     expect(page.get_by_role("status")).to_contain_text("Activez votre compte")
     portal.logout()
-    OutboxPage(page, base).open(user_email).follow_latest("Activez votre compte")
+    OutboxPage(page, base).open(user_email).follow_link("Activez votre compte")
     first_login = NewPasswordPage(page)
     expect(page.get_by_role("heading", name="Première connexion")).to_be_visible()
     user_password = strong_password(factory)
@@ -120,17 +119,17 @@ def test_user_with_search_right_only(page: Page, stack, factory):
     expect(portal.results.first).to_contain_text(contract["contract_number"])
     portal.go("DOCUMENTS")
     expect(portal.heading).to_have_text("Accès refusé")
-    expect(portal.alert).to_contain_text("Accéder aux documents comptables")
+    expect(portal.errors).to_contain_text("Accéder aux documents comptables")
     expect(page.get_by_label("Type de document")).to_have_count(0)
     portal.go("GESTION DES COMPTES")
     expect(portal.heading).to_have_text("Accès refusé")
-    expect(portal.alert).to_contain_text("Gérer les comptes")
+    expect(portal.errors).to_contain_text("Gérer les comptes")
     expect(page.get_by_role("link", name="+ Ajouter un nouvel utilisateur")).to_have_count(0)
 
 
 def test_search_finds_an_api_contract_by_plate_and_by_number(page: Page, stack, factory):
     contract = api_sale(stack, factory, "953617Z")
-    IcareLoginPage(page, stack.url("icare")).open().login(*DEMO_ADMIN)
+    IcareLoginPage(page, stack.url("icare")).open().login(DEMO_ADMIN_EMAIL, stack.credentials.icare_password)
     portal = PortalPage(page)
     portal.search(contract["vehicle"]["plate"])
     expect(portal.results).to_have_count(1)
@@ -140,7 +139,7 @@ def test_search_finds_an_api_contract_by_plate_and_by_number(page: Page, stack, 
     expect(portal.results.first).to_contain_text(contract["vehicle"]["plate"])
     expect(portal.results.first).to_contain_text(contract["customer"]["last_name"])
     portal.search("pas un numéro")
-    expect(portal.alert).to_contain_text("Saisissez une immatriculation")
+    expect(portal.errors).to_contain_text("Saisissez une immatriculation")
     portal.go("LISTE DEVIS ET CONTRATS")
     expect(page.get_by_role("link", name=contract["contract_number"])).to_be_visible()
 
@@ -154,7 +153,7 @@ def test_documents_search_finds_the_months_debits(page: Page, stack, factory, rr
     base = stack.url("icare")
     api_sale(stack, factory, rrdi)
     if rrdi == "953617Z":
-        IcareLoginPage(page, base).open().login(*DEMO_ADMIN)
+        IcareLoginPage(page, base).open().login(DEMO_ADMIN_EMAIL, stack.credentials.icare_password)
     else:
         become_portal_admin(page, base, reference.demo_dealer(rrdi)["convention_email"], strong_password(factory))
     PortalPage(page).go("DOCUMENTS")
@@ -168,6 +167,6 @@ def test_documents_search_finds_the_months_debits(page: Page, stack, factory, rr
         documents.download_link(0).click()
     assert download.value.suggested_filename.startswith("Note_de_Débit_")
     documents.search("Note de Crédit", start=month, end=month)
-    expect(documents.status).to_contain_text("Aucun document")
+    expect(documents.messages).to_contain_text("Aucun document")
     documents.search(start="13/2026")
     expect(documents.errors).to_contain_text("format MM/AAAA")

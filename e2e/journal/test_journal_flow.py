@@ -9,14 +9,13 @@ import time
 import httpx
 import pytest
 from playwright.sync_api import Page
-from sqlalchemy import select
 
-from e2e.dms_support import expect_both_confirmations, in_store
+from e2e.dms_support import expect_both_confirmations
 from e2e.pages.bee2link import VehicleCardPage
 from e2e.pages.centralisateur import ChooseGarantiePage, DeclarationFormPage
 from harness import cli
 from harness.state import write_state
-from simulators.bee2link.store import Order, Vehicle
+from harness.testing import create, record
 from tests.journal.har_schema import validate_har
 
 pytestmark = pytest.mark.bee2link
@@ -39,20 +38,18 @@ def wait_for_callback(stack, bdc: str, seconds: float = 20.0) -> list[dict]:
         time.sleep(0.2)
 
 
-def test_one_sale_is_one_trace_across_the_dms_the_centralisateur_and_icare(page: Page, stack, tmp_path):
+def test_one_sale_is_one_trace_across_the_dms_the_centralisateur_and_icare(page: Page, stack, tmp_path, factory):
     if any(name not in stack.apps for name in APPS):
         pytest.skip("needs the Bee2link, centralisateur and Icare of this run (their journals)")
-    vehicle = in_store(stack.app("bee2link"), select(Vehicle).join(Order).where(
-        Vehicle.rrdi == "020319L", Vehicle.stage == "livraison", Order.number != 4586)
-        .order_by(Vehicle.id.desc()))[0]
-    card = VehicleCardPage(page, stack.url("bee2link")).open(vehicle.id)
+    order = create(stack, "bee2link", "/orders", {"rrdi": "020319L", "seed": factory.rng.randint(1, 10**6)})
+    card = VehicleCardPage(page, stack.url("bee2link")).open(order["vehicle"]["id"])
     card.open_delivery()
     card.open_external_services()
     cds = card.declare_spoticar()
     ChooseGarantiePage(cds).next.click()
     DeclarationFormPage(cds).declare()
     contract_number = expect_both_confirmations(cds, "020319L")
-    [bdc] = in_store(stack.app("bee2link"), select(Order.bdc_number).where(Order.vehicle_id == vehicle.id))
+    bdc = record(stack, "bee2link", f"/orders/{order['number']}")["bdc_number"]
 
     dms = wait_for_callback(stack, bdc)
     cds_entries, icare = journal(stack, "centralisateur", bdc), journal(stack, "icare", bdc)

@@ -7,25 +7,19 @@ import datetime as dt
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import select
+from playwright.sync_api import Page, expect
 
-from e2e.dms_support import (EDGE_UA, FIREFOX_UA, SAFARI_UA, expect_both_confirmations, icare_contract,
-                             in_store, portal_search, served_without_centralisateur, strong_password)
+from e2e.dms_support import expect_both_confirmations
+from e2e.flows import search_portal_as_dealer
 from e2e.pages.centralisateur import ChooseGarantiePage, DeclarationFormPage
 from e2e.pages.neovo import DossierPage
-from simulators import neovo
+from harness.testing import icare_contract, record
 from simulators.neovo.browser import CHROME_MESSAGE
-from simulators.neovo.store import Dossier
 
 pytestmark = pytest.mark.neovo
 
 LINKS = ["Retour", "MENU", "Facture", "Avoir", "Fac_Comp", "Proforma", "Dénonciation", "Visualisation",
          "Facturation"]
-
-
-def stored(app, number: str) -> Dossier:
-    return in_store(app, select(Dossier).where(Dossier.number == number))[0]
 
 
 def test_dossier_page_shows_the_seeds_dossier(page: Page, stack):
@@ -70,38 +64,11 @@ def test_garantir_needs_both_fields_chosen_by_hand_then_ends_with_the_contract(p
     dossier.open("V0000004")
     expect(dossier.contract_number).to_have_text(contract_number)
     expect(dossier.status).to_have_text("Déclarée")
-    assert stored(stack.app("neovo"), "V0000004").contract_number == contract_number
-    plate = stored(stack.app("neovo"), "V0000004").plate
+    stored = record(stack, "neovo", "/dossiers/V0000004")
+    assert stored["contract_number"] == contract_number
+    plate = stored["plate"]
     contract = icare_contract(stack, contract_number)
     assert contract is not None and contract["vehicle"]["plate"] == plate
-    portal = portal_search(page, stack, "038421N", strong_password(factory), plate)
+    portal = search_portal_as_dealer(page, stack, "038421N", factory, plate)
     expect(portal.results.filter(has_text=contract_number)).to_have_count(1)
     expect(portal.results.filter(has_text=contract_number)).to_contain_text("ZAWADZKI", ignore_case=True)
-
-
-@pytest.mark.parametrize("user_agent", [FIREFOX_UA, SAFARI_UA, EDGE_UA], ids=["firefox", "safari", "edge"])
-def test_other_browsers_get_the_chrome_warning_and_cannot_declare(browser: Browser, stack, user_agent):
-    context = browser.new_context(user_agent=user_agent, locale="fr-FR")
-    page = context.new_page()
-    try:
-        dossier = DossierPage(page, stack.url("neovo")).open("V0000002")
-        expect(page.get_by_text(CHROME_MESSAGE, exact=True)).to_be_visible()
-        expect(dossier.garantir_button).to_be_disabled()
-        # Not only hidden in the page: force the button and the server still refuses.
-        dossier.garantir_despite_disabled_button()
-        expect(dossier.warning).to_have_text(CHROME_MESSAGE)
-        expect(page).to_have_url(re.compile(re.escape(stack.url("neovo"))))
-        assert stored(stack.app("neovo"), "V0000002").bdc_number is None
-    finally:
-        context.close()
-
-
-def test_centralisateur_down_gives_a_clear_message_and_loses_nothing(page: Page, tmp_path):
-    with served_without_centralisateur(neovo, tmp_path) as (base, app):
-        dossier = DossierPage(page, base).open("V0000004")
-        dossier.garantir()
-        expect(dossier.warning).to_contain_text("Le centralisateur Spoticar ne répond pas")
-        expect(dossier.warning).to_contain_text("Le dossier n'a pas été modifié.")
-        expect(dossier.heading).to_have_text("VINVOPEU Dossier n°V0000004")
-        expect(dossier.garantir_button).to_be_enabled()
-        assert stored(app, "V0000004").bdc_number is None

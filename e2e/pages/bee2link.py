@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
+from e2e.pages.screen import Screen
 
-class PipelinePage:
+
+class PipelinePage(Screen):
     """The VO pipeline bar (PRÉ-RENTRÉE … SORTIE with counts) and one stage's vehicle list."""
 
-    def __init__(self, page: Page, base_url: str):
-        self.page, self.base_url = page, base_url
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.bar = page.get_by_role("list", name="Pipeline VO")
         self.vehicles = page.get_by_role("table")
         self.site = page.get_by_label("Site")
@@ -34,12 +36,12 @@ class PipelinePage:
         self.vehicles.get_by_role("link", name=title).first.click()
 
 
-class VehicleCardPage:
+class VehicleCardPage(Screen):
     """The vehicle card: stage, move form, Financement, Médias, Historique, Commentaires, Documents joints,
     the order button "Commande n°… - … €", and on the delivery page the Services externes."""
 
-    def __init__(self, page: Page, base_url: str):
-        self.page, self.base_url = page, base_url
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.title = page.get_by_role("heading", level=1)
         self.stage = page.get_by_test_id("vehicle-stage")
         self.stage_select = page.get_by_label("Étape du pipeline")
@@ -55,7 +57,6 @@ class VehicleCardPage:
         self.add_comment_button = page.get_by_role("button", name="Ajouter le commentaire")
         self.external_services = page.get_by_role("link", name="Services externes")
         self.declare_button = page.get_by_role("button", name="Déclaration SPOTICAR")
-        self.error = page.get_by_role("alert")
 
     def open(self, vehicle_id: int) -> VehicleCardPage:
         self.page.goto(f"{self.base_url}/vo/vehicules/{vehicle_id}")
@@ -90,11 +91,11 @@ class VehicleCardPage:
         self.order_button.click()
 
 
-class OrderPage:
+class OrderPage(Screen):
     """The order ("Commande n°… - … €") and its Déclaration SPOTICAR: bon de commande, status, contract."""
 
-    def __init__(self, page: Page, base_url: str):
-        self.page, self.base_url = page, base_url
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.heading = page.get_by_role("heading", level=1)
         self.bdc_number = page.get_by_test_id("bdc-number")
         self.status = page.get_by_test_id("declaration-status")

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from playwright.sync_api import Download, Locator, Page
 
+from e2e.pages.screen import Screen
 
-class LoginPage:
+
+class LoginPage(Screen):
     """CONNEXION: a dealer user's email and password."""
 
-    def __init__(self, page: Page, base_url: str):
-        self.page, self.base_url = page, base_url
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.email = page.get_by_label("Email")
         self.password = page.get_by_label("Mot de passe")
         self.submit = page.get_by_role("button", name="Se connecter")
-        self.error = page.get_by_role("alert")
 
     def open(self) -> LoginPage:
         self.page.goto(f"{self.base_url}/connexion")
@@ -24,11 +25,11 @@ class LoginPage:
         self.submit.click()
 
 
-class ProfilePage:
+class ProfilePage(Screen):
     """PROFIL: "Configuration des garanties commerciales", NPO ticked and disabled, Modifier."""
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.heading = page.get_by_role("heading", name="Configuration des garanties commerciales")
         self.npo = page.get_by_label("NPO : Nouvelle Prestation Obligatoire")
         self.stellantis = page.get_by_label("Garantie SPOTICAR Stellantis")
@@ -36,7 +37,6 @@ class ProfilePage:
         self.cirano = page.get_by_label("Garantie Cirano")
         self.cirano_id = page.get_by_label("Identifiant Cirano")
         self.modify = page.get_by_role("button", name="Modifier")
-        self.errors = page.get_by_role("alert")
 
     def configure(self, stellantis: bool = True, auto: bool = False, cirano_id: str | None = None) -> None:
         """Tick the garantisseurs the dealer works with and click Modifier."""
@@ -48,15 +48,14 @@ class ProfilePage:
         self.modify.click()
 
 
-class ChooseGarantiePage:
+class ChooseGarantiePage(Screen):
     """DECLARATION VENTE SPOTICAR 1/3: the NPO declaration and the Garantie commerciale, Page Suivante."""
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.npo = page.get_by_label("1. Déclaration de la vente Nouvelle Prestation Obligatoire")
         self.garantie = page.get_by_label("2. Garantie commerciale Spoticar")
         self.next = page.get_by_role("button", name="Page Suivante")
-        self.errors = page.get_by_role("alert")
 
     def choose(self, npo: str | None = "Spoticar", garantie: str | None = "Garantie SPOTICAR Stellantis") -> None:
         if npo is not None:
@@ -66,14 +65,13 @@ class ChooseGarantiePage:
         self.next.click()
 
 
-class DeclarationFormPage:
+class DeclarationFormPage(Screen):
     """DECLARATION VENTE SPOTICAR 2/3: the pre-filled form and Déclarer et Garantir."""
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.bdc_number = page.get_by_test_id("bdc-number")
         self.declare_button = page.get_by_role("button", name="Déclarer et Garantir")
-        self.errors = page.locator("#errors")
 
     def field(self, label: str) -> Locator:
         """The input whose label is exactly ``label`` (asterisk included: "Immatriculation*")."""
@@ -103,12 +101,11 @@ class DeclarationFormPage:
         self.declare_button.click()
 
 
-class ConfirmationPage:
+class ConfirmationPage(Screen):
     """DECLARATION VENTE SPOTICAR 3/3: both confirmation messages and the two PDFs."""
 
-    def __init__(self, page: Page):
-        self.page = page
-        self.messages = page.get_by_role("status")
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.success = page.get_by_text("Votre demande a été effectuée avec succès")
         self.contract = page.get_by_text("La création a bien été effectuée")
         self.releve_button = page.get_by_role("link", name="Imprimer le relevé d'information")
@@ -125,7 +122,7 @@ class ConfirmationPage:
         return info.value
 
 
-class Menu:
+class Menu(Screen):
     """The top menu of every centralisateur page."""
 
     def __init__(self, page: Page):

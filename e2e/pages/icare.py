@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
+from e2e.pages.screen import Screen
 
-class IcareLoginPage:
+
+class IcareLoginPage(Screen):
     """« Connexion à votre espace »: Email, Mot de passe, « Mot de passe oublié ? », Se connecter."""
 
-    def __init__(self, page: Page, base_url: str):
-        self.page, self.base_url = page, base_url
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.email = page.get_by_label("Email")
         self.password = page.get_by_label("Mot de passe", exact=True)
         self.forgot_link = page.get_by_role("link", name="Mot de passe oublié ?")
         self.submit = page.get_by_role("button", name="Se connecter")
-        self.error = page.get_by_role("alert")
-        self.notice = page.get_by_role("status")
 
     def open(self) -> IcareLoginPage:
         self.page.goto(f"{self.base_url}/connexion")
@@ -30,33 +30,30 @@ class IcareLoginPage:
         self.forgot_link.click()
 
 
-class ForgotPasswordPage:
+class ForgotPasswordPage(Screen):
     """« Réinitialisation du mot de passe »: Email and « Recevoir l'email de réinitialisation »."""
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.email = page.get_by_label("Email")
         self.submit = page.get_by_role("button", name="Recevoir l'email de réinitialisation")
-        self.notice = page.get_by_role("status")
-        self.error = page.get_by_role("alert")
 
     def request_reset(self, email: str) -> None:
         self.email.fill(email)
         self.submit.click()
 
 
-class NewPasswordPage:
+class NewPasswordPage(Screen):
     """The page of a mailed link: reset (Enregistrer) or « Première connexion » (Suivant), with the
     live password rules."""
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.email = page.get_by_label("Email")
         self.password = page.get_by_label("Votre nouveau mot de passe")
         self.confirmation = page.get_by_label("Confirmation de mot de passe")
         self.save = page.get_by_role("button", name="Enregistrer")
         self.next = page.get_by_role("button", name="Suivant")
-        self.errors = page.get_by_role("alert")
         self.rules = page.locator("#password-rules li")
 
     def rule(self, label: str) -> Locator:
@@ -74,36 +71,18 @@ class NewPasswordPage:
         (self.next if self.next.count() else self.save).click()
 
 
-class OutboxPage:
-    """The simulated mailbox: mails sent by the portal, newest first, with their links."""
-
-    def __init__(self, page: Page, base_url: str):
-        self.page, self.base_url = page, base_url
-        self.mails = page.locator("article.mail")
-
-    def open(self, recipient: str) -> OutboxPage:
-        self.page.goto(f"{self.base_url}/outbox?to={recipient}")
-        return self
-
-    def follow_latest(self, link_text: str) -> None:
-        """Click ``link_text`` in the newest mail shown."""
-        self.mails.first.get_by_role("link", name=link_text).click()
-
-
-class PortalPage:
+class PortalPage(Screen):
     """Any page behind the login: the menu and the search box."""
 
     MENU = ("ACCUEIL", "LISTE DEVIS ET CONTRATS", "PRISE EN CHARGE ATELIER", "EASICARE", "DOCUMENTS",
             "GESTION DES COMPTES")
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.menu = page.get_by_role("navigation", name="Menu principal")
         self.search_box = page.get_by_label("Immatriculation, n° contrat, n° accord")
         self.search_button = page.get_by_role("button", name="Rechercher").first
         self.heading = page.get_by_role("heading", level=1)
-        self.alert = page.get_by_role("alert")
-        self.status = page.get_by_role("status")
         self.results = page.locator("table tbody tr")
         self.logout_button = page.get_by_role("button", name="Se déconnecter")
 
@@ -119,11 +98,11 @@ class PortalPage:
         self.logout_button.click()
 
 
-class AccountsPage:
+class AccountsPage(Screen):
     """GESTION DES COMPTES: the user list and « + Ajouter un nouvel utilisateur »."""
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.add_user_link = page.get_by_role("link", name="+ Ajouter un nouvel utilisateur")
         self.rows = page.locator("table tbody tr")
 
@@ -131,18 +110,17 @@ class AccountsPage:
         self.add_user_link.click()
 
 
-class NewUserPage:
+class NewUserPage(Screen):
     """« Création d'un nouvel utilisateur »: personal data, establishment, rights, Enregistrer."""
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.last_name = page.get_by_label("Nom", exact=True)
         self.first_name = page.get_by_label("Prénom")
         self.email = page.get_by_label("Identifiant/Email")
         self.mobile = page.get_by_label("Numéro de téléphone mobile (optionnel)")
         self.phone = page.get_by_label("Numéro de téléphone fixe (optionnel)")
         self.save = page.get_by_role("button", name="Enregistrer")
-        self.errors = page.get_by_role("alert")
 
     def right(self, label: str) -> Locator:
         return self.page.get_by_label(label, exact=True)
@@ -159,19 +137,17 @@ class NewUserPage:
         self.save.click()
 
 
-class DocumentsPage:
+class DocumentsPage(Screen):
     """DOCUMENTS: search by Type de document, N° de facture and period; PDF links."""
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.doc_type = page.get_by_label("Type de document")
         self.number = page.get_by_label("N° de facture")
         self.start = page.get_by_label("Période du")
         self.end = page.get_by_label("au", exact=True)
         self.submit = page.get_by_role("button", name="Rechercher").last
         self.rows = page.locator("table tbody tr")
-        self.status = page.get_by_role("status")
-        self.errors = page.get_by_role("alert")
 
     def search(self, doc_type: str = "", number: str = "", start: str = "", end: str = "") -> None:
         self.doc_type.select_option(label=doc_type or "Tous les types")

@@ -3,18 +3,19 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from e2e.pages.screen import Screen
 
-class DossierPage:
+
+class DossierPage(Screen):
     """"Dossier n°V…": the VISUALISATION DES PIECES DE VENTE table, the links and Garantir."""
 
-    def __init__(self, page: Page, base_url: str):
-        self.page, self.base_url = page, base_url
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.heading = page.get_by_role("heading", level=1)
         self.sale = page.get_by_role("heading", level=2)
         self.pieces = page.get_by_role("table", name="VISUALISATION DES PIECES DE VENTE")
         self.actions = page.get_by_role("navigation", name="Actions du dossier")
         self.garantir_button = self.actions.get_by_role("button", name="Garantir")
-        self.warning = page.get_by_role("alert")
         self.bdc_number = page.get_by_test_id("bdc-number")
         self.status = page.get_by_test_id("declaration-status")
         self.contract_number = page.get_by_test_id("contract-number")

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
+from e2e.pages.screen import Screen
+
 
 def _field(page: Page, label: str, required: bool = True) -> Locator:
     return page.get_by_label(f"{label} *" if required else label, exact=True)
 
 
-class _Screen:
-    """What every portal screen has: the error block, the success notice, the main menu."""
+class _Screen(Screen):
+    """A portal screen: the error block and notices (``Screen``), and the main menu."""
 
-    path = "/"
-
-    def __init__(self, page: Page, base_url: str):
-        self.page, self.base_url = page, base_url
-        self.errors = page.locator(".b2b-errors")
-        self.success = page.get_by_role("status")
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.menu = page.get_by_role("navigation", name="Menu principal")
-
-    def open(self):
-        self.page.goto(self.base_url + self.path)
-        return self
 
     def field_error(self, field: Locator) -> Locator:
         """The message shown under ``field`` (its ``aria-describedby`` target)."""
@@ -304,20 +298,3 @@ class ContactPage(_Screen):
 
     def send_request(self) -> None:
         self.send.click()
-
-
-class OutboxPage(_Screen):
-    """The outbox: every mail the portal sent, with its links and attachments."""
-
-    path = "/outbox"
-
-    def __init__(self, page: Page, base_url: str):
-        super().__init__(page, base_url)
-        self.mails = page.locator("article.outbox-mail")
-
-    def mail(self, subject: str) -> Locator:
-        """The newest mail whose subject is ``subject``."""
-        return self.page.get_by_role("article", name=subject).first
-
-    def attachment(self, mail: Locator, filename: str) -> Locator:
-        return mail.get_by_role("link", name=filename)

@@ -6,15 +6,15 @@ import re
 
 from playwright.sync_api import Download, Page
 
+from e2e.pages.screen import Screen
 
-class Pvo2Page:
+
+class Pvo2Page(Screen):
     """What every PVO2 screen has: the left menu and the message blocks."""
 
-    def __init__(self, page: Page, base_url: str):
-        self.page, self.base_url = page, base_url.rstrip("/")
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.menu = page.get_by_role("navigation", name="Menu PVO²")
-        self.errors = page.get_by_role("alert")
-        self.messages = page.get_by_role("status")
 
     def go(self, entry: str) -> None:
         """Click a left-menu entry: "Offres et bons de commande", "Stock", "Livraisons", "Paramètres"."""

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from playwright.sync_api import Download, Locator, Page
 
+from e2e.pages.screen import Screen
+
 from e2e.pages.centralisateur import DeclarationFormPage
 
 
-class StockPage:
+class StockPage(Screen):
     """Stock: plate search, filters, sort, paging, Exporter (CSV), Créer un véhicule."""
 
-    def __init__(self, page: Page, base_url: str):
-        self.page, self.base_url = page, base_url
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.plate_search = page.get_by_role("textbox", name="Immatriculation")
         self.make = page.get_by_role("combobox", name="Marque")
         self.energy = page.get_by_role("combobox", name="Énergie")
@@ -65,12 +67,12 @@ class StockPage:
         self.table.get_by_role("link", name=title).first.click()
 
 
-class VehicleFormPage:
+class VehicleFormPage(Screen):
     """Création d'un véhicule: Marque*, Énergie*, Mise en circulation*, Année du modèle*, then Modèle*
     and Version* chosen in the referential's suggestions; Equivalence constructeur fills itself."""
 
-    def __init__(self, page: Page, base_url: str):
-        self.page, self.base_url = page, base_url
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.make = page.get_by_label("Marque")
         self.energy = page.get_by_label("Énergie")
         self.first_registration = page.get_by_label("Mise en circulation")
@@ -85,7 +87,6 @@ class VehicleFormPage:
         self.mileage = page.get_by_label("Kilométrage")
         self.price = page.get_by_label("Prix de vente TTC")
         self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
-        self.errors = page.get_by_role("alert")
 
     def open(self) -> VehicleFormPage:
         self.page.goto(f"{self.base_url}/vehicules/nouveau")
@@ -125,11 +126,11 @@ class VehicleFormPage:
         self.save_button.click()
 
 
-class VehicleCardPage:
+class VehicleCardPage(Screen):
     """Fiche véhicule with its tabs: Fiche, Garantie, Créer une offre (or the order)."""
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.heading = page.get_by_role("heading", level=1)
         self.tabs = page.get_by_role("navigation", name="Fiche du véhicule")
         self.warranty_tab = self.tabs.get_by_role("link", name="Garantie")
@@ -144,11 +145,11 @@ class VehicleCardPage:
         self.warranty_tab.click()
 
 
-class CustomerFormPage:
+class CustomerFormPage(Screen):
     """Nouveau client: particulier (Civilité, Nom de naissance, Prénoms…) or pro (Raison sociale)."""
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.kind = page.get_by_label("Type de client")
         identity = page.get_by_role("group", name="Identité du client")  # not the co-titulaire's block
         self.civility = identity.get_by_label("Civilité")
@@ -165,7 +166,6 @@ class CustomerFormPage:
         self.mobile = page.get_by_label("Tel Mobile")
         self.email = page.get_by_label("Email")
         self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
-        self.errors = page.get_by_role("alert")
 
     def fill_customer(self, customer: dict, pro: bool = False) -> None:
         """Fill from a factory ``customer`` dict; a pro gets Raison sociale and no Nom de naissance."""
@@ -190,11 +190,11 @@ class CustomerFormPage:
         self.save_button.click()
 
 
-class CustomersPage:
+class CustomersPage(Screen):
     """Gestion clients: search, Nouveau Client, the list with Modifier / Supprimer."""
 
-    def __init__(self, page: Page, base_url: str):
-        self.page, self.base_url = page, base_url
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.search_box = page.get_by_label("Rechercher un client...")
         self.new_customer_link = page.get_by_role("link", name="Nouveau Client")
         self.table = page.get_by_role("table", name="Clients")
@@ -214,11 +214,11 @@ class CustomersPage:
         return self.table.get_by_role("row").filter(has_text=text)
 
 
-class OrderPage:
+class OrderPage(Screen):
     """NOUVELLE PROPOSITION / the order: Client*, Statut*, Commercial*, dates, Mode paiement*, Enregistrer."""
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.heading = page.get_by_role("heading", level=1)
         self.customer = page.get_by_label("Client", exact=True)
         self.create_customer_link = page.get_by_role("link", name="Créer un client")
@@ -229,7 +229,6 @@ class OrderPage:
         self.payment = page.get_by_label("Mode paiement")
         self.total = page.get_by_text("Total TTC :").first
         self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
-        self.errors = page.get_by_role("alert")
 
     def create_customer(self) -> None:
         self.create_customer_link.click()
@@ -244,11 +243,11 @@ class OrderPage:
         self.save_button.click()
 
 
-class SalesPage:
+class SalesPage(Screen):
     """Gestion > Ventes: search, Imprimer (PDF) and Modifier per order."""
 
-    def __init__(self, page: Page, base_url: str):
-        self.page, self.base_url = page, base_url
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.search_box = page.get_by_label("Rechercher une commande...")
         self.filter_button = page.get_by_role("button", name="Filtrer")
         self.table = page.get_by_role("table", name="Commandes")
@@ -271,18 +270,17 @@ class SalesPage:
         self.page.get_by_role("link", name=f"Modifier la commande {number}").click()
 
 
-class WarrantyTabPage:
+class WarrantyTabPage(Screen):
     """Vehicle card → Garantie: Nouvelle garantie Spoticar, status, numéro de bon de commande, the
     link that opens the centralisateur in a new window, Réessayer l'envoi, the contract number."""
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.new_spoticar_link = page.get_by_role("link", name="Nouvelle garantie Spoticar")
         self.open_declaration_link = page.get_by_role(
             "link", name="Ouvrir la déclaration sur le centralisateur")
         self.status = page.locator("#warranty-status")
         self.contract_number = page.locator("#contract-number")
-        self.error = page.get_by_role("alert")
         self.retry_button = page.get_by_role("button", name="Réessayer l'envoi")
 
     def new_spoticar_warranty(self) -> None:
@@ -298,15 +296,14 @@ class WarrantyTabPage:
         self.retry_button.click()
 
 
-class WarrantyFormPage:
+class WarrantyFormPage(Screen):
     """Garantie SPOTICAR — "Informations à valider/compléter pour la garantie": Annuler, Envoyer."""
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
         self.heading = page.get_by_role("heading", name="Informations à valider/compléter pour la garantie")
         self.send_button = page.get_by_role("button", name="Envoyer")
         self.cancel_link = page.get_by_role("link", name="Annuler")
-        self.errors = page.get_by_role("alert")
 
     # The same label-driven helpers as the centralisateur's form page: field(label), fill(**), select().
     field = DeclarationFormPage.field

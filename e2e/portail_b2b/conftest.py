@@ -8,12 +8,17 @@ import httpx
 import pytest
 
 ASSISTANCE = "assistance.portail-b2b@stellantis.example"
-DEMO_PASSWORD = "Portail-B2B-2026"
 
 
 @pytest.fixture
 def b2b_url(stack) -> str:
     return stack.url("portail_b2b")
+
+
+@pytest.fixture
+def b2b_password(stack) -> str:
+    """The password of the portal's demo identifiants (``--b2b-password``, demo value by default)."""
+    return stack.credentials.b2b_password
 
 
 @pytest.fixture

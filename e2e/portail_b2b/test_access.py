@@ -65,7 +65,7 @@ def test_unpresented_company_is_sent_to_step_one_then_offered_the_access_request
     presentation = PresentationPage(page, b2b_url)
     expect(presentation.cofor).to_have_value("1002030A")
     presentation.present({**person, "name": person["company"], "activity": "Pièces de rechange"}, person)
-    expect(presentation.success).to_contain_text("référence : COFOR 1002030A")
+    expect(presentation.messages).to_contain_text("référence : COFOR 1002030A")
     assert outbox.mails(person["email"])[0]["subject"] == "Présentation de votre société dans la base fournisseur"
     access.open().analyse("1002030A")
     expect(access.current_step).to_contain_text("Demande d'accès au portail B2B")
@@ -84,7 +84,7 @@ def test_access_request_moves_the_company_to_the_next_step(page: Page, b2b_url, 
     assert outbox.mails(person["email"]) == []
     access.terms.check()
     access.send_request.click()
-    expect(access.success).to_contain_text("Votre demande d'accès au portail B2B a bien été envoyée")
+    expect(access.messages).to_contain_text("Votre demande d'accès au portail B2B a bien été envoyée")
     expect(access.current_step).to_contain_text("Ouverture de l'accès")
     mail = outbox.mails(person["email"])[0]
     assert "COFOR : 1002031B" in mail["body"] and "Code site : 02" in mail["body"]
@@ -105,7 +105,7 @@ def test_presentation_refuses_bad_input_and_keeps_values(page: Page, b2b_url, pe
     presentation.activity.select_option(label="Prestations de service")
     presentation.contact_email.fill(person["email"])
     presentation.send.click()
-    expect(presentation.success).to_contain_text(re.compile(r"référence : PRES-\d{6}"))
+    expect(presentation.messages).to_contain_text(re.compile(r"référence : PRES-\d{6}"))
     assert "<b>Société</b>" in outbox.mails(person["email"])[0]["body"]
 
 
@@ -117,6 +117,6 @@ def test_unknown_cofor_button_opens_the_assistance_form(page: Page, b2b_url, per
     form.send.click()
     expect(form.errors).to_contain_text("Le champ « Raison sociale » est obligatoire.")
     form.ask_for_cofor(person, "Nous livrons le site de Sochaux.")
-    expect(form.success).to_contain_text("Votre demande a été envoyée à l'assistance du Portail B2B")
+    expect(form.messages).to_contain_text("Votre demande a été envoyée à l'assistance du Portail B2B")
     [mail] = outbox.mails_mentioning(person["email"], ASSISTANCE)
     assert person["siret"] in mail["body"] and "Sochaux" in mail["body"]

@@ -4,17 +4,17 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.pages.outbox import OutboxPage
 from e2e.pages.portail_b2b import (AslTiersPage, HomePage, LoginPage, LostIdentifiantPage, LostPasswordPage,
-                                   NewPasswordPage, OutboxPage, PrivateSpacePage)
-from e2e.portail_b2b.conftest import DEMO_PASSWORD
+                                   NewPasswordPage, PrivateSpacePage)
 
 pytestmark = pytest.mark.portail_b2b
 
 REFUSED = "Identifiant ou mot de passe incorrect."
 
 
-def test_login_with_v_identifiant_opens_the_private_space(page: Page, b2b_url):
-    LoginPage(page, b2b_url).open().login("V100002", DEMO_PASSWORD)
+def test_login_with_v_identifiant_opens_the_private_space(page: Page, b2b_url, b2b_password):
+    LoginPage(page, b2b_url).open().login("V100002", b2b_password)
     space = PrivateSpacePage(page, b2b_url)
     expect(space.welcome).to_contain_text("Bienvenue Julien PETIT (identifiant V100002)")
     expect(space.users).to_have_count(0)
@@ -23,24 +23,24 @@ def test_login_with_v_identifiant_opens_the_private_space(page: Page, b2b_url):
     expect(LoginPage(page, b2b_url).submit).to_be_visible()
 
 
-def test_login_from_the_home_page(page: Page, b2b_url):
-    HomePage(page, b2b_url).open().login_box.login("v100003", DEMO_PASSWORD)
+def test_login_from_the_home_page(page: Page, b2b_url, b2b_password):
+    HomePage(page, b2b_url).open().login_box.login("v100003", b2b_password)
     expect(PrivateSpacePage(page, b2b_url).welcome).to_contain_text("Sophie DURAND")
 
 
-def test_refused_login_does_not_say_which_part_was_wrong(page: Page, b2b_url, factory):
+def test_refused_login_does_not_say_which_part_was_wrong(page: Page, b2b_url, b2b_password, factory):
     login = LoginPage(page, b2b_url).open()
     login.login("V100002", factory.fake.password(length=14))
     expect(login.errors).to_contain_text(REFUSED)
     expect(login.identifiant).to_have_value("V100002")
     wrong_password = login.errors.inner_text()
-    login.login(f"V9{factory.rng.randint(10000, 99999)}", DEMO_PASSWORD)
+    login.login(f"V9{factory.rng.randint(10000, 99999)}", b2b_password)
     expect(login.errors).to_have_text(wrong_password)
 
 
-def test_identifiant_not_starting_with_v_is_refused(page: Page, b2b_url):
+def test_identifiant_not_starting_with_v_is_refused(page: Page, b2b_url, b2b_password):
     login = LoginPage(page, b2b_url).open()
-    login.login("jdupont", DEMO_PASSWORD)
+    login.login("jdupont", b2b_password)
     expect(login.field_error(login.identifiant)).to_contain_text("commence par V suivi de 6 chiffres")
 
 
@@ -60,7 +60,7 @@ def test_lost_identifiant_is_mailed(page: Page, b2b_url, outbox):
     email = "sophie.durand@equipements-axilog.example.fr"
     form = LostIdentifiantPage(page, b2b_url).open()
     form.ask_identifiant(email, "1002034E")
-    expect(form.success).to_contain_text("un e-mail vient d'être envoyé")
+    expect(form.messages).to_contain_text("un e-mail vient d'être envoyé")
     assert "V100003" in outbox.mails(email)[0]["body"]
 
 
@@ -85,12 +85,12 @@ def test_lost_password_link_from_the_outbox_sets_a_new_password(page: Page, b2b_
     expect(new_password.errors).to_contain_text("au moins 12 caractères")
     chosen = factory.fake.password(length=14, special_chars=True, digits=True, upper_case=True, lower_case=True)
     new_password.choose_password(chosen)
-    expect(new_password.success).to_contain_text("Votre mot de passe a été modifié")
+    expect(new_password.messages).to_contain_text("Votre mot de passe a été modifié")
     LoginPage(page, b2b_url).open().login("V100004", chosen)
     expect(PrivateSpacePage(page, b2b_url).welcome).to_contain_text("V100004")
 
 
-def test_asl_tiers_reset_refuses_email_differing_in_case(page: Page, b2b_url, outbox):
+def test_asl_tiers_reset_refuses_email_differing_in_case(page: Page, b2b_url, b2b_password, outbox):
     form = AslTiersPage(page, b2b_url).open()
     expect(page.get_by_text("Respectez les majuscules/minuscules s'il y a lieu.")).to_be_visible()
     with page.expect_response(lambda r: r.request.method == "POST") as response:
@@ -99,19 +99,19 @@ def test_asl_tiers_reset_refuses_email_differing_in_case(page: Page, b2b_url, ou
     expect(form.errors).to_contain_text("doit correspondre exactement")
     expect(form.email).to_have_value("claire.martin@equipements-axilog.example.fr")
     assert outbox.mails("Claire.Martin@equipements-axilog.example.fr") == []
-    LoginPage(page, b2b_url).open().login("V100001", DEMO_PASSWORD)  # password untouched
+    LoginPage(page, b2b_url).open().login("V100001", b2b_password)  # password untouched
     expect(PrivateSpacePage(page, b2b_url).users).to_contain_text("V100004")
 
 
-def test_asl_tiers_gets_a_reset_password_that_works(page: Page, b2b_url, outbox):
+def test_asl_tiers_gets_a_reset_password_that_works(page: Page, b2b_url, b2b_password, outbox):
     email = "Paul.Schmitt@fonderie-est.example.fr"
     form = AslTiersPage(page, b2b_url).open()
     form.ask_reset_password("v200001", "1002035f", email)
-    expect(form.success).to_contain_text("Un mot de passe de réinitialisation a été envoyé")
+    expect(form.messages).to_contain_text("Un mot de passe de réinitialisation a été envoyé")
     body = outbox.mails(email)[0]["body"]
     password = body.split("est : ")[1].split("\n")[0]
     login = LoginPage(page, b2b_url).open()
-    login.login("V200001", DEMO_PASSWORD)
+    login.login("V200001", b2b_password)
     expect(login.errors).to_contain_text(REFUSED)
     login.login("V200001", password)
     expect(PrivateSpacePage(page, b2b_url).welcome).to_contain_text("Paul SCHMITT")

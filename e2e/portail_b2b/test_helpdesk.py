@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.pages.portail_b2b import ContactPage, HelpPage, HomePage, OutboxPage
+from e2e.pages.outbox import OutboxPage
+from e2e.pages.portail_b2b import ContactPage, HelpPage, HomePage
 from e2e.portail_b2b.conftest import ASSISTANCE, png_bytes
 
 pytestmark = pytest.mark.portail_b2b
@@ -33,7 +34,7 @@ def test_contact_mail_reaches_the_outbox_with_its_screenshot(page: Page, b2b_url
                   identifiant="V100002", cofor="1002034E",
                   screenshot={"name": "capture.png", "mimeType": "image/png", "buffer": image})
     contact.send_request()
-    expect(contact.success).to_contain_text("Votre demande a été envoyée à l'assistance du Portail B2B")
+    expect(contact.messages).to_contain_text("Votre demande a été envoyée à l'assistance du Portail B2B")
     [mail] = outbox.mails_mentioning(person["email"], ASSISTANCE)
     assert mail["subject"] == f"[Aide & Contact] {SUBJECT}"
     assert "Identifiant : V100002" in mail["body"] and "COFOR : 1002034E" in mail["body"]

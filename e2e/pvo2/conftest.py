@@ -74,11 +74,6 @@ def complete_declaration(popup: Page, customer: dict) -> DeclarationFormPage:
     return form
 
 
-def icare_contracts(stack, bdc_number: str) -> list[dict]:
-    return httpx.get(stack.url("icare") + "/api/v1/contracts", params={"bdc_number": bdc_number},
-                     headers={"Authorization": "Bearer demo-icare-service"}, timeout=20).json()["contracts"]
-
-
 def reload_until_visible(page: Page, locator, attempts: int = 10) -> None:
     """Reload until ``locator`` shows: for state another system pushes asynchronously (a callback)."""
     for _ in range(attempts - 1):

@@ -13,7 +13,8 @@ from e2e.pages.centralisateur import ConfirmationPage
 from e2e.pages.pvo2 import (DeliveriesPage, NewOfferPage, OfferPage, OffersPage, OrderPage, PrintDocumentsPage,
                             SiteIdentityPage, VehicleCardPage)
 from e2e.flows import search_portal_as_dealer
-from e2e.pvo2.conftest import complete_declaration, icare_contracts, reload_until_visible, vehicle_for_sale
+from e2e.pvo2.conftest import complete_declaration, reload_until_visible, vehicle_for_sale
+from harness.testing import icare_contracts
 
 pytestmark = pytest.mark.pvo2
 
@@ -37,7 +38,7 @@ def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, pvo2_url,
     expect(confirmation.contract).to_have_text(re.compile(
         r"^\[Garantie SPOTICAR Stellantis\] La création a bien été effectuée \(numéro de contrat : [0-9]{11}\)$"))
     contract = re.search(r"[0-9]{11}", confirmation.contract.inner_text()).group(0)
-    [icare] = icare_contracts(stack, bdc)
+    [icare] = icare_contracts(stack, bdc_number=bdc)
     assert icare["contract_number"] == contract and icare["vehicle"]["plate"] == plate
     assert icare["customer"]["last_name"] == customer["last_name"]
     # The Livraisons list never polls: the contract number there came from the signed callback.
@@ -134,8 +135,6 @@ def test_order_pdf_holds_the_seed_sections(page: Page, pvo2_url: str, new_order)
 
 
 def test_psa_insurance_shows_the_policy_number(page: Page, stack, pvo2_url, new_order):
-    if "icare" in stack.apps and "icare_psa_insurance" not in stack.app("icare").blueprints:
-        pytest.skip("simulators.icare.psa_insurance.bp is not registered on Icare yet (lead's one line)")
     order, _, number = new_order(vehicle_for_sale(pvo2_url))
     order.declare_here("Déclaration PSA Insurance")
     expect(order.messages).to_contain_text("Déclaration PSA Insurance effectuée (numéro de police : PA")

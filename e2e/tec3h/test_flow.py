@@ -13,8 +13,8 @@ from e2e.pages.centralisateur import ChooseGarantiePage, ConfirmationPage, Decla
 from e2e.pages.icare import IcareLoginPage, PortalPage
 from e2e.pages.tec3h import (CustomerFormPage, OrderPage, VehicleCardPage, VehicleFormPage,
                              WarrantyFormPage, WarrantyTabPage)
-from e2e.tec3h.conftest import icare_contracts
 from fixtures import reference
+from harness.testing import icare_contracts
 
 pytestmark = pytest.mark.tec3h
 
@@ -87,7 +87,7 @@ def test_vehicle_customer_order_and_declaration_end_with_the_contract_on_the_car
     assert contract["contract_number"] == contract_number and contract["vehicle"]["vin"] == vin
 
     IcareLoginPage(page, stack.url("icare")).open().login(
-        reference.demo_dealer("953617Z")["convention_email"], reference.load("icare_billing")["demo_password"])
+        reference.demo_dealer("953617Z")["convention_email"], stack.credentials.icare_password)
     portal = PortalPage(page)
     portal.search(contract_number)
     expect(portal.results).to_have_count(1)

@@ -6,7 +6,9 @@ import datetime as dt
 
 from flask import Flask
 
+from common import keys
 from common.db import Database, database_url
+from common.testing import mount_test_routes
 from common.web import make_app
 from fixtures import reference
 from simulators.bee2link.handoff import euros
@@ -37,6 +39,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(declare.bp)
     app.register_blueprint(declare.api)
+    from simulators.bee2link import testing
+    mount_test_routes(app, testing.bp)
     if app.config.get("TEST_ROUTES"):
         from simulators.bee2link import certification_routes
         app.register_blueprint(certification_routes.bp)
@@ -56,4 +60,4 @@ def demo_info(app: Flask) -> list[str]:
     sites = ", ".join(f"{d['rrdi']} {d['name']}" for d in dealers())
     return [f"Pipeline VO : /vo (sites : {sites})",
             "Commande de démo : DS DS4 BlueHDI 120 S&S BVM6 Chic, commande n°4586 (/vo/commandes/4586)",
-            f"Clé API centralisateur : {reference.demo_api_keys()[DMS]} (mode démo)"]
+            f"Clé API centralisateur : {keys.dms_key(app.config, DMS)}"]

@@ -46,6 +46,14 @@ def seed_stock(session: Session, seed: int, today: dt.date) -> None:
                     _add(session, factory, item)
 
 
+def add_delivery(session: Session, factory: Factory, rrdi: str, number: int, today: dt.date) -> None:
+    """One more Faker vehicle at the Livraison stage of site ``rrdi``, with its order ``number``."""
+    data = stock_data()
+    item = _generated(factory, data, rrdi, "livraison", "particulier", today, 0)
+    item["order"] = _generated_order(factory, data, number, item, today)
+    _add(session, factory, item)
+
+
 def _generated(factory: Factory, data: dict, rrdi: str, stage: str, origin: str, today: dt.date,
                index: int) -> dict:
     vehicle = factory.vehicle(brand=factory.rng.choice(GENERATED_BRANDS))

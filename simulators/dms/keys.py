@@ -1,17 +1,7 @@
-"""The DMS's API key for the centralisateur's hand-off API."""
+"""The DMS's API key for the centralisateur's hand-off API. The policy (configuration first, the demo
+key in demo mode only) lives in ``common.keys``, the one module that decides it for every app."""
 from __future__ import annotations
 
-import os
+from common.keys import dms_key as dms_api_key
 
-from fixtures import reference
-
-
-def dms_api_key(config: dict, dms: str) -> str:
-    """Config ``CENTRALISATEUR_API_KEY``, else env ``SPOTICAR_<DMS>_API_KEY``, else the demo key in demo
-    mode only; raises ``ValueError`` outside demo mode when none is configured."""
-    key = config.get("CENTRALISATEUR_API_KEY") or os.environ.get(f"SPOTICAR_{dms.upper()}_API_KEY")
-    if key:
-        return key
-    if config.get("DEMO_MODE"):
-        return reference.demo_api_keys()[dms]
-    raise ValueError(f"CENTRALISATEUR_API_KEY est requis hors mode démo ({dms})")
+__all__ = ["dms_api_key"]

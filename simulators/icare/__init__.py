@@ -1,29 +1,16 @@
 """Icare / Services.Spoticar: the warranty manager's contract API (and, later, its portal)."""
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 
+from common import keys
 from common.auth import key_digest
 from common.db import Database, database_url
+from common.testing import mount_test_routes
 from common.web import make_app
 from fixtures import reference
-from simulators.icare import claims, outbox, pages, portal_store  # noqa: F401  (portal tables, before create_all)
+from simulators.icare import claims, pages, portal_store  # noqa: F401  (portal tables, before create_all)
 from simulators.icare.store import Base, IcareDealer
-
-DEMO_SERVICE_KEY = "demo-icare-service"
-
-
-def service_key(config: dict) -> str:
-    """The key the centralisateur presents to Icare: the demo key in demo mode, else configuration."""
-    key = config.get("ICARE_SERVICE_KEY") or os.environ.get("SPOTICAR_ICARE_SERVICE_KEY")
-    if key:
-        return key
-    if config.get("DEMO_MODE"):
-        return DEMO_SERVICE_KEY
-    raise ValueError("ICARE_SERVICE_KEY (ou SPOTICAR_ICARE_SERVICE_KEY) est requis hors mode démo")
-
 
 def create_app(config: dict | None = None) -> Flask:
     app = make_app(__name__, config)
@@ -32,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
         from common.onboarding import load
         onboarded = load(app.config["CONFIG_FILE"])
         app.config.setdefault("ICARE_SERVICE_KEY", onboarded.icare_service_key)
-    app.config["ICARE_SERVICE_KEY_DIGEST"] = key_digest(service_key(app.config))
+    app.config["ICARE_SERVICE_KEY_DIGEST"] = key_digest(keys.icare_service_key(app.config))
     db = Database(database_url(app.config, "icare"), Base)
     db.create_all()
     db.init_app(app)
@@ -42,9 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     from simulators.icare import psa_insurance
     app.register_blueprint(psa_insurance.bp)
-    if app.config.get("TEST_ROUTES"):
-        from simulators.icare import testing
-        app.register_blueprint(testing.bp)
+    from simulators.icare import testing
+    mount_test_routes(app, testing.bp)
     from simulators.icare import portal
     portal.register(app)
     app.extensions["harness_stop"] = db.dispose
@@ -77,5 +63,5 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
 
 def demo_info(app: Flask) -> list[str]:
     from simulators.icare import portal
-    return [f"API contrats : Authorization: Bearer {DEMO_SERVICE_KEY} (clé de service, mode démo)",
+    return [f"API contrats : Authorization: Bearer {keys.icare_service_key(app.config)} (clé de service)",
             *portal.portal_info()]

@@ -6,12 +6,11 @@ from sqlalchemy import select
 
 from common.web import public_url_for
 from simulators.icare.account_forms import NewUserForm, RightsForm
-from simulators.icare.outbox import send_mail
 from simulators.icare.portal_auth import create_link, normalize_email
 from simulators.icare.portal_session import (current_membership, current_user, db_session,
                                              right_required, write)
 from simulators.icare.portal_store import Membership, PortalUser
-from simulators.icare.store import IcareDealer
+from simulators.icare.store import IcareDealer, outbox
 
 bp = Blueprint("icare_accounts", __name__, url_prefix="/gestion-des-comptes")
 
@@ -81,19 +80,14 @@ def new_user():
         user.memberships.append(Membership(code_t=values["code_t"], rights=values["rights"], is_admin=False))
         dealer = tx.get(IcareDealer, values["code_t"])
         if user.active:
-            send_mail(tx, user.email, "Nouveaux droits sur Services.Spoticar",
-                      f"Bonjour,\n\nVous avez désormais accès à l'établissement {dealer.name} "
-                      f"({dealer.code_t}) sur Services.Spoticar.",
-                      [{"text": "Se connecter", "url": public_url_for("icare_auth.login")}])
+            outbox.send_template(tx, user.email, "Nouveaux droits sur Services.Spoticar", "icare/mails/new_rights.txt",
+                                 dealer=dealer, url=public_url_for("icare_auth.login"))
             flash(f"L'utilisateur {user.email} a désormais accès à l'établissement {dealer.code_t}.")
         else:
             raw = create_link(tx, "activation", user.email, 72)
-            send_mail(tx, user.email, "Activez votre compte Services.Spoticar",
-                      f"Bonjour {values['first_name']},\n\nUn compte Services.Spoticar a été créé pour "
-                      f"vous sur l'établissement {dealer.name} ({dealer.code_t}). Cliquez sur « Activez "
-                      "votre compte » puis choisissez votre mot de passe (lien valable 72 h, une seule fois).",
-                      [{"text": "Activez votre compte",
-                        "url": public_url_for("icare_auth.activation", token=raw)}])
+            outbox.send_template(tx, user.email, "Activez votre compte Services.Spoticar", "icare/mails/activation.txt",
+                                 first_name=values["first_name"], dealer=dealer,
+                                 url=public_url_for("icare_auth.activation", token=raw))
             flash(f"L'utilisateur {values['first_name']} {values['last_name'].upper()} a été créé : un "
                   f"email « Activez votre compte » lui a été envoyé à {values['email']}.")
     return redirect(url_for("icare_accounts.user_list"))

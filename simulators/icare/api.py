@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from common.auth import bearer_token, demo_key_allowed, key_matches
+from common.auth import bearer_token, key_matches
 from common.dates import add_months, rfc3339
+from common.keys import demo_key_allowed
 from common.parsing import TradeDate
 from common.web import csrf, error_response, json_body
 from fixtures import reference

@@ -11,9 +11,8 @@ from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fixtures import reference
-from simulators.icare.outbox import send_mail
 from simulators.icare.portal_session import write
-from simulators.icare.store import Base, utcnow
+from simulators.icare.store import Base, outbox, utcnow
 
 bp = Blueprint("icare_pages", __name__)
 
@@ -98,11 +97,9 @@ def repairer_account():
     support = reference.load("support_contacts")["src_gestionnaire"]
     with write() as tx:
         tx.add(RepairerRequest(**values))
-        send_mail(tx, values["email"].lower(), "Services.Spoticar — votre demande de compte réparateur",
-                  f"Bonjour {values['first_name']} {values['last_name']},\n\nNous avons bien reçu la demande "
-                  f"de compte réparateur de {values['company']} (SIRET {values['siret']}). Le support Icare "
-                  f"vérifie votre établissement et vous envoie le lien d'activation de votre compte.\n\n"
-                  f"Support : {support['email']} — {support['phone']}")
+        outbox.send_template(tx, values["email"].lower(), "Services.Spoticar — votre demande de compte réparateur",
+                             "icare/mails/repairer_request.txt", support=support,
+                             **{k: values[k] for k in ("first_name", "last_name", "company", "siret")})
     return render_template("icare/page.html", title="Demande de compte envoyée", status=True,
                            paragraphs=[f"Votre demande de compte réparateur a bien été enregistrée. Un email "
                                        f"de confirmation a été envoyé à {values['email']}."])

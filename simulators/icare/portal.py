@@ -6,12 +6,13 @@ import datetime as dt
 from flask import Flask
 from sqlalchemy import select
 
+from common import keys
 from fixtures import reference
-from simulators.icare import (accounts_views, claims, documents_views, faults, outbox, pages, portal_auth,
-                              portal_views)
+from simulators.icare import accounts_views, claims, documents_views, faults, pages, portal_auth, portal_views
 from simulators.icare.passwords import set_password
 from simulators.icare.portal_session import portal_context
 from simulators.icare.portal_store import RIGHTS, Membership, PortalUser
+from simulators.icare.store import outbox
 
 DEMO_ADMIN_RRDI = "953617Z"  # AXILOG DEMO: its administrator is ready to log in; others use the reset
 
@@ -19,9 +20,11 @@ DEMO_ADMIN_RRDI = "953617Z"  # AXILOG DEMO: its administrator is ready to log in
 def register(app: Flask) -> None:
     """Mount the portal on the Icare app (the outbox only in demo/test mode)."""
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(days=30))
-    for bp in (portal_auth.bp, portal_views.bp, accounts_views.bp, documents_views.bp, claims.bp, outbox.bp,
-               pages.bp):
+    for bp in (portal_auth.bp, portal_views.bp, accounts_views.bp, documents_views.bp, claims.bp, pages.bp):
         app.register_blueprint(bp)
+    if app.config.get("DEMO_MODE") or app.config.get("TEST_ROUTES"):
+        app.register_blueprint(outbox.blueprint(app.extensions["db"], title="Boîte mail simulée",
+                                                layout="icare/outbox_layout.html"))
     app.context_processor(portal_context)
     faults.install(app)
 
@@ -37,7 +40,7 @@ def seed_portal(app: Flask) -> None:
         user.memberships.append(Membership(code_t=dealer["code_t"], rights=list(RIGHTS), is_admin=True))
         session.add(user)
         session.flush()
-        set_password(session, user, reference.load("icare_billing")["demo_password"])
+        set_password(session, user, keys.demo_icare_password())
 
 
 def portal_info() -> list[str]:
@@ -45,7 +48,7 @@ def portal_info() -> list[str]:
     admin = reference.demo_dealer(DEMO_ADMIN_RRDI)
     lines = ["Portail Services.Spoticar : /connexion — boîte mail simulée : /outbox",
              f"  administrateur démo : {admin['convention_email']} / "
-             f"{reference.load('icare_billing')['demo_password']}",
+             f"{keys.demo_icare_password()}",
              "  autres concessions : « Mot de passe oublié ? » avec l'email de convention :"]
     lines += [f"    {d['code_t']} {d['name']} : {d['convention_email']}"
               for d in reference.demo_dealers() if d["rrdi"] != DEMO_ADMIN_RRDI]

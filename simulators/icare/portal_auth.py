@@ -13,12 +13,11 @@ from common.forms import formats
 from common.sessions import check_password_evenly, close_session, login_blocked, record_login
 from common.web import public_url_for
 from simulators.icare import passwords
-from simulators.icare.outbox import send_mail
 from simulators.icare.portal_session import (current_membership, current_user, db_session, login,
                                              write)
 from simulators.icare.portal_store import (RIGHTS, AccountToken, LoginAttempt, Membership, PortalUser,
                                            WebSession)
-from simulators.icare.store import IcareDealer, utcnow
+from simulators.icare.store import IcareDealer, outbox, utcnow
 
 bp = Blueprint("icare_auth", __name__)
 
@@ -131,11 +130,8 @@ def forgot():
         # At most a few mails an hour per address (no mail bombing); the answer stays the same.
         if known and len(recent) < _setting("ICARE_RESET_PER_HOUR", 5):
             url = public_url_for("icare_auth.reset", token=create_link(tx, "reset", email, hours))
-            send_mail(tx, email, "Réinitialisation de votre mot de passe Services.Spoticar",
-                      "Bonjour,\n\nPour choisir votre mot de passe Services.Spoticar, cliquez sur le lien "
-                      f"« Réinitialiser mon mot de passe » (valable {hours} h, une seule fois).\n\n"
-                      "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
-                      [{"text": "Réinitialiser mon mot de passe", "url": url}])
+            outbox.send_template(tx, email, "Réinitialisation de votre mot de passe Services.Spoticar",
+                                 "icare/mails/reset.txt", url=url, hours=hours)
     return render_template("icare/forgot.html", email="", sent=RESET_SENT)
 
 

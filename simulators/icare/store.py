@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, func
 from common.db import utcnow  # noqa: F401  (re-exported)
+from common.outbox import define_outbox
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -68,3 +69,7 @@ class Contract(WarrantyTerms, Base):
     code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"), index=True)
     premium_ttc: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     status: Mapped[str] = mapped_column(String(20), default="actif")
+
+
+# The portal's simulated mailbox (``common.outbox``): mails are stored, shown at /outbox in demo/test mode.
+outbox = define_outbox(Base, "icare")

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from flask import Flask
 
+from common import formats, keys
 from common.dates import fr_date
-from common import formats
 from common.db import Database, database_url
+from common.testing import mount_test_routes
 from common.web import make_app
 from fixtures import reference
 from simulators.neovo.store import Base
@@ -41,6 +42,8 @@ def create_app(config: dict | None = None) -> Flask:
     from simulators.neovo import views
     app.register_blueprint(views.bp)
     app.register_blueprint(views.api)
+    from simulators.neovo import testing
+    mount_test_routes(app, testing.bp)
     if app.config.get("TEST_ROUTES"):
         from simulators.neovo import certification_routes
         app.register_blueprint(certification_routes.bp)
@@ -61,4 +64,4 @@ def demo_info(app: Flask) -> list[str]:
     return [f"MENU des dossiers : / (sites : {sites})",
             "Dossier de démo : /dossiers/V0000004 (PEUGEOT 208 1.6 BlueHDi 75ch Active 5p) → Garantir",
             "Navigateur : Chrome uniquement pour Garantir",
-            f"Clé API centralisateur : {reference.demo_api_keys()[DMS]} (mode démo)"]
+            f"Clé API centralisateur : {keys.dms_key(app.config, DMS)}"]

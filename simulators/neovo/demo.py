@@ -46,6 +46,15 @@ def seed_dossiers(session: Session, seed: int, today: dt.date) -> None:
             _add(session, factory, item, invoice)
 
 
+def add_dossier(session: Session, factory: Factory, rrdi: str, number: str, piece_number: str,
+                today: dt.date) -> None:
+    """One more Faker dossier ``number`` of site ``rrdi``, sold and invoiced (piece ``piece_number``)."""
+    item = _generated(factory, dossier_data(), rrdi, number, today, 0)
+    ttc = Decimal(factory.rng.randint(80, 400) * 100) + Decimal("0.50")
+    _add(session, factory, item, {"number": piece_number, "date": item["sale_date"], "ht": str(ttc),
+                                  "tva": "0.00", "ttc": str(ttc)})
+
+
 def _generated(factory: Factory, data: dict, rrdi: str, number: str, today: dt.date, index: int) -> dict:
     vehicle = factory.vehicle(brand=factory.rng.choice(GENERATED_BRANDS))
     sale = today - dt.timedelta(days=index % 5 + 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from common import keys
 from common.auth import hash_password
 from common.db import Database, database_url
 from common.web import make_app
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
 def seed_demo(app: Flask, seed: int = 0) -> None:
     """The suppliers of ``fixtures/data/portail_b2b.json``, one per state, and their users."""
     data = reference.load("portail_b2b")
+    password = hash_password(keys.demo_b2b_password())
     with app.extensions["db"].transaction() as session:
         for s in data["suppliers"]:
             if session.get(Supplier, s["cofor"]) is not None:
@@ -68,6 +70,6 @@ def demo_info(app: Flask) -> list[str]:
     users = [u for s in data["suppliers"] for u in s.get("users", [])]
     lines.append("Identifiants : " + ", ".join(
         u["identifiant"] + (" (ASL Tiers)" if u["asl_tiers"] else "") for u in users)
-        + f" — mot de passe : {data['demo_password']}")
+        + f" — mot de passe : {keys.demo_b2b_password()}")
     lines.append("Boîte d'envoi (assistance, mots de passe) : /outbox")
     return lines

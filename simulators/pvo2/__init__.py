@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 from decimal import Decimal
 
 from flask import Flask, redirect, url_for
 
-from common import formats
+from common import formats, keys
 from common.db import Database, database_url
+from common.testing import mount_test_routes
 from common.web import make_app
 from fixtures import reference
 from simulators.dms.keys import dms_api_key
@@ -29,6 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
     from simulators.pvo2 import declaring, deliveries, offers, printing, settings, stock
     for module in (settings, stock, offers, deliveries, printing, declaring):
         app.register_blueprint(module.bp)
+    from simulators.pvo2 import testing
+    mount_test_routes(app, testing.bp)
     if app.config.get("TEST_ROUTES"):
         from simulators.pvo2 import certification_routes
         app.register_blueprint(certification_routes.bp)
@@ -49,13 +51,7 @@ def euros(value, ht: bool = False) -> str:
 
 def psa_insurance_key(config: dict) -> str | None:
     """The key PVO2 presents to PSA Assurance (simulated on Icare); None when not configured."""
-    key = config.get("PSA_INSURANCE_API_KEY") or os.environ.get("SPOTICAR_ICARE_SERVICE_KEY")
-    if key:
-        return key
-    if config.get("DEMO_MODE"):
-        from simulators.icare import DEMO_SERVICE_KEY
-        return DEMO_SERVICE_KEY
-    return None
+    return keys.icare_service_key(config, "PSA_INSURANCE_API_KEY", required=False)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -97,4 +93,4 @@ def demo_info(app: Flask) -> list[str]:
     """What ``up`` prints for PVO2."""
     return ["Site DEMO CDDS SPOTICAR (RRDI FR10350), vendeur Hakim AB — pas de connexion requise",
             "/offres (Offres et bons de commande), /stock, /livraisons, /parametres/site",
-            "Clé API centralisateur : demo-pvo2 (mode démo)"]
+            f"Clé API centralisateur : {dms_api_key(app.config, 'pvo2')}"]

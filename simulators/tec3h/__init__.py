@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, redirect, url_for
 
 from common.db import Database, database_url
+from common.testing import mount_test_routes
 from common.web import make_app
 from fixtures import reference
 from simulators.dms.keys import dms_api_key
@@ -22,13 +23,15 @@ def create_app(config: dict | None = None) -> Flask:
     """The Tec3H Flask app; ``config`` needs DATA_DIR and URLS["centralisateur"] for the hand-off."""
     from simulators.tec3h import customers, orders, sales, stock, store, warranty
     app = make_app(__name__, config, defaults={"HANDOFF_TIMEOUT": 10.0})
-    app.config["TEC3H_API_KEY"] = dms_api_key(app.config, DMS)  # demo key only in demo mode
+    app.config["TEC3H_API_KEY"] = dms_api_key(app.config, DMS)
     app.config["TEC3H_DEALER"] = dealer(app.config)
     db = Database(database_url(app.config, DMS), store.Base)
     db.create_all()
     db.init_app(app)
     for module in (stock, customers, orders, sales, warranty):
         app.register_blueprint(module.bp)
+    from simulators.tec3h import testing
+    mount_test_routes(app, testing.bp)
     if app.config.get("TEST_ROUTES"):
         from simulators.tec3h import certification_routes
         app.register_blueprint(certification_routes.bp)

@@ -2,9 +2,12 @@
 import pytest
 from sqlalchemy import select
 
+from common.keys import demo_dms_keys
 from spoticar_handoff import HandoffIn
 from simulators.bee2link.store import Order, Vehicle
 from tests.dms_helpers import assert_refused_callbacks, csrf_token, signed_callback, text
+
+DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 pytestmark = pytest.mark.bee2link
 
@@ -68,6 +71,8 @@ def test_centralisateur_down_gives_a_clear_message_and_loses_nothing(app, client
     assert response.status_code == 503
     assert shown in text(response)
     assert "Votre commande n'a pas été modifiée." in text(response)
+    page = response.get_data(as_text=True)  # the message is the alert, and the user can try again from there
+    assert '<div role="alert" class="error">' in page and ">Déclaration SPOTICAR</button>" in page
     after = order(app)
     assert (after.bdc_number, after.price_ttc, after.customer) == (None, before.price_ttc, before.customer)
     cds.mode = "accept"
@@ -94,7 +99,7 @@ def test_vehicle_without_order_cannot_be_declared(app, client, cds):
 def test_signed_callback_records_the_contract(app, client, cds):
     declare(client, order(app).vehicle_id)
     state = cds.declare("SP020319L000000001", "22612000077")
-    response = signed_callback(client, state, "demo-bee2link")
+    response = signed_callback(client, state, DEMO_KEYS["bee2link"])
     assert response.status_code == 200
     assert order(app).contract_number == "22612000077"
     assert "Contrat de garantie n° 22612000077" in text(client.get(f"/vo/vehicules/{order(app).vehicle_id}"))
@@ -103,20 +108,20 @@ def test_signed_callback_records_the_contract(app, client, cds):
 def test_forged_callback_is_refused_and_changes_nothing(app, client, cds):
     declare(client, order(app).vehicle_id)
     state = cds.declare("SP020319L000000001")
-    response = signed_callback(client, state, "demo-bee2link", signature="sha256=" + "0" * 64)
+    response = signed_callback(client, state, DEMO_KEYS["bee2link"], signature="sha256=" + "0" * 64)
     assert response.status_code == 401
     assert order(app).contract_number is None
-    assert signed_callback(client, state, "demo-neovo").status_code == 401
+    assert signed_callback(client, state, DEMO_KEYS["neovo"]).status_code == 401
 
 
 def test_callback_for_an_unknown_order_is_a_404(client):
     response = signed_callback(client, {"bdc_number": "SP020319L999999999", "status": "declared"},
-                               "demo-bee2link")
+                               DEMO_KEYS["bee2link"])
     assert response.status_code == 404
 
 
 def test_callback_with_a_body_that_is_not_a_state_is_refused(client):
-    response = signed_callback(client, {"hello": "world"}, "demo-bee2link")
+    response = signed_callback(client, {"hello": "world"}, DEMO_KEYS["bee2link"])
     assert response.status_code == 400
     assert "n'est pas un état de déclaration" in response.get_json()["errors"][0]["message"]
 
@@ -124,14 +129,14 @@ def test_callback_with_a_body_that_is_not_a_state_is_refused(client):
 def test_a_late_stale_callback_does_not_undo_the_declaration(app, client, cds):
     declare(client, order(app).vehicle_id)
     declared = cds.declare("SP020319L000000001", "22612000088")
-    assert signed_callback(client, declared, "demo-bee2link").status_code == 200
+    assert signed_callback(client, declared, DEMO_KEYS["bee2link"]).status_code == 200
     stale = {"bdc_number": "SP020319L000000001", "status": "contract_pending", "garantisseur": "stellantis"}
-    assert signed_callback(client, stale, "demo-bee2link").status_code == 200
+    assert signed_callback(client, stale, DEMO_KEYS["bee2link"]).status_code == 200
     assert (order(app).declaration_status, order(app).contract_number) == ("declared", "22612000088")
 
 
 def test_bad_stale_or_replayed_callbacks_are_refused_and_a_replay_adds_no_history(app, client, cds):
     declare(client, order(app).vehicle_id)
-    assert_refused_callbacks(client, cds.declare("SP020319L000000001", "22612000099"), "demo-bee2link")
+    assert_refused_callbacks(client, cds.declare("SP020319L000000001", "22612000099"), DEMO_KEYS["bee2link"])
     page = text(client.get(f"/vo/vehicules/{order(app).vehicle_id}"))
     assert page.count("Contrat de garantie n° 22612000099") == 1

@@ -6,23 +6,28 @@ import re
 
 import httpx
 
+from fixtures import reference
+
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def api_client(stack, key: str = "demo-tec3h") -> httpx.Client:
-    return httpx.Client(base_url=stack.url("centralisateur"), timeout=20,
-                        headers={"Authorization": f"Bearer {key}"})
+def api_headers(stack, dms: str = "tec3h") -> dict:
+    """The hand-off API's authorization as ``dms`` (its key from the stack's credentials)."""
+    return {"Authorization": f"Bearer {stack.credentials.dms_key(dms)}"}
+
+
+def api_client(stack, dms: str = "tec3h") -> httpx.Client:
+    """An ``httpx`` client of the hand-off API speaking as ``dms``."""
+    return httpx.Client(base_url=stack.url("centralisateur"), timeout=20, headers=api_headers(stack, dms))
 
 
 def login(stack, rrdi: str = "953617Z") -> httpx.Client:
     """A browser-like client logged in as the demo dealer ``rrdi`` (on its Accueil)."""
-    from centralisateur import demo_password
-    from fixtures import reference
     dealer = reference.demo_dealer(rrdi)
     browser = httpx.Client(base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
     token = CSRF_RE.search(browser.get("/connexion").text).group(1)
     page = browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"],
-                                            "password": demo_password(dealer)})
+                                            "password": stack.credentials.dealer_password(rrdi)})
     assert page.status_code == 200 and "Vos déclarations" in page.text
     return browser
 
@@ -49,3 +54,4 @@ def open_form(stack, declaration_url: str, programme: str = "SPOTICAR",
                                              "garantisseur": garantisseur})
     assert page.url.path.endswith("/formulaire"), page.text
     return browser, str(page.url), form_values(page.text)
+

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask, request
 
 from common.serve import AppServer
-from harness.testing import allow_callback_origin
+from harness.testing import allow_callback_origin, icare_contracts, run_due_jobs
 from spoticar_handoff import CallbackRejected, verify_callback
 from tests.centralisateur.support import api_client, open_form
 
@@ -49,7 +49,7 @@ def test_status_endpoint_reports_pending_then_only_to_the_sending_dms(api, stack
     status = api.get(f"/api/v1/declarations/{bdc}")
     assert status.status_code == 200
     assert status.json()["status"] == "pending" and status.json()["contract_number"] is None
-    with api_client(stack, "demo-pvo2") as other:
+    with api_client(stack, "pvo2") as other:
         hidden = other.get(f"/api/v1/declarations/{bdc}")
     assert hidden.status_code == 404 and "errors" in hidden.json()
 
@@ -64,7 +64,7 @@ def test_missing_or_bad_key_is_401(stack, factory, headers):
 
 
 def test_dealer_served_by_another_dms_is_403(stack, factory):
-    with api_client(stack, "demo-pvo2") as pvo2:
+    with api_client(stack, "pvo2") as pvo2:
         response = pvo2.post("/api/v1/handoffs", json=factory.handoff(rrdi="953617Z", source_dms="pvo2"))
     assert response.status_code == 403
     assert response.json()["errors"] == [{"field": "dealer.rrdi",
@@ -170,7 +170,7 @@ def test_the_seed_ds9_order_of_pvo2_is_accepted_with_a_plate_warning(stack, tmp_
     assert payload["vehicle"]["plate"] == "CC333C1" and payload["vehicle"]["brand"] == "DS"
     # a DMS order of its own: the stack's PVO2 may hand the seed's order 7400061 off in another test
     payload["dms_order_ref"] = f"7400061-{zlib.crc32(str(tmp_path).encode())}"
-    with api_client(stack, "demo-pvo2") as client:
+    with api_client(stack, "pvo2") as client:
         response = client.post("/api/v1/handoffs", json=payload)
     assert response.status_code == 201
     warnings = {w["field"]: w["message"] for w in response.json()["warnings"]}
@@ -237,8 +237,7 @@ def test_same_declaration_submitted_concurrently_creates_one_contract(stack, api
     assert all(p.status_code == 200 and p.url.path.endswith("/confirmation") for p in pages)
     state = api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()
     assert state["status"] == "declared" and len(state["contract_number"]) == 11
-    contracts = httpx.get(stack.url("icare") + "/api/v1/contracts", params={"bdc_number": receipt["bdc_number"]},
-                          headers={"Authorization": "Bearer demo-icare-service"}).json()["contracts"]
+    contracts = icare_contracts(stack, bdc_number=receipt["bdc_number"])
     assert [c["contract_number"] for c in contracts] == [state["contract_number"]]
     for p in pages:
         assert state["contract_number"] in p.text, p.text[-1500:]
@@ -258,18 +257,14 @@ def test_declared_sale_is_called_back_signed_with_the_dms_key(stack, api, factor
         receipt = api.post("/api/v1/handoffs", json=factory.handoff(callback_url=dms.url + "/callback")).json()
         browser, url, values = open_form(stack, receipt["declaration_url"])
         browser.post(url, data=values)
-        worker = stack.app("centralisateur").extensions["worker"]
-        for _ in range(100):  # the worker delivers in the background: wait for it, bounded
-            if received:
-                break
-            worker.wake()
-            time.sleep(0.05)
+        run_due_jobs(stack, until=lambda: received)  # now, not at the worker's next turn
     body, headers = received[0]
+    keys = stack.credentials.dms_keys
     assert headers["X-Spoticar-Delivery"] and abs(int(headers["X-Spoticar-Timestamp"]) - time.time()) < 60
-    state = verify_callback(headers, body, "demo-tec3h")
+    state = verify_callback(headers, body, keys["tec3h"])
     assert state.bdc_number == receipt["bdc_number"] and state.status == "declared"
     assert state.contract_number == api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()["contract_number"]
-    for key, forged in (("demo-pvo2", body), ("demo-tec3h", body.replace(b"declared", b"refused"))):
+    for key, forged in ((keys["pvo2"], body), (keys["tec3h"], body.replace(b"declared", b"refused"))):
         with pytest.raises(CallbackRejected) as refused:
             verify_callback(headers, forged, key)
         assert refused.value.status == 401 and "signature" in refused.value.message

@@ -7,7 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import centralisateur
+from common.keys import demo_dms_keys
 from fixtures.factories import Factory
+
+DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 pytestmark = pytest.mark.centralisateur
 
@@ -42,7 +45,7 @@ PATHS = [p for p in _paths(BASE) if p]
 
 def _post(client, body: bytes):
     return client.post("/api/v1/handoffs", data=body, content_type="application/json",
-                       headers={"Authorization": "Bearer demo-tec3h"})
+                       headers={"Authorization": f"Bearer {DEMO_KEYS['tec3h']}"})
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -78,10 +81,10 @@ def test_any_bytes_get_a_4xx(client, raw):
 
 def test_demo_keys_do_not_work_outside_demo_mode(tmp_path):
     app = centralisateur.create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": False,
-                                     "DMS_KEYS": {"tec3h": "demo-tec3h"}, "ICARE_SERVICE_KEY": "k" * 32,
+                                     "DMS_KEYS": {"tec3h": DEMO_KEYS["tec3h"]}, "ICARE_SERVICE_KEY": "k" * 32,
                                      "URLS": {"icare": "http://127.0.0.1:9"}})
     response = app.test_client().post("/api/v1/handoffs", json=Factory(1).handoff(),
-                                      headers={"Authorization": "Bearer demo-tec3h"})
+                                      headers={"Authorization": f"Bearer {DEMO_KEYS['tec3h']}"})
     assert response.status_code == 401
 
 

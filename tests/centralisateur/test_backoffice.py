@@ -5,13 +5,12 @@ import datetime as dt
 import html
 import json
 import re
-from pathlib import Path
 
 import httpx
 import pytest
 
 from centralisateur.backoffice import month_label
-from harness.testing import new_dealer
+from harness.testing import call_test_route, new_dealer
 from tests.centralisateur.support import CSRF_RE, api_client, open_form
 
 pytestmark = pytest.mark.centralisateur
@@ -79,23 +78,10 @@ def test_rgpd_export_then_erase_leaves_no_personal_data_in_the_store(stack, deal
     with api_client(stack) as api:
         state = api.get(f"/api/v1/declarations/{record['bdc_number']}").json()
     assert state["contract_number"] == contract_number and state["status"] == "declared"
-    raw = _stored_bytes(stack)
+    raw = call_test_route(stack, "centralisateur", "GET", "/store").content
     for value in (customer["email"], customer["mobile"], customer["phone"], customer["address"]):
         assert value.encode() not in raw, value
     assert payloads[1]["customer"]["email"].encode() in raw  # the other customers are untouched
-
-
-def _stored_bytes(stack) -> bytes:
-    """Everything the centralisateur's store holds: the SQLite files byte for byte (free pages and
-    WAL included), or every row of its tables on PostgreSQL."""
-    db = stack.app("centralisateur").extensions["db"]
-    if db.url.startswith("sqlite"):
-        store = Path(stack.data_dir) / "centralisateur"
-        return b"".join(p.read_bytes() for p in store.iterdir() if p.name.startswith("centralisateur.sqlite3"))
-    with db.engine.connect() as conn:
-        rows = [tuple(r) for table in db.base.metadata.sorted_tables
-                for r in conn.execute(table.select())]
-    return json.dumps(rows, default=str, ensure_ascii=False).encode()
 
 
 def test_rgpd_search_needs_two_characters(dealer_with_sales):

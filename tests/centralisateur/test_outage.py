@@ -7,8 +7,8 @@ import time
 import httpx
 import pytest
 
-from common.serve import AppServer
 from harness.runner import Stack
+from harness.testing import icare_contracts
 from tests.centralisateur.support import api_client, open_form
 
 pytestmark = pytest.mark.centralisateur
@@ -22,16 +22,6 @@ def _stack(data_dir, **kwargs) -> Stack:
     return stack
 
 
-def _icare_down(stack: Stack) -> int:
-    port = stack.apps["icare"].server.port
-    stack.apps["icare"].server.stop()
-    return port
-
-
-def _icare_up(stack: Stack, port: int) -> None:
-    stack.apps["icare"].server = AppServer.bind("127.0.0.1", port).mount(stack.app("icare")).start()
-
-
 def _wait_status(api, bdc: str, wanted: str, seconds: float = 20) -> dict:
     deadline = time.monotonic() + seconds
     while True:
@@ -41,18 +31,13 @@ def _wait_status(api, bdc: str, wanted: str, seconds: float = 20) -> dict:
         time.sleep(0.1)
 
 
-def _contracts(stack, bdc: str) -> list[dict]:
-    return httpx.get(stack.url("icare") + "/api/v1/contracts", params={"bdc_number": bdc},
-                     headers={"Authorization": "Bearer demo-icare-service"}).json()["contracts"]
-
-
 def test_icare_down_keeps_the_declaration_pending_then_one_contract(tmp_path, factory):
     stack = _stack(tmp_path)
     try:
         with api_client(stack) as api:
             receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
             browser, url, values = open_form(stack, receipt["declaration_url"])
-            port = _icare_down(stack)
+            stack.stop_serving("icare")
             page = browser.post(url, data=values)
             assert "Votre demande a été effectuée avec succès" in page.text
             assert "Le gestionnaire Icare ne répond pas pour le moment" in page.text
@@ -60,10 +45,11 @@ def test_icare_down_keeps_the_declaration_pending_then_one_contract(tmp_path, fa
             assert "Imprimer le certificat de souscription" not in page.text
             state = api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()
             assert state["status"] == "contract_pending" and state["contract_number"] is None
-            _icare_up(stack, port)
+            stack.serve_again("icare")
             state = _wait_status(api, receipt["bdc_number"], "declared")
             assert state["status"] == "declared"
-            assert [c["contract_number"] for c in _contracts(stack, receipt["bdc_number"])] == [state["contract_number"]]
+            contracts = icare_contracts(stack, bdc_number=receipt["bdc_number"])
+            assert [c["contract_number"] for c in contracts] == [state["contract_number"]]
             page = browser.get(url.replace("/formulaire", "/confirmation"))
             assert f"(numéro de contrat : {state['contract_number']})" in page.text
     finally:
@@ -75,7 +61,8 @@ def test_pending_contracts_survive_a_centralisateur_restart(tmp_path, factory):
     receipts = []
     try:
         with api_client(stack) as api:
-            port = _icare_down(stack)
+            port = stack.apps["icare"].server.port
+            stack.stop_serving("icare")
             for _ in range(3):
                 receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
                 browser, url, values = open_form(stack, receipt["declaration_url"])
@@ -94,8 +81,8 @@ def test_pending_contracts_survive_a_centralisateur_restart(tmp_path, factory):
             for receipt in receipts:
                 state = _wait_status(api, receipt["bdc_number"], "declared")
                 assert state["status"] == "declared", state
-                assert [c["contract_number"] for c in _contracts(icare_only, receipt["bdc_number"])] == \
-                    [state["contract_number"]]
+                contracts = icare_contracts(icare_only, bdc_number=receipt["bdc_number"])
+                assert [c["contract_number"] for c in contracts] == [state["contract_number"]]
     finally:
         if restarted:
             restarted.stop()
@@ -123,7 +110,8 @@ def test_icare_errors_slowness_or_cut_connections_end_in_one_contract(tmp_path, 
             assert httpx.delete(icare_admin).status_code in (200, 204)
             state = _wait_status(api, receipt["bdc_number"], "declared")
             assert state["status"] == "declared"
-            assert [c["contract_number"] for c in _contracts(stack, receipt["bdc_number"])] == [state["contract_number"]]
+            contracts = icare_contracts(stack, bdc_number=receipt["bdc_number"])
+            assert [c["contract_number"] for c in contracts] == [state["contract_number"]]
     finally:
         stack.stop()
 

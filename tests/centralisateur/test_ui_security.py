@@ -66,6 +66,6 @@ def test_forged_declaration_link_is_refused(stack, token):
 def test_unknown_page_and_method_get_french_errors(stack):
     base = stack.url("centralisateur")
     assert "Page introuvable." in httpx.get(base + "/nulle-part").text
-    response = httpx.put(base + "/api/v1/handoffs", headers={"Authorization": "Bearer demo-tec3h"})
+    response = httpx.put(base + "/api/v1/handoffs", headers={"Authorization": f"Bearer {stack.credentials.dms_key('tec3h')}"})
     assert response.status_code == 405
     assert response.json()["errors"][0]["message"] == "Méthode non autorisée pour cette adresse."

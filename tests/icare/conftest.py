@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
 
 from fixtures import reference
 from fixtures.icare_factories import icare_sale
 from simulators.icare import create_app, seed_demo
-from simulators.icare.outbox import OutboxMail
+from common.outbox import body_links
+from simulators.icare.store import outbox
 
 SERVICE_KEY = "test-icare-service-key"
 STRONG = "Garage-Lyon-2026!x"  # meets every rule
@@ -34,18 +34,18 @@ def dealer(rrdi: str) -> dict:
 
 
 def last_link(app, to: str, text: str) -> str:
-    """The path of the link ``text`` in the newest mail sent to ``to``."""
+    """The path of the link after ``text`` (« Réinitialiser mon mot de passe : URL ») in the newest mail
+    sent to ``to``."""
     with app.extensions["db"].transaction() as session:
-        mail = session.scalars(select(OutboxMail).where(OutboxMail.to == to)
-                               .order_by(OutboxMail.id.desc())).first()
-        assert mail is not None, f"aucun mail pour {to}"
-        url = next(link["url"] for link in mail.links if link["text"] == text)
+        mails = outbox.mails(session, to)
+        assert mails, f"aucun mail pour {to}"
+        url = next(body_links(line)[0] for line in mails[0].body.splitlines() if text in line and body_links(line))
     return re.sub(r"^https?://[^/]+", "", url)
 
 
 def mail_count(app, to: str) -> int:
     with app.extensions["db"].transaction() as session:
-        return len(session.scalars(select(OutboxMail.id).where(OutboxMail.to == to)).all())
+        return len(outbox.mails(session, to))
 
 
 def become_admin(client, app, rrdi: str, password: str = STRONG) -> str:

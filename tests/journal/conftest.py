@@ -1,4 +1,5 @@
-"""A small stack (centralisateur, Icare, Bee2link) for the journal tests, over real HTTP."""
+"""A small stack (centralisateur, Icare) for the journal tests, over real HTTP; one per session, so
+the PostgreSQL pass seeds its shared database once."""
 from __future__ import annotations
 
 import pytest
@@ -6,9 +7,9 @@ import pytest
 from harness.runner import Stack
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def journal_stack(tmp_path_factory) -> Stack:
-    stack = Stack(tmp_path_factory.mktemp("journal"), names=["centralisateur", "icare", "bee2link"],
+    stack = Stack(tmp_path_factory.mktemp("journal"), names=["centralisateur", "icare"],
                   extra_config={"centralisateur": {"DEMO_PROFILES_CONFIGURED": True, "TEST_ROUTES": True,
                                                    "WORKER_INTERVAL": 0.1},
                                 "icare": {"TEST_ROUTES": True}})

@@ -1,8 +1,6 @@
 """``GET /__admin/journal``: open in demo mode, an admin key otherwise, French 400/401 messages."""
 from __future__ import annotations
 
-import os
-
 import pytest
 
 pytestmark = pytest.mark.centralisateur
@@ -14,17 +12,13 @@ def make_cds(tmp_path):
 
     def make(**config):
         from centralisateur import create_app
-        app = create_app({"DATA_DIR": str(tmp_path / str(len(made))), "URLS": {},
-                          "DATABASE_URL": os.environ.get("DATABASE_URL"), **config})
+        app = create_app({"DATA_DIR": str(tmp_path / str(len(made))), "URLS": {}, **config})
         made.append(app)
         return app.test_client()
 
     yield make
     for app in made:
         app.extensions["harness_stop"]()
-        if os.environ.get("DATABASE_URL"):
-            app.extensions["db"].drop_all()
-
 
 def test_outside_demo_mode_the_journal_needs_the_configured_admin_key(make_cds):
     client = make_cds(DEMO_MODE=False, JOURNAL_ADMIN_KEY="admin-key-from-configuration")
@@ -37,12 +31,10 @@ def test_outside_demo_mode_the_journal_needs_the_configured_admin_key(make_cds):
     assert allowed.status_code == 200
     assert [e["path"] for e in allowed.json["entries"]] == ["/connexion"]
 
-
 def test_without_an_admin_key_outside_demo_mode_the_journal_stays_closed(make_cds):
     refused = make_cds(DEMO_MODE=False).get("/__admin/journal")
     assert refused.status_code == 401
     assert "aucune clé d'administration n'est configurée" in refused.json["errors"][0]["message"]
-
 
 @pytest.mark.parametrize(("query", "field", "message"), [
     ("limit=0", "limit", "« limit » doit être un entier de 1 à 5000."),
@@ -56,7 +48,6 @@ def test_bad_filters_get_a_french_400(make_cds, query, field, message):
     assert response.status_code == 400
     [error] = response.json["errors"]
     assert error["field"] == field and error["message"].startswith(message)
-
 
 def test_filters_select_entries(make_cds):
     client = make_cds(DEMO_MODE=True)

@@ -41,7 +41,7 @@ def _logged_in(stack, dealer: dict) -> httpx.Client:
 
 
 def test_history_shows_the_chain_with_callback_attempts_escaped(journal_stack, factory):
-    callback = journal_stack.url("bee2link") + "/api/spoticar/callback"  # not Bee2link's sale: refused
+    callback = journal_stack.url("icare") + "/api/spoticar/callback"  # nobody's callback there: refused
     with api_client(journal_stack) as api:
         receipt = api.post("/api/v1/handoffs", json=factory.handoff(callback_url=callback)).json()
     bdc = receipt["bdc_number"]
@@ -68,7 +68,7 @@ def test_history_shows_the_chain_with_callback_attempts_escaped(journal_stack, f
     handoff, npo, contract, attempt = (rows[labels.index(label)] for label in (chain[0], chain[4], chain[5], chain[6]))
     assert handoff[1] == "Reçu" and handoff[4] == "201 (réussi)"
     assert npo[1] == contract[1] == "Envoyé" and npo[4] == contract[4] == "201 (réussi)"
-    assert attempt[3] == f"POST {callback}" and attempt[4] == "401 (refusé)"
+    assert attempt[3] == f"POST {callback}" and attempt[4] == "404 (refusé)"
 
 
 def test_history_is_only_for_the_dealer_who_owns_the_declaration(journal_stack, factory):

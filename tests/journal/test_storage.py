@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import json
-import os
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import text
 
-from centralisateur import DEMO_ICARE_KEY, demo_password
+from centralisateur import demo_password
+from common.keys import DEMO_ICARE_SERVICE_KEY as DEMO_ICARE_KEY
 from common.serve import AppServer
 from fixtures import reference
 from tests.centralisateur.support import CSRF_RE, api_client
@@ -51,8 +51,8 @@ def test_no_secret_reaches_the_journal_files(journal_stack, factory):
     with httpx.Client(base_url=icare, timeout=20) as browser:
         token = CSRF_RE.search(browser.get("/mot-de-passe-oublie").text).group(1)
         assert browser.post("/mot-de-passe-oublie", data={"csrf_token": token, "email": email}).status_code == 200
-        link = next(link["url"] for mail in browser.get("/outbox.json", params={"to": email}).json()["mails"]
-                    for link in mail["links"] if "/reinitialisation/" in link["url"])
+        link = next(url for mail in browser.get("/outbox/mails.json", params={"to": email}).json()["mails"]
+                    for url in mail["links"] if "/reinitialisation/" in url)
         assert browser.get(link).status_code == 200
         reset_token = link.rsplit("/", 1)[1]
         httpx.post(icare + "/api/v1/npo", json={}, headers={"Authorization": f"Bearer {DEMO_ICARE_KEY}"})
@@ -70,10 +70,11 @@ def test_no_secret_reaches_the_journal_files(journal_stack, factory):
 
 
 def _solo(tmp_path, **config):
-    """A centralisateur of its own on a real port (its journal settings in ``config``)."""
+    """A centralisateur of its own on a real port (its journal settings in ``config``), on its own
+    SQLite file even in the PostgreSQL pass: these tests count and drop the journal's table, which
+    would be the shared stack's on a shared server database."""
     from centralisateur import create_app
-    app = create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "URLS": {},
-                      "DATABASE_URL": os.environ.get("DATABASE_URL"), **config})
+    app = create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "URLS": {}, **config})
     return app, AppServer.bind().mount(app).start()
 
 
@@ -101,8 +102,6 @@ def test_retention_holds_under_5000_requests(tmp_path):
     finally:
         server.stop()
         app.extensions["harness_stop"]()
-        if os.environ.get("DATABASE_URL"):
-            app.extensions["db"].drop_all()
 
 
 def journal_rows(app) -> list[dict]:
@@ -129,8 +128,6 @@ def test_a_failing_journal_write_never_fails_the_request(tmp_path):
     finally:
         server.stop()
         app.extensions["harness_stop"]()
-        if os.environ.get("DATABASE_URL"):
-            app.extensions["db"].drop_all()
 
 
 def test_bad_input_is_journalled_cut_and_escaped(journal_stack):

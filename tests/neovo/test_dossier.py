@@ -4,10 +4,13 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from common.keys import demo_dms_keys
 from spoticar_handoff import HandoffIn
 from simulators.neovo.browser import CHROME_MESSAGE
 from simulators.neovo.store import Dossier
 from tests.dms_helpers import assert_refused_callbacks, csrf_token, signed_callback, text
+
+DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 pytestmark = pytest.mark.neovo
 
@@ -26,6 +29,7 @@ def garantir(client, number="V0000004", **headers):
 
 
 def test_dossier_page_is_the_seeds(client):
+    assert 'class="link" >Garantir</button>' in client.get("/dossiers/V0000004").get_data(as_text=True)
     page = text(client.get("/dossiers/V0000004"))
     assert "VINVOPEU Dossier n°V0000004" in page
     assert "Vente - PEUGEOT 208 1.6 BlueHDi 75ch Active 5p" in page
@@ -61,6 +65,7 @@ def test_garantir_sends_the_sale_and_redirects_to_the_declaration(app, client, c
 def test_other_browsers_see_the_warning_and_the_server_refuses_to_declare(app, client, cds, ua):
     page = client.get("/dossiers/V0000004", headers={"User-Agent": ua})
     assert CHROME_MESSAGE in text(page)
+    assert 'disabled aria-disabled="true">Garantir</button>' in page.get_data(as_text=True)
     response = garantir(client, **{"User-Agent": ua})
     assert response.status_code == 403
     assert CHROME_MESSAGE in text(response)
@@ -99,9 +104,9 @@ def test_dossier_shows_the_contract_by_polling_then_by_callback(app, client, cds
     assert "Numéro de contrat : 22612000003" in text(client.get("/dossiers/V0000004"))
     garantir(client, "V0000001")
     state = cds.declare("SP038421N000000002", "22612000004")
-    assert signed_callback(client, state, "demo-neovo").status_code == 200
+    assert signed_callback(client, state, DEMO_KEYS["neovo"]).status_code == 200
     assert dossier(app, "V0000001").contract_number == "22612000004"
-    assert signed_callback(client, state, "demo-bee2link").status_code == 401
+    assert signed_callback(client, state, DEMO_KEYS["bee2link"]).status_code == 401
 
 
 def test_another_sites_dossier_is_not_found(app, client):
@@ -127,8 +132,8 @@ def test_site_choice_shows_that_sites_dossiers_and_refuses_an_unknown_site(clien
 
 def test_bad_stale_or_replayed_callbacks_are_refused_and_a_replay_changes_nothing(app, client, cds):
     garantir(client)
-    assert_refused_callbacks(client, cds.declare("SP038421N000000001", "22612000005"), "demo-neovo")
+    assert_refused_callbacks(client, cds.declare("SP038421N000000001", "22612000005"), DEMO_KEYS["neovo"])
     assert dossier(app).contract_number == "22612000005"
     late = {"bdc_number": "SP038421N000000001", "status": "contract_pending", "contract_number": None}
-    assert signed_callback(client, late, "demo-neovo", delivery="first").status_code == 409
+    assert signed_callback(client, late, DEMO_KEYS["neovo"], delivery="first").status_code == 409
     assert (dossier(app).declaration_status, dossier(app).contract_number) == ("declared", "22612000005")

@@ -3,55 +3,28 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 import pytest
-from flask import Flask, jsonify, request
 
 from common.serve import AppServer
 from simulators.pvo2 import create_app, seed_demo
 from simulators.pvo2.store import Order, Site
+from tests.fake_centralisateur import FakeCentralisateur
 
 DOWN_URL = "http://127.0.0.1:9"  # discard port: nothing listens, the connection is refused
 
 
-@dataclass
-class FakeCentralisateur:
-    """Answers the v1 hand-off API the way the test says (``mode``) and records what it received."""
-    mode: str = "accept"              # accept | refuse | error
-    received: list = field(default_factory=list)
-    status: dict = field(default_factory=lambda: {"status": "pending", "contract_number": None})
-    refusal: list = field(default_factory=lambda: [
-        {"field": "vehicle.usage",
-         "message": "Véhicule non éligible : les véhicules utilisés, même temporairement, comme taxi "
-                    "sont exclus."}])
-    url: str = ""
-
-    def wsgi(self) -> Flask:
-        app = Flask("fake_centralisateur")
-
-        @app.post("/api/v1/handoffs")
-        def handoff():
-            self.received.append({"auth": request.headers.get("Authorization"), "body": request.get_json()})
-            if self.mode == "refuse":
-                return jsonify({"errors": self.refusal}), 422
-            if self.mode == "error":
-                return "panne", 500
-            rrdi = request.get_json()["dealer"]["rrdi"]
-            bdc = f"SP{rrdi}103833712"
-            return jsonify({"handoff_id": 1, "bdc_number": bdc, "status": "pending",
-                            "declaration_url": f"{self.url}/declarations/1?t=abc"}), 201
-
-        @app.get("/api/v1/declarations/<bdc>")
-        def status(bdc):
-            return jsonify({"bdc_number": bdc, "garantisseur": "Garantie SPOTICAR Stellantis", **self.status})
-
-        return app
-
-
 @pytest.fixture
 def fake_centralisateur():
+    """The fake centralisateur over real HTTP, answering as the seed's (PVO2's refusal, HTTP 500)."""
     fake = FakeCentralisateur()
+    fake.refusal = [{"field": "vehicle.usage",
+                     "message": "Véhicule non éligible : les véhicules utilisés, même temporairement, comme taxi "
+                                "sont exclus."}]
+    fake.error_status = 500
+    fake.state = {"status": "pending", "contract_number": None, "garantisseur": "Garantie SPOTICAR Stellantis"}
+    fake.bdc_suffix = "103833712"
+    fake.declaration_url = "{base}/declarations/1?t=abc"
     server = AppServer.bind().mount(fake.wsgi()).start()
     fake.url = server.url
     yield fake

@@ -6,10 +6,13 @@ import time
 
 import pytest
 
+from common.keys import demo_dms_keys
 from simulators.pvo2.declaring import RRDI_MISSING, handoff_payload
 from spoticar_handoff import HandoffIn
 from tests.dms_helpers import signed_callback
 from tests.pvo2.conftest import DOWN_URL, make_pvo2, order, site, text
+
+DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 pytestmark = pytest.mark.pvo2
 
@@ -40,7 +43,7 @@ def test_declare_spoticar_hands_off_and_opens_the_centralisateur(client, app, fa
     assert response.status_code == 303
     assert response.location == f"{fake_centralisateur.url}/declarations/1?t=abc"
     sent = fake_centralisateur.received[0]
-    assert sent["auth"] == "Bearer demo-pvo2" and sent["body"]["vehicle"]["vin"] == "TMBJG7NU9M50143AA"
+    assert sent["auth"] == f"Bearer {DEMO_KEYS['pvo2']}" and sent["body"]["vehicle"]["vin"] == "TMBJG7NU9M50143AA"
     stored = order(app, KARoq)
     assert (stored.garantisseur, stored.bdc_number, stored.declaration_status) == \
         ("spoticar", "SPFR10350103833712", "pending")
@@ -92,7 +95,7 @@ def test_unknown_garantisseur_is_refused(client, app, fake_centralisateur):
     assert fake_centralisateur.received == []
 
 
-def _callback(client, body: dict, key: str = "demo-pvo2"):
+def _callback(client, body: dict, key: str = DEMO_KEYS["pvo2"]):
     return signed_callback(client, body, key)
 
 
@@ -117,7 +120,8 @@ def test_forged_callback_is_refused(client, app, fake_centralisateur):
 
 def test_order_page_polls_the_contract_number(client, app, fake_centralisateur):
     client.post(f"/livraisons/{KARoq}/declarer", data={"garantisseur": "spoticar"})
-    fake_centralisateur.status = {"status": "declared", "contract_number": "22511015299"}
+    fake_centralisateur.state = {"status": "declared", "contract_number": "22511015299",
+                                 "garantisseur": "Garantie SPOTICAR Stellantis"}
     page = text(client.get(f"/livraisons/{KARoq}"))
     assert "Numéro de contrat : 22511015299" in page and "Garantie déclarée" in page
     assert order(app, KARoq).declaration_status == "declared"
@@ -138,12 +142,12 @@ def test_a_late_stale_callback_never_undoes_the_declaration(client, app, fake_ce
 def test_a_replayed_or_stale_callback_is_refused_and_changes_nothing(client, app, fake_centralisateur):
     client.post(f"/livraisons/{KARoq}/declarer", data={"garantisseur": "spoticar"})
     pending = {"bdc_number": "SPFR10350103833712", "status": "contract_pending", "contract_number": None}
-    assert signed_callback(client, pending, "demo-pvo2", delivery="d-1").status_code == 200
+    assert signed_callback(client, pending, DEMO_KEYS["pvo2"], delivery="d-1").status_code == 200
     declared = {**pending, "status": "declared", "contract_number": "22511015263"}
-    replay = signed_callback(client, declared, "demo-pvo2", delivery="d-1")
+    replay = signed_callback(client, declared, DEMO_KEYS["pvo2"], delivery="d-1")
     assert replay.status_code == 409 and "Rappel déjà reçu" in replay.get_json()["errors"][0]["message"]
-    stale = signed_callback(client, declared, "demo-pvo2", timestamp=int(time.time()) - 3600)
+    stale = signed_callback(client, declared, DEMO_KEYS["pvo2"], timestamp=int(time.time()) - 3600)
     assert stale.status_code == 401 and "périmé" in stale.get_json()["errors"][0]["message"]
     assert (order(app, KARoq).declaration_status, order(app, KARoq).contract_number) == ("contract_pending", "")
-    assert signed_callback(client, declared, "demo-pvo2", delivery="d-2").status_code == 200
+    assert signed_callback(client, declared, DEMO_KEYS["pvo2"], delivery="d-2").status_code == 200
     assert order(app, KARoq).contract_number == "22511015263"

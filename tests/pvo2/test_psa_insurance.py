@@ -4,11 +4,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from common.keys import DEMO_ICARE_SERVICE_KEY
 from tests.pvo2.conftest import make_pvo2, order, text
 
 pytestmark = pytest.mark.pvo2
 
-KEY = {"Authorization": "Bearer demo-icare-service"}
+KEY = {"Authorization": f"Bearer {DEMO_ICARE_SERVICE_KEY}"}
 
 
 def _policy(factory, **overrides) -> dict:

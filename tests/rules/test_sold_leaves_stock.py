@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import pytest
 
+from common.keys import demo_dms_keys
 from tests.dms_helpers import signed_callback
 from tests.pvo2.conftest import make_pvo2, order, text
 from tests.tec3h.conftest import form_values, vehicle_id
 
 KAROQ_ORDER, KAROQ_PLATE = 7414120, "FY-544-EW"  # PVO2 seed: the Karoq's bon de commande
 
+
+DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 @pytest.fixture
 def pvo2(tmp_path):
@@ -38,6 +41,6 @@ def test_tec3h_declared_vehicle_leaves_the_stock_list(client, app):
     client.post(f"/vehicules/{vid}/garantie/spoticar",
                 data=form_values(client.get(f"/vehicules/{vid}/garantie/spoticar").data.decode()))
     declared = {"bdc_number": "SP953617Z103833712", "status": "declared", "contract_number": "22511015251"}
-    assert signed_callback(client, declared, "demo-tec3h").status_code == 200
+    assert signed_callback(client, declared, DEMO_KEYS["tec3h"]).status_code == 200
     assert row not in client.get("/stock?q=DL-342-MP").data.decode()
     assert row in client.get("/stock?q=DL-342-MP&etat=Vendu").data.decode()

@@ -4,20 +4,16 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import time
 
 import httpx
 import pytest
 from flask import Flask, request
 
 from common.serve import AppServer
-from harness.testing import allow_callback_origin
+from harness.testing import allow_callback_origin, run_due_jobs
 from tests.centralisateur.support import api_client, open_form
 
 pytestmark = [pytest.mark.icare, pytest.mark.centralisateur]
-
-ICARE_KEY = {"Authorization": "Bearer demo-icare-service"}
-
 
 def _contract_body(factory, vehicle: dict, start: dt.date) -> dict:
     bdc = f"SP953617Z{factory.rng.randint(100_000_000, 999_999_999)}"
@@ -32,7 +28,7 @@ def _contract_body(factory, vehicle: dict, start: dt.date) -> dict:
 
 def test_icare_refuses_a_second_contract_on_the_same_vin_and_period(stack, factory):
     vehicle, start = factory.vehicle(), dt.date.today()
-    with httpx.Client(base_url=stack.url("icare"), headers=ICARE_KEY, timeout=20) as icare:
+    with httpx.Client(base_url=stack.url("icare"), headers=stack.credentials.icare_headers(), timeout=20) as icare:
         first = icare.post("/api/v1/contracts", json=_contract_body(factory, vehicle, start))
         assert first.status_code == 201
         number = first.json()["contract_number"]
@@ -73,11 +69,7 @@ def test_second_declaration_of_a_vehicle_is_refused_on_3_3_and_to_the_dms(stack,
         second = api.post("/api/v1/handoffs", json=factory.handoff(
             vehicle=vehicle, callback_url=dms.url + "/callback")).json()
         page = _declare(stack, second)
-        worker = stack.app("centralisateur").extensions["worker"]
-        deadline = time.monotonic() + 10
-        while not received and time.monotonic() < deadline:  # the worker calls back in the background
-            worker.wake()
-            time.sleep(0.05)
+        run_due_jobs(stack, until=lambda: received)  # now, not at the worker's next turn
     shown = html.unescape(page.text)
     assert "a été refusée" in shown and f"déjà garanti par le contrat n° {contract}" in shown
     state = api_client(stack).get(f"/api/v1/declarations/{second['bdc_number']}").json()

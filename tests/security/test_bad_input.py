@@ -10,7 +10,7 @@ import pytest
 
 from fixtures import reference
 from fixtures.icare_factories import icare_sale
-from tests.centralisateur.support import CSRF_RE, api_client, login, open_form
+from tests.centralisateur.support import CSRF_RE, api_client, api_headers, login, open_form
 
 pytestmark = pytest.mark.centralisateur
 
@@ -68,8 +68,8 @@ def test_rgpd_declaration_ids_are_read_by_the_parsing_layer(stack, action, value
 def test_json_nested_1000_deep_is_a_french_400(stack, app, path, method):
     response = httpx.request(method, stack.url(app) + path, content=DEEP, timeout=20,
                              headers={"Content-Type": "application/json",
-                                      "Authorization": "Bearer demo-tec3h" if app == "centralisateur"
-                                      else "Bearer demo-icare-service"})
+                                      **(api_headers(stack) if app == "centralisateur"
+                                         else stack.credentials.icare_headers())})
     assert response.status_code == 400
     assert response.json()["errors"][0]["message"] == "JSON trop imbriqué : au plus 32 niveaux."
 
@@ -78,8 +78,8 @@ def test_icare_refuses_a_contract_starting_in_year_9999(stack, factory):
     npo, contract = icare_sale(factory, reference.demo_dealer("953617Z"))
     contract["start_date"] = "9999-12-31"
     response = httpx.post(stack.url("icare") + "/api/v1/contracts", content=json.dumps(contract),
-                          headers={"Content-Type": "application/json",
-                                   "Authorization": "Bearer demo-icare-service"}, timeout=20)
+                          headers={"Content-Type": "application/json", **stack.credentials.icare_headers()},
+                          timeout=20)
     assert response.status_code == 422
     assert {"field": "start_date",
             "message": "La valeur doit être une date entre 1900 et 2100."} in response.json()["errors"]

@@ -79,13 +79,15 @@ def _log_in(stack, name: str, client: httpx.Client) -> None:
         email = reference.demo_dealer("953617Z")["convention_email"]
         page = client.get("/mot-de-passe-oublie")
         client.post("/mot-de-passe-oublie", data={"csrf_token": token(page).group(1), "email": email})
-        mail = client.get("/outbox.json", params={"to": email}).json()["mails"][0]
-        link = urlsplit(mail["links"][0]["url"]).path
+        mail = client.get("/outbox/mails.json", params={"to": email}).json()["mails"][0]
+        link = urlsplit(mail["links"][0]).path
         page = client.get(link)
         client.post(link, data={"csrf_token": token(page).group(1), "email": email, "password": STRONG,
                                 "confirmation": STRONG})
         page = client.get("/connexion")
-        client.post("/connexion", data={"csrf_token": token(page).group(1), "email": email, "password": STRONG})
+        home = client.post("/connexion", data={"csrf_token": token(page).group(1), "email": email,
+                                               "password": STRONG})
+        assert home.url.path == "/accueil", "the crawler could not log in to Icare"
 
 
 def _starts(stack, name: str, client: httpx.Client) -> list[str]:

@@ -69,6 +69,6 @@ def test_icare_contract_api_answers_in_french(stack, factory):
     _npo, contract = icare_sale(factory, reference.demo_dealer("953617Z"))
     for name, value in (("duration_months", 1e20), ("start_date", "x"), ("vehicle", None), ("label", 3)):
         response = httpx.post(stack.url("icare") + "/api/v1/contracts", json={**contract, name: value},
-                              headers={"Authorization": "Bearer demo-icare-service"}, timeout=20)
+                              headers=stack.credentials.icare_headers(), timeout=20)
         assert response.status_code == 422
         assert all(not ENGLISH.search(e["message"]) for e in response.json()["errors"]), response.text

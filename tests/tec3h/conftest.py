@@ -1,46 +1,25 @@
-"""Tec3H app on a temporary data directory, seeded with the demo data; the centralisateur is a
-``httpx.MockTransport`` whose behaviour each test chooses (accept, refuse, down)."""
+"""Tec3H app on a temporary data directory, seeded with the demo data; the centralisateur is the fake
+one (``tests.fake_centralisateur``) whose behaviour each test chooses (accept, refuse, down)."""
 from __future__ import annotations
 
-import json
 import re
 
-import httpx
 import pytest
 
 from simulators import tec3h
-
-
-class FakeCentralisateur:
-    """Records every hand-off; ``mode`` is "accept", "refuse" or "down"; ``state`` answers polling."""
-
-    def __init__(self):
-        self.mode = "accept"
-        self.handoffs: list[dict] = []
-        self.refusal = [{"field": "vehicle.brand",
-                         "message": "Véhicule non éligible : la marque TATA ne fait pas partie des "
-                                    "marques admises."}]
-        self.state = {"status": "pending", "contract_number": None}
-        self.during = None  # called inside each request, to look at Tec3H while it waits
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        if self.during:
-            self.during()
-        if request.url.path.startswith("/api/v1/declarations/"):
-            return httpx.Response(200, json={"bdc_number": request.url.path.rsplit("/", 1)[1], **self.state})
-        if self.mode == "down":
-            raise httpx.ConnectError("connexion refusée", request=request)
-        self.handoffs.append(json.loads(request.content))
-        if self.mode == "refuse":
-            return httpx.Response(422, json={"errors": self.refusal})
-        return httpx.Response(201, json={"handoff_id": 1, "bdc_number": "SP953617Z103833712",
-                                         "declaration_url": "http://centralisateur.test/declaration/tok",
-                                         "status": "pending"})
+from tests.fake_centralisateur import FakeCentralisateur
 
 
 @pytest.fixture
 def centralisateur() -> FakeCentralisateur:
-    return FakeCentralisateur()
+    """The fake centralisateur answering as the seed's (one bdc number, Tec3H's refusal wording)."""
+    fake = FakeCentralisateur()
+    fake.refusal = [{"field": "vehicle.brand",
+                     "message": "Véhicule non éligible : la marque TATA ne fait pas partie des marques admises."}]
+    fake.state = {"status": "pending", "contract_number": None}
+    fake.bdc_suffix = "103833712"
+    fake.declaration_url = "http://centralisateur.test/declaration/tok"
+    return fake
 
 
 @pytest.fixture
@@ -48,7 +27,7 @@ def app(tmp_path, centralisateur):
     app = tec3h.create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "WTF_CSRF_ENABLED": False,
                             "URLS": {"centralisateur": "http://centralisateur.test"},
                             "PUBLIC_URL": "http://tec3h.test",
-                            "HANDOFF_TRANSPORT": httpx.MockTransport(centralisateur)})
+                            "HANDOFF_TRANSPORT": centralisateur.transport})
     tec3h.seed_demo(app, 0)
     yield app
     app.extensions["harness_stop"]()

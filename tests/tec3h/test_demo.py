@@ -4,8 +4,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from common.keys import demo_dms_keys
 from simulators import tec3h
 from simulators.tec3h.store import Customer, Order, Vehicle
+
+DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 pytestmark = pytest.mark.tec3h
 
@@ -36,6 +39,6 @@ def test_same_seed_same_demo_data_and_the_seed_vehicles_are_there(tmp_path):
 def test_demo_info_names_the_dealer_and_the_key(tmp_path):
     app = tec3h.create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True})
     lines = "\n".join(tec3h.demo_info(app))
-    assert "AXILOG DEMO (953617Z)" in lines and "demo-tec3h" in lines and "/stock" in lines
+    assert "AXILOG DEMO (953617Z)" in lines and DEMO_KEYS["tec3h"] in lines and "/stock" in lines
     with pytest.raises(ValueError):
         tec3h.create_app({"DATA_DIR": str(tmp_path / "prod"), "DEMO_MODE": False})

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from common.keys import demo_dms_keys
 from simulators.tec3h.store import Warranty
 from spoticar_handoff import HandoffIn
-from tests.dms_helpers import assert_refused_callbacks, signed_callback
+from tests.dms_helpers import assert_refused_callbacks, signed_callback, text
 from tests.tec3h.conftest import form_values, vehicle_id
+
+DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 pytestmark = pytest.mark.tec3h
 
@@ -76,14 +79,17 @@ def test_centralisateur_down_keeps_everything_and_retry_sends(client, app, vid, 
     centralisateur.mode = "down"
     form = {**_form(client, vid), "profession": "Boulanger"}
     client.post(f"/vehicules/{vid}/garantie/spoticar", data=form)
-    tab = client.get(f"/vehicules/{vid}/garantie").data.decode()
-    assert "Le centralisateur Spoticar ne répond pas" in tab and "Réessayer l'envoi" in tab
+    tab = text(client.get(f"/vehicules/{vid}/garantie"))
+    assert ("Le centralisateur Spoticar ne répond pas : la déclaration n'a pas été transmise, réessayez dans "
+            "quelques instants.") in tab and "Réessayer l'envoi" in tab
+    assert "Non transmise (centralisateur indisponible)" in tab
     warranty = _warranty(app)
     assert warranty.status == "not_sent" and warranty.form["profession"] == "Boulanger"
     assert form_values(client.get(f"/vehicules/{vid}/garantie/spoticar").data.decode())["profession"] == "Boulanger"
     centralisateur.mode = "accept"
     client.post(f"/garanties/{warranty.id}/renvoyer")
     assert _warranty(app).bdc_number == "SP953617Z103833712"
+    assert "Transmise : déclaration à finaliser sur le centralisateur" in text(client.get(f"/vehicules/{vid}/garantie"))
     assert centralisateur.handoffs[-1]["customer"]["last_name"] == form["nom"]
 
 
@@ -106,7 +112,7 @@ def test_refusal_is_shown_on_the_form_with_values_kept_and_can_be_corrected(clie
     assert _warranty(app).status == "pending" and len(centralisateur.handoffs) == 2
 
 
-def _callback(client, body: dict, key: str = "demo-tec3h"):
+def _callback(client, body: dict, key: str = DEMO_KEYS["tec3h"]):
     return signed_callback(client, body, key)
 
 
@@ -204,5 +210,5 @@ def test_a_late_stale_callback_never_undoes_the_declaration(client, app, vid):
 def test_bad_stale_or_replayed_callbacks_are_refused(client, app, vid):
     client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
     declared = {"bdc_number": "SP953617Z103833712", "status": "declared", "contract_number": "22511015255"}
-    assert_refused_callbacks(client, declared, "demo-tec3h")
+    assert_refused_callbacks(client, declared, DEMO_KEYS["tec3h"])
     assert (_warranty(app).status, _warranty(app).contract_number) == ("declared", "22511015255")

@@ -1,0 +1,68 @@
+"""Test-only routes (``/__test__/…``), the way cypress-realworld-app has its testdata routes: one small
+blueprint per app (create, read, run due jobs), mounted only when the app runs with ``TEST_ROUTES``
+(``spoticar-harness up --test-routes``, the suites' own stack). Never used by the product's pages."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, current_app, jsonify, request
+from sqlalchemy import select
+
+from common.web import csrf, error_response
+
+PREFIX = "/__test__"
+
+
+def test_blueprint(app_name: str) -> Blueprint:
+    """An app's test-route blueprint (``/__test__``, exempt from CSRF: the callers are test suites)."""
+    bp = Blueprint(f"{app_name}_testing", __name__, url_prefix=PREFIX)
+    csrf.exempt(bp)
+    bp.register_error_handler(KeyError, lambda exc: error_response(400, f"Champ manquant : {exc.args[0]}."))
+    return bp
+
+
+def mount_test_routes(app: Flask, bp: Blueprint) -> bool:
+    """Register ``bp`` when the app's config has ``TEST_ROUTES``; True when mounted."""
+    if not app.config.get("TEST_ROUTES"):
+        return False
+    app.register_blueprint(bp)
+    return True
+
+
+def body() -> dict:
+    """The request's JSON object (an empty dict for none); 400 when it is not an object."""
+    data = request.get_json(silent=True)
+    if data is None and request.get_data():
+        abort(400)
+    if data is not None and not isinstance(data, dict):
+        abort(400)
+    return data or {}
+
+
+def found(record: dict | None):
+    """200 with ``record`` as JSON, or a JSON 404 when there is none."""
+    if record is None:
+        return jsonify({"errors": [{"field": None, "message": "Enregistrement introuvable."}]}), 404
+    return jsonify(record)
+
+
+def stored(model, record, status: int = 200, **where):
+    """The ``model`` row matching ``where`` as ``record(row)`` (``status``: 201 after a create), or a
+    JSON 404 when there is none."""
+    row = current_app.extensions["db"].session.scalar(select(model).filter_by(**where))
+    response = found(row and record(row))
+    return (response, status) if row is not None else response
+
+
+def as_record(row, names: list[str] | tuple[str, ...]) -> dict:
+    """The attributes ``names`` of a stored row as JSON values (dates ISO, decimals as text)."""
+    def plain(value):
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        if value is None or isinstance(value, (bool, int, float, str, list, dict)):
+            return value
+        return str(value)
+    return {name: plain(getattr(row, name)) for name in names}
+
+
+def column_names(*mixins) -> tuple[str, ...]:
+    """The column names of the mapped ``mixins`` (``VehicleColumns``, ``DeclarationColumns``…)."""
+    return tuple(name for mixin in mixins for name in mixin.__annotations__)

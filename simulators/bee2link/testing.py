@@ -1,0 +1,41 @@
+"""Test-only routes of Bee2link (``common.testing``): a fresh vehicle at the Livraison stage with its
+order, and an order as stored (with its vehicle)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from common.testing import as_record, body, column_names, stored, test_blueprint
+from fixtures.factories import Factory
+from simulators.dms.store import DeclarationColumns, VehicleColumns
+from simulators.bee2link.demo import add_delivery
+from simulators.bee2link.store import Order, Vehicle
+
+bp = test_blueprint("bee2link")
+
+ORDER_FIELDS = ("number", "seller", "sale_date", "delivery_date", "price_ttc", "customer", "warranty_level",
+                *column_names(DeclarationColumns))
+VEHICLE_FIELDS = ("id", "rrdi", "stage", *column_names(VehicleColumns))
+
+
+def _order_record(order: Order) -> dict:
+    return {**as_record(order, ORDER_FIELDS), "vehicle": as_record(order.vehicle, VEHICLE_FIELDS)}
+
+
+@bp.post("/orders")
+def create_order():
+    """Body: rrdi (a Bee2link demo site), seed (Faker). A vehicle at Livraison with a new order."""
+    data, today = body(), dt.date.today()
+    factory = Factory(int(data.get("seed", 0)))
+    with current_app.extensions["db"].transaction() as session:
+        number = (session.scalar(select(func.max(Order.number))) or 0) + 1
+        add_delivery(session, factory, data["rrdi"], number, today)
+    return stored(Order, _order_record, status=201, number=number)
+
+
+@bp.get("/orders/<int:number>")
+def order(number: int):
+    """The order ``number`` as stored, with its vehicle (id, plate, VIN…)."""
+    return stored(Order, _order_record, number=number)

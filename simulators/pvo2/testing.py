@@ -1,0 +1,55 @@
+"""Test-only routes of PVO2 (``common.testing``): a stock vehicle (Spoticar label) with a customer and a
+bon de commande delivered today, and an order as stored."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from common.testing import as_record, body, stored, test_blueprint
+from fixtures.factories import Factory
+from simulators.pvo2.store import Customer, Order, Vehicle
+
+bp = test_blueprint("pvo2")
+
+ORDER_FIELDS = ("number", "seller", "state", "created_on", "bdc_on", "delivery_date", "garantisseur",
+                "bdc_number", "declaration_status", "contract_number", "policy_number")
+VEHICLE_FIELDS = ("id", "stock_number", "plate", "vin", "brand", "model", "label", "warranty_level")
+
+
+def _record(order: Order) -> dict:
+    return {**as_record(order, ORDER_FIELDS), "vehicle": as_record(order.vehicle, VEHICLE_FIELDS),
+            "customer": as_record(order.customer, ("last_name", "first_name", "email"))}
+
+
+@bp.post("/orders")
+def create_order():
+    """Body: seed (Faker). A Spoticar-labelled Peugeot, a customer and its bon de commande."""
+    data, today = body(), dt.date.today()
+    factory = Factory(int(data.get("seed", 0)))
+    v, c = factory.vehicle(brand="PEUGEOT"), factory.customer()
+    with current_app.extensions["db"].transaction() as session:
+        number = (session.scalar(select(func.max(Order.number))) or 7_000_000) + 1
+        vehicle = Vehicle(stock_number=f"ST{number}", plate=v["plate"], vin=v["vin"], brand=v["brand"],
+                          model=v["model"], version=v["version"], energy=v["energy"].capitalize(),
+                          gearbox="Manuelle", first_registration=dt.date.fromisoformat(v["first_registration"]),
+                          mileage_km=v["mileage_km"], fiscal_power=v["fiscal_power"], din_power=v["din_power"],
+                          ptac_kg=v["ptac_kg"], price_ttc=Decimal(15000), entry_date=today,
+                          label="SPOTICAR", warranty_level="Spoticar-Premium 12 Mois")
+        customer = Customer(civility=c["civility"], last_name=c["last_name"], first_name=c["first_name"],
+                            address=c["address"], postcode=c["postcode"], city=c["city"],
+                            phone=c["mobile"], email=c["email"])
+        session.add_all([vehicle, customer])
+        session.flush()
+        session.add(Order(number=number, customer_id=customer.id, vehicle_id=vehicle.id, seller="Hakim AB",
+                          created_on=today, expires_on=today + dt.timedelta(days=7), state="bdc",
+                          bdc_on=today, delivery_date=today))
+    return stored(Order, _record, status=201, number=number)
+
+
+@bp.get("/orders/<int:number>")
+def order(number: int):
+    """The order ``number`` as stored, with its vehicle and customer."""
+    return stored(Order, _record, number=number)
