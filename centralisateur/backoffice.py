@@ -6,12 +6,13 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 
 from centralisateur import privacy
 from centralisateur.profile import GARANTISSEUR_NAMES
 from centralisateur.session import current_dealer, login_required
 from centralisateur.store import Declaration
+from common.db import month_key
 from common.parsing import parse_int
 from fixtures import reference
 
@@ -36,13 +37,12 @@ def month_short(key: str) -> str:
 def _declared_by_month(statuses=("declared", "contract_pending")) -> list[tuple[str, str | None, int]]:
     """(YYYY-MM, garantisseur, count) of the dealer's declared sales, counted in SQL (GROUP BY)."""
     db = current_app.extensions["db"]
-    year, month = extract("year", Declaration.declared_at), extract("month", Declaration.declared_at)
-    rows = db.session.execute(
-        select(year, month, Declaration.garantisseur, func.count(Declaration.id))
+    month = month_key(Declaration.declared_at, db.engine.dialect.name)
+    return list(db.session.execute(
+        select(month, Declaration.garantisseur, func.count(Declaration.id))
         .where(Declaration.dealer_rrdi == current_dealer().rrdi, Declaration.status.in_(statuses),
                Declaration.declared_at.is_not(None))
-        .group_by(year, month, Declaration.garantisseur))
-    return [(f"{int(y):04d}-{int(m):02d}", garantisseur, n) for y, m, garantisseur, n in rows]
+        .group_by(month, Declaration.garantisseur)))
 
 
 @bp.get("/statistiques")

@@ -13,9 +13,10 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
+from common.db import month_key
 from fixtures import reference
 from simulators.icare.portal_store import IcareDocument
 from simulators.icare.store import Contract, IcareDealer, NpoRecord, utcnow
@@ -94,8 +95,8 @@ def claim_documents(claims: list, deductible_ht: Decimal) -> list[dict]:
             for kind, doc_type, title, lines in kinds if lines]
 
 
-def _month(year, month) -> dt.date:
-    return dt.date(int(year), int(month), 1)
+def _month(key: str) -> dt.date:
+    return dt.date(int(key[:4]), int(key[5:7]), 1)
 
 
 def fingerprints(session: Session, dealer: IcareDealer) -> dict[dt.date, tuple]:
@@ -103,17 +104,17 @@ def fingerprints(session: Session, dealer: IcareDealer) -> dict[dt.date, tuple]:
     of its contracts and NPO records): contracts and NPO records never change once created, so an
     equal fingerprint means the month's debits are already up to date."""
     prints: dict[dt.date, list] = defaultdict(lambda: [dealer.configuration, None, None])
-    year, month = extract("year", Contract.start_date), extract("month", Contract.start_date)
-    for y, m, n, last, amount in session.execute(
-            select(year, month, func.count(Contract.id), func.max(Contract.id), func.sum(Contract.premium_ttc))
-            .where(Contract.code_t == dealer.code_t).group_by(year, month)):
-        prints[_month(y, m)][1] = (n, last, str(amount))
-    day = func.coalesce(NpoRecord.sale_date, func.date(NpoRecord.created_at))
-    year, month = extract("year", day), extract("month", day)
-    for y, m, n, last, amount in session.execute(
-            select(year, month, func.count(NpoRecord.id), func.max(NpoRecord.id), func.sum(NpoRecord.fee_ht))
-            .where(NpoRecord.code_t == dealer.code_t).group_by(year, month)):
-        prints[_month(y, m)][2] = (n, last, str(amount))
+    dialect = session.get_bind().dialect.name
+    month = month_key(Contract.start_date, dialect)
+    for key, n, last, amount in session.execute(
+            select(month, func.count(Contract.id), func.max(Contract.id), func.sum(Contract.premium_ttc))
+            .where(Contract.code_t == dealer.code_t).group_by(month)):
+        prints[_month(key)][1] = (n, last, str(amount))
+    month = month_key(func.coalesce(NpoRecord.sale_date, func.date(NpoRecord.created_at)), dialect)
+    for key, n, last, amount in session.execute(
+            select(month, func.count(NpoRecord.id), func.max(NpoRecord.id), func.sum(NpoRecord.fee_ht))
+            .where(NpoRecord.code_t == dealer.code_t).group_by(month)):
+        prints[_month(key)][2] = (n, last, str(amount))
     return {key: tuple(value) for key, value in prints.items()}
 
 
