@@ -6,12 +6,13 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from centralisateur import privacy
 from centralisateur.profile import GARANTISSEUR_NAMES
 from centralisateur.session import current_dealer, login_required
 from centralisateur.store import Declaration
+from common.db import month_key
 from common.parsing import parse_int
 from fixtures import reference
 
@@ -33,11 +34,15 @@ def month_short(key: str) -> str:
     return f"{SHORT[int(month) - 1]} {year[2:]}"
 
 
-def _declared(statuses=("declared", "contract_pending")) -> list[Declaration]:
+def _declared_by_month(statuses=("declared", "contract_pending")) -> list[tuple[str, str | None, int]]:
+    """(YYYY-MM, garantisseur, count) of the dealer's declared sales, counted in SQL (GROUP BY)."""
     db = current_app.extensions["db"]
-    return list(db.session.scalars(select(Declaration).where(
-        Declaration.dealer_rrdi == current_dealer().rrdi, Declaration.status.in_(statuses))
-        .order_by(Declaration.declared_at)))
+    month = month_key(Declaration.declared_at, db.engine.dialect.name)
+    return list(db.session.execute(
+        select(month, Declaration.garantisseur, func.count(Declaration.id))
+        .where(Declaration.dealer_rrdi == current_dealer().rrdi, Declaration.status.in_(statuses),
+               Declaration.declared_at.is_not(None))
+        .group_by(month, Declaration.garantisseur)))
 
 
 @bp.get("/statistiques")
@@ -45,8 +50,8 @@ def _declared(statuses=("declared", "contract_pending")) -> list[Declaration]:
 def statistics():
     """Declared sales by month and by garantie commerciale, as a table and a stacked bar chart."""
     counts: dict[str, Counter] = defaultdict(Counter)
-    for d in _declared():
-        counts[d.declared_at.strftime("%Y-%m")][GARANTISSEUR_NAMES.get(d.garantisseur, "?")] += 1
+    for key, garantisseur, n in _declared_by_month():
+        counts[key][GARANTISSEUR_NAMES.get(garantisseur, "?")] += n
     months = sorted(counts)[-12:]
     series = [name for code, name in GARANTISSEUR_NAMES.items() if code != "npo"]
     peak = max([sum(counts[m].values()) for m in months] or [1])
@@ -60,7 +65,9 @@ def statistics():
 def billing():
     """NPO fees by month: Icare collects one NPO per declared sale, whatever the garantisseur."""
     fee = Decimal(reference.load("warranty_products")["npo_fee_ht"])
-    by_month: Counter = Counter(d.declared_at.strftime("%Y-%m") for d in _declared(("declared",)))
+    by_month: Counter = Counter()
+    for key, _, n in _declared_by_month(("declared",)):
+        by_month[key] += n
     rows = []
     for key in sorted(by_month, reverse=True):
         ht = fee * by_month[key]

@@ -23,7 +23,8 @@ def index():
     db = current_app.extensions["db"]
     page = arg_int("page", 1, minimum=1, maximum=1_000_000)
     base = select(Declaration).where(Declaration.dealer_rrdi == current_dealer().rrdi)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    total = db.session.scalar(select(func.count(Declaration.id))
+                              .where(Declaration.dealer_rrdi == current_dealer().rrdi))
     rows = db.session.scalars(base.order_by(Declaration.id.desc())
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("centralisateur/home.html", declarations=rows, total=total, page=page,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from common.db import utcnow  # noqa: F401  (re-exported)
 from common.sessions import AttemptMixin, SessionMixin
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -60,7 +60,10 @@ class DealerUser(Base):
 class Declaration(Base):
     """One DMS hand-off and, once the dealer has confirmed the form, the declared sale."""
     __tablename__ = "cds_declarations"
-    __table_args__ = (UniqueConstraint("source_dms", "dealer_rrdi", "dms_order_ref", name="uq_dms_order"),)
+    # the dealer's pages filter on dealer + status and group/sort by declared_at (bench/growth.py)
+    __table_args__ = (UniqueConstraint("source_dms", "dealer_rrdi", "dms_order_ref", name="uq_dms_order"),
+                      Index("ix_cds_declarations_dealer_status_declared", "dealer_rrdi", "status", "declared_at",
+                            "garantisseur"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bdc_number: Mapped[str | None] = mapped_column(String(20), unique=True)

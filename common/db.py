@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flask import Flask, g, has_app_context
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, func
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -17,6 +17,14 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 def utcnow() -> dt.datetime:
     """Naive UTC now, as every store records its timestamps."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def month_key(column, dialect: str):
+    """SQL for the ``YYYY-MM`` of a date or timestamp column, to GROUP BY month: SQLite stores them as
+    ISO text, so a prefix is enough (no date parsing per row)."""
+    if dialect == "sqlite":
+        return func.substr(column, 1, 7)
+    return func.to_char(column, "YYYY-MM")
 
 
 def database_url(config: dict, app_name: str) -> str:

@@ -13,9 +13,10 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, defer
 
+from common.db import month_key
 from fixtures import reference
 from simulators.icare.portal_store import IcareDocument
 from simulators.icare.store import Contract, IcareDealer, NpoRecord, utcnow
@@ -94,21 +95,60 @@ def claim_documents(claims: list, deductible_ht: Decimal) -> list[dict]:
             for kind, doc_type, title, lines in kinds if lines]
 
 
-def generate(session: Session, dealer: IcareDealer) -> None:
+def _month(key: str) -> dt.date:
+    return dt.date(int(key[:4]), int(key[5:7]), 1)
+
+
+def fingerprints(session: Session, dealer: IcareDealer) -> dict[dt.date, tuple]:
+    """Per month, what the month's debits are built from, summed up in SQL (count, last id, amounts
+    of its contracts and NPO records): contracts and NPO records never change once created, so an
+    equal fingerprint means the month's debits are already up to date."""
+    prints: dict[dt.date, list] = defaultdict(lambda: [dealer.configuration, None, None])
+    dialect = session.get_bind().dialect.name
+    month = month_key(Contract.start_date, dialect)
+    for key, n, last, amount in session.execute(
+            select(month, func.count(Contract.id), func.max(Contract.id), func.sum(Contract.premium_ttc))
+            .where(Contract.code_t == dealer.code_t).group_by(month)):
+        prints[_month(key)][1] = (n, last, str(amount))
+    month = month_key(func.coalesce(NpoRecord.sale_date, func.date(NpoRecord.created_at)), dialect)
+    for key, n, last, amount in session.execute(
+            select(month, func.count(NpoRecord.id), func.max(NpoRecord.id), func.sum(NpoRecord.fee_ht))
+            .where(NpoRecord.code_t == dealer.code_t).group_by(month)):
+        prints[_month(key)][2] = (n, last, str(amount))
+    return {key: tuple(value) for key, value in prints.items()}
+
+
+def generate(session: Session, dealer: IcareDealer, known: dict | None = None) -> dict[dt.date, tuple]:
     """Create or refresh the documents of every month in which the establishment sold a vehicle or
-    filed a workshop claim."""
+    filed a workshop claim. ``known``: the fingerprints returned by an earlier call whose transaction
+    committed; the debits of a month whose fingerprint is unchanged are not rebuilt. Returns the
+    fingerprints of this call (to remember once committed)."""
     from simulators.icare.claims import Claim
+    known = known or {}
+    prints = fingerprints(session, dealer)
+    documented = set(session.scalars(select(IcareDocument.month).where(IcareDocument.code_t == dealer.code_t)))
+    stale = {m for m, fp in prints.items() if known.get(m) != fp or m not in documented}
     contracts, npos, claims = defaultdict(list), defaultdict(list), defaultdict(list)
     for c in session.scalars(select(Claim).where(Claim.code_t == dealer.code_t)):
         claims[month_of(c.work_date)].append(c)
-    for c in session.scalars(select(Contract).where(Contract.code_t == dealer.code_t)):
-        contracts[month_of(c.start_date)].append(c)
-    for r in session.scalars(select(NpoRecord).where(NpoRecord.code_t == dealer.code_t)):
-        npos[month_of(r.sale_date or r.created_at.date())].append(r)
+    if stale:  # only the stale months' rows are loaded
+        first, last = min(stale), max(stale)
+        upto = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+        for c in session.scalars(select(Contract).where(Contract.code_t == dealer.code_t,
+                                                        Contract.start_date >= first, Contract.start_date < upto)
+                                 .order_by(Contract.id)):
+            if month_of(c.start_date) in stale:
+                contracts[month_of(c.start_date)].append(c)
+        day = func.coalesce(NpoRecord.sale_date, func.date(NpoRecord.created_at))
+        for r in session.scalars(select(NpoRecord).where(NpoRecord.code_t == dealer.code_t, day >= first,
+                                                         day < upto).order_by(NpoRecord.id)):
+            if month_of(r.sale_date or r.created_at.date()) in stale:
+                npos[month_of(r.sale_date or r.created_at.date())].append(r)
+    months = stale | set(claims)
     existing = {(d.month, d.kind): d for d in session.scalars(
-        select(IcareDocument).where(IcareDocument.code_t == dealer.code_t))}
+        select(IcareDocument).where(IcareDocument.code_t == dealer.code_t, IcareDocument.month.in_(months)))}
     deductible = Decimal(reference.load("icare_billing")["deductible_ht"])
-    for month in sorted(set(contracts) | set(npos) | set(claims)):
+    for month in sorted(months):
         debits = monthly_debits(dealer.configuration, contracts[month], npos[month]) \
             if contracts[month] or npos[month] else []
         for debit in debits + claim_documents(claims[month], deductible):
@@ -124,12 +164,15 @@ def generate(session: Session, dealer: IcareDealer) -> None:
             if doc.number is None:
                 session.flush()
                 doc.number = f"{month.year % 100:02d}{month.month:02d}{doc.id:06d}"
+    return prints
 
 
 def search(session: Session, code_t: str, doc_type: str | None, number: str | None,
-           start: dt.date | None, end: dt.date | None) -> list[IcareDocument]:
-    """The establishment's documents matching every criterion given, newest month first."""
-    query = select(IcareDocument).where(IcareDocument.code_t == code_t)
+           start: dt.date | None, end: dt.date | None) -> list[tuple[IcareDocument, int]]:
+    """(document, number of lines) of the establishment's documents matching every criterion given,
+    newest month first; the lines themselves are not loaded (thousands a month at 100k sales)."""
+    lines = func.json_array_length(IcareDocument.lines)
+    query = select(IcareDocument, lines).options(defer(IcareDocument.lines)).where(IcareDocument.code_t == code_t)
     if doc_type:
         query = query.where(IcareDocument.doc_type == doc_type)
     if number:
@@ -138,4 +181,5 @@ def search(session: Session, code_t: str, doc_type: str | None, number: str | No
         query = query.where(IcareDocument.month >= start)
     if end:
         query = query.where(IcareDocument.month <= end)
-    return list(session.scalars(query.order_by(IcareDocument.month.desc(), IcareDocument.id)))
+    return [(doc, count) for doc, count in session.execute(
+        query.order_by(IcareDocument.month.desc(), IcareDocument.id))]

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from simulators.icare import documents, documents_pdf
 from simulators.icare.portal_session import current_dealer, db_session, right_required, write
@@ -46,10 +46,15 @@ def search():
     if errors:
         return render_template("icare/documents.html", args=args, errors=errors, results=None,
                                types=documents.DOCUMENT_TYPES), 400
+    # what this process last built, per establishment: unchanged months are not rebuilt
+    known = current_app.extensions.setdefault("icare_document_prints", {})
+    code_t = current_dealer().code_t
     with write() as tx:  # the month's debits are refreshed, then searched in the same snapshot
-        dealer = tx.get(IcareDealer, current_dealer().code_t)
-        documents.generate(tx, dealer)
-        results = documents.search(tx, dealer.code_t, doc_type, args["numero"] or None, start, end)
+        # the dealer's row locked (PostgreSQL): one refresh at a time, so ``known`` matches the store
+        dealer = tx.get(IcareDealer, code_t, with_for_update=True)
+        prints = documents.generate(tx, dealer, known.get(code_t))
+        results = documents.search(tx, code_t, doc_type, args["numero"] or None, start, end)
+    known[code_t] = prints  # only once committed
     return render_template("icare/documents.html", args=args, errors=[], results=results,
                            types=documents.DOCUMENT_TYPES, period_label=documents_pdf.period_label,
                            euros=documents_pdf.euros)

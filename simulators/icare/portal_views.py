@@ -44,8 +44,8 @@ def home():
     """ACCUEIL: the establishment, its latest contracts count and the support contacts."""
     code_t = current_membership().code_t
     db = db_session()
-    count = len(db.scalars(select(Contract.id).where(Contract.code_t == code_t)).all())
-    npo = len(db.scalars(select(NpoRecord.id).where(NpoRecord.code_t == code_t)).all())
+    count = db.scalar(select(func.count(Contract.id)).where(Contract.code_t == code_t))
+    npo = db.scalar(select(func.count(NpoRecord.id)).where(NpoRecord.code_t == code_t))
     return render_template("icare/home.html", contract_count=count, npo_count=npo,
                            support=reference.load("support_contacts")["src_gestionnaire"])
 

@@ -32,7 +32,7 @@ class NpoRecord(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)
     bdc_number: Mapped[str] = mapped_column(String(30), unique=True)
-    code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"))
+    code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"), index=True)
     plate: Mapped[str | None] = mapped_column(String(20))
     vin: Mapped[str | None] = mapped_column(String(17))
     sale_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -65,7 +65,8 @@ class Contract(WarrantyTerms, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str | None] = mapped_column(String(11), unique=True)
     bdc_number: Mapped[str] = mapped_column(String(30), unique=True)
-    code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"))
+    # the portal's lists filter on the establishment, newest first (bench/growth.py)
+    code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"), index=True)
     premium_ttc: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     status: Mapped[str] = mapped_column(String(20), default="actif")
 
