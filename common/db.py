@@ -86,7 +86,16 @@ class Database:
         return engine
 
     def create_all(self) -> None:
-        self.base.metadata.create_all(self.engine)
+        """Create the missing tables. On a server database another process or thread (a second
+        worker, the journal's writer) may create one between the check and the CREATE: try again."""
+        from sqlalchemy.exc import IntegrityError, ProgrammingError
+        for attempt in range(3):
+            try:
+                self.base.metadata.create_all(self.engine)
+                return
+            except (ProgrammingError, IntegrityError) as exc:
+                if attempt == 2 or ("already exists" not in str(exc) and "duplicate key" not in str(exc)):
+                    raise
 
     def drop_all(self) -> None:
         self.base.metadata.drop_all(self.engine)

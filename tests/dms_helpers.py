@@ -10,6 +10,7 @@ import time
 import uuid
 from html.parser import HTMLParser
 
+from common.journal import journal_of
 from spoticar_handoff import CALLBACK_PATH, SIGNATURE_HEADER, sign_callback
 
 CHROME_UA = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -49,6 +50,9 @@ def seeded_app(module, tmp_path, transport, public_url: str):
     try:
         yield app
     finally:
+        journal = journal_of(app)
+        if journal is not None:  # the journal's writer drained first: it must not race drop_all
+            journal.flush()
         if os.environ.get("DATABASE_URL"):
             app.extensions["db"].drop_all()
         app.extensions["harness_stop"]()

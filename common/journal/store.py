@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import (Column, DateTime, Float, Integer, MetaData, String, Table, Text, and_, delete,
                         event, func, insert, or_, select, true)
+from sqlalchemy.exc import ProgrammingError
 
 log = logging.getLogger("spoticar.journal")
 
@@ -108,8 +109,14 @@ class JournalStore:
         self._create()
 
     def _create(self) -> None:
-        self.entries.create(self.db.engine, checkfirst=True)
-        self.traces.create(self.db.engine, checkfirst=True)
+        for table in (self.entries, self.traces):
+            try:
+                table.create(self.db.engine, checkfirst=True)
+            except ProgrammingError as exc:
+                # two apps of the same name starting on one server database (tests, several workers)
+                # race between the check and the CREATE: the table being there is all we need
+                if "already exists" not in str(exc):
+                    raise
 
     # -- writing ----------------------------------------------------------------------------------
     def put(self, row: dict) -> None:
