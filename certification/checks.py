@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 from certification import exchanges as ex
 from certification.verdicts import Finding, Waiting, mismatch
 from spoticar_handoff.fields import normalize_plate, normalize_vin
-from spoticar_handoff.form_fields import FIELDS
+from spoticar_handoff.warnings import handoff_warnings
 from fixtures.reference import normalize_brand
 
 DEFAULTS = {"callback_bound_ms": 5000, "settle_seconds": 2.0, "poll_max_per_10s": 10,
             "polls_after_final": 1}
-# Form 2/3 fills these itself (loyalty product "Aucun", end date computed): never blocking.
-FORM_FILLS = {"loyalty_product", "end_date"}
 RULE_FIELDS = {"brand": "vehicle.brand", "power": "vehicle.din_power", "usage": "vehicle.usage",
                "ptac": "vehicle.ptac_kg"}
 MATCHED = {"vehicle.plate": normalize_plate, "vehicle.vin": normalize_vin, "vehicle.brand": normalize_brand,
@@ -78,27 +76,19 @@ def handoff_accepted(ctx: Context):
 
 
 def required_fields_present(ctx: Context):
-    """Every field form 2/3 requires is in the hand-off and well formed; each one missing is named by
-    the form label it will block ("Immatriculation*")."""
+    """Every field form 2/3 requires is in the hand-off and well formed, by the SDK's own rule set
+    (``spoticar_handoff.handoff_warnings``, what the centralisateur answers in ``warnings``): each
+    problem is named by the form label it will block ("Immatriculation*")."""
     good = ctx.accepted_handoffs()
     if not good:
         return Waiting("required_fields_present", "une transmission acceptée")
     body = ex.body_json(good[-1]["request"]) or {}
-    findings = []
-    for f in FIELDS:
-        if not f.required or not f.source or f.name in FORM_FILLS:
-            continue
-        value = ex.dig(body, f.source)
-        if value in (None, "", []):
-            findings.append(Finding("required_fields_present", "fail",
-                                    f"{f.source} absent : bloquera le champ « {f.label} » du formulaire 2/3.",
-                                    _ids(good[-1]), [mismatch(f.source, "une valeur", None)]))
-    for w in (ex.body_json(good[-1]["response"]) or {}).get("warnings") or []:
-        if isinstance(w, dict) and not any(w.get("field") == x.diff[0]["path"] for x in findings):
-            findings.append(Finding("required_fields_present", "fail",
-                                    f"Avertissement du centralisateur : {w.get('message')}", _ids(good[-1])))
+    findings = [Finding("required_fields_present", "fail", f"{w.field} : {w.message}", _ids(good[-1]),
+                        [mismatch(w.field, ex.dig(ctx.sale, w.field) or "une valeur valide", ex.dig(body, w.field))])
+                for w in handoff_warnings(body)]
     return findings or [Finding("required_fields_present", "pass",
-                                "Tous les champs obligatoires du formulaire 2/3 sont transmis.", _ids(good[-1]))]
+                                "Tous les champs obligatoires du formulaire 2/3 sont transmis, au bon format.",
+                                _ids(good[-1]))]
 
 
 def values_match_sale(ctx: Context):

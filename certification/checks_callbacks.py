@@ -2,6 +2,8 @@
 DMS uses the API over the whole session (declaration link opened, status polling). Pure functions."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from certification import exchanges as ex
 from certification.checks import Context, _ids
 from certification.verdicts import Finding, Waiting, mismatch
@@ -124,8 +126,12 @@ def duplicate_callback_harmless(ctx: Context):
 
 
 def declaration_url_opened(ctx: Context):
-    """The DMS opened (in the browser) the declaration_url of a hand-off of the session."""
-    opened = [e for e in ex.ordered(ctx.session_entries) if ex.is_declaration_open(e) and e.get("status") != 403]
+    """The DMS opened (in the browser) a declaration_url this session's hand-offs were given — a link
+    kept from another session, or made up, does not count."""
+    given = {urlsplit(url).path for e in ctx.session_entries if ex.is_handoff(e) and ex.accepted(e)
+             if isinstance(url := (ex.body_json(e["response"]) or {}).get("declaration_url"), str)}
+    opened = [e for e in ex.ordered(ctx.session_entries) if ex.is_declaration_open(e) and e.get("status") != 403
+              and e["path"] in given]
     if opened:
         return [Finding("declaration_url_opened", "pass", "Adresse de déclaration ouverte.", _ids(opened[0]))]
     if ctx.final:

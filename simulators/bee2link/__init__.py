@@ -35,15 +35,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["euros"] = euros
     from common.dates import fr_date
     app.jinja_env.filters["fr_date"] = fr_date
-    from simulators.bee2link import declare, views
+    from simulators.bee2link import declare, sales, views  # noqa: F401 (sales: screens on views.bp)
+    from simulators.dms.sale_form import templates
+    app.register_blueprint(templates)
     app.register_blueprint(views.bp)
     app.register_blueprint(declare.bp)
     app.register_blueprint(declare.api)
     from simulators.bee2link import testing
     mount_test_routes(app, testing.bp)
-    if app.config.get("TEST_ROUTES"):
-        from simulators.bee2link import certification_routes
-        app.register_blueprint(certification_routes.bp)
     app.extensions["harness_stop"] = db.dispose
     return app
 

@@ -39,14 +39,13 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     app.jinja_env.filters["amount"] = amount
     app.jinja_env.filters["fr_date"] = fr_date
-    from simulators.neovo import views
+    from simulators.neovo import sales, views  # noqa: F401 (sales: screens on views.bp)
+    from simulators.dms.sale_form import templates
+    app.register_blueprint(templates)
     app.register_blueprint(views.bp)
     app.register_blueprint(views.api)
     from simulators.neovo import testing
     mount_test_routes(app, testing.bp)
-    if app.config.get("TEST_ROUTES"):
-        from simulators.neovo import certification_routes
-        app.register_blueprint(certification_routes.bp)
     app.extensions["harness_stop"] = db.dispose
     return app
 

@@ -26,8 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["days_ago"] = lambda day: (dt.date.today() - day).days if day else ""
-    from simulators.pvo2 import declaring, deliveries, offers, printing, settings, stock
-    for module in (settings, stock, offers, deliveries, printing, declaring):
+    from simulators.pvo2 import clients, declaring, deliveries, offers, printing, settings, stock
+    for module in (settings, stock, offers, clients, deliveries, printing, declaring):
         app.register_blueprint(module.bp)
     from simulators.pvo2 import testing
     mount_test_routes(app, testing.bp)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from common.forms import (DateField, EmailField, Form, PatternField, PhoneField, PostcodeField, SelectField,
-                          SiretField, TextField)
+from common.forms import (CheckboxesField, DateField, EmailField, Form, PatternField, PhoneField, PostcodeField,
+                          SelectField, SiretField, TextField)
+from fixtures import reference
 from simulators.pvo2 import euros
 
 
@@ -46,13 +47,9 @@ class SiteForm(PvoForm):
         return {name: "" if value is None else str(value) for name, value in self.values().items()}
 
 
-class OfferForm(PvoForm):
-    """Créer une offre à particulier: the customer, then the vehicle to sell (``vehicles``)."""
+class ClientForm(PvoForm):
+    """The client's identity and address, as Créer une offre à particulier asks for them."""
 
-    class Meta:
-        id_prefix = "offer-"
-
-    vehicles: list = []
     civility = SelectField("Civilité", required=True, choices={"M": "Monsieur", "MME": "Madame"}, blank=None)
     last_name = TextField("Nom", required=True)
     first_name = TextField("Prénom", required=True)
@@ -61,10 +58,41 @@ class OfferForm(PvoForm):
     city = TextField("Ville", required=True)
     phone = PhoneField("Téléphone", input_type="tel")
     email = EmailField("Email")
+
+
+class OfferForm(ClientForm):
+    """Créer une offre à particulier: the customer, then the vehicle to sell (``vehicles``)."""
+
+    class Meta:
+        id_prefix = "offer-"
+
+    vehicles: list = []
     vehicle_id = SelectField("Véhicule à vendre", required=True, short="Véhicule", only_choices=False,
                              blank="— Choisir un véhicule du stock —",
                              choices=lambda form: [(v.id, f"{v.brand} {v.model} {v.version} — {v.plate} — "
                                                           f"{euros(v.price_ttc)}") for v in form.vehicles])
+
+
+def _declaration_choices(name: str):
+    return lambda form: reference.load("declaration_form")[name]
+
+
+class CustomerForm(ClientForm):
+    """Client → Modifier: the identity plus what the Spoticar declaration asks of the client (état
+    civil, FOCUS consent) and the sale's origin, so the hand-off carries them."""
+
+    class Meta:
+        id_prefix = "client-"
+
+    birth_name = TextField("Nom de naissance")
+    birth_date = DateField("Date de naissance", past=True)
+    birth_place = TextField("Lieu de naissance")
+    birth_country = TextField("Pays de naissance", max_length=60)
+    nationality = TextField("Nationalité", max_length=60)
+    residence_country = TextField("Pays de résidence", max_length=60)
+    consent = CheckboxesField("Consentement du client (FOCUS)", choices=_declaration_choices("consents"))
+    origin = SelectField("Origine de la vente", choices=_declaration_choices("sale_origins"),
+                         blank="— Choisir —")
 
 
 class DeliveryForm(PvoForm):

@@ -106,7 +106,7 @@ def show(number: int):
 
 def label_refusal(vehicle: Vehicle) -> str | None:
     """The seed's message when the vehicle card lacks the label or the warranty level."""
-    if vehicle.label in ("SPOTICAR", "DS CERTIFIED") and vehicle.warranty_level:
+    if vehicle.label in context.LABELS and vehicle.warranty_level:
         return None
     return context.ATTENTION_LABEL
 
