@@ -103,8 +103,9 @@ def values_match_sale(ctx: Context):
         if expected is not None and _normalised(path, expected) != _normalised(path, received):
             diff.append(mismatch(path, expected, received))
     if diff:
-        return [Finding("values_match_sale", "fail", "Les valeurs transmises ne sont pas celles de la vente "
-                                                     "demandée.", _ids(good[-1]), diff)]
+        return [Finding("values_match_sale", "fail", "Les valeurs transmises (POST /api/v1/handoffs) ne sont pas "
+                                                     "celles de la vente demandée : "
+                                                     + ", ".join(d["path"] for d in diff) + ".", _ids(good[-1]), diff)]
     return [Finding("values_match_sale", "pass", "Les valeurs transmises sont celles de la vente demandée.",
                     _ids(good[-1]))]
 
@@ -122,8 +123,10 @@ def resend_same_bdc(ctx: Context):
     if bdcs[0] != bdcs[1]:
         diff.append(mismatch("bdc_number", bdcs[0], bdcs[1]))
     if diff:
-        return [Finding("resend_same_bdc", "fail", "Le renvoi a créé une nouvelle commande au lieu de renvoyer "
-                                                   "la même.", _ids(*good[:2]), diff)]
+        return [Finding("resend_same_bdc", "fail", "Le renvoi (second POST /api/v1/handoffs) a créé une nouvelle "
+                                                   f"commande : dms_order_ref {first.get('dms_order_ref')} puis "
+                                                   f"{second.get('dms_order_ref')}, bon de commande {bdcs[0]} puis "
+                                                   f"{bdcs[1]}.", _ids(*good[:2]), diff)]
     return [Finding("resend_same_bdc", "pass", f"Même commande, même bon de commande {bdcs[0]}.", _ids(*good[:2]))]
 
 
@@ -143,7 +146,9 @@ def correction_prefills(ctx: Context):
     if status != "pending":
         diff.append(mismatch("status", "pending", status))
     if diff:
-        return [Finding("correction_prefills", "fail", "La correction n'a pas mis à jour la déclaration en attente.",
+        return [Finding("correction_prefills", "fail", "La correction (dernier POST /api/v1/handoffs) n'a pas mis à "
+                                                       f"jour la déclaration en attente {ex.bdc_of(first)} : "
+                                                       + ", ".join(d["path"] for d in diff) + ".",
                         _ids(first, last), diff)]
     return [Finding("correction_prefills", "pass", "La correction a mis à jour le formulaire pré-rempli "
                                                    f"du bon de commande {ex.bdc_of(last)}.", _ids(first, last))]

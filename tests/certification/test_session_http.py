@@ -88,11 +88,38 @@ def _verify_and_tamper(cds, out, capsys):
     assert "ne correspond pas à ce que le centralisateur a enregistré" in capsys.readouterr().out
 
 
+# What each failure says, in French, naming the field or the exchange at fault.
+SAYS = {
+    "drop_fields": ("« Immatriculation* »", "« Lieu de Naissance* »", "vehicle.plate"),
+    "new_order_on_resend": ("a créé une nouvelle commande : dms_order_ref", "dms_order_ref"),
+    "ignore_signature": ("Rappel mal signé (signature fausse) (POST http://127.0.0.1:",
+                         "Rappel rejoué (même X-Spoticar-Delivery)", "Rappel périmé", ": HTTP 200, attendu 4xx"),
+    "never_ack": ("envoyé au DMS (POST http://127.0.0.1:", "non acquitté : HTTP 503, attendu 2xx"),
+    "hammer_status": ("interrogations en 10 s pour",),
+}
+
+
 @pytest.mark.parametrize("fault", sorted(FAULTY))
-def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(cds, callback_server, fault):
-    _session, final = _play(cds, callback_server, {fault})
+def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(cds, callback_server, fault, tmp_path):
+    session, final = _play(cds, callback_server, {fault})
     failed = {s["id"] for s in final["scenarios"] if s["status"] == "failed"}
     assert failed == FAULTY[fault], json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
     for s in final["scenarios"]:
         if s["id"] in failed:
             assert any(f["level"] == "fail" and (f["entries"] or f["diff"]) for f in s["findings"]), s
+    messages = " ".join(f["message"] for s in final["scenarios"] for f in s["findings"] if f["level"] == "fail")
+    for words in SAYS[fault]:
+        assert words in messages, messages
+    # the reports carry it: JUnit failures, and each failure's journal entries as evidence
+    assert main(["certify", "report", session["id"], "--out", str(tmp_path), "--key", session["key"],
+                 "--url", cds.url("centralisateur")]) == 1
+    suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
+    assert {c.get("name").split(" — ")[0] for c in suite.findall("testcase") if c.find("failure") is not None} \
+        == failed
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["verdict"] == "failed"
+    for s in report["scenarios"]:
+        cited = {i for f in s["findings"] if f["level"] == "fail" for i in f["entries"]}
+        assert cited <= {e["id"] for e in s["evidence"]}, s["id"]   # every exchange cited is in the evidence
+    page = (tmp_path / "report.html").read_text()
+    assert SAYS[fault][0] in page
