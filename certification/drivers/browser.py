@@ -26,7 +26,8 @@ class _Forms(HTMLParser):
         self.forms: list[Form] = []
         self.current: Form | None = None
         self.select: str | None = None
-        self.option: str | None = None
+        self.option: str | None = None      # text of an option without a value attribute, while read
+        self.option_selected = False
         self.textarea: str | None = None
         self.button: list[str] | None = None
 
@@ -50,18 +51,24 @@ class _Forms(HTMLParser):
             self.current.selects[name] = []
             self.current.values.setdefault(name, "")
         elif tag == "option" and self.select:
-            self.option = a.get("value")
-            if self.option is not None:
-                self.current.selects[self.select].append(self.option)
-                if "selected" in a or len(self.current.selects[self.select]) == 1:
-                    self.current.values[self.select] = self.option
+            if "value" in a:
+                self._option(a["value"], "selected" in a)
+            else:  # no value attribute: the option's text is its value (read up to </option>)
+                self.option, self.option_selected = "", "selected" in a
         elif tag == "textarea" and name:
             self.textarea = name
             self.current.values[name] = ""
         elif tag == "button" and a.get("type", "submit") == "submit":
             self.button = []
 
+    def _option(self, value: str, selected: bool) -> None:
+        self.current.selects[self.select].append(value)
+        if selected or len(self.current.selects[self.select]) == 1:
+            self.current.values[self.select] = value
+
     def handle_data(self, data):
+        if self.option is not None:
+            self.option += data
         if self.textarea and self.current:
             self.current.values[self.textarea] += data
         if self.button is not None:
@@ -70,6 +77,10 @@ class _Forms(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "form":
             self.current = None
+        elif tag == "option" and self.option is not None:
+            if self.select and self.current:
+                self._option(" ".join(self.option.split()), self.option_selected)
+            self.option = None
         elif tag == "select":
             self.select = None
         elif tag == "textarea":

@@ -2,8 +2,8 @@
 site (Code RRDI); the vehicle card (Label constructeur, Garantie, Provenance, PTAC); Offres → Créer une
 offre à particulier; Client → Modifiez (état civil, consentement, origine de la vente); Générer le bon
 de commande; Livraison prévue le, Clôturer; Déclaration de garantie « Déclaration de garantie Spoticar »
-→ Déclarer; the order page read back. Only the vehicle's arrival in stock and a mileage correction,
-which PVO2 has no screen for, use its test routes."""
+→ Déclarer; the vehicle card's Kilométrage compteur for a correction; the order page read back. Only
+the vehicle's arrival in stock, which PVO2 has no screen for, uses its test route."""
 from __future__ import annotations
 
 import datetime as dt
@@ -69,8 +69,10 @@ class Pvo2Driver:
         return number
 
     def correct(self, handle: str, changes: dict) -> None:
-        self.ui.http.post(f"/__test__/certification/vehicles/{self.vehicles[handle]}",
-                          json=changes).raise_for_status()
+        """The vehicle card's Kilométrage compteur (the only correction the plan asks), Enregistrer."""
+        fields = {"vehicle.mileage_km": "mileage_km", "vehicle.plate": "plate", "vehicle.ptac_kg": "ptac_kg"}
+        self._expect(self.ui.submit(self.ui.get(f"/stock/{self.vehicles[handle]}"),
+                                    {fields[path]: str(value) for path, value in changes.items()}), "Fiche véhicule")
 
     def declare(self, handle: str) -> str | None:
         answer = self.ui.submit(self.ui.get(f"/livraisons/{handle}"), {"garantisseur": "spoticar"},

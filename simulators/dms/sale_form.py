@@ -11,7 +11,6 @@ from flask import Blueprint
 from common.forms import (CheckboxesField, DateField, EmailField, Form, IntegerField, MoneyField, PhoneField,
                           PlateField, PostcodeField, SelectField, TextField, VinField)
 from fixtures import reference
-from simulators.dms.certification import VEHICLE_FIELDS
 
 
 # Registered by the apps using the form: it only lends them the ``dms/sale_fields.html`` macro.
@@ -26,8 +25,9 @@ def _levels(form) -> list[str]:
     return [name for product in reference.warranty_products() for name in product["dms_levels"]]
 
 
-VEHICLE = ("plate", "vin", "brand", "model", "version", "energy", "first_registration", "din_power",
-           "fiscal_power", "kw_power", "mileage_km", "usage", "ptac_kg")
+# The hand-off ``vehicle`` fields the DMS record keeps (``simulators.dms.store.VehicleColumns``).
+VEHICLE_FIELDS = ("brand", "model", "version", "energy", "plate", "vin", "din_power", "fiscal_power", "kw_power",
+                  "mileage_km", "usage", "ptac_kg")
 CUSTOMER = ("civility", "last_name", "first_name", "birth_name", "birth_date", "birth_place", "birth_country",
             "nationality", "residence_country", "email", "phone", "mobile", "address", "postcode", "city",
             "consent")

@@ -1,23 +1,21 @@
-"""Test-only routes (TEST_ROUTES) for the certification driver, for what PVO2 has no screen for: a
-vehicle arriving in stock (the hand-off v1 ``vehicle`` entered as a stock record, with no label nor
-warranty level — the driver sets those on the vehicle card), and the vehicle's mileage corrected.
-Everything else of a sale goes through PVO2's own screens (``certification.drivers.pvo2``)."""
+"""Test-only route (TEST_ROUTES) for the certification driver, for the one step PVO2 has no screen for:
+a vehicle arriving in stock (the hand-off v1 ``vehicle`` entered as a stock record, with no label nor
+warranty level — the driver sets those on the vehicle card). Everything else of a sale goes through
+PVO2's own screens (``certification.drivers.pvo2``)."""
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import func, select
 
 from common.web import csrf
 from fixtures import reference
-from simulators.dms.certification import correct
 from simulators.pvo2.store import Vehicle
 
 bp = Blueprint("pvo2_certification", __name__, url_prefix="/__test__/certification")
 csrf.exempt(bp)
-EDITABLE = ("mileage_km",)  # the vehicle card has no Kilométrage input
 
 
 @bp.post("/vehicles")
@@ -38,13 +36,3 @@ def stock_arrival():
         s.flush()
         vehicle_id = vehicle.id
     return jsonify({"vehicle_id": vehicle_id}), 201
-
-
-@bp.post("/vehicles/<int:vehicle_id>")
-def correct_vehicle(vehicle_id: int):
-    """Body: ``{"vehicle.mileage_km": 12322}`` — the correction PVO2's screens do not offer."""
-    with current_app.extensions["db"].transaction() as s:
-        vehicle = s.get(Vehicle, vehicle_id) or abort(404)
-        if not correct(vehicle, request.get_json(force=True), EDITABLE):
-            abort(422)
-    return jsonify({"vehicle_id": vehicle_id})

@@ -82,10 +82,18 @@ def card(vehicle_id: int):
         plate, ptac, errors, invalid = plate_and_ptac(request.form.get("plate", "").strip(),
                                                       request.form.get("ptac_kg", "").strip())
         errors += card_errors(label, level, provenance)
+        mileage = vehicle.mileage_km
+        if "mileage_km" in request.form:  # Kilométrage compteur, corrected before the declaration
+            try:
+                mileage = parse_int(request.form["mileage_km"].strip(), label="Kilométrage compteur", minimum=0,
+                                    maximum=2_000_000)
+            except ParseError as exc:
+                errors.append(exc.message)
+                invalid.add("mileage_km")
         if errors:
             return render_template("pvo2/vehicle.html", v=vehicle, values=request.form, errors=errors,
                                    invalid=invalid, **options), 422
         vehicle.label, vehicle.warranty_level, vehicle.provenance = label, level, provenance
-        vehicle.plate, vehicle.ptac_kg = plate, ptac
+        vehicle.plate, vehicle.ptac_kg, vehicle.mileage_km = plate, ptac, mileage
     flash("Fiche véhicule enregistrée.", "success")
     return redirect(url_for("stock.card", vehicle_id=vehicle_id))

@@ -166,3 +166,11 @@ def test_only_a_declaration_link_given_in_the_session_counts_as_opened():
     assert run("declaration-url-opened", [given, kept], final=True)[0] == "failed"
     opened = entry("in", "GET", "/declaration/x", 200, at=3)
     assert run("declaration-url-opened", [given, kept, opened], final=True)[0] == "passed"
+
+
+def test_a_sale_from_another_session_does_not_pass():
+    """Replaying a hand-off recorded in an earlier session: its VIN is that session's, not this one's."""
+    earlier = plans.sale_for(PLAN, "handoff-complete", dms="tec3h", rrdi="C123456", today=TODAY, serial="ZZ99")
+    status, findings = run("handoff-complete", [handoff({**earlier, "dms_order_ref": "4586"})])
+    assert status == "failed"
+    assert any(d["path"] == "vehicle.vin" for f in findings for d in f.diff)

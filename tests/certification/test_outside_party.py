@@ -30,11 +30,13 @@ def _up(config, data_dir) -> tuple[subprocess.Popen, str]:
     raise AssertionError("".join(lines))
 
 
-def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys):
+def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, monkeypatch):
     server = CallbackServer()   # the vendor's staging DMS, on its own address
     config = tmp_path / "spoticar.toml"
-    config.write_text('icare_service_key = "a-long-random-service-key-for-icare"\n\n[[keys]]\ndms = "neovo"\n'
-                      f'key = "sk-neovo-production-key-0123456789"\ncallback_origins = ["{server.origin}"]\n')
+    config.write_text('icare_service_key = "a-long-random-service-key-for-icare"\n')
+    monkeypatch.setenv("NEOVO_KEY", "sk-neovo-production-key-0123456789")
+    assert main(["keys", "add", "--config", str(config), "--dms", "neovo", "--key-env", "NEOVO_KEY",
+                 "--callback-origin", server.origin]) == 0
     process, url = _up(config, tmp_path / "var")
     try:
         assert main(["certify", "start", "--dms", "neovo", "--url", url, "--wait", "60"]) == 0

@@ -50,3 +50,15 @@ def test_an_alfa_romeo_certified_card_is_declared_with_its_label(client, app, fa
     warranty = fake_centralisateur.received[0]["body"]["warranty"]
     assert (warranty["label"], warranty["product"], warranty["duration_months"]) == (
         "ALFA ROMEO CERTIFIED", "ALFA ROMEO CERTIFIED", 24)
+
+
+def test_the_vehicle_card_corrects_the_mileage_before_declaring(client, app, fake_centralisateur):
+    vehicle = order(app, KAROQ).vehicle
+    card = {"label": vehicle.label, "warranty_level": vehicle.warranty_level, "provenance": "Particulier",
+            "plate": vehicle.plate, "ptac_kg": str(vehicle.ptac_kg or "")}
+    refused = client.post(f"/stock/{vehicle.id}", data={**card, "mileage_km": "douze mille"})
+    assert refused.status_code == 422 and "Kilométrage compteur" in text(refused)
+    assert 'value="douze mille"' in refused.get_data(as_text=True)
+    assert client.post(f"/stock/{vehicle.id}", data={**card, "mileage_km": "12 322"}).status_code == 302
+    client.post(f"/livraisons/{KAROQ}/declarer", data={"garantisseur": "spoticar"})
+    assert fake_centralisateur.received[0]["body"]["vehicle"]["mileage_km"] == 12322
