@@ -48,7 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     from centralisateur.session import current_dealer
     app.jinja_env.globals.update(current_dealer=current_dealer, status_labels=STATUS_LABELS)
 
-    stops = [db.dispose]
+    from common.group_commit import GroupCommitter
+    app.extensions["handoff_writer"] = GroupCommitter(db.engine, "handoff-writer")
+    stops = [app.extensions["handoff_writer"].stop, db.dispose]
     app.jinja_env.globals["app_endpoints"] = frozenset(app.view_functions)
     if app.config.get("BACKGROUND_JOBS"):
         from centralisateur.worker import Worker
