@@ -39,8 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(declare.bp)
     app.register_blueprint(declare.api)
-    from simulators.bee2link import testing
-    mount_test_routes(app, testing.bp)
+    mount_test_routes(app, "simulators.bee2link.testing")  # imported only when mounted (Faker etc.)
     if app.config.get("TEST_ROUTES"):
         from simulators.bee2link import certification_routes
         app.register_blueprint(certification_routes.bp)

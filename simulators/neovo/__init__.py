@@ -42,8 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     from simulators.neovo import views
     app.register_blueprint(views.bp)
     app.register_blueprint(views.api)
-    from simulators.neovo import testing
-    mount_test_routes(app, testing.bp)
+    mount_test_routes(app, "simulators.neovo.testing")  # imported only when mounted (Faker etc.)
     if app.config.get("TEST_ROUTES"):
         from simulators.neovo import certification_routes
         app.register_blueprint(certification_routes.bp)

@@ -29,8 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     from simulators.pvo2 import declaring, deliveries, offers, printing, settings, stock
     for module in (settings, stock, offers, deliveries, printing, declaring):
         app.register_blueprint(module.bp)
-    from simulators.pvo2 import testing
-    mount_test_routes(app, testing.bp)
+    mount_test_routes(app, "simulators.pvo2.testing")  # imported only when mounted (Faker etc.)
     if app.config.get("TEST_ROUTES"):
         from simulators.pvo2 import certification_routes
         app.register_blueprint(certification_routes.bp)

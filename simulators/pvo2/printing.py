@@ -6,7 +6,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from common.dates import add_months, fr_date, parse_fr_date
 from fixtures import reference
 from simulators.pvo2 import context
-from simulators.pvo2.pdf import order_form_pdf
 
 bp = Blueprint("printing", __name__, url_prefix="/imprimer")
 
@@ -119,6 +118,7 @@ def pdf(number: int):
             return render_template("pvo2/print_options.html", order=order, chosen=chosen, company=company,
                                    values=values, errors=errors), 422
         names = {d["code"]: d for d in documents()}
+        from simulators.pvo2.pdf import order_form_pdf  # reportlab at the first PDF, not at start
         content = order_form_pdf(order, site, context.seller(), [names[c] for c in chosen], company, values)
     return Response(content, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="bon-de-commande-{number}.pdf"'})

@@ -30,8 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     for module in (stock, customers, orders, sales, warranty):
         app.register_blueprint(module.bp)
-    from simulators.tec3h import testing
-    mount_test_routes(app, testing.bp)
+    mount_test_routes(app, "simulators.tec3h.testing")  # imported only when mounted (Faker etc.)
     if app.config.get("TEST_ROUTES"):
         from simulators.tec3h import certification_routes
         app.register_blueprint(certification_routes.bp)
