@@ -22,7 +22,11 @@ def dealer(config: dict) -> dict:
 def create_app(config: dict | None = None) -> Flask:
     """The Tec3H Flask app; ``config`` needs DATA_DIR and URLS["centralisateur"] for the hand-off."""
     from simulators.tec3h import customers, orders, sales, stock, store, warranty
-    app = make_app(__name__, config, defaults={"HANDOFF_TIMEOUT": 10.0})
+    from common.journal.registry import DEFAULT_EXCLUDE
+    from simulators.dms.events import PREFIX as EVENT_STREAMS
+    # an event stream stays open for a minute: journalled, it would hold up every journal read
+    app = make_app(__name__, config, defaults={"HANDOFF_TIMEOUT": 10.0,
+                                               "JOURNAL_EXCLUDE": DEFAULT_EXCLUDE + (EVENT_STREAMS,)})
     app.config["TEC3H_API_KEY"] = dms_api_key(app.config, DMS)
     app.config["TEC3H_DEALER"] = dealer(app.config)
     db = Database(database_url(app.config, DMS), store.Base)
