@@ -88,6 +88,16 @@ class Declaration(Base):
     declared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+class IcareLease(Base):
+    """An attempt at Icare under way for one declaration, held until ``until`` by whoever claimed it
+    (form submission, automatic retry or « Relancer »), in whichever worker or process: see
+    ``centralisateur.declaring``. A table of its own, so existing databases gain it without a migration."""
+    __tablename__ = "cds_icare_leases"
+
+    declaration_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    until: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 BDC_BASE = 103_833_700
 
 

@@ -147,6 +147,7 @@ def test_values_the_dealer_can_correct_arrive_as_sent_with_a_warning_per_form_la
     payload["vehicle"].update(vin="123", plate="AB-12-CD", version=None)
     payload["customer"].update(postcode="7501", email="pas-un-email", mobile="06 12")
     payload["sale"].update(sale_date="2025-03-10", delivery_date="2025-03-01")
+    payload["vehicle"]["first_registration"] = "2022-06-15"  # before both: no warning of its own
     response = api.post("/api/v1/handoffs", json=payload)
     assert response.status_code == 201
     warnings = {w["field"]: w["message"] for w in response.json()["warnings"]}
