@@ -12,6 +12,11 @@ _RIGHTS_MESSAGE = "Cochez au moins un droit pour cet établissement."
 _DEALER_MESSAGE = "Choisissez un établissement dont vous gérez les comptes."
 
 
+def lower(value: str | None) -> str | None:
+    """Emails are compared trimmed (by the field) and lower-case."""
+    return value.lower() if value else value
+
+
 class IcareForm(Form):
     class Meta:
         wording = "icare"
@@ -41,7 +46,7 @@ class NewUserForm(IcareForm):
     dealers: list = []
     last_name = _name("Nom", "Ex: GELOEN")
     first_name = _name("Prénom", "Ex: Alexandre")
-    email = EmailField("Identifiant/Email", required=True, hint="Ex: alexandre@gmail.com", messages={
+    email = EmailField("Identifiant/Email", required=True, hint="Ex: alexandre@gmail.com", filters=[lower], messages={
         "required": "Le champ Identifiant/Email est obligatoire.",
         "format": "L'identifiant doit être une adresse email valide (ex. : alexandre@gmail.com)."})
     mobile = _phone("mobile", "Numéro de téléphone mobile (optionnel)", "Ex: 06 23 42 54 55")
