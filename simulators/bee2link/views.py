@@ -10,11 +10,11 @@ from common.web import error_response
 from fixtures import reference
 from simulators import bee2link
 from simulators.bee2link import pipeline
+from simulators.bee2link.forms import CommentForm, MoveForm
 from simulators.bee2link.store import Event, Vehicle
 from simulators.dms import sites
 
 bp = Blueprint("bee2link", __name__)
-COMMENT_MAX = 1000
 
 
 def db():
@@ -47,7 +47,11 @@ def render_screen(template: str, status: int = 200, **context):
     counts, arrivals = pipeline_bar(dealer["rrdi"])
     vehicle = context.get("vehicle")
     context.setdefault("next_stage", pipeline.next_stage(vehicle.stage) if vehicle else None)
-    return render_template(template, dealer=dealer, sites=bee2link.dealers(), stages=pipeline.STAGES,
+    if vehicle is not None:
+        context.setdefault("move_form", MoveForm(formdata=None, data={"etape": vehicle.stage}))
+        context.setdefault("comment_form", CommentForm(formdata=None))
+    return render_template(template, dealer=dealer, site_form=sites.site_form(bee2link.dealers()),
+                           stages=pipeline.STAGES,
                            origins=pipeline.ORIGINS, stock_stages=pipeline.STOCK_STAGES,
                            counts=counts, arrivals=arrivals, today=dt.date.today(),
                            contact=_contact(), **context), status
@@ -105,10 +109,10 @@ def external_services(vehicle_id: int):
 def move(vehicle_id: int):
     """Move the vehicle to the chosen stage of the pipeline; the move is written in its Historique."""
     vehicle = vehicle_or_404(vehicle_id)
-    target = request.form.get("etape", "")
-    if not pipeline.is_stage(target):
-        return render_screen("bee2link/vehicle.html", 400, vehicle=vehicle, panel="fiche",
-                             error="Choisissez une étape du pipeline.")
+    form = MoveForm()
+    if not form.validate():
+        return render_screen("bee2link/vehicle.html", 400, vehicle=vehicle, panel="fiche", move_form=form)
+    target = form.etape.value
     if target != vehicle.stage:
         # One session per request: under SQLite a second writer would wait on this one's lock.
         s = db().session
@@ -124,12 +128,9 @@ def move(vehicle_id: int):
 def comment(vehicle_id: int):
     """Add a comment to the vehicle's Commentaires (1 to 1000 characters)."""
     vehicle = vehicle_or_404(vehicle_id)
-    text = (request.form.get("commentaire") or "").strip()
-    if not text or len(text) > COMMENT_MAX:
-        message = ("Le commentaire est vide." if not text
-                   else f"Le commentaire dépasse {COMMENT_MAX} caractères.")
-        return render_screen("bee2link/vehicle.html", 400, vehicle=vehicle, panel="fiche",
-                             comment_error=message, comment_text=text)
-    db().session.add(Event(vehicle_id=vehicle.id, kind="comment", text=text))
+    form = CommentForm()
+    if not form.validate():
+        return render_screen("bee2link/vehicle.html", 400, vehicle=vehicle, panel="fiche", comment_form=form)
+    db().session.add(Event(vehicle_id=vehicle.id, kind="comment", text=form.commentaire.value))
     db().session.commit()
     return redirect(url_for("bee2link.vehicle_card", vehicle_id=vehicle.id) + "#commentaires", 303)
