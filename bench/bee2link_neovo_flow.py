@@ -6,7 +6,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import select
+import httpx
 
 from bench.stats import summary, timed
 from harness.runner import Stack
@@ -14,9 +14,13 @@ from harness.runner import Stack
 RUNS = 10
 
 
-def _ids(app, query) -> list:
-    with app.extensions["db"].transaction() as session:
-        return list(session.scalars(query))
+def _created(stack, app: str, path: str, rrdi: str, count: int) -> list[dict]:
+    """``count`` fresh records made by ``app``'s test route ``path`` (over HTTP, seeded Faker)."""
+    with httpx.Client(base_url=f"{stack.url(app)}/__test__", timeout=30) as http:
+        records = [http.post(path, json={"rrdi": rrdi, "seed": seed}) for seed in range(count)]
+    for response in records:
+        response.raise_for_status()
+    return [response.json() for response in records]
 
 
 def _bee2link_flow(page, stack, vehicle_ids: list[int]):
@@ -61,16 +65,15 @@ def run() -> list[str]:
     from playwright.sync_api import sync_playwright
 
     from harness.browser import LAUNCH_ARGS, find_browser
-    from simulators.bee2link.store import Order, Vehicle
-    from simulators.neovo.store import Dossier
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack(Path(tmp), names=["centralisateur", "icare", "bee2link", "neovo"],
-                      extra_config={"centralisateur": {"DEMO_PROFILES_CONFIGURED": True}}).start()
+                      extra_config={"centralisateur": {"DEMO_PROFILES_CONFIGURED": True},
+                                    "bee2link": {"TEST_ROUTES": True}, "neovo": {"TEST_ROUTES": True}}).start()
         stack.wait_ready()
-        vehicle_ids = _ids(stack.app("bee2link"), select(Vehicle.id).join(Order).where(
-            Vehicle.rrdi == "020319L").order_by(Vehicle.id.desc()))
-        numbers = _ids(stack.app("neovo"), select(Dossier.number).where(
-            Dossier.rrdi == "038421N", Dossier.warranty_level.like("Spoticar%")).order_by(Dossier.number.desc()))
+        vehicle_ids = [o["vehicle"]["id"] for o in _created(stack, "bee2link", "/orders", "020319L", RUNS + 1)]
+        # the flow picks the Spoticar commercial warranty: DS dossiers (DS Certified) are left out
+        numbers = [d["number"] for d in _created(stack, "neovo", "/dossiers", "038421N", 2 * RUNS + 2)
+                   if d["warranty_level"].startswith("Spoticar")]
         runs = min(RUNS, len(vehicle_ids) - 1, len(numbers) - 1)
         try:
             with sync_playwright() as p:
