@@ -78,7 +78,7 @@ class NewOfferPage(Pvo2Page):
         page.get_by_label("Email").fill(customer["email"])
 
     def choose_vehicle(self, plate: str) -> None:
-        option = self.vehicle.locator("option", has_text=plate).first
+        option = self.vehicle.get_by_role("option").filter(has_text=plate).first
         self.vehicle.select_option(option.get_attribute("value"))
 
     def create(self, customer: dict, plate: str) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 
 class Screen:
@@ -17,6 +17,11 @@ class Screen:
         self.page, self.base_url = page, base_url.rstrip("/")
         self.errors = page.get_by_role("alert")
         self.messages = page.get_by_role("status")
+
+    def data_rows(self, within: Locator | None = None) -> Locator:
+        """The rows holding data cells (header rows left out) of the page's tables, or of ``within``."""
+        scope = within or self.page
+        return scope.get_by_role("row").filter(has=self.page.get_by_role("cell"))
 
     def goto(self, path: str, **query) -> None:
         """Go to ``path`` (relative to ``base_url``) with ``query`` as its query string."""

@@ -26,7 +26,7 @@ class StockPage(Screen):
         self.export_link = page.get_by_role("link", name="Exporter (CSV)")
         self.new_vehicle_link = page.get_by_role("link", name="Créer un véhicule")
         self.table = page.get_by_role("table", name="Véhicules en stock")
-        self.rows = self.table.locator("tbody tr")
+        self.rows = self.data_rows(self.table)
         self.next_page = page.get_by_role("link", name="Suivant >")
         self.count = page.get_by_role("status").filter(has_text="véhicule")
 
@@ -279,8 +279,8 @@ class WarrantyTabPage(Screen):
         self.new_spoticar_link = page.get_by_role("link", name="Nouvelle garantie Spoticar")
         self.open_declaration_link = page.get_by_role(
             "link", name="Ouvrir la déclaration sur le centralisateur")
-        self.status = page.locator("#warranty-status")
-        self.contract_number = page.locator("#contract-number")
+        self.status = page.get_by_test_id("warranty-status")
+        self.contract_number = page.get_by_test_id("contract-number")
         self.retry_button = page.get_by_role("button", name="Réessayer l'envoi")
 
     def new_spoticar_warranty(self) -> None:
