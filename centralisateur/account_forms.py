@@ -1,12 +1,7 @@
 """The centralisateur's small forms on the common form layer: CONNEXION and the RGPD search."""
 from __future__ import annotations
 
-from common.forms import EmailField, Form, PasswordField, TextField
-
-
-def lower(value: str | None) -> str | None:
-    """Logins are compared trimmed (by the field) and lower-case."""
-    return value.lower() if value else value
+from common.forms import EmailField, Form, PasswordField, TextField, lower
 
 
 class CentralisateurForm(Form):

@@ -28,6 +28,11 @@ class Invalid(ValueError):
         self.key, self.params = key, params
 
 
+def lower(value: str | None) -> str | None:
+    """A field filter: logins and emails are compared lower-case (the field trims them already)."""
+    return value.lower() if value else value
+
+
 class Field(_WTField):
     """A text input. ``required`` may be a callable ``(form) -> bool`` (e.g. "required for a pro");
     ``star`` says whether the label shows the required mark (defaults to ``required is True``)."""

@@ -8,29 +8,25 @@ from common import keys
 from common.dates import fr_date
 from simulators.bee2link.handoff import euros
 from simulators.bee2link.store import Base
-from simulators.dms.app import create_dms_app, demo_sites, seed_with, sites_line
+from simulators.dms.app import DmsApp, sites_line
 
 DMS = "bee2link"
 
 
-def dealers() -> list[dict]:
-    """The demo dealers that use Bee2link (first one = default site), then config ``EXTRA_SITES``."""
-    return demo_sites("bee2link_stock")
+def _blueprints():
+    from simulators.bee2link import declare, views
+    return views.bp, declare.bp, declare.api
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """The Bee2link app: its own store, the pipeline screens, the declaration and the callback API."""
-    def blueprints():
-        from simulators.bee2link import declare, views
-        return views.bp, declare.bp, declare.api
-    return create_dms_app(__name__, DMS, Base, config, filters={"euros": euros, "fr_date": fr_date},
-                          blueprints=blueprints)
-
-
-def seed_demo(app: Flask, seed: int = 0) -> None:
+def _seeder():
     """The seed's DS4 order n°4586 and a Faker stock along the pipeline for 020319L and 013250C."""
     from simulators.bee2link.demo import seed_stock
-    seed_with(app, seed_stock, seed)
+    return seed_stock
+
+
+APP = DmsApp(__name__, DMS, Base, sites="bee2link_stock", filters={"euros": euros, "fr_date": fr_date},
+             blueprints=_blueprints, seeder=_seeder)
+dealers, create_app, seed_demo = APP.dealers, APP.create_app, APP.seed_demo
 
 
 def demo_info(app: Flask) -> list[str]:

@@ -105,13 +105,20 @@ def external_services(vehicle_id: int):
     return render_screen("bee2link/vehicle.html", vehicle=vehicle_or_404(vehicle_id), panel="services")
 
 
+def _posted(vehicle_id: int, form_class, name: str):
+    """(vehicle, posted form, None), or the card again with the form's messages (400) as third item."""
+    vehicle, form = vehicle_or_404(vehicle_id), form_class()
+    if form.validate():
+        return vehicle, form, None
+    return vehicle, form, render_screen("bee2link/vehicle.html", 400, vehicle=vehicle, panel="fiche", **{name: form})
+
+
 @bp.post("/vo/vehicules/<int:vehicle_id>/etape")
 def move(vehicle_id: int):
     """Move the vehicle to the chosen stage of the pipeline; the move is written in its Historique."""
-    vehicle = vehicle_or_404(vehicle_id)
-    form = MoveForm()
-    if not form.validate():
-        return render_screen("bee2link/vehicle.html", 400, vehicle=vehicle, panel="fiche", move_form=form)
+    vehicle, form, refused = _posted(vehicle_id, MoveForm, "move_form")
+    if refused:
+        return refused
     target = form.etape.value
     if target != vehicle.stage:
         # One session per request: under SQLite a second writer would wait on this one's lock.
@@ -127,10 +134,9 @@ def move(vehicle_id: int):
 @bp.post("/vo/vehicules/<int:vehicle_id>/commentaires")
 def comment(vehicle_id: int):
     """Add a comment to the vehicle's Commentaires (1 to 1000 characters)."""
-    vehicle = vehicle_or_404(vehicle_id)
-    form = CommentForm()
-    if not form.validate():
-        return render_screen("bee2link/vehicle.html", 400, vehicle=vehicle, panel="fiche", comment_form=form)
+    vehicle, form, refused = _posted(vehicle_id, CommentForm, "comment_form")
+    if refused:
+        return refused
     db().session.add(Event(vehicle_id=vehicle.id, kind="comment", text=form.commentaire.value))
     db().session.commit()
     return redirect(url_for("bee2link.vehicle_card", vehicle_id=vehicle.id) + "#commentaires", 303)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from flask import Blueprint, Flask
 
@@ -14,35 +15,46 @@ from common.web import make_app
 from fixtures import reference
 
 
-def create_dms_app(package: str, dms: str, base, config: dict | None, *, filters: dict[str, Callable],
-                   blueprints: Callable[[], Iterable[Blueprint]]) -> Flask:
-    """The app of DMS ``dms`` whose code is ``package`` (its ``testing`` and ``certification_routes``
-    modules are mounted in test mode); ``blueprints`` is called once the app exists (lazy imports)."""
-    app = make_app(package, config)
-    db = Database(database_url(app.config, dms), base)
-    db.create_all()
-    db.init_app(app)
-    app.jinja_env.filters.update(filters)
-    for blueprint in blueprints():
-        app.register_blueprint(blueprint)
-    mount_test_routes(app, importlib.import_module(f"{package}.testing").bp)
-    if app.config.get("TEST_ROUTES"):
-        app.register_blueprint(importlib.import_module(f"{package}.certification_routes").bp)
-    app.extensions["harness_stop"] = db.dispose
-    return app
+@dataclass(frozen=True)
+class DmsApp:
+    """A DMS simulator app: ``package`` (its ``testing`` and ``certification_routes`` modules are
+    mounted in test mode), the DMS's name, its store's ``base``, the reference data listing its demo
+    ``sites``, its template ``filters``, ``blueprints`` (called once the app exists: lazy imports) and
+    its demo ``seeder(session, seed, today)`` (likewise)."""
 
+    package: str
+    dms: str
+    base: type
+    sites: str
+    filters: dict[str, Callable]
+    blueprints: Callable[[], Iterable[Blueprint]]
+    seeder: Callable[[], Callable]
 
-def demo_sites(data: str) -> list[dict]:
-    """The demo dealers listed in reference data ``data`` (first one = default site), then the sites
-    of config ``EXTRA_SITES`` (e.g. a certification session's dealer: ``[{"rrdi", "name", …}]``)."""
-    from simulators.dms.sites import with_extra_sites
-    return with_extra_sites([reference.demo_dealer(rrdi) for rrdi in reference.load(data)["dealers"]])
+    def dealers(self) -> list[dict]:
+        """The demo dealers of the DMS (first one = default site), then the sites of config
+        ``EXTRA_SITES`` (e.g. a certification session's dealer: ``[{"rrdi", "name", …}]``)."""
+        from simulators.dms.sites import with_extra_sites
+        return with_extra_sites([reference.demo_dealer(rrdi) for rrdi in reference.load(self.sites)["dealers"]])
 
+    def create_app(self, config: dict | None = None) -> Flask:
+        """The app: its own store, its screens, its declaration and callback API."""
+        app = make_app(self.package, config)
+        db = Database(database_url(app.config, self.dms), self.base)
+        db.create_all()
+        db.init_app(app)
+        app.jinja_env.filters.update(self.filters)
+        for blueprint in self.blueprints():
+            app.register_blueprint(blueprint)
+        mount_test_routes(app, importlib.import_module(f"{self.package}.testing").bp)
+        if app.config.get("TEST_ROUTES"):
+            app.register_blueprint(importlib.import_module(f"{self.package}.certification_routes").bp)
+        app.extensions["harness_stop"] = db.dispose
+        return app
 
-def seed_with(app: Flask, seeder: Callable, seed: int) -> None:
-    """Run ``seeder(session, seed, today)`` in one transaction of the app's store."""
-    with app.extensions["db"].transaction() as session:
-        seeder(session, seed, dt.date.today())
+    def seed_demo(self, app: Flask, seed: int = 0) -> None:
+        """The demo data of the seed and Faker, in one transaction of the app's store."""
+        with app.extensions["db"].transaction() as session:
+            self.seeder()(session, seed, dt.date.today())
 
 
 def sites_line(sites: list[dict]) -> str:

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import re
 
-from common.forms import CheckboxesField, EmailField, Form, PatternField, PhoneField, RadioField
+from common.forms import CheckboxesField, EmailField, Form, PatternField, PhoneField, RadioField, lower
 from simulators.icare.portal_store import RIGHTS
 
 NAME_RE = re.compile(r"[^\W\d_]+([ '\-][^\W\d_]+)*")
 _RIGHTS_MESSAGE = "Cochez au moins un droit pour cet établissement."
 _DEALER_MESSAGE = "Choisissez un établissement dont vous gérez les comptes."
-
-
-def lower(value: str | None) -> str | None:
-    """Emails are compared trimmed (by the field) and lower-case."""
-    return value.lower() if value else value
 
 
 class IcareForm(Form):

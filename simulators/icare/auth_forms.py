@@ -1,8 +1,8 @@
 """The Services.Spoticar login and password forms on the common form layer (seed 003 labels)."""
 from __future__ import annotations
 
-from common.forms import CheckboxField, EmailField, PasswordField
-from simulators.icare.account_forms import IcareForm, lower
+from common.forms import CheckboxField, EmailField, PasswordField, lower
+from simulators.icare.account_forms import IcareForm
 
 EMAIL_MESSAGE = "Saisissez une adresse email valide (ex. : nom@garage.fr)."
 

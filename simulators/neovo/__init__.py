@@ -8,15 +8,10 @@ from flask import Flask
 
 from common import formats, keys
 from common.dates import fr_date
-from simulators.dms.app import create_dms_app, demo_sites, seed_with, sites_line
+from simulators.dms.app import DmsApp, sites_line
 from simulators.neovo.store import Base
 
 DMS = "neovo"
-
-
-def dealers() -> list[dict]:
-    """The demo dealers that use NeoVO (first one = default site), then config ``EXTRA_SITES``."""
-    return demo_sites("neovo_dossiers")
 
 
 def amount(value: Decimal | None) -> str:
@@ -24,19 +19,20 @@ def amount(value: Decimal | None) -> str:
     return formats.euros(value, symbol=False, grouping=False)
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """The NeoVO app: its own store, the dossier screens, Garantir and the callback API."""
-    def blueprints():
-        from simulators.neovo import views
-        return views.bp, views.api
-    return create_dms_app(__name__, DMS, Base, config, filters={"amount": amount, "fr_date": fr_date},
-                          blueprints=blueprints)
+def _blueprints():
+    from simulators.neovo import views
+    return views.bp, views.api
 
 
-def seed_demo(app: Flask, seed: int = 0) -> None:
+def _seeder():
     """Dossier V0000004 of the seed and Faker dossiers for 038421N and 069870K."""
     from simulators.neovo.demo import seed_dossiers
-    seed_with(app, seed_dossiers, seed)
+    return seed_dossiers
+
+
+APP = DmsApp(__name__, DMS, Base, sites="neovo_dossiers", filters={"amount": amount, "fr_date": fr_date},
+             blueprints=_blueprints, seeder=_seeder)
+dealers, create_app, seed_demo = APP.dealers, APP.create_app, APP.seed_demo
 
 
 def demo_info(app: Flask) -> list[str]:
