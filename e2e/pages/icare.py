@@ -4,27 +4,15 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
-from e2e.pages.screen import Screen
+from e2e.pages.screen import LoginScreen, Screen
 
 
-class IcareLoginPage(Screen):
+class IcareLoginPage(LoginScreen):
     """« Connexion à votre espace »: Email, Mot de passe, « Mot de passe oublié ? », Se connecter."""
 
     def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
-        self.email = page.get_by_label("Email")
-        self.password = page.get_by_label("Mot de passe", exact=True)
         self.forgot_link = page.get_by_role("link", name="Mot de passe oublié ?")
-        self.submit = page.get_by_role("button", name="Se connecter")
-
-    def open(self) -> IcareLoginPage:
-        self.page.goto(f"{self.base_url}/connexion")
-        return self
-
-    def login(self, email: str, password: str) -> None:
-        self.email.fill(email)
-        self.password.fill(password)
-        self.submit.click()
 
     def forgot_password(self) -> None:
         self.forgot_link.click()

@@ -31,3 +31,31 @@ class Screen:
         """Open the screen at its own ``path``."""
         self.goto(self.path)
         return self
+
+
+class LoginScreen(Screen):
+    """A login form at ``/connexion``: Email, Mot de passe, Se connecter (centralisateur, Icare)."""
+
+    path = "/connexion"
+
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
+        self.email = page.get_by_label("Email")
+        self.password = page.get_by_label("Mot de passe", exact=True)
+        self.submit = page.get_by_role("button", name="Se connecter")
+
+    def login(self, email: str, password: str) -> None:
+        self.email.fill(email)
+        self.password.fill(password)
+        self.submit.click()
+
+
+class DeclarationState:
+    """What a DMS screen shows of a sale's Déclaration SPOTICAR (by test id): the numéro de bon de
+    commande, the status, the contract number (and, where shown, the garantisseur)."""
+
+    def __init__(self, page: Page):
+        self.bdc_number = page.get_by_test_id("bdc-number")
+        self.status = page.get_by_test_id("declaration-status")
+        self.contract_number = page.get_by_test_id("contract-number")
+        self.garantisseur = page.get_by_test_id("garantisseur")

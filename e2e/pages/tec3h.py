@@ -12,6 +12,8 @@ from e2e.pages.centralisateur import DeclarationFormPage
 class StockPage(Screen):
     """Stock: plate search, filters, sort, paging, Exporter (CSV), Créer un véhicule."""
 
+    path = "/stock"
+
     def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
         self.plate_search = page.get_by_role("textbox", name="Immatriculation")
@@ -30,9 +32,6 @@ class StockPage(Screen):
         self.next_page = page.get_by_role("link", name="Suivant >")
         self.count = page.get_by_role("status").filter(has_text="véhicule")
 
-    def open(self) -> StockPage:
-        self.page.goto(f"{self.base_url}/stock")
-        return self
 
     def search_plate(self, plate: str) -> None:
         self.plate_search.fill(plate)
@@ -71,6 +70,8 @@ class VehicleFormPage(Screen):
     """Création d'un véhicule: Marque*, Énergie*, Mise en circulation*, Année du modèle*, then Modèle*
     and Version* chosen in the referential's suggestions; Equivalence constructeur fills itself."""
 
+    path = "/vehicules/nouveau"
+
     def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
         self.make = page.get_by_label("Marque")
@@ -88,9 +89,6 @@ class VehicleFormPage(Screen):
         self.price = page.get_by_label("Prix de vente TTC")
         self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
 
-    def open(self) -> VehicleFormPage:
-        self.page.goto(f"{self.base_url}/vehicules/nouveau")
-        return self
 
     def fill_technical(self, make: str, energy: str, first_registration: str, model_year: str) -> None:
         self.make.select_option(label=make)
@@ -193,15 +191,14 @@ class CustomerFormPage(Screen):
 class CustomersPage(Screen):
     """Gestion clients: search, Nouveau Client, the list with Modifier / Supprimer."""
 
+    path = "/clients"
+
     def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
         self.search_box = page.get_by_label("Rechercher un client...")
         self.new_customer_link = page.get_by_role("link", name="Nouveau Client")
         self.table = page.get_by_role("table", name="Clients")
 
-    def open(self) -> CustomersPage:
-        self.page.goto(f"{self.base_url}/clients")
-        return self
 
     def search(self, text: str) -> None:
         self.search_box.fill(text)
@@ -246,15 +243,14 @@ class OrderPage(Screen):
 class SalesPage(Screen):
     """Gestion > Ventes: search, Imprimer (PDF) and Modifier per order."""
 
+    path = "/ventes"
+
     def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
         self.search_box = page.get_by_label("Rechercher une commande...")
         self.filter_button = page.get_by_role("button", name="Filtrer")
         self.table = page.get_by_role("table", name="Commandes")
 
-    def open(self) -> SalesPage:
-        self.page.goto(f"{self.base_url}/ventes")
-        return self
 
     def search(self, text: str) -> None:
         self.search_box.fill(text)
