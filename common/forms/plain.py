@@ -25,8 +25,5 @@ class PlainField:
     def options(self) -> list[tuple[str, str]]:
         return as_pairs(self._options)
 
-    def option_groups(self) -> list[tuple[None, list[tuple[str, str]]]]:
-        return [(None, self.options())]
-
     def _value(self) -> str:
         return "" if self.kind == "password" else str(self.data)
