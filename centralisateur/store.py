@@ -5,7 +5,7 @@ import datetime as dt
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from common.db import utcnow  # noqa: F401  (re-exported)
-from common.sessions import AttemptMixin, SessionMixin
+from common.sessions import session_models
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -34,13 +34,8 @@ class Dealer(Base):
     use_cirano: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class WebSession(SessionMixin, Base):
-    """A signed-in browser (common.sessions): subject = the dealer's RRDI, scope = a declaration link."""
-    __tablename__ = "cds_web_sessions"
-
-
-class LoginAttempt(AttemptMixin, Base):
-    __tablename__ = "cds_login_attempts"
+# A signed-in browser (subject = the dealer's RRDI, scope = a declaration link) and failed logins.
+WebSession, LoginAttempt = session_models(Base, "cds_web_sessions", "cds_login_attempts")
 
 
 class DmsClient(Base):

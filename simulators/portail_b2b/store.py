@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
-from common.sessions import AttemptMixin, SessionMixin
+from common.sessions import session_models
 from common.db import utcnow  # noqa: F401  (re-exported)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -103,16 +103,9 @@ class PortalUser(Base):
         return f"{self.first_name} {self.last_name.upper()}"
 
 
-class LoginAttempt(AttemptMixin, Base):
-    """Failed logins per identifiant typed (known or not) and client (common.sessions)."""
-
-    __tablename__ = "portail_b2b_login_attempts"
-
-
-class WebSession(SessionMixin, Base):
-    """A signed-in browser (common.sessions); subject = the V identifiant; logout deletes it."""
-
-    __tablename__ = "portail_b2b_sessions"
+# A signed-in browser (subject = the V identifiant; logout deletes it) and failed logins per
+# identifiant typed, known or not (common.sessions).
+WebSession, LoginAttempt = session_models(Base, "portail_b2b_sessions", "portail_b2b_login_attempts")
 
 
 class ResetToken(Base):
