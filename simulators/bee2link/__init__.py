@@ -13,19 +13,10 @@ from simulators.dms.app import DmsApp, sites_line
 DMS = "bee2link"
 
 
-def _blueprints():
-    from simulators.bee2link import declare, views
-    return views.bp, declare.bp, declare.api
-
-
-def _seeder():
-    """The seed's DS4 order n°4586 and a Faker stock along the pipeline for 020319L and 013250C."""
-    from simulators.bee2link.demo import seed_stock
-    return seed_stock
-
-
+# The seed's DS4 order n°4586 and a Faker stock along the pipeline for 020319L and 013250C.
 APP = DmsApp(__name__, DMS, Base, sites="bee2link_stock", filters={"euros": euros, "fr_date": fr_date},
-             blueprints=_blueprints, seeder=_seeder)
+             blueprints=(f"{__name__}.views:bp", f"{__name__}.declare:bp", f"{__name__}.declare:api"),
+             seeder=f"{__name__}.demo:seed_stock")
 dealers, create_app, seed_demo = APP.dealers, APP.create_app, APP.seed_demo
 
 

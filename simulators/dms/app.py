@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask
+from flask import Flask
 
 from common.db import Database, database_url
 from common.testing import mount_test_routes
@@ -19,16 +19,16 @@ from fixtures import reference
 class DmsApp:
     """A DMS simulator app: ``package`` (its ``testing`` and ``certification_routes`` modules are
     mounted in test mode), the DMS's name, its store's ``base``, the reference data listing its demo
-    ``sites``, its template ``filters``, ``blueprints`` (called once the app exists: lazy imports) and
-    its demo ``seeder(session, seed, today)`` (likewise)."""
+    ``sites``, its template ``filters``, its ``blueprints`` ("module:name", imported once the app is made)
+    and its demo ``seeder`` ("module:name" of a ``seeder(session, seed, today)``)."""
 
     package: str
     dms: str
     base: type
     sites: str
     filters: dict[str, Callable]
-    blueprints: Callable[[], Iterable[Blueprint]]
-    seeder: Callable[[], Callable]
+    blueprints: tuple[str, ...]
+    seeder: str
 
     def dealers(self) -> list[dict]:
         """The demo dealers of the DMS (first one = default site), then the sites of config
@@ -43,8 +43,8 @@ class DmsApp:
         db.create_all()
         db.init_app(app)
         app.jinja_env.filters.update(self.filters)
-        for blueprint in self.blueprints():
-            app.register_blueprint(blueprint)
+        for blueprint in self.blueprints:
+            app.register_blueprint(_imported(blueprint))
         mount_test_routes(app, importlib.import_module(f"{self.package}.testing").bp)
         if app.config.get("TEST_ROUTES"):
             app.register_blueprint(importlib.import_module(f"{self.package}.certification_routes").bp)
@@ -54,7 +54,13 @@ class DmsApp:
     def seed_demo(self, app: Flask, seed: int = 0) -> None:
         """The demo data of the seed and Faker, in one transaction of the app's store."""
         with app.extensions["db"].transaction() as session:
-            self.seeder()(session, seed, dt.date.today())
+            _imported(self.seeder)(session, seed, dt.date.today())
+
+
+def _imported(path: str):
+    """The object ``module:name`` names."""
+    module, name = path.split(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def sites_line(sites: list[dict]) -> str:

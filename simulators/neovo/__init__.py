@@ -19,19 +19,9 @@ def amount(value: Decimal | None) -> str:
     return formats.euros(value, symbol=False, grouping=False)
 
 
-def _blueprints():
-    from simulators.neovo import views
-    return views.bp, views.api
-
-
-def _seeder():
-    """Dossier V0000004 of the seed and Faker dossiers for 038421N and 069870K."""
-    from simulators.neovo.demo import seed_dossiers
-    return seed_dossiers
-
-
+# Dossier V0000004 of the seed and Faker dossiers for 038421N and 069870K.
 APP = DmsApp(__name__, DMS, Base, sites="neovo_dossiers", filters={"amount": amount, "fr_date": fr_date},
-             blueprints=_blueprints, seeder=_seeder)
+             blueprints=(f"{__name__}.views:bp", f"{__name__}.views:api"), seeder=f"{__name__}.demo:seed_dossiers")
 dealers, create_app, seed_demo = APP.dealers, APP.create_app, APP.seed_demo
 
 

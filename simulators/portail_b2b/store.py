@@ -5,7 +5,7 @@ import datetime as dt
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from common.sessions import session_models
-from common.db import utcnow  # noqa: F401  (re-exported)
+from common.db import AddressColumns, utcnow  # noqa: F401  (utcnow re-exported)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.outbox import define_outbox
@@ -22,7 +22,7 @@ outbox = define_outbox(Base, "portail_b2b")
 
 
 
-class Supplier(Base):
+class Supplier(AddressColumns, Base):
     """A company known by its COFOR, at one of ``STATES``."""
 
     __tablename__ = "portail_b2b_suppliers"
@@ -30,9 +30,6 @@ class Supplier(Base):
     name: Mapped[str] = mapped_column(String(120))
     siret: Mapped[str] = mapped_column(String(14), index=True)
     state: Mapped[str] = mapped_column(String(20))
-    address: Mapped[str] = mapped_column(String(200), default="")
-    postcode: Mapped[str] = mapped_column(String(10), default="")
-    city: Mapped[str] = mapped_column(String(80), default="")
     country: Mapped[str] = mapped_column(String(60), default="")
     activity: Mapped[str] = mapped_column(String(80), default="")
     contact_name: Mapped[str] = mapped_column(String(160), default="")
