@@ -24,7 +24,7 @@ def autocomplete(stack: Stack, runs: int = 50) -> list[str]:
     in that figure) is what the app's journal recorded for those requests (``/__admin/journal``)."""
     base = {"marque": "Peugeot", "modele": "308 (2)", "mec": "10/10/2018"}
     http = httpx.Client(base_url=stack.url("tec3h"), timeout=30)
-    since = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     over_http = []
     for _ in range(runs):
         for n in range(len(TYPED) + 1):
@@ -46,8 +46,8 @@ def browser_flow(stack: Stack, runs: int) -> list[str]:
     from playwright.sync_api import expect, sync_playwright
 
     from e2e.pages.centralisateur import ChooseGarantiePage, ConfirmationPage, DeclarationFormPage
-    from e2e.pages.tec3h import (CustomerFormPage, OrderPage, VehicleCardPage, VehicleFormPage,
-                                 WarrantyFormPage, WarrantyTabPage)
+    from e2e.pages.tec3h import CustomerFormPage, OrderPage, VehicleCardPage, VehicleFormPage
+    from e2e.pages.tec3h_warranty import WarrantyFormPage, WarrantyTabPage
     from harness.browser import LAUNCH_ARGS, find_browser
     factory, base = Factory(11), stack.url("tec3h")
     today = dt.date.today().strftime("%d/%m/%Y")
