@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from common.db import utcnow  # noqa: F401  (re-exported)
-from common.sessions import AttemptMixin, SessionMixin
+from common.db import AddressColumns, utcnow  # noqa: F401  (utcnow re-exported)
+from common.sessions import session_models
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -14,13 +14,10 @@ class Base(DeclarativeBase):
 
 
 
-class Dealer(Base):
+class Dealer(AddressColumns, Base):
     __tablename__ = "cds_dealers"
     rrdi: Mapped[str] = mapped_column(String(7), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    address: Mapped[str] = mapped_column(String(200), default="")
-    postcode: Mapped[str] = mapped_column(String(10), default="")
-    city: Mapped[str] = mapped_column(String(80), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     code_t: Mapped[str | None] = mapped_column(String(10))
@@ -34,13 +31,8 @@ class Dealer(Base):
     use_cirano: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class WebSession(SessionMixin, Base):
-    """A signed-in browser (common.sessions): subject = the dealer's RRDI, scope = a declaration link."""
-    __tablename__ = "cds_web_sessions"
-
-
-class LoginAttempt(AttemptMixin, Base):
-    __tablename__ = "cds_login_attempts"
+# A signed-in browser (subject = the dealer's RRDI, scope = a declaration link) and failed logins.
+WebSession, LoginAttempt = session_models(Base, "cds_web_sessions", "cds_login_attempts")
 
 
 class DmsClient(Base):
