@@ -121,6 +121,7 @@ class OrderForm(TecForm):
     statut = SelectField("Statut", required=True, choices=ORDER_STATUSES, blank=None)
     service = SelectField("Service", choices=_stock("services"), blank=None)
     commercial = SelectField("Commercial", required=True, choices=_stock("sellers"), blank=None)
+    livreur = SelectField("Livreur", choices=_stock("sellers"), blank="Aucun livreur")
     prix = MoneyField("PU TTC du véhicule", required=True)
     date_livraison = DateField("Date de livraison")
     date_vente = DateField("Date de vente (CDA, Cession, achat, membre, garantie)", short="Date de vente")

@@ -53,7 +53,7 @@ def _check_order(form: OrderForm) -> dict | None:
         form.add_error("date_livraison", "La date de livraison ne peut pas précéder la date de vente.")
     if form.error_list:
         return None
-    return dict(customer_id=v["client"], status=v["statut"], service=v["service"], seller=v["commercial"],
+    return dict(customer_id=v["client"], status=v["statut"], service=v["service"], seller=v["commercial"], deliverer=v["livreur"] or None,
                 vehicle_price_ttc=v["prix"], delivery_date=v["date_livraison"], sale_date=v["date_vente"],
                 contact_origin=v["origine"], payment_mode=v["paiement"], financing=v["financement"],
                 deposit_mode=v["mode_acompte"], deposit_ttc=v["acompte"])
@@ -61,7 +61,8 @@ def _check_order(form: OrderForm) -> dict | None:
 
 def _form_values(order: Order) -> dict:
     return {"client": str(order.customer_id), "statut": order.status, "service": order.service,
-            "commercial": order.seller, "prix": f"{order.vehicle_price_ttc:.2f}",
+            "commercial": order.seller, "livreur": order.deliverer or "",
+            "prix": f"{order.vehicle_price_ttc:.2f}",
             "date_livraison": order.delivery_date, "date_vente": order.sale_date,
             "origine": order.contact_origin, "paiement": order.payment_mode,
             "financement": order.financing, "mode_acompte": order.deposit_mode,

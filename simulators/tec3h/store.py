@@ -110,6 +110,7 @@ class Order(Base):
     status: Mapped[str] = mapped_column(String(20))          # Proposition | Commande
     service: Mapped[str | None] = mapped_column(String(40))
     seller: Mapped[str] = mapped_column(String(80))
+    deliverer: Mapped[str | None] = mapped_column(String(80))  # Livreur: who hands the car over
     vehicle_price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     delivery_date: Mapped[dt.date | None] = mapped_column(Date)
     sale_date: Mapped[dt.date | None] = mapped_column(Date)

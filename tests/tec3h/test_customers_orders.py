@@ -128,6 +128,21 @@ def test_ventes_filters_by_seller_and_pro(client, app):
     assert "Aucune commande." in client.get("/ventes?clients=pro").data.decode()
 
 
+def test_ventes_livreur_filter_uses_the_orders_livreur_not_its_seller(client, app):
+    # the demo order 4586: sold by Nicolas Pélissier, delivered by Nicolas Nivez
+    assert "4586" in client.get("/ventes?livreur=Nicolas+Nivez").data.decode()
+    assert "Aucune commande." in client.get("/ventes?livreur=Nicolas+Pélissier").data.decode()
+    vid = vehicle_id(app, "FE-260-RZ")
+    client.post(f"/vehicules/{vid}/offre", data=_order(120811, livreur="Sophie Marchand"))
+    by_sophie = client.get("/ventes?livreur=Sophie+Marchand").data.decode()
+    assert "4587" in by_sophie and "4586" not in by_sophie
+    with app.app_context():
+        order = app.extensions["db"].session.scalar(select(Order).where(Order.number == 4587))
+        assert (order.seller, order.deliverer) == ("Nicolas Pélissier", "Sophie Marchand")
+    edit = client.get(f"/ventes/{order.id}/modifier").data.decode()
+    assert '<option value="Sophie Marchand" selected' in edit
+
+
 def test_forms_without_csrf_token_are_refused(tmp_path):
     from simulators import tec3h
     app = tec3h.create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "URLS": {}})
