@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from common.forms import (DateField, EmailField, Form, PatternField, PhoneField, PostcodeField, SelectField,
-                          SiretField, TextField)
+from common.forms import (DateField, EmailField, Form, IntegerField, MoneyField, PatternField, PhoneField,
+                          PlateField, PostcodeField, SelectField, SiretField, TextField)
 from simulators.pvo2 import euros
 
 
@@ -46,14 +46,16 @@ class SiteForm(PvoForm):
         return {name: "" if value is None else str(value) for name, value in self.values().items()}
 
 
-class OfferForm(PvoForm):
-    """Créer une offre à particulier: the customer, then the vehicle to sell (``vehicles``)."""
+CIVILITIES = {"M": "Monsieur", "MME": "Madame"}
+
+
+class CustomerForm(PvoForm):
+    """The customer of an offer: Créer une offre à particulier, then Client Modifiez."""
 
     class Meta:
-        id_prefix = "offer-"
+        id_prefix = "customer-"
 
-    vehicles: list = []
-    civility = SelectField("Civilité", required=True, choices={"M": "Monsieur", "MME": "Madame"}, blank=None)
+    civility = SelectField("Civilité", required=True, choices=CIVILITIES, blank=None)
     last_name = TextField("Nom", required=True)
     first_name = TextField("Prénom", required=True)
     address = TextField("Adresse", required=True)
@@ -61,10 +63,59 @@ class OfferForm(PvoForm):
     city = TextField("Ville", required=True)
     phone = PhoneField("Téléphone", input_type="tel")
     email = EmailField("Email")
+
+    def stored(self) -> dict:
+        """The customer's columns ("" for an empty optional field)."""
+        values = self.values()
+        return {name: values[name] or "" for name in ("civility", "last_name", "first_name", "address",
+                                                      "postcode", "city", "phone", "email")}
+
+
+class VehicleChoiceForm(PvoForm):
+    """The vehicle to sell, among ``vehicles`` (those for sale)."""
+
+    class Meta:
+        id_prefix = "offer-"
+
+    vehicles: list = []
     vehicle_id = SelectField("Véhicule à vendre", required=True, short="Véhicule", only_choices=False,
                              blank="— Choisir un véhicule du stock —",
                              choices=lambda form: [(v.id, f"{v.brand} {v.model} {v.version} — {v.plate} — "
                                                           f"{euros(v.price_ttc)}") for v in form.vehicles])
+
+
+class OfferForm(CustomerForm, VehicleChoiceForm):
+    """Créer une offre à particulier: the customer, then the vehicle to sell (``vehicles``)."""
+
+    class Meta:
+        id_prefix = "offer-"
+
+
+class TradeInForm(PvoForm):
+    """Ajouter un véhicule à reprendre: the customer's vehicle and what it is taken back for."""
+
+    class Meta:
+        id_prefix = "trade-in-"
+
+    plate = PlateField("Immatriculation", required=True)
+    brand = TextField("Marque", required=True, max_length=40)
+    model = TextField("Modèle", required=True, max_length=80)
+    first_registration = DateField("Date de MEC", past=True)
+    mileage_km = IntegerField("Kilométrage", required=True, min=0, max=2_000_000)
+    value_ttc = MoneyField("Valeur de reprise (TTC)", required=True, short="Valeur de reprise", max=1_000_000)
+
+
+class CoHolderForm(PvoForm):
+    """Co-titulaire Ajoutez: the second holder of the registration."""
+
+    class Meta:
+        id_prefix = "co-holder-"
+
+    civility = SelectField("Civilité", required=True, choices=CIVILITIES, blank=None)
+    last_name = TextField("Nom", required=True)
+    first_name = TextField("Prénom", required=True)
+    birth_date = DateField("Date de naissance", past=True)
+    phone = PhoneField("Téléphone", input_type="tel")
 
 
 class DeliveryForm(PvoForm):

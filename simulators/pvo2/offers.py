@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
 from common.parsing import ParseError, parse_int
-from simulators.pvo2 import context
+from simulators.pvo2 import context, offer_vehicle
 from simulators.pvo2.forms import OfferForm
 from simulators.pvo2.store import Customer, Order, Vehicle
 
@@ -30,7 +30,7 @@ def index():
     """Offres et bons de commande, newest first; search by N°offre, N°BDC, client or plate."""
     query = (request.args.get("q") or "").strip()
     with context.db().transaction() as session:
-        stmt = (select(Order).join(Order.customer).join(Order.vehicle)
+        stmt = (select(Order).join(Order.customer).outerjoin(Order.vehicle)
                 .where(Order.state != "annulee").order_by(Order.number.desc()))
         everything = list(session.scalars(stmt).unique())
         if query:
@@ -101,7 +101,7 @@ def show(number: int):
         order = context.order_or_404(session, number)
         if order.state != "offre":
             return redirect(url_for("deliveries.order", number=number))
-        return render_template("pvo2/offer.html", order=order, errors=[], today=dt.date.today())
+        return offer_vehicle.page_of(order)
 
 
 def label_refusal(vehicle: Vehicle) -> str | None:
@@ -118,10 +118,14 @@ def generate_bdc(number: int):
         order = context.order_or_404(session, number)
         if order.state != "offre":
             return redirect(url_for("deliveries.order", number=number))
+        if order.vehicle is None:
+            return offer_vehicle.page_of(order, [offer_vehicle.NO_VEHICLE], 422)
         sale = context.sale_of(session, order.vehicle_id, other_than=number)
-        refusal = context.sold_message(sale) if sale is not None else label_refusal(order.vehicle)
+        refusal = (context.sold_message(sale) if sale is not None else
+                   offer_vehicle.reserved_elsewhere(session, order) or label_refusal(order.vehicle))
         if refusal:
-            return render_template("pvo2/offer.html", order=order, errors=[refusal], today=dt.date.today()), 422
+            return offer_vehicle.page_of(order, [refusal], 422)
+        offer_vehicle.release(session, order)  # sold now: the reservation has done its job
         order.state, order.bdc_on = "bdc", dt.date.today()
     flash(f"Bon de commande n°{number} généré.", "success")
     return redirect(url_for("deliveries.order", number=number))
@@ -153,5 +157,6 @@ def cancel(number: int):
             flash("Seule une offre en cours peut être annulée.", "error")
             return redirect(url_for("deliveries.order", number=number))
         order.state = "annulee"
+        offer_vehicle.release(session, order)
     flash(f"Offre n°{number} annulée.", "info")
     return redirect(url_for("offers.index"))
