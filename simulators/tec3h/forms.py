@@ -130,6 +130,12 @@ class OrderForm(TecForm):
     financement = SelectField("Organisme de financement", choices=_stock("financing_bodies"), blank="Aucun")
     mode_acompte = SelectField("Mode d'acompte", choices=_stock("payment_modes"), blank="-")
     acompte = MoneyField("Acompte")
+    # Ajouter: one more article line, saved with the order
+    article_designation = TextField("Désignation de l'article", short="Désignation", max_length=120)
+    article_reference = TextField("Référence de l'article", short="Référence", max_length=30)
+    article_prix = MoneyField("PU TTC de l'article", short="PU TTC", max=1_000_000)
+
+    ARTICLE = ("article_designation", "article_reference", "article_prix")
 
 
 class VehicleForm(TecForm):
