@@ -14,6 +14,7 @@ from simulators.pvo2.store import Customer, Order, Vehicle
 bp = Blueprint("offers", __name__, url_prefix="/offres")
 
 OFFER_VALIDITY_DAYS = 7
+LIST_STATES = {"": "Tous", "offre": "Offres en cours", "bdc": "BDC en cours (non clos)", "cloture": "BDC clôturés"}
 
 
 def counters(orders: list[Order], today: dt.date) -> dict[str, int]:
@@ -29,6 +30,7 @@ def counters(orders: list[Order], today: dt.date) -> dict[str, int]:
 def index():
     """Offres et bons de commande, newest first; search by N°offre, N°BDC, client or plate."""
     query = (request.args.get("q") or "").strip()
+    state = request.args.get("etat", "") if request.args.get("etat") in LIST_STATES else ""
     with context.db().transaction() as session:
         stmt = (select(Order).join(Order.customer).outerjoin(Order.vehicle)
                 .where(Order.state != "annulee").order_by(Order.number.desc()))
@@ -38,9 +40,11 @@ def index():
             stmt = stmt.where(or_(Customer.last_name.ilike(like), Customer.first_name.ilike(like),
                                   Vehicle.plate.ilike(like), Order.bdc_number.ilike(like),
                                   Order.number == _order_number(query)))
+        if state:
+            stmt = stmt.where(Order.state == state)
         orders = list(session.scalars(stmt).unique())
         return render_template("pvo2/offers.html", orders=orders, query=query, today=dt.date.today(),
-                               counters=counters(everything, dt.date.today()))
+                               counters=counters(everything, dt.date.today()), state=state, states=LIST_STATES)
 
 
 def _order_number(query: str) -> int:
