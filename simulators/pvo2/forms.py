@@ -49,15 +49,20 @@ class SiteForm(PvoForm):
 CIVILITIES = {"M": "Monsieur", "MME": "Madame"}
 
 
-class CustomerForm(PvoForm):
+class PersonForm(PvoForm):
+    """Who a person is: the customer's and the co-titulaire's first fields."""
+
+    civility = SelectField("Civilité", required=True, choices=CIVILITIES, blank=None)
+    last_name = TextField("Nom", required=True)
+    first_name = TextField("Prénom", required=True)
+
+
+class CustomerForm(PersonForm):
     """The customer of an offer: Créer une offre à particulier, then Client Modifiez."""
 
     class Meta:
         id_prefix = "customer-"
 
-    civility = SelectField("Civilité", required=True, choices=CIVILITIES, blank=None)
-    last_name = TextField("Nom", required=True)
-    first_name = TextField("Prénom", required=True)
     address = TextField("Adresse", required=True)
     postcode = PostcodeField("Code postal", required=True)
     city = TextField("Ville", required=True)
@@ -105,15 +110,12 @@ class TradeInForm(PvoForm):
     value_ttc = MoneyField("Valeur de reprise (TTC)", required=True, short="Valeur de reprise", max=1_000_000)
 
 
-class CoHolderForm(PvoForm):
+class CoHolderForm(PersonForm):
     """Co-titulaire Ajoutez: the second holder of the registration."""
 
     class Meta:
         id_prefix = "co-holder-"
 
-    civility = SelectField("Civilité", required=True, choices=CIVILITIES, blank=None)
-    last_name = TextField("Nom", required=True)
-    first_name = TextField("Prénom", required=True)
     birth_date = DateField("Date de naissance", past=True)
     phone = PhoneField("Téléphone", input_type="tel")
 
