@@ -246,6 +246,15 @@ class OrderPage(Pvo2Page):
         self.declaration_status = page.get_by_test_id("declaration-status")
         self.contract_number = page.get_by_test_id("contract-number")
         self.policy_number = page.get_by_test_id("policy-number")
+        self.workshop_toggle = page.get_by_text("Renseigner le statut atelier", exact=True)
+        self.workshop_status = page.get_by_label("Statut atelier *")
+        self.workshop_save = page.get_by_role("button", name="Enregistrer le statut")
+
+    def set_workshop_status(self, status: str) -> None:
+        """Renseigner le statut atelier: open it, choose ``status``, save."""
+        self.workshop_toggle.click()
+        self.workshop_status.select_option(status)
+        self.workshop_save.click()
 
     def open(self, number: int) -> OrderPage:
         self.page.goto(f"{self.base_url}/livraisons/{number}")

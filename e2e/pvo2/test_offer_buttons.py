@@ -1,6 +1,7 @@
 """The seed's offer buttons in a browser (seed 002): each one does what the deck shows, its result on
 the page and kept — Réserver le véhicule, Envoi vers DS contact, Ajouter un véhicule à reprendre,
-Client Modifiez, Co-titulaire Ajoutez, Envoyer (the mail in PVO2's outbox), Supprimer le véhicule."""
+Client Modifiez, Co-titulaire Ajoutez, Envoyer (the mail in PVO2's outbox), Supprimer le véhicule, and
+on the bon de commande Renseigner le statut atelier."""
 from __future__ import annotations
 
 import re
@@ -89,4 +90,8 @@ def test_remove_the_vehicle_then_add_another_and_generate(page: Page, pvo2_url, 
     expect(offer.messages).to_have_text("Véhicule ajouté à l'offre.")
     expect(offer.sale).to_contain_text(other)
     offer.generate_bdc()
-    expect(OrderPage(page, pvo2_url).heading).to_have_text(f"Commande N° {number}")
+    order = OrderPage(page, pvo2_url)
+    expect(order.heading).to_have_text(f"Commande N° {number}")
+    order.set_workshop_status("En préparation")
+    expect(order.messages).to_have_text("Statut atelier : En préparation.")
+    expect(page.get_by_test_id("vehicle-workshop")).to_contain_text("Statut atelier : En préparation (le ")

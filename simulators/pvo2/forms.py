@@ -129,3 +129,15 @@ class DeliveryForm(PvoForm):
     delivery_time = PatternField("Heure (facultatif)", short="Heure", hint="HH:MM", max_length=5,
                                  pattern=re.compile(r"([01]?[0-9]|2[0-3]):[0-5][0-9]", re.ASCII),
                                  pattern_message="format HH:MM attendu.")
+
+
+WORKSHOP_STATES = ("À préparer", "En préparation", "Prêt à livrer")
+
+
+class WorkshopForm(PvoForm):
+    """Renseigner le statut atelier: where the workshop is with the vehicle sold."""
+
+    class Meta:
+        id_prefix = "workshop-"
+
+    status = SelectField("Statut atelier", required=True, choices=WORKSHOP_STATES, blank=None)

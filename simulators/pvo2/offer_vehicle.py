@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from common.db import utcnow
 from common.parsing import ParseError, parse_int
 from simulators.pvo2 import context
-from simulators.pvo2.forms import TradeInForm, VehicleChoiceForm
+from simulators.pvo2.forms import TradeInForm, VehicleChoiceForm, WorkshopForm
 from simulators.pvo2.store import Order, Reservation, TradeIn, Vehicle, VehicleActivity
 
 bp = Blueprint("offer_vehicle", __name__, url_prefix="/offres")
@@ -29,12 +29,19 @@ def page_of(order: Order, errors=(), status: int = 200):
 
 
 def vehicle_extras(vehicle: Vehicle) -> dict:
-    """What the Vente block shows beside the vehicle: its reservation and its last DS contact send."""
+    """What the Vente block shows beside the vehicle: its reservation, its last DS contact send and
+    its statut atelier (with the form to set it)."""
     session = context.db().session
+
+    def last(kind: str) -> VehicleActivity | None:
+        return session.scalar(select(VehicleActivity).where(VehicleActivity.vehicle_id == vehicle.id,
+                                                            VehicleActivity.kind == kind)
+                              .order_by(VehicleActivity.id.desc()).limit(1))
+
+    workshop = last("atelier")
     return {"reservation": session.scalar(select(Reservation).where(Reservation.vehicle_id == vehicle.id)),
-            "ds_contact": session.scalar(select(VehicleActivity).where(
-                VehicleActivity.vehicle_id == vehicle.id, VehicleActivity.kind == "ds_contact")
-                .order_by(VehicleActivity.id.desc()).limit(1))}
+            "ds_contact": last("ds_contact"), "workshop": workshop,
+            "workshop_form": WorkshopForm(formdata=None, data={"status": workshop.text if workshop else ""})}
 
 
 def reservation_of(session, vehicle_id: int | None) -> Reservation | None:
@@ -102,6 +109,22 @@ def ds_contact(number: int):
         plate, state = order.vehicle.plate, order.state
     flash(f"Véhicule {plate} envoyé vers DS contact.", "success")
     return redirect(url_for("offers.show" if state == "offre" else "deliveries.order", number=number))
+
+
+@bp.post("/<int:number>/statut-atelier")
+def workshop_status(number: int):
+    """Renseigner le statut atelier of a bon de commande's vehicle (kept in the vehicle's Activité)."""
+    form = WorkshopForm()
+    with context.db().transaction() as session:
+        order = context.order_or_404(session, number)
+        if order.state not in context.SOLD_STATES:
+            return page_of(order, ["Le statut atelier se renseigne sur un bon de commande."], 409)
+        if not form.validate():
+            return page_of(order, [m for _, m in form.error_list], 422)
+        session.add(VehicleActivity(vehicle_id=order.vehicle_id, at=utcnow(), kind="atelier",
+                                    text=form.status.value))
+    flash(f"Statut atelier : {form.status.value}.", "success")
+    return redirect(url_for("deliveries.order", number=number) + "#atelier")
 
 
 @bp.post("/<int:number>/supprimer-vehicule")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -159,3 +160,24 @@ def test_the_offer_buttons_refuse_a_post_without_csrf_token(tmp_path):
             assert outbox.mails(session) == []
     finally:
         app.extensions["harness_stop"]()
+
+
+def test_renseigner_le_statut_atelier_on_a_bon_de_commande(client, app):
+    refused = client.post(f"/offres/{OFFER}/statut-atelier", data={"status": "Prêt à livrer"})
+    assert refused.status_code == 409 and "se renseigne sur un bon de commande" in text(refused)
+    bad = client.post(f"/offres/{BDC}/statut-atelier", data={"status": "Parti"})
+    assert bad.status_code == 422 and "Statut atelier" in text(bad)
+    page = text(client.post(f"/offres/{BDC}/statut-atelier", data={"status": "Prêt à livrer"},
+                            follow_redirects=True))
+    assert "Statut atelier : Prêt à livrer (le " in page
+    [kept] = _rows(app, VehicleActivity, kind="atelier")
+    assert kept.text == "Prêt à livrer"
+    deliveries = " ".join(re.sub(r"<[^>]+>", " ", text(client.get("/livraisons/"))).split())
+    assert "Renseigner le statut atelier (Prêt à livrer)" in deliveries
+
+
+def test_comment_heading_carries_copier_and_ajouter_as_the_seed(client):
+    client.post(f"/offres/{OFFER}/commentaire", data={"comment": "Client rappelle lundi"})
+    page = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(f"/offres/{OFFER}?copier=1"))).split())
+    assert "Commentaire Copier... Ajouter Client rappelle lundi" in page
+    assert ">Client rappelle lundi</textarea>" in text(client.get(f"/offres/{OFFER}?copier=1"))
