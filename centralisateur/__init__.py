@@ -49,7 +49,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals.update(current_dealer=current_dealer, status_labels=STATUS_LABELS)
 
     stops = [db.dispose]
-    app.jinja_env.globals["app_endpoints"] = frozenset(app.view_functions)
     if app.config.get("BACKGROUND_JOBS"):
         from centralisateur.worker import Worker
         worker = Worker(app, app.config["WORKER_INTERVAL"]).start()
