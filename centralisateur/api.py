@@ -17,6 +17,7 @@ from common.keys import demo_key_allowed
 from common.web import csrf, error_response, json_body
 from spoticar_handoff.eligibility import refusals
 from spoticar_handoff.models import DeclarationState, HandoffIn, HandoffReceipt
+from spoticar_handoff.form_fields import DEFAULT_MAX_DAYS_AFTER_DELIVERY
 from spoticar_handoff.warnings import handoff_warnings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -59,7 +60,8 @@ def declaration_token(declaration_id: int) -> str:
 def receipt(declaration: Declaration) -> dict:
     url = url_for("session.entry", token=declaration_token(declaration.id), _external=False)
     # until declared, the dealer still has to correct on form 2/3 what the warnings name
-    warnings = handoff_warnings(declaration.payload) if declaration.status == "pending" else []
+    warnings = handoff_warnings(declaration.payload, max_days_after_delivery=current_app.config.get(
+        "MAX_DAYS_AFTER_DELIVERY", DEFAULT_MAX_DAYS_AFTER_DELIVERY)) if declaration.status == "pending" else []
     return HandoffReceipt(handoff_id=declaration.id, bdc_number=declaration.bdc_number,
                           declaration_url=current_app.config["PUBLIC_URL"].rstrip("/") + url,
                           status=declaration.status, warnings=warnings).model_dump(mode="json")
