@@ -14,6 +14,10 @@ from harness.apps import APPS, available_apps
 from harness.runner import Stack
 from harness.testing import SUITE_CONFIG
 
+# cheap password hashing for every app the suites start, in this process and in those it spawns
+# (common.auth); production keeps the full scrypt cost
+os.environ.setdefault("SPOTICAR_TEST_KDF", "1")
+
 # a failing test that drove a stack gets the journal of the traces it touched (report extra + HAR)
 pytest_plugins = ["harness.pytest_journal"]
 
