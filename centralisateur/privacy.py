@@ -7,8 +7,10 @@ checkpointed with secure_delete on, so no copy of the erased values stays in the
 from __future__ import annotations
 
 import unicodedata
+import weakref
 
 from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from common.dates import rfc3339
 from spoticar_handoff.models import Customer
@@ -66,27 +68,36 @@ def _index_changed(_mapper, connection, target: Declaration) -> None:
                                                               target.form))
 
 
-def _index_missing(db, rrdi: str) -> None:
-    """Index the dealer's declarations written without the ORM (bulk loads, data from before the
-    index): two index-only counts when nothing is missing."""
-    count = lambda model: db.session.scalar(select(func.count()).select_from(model)  # noqa: E731
-                                            .where(model.dealer_rrdi == rrdi))
-    if count(Declaration) == count(DeclarationSearch):
-        return
-    missing = (select(Declaration.id, Declaration.payload, Declaration.form)
+# per database: the highest declaration id already checked to be indexed (see _index_missing)
+_checked: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+RECHECK = 1_000  # ids below the mark checked again: a write still in flight when the mark was taken
+
+
+def _index_missing(db) -> None:
+    """Index the declarations written without the ORM (bulk loads, data from before the index). The
+    first search of a process checks every declaration, the next ones only those above the mark (a
+    primary-key range: ids only grow)."""
+    top = db.session.scalar(select(func.max(Declaration.id))) or 0
+    after = max(0, _checked.get(db, 0) - RECHECK)
+    missing = (select(Declaration.id, Declaration.dealer_rrdi, Declaration.payload, Declaration.form)
                .outerjoin(DeclarationSearch, DeclarationSearch.declaration_id == Declaration.id)
-               .where(Declaration.dealer_rrdi == rrdi, DeclarationSearch.declaration_id.is_(None)))
-    with db.transaction() as tx:
-        rows = [_entry(i, rrdi, payload, form) for i, payload, form in tx.execute(missing)]
-        for start in range(0, len(rows), 5_000):
-            tx.execute(insert(DeclarationSearch), rows[start:start + 5_000])
-    db.session.rollback()  # end the request's read snapshot (SQLite WAL): the next read sees the rows
+               .where(Declaration.id > after, Declaration.id <= top, DeclarationSearch.declaration_id.is_(None)))
+    rows = [_entry(i, rrdi, payload, form) for i, rrdi, payload, form in db.session.execute(missing)]
+    if rows:
+        try:
+            with db.transaction() as tx:
+                for start in range(0, len(rows), 5_000):
+                    tx.execute(insert(DeclarationSearch), rows[start:start + 5_000])
+        except IntegrityError:  # a search running beside this one indexed them first
+            pass
+        db.session.rollback()  # end the request's read snapshot (SQLite WAL): the next read sees the rows
+    _checked[db] = top
 
 
 def _candidates(db, rrdi: str, wanted: str) -> list[int]:
     """Ids of the declarations where a searched value of the form or of the hand-off may contain
     ``wanted``: one scan of the folded search column, the JSON documents left alone."""
-    _index_missing(db, rrdi)
+    _index_missing(db)
     return list(db.session.scalars(select(DeclarationSearch.declaration_id).where(
         DeclarationSearch.dealer_rrdi == rrdi, DeclarationSearch.text.contains(wanted, autoescape=True))))
 
