@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.exc import DBAPIError
 from common.db import utcnow  # noqa: F401  (re-exported)
 from common.sessions import AttemptMixin, SessionMixin
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -97,6 +98,21 @@ class DeclarationSearch(Base):
                                                 primary_key=True)
     dealer_rrdi: Mapped[str] = mapped_column(String(7), index=True)
     text: Mapped[str] = mapped_column(Text)
+
+
+@event.listens_for(DeclarationSearch.__table__, "after_create")
+def _trigram_index(_table, connection, **_kw) -> None:
+    """On PostgreSQL, a trigram index answers the search's ``LIKE '%…%'`` without reading every row;
+    where the server refuses the pg_trgm extension (no right to create it), the search scans."""
+    if connection.dialect.name != "postgresql":
+        return
+    try:
+        with connection.begin_nested():
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            connection.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_cds_declaration_search_trgm "
+                                       "ON cds_declaration_search USING gin (text gin_trgm_ops)")
+    except DBAPIError:
+        pass
 
 
 BDC_BASE = 103_833_700
