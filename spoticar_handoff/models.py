@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (AfterValidator, AnyHttpUrl, BaseModel, BeforeValidator, ConfigDict, Field,
-                      model_validator)
+                      StrictBool, model_validator)
 from pydantic_core import PydanticCustomError
 
 from spoticar_handoff import catalogue
@@ -58,6 +58,19 @@ Rrdi = Annotated[str, Field(max_length=10), AfterValidator(check_rrdi)]
 Siret = Annotated[str, Field(max_length=20), AfterValidator(check_siret)]
 Energy = Annotated[str, Field(max_length=30), AfterValidator(normalize_energy)]
 Money = Annotated[Decimal, Field(ge=0, le=10_000_000, decimal_places=2)]
+def _typed_number(value):
+    """JSON Schema's ``integer`` is a number without a fraction (``7`` or ``7.0``): a boolean or a
+    string of digits is the wrong type, not something to convert silently."""
+    if isinstance(value, (bool, str)):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+def whole(ge: int, le: int):
+    """An integer field of the wire format, bounded (the bounds show in the OpenAPI document)."""
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_typed_number)]
+
+
 Opt = lambda t: Annotated[t | None, BeforeValidator(_blank_to_none)]  # noqa: E731
 
 
@@ -111,23 +124,23 @@ class Vehicle(WireModel):
     energy: Opt(Energy) = None
     registration_card_type: Opt(Name) = None
     first_registration: TradeDate | None = None
-    din_power: int | None = Field(default=None, ge=1, le=2000)
-    fiscal_power: int | None = Field(default=None, ge=1, le=200)
-    kw_power: int | None = Field(default=None, ge=1, le=1500)
-    displacement_cc: int | None = Field(default=None, ge=1, le=10000)
-    four_wheel_drive: bool | None = None
-    mileage_km: int | None = Field(default=None, ge=0, le=2_000_000)
+    din_power: whole(1, 2000) | None = None
+    fiscal_power: whole(1, 200) | None = None
+    kw_power: whole(1, 1500) | None = None
+    displacement_cc: whole(1, 10000) | None = None
+    four_wheel_drive: StrictBool | None = None
+    mileage_km: whole(0, 2_000_000) | None = None
     manufacturer_warranty_end: TradeDate | None = None
-    manufacturer_warranty_km: int | None = Field(default=None, ge=0, le=9_999_999)
+    manufacturer_warranty_km: whole(0, 9_999_999) | None = None
     usage: Literal[USAGES] = "particulier"  # type: ignore[valid-type]
-    ptac_kg: int | None = Field(default=None, ge=1, le=60_000)
+    ptac_kg: whole(1, 60_000) | None = None
     market_value: Money | None = None
 
 
 class Warranty(WireModel):
     label: Literal["SPOTICAR", "DS CERTIFIED", "ALFA ROMEO CERTIFIED"] = "SPOTICAR"
     product: Opt(Name) = None
-    duration_months: int | None = Field(default=None, ge=1, le=120)
+    duration_months: whole(1, 120) | None = None
     start_date: TradeDate | None = None
     loyalty_product: Opt(Name) = None
 

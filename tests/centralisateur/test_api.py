@@ -124,6 +124,24 @@ def test_every_invalid_field_the_form_cannot_fix_is_listed_in_french(api, factor
     assert errors["vehicle.usage"].startswith("Valeur non autorisée ; valeurs possibles : 'particulier', 'taxi'")
 
 
+@pytest.mark.parametrize("field, value, message", [
+    ("din_power", True, "Doit être un nombre entier."),
+    ("mileage_km", "12000", "Doit être un nombre entier."),
+    ("fiscal_power", 7.5, "Doit être un nombre entier."),
+    ("four_wheel_drive", "oui", "Doit valoir true ou false."),
+    ("four_wheel_drive", 1, "Doit valoir true ou false."),
+])
+def test_json_types_are_not_coerced(api, factory, field, value, message):
+    """A JSON boolean is not a number and a string is not an integer: the v1 format is typed, and a DMS
+    sending the wrong type is told so rather than having it silently converted (``7.0`` is an integer
+    in JSON Schema, ``7.5`` is not)."""
+    payload = factory.handoff()
+    payload["vehicle"][field] = value
+    response = api.post("/api/v1/handoffs", json=payload)
+    assert response.status_code == 422
+    assert {e["field"]: e["message"] for e in response.json()["errors"]} == {f"vehicle.{field}": message}
+
+
 def test_values_the_dealer_can_correct_arrive_as_sent_with_a_warning_per_form_label(api, stack, factory):
     payload = factory.handoff()
     payload["vehicle"].update(vin="123", plate="AB-12-CD", version=None)
