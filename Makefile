@@ -30,7 +30,7 @@ test: $(STAMP) browser
 	@mkdir -p reports
 	$(BIN)/python -m pytest -n auto --dist loadgroup $(SHARD_ARG) \
 	  --junitxml=reports/junit.xml --html=reports/report.html --self-contained-html \
-	  --tracing retain-on-failure --screenshot only-on-failure --output reports/playwright \
+	  --tracing retain-on-failure --screenshot only-on-failure --output reports/playwright --durations=25 \
 	  $(PYTEST_ARGS)
 	@echo "== PostgreSQL (DATABASE_URL) : API, stockage et parcours navigateur CDS et PVO2 → CDS → portail, une base neuve par groupe"
 	bash scripts/with-postgres.sh bash scripts/postgres-suites.sh $(BIN)/python $(SHARD_ARG) \

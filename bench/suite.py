@@ -40,7 +40,7 @@ def rows() -> list[dict]:
     result = [
         {"figure": "make test, passe principale (SQLite)", "now": f"{main[0]:.0f} s ({main[2]})",
          "target": "≤ 180 s"},
-        {"figure": "make test, passe PostgreSQL (groupes 2 par 2)", "now": f"{postgres[0]:.0f} s ({postgres[2]})",
+        {"figure": "make test, passe PostgreSQL (groupes en parallèle)", "now": f"{postgres[0]:.0f} s ({postgres[2]})",
          "target": "—"},
         {"figure": "make test entier, environnement installé", "now": f"{main[0] + postgres[0]:.0f} s",
          "target": "≤ 300 s (.ci/run sur machine neuve)"},

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test's PostgreSQL pass, run by scripts/with-postgres.sh (DATABASE_URL set): each group of
-# suites on a fresh database of its own (<db>_<group>, dropped by with-postgres.sh), two groups at a
-# time, longest first; each group's output is shown when it ends. Fails when any group fails.
+# suites on a fresh database of its own (<db>_<group>, dropped by with-postgres.sh), as many groups
+# at a time as cores (at least two), longest first; each group's output is shown when it ends. Fails
+# when any group fails.
 #   bash scripts/with-postgres.sh bash scripts/postgres-suites.sh PYTHON --junitxml=reports/junit-postgres.xml [PYTEST ARGS…]
 # Group G writes reports/junit-postgres-G.xml (the --junitxml name with -G before .xml).
 set -uo pipefail
@@ -51,10 +52,11 @@ show_done() {  # the output of each group that ended since the last call
   done
 }
 
+slots=$(nproc 2>/dev/null || echo 2); [ "$slots" -ge 2 ] || slots=2
 status=0
 for entry in "${GROUPS_[@]}"; do rm -f "${junit%.xml}-${entry%%|*}.code"; done
 for entry in "${GROUPS_[@]}"; do
-  while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; show_done; done
+  while [ "$(jobs -rp | wc -l)" -ge "$slots" ]; do wait -n; show_done; done
   run_group "${entry%%|*}" "${entry#*|}" &
 done
 wait
