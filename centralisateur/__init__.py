@@ -35,10 +35,10 @@ def create_app(config: dict | None = None) -> Flask:
     if onboarded is not None:
         onboarding.sync_dealers(db, onboarded)
 
-    from centralisateur import api, backoffice, declare, exchanges, home, profile, session
+    from centralisateur import api, apv, backoffice, declare, exchanges, home, profile, session
     from certification import hooks, web as certification_web
-    for blueprint in (api.bp, session.bp, home.bp, profile.bp, declare.bp, backoffice.bp, exchanges.bp, certification_web.bp,
-                      certification_web.api):
+    for blueprint in (api.bp, session.bp, home.bp, profile.bp, declare.bp, backoffice.bp, apv.bp, exchanges.bp,
+                      certification_web.bp, certification_web.api):
         app.register_blueprint(blueprint)
     app.after_request(hooks.finish)
     mount_test_routes(app, "centralisateur.testing")  # imported only when mounted (Faker etc.)
@@ -50,7 +50,6 @@ def create_app(config: dict | None = None) -> Flask:
     from common.group_commit import GroupCommitter
     app.extensions["handoff_writer"] = GroupCommitter(db.engine, "handoff-writer")
     stops = [app.extensions["handoff_writer"].stop, db.dispose]
-    app.jinja_env.globals["app_endpoints"] = frozenset(app.view_functions)
     if app.config.get("BACKGROUND_JOBS"):
         from centralisateur.worker import Worker
         worker = Worker(app, app.config["WORKER_INTERVAL"]).start()

@@ -16,10 +16,12 @@ from certification import hooks
 from common.auth import bearer_token, key_digest
 from common.dates import as_utc
 from common.egress import UrlRefused, callback_origins, check_url
+from common.journal import current as current_trace
 from common.keys import demo_key_allowed
 from common.web import csrf, error_response, json_body
 from spoticar_handoff.eligibility import refusals
 from spoticar_handoff.models import DeclarationState, HandoffIn, HandoffReceipt
+from spoticar_handoff.form_fields import DEFAULT_MAX_DAYS_AFTER_DELIVERY
 from spoticar_handoff.warnings import handoff_warnings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -68,14 +70,20 @@ def _client_named(digest: str) -> str | None:
 
 
 def declaration_token(declaration_id: int) -> str:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="declaration").dumps(declaration_id)
+    """The signed part of a ``declaration_url``: the declaration and the trace the link is handed out
+    in, so the browser a DMS redirects there joins that trace on whichever process or worker serves
+    it (no shared memory needed)."""
+    ctx = current_trace()
+    value = [declaration_id, ctx.trace_id] if ctx is not None else declaration_id
+    return URLSafeTimedSerializer(current_app.secret_key, salt="declaration").dumps(value)
 
 
 def receipt(stored: Stored, payload: dict) -> dict:
     """The 201/200 body; ``payload`` is the hand-off just received (what a pending form shows)."""
     url = url_for("session.entry", token=declaration_token(stored.id), _external=False)
     # until declared, the dealer still has to correct on form 2/3 what the warnings name
-    warnings = handoff_warnings(payload) if stored.status == "pending" else []
+    warnings = handoff_warnings(payload, max_days_after_delivery=current_app.config.get(
+        "MAX_DAYS_AFTER_DELIVERY", DEFAULT_MAX_DAYS_AFTER_DELIVERY)) if stored.status == "pending" else []
     return HandoffReceipt(handoff_id=stored.id, bdc_number=stored.bdc_number,
                           declaration_url=current_app.config["PUBLIC_URL"].rstrip("/") + url,
                           status=stored.status, warnings=warnings).model_dump(mode="json")
