@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from sqlalchemy import func, select
 
 from simulators.bee2link import views
 from simulators.bee2link.store import Event, Order, Vehicle
 from simulators.dms.sale_form import SaleForm, form_data
 
-bp = views.bp  # the same screens' blueprint: one sidebar, one site
+bp = Blueprint("bee2link_sales", __name__)
 DECLARED = ("contract_pending", "declared")
 
 

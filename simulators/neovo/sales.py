@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask import redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from sqlalchemy import func, select
 
 from simulators.dms.sale_form import SaleForm, form_data
 from simulators.neovo import views
 from simulators.neovo.store import Dossier, Piece
 
-bp = views.bp  # the same screens' blueprint: one header, one site
+bp = Blueprint("neovo_sales", __name__)
 VAT = Decimal("1.20")
 DECLARED = ("contract_pending", "declared")
 
