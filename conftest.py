@@ -23,6 +23,14 @@ def pytest_addoption(parser):
     for spec in APPS:
         group.addoption(f"--{spec.name.replace('_', '-')}-url", dest=f"{spec.name}_url", default=None,
                         help=f"use the {spec.title} at this URL instead of starting the simulator")
+    group.addoption("--stack", dest="spoticar_stack", default=os.environ.get("SPOTICAR_STACK"), metavar="DIR",
+                    help="use every app of the stack « spoticar-harness up --data-dir DIR » runs (its "
+                         "stack.json; a --<app>-url still wins); default: SPOTICAR_STACK")
+    group.addoption("--data-salt", dest="data_salt", type=int, metavar="N",
+                    default=int(os.environ.get("SPOTICAR_DATA_SALT") or 0),
+                    help="mixed into every test's data seed (default 0: SPOTICAR_DATA_SALT): another value "
+                         "gives a run data of its own, to play the suites again on a stack that keeps "
+                         "what earlier runs created (a DMS order sent again is the same hand-off)")
     group.addoption("--browser-path", dest="spoticar_browser", default=None,
                     help="Chromium/Chrome executable (default: SPOTICAR_BROWSER, system, bundled)")
     credentials.add_options(group)
@@ -50,15 +58,32 @@ def pytest_cmdline_main(config):
     return None
 
 
+def pytest_report_header(config):
+    salt = config.option.data_salt
+    return [f"spoticar: --data-salt {salt}"] if salt else []
+
+
 @pytest.fixture
 def factory(request) -> Factory:
-    """Faker fr_FR factory seeded from the test's id: same test → same data, tests differ."""
-    return Factory(zlib.crc32(request.node.nodeid.encode()))
+    """Faker fr_FR factory seeded from the test's id (and ``--data-salt``): same test → same data,
+    tests differ."""
+    return Factory(zlib.crc32(request.node.nodeid.encode()) ^ request.config.option.data_salt)
 
 
 def external_urls(config) -> dict[str, str]:
-    return {spec.name: getattr(config.option, f"{spec.name}_url") for spec in APPS
-            if getattr(config.option, f"{spec.name}_url", None)}
+    """Apps served elsewhere: those of ``--stack DIR``, then each ``--<app>-url``."""
+    urls = {}
+    if config.option.spoticar_stack:
+        from pathlib import Path
+
+        from harness.state import read_state
+        where = Path(config.option.spoticar_stack)
+        urls = read_state(where.parent if where.is_file() else where)
+        if not urls:
+            raise pytest.UsageError(f"--stack {config.option.spoticar_stack} : pas de stack.json d'une pile "
+                                    "démarrée par « spoticar-harness up --data-dir … » dans ce répertoire")
+    return {**urls, **{spec.name: getattr(config.option, f"{spec.name}_url") for spec in APPS
+                       if getattr(config.option, f"{spec.name}_url", None)}}
 
 
 def app_keys(creds: credentials.Credentials) -> dict[str, dict]:

@@ -12,6 +12,7 @@ from certification import hooks
 from common.auth import bearer_token, key_digest
 from common.dates import as_utc
 from common.egress import UrlRefused, callback_origins, check_url
+from common.journal import current as current_trace
 from common.keys import demo_key_allowed
 from common.web import csrf, error_response, json_body
 from spoticar_handoff.eligibility import refusals
@@ -48,7 +49,12 @@ def _authenticate():
 
 
 def declaration_token(declaration_id: int) -> str:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="declaration").dumps(declaration_id)
+    """The signed part of a ``declaration_url``: the declaration and the trace the link is handed out
+    in, so the browser a DMS redirects there joins that trace on whichever process or worker serves
+    it (no shared memory needed)."""
+    ctx = current_trace()
+    value = [declaration_id, ctx.trace_id] if ctx is not None else declaration_id
+    return URLSafeTimedSerializer(current_app.secret_key, salt="declaration").dumps(value)
 
 
 def receipt(declaration: Declaration) -> dict:

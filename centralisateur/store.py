@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from common.db import utcnow  # noqa: F401  (re-exported)
-from common.sessions import AttemptMixin, SessionMixin
+from common.db import AddressColumns, utcnow  # noqa: F401  (utcnow re-exported)
+from common.sessions import session_models
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -14,13 +14,10 @@ class Base(DeclarativeBase):
 
 
 
-class Dealer(Base):
+class Dealer(AddressColumns, Base):
     __tablename__ = "cds_dealers"
     rrdi: Mapped[str] = mapped_column(String(7), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    address: Mapped[str] = mapped_column(String(200), default="")
-    postcode: Mapped[str] = mapped_column(String(10), default="")
-    city: Mapped[str] = mapped_column(String(80), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     code_t: Mapped[str | None] = mapped_column(String(10))
@@ -34,13 +31,8 @@ class Dealer(Base):
     use_cirano: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class WebSession(SessionMixin, Base):
-    """A signed-in browser (common.sessions): subject = the dealer's RRDI, scope = a declaration link."""
-    __tablename__ = "cds_web_sessions"
-
-
-class LoginAttempt(AttemptMixin, Base):
-    __tablename__ = "cds_login_attempts"
+# A signed-in browser (subject = the dealer's RRDI, scope = a declaration link) and failed logins.
+WebSession, LoginAttempt = session_models(Base, "cds_web_sessions", "cds_login_attempts")
 
 
 class DmsClient(Base):
@@ -86,6 +78,16 @@ class Declaration(Base):
     callback_next_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     declared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class IcareLease(Base):
+    """An attempt at Icare under way for one declaration, held until ``until`` by whoever claimed it
+    (form submission, automatic retry or « Relancer »), in whichever worker or process: see
+    ``centralisateur.declaring``. A table of its own, so existing databases gain it without a migration."""
+    __tablename__ = "cds_icare_leases"
+
+    declaration_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    until: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 BDC_BASE = 103_833_700

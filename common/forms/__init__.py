@@ -4,12 +4,12 @@ from common.forms.base import Form, csrf_field
 from common.forms.choices import CheckboxesField, CheckboxField, RadioField, SelectField, as_pairs
 from common.forms.fields import (DateField, EmailField, Field, IntegerField, Invalid, MoneyField,
                                  PasswordField, PatternField, PhoneField, PlateField, PostcodeField,
-                                 SiretField, TextAreaField, TextField, VinField)
+                                 SiretField, TextAreaField, TextField, VinField, lower)
 
 __all__ = ["CheckboxField", "CheckboxesField", "DateField", "EmailField", "Field", "Form", "IntegerField",
            "Invalid", "MoneyField", "PasswordField", "PatternField", "PhoneField", "PlateField",
            "PostcodeField", "RadioField", "SelectField", "SiretField", "TextAreaField", "TextField",
-           "VinField", "as_pairs", "csrf_field", "init_app"]
+           "VinField", "as_pairs", "csrf_field", "init_app", "lower"]
 
 
 def init_app(app) -> None:

@@ -48,6 +48,15 @@ class Form(FlaskForm):
         else:
             self.extra_errors.append((name, message))
 
+    def add_errors(self, name: str, messages: list[str]) -> None:
+        """Several messages about one field (e.g. each password rule missed): the field is flagged
+        with the first, the error summary lists them all."""
+        for index, text in enumerate(messages):
+            if index == 0:
+                self.add_error(name, text)
+            elif (name, text) not in self.extra_errors:
+                self.extra_errors.append((name, text))
+
     @property
     def error_list(self) -> list[tuple[str | None, str]]:
         """[(field name, message)]: each field's first message in form order, then the others."""

@@ -43,15 +43,14 @@ class SiteIdentityPage(Pvo2Page):
 class OffersPage(Pvo2Page):
     """Offres et bons de commande: counters, search, Créer une offre à particulier."""
 
+    path = "/offres/"
+
     def __init__(self, page: Page, base_url: str):
         super().__init__(page, base_url)
         self.create_button = page.get_by_role("link", name="Créer une offre à particulier")
         self.search_box = page.get_by_label("N°offre, N°BDC, Client, Immat")
         self.bdc_counter = page.get_by_text("BDC en cours (non clos)")
 
-    def open(self) -> OffersPage:
-        self.page.goto(f"{self.base_url}/offres/")
-        return self
 
     def create_offer(self) -> None:
         self.create_button.click()
@@ -78,7 +77,7 @@ class NewOfferPage(Pvo2Page):
         page.get_by_label("Email").fill(customer["email"])
 
     def choose_vehicle(self, plate: str) -> None:
-        option = self.vehicle.locator("option", has_text=plate).first
+        option = self.vehicle.get_by_role("option").filter(has_text=plate).first
         self.vehicle.select_option(option.get_attribute("value"))
 
     def create(self, customer: dict, plate: str) -> None:
@@ -218,9 +217,7 @@ class VehicleCardPage(Pvo2Page):
 class DeliveriesPage(Pvo2Page):
     """Livraisons: one card per bon de commande."""
 
-    def open(self) -> DeliveriesPage:
-        self.page.goto(f"{self.base_url}/livraisons/")
-        return self
+    path = "/livraisons/"
 
     def order_card(self, number: int):
         return self.page.get_by_role("article", name=f"Commande n°{number}")

@@ -6,7 +6,8 @@ import re
 
 from common.forms import (DateField, EmailField, Form, IntegerField, MoneyField, PatternField, PhoneField,
                           PlateField, PostcodeField, SelectField, SiretField, TextField)
-from simulators.pvo2 import euros
+from fixtures import reference
+from simulators.pvo2 import context, euros
 
 
 def _upper(value: str) -> str:
@@ -141,3 +142,32 @@ class WorkshopForm(PvoForm):
         id_prefix = "workshop-"
 
     status = SelectField("Statut atelier", required=True, choices=WORKSHOP_STATES, blank=None)
+
+
+def _unknown(label: str, what: str = "valeur inconnue") -> dict[str, str]:
+    return {"choice": f"{label} : {what}."}
+
+
+class VehicleCardForm(PvoForm):
+    """Informations véhicule: what the card lets the user change (label and level must match)."""
+
+    provenance = SelectField("Provenance", required=True, blank=None, messages={
+        **_unknown("Provenance"), "required": "Provenance : valeur inconnue."},
+        choices=lambda form: list(reference.load("pvo2_demo")["provenances"]))
+    plate = PlateField("Immatriculation", required=True, max_length=20)
+    ptac_kg = IntegerField("PTAC (kg)", min=300, max=60_000)
+    warranty_level = SelectField("Garantie", star=True, blank="—", grouped=True,
+                                 choices=lambda form: context.warranty_levels(),
+                                 messages=_unknown("Garantie", "niveau de garantie inconnu"))
+    label = SelectField("Label constructeur :", short="Label constructeur", blank="—",
+                        choices=lambda form: list(context.warranty_levels()),
+                        messages=_unknown("Label constructeur"))
+
+    def check(self) -> bool:
+        """The fields, then a level offered under another label than the one chosen."""
+        self.validate()
+        label, level = self.label.value, self.warranty_level.value
+        levels = context.warranty_levels()
+        if label and level and level not in levels.get(label, ()):
+            self.add_error("warranty_level", f"Garantie : le niveau « {level} » ne correspond pas au label {label}.")
+        return not self.error_list

@@ -150,6 +150,7 @@ def test_values_the_dealer_can_correct_arrive_as_sent_with_a_warning_per_form_la
     sold, delivered = dt.date.today() - dt.timedelta(days=1), dt.date.today() - dt.timedelta(days=10)
     payload["sale"].update(sale_date=sold.isoformat(), delivery_date=delivered.isoformat())  # delivered first
     payload["warranty"]["start_date"] = sold.isoformat()
+    payload["vehicle"]["first_registration"] = "2022-06-15"  # before both: no warning of its own
     response = api.post("/api/v1/handoffs", json=payload)
     assert response.status_code == 201
     warnings = {w["field"]: w["message"] for w in response.json()["warnings"]}

@@ -93,19 +93,20 @@ def test_missing_values_get_the_systems_own_wording_and_are_flagged(client):
     assert 'id="f-plate-error"' in html and 'role="alert"' in html
 
 
+NOT_WHOLE = "Le champ km jour de la vente doit être un nombre entier positif"
+NOT_AMOUNT = "Le champ prix de vente doit être un montant (ex. 10290,76)"
+NOT_A_DATE = "Le champ date de livraison doit être une date valide au format JJ/MM/AAAA"
+OTHER_MESSAGES = ("Le champ date de livraison doit être une date entre 1900 et 2100",
+                  "L'immatriculation doit être au format SIV AA-123-AA (sans I, O ni U).",
+                  "L'adresse email n'est pas valide.", "Le champ type véhicule a une valeur non proposée")
+
+
 @pytest.mark.parametrize("field,value,message", [
-    ("mileage", "²", "Le champ km jour de la vente doit être un nombre entier positif"),
-    ("mileage", "٣٤", "Le champ km jour de la vente doit être un nombre entier positif"),
-    ("mileage", "9" * 400, "Le champ km jour de la vente doit être un nombre entier positif"),
-    ("mileage", "-5", "Le champ km jour de la vente doit être un nombre entier positif"),
-    ("price", "1e999", "Le champ prix de vente doit être un montant (ex. 10290,76)"),
-    ("price", "NaN", "Le champ prix de vente doit être un montant (ex. 10290,76)"),
-    ("delivery", "31/12/9999", "Le champ date de livraison doit être une date entre 1900 et 2100"),
-    ("delivery", "31/02/2025", "Le champ date de livraison doit être une date valide au format JJ/MM/AAAA"),
-    ("delivery", "³¹/12/2025", "Le champ date de livraison doit être une date valide au format JJ/MM/AAAA"),
-    ("plate", "AB-123-OU", "L'immatriculation doit être au format SIV AA-123-AA (sans I, O ni U)."),
-    ("email", "jean@", "L'adresse email n'est pas valide."),
-    ("kind", "XX", "Le champ type véhicule a une valeur non proposée"),
+    *[("mileage", typed, NOT_WHOLE) for typed in ("²", "٣٤", "9" * 400, "-5")],
+    *[("price", typed, NOT_AMOUNT) for typed in ("1e999", "NaN")],
+    *[("delivery", typed, NOT_A_DATE) for typed in ("31/02/2025", "³¹/12/2025")],
+    *[(field, typed, message) for field, typed, message in zip(
+        ("delivery", "plate", "email", "kind"), ("31/12/9999", "AB-123-OU", "jean@", "XX"), OTHER_MESSAGES)],
 ])
 def test_hostile_values_get_a_french_422_and_are_kept(client, field, value, message):
     response = _post(client, **{field: value})
