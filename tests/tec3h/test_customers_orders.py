@@ -194,6 +194,7 @@ def test_reserver_keeps_what_was_typed_and_marks_the_vehicle(client, app):
     assert "Annuler la réservation" in html and _count(app, Order) == 1  # nothing saved but the reservation
     with app.app_context():
         assert app.extensions["db"].session.get(Vehicle, vid).state == "Réservé"
+    assert "FE-260-RZ" in client.get("/stock", query_string={"etat": "Réservé"}).data.decode()
     client.post(f"/vehicules/{vid}/offre", data=_order(120811, action="reserver"))
     with app.app_context():
         assert app.extensions["db"].session.get(Vehicle, vid).state == "Stock"
