@@ -33,8 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["vehicle_extras"] = offer_vehicle.vehicle_extras
     from simulators.pvo2.store import outbox
     app.register_blueprint(outbox.blueprint(db, title="Boîte d'envoi PVO²"))
-    from simulators.pvo2 import testing
-    mount_test_routes(app, testing.bp)
+    mount_test_routes(app, "simulators.pvo2.testing")  # imported only when mounted (Faker etc.)
     if app.config.get("TEST_ROUTES"):
         from simulators.pvo2 import certification_routes
         app.register_blueprint(certification_routes.bp)

@@ -132,18 +132,6 @@ class DeliveryForm(PvoForm):
                                  pattern_message="format HH:MM attendu.")
 
 
-WORKSHOP_STATES = ("À préparer", "En préparation", "Prêt à livrer")
-
-
-class WorkshopForm(PvoForm):
-    """Renseigner le statut atelier: where the workshop is with the vehicle sold."""
-
-    class Meta:
-        id_prefix = "workshop-"
-
-    status = SelectField("Statut atelier", required=True, choices=WORKSHOP_STATES, blank=None)
-
-
 def _unknown(label: str, what: str = "valeur inconnue") -> dict[str, str]:
     return {"choice": f"{label} : {what}."}
 
@@ -171,3 +159,15 @@ class VehicleCardForm(PvoForm):
         if label and level and level not in levels.get(label, ()):
             self.add_error("warranty_level", f"Garantie : le niveau « {level} » ne correspond pas au label {label}.")
         return not self.error_list
+
+
+WORKSHOP_STATES = ("À préparer", "En préparation", "Prêt à livrer")
+
+
+class WorkshopForm(PvoForm):
+    """Renseigner le statut atelier: where the workshop is with the vehicle sold."""
+
+    class Meta:
+        id_prefix = "workshop-"
+
+    status = SelectField("Statut atelier", required=True, choices=WORKSHOP_STATES, blank=None)
