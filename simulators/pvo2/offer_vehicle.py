@@ -15,7 +15,7 @@ from simulators.pvo2.store import Order, Reservation, TradeIn, Vehicle, VehicleA
 
 bp = Blueprint("offer_vehicle", __name__, url_prefix="/offres")
 
-NO_VEHICLE = "Ajoutez d'abord un véhicule à vendre sur cette offre."
+NO_VEHICLE = context.NO_VEHICLE
 OFFER_ONLY = "Seule une offre en cours peut être modifiée ainsi : ce bon de commande est déjà généré."
 
 
