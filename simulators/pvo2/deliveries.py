@@ -34,12 +34,14 @@ def index():
         return render_template("pvo2/deliveries.html", orders=orders)
 
 
-def _page(order: Order, errors=(), status: int = 200, values=None, delivery: DeliveryForm | None = None):
+def order_page(order: Order, errors=(), status: int = 200, values=None, delivery: DeliveryForm | None = None,
+               comment=None):
+    """Commande N°… with ``errors`` listed; a refused form (``delivery``, ``comment``) keeps what was typed."""
     delivery = delivery or DeliveryForm(formdata=None, data={"delivery_date": order.delivery_date,
                                                              "delivery_time": order.delivery_time})
     return render_template("pvo2/order.html", order=order, errors=list(errors), values=values or {},
                            garantisseurs=GARANTISSEURS, status_text=STATUS_TEXT, delivery=delivery,
-                           not_closed=NOT_CLOSED), status
+                           not_closed=NOT_CLOSED, comment_form=comment), status
 
 
 @bp.get("/<int:number>")
@@ -51,7 +53,7 @@ def order(number: int):
         return redirect(url_for("offers.show", number=number))
     declaring.refresh(row)  # outside any transaction: no lock held during HTTP
     with context.db().transaction() as session:
-        return _page(context.order_or_404(session, number))
+        return order_page(context.order_or_404(session, number))
 
 
 @bp.post("/<int:number>/livraison")
@@ -67,7 +69,7 @@ def set_delivery(number: int):
         if row.state not in ("bdc", "cloture"):
             errors.append("Générez d'abord le bon de commande.")
         if errors:
-            return _page(row, errors, 422, delivery=form)
+            return order_page(row, errors, 422, delivery=form)
         row.delivery_date, row.delivery_time = form.delivery_date.value, form.delivery_time.value or ""
     flash("Date de livraison enregistrée.", "success")
     return redirect(url_for("deliveries.order", number=number))
@@ -79,9 +81,9 @@ def close(number: int):
     with context.db().transaction() as session:
         row = context.order_or_404(session, number)
         if row.state != "bdc":
-            return _page(row, ["Ce bon de commande est déjà clôturé."], 409)
+            return order_page(row, ["Ce bon de commande est déjà clôturé."], 409)
         if row.delivery_date is None:
-            return _page(row, ["Renseignez la date de livraison (Livraison prévue le) avant de clôturer "
+            return order_page(row, ["Renseignez la date de livraison (Livraison prévue le) avant de clôturer "
                                "le bon de commande."], 422)
         row.state, row.closed_on = "cloture", dt.date.today()
     flash(f"BDC n°{number} clôturé.", "success")
@@ -94,7 +96,7 @@ def cancel(number: int):
     with context.db().transaction() as session:
         row = context.order_or_404(session, number)
         if row.bdc_number or row.policy_number:
-            return _page(row, ["Cette commande a une déclaration de garantie : elle ne peut plus être "
+            return order_page(row, ["Cette commande a une déclaration de garantie : elle ne peut plus être "
                                "annulée ici."], 409)
         if row.state not in ("bdc", "cloture"):
             return redirect(url_for("offers.show", number=number))
@@ -116,16 +118,16 @@ def declare(number: int):
         site = context.site(session)
         failure = _declaration_refusal(row, site, choice)
         if failure:
-            return _page(row, [failure[0]], failure[1], values)
+            return order_page(row, [failure[0]], failure[1], values)
     try:  # no transaction held while the remote system answers
         if choice == "spoticar":
             receipt = declaring.declare_spoticar(row, site)
         else:
             policy = declare_psa_insurance(row, site)
     except HandoffRefused as exc:
-        return _page(row, _reasons(exc), 422, values)
+        return order_page(row, _reasons(exc), 422, values)
     except (HandoffError, PsaInsuranceError) as exc:
-        return _page(row, [exc.message], 422 if exc.status and exc.status < 500 else 503, values)
+        return order_page(row, [exc.message], 422 if exc.status and exc.status < 500 else 503, values)
     with context.db().transaction() as session:
         row = context.order_or_404(session, number)
         if choice == "spoticar":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from common.forms import (DateField, EmailField, Form, IntegerField, PatternField, PhoneField, PlateField,
-                          PostcodeField, SelectField, SiretField, TextField)
+                          PostcodeField, SelectField, SiretField, TextAreaField, TextField)
 from fixtures import reference
 from simulators.pvo2 import context, euros
 
@@ -106,3 +106,16 @@ class VehicleCardForm(PvoForm):
         if label and level and level not in levels.get(label, ()):
             self.add_error("warranty_level", f"Garantie : le niveau « {level} » ne correspond pas au label {label}.")
         return not self.error_list
+
+
+class CommentForm(PvoForm):
+    """Commentaire … Ajouter, on an offer or its bon de commande; « Copier... » fills in the last one."""
+
+    comment = TextAreaField("Commentaire (Copier... depuis un commentaire précédent ou saisir)", short="Commentaire",
+                         required=True, star=False, max_length=500,
+                         messages={"required": "{label} : saisissez un texte."})
+
+    @classmethod
+    def shown(cls, order, copy: bool = False) -> CommentForm:
+        """The empty box of ``order``'s page, or its last comment when « Copier... » was clicked."""
+        return cls(formdata=None, data={"comment": (order.comments or [""])[-1] if copy else ""})
