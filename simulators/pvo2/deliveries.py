@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from simulators.pvo2 import context, declaring
-from simulators.pvo2.forms import DeliveryForm
+from simulators.pvo2.forms import DeclareForm, DeliveryForm
 from simulators.pvo2.offers import label_refusal
 from simulators.pvo2.psa import PsaInsuranceError, declare_psa_insurance
 from simulators.pvo2.store import Order
@@ -15,8 +15,6 @@ from spoticar_handoff import HandoffError, HandoffRefused
 
 bp = Blueprint("deliveries", __name__, url_prefix="/livraisons")
 
-GARANTISSEURS = {"spoticar": "Déclaration de garantie Spoticar",
-                 "psa_insurance": "Déclaration PSA Insurance"}
 NOT_CLOSED = ("La déclaration de garantie se fait sur un BDC clôturé : renseignez la date de livraison "
               "(Livraison prévue le) puis cliquez sur Clôturer.")
 STATUS_TEXT = {"pending": "Transmise au centralisateur : déclaration à compléter",
@@ -34,13 +32,14 @@ def index():
         return render_template("pvo2/deliveries.html", orders=orders)
 
 
-def order_page(order: Order, errors=(), status: int = 200, values=None, delivery: DeliveryForm | None = None,
-               comment=None):
-    """Commande N°… with ``errors`` listed; a refused form (``delivery``, ``comment``) keeps what was typed."""
+def order_page(order: Order, errors=(), status: int = 200, declare: DeclareForm | None = None,
+               delivery: DeliveryForm | None = None, comment=None):
+    """Commande N°… with ``errors`` listed; a refused form (``declare``, ``delivery``, ``comment``) keeps
+    what was chosen or typed."""
     delivery = delivery or DeliveryForm(formdata=None, data={"delivery_date": order.delivery_date,
                                                              "delivery_time": order.delivery_time})
-    return render_template("pvo2/order.html", order=order, errors=list(errors), values=values or {},
-                           garantisseurs=GARANTISSEURS, status_text=STATUS_TEXT, delivery=delivery,
+    return render_template("pvo2/order.html", order=order, errors=list(errors), status_text=STATUS_TEXT,
+                           declare=declare or DeclareForm(formdata=None), delivery=delivery,
                            not_closed=NOT_CLOSED, comment_form=comment), status
 
 
@@ -111,23 +110,23 @@ def declare(number: int):
 
     Any refusal leaves the order exactly as it was and shows the reason.
     """
-    choice = request.form.get("garantisseur", "")
-    values = {"garantisseur": choice}
+    form = DeclareForm()
+    choice = form.garantisseur.value if form.validate() else ""
     with context.db().transaction() as session:
         row = context.order_or_404(session, number)
         site = context.site(session)
         failure = _declaration_refusal(row, site, choice)
         if failure:
-            return order_page(row, [failure[0]], failure[1], values)
+            return order_page(row, [failure[0]], failure[1], form)
     try:  # no transaction held while the remote system answers
         if choice == "spoticar":
             receipt = declaring.declare_spoticar(row, site)
         else:
             policy = declare_psa_insurance(row, site)
     except HandoffRefused as exc:
-        return order_page(row, _reasons(exc), 422, values)
+        return order_page(row, _reasons(exc), 422, form)
     except (HandoffError, PsaInsuranceError) as exc:
-        return order_page(row, [exc.message], 422 if exc.status and exc.status < 500 else 503, values)
+        return order_page(row, [exc.message], 422 if exc.status and exc.status < 500 else 503, form)
     with context.db().transaction() as session:
         row = context.order_or_404(session, number)
         if choice == "spoticar":
@@ -146,7 +145,7 @@ def _declaration_refusal(row: Order, site, choice: str) -> tuple[str, int] | Non
         return "Générez d'abord le bon de commande.", 409
     if row.state != "cloture" or row.delivery_date is None:
         return NOT_CLOSED, 409
-    if choice not in GARANTISSEURS:
+    if not choice:
         return "Garantisseur : choisissez un garantisseur.", 422
     if not site.rrdi:
         return declaring.RRDI_MISSING, 422

@@ -119,3 +119,13 @@ class CommentForm(PvoForm):
     def shown(cls, order, copy: bool = False) -> CommentForm:
         """The empty box of ``order``'s page, or its last comment when « Copier... » was clicked."""
         return cls(formdata=None, data={"comment": (order.comments or [""])[-1] if copy else ""})
+
+
+GARANTISSEURS = {"spoticar": "Déclaration de garantie Spoticar", "psa_insurance": "Déclaration PSA Insurance"}
+
+
+class DeclareForm(PvoForm):
+    """Déclarer a clôturé bon de commande with the chosen garantisseur."""
+
+    garantisseur = SelectField("Garantisseur", required=True, choices=GARANTISSEURS, blank=None, messages={
+        "required": "Garantisseur : choisissez un garantisseur.", "choice": "Garantisseur : choisissez un garantisseur."})
