@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.forms import page_unless_valid
 from fixtures import reference
 from simulators.icare.portal_session import write
 from simulators.icare.store import Base, outbox, utcnow
@@ -64,10 +65,9 @@ def page(slug: str):
 def repairer_account():
     """Vous êtes réparateur ? Créer un compte: the request, acknowledged by mail."""
     form = RepairerForm()
-    if request.method == "GET":
-        return render_template("icare/repairer.html", form=form)
-    if not form.validate():
-        return render_template("icare/repairer.html", form=form), 422
+    page = page_unless_valid(form, "icare/repairer.html")
+    if page:
+        return page
     values = form.stored()
     support = reference.load("support_contacts")["src_gestionnaire"]
     with write() as tx:

@@ -9,6 +9,7 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
                    url_for)
 from sqlalchemy import func, select
 
+from common.forms import page_unless_valid
 from common.sessions import check_password_evenly, close_session, login_blocked, record_login
 from common.web import public_url_for
 from simulators.icare import passwords
@@ -118,10 +119,9 @@ def _convention_dealers(db, email: str) -> list[IcareDealer]:
 def forgot():
     """Always the same answer: nobody learns which emails have an account."""
     form = ForgotForm()
-    if request.method == "GET":
-        return render_template("icare/forgot.html", form=form)
-    if not form.validate():
-        return render_template("icare/forgot.html", form=form), 400
+    page = page_unless_valid(form, "icare/forgot.html", 400)
+    if page:
+        return page
     email = form.email.value
     hours = _setting("ICARE_RESET_TTL_HOURS", 1)
     with write() as tx:
