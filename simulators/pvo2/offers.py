@@ -99,9 +99,13 @@ def show(number: int):
     """The offer (or, once generated, its bon de commande: then the order page)."""
     with context.db().transaction() as session:
         order = context.order_or_404(session, number)
-        if order.state != "offre":
-            return redirect(url_for("deliveries.order", number=number))
-        return render_template("pvo2/offer.html", order=order, errors=[], today=dt.date.today())
+        return offer_page(order) if order.state == "offre" else redirect(url_for("deliveries.order", number=number))
+
+
+def offer_page(order: Order, errors=(), status: int = 200, comment: CommentForm | None = None):
+    """Offre à particulier (vente) with ``errors`` listed; a refused comment keeps what was typed."""
+    return render_template("pvo2/offer.html", order=order, errors=list(errors), today=dt.date.today(),
+                           comment_form=comment), status
 
 
 def label_refusal(vehicle: Vehicle) -> str | None:
@@ -121,7 +125,7 @@ def generate_bdc(number: int):
         sale = context.sale_of(session, order.vehicle_id, other_than=number)
         refusal = context.sold_message(sale) if sale is not None else label_refusal(order.vehicle)
         if refusal:
-            return render_template("pvo2/offer.html", order=order, errors=[refusal], today=dt.date.today()), 422
+            return offer_page(order, [refusal], 422)
         order.state, order.bdc_on = "bdc", dt.date.today()
     flash(f"Bon de commande n°{number} généré.", "success")
     return redirect(url_for("deliveries.order", number=number))
@@ -135,9 +139,8 @@ def comment(number: int):
         order = context.order_or_404(session, number)
         if not form.validate():  # the page again, the typed text kept with its message
             if order.state == "offre":
-                return render_template("pvo2/offer.html", order=order, errors=[], today=dt.date.today(),
-                                       comment_form=form), 422
-            from simulators.pvo2.deliveries import order_page
+                return offer_page(order, status=422, comment=form)
+            from simulators.pvo2.deliveries import order_page  # deliveries imports this module
             return order_page(order, status=422, comment=form)
         order.comments = [*(order.comments or []), " ".join(form.comment.value.split())]
         state = order.state
