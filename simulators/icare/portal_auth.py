@@ -13,7 +13,7 @@ from common.forms import page_unless_valid
 from common.sessions import check_password_evenly, close_session, login_blocked, record_login
 from common.web import public_url_for
 from simulators.icare import passwords
-from simulators.icare.auth_forms import ForgotForm, LoginForm, PasswordForm
+from simulators.icare.auth_forms import EstablishmentForm, ForgotForm, LoginForm, PasswordForm
 from simulators.icare.portal_session import (current_membership, current_user, db_session, login,
                                              write)
 from simulators.icare.portal_store import (RIGHTS, AccountToken, LoginAttempt, Membership, PortalUser,
@@ -92,7 +92,7 @@ def logout():
 def switch_establishment():
     """A multi-site user chooses the establishment the portal shows."""
     user = current_user()
-    code_t = request.form.get("code_t", "")
+    code_t = EstablishmentForm().code_t.data
     if user is None:
         return redirect(url_for("icare_auth.login"))
     if user.membership(code_t) is None:

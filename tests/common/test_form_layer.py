@@ -149,7 +149,6 @@ HAND_WRITTEN = {
     ("centralisateur/templates/centralisateur/profile.html", "{{ f.name }}"),  # Profil's table of ticks
     ("centralisateur/templates/centralisateur/rgpd.html", "declaration"),  # one tick per result row
     ("centralisateur/templates/centralisateur/rgpd.html", "confirmation"),
-    ("simulators/icare/templates/icare/layout.html", "code_t"),  # the header's establishment switch
     ("simulators/icare/templates/icare/new_user.html", 'id="mobile-prefix" disabled'),  # +33, shown only
     ("simulators/icare/templates/icare/new_user.html", 'id="phone-prefix" disabled'),
     ("simulators/portail_b2b/templates/portail_b2b/access.html", "terms"),
