@@ -14,6 +14,10 @@ from harness.apps import APPS, available_apps
 from harness.runner import Stack
 from harness.testing import SUITE_CONFIG
 
+# cheap password hashing for every app the suites start, in this process and in those it spawns
+# (common.auth); production keeps the full scrypt cost
+os.environ.setdefault("SPOTICAR_TEST_KDF", "1")
+
 # a failing test that drove a stack gets the journal of the traces it touched (report extra + HAR)
 pytest_plugins = ["harness.pytest_journal"]
 
@@ -23,6 +27,14 @@ def pytest_addoption(parser):
     for spec in APPS:
         group.addoption(f"--{spec.name.replace('_', '-')}-url", dest=f"{spec.name}_url", default=None,
                         help=f"use the {spec.title} at this URL instead of starting the simulator")
+    group.addoption("--stack", dest="spoticar_stack", default=os.environ.get("SPOTICAR_STACK"), metavar="DIR",
+                    help="use every app of the stack « spoticar-harness up --data-dir DIR » runs (its "
+                         "stack.json; a --<app>-url still wins); default: SPOTICAR_STACK")
+    group.addoption("--data-salt", dest="data_salt", type=int, metavar="N",
+                    default=int(os.environ.get("SPOTICAR_DATA_SALT") or 0),
+                    help="mixed into every test's data seed (default 0: SPOTICAR_DATA_SALT): another value "
+                         "gives a run data of its own, to play the suites again on a stack that keeps "
+                         "what earlier runs created (a DMS order sent again is the same hand-off)")
     group.addoption("--browser-path", dest="spoticar_browser", default=None,
                     help="Chromium/Chrome executable (default: SPOTICAR_BROWSER, system, bundled)")
     credentials.add_options(group)
@@ -35,6 +47,41 @@ def pytest_addoption(parser):
     group.addoption("--shard", dest="shard", default=None, metavar="I/N",
                     help="run only shard I of N (1 ≤ I ≤ N), the same split on every machine "
                          "(pytest-split; by recorded durations when .test_durations exists)")
+
+
+def pytest_configure(config):
+    """Under xdist on PostgreSQL (``make test``'s PostgreSQL pass), each worker gets a fresh database of
+    its own next to DATABASE_URL's, so workers never share tables; dropped when the worker ends."""
+    worker, url = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("DATABASE_URL", "")
+    if worker and url.startswith("postgresql"):
+        config._worker_database = _worker_database(url, worker)
+        os.environ["DATABASE_URL"] = config._worker_database
+
+
+def pytest_unconfigure(config):
+    url = getattr(config, "_worker_database", None)
+    if url:
+        _admin(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin(url: str, statement: str) -> None:
+    """Run ``statement`` (``{name}``: the database of ``url``) from the server's ``postgres`` database."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(statement.format(name=target.database)))
+    engine.dispose()
+
+
+def _worker_database(url: str, worker: str) -> str:
+    from sqlalchemy.engine import make_url
+    base = make_url(url)
+    own = base.set(database=f"{base.database}_{worker}").render_as_string(hide_password=False)
+    _admin(own, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _admin(own, 'CREATE DATABASE "{name}"')
+    return own
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -50,15 +97,32 @@ def pytest_cmdline_main(config):
     return None
 
 
+def pytest_report_header(config):
+    salt = config.option.data_salt
+    return [f"spoticar: --data-salt {salt}"] if salt else []
+
+
 @pytest.fixture
 def factory(request) -> Factory:
-    """Faker fr_FR factory seeded from the test's id: same test → same data, tests differ."""
-    return Factory(zlib.crc32(request.node.nodeid.encode()))
+    """Faker fr_FR factory seeded from the test's id (and ``--data-salt``): same test → same data,
+    tests differ."""
+    return Factory(zlib.crc32(request.node.nodeid.encode()) ^ request.config.option.data_salt)
 
 
 def external_urls(config) -> dict[str, str]:
-    return {spec.name: getattr(config.option, f"{spec.name}_url") for spec in APPS
-            if getattr(config.option, f"{spec.name}_url", None)}
+    """Apps served elsewhere: those of ``--stack DIR``, then each ``--<app>-url``."""
+    urls = {}
+    if config.option.spoticar_stack:
+        from pathlib import Path
+
+        from harness.state import read_state
+        where = Path(config.option.spoticar_stack)
+        urls = read_state(where.parent if where.is_file() else where)
+        if not urls:
+            raise pytest.UsageError(f"--stack {config.option.spoticar_stack} : pas de stack.json d'une pile "
+                                    "démarrée par « spoticar-harness up --data-dir … » dans ce répertoire")
+    return {**urls, **{spec.name: getattr(config.option, f"{spec.name}_url") for spec in APPS
+                       if getattr(config.option, f"{spec.name}_url", None)}}
 
 
 def app_keys(creds: credentials.Credentials) -> dict[str, dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, url_for)
 
 from centralisateur import documents, form as declaration_form
-from centralisateur.declaring import claim, send_to_icare, wait_first_attempt
+from centralisateur.declaring import claim, claim_now, send_to_icare, wait_first_attempt
 from centralisateur.profile import GARANTISSEUR_NAMES, configured_garantisseurs
 from centralisateur.session import current_dealer, link_or_login_required, own_declaration
 from common.forms import Form, SelectField
@@ -14,6 +14,7 @@ bp = Blueprint("declare", __name__)
 
 PROGRAMS = {code: name for code, name in reference.warranty_labels().items()}  # SPOTICAR → Spoticar
 _NPO_MESSAGE = "Veuillez sélectionner la déclaration de la vente Nouvelle Prestation Obligatoire."
+RETRY_UNDER_WAY = "Une nouvelle tentative auprès du gestionnaire Icare est déjà en cours : son résultat s'affiche ici."
 _GARANTIE_MESSAGE = "Veuillez sélectionner la garantie commerciale Spoticar."
 
 
@@ -99,8 +100,9 @@ def fill(bdc_number: str):
         if clean is not None:
             clean["company_name"] = declaration.payload["customer"].get("company_name")
             clean["siret"] = declaration.payload["customer"].get("siret")
-            if claim(current_app, declaration.id, clean):
-                send_to_icare(current_app, declaration.id)
+            lease = claim(current_app, declaration.id, clean)
+            if lease is not None:
+                send_to_icare(current_app, declaration.id, lease)
             return redirect(url_for("declare.confirmation", bdc_number=bdc_number), code=303)
     else:  # values the DMS sent malformed are shown flagged, to correct before declaring (rule 2)
         declaration_form.flag_corrections(form)
@@ -127,10 +129,15 @@ def confirmation(bdc_number: str):
 @bp.post("/declarations/<bdc_number>/relancer")
 @link_or_login_required
 def retry(bdc_number: str):
-    """Ask Icare again now instead of waiting for the next automatic attempt."""
+    """Ask Icare again now instead of waiting for the next automatic attempt — claimed in the database
+    like every attempt, so a second click, another tab or a retry by another worker never sends twice."""
     declaration = own_declaration(bdc_number)
     if declaration.status == "contract_pending":
-        send_to_icare(current_app, declaration.id)
+        lease = claim_now(current_app, declaration.id)
+        if lease is None:
+            flash(RETRY_UNDER_WAY)
+        else:
+            send_to_icare(current_app, declaration.id, lease)
     return redirect(url_for("declare.confirmation", bdc_number=bdc_number), code=303)
 
 

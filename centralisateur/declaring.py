@@ -3,7 +3,9 @@
 Exactly-once, across threads, gunicorn workers and processes sharing one database, comes from claims
 made in the database, never in memory: each is a conditional UPDATE only one caller can win (the
 declaration: pending → contract_pending; an Icare retry or a callback delivery: a lease moved forward
-from a due time). Icare itself also answers the same contract for the same bdc_number.
+from a due time). Every attempt at Icare — after the form, automatic or « Réessayer maintenant » —
+also holds the declaration's ``IcareLease`` while it runs, so a manual retry never overlaps another
+attempt. Icare itself also answers the same contract for the same bdc_number.
 """
 from __future__ import annotations
 
@@ -14,12 +16,13 @@ import time
 
 import httpx
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from centralisateur.api import state
 from certification import evidence, hooks
 from centralisateur.icare_client import IcareClient, IcareRefused, IcareUnavailable
-from centralisateur.store import Dealer, Declaration, utcnow
+from centralisateur.store import Dealer, Declaration, IcareLease, utcnow
 from common.egress import UrlRefused, callback_origins, check_url, guarded_transport
 from spoticar_handoff.callbacks import delivery_id, sign_callback
 from common.journal import http_client
@@ -34,16 +37,49 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(MAX_BACKOFF, 2.0 ** max(0, attempts - 1)))
 
 
-def claim(app: Flask, declaration_id: int, form: dict) -> bool:
-    """Move a pending declaration to contract_pending with the declared values. False if already done."""
+def _take_lease(session, declaration_id: int, now: dt.datetime) -> dt.datetime | None:
+    """Hold the Icare attempt of ``declaration_id`` for LEASE within ``session``'s transaction: an
+    expired lease moved forward, else a new one inserted (the primary key lets one caller win). The
+    lease's end, or None when another attempt holds it."""
+    until = now + LEASE
+    if session.execute(update(IcareLease).where(IcareLease.declaration_id == declaration_id,
+                                                IcareLease.until <= now).values(until=until)).rowcount:
+        return until
+    try:
+        with session.begin_nested():
+            session.add(IcareLease(declaration_id=declaration_id, until=until))
+    except IntegrityError:
+        return None
+    return until
+
+
+def claim(app: Flask, declaration_id: int, form: dict) -> dt.datetime | None:
+    """Move a pending declaration to contract_pending with the declared values and hold its first
+    attempt at Icare; the lease for ``send_to_icare``, None if already done."""
     db = app.extensions["db"]
+    now = utcnow()
     with db.transaction() as session:
         result = session.execute(
             update(Declaration)
             .where(Declaration.id == declaration_id, Declaration.status == "pending")
-            .values(status="contract_pending", form=form, declared_at=utcnow(),
-                    next_attempt_at=utcnow() + LEASE, message=None))
-        return result.rowcount == 1
+            .values(status="contract_pending", form=form, declared_at=now,
+                    next_attempt_at=now + LEASE, message=None))
+        return _take_lease(session, declaration_id, now) if result.rowcount == 1 else None
+
+
+def claim_now(app: Flask, declaration_id: int) -> dt.datetime | None:
+    """« Réessayer maintenant »: hold an attempt at Icare now, before the next automatic one; None
+    when the declaration is no longer waiting for Icare or an attempt is under way elsewhere."""
+    now = utcnow()
+    with app.extensions["db"].transaction() as session:
+        # the declaration's row first, then the lease: the order the automatic claim locks them in
+        declaration = session.get(Declaration, declaration_id, with_for_update=True)
+        if declaration is None or declaration.status != "contract_pending":
+            return None
+        lease = _take_lease(session, declaration_id, now)
+        if lease is not None:
+            declaration.next_attempt_at = lease
+        return lease
 
 
 def _icare_bodies(declaration: Declaration, dealer: Dealer) -> tuple[dict, dict | None]:
@@ -75,12 +111,19 @@ def wait_first_attempt(app: Flask, declaration_id: int) -> None:
         time.sleep(0.05)
 
 
-def send_to_icare(app: Flask, declaration_id: int) -> str:
-    """One attempt at Icare for a contract_pending declaration; returns the resulting status."""
+def _release(session, declaration_id: int, lease: dt.datetime) -> None:
+    session.execute(delete(IcareLease).where(IcareLease.declaration_id == declaration_id,
+                                             IcareLease.until == lease))
+
+
+def send_to_icare(app: Flask, declaration_id: int, lease: dt.datetime) -> str:
+    """One attempt at Icare for a contract_pending declaration, by the holder of its ``lease`` (from
+    ``claim``, ``claim_now`` or the automatic retry's claim); returns the resulting status."""
     db = app.extensions["db"]
     with db.transaction() as session:
         declaration = session.get(Declaration, declaration_id)
         if declaration is None or declaration.status != "contract_pending":
+            _release(session, declaration_id, lease)
             return declaration.status if declaration else "missing"
         dealer = session.get(Dealer, declaration.dealer_rrdi)
         npo_body, contract_body = _icare_bodies(declaration, dealer)
@@ -103,6 +146,7 @@ def send_to_icare(app: Flask, declaration_id: int) -> str:
         client.close()
     with db.transaction() as session:
         declaration = session.get(Declaration, declaration_id, with_for_update=True)
+        _release(session, declaration_id, lease)
         if declaration.status != "contract_pending":  # someone else finished it meanwhile
             return declaration.status
         declaration.icare_attempts += 1
@@ -120,15 +164,17 @@ def send_to_icare(app: Flask, declaration_id: int) -> str:
     return status
 
 
-def _claim_retry(app: Flask, declaration_id: int) -> bool:
-    """Take a due Icare retry for the next LEASE; False when another worker already has it."""
+def _claim_retry(app: Flask, declaration_id: int) -> dt.datetime | None:
+    """Take a due Icare retry for the next LEASE; None when another worker already has it or an
+    attempt (« Réessayer maintenant ») is under way."""
     now = utcnow()
     with app.extensions["db"].transaction() as session:
-        return session.execute(
+        due = session.execute(
             update(Declaration)
             .where(Declaration.id == declaration_id, Declaration.status == "contract_pending",
                    Declaration.next_attempt_at <= now)
             .values(next_attempt_at=now + LEASE)).rowcount == 1
+        return _take_lease(session, declaration_id, now) if due else None
 
 
 def _claim_callback(app: Flask, declaration_id: int):
@@ -208,8 +254,9 @@ def process_due(app: Flask) -> int:
             Declaration.callback_due.is_(True), Declaration.callback_next_at <= now)))
     attempts = 0
     for declaration_id in icare_ids:
-        if _claim_retry(app, declaration_id):
-            send_to_icare(app, declaration_id)
+        lease = _claim_retry(app, declaration_id)
+        if lease is not None:
+            send_to_icare(app, declaration_id, lease)
             attempts += 1
     for declaration_id in callback_ids:
         if deliver_callback(app, declaration_id) is not None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from centralisateur.account_forms import LoginForm
 from centralisateur.store import Dealer, DealerUser, Declaration, LoginAttempt, WebSession
+from common.journal import join as join_trace
 from common.sessions import (check_password_evenly, close_session, current_session, login_blocked,
                              open_session, record_login)
 
@@ -137,6 +138,9 @@ def entry(token: str):
     except BadSignature:
         return render_template("common/error.html", status=403,
                                message="Lien de déclaration invalide."), 403
+    if isinstance(declaration_id, list):  # [id, trace id]: the link joins the hand-off's trace
+        declaration_id, trace_id = declaration_id
+        join_trace(trace_id)
     declaration = _db().session.get(Declaration, declaration_id)
     if declaration is None:
         abort(404)

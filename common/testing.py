@@ -3,6 +3,8 @@ blueprint per app (create, read, run due jobs), mounted only when the app runs w
 (``spoticar-harness up --test-routes``, the suites' own stack). Never used by the product's pages."""
 from __future__ import annotations
 
+import importlib
+
 from flask import Blueprint, Flask, abort, current_app, jsonify, request
 from sqlalchemy import select
 
@@ -42,11 +44,13 @@ def journal_raw():
     return Response(raw, mimetype="application/octet-stream")
 
 
-def mount_test_routes(app: Flask, bp: Blueprint) -> bool:
-    """Register ``bp`` when the app's config has ``TEST_ROUTES``; True when mounted."""
+def mount_test_routes(app: Flask, module: str) -> bool:
+    """Register the blueprint ``bp`` of ``module`` (a dotted name) when the app's config has
+    ``TEST_ROUTES``; True when mounted. The module is imported only then: test routes pull in
+    factories (Faker) a product start does not need."""
     if not app.config.get("TEST_ROUTES"):
         return False
-    app.register_blueprint(bp)
+    app.register_blueprint(importlib.import_module(module).bp)
     return True
 
 

@@ -40,7 +40,8 @@ def _up_processes(args, names) -> int:
     started = time.perf_counter()
     try:
         stack = ProcessStack(Path(args.data_dir), names, host=args.host, port_offset=args.port_offset,
-                             workers=args.workers, seed=args.seed, demo=not args.no_demo)
+                             workers=args.workers, seed=args.seed, demo=not (args.no_demo or args.config),
+                             config=args.config, test_routes=args.test_routes, any_port=args.any_port)
         if args.reset:
             for spec in stack.specs:
                 shutil.rmtree(Path(args.data_dir) / spec.name, ignore_errors=True)
@@ -61,14 +62,12 @@ def _up(args) -> int:
 
     started = time.perf_counter()
     names = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
-    extra = {}
-    if args.config:  # a real deployment: dealers and keys from the file, no demo data
-        extra = {app: {"CONFIG_FILE": str(Path(args.config).resolve())} for app in ("centralisateur", "icare")}
-    if args.test_routes:  # what the suites need from an external stack (harness.testing.SUITE_CONFIG)
-        from harness.testing import SUITE_CONFIG
-        extra = {app: {**SUITE_CONFIG.get(app, {}), **extra.get(app, {})} for app in {*SUITE_CONFIG, *extra}}
     if args.processes:
         return _up_processes(args, names)
+    from harness.serving import extra_config
+    # --config: a real deployment, dealers and keys from the file, no demo data; --test-routes: what
+    # the suites need from a stack started apart
+    extra = extra_config(args.config, args.test_routes)
     stack = Stack(Path(args.data_dir), names=names, host=args.host, default_ports=not args.any_port,
                   port_offset=args.port_offset, seed=args.seed, demo=not (args.no_demo or args.config),
                   reset=args.reset, extra_config=extra)
@@ -89,7 +88,7 @@ def _up(args) -> int:
 
 def _serve(args) -> int:
     from harness.apps import BY_NAME
-    from harness.serving import ServeOptions, default_urls, serve
+    from harness.serving import ServeOptions, default_urls, extra_config, serve
 
     urls = default_urls(args.host, args.port_offset)
     for item in args.url or []:
@@ -102,8 +101,9 @@ def _serve(args) -> int:
     bind = args.bind or f"{args.host}:{BY_NAME[args.app].port + args.port_offset}"
     try:
         serve(ServeOptions(args.app, bind, workers=args.workers, threads=args.threads,
-                           data_dir=Path(args.data_dir), seed=args.seed, demo=not args.no_demo,
-                           reset=args.reset, urls=urls, public_url=args.public_url))
+                           data_dir=Path(args.data_dir), seed=args.seed, demo=not (args.no_demo or args.config),
+                           reset=args.reset, urls=urls, public_url=args.public_url,
+                           extra=extra_config(args.config, args.test_routes).get(args.app, {})))
     except (ValueError, OSError) as exc:
         print(f"spoticar-harness: {exc}", file=sys.stderr)
         return 2
@@ -155,6 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--seed", type=int, default=0, help="graine des données de démonstration (0)")
     serve.add_argument("--reset", action="store_true", help="repartir de données neuves")
     serve.add_argument("--no-demo", action="store_true", help="mode réel : pas de clés ni comptes de démo")
+    serve.add_argument("--config", help="mode réel : points de vente et clés lus dans ce fichier TOML")
+    serve.add_argument("--test-routes", action="store_true",
+                       help="routes /__test__/ et profils de démo configurés (pour les suites de tests)")
     serve.set_defaults(func=_serve)
     from harness.journal_cli import add_parser as add_journal
     add_journal(sub)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -26,6 +27,26 @@ from harness.building import app_config, build_app, stop_app
 def default_urls(host: str, port_offset: int = 0) -> dict[str, str]:
     """Every app's URL on the SPEC §2 ports (plus ``port_offset``)."""
     return {spec.name: f"http://{host}:{spec.port + port_offset}" for spec in select(None)}
+
+
+def extra_config(config_file: str | None = None, test_routes: bool = False) -> dict[str, dict]:
+    """Per-app settings of ``--config`` (a deployment's dealers and keys, read by the centralisateur and
+    Icare) and ``--test-routes`` (what the suites need: ``harness.testing.SUITE_CONFIG``), the same for
+    ``up``, ``up --processes`` and ``serve``."""
+    extra: dict[str, dict] = {}
+    if config_file:
+        extra = {app: {"CONFIG_FILE": str(Path(config_file).resolve())} for app in ("centralisateur", "icare")}
+    if test_routes:
+        from harness.testing import SUITE_CONFIG
+        extra = {app: {**SUITE_CONFIG.get(app, {}), **extra.get(app, {})} for app in {*SUITE_CONFIG, *extra}}
+    return extra
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port the OS says is free now (gunicorn is given a fixed bind address)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
 
 
 def parse_bind(bind: str) -> tuple[str, int]:
@@ -109,28 +130,36 @@ def wait_healthy(url: str, timeout: float = 30.0, process: subprocess.Popen | No
 
 
 def serve_command(name: str, bind: str, *, workers: int, data_dir: Path, seed: int, demo: bool,
-                  urls: dict, public_url: str | None = None) -> list[str]:
+                  urls: dict, public_url: str | None = None, config: str | None = None,
+                  test_routes: bool = False) -> list[str]:
     """The ``spoticar-harness serve`` command line for one app (used by ``up --processes`` and tests)."""
     command = [sys.executable, "-m", "harness.cli", "serve", name, "--bind", bind,
                "--workers", str(workers), "--data-dir", str(data_dir), "--seed", str(seed)]
     command += [arg for other, url in urls.items() if other != name for arg in ("--url", f"{other}={url}")]
     if public_url:
         command += ["--public-url", public_url]
+    if config:
+        command += ["--config", str(Path(config).resolve())]
+    if test_routes:
+        command.append("--test-routes")
     if not demo:
         command.append("--no-demo")
     return command
 
 
 class ProcessStack:
-    """Every app in its own ``serve`` process on the SPEC §2 ports; ``start()``, ``describe()``, ``stop()``."""
+    """Every app in its own ``serve`` process on the SPEC §2 ports (or free ones with ``any_port``);
+    ``config`` and ``test_routes`` as ``serve --config/--test-routes``. ``start()``, ``describe()``, ``stop()``."""
 
     def __init__(self, data_dir: Path, names: list[str] | None = None, host: str = "127.0.0.1",
-                 port_offset: int = 0, workers: int = 2, seed: int = 0, demo: bool = True):
+                 port_offset: int = 0, workers: int = 2, seed: int = 0, demo: bool = True,
+                 config: str | None = None, test_routes: bool = False, any_port: bool = False):
         self.data_dir, self.host, self.workers = Path(data_dir), host, workers
-        self.seed, self.demo = seed, demo
+        self.seed, self.demo, self.config, self.test_routes = seed, demo, config, test_routes
         self.specs = select(names)
         self.urls = {**default_urls(host, port_offset),
-                     **{s.name: f"http://{host}:{s.port + port_offset}" for s in self.specs}}
+                     **{s.name: f"http://{host}:{free_port(host) if any_port else s.port + port_offset}"
+                        for s in self.specs}}
         self.processes: dict[str, subprocess.Popen] = {}
 
     def start(self) -> ProcessStack:
@@ -140,7 +169,7 @@ class ProcessStack:
             bind = self.urls[spec.name].removeprefix("http://")
             self.processes[spec.name] = subprocess.Popen(serve_command(
                 spec.name, bind, workers=self.workers, data_dir=self.data_dir, seed=self.seed,
-                demo=self.demo, urls=self.urls), env=env)
+                demo=self.demo, urls=self.urls, config=self.config, test_routes=self.test_routes), env=env)
         for spec in self.specs:
             wait_healthy(self.urls[spec.name], 60, self.processes[spec.name])
         return self

@@ -3,26 +3,31 @@ gunicorn, as an operator runs them."""
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
 
 from harness.runner import Stack
-from harness.serving import serve_command, wait_healthy
+from harness.serving import free_port, serve_command, wait_healthy
 
 
-def free_port() -> int:
-    """A port the OS says is free now (gunicorn is given a fixed bind address)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+
+
+def _children(pid: int, wanted: int, seconds: float = 30.0) -> int:
+    """How many child processes ``pid`` has, waiting (bounded) until it has ``wanted``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = len(subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split())
+        if found == wanted or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def test_every_app_is_alive_and_ready(stack):
-    for name in stack.apps:
+    for name in [*stack.apps, *stack.external_urls]:
         assert httpx.get(stack.url(name) + "/healthz").json() == {"status": "ok"}
         ready = httpx.get(stack.url(name) + "/readyz")
         assert ready.status_code == 200, ready.text
@@ -59,8 +64,7 @@ def test_serve_runs_one_app_under_gunicorn_with_its_workers(tmp_path):
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         wait_healthy(url, 60, process)
-        workers = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True)
-        assert len(workers.stdout.split()) == 2
+        assert _children(process.pid, 2) == 2  # the first worker may answer before the second is forked
         assert httpx.get(url + "/connexion").status_code == 200
         assert httpx.get(url + "/readyz").status_code == 503  # Icare is not running
         key = {"Authorization": "Bearer demo-tec3h"}
@@ -93,5 +97,48 @@ def test_up_processes_starts_each_app_in_its_own_server(tmp_path):
         assert process.wait(timeout=30) == 0
         with pytest.raises(httpx.ConnectError):
             httpx.get(central + "/healthz")
+    finally:
+        process.kill()
+
+
+def _until_ready(process: subprocess.Popen) -> str:
+    """What ``up`` printed until it said it is running."""
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if "Ctrl-C pour arrêter." in line:
+            break
+    return "".join(lines)
+
+
+def test_up_processes_honours_config_and_test_routes(tmp_path, factory, monkeypatch, capsys):
+    """``up --processes --config``: a real deployment, one gunicorn server per app, dealers and keys
+    from the file (demo keys refused); ``--test-routes`` and ``--any-port`` as in-process ``up``."""
+    from harness.state import read_state
+    from tests.certification.test_onboarding import _onboard
+    config = tmp_path / "spoticar.toml"
+    key, dealer = _onboard(config, factory, monkeypatch, capsys)
+    process = subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--processes", "--workers", "1",
+                                "--only", "centralisateur,icare", "--data-dir", str(tmp_path / "data"),
+                                "--any-port", "--config", str(config), "--test-routes"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        output = _until_ready(process)
+        assert "un processus gunicorn par application" in output, output
+        assert "demo-tec3h" not in output  # real mode: no demo keys printed, none accepted
+        urls = read_state(tmp_path / "data")
+        central = urls["centralisateur"]
+        body = factory.handoff(rrdi=dealer["rrdi"])
+        created = httpx.post(central + "/api/v1/handoffs", json=body, timeout=30,
+                             headers={"Authorization": f"Bearer {key}"})
+        assert created.status_code == 201, created.text
+        refused = httpx.post(central + "/api/v1/handoffs", json=body, timeout=30,
+                             headers={"Authorization": "Bearer demo-tec3h"})
+        assert refused.status_code == 401
+        bdc = created.json()["bdc_number"]
+        stored = httpx.get(f"{central}/__test__/declarations/{bdc}", timeout=30)
+        assert stored.status_code == 200 and stored.json()["status"] == "pending", stored.text  # test routes on
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
     finally:
         process.kill()

@@ -15,12 +15,12 @@ import datetime as dt
 import os
 
 from common.journal.client import JournalClient, http_client
-from common.journal.context import TraceContext, current, using
+from common.journal.context import TraceContext, current, join, using
 from common.journal.redact import BODY_LIMIT
 from common.journal.registry import Journal, journal_of, register
 
 __all__ = ["BODY_LIMIT", "Journal", "JournalClient", "TraceContext", "current", "http_client",
-           "erase", "install", "journal_of", "query", "trace_for_bdc", "using"]
+           "erase", "install", "join", "journal_of", "query", "trace_for_bdc", "using"]
 
 
 def install(app) -> Journal:

@@ -95,6 +95,14 @@ def using(context: TraceContext | None) -> Iterator[TraceContext | None]:
         _current.reset(token)
 
 
+def join(trace_id: str) -> None:
+    """Move the request under way into the trace ``trace_id`` (a link that carried it: the declaration
+    link a DMS redirected the browser to), unless its caller sent a ``traceparent`` of its own."""
+    ctx = _current.get()
+    if ctx is not None and not ctx.from_caller and ctx.trace_id != trace_id:
+        _current.set(ctx.adopt((trace_id, None)))
+
+
 def set_current(context: TraceContext | None) -> None:
     """Replace this request's context in place (the request keeps it until its end)."""
     _current.set(context)

@@ -119,3 +119,18 @@ class Menu(Screen):
 
     def go(self, name: str) -> None:
         self.link(name).click()
+
+
+class ReceptionApvPage(Screen):
+    """Réception APV: a vehicle's warranty found by plate, VIN or N° de contrat."""
+
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
+        self.search_box = page.get_by_label("Immatriculation, VIN ou N° de contrat")
+        self.search_button = page.get_by_role("button", name="Rechercher")
+        self.results = page.get_by_role("table", name="Garanties trouvées")
+        self.claim_link = page.get_by_role("link", name="Services.Spoticar — PRISE EN CHARGE ATELIER")
+
+    def search(self, text: str) -> None:
+        self.search_box.fill(text)
+        self.search_button.click()

@@ -87,13 +87,55 @@ class NewOfferPage(Pvo2Page):
 
 
 class OfferPage(Pvo2Page):
-    """Offre à particulier (vente): Imprimer, Annuler l'offre, Générer le bon de commande."""
+    """Offre à particulier (vente): the Vente and Reprise blocks' buttons, Client Modifiez, Co-titulaire
+    Ajoutez, Envoyer, Imprimer, Annuler l'offre, Générer le bon de commande."""
 
-    def __init__(self, page: Page, base_url: str):
+    def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
         self.heading = page.get_by_role("heading", name="Offre à particulier (vente)")
         self.generate_button = page.get_by_role("button", name="Générer le bon de commande")
         self.vehicle_card_link = page.get_by_role("link", name="Fiche du véhicule")
+        self.sale = page.get_by_role("region", name="Véhicule vendu")
+        self.reserve_button = self.sale.get_by_role("button", name="Réserver le véhicule")
+        self.unreserve_button = self.sale.get_by_role("button", name="Annuler la réservation")
+        self.ds_contact_button = self.sale.get_by_role("button", name="Envoi vers DS contact")
+        self.remove_vehicle_button = self.sale.get_by_role("button", name="Supprimer le véhicule")
+        self.vehicle_choice = self.sale.get_by_label("Véhicule à vendre *")
+        self.add_vehicle_button = self.sale.get_by_role("button", name="Ajouter le véhicule")
+        self.trade_ins = page.get_by_role("region", name="Reprise")
+        self.trade_in_link = self.trade_ins.get_by_role("link", name="Ajouter un véhicule à reprendre")
+        self.customer = page.get_by_role("region", name="Client")
+        self.customer_link = self.customer.get_by_role("link", name="Modifiez")
+        self.co_holder_link = self.customer.get_by_role("link", name="Ajoutez")
+        self.recap = page.get_by_role("region", name="Récapitulatif")
+        self.send_button = page.get_by_role("button", name="Envoyer", exact=True)
+
+    def reserve(self) -> None:
+        self.reserve_button.click()
+
+    def send_to_ds_contact(self) -> None:
+        self.ds_contact_button.click()
+
+    def remove_vehicle(self) -> None:
+        self.remove_vehicle_button.click()
+
+    def add_vehicle(self, plate: str) -> None:
+        """On an offer without vehicle: choose the stock vehicle ``plate`` and add it."""
+        option = self.vehicle_choice.get_by_role("option", name=re.compile(re.escape(plate))).first
+        self.vehicle_choice.select_option(option.get_attribute("value"))
+        self.add_vehicle_button.click()
+
+    def add_trade_in(self) -> None:
+        self.trade_in_link.click()
+
+    def edit_customer(self) -> None:
+        self.customer_link.click()
+
+    def add_co_holder(self) -> None:
+        self.co_holder_link.click()
+
+    def send(self) -> None:
+        self.send_button.click()
 
     def number(self) -> int:
         """The offer number, read from the address (/offres/<n>)."""
@@ -104,6 +146,51 @@ class OfferPage(Pvo2Page):
 
     def open_vehicle_card(self) -> None:
         self.vehicle_card_link.click()
+
+
+class TradeInPage(Pvo2Page):
+    """Ajouter un véhicule à reprendre: the customer's vehicle and its Valeur de reprise (TTC)."""
+
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
+        self.plate = page.get_by_label("Immatriculation *")
+        self.brand = page.get_by_label("Marque *")
+        self.model = page.get_by_label("Modèle *")
+        self.first_registration = page.get_by_label("Date de MEC")
+        self.mileage = page.get_by_label("Kilométrage *")
+        self.value = page.get_by_label("Valeur de reprise (TTC) *")
+        self.submit = page.get_by_role("button", name="Ajouter la reprise")
+
+    def add(self, plate: str, brand: str, model: str, mileage: str, value: str, first_registration: str = "") -> None:
+        self.plate.fill(plate)
+        self.brand.fill(brand)
+        self.model.fill(model)
+        self.first_registration.fill(first_registration)
+        self.mileage.fill(mileage)
+        self.value.fill(value)
+        self.submit.click()
+
+
+class PersonFormPage(Pvo2Page):
+    """Client (Modifiez) or Co-titulaire (Ajoutez): a person's identity, then Enregistrer."""
+
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
+        self.civility = page.get_by_label("Civilité *")
+        self.last_name = page.get_by_label("Nom *", exact=True)
+        self.first_name = page.get_by_label("Prénom *")
+        self.email = page.get_by_label("Email")
+        self.birth_date = page.get_by_label("Date de naissance")
+        self.save_button = page.get_by_role("button", name="Enregistrer")
+
+    def save(self) -> None:
+        self.save_button.click()
+
+    def fill_person(self, person: dict, civility: str = "MME") -> None:
+        """Identity of a factory ``customer()`` dict (co-titulaire)."""
+        self.civility.select_option(civility)
+        self.last_name.fill(person["last_name"])
+        self.first_name.fill(person["first_name"])
 
 
 class VehicleCardPage(Pvo2Page):
@@ -156,6 +243,15 @@ class OrderPage(Pvo2Page):
         self.declaration_status = page.get_by_test_id("declaration-status")
         self.contract_number = page.get_by_test_id("contract-number")
         self.policy_number = page.get_by_test_id("policy-number")
+        self.workshop_toggle = page.get_by_text("Renseigner le statut atelier", exact=True)
+        self.workshop_status = page.get_by_label("Statut atelier *")
+        self.workshop_save = page.get_by_role("button", name="Enregistrer le statut")
+
+    def set_workshop_status(self, status: str) -> None:
+        """Renseigner le statut atelier: open it, choose ``status``, save."""
+        self.workshop_toggle.click()
+        self.workshop_status.select_option(status)
+        self.workshop_save.click()
 
     def open(self, number: int) -> OrderPage:
         self.page.goto(f"{self.base_url}/livraisons/{number}")

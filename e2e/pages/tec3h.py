@@ -224,6 +224,22 @@ class OrderPage(Screen):
         self.payment = page.get_by_label("Mode paiement")
         self.total = page.get_by_text("Total TTC :").first
         self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
+        self.price = page.get_by_label("PU TTC du véhicule")
+        self.content = page.get_by_role("table", name="Contenu")
+        self.reserve_button = page.get_by_role("button", name="Réserver", exact=True)
+        self.unreserve_button = page.get_by_role("button", name="Annuler la réservation")
+        self.articles = page.get_by_role("group", name="Ajouter un article")
+        self.add_article_button = self.articles.get_by_role("button", name="Ajouter", exact=True)
+
+    def reserve(self) -> None:
+        self.reserve_button.click()
+
+    def add_article(self, designation: str, reference: str, price: str) -> None:
+        """Ajouter: an article line (saved with the order)."""
+        self.articles.get_by_label("Désignation de l'article").fill(designation)
+        self.articles.get_by_label("Référence de l'article").fill(reference)
+        self.articles.get_by_label("PU TTC de l'article").fill(price)
+        self.add_article_button.click()
 
     def create_customer(self) -> None:
         self.create_customer_link.click()

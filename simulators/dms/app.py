@@ -45,7 +45,7 @@ class DmsApp:
         app.jinja_env.filters.update(self.filters)
         for blueprint in self.blueprints:
             app.register_blueprint(_imported(blueprint))
-        mount_test_routes(app, importlib.import_module(f"{self.package}.testing").bp)
+        mount_test_routes(app, f"{self.package}.testing")  # imported only when mounted (Faker etc.)
         if app.config.get("TEST_ROUTES"):
             app.register_blueprint(importlib.import_module(f"{self.package}.certification_routes").bp)
         app.extensions["harness_stop"] = db.dispose

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from common.forms import (DateField, EmailField, Form, IntegerField, PatternField, PhoneField, PlateField,
-                          PostcodeField, SelectField, SiretField, TextAreaField, TextField)
+from common.forms import (DateField, EmailField, Form, IntegerField, MoneyField, PatternField, PhoneField,
+                          PlateField, PostcodeField, SelectField, SiretField, TextAreaField, TextField)
 from fixtures import reference
 from simulators.pvo2 import context, euros
 
@@ -47,25 +47,78 @@ class SiteForm(PvoForm):
         return {name: "" if value is None else str(value) for name, value in self.values().items()}
 
 
-class OfferForm(PvoForm):
-    """Créer une offre à particulier: the customer, then the vehicle to sell (``vehicles``)."""
+CIVILITIES = {"M": "Monsieur", "MME": "Madame"}
 
-    class Meta:
-        id_prefix = "offer-"
 
-    vehicles: list = []
-    civility = SelectField("Civilité", required=True, choices={"M": "Monsieur", "MME": "Madame"}, blank=None)
+class PersonForm(PvoForm):
+    """Who a person is: the customer's and the co-titulaire's first fields."""
+
+    civility = SelectField("Civilité", required=True, choices=CIVILITIES, blank=None)
     last_name = TextField("Nom", required=True)
     first_name = TextField("Prénom", required=True)
+
+
+class CustomerForm(PersonForm):
+    """The customer of an offer: Créer une offre à particulier, then Client Modifiez."""
+
+    class Meta:
+        id_prefix = "customer-"
+
     address = TextField("Adresse", required=True)
     postcode = PostcodeField("Code postal", required=True)
     city = TextField("Ville", required=True)
     phone = PhoneField("Téléphone", input_type="tel")
     email = EmailField("Email")
+
+    def stored(self) -> dict:
+        """The customer's columns ("" for an empty optional field)."""
+        values = self.values()
+        return {name: values[name] or "" for name in ("civility", "last_name", "first_name", "address",
+                                                      "postcode", "city", "phone", "email")}
+
+
+class VehicleChoiceForm(PvoForm):
+    """The vehicle to sell, among ``vehicles`` (those for sale)."""
+
+    class Meta:
+        id_prefix = "offer-"
+
+    vehicles: list = []
     vehicle_id = SelectField("Véhicule à vendre", required=True, short="Véhicule", only_choices=False,
                              blank="— Choisir un véhicule du stock —",
                              choices=lambda form: [(v.id, f"{v.brand} {v.model} {v.version} — {v.plate} — "
                                                           f"{euros(v.price_ttc)}") for v in form.vehicles])
+
+
+class OfferForm(CustomerForm, VehicleChoiceForm):
+    """Créer une offre à particulier: the customer, then the vehicle to sell (``vehicles``)."""
+
+    class Meta:
+        id_prefix = "offer-"
+
+
+class TradeInForm(PvoForm):
+    """Ajouter un véhicule à reprendre: the customer's vehicle and what it is taken back for."""
+
+    class Meta:
+        id_prefix = "trade-in-"
+
+    plate = PlateField("Immatriculation", required=True)
+    brand = TextField("Marque", required=True, max_length=40)
+    model = TextField("Modèle", required=True, max_length=80)
+    first_registration = DateField("Date de MEC", past=True)
+    mileage_km = IntegerField("Kilométrage", required=True, min=0, max=2_000_000)
+    value_ttc = MoneyField("Valeur de reprise (TTC)", required=True, short="Valeur de reprise", max=1_000_000)
+
+
+class CoHolderForm(PersonForm):
+    """Co-titulaire Ajoutez: the second holder of the registration."""
+
+    class Meta:
+        id_prefix = "co-holder-"
+
+    birth_date = DateField("Date de naissance", past=True)
+    phone = PhoneField("Téléphone", input_type="tel")
 
 
 class DeliveryForm(PvoForm):
@@ -111,7 +164,7 @@ class VehicleCardForm(PvoForm):
 class CommentForm(PvoForm):
     """Commentaire … Ajouter, on an offer or its bon de commande; « Copier... » fills in the last one."""
 
-    comment = TextAreaField("Commentaire (Copier... depuis un commentaire précédent ou saisir)", short="Commentaire",
+    comment = TextAreaField("Nouveau commentaire (Copier... reprend le dernier)", short="Commentaire",
                          required=True, star=False, max_length=500,
                          messages={"required": "{label} : saisissez un texte."})
 
@@ -129,3 +182,15 @@ class DeclareForm(PvoForm):
 
     garantisseur = SelectField("Garantisseur", required=True, choices=GARANTISSEURS, blank=None, messages={
         "required": "Garantisseur : choisissez un garantisseur.", "choice": "Garantisseur : choisissez un garantisseur."})
+
+
+WORKSHOP_STATES = ("À préparer", "En préparation", "Prêt à livrer")
+
+
+class WorkshopForm(PvoForm):
+    """Renseigner le statut atelier: where the workshop is with the vehicle sold."""
+
+    class Meta:
+        id_prefix = "workshop-"
+
+    status = SelectField("Statut atelier", required=True, choices=WORKSHOP_STATES, blank=None)

@@ -6,7 +6,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from common.dates import add_months
 from fixtures import reference
 from simulators.pvo2 import context
-from simulators.pvo2.pdf import order_form_pdf
 from simulators.pvo2.print_forms import DocumentSearchForm, PrintChoiceForm, PrintOptionsForm, documents
 
 bp = Blueprint("printing", __name__, url_prefix="/imprimer")
@@ -95,6 +94,7 @@ def pdf(number: int):
         if form.error_list:
             return render_template("pvo2/print_options.html", order=order, choice=choice, form=form), 422
         names = {d["code"]: d for d in documents()}
+        from simulators.pvo2.pdf import order_form_pdf  # reportlab at the first PDF, not at start
         content = order_form_pdf(order, site, context.seller(), [names[c] for c in choice.document.value],
                                  choice.company.value, form.printed())
     return Response(content, mimetype="application/pdf", headers={

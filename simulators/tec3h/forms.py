@@ -121,6 +121,7 @@ class OrderForm(TecForm):
     statut = SelectField("Statut", required=True, choices=ORDER_STATUSES, blank=None)
     service = SelectField("Service", choices=_stock("services"), blank=None)
     commercial = SelectField("Commercial", required=True, choices=_stock("sellers"), blank=None)
+    livreur = SelectField("Livreur", choices=_stock("sellers"), blank="Aucun livreur")
     prix = MoneyField("PU TTC du véhicule", required=True)
     date_livraison = DateField("Date de livraison")
     date_vente = DateField("Date de vente (CDA, Cession, achat, membre, garantie)", short="Date de vente")
@@ -129,6 +130,12 @@ class OrderForm(TecForm):
     financement = SelectField("Organisme de financement", choices=_stock("financing_bodies"), blank="Aucun")
     mode_acompte = SelectField("Mode d'acompte", choices=_stock("payment_modes"), blank="-")
     acompte = MoneyField("Acompte")
+    # Ajouter: one more article line, saved with the order
+    article_designation = TextField("Désignation de l'article", short="Désignation", max_length=120)
+    article_reference = TextField("Référence de l'article", short="Référence", max_length=30)
+    article_prix = MoneyField("PU TTC de l'article", short="PU TTC", max=1_000_000)
+
+    ARTICLE = ("article_designation", "article_reference", "article_prix")
 
 
 class VehicleForm(TecForm):

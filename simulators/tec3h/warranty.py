@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from common.dates import fr_date
 from common.web import csrf
+from simulators.dms import events
 from simulators.dms import handoff as dms
 from simulators.dms.callback import callback_response
 from simulators.tec3h import DMS, handoff
@@ -109,15 +110,43 @@ def warranty_tab(vehicle_id: int):
                            status_text=STATUS_TEXT, auto_open=auto_open)
 
 
+def _state(warranty: Warranty | None) -> dict:
+    if not warranty:
+        return {"status": None}
+    return {"status": warranty.status, "status_text": STATUS_TEXT.get(warranty.status, ""),
+            "bdc_number": warranty.bdc_number, "contract_number": warranty.contract_number}
+
+
+WAITING = ("pending", "contract_pending")  # sent, the contract number still to come
+
+
 @bp.get("/vehicules/<int:vehicle_id>/garantie/etat")
 def warranty_state(vehicle_id: int):
-    """JSON for the card's polling script: status and contract number."""
+    """JSON for the card's polling script (the fallback of the event stream): status and contract number."""
     _vehicle, _order, warranty = _order_for(vehicle_id)
     refresh(warranty)
-    if not warranty:
-        return jsonify({"status": None})
-    return jsonify({"status": warranty.status, "status_text": STATUS_TEXT.get(warranty.status, ""),
-                    "bdc_number": warranty.bdc_number, "contract_number": warranty.contract_number})
+    return jsonify(_state(warranty))
+
+
+@bp.get(events.PREFIX + "vehicules/<int:vehicle_id>/garantie")
+def warranty_events(vehicle_id: int):
+    """The card's state as server-sent events: the contract number shows as soon as the
+    centralisateur's callback is stored; the centralisateur is still asked now and then in case
+    the callback never comes."""
+    vehicle_id = (_db().get(Vehicle, vehicle_id) or abort(404)).id
+    _db().rollback()  # the stream lasts: no read snapshot kept open meanwhile
+    app = current_app._get_current_object()
+
+    def read() -> dict:
+        with app.extensions["db"].read_sessionmaker() as session:  # a fresh snapshot each time
+            order = session.scalar(select(Order).where(Order.vehicle_id == vehicle_id).order_by(Order.id.desc()))
+            return _state(order and session.scalar(select(Warranty).where(Warranty.order_id == order.id)))
+
+    def ask_centralisateur() -> None:
+        refresh(_order_for(vehicle_id)[2])
+        _db().rollback()
+
+    return events.stream(app, read, lambda state: state["status"] not in WAITING, ask_centralisateur)
 
 
 @bp.route("/vehicules/<int:vehicle_id>/garantie/spoticar", methods=["GET", "POST"])

@@ -149,3 +149,11 @@ def test_a_post_without_csrf_token_is_refused(tmp_path):
         assert response.status_code == 400 and "rechargez la page" in text(response)
     finally:
         app.extensions["harness_stop"]()
+
+
+def test_offers_list_filters_by_state(client):
+    closed = text(client.get("/offres/?etat=cloture"))
+    assert "BDC n°7414120" in closed and "Offre n°7414134" not in closed and "2 éléments" in closed
+    offers = text(client.get("/offres/?etat=offre"))
+    assert "Offre n°7414134" in offers and "BDC n°" not in offers
+    assert "4 éléments" in text(client.get("/offres/?etat=n%27importe"))  # an unknown state filters nothing

@@ -1,0 +1,69 @@
+"""The declaration link joins the hand-off's trace on whichever centralisateur process opens it: the
+trace travels in the signed link, not in one process's memory (``up --processes``, several workers)."""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from harness.runner import Stack
+from harness.serving import serve_command, wait_healthy
+from tests.journal.support import OUTSIDE_PARENT, OUTSIDE_TRACE
+from tests.test_serving import free_port
+
+pytestmark = pytest.mark.centralisateur
+
+
+@pytest.fixture
+def two_processes(tmp_path):
+    """Icare here, and two ``serve centralisateur`` processes sharing one database (the data dir's
+    SQLite file, or DATABASE_URL) and one secret key."""
+    icare = Stack(tmp_path / "icare", names=["icare"]).start()
+    bases = [f"http://127.0.0.1:{free_port()}" for _ in range(2)]
+    env = {**os.environ, "SPOTICAR_SECRET_KEY": "shared-test-secret-" + tmp_path.name,
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    processes = []
+    try:
+        for base in bases:  # one after the other: the first prepares the database, the second finds it
+            processes.append(subprocess.Popen(serve_command(
+                "centralisateur", base.removeprefix("http://"), workers=1, data_dir=tmp_path / "cds",
+                seed=0, demo=True, urls={"icare": icare.url("icare")}), env=env))
+            wait_healthy(base, 90, processes[-1])
+        yield bases
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+        icare.stop()
+
+
+def _journal(base: str, **filters) -> list[dict]:
+    response = httpx.get(base + "/__admin/journal", params=filters, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()["entries"]
+
+
+def test_declaration_link_opened_on_another_process_joins_the_dms_trace(two_processes, factory):
+    first, second = two_processes
+    receipt = httpx.post(first + "/api/v1/handoffs", json=factory.handoff(), timeout=30,
+                         headers={"Authorization": "Bearer demo-tec3h", "traceparent": OUTSIDE_PARENT})
+    assert receipt.status_code == 201, receipt.text
+    link = urlsplit(receipt.json()["declaration_url"])
+    assert link.netloc == urlsplit(first).netloc
+    # the DMS's redirect: a browser with no traceparent, served by the other process
+    with httpx.Client(timeout=30) as browser:
+        answer = browser.get(f"{second}{link.path}")
+    assert answer.status_code == 302, answer.text
+    bdc = receipt.json()["bdc_number"]
+    assert answer.headers["location"].endswith(f"/declarations/{bdc}")
+    hops = [(e["direction"], e["method"], e["path"], e["status"])
+            for e in _journal(second, trace=OUTSIDE_TRACE)]
+    assert ("in", "POST", "/api/v1/handoffs", 201) in hops  # the first process's, same database
+    assert ("in", "GET", "/declaration/[REDACTED]", 302) in hops, hops
+    [opened] = [e for e in _journal(second, bdc=bdc) if e["path"] == "/declaration/[REDACTED]"]
+    assert opened["trace_id"] == OUTSIDE_TRACE and opened["bdc"] == bdc

@@ -1,0 +1,55 @@
+"""The suites aimed at a stack running in another process, as a QA team aims them at its staging: the
+README's commands — ``spoticar-harness up --test-routes`` started apart, then pytest with ``--stack``
+(every app's URL from the ``stack.json`` that ``up`` writes) — run here, and the suites pass."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.state import read_state
+
+ROOT = Path(__file__).resolve().parents[1]
+# one API file and one browser flow crossing a DMS, the centralisateur and Icare (test routes, journals)
+SUITES = ["tests/centralisateur/test_api.py", "e2e/journal/test_journal_flow.py"]
+
+
+@pytest.fixture
+def stack_elsewhere(tmp_path):
+    """``spoticar-harness up --test-routes --any-port`` in its own process; its data directory."""
+    data = tmp_path / "staging"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    up = subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--test-routes", "--any-port", "--reset",
+                           "--data-dir", str(data)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while read_state(data) is None:
+            assert up.poll() is None, up.stdout.read()
+            assert time.monotonic() < deadline, "la pile ne s'est pas déclarée prête"
+            time.sleep(0.2)
+        yield data, env
+    finally:
+        up.send_signal(signal.SIGTERM)
+        try:
+            up.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            up.kill()
+
+
+def test_suites_pass_against_a_stack_started_by_up_in_another_process(stack_elsewhere, tmp_path):
+    data, env = stack_elsewhere
+    urls = read_state(data)
+    assert set(urls) == {"centralisateur", "icare", "pvo2", "tec3h", "bee2link", "neovo", "portail_b2b"}
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-q",
+                          "-rs", "--stack", str(data), "--output", str(tmp_path / "playwright"),
+                          "--junitxml", str(tmp_path / "junit.xml"), *SUITES],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    summary = run.stdout[-3000:]
+    assert run.returncode == 0, summary
+    assert " passed" in summary and "skipped" not in summary and "failed" not in summary, summary
