@@ -51,11 +51,14 @@ def next_order_number(session) -> int:
     return (session.scalar(select(func.max(Order.number))) or 7_400_000) + 1
 
 
+LABELS = ("SPOTICAR", "DS CERTIFIED", "ALFA ROMEO CERTIFIED")  # Label constructeur of the vehicle card
+
+
 def warranty_levels() -> dict[str, list[str]]:
     """Garantie levels offered on the vehicle card, by label (from the warranty catalogue)."""
     levels: dict[str, list[str]] = {}
     for product in reference.warranty_products():
-        if product["label"] in ("SPOTICAR", "DS CERTIFIED"):
+        if product["label"] in LABELS:
             levels.setdefault(product["label"], []).extend(product["dms_levels"])
     return levels
 
