@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -19,13 +20,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DEADLINE = 60.0
 
 
-def _up(data_dir: Path, *extra: str) -> tuple[float, int]:
-    """Seconds from the command to every app answering, and how many apps answered."""
+def _up(data_dir: Path, *extra: str) -> tuple[float, int, float]:
+    """Seconds from the command to every app answering, how many apps answered, and the seconds
+    ``up`` itself reports (from its start, interpreter and command-line imports excluded)."""
     state = data_dir / "stack.json"
     start = time.perf_counter()
+    log = tempfile.TemporaryFile("w+")
     process = subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--any-port", "--data-dir",
                                 str(data_dir), *extra], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=log, stderr=subprocess.STDOUT)
     try:
         while not state.exists():
             if process.poll() is not None or time.perf_counter() - start > DEADLINE:
@@ -34,10 +37,13 @@ def _up(data_dir: Path, *extra: str) -> tuple[float, int]:
         elapsed = time.perf_counter() - start
         urls = json.loads(state.read_text())["apps"]
         answered = sum(httpx.get(url + "/", timeout=5).status_code < 500 for url in urls.values())
-        return elapsed, answered
+        log.seek(0)
+        said = re.search(r"prêt en ([0-9.]+) s", log.read())  # up's own figure: after its imports
+        return elapsed, answered, float(said.group(1)) if said else float("nan")
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+        log.close()
 
 
 def measure(runs: int = 3) -> dict:
@@ -45,19 +51,20 @@ def measure(runs: int = 3) -> dict:
     fresh, again, apps = [], [], 0
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
-            seconds, apps = _up(Path(tmp), "--reset")
-            fresh.append(seconds)
-            again.append(_up(Path(tmp))[0])
-    return {"reset": sorted(fresh)[len(fresh) // 2], "restart": sorted(again)[len(again) // 2], "apps": apps}
+            seconds, apps, said = _up(Path(tmp), "--reset")
+            fresh.append((seconds, said))
+            again.append(_up(Path(tmp))[::2])
+    median = lambda pairs: sorted(pairs)[len(pairs) // 2]  # noqa: E731
+    return {"reset": median(fresh), "restart": median(again), "apps": apps}
 
 
 def rows() -> list[dict]:
     """The start-up figures of issue 15's table: ``{figure, now, target}``."""
     m = measure()
     return [{"figure": f"spoticar-harness up --reset, command to all {m['apps']} apps answering",
-             "now": f"{m['reset']:.2f} s", "target": "≤ 1.0 s"},
+             "now": f"{m['reset'][0]:.2f} s (up's own count: {m['reset'][1]:.2f} s)", "target": "≤ 1.0 s"},
             {"figure": "restart on existing data, command to all apps answering",
-             "now": f"{m['restart']:.2f} s", "target": "≤ 0.5 s"}]
+             "now": f"{m['restart'][0]:.2f} s (up's own count: {m['restart'][1]:.2f} s)", "target": "≤ 0.5 s"}]
 
 
 def run() -> list[str]:
