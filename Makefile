@@ -30,22 +30,11 @@ test: $(STAMP) browser
 	@mkdir -p reports
 	$(BIN)/python -m pytest -n auto --dist loadgroup $(SHARD_ARG) \
 	  --junitxml=reports/junit.xml --html=reports/report.html --self-contained-html \
-	  --tracing retain-on-failure --screenshot only-on-failure --output reports/playwright \
+	  --tracing retain-on-failure --screenshot only-on-failure --output reports/playwright --durations=25 \
 	  $(PYTEST_ARGS)
-	@echo "== API et stockage sur PostgreSQL (DATABASE_URL), une base neuve par groupe"
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q $(SHARD_ARG) -m "not browser" \
-	  tests/centralisateur tests/test_icare_contract_api.py tests/test_cli.py \
-	  --junitxml=reports/junit-postgres-centralisateur.xml
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q $(SHARD_ARG) -m "not browser" \
-	  tests/bee2link --junitxml=reports/junit-postgres-bee2link.xml
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q $(SHARD_ARG) -m "not browser" \
-	  tests/neovo --junitxml=reports/junit-postgres-neovo.xml
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q $(SHARD_ARG) -m "not browser" \
-	  tests/journal --junitxml=reports/junit-postgres-journal.xml
-	@echo "== Navigateur sur PostgreSQL : déclaration CDS et parcours PVO2 → CDS → portail (sous-ensemble représentatif)"
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q $(SHARD_ARG) -m browser \
-	  e2e/centralisateur e2e/pvo2 --junitxml=reports/junit-postgres-browser.xml \
-	  --tracing retain-on-failure --screenshot only-on-failure --output reports/playwright-postgres
+	@echo "== PostgreSQL (DATABASE_URL) : API, stockage et parcours navigateur CDS et PVO2 → CDS → portail, une base neuve par groupe"
+	bash scripts/with-postgres.sh bash scripts/postgres-suites.sh $(BIN)/python $(SHARD_ARG) \
+	  --junitxml=reports/junit-postgres.xml
 
 bench: $(STAMP) browser
 	$(BIN)/python -m bench

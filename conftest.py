@@ -14,6 +14,10 @@ from harness.apps import APPS, available_apps
 from harness.runner import Stack
 from harness.testing import SUITE_CONFIG
 
+# cheap password hashing for every app the suites start, in this process and in those it spawns
+# (common.auth); production keeps the full scrypt cost
+os.environ.setdefault("SPOTICAR_TEST_KDF", "1")
+
 # a failing test that drove a stack gets the journal of the traces it touched (report extra + HAR)
 pytest_plugins = ["harness.pytest_journal"]
 
@@ -43,6 +47,41 @@ def pytest_addoption(parser):
     group.addoption("--shard", dest="shard", default=None, metavar="I/N",
                     help="run only shard I of N (1 ≤ I ≤ N), the same split on every machine "
                          "(pytest-split; by recorded durations when .test_durations exists)")
+
+
+def pytest_configure(config):
+    """Under xdist on PostgreSQL (``make test``'s PostgreSQL pass), each worker gets a fresh database of
+    its own next to DATABASE_URL's, so workers never share tables; dropped when the worker ends."""
+    worker, url = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("DATABASE_URL", "")
+    if worker and url.startswith("postgresql"):
+        config._worker_database = _worker_database(url, worker)
+        os.environ["DATABASE_URL"] = config._worker_database
+
+
+def pytest_unconfigure(config):
+    url = getattr(config, "_worker_database", None)
+    if url:
+        _admin(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin(url: str, statement: str) -> None:
+    """Run ``statement`` (``{name}``: the database of ``url``) from the server's ``postgres`` database."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(statement.format(name=target.database)))
+    engine.dispose()
+
+
+def _worker_database(url: str, worker: str) -> str:
+    from sqlalchemy.engine import make_url
+    base = make_url(url)
+    own = base.set(database=f"{base.database}_{worker}").render_as_string(hide_password=False)
+    _admin(own, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _admin(own, 'CREATE DATABASE "{name}"')
+    return own
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -6,7 +6,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import select
+import httpx
 
 from bench.stats import summary, timed
 from harness.runner import Stack
@@ -14,9 +14,11 @@ from harness.runner import Stack
 RUNS = 10
 
 
-def _ids(app, query) -> list:
-    with app.extensions["db"].transaction() as session:
-        return list(session.scalars(query))
+def _listed(stack, app: str, path: str, rrdi: str) -> list[dict]:
+    """The records of site ``rrdi`` that ``app`` lists at its test route ``path`` (over HTTP)."""
+    response = httpx.get(f"{stack.url(app)}/__test__{path}", params={"rrdi": rrdi}, timeout=30)
+    response.raise_for_status()
+    return response.json()[path.strip("/")]
 
 
 def _bee2link_flow(page, stack, vehicle_ids: list[int]):
@@ -61,16 +63,15 @@ def run() -> list[str]:
     from playwright.sync_api import sync_playwright
 
     from harness.browser import LAUNCH_ARGS, find_browser
-    from simulators.bee2link.store import Order, Vehicle
-    from simulators.neovo.store import Dossier
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack(Path(tmp), names=["centralisateur", "icare", "bee2link", "neovo"],
-                      extra_config={"centralisateur": {"DEMO_PROFILES_CONFIGURED": True}}).start()
+                      extra_config={"centralisateur": {"DEMO_PROFILES_CONFIGURED": True},
+                                    "bee2link": {"TEST_ROUTES": True}, "neovo": {"TEST_ROUTES": True}}).start()
         stack.wait_ready()
-        vehicle_ids = _ids(stack.app("bee2link"), select(Vehicle.id).join(Order).where(
-            Vehicle.rrdi == "020319L").order_by(Vehicle.id.desc()))
-        numbers = _ids(stack.app("neovo"), select(Dossier.number).where(
-            Dossier.rrdi == "038421N", Dossier.warranty_level.like("Spoticar%")).order_by(Dossier.number.desc()))
+        vehicle_ids = [o["vehicle"]["id"] for o in _listed(stack, "bee2link", "/orders", "020319L")]
+        # the flow picks the Spoticar commercial warranty: the dossiers sold with a Spoticar level
+        numbers = [d["number"] for d in _listed(stack, "neovo", "/dossiers", "038421N")
+                   if d["warranty_level"].startswith("Spoticar")]
         runs = min(RUNS, len(vehicle_ids) - 1, len(numbers) - 1)
         try:
             with sync_playwright() as p:

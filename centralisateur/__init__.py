@@ -1,20 +1,20 @@
 """The reference centralisateur (CDS): hand-off API, declaration UI, rules, store."""
 from __future__ import annotations
 
-import concurrent.futures as cf
 import os
 
 from flask import Flask
 from sqlalchemy import select
 
 from common import keys
-from common.auth import hash_password, key_digest
+from common.auth import key_digest
 from common.db import Database, database_url
 from common.journal.registry import DEFAULT_EXCLUDE as JOURNAL_EXCLUDE
 from common.testing import mount_test_routes
 from common.web import make_app
 from centralisateur.store import Base, Dealer, DealerUser, DmsClient
 from fixtures import reference
+from fixtures.prepared import demo_password_hash
 
 def create_app(config: dict | None = None) -> Flask:
     app = make_app(__name__, config, defaults={"ICARE_TIMEOUT": 5.0, "WORKER_INTERVAL": 1.0,
@@ -35,21 +35,21 @@ def create_app(config: dict | None = None) -> Flask:
     if onboarded is not None:
         onboarding.sync_dealers(db, onboarded)
 
-    from centralisateur import api, backoffice, declare, exchanges, home, profile, session
+    from centralisateur import api, apv, backoffice, declare, exchanges, home, profile, session
     from certification import hooks, web as certification_web
-    for blueprint in (api.bp, session.bp, home.bp, profile.bp, declare.bp, backoffice.bp, exchanges.bp, certification_web.bp,
-                      certification_web.api):
+    for blueprint in (api.bp, session.bp, home.bp, profile.bp, declare.bp, backoffice.bp, apv.bp, exchanges.bp,
+                      certification_web.bp, certification_web.api):
         app.register_blueprint(blueprint)
     app.after_request(hooks.finish)
-    from centralisateur import testing
-    mount_test_routes(app, testing.bp)
+    mount_test_routes(app, "centralisateur.testing")  # imported only when mounted (Faker etc.)
 
     from centralisateur.home import STATUS_LABELS
     from centralisateur.session import current_dealer
     app.jinja_env.globals.update(current_dealer=current_dealer, status_labels=STATUS_LABELS)
 
-    stops = [db.dispose]
-    app.jinja_env.globals["app_endpoints"] = frozenset(app.view_functions)
+    from common.group_commit import GroupCommitter
+    app.extensions["handoff_writer"] = GroupCommitter(db.engine, "handoff-writer")
+    stops = [app.extensions["handoff_writer"].stop, db.dispose]
     if app.config.get("BACKGROUND_JOBS"):
         from centralisateur.worker import Worker
         worker = Worker(app, app.config["WORKER_INTERVAL"]).start()
@@ -82,8 +82,7 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
     """The demo dealers of SPEC §9 and one login each (profiles left to configure, as in seed 000)."""
     configured = bool(app.config.get("DEMO_PROFILES_CONFIGURED"))
     dealers = reference.demo_dealers()
-    with cf.ThreadPoolExecutor(4) as pool:  # scrypt releases the GIL: hash the demo logins side by side
-        hashes = dict(zip([d["rrdi"] for d in dealers], pool.map(lambda d: hash_password(demo_password(d)), dealers)))
+    hashes = {d["rrdi"]: demo_password_hash(f"centralisateur:{d['login']}", demo_password(d)) for d in dealers}
     with app.extensions["db"].transaction() as s:
         for d in dealers:
             if s.get(Dealer, d["rrdi"]) is not None:

@@ -1,13 +1,17 @@
 """Hand-off API v1 (SPEC §4.1): what a DMS calls. JSON in, JSON out, French errors, never a 500."""
 from __future__ import annotations
 
+import threading
+import time
+from typing import NamedTuple
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from centralisateur.store import Dealer, Declaration, DmsClient, bdc_number
+from common.group_commit import GroupCommitter
 from certification import hooks
 from common.auth import bearer_token, key_digest
 from common.dates import as_utc
@@ -17,6 +21,7 @@ from common.keys import demo_key_allowed
 from common.web import csrf, error_response, json_body
 from spoticar_handoff.eligibility import refusals
 from spoticar_handoff.models import DeclarationState, HandoffIn, HandoffReceipt
+from spoticar_handoff.form_fields import DEFAULT_MAX_DAYS_AFTER_DELIVERY
 from spoticar_handoff.warnings import handoff_warnings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -34,8 +39,7 @@ def _authenticate():
     key = bearer_token()
     client = None
     if key and demo_key_allowed(key, current_app.config["DEMO_MODE"]):
-        db = current_app.extensions["db"]
-        client = db.session.scalar(select(DmsClient).where(DmsClient.key_digest == key_digest(key)))
+        client = _client_named(key_digest(key))
     if client is None and key:
         session = hooks.authenticate(key)
         if session is not None:
@@ -43,8 +47,26 @@ def _authenticate():
             return hooks.throttled()
     if client is None:
         return error_response(401, "Clé d'API absente ou invalide (en-tête Authorization: Bearer <clé>).")
-    g.dms = client.name
+    g.dms = client
     return None
+
+
+_clients_lock = threading.Lock()
+CLIENTS_RELOAD = 1.0  # seconds: an unknown key reloads the table at most this often
+
+
+def _client_named(digest: str) -> str | None:
+    """The DMS whose API key has this digest (``cds_dms_clients``, cached; an unknown digest reloads
+    the table, at most once a second, so a flood of bad keys costs no query per request)."""
+    app = current_app._get_current_object()
+    loaded, by_digest = app.extensions.get("dms_clients", (0.0, {}))
+    if digest not in by_digest and time.monotonic() - loaded > CLIENTS_RELOAD:
+        with _clients_lock:
+            db = app.extensions["db"]
+            with db.read_engine.connect() as conn:
+                by_digest = dict(conn.execute(select(DmsClient.key_digest, DmsClient.name)).all())
+            app.extensions["dms_clients"] = (time.monotonic(), by_digest)
+    return by_digest.get(digest)
 
 
 def declaration_token(declaration_id: int) -> str:
@@ -56,13 +78,15 @@ def declaration_token(declaration_id: int) -> str:
     return URLSafeTimedSerializer(current_app.secret_key, salt="declaration").dumps(value)
 
 
-def receipt(declaration: Declaration) -> dict:
-    url = url_for("session.entry", token=declaration_token(declaration.id), _external=False)
+def receipt(stored: Stored, payload: dict) -> dict:
+    """The 201/200 body; ``payload`` is the hand-off just received (what a pending form shows)."""
+    url = url_for("session.entry", token=declaration_token(stored.id), _external=False)
     # until declared, the dealer still has to correct on form 2/3 what the warnings name
-    warnings = handoff_warnings(declaration.payload) if declaration.status == "pending" else []
-    return HandoffReceipt(handoff_id=declaration.id, bdc_number=declaration.bdc_number,
+    warnings = handoff_warnings(payload, max_days_after_delivery=current_app.config.get(
+        "MAX_DAYS_AFTER_DELIVERY", DEFAULT_MAX_DAYS_AFTER_DELIVERY)) if stored.status == "pending" else []
+    return HandoffReceipt(handoff_id=stored.id, bdc_number=stored.bdc_number,
                           declaration_url=current_app.config["PUBLIC_URL"].rstrip("/") + url,
-                          status=declaration.status, warnings=warnings).model_dump(mode="json")
+                          status=stored.status, warnings=warnings).model_dump(mode="json")
 
 
 def state(declaration: Declaration) -> DeclarationState:
@@ -84,11 +108,12 @@ def create_handoff():
                                    f"pour le DMS {handoff.source_dms}.", "source_dms")
     db = current_app.extensions["db"]
     rrdi = handoff.dealer.rrdi
-    dealer = db.session.get(Dealer, rrdi)
-    if dealer is None:
+    with db.read_engine.connect() as conn:
+        dealer_dms = conn.execute(_DEALER_DMS, {"d_rrdi": rrdi}).scalar()
+    if dealer_dms is None:
         return _errors(422, [{"field": "dealer.rrdi",
                               "message": f"Code RRDI {rrdi} inconnu du centralisateur Spoticar."}])
-    if dealer.dms != g.dms:
+    if dealer_dms != g.dms:
         return error_response(403, f"Le point de vente {rrdi} n'est pas servi par le DMS {g.dms}.",
                               "dealer.rrdi")
     refused = hooks.dealer_refusal(rrdi)
@@ -105,37 +130,63 @@ def create_handoff():
         except UrlRefused as exc:
             return _errors(422, [{"field": "callback_url", "message": exc.message}])
     payload["callback_url"] = hooks.callback_url(payload["callback_url"])
+    keys = {"d_dms": handoff.source_dms, "d_rrdi": rrdi, "d_ref": handoff.dms_order_ref}
     try:
-        declaration, created = _store(db, handoff, payload)
-    except IntegrityError:  # the same order sent twice at once: the first one won
-        declaration, created = _existing(db, handoff), False
-    return jsonify(receipt(declaration)), 201 if created else 200
+        stored = writer(current_app).run(lambda conn: _store(conn, keys, payload))
+    except IntegrityError:  # the same order sent twice at once by another process: the first one won
+        stored = _existing(db, keys)
+        if stored is None:  # not a duplicate order: the dealer vanished meanwhile (its foreign key)
+            return _errors(422, [{"field": "dealer.rrdi",
+                                  "message": f"Code RRDI {rrdi} inconnu du centralisateur Spoticar."}])
+    return jsonify(receipt(stored, payload)), 201 if stored.created else 200
 
 
-def _existing(db, handoff: HandoffIn) -> Declaration | None:
-    with db.transaction() as session:
-        return session.scalar(select(Declaration).where(
-            Declaration.source_dms == handoff.source_dms, Declaration.dealer_rrdi == handoff.dealer.rrdi,
-            Declaration.dms_order_ref == handoff.dms_order_ref))
+class Stored(NamedTuple):
+    id: int
+    bdc_number: str
+    status: str
+    created: bool
 
 
-def _store(db, handoff: HandoffIn, payload: dict) -> tuple[Declaration, bool]:
-    with db.transaction() as session:
-        existing = session.scalar(select(Declaration).where(
-            Declaration.source_dms == handoff.source_dms, Declaration.dealer_rrdi == handoff.dealer.rrdi,
-            Declaration.dms_order_ref == handoff.dms_order_ref))
-        if existing is not None:
-            if existing.status == "pending":  # not declared yet: the DMS's corrections pre-fill the form
-                existing.payload = payload
-                existing.callback_url = payload["callback_url"]
-            return existing, False
-        declaration = Declaration(source_dms=handoff.source_dms, dms_order_ref=handoff.dms_order_ref,
-                                  dealer_rrdi=handoff.dealer.rrdi, payload=payload,
-                                  callback_url=payload["callback_url"], status="pending")
-        session.add(declaration)
-        session.flush()
-        declaration.bdc_number = bdc_number(handoff.dealer.rrdi, declaration.id)
-        return declaration, True
+_T = Declaration.__table__
+_DEALER_DMS = select(Dealer.__table__.c.dms).where(Dealer.__table__.c.rrdi == bindparam("d_rrdi"))
+_FIND = select(_T.c.id, _T.c.bdc_number, _T.c.status).where(
+    _T.c.source_dms == bindparam("d_dms"), _T.c.dealer_rrdi == bindparam("d_rrdi"),
+    _T.c.dms_order_ref == bindparam("d_ref"))
+# not declared yet: the DMS's corrections pre-fill the form
+_CORRECT = _T.update().where(_T.c.id == bindparam("d_id"), _T.c.status == "pending").values(
+    payload=bindparam("d_payload"), callback_url=bindparam("d_callback"))
+_INSERT = _T.insert().returning(_T.c.id)
+_NUMBER = _T.update().where(_T.c.id == bindparam("d_id")).values(bdc_number=bindparam("d_bdc"))
+
+
+def writer(app) -> GroupCommitter:
+    """The app's hand-off writer: concurrent hand-offs share one commit (``common.group_commit``)."""
+    return app.extensions["handoff_writer"]
+
+
+def _store(conn, keys: dict, payload: dict) -> Stored:
+    """Record a hand-off, or find the one already sent for this DMS order. It runs inside the
+    writer's transaction and may run again (``common.group_commit``): it is idempotent."""
+    existing = conn.execute(_FIND, keys).first()
+    if existing is not None:
+        if existing.status == "pending":
+            conn.execute(_CORRECT, {"d_id": existing.id, "d_payload": payload,
+                                    "d_callback": payload["callback_url"]})
+        return Stored(existing.id, existing.bdc_number, existing.status, False)
+    new_id = conn.execute(_INSERT, {
+        "source_dms": keys["d_dms"], "dealer_rrdi": keys["d_rrdi"], "dms_order_ref": keys["d_ref"],
+        "payload": payload, "callback_url": payload["callback_url"], "status": "pending"}).scalar_one()
+    number = bdc_number(keys["d_rrdi"], new_id)
+    conn.execute(_NUMBER, {"d_id": new_id, "d_bdc": number})
+    return Stored(new_id, number, "pending", True)
+
+
+def _existing(db, keys: dict) -> Stored | None:
+    """The hand-off another process stored for this DMS order while ours was being written."""
+    with db.read_engine.connect() as conn:
+        row = conn.execute(_FIND, keys).first()
+    return Stored(row.id, row.bdc_number, row.status, False) if row is not None else None
 
 
 @bp.get("/declarations/<bdc_number>")

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from sqlalchemy import func, select
 
 from centralisateur import privacy
+from centralisateur.account_forms import RgpdSearchForm
 from centralisateur.profile import GARANTISSEUR_NAMES
 from centralisateur.session import current_dealer, login_required
 from centralisateur.store import Declaration
@@ -81,13 +82,11 @@ def billing():
 @login_required
 def rgpd():
     """Find a customer's declarations (name, email or plate), export or erase their personal data."""
-    query = (request.values.get("recherche") or "").strip()
+    form = RgpdSearchForm(formdata=request.values)
+    query = form.recherche.data if "recherche" in request.values and form.validate() else ""
     matches = privacy.find(current_app.extensions["db"], current_dealer().rrdi, query) if query else []
-    error = None
-    if query and len(query) < 2:
-        error, matches = "Saisissez au moins 2 caractères.", []
-    return render_template("centralisateur/rgpd.html", query=query, matches=matches, error=error), \
-        422 if error else 200
+    return render_template("centralisateur/rgpd.html", form=form, query=query, matches=matches), \
+        422 if form.error_list else 200
 
 
 @bp.post("/rgpd/export")

@@ -23,7 +23,7 @@ from centralisateur.api import state
 from certification import evidence, hooks
 from centralisateur.icare_client import IcareClient, IcareRefused, IcareUnavailable
 from centralisateur.store import Dealer, Declaration, IcareLease, utcnow
-from common.egress import UrlRefused, callback_origins, check_url
+from common.egress import UrlRefused, callback_origins, check_url, guarded_transport
 from spoticar_handoff.callbacks import delivery_id, sign_callback
 from common.journal import http_client
 
@@ -221,8 +221,9 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool | None:
         answer = entry["status"]
     else:
         try:
-            check_url(url, callback_origins(app.config, source_dms))  # again: DNS may have changed
-            with http_client(app, bdc=bdc, timeout=5.0) as http:
+            allowed = callback_origins(app.config, source_dms)
+            check_url(url, allowed)  # again, and at connect time (DNS may have changed)
+            with http_client(app, bdc=bdc, timeout=5.0, transport=guarded_transport(allowed)) as http:
                 answer = http.post(url, content=body, headers=headers).status_code
         except (httpx.HTTPError, UrlRefused):
             answer = None

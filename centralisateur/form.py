@@ -18,7 +18,8 @@ from common.forms import (CheckboxesField, CheckboxField, DateField, EmailField,
                           VinField)
 from fixtures import reference
 from spoticar_handoff.eligibility import refusals
-from spoticar_handoff.form_fields import DEFAULTS, date_problems, dig
+from spoticar_handoff.form_fields import (DEFAULT_MAX_DAYS_AFTER_DELIVERY, DEFAULTS, date_problems, dig,
+                                         warranty_date_problems)
 
 
 def form_data() -> dict:
@@ -184,9 +185,6 @@ def build(program: str | None, payload: dict | None = None) -> DeclarationForm:
     return form
 
 
-DEFAULT_MAX_DAYS_AFTER_DELIVERY = 30  # a sale is declared within this many days of its delivery
-
-
 def validate(form: DeclarationForm, payload: dict,
              max_days_after_delivery: int = DEFAULT_MAX_DAYS_AFTER_DELIVERY) -> dict | None:
     """The declared values ready to store, or None with the messages left on ``form``."""
@@ -215,25 +213,15 @@ def _cross_checks(clean: dict, payload: dict) -> list[tuple[str | None, str]]:
 
 def date_checks(clean: dict, payload: dict, max_days: int,
                 today: dt.date | None = None) -> list[tuple[str, str]]:
-    """Warranty dates that make sense: not starting before the sale, a sale declared within
-    ``max_days`` of its delivery."""
-    today = today or dt.date.today()
-    errors = []
+    """Warranty dates that make sense (rule 4): the SDK's one rule set, which the hand-off's
+    ``warnings`` apply to what the DMS sent, applied here to what the dealer declares."""
     sale_date = (payload.get("sale") or {}).get("sale_date")
     try:
-        sold = parsing.parse_date(sale_date)
+        sold = parsing.parse_date(sale_date).isoformat() if sale_date else None
     except parsing.ParseError:
         sold = None
-    if sold and clean["start_date"] and clean["start_date"] < sold.isoformat():
-        errors.append(("start_date", "La date de début de garantie ne peut pas précéder la date de la vente "
-                                     f"({fr_date(sold)})"))
-    if clean["delivery_date"]:
-        delivered = dt.date.fromisoformat(clean["delivery_date"])
-        if (today - delivered).days > max_days:
-            errors.append(("delivery_date", f"La vente a été livrée le {fr_date(delivered)}, il y a plus de "
-                                            f"{max_days} jours : la garantie doit être déclarée dans les "
-                                            f"{max_days} jours suivant la livraison"))
-    return errors
+    return warranty_date_problems({"sale_date": sold, "start_date": clean["start_date"],
+                                   "delivery_date": clean["delivery_date"]}, max_days, today)
 
 
 def flag_corrections(form: DeclarationForm) -> list[tuple[str, str]]:

@@ -6,14 +6,15 @@ checkpointed with secure_delete on, so no copy of the erased values stays in the
 """
 from __future__ import annotations
 
-import json
 import unicodedata
+import weakref
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from common.dates import rfc3339
 from spoticar_handoff.models import Customer
-from centralisateur.store import Declaration, utcnow
+from centralisateur.store import Declaration, DeclarationSearch, utcnow
 from common import journal
 
 CUSTOMER_FIELDS = tuple(Customer.model_fields)
@@ -39,22 +40,66 @@ def personal_data(d: Declaration) -> dict:
 SEARCHED = ("last_name", "first_name", "email", "phone", "mobile")
 
 
+def search_text(payload: dict | None, form: dict | None) -> str:
+    """The searched values of a declaration (form and hand-off), folded, one per line."""
+    form, payload = form or {}, payload or {}
+    customer, vehicle = payload.get("customer") or {}, payload.get("vehicle") or {}
+    values = [form.get(k) for k in (*SEARCHED, "plate")]
+    values += [customer.get(k) for k in SEARCHED] + [vehicle.get("plate")]
+    return "\n".join(_fold(v) for v in values if v)
+
+
+def _entry(declaration_id: int, rrdi: str, payload, form) -> dict:
+    return {"declaration_id": declaration_id, "dealer_rrdi": rrdi, "text": search_text(payload, form)}
+
+
+@event.listens_for(Declaration, "after_insert")
+def _index_new(_mapper, connection, target: Declaration) -> None:
+    connection.execute(insert(DeclarationSearch), _entry(target.id, target.dealer_rrdi, target.payload, target.form))
+
+
+@event.listens_for(Declaration, "after_update")
+def _index_changed(_mapper, connection, target: Declaration) -> None:
+    state = inspect(target)
+    if state.attrs.payload.history.has_changes() or state.attrs.form.history.has_changes():
+        # an erasure lands here too: the folded copy of the erased values goes with them
+        connection.execute(delete(DeclarationSearch).where(DeclarationSearch.declaration_id == target.id))
+        connection.execute(insert(DeclarationSearch), _entry(target.id, target.dealer_rrdi, target.payload,
+                                                              target.form))
+
+
+# per database: the highest declaration id already checked to be indexed (see _index_missing)
+_checked: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+RECHECK = 1_000  # ids below the mark checked again: a write still in flight when the mark was taken
+
+
+def _index_missing(db) -> None:
+    """Index the declarations written without the ORM (bulk loads, data from before the index). The
+    first search of a process checks every declaration, the next ones only those above the mark (a
+    primary-key range: ids only grow)."""
+    top = db.session.scalar(select(func.max(Declaration.id))) or 0
+    after = max(0, _checked.get(db, 0) - RECHECK)
+    missing = (select(Declaration.id, Declaration.dealer_rrdi, Declaration.payload, Declaration.form)
+               .outerjoin(DeclarationSearch, DeclarationSearch.declaration_id == Declaration.id)
+               .where(Declaration.id > after, Declaration.id <= top, DeclarationSearch.declaration_id.is_(None)))
+    rows = [_entry(i, rrdi, payload, form) for i, rrdi, payload, form in db.session.execute(missing)]
+    if rows:
+        try:
+            with db.transaction() as tx:
+                for start in range(0, len(rows), 5_000):
+                    tx.execute(insert(DeclarationSearch), rows[start:start + 5_000])
+        except IntegrityError:  # a search running beside this one indexed them first
+            pass
+        db.session.rollback()  # end the request's read snapshot (SQLite WAL): the next read sees the rows
+    _checked[db] = top
+
+
 def _candidates(db, rrdi: str, wanted: str) -> list[int]:
-    """Ids of the declarations where a searched value of the form or of the hand-off contains
-    ``wanted``: only those fields are read (JSON paths in SQL), not 100,000 whole documents."""
-    where = Declaration.dealer_rrdi == rrdi
-    if db.engine.dialect.name == "sqlite":  # one JSON parse per document: json_extract with many paths
-        form = func.json_extract(Declaration.form, *(f"$.{k}" for k in (*SEARCHED, "plate")))
-        payload = func.json_extract(Declaration.payload, *(f"$.customer.{k}" for k in SEARCHED),
-                                    "$.vehicle.plate")
-        rows = ((i, *json.loads(f or "[]"), *json.loads(p or "[]"))
-                for i, f, p in db.session.execute(select(Declaration.id, form, payload).where(where)))
-    else:
-        columns = [Declaration.form[k].as_string() for k in (*SEARCHED, "plate")]
-        columns += [Declaration.payload[("customer", k)].as_string() for k in SEARCHED]
-        columns.append(Declaration.payload[("vehicle", "plate")].as_string())
-        rows = db.session.execute(select(Declaration.id, *columns).where(where))
-    return [row[0] for row in rows if any(v and wanted in _fold(v) for v in row[1:])]
+    """Ids of the declarations where a searched value of the form or of the hand-off may contain
+    ``wanted``: one scan of the folded search column, the JSON documents left alone."""
+    _index_missing(db)
+    return list(db.session.scalars(select(DeclarationSearch.declaration_id).where(
+        DeclarationSearch.dealer_rrdi == rrdi, DeclarationSearch.text.contains(wanted, autoescape=True))))
 
 
 def find(db, rrdi: str, query: str) -> list[Declaration]:

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from centralisateur.account_forms import LoginForm
 from centralisateur.store import Dealer, DealerUser, Declaration, LoginAttempt, WebSession
 from common.journal import join as join_trace
 from common.sessions import (check_password_evenly, close_session, current_session, login_blocked,
@@ -88,26 +89,32 @@ LOCKED = ("Trop de tentatives : le compte est bloqué quelques minutes. "
 
 @bp.route("/connexion", methods=["GET", "POST"])
 def login():
-    error, email = None, ""
-    if request.method == "POST":
-        email = (request.form.get("email") or "").strip().lower()[:254]
-        password = (request.form.get("password") or "")[:200]
-        db = _db()
-        if login_blocked(db, LoginAttempt, email):
-            return render_template("centralisateur/login.html", error=LOCKED, email=email), 429
-        user = db.session.scalar(select(DealerUser).where(DealerUser.email == email))
-        # the same KDF work with or without an account: the answer time says nothing
-        accepted = check_password_evenly(user.password_hash if user else None, password)
-        with db.transaction() as tx:
-            locked = record_login(tx, LoginAttempt, email, accepted)
-            if accepted:
-                open_session(tx, WebSession, user.dealer_rrdi)
+    form = LoginForm()
+    if request.method == "GET":
+        return _login_page(form)
+    if not form.validate():
+        return _login_page(form, status=422)
+    email, password = form.email.value, form.password.data
+    db = _db()
+    if login_blocked(db, LoginAttempt, email):
+        return _login_page(form, LOCKED, 429)
+    user = db.session.scalar(select(DealerUser).where(DealerUser.email == email))
+    # the same KDF work with or without an account: the answer time says nothing
+    accepted = check_password_evenly(user.password_hash if user else None, password)
+    with db.transaction() as tx:
+        locked = record_login(tx, LoginAttempt, email, accepted)
         if accepted:
-            return redirect(_safe_next(request.args.get("suivant"), url_for("home.index")))
-        error = LOCKED if locked else LOGIN_REFUSED
-        return render_template("centralisateur/login.html", error=error, email=email), \
-            429 if locked else 401
-    return render_template("centralisateur/login.html", error=error, email=email)
+            open_session(tx, WebSession, user.dealer_rrdi)
+    if accepted:
+        return redirect(_safe_next(request.args.get("suivant"), url_for("home.index")))
+    return _login_page(form, LOCKED, 429) if locked else _login_page(form, LOGIN_REFUSED, 401)
+
+
+def _login_page(form: LoginForm, refusal: str | None = None, status: int = 200):
+    """CONNEXION; ``refusal`` (bad login, lock) is listed with the fields' own messages."""
+    if refusal:
+        form.add_error(None, refusal)
+    return render_template("centralisateur/login.html", form=form), status
 
 
 @bp.post("/deconnexion")

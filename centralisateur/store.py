@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from common.db import utcnow  # noqa: F401  (re-exported)
-from common.sessions import AttemptMixin, SessionMixin
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.exc import DBAPIError
+from common.db import AddressColumns, utcnow  # noqa: F401  (utcnow re-exported)
+from common.sessions import session_models
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -14,13 +15,10 @@ class Base(DeclarativeBase):
 
 
 
-class Dealer(Base):
+class Dealer(AddressColumns, Base):
     __tablename__ = "cds_dealers"
     rrdi: Mapped[str] = mapped_column(String(7), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    address: Mapped[str] = mapped_column(String(200), default="")
-    postcode: Mapped[str] = mapped_column(String(10), default="")
-    city: Mapped[str] = mapped_column(String(80), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     code_t: Mapped[str | None] = mapped_column(String(10))
@@ -34,13 +32,8 @@ class Dealer(Base):
     use_cirano: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class WebSession(SessionMixin, Base):
-    """A signed-in browser (common.sessions): subject = the dealer's RRDI, scope = a declaration link."""
-    __tablename__ = "cds_web_sessions"
-
-
-class LoginAttempt(AttemptMixin, Base):
-    __tablename__ = "cds_login_attempts"
+# A signed-in browser (subject = the dealer's RRDI, scope = a declaration link) and failed logins.
+WebSession, LoginAttempt = session_models(Base, "cds_web_sessions", "cds_login_attempts")
 
 
 class DmsClient(Base):
@@ -96,6 +89,32 @@ class IcareLease(Base):
 
     declaration_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     until: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class DeclarationSearch(Base):
+    """The folded (lower case, no accents) searched customer values of one declaration, kept by
+    ``centralisateur.privacy`` whenever its hand-off or form changes: the RGPD search scans this one
+    short column instead of parsing every JSON document (100,000 declarations in ≤ 50 ms)."""
+    __tablename__ = "cds_declaration_search"
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("cds_declarations.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    dealer_rrdi: Mapped[str] = mapped_column(String(7), index=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+@event.listens_for(DeclarationSearch.__table__, "after_create")
+def _trigram_index(_table, connection, **_kw) -> None:
+    """On PostgreSQL, a trigram index answers the search's ``LIKE '%…%'`` without reading every row;
+    where the server refuses the pg_trgm extension (no right to create it), the search scans."""
+    if connection.dialect.name != "postgresql":
+        return
+    try:
+        with connection.begin_nested():
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            connection.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_cds_declaration_search_trgm "
+                                       "ON cds_declaration_search USING gin (text gin_trgm_ops)")
+    except DBAPIError:
+        pass
 
 
 BDC_BASE = 103_833_700

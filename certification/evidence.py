@@ -24,19 +24,18 @@ def post(app, session_id: str, url: str, body: bytes, headers: dict, bdc: str | 
     DNS may have changed)."""
     import httpx
 
-    from common.egress import UrlRefused, check_url
+    from common.egress import UrlRefused, check_url, guarded_transport
     from common.journal import http_client
     try:
         check_url(url, allowed_origins)
-        with http_client(app, bdc=bdc, timeout=timeout) as http:
+        with http_client(app, bdc=bdc, timeout=timeout, transport=guarded_transport(allowed_origins)) as http:
             return {"status": http.post(url, content=body, headers=tag(headers, session_id)).status_code}
     except (UrlRefused, httpx.HTTPError) as exc:
         return {"status": None, "error": getattr(exc, "message", None) or type(exc).__name__}
 
 
 def _belongs(entry: dict, session_id: str) -> bool:
-    return session_id in (ex.header(entry.get("request") or {}, ex.SESSION_HEADER),
-                          ex.header(entry.get("response") or {}, ex.SESSION_HEADER))
+    return ex.own_header(entry, ex.SESSION_HEADER) == session_id
 
 
 def entries(app, session_id: str, since: dt.datetime) -> list[dict]:

@@ -54,7 +54,7 @@ def dealer_refusal(rrdi: str):
     if session is not None and rrdi != session.dealer_rrdi:
         return error_response(403, f"Cette clé de session de certification ne déclare que pour le point de vente "
                                    f"de certification {session.dealer_rrdi}.", "dealer.rrdi")
-    if session is None and sessions.by_dealer(current_app.extensions["db"], rrdi) is not None:
+    if session is None and sessions.dealer_reserved(current_app.extensions["db"], rrdi):
         return error_response(403, f"Le point de vente {rrdi} est réservé à une session de certification.",
                               "dealer.rrdi")
     return None
@@ -65,7 +65,7 @@ def may_read(dealer_rrdi: str) -> bool:
     session = g.get("cert_session")
     if session is not None:
         return dealer_rrdi == session.dealer_rrdi
-    return sessions.by_dealer(current_app.extensions["db"], dealer_rrdi) is None
+    return not sessions.dealer_reserved(current_app.extensions["db"], dealer_rrdi)
 
 
 def callback_url(payload_url: str | None) -> str | None:

@@ -10,7 +10,7 @@ import threading
 
 import httpx
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from certification import evidence, plans
@@ -120,6 +120,15 @@ def by_key(db, key: str | None) -> CertSession | None:
     if not key:
         return None
     return db.session.scalar(select(CertSession).where(CertSession.key_digest == key_digest(key)))
+
+
+_RESERVED = select(CertSession.__table__.c.id).where(CertSession.__table__.c.dealer_rrdi == bindparam("c_rrdi"))
+
+
+def dealer_reserved(db, rrdi: str) -> bool:
+    """Whether dealer ``rrdi`` belongs to a certification session (a Core query: every hand-off asks)."""
+    with db.read_engine.connect() as conn:
+        return conn.execute(_RESERVED, {"c_rrdi": rrdi}).first() is not None
 
 
 def by_dealer(db, rrdi: str) -> CertSession | None:

@@ -9,14 +9,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flask import Flask, g, has_app_context
-from sqlalchemy import create_engine, event, func
+from sqlalchemy import String, create_engine, event, func
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 
 def utcnow() -> dt.datetime:
     """Naive UTC now, as every store records its timestamps."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class AddressColumns:
+    """A postal address of a company (dealer, supplier): street, postcode, city, empty when unknown."""
+    address: Mapped[str] = mapped_column(String(200), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    city: Mapped[str] = mapped_column(String(80), default="")
 
 
 def month_key(column, dialect: str):

@@ -11,6 +11,10 @@ local daemon (localhost:22). Rules, checked when the URL is received *and* again
   configured for that DMS (a vendor's staging DMS on a private network; in demo mode the running
   simulators' own).
 
+At call time the check is made by the connection itself (``guarded_transport``): the host is
+resolved once, every address checked, and the socket opened to the address that was checked, so a
+DNS answer that changes between the check and the connect (DNS rebinding) cannot slip through.
+
 ``check_url(url, allowed_origins)`` returns the URL or raises :class:`UrlRefused` (French message);
 ``callback_origins(config, dms)`` lists the origins an app's configuration allows for a DMS
 (``DMS_CALLBACK_ORIGINS = {"tec3h": ["http://10.1.2.3:8080"]}``, plus ``URLS`` in demo mode).
@@ -21,6 +25,9 @@ import ipaddress
 import socket
 from collections.abc import Iterable
 from urllib.parse import urlsplit
+
+import httpcore
+import httpx
 
 MAX_URL_LENGTH = 500  # the callback_url column
 
@@ -96,3 +103,30 @@ def check_url(url: str, allowed_origins: Iterable[str] = ()) -> str:
                              f"({address}). Seules les origines configurées pour votre DMS peuvent "
                              "être privées.")
     return url
+
+
+class _CheckedBackend(httpcore.SyncBackend):
+    """Opens each connection to an address it has just checked (see ``guarded_transport``)."""
+
+    def __init__(self, allowed_origins: Iterable[str]):
+        self.allowed = {(parts.hostname, parts.port) for parts in map(urlsplit, map(origin, allowed_origins))}
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        if (host.lower(), port) in self.allowed:
+            return super().connect_tcp(host, port, timeout, local_address, socket_options)
+        addresses = _addresses(host, port)
+        for address in addresses:
+            if not _public(address):
+                raise UrlRefused(f"Adresse de rappel refusée : {host} désigne une adresse interne ({address}).")
+        return super().connect_tcp(str(addresses[0]), port, timeout, local_address, socket_options)
+
+
+def guarded_transport(allowed_origins: Iterable[str] = ()) -> httpx.HTTPTransport:
+    """An httpx transport for calling a URL a client gave: the SSRF rules are applied to the address
+    actually connected to (TLS still verifies the URL's host name). Pass it as ``transport=``."""
+    transport = httpx.HTTPTransport()
+    # httpx has no public hook for the network backend: the pool is rebuilt with ours, same defaults
+    transport._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), max_connections=100,
+                                              max_keepalive_connections=20, keepalive_expiry=5.0,
+                                              network_backend=_CheckedBackend(allowed_origins))
+    return transport

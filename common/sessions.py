@@ -12,8 +12,7 @@ only themselves, so no one can lock a dealer out; one client trying many account
 
 Each app declares the two tables on its own ``Base``::
 
-    class WebSession(SessionMixin, Base): __tablename__ = "cds_web_sessions"
-    class LoginAttempt(AttemptMixin, Base): __tablename__ = "cds_login_attempts"
+    WebSession, LoginAttempt = session_models(Base, "cds_web_sessions", "cds_login_attempts")
 """
 from __future__ import annotations
 
@@ -52,6 +51,13 @@ class AttemptMixin:
     failures: Mapped[int] = mapped_column(Integer, default=0)
     first_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+def session_models(base, sessions_table: str, attempts_table: str) -> tuple[type, type]:
+    """The app's ``WebSession`` (``SessionMixin``) and ``LoginAttempt`` (``AttemptMixin``) models on its
+    ``DeclarativeBase``, in the tables named."""
+    return (type("WebSession", (SessionMixin, base), {"__tablename__": sessions_table}),
+            type("LoginAttempt", (AttemptMixin, base), {"__tablename__": attempts_table}))
 
 
 def _digest(token: str) -> str:

@@ -3,6 +3,8 @@ blueprint per app (create, read, run due jobs), mounted only when the app runs w
 (``spoticar-harness up --test-routes``, the suites' own stack). Never used by the product's pages."""
 from __future__ import annotations
 
+import importlib
+
 from flask import Blueprint, Flask, abort, current_app, jsonify, request
 from sqlalchemy import select
 
@@ -16,14 +18,39 @@ def test_blueprint(app_name: str) -> Blueprint:
     bp = Blueprint(f"{app_name}_testing", __name__, url_prefix=PREFIX)
     csrf.exempt(bp)
     bp.register_error_handler(KeyError, lambda exc: error_response(400, f"Champ manquant : {exc.args[0]}."))
+    bp.add_url_rule("/journal/raw", "journal_raw", journal_raw)
     return bp
 
 
-def mount_test_routes(app: Flask, bp: Blueprint) -> bool:
-    """Register ``bp`` when the app's config has ``TEST_ROUTES``; True when mounted."""
+def journal_raw():
+    """Everything the app's journal holds in storage, flushed first: its SQLite files byte for byte
+    (WAL included), or every row of its tables on PostgreSQL as JSON — what a test searches for a
+    secret that must never be written."""
+    import json
+    from pathlib import Path
+
+    from flask import Response
+    journal = current_app.extensions["journal"]
+    journal.flush()
+    store = journal.store
+    if store.db.url.startswith("sqlite"):
+        stored_file = Path(store.db.url[len("sqlite:///"):])
+        raw = b"".join(p.read_bytes() for p in sorted(stored_file.parent.iterdir())
+                       if p.name.startswith(stored_file.name))
+    else:
+        with store.db.engine.connect() as conn:
+            rows = [tuple(r) for table in (store.entries, store.traces) for r in conn.execute(table.select())]
+        raw = json.dumps(rows, default=str, ensure_ascii=False).encode()
+    return Response(raw, mimetype="application/octet-stream")
+
+
+def mount_test_routes(app: Flask, module: str) -> bool:
+    """Register the blueprint ``bp`` of ``module`` (a dotted name) when the app's config has
+    ``TEST_ROUTES``; True when mounted. The module is imported only then: test routes pull in
+    factories (Faker) a product start does not need."""
     if not app.config.get("TEST_ROUTES"):
         return False
-    app.register_blueprint(bp)
+    app.register_blueprint(importlib.import_module(module).bp)
     return True
 
 

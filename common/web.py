@@ -5,12 +5,13 @@ import logging
 import os
 import re
 import secrets
+import threading
 from pathlib import Path
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Rule
 
 from common.parsing import MAX_INT, ParseError
 
@@ -94,6 +95,26 @@ def json_body(model):
         return None, (jsonify({"errors": french_errors(exc)}), 422)
 
 
+_BUILDER_LOCK = threading.Lock()  # CPython < 3.11.8 must not compile ASTs in two threads at once (gh-106905)
+
+
+class LazyBuildRule(Rule):
+    """A route whose URL builder (Python code werkzeug generates and compiles for ``url_for``) is
+    compiled at its first ``url_for``, not when the route is added: an app has ~30 routes and the
+    builders were most of its creation time, while a request uses a few."""
+
+    def _compile_builder(self, append_unknown: bool = True):
+        compiled = None
+
+        def build(rule, /, **values):
+            nonlocal compiled
+            if compiled is None:
+                with _BUILDER_LOCK:
+                    compiled = Rule._compile_builder(rule, append_unknown)
+            return compiled(rule, **values)
+        return build
+
+
 class AsciiIntConverter(IntegerConverter):
     """``<int:…>`` in every route: ASCII digits only and at most MAX_INT, so "/livraisons/٣" or a
     20-digit number is a 404 rather than a database overflow."""
@@ -106,6 +127,7 @@ class AsciiIntConverter(IntegerConverter):
 def make_app(import_name: str, config: dict | None, defaults: dict | None = None) -> Flask:
     """Build a Flask app with the harness's security defaults; ``config`` wins over ``defaults``."""
     app = Flask(import_name)
+    app.url_rule_class = LazyBuildRule
     app.url_map.converters["int"] = AsciiIntConverter
     app.config.update(
         DEMO_MODE=False,

@@ -41,5 +41,12 @@ db="harness_$$"
 su postgres -c "psql -qtc \"SELECT 1 FROM pg_roles WHERE rolname='harness'\"" | grep -q 1 \
   || su postgres -c "psql -qc \"CREATE USER harness PASSWORD 'harness' CREATEDB\""
 su postgres -c "createdb -O harness $db"
-trap 'su postgres -c "dropdb --if-exists $db"' EXIT
+cleanup() {  # the database, and those the suites' xdist workers made beside it (<db>_gw0, …)
+  local name
+  for name in $(echo "SELECT datname FROM pg_database WHERE datname = '$db' OR datname LIKE '${db}\_%'" \
+                | su postgres -c "psql -At"); do
+    su postgres -c "dropdb --if-exists --force $name"
+  done
+}
+trap cleanup EXIT
 DATABASE_URL="postgresql+psycopg://harness:harness@127.0.0.1/$db" "$@"

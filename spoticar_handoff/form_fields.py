@@ -106,3 +106,31 @@ def date_problems(dates: dict) -> list[tuple[str, str]]:
     if get("birth_date") and get("birth_date") >= dt.date.today().isoformat():
         problems.append(("birth_date", "La date de naissance doit être passée"))
     return problems
+
+
+DEFAULT_MAX_DAYS_AFTER_DELIVERY = 30  # a sale is declared within this many days of its delivery (rule 4)
+
+
+def _iso_date(text) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None  # a malformed date is reported by the form's own check, not here
+
+
+def warranty_date_problems(dates: dict, max_days: int = DEFAULT_MAX_DAYS_AFTER_DELIVERY,
+                           today: dt.date | None = None) -> list[tuple[str, str]]:
+    """Rule 4, warranty dates that make sense: (form field name, French message) when the warranty
+    starts before the sale, or the sale was delivered more than ``max_days`` days ago (too late to
+    declare). ``dates`` holds ISO strings under ``sale_date``, ``start_date``, ``delivery_date``."""
+    today = today or dt.date.today()
+    sold, start, delivered = (_iso_date(dates.get(n)) for n in ("sale_date", "start_date", "delivery_date"))
+    problems = []
+    if sold and start and start < sold:
+        problems.append(("start_date", "La date de début de garantie ne peut pas précéder la date de la vente "
+                                       f"({sold:%d/%m/%Y})"))
+    if delivered and (today - delivered).days > max_days:
+        problems.append(("delivery_date", f"La vente a été livrée le {delivered:%d/%m/%Y}, il y a plus de "
+                                          f"{max_days} jours : la garantie doit être déclarée dans les "
+                                          f"{max_days} jours suivant la livraison"))
+    return problems

@@ -7,10 +7,13 @@ warning naming the form label it will block ("Immatriculation*"). The centralisa
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel
 from pydantic_core import PydanticCustomError
 
-from spoticar_handoff.form_fields import BY_NAME, DEFAULTS, FIELDS, date_problems, dig
+from spoticar_handoff.form_fields import (BY_NAME, DEFAULT_MAX_DAYS_AFTER_DELIVERY, DEFAULTS, FIELDS, date_problems,
+                                         dig, warranty_date_problems)
 from spoticar_handoff.models import HandoffWarning
 
 TO_FIX = "À corriger sur le formulaire de déclaration (2/3) avant de déclarer."
@@ -22,9 +25,13 @@ def _warning(field_name: str, text: str, todo: str = TO_FIX) -> HandoffWarning:
     return HandoffWarning(field=field.source, message=f"« {field.label} » : {text.rstrip('.')}. {todo}")
 
 
-def handoff_warnings(payload: dict | BaseModel) -> list[HandoffWarning]:
+def handoff_warnings(payload: dict | BaseModel, *,
+                     max_days_after_delivery: int = DEFAULT_MAX_DAYS_AFTER_DELIVERY,
+                     today: dt.date | None = None) -> list[HandoffWarning]:
     """Every warning of a hand-off (a ``HandoffIn`` or its JSON form, as stored), in form order:
-    required fields missing, values the form will refuse, dates that contradict each other."""
+    required fields missing, values the form will refuse, dates that contradict each other, and
+    rule 4's warranty dates (a start before the sale, a delivery more than
+    ``max_days_after_delivery`` days before ``today``)."""
     if isinstance(payload, BaseModel):
         payload = payload.model_dump(mode="json")
     found = []
@@ -44,4 +51,7 @@ def handoff_warnings(payload: dict | BaseModel) -> list[HandoffWarning]:
              for name in ("delivery_date", "first_registration", "birth_date")}
     dates["sale_date"] = dig(payload, "sale.sale_date")
     found += [_warning(name, message) for name, message in date_problems(dates)]
+    dates["start_date"] = dig(payload, BY_NAME["start_date"].source)
+    found += [_warning(name, message)
+              for name, message in warranty_date_problems(dates, max_days_after_delivery, today)]
     return found

@@ -58,6 +58,32 @@ def seeded_app(module, tmp_path, transport, public_url: str):
         app.extensions["harness_stop"]()
 
 
+def dms_fixtures(module, public_url: str, user_agent: str | None = None):
+    """The ``cds`` (a fake centralisateur), ``app`` (seeded ``module`` sending to it) and ``client``
+    (presenting ``user_agent``) fixtures of a DMS's test-client tests: ``cds, app, client = …``."""
+    import pytest
+
+    from tests.fake_centralisateur import FakeCentralisateur
+
+    @pytest.fixture
+    def cds() -> FakeCentralisateur:
+        return FakeCentralisateur()
+
+    @pytest.fixture
+    def app(tmp_path, cds):
+        with seeded_app(module, tmp_path, cds.transport, public_url) as app:
+            yield app
+
+    @pytest.fixture
+    def client(app):
+        client = app.test_client()
+        if user_agent:
+            client.environ_base["HTTP_USER_AGENT"] = user_agent
+        return client
+
+    return cds, app, client
+
+
 def assert_refused_callbacks(client, state: dict, key: str) -> None:
     """A DMS callback endpoint refuses, with a French message: a bad signature and a stale timestamp
     (401), and a delivery it already took (409); ``state`` is taken once, as delivery "first"."""

@@ -31,14 +31,21 @@ class SelectField(Field):
     kind = "select"
 
     def __init__(self, label, *, choices: Iterable | dict | Callable = (), blank: str | None = "",
-                 only_choices: bool = True, **kwargs):
+                 only_choices: bool = True, grouped: bool = False, **kwargs):
         super().__init__(label, **kwargs)
         self.choices, self.blank, self.only_choices = choices, blank, only_choices
+        self.grouped = grouped  # True: ``choices`` is {group label: options}, shown as <optgroup>s
+
+    def option_groups(self) -> list[tuple[str | None, list[tuple[str, str]]]]:
+        """[(group label or None, [(value, text)])] as offered now (the form's state may change them)."""
+        choices = self.choices(self.owner) if callable(self.choices) else self.choices
+        if self.grouped:
+            return [(str(group), as_pairs(options)) for group, options in choices.items()]
+        return [(None, as_pairs(choices))]
 
     def options(self) -> list[tuple[str, str]]:
-        """[(value, text)] as offered now (the form's state may change them)."""
-        choices = self.choices(self.owner) if callable(self.choices) else self.choices
-        return as_pairs(choices)
+        """[(value, text)] as offered now, every group's together."""
+        return [pair for _, pairs in self.option_groups() for pair in pairs]
 
     def convert(self, text):
         # only_choices=False: the view checks the value itself (e.g. a record that may have changed)

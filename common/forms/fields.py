@@ -28,6 +28,11 @@ class Invalid(ValueError):
         self.key, self.params = key, params
 
 
+def lower(value: str | None) -> str | None:
+    """A field filter: logins and emails are compared lower-case (the field trims them already)."""
+    return value.lower() if value else value
+
+
 class Field(_WTField):
     """A text input. ``required`` may be a callable ``(form) -> bool`` (e.g. "required for a pro");
     ``star`` says whether the label shows the required mark (defaults to ``required is True``)."""
@@ -37,8 +42,10 @@ class Field(_WTField):
     def __init__(self, label: str, *, required: bool | Callable = False, max_length: int | None = 120,
                  hint: str | None = None, readonly: bool = False, star: bool | None = None,
                  messages: dict[str, str] | None = None, input_type: str = "text",
-                 autocomplete: str | None = None, short: str | None = None, **kwargs):
+                 autocomplete: str | None = None, short: str | None = None, min_length: int = 0,
+                 **kwargs):
         super().__init__(label, **kwargs)
+        self.min_length = min_length
         self.short = short  # the label's name in messages when the screen's label is longer
         self.required, self.max_length, self.hint, self.readonly = required, max_length, hint, readonly
         self.star = (required is True) if star is None else star
@@ -89,6 +96,8 @@ class Field(_WTField):
             raise StopValidation()
         if self.max_length and isinstance(self.data, str) and len(self.data) > self.max_length:
             raise StopValidation(self.message("too_long", max_length=self.max_length))
+        if self.min_length and isinstance(self.data, str) and len(self.data) < self.min_length:
+            raise StopValidation(self.message("too_short", min_length=self.min_length))
         try:
             self.value = self.convert(self.data)
         except Invalid as exc:

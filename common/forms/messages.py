@@ -10,6 +10,7 @@ from __future__ import annotations
 DEFAULT = {
     "required": "Le champ {label} est obligatoire.",
     "too_long": "Le champ {label} accepte au plus {max_length} caractères.",
+    "too_short": "Saisissez au moins {min_length} caractères.",
     "choice": "Le champ {label} doit être choisi dans la liste.",
     "date": "Le champ {label} doit être une date valide au format JJ/MM/AAAA.",
     "date_range": "Le champ {label} doit être une date entre {min_year} et {max_year}.",

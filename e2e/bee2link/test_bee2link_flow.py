@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.dms_support import expect_both_confirmations
+from e2e.dms_support import declare_new_bee2link_order, expect_both_confirmations
 from e2e.flows import search_portal_as_dealer
 from e2e.pages.bee2link import OrderPage, PipelinePage, VehicleCardPage
 from e2e.pages.centralisateur import ChooseGarantiePage, ConfirmationPage, DeclarationFormPage
@@ -25,9 +25,7 @@ def test_declaration_spoticar_from_the_delivery_page_ends_with_the_contract(page
     expect(card.order_button).to_have_text("Commande n°4586 - 10 241,00 €")
     for section in (card.financing, card.history, card.comments, card.documents):
         expect(section).to_be_visible()
-    card.open_delivery()
-    card.open_external_services()
-    cds = card.declare_spoticar()
+    cds = card.declare_from_delivery_page()
 
     expect(cds).to_have_url(re.compile(re.escape(stack.url("centralisateur"))))
     ChooseGarantiePage(cds).next.click()  # Bee2link's hand-off pre-selects both fields
@@ -80,15 +78,8 @@ def test_comment_is_shown_as_text(page: Page, stack, factory):
 
 
 def test_declaring_the_same_order_again_opens_the_same_declaration(page: Page, stack, factory):
-    base = stack.url("bee2link")
-    order = create(stack, "bee2link", "/orders", {"rrdi": "020319L", "seed": factory.rng.randint(1, 10**6)})
+    order, cds, card = declare_new_bee2link_order(page, stack, factory)
     vehicle = order["vehicle"]
-    card = VehicleCardPage(page, base).open(vehicle["id"])
-    card.open_delivery()
-    card.open_external_services()
-    cds = card.declare_spoticar()
-    ChooseGarantiePage(cds).next.click()
-    DeclarationFormPage(cds).declare()
     contract_number = expect_both_confirmations(cds, "020319L")
     cds.close()
     # The centralisateur's signed callback alone (no page of ours shown since) recorded the contract.
@@ -111,9 +102,7 @@ def test_cirano_dealer_declares_without_an_icare_contract(page: Page, stack, fac
     pipeline.choose_site("013250C – MARSEILLE PRADO AUTOS DEMO")
     pipeline.vehicles.get_by_role("row").filter(has_text=order["vehicle"]["plate"]).get_by_role("link").click()
     card = VehicleCardPage(page, base)
-    card.open_delivery()
-    card.open_external_services()
-    cds = card.declare_spoticar()
+    cds = card.declare_from_delivery_page()
     choose = ChooseGarantiePage(cds)
     expect(choose.garantie).to_have_value("cirano")
     choose.next.click()

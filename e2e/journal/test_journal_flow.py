@@ -10,12 +10,10 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
-from e2e.dms_support import expect_both_confirmations
-from e2e.pages.bee2link import VehicleCardPage
-from e2e.pages.centralisateur import ChooseGarantiePage, DeclarationFormPage
+from e2e.dms_support import declare_new_bee2link_order, expect_both_confirmations
 from harness import cli
 from harness.state import write_state
-from harness.testing import create, record
+from harness.testing import record
 from tests.journal.har_schema import validate_har
 
 pytestmark = pytest.mark.bee2link
@@ -39,13 +37,7 @@ def wait_for_callback(stack, bdc: str, seconds: float = 20.0) -> list[dict]:
 
 
 def test_one_sale_is_one_trace_across_the_dms_the_centralisateur_and_icare(page: Page, stack, tmp_path, factory):
-    order = create(stack, "bee2link", "/orders", {"rrdi": "020319L", "seed": factory.rng.randint(1, 10**6)})
-    card = VehicleCardPage(page, stack.url("bee2link")).open(order["vehicle"]["id"])
-    card.open_delivery()
-    card.open_external_services()
-    cds = card.declare_spoticar()
-    ChooseGarantiePage(cds).next.click()
-    DeclarationFormPage(cds).declare()
+    order, cds, _card = declare_new_bee2link_order(page, stack, factory)
     contract_number = expect_both_confirmations(cds, "020319L")
     bdc = record(stack, "bee2link", f"/orders/{order['number']}")["bdc_number"]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
-from e2e.pages.screen import Screen
+from e2e.pages.screen import DeclarationState, Screen
 
 
 class PipelinePage(Screen):
@@ -34,6 +34,25 @@ class PipelinePage(Screen):
 
     def open_vehicle(self, title: str) -> None:
         self.vehicles.get_by_role("link", name=title).first.click()
+
+
+class SaleEntryPage(Screen):
+    """Saisie d'une vente VO (sidebar): the vehicle, the customer (état civil, consent) and the order."""
+
+    path = "/vo/ventes/nouvelle"
+
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
+        self.save = page.get_by_role("button", name="Enregistrer la vente")
+
+    def text(self, label: str) -> Locator:
+        return self.page.get_by_role("textbox", name=label, exact=True)
+
+    def choice(self, label: str) -> Locator:
+        return self.page.get_by_role("combobox", name=label, exact=True)
+
+    def consent(self, label: str) -> Locator:
+        return self.page.get_by_role("group", name="Consentement du client (FOCUS)").get_by_label(label, exact=True)
 
 
 class VehicleCardPage(Screen):
@@ -87,20 +106,23 @@ class VehicleCardPage(Screen):
         window.wait_for_load_state()
         return window
 
+    def declare_from_delivery_page(self) -> Page:
+        """The seed's path: page livraison → Services externes → Déclaration SPOTICAR (new window)."""
+        self.open_delivery()
+        self.open_external_services()
+        return self.declare_spoticar()
+
     def open_order(self) -> None:
         self.order_button.click()
 
 
-class OrderPage(Screen):
+class OrderPage(Screen, DeclarationState):
     """The order ("Commande n°… - … €") and its Déclaration SPOTICAR: bon de commande, status, contract."""
 
     def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
         self.heading = page.get_by_role("heading", level=1)
-        self.bdc_number = page.get_by_test_id("bdc-number")
-        self.status = page.get_by_test_id("declaration-status")
-        self.contract_number = page.get_by_test_id("contract-number")
-        self.garantisseur = page.get_by_test_id("garantisseur")
+        DeclarationState.__init__(self, page)
 
     def open(self, number: int) -> OrderPage:
         self.page.goto(f"{self.base_url}/vo/commandes/{number}")

@@ -3,26 +3,11 @@ from __future__ import annotations
 
 from playwright.sync_api import Download, Locator, Page
 
-from e2e.pages.screen import Screen
+from e2e.pages.screen import LoginScreen, Screen
 
 
-class LoginPage(Screen):
+class LoginPage(LoginScreen):
     """CONNEXION: a dealer user's email and password."""
-
-    def __init__(self, page: Page, base_url: str = ""):
-        super().__init__(page, base_url)
-        self.email = page.get_by_label("Email")
-        self.password = page.get_by_label("Mot de passe")
-        self.submit = page.get_by_role("button", name="Se connecter")
-
-    def open(self) -> LoginPage:
-        self.page.goto(f"{self.base_url}/connexion")
-        return self
-
-    def login(self, email: str, password: str) -> None:
-        self.email.fill(email)
-        self.password.fill(password)
-        self.submit.click()
 
 
 class ProfilePage(Screen):
@@ -134,3 +119,18 @@ class Menu(Screen):
 
     def go(self, name: str) -> None:
         self.link(name).click()
+
+
+class ReceptionApvPage(Screen):
+    """Réception APV: a vehicle's warranty found by plate, VIN or N° de contrat."""
+
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
+        self.search_box = page.get_by_label("Immatriculation, VIN ou N° de contrat")
+        self.search_button = page.get_by_role("button", name="Rechercher")
+        self.results = page.get_by_role("table", name="Garanties trouvées")
+        self.claim_link = page.get_by_role("link", name="Services.Spoticar — PRISE EN CHARGE ATELIER")
+
+    def search(self, text: str) -> None:
+        self.search_box.fill(text)
+        self.search_button.click()

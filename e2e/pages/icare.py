@@ -4,27 +4,15 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
-from e2e.pages.screen import Screen
+from e2e.pages.screen import LoginScreen, Screen
 
 
-class IcareLoginPage(Screen):
+class IcareLoginPage(LoginScreen):
     """« Connexion à votre espace »: Email, Mot de passe, « Mot de passe oublié ? », Se connecter."""
 
     def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
-        self.email = page.get_by_label("Email")
-        self.password = page.get_by_label("Mot de passe", exact=True)
         self.forgot_link = page.get_by_role("link", name="Mot de passe oublié ?")
-        self.submit = page.get_by_role("button", name="Se connecter")
-
-    def open(self) -> IcareLoginPage:
-        self.page.goto(f"{self.base_url}/connexion")
-        return self
-
-    def login(self, email: str, password: str) -> None:
-        self.email.fill(email)
-        self.password.fill(password)
-        self.submit.click()
 
     def forgot_password(self) -> None:
         self.forgot_link.click()
@@ -54,7 +42,7 @@ class NewPasswordPage(Screen):
         self.confirmation = page.get_by_label("Confirmation de mot de passe")
         self.save = page.get_by_role("button", name="Enregistrer")
         self.next = page.get_by_role("button", name="Suivant")
-        self.rules = page.locator("#password-rules li")
+        self.rules = page.get_by_role("list", name="Règles du mot de passe").get_by_role("listitem")
 
     def rule(self, label: str) -> Locator:
         """The rule line whose text is ``label`` (e.g. "1 majuscule")."""
@@ -83,7 +71,7 @@ class PortalPage(Screen):
         self.search_box = page.get_by_label("Immatriculation, n° contrat, n° accord")
         self.search_button = page.get_by_role("button", name="Rechercher").first
         self.heading = page.get_by_role("heading", level=1)
-        self.results = page.locator("table tbody tr")
+        self.results = self.data_rows()
         self.logout_button = page.get_by_role("button", name="Se déconnecter")
 
     def go(self, entry: str) -> None:
@@ -104,7 +92,7 @@ class AccountsPage(Screen):
     def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
         self.add_user_link = page.get_by_role("link", name="+ Ajouter un nouvel utilisateur")
-        self.rows = page.locator("table tbody tr")
+        self.rows = self.data_rows()
 
     def add_user(self) -> None:
         self.add_user_link.click()
@@ -147,7 +135,7 @@ class DocumentsPage(Screen):
         self.start = page.get_by_label("Période du")
         self.end = page.get_by_label("au", exact=True)
         self.submit = page.get_by_role("button", name="Rechercher").last
-        self.rows = page.locator("table tbody tr")
+        self.rows = self.data_rows()
 
     def search(self, doc_type: str = "", number: str = "", start: str = "", end: str = "") -> None:
         self.doc_type.select_option(label=doc_type or "Tous les types")

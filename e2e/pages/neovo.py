@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from e2e.pages.screen import Screen
+from e2e.pages.screen import DeclarationState, Screen
 
 
-class DossierPage(Screen):
+class DossierPage(Screen, DeclarationState):
     """"Dossier n°V…": the VISUALISATION DES PIECES DE VENTE table, the links and Garantir."""
 
     def __init__(self, page: Page, base_url: str = ""):
@@ -16,9 +16,7 @@ class DossierPage(Screen):
         self.pieces = page.get_by_role("table", name="VISUALISATION DES PIECES DE VENTE")
         self.actions = page.get_by_role("navigation", name="Actions du dossier")
         self.garantir_button = self.actions.get_by_role("button", name="Garantir")
-        self.bdc_number = page.get_by_test_id("bdc-number")
-        self.status = page.get_by_test_id("declaration-status")
-        self.contract_number = page.get_by_test_id("contract-number")
+        DeclarationState.__init__(self, page)
 
     def open(self, number: str) -> DossierPage:
         self.page.goto(f"{self.base_url}/dossiers/{number}")

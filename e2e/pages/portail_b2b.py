@@ -18,9 +18,6 @@ class _Screen(Screen):
         super().__init__(page, base_url)
         self.menu = page.get_by_role("navigation", name="Menu principal")
 
-    def field_error(self, field: Locator) -> Locator:
-        """The message shown under ``field`` (its ``aria-describedby`` target)."""
-        return self.page.locator(f"#{field.get_attribute('id')}-error")
 
 
 class HomePage(_Screen):
@@ -90,9 +87,9 @@ class AccessPage(_Screen):
         self.start = page.get_by_role("button", name="Commencer l'analyse")
         self.unknown_cofor = page.get_by_role("button", name="je ne connais pas le COFOR de ma société")
         self.timeline = page.get_by_role("list", name="Étapes de l'accès au portail B2B").get_by_role("listitem")
-        self.current_step = page.locator(".frise [aria-current=step]")
+        self.current_step = self.timeline.filter(has_text="(étape en cours)")
         self.results = page.get_by_role("region", name="Résultats")
-        self.answer = page.locator(".b2b-result")
+        self.answer = self.results  # the indication given for the company's stage
         self.present_company = self.results.get_by_role("link", name="Présentez votre société dans la base fournisseur")
         self.request_last_name = _field(page, "Nom")
         self.request_first_name = _field(page, "Prénom")
@@ -250,8 +247,8 @@ class HelpPage(_Screen):
 
     def __init__(self, page: Page, base_url: str):
         super().__init__(page, base_url)
-        self.site_map = page.locator(".site-map")
-        self.guides = page.locator(".guides").get_by_role("link")
+        self.site_map = page.get_by_role("list", name="Plan du site")
+        self.guides = page.get_by_role("list", name="Documents et guides").get_by_role("link")
         self.get_help_link = page.get_by_role("link", name="Obtenir de l'aide")
         self.learn_more_link = page.get_by_role("link", name="En savoir plus")
 

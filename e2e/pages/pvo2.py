@@ -43,15 +43,14 @@ class SiteIdentityPage(Pvo2Page):
 class OffersPage(Pvo2Page):
     """Offres et bons de commande: counters, search, Créer une offre à particulier."""
 
+    path = "/offres/"
+
     def __init__(self, page: Page, base_url: str):
         super().__init__(page, base_url)
         self.create_button = page.get_by_role("link", name="Créer une offre à particulier")
         self.search_box = page.get_by_label("N°offre, N°BDC, Client, Immat")
         self.bdc_counter = page.get_by_text("BDC en cours (non clos)")
 
-    def open(self) -> OffersPage:
-        self.page.goto(f"{self.base_url}/offres/")
-        return self
 
     def create_offer(self) -> None:
         self.create_button.click()
@@ -78,7 +77,7 @@ class NewOfferPage(Pvo2Page):
         page.get_by_label("Email").fill(customer["email"])
 
     def choose_vehicle(self, plate: str) -> None:
-        option = self.vehicle.locator("option", has_text=plate).first
+        option = self.vehicle.get_by_role("option").filter(has_text=plate).first
         self.vehicle.select_option(option.get_attribute("value"))
 
     def create(self, customer: dict, plate: str) -> None:
@@ -88,13 +87,55 @@ class NewOfferPage(Pvo2Page):
 
 
 class OfferPage(Pvo2Page):
-    """Offre à particulier (vente): Imprimer, Annuler l'offre, Générer le bon de commande."""
+    """Offre à particulier (vente): the Vente and Reprise blocks' buttons, Client Modifiez, Co-titulaire
+    Ajoutez, Envoyer, Imprimer, Annuler l'offre, Générer le bon de commande."""
 
-    def __init__(self, page: Page, base_url: str):
+    def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
         self.heading = page.get_by_role("heading", name="Offre à particulier (vente)")
         self.generate_button = page.get_by_role("button", name="Générer le bon de commande")
         self.vehicle_card_link = page.get_by_role("link", name="Fiche du véhicule")
+        self.sale = page.get_by_role("region", name="Véhicule vendu")
+        self.reserve_button = self.sale.get_by_role("button", name="Réserver le véhicule")
+        self.unreserve_button = self.sale.get_by_role("button", name="Annuler la réservation")
+        self.ds_contact_button = self.sale.get_by_role("button", name="Envoi vers DS contact")
+        self.remove_vehicle_button = self.sale.get_by_role("button", name="Supprimer le véhicule")
+        self.vehicle_choice = self.sale.get_by_label("Véhicule à vendre *")
+        self.add_vehicle_button = self.sale.get_by_role("button", name="Ajouter le véhicule")
+        self.trade_ins = page.get_by_role("region", name="Reprise")
+        self.trade_in_link = self.trade_ins.get_by_role("link", name="Ajouter un véhicule à reprendre")
+        self.customer = page.get_by_role("region", name="Client")
+        self.customer_link = self.customer.get_by_role("link", name="Modifiez")
+        self.co_holder_link = self.customer.get_by_role("link", name="Ajoutez")
+        self.recap = page.get_by_role("region", name="Récapitulatif")
+        self.send_button = page.get_by_role("button", name="Envoyer", exact=True)
+
+    def reserve(self) -> None:
+        self.reserve_button.click()
+
+    def send_to_ds_contact(self) -> None:
+        self.ds_contact_button.click()
+
+    def remove_vehicle(self) -> None:
+        self.remove_vehicle_button.click()
+
+    def add_vehicle(self, plate: str) -> None:
+        """On an offer without vehicle: choose the stock vehicle ``plate`` and add it."""
+        option = self.vehicle_choice.get_by_role("option", name=re.compile(re.escape(plate))).first
+        self.vehicle_choice.select_option(option.get_attribute("value"))
+        self.add_vehicle_button.click()
+
+    def add_trade_in(self) -> None:
+        self.trade_in_link.click()
+
+    def edit_customer(self) -> None:
+        self.customer_link.click()
+
+    def add_co_holder(self) -> None:
+        self.co_holder_link.click()
+
+    def send(self) -> None:
+        self.send_button.click()
 
     def number(self) -> int:
         """The offer number, read from the address (/offres/<n>)."""
@@ -131,9 +172,7 @@ class VehicleCardPage(Pvo2Page):
 class DeliveriesPage(Pvo2Page):
     """Livraisons: one card per bon de commande."""
 
-    def open(self) -> DeliveriesPage:
-        self.page.goto(f"{self.base_url}/livraisons/")
-        return self
+    path = "/livraisons/"
 
     def order_card(self, number: int):
         return self.page.get_by_role("article", name=f"Commande n°{number}")
@@ -159,6 +198,15 @@ class OrderPage(Pvo2Page):
         self.declaration_status = page.get_by_test_id("declaration-status")
         self.contract_number = page.get_by_test_id("contract-number")
         self.policy_number = page.get_by_test_id("policy-number")
+        self.workshop_toggle = page.get_by_text("Renseigner le statut atelier", exact=True)
+        self.workshop_status = page.get_by_label("Statut atelier *")
+        self.workshop_save = page.get_by_role("button", name="Enregistrer le statut")
+
+    def set_workshop_status(self, status: str) -> None:
+        """Renseigner le statut atelier: open it, choose ``status``, save."""
+        self.workshop_toggle.click()
+        self.workshop_status.select_option(status)
+        self.workshop_save.click()
 
     def open(self, number: int) -> OrderPage:
         self.page.goto(f"{self.base_url}/livraisons/{number}")

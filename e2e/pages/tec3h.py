@@ -6,11 +6,11 @@ from playwright.sync_api import Download, Locator, Page
 
 from e2e.pages.screen import Screen
 
-from e2e.pages.centralisateur import DeclarationFormPage
-
 
 class StockPage(Screen):
     """Stock: plate search, filters, sort, paging, Exporter (CSV), Créer un véhicule."""
+
+    path = "/stock"
 
     def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
@@ -26,13 +26,10 @@ class StockPage(Screen):
         self.export_link = page.get_by_role("link", name="Exporter (CSV)")
         self.new_vehicle_link = page.get_by_role("link", name="Créer un véhicule")
         self.table = page.get_by_role("table", name="Véhicules en stock")
-        self.rows = self.table.locator("tbody tr")
+        self.rows = self.data_rows(self.table)
         self.next_page = page.get_by_role("link", name="Suivant >")
         self.count = page.get_by_role("status").filter(has_text="véhicule")
 
-    def open(self) -> StockPage:
-        self.page.goto(f"{self.base_url}/stock")
-        return self
 
     def search_plate(self, plate: str) -> None:
         self.plate_search.fill(plate)
@@ -71,6 +68,8 @@ class VehicleFormPage(Screen):
     """Création d'un véhicule: Marque*, Énergie*, Mise en circulation*, Année du modèle*, then Modèle*
     and Version* chosen in the referential's suggestions; Equivalence constructeur fills itself."""
 
+    path = "/vehicules/nouveau"
+
     def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
         self.make = page.get_by_label("Marque")
@@ -88,9 +87,6 @@ class VehicleFormPage(Screen):
         self.price = page.get_by_label("Prix de vente TTC")
         self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
 
-    def open(self) -> VehicleFormPage:
-        self.page.goto(f"{self.base_url}/vehicules/nouveau")
-        return self
 
     def fill_technical(self, make: str, energy: str, first_registration: str, model_year: str) -> None:
         self.make.select_option(label=make)
@@ -193,15 +189,14 @@ class CustomerFormPage(Screen):
 class CustomersPage(Screen):
     """Gestion clients: search, Nouveau Client, the list with Modifier / Supprimer."""
 
+    path = "/clients"
+
     def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
         self.search_box = page.get_by_label("Rechercher un client...")
         self.new_customer_link = page.get_by_role("link", name="Nouveau Client")
         self.table = page.get_by_role("table", name="Clients")
 
-    def open(self) -> CustomersPage:
-        self.page.goto(f"{self.base_url}/clients")
-        return self
 
     def search(self, text: str) -> None:
         self.search_box.fill(text)
@@ -229,6 +224,22 @@ class OrderPage(Screen):
         self.payment = page.get_by_label("Mode paiement")
         self.total = page.get_by_text("Total TTC :").first
         self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
+        self.price = page.get_by_label("PU TTC du véhicule")
+        self.content = page.get_by_role("table", name="Contenu")
+        self.reserve_button = page.get_by_role("button", name="Réserver", exact=True)
+        self.unreserve_button = page.get_by_role("button", name="Annuler la réservation")
+        self.articles = page.get_by_role("group", name="Ajouter un article")
+        self.add_article_button = self.articles.get_by_role("button", name="Ajouter", exact=True)
+
+    def reserve(self) -> None:
+        self.reserve_button.click()
+
+    def add_article(self, designation: str, reference: str, price: str) -> None:
+        """Ajouter: an article line (saved with the order)."""
+        self.articles.get_by_label("Désignation de l'article").fill(designation)
+        self.articles.get_by_label("Référence de l'article").fill(reference)
+        self.articles.get_by_label("PU TTC de l'article").fill(price)
+        self.add_article_button.click()
 
     def create_customer(self) -> None:
         self.create_customer_link.click()
@@ -246,15 +257,14 @@ class OrderPage(Screen):
 class SalesPage(Screen):
     """Gestion > Ventes: search, Imprimer (PDF) and Modifier per order."""
 
+    path = "/ventes"
+
     def __init__(self, page: Page, base_url: str = ""):
         super().__init__(page, base_url)
         self.search_box = page.get_by_label("Rechercher une commande...")
         self.filter_button = page.get_by_role("button", name="Filtrer")
         self.table = page.get_by_role("table", name="Commandes")
 
-    def open(self) -> SalesPage:
-        self.page.goto(f"{self.base_url}/ventes")
-        return self
 
     def search(self, text: str) -> None:
         self.search_box.fill(text)
@@ -268,53 +278,3 @@ class SalesPage(Screen):
 
     def modify(self, number: str) -> None:
         self.page.get_by_role("link", name=f"Modifier la commande {number}").click()
-
-
-class WarrantyTabPage(Screen):
-    """Vehicle card → Garantie: Nouvelle garantie Spoticar, status, numéro de bon de commande, the
-    link that opens the centralisateur in a new window, Réessayer l'envoi, the contract number."""
-
-    def __init__(self, page: Page, base_url: str = ""):
-        super().__init__(page, base_url)
-        self.new_spoticar_link = page.get_by_role("link", name="Nouvelle garantie Spoticar")
-        self.open_declaration_link = page.get_by_role(
-            "link", name="Ouvrir la déclaration sur le centralisateur")
-        self.status = page.locator("#warranty-status")
-        self.contract_number = page.locator("#contract-number")
-        self.retry_button = page.get_by_role("button", name="Réessayer l'envoi")
-
-    def new_spoticar_warranty(self) -> None:
-        self.new_spoticar_link.click()
-
-    def open_declaration(self) -> Page:
-        """Click the link; the centralisateur's page opens in a new window, returned."""
-        with self.page.expect_popup() as popup:
-            self.open_declaration_link.click()
-        return popup.value
-
-    def retry(self) -> None:
-        self.retry_button.click()
-
-
-class WarrantyFormPage(Screen):
-    """Garantie SPOTICAR — "Informations à valider/compléter pour la garantie": Annuler, Envoyer."""
-
-    def __init__(self, page: Page, base_url: str = ""):
-        super().__init__(page, base_url)
-        self.heading = page.get_by_role("heading", name="Informations à valider/compléter pour la garantie")
-        self.send_button = page.get_by_role("button", name="Envoyer")
-        self.cancel_link = page.get_by_role("link", name="Annuler")
-
-    # The same label-driven helpers as the centralisateur's form page: field(label), fill(**), select().
-    field = DeclarationFormPage.field
-    fill = DeclarationFormPage.fill
-    select = DeclarationFormPage.select
-
-    def send(self) -> None:
-        self.send_button.click()
-
-    def send_and_open_declaration(self) -> Page:
-        """Envoyer; the centralisateur's declaration opens in a new window, returned."""
-        with self.page.expect_popup() as popup:
-            self.send_button.click()
-        return popup.value

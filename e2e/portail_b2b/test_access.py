@@ -98,7 +98,7 @@ def test_presentation_refuses_bad_input_and_keeps_values(page: Page, b2b_url, pe
     assert response.value.status == 422
     expect(presentation.errors).to_contain_text("Le SIRET comporte 14 chiffres.")
     expect(presentation.errors).to_contain_text("Le champ « Domaine d'activité » est obligatoire.")
-    expect(presentation.field_error(presentation.contact_email)).to_contain_text("adresse mail valide")
+    expect(presentation.contact_email).to_have_accessible_description(re.compile("adresse mail valide"))
     expect(presentation.name).to_have_value("<b>Société</b>")
     assert outbox.mails(person["email"]) == []
     presentation.siret.fill(person["siret"])

@@ -1,6 +1,8 @@
 """Browser suite, step 3: login (V identifiant, throttling), lost identifiant / password, ASL Tiers."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -41,7 +43,7 @@ def test_refused_login_does_not_say_which_part_was_wrong(page: Page, b2b_url, b2
 def test_identifiant_not_starting_with_v_is_refused(page: Page, b2b_url, b2b_password):
     login = LoginPage(page, b2b_url).open()
     login.login("jdupont", b2b_password)
-    expect(login.field_error(login.identifiant)).to_contain_text("commence par V suivi de 6 chiffres")
+    expect(login.identifiant).to_have_accessible_description(re.compile("commence par V suivi de 6 chiffres"))
 
 
 def test_repeated_failures_block_the_identifiant(page: Page, b2b_url, factory):
@@ -70,7 +72,7 @@ def test_lost_password_refuses_identifiant_not_starting_with_v(page: Page, b2b_u
     with page.expect_response(lambda r: r.request.method == "POST") as response:
         form.ask_reset_link("P123456", person["email"])
     assert response.value.status == 422
-    expect(form.field_error(form.identifiant)).to_contain_text("commence par V")
+    expect(form.identifiant).to_have_accessible_description(re.compile("commence par V"))
     expect(form.email).to_have_value(person["email"])
     assert outbox.mails(person["email"]) == []
 

@@ -1,6 +1,8 @@
 """Browser suite, Aide & Contact: site map and guides, contact form with a screenshot to the outbox."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -55,7 +57,7 @@ def test_too_large_screenshot_is_refused(page: Page, b2b_url, person, outbox):
     with page.expect_response(lambda r: r.request.method == "POST") as response:
         contact.send_request()
     assert response.value.status == 413
-    expect(contact.field_error(contact.screenshot)).to_contain_text("dépasse la taille maximale de 2 Mo")
+    expect(contact.screenshot).to_have_accessible_description(re.compile("dépasse la taille maximale de 2 Mo"))
     expect(contact.message).to_have_value("Capture trop lourde")
     expect(contact.email).to_have_value(person["email"])
     assert outbox.mails_mentioning(person["email"]) == []

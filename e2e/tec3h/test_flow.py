@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 
 from e2e.pages.centralisateur import ChooseGarantiePage, ConfirmationPage, DeclarationFormPage
 from e2e.pages.icare import IcareLoginPage, PortalPage
-from e2e.pages.tec3h import (CustomerFormPage, OrderPage, VehicleCardPage, VehicleFormPage,
-                             WarrantyFormPage, WarrantyTabPage)
+from e2e.pages.tec3h import CustomerFormPage, OrderPage, VehicleCardPage, VehicleFormPage
+from e2e.pages.tec3h_warranty import WarrantyFormPage, WarrantyTabPage
 from fixtures import reference
 from harness.testing import icare_contracts
 

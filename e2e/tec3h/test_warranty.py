@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.pages.tec3h import WarrantyFormPage, WarrantyTabPage
+from e2e.pages.tec3h_warranty import WarrantyFormPage, WarrantyTabPage
 
 pytestmark = pytest.mark.tec3h
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app
+from flask import current_app, jsonify, request
 from sqlalchemy import func, select
 
 from common.testing import as_record, body, column_names, stored, test_blueprint
@@ -33,6 +33,15 @@ def create_order():
         number = (session.scalar(select(func.max(Order.number))) or 0) + 1
         add_delivery(session, factory, data["rrdi"], number, today)
     return stored(Order, _order_record, status=201, number=number)
+
+
+@bp.get("/orders")
+def orders():
+    """The orders of site ``?rrdi=``, newest vehicle first, with their vehicles."""
+    rows = current_app.extensions["db"].session.scalars(
+        select(Order).join(Order.vehicle).where(Vehicle.rrdi == request.args.get("rrdi", ""))
+        .order_by(Vehicle.id.desc()))
+    return jsonify({"orders": [_order_record(row) for row in rows]})
 
 
 @bp.get("/orders/<int:number>")

@@ -10,11 +10,11 @@ from common.web import error_response
 from fixtures import reference
 from simulators import bee2link
 from simulators.bee2link import pipeline
+from simulators.bee2link.forms import CommentForm, MoveForm
 from simulators.bee2link.store import Event, Vehicle
 from simulators.dms import sites
 
 bp = Blueprint("bee2link", __name__)
-COMMENT_MAX = 1000
 
 
 def db():
@@ -47,7 +47,11 @@ def render_screen(template: str, status: int = 200, **context):
     counts, arrivals = pipeline_bar(dealer["rrdi"])
     vehicle = context.get("vehicle")
     context.setdefault("next_stage", pipeline.next_stage(vehicle.stage) if vehicle else None)
-    return render_template(template, dealer=dealer, sites=bee2link.dealers(), stages=pipeline.STAGES,
+    if vehicle is not None:
+        context.setdefault("move_form", MoveForm(formdata=None, data={"etape": vehicle.stage}))
+        context.setdefault("comment_form", CommentForm(formdata=None))
+    return render_template(template, dealer=dealer, site_form=sites.site_form(bee2link.dealers()),
+                           stages=pipeline.STAGES,
                            origins=pipeline.ORIGINS, stock_stages=pipeline.STOCK_STAGES,
                            counts=counts, arrivals=arrivals, today=dt.date.today(),
                            contact=_contact(), **context), status
@@ -101,14 +105,21 @@ def external_services(vehicle_id: int):
     return render_screen("bee2link/vehicle.html", vehicle=vehicle_or_404(vehicle_id), panel="services")
 
 
+def _posted(vehicle_id: int, form_class, name: str):
+    """(vehicle, posted form, None), or the card again with the form's messages (400) as third item."""
+    vehicle, form = vehicle_or_404(vehicle_id), form_class()
+    if form.validate():
+        return vehicle, form, None
+    return vehicle, form, render_screen("bee2link/vehicle.html", 400, vehicle=vehicle, panel="fiche", **{name: form})
+
+
 @bp.post("/vo/vehicules/<int:vehicle_id>/etape")
 def move(vehicle_id: int):
     """Move the vehicle to the chosen stage of the pipeline; the move is written in its Historique."""
-    vehicle = vehicle_or_404(vehicle_id)
-    target = request.form.get("etape", "")
-    if not pipeline.is_stage(target):
-        return render_screen("bee2link/vehicle.html", 400, vehicle=vehicle, panel="fiche",
-                             error="Choisissez une étape du pipeline.")
+    vehicle, form, refused = _posted(vehicle_id, MoveForm, "move_form")
+    if refused:
+        return refused
+    target = form.etape.value
     if target != vehicle.stage:
         # One session per request: under SQLite a second writer would wait on this one's lock.
         s = db().session
@@ -123,13 +134,9 @@ def move(vehicle_id: int):
 @bp.post("/vo/vehicules/<int:vehicle_id>/commentaires")
 def comment(vehicle_id: int):
     """Add a comment to the vehicle's Commentaires (1 to 1000 characters)."""
-    vehicle = vehicle_or_404(vehicle_id)
-    text = (request.form.get("commentaire") or "").strip()
-    if not text or len(text) > COMMENT_MAX:
-        message = ("Le commentaire est vide." if not text
-                   else f"Le commentaire dépasse {COMMENT_MAX} caractères.")
-        return render_screen("bee2link/vehicle.html", 400, vehicle=vehicle, panel="fiche",
-                             comment_error=message, comment_text=text)
-    db().session.add(Event(vehicle_id=vehicle.id, kind="comment", text=text))
+    vehicle, form, refused = _posted(vehicle_id, CommentForm, "comment_form")
+    if refused:
+        return refused
+    db().session.add(Event(vehicle_id=vehicle.id, kind="comment", text=form.commentaire.value))
     db().session.commit()
     return redirect(url_for("bee2link.vehicle_card", vehicle_id=vehicle.id) + "#commentaires", 303)

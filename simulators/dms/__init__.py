@@ -6,5 +6,6 @@ to the centralisateur and hear back from it, on top of the ``spoticar_handoff`` 
   (a late, stale state never undoes a declaration), payload pieces shared by the DMS;
 - ``callback``: the signed callback endpoint (signature, freshness, replays remembered in the DMS's
   own database);
+- ``events``: server-sent events pushing a declaration's new state to the page following it;
 - ``store``: column mixins; ``sites``: the site a user works on.
 """

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from common.db import utcnow
 from common.web import error_response
+from simulators.dms import events
 from simulators.dms.handoff import Declarations, OnContract, store_state
 from simulators.dms.keys import dms_api_key
 from spoticar_handoff.callbacks import DEFAULT_TOLERANCE, CallbackRejected, verify_callback
@@ -53,4 +54,5 @@ def callback_response(app: Flask, dms: str, declarations: Declarations,
                 raise CallbackRejected(404, f"Numéro de bon de commande inconnu : {state.bdc_number}.")
     except CallbackRejected as exc:
         return error_response(exc.status, exc.message)
+    events.notify(app)  # committed: pages following a declaration get the new state now
     return jsonify({"bdc_number": state.bdc_number, "status": state.status.value})

@@ -29,8 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     from simulators.icare import psa_insurance
     app.register_blueprint(psa_insurance.bp)
-    from simulators.icare import testing
-    mount_test_routes(app, testing.bp)
+    mount_test_routes(app, "simulators.icare.testing")  # imported only when mounted (Faker etc.)
     from simulators.icare import portal
     portal.register(app)
     app.extensions["harness_stop"] = db.dispose

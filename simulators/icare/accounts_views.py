@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from common.web import public_url_for
 from simulators.icare.account_forms import NewUserForm, RightsForm
-from simulators.icare.portal_auth import create_link, normalize_email
+from simulators.icare.portal_auth import create_link
 from simulators.icare.portal_session import (current_membership, current_user, db_session,
                                              right_required, write)
 from simulators.icare.portal_store import Membership, PortalUser
@@ -42,7 +42,6 @@ def _validate(form: NewUserForm, dealers: list[IcareDealer]) -> dict | None:
         form.code_t.data = dealers[0].code_t
     form.validate()
     values = form.values()
-    values["email"] = normalize_email(values["email"] or "")
     if not form.email.errors and values["code_t"]:
         existing = db_session().scalar(select(PortalUser).where(PortalUser.email == values["email"]))
         if existing is not None and existing.membership(values["code_t"]) is not None:

@@ -118,16 +118,28 @@ def fingerprints(session: Session, dealer: IcareDealer) -> dict[dt.date, tuple]:
     return {key: tuple(value) for key, value in prints.items()}
 
 
-def generate(session: Session, dealer: IcareDealer, known: dict | None = None) -> dict[dt.date, tuple]:
+def summary(session: Session, dealer: IcareDealer) -> tuple:
+    """The last id of the establishment's contracts and NPO records (one seek in each ``code_t``
+    index): rows are only ever added, never changed or deleted, so an equal summary means no month
+    changed."""
+    return (dealer.configuration, *(session.scalar(select(func.max(model.id)).where(model.code_t == dealer.code_t))
+                                    for model in (Contract, NpoRecord)))
+
+
+def generate(session: Session, dealer: IcareDealer, known: dict | None = None) -> dict:
     """Create or refresh the documents of every month in which the establishment sold a vehicle or
-    filed a workshop claim. ``known``: the fingerprints returned by an earlier call whose transaction
-    committed; the debits of a month whose fingerprint is unchanged are not rebuilt. Returns the
-    fingerprints of this call (to remember once committed)."""
+    filed a workshop claim. ``known``: what an earlier call returned, once its transaction committed;
+    the debits of a month whose fingerprint is unchanged are not rebuilt, and when nothing was added
+    since, no month is even summed up again. Returns what to remember for the next call."""
     from simulators.icare.claims import Claim
     known = known or {}
-    prints = fingerprints(session, dealer)
+    quick = summary(session, dealer)
     documented = set(session.scalars(select(IcareDocument.month).where(IcareDocument.code_t == dealer.code_t)))
-    stale = {m for m, fp in prints.items() if known.get(m) != fp or m not in documented}
+    if known.get("summary") == quick and set(known["months"]) <= documented:
+        prints, stale = known["months"], set()
+    else:
+        prints = fingerprints(session, dealer)
+        stale = {m for m, fp in prints.items() if known.get("months", {}).get(m) != fp or m not in documented}
     contracts, npos, claims = defaultdict(list), defaultdict(list), defaultdict(list)
     for c in session.scalars(select(Claim).where(Claim.code_t == dealer.code_t)):
         claims[month_of(c.work_date)].append(c)
@@ -164,15 +176,19 @@ def generate(session: Session, dealer: IcareDealer, known: dict | None = None) -
             if doc.number is None:
                 session.flush()
                 doc.number = f"{month.year % 100:02d}{month.month:02d}{doc.id:06d}"
-    return prints
+    return {"summary": quick, "months": prints}
 
 
 def search(session: Session, code_t: str, doc_type: str | None, number: str | None,
-           start: dt.date | None, end: dt.date | None) -> list[tuple[IcareDocument, int]]:
+           start: dt.date | None, end: dt.date | None, counts: dict | None = None) -> list[tuple[IcareDocument, int]]:
     """(document, number of lines) of the establishment's documents matching every criterion given,
-    newest month first; the lines themselves are not loaded (thousands a month at 100k sales)."""
-    lines = func.json_array_length(IcareDocument.lines)
-    query = select(IcareDocument, lines).options(defer(IcareDocument.lines)).where(IcareDocument.code_t == code_t)
+    newest month first; the lines themselves are not loaded (thousands a month at 100k sales).
+    ``counts``: a cache of line counts by (id, updated_at) kept between calls, so the JSON of a
+    document is only measured again once it changed."""
+    counts = {} if counts is None else counts
+    if len(counts) > 10_000:  # one entry per version of a document: forget the old ones now and then
+        counts.clear()
+    query = select(IcareDocument).options(defer(IcareDocument.lines)).where(IcareDocument.code_t == code_t)
     if doc_type:
         query = query.where(IcareDocument.doc_type == doc_type)
     if number:
@@ -181,5 +197,11 @@ def search(session: Session, code_t: str, doc_type: str | None, number: str | No
         query = query.where(IcareDocument.month >= start)
     if end:
         query = query.where(IcareDocument.month <= end)
-    return [(doc, count) for doc, count in session.execute(
-        query.order_by(IcareDocument.month.desc(), IcareDocument.id))]
+    docs = list(session.scalars(query.order_by(IcareDocument.month.desc(), IcareDocument.id)))
+    unknown = [d.id for d in docs if (d.id, d.updated_at) not in counts]
+    if unknown:
+        lines = func.json_array_length(IcareDocument.lines)
+        for doc_id, updated, n in session.execute(select(IcareDocument.id, IcareDocument.updated_at, lines)
+                                                  .where(IcareDocument.id.in_(unknown))):
+            counts[(doc_id, updated)] = n
+    return [(doc, counts[(doc.id, doc.updated_at)]) for doc in docs]

@@ -3,10 +3,6 @@ from __future__ import annotations
 
 import io
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
-
 from common import formats
 from simulators.icare.portal_store import IcareDocument
 from simulators.icare.store import IcareDealer
@@ -25,6 +21,10 @@ euros = formats.euros  # 1 234,50 €
 
 def render(doc: IcareDocument, dealer: IcareDealer) -> bytes:
     """The document as PDF bytes."""
+    from reportlab.lib.pagesizes import A4  # reportlab is imported at the first PDF, not at start
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas
+
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=0)
     pdf.setTitle(f"{doc.doc_type} {doc.number}")

@@ -53,7 +53,8 @@ def search():
         # the dealer's row locked (PostgreSQL): one refresh at a time, so ``known`` matches the store
         dealer = tx.get(IcareDealer, code_t, with_for_update=True)
         prints = documents.generate(tx, dealer, known.get(code_t))
-        results = documents.search(tx, code_t, doc_type, args["numero"] or None, start, end)
+        results = documents.search(tx, code_t, doc_type, args["numero"] or None, start, end,
+                                   current_app.extensions.setdefault("icare_document_lines", {}))
     known[code_t] = prints  # only once committed
     return render_template("icare/documents.html", args=args, errors=[], results=results,
                            types=documents.DOCUMENT_TYPES, period_label=documents_pdf.period_label,

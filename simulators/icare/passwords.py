@@ -53,8 +53,9 @@ def was_used_before(session: Session, user: PortalUser, password: str) -> bool:
     return any(check_password(stored, password) for stored in hashes)
 
 
-def set_password(session: Session, user: PortalUser, password: str) -> None:
-    """Store the new password, remember it in the history and end the user's other sessions."""
-    user.password_hash = hash_password(password)
+def set_password(session: Session, user: PortalUser, password: str, hashed: str | None = None) -> None:
+    """Store the new password, remember it in the history and end the user's other sessions
+    (``hashed``: its hash prepared beforehand, for the demo seed)."""
+    user.password_hash = hashed or hash_password(password)
     user.session_version = (user.session_version or 0) + 1
     session.add(PasswordHistory(user_id=user.id, password_hash=user.password_hash))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from common import keys
 from fixtures import reference
+from fixtures.prepared import demo_password_hash
 from simulators.icare import accounts_views, claims, documents_views, faults, pages, portal_auth, portal_views
 from simulators.icare.passwords import set_password
 from simulators.icare.portal_session import portal_context
@@ -40,7 +41,8 @@ def seed_portal(app: Flask) -> None:
         user.memberships.append(Membership(code_t=dealer["code_t"], rights=list(RIGHTS), is_admin=True))
         session.add(user)
         session.flush()
-        set_password(session, user, keys.demo_icare_password())
+        password = keys.demo_icare_password()
+        set_password(session, user, password, demo_password_hash(f"icare:{email}", password))
 
 
 def portal_info() -> list[str]:

@@ -9,10 +9,11 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
                    url_for)
 from sqlalchemy import func, select
 
-from common.forms import formats
+from common.forms import page_unless_valid
 from common.sessions import check_password_evenly, close_session, login_blocked, record_login
 from common.web import public_url_for
 from simulators.icare import passwords
+from simulators.icare.auth_forms import EstablishmentForm, ForgotForm, LoginForm, PasswordForm
 from simulators.icare.portal_session import (current_membership, current_user, db_session, login,
                                              write)
 from simulators.icare.portal_store import (RIGHTS, AccountToken, LoginAttempt, Membership, PortalUser,
@@ -26,11 +27,6 @@ LOCKED = ("Trop de tentatives de connexion infructueuses : l'accès à ce compte
           "{minutes} minutes.")
 RESET_SENT = ("Si cette adresse est enregistrée, vous recevrez un email avec un lien pour réinitialiser "
               "votre mot de passe (vérifiez dans vos spams si vous ne recevez pas l'email).")
-def normalize_email(value: str | None) -> str:
-    """Emails are compared trimmed and lower-case."""
-    return (value or "").strip().lower()[:254]
-
-
 def _setting(name: str, default: int) -> int:
     return int(current_app.config.get(name, default))
 
@@ -44,19 +40,20 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/connexion", methods=["GET", "POST"])
 def login_page():
     """Login: email + password; a lock after repeated failures, whether the email exists or not."""
+    form = LoginForm()
     if request.method == "GET":
         if current_membership() is not None:
             return redirect(url_for("icare_portal.home"))
-        return render_template("icare/login.html", email="", next=request.args.get("next", ""))
-    email = normalize_email(request.form.get("email"))
-    password = request.form.get("password", "")[:200]
+        return _login_page(form, request.args.get("next", ""))
     next_url = request.form.get("next", "")
+    if not form.validate():
+        return _login_page(form, next_url, status=422)
+    email, password = form.email.value, form.password.data
     read = db_session()
     minutes = _setting("ICARE_LOCK_MINUTES", 15)
     if login_blocked(current_app.extensions["db"], LoginAttempt, email):
-        return render_template("icare/login.html", error=LOCKED.format(minutes=minutes), email=email,
-                               next=next_url), 429
-    user = read.scalar(select(PortalUser).where(PortalUser.email == email)) if email else None
+        return _login_page(form, next_url, LOCKED.format(minutes=minutes), 429)
+    user = read.scalar(select(PortalUser).where(PortalUser.email == email))
     usable = user is not None and user.active and bool(user.memberships)
     accepted = check_password_evenly(user.password_hash if usable else None, password)
     with write() as tx:
@@ -64,12 +61,19 @@ def login_page():
                               account_failures=_setting("ICARE_LOGIN_MAX_FAILURES", 5),
                               lock=dt.timedelta(minutes=minutes))
         if accepted:
-            login(tx, user, remember=bool(request.form.get("remember")))
+            login(tx, user, remember=form.remember.data)
     if accepted:
         return redirect(_safe_next(next_url))
-    error = LOCKED.format(minutes=minutes) if locked else BAD_LOGIN
-    return render_template("icare/login.html", error=error, email=email, next=next_url), \
-        429 if locked else 401
+    if locked:
+        return _login_page(form, next_url, LOCKED.format(minutes=minutes), 429)
+    return _login_page(form, next_url, BAD_LOGIN, 401)
+
+
+def _login_page(form: LoginForm, next_url: str, refusal: str | None = None, status: int = 200):
+    """The login page; ``refusal`` (bad login, lock) is listed with the fields' own messages."""
+    if refusal:
+        form.add_error(None, refusal)
+    return render_template("icare/login.html", form=form, next=next_url), status
 
 
 bp.add_url_rule("/", "login", login_page, methods=["GET", "POST"])
@@ -88,7 +92,7 @@ def logout():
 def switch_establishment():
     """A multi-site user chooses the establishment the portal shows."""
     user = current_user()
-    code_t = request.form.get("code_t", "")
+    code_t = EstablishmentForm().code_t.data
     if user is None:
         return redirect(url_for("icare_auth.login"))
     if user.membership(code_t) is None:
@@ -114,12 +118,11 @@ def _convention_dealers(db, email: str) -> list[IcareDealer]:
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 def forgot():
     """Always the same answer: nobody learns which emails have an account."""
-    if request.method == "GET":
-        return render_template("icare/forgot.html", email="")
-    email = normalize_email(request.form.get("email"))
-    if not formats.is_valid("email", email):
-        return render_template("icare/forgot.html", email=request.form.get("email", "")[:254],
-                               error="Saisissez une adresse email valide (ex. : nom@garage.fr)."), 400
+    form = ForgotForm()
+    page = page_unless_valid(form, "icare/forgot.html", 400)
+    if page:
+        return page
+    email = form.email.value
     hours = _setting("ICARE_RESET_TTL_HOURS", 1)
     with write() as tx:
         known = (tx.scalar(select(PortalUser.id).where(PortalUser.email == email)) is not None
@@ -132,7 +135,7 @@ def forgot():
             url = public_url_for("icare_auth.reset", token=create_link(tx, "reset", email, hours))
             outbox.send_template(tx, email, "Réinitialisation de votre mot de passe Services.Spoticar",
                                  "icare/mails/reset.txt", url=url, hours=hours)
-    return render_template("icare/forgot.html", email="", sent=RESET_SENT)
+    return render_template("icare/forgot.html", form=ForgotForm(formdata=None), sent=RESET_SENT)
 
 
 def _token(db, raw: str, purpose: str):
@@ -176,28 +179,25 @@ def _page(db, token: AccountToken, purpose: str) -> dict:
 
 
 def _password_page(raw: str, purpose: str):
+    form = PasswordForm()
     if request.method == "GET":
         token, refused = _token(db_session(), raw, purpose)
-        return refused or render_template("icare/password.html", email="",
+        return refused or render_template("icare/password.html", form=form,
                                           **_page(db_session(), token, purpose))
-    email = normalize_email(request.form.get("email"))
-    password = request.form.get("password", "")[:200]
     with write() as tx:  # checks and changes in one transaction: a link is used once
         token, refused = _token(tx, raw, purpose)
         if refused:
             return refused
         page = _page(tx, token, purpose)
-        errors = []
-        if email != token.email:
-            errors.append("L'email ne correspond pas à celui auquel le lien a été envoyé.")
-        errors += passwords.rule_problems(password, request.form.get("confirmation", "")[:200])
+        _check_password_form(form, token)
+        email, password = form.email.value, form.password.data
         user = tx.scalar(select(PortalUser).where(PortalUser.email == token.email))
-        if not errors and user is None and (purpose != "reset" or not _convention_dealers(tx, email)):
-            errors.append("Aucun compte ne correspond à ce lien.")
-        if not errors and user is not None and passwords.was_used_before(tx, user, password):
-            errors.append(passwords.REUSED_MESSAGE)
-        if errors:  # nothing was changed in this transaction
-            return render_template("icare/password.html", email=email, errors=errors, **page), 422
+        if not form.error_list and user is None and (purpose != "reset" or not _convention_dealers(tx, email)):
+            form.add_error(None, "Aucun compte ne correspond à ce lien.")
+        if not form.error_list and user is not None and passwords.was_used_before(tx, user, password):
+            form.add_error("password", passwords.REUSED_MESSAGE)
+        if form.error_list:  # nothing was changed in this transaction
+            return render_template("icare/password.html", form=form, **page), 422
         if purpose == "reset":
             user = _admin_of_convention(tx, user, email)
         passwords.set_password(tx, user, password)
@@ -205,6 +205,21 @@ def _password_page(raw: str, purpose: str):
     flash("Votre compte est activé : connectez-vous avec votre nouveau mot de passe." if purpose ==
           "activation" else "Votre mot de passe a été enregistré : connectez-vous.")
     return redirect(url_for("icare_auth.login"))
+
+
+def _check_password_form(form: PasswordForm, token: AccountToken) -> None:
+    """The fields, the email the link was sent to, then every password rule missed."""
+    form.validate()
+    if form.email.value and form.email.value != token.email:
+        form.add_error("email", "L'email ne correspond pas à celui auquel le lien a été envoyé.")
+    if form.password.data:
+        problems = passwords.rule_problems(form.password.data, form.confirmation.data or "")
+        if passwords.CONFIRM_MESSAGE in problems:
+            problems.remove(passwords.CONFIRM_MESSAGE)
+            if form.confirmation.data:
+                form.add_error("confirmation", passwords.CONFIRM_MESSAGE)
+        if problems:
+            form.add_errors("password", problems)
 
 
 @bp.route("/reinitialisation/<token>", methods=["GET", "POST"])

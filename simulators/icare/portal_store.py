@@ -9,7 +9,7 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Nume
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.sessions import AttemptMixin, SessionMixin
+from common.sessions import session_models
 from simulators.icare.store import Base, utcnow
 
 # The six rights of seed 003, in the order the screen shows them.
@@ -82,14 +82,9 @@ class AccountToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class LoginAttempt(AttemptMixin, Base):
-    """Failed logins per email typed (known or not) and client (common.sessions)."""
-    __tablename__ = "icare_portal_login_attempts"
-
-
-class WebSession(SessionMixin, Base):
-    """A signed-in portal browser (common.sessions); logout deletes it. subject = the user's id."""
-    __tablename__ = "icare_portal_sessions"
+# A signed-in portal browser (subject = the user's id; logout deletes it) and failed logins per email
+# typed, known or not (common.sessions).
+WebSession, LoginAttempt = session_models(Base, "icare_portal_sessions", "icare_portal_login_attempts")
 
 
 class IcareDocument(Base):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app
+from flask import current_app, jsonify, request
 from sqlalchemy import func, select
 
 from common.testing import as_record, body, column_names, stored, test_blueprint
@@ -20,6 +20,14 @@ DOSSIER_FIELDS = ("id", "number", "rrdi", "client_code", "customer", "seller", "
 
 def _record(dossier: Dossier) -> dict:
     return as_record(dossier, DOSSIER_FIELDS)
+
+
+@bp.get("/dossiers")
+def dossiers():
+    """The dossiers of site ``?rrdi=``, newest first."""
+    rows = current_app.extensions["db"].session.scalars(
+        select(Dossier).where(Dossier.rrdi == request.args.get("rrdi", "")).order_by(Dossier.number.desc()))
+    return jsonify({"dossiers": [_record(row) for row in rows]})
 
 
 @bp.get("/dossiers/<number>")

@@ -54,7 +54,8 @@ def dossier_or_404(number: str) -> Dossier:
 def render_screen(template: str, status: int = 200, **context):
     """Every screen has the site header and the Reynolds contact; ``chrome`` says if Garantir is allowed."""
     contact = next(c for c in reference.support_contacts()["dms_and_cds"] if c["dms"] == "neovo")
-    return render_template(template, dealer=current_dealer(), sites=neovo.dealers(), contact=contact,
+    return render_template(template, dealer=current_dealer(), site_form=sites.site_form(neovo.dealers()),
+                           contact=contact,
                            screen_code=reference.load("neovo_dossiers")["screen_code"],
                            chrome=browser_is_chrome(), chrome_message=CHROME_MESSAGE,
                            piece_links=PIECE_LINKS, status_labels=STATUS_LABELS,

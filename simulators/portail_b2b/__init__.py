@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from common import keys
-from common.auth import hash_password
+from fixtures.prepared import demo_password_hash
 from common.db import Database, database_url
 from common.web import make_app
 from fixtures import reference
@@ -44,7 +44,6 @@ def create_app(config: dict | None = None) -> Flask:
 def seed_demo(app: Flask, seed: int = 0) -> None:
     """The suppliers of ``fixtures/data/portail_b2b.json``, one per state, and their users."""
     data = reference.load("portail_b2b")
-    password = hash_password(keys.demo_b2b_password())
     with app.extensions["db"].transaction() as session:
         for s in data["suppliers"]:
             if session.get(Supplier, s["cofor"]) is not None:
@@ -59,7 +58,8 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
                 session.add(PortalUser(identifiant=u["identifiant"], cofor=s["cofor"],
                                        first_name=u["first_name"], last_name=u["last_name"],
                                        email=u["email"], phone=u["phone"], asl_tiers=u["asl_tiers"],
-                                       password_hash=hash_password(data["demo_password"])))  # own salt
+                                       password_hash=demo_password_hash(f"portail_b2b:{u['identifiant']}",
+                                                                        data["demo_password"])))
 
 
 def demo_info(app: Flask) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
-from common.sessions import AttemptMixin, SessionMixin
-from common.db import utcnow  # noqa: F401  (re-exported)
+from common.sessions import session_models
+from common.db import AddressColumns, utcnow  # noqa: F401  (utcnow re-exported)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.outbox import define_outbox
@@ -22,7 +22,7 @@ outbox = define_outbox(Base, "portail_b2b")
 
 
 
-class Supplier(Base):
+class Supplier(AddressColumns, Base):
     """A company known by its COFOR, at one of ``STATES``."""
 
     __tablename__ = "portail_b2b_suppliers"
@@ -30,9 +30,6 @@ class Supplier(Base):
     name: Mapped[str] = mapped_column(String(120))
     siret: Mapped[str] = mapped_column(String(14), index=True)
     state: Mapped[str] = mapped_column(String(20))
-    address: Mapped[str] = mapped_column(String(200), default="")
-    postcode: Mapped[str] = mapped_column(String(10), default="")
-    city: Mapped[str] = mapped_column(String(80), default="")
     country: Mapped[str] = mapped_column(String(60), default="")
     activity: Mapped[str] = mapped_column(String(80), default="")
     contact_name: Mapped[str] = mapped_column(String(160), default="")
@@ -103,16 +100,9 @@ class PortalUser(Base):
         return f"{self.first_name} {self.last_name.upper()}"
 
 
-class LoginAttempt(AttemptMixin, Base):
-    """Failed logins per identifiant typed (known or not) and client (common.sessions)."""
-
-    __tablename__ = "portail_b2b_login_attempts"
-
-
-class WebSession(SessionMixin, Base):
-    """A signed-in browser (common.sessions); subject = the V identifiant; logout deletes it."""
-
-    __tablename__ = "portail_b2b_sessions"
+# A signed-in browser (subject = the V identifiant; logout deletes it) and failed logins per
+# identifiant typed, known or not (common.sessions).
+WebSession, LoginAttempt = session_models(Base, "portail_b2b_sessions", "portail_b2b_login_attempts")
 
 
 class ResetToken(Base):

@@ -25,12 +25,17 @@ def create_app(config: dict | None = None) -> Flask:
     db.create_all()
     db.init_app(app)
     app.jinja_env.filters["euros"] = euros
+    from simulators.pvo2.forms import CommentForm
+    app.jinja_env.globals["comment_box"] = CommentForm.shown  # the Commentaire box of _recap.html
     app.jinja_env.filters["days_ago"] = lambda day: (dt.date.today() - day).days if day else ""
-    from simulators.pvo2 import declaring, deliveries, offers, printing, settings, stock
-    for module in (settings, stock, offers, deliveries, printing, declaring):
+    from simulators.pvo2 import (declaring, deliveries, offer_people, offer_vehicle, offers, printing, settings,
+                                 stock)
+    for module in (settings, stock, offers, offer_vehicle, offer_people, deliveries, printing, declaring):
         app.register_blueprint(module.bp)
-    from simulators.pvo2 import testing
-    mount_test_routes(app, testing.bp)
+    app.jinja_env.globals["vehicle_extras"] = offer_vehicle.vehicle_extras
+    from simulators.pvo2.store import outbox
+    app.register_blueprint(outbox.blueprint(db, title="Boîte d'envoi PVO²"))
+    mount_test_routes(app, "simulators.pvo2.testing")  # imported only when mounted (Faker etc.)
     if app.config.get("TEST_ROUTES"):
         from simulators.pvo2 import certification_routes
         app.register_blueprint(certification_routes.bp)

@@ -7,13 +7,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
 from common.parsing import ParseError, parse_int
-from simulators.pvo2 import context
-from simulators.pvo2.forms import OfferForm
+from simulators.pvo2 import context, offer_vehicle
+from simulators.pvo2.forms import CommentForm, OfferForm
 from simulators.pvo2.store import Customer, Order, Vehicle
 
 bp = Blueprint("offers", __name__, url_prefix="/offres")
 
 OFFER_VALIDITY_DAYS = 7
+LIST_STATES = {"": "Tous", "offre": "Offres en cours", "bdc": "BDC en cours (non clos)", "cloture": "BDC clôturés"}
 
 
 def counters(orders: list[Order], today: dt.date) -> dict[str, int]:
@@ -29,8 +30,9 @@ def counters(orders: list[Order], today: dt.date) -> dict[str, int]:
 def index():
     """Offres et bons de commande, newest first; search by N°offre, N°BDC, client or plate."""
     query = (request.args.get("q") or "").strip()
+    state = request.args.get("etat", "") if request.args.get("etat") in LIST_STATES else ""
     with context.db().transaction() as session:
-        stmt = (select(Order).join(Order.customer).join(Order.vehicle)
+        stmt = (select(Order).join(Order.customer).outerjoin(Order.vehicle)
                 .where(Order.state != "annulee").order_by(Order.number.desc()))
         everything = list(session.scalars(stmt).unique())
         if query:
@@ -38,9 +40,11 @@ def index():
             stmt = stmt.where(or_(Customer.last_name.ilike(like), Customer.first_name.ilike(like),
                                   Vehicle.plate.ilike(like), Order.bdc_number.ilike(like),
                                   Order.number == _order_number(query)))
+        if state:
+            stmt = stmt.where(Order.state == state)
         orders = list(session.scalars(stmt).unique())
         return render_template("pvo2/offers.html", orders=orders, query=query, today=dt.date.today(),
-                               counters=counters(everything, dt.date.today()))
+                               counters=counters(everything, dt.date.today()), state=state, states=LIST_STATES)
 
 
 def _order_number(query: str) -> int:
@@ -101,12 +105,12 @@ def show(number: int):
         order = context.order_or_404(session, number)
         if order.state != "offre":
             return redirect(url_for("deliveries.order", number=number))
-        return render_template("pvo2/offer.html", order=order, errors=[], today=dt.date.today())
+        return offer_vehicle.page_of(order)
 
 
 def label_refusal(vehicle: Vehicle) -> str | None:
     """The seed's message when the vehicle card lacks the label or the warranty level."""
-    if vehicle.label in ("SPOTICAR", "DS CERTIFIED") and vehicle.warranty_level:
+    if vehicle.label in context.LABELS and vehicle.warranty_level:
         return None
     return context.ATTENTION_LABEL
 
@@ -118,10 +122,14 @@ def generate_bdc(number: int):
         order = context.order_or_404(session, number)
         if order.state != "offre":
             return redirect(url_for("deliveries.order", number=number))
+        if order.vehicle is None:
+            return offer_vehicle.page_of(order, [offer_vehicle.NO_VEHICLE], 422)
         sale = context.sale_of(session, order.vehicle_id, other_than=number)
-        refusal = context.sold_message(sale) if sale is not None else label_refusal(order.vehicle)
+        refusal = (context.sold_message(sale) if sale is not None else
+                   offer_vehicle.reserved_elsewhere(session, order) or label_refusal(order.vehicle))
         if refusal:
-            return render_template("pvo2/offer.html", order=order, errors=[refusal], today=dt.date.today()), 422
+            return offer_vehicle.page_of(order, [refusal], 422)
+        offer_vehicle.release(session, order)  # sold now: the reservation has done its job
         order.state, order.bdc_on = "bdc", dt.date.today()
     flash(f"Bon de commande n°{number} généré.", "success")
     return redirect(url_for("deliveries.order", number=number))
@@ -130,16 +138,14 @@ def generate_bdc(number: int):
 @bp.post("/<int:number>/commentaire")
 def comment(number: int):
     """Commentaire … Ajouter, on an offer or its bon de commande (500 characters at most)."""
-    text = " ".join((request.form.get("comment") or "").split())[:500]
+    form = CommentForm()
     with context.db().transaction() as session:
         order = context.order_or_404(session, number)
-        if text:
-            order.comments = [*(order.comments or []), text]
+        if not form.validate():  # the page again, the typed text kept with its message
+            return offer_vehicle.page_of(order, status=422, comment=form)
+        order.comments = [*(order.comments or []), " ".join(form.comment.value.split())]
         state = order.state
-    if text:
-        flash("Commentaire ajouté.", "success")
-    else:
-        flash("Commentaire : saisissez un texte.", "error")
+    flash("Commentaire ajouté.", "success")
     target = "offers.show" if state == "offre" else "deliveries.order"
     return redirect(url_for(target, number=number) + "#comment-title")
 
@@ -153,5 +159,6 @@ def cancel(number: int):
             flash("Seule une offre en cours peut être annulée.", "error")
             return redirect(url_for("deliveries.order", number=number))
         order.state = "annulee"
+        offer_vehicle.release(session, order)
     flash(f"Offre n°{number} annulée.", "info")
     return redirect(url_for("offers.index"))

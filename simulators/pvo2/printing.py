@@ -3,16 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 
-from common.dates import add_months, fr_date, parse_fr_date
+from common.dates import add_months
 from fixtures import reference
 from simulators.pvo2 import context
-from simulators.pvo2.pdf import order_form_pdf
+from simulators.pvo2.print_forms import DocumentSearchForm, PrintChoiceForm, PrintOptionsForm, documents
 
 bp = Blueprint("printing", __name__, url_prefix="/imprimer")
-
-
-def documents() -> list[dict]:
-    return list(reference.load("pvo2_demo")["print_documents"])
 
 
 def default_document(order) -> str:
@@ -37,11 +33,11 @@ def warranty_period(order):
 SCENARIOS = "pvo2_print_scenarios"  # {name: [document codes]} kept in the user's session
 
 
-def _choose_page(order, company: str, selected: list[str], errors=(), status: int = 200):
-    q = (request.args.get("q") or "").strip()[:60]
-    shown = [d for d in documents() if q.lower() in d["name"].lower()] if q else documents()
-    return render_template("pvo2/print_choose.html", order=order, documents=shown, selected=selected,
-                           company=company, errors=list(errors), q=q,
+def _choose_page(order, form: PrintChoiceForm, status: int = 200):
+    search = DocumentSearchForm(formdata=request.args)
+    q = search.q.data if search.validate() else ""
+    form.shown = [d for d in documents() if q.lower() in d["name"].lower()] if q else documents()
+    return render_template("pvo2/print_choose.html", order=order, form=form, search=search,
                            scenarios=session.get(SCENARIOS, {})), status
 
 
@@ -50,25 +46,24 @@ def choose(number: int):
     """Imprimer des documents: 1 bon de commande sélectionné, one document per brand; Chercher un
     document filters the list, a saved Scénario pre-selects its documents."""
     with context.db().transaction() as tx:
-        order = context.order_or_404(tx, number)
+        order = context.order_or_404(tx, number, with_vehicle=True)
         site = context.site(tx)
         selected = session.get(SCENARIOS, {}).get(request.args.get("scenario", ""), [default_document(order)])
-        return _choose_page(order, site.label, selected)
+        form = PrintChoiceForm(formdata=None, data={"company": site.label, "document": selected})
+        return _choose_page(order, form)
 
 
 @bp.post("/<int:number>/scenario")
 def save_scenario(number: int):
     """Enregistrer ma sélection en tant que scénario (named; kept for this user's session)."""
-    name = " ".join((request.form.get("scenario_name") or "").split())[:40]
-    chosen = [c for c in request.form.getlist("document") if c in {d["code"] for d in documents()}]
+    form = PrintChoiceForm()
+    form.purpose = "scenario"
     with context.db().transaction() as tx:
-        order = context.order_or_404(tx, number)
-        company = (request.form.get("company") or "").strip()
-        errors = ([] if name else ["Nom du scénario : champ obligatoire."]) + \
-                 ([] if chosen else ["Sélectionnez au moins un document à imprimer."])
-        if errors:
-            return _choose_page(order, company, chosen, errors, 422)
-    session[SCENARIOS] = {**session.get(SCENARIOS, {}), name: chosen}
+        order = context.order_or_404(tx, number, with_vehicle=True)
+        if not form.validate():
+            return _choose_page(order, form, 422)
+    name = " ".join(form.scenario_name.value.split())
+    session[SCENARIOS] = {**session.get(SCENARIOS, {}), name: form.document.value}
     flash(f"Scénario « {name} » enregistré.", "success")
     return redirect(url_for("printing.choose", number=number, scenario=name))
 
@@ -76,49 +71,31 @@ def save_scenario(number: int):
 @bp.get("/<int:number>/options")
 def options(number: int):
     """Suivant: the options of the chosen document(s)."""
-    chosen = [c for c in request.args.getlist("document") if c in {d["code"] for d in documents()}]
-    company = (request.args.get("company") or "").strip()
+    choice = PrintChoiceForm(formdata=request.args)
     with context.db().transaction() as session:
-        order = context.order_or_404(session, number)
-        errors = []
-        if not chosen:
-            errors.append("Sélectionnez au moins un document à imprimer.")
-        if not company:
-            errors.append("Nom de la société pour l'impression : champ obligatoire.")
-        if errors:
-            return _choose_page(order, company, chosen, errors, 422)
+        order = context.order_or_404(session, number, with_vehicle=True)
+        if not choice.validate():
+            return _choose_page(order, choice, 422)
         start, end = warranty_period(order)
-        values = {"esa": "", "start": fr_date(start), "end": fr_date(end), "warranty_number": "",
-                  "usage": ""}
-        return render_template("pvo2/print_options.html", order=order, chosen=chosen, company=company,
-                               values=values, errors=[])
+        form = PrintOptionsForm(formdata=None, data={"start": start, "end": end})
+        return render_template("pvo2/print_options.html", order=order, choice=choice, form=form)
 
 
 @bp.post("/<int:number>/pdf")
 def pdf(number: int):
     """Imprimer: the bon de commande as a PDF download."""
-    form = request.form
-    chosen = [c for c in form.getlist("document") if c in {d["code"] for d in documents()}]
-    company = (form.get("company") or "").strip()
-    values = {k: (form.get(k) or "").strip()[:80] for k in ("esa", "start", "end", "warranty_number",
-                                                              "usage")}
-    errors = []
-    dates = {}
-    for key, label in (("start", "Garantie du"), ("end", "Garantie au")):
-        dates[key] = parse_fr_date(values[key]) if values[key] else None
-        if values[key] and dates[key] is None:
-            errors.append(f"{label} : date invalide (format JJ/MM/AAAA).")
-    if dates.get("start") and dates.get("end") and dates["end"] < dates["start"]:
-        errors.append("Garantie au : la fin de garantie précède son début.")
-    if not chosen or not company:
-        errors.append("Choisissez au moins un document et le nom de la société pour l'impression.")
+    choice, form = PrintChoiceForm(), PrintOptionsForm()
+    form.check()
+    if not choice.validate():
+        form.add_error(None, "Choisissez au moins un document et le nom de la société pour l'impression.")
     with context.db().transaction() as session:
-        order = context.order_or_404(session, number)
+        order = context.order_or_404(session, number, with_vehicle=True)
         site = context.site(session)
-        if errors:
-            return render_template("pvo2/print_options.html", order=order, chosen=chosen, company=company,
-                                   values=values, errors=errors), 422
+        if form.error_list:
+            return render_template("pvo2/print_options.html", order=order, choice=choice, form=form), 422
         names = {d["code"]: d for d in documents()}
-        content = order_form_pdf(order, site, context.seller(), [names[c] for c in chosen], company, values)
+        from simulators.pvo2.pdf import order_form_pdf  # reportlab at the first PDF, not at start
+        content = order_form_pdf(order, site, context.seller(), [names[c] for c in choice.document.value],
+                                 choice.company.value, form.printed())
     return Response(content, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="bon-de-commande-{number}.pdf"'})

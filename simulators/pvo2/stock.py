@@ -4,12 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
-from pydantic_core import PydanticCustomError
-
-from spoticar_handoff.fields import normalize_plate
-from common.parsing import ParseError, parse_int
-from fixtures import reference
 from simulators.pvo2 import context
+from simulators.pvo2.forms import VehicleCardForm
 from simulators.pvo2.store import Order, Vehicle
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
@@ -29,40 +25,6 @@ def index():
         return render_template("pvo2/stock.html", vehicles=vehicles, query=query)
 
 
-def plate_and_ptac(plate: str, ptac: str) -> tuple[str | None, int | None, list[str], set[str]]:
-    """(plate normalized, PTAC in kg, errors, invalid fields) of the card's editable identity."""
-    errors, invalid, value, kg = [], set(), None, None
-    try:
-        value = normalize_plate(plate) if plate else None
-    except PydanticCustomError as exc:
-        errors.append(f"Immatriculation : {exc.message()}")
-        invalid.add("plate")
-    if not plate:
-        errors.append("Immatriculation : champ obligatoire.")
-        invalid.add("plate")
-    try:
-        kg = parse_int(ptac, label="PTAC (kg)", minimum=300, maximum=60_000)
-    except ParseError as exc:
-        errors.append(exc.message)
-        invalid.add("ptac_kg")
-    return value, kg, errors, invalid
-
-
-def card_errors(label: str, level: str, provenance: str) -> list[str]:
-    """Why a vehicle card cannot be saved (empty when it can)."""
-    levels = context.warranty_levels()
-    errors = []
-    if label and label not in levels:
-        errors.append("Label constructeur : valeur inconnue.")
-    if level and not any(level in names for names in levels.values()):
-        errors.append("Garantie : niveau de garantie inconnu.")
-    elif label in levels and level and level not in levels[label]:
-        errors.append(f"Garantie : le niveau « {level} » ne correspond pas au label {label}.")
-    if provenance not in reference.load("pvo2_demo")["provenances"]:
-        errors.append("Provenance : valeur inconnue.")
-    return errors
-
-
 @bp.route("/<int:vehicle_id>", methods=["GET", "POST"])
 def card(vehicle_id: int):
     """The vehicle card (Informations véhicule)."""
@@ -70,22 +32,17 @@ def card(vehicle_id: int):
         vehicle = context.vehicle_or_404(session, vehicle_id)
         offers = list(session.scalars(select(Order).where(Order.vehicle_id == vehicle_id)
                                       .order_by(Order.number)))
-        options = {"levels": context.warranty_levels(), "offers": offers,
-                   "sold": any(o.state in context.SOLD_STATES for o in offers),
-                   "provenances": list(reference.load("pvo2_demo")["provenances"])}
+        options = {"offers": offers, "sold": any(o.state in context.SOLD_STATES for o in offers)}
         if request.method == "GET":
-            return render_template("pvo2/vehicle.html", v=vehicle, values={}, errors=[], invalid=set(),
-                                   **options)
-        label = request.form.get("label", "").strip()
-        level = request.form.get("warranty_level", "").strip()
-        provenance = request.form.get("provenance", "").strip()
-        plate, ptac, errors, invalid = plate_and_ptac(request.form.get("plate", "").strip(),
-                                                      request.form.get("ptac_kg", "").strip())
-        errors += card_errors(label, level, provenance)
-        if errors:
-            return render_template("pvo2/vehicle.html", v=vehicle, values=request.form, errors=errors,
-                                   invalid=invalid, **options), 422
-        vehicle.label, vehicle.warranty_level, vehicle.provenance = label, level, provenance
-        vehicle.plate, vehicle.ptac_kg = plate, ptac
+            form = VehicleCardForm(formdata=None, obj=vehicle)
+            return render_template("pvo2/vehicle.html", v=vehicle, form=form, **options)
+        form = VehicleCardForm()
+        if not form.check():
+            return render_template("pvo2/vehicle.html", v=vehicle, form=form, **options), 422
+        values = form.values()
+        vehicle.label, vehicle.warranty_level = values["label"] or "", values["warranty_level"] or ""
+        vehicle.provenance, vehicle.plate, vehicle.ptac_kg = values["provenance"], values["plate"], values["ptac_kg"]
+        if values["mileage_km"] is not None:
+            vehicle.mileage_km = values["mileage_km"]
     flash("Fiche véhicule enregistrée.", "success")
     return redirect(url_for("stock.card", vehicle_id=vehicle_id))

@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from common.db import utcnow
+from common.outbox import define_outbox
 from simulators.dms.store import delivery_model
 
 
@@ -59,7 +61,7 @@ class Vehicle(Base):
     entry_date: Mapped[dt.date] = mapped_column(Date)
     last_ct: Mapped[dt.date | None] = mapped_column(Date)
     first_hand: Mapped[bool] = mapped_column(Boolean, default=False)
-    label: Mapped[str] = mapped_column(String(40), default="")          # SPOTICAR, DS CERTIFIED or ""
+    label: Mapped[str] = mapped_column(String(40), default="")  # SPOTICAR, DS / ALFA ROMEO CERTIFIED or ""
     warranty_level: Mapped[str] = mapped_column(String(60), default="")  # e.g. Spoticar-Premium 12 Mois
 
     @property
@@ -78,6 +80,14 @@ class Customer(Base):
     city: Mapped[str] = mapped_column(String(80))
     phone: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
+    # État civil and FOCUS consent, as the client form records them (sent in the hand-off)
+    birth_name: Mapped[str] = mapped_column(String(80), default="")
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    birth_place: Mapped[str] = mapped_column(String(80), default="")
+    birth_country: Mapped[str] = mapped_column(String(60), default="")
+    nationality: Mapped[str] = mapped_column(String(60), default="")
+    residence_country: Mapped[str] = mapped_column(String(60), default="France")
+    consent: Mapped[list | None] = mapped_column(JSON, default=list)  # email, phone, sms, mail
 
     @property
     def display_name(self) -> str:
@@ -90,7 +100,8 @@ class Order(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("pvo2_customers.id"))
-    vehicle_id: Mapped[int] = mapped_column(ForeignKey("pvo2_vehicles.id"))
+    # None once "Supprimer le véhicule" took it off an offer (until another one is added)
+    vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("pvo2_vehicles.id"), nullable=True)
     seller: Mapped[str] = mapped_column(String(80))
     created_on: Mapped[dt.date] = mapped_column(Date)
     expires_on: Mapped[dt.date] = mapped_column(Date)
@@ -99,6 +110,7 @@ class Order(Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     delivery_date: Mapped[dt.date | None] = mapped_column(Date)
     delivery_time: Mapped[str] = mapped_column(String(5), default="")
+    origin: Mapped[str] = mapped_column(String(60), default="")  # Origine de la vente
     # Déclaration de garantie (set only when the centralisateur or PSA Assurance accepted it)
     garantisseur: Mapped[str] = mapped_column(String(20), default="")  # spoticar or psa_insurance
     bdc_number: Mapped[str] = mapped_column(String(30), default="")     # SP + RRDI + 9 digits
@@ -109,7 +121,63 @@ class Order(Base):
     comments: Mapped[list | None] = mapped_column(JSON, default=list)  # Commentaire … Ajouter
 
     customer: Mapped[Customer] = relationship(lazy="joined")
-    vehicle: Mapped[Vehicle] = relationship(lazy="joined")
+    vehicle: Mapped[Vehicle | None] = relationship(lazy="joined")
+    trade_ins: Mapped[list[TradeIn]] = relationship(lazy="selectin", order_by="TradeIn.id")
+    co_holder: Mapped[CoHolder | None] = relationship(lazy="selectin", uselist=False)
+
+    @property
+    def trade_in_total(self) -> Decimal:
+        """What the reprises are worth (TTC): taken off the Reste à payer."""
+        return sum((t.value_ttc for t in self.trade_ins), Decimal(0))
+
+
+class Reservation(Base):
+    """Réserver le véhicule: a stock vehicle held for one offer (at most one reservation a vehicle)."""
+    __tablename__ = "pvo2_reservations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vehicle_id: Mapped[int] = mapped_column(ForeignKey("pvo2_vehicles.id"), unique=True)
+    order_number: Mapped[int] = mapped_column(Integer, index=True)
+    reserved_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class TradeIn(Base):
+    """Ajouter un véhicule à reprendre: the customer's vehicle taken in part-exchange (reprise)."""
+    __tablename__ = "pvo2_trade_ins"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("pvo2_orders.id"), index=True)
+    plate: Mapped[str] = mapped_column(String(20))
+    brand: Mapped[str] = mapped_column(String(40))
+    model: Mapped[str] = mapped_column(String(80))
+    first_registration: Mapped[dt.date | None] = mapped_column(Date)
+    mileage_km: Mapped[int] = mapped_column(Integer)
+    value_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+
+
+class CoHolder(Base):
+    """Co-titulaire Ajoutez: the second holder of the registration (one per order)."""
+    __tablename__ = "pvo2_co_holders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("pvo2_orders.id"), unique=True)
+    civility: Mapped[str] = mapped_column(String(3))
+    last_name: Mapped[str] = mapped_column(String(80))
+    first_name: Mapped[str] = mapped_column(String(80))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    phone: Mapped[str] = mapped_column(String(20), default="")
+
+    @property
+    def display_name(self) -> str:
+        return f"{'M.' if self.civility == 'M' else 'Mme'} {self.first_name} {self.last_name}"
+
+
+class VehicleActivity(Base):
+    """A vehicle's Activité: what was done with it outside a sale (Envoi vers DS contact…)."""
+    __tablename__ = "pvo2_vehicle_activity"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vehicle_id: Mapped[int] = mapped_column(ForeignKey("pvo2_vehicles.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20))  # ds_contact
+    text: Mapped[str] = mapped_column(String(200))
 
 
 CallbackDelivery = delivery_model(Base, "pvo2")
+outbox = define_outbox(Base, "pvo2")  # Envoyer: the offer or order mailed to the customer, never sent

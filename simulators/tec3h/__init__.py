@@ -22,7 +22,11 @@ def dealer(config: dict) -> dict:
 def create_app(config: dict | None = None) -> Flask:
     """The Tec3H Flask app; ``config`` needs DATA_DIR and URLS["centralisateur"] for the hand-off."""
     from simulators.tec3h import customers, orders, sales, stock, store, warranty
-    app = make_app(__name__, config, defaults={"HANDOFF_TIMEOUT": 10.0})
+    from common.journal.registry import DEFAULT_EXCLUDE
+    from simulators.dms.events import PREFIX as EVENT_STREAMS
+    # an event stream stays open for a minute: journalled, it would hold up every journal read
+    app = make_app(__name__, config, defaults={"HANDOFF_TIMEOUT": 10.0,
+                                               "JOURNAL_EXCLUDE": DEFAULT_EXCLUDE + (EVENT_STREAMS,)})
     app.config["TEC3H_API_KEY"] = dms_api_key(app.config, DMS)
     app.config["TEC3H_DEALER"] = dealer(app.config)
     db = Database(database_url(app.config, DMS), store.Base)
@@ -30,8 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     for module in (stock, customers, orders, sales, warranty):
         app.register_blueprint(module.bp)
-    from simulators.tec3h import testing
-    mount_test_routes(app, testing.bp)
+    mount_test_routes(app, "simulators.tec3h.testing")  # imported only when mounted (Faker etc.)
     if app.config.get("TEST_ROUTES"):
         from simulators.tec3h import certification_routes
         app.register_blueprint(certification_routes.bp)

@@ -68,6 +68,7 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
         today = dt.date.today()
         order = Order(number=stock["first_order_number"], vehicle=vehicle, customer=customer,
                       status="Commande", service="Aucun service", seller=stock["sellers"][0],
+                      deliverer=stock["sellers"][1],
                       vehicle_price_ttc=vehicle.price_ttc, delivery_date=today, sale_date=today,
                       contact_origin="Inconnue", payment_mode="Virement",
                       total_ttc=order_total(vehicle.price_ttc))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 
 from fixtures import reference
@@ -31,6 +32,10 @@ class Version:
     valid_from: str
     valid_to: str | None
     search_text: str
+    category: str = ""              # Catégorie (Berline, Break, SUV…), the model's body
+    doors: int | None = None        # Nombre de portes
+    seats: int | None = None        # Nombre de places
+    catalogue_price: Decimal | None = None  # Prix catalogue (new, TTC)
 
     def valid_at(self, date: dt.date) -> bool:
         """True when the month of ``date`` lies in the version's production months."""
@@ -62,7 +67,9 @@ def _index() -> tuple[dict[str, dict], dict[str, Version]]:
                 versions[v["id"]] = Version(
                     v["id"], make["name"], model["name"], v["label"], v["energy"], v["din_power"],
                     v["kw_power"], v["fiscal_power"], v["displacement_cc"], v["gearbox"],
-                    v["equivalence"], v["from"], v["to"], text)
+                    v["equivalence"], v["from"], v["to"], text, model.get("category", ""),
+                    model.get("doors"), model.get("seats"),
+                    Decimal(v["catalogue_price"]) if v.get("catalogue_price") else None)
     return makes, versions
 
 

@@ -28,7 +28,7 @@ class SalesFilters:
     pro_only: bool = False
     size: int = 25
     make: str = ""      # Tous les véhicules, or one make
-    deliverer: str = ""  # Tous les livreurs, or the seller who delivers (the demo's sellers deliver)
+    deliverer: str = ""  # Tous les livreurs, or the one who delivers (the order's Livreur, not its seller)
     page: int = 1
 
     @classmethod
@@ -59,7 +59,7 @@ class SalesFilters:
         if self.make:
             stmt = stmt.where(Vehicle.make == self.make)
         if self.deliverer:
-            stmt = stmt.where(Order.seller == self.deliverer)
+            stmt = stmt.where(Order.deliverer == self.deliverer)
         return stmt
 
     def args(self) -> dict:

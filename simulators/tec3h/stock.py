@@ -153,4 +153,5 @@ def vehicle_card(vehicle_id: int):
     warranty = order and session.scalar(select(Warranty).where(Warranty.order_id == order.id))
     from simulators.tec3h.warranty import refresh
     refresh(warranty)  # the contract number shows even if the centralisateur's callback was missed
-    return render_template("tec3h/vehicle_card.html", vehicle=vehicle, order=order, warranty=warranty)
+    return render_template("tec3h/vehicle_card.html", vehicle=vehicle, order=order, warranty=warranty,
+                           version=referential.version(vehicle.version_id))

@@ -110,7 +110,9 @@ class Order(Base):
     status: Mapped[str] = mapped_column(String(20))          # Proposition | Commande
     service: Mapped[str | None] = mapped_column(String(40))
     seller: Mapped[str] = mapped_column(String(80))
+    deliverer: Mapped[str | None] = mapped_column(String(80))  # Livreur: who hands the car over
     vehicle_price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    km_max_delivery: Mapped[int | None] = mapped_column(Integer)  # Km max à la livraison, promised to the buyer
     delivery_date: Mapped[dt.date | None] = mapped_column(Date)
     sale_date: Mapped[dt.date | None] = mapped_column(Date)
     contact_origin: Mapped[str | None] = mapped_column(String(40))
@@ -122,6 +124,17 @@ class Order(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     vehicle: Mapped[Vehicle] = relationship(lazy="joined")
     customer: Mapped[Customer] = relationship(lazy="joined")
+    articles: Mapped[list[OrderArticle]] = relationship(lazy="selectin", order_by="OrderArticle.id")
+
+
+class OrderArticle(Base):
+    """A line added with "Ajouter" under the order's content (Articles: accessories, services…)."""
+    __tablename__ = "tec3h_order_articles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("tec3h_orders.id"), index=True)
+    designation: Mapped[str] = mapped_column(String(120))
+    reference: Mapped[str | None] = mapped_column(String(30))
+    price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
 
 
 class Warranty(Base):

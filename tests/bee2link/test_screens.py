@@ -141,3 +141,24 @@ def test_calculer_le_financement_shows_the_monthly_payment(app, client):
     page = text(client.get(f"/vo/vehicules/{ds4(app).id}?financement=1"))
     # 10 241,00 € less 10 % over 48 months at 4,90 %: 211,84 € a month
     assert "Mensualité estimée : 211,84 € sur 48 mois (apport 1 024,10 €" in page
+
+
+def test_too_long_comment_is_refused_and_kept_on_the_card(app, client):
+    vehicle = ds4(app)
+    token = csrf_token(client.get(f"/vo/vehicules/{vehicle.id}").get_data(as_text=True))
+    before = stored(app, Event, Event.kind == "comment")
+    typed = "Reprise à prévoir " * 60
+    response = client.post(f"/vo/vehicules/{vehicle.id}/commentaires", data={"commentaire": typed,
+                                                                          "csrf_token": token})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Le commentaire dépasse 1000 caractères." in html
+    assert typed.strip() in html and 'aria-invalid="true"' in html
+    assert stored(app, Event, Event.kind == "comment") == before
+
+
+def test_unknown_stage_gets_a_french_message(app, client):
+    vehicle = ds4(app)
+    token = csrf_token(client.get(f"/vo/vehicules/{vehicle.id}").get_data(as_text=True))
+    response = client.post(f"/vo/vehicules/{vehicle.id}/etape", data={"etape": "nulle-part", "csrf_token": token})
+    assert response.status_code == 400 and "Choisissez une étape du pipeline." in text(response)
+    assert ds4(app).stage == "livraison"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import datetime as dt
 import json
 import time
 import zlib
@@ -146,7 +147,9 @@ def test_values_the_dealer_can_correct_arrive_as_sent_with_a_warning_per_form_la
     payload = factory.handoff()
     payload["vehicle"].update(vin="123", plate="AB-12-CD", version=None)
     payload["customer"].update(postcode="7501", email="pas-un-email", mobile="06 12")
-    payload["sale"].update(sale_date="2025-03-10", delivery_date="2025-03-01")
+    sold, delivered = dt.date.today() - dt.timedelta(days=1), dt.date.today() - dt.timedelta(days=10)
+    payload["sale"].update(sale_date=sold.isoformat(), delivery_date=delivered.isoformat())  # delivered first
+    payload["warranty"]["start_date"] = sold.isoformat()
     payload["vehicle"]["first_registration"] = "2022-06-15"  # before both: no warning of its own
     response = api.post("/api/v1/handoffs", json=payload)
     assert response.status_code == 201
@@ -172,7 +175,7 @@ def test_values_the_dealer_can_correct_arrive_as_sent_with_a_warning_per_form_la
     # corrected by the DMS before declaring: the same hand-off, without warnings
     payload["vehicle"].update(vin=factory.handoff()["vehicle"]["vin"], plate="ab 123 cd", version="1.2 PureTech")
     payload["customer"].update(postcode="75001", email="client@example.fr", mobile="06 12 34 56 78")
-    payload["sale"]["delivery_date"] = "2025-03-12"
+    payload["sale"]["delivery_date"] = sold.isoformat()
     again = api.post("/api/v1/handoffs", json=payload)
     assert again.status_code == 200 and again.json()["warnings"] == []
     assert again.json()["bdc_number"] == response.json()["bdc_number"]

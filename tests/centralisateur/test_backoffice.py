@@ -82,6 +82,9 @@ def test_rgpd_export_then_erase_leaves_no_personal_data_in_the_store(stack, deal
     for value in (customer["email"], customer["mobile"], customer["phone"], customer["address"]):
         assert value.encode() not in raw, value
     assert payloads[1]["customer"]["email"].encode() in raw  # the other customers are untouched
+    # the search forgets the erased customer too (its folded copy went with the data)
+    searched = browser.get("/rgpd", params={"recherche": customer["email"]}).text
+    assert re.findall(r'name="declaration" value="(\d+)"', searched) == []
 
 
 def test_rgpd_search_needs_two_characters(dealer_with_sales):

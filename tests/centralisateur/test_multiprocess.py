@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.centralisateur, pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgresql"),
     reason="PostgreSQL requis (DATABASE_URL) : bash scripts/with-postgres.sh pytest …")]
 
-SALES = 500
+SALES = 200  # each a race between the two processes; 40 of them also a double submission
 KEY = {"Authorization": "Bearer demo-tec3h"}
 
 

@@ -2,6 +2,7 @@
 when Icare is back, across a restart of the centralisateur too."""
 from __future__ import annotations
 
+import contextlib
 import time
 
 import httpx
@@ -22,6 +23,27 @@ def _stack(data_dir, **kwargs) -> Stack:
     return stack
 
 
+@contextlib.contextmanager
+def _declaration_open(tmp_path, handoff: dict):
+    """A centralisateur + Icare stack, ``handoff`` sent and its form 2/3 open:
+    (stack, API client, receipt, (browser, form URL, the form's values))."""
+    stack = _stack(tmp_path)
+    try:
+        with api_client(stack) as api:
+            receipt = api.post("/api/v1/handoffs", json=handoff).json()
+            yield stack, api, receipt, open_form(stack, receipt["declaration_url"])
+    finally:
+        stack.stop()
+
+
+def _one_contract(stack, api, bdc: str) -> dict:
+    """Wait until ``bdc`` is declared; it has exactly one Icare contract, the one its state names."""
+    state = _wait_status(api, bdc, "declared")
+    assert state["status"] == "declared", state
+    assert [c["contract_number"] for c in icare_contracts(stack, bdc_number=bdc)] == [state["contract_number"]]
+    return state
+
+
 def _wait_status(api, bdc: str, wanted: str, seconds: float = 20) -> dict:
     deadline = time.monotonic() + seconds
     while True:
@@ -32,28 +54,19 @@ def _wait_status(api, bdc: str, wanted: str, seconds: float = 20) -> dict:
 
 
 def test_icare_down_keeps_the_declaration_pending_then_one_contract(tmp_path, factory):
-    stack = _stack(tmp_path)
-    try:
-        with api_client(stack) as api:
-            receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
-            browser, url, values = open_form(stack, receipt["declaration_url"])
-            stack.stop_serving("icare")
-            page = browser.post(url, data=values)
-            assert "Votre demande a été effectuée avec succès" in page.text
-            assert "Le gestionnaire Icare ne répond pas pour le moment" in page.text
-            assert "le contrat sera créé automatiquement dès son retour" in page.text
-            assert "Imprimer le certificat de souscription" not in page.text
-            state = api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()
-            assert state["status"] == "contract_pending" and state["contract_number"] is None
-            stack.serve_again("icare")
-            state = _wait_status(api, receipt["bdc_number"], "declared")
-            assert state["status"] == "declared"
-            contracts = icare_contracts(stack, bdc_number=receipt["bdc_number"])
-            assert [c["contract_number"] for c in contracts] == [state["contract_number"]]
-            page = browser.get(url.replace("/formulaire", "/confirmation"))
-            assert f"(numéro de contrat : {state['contract_number']})" in page.text
-    finally:
-        stack.stop()
+    with _declaration_open(tmp_path, factory.handoff()) as (stack, api, receipt, (browser, url, values)):
+        stack.stop_serving("icare")
+        page = browser.post(url, data=values)
+        assert "Votre demande a été effectuée avec succès" in page.text
+        assert "Le gestionnaire Icare ne répond pas pour le moment" in page.text
+        assert "le contrat sera créé automatiquement dès son retour" in page.text
+        assert "Imprimer le certificat de souscription" not in page.text
+        state = api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()
+        assert state["status"] == "contract_pending" and state["contract_number"] is None
+        stack.serve_again("icare")
+        state = _one_contract(stack, api, receipt["bdc_number"])
+        page = browser.get(url.replace("/formulaire", "/confirmation"))
+        assert f"(numéro de contrat : {state['contract_number']})" in page.text
 
 
 def test_pending_contracts_survive_a_centralisateur_restart(tmp_path, factory):
@@ -79,10 +92,7 @@ def test_pending_contracts_survive_a_centralisateur_restart(tmp_path, factory):
         restarted.start().wait_ready()
         with api_client(restarted) as api:
             for receipt in receipts:
-                state = _wait_status(api, receipt["bdc_number"], "declared")
-                assert state["status"] == "declared", state
-                contracts = icare_contracts(icare_only, bdc_number=receipt["bdc_number"])
-                assert [c["contract_number"] for c in contracts] == [state["contract_number"]]
+                _one_contract(icare_only, api, receipt["bdc_number"])
     finally:
         if restarted:
             restarted.stop()
@@ -95,38 +105,23 @@ def test_icare_errors_slowness_or_cut_connections_end_in_one_contract(tmp_path, 
     """Faults injected through Icare's admin endpoint (errors — 404/403 included, only a business
     refusal refuses —, latency past the 2 s timeout, cut connections): the declaration waits as
     contract pending, a resend of the hand-off is not refused, then it gets exactly one contract."""
-    stack = _stack(tmp_path)
-    try:
+    handoff = factory.handoff()
+    with _declaration_open(tmp_path, handoff) as (stack, api, receipt, (browser, url, values)):
         icare_admin = stack.url("icare") + "/admin/faults"
-        with api_client(stack) as api:
-            handoff = factory.handoff()
-            receipt = api.post("/api/v1/handoffs", json=handoff).json()
-            browser, url, values = open_form(stack, receipt["declaration_url"])
-            assert httpx.put(icare_admin, json=fault).status_code == 200
-            page = browser.post(url, data=values)
-            assert "Le gestionnaire Icare ne répond pas pour le moment" in page.text
-            assert api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()["status"] == "contract_pending"
-            assert api.post("/api/v1/handoffs", json=handoff).json()["status"] != "refused"
-            assert httpx.delete(icare_admin).status_code in (200, 204)
-            state = _wait_status(api, receipt["bdc_number"], "declared")
-            assert state["status"] == "declared"
-            contracts = icare_contracts(stack, bdc_number=receipt["bdc_number"])
-            assert [c["contract_number"] for c in contracts] == [state["contract_number"]]
-    finally:
-        stack.stop()
+        assert httpx.put(icare_admin, json=fault).status_code == 200
+        page = browser.post(url, data=values)
+        assert "Le gestionnaire Icare ne répond pas pour le moment" in page.text
+        assert api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()["status"] == "contract_pending"
+        assert api.post("/api/v1/handoffs", json=handoff).json()["status"] != "refused"
+        assert httpx.delete(icare_admin).status_code in (200, 204)
+        _one_contract(stack, api, receipt["bdc_number"])
 
 
 def test_only_a_business_refusal_from_icare_refuses_the_declaration(tmp_path, factory):
     """A 422 naming its reason is Icare's business answer: the declaration is refused, not retried."""
-    stack = _stack(tmp_path)
-    try:
-        with api_client(stack) as api:
-            receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
-            browser, url, values = open_form(stack, receipt["declaration_url"])
-            assert httpx.put(stack.url("icare") + "/admin/faults",
-                             json={"error_status": 422, "count": 1}).status_code == 200
-            browser.post(url, data=values)
-            state = api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()
-            assert state["status"] == "refused" and icare_contracts(stack, bdc_number=receipt["bdc_number"]) == []
-    finally:
-        stack.stop()
+    with _declaration_open(tmp_path, factory.handoff()) as (stack, api, receipt, (browser, url, values)):
+        assert httpx.put(stack.url("icare") + "/admin/faults",
+                         json={"error_status": 422, "count": 1}).status_code == 200
+        browser.post(url, data=values)
+        state = api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()
+        assert state["status"] == "refused" and icare_contracts(stack, bdc_number=receipt["bdc_number"]) == []

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
-import json
-from pathlib import Path
 
 import httpx
 import pytest
@@ -13,6 +11,7 @@ from centralisateur import demo_password
 from common.keys import DEMO_ICARE_SERVICE_KEY as DEMO_ICARE_KEY
 from common.serve import AppServer
 from fixtures import reference
+from harness.testing import call_test_route
 from tests.centralisateur.support import CSRF_RE, api_client
 from tests.journal.support import journal
 
@@ -22,16 +21,10 @@ DEALER = reference.demo_dealers()[0]
 
 
 def _raw_journal(stack, app: str) -> bytes:
-    """Everything an app's journal holds on disk: its SQLite files byte for byte (WAL included), or
-    every row of its tables on PostgreSQL."""
-    stack.app(app).extensions["journal"].flush()
-    store = stack.app(app).extensions["journal"].store
-    if store.db.url.startswith("sqlite"):
-        folder = Path(stack.data_dir) / app
-        return b"".join(p.read_bytes() for p in folder.iterdir() if p.name.startswith(f"{app}-journal"))
-    with store.db.engine.connect() as conn:
-        rows = [tuple(r) for table in (store.entries, store.traces) for r in conn.execute(table.select())]
-    return json.dumps(rows, default=str, ensure_ascii=False).encode()
+    """Everything an app's journal holds in storage (files or table rows), over its test route."""
+    response = call_test_route(stack, app, "GET", "/journal/raw")
+    assert response.status_code == 200, response.text
+    return response.content
 
 
 def test_no_secret_reaches_the_journal_files(journal_stack, factory):

@@ -31,13 +31,22 @@ def visible_text(page: str) -> str:
 
 
 def missing_labels(labels: list[str], page: str) -> list[str]:
-    """The labels ``page`` does not show."""
-    shown = visible_text(page)
+    """The labels ``page`` (HTML) does not show."""
+    return missing_in_text(labels, visible_text(page))
+
+
+def missing_in_text(labels: list[str], shown: str) -> list[str]:
+    """The labels absent from ``shown``, the text a user reads (blanks folded)."""
+    shown = " ".join(shown.split())
     return [label for label in labels if " ".join(label.split()) not in shown]
 
 
-def coverage(app: str, get: Callable[[str], str]) -> tuple[int, int, dict[str, list[str]]]:
-    """(labels found, labels checked, {screen: missing labels}) with ``get(path) -> html``."""
+def coverage(app: str, get: Callable[[str], str],
+             read: Callable[[str], str] | None = None) -> tuple[int, int, dict[str, list[str]]]:
+    """(labels found, labels checked, {screen: missing labels}) with ``get(path) -> html`` (to find a
+    screen's link), and ``read(path) -> the text a user reads there`` (by default ``get``'s HTML
+    without its tags; a browser gives only what is rendered)."""
+    read = read or (lambda path: visible_text(get(path)))
     found = total = 0
     missing: dict[str, list[str]] = {}
     for screen in screens(app):
@@ -45,8 +54,8 @@ def coverage(app: str, get: Callable[[str], str]) -> tuple[int, int, dict[str, l
         if path is None:
             match = re.search(screen["find"], get(screen["from"]))
             path = html.unescape(match.group(1)) + screen.get("suffix", "") if match else None
-        page = get(path) if path else ""
-        lost = missing_labels(screen["labels"], page) if page else list(screen["labels"])
+        shown = read(path) if path else ""
+        lost = missing_in_text(screen["labels"], shown) if shown else list(screen["labels"])
         found += len(screen["labels"]) - len(lost)
         total += len(screen["labels"])
         if lost:

@@ -56,11 +56,9 @@ def test_analysis_escapes_html_in_cofor(client):
 
 
 def _access_form(person, **overrides):
-    data = {"cofor": "1002031B", "code_site": "01", "last_name": person["last_name"],
-            "first_name": person["first_name"], "email": person["email"], "phone": person["phone"],
-            "function": "Responsable commercial", "terms": "oui"}
-    data.update(overrides)
-    return data
+    """« Demande d'accès » filled for ``person`` (COFOR 1002031B, presented), ``overrides`` on top."""
+    return {"cofor": "1002031B", "code_site": "01", "function": "Responsable commercial", "terms": "oui",
+            **{name: person[name] for name in ("last_name", "first_name", "email", "phone")}, **overrides}
 
 
 def test_access_request_moves_company_to_next_step_and_mails(app, client, mails, person):
@@ -92,12 +90,11 @@ def test_access_request_refused_at_the_wrong_step(app, client, person):
 
 
 def _presentation_form(person, **overrides):
-    data = {"cofor": "", "name": person["company"], "siret": person["siret"], "address": "1 rue de la Paix",
+    """« Présentez votre société » filled for ``person``'s company (no COFOR), ``overrides`` on top."""
+    contact = {f"contact_{name}": person[name] for name in ("last_name", "first_name", "email")}
+    return {"cofor": "", "name": person["company"], "siret": person["siret"], "address": "1 rue de la Paix",
             "postcode": "75002", "city": "Paris", "country": "France", "activity": "Pièces de rechange",
-            "contact_last_name": person["last_name"], "contact_first_name": person["first_name"],
-            "contact_email": person["email"], "contact_phone": ""}
-    data.update(overrides)
-    return data
+            "contact_phone": "", **contact, **overrides}
 
 
 def test_presentation_without_cofor_gets_a_reference(app, client, mails, person):

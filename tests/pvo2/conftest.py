@@ -8,7 +8,7 @@ import pytest
 
 from common.serve import AppServer
 from simulators.pvo2 import create_app, seed_demo
-from simulators.pvo2.store import Order, Site
+from simulators.pvo2.store import Order, Site, Vehicle
 from tests.fake_centralisateur import FakeCentralisateur
 
 DOWN_URL = "http://127.0.0.1:9"  # discard port: nothing listens, the connection is refused
@@ -70,6 +70,13 @@ def order(app, number: int) -> Order:
     from sqlalchemy import select
     with app.extensions["db"].transaction() as session:
         return session.scalar(select(Order).where(Order.number == number))
+
+
+def vehicle_id(app, plate: str) -> int:
+    """The id of the stock vehicle with ``plate``."""
+    from sqlalchemy import select
+    with app.extensions["db"].transaction() as session:
+        return session.scalar(select(Vehicle.id).where(Vehicle.plate == plate))
 
 
 def site(app) -> Site:

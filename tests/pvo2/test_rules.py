@@ -11,8 +11,7 @@ from pypdf import PdfReader
 from simulators.pvo2 import euros
 from simulators.pvo2.offers import counters
 from simulators.pvo2.printing import default_document
-from simulators.pvo2.stock import card_errors
-from tests.pvo2.conftest import order, text
+from tests.pvo2.conftest import order, text, vehicle_id
 
 pytestmark = pytest.mark.pvo2
 
@@ -35,8 +34,22 @@ def test_counters_split_offers_and_open_orders():
     ("SPOTICAR", "Spoticar-Essential 6 mois", True), ("DS CERTIFIED", "DS Certified 12 mois", True),
     ("", "", True), ("DS CERTIFIED", "Spoticar-Premium 12 Mois", False), ("FERRARI", "", False),
     ("SPOTICAR", "Platinum 99 mois", False)])
-def test_card_label_and_level_must_match(label, level, ok):
-    assert (card_errors(label, level, "Particulier") == []) is ok
+def test_card_label_and_level_must_match(client, app, label, level, ok):
+    vid = vehicle_id(app, "DL-342-MP")
+    response = client.post(f"/stock/{vid}", data={"label": label, "warranty_level": level, "plate": "DL-342-MP",
+                                                  "provenance": "Particulier"})
+    assert response.status_code == (302 if ok else 422)
+    if not ok:
+        assert "Garantie : " in text(response) or "Label constructeur : " in text(response)
+
+
+def test_card_keeps_a_refused_plate_and_ptac_with_their_messages(client, app):
+    vid = vehicle_id(app, "DL-342-MP")
+    response = client.post(f"/stock/{vid}", data={"plate": "pas une plaque", "ptac_kg": "٣٠٠٠٠٠",
+                                                  "provenance": "Particulier"})
+    page = text(response)
+    assert response.status_code == 422 and "Immatriculation : " in page and "PTAC (kg) : " in page
+    assert 'value="pas une plaque"' in page and 'aria-invalid="true"' in page
 
 
 def test_default_document_follows_label_and_brand():
@@ -78,3 +91,22 @@ def test_cancel_an_offer_but_never_a_bdc(client, app):
 def test_unknown_order_is_a_french_404(client):
     response = client.get("/livraisons/1")
     assert response.status_code == 404 and "Page introuvable" in text(response)
+
+
+def test_print_options_keep_what_was_typed_when_refused(client):
+    response = client.post("/imprimer/7414120/pdf", data={
+        "document": "SPOTICAR-PEUGEOT", "company": "DEMO", "esa": "ESA9", "start": "01/02/2022", "end": "01/01/2022"})
+    page = text(response)
+    assert response.status_code == 422 and "Garantie au : la fin de garantie précède son début." in page
+    assert 'value="ESA9"' in page and 'value="01/01/2022"' in page and 'value="DEMO"' in page
+
+
+def test_a_refused_comment_is_shown_again_with_its_message(client, app):
+    typed = "Reprise à prévoir " * 40
+    response = client.post("/offres/7414134/commentaire", data={"comment": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Commentaire : Au plus 500 caractères." in text(response)
+    assert typed.strip() in page
+    empty = client.post("/offres/7414120/commentaire", data={"comment": " "})  # a bon de commande
+    assert empty.status_code == 422 and "Commentaire : saisissez un texte." in text(empty)
+    assert order(app, 7414134).comments in (None, [])

@@ -6,18 +6,13 @@ from sqlalchemy import func, select
 
 from simulators.pvo2.context import ATTENTION_LABEL
 from simulators.pvo2.store import Customer, Order, Vehicle
-from tests.pvo2.conftest import make_pvo2, order, site, text
+from tests.pvo2.conftest import make_pvo2, order, site, text, vehicle_id
 
 pytestmark = pytest.mark.pvo2
 
 SITE_FORM = {"code": "PE01", "manufacturer_code": "", "label": "DEMO CDDS SPOTICAR", "company_name": "L'ARGUS",
              "siret": "00000000000018", "ape": "00111", "capital": "11111", "company_type": "ABC",
              "rrdi": "FR10350", "address": "11 RUE DES PETITS HOTELS", "postcode": "75010", "city": "PARIS"}
-
-
-def _vehicle_id(app, plate: str) -> int:
-    with app.extensions["db"].transaction() as session:
-        return session.scalar(select(Vehicle.id).where(Vehicle.plate == plate))
 
 
 def _count(app, model) -> int:
@@ -60,14 +55,14 @@ def test_offers_list_shows_counters_and_the_seed_orders(client):
 
 
 def test_vehicle_card_shows_label_and_warranty_level(client, app):
-    page = text(client.get(f"/stock/{_vehicle_id(app, 'FY-544-EW')}"))
+    page = text(client.get(f"/stock/{vehicle_id(app, 'FY-544-EW')}"))
     assert "Label constructeur" in page and "Garantie *" in page
-    assert '<option selected>Spoticar-Premium 12 Mois</option>' in page
-    assert '<option selected>SPOTICAR</option>' in page
+    assert '<option value="Spoticar-Premium 12 Mois" selected>Spoticar-Premium 12 Mois</option>' in page
+    assert '<option value="SPOTICAR" selected>SPOTICAR</option>' in page
 
 
 def test_vehicle_card_refuses_a_level_of_another_label(client, app):
-    vid = _vehicle_id(app, "DL-342-MP")
+    vid = vehicle_id(app, "DL-342-MP")
     response = client.post(f"/stock/{vid}", data={"label": "DS CERTIFIED", "warranty_level":
                                                    "Spoticar-Premium 12 Mois", "provenance": "Particulier"})
     assert response.status_code == 422
@@ -78,7 +73,7 @@ def test_vehicle_card_refuses_a_level_of_another_label(client, app):
 
 def test_create_offer_stores_the_customer(client, app, factory):
     person = factory.customer()
-    vid = _vehicle_id(app, "GA-105-PB")
+    vid = vehicle_id(app, "GA-105-PB")
     response = client.post("/offres/nouvelle", data={
         "civility": person["civility"], "last_name": person["last_name"], "first_name": person["first_name"],
         "address": person["address"], "postcode": person["postcode"], "city": person["city"],
@@ -103,7 +98,7 @@ def test_create_offer_rejects_missing_fields_and_saves_nothing(client, app):
 
 
 def test_customer_name_is_escaped(client, app):
-    vid = _vehicle_id(app, "GA-105-PB")
+    vid = vehicle_id(app, "GA-105-PB")
     response = client.post("/offres/nouvelle", data={
         "civility": "M", "last_name": "<script>alert(1)</script>", "first_name": "X", "address": "1 rue",
         "postcode": "75010", "city": "Paris", "vehicle_id": vid})
@@ -114,7 +109,7 @@ def test_customer_name_is_escaped(client, app):
 def _new_offer(client, app, plate: str) -> int:
     response = client.post("/offres/nouvelle", data={
         "civility": "MME", "last_name": "Martin", "first_name": "Claire", "address": "2 rue de la Paix",
-        "postcode": "75002", "city": "Paris", "vehicle_id": _vehicle_id(app, plate)})
+        "postcode": "75002", "city": "Paris", "vehicle_id": vehicle_id(app, plate)})
     return int(response.location.rstrip("/").split("/")[-1])
 
 
@@ -154,3 +149,11 @@ def test_a_post_without_csrf_token_is_refused(tmp_path):
         assert response.status_code == 400 and "rechargez la page" in text(response)
     finally:
         app.extensions["harness_stop"]()
+
+
+def test_offers_list_filters_by_state(client):
+    closed = text(client.get("/offres/?etat=cloture"))
+    assert "BDC n°7414120" in closed and "Offre n°7414134" not in closed and "2 éléments" in closed
+    offers = text(client.get("/offres/?etat=offre"))
+    assert "Offre n°7414134" in offers and "BDC n°" not in offers
+    assert "4 éléments" in text(client.get("/offres/?etat=n%27importe"))  # an unknown state filters nothing

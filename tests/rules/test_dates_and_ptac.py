@@ -39,6 +39,37 @@ def test_sale_delivered_too_long_ago_is_refused_naming_the_limit(stack, factory)
     assert f"La vente a été livrée le {old:%d/%m/%Y}, il y a plus de 30 jours" in page
 
 
+def test_the_handoff_answer_warns_of_the_same_date_rules(stack, factory):
+    old = dt.date.today() - dt.timedelta(days=45)
+    payload = factory.handoff()
+    payload["sale"].update(sale_date=old.isoformat(), delivery_date=old.isoformat())
+    payload["warranty"]["start_date"] = (old - dt.timedelta(days=2)).isoformat()
+    with api_client(stack) as api:
+        answer = api.post("/api/v1/handoffs", json=payload)
+    assert answer.status_code == 201  # the dealer can still correct the dates on form 2/3
+    warnings = {w["field"]: w["message"] for w in answer.json()["warnings"]}
+    assert warnings["sale.delivery_date"] == (
+        f"« Date de livraison* » : La vente a été livrée le {old:%d/%m/%Y}, il y a plus de 30 jours : la garantie "
+        "doit être déclarée dans les 30 jours suivant la livraison. À corriger sur le formulaire de déclaration "
+        "(2/3) avant de déclarer.")
+    assert warnings["warranty.start_date"].startswith(
+        f"« Date début de garantie* » : La date de début de garantie ne peut pas précéder la date de la vente "
+        f"({old:%d/%m/%Y})")
+
+
+def test_sdk_warnings_take_the_configured_delivery_limit(factory):
+    from spoticar_handoff.warnings import handoff_warnings
+    payload = factory.handoff()
+    ten_days_ago = (dt.date.today() - dt.timedelta(days=10)).isoformat()
+    payload["sale"].update(sale_date=ten_days_ago, delivery_date=ten_days_ago)
+    payload["warranty"]["start_date"] = ten_days_ago
+    assert handoff_warnings(payload) == []
+    [late] = handoff_warnings(payload, max_days_after_delivery=7)
+    assert late.field == "sale.delivery_date" and "dans les 7 jours suivant la livraison" in late.message
+    assert handoff_warnings(payload, max_days_after_delivery=7,
+                            today=dt.date.today() - dt.timedelta(days=5)) == []
+
+
 def test_delivery_limit_is_configurable():
     clean = {"start_date": None, "delivery_date": (dt.date.today() - dt.timedelta(days=10)).isoformat()}
     assert date_checks(clean, {}, max_days=30) == []

@@ -65,6 +65,51 @@ def test_a_name_resolving_to_an_internal_address_is_refused_at_call_time(monkeyp
         check_url("http://dms.example.com/cb")
 
 
+def test_a_name_rebound_between_the_check_and_the_connect_is_refused_by_the_connection(monkeypatch):
+    """DNS rebinding: the name is public when checked and internal a moment later, when the socket
+    opens. The guarded transport checks the address it connects to, so nothing reaches the server."""
+    import httpx
+    from flask import Flask
+
+    from common.egress import guarded_transport
+    from common.serve import AppServer
+    hits = []
+    target = Flask("internal")
+    target.add_url_rule("/cb", "cb", lambda: hits.append(1) or ("", 204), methods=["POST"])
+    server = AppServer.bind().mount(target).start()
+    port = int(server.url.rsplit(":", 1)[1])
+    answers = iter([[(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))],
+                    [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]])
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: next(answers))
+    url = f"http://dms.example.com:{port}/cb"
+    try:
+        assert check_url(url) == url
+        with httpx.Client(transport=guarded_transport(), timeout=5) as http, \
+                pytest.raises(UrlRefused, match="adresse interne"):
+            http.post(url, content=b"{}")
+    finally:
+        server.stop()
+    assert hits == []
+
+
+def test_the_guarded_transport_reaches_an_allowed_private_origin():
+    import httpx
+    from flask import Flask
+
+    from common.egress import guarded_transport
+    from common.serve import AppServer
+    target = Flask("dms")
+    target.add_url_rule("/cb", "cb", lambda: ("", 204), methods=["POST"])
+    server = AppServer.bind().mount(target).start()
+    try:
+        with httpx.Client(transport=guarded_transport([server.url]), timeout=5) as http:
+            assert http.post(server.url + "/cb", content=b"{}").status_code == 204
+        with httpx.Client(transport=guarded_transport(), timeout=5) as http, pytest.raises(UrlRefused):
+            http.post(server.url + "/cb", content=b"{}")
+    finally:
+        server.stop()
+
+
 def test_certification_session_refuses_an_internal_callback_url(stack):
     import httpx
     response = httpx.post(stack.url("centralisateur") + "/certification/sessions", timeout=20,

@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from simulators.tec3h.store import Customer, Order
+from simulators.tec3h.store import Customer, Order, Vehicle
 from tests.tec3h.conftest import form_values, vehicle_id
 
 pytestmark = pytest.mark.tec3h
@@ -128,6 +128,21 @@ def test_ventes_filters_by_seller_and_pro(client, app):
     assert "Aucune commande." in client.get("/ventes?clients=pro").data.decode()
 
 
+def test_ventes_livreur_filter_uses_the_orders_livreur_not_its_seller(client, app):
+    # the demo order 4586: sold by Nicolas Pélissier, delivered by Nicolas Nivez
+    assert "4586" in client.get("/ventes?livreur=Nicolas+Nivez").data.decode()
+    assert "Aucune commande." in client.get("/ventes?livreur=Nicolas+Pélissier").data.decode()
+    vid = vehicle_id(app, "FE-260-RZ")
+    client.post(f"/vehicules/{vid}/offre", data=_order(120811, livreur="Sophie Marchand"))
+    by_sophie = client.get("/ventes?livreur=Sophie+Marchand").data.decode()
+    assert "4587" in by_sophie and "4586" not in by_sophie
+    with app.app_context():
+        order = app.extensions["db"].session.scalar(select(Order).where(Order.number == 4587))
+        assert (order.seller, order.deliverer) == ("Nicolas Pélissier", "Sophie Marchand")
+    edit = client.get(f"/ventes/{order.id}/modifier").data.decode()
+    assert '<option value="Sophie Marchand" selected' in edit
+
+
 def test_forms_without_csrf_token_are_refused(tmp_path):
     from simulators import tec3h
     app = tec3h.create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "URLS": {}})
@@ -169,3 +184,51 @@ def test_session_cookie_has_its_own_name(client, factory):
     cookies = response.headers.getlist("Set-Cookie")
     assert any(c.startswith("tec3h_session=") for c in cookies)
     assert not any(c.startswith("session=") for c in cookies)
+
+
+def test_reserver_keeps_what_was_typed_and_marks_the_vehicle(client, app):
+    vid = vehicle_id(app, "FE-260-RZ")
+    page = client.post(f"/vehicules/{vid}/offre", data=_order(120811, prix="19 500", action="reserver"))
+    html = page.data.decode()
+    assert page.status_code == 200 and "Véhicule réservé." in html and 'value="19 500"' in html
+    assert "Annuler la réservation" in html and _count(app, Order) == 1  # nothing saved but the reservation
+    with app.app_context():
+        assert app.extensions["db"].session.get(Vehicle, vid).state == "Réservé"
+    assert "FE-260-RZ" in client.get("/stock", query_string={"etat": "Réservé"}).data.decode()
+    client.post(f"/vehicules/{vid}/offre", data=_order(120811, action="reserver"))
+    with app.app_context():
+        assert app.extensions["db"].session.get(Vehicle, vid).state == "Stock"
+
+
+def test_ajouter_adds_an_article_line_to_the_order_and_its_total(client, app):
+    vid = vehicle_id(app, "FE-260-RZ")
+    missing = client.post(f"/vehicules/{vid}/offre", data=_order(120811, action="article", article_prix="abc"))
+    assert missing.status_code == 422 and "Ajouter : renseignez le champ Désignation de l'article." in \
+        missing.data.decode().replace("&#39;", "'")
+    assert _count(app, Order) == 1
+    added = client.post(f"/vehicules/{vid}/offre", data=_order(120811, action="article",
+                                                              article_designation="Tapis de sol",
+                                                              article_reference="TAP01", article_prix="89,90"))
+    assert "#articles" in added.headers["Location"]
+    html = client.get(added.headers["Location"]).data.decode()
+    assert "Article « Tapis de sol » ajouté." in html and "TAP01" in html and "89,90 €" in html
+    assert "20 133,66 €" in html  # 20 000 + 43,76 of fixed lines + 89,90
+    with app.app_context():
+        order = app.extensions["db"].session.scalar(select(Order).where(Order.number == 4587))
+        assert str(order.total_ttc) == "20133.66" and [a.designation for a in order.articles] == ["Tapis de sol"]
+    client.post(f"/ventes/{order.id}/modifier", data=_order(120811, prix="19000"))
+    with app.app_context():
+        assert str(app.extensions["db"].session.get(Order, order.id).total_ttc) == "19133.66"
+
+
+def test_km_max_a_la_livraison_is_kept_and_not_below_the_mileage(client, app):
+    vid = vehicle_id(app, "FE-260-RZ")
+    with app.app_context():
+        mileage = app.extensions["db"].session.get(Vehicle, vid).mileage_km
+    low = client.post(f"/vehicules/{vid}/offre", data=_order(120811, km_max=str(mileage - 1)))
+    assert low.status_code == 422 and "Km max à la livraison : le véhicule a déjà" in low.data.decode()
+    client.post(f"/vehicules/{vid}/offre", data=_order(120811, km_max=str(mileage + 500)))
+    with app.app_context():
+        order = app.extensions["db"].session.scalar(select(Order).where(Order.vehicle_id == vid))
+        assert order.km_max_delivery == mileage + 500
+    assert f'value="{mileage + 500}"' in client.get(f"/ventes/{order.id}/modifier").data.decode()

@@ -162,3 +162,12 @@ def test_search_text_is_escaped_and_bad_dates_never_fail(client):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert client.get("/referentiel/versions?marque=Peugeot&modele=308+(2)&mec=00/00/0000").status_code == 200
     assert client.get("/referentiel/modeles?marque=<x>&mec=zz").json == {"models": []}
+
+
+def test_vehicle_card_shows_doors_seats_category_and_catalogue_price(client, app):
+    # the seed's Peugeot 308 SW (2) card: 5 portes, 5 places, Break, Prix catalogue 29 900,00 €
+    card = " ".join(re.sub(r"<[^>]+>", " ", client.get(f"/vehicules/{vehicle_id(app, 'DL-342-MP')}")
+                           .data.decode()).split())
+    for shown in ("Nombre de portes 5", "Nombre de places 5", "Catégorie Break",
+                  "Prix catalogue 29 900,00 €", "Prix options 0,00 €"):
+        assert shown in card

@@ -2,10 +2,17 @@
 centralisateur down then retry, signed callback and polling."""
 from __future__ import annotations
 
+import json
+import threading
+import time
+
+import httpx
 import pytest
 from sqlalchemy import select
 
+from common.serve import AppServer
 from common.keys import demo_dms_keys
+from simulators.dms import events
 from simulators.tec3h.store import Warranty
 from spoticar_handoff import HandoffIn
 from tests.dms_helpers import assert_refused_callbacks, signed_callback, text
@@ -212,3 +219,65 @@ def test_bad_stale_or_replayed_callbacks_are_refused(client, app, vid):
     declared = {"bdc_number": "SP953617Z103833712", "status": "declared", "contract_number": "22511015255"}
     assert_refused_callbacks(client, declared, DEMO_KEYS["tec3h"])
     assert (_warranty(app).status, _warranty(app).contract_number) == ("declared", "22511015255")
+
+
+def _events(response):
+    """The ``data:`` states of a server-sent event stream, as they come (``event: busy`` as such)."""
+    for chunk in response.response:
+        text = chunk.decode() if isinstance(chunk, bytes) else chunk
+        if text.startswith("event: busy"):
+            yield "busy"
+        elif text.startswith("data: "):
+            yield json.loads(text[len("data: "):])
+
+
+def test_the_contract_number_is_pushed_to_the_card_when_the_callback_lands(client, app, vid):
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    tab = client.get(f"/vehicules/{vid}/garantie").data.decode()
+    assert f'data-events-url="/flux/vehicules/{vid}/garantie"' in tab
+    stream = client.get(f"/flux/vehicules/{vid}/garantie", buffered=False)
+    assert stream.status_code == 200 and stream.mimetype == "text/event-stream"
+    states = _events(stream)
+    assert next(states)["status"] == "pending"
+    declared = {"bdc_number": "SP953617Z103833712", "status": "declared", "contract_number": "22511015254",
+                "garantisseur": "Garantie SPOTICAR Stellantis"}
+    callback = threading.Thread(target=lambda: _callback(app.test_client(), declared))
+    callback.start()
+    assert next(states) == {"status": "declared", "status_text": "Déclarée",
+                            "bdc_number": "SP953617Z103833712", "contract_number": "22511015254"}
+    assert list(states) == []  # a final state ends the stream
+    callback.join()
+
+
+def _first_event(response: httpx.Response) -> str:
+    """The first ``data:`` or ``event:`` line of an open event stream."""
+    for line in response.iter_lines():
+        if line.startswith(("data: ", "event: ")):
+            return line
+    return ""
+
+
+def test_streams_beyond_the_limit_tell_the_page_to_poll(client, app, vid):
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    server = AppServer.bind("127.0.0.1", 0).mount(app).start()  # one thread per stream, as served
+    url = f"{server.url}/flux/vehicules/{vid}/garantie"
+    http = httpx.Client(timeout=30)
+    try:
+        opened = [http.send(http.build_request("GET", url), stream=True) for _ in range(events.MAX_STREAMS)]
+        for stream in opened:
+            assert '"status": "pending"' in _first_event(stream)
+        with http.stream("GET", url) as extra:
+            assert _first_event(extra) == "event: busy"
+        for stream in opened:
+            stream.close()
+        # a closed tab gives its place back once the server writes to it (a comment every RECHECK s)
+        deadline = time.monotonic() + 60
+        while True:
+            with http.stream("GET", url) as again:
+                if _first_event(again) != "event: busy":
+                    break
+            assert time.monotonic() < deadline, "les flux fermés n'ont pas rendu leur place"
+            time.sleep(0.2)
+    finally:
+        http.close()
+        server.stop()

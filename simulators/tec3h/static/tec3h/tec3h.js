@@ -1,5 +1,5 @@
 // Tec3H: the referential autocomplete (Modèle, Version → Equivalence constructeur) and the
-// warranty status polling of the vehicle card. A static file: the CSP forbids inline scripts.
+// warranty state of the vehicle card (pushed by server-sent events, polled as a fallback). A static file: the CSP forbids inline scripts.
 (function () {
   "use strict";
 
@@ -89,20 +89,41 @@
     ["marque", "mec", "energie"].forEach(function (id) { field(id).addEventListener("change", clearVersion); });
   }
 
-  function pollWarranty(box) {
+  function showWarranty(state) {
+    if (state.contract_number) document.getElementById("contract-number").textContent = state.contract_number;
+    if (state.status_text) document.getElementById("warranty-status").textContent = state.status_text;
+  }
+
+  // The contract number is pushed (server-sent events) as soon as the centralisateur's callback
+  // lands; without EventSource, or when the server has no stream to spare, the page polls.
+  function followWarranty(box) {
     const pending = ["pending", "contract_pending"];
     if (pending.indexOf(box.dataset.status) < 0) return;
-    const tick = function () {
-      fetch(box.dataset.stateUrl, { headers: { Accept: "application/json" } })
-        .then(function (r) { return r.json(); })
-        .then(function (state) {
-          if (state.contract_number) document.getElementById("contract-number").textContent = state.contract_number;
-          if (state.status_text) document.getElementById("warranty-status").textContent = state.status_text;
-          if (pending.indexOf(state.status) >= 0) setTimeout(tick, 1500);
-        })
-        .catch(function () { setTimeout(tick, 5000); });
+    const poll = function () {
+      const tick = function () {
+        fetch(box.dataset.stateUrl, { headers: { Accept: "application/json" } })
+          .then(function (r) { return r.json(); })
+          .then(function (state) {
+            showWarranty(state);
+            if (pending.indexOf(state.status) >= 0) setTimeout(tick, 1500);
+          })
+          .catch(function () { setTimeout(tick, 5000); });
+      };
+      setTimeout(tick, 1500);
     };
-    setTimeout(tick, 1500);
+    if (!window.EventSource || !box.dataset.eventsUrl) { poll(); return; }
+    const source = new EventSource(box.dataset.eventsUrl);
+    source.onmessage = function (event) {
+      const state = JSON.parse(event.data);
+      showWarranty(state);
+      if (pending.indexOf(state.status) < 0) source.close();
+    };
+    source.addEventListener("busy", function () { source.close(); poll(); });
+    source.onerror = function () {
+      // the stream ended (a final state, or its time is up): EventSource reconnects by itself;
+      // closed for good (an error status) means polling takes over
+      if (source.readyState === EventSource.CLOSED) poll();
+    };
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -114,6 +135,6 @@
       // that blocks it leaves the "Ouvrir la déclaration sur le centralisateur" link.
       window.open(box.dataset.autoOpen, "_blank", "noopener");
     }
-    if (box) pollWarranty(box);
+    if (box) followWarranty(box);
   });
 })();

@@ -1,0 +1,54 @@
+"""How long ``make test`` takes: its main pass (every suite on SQLite, xdist on every core) and its
+PostgreSQL pass (``scripts/postgres-suites.sh`` under ``scripts/with-postgres.sh``), timed from this
+checkout with its installed environment, each as ``make test`` runs it. With
+``SPOTICAR_BENCH_FRESH=1``, also ``.ci/run`` in a fresh clone of the current commit (virtualenv,
+installation and both passes), as CI does it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# pytest's closing line, with or without its ===: "1005 passed, 1 skipped in 160.21s (0:02:40)"
+SUMMARY = re.compile(r"^=*\s*(\d+ (?:passed|failed|errors?|skipped)[^=\n]*?) in [0-9.]+s", re.M)
+
+
+def _timed(command: list[str], log: Path, cwd: Path = ROOT) -> tuple[float, int, str]:
+    """(seconds, exit code, pytest's closing summary such as "1005 passed, 1 skipped") of ``command``."""
+    start = time.perf_counter()
+    with log.open("w") as out:
+        code = subprocess.run(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT).returncode
+    seconds = time.perf_counter() - start
+    found = [m.group(1) for m in SUMMARY.finditer(log.read_text(errors="replace"))]
+    return seconds, code, "; ".join(found) or f"code {code}, voir {log}"
+
+
+def rows() -> list[dict]:
+    out = Path(tempfile.mkdtemp(prefix="bench-suite-"))
+    python = sys.executable
+    main = _timed([python, "-m", "pytest", "-n", "auto", "--dist", "loadgroup", "-q", "-p", "no:cacheprovider",
+                   f"--junitxml={out}/junit.xml"], out / "main.log")
+    postgres = _timed(["bash", "scripts/with-postgres.sh", "bash", "scripts/postgres-suites.sh", python,
+                       f"--junitxml={out}/junit-postgres.xml"], out / "postgres.log")
+    print(f"  journaux et rapports JUnit : {out}", flush=True)
+    result = [
+        {"figure": "make test, passe principale (SQLite)", "now": f"{main[0]:.0f} s ({main[2]})",
+         "target": "≤ 180 s"},
+        {"figure": "make test, passe PostgreSQL (groupes en parallèle)", "now": f"{postgres[0]:.0f} s ({postgres[2]})",
+         "target": "—"},
+        {"figure": "make test entier, environnement installé", "now": f"{main[0] + postgres[0]:.0f} s",
+         "target": "≤ 300 s (.ci/run sur machine neuve)"},
+    ]
+    if os.environ.get("SPOTICAR_BENCH_FRESH") == "1":
+        clone = out / "clone"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        fresh = _timed(["bash", ".ci/run"], out / "fresh.log", cwd=clone)
+        result.append({"figure": ".ci/run, clone neuf (venv, installation, deux passes)",
+                       "now": f"{fresh[0]:.0f} s ({fresh[2]})", "target": "≤ 300 s"})
+    return result

@@ -1,0 +1,108 @@
+"""Group commit: concurrent writes share one transaction, so one disk sync makes many durable.
+
+A request hands its write to ``GroupCommitter.run(job)`` and waits. One writer thread takes every
+job queued meanwhile, runs them in a single transaction (``job(connection)``, Core statements) and
+commits; only then does each waiting request get its job's result. So an answer still means the
+write is on disk, while N concurrent requests cost one commit (one fsync with SQLite
+``synchronous=FULL``) instead of N queued behind the write lock.
+
+A job must be safe to run again: if any job of a batch raises (a unique constraint hit by another
+process, say), the batch is rolled back and each job runs again in its own transaction, so one
+job's error reaches its own caller only.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import TypeVar
+
+from sqlalchemy.engine import Connection, Engine
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MAX_BATCH = 64
+WAIT = 120.0  # seconds a caller waits for its commit (SQLite's busy timeout is 15 s per attempt)
+
+
+class GroupCommitter:
+    """Runs write jobs on ``engine`` in shared transactions from one background thread (started on
+    first use, ``stop()`` to end it)."""
+
+    def __init__(self, engine: Engine, name: str = "group-commit"):
+        self.engine = engine
+        self.name = name
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def run(self, job: Callable[[Connection], T]) -> T:
+        """``job(connection)``'s result once its transaction is committed (its exception, if it raised)."""
+        if self._stopped:  # shutting down: the caller still gets a durable write, on its own
+            return self._alone(job)
+        self._ensure_thread()
+        future: Future = Future()
+        self._queue.put((job, future))
+        return future.result(timeout=WAIT)
+
+    def stop(self) -> None:
+        """Finish the queued jobs, then end the writer thread."""
+        self._stopped = True
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout=WAIT)
+        while True:  # a job queued while stopping: run it here
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if item is not None:
+                self._commit([item])
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+                    self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            batch = [item]
+            while len(batch) < MAX_BATCH:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._queue.put(None)  # end after this batch
+                    break
+                batch.append(item)
+            self._commit(batch)
+
+    def _commit(self, batch: list) -> None:
+        if len(batch) > 1:
+            try:
+                with self.engine.begin() as conn:
+                    results = [job(conn) for job, _ in batch]
+            except Exception:  # one job failed the batch: each runs again alone
+                log.debug("group commit of %d jobs failed; running them one by one", len(batch), exc_info=True)
+            else:
+                for (_, future), result in zip(batch, results):
+                    future.set_result(result)
+                return
+        for job, future in batch:
+            try:
+                future.set_result(self._alone(job))
+            except Exception as exc:  # the caller's own error, raised in its thread
+                future.set_exception(exc)
+
+    def _alone(self, job: Callable[[Connection], T]) -> T:
+        with self.engine.begin() as conn:
+            return job(conn)

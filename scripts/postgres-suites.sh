@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# make test's PostgreSQL pass, run by scripts/with-postgres.sh (DATABASE_URL set): each group of
+# suites on a fresh database of its own (<db>_<group>, dropped by with-postgres.sh), as many groups
+# at a time as cores (at least two), longest first; each group's output is shown when it ends. Fails
+# when any group fails.
+#   bash scripts/with-postgres.sh bash scripts/postgres-suites.sh PYTHON --junitxml=reports/junit-postgres.xml [PYTEST ARGS…]
+# Group G writes reports/junit-postgres-G.xml (the --junitxml name with -G before .xml).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+python=$1; shift
+junit=reports/junit-postgres.xml args=()
+for arg in "$@"; do case "$arg" in --junitxml=*) junit="${arg#--junitxml=}";; *) args+=("$arg");; esac; done
+: "${DATABASE_URL:?DATABASE_URL manquant : lancez ce script par scripts/with-postgres.sh}"
+browser="--tracing retain-on-failure --screenshot only-on-failure --output reports/playwright-postgres"
+
+# name | paths and options (the two-process test alone: it is the longest and needs its own database)
+GROUPS_=(
+  "multiprocess|tests/centralisateur/test_multiprocess.py"
+  "centralisateur|tests/centralisateur tests/test_icare_contract_api.py tests/test_cli.py --deselect tests/centralisateur/test_multiprocess.py::test_two_processes_two_workers_do_everything_exactly_once"
+  "browser|e2e/centralisateur e2e/pvo2 $browser"
+  "journal|tests/journal"
+  "bee2link|tests/bee2link"
+  "neovo|tests/neovo"
+)
+
+mkdir -p "$(dirname "$junit")"
+base=${DATABASE_URL%/*} db=${DATABASE_URL##*/}
+
+run_group() {  # writes "<exit code> <seconds>" to its .code file when done
+  local name=$1 paths=$2 out=${junit%.xml}-$1 start=$SECONDS code=0
+  if su postgres -c "createdb -O harness ${db}_$name"; then
+    # shellcheck disable=SC2086  # the paths and options are words
+    DATABASE_URL="$base/${db}_$name" "$python" -m pytest -p no:xdist -q $paths "${args[@]}" \
+      --junitxml="$out.xml" >"$out.log" 2>&1 || code=$?
+  else
+    code=1
+  fi
+  echo "$code $(( SECONDS - start ))" >"$out.code"
+}
+
+shown=()
+show_done() {  # the output of each group that ended since the last call
+  local entry name out code seconds
+  for entry in "${GROUPS_[@]}"; do
+    name=${entry%%|*} out=${junit%.xml}-${entry%%|*}
+    [[ -f "$out.code" && " ${shown[*]} " != *" $name "* ]] || continue
+    read -r code seconds <"$out.code"
+    echo "== PostgreSQL, $name : ${seconds} s, $([ "$code" = 0 ] && echo réussi || echo "ÉCHEC (code $code)")"
+    tail -n "$([ "$code" = 0 ] && echo 3 || echo 60)" "$out.log"
+    shown+=("$name")
+    [ "$code" = 0 ] || status=1
+  done
+}
+
+slots=$(nproc 2>/dev/null || echo 2); [ "$slots" -ge 2 ] || slots=2
+status=0
+for entry in "${GROUPS_[@]}"; do rm -f "${junit%.xml}-${entry%%|*}.code"; done
+for entry in "${GROUPS_[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$slots" ]; do wait -n; show_done; done
+  run_group "${entry%%|*}" "${entry#*|}" &
+done
+wait
+show_done
+[ "${#shown[@]}" = "${#GROUPS_[@]}" ] || { echo "ERREUR : un groupe PostgreSQL n'a rien rendu" >&2; status=1; }
+exit $status
