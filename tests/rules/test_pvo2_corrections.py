@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.centralisateur.support import form_values
-from tests.dms_helpers import csrf_token
+from tests.dms_helpers import csrf_token, read_form
 
 pytestmark = [pytest.mark.pvo2, pytest.mark.centralisateur]
 
@@ -28,13 +28,8 @@ def _card_id(pvo2: httpx.Client, order_number: int) -> int:
 
 
 def _save_card(pvo2: httpx.Client, vehicle_id: int, **changes) -> httpx.Response:
-    page = pvo2.get(f"/stock/{vehicle_id}").text
-    values = {"csrf_token": csrf_token(page),
-              "plate": html.unescape(re.search(r'id="plate" name="plate" value="([^"]*)"', page).group(1)),
-              "ptac_kg": re.search(r'id="ptac_kg" name="ptac_kg" value="([^"]*)"', page).group(1),
-              "provenance": re.search(r'<option selected>([^<]+)</option>', page).group(1),
-              "label": re.search(r'id="label" name="label">.*?<option selected>([^<]+)<', page, re.S).group(1),
-              "warranty_level": re.search(r'id="warranty_level".*?<option selected>([^<]+)<', page, re.S).group(1)}
+    """The vehicle card sent back as a browser would, with ``changes``."""
+    values, _invalid = read_form(pvo2.get(f"/stock/{vehicle_id}").text)
     return pvo2.post(f"/stock/{vehicle_id}", data={**values, **changes})
 
 
