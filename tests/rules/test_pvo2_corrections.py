@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.centralisateur.support import form_values
-from tests.dms_helpers import csrf_token, read_form
+from tests.dms_helpers import csrf_token
 
 pytestmark = [pytest.mark.pvo2, pytest.mark.centralisateur]
 
@@ -27,9 +27,18 @@ def _card_id(pvo2: httpx.Client, order_number: int) -> int:
     return int(re.search(r'href="/stock/([0-9]+)"', page).group(1))
 
 
+def _selected(page: str, name: str) -> str:
+    """The value chosen in the card's select ``name`` (as the browser would submit it)."""
+    select = re.search(rf'<select id="{name}" name="{name}".*?</select>', page, re.S).group(0)
+    return html.unescape(re.search(r'<option value="([^"]*)" selected', select).group(1))
+
+
 def _save_card(pvo2: httpx.Client, vehicle_id: int, **changes) -> httpx.Response:
-    """The vehicle card sent back as a browser would, with ``changes``."""
-    values, _invalid = read_form(pvo2.get(f"/stock/{vehicle_id}").text)
+    page = pvo2.get(f"/stock/{vehicle_id}").text
+    values = {"csrf_token": csrf_token(page),
+              "plate": html.unescape(re.search(r'id="plate" name="plate" value="([^"]*)"', page).group(1)),
+              "ptac_kg": re.search(r'id="ptac_kg" name="ptac_kg" value="([^"]*)"', page).group(1),
+              **{name: _selected(page, name) for name in ("provenance", "label", "warranty_level")}}
     return pvo2.post(f"/stock/{vehicle_id}", data={**values, **changes})
 
 
