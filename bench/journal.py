@@ -73,7 +73,7 @@ def _measure(stack: Stack, calls, latency: list[float], cpu: list[float]) -> Non
     cpu.append((stack.cpu() - before) / len(calls))
 
 
-def _burst(stack: Stack, api: httpx.Client, payloads: list[dict]) -> float:
+def _burst(api: httpx.Client, payloads: list[dict]) -> float:
     """Hand-offs per second from ``CLIENTS`` concurrent clients sending ``payloads``."""
     start = time.perf_counter()
     with cf.ThreadPoolExecutor(CLIENTS) as pool:
@@ -89,7 +89,7 @@ def _round(stack: Stack, factory: Factory, samples: dict) -> None:
         payloads = [factory.handoff() for _ in range(HANDOFFS)]
         _measure(stack, [lambda p=p: api.post("/api/v1/handoffs", json=p) for p in payloads],
                  *samples["handoff"])
-        samples["burst"].append(_burst(stack, api, [factory.handoff() for _ in range(BURST)]))
+        samples["burst"].append(_burst(api, [factory.handoff() for _ in range(BURST)]))
         forms = [open_form(None, api.post("/api/v1/handoffs", json=factory.handoff()).json()["declaration_url"])
                  for _ in range(FORMS)]
     _measure(stack, [lambda b=b, u=u: b.get(u) for b, u, _ in forms], *samples["shown"])
