@@ -32,6 +32,8 @@ run_group() {  # writes "<exit code> <seconds>" to its .code file when done
     # shellcheck disable=SC2086  # the paths and options are words
     DATABASE_URL="$base/${db}_$name" "$python" -m pytest -p no:xdist -q $paths "${args[@]}" \
       --junitxml="$out.xml" >"$out.log" 2>&1 || code=$?
+    # with --shard I/N, a small group may have no test in this shard (pytest's exit code 5)
+    if [ "$code" = 5 ] && [[ " ${args[*]} " == *" --shard "* ]]; then code=0; fi
   else
     code=1
   fi
