@@ -29,7 +29,7 @@ def signed_headers(body: bytes, key: str, timestamp: int, delivery_id: str) -> d
 def _probe(app: Flask, session: CertSession, scenario_id: str, kind: str, url: str, body: bytes,
            headers: dict, bdc: str | None) -> dict:
     from common.egress import callback_origins
-    tagged = {**headers, ex.PROBE_HEADER: kind, "X-Spoticar-Certification-Scenario": scenario_id}
+    tagged = {**headers, ex.PROBE_HEADER: kind, ex.SCENARIO_HEADER: scenario_id}
     return evidence.post(app, session.id, url, body, tagged, bdc, timeout=PROBE_TIMEOUT,
                          allowed_origins=callback_origins(app.config, session.dms))
 

@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 from certification import exchanges as ex
 from certification.verdicts import Finding, Waiting, mismatch
 from spoticar_handoff.fields import normalize_plate, normalize_vin
-from spoticar_handoff.form_fields import FIELDS
+from spoticar_handoff.warnings import handoff_warnings
 from fixtures.reference import normalize_brand
 
 DEFAULTS = {"callback_bound_ms": 5000, "settle_seconds": 2.0, "poll_max_per_10s": 10,
             "polls_after_final": 1}
-# Form 2/3 fills these itself (loyalty product "Aucun", end date computed): never blocking.
-FORM_FILLS = {"loyalty_product", "end_date"}
 RULE_FIELDS = {"brand": "vehicle.brand", "power": "vehicle.din_power", "usage": "vehicle.usage",
                "ptac": "vehicle.ptac_kg"}
 MATCHED = {"vehicle.plate": normalize_plate, "vehicle.vin": normalize_vin, "vehicle.brand": normalize_brand,
@@ -78,27 +76,19 @@ def handoff_accepted(ctx: Context):
 
 
 def required_fields_present(ctx: Context):
-    """Every field form 2/3 requires is in the hand-off and well formed; each one missing is named by
-    the form label it will block ("Immatriculation*")."""
+    """Every field form 2/3 requires is in the hand-off and well formed, by the SDK's own rule set
+    (``spoticar_handoff.handoff_warnings``, what the centralisateur answers in ``warnings``): each
+    problem is named by the form label it will block ("Immatriculation*")."""
     good = ctx.accepted_handoffs()
     if not good:
         return Waiting("required_fields_present", "une transmission acceptée")
     body = ex.body_json(good[-1]["request"]) or {}
-    findings = []
-    for f in FIELDS:
-        if not f.required or not f.source or f.name in FORM_FILLS:
-            continue
-        value = ex.dig(body, f.source)
-        if value in (None, "", []):
-            findings.append(Finding("required_fields_present", "fail",
-                                    f"{f.source} absent : bloquera le champ « {f.label} » du formulaire 2/3.",
-                                    _ids(good[-1]), [mismatch(f.source, "une valeur", None)]))
-    for w in (ex.body_json(good[-1]["response"]) or {}).get("warnings") or []:
-        if isinstance(w, dict) and not any(w.get("field") == x.diff[0]["path"] for x in findings):
-            findings.append(Finding("required_fields_present", "fail",
-                                    f"Avertissement du centralisateur : {w.get('message')}", _ids(good[-1])))
+    findings = [Finding("required_fields_present", "fail", f"{w.field} : {w.message}", _ids(good[-1]),
+                        [mismatch(w.field, ex.dig(ctx.sale, w.field) or "une valeur valide", ex.dig(body, w.field))])
+                for w in handoff_warnings(body)]
     return findings or [Finding("required_fields_present", "pass",
-                                "Tous les champs obligatoires du formulaire 2/3 sont transmis.", _ids(good[-1]))]
+                                "Tous les champs obligatoires du formulaire 2/3 sont transmis, au bon format.",
+                                _ids(good[-1]))]
 
 
 def values_match_sale(ctx: Context):
@@ -113,8 +103,9 @@ def values_match_sale(ctx: Context):
         if expected is not None and _normalised(path, expected) != _normalised(path, received):
             diff.append(mismatch(path, expected, received))
     if diff:
-        return [Finding("values_match_sale", "fail", "Les valeurs transmises ne sont pas celles de la vente "
-                                                     "demandée.", _ids(good[-1]), diff)]
+        return [Finding("values_match_sale", "fail", "Les valeurs transmises (POST /api/v1/handoffs) ne sont pas "
+                                                     "celles de la vente demandée : "
+                                                     + ", ".join(d["path"] for d in diff) + ".", _ids(good[-1]), diff)]
     return [Finding("values_match_sale", "pass", "Les valeurs transmises sont celles de la vente demandée.",
                     _ids(good[-1]))]
 
@@ -132,8 +123,10 @@ def resend_same_bdc(ctx: Context):
     if bdcs[0] != bdcs[1]:
         diff.append(mismatch("bdc_number", bdcs[0], bdcs[1]))
     if diff:
-        return [Finding("resend_same_bdc", "fail", "Le renvoi a créé une nouvelle commande au lieu de renvoyer "
-                                                   "la même.", _ids(*good[:2]), diff)]
+        return [Finding("resend_same_bdc", "fail", "Le renvoi (second POST /api/v1/handoffs) a créé une nouvelle "
+                                                   f"commande : dms_order_ref {first.get('dms_order_ref')} puis "
+                                                   f"{second.get('dms_order_ref')}, bon de commande {bdcs[0]} puis "
+                                                   f"{bdcs[1]}.", _ids(*good[:2]), diff)]
     return [Finding("resend_same_bdc", "pass", f"Même commande, même bon de commande {bdcs[0]}.", _ids(*good[:2]))]
 
 
@@ -153,7 +146,9 @@ def correction_prefills(ctx: Context):
     if status != "pending":
         diff.append(mismatch("status", "pending", status))
     if diff:
-        return [Finding("correction_prefills", "fail", "La correction n'a pas mis à jour la déclaration en attente.",
+        return [Finding("correction_prefills", "fail", "La correction (dernier POST /api/v1/handoffs) n'a pas mis à "
+                                                       f"jour la déclaration en attente {ex.bdc_of(first)} : "
+                                                       + ", ".join(d["path"] for d in diff) + ".",
                         _ids(first, last), diff)]
     return [Finding("correction_prefills", "pass", "La correction a mis à jour le formulaire pré-rempli "
                                                    f"du bon de commande {ex.bdc_of(last)}.", _ids(first, last))]

@@ -2,11 +2,15 @@
 DMS uses the API over the whole session (declaration link opened, status polling). Pure functions."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from certification import exchanges as ex
 from certification.checks import Context, _ids
 from certification.verdicts import Finding, Waiting, mismatch
 
 EXPECTED_PROBES = {"valid": "2xx", "bad-signature": "4xx", "replay": "4xx", "stale": "4xx"}
+PROBE_NAMES = {"valid": "correctement signé", "bad-signature": "mal signé (signature fausse)",
+               "replay": "rejoué (même X-Spoticar-Delivery)", "stale": "périmé (X-Spoticar-Timestamp ancien)"}
 FINAL_STATES = ("declared", "refused")
 
 
@@ -20,6 +24,12 @@ def _refused(entry: dict) -> bool:
 
 def _shown(entry: dict) -> str:
     return f"HTTP {entry['status']}" if entry.get("status") else "pas de réponse"
+
+
+def _exchange(entry: dict) -> str:
+    """The exchange a finding is about, as the report's evidence lists it."""
+    bdc = ex.bdc_of(entry)
+    return f"{entry['method']} {entry.get('url') or entry['path']}" + (f", bon de commande {bdc}" if bdc else "")
 
 
 def _callbacks(ctx: Context, entries=None) -> list[dict]:
@@ -43,7 +53,9 @@ def callback_acknowledged(ctx: Context):
     first = finals[0]
     bound = ctx.param("callback_bound_ms")
     if not _ok(first):
-        return [Finding("callback_acknowledged", "fail", f"Rappel non acquitté ({_shown(first)}).", _ids(*finals),
+        return [Finding("callback_acknowledged", "fail", f"Rappel « {_state(first).get('status')} » envoyé au DMS "
+                                                         f"({_exchange(first)}) non acquitté : {_shown(first)}, "
+                                                         "attendu 2xx.", _ids(*finals),
                         [mismatch("status", "2xx", first.get("status"))])]
     if (first.get("duration_ms") or 0) > bound:
         return [Finding("callback_acknowledged", "fail", f"Rappel acquitté en {first['duration_ms']:.0f} ms, "
@@ -66,7 +78,8 @@ def signature_probes(ctx: Context):
         entry = probes[kind]
         good = _ok(entry) if expected == "2xx" else _refused(entry)
         findings.append(Finding("signature_probes", "pass" if good else "fail",
-                                f"Rappel « {kind} » : {_shown(entry)} (attendu {expected}).", _ids(entry),
+                                f"Rappel {PROBE_NAMES[kind]} ({_exchange(entry)}) : {_shown(entry)}, attendu "
+                                f"{expected}.", _ids(entry),
                                 [] if good else [mismatch("status", expected, entry.get("status"))]))
     return findings
 
@@ -87,8 +100,9 @@ def pending_then_declared(ctx: Context):
                                                                  "rappel « contrat en attente ».", _ids(*declared)))
     for label, group in (("contrat en attente", pending), ("déclarée", declared)):
         if group and not _ok(group[0]):
-            findings.append(Finding("pending_then_declared", "fail", f"Rappel « {label} » non acquitté "
-                                                                     f"({_shown(group[0])}).", _ids(*group),
+            findings.append(Finding("pending_then_declared", "fail", f"Rappel « {label} » ({_exchange(group[0])}) "
+                                                                     f"non acquitté : {_shown(group[0])}, attendu "
+                                                                     "2xx.", _ids(*group),
                                     [mismatch("status", "2xx", group[0].get("status"))]))
     contract = _state(declared[0]).get("contract_number")
     if not contract:
@@ -124,8 +138,12 @@ def duplicate_callback_harmless(ctx: Context):
 
 
 def declaration_url_opened(ctx: Context):
-    """The DMS opened (in the browser) the declaration_url of a hand-off of the session."""
-    opened = [e for e in ex.ordered(ctx.session_entries) if ex.is_declaration_open(e) and e.get("status") != 403]
+    """The DMS opened (in the browser) a declaration_url this session's hand-offs were given — a link
+    kept from another session, or made up, does not count."""
+    given = {urlsplit(url).path for e in ctx.session_entries if ex.is_handoff(e) and ex.accepted(e)
+             if isinstance(url := (ex.body_json(e["response"]) or {}).get("declaration_url"), str)}
+    opened = [e for e in ex.ordered(ctx.session_entries) if ex.is_declaration_open(e) and e.get("status") != 403
+              and e["path"] in given]
     if opened:
         return [Finding("declaration_url_opened", "pass", "Adresse de déclaration ouverte.", _ids(opened[0]))]
     if ctx.final:

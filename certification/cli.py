@@ -1,5 +1,6 @@
-"""``spoticar-harness certify start | report | run``: open a session on a running centralisateur,
-write a session's reports, or certify one of our own DMS simulators end to end."""
+"""``spoticar-harness certify start | report | verify | run``: open a session on a running
+centralisateur, write a session's reports, check a report handed over against the centralisateur, or
+certify one of our own DMS simulators end to end."""
 from __future__ import annotations
 
 import os
@@ -75,7 +76,22 @@ def _report(args) -> int:
         return _fail(str(exc))
     written = report.write(state, entries, Path(args.out))
     print(summary_line(written, Path(args.out)))
-    return 1 if written["summary"]["failed"] else 0
+    return 0 if written["verdict"] == "passed" else 1
+
+
+def _verify(args) -> int:
+    from certification import attestation
+    try:
+        attested, problems = attestation.verify(Path(args.report), args.url)
+    except (ValueError, KeyError, OSError, httpx.HTTPError) as exc:
+        return _fail(f"vérification impossible : {exc}")
+    for problem in problems:
+        print(f"NON CONFORME : {problem}")
+    if problems:
+        return 1
+    print(f"Rapport authentique : session {attested['session']} du DMS {attested['dms']} "
+          f"(ouverte le {attested['created_at']}), verdict {attested['verdict']}, empreinte {attested['fingerprint']}.")
+    return 0 if attested["verdict"] == "passed" else 1
 
 
 def _run(args) -> int:
@@ -87,7 +103,7 @@ def _run(args) -> int:
     except (ValueError, TimeoutError) as exc:
         return _fail(str(exc))
     print(summary_line(written, Path(args.report)))
-    return 1 if written["summary"]["failed"] else 0
+    return 0 if written["verdict"] == "passed" else 1
 
 
 def register(sub) -> None:
@@ -107,6 +123,10 @@ def register(sub) -> None:
     rep.add_argument("--key", help=f"clé de la session (sinon {KEY_ENV})")
     rep.add_argument("--url", default=DEFAULT_URL)
     rep.set_defaults(func=_report)
+    ver = actions.add_parser("verify", help="vérifier un rapport remis (evidence.zip) auprès du centralisateur")
+    ver.add_argument("report", help="répertoire du rapport ou evidence.zip")
+    ver.add_argument("--url", default=DEFAULT_URL)
+    ver.set_defaults(func=_verify)
     run = actions.add_parser("run", help="certifier un de nos simulateurs de DMS de bout en bout")
     run.add_argument("--dms", required=True, choices=DMS_NAMES)
     run.add_argument("--simulator", action="store_true", help="notre simulateur de ce DMS")

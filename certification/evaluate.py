@@ -32,7 +32,7 @@ def attribute(plan: dict, entries: list[dict], windows: dict[str, str],
         return found
 
     for entry in ex.ordered(entries):
-        target = ex.header(entry.get("request") or {}, "X-Spoticar-Certification-Scenario")
+        target = ex.own_header(entry, ex.SCENARIO_HEADER) if entry["direction"] == "out" else None
         if target is None and ex.is_handoff(entry):
             vin = ex.dig(ex.body_json(entry["request"]), "vehicle.vin")
             target = vins.get(str(vin).replace(" ", "").upper()) if vin else None

@@ -35,8 +35,7 @@ def post(app, session_id: str, url: str, body: bytes, headers: dict, bdc: str | 
 
 
 def _belongs(entry: dict, session_id: str) -> bool:
-    return session_id in (ex.header(entry.get("request") or {}, ex.SESSION_HEADER),
-                          ex.header(entry.get("response") or {}, ex.SESSION_HEADER))
+    return ex.own_header(entry, ex.SESSION_HEADER) == session_id
 
 
 def entries(app, session_id: str, since: dt.datetime) -> list[dict]:

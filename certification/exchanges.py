@@ -9,6 +9,7 @@ HANDOFF_PATH = "/api/v1/handoffs"
 STATUS_PREFIX = "/api/v1/declarations/"
 PROBE_HEADER = "X-Spoticar-Certification-Probe"
 SESSION_HEADER = "X-Spoticar-Certification-Session"
+SCENARIO_HEADER = "X-Spoticar-Certification-Scenario"
 ICARE_PATHS = ("/api/v1/npo", "/api/v1/contracts", "/admin/faults")
 
 
@@ -18,6 +19,14 @@ def header(part: dict, name: str) -> str | None:
         if key.lower() == name.lower():
             return value
     return None
+
+
+def own_header(entry: dict, name: str) -> str | None:
+    """A certification header the centralisateur itself set: on its answer to an incoming request, on
+    its own outgoing request. The same header sent by the DMS proves nothing and is ignored (else a
+    DMS could slip its requests into another session or another scenario)."""
+    part = entry.get("response") if entry["direction"] == "in" else entry.get("request")
+    return header(part or {}, name)
 
 
 def body_json(part: dict):
@@ -53,7 +62,7 @@ def is_declaration_open(entry: dict) -> bool:
 
 
 def probe_kind(entry: dict) -> str | None:
-    return header(entry.get("request") or {}, PROBE_HEADER) if entry["direction"] == "out" else None
+    return own_header(entry, PROBE_HEADER) if entry["direction"] == "out" else None
 
 
 def is_callback(entry: dict) -> bool:

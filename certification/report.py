@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from certification import exchanges as ex, plans
+from certification.attestation import fingerprint
 from certification.evaluate import attribute
 from certification.verdicts import FAILED, SKIPPED, STATUS_LABELS, WAITING, WARNING, diff_lines
 
@@ -22,6 +23,10 @@ FILES = ("report.json", "junit.xml", "report.html", "evidence.zip")
 def build(state: dict, entries: list[dict]) -> dict:
     """``report.json``'s content: the session, a summary, and per scenario its verdict and evidence."""
     plan = plans.load("v" + state["plan"]["version"].split(".")[0])
+    decided = [s["decided_at"] for s in state["scenarios"] if s.get("decided_at")]
+    if state.get("current") is None and decided:  # finished: what came after the last verdict is no evidence
+        end = max(ex.parse_time(t) for t in decided)
+        entries = [e for e in entries if ex.when(e) <= end]
     windows = {s["id"]: s["started_at"] for s in state["scenarios"] if s.get("started_at")}
     found = attribute(plan, entries, windows, {s["id"]: s.get("sale") for s in state["scenarios"]})
     summary = {status: sum(s["status"] == status for s in state["scenarios"])
@@ -31,12 +36,23 @@ def build(state: dict, entries: list[dict]) -> dict:
         own = found.get(s["id"], []) if not plans.scenario(plan, s["id"]).get("scope") else \
             [e for e in entries if any(e["id"] in f["entries"] for f in s["findings"])]
         scenarios.append({**s, "evidence": own})
-    return {"format": "spoticar-certification-report/1",
+    report = {"format": "spoticar-certification-report/1",
             "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "session": {k: state[k] for k in ("id", "dms", "plan", "centralisateur_url", "dealer", "callback_url",
                                               "wait_seconds", "created_at", "actions")},
-            "verdict": "failed" if summary["failed"] else "passed" if not summary["waiting"] else "incomplete",
+            "verdict": overall(state["scenarios"], summary),
             "summary": summary, "scenarios": scenarios}
+    report["fingerprint"] = fingerprint(report)
+    return report
+
+
+def overall(scenarios: list[dict], summary: dict) -> str:
+    """The session's verdict: failed when a scenario failed; incomplete while one waits or when the
+    tester skipped one (a skip is a claim, not an exchange: it never counts as passed); else passed."""
+    if summary["failed"]:
+        return "failed"
+    tester_skips = any(f.get("check") == "tester" for s in scenarios for f in s.get("findings") or [])
+    return "incomplete" if summary["waiting"] or tester_skips else "passed"
 
 
 def junit(report: dict) -> bytes:

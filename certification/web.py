@@ -152,6 +152,21 @@ def evidence_entries(session_id: str):
     return jsonify({"entries": evidence.entries(current_app._get_current_object(), found.id, created)})
 
 
+@api.get("/sessions/<session_id>/attestation")
+def attestation(session_id: str):
+    """What the centralisateur attests of a session — identity, verdicts and the fingerprint of the
+    report its own journal gives — for the CDS operator checking a report handed over (no key: it
+    holds no personal data)."""
+    from certification import attestation as attest, report
+    found = sessions.get(current_app.extensions["db"], session_id)
+    if found is None:
+        return _error(404, f"Session de certification {session_id} introuvable.")
+    app = current_app._get_current_object()
+    state = sessions.describe(app, sessions.advance(app, found.id), _public_url())
+    entries = evidence.entries(app, found.id, found.created_at.replace(tzinfo=dt.timezone.utc))
+    return jsonify(attest.statement(report.build(state, entries)))
+
+
 @api.post("/sessions/<session_id>/skip")
 def skip(session_id: str):
     """Skip the current scenario: JSON ``{"reason"}`` with the key, or the page's form."""

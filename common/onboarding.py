@@ -110,6 +110,8 @@ def apply_to_config(app_config: dict) -> OnboardingConfig | None:
 # --- writing the file: `dealers add` / `keys add` append one TOML array-of-tables entry ------------
 
 def _toml_value(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{text}"'
 
@@ -131,11 +133,12 @@ def _append(path: Path, table: str, entry: dict, check) -> None:
     path.chmod(0o600)  # it holds keys
 
 
-def add_key(path: str | Path, dms: str, key: str | None = None) -> str:
-    """Append a DMS key (a new random one unless given); returns the key, to hand to the vendor once."""
+def add_key(path: str | Path, dms: str, key: str | None = None, callback_origins: list[str] | None = None) -> str:
+    """Append a DMS key (a new random one unless given), with the private origins it may be called back
+    on; returns the key, to hand to the vendor once."""
     key = key or "sk-" + secrets.token_urlsafe(32)
-    KeyEntry(dms=dms, key=key)
-    _append(Path(path), "keys", {"dms": dms, "key": key}, lambda _: None)
+    entry = KeyEntry(dms=dms, key=key, callback_origins=callback_origins or [])
+    _append(Path(path), "keys", entry.model_dump(exclude_defaults=True) | {"dms": dms, "key": key}, lambda _: None)
     return key
 
 

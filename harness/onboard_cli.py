@@ -46,7 +46,8 @@ def _dealers_add(args) -> int:
 def _keys_add(args) -> int:
     from common.onboarding import add_key
     try:
-        key = add_key(args.config, args.dms, os.environ.get(args.key_env) if args.key_env else None)
+        key = add_key(args.config, args.dms, os.environ.get(args.key_env) if args.key_env else None,
+                      args.callback_origin)
     except ValueError as exc:
         return _fail(exc)
     print(f"Clé d'API du DMS {args.dms} ajoutée à {args.config} (à transmettre à l'éditeur, "
@@ -80,4 +81,6 @@ def register(sub) -> None:
     add.add_argument("--config", required=True)
     add.add_argument("--dms", required=True, choices=DMS_NAMES)
     add.add_argument("--key-env", help="variable d'environnement contenant la clé (sinon générée)")
+    add.add_argument("--callback-origin", action="append", default=[],
+                     help="origine privée (http://10.1.2.3:8080) où ce DMS peut être rappelé (répétable)")
     add.set_defaults(func=_keys_add)

@@ -1,38 +1,45 @@
-"""Driving our Bee2link simulator as its user does: the sale entered through its test route, then the
-delivery page's Services externes → « Déclaration SPOTICAR » button, and the order page read back."""
+"""Driving our Bee2link simulator through its screens, as its user does: the site chosen in the
+header; VO → « Saisie d'une vente VO » (vehicle, customer, order); the vehicle's delivery page →
+Services externes → « Déclaration SPOTICAR »; « Modifier la vente » for a correction; the order page
+read back."""
 from __future__ import annotations
 
 import re
 
 import httpx
 
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+from certification.drivers import sale_entry
+from certification.drivers.browser import Browser
+
 CONTRACT_RE = re.compile(r'data-testid="contract-number">(\d+)<')
+ORDER_RE = re.compile(r"Commande n°(\d+)")
 
 
 class Bee2linkDriver:
-    """``DmsDriver`` for ``simulators.bee2link`` (test routes on), working on site ``rrdi``."""
+    """``DmsDriver`` for ``simulators.bee2link``, working on site ``rrdi``."""
 
     def __init__(self, url: str, rrdi: str):
-        self.url = url.rstrip("/")
-        self.ui = httpx.Client(base_url=self.url, timeout=30)   # the dealer's browser (its cookies)
-        page = self.ui.get("/vo")
-        self.ui.post("/site", data={"csrf_token": CSRF_RE.search(page.text).group(1), "rrdi": rrdi})
-        self.orders: dict[str, int] = {}
+        self.ui = Browser(url)   # the dealer's browser (its cookies)
+        self.ui.submit(self.ui.get("/vo"), {"rrdi": rrdi}, action="/site")
+        self.orders: dict[str, str] = {}
 
     def enter_sale(self, sale: dict) -> str:
-        answer = self.ui.post("/__test__/certification/sales", json=sale)
-        answer.raise_for_status()
-        self.orders[str(answer.json()["vehicle_id"])] = answer.json()["order_number"]
-        return str(answer.json()["vehicle_id"])
+        answer = self.ui.submit(self.ui.get("/vo/ventes/nouvelle"), sale_entry.typed(sale), button="Enregistrer la vente")
+        if answer.status_code != 303:
+            raise ValueError(f"Bee2link refuse la vente (HTTP {answer.status_code})")
+        handle = answer.headers["Location"].split("/vo/vehicules/")[1].split("/")[0]
+        self.orders[handle] = ORDER_RE.search(self.ui.get(f"/vo/vehicules/{handle}").text).group(1)
+        return handle
 
     def correct(self, handle: str, changes: dict) -> None:
-        self.ui.post(f"/__test__/certification/sales/{handle}", json=changes).raise_for_status()
+        answer = self.ui.submit(self.ui.get(f"/vo/vehicules/{handle}/vente"), sale_entry.corrected(changes),
+                                button="Enregistrer la vente")
+        if answer.status_code != 303:
+            raise ValueError(f"Bee2link refuse la correction (HTTP {answer.status_code})")
 
     def declare(self, handle: str) -> str | None:
-        page = self.ui.get(f"/vo/vehicules/{handle}/services-externes")
-        answer = self.ui.post(f"/vo/vehicules/{handle}/declaration-spoticar",
-                              data={"csrf_token": CSRF_RE.search(page.text).group(1)})
+        answer = self.ui.submit(self.ui.get(f"/vo/vehicules/{handle}/services-externes"),
+                                action="/declaration-spoticar")
         if answer.status_code != 303:
             return None
         url = answer.headers["Location"]

@@ -1,36 +1,42 @@
-"""Driving our NeoVO simulator as its user does (in Chrome): the sale entered as a dossier through its
-test route, the dossier's « Garantir » link, the dossier page read back."""
+"""Driving our NeoVO simulator through its screens, as its user does (in Chrome): the site chosen in
+the header; MENU → « Nouveau dossier de vente » (vehicle, customer, sale, invoice); the dossier's
+« Garantir »; « Modifier la vente » for a correction; the dossier page read back."""
 from __future__ import annotations
 
 import re
 
 import httpx
 
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+from certification.drivers import sale_entry
+from certification.drivers.browser import Browser
+
 CONTRACT_RE = re.compile(r'data-testid="contract-number">(\d+)<')
 CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
           "Chrome/131.0.0.0 Safari/537.36")   # NeoVO declares from Chrome only
 
 
 class NeovoDriver:
-    """``DmsDriver`` for ``simulators.neovo`` (test routes on), working on site ``rrdi``."""
+    """``DmsDriver`` for ``simulators.neovo``, working on site ``rrdi``."""
 
     def __init__(self, url: str, rrdi: str):
-        self.ui = httpx.Client(base_url=url.rstrip("/"), timeout=30, headers={"User-Agent": CHROME})
-        page = self.ui.get("/")
-        self.ui.post("/site", data={"csrf_token": CSRF_RE.search(page.text).group(1), "rrdi": rrdi})
+        self.ui = Browser(url, headers={"User-Agent": CHROME})
+        self.ui.submit(self.ui.get("/"), {"rrdi": rrdi}, action="/site")
 
     def enter_sale(self, sale: dict) -> str:
-        answer = self.ui.post("/__test__/certification/sales", json=sale)
-        answer.raise_for_status()
-        return answer.json()["number"]
+        answer = self.ui.submit(self.ui.get("/dossiers/nouveau"), sale_entry.typed(sale),
+                                button="Enregistrer le dossier")
+        if answer.status_code != 303:
+            raise ValueError(f"NeoVO refuse le dossier (HTTP {answer.status_code})")
+        return answer.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
 
     def correct(self, handle: str, changes: dict) -> None:
-        self.ui.post(f"/__test__/certification/sales/{handle}", json=changes).raise_for_status()
+        answer = self.ui.submit(self.ui.get(f"/dossiers/{handle}/vente"), sale_entry.corrected(changes),
+                                button="Enregistrer le dossier")
+        if answer.status_code != 303:
+            raise ValueError(f"NeoVO refuse la correction (HTTP {answer.status_code})")
 
     def declare(self, handle: str) -> str | None:
-        page = self.ui.get(f"/dossiers/{handle}")
-        answer = self.ui.post(f"/dossiers/{handle}/garantir", data={"csrf_token": CSRF_RE.search(page.text).group(1)})
+        answer = self.ui.submit(self.ui.get(f"/dossiers/{handle}"), action="/garantir")
         if answer.status_code != 303:
             return None
         url = answer.headers["Location"]

@@ -1,38 +1,82 @@
-"""Driving our PVO2 simulator as its user does: the site's Code RRDI and the sale entered through its
-test routes, Livraisons → the order → Déclaration de garantie « Déclaration de garantie Spoticar » →
-Déclarer, the order page read back."""
+"""Driving our PVO2 simulator through its screens, as its user does: Paramètres → Fiche d'identité du
+site (Code RRDI); the vehicle card (Label constructeur, Garantie, Provenance, PTAC); Offres → Créer une
+offre à particulier; Client → Modifiez (état civil, consentement, origine de la vente); Générer le bon
+de commande; Livraison prévue le, Clôturer; Déclaration de garantie « Déclaration de garantie Spoticar »
+→ Déclarer; the vehicle card's Kilométrage compteur for a correction; the order page read back. Only
+the vehicle's arrival in stock, which PVO2 has no screen for, uses its test route."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import httpx
 
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+from certification.drivers.browser import Browser
+from fixtures import reference
+
 CONTRACT_RE = re.compile(r'data-testid="contract-number">Numéro de contrat : (\d+)')
 
 
-class Pvo2Driver:
-    """``DmsDriver`` for ``simulators.pvo2`` (test routes on), its site set to ``rrdi``."""
+def _fr(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
 
-    unsupported = {"label-alfa-romeo-certified": "PVO2 ne déclare que les labels Spoticar et DS Certified "
-                                                 "(le bon de commande est refusé sans l'un d'eux)."}
+
+class Pvo2Driver:
+    """``DmsDriver`` for ``simulators.pvo2`` (test routes on), its site given the Code RRDI ``rrdi``."""
 
     def __init__(self, url: str, rrdi: str):
-        self.ui = httpx.Client(base_url=url.rstrip("/"), timeout=30)
-        self.ui.post("/__test__/certification/site", json={"rrdi": rrdi}).raise_for_status()
+        self.ui = Browser(url)
+        self.vehicles: dict[str, int] = {}
+        answer = self.ui.submit(self.ui.get("/parametres/site"), {"rrdi": rrdi})
+        if answer.status_code not in (302, 303):
+            raise ValueError(f"Fiche d'identité du site refusée (HTTP {answer.status_code})")
+
+    def _expect(self, answer: httpx.Response, what: str) -> httpx.Response:
+        if answer.status_code not in (302, 303):
+            raise ValueError(f"PVO2 refuse « {what} » (HTTP {answer.status_code})")
+        return answer
 
     def enter_sale(self, sale: dict) -> str:
-        answer = self.ui.post("/__test__/certification/sales", json=sale)
-        answer.raise_for_status()
-        return str(answer.json()["number"])
+        v, c, w = sale["vehicle"], sale["customer"], sale["warranty"]
+        arrival = self.ui.http.post("/__test__/certification/vehicles",
+                                    json={"vehicle": v, "price_ttc": sale["sale"]["price_ttc"]})
+        arrival.raise_for_status()
+        vehicle_id = arrival.json()["vehicle_id"]
+        provenance = next(label for label, wire in reference.load("pvo2_demo")["provenances"].items()
+                          if wire == v.get("usage", "particulier"))
+        self._expect(self.ui.submit(self.ui.get(f"/stock/{vehicle_id}"), {
+            "label": w["label"], "warranty_level": reference.dms_level(w["product"], w["duration_months"]),
+            "provenance": provenance, "plate": v["plate"], "ptac_kg": str(v.get("ptac_kg") or "")}),
+            "Fiche véhicule")
+        offer = self._expect(self.ui.submit(self.ui.get(f"/offres/nouvelle?vehicle_id={vehicle_id}"), {
+            "civility": c["civility"], "last_name": c["last_name"], "first_name": c["first_name"],
+            "address": c["address"], "postcode": c["postcode"], "city": c["city"],
+            "phone": c.get("mobile") or c.get("phone") or "", "email": c.get("email") or "",
+            "vehicle_id": str(vehicle_id)}), "Créer une offre à particulier")
+        number = offer.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+        self._expect(self.ui.submit(self.ui.get(f"/offres/{number}/client"), {
+            "birth_name": c.get("birth_name") or "", "birth_date": _fr(c["birth_date"]) if c.get("birth_date") else "",
+            "birth_place": c.get("birth_place") or "", "birth_country": c.get("birth_country") or "",
+            "nationality": c.get("nationality") or "", "residence_country": c.get("residence_country") or "",
+            "consent": list(c.get("consent") or []), "origin": sale["sale"].get("origin") or ""}), "Client")
+        self._expect(self.ui.submit(self.ui.get(f"/offres/{number}"), action="/bon-de-commande"),
+                     "Générer le bon de commande")
+        self._expect(self.ui.submit(self.ui.get(f"/livraisons/{number}"),
+                                    {"delivery_date": _fr(sale["sale"]["delivery_date"]), "delivery_time": ""},
+                                    action=f"/{number}/livraison"), "Livraison prévue le")
+        self._expect(self.ui.submit(self.ui.get(f"/livraisons/{number}"), action="/cloturer"), "Clôturer")
+        self.vehicles[number] = vehicle_id
+        return number
 
     def correct(self, handle: str, changes: dict) -> None:
-        self.ui.post(f"/__test__/certification/sales/{handle}", json=changes).raise_for_status()
+        """The vehicle card's Kilométrage compteur (the only correction the plan asks), Enregistrer."""
+        fields = {"vehicle.mileage_km": "mileage_km", "vehicle.plate": "plate", "vehicle.ptac_kg": "ptac_kg"}
+        self._expect(self.ui.submit(self.ui.get(f"/stock/{self.vehicles[handle]}"),
+                                    {fields[path]: str(value) for path, value in changes.items()}), "Fiche véhicule")
 
     def declare(self, handle: str) -> str | None:
-        page = self.ui.get(f"/livraisons/{handle}")
-        answer = self.ui.post(f"/livraisons/{handle}/declarer", data={
-            "csrf_token": CSRF_RE.search(page.text).group(1), "garantisseur": "spoticar"})
+        answer = self.ui.submit(self.ui.get(f"/livraisons/{handle}"), {"garantisseur": "spoticar"},
+                                action="/declarer")
         if answer.status_code != 303:
             return None
         url = answer.headers["Location"]

@@ -1,73 +1,87 @@
-"""Driving our Tec3H simulator as its user does: the sale entered through its test route (vehicle,
-customer, Commande), then Garantie → Nouvelle garantie Spoticar: the pre-filled form checked and
-completed (usage, warranty level) → Envoyer; the Garantie tab read back."""
+"""Driving our Tec3H simulator through its screens, as its user does: Gestion clients → Nouveau client
+(from the vehicle's order), the order (Statut Commande, dates of sale and delivery) → Enregistrer; then
+Garantie → Nouvelle garantie Spoticar: the pre-filled form checked and completed (usage, warranty level,
+origin of the sale, nationality, consent) → Envoyer; « Renvoyer au centralisateur » and « Modifier les
+informations » for the resend and the correction; the Garantie tab read back. Only the vehicle's arrival
+in stock uses a test route (vehicle creation offers the referential's versions only)."""
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
 import httpx
 
+from certification.drivers.browser import Browser
 from fixtures import reference
+from simulators.tec3h.handoff import FORM_FIELD
 
-INPUT_RE = re.compile(r"<input\b([^>]*)>")
-SELECT_RE = re.compile(r"<select\b([^>]*)>(.*?)</select>", re.S)
-ATTR_RE = re.compile(r'(\w[\w-]*)="([^"]*)"')
 CONTRACT_RE = re.compile(r'id="contract-number">(\d+)<')
 URL_RE = re.compile(r'id="open-declaration" href="([^"]+)"')
+CONSENTS = ("email", "phone", "sms", "mail")
 
 
-def form_values(page: str) -> dict:
-    """What the browser would submit: every text input's value, every select's chosen option."""
-    values = {}
-    for attrs in INPUT_RE.findall(page):
-        found = dict(ATTR_RE.findall(attrs))
-        if "name" in found and found.get("type") not in ("checkbox", "submit"):
-            values[found["name"]] = html.unescape(found.get("value", ""))
-    for attrs, body in SELECT_RE.findall(page):
-        found = dict(ATTR_RE.findall(attrs))
-        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
-        if "name" in found:
-            values[found["name"]] = html.unescape(chosen.group(1)) if chosen else ""
-    return values
+def _fr(iso: str | None) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
 
 
 class Tec3hDriver:
     """``DmsDriver`` for ``simulators.tec3h`` (test routes on, ``TEC3H_RRDI`` the session's dealer)."""
 
-    unsupported = {
-        "handoff-resend": "Tec3H n'envoie une garantie qu'une fois : « Envoyer » est sans effet une fois la "
-                          "garantie transmise (seul « Réessayer » renvoie, quand le centralisateur était indisponible).",
-        "handoff-correction": "Tec3H ne permet plus de modifier une garantie transmise au centralisateur.",
-    }
-
     def __init__(self, url: str, rrdi: str):
-        self.ui = httpx.Client(base_url=url.rstrip("/"), timeout=30)
+        self.ui = Browser(url)
         self.sales: dict[str, dict] = {}
 
+    def _expect(self, answer: httpx.Response, what: str) -> httpx.Response:
+        if answer.status_code not in (302, 303):
+            raise ValueError(f"Tec3H refuse « {what} » (HTTP {answer.status_code})")
+        return answer
+
     def enter_sale(self, sale: dict) -> str:
-        answer = self.ui.post("/__test__/certification/sales", json=sale)
-        answer.raise_for_status()
-        handle = str(answer.json()["vehicle_id"])
+        v, c = sale["vehicle"], sale["customer"]
+        arrival = self.ui.http.post("/__test__/certification/vehicles",
+                                    json={"vehicle": v, "price_ttc": sale["sale"]["price_ttc"]})
+        arrival.raise_for_status()
+        handle = str(arrival.json()["vehicle_id"])
+        offer = f"/vehicules/{handle}/offre"
+        created = self._expect(self.ui.submit(self.ui.get(f"/clients/nouveau?next={offer}"), {
+            "type_client": "particulier", "civilite": c["civility"], "nom_naissance": c.get("birth_name") or c["last_name"],
+            "nom_usage": c["last_name"], "prenoms": c["first_name"], "date_naissance": _fr(c.get("birth_date")),
+            "ville_naissance": c.get("birth_place") or "", "pays_naissance": c.get("birth_country") or "",
+            "adresse": c["address"], "code_postal": c["postcode"], "ville": c["city"],
+            "tel_fixe": c.get("phone") or "", "tel_mobile": c.get("mobile") or "", "email": c.get("email") or ""}),
+            "Nouveau client")
+        self._expect(self.ui.submit(self.ui.get(created.headers["Location"]), {
+            "statut": "Commande", "prix": sale["sale"]["price_ttc"], "date_vente": _fr(sale["sale"]["sale_date"]),
+            "date_livraison": _fr(sale["sale"]["delivery_date"])}, action=offer), "Commande")
         self.sales[handle] = sale
         return handle
 
+    def _warranty_form(self, handle: str, changes: dict) -> httpx.Response:
+        return self.ui.submit(self.ui.get(f"/vehicules/{handle}/garantie/spoticar"), changes,
+                              action="/garantie/spoticar")
+
     def correct(self, handle: str, changes: dict) -> None:
-        raise NotImplementedError(self.unsupported["handoff-correction"])
+        """« Modifier les informations » of the warranty sent, the corrected values, Envoyer."""
+        self._expect(self._warranty_form(handle, {FORM_FIELD[path]: str(value) for path, value in changes.items()}),
+                     "Envoyer (correction)")
 
     def declare(self, handle: str) -> str | None:
-        page = self.ui.get(f"/vehicules/{handle}/garantie/spoticar")
-        values = form_values(page.text)
-        sale = self.sales[handle]
-        values["usage"] = sale["vehicle"].get("usage", "particulier")
-        level = reference.dms_level(sale["warranty"]["product"], sale["warranty"]["duration_months"])
-        values["niveau"] = level or values.get("niveau", "")
-        values["consent_email"] = "on"
-        answer = self.ui.post(f"/vehicules/{handle}/garantie/spoticar", data=values)
-        if answer.status_code not in (302, 303):
-            return None
         tab = self.ui.get(f"/vehicules/{handle}/garantie")
-        found = URL_RE.search(tab.text)
+        if 'id="warranty-state"' in tab.text:   # already sent: « Renvoyer au centralisateur »
+            self.ui.submit(tab, action="/renvoyer")
+        else:
+            sale = self.sales[handle]
+            c, w = sale["customer"], sale["warranty"]
+            consent = {f"consent_{k}": "on" if k in (c.get("consent") or []) else None for k in CONSENTS}
+            answer = self._warranty_form(handle, {
+                "usage": sale["vehicle"].get("usage", "particulier"),
+                "niveau": reference.dms_level(w["product"], w["duration_months"]) or "",
+                "origine_vente": sale["sale"].get("origin") or "", "nationalite": c.get("nationality") or "",
+                "pays_naissance": c.get("birth_country") or "", **consent})
+            if answer.status_code not in (302, 303):
+                return None
+        found = URL_RE.search(self.ui.get(f"/vehicules/{handle}/garantie").text)
         if not found:
             return None
         url = html.unescape(found.group(1))

@@ -36,6 +36,25 @@ class PipelinePage(Screen):
         self.vehicles.get_by_role("link", name=title).first.click()
 
 
+class SaleEntryPage(Screen):
+    """Saisie d'une vente VO (sidebar): the vehicle, the customer (état civil, consent) and the order."""
+
+    path = "/vo/ventes/nouvelle"
+
+    def __init__(self, page: Page, base_url: str = ""):
+        super().__init__(page, base_url)
+        self.save = page.get_by_role("button", name="Enregistrer la vente")
+
+    def text(self, label: str) -> Locator:
+        return self.page.get_by_role("textbox", name=label, exact=True)
+
+    def choice(self, label: str) -> Locator:
+        return self.page.get_by_role("combobox", name=label, exact=True)
+
+    def consent(self, label: str) -> Locator:
+        return self.page.get_by_role("group", name="Consentement du client (FOCUS)").get_by_label(label, exact=True)
+
+
 class VehicleCardPage(Screen):
     """The vehicle card: stage, move form, Financement, Médias, Historique, Commentaires, Documents joints,
     the order button "Commande n°… - … €", and on the delivery page the Services externes."""

@@ -15,7 +15,8 @@ DMS = "bee2link"
 
 # The seed's DS4 order n°4586 and a Faker stock along the pipeline for 020319L and 013250C.
 APP = DmsApp(__name__, DMS, Base, sites="bee2link_stock", filters={"euros": euros, "fr_date": fr_date},
-             blueprints=(f"{__name__}.views:bp", f"{__name__}.declare:bp", f"{__name__}.declare:api"),
+             blueprints=(f"{__name__}.views:bp", f"{__name__}.sales:bp", f"{__name__}.declare:bp",
+                         f"{__name__}.declare:api", "simulators.dms.sale_form:templates"),
              seeder=f"{__name__}.demo:seed_stock")
 dealers, create_app, seed_demo = APP.dealers, APP.create_app, APP.seed_demo
 

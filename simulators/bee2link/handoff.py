@@ -19,7 +19,7 @@ def handoff_payload(order: Order, rrdi: str, callback_url: str | None) -> dict:
         "dealer": {"rrdi": rrdi},
         "seller": order.seller,
         "sale": {"sale_date": order.sale_date.isoformat(), "delivery_date": order.delivery_date.isoformat(),
-                 "origin": SALE_ORIGIN, "price_ttc": f"{order.price_ttc:.2f}",
+                 "origin": order.sale_origin or SALE_ORIGIN, "price_ttc": f"{order.price_ttc:.2f}",
                  "trade_in_value": (f"{order.trade_in_value:.2f}" if order.trade_in_value is not None
                                     else None)},
         "customer": dict(order.customer),

@@ -45,6 +45,7 @@ class Order(DeclarationColumns, Base):
     trade_in_value: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     customer: Mapped[dict] = mapped_column(JSON)
     warranty_level: Mapped[str] = mapped_column(String(60))
+    sale_origin: Mapped[str | None] = mapped_column(String(60))  # Origine de la vente (None: demo data)
     vehicle: Mapped[Vehicle] = relationship(back_populates="order")
 
 

@@ -1,5 +1,5 @@
 """What a DMS simulator app is made of (Bee2link, NeoVO): its own store, its screens and callback API,
-its ``/__test__`` routes and, with test routes, the certification's routes; its demo sites."""
+its ``/__test__`` routes; its demo sites."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +17,8 @@ from fixtures import reference
 
 @dataclass(frozen=True)
 class DmsApp:
-    """A DMS simulator app: ``package`` (its ``testing`` and ``certification_routes`` modules are
-    mounted in test mode), the DMS's name, its store's ``base``, the reference data listing its demo
+    """A DMS simulator app: ``package`` (its ``testing`` module is mounted in test mode), the DMS's
+    name, its store's ``base``, the reference data listing its demo
     ``sites``, its template ``filters``, its ``blueprints`` ("module:name", imported once the app is made)
     and its demo ``seeder`` ("module:name" of a ``seeder(session, seed, today)``)."""
 
@@ -46,8 +46,6 @@ class DmsApp:
         for blueprint in self.blueprints:
             app.register_blueprint(_imported(blueprint))
         mount_test_routes(app, f"{self.package}.testing")  # imported only when mounted (Faker etc.)
-        if app.config.get("TEST_ROUTES"):
-            app.register_blueprint(importlib.import_module(f"{self.package}.certification_routes").bp)
         app.extensions["harness_stop"] = db.dispose
         return app
 

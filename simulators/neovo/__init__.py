@@ -21,7 +21,8 @@ def amount(value: Decimal | None) -> str:
 
 # Dossier V0000004 of the seed and Faker dossiers for 038421N and 069870K.
 APP = DmsApp(__name__, DMS, Base, sites="neovo_dossiers", filters={"amount": amount, "fr_date": fr_date},
-             blueprints=(f"{__name__}.views:bp", f"{__name__}.views:api"), seeder=f"{__name__}.demo:seed_dossiers")
+             blueprints=(f"{__name__}.views:bp", f"{__name__}.sales:bp", f"{__name__}.views:api",
+                         "simulators.dms.sale_form:templates"), seeder=f"{__name__}.demo:seed_dossiers")
 dealers, create_app, seed_demo = APP.dealers, APP.create_app, APP.seed_demo
 
 

@@ -17,7 +17,7 @@ def handoff_payload(dossier: Dossier, callback_url: str | None) -> dict:
         "seller": dossier.seller,
         "sale": {"sale_date": dossier.sale_date.isoformat(),
                  "delivery_date": dossier.delivery_date.isoformat(),
-                 "origin": SALE_ORIGIN,
+                 "origin": dossier.sale_origin or SALE_ORIGIN,
                  "price_ttc": f"{invoice.amount_ttc:.2f}" if invoice else None, "trade_in_value": None},
         "customer": dict(dossier.customer),
         "vehicle": vehicle_payload(dossier),

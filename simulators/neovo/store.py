@@ -26,6 +26,7 @@ class Dossier(VehicleColumns, DeclarationColumns, Base):
     sale_date: Mapped[dt.date] = mapped_column(Date)
     delivery_date: Mapped[dt.date] = mapped_column(Date)
     warranty_level: Mapped[str] = mapped_column(String(60))
+    sale_origin: Mapped[str | None] = mapped_column(String(60))  # Origine de la vente (None: demo data)
     pieces: Mapped[list[Piece]] = relationship(back_populates="dossier", order_by="Piece.id")
 
     @property

@@ -37,10 +37,13 @@ def handoff_payload(order: Order, site: Site, public_url: str | None) -> dict:
         "dealer": {"rrdi": site.rrdi},
         "seller": order.seller,
         "sale": {"sale_date": _iso(order.bdc_on), "delivery_date": _iso(order.delivery_date),
-                 "origin": None, "price_ttc": f"{v.price_ttc:.2f}", "trade_in_value": None},
+                 "origin": order.origin or None, "price_ttc": f"{v.price_ttc:.2f}", "trade_in_value": None},
         "customer": {"civility": c.civility, "last_name": c.last_name, "first_name": c.first_name or None,
-                     "email": c.email or None, phone_key: c.phone or None, "address": c.address, "postcode": c.postcode, "city": c.city,
-                     "residence_country": "France", "consent": []},
+                     "email": c.email or None, phone_key: c.phone or None, "address": c.address,
+                     "postcode": c.postcode, "city": c.city, "birth_name": c.birth_name or None,
+                     "birth_date": _iso(c.birth_date), "birth_place": c.birth_place or None,
+                     "birth_country": c.birth_country or None, "nationality": c.nationality or None,
+                     "residence_country": c.residence_country or "France", "consent": list(c.consent or [])},
         "vehicle": {"kind": v.kind, "plate": v.plate, "vin": v.vin,
                     "brand": reference.normalize_brand(v.brand), "model": v.model, "version": v.version,
                     "energy": demo["energies"].get(v.energy), "first_registration": _iso(v.first_registration),
@@ -54,10 +57,6 @@ def handoff_payload(order: Order, site: Site, public_url: str | None) -> dict:
                      "start_date": _iso(start), "loyalty_product": "Aucun"},
         "callback_url": (public_url.rstrip("/") + CALLBACK_PATH) if public_url else None,
     }
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _iso(value) -> str | None:

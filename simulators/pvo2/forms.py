@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from common.forms import (DateField, EmailField, Form, IntegerField, MoneyField, PatternField, PhoneField,
-                          PlateField, PostcodeField, SelectField, SiretField, TextField)
+from common.forms import (CheckboxesField, DateField, EmailField, Form, IntegerField, MoneyField, PatternField,
+                          PhoneField, PlateField, PostcodeField, SelectField, SiretField, TextAreaField, TextField)
 from fixtures import reference
 from simulators.pvo2 import context, euros
 
@@ -77,6 +77,36 @@ class CustomerForm(PersonForm):
                                                       "postcode", "city", "phone", "email")}
 
 
+def _declaration_choices(name: str):
+    return lambda form: reference.load("declaration_form")[name]
+
+
+class ClientForm(CustomerForm):
+    """Client Modifiez: the customer plus what the Spoticar declaration asks of the client (état civil,
+    FOCUS consent) and the sale's origin, so the hand-off carries them."""
+
+    class Meta:
+        id_prefix = "customer-"
+
+    STORED = ("civility", "last_name", "first_name", "address", "postcode", "city", "phone", "email", "birth_name",
+              "birth_date", "birth_place", "birth_country", "nationality", "residence_country")
+    birth_name = TextField("Nom de naissance")
+    birth_date = DateField("Date de naissance", past=True)
+    birth_place = TextField("Lieu de naissance")
+    birth_country = TextField("Pays de naissance", max_length=60)
+    nationality = TextField("Nationalité", max_length=60)
+    residence_country = TextField("Pays de résidence", max_length=60)
+    consent = CheckboxesField("Consentement du client (FOCUS)", choices=_declaration_choices("consents"))
+    origin = SelectField("Origine de la vente", choices=_declaration_choices("sale_origins"), blank="— Choisir —")
+
+    def stored(self) -> dict:
+        """The customer's columns (the order's origin apart: ``origin``)."""
+        values = self.values()
+        extra = {name: values[name] or "" for name in ("birth_name", "birth_place", "birth_country", "nationality",
+                                                       "residence_country")}
+        return {**super().stored(), **extra, "birth_date": values["birth_date"], "consent": values["consent"] or []}
+
+
 class VehicleChoiceForm(PvoForm):
     """The vehicle to sell, among ``vehicles`` (those for sale)."""
 
@@ -144,6 +174,8 @@ class VehicleCardForm(PvoForm):
         choices=lambda form: list(reference.load("pvo2_demo")["provenances"]))
     plate = PlateField("Immatriculation", required=True, max_length=20)
     ptac_kg = IntegerField("PTAC (kg)", min=300, max=60_000)
+    # corrected before the declaration; left out of a post, the card keeps its mileage
+    mileage_km = IntegerField("Kilométrage compteur", min=0, max=2_000_000)
     warranty_level = SelectField("Garantie", star=True, blank="—", grouped=True,
                                  choices=lambda form: context.warranty_levels(),
                                  messages=_unknown("Garantie", "niveau de garantie inconnu"))
@@ -159,6 +191,29 @@ class VehicleCardForm(PvoForm):
         if label and level and level not in levels.get(label, ()):
             self.add_error("warranty_level", f"Garantie : le niveau « {level} » ne correspond pas au label {label}.")
         return not self.error_list
+
+
+class CommentForm(PvoForm):
+    """Commentaire … Ajouter, on an offer or its bon de commande; « Copier... » fills in the last one."""
+
+    comment = TextAreaField("Nouveau commentaire (Copier... reprend le dernier)", short="Commentaire",
+                         required=True, star=False, max_length=500,
+                         messages={"required": "{label} : saisissez un texte."})
+
+    @classmethod
+    def shown(cls, order, copy: bool = False) -> CommentForm:
+        """The empty box of ``order``'s page, or its last comment when « Copier... » was clicked."""
+        return cls(formdata=None, data={"comment": (order.comments or [""])[-1] if copy else ""})
+
+
+GARANTISSEURS = {"spoticar": "Déclaration de garantie Spoticar", "psa_insurance": "Déclaration PSA Insurance"}
+
+
+class DeclareForm(PvoForm):
+    """Déclarer a clôturé bon de commande with the chosen garantisseur."""
+
+    garantisseur = SelectField("Garantisseur", required=True, choices=GARANTISSEURS, blank=None, messages={
+        "required": "Garantisseur : choisissez un garantisseur.", "choice": "Garantisseur : choisissez un garantisseur."})
 
 
 WORKSHOP_STATES = ("À préparer", "En préparation", "Prêt à livrer")

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from common.dates import fr_date
 from common.outbox import MailAttachment
 from simulators.pvo2 import context
-from simulators.pvo2.forms import CoHolderForm, CustomerForm
+from simulators.pvo2.forms import ClientForm, CoHolderForm
 from simulators.pvo2.offer_vehicle import NO_VEHICLE, page_of
 from simulators.pvo2.store import CoHolder, Order, outbox
 
@@ -38,15 +38,16 @@ def customer(number: int):
         if refusal := _editable(order):
             return page_of(order, [refusal], 409)
         c = order.customer
-        form = CustomerForm() if request.method == "POST" else CustomerForm(formdata=None, data={
-            "civility": c.civility, "last_name": c.last_name, "first_name": c.first_name, "address": c.address,
-            "postcode": c.postcode, "city": c.city, "phone": c.phone, "email": c.email})
+        form = ClientForm() if request.method == "POST" else ClientForm(formdata=None, data={
+            **{name: getattr(c, name) for name in ClientForm.STORED}, "consent": c.consent or [],
+            "origin": order.origin})
         if request.method == "GET" or not form.validate():
             return render_template("pvo2/person_form.html", order=order, form=form, back=_back(order),
                                    title="Client", errors=[m for _, m in form.error_list]), \
                 422 if form.error_list else 200
         for name, value in form.stored().items():
             setattr(c, name, value)
+        order.origin = form.origin.value or ""
         back = _back(order)
     flash("Client enregistré.", "success")
     return redirect(back)

@@ -42,5 +42,7 @@ def card(vehicle_id: int):
         values = form.values()
         vehicle.label, vehicle.warranty_level = values["label"] or "", values["warranty_level"] or ""
         vehicle.provenance, vehicle.plate, vehicle.ptac_kg = values["provenance"], values["plate"], values["ptac_kg"]
+        if values["mileage_km"] is not None:
+            vehicle.mileage_km = values["mileage_km"]
     flash("Fiche véhicule enregistrée.", "success")
     return redirect(url_for("stock.card", vehicle_id=vehicle_id))

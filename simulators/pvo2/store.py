@@ -61,7 +61,7 @@ class Vehicle(Base):
     entry_date: Mapped[dt.date] = mapped_column(Date)
     last_ct: Mapped[dt.date | None] = mapped_column(Date)
     first_hand: Mapped[bool] = mapped_column(Boolean, default=False)
-    label: Mapped[str] = mapped_column(String(40), default="")          # SPOTICAR, DS CERTIFIED or ""
+    label: Mapped[str] = mapped_column(String(40), default="")  # SPOTICAR, DS / ALFA ROMEO CERTIFIED or ""
     warranty_level: Mapped[str] = mapped_column(String(60), default="")  # e.g. Spoticar-Premium 12 Mois
 
     @property
@@ -80,6 +80,14 @@ class Customer(Base):
     city: Mapped[str] = mapped_column(String(80))
     phone: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
+    # État civil and FOCUS consent, as the client form records them (sent in the hand-off)
+    birth_name: Mapped[str] = mapped_column(String(80), default="")
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    birth_place: Mapped[str] = mapped_column(String(80), default="")
+    birth_country: Mapped[str] = mapped_column(String(60), default="")
+    nationality: Mapped[str] = mapped_column(String(60), default="")
+    residence_country: Mapped[str] = mapped_column(String(60), default="France")
+    consent: Mapped[list | None] = mapped_column(JSON, default=list)  # email, phone, sms, mail
 
     @property
     def display_name(self) -> str:
@@ -102,6 +110,7 @@ class Order(Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     delivery_date: Mapped[dt.date | None] = mapped_column(Date)
     delivery_time: Mapped[str] = mapped_column(String(5), default="")
+    origin: Mapped[str] = mapped_column(String(60), default="")  # Origine de la vente
     # Déclaration de garantie (set only when the centralisateur or PSA Assurance accepted it)
     garantisseur: Mapped[str] = mapped_column(String(20), default="")  # spoticar or psa_insurance
     bdc_number: Mapped[str] = mapped_column(String(30), default="")     # SP + RRDI + 9 digits

@@ -1,6 +1,7 @@
-"""Test-only routes (TEST_ROUTES) for the certification driver: a sale given in the hand-off v1 shape
-entered as Tec3H's own records (stock vehicle, customer, Commande), ready for Garantie → Nouvelle
-garantie Spoticar."""
+"""Test-only route (TEST_ROUTES) for the certification driver, for the one step Tec3H's screens cannot
+do with the plan's vehicles: a vehicle arriving in stock (vehicle creation only offers the versions of
+its referential). The customer, the Commande and the warranty go through Tec3H's own screens
+(``certification.drivers.tec3h``)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from common.web import csrf
 from simulators.tec3h.data import writing
 from simulators.tec3h.referential import ENERGIES
-from simulators.tec3h.store import Customer, Order, Vehicle
+from simulators.tec3h.store import Vehicle
 
 bp = Blueprint("tec3h_certification", __name__, url_prefix="/__test__/certification")
 csrf.exempt(bp)
@@ -24,32 +25,21 @@ def _energy(value: str) -> str:
     return plain.get(value, "Essence")
 
 
-@bp.post("/sales")
-def enter_sale():
-    """Body: a hand-off-shaped sale. Answers the vehicle id (its card holds the Garantie tab)."""
-    sale = request.get_json(force=True)
-    v, c = sale["vehicle"], sale["customer"]
+@bp.post("/vehicles")
+def stock_arrival():
+    """Body: ``{"vehicle": {...hand-off v1...}, "price_ttc": "15000.00"}``. Answers the vehicle id."""
+    data = request.get_json(force=True)
+    v = data["vehicle"]
     registered = dt.date.fromisoformat(v["first_registration"])
-    day = dt.date.fromisoformat(sale["sale"]["delivery_date"])
-    price = Decimal(sale["sale"]["price_ttc"])
     with writing() as tx:
-        number = (tx.scalar(select(func.max(Order.number))) or 90000) + 1
-        vehicle = Vehicle(reference=f"CERT{number}", make=v["brand"], model=v["model"], version_id="",
+        number = (tx.scalar(select(func.count(Vehicle.id))) or 0) + 1
+        vehicle = Vehicle(reference=f"CERT{number:05d}", make=v["brand"], model=v["model"], version_id="",
                           version=v["version"], equivalence="", energy=_energy(v["energy"]), gearbox="Manuelle",
                           first_registration=registered, model_year=registered.year, plate=v["plate"], vin=v["vin"],
                           mileage_km=v["mileage_km"], din_power=v["din_power"], kw_power=v["kw_power"],
-                          fiscal_power=v["fiscal_power"], ptac_kg=v.get("ptac_kg"), price_ttc=price, state="Vendu")
-        customer = Customer(kind="particulier", civility=c["civility"], birth_name=c["last_name"],
-                            usage_name=c["last_name"], first_names=c.get("first_name"),
-                            birth_date=dt.date.fromisoformat(c["birth_date"]) if c.get("birth_date") else None,
-                            birth_city=c.get("birth_place"), birth_country=c.get("birth_country"),
-                            address=c.get("address"), postcode=c.get("postcode"), city=c.get("city"),
-                            phone=c.get("phone"), mobile=c.get("mobile"), email=c.get("email"))
-        tx.add_all([vehicle, customer])
+                          fiscal_power=v["fiscal_power"], ptac_kg=v.get("ptac_kg"),
+                          price_ttc=Decimal(data["price_ttc"]))
+        tx.add(vehicle)
         tx.flush()
-        tx.add(Order(number=number, vehicle_id=vehicle.id, customer_id=customer.id, status="Commande",
-                     seller=sale["seller"], vehicle_price_ttc=price, delivery_date=day,
-                     sale_date=dt.date.fromisoformat(sale["sale"]["sale_date"]), payment_mode="Comptant",
-                     total_ttc=price))
         vehicle_id = vehicle.id
     return jsonify({"vehicle_id": vehicle_id}), 201

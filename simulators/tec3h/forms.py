@@ -123,6 +123,7 @@ class OrderForm(TecForm):
     commercial = SelectField("Commercial", required=True, choices=_stock("sellers"), blank=None)
     livreur = SelectField("Livreur", choices=_stock("sellers"), blank="Aucun livreur")
     prix = MoneyField("PU TTC du véhicule", required=True)
+    km_max = IntegerField("Km max à la livraison", short="Km max", min=0, max=2_000_000, hint="Km max")
     date_livraison = DateField("Date de livraison")
     date_vente = DateField("Date de vente (CDA, Cession, achat, membre, garantie)", short="Date de vente")
     origine = SelectField("Origine du contact", choices=_stock("contact_origins"), blank=None)
@@ -157,9 +158,9 @@ class VehicleForm(TecForm):
 
 
 def levels() -> list[str]:
-    """The DMS warranty levels of the Spoticar label ("Spoticar-Premium 12 Mois", …)."""
-    return [name for product in reference.warranty_products() if product["label"] == "SPOTICAR"
-            for name in product["dms_levels"]]
+    """The DMS warranty levels of every label ("Spoticar-Premium 12 Mois", "DS Certified 12 mois",
+    "Alfa Romeo Certified 24 mois", …): the hand-off's label follows the chosen level."""
+    return [name for product in reference.warranty_products() for name in product["dms_levels"]]
 
 
 class WarrantyForm(TecForm):
@@ -178,6 +179,8 @@ class WarrantyForm(TecForm):
     email = EmailField("Email", input_type="text")
     date_naissance = DateField("Date de naissance", past=True)
     lieu_naissance = TextField("Lieu de naissance")
+    pays_naissance = TextField("Pays de naissance", max_length=60)
+    nationalite = TextField("Nationalité", max_length=60)
     profession = TextField("Profession")
     raison_sociale = TextField("Raison sociale")
     siret = SiretField("N° Siret")
@@ -200,6 +203,8 @@ class WarrantyForm(TecForm):
     prix_reprise = MoneyField("Prix reprise")
     usage = SelectField("Usage du véhicule", choices=lambda form: reference.all_usages(), blank=None)
     niveau = SelectField("Niveau de garantie", required=True, choices=lambda form: levels(), blank=None)
+    origine_vente = SelectField("Origine de la vente", blank="",
+                                choices=lambda form: reference.load("declaration_form")["sale_origins"])
     consent_email = CheckboxField("Email", checked_value="on")
     consent_phone = CheckboxField("Téléphone", checked_value="on")
     consent_sms = CheckboxField("SMS", checked_value="on")

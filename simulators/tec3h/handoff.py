@@ -25,7 +25,8 @@ FORM_FIELD = {
     "vehicle.registration_card_type": "type_cg", "vehicle.displacement_cc": "cylindres",
     "vehicle.din_power": "puissance_din", "vehicle.ptac_kg": "ptac", "sale.sale_date": "date_vente",
     "sale.price_ttc": "prix_vente",
-    "sale.trade_in_value": "prix_reprise", "warranty.product": "niveau", "vehicle.usage": "usage",
+    "sale.trade_in_value": "prix_reprise", "sale.origin": "origine_vente",
+    "customer.birth_country": "pays_naissance", "customer.nationality": "nationalite", "warranty.product": "niveau", "vehicle.usage": "usage",
     "warranty.duration_months": "niveau",
 }
 
@@ -63,14 +64,14 @@ def build_payload(order: Order, form: dict, callback_url: str | None) -> dict:
         "seller": order.seller,
         "sale": {"sale_date": _iso(form.get("date_vente")),
                  "delivery_date": order.delivery_date.isoformat() if order.delivery_date else None,
-                 "origin": None, "price_ttc": _money(form.get("prix_vente")),
+                 "origin": none("origine_vente"), "price_ttc": _money(form.get("prix_vente")),
                  "trade_in_value": _money(form.get("prix_reprise"))},
         "customer": {
             "civility": none("civilite"), "last_name": form.get("nom", ""),
             "first_name": none("prenom"), "birth_name": None,
             "birth_date": _iso(form.get("date_naissance")), "birth_place": none("lieu_naissance"),
-            "birth_country": order.customer.birth_country if order.customer.kind != "pro" else None,
-            "nationality": None, "residence_country": "France",
+            "birth_country": none("pays_naissance"), "nationality": none("nationalite"),
+            "residence_country": "France",
             "email": none("email"), "phone": none("telephone"), "mobile": none("portable"),
             "address": none("adresse"), "address2": none("adresse2"), "address3": none("adresse3"),
             "postcode": none("code_postal"), "city": none("ville"),
@@ -90,7 +91,8 @@ def build_payload(order: Order, form: dict, callback_url: str | None) -> dict:
             "ptac_kg": _int(form.get("ptac")),
             **(manufacturer_warranty(first_registration) if first_registration else {}),
         },
-        "warranty": {"label": "SPOTICAR", "product": product["product"] if product else None,
+        "warranty": {"label": product["label"] if product else "SPOTICAR",
+                     "product": product["product"] if product else None,
                      "duration_months": months, "start_date": start, "loyalty_product": "Aucun"},
         "callback_url": callback_url,
     }

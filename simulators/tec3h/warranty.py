@@ -26,6 +26,9 @@ bp = Blueprint("warranty", __name__)
 
 DECLARATIONS = dms.Declarations(Warranty, CallbackDelivery, status="status")
 EDITABLE = ("draft", "not_sent", "rejected")  # not yet received by the centralisateur
+# Received but not declared yet: the dealer may still correct the form and send it again.
+CORRECTABLE = ("pending",)
+RESENDABLE = ("not_sent", "pending")
 STATUS_TEXT = {"draft": "Brouillon", "not_sent": "Non transmise (centralisateur indisponible)",
                "rejected": "Refusée par le centralisateur : à corriger",
                "pending": "Transmise : déclaration à finaliser sur le centralisateur",
@@ -49,6 +52,8 @@ def prefill(order: Order) -> dict:
             "ville": c.city or "", "adresse2": c.address2 or "", "adresse3": "",
             "telephone": c.phone or "", "portable": c.mobile or "", "email": c.email or "",
             "date_naissance": fr_date(c.birth_date), "lieu_naissance": c.birth_city or "",
+            "pays_naissance": (c.birth_country or "") if c.kind != "pro" else "", "nationalite": "",
+            "origine_vente": "",
             "profession": c.profession or "", "raison_sociale": c.company_name or "",
             "siret": c.siret or "", "immatriculation": v.plate or "", "marque": v.make, "modele": v.model,
             "date_mec": fr_date(v.first_registration), "carburant": v.energy,
@@ -58,7 +63,8 @@ def prefill(order: Order) -> dict:
             "cylindres": str(v.displacement_cc or ""), "puissance_din": str(v.din_power),
             "ptac": str(v.ptac_kg or ""),
             "prix_vente": f"{order.total_ttc:.2f}", "prix_reprise": "", "usage": "particulier",
-            "niveau": levels()[-1] if levels() else "", "consent_email": "on"}
+            "niveau": next((n for n in reversed(levels()) if n.startswith("Spoticar")), ""),
+            "consent_email": "on"}
 
 
 def send(warranty_id: int) -> Warranty:
@@ -157,7 +163,7 @@ def warranty_form(vehicle_id: int):
         flash("Enregistrez d'abord un bon de commande (Statut Commande) pour ce véhicule : la garantie "
               "est pré-remplie à partir de la commande.", "error")
         return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
-    if warranty and warranty.status not in EDITABLE:
+    if warranty and warranty.status not in EDITABLE + CORRECTABLE:
         return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
     if request.method == "GET":
         stored = dict(warranty.form) if warranty else prefill(order)
@@ -177,7 +183,9 @@ def warranty_form(vehicle_id: int):
             if stored is None:
                 stored = Warranty(order_id=order.id, form=typed, status="draft")
                 tx.add(stored)
-            already_sent = stored.status not in EDITABLE  # a second click on Envoyer
+            # a second click on Envoyer sends nothing; a correction of a pending one is sent again
+            already_sent = stored.status not in EDITABLE and not (
+                stored.status in CORRECTABLE and _corrected(stored.form, typed))
             if not already_sent:
                 stored.form = typed
             tx.flush()
@@ -196,6 +204,11 @@ def warranty_form(vehicle_id: int):
     return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
 
 
+def _corrected(stored: dict, typed: dict) -> bool:
+    """The dealer changed something the centralisateur has not received yet."""
+    return any(stored.get(name, "") != value for name, value in typed.items())
+
+
 def _render(vehicle, order, form, warranty, remote):
     # reopening the form after a refusal shows it to correct (200); only a refused submission is 422
     refused = request.method == "POST" and (form.error_list or remote)
@@ -205,10 +218,11 @@ def _render(vehicle, order, form, warranty, remote):
 
 @bp.post("/garanties/<int:warranty_id>/renvoyer")
 def warranty_retry(warranty_id: int):
-    """Réessayer: send the stored form again (same DMS order: the centralisateur is idempotent)."""
+    """Réessayer / Renvoyer au centralisateur: send the stored form again — not sent yet, or sent and
+    not yet declared (same DMS order: the centralisateur answers with the same bon de commande)."""
     warranty = _db().get(Warranty, warranty_id) or abort(404)
     vehicle_id = warranty.order.vehicle_id
-    if warranty.status == "not_sent":
+    if warranty.status in RESENDABLE:
         _open_declaration_next(send(warranty.id))
     return redirect(url_for("warranty.warranty_tab", vehicle_id=vehicle_id))
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from certification import plans
+from certification import exchanges as ex, plans
 from certification.evaluate import attribute, verdict
 from certification.verdicts import diff_lines
 from tests.certification.journal_entries import T0, callback, entry, handoff, poll
@@ -143,3 +143,34 @@ def test_entries_are_attributed_by_vin_then_by_bdc_then_by_time():
     assert found["label-ds-certified"] == [first, status_poll]
     assert found["handoff-complete"] == [other]
     assert found["handoff-resend"] == [stray]
+
+
+def test_a_dms_cannot_steer_evidence_with_the_certification_headers():
+    """The session and scenario marks count only where the centralisateur set them: a DMS sending them
+    itself neither enters another session's evidence nor moves its hand-off to another scenario."""
+    forged = handoff(sale("handoff-complete"), bdc="SPC1234560000006", at=1)
+    forged["request"]["headers"] = {"X-Spoticar-Certification-Session": "cs_other",
+                                    "X-Spoticar-Certification-Scenario": "label-ds-certified"}
+    assert ex.own_header(forged, ex.SESSION_HEADER) is None
+    forged["response"]["headers"] = {"X-Spoticar-Certification-Session": "cs_mine"}
+    assert ex.own_header(forged, ex.SESSION_HEADER) == "cs_mine"
+    sales = {s["id"]: plans.sale_for(PLAN, s["id"], dms="tec3h", rrdi="C123456", today=TODAY)
+             for s in PLAN["scenarios"]}
+    found = attribute(PLAN, [forged], {"handoff-complete": T0.isoformat()}, sales)
+    assert found["handoff-complete"] == [forged] and found["label-ds-certified"] == []
+
+
+def test_only_a_declaration_link_given_in_the_session_counts_as_opened():
+    given = handoff(sale("handoff-complete"), bdc="SPC1234560000007")
+    kept = entry("in", "GET", "/declaration/from-an-older-session", 200, at=2)
+    assert run("declaration-url-opened", [given, kept], final=True)[0] == "failed"
+    opened = entry("in", "GET", "/declaration/x", 200, at=3)
+    assert run("declaration-url-opened", [given, kept, opened], final=True)[0] == "passed"
+
+
+def test_a_sale_from_another_session_does_not_pass():
+    """Replaying a hand-off recorded in an earlier session: its VIN is that session's, not this one's."""
+    earlier = plans.sale_for(PLAN, "handoff-complete", dms="tec3h", rrdi="C123456", today=TODAY, serial="ZZ99")
+    status, findings = run("handoff-complete", [handoff({**earlier, "dms_order_ref": "4586"})])
+    assert status == "failed"
+    assert any(d["path"] == "vehicle.vin" for f in findings for d in f.diff)

@@ -65,3 +65,14 @@ def test_bad_configuration_file_is_a_french_message(tmp_path, capsys):
     assert main(["dealers", "add", "--config", str(tmp_path / "b.toml"), "--rrdi", "12", "--name", "X",
                  "--dms", "tec3h", "--code-t", "T12345", "--login", "a@b.fr", "--password-env", "NONE"]) == 2
     assert "12 caractères" in capsys.readouterr().err
+
+
+def test_keys_add_records_the_origins_a_dms_is_called_back_on(tmp_path, capsys):
+    config = tmp_path / "spoticar.toml"
+    assert main(["keys", "add", "--config", str(config), "--dms", "tec3h", "--callback-origin",
+                 "http://10.1.2.3:8080", "--callback-origin", "https://dms.example.fr"]) == 0
+    from common.onboarding import load
+    assert load(config).keys[0].callback_origins == ["http://10.1.2.3:8080", "https://dms.example.fr"]
+    assert main(["keys", "add", "--config", str(config), "--dms", "pvo2", "--callback-origin",
+                 "http://10.1.2.3:8080/rappel"]) == 2      # an origin, not a URL with a path
+    assert "callback_origins" in capsys.readouterr().err and len(load(config).keys) == 1

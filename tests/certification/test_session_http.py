@@ -62,13 +62,64 @@ def test_an_outside_dms_passes_every_scenario_and_gets_its_reports(cds, callback
     assert har["log"]["version"] == "1.2" and len(har["log"]["entries"]) >= 20
     page = (out / "report.html").read_text()
     assert "Rapport de certification DMS Spoticar" in page and "<script" not in page
+    _verify_and_tamper(cds, out, capsys)
+
+
+def _verify_and_tamper(cds, out, capsys):
+    """The CDS operator checks the zip against the centralisateur: authentic, then a failed verdict
+    turned into a pass (manifest recomputed, as a forger would) is caught."""
+    capsys.readouterr()
+    assert main(["certify", "verify", str(out / "evidence.zip"), "--url", cds.url("centralisateur")]) == 0
+    assert "Rapport authentique" in capsys.readouterr().out
+    with zipfile.ZipFile(out / "evidence.zip") as archive:
+        files = {n: archive.read(n) for n in ("report.json", "report.html", "junit.xml", "evidence.har")}
+    report = json.loads(files["report.json"])
+    report["scenarios"][0]["evidence"] = report["scenarios"][0]["evidence"][:-1]   # an exchange left out
+    from certification.attestation import fingerprint
+    report["fingerprint"] = fingerprint(report)
+    files["report.json"] = json.dumps(report).encode()
+    forged = out / "forged.zip"
+    with zipfile.ZipFile(forged, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+        archive.writestr("manifest.json", json.dumps({"files": {n: hashlib.sha256(d).hexdigest()
+                                                                for n, d in files.items()}}))
+    assert main(["certify", "verify", str(forged), "--url", cds.url("centralisateur")]) == 1
+    assert "ne correspond pas à ce que le centralisateur a enregistré" in capsys.readouterr().out
+
+
+# What each failure says, in French, naming the field or the exchange at fault.
+SAYS = {
+    "drop_fields": ("« Immatriculation* »", "« Lieu de Naissance* »", "vehicle.plate"),
+    "new_order_on_resend": ("a créé une nouvelle commande : dms_order_ref", "dms_order_ref"),
+    "ignore_signature": ("Rappel mal signé (signature fausse) (POST http://127.0.0.1:",
+                         "Rappel rejoué (même X-Spoticar-Delivery)", "Rappel périmé", ": HTTP 200, attendu 4xx"),
+    "never_ack": ("envoyé au DMS (POST http://127.0.0.1:", "non acquitté : HTTP 503, attendu 2xx"),
+    "hammer_status": ("interrogations en 10 s pour",),
+}
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTY))
-def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(cds, callback_server, fault):
-    _session, final = _play(cds, callback_server, {fault})
+def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(cds, callback_server, fault, tmp_path):
+    session, final = _play(cds, callback_server, {fault})
     failed = {s["id"] for s in final["scenarios"] if s["status"] == "failed"}
     assert failed == FAULTY[fault], json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
     for s in final["scenarios"]:
         if s["id"] in failed:
             assert any(f["level"] == "fail" and (f["entries"] or f["diff"]) for f in s["findings"]), s
+    messages = " ".join(f["message"] for s in final["scenarios"] for f in s["findings"] if f["level"] == "fail")
+    for words in SAYS[fault]:
+        assert words in messages, messages
+    # the reports carry it: JUnit failures, and each failure's journal entries as evidence
+    assert main(["certify", "report", session["id"], "--out", str(tmp_path), "--key", session["key"],
+                 "--url", cds.url("centralisateur")]) == 1
+    suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
+    assert {c.get("name").split(" — ")[0] for c in suite.findall("testcase") if c.find("failure") is not None} \
+        == failed
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["verdict"] == "failed"
+    for s in report["scenarios"]:
+        cited = {i for f in s["findings"] if f["level"] == "fail" for i in f["entries"]}
+        assert cited <= {e["id"] for e in s["evidence"]}, s["id"]   # every exchange cited is in the evidence
+    page = (tmp_path / "report.html").read_text()
+    assert SAYS[fault][0] in page
