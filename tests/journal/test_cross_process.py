@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from harness.runner import Stack
-from harness.serving import serve_command, wait_healthy
+from harness.serving import serve_command, stop_processes, wait_healthy
 from tests.journal.support import OUTSIDE_PARENT, OUTSIDE_TRACE
 from tests.test_serving import free_port
 
@@ -35,10 +35,7 @@ def two_processes(tmp_path):
             wait_healthy(base, 90, processes[-1])
         yield bases
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
+        stop_processes(processes)
         icare.stop()
 
 

@@ -27,14 +27,18 @@ def _card_id(pvo2: httpx.Client, order_number: int) -> int:
     return int(re.search(r'href="/stock/([0-9]+)"', page).group(1))
 
 
+def _selected(page: str, name: str) -> str:
+    """The value chosen in the card's select ``name`` (as the browser would submit it)."""
+    select = re.search(rf'<select id="{name}" name="{name}".*?</select>', page, re.S).group(0)
+    return html.unescape(re.search(r'<option value="([^"]*)" selected', select).group(1))
+
+
 def _save_card(pvo2: httpx.Client, vehicle_id: int, **changes) -> httpx.Response:
     page = pvo2.get(f"/stock/{vehicle_id}").text
     values = {"csrf_token": csrf_token(page),
               "plate": html.unescape(re.search(r'id="plate" name="plate" value="([^"]*)"', page).group(1)),
               "ptac_kg": re.search(r'id="ptac_kg" name="ptac_kg" value="([^"]*)"', page).group(1),
-              "provenance": re.search(r'<option selected>([^<]+)</option>', page).group(1),
-              "label": re.search(r'id="label" name="label">.*?<option selected>([^<]+)<', page, re.S).group(1),
-              "warranty_level": re.search(r'id="warranty_level".*?<option selected>([^<]+)<', page, re.S).group(1)}
+              **{name: _selected(page, name) for name in ("provenance", "label", "warranty_level")}}
     return pvo2.post(f"/stock/{vehicle_id}", data={**values, **changes})
 
 
