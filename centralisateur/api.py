@@ -108,15 +108,15 @@ def create_handoff():
                                    f"pour le DMS {handoff.source_dms}.", "source_dms")
     db = current_app.extensions["db"]
     rrdi = handoff.dealer.rrdi
-    with db.read_engine.connect() as conn:
+    with db.read_engine.connect() as conn:  # one read connection for the dealer's checks
         dealer_dms = conn.execute(_DEALER_DMS, {"d_rrdi": rrdi}).scalar()
-    if dealer_dms is None:
-        return _errors(422, [{"field": "dealer.rrdi",
-                              "message": f"Code RRDI {rrdi} inconnu du centralisateur Spoticar."}])
-    if dealer_dms != g.dms:
-        return error_response(403, f"Le point de vente {rrdi} n'est pas servi par le DMS {g.dms}.",
-                              "dealer.rrdi")
-    refused = hooks.dealer_refusal(rrdi)
+        if dealer_dms is None:
+            return _errors(422, [{"field": "dealer.rrdi",
+                                  "message": f"Code RRDI {rrdi} inconnu du centralisateur Spoticar."}])
+        if dealer_dms != g.dms:
+            return error_response(403, f"Le point de vente {rrdi} n'est pas servi par le DMS {g.dms}.",
+                                  "dealer.rrdi")
+        refused = hooks.dealer_refusal(rrdi, conn)
     if refused:
         return refused
     v = handoff.vehicle

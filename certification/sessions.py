@@ -125,10 +125,13 @@ def by_key(db, key: str | None) -> CertSession | None:
 _RESERVED = select(CertSession.__table__.c.id).where(CertSession.__table__.c.dealer_rrdi == bindparam("c_rrdi"))
 
 
-def dealer_reserved(db, rrdi: str) -> bool:
-    """Whether dealer ``rrdi`` belongs to a certification session (a Core query: every hand-off asks)."""
-    with db.read_engine.connect() as conn:
+def dealer_reserved(db, rrdi: str, conn=None) -> bool:
+    """Whether dealer ``rrdi`` belongs to a certification session (a Core query: every hand-off asks;
+    ``conn``: a read connection the caller already holds)."""
+    if conn is not None:
         return conn.execute(_RESERVED, {"c_rrdi": rrdi}).first() is not None
+    with db.read_engine.connect() as own:
+        return dealer_reserved(db, rrdi, own)
 
 
 def by_dealer(db, rrdi: str) -> CertSession | None:
