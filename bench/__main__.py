@@ -7,6 +7,7 @@ A module takes part in one of two ways:
   (``now``: the ratio or median measured in this run, units included), printed as they come and
   gathered in the closing table; a module may also print detail lines of its own;
 - ``run() -> list[str]``: detail lines only (older modules); not called when ``rows`` exists.
+Helpers (``stats``, ``loadgen``) and modules with neither are skipped.
 """
 from __future__ import annotations
 
@@ -17,20 +18,23 @@ import sys
 import time
 from pathlib import Path
 
-# issue 15's table order first (hand-off, start-up, suite, browser flows, page renders, growth); any
-# other module after them, alphabetically
-ORDER = ("handoff", "startup", "suite", "flows", "centralisateur", "growth")
-NOT_BENCHES = ("stats", "__main__")
+# issue 15's table order first (hand-off, start-up, suite, browser flows, page renders, growth), by
+# name or name prefix; any other module after them, alphabetically
+ORDER = ("handoff", "startup", "suite", "flows", "tec3h_flow", "pvo2_flow", "handoff_pages", "growth")
+NOT_BENCHES = ("stats", "loadgen", "__main__")  # helpers the benches use
 
 
 def _rank(name: str) -> tuple[int, str]:
+    if name in ORDER:
+        return ORDER.index(name), name
     return next((i for i, prefix in enumerate(ORDER) if name.startswith(prefix)), len(ORDER)), name
 
 
 def modules(only: set[str]) -> list[str]:
     """The benchmark modules of this package to run, in the table's order."""
     found = [m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])]
-    return sorted((m for m in found if m not in NOT_BENCHES and (not only or m in only)), key=_rank)
+    benches = [m for m in found if m not in NOT_BENCHES and (not only or m in only)]
+    return sorted(benches, key=_rank)
 
 
 def table(rows: list[dict]) -> list[str]:
@@ -53,15 +57,17 @@ def main(argv: list[str]) -> int:
     gathered: list[dict] = []
     failed = []
     for name in modules(only):
+        module = importlib.import_module(f"bench.{name}")
+        if not hasattr(module, "rows") and not hasattr(module, "run"):
+            continue
         print(f"== {name}", flush=True)
         start = time.perf_counter()
-        module = importlib.import_module(f"bench.{name}")
         try:
             if hasattr(module, "rows"):
                 for row in module.rows():
                     gathered.append(row)
                     print(f"  {row['figure']}: {row['now']} (cible {row['target']})", flush=True)
-            else:
+            elif hasattr(module, "run"):
                 for line in module.run():
                     print("  " + line, flush=True)
         except Exception as exc:  # one broken bench must not hide the others' figures

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ def startup() -> list[str]:
     return lines
 
 
-def http_figures(stack: Stack, medians: dict | None = None) -> list[str]:
+def http_figures(stack: Stack) -> list[str]:
     base = stack.url("centralisateur")
     factory = Factory(99)
     api = httpx.Client(base_url=base, headers=KEY, timeout=30)
@@ -45,11 +44,8 @@ def http_figures(stack: Stack, medians: dict | None = None) -> list[str]:
     page1 = browser.get(receipt["declaration_url"])
     lines.append(summary("GET page 1/3", timed(lambda: browser.get(str(page1.url)), 200)))
     form_url = str(page1.url).replace("/garantie", "/formulaire")
-    form = timed(lambda: browser.get(form_url), 200)
-    home = timed(lambda: browser.get(base + "/"), 200)
-    lines += [summary("GET form 2/3 (pre-filled, 46 fields)", form), summary("GET Accueil (50 declarations)", home)]
-    if medians is not None:
-        medians.update(form=statistics.median(form) * 1000, home=statistics.median(home) * 1000)
+    lines.append(summary("GET form 2/3 (pre-filled, 46 fields)", timed(lambda: browser.get(form_url), 200)))
+    lines.append(summary("GET Accueil (50 declarations)", timed(lambda: browser.get(base + "/"), 200)))
     lines.append(summary("GET status API", timed(
         lambda: api.get(f"/api/v1/declarations/{receipt['bdc_number']}"), 200)))
     return lines
@@ -78,24 +74,14 @@ def browser_flow(stack: Stack, runs: int = 10) -> list[str]:
     return [summary("browser: hand-off → 1/3 → 2/3 → 3/3 + contract", samples, "s")]
 
 
-def rows() -> list[dict]:
-    """This module's lines (printed), and the form 2/3 and Accueil rows of issue 15's table."""
-    medians: dict = {}
-    for line in run(medians):
-        print("  " + line, flush=True)
-    return [{"figure": "form 2/3 pré-remplie, GET (HTTP, waitress)", "now": f"{medians['form']:.1f} ms",
-             "target": "≤ 5 ms"},
-            {"figure": "Accueil avec 50 déclarations, GET", "now": f"{medians['home']:.1f} ms", "target": "≤ 5 ms"}]
-
-
-def run(medians: dict | None = None) -> list[str]:
+def run() -> list[str]:
     lines = startup()
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack(Path(tmp), names=["centralisateur", "icare"],
                       extra_config={"centralisateur": {"DEMO_PROFILES_CONFIGURED": True}}).start()
         stack.wait_ready()
         try:
-            lines += http_figures(stack, medians)
+            lines += http_figures(stack)
             lines += browser_flow(stack)
         finally:
             stack.stop()

@@ -1,7 +1,7 @@
 """Hand-off API throughput against a bare Flask JSON POST served the same way, in the same run.
 
 Both run in this process on the harness's own server (``common.serve.AppServer``: waitress, 8
-threads); the load comes from ``bench.loadgen`` in another process (16 keep-alive connections,
+threads); the load comes from ``harness.loadgen`` in another process (16 keep-alive connections,
 every hand-off a new sale). ``python -m bench handoff``; ``rows()`` feeds ``make bench``."""
 from __future__ import annotations
 
@@ -38,11 +38,11 @@ def bare_app() -> Flask:
 
 
 def load(url: str, bodies: list[dict], headers: dict[str, str] | None = None) -> dict:
-    """Run ``bench.loadgen`` against ``url`` in a separate process; its JSON figures."""
+    """Run ``harness.loadgen`` against ``url`` in a separate process; its JSON figures."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
         f.writelines(json.dumps(b) + "\n" for b in bodies)
     try:
-        out = subprocess.run([sys.executable, "-m", "bench.loadgen", url, f.name, str(CONNECTIONS),
+        out = subprocess.run([sys.executable, "-m", "harness.loadgen", url, f.name, str(CONNECTIONS),
                               *(f"{k}: {v}" for k, v in (headers or {}).items())],
                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                              capture_output=True, text=True, timeout=300, check=True)
@@ -52,7 +52,7 @@ def load(url: str, bodies: list[dict], headers: dict[str, str] | None = None) ->
 
 
 def measure() -> dict:
-    """``{"api": figures, "bare": figures}`` of one run (see ``bench.loadgen``)."""
+    """``{"api": figures, "bare": figures}`` of one run (see ``harness.loadgen``)."""
     factory = Factory(15)
     bodies = [factory.handoff(dms_order_ref=f"BENCH{i:06d}") for i in range(WARM_UP + REQUESTS)]
     headers = {"Authorization": f"Bearer {KEY}"}

@@ -28,9 +28,13 @@ def key_matches(key: str | None, digest: str) -> bool:
     return bool(key) and hmac.compare_digest(key_digest(key), digest)
 
 
+def cheap_kdf() -> bool:
+    """True in the test suites (``SPOTICAR_TEST_KDF=1``): passwords are hashed with cheap parameters."""
+    return os.environ.get("SPOTICAR_TEST_KDF") == "1"
+
+
 def hash_password(password: str) -> str:
-    method = TEST_KDF if os.environ.get("SPOTICAR_TEST_KDF") == "1" else "scrypt"
-    return generate_password_hash(password, method=method)
+    return generate_password_hash(password, method=TEST_KDF if cheap_kdf() else "scrypt")
 
 
 def check_password(stored: str, password: str) -> bool:

@@ -17,7 +17,8 @@ def demo_accounts() -> list[tuple[str, str]]:
                for s in b2b["suppliers"] for u in s.get("users", [])])
 
 
-def test_every_demo_account_has_a_prepared_hash_that_checks():
+def test_every_demo_account_has_a_prepared_hash_that_checks(monkeypatch):
+    monkeypatch.setenv("SPOTICAR_TEST_KDF", "0")  # as the apps run outside the suites
     stored = prepared._prepared()
     for label, password in demo_accounts():
         hashed = prepared.demo_password_hash(label, password)
@@ -31,3 +32,10 @@ def test_a_password_not_prepared_gets_a_fresh_salted_hash():
     second = prepared.demo_password_hash("centralisateur:autre@example.fr", "autre-mot-de-passe")
     assert first != second
     assert check_password_hash(first, "autre-mot-de-passe")
+
+
+def test_the_suites_hash_demo_passwords_on_the_spot_with_the_cheap_kdf():
+    label, password = demo_accounts()[0]
+    hashed = prepared.demo_password_hash(label, password)
+    assert hashed != prepared._prepared()[prepared._key(label, password)]
+    assert hashed.startswith("scrypt:1024:") and check_password_hash(hashed, password)

@@ -1,6 +1,6 @@
 """One form layer for every app: ``Form`` (Flask-WTF), typed fields, French messages written once,
 and the ``common/forms.html`` macros (``field``, ``error_summary``) that render them."""
-from common.forms.base import Form, csrf_field
+from common.forms.base import Form, csrf_field, page_unless_valid
 from common.forms.choices import CheckboxesField, CheckboxField, RadioField, SelectField, as_pairs
 from common.forms.fields import (DateField, EmailField, Field, IntegerField, Invalid, MoneyField,
                                  PasswordField, PatternField, PhoneField, PlateField, PostcodeField,
@@ -9,7 +9,7 @@ from common.forms.fields import (DateField, EmailField, Field, IntegerField, Inv
 __all__ = ["CheckboxField", "CheckboxesField", "DateField", "EmailField", "Field", "Form", "IntegerField",
            "Invalid", "MoneyField", "PasswordField", "PatternField", "PhoneField", "PlateField",
            "PostcodeField", "RadioField", "SelectField", "SiretField", "TextAreaField", "TextField",
-           "VinField", "as_pairs", "csrf_field", "init_app", "lower"]
+           "VinField", "as_pairs", "csrf_field", "init_app", "lower", "page_unless_valid"]
 
 
 def init_app(app) -> None:

@@ -81,3 +81,14 @@ def csrf_field() -> Markup:
     """The hidden input carrying Flask-WTF's CSRF token, the same for every form of every app (the
     FlaskForm's own ``csrf_token`` field holds the same token); no id, as a page may hold several."""
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+
+
+def page_unless_valid(form: Form, template: str, refused_status: int = 422, **context):
+    """The page of ``form`` for a GET, or for a refused POST (``refused_status``, typed values and messages
+    kept); None once a POST is valid, for the view to act on ``form.values()``."""
+    from flask import render_template, request
+    if request.method != "POST":
+        return render_template(template, form=form, **context)
+    if not form.validate():
+        return render_template(template, form=form, **context), refused_status
+    return None

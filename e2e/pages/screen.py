@@ -23,6 +23,12 @@ class Screen:
         scope = within or self.page
         return scope.get_by_role("row").filter(has=self.page.get_by_role("cell"))
 
+    def opened_by(self, control: Locator) -> Page:
+        """Click ``control``; the window it opens (``target=_blank``, ``window.open``), returned."""
+        with self.page.expect_popup() as popup:
+            control.click()
+        return popup.value
+
     def goto(self, path: str, **query) -> None:
         """Go to ``path`` (relative to ``base_url``) with ``query`` as its query string."""
         self.page.goto(self.base_url + path + (f"?{urlencode(query)}" if query else ""))

@@ -26,9 +26,7 @@ class WarrantyTabPage(Screen):
 
     def open_declaration(self) -> Page:
         """Click the link; the centralisateur's page opens in a new window, returned."""
-        with self.page.expect_popup() as popup:
-            self.open_declaration_link.click()
-        return popup.value
+        return self.opened_by(self.open_declaration_link)
 
     def retry(self) -> None:
         self.retry_button.click()
@@ -53,6 +51,4 @@ class WarrantyFormPage(Screen):
 
     def send_and_open_declaration(self) -> Page:
         """Envoyer; the centralisateur's declaration opens in a new window, returned."""
-        with self.page.expect_popup() as popup:
-            self.send_button.click()
-        return popup.value
+        return self.opened_by(self.send_button)

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.pages.outbox import OutboxPage
-from e2e.pages.pvo2 import NewOfferPage, OfferPage, OffersPage, OrderPage, PersonFormPage, TradeInPage
+from e2e.pages.pvo2 import NewOfferPage, OfferPage, OffersPage, OrderPage
+from e2e.pages.pvo2_offer import PersonFormPage, TradeInPage
 from e2e.pvo2.conftest import vehicle_for_sale
 
 pytestmark = pytest.mark.pvo2

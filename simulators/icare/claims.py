@@ -11,15 +11,14 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, Text, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.parsing import ParseError, parse_date, parse_decimal, parse_int
 from fixtures import reference
 from simulators.icare.portal_session import (current_membership, current_user, db_session, right_required,
                                              write)
 from simulators.icare.store import Base, Contract, utcnow
+from simulators.icare.workshop_forms import ClaimForm
 
 bp = Blueprint("icare_claims", __name__, url_prefix="/prise-en-charge")
 
-NATURES = ("Garantie", "Entretien")
 STATUSES = {"accordee": "Accordée", "carence": "Accordée — à la charge du point de vente (carence)",
             "refusee": "Refusée"}
 
@@ -56,60 +55,30 @@ def decide(contract: Contract, work_date: dt.date, nature: str, carence_days: in
     return "accordee", ""
 
 
-def _read(form) -> tuple[dict, list[str], set[str]]:
-    values = {k: (form.get(k) or "").strip() for k in
-              ("contract_number", "nature", "work_date", "mileage_km", "description", "amount_ht")}
-    errors, invalid, parsed = [], set(), {}
-    checks = {"work_date": lambda v: parse_date(v, label="Date de l'intervention"),
-              "mileage_km": lambda v: parse_int(v, label="Kilométrage", maximum=2_000_000),
-              "amount_ht": lambda v: parse_decimal(v, label="Montant HT estimé", maximum=100_000)}
-    labels = {"contract_number": "N° de contrat", "nature": "Nature de l'intervention",
-              "work_date": "Date de l'intervention", "mileage_km": "Kilométrage",
-              "description": "Description des travaux", "amount_ht": "Montant HT estimé"}
-    for name, label in labels.items():
-        if not values[name]:
-            errors.append(f"Le champ {label} est obligatoire.")
-            invalid.add(name)
-        elif name in checks:
-            try:
-                parsed[name] = checks[name](values[name])
-            except ParseError as exc:
-                errors.append(exc.message)
-                invalid.add(name)
-    if values["nature"] and values["nature"] not in NATURES:
-        errors.append("Nature de l'intervention : choisissez Garantie ou Entretien.")
-        invalid.add("nature")
-    if len(values["description"]) > 2000:
-        errors.append("Description des travaux : 2000 caractères au plus.")
-        invalid.add("description")
-    return {**values, **{f"{k}_parsed": v for k, v in parsed.items()}}, errors, invalid
-
-
 @bp.route("/nouvelle", methods=["GET", "POST"])
 @right_required("depot_pec")
 def new():
     """Déposer une demande de prise en charge on a contract of this establishment."""
     code_t = current_membership().code_t
+    form = ClaimForm(data={"contract_number": request.args.get("contrat", "")[:11]})
     if request.method == "GET":
-        return render_template("icare/claim_new.html", values={"contract_number": request.args.get("contrat", "")[:11]},
-                               errors=[], invalid=set(), natures=NATURES)
-    values, errors, invalid = _read(request.form)
+        return render_template("icare/claim_new.html", form=form)
     contract = None
-    if not errors:
+    if form.validate():
         contract = db_session().scalar(select(Contract).where(Contract.code_t == code_t,
-                                                              Contract.number == values["contract_number"]))
+                                                              Contract.number == form.contract_number.value))
         if contract is None:
-            errors, invalid = [f"Aucun contrat n° {values['contract_number']} pour cet établissement."], {"contract_number"}
-    if errors:
-        return render_template("icare/claim_new.html", values=values, errors=errors, invalid=invalid,
-                               natures=NATURES), 422
+            form.add_error("contract_number", f"Aucun contrat n° {form.contract_number.value} pour cet établissement.")
+    if form.error_list:
+        return render_template("icare/claim_new.html", form=form), 422
+    values = form.values()
     carence = int(reference.load("icare_billing")["carence_days"])
-    status, reason = decide(contract, values["work_date_parsed"], values["nature"], carence)
+    status, reason = decide(contract, values["work_date"], values["nature"], carence)
     with write() as tx:
         claim = Claim(code_t=code_t, contract_number=contract.number, plate=contract.plate,
-                      nature=values["nature"], work_date=values["work_date_parsed"],
-                      mileage_km=values["mileage_km_parsed"], description=values["description"],
-                      amount_ht=values["amount_ht_parsed"], status=status, reason=reason,
+                      nature=values["nature"], work_date=values["work_date"],
+                      mileage_km=values["mileage_km"], description=values["description"],
+                      amount_ht=values["amount_ht"], status=status, reason=reason,
                       filed_by=current_user().email)
         tx.add(claim)
         tx.flush()

@@ -4,15 +4,16 @@ repairer's account request that Icare's support answers by mail (seed 003's logi
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.forms import page_unless_valid
 from fixtures import reference
 from simulators.icare.portal_session import write
 from simulators.icare.store import Base, outbox, utcnow
+from simulators.icare.workshop_forms import RepairerForm
 
 bp = Blueprint("icare_pages", __name__)
 
@@ -60,40 +61,14 @@ def page(slug: str):
     return render_template("icare/page.html", title=title, paragraphs=paragraphs)
 
 
-FIELDS = {"company": ("Raison sociale du garage", r".{2,120}", "2 à 120 caractères."),
-          "siret": ("N° SIRET", r"[0-9]{14}", "14 chiffres."),
-          "last_name": ("Nom", r".{1,80}", "80 caractères au plus."),
-          "first_name": ("Prénom", r".{1,80}", "80 caractères au plus."),
-          "email": ("Email", r"[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}", "adresse email invalide (ex. : atelier@garage.fr)."),
-          "phone": ("Numéro de téléphone (optionnel)", r"(0[1-9][0-9]{8})?", "10 chiffres (ex. : 01 34 34 67 88)."),
-          "postcode": ("Code postal", r"[0-9]{5}", "5 chiffres."),
-          "city": ("Ville", r".{1,80}", "80 caractères au plus.")}
-
-
-def _check(form) -> tuple[dict, list[str], set[str]]:
-    values = {name: (form.get(name) or "").strip()[:254] for name in FIELDS}
-    values["siret"] = values["siret"].replace(" ", "")
-    values["phone"] = re.sub(r"[\s.\-]", "", values["phone"])
-    errors, invalid = [], set()
-    for name, (label, pattern, hint) in FIELDS.items():
-        if not values[name] and name != "phone":
-            errors.append(f"Le champ {label} est obligatoire.")
-            invalid.add(name)
-        elif not re.fullmatch(pattern, values[name]):
-            errors.append(f"{label} : {hint}")
-            invalid.add(name)
-    return values, errors, invalid
-
-
 @bp.route("/reparateur/creer-un-compte", methods=["GET", "POST"])
 def repairer_account():
     """Vous êtes réparateur ? Créer un compte: the request, acknowledged by mail."""
-    if request.method == "GET":
-        return render_template("icare/repairer.html", values={}, errors=[], invalid=set(), fields=FIELDS)
-    values, errors, invalid = _check(request.form)
-    if errors:
-        return render_template("icare/repairer.html", values=values, errors=errors, invalid=invalid,
-                               fields=FIELDS), 422
+    form = RepairerForm()
+    page = page_unless_valid(form, "icare/repairer.html")
+    if page:
+        return page
+    values = form.stored()
     support = reference.load("support_contacts")["src_gestionnaire"]
     with write() as tx:
         tx.add(RepairerRequest(**values))

@@ -9,10 +9,11 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
                    url_for)
 from sqlalchemy import func, select
 
+from common.forms import page_unless_valid
 from common.sessions import check_password_evenly, close_session, login_blocked, record_login
 from common.web import public_url_for
 from simulators.icare import passwords
-from simulators.icare.auth_forms import ForgotForm, LoginForm, PasswordForm
+from simulators.icare.auth_forms import EstablishmentForm, ForgotForm, LoginForm, PasswordForm
 from simulators.icare.portal_session import (current_membership, current_user, db_session, login,
                                              write)
 from simulators.icare.portal_store import (RIGHTS, AccountToken, LoginAttempt, Membership, PortalUser,
@@ -91,7 +92,7 @@ def logout():
 def switch_establishment():
     """A multi-site user chooses the establishment the portal shows."""
     user = current_user()
-    code_t = request.form.get("code_t", "")
+    code_t = EstablishmentForm().code_t.data
     if user is None:
         return redirect(url_for("icare_auth.login"))
     if user.membership(code_t) is None:
@@ -118,10 +119,9 @@ def _convention_dealers(db, email: str) -> list[IcareDealer]:
 def forgot():
     """Always the same answer: nobody learns which emails have an account."""
     form = ForgotForm()
-    if request.method == "GET":
-        return render_template("icare/forgot.html", form=form)
-    if not form.validate():
-        return render_template("icare/forgot.html", form=form), 400
+    page = page_unless_valid(form, "icare/forgot.html", 400)
+    if page:
+        return page
     email = form.email.value
     hours = _setting("ICARE_RESET_TTL_HOURS", 1)
     with write() as tx:

@@ -6,6 +6,7 @@ import functools
 from flask import current_app, g, redirect, render_template, request, session, url_for
 
 from common.sessions import current_session, open_session
+from simulators.icare.auth_forms import EstablishmentForm
 from simulators.icare.portal_store import RIGHTS, PortalUser, WebSession
 from simulators.icare.store import IcareDealer
 
@@ -96,7 +97,9 @@ def portal_context() -> dict:
     if user:
         codes = [m.code_t for m in user.memberships]
         dealers = [db_session().get(IcareDealer, c) for c in sorted(codes)]
+    dealers = [d for d in dealers if d is not None]
+    switch = EstablishmentForm.shown(dealers, membership.code_t) if len(dealers) > 1 else None
     return {"portal_user": user, "portal_membership": membership,
             "portal_rights": set(membership.rights or []) if membership else set(),
             "portal_dealer": db_session().get(IcareDealer, membership.code_t) if membership else None,
-            "portal_dealers": [d for d in dealers if d is not None], "RIGHTS": RIGHTS}
+            "portal_dealers": dealers, "establishment_form": switch, "RIGHTS": RIGHTS}

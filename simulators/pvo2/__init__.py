@@ -25,6 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
     db.create_all()
     db.init_app(app)
     app.jinja_env.filters["euros"] = euros
+    from simulators.pvo2.forms import CommentForm
+    app.jinja_env.globals["comment_box"] = CommentForm.shown  # the Commentaire box of _recap.html
     app.jinja_env.filters["days_ago"] = lambda day: (dt.date.today() - day).days if day else ""
     from simulators.pvo2 import (declaring, deliveries, offer_people, offer_vehicle, offers, printing, settings,
                                  stock)

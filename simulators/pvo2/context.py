@@ -1,7 +1,7 @@
 """Small shared helpers of the PVO2 screens: the current site and seller, lookups that 404."""
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import abort, current_app, flash, redirect, url_for
 from sqlalchemy import exists, func, select
 
 from fixtures import reference
@@ -25,10 +25,18 @@ def seller() -> dict:
     return reference.load("pvo2_demo")["seller"]
 
 
-def order_or_404(session, number: int) -> Order:
+NO_VEHICLE = "Ajoutez d'abord un véhicule à vendre sur cette offre."
+
+
+def order_or_404(session, number: int, with_vehicle: bool = False) -> Order:
+    """The order ``number``; ``with_vehicle``: an offer whose vehicle was removed sends the user back
+    to it, saying what to do first."""
     order = session.scalar(select(Order).where(Order.number == number))
     if order is None:
         abort(404)
+    if with_vehicle and order.vehicle is None:
+        flash(NO_VEHICLE, "error")
+        abort(redirect(url_for("offers.show", number=number)))
     return order
 
 

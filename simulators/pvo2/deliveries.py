@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from simulators.pvo2 import context, declaring
-from simulators.pvo2.forms import DeliveryForm
+from simulators.pvo2.forms import DeclareForm, DeliveryForm
 from simulators.pvo2.offers import label_refusal
 from simulators.pvo2.psa import PsaInsuranceError, declare_psa_insurance
 from simulators.pvo2.store import Order
@@ -15,8 +15,6 @@ from spoticar_handoff import HandoffError, HandoffRefused
 
 bp = Blueprint("deliveries", __name__, url_prefix="/livraisons")
 
-GARANTISSEURS = {"spoticar": "Déclaration de garantie Spoticar",
-                 "psa_insurance": "Déclaration PSA Insurance"}
 NOT_CLOSED = ("La déclaration de garantie se fait sur un BDC clôturé : renseignez la date de livraison "
               "(Livraison prévue le) puis cliquez sur Clôturer.")
 STATUS_TEXT = {"pending": "Transmise au centralisateur : déclaration à compléter",
@@ -34,12 +32,15 @@ def index():
         return render_template("pvo2/deliveries.html", orders=orders)
 
 
-def _page(order: Order, errors=(), status: int = 200, values=None, delivery: DeliveryForm | None = None):
+def order_page(order: Order, errors=(), status: int = 200, declare: DeclareForm | None = None,
+               delivery: DeliveryForm | None = None, comment=None):
+    """Commande N°… with ``errors`` listed; a refused form (``declare``, ``delivery``, ``comment``) keeps
+    what was chosen or typed."""
     delivery = delivery or DeliveryForm(formdata=None, data={"delivery_date": order.delivery_date,
                                                              "delivery_time": order.delivery_time})
-    return render_template("pvo2/order.html", order=order, errors=list(errors), values=values or {},
-                           garantisseurs=GARANTISSEURS, status_text=STATUS_TEXT, delivery=delivery,
-                           not_closed=NOT_CLOSED), status
+    return render_template("pvo2/order.html", order=order, errors=list(errors), status_text=STATUS_TEXT,
+                           declare=declare or DeclareForm(formdata=None), delivery=delivery,
+                           not_closed=NOT_CLOSED, comment_form=comment), status
 
 
 @bp.get("/<int:number>")
@@ -51,7 +52,7 @@ def order(number: int):
         return redirect(url_for("offers.show", number=number))
     declaring.refresh(row)  # outside any transaction: no lock held during HTTP
     with context.db().transaction() as session:
-        return _page(context.order_or_404(session, number))
+        return order_page(context.order_or_404(session, number))
 
 
 @bp.post("/<int:number>/livraison")
@@ -67,7 +68,7 @@ def set_delivery(number: int):
         if row.state not in ("bdc", "cloture"):
             errors.append("Générez d'abord le bon de commande.")
         if errors:
-            return _page(row, errors, 422, delivery=form)
+            return order_page(row, errors, 422, delivery=form)
         row.delivery_date, row.delivery_time = form.delivery_date.value, form.delivery_time.value or ""
     flash("Date de livraison enregistrée.", "success")
     return redirect(url_for("deliveries.order", number=number))
@@ -79,9 +80,9 @@ def close(number: int):
     with context.db().transaction() as session:
         row = context.order_or_404(session, number)
         if row.state != "bdc":
-            return _page(row, ["Ce bon de commande est déjà clôturé."], 409)
+            return order_page(row, ["Ce bon de commande est déjà clôturé."], 409)
         if row.delivery_date is None:
-            return _page(row, ["Renseignez la date de livraison (Livraison prévue le) avant de clôturer "
+            return order_page(row, ["Renseignez la date de livraison (Livraison prévue le) avant de clôturer "
                                "le bon de commande."], 422)
         row.state, row.closed_on = "cloture", dt.date.today()
     flash(f"BDC n°{number} clôturé.", "success")
@@ -94,7 +95,7 @@ def cancel(number: int):
     with context.db().transaction() as session:
         row = context.order_or_404(session, number)
         if row.bdc_number or row.policy_number:
-            return _page(row, ["Cette commande a une déclaration de garantie : elle ne peut plus être "
+            return order_page(row, ["Cette commande a une déclaration de garantie : elle ne peut plus être "
                                "annulée ici."], 409)
         if row.state not in ("bdc", "cloture"):
             return redirect(url_for("offers.show", number=number))
@@ -109,23 +110,23 @@ def declare(number: int):
 
     Any refusal leaves the order exactly as it was and shows the reason.
     """
-    choice = request.form.get("garantisseur", "")
-    values = {"garantisseur": choice}
+    form = DeclareForm()
+    choice = form.garantisseur.value if form.validate() else ""
     with context.db().transaction() as session:
         row = context.order_or_404(session, number)
         site = context.site(session)
         failure = _declaration_refusal(row, site, choice)
         if failure:
-            return _page(row, [failure[0]], failure[1], values)
+            return order_page(row, [failure[0]], failure[1], form)
     try:  # no transaction held while the remote system answers
         if choice == "spoticar":
             receipt = declaring.declare_spoticar(row, site)
         else:
             policy = declare_psa_insurance(row, site)
     except HandoffRefused as exc:
-        return _page(row, _reasons(exc), 422, values)
+        return order_page(row, _reasons(exc), 422, form)
     except (HandoffError, PsaInsuranceError) as exc:
-        return _page(row, [exc.message], 422 if exc.status and exc.status < 500 else 503, values)
+        return order_page(row, [exc.message], 422 if exc.status and exc.status < 500 else 503, form)
     with context.db().transaction() as session:
         row = context.order_or_404(session, number)
         if choice == "spoticar":
@@ -144,7 +145,7 @@ def _declaration_refusal(row: Order, site, choice: str) -> tuple[str, int] | Non
         return "Générez d'abord le bon de commande.", 409
     if row.state != "cloture" or row.delivery_date is None:
         return NOT_CLOSED, 409
-    if choice not in GARANTISSEURS:
+    if not choice:
         return "Garantisseur : choisissez un garantisseur.", 422
     if not site.rrdi:
         return declaring.RRDI_MISSING, 422

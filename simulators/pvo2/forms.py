@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from common.forms import (CheckboxesField, DateField, EmailField, Form, IntegerField, MoneyField, PatternField, PhoneField,
-                          PlateField, PostcodeField, SelectField, SiretField, TextField)
+from common.forms import (CheckboxesField, DateField, EmailField, Form, IntegerField, MoneyField, PatternField,
+                          PhoneField, PlateField, PostcodeField, SelectField, SiretField, TextAreaField, TextField)
 from fixtures import reference
 from simulators.pvo2 import context, euros
 
@@ -191,6 +191,29 @@ class VehicleCardForm(PvoForm):
         if label and level and level not in levels.get(label, ()):
             self.add_error("warranty_level", f"Garantie : le niveau « {level} » ne correspond pas au label {label}.")
         return not self.error_list
+
+
+class CommentForm(PvoForm):
+    """Commentaire … Ajouter, on an offer or its bon de commande; « Copier... » fills in the last one."""
+
+    comment = TextAreaField("Nouveau commentaire (Copier... reprend le dernier)", short="Commentaire",
+                         required=True, star=False, max_length=500,
+                         messages={"required": "{label} : saisissez un texte."})
+
+    @classmethod
+    def shown(cls, order, copy: bool = False) -> CommentForm:
+        """The empty box of ``order``'s page, or its last comment when « Copier... » was clicked."""
+        return cls(formdata=None, data={"comment": (order.comments or [""])[-1] if copy else ""})
+
+
+GARANTISSEURS = {"spoticar": "Déclaration de garantie Spoticar", "psa_insurance": "Déclaration PSA Insurance"}
+
+
+class DeclareForm(PvoForm):
+    """Déclarer a clôturé bon de commande with the chosen garantisseur."""
+
+    garantisseur = SelectField("Garantisseur", required=True, choices=GARANTISSEURS, blank=None, messages={
+        "required": "Garantisseur : choisissez un garantisseur.", "choice": "Garantisseur : choisissez un garantisseur."})
 
 
 WORKSHOP_STATES = ("À préparer", "En préparation", "Prêt à livrer")

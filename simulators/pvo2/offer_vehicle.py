@@ -15,17 +15,19 @@ from simulators.pvo2.store import Order, Reservation, TradeIn, Vehicle, VehicleA
 
 bp = Blueprint("offer_vehicle", __name__, url_prefix="/offres")
 
-NO_VEHICLE = "Ajoutez d'abord un véhicule à vendre sur cette offre."
+NO_VEHICLE = context.NO_VEHICLE
 OFFER_ONLY = "Seule une offre en cours peut être modifiée ainsi : ce bon de commande est déjà généré."
 
 
-def page_of(order: Order, errors=(), status: int = 200):
-    """The page the order is shown on (offer or bon de commande) with ``errors`` above it."""
+def page_of(order: Order, errors=(), status: int = 200, comment=None):
+    """The page the order is shown on (offer or bon de commande) with ``errors`` above it; a refused
+    ``comment`` form keeps what was typed."""
     if order.state == "offre":
         return render_template("pvo2/offer.html", order=order, errors=list(errors), today=dt.date.today(),
-                               vehicle_form=_vehicle_form(order) if order.vehicle is None else None), status
-    from simulators.pvo2.deliveries import _page
-    return _page(order, errors, status)
+                               vehicle_form=_vehicle_form(order) if order.vehicle is None else None,
+                               comment_form=comment), status
+    from simulators.pvo2.deliveries import order_page
+    return order_page(order, errors, status, comment=comment)
 
 
 def vehicle_extras(vehicle: Vehicle) -> dict:

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 
 from common.parsing import ParseError, parse_int
 from simulators.pvo2 import context, offer_vehicle
-from simulators.pvo2.forms import OfferForm
+from simulators.pvo2.forms import CommentForm, OfferForm
 from simulators.pvo2.store import Customer, Order, Vehicle
 
 bp = Blueprint("offers", __name__, url_prefix="/offres")
@@ -138,16 +138,14 @@ def generate_bdc(number: int):
 @bp.post("/<int:number>/commentaire")
 def comment(number: int):
     """Commentaire … Ajouter, on an offer or its bon de commande (500 characters at most)."""
-    text = " ".join((request.form.get("comment") or "").split())[:500]
+    form = CommentForm()
     with context.db().transaction() as session:
         order = context.order_or_404(session, number)
-        if text:
-            order.comments = [*(order.comments or []), text]
+        if not form.validate():  # the page again, the typed text kept with its message
+            return offer_vehicle.page_of(order, status=422, comment=form)
+        order.comments = [*(order.comments or []), " ".join(form.comment.value.split())]
         state = order.state
-    if text:
-        flash("Commentaire ajouté.", "success")
-    else:
-        flash("Commentaire : saisissez un texte.", "error")
+    flash("Commentaire ajouté.", "success")
     target = "offers.show" if state == "offre" else "deliveries.order"
     return redirect(url_for(target, number=number) + "#comment-title")
 

@@ -46,7 +46,7 @@ def choose(number: int):
     """Imprimer des documents: 1 bon de commande sélectionné, one document per brand; Chercher un
     document filters the list, a saved Scénario pre-selects its documents."""
     with context.db().transaction() as tx:
-        order = context.order_or_404(tx, number)
+        order = context.order_or_404(tx, number, with_vehicle=True)
         site = context.site(tx)
         selected = session.get(SCENARIOS, {}).get(request.args.get("scenario", ""), [default_document(order)])
         form = PrintChoiceForm(formdata=None, data={"company": site.label, "document": selected})
@@ -59,7 +59,7 @@ def save_scenario(number: int):
     form = PrintChoiceForm()
     form.purpose = "scenario"
     with context.db().transaction() as tx:
-        order = context.order_or_404(tx, number)
+        order = context.order_or_404(tx, number, with_vehicle=True)
         if not form.validate():
             return _choose_page(order, form, 422)
     name = " ".join(form.scenario_name.value.split())
@@ -73,7 +73,7 @@ def options(number: int):
     """Suivant: the options of the chosen document(s)."""
     choice = PrintChoiceForm(formdata=request.args)
     with context.db().transaction() as session:
-        order = context.order_or_404(session, number)
+        order = context.order_or_404(session, number, with_vehicle=True)
         if not choice.validate():
             return _choose_page(order, choice, 422)
         start, end = warranty_period(order)
@@ -89,7 +89,7 @@ def pdf(number: int):
     if not choice.validate():
         form.add_error(None, "Choisissez au moins un document et le nom de la société pour l'impression.")
     with context.db().transaction() as session:
-        order = context.order_or_404(session, number)
+        order = context.order_or_404(session, number, with_vehicle=True)
         site = context.site(session)
         if form.error_list:
             return render_template("pvo2/print_options.html", order=order, choice=choice, form=form), 422

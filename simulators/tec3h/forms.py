@@ -123,6 +123,7 @@ class OrderForm(TecForm):
     commercial = SelectField("Commercial", required=True, choices=_stock("sellers"), blank=None)
     livreur = SelectField("Livreur", choices=_stock("sellers"), blank="Aucun livreur")
     prix = MoneyField("PU TTC du véhicule", required=True)
+    km_max = IntegerField("Km max à la livraison", short="Km max", min=0, max=2_000_000, hint="Km max")
     date_livraison = DateField("Date de livraison")
     date_vente = DateField("Date de vente (CDA, Cession, achat, membre, garantie)", short="Date de vente")
     origine = SelectField("Origine du contact", choices=_stock("contact_origins"), blank=None)

@@ -8,7 +8,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    request, url_for)
 from sqlalchemy import func, select
 
-from common import parsing
+from common import formats, parsing
 from common.parsing import arg_int
 from fixtures import reference
 from simulators.tec3h.data import reads as _db
@@ -42,7 +42,7 @@ def _order_form(**data) -> OrderForm:
     return form
 
 
-def _check_order(form: OrderForm) -> dict | None:
+def _check_order(form: OrderForm, vehicle: Vehicle) -> dict | None:
     """The order's stored values, or None with the messages left on ``form``."""
     form.validate()
     v = form.values()
@@ -55,6 +55,8 @@ def _check_order(form: OrderForm) -> dict | None:
                                            "une commande.")
     if v["date_vente"] and v["date_livraison"] and v["date_livraison"] < v["date_vente"]:
         form.add_error("date_livraison", "La date de livraison ne peut pas précéder la date de vente.")
+    if v["km_max"] is not None and v["km_max"] < vehicle.mileage_km:
+        form.add_error("km_max", f"Km max à la livraison : le véhicule a déjà {formats.km(vehicle.mileage_km)}.")
     if request.form.get("action") == "article":
         for name in ("article_designation", "article_prix"):
             if v[name] is None and not form[name].errors:
@@ -62,7 +64,7 @@ def _check_order(form: OrderForm) -> dict | None:
     if form.error_list:
         return None
     return dict(customer_id=v["client"], status=v["statut"], service=v["service"], seller=v["commercial"], deliverer=v["livreur"] or None,
-                vehicle_price_ttc=v["prix"], delivery_date=v["date_livraison"], sale_date=v["date_vente"],
+                vehicle_price_ttc=v["prix"], km_max_delivery=v["km_max"], delivery_date=v["date_livraison"], sale_date=v["date_vente"],
                 contact_origin=v["origine"], payment_mode=v["paiement"], financing=v["financement"],
                 deposit_mode=v["mode_acompte"], deposit_ttc=v["acompte"])
 
@@ -71,6 +73,7 @@ def _form_values(order: Order) -> dict:
     return {"client": str(order.customer_id), "statut": order.status, "service": order.service,
             "commercial": order.seller, "livreur": order.deliverer or "",
             "prix": f"{order.vehicle_price_ttc:.2f}",
+            "km_max": "" if order.km_max_delivery is None else str(order.km_max_delivery),
             "date_livraison": order.delivery_date, "date_vente": order.sale_date,
             "origine": order.contact_origin, "paiement": order.payment_mode,
             "financement": order.financing, "mode_acompte": order.deposit_mode,
@@ -106,7 +109,7 @@ def order_new(vehicle_id: int):
     form = _order_form()
     if request.form.get("action") == "reserver":
         return _toggle_reservation(vehicle.id, form)
-    values = _check_order(form)
+    values = _check_order(form, vehicle)
     if values is None:
         return _render(vehicle, form)
     first = reference.load("tec3h_stock")["first_order_number"]
@@ -135,7 +138,7 @@ def order_edit(order_id: int):
     form = _order_form()
     if request.form.get("action") == "reserver":
         return _toggle_reservation(order.vehicle_id, form, order)
-    values = _check_order(form)
+    values = _check_order(form, order.vehicle)
     if values is None:
         return _render(order.vehicle, form, order)
     with writing() as tx:

@@ -112,6 +112,7 @@ class Order(Base):
     seller: Mapped[str] = mapped_column(String(80))
     deliverer: Mapped[str | None] = mapped_column(String(80))  # Livreur: who hands the car over
     vehicle_price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    km_max_delivery: Mapped[int | None] = mapped_column(Integer)  # Km max à la livraison, promised to the buyer
     delivery_date: Mapped[dt.date | None] = mapped_column(Date)
     sale_date: Mapped[dt.date | None] = mapped_column(Date)
     contact_origin: Mapped[str | None] = mapped_column(String(40))

@@ -139,3 +139,35 @@ def test_one_plate_pattern_and_one_email_check():
     plate = [p.name for p in sources if re.search(r"PLATE_RE\s*=", p.read_text())]
     email = [p.name for p in sources if re.search(r"EMAIL_RE\s*=", p.read_text())]
     assert len(plate) == 1 and len(email) == 1, (plate, email)
+
+
+POST_FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>(.*?)</form>", re.S | re.I)
+CONTROL = re.compile(r"<(?:input|select|textarea)\b([^>]*)>", re.I)
+# Controls a POST form may still write by hand, each for a reason the field macro does not cover.
+HAND_WRITTEN = {
+    ("centralisateur/templates/centralisateur/profile.html", 'type="checkbox" id="g-npo" checked disabled'),
+    ("centralisateur/templates/centralisateur/profile.html", "{{ f.name }}"),  # Profil's table of ticks
+    ("centralisateur/templates/centralisateur/rgpd.html", "declaration"),  # one tick per result row
+    ("centralisateur/templates/centralisateur/rgpd.html", "confirmation"),
+    ("simulators/icare/templates/icare/new_user.html", 'id="mobile-prefix" disabled'),  # +33, shown only
+    ("simulators/icare/templates/icare/new_user.html", 'id="phone-prefix" disabled'),
+    ("simulators/portail_b2b/templates/portail_b2b/access.html", "terms"),
+    ("simulators/portail_b2b/templates/portail_b2b/contact.html", "screenshot"),  # a file
+    ("simulators/tec3h/templates/tec3h/vehicle_form.html", "equivalence"),  # filled by the referential
+}
+
+
+def test_post_forms_render_their_fields_through_the_field_macro():
+    """A typed value kept, its label, its message and aria-invalid come from ``field()``: no POST form
+    writes an input by hand beyond the few listed (certification's own screens aside)."""
+    found = set()
+    for path in ROOT.glob("**/templates/**/*.html"):
+        relative = str(path.relative_to(ROOT))
+        if ".venv" in path.parts or relative.startswith("certification/") or path.name == "forms.html":
+            continue
+        for body in POST_FORM.findall(path.read_text()):
+            for attrs in CONTROL.findall(body):
+                if 'type="hidden"' not in attrs:
+                    name = re.search(r'name="([^"]*)"', attrs)
+                    found.add((relative, name.group(1) if name else attrs.strip()))
+    assert found <= HAND_WRITTEN, sorted(found - HAND_WRITTEN)

@@ -100,3 +100,19 @@ def test_repairer_account_request_footer_pages_and_language(client, app):
         "city": "Brest"})
     assert ok.status_code == 200 and "Votre demande de compte réparateur a bien été enregistrée" in ok.get_data(as_text=True)
     assert mail_count(app, "atelier@garage-du-port.example.fr") == 1
+
+
+def test_refused_claim_and_repairer_request_keep_what_was_typed(client, app):
+    assert log_in(client, ADMIN, ADMIN_PASSWORD).status_code == 302
+    claim = _claim(client, {"contract_number": "00000000000"}, amount="beaucoup")
+    page = claim.get_data(as_text=True)
+    assert claim.status_code == 422 and 'value="beaucoup"' in page and 'value="42 000"' in page
+    assert 'aria-invalid="true"' in page and "Remplacement de la pompe à eau" in page
+    client.post("/deconnexion")
+    typed = {"company": "Garage du Port", "siret": "732 829 320 00074", "last_name": "Le Goff",
+             "first_name": "Yann", "email": "atelier@", "postcode": "29200", "city": "Brest"}
+    bad = client.post("/reparateur/creer-un-compte", data=typed)
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Email : adresse email invalide (ex. : atelier@garage.fr)." in page
+    assert 'value="atelier@"' in page and 'value="Garage du Port"' in page
+    assert mail_count(app, "atelier@") == 0

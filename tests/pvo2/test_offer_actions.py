@@ -82,6 +82,8 @@ def test_removing_the_vehicle_then_adding_another(client, app):
     assert "Vente : aucun véhicule" in text(client.get("/offres/"))
     refused = client.post(f"/offres/{OFFER}/bon-de-commande")
     assert refused.status_code == 422 and "Ajoutez d'abord un véhicule à vendre" in text(refused)
+    printing = client.get(f"/imprimer/{OFFER}", follow_redirects=True)
+    assert printing.request.path == f"/offres/{OFFER}" and "Ajoutez d'abord un véhicule à vendre" in text(printing)
     bad = client.post(f"/offres/{OFFER}/vehicule", data={"vehicle_id": "999999"})
     assert bad.status_code == 422 and "Véhicule : choisissez un véhicule du stock." in text(bad)
     vehicle_id = _rows(app, Vehicle, plate="CC-333-CC")[0].id

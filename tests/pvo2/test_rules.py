@@ -99,3 +99,14 @@ def test_print_options_keep_what_was_typed_when_refused(client):
     page = text(response)
     assert response.status_code == 422 and "Garantie au : la fin de garantie précède son début." in page
     assert 'value="ESA9"' in page and 'value="01/01/2022"' in page and 'value="DEMO"' in page
+
+
+def test_a_refused_comment_is_shown_again_with_its_message(client, app):
+    typed = "Reprise à prévoir " * 40
+    response = client.post("/offres/7414134/commentaire", data={"comment": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Commentaire : Au plus 500 caractères." in text(response)
+    assert typed.strip() in page
+    empty = client.post("/offres/7414120/commentaire", data={"comment": " "})  # a bon de commande
+    assert empty.status_code == 422 and "Commentaire : saisissez un texte." in text(empty)
+    assert order(app, 7414134).comments in (None, [])

@@ -194,6 +194,7 @@ def test_reserver_keeps_what_was_typed_and_marks_the_vehicle(client, app):
     assert "Annuler la réservation" in html and _count(app, Order) == 1  # nothing saved but the reservation
     with app.app_context():
         assert app.extensions["db"].session.get(Vehicle, vid).state == "Réservé"
+    assert "FE-260-RZ" in client.get("/stock", query_string={"etat": "Réservé"}).data.decode()
     client.post(f"/vehicules/{vid}/offre", data=_order(120811, action="reserver"))
     with app.app_context():
         assert app.extensions["db"].session.get(Vehicle, vid).state == "Stock"
@@ -218,3 +219,16 @@ def test_ajouter_adds_an_article_line_to_the_order_and_its_total(client, app):
     client.post(f"/ventes/{order.id}/modifier", data=_order(120811, prix="19000"))
     with app.app_context():
         assert str(app.extensions["db"].session.get(Order, order.id).total_ttc) == "19133.66"
+
+
+def test_km_max_a_la_livraison_is_kept_and_not_below_the_mileage(client, app):
+    vid = vehicle_id(app, "FE-260-RZ")
+    with app.app_context():
+        mileage = app.extensions["db"].session.get(Vehicle, vid).mileage_km
+    low = client.post(f"/vehicules/{vid}/offre", data=_order(120811, km_max=str(mileage - 1)))
+    assert low.status_code == 422 and "Km max à la livraison : le véhicule a déjà" in low.data.decode()
+    client.post(f"/vehicules/{vid}/offre", data=_order(120811, km_max=str(mileage + 500)))
+    with app.app_context():
+        order = app.extensions["db"].session.scalar(select(Order).where(Order.vehicle_id == vid))
+        assert order.km_max_delivery == mileage + 500
+    assert f'value="{mileage + 500}"' in client.get(f"/ventes/{order.id}/modifier").data.decode()

@@ -1,7 +1,7 @@
 """A small, bounded HTTP/1.1 load generator (wrk stand-in) for 127.0.0.1, run in its own process so
 its work never shares the server's interpreter lock.
 
-    python -m bench.loadgen URL BODIES.jsonl CONNECTIONS [HEADER: value ...]
+    python -m harness.loadgen URL BODIES.jsonl CONNECTIONS [HEADER: value ...]
 
 POSTs each line of ``BODIES.jsonl`` once, over ``CONNECTIONS`` keep-alive connections, and prints
 one JSON line: ``{"requests", "seconds", "rate", "p50_ms", "p99_ms", "statuses"}``.
