@@ -94,6 +94,9 @@ def pytest_cmdline_main(config):
     if not (index.isdigit() and total.isdigit() and 1 <= int(index) <= int(total)):
         raise pytest.UsageError(f"--shard {shard} : attendu I/N avec 1 ≤ I ≤ N, par exemple 2/4")
     config.option.group, config.option.splits = int(index), int(total)
+    # shards of even size (or duration, with .test_durations), not the default's contiguous chunks,
+    # which can leave one shard with twice another's tests
+    config.option.splitting_algorithm = "least_duration"
     return None
 
 

@@ -7,7 +7,7 @@ A module takes part in one of two ways:
   (``now``: the ratio or median measured in this run, units included), printed as they come and
   gathered in the closing table; a module may also print detail lines of its own;
 - ``run() -> list[str]``: detail lines only (older modules); not called when ``rows`` exists.
-Helpers (``stats``, ``loadgen``) and modules with neither are skipped.
+Helpers (``stats``) and modules with neither are skipped.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from pathlib import Path
 # issue 15's table order first (hand-off, start-up, suite, browser flows, page renders, growth), by
 # name or name prefix; any other module after them, alphabetically
 ORDER = ("handoff", "startup", "suite", "flows", "tec3h_flow", "pvo2_flow", "handoff_pages", "growth")
-NOT_BENCHES = ("stats", "loadgen", "__main__")  # helpers the benches use
+NOT_BENCHES = ("stats", "__main__")  # helpers the benches use
 
 
 def _rank(name: str) -> tuple[int, str]:

@@ -2,12 +2,15 @@
 
 Two identical stacks (centralisateur + Icare, ``spoticar-harness up``) run side by side in their own
 processes, one with ``SPOTICAR_JOURNAL=0``; rounds alternate between them so the machine's load hits
-both alike. Two figures per step: the client's latency (median), and the server process's CPU time
-per request (``/proc/<pid>/stat``: journal capture and writer thread included) — on a shared, busy
-machine the CPU figure is the steadier one. Ratios are off / on: 1.0 means free, the target ≥ 0.9.
+both alike. Figures per step: the client's latency (median), the server process's CPU time per
+request (``/proc/<pid>/stat``: journal capture and writer thread included) — on a shared, busy
+machine the CPU figure is the steadier one —, and for the hand-off API the throughput of a burst from
+concurrent clients. Ratios are on / off throughput (off / on latency and CPU): 1.0 means free, the
+target ≥ 0.9. ``rows()`` gives them to ``python -m bench``'s table.
 """
 from __future__ import annotations
 
+import concurrent.futures as cf
 import os
 import statistics
 import subprocess
@@ -24,6 +27,7 @@ from tests.centralisateur.support import open_form
 
 KEY = {"Authorization": "Bearer demo-tec3h"}
 ROUNDS, HANDOFFS, FORMS = 8, 15, 5
+BURST, CLIENTS = 40, 8  # hand-offs per round sent by concurrent clients: the throughput figure
 STEPS = (("handoff", "POST /api/v1/handoffs"), ("shown", "GET form 2/3"),
          ("sent", "POST form 2/3 (NPO + contract at Icare)"))
 
@@ -69,11 +73,23 @@ def _measure(stack: Stack, calls, latency: list[float], cpu: list[float]) -> Non
     cpu.append((stack.cpu() - before) / len(calls))
 
 
+def _burst(api: httpx.Client, payloads: list[dict]) -> float:
+    """Hand-offs per second from ``CLIENTS`` concurrent clients sending ``payloads``."""
+    start = time.perf_counter()
+    with cf.ThreadPoolExecutor(CLIENTS) as pool:
+        answers = list(pool.map(lambda p: api.post("/api/v1/handoffs", json=p).status_code, payloads))
+    elapsed = time.perf_counter() - start
+    assert set(answers) == {201}, answers
+    return len(payloads) / elapsed
+
+
 def _round(stack: Stack, factory: Factory, samples: dict) -> None:
-    with httpx.Client(base_url=stack.url, headers=KEY, timeout=60) as api:
+    with httpx.Client(base_url=stack.url, headers=KEY, timeout=60,
+                      limits=httpx.Limits(max_connections=CLIENTS)) as api:
         payloads = [factory.handoff() for _ in range(HANDOFFS)]
         _measure(stack, [lambda p=p: api.post("/api/v1/handoffs", json=p) for p in payloads],
                  *samples["handoff"])
+        samples["burst"].append(_burst(api, [factory.handoff() for _ in range(BURST)]))
         forms = [open_form(None, api.post("/api/v1/handoffs", json=factory.handoff()).json()["declaration_url"])
                  for _ in range(FORMS)]
     _measure(stack, [lambda b=b, u=u: b.get(u) for b, u, _ in forms], *samples["shown"])
@@ -82,13 +98,15 @@ def _round(stack: Stack, factory: Factory, samples: dict) -> None:
         browser.close()
 
 
-def run() -> list[str]:
+def measure() -> dict:
+    """Samples of both stacks, ``{journal on?: {step: (latencies, cpu per request), "burst": [req/s]}}``."""
+    fresh = lambda: {**{key: ([], []) for key, _ in STEPS}, "burst": []}  # noqa: E731
     with tempfile.TemporaryDirectory() as tmp:
         stacks = {on: Stack(Path(tmp) / ("on" if on else "off"), on) for on in (True, False)}
-        samples = {on: {key: ([], []) for key, _ in STEPS} for on in stacks}
+        samples = {on: fresh() for on in stacks}
         try:
             for on in stacks:  # warm-up: templates compiled, pools filled
-                _round(stacks[on], Factory(5), {key: ([], []) for key, _ in STEPS})
+                _round(stacks[on], Factory(5), fresh())
             factories = {on: Factory(11) for on in stacks}  # the same sales on both sides
             for _ in range(ROUNDS):
                 for on in (True, False):
@@ -96,13 +114,47 @@ def run() -> list[str]:
         finally:
             for stack in stacks.values():
                 stack.stop()
+    return samples
+
+
+def _ratios(samples: dict) -> dict:
+    """Per step, on/off: latency (off/on medians), CPU (off/on means); hand-off throughput (on/off medians)."""
+    ratios = {key: (statistics.median(samples[False][key][0]) / statistics.median(samples[True][key][0]),
+                    statistics.mean(samples[False][key][1]) / statistics.mean(samples[True][key][1]))
+              for key, _ in STEPS}
+    ratios["burst"] = statistics.median(samples[True]["burst"]) / statistics.median(samples[False]["burst"])
+    return ratios
+
+
+def _lines(samples: dict, ratios: dict) -> list[str]:
     lines = []
     for key, label in STEPS:
         for on in (True, False):
             latency, cpu = samples[on][key]
             lines.append(summary(f"{label}, journal {'on' if on else 'off'}", latency)
                          + f"   cpu {statistics.mean(cpu) * 1000:6.2f} ms/req")
-        ratio = statistics.median(samples[False][key][0]) / statistics.median(samples[True][key][0])
-        cpu_ratio = statistics.mean(samples[False][key][1]) / statistics.mean(samples[True][key][1])
+        ratio, cpu_ratio = ratios[key]
         lines.append(f"{label}: ratio off/on  latency {ratio:.2f}  cpu {cpu_ratio:.2f}   (target ≥ 0.90)")
+    for on in (True, False):
+        lines.append(f"POST /api/v1/handoffs, {CLIENTS} clients, journal {'on' if on else 'off'}: "
+                     f"{statistics.median(samples[on]['burst']):6.1f} req/s (median of {ROUNDS})")
+    lines.append(f"hand-off throughput: ratio on/off {ratios['burst']:.2f}   (target ≥ 0.90)")
     return lines
+
+
+def run() -> list[str]:
+    samples = measure()
+    return _lines(samples, _ratios(samples))
+
+
+def rows() -> list[dict]:
+    """The detail lines (printed) and issue 10's rows: journal on vs off, same run."""
+    samples = measure()
+    ratios = _ratios(samples)
+    for line in _lines(samples, ratios):
+        print("  " + line, flush=True)
+    return [{"figure": f"journal on/off, débit hand-off ({CLIENTS} clients)", "now": f"{ratios['burst']:.2f}",
+             "target": "≥ 0.9"},
+            {"figure": "journal on/off, CPU par hand-off", "now": f"{ratios['handoff'][1]:.2f}", "target": "≥ 0.9"},
+            {"figure": "journal on/off, CPU par envoi du formulaire 2/3", "now": f"{ratios['sent'][1]:.2f}",
+             "target": "≥ 0.9"}]

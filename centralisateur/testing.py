@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 from flask import Response, current_app, jsonify
-from sqlalchemy import select
+from sqlalchemy import String, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
 
-from centralisateur.store import Dealer, Declaration, DealerUser
+from centralisateur.store import Base, Dealer, Declaration, DealerUser
 from common.auth import hash_password
 from common.testing import body, found, test_blueprint
 
@@ -34,14 +36,48 @@ def create_dealer():
     return jsonify({"rrdi": data["rrdi"]}), 201
 
 
+class TestCallbackOrigin(Base):
+    """A test's callback receiver allowed for a DMS (``/__test__/callback-origins``), in the database so
+    every worker and process of the centralisateur (``up --processes``) allows it alike."""
+    __tablename__ = "cds_test_callback_origins"
+
+    dms: Mapped[str] = mapped_column(String(20), primary_key=True)
+    origin: Mapped[str] = mapped_column(String(300), primary_key=True)
+
+
+class SharedOrigins:
+    """``DMS_CALLBACK_ORIGINS`` of an app with test routes: the configured origins plus those the tests
+    allowed, read from the database at each check (``common.egress.callback_origins``)."""
+
+    def __init__(self, db, configured: dict | None):
+        self.db, self.configured = db, dict(configured or {})
+
+    def get(self, dms: str, default=None) -> list[str]:
+        with self.db.read_sessionmaker() as session:
+            allowed = list(session.scalars(select(TestCallbackOrigin.origin).where(TestCallbackOrigin.dms == dms)))
+        return [*self.configured.get(dms, default or []), *allowed]
+
+
+@bp.record_once
+def _share_origins(state) -> None:
+    db = state.app.extensions["db"]
+    db.create_all()  # the table above, declared once this module is imported (other workers may race)
+    state.app.config["DMS_CALLBACK_ORIGINS"] = SharedOrigins(db, state.app.config.get("DMS_CALLBACK_ORIGINS"))
+
+
 @bp.post("/callback-origins")
 def allow_callback_origin():
     """Body: dms, origin — a test's own callback receiver (127.0.0.1, port picked by the OS) that
     the SSRF guard (common.egress) lets ``dms`` use, as real-mode configuration would."""
     data = body()
-    origins = current_app.config.setdefault("DMS_CALLBACK_ORIGINS", {})
-    origins.setdefault(data["dms"], []).append(data["origin"])
-    return jsonify({"dms": data["dms"], "origins": origins[data["dms"]]}), 201
+    try:
+        with current_app.extensions["db"].transaction() as session:
+            if session.get(TestCallbackOrigin, (data["dms"], data["origin"])) is None:
+                session.add(TestCallbackOrigin(dms=data["dms"], origin=data["origin"]))
+    except IntegrityError:  # the same origin allowed at once by another call: allowed all the same
+        pass
+    origins = current_app.config["DMS_CALLBACK_ORIGINS"].get(data["dms"])
+    return jsonify({"dms": data["dms"], "origins": origins}), 201
 
 
 @bp.get("/declarations/<bdc_number>")

@@ -3,15 +3,19 @@ that opened the screen, naming the page, the rule and the elements.
 
 axe-core (axe-playwright-python's bundled copy, no network) is in every document through an init
 script and runs in the page as soon as it has loaded; the page reports its findings through an
-exposed binding. When the test ends, the screens still open are waited for. A screen left before its
-audit finished (a click faster than axe) is listed in ``unaudited``, not opened again.
+exposed binding. Every screen is audited before it is left: a link followed or a form sent before its
+audit ended waits for it in the page (then goes on as the click asked), and the test's own
+``goto``/``reload``/``go_back``/``go_forward``/``close`` wait for it too. When the test ends, the
+screens still open are waited for. A screen left some other way (a script navigating by itself) is
+listed in ``unaudited`` — and fails the test: it was never opened again, as a GET may act.
 """
 from __future__ import annotations
 
 from axe_playwright_python.base import AXE_SCRIPT
-from playwright.sync_api import BrowserContext, Error
+from playwright.sync_api import BrowserContext, Error, Page
 
 FAILING_IMPACTS = ("serious", "critical")
+AUDIT_BOUND_MS = 30000  # an audit not done by then (a page that never loads) leaves its screen unaudited
 
 # In every document: announce the screen, audit it once loaded, report the failing violations.
 PAGE_SCRIPT = AXE_SCRIPT + """
@@ -21,14 +25,51 @@ PAGE_SCRIPT = AXE_SCRIPT + """
   window.__spoticarAudit = new Promise(done => window.addEventListener("load", () => {
     window.__spoticarAxe({id, url: location.href, phase: "start"});
     axe.run(document, {resultTypes: ["violations"]}).then(results => {
-      const found = results.violations.filter(v => %s.includes(v.impact)).map(v => ({
+      const found = results.violations.filter(v => %(impacts)s.includes(v.impact)).map(v => ({
         id: v.id, impact: v.impact, help: v.help,
         targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))}));
       return window.__spoticarAxe({id, url: location.href, phase: "done", found});
     }).then(done, done);
   }));
+  // Leaving before the audit ended: the link or form waits for it, then does what it was asked.
+  // Listeners on window in the bubbling phase: the app's own handlers have run and not cancelled.
+  let audited = false;
+  window.__spoticarAudit.then(() => { audited = true; });
+  const later = go => Promise.race([window.__spoticarAudit,
+                                   new Promise(late => setTimeout(late, %(bound)d))]).then(go);
+  const elsewhere = target => target && target !== "_self";
+  window.addEventListener("click", event => {
+    if (audited || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey ||
+        event.shiftKey || event.altKey) return;
+    const link = event.target.closest && event.target.closest("a[href]");
+    if (!link || typeof link.href !== "string" || link.hasAttribute("download") || elsewhere(link.target)) return;
+    const to = new URL(link.href, location.href);
+    if (!to.protocol.startsWith("http") || (to.hash && to.href.split("#")[0] === location.href.split("#")[0])) return;
+    event.preventDefault();
+    later(() => location.assign(to.href));
+  });
+  window.addEventListener("submit", event => {
+    const form = event.target, submitter = event.submitter;
+    if (audited || event.defaultPrevented || !(form instanceof HTMLFormElement)) return;
+    if (elsewhere((submitter && submitter.getAttribute("formtarget")) || form.getAttribute("target"))) return;
+    event.preventDefault();
+    later(() => {
+      if (submitter) {  // what the button adds to a submission: its name=value, its form* overrides
+        if (submitter.name) {
+          const field = Object.assign(document.createElement("input"),
+                                      {type: "hidden", name: submitter.name, value: submitter.value});
+          form.appendChild(field);
+        }
+        for (const attr of ["action", "method", "enctype"]) {
+          const own = submitter.getAttribute("form" + attr);
+          if (own !== null) form.setAttribute(attr, own);
+        }
+      }
+      HTMLFormElement.prototype.submit.call(form);
+    });
+  });
 })();
-""" % list(FAILING_IMPACTS)
+""" % {"impacts": list(FAILING_IMPACTS), "bound": AUDIT_BOUND_MS}
 
 
 class AccessibilityAudit:
@@ -49,8 +90,22 @@ class AccessibilityAudit:
         """Audit every screen of ``context``, in pages open now or later."""
         context.expose_binding("__spoticarAxe", self._report)
         context.add_init_script(script=PAGE_SCRIPT)
+        for page in context.pages:
+            self._hold(page)
+        context.on("page", self._hold)
         self._contexts.append(context)
         return context
+
+    @staticmethod
+    def _hold(page: Page) -> None:
+        """The test's own ways of leaving a screen wait for its audit first."""
+        for name in LEAVING:
+            leave = getattr(page, name)
+
+            def after_audit(*args, _leave=leave, **kwargs):
+                _settle(page)
+                return _leave(*args, **kwargs)
+            setattr(page, name, after_audit)
 
     def _report(self, _source, event: dict) -> None:
         if event["phase"] == "start":
@@ -66,21 +121,34 @@ class AccessibilityAudit:
         """Wait for the audits of the screens still shown; note those left before their audit ended."""
         for context in self._contexts:
             for page in list(context.pages):
-                if not page.url.startswith("http"):
-                    continue
-                try:  # the init script made the promise when the document was created
-                    page.evaluate("() => window.__spoticarAudit || null")
-                except Error:
-                    pass  # closed meanwhile
+                _settle(page)
         # A screen left before its audit finished is not opened again: a GET may act (reserve a
         # vehicle, print) and would change what the next test sees. It stays listed as unaudited.
         self.unaudited += [url for url in self._pending.values() if url not in self.screens]
         self._pending.clear()
 
     def failure(self) -> str | None:
-        """The report of the serious/critical violations found, or None."""
+        """The report of the serious/critical violations found and of the screens left unaudited, or None."""
         self.finish()
-        if not self.findings:
-            return None
-        return ("Accessibilité (axe-core) : violations graves ou critiques\n  "
-                + "\n  ".join(dict.fromkeys(self.findings)))
+        problems = []
+        if self.findings:
+            problems.append("Accessibilité (axe-core) : violations graves ou critiques\n  "
+                            + "\n  ".join(dict.fromkeys(self.findings)))
+        if self.unaudited:
+            problems.append("Accessibilité (axe-core) : écrans quittés avant la fin de leur audit\n  "
+                            + "\n  ".join(dict.fromkeys(self.unaudited)))
+        return "\n".join(problems) or None
+
+
+LEAVING = ("goto", "reload", "go_back", "go_forward", "close")
+
+
+def _settle(page: Page) -> None:
+    """Wait for the audit of the screen ``page`` shows (none for a blank or closed page)."""
+    if page.is_closed() or not page.url.startswith("http"):
+        return
+    try:  # the init script made the promise when the document was created
+        page.evaluate("""() => Promise.race([window.__spoticarAudit || null,
+                                              new Promise(late => setTimeout(late, %d))])""" % AUDIT_BOUND_MS)
+    except Error:
+        pass  # closed or navigated meanwhile

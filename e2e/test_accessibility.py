@@ -2,8 +2,10 @@
 violation is reported with its rule and element; a clean screen is not."""
 from __future__ import annotations
 
-from flask import Flask
-from playwright.sync_api import Browser
+import time
+
+from flask import Flask, request
+from playwright.sync_api import Browser, expect
 
 from common.serve import AppServer
 from e2e.accessibility import AccessibilityAudit
@@ -23,6 +25,64 @@ def clean():
     return ('<!doctype html><html lang="fr"><head><title>Essai</title></head><body><main><h1>Essai</h1>'
             '<p>Texte lisible</p><label for="p">Immatriculation</label><input id="p" type="text">'
             '</main></body></html>')
+
+
+PAGE = ('<!doctype html><html lang="fr"><head><title>Essai</title></head><body><main><h1>{title}</h1>'
+        '{body}</main></body></html>')
+
+
+@SCREENS.get("/lent.png")
+def slow_image():
+    time.sleep(1.5)  # the screen's load event, hence its audit, comes after the test's click
+    return b"", 404
+
+
+@SCREENS.get("/depart")
+def leaving():
+    return PAGE.format(title="Départ", body=(
+        '<img src="/lent.png" alt=""><p><a href="/arrivee">Suivant</a></p>'
+        '<form method="post" action="/arrivee"><label for="n">Nom</label><input id="n" name="nom" value="Dupont">'
+        '<button type="submit" name="bouton" value="envoyer">Envoyer</button></form>'))
+
+
+@SCREENS.route("/arrivee", methods=["GET", "POST"])
+def arrival():
+    sent = ", ".join(f"{k}={v}" for k, v in request.form.items())
+    return PAGE.format(title="Arrivée", body=f"<p>Reçu : {sent or 'rien'}</p>")
+
+
+def _audited(browser: Browser, leave) -> tuple[AccessibilityAudit, str]:
+    audit = AccessibilityAudit()
+    page = browser.new_page()
+    audit.watch_context(page.context)
+    try:
+        with AppServer.bind(threads=4).mount(SCREENS) as server:
+            page.goto(server.url + "/depart", wait_until="commit")  # leave while it still loads
+            leave(page, server.url)
+            expect(page.get_by_role("heading", name="Arrivée")).to_be_visible()
+            failure = audit.failure()
+            text = page.locator("p").inner_text()
+    finally:
+        page.context.close()
+    assert failure is None, failure
+    assert audit.unaudited == []
+    assert [url.rsplit("/", 1)[1] for url in audit.screens] == ["depart", "arrivee"]
+    return audit, text
+
+
+def test_a_screen_left_by_a_link_before_its_audit_ended_is_audited_first(browser: Browser):
+    _audit, text = _audited(browser, lambda page, _url: page.get_by_role("link", name="Suivant").click())
+    assert text == "Reçu : rien"
+
+
+def test_a_form_sent_before_its_audit_ended_is_audited_first_and_sent_as_clicked(browser: Browser):
+    _audit, text = _audited(browser, lambda page, _url: page.get_by_role("button", name="Envoyer").click())
+    assert text == "Reçu : nom=Dupont, bouton=envoyer"
+
+
+def test_the_tests_own_goto_waits_for_the_audit_of_the_screen_it_leaves(browser: Browser):
+    _audit, text = _audited(browser, lambda page, url: page.goto(url + "/arrivee"))
+    assert text == "Reçu : rien"
 
 
 def test_audit_reports_serious_violations_and_passes_a_clean_screen(browser: Browser):

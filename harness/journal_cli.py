@@ -45,7 +45,13 @@ def fetch(urls: dict[str, str], filters: dict, admin_key: str | None = None,
                     message = f"HTTP {response.status_code}"
                 problems.append(f"{name} : {message}")
                 continue
-            journals.append(response.json()["entries"])
+            answer = response.json()
+            journals.append(answer["entries"])
+            lost = answer.get("lost") or {}
+            if lost.get("queue_full") or lost.get("write_failed"):  # a journal with holes says so
+                print(f"spoticar-harness journal : {name} : {lost.get('queue_full', 0)} entrée(s) perdue(s) "
+                      f"file pleine, {lost.get('write_failed', 0)} à l'écriture, depuis son démarrage",
+                      file=sys.stderr)
     return merge(*journals), problems
 
 

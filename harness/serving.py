@@ -129,6 +129,14 @@ def wait_healthy(url: str, timeout: float = 30.0, process: subprocess.Popen | No
     raise TimeoutError(f"pas de réponse de {url}/healthz")
 
 
+def stop_processes(processes: list[subprocess.Popen], timeout: float = 30.0) -> None:
+    """Ask every process to stop (SIGTERM) at once, then wait for each: they shut down side by side."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=timeout)
+
+
 def serve_command(name: str, bind: str, *, workers: int, data_dir: Path, seed: int, demo: bool,
                   urls: dict, public_url: str | None = None, config: str | None = None,
                   test_routes: bool = False) -> list[str]:

@@ -15,9 +15,9 @@ browser="--tracing retain-on-failure --screenshot only-on-failure --output repor
 
 # name | paths and options (the two-process test alone: it is the longest and needs its own database)
 GROUPS_=(
-  "multiprocess|tests/centralisateur/test_multiprocess.py"
   "centralisateur|tests/centralisateur tests/test_icare_contract_api.py tests/test_cli.py --deselect tests/centralisateur/test_multiprocess.py::test_two_processes_two_workers_do_everything_exactly_once"
   "browser|e2e/centralisateur e2e/pvo2 $browser"
+  "multiprocess|tests/centralisateur/test_multiprocess.py"
   "journal|tests/journal"
   "bee2link|tests/bee2link"
   "neovo|tests/neovo"
@@ -32,6 +32,8 @@ run_group() {  # writes "<exit code> <seconds>" to its .code file when done
     # shellcheck disable=SC2086  # the paths and options are words
     DATABASE_URL="$base/${db}_$name" "$python" -m pytest -p no:xdist -q $paths "${args[@]}" \
       --junitxml="$out.xml" >"$out.log" 2>&1 || code=$?
+    # with --shard I/N, a small group may have no test in this shard (pytest's exit code 5)
+    if [ "$code" = 5 ] && [[ " ${args[*]} " == *" --shard "* ]]; then code=0; fi
   else
     code=1
   fi

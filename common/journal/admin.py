@@ -85,5 +85,7 @@ def journal_json():
     if failure:
         return failure
     journal = current_app.extensions["journal"]
-    return jsonify({"app": journal.name, "enabled": journal.enabled,
-                    "entries": journal.query(**wanted)})
+    entries = journal.query(**wanted)
+    store = journal.store  # entries this process could not keep, since it started
+    return jsonify({"app": journal.name, "enabled": journal.enabled, "entries": entries,
+                    "lost": {"queue_full": store.dropped, "write_failed": store.failed_entries}})

@@ -38,7 +38,7 @@ class PersonFormPage(Pvo2Page):
         self.civility = page.get_by_label("Civilité *")
         self.last_name = page.get_by_label("Nom *", exact=True)
         self.first_name = page.get_by_label("Prénom *")
-        self.email = page.get_by_role("textbox", name="Email")
+        self.email = page.get_by_role("textbox", name="Email")  # the consent has an « Email » box too
         self.birth_date = page.get_by_label("Date de naissance")
         self.save_button = page.get_by_role("button", name="Enregistrer")
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from simulators.bee2link import views
 from simulators.bee2link.store import Event, Order, Vehicle
-from simulators.dms.sale_form import SaleForm, form_data
+from simulators.dms.sale_form import SaleForm, form_data, new_sale
 
 bp = Blueprint("bee2link_sales", __name__)
 DECLARED = ("contract_pending", "declared")
@@ -23,12 +23,9 @@ def _render(form: SaleForm, vehicle: Vehicle | None = None, status: int = 200, e
 @bp.route("/vo/ventes/nouvelle", methods=["GET", "POST"])
 def sale_new():
     """A sale entered from scratch: vehicle (at Livraison), customer, order."""
-    if request.method == "GET":
-        return _render(SaleForm(formdata=None, data={"usage": "particulier", "sale_date": dt.date.today(),
-                                                     "delivery_date": dt.date.today()}))
-    form = SaleForm()
-    if not form.validate():
-        return _render(form, status=422)
+    form, page = new_sale(_render)
+    if page:
+        return page
     sale, s = form.sale(), views.db().session
     vehicle = Vehicle(rrdi=views.current_dealer()["rrdi"], stage="livraison", origin="particulier",
                       stage_since=dt.date.today(), price_ttc=sale["price_ttc"], documents=[], **form.vehicle())

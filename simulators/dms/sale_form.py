@@ -102,6 +102,19 @@ class SaleForm(Form):
         return {name: values[name] for name in SALE}
 
 
+def new_sale(render) -> tuple[SaleForm | None, object | None]:
+    """The « new sale » screen's form: (None, the blank screen) for a GET — usage particulier, sold and
+    delivered today —, (form, the screen again with 422) for a refused POST, (form, None) once valid.
+    ``render(form, status=…)`` draws the DMS's own screen."""
+    from flask import request
+    if request.method == "GET":
+        today = dt.date.today()
+        return None, render(SaleForm(formdata=None, data={"usage": "particulier", "sale_date": today,
+                                                          "delivery_date": today}))
+    form = SaleForm()
+    return form, (None if form.validate() else render(form, status=422))
+
+
 def form_data(vehicle, customer: dict, sale: dict) -> dict:
     """What the form shows for a sale already recorded (to correct it before declaring)."""
     data = {name: getattr(vehicle, name) for name in (*VEHICLE_FIELDS, "first_registration")}

@@ -2,13 +2,12 @@
 (the dossier then offers Garantir), and the same screen to correct the sale before it is declared."""
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from flask import Blueprint, redirect, request, url_for
 from sqlalchemy import func, select
 
-from simulators.dms.sale_form import SaleForm, form_data
+from simulators.dms.sale_form import SaleForm, form_data, new_sale
 from simulators.neovo import views
 from simulators.neovo.store import Dossier, Piece
 
@@ -36,12 +35,9 @@ def _dossier_values(form: SaleForm) -> dict:
 @bp.route("/dossiers/nouveau", methods=["GET", "POST"])
 def dossier_new():
     """A sale dossier entered from scratch, with its invoice (facture)."""
-    if request.method == "GET":
-        return _render(SaleForm(formdata=None, data={"usage": "particulier", "sale_date": dt.date.today(),
-                                                     "delivery_date": dt.date.today()}))
-    form = SaleForm()
-    if not form.validate():
-        return _render(form, status=422)
+    form, page = new_sale(_render)
+    if page:
+        return page
     s = views.db().session
     serial = (s.scalar(select(func.count()).select_from(Dossier)) or 0) + 9_000_001
     dossier = Dossier(number=f"V{serial:07d}", rrdi=views.current_dealer()["rrdi"], client_code=str(serial)[-6:],

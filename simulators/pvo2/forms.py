@@ -226,3 +226,12 @@ class WorkshopForm(PvoForm):
         id_prefix = "workshop-"
 
     status = SelectField("Statut atelier", required=True, choices=WORKSHOP_STATES, blank=None)
+
+
+class StockSearchForm(PvoForm):
+    """Stock → Rechercher (read from the query string)."""
+
+    class Meta:
+        id_prefix = "stock-"
+
+    q = TextField("Rechercher (immatriculation, n° de police, modèle)", short="Rechercher", max_length=60)

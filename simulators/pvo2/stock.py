@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
 from simulators.pvo2 import context
-from simulators.pvo2.forms import VehicleCardForm
+from simulators.pvo2.forms import StockSearchForm, VehicleCardForm
 from simulators.pvo2.store import Order, Vehicle
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
@@ -14,7 +14,8 @@ bp = Blueprint("stock", __name__, url_prefix="/stock")
 @bp.get("/")
 def index():
     """The stock list (vehicles for sale), searchable by plate, stock number or model."""
-    query = (request.args.get("q") or "").strip()
+    search = StockSearchForm(formdata=request.args)
+    query = search.q.data if search.validate() else ""
     with context.db().transaction() as session:
         stmt = select(Vehicle).where(context.for_sale()).order_by(Vehicle.entry_date.desc())
         if query:
@@ -22,7 +23,7 @@ def index():
             stmt = stmt.where(or_(Vehicle.plate.ilike(like), Vehicle.stock_number.ilike(like),
                                   Vehicle.model.ilike(like), Vehicle.brand.ilike(like)))
         vehicles = list(session.scalars(stmt))
-        return render_template("pvo2/stock.html", vehicles=vehicles, query=query)
+        return render_template("pvo2/stock.html", vehicles=vehicles, search=search), 422 if search.error_list else 200
 
 
 @bp.route("/<int:vehicle_id>", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ from flask import Flask, request
 from common.serve import AppServer
 from fixtures.factories import Factory
 from harness.runner import Stack
-from harness.serving import serve_command, wait_healthy
+from harness.serving import serve_command, stop_processes, wait_healthy
 from spoticar_handoff.callbacks import DELIVERY_HEADER
 from tests.centralisateur.support import CSRF_RE, form_values
 from tests.test_serving import free_port
@@ -114,10 +114,7 @@ def deployment(tmp_path):
         _configure_profile(bases[1])
         yield bases, receiver, icare, dms
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
+        stop_processes(processes)
         dms.stop()
         icare.stop()
 

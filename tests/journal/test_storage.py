@@ -116,6 +116,8 @@ def test_a_failing_journal_write_never_fails_the_request(tmp_path):
             app.extensions["journal"].flush()
             assert store.failed_writes >= 1
             assert client.get("/connexion", params={"after": "failure"}).status_code == 200
+            lost = client.get("/__admin/journal", params={"limit": 1}).json()["lost"]
+            assert lost["write_failed"] >= 1 and lost["queue_full"] == 0  # said, not silent
         entries = app.extensions["journal"].query()  # the table is back and the journal goes on
         assert entries[-1]["url"].endswith("/connexion?after=failure") and len(entries) < 7
     finally:

@@ -91,6 +91,15 @@ def test_removing_the_vehicle_then_adding_another(client, app):
     assert order(app, OFFER).vehicle_id == vehicle_id
 
 
+def test_an_offer_cancelled_without_its_vehicle_still_opens(client, app):
+    """Supprimer le véhicule, then Annuler l'offre: the cancelled order is shown (no vehicle), never a 500."""
+    client.post(f"/offres/{OFFER}/supprimer-vehicule")
+    client.post(f"/offres/{OFFER}/annuler")
+    assert order(app, OFFER).state == "annulee"
+    page = client.get(f"/offres/{OFFER}", follow_redirects=True)
+    assert page.status_code == 200 and "Aucun véhicule sur cette commande." in text(page)
+
+
 def test_trade_in_is_listed_and_taken_off_what_is_left_to_pay(client, app):
     assert "Valeur de reprise (TTC) *" in text(client.get(f"/offres/{OFFER}/reprise"))
     bad = client.post(f"/offres/{OFFER}/reprise", data={"plate": "AB-123-CD", "brand": "Peugeot", "model": "208",

@@ -110,3 +110,12 @@ def test_a_refused_comment_is_shown_again_with_its_message(client, app):
     empty = client.post("/offres/7414120/commentaire", data={"comment": " "})  # a bon de commande
     assert empty.status_code == 422 and "Commentaire : saisissez un texte." in text(empty)
     assert order(app, 7414134).comments in (None, [])
+
+
+def test_stock_search_is_bounded_and_keeps_what_was_typed(client):
+    found = client.get("/stock/", query_string={"q": "GA-105"})
+    assert found.status_code == 200 and "GA-105-PB" in text(found)
+    typed = "GA-105-PB " * 10
+    refused = client.get("/stock/", query_string={"q": typed})
+    assert refused.status_code == 422 and "Rechercher : Au plus 60 caractères." in text(refused)
+    assert typed.strip() in refused.get_data(as_text=True)

@@ -29,21 +29,25 @@ def test_warranty_starting_before_the_sale_is_refused_on_the_form(stack, factory
     assert f"La date de début de garantie ne peut pas précéder la date de la vente ({sale:%d/%m/%Y})" in page
 
 
-def test_sale_delivered_too_long_ago_is_refused_naming_the_limit(stack, factory):
+def _sold_45_days_ago(factory, start_days_before: int = 0) -> tuple[dt.date, dict]:
+    """(the sale and delivery day 45 days ago, a hand-off of it whose warranty starts that many days
+    before it)."""
     old = dt.date.today() - dt.timedelta(days=45)
     payload = factory.handoff()
     payload["sale"].update(sale_date=old.isoformat(), delivery_date=old.isoformat())
-    payload["warranty"]["start_date"] = old.isoformat()
+    payload["warranty"]["start_date"] = (old - dt.timedelta(days=start_days_before)).isoformat()
+    return old, payload
+
+
+def test_sale_delivered_too_long_ago_is_refused_naming_the_limit(stack, factory):
+    old, payload = _sold_45_days_ago(factory)
     status, page, _ = _submit(stack, payload)
     assert status == 422
     assert f"La vente a été livrée le {old:%d/%m/%Y}, il y a plus de 30 jours" in page
 
 
 def test_the_handoff_answer_warns_of_the_same_date_rules(stack, factory):
-    old = dt.date.today() - dt.timedelta(days=45)
-    payload = factory.handoff()
-    payload["sale"].update(sale_date=old.isoformat(), delivery_date=old.isoformat())
-    payload["warranty"]["start_date"] = (old - dt.timedelta(days=2)).isoformat()
+    old, payload = _sold_45_days_ago(factory, start_days_before=2)
     with api_client(stack) as api:
         answer = api.post("/api/v1/handoffs", json=payload)
     assert answer.status_code == 201  # the dealer can still correct the dates on form 2/3

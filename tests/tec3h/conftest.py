@@ -60,3 +60,14 @@ def vehicle_id(app, plate: str) -> int:
     from simulators.tec3h.store import Vehicle
     with app.app_context():
         return app.extensions["db"].session.scalar(select(Vehicle.id).where(Vehicle.plate == plate))
+
+
+@pytest.fixture
+def vid(app) -> int:
+    """The demo vehicle with a Commande (DL-342-MP)."""
+    return vehicle_id(app, "DL-342-MP")
+
+
+def warranty_form(client, vid: int) -> dict[str, str]:
+    """What a browser would post on « Nouvelle garantie Spoticar » of vehicle ``vid`` as shown."""
+    return form_values(client.get(f"/vehicules/{vid}/garantie/spoticar").data.decode())

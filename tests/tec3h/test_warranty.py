@@ -16,20 +16,11 @@ from simulators.dms import events
 from simulators.tec3h.store import Warranty
 from spoticar_handoff import HandoffIn
 from tests.dms_helpers import assert_refused_callbacks, signed_callback, text
-from tests.tec3h.conftest import form_values, vehicle_id
+from tests.tec3h.conftest import form_values, vehicle_id, warranty_form
 
 DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 pytestmark = pytest.mark.tec3h
-
-
-@pytest.fixture
-def vid(app) -> int:
-    return vehicle_id(app, "DL-342-MP")  # the demo vehicle with a Commande
-
-
-def _form(client, vid) -> dict:
-    return form_values(client.get(f"/vehicules/{vid}/garantie/spoticar").data.decode())
 
 
 def _warranty(app) -> Warranty | None:
@@ -50,7 +41,7 @@ def test_form_is_prefilled_from_the_order(client, vid):
 
 
 def test_required_fields_are_enforced_and_nothing_is_sent(client, app, vid, centralisateur):
-    form = {**_form(client, vid), "nom": "", "immatriculation": "", "vin": "ABC", "km": "beaucoup"}
+    form = {**warranty_form(client, vid), "nom": "", "immatriculation": "", "vin": "ABC", "km": "beaucoup"}
     response = client.post(f"/vehicules/{vid}/garantie/spoticar", data=form)
     html = response.data.decode()
     assert response.status_code == 422
@@ -64,7 +55,7 @@ def test_required_fields_are_enforced_and_nothing_is_sent(client, app, vid, cent
 
 
 def test_envoyer_hands_off_the_order_and_links_the_declaration(client, app, vid, centralisateur):
-    response = client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    response = client.post(f"/vehicules/{vid}/garantie/spoticar", data=warranty_form(client, vid))
     assert response.status_code == 302
     [body] = centralisateur.handoffs
     assert body["source_dms"] == "tec3h" and body["dms_order_ref"] == "4586"
@@ -84,7 +75,7 @@ def test_envoyer_hands_off_the_order_and_links_the_declaration(client, app, vid,
 
 def test_centralisateur_down_keeps_everything_and_retry_sends(client, app, vid, centralisateur):
     centralisateur.mode = "down"
-    form = {**_form(client, vid), "profession": "Boulanger"}
+    form = {**warranty_form(client, vid), "profession": "Boulanger"}
     client.post(f"/vehicules/{vid}/garantie/spoticar", data=form)
     tab = text(client.get(f"/vehicules/{vid}/garantie"))
     assert ("Le centralisateur Spoticar ne répond pas : la déclaration n'a pas été transmise, réessayez dans "
@@ -92,7 +83,7 @@ def test_centralisateur_down_keeps_everything_and_retry_sends(client, app, vid, 
     assert "Non transmise (centralisateur indisponible)" in tab
     warranty = _warranty(app)
     assert warranty.status == "not_sent" and warranty.form["profession"] == "Boulanger"
-    assert form_values(client.get(f"/vehicules/{vid}/garantie/spoticar").data.decode())["profession"] == "Boulanger"
+    assert warranty_form(client, vid)["profession"] == "Boulanger"
     centralisateur.mode = "accept"
     client.post(f"/garanties/{warranty.id}/renvoyer")
     assert _warranty(app).bdc_number == "SP953617Z103833712"
@@ -102,7 +93,7 @@ def test_centralisateur_down_keeps_everything_and_retry_sends(client, app, vid, 
 
 def test_refusal_is_shown_on_the_form_with_values_kept_and_can_be_corrected(client, app, vid, centralisateur):
     centralisateur.mode = "refuse"
-    form = {**_form(client, vid), "marque": "TATA"}
+    form = {**warranty_form(client, vid), "marque": "TATA"}
     response = client.post(f"/vehicules/{vid}/garantie/spoticar", data=form)
     html = response.data.decode()
     assert response.status_code == 422
@@ -124,7 +115,7 @@ def _callback(client, body: dict, key: str = DEMO_KEYS["tec3h"]):
 
 
 def test_signed_callback_puts_the_contract_on_the_vehicle_card(client, app, vid):
-    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=warranty_form(client, vid))
     declared = {"bdc_number": "SP953617Z103833712", "status": "declared", "contract_number": "22511015251",
                 "garantisseur": "Garantie SPOTICAR Stellantis"}
     assert _callback(client, declared, key="wrong-key").status_code == 401
@@ -136,7 +127,7 @@ def test_signed_callback_puts_the_contract_on_the_vehicle_card(client, app, vid)
 
 
 def test_polling_finds_the_contract_when_the_callback_was_missed(client, app, vid, centralisateur):
-    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=warranty_form(client, vid))
     assert client.get(f"/vehicules/{vid}/garantie/etat").json["contract_number"] is None
     centralisateur.state = {"status": "declared", "contract_number": "22511015252"}
     state = client.get(f"/vehicules/{vid}/garantie/etat").json
@@ -146,7 +137,7 @@ def test_polling_finds_the_contract_when_the_callback_was_missed(client, app, vi
 
 
 def test_vehicle_card_and_order_poll_for_the_contract(client, app, vid, centralisateur):
-    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=warranty_form(client, vid))
     centralisateur.state = {"status": "declared", "contract_number": "22511015253"}
     assert "contrat N° 22511015253" in client.get(f"/vehicules/{vid}").data.decode()
     order_page = client.get(f"/ventes/{_warranty(app).order_id}/modifier").data.decode()
@@ -164,13 +155,13 @@ def test_refusal_without_a_field_is_shown_as_a_message(client, app, vid, central
     centralisateur.mode = "refuse"
     centralisateur.refusal = [{"field": None,
                                "message": "Le point de vente 953617Z n'est pas servi par le DMS tec3h."}]
-    html = client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid)).data.decode()
+    html = client.post(f"/vehicules/{vid}/garantie/spoticar", data=warranty_form(client, vid)).data.decode()
     assert "servi par le DMS tec3h" in html and 'aria-invalid="true"' not in html
     assert _warranty(app).status == "rejected"
 
 
 def test_second_envoyer_does_not_send_again(client, app, vid, centralisateur):
-    form = _form(client, vid)
+    form = warranty_form(client, vid)
     client.post(f"/vehicules/{vid}/garantie/spoticar", data=form)
     again = client.post(f"/vehicules/{vid}/garantie/spoticar", data=form)
     assert again.status_code == 302 and again.headers["Location"] == f"/vehicules/{vid}/garantie"
@@ -178,7 +169,7 @@ def test_second_envoyer_does_not_send_again(client, app, vid, centralisateur):
 
 
 def test_the_page_after_envoyer_opens_the_declaration_once(client, vid):
-    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=warranty_form(client, vid))
     first = client.get(f"/vehicules/{vid}/garantie").data.decode()
     assert 'data-auto-open="http://centralisateur.test/declaration/tok"' in first
     assert "data-auto-open" not in client.get(f"/vehicules/{vid}/garantie").data.decode()
@@ -189,7 +180,7 @@ def test_no_database_transaction_is_open_while_calling_the_centralisateur(client
     from flask import g
     open_during_call = []
     centralisateur.during = lambda: open_during_call.append(g._db_session.in_transaction())
-    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))   # hand-off
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=warranty_form(client, vid))   # hand-off
     client.get(f"/vehicules/{vid}/garantie/etat")                                  # polling
     client.get(f"/vehicules/{vid}")                                                # card polling
     assert open_during_call == [False, False, False]
@@ -199,13 +190,13 @@ def test_refusal_messages_and_typed_values_are_escaped(client, vid, centralisate
     centralisateur.mode = "refuse"
     centralisateur.refusal = [{"field": "vehicle.brand", "message": "la marque <b>X</b> est refusée"}]
     html = client.post(f"/vehicules/{vid}/garantie/spoticar",
-                       data={**_form(client, vid), "marque": "<script>alert(1)</script>"}).data.decode()
+                       data={**warranty_form(client, vid), "marque": "<script>alert(1)</script>"}).data.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>X</b>" not in html and "&lt;b&gt;X&lt;/b&gt;" in html
 
 
 def test_a_late_stale_callback_never_undoes_the_declaration(client, app, vid):
-    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=warranty_form(client, vid))
     declared = {"bdc_number": "SP953617Z103833712", "status": "declared", "contract_number": "22511015254"}
     assert _callback(client, declared).status_code == 200
     stale = {"bdc_number": "SP953617Z103833712", "status": "contract_pending", "contract_number": None}
@@ -215,7 +206,7 @@ def test_a_late_stale_callback_never_undoes_the_declaration(client, app, vid):
 
 
 def test_bad_stale_or_replayed_callbacks_are_refused(client, app, vid):
-    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=warranty_form(client, vid))
     declared = {"bdc_number": "SP953617Z103833712", "status": "declared", "contract_number": "22511015255"}
     assert_refused_callbacks(client, declared, DEMO_KEYS["tec3h"])
     assert (_warranty(app).status, _warranty(app).contract_number) == ("declared", "22511015255")
@@ -232,7 +223,7 @@ def _events(response):
 
 
 def test_the_contract_number_is_pushed_to_the_card_when_the_callback_lands(client, app, vid):
-    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=warranty_form(client, vid))
     tab = client.get(f"/vehicules/{vid}/garantie").data.decode()
     assert f'data-events-url="/flux/vehicules/{vid}/garantie"' in tab
     stream = client.get(f"/flux/vehicules/{vid}/garantie", buffered=False)
@@ -258,7 +249,7 @@ def _first_event(response: httpx.Response) -> str:
 
 
 def test_streams_beyond_the_limit_tell_the_page_to_poll(client, app, vid):
-    client.post(f"/vehicules/{vid}/garantie/spoticar", data=_form(client, vid))
+    client.post(f"/vehicules/{vid}/garantie/spoticar", data=warranty_form(client, vid))
     server = AppServer.bind("127.0.0.1", 0).mount(app).start()  # one thread per stream, as served
     url = f"{server.url}/flux/vehicules/{vid}/garantie"
     http = httpx.Client(timeout=30)

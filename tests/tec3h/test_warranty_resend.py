@@ -6,22 +6,13 @@ from __future__ import annotations
 import pytest
 
 from tests.dms_helpers import csrf_token, text
-from tests.tec3h.conftest import form_values, vehicle_id
+from tests.tec3h.conftest import warranty_form
 
 pytestmark = pytest.mark.tec3h
 
 
-@pytest.fixture
-def vid(app) -> int:
-    return vehicle_id(app, "DL-342-MP")  # the demo vehicle with a Commande
-
-
-def _form(client, vid) -> dict:
-    return form_values(client.get(f"/vehicules/{vid}/garantie/spoticar").data.decode())
-
-
 def test_origin_nationality_and_label_are_sent(client, vid, centralisateur):
-    form = {**_form(client, vid), "origine_vente": "Achat marchand", "nationalite": "France",
+    form = {**warranty_form(client, vid), "origine_vente": "Achat marchand", "nationalite": "France",
             "pays_naissance": "Belgique", "niveau": "DS Certified 12 mois"}
     assert client.post(f"/vehicules/{vid}/garantie/spoticar", data=form).status_code == 302
     [body] = centralisateur.handoffs
@@ -31,7 +22,7 @@ def test_origin_nationality_and_label_are_sent(client, vid, centralisateur):
 
 
 def test_a_pending_warranty_is_sent_again_or_corrected(client, vid, centralisateur):
-    form = _form(client, vid)
+    form = warranty_form(client, vid)
     client.post(f"/vehicules/{vid}/garantie/spoticar", data=form)
     tab = client.get(f"/vehicules/{vid}/garantie")
     assert "Renvoyer au centralisateur" in text(tab) and "Modifier les informations" in text(tab)
@@ -39,7 +30,7 @@ def test_a_pending_warranty_is_sent_again_or_corrected(client, vid, centralisate
     again = client.post(f"/garanties/{warranty_id}/renvoyer", data={"csrf_token": csrf_token(tab.data.decode())})
     assert again.status_code == 302 and len(centralisateur.handoffs) == 2
     assert centralisateur.handoffs[0] == centralisateur.handoffs[1]   # same order, same body
-    reopened = _form(client, vid)
+    reopened = warranty_form(client, vid)
     assert reopened["km"] == form["km"]
     corrected = client.post(f"/vehicules/{vid}/garantie/spoticar", data={**reopened, "km": "12322"})
     assert corrected.status_code == 302 and len(centralisateur.handoffs) == 3
