@@ -13,12 +13,14 @@ for arg in "$@"; do case "$arg" in --junitxml=*) junit="${arg#--junitxml=}";; *)
 : "${DATABASE_URL:?DATABASE_URL manquant : lancez ce script par scripts/with-postgres.sh}"
 browser="--tracing retain-on-failure --screenshot only-on-failure --output reports/playwright-postgres"
 
-# name | paths and options (the two-process test alone: it is the longest and needs its own database)
+# name | paths and options (the tests that start `serve` processes seed the demo data into their
+# database, so each runs alone on its own: the two-process test, the cross-process trace test)
 GROUPS_=(
   "centralisateur|tests/centralisateur tests/test_icare_contract_api.py tests/test_cli.py --deselect tests/centralisateur/test_multiprocess.py::test_two_processes_two_workers_do_everything_exactly_once"
   "browser|e2e/centralisateur e2e/pvo2 $browser"
   "multiprocess|tests/centralisateur/test_multiprocess.py"
-  "journal|tests/journal"
+  "journal|tests/journal --ignore=tests/journal/test_cross_process.py"
+  "cross_process|tests/journal/test_cross_process.py"
   "bee2link|tests/bee2link"
   "neovo|tests/neovo"
 )
