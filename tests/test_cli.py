@@ -21,6 +21,17 @@ def _start(tmp_path, *extra):
                              str(tmp_path), *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+def _stop(process, timeout: float = 15, sig=signal.SIGINT) -> str:
+    """Ctrl-C, then the rest of what ``up`` printed (read while it stops: an undrained pipe that fills
+    would block its logging, and so its stop). On a timeout, the output says where it hung."""
+    process.send_signal(sig)
+    try:
+        return process.communicate(timeout=timeout)[0]
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise AssertionError("up ne s'est pas arrêté :\n" + (process.communicate()[0] or "")[-4000:]) from None
+
+
 def _read_until_ready(process) -> str:
     lines = []
     for line in process.stdout:
@@ -42,9 +53,8 @@ def test_up_prints_urls_logins_keys_and_stops_cleanly(tmp_path, sig):
             assert key in output
         assert httpx.get(urls["Centralisateur"] + "/connexion").status_code == 200
         assert httpx.get(urls["Centralisateur"] + "/api/v1/openapi.json").status_code == 200
-        process.send_signal(sig)
-        assert process.wait(timeout=15) == 0
-        assert "Arrêt…" in process.stdout.read()
+        assert "Arrêt…" in _stop(process, sig=sig)
+        assert process.returncode == 0
     finally:
         process.kill()
 
@@ -63,8 +73,7 @@ def test_reset_starts_from_fresh_data_and_seed_is_kept_otherwise(tmp_path):
         try:
             _read_until_ready(process)
         finally:
-            process.send_signal(signal.SIGINT)
-            process.wait(timeout=60)  # this test is about --reset; the clean stop has its own test
+            _stop(process, timeout=60)  # this test is about --reset; the clean stop has its own test
     if not os.environ.get("DATABASE_URL"):
         assert (tmp_path / "centralisateur" / "centralisateur.sqlite3").exists()
     assert not (tmp_path / "centralisateur" / "left-over").exists()
@@ -94,9 +103,7 @@ def test_journal_lists_the_exchanges_of_the_running_stack_and_writes_a_har(tmp_p
         assert access[0]["path"] == "/connexion" and access[0]["duration_ms"] >= 0
         assert not (tmp_path / "icare" / "app.log").read_text().count(trace)
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=15)
-        process.kill()
+        _stop(process)
     assert not (tmp_path / "stack.json").exists()
 
 
@@ -108,8 +115,7 @@ def test_up_test_routes_gives_the_stack_the_suites_need(tmp_path):
         state = httpx.get(urls["Centralisateur"] + "/__test__/declarations/SP953617Z000000001")
         assert state.status_code == 404 and state.json()["errors"][0]["message"] == "Enregistrement introuvable."
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=15)
+        _stop(process)
 
 
 def test_up_without_test_routes_has_none(tmp_path):
@@ -118,5 +124,4 @@ def test_up_without_test_routes_has_none(tmp_path):
         urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", _read_until_ready(process)))
         assert httpx.post(urls["Centralisateur"] + "/__test__/jobs/run").status_code == 404
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=15)
+        _stop(process)
