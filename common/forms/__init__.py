@@ -13,7 +13,5 @@ __all__ = ["CheckboxField", "CheckboxesField", "DateField", "EmailField", "Field
 
 
 def init_app(app) -> None:
-    """Make ``csrf_field()`` and ``plain_field(...)`` available to every template of ``app``."""
-    from common.forms.plain import PlainField
+    """Make ``csrf_field()`` available to every template of ``app``."""
     app.jinja_env.globals["csrf_field"] = csrf_field
-    app.jinja_env.globals["plain_field"] = PlainField
