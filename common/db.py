@@ -95,10 +95,16 @@ class Database:
     def create_all(self) -> None:
         """Create the missing tables. On a server database another process or thread (a second
         worker, the journal's writer) may create one between the check and the CREATE: try again."""
+        from sqlalchemy import inspect
         from sqlalchemy.exc import IntegrityError, ProgrammingError
         for attempt in range(3):
             try:
-                self.base.metadata.create_all(self.engine)
+                # one catalogue query for the tables already there (a restart finds them all) rather
+                # than one existence check per table; the CREATE itself still checks first
+                existing = set(inspect(self.engine).get_table_names())
+                missing = [t for t in self.base.metadata.sorted_tables if t.name not in existing]
+                if missing:
+                    self.base.metadata.create_all(self.engine, tables=missing)
                 return
             except (ProgrammingError, IntegrityError) as exc:
                 if attempt == 2 or ("already exists" not in str(exc) and "duplicate key" not in str(exc)):
