@@ -5,6 +5,8 @@ import functools
 
 from flask import current_app, render_template, request
 
+from simulators.portail_b2b.forms import B2BForm, parse
+
 
 def db():
     return current_app.extensions["db"]
@@ -17,13 +19,12 @@ def render(template: str, status: int = 200, **context):
     return render_template(f"portail_b2b/{template}", **context), status
 
 
-def form_page(template: str, form, *, prefill: tuple[str, ...] = (), checks_more: bool = False):
+def form_page(template: str, form: type[B2BForm], *, prefill: tuple[str, ...] = (), checks_more: bool = False):
     """A view of a form page. A GET shows ``template`` empty but for the ``prefill`` fields, which a link
     may fill through its query string (cut to the field's length). A POST that ``form`` refuses shows the
     page again (422) with the typed values and the messages; the view runs with the cleaned values only.
     ``checks_more``: the view runs with ``(values, errors)`` even when the form refused some, as it checks
     more than the form (a record, an upload) and shows every message at once."""
-    from simulators.portail_b2b.forms import parse
 
     def decorate(view):
         @functools.wraps(view)
