@@ -1,14 +1,15 @@
 """Column types the stores share, named after what they hold, so that what a VIN, a SIRET or an amount
 in euros is gets declared once. SQLAlchemy maps ``Mapped[Vin]`` to the column its ``Annotated`` type
 carries; ``Mapped[Vin | None]`` makes it nullable and ``= mapped_column(index=True)`` (or ``default=``)
-adds to it. Plain ``Mapped[int]``, ``Mapped[dt.date]``, ``Mapped[dt.datetime]`` need no column at all."""
+adds to it. Plain ``Mapped[int]``, ``Mapped[dt.date]``, ``Mapped[dt.datetime]`` need no column at all;
+``IdColumn`` gives a table its integer key."""
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Annotated
 
 from sqlalchemy import Numeric, String
-from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 # A vehicle as the hand-off describes it
 Plate = Annotated[str, mapped_column(String(20))]     # immatriculation, AA-123-AA in France
@@ -26,3 +27,8 @@ Postcode = Annotated[str, mapped_column(String(5))]     # a French code postal
 Siret = Annotated[str, mapped_column(String(14))]
 
 Money = Annotated[Decimal, mapped_column(Numeric(10, 2))]  # euros and cents
+
+
+class IdColumn:
+    """A table's integer surrogate key, kept its first column (a mixin's columns otherwise come last)."""
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)

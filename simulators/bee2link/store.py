@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from common.columns import Money
+from common.columns import IdColumn, Money
 from common.db import utcnow
 from simulators.dms.store import DeclarationColumns, VehicleColumns, delivery_model
 
@@ -15,10 +15,9 @@ class Base(DeclarativeBase):
     pass
 
 
-class Vehicle(VehicleColumns, Base):
+class Vehicle(IdColumn, VehicleColumns, Base):
     """A VO stock vehicle at one stage of the pipeline (with its pré-rentrée channel)."""
     __tablename__ = "bee2link_vehicles"
-    id: Mapped[int] = mapped_column(primary_key=True)
     rrdi: Mapped[str] = mapped_column(String(7), index=True)
     stage: Mapped[str] = mapped_column(String(30), index=True)
     origin: Mapped[str] = mapped_column(String(20), default="particulier")  # pré-rentrée channel
@@ -32,10 +31,9 @@ class Vehicle(VehicleColumns, Base):
     events: Mapped[list[Event]] = relationship(back_populates="vehicle", order_by="Event.id")
 
 
-class Order(DeclarationColumns, Base):
+class Order(IdColumn, DeclarationColumns, Base):
     """A customer order (bon de commande) and what the centralisateur said about its declaration."""
     __tablename__ = "bee2link_orders"
-    id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(unique=True)
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("bee2link_vehicles.id"), unique=True)
     seller: Mapped[str] = mapped_column(String(80))
@@ -49,10 +47,9 @@ class Order(DeclarationColumns, Base):
     vehicle: Mapped[Vehicle] = relationship(back_populates="order")
 
 
-class Event(Base):
+class Event(IdColumn, Base):
     """One line of the vehicle's Historique (kind "history") or Commentaires (kind "comment")."""
     __tablename__ = "bee2link_events"
-    id: Mapped[int] = mapped_column(primary_key=True)
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("bee2link_vehicles.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -10,7 +10,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import ForeignKey, String, Text, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.columns import Money, Plate
+from common.columns import IdColumn, Money, Plate
 from fixtures import reference
 from simulators.icare.portal_session import (current_membership, current_user, db_session, right_required,
                                              write)
@@ -23,10 +23,9 @@ STATUSES = {"accordee": "Accordée", "carence": "Accordée — à la charge du p
             "refusee": "Refusée"}
 
 
-class Claim(Base):
+class Claim(IdColumn, Base):
     """A demande de prise en charge atelier on one contract."""
     __tablename__ = "icare_claims"
-    id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(12), unique=True)
     code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"), index=True)
     contract_number: Mapped[str] = mapped_column(String(11))

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, render_template
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.columns import City, Email, PersonName, Phone, Postcode, Siret
+from common.columns import City, Email, IdColumn, PersonName, Phone, Postcode, Siret
 from common.forms import page_unless_valid
 from fixtures import reference
 from simulators.icare.portal_session import write
@@ -38,10 +38,9 @@ PAGES = {
 }
 
 
-class RepairerRequest(Base):
+class RepairerRequest(IdColumn, Base):
     """A repairer's request for a Services.Spoticar account (to file workshop claims)."""
     __tablename__ = "icare_repairer_requests"
-    id: Mapped[int] = mapped_column(primary_key=True)
     company: Mapped[str] = mapped_column(String(120))
     siret: Mapped[Siret]
     last_name: Mapped[PersonName]

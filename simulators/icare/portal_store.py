@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.columns import Email, PersonName
+from common.columns import Email, IdColumn, PersonName
 from common.sessions import session_models
 from simulators.icare.store import Base, utcnow
 
@@ -23,10 +23,9 @@ RIGHTS: dict[str, str] = {
 }
 
 
-class PortalUser(Base):
+class PortalUser(IdColumn, Base):
     """A portal account (email = identifiant); inactive until its password is chosen."""
     __tablename__ = "icare_portal_users"
-    id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[Email] = mapped_column(unique=True)  # stored lower-case
     last_name: Mapped[PersonName]
     first_name: Mapped[PersonName]
@@ -46,11 +45,10 @@ class PortalUser(Base):
         return next((m for m in self.memberships if m.code_t == code_t), None)
 
 
-class Membership(Base):
+class Membership(IdColumn, Base):
     """A user's rights on one establishment (dealer, by code T)."""
     __tablename__ = "icare_portal_memberships"
     __table_args__ = (UniqueConstraint("user_id", "code_t"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("icare_portal_users.id"))
     code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"))
     rights: Mapped[list] = mapped_column(JSON, default=list)
@@ -61,19 +59,17 @@ class Membership(Base):
         return right in (self.rights or [])
 
 
-class PasswordHistory(Base):
+class PasswordHistory(IdColumn, Base):
     """Every password a user has had, so a new one can be refused if already used."""
     __tablename__ = "icare_portal_password_history"
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("icare_portal_users.id"))
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class AccountToken(Base):
+class AccountToken(IdColumn, Base):
     """A one-time link sent by mail: password reset (or administrator creation) and activation."""
     __tablename__ = "icare_portal_tokens"
-    id: Mapped[int] = mapped_column(primary_key=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token in the link
     purpose: Mapped[str] = mapped_column(String(20))  # "reset" | "activation"
     email: Mapped[Email]
@@ -87,11 +83,10 @@ class AccountToken(Base):
 WebSession, LoginAttempt = session_models(Base, "icare_portal_sessions", "icare_portal_login_attempts")
 
 
-class IcareDocument(Base):
+class IcareDocument(IdColumn, Base):
     """A monthly accounting document of one establishment (e.g. the month's Note de Débit)."""
     __tablename__ = "icare_documents"
     __table_args__ = (UniqueConstraint("code_t", "month", "kind"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(12), unique=True)
     code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"))
     doc_type: Mapped[str] = mapped_column(String(40))   # one of documents.DOCUMENT_TYPES

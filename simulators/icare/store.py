@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from common.columns import City, Email, Money, PersonName, Plate, Version, Vin
+from common.columns import City, Email, IdColumn, Money, PersonName, Plate, Version, Vin
 from common.db import utcnow  # noqa: F401  (re-exported)
 from common.outbox import define_outbox
 
@@ -28,9 +28,8 @@ class IcareDealer(Base):
     convention_email: Mapped[Email]
 
 
-class NpoRecord(Base):
+class NpoRecord(IdColumn, Base):
     __tablename__ = "icare_npo_records"
-    id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)
     bdc_number: Mapped[str] = mapped_column(String(30), unique=True)
     code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"), index=True)
@@ -61,9 +60,8 @@ class WarrantyTerms:
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
-class Contract(WarrantyTerms, Base):
+class Contract(IdColumn, WarrantyTerms, Base):
     __tablename__ = "icare_contracts"
-    id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(11), unique=True)
     bdc_number: Mapped[str] = mapped_column(String(30), unique=True)
     # the portal's lists filter on the establishment, newest first (bench/growth.py)

@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from common.columns import Money
+from common.columns import IdColumn, Money
 from simulators.dms.store import DeclarationColumns, VehicleColumns, delivery_model
 
 
@@ -14,10 +14,9 @@ class Base(DeclarativeBase):
     pass
 
 
-class Dossier(VehicleColumns, DeclarationColumns, Base):
+class Dossier(IdColumn, VehicleColumns, DeclarationColumns, Base):
     """A VO sale dossier (V0000004…): vehicle, customer, sale, pieces and its Spoticar declaration."""
     __tablename__ = "neovo_dossiers"
-    id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(10), unique=True)  # V0000004
     rrdi: Mapped[str] = mapped_column(String(7), index=True)
     client_code: Mapped[str] = mapped_column(String(10))
@@ -41,10 +40,9 @@ class Dossier(VehicleColumns, DeclarationColumns, Base):
         return next((p for p in self.pieces if p.kind == "facture"), None)
 
 
-class Piece(Base):
+class Piece(IdColumn, Base):
     """A sale piece (facture, avoir, proforma…) of a dossier."""
     __tablename__ = "neovo_pieces"
-    id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("neovo_dossiers.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     date: Mapped[dt.date]

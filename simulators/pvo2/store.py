@@ -7,8 +7,8 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from common.columns import (Brand, City, Email, Energy, Money, PersonName, Phone, Plate, Postcode, Siret, Version,
-                            Vin)
+from common.columns import (Brand, City, Email, Energy, IdColumn, Money, PersonName, Phone, Plate, Postcode,
+                            Siret, Version, Vin)
 from common.db import utcnow
 from common.outbox import define_outbox
 from simulators.dms.store import delivery_model
@@ -18,10 +18,9 @@ class Base(DeclarativeBase):
     pass
 
 
-class Site(Base):
+class Site(IdColumn, Base):
     """Paramètres → Fiche d'identité du site. ``rrdi`` may be empty: declaring then is refused."""
     __tablename__ = "pvo2_sites"
-    id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20))
     manufacturer_code: Mapped[str] = mapped_column(String(20), default="")
     label: Mapped[str] = mapped_column(String(80))
@@ -37,10 +36,9 @@ class Site(Base):
     brands: Mapped[str] = mapped_column(String(200), default="")  # Ajoutez les marques représentées
 
 
-class Vehicle(Base):
+class Vehicle(IdColumn, Base):
     """A stock vehicle and its card (label constructeur, Garantie level)."""
     __tablename__ = "pvo2_vehicles"
-    id: Mapped[int] = mapped_column(primary_key=True)
     stock_number: Mapped[str] = mapped_column(String(20), unique=True)
     plate: Mapped[Plate]
     vin: Mapped[Vin]
@@ -71,9 +69,8 @@ class Vehicle(Base):
         return f"{self.brand.title() if len(self.brand) > 2 else self.brand} {self.model}"
 
 
-class Customer(Base):
+class Customer(IdColumn, Base):
     __tablename__ = "pvo2_customers"
-    id: Mapped[int] = mapped_column(primary_key=True)
     civility: Mapped[str] = mapped_column(String(3))  # M or MME
     last_name: Mapped[PersonName]
     first_name: Mapped[PersonName]
@@ -96,10 +93,9 @@ class Customer(Base):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class Order(Base):
+class Order(IdColumn, Base):
     """An offre à particulier; once generated, the bon de commande (same number) and its delivery."""
     __tablename__ = "pvo2_orders"
-    id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("pvo2_customers.id"))
     # None once "Supprimer le véhicule" took it off an offer (until another one is added)
@@ -133,19 +129,17 @@ class Order(Base):
         return sum((t.value_ttc for t in self.trade_ins), Decimal(0))
 
 
-class Reservation(Base):
+class Reservation(IdColumn, Base):
     """Réserver le véhicule: a stock vehicle held for one offer (at most one reservation a vehicle)."""
     __tablename__ = "pvo2_reservations"
-    id: Mapped[int] = mapped_column(primary_key=True)
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("pvo2_vehicles.id"), unique=True)
     order_number: Mapped[int] = mapped_column(index=True)
     reserved_on: Mapped[dt.date]
 
 
-class TradeIn(Base):
+class TradeIn(IdColumn, Base):
     """Ajouter un véhicule à reprendre: the customer's vehicle taken in part-exchange (reprise)."""
     __tablename__ = "pvo2_trade_ins"
-    id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("pvo2_orders.id"), index=True)
     plate: Mapped[Plate]
     brand: Mapped[Brand]
@@ -155,10 +149,9 @@ class TradeIn(Base):
     value_ttc: Mapped[Money]
 
 
-class CoHolder(Base):
+class CoHolder(IdColumn, Base):
     """Co-titulaire Ajoutez: the second holder of the registration (one per order)."""
     __tablename__ = "pvo2_co_holders"
-    id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("pvo2_orders.id"), unique=True)
     civility: Mapped[str] = mapped_column(String(3))
     last_name: Mapped[PersonName]
@@ -171,10 +164,9 @@ class CoHolder(Base):
         return f"{'M.' if self.civility == 'M' else 'Mme'} {self.first_name} {self.last_name}"
 
 
-class VehicleActivity(Base):
+class VehicleActivity(IdColumn, Base):
     """A vehicle's Activité: what was done with it outside a sale (Envoi vers DS contact…)."""
     __tablename__ = "pvo2_vehicle_activity"
-    id: Mapped[int] = mapped_column(primary_key=True)
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("pvo2_vehicles.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     kind: Mapped[str] = mapped_column(String(20))  # ds_contact

@@ -7,7 +7,8 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from common.columns import Brand, City, Email, Energy, Money, PersonName, Phone, Postcode, Siret, Version, Vin
+from common.columns import (Brand, City, Email, Energy, IdColumn, Money, PersonName, Phone, Postcode, Siret,
+                            Version, Vin)
 from common.db import utcnow
 from simulators.dms.store import delivery_model
 
@@ -16,10 +17,9 @@ class Base(DeclarativeBase):
     pass
 
 
-class Vehicle(Base):
+class Vehicle(IdColumn, Base):
     """A stock vehicle, recognised in the referential (``version_id``)."""
     __tablename__ = "tec3h_vehicles"
-    id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(12), unique=True)
     make: Mapped[Brand]
     model: Mapped[str] = mapped_column(String(60))
@@ -50,10 +50,9 @@ class Vehicle(Base):
         return f"{self.make} {self.model} {self.version}"
 
 
-class Customer(Base):
+class Customer(IdColumn, Base):
     """A particulier or a pro (``kind``): a pro has a Raison sociale and no Nom de naissance."""
     __tablename__ = "tec3h_customers"
-    id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))            # particulier | pro
     category: Mapped[str | None] = mapped_column(String(40))
     contact_origin: Mapped[str | None] = mapped_column(String(40))
@@ -101,10 +100,9 @@ class Customer(Base):
         return f"{name} {(self.first_names or '').upper()}".strip()
 
 
-class Order(Base):
+class Order(IdColumn, Base):
     """A proposition or a commande for one stock vehicle."""
     __tablename__ = "tec3h_orders"
-    id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(unique=True)
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("tec3h_vehicles.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("tec3h_customers.id"))
@@ -128,21 +126,19 @@ class Order(Base):
     articles: Mapped[list[OrderArticle]] = relationship(lazy="selectin", order_by="OrderArticle.id")
 
 
-class OrderArticle(Base):
+class OrderArticle(IdColumn, Base):
     """A line added with "Ajouter" under the order's content (Articles: accessories, services…)."""
     __tablename__ = "tec3h_order_articles"
-    id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("tec3h_orders.id"), index=True)
     designation: Mapped[str] = mapped_column(String(120))
     reference: Mapped[str | None] = mapped_column(String(30))
     price_ttc: Mapped[Money]
 
 
-class Warranty(Base):
+class Warranty(IdColumn, Base):
     """A Spoticar warranty request: the validated form is stored before any hand-off, so a
     centralisateur that is down or refuses loses nothing and the dealer can retry."""
     __tablename__ = "tec3h_warranties"
-    id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("tec3h_orders.id"), unique=True)
     form: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default="draft")  # draft|not_sent|refused|pending|…
