@@ -103,9 +103,9 @@ class AccessPage(_Screen):
 
 
 class UnknownCoforPage(_Screen):
-    """« je ne connais pas le COFOR de ma société »: a contact form to the portal's assistance."""
+    """« je ne connais pas le COFOR de ma société »: a contact form to the portal's assistance, reached from
+    the access page's button."""
 
-    path = "/acces/cofor-inconnu"
     fields = {
         "company": "Raison sociale *",
         "siret": "SIRET *",
@@ -145,26 +145,28 @@ class PrivateSpacePage(_Screen):
     logout = clicks("logout_button")
 
 
-class LostIdentifiantPage(_Screen):
+class _LostForm(_Screen):
+    """The forms of a forgotten identifiant or password (one form on the portal): their fields, envoyer."""
+
+    send = by_role("button", "envoyer")
+
+    def ask(self, **values: str) -> None:
+        """Fill the fields named in ``values`` and click envoyer."""
+        self.fill_and_click(self.send, **values)
+
+
+class LostIdentifiantPage(_LostForm):
     """« Vous avez oublié votre identifiant ? »: email and COFOR, envoyer."""
 
     path = "/identifiant-perdu"
     fields = {"email": "Adresse mail *", "cofor": "COFOR *"}
-    send = by_role("button", "envoyer")
-
-    def ask_identifiant(self, email: str, cofor: str) -> None:
-        self.fill_and_click(self.send, email=email, cofor=cofor)
 
 
-class LostPasswordPage(_Screen):
+class LostPasswordPage(_LostForm):
     """« Vous avez oublié votre mot de passe ? »: V identifiant and email, envoyer → reset link."""
 
     path = "/mot-de-passe-perdu"
     fields = {"identifiant": "Identifiant *", "email": "Adresse mail *"}
-    send = by_role("button", "envoyer")
-
-    def ask_reset_link(self, identifiant: str, email: str) -> None:
-        self.fill_and_click(self.send, identifiant=identifiant, email=email)
 
 
 class NewPasswordPage(_Screen):
@@ -178,16 +180,12 @@ class NewPasswordPage(_Screen):
                             confirmation=password if confirmation is None else confirmation)
 
 
-class AslTiersPage(_Screen):
+class AslTiersPage(_LostForm):
     """ASL Tiers reset: identifiant STELLANTIS, COFOR and the exact registered email, envoyer."""
 
     path = "/asl-tiers"
     fields = {"identifiant": "Identifiant STELLANTIS *", "cofor": "COFOR *", "email": "Adresse mail *"}
-    send = by_role("button", "envoyer")
     asl_contact = by_role("region", "Votre ASL Tiers")
-
-    def ask_reset_password(self, identifiant: str, cofor: str, email: str) -> None:
-        self.fill_and_click(self.send, identifiant=identifiant, cofor=cofor, email=email)
 
 
 class HelpPage(_Screen):
@@ -209,8 +207,8 @@ class ContactPage(_Screen):
     """The contact form: subject, free text, optional screenshot, contact details, envoyer."""
 
     path = "/aide/contact"
+    subject = by_role("combobox", "Objet de votre demande *")  # a drop-down list of subjects
     fields = {
-        "subject": "Objet de votre demande *",
         "message": "Votre demande *",
         "screenshot": "Copie d'écran (facultatif)",
         "last_name": "Nom *",
