@@ -13,7 +13,7 @@ from centralisateur.account_forms import RgpdSearchForm
 from centralisateur.profile import GARANTISSEUR_NAMES
 from centralisateur.session import current_dealer, login_required
 from centralisateur.store import Declaration
-from common.db import month_key
+from common.db import month_group
 from common.parsing import parse_int
 from fixtures import reference
 
@@ -38,9 +38,11 @@ def month_short(key: str) -> str:
 def _declared_by_month(statuses=("declared", "contract_pending")) -> list[tuple[str, str | None, int]]:
     """(YYYY-MM, garantisseur, count) of the dealer's declared sales, counted in SQL (GROUP BY)."""
     db = current_app.extensions["db"]
-    month = month_key(Declaration.declared_at, db.engine.dialect.name)
+    month, label = month_group(Declaration.declared_at, db.engine.dialect.name)
+    # count(*), not count(id): every column read is in ix_cds_declarations_dealer_status_declared,
+    # so PostgreSQL answers from the index alone instead of reading each row's JSON documents
     return list(db.session.execute(
-        select(month, Declaration.garantisseur, func.count(Declaration.id))
+        select(label, Declaration.garantisseur, func.count())
         .where(Declaration.dealer_rrdi == current_dealer().rrdi, Declaration.status.in_(statuses),
                Declaration.declared_at.is_not(None))
         .group_by(month, Declaration.garantisseur)))

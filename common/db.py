@@ -34,6 +34,17 @@ def month_key(column, dialect: str):
     return func.to_char(column, "YYYY-MM")
 
 
+def month_group(column, dialect: str):
+    """``(group, label)``: what to GROUP BY for the month of a date or timestamp column, and its
+    ``YYYY-MM`` text to SELECT. On PostgreSQL the rows are grouped on ``date_trunc`` (cheaper than
+    formatting each row) and only the groups are formatted; on SQLite both are ``month_key``."""
+    if dialect == "sqlite":
+        key = month_key(column, dialect)
+        return key, key
+    month = func.date_trunc("month", column)
+    return month, func.to_char(month, "YYYY-MM")
+
+
 def database_url(config: dict, app_name: str) -> str:
     """The app's database URL: DATABASE_URL if set, else ``<DATA_DIR>/<app_name>.sqlite3``."""
     if config.get("DATABASE_URL"):

@@ -88,9 +88,8 @@ class ANALYSE(B2BForm):
     code_site = code_site()
 
 
-class ACCESS_REQUEST(B2BForm):
-    cofor = cofor()
-    code_site = code_site()
+class ACCESS_REQUEST(ANALYSE):
+    """The analysed COFOR and code site (hidden inputs), and the person who becomes the ASL Tiers."""
     last_name = text("Nom", max_length=80)
     first_name = text("Prénom", max_length=80)
     email = email()
