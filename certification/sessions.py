@@ -170,7 +170,9 @@ def advance(app: Flask, session_id: str, probes: bool = True) -> CertSession:
                 session = s.get(CertSession, session_id)
             plan, now = plans.load(session.plan_version), _now()
             state = session.state
-            entries = evidence.entries(app, session_id, _created(session))
+            finished = state.get("finished_at")
+            entries = evidence.entries(app, session_id, _created(session), keep=True,
+                                       until=dt.datetime.fromisoformat(finished) if finished else None)
             found = attribute(plan, entries, state["started"], sales(plan, session))
             current = None
             for scenario in plan["scenarios"]:

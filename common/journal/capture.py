@@ -33,6 +33,18 @@ def find_bdc(url: str, location: str | None, *bodies: str) -> str | None:
     return None
 
 
+_NAMES: dict[str, str] = {}  # WSGI key → header name (HTTP_USER_AGENT → User-Agent)
+
+
+def _header_name(key: str) -> str:
+    name = _NAMES.get(key)
+    if name is None:
+        name = key[5:].replace("_", "-").title()
+        if len(_NAMES) < 1000:
+            _NAMES[key] = name
+    return name
+
+
 class _TeeInput:
     """``wsgi.input`` that keeps a copy of the first ``limit`` bytes the app reads."""
 
@@ -165,8 +177,7 @@ class JournalMiddleware:
             except Exception:
                 pass
         req_headers = redact.headers(
-            (key[5:].replace("_", "-").title(), value) for key, value in environ.items()
-            if key.startswith("HTTP_"))
+            (_header_name(key), value) for key, value in environ.items() if key.startswith("HTTP_"))
         for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
             if environ.get(key):
                 req_headers[key.replace("_", "-").title()] = redact.decode(environ[key].encode("latin-1"))

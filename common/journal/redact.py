@@ -33,6 +33,33 @@ TAG_ATTR = re.compile(r'\b(name|type|value|content)\s*=\s*("[^"]*"|\'[^\']*\'|[^
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TEXT_TYPES = ("text/", "json", "xml", "javascript", "x-www-form-urlencoded", "ecmascript")
 
+# Cheap checks first: most texts hold no credential, and a substring test is far cheaper than the
+# IGNORECASE patterns above (and than calling back into Python on each field or tag). Every match of
+# a pattern contains one of its hints, so a text without any cannot match: the pattern runs only when
+# one is there. Hints are looked for in ``_folded`` text: its UTF-8 bytes, ASCII letters lowered —
+# ``bytes.lower`` is a plain C loop, ``str.lower`` on a page with accents ten times slower.
+NAME_HINTS = (b"pass", b"mdp", b"csrf", b"token", b"secret", b"signature", b"key", b"authorization", b"cookie")
+PATH_HINTS = (b"/mot-de-passe/", b"/reinitialisation/", b"/activation/", b"/declaration/", b"/reset/",
+              b"/activate/")
+# every TOKEN_QUERY match is one of these, without IGNORECASE (all the letters it names are \w)
+QUERY_CANDIDATE = re.compile(r"[?&][\w.-]*=")
+# the only non-ASCII characters ``re.IGNORECASE`` matches to an ASCII letter (İ, ı ~ i; K ~ k; ſ ~ s):
+# a text holding one takes the patterns' path
+FOLD_TRAPS = tuple(c.encode() for c in "\u0130\u0131\u212a\u017f")
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
+
+
+def _folded(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass").lower()
+
+
+def hinted(folded: bytes, hints: tuple[bytes, ...]) -> bool:
+    """Whether a pattern all of whose (case-insensitive) matches contain one of ``hints`` may match
+    the text ``folded`` (``_folded``) comes from: False only when none can be there."""
+    if not folded.isascii() and any(trap in folded for trap in FOLD_TRAPS):
+        return True
+    return any(hint in folded for hint in hints)
+
 
 def _escape_controls(text: str) -> str:
     # PostgreSQL refuses NUL in text, and a terminal or viewer should never get raw control bytes
@@ -42,13 +69,18 @@ def _escape_controls(text: str) -> str:
 def decode(raw: bytes) -> str:
     """Bytes as text: UTF-8, invalid bytes and control characters escaped as ``\\xNN``."""
     text = raw.decode("utf-8", errors="backslashreplace")
-    return _escape_controls(text) if CONTROL.search(text) else text
+    # a control character is an ASCII byte in UTF-8: looked for in the bytes, in C
+    return _escape_controls(text) if len(raw.translate(None, CONTROL_BYTES)) != len(raw) else text
 
 
-def url(text: str) -> str:
-    """A URL (or any text holding URLs) with its path and query tokens redacted."""
-    text = TOKEN_PATH.sub(lambda m: m.group(1) + REDACTED, text)
-    return TOKEN_QUERY.sub(lambda m: m.group(1) + REDACTED, text)
+def url(text: str, folded: bytes | None = None) -> str:
+    """A URL (or any text holding URLs) with its path and query tokens redacted (``folded``: the
+    text's ``_folded`` form, when the caller has it)."""
+    if "/" in text and any(hint in (folded or _folded(text)) for hint in PATH_HINTS):
+        text = TOKEN_PATH.sub(lambda m: m.group(1) + REDACTED, text)
+    if "=" in text and QUERY_CANDIDATE.search(text):
+        text = TOKEN_QUERY.sub(lambda m: m.group(1) + REDACTED, text)
+    return text
 
 
 def headers(pairs) -> dict[str, str]:
@@ -58,18 +90,35 @@ def headers(pairs) -> dict[str, str]:
         if count >= MAX_HEADERS:
             out["…"] = "[more headers cut]"
             break
-        key = decode(str(name).encode("latin-1", "backslashreplace"))[:200]
-        if key.lower() in SECRET_HEADERS:
-            text = _redact_credential(str(value))
-        else:
-            text = str(value)
-            if isinstance(value, str):  # WSGI gives headers as latin-1 strings: back to their bytes
-                text = decode(value.encode("latin-1", "backslashreplace"))
-            text = url(text)
-            if len(text) > HEADER_LIMIT:
-                text = text[:HEADER_LIMIT] + "…[cut]"
+        key_text = _KNOWN.get((name, value)) if type(name) is str and type(value) is str else None
+        if key_text is None:
+            key_text = _header(name, value)
+        key, text = key_text
         out[key] = out[key] + ", " + text if key in out else text
     return out
+
+
+# (name, value) → what ``_header`` keeps of it: most headers come back request after request (Host,
+# Accept, User-Agent, Content-Type, the security headers of every answer); never a credential's value
+_KNOWN: dict[tuple[str, str], tuple[str, str]] = {}
+_KNOWN_MAX, _KNOWN_VALUE_MAX = 4096, 512
+
+
+def _header(name, value) -> tuple[str, str]:
+    key = decode(str(name).encode("latin-1", "backslashreplace"))[:200]
+    if key.lower() in SECRET_HEADERS:
+        return key, _redact_credential(str(value))
+    text = str(value)
+    if isinstance(value, str):  # WSGI gives headers as latin-1 strings: back to their bytes
+        text = decode(value.encode("latin-1", "backslashreplace"))
+    kept = url(text)
+    secret = kept != text  # a link token was in it: its value is not kept, even in memory
+    text = kept[:HEADER_LIMIT] + "…[cut]" if len(kept) > HEADER_LIMIT else kept
+    if not secret and type(name) is str and type(value) is str and len(value) <= _KNOWN_VALUE_MAX:
+        if len(_KNOWN) >= _KNOWN_MAX:
+            _KNOWN.clear()
+        _KNOWN[(name, value)] = (key, text)
+    return key, text
 
 
 def _redact_credential(value: str) -> str:
@@ -100,11 +149,12 @@ def redact_text(text: str, content_type: str | None) -> str:
     ctype = (content_type or "").lower()
     if "x-www-form-urlencoded" in ctype:
         text = _form(text)
-    if "json" in ctype or text.lstrip().startswith(("{", "[")):
+    folded = _folded(text)  # a redaction below only puts a quoted [REDACTED] in: no hint appears
+    if ("json" in ctype or text.lstrip().startswith(("{", "["))) and hinted(folded, NAME_HINTS):
         text = JSON_FIELD.sub(_json_field, text)
-    if "<" in text:
+    if "<" in text and hinted(folded, NAME_HINTS):  # a secret tag has type=password or a hinted name
         text = _html(text)
-    return url(text)
+    return url(text, folded)
 
 
 def _form(text: str) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 
 from common.journal.store import JournalStore
 
 DEFAULT_EXCLUDE = ("/__admin/", "/static/", "/favicon.ico", "/healthz", "/readyz")
 _BY_NAME: dict[str, Journal] = {}
 _LOCK = threading.Lock()
+_JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder: ``json.dumps(…, ensure_ascii=False)`` builds one a call
 
 
 def _setting(config, key: str, env: str, default, kind=int):
@@ -46,19 +48,18 @@ class Journal:
             queue_size=_setting(config, "JOURNAL_QUEUE_SIZE", "SPOTICAR_JOURNAL_QUEUE_SIZE", 10000))
         self.exporter = None  # set by common.journal.otel when OTEL_EXPORTER_OTLP_ENDPOINT is set
         self._inflight: dict[object, int] = {}  # requests being served → their thread
-        self._inflight_changed = threading.Condition()
 
     def begin(self) -> object:
-        """Mark a request as being served (its entry is not queued yet); returns a token for ``end``."""
+        """Mark a request as being served (its entry is not queued yet); returns a token for ``end``.
+
+        A plain dict (its set and pop are atomic): no lock nor wake-up on every request; ``flush``,
+        which only readers call, polls it instead."""
         token = object()
-        with self._inflight_changed:
-            self._inflight[token] = threading.get_ident()
+        self._inflight[token] = threading.get_ident()
         return token
 
     def end(self, token) -> None:
-        with self._inflight_changed:
-            self._inflight.pop(token, None)
-            self._inflight_changed.notify_all()
+        self._inflight.pop(token, None)
 
     def excluded(self, path: str) -> bool:
         return path.startswith(self.exclude)
@@ -69,8 +70,7 @@ class Journal:
 
     def record(self, *, request: dict, response: dict, **fields) -> None:
         """Queue one entry (fields of the entry contract; ``time`` a naive UTC datetime)."""
-        row = {**fields, "request": json.dumps(request, ensure_ascii=False),
-               "response": json.dumps(response, ensure_ascii=False)}
+        row = {**fields, "request": _JSON.encode(request), "response": _JSON.encode(response)}
         self.store.put(row)
         if self.exporter is not None:
             self.exporter.export(self.name, fields, request, response)
@@ -87,9 +87,11 @@ class Journal:
         """Wait for the requests under way (other than the caller's own) to be queued, then for the
         queue to be written: a client that got its answer then reads the journal finds its entry."""
         me = threading.get_ident()
-        with self._inflight_changed:
-            waiting = {token for token, thread in self._inflight.items() if thread != me}
-            self._inflight_changed.wait_for(lambda: not waiting & self._inflight.keys(), min(timeout, 5.0))
+        waiting = {token for token, thread in list(self._inflight.items()) if thread != me}
+        deadline = time.monotonic() + min(timeout, 5.0)
+        while waiting and time.monotonic() < deadline:
+            time.sleep(0.002)
+            waiting &= self._inflight.keys()
         return self.store.flush(timeout)
 
 

@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from harness.cli import main
-from tests.certification.conftest import certification_stack, dealer_declares, open_session
+from tests.certification.conftest import certification_stack, dealer_declares, open_session, verify_then_forge
 from tests.certification.outside_dms import CallbackServer, OutsideDms
 
 # one worker plays every variant at once (the ``plays`` fixture)
@@ -90,30 +90,7 @@ def test_an_outside_dms_passes_every_scenario_and_gets_its_reports(plays, tmp_pa
     assert har["log"]["version"] == "1.2" and len(har["log"]["entries"]) >= 20
     page = (out / "report.html").read_text()
     assert "Rapport de certification DMS Spoticar" in page and "<script" not in page
-    _verify_and_tamper(cds, out, capsys)
-
-
-def _verify_and_tamper(cds, out, capsys):
-    """The CDS operator checks the zip against the centralisateur: authentic, then a failed verdict
-    turned into a pass (manifest recomputed, as a forger would) is caught."""
-    capsys.readouterr()
-    assert main(["certify", "verify", str(out / "evidence.zip"), "--url", cds.url("centralisateur")]) == 0
-    assert "Rapport authentique" in capsys.readouterr().out
-    with zipfile.ZipFile(out / "evidence.zip") as archive:
-        files = {n: archive.read(n) for n in ("report.json", "report.html", "junit.xml", "evidence.har")}
-    report = json.loads(files["report.json"])
-    report["scenarios"][0]["evidence"] = report["scenarios"][0]["evidence"][:-1]   # an exchange left out
-    from certification.attestation import fingerprint
-    report["fingerprint"] = fingerprint(report)
-    files["report.json"] = json.dumps(report).encode()
-    forged = out / "forged.zip"
-    with zipfile.ZipFile(forged, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-        archive.writestr("manifest.json", json.dumps({"files": {n: hashlib.sha256(d).hexdigest()
-                                                                for n, d in files.items()}}))
-    assert main(["certify", "verify", str(forged), "--url", cds.url("centralisateur")]) == 1
-    assert "ne correspond pas à ce que le centralisateur a enregistré" in capsys.readouterr().out
+    verify_then_forge(cds.url("centralisateur"), out, capsys)
 
 
 # What each failure says, in French, naming the field or the exchange at fault.
