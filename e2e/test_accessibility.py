@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from flask import Flask, request
+from markupsafe import escape
 from playwright.sync_api import Browser, expect
 
 from common.serve import AppServer
@@ -15,9 +16,10 @@ SCREENS = Flask("a11y-screens")
 
 @SCREENS.get("/faible-contraste")
 def low_contrast():
+    plate = escape(request.args.get("plaque", ""))  # data in a field, as a screen shown again would differ
     return ('<!doctype html><html lang="fr"><head><title>Essai</title></head><body><main><h1>Essai</h1>'
             '<p style="color:#bbb;background:#fff">Texte pâle</p>'
-            '<input type="text" name="plaque"></main></body></html>')
+            f'<input type="text" name="plaque" value="{plate}"></main></body></html>')
 
 
 @SCREENS.get("/propre")
@@ -102,3 +104,27 @@ def test_audit_reports_serious_violations_and_passes_a_clean_screen(browser: Bro
     assert report is not None
     assert "/faible-contraste — color-contrast (serious)" in report
     assert "/faible-contraste — label (critical)" in report
+
+
+def test_a_screen_seen_again_gets_its_first_audit_and_still_fails(browser: Browser):
+    """axe runs once per distinct screen: the same screen with other data reuses the first audit's
+    findings (the test opening it fails all the same); a screen built otherwise is audited anew."""
+    audit = AccessibilityAudit()
+    page = browser.new_page()
+    audit.watch_context(page.context)
+    try:
+        with AppServer.bind().mount(SCREENS) as server:
+            page.goto(server.url + "/faible-contraste?plaque=AA-000-AA")
+            first = audit.failure()
+            audit.reset()                                  # as between two tests of a session
+            page.goto(server.url + "/faible-contraste?plaque=DL-342-MP")
+            again = audit.failure()
+            audit.reset()
+            page.goto(server.url + "/propre")
+            clean = audit.failure()
+    finally:
+        page.context.close()
+    assert "plaque=AA-000-AA — color-contrast (serious)" in first
+    assert "plaque=DL-342-MP — color-contrast (serious)" in again and "plaque=DL-342-MP — label (critical)" in again
+    assert clean is None
+    assert audit.axe_runs == 2                             # the low-contrast screen once, the clean one once
