@@ -24,6 +24,7 @@ FAULTY = {
     "ignore_signature": {"callback-signature"},
     "never_ack": {"callback-acknowledged", "callback-signature", "contract-pending-then-declared"},
     "hammer_status": {"status-polling"},
+    "dedupe_on_signature": {"contract-pending-then-declared"},
 }
 
 
@@ -101,6 +102,7 @@ SAYS = {
                          "Rappel rejoué (même X-Spoticar-Delivery)", "Rappel périmé", ": HTTP 200, attendu 4xx"),
     "never_ack": ("envoyé au DMS (POST http://127.0.0.1:", "non acquitté : HTTP 503, attendu 2xx"),
     "hammer_status": ("interrogations en 10 s pour",),
+    "dedupe_on_signature": ("Après les rappels renvoyés, la commande du DMS a changé",),
 }
 
 
