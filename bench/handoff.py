@@ -1,8 +1,18 @@
 """Hand-off API throughput against a bare Flask JSON POST served the same way, in the same run.
 
-Both run in this process on the harness's own server (``common.serve.AppServer``: waitress, 8
-threads); the load comes from ``harness.loadgen`` in another process (16 keep-alive connections,
-every hand-off a new sale). ``python -m bench handoff``; ``rows()`` feeds ``make bench``."""
+Two ways of serving, each measured against its own floor (``bench/bare_flask.py``):
+- ``threads``: what ``spoticar-harness up`` and the suites run — the apps in this process on the
+  harness's own server (``common.serve.AppServer``: waitress, 8 threads), the bare app beside them;
+- ``processes``: what ``up --processes`` runs — the centralisateur under gunicorn
+  (``spoticar-harness serve``, 2 workers × 4 threads), the bare app under the same gunicorn options.
+
+The load comes from ``harness.loadgen`` in another process (16 keep-alive connections, every
+hand-off a new sale). The API and its floor take turns, round after round, so a machine shared with
+other work slows both alike; the ratio is that of the totals, p99 that of every request. CPU per
+request is the server's own CPU time (its process tree) over the requests it answered: a figure the
+machine's load changes less than throughput. ``SPOTICAR_JOURNAL=0`` measures with the journal off.
+
+``python -m bench handoff``; ``rows()`` feeds ``make bench``."""
 from __future__ import annotations
 
 import json
@@ -10,31 +20,23 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from flask import Flask, jsonify, request
-
+from bench.bare_flask import create_app as bare_app
 from common.serve import AppServer
 from fixtures.factories import Factory
 from harness.runner import Stack
+from harness.serving import free_port, serve_command, wait_healthy
 
 CONNECTIONS = 16
-REQUESTS = 1200
+ROUNDS = 3
+PER_ROUND = 400
 WARM_UP = 200
+WORKERS = 2  # ``up --processes``'s default
 KEY = "demo-tec3h"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def bare_app() -> Flask:
-    """The floor: a Flask route that parses a JSON body and answers JSON, nothing else."""
-    app = Flask("bare")
-
-    @app.post("/echo")
-    def echo():
-        body = request.get_json()
-        return jsonify({"received": len(body)}), 201
-
-    return app
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def load(url: str, bodies: list[dict], headers: dict[str, str] | None = None) -> dict:
@@ -44,49 +46,123 @@ def load(url: str, bodies: list[dict], headers: dict[str, str] | None = None) ->
     try:
         out = subprocess.run([sys.executable, "-m", "harness.loadgen", url, f.name, str(CONNECTIONS),
                               *(f"{k}: {v}" for k, v in (headers or {}).items())],
-                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                             capture_output=True, text=True, timeout=300, check=True)
+                             cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300, check=True)
     finally:
         os.unlink(f.name)
     return json.loads(out.stdout)
 
 
-def measure() -> dict:
-    """``{"api": figures, "bare": figures}`` of one run (see ``harness.loadgen``)."""
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its children (gunicorn workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _rounds(targets: dict[str, tuple[str, dict, object]], bodies: list[dict]) -> dict:
+    """Warm each target up, then load them in turn for ``ROUNDS`` rounds; totals per target.
+    ``targets``: name → (url, headers, cpu() returning the server's CPU seconds so far)."""
+    for index, (url, headers, _cpu) in enumerate(targets.values()):
+        load(url, bodies[index * WARM_UP:(index + 1) * WARM_UP], headers)
+    offset = len(targets) * WARM_UP
+    totals = {name: {"requests": 0, "seconds": 0.0, "cpu": 0.0, "latencies": [], "statuses": {}}
+              for name in targets}
+    for round_ in range(ROUNDS):
+        for index, (name, (url, headers, cpu)) in enumerate(targets.items()):
+            start = offset + (round_ * len(targets) + index) * PER_ROUND
+            before = cpu()
+            figures = load(url, bodies[start:start + PER_ROUND], headers)
+            total = totals[name]
+            total["cpu"] += cpu() - before
+            total["requests"] += figures["requests"]
+            total["seconds"] += figures["seconds"]
+            total["latencies"] += figures["latencies_ms"]
+            for status, count in figures["statuses"].items():
+                total["statuses"][status] = total["statuses"].get(status, 0) + count
+    return {name: _summary(total) for name, total in totals.items()}
+
+
+def _summary(total: dict) -> dict:
+    ordered = sorted(total["latencies"])
+    return {"requests": total["requests"], "rate": total["requests"] / total["seconds"],
+            "p50_ms": ordered[len(ordered) // 2], "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
+            "cpu_ms": total["cpu"] / total["requests"] * 1000, "statuses": total["statuses"]}
+
+
+def _bodies() -> list[dict]:
     factory = Factory(15)
-    bodies = [factory.handoff(dms_order_ref=f"BENCH{i:06d}") for i in range(WARM_UP + REQUESTS)]
+    return [factory.handoff(dms_order_ref=f"BENCH{i:06d}") for i in range(2 * (WARM_UP + ROUNDS * PER_ROUND))]
+
+
+def measure_threads() -> dict:
+    """``{"api": figures, "bare": figures}``: both served in this process by ``AppServer``."""
     headers = {"Authorization": f"Bearer {KEY}"}
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack(Path(tmp), names=["centralisateur", "icare"]).start()
         bare = AppServer.bind("127.0.0.1", 0).mount(bare_app()).start()
         try:
             stack.wait_ready()
-            api_url = stack.url("centralisateur") + "/api/v1/handoffs"
-            load(api_url, bodies[:WARM_UP], headers)
-            load(bare.url + "/echo", bodies[:WARM_UP])
-            api = load(api_url, bodies[WARM_UP:], headers)
-            floor = load(bare.url + "/echo", bodies[WARM_UP:])
+            return _rounds({"api": (stack.url("centralisateur") + "/api/v1/handoffs", headers, time.process_time),
+                            "bare": (bare.url + "/echo", {}, time.process_time)}, _bodies())
         finally:
             bare.stop()
             stack.stop()
-    if set(api["statuses"]) != {"201"}:
-        raise RuntimeError(f"réponses inattendues de l'API : {api['statuses']}")
-    return {"api": api, "bare": floor}
+
+
+def measure_processes() -> dict:
+    """``{"api": figures, "bare": figures}``: the centralisateur under ``spoticar-harness serve``, the
+    bare app under the same gunicorn options, each in its own processes."""
+    headers = {"Authorization": f"Bearer {KEY}"}
+    api_url, bare_url = (f"http://127.0.0.1:{free_port()}" for _ in range(2))
+    with tempfile.TemporaryDirectory() as tmp:
+        api = subprocess.Popen(serve_command("centralisateur", api_url.removeprefix("http://"), workers=WORKERS,
+                                             data_dir=Path(tmp), seed=0, demo=True, urls={}),
+                               cwd=ROOT, env={**ENV, "SPOTICAR_SECRET_KEY": "bench-handoff"})
+        bare = subprocess.Popen([sys.executable, "-m", "bench.bare_flask", bare_url.removeprefix("http://"),
+                                 str(WORKERS), "4"], cwd=ROOT, env=ENV)
+        try:
+            wait_healthy(api_url, 90, api)
+            wait_healthy(bare_url, 90, bare)
+            return _rounds({"api": (api_url + "/api/v1/handoffs", headers, lambda: _tree_cpu(api.pid)),
+                            "bare": (bare_url + "/echo", {}, lambda: _tree_cpu(bare.pid))}, _bodies())
+        finally:
+            for process in (api, bare):
+                process.terminate()
+            for process in (api, bare):
+                process.wait(timeout=30)
+
+
+def _check(m: dict) -> dict:
+    if set(m["api"]["statuses"]) != {"201"}:
+        raise RuntimeError(f"réponses inattendues de l'API : {m['api']['statuses']}")
+    return m
 
 
 def rows() -> list[dict]:
-    """The hand-off figures of issue 15's table: ``{figure, now, target}``."""
-    m = measure()
-    api, bare = m["api"], m["bare"]
-    return [
-        {"figure": f"hand-off API vs bare Flask JSON POST ({CONNECTIONS} connections)",
-         "now": f"{api['rate'] / bare['rate']:.2f}× ({api['rate']:,.0f} vs {bare['rate']:,.0f} req/s)",
-         "target": "≥ 0.5×"},
-        {"figure": "hand-off API p99 / p50",
-         "now": f"p99 {api['p99_ms']:.1f} ms, p50 {api['p50_ms']:.1f} ms "
-                f"(bare p99 {bare['p99_ms']:.1f} ms)",
-         "target": "p99 ≤ 50 ms"},
-    ]
+    """The hand-off figures of issue 15's table, ``{figure, now, target}``: one-process and gunicorn."""
+    out = []
+    for label, measure in (("1 process", measure_threads), (f"gunicorn {WORKERS}×4", measure_processes)):
+        m = _check(measure())
+        api, bare = m["api"], m["bare"]
+        out += [
+            {"figure": f"hand-off API vs bare Flask JSON POST, {label} ({CONNECTIONS} connections)",
+             "now": f"{api['rate'] / bare['rate']:.2f}× ({api['rate']:,.0f} vs {bare['rate']:,.0f} req/s; "
+                    f"CPU {api['cpu_ms']:.2f} vs {bare['cpu_ms']:.2f} ms/req)",
+             "target": "≥ 0.5×"},
+            {"figure": f"hand-off API p99 / p50, {label}",
+             "now": f"p99 {api['p99_ms']:.1f} ms, p50 {api['p50_ms']:.1f} ms (bare p99 {bare['p99_ms']:.1f} ms)",
+             "target": "p99 ≤ 50 ms"},
+        ]
+    return out
 
 
 def run() -> list[str]:

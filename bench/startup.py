@@ -8,6 +8,7 @@ import json
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,9 +21,20 @@ ROOT = Path(__file__).resolve().parent.parent
 DEADLINE = 60.0
 
 
-def _up(data_dir: Path, *extra: str) -> tuple[float, int, float]:
-    """Seconds from the command to every app answering, how many apps answered, and the seconds
-    ``up`` itself reports (from its start, interpreter and command-line imports excluded)."""
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system, all threads) process ``pid`` has used so far; NaN off Linux. On a
+    machine shared with other work the wall clock also counts waiting for a core: this does not."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
+def _up(data_dir: Path, *extra: str) -> tuple[float, int, float, float]:
+    """Seconds from the command to every app answering, how many apps answered, the seconds ``up``
+    itself reports (from its start, interpreter and command-line imports excluded), and the CPU
+    seconds ``up`` had used by then."""
     state = data_dir / "stack.json"
     start = time.perf_counter()
     log = tempfile.TemporaryFile("w+")
@@ -35,11 +47,12 @@ def _up(data_dir: Path, *extra: str) -> tuple[float, int, float]:
                 raise RuntimeError("spoticar-harness up n'a pas démarré")
             time.sleep(0.005)
         elapsed = time.perf_counter() - start
+        cpu = _cpu_seconds(process.pid)
         urls = json.loads(state.read_text())["apps"]
         answered = sum(httpx.get(url + "/", timeout=5).status_code < 500 for url in urls.values())
         log.seek(0)
         said = re.search(r"prêt en ([0-9.]+) s", log.read())  # up's own figure: after its imports
-        return elapsed, answered, float(said.group(1)) if said else float("nan")
+        return elapsed, answered, float(said.group(1)) if said else float("nan"), cpu
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
@@ -47,14 +60,16 @@ def _up(data_dir: Path, *extra: str) -> tuple[float, int, float]:
 
 
 def measure(runs: int = 3) -> dict:
-    """Median seconds of ``up --reset`` and of a restart on existing data, over ``runs`` of each."""
+    """Median (seconds, up's own seconds, CPU seconds) of ``up --reset`` and of a restart on existing
+    data, over ``runs`` of each."""
     fresh, again, apps = [], [], 0
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
-            seconds, apps, said = _up(Path(tmp), "--reset")
-            fresh.append((seconds, said))
-            again.append(_up(Path(tmp))[::2])
-    median = lambda pairs: sorted(pairs)[len(pairs) // 2]  # noqa: E731
+            seconds, apps, said, cpu = _up(Path(tmp), "--reset")
+            fresh.append((seconds, said, cpu))
+            seconds, _, said, cpu = _up(Path(tmp))
+            again.append((seconds, said, cpu))
+    median = lambda runs: tuple(statistics.median(column) for column in zip(*runs))  # noqa: E731
     return {"reset": median(fresh), "restart": median(again), "apps": apps}
 
 
@@ -62,9 +77,11 @@ def rows() -> list[dict]:
     """The start-up figures of issue 15's table: ``{figure, now, target}``."""
     m = measure()
     return [{"figure": f"spoticar-harness up --reset, command to all {m['apps']} apps answering",
-             "now": f"{m['reset'][0]:.2f} s (up's own count: {m['reset'][1]:.2f} s)", "target": "≤ 1.0 s"},
+             "now": f"{m['reset'][0]:.2f} s (up's own count: {m['reset'][1]:.2f} s, CPU {m['reset'][2]:.2f} s)",
+             "target": "≤ 1.0 s"},
             {"figure": "restart on existing data, command to all apps answering",
-             "now": f"{m['restart'][0]:.2f} s (up's own count: {m['restart'][1]:.2f} s)", "target": "≤ 0.5 s"}]
+             "now": f"{m['restart'][0]:.2f} s (up's own count: {m['restart'][1]:.2f} s, CPU {m['restart'][2]:.2f} s)",
+             "target": "≤ 0.5 s"}]
 
 
 def run() -> list[str]:

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import NamedTuple
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import bindparam, select
+from itsdangerous.encoding import base64_encode
+from itsdangerous.url_safe import URLSafeSerializerMixin
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from centralisateur.store import Dealer, Declaration, DmsClient, bdc_number
+from centralisateur import api_store
+from centralisateur.api_store import Stored
+from centralisateur.store import Declaration, DmsClient
 from common.group_commit import GroupCommitter
 from certification import hooks
 from common.auth import bearer_token, key_digest
@@ -75,7 +78,25 @@ def declaration_token(declaration_id: int) -> str:
     it (no shared memory needed)."""
     ctx = current_trace()
     value = [declaration_id, ctx.trace_id] if ctx is not None else declaration_id
-    return URLSafeTimedSerializer(current_app.secret_key, salt="declaration").dumps(value)
+    return _token_serializer(current_app).dumps(value)
+
+
+class _LinkSerializer(URLSafeTimedSerializer):
+    """Declaration links as ``URLSafeTimedSerializer`` signs them, never compressed: the payload is a
+    few dozen bytes zlib cannot shorten, and trying costs more than all the rest of the signature.
+    The session's plain ``URLSafeTimedSerializer`` reads them alike (no "." prefix: not compressed)."""
+
+    def dump_payload(self, obj) -> bytes:
+        return base64_encode(super(URLSafeSerializerMixin, self).dump_payload(obj))
+
+
+def _token_serializer(app) -> URLSafeTimedSerializer:
+    """The app's declaration-link serializer, built once per secret (building one costs more than signing)."""
+    secret, serializer = app.extensions.get("declaration_tokens", (None, None))
+    if secret != app.secret_key:
+        serializer = _LinkSerializer(app.secret_key, salt="declaration")
+        app.extensions["declaration_tokens"] = (app.secret_key, serializer)
+    return serializer
 
 
 def receipt(stored: Stored, payload: dict) -> dict:
@@ -106,87 +127,41 @@ def create_handoff():
     if handoff.source_dms != g.dms:
         return error_response(403, f"Cette clé d'API est celle du DMS {g.dms} : elle ne peut pas déclarer "
                                    f"pour le DMS {handoff.source_dms}.", "source_dms")
-    db = current_app.extensions["db"]
     rrdi = handoff.dealer.rrdi
-    with db.read_engine.connect() as conn:  # one read connection for the dealer's checks
-        dealer_dms = conn.execute(_DEALER_DMS, {"d_rrdi": rrdi}).scalar()
-        if dealer_dms is None:
-            return _errors(422, [{"field": "dealer.rrdi",
-                                  "message": f"Code RRDI {rrdi} inconnu du centralisateur Spoticar."}])
-        if dealer_dms != g.dms:
-            return error_response(403, f"Le point de vente {rrdi} n'est pas servi par le DMS {g.dms}.",
-                                  "dealer.rrdi")
-        refused = hooks.dealer_refusal(rrdi, conn)
-    if refused:
-        return refused
+    # what needs no database is decided here; the dealer is checked in the write's own transaction
+    session = g.get("cert_session")
     v = handoff.vehicle
     refused = refusals(v.brand, v.din_power, v.usage, v.ptac_kg)
-    if refused:
-        return _errors(422, [{"field": r.field, "message": r.message} for r in refused])
     payload = handoff.model_dump(mode="json")
+    bad_callback = None
     if payload["callback_url"]:
         try:
             check_url(payload["callback_url"], callback_origins(current_app.config, g.dms))
         except UrlRefused as exc:
-            return _errors(422, [{"field": "callback_url", "message": exc.message}])
+            bad_callback = exc.message
     payload["callback_url"] = hooks.callback_url(payload["callback_url"])
-    keys = {"d_dms": handoff.source_dms, "d_rrdi": rrdi, "d_ref": handoff.dms_order_ref}
+    sale = api_store.Sale(handoff.source_dms, rrdi, handoff.dms_order_ref, payload, check_reserved=session is None,
+                          refused=bool(refused or bad_callback or (session and rrdi != session.dealer_rrdi)))
     try:
-        stored = writer(current_app).run(lambda conn: _store(conn, keys, payload))
-    except IntegrityError:  # the same order sent twice at once by another process: the first one won
-        stored = _existing(db, keys)
-        if stored is None:  # not a duplicate order: the dealer vanished meanwhile (its foreign key)
-            return _errors(422, [{"field": "dealer.rrdi",
-                                  "message": f"Code RRDI {rrdi} inconnu du centralisateur Spoticar."}])
+        stored = writer(current_app).run(lambda conn: api_store.store(conn, sale))
+    except IntegrityError:  # the dealer vanished meanwhile (its foreign key), or a twin order won
+        stored = api_store.existing(current_app.extensions["db"], sale) or api_store.UNKNOWN_DEALER
+    if stored == api_store.UNKNOWN_DEALER:
+        return _errors(422, [{"field": "dealer.rrdi",
+                              "message": f"Code RRDI {rrdi} inconnu du centralisateur Spoticar."}])
+    if stored == api_store.OTHER_DMS:
+        return error_response(403, f"Le point de vente {rrdi} n'est pas servi par le DMS {g.dms}.",
+                              "dealer.rrdi")
+    if isinstance(stored, str):  # RESERVED or REFUSED: the first refusal, in the API's order
+        return (hooks.dealer_refusal(rrdi, reserved=stored == api_store.RESERVED)
+                or (_errors(422, [{"field": r.field, "message": r.message} for r in refused]) if refused else None)
+                or _errors(422, [{"field": "callback_url", "message": bad_callback}]))
     return jsonify(receipt(stored, payload)), 201 if stored.created else 200
-
-
-class Stored(NamedTuple):
-    id: int
-    bdc_number: str
-    status: str
-    created: bool
-
-
-_T = Declaration.__table__
-_DEALER_DMS = select(Dealer.__table__.c.dms).where(Dealer.__table__.c.rrdi == bindparam("d_rrdi"))
-_FIND = select(_T.c.id, _T.c.bdc_number, _T.c.status).where(
-    _T.c.source_dms == bindparam("d_dms"), _T.c.dealer_rrdi == bindparam("d_rrdi"),
-    _T.c.dms_order_ref == bindparam("d_ref"))
-# not declared yet: the DMS's corrections pre-fill the form
-_CORRECT = _T.update().where(_T.c.id == bindparam("d_id"), _T.c.status == "pending").values(
-    payload=bindparam("d_payload"), callback_url=bindparam("d_callback"))
-_INSERT = _T.insert().returning(_T.c.id)
-_NUMBER = _T.update().where(_T.c.id == bindparam("d_id")).values(bdc_number=bindparam("d_bdc"))
 
 
 def writer(app) -> GroupCommitter:
     """The app's hand-off writer: concurrent hand-offs share one commit (``common.group_commit``)."""
     return app.extensions["handoff_writer"]
-
-
-def _store(conn, keys: dict, payload: dict) -> Stored:
-    """Record a hand-off, or find the one already sent for this DMS order. It runs inside the
-    writer's transaction and may run again (``common.group_commit``): it is idempotent."""
-    existing = conn.execute(_FIND, keys).first()
-    if existing is not None:
-        if existing.status == "pending":
-            conn.execute(_CORRECT, {"d_id": existing.id, "d_payload": payload,
-                                    "d_callback": payload["callback_url"]})
-        return Stored(existing.id, existing.bdc_number, existing.status, False)
-    new_id = conn.execute(_INSERT, {
-        "source_dms": keys["d_dms"], "dealer_rrdi": keys["d_rrdi"], "dms_order_ref": keys["d_ref"],
-        "payload": payload, "callback_url": payload["callback_url"], "status": "pending"}).scalar_one()
-    number = bdc_number(keys["d_rrdi"], new_id)
-    conn.execute(_NUMBER, {"d_id": new_id, "d_bdc": number})
-    return Stored(new_id, number, "pending", True)
-
-
-def _existing(db, keys: dict) -> Stored | None:
-    """The hand-off another process stored for this DMS order while ours was being written."""
-    with db.read_engine.connect() as conn:
-        row = conn.execute(_FIND, keys).first()
-    return Stored(row.id, row.bdc_number, row.status, False) if row is not None else None
 
 
 @bp.get("/declarations/<bdc_number>")

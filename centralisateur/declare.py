@@ -1,7 +1,7 @@
 """Déclarer Vente: page 1/3 (NPO and garantisseur), form 2/3, confirmation 3/3 and its PDFs."""
 from __future__ import annotations
 
-from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, url_for)
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for)
 
 from centralisateur import documents, form as declaration_form
 from centralisateur.declaring import claim, claim_now, send_to_icare, wait_first_attempt
@@ -33,13 +33,20 @@ class ChooseForm(Form):
                                messages={"required": _GARANTIE_MESSAGE, "choice": _GARANTIE_MESSAGE})
 
 
+def pending_declaration(bdc_number: str):
+    """The dealer's declaration while it is still to declare; once declared (or refused) pages 1/3 and
+    2/3 give way to its confirmation."""
+    declaration = own_declaration(bdc_number)
+    if declaration.status != "pending":
+        abort(redirect(url_for("declare.confirmation", bdc_number=bdc_number)))
+    return declaration
+
+
 @bp.get("/declarations/<bdc_number>")
 @link_or_login_required
 def start(bdc_number: str):
     """Where a declaration's link lands: Profil first for a dealer not configured yet, else 1/3."""
-    declaration = own_declaration(bdc_number)
-    if declaration.status != "pending":
-        return redirect(url_for("declare.confirmation", bdc_number=bdc_number))
+    pending_declaration(bdc_number)  # a declared one opens on its confirmation
     if not current_dealer().profile_configured:
         flash("Lors de votre 1ère déclaration, veuillez configurer les garantisseurs qui correspondent à "
               "votre activité.")
@@ -61,9 +68,7 @@ def _preselection(declaration, options: dict[str, str]) -> tuple[str, str]:
 @bp.route("/declarations/<bdc_number>/garantie", methods=["GET", "POST"])
 @link_or_login_required
 def choose(bdc_number: str):
-    declaration = own_declaration(bdc_number)
-    if declaration.status != "pending":
-        return redirect(url_for("declare.confirmation", bdc_number=bdc_number))
+    declaration = pending_declaration(bdc_number)
     dealer = current_dealer()
     options = configured_garantisseurs(dealer)
     if request.method == "POST":
@@ -89,9 +94,7 @@ def choose(bdc_number: str):
 @bp.route("/declarations/<bdc_number>/formulaire", methods=["GET", "POST"])
 @link_or_login_required
 def fill(bdc_number: str):
-    declaration = own_declaration(bdc_number)
-    if declaration.status != "pending":
-        return redirect(url_for("declare.confirmation", bdc_number=bdc_number))
+    declaration = pending_declaration(bdc_number)
     if not declaration.program or declaration.garantisseur not in configured_garantisseurs(current_dealer()):
         return redirect(url_for("declare.choose", bdc_number=bdc_number))
     form = declaration_form.build(declaration.program, declaration.payload)

@@ -227,26 +227,31 @@ def date_checks(clean: dict, payload: dict, max_days: int,
 def flag_corrections(form: DeclarationForm) -> list[tuple[str, str]]:
     """Flag on ``form`` (pre-filled, GET) the values the DMS sent that the dealer must correct
     before declaring — malformed plate, VIN, phone, postcode, dates… — with the same checks as
-    on submission; (field name, message) of each."""
-    from werkzeug.datastructures import MultiDict
-    typed = MultiDict()
-    for f in form:
-        if f.name == "csrf_token":
-            continue
-        if f.kind == "checkboxes":
-            typed.setlist(f.name, list(f.data or []))
-        elif f.kind == "checkbox":
-            if f.data:
-                typed[f.name] = f.checked_value
-        else:
-            typed[f.name] = f._value() or ""
-    shadow = DeclarationForm(formdata=typed, meta={"csrf": False})
-    shadow.program = form.program
-    shadow.validate()
+    on submission; (field name, message) of each.
+
+    Each shown text goes through its field's own submission path (``process_formdata`` then
+    ``validate``) on the field itself, its pre-filled state put back afterwards: the checks of a
+    submission without building and binding a second 47-field form on every page view."""
     found = []
-    for f in shadow:
-        if f.errors and typed.get(f.name) and f.kind not in ("select", "checkboxes", "checkbox"):
-            message = f"{f.label.text} : {f.errors[0]}"
+    for f in form:
+        if f.name == "csrf_token" or f.kind in ("select", "checkboxes", "checkbox"):
+            continue
+        typed = f._value() or ""
+        if not typed:
+            continue
+        shown = (f.data, f.raw_data, f.value, f.errors, f.process_errors)
+        f.process_errors = []
+        try:
+            f.process_formdata([typed])
+            for step in f.filters:
+                f.data = step(f.data)
+        except ValueError as exc:
+            f.process_errors.append(exc.args[0] if exc.args else str(exc))
+        f.validate(form)
+        errors = f.errors
+        f.data, f.raw_data, f.value, f.errors, f.process_errors = shown
+        if errors:
+            message = f"{f.label.text} : {errors[0]}"
             form.add_error(f.name, message)
             found.append((f.name, message))
     return found

@@ -1,7 +1,7 @@
 """Accueil (the dealer's declarations), Déclarer Vente (hand-offs waiting) and Support."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, url_for
 from sqlalchemy import func, select
 
 from centralisateur.profile import GARANTISSEUR_NAMES
@@ -17,19 +17,51 @@ STATUS_LABELS = {"pending": "À déclarer", "contract_pending": "Contrat en atte
 PAGE_SIZE = 50
 
 
+def _text(column, *path: str):
+    """A JSON value as SQL text (``json_extract`` on SQLite, ``#>>`` on PostgreSQL), NULL when empty."""
+    return func.nullif(column[path].as_string(), "")
+
+
+# what a row of Accueil shows, read in SQL: never the whole hand-off and form documents of 50 rows
+_LISTED = (Declaration.bdc_number, Declaration.source_dms, Declaration.garantisseur, Declaration.status,
+           Declaration.contract_number,
+           func.coalesce(Declaration.declared_at, Declaration.created_at).label("shown_at"),
+           func.coalesce(_text(Declaration.form, "last_name"),
+                         _text(Declaration.payload, "customer", "last_name")).label("last_name"),
+           func.coalesce(_text(Declaration.form, "first_name"),
+                         _text(Declaration.payload, "customer", "first_name")).label("first_name"),
+           func.coalesce(_text(Declaration.form, "plate"),
+                         _text(Declaration.payload, "vehicle", "plate")).label("plate"))
+
+
+def pager(page: int, pages: int, around: int = 3) -> list[int | None]:
+    """The page numbers the pager links to: the first, the last and ``around`` either side of the
+    current one, None where numbers are left out (100,000 declarations are 2,000 pages)."""
+    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    out: list[int | None] = []
+    for number in shown:
+        if out and number - out[-1] > 1:
+            out.append(None)
+        out.append(number)
+    return out
+
+
 @bp.get("/")
 @login_required
 def index():
     db = current_app.extensions["db"]
     page = arg_int("page", 1, minimum=1, maximum=1_000_000)
-    base = select(Declaration).where(Declaration.dealer_rrdi == current_dealer().rrdi)
-    total = db.session.scalar(select(func.count(Declaration.id))
-                              .where(Declaration.dealer_rrdi == current_dealer().rrdi))
-    rows = db.session.scalars(base.order_by(Declaration.id.desc())
+    mine = Declaration.dealer_rrdi == current_dealer().rrdi
+    total = db.session.scalar(select(func.count()).select_from(Declaration).where(mine))
+    rows = db.session.execute(select(*_LISTED).where(mine).order_by(Declaration.id.desc())
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    # one url_for per page, not two per row: "~" stands for the number (BDC numbers are [A-Z0-9])
+    links = {"start": url_for("declare.start", bdc_number="~"),
+             "history": url_for("exchanges.history", bdc_number="~")}
+    pages = max(1, -(-total // PAGE_SIZE))
     return render_template("centralisateur/home.html", declarations=rows, total=total, page=page,
-                           pages=max(1, -(-total // PAGE_SIZE)), statuses=STATUS_LABELS,
-                           dms_titles=reference.dms_titles(),
+                           pages=pages, pager=pager(page, pages), statuses=STATUS_LABELS,
+                           dms_titles=reference.dms_titles(), links=links,
                            garantisseurs=GARANTISSEUR_NAMES)
 
 

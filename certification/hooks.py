@@ -48,14 +48,14 @@ def throttled() -> object | None:
     return None
 
 
-def dealer_refusal(rrdi: str, conn=None):
-    """A 403 when this key may not declare for dealer ``rrdi`` (None when it may); ``conn``: the
-    caller's read connection, reused."""
+def dealer_refusal(rrdi: str, reserved: bool):
+    """A 403 when this key may not declare for dealer ``rrdi`` (None when it may); ``reserved``:
+    whether a certification session holds that dealer (the hand-off reads it in its write transaction)."""
     session = g.get("cert_session")
     if session is not None and rrdi != session.dealer_rrdi:
         return error_response(403, f"Cette clé de session de certification ne déclare que pour le point de vente "
                                    f"de certification {session.dealer_rrdi}.", "dealer.rrdi")
-    if session is None and sessions.dealer_reserved(current_app.extensions["db"], rrdi, conn):
+    if session is None and reserved:
         return error_response(403, f"Le point de vente {rrdi} est réservé à une session de certification.",
                               "dealer.rrdi")
     return None

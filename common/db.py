@@ -34,6 +34,17 @@ def month_key(column, dialect: str):
     return func.to_char(column, "YYYY-MM")
 
 
+def month_group(column, dialect: str):
+    """``(group, label)``: what to GROUP BY for the month of a date or timestamp column, and its
+    ``YYYY-MM`` text to SELECT. On PostgreSQL the rows are grouped on ``date_trunc`` (cheaper than
+    formatting each row) and only the groups are formatted; on SQLite both are ``month_key``."""
+    if dialect == "sqlite":
+        key = month_key(column, dialect)
+        return key, key
+    month = func.date_trunc("month", column)
+    return month, func.to_char(month, "YYYY-MM")
+
+
 def database_url(config: dict, app_name: str) -> str:
     """The app's database URL: DATABASE_URL if set, else ``<DATA_DIR>/<app_name>.sqlite3``."""
     if config.get("DATABASE_URL"):
@@ -95,10 +106,16 @@ class Database:
     def create_all(self) -> None:
         """Create the missing tables. On a server database another process or thread (a second
         worker, the journal's writer) may create one between the check and the CREATE: try again."""
+        from sqlalchemy import inspect
         from sqlalchemy.exc import IntegrityError, ProgrammingError
         for attempt in range(3):
             try:
-                self.base.metadata.create_all(self.engine)
+                # one catalogue query for the tables already there (a restart finds them all) rather
+                # than one existence check per table; the CREATE itself still checks first
+                existing = set(inspect(self.engine).get_table_names())
+                missing = [t for t in self.base.metadata.sorted_tables if t.name not in existing]
+                if missing:
+                    self.base.metadata.create_all(self.engine, tables=missing)
                 return
             except (ProgrammingError, IntegrityError) as exc:
                 if attempt == 2 or ("already exists" not in str(exc) and "duplicate key" not in str(exc)):

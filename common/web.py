@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Rule
@@ -124,11 +125,24 @@ class AsciiIntConverter(IntegerConverter):
         super().__init__(map, fixed_digits, min, max, signed)
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signer built once per secret key rather than at every
+    request (building one costs more than the rest of opening an empty session)."""
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = app.extensions.get("session_signer")
+        if cached is None or cached[0] != keys:
+            cached = app.extensions["session_signer"] = (keys, super().get_signing_serializer(app))
+        return cached[1]
+
+
 def make_app(import_name: str, config: dict | None, defaults: dict | None = None) -> Flask:
     """Build a Flask app with the harness's security defaults; ``config`` wins over ``defaults``."""
     app = Flask(import_name)
     app.url_rule_class = LazyBuildRule
     app.url_map.converters["int"] = AsciiIntConverter
+    app.session_interface = _SessionInterface()
     app.config.update(
         DEMO_MODE=False,
         SESSION_COOKIE_HTTPONLY=True,
@@ -201,7 +215,10 @@ def _bound_json_depth():
         return None
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return None
-    if json_depth(request.get_data(cache=True)) > MAX_JSON_DEPTH:
+    raw = request.get_data(cache=True)
+    # nesting needs an opening bracket per level: a body with few of them (a hand-off has ~6) is
+    # shallow enough without the exact count, which costs a pass over the whole body
+    if raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and json_depth(raw) > MAX_JSON_DEPTH:
         return error_response(400, f"JSON trop imbriqué : au plus {MAX_JSON_DEPTH} niveaux.")
     return None
 

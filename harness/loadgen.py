@@ -4,7 +4,8 @@ its work never shares the server's interpreter lock.
     python -m harness.loadgen URL BODIES.jsonl CONNECTIONS [HEADER: value ...]
 
 POSTs each line of ``BODIES.jsonl`` once, over ``CONNECTIONS`` keep-alive connections, and prints
-one JSON line: ``{"requests", "seconds", "rate", "p50_ms", "p99_ms", "statuses"}``.
+one JSON line: ``{"requests", "seconds", "rate", "p50_ms", "p99_ms", "statuses", "latencies_ms"}``
+(``latencies_ms``: every request's, sorted, so runs can be pooled).
 """
 from __future__ import annotations
 
@@ -58,7 +59,8 @@ async def run(url: str, bodies: list[bytes], connections: int, headers: dict[str
     return {"requests": len(latencies), "seconds": seconds, "rate": len(latencies) / seconds,
             "p50_ms": ordered[len(ordered) // 2] * 1000,
             "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
-            "statuses": {str(k): v for k, v in statuses.items()}}
+            "statuses": {str(k): v for k, v in statuses.items()},
+            "latencies_ms": [round(t * 1000, 3) for t in ordered]}
 
 
 def main(argv: list[str]) -> int:

@@ -2,6 +2,7 @@
 configuration file (the one ``up --config FILE`` reads)."""
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import sys
@@ -26,33 +27,40 @@ def _password(args) -> str:
     return getpass.getpass("Mot de passe de l'utilisateur du point de vente : ")
 
 
-def _dealers_add(args) -> int:
+def _command(action):
+    """A sub-command: ``action(args)`` returns what to print (exit 0) or raises ``ValueError``, whose
+    French message goes to stderr (exit 2)."""
+    @functools.wraps(action)
+    def run(args) -> int:
+        try:
+            print(action(args))
+        except ValueError as exc:  # pydantic's ValidationError included
+            return _fail(exc)
+        return 0
+    return run
+
+
+@_command
+def _dealers_add(args) -> str:
     from common.onboarding import add_dealer
     password = _password(args)
     if len(password) < 12:
-        return _fail(ValueError("Le mot de passe doit comporter au moins 12 caractères."))
-    try:
-        entry = add_dealer(args.config, password=password, rrdi=args.rrdi.upper(), name=args.name,
-                           dms=args.dms, code_t=args.code_t.upper(), configuration=args.configuration,
-                           address=args.address, postcode=args.postcode, city=args.city, email=args.email,
-                           login=args.login)
-    except ValueError as exc:
-        return _fail(exc)
-    print(f"Point de vente {entry.rrdi} ({entry.name}, DMS {entry.dms}) ajouté à {args.config} ; "
-          f"connexion {entry.login}. Redémarrez le centralisateur pour le prendre en compte.")
-    return 0
+        raise ValueError("Le mot de passe doit comporter au moins 12 caractères.")
+    entry = add_dealer(args.config, password=password, rrdi=args.rrdi.upper(), name=args.name,
+                       dms=args.dms, code_t=args.code_t.upper(), configuration=args.configuration,
+                       address=args.address, postcode=args.postcode, city=args.city, email=args.email,
+                       login=args.login)
+    return (f"Point de vente {entry.rrdi} ({entry.name}, DMS {entry.dms}) ajouté à {args.config} ; "
+            f"connexion {entry.login}. Redémarrez le centralisateur pour le prendre en compte.")
 
 
-def _keys_add(args) -> int:
+@_command
+def _keys_add(args) -> str:
     from common.onboarding import add_key
-    try:
-        key = add_key(args.config, args.dms, os.environ.get(args.key_env) if args.key_env else None,
-                      args.callback_origin)
-    except ValueError as exc:
-        return _fail(exc)
-    print(f"Clé d'API du DMS {args.dms} ajoutée à {args.config} (à transmettre à l'éditeur, "
-          f"elle n'est affichée qu'une fois) :\n{key}")
-    return 0
+    key = add_key(args.config, args.dms, os.environ.get(args.key_env) if args.key_env else None,
+                  args.callback_origin)
+    return (f"Clé d'API du DMS {args.dms} ajoutée à {args.config} (à transmettre à l'éditeur, "
+            f"elle n'est affichée qu'une fois) :\n{key}")
 
 
 def register(sub) -> None:

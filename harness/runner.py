@@ -5,13 +5,12 @@ Used by ``spoticar-harness up`` (default ports) and by the test suites (ports pi
 from __future__ import annotations
 
 import concurrent.futures as cf
+import http.client
 import logging
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import httpx
 
 from common.serve import AppServer
 from harness.apps import AppSpec, select
@@ -19,6 +18,19 @@ from harness.credentials import Credentials
 from harness.building import app_config, build_app, stop_app
 
 log = logging.getLogger(__name__)
+
+
+def _answers(host: str, port: int) -> bool:
+    """Whether the server on ``host:port`` answers ``/healthz`` below 500 (plain ``http.client``: an
+    ``httpx.Client`` would load the CA bundle for nothing, the apps being plain HTTP)."""
+    connection = http.client.HTTPConnection(host, port, timeout=1.0)
+    try:
+        connection.request("GET", "/healthz")
+        return connection.getresponse().status < 500
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
 
 
 @dataclass
@@ -88,19 +100,16 @@ class Stack:
             shutil.rmtree(target)
 
     def wait_ready(self, timeout: float = 10.0) -> float:
-        """Seconds until every app answers HTTP (any status below 500)."""
+        """Seconds until every app answers HTTP (``/healthz``, any status below 500). The liveness
+        route renders no page, so start-up does not wait on compiling every app's home templates."""
         start = time.perf_counter()
         pending = dict(self.apps)
-        with httpx.Client(timeout=1.0) as client:
-            while pending and time.perf_counter() - start < timeout:
-                for name, running in list(pending.items()):
-                    try:
-                        if client.get(running.url + "/").status_code < 500:
-                            pending.pop(name)
-                    except httpx.HTTPError:
-                        pass
-                if pending:
-                    time.sleep(0.02)
+        while pending and time.perf_counter() - start < timeout:
+            for name, running in list(pending.items()):
+                if _answers(running.server.host, running.server.port):
+                    pending.pop(name)
+            if pending:
+                time.sleep(0.02)
         if pending:
             raise TimeoutError(f"pas de réponse de : {', '.join(pending)}")
         return time.perf_counter() - start

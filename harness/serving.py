@@ -57,10 +57,11 @@ def parse_bind(bind: str) -> tuple[str, int]:
 
 
 class GunicornApp(BaseApplication):
-    """gunicorn driven from Python: ``config`` for ``create_app``, ``options`` for gunicorn."""
+    """gunicorn driven from Python: ``factory()`` builds the WSGI app in each worker, ``options`` for
+    gunicorn (``gunicorn_options``)."""
 
-    def __init__(self, spec: AppSpec, config: dict, options: dict):
-        self.spec, self.app_config, self.options = spec, config, options
+    def __init__(self, factory, options: dict):
+        self.factory, self.options = factory, options
         super().__init__()
 
     def load_config(self) -> None:
@@ -69,7 +70,14 @@ class GunicornApp(BaseApplication):
         self.cfg.set("worker_exit", lambda _arbiter, worker: stop_app(getattr(worker, "wsgi", None)))
 
     def load(self):
-        return self.spec.load().create_app(self.app_config)
+        return self.factory()
+
+
+def gunicorn_options(bind: str, workers: int, threads: int, name: str) -> dict:
+    """How ``serve`` runs an app under gunicorn (``bench/handoff.py`` serves its bare endpoint alike)."""
+    return {"bind": [bind], "workers": workers, "threads": threads, "worker_class": "gthread", "timeout": 30,
+            "graceful_timeout": 10, "keepalive": 30, "accesslog": None, "errorlog": "-", "loglevel": "warning",
+            "proc_name": f"spoticar-{name}"}
 
 
 @dataclass
@@ -107,11 +115,8 @@ def prepare(options: ServeOptions) -> tuple[AppSpec, dict]:
 def serve(options: ServeOptions) -> None:
     """Run one app under gunicorn until SIGTERM/SIGINT (blocks)."""
     spec, config = prepare(options)
-    GunicornApp(spec, config, {
-        "bind": [options.bind], "workers": options.workers, "threads": options.threads,
-        "worker_class": "gthread", "timeout": 30, "graceful_timeout": 10, "keepalive": 30,
-        "accesslog": None, "errorlog": "-", "loglevel": "warning",
-        "proc_name": f"spoticar-{spec.name}"}).run()
+    GunicornApp(lambda: spec.load().create_app(config),
+                gunicorn_options(options.bind, options.workers, options.threads, spec.name)).run()
 
 
 def wait_healthy(url: str, timeout: float = 30.0, process: subprocess.Popen | None = None) -> None:

@@ -28,14 +28,19 @@ def brand_refusal(brand: str | None) -> Refusal | None:
                    "admises pour la garantie Spoticar.")
 
 
+def _over(limit_name: str, value: int | None) -> int | None:
+    """The catalogue's limit ``limit_name`` when ``value`` is above it (the limit itself is admitted)."""
+    limit = catalogue.load("brands")[limit_name]
+    return limit if value is not None and value > limit else None
+
+
 def power_refusal(din_power: int | None) -> Refusal | None:
     """At most ``max_din_power`` ch DIN (800), inclusive."""
-    limit = catalogue.load("brands")["max_din_power"]
-    if din_power is None or din_power <= limit:
-        return None
-    return Refusal("vehicle.din_power", "power",
-                   f"Véhicule non éligible : la puissance de {din_power} ch DIN dépasse la puissance "
-                   f"maximale admise de {limit} ch DIN.")
+    limit = _over("max_din_power", din_power)
+    return None if limit is None else Refusal(
+        "vehicle.din_power", "power",
+        f"Véhicule non éligible : la puissance de {din_power} ch DIN dépasse la puissance maximale admise de "
+        f"{limit} ch DIN.")
 
 
 def usage_refusal(usage: str | None) -> Refusal | None:
@@ -50,12 +55,9 @@ def usage_refusal(usage: str | None) -> Refusal | None:
 
 def ptac_refusal(ptac_kg: int | None) -> Refusal | None:
     """At most 3.5 t of PTAC, inclusive."""
-    limit = catalogue.load("brands")["max_ptac_kg"]
-    if ptac_kg is None or ptac_kg <= limit:
-        return None
-    return Refusal("vehicle.ptac_kg", "ptac",
-                   f"Véhicule non éligible : le poids maximal autorisé (PTAC) de {ptac_kg} kg est "
-                   "supérieur à 3,5 t.")
+    return None if _over("max_ptac_kg", ptac_kg) is None else Refusal(
+        "vehicle.ptac_kg", "ptac",
+        f"Véhicule non éligible : le poids maximal autorisé (PTAC) de {ptac_kg} kg est supérieur à 3,5 t.")
 
 
 def refusals(brand: str | None, din_power: int | None, usage: str | None,

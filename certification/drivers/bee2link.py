@@ -6,49 +6,34 @@ from __future__ import annotations
 
 import re
 
-import httpx
-
 from certification.drivers import sale_entry
-from certification.drivers.browser import Browser
+from certification.drivers.screens import ScreenDriver
 
-CONTRACT_RE = re.compile(r'data-testid="contract-number">(\d+)<')
 ORDER_RE = re.compile(r"Commande n°(\d+)")
 
 
-class Bee2linkDriver:
+class Bee2linkDriver(ScreenDriver):
     """``DmsDriver`` for ``simulators.bee2link``, working on site ``rrdi``."""
 
-    def __init__(self, url: str, rrdi: str):
-        self.ui = Browser(url)   # the dealer's browser (its cookies)
-        self.ui.submit(self.ui.get("/vo"), {"rrdi": rrdi}, action="/site")
-        self.orders: dict[str, str] = {}
+    dms = "Bee2link"
+
+    def _choose_site(self, rrdi: str) -> None:
+        self.ui.submit(self.ui.get("/vo"), {"rrdi": rrdi}, action="/site")   # the header's site select
 
     def enter_sale(self, sale: dict) -> str:
-        answer = self.ui.submit(self.ui.get("/vo/ventes/nouvelle"), sale_entry.typed(sale), button="Enregistrer la vente")
-        if answer.status_code != 303:
-            raise ValueError(f"Bee2link refuse la vente (HTTP {answer.status_code})")
+        answer = self._expect(self.ui.submit(self.ui.get("/vo/ventes/nouvelle"), sale_entry.typed(sale),
+                                             button="Enregistrer la vente"), "Enregistrer la vente")
         handle = answer.headers["Location"].split("/vo/vehicules/")[1].split("/")[0]
-        self.orders[handle] = ORDER_RE.search(self.ui.get(f"/vo/vehicules/{handle}").text).group(1)
+        self.entered[handle] = {"order": ORDER_RE.search(self.ui.get(f"/vo/vehicules/{handle}").text).group(1)}
         return handle
 
     def correct(self, handle: str, changes: dict) -> None:
-        answer = self.ui.submit(self.ui.get(f"/vo/vehicules/{handle}/vente"), sale_entry.corrected(changes),
-                                button="Enregistrer la vente")
-        if answer.status_code != 303:
-            raise ValueError(f"Bee2link refuse la correction (HTTP {answer.status_code})")
+        self._expect(self.ui.submit(self.ui.get(f"/vo/vehicules/{handle}/vente"), sale_entry.corrected(changes),
+                                    button="Enregistrer la vente"), "Modifier la vente")
 
     def declare(self, handle: str) -> str | None:
-        answer = self.ui.submit(self.ui.get(f"/vo/vehicules/{handle}/services-externes"),
-                                action="/declaration-spoticar")
-        if answer.status_code != 303:
-            return None
-        url = answer.headers["Location"]
-        httpx.get(url, timeout=30, follow_redirects=True)   # the new window opens the declaration
-        return url
+        return self._declared(self.ui.submit(self.ui.get(f"/vo/vehicules/{handle}/services-externes"),
+                                             action="/declaration-spoticar"))
 
-    def contract_number(self, handle: str) -> str | None:
-        found = CONTRACT_RE.search(self.ui.get(f"/vo/commandes/{self.orders[handle]}").text)
-        return found.group(1) if found else None
-
-    def close(self) -> None:
-        self.ui.close()
+    def _contract_path(self, handle: str) -> str:
+        return f"/vo/commandes/{self.entered[handle]['order']}"   # the order's page shows the contract

@@ -6,42 +6,24 @@ de commande; Livraison prévue le, Clôturer; Déclaration de garantie « Décla
 the vehicle's arrival in stock, which PVO2 has no screen for, uses its test route."""
 from __future__ import annotations
 
-import datetime as dt
-import re
-
-import httpx
-
-from certification.drivers.browser import Browser
+from certification.drivers.sale_entry import fr_date as _fr
+from certification.drivers.screens import ScreenDriver
 from fixtures import reference
 
-CONTRACT_RE = re.compile(r'data-testid="contract-number">Numéro de contrat : (\d+)')
 
-
-def _fr(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
-
-
-class Pvo2Driver:
+class Pvo2Driver(ScreenDriver):
     """``DmsDriver`` for ``simulators.pvo2`` (test routes on), its site given the Code RRDI ``rrdi``."""
 
-    def __init__(self, url: str, rrdi: str):
-        self.ui = Browser(url)
-        self.vehicles: dict[str, int] = {}
-        answer = self.ui.submit(self.ui.get("/parametres/site"), {"rrdi": rrdi})
-        if answer.status_code not in (302, 303):
-            raise ValueError(f"Fiche d'identité du site refusée (HTTP {answer.status_code})")
+    dms = "PVO2"
+    contract_page = "/livraisons/{handle}"
 
-    def _expect(self, answer: httpx.Response, what: str) -> httpx.Response:
-        if answer.status_code not in (302, 303):
-            raise ValueError(f"PVO2 refuse « {what} » (HTTP {answer.status_code})")
-        return answer
+    def _choose_site(self, rrdi: str) -> None:
+        """Paramètres → Fiche d'identité du site: its Code RRDI."""
+        self._expect(self.ui.submit(self.ui.get("/parametres/site"), {"rrdi": rrdi}), "Fiche d'identité du site")
 
     def enter_sale(self, sale: dict) -> str:
         v, c, w = sale["vehicle"], sale["customer"], sale["warranty"]
-        arrival = self.ui.http.post("/__test__/certification/vehicles",
-                                    json={"vehicle": v, "price_ttc": sale["sale"]["price_ttc"]})
-        arrival.raise_for_status()
-        vehicle_id = arrival.json()["vehicle_id"]
+        vehicle_id = self._arrive_in_stock(sale)
         provenance = next(label for label, wire in reference.load("pvo2_demo")["provenances"].items()
                           if wire == v.get("usage", "particulier"))
         self._expect(self.ui.submit(self.ui.get(f"/stock/{vehicle_id}"), {
@@ -55,7 +37,7 @@ class Pvo2Driver:
             "vehicle_id": str(vehicle_id)}), "Créer une offre à particulier")
         number = offer.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
         self._expect(self.ui.submit(self.ui.get(f"/offres/{number}/client"), {
-            "birth_name": c.get("birth_name") or "", "birth_date": _fr(c["birth_date"]) if c.get("birth_date") else "",
+            "birth_name": c.get("birth_name") or "", "birth_date": _fr(c.get("birth_date")),
             "birth_place": c.get("birth_place") or "", "birth_country": c.get("birth_country") or "",
             "nationality": c.get("nationality") or "", "residence_country": c.get("residence_country") or "",
             "consent": list(c.get("consent") or []), "origin": sale["sale"].get("origin") or ""}), "Client")
@@ -65,27 +47,15 @@ class Pvo2Driver:
                                     {"delivery_date": _fr(sale["sale"]["delivery_date"]), "delivery_time": ""},
                                     action=f"/{number}/livraison"), "Livraison prévue le")
         self._expect(self.ui.submit(self.ui.get(f"/livraisons/{number}"), action="/cloturer"), "Clôturer")
-        self.vehicles[number] = vehicle_id
+        self.entered[number] = {"vehicle_id": vehicle_id}
         return number
 
     def correct(self, handle: str, changes: dict) -> None:
         """The vehicle card's Kilométrage compteur (the only correction the plan asks), Enregistrer."""
         fields = {"vehicle.mileage_km": "mileage_km", "vehicle.plate": "plate", "vehicle.ptac_kg": "ptac_kg"}
-        self._expect(self.ui.submit(self.ui.get(f"/stock/{self.vehicles[handle]}"),
+        self._expect(self.ui.submit(self.ui.get(f"/stock/{self.entered[handle]['vehicle_id']}"),
                                     {fields[path]: str(value) for path, value in changes.items()}), "Fiche véhicule")
 
     def declare(self, handle: str) -> str | None:
-        answer = self.ui.submit(self.ui.get(f"/livraisons/{handle}"), {"garantisseur": "spoticar"},
-                                action="/declarer")
-        if answer.status_code != 303:
-            return None
-        url = answer.headers["Location"]
-        httpx.get(url, timeout=30, follow_redirects=True)   # the centralisateur opens in a new window
-        return url
-
-    def contract_number(self, handle: str) -> str | None:
-        found = CONTRACT_RE.search(self.ui.get(f"/livraisons/{handle}").text)
-        return found.group(1) if found else None
-
-    def close(self) -> None:
-        self.ui.close()
+        return self._declared(self.ui.submit(self.ui.get(f"/livraisons/{handle}"), {"garantisseur": "spoticar"},
+                                             action="/declarer"))

@@ -6,43 +6,29 @@ informations » for the resend and the correction; the Garantie tab read back. O
 in stock uses a test route (vehicle creation offers the referential's versions only)."""
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 
 import httpx
 
-from certification.drivers.browser import Browser
+from certification.drivers.sale_entry import fr_date as _fr
+from certification.drivers.screens import ScreenDriver
 from fixtures import reference
 from simulators.tec3h.handoff import FORM_FIELD
 
-CONTRACT_RE = re.compile(r'id="contract-number">(\d+)<')
 URL_RE = re.compile(r'id="open-declaration" href="([^"]+)"')
 CONSENTS = ("email", "phone", "sms", "mail")
 
 
-def _fr(iso: str | None) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
-
-
-class Tec3hDriver:
+class Tec3hDriver(ScreenDriver):
     """``DmsDriver`` for ``simulators.tec3h`` (test routes on, ``TEC3H_RRDI`` the session's dealer)."""
 
-    def __init__(self, url: str, rrdi: str):
-        self.ui = Browser(url)
-        self.sales: dict[str, dict] = {}
-
-    def _expect(self, answer: httpx.Response, what: str) -> httpx.Response:
-        if answer.status_code not in (302, 303):
-            raise ValueError(f"Tec3H refuse « {what} » (HTTP {answer.status_code})")
-        return answer
+    dms = "Tec3H"
+    contract_page = "/vehicules/{handle}/garantie"
 
     def enter_sale(self, sale: dict) -> str:
-        v, c = sale["vehicle"], sale["customer"]
-        arrival = self.ui.http.post("/__test__/certification/vehicles",
-                                    json={"vehicle": v, "price_ttc": sale["sale"]["price_ttc"]})
-        arrival.raise_for_status()
-        handle = str(arrival.json()["vehicle_id"])
+        c = sale["customer"]
+        handle = str(self._arrive_in_stock(sale))
         offer = f"/vehicules/{handle}/offre"
         created = self._expect(self.ui.submit(self.ui.get(f"/clients/nouveau?next={offer}"), {
             "type_client": "particulier", "civilite": c["civility"], "nom_naissance": c.get("birth_name") or c["last_name"],
@@ -54,7 +40,7 @@ class Tec3hDriver:
         self._expect(self.ui.submit(self.ui.get(created.headers["Location"]), {
             "statut": "Commande", "prix": sale["sale"]["price_ttc"], "date_vente": _fr(sale["sale"]["sale_date"]),
             "date_livraison": _fr(sale["sale"]["delivery_date"])}, action=offer), "Commande")
-        self.sales[handle] = sale
+        self.entered[handle] = {"sale": sale}
         return handle
 
     def _warranty_form(self, handle: str, changes: dict) -> httpx.Response:
@@ -71,7 +57,7 @@ class Tec3hDriver:
         if 'id="warranty-state"' in tab.text:   # already sent: « Renvoyer au centralisateur »
             self.ui.submit(tab, action="/renvoyer")
         else:
-            sale = self.sales[handle]
+            sale = self.entered[handle]["sale"]
             c, w = sale["customer"], sale["warranty"]
             consent = {f"consent_{k}": "on" if k in (c.get("consent") or []) else None for k in CONSENTS}
             answer = self._warranty_form(handle, {
@@ -84,13 +70,4 @@ class Tec3hDriver:
         found = URL_RE.search(self.ui.get(f"/vehicules/{handle}/garantie").text)
         if not found:
             return None
-        url = html.unescape(found.group(1))
-        httpx.get(url, timeout=30, follow_redirects=True)   # the tab opens it in a new window
-        return url
-
-    def contract_number(self, handle: str) -> str | None:
-        found = CONTRACT_RE.search(self.ui.get(f"/vehicules/{handle}/garantie").text)
-        return found.group(1) if found else None
-
-    def close(self) -> None:
-        self.ui.close()
+        return self._open_declaration(html.unescape(found.group(1)))   # the tab opens it in a new window

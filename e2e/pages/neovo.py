@@ -1,25 +1,20 @@
 """Page objects of the NeoVO (Reynolds) simulator (seed 000, "Souscription via NeoVO")."""
 from __future__ import annotations
 
-from playwright.sync_api import Page
-
-from e2e.pages.screen import DeclarationState, Screen
+from e2e.pages.screen import DeclarationState, Screen, by_role
 
 
 class DossierPage(Screen, DeclarationState):
     """"Dossier n°V…": the VISUALISATION DES PIECES DE VENTE table, the links and Garantir."""
 
-    def __init__(self, page: Page, base_url: str = ""):
-        super().__init__(page, base_url)
-        self.heading = page.get_by_role("heading", level=1)
-        self.sale = page.get_by_role("heading", level=2)
-        self.pieces = page.get_by_role("table", name="VISUALISATION DES PIECES DE VENTE")
-        self.actions = page.get_by_role("navigation", name="Actions du dossier")
-        self.garantir_button = self.actions.get_by_role("button", name="Garantir")
-        DeclarationState.__init__(self, page)
+    heading = by_role("heading", level=1)
+    sale = by_role("heading", level=2)
+    pieces = by_role("table", "VISUALISATION DES PIECES DE VENTE")
+    actions = by_role("navigation", "Actions du dossier")
+    garantir_button = by_role("button", "Garantir", within="actions")
 
     def open(self, number: str) -> DossierPage:
-        self.page.goto(f"{self.base_url}/dossiers/{number}")
+        self.goto(f"/dossiers/{number}")
         return self
 
     def link(self, name: str):

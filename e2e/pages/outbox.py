@@ -3,19 +3,17 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator
 
-from e2e.pages.screen import Screen
+from e2e.pages.screen import Screen, by_role
 
 
 class OutboxPage(Screen):
     """Boîte d'envoi: the mails an app sent, newest first, with their links and attachments."""
 
     path = "/outbox"
-
-    def __init__(self, page: Page, base_url: str):
-        super().__init__(page, base_url)
-        self.mails = page.get_by_role("main").get_by_role("article")
+    main = by_role("main")
+    mails = by_role("article", within="main")
 
     def open(self, to: str | None = None) -> OutboxPage:
         """The outbox, only the mails sent to ``to`` when given."""

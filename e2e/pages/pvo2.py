@@ -6,15 +6,13 @@ import re
 
 from playwright.sync_api import Download, Page
 
-from e2e.pages.screen import Screen
+from e2e.pages.screen import Screen, by_label, by_role, by_test_id, by_text, clicks, exactly
 
 
 class Pvo2Page(Screen):
     """What every PVO2 screen has: the left menu and the message blocks."""
 
-    def __init__(self, page: Page, base_url: str = ""):
-        super().__init__(page, base_url)
-        self.menu = page.get_by_role("navigation", name="Menu PVO²")
+    menu = by_role("navigation", "Menu PVO²")
 
     def go(self, entry: str) -> None:
         """Click a left-menu entry: "Offres et bons de commande", "Stock", "Livraisons", "Paramètres"."""
@@ -24,57 +22,51 @@ class Pvo2Page(Screen):
 class SiteIdentityPage(Pvo2Page):
     """Paramètres → Fiche d'identité du site."""
 
-    def __init__(self, page: Page, base_url: str):
-        super().__init__(page, base_url)
-        self.rrdi = page.get_by_label("Code RRDI")
-        self.siret = page.get_by_label("SIRET *")
-        self.save_button = page.get_by_role("button", name="Enregistrer")
+    fields = {"rrdi": "Code RRDI", "siret": "SIRET *"}
+    save_button = by_role("button", "Enregistrer")
 
     def open(self) -> SiteIdentityPage:
-        self.page.goto(f"{self.base_url}/parametres/")
+        self.goto("/parametres/")
         self.page.get_by_role("link", name="Fiche d'identité du site").click()
         return self
 
     def set_rrdi(self, rrdi: str) -> None:
-        self.rrdi.fill(rrdi)
-        self.save_button.click()
+        self.fill_and_click(self.save_button, rrdi=rrdi)
 
 
 class OffersPage(Pvo2Page):
     """Offres et bons de commande: counters, search, Créer une offre à particulier."""
 
     path = "/offres/"
+    create_button = by_role("link", "Créer une offre à particulier")
+    search_box = by_label("N°offre, N°BDC, Client, Immat")
+    bdc_counter = by_text("BDC en cours (non clos)")
 
-    def __init__(self, page: Page, base_url: str):
-        super().__init__(page, base_url)
-        self.create_button = page.get_by_role("link", name="Créer une offre à particulier")
-        self.search_box = page.get_by_label("N°offre, N°BDC, Client, Immat")
-        self.bdc_counter = page.get_by_text("BDC en cours (non clos)")
-
-
-    def create_offer(self) -> None:
-        self.create_button.click()
+    create_offer = clicks("create_button")
 
 
 class NewOfferPage(Pvo2Page):
     """Créer une offre à particulier: the customer and the vehicle to sell."""
 
-    def __init__(self, page: Page, base_url: str):
-        super().__init__(page, base_url)
-        self.vehicle = page.get_by_label("Véhicule à vendre *")
-        self.submit = page.get_by_role("button", name="Créer l'offre")
+    fields = {
+        "vehicle": "Véhicule à vendre *",
+        "civility": "Civilité *",
+        "last_name": exactly("Nom *"),
+        "first_name": "Prénom *",
+        "address": "Adresse *",
+        "postcode": "Code postal *",
+        "city": "Ville *",
+        "phone": "Téléphone",
+        "email": "Email",
+    }
+    submit = by_role("button", "Créer l'offre")
 
     def fill_customer(self, customer: dict) -> None:
         """Fill the customer from a factory ``customer()`` dict."""
-        page = self.page
-        page.get_by_label("Civilité *").select_option(customer["civility"])
-        page.get_by_label("Nom *", exact=True).fill(customer["last_name"])
-        page.get_by_label("Prénom *").fill(customer["first_name"])
-        page.get_by_label("Adresse *").fill(customer["address"])
-        page.get_by_label("Code postal *").fill(customer["postcode"])
-        page.get_by_label("Ville *").fill(customer["city"])
-        page.get_by_label("Téléphone").fill(customer["mobile"])
-        page.get_by_label("Email").fill(customer["email"])
+        self.civility.select_option(customer["civility"])
+        self.fill_in(last_name=customer["last_name"], first_name=customer["first_name"],
+                     address=customer["address"], postcode=customer["postcode"], city=customer["city"],
+                     phone=customer["mobile"], email=customer["email"])
 
     def choose_vehicle(self, plate: str) -> None:
         option = self.vehicle.get_by_role("option").filter(has_text=plate).first
@@ -90,34 +82,30 @@ class OfferPage(Pvo2Page):
     """Offre à particulier (vente): the Vente and Reprise blocks' buttons, Client Modifiez, Co-titulaire
     Ajoutez, Envoyer, Imprimer, Annuler l'offre, Générer le bon de commande."""
 
-    def __init__(self, page: Page, base_url: str = ""):
-        super().__init__(page, base_url)
-        self.heading = page.get_by_role("heading", name="Offre à particulier (vente)")
-        self.generate_button = page.get_by_role("button", name="Générer le bon de commande")
-        self.vehicle_card_link = page.get_by_role("link", name="Fiche du véhicule")
-        self.sale = page.get_by_role("region", name="Véhicule vendu")
-        self.reserve_button = self.sale.get_by_role("button", name="Réserver le véhicule")
-        self.unreserve_button = self.sale.get_by_role("button", name="Annuler la réservation")
-        self.ds_contact_button = self.sale.get_by_role("button", name="Envoi vers DS contact")
-        self.remove_vehicle_button = self.sale.get_by_role("button", name="Supprimer le véhicule")
-        self.vehicle_choice = self.sale.get_by_label("Véhicule à vendre *")
-        self.add_vehicle_button = self.sale.get_by_role("button", name="Ajouter le véhicule")
-        self.trade_ins = page.get_by_role("region", name="Reprise")
-        self.trade_in_link = self.trade_ins.get_by_role("link", name="Ajouter un véhicule à reprendre")
-        self.customer = page.get_by_role("region", name="Client")
-        self.customer_link = self.customer.get_by_role("link", name="Modifiez")
-        self.co_holder_link = self.customer.get_by_role("link", name="Ajoutez")
-        self.recap = page.get_by_role("region", name="Récapitulatif")
-        self.send_button = page.get_by_role("button", name="Envoyer", exact=True)
+    heading = by_role("heading", "Offre à particulier (vente)")
+    vehicle_card_link = by_role("link", "Fiche du véhicule")
+    generate_button = by_role("button", "Générer le bon de commande")
+    regions = {"sale": "Véhicule vendu", "trade_ins": "Reprise", "customer": "Client", "recap": "Récapitulatif"}
+    reserve_button = by_role("button", "Réserver le véhicule", within="sale")
+    unreserve_button = by_role("button", "Annuler la réservation", within="sale")
+    ds_contact_button = by_role("button", "Envoi vers DS contact", within="sale")
+    remove_vehicle_button = by_role("button", "Supprimer le véhicule", within="sale")
+    vehicle_choice = by_label("Véhicule à vendre *", within="sale")
+    add_vehicle_button = by_role("button", "Ajouter le véhicule", within="sale")
+    trade_in_link = by_role("link", "Ajouter un véhicule à reprendre", within="trade_ins")
+    customer_link = by_role("link", "Modifiez", within="customer")
+    co_holder_link = by_role("link", "Ajoutez", within="customer")
+    send_button = by_role("button", "Envoyer", exact=True)
 
-    def reserve(self) -> None:
-        self.reserve_button.click()
-
-    def send_to_ds_contact(self) -> None:
-        self.ds_contact_button.click()
-
-    def remove_vehicle(self) -> None:
-        self.remove_vehicle_button.click()
+    reserve = clicks("reserve_button")
+    send_to_ds_contact = clicks("ds_contact_button")
+    remove_vehicle = clicks("remove_vehicle_button")
+    add_trade_in = clicks("trade_in_link")
+    edit_customer = clicks("customer_link")
+    add_co_holder = clicks("co_holder_link")
+    send = clicks("send_button")
+    generate_bdc = clicks("generate_button")
+    open_vehicle_card = clicks("vehicle_card_link")
 
     def add_vehicle(self, plate: str) -> None:
         """On an offer without vehicle: choose the stock vehicle ``plate`` and add it."""
@@ -125,38 +113,16 @@ class OfferPage(Pvo2Page):
         self.vehicle_choice.select_option(option.get_attribute("value"))
         self.add_vehicle_button.click()
 
-    def add_trade_in(self) -> None:
-        self.trade_in_link.click()
-
-    def edit_customer(self) -> None:
-        self.customer_link.click()
-
-    def add_co_holder(self) -> None:
-        self.co_holder_link.click()
-
-    def send(self) -> None:
-        self.send_button.click()
-
     def number(self) -> int:
         """The offer number, read from the address (/offres/<n>)."""
         return int(re.search(r"/offres/([0-9]+)", self.page.url).group(1))
-
-    def generate_bdc(self) -> None:
-        self.generate_button.click()
-
-    def open_vehicle_card(self) -> None:
-        self.vehicle_card_link.click()
 
 
 class VehicleCardPage(Pvo2Page):
     """The vehicle card: Label constructeur, Garantie level, Provenance."""
 
-    def __init__(self, page: Page, base_url: str):
-        super().__init__(page, base_url)
-        self.label = page.get_by_label("Label constructeur :")
-        self.warranty = page.get_by_label("Garantie *")
-        self.provenance = page.get_by_label("Provenance *")
-        self.save_button = page.get_by_role("button", name="Enregistrer")
+    fields = {"label": "Label constructeur :", "warranty": "Garantie *", "provenance": "Provenance *"}
+    save_button = by_role("button", "Enregistrer")
 
     def set_label(self, label: str, level: str) -> None:
         """Choose the label and the warranty level ("" for none) and save."""
@@ -184,23 +150,28 @@ class DeliveriesPage(Pvo2Page):
 class OrderPage(Pvo2Page):
     """Commande N° …: delivery date, Clôturer, Imprimer, Déclaration de garantie."""
 
-    def __init__(self, page: Page, base_url: str):
-        super().__init__(page, base_url)
-        self.heading = page.get_by_role("heading", name=re.compile(r"^Commande N° "))
-        self.delivery_date = page.get_by_label("Livraison prévue le")
-        self.delivery_time = page.get_by_label("Heure (facultatif)")
-        self.save_delivery_button = page.get_by_role("button", name="Enregistrer la livraison")
-        self.close_button = page.get_by_role("button", name="Clôturer")
-        self.closed = page.get_by_text(re.compile(r"^BDC clôturé le"))
-        self.print_link = page.get_by_role("link", name="Imprimer")
-        self.garantisseur = page.get_by_label("Garantisseur *")
-        self.declare_button = page.get_by_role("button", name="Déclarer")
-        self.declaration_status = page.get_by_test_id("declaration-status")
-        self.contract_number = page.get_by_test_id("contract-number")
-        self.policy_number = page.get_by_test_id("policy-number")
-        self.workshop_toggle = page.get_by_text("Renseigner le statut atelier", exact=True)
-        self.workshop_status = page.get_by_label("Statut atelier *")
-        self.workshop_save = page.get_by_role("button", name="Enregistrer le statut")
+    heading = by_role("heading", re.compile(r"^Commande N° "))
+    fields = {
+        "delivery_date": "Livraison prévue le",
+        "delivery_time": "Heure (facultatif)",
+        "garantisseur": "Garantisseur *",
+        "workshop_status": "Statut atelier *",
+    }
+    buttons = {
+        "save_delivery_button": "Enregistrer la livraison",
+        "close_button": "Clôturer",
+        "declare_button": "Déclarer",
+        "workshop_save": "Enregistrer le statut",
+    }
+    closed = by_text(re.compile(r"^BDC clôturé le"))
+    print_link = by_role("link", "Imprimer")
+    declaration_status = by_test_id("declaration-status")
+    contract_number = by_test_id("contract-number")
+    policy_number = by_test_id("policy-number")
+    workshop_toggle = by_text("Renseigner le statut atelier", exact=True)
+
+    close = clicks("close_button")
+    print_order = clicks("print_link")
 
     def set_workshop_status(self, status: str) -> None:
         """Renseigner le statut atelier: open it, choose ``status``, save."""
@@ -209,60 +180,42 @@ class OrderPage(Pvo2Page):
         self.workshop_save.click()
 
     def open(self, number: int) -> OrderPage:
-        self.page.goto(f"{self.base_url}/livraisons/{number}")
+        self.goto(f"/livraisons/{number}")
         return self
 
     def set_delivery(self, date: str, time: str = "") -> None:
-        self.delivery_date.fill(date)
-        self.delivery_time.fill(time)
-        self.save_delivery_button.click()
-
-    def close(self) -> None:
-        self.close_button.click()
+        self.fill_and_click(self.save_delivery_button, delivery_date=date, delivery_time=time)
 
     def declare(self, garantisseur: str = "Déclaration de garantie Spoticar") -> Page:
         """Choose the garantisseur and click Déclarer; the window the declaration opens in."""
         self.garantisseur.select_option(label=garantisseur)
-        with self.page.context.expect_page() as info:
-            self.declare_button.click()
-        popup = info.value
-        popup.wait_for_load_state()
-        return popup
+        return self.opened_by(self.declare_button)
 
     def declare_here(self, garantisseur: str = "Déclaration PSA Insurance") -> None:
         """Déclarer for a garantisseur answered in this window (PSA Insurance)."""
         self.garantisseur.select_option(label=garantisseur)
         self.declare_button.click()
 
-    def print_order(self) -> None:
-        self.print_link.click()
-
 
 class PrintDocumentsPage(Pvo2Page):
     """Imprimer des documents: the document per brand, Suivant, the options, Imprimer."""
 
-    def __init__(self, page: Page, base_url: str):
-        super().__init__(page, base_url)
-        self.company = page.get_by_label("Nom de la société pour l'impression")
-        self.next_button = page.get_by_role("button", name="Suivant >")
-        self.start = page.get_by_label("Garantie du")
-        self.end = page.get_by_label("Garantie au")
-        self.warranty_number = page.get_by_label("N° garantie")
-        self.print_button = page.get_by_role("button", name="Imprimer")
-
-    def document(self, name: str):
-        return self.page.get_by_label(name, exact=True)
+    fields = {
+        "company": "Nom de la société pour l'impression",
+        "start": "Garantie du",
+        "end": "Garantie au",
+        "warranty_number": "N° garantie",
+    }
+    buttons = {"next_button": "Suivant >", "print_button": "Imprimer"}
 
     def choose(self, *names: str) -> None:
         """Tick exactly these documents, then Suivant."""
         for box in self.page.get_by_role("checkbox").all():
             box.uncheck()
         for name in names:
-            self.document(name).check()
+            self.field(name).check()
         self.next_button.click()
 
     def print_pdf(self, warranty_number: str = "") -> Download:
         self.warranty_number.fill(warranty_number)
-        with self.page.expect_download() as info:
-            self.print_button.click()
-        return info.value
+        return self.downloaded_by(self.print_button)

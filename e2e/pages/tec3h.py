@@ -2,34 +2,28 @@
 methods named after what the dealer does. Tests own the assertions."""
 from __future__ import annotations
 
-from playwright.sync_api import Download, Locator, Page
+from playwright.sync_api import Download, Locator
 
-from e2e.pages.screen import Screen
+from e2e.pages.screen import DataRows, Screen, by_label, by_role, by_text, clicks, exactly
 
 
 class StockPage(Screen):
     """Stock: plate search, filters, sort, paging, Exporter (CSV), Créer un véhicule."""
 
     path = "/stock"
-
-    def __init__(self, page: Page, base_url: str = ""):
-        super().__init__(page, base_url)
-        self.plate_search = page.get_by_role("textbox", name="Immatriculation")
-        self.make = page.get_by_role("combobox", name="Marque")
-        self.energy = page.get_by_role("combobox", name="Énergie")
-        self.km_max = page.get_by_role("textbox", name="Km max")
-        self.sort = page.get_by_role("combobox", name="Trier par")
-        self.per_page = page.get_by_role("combobox", name="Par page")
-        self.filter_button = page.get_by_role("button", name="Filtrer")
-        self.columns_button = page.get_by_text("Colonnes", exact=True)
-        self.columns = page.get_by_role("group", name="Colonnes affichées et exportées")
-        self.export_link = page.get_by_role("link", name="Exporter (CSV)")
-        self.new_vehicle_link = page.get_by_role("link", name="Créer un véhicule")
-        self.table = page.get_by_role("table", name="Véhicules en stock")
-        self.rows = self.data_rows(self.table)
-        self.next_page = page.get_by_role("link", name="Suivant >")
-        self.count = page.get_by_role("status").filter(has_text="véhicule")
-
+    plate_search = by_role("textbox", "Immatriculation")
+    make = by_role("combobox", "Marque")
+    energy = by_role("combobox", "Énergie")
+    km_max = by_role("textbox", "Km max")
+    sort = by_role("combobox", "Trier par")
+    per_page = by_role("combobox", "Par page")
+    filter_button = by_role("button", "Filtrer")
+    columns_button = by_text("Colonnes", exact=True)
+    columns = by_role("group", "Colonnes affichées et exportées")
+    links = {"export_link": "Exporter (CSV)", "new_vehicle_link": "Créer un véhicule", "next_page": "Suivant >"}
+    table = by_role("table", "Véhicules en stock")
+    rows = DataRows("table")
+    count = by_role("status").filter(has_text="véhicule")  # the line counting the vehicles shown
 
     def search_plate(self, plate: str) -> None:
         self.plate_search.fill(plate)
@@ -56,9 +50,7 @@ class StockPage(Screen):
         self.filter_button.click()
 
     def export_csv(self) -> Download:
-        with self.page.expect_download() as info:
-            self.export_link.click()
-        return info.value
+        return self.downloaded_by(self.export_link)
 
     def open_vehicle(self, title: str) -> None:
         self.table.get_by_role("link", name=title).first.click()
@@ -69,30 +61,31 @@ class VehicleFormPage(Screen):
     and Version* chosen in the referential's suggestions; Equivalence constructeur fills itself."""
 
     path = "/vehicules/nouveau"
+    fields = {
+        "make": "Marque",
+        "energy": "Énergie",
+        "first_registration": "Mise en circulation",
+        "model_year": "Année du modèle",
+        "equivalence": "Equivalence constructeur",
+        "plate": "Immatriculation",
+        "vin": "VIN",
+        "mileage": "Kilométrage",
+        "price": "Prix de vente TTC",
+    }
+    model = by_role("combobox", "Modèle")
+    version = by_role("combobox", "Version")
+    model_list = by_role("listbox", "Modèles proposés")
+    model_options = by_role("option", within="model_list")
+    version_list = by_role("listbox", "Versions proposées")
+    version_options = by_role("option", within="version_list")
+    save_button = by_role("button", "Enregistrer", exact=True)
 
-    def __init__(self, page: Page, base_url: str = ""):
-        super().__init__(page, base_url)
-        self.make = page.get_by_label("Marque")
-        self.energy = page.get_by_label("Énergie")
-        self.first_registration = page.get_by_label("Mise en circulation")
-        self.model_year = page.get_by_label("Année du modèle")
-        self.model = page.get_by_role("combobox", name="Modèle")
-        self.version = page.get_by_role("combobox", name="Version")
-        self.model_options = page.get_by_role("listbox", name="Modèles proposés").get_by_role("option")
-        self.version_options = page.get_by_role("listbox", name="Versions proposées").get_by_role("option")
-        self.equivalence = page.get_by_label("Equivalence constructeur")
-        self.plate = page.get_by_label("Immatriculation")
-        self.vin = page.get_by_label("VIN")
-        self.mileage = page.get_by_label("Kilométrage")
-        self.price = page.get_by_label("Prix de vente TTC")
-        self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
-
+    save = clicks("save_button")
 
     def fill_technical(self, make: str, energy: str, first_registration: str, model_year: str) -> None:
         self.make.select_option(label=make)
         self.energy.select_option(label=energy)
-        self.first_registration.fill(first_registration)
-        self.model_year.fill(model_year)
+        self.fill_in(first_registration=first_registration, model_year=model_year)
 
     def type_model(self, text: str) -> None:
         self.model.fill("")
@@ -113,97 +106,74 @@ class VehicleFormPage(Screen):
         self.version_options.filter(has_text=f"{version} - ").first.click()
 
     def fill_details(self, plate: str, vin: str, mileage: str, price: str) -> None:
-        self.plate.fill(plate)
-        self.vin.fill(vin)
-        self.mileage.fill(mileage)
-        self.price.fill(price)
-
-    def save(self) -> None:
-        self.save_button.click()
+        self.fill_in(plate=plate, vin=vin, mileage=mileage, price=price)
 
 
 class VehicleCardPage(Screen):
     """Fiche véhicule with its tabs: Fiche, Garantie, Créer une offre (or the order)."""
 
-    def __init__(self, page: Page, base_url: str = ""):
-        super().__init__(page, base_url)
-        self.heading = page.get_by_role("heading", level=1)
-        self.tabs = page.get_by_role("navigation", name="Fiche du véhicule")
-        self.warranty_tab = self.tabs.get_by_role("link", name="Garantie")
-        self.create_offer_link = self.tabs.get_by_role("link", name="Créer une offre")
-        self.contract = page.get_by_text("Garantie Spoticar : contrat N°")
-        self.flash = page.get_by_role("status").first
+    heading = by_role("heading", level=1)
+    tabs = by_role("navigation", "Fiche du véhicule")
+    warranty_tab = by_role("link", "Garantie", within="tabs")
+    create_offer_link = by_role("link", "Créer une offre", within="tabs")
+    contract = by_text("Garantie Spoticar : contrat N°")
+    flash = by_role("status").first
 
-    def create_offer(self) -> None:
-        self.create_offer_link.click()
-
-    def open_warranty(self) -> None:
-        self.warranty_tab.click()
+    create_offer = clicks("create_offer_link")
+    open_warranty = clicks("warranty_tab")
 
 
 class CustomerFormPage(Screen):
     """Nouveau client: particulier (Civilité, Nom de naissance, Prénoms…) or pro (Raison sociale)."""
 
-    def __init__(self, page: Page, base_url: str = ""):
-        super().__init__(page, base_url)
-        self.kind = page.get_by_label("Type de client")
-        identity = page.get_by_role("group", name="Identité du client")  # not the co-titulaire's block
-        self.civility = identity.get_by_label("Civilité")
-        self.birth_name = identity.get_by_label("Nom de naissance")
-        self.usage_name = identity.get_by_label("Nom d'usage")
-        self.first_names = identity.get_by_label("Prénoms")
-        self.birth_date = identity.get_by_label("Date de naissance")
-        self.birth_city = identity.get_by_label("Ville de naissance")
-        self.company = page.get_by_label("Raison sociale")
-        self.siret = page.get_by_label("N° Siret")
-        self.address = page.get_by_label("Adresse", exact=True)
-        self.postcode = page.get_by_label("Code postal")
-        self.city = page.get_by_label("Ville", exact=True)
-        self.mobile = page.get_by_label("Tel Mobile")
-        self.email = page.get_by_label("Email")
-        self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
+    identity = by_role("group", "Identité du client")  # not the co-titulaire's block
+    fields = {
+        "kind": "Type de client",
+        "civility": by_label("Civilité", within="identity"),
+        "birth_name": by_label("Nom de naissance", within="identity"),
+        "usage_name": by_label("Nom d'usage", within="identity"),
+        "first_names": by_label("Prénoms", within="identity"),
+        "birth_date": by_label("Date de naissance", within="identity"),
+        "birth_city": by_label("Ville de naissance", within="identity"),
+        "company": "Raison sociale",
+        "siret": "N° Siret",
+        "address": exactly("Adresse"),
+        "postcode": "Code postal",
+        "city": exactly("Ville"),
+        "mobile": "Tel Mobile",
+        "email": "Email",
+    }
+    save_button = by_role("button", "Enregistrer", exact=True)
+
+    save = clicks("save_button")
 
     def fill_customer(self, customer: dict, pro: bool = False) -> None:
         """Fill from a factory ``customer`` dict; a pro gets Raison sociale and no Nom de naissance."""
         self.kind.select_option(label="Professionnel" if pro else "Particulier")
         self.civility.select_option(value=customer["civility"])
         if not pro:
-            self.birth_name.fill(customer["last_name"])
-            self.birth_date.fill("/".join(reversed(customer["birth_date"].split("-"))))
-            self.birth_city.fill(customer["birth_place"])
+            self.fill_in(birth_name=customer["last_name"], birth_city=customer["birth_place"],
+                         birth_date="/".join(reversed(customer["birth_date"].split("-"))))
         else:
-            self.company.fill(customer["company_name"])
-            self.siret.fill(customer["siret"])
-        self.usage_name.fill(customer["last_name"])
-        self.first_names.fill(customer["first_name"])
-        self.address.fill(customer["address"])
-        self.postcode.fill(customer["postcode"])
-        self.city.fill(customer["city"])
-        self.mobile.fill(customer["mobile"])
-        self.email.fill(customer["email"])
-
-    def save(self) -> None:
-        self.save_button.click()
+            self.fill_in(company=customer["company_name"], siret=customer["siret"])
+        self.fill_in(usage_name=customer["last_name"], first_names=customer["first_name"],
+                     address=customer["address"], postcode=customer["postcode"], city=customer["city"],
+                     mobile=customer["mobile"], email=customer["email"])
 
 
 class CustomersPage(Screen):
     """Gestion clients: search, Nouveau Client, the list with Modifier / Supprimer."""
 
     path = "/clients"
+    search_box = by_label("Rechercher un client...")
+    new_customer_link = by_role("link", "Nouveau Client")
+    table = by_role("table", "Clients")
 
-    def __init__(self, page: Page, base_url: str = ""):
-        super().__init__(page, base_url)
-        self.search_box = page.get_by_label("Rechercher un client...")
-        self.new_customer_link = page.get_by_role("link", name="Nouveau Client")
-        self.table = page.get_by_role("table", name="Clients")
-
+    new_customer = clicks("new_customer_link")
 
     def search(self, text: str) -> None:
         self.search_box.fill(text)
         self.search_box.press("Enter")
-
-    def new_customer(self) -> None:
-        self.new_customer_link.click()
 
     def row(self, text: str) -> Locator:
         return self.table.get_by_role("row").filter(has_text=text)
@@ -212,44 +182,41 @@ class CustomersPage(Screen):
 class OrderPage(Screen):
     """NOUVELLE PROPOSITION / the order: Client*, Statut*, Commercial*, dates, Mode paiement*, Enregistrer."""
 
-    def __init__(self, page: Page, base_url: str = ""):
-        super().__init__(page, base_url)
-        self.heading = page.get_by_role("heading", level=1)
-        self.customer = page.get_by_label("Client", exact=True)
-        self.create_customer_link = page.get_by_role("link", name="Créer un client")
-        self.status = page.get_by_label("Statut")
-        self.seller = page.get_by_label("Commercial")
-        self.delivery_date = page.get_by_label("Date de livraison")
-        self.sale_date = page.get_by_label("Date de vente")
-        self.payment = page.get_by_label("Mode paiement")
-        self.total = page.get_by_text("Total TTC :").first
-        self.save_button = page.get_by_role("button", name="Enregistrer", exact=True)
-        self.price = page.get_by_label("PU TTC du véhicule")
-        self.content = page.get_by_role("table", name="Contenu")
-        self.reserve_button = page.get_by_role("button", name="Réserver", exact=True)
-        self.unreserve_button = page.get_by_role("button", name="Annuler la réservation")
-        self.articles = page.get_by_role("group", name="Ajouter un article")
-        self.add_article_button = self.articles.get_by_role("button", name="Ajouter", exact=True)
+    heading = by_role("heading", level=1)
+    fields = {
+        "customer": exactly("Client"),
+        "status": "Statut",
+        "seller": "Commercial",
+        "delivery_date": "Date de livraison",
+        "sale_date": "Date de vente",
+        "payment": "Mode paiement",
+        "price": "PU TTC du véhicule",
+        "article_designation": by_label("Désignation de l'article", within="articles"),
+        "article_reference": by_label("Référence de l'article", within="articles"),
+        "article_price": by_label("PU TTC de l'article", within="articles"),
+    }
+    create_customer_link = by_role("link", "Créer un client")
+    save_button = by_role("button", "Enregistrer", exact=True)
+    content = by_role("table", "Contenu")
+    reserve_button = by_role("button", "Réserver", exact=True)
+    unreserve_button = by_role("button", "Annuler la réservation")
+    articles = by_role("group", "Ajouter un article")
+    add_article_button = by_role("button", "Ajouter", within="articles", exact=True)
+    total = by_text("Total TTC :").first
 
-    def reserve(self) -> None:
-        self.reserve_button.click()
+    reserve = clicks("reserve_button")
+    create_customer = clicks("create_customer_link")
 
     def add_article(self, designation: str, reference: str, price: str) -> None:
         """Ajouter: an article line (saved with the order)."""
-        self.articles.get_by_label("Désignation de l'article").fill(designation)
-        self.articles.get_by_label("Référence de l'article").fill(reference)
-        self.articles.get_by_label("PU TTC de l'article").fill(price)
-        self.add_article_button.click()
-
-    def create_customer(self) -> None:
-        self.create_customer_link.click()
+        self.fill_and_click(self.add_article_button, article_designation=designation,
+                            article_reference=reference, article_price=price)
 
     def make_order(self, sale_date: str, delivery_date: str, payment: str = "Virement",
                    status: str = "Commande") -> None:
         """Set the order's status, dates and payment, then Enregistrer."""
         self.status.select_option(label=status)
-        self.sale_date.fill(sale_date)
-        self.delivery_date.fill(delivery_date)
+        self.fill_in(sale_date=sale_date, delivery_date=delivery_date)
         self.payment.select_option(label=payment)
         self.save_button.click()
 
@@ -258,17 +225,12 @@ class SalesPage(Screen):
     """Gestion > Ventes: search, Imprimer (PDF) and Modifier per order."""
 
     path = "/ventes"
-
-    def __init__(self, page: Page, base_url: str = ""):
-        super().__init__(page, base_url)
-        self.search_box = page.get_by_label("Rechercher une commande...")
-        self.filter_button = page.get_by_role("button", name="Filtrer")
-        self.table = page.get_by_role("table", name="Commandes")
-
+    search_box = by_label("Rechercher une commande...")
+    filter_button = by_role("button", "Filtrer")
+    table = by_role("table", "Commandes")
 
     def search(self, text: str) -> None:
-        self.search_box.fill(text)
-        self.filter_button.click()
+        self.fill_and_click(self.filter_button, search_box=text)
 
     def row(self, number: str) -> Locator:
         return self.table.get_by_role("row").filter(has_text=number)

@@ -1,9 +1,7 @@
 """The page object of the seed walk-through: any seed screen, read the way a user reads it."""
 from __future__ import annotations
 
-from playwright.sync_api import Page
-
-from e2e.pages.screen import Screen
+from e2e.pages.screen import Screen, by_role
 
 # What a user reads: the rendered text (nothing hidden: a closed <details>, display:none) and the
 # texts of the visible controls (placeholders, button values, aria-labels), never hidden inputs.
@@ -23,10 +21,8 @@ SHOWN_TEXT = """() => {
 class SeedScreen(Screen):
     """A seed screen at a path: its rendered text and the names of its disabled buttons and links."""
 
-    def __init__(self, page: Page, base_url: str = ""):
-        super().__init__(page, base_url)
-        self.disabled_buttons = page.get_by_role("button", disabled=True)
-        self.disabled_links = page.get_by_role("link", disabled=True)
+    disabled_buttons = by_role("button", disabled=True)
+    disabled_links = by_role("link", disabled=True)
 
     def open_path(self, path: str) -> SeedScreen:
         """Go to ``path``: relative to ``base_url``, or a full URL."""

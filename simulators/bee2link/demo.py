@@ -10,9 +10,7 @@ from fixtures import reference
 from fixtures.factories import Factory
 from simulators.bee2link.pipeline import stage_label
 from simulators.bee2link.store import Event, Order, Vehicle
-
-GENERATED_BRANDS = ("PEUGEOT", "CITROEN", "DS", "OPEL", "FIAT")
-
+from simulators.dms.demo import generated_vehicle, vehicle_values, warranty_level
 
 def stock_data() -> dict:
     """``fixtures/data/bee2link_stock.json``: demo sites, the seed's vehicles, counts per stage."""
@@ -56,23 +54,16 @@ def add_delivery(session: Session, factory: Factory, rrdi: str, number: int, tod
 
 def _generated(factory: Factory, data: dict, rrdi: str, stage: str, origin: str, today: dt.date,
                index: int) -> dict:
-    vehicle = factory.vehicle(brand=factory.rng.choice(GENERATED_BRANDS))
+    vehicle = generated_vehicle(factory)
     price = Decimal(factory.price_of(vehicle))  # matches model, age and mileage
-    return {"rrdi": rrdi, "stage": stage, "origin": origin,
-            "stage_since": today - dt.timedelta(days=index + 1),
-            "brand": vehicle["brand"], "model": vehicle["model"], "version": vehicle["version"],
-            "energy": vehicle["energy"], "plate": vehicle["plate"], "vin": vehicle["vin"],
-            "first_registration": dt.date.fromisoformat(vehicle["first_registration"]),
-            "din_power": vehicle["din_power"], "fiscal_power": vehicle["fiscal_power"],
-            "kw_power": vehicle["kw_power"], "mileage_km": vehicle["mileage_km"],
-            "ptac_kg": vehicle["ptac_kg"], "price_ttc": str(price), "financing": "PSA Finance",
+    return {**vehicle_values(factory, vehicle), "rrdi": rrdi, "stage": stage, "origin": origin,
+            "stage_since": today - dt.timedelta(days=index + 1), "price_ttc": str(price), "financing": "PSA Finance",
             "financing_updated": dt.datetime.combine(today - dt.timedelta(days=index + 2), dt.time(10, 30)),
             "media_count": factory.rng.randint(4, 20), "documents": []}
 
 
 def _generated_order(factory: Factory, data: dict, number: int, item: dict, today: dt.date) -> dict:
-    levels = data["warranty_levels"]
-    level = "DS Certified 12 mois" if item["brand"] == "DS" else levels[number % len(levels)]
+    level = warranty_level(item["brand"], data["warranty_levels"], number)
     sale = today - dt.timedelta(days=factory.rng.randint(2, 10))
     return {"number": number, "sale_date": sale.isoformat(), "delivery_date": today.isoformat(),
             "price_ttc": item["price_ttc"], "warranty_level": level}
@@ -82,11 +73,7 @@ def _add(session: Session, factory: Factory, item: dict) -> None:
     order = item.get("order")
     vehicle = Vehicle(
         rrdi=item["rrdi"], stage=item["stage"], origin=item["origin"], stage_since=item["stage_since"],
-        brand=item["brand"], model=item["model"], version=item["version"], energy=item["energy"],
-        plate=item.get("plate") or factory.plate(), vin=item.get("vin") or factory.vin(item["brand"]),
-        first_registration=item["first_registration"], din_power=item["din_power"],
-        fiscal_power=item["fiscal_power"], kw_power=item["kw_power"], mileage_km=item["mileage_km"],
-        ptac_kg=item["ptac_kg"], price_ttc=Decimal(item["price_ttc"]), financing=item["financing"],
+        **vehicle_values(factory, item), price_ttc=Decimal(item["price_ttc"]), financing=item["financing"],
         financing_updated=item["financing_updated"], media_count=item["media_count"],
         documents=list(item["documents"]))
     session.add(vehicle)

@@ -4,16 +4,16 @@ the sale before it is declared."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, url_for
 from sqlalchemy import func, select
 
 from simulators.bee2link import views
 from simulators.bee2link.store import Event, Order, Vehicle
-from simulators.dms.sale_form import SaleForm, form_data, new_sale
+from simulators.dms.sale_form import DECLARED, SaleForm, blank_sale, form_data, sale_screen
 
 bp = Blueprint("bee2link_sales", __name__)
-DECLARED = ("contract_pending", "declared")
 
 
 def _render(form: SaleForm, vehicle: Vehicle | None = None, status: int = 200, error: str | None = None):
@@ -23,9 +23,10 @@ def _render(form: SaleForm, vehicle: Vehicle | None = None, status: int = 200, e
 @bp.route("/vo/ventes/nouvelle", methods=["GET", "POST"])
 def sale_new():
     """A sale entered from scratch: vehicle (at Livraison), customer, order."""
-    form, page = new_sale(_render)
-    if page:
-        return page
+    return sale_screen(_render, _add_sale, blank_sale())
+
+
+def _add_sale(form: SaleForm) -> str:
     sale, s = form.sale(), views.db().session
     vehicle = Vehicle(rrdi=views.current_dealer()["rrdi"], stage="livraison", origin="particulier",
                       stage_since=dt.date.today(), price_ttc=sale["price_ttc"], documents=[], **form.vehicle())
@@ -34,8 +35,7 @@ def sale_new():
     s.add(Order(number=(s.scalar(select(func.max(Order.number))) or 9000) + 1, vehicle_id=vehicle.id,
                 customer=form.customer(), trade_in_value=None, **_order(sale)))
     s.add(Event(vehicle_id=vehicle.id, kind="history", text="Vente saisie : véhicule en Livraison"))
-    s.commit()
-    return redirect(url_for("bee2link.delivery", vehicle_id=vehicle.id), 303)
+    return url_for("bee2link.delivery", vehicle_id=vehicle.id)
 
 
 @bp.route("/vo/vehicules/<int:vehicle_id>/vente", methods=["GET", "POST"])
@@ -46,23 +46,19 @@ def sale_edit(vehicle_id: int):
     if order is None:
         return views.render_screen("bee2link/vehicle.html", 404, vehicle=vehicle, panel="fiche",
                                    error="Ce véhicule n'a pas de commande.")
-    if request.method == "GET":
-        return _render(SaleForm(formdata=None, data=form_data(vehicle, order.customer, {
-            "seller": order.seller, "sale_date": order.sale_date, "delivery_date": order.delivery_date,
-            "price_ttc": f"{order.price_ttc:.2f}", "origin": order.sale_origin,
-            "warranty_level": order.warranty_level})), vehicle)
-    form = SaleForm()
-    if order.declaration_status in DECLARED:
-        return _render(form, vehicle, 409, "La garantie de cette vente est déclarée : elle ne se modifie plus.")
-    if not form.validate():
-        return _render(form, vehicle, 422)
+    return sale_screen(functools.partial(_render, vehicle=vehicle), functools.partial(_correct, vehicle),
+                       form_data(vehicle, order, f"{order.price_ttc:.2f}"),
+                       "La garantie de cette vente est déclarée : elle ne se modifie plus."
+                       if order.declaration_status in DECLARED else None)
+
+
+def _correct(vehicle: Vehicle, form: SaleForm) -> str:
     for name, value in form.vehicle().items():
         setattr(vehicle, name, value)
     for name, value in _order(form.sale()).items():
-        setattr(order, name, value)
-    order.customer, vehicle.price_ttc = form.customer(), order.price_ttc
-    views.db().session.commit()
-    return redirect(url_for("bee2link.delivery", vehicle_id=vehicle.id), 303)
+        setattr(vehicle.order, name, value)
+    vehicle.order.customer, vehicle.price_ttc = form.customer(), vehicle.order.price_ttc
+    return url_for("bee2link.delivery", vehicle_id=vehicle.id)
 
 
 def _order(sale: dict) -> dict:

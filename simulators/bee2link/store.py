@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from common.columns import IdColumn, Money
 from common.db import utcnow
 from simulators.dms.store import DeclarationColumns, VehicleColumns, delivery_model
 
@@ -15,47 +15,44 @@ class Base(DeclarativeBase):
     pass
 
 
-class Vehicle(VehicleColumns, Base):
+class Vehicle(IdColumn, VehicleColumns, Base):
     """A VO stock vehicle at one stage of the pipeline (with its pré-rentrée channel)."""
     __tablename__ = "bee2link_vehicles"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rrdi: Mapped[str] = mapped_column(String(7), index=True)
     stage: Mapped[str] = mapped_column(String(30), index=True)
     origin: Mapped[str] = mapped_column(String(20), default="particulier")  # pré-rentrée channel
-    stage_since: Mapped[dt.date] = mapped_column(Date)
-    price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    stage_since: Mapped[dt.date]
+    price_ttc: Mapped[Money]
     financing: Mapped[str] = mapped_column(String(60), default="PSA Finance")
-    financing_updated: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    media_count: Mapped[int] = mapped_column(Integer, default=0)
+    financing_updated: Mapped[dt.datetime | None]
+    media_count: Mapped[int] = mapped_column(default=0)
     documents: Mapped[list] = mapped_column(JSON, default=list)
     order: Mapped[Order | None] = relationship(back_populates="vehicle", uselist=False)
     events: Mapped[list[Event]] = relationship(back_populates="vehicle", order_by="Event.id")
 
 
-class Order(DeclarationColumns, Base):
+class Order(IdColumn, DeclarationColumns, Base):
     """A customer order (bon de commande) and what the centralisateur said about its declaration."""
     __tablename__ = "bee2link_orders"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, unique=True)
+    number: Mapped[int] = mapped_column(unique=True)
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("bee2link_vehicles.id"), unique=True)
     seller: Mapped[str] = mapped_column(String(80))
-    sale_date: Mapped[dt.date] = mapped_column(Date)
-    delivery_date: Mapped[dt.date] = mapped_column(Date)
-    price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-    trade_in_value: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    sale_date: Mapped[dt.date]
+    delivery_date: Mapped[dt.date]
+    price_ttc: Mapped[Money]
+    trade_in_value: Mapped[Money | None]
     customer: Mapped[dict] = mapped_column(JSON)
     warranty_level: Mapped[str] = mapped_column(String(60))
     sale_origin: Mapped[str | None] = mapped_column(String(60))  # Origine de la vente (None: demo data)
     vehicle: Mapped[Vehicle] = relationship(back_populates="order")
 
 
-class Event(Base):
+class Event(IdColumn, Base):
     """One line of the vehicle's Historique (kind "history") or Commentaires (kind "comment")."""
     __tablename__ = "bee2link_events"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("bee2link_vehicles.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     text: Mapped[str] = mapped_column(Text)
     vehicle: Mapped[Vehicle] = relationship(back_populates="events")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint
+from flask import Blueprint, current_app, redirect, request
 
 from common.forms import (CheckboxesField, DateField, EmailField, Form, IntegerField, MoneyField, PhoneField,
                           PlateField, PostcodeField, SelectField, TextField, VinField)
@@ -102,23 +102,40 @@ class SaleForm(Form):
         return {name: values[name] for name in SALE}
 
 
-def new_sale(render) -> tuple[SaleForm | None, object | None]:
-    """The « new sale » screen's form: (None, the blank screen) for a GET — usage particulier, sold and
-    delivered today —, (form, the screen again with 422) for a refused POST, (form, None) once valid.
-    ``render(form, status=…)`` draws the DMS's own screen."""
-    from flask import request
+DECLARED = ("contract_pending", "declared")  # declaration statuses after which a sale no longer changes
+
+
+def blank_sale() -> dict:
+    """What a new sale's form shows: usage particulier, sold and delivered today."""
+    today = dt.date.today()
+    return {"usage": "particulier", "sale_date": today, "delivery_date": today}
+
+
+def sale_screen(render, store, shown: dict, refusal: str | None = None):
+    """A sale's screen, new or to correct, drawn by the DMS's ``render(form, status=…, error=…)``: a GET
+    shows ``shown``; a POST is refused with 409 and ``refusal`` when there is one (its declaration is
+    done), with 422 and the typed values when the form is invalid; else ``store(form)`` writes the
+    records and says where to go (303 once committed: a reload posts nothing again)."""
     if request.method == "GET":
-        today = dt.date.today()
-        return None, render(SaleForm(formdata=None, data={"usage": "particulier", "sale_date": today,
-                                                          "delivery_date": today}))
+        return render(SaleForm(formdata=None, data=shown))
     form = SaleForm()
-    return form, (None if form.validate() else render(form, status=422))
+    if refusal:
+        return render(form, status=409, error=refusal)
+    if not form.validate():
+        return render(form, status=422)
+    target = store(form)
+    current_app.extensions["db"].session.commit()
+    return redirect(target, 303)
 
 
-def form_data(vehicle, customer: dict, sale: dict) -> dict:
-    """What the form shows for a sale already recorded (to correct it before declaring)."""
+def form_data(vehicle, sale, price_ttc: str) -> dict:
+    """What the form shows for a sale already recorded (to correct it before declaring): ``vehicle``
+    has the vehicle's columns, ``sale`` the customer (JSON) and the sale's own columns (Bee2link's order,
+    NeoVO's dossier); ``price_ttc`` as typed."""
     data = {name: getattr(vehicle, name) for name in (*VEHICLE_FIELDS, "first_registration")}
-    data.update({**customer, **sale})
+    data.update(sale.customer)
+    data.update({name: getattr(sale, name) for name in ("seller", "sale_date", "delivery_date", "warranty_level")},
+                origin=sale.sale_origin, price_ttc=price_ttc)
     if isinstance(data.get("birth_date"), str):
         data["birth_date"] = dt.date.fromisoformat(data["birth_date"])
     return data

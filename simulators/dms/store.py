@@ -5,27 +5,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Integer, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import Brand, Energy, Plate, Version, Vin
 from common.db import utcnow
 
 
 class VehicleColumns:
     """Identity and characteristics of a used vehicle, as sent in the hand-off's ``vehicle``."""
-    brand: Mapped[str] = mapped_column(String(40))
+    brand: Mapped[Brand]
     model: Mapped[str] = mapped_column(String(60))
-    version: Mapped[str] = mapped_column(String(120))
-    energy: Mapped[str] = mapped_column(String(30))
-    plate: Mapped[str] = mapped_column(String(20))
-    vin: Mapped[str] = mapped_column(String(17))
-    first_registration: Mapped[dt.date] = mapped_column(Date)
-    din_power: Mapped[int] = mapped_column(Integer)
-    fiscal_power: Mapped[int] = mapped_column(Integer)
-    kw_power: Mapped[int] = mapped_column(Integer)
-    mileage_km: Mapped[int] = mapped_column(Integer)
+    version: Mapped[Version]
+    energy: Mapped[Energy]
+    plate: Mapped[Plate]
+    vin: Mapped[Vin]
+    first_registration: Mapped[dt.date]
+    din_power: Mapped[int]
+    fiscal_power: Mapped[int]
+    kw_power: Mapped[int]
+    mileage_km: Mapped[int]
     usage: Mapped[str] = mapped_column(String(30), default="particulier")
-    ptac_kg: Mapped[int] = mapped_column(Integer)
+    ptac_kg: Mapped[int]
 
     @property
     def title(self) -> str:
@@ -44,7 +45,7 @@ class DeclarationColumns:
 class DeliveryColumns:
     """A callback delivery a DMS has taken (``X-Spoticar-Delivery``): a second one is a replay."""
     delivery_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
 
 def delivery_model(base, app_name: str) -> type:

@@ -17,6 +17,7 @@ from common.parsing import TradeDate
 from common.web import csrf, error_response, json_body
 from fixtures import reference
 from simulators.icare.store import Contract, IcareDealer, NpoRecord, utcnow
+from spoticar_handoff.fields import PLATE_RE, VIN_RE
 
 bp = Blueprint("icare_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -45,8 +46,8 @@ class CustomerIn(Wire):
 
 
 class VehicleIn(Wire):
-    plate: Annotated[str, Field(pattern=r"^[A-Z]{2}-[0-9]{3}-[A-Z]{2}$")]
-    vin: Annotated[str, Field(pattern=r"^[A-HJ-NPR-Z0-9]{17}$")]
+    plate: Annotated[str, Field(pattern=PLATE_RE.pattern)]
+    vin: Annotated[str, Field(pattern=VIN_RE.pattern)]
     brand: Short
     model: str | None = Field(default=None, max_length=80)
     version: str | None = Field(default=None, max_length=120)
@@ -93,12 +94,15 @@ def _service_key():
     return service_key_refusal()
 
 
-def _dealer(session, body: NpoIn):
+def _answered(session, body: NpoIn, model, to_json):
+    """The answer due before recording a sale's NPO or contract: its dealer unknown for this RRDI
+    (422), or the record this bdc already has (200, the same body: a replay); else None."""
     dealer = session.get(IcareDealer, body.code_t)
     if dealer is None or dealer.rrdi != body.rrdi:
-        return None, error_response(422, f"Code T {body.code_t} inconnu d'Icare pour le RRDI {body.rrdi}.",
-                                    "code_t")
-    return dealer, None
+        return error_response(422, f"Code T {body.code_t} inconnu d'Icare pour le RRDI {body.rrdi}.",
+                              "code_t")
+    existing = session.scalar(select(model).where(model.bdc_number == body.bdc_number))
+    return (jsonify(to_json(existing)), 200) if existing else None
 
 
 @bp.post("/npo")
@@ -109,12 +113,9 @@ def create_npo():
         return failure
     db = current_app.extensions["db"]
     with db.transaction() as session:
-        _, failure = _dealer(session, body)
-        if failure:
-            return failure
-        existing = session.scalar(select(NpoRecord).where(NpoRecord.bdc_number == body.bdc_number))
-        if existing:
-            return jsonify(_npo_json(existing)), 200
+        answer = _answered(session, body, NpoRecord, _npo_json)
+        if answer is not None:
+            return answer
         record = NpoRecord(bdc_number=body.bdc_number, code_t=body.code_t, plate=body.plate, vin=body.vin,
                            sale_date=body.sale_date,
                            fee_ht=Decimal(reference.load("warranty_products")["npo_fee_ht"]))
@@ -142,12 +143,9 @@ def create_contract():
     db = current_app.extensions["db"]
     try:
         with db.transaction() as session:
-            _, failure = _dealer(session, body)
-            if failure:
-                return failure
-            existing = session.scalar(select(Contract).where(Contract.bdc_number == body.bdc_number))
-            if existing:
-                return jsonify(contract_json(existing)), 200
+            answer = _answered(session, body, Contract, contract_json)
+            if answer is not None:
+                return answer
             end_date = add_months(body.start_date, body.duration_months)
             overlapping = _overlapping_contract(session, body.vehicle.vin, body.start_date, end_date)
             if overlapping is not None:
@@ -183,26 +181,38 @@ def _overlapping_contract(session, vin: str, start: dt.date, end: dt.date) -> Co
         Contract.end_date > start).order_by(Contract.id).limit(1))
 
 
+def numbered_json(model, number: str, to_json, missing: str):
+    """The contract (or policy) ``number`` as JSON, or a 404 saying ``missing``."""
+    with current_app.extensions["db"].transaction() as session:
+        record = session.scalar(select(model).where(model.number == number))
+        if record is None:
+            return error_response(404, missing)
+        return jsonify(to_json(record))
+
+
 @bp.get("/contracts/<number>")
 def get_contract(number: str):
-    db = current_app.extensions["db"]
-    with db.transaction() as session:
-        contract = session.scalar(select(Contract).where(Contract.number == number))
-        if contract is None:
-            return error_response(404, f"Aucun contrat n° {number}.")
-        return jsonify(contract_json(contract))
+    return numbered_json(Contract, number, contract_json, f"Aucun contrat n° {number}.")
+
+
+def upper_arg(name: str) -> str:
+    """A search parameter of the query string, trimmed and upper-cased (plates, numbers)."""
+    return (request.args.get(name) or "").strip().upper()
+
+
+def listed_json(key: str, query, to_json):
+    """``{key: [...]}``: the records ``query`` selects, as JSON."""
+    with current_app.extensions["db"].transaction() as session:
+        return jsonify({key: [to_json(r) for r in session.scalars(query)]})
 
 
 @bp.get("/contracts")
 def find_contracts():
     """Contracts by plate (``?plate=AA-123-AA``) or by sale (``?bdc_number=SP…``)."""
-    plate = (request.args.get("plate") or "").strip().upper()
-    bdc = (request.args.get("bdc_number") or "").strip().upper()
+    plate, bdc = upper_arg("plate"), upper_arg("bdc_number")
     if not plate and not bdc:
         return error_response(400, "Indiquez une immatriculation (plate) ou un numéro de bon de commande "
                                    "(bdc_number).")
     query = select(Contract).order_by(Contract.id)
     query = query.where(Contract.plate == plate) if plate else query.where(Contract.bdc_number == bdc)
-    db = current_app.extensions["db"]
-    with db.transaction() as session:
-        return jsonify({"contracts": [contract_json(c) for c in session.scalars(query)]})
+    return listed_json("contracts", query, contract_json)

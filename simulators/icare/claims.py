@@ -5,12 +5,12 @@ outside the contract's period, charged back to the dealer during the carence, el
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, Text, or_, select
+from sqlalchemy import ForeignKey, String, Text, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import IdColumn, Money, Plate
 from fixtures import reference
 from simulators.icare.portal_session import (current_membership, current_user, db_session, right_required,
                                              write)
@@ -23,23 +23,22 @@ STATUSES = {"accordee": "Accordée", "carence": "Accordée — à la charge du p
             "refusee": "Refusée"}
 
 
-class Claim(Base):
+class Claim(IdColumn, Base):
     """A demande de prise en charge atelier on one contract."""
     __tablename__ = "icare_claims"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str | None] = mapped_column(String(12), unique=True)
     code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"), index=True)
     contract_number: Mapped[str] = mapped_column(String(11))
-    plate: Mapped[str] = mapped_column(String(20))
+    plate: Mapped[Plate]
     nature: Mapped[str] = mapped_column(String(20))
-    work_date: Mapped[dt.date] = mapped_column(Date)
-    mileage_km: Mapped[int] = mapped_column(Integer)
+    work_date: Mapped[dt.date]
+    mileage_km: Mapped[int]
     description: Mapped[str] = mapped_column(Text)
-    amount_ht: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    amount_ht: Mapped[Money]
     status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(300), default="")
     filed_by: Mapped[str] = mapped_column(String(254))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 def decide(contract: Contract, work_date: dt.date, nature: str, carence_days: int) -> tuple[str, str]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, render_template
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import City, Email, IdColumn, PersonName, Phone, Postcode, Siret
 from common.forms import page_unless_valid
 from fixtures import reference
 from simulators.icare.portal_session import write
@@ -37,19 +38,18 @@ PAGES = {
 }
 
 
-class RepairerRequest(Base):
+class RepairerRequest(IdColumn, Base):
     """A repairer's request for a Services.Spoticar account (to file workshop claims)."""
     __tablename__ = "icare_repairer_requests"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     company: Mapped[str] = mapped_column(String(120))
-    siret: Mapped[str] = mapped_column(String(14))
-    last_name: Mapped[str] = mapped_column(String(80))
-    first_name: Mapped[str] = mapped_column(String(80))
-    email: Mapped[str] = mapped_column(String(254))
-    phone: Mapped[str] = mapped_column(String(20), default="")
-    postcode: Mapped[str] = mapped_column(String(5))
-    city: Mapped[str] = mapped_column(String(80))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    siret: Mapped[Siret]
+    last_name: Mapped[PersonName]
+    first_name: Mapped[PersonName]
+    email: Mapped[Email]
+    phone: Mapped[Phone] = mapped_column(default="")
+    postcode: Mapped[Postcode]
+    city: Mapped[City]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 @bp.get("/pages/<slug>")

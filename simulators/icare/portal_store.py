@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String,
-                        UniqueConstraint)
+from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from common.columns import Email, IdColumn, PersonName
 from common.sessions import session_models
 from simulators.icare.store import Base, utcnow
 
@@ -23,18 +23,17 @@ RIGHTS: dict[str, str] = {
 }
 
 
-class PortalUser(Base):
+class PortalUser(IdColumn, Base):
     """A portal account (email = identifiant); inactive until its password is chosen."""
     __tablename__ = "icare_portal_users"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
-    last_name: Mapped[str] = mapped_column(String(80))
-    first_name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[Email] = mapped_column(unique=True)  # stored lower-case
+    last_name: Mapped[PersonName]
+    first_name: Mapped[PersonName]
     mobile: Mapped[str | None] = mapped_column(String(30))
     phone: Mapped[str | None] = mapped_column(String(30))
     password_hash: Mapped[str | None] = mapped_column(String(255))  # None until activated
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", lazy="selectin",
                                                          cascade="all, delete-orphan")
 
@@ -46,40 +45,37 @@ class PortalUser(Base):
         return next((m for m in self.memberships if m.code_t == code_t), None)
 
 
-class Membership(Base):
+class Membership(IdColumn, Base):
     """A user's rights on one establishment (dealer, by code T)."""
     __tablename__ = "icare_portal_memberships"
     __table_args__ = (UniqueConstraint("user_id", "code_t"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("icare_portal_users.id"))
     code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"))
     rights: Mapped[list] = mapped_column(JSON, default=list)
-    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_admin: Mapped[bool] = mapped_column(default=False)
     user: Mapped[PortalUser] = relationship(back_populates="memberships")
 
     def has(self, right: str) -> bool:
         return right in (self.rights or [])
 
 
-class PasswordHistory(Base):
+class PasswordHistory(IdColumn, Base):
     """Every password a user has had, so a new one can be refused if already used."""
     __tablename__ = "icare_portal_password_history"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("icare_portal_users.id"))
     password_hash: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class AccountToken(Base):
+class AccountToken(IdColumn, Base):
     """A one-time link sent by mail: password reset (or administrator creation) and activation."""
     __tablename__ = "icare_portal_tokens"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token in the link
     purpose: Mapped[str] = mapped_column(String(20))  # "reset" | "activation"
-    email: Mapped[str] = mapped_column(String(254))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    email: Mapped[Email]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 # A signed-in portal browser (subject = the user's id; logout deletes it) and failed logins per email
@@ -87,18 +83,17 @@ class AccountToken(Base):
 WebSession, LoginAttempt = session_models(Base, "icare_portal_sessions", "icare_portal_login_attempts")
 
 
-class IcareDocument(Base):
+class IcareDocument(IdColumn, Base):
     """A monthly accounting document of one establishment (e.g. the month's Note de Débit)."""
     __tablename__ = "icare_documents"
     __table_args__ = (UniqueConstraint("code_t", "month", "kind"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str | None] = mapped_column(String(12), unique=True)
     code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"))
     doc_type: Mapped[str] = mapped_column(String(40))   # one of documents.DOCUMENT_TYPES
     kind: Mapped[str] = mapped_column(String(40))       # which debit of the month (see documents.py)
     title: Mapped[str] = mapped_column(String(200))
     issuer: Mapped[str] = mapped_column(String(80))
-    month: Mapped[dt.date] = mapped_column(Date)        # first day of the month covered
+    month: Mapped[dt.date]        # first day of the month covered
     lines: Mapped[list] = mapped_column(JSON, default=list)  # [{label, plate, reference, amount}]
     total: Mapped[Decimal] = mapped_column(Numeric(12, 2))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -9,12 +9,11 @@ Protected by the Icare service key, like the contract API. Register with
 """
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from flask import Blueprint, current_app, jsonify, request
-from pydantic import BaseModel, ConfigDict, Field
+from flask import Blueprint, current_app, jsonify
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -22,7 +21,8 @@ from common.dates import add_months, rfc3339
 from common.parsing import TradeDate
 from common.web import csrf, error_response, json_body
 from fixtures import reference
-from simulators.icare.api import service_key_refusal
+from simulators.icare.api import (CustomerIn, Short, VehicleIn, Wire, listed_json, numbered_json,
+                                  service_key_refusal, upper_arg)
 from simulators.icare.psa_store import PsaPolicy, policy_number
 from simulators.icare.store import IcareDealer, utcnow
 from spoticar_handoff.eligibility import refusals
@@ -37,29 +37,13 @@ def _create_table(state) -> None:
     PsaPolicy.__table__.create(state.app.extensions["db"].engine, checkfirst=True)
 
 
-Short = Annotated[str, Field(min_length=1, max_length=80)]
-
-
-class Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class PolicyCustomer(Wire):
+class PolicyCustomer(CustomerIn):
     civility: Literal["M", "MME"] | None = None
-    last_name: Short
-    first_name: str | None = Field(default=None, max_length=80)
-    email: str | None = Field(default=None, max_length=254)
     postcode: str | None = Field(default=None, pattern=r"^[0-9]{5}$")
     city: str | None = Field(default=None, max_length=80)
 
 
-class PolicyVehicle(Wire):
-    plate: Annotated[str, Field(pattern=r"^[A-HJ-NP-TV-Z]{2}-[0-9]{3}-[A-HJ-NP-TV-Z]{2}$")]
-    vin: Annotated[str, Field(pattern=r"^[A-HJ-NPR-Z0-9]{17}$")]
-    brand: Short
-    model: str | None = Field(default=None, max_length=80)
-    version: str | None = Field(default=None, max_length=120)
-    mileage_km: int | None = Field(default=None, ge=0, le=2_000_000)
+class PolicyVehicle(VehicleIn):
     first_registration: TradeDate | None = None
     din_power: int | None = Field(default=None, ge=1, le=2000)
     usage: str = Field(default="particulier", max_length=40)
@@ -150,19 +134,14 @@ def create_policy():
 
 @bp.get("/policies/<number>")
 def get_policy(number: str):
-    with current_app.extensions["db"].transaction() as session:
-        policy = session.scalar(select(PsaPolicy).where(PsaPolicy.number == number))
-        if policy is None:
-            return error_response(404, f"Aucune police PSA Assurance n° {number}.")
-        return jsonify(policy_json(policy))
+    return numbered_json(PsaPolicy, number, policy_json, f"Aucune police PSA Assurance n° {number}.")
 
 
 @bp.get("/policies")
 def find_policies():
     """Policies of a vehicle (``?plate=AA-123-AA``)."""
-    plate = (request.args.get("plate") or "").strip().upper()
+    plate = upper_arg("plate")
     if not plate:
         return error_response(400, "Indiquez une immatriculation (plate).")
-    with current_app.extensions["db"].transaction() as session:
-        found = session.scalars(select(PsaPolicy).where(PsaPolicy.plate == plate).order_by(PsaPolicy.id))
-        return jsonify({"policies": [policy_json(p) for p in found]})
+    return listed_json("policies", select(PsaPolicy).where(PsaPolicy.plate == plate).order_by(PsaPolicy.id),
+                       policy_json)

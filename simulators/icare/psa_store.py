@@ -2,25 +2,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from sqlalchemy import Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import IdColumn, Money
 from simulators.icare.store import Base, WarrantyTerms
 
 
-class PsaPolicy(WarrantyTerms, Base):
+class PsaPolicy(IdColumn, WarrantyTerms, Base):
     """One policy per DMS order of a dealer (``rrdi`` + ``dms`` + ``dms_order_ref``)."""
     __tablename__ = "icare_psa_policies"
     __table_args__ = (UniqueConstraint("rrdi", "dms", "dms_order_ref", name="uq_icare_psa_policy_order"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str | None] = mapped_column(String(12), unique=True)
     rrdi: Mapped[str] = mapped_column(String(7))
     code_t: Mapped[str] = mapped_column(String(10))
     dms: Mapped[str] = mapped_column(String(20))
     dms_order_ref: Mapped[str] = mapped_column(String(40))
-    premium_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    premium_ttc: Mapped[Money]
     status: Mapped[str] = mapped_column(String(20), default="en vigueur")
 
 

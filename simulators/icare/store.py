@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, func
+from sqlalchemy import ForeignKey, String, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from common.columns import City, Email, IdColumn, Money, PersonName, Plate, Version, Vin
 from common.db import utcnow  # noqa: F401  (re-exported)
 from common.outbox import define_outbox
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
@@ -22,52 +23,50 @@ class IcareDealer(Base):
     name: Mapped[str] = mapped_column(String(120))
     address: Mapped[str] = mapped_column(String(200), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="")
-    city: Mapped[str] = mapped_column(String(80), default="")
+    city: Mapped[City] = mapped_column(default="")
     configuration: Mapped[str] = mapped_column(String(40))
-    convention_email: Mapped[str] = mapped_column(String(254))
+    convention_email: Mapped[Email]
 
 
-class NpoRecord(Base):
+class NpoRecord(IdColumn, Base):
     __tablename__ = "icare_npo_records"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)
     bdc_number: Mapped[str] = mapped_column(String(30), unique=True)
     code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"), index=True)
-    plate: Mapped[str | None] = mapped_column(String(20))
-    vin: Mapped[str | None] = mapped_column(String(17))
-    sale_date: Mapped[dt.date | None] = mapped_column(Date)
-    fee_ht: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, server_default=func.now())
+    plate: Mapped[Plate | None]
+    vin: Mapped[Vin | None]
+    sale_date: Mapped[dt.date | None]
+    fee_ht: Mapped[Money]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
 class WarrantyTerms:
     """What a warranty contract and a PSA Assurance policy both record: term, customer, vehicle."""
     label: Mapped[str] = mapped_column(String(40))
     product: Mapped[str] = mapped_column(String(80))
-    duration_months: Mapped[int] = mapped_column(Integer)
-    start_date: Mapped[dt.date] = mapped_column(Date)
-    end_date: Mapped[dt.date] = mapped_column(Date)
+    duration_months: Mapped[int]
+    start_date: Mapped[dt.date]
+    end_date: Mapped[dt.date]
     customer_civility: Mapped[str | None] = mapped_column(String(5))
-    customer_last_name: Mapped[str] = mapped_column(String(80))
-    customer_first_name: Mapped[str | None] = mapped_column(String(80))
-    customer_email: Mapped[str | None] = mapped_column(String(254))
-    plate: Mapped[str] = mapped_column(String(20), index=True)
-    vin: Mapped[str] = mapped_column(String(17))
+    customer_last_name: Mapped[PersonName]
+    customer_first_name: Mapped[PersonName | None]
+    customer_email: Mapped[Email | None]
+    plate: Mapped[Plate] = mapped_column(index=True)
+    vin: Mapped[Vin]
     brand: Mapped[str] = mapped_column(String(80))
     model: Mapped[str | None] = mapped_column(String(80))
-    version: Mapped[str | None] = mapped_column(String(120))
-    mileage_km: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, server_default=func.now())
+    version: Mapped[Version | None]
+    mileage_km: Mapped[int | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
-class Contract(WarrantyTerms, Base):
+class Contract(IdColumn, WarrantyTerms, Base):
     __tablename__ = "icare_contracts"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str | None] = mapped_column(String(11), unique=True)
     bdc_number: Mapped[str] = mapped_column(String(30), unique=True)
     # the portal's lists filter on the establishment, newest first (bench/growth.py)
     code_t: Mapped[str] = mapped_column(ForeignKey("icare_dealers.code_t"), index=True)
-    premium_ttc: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    premium_ttc: Mapped[Money | None]
     status: Mapped[str] = mapped_column(String(20), default="actif")
 
 

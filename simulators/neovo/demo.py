@@ -8,19 +8,15 @@ from sqlalchemy.orm import Session
 
 from fixtures import reference
 from fixtures.factories import Factory
+from simulators.dms.demo import generated_vehicle, vehicle_values, warranty_level
 from simulators.neovo.store import Dossier, Piece
 
-GENERATED_BRANDS = ("PEUGEOT", "CITROEN", "DS", "OPEL", "FIAT")
-
-
-def dossier_data() -> dict:
-    """``fixtures/data/neovo_dossiers.json``: demo sites, the seed's dossier, generated counts."""
-    return reference.load("neovo_dossiers")
+DOSSIERS = "neovo_dossiers"  # fixtures/data/neovo_dossiers.json: demo sites, the seed's dossier, generated counts
 
 
 def seed_dossiers(session: Session, seed: int, today: dt.date) -> None:
     """Fill an empty store; same ``seed`` and ``today`` → same dossiers."""
-    data = dossier_data()
+    data = reference.load(DOSSIERS)
     factory = Factory(seed)
     used = set()
     for item in data["seed_dossiers"]:  # the seed's dates moved next to today, its numbers kept
@@ -49,32 +45,24 @@ def seed_dossiers(session: Session, seed: int, today: dt.date) -> None:
 def add_dossier(session: Session, factory: Factory, rrdi: str, number: str, piece_number: str,
                 today: dt.date) -> None:
     """One more Faker dossier ``number`` of site ``rrdi``, sold and invoiced (piece ``piece_number``)."""
-    item = _generated(factory, dossier_data(), rrdi, number, today, 0)
+    item = _generated(factory, reference.load(DOSSIERS), rrdi, number, today, 0)
     ttc = Decimal(factory.rng.randint(80, 400) * 100) + Decimal("0.50")
     _add(session, factory, item, {"number": piece_number, "date": item["sale_date"], "ht": str(ttc),
                                   "tva": "0.00", "ttc": str(ttc)})
 
 
 def _generated(factory: Factory, data: dict, rrdi: str, number: str, today: dt.date, index: int) -> dict:
-    vehicle = factory.vehicle(brand=factory.rng.choice(GENERATED_BRANDS))
+    vehicle = generated_vehicle(factory)
     sale = today - dt.timedelta(days=index % 5 + 1)
-    levels = data["warranty_levels"]
-    return {"number": number, "rrdi": rrdi, **{k: vehicle[k] for k in (
-        "brand", "model", "version", "energy", "plate", "vin", "first_registration", "din_power",
-        "fiscal_power", "kw_power", "mileage_km", "ptac_kg")},
-        "client_code": str(factory.rng.randint(600000, 699999)), "customer": factory.customer(),
-        "sale_date": sale.isoformat(), "delivery_date": sale.isoformat(),
-        "warranty_level": "DS Certified 12 mois" if vehicle["brand"] == "DS" else levels[index % len(levels)]}
+    return {"number": number, "rrdi": rrdi, **vehicle_values(factory, vehicle),
+            "client_code": str(factory.rng.randint(600000, 699999)), "customer": factory.customer(),
+            "sale_date": sale.isoformat(), "delivery_date": sale.isoformat(),
+            "warranty_level": warranty_level(vehicle["brand"], data["warranty_levels"], index)}
 
 
 def _add(session: Session, factory: Factory, item: dict, invoice: dict) -> None:
     dossier = Dossier(
-        number=item["number"], rrdi=item["rrdi"], brand=item["brand"], model=item["model"],
-        version=item["version"], energy=item["energy"], plate=item.get("plate") or factory.plate(),
-        vin=item.get("vin") or factory.vin(item["brand"]),
-        first_registration=dt.date.fromisoformat(item["first_registration"]),
-        din_power=item["din_power"], fiscal_power=item["fiscal_power"], kw_power=item["kw_power"],
-        mileage_km=item["mileage_km"], ptac_kg=item["ptac_kg"], client_code=item["client_code"],
+        number=item["number"], rrdi=item["rrdi"], **vehicle_values(factory, item), client_code=item["client_code"],
         customer=item["customer"], seller=factory.seller(),
         sale_date=dt.date.fromisoformat(item["sale_date"]),
         delivery_date=dt.date.fromisoformat(item["delivery_date"]), warranty_level=item["warranty_level"])

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from common.columns import IdColumn, Money
 from simulators.dms.store import DeclarationColumns, VehicleColumns, delivery_model
 
 
@@ -14,17 +14,16 @@ class Base(DeclarativeBase):
     pass
 
 
-class Dossier(VehicleColumns, DeclarationColumns, Base):
+class Dossier(IdColumn, VehicleColumns, DeclarationColumns, Base):
     """A VO sale dossier (V0000004…): vehicle, customer, sale, pieces and its Spoticar declaration."""
     __tablename__ = "neovo_dossiers"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(10), unique=True)  # V0000004
     rrdi: Mapped[str] = mapped_column(String(7), index=True)
     client_code: Mapped[str] = mapped_column(String(10))
     customer: Mapped[dict] = mapped_column(JSON)
     seller: Mapped[str] = mapped_column(String(80))
-    sale_date: Mapped[dt.date] = mapped_column(Date)
-    delivery_date: Mapped[dt.date] = mapped_column(Date)
+    sale_date: Mapped[dt.date]
+    delivery_date: Mapped[dt.date]
     warranty_level: Mapped[str] = mapped_column(String(60))
     sale_origin: Mapped[str | None] = mapped_column(String(60))  # Origine de la vente (None: demo data)
     pieces: Mapped[list[Piece]] = relationship(back_populates="dossier", order_by="Piece.id")
@@ -41,17 +40,16 @@ class Dossier(VehicleColumns, DeclarationColumns, Base):
         return next((p for p in self.pieces if p.kind == "facture"), None)
 
 
-class Piece(Base):
+class Piece(IdColumn, Base):
     """A sale piece (facture, avoir, proforma…) of a dossier."""
     __tablename__ = "neovo_pieces"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("neovo_dossiers.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
-    date: Mapped[dt.date] = mapped_column(Date)
+    date: Mapped[dt.date]
     number: Mapped[str] = mapped_column(String(10), unique=True)
-    amount_ht: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-    amount_tva: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-    amount_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    amount_ht: Mapped[Money]
+    amount_tva: Mapped[Money]
+    amount_ttc: Mapped[Money]
     dossier: Mapped[Dossier] = relationship(back_populates="pieces")
 
 

@@ -9,6 +9,7 @@ from fixtures.prepared import demo_password_hash
 from common.db import Database, database_url
 from common.web import make_app
 from fixtures import reference
+from simulators.portail_b2b import forms
 from simulators.portail_b2b.store import Base, PortalUser, Supplier, SupplierSite, outbox
 
 STATE_LABELS = {"not_presented": "non présentée", "presented": "présentée, sans accès",
@@ -35,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config.get("DEMO_MODE") or app.config.get("TEST_ROUTES"):
         app.register_blueprint(outbox.blueprint(
             db, title="Boîte d'envoi — assistance du Portail B2B", layout="portail_b2b/layout.html"))
+    app.jinja_env.globals["b2b_form"] = forms.shown
     app.context_processor(lambda: {"outbox_enabled": "outbox" in app.blueprints,
                                    "signed_in": account.signed_in})
     app.extensions["harness_stop"] = db.dispose

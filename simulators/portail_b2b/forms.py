@@ -37,10 +37,11 @@ def cofor(required=True) -> PatternField:
                         pattern_message="Le COFOR est composé de 6 à 10 lettres ou chiffres (ex. 1002031B).")
 
 
-def identifiant(required=True) -> PatternField:
+def identifiant(required=True, autocomplete=None) -> PatternField:
     return PatternField("Identifiant", required=required, max_length=20, pattern=re.compile(r"V\d{6}", re.ASCII),
-                        clean=_upper_compact, pattern_message="L'identifiant STELLANTIS du Portail B2B commence "
-                                                              "par V suivi de 6 chiffres (ex. V123456).")
+                        clean=_upper_compact, autocomplete=autocomplete,
+                        pattern_message="L'identifiant STELLANTIS du Portail B2B commence par V suivi de 6 "
+                                        "chiffres (ex. V123456).")
 
 
 def phone(label="Téléphone", required=False) -> PhoneField:
@@ -62,6 +63,9 @@ def code_site() -> PatternField:
                         pattern_message="Le code site est composé de 2 à 4 lettres ou chiffres (ex. 01).")
 
 
+CHOOSE = "— Choisir —"  # the empty first option of a list
+
+
 class PRESENTATION(B2BForm):
     cofor = cofor(required=False)
     name = text("Raison sociale")
@@ -71,7 +75,7 @@ class PRESENTATION(B2BForm):
                             pattern_message="Le code postal n'est pas valide.")
     city = text("Ville", max_length=80)
     country = text("Pays", max_length=60)
-    activity = SelectField("Domaine d'activité", required=True,
+    activity = SelectField("Domaine d'activité", required=True, blank=CHOOSE,
                            choices=lambda form: reference.load("portail_b2b")["activities"])
     contact_last_name = text("Nom du contact", max_length=80)
     contact_first_name = text("Prénom du contact", max_length=80)
@@ -84,9 +88,8 @@ class ANALYSE(B2BForm):
     code_site = code_site()
 
 
-class ACCESS_REQUEST(B2BForm):
-    cofor = cofor()
-    code_site = code_site()
+class ACCESS_REQUEST(ANALYSE):
+    """The analysed COFOR and code site (hidden inputs), and the person who becomes the ASL Tiers."""
     last_name = text("Nom", max_length=80)
     first_name = text("Prénom", max_length=80)
     email = email()
@@ -106,8 +109,8 @@ class UNKNOWN_COFOR(B2BForm):
 
 
 class LOGIN(B2BForm):
-    identifiant = identifiant()
-    password = PasswordField("Mot de passe", required=True, max_length=200)
+    identifiant = identifiant(autocomplete="username")
+    password = PasswordField("Mot de passe", required=True, max_length=200, autocomplete="current-password")
 
 
 class LOST_IDENTIFIANT(B2BForm):
@@ -127,12 +130,13 @@ class ASL_TIERS(B2BForm):
 
 
 class NEW_PASSWORD(B2BForm):
-    password = PasswordField("Nouveau mot de passe", required=True, max_length=200)
-    confirmation = PasswordField("Confirmation du mot de passe", required=True, max_length=200)
+    password = PasswordField("Nouveau mot de passe", required=True, max_length=200, autocomplete="new-password")
+    confirmation = PasswordField("Confirmation du mot de passe", required=True, max_length=200,
+                                 autocomplete="new-password")
 
 
 class CONTACT(B2BForm):
-    subject = SelectField("Objet de votre demande", required=True,
+    subject = SelectField("Objet de votre demande", required=True, blank=CHOOSE,
                           choices=lambda form: reference.load("portail_b2b")["contact_subjects"])
     message = TextAreaField("Votre demande", required=True, max_length=4000)
     last_name = text("Nom", max_length=80)
@@ -153,3 +157,16 @@ def parse(form: type[B2BForm], data: Mapping[str, str]) -> tuple[dict[str, str],
         if f.errors or f.value is None:
             values[f.name] = f.data or ""
     return values, bound.error_dict
+
+
+def shown(name: str, values: Mapping[str, str] | None = None, errors: Mapping[str, str] | None = None,
+          prefix: str = "") -> B2BForm:
+    """The form ``name`` of this module as a page shows it: ``values`` in its inputs, each field flagged
+    with its message from ``errors``, ids ``prefix + name``. Templates read it as ``b2b_form(...)``."""
+    form = globals().get(name)
+    if not (isinstance(form, type) and issubclass(form, B2BForm)):
+        raise LookupError(f"no Portail B2B form named {name!r}")
+    bound = form(formdata=None, data=dict(values or {}), meta={"id_prefix": prefix})
+    for f in bound:
+        f.errors = [errors[f.name]] if errors and errors.get(f.name) else []
+    return bound

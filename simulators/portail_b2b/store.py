@@ -22,18 +22,23 @@ outbox = define_outbox(Base, "portail_b2b")
 
 
 
-class Supplier(AddressColumns, Base):
-    """A company known by its COFOR, at one of ``STATES``."""
-
-    __tablename__ = "portail_b2b_suppliers"
-    cofor: Mapped[str] = mapped_column(String(10), primary_key=True)
+class PresentedCompany(AddressColumns):
+    """A company as « Présentez votre société » describes it: kept on its Supplier when it has a COFOR,
+    on a Presentation until the purchasing department gives it one."""
     name: Mapped[str] = mapped_column(String(120))
     siret: Mapped[str] = mapped_column(String(14), index=True)
-    state: Mapped[str] = mapped_column(String(20))
     country: Mapped[str] = mapped_column(String(60), default="")
     activity: Mapped[str] = mapped_column(String(80), default="")
     contact_name: Mapped[str] = mapped_column(String(160), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+
+
+class Supplier(PresentedCompany, Base):
+    """A company known by its COFOR, at one of ``STATES``."""
+
+    __tablename__ = "portail_b2b_suppliers"
+    cofor: Mapped[str] = mapped_column(String(10), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sites = relationship("SupplierSite", order_by="SupplierSite.code", lazy="selectin")
     users = relationship("PortalUser", order_by="PortalUser.identifiant", lazy="selectin")
@@ -42,37 +47,31 @@ class Supplier(AddressColumns, Base):
         return STATES.index(self.state)
 
 
-class SupplierSite(Base):
+class OfSupplier:
+    """A row that belongs to one supplier, by its COFOR."""
+    cofor: Mapped[str] = mapped_column(ForeignKey("portail_b2b_suppliers.cofor"), index=True)
+
+
+class SupplierSite(OfSupplier, Base):
     __tablename__ = "portail_b2b_sites"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    cofor: Mapped[str] = mapped_column(ForeignKey("portail_b2b_suppliers.cofor"), index=True)
     code: Mapped[str] = mapped_column(String(4))
     name: Mapped[str] = mapped_column(String(120))
 
 
-class Presentation(Base):
+class Presentation(PresentedCompany, Base):
     """A company presented without a COFOR yet: waits for the purchasing department."""
 
     __tablename__ = "portail_b2b_presentations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True, default="")
-    name: Mapped[str] = mapped_column(String(120))
-    siret: Mapped[str] = mapped_column(String(14), index=True)
-    address: Mapped[str] = mapped_column(String(200))
-    postcode: Mapped[str] = mapped_column(String(10))
-    city: Mapped[str] = mapped_column(String(80))
-    country: Mapped[str] = mapped_column(String(60))
-    activity: Mapped[str] = mapped_column(String(80))
-    contact_name: Mapped[str] = mapped_column(String(160))
-    contact_email: Mapped[str] = mapped_column(String(254))
     contact_phone: Mapped[str] = mapped_column(String(30), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class AccessRequest(Base):
+class AccessRequest(OfSupplier, Base):
     __tablename__ = "portail_b2b_access_requests"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    cofor: Mapped[str] = mapped_column(ForeignKey("portail_b2b_suppliers.cofor"), index=True)
     code_site: Mapped[str] = mapped_column(String(4), default="")
     last_name: Mapped[str] = mapped_column(String(80))
     first_name: Mapped[str] = mapped_column(String(80))
@@ -82,12 +81,11 @@ class AccessRequest(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class PortalUser(Base):
+class PortalUser(OfSupplier, Base):
     """A personal identifiant (V…) of a supplier's employee; the ASL Tiers administers the others."""
 
     __tablename__ = "portail_b2b_users"
     identifiant: Mapped[str] = mapped_column(String(10), primary_key=True)
-    cofor: Mapped[str] = mapped_column(ForeignKey("portail_b2b_suppliers.cofor"), index=True)
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80))
     email: Mapped[str] = mapped_column(String(254))

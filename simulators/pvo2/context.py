@@ -1,7 +1,9 @@
 """Small shared helpers of the PVO2 screens: the current site and seller, lookups that 404."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, url_for
+import contextlib
+
+from flask import abort, current_app, flash, make_response, redirect, url_for
 from sqlalchemy import exists, func, select
 
 from fixtures import reference
@@ -38,6 +40,19 @@ def order_or_404(session, number: int, with_vehicle: bool = False) -> Order:
         flash(NO_VEHICLE, "error")
         abort(redirect(url_for("offers.show", number=number)))
     return order
+
+
+@contextlib.contextmanager
+def order_transaction(number: int, refusal=None, with_vehicle: bool = False):
+    """A write transaction on the order ``number`` (404 when unknown, see ``order_or_404``), yielding
+    (session, order). When ``refusal(order)`` answers (the page with the reason, or the page the order
+    belongs on), that answer is sent instead and nothing is written."""
+    with db().transaction() as session:
+        order = order_or_404(session, number, with_vehicle)
+        answer = refusal(order) if refusal else None
+        if answer is not None:
+            abort(make_response(answer))
+        yield session, order
 
 
 def vehicle_or_404(session, vehicle_id: int) -> Vehicle:

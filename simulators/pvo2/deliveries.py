@@ -58,8 +58,7 @@ def order(number: int):
 @bp.post("/<int:number>/livraison")
 def set_delivery(number: int):
     """Modification de la date de livraison (JJ/MM/AAAA, not before the bon de commande)."""
-    with context.db().transaction() as session:
-        row = context.order_or_404(session, number)
+    with context.order_transaction(number) as (session, row):
         form = DeliveryForm()
         if form.validate() and row.bdc_on and form.delivery_date.value < row.bdc_on:
             form.add_error("delivery_date", "Livraison prévue le : la livraison ne peut pas précéder la date "
@@ -77,8 +76,7 @@ def set_delivery(number: int):
 @bp.post("/<int:number>/cloturer")
 def close(number: int):
     """Clôturer the bon de commande: needs the delivery date."""
-    with context.db().transaction() as session:
-        row = context.order_or_404(session, number)
+    with context.order_transaction(number) as (session, row):
         if row.state != "bdc":
             return order_page(row, ["Ce bon de commande est déjà clôturé."], 409)
         if row.delivery_date is None:
@@ -92,8 +90,7 @@ def close(number: int):
 @bp.post("/<int:number>/annuler")
 def cancel(number: int):
     """Annuler la commande: a bon de commande not declared yet; its vehicle is for sale again."""
-    with context.db().transaction() as session:
-        row = context.order_or_404(session, number)
+    with context.order_transaction(number) as (session, row):
         if row.bdc_number or row.policy_number:
             return order_page(row, ["Cette commande a une déclaration de garantie : elle ne peut plus être "
                                "annulée ici."], 409)
@@ -112,8 +109,7 @@ def declare(number: int):
     """
     form = DeclareForm()
     choice = form.garantisseur.value if form.validate() else ""
-    with context.db().transaction() as session:
-        row = context.order_or_404(session, number)
+    with context.order_transaction(number) as (session, row):
         site = context.site(session)
         failure = _declaration_refusal(row, site, choice)
         if failure:
@@ -127,8 +123,7 @@ def declare(number: int):
         return order_page(row, _reasons(exc), 422, form)
     except (HandoffError, PsaInsuranceError) as exc:
         return order_page(row, [exc.message], 422 if exc.status and exc.status < 500 else 503, form)
-    with context.db().transaction() as session:
-        row = context.order_or_404(session, number)
+    with context.order_transaction(number) as (session, row):
         if choice == "spoticar":
             declaring.record_receipt(row, receipt)
         else:

@@ -22,21 +22,17 @@ def _back(order: Order) -> str:
     return url_for(target, number=order.number)
 
 
-def _editable(order: Order) -> str | None:
-    if order.state == "annulee":
-        return "Cette offre est annulée."
-    if order.bdc_number or order.policy_number:
-        return DECLARED
-    return None
+def _not_editable(order: Order):
+    """The refusal (409) of a change to the people of a cancelled or declared order."""
+    reason = ("Cette offre est annulée." if order.state == "annulee" else
+              DECLARED if order.bdc_number or order.policy_number else None)
+    return page_of(order, [reason], 409) if reason else None
 
 
 @bp.route("/<int:number>/client", methods=["GET", "POST"])
 def customer(number: int):
     """Client Modifiez: the customer's identity, address and contact, pre-filled."""
-    with context.db().transaction() as session:
-        order = context.order_or_404(session, number)
-        if refusal := _editable(order):
-            return page_of(order, [refusal], 409)
+    with context.order_transaction(number, _not_editable) as (session, order):
         c = order.customer
         form = ClientForm() if request.method == "POST" else ClientForm(formdata=None, data={
             **{name: getattr(c, name) for name in ClientForm.STORED}, "consent": c.consent or [],
@@ -56,10 +52,7 @@ def customer(number: int):
 @bp.route("/<int:number>/co-titulaire", methods=["GET", "POST"])
 def co_holder(number: int):
     """Co-titulaire Ajoutez (or Modifier once there is one)."""
-    with context.db().transaction() as session:
-        order = context.order_or_404(session, number)
-        if refusal := _editable(order):
-            return page_of(order, [refusal], 409)
+    with context.order_transaction(number, _not_editable) as (session, order):
         holder = order.co_holder
         data = ({"civility": holder.civility, "last_name": holder.last_name, "first_name": holder.first_name,
                  "birth_date": holder.birth_date, "phone": holder.phone} if holder else {})
@@ -85,8 +78,7 @@ def send(number: int):
     """Envoyer: the offer (or bon de commande) as a PDF, mailed to the customer's email."""
     from simulators.pvo2.pdf import order_form_pdf
     from simulators.pvo2.printing import default_document, documents, warranty_period
-    with context.db().transaction() as session:
-        order = context.order_or_404(session, number)
+    with context.order_transaction(number) as (session, order):
         email = order.customer.email
         refusal = ("Cette offre est annulée." if order.state == "annulee" else
                    NO_VEHICLE if order.vehicle is None else

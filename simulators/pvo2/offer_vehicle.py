@@ -66,17 +66,16 @@ def release(session, order: Order) -> None:
     session.execute(delete(Reservation).where(Reservation.order_number == order.number))
 
 
-def _offer(session, number: int) -> tuple[Order, str | None]:
-    order = context.order_or_404(session, number)
-    return order, (OFFER_ONLY if order.state != "offre" else None)
+def offer_only(order: Order):
+    """The refusal (409, on the order's page) of a change only an offer still in progress takes."""
+    return page_of(order, [OFFER_ONLY], 409) if order.state != "offre" else None
 
 
 @bp.post("/<int:number>/reserver")
 def reserve(number: int):
     """Réserver le véhicule: hold it for this offer (refused when another offer holds it)."""
-    with context.db().transaction() as session:
-        order, refusal = _offer(session, number)
-        refusal = refusal or (NO_VEHICLE if order.vehicle is None else reserved_elsewhere(session, order))
+    with context.order_transaction(number, offer_only) as (session, order):
+        refusal = NO_VEHICLE if order.vehicle is None else reserved_elsewhere(session, order)
         if refusal:
             return page_of(order, [refusal], 409)
         if reservation_of(session, order.vehicle_id) is None:
@@ -89,10 +88,7 @@ def reserve(number: int):
 @bp.post("/<int:number>/reservation/annuler")
 def unreserve(number: int):
     """Annuler la réservation this offer holds."""
-    with context.db().transaction() as session:
-        order, refusal = _offer(session, number)
-        if refusal:
-            return page_of(order, [refusal], 409)
+    with context.order_transaction(number, offer_only) as (session, order):
         release(session, order)
     flash("Réservation du véhicule annulée.", "info")
     return redirect(url_for("offers.show", number=number))
@@ -101,8 +97,7 @@ def unreserve(number: int):
 @bp.post("/<int:number>/ds-contact")
 def ds_contact(number: int):
     """Envoi vers DS contact: the vehicle goes to DS contact (recorded in the vehicle's Activité)."""
-    with context.db().transaction() as session:
-        order = context.order_or_404(session, number)
+    with context.order_transaction(number) as (session, order):
         if order.vehicle is None:
             return page_of(order, [NO_VEHICLE], 409)
         kind = "offre" if order.state == "offre" else "bon de commande"
@@ -117,8 +112,7 @@ def ds_contact(number: int):
 def workshop_status(number: int):
     """Renseigner le statut atelier of a bon de commande's vehicle (kept in the vehicle's Activité)."""
     form = WorkshopForm()
-    with context.db().transaction() as session:
-        order = context.order_or_404(session, number)
+    with context.order_transaction(number) as (session, order):
         if order.state not in context.SOLD_STATES:
             return page_of(order, ["Le statut atelier se renseigne sur un bon de commande."], 409)
         if not form.validate():
@@ -132,10 +126,7 @@ def workshop_status(number: int):
 @bp.post("/<int:number>/supprimer-vehicule")
 def remove_vehicle(number: int):
     """Supprimer le véhicule: the offer keeps its customer and waits for another vehicle."""
-    with context.db().transaction() as session:
-        order, refusal = _offer(session, number)
-        if refusal:
-            return page_of(order, [refusal], 409)
+    with context.order_transaction(number, offer_only) as (session, order):
         release(session, order)
         order.vehicle_id = None
     flash("Véhicule supprimé de l'offre : ajoutez le véhicule à vendre.", "info")
@@ -152,10 +143,9 @@ def _vehicle_form(order: Order, formdata=None) -> VehicleChoiceForm:
 @bp.post("/<int:number>/vehicule")
 def add_vehicle(number: int):
     """Ajouter le véhicule à vendre on an offer whose vehicle was removed."""
-    with context.db().transaction() as session:
-        order, refusal = _offer(session, number)
-        if refusal or order.vehicle is not None:
-            return page_of(order, [refusal or "Cette offre a déjà un véhicule : supprimez-le d'abord."], 409)
+    with context.order_transaction(number, offer_only) as (session, order):
+        if order.vehicle is not None:
+            return page_of(order, ["Cette offre a déjà un véhicule : supprimez-le d'abord."], 409)
         form = _vehicle_form(order, request.form)
         if form.validate():
             try:
@@ -177,10 +167,7 @@ def add_vehicle(number: int):
 @bp.route("/<int:number>/reprise", methods=["GET", "POST"])
 def trade_in(number: int):
     """Ajouter un véhicule à reprendre: the reprise is listed on the offer and taken off the Reste à payer."""
-    with context.db().transaction() as session:
-        order, refusal = _offer(session, number)
-        if refusal:
-            return page_of(order, [refusal], 409)
+    with context.order_transaction(number, offer_only) as (session, order):
         form = TradeInForm() if request.method == "POST" else TradeInForm(formdata=None)
         if request.method == "GET" or not form.validate():
             return render_template("pvo2/trade_in.html", order=order, form=form,

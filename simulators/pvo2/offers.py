@@ -98,13 +98,15 @@ def new():
     return redirect(url_for("offers.show", number=number))
 
 
+def _to_order_page(order: Order):
+    """A generated bon de commande is shown and handled on its order page."""
+    return redirect(url_for("deliveries.order", number=order.number)) if order.state != "offre" else None
+
+
 @bp.get("/<int:number>")
 def show(number: int):
     """The offer (or, once generated, its bon de commande: then the order page)."""
-    with context.db().transaction() as session:
-        order = context.order_or_404(session, number)
-        if order.state != "offre":
-            return redirect(url_for("deliveries.order", number=number))
+    with context.order_transaction(number, _to_order_page) as (session, order):
         return offer_vehicle.page_of(order)
 
 
@@ -118,10 +120,7 @@ def label_refusal(vehicle: Vehicle) -> str | None:
 @bp.post("/<int:number>/bon-de-commande")
 def generate_bdc(number: int):
     """Générer le bon de commande: the offer becomes an order, if the vehicle card allows it."""
-    with context.db().transaction() as session:
-        order = context.order_or_404(session, number)
-        if order.state != "offre":
-            return redirect(url_for("deliveries.order", number=number))
+    with context.order_transaction(number, _to_order_page) as (session, order):
         if order.vehicle is None:
             return offer_vehicle.page_of(order, [offer_vehicle.NO_VEHICLE], 422)
         sale = context.sale_of(session, order.vehicle_id, other_than=number)
@@ -139,8 +138,7 @@ def generate_bdc(number: int):
 def comment(number: int):
     """Commentaire … Ajouter, on an offer or its bon de commande (500 characters at most)."""
     form = CommentForm()
-    with context.db().transaction() as session:
-        order = context.order_or_404(session, number)
+    with context.order_transaction(number) as (session, order):
         if not form.validate():  # the page again, the typed text kept with its message
             return offer_vehicle.page_of(order, status=422, comment=form)
         order.comments = [*(order.comments or []), " ".join(form.comment.value.split())]
@@ -153,8 +151,7 @@ def comment(number: int):
 @bp.post("/<int:number>/annuler")
 def cancel(number: int):
     """Annuler l'offre (only an offer; a bon de commande is kept)."""
-    with context.db().transaction() as session:
-        order = context.order_or_404(session, number)
+    with context.order_transaction(number) as (session, order):
         if order.state != "offre":
             flash("Seule une offre en cours peut être annulée.", "error")
             return redirect(url_for("deliveries.order", number=number))

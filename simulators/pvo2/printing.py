@@ -72,8 +72,7 @@ def save_scenario(number: int):
 def options(number: int):
     """Suivant: the options of the chosen document(s)."""
     choice = PrintChoiceForm(formdata=request.args)
-    with context.db().transaction() as session:
-        order = context.order_or_404(session, number, with_vehicle=True)
+    with context.order_transaction(number, with_vehicle=True) as (session, order):
         if not choice.validate():
             return _choose_page(order, choice, 422)
         start, end = warranty_period(order)
@@ -88,8 +87,7 @@ def pdf(number: int):
     form.check()
     if not choice.validate():
         form.add_error(None, "Choisissez au moins un document et le nom de la société pour l'impression.")
-    with context.db().transaction() as session:
-        order = context.order_or_404(session, number, with_vehicle=True)
+    with context.order_transaction(number, with_vehicle=True) as (session, order):
         site = context.site(session)
         if form.error_list:
             return render_template("pvo2/print_options.html", order=order, choice=choice, form=form), 422

@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from common.columns import (Brand, City, Email, Energy, IdColumn, Money, PersonName, Phone, Postcode, Siret,
+                            Version, Vin)
 from common.db import utcnow
 from simulators.dms.store import delivery_model
 
@@ -15,33 +17,32 @@ class Base(DeclarativeBase):
     pass
 
 
-class Vehicle(Base):
+class Vehicle(IdColumn, Base):
     """A stock vehicle, recognised in the referential (``version_id``)."""
     __tablename__ = "tec3h_vehicles"
-    id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(12), unique=True)
-    make: Mapped[str] = mapped_column(String(40))
+    make: Mapped[Brand]
     model: Mapped[str] = mapped_column(String(60))
     version_id: Mapped[str] = mapped_column(String(12))
-    version: Mapped[str] = mapped_column(String(120))
+    version: Mapped[Version]
     equivalence: Mapped[str] = mapped_column(String(40))
-    energy: Mapped[str] = mapped_column(String(30))
+    energy: Mapped[Energy]
     gearbox: Mapped[str] = mapped_column(String(20))
-    first_registration: Mapped[dt.date] = mapped_column(Date)
-    model_year: Mapped[int] = mapped_column(Integer)
+    first_registration: Mapped[dt.date]
+    model_year: Mapped[int]
     plate: Mapped[str | None] = mapped_column(String(12), index=True)
-    vin: Mapped[str | None] = mapped_column(String(17))
-    mileage_km: Mapped[int] = mapped_column(Integer, default=0)
-    co2: Mapped[int | None] = mapped_column(Integer)
-    din_power: Mapped[int] = mapped_column(Integer)
-    kw_power: Mapped[int] = mapped_column(Integer)
-    fiscal_power: Mapped[int] = mapped_column(Integer)
-    displacement_cc: Mapped[int | None] = mapped_column(Integer)
+    vin: Mapped[Vin | None]
+    mileage_km: Mapped[int] = mapped_column(default=0)
+    co2: Mapped[int | None]
+    din_power: Mapped[int]
+    kw_power: Mapped[int]
+    fiscal_power: Mapped[int]
+    displacement_cc: Mapped[int | None]
     color: Mapped[str | None] = mapped_column(String(30))
-    price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0))
-    ptac_kg: Mapped[int | None] = mapped_column(Integer)  # poids total autorisé en charge
+    price_ttc: Mapped[Money] = mapped_column(default=Decimal(0))
+    ptac_kg: Mapped[int | None]  # poids total autorisé en charge
     state: Mapped[str] = mapped_column(String(30), default="Stock")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     @property
     def title(self) -> str:
@@ -49,43 +50,42 @@ class Vehicle(Base):
         return f"{self.make} {self.model} {self.version}"
 
 
-class Customer(Base):
+class Customer(IdColumn, Base):
     """A particulier or a pro (``kind``): a pro has a Raison sociale and no Nom de naissance."""
     __tablename__ = "tec3h_customers"
-    id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))            # particulier | pro
     category: Mapped[str | None] = mapped_column(String(40))
     contact_origin: Mapped[str | None] = mapped_column(String(40))
     civility: Mapped[str | None] = mapped_column(String(4))  # M | MME
-    birth_name: Mapped[str | None] = mapped_column(String(80))
-    usage_name: Mapped[str | None] = mapped_column(String(80))
-    first_names: Mapped[str | None] = mapped_column(String(80))
+    birth_name: Mapped[PersonName | None]
+    usage_name: Mapped[PersonName | None]
+    first_names: Mapped[PersonName | None]
     profession: Mapped[str | None] = mapped_column(String(80))
-    birth_date: Mapped[dt.date | None] = mapped_column(Date)
-    birth_city: Mapped[str | None] = mapped_column(String(80))
+    birth_date: Mapped[dt.date | None]
+    birth_city: Mapped[City | None]
     birth_department: Mapped[str | None] = mapped_column(String(40))
     birth_country: Mapped[str | None] = mapped_column(String(60))
     company_name: Mapped[str | None] = mapped_column(String(120))
-    siret: Mapped[str | None] = mapped_column(String(14))
+    siret: Mapped[Siret | None]
     vat_number: Mapped[str | None] = mapped_column(String(20))
     id_type: Mapped[str | None] = mapped_column(String(30))
     id_number: Mapped[str | None] = mapped_column(String(30))
-    id_issue_date: Mapped[dt.date | None] = mapped_column(Date)
-    id_issue_city: Mapped[str | None] = mapped_column(String(80))
+    id_issue_date: Mapped[dt.date | None]
+    id_issue_city: Mapped[City | None]
     licence_number: Mapped[str | None] = mapped_column(String(30))
     licence_category: Mapped[str | None] = mapped_column(String(10))
-    licence_issue_date: Mapped[dt.date | None] = mapped_column(Date)
+    licence_issue_date: Mapped[dt.date | None]
     main_driver: Mapped[bool] = mapped_column(default=True)
     address: Mapped[str | None] = mapped_column(String(120))
     address2: Mapped[str | None] = mapped_column(String(120))
-    postcode: Mapped[str | None] = mapped_column(String(5))
-    city: Mapped[str | None] = mapped_column(String(80))
-    phone: Mapped[str | None] = mapped_column(String(20))
-    mobile: Mapped[str | None] = mapped_column(String(20))
-    email: Mapped[str | None] = mapped_column(String(254))
+    postcode: Mapped[Postcode | None]
+    city: Mapped[City | None]
+    phone: Mapped[Phone | None]
+    mobile: Mapped[Phone | None]
+    email: Mapped[Email | None]
     sex: Mapped[str | None] = mapped_column(String(1))
     co_holder: Mapped[dict | None] = mapped_column(JSON)  # Identité du co-titulaire
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     @property
     def last_name(self) -> str:
@@ -100,48 +100,45 @@ class Customer(Base):
         return f"{name} {(self.first_names or '').upper()}".strip()
 
 
-class Order(Base):
+class Order(IdColumn, Base):
     """A proposition or a commande for one stock vehicle."""
     __tablename__ = "tec3h_orders"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, unique=True)
+    number: Mapped[int] = mapped_column(unique=True)
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("tec3h_vehicles.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("tec3h_customers.id"))
     status: Mapped[str] = mapped_column(String(20))          # Proposition | Commande
     service: Mapped[str | None] = mapped_column(String(40))
     seller: Mapped[str] = mapped_column(String(80))
     deliverer: Mapped[str | None] = mapped_column(String(80))  # Livreur: who hands the car over
-    vehicle_price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-    km_max_delivery: Mapped[int | None] = mapped_column(Integer)  # Km max à la livraison, promised to the buyer
-    delivery_date: Mapped[dt.date | None] = mapped_column(Date)
-    sale_date: Mapped[dt.date | None] = mapped_column(Date)
+    vehicle_price_ttc: Mapped[Money]
+    km_max_delivery: Mapped[int | None]  # Km max à la livraison, promised to the buyer
+    delivery_date: Mapped[dt.date | None]
+    sale_date: Mapped[dt.date | None]
     contact_origin: Mapped[str | None] = mapped_column(String(40))
     payment_mode: Mapped[str] = mapped_column(String(30))
-    total_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    total_ttc: Mapped[Money]
     financing: Mapped[str | None] = mapped_column(String(40))      # Organisme de financement
     deposit_mode: Mapped[str | None] = mapped_column(String(30))   # Mode d'acompte
-    deposit_ttc: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # Acompte
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    deposit_ttc: Mapped[Money | None]  # Acompte
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     vehicle: Mapped[Vehicle] = relationship(lazy="joined")
     customer: Mapped[Customer] = relationship(lazy="joined")
     articles: Mapped[list[OrderArticle]] = relationship(lazy="selectin", order_by="OrderArticle.id")
 
 
-class OrderArticle(Base):
+class OrderArticle(IdColumn, Base):
     """A line added with "Ajouter" under the order's content (Articles: accessories, services…)."""
     __tablename__ = "tec3h_order_articles"
-    id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("tec3h_orders.id"), index=True)
     designation: Mapped[str] = mapped_column(String(120))
     reference: Mapped[str | None] = mapped_column(String(30))
-    price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    price_ttc: Mapped[Money]
 
 
-class Warranty(Base):
+class Warranty(IdColumn, Base):
     """A Spoticar warranty request: the validated form is stored before any hand-off, so a
     centralisateur that is down or refuses loses nothing and the dealer can retry."""
     __tablename__ = "tec3h_warranties"
-    id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("tec3h_orders.id"), unique=True)
     form: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default="draft")  # draft|not_sent|refused|pending|…
@@ -150,7 +147,7 @@ class Warranty(Base):
     contract_number: Mapped[str | None] = mapped_column(String(20))
     garantisseur: Mapped[str | None] = mapped_column(String(80))
     last_error: Mapped[str | None] = mapped_column(String(2000))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     order: Mapped[Order] = relationship(lazy="joined")
 
 

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from centralisateur.backoffice import month_label
+from centralisateur.profile import GARANTISSEUR_NAMES
 from harness.testing import call_test_route, new_dealer
 from tests.centralisateur.support import CSRF_RE, api_client, open_form
 
@@ -91,3 +92,27 @@ def test_rgpd_search_needs_two_characters(dealer_with_sales):
     _, _, browser = dealer_with_sales
     response = browser.get("/rgpd", params={"recherche": "a"})
     assert response.status_code == 422 and "Saisissez au moins 2 caractères." in response.text
+
+
+def test_accueil_lists_the_dealers_declarations_with_their_links(dealer_with_sales):
+    """Accueil's rows (values read in SQL from the declared form) and their links to the declaration
+    and its exchanges, newest first."""
+    _dealer, payloads, browser = dealer_with_sales
+    page = browser.get("/").text
+    rows = [r for r in _cells(page) if r and r[0].startswith("SP")]
+    assert len(rows) == 3
+    newest = payloads[-1]
+    assert rows[0][3].split()[0] == newest["customer"]["last_name"]
+    assert rows[0][4] == newest["vehicle"]["plate"]
+    assert [r[5] for r in rows] == [GARANTISSEUR_NAMES[g] for g in ("auto", "stellantis", "stellantis")]
+    for bdc in (r[0] for r in rows):
+        assert f'href="/declarations/{bdc}"' in page and f'href="/declarations/{bdc}/echanges"' in page
+        assert browser.get(f"/declarations/{bdc}/echanges").status_code == 200
+
+
+def test_accueil_pager_links_first_last_and_pages_around_the_current_one():
+    from centralisateur.home import pager
+    assert pager(1, 1) == [1]
+    assert pager(1, 2000) == [1, 2, 3, 4, None, 2000]
+    assert pager(1000, 2000) == [1, None, 997, 998, 999, 1000, 1001, 1002, 1003, None, 2000]
+    assert pager(5, 9) == list(range(1, 10))

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from simulators.portail_b2b import forms, service
 from simulators.portail_b2b.store import AccessRequest, Presentation, Supplier, outbox, utcnow
-from simulators.portail_b2b.views import assistance_email, db, render, sender_email
+from simulators.portail_b2b.views import assistance_email, db, form_page, render, sender_email
 
 bp = Blueprint("access", __name__)
 
@@ -18,13 +18,9 @@ def home():
 
 
 @bp.route("/presentation", methods=["GET", "POST"])
-def presentation():
-    """« Présentez votre société dans la base fournisseur »."""
-    activities = service.portal_data()["activities"]
-    if request.method == "GET":
-        return render("presentation.html", activities=activities,
-                      values={"cofor": request.args.get("cofor", "")[:12]})
-    values, errors = forms.parse(forms.PRESENTATION, request.form)
+@form_page("presentation.html", forms.PRESENTATION, prefill=("cofor",), checks_more=True)
+def presentation(values: dict, errors: dict):
+    """« Présentez votre société dans la base fournisseur » (a COFOR from the analysis's link)."""
     status = 422
     with db().transaction() as tx:  # checks and write in one transaction: no half-stored form
         supplier = tx.get(Supplier, values["cofor"]) if values["cofor"] and "cofor" not in errors else None
@@ -38,8 +34,8 @@ def presentation():
             status = 409
         reference = None if errors else _save_presentation(tx, values)
     if errors:
-        return render("presentation.html", status, activities=activities, values=values, errors=errors)
-    return render("presentation.html", activities=activities, reference=reference, values={})
+        return render("presentation.html", status, values=values, errors=errors)
+    return render("presentation.html", reference=reference)
 
 
 def _siret_already_presented(session, siret: str, supplier: Supplier | None) -> bool:
@@ -134,13 +130,9 @@ def _save_access_request(tx, supplier: Supplier, values: dict) -> None:
 
 
 @bp.route("/acces/cofor-inconnu", methods=["GET", "POST"])
-def unknown_cofor():
+@form_page("unknown_cofor.html", forms.UNKNOWN_COFOR)
+def unknown_cofor(values: dict):
     """« je ne connais pas le COFOR de ma société » : a form mailed to the portal's assistance."""
-    if request.method == "GET":
-        return render("unknown_cofor.html")
-    values, errors = forms.parse(forms.UNKNOWN_COFOR, request.form)
-    if errors:
-        return render("unknown_cofor.html", 422, values=values, errors=errors)
     with db().transaction() as tx:
         outbox.send_mail(tx, assistance_email(), f"COFOR inconnu — {values['company']}",
                          f"Société : {values['company']}\nSIRET : {values['siret']}\nContact : "

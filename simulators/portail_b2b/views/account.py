@@ -9,7 +9,7 @@ from common.sessions import close_session, current_session, login_blocked, open_
 from common.web import public_url_for
 from simulators.portail_b2b import forms, service
 from simulators.portail_b2b.store import LoginAttempt, PortalUser, Supplier, WebSession, outbox
-from simulators.portail_b2b.views import db, render, sender_email
+from simulators.portail_b2b.views import db, form_page, render, sender_email
 
 bp = Blueprint("account", __name__)
 
@@ -24,20 +24,16 @@ NO_MATCH = ("Ces informations ne correspondent à aucun identifiant enregistré 
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-def login():
+@form_page("login.html", forms.LOGIN)
+def login(values: dict):
     """Login with identifiant and password; a refusal never says which of the two was wrong."""
-    if request.method == "GET":
-        return render("login.html")
-    values, errors = forms.parse(forms.LOGIN, request.form)
-    values.pop("password")
-    if errors:
-        return render("login.html", 422, values=values, errors=errors)
+    password = values.pop("password")  # kept out of the page shown again
     key, minutes = values["identifiant"], current_app.config["B2B_LOCK_MINUTES"]
     blocked = {"login": BLOCKED.format(minutes=minutes)}
     if login_blocked(db(), LoginAttempt, key):
         return render("login.html", 429, values=values, errors=blocked)
     with db().transaction() as tx:
-        user = service.authenticate(tx, key, request.form["password"])
+        user = service.authenticate(tx, key, password)
         locked = record_login(tx, LoginAttempt, key, user is not None,
                               account_failures=current_app.config["B2B_MAX_LOGIN_FAILURES"],
                               lock=dt.timedelta(minutes=minutes))
@@ -73,13 +69,9 @@ def private_space():
 
 
 @bp.route("/identifiant-perdu", methods=["GET", "POST"])
-def lost_identifiant():
+@form_page("lost_identifiant.html", forms.LOST_IDENTIFIANT)
+def lost_identifiant(values: dict):
     """« Vous avez oublié votre identifiant ? » — mails the V identifiant(s) registered for that email."""
-    if request.method == "GET":
-        return render("lost_identifiant.html")
-    values, errors = forms.parse(forms.LOST_IDENTIFIANT, request.form)
-    if errors:
-        return render("lost_identifiant.html", 422, values=values, errors=errors)
     with db().transaction() as tx:
         users = service.users_by_email(tx, values["cofor"], values["email"])
         if users:
@@ -91,13 +83,9 @@ def lost_identifiant():
 
 
 @bp.route("/mot-de-passe-perdu", methods=["GET", "POST"])
-def lost_password():
+@form_page("lost_password.html", forms.LOST_PASSWORD)
+def lost_password(values: dict):
     """« Vous avez oublié votre mot de passe ? » — only for a V identifiant; mails a reset link."""
-    if request.method == "GET":
-        return render("lost_password.html")
-    values, errors = forms.parse(forms.LOST_PASSWORD, request.form)
-    if errors:
-        return render("lost_password.html", 422, values=values, errors=errors)
     with db().transaction() as tx:
         user = tx.get(PortalUser, values["identifiant"])
         if user is not None and user.email == values["email"]:
@@ -140,14 +128,10 @@ def reset_with_link(token: str):
 
 
 @bp.route("/asl-tiers", methods=["GET", "POST"])
-def asl_tiers():
+@form_page("asl_tiers.html", forms.ASL_TIERS)
+def asl_tiers(values: dict):
     """ASL Tiers: identifiant + COFOR + exact email → a reset password by mail. A plain user is told
     who their ASL Tiers is, to ask them for the reset."""
-    if request.method == "GET":
-        return render("asl_tiers.html")
-    values, errors = forms.parse(forms.ASL_TIERS, request.form)
-    if errors:
-        return render("asl_tiers.html", 422, values=values, errors=errors)
     with db().transaction() as tx:
         user = tx.get(PortalUser, values["identifiant"])
         if user is None or user.cofor != values["cofor"] or user.email != values["email"]:

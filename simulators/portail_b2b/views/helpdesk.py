@@ -7,7 +7,7 @@ from werkzeug.utils import secure_filename
 from common.outbox import MailAttachment
 from simulators.portail_b2b import forms, service
 from simulators.portail_b2b.store import outbox
-from simulators.portail_b2b.views import assistance_email, db, render, sender_email
+from simulators.portail_b2b.views import assistance_email, db, form_page, render, sender_email
 
 bp = Blueprint("helpdesk", __name__, url_prefix="/aide")
 
@@ -36,18 +36,14 @@ def about():
 
 
 @bp.route("/contact", methods=["GET", "POST"])
-def contact():
+@form_page("contact.html", forms.CONTACT, prefill=("identifiant", "cofor"), checks_more=True)
+def contact(values: dict, errors: dict):
     """The contact form: subject, free text, optional screenshot, contact details → assistance mail."""
-    subjects = service.portal_data()["contact_subjects"]
-    if request.method == "GET":
-        return render("contact.html", subjects=subjects, values={
-            "identifiant": request.args.get("identifiant", "")[:20], "cofor": request.args.get("cofor", "")[:12]})
-    values, errors = forms.parse(forms.CONTACT, request.form)
     attachment, file_error, status = screenshot(request.files.get("screenshot"))
     if file_error:
         errors["screenshot"] = file_error
     if errors:
-        return render("contact.html", status if file_error else 422, subjects=subjects, values=values, errors=errors)
+        return render("contact.html", status if file_error else 422, values=values, errors=errors)
     body = "\n".join([
         f"Objet : {values['subject']}", "", values["message"], "",
         f"Nom : {values['last_name']}", f"Prénom : {values['first_name']}", f"Société : {values['company']}",
@@ -58,7 +54,7 @@ def contact():
         mail = outbox.send_mail(tx, assistance_email(), f"[Aide & Contact] {values['subject']}", body,
                                 attachments=[attachment] if attachment else [], sender=sender_email())
         reference = f"B2B-{mail.id:06d}"
-    return render("contact.html", subjects=subjects, sent=reference)
+    return render("contact.html", sent=reference)
 
 
 def screenshot(upload) -> tuple[MailAttachment | None, str | None, int]:

@@ -1,0 +1,101 @@
+"""The hand-off's write: one job of the app's group commit (``common.group_commit``) that checks the
+dealer and records the sale in the same transaction, with Core statements compiled once.
+
+The request thread does everything that needs no database (validation, eligibility, the callback
+URL, a certification session's own dealer) and hands the job what it found; the job answers with
+the ``Stored`` hand-off or with why the dealer check stopped it. The order of the answers stays
+that of the API: unknown dealer, dealer of another DMS, certification dealer, then the rest.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, exists, select
+
+from centralisateur.store import Dealer, Declaration, bdc_number
+from certification.store import CertSession
+
+UNKNOWN_DEALER = "unknown_dealer"    # no such RRDI: 422
+OTHER_DMS = "other_dms"              # the dealer is served by another DMS: 403
+RESERVED = "reserved"                # a certification session's dealer, for a dealer's key: 403
+REFUSED = "refused"                  # the dealer is fine, but the request found another refusal
+
+
+class Stored(NamedTuple):
+    id: int
+    bdc_number: str
+    status: str
+    created: bool
+
+
+class Sale(NamedTuple):
+    """What the job needs: the order's keys, the normalised payload and what the request decided."""
+    dms: str
+    rrdi: str
+    ref: str
+    payload: dict
+    check_reserved: bool   # a dealer's key (not a certification session's) may not use a session's dealer
+    refused: bool          # the request has its own refusal, answered once the dealer checks pass
+
+
+_T = Declaration.__table__
+_D = Dealer.__table__
+_C = CertSession.__table__
+_DEALER = select(_D.c.dms, exists().where(_C.c.dealer_rrdi == _D.c.rrdi).label("reserved")).where(
+    _D.c.rrdi == bindparam("d_rrdi"))
+_FIND = select(_T.c.id, _T.c.bdc_number, _T.c.status).where(
+    _T.c.source_dms == bindparam("d_dms"), _T.c.dealer_rrdi == bindparam("d_rrdi"),
+    _T.c.dms_order_ref == bindparam("d_ref"))
+# not declared yet: the DMS's corrections pre-fill the form
+_CORRECT = _T.update().where(_T.c.id == bindparam("d_id"), _T.c.status == "pending").values(
+    payload=bindparam("d_payload"), callback_url=bindparam("d_callback"))
+_NUMBER = _T.update().where(_T.c.id == bindparam("d_id")).values(bdc_number=bindparam("d_bdc"))
+_INSERTS: dict[str, object] = {}
+
+
+def _insert(dialect: str):
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id (SQLite and PostgreSQL alike): an order already
+    recorded, even by another process a moment ago, inserts nothing instead of failing the batch."""
+    statement = _INSERTS.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = _INSERTS[dialect] = insert(_T).on_conflict_do_nothing().returning(_T.c.id)
+    return statement
+
+
+def store(conn, sale: Sale) -> Stored | str:
+    """Check the dealer, then record the hand-off or find the one already sent for this DMS order.
+    Runs inside the writer's transaction and may run again (``common.group_commit``): idempotent."""
+    dealer = conn.execute(_DEALER, {"d_rrdi": sale.rrdi}).first()
+    if dealer is None:
+        return UNKNOWN_DEALER
+    if dealer.dms != sale.dms:
+        return OTHER_DMS
+    if sale.check_reserved and dealer.reserved:
+        return RESERVED
+    if sale.refused:
+        return REFUSED
+    payload = sale.payload
+    new_id = conn.execute(_insert(conn.dialect.name), {
+        "source_dms": sale.dms, "dealer_rrdi": sale.rrdi, "dms_order_ref": sale.ref, "payload": payload,
+        "callback_url": payload["callback_url"], "status": "pending"}).scalar()
+    if new_id is None:  # this order was sent before
+        keys = {"d_dms": sale.dms, "d_rrdi": sale.rrdi, "d_ref": sale.ref}
+        existing = conn.execute(_FIND, keys).first()
+        if existing.status == "pending":
+            conn.execute(_CORRECT, {"d_id": existing.id, "d_payload": payload,
+                                    "d_callback": payload["callback_url"]})
+        return Stored(existing.id, existing.bdc_number, existing.status, False)
+    number = bdc_number(sale.rrdi, new_id)
+    conn.execute(_NUMBER, {"d_id": new_id, "d_bdc": number})
+    return Stored(new_id, number, "pending", True)
+
+
+def existing(db, sale: Sale) -> Stored | None:
+    """The hand-off stored for this DMS order (None if there is none)."""
+    with db.read_engine.connect() as conn:
+        row = conn.execute(_FIND, {"d_dms": sale.dms, "d_rrdi": sale.rrdi, "d_ref": sale.ref}).first()
+    return Stored(row.id, row.bdc_number, row.status, False) if row is not None else None
