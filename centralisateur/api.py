@@ -6,6 +6,8 @@ import time
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from itsdangerous import URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
+from itsdangerous.url_safe import URLSafeSerializerMixin
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -79,11 +81,20 @@ def declaration_token(declaration_id: int) -> str:
     return _token_serializer(current_app).dumps(value)
 
 
+class _LinkSerializer(URLSafeTimedSerializer):
+    """Declaration links as ``URLSafeTimedSerializer`` signs them, never compressed: the payload is a
+    few dozen bytes zlib cannot shorten, and trying costs more than all the rest of the signature.
+    The session's plain ``URLSafeTimedSerializer`` reads them alike (no "." prefix: not compressed)."""
+
+    def dump_payload(self, obj) -> bytes:
+        return base64_encode(super(URLSafeSerializerMixin, self).dump_payload(obj))
+
+
 def _token_serializer(app) -> URLSafeTimedSerializer:
     """The app's declaration-link serializer, built once per secret (building one costs more than signing)."""
     secret, serializer = app.extensions.get("declaration_tokens", (None, None))
     if secret != app.secret_key:
-        serializer = URLSafeTimedSerializer(app.secret_key, salt="declaration")
+        serializer = _LinkSerializer(app.secret_key, salt="declaration")
         app.extensions["declaration_tokens"] = (app.secret_key, serializer)
     return serializer
 

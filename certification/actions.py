@@ -87,11 +87,22 @@ def icare_outage(app: Flask, session: CertSession) -> str:
     return "injected"
 
 
-def duplicate(app: Flask, session: CertSession, scenario_id: str, callback: dict) -> str:
-    """The acknowledged "declared" callback delivered again, as a retry would (new delivery id)."""
+def retry(app: Flask, session: CertSession, scenario_id: str, callback: dict, kind: str) -> None:
+    """A callback the DMS already received, delivered again as the centralisateur's retry does when an
+    answer is lost: same body, same ``X-Spoticar-Delivery``, fresh timestamp and signature (so a DMS
+    that only refuses a byte-for-byte replay still sees it as new)."""
     body = callback["request"]["body"].encode()
-    headers = signed_headers(body, session.signing_key, int(time.time()), secrets.token_hex(16))
-    _probe(app, session, scenario_id, "duplicate", callback["url"], body, headers, ex.bdc_of(callback))
+    delivery = ex.header(callback["request"], "X-Spoticar-Delivery") or secrets.token_hex(16)
+    headers = signed_headers(body, session.signing_key, int(time.time()), delivery)
+    _probe(app, session, scenario_id, kind, callback["url"], body, headers, ex.bdc_of(callback))
+
+
+def duplicate(app: Flask, session: CertSession, scenario_id: str, declared: dict, pending: dict | None) -> str:
+    """The acknowledged "declared" delivery again, then the earlier "contract pending" delivery again,
+    late: a DMS applying each delivery once keeps the order declared with its contract."""
+    retry(app, session, scenario_id, declared, "duplicate")
+    if pending is not None:
+        retry(app, session, scenario_id, pending, "late-retry")
     return "sent"
 
 
@@ -132,9 +143,11 @@ def run(app: Flask, session: CertSession, plan: dict, current: str, found: dict,
             if any(ex.is_handoff(e) and ex.accepted(e) for e in mine):
                 done["icare_outage"] = icare_outage(app, session)
                 return True
-        acked = [e for e in mine if ex.is_callback(e) and 200 <= (e.get("status") or 0) < 300
+        callbacks = [e for e in ex.ordered(mine) if ex.is_callback(e)]
+        acked = [e for e in callbacks if 200 <= (e.get("status") or 0) < 300
                  and (ex.body_json(e["request"]) or {}).get("status") == "declared"]
+        pending = [e for e in callbacks if (ex.body_json(e["request"]) or {}).get("status") == "contract_pending"]
         if acked and "duplicate" not in done and probes:
-            done["duplicate"] = duplicate(app, session, current, acked[0])
+            done["duplicate"] = duplicate(app, session, current, acked[0], pending[0] if pending else None)
             return True
     return False

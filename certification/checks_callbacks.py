@@ -113,28 +113,51 @@ def pending_then_declared(ctx: Context):
                                 _ids(*pending[:1], declared[0]))]
 
 
+RETRY_NAMES = {"duplicate": "« déclarée » renvoyé (même X-Spoticar-Delivery)",
+               "late-retry": "« contrat en attente » renvoyé en retard (même X-Spoticar-Delivery)"}
+
+
 def duplicate_callback_harmless(ctx: Context):
-    """The same state delivered twice (new delivery id) is acknowledged and changes nothing."""
+    """A delivery received twice is applied once: the "declared" delivery and, late, the earlier
+    "contract pending" one sent again (same delivery id, fresh signature) are acknowledged (2xx, or
+    409 "already have it"), and the order the DMS shows afterwards (its readback: what its screens
+    show, read by its driver or typed by the tester) is still declared with the contract."""
     if ctx.actions.get("icare_outage", "").startswith("skipped"):
         return [Finding("duplicate_callback_harmless", "skip", "Pas de déclaration sur laquelle dupliquer le rappel.")]
-    duplicates = [e for e in ex.ordered(ctx.entries) if ex.probe_kind(e) == "duplicate"]
+    retries = {}
+    for e in ex.ordered(ctx.entries):
+        if ex.probe_kind(e) in RETRY_NAMES:
+            retries.setdefault(ex.probe_kind(e), e)
     declared = [e for e in _callbacks(ctx) if _state(e).get("status") == "declared"]
-    if not duplicates and declared and not any(_ok(e) for e in declared):
+    if not retries and declared and not any(_ok(e) for e in declared):
         return [Finding("duplicate_callback_harmless", "skip", "Le rappel « déclarée » n'a pas été acquitté : "
                                                                "rien à dupliquer.", _ids(*declared))]
-    if not duplicates:
+    if "duplicate" not in retries:
         return Waiting("duplicate_callback_harmless", "l'envoi du rappel dupliqué par la session")
-    entry = duplicates[0]
-    if not (_ok(entry) or entry.get("status") == 409):  # 409: "already have it" is harmless too
-        return [Finding("duplicate_callback_harmless", "fail", f"Rappel dupliqué : {_shown(entry)} (attendu 2xx "
-                                                               "ou 409, sans effet).", _ids(entry),
-                        [mismatch("status", "2xx ou 409", entry.get("status"))])]
-    readback = ctx.actions.get("contract_readback")
-    if readback and readback.get("before") != readback.get("after"):
-        return [Finding("duplicate_callback_harmless", "fail", "Le rappel dupliqué a changé la commande du DMS.",
-                        _ids(entry), [mismatch("contract_number", readback.get("before"), readback.get("after"))])]
-    return [Finding("duplicate_callback_harmless", "pass", f"Rappel dupliqué acquitté ({_shown(entry)}) sans "
-                                                           "effet.", _ids(entry))]
+    findings = []
+    for kind, entry in retries.items():
+        if not (_ok(entry) or entry.get("status") == 409):  # 409: "already have it" is harmless too
+            findings.append(Finding("duplicate_callback_harmless", "fail", f"Rappel {RETRY_NAMES[kind]} "
+                                    f"({_exchange(entry)}) : {_shown(entry)}, attendu 2xx ou 409, sans effet.",
+                                    _ids(entry), [mismatch("status", "2xx ou 409", entry.get("status"))]))
+    readback = ctx.actions.get("readback")
+    if readback is None:
+        if findings:
+            return findings
+        return Waiting("duplicate_callback_harmless", "le relevé de la commande dans le DMS après les rappels "
+                                                      "renvoyés (numéro de contrat et statut affichés)")
+    expected = _state(retries["duplicate"])
+    shown = {"contract_number": readback.get("contract_number"), "status": readback.get("status")}
+    wanted = {"contract_number": expected.get("contract_number"), "status": "declared"}
+    diff = [mismatch(k, wanted[k], shown[k]) for k in wanted
+            if shown[k] != wanted[k] and (k != "status" or shown[k] is not None)]
+    if diff:
+        findings.append(Finding("duplicate_callback_harmless", "fail", "Après les rappels renvoyés, la commande du "
+                                f"DMS a changé : elle ne montre plus « déclarée » avec le contrat "
+                                f"{wanted['contract_number']}.", _ids(*retries.values()), diff))
+    return findings or [Finding("duplicate_callback_harmless", "pass", "Rappels renvoyés acquittés ("
+                                + ", ".join(_shown(e) for e in retries.values()) + f") sans effet : la commande "
+                                f"montre toujours le contrat {wanted['contract_number']}.", _ids(*retries.values()))]
 
 
 def declaration_url_opened(ctx: Context):

@@ -25,11 +25,14 @@ class DmsDriver(Protocol):
         """Press the DMS's declare button; the declaration_url the browser opened (None when refused)."""
 
     def contract_number(self, handle: str) -> str | None:
-        """The contract number the DMS shows on the order (None while it has none)."""
+        """The contract number the DMS shows on the order (None while it has none). Read again once the
+        session has sent its callbacks twice: a delivery applied twice must change nothing."""
 
     def close(self) -> None:
         """Release what the driver holds (HTTP clients, browser)."""
 
+    # Optional method ``declaration_status(handle)``: the declaration status the DMS shows (a hand-off
+    # status value), sent with the contract number in the readback.
     # Optional attribute ``unsupported``: {scenario id: French reason} for what the DMS does not offer
     # (e.g. a warranty label it does not sell); ``play`` skips those scenarios with that reason.
 
@@ -38,11 +41,11 @@ log = logging.getLogger(__name__)
 DealerStep = Callable[[str, dict], None]   # (declaration_url, sale): the dealer's part in the centralisateur
 
 
-def _act(driver: DmsDriver, scenario: dict, dealer: DealerStep, contract_wait: float) -> None:
-    """What the tester does in the DMS for one scenario, read from the scenario's data."""
+def _act(driver: DmsDriver, scenario: dict, dealer: DealerStep, contract_wait: float) -> str | None:
+    """What the tester does in the DMS for one scenario, read from the scenario's data; the order's handle."""
     sale = scenario.get("sale")
     if sale is None:
-        return
+        return None
     handle = driver.enter_sale(sale)
     url = driver.declare(handle)
     if "resend_same_bdc" in scenario["checks"]:
@@ -55,6 +58,22 @@ def _act(driver: DmsDriver, scenario: dict, dealer: DealerStep, contract_wait: f
         deadline = time.monotonic() + contract_wait
         while driver.contract_number(handle) is None and time.monotonic() < deadline:
             time.sleep(0.5)
+    return handle
+
+
+def _read_back(driver: DmsDriver, handle: str, http: httpx.Client, session_url: str, deadline: float) -> dict:
+    """Once the session has sent its callbacks again, what the DMS shows of the order (contract number,
+    and its status when the driver reads one: ``declaration_status(handle)``) goes to the session."""
+    state = http.get(session_url).json()
+    while state["current"] and not state.get("awaiting_readback") and time.monotonic() < deadline:
+        time.sleep(0.3)
+        state = http.get(session_url).json()
+    if state.get("awaiting_readback"):
+        status = getattr(driver, "declaration_status", None)
+        http.post(session_url + "/readback", json={"contract_number": driver.contract_number(handle),
+                                                   "status": status(handle) if status else None})
+        state = http.get(session_url).json()
+    return state
 
 
 def play(driver: DmsDriver, session_url: str, key: str, dealer: DealerStep, *, deadline_seconds: float = 600,
@@ -74,9 +93,11 @@ def play(driver: DmsDriver, session_url: str, key: str, dealer: DealerStep, *, d
                     http.post(session_url + "/skip", json={"reason": reason})
                     state = http.get(session_url).json()
                     continue
+                scenario = next(s for s in state["scenarios"] if s["id"] == state["current"])
                 try:
-                    _act(driver, next(s for s in state["scenarios"] if s["id"] == state["current"]), dealer,
-                         contract_wait)
+                    handle = _act(driver, scenario, dealer, contract_wait)
+                    if handle and "duplicate_callback_harmless" in scenario["checks"]:
+                        _read_back(driver, handle, http, session_url, deadline)
                 except (httpx.HTTPError, ValueError) as exc:  # the scenario's wait ends it, with its evidence
                     log.warning("scénario %s : %s", state["current"], exc)
             time.sleep(0.3)

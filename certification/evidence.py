@@ -2,12 +2,19 @@
 that belong to it — every exchange with the DMS under test carries the session's header
 (``X-Spoticar-Certification-Session``: set on the API's answers to the session key, on the
 declaration pages of its dealer, and on what the session sends: callbacks, probes, the Icare outage).
+
+Each time the session is judged, its new exchanges are copied into the certification store
+(``CertExchange``, SQLite or PostgreSQL): reports and the attestation read that record first, so a
+finished session's evidence outlives the journal's retention (count, age) or the journal switched off.
 """
 from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
 from certification import exchanges as ex
+from certification.store import CertExchange
 
 MAX_ENTRIES = 5000      # the journal's own bound: the newest exchanges since the session opened
 
@@ -38,13 +45,46 @@ def _belongs(entry: dict, session_id: str) -> bool:
     return ex.own_header(entry, ex.SESSION_HEADER) == session_id
 
 
-def entries(app, session_id: str, since: dt.datetime) -> list[dict]:
-    """The session's exchanges, oldest first (ids as strings, as findings cite them)."""
+def journalled(app, session_id: str, since: dt.datetime) -> list[dict]:
+    """The session's exchanges still in the journal (none when it is off), ids as strings."""
     from common.journal import journal_of, query
     journal = journal_of(app)
-    if journal is None:
+    if journal is None or not journal.enabled:
         return []
     journal.flush(timeout=2.0)
     found = [e for e in query(app, since=since - dt.timedelta(seconds=1), limit=MAX_ENTRIES)
              if _belongs(e, session_id)]
     return [{**e, "id": str(e["id"])} for e in found]
+
+
+def kept(app, session_id: str) -> list[dict]:
+    """The session's exchanges in the certification store, oldest first."""
+    with app.extensions["db"].read_sessionmaker() as s:
+        return list(s.scalars(select(CertExchange.entry).where(CertExchange.session_id == session_id)
+                              .order_by(CertExchange.time, CertExchange.entry_id)))
+
+
+def entries(app, session_id: str, since: dt.datetime, *, keep: bool = False,
+            until: dt.datetime | None = None) -> list[dict]:
+    """The session's exchanges, oldest first: the store's record, plus what the journal holds that the
+    record does not yet. ``keep``: copy those into the record (the session is being judged), the ones
+    up to ``until`` only once the session is finished (later ones are no evidence: the report stops
+    at its last verdict)."""
+    record = {e["id"]: e for e in kept(app, session_id)}
+    new = [e for e in journalled(app, session_id, since) if e["id"] not in record]
+    if keep:
+        _keep(app, session_id, [e for e in new if until is None or ex.when(e) <= until])
+    return ex.ordered([*record.values(), *new])
+
+
+def _keep(app, session_id: str, new: list[dict]) -> None:
+    from sqlalchemy.exc import IntegrityError
+    if not new:
+        return
+    try:
+        with app.extensions["db"].transaction() as s:
+            known = set(s.scalars(select(CertExchange.entry_id).where(CertExchange.session_id == session_id)))
+            s.add_all(CertExchange(session_id=session_id, entry_id=e["id"], time=e["time"], entry=e)
+                      for e in new if e["id"] not in known)
+    except IntegrityError:
+        pass  # another worker judging the same session kept them first: the next judging adds the rest

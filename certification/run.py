@@ -23,6 +23,15 @@ def _dealer_step(declaration_url: str, sale: dict) -> None:
         raise ValueError("la déclaration dans le centralisateur n'a pas abouti")
 
 
+def _allow_callbacks(cds_url: str, dms: str, origin: str) -> None:
+    """Allow the simulator's private origin for callbacks (the SSRF guard's rule) over HTTP, in the
+    centralisateur's database, as every worker reads it. The simulator's port is known only once it
+    runs, after the session gave its key: no restart to take it from ``keys add --callback-origin``."""
+    allowed = httpx.post(cds_url + "/__test__/callback-origins", json={"dms": dms, "origin": origin}, timeout=30)
+    if allowed.status_code != 201:
+        raise ValueError(f"adresse de rappel du simulateur refusée : HTTP {allowed.status_code} {allowed.text[:300]}")
+
+
 def certify_simulator(dms: str, out: Path, *, wait_seconds: int = 60, deadline_seconds: float = 900) -> dict:
     """Certify ``simulators.<dms>``; writes the four report files into ``out`` and returns report.json."""
     driver_type = driver_class(dms)
@@ -43,8 +52,7 @@ def certify_simulator(dms: str, out: Path, *, wait_seconds: int = 60, deadline_s
             with Stack(Path(data) / dms, names=[dms], external_urls={n: cds.url(n) for n in cds.apps},
                        extra_config={dms: simulator_config}) as simulator:
                 simulator.wait_ready()
-                # the operator allows this DMS's private origin for callbacks (the SSRF guard's rule)
-                cds.app("centralisateur").config["DMS_CALLBACK_ORIGINS"] = {dms: [simulator.url(dms)]}
+                _allow_callbacks(cds.url("centralisateur"), dms, simulator.url(dms))
                 driver = driver_type(simulator.url(dms), site["rrdi"])
                 try:
                     play(driver, session["url"], session["key"], _dealer_step, deadline_seconds=deadline_seconds)

@@ -170,7 +170,9 @@ def advance(app: Flask, session_id: str, probes: bool = True) -> CertSession:
                 session = s.get(CertSession, session_id)
             plan, now = plans.load(session.plan_version), _now()
             state = session.state
-            entries = evidence.entries(app, session_id, _created(session))
+            finished = state.get("finished_at")
+            entries = evidence.entries(app, session_id, _created(session), keep=True,
+                                       until=dt.datetime.fromisoformat(finished) if finished else None)
             found = attribute(plan, entries, state["started"], sales(plan, session))
             current = None
             for scenario in plan["scenarios"]:
@@ -219,6 +221,23 @@ def skip(app: Flask, session_id: str, reason: str) -> None:
             save_state(app, session_id, state)
 
 
+def readback(app: Flask, session_id: str, contract_number: str | None, status: str | None) -> str | None:
+    """Record what the DMS shows for the order once the session sent its callbacks again (its driver's
+    reading, or the tester's); the French reason when it is not the time for it."""
+    with lock(session_id):
+        with app.extensions["db"].read_sessionmaker() as s:
+            state = s.get(CertSession, session_id).state
+        done = state.setdefault("actions", {})
+        if not state.get("current") or "duplicate" not in done:
+            return ("Aucun rappel renvoyé pour l'instant : relevez la commande dans le DMS une fois que la "
+                    "session a renvoyé ses rappels.")
+        if "readback" in done:
+            return "Le relevé de la commande est déjà enregistré pour cette session."
+        done["readback"] = {"contract_number": contract_number, "status": status, "at": _now().isoformat()}
+        save_state(app, session_id, state)
+    return None
+
+
 def describe(app: Flask, session: CertSession, public_url: str) -> dict:
     """The session as JSON: provisioning, then every scenario with id, title, status, instructions, sale."""
     plan, state = plans.load(session.plan_version), session.state
@@ -244,9 +263,16 @@ def describe(app: Flask, session: CertSession, public_url: str) -> dict:
                        "INSURANCE (Garantie SPOTICAR Stellantis)"},
             "callback_url": session.callback_url, "wait_seconds": session.wait_seconds,
             "created_at": session.created_at.replace(tzinfo=dt.timezone.utc).isoformat(),
-            "current": state.get("current"), "finished": state.get("current") is None and bool(state["results"]),
+            "current": state.get("current"), "awaiting_readback": _awaiting_readback(state),
+            "finished": state.get("current") is None and bool(state["results"]),
             "failed": any(s["status"] == "failed" for s in scenarios), "actions": state.get("actions", {}),
             "scenarios": scenarios}
+
+
+def _awaiting_readback(state: dict) -> bool:
+    """The session sent its callbacks again and waits for what the DMS shows of the order."""
+    done = state.get("actions") or {}
+    return bool(state.get("current")) and "duplicate" in done and "readback" not in done
 
 
 def _code_t(app: Flask, session: CertSession) -> str | None:

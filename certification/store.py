@@ -1,6 +1,7 @@
 """Certification sessions in the centralisateur's database, apart from the dealers' data: a session
 owns its key, its certification dealer (looked up from here, the dealers' table is not changed) and
-its state. Its evidence is in the centralisateur's request journal (``certification.evidence``)."""
+its state. Its evidence comes from the centralisateur's request journal and is kept here, exchange by
+exchange, as the session is judged (``CertExchange``): the journal's retention never takes it away."""
 from __future__ import annotations
 
 import datetime as dt
@@ -25,3 +26,13 @@ class CertSession(Base):
     wait_seconds: Mapped[int] = mapped_column(Integer)
     state: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CertExchange(Base):
+    """One exchange of a session, copied from the journal entry (the contract's shape, secrets already
+    redacted) when the session is judged: the server's own record its report and attestation rest on."""
+    __tablename__ = "cds_cert_exchanges"
+    session_id: Mapped[str] = mapped_column(ForeignKey("cds_cert_sessions.id"), primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    time: Mapped[str] = mapped_column(String(40))          # RFC 3339, as the entry says: the order to read
+    entry: Mapped[dict] = mapped_column(JSON)

@@ -13,6 +13,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 
 from certification import evidence, sessions
 from certification.verdicts import STATUS_LABELS, diff_lines
+from spoticar_handoff import STATUSES
 from spoticar_handoff.models import DMS_NAMES
 from common.auth import bearer_token, key_matches
 from common.egress import UrlRefused, callback_origins, check_url
@@ -139,7 +140,8 @@ def show(session_id: str):
     if _wants_json():
         return jsonify(state)
     return render_template("certification/session.html", s=state, labels=STATUS_LABELS, diff_lines=diff_lines,
-                           new_key=session.pop("certification_new_key", None))
+                           new_key=session.pop("certification_new_key", None),
+                           readback_statuses=[(str(k.value), v.label) for k, v in STATUSES.items()])
 
 
 @api.get("/sessions/<session_id>/evidence")
@@ -165,6 +167,39 @@ def attestation(session_id: str):
     state = sessions.describe(app, sessions.advance(app, found.id), _public_url())
     entries = evidence.entries(app, found.id, found.created_at.replace(tzinfo=dt.timezone.utc))
     return jsonify(attest.statement(report.build(state, entries)))
+
+
+class ReadbackIn(BaseModel):
+    """``POST /certification/sessions/<id>/readback``: what the DMS shows of the order (JSON or form)."""
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    contract_number: str | None = Field(default=None, max_length=40)
+    status: str | None = Field(default=None, pattern="^(" + "|".join(STATUSES) + ")$")
+
+
+@api.post("/sessions/<session_id>/readback")
+def readback(session_id: str):
+    """The order as the DMS shows it after the session's callbacks sent again: the driver's reading
+    (JSON ``{"contract_number", "status"}`` with the key) or the tester's (the page's form)."""
+    found, failure = _authorised(session_id)
+    if failure:
+        return failure
+    if request.is_json:
+        data = request.get_json(silent=True)
+    else:
+        csrf.protect()
+        data = {k: request.form.get(k) or None for k in ("contract_number", "status")}
+    try:
+        wanted = ReadbackIn.model_validate(data if isinstance(data, dict) else {})
+    except ValidationError as exc:
+        if request.is_json:
+            return jsonify({"errors": french_errors(exc)}), 422
+        return _error(422, french_errors(exc)[0]["message"])
+    refused = sessions.readback(current_app, found.id, wanted.contract_number or None, wanted.status)
+    if refused:
+        return _error(409, refused)
+    if request.is_json:
+        return jsonify(sessions.describe(current_app, sessions.advance(current_app, found.id), _public_url()))
+    return redirect(url_for("certification_api.show", session_id=found.id))
 
 
 @api.post("/sessions/<session_id>/skip")

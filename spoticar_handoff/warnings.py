@@ -25,6 +25,11 @@ def _warning(field_name: str, text: str, todo: str = TO_FIX) -> HandoffWarning:
     return HandoffWarning(field=field.source, message=f"« {field.label} » : {text.rstrip('.')}. {todo}")
 
 
+# The form's fields the hand-off pre-fills: (field, its path split once, whether a blank one must be
+# filled in); every hand-off goes through this loop, so nothing in it is worked out twice
+_SOURCED = tuple((f, tuple(f.source.split(".")), f.required and f.name not in DEFAULTS) for f in FIELDS if f.source)
+
+
 def handoff_warnings(payload: dict | BaseModel, *,
                      max_days_after_delivery: int = DEFAULT_MAX_DAYS_AFTER_DELIVERY,
                      today: dt.date | None = None) -> list[HandoffWarning]:
@@ -35,12 +40,12 @@ def handoff_warnings(payload: dict | BaseModel, *,
     if isinstance(payload, BaseModel):
         payload = payload.model_dump(mode="json")
     found = []
-    for field in FIELDS:
-        if not field.source:
-            continue
-        value = dig(payload, field.source)
+    for field, path, must_fill in _SOURCED:
+        value = payload
+        for part in path:  # ``dig`` without splitting the path again
+            value = value.get(part) if isinstance(value, dict) else None
         if value in (None, "", []):
-            if field.required and field.name not in DEFAULTS:
+            if must_fill:
                 found.append(_warning(field.name, "champ absent, obligatoire pour déclarer", TO_FILL))
         elif field.check is not None:
             try:

@@ -17,16 +17,14 @@ class Bee2linkDriver(ScreenDriver):
 
     dms = "Bee2link"
 
-    def __init__(self, url: str, rrdi: str):
-        super().__init__(url)
-        self.ui.submit(self.ui.get("/vo"), {"rrdi": rrdi}, action="/site")
-        self.orders: dict[str, str] = {}
+    def _choose_site(self, rrdi: str) -> None:
+        self.ui.submit(self.ui.get("/vo"), {"rrdi": rrdi}, action="/site")   # the header's site select
 
     def enter_sale(self, sale: dict) -> str:
         answer = self._expect(self.ui.submit(self.ui.get("/vo/ventes/nouvelle"), sale_entry.typed(sale),
                                              button="Enregistrer la vente"), "Enregistrer la vente")
         handle = answer.headers["Location"].split("/vo/vehicules/")[1].split("/")[0]
-        self.orders[handle] = ORDER_RE.search(self.ui.get(f"/vo/vehicules/{handle}").text).group(1)
+        self.entered[handle] = {"order": ORDER_RE.search(self.ui.get(f"/vo/vehicules/{handle}").text).group(1)}
         return handle
 
     def correct(self, handle: str, changes: dict) -> None:
@@ -38,4 +36,4 @@ class Bee2linkDriver(ScreenDriver):
                                              action="/declaration-spoticar"))
 
     def _contract_path(self, handle: str) -> str:
-        return f"/vo/commandes/{self.orders[handle]}"   # the order's page shows the contract
+        return f"/vo/commandes/{self.entered[handle]['order']}"   # the order's page shows the contract

@@ -15,9 +15,9 @@ class NeovoDriver(ScreenDriver):
 
     dms = "NeoVO"
     contract_page = "/dossiers/{handle}"
+    headers = {"User-Agent": CHROME}
 
-    def __init__(self, url: str, rrdi: str):
-        super().__init__(url, headers={"User-Agent": CHROME})
+    def _choose_site(self, rrdi: str) -> None:
         self.ui.submit(self.ui.get("/"), {"rrdi": rrdi}, action="/site")
 
     def enter_sale(self, sale: dict) -> str:

@@ -17,9 +17,8 @@ class Pvo2Driver(ScreenDriver):
     dms = "PVO2"
     contract_page = "/livraisons/{handle}"
 
-    def __init__(self, url: str, rrdi: str):
-        super().__init__(url)
-        self.vehicles: dict[str, int] = {}
+    def _choose_site(self, rrdi: str) -> None:
+        """Paramètres → Fiche d'identité du site: its Code RRDI."""
         self._expect(self.ui.submit(self.ui.get("/parametres/site"), {"rrdi": rrdi}), "Fiche d'identité du site")
 
     def enter_sale(self, sale: dict) -> str:
@@ -48,13 +47,13 @@ class Pvo2Driver(ScreenDriver):
                                     {"delivery_date": _fr(sale["sale"]["delivery_date"]), "delivery_time": ""},
                                     action=f"/{number}/livraison"), "Livraison prévue le")
         self._expect(self.ui.submit(self.ui.get(f"/livraisons/{number}"), action="/cloturer"), "Clôturer")
-        self.vehicles[number] = vehicle_id
+        self.entered[number] = {"vehicle_id": vehicle_id}
         return number
 
     def correct(self, handle: str, changes: dict) -> None:
         """The vehicle card's Kilométrage compteur (the only correction the plan asks), Enregistrer."""
         fields = {"vehicle.mileage_km": "mileage_km", "vehicle.plate": "plate", "vehicle.ptac_kg": "ptac_kg"}
-        self._expect(self.ui.submit(self.ui.get(f"/stock/{self.vehicles[handle]}"),
+        self._expect(self.ui.submit(self.ui.get(f"/stock/{self.entered[handle]['vehicle_id']}"),
                                     {fields[path]: str(value) for path, value in changes.items()}), "Fiche véhicule")
 
     def declare(self, handle: str) -> str | None:

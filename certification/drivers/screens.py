@@ -12,16 +12,24 @@ from certification.drivers.browser import Browser
 class ScreenDriver:
     """Base of the ``DmsDriver`` of one of our simulators, driven through its screens with ``ui``.
 
-    A subclass names the DMS (``dms``, for messages) and the page showing a sale's contract number
-    (``contract_page``, formatted with ``handle``)."""
+    A subclass names the DMS (``dms``, for messages), the page showing a sale's contract number
+    (``contract_page``, formatted with ``handle``), the headers its browser sends (``headers``) and
+    how the dealer chooses the site ``rrdi`` to work on (``_choose_site``)."""
 
     dms = ""
     contract_page = ""
+    headers: dict[str, str] = {}
     # every simulator marks the number (id or test id "contract-number"), some with words before it
     contract_re = re.compile(r'="contract-number">[^<\d]*(\d+)')
 
-    def __init__(self, url: str, **client):
-        self.ui = Browser(url, **client)   # the dealer's browser (its cookies)
+    def __init__(self, url: str, rrdi: str):
+        self.ui = Browser(url, headers=self.headers)   # the dealer's browser (its cookies)
+        # each sale entered, by handle: what the DMS's screens gave back (order number, vehicle id…)
+        self.entered: dict[str, dict] = {}
+        self._choose_site(rrdi)
+
+    def _choose_site(self, rrdi: str) -> None:
+        """Work on the dealer site ``rrdi`` (nothing to do where the simulator serves one dealer)."""
 
     def _expect(self, answer: httpx.Response, what: str) -> httpx.Response:
         """``answer`` when the screen took the form (a redirect); otherwise the refusal, in French."""

@@ -26,10 +26,6 @@ class Tec3hDriver(ScreenDriver):
     dms = "Tec3H"
     contract_page = "/vehicules/{handle}/garantie"
 
-    def __init__(self, url: str, rrdi: str):
-        super().__init__(url)
-        self.sales: dict[str, dict] = {}
-
     def enter_sale(self, sale: dict) -> str:
         c = sale["customer"]
         handle = str(self._arrive_in_stock(sale))
@@ -44,7 +40,7 @@ class Tec3hDriver(ScreenDriver):
         self._expect(self.ui.submit(self.ui.get(created.headers["Location"]), {
             "statut": "Commande", "prix": sale["sale"]["price_ttc"], "date_vente": _fr(sale["sale"]["sale_date"]),
             "date_livraison": _fr(sale["sale"]["delivery_date"])}, action=offer), "Commande")
-        self.sales[handle] = sale
+        self.entered[handle] = {"sale": sale}
         return handle
 
     def _warranty_form(self, handle: str, changes: dict) -> httpx.Response:
@@ -61,7 +57,7 @@ class Tec3hDriver(ScreenDriver):
         if 'id="warranty-state"' in tab.text:   # already sent: « Renvoyer au centralisateur »
             self.ui.submit(tab, action="/renvoyer")
         else:
-            sale = self.sales[handle]
+            sale = self.entered[handle]["sale"]
             c, w = sale["customer"], sale["warranty"]
             consent = {f"consent_{k}": "on" if k in (c.get("consent") or []) else None for k in CONSENTS}
             answer = self._warranty_form(handle, {

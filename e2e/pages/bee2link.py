@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
-from e2e.pages.screen import DeclarationState, Screen, by_label, by_role, by_test_id, clicks
+from e2e.pages.screen import DeclarationState, Screen, by_label, by_role, by_test_id, clicks, exactly
 
 
 class PipelinePage(Screen):
@@ -56,7 +56,7 @@ class VehicleCardPage(Screen):
 
     title = by_role("heading", level=1)
     stage = by_test_id("vehicle-stage")
-    fields = {"stage_select": "Étape du pipeline", "comment_box": by_label("Commentaire", exact=True)}
+    fields = {"stage_select": "Étape du pipeline", "comment_box": exactly("Commentaire")}
     links = {
         "delivery_link": "Ouvrir la page livraison",
         "order_button": "Commande n°",
@@ -85,8 +85,7 @@ class VehicleCardPage(Screen):
         self.move_button.click()
 
     def add_comment(self, text: str) -> None:
-        self.comment_box.fill(text)
-        self.add_comment_button.click()
+        self.fill_and_click(self.add_comment_button, comment_box=text)
 
     def declare_spoticar(self) -> Page:
         """Click Déclaration SPOTICAR; the centralisateur (or the refusal) opens in a new window."""

@@ -58,10 +58,6 @@ class DeclarationFormPage(Screen):
 
     declare = clicks("declare_button")
 
-    def field(self, label: str) -> Locator:
-        """The input whose label is exactly ``label`` (asterisk included: "Immatriculation*")."""
-        return self.page.get_by_label(label, exact=True)
-
     def fill(self, **values: str) -> None:
         """Fill text fields by exact label: ``fill(**{"Immatriculation*": "AA-123-AA"})``."""
         for label, value in values.items():
@@ -80,7 +76,7 @@ class DeclarationFormPage(Screen):
 
     def tick_consent(self, *names: str) -> None:
         for name in names:
-            self.page.get_by_label(name, exact=True).check()
+            self.field(name).check()
 
 
 class ConfirmationPage(Screen):
@@ -122,5 +118,4 @@ class ReceptionApvPage(Screen):
     claim_link = by_role("link", "Services.Spoticar — PRISE EN CHARGE ATELIER")
 
     def search(self, text: str) -> None:
-        self.search_box.fill(text)
-        self.search_button.click()
+        self.fill_and_click(self.search_button, search_box=text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator
 
-from e2e.pages.screen import DataRows, LoginScreen, Screen, by_label, by_role, clicks
+from e2e.pages.screen import DataRows, LoginScreen, Screen, by_label, by_role, clicks, exactly
 
 
 class IcareLoginPage(LoginScreen):
@@ -22,8 +22,7 @@ class ForgotPasswordPage(Screen):
     submit = by_role("button", "Recevoir l'email de réinitialisation")
 
     def request_reset(self, email: str) -> None:
-        self.email.fill(email)
-        self.submit.click()
+        self.fill_and_click(self.submit, email=email)
 
 
 class NewPasswordPage(Screen):
@@ -90,7 +89,7 @@ class NewUserPage(Screen):
     """« Création d'un nouvel utilisateur »: personal data, establishment, rights, Enregistrer."""
 
     fields = {
-        "last_name": by_label("Nom", exact=True),
+        "last_name": exactly("Nom"),
         "first_name": "Prénom",
         "email": "Identifiant/Email",
         "mobile": "Numéro de téléphone mobile (optionnel)",
@@ -98,15 +97,12 @@ class NewUserPage(Screen):
     }
     save = by_role("button", "Enregistrer")
 
-    def right(self, label: str) -> Locator:
-        return self.page.get_by_label(label, exact=True)
-
     def create(self, last_name: str, first_name: str, email: str, rights: list[str],
                mobile: str = "") -> None:
         """Fill the user, tick ``rights`` (their labels) and click Enregistrer."""
         self.fill_in(last_name=last_name, first_name=first_name, email=email, mobile=mobile)
         for label in rights:
-            self.right(label).check()
+            self.field(label).check()
         self.save.click()
 
 
@@ -117,7 +113,7 @@ class DocumentsPage(Screen):
         "doc_type": "Type de document",
         "number": "N° de facture",
         "start": "Période du",
-        "end": by_label("au", exact=True),
+        "end": exactly("au"),
     }
 
     submit = by_role("button", "Rechercher").last
@@ -125,8 +121,7 @@ class DocumentsPage(Screen):
 
     def search(self, doc_type: str = "", number: str = "", start: str = "", end: str = "") -> None:
         self.doc_type.select_option(label=doc_type or "Tous les types")
-        self.fill_in(number=number, start=start, end=end)
-        self.submit.click()
+        self.fill_and_click(self.submit, number=number, start=start, end=end)
 
     def download_link(self, row: int = 0) -> Locator:
         return self.rows.nth(row).get_by_role("link")

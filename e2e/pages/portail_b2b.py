@@ -61,9 +61,8 @@ class PresentationPage(_Screen):
                      postcode=company["postcode"], city=company["city"], country="France")
         if company.get("activity"):
             self.activity.select_option(label=company["activity"])
-        self.fill_in(contact_last_name=contact["last_name"], contact_first_name=contact["first_name"],
-                     contact_email=contact["email"])
-        self.send.click()
+        self.fill_and_click(self.send, contact_last_name=contact["last_name"],
+                            contact_first_name=contact["first_name"], contact_email=contact["email"])
 
 
 class AccessPage(_Screen):
@@ -93,8 +92,7 @@ class AccessPage(_Screen):
     current_step = timeline.filter(has_text="(étape en cours)")
 
     def analyse(self, cofor: str, code_site: str = "") -> None:
-        self.fill_in(cofor=cofor, code_site=code_site)
-        self.start.click()
+        self.fill_and_click(self.start, cofor=cofor, code_site=code_site)
 
     def request_access(self, person: dict, accept_terms: bool = True) -> None:
         """Fill the access request (future ASL Tiers) and send it."""
@@ -105,9 +103,9 @@ class AccessPage(_Screen):
 
 
 class UnknownCoforPage(_Screen):
-    """« je ne connais pas le COFOR de ma société »: a contact form to the portal's assistance."""
+    """« je ne connais pas le COFOR de ma société »: a contact form to the portal's assistance, reached from
+    the access page's button."""
 
-    path = "/acces/cofor-inconnu"
     fields = {
         "company": "Raison sociale *",
         "siret": "SIRET *",
@@ -119,9 +117,9 @@ class UnknownCoforPage(_Screen):
     send = by_role("button", "Envoyer")
 
     def ask_for_cofor(self, person: dict, message: str = "") -> None:
-        self.fill_in(company=person["company"], siret=person["siret"], last_name=person["last_name"],
-                     first_name=person["first_name"], email=person["email"], message=message)
-        self.send.click()
+        self.fill_and_click(self.send, company=person["company"], siret=person["siret"],
+                            last_name=person["last_name"], first_name=person["first_name"], email=person["email"],
+                            message=message)
 
 
 class LoginPage(_Screen):
@@ -132,8 +130,7 @@ class LoginPage(_Screen):
     submit = by_role("button", "Se connecter")
 
     def login(self, identifiant: str, password: str) -> None:
-        self.fill_in(identifiant=identifiant, password=password)
-        self.submit.click()
+        self.fill_and_click(self.submit, identifiant=identifiant, password=password)
 
 
 class PrivateSpacePage(_Screen):
@@ -148,28 +145,28 @@ class PrivateSpacePage(_Screen):
     logout = clicks("logout_button")
 
 
-class LostIdentifiantPage(_Screen):
+class _LostForm(_Screen):
+    """The forms of a forgotten identifiant or password (one form on the portal): their fields, envoyer."""
+
+    send = by_role("button", "envoyer")
+
+    def ask(self, **values: str) -> None:
+        """Fill the fields named in ``values`` and click envoyer."""
+        self.fill_and_click(self.send, **values)
+
+
+class LostIdentifiantPage(_LostForm):
     """« Vous avez oublié votre identifiant ? »: email and COFOR, envoyer."""
 
     path = "/identifiant-perdu"
     fields = {"email": "Adresse mail *", "cofor": "COFOR *"}
-    send = by_role("button", "envoyer")
-
-    def ask_identifiant(self, email: str, cofor: str) -> None:
-        self.fill_in(email=email, cofor=cofor)
-        self.send.click()
 
 
-class LostPasswordPage(_Screen):
+class LostPasswordPage(_LostForm):
     """« Vous avez oublié votre mot de passe ? »: V identifiant and email, envoyer → reset link."""
 
     path = "/mot-de-passe-perdu"
     fields = {"identifiant": "Identifiant *", "email": "Adresse mail *"}
-    send = by_role("button", "envoyer")
-
-    def ask_reset_link(self, identifiant: str, email: str) -> None:
-        self.fill_in(identifiant=identifiant, email=email)
-        self.send.click()
 
 
 class NewPasswordPage(_Screen):
@@ -179,21 +176,16 @@ class NewPasswordPage(_Screen):
     save = by_role("button", "Enregistrer")
 
     def choose_password(self, password: str, confirmation: str | None = None) -> None:
-        self.fill_in(password=password, confirmation=password if confirmation is None else confirmation)
-        self.save.click()
+        self.fill_and_click(self.save, password=password,
+                            confirmation=password if confirmation is None else confirmation)
 
 
-class AslTiersPage(_Screen):
+class AslTiersPage(_LostForm):
     """ASL Tiers reset: identifiant STELLANTIS, COFOR and the exact registered email, envoyer."""
 
     path = "/asl-tiers"
     fields = {"identifiant": "Identifiant STELLANTIS *", "cofor": "COFOR *", "email": "Adresse mail *"}
-    send = by_role("button", "envoyer")
     asl_contact = by_role("region", "Votre ASL Tiers")
-
-    def ask_reset_password(self, identifiant: str, cofor: str, email: str) -> None:
-        self.fill_in(identifiant=identifiant, cofor=cofor, email=email)
-        self.send.click()
 
 
 class HelpPage(_Screen):
@@ -215,8 +207,8 @@ class ContactPage(_Screen):
     """The contact form: subject, free text, optional screenshot, contact details, envoyer."""
 
     path = "/aide/contact"
+    subject = by_role("combobox", "Objet de votre demande *")  # a drop-down list of subjects
     fields = {
-        "subject": "Objet de votre demande *",
         "message": "Votre demande *",
         "screenshot": "Copie d'écran (facultatif)",
         "last_name": "Nom *",

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Download, Page
 
-from e2e.pages.screen import Screen, by_label, by_role, by_test_id, by_text, clicks
+from e2e.pages.screen import Screen, by_label, by_role, by_test_id, by_text, clicks, exactly
 
 
 class Pvo2Page(Screen):
@@ -31,8 +31,7 @@ class SiteIdentityPage(Pvo2Page):
         return self
 
     def set_rrdi(self, rrdi: str) -> None:
-        self.rrdi.fill(rrdi)
-        self.save_button.click()
+        self.fill_and_click(self.save_button, rrdi=rrdi)
 
 
 class OffersPage(Pvo2Page):
@@ -52,7 +51,7 @@ class NewOfferPage(Pvo2Page):
     fields = {
         "vehicle": "Véhicule à vendre *",
         "civility": "Civilité *",
-        "last_name": by_label("Nom *", exact=True),
+        "last_name": exactly("Nom *"),
         "first_name": "Prénom *",
         "address": "Adresse *",
         "postcode": "Code postal *",
@@ -185,8 +184,7 @@ class OrderPage(Pvo2Page):
         return self
 
     def set_delivery(self, date: str, time: str = "") -> None:
-        self.fill_in(delivery_date=date, delivery_time=time)
-        self.save_delivery_button.click()
+        self.fill_and_click(self.save_delivery_button, delivery_date=date, delivery_time=time)
 
     def declare(self, garantisseur: str = "Déclaration de garantie Spoticar") -> Page:
         """Choose the garantisseur and click Déclarer; the window the declaration opens in."""
@@ -210,15 +208,12 @@ class PrintDocumentsPage(Pvo2Page):
     }
     buttons = {"next_button": "Suivant >", "print_button": "Imprimer"}
 
-    def document(self, name: str):
-        return self.page.get_by_label(name, exact=True)
-
     def choose(self, *names: str) -> None:
         """Tick exactly these documents, then Suivant."""
         for box in self.page.get_by_role("checkbox").all():
             box.uncheck()
         for name in names:
-            self.document(name).check()
+            self.field(name).check()
         self.next_button.click()
 
     def print_pdf(self, warranty_number: str = "") -> Download:

@@ -3,7 +3,7 @@ Client (Modifiez) / Co-titulaire (Ajoutez) forms. No assertions here."""
 from __future__ import annotations
 
 from e2e.pages.pvo2 import Pvo2Page
-from e2e.pages.screen import by_label, by_role, clicks
+from e2e.pages.screen import by_role, clicks, exactly
 
 
 class TradeInPage(Pvo2Page):
@@ -20,9 +20,8 @@ class TradeInPage(Pvo2Page):
     submit = by_role("button", "Ajouter la reprise")
 
     def add(self, plate: str, brand: str, model: str, mileage: str, value: str, first_registration: str = "") -> None:
-        self.fill_in(plate=plate, brand=brand, model=model, first_registration=first_registration,
-                     mileage=mileage, value=value)
-        self.submit.click()
+        self.fill_and_click(self.submit, plate=plate, brand=brand, model=model,
+                            first_registration=first_registration, mileage=mileage, value=value)
 
 
 class PersonFormPage(Pvo2Page):
@@ -30,7 +29,7 @@ class PersonFormPage(Pvo2Page):
 
     fields = {
         "civility": "Civilité *",
-        "last_name": by_label("Nom *", exact=True),
+        "last_name": exactly("Nom *"),
         "first_name": "Prénom *",
         "birth_date": "Date de naissance",
     }

@@ -42,11 +42,11 @@ class Find:
         return self._narrowed("filter", options)
 
 
-class DataRows(Find):
+class DataRows:
     """Declared as ``rows = DataRows("table")``: ``Screen.data_rows`` of that locator (or of the page)."""
 
     def __init__(self, within: str | None = None):
-        super().__init__("data_rows", within=within)
+        self.within = within
 
     def __get__(self, screen: Screen | None, owner: type | None = None) -> Locator:
         if screen is None:
@@ -57,6 +57,11 @@ class DataRows(Find):
 def by_label(text: str, *, exact: bool = False, within: str | None = None) -> Find:
     """The form control labelled ``text`` (``get_by_label``)."""
     return Find("get_by_label", text, exact=exact, within=within)
+
+
+def exactly(label: str) -> Find:
+    """The form control whose label is ``label`` whole ("Nom", not "Prénom")."""
+    return by_label(label, exact=True)
 
 
 def by_role(role: str, name: str | None = None, *, within: str | None = None, **options) -> Find:
@@ -121,6 +126,16 @@ class Screen:
         for name, value in values.items():
             getattr(self, name).fill(value)
 
+    def field(self, label: str) -> Locator:
+        """The form control whose label is exactly ``label`` (asterisk included: "Immatriculation*"),
+        for screens whose fields are read from data (a form's table, the documents to tick)."""
+        return self.page.get_by_label(label, exact=True)
+
+    def fill_and_click(self, control: Locator, **values: str) -> None:
+        """Fill the declared fields with ``values``, then click ``control`` (the form's button)."""
+        self.fill_in(**values)
+        control.click()
+
     def data_rows(self, within: Locator | None = None) -> Locator:
         """The rows holding data cells (header rows left out) of the page's tables, or of ``within``."""
         scope = within or self.page
@@ -154,12 +169,11 @@ class LoginScreen(Screen):
 
     path = "/connexion"
     email = by_label("Email")
-    password = by_label("Mot de passe", exact=True)
+    password = exactly("Mot de passe")
     submit = by_role("button", "Se connecter")
 
     def login(self, email: str, password: str) -> None:
-        self.fill_in(email=email, password=password)
-        self.submit.click()
+        self.fill_and_click(self.submit, email=email, password=password)
 
 
 class DeclarationState:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Download, Locator
 
-from e2e.pages.screen import DataRows, Screen, by_label, by_role, by_text, clicks
+from e2e.pages.screen import DataRows, Screen, by_label, by_role, by_text, clicks, exactly
 
 
 class StockPage(Screen):
@@ -137,9 +137,9 @@ class CustomerFormPage(Screen):
         "birth_city": by_label("Ville de naissance", within="identity"),
         "company": "Raison sociale",
         "siret": "N° Siret",
-        "address": by_label("Adresse", exact=True),
+        "address": exactly("Adresse"),
         "postcode": "Code postal",
-        "city": by_label("Ville", exact=True),
+        "city": exactly("Ville"),
         "mobile": "Tel Mobile",
         "email": "Email",
     }
@@ -184,7 +184,7 @@ class OrderPage(Screen):
 
     heading = by_role("heading", level=1)
     fields = {
-        "customer": by_label("Client", exact=True),
+        "customer": exactly("Client"),
         "status": "Statut",
         "seller": "Commercial",
         "delivery_date": "Date de livraison",
@@ -209,8 +209,8 @@ class OrderPage(Screen):
 
     def add_article(self, designation: str, reference: str, price: str) -> None:
         """Ajouter: an article line (saved with the order)."""
-        self.fill_in(article_designation=designation, article_reference=reference, article_price=price)
-        self.add_article_button.click()
+        self.fill_and_click(self.add_article_button, article_designation=designation,
+                            article_reference=reference, article_price=price)
 
     def make_order(self, sale_date: str, delivery_date: str, payment: str = "Virement",
                    status: str = "Commande") -> None:
@@ -230,8 +230,7 @@ class SalesPage(Screen):
     table = by_role("table", "Commandes")
 
     def search(self, text: str) -> None:
-        self.search_box.fill(text)
-        self.filter_button.click()
+        self.fill_and_click(self.filter_button, search_box=text)
 
     def row(self, number: str) -> Locator:
         return self.table.get_by_role("row").filter(has_text=number)

@@ -35,8 +35,7 @@ class WarrantyFormPage(Screen):
     cancel_link = by_role("link", "Annuler")
     send_button = by_role("button", "Envoyer")
 
-    # The same label-driven helpers as the centralisateur's form page: field(label), fill(**), select().
-    field = DeclarationFormPage.field
+    # The same label-driven helpers as the centralisateur's form page: fill(**), select().
     fill = DeclarationFormPage.fill
     select = DeclarationFormPage.select
 

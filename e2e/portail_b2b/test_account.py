@@ -7,8 +7,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.pages.outbox import OutboxPage
-from e2e.pages.portail_b2b import (AslTiersPage, HomePage, LoginPage, LostIdentifiantPage, LostPasswordPage,
-                                   NewPasswordPage, PrivateSpacePage)
+from e2e.pages.portail_b2b import (
+    AslTiersPage,
+    HomePage,
+    LoginPage,
+    LostIdentifiantPage,
+    LostPasswordPage,
+    NewPasswordPage,
+    PrivateSpacePage,
+)
 
 pytestmark = pytest.mark.portail_b2b
 
@@ -61,7 +68,7 @@ def test_repeated_failures_block_the_identifiant(page: Page, b2b_url, factory):
 def test_lost_identifiant_is_mailed(page: Page, b2b_url, outbox):
     email = "sophie.durand@equipements-axilog.example.fr"
     form = LostIdentifiantPage(page, b2b_url).open()
-    form.ask_identifiant(email, "1002034E")
+    form.ask(email=email, cofor="1002034E")
     expect(form.messages).to_contain_text("un e-mail vient d'être envoyé")
     assert "V100003" in outbox.mails(email)[0]["body"]
 
@@ -70,7 +77,7 @@ def test_lost_password_refuses_identifiant_not_starting_with_v(page: Page, b2b_u
     form = LostPasswordPage(page, b2b_url).open()
     expect(page.get_by_text("commençant par V), pas pour la phase de présentation")).to_be_visible()
     with page.expect_response(lambda r: r.request.method == "POST") as response:
-        form.ask_reset_link("P123456", person["email"])
+        form.ask(identifiant="P123456", email=person["email"])
     assert response.value.status == 422
     expect(form.identifiant).to_have_accessible_description(re.compile("commence par V"))
     expect(form.email).to_have_value(person["email"])
@@ -79,7 +86,7 @@ def test_lost_password_refuses_identifiant_not_starting_with_v(page: Page, b2b_u
 
 def test_lost_password_link_from_the_outbox_sets_a_new_password(page: Page, b2b_url, factory):
     email = "karim.benali@equipements-axilog.example.fr"
-    LostPasswordPage(page, b2b_url).open().ask_reset_link("V100004", email)
+    LostPasswordPage(page, b2b_url).open().ask(identifiant="V100004", email=email)
     box = OutboxPage(page, b2b_url).open()
     box.mail("Portail B2B STELLANTIS : réinitialisation de votre mot de passe").get_by_role("link").click()
     new_password = NewPasswordPage(page, b2b_url)
@@ -96,7 +103,7 @@ def test_asl_tiers_reset_refuses_email_differing_in_case(page: Page, b2b_url, b2
     form = AslTiersPage(page, b2b_url).open()
     expect(page.get_by_text("Respectez les majuscules/minuscules s'il y a lieu.")).to_be_visible()
     with page.expect_response(lambda r: r.request.method == "POST") as response:
-        form.ask_reset_password("V100001", "1002034E", "claire.martin@equipements-axilog.example.fr")
+        form.ask(identifiant="V100001", cofor="1002034E", email="claire.martin@equipements-axilog.example.fr")
     assert response.value.status == 422
     expect(form.errors).to_contain_text("doit correspondre exactement")
     expect(form.email).to_have_value("claire.martin@equipements-axilog.example.fr")
@@ -108,7 +115,7 @@ def test_asl_tiers_reset_refuses_email_differing_in_case(page: Page, b2b_url, b2
 def test_asl_tiers_gets_a_reset_password_that_works(page: Page, b2b_url, b2b_password, outbox):
     email = "Paul.Schmitt@fonderie-est.example.fr"
     form = AslTiersPage(page, b2b_url).open()
-    form.ask_reset_password("v200001", "1002035f", email)
+    form.ask(identifiant="v200001", cofor="1002035f", email=email)
     expect(form.messages).to_contain_text("Un mot de passe de réinitialisation a été envoyé")
     body = outbox.mails(email)[0]["body"]
     password = body.split("est : ")[1].split("\n")[0]
@@ -121,5 +128,5 @@ def test_asl_tiers_gets_a_reset_password_that_works(page: Page, b2b_url, b2b_pas
 
 def test_plain_user_is_given_the_asl_tiers_contact(page: Page, b2b_url):
     form = AslTiersPage(page, b2b_url).open()
-    form.ask_reset_password("V200003", "1002035F", "lucas.weber@fonderie-est.example.fr")
+    form.ask(identifiant="V200003", cofor="1002035F", email="lucas.weber@fonderie-est.example.fr")
     expect(form.asl_contact).to_contain_text("Paul SCHMITT — Paul.Schmitt@fonderie-est.example.fr")

@@ -9,10 +9,18 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from e2e.pages.centralisateur import ConfirmationPage
-from e2e.pages.pvo2 import (DeliveriesPage, NewOfferPage, OfferPage, OffersPage, OrderPage, PrintDocumentsPage,
-                            SiteIdentityPage, VehicleCardPage)
 from e2e.flows import search_portal_as_dealer
+from e2e.pages.centralisateur import ConfirmationPage
+from e2e.pages.pvo2 import (
+    DeliveriesPage,
+    NewOfferPage,
+    OfferPage,
+    OffersPage,
+    OrderPage,
+    PrintDocumentsPage,
+    SiteIdentityPage,
+    VehicleCardPage,
+)
 from e2e.pvo2.conftest import complete_declaration, reload_until_visible, vehicle_for_sale
 from harness.testing import icare_contracts
 
@@ -121,7 +129,7 @@ def test_order_pdf_holds_the_seed_sections(page: Page, pvo2_url: str, new_order)
     order, customer, number = new_order("GA-105-PB")
     order.print_order()
     printing = PrintDocumentsPage(page, pvo2_url)
-    expect(printing.document("Bon de commande à particulier SPOTICAR-PEUGEOT")).to_be_checked()
+    expect(printing.field("Bon de commande à particulier SPOTICAR-PEUGEOT")).to_be_checked()
     printing.choose("Bon de commande à particulier SPOTICAR-PEUGEOT")
     download = printing.print_pdf(warranty_number="GAR-0001")
     assert download.suggested_filename == f"bon-de-commande-{number}.pdf"

@@ -2,11 +2,17 @@
 session can put its dealer under convention and inject an outage)."""
 from __future__ import annotations
 
+import hashlib
+import json
+import zipfile
+
 import httpx
 import pytest
 
+from harness.cli import main
 from harness.runner import Stack
 from certification import dealer
+from certification.attestation import fingerprint
 from tests.certification.outside_dms import CallbackServer
 
 
@@ -18,14 +24,20 @@ def callback_server():
     server.close()
 
 
+def certification_stack(data_dir, callback_server: CallbackServer) -> Stack:
+    """A centralisateur and an Icare for certification sessions (not started yet), calling back
+    ``callback_server`` only."""
+    origins = {dms: [callback_server.origin] for dms in ("tec3h", "pvo2", "neovo", "bee2link")}
+    return Stack(data_dir, names=["centralisateur", "icare"],
+                 extra_config={"centralisateur": {"TEST_ROUTES": True, "WORKER_INTERVAL": 0.1,
+                                                  "ICARE_TIMEOUT": 2.0, "CERTIFICATION_RATE_PER_SECOND": 10,
+                                                  "DMS_CALLBACK_ORIGINS": origins},
+                               "icare": {"TEST_ROUTES": True}})
+
+
 @pytest.fixture(scope="module")
 def cds(tmp_path_factory, callback_server):
-    origins = {dms: [callback_server.origin] for dms in ("tec3h", "pvo2", "neovo", "bee2link")}
-    with Stack(tmp_path_factory.mktemp("certification"), names=["centralisateur", "icare"],
-               extra_config={"centralisateur": {"TEST_ROUTES": True, "WORKER_INTERVAL": 0.1,
-                                                "ICARE_TIMEOUT": 2.0, "CERTIFICATION_RATE_PER_SECOND": 10,
-                                                "DMS_CALLBACK_ORIGINS": origins},
-                             "icare": {"TEST_ROUTES": True}}) as stack:
+    with certification_stack(tmp_path_factory.mktemp("certification"), callback_server) as stack:
         yield stack
 
 
@@ -41,3 +53,43 @@ def dealer_declares(declaration_url: str, sale: dict) -> None:
     """The tester's part in the centralisateur: page 1/3, complete form 2/3, « Déclarer et Garantir »."""
     page = dealer.declare(declaration_url, sale)
     assert "Votre demande a été effectuée avec succès" in page, page[:2000]
+
+
+def _forge(out, name: str, edit) -> object:
+    """A copy of ``out/evidence.zip`` whose report.json ``edit`` changed, fingerprint and manifest
+    recomputed as a forger would."""
+    with zipfile.ZipFile(out / "evidence.zip") as archive:
+        files = {n: archive.read(n) for n in ("report.json", "report.html", "junit.xml", "evidence.har")}
+    report = json.loads(files["report.json"])
+    edit(report)
+    report["fingerprint"] = fingerprint(report)
+    files["report.json"] = json.dumps(report).encode()
+    forged = out / name
+    with zipfile.ZipFile(forged, "w") as archive:
+        for file_name, data in files.items():
+            archive.writestr(file_name, data)
+        archive.writestr("manifest.json", json.dumps({"files": {n: hashlib.sha256(d).hexdigest()
+                                                                for n, d in files.items()}}))
+    return forged
+
+
+def _leave_out_an_exchange(report: dict) -> None:
+    report["scenarios"][0]["evidence"] = report["scenarios"][0]["evidence"][:-1]
+
+
+def _pass_a_failure(report: dict) -> None:
+    report["scenarios"][-1]["status"] = "failed" if report["scenarios"][-1]["status"] != "failed" else "passed"
+
+
+def verify_then_forge(url: str, out, capsys) -> None:
+    """The CDS operator checks the zip against the centralisateur: authentic; then an exchange left out,
+    or a verdict edited (manifest recomputed, as a forger would), is caught."""
+    capsys.readouterr()
+    assert main(["certify", "verify", str(out / "evidence.zip"), "--url", url]) == 0
+    assert "Rapport authentique" in capsys.readouterr().out
+    for name, edit, says in (("trimmed.zip", _leave_out_an_exchange, "(échanges différents)"),
+                             ("edited.zip", _pass_a_failure, "(verdicts différents : ")):
+        assert main(["certify", "verify", str(_forge(out, name, edit)), "--url", url]) == 1
+        printed = capsys.readouterr().out
+        assert "NON CONFORME : Le rapport ne correspond pas à ce que le centralisateur a enregistré" in printed
+        assert says in printed, printed

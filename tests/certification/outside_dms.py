@@ -3,7 +3,8 @@
 It follows a certification session's JSON (``Accept: application/json``) and does what each
 scenario's instructions say, receives signed callbacks on its own HTTP server (signature, timestamp,
 delivery id checked) and may poll the status API. ``faults`` turns it into the faulty DMS variants
-the plan must catch: drop_fields, new_order_on_resend, ignore_signature, never_ack, hammer_status.
+the plan must catch: drop_fields, new_order_on_resend, ignore_signature, never_ack, hammer_status, and
+dedupe_on_signature (refuses a byte-for-byte replay but applies a retried delivery again, whatever it says).
 """
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ class OutsideDms:
         self.api = httpx.Client(timeout=20, headers={"Authorization": f"Bearer {key}"})
         self.orders: dict[str, dict] = {}        # bdc → what the DMS shows on its order
         self.seen_deliveries: set[str] = set()
+        self.last_bdc: str | None = None        # the order of the last sale accepted
         self._refs = itertools.count(1000)
         server.receiver = self.receive
         self.callback_url = server.url
@@ -80,14 +82,18 @@ class OutsideDms:
                 return 401
             if not stamp.isdigit() or abs(time.time() - int(stamp)) > FRESH_SECONDS:
                 return 401
-            if not delivery or delivery in self.seen_deliveries:
+            seen = headers.get("X-Spoticar-Signature") if "dedupe_on_signature" in self.faults else delivery
+            if not seen or seen in self.seen_deliveries:
                 return 409
-            self.seen_deliveries.add(delivery)
+            self.seen_deliveries.add(seen)
         state = json.loads(body)
         order = self.orders.setdefault(state["bdc_number"], {})
-        if order.get("status") not in ("declared", "refused"):  # a late, stale state never goes back
-            order["status"] = state["status"]
-        order["contract_number"] = order.get("contract_number") or state.get("contract_number")
+        if order.get("status") not in ("declared", "refused") or "dedupe_on_signature" in self.faults:
+            order["status"] = state["status"]      # (a late, stale state never goes back, unless faulty)
+        if "dedupe_on_signature" in self.faults:
+            order["contract_number"] = state.get("contract_number")
+        else:
+            order["contract_number"] = order.get("contract_number") or state.get("contract_number")
         return 200
 
     # --- the hand-off -----------------------------------------------------------------------------
@@ -98,7 +104,8 @@ class OutsideDms:
                 body[section].pop(name, None)
         response = self.api.post(self.base() + "/api/v1/handoffs", json=body)
         if response.status_code in (200, 201):
-            self.orders.setdefault(response.json()["bdc_number"], {"status": "pending"})
+            self.last_bdc = response.json()["bdc_number"]
+            self.orders.setdefault(self.last_bdc, {"status": "pending"})
             httpx.get(response.json()["declaration_url"], follow_redirects=True, timeout=20)  # opens the link
         return response
 
@@ -136,6 +143,12 @@ class OutsideDms:
             declare(first.json()["declaration_url"], sale)
             self.poll(first.json()["bdc_number"])
 
+    def read_back(self) -> None:
+        """The session sent its callbacks again: tell it what the DMS shows for the declared order."""
+        order = self.orders.get(self.last_bdc or "", {})
+        self.api.post(self.session_url + "/readback", json={"contract_number": order.get("contract_number"),
+                                                            "status": order.get("status")})
+
     def run(self, declare, deadline_seconds: float = 180) -> dict:
         """Play the plan until the session is finished; the final session state."""
         deadline, played = time.monotonic() + deadline_seconds, set()
@@ -144,6 +157,8 @@ class OutsideDms:
             if state["current"] not in played:
                 played.add(state["current"])
                 self.play(next(s for s in state["scenarios"] if s["id"] == state["current"]), declare)
+            elif state.get("awaiting_readback"):
+                self.read_back()
             time.sleep(0.2)
             state = self.state()
         return state

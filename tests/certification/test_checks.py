@@ -119,6 +119,36 @@ def test_callback_acknowledged_within_the_bound():
     assert run("callback-acknowledged", [accepted, callback(declared, 200, at=3, duration_ms=9000)])[0] == "failed"
 
 
+def test_a_delivery_received_twice_must_change_nothing_the_dms_shows():
+    bdc = "SPC1234560000011"
+    pending = {"bdc_number": bdc, "status": "contract_pending", "contract_number": None}
+    declared = {"bdc_number": bdc, "status": "declared", "contract_number": "22511015260"}
+    seen = [handoff(sale("contract-pending-then-declared"), bdc=bdc), callback(pending, 200, at=2),
+            callback(declared, 200, at=4)]
+    retried = seen + [callback(declared, 409, at=5, probe="duplicate"), callback(pending, 200, at=5, probe="late-retry")]
+    actions = {"icare_outage": "injected", "duplicate": "sent"}
+    assert run("contract-pending-then-declared", seen, actions=actions)[0] == "waiting"
+    status, findings = run("contract-pending-then-declared", retried, actions=actions)
+    assert status == "waiting" and "le relevé de la commande" in findings_or_waiting(retried, actions)
+    kept = {**actions, "readback": {"contract_number": "22511015260", "status": "declared"}}
+    assert run("contract-pending-then-declared", retried, actions=kept)[0] == "passed"
+    # acknowledged, yet applied again: the late "contract pending" took the order back
+    reverted = {**actions, "readback": {"contract_number": None, "status": "contract_pending"}}
+    status, findings = run("contract-pending-then-declared", retried, actions=reverted)
+    assert status == "failed"
+    assert {(d["path"], d["received"]) for f in findings for d in f.diff} == {("contract_number", None),
+                                                                             ("status", "contract_pending")}
+    refused = retried[:-1] + [callback(pending, 500, at=5, probe="late-retry")]
+    status, findings = run("contract-pending-then-declared", refused, actions=kept)
+    assert status == "failed" and "renvoyé en retard (même X-Spoticar-Delivery)" in findings[-1].message
+
+
+def findings_or_waiting(entries: list[dict], actions: dict) -> str:
+    """What a waiting scenario says it waits for, once its wait is over."""
+    _, findings = run("contract-pending-then-declared", entries, actions=actions, final=True)
+    return " ".join(f.message for f in findings)
+
+
 def test_polling_rate_and_stop_when_final():
     polls = [poll("SP1", "pending", 1.0 * i) for i in range(5)] + [poll("SP1", "declared", 6)]
     assert run("status-polling", polls, final=True)[0] == "passed"

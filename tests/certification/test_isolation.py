@@ -121,3 +121,20 @@ def test_no_session_without_the_journal_its_evidence_comes_from(tmp_path):
     with Stack(tmp_path, names=["centralisateur"], extra_config={"centralisateur": {"JOURNAL_ENABLED": False}}) as stack:
         answer = httpx.post(stack.url("centralisateur") + "/certification/sessions", json={"dms": "tec3h"}, timeout=20)
     assert answer.status_code == 422 and "journal des échanges est désactivé" in answer.json()["errors"][0]["message"]
+
+
+def test_a_readback_is_taken_only_from_the_session_and_after_its_callbacks_sent_again(cds):
+    mine, theirs = open_session(cds), open_session(cds, dms="pvo2")
+
+    def readback(session, key, body):
+        return httpx.post(session["url"] + "/readback", json=body, timeout=20,
+                          headers={"Authorization": f"Bearer {key}"} if key else {})
+
+    assert readback(theirs, mine["key"], {"contract_number": "1"}).status_code == 403
+    assert readback(theirs, None, {"contract_number": "1"}).status_code == 401
+    early = readback(mine, mine["key"], {"contract_number": "22511015260", "status": "declared"})
+    assert early.status_code == 409 and "Aucun rappel renvoyé pour l'instant" in early.json()["errors"][0]["message"]
+    for bad in ({"status": "signée"}, {"contract_number": "9" * 41}, {"contract_number": "1", "extra": 1}):
+        answer = readback(mine, mine["key"], bad)
+        assert answer.status_code == 422 and answer.json()["errors"][0]["message"], bad
+    assert "readback" not in _json(mine, mine["key"]).json()["actions"]

@@ -5,15 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from xml.etree import ElementTree as ET
 
 import pytest
 
 from harness.cli import main
-from tests.certification.conftest import dealer_declares, open_session
-from tests.certification.outside_dms import OutsideDms
+from tests.certification.conftest import certification_stack, dealer_declares, open_session, verify_then_forge
+from tests.certification.outside_dms import CallbackServer, OutsideDms
 
-pytestmark = pytest.mark.centralisateur
+# one worker plays every variant at once (the ``plays`` fixture)
+pytestmark = [pytest.mark.centralisateur, pytest.mark.xdist_group("certification_plays")]
+PLAY_BOUND_SECONDS = 600
 
 FAULTY = {
     "drop_fields": {"handoff-complete"},
@@ -21,6 +24,7 @@ FAULTY = {
     "ignore_signature": {"callback-signature"},
     "never_ack": {"callback-acknowledged", "callback-signature", "contract-pending-then-declared"},
     "hammer_status": {"status-polling"},
+    "dedupe_on_signature": {"contract-pending-then-declared"},
 }
 
 
@@ -34,8 +38,33 @@ def _play(cds, server, faults=frozenset()) -> tuple[dict, dict]:
     return session, final
 
 
-def test_an_outside_dms_passes_every_scenario_and_gets_its_reports(cds, callback_server, tmp_path, capsys):
-    session, final = _play(cds, callback_server)
+@pytest.fixture(scope="module")
+def plays(tmp_path_factory):
+    """The faultless outside DMS and each faulty one play the plan at the same time, each against a
+    centralisateur and an Icare of its own (a session's Icare outage must reach no other session's
+    declarations) with its own callback endpoint: the plan's timers (settling, polling, the outage)
+    run side by side instead of one play after another. ``{faults: future of (stack, session, final)}``."""
+    variants = [frozenset(), *(frozenset({fault}) for fault in sorted(FAULTY))]
+    servers = {faults: CallbackServer() for faults in variants}
+    stacks = {faults: certification_stack(tmp_path_factory.mktemp("certification"), servers[faults])
+              for faults in variants}
+
+    def play(faults):
+        stack = stacks[faults].start()
+        return (stack, *_play(stack, servers[faults], faults))
+
+    pool = ThreadPoolExecutor(len(variants))
+    try:
+        yield {faults: pool.submit(play, faults) for faults in variants}
+    finally:
+        pool.shutdown(wait=True)
+        for faults in variants:
+            stacks[faults].stop()
+            servers[faults].close()
+
+
+def test_an_outside_dms_passes_every_scenario_and_gets_its_reports(plays, tmp_path, capsys):
+    cds, session, final = plays[frozenset()].result(timeout=PLAY_BOUND_SECONDS)
     statuses = {s["id"]: s["status"] for s in final["scenarios"]}
     assert final["current"] is None, statuses
     assert set(statuses.values()) == {"passed"}, json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
@@ -62,30 +91,7 @@ def test_an_outside_dms_passes_every_scenario_and_gets_its_reports(cds, callback
     assert har["log"]["version"] == "1.2" and len(har["log"]["entries"]) >= 20
     page = (out / "report.html").read_text()
     assert "Rapport de certification DMS Spoticar" in page and "<script" not in page
-    _verify_and_tamper(cds, out, capsys)
-
-
-def _verify_and_tamper(cds, out, capsys):
-    """The CDS operator checks the zip against the centralisateur: authentic, then a failed verdict
-    turned into a pass (manifest recomputed, as a forger would) is caught."""
-    capsys.readouterr()
-    assert main(["certify", "verify", str(out / "evidence.zip"), "--url", cds.url("centralisateur")]) == 0
-    assert "Rapport authentique" in capsys.readouterr().out
-    with zipfile.ZipFile(out / "evidence.zip") as archive:
-        files = {n: archive.read(n) for n in ("report.json", "report.html", "junit.xml", "evidence.har")}
-    report = json.loads(files["report.json"])
-    report["scenarios"][0]["evidence"] = report["scenarios"][0]["evidence"][:-1]   # an exchange left out
-    from certification.attestation import fingerprint
-    report["fingerprint"] = fingerprint(report)
-    files["report.json"] = json.dumps(report).encode()
-    forged = out / "forged.zip"
-    with zipfile.ZipFile(forged, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-        archive.writestr("manifest.json", json.dumps({"files": {n: hashlib.sha256(d).hexdigest()
-                                                                for n, d in files.items()}}))
-    assert main(["certify", "verify", str(forged), "--url", cds.url("centralisateur")]) == 1
-    assert "ne correspond pas à ce que le centralisateur a enregistré" in capsys.readouterr().out
+    verify_then_forge(cds.url("centralisateur"), out, capsys)
 
 
 # What each failure says, in French, naming the field or the exchange at fault.
@@ -96,12 +102,13 @@ SAYS = {
                          "Rappel rejoué (même X-Spoticar-Delivery)", "Rappel périmé", ": HTTP 200, attendu 4xx"),
     "never_ack": ("envoyé au DMS (POST http://127.0.0.1:", "non acquitté : HTTP 503, attendu 2xx"),
     "hammer_status": ("interrogations en 10 s pour",),
+    "dedupe_on_signature": ("Après les rappels renvoyés, la commande du DMS a changé",),
 }
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTY))
-def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(cds, callback_server, fault, tmp_path):
-    session, final = _play(cds, callback_server, {fault})
+def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(plays, fault, tmp_path):
+    cds, session, final = plays[frozenset({fault})].result(timeout=PLAY_BOUND_SECONDS)
     failed = {s["id"] for s in final["scenarios"] if s["status"] == "failed"}
     assert failed == FAULTY[fault], json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
     for s in final["scenarios"]:

@@ -2,6 +2,7 @@
 accepting HTML in a name, say), so they never touch the stack other suites share."""
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from conftest import start_test_stack
@@ -13,3 +14,11 @@ def hostile_stack(tmp_path_factory) -> Stack:
     running = start_test_stack(tmp_path_factory.mktemp("hostile"))
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def hostile_http() -> httpx.Client:
+    """One HTTP client for a module's hostile requests: the same requests and answers as a client per
+    request, without building a TLS context (~25 ms of CPU) for each of thousands of plain-HTTP calls."""
+    with httpx.Client(timeout=30) as client:
+        yield client

@@ -15,7 +15,7 @@ from fixtures.factories import Factory
 from fixtures.icare_factories import icare_sale
 from tests.fuzz import HOSTILE_TEXT, has_french_errors, json_values, mutated, paths
 
-pytestmark = [pytest.mark.centralisateur, pytest.mark.xdist_group("hostile_stack")]
+pytestmark = [pytest.mark.centralisateur, pytest.mark.xdist_group("hostile_fuzz")]
 
 JSON = json_values(HOSTILE_TEXT, biggest=10**30, leaves=8, text_size=30)
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -52,10 +52,10 @@ def _samples() -> dict[str, tuple[str, str, str, dict, dict]]:
 SAMPLES = _samples()
 
 
-def _send(stack, name: str, body: bytes, content_type: str = "application/json") -> httpx.Response:
+def _send(stack, http: httpx.Client, name: str, body: bytes, content_type: str = "application/json"
+          ) -> httpx.Response:
     app, method, path, headers, _ = SAMPLES[name]
-    return httpx.request(method, stack.url(app) + path, content=body, timeout=30,
-                         headers={**headers, "Content-Type": content_type})
+    return http.request(method, stack.url(app) + path, content=body, headers={**headers, "Content-Type": content_type})
 
 
 def _check(response: httpx.Response) -> None:
@@ -70,29 +70,30 @@ MUTATIONS = st.sampled_from(sorted(SAMPLES)).flatmap(
 
 @FUZZ
 @given(case=MUTATIONS)
-def test_any_value_in_any_field_of_any_api(hostile_stack, case):
+def test_any_value_in_any_field_of_any_api(hostile_stack, hostile_http, case):
     name, path, value, delete = case
-    _check(_send(hostile_stack, name, json.dumps(mutated(SAMPLES[name][4], path, value, delete)).encode()))
+    body = mutated(SAMPLES[name][4], path, value, delete)
+    _check(_send(hostile_stack, hostile_http, name, json.dumps(body).encode()))
 
 
 @FUZZ
 @given(name=st.sampled_from(sorted(SAMPLES)), body=JSON)
-def test_any_json_body_on_any_api(hostile_stack, name, body):
-    _check(_send(hostile_stack, name, json.dumps(body).encode()))
+def test_any_json_body_on_any_api(hostile_stack, hostile_http, name, body):
+    _check(_send(hostile_stack, hostile_http, name, json.dumps(body).encode()))
 
 
 @FUZZ
 @given(name=st.sampled_from(sorted(SAMPLES)), raw=st.binary(max_size=300),
        content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded",
                                      "multipart/form-data; boundary=x"]))
-def test_any_bytes_on_any_api(hostile_stack, name, raw, content_type):
-    _check(_send(hostile_stack, name, raw, content_type))
+def test_any_bytes_on_any_api(hostile_stack, hostile_http, name, raw, content_type):
+    _check(_send(hostile_stack, hostile_http, name, raw, content_type))
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 @pytest.mark.parametrize("depth", [33, 1000, 100_000])
-def test_deep_json_on_any_api_is_a_400(hostile_stack, name, depth):
-    response = _send(hostile_stack, name, b"[" * depth + b"]" * depth)
+def test_deep_json_on_any_api_is_a_400(hostile_stack, hostile_http, name, depth):
+    response = _send(hostile_stack, hostile_http, name, b"[" * depth + b"]" * depth)
     assert response.status_code == 400, response.text[:300]
 
 
@@ -100,7 +101,7 @@ def test_deep_json_on_any_api_is_a_400(hostile_stack, name, depth):
 @given(segment=st.sampled_from(HOSTILE_TEXT[:12]) | st.text(min_size=1, max_size=30),
        query=st.dictionaries(st.sampled_from(["plate", "bdc_number", "page", "limit"]),
                              st.sampled_from(HOSTILE_TEXT), max_size=2))
-def test_api_lookups_with_any_identifier(hostile_stack, segment, query):
+def test_api_lookups_with_any_identifier(hostile_stack, hostile_http, segment, query):
     segment = quote(segment, safe="")
     for app, path, headers in (("centralisateur", f"/api/v1/declarations/{segment}", DMS_KEY),
                                ("icare", f"/api/v1/contracts/{segment}", ICARE_KEY),
@@ -108,17 +109,16 @@ def test_api_lookups_with_any_identifier(hostile_stack, segment, query):
                                ("icare", f"/api/v1/psa-insurance/policies/{segment}", ICARE_KEY),
                                ("icare", "/api/v1/psa-insurance/policies", ICARE_KEY),
                                ("centralisateur", f"/certification/sessions/{segment}", {})):
-        _check(httpx.get(hostile_stack.url(app) + path, params=query, headers=headers, timeout=30))
+        _check(hostile_http.get(hostile_stack.url(app) + path, params=query, headers=headers))
 
 
 @FUZZ
 @given(body=JSON | st.fixed_dictionaries({}, optional={
     "latency_ms": JSON, "error_status": JSON, "drop_connection": JSON, "count": JSON}))
-def test_icare_fault_switch_with_any_body(hostile_stack, body):
+def test_icare_fault_switch_with_any_body(hostile_stack, hostile_http, body):
     url = hostile_stack.url("icare") + "/admin/faults"
     try:
-        response = httpx.put(url, content=json.dumps(body), headers={"Content-Type": "application/json"},
-                             timeout=30)
+        response = hostile_http.put(url, content=json.dumps(body), headers={"Content-Type": "application/json"})
         _check(response)
     finally:
-        httpx.delete(url, timeout=30)
+        hostile_http.delete(url)
