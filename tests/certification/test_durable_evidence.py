@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from harness.cli import main
+from certification.drivers.browser import Browser
 from harness.runner import Stack
 from tests.certification.conftest import dealer_declares, open_session, verify_then_forge
 from tests.certification.outside_dms import OutsideDms
@@ -28,6 +29,24 @@ def short_memory_cds(tmp_path_factory, callback_server):
         yield stack
 
 
+class ReadBackByHand(OutsideDms):
+    """The same DMS, its order read back by the tester in the session page's form (resumed with the key)."""
+
+    def read_back(self) -> None:
+        order = self.orders[self.last_bdc]
+        browser = Browser(self.base())
+        try:
+            assert browser.submit(browser.get("/certification"), {"key": self.key}, action="/reprendre"
+                                  ).status_code == 302
+            page = browser.get(self.session_url.removeprefix(self.base()))
+            assert "La session a renvoyé ses rappels : relevez la commande dans le DMS." in page.text
+            sent = browser.submit(page, {"contract_number": order["contract_number"], "status": order["status"]},
+                                  action="/readback")
+            assert sent.status_code == 302, sent.text
+        finally:
+            browser.close()
+
+
 def _journal_ids(url: str) -> set[str]:
     answer = httpx.get(url + "/__admin/journal", params={"limit": 5000}, timeout=60)
     assert answer.status_code == 200, answer.text
@@ -38,7 +57,7 @@ def test_a_report_verifies_after_the_journal_pruned_its_exchanges(short_memory_c
                                                                    capsys):
     url = short_memory_cds.url("centralisateur")
     session = open_session(short_memory_cds)
-    dms = OutsideDms(session["url"], session["key"], callback_server)
+    dms = ReadBackByHand(session["url"], session["key"], callback_server)
     try:
         final = dms.run(dealer_declares)
     finally:
