@@ -84,6 +84,33 @@ def _worker_database(url: str, worker: str) -> str:
     return own
 
 
+# The longest tests (seconds on a quiet 2-core machine, ``--durations``), started first: under xdist a
+# long test scheduled last keeps one worker busy while the others have nothing left to do.
+SLOW_FIRST = ("e2e/test_remote_browser.py", "tests/test_sharding.py", "tests/test_external_stack.py",
+              "tests/test_serving.py", "tests/certification/test_simulators.py",
+              "tests/certification/test_session_http.py", "tests/journal/test_pytest_attachment.py",
+              "tests/test_cli.py", "e2e/tec3h/test_flow.py", "e2e/pvo2/test_pvo2_flow.py",
+              "tests/journal/test_storage.py", "tests/certification/test_outside_party.py",
+              "tests/certification/test_durable_evidence.py")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The files of ``SLOW_FIRST`` first, in that order; every other test keeps its place."""
+    rank = {path: index for index, path in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)   # optional: runs with -p no:xdist too
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: two workers per core (``PYTEST_XDIST_AUTO_NUM_WORKERS`` still wins). Most of the
+    suites' time is waiting — on a browser, a server in another process, a certification plan's
+    timers — so twice as many workers as cores keep the cores busy."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    return 2 * max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
     """``--shard I/N`` is pytest-split's ``--group I --splits N``, in the form CI matrices use."""

@@ -3,10 +3,12 @@ violation is reported with its rule and element; a clean screen is not."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask, request
 from markupsafe import escape
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from common.serve import AppServer
 from e2e.accessibility import AccessibilityAudit
@@ -53,19 +55,27 @@ def arrival():
     return PAGE.format(title="Arrivée", body=f"<p>Reçu : {sent or 'rien'}</p>")
 
 
-def _audited(browser: Browser, leave) -> tuple[AccessibilityAudit, str]:
+@contextmanager
+def _watched(browser: Browser, **serving) -> Iterator[tuple[AccessibilityAudit, Page, str]]:
+    """A fresh audit watching a page of its own (browser.new_page(): a context outside the suite-wide
+    audit, which would fail these tests), and the URL the test screens are served at; closed after."""
     audit = AccessibilityAudit()
     page = browser.new_page()
     audit.watch_context(page.context)
     try:
-        with AppServer.bind(threads=4).mount(SCREENS) as server:
-            page.goto(server.url + "/depart", wait_until="commit")  # leave while it still loads
-            leave(page, server.url)
-            expect(page.get_by_role("heading", name="Arrivée")).to_be_visible()
-            failure = audit.failure()
-            text = page.locator("p").inner_text()
+        with AppServer.bind(**serving).mount(SCREENS) as server:
+            yield audit, page, server.url
     finally:
         page.context.close()
+
+
+def _audited(browser: Browser, leave) -> tuple[AccessibilityAudit, str]:
+    with _watched(browser, threads=4) as (audit, page, url):
+        page.goto(url + "/depart", wait_until="commit")  # leave while it still loads
+        leave(page, url)
+        expect(page.get_by_role("heading", name="Arrivée")).to_be_visible()
+        failure = audit.failure()
+        text = page.locator("p").inner_text()
     assert failure is None, failure
     assert audit.unaudited == []
     assert [url.rsplit("/", 1)[1] for url in audit.screens] == ["depart", "arrivee"]
@@ -88,19 +98,12 @@ def test_the_tests_own_goto_waits_for_the_audit_of_the_screen_it_leaves(browser:
 
 
 def test_audit_reports_serious_violations_and_passes_a_clean_screen(browser: Browser):
-    audit = AccessibilityAudit()
-    # browser.new_page(): a context of its own, outside the suite-wide audit, which would fail this test
-    page = browser.new_page()
-    audit.watch_context(page.context)
-    try:
-        with AppServer.bind().mount(SCREENS) as server:
-            page.goto(server.url + "/propre")
-            assert audit.failure() is None
-            assert audit.screens == [server.url + "/propre"]
-            page.goto(server.url + "/faible-contraste")
-            report = audit.failure()
-    finally:
-        page.context.close()
+    with _watched(browser) as (audit, page, url):
+        page.goto(url + "/propre")
+        assert audit.failure() is None
+        assert audit.screens == [url + "/propre"]
+        page.goto(url + "/faible-contraste")
+        report = audit.failure()
     assert report is not None
     assert "/faible-contraste — color-contrast (serious)" in report
     assert "/faible-contraste — label (critical)" in report
@@ -109,21 +112,15 @@ def test_audit_reports_serious_violations_and_passes_a_clean_screen(browser: Bro
 def test_a_screen_seen_again_gets_its_first_audit_and_still_fails(browser: Browser):
     """axe runs once per distinct screen: the same screen with other data reuses the first audit's
     findings (the test opening it fails all the same); a screen built otherwise is audited anew."""
-    audit = AccessibilityAudit()
-    page = browser.new_page()
-    audit.watch_context(page.context)
-    try:
-        with AppServer.bind().mount(SCREENS) as server:
-            page.goto(server.url + "/faible-contraste?plaque=AA-000-AA")
-            first = audit.failure()
-            audit.reset()                                  # as between two tests of a session
-            page.goto(server.url + "/faible-contraste?plaque=DL-342-MP")
-            again = audit.failure()
-            audit.reset()
-            page.goto(server.url + "/propre")
-            clean = audit.failure()
-    finally:
-        page.context.close()
+    with _watched(browser) as (audit, page, url):
+        page.goto(url + "/faible-contraste?plaque=AA-000-AA")
+        first = audit.failure()
+        audit.reset()                                  # as between two tests of a session
+        page.goto(url + "/faible-contraste?plaque=DL-342-MP")
+        again = audit.failure()
+        audit.reset()
+        page.goto(url + "/propre")
+        clean = audit.failure()
     assert "plaque=AA-000-AA — color-contrast (serious)" in first
     assert "plaque=DL-342-MP — color-contrast (serious)" in again and "plaque=DL-342-MP — label (critical)" in again
     assert clean is None

@@ -19,7 +19,10 @@ def _wait_for_signal() -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    # a signal the kernel hands to one of the server threads does not wake a main thread blocked on
+    # a lock, and Python runs handlers in the main thread only: wake up now and then to run them
+    while not stop.wait(0.5):
+        pass
 
 
 def _run_until_signal(stack, data_dir: str, urls: dict[str, str]) -> int:

@@ -33,19 +33,17 @@ TAG_ATTR = re.compile(r'\b(name|type|value|content)\s*=\s*("[^"]*"|\'[^\']*\'|[^
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TEXT_TYPES = ("text/", "json", "xml", "javascript", "x-www-form-urlencoded", "ecmascript")
 
-# Cheap checks first: most texts hold no credential, and a substring test is far cheaper than the
+# Cheap checks first: most texts hold no credential, and a plain search is far cheaper than the
 # IGNORECASE patterns above (and than calling back into Python on each field or tag). Every match of
 # a pattern contains one of its hints, so a text without any cannot match: the pattern runs only when
 # one is there. Hints are looked for in ``_folded`` text: its UTF-8 bytes, ASCII letters lowered —
 # ``bytes.lower`` is a plain C loop, ``str.lower`` on a page with accents ten times slower.
-NAME_HINTS = (b"pass", b"mdp", b"csrf", b"token", b"secret", b"signature", b"key", b"authorization", b"cookie")
-PATH_HINTS = (b"/mot-de-passe/", b"/reinitialisation/", b"/activation/", b"/declaration/", b"/reset/",
-              b"/activate/")
-# every TOKEN_QUERY match is one of these, without IGNORECASE (all the letters it names are \w)
+NAME_HINT = re.compile(rb"pass|mdp|csrf|token|secret|signature|key|authorization|cookie")
+# every TOKEN_QUERY match starts with one of these, without IGNORECASE (the letters it names are \w)
 QUERY_CANDIDATE = re.compile(r"[?&][\w.-]*=")
-# the only non-ASCII characters ``re.IGNORECASE`` matches to an ASCII letter (İ, ı ~ i; K ~ k; ſ ~ s):
-# a text holding one takes the patterns' path
-FOLD_TRAPS = tuple(c.encode() for c in "\u0130\u0131\u212a\u017f")
+# the only non-ASCII characters ``re.IGNORECASE`` matches to an ASCII letter (İ, ı ~ i; K ~ k; ſ ~ s),
+# as (lead byte, UTF-8): a text holding one takes the patterns' path
+FOLD_TRAPS = tuple((c.encode()[:1], c.encode()) for c in "\u0130\u0131\u212a\u017f")
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
 
 
@@ -53,12 +51,25 @@ def _folded(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass").lower()
 
 
-def hinted(folded: bytes, hints: tuple[bytes, ...]) -> bool:
-    """Whether a pattern all of whose (case-insensitive) matches contain one of ``hints`` may match
-    the text ``folded`` (``_folded``) comes from: False only when none can be there."""
-    if not folded.isascii() and any(trap in folded for trap in FOLD_TRAPS):
+def hinted(folded: bytes) -> bool:
+    """Whether a field or tag name may hint at a credential (SECRET_NAME, TAG_HINT, type=password)
+    in the text ``folded`` (``_folded``) comes from: False only when none can be there."""
+    if NAME_HINT.search(folded):
         return True
-    return any(hint in folded for hint in hints)
+    # a lead byte is found by memchr, a longer needle by a slower search: only when the lead is there
+    return not folded.isascii() and any(lead in folded and char in folded for lead, char in FOLD_TRAPS)
+
+
+def _query_candidate(text: str) -> bool:
+    if text.count("?") + text.count("&") > 32:  # many: one scan in C
+        return QUERY_CANDIDATE.search(text) is not None
+    for mark in "?&":  # few (an HTML page's entities): each looked at where it is
+        at = text.find(mark)
+        while at >= 0:
+            if QUERY_CANDIDATE.match(text, at):
+                return True
+            at = text.find(mark, at + 1)
+    return False
 
 
 def _escape_controls(text: str) -> str:
@@ -73,12 +84,11 @@ def decode(raw: bytes) -> str:
     return _escape_controls(text) if len(raw.translate(None, CONTROL_BYTES)) != len(raw) else text
 
 
-def url(text: str, folded: bytes | None = None) -> str:
-    """A URL (or any text holding URLs) with its path and query tokens redacted (``folded``: the
-    text's ``_folded`` form, when the caller has it)."""
-    if "/" in text and any(hint in (folded or _folded(text)) for hint in PATH_HINTS):
+def url(text: str) -> str:
+    """A URL (or any text holding URLs) with its path and query tokens redacted."""
+    if "/" in text:
         text = TOKEN_PATH.sub(lambda m: m.group(1) + REDACTED, text)
-    if "=" in text and QUERY_CANDIDATE.search(text):
+    if "=" in text and _query_candidate(text):
         text = TOKEN_QUERY.sub(lambda m: m.group(1) + REDACTED, text)
     return text
 
@@ -149,12 +159,12 @@ def redact_text(text: str, content_type: str | None) -> str:
     ctype = (content_type or "").lower()
     if "x-www-form-urlencoded" in ctype:
         text = _form(text)
-    folded = _folded(text)  # a redaction below only puts a quoted [REDACTED] in: no hint appears
-    if ("json" in ctype or text.lstrip().startswith(("{", "["))) and hinted(folded, NAME_HINTS):
-        text = JSON_FIELD.sub(_json_field, text)
-    if "<" in text and hinted(folded, NAME_HINTS):  # a secret tag has type=password or a hinted name
-        text = _html(text)
-    return url(text, folded)
+    if hinted(_folded(text)):  # a secret field or tag has type=password or a hinted name
+        if "json" in ctype or text.lstrip().startswith(("{", "[")):
+            text = JSON_FIELD.sub(_json_field, text)
+        if "<" in text:
+            text = _html(text)
+    return url(text)
 
 
 def _form(text: str) -> str:

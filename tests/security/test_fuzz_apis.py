@@ -15,7 +15,7 @@ from fixtures.factories import Factory
 from fixtures.icare_factories import icare_sale
 from tests.fuzz import HOSTILE_TEXT, has_french_errors, json_values, mutated, paths
 
-pytestmark = [pytest.mark.centralisateur, pytest.mark.xdist_group("hostile_stack")]
+pytestmark = [pytest.mark.centralisateur, pytest.mark.xdist_group("hostile_fuzz")]
 
 JSON = json_values(HOSTILE_TEXT, biggest=10**30, leaves=8, text_size=30)
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
