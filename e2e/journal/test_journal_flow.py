@@ -42,8 +42,15 @@ def test_one_sale_is_one_trace_across_the_dms_the_centralisateur_and_icare(page:
     bdc = record(stack, "bee2link", f"/orders/{order['number']}")["bdc_number"]
 
     dms = wait_for_callback(stack, bdc)
-    cds_entries, icare = journal(stack, "centralisateur", bdc), journal(stack, "icare", bdc)
-    seen = {(e["app"], e["direction"], e["method"], e["path"], e["status"]) for e in dms + cds_entries + icare}
+    # under ``up --processes`` a read flushes only the journal writer of the worker serving it: the
+    # other workers' entries land once their writer's batch is committed, so read again, bounded
+    deadline = time.monotonic() + 60
+    while True:
+        cds_entries, icare = journal(stack, "centralisateur", bdc), journal(stack, "icare", bdc)
+        seen = {(e["app"], e["direction"], e["method"], e["path"], e["status"]) for e in dms + cds_entries + icare}
+        if ("centralisateur", "out", "POST", "/api/spoticar/callback", 200) in seen or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert {("bee2link", "out", "POST", "/api/v1/handoffs", 201),
             ("centralisateur", "in", "POST", "/api/v1/handoffs", 201),
             ("centralisateur", "in", "GET", "/declaration/[REDACTED]", 302),
