@@ -90,7 +90,8 @@ SLOW_FIRST = ("e2e/test_remote_browser.py", "tests/test_sharding.py", "tests/tes
               "tests/test_serving.py", "tests/certification/test_simulators.py",
               "tests/certification/test_session_http.py", "tests/journal/test_pytest_attachment.py",
               "tests/test_cli.py", "e2e/tec3h/test_flow.py", "e2e/pvo2/test_pvo2_flow.py",
-              "tests/journal/test_storage.py", "tests/certification/test_outside_party.py")
+              "tests/journal/test_storage.py", "tests/certification/test_outside_party.py",
+              "tests/certification/test_durable_evidence.py")
 
 
 @pytest.hookimpl(trylast=True)

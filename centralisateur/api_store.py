@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from sqlalchemy import bindparam, exists, select
 
+from centralisateur.privacy import refresh_search
 from centralisateur.store import Dealer, Declaration, bdc_number
 from certification.store import CertSession
 
@@ -43,7 +44,7 @@ _D = Dealer.__table__
 _C = CertSession.__table__
 _DEALER = select(_D.c.dms, exists().where(_C.c.dealer_rrdi == _D.c.rrdi).label("reserved")).where(
     _D.c.rrdi == bindparam("d_rrdi"))
-_FIND = select(_T.c.id, _T.c.bdc_number, _T.c.status).where(
+_FIND = select(_T.c.id, _T.c.bdc_number, _T.c.status, _T.c.form).where(
     _T.c.source_dms == bindparam("d_dms"), _T.c.dealer_rrdi == bindparam("d_rrdi"),
     _T.c.dms_order_ref == bindparam("d_ref"))
 # not declared yet: the DMS's corrections pre-fill the form
@@ -88,6 +89,7 @@ def store(conn, sale: Sale) -> Stored | str:
         if existing.status == "pending":
             conn.execute(_CORRECT, {"d_id": existing.id, "d_payload": payload,
                                     "d_callback": payload["callback_url"]})
+            refresh_search(conn, existing.id, payload, existing.form)  # the RGPD search follows it
         return Stored(existing.id, existing.bdc_number, existing.status, False)
     number = bdc_number(sale.rrdi, new_id)
     conn.execute(_NUMBER, {"d_id": new_id, "d_bdc": number})

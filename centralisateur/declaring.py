@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from centralisateur.api import state
 from certification import evidence, hooks
 from centralisateur.icare_client import IcareClient, IcareRefused, IcareUnavailable
+from centralisateur.privacy import refresh_search
 from centralisateur.store import Dealer, Declaration, IcareLease, utcnow
 from common.egress import UrlRefused, callback_origins, check_url, guarded_transport
 from spoticar_handoff.callbacks import delivery_id, sign_callback
@@ -64,7 +65,11 @@ def claim(app: Flask, declaration_id: int, form: dict) -> dt.datetime | None:
             .where(Declaration.id == declaration_id, Declaration.status == "pending")
             .values(status="contract_pending", form=form, declared_at=now,
                     next_attempt_at=now + LEASE, message=None))
-        return _take_lease(session, declaration_id, now) if result.rowcount == 1 else None
+        if result.rowcount != 1:
+            return None
+        payload = session.scalar(select(Declaration.payload).where(Declaration.id == declaration_id))
+        refresh_search(session, declaration_id, payload, form)  # the RGPD search finds the declared values
+        return _take_lease(session, declaration_id, now)
 
 
 def claim_now(app: Flask, declaration_id: int) -> dt.datetime | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 import weakref
 
-from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy import delete, event, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from common.dates import rfc3339
@@ -51,6 +51,14 @@ def search_text(payload: dict | None, form: dict | None) -> str:
 
 def _entry(declaration_id: int, rrdi: str, payload, form) -> dict:
     return {"declaration_id": declaration_id, "dealer_rrdi": rrdi, "text": search_text(payload, form)}
+
+
+def refresh_search(connection, declaration_id: int, payload, form) -> None:
+    """Keep the folded copy of a declaration its hand-off or form changed by a statement the ORM's
+    events do not see (a DMS's correction, the declared form); a row not indexed yet is indexed from
+    the stored data by the next search (``_index_missing``)."""
+    connection.execute(update(DeclarationSearch).where(DeclarationSearch.declaration_id == declaration_id)
+                       .values(text=search_text(payload, form)))
 
 
 @event.listens_for(Declaration, "after_insert")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make test's PostgreSQL pass, run by scripts/with-postgres.sh (DATABASE_URL set): each group of
-# suites on a fresh database of its own (<db>_<group>, dropped by with-postgres.sh), as many groups
-# at a time as cores (at least two), longest first; each group's output is shown when it ends. Fails
+# suites on a fresh database of its own (<db>_<group>, dropped by with-postgres.sh), two groups at a
+# time per core, longest first; each group's output is shown when it ends. Fails
 # when any group fails.
 #   bash scripts/with-postgres.sh bash scripts/postgres-suites.sh PYTHON --junitxml=reports/junit-postgres.xml [PYTEST ARGS…]
 # Group G writes reports/junit-postgres-G.xml (the --junitxml name with -G before .xml).
@@ -56,7 +56,9 @@ show_done() {  # the output of each group that ended since the last call
   done
 }
 
-slots=$(nproc 2>/dev/null || echo 2); [ "$slots" -ge 2 ] || slots=2
+# two groups per core, as the main pass's two xdist workers per core: the groups mostly wait (a browser,
+# serve processes, callbacks)
+slots=$(( 2 * $(nproc 2>/dev/null || echo 1) )); [ "$slots" -ge 2 ] || slots=2
 status=0
 for entry in "${GROUPS_[@]}"; do rm -f "${junit%.xml}-${entry%%|*}.code"; done
 for entry in "${GROUPS_[@]}"; do

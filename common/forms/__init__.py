@@ -15,6 +15,6 @@ __all__ = ["CheckboxField", "CheckboxesField", "DateField", "EmailField", "Field
 def init_app(app) -> None:
     """Make ``csrf_field()`` and the field renderers the ``common/forms.html`` macros call available
     to every template of ``app``."""
-    from common.forms.render import control_html, field_html, label_html
+    from common.forms.render import control_html, field, label_html
     app.jinja_env.globals["csrf_field"] = csrf_field
-    app.jinja_env.globals.update(form_field=field_html, form_label=label_html, form_control=control_html)
+    app.jinja_env.globals.update(form_field=field, form_label=label_html, form_control=control_html)

@@ -106,3 +106,13 @@ def field_html(f, label=None, css_class: str = "", attrs: dict | None = None, in
         out.append(f'\n  <span class="label-line">{_label(f, label)}{_mark(f)}</span>{input_html(f, attrs)}')
     out.append(f"\n  {escape(inner) if inner else ''}\n  {_error(f)}\n</div>")
     return Markup("".join(out))
+
+
+def field(f, label=None, css_class: str = "", attrs: dict | None = None, *, caller=None, **options) -> Markup:
+    """``field`` as the templates call it (``common/forms.html`` exports this function under that
+    name): ``class=`` as a keyword, and the ``{% call field(...) %}`` block's content after the input.
+    A plain function: a Jinja macro around ``field_html`` cost a macro call per field."""
+    css_class = options.pop("class", css_class)
+    if options:
+        raise TypeError(f"field() : argument(s) inconnu(s) {', '.join(options)}")
+    return field_html(f, label, css_class, attrs, caller() if caller else None)

@@ -116,3 +116,39 @@ def test_accueil_pager_links_first_last_and_pages_around_the_current_one():
     assert pager(1, 2000) == [1, 2, 3, 4, None, 2000]
     assert pager(1000, 2000) == [1, None, 997, 998, 999, 1000, 1001, 1002, 1003, None, 2000]
     assert pager(5, 9) == list(range(1, 10))
+
+
+def test_rgpd_search_follows_a_correction_of_a_pending_handoff(stack, factory, dealer_with_sales):
+    """A DMS that sends the same order again with the customer corrected: the search finds the
+    declaration by the corrected name, no longer by the old one."""
+    dealer, _, browser = dealer_with_sales
+    payload = factory.handoff(rrdi=dealer["rrdi"])
+    old_name = payload["customer"]["last_name"]
+    with api_client(stack) as api:
+        assert api.post("/api/v1/handoffs", json=payload).status_code == 201
+
+        def found(name: str) -> list[str]:
+            page = browser.get("/rgpd", params={"recherche": name}).text
+            return re.findall(r'name="declaration" value="(\d+)"', page)
+
+        [declaration] = found(old_name)  # searched once: its folded copy is written
+        corrected = {**payload, "customer": {**payload["customer"], "last_name": "Zyxwvutsrqponm",
+                                             "email": "zyxwvutsrqponm@example.fr"}}
+        assert api.post("/api/v1/handoffs", json=corrected).status_code == 200
+    assert found("Zyxwvutsrqponm") == [declaration]
+    assert declaration not in found(old_name)
+
+
+def test_rgpd_search_finds_the_name_as_declared_in_form_2_3(stack, factory, dealer_with_sales):
+    """The dealer corrects the customer's name in form 2/3: the search finds the declared name."""
+    dealer, _, browser = dealer_with_sales
+    payload = factory.handoff(rrdi=dealer["rrdi"])
+    with api_client(stack) as api:
+        receipt = api.post("/api/v1/handoffs", json=payload).json()
+    page = browser.get("/rgpd", params={"recherche": payload["customer"]["email"]}).text
+    [declaration] = re.findall(r'name="declaration" value="(\d+)"', page)  # searched: its copy is written
+    form_browser, url, values = open_form(stack, receipt["declaration_url"], garantisseur="stellantis")
+    values["last_name"] = "Qwertzuiopasdf"
+    assert "Votre demande a été effectuée avec succès" in form_browser.post(url, data=values).text
+    page = browser.get("/rgpd", params={"recherche": "qwertzuiopasdf"}).text
+    assert re.findall(r'name="declaration" value="(\d+)"', page) == [declaration]
