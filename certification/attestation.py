@@ -1,7 +1,8 @@
 """What makes a report checkable by the CDS operator, whoever hands it over: its ``fingerprint`` (the
 SHA-256 of the session, each scenario's verdict and the exchanges each verdict rests on, bodies
-included), which the reference centralisateur recomputes from its own journal
-(``GET /certification/sessions/<id>/attestation``). ``certify verify`` compares the two and checks the
+included). The reference centralisateur recomputes it from its own record of the session
+(``GET /certification/sessions/<id>/attestation``): the exchanges it kept from its journal as it
+judged the session (``certification.evidence``). ``certify verify`` compares the two and checks the
 zip's manifest: an edited verdict, a made-up or trimmed exchange, or a report of another session shows."""
 from __future__ import annotations
 

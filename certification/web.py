@@ -156,9 +156,10 @@ def evidence_entries(session_id: str):
 
 @api.get("/sessions/<session_id>/attestation")
 def attestation(session_id: str):
-    """What the centralisateur attests of a session — identity, verdicts and the fingerprint of the
-    report its own journal gives — for the CDS operator checking a report handed over (no key: it
-    holds no personal data)."""
+    """What the centralisateur attests of a session, for the CDS operator checking a report handed over
+    (no key: it holds no personal data). That is its identity, its verdicts, and the fingerprint of the
+    report built from the centralisateur's own record of the session. The record is the exchanges kept as
+    the session was judged (``certification.evidence``), whatever the journal has pruned since."""
     from certification import attestation as attest, report
     found = sessions.get(current_app.extensions["db"], session_id)
     if found is None:

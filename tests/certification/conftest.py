@@ -24,14 +24,20 @@ def callback_server():
     server.close()
 
 
+def certification_stack(data_dir, callback_server: CallbackServer, **centralisateur) -> Stack:
+    """A centralisateur and an Icare for certification sessions (not started yet), calling back
+    ``callback_server`` only; ``centralisateur``: more of its configuration (e.g. the journal's)."""
+    origins = {dms: [callback_server.origin] for dms in ("tec3h", "pvo2", "neovo", "bee2link")}
+    return Stack(data_dir, names=["centralisateur", "icare"],
+                 extra_config={"centralisateur": {"TEST_ROUTES": True, "WORKER_INTERVAL": 0.1,
+                                                  "ICARE_TIMEOUT": 2.0, "CERTIFICATION_RATE_PER_SECOND": 10,
+                                                  "DMS_CALLBACK_ORIGINS": origins, **centralisateur},
+                               "icare": {"TEST_ROUTES": True}})
+
+
 @pytest.fixture(scope="module")
 def cds(tmp_path_factory, callback_server):
-    origins = {dms: [callback_server.origin] for dms in ("tec3h", "pvo2", "neovo", "bee2link")}
-    with Stack(tmp_path_factory.mktemp("certification"), names=["centralisateur", "icare"],
-               extra_config={"centralisateur": {"TEST_ROUTES": True, "WORKER_INTERVAL": 0.1,
-                                                "ICARE_TIMEOUT": 2.0, "CERTIFICATION_RATE_PER_SECOND": 10,
-                                                "DMS_CALLBACK_ORIGINS": origins},
-                             "icare": {"TEST_ROUTES": True}}) as stack:
+    with certification_stack(tmp_path_factory.mktemp("certification"), callback_server) as stack:
         yield stack
 
 

@@ -11,21 +11,11 @@ import pytest
 
 from harness.cli import main
 from certification.drivers.browser import Browser
-from harness.runner import Stack
-from tests.certification.conftest import dealer_declares, open_session, verify_then_forge
+from tests.certification.conftest import certification_stack, dealer_declares, open_session, verify_then_forge
 from tests.certification.outside_dms import OutsideDms
 
 pytestmark = pytest.mark.centralisateur
 RETAINED = 20
-
-
-def _cds(data_dir, callback_server, **journal) -> Stack:
-    origins = {dms: [callback_server.origin] for dms in ("tec3h", "pvo2", "neovo", "bee2link")}
-    return Stack(data_dir, names=["centralisateur", "icare"],
-                 extra_config={"centralisateur": {"TEST_ROUTES": True, "WORKER_INTERVAL": 0.1, "ICARE_TIMEOUT": 2.0,
-                                                  "CERTIFICATION_RATE_PER_SECOND": 10,
-                                                  "DMS_CALLBACK_ORIGINS": origins, **journal},
-                               "icare": {"TEST_ROUTES": True}})
 
 
 class ReadBackByHand(OutsideDms):
@@ -54,7 +44,7 @@ def _journal_ids(url: str) -> set[str]:
 
 def test_a_report_verifies_after_the_journal_pruned_its_exchanges_or_is_off(callback_server, tmp_path, capsys):
     data = tmp_path / "cds"
-    with _cds(data, callback_server, JOURNAL_MAX_ENTRIES=RETAINED) as short_memory_cds:
+    with certification_stack(data, callback_server, JOURNAL_MAX_ENTRIES=RETAINED) as short_memory_cds:
         url = short_memory_cds.url("centralisateur")
         session = open_session(short_memory_cds)
         dms = ReadBackByHand(session["url"], session["key"], callback_server)
@@ -85,7 +75,7 @@ def test_a_report_verifies_after_the_journal_pruned_its_exchanges_or_is_off(call
             json.loads((out / "report.json").read_text())["fingerprint"]
 
     # the same centralisateur started again with its journal switched off
-    with _cds(data, callback_server, JOURNAL_ENABLED=False) as no_journal:
+    with certification_stack(data, callback_server, JOURNAL_ENABLED=False) as no_journal:
         url = no_journal.url("centralisateur")
         before = _journal_ids(url)
         verify_then_forge(url, out, capsys)
