@@ -28,7 +28,7 @@ class PipelinePage(Screen):
         return self.page.get_by_test_id(f"count-{stage}")
 
     def open_stage(self, label: str) -> None:
-        self.bar.get_by_role("link", name=label).click()
+        self.navigated_by(self.bar.get_by_role("link", name=label))
 
     def open_vehicle(self, title: str) -> None:
         self.vehicles.get_by_role("link", name=title).first.click()

@@ -106,7 +106,7 @@ class Menu(Screen):
         return self.nav.get_by_role("link", name=name, exact=True)
 
     def go(self, name: str) -> None:
-        self.link(name).click()
+        self.navigated_by(self.link(name))
 
 
 class ReceptionApvPage(Screen):

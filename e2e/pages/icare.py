@@ -69,7 +69,7 @@ class PortalPage(Screen):
 
     def go(self, entry: str) -> None:
         """Click a menu entry (e.g. "DOCUMENTS")."""
-        self.menu.get_by_role("link", name=entry, exact=True).click()
+        self.navigated_by(self.menu.get_by_role("link", name=entry, exact=True))
 
     def search(self, text: str) -> None:
         self.search_box.fill(text)

@@ -21,7 +21,7 @@ class DossierPage(Screen, DeclarationState):
         return self.actions.get_by_role("link", name=name, exact=True)
 
     def open_link(self, name: str) -> None:
-        self.link(name).click()
+        self.navigated_by(self.link(name))
 
     def garantir(self) -> None:
         """Send the sale to the centralisateur; the same window goes on to its page 1."""

@@ -30,7 +30,7 @@ class HomePage(_Screen):
         self.login_box = LoginPage(page, base_url)  # the first of the two places to log in
 
     def go_to_help(self) -> None:
-        self.menu.get_by_role("link", name="Aide & Contact").click()
+        self.navigated_by(self.menu.get_by_role("link", name="Aide & Contact"))
 
 
 class PresentationPage(_Screen):

@@ -16,7 +16,7 @@ class Pvo2Page(Screen):
 
     def go(self, entry: str) -> None:
         """Click a left-menu entry: "Offres et bons de commande", "Stock", "Livraisons", "Paramètres"."""
-        self.menu.get_by_role("link", name=entry, exact=True).click()
+        self.navigated_by(self.menu.get_by_role("link", name=entry, exact=True))
 
 
 class SiteIdentityPage(Pvo2Page):

@@ -141,6 +141,13 @@ class Screen:
         scope = within or self.page
         return scope.get_by_role("row").filter(has=self.page.get_by_role("cell"))
 
+    def navigated_by(self, control: Locator) -> None:
+        """Click ``control`` (a link, a button that loads another page) and wait for the page it
+        loads: clicks no longer wait for the navigation they start, so a field filled right after
+        would be typed into the page being left (even a reload of the same URL)."""
+        with self.page.expect_navigation():
+            control.click()
+
     def opened_by(self, control: Locator) -> Page:
         """Click ``control``; the window it opens (``target=_blank``, ``window.open``), once loaded."""
         with self.page.expect_popup() as popup:
