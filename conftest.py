@@ -95,8 +95,12 @@ SLOW_FIRST = ("e2e/test_remote_browser.py", "tests/test_sharding.py", "tests/tes
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """The files of ``SLOW_FIRST`` first, in that order; every other test keeps its place."""
+def pytest_collection_modifyitems(config, items):
+    """Under xdist, the files of ``SLOW_FIRST`` first, in that order; every other test keeps its place.
+    A run without workers (the PostgreSQL groups) keeps the files' order: there the tests of a group
+    share one database, and a stack started early would seed the demo data under a later one's."""
+    if not (hasattr(config, "workerinput") or config.getoption("numprocesses", default=None)):
+        return
     rank = {path: index for index, path in enumerate(SLOW_FIRST)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
 

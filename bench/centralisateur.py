@@ -11,6 +11,7 @@ import httpx
 from bench.stats import summary, timed
 from fixtures.factories import Factory
 from harness.runner import Stack
+from spoticar_handoff.client import tls_context
 
 KEY = {"Authorization": "Bearer demo-tec3h"}
 
@@ -31,7 +32,7 @@ def startup() -> list[str]:
 def http_figures(stack: Stack) -> list[str]:
     base = stack.url("centralisateur")
     factory = Factory(99)
-    api = httpx.Client(base_url=base, headers=KEY, timeout=30)
+    api = httpx.Client(verify=tls_context(), base_url=base, headers=KEY, timeout=30)
     lines = [summary("POST /api/v1/handoffs (sequential)",
                      timed(lambda: api.post("/api/v1/handoffs", json=factory.handoff()), 200))]
     payloads = [factory.handoff() for _ in range(400)]
@@ -40,7 +41,7 @@ def http_figures(stack: Stack) -> list[str]:
         list(pool.map(lambda p: api.post("/api/v1/handoffs", json=p), payloads))
     lines.append(f"{'POST /api/v1/handoffs, 8 clients':<46} {400 / (time.perf_counter() - start):8.1f} req/s")
     receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
-    browser = httpx.Client(follow_redirects=True, timeout=30)
+    browser = httpx.Client(verify=tls_context(), follow_redirects=True, timeout=30)
     page1 = browser.get(receipt["declaration_url"])
     lines.append(summary("GET page 1/3", timed(lambda: browser.get(str(page1.url)), 200)))
     form_url = str(page1.url).replace("/garantie", "/formulaire")
@@ -56,7 +57,7 @@ def browser_flow(stack: Stack, runs: int = 10) -> list[str]:
 
     from harness.browser import LAUNCH_ARGS, find_browser
     factory = Factory(7)
-    api = httpx.Client(base_url=stack.url("centralisateur"), headers=KEY, timeout=30)
+    api = httpx.Client(verify=tls_context(), base_url=stack.url("centralisateur"), headers=KEY, timeout=30)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=find_browser(), args=LAUNCH_ARGS)
         page = browser.new_page()

@@ -26,6 +26,7 @@ from bench.stats import summary, timed
 from fixtures.factories import Factory
 from harness.runner import Stack
 from simulators.tec3h import referential
+from spoticar_handoff.client import tls_context
 
 CENTRALISATEUR = {"centralisateur": {"DEMO_PROFILES_CONFIGURED": True}}
 
@@ -37,7 +38,7 @@ def autocomplete(stack: Stack, runs: int = 50) -> list[str]:
     """Each prefix of "130 allure" as typed, over HTTP; the server's own time per keystroke (no network
     in that figure) is what the app's journal recorded for those requests (``/__admin/journal``)."""
     base = {"marque": "Peugeot", "modele": "308 (2)", "mec": "10/10/2018"}
-    http = httpx.Client(base_url=stack.url("tec3h"), timeout=30)
+    http = httpx.Client(verify=tls_context(), base_url=stack.url("tec3h"), timeout=30)
     since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     over_http = []
     for _ in range(runs):

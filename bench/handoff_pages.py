@@ -15,6 +15,7 @@ from common import keys
 from fixtures import reference
 from fixtures.factories import Factory
 from harness.runner import Stack
+from spoticar_handoff.client import tls_context
 
 DECLARATIONS = 50
 RUNS = 200
@@ -36,16 +37,16 @@ def prepare(stack: Stack) -> tuple[httpx.Client, str, httpx.Client, str]:
     declaration link opened and page 1/3 validated, and the dealer logged in."""
     base = stack.url("centralisateur")
     factory = Factory(99)
-    with httpx.Client(base_url=base, headers={"Authorization": "Bearer demo-tec3h"}, timeout=30) as api:
+    with httpx.Client(verify=tls_context(), base_url=base, headers={"Authorization": "Bearer demo-tec3h"}, timeout=30) as api:
         for _ in range(DECLARATIONS - 1):
             api.post("/api/v1/handoffs", json=factory.handoff(rrdi=RRDI)).raise_for_status()
         receipt = api.post("/api/v1/handoffs", json=factory.handoff(rrdi=RRDI)).json()
-    link = httpx.Client(follow_redirects=True, timeout=30)
+    link = httpx.Client(verify=tls_context(), follow_redirects=True, timeout=30)
     page1 = link.get(receipt["declaration_url"])
     form = link.post(str(page1.url), data=_choices(page1.text))
     if "/formulaire" not in str(form.url):
         raise RuntimeError(f"page 1/3 non validée : {form.status_code} {form.url}")
-    dealer = httpx.Client(base_url=base, follow_redirects=True, timeout=30)
+    dealer = httpx.Client(verify=tls_context(), base_url=base, follow_redirects=True, timeout=30)
     login = dealer.get("/connexion")
     login_of = next(d["login"] for d in reference.demo_dealers() if d["rrdi"] == RRDI)
     home = dealer.post("/connexion", data={"csrf_token": _CSRF.search(login.text).group(1), "email": login_of,

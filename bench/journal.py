@@ -27,6 +27,7 @@ from bench.stats import summary
 from common.journal.store import _LINGER
 from fixtures.factories import Factory
 from tests.centralisateur.support import open_form
+from spoticar_handoff.client import tls_context
 
 KEY = {"Authorization": "Bearer demo-tec3h"}
 ROUNDS, HANDOFFS, FORMS = 8, 15, 5
@@ -93,7 +94,7 @@ def _burst(api: httpx.Client, payloads: list[dict]) -> float:
 
 
 def _round(stack: Stack, factory: Factory, samples: dict) -> None:
-    with httpx.Client(base_url=stack.url, headers=KEY, timeout=60,
+    with httpx.Client(verify=tls_context(), base_url=stack.url, headers=KEY, timeout=60,
                       limits=httpx.Limits(max_connections=CLIENTS)) as api:
         payloads = [factory.handoff() for _ in range(HANDOFFS)]
         _measure(stack, [lambda p=p: api.post("/api/v1/handoffs", json=p) for p in payloads],
@@ -109,7 +110,7 @@ def _round(stack: Stack, factory: Factory, samples: dict) -> None:
 def _bursts(stacks: dict, factories: dict, samples: dict) -> None:
     """Both stacks take a burst at the same time: whatever else loads the machine then loads both alike
     (one after the other, a busy neighbour's spike decides the ratio)."""
-    clients = {on: httpx.Client(base_url=stacks[on].url, headers=KEY, timeout=60,
+    clients = {on: httpx.Client(verify=tls_context(), base_url=stacks[on].url, headers=KEY, timeout=60,
                                 limits=httpx.Limits(max_connections=CLIENTS)) for on in stacks}
     try:
         payloads = {on: [factories[on].handoff() for _ in range(BURST)] for on in stacks}

@@ -16,6 +16,7 @@ import httpx
 from fixtures.factories import Factory
 from harness.runner import Stack
 from harness.serving import serve_command, wait_healthy
+from spoticar_handoff.client import tls_context
 
 REQUESTS = 400
 CLIENTS = 16
@@ -29,7 +30,7 @@ def _port() -> int:
 
 
 def _throughput(bases: list[str], factory: Factory) -> float:
-    clients = [httpx.Client(base_url=base, headers=KEY, timeout=60) for base in bases]
+    clients = [httpx.Client(verify=tls_context(), base_url=base, headers=KEY, timeout=60) for base in bases]
     payloads = [factory.handoff() for _ in range(REQUESTS)]
     start = time.perf_counter()
     with cf.ThreadPoolExecutor(CLIENTS) as pool:

@@ -15,6 +15,7 @@ from bench.stats import summary
 from centralisateur import demo_password
 from fixtures import reference
 from harness.runner import Stack
+from spoticar_handoff.client import tls_context
 
 SLOW_CONNECTIONS = 200
 ATTACK_SECONDS = 12.0
@@ -49,7 +50,7 @@ def slowloris(stack: Stack, source: str) -> list[str]:
         thread.start()
     time.sleep(1.0)
     deadline = time.monotonic() + ATTACK_SECONDS
-    with httpx.Client(timeout=5) as probe:
+    with httpx.Client(verify=tls_context(), timeout=5) as probe:
         while time.monotonic() < deadline:
             start = time.perf_counter()
             try:
@@ -77,7 +78,7 @@ def login_timing(stack: Stack, runs: int = 15) -> list[str]:
     for n in range(runs):
         for kind, email in (("known", dealer["login"]), ("unknown", f"inconnu{n}@garage.example.fr")):
             source = f"127.0.{10 + n}.{1 if kind == 'known' else 2}"
-            with httpx.Client(base_url=url, timeout=20,
+            with httpx.Client(verify=tls_context(), base_url=url, timeout=20,
                               transport=httpx.HTTPTransport(local_address=source)) as client:
                 token = CSRF_RE.search(client.get("/connexion").text).group(1)
                 start = time.perf_counter()

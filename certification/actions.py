@@ -3,6 +3,7 @@
 Every exchange is kept as evidence, tagged with the probe's kind and the scenario."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 import time
@@ -17,6 +18,12 @@ from centralisateur.store import Declaration
 from spoticar_handoff import sign_callback
 
 STALE_SECONDS = 3600
+
+
+def time_now() -> str:
+    """Now, RFC 3339 UTC (as the session's state keeps times)."""
+    return dt.datetime.now(dt.timezone.utc).isoformat()
+
 PROBE_TIMEOUT = 5.0
 
 
@@ -149,5 +156,6 @@ def run(app: Flask, session: CertSession, plan: dict, current: str, found: dict,
         pending = [e for e in callbacks if (ex.body_json(e["request"]) or {}).get("status") == "contract_pending"]
         if acked and "duplicate" not in done and probes:
             done["duplicate"] = duplicate(app, session, current, acked[0], pending[0] if pending else None)
+            done["readback_asked_at"] = time_now()  # the DMS's next step gets a full wait of its own
             return True
     return False

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import httpx
+from spoticar_handoff.client import tls_context
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 KEY_ENV = "SPOTICAR_CERTIFICATION_KEY"
@@ -50,7 +51,7 @@ def fetch(url: str, session_id: str, key: str) -> tuple[dict, list[dict]]:
     """The session's JSON state and its evidence, read with the session key."""
     headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
     base = f"{url.rstrip('/')}/certification/sessions/{session_id}"
-    with httpx.Client(timeout=60, headers=headers) as http:
+    with httpx.Client(timeout=60, headers=headers, verify=tls_context()) as http:
         state = http.get(base)
         if state.status_code != 200:
             raise ValueError(f"session illisible (HTTP {state.status_code}) : {_errors(state)}")

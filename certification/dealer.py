@@ -6,6 +6,7 @@ import html
 import re
 
 import httpx
+from spoticar_handoff.client import tls_context
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 TEXT_RE = re.compile(r'<input type="text" id="f-\w+" name="(\w+)"[^>]*value="([^"]*)"')
@@ -34,7 +35,7 @@ def _dig(data: dict, path: str):
 
 def declare(declaration_url: str, sale: dict, garantisseur: str = "stellantis") -> str:
     """Declare the sale in the centralisateur; the confirmation page's text (3/3)."""
-    with httpx.Client(follow_redirects=True, timeout=30) as browser:
+    with httpx.Client(follow_redirects=True, timeout=30, verify=tls_context()) as browser:
         page = browser.get(declaration_url)
         page = browser.post(str(page.url), data={"csrf_token": CSRF_RE.search(page.text).group(1),
                                                  "programme": sale["warranty"]["label"],

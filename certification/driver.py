@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 import httpx
+from spoticar_handoff.client import tls_context
 
 
 class DmsDriver(Protocol):
@@ -83,7 +84,7 @@ def play(driver: DmsDriver, session_url: str, key: str, dealer: DealerStep, *, d
     headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
     played: set[str] = set()
     deadline = time.monotonic() + deadline_seconds
-    with httpx.Client(timeout=30, headers=headers) as http:
+    with httpx.Client(timeout=30, headers=headers, verify=tls_context()) as http:
         state = http.get(session_url).json()
         while state["current"] and time.monotonic() < deadline:
             if state["current"] not in played:

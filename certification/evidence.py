@@ -36,9 +36,15 @@ def post(app, session_id: str, url: str, body: bytes, headers: dict, bdc: str | 
     try:
         check_url(url, allowed_origins)
         with http_client(app, bdc=bdc, timeout=timeout, transport=guarded_transport(allowed_origins)) as http:
-            return {"status": http.post(url, content=body, headers=tag(headers, session_id)).status_code}
+            answer = {"status": http.post(url, content=body, headers=tag(headers, session_id)).status_code}
     except (UrlRefused, httpx.HTTPError) as exc:
-        return {"status": None, "error": getattr(exc, "message", None) or type(exc).__name__}
+        answer = {"status": None, "error": getattr(exc, "message", None) or type(exc).__name__}
+    if ex.PROBE_HEADER not in headers:
+        # a callback of the session's declaration: judge now (what the scenario sends next, e.g. the
+        # callbacks sent again, need not wait for the DMS's next request)
+        from certification.hooks import judge_later
+        judge_later(app, session_id)
+    return answer
 
 
 def _belongs(entry: dict, session_id: str) -> bool:

@@ -155,7 +155,16 @@ def _context(plan: dict, session: CertSession, scenario_id: str, found: dict, al
     return {"sale": sales(plan, session)[scenario_id],
             "entries": found.get(scenario_id, []), "session_entries": all_entries, "now": now, "final": final,
             "correction": plans.correction_for(plan, scenario_id), "actions": state.get("actions", {}),
-            "started_at": state["started"].get(scenario_id), "wait_seconds": session.wait_seconds}
+            "started_at": _waiting_since(state, scenario_id), "wait_seconds": session.wait_seconds}
+
+
+def _waiting_since(state: dict, scenario_id: str) -> str | None:
+    """When the scenario's wait began: its start, or when the session asked for the readback (the
+    callbacks sent again) — the DMS's next step, as any other, gets the full wait."""
+    asked = (state.get("actions") or {}).get("readback_asked_at")
+    if asked and scenario_id == state.get("current") and "readback" not in state["actions"]:
+        return asked
+    return state["started"].get(scenario_id)
 
 
 def advance(app: Flask, session_id: str, probes: bool = True) -> CertSession:

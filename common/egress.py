@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import httpcore
 import httpx
+from spoticar_handoff.client import tls_context
 
 MAX_URL_LENGTH = 500  # the callback_url column
 
@@ -124,9 +125,9 @@ class _CheckedBackend(httpcore.SyncBackend):
 def guarded_transport(allowed_origins: Iterable[str] = ()) -> httpx.HTTPTransport:
     """An httpx transport for calling a URL a client gave: the SSRF rules are applied to the address
     actually connected to (TLS still verifies the URL's host name). Pass it as ``transport=``."""
-    transport = httpx.HTTPTransport()
+    transport = httpx.HTTPTransport(verify=tls_context())
     # httpx has no public hook for the network backend: the pool is rebuilt with ours, same defaults
-    transport._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), max_connections=100,
+    transport._pool = httpcore.ConnectionPool(ssl_context=tls_context(), max_connections=100,
                                               max_keepalive_connections=20, keepalive_expiry=5.0,
                                               network_backend=_CheckedBackend(allowed_origins))
     return transport

@@ -14,6 +14,7 @@ from e2e.pages.icare import IcareLoginPage
 from e2e.pages.walkthrough import SeedScreen
 from fixtures import reference
 from tests.labels.coverage import apps, coverage, screens
+from spoticar_handoff.client import tls_context
 
 ICARE_ADMIN = "garantie.vo@axilog-demo.example.fr"
 
@@ -34,7 +35,7 @@ def _reader(page: Page, stack, factory, app: str):
             dealer = reference.demo_dealer("953617Z")
             LoginPage(page, stack.url(app)).open().login(dealer["login"], stack.credentials.dealer_password("953617Z"))
             expect(page.get_by_text("Vos déclarations")).to_be_visible()
-            with httpx.Client(base_url=stack.url(app), timeout=30,
+            with httpx.Client(verify=tls_context(), base_url=stack.url(app), timeout=30,
                               headers={"Authorization": f"Bearer {stack.credentials.dms_key('tec3h')}"}) as api:
                 places["{declaration}"] = api.post("/api/v1/handoffs", json=factory.handoff()).json()["declaration_url"]
         state["logged"] = True

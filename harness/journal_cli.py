@@ -15,6 +15,7 @@ import httpx
 from common.journal.har import merge, to_har
 from harness.apps import available_apps
 from harness.state import read_state
+from spoticar_handoff.client import tls_context
 
 COLUMNS = ("heure", "application", "sens", "méthode", "chemin", "statut", "ms")
 
@@ -31,7 +32,7 @@ def fetch(urls: dict[str, str], filters: dict, admin_key: str | None = None,
     headers = {"Authorization": f"Bearer {admin_key}"} if admin_key else {}
     params = {k: v for k, v in filters.items() if v}
     journals, problems = [], []
-    with httpx.Client(timeout=timeout, headers=headers) as client:
+    with httpx.Client(timeout=timeout, headers=headers, verify=tls_context()) as client:
         for name, url in urls.items():
             try:
                 response = client.get(url.rstrip("/") + "/__admin/journal", params=params)

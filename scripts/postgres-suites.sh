@@ -23,6 +23,7 @@ GROUPS_=(
   "cross_process|tests/journal/test_cross_process.py"
   "bee2link|tests/bee2link"
   "neovo|tests/neovo"
+  "certification|tests/certification/test_durable_evidence.py"
 )
 
 mkdir -p "$(dirname "$junit")"

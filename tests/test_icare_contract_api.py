@@ -5,6 +5,7 @@ import re
 
 import httpx
 import pytest
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.icare
 
@@ -23,7 +24,7 @@ def _contract_body(factory, bdc: str) -> dict:
 
 @pytest.fixture
 def icare(stack):
-    with httpx.Client(base_url=stack.url("icare"), headers=stack.credentials.icare_headers(), timeout=20) as client:
+    with httpx.Client(verify=tls_context(), base_url=stack.url("icare"), headers=stack.credentials.icare_headers(), timeout=20) as client:
         yield client
 
 

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 import httpx
+from spoticar_handoff.client import tls_context
 
 
 @dataclass
@@ -111,7 +112,7 @@ class Browser:
 
     def __init__(self, base_url: str, **client):
         self.base_url = base_url.rstrip("/")
-        self.http = httpx.Client(base_url=self.base_url, timeout=30, **client)
+        self.http = httpx.Client(base_url=self.base_url, timeout=30, **client, verify=tls_context())
 
     def get(self, path: str) -> httpx.Response:
         answer = self.http.get(path, follow_redirects=True)

@@ -9,6 +9,7 @@ import httpx
 
 from common.journal import context, redact
 from common.journal.capture import find_bdc
+from spoticar_handoff.client import tls_context
 
 log = logging.getLogger("spoticar.journal")
 
@@ -83,4 +84,5 @@ def http_client(app=None, *, bdc: str | None = None, **kwargs) -> httpx.Client:
     ``bdc`` names the declaration a background job works on, so its calls join that declaration's
     trace when no request is under way."""
     from common.journal.registry import journal_of
+    kwargs.setdefault("verify", tls_context())
     return JournalClient(journal=journal_of(app), bdc=bdc, **kwargs)

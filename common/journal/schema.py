@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table, Text
+import json
+
+from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table, Text, insert, select
 
 
 def tables(metadata: MetaData, name: str) -> tuple[Table, Table]:
@@ -38,3 +40,30 @@ def tables(metadata: MetaData, name: str) -> tuple[Table, Table]:
 def rfc3339(moment: dt.datetime) -> str:
     """Naive UTC datetime → ``2026-11-30T06:01:02.123456Z``."""
     return moment.isoformat(timespec="microseconds") + "Z"
+
+
+def bindings_insert(connection, traces: Table, bindings: dict):
+    """The INSERT of new trace ↔ BDC bindings, skipping those already stored (by another worker, or
+    before this process started): ON CONFLICT DO NOTHING where the database has it; elsewhere the
+    stored ones are looked up and taken out of ``bindings``."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        known = set(connection.execute(select(traces.c.trace_id, traces.c.bdc).where(
+            traces.c.trace_id.in_({t for t, _ in bindings}))).all())
+        for pair in known:
+            bindings.pop(tuple(pair), None)
+        return insert(traces)
+    return dialect_insert(traces).on_conflict_do_nothing()
+
+
+def as_entry(app: str, row) -> dict:
+    """A stored row as the journal entry every reader gets."""
+    return {"id": row["id"], "app": app, "time": rfc3339(row["time"]),
+            "direction": row["direction"], "method": row["method"], "url": row["url"],
+            "path": row["path"], "status": row["status"], "duration_ms": row["duration_ms"],
+            "trace_id": row["trace_id"], "span_id": row["span_id"], "bdc": row["bdc"],
+            "request": json.loads(row["request"]), "response": json.loads(row["response"])}

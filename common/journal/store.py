@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Table, and_, delete, event, func, insert, or_, select, true
 from sqlalchemy.exc import ProgrammingError
 
-from common.journal.schema import rfc3339, tables as _tables
+from common.journal.schema import as_entry, bindings_insert, rfc3339, tables as _tables
 
 log = logging.getLogger("spoticar.journal")
 
@@ -164,30 +164,13 @@ class JournalStore:
             bindings = {(r["trace_id"], r["bdc"]): (r["time"], r.get("tracestate")) for r in batch
                         if r.get("bdc") and (r["trace_id"], r["bdc"]) not in self._written}
             if bindings:
-                stmt = self._bindings_insert(session, bindings)
+                stmt = bindings_insert(session, self.traces, bindings)
                 session.execute(stmt, [{"trace_id": t, "bdc": b, "time": when, "tracestate": state}
                                        for (t, b), (when, state) in bindings.items()])
             self._prune(session, len(batch))
         if len(self._written) > 10000:
             self._written.clear()
         self._written.update(bindings)
-
-    def _bindings_insert(self, session, bindings: dict):
-        """The INSERT of new trace ↔ BDC bindings, skipping those already stored (by another worker, or
-        before this process started): ON CONFLICT DO NOTHING where the database has it; elsewhere the
-        stored ones are looked up and taken out of ``bindings``."""
-        dialect = self.db.engine.dialect.name
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        elif dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            known = set(session.execute(select(self.traces.c.trace_id, self.traces.c.bdc).where(
-                self.traces.c.trace_id.in_({t for t, _ in bindings}))).all())
-            for pair in known:
-                bindings.pop(tuple(pair), None)
-            return insert(self.traces)
-        return dialect_insert(self.traces).on_conflict_do_nothing()
 
     def _prune(self, session, added: int) -> None:
         """Keep at most ``max_entries`` rows, none older than ``max_age``."""
@@ -312,11 +295,4 @@ class JournalStore:
         stmt = select(e).where(and_(true(), *conditions)).order_by(e.c.time.desc(), e.c.id.desc()).limit(limit)
         with self.db.read_sessionmaker() as session:
             rows = session.execute(stmt).mappings().all()
-        return [self._as_entry(row) for row in reversed(rows)]
-
-    def _as_entry(self, row) -> dict:
-        return {"id": row["id"], "app": self.name, "time": rfc3339(row["time"]),
-                "direction": row["direction"], "method": row["method"], "url": row["url"],
-                "path": row["path"], "status": row["status"], "duration_ms": row["duration_ms"],
-                "trace_id": row["trace_id"], "span_id": row["span_id"], "bdc": row["bdc"],
-                "request": json.loads(row["request"]), "response": json.loads(row["response"])}
+        return [as_entry(self.name, row) for row in reversed(rows)]

@@ -15,6 +15,7 @@ from e2e.pages.icare import (AccountsPage, DocumentsPage, ForgotPasswordPage, Ic
 from e2e.pages.outbox import OutboxPage
 from fixtures import reference
 from fixtures.icare_factories import icare_sale
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.icare
 
@@ -24,7 +25,7 @@ DEMO_ADMIN_EMAIL = "garantie.vo@axilog-demo.example.fr"  # AXILOG DEMO's portal 
 def api_sale(stack, factory, rrdi: str) -> dict:
     """What the centralisateur does for a declared sale: NPO record then contract, over HTTP."""
     npo, contract = icare_sale(factory, reference.demo_dealer(rrdi))
-    with httpx.Client(base_url=stack.url("icare"), headers=stack.credentials.icare_headers(), timeout=10) as http:
+    with httpx.Client(verify=tls_context(), base_url=stack.url("icare"), headers=stack.credentials.icare_headers(), timeout=10) as http:
         http.post("/api/v1/npo", json=npo).raise_for_status()
         response = http.post("/api/v1/contracts", json=contract)
         response.raise_for_status()

@@ -7,6 +7,7 @@ import re
 import httpx
 
 from fixtures import reference
+from spoticar_handoff.client import tls_context
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -18,13 +19,13 @@ def api_headers(stack, dms: str = "tec3h") -> dict:
 
 def api_client(stack, dms: str = "tec3h") -> httpx.Client:
     """An ``httpx`` client of the hand-off API speaking as ``dms``."""
-    return httpx.Client(base_url=stack.url("centralisateur"), timeout=20, headers=api_headers(stack, dms))
+    return httpx.Client(verify=tls_context(), base_url=stack.url("centralisateur"), timeout=20, headers=api_headers(stack, dms))
 
 
 def login(stack, rrdi: str = "953617Z") -> httpx.Client:
     """A browser-like client logged in as the demo dealer ``rrdi`` (on its Accueil)."""
     dealer = reference.demo_dealer(rrdi)
-    browser = httpx.Client(base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
+    browser = httpx.Client(verify=tls_context(), base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
     token = CSRF_RE.search(browser.get("/connexion").text).group(1)
     page = browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"],
                                             "password": stack.credentials.dealer_password(rrdi)})
@@ -47,7 +48,7 @@ def form_values(page: str) -> dict:
 def open_form(stack, declaration_url: str, programme: str = "SPOTICAR",
               garantisseur: str = "stellantis") -> tuple[httpx.Client, str, dict]:
     """Follow the DMS link, pass page 1/3; (browser-like client, form URL, pre-filled values)."""
-    browser = httpx.Client(follow_redirects=True, timeout=20)
+    browser = httpx.Client(verify=tls_context(), follow_redirects=True, timeout=20)
     page = browser.get(declaration_url)
     token = CSRF_RE.search(page.text).group(1)
     page = browser.post(str(page.url), data={"csrf_token": token, "programme": programme,

@@ -13,6 +13,7 @@ from centralisateur.backoffice import month_label
 from centralisateur.profile import GARANTISSEUR_NAMES
 from harness.testing import call_test_route, new_dealer
 from tests.centralisateur.support import CSRF_RE, api_client, open_form
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.centralisateur
 
@@ -27,7 +28,7 @@ def dealer_with_sales(stack, factory):
             receipt = api.post("/api/v1/handoffs", json=payload).json()
             browser, url, values = open_form(stack, receipt["declaration_url"], garantisseur=garantisseur)
             assert "Votre demande a été effectuée avec succès" in browser.post(url, data=values).text
-    browser = httpx.Client(base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
+    browser = httpx.Client(verify=tls_context(), base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
     token = CSRF_RE.search(browser.get("/connexion").text).group(1)
     browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"], "password": dealer["password"]})
     return dealer, payloads, browser

@@ -22,6 +22,7 @@ from harness.serving import serve_command, stop_processes, wait_healthy
 from spoticar_handoff.callbacks import DELIVERY_HEADER
 from tests.centralisateur.support import CSRF_RE, form_values
 from tests.test_serving import free_port
+from spoticar_handoff.client import tls_context
 
 pytestmark = [pytest.mark.centralisateur, pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgresql"),
@@ -65,7 +66,7 @@ def _declare(link: str, bases: list[str], twice: bool) -> int:
     """Follow the DMS link on one process, choose on the other, submit the form on the first (and,
     when ``twice``, on both at once: a double submission across processes). The final status code."""
     first, second = bases
-    with httpx.Client(follow_redirects=True, timeout=60) as browser:
+    with httpx.Client(verify=tls_context(), follow_redirects=True, timeout=60) as browser:
         page = browser.get(_on(link, first))
         token = CSRF_RE.search(page.text).group(1)
         page = browser.post(_on(str(page.url), second), data={
@@ -83,7 +84,7 @@ def _declare(link: str, bases: list[str], twice: bool) -> int:
 
 def _configure_profile(base: str) -> None:
     """The demo dealer does its Profil once (Stellantis as garantisseur), as in its first declaration."""
-    with httpx.Client(base_url=base, follow_redirects=True, timeout=30) as browser:
+    with httpx.Client(verify=tls_context(), base_url=base, follow_redirects=True, timeout=30) as browser:
         page = browser.get("/connexion")
         browser.post("/connexion", data={"csrf_token": CSRF_RE.search(page.text).group(1),
                                          "email": "vo@axilog-demo.example.fr", "password": "demo-953617Z"})
@@ -123,7 +124,7 @@ def test_two_processes_two_workers_do_everything_exactly_once(deployment):
     bases, receiver, icare, dms = deployment
     factory = Factory(16)
     handoffs = [factory.handoff(callback_url=dms.url + "/callback") for _ in range(SALES)]
-    clients = [httpx.Client(base_url=base, headers=KEY, timeout=60) for base in bases]
+    clients = [httpx.Client(verify=tls_context(), base_url=base, headers=KEY, timeout=60) for base in bases]
 
     def send(index: int) -> set[str]:
         # the same order to both processes at once: one hand-off, the same number from each
@@ -144,7 +145,7 @@ def test_two_processes_two_workers_do_everything_exactly_once(deployment):
                               enumerate(links.items())))
     assert set(codes) == {303}
 
-    with httpx.Client(base_url=icare.url("icare"), timeout=30,
+    with httpx.Client(verify=tls_context(), base_url=icare.url("icare"), timeout=30,
                       headers={"Authorization": "Bearer demo-icare-service"}) as icare_api:
         contracts = {bdc: icare_api.get("/api/v1/contracts", params={"bdc_number": bdc}).json()["contracts"]
                      for bdc in links}

@@ -12,6 +12,7 @@ import sys
 
 import httpx
 import pytest
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.centralisateur
 
@@ -116,7 +117,7 @@ def test_schemathesis_positive_mode_finds_no_schema_valid_handoff_rejected(docum
 
     operation = schemathesis.openapi.from_dict(document)["/api/v1/handoffs"]["POST"]
     rejected = []
-    api = httpx.Client(base_url=stack.url("centralisateur"), timeout=30,
+    api = httpx.Client(verify=tls_context(), base_url=stack.url("centralisateur"), timeout=30,
                        headers={"Authorization": "Bearer demo-tec3h"})
 
     @settings(max_examples=25, deadline=None, database=None, derandomize=True,

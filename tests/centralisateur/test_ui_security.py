@@ -8,6 +8,7 @@ import pytest
 
 from harness.testing import new_dealer
 from tests.centralisateur.support import CSRF_RE, api_client, login, open_form
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.centralisateur
 
@@ -40,7 +41,7 @@ def test_pages_need_a_login(stack):
 def test_login_is_locked_after_repeated_failures(stack, factory):
     dealer = new_dealer(stack, factory)
     login, password = dealer["login"], dealer["password"]
-    browser = httpx.Client(base_url=stack.url("centralisateur"), timeout=20)
+    browser = httpx.Client(verify=tls_context(), base_url=stack.url("centralisateur"), timeout=20)
     token = CSRF_RE.search(browser.get("/connexion").text).group(1)
     for _ in range(4):
         page = browser.post("/connexion", data={"csrf_token": token, "email": login, "password": "x"})

@@ -18,6 +18,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
+from spoticar_handoff.client import tls_context
 
 FRESH_SECONDS = 300
 DROPPED = (("vehicle", "plate"), ("customer", "birth_place"))
@@ -58,7 +59,7 @@ class OutsideDms:
 
     def __init__(self, session_url: str, key: str, server: CallbackServer, faults: frozenset[str] = frozenset()):
         self.session_url, self.key, self.faults = session_url, key, faults
-        self.api = httpx.Client(timeout=20, headers={"Authorization": f"Bearer {key}"})
+        self.api = httpx.Client(verify=tls_context(), timeout=20, headers={"Authorization": f"Bearer {key}"})
         self.orders: dict[str, dict] = {}        # bdc → what the DMS shows on its order
         self.seen_deliveries: set[str] = set()
         self.last_bdc: str | None = None        # the order of the last sale accepted

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.certification.conftest import open_session
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.centralisateur
 
@@ -32,7 +33,7 @@ def test_one_vendor_cannot_read_or_act_on_another_session(cds, factory):
     skip = httpx.post(theirs["url"] + "/skip", json={"reason": "pas le mien"}, timeout=20,
                       headers={"Authorization": f"Bearer {mine['key']}"})
     assert skip.status_code == 403
-    api = httpx.Client(base_url=cds.url("centralisateur"), timeout=20)
+    api = httpx.Client(verify=tls_context(), base_url=cds.url("centralisateur"), timeout=20)
     # a session key declares only for its own certification dealer, and as its own DMS only
     other_dealer = {**_sale(mine, "handoff-complete"), "dealer": {"rrdi": theirs["dealer"]["rrdi"]}}
     answer = api.post("/api/v1/handoffs", json=other_dealer, headers={"Authorization": f"Bearer {mine['key']}"})
@@ -61,7 +62,7 @@ def test_one_vendor_cannot_read_or_act_on_another_session(cds, factory):
 def test_bad_input_is_a_french_4xx_or_a_failed_check_never_a_500(cds):
     session = open_session(cds)
     headers = {"Authorization": f"Bearer {session['key']}"}
-    api = httpx.Client(base_url=cds.url("centralisateur"), timeout=20, headers=headers)
+    api = httpx.Client(verify=tls_context(), base_url=cds.url("centralisateur"), timeout=20, headers=headers)
     broken = api.post("/api/v1/handoffs", content=b'{"source_dms": "tec3h",',
                       headers={"Content-Type": "application/json"})
     assert broken.status_code == 400 and "JSON valide" in broken.json()["errors"][0]["message"]
@@ -90,7 +91,7 @@ def test_bad_input_is_a_french_4xx_or_a_failed_check_never_a_500(cds):
 
 
 def test_the_certification_page_waits_for_the_dms_then_shows_the_verdict(cds):
-    browser = httpx.Client(base_url=cds.url("centralisateur"), follow_redirects=True, timeout=20)
+    browser = httpx.Client(verify=tls_context(), base_url=cds.url("centralisateur"), follow_redirects=True, timeout=20)
     page = browser.get("/certification")
     assert "Ouvrir une session de certification" in page.text and "Déclarer Vente" not in page.text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)

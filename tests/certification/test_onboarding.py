@@ -9,6 +9,7 @@ import pytest
 
 from harness.cli import main
 from harness.runner import Stack
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.centralisateur
 
@@ -33,14 +34,14 @@ def test_configured_dealer_and_key_work_outside_demo_mode(tmp_path, factory, mon
     assert "Un-mot-de-passe-long-1" not in config.read_text()  # stored hashed
     with Stack(tmp_path / "data", names=["centralisateur", "icare"], demo=False,
                extra_config={a: {"CONFIG_FILE": str(config)} for a in ("centralisateur", "icare")}) as stack:
-        api = httpx.Client(base_url=stack.url("centralisateur"), timeout=20)
+        api = httpx.Client(verify=tls_context(), base_url=stack.url("centralisateur"), timeout=20)
         body = factory.handoff(rrdi=dealer["rrdi"])
         created = api.post("/api/v1/handoffs", json=body, headers={"Authorization": f"Bearer {key}"})
         assert created.status_code == 201, created.text
         assert re.fullmatch(rf"SP{dealer['rrdi']}[0-9]{{9}}", created.json()["bdc_number"])
         refused = api.post("/api/v1/handoffs", json=body, headers={"Authorization": "Bearer demo-tec3h"})
         assert refused.status_code == 401
-        browser = httpx.Client(base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
+        browser = httpx.Client(verify=tls_context(), base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
         page = browser.get("/connexion")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
         page = browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"],

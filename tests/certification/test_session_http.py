@@ -5,18 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from xml.etree import ElementTree as ET
 
 import pytest
 
 from harness.cli import main
-from tests.certification.conftest import certification_stack, dealer_declares, open_session, verify_then_forge
-from tests.certification.outside_dms import CallbackServer, OutsideDms
+from tests.certification.conftest import dealer_declares, open_session, verify_then_forge
+from tests.certification.outside_dms import OutsideDms
 
-# one worker plays every variant at once (the ``plays`` fixture)
-pytestmark = [pytest.mark.centralisateur, pytest.mark.xdist_group("certification_plays")]
-PLAY_BOUND_SECONDS = 600
+pytestmark = pytest.mark.centralisateur
 
 FAULTY = {
     "drop_fields": {"handoff-complete"},
@@ -38,33 +35,8 @@ def _play(cds, server, faults=frozenset()) -> tuple[dict, dict]:
     return session, final
 
 
-@pytest.fixture(scope="module")
-def plays(tmp_path_factory):
-    """The faultless outside DMS and each faulty one play the plan at the same time, each against a
-    centralisateur and an Icare of its own (a session's Icare outage must reach no other session's
-    declarations) with its own callback endpoint: the plan's timers (settling, polling, the outage)
-    run side by side instead of one play after another. ``{faults: future of (stack, session, final)}``."""
-    variants = [frozenset(), *(frozenset({fault}) for fault in sorted(FAULTY))]
-    servers = {faults: CallbackServer() for faults in variants}
-    stacks = {faults: certification_stack(tmp_path_factory.mktemp("certification"), servers[faults])
-              for faults in variants}
-
-    def play(faults):
-        stack = stacks[faults].start()
-        return (stack, *_play(stack, servers[faults], faults))
-
-    pool = ThreadPoolExecutor(len(variants))
-    try:
-        yield {faults: pool.submit(play, faults) for faults in variants}
-    finally:
-        pool.shutdown(wait=True)
-        for faults in variants:
-            stacks[faults].stop()
-            servers[faults].close()
-
-
-def test_an_outside_dms_passes_every_scenario_and_gets_its_reports(plays, tmp_path, capsys):
-    cds, session, final = plays[frozenset()].result(timeout=PLAY_BOUND_SECONDS)
+def test_an_outside_dms_passes_every_scenario_and_gets_its_reports(cds, callback_server, tmp_path, capsys):
+    session, final = _play(cds, callback_server)
     statuses = {s["id"]: s["status"] for s in final["scenarios"]}
     assert final["current"] is None, statuses
     assert set(statuses.values()) == {"passed"}, json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
@@ -107,8 +79,8 @@ SAYS = {
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTY))
-def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(plays, fault, tmp_path):
-    cds, session, final = plays[frozenset({fault})].result(timeout=PLAY_BOUND_SECONDS)
+def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(cds, callback_server, fault, tmp_path):
+    session, final = _play(cds, callback_server, {fault})
     failed = {s["id"] for s in final["scenarios"] if s["status"] == "failed"}
     assert failed == FAULTY[fault], json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
     for s in final["scenarios"]:

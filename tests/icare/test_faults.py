@@ -9,6 +9,7 @@ import pytest
 from common.serve import AppServer
 from simulators.icare import create_app
 from tests.icare.conftest import SERVICE_KEY, api_sale
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.icare
 
@@ -59,7 +60,7 @@ def test_fault_endpoint_only_in_test_or_demo_mode(tmp_path):
 def test_dropped_connection_is_a_transport_error(app):
     server = AppServer.bind("127.0.0.1", 0).mount(app).start()
     try:
-        with httpx.Client(base_url=server.url, timeout=5) as http:
+        with httpx.Client(verify=tls_context(), base_url=server.url, timeout=5) as http:
             http.put("/admin/faults", json={"drop_connection": True, "count": 1})
             with pytest.raises(httpx.TransportError):
                 http.get("/api/v1/contracts?plate=AA-123-AA", headers=HEADERS)

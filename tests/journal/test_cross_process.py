@@ -14,6 +14,7 @@ from harness.runner import Stack
 from harness.serving import serve_command, stop_processes, wait_healthy
 from tests.journal.support import OUTSIDE_PARENT, OUTSIDE_TRACE
 from tests.test_serving import free_port
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.centralisateur
 
@@ -53,7 +54,7 @@ def test_declaration_link_opened_on_another_process_joins_the_dms_trace(two_proc
     link = urlsplit(receipt.json()["declaration_url"])
     assert link.netloc == urlsplit(first).netloc
     # the DMS's redirect: a browser with no traceparent, served by the other process
-    with httpx.Client(timeout=30) as browser:
+    with httpx.Client(verify=tls_context(), timeout=30) as browser:
         answer = browser.get(f"{second}{link.path}")
     assert answer.status_code == 302, answer.text
     bdc = receipt.json()["bdc_number"]

@@ -12,6 +12,7 @@ import pytest
 from centralisateur import demo_password
 from fixtures import reference
 from tests.centralisateur.support import CSRF_RE, api_client, open_form
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.centralisateur
 
@@ -32,7 +33,7 @@ def _history_once_called_back(browser, url: str, seconds: float = 20) -> str:
 
 
 def _logged_in(stack, dealer: dict) -> httpx.Client:
-    browser = httpx.Client(base_url=stack.url("centralisateur"), timeout=20)
+    browser = httpx.Client(verify=tls_context(), base_url=stack.url("centralisateur"), timeout=20)
     token = CSRF_RE.search(browser.get("/connexion").text).group(1)
     answer = browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"],
                                               "password": demo_password(dealer)})

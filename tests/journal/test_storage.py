@@ -14,6 +14,7 @@ from fixtures import reference
 from harness.testing import call_test_route
 from tests.centralisateur.support import CSRF_RE, api_client
 from tests.journal.support import journal
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.centralisateur
 
@@ -29,7 +30,7 @@ def _raw_journal(stack, app: str) -> bytes:
 
 def test_no_secret_reaches_the_journal_files(journal_stack, factory):
     cds, icare = journal_stack.url("centralisateur"), journal_stack.url("icare")
-    with httpx.Client(base_url=cds, timeout=20) as browser:
+    with httpx.Client(verify=tls_context(), base_url=cds, timeout=20) as browser:
         csrf = CSRF_RE.search(browser.get("/connexion").text).group(1)
         wrong = browser.post("/connexion", data={"csrf_token": csrf, "email": DEALER["login"],
                                                  "password": "Typed-Wrong-Password-91"})
@@ -41,7 +42,7 @@ def test_no_secret_reaches_the_journal_files(journal_stack, factory):
     with api_client(journal_stack) as api:
         assert api.post("/api/v1/handoffs", json=factory.handoff()).status_code == 201
     email = DEALER["convention_email"]
-    with httpx.Client(base_url=icare, timeout=20) as browser:
+    with httpx.Client(verify=tls_context(), base_url=icare, timeout=20) as browser:
         token = CSRF_RE.search(browser.get("/mot-de-passe-oublie").text).group(1)
         assert browser.post("/mot-de-passe-oublie", data={"csrf_token": token, "email": email}).status_code == 200
         link = next(url for mail in browser.get("/outbox/mails.json", params={"to": email}).json()["mails"]
@@ -76,13 +77,13 @@ def test_retention_holds_under_5000_requests(tmp_path):
     store = app.extensions["journal"].store
     try:
         def send(numbers: range) -> set[int]:
-            with httpx.Client(base_url=server.url, timeout=20) as client:
+            with httpx.Client(verify=tls_context(), base_url=server.url, timeout=20) as client:
                 return {client.get(f"/api/v1/declarations/SP0000000{n:09d}").status_code for n in numbers}
 
         with cf.ThreadPoolExecutor(4) as pool:  # four clients at once, 1,250 requests each
             statuses = set().union(*pool.map(send, [range(k, 5000, 4) for k in range(4)]))
         assert statuses == {401}
-        with httpx.Client(base_url=server.url, timeout=20) as client:
+        with httpx.Client(verify=tls_context(), base_url=server.url, timeout=20) as client:
             client.get("/api/v1/declarations/SP0000000999999999")
         app.extensions["journal"].flush()
         entries = journal_rows(app)
@@ -105,7 +106,7 @@ def test_a_failing_journal_write_never_fails_the_request(tmp_path):
     app, server = _solo(tmp_path)
     store = app.extensions["journal"].store
     try:
-        with httpx.Client(base_url=server.url, timeout=20) as client:
+        with httpx.Client(verify=tls_context(), base_url=server.url, timeout=20) as client:
             assert client.get("/connexion").status_code == 200
             app.extensions["journal"].flush()
             with store.db.engine.begin() as conn:  # the journal's table vanishes under the app
@@ -128,7 +129,7 @@ def test_a_failing_journal_write_never_fails_the_request(tmp_path):
 def test_bad_input_is_journalled_cut_and_escaped(journal_stack):
     cds = journal_stack.url("centralisateur")
     marker = "bad-input-probe"
-    with httpx.Client(base_url=cds, timeout=20) as client:
+    with httpx.Client(verify=tls_context(), base_url=cds, timeout=20) as client:
         oversized = client.post(f"/api/v1/handoffs?{marker}=big", content=b"{" + b"x" * (2 * 1024 * 1024),
                                 headers={"Content-Type": "application/json", "Authorization": "Bearer demo-tec3h"})
         binary = client.post(f"/api/v1/handoffs?{marker}=binary", content=b"\xff\xfe\x00\x01<script>\x80",

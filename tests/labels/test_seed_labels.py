@@ -13,12 +13,13 @@ from fixtures import reference
 from tests.centralisateur.support import login
 from tests.dms_helpers import CHROME_UA, csrf_token
 from tests.labels.coverage import apps, coverage, screens
+from spoticar_handoff.client import tls_context
 
 ICARE_ADMIN = ("garantie.vo@axilog-demo.example.fr", reference.load("icare_billing")["demo_password"])
 
 
 def _browser(stack, app: str, **headers) -> httpx.Client:
-    return httpx.Client(base_url=stack.url(app), timeout=30, follow_redirects=True, headers=headers)
+    return httpx.Client(verify=tls_context(), base_url=stack.url(app), timeout=30, follow_redirects=True, headers=headers)
 
 
 def _icare(stack) -> Callable[[str], str]:
@@ -32,7 +33,7 @@ def _icare(stack) -> Callable[[str], str]:
 
 def _centralisateur(stack, factory) -> Callable[[str], str]:
     browser = login(stack, "953617Z")
-    with httpx.Client(base_url=stack.url("centralisateur"), timeout=30,
+    with httpx.Client(verify=tls_context(), base_url=stack.url("centralisateur"), timeout=30,
                       headers={"Authorization": "Bearer demo-tec3h"}) as api:
         receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
     choose = browser.get(receipt["declaration_url"])

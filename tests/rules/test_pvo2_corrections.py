@@ -12,6 +12,7 @@ import pytest
 
 from tests.centralisateur.support import form_values
 from tests.dms_helpers import csrf_token
+from spoticar_handoff.client import tls_context
 
 pytestmark = [pytest.mark.pvo2, pytest.mark.centralisateur]
 
@@ -19,7 +20,7 @@ DS9_ORDER = 7400061
 
 
 def _pvo2(stack) -> httpx.Client:
-    return httpx.Client(base_url=stack.url("pvo2"), timeout=20, follow_redirects=False)
+    return httpx.Client(verify=tls_context(), base_url=stack.url("pvo2"), timeout=20, follow_redirects=False)
 
 
 def _card_id(pvo2: httpx.Client, order_number: int) -> int:
@@ -65,7 +66,7 @@ def test_seed_ds9_is_declared_after_correcting_its_plate_on_form_2_3(stack, fact
         assert 'value="CC333C1"' in pvo2.get(f"/stock/{_card_id(pvo2, DS9_ORDER)}").text
         receipt = _declare(pvo2, DS9_ORDER)  # the garage plate as the seed shows it: accepted, to correct
     assert receipt.status_code == 303, html.unescape(receipt.text)[-2000:]
-    browser = httpx.Client(follow_redirects=True, timeout=20)
+    browser = httpx.Client(verify=tls_context(), follow_redirects=True, timeout=20)
     page = browser.get(receipt.headers["location"])
     page = browser.post(str(page.url), data={"csrf_token": csrf_token(page.text), "programme": "DS CERTIFIED",
                                              "garantisseur": "stellantis"})

@@ -12,6 +12,7 @@ from flask import Flask, request
 from common.serve import AppServer
 from harness.testing import allow_callback_origin, run_due_jobs
 from tests.centralisateur.support import api_client, open_form
+from spoticar_handoff.client import tls_context
 
 pytestmark = [pytest.mark.icare, pytest.mark.centralisateur]
 
@@ -28,7 +29,7 @@ def _contract_body(factory, vehicle: dict, start: dt.date) -> dict:
 
 def test_icare_refuses_a_second_contract_on_the_same_vin_and_period(stack, factory):
     vehicle, start = factory.vehicle(), dt.date.today()
-    with httpx.Client(base_url=stack.url("icare"), headers=stack.credentials.icare_headers(), timeout=20) as icare:
+    with httpx.Client(verify=tls_context(), base_url=stack.url("icare"), headers=stack.credentials.icare_headers(), timeout=20) as icare:
         first = icare.post("/api/v1/contracts", json=_contract_body(factory, vehicle, start))
         assert first.status_code == 201
         number = first.json()["contract_number"]

@@ -5,11 +5,12 @@ import httpx
 import pytest
 
 from spoticar_handoff import CentralisateurUnavailable, HandoffClient, HandoffRefused, is_final
+from spoticar_handoff.client import tls_context
 
 
 def test_send_then_status_through_the_callers_own_http_client(stack, factory):
     seen = []
-    http = httpx.Client(timeout=20, event_hooks={"request": [seen.append]})
+    http = httpx.Client(verify=tls_context(), timeout=20, event_hooks={"request": [seen.append]})
     payload = factory.handoff()
     with HandoffClient(stack.url("centralisateur"), "demo-tec3h", http=http) as client:
         receipt = client.send(payload)

@@ -7,6 +7,7 @@ import pytest
 
 from conftest import start_test_stack
 from harness.runner import Stack
+from spoticar_handoff.client import tls_context
 
 
 @pytest.fixture(scope="module")
@@ -20,5 +21,5 @@ def hostile_stack(tmp_path_factory) -> Stack:
 def hostile_http() -> httpx.Client:
     """One HTTP client for a module's hostile requests: the same requests and answers as a client per
     request, without building a TLS context (~25 ms of CPU) for each of thousands of plain-HTTP calls."""
-    with httpx.Client(timeout=30) as client:
+    with httpx.Client(verify=tls_context(), timeout=30) as client:
         yield client

@@ -15,6 +15,7 @@ from centralisateur import demo_password
 from fixtures import reference
 from fixtures.factories import Factory
 from harness.apps import available_apps
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.centralisateur
 # the apps in two halves of about the same CPU, each half on one xdist worker with one hostile stack
@@ -187,7 +188,7 @@ class Crawl:
     for spec in available_apps()])
 def test_no_hostile_value_anywhere_gets_a_5xx(hostile_stack, name):
     base = hostile_stack.url(name)
-    with httpx.Client(base_url=base, follow_redirects=True, timeout=30) as client:
+    with httpx.Client(verify=tls_context(), base_url=base, follow_redirects=True, timeout=30) as client:
         _log_in(hostile_stack, name, client)
         crawl = Crawl(client)
         pages = crawl.pages(_starts(hostile_stack, name, client))

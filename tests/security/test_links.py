@@ -6,6 +6,7 @@ import pytest
 
 from fixtures import reference
 from tests.centralisateur.support import CSRF_RE
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.centralisateur
 
@@ -14,7 +15,7 @@ FORGED = {"Host": "attacker.example", "X-Forwarded-Host": "attacker.example"}
 
 def _post_form(base: str, path: str, data: dict) -> httpx.Response:
     """GET the form (for its CSRF token) then POST it, both with a forged Host header."""
-    with httpx.Client(base_url=base, timeout=20, headers=FORGED) as browser:
+    with httpx.Client(verify=tls_context(), base_url=base, timeout=20, headers=FORGED) as browser:
         page = browser.get(path)
         token = CSRF_RE.search(page.text)
         return browser.post(path, data={**data, **({"csrf_token": token.group(1)} if token else {})})

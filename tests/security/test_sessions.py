@@ -9,6 +9,7 @@ import pytest
 
 from harness.testing import new_dealer
 from tests.centralisateur.support import CSRF_RE, api_client, login
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.centralisateur
 
@@ -17,7 +18,7 @@ def _link_browser(stack, factory) -> tuple[httpx.Client, dict, dict]:
     with api_client(stack) as api:
         first = api.post("/api/v1/handoffs", json=factory.handoff()).json()
         other = api.post("/api/v1/handoffs", json=factory.handoff()).json()
-    browser = httpx.Client(follow_redirects=True, timeout=20)
+    browser = httpx.Client(verify=tls_context(), follow_redirects=True, timeout=20)
     page = browser.get(first["declaration_url"])
     assert page.status_code == 200 and first["bdc_number"] in html.unescape(page.text)
     return browser, first, other
@@ -59,14 +60,14 @@ def test_logout_ends_the_session_on_the_server(stack):
 def test_failures_from_one_client_do_not_lock_the_dealer_out_elsewhere(stack, factory):
     dealer = new_dealer(stack, factory)
     base = stack.url("centralisateur")
-    attacker = httpx.Client(base_url=base, timeout=20,
+    attacker = httpx.Client(verify=tls_context(), base_url=base, timeout=20,
                             transport=httpx.HTTPTransport(local_address="127.0.0.4"))
     token = CSRF_RE.search(attacker.get("/connexion").text).group(1)
     for _ in range(6):
         page = attacker.post("/connexion", data={"csrf_token": token, "email": dealer["login"], "password": "x"})
     assert page.status_code == 429 and "Trop de tentatives" in page.text
     # the dealer, from another address (the loopback network gives each 127.x its own client)
-    with httpx.Client(base_url=base, timeout=20,
+    with httpx.Client(verify=tls_context(), base_url=base, timeout=20,
                       transport=httpx.HTTPTransport(local_address="127.0.0.2")) as dealer_browser:
         token = CSRF_RE.search(dealer_browser.get("/connexion").text).group(1)
         page = dealer_browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"],
@@ -76,7 +77,7 @@ def test_failures_from_one_client_do_not_lock_the_dealer_out_elsewhere(stack, fa
 
 def test_one_client_trying_many_accounts_is_throttled(stack):
     base = stack.url("centralisateur")
-    with httpx.Client(base_url=base, timeout=20,
+    with httpx.Client(verify=tls_context(), base_url=base, timeout=20,
                       transport=httpx.HTTPTransport(local_address="127.0.0.3")) as client:
         token = CSRF_RE.search(client.get("/connexion").text).group(1)
         statuses = [client.post("/connexion", data={"csrf_token": token, "email": f"inconnu{n}@example.fr",

@@ -8,6 +8,7 @@ import pytest
 
 from common.egress import UrlRefused, check_url
 from tests.centralisateur.support import api_client
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.centralisateur
 
@@ -84,7 +85,7 @@ def test_a_name_rebound_between_the_check_and_the_connect_is_refused_by_the_conn
     url = f"http://dms.example.com:{port}/cb"
     try:
         assert check_url(url) == url
-        with httpx.Client(transport=guarded_transport(), timeout=5) as http, \
+        with httpx.Client(verify=tls_context(), transport=guarded_transport(), timeout=5) as http, \
                 pytest.raises(UrlRefused, match="adresse interne"):
             http.post(url, content=b"{}")
     finally:
@@ -102,9 +103,9 @@ def test_the_guarded_transport_reaches_an_allowed_private_origin():
     target.add_url_rule("/cb", "cb", lambda: ("", 204), methods=["POST"])
     server = AppServer.bind().mount(target).start()
     try:
-        with httpx.Client(transport=guarded_transport([server.url]), timeout=5) as http:
+        with httpx.Client(verify=tls_context(), transport=guarded_transport([server.url]), timeout=5) as http:
             assert http.post(server.url + "/cb", content=b"{}").status_code == 204
-        with httpx.Client(transport=guarded_transport(), timeout=5) as http, pytest.raises(UrlRefused):
+        with httpx.Client(verify=tls_context(), transport=guarded_transport(), timeout=5) as http, pytest.raises(UrlRefused):
             http.post(server.url + "/cb", content=b"{}")
     finally:
         server.stop()

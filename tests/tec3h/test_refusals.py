@@ -8,6 +8,7 @@ import pytest
 
 from harness.testing import create
 from tests.dms_helpers import read_form, text
+from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.tec3h
 
@@ -34,7 +35,7 @@ class _Page:
 def test_each_refusal_is_shown_on_the_form_and_can_be_corrected(stack, factory, field, value, message):
     sold = _sold_vehicle(stack, factory)
     form_url = f"/vehicules/{sold['vehicle_id']}/garantie/spoticar"
-    with httpx.Client(base_url=stack.url("tec3h"), timeout=30, follow_redirects=True) as browser:
+    with httpx.Client(verify=tls_context(), base_url=stack.url("tec3h"), timeout=30, follow_redirects=True) as browser:
         values, _ = read_form(browser.get(form_url).text)
         original = values[field]
         refused = _Page(browser.post(form_url, data={**values, field: value}))

@@ -17,6 +17,7 @@ from simulators.tec3h.store import Warranty
 from spoticar_handoff import HandoffIn
 from tests.dms_helpers import assert_refused_callbacks, signed_callback, text
 from tests.tec3h.conftest import form_values, vehicle_id, warranty_form
+from spoticar_handoff.client import tls_context
 
 DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
@@ -252,7 +253,7 @@ def test_streams_beyond_the_limit_tell_the_page_to_poll(client, app, vid):
     client.post(f"/vehicules/{vid}/garantie/spoticar", data=warranty_form(client, vid))
     server = AppServer.bind("127.0.0.1", 0).mount(app).start()  # one thread per stream, as served
     url = f"{server.url}/flux/vehicules/{vid}/garantie"
-    http = httpx.Client(timeout=30)
+    http = httpx.Client(verify=tls_context(), timeout=30)
     try:
         opened = [http.send(http.build_request("GET", url), stream=True) for _ in range(events.MAX_STREAMS)]
         for stream in opened:
