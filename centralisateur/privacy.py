@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 import weakref
 
-from sqlalchemy import delete, event, func, insert, inspect, select, update
+from sqlalchemy import event, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from common.dates import rfc3339
@@ -71,9 +71,7 @@ def _index_changed(_mapper, connection, target: Declaration) -> None:
     state = inspect(target)
     if state.attrs.payload.history.has_changes() or state.attrs.form.history.has_changes():
         # an erasure lands here too: the folded copy of the erased values goes with them
-        connection.execute(delete(DeclarationSearch).where(DeclarationSearch.declaration_id == target.id))
-        connection.execute(insert(DeclarationSearch), _entry(target.id, target.dealer_rrdi, target.payload,
-                                                              target.form))
+        refresh_search(connection, target.id, target.payload, target.form)
 
 
 # per database: the highest declaration id already checked to be indexed (see _index_missing)
