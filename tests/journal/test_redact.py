@@ -65,19 +65,6 @@ def test_the_bdc_of_an_exchange_is_found_in_its_url_redirect_or_fields():
      f'<meta name="x"><p>clé</p><input type="hidden" name="CSRF_TOKEN" value="{R}">'),
     ('<input name="to\u212aen" value="v">', f'<input name="to\u212aen" value="{R}">'),  # Kelvin sign folds to k
 ])
-def test_only_the_tags_around_a_hint_are_looked_at_and_none_is_missed(html, kept):
+def test_a_credential_tag_is_found_among_others_whatever_its_case_or_letters(html, kept):
     assert redact.redact_text(html, "text/html") == kept
 
-
-def test_targeted_tag_redaction_never_keeps_what_scanning_every_tag_redacts():
-    import random
-    pieces = ["<input", "<INPUT", "<meta", " name=", " NAME=", "'csrf_token'", '"password"', " type=password",
-              " value=", '"s3cr"', ">", "<", "é", "€", "token", "Key", "<p>", " content=", "mot_de_passe",
-              "<input type=hidden", "api_key", "İ", "\u212a", "ſ", "<input/", "x"]
-    rng = random.Random(10)
-    for _ in range(20000):
-        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
-        thorough = redact.HTML_TAG.sub(redact._html_tag, text)
-        targeted = redact._html(text)
-        # equal, or more redacted where a non-ASCII letter right after "<input" makes it no tag for ``re``
-        assert targeted == thorough or targeted.count(R) > thorough.count(R), text
