@@ -46,7 +46,7 @@ def autocomplete(stack: Stack, runs: int = 50) -> list[str]:
     over_http = []
     for _ in range(runs):
         for n in range(len(TYPED) + 1):
-            over_http += timed(lambda: http.get("/referentiel/versions", params={**base, "q": TYPED[:n]}), 1)
+            over_http += timed(lambda n=n: http.get("/referentiel/versions", params={**base, "q": TYPED[:n]}), 1)
     entries = http.get("/__admin/journal", params={"since": since, "limit": 5000}).json().get("entries", [])
     http.close()
     server = [e["duration_ms"] / 1000 for e in entries
