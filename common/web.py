@@ -174,6 +174,8 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     formats.install(app)  # |euros, |number, |km, |size, |fr_date, |month_year, |phone
     from common import forms
     forms.init_app(app)
+    from common import static
+    static.install(app)  # ?v=<hash> on static links, cached by the browser
     _install_error_handlers(app)
     app.before_request(_bound_json_depth)
     from common.health import bp as health
