@@ -1,7 +1,7 @@
 """Accueil (the dealer's declarations), Déclarer Vente (hand-offs waiting) and Support."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from sqlalchemy import Integer, bindparam, func, select
 
 from centralisateur.profile import GARANTISSEUR_NAMES
@@ -42,6 +42,21 @@ _COUNT = select(func.count()).select_from(Declaration).where(_MINE)
 _IDS = (select(Declaration.id).where(_MINE).order_by(Declaration.id.desc())
         .limit(PAGE_SIZE).offset(bindparam("skip", type_=Integer)).subquery())
 _PAGE = select(*_LISTED).join(_IDS, _IDS.c.id == Declaration.id).order_by(Declaration.id.desc())
+
+
+MENU = (("home.index", "Accueil"), ("home.to_declare", "Déclarer Vente"), ("profile.edit", "Profil"),
+        ("backoffice.billing", "Facturation"), ("backoffice.rgpd", "RGPD"), ("backoffice.statistics", "Statistiques"),
+        ("apv.reception", "Réception APV"), ("home.support", "Support"))
+
+
+def menu() -> list[tuple[str, str, bool]]:
+    """The main menu as (link, text, is this page) — its links built once per app and mount point
+    rather than eight ``url_for`` on every page."""
+    built = current_app.extensions.setdefault("centralisateur_menu", {})
+    links = built.get(request.script_root)
+    if links is None:
+        links = built[request.script_root] = [(endpoint, url_for(endpoint), text) for endpoint, text in MENU]
+    return [(url, text, request.endpoint == endpoint) for endpoint, url, text in links]
 
 
 def pager(page: int, pages: int, around: int = 3) -> list[int | None]:
