@@ -132,8 +132,7 @@ def _pvo2_flow(page, pvo2_url: str, data: dict) -> None:
     complete_declaration(popup, customer).declare()
     popup.get_by_text("La création a bien été effectuée").wait_for()
     popup.close()
-    page.reload()
-    order.contract_number.wait_for()
+    order.contract_number.wait_for()  # pushed onto the order page, no reload
 
 
 def _static_site(root: Path, pages: int) -> None:
