@@ -12,7 +12,7 @@ from centralisateur.account_forms import LoginForm
 from centralisateur.store import Dealer, DealerUser, Declaration, LoginAttempt, WebSession
 from common.journal import join as join_trace
 from common.sessions import (check_password_evenly, close_session, current_session, login_blocked,
-                             open_session, record_login)
+                             open_session, record_login, session_subject)
 
 bp = Blueprint("session", __name__)
 
@@ -27,8 +27,11 @@ def _db():
 def current_dealer() -> Dealer | None:
     """The dealer this browser is signed in as (by login or by a declaration link), or None."""
     if "dealer" not in g:
-        row = current_session(_db(), WebSession)
-        g.dealer = _db().session.get(Dealer, row.subject) if row else None
+        row = current_session(_db(), WebSession, Dealer)
+        dealer = session_subject() if row is not None else None
+        if row is not None and dealer is None:  # the session was read earlier, without its dealer
+            dealer = _db().session.get(Dealer, row.subject)
+        g.dealer = dealer
     return g.dealer
 
 

@@ -115,6 +115,7 @@ def prepare(options: ServeOptions) -> tuple[AppSpec, dict]:
 def serve(options: ServeOptions) -> None:
     """Run one app under gunicorn until SIGTERM/SIGINT (blocks)."""
     spec, config = prepare(options)
+    config["JOURNAL_PEERS"] = True  # a journal read asks the other workers to write what they hold
     GunicornApp(lambda: spec.load().create_app(config),
                 gunicorn_options(options.bind, options.workers, options.threads, spec.name)).run()
 
