@@ -19,8 +19,9 @@ from harness.testing import SUITE_CONFIG
 # (common.auth); production keeps the full scrypt cost
 os.environ.setdefault("SPOTICAR_TEST_KDF", "1")
 
-# a failing test that drove a stack gets the journal of the traces it touched (report extra + HAR)
-pytest_plugins = ["harness.pytest_journal"]
+# a failing test that drove a stack gets the journal of the traces it touched (report extra + HAR);
+# --dist loadgroup keeps each xdist_group on one worker (harness.pytest_xdist_groups)
+pytest_plugins = ["harness.pytest_journal", "harness.pytest_xdist_groups"]
 
 
 def pytest_addoption(parser):
@@ -106,13 +107,16 @@ def _worker_database(url: str, worker: str) -> str:
 
 
 # The longest tests (seconds on a quiet 2-core machine, ``--durations``), started first: under xdist a
-# long test scheduled last keeps one worker busy while the others have nothing left to do.
+# long test scheduled last keeps one worker busy while the others have nothing left to do. Tests of an
+# ``xdist_group`` go before all of these (``--dist loadgroup`` sends the largest groups first).
 SLOW_FIRST = ("e2e/test_remote_browser.py", "tests/test_sharding.py", "tests/test_external_stack.py",
               "tests/test_serving.py", "tests/certification/test_simulators.py",
               "tests/certification/test_session_http.py", "tests/journal/test_pytest_attachment.py",
               "tests/test_cli.py", "e2e/tec3h/test_flow.py", "e2e/pvo2/test_pvo2_flow.py",
               "tests/journal/test_storage.py", "tests/certification/test_outside_party.py",
-              "tests/certification/test_durable_evidence.py")
+              "tests/certification/test_durable_evidence.py", "e2e/bee2link/test_bee2link_flow.py",
+              "e2e/neovo/test_neovo_flow.py", "e2e/bee2link/test_sale_entry.py", "e2e/icare/test_portal.py",
+              "e2e/tec3h/test_order_buttons.py", "e2e/pvo2/test_offer_buttons.py")
 
 
 @pytest.hookimpl(trylast=True)
