@@ -157,4 +157,8 @@ def entry(token: str):
     if not (logged_in and dealer.rrdi == declaration.dealer_rrdi):
         with _db().transaction() as tx:
             open_session(tx, WebSession, declaration.dealer_rrdi, f"{LINK_SCOPE}{declaration.id}")
-    return redirect(url_for("declare.start", bdc_number=declaration.bdc_number))
+    # the browser is now the declaration's dealer: a configured one goes straight to 1/3 (one
+    # redirect fewer for the DMS's pop-up); the first declaration still passes by Profil (start)
+    owner = _db().session.get(Dealer, declaration.dealer_rrdi)
+    endpoint = "declare.choose" if owner is not None and owner.profile_configured else "declare.start"
+    return redirect(url_for(endpoint, bdc_number=declaration.bdc_number))
