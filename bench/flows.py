@@ -1,12 +1,15 @@
 """The DMS browser flows against the browser's floor, and the Tec3H autocomplete.
 
-Each flow runs in one Chromium (warm-up first, then ``BENCH_RUNS`` runs, 5 by default); its floor is
-the same count of page loads (popups included) and link clicks on static local pages, so the ratio
-says what the apps cost beyond loading pages:
+Each flow runs in one Chromium (warm-up first, then ``BENCH_RUNS`` runs, 5 by default):
 - Tec3H: vehicle from the referential → customer → Commande → Nouvelle garantie Spoticar → Envoyer →
   centralisateur 1/3, 2/3, 3/3 → the contract number pushed back onto the Tec3H Garantie tab;
 - PVO2: offer → bon de commande → Clôturer → Déclarer → centralisateur 1/3, 2/3, 3/3 → contract number
   on the PVO2 order.
+Its floor is the same flow replayed against static copies of the answers one run received, on the
+same addresses (``bench/replay.py``): same pages, same CSS/JS, same clicks and typing, servers doing
+no work. The ratio says what the apps cost beyond the browser's own work. The former floor (as many
+bare static pages, one link click each) is printed too. The data a run types (customer, vehicle
+for sale) is chosen before the clock starts.
 ``python -m bench flows``; ``rows()`` feeds ``make bench``."""
 from __future__ import annotations
 
@@ -43,7 +46,7 @@ def autocomplete(stack: Stack, runs: int = 50) -> list[str]:
     over_http = []
     for _ in range(runs):
         for n in range(len(TYPED) + 1):
-            over_http += timed(lambda: http.get("/referentiel/versions", params={**base, "q": TYPED[:n]}), 1)
+            over_http += timed(lambda n=n: http.get("/referentiel/versions", params={**base, "q": TYPED[:n]}), 1)
     entries = http.get("/__admin/journal", params={"since": since, "limit": 5000}).json().get("entries", [])
     http.close()
     server = [e["duration_ms"] / 1000 for e in entries
@@ -57,25 +60,39 @@ def autocomplete(stack: Stack, runs: int = 50) -> list[str]:
                    summary("referential.versions × 20 models (pure)", whole)]
 
 
-def _tec3h_flow(page, base: str, factory: Factory) -> None:
+def _tec3h_data(base: str, factory: Factory) -> dict:
+    """What one Tec3H run types: a new vehicle and customer."""
+    return {"plate": factory.plate(), "vin": factory.vin(), "customer": factory.customer()}
+
+
+def _tec3h_flow(page, base: str, data: dict) -> None:
     from playwright.sync_api import expect
 
-    from e2e.pages.centralisateur import ChooseGarantiePage, ConfirmationPage, DeclarationFormPage
-    from e2e.pages.tec3h import CustomerFormPage, OrderPage, VehicleCardPage, VehicleFormPage
+    from e2e.pages.centralisateur import (
+        ChooseGarantiePage,
+        ConfirmationPage,
+        DeclarationFormPage,
+    )
+    from e2e.pages.tec3h import (
+        CustomerFormPage,
+        OrderPage,
+        VehicleCardPage,
+        VehicleFormPage,
+    )
     from e2e.pages.tec3h_warranty import WarrantyFormPage, WarrantyTabPage
     today = dt.date.today().strftime("%d/%m/%Y")
     form = VehicleFormPage(page, base).open()
     form.fill_technical("Peugeot", "Diesel", "10/10/2018", "2018")
     form.choose_model("308", "308 (2)")
     form.choose_version("130 allure", "1.5 BlueHDi 130 S&S EAT8 Allure")
-    form.fill_details(factory.plate(), factory.vin(), "45000", "17500")
+    form.fill_details(data["plate"], data["vin"], "45000", "17500")
     form.save()
     card = VehicleCardPage(page)
     card.create_offer()
     order = OrderPage(page)
     order.create_customer()
     customer = CustomerFormPage(page)
-    customer.fill_customer(factory.customer())
+    customer.fill_customer(data["customer"])
     customer.save()
     order.make_order(sale_date=today, delivery_date=today)
     card.open_warranty()
@@ -93,12 +110,18 @@ def _tec3h_flow(page, base: str, factory: Factory) -> None:
     expect(tab.contract_number).to_have_text(re.compile(r"^[0-9]{11}$"), timeout=30_000)
 
 
-def _pvo2_flow(page, pvo2_url: str, factory: Factory) -> None:
+def _pvo2_data(pvo2_url: str, factory: Factory) -> dict:
+    """What one PVO2 run types: a new customer, and a vehicle still for sale (a vehicle is sold once)."""
+    from e2e.pvo2.conftest import vehicle_for_sale
+    return {"customer": factory.customer(), "plate": vehicle_for_sale(pvo2_url)}
+
+
+def _pvo2_flow(page, pvo2_url: str, data: dict) -> None:
     from e2e.pages.pvo2 import NewOfferPage, OfferPage, OffersPage, OrderPage
-    from e2e.pvo2.conftest import complete_declaration, vehicle_for_sale
-    customer = factory.customer()
+    from e2e.pvo2.conftest import complete_declaration
+    customer = data["customer"]
     OffersPage(page, pvo2_url).open().create_offer()
-    NewOfferPage(page, pvo2_url).create(customer, vehicle_for_sale(pvo2_url))  # a vehicle is sold once
+    NewOfferPage(page, pvo2_url).create(customer, data["plate"])
     OfferPage(page, pvo2_url).generate_bdc()
     order = OrderPage(page, pvo2_url)
     order.heading.wait_for()
@@ -109,8 +132,7 @@ def _pvo2_flow(page, pvo2_url: str, factory: Factory) -> None:
     complete_declaration(popup, customer).declare()
     popup.get_by_text("La création a bien été effectuée").wait_for()
     popup.close()
-    page.reload()
-    order.contract_number.wait_for()
+    order.contract_number.wait_for()  # pushed onto the order page, no reload
 
 
 def _static_site(root: Path, pages: int) -> None:
@@ -129,12 +151,36 @@ def _static_server(root: Path) -> http.server.ThreadingHTTPServer:
     return server
 
 
-def _against_floor(flow, runs: int, tmp: Path) -> tuple[list[float], list[float], int]:
-    """``(flow samples, floor samples, page loads)``: ``flow(page)`` timed in one browser, then the
-    same count of page loads and clicks on static pages."""
+def _bare_floor(page, count: int, runs: int, tmp: Path) -> list[float]:
+    """The former floor: ``count`` bare static pages, one link click each."""
+    root = tmp / "static"
+    root.mkdir()
+    _static_site(root, count)
+    server = _static_server(root)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def floor():
+        page.goto(f"{base}/p0.html")
+        for n in range(1, count):
+            page.get_by_role("link", name="Suivant").click()
+            page.get_by_role("heading", name=f"Page {n}", exact=True).wait_for()
+
+    floor()
+    samples = timed(floor, runs)
+    server.shutdown()
+    server.server_close()
+    return samples
+
+
+def _against_floor(stack: Stack, app: str, flow, prepare, runs: int, tmp: Path) -> dict:
+    """``flow(page, base, data)`` timed in one browser (``prepare(base)`` gives each run's data,
+    untimed); then one run recorded and, the apps stopped, the same flow replayed from the recording
+    (the floor); then the bare static pages. Samples by name, and the page-load count."""
     from playwright.sync_api import sync_playwright
 
+    from bench.replay import Recording
     from harness.browser import LAUNCH_ARGS, find_browser
+    base = stack.url(app)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=find_browser(), args=LAUNCH_ARGS)
         context = browser.new_context(locale="fr-FR")
@@ -142,43 +188,45 @@ def _against_floor(flow, runs: int, tmp: Path) -> tuple[list[float], list[float]
         loads = []
         context.on("page", lambda new: new.on("load", lambda _: loads.append(1)))
         page.on("load", lambda _: loads.append(1))
-        flow(page)  # warm-up, and the count of loads
+        flow(page, base, prepare(base))  # warm-up, and the count of loads
         count = len(loads)
-        samples = timed(lambda: flow(page), runs)
-        root = tmp / "static"
-        root.mkdir()
-        _static_site(root, count)
-        server = _static_server(root)
-        base = f"http://127.0.0.1:{server.server_address[1]}"
-
-        def floor():
-            page.goto(f"{base}/p0.html")
-            for n in range(1, count):
-                page.get_by_role("link", name="Suivant").click()
-                page.get_by_role("heading", name=f"Page {n}", exact=True).wait_for()
-
-        floor()
-        floor_samples = timed(floor, runs)
-        server.shutdown()
+        samples = []
+        for _ in range(runs):
+            data = prepare(base)
+            samples += timed(lambda data=data: flow(page, base, data), 1)
+        recorded = prepare(base)
+        recording = Recording(stack, list(stack.apps))
+        flow(page, base, recorded)
+        recording.stop()
+        stack.stop()  # the recording answers on the apps' addresses from now on
+        with recording.serve():
+            replayed = []
+            for _ in range(runs + 1):  # the first one warms up
+                recording.rewind()
+                replayed += timed(lambda: flow(page, base, recorded), 1)
+        bare = _bare_floor(page, count, runs, tmp)
         browser.close()
-    return samples, floor_samples, count
+    return {"flow": samples, "replay": replayed[1:], "bare": bare, "count": count}
 
 
-def _measured(name: str, apps: list[str], flow, runs: int, details: list[str]) -> dict:
+def _measured(name: str, apps: list[str], flow, prepare, runs: int, details: list[str]) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack(Path(tmp) / "stack", names=apps, extra_config=CENTRALISATEUR).start()
         try:
             stack.wait_ready()
             if name == "Tec3H":
                 details += autocomplete(stack)
-            samples, floor, count = _against_floor(functools.partial(flow, base=stack.url(apps[-1])), runs,
-                                                   Path(tmp))
+            found = _against_floor(stack, apps[-1], flow, prepare, runs, Path(tmp))
         finally:
             stack.stop()
-    details += [summary(f"browser: {name} flow to the contract", samples, "s"),
-                summary(f"floor: {count} static page loads and clicks", floor, "s")]
-    flow_s, floor_s = statistics.median(samples), statistics.median(floor)
-    return {"figure": f"{name} browser flow vs its static-page floor ({count} page loads)",
+    count = found["count"]
+    details += [summary(f"browser: {name} flow to the contract", found["flow"], "s"),
+                summary("floor: the same flow replayed from static copies", found["replay"], "s"),
+                summary(f"bare floor: {count} static page loads and clicks", found["bare"], "s")]
+    flow_s, floor_s = statistics.median(found["flow"]), statistics.median(found["replay"])
+    bare_s = statistics.median(found["bare"])
+    details.append(f"{name} flow vs the bare floor of {count} page loads: {flow_s / bare_s:.1f}×")
+    return {"figure": f"{name} browser flow vs its static floor (same pages and actions replayed)",
             "now": f"{flow_s / floor_s:.1f}× ({flow_s:.2f} s vs {floor_s:.2f} s)", "target": "≤ 1.5×"}
 
 
@@ -187,10 +235,10 @@ def rows() -> list[dict]:
     runs = int(os.environ.get("BENCH_RUNS", "5"))
     details: list[str] = []
     tec3h, pvo2 = Factory(11), Factory(12)  # one each: every run sells new vehicles to new customers
-    found = [_measured("Tec3H", ["centralisateur", "icare", "tec3h"],
-                       lambda page, base: _tec3h_flow(page, base, tec3h), runs, details),
-             _measured("PVO2", ["centralisateur", "icare", "pvo2"],
-                       lambda page, base: _pvo2_flow(page, base, pvo2), runs, details)]
+    found = [_measured("Tec3H", ["centralisateur", "icare", "tec3h"], _tec3h_flow,
+                       lambda base: _tec3h_data(base, tec3h), runs, details),
+             _measured("PVO2", ["centralisateur", "icare", "pvo2"], _pvo2_flow,
+                       lambda base: _pvo2_data(base, pvo2), runs, details)]
     for line in details:
         print("  " + line, flush=True)
     return found

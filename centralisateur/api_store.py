@@ -13,8 +13,9 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, exists, select
 
 from centralisateur.privacy import refresh_search
-from centralisateur.store import Dealer, Declaration, bdc_number
+from centralisateur.store import Dealer, Declaration, bdc_number, utcnow
 from certification.store import CertSession
+from common.prepared import Prepared
 
 UNKNOWN_DEALER = "unknown_dealer"    # no such RRDI: 422
 OTHER_DMS = "other_dms"              # the dealer is served by another DMS: 403
@@ -42,19 +43,24 @@ class Sale(NamedTuple):
 _T = Declaration.__table__
 _D = Dealer.__table__
 _C = CertSession.__table__
-_DEALER = select(_D.c.dms, exists().where(_C.c.dealer_rrdi == _D.c.rrdi).label("reserved")).where(
-    _D.c.rrdi == bindparam("d_rrdi"))
+# the hot path (a new sale) runs on the DBAPI cursor (``common.prepared``); a DMS re-sending an
+# order takes the Core path below, rarely
+_DEALER = Prepared(select(_D.c.dms, exists().where(_C.c.dealer_rrdi == _D.c.rrdi).label("reserved")).where(
+    _D.c.rrdi == bindparam("d_rrdi")))
 _FIND = select(_T.c.id, _T.c.bdc_number, _T.c.status, _T.c.form).where(
     _T.c.source_dms == bindparam("d_dms"), _T.c.dealer_rrdi == bindparam("d_rrdi"),
     _T.c.dms_order_ref == bindparam("d_ref"))
 # not declared yet: the DMS's corrections pre-fill the form
 _CORRECT = _T.update().where(_T.c.id == bindparam("d_id"), _T.c.status == "pending").values(
     payload=bindparam("d_payload"), callback_url=bindparam("d_callback"))
-_NUMBER = _T.update().where(_T.c.id == bindparam("d_id")).values(bdc_number=bindparam("d_bdc"))
-_INSERTS: dict[str, object] = {}
+_NUMBER = Prepared(_T.update().where(_T.c.id == bindparam("d_id")).values(bdc_number=bindparam("d_bdc")))
+# every column the INSERT writes, defaults included (``Prepared`` computes none)
+_COLUMNS = ("source_dms", "dealer_rrdi", "dms_order_ref", "payload", "callback_url", "status", "icare_attempts",
+            "callback_due", "callback_attempts", "created_at")
+_INSERTS: dict[str, Prepared] = {}
 
 
-def _insert(dialect: str):
+def _insert(dialect: str) -> Prepared:
     """INSERT … ON CONFLICT DO NOTHING RETURNING id (SQLite and PostgreSQL alike): an order already
     recorded, even by another process a moment ago, inserts nothing instead of failing the batch."""
     statement = _INSERTS.get(dialect)
@@ -63,27 +69,29 @@ def _insert(dialect: str):
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        statement = _INSERTS[dialect] = insert(_T).on_conflict_do_nothing().returning(_T.c.id)
+        statement = _INSERTS[dialect] = Prepared(insert(_T).on_conflict_do_nothing().returning(_T.c.id), _COLUMNS)
     return statement
 
 
 def store(conn, sale: Sale) -> Stored | str:
     """Check the dealer, then record the hand-off or find the one already sent for this DMS order.
     Runs inside the writer's transaction and may run again (``common.group_commit``): idempotent."""
-    dealer = conn.execute(_DEALER, {"d_rrdi": sale.rrdi}).first()
+    dealer = _DEALER.first(conn, {"d_rrdi": sale.rrdi})
     if dealer is None:
         return UNKNOWN_DEALER
-    if dealer.dms != sale.dms:
+    dms, reserved = dealer
+    if dms != sale.dms:
         return OTHER_DMS
-    if sale.check_reserved and dealer.reserved:
+    if sale.check_reserved and reserved:
         return RESERVED
     if sale.refused:
         return REFUSED
     payload = sale.payload
-    new_id = conn.execute(_insert(conn.dialect.name), {
+    inserted = _insert(conn.dialect.name).first(conn, {
         "source_dms": sale.dms, "dealer_rrdi": sale.rrdi, "dms_order_ref": sale.ref, "payload": payload,
-        "callback_url": payload["callback_url"], "status": "pending"}).scalar()
-    if new_id is None:  # this order was sent before
+        "callback_url": payload["callback_url"], "status": "pending", "icare_attempts": 0, "callback_due": False,
+        "callback_attempts": 0, "created_at": utcnow()})
+    if inserted is None:  # this order was sent before
         keys = {"d_dms": sale.dms, "d_rrdi": sale.rrdi, "d_ref": sale.ref}
         existing = conn.execute(_FIND, keys).first()
         if existing.status == "pending":
@@ -91,8 +99,9 @@ def store(conn, sale: Sale) -> Stored | str:
                                     "d_callback": payload["callback_url"]})
             refresh_search(conn, existing.id, payload, existing.form)  # the RGPD search follows it
         return Stored(existing.id, existing.bdc_number, existing.status, False)
+    new_id = inserted[0]
     number = bdc_number(sale.rrdi, new_id)
-    conn.execute(_NUMBER, {"d_id": new_id, "d_bdc": number})
+    _NUMBER.run(conn, {"d_id": new_id, "d_bdc": number})
     return Stored(new_id, number, "pending", True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from flask import Flask, g, has_app_context
 from sqlalchemy import String, create_engine, event, func
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 
@@ -77,9 +79,16 @@ def _sqlite_tuning(engine: Engine, immediate: bool) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # on the driver's connection: exec_driver_sql's execution context cost more than the BEGIN
+        # itself, at every transaction (errors keep SQLAlchemy's types, as exec_driver_sql's did)
+        try:
+            conn.connection.driver_connection.execute(begin)
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(begin, (), exc, sqlite3.Error) from exc
 
 
 class Database:

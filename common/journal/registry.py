@@ -5,6 +5,7 @@ import json
 import os
 import threading
 import time
+from pathlib import Path
 
 from common.journal.store import JournalStore
 
@@ -48,6 +49,10 @@ class Journal:
             queue_size=_setting(config, "JOURNAL_QUEUE_SIZE", "SPOTICAR_JOURNAL_QUEUE_SIZE", 10000))
         self.exporter = None  # set by common.journal.otel when OTEL_EXPORTER_OTLP_ENDPOINT is set
         self._inflight: dict[object, int] = {}  # requests being served → their thread
+        self.peers = None  # the other workers of this app (``JOURNAL_PEERS``: several processes)
+        if self.enabled and config.get("JOURNAL_PEERS") and config.get("DATA_DIR"):
+            from common.journal.peers import FOLDER, Peers
+            self.peers = Peers(Path(config["DATA_DIR"]) / FOLDER, self.flush_local).start()
 
     def begin(self) -> object:
         """Mark a request as being served (its entry is not queued yet); returns a token for ``end``.
@@ -84,8 +89,18 @@ class Journal:
         return self.store.query(**filters)
 
     def flush(self, timeout: float = 10.0) -> bool:
-        """Wait for the requests under way (other than the caller's own) to be queued, then for the
-        queue to be written: a client that got its answer then reads the journal finds its entry."""
+        """Have every entry answered before this call written, by this worker and the app's other
+        workers (``JOURNAL_PEERS``): a client that got its answer then reads the journal finds its
+        entry, whichever worker served it. True when nothing answered before is left unwritten."""
+        if self.peers is None:
+            return self.flush_local(timeout)
+        pending = self.peers.ask()  # the others flush meanwhile
+        done = self.flush_local(timeout)
+        return self.peers.wait(pending, timeout) and done
+
+    def flush_local(self, timeout: float = 10.0) -> bool:
+        """Wait for this worker's requests under way (other than the caller's own) to be queued,
+        then for its queue to be written."""
         me = threading.get_ident()
         waiting = {token for token, thread in list(self._inflight.items()) if thread != me}
         deadline = time.monotonic() + min(timeout, 5.0)

@@ -14,10 +14,11 @@ import time
 from collections import OrderedDict, deque
 from pathlib import Path
 
-from sqlalchemy import Table, and_, delete, event, func, insert, or_, select, true
+from sqlalchemy import Table, and_, delete, event, func, or_, select, true
 from sqlalchemy.exc import ProgrammingError
 
-from common.journal.schema import as_entry, bindings_insert, rfc3339, tables as _tables
+from common.journal.schema import (EntriesInsert, as_entry, bindings_insert, prepared_sqlite, rfc3339,
+                                   tables as _tables)
 
 log = logging.getLogger("spoticar.journal")
 
@@ -53,6 +54,7 @@ class JournalStore:
         self._missed: dict[str, float] = {}  # bdc → until when "not bound" is believed
         self._written: set[tuple[str, str]] = set()  # (trace, bdc) bindings this writer has stored
         self._known_rows: int | None = None
+        self._insert: EntriesInsert | None = None
         self._last_age_prune = 0.0
         self.dropped = 0          # entries refused by a full queue
         self.failed_writes = 0    # batches a failing write lost…
@@ -67,14 +69,14 @@ class JournalStore:
         if db.url.startswith("sqlite:///"):
             from sqlalchemy.orm import DeclarativeBase
 
-            from common.db import Database, private_sqlite_url
+            from common.db import Database
 
             class JournalBase(DeclarativeBase):
                 pass
 
             path = db.url[len("sqlite:///"):]
             folder = path.rsplit("/", 1)[0] if "/" in path else "."
-            db = Database(private_sqlite_url(Path(folder) / f"{self.name}-journal.sqlite3"), JournalBase)
+            db = Database(prepared_sqlite(Path(folder) / f"{self.name}-journal.sqlite3"), JournalBase)
 
             @event.listens_for(db.engine, "connect")
             def _relaxed(dbapi_conn, _record):
@@ -82,6 +84,7 @@ class JournalStore:
                 # the app's own data keeps FULL
                 dbapi_conn.execute("PRAGMA synchronous=NORMAL")
         self.db = db
+        self._insert = None
         self.entries, self.traces = _tables(db.base.metadata, self.name)
         self._create()
 
@@ -158,9 +161,10 @@ class JournalStore:
             return
         if self._known_rows is None:
             self._create()  # after a failure: the table may have been dropped meanwhile
-        with self.db.engine.begin() as session:  # Core, not the ORM: a plain executemany
-            session.execute(insert(self.entries), [{k: v for k, v in r.items() if k != "tracestate"}
-                                                   for r in batch])
+        with self.db.engine.begin() as session:
+            if self._insert is None:
+                self._insert = EntriesInsert(self.entries, session.dialect)
+            session.exec_driver_sql(self._insert.sql, self._insert.params(batch))
             bindings = {(r["trace_id"], r["bdc"]): (r["time"], r.get("tracestate")) for r in batch
                         if r.get("bdc") and (r["trace_id"], r["bdc"]) not in self._written}
             if bindings:

@@ -28,7 +28,7 @@ API_PREFIX = "/api/v1/"
 
 class FaultIn(BaseModel):
     """What to do to the next contract-API calls (all optional; ``count`` None = until cleared)."""
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built at first use
     latency_ms: int = Field(default=0, ge=0, le=60_000)
     error_status: int | None = Field(default=None, ge=400, le=599)
     drop_connection: bool = False

@@ -56,3 +56,15 @@ def test_the_bdc_of_an_exchange_is_found_in_its_url_redirect_or_fields():
     assert find_bdc("/declaration/x", "/declarations/SP020319L103833702") == "SP020319L103833702"
     assert find_bdc("/api/v1/npo", None, '{"bdc_number": "SP013250C103833703"}') == "SP013250C103833703"
     assert find_bdc("/", None, "<td>SP953617Z103833701</td>") is None  # a listing page binds nothing
+
+
+@pytest.mark.parametrize(("html", "kept"), [
+    ("<p>Immatriculation é</p><input value=s3cret <b name=csrf_token>",
+     f'<p>Immatriculation é</p><input value="{R}" <b name=csrf_token>'),
+    ('<meta name="x"><p>clé</p><input type="hidden" name="CSRF_TOKEN" value="t">',
+     f'<meta name="x"><p>clé</p><input type="hidden" name="CSRF_TOKEN" value="{R}">'),
+    ('<input name="to\u212aen" value="v">', f'<input name="to\u212aen" value="{R}">'),  # Kelvin sign folds to k
+])
+def test_a_credential_tag_is_found_among_others_whatever_its_case_or_letters(html, kept):
+    assert redact.redact_text(html, "text/html") == kept
+
