@@ -42,7 +42,8 @@ def test_dossier_page_shows_the_seeds_dossier(page: Page, stack):
 def test_garantir_needs_both_fields_chosen_by_hand_then_ends_with_the_contract(page: Page, stack, factory):
     base = stack.url("neovo")
     # a dossier of the test's own at the seed's site: the seed's V0000004 stays undeclared for the next run
-    made = create(stack, "neovo", "/dossiers", {"rrdi": "038421N", "seed": factory.rng.randint(1, 10**9)})
+    made = create(stack, "neovo", "/dossiers", {"rrdi": "038421N", "brand": "PEUGEOT",  # like the seed's 208
+                                                "seed": factory.rng.randint(1, 10**9)})
     dossier = DossierPage(page, base).open(made["number"])
     dossier.garantir()
     expect(page).to_have_url(re.compile(re.escape(stack.url("centralisateur"))))

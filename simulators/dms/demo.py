@@ -13,9 +13,10 @@ VEHICLE_COLUMNS = ("brand", "model", "version", "energy", "first_registration", 
                    "kw_power", "mileage_km", "ptac_kg")
 
 
-def generated_vehicle(factory: Factory) -> dict:
-    """A Faker vehicle of one of ``GENERATED_BRANDS`` (same factory state → same vehicle)."""
-    return factory.vehicle(brand=factory.rng.choice(GENERATED_BRANDS))
+def generated_vehicle(factory: Factory, brand: str | None = None) -> dict:
+    """A Faker vehicle of ``brand``, else of one of ``GENERATED_BRANDS`` (same factory state → same
+    vehicle)."""
+    return factory.vehicle(brand=brand or factory.rng.choice(GENERATED_BRANDS))
 
 
 def warranty_level(brand: str, levels: list[str], index: int) -> str:

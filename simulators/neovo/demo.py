@@ -43,16 +43,18 @@ def seed_dossiers(session: Session, seed: int, today: dt.date) -> None:
 
 
 def add_dossier(session: Session, factory: Factory, rrdi: str, number: str, piece_number: str,
-                today: dt.date) -> None:
-    """One more Faker dossier ``number`` of site ``rrdi``, sold and invoiced (piece ``piece_number``)."""
-    item = _generated(factory, reference.load(DOSSIERS), rrdi, number, today, 0)
+                today: dt.date, brand: str | None = None) -> None:
+    """One more Faker dossier ``number`` of site ``rrdi`` (a ``brand`` vehicle when given), sold and
+    invoiced (piece ``piece_number``)."""
+    item = _generated(factory, reference.load(DOSSIERS), rrdi, number, today, 0, brand)
     ttc = Decimal(factory.rng.randint(80, 400) * 100) + Decimal("0.50")
     _add(session, factory, item, {"number": piece_number, "date": item["sale_date"], "ht": str(ttc),
                                   "tva": "0.00", "ttc": str(ttc)})
 
 
-def _generated(factory: Factory, data: dict, rrdi: str, number: str, today: dt.date, index: int) -> dict:
-    vehicle = generated_vehicle(factory)
+def _generated(factory: Factory, data: dict, rrdi: str, number: str, today: dt.date, index: int,
+               brand: str | None = None) -> dict:
+    vehicle = generated_vehicle(factory, brand)
     sale = today - dt.timedelta(days=index % 5 + 1)
     return {"number": number, "rrdi": rrdi, **vehicle_values(factory, vehicle),
             "client_code": str(factory.rng.randint(600000, 699999)), "customer": factory.customer(),
