@@ -6,13 +6,13 @@ import functools
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from centralisateur.account_forms import LoginForm
 from centralisateur.store import Dealer, DealerUser, Declaration, LoginAttempt, WebSession
 from common.journal import join as join_trace
 from common.sessions import (check_password_evenly, close_session, current_session, login_blocked,
-                             open_session, record_login)
+                             open_session, record_login, session_subject)
 
 bp = Blueprint("session", __name__)
 
@@ -27,8 +27,11 @@ def _db():
 def current_dealer() -> Dealer | None:
     """The dealer this browser is signed in as (by login or by a declaration link), or None."""
     if "dealer" not in g:
-        row = current_session(_db(), WebSession)
-        g.dealer = _db().session.get(Dealer, row.subject) if row else None
+        row = current_session(_db(), WebSession, Dealer)
+        dealer = session_subject() if row is not None else None
+        if row is not None and dealer is None:  # the session was read earlier, without its dealer
+            dealer = _db().session.get(Dealer, row.subject)
+        g.dealer = dealer
     return g.dealer
 
 
@@ -65,10 +68,13 @@ def link_or_login_required(view):
     return wrapped
 
 
+_BY_NUMBER = select(Declaration).where(Declaration.bdc_number == bindparam("bdc_number"))  # built once
+
+
 def own_declaration(bdc_number: str) -> Declaration:
     """The current dealer's declaration, or 404 (another dealer's number reveals nothing); a browser
     signed in by a declaration link sees that declaration only."""
-    declaration = _db().session.scalar(select(Declaration).where(Declaration.bdc_number == bdc_number))
+    declaration = _db().session.scalar(_BY_NUMBER, {"bdc_number": bdc_number})
     dealer = current_dealer()
     if declaration is None or dealer is None or declaration.dealer_rrdi != dealer.rrdi:
         abort(404)
@@ -151,4 +157,8 @@ def entry(token: str):
     if not (logged_in and dealer.rrdi == declaration.dealer_rrdi):
         with _db().transaction() as tx:
             open_session(tx, WebSession, declaration.dealer_rrdi, f"{LINK_SCOPE}{declaration.id}")
-    return redirect(url_for("declare.start", bdc_number=declaration.bdc_number))
+    # the browser is now the declaration's dealer: a configured one goes straight to 1/3 (one
+    # redirect fewer for the DMS's pop-up); the first declaration still passes by Profil (start)
+    owner = _db().session.get(Dealer, declaration.dealer_rrdi)
+    endpoint = "declare.choose" if owner is not None and owner.profile_configured else "declare.start"
+    return redirect(url_for(endpoint, bdc_number=declaration.bdc_number))

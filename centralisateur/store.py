@@ -56,13 +56,15 @@ class Declaration(Base):
     # the dealer's pages filter on dealer + status and group/sort by declared_at (bench/growth.py)
     __table_args__ = (UniqueConstraint("source_dms", "dealer_rrdi", "dms_order_ref", name="uq_dms_order"),
                       Index("ix_cds_declarations_dealer_status_declared", "dealer_rrdi", "status", "declared_at",
-                            "garantisseur"))
+                            "garantisseur"),
+                      # Accueil: a dealer's declarations newest first, a page's ids read from the index alone
+                      Index("ix_cds_declarations_dealer_id", "dealer_rrdi", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bdc_number: Mapped[str | None] = mapped_column(String(20), unique=True)
     source_dms: Mapped[str] = mapped_column(String(20))
     dms_order_ref: Mapped[str] = mapped_column(String(40))
-    dealer_rrdi: Mapped[str] = mapped_column(ForeignKey("cds_dealers.rrdi"), index=True)
+    dealer_rrdi: Mapped[str] = mapped_column(ForeignKey("cds_dealers.rrdi"))  # ix_cds_declarations_dealer_id
     payload: Mapped[dict] = mapped_column(JSON)             # the hand-off as received (normalised)
     form: Mapped[dict | None] = mapped_column(JSON)         # the values the dealer declared
     program: Mapped[str | None] = mapped_column(String(40))     # page 1: NPO declared for this label

@@ -22,7 +22,7 @@ import hashlib
 import secrets
 
 from flask import g, request, session
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import DateTime, Integer, String, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.auth import check_password, hash_password
@@ -83,6 +83,7 @@ def close_session(tx, model) -> None:
             tx.delete(row)
     session.clear()
     g.pop("_web_session", None)
+    g.pop("_web_subject", None)
 
 
 def end_sessions_of(tx, model, subject: str) -> None:
@@ -91,23 +92,46 @@ def end_sessions_of(tx, model, subject: str) -> None:
         tx.delete(row)
 
 
-def current_session(db, model):
-    """This request's live session row (``.subject``, ``.scope``), or None; cached per request."""
+@functools.cache
+def _with_subject(model, subject_model):
+    """The statement reading a session and its subject, built once (building it cost as much as
+    running it)."""
+    key = subject_model.__mapper__.primary_key[0]
+    return (select(model, subject_model).outerjoin(subject_model, key == model.subject)
+            .where(model.digest == bindparam("digest")))
+
+
+def current_session(db, model, subject_model=None):
+    """This request's live session row (``.subject``, ``.scope``), or None; cached per request.
+
+    ``subject_model``: the model whose primary key a session's ``subject`` is (an app's dealer or
+    user), read in the same query as the session and kept for ``session_subject()``: a page opening
+    both pays one round trip and one ORM load instead of two."""
     if "_web_session" in g:
         return g._web_session
-    token, row = session.get(SESSION_KEY), None
+    token, row, subject = session.get(SESSION_KEY), None, None
     if isinstance(token, str):
-        row = db.session.get(model, _digest(token))
+        if subject_model is None:
+            row = db.session.get(model, _digest(token))
+        else:
+            found = db.session.execute(_with_subject(model, subject_model), {"digest": _digest(token)}).first()
+            row, subject = found if found is not None else (None, None)
         now = utcnow()
         if row is not None and now - row.last_seen_at > IDLE_LIMIT:
-            row = None
+            row = subject = None
         elif row is not None and now - row.last_seen_at > TOUCH_EVERY:
             with db.transaction() as tx:
                 live = tx.get(model, row.digest)
                 if live is not None:
                     live.last_seen_at = now
-    g._web_session = row
+    g._web_session, g._web_subject = row, subject
     return row
+
+
+def session_subject():
+    """The subject's row ``current_session(..., subject_model)`` read with this request's session
+    (None without a live session, or when it was called without ``subject_model``)."""
+    return g.get("_web_subject")
 
 
 def client_id() -> str:

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+
+def escape(value) -> str:
+    """``markupsafe.escape``'s text (the same five characters, the same entities) as a plain str: a
+    page of form 2/3 escapes ~500 values, and building a ``Markup`` for each was a tenth of its render."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return (str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
 
 
 def _attrs(*groups) -> str:
@@ -47,7 +56,7 @@ def input_html(f, attrs: dict) -> str:
     bad = len(f.errors) > 0
     described = ([f"{f.id}-error"] if bad else []) + ([attrs["aria-describedby"]] if attrs.get("aria-describedby") else [])
     flags = {"aria-invalid": "true" if bad else None,
-             "aria-describedby": Markup(" ").join(escape(d) for d in described) or None}
+             "aria-describedby": " ".join(described) or None}  # escaped once, by _attrs
     own = [(k, v) for k, v in sorted(attrs.items(), key=lambda item: str(item[0]).lower())
            if k not in ("aria-describedby", "rows")]
     required = {"aria-required": "true"} if f.star else {}
