@@ -173,14 +173,27 @@ def _bare_floor(page, count: int, runs: int, tmp: Path) -> list[float]:
 
 
 def _against_floor(stack: Stack, app: str, flow, prepare, runs: int, tmp: Path) -> dict:
-    """``flow(page, base, data)`` timed in one browser (``prepare(base)`` gives each run's data,
-    untimed); then one run recorded and, the apps stopped, the same flow replayed from the recording
-    (the floor); then the bare static pages. Samples by name, and the page-load count."""
+    """``flow(page, base, data)`` in one browser (``prepare(base)`` gives each run's data, untimed):
+    one run recorded, then ``runs`` rounds of a real run and a replay of the recording with the apps'
+    servers stopped (the floor), in turn so that both see the same machine; then the bare static
+    pages. Samples by name, and the page-load count."""
     from playwright.sync_api import sync_playwright
 
     from bench.replay import Recording
     from harness.browser import LAUNCH_ARGS, find_browser
     base = stack.url(app)
+
+    def replayed(recording: Recording) -> float:
+        for name in stack.apps:
+            stack.stop_serving(name)  # the recording answers on the apps' addresses meanwhile
+        try:
+            with recording.serve():
+                recording.rewind()
+                return timed(lambda: flow(page, base, recorded), 1)[0]
+        finally:
+            for name in stack.apps:
+                stack.serve_again(name)
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=find_browser(), args=LAUNCH_ARGS)
         context = browser.new_context(locale="fr-FR")
@@ -190,23 +203,19 @@ def _against_floor(stack: Stack, app: str, flow, prepare, runs: int, tmp: Path) 
         page.on("load", lambda _: loads.append(1))
         flow(page, base, prepare(base))  # warm-up, and the count of loads
         count = len(loads)
-        samples = []
-        for _ in range(runs):
-            data = prepare(base)
-            samples += timed(lambda data=data: flow(page, base, data), 1)
         recorded = prepare(base)
         recording = Recording(stack, list(stack.apps))
         flow(page, base, recorded)
         recording.stop()
-        stack.stop()  # the recording answers on the apps' addresses from now on
-        with recording.serve():
-            replayed = []
-            for _ in range(runs + 1):  # the first one warms up
-                recording.rewind()
-                replayed += timed(lambda: flow(page, base, recorded), 1)
+        replayed(recording)  # the replay's warm-up
+        samples, floor = [], []
+        for _ in range(runs):
+            data = prepare(base)
+            samples += timed(lambda data=data: flow(page, base, data), 1)
+            floor.append(replayed(recording))
         bare = _bare_floor(page, count, runs, tmp)
         browser.close()
-    return {"flow": samples, "replay": replayed[1:], "bare": bare, "count": count}
+    return {"flow": samples, "replay": floor, "bare": bare, "count": count}
 
 
 def _measured(name: str, apps: list[str], flow, prepare, runs: int, details: list[str]) -> dict:
