@@ -33,10 +33,16 @@ browser: $(STAMP)
 
 test: $(STAMP) browser
 	@mkdir -p reports
+	@# Playwright's trace and end-of-test screenshot cost ~0.5 s of CPU in every browser test, kept only
+	@# when it fails: the pass runs without them, then plays its failed tests again (exit code 1) with
+	@# both, for their traces and screenshots under reports/playwright/
 	$(BIN)/python -m pytest -n auto --dist loadgroup $(SHARD_ARG) \
-	  --junitxml=reports/junit.xml --html=reports/report.html --self-contained-html \
-	  --tracing retain-on-failure --screenshot only-on-failure --output reports/playwright --durations=25 \
-	  $(PYTEST_ARGS)
+	  --junitxml=reports/junit.xml --html=reports/report.html --self-contained-html --durations=25 \
+	  $(PYTEST_ARGS) || { code=$$?; [ $$code != 1 ] || { \
+	  echo "== Tests en échec rejoués avec trace Playwright et capture d'écran (reports/playwright)"; \
+	  $(BIN)/python -m pytest -n auto --dist loadgroup --last-failed --last-failed-no-failures none \
+	    --tracing retain-on-failure --screenshot only-on-failure \
+	    --output reports/playwright -q $(PYTEST_ARGS); }; exit $$code; }
 	@echo "== PostgreSQL (DATABASE_URL) : API, stockage et parcours navigateur CDS et PVO2 → CDS → portail, une base neuve par groupe"
 	bash scripts/with-postgres.sh bash scripts/postgres-suites.sh $(BIN)/python $(SHARD_ARG) \
 	  --junitxml=reports/junit-postgres.xml

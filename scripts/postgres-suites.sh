@@ -11,7 +11,10 @@ python=$1; shift
 junit=reports/junit-postgres.xml args=()
 for arg in "$@"; do case "$arg" in --junitxml=*) junit="${arg#--junitxml=}";; *) args+=("$arg");; esac; done
 : "${DATABASE_URL:?DATABASE_URL manquant : lancez ce script par scripts/with-postgres.sh}"
-browser="--tracing retain-on-failure --screenshot only-on-failure --output reports/playwright-postgres"
+# Playwright's trace and end-of-test screenshot (~0.5 s of CPU per browser test) are taken only when a
+# group with --output plays its failed tests again (as make test's main pass does)
+browser="--output reports/playwright-postgres"
+traces="--tracing retain-on-failure --screenshot only-on-failure"
 
 # name | paths and options (the tests that start `serve` processes seed the demo data into their
 # database, so each runs alone on its own: the two-process test, the cross-process trace test)
@@ -31,10 +34,17 @@ base=${DATABASE_URL%/*} db=${DATABASE_URL##*/}
 
 run_group() {  # writes "<exit code> <seconds>" to its .code file when done
   local name=$1 paths=$2 out=${junit%.xml}-$1 start=$SECONDS code=0
+  local cache="-o cache_dir=.pytest_cache/postgres-$1"  # the group's own last-failed list
   if su postgres -c "createdb -O harness ${db}_$name"; then
     # shellcheck disable=SC2086  # the paths and options are words
-    DATABASE_URL="$base/${db}_$name" "$python" -m pytest -p no:xdist -q $paths "${args[@]}" \
+    DATABASE_URL="$base/${db}_$name" "$python" -m pytest -p no:xdist -q $paths "${args[@]}" $cache \
       --junitxml="$out.xml" >"$out.log" 2>&1 || code=$?
+    if [ "$code" = 1 ] && [[ " $paths " == *" --output "* ]]; then
+      # shellcheck disable=SC2086
+      DATABASE_URL="$base/${db}_$name" "$python" -m pytest -p no:xdist -q $paths "${args[@]}" $cache $traces \
+        --last-failed --last-failed-no-failures none >"$out-replay.log" 2>&1
+      echo "(tests en échec rejoués avec trace Playwright et capture d'écran : $out-replay.log)" >>"$out.log"
+    fi
     # with --shard I/N, a small group may have no test in this shard (pytest's exit code 5)
     if [ "$code" = 5 ] && [[ " ${args[*]} " == *" --shard "* ]]; then code=0; fi
   else
