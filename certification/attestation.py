@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import httpx
+from spoticar_handoff.client import tls_context
 
 
 def _digest(text: str | None) -> str:
@@ -62,7 +63,8 @@ def verify(path: Path, url: str) -> tuple[dict, list[str]]:
     report, problems = _read(path)
     if report.get("fingerprint") != fingerprint(report):
         problems.append("report.json a été modifié : son empreinte ne correspond plus à son contenu.")
-    answer = httpx.get(f"{url.rstrip('/')}/certification/sessions/{report['session']['id']}/attestation", timeout=60)
+    answer = httpx.get(f"{url.rstrip('/')}/certification/sessions/{report['session']['id']}/attestation", timeout=60,
+                       verify=tls_context())
     if answer.status_code != 200:
         raise ValueError(f"le centralisateur ne connaît pas la session {report['session']['id']} "
                          f"(HTTP {answer.status_code}).")

@@ -29,7 +29,7 @@ def _errors(response: httpx.Response) -> str:
 def _start(args) -> int:
     body = {"dms": args.dms, "callback_url": args.callback_url, "wait_seconds": args.wait}
     try:
-        response = httpx.post(args.url.rstrip("/") + "/certification/sessions", timeout=30,
+        response = httpx.post(args.url.rstrip("/") + "/certification/sessions", timeout=30, verify=tls_context(),
                               json={k: v for k, v in body.items() if v is not None})
     except httpx.HTTPError as exc:
         return _fail(f"le centralisateur {args.url} ne répond pas ({exc}).")

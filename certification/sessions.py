@@ -10,6 +10,7 @@ import threading
 import time
 
 import httpx
+from spoticar_handoff.client import tls_context
 from flask import Flask
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm.attributes import flag_modified
@@ -104,7 +105,7 @@ def _icare_convention(app: Flask, rrdi: str, code_t: str, session: CertSession) 
     if not icare:
         return "skipped: Icare n'est pas configuré pour ce centralisateur."
     try:
-        response = httpx.post(icare.rstrip("/") + "/__test__/dealers", timeout=5, json={
+        response = httpx.post(icare.rstrip("/") + "/__test__/dealers", timeout=5, verify=tls_context(), json={
             "code_t": code_t, "rrdi": rrdi, "name": f"CERTIFICATION {session.dms.upper()}",
             "configuration": "assurance", "convention_email": f"certification+{session.id}@spoticar.example"})
     except httpx.HTTPError as exc:

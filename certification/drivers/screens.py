@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import httpx
+from spoticar_handoff.client import tls_context
 
 from certification.drivers.browser import Browser
 
@@ -24,6 +25,10 @@ class ScreenDriver:
 
     def __init__(self, url: str, rrdi: str):
         self.ui = Browser(url, headers=self.headers)   # the dealer's browser (its cookies)
+        # the new window the DMS opens on a declaration's address (the centralisateur's, not the DMS's):
+        # one client kept for every sale, as a browser keeps its connections
+        self.window = httpx.Client(timeout=30, follow_redirects=True, verify=tls_context(),
+                                   headers={"User-Agent": self.ui.http.headers["User-Agent"]})
         # each sale entered, by handle: what the DMS's screens gave back (order number, vehicle id…)
         self.entered: dict[str, dict] = {}
         self._choose_site(rrdi)
@@ -47,7 +52,7 @@ class ScreenDriver:
 
     def _open_declaration(self, url: str) -> str:
         """What the DMS's new window does with the declaration's address: open it. ``url`` returned."""
-        httpx.get(url, timeout=30, follow_redirects=True, headers={"User-Agent": self.ui.http.headers["User-Agent"]})
+        self.window.get(url)
         return url
 
     def _declared(self, answer: httpx.Response) -> str | None:
@@ -64,3 +69,4 @@ class ScreenDriver:
 
     def close(self) -> None:
         self.ui.close()
+        self.window.close()

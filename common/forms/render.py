@@ -58,7 +58,7 @@ def input_html(f, attrs: dict) -> str:
     flags = {"aria-invalid": "true" if bad else None,
              "aria-describedby": " ".join(described) or None}  # escaped once, by _attrs
     own = [(k, v) for k, v in sorted(attrs.items(), key=lambda item: str(item[0]).lower())
-           if k not in ("aria-describedby", "rows")]
+           if k not in ("aria-describedby", "rows")] if attrs else ()  # most fields pass none
     required = {"aria-required": "true"} if f.star else {}
     more = _attrs(required, flags, own)
     fid, name = escape(f.id), escape(f.name)

@@ -13,6 +13,7 @@ from harness.cli import main
 from harness.runner import Stack
 from certification import dealer
 from certification.attestation import fingerprint
+from spoticar_handoff.client import tls_context
 from tests.certification.outside_dms import CallbackServer
 
 
@@ -43,7 +44,7 @@ def cds(tmp_path_factory, callback_server):
 
 def open_session(stack, dms: str = "tec3h", **extra) -> dict:
     """A certification session opened as a vendor does (JSON), with its key."""
-    response = httpx.post(stack.url("centralisateur") + "/certification/sessions",
+    response = httpx.post(stack.url("centralisateur") + "/certification/sessions", verify=tls_context(),
                           json={"dms": dms, "wait_seconds": 60, **extra}, timeout=30)
     assert response.status_code == 201, response.text
     return response.json()

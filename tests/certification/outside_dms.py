@@ -67,6 +67,7 @@ class OutsideDms:
     def __init__(self, session_url: str, key: str, server: CallbackServer, faults: frozenset[str] = frozenset()):
         self.session_url, self.key, self.faults = session_url, key, faults
         self.api = httpx.Client(verify=tls_context(), timeout=20, headers={"Authorization": f"Bearer {key}"})
+        self.browser = httpx.Client(verify=tls_context(), timeout=20, follow_redirects=True)  # the user's
         self.orders: dict[str, dict] = {}        # bdc → what the DMS shows on its order
         self.seen_deliveries: set[str] = set()
         self.last_bdc: str | None = None        # the order of the last sale accepted
@@ -75,6 +76,7 @@ class OutsideDms:
 
     def close(self) -> None:
         self.api.close()
+        self.browser.close()
 
     # --- callbacks --------------------------------------------------------------------------------
     def receive(self, headers: dict, body: bytes) -> int:
@@ -113,7 +115,7 @@ class OutsideDms:
         if response.status_code in (200, 201):
             self.last_bdc = response.json()["bdc_number"]
             self.orders.setdefault(self.last_bdc, {"status": "pending"})
-            httpx.get(response.json()["declaration_url"], follow_redirects=True, timeout=20)  # opens the link
+            self.browser.get(response.json()["declaration_url"])  # opens the link
         return response
 
     def base(self) -> str:

@@ -171,3 +171,29 @@ def test_post_forms_render_their_fields_through_the_field_macro():
                     name = re.search(r'name="([^"]*)"', attrs)
                     found.add((relative, name.group(1) if name else attrs.strip()))
     assert found <= HAND_WRITTEN, sorted(found - HAND_WRITTEN)
+
+
+def test_a_refused_form_leaves_nothing_on_the_next_one(client):
+    """Fields are bound once per form class and copied for each form (common.forms.base): a refused
+    submission's typed values, messages and flags never show on the next visitor's page."""
+    refused = _post(client, plate="<b>ZZ</b>", mileage="douze")
+    assert refused.status_code == 422
+    assert "&lt;b&gt;ZZ&lt;/b&gt;" in refused.get_data(as_text=True)
+    assert 'aria-invalid="true"' in refused.get_data(as_text=True)
+    fresh = client.get("/sale").get_data(as_text=True)
+    assert "ZZ" not in fresh and "douze" not in fresh
+    assert 'aria-invalid="true"' not in fresh and 'class="field-error"' not in fresh
+    assert 'value="30/11/2025"' in fresh  # this form's own pre-fill
+
+
+def test_each_form_owns_its_fields(tmp_path):
+    app = make_app(__name__, {"DATA_DIR": str(tmp_path), "TESTING": True})
+    with app.test_request_context("/"):
+        first, second = SaleForm(formdata=None), SaleForm(formdata=None)
+        first.kind.choices = {"VU": "Véhicule utilitaire"}
+        first.add_error("plate", "Immatriculation refusée.")
+        first.plate.flags.invalid = True
+        assert second.plate.errors == () and not second.plate.flags.invalid
+        assert second.kind.options() == [("VP", "Véhicule particulier")]
+        assert (second.plate.owner, second.plate.meta, second.plate.id) == (second, second.meta, "f-plate")
+        assert first.plate.owner is first and first.plate is not second.plate

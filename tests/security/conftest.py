@@ -1,5 +1,7 @@
 """A stack of its own for the fuzz and the crawl: hostile submissions may change demo data (a form
-accepting HTML in a name, say), so they never touch the stack other suites share."""
+accepting HTML in a name, say), so they never touch the stack other suites share. One for the whole
+run (per xdist worker), shared by the crawl of every app and the fuzz: each sends only hostile values
+and reads nothing the other writes, so a second stack would only cost its start-up."""
 from __future__ import annotations
 
 import httpx
@@ -10,7 +12,7 @@ from harness.runner import Stack
 from spoticar_handoff.client import tls_context
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hostile_stack(tmp_path_factory) -> Stack:
     running = start_test_stack(tmp_path_factory.mktemp("hostile"))
     yield running
