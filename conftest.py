@@ -3,6 +3,7 @@ logins to present to it (demo values by default)."""
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import zlib
 
@@ -32,10 +33,11 @@ def pytest_addoption(parser):
                     help="use every app of the stack « spoticar-harness up --data-dir DIR » runs (its "
                          "stack.json; a --<app>-url still wins); default: SPOTICAR_STACK")
     group.addoption("--data-salt", dest="data_salt", type=int, metavar="N",
-                    default=int(os.environ.get("SPOTICAR_DATA_SALT") or 0),
-                    help="mixed into every test's data seed (default 0: SPOTICAR_DATA_SALT): another value "
-                         "gives a run data of its own, to play the suites again on a stack that keeps "
-                         "what earlier runs created (a DMS order sent again is the same hand-off)")
+                    default=int(os.environ["SPOTICAR_DATA_SALT"]) if os.environ.get("SPOTICAR_DATA_SALT") else None,
+                    help="mixed into every test's data seed (default: SPOTICAR_DATA_SALT, else 0 on the suites' "
+                         "own stack and a new one per run against an external stack, printed in the header): "
+                         "a run's data never meets what earlier runs left on a stack that keeps it; give "
+                         "the printed value to replay a run's data on a fresh stack")
     group.addoption("--browser-path", dest="spoticar_browser", default=None,
                     help="Chromium/Chrome executable (default: SPOTICAR_BROWSER, system, bundled)")
     credentials.add_options(group)
@@ -51,12 +53,31 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    """Under xdist on PostgreSQL (``make test``'s PostgreSQL pass), each worker gets a fresh database of
+    """The run's data salt (``--data-salt``, see ``_data_salt``); under xdist on PostgreSQL (``make test``'s PostgreSQL pass), each worker gets a fresh database of
     its own next to DATABASE_URL's, so workers never share tables; dropped when the worker ends."""
+    config.option.data_salt = _data_salt(config)
     worker, url = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("DATABASE_URL", "")
     if worker and url.startswith("postgresql"):
         config._worker_database = _worker_database(url, worker)
         os.environ["DATABASE_URL"] = config._worker_database
+
+
+def _data_salt(config) -> int:
+    """``--data-salt`` when given; an xdist worker takes its controller's; else 0 on the suites' own
+    (fresh) stack, and a new value per run against an external one, where earlier runs' data stays:
+    the same test creating the same plates, e-mails or orders again would meet its own leftovers."""
+    if config.option.data_salt is not None:
+        return config.option.data_salt
+    if hasattr(config, "workerinput"):
+        return config.workerinput["spoticar_data_salt"]
+    external = config.option.spoticar_stack or any(getattr(config.option, f"{spec.name}_url", None) for spec in APPS)
+    return secrets.randbelow(2**31 - 1) + 1 if external else 0
+
+
+@pytest.hookimpl(optionalhook=True)   # xdist only
+def pytest_configure_node(node):
+    """Every worker uses the controller's data salt (one printed value replays the whole run)."""
+    node.workerinput["spoticar_data_salt"] = node.config.option.data_salt
 
 
 def pytest_unconfigure(config):
@@ -137,7 +158,7 @@ def pytest_cmdline_main(config):
 
 def pytest_report_header(config):
     salt = config.option.data_salt
-    return [f"spoticar: --data-salt {salt}"] if salt else []
+    return [f"spoticar: --data-salt {salt} (the data this run creates; give it to replay them)"] if salt else []
 
 
 @pytest.fixture

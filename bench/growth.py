@@ -171,20 +171,30 @@ def icare_app(tmp: Path, n: int):
     return app, client
 
 
-def _median_ms(client, path: str) -> float:
+def _median_ms(client, path: str) -> tuple[float, float]:
+    """(median wall ms, median CPU ms of this process) of ``path``: on a loaded machine the wall
+    clock mostly measures the wait for a core, the CPU time what the page itself costs in Python
+    (the database server's own time is in the wall figure only)."""
     first = client.get(path)  # warm-up (templates, caches, DOCUMENTS' first generation)
     assert first.status_code == 200, (path, first.status_code, first.get_data(as_text=True)[:300])
-    return statistics.median(timed(lambda: client.get(path), RUNS)) * 1000
+    walls, cpus = [], []
+    for _ in range(RUNS):
+        wall, cpu = time.perf_counter(), time.process_time()
+        client.get(path)
+        cpus.append(time.process_time() - cpu)
+        walls.append(time.perf_counter() - wall)
+    return statistics.median(walls) * 1000, statistics.median(cpus) * 1000
 
 
 def measure(n: int) -> tuple[dict[str, float], dict[str, float]]:
-    """({page: median ms}, {step: seconds}) for a data set of ``n`` declarations."""
+    """({page: (median wall ms, median CPU ms)}, {step: seconds}) for ``n`` declarations."""
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         cds, cds_client, email = centralisateur_app(Path(tmp), n)
         icare, icare_client = icare_app(Path(tmp), n)
         generation = time.perf_counter() - start
-        pages = {"Accueil": (cds_client, "/"), "Statistiques": (cds_client, "/statistiques"),
+        pages = {"Accueil": (cds_client, "/"), "Accueil, dernière page": (cds_client, f"/?page={-(-n // 50)}"),
+                 "Statistiques": (cds_client, "/statistiques"),
                  "Facturation": (cds_client, "/facturation"),
                  "RGPD (recherche email)": (cds_client, f"/rgpd?recherche={email}"),
                  "Icare contrats": (icare_client, "/contrats"), "Icare DOCUMENTS": (icare_client, "/documents")}
@@ -207,12 +217,15 @@ def rows() -> list[dict]:
     sizes = _sizes()
     results = {n: measure(n) for n in sizes}
     pages = list(next(iter(results.values()))[0])
-    print(f"  {'median ms (test client, n=' + str(RUNS) + ')':<28}" + "".join(f"{n:>12,}" for n in sizes))
+    print(f"  {'median ms (test client, n=' + str(RUNS) + ')':<28}"
+          + "".join(f"{f'{n:,}':>18}" for n in sizes) + "   (wall / CPU)")
     for page in pages:
-        print(f"  {page:<28}" + "".join(f"{results[n][0][page]:12.1f}" for n in sizes))
-    print(f"  {'data generation (s)':<28}" + "".join(f"{results[n][1]['generation']:12.1f}" for n in sizes))
+        print(f"  {page:<28}" + "".join(f"{results[n][0][page][0]:10.1f} /{results[n][0][page][1]:6.1f}"
+                                        for n in sizes))
+    print(f"  {'data generation (s)':<28}" + "".join(f"{results[n][1]['generation']:18.1f}" for n in sizes))
     database = "PostgreSQL" if _database() else "SQLite"
     print(f"  database {database}, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     return [{"figure": f"{page}, {database} ({' / '.join(f'{n:,}' for n in sizes)} déclarations)",
-             "now": " / ".join(f"{results[n][0][page]:.1f}" for n in sizes) + " ms",
+             "now": " / ".join(f"{results[n][0][page][0]:.1f}" for n in sizes) + " ms (CPU "
+                    + " / ".join(f"{results[n][0][page][1]:.1f}" for n in sizes) + ")",
              "target": f"≤ {TARGET_MS} ms à 100,000"} for page in pages]

@@ -1,16 +1,19 @@
-"""A browser flow's static floor: every answer the apps gave during one run, recorded in the browser,
-then served again as fixed bytes on the same addresses while the same flow replays.
+"""A browser flow's static floor: every answer the apps gave during one run, recorded as they left
+each app, then served again as fixed bytes on the same addresses while the same flow replays.
 
 The floor is then the same pages (same HTML, CSS, JS, redirects, pop-ups, event stream), the same
 clicks and the same typing, with servers that do no work: what is left is the browser's and
 Playwright's own cost. ``flow / floor`` says what the apps add.
 
-    recording = Recording(context)      # before a run of the flow
+    recording = Recording(stack)        # before a run of the flow
     flow(page)
     recording.stop()
     stack.stop()                        # frees the apps' ports
     with recording.serve():             # the same addresses answer from the recording
         flow(page)
+
+Answers are taken at each app's WSGI edge (``Stack.app``, for benches only), not in the browser: a
+pop-up the flow closes cannot take its answers along, and an event stream is kept as it was sent.
 """
 from __future__ import annotations
 
@@ -19,106 +22,44 @@ import http.server
 import threading
 from collections import defaultdict
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 # hop-by-hop or re-computed when served again
-_DROPPED = {"content-length", "transfer-encoding", "content-encoding", "connection", "keep-alive", "date"}
+_DROPPED = {"content-length", "transfer-encoding", "content-encoding", "connection", "keep-alive", "date",
+            "server"}
 
 
 class Answer:
-    """One recorded response: status, header pairs (Set-Cookie kept one by one), body."""
+    """One recorded response: status, header pairs (Set-Cookie kept one by one), body chunks."""
 
-    def __init__(self, status: int, headers: list[tuple[str, str]], body: bytes):
-        self.status, self.headers, self.body = status, headers, body
-
-
-class _StreamAnswer(Answer):
-    """An event stream: its events as they came, served at once (a static server does not wait)."""
-
-    def __init__(self, status: int, headers: list[tuple[str, str]], events: list[str]):
-        super().__init__(status, headers, b"")
-        self.events = events
+    def __init__(self):
+        self.status, self.headers, self.chunks = 404, [("Content-Type", "text/plain")], []
 
     @property
     def body(self) -> bytes:
-        return ("retry: 1000\n\n" + "".join(self.events)).encode()
+        return b"".join(self.chunks)
 
-    @body.setter
-    def body(self, value: bytes) -> None:
-        pass
+
+def _key(method: str, path: str, query: str) -> tuple[str, str]:
+    return method, unquote(path) + (f"?{query}" if query else "")
 
 
 class Recording:
-    """The responses a browser ``context`` receives, by origin then ``(method, path?query)`` in the
-    order they came."""
+    """The answers of the apps ``names`` of ``stack``, by origin then ``(method, path?query)`` in the
+    order the requests came."""
 
-    def __init__(self, context):
-        self.context = context
+    def __init__(self, stack, names: list[str]):
         self.answers: dict[str, dict[tuple[str, str], list[Answer]]] = defaultdict(lambda: defaultdict(list))
-        self.missing: list[str] = []
         self.served: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
-        self.streams: dict[str, list[str]] = defaultdict(list)  # event-stream URL → its events, as sent
-        self._stream_urls: dict[str, str] = {}
-        self._cdp = []
-        context.on("requestfinished", self._finished)
-        context.on("response", self._stream_opened)
-        for page in context.pages:
-            self._watch_streams(page)
-        context.on("page", self._watch_streams)
-
-    def _watch_streams(self, page) -> None:
-        """An event stream never finishes while its page listens: its events are read from the
-        browser's own network log (DevTools protocol) as they arrive."""
-        cdp = self.context.new_cdp_session(page)
-        cdp.on("Network.responseReceived", self._stream_response)
-        cdp.on("Network.eventSourceMessageReceived", self._stream_event)
-        cdp.send("Network.enable")
-        self._cdp.append(cdp)
-
-    def _stream_response(self, event: dict) -> None:
-        if event.get("type") == "EventSource":
-            self._stream_urls[event["requestId"]] = event["response"]["url"]
-
-    def _stream_event(self, event: dict) -> None:
-        url = self._stream_urls.get(event["requestId"])
-        if url:
-            name = event.get("eventName") or "message"
-            prefix = "" if name == "message" else f"event: {name}\n"
-            self.streams[url].append(prefix + "".join(f"data: {line}\n" for line in event["data"].split("\n")) + "\n")
-
-    def _stream_opened(self, response) -> None:
-        if response.request.resource_type == "eventsource":
-            url = urlsplit(response.url)
-            headers = [(h["name"], h["value"]) for h in response.headers_array() if h["name"].lower() not in _DROPPED]
-            answer = _StreamAnswer(response.status, headers, self.streams[response.url])
-            target = url.path + (f"?{url.query}" if url.query else "")
-            self.answers[f"{url.hostname}:{url.port}"][(response.request.method, target)].append(answer)
-
-    def _finished(self, request) -> None:
-        response = request.response()
-        if response is None:
-            return
-        url = urlsplit(request.url)
-        if url.scheme not in ("http", "https"):
-            return
-        try:
-            body = b"" if 300 <= response.status < 400 else response.body()
-        except Exception:  # noqa: BLE001 - a body the browser no longer holds: noted, replay answers 404
-            self.missing.append(request.url)
-            return
-        headers = [(h["name"], h["value"]) for h in response.headers_array()
-                   if h["name"].lower() not in _DROPPED]
-        target = url.path + (f"?{url.query}" if url.query else "")
-        self.answers[f"{url.hostname}:{url.port}"][(request.method, target)].append(
-            Answer(response.status, headers, body))
+        self._apps = []
+        for name in names:
+            app, url = stack.app(name), urlsplit(stack.url(name))
+            self._apps.append((app, app.wsgi_app))
+            app.wsgi_app = _recorder(app.wsgi_app, self.answers[f"{url.hostname}:{url.port}"])
 
     def stop(self) -> None:
-        self.context.remove_listener("requestfinished", self._finished)
-        self.context.remove_listener("response", self._stream_opened)
-        self.context.remove_listener("page", self._watch_streams)
-        for cdp in self._cdp:
-            with contextlib.suppress(Exception):  # a pop-up closed by the flow took its session along
-                cdp.detach()
+        for app, wsgi_app in self._apps:
+            app.wsgi_app = wsgi_app
 
     def rewind(self) -> None:
         """The next replay starts again from each address's first answer."""
@@ -137,6 +78,31 @@ class Recording:
                 server.server_close()
 
 
+def _recorder(wsgi_app, answers: dict[tuple[str, str], list[Answer]]):
+    lock = threading.Lock()
+
+    def record(environ, start_response):
+        answer = Answer()
+        with lock:
+            answers[_key(environ["REQUEST_METHOD"], environ.get("PATH_INFO", "").encode("latin-1").decode(),
+                          environ.get("QUERY_STRING", ""))].append(answer)
+
+        def start(status, headers, exc_info=None):
+            answer.status = int(status.split(" ", 1)[0])
+            answer.headers = [(k, v) for k, v in headers if k.lower() not in _DROPPED]
+            return start_response(status, headers, exc_info)
+
+        result = wsgi_app(environ, start)
+        try:
+            for chunk in result:
+                answer.chunks.append(chunk)  # an event stream: each event as it was sent
+                yield chunk
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+    return record
+
+
 def _server(origin: str, answers: dict[tuple[str, str], list[Answer]],
             served: dict[tuple[str, str], int]) -> http.server.ThreadingHTTPServer:
     host, port = origin.rsplit(":", 1)
@@ -145,13 +111,15 @@ def _server(origin: str, answers: dict[tuple[str, str], list[Answer]],
         by_path[(method, target.split("?", 1)[0])] = found[-1]
     lock = threading.Lock()
 
-    def pick(method: str, target: str) -> Answer | None:
-        found = answers.get((method, target))
+    def pick(method: str, raw: str) -> Answer:
+        url = urlsplit(raw)
+        key = _key(method, url.path, url.query)
+        found = answers.get(key)
         if not found:
-            return by_path.get((method, target.split("?", 1)[0]))
+            return by_path.get((method, key[1].split("?", 1)[0])) or Answer()
         with lock:  # the n-th request for an address gets the n-th answer (the card before and after)
-            n = served[(method, target)]
-            served[(method, target)] = n + 1
+            n = served[key]
+            served[key] = n + 1
         return found[min(n, len(found) - 1)]
 
     class Replay(http.server.BaseHTTPRequestHandler):
@@ -162,14 +130,14 @@ def _server(origin: str, answers: dict[tuple[str, str], list[Answer]],
             if length:
                 self.rfile.read(length)
             answer = pick(self.command, self.path)
-            if answer is None:
-                answer = Answer(404, [("Content-Type", "text/plain")], b"")
+            body = answer.body
             self.send_response(answer.status)
             for name, value in answer.headers:
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(answer.body)))
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(answer.body)
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
         do_GET = do_POST = do_HEAD = _answer
 

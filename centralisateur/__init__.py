@@ -44,8 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
     mount_test_routes(app, "centralisateur.testing")  # imported only when mounted (Faker etc.)
 
     from centralisateur.home import STATUS_LABELS
+    from centralisateur.home import menu
     from centralisateur.session import current_dealer
-    app.jinja_env.globals.update(current_dealer=current_dealer, status_labels=STATUS_LABELS)
+    app.jinja_env.globals.update(current_dealer=current_dealer, status_labels=STATUS_LABELS, menu=menu)
 
     from common.group_commit import GroupCommitter
     app.extensions["handoff_writer"] = GroupCommitter(db.engine, "handoff-writer")

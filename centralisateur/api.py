@@ -5,7 +5,7 @@ import threading
 import time
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 from itsdangerous.url_safe import URLSafeSerializerMixin
 from sqlalchemy import select
@@ -81,13 +81,37 @@ def declaration_token(declaration_id: int) -> str:
     return _token_serializer(current_app).dumps(value)
 
 
+class _KeyedSigner(TimestampSigner):
+    """itsdangerous derives the signing key from the secret at every signature (one more HMAC); a
+    link serializer's secret never changes, so its signer derives it once."""
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        if secret_key is not None:
+            return super().derive_key(secret_key)
+        key = self.__dict__.get("_derived")
+        if key is None:
+            key = self._derived = super().derive_key()
+        return key
+
+
 class _LinkSerializer(URLSafeTimedSerializer):
     """Declaration links as ``URLSafeTimedSerializer`` signs them, never compressed: the payload is a
     few dozen bytes zlib cannot shorten, and trying costs more than all the rest of the signature.
-    The session's plain ``URLSafeTimedSerializer`` reads them alike (no "." prefix: not compressed)."""
+    The session's plain ``URLSafeTimedSerializer`` reads them alike (no "." prefix: not compressed;
+    the same key, derived once by one signer kept for the serializer's salt)."""
+
+    signer = _KeyedSigner
 
     def dump_payload(self, obj) -> bytes:
         return base64_encode(super(URLSafeSerializerMixin, self).dump_payload(obj))
+
+    def make_signer(self, salt=None):
+        if salt is not None:
+            return super().make_signer(salt)
+        signer = self.__dict__.get("_signer")
+        if signer is None:
+            signer = self._signer = super().make_signer(None)
+        return signer
 
 
 def _token_serializer(app) -> URLSafeTimedSerializer:
@@ -99,14 +123,30 @@ def _token_serializer(app) -> URLSafeTimedSerializer:
     return serializer
 
 
+_TOKEN = "TOKEN"  # stands for the token while the link's path is built once
+
+
+def declaration_url(declaration_id: int) -> str:
+    """The absolute link of a declaration for the DMS: ``PUBLIC_URL`` (never the request's host) and
+    the ``session.entry`` route around a fresh token. The route's path is built once per app and
+    base URL: a token (URL-safe base64 and dots) needs no quoting."""
+    app = current_app._get_current_object()
+    base = app.config["PUBLIC_URL"]
+    cached = app.extensions.get("declaration_link")
+    if cached is None or cached[0] != base:
+        path = url_for("session.entry", token=_TOKEN, _external=False)
+        head, _, tail = path.partition(_TOKEN)
+        cached = app.extensions["declaration_link"] = (base, base.rstrip("/") + head, tail)
+    return cached[1] + declaration_token(declaration_id) + cached[2]
+
+
 def receipt(stored: Stored, payload: dict) -> dict:
     """The 201/200 body; ``payload`` is the hand-off just received (what a pending form shows)."""
-    url = url_for("session.entry", token=declaration_token(stored.id), _external=False)
     # until declared, the dealer still has to correct on form 2/3 what the warnings name
     warnings = handoff_warnings(payload, max_days_after_delivery=current_app.config.get(
         "MAX_DAYS_AFTER_DELIVERY", DEFAULT_MAX_DAYS_AFTER_DELIVERY)) if stored.status == "pending" else []
     return HandoffReceipt(handoff_id=stored.id, bdc_number=stored.bdc_number,
-                          declaration_url=current_app.config["PUBLIC_URL"].rstrip("/") + url,
+                          declaration_url=declaration_url(stored.id),
                           status=stored.status, warnings=warnings).model_dump(mode="json")
 
 

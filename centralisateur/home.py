@@ -1,8 +1,8 @@
 """Accueil (the dealer's declarations), Déclarer Vente (hand-offs waiting) and Support."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
-from sqlalchemy import func, select
+from flask import Blueprint, current_app, render_template, request, url_for
+from sqlalchemy import Integer, bindparam, func, select
 
 from centralisateur.profile import GARANTISSEUR_NAMES
 from centralisateur.session import current_dealer, login_required
@@ -35,6 +35,30 @@ _LISTED = (Declaration.bdc_number, Declaration.source_dms, Declaration.garantiss
                          _text(Declaration.payload, "vehicle", "plate")).label("plate"))
 
 
+_MINE = Declaration.dealer_rrdi == bindparam("rrdi")
+_COUNT = select(func.count()).select_from(Declaration).where(_MINE)
+# the page's ids first (an index-only walk of ix_cds_declarations_dealer_id), then their cells: an
+# OFFSET over the listed columns would read the JSON documents of every row skipped (page 1,000)
+_IDS = (select(Declaration.id).where(_MINE).order_by(Declaration.id.desc())
+        .limit(PAGE_SIZE).offset(bindparam("skip", type_=Integer)).subquery())
+_PAGE = select(*_LISTED).join(_IDS, _IDS.c.id == Declaration.id).order_by(Declaration.id.desc())
+
+
+MENU = (("home.index", "Accueil"), ("home.to_declare", "Déclarer Vente"), ("profile.edit", "Profil"),
+        ("backoffice.billing", "Facturation"), ("backoffice.rgpd", "RGPD"), ("backoffice.statistics", "Statistiques"),
+        ("apv.reception", "Réception APV"), ("home.support", "Support"))
+
+
+def menu() -> list[tuple[str, str, bool]]:
+    """The main menu as (link, text, is this page) — its links built once per app and mount point
+    rather than eight ``url_for`` on every page."""
+    built = current_app.extensions.setdefault("centralisateur_menu", {})
+    links = built.get(request.script_root)
+    if links is None:
+        links = built[request.script_root] = [(endpoint, url_for(endpoint), text) for endpoint, text in MENU]
+    return [(url, text, request.endpoint == endpoint) for endpoint, url, text in links]
+
+
 def pager(page: int, pages: int, around: int = 3) -> list[int | None]:
     """The page numbers the pager links to: the first, the last and ``around`` either side of the
     current one, None where numbers are left out (100,000 declarations are 2,000 pages)."""
@@ -52,14 +76,9 @@ def pager(page: int, pages: int, around: int = 3) -> list[int | None]:
 def index():
     db = current_app.extensions["db"]
     page = arg_int("page", 1, minimum=1, maximum=1_000_000)
-    mine = Declaration.dealer_rrdi == current_dealer().rrdi
-    total = db.session.scalar(select(func.count()).select_from(Declaration).where(mine))
-    # the page's ids first (an index-only walk of ix_cds_declarations_dealer_id), then their cells: an
-    # OFFSET over the listed columns would read the JSON documents of every row skipped (page 1,000)
-    shown = (select(Declaration.id).where(mine).order_by(Declaration.id.desc())
-             .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).subquery())
-    rows = db.session.execute(select(*_LISTED).join(shown, shown.c.id == Declaration.id)
-                              .order_by(Declaration.id.desc())).all()
+    params = {"rrdi": current_dealer().rrdi, "skip": (page - 1) * PAGE_SIZE}
+    total = db.session.scalar(_COUNT, params)
+    rows = db.session.execute(_PAGE, params).all()
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("centralisateur/home.html", declarations=_shown(rows), total=total, page=page,
                            pages=pages, pager=pager(page, pages))

@@ -6,7 +6,7 @@ import functools
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from centralisateur.account_forms import LoginForm
 from centralisateur.store import Dealer, DealerUser, Declaration, LoginAttempt, WebSession
@@ -68,10 +68,13 @@ def link_or_login_required(view):
     return wrapped
 
 
+_BY_NUMBER = select(Declaration).where(Declaration.bdc_number == bindparam("bdc_number"))  # built once
+
+
 def own_declaration(bdc_number: str) -> Declaration:
     """The current dealer's declaration, or 404 (another dealer's number reveals nothing); a browser
     signed in by a declaration link sees that declaration only."""
-    declaration = _db().session.scalar(select(Declaration).where(Declaration.bdc_number == bdc_number))
+    declaration = _db().session.scalar(_BY_NUMBER, {"bdc_number": bdc_number})
     dealer = current_dealer()
     if declaration is None or dealer is None or declaration.dealer_rrdi != dealer.rrdi:
         abort(404)
@@ -154,4 +157,8 @@ def entry(token: str):
     if not (logged_in and dealer.rrdi == declaration.dealer_rrdi):
         with _db().transaction() as tx:
             open_session(tx, WebSession, declaration.dealer_rrdi, f"{LINK_SCOPE}{declaration.id}")
-    return redirect(url_for("declare.start", bdc_number=declaration.bdc_number))
+    # the browser is now the declaration's dealer: a configured one goes straight to 1/3 (one
+    # redirect fewer for the DMS's pop-up); the first declaration still passes by Profil (start)
+    owner = _db().session.get(Dealer, declaration.dealer_rrdi)
+    endpoint = "declare.choose" if owner is not None and owner.profile_configured else "declare.start"
+    return redirect(url_for(endpoint, bdc_number=declaration.bdc_number))

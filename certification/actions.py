@@ -76,8 +76,9 @@ def signature_probes(app: Flask, session: CertSession, scenario_id: str, entries
 
 
 def icare_outage(app: Flask, session: CertSession) -> str:
-    """The next Icare contract-API call fails (503): the declaration goes "contract pending" and the
-    worker creates the contract on its next attempt."""
+    """The next Icare contract-API call about the session's dealer fails (503): the declaration goes
+    "contract pending" and the worker creates the contract on its next attempt. Scoped to the dealer,
+    so sessions running at once on one centralisateur never take each other's outage."""
     icare = (app.config.get("URLS") or {}).get("icare")
     if not icare:
         return "skipped: Icare n'est pas configuré pour ce centralisateur."
@@ -85,7 +86,7 @@ def icare_outage(app: Flask, session: CertSession) -> str:
     url = icare.rstrip("/") + "/admin/faults"
     try:
         with http_client(app, timeout=5) as http:
-            status = http.put(url, json={"error_status": 503, "count": 1},
+            status = http.put(url, json={"error_status": 503, "count": 1, "rrdi": session.dealer_rrdi},
                               headers=evidence.tag({}, session.id)).status_code
     except httpx.HTTPError:
         status = None

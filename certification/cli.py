@@ -96,15 +96,18 @@ def _verify(args) -> int:
 
 
 def _run(args) -> int:
-    from certification.run import certify_simulator
+    from certification.run import certify_simulators
     if not args.simulator:
         return _fail("seul --simulator est pris en charge : pour votre DMS, ouvrez une session (certify start).")
+    names = list(dict.fromkeys(args.dms))
+    out = Path(args.report)
     try:
-        written = certify_simulator(args.dms, Path(args.report), wait_seconds=args.wait)
+        reports = certify_simulators(names, out, wait_seconds=args.wait)
     except (ValueError, TimeoutError) as exc:
         return _fail(str(exc))
-    print(summary_line(written, Path(args.report)))
-    return 0 if written["verdict"] == "passed" else 1
+    for dms, written in reports.items():
+        print(summary_line(written, out if len(names) == 1 else out / dms))
+    return 0 if all(written["verdict"] == "passed" for written in reports.values()) else 1
 
 
 def register(sub) -> None:
@@ -129,8 +132,10 @@ def register(sub) -> None:
     ver.add_argument("--url", default=DEFAULT_URL)
     ver.set_defaults(func=_verify)
     run = actions.add_parser("run", help="certifier un de nos simulateurs de DMS de bout en bout")
-    run.add_argument("--dms", required=True, choices=DMS_NAMES)
+    run.add_argument("--dms", required=True, choices=DMS_NAMES, nargs="+",
+                     help="un ou plusieurs DMS, certifiés en même temps sur le même centralisateur")
     run.add_argument("--simulator", action="store_true", help="notre simulateur de ce DMS")
-    run.add_argument("--report", required=True, help="répertoire des rapports")
+    run.add_argument("--report", required=True,
+                     help="répertoire des rapports (un sous-répertoire par DMS s'il y en a plusieurs)")
     run.add_argument("--wait", type=int, default=60, help="attente maximale par scénario, en secondes (60)")
     run.set_defaults(func=_run)

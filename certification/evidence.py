@@ -51,13 +51,25 @@ def _belongs(entry: dict, session_id: str) -> bool:
     return ex.own_header(entry, ex.SESSION_HEADER) == session_id
 
 
-def journalled(app, session_id: str, since: dt.datetime) -> list[dict]:
-    """The session's exchanges still in the journal (none when it is off), ids as strings."""
+def settle(app, timeout: float = 2.0) -> None:
+    """Wait until the requests under way on the centralisateur are in its journal (a request that
+    triggered a judging is recorded only once answered). Called with no session lock held: a request
+    waiting for that lock is itself under way, and would hold the wait up to its end."""
+    from common.journal import journal_of
+    journal = journal_of(app)
+    if journal is not None and journal.enabled:
+        journal.flush(timeout=timeout)
+
+
+def journalled(app, session_id: str, since: dt.datetime, *, settled: bool = False) -> list[dict]:
+    """The session's exchanges still in the journal (none when it is off), ids as strings;
+    ``settled``: the caller already waited for the requests under way (``settle``)."""
     from common.journal import journal_of, query
     journal = journal_of(app)
     if journal is None or not journal.enabled:
         return []
-    journal.flush(timeout=2.0)
+    if not settled:
+        settle(app)
     found = [e for e in query(app, since=since - dt.timedelta(seconds=1), limit=MAX_ENTRIES)
              if _belongs(e, session_id)]
     return [{**e, "id": str(e["id"])} for e in found]
@@ -71,13 +83,13 @@ def kept(app, session_id: str) -> list[dict]:
 
 
 def entries(app, session_id: str, since: dt.datetime, *, keep: bool = False,
-            until: dt.datetime | None = None) -> list[dict]:
+            until: dt.datetime | None = None, settled: bool = False) -> list[dict]:
     """The session's exchanges, oldest first: the store's record, plus what the journal holds that the
     record does not yet. ``keep``: copy those into the record (the session is being judged), the ones
     up to ``until`` only once the session is finished (later ones are no evidence: the report stops
-    at its last verdict)."""
+    at its last verdict). ``settled``: as for ``journalled``."""
     record = {e["id"]: e for e in kept(app, session_id)}
-    new = [e for e in journalled(app, session_id, since) if e["id"] not in record]
+    new = [e for e in journalled(app, session_id, since, settled=settled) if e["id"] not in record]
     if keep:
         _keep(app, session_id, [e for e in new if until is None or ex.when(e) <= until])
     return ex.ordered([*record.values(), *new])

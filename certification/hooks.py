@@ -94,6 +94,12 @@ def finish(response):
     return response
 
 
+def judging(session_id: str) -> bool:
+    """Whether a judging of the session runs or waits in this process (it takes the newest evidence)."""
+    with _bucket_lock:
+        return session_id in _dirty
+
+
 def judge_later(app, session_id: str) -> None:
     """Judge the session off the request (a probe sent back to the DMS while it waits for our answer
     could deadlock it); one judge per session at a time, running again while evidence keeps coming."""
@@ -112,7 +118,7 @@ def _judge(app, session_id: str) -> None:
                 return
             _dirty[session_id] = False
         try:
-            sessions.advance(app, session_id)
+            sessions.advance(app, session_id, settle=2.0)   # off any request: waits for them all
         except Exception:
             log.exception("certification : échec du passage de la session %s", session_id)
 

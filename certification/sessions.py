@@ -7,6 +7,7 @@ import json
 import secrets
 import string
 import threading
+import time
 
 import httpx
 from flask import Flask
@@ -24,12 +25,18 @@ MAX_SESSIONS = 500
 DEFAULT_WAIT_SECONDS = 600
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
+_judged_at: dict[str, float] = {}     # session id → when this process last judged it (monotonic)
 
 
 def lock(session_id: str) -> threading.Lock:
     """The lock that serialises the judging of one session in this process."""
     with _locks_guard:
         return _locks.setdefault(session_id, threading.Lock())
+
+
+def judged_within(session_id: str, seconds: float) -> bool:
+    """Whether this process judged the session less than ``seconds`` ago."""
+    return time.monotonic() - _judged_at.get(session_id, -seconds) < seconds
 
 
 def _now() -> dt.datetime:
@@ -167,21 +174,27 @@ def _waiting_since(state: dict, scenario_id: str) -> str | None:
     return state["started"].get(scenario_id)
 
 
-def advance(app: Flask, session_id: str, probes: bool = True) -> CertSession:
+def advance(app: Flask, session_id: str, probes: bool = True, *, settle: float = 0.3) -> CertSession:
     """Judge what can be judged: the current scenario gets its verdict once its evidence is in (or its
     wait is over), then the next one starts; session-wide scenarios are judged at the end.
-    ``probes=False`` while the DMS waits for our answer: nothing is sent to it then."""
+    ``probes=False`` while the DMS waits for our answer: nothing is sent to it then. ``settle``: how
+    long to wait first for the requests under way to be journalled (a client that got its answer then
+    reads finds it judged). Short on a request's thread: requests under way there include other
+    readers, each waiting on the others; whatever comes later, the next judging takes.
+    The session returned carries the entries judged (``judged_entries``) for ``describe``."""
     from certification import actions
     db = app.extensions["db"]
+    evidence.settle(app, settle)
+    judged = None
     with lock(session_id):
         for _ in range(3):  # an action (probe, outage) adds evidence: judge again right away
             with db.read_sessionmaker() as s:
                 session = s.get(CertSession, session_id)
-            plan, now = plans.load(session.plan_version), _now()
-            state = session.state
+            plan, state = plans.load(session.plan_version), session.state
             finished = state.get("finished_at")
-            entries = evidence.entries(app, session_id, _created(session), keep=True,
+            entries = evidence.entries(app, session_id, _created(session), keep=True, settled=True,
                                        until=dt.datetime.fromisoformat(finished) if finished else None)
+            now = _now()   # after the read: a verdict is never older than an exchange it cites
             found = attribute(plan, entries, state["started"], sales(plan, session))
             current = None
             for scenario in plan["scenarios"]:
@@ -204,9 +217,13 @@ def advance(app: Flask, session_id: str, probes: bool = True) -> CertSession:
             acted = actions.run(app, session, plan, current, found, entries, probes) if current else False
             save_state(app, session_id, state)
             if not acted:
+                judged = entries
                 break
+        _judged_at[session_id] = time.monotonic()
     with db.read_sessionmaker() as s:
-        return s.get(CertSession, session_id)
+        session = s.get(CertSession, session_id)
+    session.judged_entries = judged   # (not a column: what this judging read, None when stale)
+    return session
 
 
 def _created(session: CertSession) -> dt.datetime:
@@ -252,8 +269,10 @@ def describe(app: Flask, session: CertSession, public_url: str) -> dict:
     plan, state = plans.load(session.plan_version), session.state
     live = {}
     if state.get("current"):
-        found = attribute(plan, evidence.entries(app, session.id, _created(session)), state["started"],
-                          sales(plan, session))
+        judged = getattr(session, "judged_entries", None)
+        if judged is None:   # (not judged now: the evidence judged so far)
+            judged = evidence.kept(app, session.id)
+        found = attribute(plan, judged, state["started"], sales(plan, session))
         live = {sid: [e["id"] for e in items] for sid, items in found.items()}
     scenarios, asked = [], sales(plan, session)
     for scenario in plan["scenarios"]:

@@ -11,7 +11,7 @@ from flask import (Blueprint, current_app, jsonify, redirect, render_template, r
                    url_for)
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 
-from certification import evidence, sessions
+from certification import evidence, hooks, sessions
 from certification.verdicts import STATUS_LABELS, diff_lines
 from spoticar_handoff import STATUSES
 from spoticar_handoff.models import DMS_NAMES
@@ -26,7 +26,7 @@ COOKIE_KEY = "certification_sessions"
 
 class SessionIn(BaseModel):
     """``POST /certification/sessions`` (JSON) and the page's form."""
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)  # built at first use
     dms: str = Field(pattern="^(" + "|".join(DMS_NAMES) + ")$")
     callback_url: AnyHttpUrl | None = None
     wait_seconds: int | None = Field(default=None, ge=5, le=86_400)
@@ -131,12 +131,25 @@ def _authorised(session_id: str):
                                                                       "la suivre."}]), 401)
 
 
+PAGE_JUDGING_INTERVAL = 0.5   # seconds
+
+
+def _judged(found):
+    """The session judged for a page read. New evidence is judged as it arrives (``hooks``), and a read
+    while that judging is under way judges too (so a client reads the effect of its last request);
+    otherwise a read judges what time alone decides (a wait over, a quiet period) at most twice a
+    second: a vendor's automation polling the state every 100 ms costs no more than that."""
+    if not hooks.judging(found.id) and sessions.judged_within(found.id, PAGE_JUDGING_INTERVAL):
+        return found
+    return sessions.advance(current_app, found.id)
+
+
 @api.get("/sessions/<session_id>")
 def show(session_id: str):
     found, failure = _authorised(session_id)
     if failure:
         return failure
-    state = sessions.describe(current_app, sessions.advance(current_app, found.id), _public_url())
+    state = sessions.describe(current_app, _judged(found), _public_url())
     if _wants_json():
         return jsonify(state)
     return render_template("certification/session.html", s=state, labels=STATUS_LABELS, diff_lines=diff_lines,
@@ -172,7 +185,7 @@ def attestation(session_id: str):
 
 class ReadbackIn(BaseModel):
     """``POST /certification/sessions/<id>/readback``: what the DMS shows of the order (JSON or form)."""
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)  # built at first use
     contract_number: str | None = Field(default=None, max_length=40)
     status: str | None = Field(default=None, pattern="^(" + "|".join(STATUSES) + ")$")
 

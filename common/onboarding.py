@@ -21,7 +21,7 @@ CONFIGURATIONS = ("assurance", "gestion_deleguee", "auto_assurance", "autre_gara
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)  # built at first use
 
 
 class KeyEntry(_Strict):

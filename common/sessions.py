@@ -22,7 +22,7 @@ import hashlib
 import secrets
 
 from flask import g, request, session
-from sqlalchemy import DateTime, Integer, String, select
+from sqlalchemy import DateTime, Integer, String, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.auth import check_password, hash_password
@@ -92,6 +92,15 @@ def end_sessions_of(tx, model, subject: str) -> None:
         tx.delete(row)
 
 
+@functools.cache
+def _with_subject(model, subject_model):
+    """The statement reading a session and its subject, built once (building it cost as much as
+    running it)."""
+    key = subject_model.__mapper__.primary_key[0]
+    return (select(model, subject_model).outerjoin(subject_model, key == model.subject)
+            .where(model.digest == bindparam("digest")))
+
+
 def current_session(db, model, subject_model=None):
     """This request's live session row (``.subject``, ``.scope``), or None; cached per request.
 
@@ -105,9 +114,7 @@ def current_session(db, model, subject_model=None):
         if subject_model is None:
             row = db.session.get(model, _digest(token))
         else:
-            key = subject_model.__mapper__.primary_key[0]
-            found = db.session.execute(select(model, subject_model).outerjoin(subject_model, key == model.subject)
-                                       .where(model.digest == _digest(token))).first()
+            found = db.session.execute(_with_subject(model, subject_model), {"digest": _digest(token)}).first()
             row, subject = found if found is not None else (None, None)
         now = utcnow()
         if row is not None and now - row.last_seen_at > IDLE_LIMIT:

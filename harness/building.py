@@ -19,29 +19,56 @@ def app_config(spec: AppSpec, data_dir: Path, urls: dict, public_url: str, *, de
     return config
 
 
+def extra_config(config_file: str | None = None, test_routes: bool = False) -> dict[str, dict]:
+    """Per-app settings of ``--config`` (a deployment's dealers and keys, read by the centralisateur and
+    Icare) and ``--test-routes`` (what the suites need: ``harness.testing.SUITE_CONFIG``), the same for
+    ``up``, ``up --processes`` and ``serve``."""
+    extra: dict[str, dict] = {}
+    if config_file:
+        extra = {app: {"CONFIG_FILE": str(Path(config_file).resolve())} for app in ("centralisateur", "icare")}
+    if test_routes:
+        from harness.testing import SUITE_CONFIG
+        extra = {app: {**SUITE_CONFIG.get(app, {}), **extra.get(app, {})} for app in {*SUITE_CONFIG, *extra}}
+    return extra
+
+
 # CPython 3.11 < 3.11.8 can fail compiling ASTs in two threads at once ("AST constructor recursion
 # depth mismatch", gh-106905); werkzeug compiles each route with ``ast`` while an app is created, so
 # apps are created one at a time and only their seeding runs side by side.
 _CREATE_LOCK = threading.Lock()
 
 
-def build_app(spec: AppSpec, config: dict, *, seed: int = 0, reset: bool = False):
+def build_app(spec: AppSpec, config: dict, *, seed: int = 0, reset: bool = False,
+              prepared: bool = False):
     """``(app, seeded_now)``: the app created, its tables reset on a server database when asked, and
-    seeded with the demo data once per data directory (a ``seeded`` marker file)."""
+    seeded with the demo data once per data directory (a ``seeded`` marker file). ``prepared``: a
+    fresh SQLite data directory starts from the seeded image ``fixtures.prepared`` keeps, when one
+    matches, else is seeded and its image kept for the next time."""
     module = spec.load()
+    marker = Path(config["DATA_DIR"]) / "seeded"
+    marker.parent.mkdir(parents=True, exist_ok=True)  # a server database leaves no file there
+    to_seed = bool(config.get("DEMO_MODE")) and not marker.exists()
+    image, restored = None, False
+    if prepared and to_seed:
+        from fixtures.prepared import image_path, restore_image
+        image = image_path(spec.name, config, seed)
+        restored = restore_image(image, marker.parent)
+        if restored:
+            marker.write_text(str(seed))  # the data is complete before the app opens it
     with _CREATE_LOCK:
         app = module.create_app(config)
     db = app.extensions.get("db")
     if reset and db is not None and not db.url.startswith("sqlite"):
         db.drop_all()  # a shared server database: --reset drops this app's own tables
         db.create_all()
-    marker = Path(config["DATA_DIR"]) / "seeded"
-    marker.parent.mkdir(parents=True, exist_ok=True)  # a server database leaves no file there
-    if config.get("DEMO_MODE") and not marker.exists():
-        module.seed_demo(app, seed)
-        marker.write_text(str(seed))
-        return app, True
-    return app, False
+    if restored or not to_seed:
+        return app, restored
+    module.seed_demo(app, seed)
+    marker.write_text(str(seed))
+    if image is not None and db is not None and db.url.startswith("sqlite:///"):
+        from fixtures.prepared import keep_image
+        keep_image(image, Path(db.url.removeprefix("sqlite:///")))
+    return app, True
 
 
 def stop_app(app) -> None:

@@ -67,13 +67,13 @@ def _up(args) -> int:
     names = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
     if args.processes:
         return _up_processes(args, names)
-    from harness.serving import extra_config
+    from harness.building import extra_config  # not harness.serving: gunicorn is not needed here
     # --config: a real deployment, dealers and keys from the file, no demo data; --test-routes: what
     # the suites need from a stack started apart
     extra = extra_config(args.config, args.test_routes)
     stack = Stack(Path(args.data_dir), names=names, host=args.host, default_ports=not args.any_port,
                   port_offset=args.port_offset, seed=args.seed, demo=not (args.no_demo or args.config),
-                  reset=args.reset, extra_config=extra)
+                  reset=args.reset, extra_config=extra, prepared=True)
     from harness.logs import configure
     try:
         stack.start()
@@ -91,7 +91,8 @@ def _up(args) -> int:
 
 def _serve(args) -> int:
     from harness.apps import BY_NAME
-    from harness.serving import ServeOptions, default_urls, extra_config, serve
+    from harness.building import extra_config
+    from harness.serving import ServeOptions, default_urls, serve
 
     urls = default_urls(args.host, args.port_offset)
     for item in args.url or []:

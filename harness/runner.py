@@ -62,6 +62,7 @@ class Stack:
     demo: bool = True
     reset: bool = False
     background_jobs: bool = True
+    prepared: bool = False             # fresh apps start from seeded images (fixtures.prepared): up
     extra_config: dict = field(default_factory=dict)   # {app name: {KEY: value}}
     external_urls: dict = field(default_factory=dict)  # {app name: URL} served elsewhere
     credentials: Credentials = field(default_factory=Credentials)  # what tests present to the apps
@@ -91,7 +92,7 @@ class Stack:
         config = app_config(running.spec, self.data_dir, urls, running.url, demo=self.demo,
                             background_jobs=self.background_jobs, extra=self.extra_config.get(name))
         running.app, running.seeded_now = build_app(running.spec, config, seed=self.seed,
-                                                    reset=self.reset)
+                                                    reset=self.reset, prepared=self.prepared)
         running.server.mount(running.app)
 
     def _wipe(self, name: str) -> None:

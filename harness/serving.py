@@ -29,19 +29,6 @@ def default_urls(host: str, port_offset: int = 0) -> dict[str, str]:
     return {spec.name: f"http://{host}:{spec.port + port_offset}" for spec in select(None)}
 
 
-def extra_config(config_file: str | None = None, test_routes: bool = False) -> dict[str, dict]:
-    """Per-app settings of ``--config`` (a deployment's dealers and keys, read by the centralisateur and
-    Icare) and ``--test-routes`` (what the suites need: ``harness.testing.SUITE_CONFIG``), the same for
-    ``up``, ``up --processes`` and ``serve``."""
-    extra: dict[str, dict] = {}
-    if config_file:
-        extra = {app: {"CONFIG_FILE": str(Path(config_file).resolve())} for app in ("centralisateur", "icare")}
-    if test_routes:
-        from harness.testing import SUITE_CONFIG
-        extra = {app: {**SUITE_CONFIG.get(app, {}), **extra.get(app, {})} for app in {*SUITE_CONFIG, *extra}}
-    return extra
-
-
 def free_port(host: str = "127.0.0.1") -> int:
     """A port the OS says is free now (gunicorn is given a fixed bind address)."""
     with socket.socket() as sock:

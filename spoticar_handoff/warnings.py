@@ -25,9 +25,10 @@ def _warning(field_name: str, text: str, todo: str = TO_FIX) -> HandoffWarning:
     return HandoffWarning(field=field.source, message=f"« {field.label} » : {text.rstrip('.')}. {todo}")
 
 
-# The form's fields the hand-off pre-fills: (field, its path split once, whether a blank one must be
-# filled in); every hand-off goes through this loop, so nothing in it is worked out twice
-_SOURCED = tuple((f, tuple(f.source.split(".")), f.required and f.name not in DEFAULTS) for f in FIELDS if f.source)
+# The form's fields the hand-off pre-fills: (field, the section of the payload holding it ("vehicle",
+# "" for the top level), its key there, whether a blank one must be filled in); every hand-off goes
+# through this loop, so nothing in it is worked out twice and each section is looked up once
+_SOURCED = tuple((f, *f.source.rpartition(".")[::2], f.required and f.name not in DEFAULTS) for f in FIELDS if f.source)
 
 
 def handoff_warnings(payload: dict | BaseModel, *,
@@ -40,10 +41,13 @@ def handoff_warnings(payload: dict | BaseModel, *,
     if isinstance(payload, BaseModel):
         payload = payload.model_dump(mode="json")
     found = []
-    for field, path, must_fill in _SOURCED:
-        value = payload
-        for part in path:  # ``dig`` without splitting the path again
-            value = value.get(part) if isinstance(value, dict) else None
+    sections = {"": payload if isinstance(payload, dict) else {}}
+    for field, section, key, must_fill in _SOURCED:
+        values = sections.get(section)
+        if values is None:
+            values = dig(payload, section)
+            values = sections[section] = values if isinstance(values, dict) else {}
+        value = values.get(key)
         if value in (None, "", []):
             if must_fill:
                 found.append(_warning(field.name, "champ absent, obligatoire pour déclarer", TO_FILL))

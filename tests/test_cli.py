@@ -17,8 +17,11 @@ from common.keys import DEMO_ICARE_SERVICE_KEY, demo_dms_keys
 DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
 def _start(tmp_path, *extra):
+    # seeded images (fixtures/prepared.py) kept with the test's data, not in the user's cache
+    env = {**os.environ, "SPOTICAR_PREPARED_DIR": str(tmp_path / ".prepared")}
     return subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--any-port", "--data-dir",
-                             str(tmp_path), *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                             str(tmp_path), *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=env)
 
 
 # a bound against a hang, not a speed check: on a loaded 2-core machine, 15 s was not enough to start

@@ -12,8 +12,6 @@ wording, ids, ordered error lines and the cleaned values.
 """
 from __future__ import annotations
 
-import copy
-
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -36,7 +34,9 @@ def _bind_copy(form, unbound_field, options: dict):
         _BOUND[key] = prototype
     field = object.__new__(type(prototype))  # Field.__new__ would hand back an UnboundField
     field.__dict__.update(prototype.__dict__)
-    field.meta, field._form, field.flags = form.meta, form, copy.copy(prototype.flags)
+    flags = object.__new__(type(prototype.flags))  # copy.copy's generic path cost a tenth of the form
+    flags.__dict__.update(prototype.flags.__dict__)
+    field.meta, field._form, field.flags = form.meta, form, flags
     if options.get("translations") is not None:
         field._translations = options["translations"]
     return field

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.pages.centralisateur import ChooseGarantiePage, DeclarationFormPage
 from e2e.pages.pvo2 import NewOfferPage, OfferPage, OffersPage, OrderPage
+from harness.testing import create
 
 
 def today_fr() -> str:
@@ -27,9 +28,21 @@ ROW = re.compile(r"<tr><td>([^<]*)</td><td>([^<]+)</td>\s*<td><a [^>]*>([^<]+)</
 GENERATED = "ST3560"  # the generated stock (simulators/pvo2/demo.py): the seed's own vehicles stay for their tests
 
 
+@pytest.fixture
+def stock_vehicle(stack, factory):
+    """``stock_vehicle(**attrs)``: a vehicle for sale the test puts in PVO2's stock (test routes;
+    ``label``, ``warranty_level``, ``provenance``, ``price_ttc``… override the factory's), its record
+    (plate, vin, stock_number…). A vehicle is sold once: a test that sells one makes its own, so the
+    suite passes again on a stack that keeps what earlier runs sold."""
+    def make(**attrs) -> dict:
+        return create(stack, "pvo2", "/vehicles", {"seed": factory.rng.randint(1, 10**9), **attrs})
+    return make
+
+
 def vehicle_for_sale(pvo2_url: str, brand: str = "PEUGEOT", label: str = "SPOTICAR") -> str:
-    """The plate of a ``brand`` vehicle with ``label`` in PVO2's stock list of vehicles for sale, never
-    handed out before in this run (a vehicle is sold once: data looked up, not hard-coded)."""
+    """The plate of a ``brand`` vehicle with ``label`` in PVO2's generated stock of vehicles for sale,
+    never handed out before in this process: for a stack without test routes (``bench.flows``); the
+    tests make theirs with ``stock_vehicle``."""
     page = httpx.get(pvo2_url + "/stock/", timeout=20).text
     for stock_number, plate, title, row_label in ROW.findall(page):
         plate = html.unescape(plate)

@@ -12,13 +12,12 @@ from playwright.sync_api import Page, expect
 from e2e.pages.outbox import OutboxPage
 from e2e.pages.pvo2 import NewOfferPage, OfferPage, OffersPage, OrderPage
 from e2e.pages.pvo2_offer import PersonFormPage, TradeInPage
-from e2e.pvo2.conftest import vehicle_for_sale
 
 pytestmark = pytest.mark.pvo2
 
 
-def _offer(page: Page, pvo2_url: str, factory) -> tuple[OfferPage, dict, str]:
-    customer, plate = factory.customer(), vehicle_for_sale(pvo2_url)
+def _offer(page: Page, pvo2_url: str, factory, stock_vehicle) -> tuple[OfferPage, dict, str]:
+    customer, plate = factory.customer(), stock_vehicle()["plate"]
     OffersPage(page, pvo2_url).open().create_offer()
     NewOfferPage(page, pvo2_url).create(customer, plate)
     offer = OfferPage(page, pvo2_url)
@@ -26,8 +25,8 @@ def _offer(page: Page, pvo2_url: str, factory) -> tuple[OfferPage, dict, str]:
     return offer, customer, plate
 
 
-def test_reserve_ds_contact_and_trade_in_show_on_the_offer(page: Page, pvo2_url, factory):
-    offer, _, plate = _offer(page, pvo2_url, factory)
+def test_reserve_ds_contact_and_trade_in_show_on_the_offer(page: Page, pvo2_url, factory, stock_vehicle):
+    offer, _, plate = _offer(page, pvo2_url, factory, stock_vehicle)
     number = offer.number()
     offer.reserve()
     expect(offer.messages).to_have_text(f"Véhicule {plate} réservé pour l'offre n°{number}.")
@@ -51,8 +50,8 @@ def test_reserve_ds_contact_and_trade_in_show_on_the_offer(page: Page, pvo2_url,
     expect(offer.recap.get_by_role("row", name=re.compile("^Reprise"))).to_contain_text("- 4 000,00 €")
 
 
-def test_customer_co_holder_and_envoyer_by_mail(page: Page, pvo2_url, factory):
-    offer, customer, plate = _offer(page, pvo2_url, factory)
+def test_customer_co_holder_and_envoyer_by_mail(page: Page, pvo2_url, factory, stock_vehicle):
+    offer, customer, plate = _offer(page, pvo2_url, factory, stock_vehicle)
     number = offer.number()
     offer.edit_customer()
     form = PersonFormPage(page)
@@ -78,15 +77,15 @@ def test_customer_co_holder_and_envoyer_by_mail(page: Page, pvo2_url, factory):
     expect(outbox.attachment(mail, f"offre-{number}.pdf")).to_be_visible()
 
 
-def test_remove_the_vehicle_then_add_another_and_generate(page: Page, pvo2_url, factory):
-    offer, _, plate = _offer(page, pvo2_url, factory)
+def test_remove_the_vehicle_then_add_another_and_generate(page: Page, pvo2_url, factory, stock_vehicle):
+    other = stock_vehicle()["plate"]  # in the stock before the offer's page lists it
+    offer, _, plate = _offer(page, pvo2_url, factory, stock_vehicle)
     number = offer.number()
     offer.remove_vehicle()
     expect(offer.messages).to_have_text("Véhicule supprimé de l'offre : ajoutez le véhicule à vendre.")
     expect(offer.sale).to_contain_text("Aucun véhicule à vendre sur cette offre.")
     offer.generate_bdc()
     expect(offer.errors).to_have_text("Ajoutez d'abord un véhicule à vendre sur cette offre.")
-    other = vehicle_for_sale(pvo2_url)
     offer.add_vehicle(other)
     expect(offer.messages).to_have_text("Véhicule ajouté à l'offre.")
     expect(offer.sale).to_contain_text(other)

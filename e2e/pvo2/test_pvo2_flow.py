@@ -21,7 +21,7 @@ from e2e.pages.pvo2 import (
     SiteIdentityPage,
     VehicleCardPage,
 )
-from e2e.pvo2.conftest import complete_declaration, reload_until_visible, vehicle_for_sale
+from e2e.pvo2.conftest import complete_declaration, reload_until_visible
 from harness.testing import icare_contracts
 
 pytestmark = pytest.mark.pvo2
@@ -30,8 +30,9 @@ ATTENTION = ("Attention : Il est indispensable de sélectionner sur la fiche du 
              "ou DS Certified et le niveau de garantie souhaitée.")
 
 
-def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, pvo2_url, new_order, factory):
-    plate = vehicle_for_sale(pvo2_url)
+def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, pvo2_url, new_order, factory,
+                                                    stock_vehicle):
+    plate = stock_vehicle()["plate"]
     order, customer, number = new_order(plate)
     popup = order.declare()
     form = complete_declaration(popup, customer)
@@ -60,8 +61,8 @@ def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, pvo2_url,
     expect(portal.results.filter(has_text=contract)).to_have_count(1)
 
 
-def test_declaring_without_rrdi_says_where_to_fill_it(page: Page, pvo2_url: str, new_order):
-    order, _, number = new_order(vehicle_for_sale(pvo2_url))
+def test_declaring_without_rrdi_says_where_to_fill_it(page: Page, pvo2_url: str, new_order, stock_vehicle):
+    order, _, number = new_order(stock_vehicle()["plate"])
     site = SiteIdentityPage(page, pvo2_url).open()
     site.set_rrdi("")
     try:
@@ -80,9 +81,11 @@ def test_declaring_without_rrdi_says_where_to_fill_it(page: Page, pvo2_url: str,
     expect(order.declare_button).to_be_visible()
 
 
-def test_generating_the_bdc_without_label_is_refused_until_the_card_has_one(page: Page, pvo2_url, factory):
+def test_generating_the_bdc_without_label_is_refused_until_the_card_has_one(page: Page, pvo2_url, factory,
+                                                                            stock_vehicle):
+    unlabelled = stock_vehicle(label="", warranty_level="")["plate"]
     OffersPage(page, pvo2_url).open().create_offer()
-    NewOfferPage(page, pvo2_url).create(factory.customer(), "DL-342-MP")
+    NewOfferPage(page, pvo2_url).create(factory.customer(), unlabelled)
     offer = OfferPage(page, pvo2_url)
     offer.generate_bdc()
     expect(offer.errors).to_have_text(ATTENTION)
@@ -90,20 +93,16 @@ def test_generating_the_bdc_without_label_is_refused_until_the_card_has_one(page
     number = offer.number()
     offer.open_vehicle_card()
     card = VehicleCardPage(page, pvo2_url)
-    card_url = page.url
     card.set_label("SPOTICAR", "Spoticar-Essential 6 mois")
-    try:
-        expect(card.messages).to_have_text("Fiche véhicule enregistrée.")
-        page.goto(f"{pvo2_url}/offres/{number}")
-        OfferPage(page, pvo2_url).generate_bdc()
-        expect(OrderPage(page, pvo2_url).heading).to_have_text(f"Commande N° {number}")
-    finally:  # the seed card goes back to "no label" for the next run on this stack
-        page.goto(card_url)
-        VehicleCardPage(page, pvo2_url).set_label("", "")
+    expect(card.messages).to_have_text("Fiche véhicule enregistrée.")
+    page.goto(f"{pvo2_url}/offres/{number}")
+    OfferPage(page, pvo2_url).generate_bdc()
+    expect(OrderPage(page, pvo2_url).heading).to_have_text(f"Commande N° {number}")
 
 
-def test_ineligible_vehicle_is_reported_back_and_the_order_is_unchanged(page: Page, pvo2_url, new_order):
-    order, _, number = new_order("FT-718-KR")  # the seed stock's ex-taxi
+def test_ineligible_vehicle_is_reported_back_and_the_order_is_unchanged(page: Page, pvo2_url, new_order,
+                                                                       stock_vehicle):
+    order, _, number = new_order(stock_vehicle(provenance="Ex-Taxi")["plate"])  # like the seed stock's FT-718-KR
     popup = order.declare()
     alert = popup.get_by_role("alert")
     expect(alert).to_contain_text("Déclaration refusée par le centralisateur")
@@ -114,19 +113,15 @@ def test_ineligible_vehicle_is_reported_back_and_the_order_is_unchanged(page: Pa
     expect(order.declare_button).to_be_visible()
     # Ready to retry: once the card is corrected, the same order is handed off.
     page.get_by_role("link", name="Fiche du véhicule").click()
-    card, card_url = VehicleCardPage(page, pvo2_url), page.url
-    card.set_provenance("Particulier")
-    try:
-        popup = order.open(number).declare()
-        expect(popup.get_by_role("button", name="Page Suivante")).to_be_visible()
-        popup.close()
-    finally:
-        page.goto(card_url)
-        VehicleCardPage(page, pvo2_url).set_provenance("Ex-Taxi")
+    VehicleCardPage(page, pvo2_url).set_provenance("Particulier")
+    popup = order.open(number).declare()
+    expect(popup.get_by_role("button", name="Page Suivante")).to_be_visible()
+    popup.close()
 
 
-def test_order_pdf_holds_the_seed_sections(page: Page, pvo2_url: str, new_order):
-    order, customer, number = new_order("GA-105-PB")
+def test_order_pdf_holds_the_seed_sections(page: Page, pvo2_url: str, new_order, stock_vehicle):
+    vehicle = stock_vehicle(price_ttc=21900, warranty_level="Spoticar-Premium 12 Mois")
+    order, customer, number = new_order(vehicle["plate"])
     order.print_order()
     printing = PrintDocumentsPage(page, pvo2_url)
     expect(printing.field("Bon de commande à particulier SPOTICAR-PEUGEOT")).to_be_checked()
@@ -137,13 +132,13 @@ def test_order_pdf_holds_the_seed_sections(page: Page, pvo2_url: str, new_order)
     for expected in ("SPOTiCAR PEUGEOT", "Bon de commande d'un véhicule", "Spoticar-Premium 12 Mois",
                      "Avec une garantie commerciale d'une durée de 12 mois - N° GAR-0001",
                      "CONCESSIONNAIRE/REPARATEUR AGREE/AGENT", "L'ARGUS", "CLIENT", "VEHICULE",
-                     customer["last_name"], "GA-105-PB", "VF3UPHNSKLJ733150", "Hakim AB", str(number),
+                     customer["last_name"], vehicle["plate"], vehicle["vin"], "Hakim AB", str(number),
                      "21 900,00 € T.T.C.", "Observations"):
         assert expected in text, expected
 
 
-def test_psa_insurance_shows_the_policy_number(page: Page, stack, pvo2_url, new_order):
-    order, _, number = new_order(vehicle_for_sale(pvo2_url))
+def test_psa_insurance_shows_the_policy_number(page: Page, stack, pvo2_url, new_order, stock_vehicle):
+    order, _, number = new_order(stock_vehicle()["plate"])
     order.declare_here("Déclaration PSA Insurance")
     expect(order.messages).to_contain_text("Déclaration PSA Insurance effectuée (numéro de police : PA")
     expect(order.policy_number).to_have_text(re.compile(r"^PSA Insurance — numéro de police : PA[0-9]{10}$"))

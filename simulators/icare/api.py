@@ -26,7 +26,7 @@ Short = Annotated[str, Field(min_length=1, max_length=80)]
 
 
 class Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)  # built at first use
 
 
 class NpoIn(Wire):

@@ -3,10 +3,13 @@ endpoint sets latency, an error status or dropped connections for the next N API
 cleared). Applied by a WSGI middleware, so the contract API itself stays untouched.
 
 ``PUT /admin/faults`` JSON ``{"latency_ms": 2000, "error_status": 503, "drop_connection": false,
-"count": 3}``; ``GET`` shows the state; ``DELETE`` clears it.
+"count": 3}``; ``GET`` shows the state; ``DELETE`` clears it. With ``"rrdi": "C1A2B3C"`` the fault hits
+only calls about that point of sale (the ``rrdi`` of their JSON body, as NPO requests carry it), set
+beside the others: certification sessions running at once each break Icare for their own dealer only.
 """
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
@@ -25,33 +28,63 @@ API_PREFIX = "/api/v1/"
 
 class FaultIn(BaseModel):
     """What to do to the next contract-API calls (all optional; ``count`` None = until cleared)."""
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built at first use
     latency_ms: int = Field(default=0, ge=0, le=60_000)
     error_status: int | None = Field(default=None, ge=400, le=599)
     drop_connection: bool = False
     count: int | None = Field(default=None, ge=1, le=10_000)
+    rrdi: str | None = Field(default=None, min_length=1, max_length=20)
+
+
+class _Switch:
+    """One fault and how many requests it has left and has hit."""
+
+    def __init__(self, fault: FaultIn):
+        self.fault, self.remaining, self.hits = fault, fault.count, 0
+
+    def describe(self) -> dict:
+        return {"fault": self.fault.model_dump(exclude={"rrdi"}), "remaining": self.remaining, "hits": self.hits}
 
 
 class FaultState:
-    """The active fault (thread-safe): what to do to the next API requests, and how many so far."""
+    """The active faults (thread-safe): one for every call, and one per point of sale (``rrdi``)."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self.fault: FaultIn | None = None
         self.remaining: int | None = None
         self.hits = 0
+        self.dealers: dict[str, _Switch] = {}
 
     def set(self, fault: FaultIn) -> None:
         with self._lock:
-            self.fault, self.remaining, self.hits = fault, fault.count, 0
+            if fault.rrdi:
+                self.dealers[fault.rrdi] = _Switch(fault)
+            else:
+                self.fault, self.remaining, self.hits = fault, fault.count, 0
 
     def clear(self) -> None:
         with self._lock:
             self.fault, self.remaining = None, None
+            self.dealers.clear()
 
-    def take(self) -> FaultIn | None:
-        """The fault to apply to this request, counting it; None when nothing is active."""
+    @property
+    def scoped(self) -> bool:
+        """Whether some fault waits for one point of sale's calls (their body must be read)."""
+        return bool(self.dealers)
+
+    def take(self, rrdi: str | None = None) -> FaultIn | None:
+        """The fault to apply to this request (about point of sale ``rrdi``), counting it; None when
+        nothing is active for it."""
         with self._lock:
+            switch = self.dealers.get(rrdi) if rrdi else None
+            if switch is not None:
+                switch.hits += 1
+                if switch.remaining is not None:
+                    switch.remaining -= 1
+                    if switch.remaining <= 0:
+                        del self.dealers[rrdi]
+                return switch.fault
             fault = self.fault
             if fault is None:
                 return None
@@ -65,8 +98,30 @@ class FaultState:
     def describe(self) -> dict:
         with self._lock:
             return {"active": self.fault is not None,
-                    "fault": self.fault.model_dump() if self.fault else None,
-                    "remaining": self.remaining, "hits": self.hits}
+                    "fault": self.fault.model_dump(exclude={"rrdi"}) if self.fault else None,
+                    "remaining": self.remaining, "hits": self.hits,
+                    "dealers": {rrdi: switch.describe() for rrdi, switch in self.dealers.items()}}
+
+
+MAX_SCOPED_BODY = 1 << 20
+
+
+def _body_rrdi(environ) -> str | None:
+    """The ``rrdi`` of the request's JSON body; the body is put back for the app to read."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if not 0 < length <= MAX_SCOPED_BODY:   # no body, or more than a call about a sale carries
+        return None
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    rrdi = data.get("rrdi") if isinstance(data, dict) else None
+    return rrdi if isinstance(rrdi, str) else None
 
 
 class FaultMiddleware:
@@ -78,7 +133,7 @@ class FaultMiddleware:
     def __call__(self, environ, start_response):
         if not environ.get("PATH_INFO", "").startswith(API_PREFIX):
             return self.wsgi_app(environ, start_response)
-        fault = self.state.take()
+        fault = self.state.take(_body_rrdi(environ) if self.state.scoped else None)
         if fault is None:
             return self.wsgi_app(environ, start_response)
         if fault.latency_ms:

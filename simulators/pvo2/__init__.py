@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
                                  stock)
     for module in (settings, stock, offers, offer_vehicle, offer_people, deliveries, printing, declaring):
         app.register_blueprint(module.bp)
+    app.register_blueprint(deliveries.streams)
     app.jinja_env.globals["vehicle_extras"] = offer_vehicle.vehicle_extras
     from simulators.pvo2.store import outbox
     app.register_blueprint(outbox.blueprint(db, title="Boîte d'envoi PVO²"))

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
+from simulators.dms import events
 from simulators.pvo2 import context, declaring
 from simulators.pvo2.forms import DeclareForm, DeliveryForm
 from simulators.pvo2.offers import label_refusal
@@ -14,6 +15,7 @@ from simulators.pvo2.store import Order
 from spoticar_handoff import HandoffError, HandoffRefused
 
 bp = Blueprint("deliveries", __name__, url_prefix="/livraisons")
+streams = Blueprint("delivery_events", __name__)  # under events.PREFIX, which the journal leaves out
 
 NOT_CLOSED = ("La déclaration de garantie se fait sur un BDC clôturé : renseignez la date de livraison "
               "(Livraison prévue le) puis cliquez sur Clôturer.")
@@ -154,3 +156,37 @@ def _reasons(exc: HandoffRefused) -> list[str]:
     lines = ["Déclaration refusée par le centralisateur :"]
     lines += [e.get("message", "") for e in exc.errors] or [exc.message]
     return lines
+
+
+FINAL = ("declared", "refused")
+
+
+def declaration_state(order: Order | None) -> dict:
+    """What the order page shows of its Spoticar declaration (JSON of the event stream)."""
+    if order is None or not order.bdc_number:
+        return {"status": None}
+    return {"status": order.declaration_status, "status_text": STATUS_TEXT.get(order.declaration_status, ""),
+            "bdc_number": order.bdc_number, "declaration_url": order.declaration_url,
+            "contract_number": order.contract_number or None}
+
+
+@streams.get(events.PREFIX + "livraisons/<int:number>/declaration")
+def declaration_events(number: int):
+    """Commande N°…'s declaration as server-sent events, followed from Déclarer on: the contract
+    number shows on the order as soon as the centralisateur's callback is stored (no reload); the
+    centralisateur is still asked now and then in case the callback never comes."""
+    with context.db().transaction() as session:
+        context.order_or_404(session, number)
+    app = current_app._get_current_object()
+
+    def read() -> dict:
+        with app.extensions["db"].read_sessionmaker() as session:  # a fresh snapshot each time
+            return declaration_state(session.scalar(select(Order).where(Order.number == number)))
+
+    def ask_centralisateur() -> None:
+        with context.db().transaction() as session:
+            row = context.order_or_404(session, number)
+        declaring.refresh(row)
+
+    return events.stream(app, read, lambda state: state["status"] in FINAL or bool(state.get("contract_number")),
+                         ask_centralisateur)

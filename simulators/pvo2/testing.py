@@ -1,5 +1,5 @@
-"""Test-only routes of PVO2 (``common.testing``): a stock vehicle (Spoticar label) with a customer and a
-bon de commande delivered today, and an order as stored."""
+"""Test-only routes of PVO2 (``common.testing``): a vehicle for sale in the stock; a stock vehicle (Spoticar
+label) with a customer and a bon de commande delivered today; an order as stored."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +16,8 @@ bp = test_blueprint("pvo2")
 
 ORDER_FIELDS = ("number", "seller", "state", "created_on", "bdc_on", "delivery_date", "garantisseur",
                 "bdc_number", "declaration_status", "contract_number", "policy_number")
-VEHICLE_FIELDS = ("id", "stock_number", "plate", "vin", "brand", "model", "label", "warranty_level")
+VEHICLE_FIELDS = ("id", "stock_number", "plate", "vin", "brand", "model", "label", "warranty_level", "provenance",
+                  "price_ttc")
 
 
 def _record(order: Order) -> dict:
@@ -24,20 +25,41 @@ def _record(order: Order) -> dict:
             "customer": as_record(order.customer, ("last_name", "first_name", "email"))}
 
 
+def _stock_vehicle(factory: Factory, data: dict, today: dt.date) -> Vehicle:
+    """A stock vehicle from ``factory`` (a Peugeot by default), what ``data`` names overriding it."""
+    v = factory.vehicle(brand=data.get("brand", "PEUGEOT"))
+    return Vehicle(stock_number=data.get("stock_number", v["vin"]), plate=v["plate"], vin=v["vin"],
+                   brand=v["brand"], model=v["model"], version=v["version"], energy=v["energy"].capitalize(),
+                   gearbox="Manuelle", first_registration=dt.date.fromisoformat(v["first_registration"]),
+                   mileage_km=v["mileage_km"], fiscal_power=v["fiscal_power"], din_power=v["din_power"],
+                   ptac_kg=v["ptac_kg"], price_ttc=Decimal(str(data.get("price_ttc", 15000))), entry_date=today,
+                   provenance=data.get("provenance", "Particulier"), label=data.get("label", "SPOTICAR"),
+                   warranty_level=data.get("warranty_level", "Spoticar-Premium 12 Mois"))
+
+
+@bp.post("/vehicles")
+def create_vehicle():
+    """Body: seed (Faker), optional brand, label, warranty_level, provenance, price_ttc. A vehicle for
+    sale in the stock, of the test's own (a vehicle is sold once: a test that sells one makes it)."""
+    data = body()
+    with current_app.extensions["db"].transaction() as session:
+        vehicle = _stock_vehicle(Factory(int(data.get("seed", 0))), data, dt.date.today())
+        session.add(vehicle)
+        session.flush()  # its id makes the stock number unique, whoever else creates one meanwhile
+        vehicle.stock_number = f"ST9{vehicle.id:07d}"
+        vehicle_id = vehicle.id
+    return stored(Vehicle, lambda row: as_record(row, VEHICLE_FIELDS), status=201, id=vehicle_id)
+
+
 @bp.post("/orders")
 def create_order():
     """Body: seed (Faker). A Spoticar-labelled Peugeot, a customer and its bon de commande."""
     data, today = body(), dt.date.today()
     factory = Factory(int(data.get("seed", 0)))
-    v, c = factory.vehicle(brand="PEUGEOT"), factory.customer()
     with current_app.extensions["db"].transaction() as session:
         number = (session.scalar(select(func.max(Order.number))) or 7_000_000) + 1
-        vehicle = Vehicle(stock_number=f"ST{number}", plate=v["plate"], vin=v["vin"], brand=v["brand"],
-                          model=v["model"], version=v["version"], energy=v["energy"].capitalize(),
-                          gearbox="Manuelle", first_registration=dt.date.fromisoformat(v["first_registration"]),
-                          mileage_km=v["mileage_km"], fiscal_power=v["fiscal_power"], din_power=v["din_power"],
-                          ptac_kg=v["ptac_kg"], price_ttc=Decimal(15000), entry_date=today,
-                          label="SPOTICAR", warranty_level="Spoticar-Premium 12 Mois")
+        vehicle = _stock_vehicle(factory, {"stock_number": f"ST{number}"}, today)
+        c = factory.customer()
         customer = Customer(civility=c["civility"], last_name=c["last_name"], first_name=c["first_name"],
                             address=c["address"], postcode=c["postcode"], city=c["city"],
                             phone=c["mobile"], email=c["email"])

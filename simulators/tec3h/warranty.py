@@ -110,8 +110,11 @@ def _open_declaration_next(warranty: Warranty) -> None:
 @bp.get("/vehicules/<int:vehicle_id>/garantie")
 def warranty_tab(vehicle_id: int):
     vehicle, order, warranty = _order_for(vehicle_id)
-    refresh(warranty)
+    # right after Envoyer the centralisateur's receipt was just stored: nothing to ask it yet (the
+    # page's event stream follows the declaration from here)
     auto_open = bool(warranty) and browser_session.pop("tec3h_open_declaration", None) == warranty.id
+    if not auto_open:
+        refresh(warranty)
     return render_template("tec3h/warranty_tab.html", vehicle=vehicle, order=order, warranty=warranty,
                            status_text=STATUS_TEXT, auto_open=auto_open)
 

@@ -25,11 +25,12 @@ DROPPED = (("vehicle", "plate"), ("customer", "birth_place"))
 
 
 class CallbackServer:
-    """The DMS's HTTP endpoint for callbacks (its origin is what the CDS operator allows for it);
-    requests go to the DMS currently attached (``receiver``)."""
+    """The DMS's HTTP endpoint for callbacks (its origin is what the CDS operator allows for it). Each
+    DMS attached gets a path of its own, so several DMS may be certified at once on one server."""
 
     def __init__(self):
-        self.receiver = None
+        self.receivers: dict[str, object] = {}
+        self._paths = itertools.count(1)
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -38,7 +39,8 @@ class CallbackServer:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status = server.receiver(dict(self.headers), body) if server.receiver else 503
+                receiver = server.receivers.get(self.path)
+                status = receiver(dict(self.headers), body) if receiver else 503
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
@@ -47,7 +49,12 @@ class CallbackServer:
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.http.serve_forever, daemon=True).start()
         self.origin = f"http://127.0.0.1:{self.http.server_port}"
-        self.url = self.origin + "/spoticar/callback"
+
+    def attach(self, receiver) -> str:
+        """A callback URL of its own for ``receiver(headers, body) -> HTTP status``."""
+        path = f"/spoticar/callback/{next(self._paths)}"
+        self.receivers[path] = receiver
+        return self.origin + path
 
     def close(self) -> None:
         self.http.shutdown()
@@ -64,8 +71,7 @@ class OutsideDms:
         self.seen_deliveries: set[str] = set()
         self.last_bdc: str | None = None        # the order of the last sale accepted
         self._refs = itertools.count(1000)
-        server.receiver = self.receive
-        self.callback_url = server.url
+        self.callback_url = server.attach(self.receive)
 
     def close(self) -> None:
         self.api.close()

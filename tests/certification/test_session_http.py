@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -13,7 +14,8 @@ from harness.cli import main
 from tests.certification.conftest import dealer_declares, open_session, verify_then_forge
 from tests.certification.outside_dms import OutsideDms
 
-pytestmark = pytest.mark.centralisateur
+# the module's sessions are played together on one centralisateur: its tests on one xdist worker
+pytestmark = [pytest.mark.centralisateur, pytest.mark.xdist_group("certification_sessions")]
 
 FAULTY = {
     "drop_fields": {"handoff-complete"},
@@ -35,8 +37,19 @@ def _play(cds, server, faults=frozenset()) -> tuple[dict, dict]:
     return session, final
 
 
-def test_an_outside_dms_passes_every_scenario_and_gets_its_reports(cds, callback_server, tmp_path, capsys):
-    session, final = _play(cds, callback_server)
+@pytest.fixture(scope="module")
+def played(cds, callback_server) -> dict[str | None, tuple[dict, dict]]:
+    """Every session of the module, played at once as several vendors would on one centralisateur:
+    sessions are isolated (own key, dealer, VINs, callback URL, Icare outage); fault (None: the sound
+    DMS) → (session, final state). The tests only read what their session recorded."""
+    variants = [None, *sorted(FAULTY)]
+    with ThreadPoolExecutor(len(variants)) as pool:
+        plays = {fault: pool.submit(_play, cds, callback_server, {fault} if fault else set()) for fault in variants}
+        return {fault: play.result() for fault, play in plays.items()}
+
+
+def test_an_outside_dms_passes_every_scenario_and_gets_its_reports(cds, played, tmp_path, capsys):
+    session, final = played[None]
     statuses = {s["id"]: s["status"] for s in final["scenarios"]}
     assert final["current"] is None, statuses
     assert set(statuses.values()) == {"passed"}, json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
@@ -79,8 +92,8 @@ SAYS = {
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTY))
-def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(cds, callback_server, fault, tmp_path):
-    session, final = _play(cds, callback_server, {fault})
+def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(cds, played, fault, tmp_path):
+    session, final = played[fault]
     failed = {s["id"] for s in final["scenarios"] if s["status"] == "failed"}
     assert failed == FAULTY[fault], json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
     for s in final["scenarios"]:

@@ -1,4 +1,6 @@
-"""``certify run --simulator``: our own DMS simulators certified through their ``DmsDriver``."""
+"""``certify run --simulator``: our own DMS simulators certified through their ``DmsDriver``, the four
+at once on one centralisateur (one run, as ``certify run --dms A B C D`` does it); each test reads the
+report of its simulator."""
 from __future__ import annotations
 
 import json
@@ -8,22 +10,31 @@ import pytest
 
 from harness.cli import main
 
-pytestmark = pytest.mark.centralisateur
+# the four sessions are played by one run: its tests on one xdist worker
+pytestmark = [pytest.mark.centralisateur, pytest.mark.xdist_group("certification_simulators")]
 
 DMS = ("bee2link", "neovo", "pvo2", "tec3h")
 
 
+@pytest.fixture(scope="module")
+def certified(tmp_path_factory):
+    """(exit code, reports directory) of one ``certify run`` of every simulator."""
+    out = tmp_path_factory.mktemp("certify-run")
+    code = main(["certify", "run", "--dms", *DMS, "--simulator", "--report", str(out), "--wait", "20"])
+    return code, out
+
+
 @pytest.mark.parametrize("dms", DMS)
-def test_our_simulator_passes_every_scenario(dms, tmp_path, capsys):
-    out = tmp_path / dms
-    code = main(["certify", "run", "--dms", dms, "--simulator", "--report", str(out), "--wait", "20"])
-    report = json.loads((out / "report.json").read_text())
+def test_our_simulator_passes_every_scenario(dms, certified):
+    code, out = certified
+    report = json.loads((out / dms / "report.json").read_text())
     statuses = {s["id"]: s["status"] for s in report["scenarios"]}
-    assert set(statuses.values()) == {"passed"}, (statuses, capsys.readouterr())
+    assert set(statuses.values()) == {"passed"}, statuses
     assert code == 0 and report["verdict"] == "passed"
-    cases = list(ET.parse(out / "junit.xml").getroot().iter("testcase"))
+    cases = list(ET.parse(out / dms / "junit.xml").getroot().iter("testcase"))
     assert len(cases) == len(statuses) and not any(c.find("failure") is not None or c.find("skipped") is not None
                                                    for c in cases)
     handoff = next(s for s in report["scenarios"] if s["id"] == "handoff-complete")
     sent = next(e for e in handoff["evidence"] if e["path"] == "/api/v1/handoffs")
     assert sent["status"] == 201   # the evidence is the exchange the centralisateur journalled
+    assert report["session"]["dms"] == dms

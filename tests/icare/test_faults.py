@@ -26,7 +26,24 @@ def test_error_status_for_the_next_calls_then_back(client, factory):
         assert "Panne simulée" in response.get_json()["errors"][0]["message"]
     assert client.get(f"/api/v1/contracts/{contract['contract_number']}", headers=HEADERS).status_code == 200
     assert client.get("/admin/faults").get_json() == {"active": False, "fault": None, "remaining": None,
-                                                      "hits": 2}
+                                                      "hits": 2, "dealers": {}}
+
+
+def test_a_fault_for_one_point_of_sale_leaves_the_others_served(client, factory):
+    """Two certification sessions at once each break Icare for their own dealer only."""
+    mine, other = factory.rrdi(), factory.rrdi()
+    assert client.put("/admin/faults", json={"error_status": 503, "count": 1, "rrdi": mine}).status_code == 200
+    assert client.get("/admin/faults").get_json()["dealers"] == {
+        mine: {"fault": {"latency_ms": 0, "error_status": 503, "drop_connection": False, "count": 1},
+               "remaining": 1, "hits": 0}}
+    assert client.post("/api/v1/npo", json={"rrdi": other}, headers=HEADERS).status_code == 422
+    assert client.get("/api/v1/contracts?plate=AA-123-AA", headers=HEADERS).status_code == 200
+    failed = client.post("/api/v1/npo", json={"rrdi": mine, "bdc_number": "x"}, headers=HEADERS)
+    assert failed.status_code == 503 and "Panne simulée" in failed.get_json()["errors"][0]["message"]
+    answer = client.post("/api/v1/npo", json={"rrdi": mine, "bdc_number": "x"}, headers=HEADERS)
+    assert answer.status_code == 422    # served, the body read by the app: its fields are judged
+    assert "code_t" in {e["field"] for e in answer.get_json()["errors"]}
+    assert client.get("/admin/faults").get_json()["dealers"] == {}
 
 
 def test_fault_until_cleared_and_portal_untouched(client, factory):

@@ -273,3 +273,13 @@ def test_streams_beyond_the_limit_tell_the_page_to_poll(client, app, vid):
     finally:
         http.close()
         server.stop()
+
+
+def test_the_tab_right_after_envoyer_shows_the_receipt_without_asking_again(client, app, vid, centralisateur):
+    response = client.post(f"/vehicules/{vid}/garantie/spoticar", data=warranty_form(client, vid))
+    tab = client.get(response.headers["Location"]).data.decode()
+    assert "SP953617Z103833712" in tab and "data-auto-open=" in tab
+    assert centralisateur.status_calls == 0  # the receipt was stored a moment ago
+    centralisateur.state = {"status": "declared", "contract_number": "22511015254"}
+    assert "22511015254" in client.get(f"/vehicules/{vid}/garantie").data.decode()  # a later visit asks
+    assert centralisateur.status_calls == 1

@@ -1,0 +1,29 @@
+"""PVO2's order page follows the declaration it opened in another window: the contract number shows
+on it as soon as the centralisateur's callback lands, without reloading."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from e2e.pages.centralisateur import ConfirmationPage
+from e2e.pvo2.conftest import complete_declaration, vehicle_for_sale
+
+pytestmark = pytest.mark.pvo2
+
+
+def test_the_contract_number_reaches_the_order_without_reloading(page: Page, pvo2_url, new_order):
+    order, customer, _number = new_order(vehicle_for_sale(pvo2_url))
+    popup = order.declare()
+    complete_declaration(popup, customer).declare()
+    confirmation = ConfirmationPage(popup)
+    expect(confirmation.contract).to_contain_text("La création a bien été effectuée")
+    contract = re.search(r"[0-9]{11}", confirmation.contract.inner_text()).group(0)
+    popup.close()
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    expect(order.contract_number).to_have_text(f"Numéro de contrat : {contract}", timeout=30_000)
+    expect(order.declaration_status).to_contain_text("Garantie déclarée")
+    expect(order.declare_button).to_be_hidden()
+    assert navigations == []  # pushed, not reloaded
