@@ -21,12 +21,12 @@ DNS answer that changes between the check and the connect (DNS rebinding) cannot
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-import httpcore
 import httpx
 from spoticar_handoff.client import tls_context
 
@@ -106,28 +106,38 @@ def check_url(url: str, allowed_origins: Iterable[str] = ()) -> str:
     return url
 
 
-class _CheckedBackend(httpcore.SyncBackend):
-    """Opens each connection to an address it has just checked (see ``guarded_transport``)."""
+@functools.cache
+def _checked_backend() -> type:
+    """The network backend class, made at the first guarded call: httpcore (and h11) are imported
+    then, not when an app starts (httpx itself imports them only when a transport is made)."""
+    import httpcore
 
-    def __init__(self, allowed_origins: Iterable[str]):
-        self.allowed = {(parts.hostname, parts.port) for parts in map(urlsplit, map(origin, allowed_origins))}
+    class _CheckedBackend(httpcore.SyncBackend):
+        """Opens each connection to an address it has just checked (see ``guarded_transport``)."""
 
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        if (host.lower(), port) in self.allowed:
-            return super().connect_tcp(host, port, timeout, local_address, socket_options)
-        addresses = _addresses(host, port)
-        for address in addresses:
-            if not _public(address):
-                raise UrlRefused(f"Adresse de rappel refusée : {host} désigne une adresse interne ({address}).")
-        return super().connect_tcp(str(addresses[0]), port, timeout, local_address, socket_options)
+        def __init__(self, allowed_origins: Iterable[str]):
+            self.allowed = {(parts.hostname, parts.port) for parts in map(urlsplit, map(origin, allowed_origins))}
+
+        def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+            if (host.lower(), port) in self.allowed:
+                return super().connect_tcp(host, port, timeout, local_address, socket_options)
+            addresses = _addresses(host, port)
+            for address in addresses:
+                if not _public(address):
+                    raise UrlRefused(f"Adresse de rappel refusée : {host} désigne une adresse interne ({address}).")
+            return super().connect_tcp(str(addresses[0]), port, timeout, local_address, socket_options)
+
+    return _CheckedBackend
 
 
 def guarded_transport(allowed_origins: Iterable[str] = ()) -> httpx.HTTPTransport:
     """An httpx transport for calling a URL a client gave: the SSRF rules are applied to the address
     actually connected to (TLS still verifies the URL's host name). Pass it as ``transport=``."""
+    import httpcore
+
     transport = httpx.HTTPTransport(verify=tls_context())
     # httpx has no public hook for the network backend: the pool is rebuilt with ours, same defaults
     transport._pool = httpcore.ConnectionPool(ssl_context=tls_context(), max_connections=100,
                                               max_keepalive_connections=20, keepalive_expiry=5.0,
-                                              network_backend=_CheckedBackend(allowed_origins))
+                                              network_backend=_checked_backend()(allowed_origins))
     return transport
