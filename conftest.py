@@ -53,8 +53,9 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    """The run's data salt (``--data-salt``, see ``_data_salt``); under xdist on PostgreSQL (``make test``'s PostgreSQL pass), each worker gets a fresh database of
-    its own next to DATABASE_URL's, so workers never share tables; dropped when the worker ends."""
+    """The run's data salt (``--data-salt``, see ``_data_salt``). Under xdist on PostgreSQL (``make
+    test``'s PostgreSQL pass), each worker gets a fresh database of its own next to DATABASE_URL's, so
+    workers never share tables; dropped when the worker ends."""
     config.option.data_salt = _data_salt(config)
     worker, url = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("DATABASE_URL", "")
     if worker and url.startswith("postgresql"):

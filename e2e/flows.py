@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from e2e.pages.icare import ForgotPasswordPage, IcareLoginPage, NewPasswordPage, PortalPage
-from e2e.pages.outbox import OutboxPage
-from fixtures import reference
+from e2e.pages.icare import IcareLoginPage, PortalPage
+from harness.testing import create
 
 
 def strong_password(factory) -> str:
@@ -13,19 +12,20 @@ def strong_password(factory) -> str:
     return f"Spoticar-{factory.rng.randint(10**6, 10**7 - 1)}-Ok!"
 
 
-def become_portal_admin(page: Page, base: str, email: str, password: str) -> None:
-    """« Mot de passe oublié ? » → mail in the outbox → new password → logged in."""
-    IcareLoginPage(page, base).open().forgot_password()
-    ForgotPasswordPage(page).request_reset(email)
-    OutboxPage(page, base).open(email).follow_link("Réinitialisation de votre mot de passe")
-    NewPasswordPage(page).choose_password(email, password)
-    IcareLoginPage(page, base).login(email, password)
+def portal_admin(stack, factory, rrdi: str) -> tuple[str, str]:
+    """A Services.Spoticar account of the test's own, administrator of the dealer ``rrdi`` (Icare's
+    test routes): (email, password). The « Mot de passe oublié ? » mails are a few an hour per address:
+    only the tests of that path use them, so runs played again on one stack never run out."""
+    email = f"admin.{rrdi.lower()}.{factory.rng.randint(10**8, 10**9 - 1)}@garage-test.example.fr"
+    password = strong_password(factory)
+    create(stack, "icare", "/portal-users", {"email": email, "password": password, "rrdi": rrdi})
+    return email, password
 
 
 def search_portal_as_dealer(page: Page, stack, rrdi: str, factory, query: str) -> PortalPage:
-    """Log into Services.Spoticar as the dealer's administrator (its convention email) and search."""
-    email = reference.demo_dealer(rrdi)["convention_email"]
-    become_portal_admin(page, stack.url("icare"), email, strong_password(factory))
+    """Log into Services.Spoticar as an administrator of the dealer (``portal_admin``) and search."""
+    base = stack.url("icare")
+    IcareLoginPage(page, base).open().login(*portal_admin(stack, factory, rrdi))
     portal = PortalPage(page)
     portal.search(query)
     return portal

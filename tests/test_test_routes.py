@@ -15,8 +15,16 @@ ROUTES = [  # (app, method, path, JSON body, status with TEST_ROUTES)
     ("pvo2", "post", "/__test__/orders", {"seed": 1}, 201),
     ("bee2link", "post", "/__test__/orders", {"rrdi": "020319L", "seed": 1}, 201),
     ("neovo", "post", "/__test__/dossiers", {"rrdi": "038421N", "seed": 1}, 201),
+    ("pvo2", "post", "/__test__/vehicles", {"seed": 1, "label": "", "provenance": "Ex-Taxi"}, 201),
+    ("bee2link", "post", "/__test__/vehicles", {"rrdi": "020319L", "stage": "preparation", "seed": 1}, 201),
+    ("bee2link", "post", "/__test__/vehicles", {"rrdi": "020319L", "stage": "nulle-part"}, 400),
+    ("portail_b2b", "post", "/__test__/suppliers", {"seed": 1, "state": "presented", "sites": ["01", "02"]}, 201),
+    ("portail_b2b", "post", "/__test__/suppliers", {"state": "inconnu"}, 400),
+    ("icare", "post", "/__test__/portal-users",
+     {"email": "admin.test@garage-test.example.fr", "password": "Spoticar-1234567-Ok!", "rrdi": "FR10350"}, 201),
+    ("icare", "post", "/__test__/portal-users", {"email": "a@b.example.fr", "password": "x", "rrdi": "XX"}, 400),
 ]
-IDS = [f"{r[0]}{r[2]}" for r in ROUTES]
+IDS = [f"{r[0]}{r[2]}-{r[4]}" for r in ROUTES]
 
 
 def _app(name: str, tmp_path, **config):

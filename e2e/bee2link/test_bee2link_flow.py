@@ -11,6 +11,7 @@ from e2e.dms_support import declare_new_bee2link_order, expect_both_confirmation
 from e2e.flows import search_portal_as_dealer
 from e2e.pages.bee2link import OrderPage, PipelinePage, VehicleCardPage
 from e2e.pages.centralisateur import ChooseGarantiePage, ConfirmationPage, DeclarationFormPage
+from common.formats import euros
 from harness.testing import create, icare_contract, icare_contracts, record, run_due_jobs
 
 pytestmark = pytest.mark.bee2link
@@ -18,44 +19,52 @@ pytestmark = pytest.mark.bee2link
 
 def test_declaration_spoticar_from_the_delivery_page_ends_with_the_contract(page: Page, stack, factory):
     base = stack.url("bee2link")
-    ds4 = record(stack, "bee2link", "/orders/4586")["vehicle"]
     pipeline = PipelinePage(page, base).open("livraison")
-    pipeline.open_vehicle("DS DS4 BlueHDI 120 S&S BVM6 Chic")
+    pipeline.open_vehicle("DS DS4 BlueHDI 120 S&S BVM6 Chic")  # the seed's DS4 and its order, as the deck shows
     card = VehicleCardPage(page, base)
     expect(card.order_button).to_have_text("Commande n°4586 - 10 241,00 €")
     for section in (card.financing, card.history, card.comments, card.documents):
         expect(section).to_be_visible()
+    # The order declared is one of the test's own at the same site: the seed's stays as the deck shows it.
+    order = create(stack, "bee2link", "/orders", {"rrdi": "020319L", "seed": factory.rng.randint(1, 10**9)})
+    number, vehicle = order["number"], order["vehicle"]
+    heading = f"Commande n°{number} - {euros(order['price_ttc'])}"
+    card.open(vehicle["id"])
+    expect(card.order_button).to_have_text(heading)
     cds = card.declare_from_delivery_page()
 
     expect(cds).to_have_url(re.compile(re.escape(stack.url("centralisateur"))))
     ChooseGarantiePage(cds).next.click()  # Bee2link's hand-off pre-selects both fields
     form = DeclarationFormPage(cds)
     expect(form.bdc_number).to_contain_text("SP020319L")
-    expect(form.field("Immatriculation*")).to_have_value(ds4["plate"])
+    expect(form.field("Immatriculation*")).to_have_value(vehicle["plate"])
     form.declare()
     contract_number = expect_both_confirmations(cds, "020319L")
 
     card.open_order()
-    order = OrderPage(page, base)
-    expect(order.heading).to_have_text("Commande n°4586 - 10 241,00 €")
-    expect(order.contract_number).to_have_text(contract_number)
-    expect(order.status).to_have_text("Déclarée")
-    assert record(stack, "bee2link", "/orders/4586")["contract_number"] == contract_number
+    order_page = OrderPage(page, base)
+    expect(order_page.heading).to_have_text(heading)
+    expect(order_page.contract_number).to_have_text(contract_number)
+    expect(order_page.status).to_have_text("Déclarée")
+    assert record(stack, "bee2link", f"/orders/{number}")["contract_number"] == contract_number
     contract = icare_contract(stack, contract_number)
-    assert contract is not None and contract["vehicle"]["plate"] == ds4["plate"]
+    assert contract is not None and contract["vehicle"]["plate"] == vehicle["plate"]
     portal = search_portal_as_dealer(cds, stack, "020319L", factory, contract_number)
     expect(portal.results).to_have_count(1)
-    expect(portal.results.first).to_contain_text(ds4["plate"])
+    expect(portal.results.first).to_contain_text(vehicle["plate"])
 
 
-def test_moving_a_vehicle_moves_the_pipeline_counts(page: Page, stack):
+def test_moving_a_vehicle_moves_the_pipeline_counts(page: Page, stack, factory):
     base = stack.url("bee2link")
+    # the vehicle moved is one of the test's own: the seeded Préparation stage keeps its vehicles
+    moved = create(stack, "bee2link", "/vehicles", {"rrdi": "020319L", "stage": "preparation",
+                                                    "seed": factory.rng.randint(1, 10**9)})
     pipeline = PipelinePage(page, base).open("preparation")
     before_prep = pipeline.count("preparation").inner_text()
     before_dispo = pipeline.count("disponible").inner_text()
     prep_total = int(re.search(r"\((\d+)\)", before_prep).group(1))
     dispo_total = int(re.search(r"\((\d+)\)", before_dispo).group(1))
-    pipeline.vehicles.get_by_role("link").first.click()
+    pipeline.vehicles.get_by_role("row").filter(has_text=moved["plate"]).get_by_role("link").click()
     card = VehicleCardPage(page, base)
     expect(card.stage).to_have_text("Préparation")
     card.move_to("Disponible à la vente")

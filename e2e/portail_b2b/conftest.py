@@ -7,6 +7,8 @@ import zlib
 import httpx
 import pytest
 
+from harness.testing import create
+
 ASSISTANCE = "assistance.portail-b2b@stellantis.example"
 
 
@@ -19,6 +21,17 @@ def b2b_url(stack) -> str:
 def b2b_password(stack) -> str:
     """The password of the portal's demo identifiants (``--b2b-password``, demo value by default)."""
     return stack.credentials.b2b_password
+
+
+@pytest.fixture
+def supplier(stack, factory):
+    """``supplier(state, sites=("01",))``: a company of the test's own in the supplier base, at ``state``
+    (``not_presented``, ``presented``…), made through the portal's test routes; its record (cofor,
+    name, sites). Tests that move a company to its next step use one: the demo COFOR stay as seeded."""
+    def make(state: str, sites: tuple[str, ...] = ("01",)) -> dict:
+        return create(stack, "portail_b2b", "/suppliers",
+                      {"seed": factory.rng.randint(1, 10**9), "state": state, "sites": list(sites)})
+    return make
 
 
 @pytest.fixture

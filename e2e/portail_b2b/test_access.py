@@ -57,24 +57,26 @@ def test_analysis_answer_follows_the_steps_done(page: Page, b2b_url, cofor, done
 
 
 def test_unpresented_company_is_sent_to_step_one_then_offered_the_access_request(
-        page: Page, b2b_url, person, outbox):
+        page: Page, b2b_url, person, outbox, supplier):
+    cofor = supplier("not_presented")["cofor"]  # like the demo 1002030A
     access = AccessPage(page, b2b_url).open()
-    access.analyse("1002030A")
+    access.analyse(cofor)
     expect(access.current_step).to_contain_text("Présentation de la société")
     access.present_company.click()
     presentation = PresentationPage(page, b2b_url)
-    expect(presentation.cofor).to_have_value("1002030A")
+    expect(presentation.cofor).to_have_value(cofor)
     presentation.present({**person, "name": person["company"], "activity": "Pièces de rechange"}, person)
-    expect(presentation.messages).to_contain_text("référence : COFOR 1002030A")
+    expect(presentation.messages).to_contain_text(f"référence : COFOR {cofor}")
     assert outbox.mails(person["email"])[0]["subject"] == "Présentation de votre société dans la base fournisseur"
-    access.open().analyse("1002030A")
+    access.open().analyse(cofor)
     expect(access.current_step).to_contain_text("Demande d'accès au portail B2B")
     expect(access.send_request).to_be_visible()
 
 
-def test_access_request_moves_the_company_to_the_next_step(page: Page, b2b_url, person, outbox):
+def test_access_request_moves_the_company_to_the_next_step(page: Page, b2b_url, person, outbox, supplier):
+    cofor = supplier("presented", sites=("01", "02"))["cofor"]  # like the demo 1002031B
     access = AccessPage(page, b2b_url).open()
-    access.analyse("1002031B", "02")
+    access.analyse(cofor, "02")
     expect(access.answer).to_contain_text("Demandez l'ouverture de son accès")
     with page.expect_response(lambda r: r.request.method == "POST") as response:
         access.request_access(person, accept_terms=False)
@@ -87,7 +89,7 @@ def test_access_request_moves_the_company_to_the_next_step(page: Page, b2b_url, 
     expect(access.messages).to_contain_text("Votre demande d'accès au portail B2B a bien été envoyée")
     expect(access.current_step).to_contain_text("Ouverture de l'accès")
     mail = outbox.mails(person["email"])[0]
-    assert "COFOR : 1002031B" in mail["body"] and "Code site : 02" in mail["body"]
+    assert f"COFOR : {cofor}" in mail["body"] and "Code site : 02" in mail["body"]
 
 
 def test_presentation_refuses_bad_input_and_keeps_values(page: Page, b2b_url, person, outbox):

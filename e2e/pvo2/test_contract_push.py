@@ -8,13 +8,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.pages.centralisateur import ConfirmationPage
-from e2e.pvo2.conftest import complete_declaration, vehicle_for_sale
+from e2e.pvo2.conftest import complete_declaration
 
 pytestmark = pytest.mark.pvo2
 
 
-def test_the_contract_number_reaches_the_order_without_reloading(page: Page, pvo2_url, new_order):
-    order, customer, _number = new_order(vehicle_for_sale(pvo2_url))
+def test_the_contract_number_reaches_the_order_without_reloading(page: Page, pvo2_url, new_order, stock_vehicle):
+    order, customer, _number = new_order(stock_vehicle()["plate"])
     popup = order.declare()
     complete_declaration(popup, customer).declare()
     confirmation = ConfirmationPage(popup)

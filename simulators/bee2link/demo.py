@@ -52,6 +52,11 @@ def add_delivery(session: Session, factory: Factory, rrdi: str, number: int, tod
     _add(session, factory, item)
 
 
+def add_vehicle(session: Session, factory: Factory, rrdi: str, stage: str, today: dt.date) -> int:
+    """One more Faker vehicle (no order) at ``stage`` of site ``rrdi``; its id."""
+    return _add(session, factory, _generated(factory, stock_data(), rrdi, stage, "particulier", today, 0))
+
+
 def _generated(factory: Factory, data: dict, rrdi: str, stage: str, origin: str, today: dt.date,
                index: int) -> dict:
     vehicle = generated_vehicle(factory)
@@ -69,7 +74,7 @@ def _generated_order(factory: Factory, data: dict, number: int, item: dict, toda
             "price_ttc": item["price_ttc"], "warranty_level": level}
 
 
-def _add(session: Session, factory: Factory, item: dict) -> None:
+def _add(session: Session, factory: Factory, item: dict) -> int:
     order = item.get("order")
     vehicle = Vehicle(
         rrdi=item["rrdi"], stage=item["stage"], origin=item["origin"], stage_since=item["stage_since"],
@@ -88,3 +93,4 @@ def _add(session: Session, factory: Factory, item: dict) -> None:
             delivery_date=dt.date.fromisoformat(order["delivery_date"]),
             price_ttc=Decimal(order["price_ttc"]), trade_in_value=None,
             customer=factory.customer(), warranty_level=order["warranty_level"]))
+    return vehicle.id

@@ -8,9 +8,11 @@ from flask import current_app, jsonify, request
 from sqlalchemy import func, select
 
 from common.testing import as_record, body, column_names, stored, test_blueprint
+from common.web import error_response
 from fixtures.factories import Factory
 from simulators.dms.store import DeclarationColumns, VehicleColumns
-from simulators.bee2link.demo import add_delivery
+from simulators.bee2link.demo import add_delivery, add_vehicle
+from simulators.bee2link.pipeline import STAGE_LABELS
 from simulators.bee2link.store import Order, Vehicle
 
 bp = test_blueprint("bee2link")
@@ -33,6 +35,19 @@ def create_order():
         number = (session.scalar(select(func.max(Order.number))) or 0) + 1
         add_delivery(session, factory, data["rrdi"], number, today)
     return stored(Order, _order_record, status=201, number=number)
+
+
+@bp.post("/vehicles")
+def create_vehicle():
+    """Body: rrdi (a Bee2link demo site), stage (``preparation``…), seed (Faker). A vehicle without
+    order at that stage, for a test that moves one along the pipeline (the seeded ones stay put)."""
+    data = body()
+    if data["stage"] not in STAGE_LABELS:
+        return error_response(400, f"Étape inconnue : {data['stage']}.", "stage")
+    with current_app.extensions["db"].transaction() as session:
+        vehicle_id = add_vehicle(session, Factory(int(data.get("seed", 0))), data["rrdi"], data["stage"],
+                                 dt.date.today())
+    return stored(Vehicle, lambda row: as_record(row, VEHICLE_FIELDS), status=201, id=vehicle_id)
 
 
 @bp.get("/orders")

@@ -7,6 +7,7 @@ from flask import Flask
 from common import keys
 from fixtures.prepared import demo_password_hash
 from common.db import Database, database_url
+from common.testing import mount_test_routes
 from common.web import make_app
 from fixtures import reference
 from simulators.portail_b2b import forms
@@ -36,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config.get("DEMO_MODE") or app.config.get("TEST_ROUTES"):
         app.register_blueprint(outbox.blueprint(
             db, title="Boîte d'envoi — assistance du Portail B2B", layout="portail_b2b/layout.html"))
+    mount_test_routes(app, "simulators.portail_b2b.testing")  # imported only when mounted (Faker etc.)
     app.jinja_env.globals["b2b_form"] = forms.shown
     app.context_processor(lambda: {"outbox_enabled": "outbox" in app.blueprints,
                                    "signed_in": account.signed_in})

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from common.testing import as_record, body, stored, test_blueprint
+from fixtures import reference
 from fixtures.factories import Factory
 from simulators.pvo2.store import Customer, Order, Vehicle
 
@@ -28,8 +29,10 @@ def _record(order: Order) -> dict:
 def _stock_vehicle(factory: Factory, data: dict, today: dt.date) -> Vehicle:
     """A stock vehicle from ``factory`` (a Peugeot by default), what ``data`` names overriding it."""
     v = factory.vehicle(brand=data.get("brand", "PEUGEOT"))
+    energies = {code: label for label, code in reference.load("pvo2_demo")["energies"].items()}
     return Vehicle(stock_number=data.get("stock_number", v["vin"]), plate=v["plate"], vin=v["vin"],
-                   brand=v["brand"], model=v["model"], version=v["version"], energy=v["energy"].capitalize(),
+                   brand=v["brand"], model=v["model"], version=v["version"],
+                   energy=energies.get(v["energy"], "Essence"),
                    gearbox="Manuelle", first_registration=dt.date.fromisoformat(v["first_registration"]),
                    mileage_km=v["mileage_km"], fiscal_power=v["fiscal_power"], din_power=v["din_power"],
                    ptac_kg=v["ptac_kg"], price_ttc=Decimal(str(data.get("price_ttc", 15000))), entry_date=today,

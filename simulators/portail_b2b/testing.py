@@ -1,0 +1,54 @@
+"""Test-only routes of the Portail B2B (``common.testing``): a supplier of the test's own at a given
+step of the access timeline, for tests that move a company to its next step (the demo COFOR stay as
+``up`` seeded them, so the suites pass again on the same stack)."""
+from __future__ import annotations
+
+from flask import current_app
+
+from common.testing import as_record, body, stored, test_blueprint
+from common.web import error_response
+from fixtures.factories import Factory
+from simulators.portail_b2b.store import STATES, Supplier, SupplierSite
+
+bp = test_blueprint("portail_b2b")
+
+SUPPLIER_FIELDS = ("cofor", "name", "siret", "state", "address", "postcode", "city", "country", "activity")
+
+
+def _record(supplier: Supplier) -> dict:
+    return {**as_record(supplier, SUPPLIER_FIELDS), "sites": [{"code": s.code, "name": s.name}
+                                                              for s in supplier.sites]}
+
+
+def _cofor(factory: Factory) -> str:
+    """A COFOR of the seed's format (seven digits, a letter), above the demo ones (1002030A…) and
+    below the unknown one the tests type (9999999Z)."""
+    return f"{factory.rng.randint(2_000_000, 8_999_999)}{factory.rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}"
+
+
+@bp.post("/suppliers")
+def create_supplier():
+    """Body: seed (Faker), state (one of ``STATES``, ``not_presented`` by default), optional sites
+    (codes, ``["01"]`` by default). A supplier with a COFOR no other has; a not presented one has no
+    address yet, as in the supplier base."""
+    data = body()
+    state = data.get("state", "not_presented")
+    if state not in STATES:
+        return error_response(400, f"État inconnu : {state} (attendu : {', '.join(STATES)}).")
+    factory = Factory(int(data.get("seed", 0)))
+    presented = state != "not_presented"
+    with current_app.extensions["db"].transaction() as session:
+        cofor = _cofor(factory)
+        while session.get(Supplier, cofor) is not None:  # a seed met again draws on until a free one
+            cofor = _cofor(factory)
+        session.add(Supplier(cofor=cofor, name=factory.fake.company().upper()[:120], state=state,
+                             siret=factory.fake.siret().replace(" ", ""),
+                             address=factory.fake.street_address() if presented else "",
+                             postcode=factory.fake.postcode() if presented else "",
+                             city=factory.fake.city() if presented else "",
+                             country="France" if presented else "",
+                             activity="Pièces de production" if presented else ""))
+        session.flush()
+        for code in data.get("sites", ["01"]):
+            session.add(SupplierSite(cofor=cofor, code=code, name=f"Site {code}"))
+    return stored(Supplier, _record, status=201, cofor=cofor)
