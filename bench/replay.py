@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import socket
 import threading
 from collections import defaultdict
 from collections.abc import Iterator
@@ -75,6 +76,7 @@ class Recording:
         finally:
             for server in servers:
                 server.shutdown()
+                server.close_connections()  # the browser must not keep talking to a replay
                 server.server_close()
 
 
@@ -147,6 +149,23 @@ def _server(origin: str, answers: dict[tuple[str, str], list[Answer]],
     class Server(http.server.ThreadingHTTPServer):
         allow_reuse_address = True
         daemon_threads = True
+
+        def __init__(self, *args):
+            self.connections: set[socket.socket] = set()
+            super().__init__(*args)
+
+        def process_request(self, request, client_address):
+            self.connections.add(request)
+            super().process_request(request, client_address)
+
+        def shutdown_request(self, request):
+            self.connections.discard(request)
+            super().shutdown_request(request)
+
+        def close_connections(self) -> None:
+            for connection in list(self.connections):
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
 
     server = Server((host, int(port)), Replay)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -6,18 +6,31 @@ commits; only then does each waiting request get its job's result. So an answer 
 write is on disk, while N concurrent requests cost one commit (one fsync with SQLite
 ``synchronous=FULL``) instead of N queued behind the write lock.
 
+Several processes writing one SQLite file (``up --processes``, gunicorn workers) take turns at the
+write lock: a writer that finds it taken is put to sleep by SQLite's busy handler, in steps of up to
+100 ms, whatever the moment the lock comes free. So the writers of a file first queue on an
+advisory lock of their own (``<database>.commit-lock``, ``fcntl.flock``), which wakes the next one
+the moment the previous commit ends; SQLite's own lock still guards every write.
+
 A job must be safe to run again: if any job of a batch raises (a unique constraint hit by another
 process, say), the batch is rolled back and each job runs again in its own transaction, so one
 job's error reaches its own caller only.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import queue
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: SQLite's busy handler alone
+    fcntl = None
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -34,6 +47,7 @@ class GroupCommitter:
     def __init__(self, engine: Engine, name: str = "group-commit"):
         self.engine = engine
         self.name = name
+        self._turns = _file_turns(engine)
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -89,6 +103,8 @@ class GroupCommitter:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        if isinstance(self._turns, _FileTurns):
+            self._turns.close()
 
     @contextmanager
     def _begin(self) -> Iterator[Connection]:
@@ -103,7 +119,7 @@ class GroupCommitter:
             if self._conn is not None:
                 self._conn.close()  # a lost connection (server restart): the next batch gets a new one
             self._conn = self.engine.connect()
-        with self._conn.begin():
+        with self._turns, self._conn.begin():
             yield self._conn
 
     def _commit(self, batch: list) -> None:
@@ -126,6 +142,37 @@ class GroupCommitter:
     def _alone(self, job: Callable[[Connection], T]) -> T:
         with self._begin() as conn:
             return job(conn)
+
+
+class _FileTurns:
+    """An exclusive ``flock`` held for one transaction: this process's turn among the writers of one
+    SQLite file (see the module's docstring)."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.fd: int | None = None  # opened at the first write (an app may never write)
+
+    def __enter__(self):
+        if self.fd is None:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def _file_turns(engine: Engine):
+    """Turns for a SQLite file's writers; nothing to wait for elsewhere (a server database queues
+    its writers itself, without sleeping)."""
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if fcntl is None or not database or database == ":memory:" or database.startswith("file:"):
+        return contextlib.nullcontext()
+    return _FileTurns(database + ".commit-lock")
 
 
 class _Slot:

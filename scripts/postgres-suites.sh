@@ -39,10 +39,11 @@ run_group() {  # writes "<exit code> <seconds>" to its .code file when done
     # shellcheck disable=SC2086  # the paths and options are words
     DATABASE_URL="$base/${db}_$name" "$python" -m pytest -p no:xdist -q $paths "${args[@]}" $cache \
       --junitxml="$out.xml" >"$out.log" 2>&1 || code=$?
-    if [ "$code" = 1 ] && [[ " $paths " == *" --output "* ]]; then
+    # the replay on a fresh database too: the stack it starts seeds the demo data again
+    if [ "$code" = 1 ] && [[ " $paths " == *" --output "* ]] && su postgres -c "createdb -O harness ${db}_${name}_replay"; then
       # shellcheck disable=SC2086
-      DATABASE_URL="$base/${db}_$name" "$python" -m pytest -p no:xdist -q $paths "${args[@]}" $cache $traces \
-        --last-failed --last-failed-no-failures none >"$out-replay.log" 2>&1
+      DATABASE_URL="$base/${db}_${name}_replay" "$python" -m pytest -p no:xdist -q $paths "${args[@]}" $cache \
+        $traces --last-failed --last-failed-no-failures none >"$out-replay.log" 2>&1
       echo "(tests en échec rejoués avec trace Playwright et capture d'écran : $out-replay.log)" >>"$out.log"
     fi
     # with --shard I/N, a small group may have no test in this shard (pytest's exit code 5)

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from common.keys import DEMO_ICARE_SERVICE_KEY, demo_dms_keys
+from tests.up_process import HANG, read_until_ready, start_up, stop
 
 
 DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
@@ -19,41 +20,14 @@ DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 def _start(tmp_path, *extra):
     # seeded images (fixtures/prepared.py) kept with the test's data, not in the user's cache
     env = {**os.environ, "SPOTICAR_PREPARED_DIR": str(tmp_path / ".prepared")}
-    return subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--any-port", "--data-dir",
-                             str(tmp_path), *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=env)
-
-
-# a bound against a hang, not a speed check: on a loaded 2-core machine, 15 s was not enough to start
-# Python or to stop two apps
-HANG = 120
-
-
-def _stop(process, timeout: float = HANG, sig=signal.SIGINT) -> str:
-    """Ctrl-C, then the rest of what ``up`` printed (read while it stops: an undrained pipe that fills
-    would block its logging, and so its stop). On a timeout, the output says where it hung."""
-    process.send_signal(sig)
-    try:
-        return process.communicate(timeout=timeout)[0]
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise AssertionError("up ne s'est pas arrêté :\n" + (process.communicate()[0] or "")[-4000:]) from None
-
-
-def _read_until_ready(process) -> str:
-    lines = []
-    for line in process.stdout:
-        lines.append(line)
-        if "Ctrl-C pour arrêter." in line:
-            return "".join(lines)
-    raise AssertionError("".join(lines))
+    return start_up("--any-port", "--data-dir", str(tmp_path), *extra, env=env)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_up_prints_urls_logins_keys_and_stops_cleanly(tmp_path, sig):
     process = _start(tmp_path, "--only", "centralisateur,icare")
     try:
-        output = _read_until_ready(process)
+        output = read_until_ready(process)
         assert re.search(r"Spoticar harness prêt en [0-9.]+ s", output)
         urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", output))
         assert set(urls) == {"Centralisateur", "Icare"}
@@ -61,7 +35,7 @@ def test_up_prints_urls_logins_keys_and_stops_cleanly(tmp_path, sig):
             assert key in output
         assert httpx.get(urls["Centralisateur"] + "/connexion").status_code == 200
         assert httpx.get(urls["Centralisateur"] + "/api/v1/openapi.json").status_code == 200
-        assert "Arrêt…" in _stop(process, sig=sig)
+        assert "Arrêt…" in stop(process, sig=sig)
         assert process.returncode == 0
     finally:
         process.kill()
@@ -79,9 +53,9 @@ def test_reset_starts_from_fresh_data_and_seed_is_kept_otherwise(tmp_path):
             (tmp_path / "centralisateur" / "left-over").write_text("x")
         process = _start(tmp_path, "--only", "centralisateur,icare", *extra)
         try:
-            _read_until_ready(process)
+            read_until_ready(process)
         finally:
-            _stop(process)  # this test is about --reset; the clean stop has its own test
+            stop(process)  # this test is about --reset; the clean stop has its own test
     if not os.environ.get("DATABASE_URL"):
         assert (tmp_path / "centralisateur" / "centralisateur.sqlite3").exists()
     assert not (tmp_path / "centralisateur" / "left-over").exists()
@@ -91,7 +65,7 @@ def test_reset_starts_from_fresh_data_and_seed_is_kept_otherwise(tmp_path):
 def test_journal_lists_the_exchanges_of_the_running_stack_and_writes_a_har(tmp_path):
     process = _start(tmp_path, "--only", "centralisateur,icare", "--log-level", "info", "--log-format", "json")
     try:
-        output = _read_until_ready(process)
+        output = read_until_ready(process)
         urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", output))
         trace = "5bf92f3577b34da6a3ce929d0e0e4736"
         assert httpx.get(urls["Centralisateur"] + "/connexion",
@@ -111,25 +85,25 @@ def test_journal_lists_the_exchanges_of_the_running_stack_and_writes_a_har(tmp_p
         assert access[0]["path"] == "/connexion" and access[0]["duration_ms"] >= 0
         assert not (tmp_path / "icare" / "app.log").read_text().count(trace)
     finally:
-        _stop(process)
+        stop(process)
     assert not (tmp_path / "stack.json").exists()
 
 
 def test_up_test_routes_gives_the_stack_the_suites_need(tmp_path):
     process = _start(tmp_path, "--only", "centralisateur,icare", "--test-routes")
     try:
-        urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", _read_until_ready(process)))
+        urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", read_until_ready(process)))
         assert httpx.post(urls["Centralisateur"] + "/__test__/jobs/run").status_code == 200
         state = httpx.get(urls["Centralisateur"] + "/__test__/declarations/SP953617Z000000001")
         assert state.status_code == 404 and state.json()["errors"][0]["message"] == "Enregistrement introuvable."
     finally:
-        _stop(process)
+        stop(process)
 
 
 def test_up_without_test_routes_has_none(tmp_path):
     process = _start(tmp_path, "--only", "centralisateur")
     try:
-        urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", _read_until_ready(process)))
+        urls = dict(re.findall(r"■ (\S+).*?(http://127\.0\.0\.1:[0-9]+)", read_until_ready(process)))
         assert httpx.post(urls["Centralisateur"] + "/__test__/jobs/run").status_code == 404
     finally:
-        _stop(process)
+        stop(process)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 
 import httpx
@@ -12,6 +11,7 @@ import pytest
 
 from harness.runner import Stack
 from harness.serving import free_port, serve_command, wait_healthy
+from tests.up_process import read_until_ready, start_up
 
 
 
@@ -77,17 +77,10 @@ def test_serve_runs_one_app_under_gunicorn_with_its_workers(tmp_path):
 
 def test_up_processes_starts_each_app_in_its_own_server(tmp_path):
     offset = free_port() - 8000  # two consecutive free ports are very likely from here
-    process = subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--processes", "--workers", "1",
-                                "--only", "centralisateur,icare", "--data-dir", str(tmp_path),
-                                "--port-offset", str(offset)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = start_up("--processes", "--workers", "1", "--only", "centralisateur,icare", "--data-dir", str(tmp_path),
+                       "--port-offset", str(offset))
     try:
-        lines = []
-        for line in process.stdout:
-            lines.append(line)
-            if "Ctrl-C pour arrêter." in line:
-                break
-        output = "".join(lines)
+        output = read_until_ready(process)
         assert "un processus gunicorn par application" in output, output
         assert "demo-tec3h" in output
         central = f"http://127.0.0.1:{8000 + offset}"
@@ -101,16 +94,6 @@ def test_up_processes_starts_each_app_in_its_own_server(tmp_path):
         process.kill()
 
 
-def _until_ready(process: subprocess.Popen) -> str:
-    """What ``up`` printed until it said it is running."""
-    lines = []
-    for line in process.stdout:
-        lines.append(line)
-        if "Ctrl-C pour arrêter." in line:
-            break
-    return "".join(lines)
-
-
 def test_up_processes_honours_config_and_test_routes(tmp_path, factory, monkeypatch, capsys):
     """``up --processes --config``: a real deployment, one gunicorn server per app, dealers and keys
     from the file (demo keys refused); ``--test-routes`` and ``--any-port`` as in-process ``up``."""
@@ -118,12 +101,10 @@ def test_up_processes_honours_config_and_test_routes(tmp_path, factory, monkeypa
     from tests.certification.test_onboarding import _onboard
     config = tmp_path / "spoticar.toml"
     key, dealer = _onboard(config, factory, monkeypatch, capsys)
-    process = subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--processes", "--workers", "1",
-                                "--only", "centralisateur,icare", "--data-dir", str(tmp_path / "data"),
-                                "--any-port", "--config", str(config), "--test-routes"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = start_up("--processes", "--workers", "1", "--only", "centralisateur,icare", "--data-dir",
+                       str(tmp_path / "data"), "--any-port", "--config", str(config), "--test-routes")
     try:
-        output = _until_ready(process)
+        output = read_until_ready(process)
         assert "un processus gunicorn par application" in output, output
         assert "demo-tec3h" not in output  # real mode: no demo keys printed, none accepted
         urls = read_state(tmp_path / "data")

@@ -4,9 +4,7 @@ plan, ``certify report``, then ``certify verify`` on the zip handed over."""
 from __future__ import annotations
 
 import re
-import signal
 import subprocess
-import sys
 
 import httpx
 import pytest
@@ -14,20 +12,16 @@ import pytest
 from harness.cli import main
 from tests.certification.conftest import dealer_declares
 from tests.certification.outside_dms import CallbackServer, OutsideDms
+from tests.up_process import read_until_ready, start_up, stop
 
 pytestmark = pytest.mark.centralisateur
 
 
 def _up(config, data_dir) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--config", str(config), "--only",
-                                "centralisateur,icare", "--test-routes", "--any-port", "--data-dir", str(data_dir)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    for line in process.stdout:
-        lines.append(line)
-        if "Ctrl-C pour arrêter." in line:
-            return process, re.search(r"Centralisateur.*?(http://127\.0\.0\.1:[0-9]+)", "".join(lines)).group(1)
-    raise AssertionError("".join(lines))
+    process = start_up("--config", str(config), "--only", "centralisateur,icare", "--test-routes", "--any-port",
+                       "--data-dir", str(data_dir))
+    output = read_until_ready(process)
+    return process, re.search(r"Centralisateur.*?(http://127\.0\.0\.1:[0-9]+)", output).group(1)
 
 
 def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, monkeypatch):
@@ -57,6 +51,5 @@ def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, 
             "Accept": "application/json", "Authorization": "Bearer sk-neovo-production-key-0123456789"}
                          ).status_code == 403
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
+        stop(process)
         server.close()

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import secrets
-import signal
-import subprocess
-import sys
 
 import httpx
 import pytest
 
 from harness.state import read_state
+from tests.up_process import read_until_ready, start_up, stop
 
 pytestmark = pytest.mark.centralisateur
 
@@ -21,23 +19,14 @@ ROUNDS, REQUESTS = 6, 16
 @pytest.fixture
 def two_workers(tmp_path):
     """The centralisateur alone, started by ``up --processes`` with two gunicorn workers; its URL."""
-    process = subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--processes", "--workers", "2",
-                                "--only", "centralisateur", "--data-dir", str(tmp_path), "--any-port"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = start_up("--processes", "--workers", "2", "--only", "centralisateur", "--data-dir", str(tmp_path),
+                       "--any-port")
     try:
-        lines = []
-        for line in process.stdout:
-            lines.append(line)
-            if "Ctrl-C pour arrêter." in line:
-                break
-        assert "un processus gunicorn par application" in "".join(lines), "".join(lines)
+        output = read_until_ready(process)
+        assert "un processus gunicorn par application" in output, output
         yield read_state(tmp_path)["centralisateur"]
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 def test_a_journal_read_lists_every_exchange_answered_before_it_on_any_worker(two_workers):
