@@ -8,12 +8,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from harness.state import read_state
+from tests.up_process import read_until_ready, start_up, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 # one API file and one browser flow crossing a DMS, the centralisateur and Icare (test routes, journals)
@@ -29,22 +29,13 @@ def stack_elsewhere(tmp_path):
     """``spoticar-harness up --test-routes --any-port`` in its own process; its data directory."""
     data = tmp_path / "staging"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    up = subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--test-routes", "--any-port", "--reset",
-                           "--data-dir", str(data)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True)
+    up = start_up("--test-routes", "--any-port", "--reset", "--data-dir", str(data), env=env, cwd=ROOT)
     try:
-        deadline = time.monotonic() + 120
-        while read_state(data) is None:
-            assert up.poll() is None, up.stdout.read()
-            assert time.monotonic() < deadline, "la pile ne s'est pas déclarée prête"
-            time.sleep(0.2)
+        read_until_ready(up)
+        assert read_state(data) is not None
         yield data, env
     finally:
-        up.send_signal(signal.SIGTERM)
-        try:
-            up.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            up.kill()
+        stop(up, signal.SIGTERM)
 
 
 def _play(data: Path, env: dict, out: Path, suites: list[str]) -> str:

@@ -12,10 +12,10 @@ READY = "Ctrl-C pour arrêter."  # up's last line once every app answers
 HANG = 120
 
 
-def start_up(*args: str, env: dict | None = None) -> subprocess.Popen:
+def start_up(*args: str, env: dict | None = None, cwd=None) -> subprocess.Popen:
     """``python -m harness.cli up ARGS…``, its output (stdout and stderr) readable as text."""
     return subprocess.Popen([sys.executable, "-m", "harness.cli", "up", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=env)
+                            stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd)
 
 
 def read_until_ready(process: subprocess.Popen) -> str:
