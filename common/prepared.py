@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 class Prepared:
     """One statement: ``first(conn, params)`` its first row (a plain tuple, or None), ``run(conn, params)``
-    its row count."""
+    its row count, ``many(conn, rows)`` a batch."""
 
     def __init__(self, statement, keys: Iterable[str] | None = None):
         self.statement = statement
@@ -57,16 +57,29 @@ class Prepared:
         finally:
             cursor.close()
 
+    def many(self, conn: Connection, rows: Iterable[Mapping]) -> None:
+        """Run the statement once per row, as one ``executemany`` in ``conn``'s transaction (a batch)."""
+        sql, positional, order, steps = self._compiled(conn.dialect)
+        args = [self._args(params, positional, order, steps) for params in rows]
+        self._cursor(conn, sql, args, many=True).close()
+
     def _execute(self, conn: Connection, params: Mapping):
         sql, positional, order, steps = self._compiled(conn.dialect)
+        return self._cursor(conn, sql, self._args(params, positional, order, steps))
+
+    @staticmethod
+    def _args(params: Mapping, positional: bool, order, steps):
         values = {}
         for name, process in steps:
             value = params[name]
             values[name] = process(value) if process is not None else value  # as SQLAlchemy: None too
-        args = tuple(values[name] for name in order) if positional else values
+        return tuple(values[name] for name in order) if positional else values
+
+    @staticmethod
+    def _cursor(conn: Connection, sql: str, args, many: bool = False):
         cursor = conn.connection.dbapi_connection.cursor()
         try:
-            cursor.execute(sql, args)
+            (cursor.executemany if many else cursor.execute)(sql, args)
         except conn.dialect.loaded_dbapi.Error as exc:
             cursor.close()
             raise DBAPIError.instance(sql, args, exc, conn.dialect.loaded_dbapi.Error) from exc

@@ -42,29 +42,6 @@ ENTRY_COLUMNS = ("time", "direction", "method", "url", "path", "status", "durati
                  "bdc", "request", "response")
 
 
-class EntriesInsert:
-    """The entries' INSERT at the driver's level, compiled once for a database: a batch of entries is
-    one ``executemany`` of plain parameters, without SQLAlchemy's work on every row (half of what the
-    writer spent on an entry without body)."""
-
-    def __init__(self, entries: Table, dialect):
-        compiled = insert(entries).compile(dialect=dialect, column_keys=list(ENTRY_COLUMNS))
-        self.sql = str(compiled)
-        # positional drivers (SQLite's ``?``) take tuples in the statement's order, the others dicts
-        self.keys = tuple(compiled.positiontup) if dialect.positional else None
-        # what SQLAlchemy would convert (a datetime to SQLite's text), done the same way
-        self.convert = {name: process for name in ENTRY_COLUMNS
-                        if (process := entries.c[name].type.dialect_impl(dialect).bind_processor(dialect))}
-
-    def params(self, rows: list[dict]) -> list:
-        """The driver's parameters for ``rows`` (entry rows as ``JournalStore.put`` takes them)."""
-        convert = self.convert
-        if self.keys is not None:
-            keys = self.keys
-            return [tuple(convert[k](row[k]) if k in convert else row[k] for k in keys) for row in rows]
-        return [{k: convert[k](row[k]) if k in convert else row[k] for k in ENTRY_COLUMNS} for row in rows]
-
-
 def prepared_sqlite(path: Path) -> str:
     """The URL of the journal's SQLite file, created with 16 KiB pages: an entry with a page's body
     (~14 KB) then fills one page instead of four chained ones — a third less for the writer to store.

@@ -14,11 +14,12 @@ import time
 from collections import OrderedDict, deque
 from pathlib import Path
 
-from sqlalchemy import Table, and_, delete, event, func, or_, select, true
+from sqlalchemy import Table, and_, delete, event, func, insert, or_, select, true
 from sqlalchemy.exc import ProgrammingError
 
-from common.journal.schema import (EntriesInsert, as_entry, bindings_insert, prepared_sqlite, rfc3339,
+from common.journal.schema import (ENTRY_COLUMNS, as_entry, bindings_insert, prepared_sqlite, rfc3339,
                                    tables as _tables)
+from common.prepared import Prepared
 
 log = logging.getLogger("spoticar.journal")
 
@@ -54,7 +55,7 @@ class JournalStore:
         self._missed: dict[str, float] = {}  # bdc → until when "not bound" is believed
         self._written: set[tuple[str, str]] = set()  # (trace, bdc) bindings this writer has stored
         self._known_rows: int | None = None
-        self._insert: EntriesInsert | None = None
+        self._insert: Prepared | None = None  # the entries' INSERT, one executemany per batch
         self._last_age_prune = 0.0
         self.dropped = 0          # entries refused by a full queue
         self.failed_writes = 0    # batches a failing write lost…
@@ -84,8 +85,8 @@ class JournalStore:
                 # the app's own data keeps FULL
                 dbapi_conn.execute("PRAGMA synchronous=NORMAL")
         self.db = db
-        self._insert = None
         self.entries, self.traces = _tables(db.base.metadata, self.name)
+        self._insert = Prepared(insert(self.entries), ENTRY_COLUMNS)
         self._create()
 
     def _create(self) -> None:
@@ -162,9 +163,7 @@ class JournalStore:
         if self._known_rows is None:
             self._create()  # after a failure: the table may have been dropped meanwhile
         with self.db.engine.begin() as session:
-            if self._insert is None:
-                self._insert = EntriesInsert(self.entries, session.dialect)
-            session.exec_driver_sql(self._insert.sql, self._insert.params(batch))
+            self._insert.many(session, batch)
             bindings = {(r["trace_id"], r["bdc"]): (r["time"], r.get("tracestate")) for r in batch
                         if r.get("bdc") and (r["trace_id"], r["bdc"]) not in self._written}
             if bindings:
