@@ -158,7 +158,8 @@ def _redact_credential(value: str) -> str:
     return f"{scheme} {REDACTED}" if scheme.isalpha() and len(scheme) < 20 else REDACTED
 
 
-def _is_text(content_type: str | None) -> bool:
+def is_text(content_type: str | None) -> bool:
+    """Whether a body of ``content_type`` is kept as text (else summarised as binary)."""
     ctype = (content_type or "").lower()
     return not ctype or any(t in ctype for t in TEXT_TYPES)
 
@@ -169,7 +170,7 @@ def body(raw: bytes, content_type: str | None, total: int | None = None,
     total = len(raw) if total is None else max(total, len(raw))
     if not raw and not total:
         return "", False
-    if not _is_text(content_type):
+    if not is_text(content_type):
         return f"[binary body: {total} bytes, {content_type}]", False
     truncated = total > limit or len(raw) > limit
     text = decode(raw[:limit])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import orjson
 
-from common.journal.store import JournalStore
+from common.journal.store import JournalStore, Later
 
 DEFAULT_EXCLUDE = ("/__admin/", "/static/", "/favicon.ico", "/healthz", "/readyz")
 _BY_NAME: dict[str, Journal] = {}
@@ -87,10 +87,22 @@ class Journal:
 
     def record(self, *, request: dict, response: dict, **fields) -> None:
         """Queue one entry (fields of the entry contract; ``time`` a naive UTC datetime)."""
+        self.store.put(self._row(request, response, fields))
+
+    def record_later(self, build, *, bdc: str | None, trace_id: str, tracestate: str | None) -> None:
+        """Queue one entry the writer thread builds: ``build()`` returns ``(fields, request, response)``
+        as ``record`` takes them, already redacted; ``bdc`` and the trace are its fields' values."""
+        def row() -> dict:
+            fields, request, response = build()
+            return self._row(request, response, fields)
+
+        self.store.put(Later(row, bdc=bdc, trace_id=trace_id, tracestate=tracestate))
+
+    def _row(self, request: dict, response: dict, fields: dict) -> dict:
         row = {**fields, "request": to_json(request), "response": to_json(response)}
-        self.store.put(row)
         if self.exporter is not None:
             self.exporter.export(self.name, fields, request, response)
+        return row
 
     def trace_for_bdc(self, bdc: str, *, memory_only: bool = False) -> tuple[str, str | None] | None:
         """``(trace_id, tracestate)`` the declaration ``bdc`` started with here, or None."""

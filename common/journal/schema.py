@@ -39,6 +39,7 @@ def tables(metadata: MetaData, name: str) -> tuple[Table, Table]:
     return entries, traces
 
 
+BINDING_COLUMNS = ("trace_id", "bdc", "time", "tracestate")
 ENTRY_COLUMNS = ("time", "direction", "method", "url", "path", "status", "duration_ms", "trace_id", "span_id",
                  "bdc", "request", "response")
 
