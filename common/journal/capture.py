@@ -201,9 +201,9 @@ class JournalMiddleware:
         extra = [(key, environ[key]) for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key)]
         scheme, host = environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
         method = environ.get("REQUEST_METHOD", "")[:16]
-        fields = dict(time=wall, direction="in", method=method, path=path, status=status,
-                      duration_ms=round(elapsed, 2), trace_id=ctx.trace_id, span_id=ctx.span_id, bdc=bdc,
-                      tracestate=ctx.tracestate)
+        fields = {"time": wall, "direction": "in", "method": method, "path": path, "status": status,
+                  "duration_ms": round(elapsed, 2), "trace_id": ctx.trace_id, "span_id": ctx.span_id, "bdc": bdc,
+                  "tracestate": ctx.tracestate}
 
         def build():
             req_headers = redact.headers((_header_name(key), value) for key, value in http)
