@@ -79,6 +79,19 @@ def public_url_for(endpoint: str, **values) -> str:
     return base.rstrip("/") + url_for(endpoint, _external=False, **values)
 
 
+_UNSAFE_IN_PATH = re.compile(r"[\x00-\x1f\x7f\\]")  # control characters and backslashes
+
+
+def local_path(target: str | None, default: str | None = None) -> str | None:
+    """``target`` when it is a path on this site (a login's or a form's return address), else
+    ``default``: never another site. Browsers drop tabs and line breaks from a URL and read ``\\`` as
+    ``/``, so "/\\evil.example" or "/<TAB>/evil.example" would lead to ``//evil.example``; a line
+    break in a ``Location`` header would also be a 500."""
+    if not target or not target.startswith("/") or target.startswith("//") or _UNSAFE_IN_PATH.search(target):
+        return default
+    return target
+
+
 def json_body(model):
     """The request's JSON checked by a pydantic ``model``: ``(instance, None)``, or ``(None, response)``
     with the French 415 / 400 / 422 answer to return as is."""
