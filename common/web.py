@@ -98,8 +98,8 @@ def json_body(model):
     from pydantic import ValidationError
 
     from common.errors import french_errors
-    if request.mimetype != "application/json":
-        return None, error_response(415)
+    if request.mimetype != "application/json":  # a JSON route answers in JSON whatever was sent
+        return None, (jsonify({"errors": [{"field": None, "message": HTTP_MESSAGES[415]}]}), 415)
     raw = request.get_data(cache=True)
     try:  # parsed and validated in one pass by pydantic-core (no json.loads, no dict walked twice)
         return model.model_validate_json(raw), None

@@ -44,3 +44,22 @@ def test_a_form_posted_with_a_wrong_body_is_refused_in_french(stack, app, path):
             text = html.unescape(response.text)
             assert re.search(r"obligatoire|invalide|expiré|requis|pris en charge|saisir|renseign", text, re.I), \
                 f"{case}: {text[:300]}"
+
+
+@pytest.mark.parametrize("app", ["pvo2", "tec3h"])
+def test_certification_stock_arrival_refuses_a_bad_body_in_french(stack, factory, app):
+    vehicle = factory.handoff()["vehicle"]
+    url = stack.url(app) + "/__test__/certification/vehicles"
+    refused = [
+        httpx.post(url, data={"vehicle": "x"}, timeout=20),
+        httpx.post(url, content=b'{"vehicle": {"vin": "\\ud800"}}', timeout=20,
+                   headers={"Content-Type": "application/json"}),
+        *(httpx.post(url, json=body, timeout=20) for body in (
+            None, [1], "x", {"vehicle": {}}, {"vehicle": {**vehicle, "vin": None}, "price_ttc": "15000.00"},
+            {"vehicle": vehicle, "price_ttc": "abc"}, {"vehicle": vehicle, "price_ttc": "15000.00", "extra": 1})),
+    ]
+    for response in refused:
+        assert 400 <= response.status_code < 500, (response.status_code, response.text[:200])
+        assert response.json()["errors"][0]["message"], response.text
+    arrived = httpx.post(url, json={"vehicle": vehicle, "price_ttc": "15000.00"}, timeout=20)
+    assert arrived.status_code == 201 and arrived.json()["vehicle_id"]
