@@ -190,6 +190,7 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     from common import static
     static.install(app)  # ?v=<hash> on static links, cached by the browser
     _install_error_handlers(app)
+    app.before_request(_refuse_nul)
     app.before_request(_bound_json_depth)
     from common.health import bp as health
     app.register_blueprint(health)
@@ -236,6 +237,31 @@ def _bound_json_depth():
     # shallow enough without the exact count, which costs a pass over the whole body
     if raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and json_depth(raw) > MAX_JSON_DEPTH:
         return error_response(400, f"JSON trop imbriqué : au plus {MAX_JSON_DEPTH} niveaux.")
+    return None
+
+
+NUL_MESSAGE = ("La requête contient un caractère nul (U+0000) : aucun champ ne l'accepte. "
+               "Retirez-le puis recommencez.")
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _refuse_nul():
+    """Refuse a NUL character in the path, the query, a form field or a JSON body (every app, every
+    route): PostgreSQL cannot hold one in a text, so a search, a login or a record with it was a 500
+    there (SQLite took it)."""
+    if "\x00" in request.path or (b"%00" in request.query_string
+                                  and any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True))):
+        return error_response(400, NUL_MESSAGE)
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.content_length:
+        return None
+    if request.mimetype in _FORM_TYPES:  # files may hold NUL bytes (a screenshot): the fields may not
+        # (the form is parsed once per request: CSRFProtect has usually read it already)
+        if any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True)):
+            return error_response(400, NUL_MESSAGE)
+        return None
+    raw = request.get_data(cache=True)
+    if b"\x00" in raw or b"\\u0000" in raw:
+        return error_response(400, NUL_MESSAGE)
     return None
 
 

@@ -42,7 +42,7 @@ def test_a_form_posted_with_a_wrong_body_is_refused_in_french(stack, app, path):
                                                                   "X-CSRFToken": token})
             assert 400 <= response.status_code < 500, f"{case}: {response.status_code}"
             text = html.unescape(response.text)
-            assert re.search(r"obligatoire|invalide|expiré|requis|pris en charge|saisir|renseign", text, re.I), \
+            assert re.search(r"obligatoire|invalide|expiré|requis|pris en charge|saisir|renseign|caractère nul", text, re.I), \
                 f"{case}: {text[:300]}"
 
 
@@ -63,3 +63,38 @@ def test_certification_stock_arrival_refuses_a_bad_body_in_french(stack, factory
         assert response.json()["errors"][0]["message"], response.text
     arrived = httpx.post(url, json={"vehicle": vehicle, "price_ttc": "15000.00"}, timeout=20)
     assert arrived.status_code == 201 and arrived.json()["vehicle_id"]
+
+
+# one search or login per app (a query reaching the database), and the hand-off API
+NUL_REQUESTS = [
+    ("centralisateur", "POST", "/connexion", {"email": "a\x00b@example.fr", "password": "x"}),
+    ("icare", "POST", "/connexion", {"email": "a\x00b@example.fr", "password": "x"}),
+    ("portail_b2b", "POST", "/connexion", {"identifiant": "V1\x0000002", "password": "x"}),
+    ("tec3h", "GET", "/clients?q=Du%00pont", None),
+    ("pvo2", "GET", "/stock/?recherche=a%00", None),
+    ("bee2link", "GET", "/vo?q=a%00", None),
+    ("neovo", "GET", "/dossiers/V%0000004", None),
+    ("icare", "GET", "/contrats/%00", None),
+    ("centralisateur", "GET", "/declarations/SP%00/formulaire", None),
+]
+
+
+@pytest.mark.parametrize("app,method,path,form", NUL_REQUESTS)
+def test_a_nul_character_anywhere_is_a_french_400(stack, app, method, path, form):
+    # PostgreSQL holds no NUL in a text: such a search or login was a 500 there
+    with httpx.Client(verify=tls_context(), base_url=stack.url(app), timeout=20) as browser:
+        data = None
+        if form is not None:
+            data = {"csrf_token": CSRF_RE.search(browser.get(path).text).group(1), **form}
+        response = browser.request(method, path, data=data)
+    assert response.status_code == 400, response.status_code
+    assert "caractère nul (U+0000)" in html.unescape(response.text)
+
+
+def test_the_handoff_api_refuses_a_nul_character_in_french(stack, factory):
+    handoff = factory.handoff()
+    handoff["customer"]["last_name"] = "Du\x00pont"
+    response = httpx.post(stack.url("centralisateur") + "/api/v1/handoffs", json=handoff, timeout=20,
+                          headers={"Authorization": f"Bearer {stack.credentials.dms_key('tec3h')}"})
+    assert response.status_code == 400
+    assert "caractère nul (U+0000)" in response.json()["errors"][0]["message"]

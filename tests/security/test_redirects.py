@@ -1,6 +1,6 @@
 """No open redirect: every return address (``suivant=``, ``next=``) a user can hand to a login or a
 form leads back to this site, whatever a browser would make of it (``\\`` read as ``/``, tabs and line
-breaks dropped), and a line break in one is never a 500."""
+breaks dropped), and a line break in one is never a 500 (a NUL is refused before: test_content_types)."""
 from __future__ import annotations
 
 import re
@@ -16,7 +16,7 @@ from tests.centralisateur.support import CSRF_RE
 pytestmark = pytest.mark.centralisateur
 
 ELSEWHERE = ["//evil.example", "/\\evil.example", "/\\/evil.example", "/\t/evil.example",
-             "/\n/evil.example", "/\r\n/evil.example", "https://evil.example/", "/\x00/evil.example"]
+             "/\n/evil.example", "/\r\n/evil.example", "https://evil.example/"]
 ICARE_ADMIN = ("garantie.vo@axilog-demo.example.fr", reference.load("icare_billing")["demo_password"])
 
 
