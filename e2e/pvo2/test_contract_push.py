@@ -1,5 +1,6 @@
 """PVO2's order page follows the declaration it opened in another window: the contract number shows
-on it as soon as the centralisateur's callback lands, without reloading."""
+on it as soon as the centralisateur's callback lands, without reloading — pushed by server-sent
+events, or polled when the browser has no EventSource (the shared declaration_follow.js)."""
 from __future__ import annotations
 
 import re
@@ -27,3 +28,24 @@ def test_the_contract_number_reaches_the_order_without_reloading(page: Page, pvo
     expect(order.declaration_status).to_contain_text("Garantie déclarée")
     expect(order.declare_button).to_be_hidden()
     assert navigations == []  # pushed, not reloaded
+    expect(page.locator("#declaration-state")).to_have_attribute("data-following", "true")  # the stream
+
+
+def test_without_event_source_the_order_polls_until_the_contract_number(page: Page, pvo2_url, new_order,
+                                                                          stock_vehicle):
+    page.add_init_script("delete window.EventSource")  # a browser without server-sent events
+    order, customer, _number = new_order(stock_vehicle()["plate"])
+    popup = order.declare()
+    expect(order.declaration_status).to_contain_text("déclaration à compléter")
+    complete_declaration(popup, customer).declare()
+    confirmation = ConfirmationPage(popup)
+    expect(confirmation.contract).to_contain_text("La création a bien été effectuée")
+    contract = re.search(r"[0-9]{11}", confirmation.contract.inner_text()).group(0)
+    popup.close()
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    expect(order.contract_number).to_have_text(f"Numéro de contrat : {contract}", timeout=30_000)
+    expect(order.declaration_status).to_contain_text("Garantie déclarée")
+    expect(order.declare_button).to_be_hidden()
+    assert navigations == []  # polled, not reloaded
+    expect(page.locator("#declaration-state")).to_have_attribute("data-following", "poll")

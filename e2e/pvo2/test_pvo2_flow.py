@@ -77,7 +77,7 @@ def test_declaring_without_rrdi_says_where_to_fill_it(page: Page, pvo2_url: str,
         SiteIdentityPage(page, pvo2_url).open().set_rrdi("FR10350")
     expect(SiteIdentityPage(page, pvo2_url).rrdi).to_have_value("FR10350")
     order.open(number)
-    expect(order.declaration_status).to_have_count(0)
+    expect(order.declaration_status).to_be_hidden()  # nothing declared: the follow-up box stays hidden
     expect(order.declare_button).to_be_visible()
 
 
@@ -109,7 +109,7 @@ def test_ineligible_vehicle_is_reported_back_and_the_order_is_unchanged(page: Pa
     expect(alert).to_contain_text("les véhicules utilisés, même temporairement, comme taxi sont exclus")
     popup.close()
     page.reload()
-    expect(order.declaration_status).to_have_count(0)
+    expect(order.declaration_status).to_be_hidden()  # nothing declared: the follow-up box stays hidden
     expect(order.declare_button).to_be_visible()
     # Ready to retry: once the card is corrected, the same order is handed off.
     page.get_by_role("link", name="Fiche du véhicule").click()
