@@ -14,16 +14,23 @@ from e2e.pvo2.conftest import complete_declaration
 pytestmark = pytest.mark.pvo2
 
 
-def test_the_contract_number_reaches_the_order_without_reloading(page: Page, pvo2_url, new_order, stock_vehicle):
-    order, customer, _number = new_order(stock_vehicle()["plate"])
+def _declared_while_watching(page: Page, order, customer) -> tuple[str, list[str]]:
+    """Déclarer, complete the declaration in its window and close it; the contract number, and the
+    list the order page's navigations go to from then on (none expected: the number comes by itself)."""
     popup = order.declare()
     complete_declaration(popup, customer).declare()
     confirmation = ConfirmationPage(popup)
     expect(confirmation.contract).to_contain_text("La création a bien été effectuée")
     contract = re.search(r"[0-9]{11}", confirmation.contract.inner_text()).group(0)
     popup.close()
-    navigations = []
+    navigations: list[str] = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    return contract, navigations
+
+
+def test_the_contract_number_reaches_the_order_without_reloading(page: Page, pvo2_url, new_order, stock_vehicle):
+    order, customer, _number = new_order(stock_vehicle()["plate"])
+    contract, navigations = _declared_while_watching(page, order, customer)
     expect(order.contract_number).to_have_text(f"Numéro de contrat : {contract}", timeout=30_000)
     expect(order.declaration_status).to_contain_text("Garantie déclarée")
     expect(order.declare_button).to_be_hidden()
@@ -35,15 +42,7 @@ def test_without_event_source_the_order_polls_until_the_contract_number(page: Pa
                                                                           stock_vehicle):
     page.add_init_script("delete window.EventSource")  # a browser without server-sent events
     order, customer, _number = new_order(stock_vehicle()["plate"])
-    popup = order.declare()
-    expect(order.declaration_status).to_contain_text("déclaration à compléter")
-    complete_declaration(popup, customer).declare()
-    confirmation = ConfirmationPage(popup)
-    expect(confirmation.contract).to_contain_text("La création a bien été effectuée")
-    contract = re.search(r"[0-9]{11}", confirmation.contract.inner_text()).group(0)
-    popup.close()
-    navigations = []
-    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    contract, navigations = _declared_while_watching(page, order, customer)
     expect(order.contract_number).to_have_text(f"Numéro de contrat : {contract}", timeout=30_000)
     expect(order.declaration_status).to_contain_text("Garantie déclarée")
     expect(order.declare_button).to_be_hidden()

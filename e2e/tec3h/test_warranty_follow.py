@@ -10,19 +10,13 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.pages.centralisateur import ChooseGarantiePage, ConfirmationPage, DeclarationFormPage
+from e2e.pages.centralisateur import ConfirmationPage
 from e2e.pages.tec3h_warranty import WarrantyFormPage, WarrantyTabPage
-from harness.testing import create
+from e2e.tec3h.conftest import complete_declaration, sell_vehicle
 from simulators.dms.events import MAX_STREAMS
 from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.tec3h
-
-
-def _sold(stack, factory) -> dict:
-    person, plate, vin = factory.customer(), factory.plate(), factory.vin("PEUGEOT")
-    return create(stack, "tec3h", "/sales", {"plate": plate, "vin": vin, "customer": person,
-                                             "reference": f"E{factory.rng.randint(10**6, 10**7 - 1)}"})
 
 
 def _send_warranty(page: Page, tec3h_url: str, vehicle_id: int) -> Page:
@@ -46,7 +40,7 @@ def _streams_held(url: str, count: int):
 
 
 def test_a_busy_server_leaves_the_tab_polling_until_the_contract_number(page: Page, stack, tec3h_url, factory):
-    waiting = _sold(stack, factory)  # a declaration left pending: its streams fill the server's slots
+    waiting = sell_vehicle(stack, factory)  # a declaration left pending: its streams fill the server's slots
     other_window = page.context.new_page()
     other_window.add_init_script("delete window.EventSource")  # this window holds no stream
     _send_warranty(other_window, tec3h_url, waiting["vehicle_id"]).close()
@@ -54,18 +48,13 @@ def test_a_busy_server_leaves_the_tab_polling_until_the_contract_number(page: Pa
         "Transmise : déclaration à finaliser sur le centralisateur")
     other_window.close()
 
-    sale = _sold(stack, factory)
+    sale = sell_vehicle(stack, factory)
     with _streams_held(f"{tec3h_url}/flux/vehicules/{waiting['vehicle_id']}/garantie", MAX_STREAMS):
         centralisateur = _send_warranty(page, tec3h_url, sale["vehicle_id"])
         tab = WarrantyTabPage(page)
         expect(tab.status).to_have_text("Transmise : déclaration à finaliser sur le centralisateur")
         expect(page.locator("#warranty-state")).to_have_attribute("data-following", "poll")
-        ChooseGarantiePage(centralisateur).choose()
-        declaration = DeclarationFormPage(centralisateur)
-        declaration.select("Origine de la vente*", "Reprise VO sur VO")
-        declaration.fill(**{"Nationalité*": "France", "Date fin gtie constructeur*": "10/10/2020",
-                            "Km gtie constructeur*": "999999"})
-        declaration.declare()
+        complete_declaration(centralisateur).declare()
         confirmation = ConfirmationPage(centralisateur)
         expect(confirmation.contract).to_contain_text("La création a bien été effectuée")
         contract = re.search(r"[0-9]{11}", confirmation.contract.inner_text()).group(0)

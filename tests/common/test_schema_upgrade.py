@@ -78,7 +78,7 @@ def test_an_older_database_gets_the_columns_indexes_and_tables_added_since(tmp_p
             rows = session.query(Thing).order_by(Thing.id).all()
             assert [(r.name, r.note, r.state, r.flagged) for r in rows] == [
                 ("un", None, "draft", False), ("deux", None, "draft", False)]
-            assert all(abs(r.created_at - dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+            assert all(abs(r.created_at - dt.datetime.now(dt.UTC).replace(tzinfo=None))
                        < dt.timedelta(minutes=5) for r in rows)
             session.add(Thing(name="trois"))
         with new.transaction() as session:
@@ -142,7 +142,7 @@ def test_an_app_restarted_on_an_older_data_directory_gets_the_index_back(tmp_pat
     stamp an older version did not write) answers again with the index, its data kept."""
     import sqlite3
 
-    import simulators.pvo2 as pvo2
+    from simulators import pvo2
     config = {"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "BACKGROUND_JOBS": False,
               "URLS": {"centralisateur": "http://127.0.0.1:9", "icare": "http://127.0.0.1:9"}}
     app = pvo2.create_app(config)
