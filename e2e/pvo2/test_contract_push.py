@@ -28,23 +28,15 @@ def _declared_while_watching(page: Page, order, customer) -> tuple[str, list[str
     return contract, navigations
 
 
-def test_the_contract_number_reaches_the_order_without_reloading(page: Page, pvo2_url, new_order, stock_vehicle):
+@pytest.mark.parametrize("event_source, following", [(True, "true"), (False, "poll")], ids=["pushed", "polled"])
+def test_the_contract_number_reaches_the_order_without_reloading(page: Page, pvo2_url, new_order, stock_vehicle,
+                                                                 event_source, following):
+    if not event_source:
+        page.add_init_script("delete window.EventSource")  # a browser without server-sent events: it polls
     order, customer, _number = new_order(stock_vehicle()["plate"])
     contract, navigations = _declared_while_watching(page, order, customer)
     expect(order.contract_number).to_have_text(f"Numéro de contrat : {contract}", timeout=30_000)
     expect(order.declaration_status).to_contain_text("Garantie déclarée")
     expect(order.declare_button).to_be_hidden()
-    assert navigations == []  # pushed, not reloaded
-    expect(page.locator("#declaration-state")).to_have_attribute("data-following", "true")  # the stream
-
-
-def test_without_event_source_the_order_polls_until_the_contract_number(page: Page, pvo2_url, new_order,
-                                                                          stock_vehicle):
-    page.add_init_script("delete window.EventSource")  # a browser without server-sent events
-    order, customer, _number = new_order(stock_vehicle()["plate"])
-    contract, navigations = _declared_while_watching(page, order, customer)
-    expect(order.contract_number).to_have_text(f"Numéro de contrat : {contract}", timeout=30_000)
-    expect(order.declaration_status).to_contain_text("Garantie déclarée")
-    expect(order.declare_button).to_be_hidden()
-    assert navigations == []  # polled, not reloaded
-    expect(page.locator("#declaration-state")).to_have_attribute("data-following", "poll")
+    assert navigations == []  # pushed or polled, never reloaded
+    expect(page.locator("#declaration-state")).to_have_attribute("data-following", following)
