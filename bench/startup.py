@@ -43,7 +43,8 @@ def _up(data_dir: Path, images: Path, *extra: str) -> tuple[float, int, float, f
     log = tempfile.TemporaryFile("w+")
     process = subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--any-port", "--data-dir",
                                 str(data_dir), *extra], cwd=ROOT,
-                               env={**os.environ, "PYTHONPATH": str(ROOT), "SPOTICAR_PREPARED_DIR": str(images)},
+                               env={**os.environ, "PYTHONPATH": str(ROOT), "SPOTICAR_PREPARED_DIR": str(images),
+                                    "PYTHONDONTWRITEBYTECODE": ""},  # bytecode cached, as a user's is
                                stdout=log, stderr=subprocess.STDOUT)
     try:
         while not state.exists():
