@@ -33,7 +33,9 @@ def _wait_for(stop: threading.Event) -> None:
 
 def _started() -> None:
     """Start-up is over: the objects it created (modules, classes, mappers, apps) live as long as the
-    process, so the collector leaves them out of its passes (``gc.freeze``) and runs again from now on."""
+    process, so the collector leaves them out of its passes (``gc.freeze``) and runs again from now on.
+    The little garbage start-up left (8,000–15,000 objects, a seeding start included) stays: collecting
+    it would cost more CPU (~0.1 s) than the memory it holds is worth."""
     gc.freeze()
     gc.enable()
 
