@@ -64,13 +64,21 @@ def journalled(app, session_id: str, since: dt.datetime, *, settled: bool = Fals
     journal = journal_of(app)
     if journal is None or not journal.enabled:
         return []
-    if not settled:
-        settle(app)
+    since = since - dt.timedelta(seconds=1)
     # the session's mark, set by the centralisateur itself (the same header sent by the DMS proves
     # nothing): looked for by the journal's database, not in every exchange since the session opened
-    found = query(app, since=since - dt.timedelta(seconds=1), limit=MAX_ENTRIES,
-                  header=(ex.SESSION_HEADER, session_id))
-    return [{**e, "id": str(e["id"])} for e in found]
+    mark = (ex.SESSION_HEADER, session_id)
+    if settled:
+        # read the store as it is: ``query`` would wait again for the requests under way, and the
+        # caller may hold the session's lock, which some of them wait for (each judging then stalled
+        # for the whole wait, seconds, as soon as several sessions or readers were busy at once)
+        if since.tzinfo is not None:
+            since = since.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        rows = journal.store.query(since=since, limit=MAX_ENTRIES, header=mark)
+    else:
+        settle(app)
+        rows = query(app, since=since, limit=MAX_ENTRIES, header=mark)
+    return [{**e, "id": str(e["id"])} for e in rows]
 
 
 def kept(app, session_id: str) -> list[dict]:
