@@ -156,11 +156,12 @@ class JournalMiddleware:
             try:
                 elapsed = (time.perf_counter() - started) * 1000
                 status = int(str(response.get("status", "0")).split(" ", 1)[0] or 0)
-                access_log.info("%s %s %s %s %.1fms trace=%s", journal.name, environ.get("REQUEST_METHOD"),
-                                path, status, elapsed, ctx.trace_id,
-                                extra={"app": journal.name, "method": environ.get("REQUEST_METHOD"),
-                                       "path": path, "status": status, "duration_ms": round(elapsed, 1),
-                                       "trace_id": ctx.trace_id})
+                if access_log.isEnabledFor(logging.INFO):  # else not even its fields are gathered
+                    access_log.info("%s %s %s %s %.1fms trace=%s", journal.name, environ.get("REQUEST_METHOD"),
+                                    path, status, elapsed, ctx.trace_id,
+                                    extra={"app": journal.name, "method": environ.get("REQUEST_METHOD"),
+                                           "path": path, "status": status, "duration_ms": round(elapsed, 1),
+                                           "trace_id": ctx.trace_id})
                 if recording:
                     self._record(environ, tee, response, body, ctx, wall, elapsed, status)
             except Exception:
