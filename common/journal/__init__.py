@@ -1,5 +1,6 @@
 """Cross-hop request journal: every exchange an app serves or makes, traced (W3C Trace Context),
-redacted at capture, stored in the app's own database, readable at ``GET /__admin/journal``.
+redacted before it is written (by the journal's writer thread), stored in the app's own database,
+readable at ``GET /__admin/journal``.
 
     journal.install(app)                       # done by common.web.make_app for every app
     with journal.http_client(app) as http:     # outgoing calls: traceparent sent, exchange recorded

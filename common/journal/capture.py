@@ -185,7 +185,7 @@ class JournalMiddleware:
                 pass
         query = environ.get("QUERY_STRING", "")
         path = redact.url(redact.decode(environ.get("PATH_INFO", "").encode("latin-1", "backslashreplace")))
-        res_headers = response.get("headers") or []
+        res_headers = list(response.get("headers") or ())  # its own copy: built later, elsewhere
         req_type = environ.get("CONTENT_TYPE")
         res_type = next((v for k, v in res_headers if k.lower() == "content-type"), None)
         location = next((v for k, v in res_headers if k.lower() == "location"), None)
