@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from centralisateur.session import current_dealer, link_declaration_id, link_or_login_required
 from centralisateur.store import Dealer
 from common.forms import CheckboxField, Form, TextField
+from common.web import local_path
 from fixtures import reference
 
 bp = Blueprint("profile", __name__)
@@ -73,8 +74,6 @@ def edit():
                     row.cirano_id = form.cirano_id.value
                 row.profile_configured = True
             flash("Votre configuration des garanties commerciales a bien été enregistrée.")
-            if following.startswith("/") and not following.startswith("//"):
-                return redirect(following, code=303)
-            return redirect(url_for("profile.edit"), code=303)
+            return redirect(local_path(following, url_for("profile.edit")), code=303)
     return render_template("centralisateur/profile.html", dealer=dealer, form=form, following=following,
                            names=GARANTISSEUR_NAMES), 422 if form.error_list else 200

@@ -13,6 +13,7 @@ from centralisateur.store import Dealer, DealerUser, Declaration, LoginAttempt, 
 from common.journal import join as join_trace
 from common.sessions import (check_password_evenly, close_session, current_session, login_blocked,
                              open_session, record_login, session_subject)
+from common.web import local_path
 
 bp = Blueprint("session", __name__)
 
@@ -84,10 +85,6 @@ def own_declaration(bdc_number: str) -> Declaration:
     return declaration
 
 
-def _safe_next(target: str | None, default: str) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") else default
-
-
 LOGIN_REFUSED = "Email ou mot de passe incorrect."
 LOCKED = ("Trop de tentatives : le compte est bloqué quelques minutes. "
           "Réessayez plus tard ou contactez le support.")
@@ -112,7 +109,7 @@ def login():
         if accepted:
             open_session(tx, WebSession, user.dealer_rrdi)
     if accepted:
-        return redirect(_safe_next(request.args.get("suivant"), url_for("home.index")))
+        return redirect(local_path(request.args.get("suivant"), url_for("home.index")))
     return _login_page(form, LOCKED, 429) if locked else _login_page(form, LOGIN_REFUSED, 401)
 
 

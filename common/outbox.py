@@ -26,6 +26,7 @@ from common.dates import rfc3339
 
 URL_RE = re.compile(r"https?://[^\s<>\"']+")
 DEFAULT_SENDER = "ne-pas-repondre@harness.example"
+PER_ADDRESS_HOURLY = 5  # account mails (reset link, identifiant) to one address per hour: no mail bombing
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,15 @@ class Outbox:
         session.add(mail)
         session.flush()
         return mail
+
+    def sent_recently(self, session: Session, to: str, subject: str,
+                      within: dt.timedelta = dt.timedelta(hours=1)) -> int:
+        """How many mails titled ``subject`` went to ``to`` alone within ``within``: a form that mails
+        an address on request (« mot de passe perdu ») sends nothing past ``PER_ADDRESS_HOURLY``,
+        while answering the same (whoever asks learns nothing)."""
+        from sqlalchemy import func
+        return session.scalar(select(func.count()).select_from(self.Mail).where(
+            self.Mail.to == to, self.Mail.subject == subject, self.Mail.sent_at > _utcnow() - within))
 
     def send_template(self, session: Session, to: str | Iterable[str], subject: str, template: str,
                       **context):

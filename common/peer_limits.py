@@ -8,7 +8,9 @@ headers froze the centralisateur. Here:
 - one peer (IP address) may hold at most ``PER_PEER_CONNECTIONS`` sockets; more are closed at once;
 - a request must arrive whole within ``REQUEST_DEADLINE`` seconds of its first byte;
 - past ``SLOW_AFTER`` seconds, a peer keeps at most ``PER_PEER_SLOW`` unfinished requests: the
-  oldest beyond that are closed (a browser or a DMS sends its request in milliseconds).
+  oldest beyond that are closed (a browser or a DMS sends its request in milliseconds);
+- what waitress refuses itself (a malformed request line, header or Content-Length) is answered in
+  French, like the apps' own errors.
 
 ``create_guarded_server(app, **waitress_options)`` is ``waitress.create_server`` with these rules.
 """
@@ -20,6 +22,7 @@ from collections import Counter, defaultdict
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
+from waitress.task import ErrorTask
 
 CONNECTION_LIMIT = 1000
 PER_PEER_CONNECTIONS = 200   # a load test or a DMS with a pool stays well below
@@ -29,15 +32,52 @@ PER_PEER_SLOW = 8
 CLEANUP_INTERVAL = 1         # how often waitress runs maintenance() (seconds)
 
 
+SERVER_MESSAGES = {  # the refusals waitress answers itself, before any app sees the request
+    400: "Requête invalide : la requête HTTP est mal formée (en-têtes, Content-Length ou corps).",
+    413: "Le contenu envoyé est trop volumineux.",
+    431: "Les en-têtes de la requête sont trop volumineux.",
+    500: "Erreur interne : l'incident a été enregistré.",
+    501: "Requête non prise en charge par le serveur (Transfer-Encoding inconnu).",
+}
+
+
+class FrenchErrorTask(ErrorTask):
+    """Waitress's own refusals (malformed request line or headers, bad Content-Length, headers too
+    large…) in French like every app's, instead of its English text naming the parser's details."""
+
+    def execute(self):
+        code = self.request.error.code
+        body = f"Erreur {code}\r\n\r\n{SERVER_MESSAGES.get(code, SERVER_MESSAGES[400])}\r\n".encode()
+        self.status = f"{code} {self.request.error.reason}"
+        self.response_headers.append(("Content-Type", "text/plain; charset=utf-8"))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
 class GuardedChannel(HTTPChannel):
-    """An HTTP connection that remembers when its unfinished request began."""
+    """An HTTP connection that remembers when its unfinished request began; waitress's own refusals
+    in French."""
 
     request_started: float | None = None
+    error_task_class = FrenchErrorTask
 
     def received(self, data):
         if data and self.request is None:
             self.request_started = time.monotonic()
         return super().received(data)
+
+    def writable(self):
+        # A task thread sending its answer holds outbuf_lock (``write_soon``) while its bytes sit in
+        # the outbuf, until its send returns and it gets the interpreter lock back — long on a busy
+        # process. Polling the socket for writing meanwhile returns at once, again and again: the
+        # main loop spun ~20 times per hand-off. The task wakes the loop (pull_trigger) when it
+        # leaves bytes unsent, so the loop looks again then.
+        if self.requests and not (self.will_close or self.close_when_flushed):
+            if not self.outbuf_lock.acquire(False):
+                return False
+            self.outbuf_lock.release()
+        return super().writable()
 
 
 class GuardedServer(TcpWSGIServer):

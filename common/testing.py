@@ -64,6 +64,38 @@ def body() -> dict:
     return data or {}
 
 
+ARRIVAL_FIELDS = ("plate", "vin", "model", "version", "energy", "first_registration", "mileage_km",
+                  "din_power", "fiscal_power", "kw_power")
+
+
+def stock_arrival_body():
+    """The body of a DMS's ``POST /__test__/certification/vehicles`` (``{"vehicle": {...hand-off v1
+    vehicle...}, "price_ttc": "15000.00"}``) checked: ``(vehicle dict as on the wire, price)``, or
+    ``(None, response)`` with the French 400/415/422 to return."""
+    from pydantic import BaseModel, ConfigDict, field_validator
+
+    from common.web import json_body
+    from spoticar_handoff.models import Money, Vehicle
+
+    class StockArrival(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        vehicle: Vehicle
+        price_ttc: Money
+
+        @field_validator("vehicle")
+        @classmethod
+        def _complete(cls, vehicle: Vehicle) -> Vehicle:
+            missing = [name for name in ARRIVAL_FIELDS if getattr(vehicle, name) is None]
+            if missing:  # a stock record needs them all (the plan's sales give them)
+                raise ValueError(f"Champs obligatoires pour l'entrée en stock : {', '.join(missing)}.")
+            return vehicle
+
+    arrival, refusal = json_body(StockArrival)
+    if refusal is not None:
+        return None, refusal
+    return arrival.vehicle.model_dump(mode="json"), arrival.price_ttc
+
+
 def found(record: dict | None):
     """200 with ``record`` as JSON, or a JSON 404 when there is none."""
     if record is None:

@@ -41,6 +41,17 @@ CSRF_MESSAGE = ("Le formulaire a expiré ou n'est pas authentique : rechargez la
 
 csrf = CSRFProtect()
 
+# what every answer carries (``make_app``'s after-request hook, and the lean hand-off path that
+# answers without Flask): pages, PDFs and JSON carry personal data, so no copy in a shared browser's
+# or proxy's cache ("Cache-Control", left out for static files)
+ANSWER_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Cache-Control", "no-store"),
+    ("Referrer-Policy", "same-origin"),
+    ("Content-Security-Policy", ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                 "script-src 'self'; frame-ancestors 'self'; form-action 'self' http: https:")),
+)
+
 
 def _secret_key(config: dict) -> str:
     """``SPOTICAR_SECRET_KEY`` when set (several processes or hosts sign links and sessions alike),
@@ -79,14 +90,27 @@ def public_url_for(endpoint: str, **values) -> str:
     return base.rstrip("/") + url_for(endpoint, _external=False, **values)
 
 
+_UNSAFE_IN_PATH = re.compile(r"[\x00-\x1f\x7f\\]")  # control characters and backslashes
+
+
+def local_path(target: str | None, default: str | None = None) -> str | None:
+    """``target`` when it is a path on this site (a login's or a form's return address), else
+    ``default``: never another site. Browsers drop tabs and line breaks from a URL and read ``\\`` as
+    ``/``, so "/\\evil.example" or "/<TAB>/evil.example" would lead to ``//evil.example``; a line
+    break in a ``Location`` header would also be a 500."""
+    if not target or not target.startswith("/") or target.startswith("//") or _UNSAFE_IN_PATH.search(target):
+        return default
+    return target
+
+
 def json_body(model):
     """The request's JSON checked by a pydantic ``model``: ``(instance, None)``, or ``(None, response)``
     with the French 415 / 400 / 422 answer to return as is."""
     from pydantic import ValidationError
 
     from common.errors import french_errors
-    if request.mimetype != "application/json":
-        return None, error_response(415)
+    if request.mimetype != "application/json":  # a JSON route answers in JSON whatever was sent
+        return None, (jsonify({"errors": [{"field": None, "message": HTTP_MESSAGES[415]}]}), 415)
     raw = request.get_data(cache=True)
     try:  # parsed and validated in one pass by pydantic-core (no json.loads, no dict walked twice)
         return model.model_validate_json(raw), None
@@ -177,6 +201,7 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     from common import static
     static.install(app)  # ?v=<hash> on static links, cached by the browser
     _install_error_handlers(app)
+    app.before_request(_refuse_nul)
     app.before_request(_bound_json_depth)
     from common.health import bp as health
     app.register_blueprint(health)
@@ -184,15 +209,10 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
 
     @app.after_request
     def _headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        if not (request.endpoint or "").endswith("static"):
-            # pages, PDFs and JSON carry personal data: no copy in a shared browser's or proxy's cache
-            response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; frame-ancestors 'self'; form-action 'self' http: https:")
+        static = (request.endpoint or "").endswith("static")
+        for name, value in ANSWER_HEADERS:
+            if not (static and name == "Cache-Control"):
+                response.headers.setdefault(name, value)
         return response
 
     return app
@@ -212,17 +232,46 @@ def json_depth(raw: bytes) -> int:
     return deepest
 
 
+def json_too_deep(raw: bytes) -> bool:
+    """Whether a JSON text nests deeper than ``MAX_JSON_DEPTH``. Nesting needs an opening bracket per
+    level: a body with few of them (a hand-off has ~6) is shallow enough without the exact count,
+    which costs a pass over the whole body."""
+    return raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and json_depth(raw) > MAX_JSON_DEPTH
+
+
 def _bound_json_depth():
     """Refuse deeply nested JSON before any parser recurses into it (every app, every route)."""
     if request.method in ("GET", "HEAD", "OPTIONS") or not request.content_length:
         return None
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return None
-    raw = request.get_data(cache=True)
-    # nesting needs an opening bracket per level: a body with few of them (a hand-off has ~6) is
-    # shallow enough without the exact count, which costs a pass over the whole body
-    if raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and json_depth(raw) > MAX_JSON_DEPTH:
+    if json_too_deep(request.get_data(cache=True)):
         return error_response(400, f"JSON trop imbriqué : au plus {MAX_JSON_DEPTH} niveaux.")
+    return None
+
+
+NUL_MESSAGE = ("La requête contient un caractère nul (U+0000) : aucun champ ne l'accepte. "
+               "Retirez-le puis recommencez.")
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _refuse_nul():
+    """Refuse a NUL character in the path, the query, a form field or a JSON body (every app, every
+    route): PostgreSQL cannot hold one in a text, so a search, a login or a record with it was a 500
+    there (SQLite took it)."""
+    if "\x00" in request.path or (b"%00" in request.query_string
+                                  and any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True))):
+        return error_response(400, NUL_MESSAGE)
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.content_length:
+        return None
+    if request.mimetype in _FORM_TYPES:  # files may hold NUL bytes (a screenshot): the fields may not
+        # (the form is parsed once per request: CSRFProtect has usually read it already)
+        if any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True)):
+            return error_response(400, NUL_MESSAGE)
+        return None
+    raw = request.get_data(cache=True)
+    if b"\x00" in raw or b"\\u0000" in raw:
+        return error_response(400, NUL_MESSAGE)
     return None
 
 

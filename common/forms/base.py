@@ -12,8 +12,10 @@ wording, ids, ordered error lines and the cleaned values.
 """
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
+from flask_wtf.form import _Auto, _is_submitted
 from markupsafe import Markup
 
 # (form class, unbound field, name, prefix) → that field bound once; every form gets a copy of it
@@ -57,6 +59,14 @@ class Form(FlaskForm):
 
         def bind_field(self, form, unbound_field, options):
             return _bind_copy(form, unbound_field, options)
+
+        def wrap_formdata(self, form, formdata):
+            # A page's form arrives form-encoded or multipart. Flask-WTF would also take a JSON body
+            # as the form: a list or a string there was a 500, a number or a list where a text is
+            # expected too. A JSON body is an empty submission: the fields' own French messages.
+            if formdata is _Auto and request.is_json and _is_submitted():
+                formdata = request.form
+            return super().wrap_formdata(form, formdata)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from common.forms import page_unless_valid
 from common.sessions import check_password_evenly, close_session, login_blocked, record_login
-from common.web import public_url_for
+from common.web import local_path, public_url_for
 from simulators.icare import passwords
 from simulators.icare.auth_forms import EstablishmentForm, ForgotForm, LoginForm, PasswordForm
 from simulators.icare.portal_session import (current_membership, current_user, db_session, login,
@@ -29,12 +29,6 @@ RESET_SENT = ("Si cette adresse est enregistrée, vous recevrez un email avec un
               "votre mot de passe (vérifiez dans vos spams si vous ne recevez pas l'email).")
 def _setting(name: str, default: int) -> int:
     return int(current_app.config.get(name, default))
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("icare_portal.home")
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -63,7 +57,7 @@ def login_page():
         if accepted:
             login(tx, user, remember=form.remember.data)
     if accepted:
-        return redirect(_safe_next(next_url))
+        return redirect(local_path(next_url, url_for("icare_portal.home")))
     if locked:
         return _login_page(form, next_url, LOCKED.format(minutes=minutes), 429)
     return _login_page(form, next_url, BAD_LOGIN, 401)

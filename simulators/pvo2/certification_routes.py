@@ -5,11 +5,11 @@ PVO2's own screens (``certification.drivers.pvo2``)."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import func, select
 
+from common.testing import stock_arrival_body
 from common.web import csrf
 from fixtures import reference
 from simulators.pvo2.store import Vehicle
@@ -21,8 +21,9 @@ csrf.exempt(bp)
 @bp.post("/vehicles")
 def stock_arrival():
     """Body: ``{"vehicle": {...hand-off v1...}, "price_ttc": "15000.00"}``. Answers the vehicle id."""
-    data = request.get_json(force=True)
-    v = data["vehicle"]
+    v, price = stock_arrival_body()
+    if v is None:
+        return price  # the French refusal
     energies = reference.load("pvo2_demo")["energies"]
     with current_app.extensions["db"].transaction() as s:
         number = (s.scalar(select(func.count(Vehicle.id))) or 0) + 1
@@ -31,7 +32,7 @@ def stock_arrival():
                           energy=next((label for label, wire in energies.items() if wire == v["energy"]), "Essence"),
                           gearbox="Manuelle", first_registration=dt.date.fromisoformat(v["first_registration"]),
                           mileage_km=v["mileage_km"], fiscal_power=v["fiscal_power"], din_power=v["din_power"],
-                          ptac_kg=v.get("ptac_kg"), price_ttc=Decimal(data["price_ttc"]), entry_date=dt.date.today())
+                          ptac_kg=v.get("ptac_kg"), price_ttc=price, entry_date=dt.date.today())
         s.add(vehicle)
         s.flush()
         vehicle_id = vehicle.id

@@ -5,11 +5,11 @@ its referential). The customer, the Commande and the warranty go through Tec3H's
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from sqlalchemy import func, select
 
+from common.testing import stock_arrival_body
 from common.web import csrf
 from simulators.tec3h.data import writing
 from simulators.tec3h.referential import ENERGIES
@@ -28,8 +28,9 @@ def _energy(value: str) -> str:
 @bp.post("/vehicles")
 def stock_arrival():
     """Body: ``{"vehicle": {...hand-off v1...}, "price_ttc": "15000.00"}``. Answers the vehicle id."""
-    data = request.get_json(force=True)
-    v = data["vehicle"]
+    v, price = stock_arrival_body()
+    if v is None:
+        return price  # the French refusal
     registered = dt.date.fromisoformat(v["first_registration"])
     with writing() as tx:
         number = (tx.scalar(select(func.count(Vehicle.id))) or 0) + 1
@@ -38,7 +39,7 @@ def stock_arrival():
                           first_registration=registered, model_year=registered.year, plate=v["plate"], vin=v["vin"],
                           mileage_km=v["mileage_km"], din_power=v["din_power"], kw_power=v["kw_power"],
                           fiscal_power=v["fiscal_power"], ptac_kg=v.get("ptac_kg"),
-                          price_ttc=Decimal(data["price_ttc"]))
+                          price_ttc=price)
         tx.add(vehicle)
         tx.flush()
         vehicle_id = vehicle.id

@@ -3,11 +3,12 @@ the order's "Créer un client" link, which returns to the order with the new cli
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 
+from common.web import local_path
 from fixtures import reference
 from simulators.tec3h.data import reads as _db
 from simulators.tec3h.data import writing
@@ -16,14 +17,6 @@ from simulators.tec3h.store import Customer, Order
 
 bp = Blueprint("customers", __name__)
 
-
-
-def _safe_next(value: str | None) -> str | None:
-    """Only a local path may be a return address (no open redirect)."""
-    if not value:
-        return None
-    parts = urlsplit(value)
-    return value if value.startswith("/") and not value.startswith("//") and not parts.netloc else None
 
 
 def check_customer(form: CustomerForm) -> dict | None:
@@ -97,7 +90,7 @@ def customer_list():
 
 @bp.route("/clients/nouveau", methods=["GET", "POST"])
 def customer_new():
-    next_url = _safe_next(request.values.get("next"))
+    next_url = local_path(request.values.get("next"))
     if request.method == "GET":
         return _render_form(CustomerForm(formdata=None, data={"type_client": "particulier",
                                                               "pays_naissance": "France"}),

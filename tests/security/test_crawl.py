@@ -1,7 +1,7 @@
 """A bounded crawl of every app: follow the links a user can follow (logged in where the app has a
 login), then send hostile values — Unicode digits, huge numbers, far dates, HTML, binary, very long
 text — in every query parameter, every numeric path segment and every form field. No answer may be
-a 5xx."""
+a 5xx, and no page may show the HTML it was sent unescaped (reflected or stored XSS)."""
 from __future__ import annotations
 
 import re
@@ -23,7 +23,10 @@ FIRST_HALF = {"bee2link", "tec3h", "icare", "portail_b2b"}
 
 # one value of each class per field, rotating within a class from field to field
 CLASSES = [["²", "³", "٣"], ["99999999999999999999", "31/12/9999", "9999-12-31", "1e400", "-1"],
-           ["\x00\x01\x02\x7f", "😀", "' OR 1=1 --"], ["<script>alert(1)</script>", "A" * 5000]]
+           ["\x00\x01\x02\x7f", "😀", "' OR 1=1 --"],
+           ["<script>alert(1)</script>", "A" * 5000, '"><img src=x onerror=alert(2)>']]
+# what a page must never contain as is: the markup sent above, unescaped
+INJECTED = re.compile(rb"<script>alert\(1\)</script>|<img src=x onerror=alert\(2\)>")
 HOSTILE = [value for values in CLASSES for value in values]
 MAX_PAGES, MAX_REQUESTS = 40, 1500
 SKIP = re.compile(r"deconnexion|logout|/static/|/outbox|/__|\.(css|js|png|svg|ico)$")
@@ -130,6 +133,9 @@ class Crawl:
         if response.status_code >= 500:
             self.failures.append(f"{method} {url} {str(kwargs.get('data') or '')[:200]} → "
                                  f"{response.status_code}")
+        elif "html" in response.headers.get("Content-Type", "") and INJECTED.search(response.content):
+            self.failures.append(f"{method} {url} → {response.url}: HTML injected as is "
+                                 f"({INJECTED.search(response.content).group().decode()})")
         return response
 
     def pages(self, start: list[str]) -> list[tuple[str, _Page]]:

@@ -1,12 +1,15 @@
 """Centralisateur sessions: a declaration link opens that declaration only, logout ends the session
-on the server, login answers alike for known and unknown accounts and no one can lock a dealer out."""
+on the server, login answers alike for known and unknown accounts, no one can lock a dealer out and
+no one can make an app mail an address over and over ("mot de passe perdu")."""
 from __future__ import annotations
 
 import html
+import re
 
 import httpx
 import pytest
 
+from fixtures import reference
 from harness.testing import new_dealer
 from tests.centralisateur.support import CSRF_RE, api_client, login
 from spoticar_handoff.client import tls_context
@@ -83,3 +86,27 @@ def test_one_client_trying_many_accounts_is_throttled(stack):
         statuses = [client.post("/connexion", data={"csrf_token": token, "email": f"inconnu{n}@example.fr",
                                                     "password": "x"}).status_code for n in range(21)]
     assert statuses[:19] == [401] * 19 and statuses[-1] == 429
+
+
+@pytest.mark.parametrize("app,path,fields,subject", [
+    ("portail_b2b", "/mot-de-passe-perdu", {"identifiant": "V100004"}, "réinitialisation de votre mot de passe"),
+    ("portail_b2b", "/identifiant-perdu", {"cofor": "1002034E"}, "votre identifiant"),
+    ("icare", "/mot-de-passe-oublie", {}, "Réinitialisation de votre mot de passe"),
+])
+def test_account_mails_to_one_address_are_bounded(hostile_stack, app, path, fields, subject):
+    # on a stack of its own: the bound is per address and hour, the shared stack's suites mail these
+    email = ("karim.benali@equipements-axilog.example.fr" if app == "portail_b2b"
+             else reference.demo_dealer("020319L")["convention_email"])
+    base = hostile_stack.url(app)
+
+    def mails() -> int:
+        found = httpx.get(base + "/outbox/mails.json", params={"to": email}, timeout=20).json()["mails"]
+        return sum(subject in mail["subject"] for mail in found)
+
+    before = mails()
+    with httpx.Client(verify=tls_context(), base_url=base, timeout=20) as browser:
+        token = CSRF_RE.search(browser.get(path).text).group(1)
+        answers = [browser.post(path, data={"csrf_token": token, "email": email, **fields}) for _ in range(7)]
+    assert {a.status_code for a in answers} == {200}
+    assert len({re.sub(r'(value|content)="[^"]*"', "", a.text) for a in answers}) == 1  # alike (but tokens)
+    assert mails() - before == 5

@@ -5,6 +5,7 @@ import datetime as dt
 
 from flask import Blueprint, current_app, redirect, request, url_for
 
+from common.outbox import PER_ADDRESS_HOURLY
 from common.sessions import close_session, current_session, login_blocked, open_session, record_login
 from common.web import public_url_for
 from simulators.portail_b2b import forms, service
@@ -13,6 +14,8 @@ from simulators.portail_b2b.views import db, form_page, render, sender_email
 
 bp = Blueprint("account", __name__)
 
+IDENTIFIANT_SUBJECT = "Portail B2B STELLANTIS : votre identifiant"
+RESET_SUBJECT = "Portail B2B STELLANTIS : réinitialisation de votre mot de passe"
 LOGIN_REFUSED = "Identifiant ou mot de passe incorrect."
 BLOCKED = ("Accès bloqué : trop de tentatives de connexion échouées pour cet identifiant. Réessayez "
            "dans {minutes} minutes, ou obtenez un mot de passe de réinitialisation.")
@@ -74,8 +77,8 @@ def lost_identifiant(values: dict):
     """« Vous avez oublié votre identifiant ? » — mails the V identifiant(s) registered for that email."""
     with db().transaction() as tx:
         users = service.users_by_email(tx, values["cofor"], values["email"])
-        if users:
-            outbox.send_mail(tx, values["email"], "Portail B2B STELLANTIS : votre identifiant",
+        if users and outbox.sent_recently(tx, values["email"], IDENTIFIANT_SUBJECT) < PER_ADDRESS_HOURLY:
+            outbox.send_mail(tx, values["email"], IDENTIFIANT_SUBJECT,
                              "Bonjour,\n\nIdentifiant(s) STELLANTIS pour le Portail B2B enregistré(s) pour cette "
                              "adresse :\n" + "\n".join(f"- {u.identifiant} ({u.full_name})" for u in users)
                              + "\n\nCet identifiant est PERSONNEL.", sender=sender_email())
@@ -88,10 +91,11 @@ def lost_password(values: dict):
     """« Vous avez oublié votre mot de passe ? » — only for a V identifiant; mails a reset link."""
     with db().transaction() as tx:
         user = tx.get(PortalUser, values["identifiant"])
-        if user is not None and user.email == values["email"]:
+        if (user is not None and user.email == values["email"]
+                and outbox.sent_recently(tx, user.email, RESET_SUBJECT) < PER_ADDRESS_HOURLY):
             token = service.new_reset_token(tx, user)
             link = public_url_for("account.reset_with_link", token=token)
-            outbox.send_mail(tx, user.email, "Portail B2B STELLANTIS : réinitialisation de votre mot de passe",
+            outbox.send_mail(tx, user.email, RESET_SUBJECT,
                              f"Bonjour {user.full_name},\n\nPour choisir un nouveau mot de passe pour l'identifiant "
                              f"{user.identifiant}, ouvrez ce lien (valable {service.RESET_LINK_HOURS} heure) :\n"
                              f"{link}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.",

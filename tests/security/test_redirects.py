@@ -1,0 +1,76 @@
+"""No open redirect: every return address (``suivant=``, ``next=``) a user can hand to a login or a
+form leads back to this site, whatever a browser would make of it (``\\`` read as ``/``, tabs and line
+breaks dropped), and a line break in one is never a 500 (a NUL is refused before: test_content_types)."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from fixtures import reference
+from spoticar_handoff.client import tls_context
+from tests.centralisateur.support import CSRF_RE
+
+pytestmark = pytest.mark.centralisateur
+
+ELSEWHERE = ["//evil.example", "/\\evil.example", "/\\/evil.example", "/\t/evil.example",
+             "/\n/evil.example", "/\r\n/evil.example", "https://evil.example/"]
+ICARE_ADMIN = ("garantie.vo@axilog-demo.example.fr", reference.load("icare_billing")["demo_password"])
+
+
+def _stays_here(response: httpx.Response) -> str:
+    """The redirect's target, checked to be a path of this site as a browser would read it."""
+    assert response.status_code in (302, 303), response.status_code
+    location = response.headers["Location"]
+    # what a browser does before resolving: strip tabs/line breaks (WHATWG URL), read \ as /
+    seen = re.sub(r"[\t\r\n]", "", location).replace("\\", "/")
+    assert seen.startswith("/") and not seen.startswith("//") and not urlsplit(seen).netloc, location
+    return location
+
+
+def _browser(base: str) -> httpx.Client:
+    return httpx.Client(verify=tls_context(), base_url=base, timeout=20)
+
+
+@pytest.mark.parametrize("target", ELSEWHERE)
+def test_centralisateur_login_never_sends_elsewhere(stack, target):
+    dealer = reference.demo_dealer("953617Z")
+    with _browser(stack.url("centralisateur")) as browser:
+        token = CSRF_RE.search(browser.get("/connexion").text).group(1)
+        response = browser.post("/connexion", params={"suivant": target},
+                                data={"csrf_token": token, "email": dealer["login"],
+                                      "password": stack.credentials.dealer_password("953617Z")})
+        assert _stays_here(response) == "/"
+
+
+@pytest.mark.parametrize("target", ELSEWHERE)
+def test_icare_login_never_sends_elsewhere(stack, target):
+    with _browser(stack.url("icare")) as browser:
+        token = CSRF_RE.search(browser.get("/connexion").text).group(1)
+        response = browser.post("/connexion", data={"csrf_token": token, "next": target,
+                                                     "email": ICARE_ADMIN[0], "password": ICARE_ADMIN[1]})
+        assert _stays_here(response) == "/accueil"
+
+
+@pytest.mark.parametrize("target", ELSEWHERE)
+def test_tec3h_new_customer_never_sends_elsewhere(stack, factory, target):
+    with _browser(stack.url("tec3h")) as browser:
+        token = CSRF_RE.search(browser.get("/clients/nouveau").text).group(1)
+        person = factory.customer()
+        response = browser.post("/clients/nouveau", params={"next": target}, data={
+            "csrf_token": token, "type_client": "particulier", "civilite": person["civility"],
+            "nom_naissance": person["last_name"], "prenoms": person["first_name"],
+            "adresse": person["address"], "code_postal": person["postcode"], "ville": person["city"]})
+        assert _stays_here(response) == "/clients"
+
+
+def test_a_local_return_address_is_still_followed(stack):
+    dealer = reference.demo_dealer("953617Z")
+    with _browser(stack.url("centralisateur")) as browser:
+        token = CSRF_RE.search(browser.get("/connexion").text).group(1)
+        response = browser.post("/connexion", params={"suivant": "/statistiques?annee=2026"},
+                                data={"csrf_token": token, "email": dealer["login"],
+                                      "password": stack.credentials.dealer_password("953617Z")})
+        assert _stays_here(response) == "/statistiques?annee=2026"
