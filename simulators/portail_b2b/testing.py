@@ -60,8 +60,8 @@ def create_supplier():
 @bp.post("/users")
 def create_user():
     """Body: cofor (a supplier, e.g. one made by ``/suppliers``), password, seed (Faker), asl_tiers
-    (false by default). A personal identifiant no other has (V300000 to V799999: above the demo ones, below the unknown ones tests type) with a Faker
-    name and e-mail address."""
+    (false by default). A personal identifiant no other has, with a Faker name and e-mail address:
+    V300000 to V799999, above the demo ones and below the unknown ones tests type (V8…, V9…)."""
     data = body()
     factory = Factory(int(data.get("seed", 0)))
     with current_app.extensions["db"].transaction() as session:
