@@ -269,13 +269,13 @@ def _refuse_nul():
         if any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True)):
             return error_response(400, NUL_MESSAGE)
         return None
-    if holds_nul(request.get_data(cache=True)):
+    if json_has_nul(request.get_data(cache=True)):
         return error_response(400, NUL_MESSAGE)
     return None
 
 
-def holds_nul(raw: bytes) -> bool:
-    """Whether a raw body holds a NUL character, as a byte or as JSON's ``\\u0000`` escape."""
+def json_has_nul(raw: bytes) -> bool:
+    """Whether a (JSON) body holds a NUL character, as such or escaped (``\\u0000``)."""
     return b"\x00" in raw or b"\\u0000" in raw
 
 
