@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
                       certification_web.bp, certification_web.api):
         app.register_blueprint(blueprint)
     app.after_request(hooks.finish)
+    _mount_lean_handoffs(app)
     mount_test_routes(app, "centralisateur.testing")  # imported only when mounted (Faker etc.)
 
     from centralisateur.home import STATUS_LABELS
@@ -58,6 +59,17 @@ def create_app(config: dict | None = None) -> Flask:
         stops.insert(0, worker.stop)
     app.extensions["harness_stop"] = lambda: [stop() for stop in stops]
     return app
+
+
+def _mount_lean_handoffs(app: Flask) -> None:
+    """The common hand-off answered before Flask (``centralisateur.api_lean``), inside the journal's
+    capture so it is traced, journalled and logged like any request."""
+    from centralisateur.api_lean import LeanHandoffs
+    from common.journal.capture import JournalMiddleware
+    capture = app.wsgi_app
+    if not isinstance(capture, JournalMiddleware):
+        raise TypeError("the journal's capture must wrap the centralisateur (common.web.make_app)")
+    capture.wsgi_app = LeanHandoffs(app, capture.wsgi_app)
 
 
 def _sync_dms_clients(db: Database, keys: dict[str, str]) -> None:

@@ -68,10 +68,18 @@ def journalled(app, session_id: str, since: dt.datetime, *, settled: bool = Fals
     journal = journal_of(app)
     if journal is None or not journal.enabled:
         return []
-    if not settled:
+    since = since - dt.timedelta(seconds=1)
+    if settled:
+        # read the store as it is: ``query`` would wait again for the requests under way, and the
+        # caller may hold the session's lock, which some of them wait for (each judging then stalled
+        # for the whole wait, seconds, as soon as several sessions or readers were busy at once)
+        if since.tzinfo is not None:
+            since = since.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        rows = journal.store.query(since=since, limit=MAX_ENTRIES)
+    else:
         settle(app)
-    found = [e for e in query(app, since=since - dt.timedelta(seconds=1), limit=MAX_ENTRIES)
-             if _belongs(e, session_id)]
+        rows = query(app, since=since, limit=MAX_ENTRIES)
+    found = [e for e in rows if _belongs(e, session_id)]
     return [{**e, "id": str(e["id"])} for e in found]
 
 

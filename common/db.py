@@ -113,25 +113,29 @@ class Database:
         return engine
 
     def create_all(self) -> None:
-        """Create the missing tables. On a server database another process or thread (a second
-        worker, the journal's writer) may create one between the check and the CREATE: try again."""
-        from sqlalchemy import inspect
-        from sqlalchemy.exc import IntegrityError, ProgrammingError
+        """Create the missing tables, and the columns and indexes added since an existing database
+        was made (``common.schema``; a restart on an up-to-date one reads a single stamp). On a
+        server database another process or thread (a second worker, the journal's writer) may create
+        one between the check and the CREATE: try again."""
+        from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+        from common import schema
         for attempt in range(3):
             try:
-                # one catalogue query for the tables already there (a restart finds them all) rather
-                # than one existence check per table; the CREATE itself still checks first
-                existing = set(inspect(self.engine).get_table_names())
-                missing = [t for t in self.base.metadata.sorted_tables if t.name not in existing]
-                if missing:
-                    self.base.metadata.create_all(self.engine, tables=missing)
+                schema.ensure(self.engine, self.base.metadata, self._schema_name)
                 return
-            except (ProgrammingError, IntegrityError) as exc:
-                if attempt == 2 or ("already exists" not in str(exc) and "duplicate key" not in str(exc)):
+            except (ProgrammingError, IntegrityError, OperationalError) as exc:
+                if attempt == 2 or not schema.raced(exc):
                     raise
 
+    @property
+    def _schema_name(self) -> str:
+        return f"{self.base.__module__}.{self.base.__qualname__}"
+
     def drop_all(self) -> None:
+        from common import schema
         self.base.metadata.drop_all(self.engine)
+        schema.forget(self.engine, self._schema_name)  # the next create_all makes them again
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:

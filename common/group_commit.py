@@ -89,17 +89,21 @@ class GroupCommitter:
             item = self._queue.get()
             if item is None:
                 break
-            batch = [item]
-            while len(batch) < MAX_BATCH:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    self._queue.put(None)  # end after this batch
-                    break
-                batch.append(item)
-            self._commit(batch)
+            # the batch is gathered once this process has its turn at the file: the jobs queued
+            # while another process committed join it (under gunicorn a worker's batches were half
+            # as large, each commit with its own fsync)
+            with self._turns:
+                batch = [item]
+                while len(batch) < MAX_BATCH:
+                    try:
+                        item = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if item is None:
+                        self._queue.put(None)  # end after this batch
+                        break
+                    batch.append(item)
+                self._commit(batch)
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -110,7 +114,7 @@ class GroupCommitter:
     def _begin(self) -> Iterator[Connection]:
         """A transaction, committed on exit: on the writer thread's own connection, checked out once
         rather than from the pool at every batch (a checkout and its reset cost as much as a one-row
-        job); elsewhere (stopping) on a connection of its own."""
+        job), its turn at the file taken by ``_loop``; elsewhere (stopping) on a connection of its own."""
         if threading.current_thread() is not self._thread:
             with self.engine.begin() as conn:
                 yield conn
@@ -119,7 +123,7 @@ class GroupCommitter:
             if self._conn is not None:
                 self._conn.close()  # a lost connection (server restart): the next batch gets a new one
             self._conn = self.engine.connect()
-        with self._turns, self._conn.begin():
+        with self._conn.begin():  # the loop holds this process's turn at the file
             yield self._conn
 
     def _commit(self, batch: list) -> None:

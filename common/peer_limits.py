@@ -67,6 +67,18 @@ class GuardedChannel(HTTPChannel):
             self.request_started = time.monotonic()
         return super().received(data)
 
+    def writable(self):
+        # A task thread sending its answer holds outbuf_lock (``write_soon``) while its bytes sit in
+        # the outbuf, until its send returns and it gets the interpreter lock back — long on a busy
+        # process. Polling the socket for writing meanwhile returns at once, again and again: the
+        # main loop spun ~20 times per hand-off. The task wakes the loop (pull_trigger) when it
+        # leaves bytes unsent, so the loop looks again then.
+        if self.requests and not (self.will_close or self.close_when_flushed):
+            if not self.outbuf_lock.acquire(False):
+                return False
+            self.outbuf_lock.release()
+        return super().writable()
+
 
 class GuardedServer(TcpWSGIServer):
     """``TcpWSGIServer`` with per-peer bounds (see the module's docstring)."""

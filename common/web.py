@@ -41,6 +41,17 @@ CSRF_MESSAGE = ("Le formulaire a expiré ou n'est pas authentique : rechargez la
 
 csrf = CSRFProtect()
 
+# what every answer carries (``make_app``'s after-request hook, and the lean hand-off path that
+# answers without Flask): pages, PDFs and JSON carry personal data, so no copy in a shared browser's
+# or proxy's cache ("Cache-Control", left out for static files)
+ANSWER_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Cache-Control", "no-store"),
+    ("Referrer-Policy", "same-origin"),
+    ("Content-Security-Policy", ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                 "script-src 'self'; frame-ancestors 'self'; form-action 'self' http: https:")),
+)
+
 
 def _secret_key(config: dict) -> str:
     """``SPOTICAR_SECRET_KEY`` when set (several processes or hosts sign links and sessions alike),
@@ -198,15 +209,10 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
 
     @app.after_request
     def _headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        if not (request.endpoint or "").endswith("static"):
-            # pages, PDFs and JSON carry personal data: no copy in a shared browser's or proxy's cache
-            response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; frame-ancestors 'self'; form-action 'self' http: https:")
+        static = (request.endpoint or "").endswith("static")
+        for name, value in ANSWER_HEADERS:
+            if not (static and name == "Cache-Control"):
+                response.headers.setdefault(name, value)
         return response
 
     return app
@@ -226,16 +232,20 @@ def json_depth(raw: bytes) -> int:
     return deepest
 
 
+def json_too_deep(raw: bytes) -> bool:
+    """Whether a JSON text nests deeper than ``MAX_JSON_DEPTH``. Nesting needs an opening bracket per
+    level: a body with few of them (a hand-off has ~6) is shallow enough without the exact count,
+    which costs a pass over the whole body."""
+    return raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and json_depth(raw) > MAX_JSON_DEPTH
+
+
 def _bound_json_depth():
     """Refuse deeply nested JSON before any parser recurses into it (every app, every route)."""
     if request.method in ("GET", "HEAD", "OPTIONS") or not request.content_length:
         return None
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return None
-    raw = request.get_data(cache=True)
-    # nesting needs an opening bracket per level: a body with few of them (a hand-off has ~6) is
-    # shallow enough without the exact count, which costs a pass over the whole body
-    if raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and json_depth(raw) > MAX_JSON_DEPTH:
+    if json_too_deep(request.get_data(cache=True)):
         return error_response(400, f"JSON trop imbriqué : au plus {MAX_JSON_DEPTH} niveaux.")
     return None
 

@@ -25,7 +25,7 @@ GROUPS_=(
   "journal|tests/journal --ignore=tests/journal/test_cross_process.py"
   "cross_process|tests/journal/test_cross_process.py"
   "bee2link|tests/bee2link"
-  "neovo|tests/neovo"
+  "neovo|tests/neovo tests/common/test_schema_upgrade.py"
   "certification|tests/certification/test_durable_evidence.py"
 )
 

@@ -28,11 +28,13 @@ def normalize_brand(value: str) -> str:
     return " ".join(plain.upper().split())
 
 
+@cache  # frozen: built once, every hand-off asks
 def admitted_brands() -> frozenset[str]:
     """Brands admitted for the Spoticar warranty (normalised names)."""
     return frozenset(load("brands")["admitted"])
 
 
+@cache
 def stellantis_brands() -> frozenset[str]:
     """Every Stellantis brand: always admitted, listed or not."""
     return frozenset(load("brands")["stellantis"])

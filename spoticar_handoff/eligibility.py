@@ -45,7 +45,7 @@ def power_refusal(din_power: int | None) -> Refusal | None:
 
 def usage_refusal(usage: str | None) -> Refusal | None:
     """Taxis, driving schools, rentals… are excluded, even when used so only temporarily."""
-    label = catalogue.excluded_usages().get(usage or "particulier")
+    label = catalogue.load("usages")["excluded"].get(usage or "particulier")  # read only: no copy
     if label is None:
         return None
     return Refusal("vehicle.usage", "usage",

@@ -23,6 +23,12 @@ VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 RRDI_RE = re.compile(r"^[0-9A-Z]{7}$")
 EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 PHONE_RE = re.compile(r"^(?:0[1-9][0-9]{8}|\+[0-9]{8,15})$")
+# compiled once: every hand-off runs these checks twice (validation, then its warnings)
+_PLATE_SEPARATORS = re.compile(r"[\s\-]")
+_PLATE_COMPACT = re.compile(r"[A-Z]{2}[0-9]{3}[A-Z]{2}")
+_PHONE_SEPARATORS = re.compile(r"[\s.\-]")
+_POSTCODE_RE = re.compile(r"[0-9]{5}")
+_SIRET_RE = re.compile(r"[0-9]{14}")
 MIN_YEAR, MAX_YEAR = 1900, 2100  # every date of the trade falls in this range
 
 
@@ -32,8 +38,8 @@ def _fail(kind: str, message: str):
 
 def normalize_plate(value: str) -> str:
     """"aa123aa", "AA 123 AA" → "AA-123-AA"; the SIV format is then checked."""
-    compact = re.sub(r"[\s\-]", "", value).upper()
-    if re.fullmatch(r"[A-Z]{2}[0-9]{3}[A-Z]{2}", compact):
+    compact = _PLATE_SEPARATORS.sub("", value).upper()
+    if _PLATE_COMPACT.fullmatch(compact):
         compact = f"{compact[:2]}-{compact[2:5]}-{compact[5:]}"
     if not PLATE_RE.match(compact):
         _fail("plate", "L'immatriculation doit être au format SIV AA-123-AA (sans I, O ni U).")
@@ -50,7 +56,7 @@ def normalize_vin(value: str) -> str:
 
 def normalize_phone(value: str) -> str:
     """Blanks, dots and dashes removed; 10 French digits or an international number."""
-    phone = re.sub(r"[\s.\-]", "", value)
+    phone = _PHONE_SEPARATORS.sub("", value)
     if not PHONE_RE.match(phone):
         _fail("phone", "Le numéro de téléphone doit comporter 10 chiffres (ex. 0102030405).")
     return phone
@@ -65,7 +71,7 @@ def check_email(value: str) -> str:
 
 def check_postcode(value: str) -> str:
     """Five digits."""
-    if not re.fullmatch(r"[0-9]{5}", value):
+    if not _POSTCODE_RE.fullmatch(value):
         _fail("postcode", "Le code postal doit comporter 5 chiffres.")
     return value
 
@@ -81,7 +87,7 @@ def check_rrdi(value: str) -> str:
 def check_siret(value: str) -> str:
     """Fourteen digits (blanks removed)."""
     value = value.replace(" ", "")
-    if not re.fullmatch(r"[0-9]{14}", value):
+    if not _SIRET_RE.fullmatch(value):
         _fail("siret", "Le SIRET doit comporter 14 chiffres.")
     return value
 

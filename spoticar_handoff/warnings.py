@@ -25,10 +25,12 @@ def _warning(field_name: str, text: str, todo: str = TO_FIX) -> HandoffWarning:
     return HandoffWarning(field=field.source, message=f"« {field.label} » : {text.rstrip('.')}. {todo}")
 
 
-# The form's fields the hand-off pre-fills: (field, the section of the payload holding it ("vehicle",
-# "" for the top level), its key there, whether a blank one must be filled in); every hand-off goes
-# through this loop, so nothing in it is worked out twice and each section is looked up once
-_SOURCED = tuple((f, *f.source.rpartition(".")[::2], f.required and f.name not in DEFAULTS) for f in FIELDS if f.source)
+# The form's fields the hand-off pre-fills and that can block the form: (field, the section of the
+# payload holding it ("vehicle", "" for the top level), its key there, whether a blank one must be
+# filled in, its format check); every hand-off goes through this loop, so nothing in it is worked out
+# twice, each section is looked up once, and a field that can never warn is not visited
+_SOURCED = tuple(entry for entry in ((f, *f.source.rpartition(".")[::2], f.required and f.name not in DEFAULTS, f.check)
+                                     for f in FIELDS if f.source) if entry[3] or entry[4] is not None)
 
 
 def handoff_warnings(payload: dict | BaseModel, *,
@@ -42,18 +44,18 @@ def handoff_warnings(payload: dict | BaseModel, *,
         payload = payload.model_dump(mode="json")
     found = []
     sections = {"": payload if isinstance(payload, dict) else {}}
-    for field, section, key, must_fill in _SOURCED:
+    for field, section, key, must_fill, check in _SOURCED:
         values = sections.get(section)
         if values is None:
             values = dig(payload, section)
             values = sections[section] = values if isinstance(values, dict) else {}
         value = values.get(key)
-        if value in (None, "", []):
+        if value is None or value == "" or value == []:
             if must_fill:
                 found.append(_warning(field.name, "champ absent, obligatoire pour déclarer", TO_FILL))
-        elif field.check is not None:
+        elif check is not None:
             try:
-                field.check(str(value))
+                check(str(value))
             except PydanticCustomError as exc:
                 found.append(_warning(field.name, exc.message()))
     dates = {name: dig(payload, BY_NAME[name].source)

@@ -21,7 +21,7 @@ class ScreenDriver:
     contract_page = ""
     headers: dict[str, str] = {}
     # every simulator marks the number (id or test id "contract-number"), some with words before it
-    contract_re = re.compile(r'="contract-number">[^<\d]*(\d+)')
+    contract_re = re.compile(r'="contract-number"[^>]*>[^<\d]*(\d+)')
 
     def __init__(self, url: str, rrdi: str):
         self.ui = Browser(url, headers=self.headers)   # the dealer's browser (its cookies)

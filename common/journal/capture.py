@@ -20,16 +20,20 @@ BDC = re.compile(r"\bSP[0-9A-Z]{7}[0-9]{9}\b")
 BDC_FIELD = re.compile(r'"bdc_number"\s*:\s*"(SP[0-9A-Z]{7}[0-9]{9})"')
 
 
-def find_bdc(url: str, location: str | None, *bodies: str) -> str | None:
-    """The numéro de BDC an exchange is about: in its URL, its redirect, or a ``bdc_number`` field."""
+BDC_FIELD_BYTES = re.compile(BDC_FIELD.pattern.encode())
+
+
+def find_bdc(url: str, location: str | None, *bodies: str | bytes) -> str | None:
+    """The numéro de BDC an exchange is about: in its URL, its redirect, or a ``bdc_number`` field
+    of a body (text, or the raw bytes of a text body: the field is ASCII, redaction keeps it)."""
     for text in (url, location or ""):
         found = BDC.search(text)
         if found:
             return found.group(0)
     for text in bodies:
-        found = BDC_FIELD.search(text or "")
+        found = (BDC_FIELD_BYTES if type(text) is bytes else BDC_FIELD).search(text or "")
         if found:
-            return found.group(1)
+            return found.group(1) if type(text) is str else found.group(1).decode()
     return None
 
 
@@ -168,39 +172,49 @@ class JournalMiddleware:
         return _Body(result, journal.body_limit if recording else 0, _done)
 
     def _record(self, environ, tee: _TeeInput, response, body: _Body, ctx, wall, elapsed, status):
-        journal = self.journal
+        """What must be known now (the rest of the request body, the numéro de BDC and its trace), then
+        the entry queued for the writer to build (headers and bodies redacted, JSON)."""
+        journal, limit = self.journal, self.journal.body_limit
         length = environ.get("CONTENT_LENGTH") or ""
         total = int(length) if length.isdigit() else tee.seen
-        if len(tee.kept) < min(total, journal.body_limit + 1):
+        if len(tee.kept) < min(total, limit + 1):
             try:  # the app did not read it all (a 413, a 401 before parsing): keep what the journal may
-                tee.read(min(total, journal.body_limit + 1) - len(tee.kept))
+                tee.read(min(total, limit + 1) - len(tee.kept))
             except Exception:
                 pass
-        req_headers = redact.headers(
-            (_header_name(key), value) for key, value in environ.items() if key.startswith("HTTP_"))
-        for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            if environ.get(key):
-                req_headers[key.replace("_", "-").title()] = redact.decode(environ[key].encode("latin-1"))
         query = environ.get("QUERY_STRING", "")
-        raw_path = environ.get("PATH_INFO", "").encode("latin-1", "backslashreplace")
-        path = redact.url(redact.decode(raw_path))
-        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-        url = redact.url(f"{environ.get('wsgi.url_scheme', 'http')}://{redact.decode(host.encode('latin-1', 'backslashreplace'))}"
-                         f"{path}{'?' + redact.decode(query.encode('latin-1', 'backslashreplace')) if query else ''}")
-        res_headers = redact.headers(response.get("headers") or [])
-        req_body = redact.body(bytes(tee.kept), environ.get("CONTENT_TYPE"), total, journal.body_limit)
-        res_type = next((v for k, v in response.get("headers") or [] if k.lower() == "content-type"), None)
-        res_body = redact.body(bytes(body.kept), res_type, body.size, journal.body_limit)
-        location = next((v for k, v in response.get("headers") or [] if k.lower() == "location"), None)
-        bdc = find_bdc(path + "?" + query, location, req_body[0], res_body[0])
+        path = redact.url(redact.decode(environ.get("PATH_INFO", "").encode("latin-1", "backslashreplace")))
+        res_headers = response.get("headers") or []
+        req_type = environ.get("CONTENT_TYPE")
+        res_type = next((v for k, v in res_headers if k.lower() == "content-type"), None)
+        location = next((v for k, v in res_headers if k.lower() == "location"), None)
+        req_raw, res_raw, res_size = bytes(tee.kept), bytes(body.kept), body.size
+        bdc = find_bdc(path + "?" + query, location, *(raw[:limit] for raw, kind in ((req_raw, req_type), (res_raw, res_type))
+                                                       if raw and redact.is_text(kind)))
         if bdc and not ctx.from_caller:
             # memory only: the BDC a hand-off answer just created is bound nowhere yet, and this runs
             # for every such answer; the pages of a declaration look it up in the database
             bound = journal.trace_for_bdc(bdc, memory_only=True)
             if bound and bound[0] != ctx.trace_id:  # the declaration link's redirect: join its trace
                 ctx = ctx.adopt(bound)
-        journal.record(
-            time=wall, direction="in", method=environ.get("REQUEST_METHOD", "")[:16], url=url, path=path,
-            status=status, duration_ms=round(elapsed, 2), trace_id=ctx.trace_id, span_id=ctx.span_id,
-            bdc=bdc, tracestate=ctx.tracestate, request={"headers": req_headers, "body": req_body[0], "body_truncated": req_body[1]},
-            response={"headers": res_headers, "body": res_body[0], "body_truncated": res_body[1]})
+        http = [(key, value) for key, value in environ.items() if key.startswith("HTTP_")]
+        extra = [(key, environ[key]) for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key)]
+        scheme, host = environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        method = environ.get("REQUEST_METHOD", "")[:16]
+        fields = dict(time=wall, direction="in", method=method, path=path, status=status,
+                      duration_ms=round(elapsed, 2), trace_id=ctx.trace_id, span_id=ctx.span_id, bdc=bdc,
+                      tracestate=ctx.tracestate)
+
+        def build():
+            req_headers = redact.headers((_header_name(key), value) for key, value in http)
+            for key, value in extra:
+                req_headers[key.replace("_", "-").title()] = redact.decode(value.encode("latin-1"))
+            url = redact.url(f"{scheme}://{redact.decode(host.encode('latin-1', 'backslashreplace'))}{path}"
+                             f"{'?' + redact.decode(query.encode('latin-1', 'backslashreplace')) if query else ''}")
+            req_body = redact.body(req_raw, req_type, total, limit)
+            res_body = redact.body(res_raw, res_type, res_size, limit)
+            return ({**fields, "url": url},
+                    {"headers": req_headers, "body": req_body[0], "body_truncated": req_body[1]},
+                    {"headers": redact.headers(res_headers), "body": res_body[0], "body_truncated": res_body[1]})
+
+        journal.record_later(build, bdc=bdc, trace_id=ctx.trace_id, tracestate=ctx.tracestate)

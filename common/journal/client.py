@@ -53,28 +53,38 @@ class JournalClient(httpx.Client):
                     log.exception("journal : appel sortant non enregistré")
 
     def _record(self, request: httpx.Request, response: httpx.Response | None, ctx, span, wall, started):
-        journal = self._journal
+        """The numéro de BDC now (for the binding), the rest of the entry built by the writer."""
+        journal, limit = self._journal, self._journal.body_limit
         elapsed = (time.perf_counter() - started) * 1000
         req_raw = request.content if hasattr(request, "_content") else b""
-        req_body = redact.body(req_raw, request.headers.get("content-type"), None, journal.body_limit)
-        res_body, res_headers, status, location = ("", False), {}, None, None
+        req_type = request.headers.get("content-type")
+        req_headers = request.headers.multi_items()
+        res_raw, res_type, res_headers, status, location, kept = b"", None, [], None, None, False
         if response is not None:
             status = response.status_code
-            res_headers = redact.headers(response.headers.multi_items())
-            location = response.headers.get("location")
+            res_headers = response.headers.multi_items()
+            res_type, location = response.headers.get("content-type"), response.headers.get("location")
             if response.is_stream_consumed or hasattr(response, "_content"):
+                kept = True
                 res_raw = response.content if hasattr(response, "_content") else b""
-                res_body = redact.body(res_raw, response.headers.get("content-type"), None,
-                                       journal.body_limit)
         url = redact.url(redact.decode(str(request.url).encode()))
         path = redact.url(request.url.path)
-        journal.record(
-            time=wall, direction="out", method=request.method, url=url, path=path, status=status,
-            duration_ms=round(elapsed, 2), trace_id=ctx.trace_id, span_id=span, tracestate=ctx.tracestate,
-            bdc=self._bdc or find_bdc(url, location, req_body[0], res_body[0]),
-            request={"headers": redact.headers(request.headers.multi_items()), "body": req_body[0],
-                     "body_truncated": req_body[1]},
-            response={"headers": res_headers, "body": res_body[0], "body_truncated": res_body[1]})
+        bdc = self._bdc or find_bdc(url, location, *(raw[:limit] for raw, kind in ((req_raw, req_type), (res_raw, res_type))
+                                                     if raw and redact.is_text(kind)))
+        fields = dict(time=wall, direction="out", method=request.method, url=url, path=path, status=status,
+                      duration_ms=round(elapsed, 2), trace_id=ctx.trace_id, span_id=span, tracestate=ctx.tracestate,
+                      bdc=bdc)
+
+        # what the entry keeps of the bodies (a contract's PDF waits for the writer as 16 KiB, not whole)
+        req_size, res_size, req_raw, res_raw = len(req_raw), len(res_raw), req_raw[:limit + 1], res_raw[:limit + 1]
+
+        def build():
+            req_body = redact.body(req_raw, req_type, req_size, limit)
+            res_body = redact.body(res_raw, res_type, res_size, limit) if kept else ("", False)
+            return (fields, {"headers": redact.headers(req_headers), "body": req_body[0], "body_truncated": req_body[1]},
+                    {"headers": redact.headers(res_headers), "body": res_body[0], "body_truncated": res_body[1]})
+
+        journal.record_later(build, bdc=bdc, trace_id=ctx.trace_id, tracestate=ctx.tracestate)
 
 
 def http_client(app=None, *, bdc: str | None = None, **kwargs) -> httpx.Client:

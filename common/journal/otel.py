@@ -18,7 +18,8 @@ log = logging.getLogger("spoticar.journal")
 class SpanExporter:
     """One OpenTelemetry tracer provider per app, exporting over OTLP/HTTP in batches."""
 
-    def __init__(self, app_name: str):
+    def __init__(self, app_name: str, built=None):
+        self._built = built  # waits for the journal's writer to build (and so export) what it holds
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
         from opentelemetry.sdk.resources import Resource
         from opentelemetry.sdk.trace import TracerProvider
@@ -49,13 +50,17 @@ class SpanExporter:
             log.warning("journal : span OpenTelemetry non exporté", exc_info=True)
 
     def flush(self, timeout_ms: int = 10000) -> bool:
+        """Export every span of the entries answered before this call (the journal's writer exports an
+        entry as it builds it: it is flushed first)."""
+        if self._built is not None:
+            self._built(timeout_ms / 1000)
         return self.provider.force_flush(timeout_ms)
 
 
 def install(journal) -> None:
     """Give ``journal`` an exporter; without the SDK installed, say so once and go on."""
     try:
-        journal.exporter = SpanExporter(journal.name)
+        journal.exporter = SpanExporter(journal.name, journal.flush_local)
     except ImportError:
         log.warning("OTEL_EXPORTER_OTLP_ENDPOINT est défini mais opentelemetry-sdk et "
                     "opentelemetry-exporter-otlp-proto-http ne sont pas installés : pas d'export "

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import orjson
 from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table, Text, insert, select
 
 
@@ -38,6 +39,7 @@ def tables(metadata: MetaData, name: str) -> tuple[Table, Table]:
     return entries, traces
 
 
+BINDING_COLUMNS = ("trace_id", "bdc", "time", "tracestate")
 ENTRY_COLUMNS = ("time", "direction", "method", "url", "path", "status", "duration_ms", "trace_id", "span_id",
                  "bdc", "request", "response")
 
@@ -83,10 +85,17 @@ def bindings_insert(connection, traces: Table, bindings: dict):
     return dialect_insert(traces).on_conflict_do_nothing()
 
 
+def _part(text: str) -> dict:
+    try:
+        return orjson.loads(text)  # a few times the standard decoder's speed: a reader takes thousands
+    except orjson.JSONDecodeError:  # an escaped lone surrogate (the standard encoder's fallback)
+        return json.loads(text)
+
+
 def as_entry(app: str, row) -> dict:
     """A stored row as the journal entry every reader gets."""
     return {"id": row["id"], "app": app, "time": rfc3339(row["time"]),
             "direction": row["direction"], "method": row["method"], "url": row["url"],
             "path": row["path"], "status": row["status"], "duration_ms": row["duration_ms"],
             "trace_id": row["trace_id"], "span_id": row["span_id"], "bdc": row["bdc"],
-            "request": json.loads(row["request"]), "response": json.loads(row["response"])}
+            "request": _part(row["request"]), "response": _part(row["response"])}

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Table, and_, delete, event, func, insert, or_, select, true
 from sqlalchemy.exc import ProgrammingError
 
-from common.journal.schema import (ENTRY_COLUMNS, as_entry, bindings_insert, prepared_sqlite, rfc3339,
+from common.journal.schema import (BINDING_COLUMNS, ENTRY_COLUMNS, as_entry, bindings_insert, prepared_sqlite, rfc3339,
                                    tables as _tables)
 from common.prepared import Prepared
 
@@ -31,6 +31,18 @@ _BATCH = 500
 _LINGER = 1.0
 _AGE_PRUNE_EVERY = 30.0  # seconds between two age-based prunes
 _MISS_TTL = 2.0  # seconds a BDC found unbound is not looked up again
+
+
+class Later:
+    """An entry queued as it was captured: the writer thread calls ``build()`` for its row (redaction
+    and JSON — a page's most of the journal's cost — off the request's thread, so a small answer is
+    not held up by them: waitress sends it once the request's WSGI iterable is closed). ``bdc``,
+    ``trace_id`` and ``tracestate`` are known at once, for the binding ``put`` remembers."""
+
+    __slots__ = ("bdc", "build", "trace_id", "tracestate")
+
+    def __init__(self, build, *, bdc: str | None, trace_id: str, tracestate: str | None):
+        self.build, self.bdc, self.trace_id, self.tracestate = build, bdc, trace_id, tracestate
 
 
 class JournalStore:
@@ -56,6 +68,7 @@ class JournalStore:
         self._written: set[tuple[str, str]] = set()  # (trace, bdc) bindings this writer has stored
         self._known_rows: int | None = None
         self._insert: Prepared | None = None  # the entries' INSERT, one executemany per batch
+        self._bind_insert: dict[str, Prepared] = {}  # the bindings' INSERT, by dialect
         self._last_age_prune = 0.0
         self.dropped = 0          # entries refused by a full queue
         self.failed_writes = 0    # batches a failing write lost…
@@ -100,13 +113,18 @@ class JournalStore:
                     raise
 
     # -- writing ----------------------------------------------------------------------------------
-    def put(self, row: dict) -> None:
-        """Queue one entry row (``request``/``response`` already JSON text); never blocks, never raises.
+    def put(self, row: dict | Later) -> None:
+        """Queue one entry row (``request``/``response`` already JSON text), or a ``Later`` the writer
+        builds; never blocks, never raises. The numéro de BDC → trace binding is remembered now, on
+        the request's thread: a declaration page opened right after finds its trace.
 
         The hand-over costs the request a ``deque.append``: the writer is woken once per batch (the
         first entry of it), not once per entry — waking a thread is a context switch and a GIL
         hand-over, which under load cost more than the entry itself."""
-        if row.get("bdc"):
+        if type(row) is Later:
+            if row.bdc:
+                self._remember(row.bdc, (row.trace_id, row.tracestate))
+        elif row.get("bdc"):
             self._remember(row["bdc"], (row["trace_id"], row.get("tracestate")))
         if len(self._pending) >= self.queue_size:
             self.dropped += 1
@@ -143,6 +161,7 @@ class JournalStore:
             while left > 0:
                 rows = [self._pending.popleft() for _ in range(min(left, _BATCH))]
                 left -= len(rows)
+                rows = [row for row in map(self._built, rows) if row is not None]
                 try:
                     self._write(rows)
                 except Exception:  # the journal is evidence, not the product: lose the batch, keep serving
@@ -157,6 +176,16 @@ class JournalStore:
                 self._busy = False
                 self._idle.notify_all()
 
+    def _built(self, row: dict | Later) -> dict | None:
+        if type(row) is not Later:
+            return row
+        try:
+            return row.build()
+        except Exception:  # one exchange the journal could not describe: lost, counted, never silent
+            self.failed_entries += 1
+            log.warning("journal %s : entrée non construite", self.name, exc_info=self.failed_entries == 1)
+            return None
+
     def _write(self, batch: list[dict]) -> None:
         if self.db is None or not batch:
             return
@@ -168,8 +197,12 @@ class JournalStore:
                         if r.get("bdc") and (r["trace_id"], r["bdc"]) not in self._written}
             if bindings:
                 stmt = bindings_insert(session, self.traces, bindings)
-                session.execute(stmt, [{"trace_id": t, "bdc": b, "time": when, "tracestate": state}
-                                       for (t, b), (when, state) in bindings.items()])
+                bind = self._bind_insert.get(session.dialect.name)
+                if bind is None:  # one statement per dialect: compiled once, run on the driver
+                    bind = self._bind_insert[session.dialect.name] = Prepared(stmt, BINDING_COLUMNS)
+                if bindings:
+                    bind.many(session, [{"trace_id": t, "bdc": b, "time": when, "tracestate": state}
+                                        for (t, b), (when, state) in bindings.items()])
             self._prune(session, len(batch))
         if len(self._written) > 10000:
             self._written.clear()

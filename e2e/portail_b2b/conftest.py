@@ -35,6 +35,21 @@ def supplier(stack, factory):
 
 
 @pytest.fixture
+def portal_user(stack, factory, supplier):
+    """``portal_user(asl_tiers=False)``: a personal identifiant of the test's own (in a supplier of its
+    own), its record (identifiant, cofor, email…) and its ``password``. Tests that reset a password
+    use one: the demo identifiants keep the demo password."""
+    def make(asl_tiers: bool = False) -> dict:
+        password = factory.fake.password(length=14, special_chars=True, digits=True, upper_case=True,
+                                         lower_case=True)
+        user = create(stack, "portail_b2b", "/users", {"cofor": supplier("with_users")["cofor"],
+                                                       "password": password, "asl_tiers": asl_tiers,
+                                                       "seed": factory.rng.randint(1, 10**9)})
+        return {**user, "password": password}
+    return make
+
+
+@pytest.fixture
 def person(factory) -> dict:
     """A contact person and their company (Faker fr_FR, seeded per test)."""
     c = factory.customer()

@@ -53,26 +53,46 @@ def vehicle_for_sale(pvo2_url: str, brand: str = "PEUGEOT", label: str = "SPOTIC
     raise LookupError(f"aucun véhicule {brand} {label} à vendre dans le stock PVO2")
 
 
+def enter_order(page: Page, pvo2_url: str, customer: dict, plate: str, close: bool = True):
+    """An offer for ``customer`` on the vehicle ``plate``, its bon de commande generated, its delivery
+    date set to today (and closed); returns (order page, order number)."""
+    OffersPage(page, pvo2_url).open().create_offer()
+    NewOfferPage(page, pvo2_url).create(customer, plate)
+    offer = OfferPage(page, pvo2_url)
+    expect(offer.heading).to_be_visible()
+    number = offer.number()
+    offer.generate_bdc()
+    order = OrderPage(page, pvo2_url)
+    expect(order.heading).to_have_text(f"Commande N° {number}")
+    order.set_delivery(today_fr())
+    if close:
+        order.close()
+        expect(order.closed).to_be_visible()
+    return order, number
+
+
 @pytest.fixture
 def new_order(page: Page, pvo2_url: str, factory):
     """``new_order(plate)``: an offer for a fresh customer, its bon de commande generated and its
     delivery date set to today; returns (order page, customer dict, order number)."""
     def make(plate: str, close: bool = True):
         customer = factory.customer()
-        OffersPage(page, pvo2_url).open().create_offer()
-        NewOfferPage(page, pvo2_url).create(customer, plate)
-        offer = OfferPage(page, pvo2_url)
-        expect(offer.heading).to_be_visible()
-        number = offer.number()
-        offer.generate_bdc()
-        order = OrderPage(page, pvo2_url)
-        expect(order.heading).to_have_text(f"Commande N° {number}")
-        order.set_delivery(today_fr())
-        if close:
-            order.close()
-            expect(order.closed).to_be_visible()
+        order, number = enter_order(page, pvo2_url, customer, plate, close)
         return order, customer, number
     return make
+
+
+@pytest.fixture
+def own_pvo2(stack, tmp_path, pytestconfig):
+    """A PVO2 of the test's own (its own data directory, the demo data, wired to the suite's other
+    apps), for a test that changes what a whole PVO2 instance shares — its site's Code RRDI — so the
+    suite's PVO2 stays as seeded for the tests running beside it."""
+    from conftest import start_test_stack
+    others = {name: stack.url(name) for name in [*stack.apps, *stack.external_urls] if name != "pvo2"}
+    running = start_test_stack(tmp_path / "own_pvo2", others, pytestconfig.option.advertise_host,
+                               stack.credentials)
+    yield running
+    running.stop()
 
 
 def complete_declaration(popup: Page, customer: dict) -> DeclarationFormPage:

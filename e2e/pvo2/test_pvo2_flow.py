@@ -21,8 +21,8 @@ from e2e.pages.pvo2 import (
     SiteIdentityPage,
     VehicleCardPage,
 )
-from e2e.pvo2.conftest import complete_declaration, reload_until_visible
-from harness.testing import icare_contracts
+from e2e.pvo2.conftest import complete_declaration, enter_order, reload_until_visible
+from harness.testing import create, icare_contracts
 
 pytestmark = pytest.mark.pvo2
 
@@ -61,23 +61,23 @@ def test_offer_to_contract_number_on_the_pvo2_order(page: Page, stack, pvo2_url,
     expect(portal.results.filter(has_text=contract)).to_have_count(1)
 
 
-def test_declaring_without_rrdi_says_where_to_fill_it(page: Page, pvo2_url: str, new_order, stock_vehicle):
-    order, _, number = new_order(stock_vehicle()["plate"])
+def test_declaring_without_rrdi_says_where_to_fill_it(page: Page, own_pvo2, factory):
+    # the Code RRDI belongs to the whole instance: emptied on a PVO2 of the test's own
+    pvo2_url = own_pvo2.url("pvo2")
+    plate = create(own_pvo2, "pvo2", "/vehicles", {"seed": factory.rng.randint(1, 10**9)})["plate"]
+    order, number = enter_order(page, pvo2_url, factory.customer(), plate)
     site = SiteIdentityPage(page, pvo2_url).open()
     site.set_rrdi("")
-    try:
-        expect(site.messages).to_have_text("Fiche d'identité du site enregistrée.")
-        order.open(number)
-        popup = order.declare()
-        expect(popup.get_by_role("alert")).to_contain_text(
-            "le code RRDI Spoticar du site n'est pas renseigné. Renseignez-le dans Paramètres → "
-            "Fiche d'identité du site")
-        popup.close()
-    finally:
-        SiteIdentityPage(page, pvo2_url).open().set_rrdi("FR10350")
-    expect(SiteIdentityPage(page, pvo2_url).rrdi).to_have_value("FR10350")
+    expect(site.messages).to_have_text("Fiche d'identité du site enregistrée.")
+    expect(site.rrdi).to_have_value("")
     order.open(number)
-    expect(order.declaration_status).to_have_count(0)
+    popup = order.declare()
+    expect(popup.get_by_role("alert")).to_contain_text(
+        "le code RRDI Spoticar du site n'est pas renseigné. Renseignez-le dans Paramètres → "
+        "Fiche d'identité du site")
+    popup.close()
+    order.open(number)
+    expect(order.declaration_status).to_be_hidden()  # nothing declared: the follow-up box stays hidden
     expect(order.declare_button).to_be_visible()
 
 
@@ -109,7 +109,7 @@ def test_ineligible_vehicle_is_reported_back_and_the_order_is_unchanged(page: Pa
     expect(alert).to_contain_text("les véhicules utilisés, même temporairement, comme taxi sont exclus")
     popup.close()
     page.reload()
-    expect(order.declaration_status).to_have_count(0)
+    expect(order.declaration_status).to_be_hidden()  # nothing declared: the follow-up box stays hidden
     expect(order.declare_button).to_be_visible()
     # Ready to retry: once the card is corrected, the same order is handed off.
     page.get_by_role("link", name="Fiche du véhicule").click()

@@ -79,6 +79,7 @@ def test_vehicle_customer_order_and_declaration_end_with_the_contract_on_the_car
     contract_number = re.search(r"[0-9]{11}", confirmation.contract.inner_text()).group(0)
 
     expect(tab.contract_number).to_have_text(contract_number)  # the open Tec3H page learns it by itself
+    expect(page.locator("#warranty-state")).to_have_attribute("data-following", "true")  # pushed (stream)
     page.reload()
     expect(tab.status).to_have_text("Déclarée")
     page.get_by_role("link", name="Fiche").click()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from common import static
 from common.db import Database, database_url
 from common.testing import mount_test_routes
 from common.web import make_app
@@ -43,6 +44,7 @@ class DmsApp:
         db.create_all()
         db.init_app(app)
         app.jinja_env.filters.update(self.filters)
+        static.install_shared(app)  # /commun/: the scripts every DMS page shares
         for blueprint in self.blueprints:
             app.register_blueprint(_imported(blueprint))
         mount_test_routes(app, f"{self.package}.testing")  # imported only when mounted (Faker etc.)

@@ -1,18 +1,21 @@
 """Test-only routes of the Portail B2B (``common.testing``): a supplier of the test's own at a given
-step of the access timeline, for tests that move a company to its next step (the demo COFOR stay as
-``up`` seeded them, so the suites pass again on the same stack)."""
+step of the access timeline, for tests that move a company to its next step, and a personal identifiant
+of the test's own, for tests that reset a password (the demo COFOR and identifiants stay as ``up``
+seeded them, so the suites pass again on the same stack)."""
 from __future__ import annotations
 
 from flask import current_app
 
+from common.auth import hash_password
 from common.testing import as_record, body, stored, test_blueprint
 from common.web import error_response
 from fixtures.factories import Factory
-from simulators.portail_b2b.store import STATES, Supplier, SupplierSite
+from simulators.portail_b2b.store import STATES, PortalUser, Supplier, SupplierSite
 
 bp = test_blueprint("portail_b2b")
 
 SUPPLIER_FIELDS = ("cofor", "name", "siret", "state", "address", "postcode", "city", "country", "activity")
+USER_FIELDS = ("identifiant", "cofor", "first_name", "last_name", "email", "phone", "asl_tiers")
 
 
 def _record(supplier: Supplier) -> dict:
@@ -52,3 +55,26 @@ def create_supplier():
         for code in data.get("sites", ["01"]):
             session.add(SupplierSite(cofor=cofor, code=code, name=f"Site {code}"))
     return stored(Supplier, _record, status=201, cofor=cofor)
+
+
+@bp.post("/users")
+def create_user():
+    """Body: cofor (a supplier, e.g. one made by ``/suppliers``), password, seed (Faker), asl_tiers
+    (false by default). A personal identifiant no other has (V3…, above the demo ones) with a Faker
+    name and e-mail address."""
+    data = body()
+    factory = Factory(int(data.get("seed", 0)))
+    with current_app.extensions["db"].transaction() as session:
+        if session.get(Supplier, str(data.get("cofor", ""))) is None:
+            return error_response(400, f"COFOR inconnu : {data.get('cofor')}.", "cofor")
+        if not isinstance(data.get("password"), str) or not data["password"]:
+            return error_response(400, "Mot de passe : indiquez le mot de passe de l'identifiant.", "password")
+        identifiant = f"V{factory.rng.randint(300_000, 999_999)}"
+        while session.get(PortalUser, identifiant) is not None:
+            identifiant = f"V{factory.rng.randint(300_000, 999_999)}"
+        first, last = factory.fake.first_name(), factory.fake.last_name()
+        session.add(PortalUser(identifiant=identifiant, cofor=data["cofor"], first_name=first, last_name=last,
+                               email=f"{identifiant.lower()}.{factory.fake.free_email()}",
+                               phone=factory.fake.phone_number(), asl_tiers=bool(data.get("asl_tiers")),
+                               password_hash=hash_password(data["password"])))
+    return stored(PortalUser, lambda row: as_record(row, USER_FIELDS), status=201, identifiant=identifiant)

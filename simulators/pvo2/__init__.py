@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flask import Flask, redirect, url_for
 
-from common import formats, keys
+from common import formats, keys, static
 from common.db import Database, database_url
 from common.testing import mount_test_routes
 from common.web import make_app
@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     for module in (settings, stock, offers, offer_vehicle, offer_people, deliveries, printing, declaring):
         app.register_blueprint(module.bp)
     app.register_blueprint(deliveries.streams)
+    static.install_shared(app)  # /commun/: the scripts every DMS page shares
     app.jinja_env.globals["vehicle_extras"] = offer_vehicle.vehicle_extras
     from simulators.pvo2.store import outbox
     app.register_blueprint(outbox.blueprint(db, title="Boîte d'envoi PVO²"))

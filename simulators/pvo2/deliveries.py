@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
 from sqlalchemy import select
 
 from simulators.dms import events
@@ -168,6 +168,18 @@ def declaration_state(order: Order | None) -> dict:
     return {"status": order.declaration_status, "status_text": STATUS_TEXT.get(order.declaration_status, ""),
             "bdc_number": order.bdc_number, "declaration_url": order.declaration_url,
             "contract_number": order.contract_number or None}
+
+
+@bp.get("/<int:number>/declaration/etat")
+def declaration_state_json(number: int):
+    """Commande N°…'s declaration as JSON: what the order page polls when it cannot follow the event
+    stream (no EventSource, or the server has no stream to spare)."""
+    with context.db().transaction() as session:
+        row = context.order_or_404(session, number)
+    if row.bdc_number and row.declaration_status not in FINAL:
+        declaring.refresh(row)  # outside any transaction: no lock held during HTTP
+    with context.db().transaction() as session:
+        return jsonify(declaration_state(context.order_or_404(session, number)))
 
 
 @streams.get(events.PREFIX + "livraisons/<int:number>/declaration")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, redirect, url_for
 
+from common import static
 from common.db import Database, database_url
 from common.testing import mount_test_routes
 from common.web import make_app
@@ -34,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     for module in (stock, customers, orders, sales, warranty):
         app.register_blueprint(module.bp)
+    static.install_shared(app)  # /commun/: the scripts every DMS page shares
     mount_test_routes(app, "simulators.tec3h.testing")  # imported only when mounted (Faker etc.)
     if app.config.get("TEST_ROUTES"):
         from simulators.tec3h import certification_routes

@@ -42,7 +42,9 @@ def seed_demo(app: Flask, seed: int = 0) -> None:
                 version, reference=row["reference"], plate=row["plate"], vin=row["vin"],
                 first_registration=dt.date.fromisoformat(row["first_registration"]),
                 model_year=row["model_year"], mileage_km=row["mileage_km"], co2=row["co2"],
-                color=row["color"], price_ttc=Decimal(row["price_ttc"]), state=row["state"]))
+                color=row["color"], interior_color=row.get("interior_color"),
+                commercial_color=row.get("commercial_color"), key_count=row.get("key_count"),
+                first_hand=row.get("first_hand", False), price_ttc=Decimal(row["price_ttc"]), state=row["state"]))
         versions = referential.all_versions()
         for n in range(stock["generated_vehicles"]):
             version = rng.choice(versions)

@@ -36,6 +36,8 @@ class Version:
     doors: int | None = None        # Nombre de portes
     seats: int | None = None        # Nombre de places
     catalogue_price: Decimal | None = None  # Prix catalogue (new, TTC)
+    nedc: dict | None = None        # NEDC consumption, l/100 km: mixed, urban, extra_urban (none: électrique)
+    tank_l: int | None = None       # fuel tank, litres: the Autonomie
 
     def valid_at(self, date: dt.date) -> bool:
         """True when the month of ``date`` lies in the version's production months."""
@@ -69,7 +71,8 @@ def _index() -> tuple[dict[str, dict], dict[str, Version]]:
                     v["kw_power"], v["fiscal_power"], v["displacement_cc"], v["gearbox"],
                     v["equivalence"], v["from"], v["to"], text, model.get("category", ""),
                     model.get("doors"), model.get("seats"),
-                    Decimal(v["catalogue_price"]) if v.get("catalogue_price") else None)
+                    Decimal(v["catalogue_price"]) if v.get("catalogue_price") else None,
+                    v.get("nedc"), model.get("tank_l"))
     return makes, versions
 
 
@@ -113,3 +116,30 @@ def version(version_id: str) -> Version | None:
 
 def all_versions() -> list[Version]:
     return list(_index()[1].values())
+
+
+@dataclass(frozen=True)
+class Nedc:
+    """The NEDC block of the vehicle card: l/100 km (mixte, urbain, extra urbain), km/l, Autonomie."""
+    mixed: float
+    urban: float
+    extra_urban: float
+    km_per_l: float
+    range_km: int | None
+
+
+def nedc(version: Version | None) -> Nedc | None:
+    """The NEDC figures of ``version`` (None for a version without: électrique, or unknown):
+    Mixte (km/l) = 100 / Mixte; Autonomie = the tank's litres at the Mixte consumption."""
+    if version is None or not version.nedc:
+        return None
+    mixed = version.nedc["mixed"]
+    return Nedc(mixed, version.nedc["urban"], version.nedc["extra_urban"], round(100 / mixed, 1),
+                round(version.tank_l * 100 / mixed) if version.tank_l else None)
+
+
+def standard_equipment(version: Version | None) -> list[str]:
+    """Équipements de série of ``version``'s model (by its category; empty when unknown)."""
+    if version is None:
+        return []
+    return reference.load("tec3h_referential")["standard_equipment"].get(version.category, [])

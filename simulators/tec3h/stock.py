@@ -122,6 +122,8 @@ def _check_vehicle(form: VehicleForm, version_id: str) -> dict | None:
         return None
     return dict(version=version, first_registration=mec, model_year=year, plate=plate, vin=v["vin"],
                 mileage_km=v["km"] or 0, co2=v["co2"], price_ttc=v["prix"] or Decimal(0), color=v["couleur"],
+                interior_color=v["couleur_interieure"], commercial_color=v["couleur_commerciale"],
+                key_count=v["nombre_cles"], first_hand=bool(v["premiere_main"]),
                 **({"ptac_kg": v["ptac"]} if v["ptac"] else {}))
 
 
@@ -153,5 +155,7 @@ def vehicle_card(vehicle_id: int):
     warranty = order and session.scalar(select(Warranty).where(Warranty.order_id == order.id))
     from simulators.tec3h.warranty import refresh
     refresh(warranty)  # the contract number shows even if the centralisateur's callback was missed
+    version = referential.version(vehicle.version_id)
     return render_template("tec3h/vehicle_card.html", vehicle=vehicle, order=order, warranty=warranty,
-                           version=referential.version(vehicle.version_id))
+                           version=version, nedc=referential.nedc(version),
+                           equipment=referential.standard_equipment(version))

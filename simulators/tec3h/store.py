@@ -39,6 +39,10 @@ class Vehicle(IdColumn, Base):
     fiscal_power: Mapped[int]
     displacement_cc: Mapped[int | None]
     color: Mapped[str | None] = mapped_column(String(30))
+    interior_color: Mapped[str | None] = mapped_column(String(30))    # Couleur intérieure
+    commercial_color: Mapped[str | None] = mapped_column(String(30))  # Couleur commerciale
+    key_count: Mapped[int | None]                                     # Nombre de clés
+    first_hand: Mapped[bool] = mapped_column(default=False)           # Première main
     price_ttc: Mapped[Money] = mapped_column(default=Decimal(0))
     ptac_kg: Mapped[int | None]  # poids total autorisé en charge
     state: Mapped[str] = mapped_column(String(30), default="Stock")

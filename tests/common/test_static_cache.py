@@ -5,13 +5,17 @@ from __future__ import annotations
 import html
 import re
 
+from pathlib import Path
+
 import httpx
 import pytest
 
 from spoticar_handoff.client import tls_context
 
 APPS = ("centralisateur", "icare", "portail_b2b", "pvo2", "tec3h", "bee2link", "neovo")
-STATIC_LINK = re.compile(r'(?:href|src)="(/static/[^"?]+)\?v=([0-9a-f]{12})"')
+STATIC_LINK = re.compile(r'(?:href|src)="(/(?:static|commun)/[^"?]+)\?v=([0-9a-f]{12})"')
+DMS = ("pvo2", "tec3h", "bee2link", "neovo")
+SHARED = Path(__file__).resolve().parents[2] / "common" / "static"
 
 
 @pytest.mark.parametrize("app", APPS)
@@ -28,3 +32,12 @@ def test_static_links_carry_their_hash_and_are_cached(stack, app):
             assert kept.content == http.get(path).content
             for other in (http.get(path), http.get(f"{path}?v=000000000000")):
                 assert other.status_code == 200 and "immutable" not in other.headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("app", DMS)
+def test_every_dms_serves_the_shared_scripts(stack, app):
+    with httpx.Client(base_url=stack.url(app), verify=tls_context(), timeout=30) as http:
+        script = http.get("/commun/declaration_follow.js")
+        assert script.status_code == 200 and "javascript" in script.headers["Content-Type"]
+        assert script.content == (SHARED / "declaration_follow.js").read_bytes()
+        assert http.get("/commun/../__init__.py").status_code == 404

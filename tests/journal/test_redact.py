@@ -68,3 +68,13 @@ def test_the_bdc_of_an_exchange_is_found_in_its_url_redirect_or_fields():
 def test_a_credential_tag_is_found_among_others_whatever_its_case_or_letters(html, kept):
     assert redact.redact_text(html, "text/html") == kept
 
+
+
+@pytest.mark.parametrize("text", [
+    "https://x/reset?token=abc&b=1", "/p?a=1&ACCESS_TOKEN=s3cret#f", "?token=abc?code=42&key=k",
+    "<a href=\"/x?cle=v&amp;code=9\">é</a> ? & =", "a=1&b=2", "&&==??token=", "?Signature=s&x=1&Code=c",
+    "x?\u212aey=v&co\u0130e=w&é=1", "\n".join(f"/l{i}?p={i}&q=2" for i in range(40)) + "&token=t",
+])
+def test_query_tokens_are_redacted_as_the_pattern_finds_them(text):
+    """The look at each ``?``/``&`` only (a page holds a few) redacts what the pattern's scan would."""
+    assert redact.url(text) == redact.TOKEN_QUERY.sub(lambda m: m.group(1) + R, text)

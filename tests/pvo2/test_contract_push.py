@@ -31,6 +31,16 @@ def test_the_order_page_links_its_declaration_stream(client):
     assert client.get("/flux/livraisons/999999/declaration").status_code == 404
 
 
+def test_the_order_page_can_poll_its_declaration_state(client, fake_centralisateur):
+    assert f'data-state-url="/livraisons/{KAROQ}/declaration/etat"' in text(client.get(f"/livraisons/{KAROQ}"))
+    assert client.get(f"/livraisons/{KAROQ}/declaration/etat").get_json() == {"status": None}
+    assert client.post(f"/livraisons/{KAROQ}/declarer", data={"garantisseur": "spoticar"}).status_code == 303
+    state = client.get(f"/livraisons/{KAROQ}/declaration/etat").get_json()
+    assert (state["status"], state["status_text"], state["bdc_number"], state["contract_number"]) == (
+        "pending", "Transmise au centralisateur : déclaration à compléter", BDC, None)
+    assert client.get("/livraisons/999999/declaration/etat").status_code == 404
+
+
 def test_the_contract_number_is_pushed_to_the_order_when_the_callback_lands(client, app, fake_centralisateur):
     assert client.post(f"/livraisons/{KAROQ}/declarer", data={"garantisseur": "spoticar"}).status_code == 303
     stream = client.get(f"/flux/livraisons/{KAROQ}/declaration", buffered=False)

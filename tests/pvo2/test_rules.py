@@ -75,8 +75,13 @@ def test_print_pdf_has_one_order_form_per_document(client):
     assert 'filename="bon-de-commande-7414120.pdf"' in response.headers["Content-Disposition"]
     pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     assert pdf.count("Bon de commande d'un véhicule") == 2
-    for expected in ("FY-544-EW", "TMBJG7NU9M50143AA", "TEST2", "ESA42", "07/12/2022", "FR10350"):
+    for expected in ("FY-544-EW", "TMBJG7NU9M50143AA", "TEST2", "ESA42", "07/12/2022", "FR10350", "Gris Quartz"):
         assert expected in pdf
+    # the seed's printed form, word for word (002: "Bon de commande à particulier")
+    for label in ("Achat", "Location avec Option d'Achat", "Cachet de l'Apporteur d'Affaires", "Code Vendeur",
+                  "Code Apporteur d'Affaires", "SIRET / SIREN", "Conjoint/Co-emprunteur", "Teinte Extérieure",
+                  "N° Département souhaité"):
+        assert label in pdf, label
 
 
 def test_cancel_an_offer_but_never_a_bdc(client, app):

@@ -139,6 +139,8 @@ def test_vehicle_created_from_the_referential_gets_equivalence_and_technical_dat
     ({"mec": "32/13/2018"}, "Le champ Mise en circulation doit être une date valide au format JJ/MM/AAAA."),
     ({"immatriculation": "DL-342-MP"}, "Un véhicule immatriculé DL-342-MP est déjà en stock."),
     ({"vin": "TROPCOURT"}, "Le VIN doit comporter exactement 17 caractères"),
+    ({"nombre_cles": "deux"}, "Nombre de clés"),
+    ({"nombre_cles": "-1"}, "Nombre de clés"),
 ])
 def test_vehicle_creation_refuses_manual_or_invalid_input(client, app, overrides, field_message):
     before = _count(app)
@@ -171,3 +173,38 @@ def test_vehicle_card_shows_doors_seats_category_and_catalogue_price(client, app
     for shown in ("Nombre de portes 5", "Nombre de places 5", "Catégorie Break",
                   "Prix catalogue 29 900,00 €", "Prix options 0,00 €"):
         assert shown in card
+
+
+def _card(client, app, plate: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", client.get(f"/vehicules/{vehicle_id(app, plate)}").data.decode()).split())
+
+
+def test_vehicle_card_shows_the_seed_colours_keys_nedc_and_equipment(client, app):
+    # the seed's card of DL-342-MP: Couleur Marron, Couleur commerciale Noir, Nombre de clés 2, NEDC block
+    card = _card(client, app, "DL-342-MP")
+    for shown in ("Première main Non", "Couleur Marron", "Couleur commerciale Noir",
+                  "Nombre de clés 2", "Mixte 3.8 l/100 km", "Urbain 4.4 l/100 km", "Extra urbain 3.5 l/100 km",
+                  "Mixte (km/l) 26.3 km/l", "Autonomie 1395 km", "CO₂ mixte 100 g/km",
+                  "Équipements de série Accoudoir central AR", "Smart card / Smart key"):
+        assert shown in card, shown
+
+
+def test_an_electric_vehicle_card_has_no_nedc_consumption(client, app):
+    response = client.post("/vehicules/nouveau", data=_new_vehicle(
+        marque="Peugeot", energie="Électrique", mec="10/10/2020", annee_modele="2020", modele="208 (2)",
+        version="Électrique 136 ch Allure", version_id="J00005", vin="VF3UAHNS0LW000136",
+        immatriculation="EV-136-AL"))
+    assert response.status_code == 302
+    card = _card(client, app, "EV-136-AL")
+    assert "Nombre de portes 5" in card and "NEDC" not in card and "l/100 km" not in card
+
+
+def test_colours_keys_and_first_hand_typed_at_creation_show_on_the_card(client, app):
+    response = client.post("/vehicules/nouveau", data=_new_vehicle(
+        couleur_interieure="Tissu Mistral", couleur_commerciale="Gris Artense", nombre_cles="1",
+        premiere_main="oui"))
+    assert response.status_code == 302
+    card = _card(client, app, "GH-456-JK")
+    for shown in ("Couleur intérieure Tissu Mistral", "Couleur commerciale Gris Artense", "Nombre de clés 1",
+                  "Première main Oui"):
+        assert shown in card, shown

@@ -1,5 +1,6 @@
-// Tec3H: the referential autocomplete (Modèle, Version → Equivalence constructeur) and the
-// warranty state of the vehicle card (pushed by server-sent events, polled as a fallback). A static file: the CSP forbids inline scripts.
+// Tec3H: the referential autocomplete (Modèle, Version → Equivalence constructeur) and, right after
+// Envoyer, the centralisateur's declaration opened in a new window (the card's warranty state is
+// followed by the shared declaration_follow.js). A static file: the CSP forbids inline scripts.
 (function () {
   "use strict";
 
@@ -89,43 +90,6 @@
     ["marque", "mec", "energie"].forEach(function (id) { field(id).addEventListener("change", clearVersion); });
   }
 
-  function showWarranty(state) {
-    if (state.contract_number) document.getElementById("contract-number").textContent = state.contract_number;
-    if (state.status_text) document.getElementById("warranty-status").textContent = state.status_text;
-  }
-
-  // The contract number is pushed (server-sent events) as soon as the centralisateur's callback
-  // lands; without EventSource, or when the server has no stream to spare, the page polls.
-  function followWarranty(box) {
-    const pending = ["pending", "contract_pending"];
-    if (pending.indexOf(box.dataset.status) < 0) return;
-    const poll = function () {
-      const tick = function () {
-        fetch(box.dataset.stateUrl, { headers: { Accept: "application/json" } })
-          .then(function (r) { return r.json(); })
-          .then(function (state) {
-            showWarranty(state);
-            if (pending.indexOf(state.status) >= 0) setTimeout(tick, 1500);
-          })
-          .catch(function () { setTimeout(tick, 5000); });
-      };
-      setTimeout(tick, 1500);
-    };
-    if (!window.EventSource || !box.dataset.eventsUrl) { poll(); return; }
-    const source = new EventSource(box.dataset.eventsUrl);
-    source.onmessage = function (event) {
-      const state = JSON.parse(event.data);
-      showWarranty(state);
-      if (pending.indexOf(state.status) < 0) source.close();
-    };
-    source.addEventListener("busy", function () { source.close(); poll(); });
-    source.onerror = function () {
-      // the stream ended (a final state, or its time is up): EventSource reconnects by itself;
-      // closed for good (an error status) means polling takes over
-      if (source.readyState === EventSource.CLOSED) poll();
-    };
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     const form = document.getElementById("vehicle-form");
     if (form) vehicleForm(form);
@@ -135,6 +99,5 @@
       // that blocks it leaves the "Ouvrir la déclaration sur le centralisateur" link.
       window.open(box.dataset.autoOpen, "_blank", "noopener");
     }
-    if (box) followWarranty(box);
   });
 })();

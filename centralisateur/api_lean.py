@@ -1,0 +1,109 @@
+"""The lean hand-off path: ``POST /api/v1/handoffs`` answered without Flask's request machinery in
+the common case — a DMS key, a sale the centralisateur accepts (201, or 200 for an order sent again).
+
+Flask's per-request work (request and app contexts, the session cookie, CSRF, before/after hooks,
+URL matching, the Response object) was about a third of a hand-off's CPU, for an answer whose every
+byte is known in advance. This WSGI layer sits inside the journal's capture (``common.journal``:
+trace context, journal entry and access log as for any request) and in front of Flask:
+
+- it answers only what the Flask view would answer with a receipt, through the same functions
+  (``api.client_named``, ``api.prepare``, ``api.write``, ``api.receipt_body``) and the same headers
+  (``common.web.ANSWER_HEADERS``);
+- anything else — another route or method, no or another content type, a size over the limit, a
+  certification session's key, a body the view would refuse (JSON, validation, eligibility,
+  callback URL, dealer) — goes to Flask untouched (the body it read is handed on), so every error
+  keeps its one French wording. A refusal found by the write job wrote nothing, so the view running
+  it again answers the same.
+"""
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from centralisateur import api, api_store
+from common.auth import key_digest
+from common.keys import demo_key_allowed
+from common.web import ANSWER_HEADERS, HTTP_MESSAGES, json_too_deep
+from spoticar_handoff.models import HandoffIn
+
+log = logging.getLogger(__name__)
+PATH = "/api/v1/handoffs"
+_STATUS = {201: "201 CREATED", 200: "200 OK", 500: "500 INTERNAL SERVER ERROR"}
+# the app's error handler's answer (``common.web``): jsonify's compact JSON and final newline
+_FAILED = json.dumps({"errors": [{"field": None, "message": HTTP_MESSAGES[500]}]}, ensure_ascii=False,
+                     separators=(",", ":")).encode() + b"\n"
+
+
+class LeanHandoffs:
+    """WSGI middleware around the Flask app's ``wsgi_app``: see the module's docstring."""
+
+    def __init__(self, app, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
+            return self.wsgi_app(environ, start_response)
+        try:
+            sale = self._sale(environ)
+        except Exception:  # the view meets the same case and answers it (a French 500 at worst)
+            log.debug("lean hand-off: left to the view", exc_info=True)
+            sale = None
+        if sale is None:
+            return self.wsgi_app(environ, start_response)
+        try:
+            stored = api.write(self.app, sale)
+        except IntegrityError:  # a vanished dealer or a twin order: the view's own recovery
+            return self.wsgi_app(environ, start_response)
+        except Exception:  # noqa: BLE001  logged by _failed
+            return self._failed(start_response)
+        if not isinstance(stored, api_store.Stored):  # a dealer refusal: nothing written, the view words it
+            return self.wsgi_app(environ, start_response)
+        try:
+            body = api.receipt_body(self.app, stored, sale.payload)
+        except Exception:  # noqa: BLE001  recorded already: answered as the app's error handler would, never run again
+            return self._failed(start_response)
+        return self._answer(start_response, 201 if stored.created else 200, body)
+
+    @staticmethod
+    def _answer(start_response, status: int, body: bytes):
+        start_response(_STATUS[status], [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+                                         *ANSWER_HEADERS])
+        return [body]
+
+    def _failed(self, start_response):
+        log.exception("unexpected error on POST %s", PATH)
+        return self._answer(start_response, 500, _FAILED)
+
+    def _sale(self, environ) -> api_store.Sale | None:
+        """The sale to record when the view would record it; None when the view must answer (the
+        body read here is put back for it)."""
+        app = self.app
+        mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+        length = environ.get("CONTENT_LENGTH", "")
+        if mimetype != "application/json" or not length.isdigit() or not 0 < int(length) <= app.config[
+                "MAX_CONTENT_LENGTH"]:
+            return None
+        scheme, _, key = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+        key = key.strip()
+        if scheme.lower() != "bearer" or not key or not demo_key_allowed(key, app.config["DEMO_MODE"]):
+            return None
+        dms = api.client_named(app, key_digest(key))
+        if dms is None:  # no key, a bad one, or a certification session's: the view's own checks
+            return None
+        raw = environ["wsgi.input"].read(int(length))
+        environ["wsgi.input"] = io.BytesIO(raw)  # the view reads it again if it answers
+        if json_too_deep(raw):
+            return None
+        try:
+            handoff = HandoffIn.model_validate_json(raw)
+        except ValidationError:
+            return None
+        if handoff.source_dms != dms:
+            return None
+        sale, _refused, _bad_callback = api.prepare(app, dms, handoff)
+        return None if sale.refused else sale
