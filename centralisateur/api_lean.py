@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from centralisateur import api, api_store
 from common.auth import key_digest
 from common.keys import demo_key_allowed
-from common.web import ANSWER_HEADERS, HTTP_MESSAGES, json_too_deep
+from common.web import ANSWER_HEADERS, HTTP_MESSAGES, body_has_nul, json_too_deep
 from spoticar_handoff.models import HandoffIn
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ class LeanHandoffs:
             return None
         raw = environ["wsgi.input"].read(int(length))
         environ["wsgi.input"] = io.BytesIO(raw)  # the view reads it again if it answers
-        if json_too_deep(raw):
+        if json_too_deep(raw) or body_has_nul(raw):  # the view's hooks refuse them in French
             return None
         try:
             handoff = HandoffIn.model_validate_json(raw)
