@@ -98,3 +98,17 @@ def test_the_handoff_api_refuses_a_nul_character_in_french(stack, factory):
                           headers={"Authorization": f"Bearer {stack.credentials.dms_key('tec3h')}"})
     assert response.status_code == 400
     assert "caractère nul (U+0000)" in response.json()["errors"][0]["message"]
+
+
+def test_certification_skip_refuses_a_reason_that_is_not_a_text(stack):
+    base = stack.url("centralisateur")
+    opened = httpx.post(base + "/certification/sessions", json={"dms": "tec3h"}, timeout=30).json()
+    headers = {"Authorization": f"Bearer {opened['key']}", "Accept": "application/json"}
+    before = httpx.get(opened["url"], headers=headers, timeout=30).json()["scenarios"]
+    for body in (b"[1]", b'"x"', b"1", b'{"reason": ["pas", "un", "texte"]}', b'{"reason": {"a": 1}}'):
+        response = httpx.post(opened["url"] + "/skip", content=body, timeout=30,
+                              headers={**headers, "Content-Type": "application/json"})
+        assert response.status_code == 422, (body, response.status_code)
+        assert response.json()["errors"][0]["field"] == "reason"
+    after = httpx.get(opened["url"], headers=headers, timeout=30).json()["scenarios"]
+    assert [s["status"] for s in after] == [s["status"] for s in before]  # nothing skipped
