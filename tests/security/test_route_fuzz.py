@@ -11,6 +11,9 @@ import tempfile
 import httpx
 import pytest
 
+from fixtures import reference
+from fixtures.factories import Factory
+from fixtures.icare_factories import icare_sale
 from harness.apps import available_apps
 from spoticar_handoff.client import tls_context
 from tests.security.test_crawl import FIRST_HALF, _log_in
@@ -49,6 +52,26 @@ def _routes(name: str) -> list[tuple[str, list[str], list[str]]]:
                 for rule in app.url_map.iter_rules() if not SKIP.search(rule.rule)]
 
 
+def _known(stack, name: str) -> tuple[dict, dict]:
+    """Ids of records the signed-in crawler may open (its dealer's declaration, a certification session
+    and its key, an Icare contract), so the fuzz reaches those views and not only their 404; and the
+    headers to send with them."""
+    factory, base = Factory(23), stack.url(name)
+    if name == "centralisateur":
+        receipt = httpx.post(base + "/api/v1/handoffs", json=factory.handoff(), timeout=30,
+                             headers={"Authorization": f"Bearer {stack.credentials.dms_key('tec3h')}"}).json()
+        opened = httpx.post(base + "/certification/sessions", json={"dms": "tec3h"}, timeout=30).json()
+        return ({"bdc_number": receipt["bdc_number"], "session_id": opened["id"]},
+                {"Authorization": f"Bearer {opened['key']}"})
+    if name == "icare":
+        npo, contract = icare_sale(factory, reference.demo_dealer("953617Z"))
+        headers = stack.credentials.icare_headers()
+        httpx.post(base + "/api/v1/npo", json=npo, headers=headers, timeout=30)
+        created = httpx.post(base + "/api/v1/contracts", json=contract, headers=headers, timeout=30).json()
+        return {"number": created["contract_number"]}, {}
+    return {}, {}
+
+
 def _path(rule: str, values: dict) -> str:
     for name, value in values.items():
         rule = re.sub(r"<(?:[^:<>]+:)?" + name + ">", value, rule)
@@ -80,9 +103,12 @@ def test_no_route_of_the_url_map_gets_a_5xx(hostile_stack, name):
             if response.status_code >= 500 or b"Traceback" in response.content:
                 failures.append(f"{method} {path[:100]} {kwargs.get('content', b'')[:60]!r} → {response.status_code}")
 
+        known, headers = _known(hostile_stack, name)
+        client.headers.update(headers)
         for rule, arguments, methods in _routes(name):
-            plain = _path(rule, dict.fromkeys(arguments, "1"))
-            paths = [plain] + [_path(rule, {**dict.fromkeys(arguments, "1"), argument: segment})
+            values = {argument: known.get(argument, "1") for argument in arguments}
+            plain = _path(rule, values)
+            paths = [plain] + [_path(rule, {**values, argument: segment})
                                for argument in arguments for segment in SEGMENTS]
             for path in paths:
                 send("GET" if "GET" in methods else methods[0], path + QUERY)
