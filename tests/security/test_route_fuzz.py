@@ -21,8 +21,16 @@ from tests.security.test_crawl import FIRST_HALF, _log_in
 pytestmark = pytest.mark.centralisateur
 
 SEGMENTS = ["%00", "%ff%fe", "..%2f..%2fetc%2fpasswd", "%3Cscript%3E", "٣", "99999999999999999999", "%E2%80%AE"]
-QUERY = ("?page=%ff&q=%00&recherche=" + "A" * 3000 + "&limit=-1&since=9999-99-99&bdc=%C2%B2&trace=zz"
-         "&to=%00&page=2&page=3&suivant=/%5C/evil.example")
+# the query parameters the apps read (request.args, common.parsing's arg_*, search forms), each given
+# hostile values in turn (a NUL stops every request at once: test_content_types has it)
+PARAMETERS = ("afficher annee_min bdc client clients col commercial contrat depose energie etape etat filtre "
+              "km_max limit livreur marque mec modele next origine page par_page prix_max q recherche rrdi "
+              "scenario service since suivant to trace tri v vehicle_id vehicule type numero du au "
+              "immatriculation vin nom date document").split()
+HOSTILE_VALUES = ["%ff%fe", "A" * 3000, "-1", "99999999999999999999", "٣", "9999-99-99", "%C2%B2", "/%5C/evil.example",
+                  "%3Cscript%3Ealert(1)%3C/script%3E", "1e400"]
+QUERIES = ["?" + "&".join(f"{name}={HOSTILE_VALUES[(i + shift) % len(HOSTILE_VALUES)]}&{name}=2"
+                          for i, name in enumerate(PARAMETERS)) for shift in (0, 3, 7)]
 SKIP = re.compile(r"/deconnexion|^/static/")
 
 
@@ -110,8 +118,11 @@ def test_no_route_of_the_url_map_gets_a_5xx(hostile_stack, name):
             plain = _path(rule, values)
             paths = [plain] + [_path(rule, {**values, argument: segment})
                                for argument in arguments for segment in SEGMENTS]
-            for path in paths:
-                send("GET" if "GET" in methods else methods[0], path + QUERY)
+            reading = "GET" if "GET" in methods else methods[0]
+            for path in paths[1:]:
+                send(reading, path)
+            for query in QUERIES:
+                send(reading, plain + query)
             send("PATCH", plain)  # a method no route of ours accepts: 405
             for method in methods:
                 if method in ("POST", "PUT", "DELETE"):
