@@ -107,3 +107,32 @@ def test_up_without_test_routes_has_none(tmp_path):
         assert httpx.post(urls["Centralisateur"] + "/__test__/jobs/run").status_code == 404
     finally:
         stop(process)
+
+
+def test_a_stop_signal_as_soon_as_stack_json_appears_stops_cleanly(tmp_path):
+    """Whoever sees ``stack.json`` (a script, ``bench startup``) may stop ``up`` at once: the signal is
+    handled (state removed, exit 0), not the default death that leaves a stale state file behind."""
+    import time
+    process = _start(tmp_path, "--only", "icare")
+    state = tmp_path / "stack.json"
+    deadline = time.monotonic() + HANG
+    while not state.exists():
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()[0]
+        time.sleep(0.001)
+    output = stop(process, sig=signal.SIGTERM)
+    assert process.returncode == 0, output
+    assert not state.exists()
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_a_command_leaves_the_callers_garbage_collector_as_it_found_it(collecting, capsys):
+    import gc
+    from harness.cli import main
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        assert main(["browser"]) == 0
+        assert gc.isenabled() is collecting
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert capsys.readouterr().out.strip()
