@@ -291,13 +291,13 @@ def _refuse_nul():
         if any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True)):
             return error_response(400, NUL_MESSAGE)
         return None
-    if body_has_nul(request.get_data(cache=True)):
+    if json_has_nul(request.get_data(cache=True)):
         return error_response(400, NUL_MESSAGE)
     return None
 
 
-def body_has_nul(raw: bytes) -> bool:
-    """Whether a (JSON or text) body holds a NUL, raw or escaped as ``\\u0000``."""
+def json_has_nul(raw: bytes) -> bool:
+    """Whether a (JSON) body holds a NUL character, as such or escaped (``\\u0000``)."""
     return b"\x00" in raw or b"\\u0000" in raw
 
 
