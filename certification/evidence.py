@@ -47,10 +47,6 @@ def post(app, session_id: str, url: str, body: bytes, headers: dict, bdc: str | 
     return answer
 
 
-def _belongs(entry: dict, session_id: str) -> bool:
-    return ex.own_header(entry, ex.SESSION_HEADER) == session_id
-
-
 def settle(app, timeout: float = 2.0) -> None:
     """Wait until the requests under way on the centralisateur are in its journal (a request that
     triggered a judging is recorded only once answered). Called with no session lock held: a request
@@ -69,18 +65,20 @@ def journalled(app, session_id: str, since: dt.datetime, *, settled: bool = Fals
     if journal is None or not journal.enabled:
         return []
     since = since - dt.timedelta(seconds=1)
+    # the session's mark, set by the centralisateur itself (the same header sent by the DMS proves
+    # nothing): looked for by the journal's database, not in every exchange since the session opened
+    mark = (ex.SESSION_HEADER, session_id)
     if settled:
         # read the store as it is: ``query`` would wait again for the requests under way, and the
         # caller may hold the session's lock, which some of them wait for (each judging then stalled
         # for the whole wait, seconds, as soon as several sessions or readers were busy at once)
         if since.tzinfo is not None:
             since = since.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        rows = journal.store.query(since=since, limit=MAX_ENTRIES)
+        rows = journal.store.query(since=since, limit=MAX_ENTRIES, header=mark)
     else:
         settle(app)
-        rows = query(app, since=since, limit=MAX_ENTRIES)
-    found = [e for e in rows if _belongs(e, session_id)]
-    return [{**e, "id": str(e["id"])} for e in found]
+        rows = query(app, since=since, limit=MAX_ENTRIES, header=mark)
+    return [{**e, "id": str(e["id"])} for e in rows]
 
 
 def kept(app, session_id: str) -> list[dict]:

@@ -1,5 +1,6 @@
 """Cross-hop request journal: every exchange an app serves or makes, traced (W3C Trace Context),
-redacted at capture, stored in the app's own database, readable at ``GET /__admin/journal``.
+redacted before it is written (by the journal's writer thread), stored in the app's own database,
+readable at ``GET /__admin/journal``.
 
     journal.install(app)                       # done by common.web.make_app for every app
     with journal.http_client(app) as http:     # outgoing calls: traceparent sent, exchange recorded
@@ -41,11 +42,14 @@ def install(app) -> Journal:
 
 
 def query(app_or_name, bdc: str | None = None, trace: str | None = None,
-          since: dt.datetime | str | None = None, limit: int | None = None) -> list[dict]:
+          since: dt.datetime | str | None = None, limit: int | None = None,
+          header: tuple[str, str] | None = None) -> list[dict]:
     """Entries of one app's journal (a Flask app or an app name in this process), oldest first.
 
     ``bdc`` keeps the entries of every trace that carried this numéro de BDC; ``since`` is a datetime
-    (naive = UTC) or an RFC 3339 string; ``limit`` keeps the newest ones (at most 5,000)."""
+    (naive = UTC) or an RFC 3339 string; ``limit`` keeps the newest ones (at most 5,000); ``header``
+    ``(name, value)`` keeps the exchanges the app marked with that header (on its answer to a request
+    it served, on a request it made: a certification session's mark), filtered by the database."""
     journal = journal_of(app_or_name)
     if journal is None:
         raise LookupError(f"aucun journal pour {app_or_name!r}")
@@ -54,7 +58,7 @@ def query(app_or_name, bdc: str | None = None, trace: str | None = None,
         since = parse_since(since)
     elif since is not None and since.tzinfo is not None:
         since = since.astimezone(dt.UTC).replace(tzinfo=None)
-    return journal.query(bdc=bdc, trace=trace, since=since, limit=limit)
+    return journal.query(bdc=bdc, trace=trace, since=since, limit=limit, header=header)
 
 
 def erase(app_or_name, values) -> int:

@@ -1,4 +1,5 @@
-"""``GET /__admin/journal`` on every app: the journal as JSON, filtered by bdc, trace, since, limit.
+"""``GET /__admin/journal`` on every app: the journal as JSON, filtered by bdc, trace, since, limit, and
+``header=Name:value`` (the exchanges the app marked with that header: on its answers, on its calls).
 
 Open in demo/test mode; otherwise it needs the admin key of the configuration
 (``JOURNAL_ADMIN_KEY`` or ``SPOTICAR_JOURNAL_ADMIN_KEY``) as ``Authorization: Bearer <clé>``.
@@ -18,6 +19,7 @@ from common.journal.store import MAX_LIMIT
 bp = Blueprint("journal_admin", __name__)
 
 TRACE_ID = re.compile(r"[0-9a-f]{32}")
+HEADER_NAME = re.compile(r"[A-Za-z0-9-]{1,100}")
 UNAUTHORIZED = ("Clé d'administration du journal absente ou invalide : envoyez l'en-tête "
                 "Authorization: Bearer <clé> avec la clé JOURNAL_ADMIN_KEY de la configuration.")
 NOT_CONFIGURED = ("Journal non consultable : aucune clé d'administration n'est configurée "
@@ -62,6 +64,14 @@ def filters(args) -> tuple[dict | None, tuple | None]:
         except ValueError:
             return None, _error(400, "since", "Date « since » invalide : format ISO 8601 attendu "
                                               "(ex. 2026-11-30T06:00:00Z).")
+    header = (args.get("header") or "").strip()
+    if header:
+        name, sep, value = header.partition(":")
+        name, value = name.strip(), value.strip()
+        if not sep or not HEADER_NAME.fullmatch(name) or not value or len(value) > 200:
+            return None, _error(400, "header", "En-tête « header » invalide : nom:valeur attendu "
+                                               "(ex. X-Spoticar-Certification-Session:abc123).")
+        out["header"] = (name, value)
     limit = (args.get("limit") or "").strip()
     if limit:
         if not limit.isascii() or not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:

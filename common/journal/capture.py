@@ -156,11 +156,12 @@ class JournalMiddleware:
             try:
                 elapsed = (time.perf_counter() - started) * 1000
                 status = int(str(response.get("status", "0")).split(" ", 1)[0] or 0)
-                access_log.info("%s %s %s %s %.1fms trace=%s", journal.name, environ.get("REQUEST_METHOD"),
-                                path, status, elapsed, ctx.trace_id,
-                                extra={"app": journal.name, "method": environ.get("REQUEST_METHOD"),
-                                       "path": path, "status": status, "duration_ms": round(elapsed, 1),
-                                       "trace_id": ctx.trace_id})
+                if access_log.isEnabledFor(logging.INFO):  # else not even its fields are gathered
+                    access_log.info("%s %s %s %s %.1fms trace=%s", journal.name, environ.get("REQUEST_METHOD"),
+                                    path, status, elapsed, ctx.trace_id,
+                                    extra={"app": journal.name, "method": environ.get("REQUEST_METHOD"),
+                                           "path": path, "status": status, "duration_ms": round(elapsed, 1),
+                                           "trace_id": ctx.trace_id})
                 if recording:
                     self._record(environ, tee, response, body, ctx, wall, elapsed, status)
             except Exception:
@@ -184,7 +185,7 @@ class JournalMiddleware:
                 pass
         query = environ.get("QUERY_STRING", "")
         path = redact.url(redact.decode(environ.get("PATH_INFO", "").encode("latin-1", "backslashreplace")))
-        res_headers = response.get("headers") or []
+        res_headers = list(response.get("headers") or ())  # its own copy: built later, elsewhere
         req_type = environ.get("CONTENT_TYPE")
         res_type = next((v for k, v in res_headers if k.lower() == "content-type"), None)
         location = next((v for k, v in res_headers if k.lower() == "location"), None)
@@ -201,9 +202,9 @@ class JournalMiddleware:
         extra = [(key, environ[key]) for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key)]
         scheme, host = environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
         method = environ.get("REQUEST_METHOD", "")[:16]
-        fields = dict(time=wall, direction="in", method=method, path=path, status=status,
-                      duration_ms=round(elapsed, 2), trace_id=ctx.trace_id, span_id=ctx.span_id, bdc=bdc,
-                      tracestate=ctx.tracestate)
+        fields = {"time": wall, "direction": "in", "method": method, "path": path, "status": status,
+                  "duration_ms": round(elapsed, 2), "trace_id": ctx.trace_id, "span_id": ctx.span_id, "bdc": bdc,
+                  "tracestate": ctx.tracestate}
 
         def build():
             req_headers = redact.headers((_header_name(key), value) for key, value in http)

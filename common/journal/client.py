@@ -71,9 +71,9 @@ class JournalClient(httpx.Client):
         path = redact.url(request.url.path)
         bdc = self._bdc or find_bdc(url, location, *(raw[:limit] for raw, kind in ((req_raw, req_type), (res_raw, res_type))
                                                      if raw and redact.is_text(kind)))
-        fields = dict(time=wall, direction="out", method=request.method, url=url, path=path, status=status,
-                      duration_ms=round(elapsed, 2), trace_id=ctx.trace_id, span_id=span, tracestate=ctx.tracestate,
-                      bdc=bdc)
+        fields = {"time": wall, "direction": "out", "method": request.method, "url": url, "path": path,
+                  "status": status, "duration_ms": round(elapsed, 2), "trace_id": ctx.trace_id, "span_id": span,
+                  "tracestate": ctx.tracestate, "bdc": bdc}
 
         # what the entry keeps of the bodies (a contract's PDF waits for the writer as 16 KiB, not whole)
         req_size, res_size, req_raw, res_raw = len(req_raw), len(res_raw), req_raw[:limit + 1], res_raw[:limit + 1]

@@ -1,5 +1,6 @@
-"""What the journal keeps of a message: secrets redacted, bodies cut and escaped — at capture time,
-so no secret ever reaches the database (nor its WAL, nor a backup).
+"""What the journal keeps of a message: secrets redacted, bodies cut and escaped — before the entry is
+written (the journal's writer thread builds it from what was captured), so no secret ever reaches the
+database (nor its WAL, nor a backup).
 
 Redacted: ``Authorization``, ``Cookie``, ``Set-Cookie``, ``X-Spoticar-Signature`` and other credential
 headers; form/JSON fields named like a password, CSRF token, token, secret, signature or API key;

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table, Text, insert, select
+from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table, Text, and_, insert, or_, select
 
 
 def tables(metadata: MetaData, name: str) -> tuple[Table, Table]:
@@ -99,3 +99,22 @@ def as_entry(app: str, row) -> dict:
             "path": row["path"], "status": row["status"], "duration_ms": row["duration_ms"],
             "trace_id": row["trace_id"], "span_id": row["span_id"], "bdc": row["bdc"],
             "request": _part(row["request"]), "response": _part(row["response"])}
+
+
+def own_header(entry: dict, name: str) -> str | None:
+    """A header the app itself set on an exchange: on its answer to a request it served (``in``), on a
+    request it made (``out``); case-insensitive name. (A header the other side sent is not the app's.)"""
+    part = entry["response"] if entry["direction"] == "in" else entry["request"]
+    wanted = name.lower()
+    return next((value for key, value in (part.get("headers") or {}).items() if key.lower() == wanted), None)
+
+
+def header_condition(e: Table, name: str, value: str):
+    """SQL keeping the entries whose stored part (answer of ``in``, request of ``out``) holds the text of
+    header ``name: value`` — as orjson writes it and as the standard encoder did, the name as sent,
+    Title-Cased or lower-cased (httpx); ``query`` then checks the header itself."""
+    quoted = json.dumps(value, ensure_ascii=False)
+    names = {json.dumps(n) for n in (name, name.title(), name.lower())}
+    texts = [f"{n}{sep}{quoted}" for n in names for sep in (":", ": ")]
+    return or_(and_(e.c.direction == "in", or_(*[e.c.response.contains(x, autoescape=True) for x in texts])),
+               and_(e.c.direction == "out", or_(*[e.c.request.contains(x, autoescape=True) for x in texts])))

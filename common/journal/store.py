@@ -17,8 +17,8 @@ from pathlib import Path
 from sqlalchemy import Table, and_, delete, event, func, insert, or_, select, true
 from sqlalchemy.exc import ProgrammingError
 
-from common.journal.schema import (BINDING_COLUMNS, ENTRY_COLUMNS, as_entry, bindings_insert, prepared_sqlite, rfc3339,
-                                   tables as _tables)
+from common.journal.schema import (BINDING_COLUMNS, ENTRY_COLUMNS, as_entry, bindings_insert, header_condition,
+                                   own_header, prepared_sqlite, rfc3339, tables as _tables)
 from common.prepared import Prepared
 
 log = logging.getLogger("spoticar.journal")
@@ -313,7 +313,7 @@ class JournalStore:
 
     # -- reading ----------------------------------------------------------------------------------
     def query(self, bdc: str | None = None, trace: str | None = None, since: dt.datetime | None = None,
-              limit: int | None = None) -> list[dict]:
+              limit: int | None = None, header: tuple[str, str] | None = None) -> list[dict]:
         """Entries oldest first; ``limit`` keeps the newest ones. See ``common.journal.query``."""
         if self.db is None:
             return []
@@ -327,8 +327,13 @@ class JournalStore:
             conditions.append(e.c.trace_id == trace)
         if since is not None:
             conditions.append(e.c.time >= since)
+        if header is not None:
+            conditions.append(header_condition(e, *header))
         limit = max(1, min(int(limit or MAX_LIMIT), MAX_LIMIT))
         stmt = select(e).where(and_(true(), *conditions)).order_by(e.c.time.desc(), e.c.id.desc()).limit(limit)
         with self.db.read_sessionmaker() as session:
             rows = session.execute(stmt).mappings().all()
+        if header is not None:  # the text matched: now the header itself, in the part the app set
+            entries = [as_entry(self.name, row) for row in reversed(rows)]
+            return [entry for entry in entries if own_header(entry, header[0]) == header[1]]
         return [as_entry(self.name, row) for row in reversed(rows)]

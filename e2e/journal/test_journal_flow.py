@@ -26,12 +26,16 @@ def journal(stack, app: str, bdc: str) -> list[dict]:
     return response.json()["entries"]
 
 
-def wait_for_callback(stack, bdc: str, seconds: float = 20.0) -> list[dict]:
-    """The DMS's journal once the centralisateur's background worker has delivered the callback."""
+def wait_for_callback(stack, bdc: str, seconds: float = 30.0) -> list[dict]:
+    """The centralisateur's journal once its background worker has delivered the callback. Its ``out``
+    entry is recorded once the DMS's answer is in; by then the DMS and Icare have served their side,
+    and a read of a journal waits for the exchanges its app is serving and writes what it holds, in
+    every worker: one read of each of them then finds them."""
     deadline = time.monotonic() + seconds
     while True:
-        entries = journal(stack, "bee2link", bdc)
-        if any(e["path"] == "/api/spoticar/callback" for e in entries) or time.monotonic() > deadline:
+        entries = journal(stack, "centralisateur", bdc)
+        if any(e["direction"] == "out" and e["path"] == "/api/spoticar/callback" for e in entries) \
+                or time.monotonic() > deadline:
             return entries
         time.sleep(0.2)
 
@@ -41,16 +45,9 @@ def test_one_sale_is_one_trace_across_the_dms_the_centralisateur_and_icare(page:
     contract_number = expect_both_confirmations(cds, "020319L")
     bdc = record(stack, "bee2link", f"/orders/{order['number']}")["bdc_number"]
 
-    dms = wait_for_callback(stack, bdc)
-    # under ``up --processes`` a read flushes only the journal writer of the worker serving it: the
-    # other workers' entries land once their writer's batch is committed, so read again, bounded
-    deadline = time.monotonic() + 60
-    while True:
-        cds_entries, icare = journal(stack, "centralisateur", bdc), journal(stack, "icare", bdc)
-        seen = {(e["app"], e["direction"], e["method"], e["path"], e["status"]) for e in dms + cds_entries + icare}
-        if ("centralisateur", "out", "POST", "/api/spoticar/callback", 200) in seen or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
+    cds_entries = wait_for_callback(stack, bdc)
+    dms, icare = journal(stack, "bee2link", bdc), journal(stack, "icare", bdc)
+    seen = {(e["app"], e["direction"], e["method"], e["path"], e["status"]) for e in dms + cds_entries + icare}
     assert {("bee2link", "out", "POST", "/api/v1/handoffs", 201),
             ("centralisateur", "in", "POST", "/api/v1/handoffs", 201),
             ("centralisateur", "in", "GET", "/declaration/[REDACTED]", 302),

@@ -42,7 +42,9 @@ def test_without_an_admin_key_outside_demo_mode_the_journal_stays_closed(make_cd
     ("limit=99999999999999999999", "limit", "« limit » doit être un entier de 1 à 5000."),
     ("since=hier", "since", "Date « since » invalide"),
     ("trace=xyz", "trace", "Identifiant de trace invalide"),
-    ("bdc=%3Cscript%3E", "bdc", "Numéro de BDC invalide")])
+    ("bdc=%3Cscript%3E", "bdc", "Numéro de BDC invalide"),
+    ("header=sans-valeur", "header", "En-tête « header » invalide"),
+    ("header=%3Cb%3E:x", "header", "En-tête « header » invalide")])
 def test_bad_filters_get_a_french_400(make_cds, query, field, message):
     response = make_cds(DEMO_MODE=True).get(f"/__admin/journal?{query}")
     assert response.status_code == 400
@@ -58,3 +60,15 @@ def test_filters_select_entries(make_cds):
     assert [e["path"] for e in client.get("/__admin/journal?limit=1").json["entries"]] == ["/support"]
     assert client.get("/__admin/journal?since=2999-01-01T00:00:00Z").json["entries"] == []
     assert len(client.get("/__admin/journal?since=2020-01-01").json["entries"]) == 2
+
+
+def test_the_header_filter_keeps_what_the_app_itself_marked(make_cds):
+    """``header=Name:value``: the exchanges whose answer the app marked so (a certification session's
+    mark); the same header sent by the caller is not the app's, and is not found."""
+    client = make_cds(DEMO_MODE=True)
+    client.get("/connexion", headers={"X-Spoticar-Certification-Session": "forged"}).close()
+    client.get("/support").close()
+    found = client.get("/__admin/journal?header=x-content-type-options:nosniff").json["entries"]
+    assert [e["path"] for e in found] == ["/connexion", "/support"]
+    assert client.get("/__admin/journal?header=X-Content-Type-Options:sniff").json["entries"] == []
+    assert client.get("/__admin/journal?header=X-Spoticar-Certification-Session:forged").json["entries"] == []

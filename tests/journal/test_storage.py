@@ -144,3 +144,30 @@ def test_bad_input_is_journalled_cut_and_escaped(journal_stack):
     assert entries["binary"]["response"]["body"].startswith('{"errors"')
     header = entries["header"]["request"]["headers"]["X-Huge"]
     assert header.endswith("…[cut]") and len(header) < 2100 and header.startswith("é")
+
+
+def test_an_entry_the_writer_cannot_build_is_lost_counted_never_the_request(tmp_path, monkeypatch):
+    """Redaction and encoding run on the journal's writer thread: a failure there loses that entry (said
+    at /__admin/journal), never the answer, and the writer goes on with the next ones."""
+    from common.journal import redact
+    app, server = _solo(tmp_path)
+    try:
+        with httpx.Client(verify=tls_context(), base_url=server.url, timeout=20) as client:
+            real = redact.body
+
+            def failing(raw, content_type, *args, **kwargs):
+                if b"casse" in raw:
+                    raise RuntimeError("redaction impossible")
+                return real(raw, content_type, *args, **kwargs)
+
+            monkeypatch.setattr(redact, "body", failing)
+            answer = client.post("/connexion", data={"email": "casse@example.fr", "password": "x"})
+            assert answer.status_code == 400 and "rechargez la page" in answer.text  # its own answer (no CSRF)
+            assert client.get("/connexion", params={"after": "failure"}).status_code == 200
+            journal = client.get("/__admin/journal").json()
+        assert journal["lost"]["write_failed"] == 1
+        assert [e["method"] + " " + e["path"] for e in journal["entries"]] == ["GET /connexion"]
+        assert journal["entries"][0]["url"].endswith("?after=failure")
+    finally:
+        server.stop()
+        app.extensions["harness_stop"]()
