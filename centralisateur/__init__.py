@@ -41,7 +41,6 @@ def create_app(config: dict | None = None) -> Flask:
                       certification_web.bp, certification_web.api):
         app.register_blueprint(blueprint)
     app.after_request(hooks.finish)
-    _mount_lean_handoffs(app)
     mount_test_routes(app, "centralisateur.testing")  # imported only when mounted (Faker etc.)
 
     from centralisateur.home import STATUS_LABELS
@@ -58,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.extensions["worker"] = worker
         stops.insert(0, worker.stop)
     app.extensions["harness_stop"] = lambda: [stop() for stop in stops]
+    _mount_lean_handoffs(app)  # its check of the request hooks runs at the first hand-off
     return app
 
 

@@ -72,6 +72,25 @@ def apply_constraints(schemas: dict) -> None:
     products = sorted({p["product"] for p in catalogue.warranty_products()})
     _set(schemas, "Warranty", "product", enum=products)
     _set(schemas, "Warranty", "loyalty_product", enum=list(catalogue.loyalty_products()))
+    _no_nul(schemas)
+
+
+# No text holds a NUL character (U+0000): every app refuses one with a French 400 (PostgreSQL cannot
+# store it). The fields with an anchored pattern or an enum exclude it already.
+NO_NUL = r"^[^\u0000]*$"
+NOT_BLANK_NO_NUL = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+
+
+def _no_nul(schemas: dict) -> None:
+    for schema in schemas.values():
+        for prop in schema.get("properties", {}).values():
+            for part in _string_schemas(prop):
+                if "enum" in part or "format" in part:
+                    continue
+                if "pattern" not in part:
+                    part["pattern"] = NO_NUL
+                elif part["pattern"] == NOT_BLANK:
+                    part["pattern"] = NOT_BLANK_NO_NUL
 
 
 def _numeric_max(prop: dict, limit: int) -> None:

@@ -18,8 +18,21 @@ def test_blueprint(app_name: str) -> Blueprint:
     bp = Blueprint(f"{app_name}_testing", __name__, url_prefix=PREFIX)
     csrf.exempt(bp)
     bp.register_error_handler(KeyError, lambda exc: error_response(400, f"Champ manquant : {exc.args[0]}."))
+    for kind in (ValueError, TypeError, AttributeError, ArithmeticError, LookupError):  # a seed "x"…
+        bp.register_error_handler(kind, _malformed)
+    from sqlalchemy.exc import IntegrityError, StatementError
+    bp.register_error_handler(StatementError, _malformed)  # a list where the table holds text
+    bp.register_error_handler(IntegrityError, lambda exc: error_response(
+        409, "Enregistrement en conflit avec un existant (identifiant déjà pris ou référence inconnue)."))
     bp.add_url_rule("/journal/raw", "journal_raw", journal_raw)
     return bp
+
+
+def _malformed(exc: Exception):
+    import logging
+    logging.getLogger(__name__).info("test route: malformed body", exc_info=exc)
+    return error_response(400, "Corps de requête invalide : un champ n'a pas le type attendu "
+                               "(nombre, texte, liste…).")
 
 
 def journal_raw():

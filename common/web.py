@@ -269,10 +269,14 @@ def _refuse_nul():
         if any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True)):
             return error_response(400, NUL_MESSAGE)
         return None
-    raw = request.get_data(cache=True)
-    if b"\x00" in raw or b"\\u0000" in raw:
+    if json_has_nul(request.get_data(cache=True)):
         return error_response(400, NUL_MESSAGE)
     return None
+
+
+def json_has_nul(raw: bytes) -> bool:
+    """Whether a (JSON) body holds a NUL character, as such or escaped (``\\u0000``)."""
+    return b"\x00" in raw or b"\\u0000" in raw
 
 
 def _install_error_handlers(app: Flask) -> None:

@@ -97,10 +97,14 @@ class JournalStore:
                 # WAL + NORMAL: a crash may lose the last journal lines, never corrupt the file;
                 # the app's own data keeps FULL
                 dbapi_conn.execute("PRAGMA synchronous=NORMAL")
+        self._own_file = db.url.startswith("sqlite:///")
         self.db = db
         self.entries, self.traces = _tables(db.base.metadata, self.name)
         self._insert = Prepared(insert(self.entries), ENTRY_COLUMNS)
-        self._create()
+        if self._own_file:  # SQLite: the journal's own file, brought up to date like an app's (common.schema)
+            self.db.create_all()
+        else:
+            self._create()
 
     def _create(self) -> None:
         for table in (self.entries, self.traces):

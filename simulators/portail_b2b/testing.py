@@ -60,8 +60,8 @@ def create_supplier():
 @bp.post("/users")
 def create_user():
     """Body: cofor (a supplier, e.g. one made by ``/suppliers``), password, seed (Faker), asl_tiers
-    (false by default). A personal identifiant no other has (V3…, above the demo ones) with a Faker
-    name and e-mail address."""
+    (false by default). A personal identifiant no other has, with a Faker name and e-mail address:
+    V300000 to V799999, above the demo ones and below the unknown ones tests type (V8…, V9…)."""
     data = body()
     factory = Factory(int(data.get("seed", 0)))
     with current_app.extensions["db"].transaction() as session:
@@ -69,9 +69,9 @@ def create_user():
             return error_response(400, f"COFOR inconnu : {data.get('cofor')}.", "cofor")
         if not isinstance(data.get("password"), str) or not data["password"]:
             return error_response(400, "Mot de passe : indiquez le mot de passe de l'identifiant.", "password")
-        identifiant = f"V{factory.rng.randint(300_000, 999_999)}"
+        identifiant = f"V{factory.rng.randint(300_000, 799_999)}"
         while session.get(PortalUser, identifiant) is not None:
-            identifiant = f"V{factory.rng.randint(300_000, 999_999)}"
+            identifiant = f"V{factory.rng.randint(300_000, 799_999)}"
         first, last = factory.fake.first_name(), factory.fake.last_name()
         session.add(PortalUser(identifiant=identifiant, cofor=data["cofor"], first_name=first, last_name=last,
                                email=f"{identifiant.lower()}.{factory.fake.free_email()}",

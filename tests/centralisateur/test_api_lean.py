@@ -2,8 +2,13 @@
 before Flask, every other case by the view; a DMS cannot tell which one answered."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from centralisateur.api_lean import unknown_hooks
+from common.keys import demo_dms_keys
+from common.web import NUL_MESSAGE
 from tests.centralisateur.support import api_client
 from tests.journal.support import OUTSIDE_PARENT, OUTSIDE_TRACE, journal
 
@@ -63,3 +68,45 @@ def test_accepted_handoff_is_journalled_in_the_callers_trace(api, stack, factory
     assert (entry["direction"], entry["method"], entry["status"]) == ("in", "POST", 201)
     assert entry["trace_id"] == OUTSIDE_TRACE and entry["bdc"] == bdc
     assert bdc in entry["response"]["body"]
+
+
+@pytest.mark.parametrize("nul", ["\x00", "\\u0000"])
+def test_nul_in_an_accepted_looking_handoff_is_refused_in_french(api, factory, nul):
+    # the seller's name with a NUL in it, raw or as JSON writes it escaped
+    payload = json.dumps(factory.handoff()).replace('"seller": "', '"seller": "' + nul, 1)
+    refused = api.post("/api/v1/handoffs", content=payload.encode(), headers={"Content-Type": "application/json"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["message"] == NUL_MESSAGE
+    with_query = api.post("/api/v1/handoffs?ref=%00", json=factory.handoff())
+    assert with_query.status_code == 400 and with_query.json()["errors"][0]["message"] == NUL_MESSAGE
+
+
+def _centralisateur(tmp_path):
+    from centralisateur import create_app, seed_demo
+    app = create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "BACKGROUND_JOBS": False,
+                      "PUBLIC_URL": "http://127.0.0.1:8000"})
+    seed_demo(app)
+    return app
+
+
+def test_every_request_hook_of_the_centralisateur_is_accounted_for_by_the_lean_path(tmp_path):
+    # a hook added to the app is a check the lean path does not make: account for it in api_lean
+    app = _centralisateur(tmp_path)
+    try:
+        assert unknown_hooks(app) == []
+    finally:
+        app.extensions["harness_stop"]()
+
+
+def test_lean_path_stands_aside_for_a_hook_it_does_not_know(tmp_path, factory):
+    app = _centralisateur(tmp_path)
+    try:
+        @app.before_request
+        def _closed_for_maintenance():
+            return {"errors": [{"field": None, "message": "Fermé pour maintenance."}]}, 503
+
+        answer = app.test_client().post("/api/v1/handoffs", json=factory.handoff(),
+                                        headers={"Authorization": f"Bearer {demo_dms_keys()['tec3h']}"})
+        assert answer.status_code == 503 and answer.json["errors"][0]["message"] == "Fermé pour maintenance."
+    finally:
+        app.extensions["harness_stop"]()

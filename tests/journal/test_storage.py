@@ -171,3 +171,37 @@ def test_an_entry_the_writer_cannot_build_is_lost_counted_never_the_request(tmp_
     finally:
         server.stop()
         app.extensions["harness_stop"]()
+
+
+def test_an_older_journal_file_gets_the_indexes_declared_since(tmp_path):
+    """A data directory made by an older version: its journal file (SQLite, beside the app's) lacks an
+    index declared since; the next start adds it, as ``common.schema`` does for the apps' own tables."""
+    import sqlite3
+
+    from sqlalchemy.orm import DeclarativeBase
+
+    from common.db import Database
+    from common.journal.store import JournalStore
+
+    class AppBase(DeclarativeBase):
+        pass
+
+    def start() -> None:
+        JournalStore("demoapp", max_entries=100, max_age=3600, queue_size=100).attach(
+            Database(f"sqlite:///{tmp_path / 'demoapp.sqlite3'}", AppBase))
+
+    def indexes() -> set[str]:
+        with sqlite3.connect(tmp_path / "demoapp-journal.sqlite3") as connection:
+            return {name for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'")}
+
+    start()
+    declared = indexes()
+    assert declared
+    older = sorted(declared)[0]
+    with sqlite3.connect(tmp_path / "demoapp-journal.sqlite3") as connection:  # as an older version left it
+        connection.execute(f'DROP INDEX "{older}"')
+        connection.execute("DELETE FROM harness_schema")
+    assert older not in indexes()
+    start()
+    assert indexes() == declared

@@ -5,6 +5,7 @@ reverse, arrays, strings, invalid UTF-8, NUL, binary, a multipart without bounda
 logged in and with a valid CSRF token so the view itself reads them. No answer may be a 5xx."""
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 
@@ -20,6 +21,10 @@ pytestmark = pytest.mark.centralisateur
 SEGMENTS = ["%00", "%ff%fe", "..%2f..%2fetc%2fpasswd", "%3Cscript%3E", "٣", "99999999999999999999", "%E2%80%AE"]
 QUERY = ("?page=%ff&q=%00&recherche=" + "A" * 3000 + "&limit=-1&since=9999-99-99&bdc=%C2%B2&trace=zz"
          "&to=%00&page=2&page=3&suivant=/%5C/evil.example")
+TYPED = ("seed", "rrdi", "stage", "email", "password", "cofor", "dms", "origin", "name", "code_t",
+         "convention_email", "login", "customer", "reference", "plate", "vin", "sites", "state", "brand",
+         "vehicle", "price_ttc", "asl_tiers", "last_name")
+WRONG = ([1], "x", {}, 5)
 SKIP = re.compile(r"/deconnexion|^/static/")
 
 
@@ -34,6 +39,9 @@ def _bodies(token: str) -> list[dict]:
         {"content": b"[1, 2]", "headers": as_json},
         {"content": b'"texte"', "headers": as_json},
         {"content": b'{"a": "\\ud800", "email": [1], "vehicle": 3}', "headers": as_json},
+        # every field a route reads, of the wrong type (a test route's seed, rrdi, stage, customer…)
+        *({"content": json.dumps(dict(zip(TYPED, (WRONG[(i + shift) % 4] for i in range(len(TYPED)))))).encode(),
+           "headers": as_json} for shift in (0, 1)),
         {"content": bytes(range(256)), "headers": {"Content-Type": "application/octet-stream", "X-CSRFToken": token}},
         {"content": b"abc", "headers": {"Content-Type": "multipart/form-data", "X-CSRFToken": token}},
     ]
