@@ -16,7 +16,7 @@ import time
 
 import httpx
 from flask import Flask
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from centralisateur.api import state
@@ -174,10 +174,15 @@ def _claim_retry(app: Flask, declaration_id: int) -> dt.datetime | None:
     attempt (« Réessayer maintenant ») is under way."""
     now = utcnow()
     with app.extensions["db"].transaction() as session:
+        # not while the "contract pending" callback waits for a worker to take it: a retry that
+        # succeeded first would replace it by "declared" (the callback sends the current state), so a
+        # busy worker would decide whether the DMS ever hears of the outage. Once taken (or failed,
+        # then due later), the retry goes ahead: a DMS that is down never holds the contract up.
         due = session.execute(
             update(Declaration)
             .where(Declaration.id == declaration_id, Declaration.status == "contract_pending",
-                   Declaration.next_attempt_at <= now)
+                   Declaration.next_attempt_at <= now,
+                   or_(Declaration.callback_due.is_not(True), Declaration.callback_next_at > now))
             .values(next_attempt_at=now + LEASE)).rowcount == 1
         return _take_lease(session, declaration_id, now) if due else None
 
@@ -258,13 +263,14 @@ def process_due(app: Flask) -> int:
         callback_ids = list(session.scalars(select(Declaration.id).where(
             Declaration.callback_due.is_(True), Declaration.callback_next_at <= now)))
     attempts = 0
+    # callbacks first: the DMS hears of the state a declaration is in before a retry moves it on
+    for declaration_id in callback_ids:
+        if deliver_callback(app, declaration_id) is not None:
+            attempts += 1
     for declaration_id in icare_ids:
         lease = _claim_retry(app, declaration_id)
         if lease is not None:
             send_to_icare(app, declaration_id, lease)
-            attempts += 1
-    for declaration_id in callback_ids:
-        if deliver_callback(app, declaration_id) is not None:
             attempts += 1
     return attempts
 

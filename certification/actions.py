@@ -25,6 +25,7 @@ def time_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat()
 
 PROBE_TIMEOUT = 5.0
+PENDING_WAIT_SECONDS = 15.0   # a callback's timeout (5 s) and a margin for a busy machine
 
 
 def signed_headers(body: bytes, key: str, timestamp: int, delivery_id: str) -> dict:
@@ -114,6 +115,20 @@ def duplicate(app: Flask, session: CertSession, scenario_id: str, declared: dict
     return "sent"
 
 
+def _pending_under_way(app: Flask, declared: dict) -> bool:
+    """Whether the "contract pending" callback of the declaration ``declared`` is about was sent but
+    its exchange is not in the evidence yet: its first Icare attempt failed, and the centralisateur
+    retries only once that callback is taken (``declaring._claim_retry``) — by another worker, maybe,
+    still delivering it. Waited for (no duplicate sent without it: the late resend of that callback
+    is what catches a DMS applying a delivery twice) up to the callback's timeout and a margin."""
+    waited = (dt.datetime.now(dt.timezone.utc) - ex.when(declared)).total_seconds()
+    if waited > PENDING_WAIT_SECONDS:
+        return False
+    with app.extensions["db"].read_sessionmaker() as s:
+        attempts = s.scalar(select(Declaration.icare_attempts).where(Declaration.bdc_number == ex.bdc_of(declared)))
+    return (attempts or 0) > 1
+
+
 def on_handoff_accepted(app: Flask, session_id: str, vin: str | None) -> None:
     """A hand-off of the session was just accepted: if it is the sale of a scenario that needs Icare
     down, make Icare fail now, before the dealer declares it."""
@@ -155,7 +170,7 @@ def run(app: Flask, session: CertSession, plan: dict, current: str, found: dict,
         acked = [e for e in callbacks if 200 <= (e.get("status") or 0) < 300
                  and (ex.body_json(e["request"]) or {}).get("status") == "declared"]
         pending = [e for e in callbacks if (ex.body_json(e["request"]) or {}).get("status") == "contract_pending"]
-        if acked and "duplicate" not in done and probes:
+        if acked and "duplicate" not in done and probes and (pending or not _pending_under_way(app, acked[0])):
             done["duplicate"] = duplicate(app, session, current, acked[0], pending[0] if pending else None)
             done["readback_asked_at"] = time_now()  # the DMS's next step gets a full wait of its own
             return True

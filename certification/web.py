@@ -223,7 +223,11 @@ def skip(session_id: str):
     if failure:
         return failure
     if request.is_json:
-        reason = str((request.get_json(silent=True) or {}).get("reason") or "").strip()
+        data = request.get_json(silent=True)
+        reason = data.get("reason") if isinstance(data, dict) else None
+        if not isinstance(reason, str | None):  # a list or an object is no reason (nor a 500)
+            return _error(422, "La raison doit être un texte.", "reason")
+        reason = (reason or "").strip()
     else:
         csrf.protect()
         reason = (request.form.get("reason") or "").strip()

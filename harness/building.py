@@ -59,8 +59,14 @@ def build_app(spec: AppSpec, config: dict, *, seed: int = 0, reset: bool = False
         app = module.create_app(config)
     db = app.extensions.get("db")
     if reset and db is not None and not db.url.startswith("sqlite"):
-        db.drop_all()  # a shared server database: --reset drops this app's own tables
-        db.create_all()
+        # a shared server database: --reset drops this app's own tables, then the app is built again
+        # as on a new database (what create_app writes at start — the DMS keys' digests, a deployment's
+        # dealers — would be lost if the tables were only emptied after it)
+        db.drop_all()
+        stop_app(app)
+        with _CREATE_LOCK:
+            app = module.create_app(config)
+        db = app.extensions.get("db")
     if restored or not to_seed:
         return app, restored
     module.seed_demo(app, seed)

@@ -11,12 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from common.columns import City, Email, IdColumn, PersonName, Phone, Postcode, Siret
 from common.forms import page_unless_valid
+from common.outbox import PER_ADDRESS_HOURLY
 from fixtures import reference
 from simulators.icare.portal_session import write
 from simulators.icare.store import Base, outbox, utcnow
 from simulators.icare.workshop_forms import RepairerForm
 
 bp = Blueprint("icare_pages", __name__)
+
+REPAIRER_SUBJECT = "Services.Spoticar — votre demande de compte réparateur"
 
 PAGES = {
     "cgu": ("Conditions Générales d'Utilisation",
@@ -70,11 +73,13 @@ def repairer_account():
         return page
     values = form.stored()
     support = reference.load("support_contacts")["src_gestionnaire"]
+    email = values["email"].lower()
     with write() as tx:
         tx.add(RepairerRequest(**values))
-        outbox.send_template(tx, values["email"].lower(), "Services.Spoticar — votre demande de compte réparateur",
-                             "icare/mails/repairer_request.txt", support=support,
-                             **{k: values[k] for k in ("first_name", "last_name", "company", "siret")})
+        # anyone may ask, for any address: past a few acknowledgements an hour, no more (no spam relay)
+        if outbox.sent_recently(tx, email, REPAIRER_SUBJECT) < PER_ADDRESS_HOURLY:
+            outbox.send_template(tx, email, REPAIRER_SUBJECT, "icare/mails/repairer_request.txt", support=support,
+                                 **{k: values[k] for k in ("first_name", "last_name", "company", "siret")})
     return render_template("icare/page.html", title="Demande de compte envoyée", status=True,
                            paragraphs=[f"Votre demande de compte réparateur a bien été enregistrée. Un email "
                                        f"de confirmation a été envoyé à {values['email']}."])

@@ -3,22 +3,27 @@ when Icare is back, across a restart of the centralisateur too."""
 from __future__ import annotations
 
 import contextlib
+import json
+import threading
 import time
 
 import httpx
 import pytest
+from flask import Flask, request
 
+from centralisateur.declaring import backoff
+from common.serve import AppServer
 from harness.runner import Stack
-from harness.testing import icare_contracts
+from harness.testing import allow_callback_origin, icare_contracts
 from tests.centralisateur.support import api_client, open_form
 
 pytestmark = pytest.mark.centralisateur
 
 
-def _stack(data_dir, **kwargs) -> Stack:
+def _stack(data_dir, cds_config=None, **kwargs) -> Stack:
     stack = Stack(data_dir, names=["centralisateur", "icare"],
                   extra_config={"centralisateur": {"DEMO_PROFILES_CONFIGURED": True, "ICARE_TIMEOUT": 2.0,
-                                                   "WORKER_INTERVAL": 0.1}}, **kwargs)
+                                                   "WORKER_INTERVAL": 0.1, **(cds_config or {})}}, **kwargs)
     stack.start().wait_ready()
     return stack
 
@@ -125,3 +130,50 @@ def test_only_a_business_refusal_from_icare_refuses_the_declaration(tmp_path, fa
         browser.post(url, data=values)
         state = api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()
         assert state["status"] == "refused" and icare_contracts(stack, bdc_number=receipt["bdc_number"]) == []
+
+
+def test_the_dms_hears_contract_pending_even_when_the_worker_comes_late(tmp_path, factory):
+    """The worker held up elsewhere (a slow DMS, a busy machine) until the first Icare retry is due:
+    the DMS is still told « contrat en attente » before « déclarée » — the retry waits for that
+    callback to be taken instead of replacing it (a callback carries the current state)."""
+    received, held, release = [], threading.Event(), threading.Event()
+    receiver = Flask("dms-callback")
+
+    @receiver.post("/slow")
+    def slow():
+        held.set()
+        release.wait(4)     # within the centralisateur's 5 s callback timeout
+        return "", 204
+
+    @receiver.post("/callback")
+    def callback():
+        received.append(json.loads(request.get_data())["status"])
+        return "", 204
+
+    stack = _stack(tmp_path, {"TEST_ROUTES": True})   # to let the test's receiver be called back
+    try:
+        with AppServer.bind().mount(receiver) as dms, api_client(stack) as api:
+            allow_callback_origin(stack, dms.url)
+            busy = api.post("/api/v1/handoffs", json=factory.handoff(callback_url=dms.url + "/slow")).json()
+            late = api.post("/api/v1/handoffs", json=factory.handoff(callback_url=dms.url + "/callback")).json()
+            browser, url, values = open_form(stack, busy["declaration_url"])
+            browser.post(url, data=values)
+            assert held.wait(20), "the worker never called the slow DMS back"
+            browser, url, values = open_form(stack, late["declaration_url"])
+            assert httpx.put(stack.url("icare") + "/admin/faults",
+                             json={"error_status": 503, "count": 1}).status_code == 200
+            page = browser.post(url, data=values)
+            assert "Le gestionnaire Icare ne répond pas pour le moment" in page.text
+            # the worker is still held when the first retry falls due (a point in time, not a race)
+            due = time.monotonic() + backoff(1).total_seconds() + 0.2
+            while time.monotonic() < due:
+                time.sleep(due - time.monotonic())
+            release.set()
+            assert _wait_status(api, late["bdc_number"], "declared")["status"] == "declared"
+            deadline = time.monotonic() + 20
+            while len(received) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+    finally:
+        release.set()
+        stack.stop()
+    assert received == ["contract_pending", "declared"]

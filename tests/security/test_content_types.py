@@ -98,3 +98,29 @@ def test_the_handoff_api_refuses_a_nul_character_in_french(stack, factory):
                           headers={"Authorization": f"Bearer {stack.credentials.dms_key('tec3h')}"})
     assert response.status_code == 400
     assert "caractère nul (U+0000)" in response.json()["errors"][0]["message"]
+
+
+def test_certification_skip_refuses_a_reason_that_is_not_a_text(stack):
+    base = stack.url("centralisateur")
+    opened = httpx.post(base + "/certification/sessions", json={"dms": "tec3h"}, timeout=30).json()
+    headers = {"Authorization": f"Bearer {opened['key']}", "Accept": "application/json"}
+    before = httpx.get(opened["url"], headers=headers, timeout=30).json()["scenarios"]
+    for body in (b"[1]", b'"x"', b"1", b'{"reason": ["pas", "un", "texte"]}', b'{"reason": {"a": 1}}'):
+        response = httpx.post(opened["url"] + "/skip", content=body, timeout=30,
+                              headers={**headers, "Content-Type": "application/json"})
+        assert response.status_code == 422, (body, response.status_code)
+        assert response.json()["errors"][0]["field"] == "reason"
+    after = httpx.get(opened["url"], headers=headers, timeout=30).json()["scenarios"]
+    assert [s["status"] for s in after] == [s["status"] for s in before]  # nothing skipped
+
+
+@pytest.mark.parametrize("app,path", FORMS)
+def test_a_form_body_of_many_fields_is_refused_before_it_is_parsed(stack, app, path):
+    # werkzeug parses a URL-encoded body whole: 1 MB of "a=1&" cost ~1.5 s of CPU, 8 MB on the Portail B2B
+    with httpx.Client(verify=tls_context(), base_url=stack.url(app), timeout=30) as browser:
+        token = CSRF_RE.search(browser.get(path).text).group(1)
+        fields = b"&".join(b"a%d=1" % i for i in range(40_000))  # ~300 KB
+        response = browser.post(path, content=b"csrf_token=" + token.encode() + b"&" + fields,
+                                headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413
+    assert "Le contenu envoyé est trop volumineux." in html.unescape(response.text)

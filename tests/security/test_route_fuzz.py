@@ -12,6 +12,9 @@ import tempfile
 import httpx
 import pytest
 
+from fixtures import reference
+from fixtures.factories import Factory
+from fixtures.icare_factories import icare_sale
 from harness.apps import available_apps
 from spoticar_handoff.client import tls_context
 from tests.security.test_crawl import FIRST_HALF, _log_in
@@ -19,8 +22,16 @@ from tests.security.test_crawl import FIRST_HALF, _log_in
 pytestmark = pytest.mark.centralisateur
 
 SEGMENTS = ["%00", "%ff%fe", "..%2f..%2fetc%2fpasswd", "%3Cscript%3E", "٣", "99999999999999999999", "%E2%80%AE"]
-QUERY = ("?page=%ff&q=%00&recherche=" + "A" * 3000 + "&limit=-1&since=9999-99-99&bdc=%C2%B2&trace=zz"
-         "&to=%00&page=2&page=3&suivant=/%5C/evil.example")
+# the query parameters the apps read (request.args, common.parsing's arg_*, search forms), each given
+# hostile values in turn (a NUL stops every request at once: test_content_types has it)
+PARAMETERS = ("afficher annee_min bdc client clients col commercial contrat depose energie etape etat filtre "
+              "km_max limit livreur marque mec modele next origine page par_page prix_max q recherche rrdi "
+              "scenario service since suivant to trace tri v vehicle_id vehicule type numero du au "
+              "immatriculation vin nom date document").split()
+HOSTILE_VALUES = ["%ff%fe", "A" * 3000, "-1", "99999999999999999999", "٣", "9999-99-99", "%C2%B2", "/%5C/evil.example",
+                  "%3Cscript%3Ealert(1)%3C/script%3E", "1e400"]
+QUERIES = ["?" + "&".join(f"{name}={HOSTILE_VALUES[(i + shift) % len(HOSTILE_VALUES)]}&{name}=2"
+                          for i, name in enumerate(PARAMETERS)) for shift in (0, 3, 7)]
 TYPED = ("seed", "rrdi", "stage", "email", "password", "cofor", "dms", "origin", "name", "code_t",
          "convention_email", "login", "customer", "reference", "plate", "vin", "sites", "state", "brand",
          "vehicle", "price_ttc", "asl_tiers", "last_name")
@@ -57,6 +68,26 @@ def _routes(name: str) -> list[tuple[str, list[str], list[str]]]:
                 for rule in app.url_map.iter_rules() if not SKIP.search(rule.rule)]
 
 
+def _known(stack, name: str) -> tuple[dict, dict]:
+    """Ids of records the signed-in crawler may open (its dealer's declaration, a certification session
+    and its key, an Icare contract), so the fuzz reaches those views and not only their 404; and the
+    headers to send with them."""
+    factory, base = Factory(23), stack.url(name)
+    if name == "centralisateur":
+        receipt = httpx.post(base + "/api/v1/handoffs", json=factory.handoff(), timeout=30,
+                             headers={"Authorization": f"Bearer {stack.credentials.dms_key('tec3h')}"}).json()
+        opened = httpx.post(base + "/certification/sessions", json={"dms": "tec3h"}, timeout=30).json()
+        return ({"bdc_number": receipt["bdc_number"], "session_id": opened["id"]},
+                {"Authorization": f"Bearer {opened['key']}"})
+    if name == "icare":
+        npo, contract = icare_sale(factory, reference.demo_dealer("953617Z"))
+        headers = stack.credentials.icare_headers()
+        httpx.post(base + "/api/v1/npo", json=npo, headers=headers, timeout=30)
+        created = httpx.post(base + "/api/v1/contracts", json=contract, headers=headers, timeout=30).json()
+        return {"number": created["contract_number"]}, {}
+    return {}, {}
+
+
 def _path(rule: str, values: dict) -> str:
     for name, value in values.items():
         rule = re.sub(r"<(?:[^:<>]+:)?" + name + ">", value, rule)
@@ -88,12 +119,18 @@ def test_no_route_of_the_url_map_gets_a_5xx(hostile_stack, name):
             if response.status_code >= 500 or b"Traceback" in response.content:
                 failures.append(f"{method} {path[:100]} {kwargs.get('content', b'')[:60]!r} → {response.status_code}")
 
+        known, headers = _known(hostile_stack, name)
+        client.headers.update(headers)
         for rule, arguments, methods in _routes(name):
-            plain = _path(rule, dict.fromkeys(arguments, "1"))
-            paths = [plain] + [_path(rule, {**dict.fromkeys(arguments, "1"), argument: segment})
+            values = {argument: known.get(argument, "1") for argument in arguments}
+            plain = _path(rule, values)
+            paths = [plain] + [_path(rule, {**values, argument: segment})
                                for argument in arguments for segment in SEGMENTS]
-            for path in paths:
-                send("GET" if "GET" in methods else methods[0], path + QUERY)
+            reading = "GET" if "GET" in methods else methods[0]
+            for path in paths[1:]:
+                send(reading, path)
+            for query in QUERIES:
+                send(reading, plain + query)
             send("PATCH", plain)  # a method no route of ours accepts: 405
             for method in methods:
                 if method in ("POST", "PUT", "DELETE"):
