@@ -204,17 +204,18 @@ def stack(tmp_path_factory, pytestconfig) -> Stack:
 
 
 def start_test_stack(data_dir, external: dict[str, str] | None = None, advertise: str | None = None,
-                     creds: credentials.Credentials | None = None) -> Stack:
+                     creds: credentials.Credentials | None = None, config: dict[str, dict] | None = None) -> Stack:
     """A started stack of every available app (but those at ``external`` URLs), test routes on, the
     apps using the keys the tests present (``creds``, demo ones by default); ``advertise``: the host
-    name other machines reach it by (default: loopback only)."""
+    name other machines reach it by (default: loopback only); ``config``: more settings per app."""
     external, creds = external or {}, creds or credentials.Credentials()
     names = [spec.name for spec in available_apps() if spec.name not in external]
     keys = app_keys(creds)
     running = Stack(data_dir, names=names, external_urls=external, credentials=creds,
                     host=socket.gethostbyname(advertise) if advertise else "127.0.0.1",
                     advertise_host=advertise,
-                    extra_config={name: {**SUITE_CONFIG.get(name, {}), **keys.get(name, {})} for name in names})
+                    extra_config={name: {**SUITE_CONFIG.get(name, {}), **keys.get(name, {}), **(config or {}).get(name, {})}
+                                  for name in names})
     running.start()
     running.wait_ready()
     return running

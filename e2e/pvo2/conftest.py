@@ -86,11 +86,12 @@ def new_order(page: Page, pvo2_url: str, factory):
 def own_pvo2(stack, tmp_path, pytestconfig):
     """A PVO2 of the test's own (its own data directory, the demo data, wired to the suite's other
     apps), for a test that changes what a whole PVO2 instance shares — its site's Code RRDI — so the
-    suite's PVO2 stays as seeded for the tests running beside it."""
+    suite's PVO2 stays as seeded for the tests running beside it. Its data is a SQLite file of its own
+    even when DATABASE_URL names a server database: there it would share the suite's PVO2 tables."""
     from conftest import start_test_stack
     others = {name: stack.url(name) for name in [*stack.apps, *stack.external_urls] if name != "pvo2"}
     running = start_test_stack(tmp_path / "own_pvo2", others, pytestconfig.option.advertise_host,
-                               stack.credentials)
+                               stack.credentials, config={"pvo2": {"DATABASE_URL": ""}})
     yield running
     running.stop()
 
