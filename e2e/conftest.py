@@ -3,9 +3,15 @@ conftest) serves every app over real HTTP on OS-picked ports."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.accessibility import AccessibilityAudit
 from harness.browser import LAUNCH_ARGS, find_browser
+
+# A busy machine (a shared CI runner, a stack in another process) may take longer than Playwright's
+# default 5 s to show what a test waits for; ``expect`` returns as soon as its condition holds, so a
+# longer bound costs a passing test nothing
+expect.set_options(timeout=15_000)
 
 AUDIT = AccessibilityAudit()
 

@@ -61,6 +61,11 @@ class JournalStore:
         self._hurry = threading.Event()  # set by a reader: write what is gathered now
         self._idle = threading.Condition()  # the writer says it is done with what it took
         self._busy = False
+        # rows the writer took from the queue, and rows it is done with (written or lost): a reader
+        # waits for what was queued when it asked, not for an empty queue (never, under steady traffic)
+        self._taking = threading.Lock()
+        self._taken = 0
+        self._finished = 0
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._bound: OrderedDict[str, tuple] = OrderedDict()  # bdc → (trace, tracestate), newest 10,000
@@ -163,8 +168,11 @@ class JournalStore:
             # commit for many entries, not one for each entry a slow request trickles in)
             left = len(self._pending)
             while left > 0:
-                rows = [self._pending.popleft() for _ in range(min(left, _BATCH))]
-                left -= len(rows)
+                with self._taking:
+                    rows = [self._pending.popleft() for _ in range(min(left, _BATCH))]
+                    self._taken += len(rows)
+                taken = len(rows)
+                left -= taken
                 rows = [row for row in map(self._built, rows) if row is not None]
                 try:
                     self._write(rows)
@@ -175,6 +183,10 @@ class JournalStore:
                                 exc_info=self.failed_writes == 1)
                     self._known_rows = None
                     self._written.clear()
+                finally:
+                    with self._idle:
+                        self._finished += taken
+                        self._idle.notify_all()
         finally:
             with self._idle:
                 self._busy = False
@@ -233,10 +245,13 @@ class JournalStore:
             self._known_rows = session.scalar(select(func.count()).select_from(self.entries))
 
     def flush(self, timeout: float = 10.0) -> bool:
-        """Wait until every queued entry is written (or given up); True when nothing is left to write."""
+        """Wait until every entry queued before this call is written (or given up); True when none of
+        them is left to write. Entries queued meanwhile are not waited for."""
         deadline = time.monotonic() + timeout
+        with self._taking:  # a consistent count: the writer takes rows under this lock
+            target = self._taken + len(self._pending)
         with self._idle:
-            while self._pending or self._busy:
+            while self._finished < target:
                 if self._pending:  # the writer lingers, gathering a batch: have it write now
                     if self._thread is None:
                         self._start_writer()
