@@ -19,12 +19,6 @@ from tests.centralisateur.support import api_client, open_form
 pytestmark = pytest.mark.centralisateur
 
 
-@pytest.fixture
-def api(stack):
-    with api_client(stack) as client:
-        yield client
-
-
 def test_handoff_is_created_with_bdc_number_and_declaration_url(api, factory):
     response = api.post("/api/v1/handoffs", json=factory.handoff())
     assert response.status_code == 201

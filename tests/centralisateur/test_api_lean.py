@@ -9,19 +9,12 @@ import pytest
 from centralisateur.api_lean import unknown_hooks
 from common.keys import demo_dms_keys
 from common.web import NUL_MESSAGE
-from tests.centralisateur.support import api_client
 from tests.journal.support import OUTSIDE_PARENT, OUTSIDE_TRACE, journal
 
 pytestmark = pytest.mark.centralisateur
 
 SAME_ON_EVERY_ANSWER = ("content-type", "x-content-type-options", "cache-control", "referrer-policy",
                         "content-security-policy")
-
-
-@pytest.fixture
-def api(stack):
-    with api_client(stack) as client:
-        yield client
 
 
 def test_accepted_and_refused_handoffs_carry_the_same_headers(api, factory):
