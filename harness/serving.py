@@ -62,7 +62,8 @@ class GunicornApp(BaseApplication):
 
 def gunicorn_options(bind: str, workers: int, threads: int, name: str) -> dict:
     """How ``serve`` runs an app under gunicorn (``bench/handoff.py`` serves its bare endpoint alike)."""
-    return {"bind": [bind], "workers": workers, "threads": threads, "worker_class": "gthread", "timeout": 30,
+    return {"bind": [bind], "workers": workers, "threads": threads,
+            "worker_class": "harness.gunicorn_worker.FrenchThreadWorker", "timeout": 30,
             "graceful_timeout": 10, "keepalive": 30, "accesslog": None, "errorlog": "-", "loglevel": "warning",
             "proc_name": f"spoticar-{name}"}
 

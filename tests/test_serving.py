@@ -9,8 +9,10 @@ import time
 import httpx
 import pytest
 
+from common.peer_limits import SERVER_MESSAGES
 from harness.runner import Stack
 from harness.serving import free_port, serve_command, wait_healthy
+from tests.security.test_malformed_http import _exchange
 from tests.up_process import read_until_ready, start_up
 
 
@@ -69,6 +71,10 @@ def test_serve_runs_one_app_under_gunicorn_with_its_workers(tmp_path):
         assert httpx.get(url + "/readyz").status_code == 503  # Icare is not running
         key = {"Authorization": "Bearer demo-tec3h"}
         assert httpx.get(url + "/api/v1/declarations/SP0", headers=key).status_code == 404
+        for request, expected in ((b"GET\r\n\r\n", 400), (b"GET / HTTP/1.1\r\nBad Name: x\r\n\r\n", 400),
+                                  (b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414)):
+            status, _head, body = _exchange(url, request)  # gunicorn's own refusals, in French too
+            assert status == expected and SERVER_MESSAGES[expected] in body.decode(), (request[:40], body)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
     finally:
