@@ -31,7 +31,10 @@ from tests.centralisateur.support import open_form
 from spoticar_handoff.client import tls_context
 
 KEY = {"Authorization": "Bearer demo-tec3h"}
-ROUNDS, HANDOFFS, FORMS = 8, 15, 8
+# requests per step and round: enough that the process's idle CPU over a step's settle time (the
+# centralisateur's worker polls every second, ~2 ms of CPU a pass) is a small part of a request's figure —
+# with 15 it was ~0.3 ms of a ~1 ms hand-off, and the CPU ratio swung by ±0.2 from run to run
+ROUNDS, HANDOFFS, FORMS = 8, 60, 24
 BURST, CLIENTS = 100, 8  # hand-offs per round from concurrent clients: the throughput figure (long
 # enough, several linger periods, for the journal writer's commits to fall inside it, as under steady load)
 SETTLE = _LINGER + 0.2  # seconds for the journal's writer to gather and commit what was queued
