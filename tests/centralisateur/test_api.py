@@ -33,10 +33,13 @@ def test_same_dms_order_sent_again_returns_the_same_handoff(api, factory):
     payload = factory.handoff()
     first = api.post("/api/v1/handoffs", json=payload)
     payload["customer"]["city"] = "TOURS"
+    payload["vehicle"]["plate"] = "AB-12"  # a correction that now warns
     again = api.post("/api/v1/handoffs", json=payload)
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["bdc_number"] == first.json()["bdc_number"]
     assert again.json()["handoff_id"] == first.json()["handoff_id"]
+    assert [w["field"] for w in again.json()["warnings"]] == ["vehicle.plate"]
+    assert "Immatriculation*" in again.json()["warnings"][0]["message"]
 
 
 def test_status_endpoint_reports_pending_then_only_to_the_sending_dms(api, stack, factory):

@@ -40,17 +40,6 @@ def test_body_read_by_the_lean_path_reaches_the_view_whole(api, factory):
                                          "message": "Code RRDI 999999Z inconnu du centralisateur Spoticar."}]
 
 
-def test_order_sent_again_is_the_same_handoff_with_its_corrections(api, factory):
-    payload = factory.handoff()
-    first = api.post("/api/v1/handoffs", json=payload)
-    payload["vehicle"]["plate"] = "AB-12"
-    again = api.post("/api/v1/handoffs", json=payload)
-    assert (first.status_code, again.status_code) == (201, 200)
-    assert again.json()["bdc_number"] == first.json()["bdc_number"]
-    assert [w["field"] for w in again.json()["warnings"]] == ["vehicle.plate"]
-    assert "Immatriculation*" in again.json()["warnings"][0]["message"]
-
-
 def test_accepted_handoff_is_journalled_in_the_callers_trace(api, stack, factory):
     created = api.post("/api/v1/handoffs", json=factory.handoff(), headers={"traceparent": OUTSIDE_PARENT})
     assert created.status_code == 201
