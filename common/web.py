@@ -261,11 +261,14 @@ def json_too_deep(raw: bytes) -> bool:
     return raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and json_depth(raw) > MAX_JSON_DEPTH
 
 
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def _bound_json_depth():
     """Refuse deeply nested JSON before any parser recurses into it (every app, every route)."""
     if request.method in ("GET", "HEAD", "OPTIONS") or not request.content_length:
         return None
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    if request.mimetype in _FORM_TYPES:
         return None
     if json_too_deep(request.get_data(cache=True)):
         return error_response(400, f"JSON trop imbriqué : au plus {MAX_JSON_DEPTH} niveaux.")
@@ -274,7 +277,6 @@ def _bound_json_depth():
 
 NUL_MESSAGE = ("La requête contient un caractère nul (U+0000) : aucun champ ne l'accepte. "
                "Retirez-le puis recommencez.")
-_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _refuse_nul():

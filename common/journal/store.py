@@ -18,7 +18,7 @@ from sqlalchemy import Table, and_, delete, event, func, insert, or_, select, tr
 from sqlalchemy.exc import ProgrammingError
 
 from common.journal.schema import (BINDING_COLUMNS, ENTRY_COLUMNS, as_entry, bindings_insert, header_condition,
-                                   own_header, prepared_sqlite, rfc3339, tables as _tables)
+                                   own_header, prepared_sqlite, tables as _tables)
 from common.prepared import Prepared
 
 log = logging.getLogger("spoticar.journal")
@@ -60,7 +60,6 @@ class JournalStore:
         self._wake = threading.Event()   # set by the first entry of a batch
         self._hurry = threading.Event()  # set by a reader: write what is gathered now
         self._idle = threading.Condition()  # the writer says it is done with what it took
-        self._busy = False
         # rows the writer took from the queue, and rows it is done with (written or lost): a reader
         # waits for what was queued when it asked, not for an empty queue (never, under steady traffic)
         self._taking = threading.Lock()
@@ -161,36 +160,29 @@ class JournalStore:
             self._drain()
 
     def _drain(self) -> None:
-        with self._idle:
-            self._busy = True
-        try:
-            # what is there now, in batches; what comes meanwhile waits for the next round (one
-            # commit for many entries, not one for each entry a slow request trickles in)
-            left = len(self._pending)
-            while left > 0:
-                with self._taking:
-                    rows = [self._pending.popleft() for _ in range(min(left, _BATCH))]
-                    self._taken += len(rows)
-                taken = len(rows)
-                left -= taken
-                rows = [row for row in map(self._built, rows) if row is not None]
-                try:
-                    self._write(rows)
-                except Exception:  # the journal is evidence, not the product: lose the batch, keep serving
-                    self.failed_writes += 1
-                    self.failed_entries += len(rows)
-                    log.warning("journal %s : écriture de %d entrées impossible", self.name, len(rows),
-                                exc_info=self.failed_writes == 1)
-                    self._known_rows = None
-                    self._written.clear()
-                finally:
-                    with self._idle:
-                        self._finished += taken
-                        self._idle.notify_all()
-        finally:
-            with self._idle:
-                self._busy = False
-                self._idle.notify_all()
+        # what is there now, in batches; what comes meanwhile waits for the next round (one
+        # commit for many entries, not one for each entry a slow request trickles in)
+        left = len(self._pending)
+        while left > 0:
+            with self._taking:
+                rows = [self._pending.popleft() for _ in range(min(left, _BATCH))]
+                self._taken += len(rows)
+            taken = len(rows)
+            left -= taken
+            rows = [row for row in map(self._built, rows) if row is not None]
+            try:
+                self._write(rows)
+            except Exception:  # the journal is evidence, not the product: lose the batch, keep serving
+                self.failed_writes += 1
+                self.failed_entries += len(rows)
+                log.warning("journal %s : écriture de %d entrées impossible", self.name, len(rows),
+                            exc_info=self.failed_writes == 1)
+                self._known_rows = None
+                self._written.clear()
+            finally:
+                with self._idle:
+                    self._finished += taken
+                    self._idle.notify_all()
 
     def _built(self, row: dict | Later) -> dict | None:
         if type(row) is not Later:

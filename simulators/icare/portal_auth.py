@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from common.forms import page_unless_valid
 from common.sessions import check_password_evenly, close_session, login_blocked, record_login
+from common.outbox import PER_ADDRESS_HOURLY
 from common.web import local_path, public_url_for
 from simulators.icare import passwords
 from simulators.icare.auth_forms import EstablishmentForm, ForgotForm, LoginForm, PasswordForm
@@ -109,6 +110,9 @@ def _convention_dealers(db, email: str) -> list[IcareDealer]:
         func.lower(IcareDealer.convention_email) == email).order_by(IcareDealer.code_t)))
 
 
+RESET_SUBJECT = "Réinitialisation de votre mot de passe Services.Spoticar"
+
+
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 def forgot():
     """Always the same answer: nobody learns which emails have an account."""
@@ -121,14 +125,10 @@ def forgot():
     with write() as tx:
         known = (tx.scalar(select(PortalUser.id).where(PortalUser.email == email)) is not None
                  or bool(_convention_dealers(tx, email)))
-        recent = tx.scalars(select(AccountToken.id).where(
-            AccountToken.email == email, AccountToken.purpose == "reset",
-            AccountToken.created_at > utcnow() - dt.timedelta(hours=1))).all()
         # At most a few mails an hour per address (no mail bombing); the answer stays the same.
-        if known and len(recent) < _setting("ICARE_RESET_PER_HOUR", 5):
+        if known and outbox.sent_recently(tx, email, RESET_SUBJECT) < PER_ADDRESS_HOURLY:
             url = public_url_for("icare_auth.reset", token=create_link(tx, "reset", email, hours))
-            outbox.send_template(tx, email, "Réinitialisation de votre mot de passe Services.Spoticar",
-                                 "icare/mails/reset.txt", url=url, hours=hours)
+            outbox.send_template(tx, email, RESET_SUBJECT, "icare/mails/reset.txt", url=url, hours=hours)
     return render_template("icare/forgot.html", form=ForgotForm(formdata=None), sent=RESET_SENT)
 
 
