@@ -5,8 +5,9 @@ processes, one with ``SPOTICAR_JOURNAL=0``; rounds alternate between them so the
 both alike. Figures per step: the client's latency (median), the server process's CPU time per
 request (its CPU clock — ``clock_gettime`` of its pid's CPUCLOCK_SCHED, every thread to the nanosecond:
 journal capture and writer included; each step lets the writer commit what came before it and what
-it queued itself) — on a shared, busy machine the CPU figure is the steadier one —, and for the
-hand-off API the throughput of bursts from concurrent clients, sent to both stacks at the same time.
+it queued itself; the process's idle CPU over that wait, probed before the step, is not counted) —
+on a shared, busy machine the CPU figure is the steadier one —, and for the hand-off API the
+throughput of bursts from concurrent clients, sent to both stacks at the same time.
 Ratios are on / off throughput (off / on latency and CPU; CPU and throughput as medians of the rounds' ratios):
 1.0 means free, the target ≥ 0.9.
 ``rows()`` gives them to ``python -m bench``'s table.
@@ -38,6 +39,10 @@ ROUNDS, HANDOFFS, FORMS = 8, 60, 24
 BURST, CLIENTS = 100, 8  # hand-offs per round from concurrent clients: the throughput figure (long
 # enough, several linger periods, for the journal writer's commits to fall inside it, as under steady load)
 SETTLE = _LINGER + 0.2  # seconds for the journal's writer to gather and commit what was queued
+# seconds of an idle probe before each measure: what the process spends doing nothing (its servers'
+# poll loops, ~1.7 ms a second each, the centralisateur's worker) is taken out of the settle time
+# after the requests — over a step's 1.2 s it was ~0.1 ms per hand-off, on both stacks alike
+IDLE = 0.5
 STEPS = (("handoff", "POST /api/v1/handoffs"), ("shown", "GET form 2/3"),
          ("sent", "POST form 2/3 (NPO + contract at Icare)"))
 
@@ -80,15 +85,19 @@ class Stack:
 
 
 def _measure(stack: Stack, calls, latency: list[float], cpu: list[float]) -> None:
-    """Run ``calls`` one by one; record each latency and the CPU per call of the whole batch."""
+    """Run ``calls`` one by one; record each latency and the CPU per call of the whole batch (less
+    what the process spends idle over the settle time after them, probed just before)."""
     time.sleep(SETTLE)  # the writer commits what the previous step queued before this measure…
+    probe = stack.cpu()
+    time.sleep(IDLE)
     before = stack.cpu()
+    idle = (before - probe) / IDLE  # CPU seconds a second, nothing being asked
     for call in calls:
         start = time.perf_counter()
         call()
         latency.append(time.perf_counter() - start)
     time.sleep(SETTLE)  # …and this step's entries inside it: each step pays for its own entries
-    cpu.append((stack.cpu() - before) / len(calls))
+    cpu.append((stack.cpu() - before - idle * SETTLE) / len(calls))
 
 
 def _burst(api: httpx.Client, payloads: list[dict]) -> float:
@@ -173,8 +182,11 @@ def _lines(samples: dict, ratios: dict) -> list[str]:
             lines.append(summary(f"{label}, journal {'on' if on else 'off'}", latency)
                          + f"   cpu {statistics.mean(cpu) * 1000:6.2f} ms/req")
         ratio, cpu_ratio = ratios[key]
+        # the journal's own CPU per request: the rounds' on − off differences (noise of a busy machine
+        # included: a step of one stack may cost more than the other's with nothing to do with the journal)
+        cost = statistics.median(on - off for on, off in zip(samples[True][key][1], samples[False][key][1]))
         lines.append(f"{label}: ratio off/on  latency {ratio:.2f}  cpu {cpu_ratio:.2f} (median of {ROUNDS} rounds)"
-                     "   (target ≥ 0.90)")
+                     f"   (target ≥ 0.90); journal {cost * 1000:+.2f} ms CPU/req (median of on − off)")
     for on in (True, False):
         lines.append(f"POST /api/v1/handoffs, {CLIENTS} clients, journal {'on' if on else 'off'}: "
                      f"{statistics.median(samples[on]['burst']):6.1f} req/s (median of {ROUNDS} bursts of {BURST}, "
