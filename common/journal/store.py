@@ -38,8 +38,11 @@ class Later:
     as JSON: a page's most of the journal's cost) off the request's thread, so a small answer is not
     held up by them (waitress sends it once the request's WSGI iterable is closed).
 
-    Everything in it is text, bytes, numbers, a datetime and dicts of text: objects the cyclic garbage
-    collector does not track (a dict is tracked only once it holds a container). An exchange waits up
+    Everything in it is text, bytes, numbers, a datetime, dicts and tuples of text: objects the cyclic
+    garbage collector does not track (a dict is tracked only once it holds a container; a tuple of text
+    no longer after the first collection it lives through). Headers are a served request's WSGI
+    ``HTTP_*`` dict (``capture.request_headers``) or a flat tuple ``(name, value, name, value…)``.
+    An exchange waits up
     to ``_LINGER`` in the queue — through several collections, into the oldest generation — as this one
     tracked object: capturing it as lists of header tuples and closures was ~40 tracked objects an
     exchange, and the full collections they brought on (a walk of every object of the process) cost
@@ -48,8 +51,8 @@ class Later:
     __slots__ = ("fields", "req_headers", "req_raw", "req_type", "req_size",
                  "res_headers", "res_raw", "res_type", "res_size", "res_kept")
 
-    def __init__(self, fields: dict, req_headers: dict, req_raw: bytes, req_type: str | None, req_size: int,
-                 res_headers: dict, res_raw: bytes, res_type: str | None, res_size: int, res_kept: bool = True):
+    def __init__(self, fields: dict, req_headers: dict | tuple, req_raw: bytes, req_type: str | None, req_size: int,
+                 res_headers: tuple, res_raw: bytes, res_type: str | None, res_size: int, res_kept: bool = True):
         self.fields = fields  # the entry's columns (``time``, ``trace_id``, ``bdc``…), ``tracestate``
         self.req_headers, self.req_raw, self.req_type, self.req_size = req_headers, req_raw, req_type, req_size
         self.res_headers, self.res_raw, self.res_type, self.res_size = res_headers, res_raw, res_type, res_size
