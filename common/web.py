@@ -205,6 +205,9 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     app.config["SESSION_COOKIE_NAME"] = f"{import_name.rsplit('.', 1)[-1]}_session"
     app.config.update(defaults or {})
     app.config.update(config or {})
+    if "SESSION_COOKIE_SECURE" not in {**(defaults or {}), **(config or {})}:
+        # served to users over TLS (a proxy in front): the session cookie never travels in clear
+        app.config["SESSION_COOKIE_SECURE"] = str(app.config.get("PUBLIC_URL") or "").startswith("https://")
     if not app.config.get("DATA_DIR"):
         raise ValueError("DATA_DIR is required (where the app keeps its state)")
     if not app.config.get("SECRET_KEY"):
