@@ -296,7 +296,10 @@ class OutsideDms:
         while state["current"] and time.monotonic() < deadline:
             if state["current"] not in played:
                 played.add(state["current"])
-                self.play(next(s for s in state["scenarios"] if s["id"] == state["current"]), declare)
+                try:
+                    self.play(next(s for s in state["scenarios"] if s["id"] == state["current"]), declare)
+                except (OSError, ValueError) as exc:  # the scenario's wait ends it, with its evidence
+                    print(f"scénario {state['current']} : {exc}", file=sys.stderr, flush=True)
             elif state.get("awaiting_readback"):
                 self.read_back()
             time.sleep(0.2)
