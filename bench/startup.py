@@ -7,7 +7,8 @@ them, as every fresh start after the first one of the day does on a developer's 
 starts a fresh interpreter imports the libraries alone: the CPU no start in one process can go under.
 What start-up leaves for later is paid by the first requests: after each restart, the login page,
 Accueil and a hand-off are asked for twice (first, then warm), timed by the clock and by the server's
-CPU. ``python -m bench startup``; ``rows()`` feeds ``make bench``."""
+CPU — the first one some 0.1 s after the state file appears (the bench imports Faker for the sale),
+as a person's first click comes later still. ``python -m bench startup``; ``rows()`` feeds ``make bench``."""
 from __future__ import annotations
 
 import json
