@@ -77,12 +77,12 @@ def build_app(spec: AppSpec, config: dict, *, seed: int = 0, reset: bool = False
 
 def _create(module, config: dict):
     """``module.create_app(config)``, its templates compiled once per user and kept
-    (``fixtures.prepared.template_cache``)."""
+    (``harness.template_cache``)."""
     with _CREATE_LOCK:
         app = module.create_app(config)
     environment = getattr(app, "jinja_env", None)
     if environment is not None and environment.bytecode_cache is None:
-        from fixtures.prepared import template_cache
+        from harness.template_cache import template_cache
         environment.bytecode_cache = template_cache(environment)
     return app
 
