@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from fixtures import reference
+from fixtures.icare_factories import icare_sale
 from spoticar_handoff.client import tls_context
 from tests.centralisateur.support import CSRF_RE
 from tests.security.test_csrf_and_fixation import _password
@@ -83,3 +84,24 @@ def test_an_icare_user_created_at_once_is_created_once(stack, factory):
     assert listed.count(f"<td>{email}</td>") == 1  # one row
     mails = httpx.get(base + "/outbox/mails.json", params={"to": email}, timeout=20).json()["mails"]
     assert len(mails) == 1
+
+
+def test_an_icare_claim_sent_at_once_is_filed_once(stack, factory):
+    npo, contract = icare_sale(factory, reference.demo_dealer("953617Z"))
+    headers = stack.credentials.icare_headers()
+    httpx.post(stack.url("icare") + "/api/v1/npo", json=npo, headers=headers, timeout=20)
+    created = httpx.post(stack.url("icare") + "/api/v1/contracts", json=contract, headers=headers, timeout=20)
+    number = created.json()["contract_number"]
+    with httpx.Client(verify=tls_context(), base_url=stack.url("icare"), timeout=30) as browser:
+        token = CSRF_RE.search(browser.get("/connexion").text).group(1)
+        browser.post("/connexion", data={"csrf_token": token, "email": "garantie.vo@axilog-demo.example.fr",
+                                         "password": _password(stack, "icare")})
+        page = browser.get("/prise-en-charge/nouvelle", params={"contrat": number})
+        answers = _all_at_once(browser, str(page.url.path), {
+            "csrf_token": CSRF_RE.search(page.text).group(1), "contract_number": number, "nature": "Entretien",
+            "work_date": contract["start_date"][8:10] + "/" + contract["start_date"][5:7] + "/"
+                         + contract["start_date"][:4],
+            "mileage_km": "12000", "description": "Vidange et filtres", "amount_ht": "180,00"})
+        _no_5xx(answers)
+        found = browser.get("/prise-en-charge", params={"q": number}).text
+    assert len(set(re.findall(r"PEC\d{8}", found))) == 1
