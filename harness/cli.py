@@ -83,14 +83,23 @@ def _up(args) -> int:
     started = time.perf_counter()
     names = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
     if args.processes:
+        if args.advertise_host:
+            print("spoticar-harness: --advertise-host ne s'applique pas à --processes : donnez à chaque "
+                  "application son adresse publique avec serve --public-url.", file=sys.stderr)
+            return 2
         return _up_processes(args, names)
+    if args.host in ("0.0.0.0", "::") and not args.advertise_host:
+        # links handed out (declaration_url, OpenAPI servers) would name an address no one can open
+        print(f"spoticar-harness: écoute sur toutes les interfaces ({args.host}) : les liens donnés aux DMS et "
+              "aux navigateurs porteront cette adresse ; indiquez celle qui joint cette machine avec "
+              "--advertise-host NOM.", file=sys.stderr)
     from harness.building import extra_config  # not harness.serving: gunicorn is not needed here
     # --config: a real deployment, dealers and keys from the file, no demo data; --test-routes: what
     # the suites need from a stack started apart
     extra = extra_config(args.config, args.test_routes)
     stack = Stack(Path(args.data_dir), names=names, host=args.host, default_ports=not args.any_port,
                   port_offset=args.port_offset, seed=args.seed, demo=not (args.no_demo or args.config),
-                  reset=args.reset, extra_config=extra, prepared=True)
+                  reset=args.reset, extra_config=extra, prepared=True, advertise_host=args.advertise_host)
     from harness.logs import configure
     try:
         stack.start()
@@ -163,7 +172,9 @@ def _main(argv: list[str] | None, collecting: bool) -> int:
     up.add_argument("--seed", type=int, default=0, help="graine des données de démonstration (0)")
     up.add_argument("--data-dir", default="var", help="répertoire des données (var)")
     up.add_argument("--reset", action="store_true", help="repartir de données neuves")
-    up.add_argument("--host", default="127.0.0.1")
+    up.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (0.0.0.0 : toutes les interfaces)")
+    up.add_argument("--advertise-host", help="nom ou adresse par lequel les autres machines joignent les "
+                    "applications : URL affichées et liens donnés (declaration_url, OpenAPI)")
     up.add_argument("--port-offset", type=int, default=0, help="décalage ajouté aux ports 8000…8006")
     up.add_argument("--any-port", action="store_true", help="ports libres choisis par le système (affichés)")
     up.add_argument("--no-demo", action="store_true", help="mode réel : pas de clés ni comptes de démo")
