@@ -1,6 +1,7 @@
-"""Public forms that mail someone (Portail B2B, Icare's repairer account request): no one can flood the assistance mailbox or a
-contact address from them (a bound per client and hour, then a French 429 keeping what was typed),
-and no one can keep an ASL Tiers out by asking for their reset password again and again."""
+"""Public forms that mail someone (Portail B2B, Icare's repairer account request): no one can flood
+the assistance mailbox or a contact address from them (a bound per client and hour, then a French 429
+keeping what was typed), and no one can keep an ASL Tiers out by asking for their reset password
+again and again."""
 from __future__ import annotations
 
 import html
