@@ -1,5 +1,5 @@
 """The same form sent several times at once (a double click, two tabs, a retry): one record, and no
-answer a 5xx — a Tec3H order for one vehicle, a Bee2link or NeoVO sale entered once (each copy would be
+answer a 5xx — a Tec3H stock vehicle and a Tec3H order for one vehicle, a Bee2link or NeoVO sale entered once (each copy would be
 declared: several contracts for one car), a Portail B2B company presented once, an Icare user created
 and a claim filed once. Passes on SQLite and on PostgreSQL (``bash scripts/with-postgres.sh .venv/bin/pytest
 -p no:xdist tests/security/test_double_submit.py``); a uniqueness race no view foresaw is a French 409
@@ -140,3 +140,21 @@ def test_a_dms_sale_entered_at_once_is_stored_once(stack, factory, app, path):
         assert again.headers["Location"] == answers[0].headers["Location"]
     finally:
         browser.close()
+
+
+def test_a_tec3h_stock_vehicle_created_at_once_is_created_once(stack, factory):
+    plate = factory.handoff()["vehicle"]["plate"]
+    base = stack.url("tec3h")
+    with httpx.Client(verify=tls_context(), base_url=base, timeout=30) as browser:
+        token = CSRF_RE.search(browser.get("/vehicules/nouveau").text).group(1)
+        answers = _all_at_once(browser, "/vehicules/nouveau", {
+            "csrf_token": token, "marque": "Peugeot", "energie": "Diesel", "mec": "10/10/2018",
+            "annee_modele": "2018", "modele": "308 (2)", "version": "1.5 BlueHDi 130 S&S EAT8 Allure",
+            "version_id": "J00010", "immatriculation": plate, "vin": "VF3LBYHZRKS000123", "km": "45000",
+            "prix": "17500"})
+        _no_5xx(answers)
+        assert sorted(a.status_code for a in answers) == [302] + [422] * (AT_ONCE - 1)
+        refused = next(a for a in answers if a.status_code == 422)
+        assert f"Un véhicule immatriculé {plate} est déjà en stock." in html.unescape(refused.text)
+        stock = html.unescape(browser.get("/stock", params={"q": plate}).text)
+    assert len(set(re.findall(r"/vehicules/(\d+)\"", stock))) == 1
