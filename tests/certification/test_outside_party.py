@@ -23,11 +23,17 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "vendor_dms.py"
 PRODUCTION_KEY = "sk-neovo-production-key-0123456789"
 
 
-def _free_port() -> int:
-    # the DMS's callback origin goes into the deployment file before the stack starts
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def _free_ports(count: int) -> list[int]:
+    # the DMS's callback origin goes into the deployment file before the stack starts; the probes stay
+    # bound until all are picked, so no two DMS get the same port
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 def _up(config, data_dir) -> tuple[subprocess.Popen, str]:
@@ -63,7 +69,7 @@ def test_the_example_dms_imports_only_the_standard_library():
 
 
 def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, monkeypatch):
-    sound_port, faulty_port = _free_port(), _free_port()
+    sound_port, faulty_port = _free_ports(2)
     config = tmp_path / "spoticar.toml"
     config.write_text('icare_service_key = "a-long-random-service-key-for-icare"\n')
     monkeypatch.setenv("NEOVO_KEY", PRODUCTION_KEY)
