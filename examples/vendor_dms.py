@@ -19,8 +19,10 @@ import argparse
 import copy
 import hashlib
 import hmac
+import html
 import itertools
 import json
+import re
 import sys
 import threading
 import time
@@ -161,6 +163,12 @@ def submit(opener, page_url: str, page: str, button: str, choose=None):
     raise ValueError(f"pas de bouton « {button} » sur {page_url}")
 
 
+def refusal(page: str) -> str:
+    """What a refused page tells the user (its role="alert" block), as one line."""
+    alert = re.search(r'<(div|p)\b[^>]*role="alert"[^>]*>(.*?)</\1>', page, re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", alert.group(2))).split()) if alert else ""
+
+
 def dealer_declares(declaration_url: str, sale: dict) -> None:
     """The dealer's part in the centralisateur, as a browser: open the link (it opens the dealer's
     session), page 1/3 as offered, form 2/3 as the DMS filled it, « Déclarer et Garantir »."""
@@ -173,10 +181,10 @@ def dealer_declares(declaration_url: str, sale: dict) -> None:
     status, page, url = submit(browser, url, page, "Page Suivante",
                                lambda name, options: label if label in options else options[0])
     if not url.endswith("/formulaire"):
-        raise ValueError(f"page 1/3 refusée ({status})")
+        raise ValueError(f"page 1/3 refusée ({status}) : {refusal(page)}")
     status, page, _ = submit(browser, url, page, "Déclarer et Garantir")
     if "Votre demande a été effectuée avec succès" not in page:
-        raise ValueError(f"formulaire 2/3 refusé ({status})")
+        raise ValueError(f"formulaire 2/3 refusé ({status}) : {refusal(page)}")
 
 
 class OutsideDms:

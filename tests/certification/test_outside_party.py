@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from examples.vendor_dms import dealer_declares
 from harness.cli import main
 from tests.up_process import read_until_ready, start_up, stop
 
@@ -108,6 +109,14 @@ def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, 
             "Adresse de rappel refusée : 127.0.0.1 est une adresse interne. Seules les origines configurées "
             "pour votre DMS peuvent être privées : demandez à l'opérateur du centralisateur d'autoriser "
             "http://127.0.0.1:1 (callback_origins).")}]
+
+        # the example's dealer step says why the centralisateur refused a form, as the page shows it
+        incomplete = {**sale["scenarios"][0]["sale"], "dms_order_ref": "X-2", "callback_url": None}
+        incomplete["vehicle"] = {**incomplete["vehicle"], "plate": None}
+        accepted = httpx.post(f"{url}/api/v1/handoffs", headers=headers, timeout=30, json=incomplete)
+        assert accepted.status_code == 201, accepted.text
+        with pytest.raises(ValueError, match=r"formulaire 2/3 refusé \(422\) : .*Le champ immatriculation est obligatoire"):
+            dealer_declares(accepted.json()["declaration_url"], incomplete)
 
         # a dealer's production key is no session key: it reads nothing of the session
         assert httpx.get(f"{url}/certification/sessions/{sound[0]}", timeout=30, headers={
