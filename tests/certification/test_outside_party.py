@@ -79,6 +79,9 @@ def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, 
                  "--callback-origin", f"http://127.0.0.1:{faulty_port}"]) == 0
     process, url = _up(config, tmp_path / "var")
     try:
+        # the certifier picks the DMS by the name its users know (the code is what is sent)
+        assert re.search(r'<option value="neovo"\s*>Reynolds Néo VO</option>',
+                         httpx.get(f"{url}/certification", timeout=30).text)
         sound, faulty = _session(url, capsys), _session(url, capsys)
         players = [_vendor_dms(url, sound, sound_port), _vendor_dms(url, faulty, faulty_port, "ignore_signature")]
         (sound_out, _), (faulty_out, _) = (player.communicate(timeout=400) for player in players)
