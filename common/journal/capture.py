@@ -12,6 +12,7 @@ import re
 import time
 
 from common.journal import context, redact
+from common.journal.store import Later
 
 log = logging.getLogger("spoticar.journal")
 access_log = logging.getLogger("spoticar.access")
@@ -173,8 +174,8 @@ class JournalMiddleware:
         return _Body(result, journal.body_limit if recording else 0, _done)
 
     def _record(self, environ, tee: _TeeInput, response, body: _Body, ctx, wall, elapsed, status):
-        """What must be known now (the rest of the request body, the numéro de BDC and its trace), then
-        the entry queued for the writer to build (headers and bodies redacted, JSON)."""
+        """The entry's fields and headers now (redacted: a header's redaction is a cache look-up), its
+        bodies queued as captured for the writer to redact (``store.Later``)."""
         journal, limit = self.journal, self.journal.body_limit
         length = environ.get("CONTENT_LENGTH") or ""
         total = int(length) if length.isdigit() else tee.seen
@@ -185,11 +186,16 @@ class JournalMiddleware:
                 pass
         query = environ.get("QUERY_STRING", "")
         path = redact.url(redact.decode(environ.get("PATH_INFO", "").encode("latin-1", "backslashreplace")))
-        res_headers = list(response.get("headers") or ())  # its own copy: built later, elsewhere
+        res_headers = response.get("headers") or ()
         req_type = environ.get("CONTENT_TYPE")
-        res_type = next((v for k, v in res_headers if k.lower() == "content-type"), None)
-        location = next((v for k, v in res_headers if k.lower() == "location"), None)
-        req_raw, res_raw, res_size = bytes(tee.kept), bytes(body.kept), body.size
+        res_type = location = None
+        for key, value in res_headers:
+            lowered = key.lower()
+            if lowered == "content-type" and res_type is None:
+                res_type = value
+            elif lowered == "location" and location is None:
+                location = value
+        req_raw, res_raw = bytes(tee.kept), bytes(body.kept)
         bdc = find_bdc(path + "?" + query, location, *(raw[:limit] for raw, kind in ((req_raw, req_type), (res_raw, res_type))
                                                        if raw and redact.is_text(kind)))
         if bdc and not ctx.from_caller:
@@ -198,24 +204,17 @@ class JournalMiddleware:
             bound = journal.trace_for_bdc(bdc, memory_only=True)
             if bound and bound[0] != ctx.trace_id:  # the declaration link's redirect: join its trace
                 ctx = ctx.adopt(bound)
-        http = [(key, value) for key, value in environ.items() if key.startswith("HTTP_")]
-        extra = [(key, environ[key]) for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key)]
-        scheme, host = environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-        method = environ.get("REQUEST_METHOD", "")[:16]
-        fields = {"time": wall, "direction": "in", "method": method, "path": path, "status": status,
-                  "duration_ms": round(elapsed, 2), "trace_id": ctx.trace_id, "span_id": ctx.span_id, "bdc": bdc,
-                  "tracestate": ctx.tracestate}
-
-        def build():
-            req_headers = redact.headers((_header_name(key), value) for key, value in http)
-            for key, value in extra:
-                req_headers[key.replace("_", "-").title()] = redact.decode(value.encode("latin-1"))
-            url = redact.url(f"{scheme}://{redact.decode(host.encode('latin-1', 'backslashreplace'))}{path}"
-                             f"{'?' + redact.decode(query.encode('latin-1', 'backslashreplace')) if query else ''}")
-            req_body = redact.body(req_raw, req_type, total, limit)
-            res_body = redact.body(res_raw, res_type, res_size, limit)
-            return ({**fields, "url": url},
-                    {"headers": req_headers, "body": req_body[0], "body_truncated": req_body[1]},
-                    {"headers": redact.headers(res_headers), "body": res_body[0], "body_truncated": res_body[1]})
-
-        journal.record_later(build, bdc=bdc, trace_id=ctx.trace_id, tracestate=ctx.tracestate)
+        req_headers = redact.headers((_header_name(key), value) for key, value in environ.items()
+                                     if key.startswith("HTTP_"))
+        for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            if environ.get(key):
+                req_headers[key.replace("_", "-").title()] = redact.decode(environ[key].encode("latin-1"))
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        url = redact.url(f"{environ.get('wsgi.url_scheme', 'http')}://"
+                         f"{redact.decode(host.encode('latin-1', 'backslashreplace'))}{path}"
+                         f"{'?' + redact.decode(query.encode('latin-1', 'backslashreplace')) if query else ''}")
+        fields = {"time": wall, "direction": "in", "method": environ.get("REQUEST_METHOD", "")[:16], "url": url,
+                  "path": path, "status": status, "duration_ms": round(elapsed, 2), "trace_id": ctx.trace_id,
+                  "span_id": ctx.span_id, "bdc": bdc, "tracestate": ctx.tracestate}
+        journal.record_later(Later(fields, req_headers, req_raw, req_type, total,
+                                   redact.headers(res_headers), res_raw, res_type, body.size))

@@ -9,6 +9,7 @@ import httpx
 
 from common.journal import context, redact
 from common.journal.capture import find_bdc
+from common.journal.store import Later
 from spoticar_handoff.client import tls_context
 
 log = logging.getLogger("spoticar.journal")
@@ -53,7 +54,7 @@ class JournalClient(httpx.Client):
                     log.exception("journal : appel sortant non enregistré")
 
     def _record(self, request: httpx.Request, response: httpx.Response | None, ctx, span, wall, started):
-        """The numéro de BDC now (for the binding), the rest of the entry built by the writer."""
+        """The numéro de BDC now (for the binding) and the headers, redacted; the bodies by the writer."""
         journal, limit = self._journal, self._journal.body_limit
         elapsed = (time.perf_counter() - started) * 1000
         req_raw = request.content if hasattr(request, "_content") else b""
@@ -76,15 +77,8 @@ class JournalClient(httpx.Client):
                   "tracestate": ctx.tracestate, "bdc": bdc}
 
         # what the entry keeps of the bodies (a contract's PDF waits for the writer as 16 KiB, not whole)
-        req_size, res_size, req_raw, res_raw = len(req_raw), len(res_raw), req_raw[:limit + 1], res_raw[:limit + 1]
-
-        def build():
-            req_body = redact.body(req_raw, req_type, req_size, limit)
-            res_body = redact.body(res_raw, res_type, res_size, limit) if kept else ("", False)
-            return (fields, {"headers": redact.headers(req_headers), "body": req_body[0], "body_truncated": req_body[1]},
-                    {"headers": redact.headers(res_headers), "body": res_body[0], "body_truncated": res_body[1]})
-
-        journal.record_later(build, bdc=bdc, trace_id=ctx.trace_id, tracestate=ctx.tracestate)
+        journal.record_later(Later(fields, redact.headers(req_headers), req_raw[:limit + 1], req_type, len(req_raw),
+                                   redact.headers(res_headers), res_raw[:limit + 1], res_type, len(res_raw), kept))
 
 
 def http_client(app=None, *, bdc: str | None = None, **kwargs) -> httpx.Client:

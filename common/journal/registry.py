@@ -9,6 +9,7 @@ from pathlib import Path
 
 import orjson
 
+from common.journal import redact
 from common.journal.store import JournalStore, Later
 
 DEFAULT_EXCLUDE = ("/__admin/", "/static/", "/favicon.ico", "/healthz", "/readyz")
@@ -59,6 +60,7 @@ class Journal:
             max_entries=_setting(config, "JOURNAL_MAX_ENTRIES", "SPOTICAR_JOURNAL_MAX_ENTRIES", 10000),
             max_age=_setting(config, "JOURNAL_MAX_AGE", "SPOTICAR_JOURNAL_MAX_AGE", 7 * 24 * 3600, float),
             queue_size=_setting(config, "JOURNAL_QUEUE_SIZE", "SPOTICAR_JOURNAL_QUEUE_SIZE", 10000))
+        self.store.build = self._build
         self.exporter = None  # set by common.journal.otel when OTEL_EXPORTER_OTLP_ENDPOINT is set
         self._inflight: dict[object, int] = {}  # requests being served → their thread
         self.peers = None  # the other workers of this app (``JOURNAL_PEERS``: several processes)
@@ -89,14 +91,18 @@ class Journal:
         """Queue one entry (fields of the entry contract; ``time`` a naive UTC datetime)."""
         self.store.put(self._row(request, response, fields))
 
-    def record_later(self, build, *, bdc: str | None, trace_id: str, tracestate: str | None) -> None:
-        """Queue one entry the writer thread builds: ``build()`` returns ``(fields, request, response)``
-        as ``record`` takes them, already redacted; ``bdc`` and the trace are its fields' values."""
-        def row() -> dict:
-            fields, request, response = build()
-            return self._row(request, response, fields)
+    def record_later(self, later: Later) -> None:
+        """Queue one exchange as captured (headers already redacted): the writer thread redacts its
+        bodies and builds the entry."""
+        self.store.put(later)
 
-        self.store.put(Later(row, bdc=bdc, trace_id=trace_id, tracestate=tracestate))
+    def _build(self, later: Later) -> dict:
+        limit = self.body_limit
+        req_body, req_cut = redact.body(later.req_raw, later.req_type, later.req_size, limit)
+        res_body, res_cut = (redact.body(later.res_raw, later.res_type, later.res_size, limit)
+                             if later.res_kept else ("", False))
+        return self._row({"headers": later.req_headers, "body": req_body, "body_truncated": req_cut},
+                         {"headers": later.res_headers, "body": res_body, "body_truncated": res_cut}, later.fields)
 
     def _row(self, request: dict, response: dict, fields: dict) -> dict:
         row = {**fields, "request": to_json(request), "response": to_json(response)}

@@ -34,15 +34,26 @@ _MISS_TTL = 2.0  # seconds a BDC found unbound is not looked up again
 
 
 class Later:
-    """An entry queued as it was captured: the writer thread calls ``build()`` for its row (redaction
-    and JSON — a page's most of the journal's cost — off the request's thread, so a small answer is
-    not held up by them: waitress sends it once the request's WSGI iterable is closed). ``bdc``,
-    ``trace_id`` and ``tracestate`` are known at once, for the binding ``put`` remembers."""
+    """An exchange as captured, queued for the writer thread to finish (redact its bodies, write them
+    as JSON: a page's most of the journal's cost) off the request's thread, so a small answer is not
+    held up by them (waitress sends it once the request's WSGI iterable is closed).
 
-    __slots__ = ("bdc", "build", "trace_id", "tracestate")
+    Everything in it is text, bytes, numbers, a datetime and dicts of text: objects the cyclic garbage
+    collector does not track (a dict is tracked only once it holds a container). An exchange waits up
+    to ``_LINGER`` in the queue — through several collections, into the oldest generation — as this one
+    tracked object: capturing it as lists of header tuples and closures was ~40 tracked objects an
+    exchange, and the full collections they brought on (a walk of every object of the process) cost
+    more than the journal's own work."""
 
-    def __init__(self, build, *, bdc: str | None, trace_id: str, tracestate: str | None):
-        self.build, self.bdc, self.trace_id, self.tracestate = build, bdc, trace_id, tracestate
+    __slots__ = ("fields", "req_headers", "req_raw", "req_type", "req_size",
+                 "res_headers", "res_raw", "res_type", "res_size", "res_kept")
+
+    def __init__(self, fields: dict, req_headers: dict, req_raw: bytes, req_type: str | None, req_size: int,
+                 res_headers: dict, res_raw: bytes, res_type: str | None, res_size: int, res_kept: bool = True):
+        self.fields = fields  # the entry's columns (``time``, ``trace_id``, ``bdc``…), ``tracestate``
+        self.req_headers, self.req_raw, self.req_type, self.req_size = req_headers, req_raw, req_type, req_size
+        self.res_headers, self.res_raw, self.res_type, self.res_size = res_headers, res_raw, res_type, res_size
+        self.res_kept = res_kept  # False: no answer, or one not read (a stream): no body to show
 
 
 class JournalStore:
@@ -56,6 +67,7 @@ class JournalStore:
         self.entries: Table | None = None
         self.traces: Table | None = None
         self.queue_size = queue_size
+        self.build = None  # Later → row, set by the app's ``Journal`` (redaction and JSON)
         self._pending: deque[dict] = deque()  # entries waiting for the writer (at most queue_size)
         self._wake = threading.Event()   # set by the first entry of a batch
         self._hurry = threading.Event()  # set by a reader: write what is gathered now
@@ -129,11 +141,9 @@ class JournalStore:
         The hand-over costs the request a ``deque.append``: the writer is woken once per batch (the
         first entry of it), not once per entry — waking a thread is a context switch and a GIL
         hand-over, which under load cost more than the entry itself."""
-        if type(row) is Later:
-            if row.bdc:
-                self._remember(row.bdc, (row.trace_id, row.tracestate))
-        elif row.get("bdc"):
-            self._remember(row["bdc"], (row["trace_id"], row.get("tracestate")))
+        fields = row.fields if type(row) is Later else row
+        if fields.get("bdc"):
+            self._remember(fields["bdc"], (fields["trace_id"], fields.get("tracestate")))
         if len(self._pending) >= self.queue_size:
             self.dropped += 1
             if self.dropped in (1, 100, 10000):
@@ -188,7 +198,7 @@ class JournalStore:
         if type(row) is not Later:
             return row
         try:
-            return row.build()
+            return self.build(row)
         except Exception:  # one exchange the journal could not describe: lost, counted, never silent
             self.failed_entries += 1
             log.warning("journal %s : entrée non construite", self.name, exc_info=self.failed_entries == 1)

@@ -78,3 +78,13 @@ def test_a_credential_tag_is_found_among_others_whatever_its_case_or_letters(htm
 def test_query_tokens_are_redacted_as_the_pattern_finds_them(text):
     """The look at each ``?``/``&`` only (a page holds a few) redacts what the pattern's scan would."""
     assert redact.url(text) == redact.TOKEN_QUERY.sub(lambda m: m.group(1) + R, text)
+
+
+@pytest.mark.parametrize("tag", [
+    '<input name="csrf_token">', '<input type="PASSWORD">', "<meta name=mot_de_passe>", "<input name=motdepasse>",
+    '<input name="api-key">', '<input name="plate" value="AB-123-CD">', "<meta charset=utf-8>", "<input name=mdp>",
+    "<input name=\u212aey>", "<input name=Authorization>", "<input name=cookies>", "<input name=secretaire>",
+])
+def test_a_tag_is_looked_at_closer_exactly_when_the_hint_pattern_finds_a_hint(tag):
+    lowered = tag.lower()
+    assert any(word in lowered for word in redact.TAG_WORDS) == bool(redact.TAG_HINT.search(lowered))
