@@ -191,7 +191,7 @@ def dealer_declares(declaration_url: str, sale: dict) -> None:
     # garantisseur its Profil offers (NeoVO leaves both to the dealer)
     label = sale["warranty"]["label"]
     status, page, url = submit(browser, url, page, "Page Suivante",
-                               lambda name, options: label if label in options else options[0])
+                               lambda name, options: label if label in options else (options or [""])[0])
     if not url.endswith("/formulaire"):
         raise ValueError(f"page 1/3 refusée ({status}) : {refusal(page)}")
     status, page, _ = submit(browser, url, page, "Déclarer et Garantir")
