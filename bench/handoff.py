@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from bench.bare_flask import create_app as bare_app
-from common.serve import AppServer
+from common.serve import AppServer, settle_heap
 from fixtures.factories import Factory
 from harness.runner import Stack
 from harness.serving import free_port, serve_command, wait_healthy
@@ -111,6 +111,7 @@ def measure_threads() -> dict:
         bare = AppServer.bind("127.0.0.1", 0).mount(bare_app()).start()
         try:
             stack.wait_ready()
+            settle_heap()  # as ``up`` does once every app answers
             return _rounds({"api": (stack.url("centralisateur") + "/api/v1/handoffs", headers, time.process_time),
                             "bare": (bare.url + "/echo", {}, time.process_time)}, _bodies())
         finally:

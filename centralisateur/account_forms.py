@@ -1,7 +1,7 @@
 """The centralisateur's small forms on the common form layer: CONNEXION and the RGPD search."""
 from __future__ import annotations
 
-from common.forms import EmailField, Form, PasswordField, TextField, lower
+from common.forms import Form, LoginEmailField, PasswordField, TextField
 
 
 class CentralisateurForm(Form):
@@ -13,7 +13,7 @@ class CentralisateurForm(Form):
 class LoginForm(CentralisateurForm):
     """CONNEXION: Email, Mot de passe."""
 
-    email = EmailField("Email", required=True, autocomplete="username", filters=[lower])
+    email = LoginEmailField("Email", required=True, autocomplete="username")
     password = PasswordField("Mot de passe", required=True, max_length=200, autocomplete="current-password")
 
 

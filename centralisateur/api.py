@@ -103,7 +103,8 @@ def prepare(app, dms: str, handoff: HandoffIn, session=None, default_callback: s
             bad_callback = exc.message
     payload["callback_url"] = payload["callback_url"] or default_callback
     sale = api_store.Sale(handoff.source_dms, rrdi, handoff.dms_order_ref, payload, check_reserved=session is None,
-                          refused=bool(refused or bad_callback or (session and rrdi != session.dealer_rrdi)))
+                          refused=bool(refused or bad_callback or (session and rrdi != session.dealer_rrdi)),
+                          payload_json=api_store.payload_text(payload))
     return sale, refused, bad_callback
 
 

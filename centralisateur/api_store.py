@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import orjson
 from sqlalchemy import bindparam, exists, select
 
 from centralisateur.privacy import refresh_search
@@ -38,6 +39,14 @@ class Sale(NamedTuple):
     payload: dict
     check_reserved: bool   # a dealer's key (not a certification session's) may not use a session's dealer
     refused: bool          # the request has its own refusal, answered once the dealer checks pass
+    payload_json: str      # ``payload`` as JSON text, made on the request thread (``payload_text``)
+
+
+def payload_text(payload: dict) -> str:
+    """The stored JSON text of a payload (read back by the column's ``json.loads`` as the same dict):
+    serialised by orjson on the request thread, where json.dumps in the write job was a fifth of the
+    writer's time — time every hand-off of the batch waits for."""
+    return orjson.dumps(payload).decode()
 
 
 _T = Declaration.__table__
@@ -69,7 +78,9 @@ def _insert(dialect: str) -> Prepared:
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        statement = _INSERTS[dialect] = Prepared(insert(_T).on_conflict_do_nothing().returning(_T.c.id), _COLUMNS)
+        # SQLite takes the payload's JSON text as is; psycopg wants its own JSON adapter (the dict)
+        statement = _INSERTS[dialect] = Prepared(insert(_T).on_conflict_do_nothing().returning(_T.c.id), _COLUMNS,
+                                                 raw=("payload",) if dialect == "sqlite" else ())
     return statement
 
 
@@ -87,8 +98,10 @@ def store(conn, sale: Sale) -> Stored | str:
     if sale.refused:
         return REFUSED
     payload = sale.payload
-    inserted = _insert(conn.dialect.name).first(conn, {
-        "source_dms": sale.dms, "dealer_rrdi": sale.rrdi, "dms_order_ref": sale.ref, "payload": payload,
+    insert = _insert(conn.dialect.name)
+    inserted = insert.first(conn, {
+        "source_dms": sale.dms, "dealer_rrdi": sale.rrdi, "dms_order_ref": sale.ref,
+        "payload": sale.payload_json if "payload" in insert.raw else payload,
         "callback_url": payload["callback_url"], "status": "pending", "icare_attempts": 0, "callback_due": False,
         "callback_attempts": 0, "created_at": utcnow()})
     if inserted is None:  # this order was sent before

@@ -100,9 +100,11 @@ def check_url(url: str, allowed_origins: Iterable[str] = ()) -> str:
         return url
     for address in _addresses(parts.hostname, port):
         if not _public(address):
-            raise UrlRefused(f"Adresse de rappel refusée : {parts.hostname} désigne une adresse interne "
-                             f"({address}). Seules les origines configurées pour votre DMS peuvent "
-                             "être privées.")
+            # a vendor meets this on its first staging hand-off: say what to ask for, and from whom
+            where = parts.hostname if parts.hostname == str(address) else f"{parts.hostname} ({address})"
+            raise UrlRefused(f"Adresse de rappel refusée : {where} est une adresse interne. Seules les "
+                             "origines configurées pour votre DMS peuvent être privées : demandez à "
+                             f"l'opérateur du centralisateur d'autoriser {origin(url)} (callback_origins).")
     return url
 
 

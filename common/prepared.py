@@ -9,6 +9,8 @@ processor: JSON, dates, booleans) and applies it with a plain loop: same SQL, sa
 Errors keep SQLAlchemy's types (``sqlalchemy.exc.IntegrityError`` …) so callers need not care.
 Only for statements whose values all come as parameters: an INSERT must name every column it
 writes (a column default computed by SQLAlchemy would be skipped: refused at compile time).
+``raw`` names parameters given already as the driver takes them (a JSON text serialised by the
+caller, off the thread that holds a write transaction): their column type's processor is skipped.
 """
 from __future__ import annotations
 
@@ -22,9 +24,10 @@ class Prepared:
     """One statement: ``first(conn, params)`` its first row (a plain tuple, or None), ``run(conn, params)``
     its row count, ``many(conn, rows)`` a batch."""
 
-    def __init__(self, statement, keys: Iterable[str] | None = None):
+    def __init__(self, statement, keys: Iterable[str] | None = None, raw: Iterable[str] = ()):
         self.statement = statement
         self.keys = list(keys) if keys is not None else None  # an INSERT's columns
+        self.raw = frozenset(raw)
         self._by_dialect: dict[str, tuple] = {}
 
     def _compiled(self, dialect) -> tuple:
@@ -36,7 +39,7 @@ class Prepared:
                                  "SQLAlchemy per execution)")
             processors = compiled._bind_processors
             names = compiled.positiontup if compiled.positional else list(compiled.bind_names.values())
-            steps = tuple((name, processors.get(name)) for name in dict.fromkeys(names))
+            steps = tuple((name, None if name in self.raw else processors.get(name)) for name in dict.fromkeys(names))
             found = self._by_dialect[dialect.name] = (compiled.string, compiled.positional,
                                                       compiled.positiontup, steps)
         return found

@@ -8,6 +8,8 @@ declaration, not the dealer's whole account.
 Throttling (``AttemptMixin``): failures are counted per account *and client* (the socket peer,
 never a header), and per client over all accounts. Someone failing on a dealer's account blocks
 only themselves, so no one can lock a dealer out; one client trying many accounts is slowed down.
+The same rows count a client's sendings of a public form that mails someone (``public_form_allowed``):
+no one can flood an assistance mailbox from an unauthenticated form.
 ``check_password_evenly`` does the same KDF work whether the account exists or not.
 
 Each app declares the two tables on its own ``Base``::
@@ -34,6 +36,9 @@ TOUCH_EVERY = dt.timedelta(minutes=5)  # how often last_seen_at is written (not 
 ACCOUNT_FAILURES = 5    # per account and client
 CLIENT_FAILURES = 20    # per client, all accounts together
 LOCK_TIME = dt.timedelta(minutes=15)
+PUBLIC_FORM_HOURLY = 10  # sendings of one public mailing form per client and hour (help-desk, COFOR inconnu)
+TOO_MANY_SENDINGS = ("Ce formulaire a déjà été envoyé {limit} fois depuis votre connexion au cours de la "
+                     "dernière heure : réessayez plus tard. Votre saisie est conservée.")
 
 
 class SessionMixin:
@@ -178,6 +183,25 @@ def record_login(tx, model, account: str, success: bool, *, account_failures: in
             row.locked_until, row.failures, row.first_at = now + lock, 0, now
             locked = True
     return locked
+
+
+def public_form_allowed(tx, model, form: str, *, limit: int = PUBLIC_FORM_HOURLY,
+                        window: dt.timedelta = dt.timedelta(hours=1)) -> bool:
+    """Count one sending of the public form ``form`` by this client (in ``tx``, the transaction that
+    sends); False, counting nothing, once it sent ``limit`` within ``window``: the caller sends nothing
+    and answers 429 with ``TOO_MANY_SENDINGS``."""
+    now, key = utcnow(), f"form:{form}|{client_id()}"
+    row = tx.get(model, key)
+    if row is None or now - row.first_at > window:
+        if row is not None:
+            tx.delete(row)
+            tx.flush()
+        row = model(key=key, failures=0, first_at=now)
+        tx.add(row)
+    if row.failures >= limit:
+        return False
+    row.failures += 1
+    return True
 
 
 def forget_failures(tx, model, account: str) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Flask, Request, jsonify, make_response, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Rule
 
@@ -38,6 +39,8 @@ HTTP_MESSAGES = {
 
 CSRF_MESSAGE = ("Le formulaire a expiré ou n'est pas authentique : rechargez la page puis "
                 "recommencez.")
+CONFLICT_MESSAGE = ("Ce formulaire vient d'être enregistré par un autre envoi (double clic, autre onglet) : "
+                    "rien n'a été enregistré une seconde fois. Rechargez la page pour voir l'état enregistré.")
 
 csrf = CSRFProtect()
 
@@ -205,6 +208,9 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     app.config["SESSION_COOKIE_NAME"] = f"{import_name.rsplit('.', 1)[-1]}_session"
     app.config.update(defaults or {})
     app.config.update(config or {})
+    if "SESSION_COOKIE_SECURE" not in {**(defaults or {}), **(config or {})}:
+        # served to users over TLS (a proxy in front): the session cookie never travels in clear
+        app.config["SESSION_COOKIE_SECURE"] = str(app.config.get("PUBLIC_URL") or "").startswith("https://")
     if not app.config.get("DATA_DIR"):
         raise ValueError("DATA_DIR is required (where the app keeps its state)")
     if not app.config.get("SECRET_KEY"):
@@ -303,6 +309,11 @@ def json_has_nul(raw: bytes) -> bool:
     return b"\x00" in raw or b"\\u0000" in raw
 
 
+def _unique_violation(exc: IntegrityError) -> bool:
+    """Whether ``exc`` is a unique-key clash (SQLite's message, PostgreSQL's SQLSTATE 23505)."""
+    return getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(exc.orig)
+
+
 def _install_error_handlers(app: Flask) -> None:
     @app.errorhandler(ParseError)
     def _parse(exc: ParseError):  # a query parameter no parser could read (common.parsing.arg_*)
@@ -318,6 +329,16 @@ def _install_error_handlers(app: Flask) -> None:
         if exc.code == 405:  # RFC 9110: a 405 names the methods the address accepts
             response.headers["Allow"] = dict(exc.get_headers()).get("Allow", "")
         return response
+
+    @app.errorhandler(IntegrityError)
+    def _conflict(exc: IntegrityError):
+        # a uniqueness race the view did not foresee (the same form sent twice at once, PostgreSQL's
+        # check-then-insert): the first one was stored, this one stored nothing. Any other integrity
+        # failure (NOT NULL, foreign key) is our bug, not a double send: the generic answer below.
+        if not _unique_violation(exc):
+            return _unexpected(exc)
+        log.warning("integrity conflict on %s %s: %s", request.method, request.path, exc.orig)
+        return error_response(409, CONFLICT_MESSAGE)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):  # never a stack trace to a user or a DMS

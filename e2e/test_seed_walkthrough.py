@@ -5,6 +5,10 @@ missing — and no seed label on a disabled button or link. Each app's figure is
 (``-s``) and recorded in the JUnit report (``seed_labels_found`` / ``seed_labels_checked``)."""
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
@@ -17,6 +21,7 @@ from tests.labels.coverage import apps, coverage, screens
 from spoticar_handoff.client import tls_context
 
 ICARE_ADMIN = "garantie.vo@axilog-demo.example.fr"
+SHOTS = os.environ.get("SPOTICAR_WALKTHROUGH_SHOTS")  # a folder: one full-page screenshot per seed screen
 
 
 def _reader(page: Page, stack, factory, app: str):
@@ -55,6 +60,10 @@ def _reader(page: Page, stack, factory, app: str):
 
     def read(path: str) -> str:
         go(path)
+        if SHOTS:  # for a person comparing the screens with the decks (opt-in: a shot costs CPU)
+            state["shots"] = state.get("shots", 0) + 1
+            name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "accueil"
+            page.screenshot(path=Path(SHOTS) / app / f"{state['shots']:02d}-{name[:60]}.png", full_page=True)
         disabled = [name for name in screen.disabled_controls()
                     if any(" ".join(label.split()) == name for s in screens(app) for label in s["labels"])]
         if disabled:

@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 from gunicorn.app.base import BaseApplication
 
+from common.serve import settle_heap
 from harness.apps import AppSpec, select
 from harness.building import app_config, build_app, stop_app
 
@@ -55,6 +56,7 @@ class GunicornApp(BaseApplication):
         for key, value in self.options.items():
             self.cfg.set(key, value)
         self.cfg.set("worker_exit", lambda _arbiter, worker: stop_app(getattr(worker, "wsgi", None)))
+        self.cfg.set("post_worker_init", lambda _worker: settle_heap())  # the worker's app is built
 
     def load(self):
         return self.factory()

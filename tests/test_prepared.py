@@ -55,3 +55,12 @@ def test_prepared_errors_keep_sqlalchemy_types(db):
 def test_prepared_insert_refuses_a_default_it_would_skip(db):
     with pytest.raises(ValueError), db.engine.begin() as conn:
         Prepared(ROWS.insert(), ("ref", "payload", "at")).run(conn, {"ref": "C", "payload": {}, "at": None})
+
+
+def test_prepared_raw_parameter_is_stored_as_given(db):
+    # a JSON text serialised by the caller goes to the driver untouched (not quoted again as a string)
+    add = Prepared(insert(ROWS).returning(ROWS.c.id), ("ref", "payload", "done", "at"), raw=("payload",))
+    with db.engine.begin() as conn:
+        add.first(conn, {"ref": "R", "payload": '{"nom":"Zoé","n":[1,2]}', "done": False, "at": None})
+    with db.engine.connect() as conn:
+        assert conn.execute(select(ROWS.c.payload)).scalar_one() == {"nom": "Zoé", "n": [1, 2]}

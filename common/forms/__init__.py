@@ -2,12 +2,12 @@
 and the ``common/forms.html`` macros (``field``, ``error_summary``) that render them."""
 from common.forms.base import Form, csrf_field, page_unless_valid
 from common.forms.choices import CheckboxesField, CheckboxField, RadioField, SelectField, as_pairs
-from common.forms.fields import (DateField, EmailField, Field, IntegerField, Invalid, MoneyField,
-                                 PasswordField, PatternField, PhoneField, PlateField, PostcodeField,
+from common.forms.fields import (DateField, EmailField, Field, IntegerField, Invalid, LoginEmailField,
+                                 MoneyField, PasswordField, PatternField, PhoneField, PlateField, PostcodeField,
                                  SiretField, TextAreaField, TextField, VinField, lower)
 
 __all__ = ["CheckboxField", "CheckboxesField", "DateField", "EmailField", "Field", "Form", "IntegerField",
-           "Invalid", "MoneyField", "PasswordField", "PatternField", "PhoneField", "PlateField",
+           "Invalid", "LoginEmailField", "MoneyField", "PasswordField", "PatternField", "PhoneField", "PlateField",
            "PostcodeField", "RadioField", "SelectField", "SiretField", "TextAreaField", "TextField",
            "VinField", "as_pairs", "csrf_field", "init_app", "lower", "page_unless_valid"]
 

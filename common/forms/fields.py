@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -29,8 +30,9 @@ class Invalid(ValueError):
 
 
 def lower(value: str | None) -> str | None:
-    """A field filter: logins and emails are compared lower-case (the field trims them already)."""
-    return value.lower() if value else value
+    """A field filter: logins and emails are compared lower-case (the field trims them already), in
+    their compatibility form (NFKC: a full-width « ｖｏ@… » is « vo@… », one account, one lock)."""
+    return unicodedata.normalize("NFKC", value).lower() if value else value
 
 
 class Field(_WTField):
@@ -167,6 +169,18 @@ class EmailField(FormatField):
 
     def __init__(self, label, **kwargs):
         kwargs.setdefault("input_type", "email")
+        super().__init__(label, **kwargs)
+
+
+class LoginEmailField(EmailField):
+    """An email that names an account (a login, a new user): compared lower-case in NFKC form
+    (``lower``) and ASCII only, so no account can look like another one (a Cyrillic « о » for an
+    « o », an invisible joiner) and receive mails meant for it."""
+
+    fmt = "login_email"
+
+    def __init__(self, label, **kwargs):
+        kwargs.setdefault("filters", [lower])
         super().__init__(label, **kwargs)
 
 

@@ -14,9 +14,20 @@ from spoticar_handoff.fields import (check_email, check_postcode, check_siret, n
                                      normalize_plate, normalize_vin)
 
 Check = Callable[[str], str]
+
+
+def check_login_email(value: str) -> str:
+    """An email naming an account: the one email check, in ASCII only (no look-alike letters of
+    other scripts, no invisible characters)."""
+    if not value.isascii():
+        raise ValueError("L'adresse email d'un compte ne peut contenir que des lettres sans accent, des "
+                         "chiffres et les signes . - _ + @.")
+    return check_email(value)
+
+
 CHECKS: dict[str, Check] = {
     "plate": normalize_plate, "vin": normalize_vin, "phone": normalize_phone, "email": check_email,
-    "postcode": check_postcode, "siret": check_siret,
+    "login_email": check_login_email, "postcode": check_postcode, "siret": check_siret,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from common.forms import CheckboxesField, EmailField, Form, PatternField, PhoneField, RadioField, lower
+from common.forms import CheckboxesField, Form, LoginEmailField, PatternField, PhoneField, RadioField
 from simulators.icare.portal_store import RIGHTS
 
 NAME_RE = re.compile(r"[^\W\d_]+([ '\-][^\W\d_]+)*")
@@ -41,7 +41,7 @@ class NewUserForm(IcareForm):
     dealers: list = []
     last_name = _name("Nom", "Ex: GELOEN")
     first_name = _name("Prénom", "Ex: Alexandre")
-    email = EmailField("Identifiant/Email", required=True, hint="Ex: alexandre@gmail.com", filters=[lower], messages={
+    email = LoginEmailField("Identifiant/Email", required=True, hint="Ex: alexandre@gmail.com", messages={
         "required": "Le champ Identifiant/Email est obligatoire.",
         "format": "L'identifiant doit être une adresse email valide (ex. : alexandre@gmail.com)."})
     mobile = _phone("mobile", "Numéro de téléphone mobile (optionnel)", "Ex: 06 23 42 54 55")

@@ -13,6 +13,7 @@ from simulators.icare.portal_store import Membership, PortalUser
 from simulators.icare.store import IcareDealer, outbox
 
 bp = Blueprint("icare_accounts", __name__, url_prefix="/gestion-des-comptes")
+USER_EXISTS = "Un utilisateur existe déjà avec cet identifiant pour cet établissement."
 
 
 def managed_dealers() -> list[IcareDealer]:
@@ -45,7 +46,7 @@ def _validate(form: NewUserForm, dealers: list[IcareDealer]) -> dict | None:
     if not form.email.errors and values["code_t"]:
         existing = db_session().scalar(select(PortalUser).where(PortalUser.email == values["email"]))
         if existing is not None and existing.membership(values["code_t"]) is not None:
-            form.add_error("email", "Un utilisateur existe déjà avec cet identifiant pour cet établissement.")
+            form.add_error("email", USER_EXISTS)
     return None if form.error_list else values
 
 
@@ -71,6 +72,9 @@ def new_user():
         return _new_user_page(form, dealers)
     with write() as tx:
         user = tx.scalar(select(PortalUser).where(PortalUser.email == values["email"]))
+        if user is not None and user.membership(values["code_t"]) is not None:  # the form sent twice at once
+            form.add_error("email", USER_EXISTS)
+            return _new_user_page(form, dealers)
         if user is None:
             user = PortalUser(email=values["email"], last_name=values["last_name"].upper(),
                               first_name=values["first_name"], mobile=values["mobile"] or None,

@@ -1,16 +1,15 @@
 """The Services.Spoticar login and password forms on the common form layer (seed 003 labels)."""
 from __future__ import annotations
 
-from common.forms import CheckboxField, EmailField, PasswordField, SelectField, lower
+from common.forms import CheckboxField, LoginEmailField, PasswordField, SelectField
 from simulators.icare.account_forms import IcareForm
 
 EMAIL_MESSAGE = "Saisissez une adresse email valide (ex. : nom@garage.fr)."
 
 
-def _email(**kwargs) -> EmailField:
-    """The login email: compared trimmed and lower-case, checked by the one email check."""
-    return EmailField("Email", required=True, filters=[lower],
-                      messages={"format": EMAIL_MESSAGE}, **kwargs)
+def _email(**kwargs) -> LoginEmailField:
+    """The login email: trimmed, lower-case, NFKC, ASCII only (common.forms.LoginEmailField)."""
+    return LoginEmailField("Email", required=True, messages={"format": EMAIL_MESSAGE}, **kwargs)
 
 
 class LoginForm(IcareForm):

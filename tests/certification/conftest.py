@@ -14,7 +14,7 @@ from harness.runner import Stack
 from certification import dealer
 from certification.attestation import fingerprint
 from spoticar_handoff.client import tls_context
-from tests.certification.outside_dms import CallbackServer
+from examples.vendor_dms import CallbackServer
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from harness.cli import main
 from certification.drivers.browser import Browser
 from tests.certification.conftest import certification_stack, dealer_declares, open_session, verify_then_forge
-from tests.certification.outside_dms import OutsideDms
+from examples.vendor_dms import OutsideDms
 from spoticar_handoff.client import tls_context
 
 pytestmark = pytest.mark.centralisateur

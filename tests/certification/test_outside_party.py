@@ -1,20 +1,40 @@
-"""docs/certification.md followed as an outside certifier would: a deployment file, ``up --config``
-(real mode) in another process, a session opened over HTTP, a vendor's DMS (nothing of ours) playing the
-plan, ``certify report``, then ``certify verify`` on the zip handed over."""
+"""docs/certification.md followed as an outside certifier and vendor would: a deployment file, ``up
+--config`` (real mode) in another process, sessions opened with ``certify start``, the vendor's DMS
+``examples/vendor_dms.py`` (Python's standard library only, nothing of ours) run as a program against
+them — a sound one and one that skips the callback signature check, at once — then ``certify report``
+and, for the sound one, ``certify verify`` on the zip handed over."""
 from __future__ import annotations
 
+import ast
 import re
+import socket
 import subprocess
+import sys
+from pathlib import Path
 
 import httpx
 import pytest
 
+from examples.vendor_dms import dealer_declares
 from harness.cli import main
-from tests.certification.conftest import dealer_declares
-from tests.certification.outside_dms import CallbackServer, OutsideDms
 from tests.up_process import read_until_ready, start_up, stop
 
 pytestmark = pytest.mark.centralisateur
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "vendor_dms.py"
+PRODUCTION_KEY = "sk-neovo-production-key-0123456789"
+
+
+def _free_ports(count: int) -> list[int]:
+    # the DMS's callback origin goes into the deployment file before the stack starts; the probes stay
+    # bound until all are picked, so no two DMS get the same port
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 def _up(config, data_dir) -> tuple[subprocess.Popen, str]:
@@ -24,32 +44,89 @@ def _up(config, data_dir) -> tuple[subprocess.Popen, str]:
     return process, re.search(r"Centralisateur.*?(http://127\.0\.0\.1:[0-9]+)", output).group(1)
 
 
+def _session(url: str, capsys) -> tuple[str, str]:
+    assert main(["certify", "start", "--dms", "neovo", "--url", url, "--wait", "60"]) == 0
+    printed = capsys.readouterr().out
+    return (re.search(r"Session de certification (cs_\w+)", printed).group(1),
+            re.search(r"Clé d'API de session (\S+)", printed).group(1))
+
+
+def _vendor_dms(url: str, session: tuple[str, str], port: int, *faults: str) -> subprocess.Popen:
+    session_id, key = session
+    args = [f"--fault={fault}" for fault in faults]
+    return subprocess.Popen([sys.executable, str(EXAMPLE), "--session", f"{url}/certification/sessions/{session_id}",
+                             "--key", key, "--listen", f"127.0.0.1:{port}", "--deadline", "300", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_the_example_dms_imports_only_the_standard_library():
+    imported = set()
+    for node in ast.walk(ast.parse(EXAMPLE.read_text())):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            imported.add(node.module.split(".")[0])
+    assert imported <= sys.stdlib_module_names, imported - sys.stdlib_module_names
+
+
 def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, monkeypatch):
-    server = CallbackServer()   # the vendor's staging DMS, on its own address
+    sound_port, faulty_port = _free_ports(2)
     config = tmp_path / "spoticar.toml"
     config.write_text('icare_service_key = "a-long-random-service-key-for-icare"\n')
-    monkeypatch.setenv("NEOVO_KEY", "sk-neovo-production-key-0123456789")
+    monkeypatch.setenv("NEOVO_KEY", PRODUCTION_KEY)
     assert main(["keys", "add", "--config", str(config), "--dms", "neovo", "--key-env", "NEOVO_KEY",
-                 "--callback-origin", server.origin]) == 0
+                 "--callback-origin", f"http://127.0.0.1:{sound_port}",
+                 "--callback-origin", f"http://127.0.0.1:{faulty_port}"]) == 0
     process, url = _up(config, tmp_path / "var")
     try:
-        assert main(["certify", "start", "--dms", "neovo", "--url", url, "--wait", "60"]) == 0
-        printed = capsys.readouterr().out
-        session_id = re.search(r"Session de certification (cs_\w+)", printed).group(1)
-        key = re.search(r"Clé d'API de session (\S+)", printed).group(1)
-        dms = OutsideDms(f"{url}/certification/sessions/{session_id}", key, server)
-        try:
-            final = dms.run(dealer_declares)
-        finally:
-            dms.close()
-        assert {s["status"] for s in final["scenarios"]} == {"passed"}, final["scenarios"]
-        assert main(["certify", "report", session_id, "--url", url, "--key", key, "--out", str(tmp_path / "r")]) == 0
+        # the certifier picks the DMS by the name its users know (the code is what is sent)
+        assert re.search(r'<option value="neovo"\s*>Reynolds Néo VO</option>',
+                         httpx.get(f"{url}/certification", timeout=30).text)
+        sound, faulty = _session(url, capsys), _session(url, capsys)
+        players = [_vendor_dms(url, sound, sound_port), _vendor_dms(url, faulty, faulty_port, "ignore_signature")]
+        (sound_out, _), (faulty_out, _) = (player.communicate(timeout=400) for player in players)
+
+        assert players[0].returncode == 0, sound_out
+        assert "Session réussie" in sound_out and "failed" not in sound_out, sound_out
+        assert main(["certify", "report", sound[0], "--url", url, "--key", sound[1], "--out", str(tmp_path / "r")]) == 0
+        assert f"Rapport de la session {sound[0]} : passed (passed 14," in capsys.readouterr().out
         assert main(["certify", "verify", str(tmp_path / "r" / "evidence.zip"), "--url", url]) == 0
-        assert f"Rapport authentique : session {session_id} du DMS neovo" in capsys.readouterr().out
+        assert f"Rapport authentique : session {sound[0]} du DMS neovo" in capsys.readouterr().out
+
+        # the DMS that accepts any callback fails on that scenario alone, the fault named
+        assert players[1].returncode == 1, faulty_out
+        assert re.search(r"callback-signature +failed", faulty_out), faulty_out
+        for probe in ("Rappel mal signé (signature fausse)", "Rappel rejoué (même X-Spoticar-Delivery)",
+                      "Rappel périmé (X-Spoticar-Timestamp ancien)"):
+            assert re.search(re.escape(probe) + r".*: HTTP 200, attendu 4xx\.", faulty_out), faulty_out
+        assert main(["certify", "report", faulty[0], "--url", url, "--key", faulty[1], "--out", str(tmp_path / "f")]) == 1
+        assert f"Rapport de la session {faulty[0]} : failed (passed 13, failed 1," in capsys.readouterr().out
+
+        # a callback origin the operator did not allow: the vendor is told what to ask for, and from whom
+        headers = {"Accept": "application/json", "Authorization": f"Bearer {sound[1]}"}
+        sale = httpx.get(f"{url}/certification/sessions/{sound[0]}", headers=headers, timeout=30).json()
+        refused = httpx.post(f"{url}/api/v1/handoffs", headers=headers, timeout=30, json={
+            **sale["scenarios"][0]["sale"], "dms_order_ref": "X-1", "callback_url": "http://127.0.0.1:1/rappel"})
+        assert refused.status_code == 422
+        assert refused.json()["errors"] == [{"field": "callback_url", "message": (
+            "Adresse de rappel refusée : 127.0.0.1 est une adresse interne. Seules les origines configurées "
+            "pour votre DMS peuvent être privées : demandez à l'opérateur du centralisateur d'autoriser "
+            "http://127.0.0.1:1 (callback_origins).")}]
+
+        # the example's dealer step says why the centralisateur refused a form, as the page shows it
+        incomplete = {**sale["scenarios"][0]["sale"], "dms_order_ref": "X-2", "callback_url": None}
+        incomplete["vehicle"] = {**incomplete["vehicle"], "plate": None}
+        accepted = httpx.post(f"{url}/api/v1/handoffs", headers=headers, timeout=30, json=incomplete)
+        assert accepted.status_code == 201, accepted.text
+        with pytest.raises(ValueError, match=r"formulaire 2/3 refusé \(422\) : .*Le champ immatriculation est obligatoire"):
+            dealer_declares(accepted.json()["declaration_url"], incomplete)
+
         # a dealer's production key is no session key: it reads nothing of the session
-        assert httpx.get(f"{url}/certification/sessions/{session_id}", timeout=30, headers={
-            "Accept": "application/json", "Authorization": "Bearer sk-neovo-production-key-0123456789"}
-                         ).status_code == 403
+        assert httpx.get(f"{url}/certification/sessions/{sound[0]}", timeout=30, headers={
+            "Accept": "application/json", "Authorization": f"Bearer {PRODUCTION_KEY}"}).status_code == 403
     finally:
+        for player in locals().get("players", []):
+            if player.poll() is None:
+                player.kill()
+                player.communicate()
         stop(process)
-        server.close()

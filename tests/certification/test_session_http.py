@@ -1,5 +1,5 @@
 """A certification session driven over plain HTTP by a DMS that imports nothing of ours
-(``outside_dms``: httpx and the standard library), then the reports, read back by parsers."""
+(``examples/vendor_dms.py``: the standard library only), then the reports, read back by parsers."""
 from __future__ import annotations
 
 import hashlib
@@ -12,7 +12,7 @@ import pytest
 
 from harness.cli import main
 from tests.certification.conftest import dealer_declares, open_session, verify_then_forge
-from tests.certification.outside_dms import OutsideDms
+from examples.vendor_dms import OutsideDms
 
 # the module's sessions are played together on one centralisateur: its tests on one xdist worker
 pytestmark = [pytest.mark.centralisateur, pytest.mark.xdist_group("certification_sessions")]

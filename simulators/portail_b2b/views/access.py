@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, request
 from sqlalchemy import select
 
+from common.sessions import PUBLIC_FORM_HOURLY, TOO_MANY_SENDINGS, public_form_allowed
 from simulators.portail_b2b import forms, service
-from simulators.portail_b2b.store import AccessRequest, Presentation, Supplier, outbox, utcnow
+from simulators.portail_b2b.store import AccessRequest, LoginAttempt, Presentation, Supplier, outbox, utcnow
 from simulators.portail_b2b.views import assistance_email, db, form_page, render, sender_email
 
 bp = Blueprint("access", __name__)
@@ -32,6 +33,8 @@ def presentation(values: dict, errors: dict):
             errors["siret"] = ("Cette société est déjà présentée dans la base fournisseur : passez à "
                                "l'étape 2 « Obtenir un accès au portail B2B ».")
             status = 409
+        if not errors and not public_form_allowed(tx, LoginAttempt, "presentation"):
+            errors["form"], status = TOO_MANY_SENDINGS.format(limit=PUBLIC_FORM_HOURLY), 429
         reference = None if errors else _save_presentation(tx, values)
     if errors:
         return render("presentation.html", status, values=values, errors=errors)
@@ -134,6 +137,9 @@ def _save_access_request(tx, supplier: Supplier, values: dict) -> None:
 def unknown_cofor(values: dict):
     """« je ne connais pas le COFOR de ma société » : a form mailed to the portal's assistance."""
     with db().transaction() as tx:
+        if not public_form_allowed(tx, LoginAttempt, "cofor-inconnu"):
+            return render("unknown_cofor.html", 429, values=values,
+                          errors={"form": TOO_MANY_SENDINGS.format(limit=PUBLIC_FORM_HOURLY)})
         outbox.send_mail(tx, assistance_email(), f"COFOR inconnu — {values['company']}",
                          f"Société : {values['company']}\nSIRET : {values['siret']}\nContact : "
                          f"{values['first_name']} {values['last_name']}\nAdresse mail : {values['email']}\n"

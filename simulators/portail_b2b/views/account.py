@@ -16,6 +16,8 @@ bp = Blueprint("account", __name__)
 
 IDENTIFIANT_SUBJECT = "Portail B2B STELLANTIS : votre identifiant"
 RESET_SUBJECT = "Portail B2B STELLANTIS : réinitialisation de votre mot de passe"
+ASL_RESET_SUBJECT = "Portail B2B STELLANTIS : mot de passe de réinitialisation"
+ASL_RESET_SENT = "Un mot de passe de réinitialisation a été envoyé à votre adresse mail."
 LOGIN_REFUSED = "Identifiant ou mot de passe incorrect."
 BLOCKED = ("Accès bloqué : trop de tentatives de connexion échouées pour cet identifiant. Réessayez "
            "dans {minutes} minutes, ou obtenez un mot de passe de réinitialisation.")
@@ -143,10 +145,14 @@ def asl_tiers(values: dict):
         if not user.asl_tiers:
             admins = [u for u in tx.get(Supplier, user.cofor).users if u.asl_tiers]
             return render("asl_tiers.html", values=values, admins=admins)
+        if outbox.sent_recently(tx, user.email, ASL_RESET_SUBJECT) >= PER_ADDRESS_HOURLY:
+            # anyone knowing the three values may ask: past a few an hour the password stays (no one
+            # keeps the ASL Tiers out, nor floods the address), the answer alike
+            return render("asl_tiers.html", message=ASL_RESET_SENT)
         password = service.reset_password()
         service.set_password(tx, user, password)
-        outbox.send_mail(tx, user.email, "Portail B2B STELLANTIS : mot de passe de réinitialisation",
+        outbox.send_mail(tx, user.email, ASL_RESET_SUBJECT,
                          f"Bonjour {user.full_name},\n\nVotre mot de passe de réinitialisation pour l'identifiant "
                          f"{user.identifiant} est : {password}\n\nConnectez-vous au Portail B2B avec ce mot de passe.",
                          sender=sender_email())
-    return render("asl_tiers.html", message="Un mot de passe de réinitialisation a été envoyé à votre adresse mail.")
+    return render("asl_tiers.html", message=ASL_RESET_SENT)

@@ -5,8 +5,9 @@ from flask import Blueprint, abort, current_app, request
 from werkzeug.utils import secure_filename
 
 from common.outbox import MailAttachment
+from common.sessions import PUBLIC_FORM_HOURLY, TOO_MANY_SENDINGS, public_form_allowed
 from simulators.portail_b2b import forms, service
-from simulators.portail_b2b.store import outbox
+from simulators.portail_b2b.store import LoginAttempt, outbox
 from simulators.portail_b2b.views import assistance_email, db, form_page, render, sender_email
 
 bp = Blueprint("helpdesk", __name__, url_prefix="/aide")
@@ -51,6 +52,9 @@ def contact(values: dict, errors: dict):
         f"Identifiant : {values['identifiant'] or '—'}", f"COFOR : {values['cofor'] or '—'}",
         f"Copie d'écran : {attachment.filename if attachment else 'aucune'}"])
     with db().transaction() as tx:
+        if not public_form_allowed(tx, LoginAttempt, "aide-contact"):
+            return render("contact.html", 429, values=values,
+                          errors={"form": TOO_MANY_SENDINGS.format(limit=PUBLIC_FORM_HOURLY)})
         mail = outbox.send_mail(tx, assistance_email(), f"[Aide & Contact] {values['subject']}", body,
                                 attachments=[attachment] if attachment else [], sender=sender_email())
         reference = f"B2B-{mail.id:06d}"
