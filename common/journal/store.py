@@ -236,11 +236,16 @@ class JournalStore:
         else:
             self._known_rows += added
         if self._known_rows > self.max_entries:
-            threshold = session.scalar(select(self.entries.c.id).order_by(self.entries.c.id.desc())
-                                       .offset(self.max_entries).limit(1))
-            if threshold is not None:
-                session.execute(delete(self.entries).where(self.entries.c.id <= threshold))
-            self._known_rows = min(self._known_rows, self.max_entries)
+            # the oldest rows beyond the count go, found from the oldest end: counting reads a small
+            # index, and an OFFSET from the newest end read every row kept (a 16 KiB page each: ~30 ms
+            # for a batch at 10,000 entries, at every batch once the journal is full)
+            total = session.scalar(select(func.count()).select_from(self.entries))
+            if total > self.max_entries:
+                threshold = session.scalar(select(self.entries.c.id).order_by(self.entries.c.id)
+                                           .offset(total - self.max_entries - 1).limit(1))
+                if threshold is not None:
+                    session.execute(delete(self.entries).where(self.entries.c.id <= threshold))
+            self._known_rows = min(total, self.max_entries)
         if time.monotonic() - self._last_age_prune > _AGE_PRUNE_EVERY:
             self._last_age_prune = time.monotonic()
             cutoff = dt.datetime.now(dt.UTC).replace(tzinfo=None) - self.max_age
