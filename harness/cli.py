@@ -103,17 +103,17 @@ def _up(args) -> int:
 
     started = time.perf_counter()
     names = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
-    if args.processes:
-        if args.advertise_host:
-            print("spoticar-harness: --advertise-host ne s'applique pas à --processes : donnez à chaque "
-                  "application son adresse publique avec serve --public-url.", file=sys.stderr)
-            return 2
-        return _up_processes(args, names)
+    if args.processes and args.advertise_host:
+        print("spoticar-harness: --advertise-host ne s'applique pas à --processes : donnez à chaque "
+              "application son adresse publique avec serve --public-url.", file=sys.stderr)
+        return 2
     if args.host in ("0.0.0.0", "::") and not args.advertise_host:
         # links handed out (declaration_url, OpenAPI servers) would name an address no one can open
         print(f"spoticar-harness: écoute sur toutes les interfaces ({args.host}) : les liens donnés aux DMS et "
               "aux navigateurs porteront cette adresse ; indiquez celle qui joint cette machine avec "
-              "--advertise-host NOM.", file=sys.stderr)
+              "--advertise-host NOM (serve : --public-url).", file=sys.stderr)
+    if args.processes:
+        return _up_processes(args, names)
     from harness.building import extra_config  # not harness.serving: gunicorn is not needed here
     # --config: a real deployment, dealers and keys from the file, no demo data; --test-routes: what
     # the suites need from a stack started apart
