@@ -99,8 +99,7 @@ class Journal:
         self.store.put(self._row(request, response, fields))
 
     def record_later(self, later: Later) -> None:
-        """Queue one exchange as captured (headers already redacted): the writer thread redacts its
-        bodies and builds the entry."""
+        """Queue one exchange as captured: the writer thread redacts it and builds its entry."""
         self.store.put(later)
 
     def _build(self, later: Later) -> dict:

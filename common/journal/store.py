@@ -34,19 +34,19 @@ _MISS_TTL = 2.0  # seconds a BDC found unbound is not looked up again
 
 
 class Later:
-    """An exchange as captured, queued for the writer thread to finish (redact its bodies, write them
-    as JSON: a page's most of the journal's cost) off the request's thread, so a small answer is not
-    held up by them (waitress sends it once the request's WSGI iterable is closed).
+    """An exchange as captured, queued for the writer thread to finish (redact its headers and bodies,
+    write them as JSON: a page's most of the journal's cost) off the request's thread, so a small answer
+    is not held up by them (waitress sends it once the request's WSGI iterable is closed). Headers are a
+    served request's WSGI ``HTTP_*`` dict (``capture.request_headers``) or a flat tuple
+    ``(name, value, name, value…)``.
 
     Everything in it is text, bytes, numbers, a datetime, dicts and tuples of text: objects the cyclic
     garbage collector does not track (a dict is tracked only once it holds a container; a tuple of text
-    no longer after the first collection it lives through). Headers are a served request's WSGI
-    ``HTTP_*`` dict (``capture.request_headers``) or a flat tuple ``(name, value, name, value…)``.
-    An exchange waits up
-    to ``_LINGER`` in the queue — through several collections, into the oldest generation — as this one
-    tracked object: capturing it as lists of header tuples and closures was ~40 tracked objects an
-    exchange, and the full collections they brought on (a walk of every object of the process) cost
-    more than the journal's own work."""
+    no longer after the first collection it lives through). An exchange waits up to ``_LINGER`` in the
+    queue — through several collections, into the oldest generation — as this one tracked object:
+    capturing it as lists of header tuples and closures was ~40 tracked objects an exchange, and the
+    collections they brought on (a full one walks every object of the process) cost more than the
+    journal's own work."""
 
     __slots__ = ("fields", "req_headers", "req_raw", "req_type", "req_size",
                  "res_headers", "res_raw", "res_type", "res_size", "res_kept")
