@@ -48,16 +48,17 @@ STEPS = (("handoff", "POST /api/v1/handoffs"), ("shown", "GET form 2/3"),
          ("sent", "POST form 2/3 (NPO + contract at Icare)"))
 
 
-# served as ``spoticar-harness up`` serves (``harness.cli._started``): what start-up built is frozen out
-# of the garbage collector's passes — else each full pass walks the ~200,000 objects of the apps
+# served as ``spoticar-harness up`` serves (``common.serve.settle_heap``): what start-up built is frozen
+# out of the garbage collector's passes — else each full pass walks the ~200,000 objects of the apps
 # (0.1–0.4 s) at a moment set by whatever allocates, and lands on one stack's step or the other's
 SERVER = """
-import gc, sys
+import sys
+from common.serve import settle_heap
 from harness.runner import Stack
 stack = Stack(sys.argv[1], names=["centralisateur", "icare"],
               extra_config={"centralisateur": {"DEMO_PROFILES_CONFIGURED": True}}).start()
 stack.wait_ready()
-gc.freeze()
+settle_heap()
 print(stack.url("centralisateur"), flush=True)
 sys.stdin.read()  # until the bench closes our stdin
 stack.stop()
