@@ -120,8 +120,8 @@ def _first_requests(urls: dict, printed: str, pid: int, into: dict) -> None:
                                                 "password": login.group(2)})
             timed("Accueil", turn, lambda: client.get("/"))
             body = factory.handoff(dms_order_ref=f"FIRST-{turn}")
-            timed("hand-off", turn, lambda: client.post("/api/v1/handoffs", json=body,
-                                                        headers={"Authorization": f"Bearer {key.group(1)}"}))
+            timed("hand-off", turn, lambda body=body: client.post(
+                "/api/v1/handoffs", json=body, headers={"Authorization": f"Bearer {key.group(1)}"}))
 
 
 # what every start imports before any code of ours runs: the floor a start in one process cannot go under

@@ -25,7 +25,7 @@ from fixtures import prepared
 class KeptTemplates(FileSystemBytecodeCache):
     """A ``FileSystemBytecodeCache`` whose folder is found at its first use."""
 
-    def __init__(self, options: str):  # noqa: D107 (the parent's folder is found later: no super call)
+    def __init__(self, options: str):  # the parent's folder is found later: no super() call
         self.pattern = "__jinja2_%s.cache"
         self._options = options
         self._folder: str | None = None

@@ -58,9 +58,9 @@ def test_a_page_is_served_when_its_compiled_code_cannot_be_kept(tmp_path, cache_
 
 
 def test_up_builds_the_models_left_for_later_once_every_app_answers():
-    import centralisateur  # noqa: F401  (its hand-off models are declared, built at first use)
     from pydantic import BaseModel
 
+    import centralisateur  # noqa: F401  (its hand-off models are declared, built at first use)
     from harness.cli import _OURS, _build_deferred_models
     from spoticar_handoff.models import HandoffIn
 
