@@ -1,21 +1,29 @@
 """axe-core on every screen the browser suites open; a serious or critical violation fails the test
 that opened the screen, naming the page, the rule and the elements.
 
-axe-core (axe-playwright-python's bundled copy, no network) is in every document through an init
-script and runs in the page as soon as it has loaded; the page reports its findings through an
-exposed binding. Every screen is audited before it is left: a link followed or a form sent before its
-audit ended waits for it in the page (then goes on as the click asked), and the test's own
-``goto``/``reload``/``go_back``/``go_forward``/``close`` wait for it too. When the test ends, the
-screens still open are waited for. A screen left some other way (a script navigating by itself) is
-listed in ``unaudited`` — and fails the test: it was never opened again, as a GET may act.
+A small init script in every document announces the screen once it has loaded, through an exposed
+binding; for a screen not audited yet, axe-core (axe-playwright-python's bundled copy, no network) is
+put into the page then (DevTools evaluation, which the apps' Content-Security-Policy does not
+restrict) and runs there; the page reports its findings through the binding. Only those documents
+pay for axe's 570 KB of script: as an init script of every document it cost ~30 ms of browser CPU
+per page and ~90 ms per new context. Every screen is audited before it is left: a link followed or a
+form sent before its audit ended waits for it in the page (then goes on as the click asked), and the
+test's own ``goto``/``reload``/``go_back``/``go_forward``/``close`` wait for it too. When the test
+ends, the screens still open are waited for. A screen left some other way (a script navigating by
+itself) is listed in ``unaudited`` — and fails the test: it was never opened again, as a GET may act.
 
-axe runs once per distinct screen in a session (an xdist worker): a screen is known by what axe's
-serious and critical rules read — the element tree with every attribute (data-bearing ones such as a
-CSRF token, a link target or a field's typed value reduced to empty / not empty), which elements hold
-text, and the viewport. A screen seen again gets the findings of its first audit, so a test opening a
+axe runs once per distinct screen in a run (xdist workers share their audits through files in the
+run's temporary directory): a screen is known by what axe's serious and critical rules read — the
+element tree with every attribute (data-bearing ones such as a CSRF token, a link target or a
+field's typed value reduced to empty / not empty), which elements hold text, and the viewport. A screen seen again gets the findings of its first audit, so a test opening a
 failing screen still fails, without the ~0.3–0.7 s of axe each time.
 """
 from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
 
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import BrowserContext, Error, Page
@@ -24,7 +32,7 @@ FAILING_IMPACTS = ("serious", "critical")
 AUDIT_BOUND_MS = 30000  # an audit not done by then (a page that never loads) leaves its screen unaudited
 
 # In every document: announce the screen, audit it once loaded, report the failing violations.
-PAGE_SCRIPT = AXE_SCRIPT + """
+PAGE_SCRIPT = """
 ;(() => {
   if (window.top !== window || !location.protocol.startsWith("http")) return;
   const id = Math.random().toString(36).slice(2);
@@ -39,6 +47,16 @@ PAGE_SCRIPT = AXE_SCRIPT + """
       return a.value.trim() ? "+" : "-";
     return a.value;
   };
+  // The rules whose every verdict is minor or moderate (the rule's impact and each of its checks'):
+  // their findings can never fail a test, so they are not run (a quarter of axe's rules, among them
+  // the costly whole-page ones: region, hidden-content, the landmark rules)
+  const LEVELS = ["minor", "moderate", "serious", "critical"];
+  const low = impact => LEVELS.indexOf(impact) >= 0 && LEVELS.indexOf(impact) < LEVELS.indexOf("serious");
+  const harmless = () => Object.fromEntries(axe._audit.rules.filter(rule => {
+    const checks = [...rule.any, ...rule.all, ...rule.none];
+    return low(rule.impact) && checks.length > 0 &&
+      checks.every(check => low((axe._audit.data.checks[check.id || check] || {}).impact));
+  }).map(rule => [rule.id, {enabled: false}]));
   const screenKey = () => {
     const lines = [`${innerWidth}x${innerHeight}`];
     (function walk(el, depth) {
@@ -53,7 +71,7 @@ PAGE_SCRIPT = AXE_SCRIPT + """
     const key = screenKey();
     Promise.resolve(window.__spoticarAxe({id, url: location.href, phase: "start", key})).then(known => {
       if (known) return window.__spoticarAxe({id, url: location.href, phase: "done", key, known: true});
-      return axe.run(document, {resultTypes: ["violations"]}).then(results => {
+      return axe.run(document, {resultTypes: ["violations"], rules: harmless()}).then(results => {
         const found = results.violations.filter(v => %(impacts)s.includes(v.impact)).map(v => ({
           id: v.id, impact: v.impact, help: v.help,
           targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))}));
@@ -108,8 +126,31 @@ class AccessibilityAudit:
     def __init__(self):
         self._contexts: list[BrowserContext] = []
         self._audited: dict[str, list[dict]] = {}  # screen key → its failing violations, for the session
+        self._shared: Path | None = None
         self.axe_runs = 0                            # screens axe actually ran on, for the session
         self.reset()
+
+    def share(self, directory: Path) -> None:
+        """Keep the audits in ``directory`` too, and take those found there: the xdist workers of one
+        run (same code, same stylesheets) audit each screen once between them."""
+        directory.mkdir(parents=True, exist_ok=True)
+        self._shared = directory
+
+    def _known(self, key: str) -> bool:
+        if key not in self._audited and self._shared:
+            try:
+                self._audited[key] = json.loads((self._shared / _digest(key)).read_text())
+            except FileNotFoundError:
+                pass
+        return key in self._audited
+
+    def _remember(self, key: str, found: list[dict]) -> None:
+        self._audited[key] = found
+        if self._shared:
+            path = self._shared / _digest(key)
+            partial = path.with_suffix(f".{os.getpid()}")
+            partial.write_text(json.dumps(found))
+            partial.replace(path)  # whole or absent for another worker reading it
 
     def reset(self) -> None:
         self.findings: list[str] = []
@@ -139,17 +180,25 @@ class AccessibilityAudit:
                 return _leave(*args, **kwargs)
             setattr(page, name, after_audit)
 
-    def _report(self, _source, event: dict) -> bool | None:
-        """The page's audit events; at "start", whether this screen was audited already (no axe run)."""
+    def _report(self, source, event: dict) -> bool | None:
+        """The page's audit events; at "start", whether this screen was audited already (no axe run),
+        axe put into the page when it was not."""
         if event["phase"] == "start":
             self._pending[event["id"]] = event["url"]
-            return event["key"] in self._audited
+            known = self._known(event["key"])
+            if not known:
+                try:
+                    source["frame"].evaluate(AXE_SCRIPT + "\n;0")
+                except Error:
+                    pass  # left meanwhile: no audit ends, the screen stays pending (then unaudited)
+            return known
         self._pending.pop(event["id"], None)
         self.screens.append(event["url"])
         if event.get("known"):
             found = self._audited[event["key"]]
         else:
-            found = self._audited[event["key"]] = event["found"]
+            found = event["found"]
+            self._remember(event["key"], found)
             self.axe_runs += 1
         for v in found:
             self.findings.append(f"{event['url']} — {v['id']} ({v['impact']}) : {v['help']} — "
@@ -176,6 +225,10 @@ class AccessibilityAudit:
             problems.append("Accessibilité (axe-core) : écrans quittés avant la fin de leur audit\n  "
                             + "\n  ".join(dict.fromkeys(self.unaudited)))
         return "\n".join(problems) or None
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 LEAVING = ("goto", "reload", "go_back", "go_forward", "close")

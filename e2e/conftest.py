@@ -2,6 +2,8 @@
 conftest) serves every app over real HTTP on OS-picked ports."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
@@ -24,7 +26,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args, pytestconfig):
-    executable = find_browser(pytestconfig.option.spoticar_browser)
+    executable = find_browser(pytestconfig.option.spoticar_browser,
+                              headless=browser_type_launch_args.get("headless", True))
     args = {**browser_type_launch_args, "args": [*browser_type_launch_args.get("args", []), *LAUNCH_ARGS]}
     if executable:
         args["executable_path"] = executable
@@ -43,9 +46,11 @@ def pytest_runtest_call(item):
 
 
 @pytest.fixture(scope="session")
-def browser(browser_type, pytestconfig, request):
+def browser(browser_type, pytestconfig, request, tmp_path_factory):
     """The local Chromium pytest-playwright launches, or with ``--browser-cdp URL`` a Chromium running
     elsewhere (Playwright's ``connect_over_cdp``); nothing is launched here then."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # a worker's temporary directory is in the run's
+        AUDIT.share(tmp_path_factory.getbasetemp().parent / "axe-audits")
     cdp = pytestconfig.option.browser_cdp
     browser = browser_type.connect_over_cdp(cdp) if cdp else request.getfixturevalue("launch_browser")()
     new_context = browser.new_context

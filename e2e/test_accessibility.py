@@ -125,3 +125,19 @@ def test_a_screen_seen_again_gets_its_first_audit_and_still_fails(browser: Brows
     assert "plaque=DL-342-MP — color-contrast (serious)" in again and "plaque=DL-342-MP — label (critical)" in again
     assert clean is None
     assert audit.axe_runs == 2                             # the low-contrast screen once, the clean one once
+
+
+def test_workers_sharing_a_directory_audit_a_screen_once_between_them(browser: Browser, tmp_path):
+    """The xdist workers of one run share their audits (files in the run's temporary directory): a
+    screen another worker audited gets its findings, and the test opening it fails all the same."""
+    with _watched(browser) as (first, page, url):
+        first.share(tmp_path / "axe-audits")
+        page.goto(url + "/faible-contraste?plaque=AA-000-AA")
+        found = first.failure()
+    with _watched(browser) as (second, page, url):
+        second.share(tmp_path / "axe-audits")
+        page.goto(url + "/faible-contraste?plaque=DL-342-MP")
+        again = second.failure()
+    assert "plaque=AA-000-AA — color-contrast (serious)" in found
+    assert "plaque=DL-342-MP — color-contrast (serious)" in again and "plaque=DL-342-MP — label (critical)" in again
+    assert (first.axe_runs, second.axe_runs) == (1, 0)

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def remote_chromium(tmp_path):
     """A headless Chromium listening for CDP on an OS-picked port: its http:// endpoint."""
     process = subprocess.Popen(
-        [find_browser(), "--headless=new", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
+        [find_browser(headless=True), "--headless=new", "--remote-debugging-port=0",
+         "--remote-debugging-address=127.0.0.1",
          f"--user-data-dir={tmp_path / 'profile'}", *LAUNCH_ARGS, "about:blank"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
