@@ -48,8 +48,8 @@ STEPS = (("handoff", "POST /api/v1/handoffs"), ("shown", "GET form 2/3"),
          ("sent", "POST form 2/3 (NPO + contract at Icare)"))
 
 
-# served as ``spoticar-harness up`` serves: what start-up built is frozen out of the garbage collector's
-# passes (``common.serve.settle_heap``) — else each full pass walks the ~200,000 objects of the apps
+# served as ``spoticar-harness up`` serves (``common.serve.settle_heap``): what start-up built is frozen
+# out of the garbage collector's passes — else each full pass walks the ~200,000 objects of the apps
 # (0.1–0.4 s) at a moment set by whatever allocates, and lands on one stack's step or the other's
 SERVER = """
 import sys

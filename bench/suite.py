@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from harness.pytest_cpu import TreeCpu
+
 ROOT = Path(__file__).resolve().parents[1]
 # pytest's closing line, with or without its ===: "1005 passed, 1 skipped in 160.21s (0:02:40)"
 SUMMARY = re.compile(r"^=*\s*(\d+ (?:passed|failed|errors?|skipped)[^=\n]*?) in [0-9.]+s", re.M)
@@ -27,13 +29,22 @@ def _children_cpu() -> float:
 
 def _timed(command: list[str], log: Path, cwd: Path = ROOT) -> tuple[float, int, str]:
     """(seconds, exit code, pytest's closing summary such as "1005 passed, 1 skipped, CPU 583 s") of
-    ``command``; the CPU time (user + system) is that of every process it started and waited for:
-    on a loaded machine the wall time is noise, the CPU time still compares."""
+    ``command``; the CPU time (user + system) is that of every process it started, those waited for
+    and those that ended unwaited (a browser's processes once its driver has ended, looked at every
+    second): on a loaded machine the wall time is noise, the CPU time still compares."""
     start, cpu = time.perf_counter(), _children_cpu()
     with log.open("w") as out:
-        code = subprocess.run(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                              env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""}).returncode  # as make test
-    seconds, cpu = time.perf_counter() - start, _children_cpu() - cpu
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})  # as make test
+        tree = TreeCpu(process.pid)
+        while True:
+            tree()  # before poll(): the tree is still there to look at
+            try:
+                code = process.wait(timeout=1)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+    seconds, cpu = time.perf_counter() - start, _children_cpu() - cpu + tree.lost
     found = [m.group(1) for m in SUMMARY.finditer(log.read_text(errors="replace"))]
     return seconds, code, "; ".join([*found, f"CPU {cpu:.0f} s"]) if found else f"code {code}, voir {log}"
 

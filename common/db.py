@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import sqlite3
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,6 +102,8 @@ class Database:
         self.engine = self._engine(immediate=True)
         self.read_engine = self._engine(immediate=False) if url.startswith("sqlite") else self.engine
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        # PostgreSQL: one advisory lock per app's tables (several apps may share a database)
+        self._write_lock = (zlib.crc32(self._schema_name.encode()) if url.startswith("postgresql") else None)
         self.read_sessionmaker = sessionmaker(self.read_engine, expire_on_commit=False)
 
     def _engine(self, immediate: bool) -> Engine:
@@ -139,8 +142,15 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed on success and rolled back on any error."""
+        """A session whose work is committed on success and rolled back on any error. Write
+        transactions of one app run one at a time, on PostgreSQL as on SQLite (BEGIN IMMEDIATE): a view
+        that checks then inserts (the same form sent twice at once) sees what the other one wrote."""
         with self.sessionmaker() as session, session.begin():
+            if self._write_lock is not None:
+                # READ COMMITTED alone lets two such transactions both find nothing, then both insert.
+                # The lock is the transaction's; waiting for it is bounded like SQLite's busy_timeout.
+                session.connection().exec_driver_sql(
+                    f"SET LOCAL lock_timeout = '15s'; SELECT pg_advisory_xact_lock({self._write_lock})")
             yield session
 
     def init_app(self, app: Flask) -> None:

@@ -32,11 +32,12 @@ def _wait_for(stop: threading.Event) -> None:
 
 
 def _started() -> None:
-    """Start-up is over: the objects it created (modules, classes, mappers, apps) live as long as the
-    process, so the collector leaves them out of its passes (``gc.freeze``) and runs again from now on.
-    The little garbage start-up left (8,000–15,000 objects, a seeding start included) stays: collecting
-    it would cost more CPU (~0.1 s) than the memory it holds is worth."""
-    gc.freeze()
+    """Start-up is over: what it built is left out of the collector's passes (``common.serve.settle_heap``)
+    and the collector runs again from now on. The little garbage start-up left (8,000–15,000 objects,
+    a seeding start included) stays: collecting it would cost more CPU (~0.1 s) than the memory it
+    holds is worth."""
+    from common.serve import settle_heap  # imported already by the stack that was just started
+    settle_heap()
     gc.enable()
 
 

@@ -30,6 +30,12 @@ class TreeCpu:
         self._last: dict[int, tuple[int, int, int]] = {}   # pid → (ppid, own ticks, reaped children's)
         self._lost = 0
 
+    @property
+    def lost(self) -> float:
+        """CPU seconds of the descendants that ended without a watched ancestor waiting for them
+        (seen at the latest call): what ``getrusage(RUSAGE_CHILDREN)`` never shows."""
+        return self._lost / _TICK
+
     def __call__(self) -> float:
         table: dict[int, tuple[int, int, int]] = {}
         for entry in os.scandir("/proc"):

@@ -116,8 +116,8 @@ def sale_screen(render, store, shown: dict, refusal: str | None = None):
     shows ``shown``; a POST is refused with 409 and ``refusal`` when there is one (its declaration is
     done), with 422 and the typed values when the form is invalid; else ``store(form, tx)`` writes the
     records in ``tx`` and says where to go (303 once committed: a reload posts nothing again). ``tx`` is a
-    write transaction (SQLite: BEGIN IMMEDIATE): the same form sent twice at once is stored one after the
-    other, so ``store`` sees what the first one wrote."""
+    write transaction, one at a time (``common.db.Database.transaction``): the same form sent twice at
+    once is stored one after the other, so ``store`` sees what the first one wrote."""
     if request.method == "GET":
         return render(SaleForm(formdata=None, data=shown))
     form = SaleForm()

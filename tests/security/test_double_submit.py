@@ -158,3 +158,24 @@ def test_a_tec3h_stock_vehicle_created_at_once_is_created_once(stack, factory):
         assert f"Un véhicule immatriculé {plate} est déjà en stock." in html.unescape(refused.text)
         stock = html.unescape(browser.get("/stock", params={"q": plate}).text)
     assert len(set(re.findall(r"/vehicules/(\d+)\"", stock))) == 1
+
+
+def test_one_vehicle_gets_one_icare_contract_when_two_sales_arrive_at_once(stack, factory):
+    # two declarations of the same car (two orders, two BDC numbers) reaching Icare together
+    bodies = []
+    for _ in range(AT_ONCE):
+        npo, contract = icare_sale(factory, reference.demo_dealer("953617Z"))
+        bodies.append((npo, contract))
+    vin = bodies[0][1]["vehicle"]["vin"]
+    headers = stack.credentials.icare_headers()
+    with httpx.Client(base_url=stack.url("icare"), headers=headers, timeout=30) as icare:
+        for npo, contract in bodies:
+            contract["vehicle"]["vin"] = npo["vin"] = vin
+            assert icare.post("/api/v1/npo", json=npo).status_code in (200, 201)
+        with cf.ThreadPoolExecutor(AT_ONCE) as pool:
+            answers = list(pool.map(lambda body: icare.post("/api/v1/contracts", json=body[1]), bodies))
+        _no_5xx(answers)
+        assert sorted(a.status_code for a in answers) == [201] + [422] * (AT_ONCE - 1)
+        stored = [icare.get("/api/v1/contracts", params={"bdc_number": c["bdc_number"]}).json()["contracts"]
+                  for _npo, c in bodies]
+    assert sum(len(found) for found in stored) == 1
