@@ -5,7 +5,10 @@ Seeded images (``fixtures.prepared``) live in a scratch folder of this run: the 
 has none (it seeds and keeps them) and is reported on its own; the measured ``--reset`` starts find
 them, as every fresh start after the first one of the day does on a developer's machine. Between the
 starts a fresh interpreter imports the libraries alone: the CPU no start in one process can go under.
-``python -m bench startup``; ``rows()`` feeds ``make bench``."""
+What start-up leaves for later is paid by the first requests: after each restart, the login page,
+Accueil and a hand-off are asked for twice (first, then warm), timed by the clock and by the server's
+CPU — the first one some 0.1 s after the state file appears (the bench imports Faker for the sale),
+as a person's first click comes later still. ``python -m bench startup``; ``rows()`` feeds ``make bench``."""
 from __future__ import annotations
 
 import json
@@ -36,10 +39,24 @@ def _cpu_seconds(pid: int) -> float:
         return float("nan")
 
 
-def _up(data_dir: Path, images: Path, *extra: str) -> tuple[float, int, float, float]:
+def _cpu_precise(pid: int) -> float:
+    """CPU seconds of every thread of ``pid``, to the nanosecond (``/proc/<pid>/task/*/schedstat``;
+    ``_cpu_seconds`` counts in 10 ms ticks, coarser than one request), counted since the thread
+    started: threads that ended meanwhile drop out, so only differences over a short span mean
+    anything (the servers' threads live as long as the process)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / 1e9
+
+
+def _up(data_dir: Path, images: Path, *extra: str, probe=None) -> tuple[float, int, float, float]:
     """Seconds from the command to every app answering, how many apps answered, the seconds ``up``
     itself reports (from its start, interpreter and command-line imports excluded), and the CPU
-    seconds ``up`` had used by then."""
+    seconds ``up`` had used by then. ``probe(urls, printed, pid)`` runs once all apps answered."""
     state = data_dir / "stack.json"
     start = time.perf_counter()
     log = tempfile.TemporaryFile("w+")
@@ -58,12 +75,53 @@ def _up(data_dir: Path, images: Path, *extra: str) -> tuple[float, int, float, f
         urls = json.loads(state.read_text())["apps"]
         answered = sum(httpx.get(url + "/", timeout=5).status_code < 500 for url in urls.values())
         log.seek(0)
-        said = re.search(r"prêt en ([0-9.]+) s", log.read())  # up's own figure: after its imports
+        printed = log.read()
+        said = re.search(r"prêt en ([0-9.]+) s", printed)  # up's own figure: after its imports
+        if probe is not None:
+            probe(urls, printed, process.pid)
         return elapsed, answered, float(said.group(1)) if said else float("nan"), cpu
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
         log.close()
+
+
+FIRST = ("login page", "Accueil", "hand-off")
+
+
+def _first_requests(urls: dict, printed: str, pid: int, into: dict) -> None:
+    """Time the centralisateur's login page, Accueil (after a login) and a hand-off the first time
+    each is asked for after a start, then again: ``into[(name, "first"|"warm")]`` gets a
+    ``(milliseconds, server CPU milliseconds)`` pair per run. The login itself (a deliberately slow
+    password check) is not timed. Demo login and key are read from what ``up`` printed."""
+    from fixtures.factories import Factory  # Faker: the bench's process only
+
+    login = re.search(r"connexion (\S+@\S+) / (\S+)", printed)
+    key = re.search(r"clé d'API DMS tec3h\s+Authorization: Bearer (\S+)", printed)
+    if not (login and key):
+        raise RuntimeError("identifiants de démonstration introuvables dans la sortie de up")
+    factory = Factory(7)
+
+    def timed(name: str, turn: str, call) -> httpx.Response:
+        cpu, start = _cpu_precise(pid), time.perf_counter()
+        answer = call()
+        into.setdefault((name, turn), []).append(((time.perf_counter() - start) * 1000,
+                                                  (_cpu_precise(pid) - cpu) * 1000))
+        if answer.status_code >= 400:
+            raise RuntimeError(f"{name} : HTTP {answer.status_code}")
+        return answer
+
+    with httpx.Client(base_url=urls["centralisateur"], timeout=30) as client:
+        for turn in ("first", "warm"):
+            page = timed("login page", turn, lambda: client.get("/connexion"))
+            if turn == "first":
+                token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+                client.post("/connexion", data={"csrf_token": token, "email": login.group(1),
+                                                "password": login.group(2)})
+            timed("Accueil", turn, lambda: client.get("/"))
+            body = factory.handoff(dms_order_ref=f"FIRST-{turn}")
+            timed("hand-off", turn, lambda body=body: client.post(
+                "/api/v1/handoffs", json=body, headers={"Authorization": f"Bearer {key.group(1)}"}))
 
 
 # what every start imports before any code of ours runs: the floor a start in one process cannot go under
@@ -82,7 +140,7 @@ def _libraries_cpu() -> float:
 def measure(runs: int = 3) -> dict:
     """Median (seconds, up's own seconds, CPU seconds) of ``up --reset`` and of a restart on existing
     data, over ``runs`` of each, and the first fresh start that had no seeded image yet."""
-    fresh, again, floor, apps = [], [], [], 0
+    fresh, again, floor, apps, requests = [], [], [], 0, {}
     with tempfile.TemporaryDirectory() as images, tempfile.TemporaryDirectory() as first:
         seconds, _, said, cpu = _up(Path(first), Path(images), "--reset")
         cold = (seconds, said, cpu)
@@ -90,12 +148,13 @@ def measure(runs: int = 3) -> dict:
             with tempfile.TemporaryDirectory() as tmp:
                 seconds, apps, said, cpu = _up(Path(tmp), Path(images), "--reset")
                 fresh.append((seconds, said, cpu))
-                seconds, _, said, cpu = _up(Path(tmp), Path(images))
+                seconds, _, said, cpu = _up(Path(tmp), Path(images),
+                                            probe=lambda *seen: _first_requests(*seen, into=requests))
                 again.append((seconds, said, cpu))
                 floor.append(_libraries_cpu())  # taking turns with the starts: the same machine load
     median = lambda runs: tuple(statistics.median(column) for column in zip(*runs))  # noqa: E731
     return {"reset": median(fresh), "restart": median(again), "apps": apps, "cold": cold,
-            "libraries": statistics.median(floor)}
+            "libraries": statistics.median(floor), "first": {k: median(v) for k, v in requests.items()}}
 
 
 def rows() -> list[dict]:
@@ -112,7 +171,11 @@ def rows() -> list[dict]:
              "target": "— (once a day and code version)"},
             {"figure": "of which importing the libraries alone (Flask, SQLAlchemy ORM, pydantic, httpx…)",
              "now": f"CPU {m['libraries']:.2f} s = {m['libraries'] / m['restart'][2]:.0%} of a restart's CPU",
-             "target": "— (floor of one process)"}]
+             "target": "— (floor of one process)"}] + [
+            {"figure": f"first {name} after a restart, then again",
+             "now": (f"{m['first'][name, 'first'][0]:.1f} ms then {m['first'][name, 'warm'][0]:.1f} ms "
+                     f"(server CPU {m['first'][name, 'first'][1]:.1f} then {m['first'][name, 'warm'][1]:.1f} ms)"),
+             "target": "— (what start-up leaves for later: a few ms at most)"} for name in FIRST]
 
 
 def run() -> list[str]:

@@ -28,7 +28,7 @@ class _LinkSerializer(URLSafeTimedSerializer):
     The session's plain ``URLSafeTimedSerializer`` reads them alike (no "." prefix: not compressed;
     the same key, derived once by one signer kept for the serializer's salt)."""
 
-    signer = _KeyedSigner
+    default_signer = _KeyedSigner  # what ``__init__`` takes when given no signer (a ``signer`` attribute it overwrites)
 
     def dump_payload(self, obj) -> bytes:
         return base64_encode(super(URLSafeSerializerMixin, self).dump_payload(obj))

@@ -16,7 +16,7 @@ import time
 
 import httpx
 from flask import Flask
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from centralisateur.api import state
@@ -27,6 +27,7 @@ from centralisateur.store import Dealer, Declaration, IcareLease, utcnow
 from common.egress import UrlRefused, callback_origins, check_url, guarded_transport
 from spoticar_handoff.callbacks import delivery_id, sign_callback
 from common.journal import http_client
+from common.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -252,11 +253,24 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool | None:
     return delivered
 
 
+_D = Declaration.__table__
+# whether a pass has anything to do: the two conditions below, one index look-up each, in one statement
+# run on the driver — the worker's pass every second finds nothing most of the time, and two ORM
+# queries cost the process ~2 ms of CPU a pass (a sixth of a core's second when idle)
+_ANY_DUE = Prepared(select(or_(
+    exists().where(_D.c.status == bindparam("pending"), _D.c.next_attempt_at <= bindparam("now")),
+    exists().where(_D.c.callback_due.is_(True), _D.c.callback_next_at <= bindparam("now")))))
+
+
 def process_due(app: Flask) -> int:
     """Retry every declaration and callback whose time has come and that this worker could claim;
     the number of attempts made."""
     db = app.extensions["db"]
     now = utcnow()
+    with db.read_engine.connect() as conn:
+        due = _ANY_DUE.first(conn, {"pending": "contract_pending", "now": now})
+    if not (due and due[0]):
+        return 0
     with db.read_sessionmaker() as session:
         icare_ids = list(session.scalars(select(Declaration.id).where(
             Declaration.status == "contract_pending", Declaration.next_attempt_at <= now)))

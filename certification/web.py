@@ -19,6 +19,7 @@ from common.auth import bearer_token, key_matches
 from common.egress import UrlRefused, callback_origins, check_url
 from common.errors import french_errors
 from common.web import csrf
+from fixtures import reference
 
 bp = Blueprint("certification", __name__, url_prefix="/certification", template_folder="templates")
 COOKIE_KEY = "certification_sessions"
@@ -65,10 +66,16 @@ def _open(data: dict):
     return opened, key, []
 
 
+def _dms_choices() -> dict[str, str]:
+    """{dms code: the name its users know it by} for the form's list (the code is what is sent)."""
+    titles = reference.dms_titles()
+    return {code: titles.get(code, code) for code in DMS_NAMES}
+
+
 @bp.get("")
 def index():
     """Open a session, or resume one with its key."""
-    return render_template("certification/index.html", dms_names=DMS_NAMES, errors=[], values={})
+    return render_template("certification/index.html", dms_names=_dms_choices(), errors=[], values={})
 
 
 @bp.post("")
@@ -76,7 +83,7 @@ def create_from_page():
     values = {"dms": request.form.get("dms", ""), "callback_url": request.form.get("callback_url") or None}
     opened, key, errors = _open(values)
     if errors:
-        return render_template("certification/index.html", dms_names=DMS_NAMES, errors=errors, values=values), 422
+        return render_template("certification/index.html", dms_names=_dms_choices(), errors=errors, values=values), 422
     session[COOKIE_KEY] = (session.get(COOKIE_KEY) or [])[-19:] + [opened.id]
     session["certification_new_key"] = key  # shown once on the session page
     return redirect(url_for("certification_api.show", session_id=opened.id))
@@ -87,7 +94,7 @@ def resume():
     key = (request.form.get("key") or "").strip()
     found = sessions.by_key(current_app.extensions["db"], key)
     if found is None:
-        return render_template("certification/index.html", dms_names=DMS_NAMES, values={},
+        return render_template("certification/index.html", dms_names=_dms_choices(), values={},
                                errors=[{"field": "key", "message": "Clé de session inconnue."}]), 403
     session[COOKIE_KEY] = (session.get(COOKIE_KEY) or [])[-19:] + [found.id]
     return redirect(url_for("certification_api.show", session_id=found.id))
@@ -126,7 +133,7 @@ def _authorised(session_id: str):
         return found, None
     if _wants_json():
         return None, _error(401, "Clé de session absente (en-tête Authorization: Bearer <clé>).")
-    return None, (render_template("certification/index.html", dms_names=DMS_NAMES, values={},
+    return None, (render_template("certification/index.html", dms_names=_dms_choices(), values={},
                                   errors=[{"field": "key", "message": "Saisissez la clé de cette session pour "
                                                                       "la suivre."}]), 401)
 

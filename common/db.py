@@ -6,11 +6,12 @@ import datetime as dt
 import os
 import sqlite3
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from flask import Flask, g, has_app_context
-from sqlalchemy import String, create_engine, event, func
+from sqlalchemy import String, create_engine, event, func, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -91,6 +92,15 @@ def _sqlite_tuning(engine: Engine, immediate: bool) -> None:
             raise DBAPIError.instance(begin, (), exc, sqlite3.Error) from exc
 
 
+def one_writer(tx: Session, what: str) -> None:
+    """Let one write transaction at a time past this point for ``what`` (until it ends): its
+    check-then-insert (is this form already stored?) then sees what the one before it committed.
+    SQLite's writers BEGIN IMMEDIATE, one at a time already; PostgreSQL's run side by side (READ
+    COMMITTED), so there a transaction-scoped advisory lock named after ``what`` makes them queue."""
+    if tx.get_bind().dialect.name == "postgresql":
+        tx.execute(text("SELECT pg_advisory_xact_lock(hashtext(:what))"), {"what": what})
+
+
 class Database:
     """One app's tables (its own ``DeclarativeBase``): ``transaction()`` for writes, ``session`` (one
     per request) for reads."""
@@ -101,6 +111,8 @@ class Database:
         self.engine = self._engine(immediate=True)
         self.read_engine = self._engine(immediate=False) if url.startswith("sqlite") else self.engine
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        # PostgreSQL: one advisory lock per app's tables (several apps may share a database)
+        self._write_lock = (zlib.crc32(self._schema_name.encode()) if url.startswith("postgresql") else None)
         self.read_sessionmaker = sessionmaker(self.read_engine, expire_on_commit=False)
 
     def _engine(self, immediate: bool) -> Engine:
@@ -139,8 +151,15 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed on success and rolled back on any error."""
+        """A session whose work is committed on success and rolled back on any error. Write
+        transactions of one app run one at a time, on PostgreSQL as on SQLite (BEGIN IMMEDIATE): a view
+        that checks then inserts (the same form sent twice at once) sees what the other one wrote."""
         with self.sessionmaker() as session, session.begin():
+            if self._write_lock is not None:
+                # READ COMMITTED alone lets two such transactions both find nothing, then both insert.
+                # The lock is the transaction's; waiting for it is bounded like SQLite's busy_timeout.
+                session.connection().exec_driver_sql(
+                    f"SET LOCAL lock_timeout = '15s'; SELECT pg_advisory_xact_lock({self._write_lock})")
             yield session
 
     def init_app(self, app: Flask) -> None:

@@ -90,6 +90,10 @@ def _unique(config: OnboardingConfig) -> None:
                          ("code T", [d.code_t for d in config.dealers]),
                          ("identifiant", [d.login.lower() for d in config.dealers])):
         twice = sorted({v for v in values if values.count(v) > 1})
+        if twice and what == "DMS":  # met when a certifier wants a vendor's second staging address
+            raise ValueError(f"DMS en double dans la configuration : {', '.join(twice)}. Un DMS a une seule "
+                             "clé : pour l'appeler sur une autre origine, ajoutez-la à callback_origins de son "
+                             "entrée [[keys]] dans le fichier, puis redémarrez.")
         if twice:
             raise ValueError(f"{what} en double dans la configuration : {', '.join(twice)}.")
 

@@ -171,13 +171,7 @@ def record_login(tx, model, account: str, success: bool, *, account_failures: in
         return False
     locked = False
     for key, limit in ((account_key, account_failures), (client_key, client_failures)):
-        row = tx.get(model, key)
-        if row is None or now - row.first_at > lock:
-            if row is not None:
-                tx.delete(row)
-                tx.flush()
-            row = model(key=key, failures=0, first_at=now)
-            tx.add(row)
+        row = _counter(tx, model, key, now, lock)
         row.failures += 1
         if row.failures >= limit:
             row.locked_until, row.failures, row.first_at = now + lock, 0, now
@@ -190,7 +184,16 @@ def public_form_allowed(tx, model, form: str, *, limit: int = PUBLIC_FORM_HOURLY
     """Count one sending of the public form ``form`` by this client (in ``tx``, the transaction that
     sends); False, counting nothing, once it sent ``limit`` within ``window``: the caller sends nothing
     and answers 429 with ``TOO_MANY_SENDINGS``."""
-    now, key = utcnow(), f"form:{form}|{client_id()}"
+    row = _counter(tx, model, f"form:{form}|{client_id()}", utcnow(), window)
+    if row.failures >= limit:
+        return False
+    row.failures += 1
+    return True
+
+
+def _counter(tx, model, key: str, now: dt.datetime, window: dt.timedelta):
+    """The row counting under ``key`` (in ``tx``): a fresh one, from zero, when there is none or its
+    count began over ``window`` ago."""
     row = tx.get(model, key)
     if row is None or now - row.first_at > window:
         if row is not None:
@@ -198,10 +201,7 @@ def public_form_allowed(tx, model, form: str, *, limit: int = PUBLIC_FORM_HOURLY
             tx.flush()
         row = model(key=key, failures=0, first_at=now)
         tx.add(row)
-    if row.failures >= limit:
-        return False
-    row.failures += 1
-    return True
+    return row
 
 
 def forget_failures(tx, model, account: str) -> None:

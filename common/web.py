@@ -309,6 +309,11 @@ def json_has_nul(raw: bytes) -> bool:
     return b"\x00" in raw or b"\\u0000" in raw
 
 
+def _unique_violation(exc: IntegrityError) -> bool:
+    """Whether ``exc`` is a unique-key clash (SQLite's message, PostgreSQL's SQLSTATE 23505)."""
+    return getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(exc.orig)
+
+
 def _install_error_handlers(app: Flask) -> None:
     @app.errorhandler(ParseError)
     def _parse(exc: ParseError):  # a query parameter no parser could read (common.parsing.arg_*)
@@ -328,7 +333,10 @@ def _install_error_handlers(app: Flask) -> None:
     @app.errorhandler(IntegrityError)
     def _conflict(exc: IntegrityError):
         # a uniqueness race the view did not foresee (the same form sent twice at once, PostgreSQL's
-        # check-then-insert): the first one was stored, this one stored nothing
+        # check-then-insert): the first one was stored, this one stored nothing. Any other integrity
+        # failure (NOT NULL, foreign key) is our bug, not a double send: the generic answer below.
+        if not _unique_violation(exc):
+            return _unexpected(exc)
         log.warning("integrity conflict on %s %s: %s", request.method, request.path, exc.orig)
         return error_response(409, CONFLICT_MESSAGE)
 

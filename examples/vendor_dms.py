@@ -19,8 +19,10 @@ import argparse
 import copy
 import hashlib
 import hmac
+import html
 import itertools
 import json
+import re
 import sys
 import threading
 import time
@@ -92,18 +94,19 @@ class CallbackServer:
 
 
 class _Forms(HTMLParser):
-    """The forms of a page as a browser sees them: fields with the values it would submit."""
+    """The forms of a page as a browser sees them: fields with the values it would submit (a select's
+    selected option, else its first; an option without value sends its text; ticked boxes only)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.forms: list[dict] = []
         self._select: str | None = None
-        self._button: dict | None = None
+        self._text: dict | None = None     # the button, option or textarea whose text is being read
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self.forms.append({"action": a.get("action") or "", "fields": [], "buttons": [], "selects": {}})
+            self.forms.append({"action": a.get("action") or "", "fields": [], "buttons": [], "options": {}})
         if not self.forms:
             return
         form = self.forms[-1]
@@ -112,28 +115,38 @@ class _Forms(HTMLParser):
                 form["fields"].append((a["name"], a.get("value", "")))
         elif tag == "select" and a.get("name"):
             self._select = a["name"]
-            form["selects"][self._select] = None
-            form.setdefault("options", {})[self._select] = []
+            form["options"][self._select] = []
         elif tag == "option" and self._select:
-            form["options"][self._select].append(a.get("value", ""))
-            chosen = form["selects"][self._select]
-            if chosen is None or ("selected" in a and not chosen[1]):
-                form["selects"][self._select] = (a.get("value", ""), "selected" in a)
+            self._text = {"value": a.get("value"), "selected": "selected" in a, "text": ""}
+            form["options"][self._select].append(self._text)
         elif tag == "textarea" and a.get("name"):
-            form["fields"].append((a["name"], ""))
+            self._text = {"name": a["name"], "text": ""}
+            form["fields"].append(self._text)
         elif tag == "button" and a.get("type", "submit") == "submit":
-            self._button = {"name": a.get("name"), "value": a.get("value", ""), "text": ""}
-            form["buttons"].append(self._button)
+            self._text = {"name": a.get("name"), "value": a.get("value", ""), "text": ""}
+            form["buttons"].append(self._text)
 
     def handle_data(self, data):
-        if self._button is not None:
-            self._button["text"] += data
+        if self._text is not None:
+            self._text["text"] += data
 
     def handle_endtag(self, tag):
         if tag == "select":
             self._select = None
-        elif tag == "button":
-            self._button = None
+        if tag in ("option", "textarea", "button"):
+            self._text = None
+
+    @staticmethod
+    def values(form: dict) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+        """(the (name, value) pairs the form sends as rendered, {select: the values it offers})."""
+        fields = [(f["name"], f["text"].removeprefix("\n")) if isinstance(f, dict) else f for f in form["fields"]]
+        offered = {}
+        for name, options in form["options"].items():
+            offered[name] = [o["value"] if o["value"] is not None else o["text"].strip() for o in options]
+            chosen = next((i for i, o in enumerate(options) if o["selected"]), 0)
+            if options:
+                fields.append((name, offered[name][chosen]))
+        return fields, offered
 
 
 def submit(opener, page_url: str, page: str, button: str, choose=None):
@@ -145,9 +158,10 @@ def submit(opener, page_url: str, page: str, button: str, choose=None):
         pressed = next((b for b in form["buttons"] if b["text"].strip() == button), None)
         if pressed is None:
             continue
-        changes = {name: choose(name, [o for o in form["options"][name] if o]) for name, chosen in
-                   form["selects"].items() if choose and not (chosen and chosen[0])}
-        fields = form["fields"] + [(name, chosen[0]) for name, chosen in form["selects"].items() if chosen]
+        fields, offered = _Forms.values(form)
+        chosen = dict(fields)
+        changes = {name: choose(name, [o for o in options if o]) for name, options in offered.items()
+                   if choose and not chosen.get(name)}
         fields = [(n, v) for n, v in fields if n not in changes] + list(changes.items())
         if pressed["name"]:
             fields.append((pressed["name"], pressed["value"]))
@@ -161,6 +175,12 @@ def submit(opener, page_url: str, page: str, button: str, choose=None):
     raise ValueError(f"pas de bouton « {button} » sur {page_url}")
 
 
+def refusal(page: str) -> str:
+    """What a refused page tells the user (its role="alert" block), as one line."""
+    alert = re.search(r'<(div|p)\b[^>]*role="alert"[^>]*>(.*?)</\1>', page, re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", alert.group(2))).split()) if alert else ""
+
+
 def dealer_declares(declaration_url: str, sale: dict) -> None:
     """The dealer's part in the centralisateur, as a browser: open the link (it opens the dealer's
     session), page 1/3 as offered, form 2/3 as the DMS filled it, « Déclarer et Garantir »."""
@@ -171,12 +191,12 @@ def dealer_declares(declaration_url: str, sale: dict) -> None:
     # garantisseur its Profil offers (NeoVO leaves both to the dealer)
     label = sale["warranty"]["label"]
     status, page, url = submit(browser, url, page, "Page Suivante",
-                               lambda name, options: label if label in options else options[0])
+                               lambda name, options: label if label in options else (options or [""])[0])
     if not url.endswith("/formulaire"):
-        raise ValueError(f"page 1/3 refusée ({status})")
+        raise ValueError(f"page 1/3 refusée ({status}) : {refusal(page)}")
     status, page, _ = submit(browser, url, page, "Déclarer et Garantir")
     if "Votre demande a été effectuée avec succès" not in page:
-        raise ValueError(f"formulaire 2/3 refusé ({status})")
+        raise ValueError(f"formulaire 2/3 refusé ({status}) : {refusal(page)}")
 
 
 class OutsideDms:

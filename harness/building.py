@@ -55,8 +55,7 @@ def build_app(spec: AppSpec, config: dict, *, seed: int = 0, reset: bool = False
         restored = restore_image(image, marker.parent)
         if restored:
             marker.write_text(str(seed))  # the data is complete before the app opens it
-    with _CREATE_LOCK:
-        app = module.create_app(config)
+    app = _create(module, config)
     db = app.extensions.get("db")
     if reset and db is not None and not db.url.startswith("sqlite"):
         # a shared server database: --reset drops this app's own tables, then the app is built again
@@ -64,8 +63,7 @@ def build_app(spec: AppSpec, config: dict, *, seed: int = 0, reset: bool = False
         # dealers — would be lost if the tables were only emptied after it)
         db.drop_all()
         stop_app(app)
-        with _CREATE_LOCK:
-            app = module.create_app(config)
+        app = _create(module, config)
         db = app.extensions.get("db")
     if restored or not to_seed:
         return app, restored
@@ -75,6 +73,18 @@ def build_app(spec: AppSpec, config: dict, *, seed: int = 0, reset: bool = False
         from fixtures.prepared import keep_image
         keep_image(image, Path(db.url.removeprefix("sqlite:///")))
     return app, True
+
+
+def _create(module, config: dict):
+    """``module.create_app(config)``, its templates compiled once per user and kept
+    (``harness.template_cache``)."""
+    with _CREATE_LOCK:
+        app = module.create_app(config)
+    environment = getattr(app, "jinja_env", None)
+    if environment is not None and environment.bytecode_cache is None:
+        from harness.template_cache import template_cache
+        environment.bytecode_cache = template_cache(environment)
+    return app
 
 
 def stop_app(app) -> None:

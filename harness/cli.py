@@ -32,19 +32,41 @@ def _wait_for(stop: threading.Event) -> None:
 
 
 def _started() -> None:
-    """Start-up is over: the objects it created (modules, classes, mappers, apps) live as long as the
-    process, so the collector leaves them out of its passes (``gc.freeze``) and runs again from now on.
-    The little garbage start-up left (8,000–15,000 objects, a seeding start included) stays: collecting
-    it would cost more CPU (~0.1 s) than the memory it holds is worth."""
-    gc.freeze()
+    """Start-up is over: what it built is left out of the collector's passes (``common.serve.settle_heap``)
+    and the collector runs again from now on. The little garbage start-up left (8,000–15,000 objects,
+    a seeding start included) stays: collecting it would cost more CPU (~0.1 s) than the memory it
+    holds is worth."""
+    from common.serve import settle_heap  # imported already by the stack that was just started
+    settle_heap()
     gc.enable()
 
 
-def _run_until_signal(stack, data_dir: str, urls: dict[str, str]) -> int:
-    """Record what runs (``journal`` reads it), wait for Ctrl-C / SIGTERM, stop, forget it."""
+_OURS = ("centralisateur", "certification", "common", "simulators", "spoticar_handoff")
+
+
+def _build_deferred_models() -> int:
+    """Build the validators of our pydantic models declared ``defer_build`` (left out of the start's
+    critical path, ~30 ms of CPU for all), now that every app answers: else the first request
+    using one pays for it (the first hand-off: ~30 ms). How many were built."""
+    from pydantic import BaseModel
+
+    built, pending = 0, list(BaseModel.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if model.__module__.split(".")[0] in _OURS and not model.__pydantic_complete__:
+            built += bool(model.model_rebuild(raise_errors=False))
+    return built
+
+
+def _run_until_signal(stack, data_dir: str, urls: dict[str, str], *, warm_up: bool = False) -> int:
+    """Record what runs (``journal`` reads it), build what start-up deferred (``warm_up``, in
+    this process's apps), wait for Ctrl-C / SIGTERM, stop, forget it."""
     from harness.state import clear_state, write_state
     stop = _on_stop_signal()  # before the state file: whoever sees it may stop us right away
     write_state(data_dir, urls)
+    if warm_up:
+        _build_deferred_models()
     _started()
     print("\nCtrl-C pour arrêter.", flush=True)
     _wait_for(stop)
@@ -82,17 +104,17 @@ def _up(args) -> int:
 
     started = time.perf_counter()
     names = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
-    if args.processes:
-        if args.advertise_host:
-            print("spoticar-harness: --advertise-host ne s'applique pas à --processes : donnez à chaque "
-                  "application son adresse publique avec serve --public-url.", file=sys.stderr)
-            return 2
-        return _up_processes(args, names)
+    if args.processes and args.advertise_host:
+        print("spoticar-harness: --advertise-host ne s'applique pas à --processes : donnez à chaque "
+              "application son adresse publique avec serve --public-url.", file=sys.stderr)
+        return 2
     if args.host in ("0.0.0.0", "::") and not args.advertise_host:
         # links handed out (declaration_url, OpenAPI servers) would name an address no one can open
         print(f"spoticar-harness: écoute sur toutes les interfaces ({args.host}) : les liens donnés aux DMS et "
               "aux navigateurs porteront cette adresse ; indiquez celle qui joint cette machine avec "
-              "--advertise-host NOM.", file=sys.stderr)
+              "--advertise-host NOM (serve : --public-url).", file=sys.stderr)
+    if args.processes:
+        return _up_processes(args, names)
     from harness.building import extra_config  # not harness.serving: gunicorn is not needed here
     # --config: a real deployment, dealers and keys from the file, no demo data; --test-routes: what
     # the suites need from a stack started apart
@@ -112,7 +134,8 @@ def _up(args) -> int:
     print(f"Spoticar harness prêt en {time.perf_counter() - started:.2f} s "
           f"(données : {Path(args.data_dir).resolve()}, graine {args.seed})\n")
     print(stack.describe())
-    return _run_until_signal(stack, args.data_dir, {name: running.url for name, running in stack.apps.items()})
+    return _run_until_signal(stack, args.data_dir, {name: running.url for name, running in stack.apps.items()},
+                             warm_up=True)
 
 
 def _serve(args) -> int:

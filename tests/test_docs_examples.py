@@ -28,3 +28,20 @@ def test_the_example_dms_says_how_to_run_it():
     assert shown.returncode == 0, shown.stderr
     for option in ("--session", "--key", "--listen", "--fault"):
         assert option in shown.stdout
+
+
+def test_the_example_dms_reads_a_form_as_a_browser_submits_it():
+    from certification.drivers.browser import forms
+    from examples.vendor_dms import _Forms
+    from tests.certification.test_browser_forms import PAGE
+
+    parser = _Forms()
+    parser.feed(PAGE)
+    fields, offered = _Forms.values(parser.forms[1])
+    sent: dict = {}
+    for name, value in fields:
+        sent[name] = [*sent[name], value] if name in sent else value
+    expected = forms(PAGE)[1]
+    assert sent == {**expected.values, "consent": "email"}   # one box ticked: one value
+    assert offered["level"] == expected.selects["level"]
+    assert [b["text"].strip() for b in parser.forms[1]["buttons"]] == expected.buttons

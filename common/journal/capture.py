@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import re
 import time
+from itertools import chain
 
 from common.journal import context, redact
 from common.journal.store import Later
@@ -174,7 +175,7 @@ class JournalMiddleware:
         return _Body(result, journal.body_limit if recording else 0, _done)
 
     def _record(self, environ, tee: _TeeInput, response, body: _Body, ctx, wall, elapsed, status):
-        """The entry's fields and headers now (redacted: a header's redaction is a cache look-up), its
+        """The entry's fields now (the numéro de BDC and its trace are needed at once), its headers and
         bodies queued as captured for the writer to redact (``store.Later``)."""
         journal, limit = self.journal, self.journal.body_limit
         length = environ.get("CONTENT_LENGTH") or ""
@@ -204,11 +205,11 @@ class JournalMiddleware:
             bound = journal.trace_for_bdc(bdc, memory_only=True)
             if bound and bound[0] != ctx.trace_id:  # the declaration link's redirect: join its trace
                 ctx = ctx.adopt(bound)
-        req_headers = redact.headers((_header_name(key), value) for key, value in environ.items()
-                                     if key.startswith("HTTP_"))
+        # the request's headers as WSGI has them, redacted by the writer (``request_headers``)
+        http = {key: value for key, value in environ.items() if key.startswith("HTTP_")}
         for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
             if environ.get(key):
-                req_headers[key.replace("_", "-").title()] = redact.decode(environ[key].encode("latin-1"))
+                http[key] = environ[key]
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
         url = redact.url(f"{environ.get('wsgi.url_scheme', 'http')}://"
                          f"{redact.decode(host.encode('latin-1', 'backslashreplace'))}{path}"
@@ -216,5 +217,15 @@ class JournalMiddleware:
         fields = {"time": wall, "direction": "in", "method": environ.get("REQUEST_METHOD", "")[:16], "url": url,
                   "path": path, "status": status, "duration_ms": round(elapsed, 2), "trace_id": ctx.trace_id,
                   "span_id": ctx.span_id, "bdc": bdc, "tracestate": ctx.tracestate}
-        journal.record_later(Later(fields, req_headers, req_raw, req_type, total,
-                                   redact.headers(res_headers), res_raw, res_type, body.size))
+        journal.record_later(Later(fields, http, req_raw, req_type, total,
+                                   tuple(chain.from_iterable(res_headers)), res_raw, res_type, body.size))
+
+
+def request_headers(http: dict) -> dict[str, str]:
+    """A served request's headers (``HTTP_*``, ``CONTENT_TYPE`` and ``CONTENT_LENGTH`` of its WSGI
+    environ) by their names, redacted."""
+    headers = redact.headers((_header_name(key), value) for key, value in http.items() if key.startswith("HTTP_"))
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if key in http:
+            headers[key.replace("_", "-").title()] = redact.decode(http[key].encode("latin-1"))
+    return headers

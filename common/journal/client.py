@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from itertools import chain
 
 import httpx
 
@@ -54,7 +55,7 @@ class JournalClient(httpx.Client):
                     log.exception("journal : appel sortant non enregistré")
 
     def _record(self, request: httpx.Request, response: httpx.Response | None, ctx, span, wall, started):
-        """The numéro de BDC now (for the binding) and the headers, redacted; the bodies by the writer."""
+        """The numéro de BDC now (for the binding), the rest of the entry redacted by the writer."""
         journal, limit = self._journal, self._journal.body_limit
         elapsed = (time.perf_counter() - started) * 1000
         req_raw = request.content if hasattr(request, "_content") else b""
@@ -77,8 +78,9 @@ class JournalClient(httpx.Client):
                   "tracestate": ctx.tracestate, "bdc": bdc}
 
         # what the entry keeps of the bodies (a contract's PDF waits for the writer as 16 KiB, not whole)
-        journal.record_later(Later(fields, redact.headers(req_headers), req_raw[:limit + 1], req_type, len(req_raw),
-                                   redact.headers(res_headers), res_raw[:limit + 1], res_type, len(res_raw), kept))
+        journal.record_later(Later(fields, tuple(chain.from_iterable(req_headers)), req_raw[:limit + 1], req_type,
+                                   len(req_raw), tuple(chain.from_iterable(res_headers)), res_raw[:limit + 1],
+                                   res_type, len(res_raw), kept))
 
 
 def http_client(app=None, *, bdc: str | None = None, **kwargs) -> httpx.Client:

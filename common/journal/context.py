@@ -9,7 +9,7 @@ import contextlib
 import contextvars
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from opentelemetry import trace as otel_trace
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -51,7 +51,8 @@ class TraceContext:
         """The same hop moved into a declaration's trace ``(trace_id, tracestate)`` (a browser page,
         a background retry)."""
         trace_id, tracestate = bound
-        return replace(self, trace_id=trace_id, tracestate=tracestate or self.tracestate)
+        # built directly: ``dataclasses.replace`` walks the fields' metadata, at every page of a declaration
+        return TraceContext(trace_id, self.span_id, self.flags, tracestate or self.tracestate, self.from_caller)
 
 
 def new_context() -> TraceContext:

@@ -10,6 +10,7 @@ from pathlib import Path
 import orjson
 
 from common.journal import redact
+from common.journal.capture import request_headers
 from common.journal.store import JournalStore, Later
 
 DEFAULT_EXCLUDE = ("/__admin/", "/static/", "/favicon.ico", "/healthz", "/readyz")
@@ -26,6 +27,12 @@ def to_json(part: dict) -> str:
         return orjson.dumps(part).decode()
     except TypeError:
         return _JSON.encode(part)
+
+
+def _pairs(flat: tuple):
+    """``(name, value, name, value…)`` as pairs."""
+    values = iter(flat)
+    return zip(values, values)
 
 
 def _setting(config, key: str, env: str, default, kind=int):
@@ -92,8 +99,7 @@ class Journal:
         self.store.put(self._row(request, response, fields))
 
     def record_later(self, later: Later) -> None:
-        """Queue one exchange as captured (headers already redacted): the writer thread redacts its
-        bodies and builds the entry."""
+        """Queue one exchange as captured: the writer thread redacts it and builds its entry."""
         self.store.put(later)
 
     def _build(self, later: Later) -> dict:
@@ -101,8 +107,11 @@ class Journal:
         req_body, req_cut = redact.body(later.req_raw, later.req_type, later.req_size, limit)
         res_body, res_cut = (redact.body(later.res_raw, later.res_type, later.res_size, limit)
                              if later.res_kept else ("", False))
-        return self._row({"headers": later.req_headers, "body": req_body, "body_truncated": req_cut},
-                         {"headers": later.res_headers, "body": res_body, "body_truncated": res_cut}, later.fields)
+        req_headers = (request_headers(later.req_headers) if type(later.req_headers) is dict
+                       else redact.headers(_pairs(later.req_headers)))
+        return self._row({"headers": req_headers, "body": req_body, "body_truncated": req_cut},
+                         {"headers": redact.headers(_pairs(later.res_headers)), "body": res_body,
+                          "body_truncated": res_cut}, later.fields)
 
     def _row(self, request: dict, response: dict, fields: dict) -> dict:
         row = {**fields, "request": to_json(request), "response": to_json(response)}

@@ -34,22 +34,25 @@ _MISS_TTL = 2.0  # seconds a BDC found unbound is not looked up again
 
 
 class Later:
-    """An exchange as captured, queued for the writer thread to finish (redact its bodies, write them
-    as JSON: a page's most of the journal's cost) off the request's thread, so a small answer is not
-    held up by them (waitress sends it once the request's WSGI iterable is closed).
+    """An exchange as captured, queued for the writer thread to finish (redact its headers and bodies,
+    write them as JSON: a page's most of the journal's cost) off the request's thread, so a small answer
+    is not held up by them (waitress sends it once the request's WSGI iterable is closed). Headers are a
+    served request's WSGI ``HTTP_*`` dict (``capture.request_headers``) or a flat tuple
+    ``(name, value, name, value…)``.
 
-    Everything in it is text, bytes, numbers, a datetime and dicts of text: objects the cyclic garbage
-    collector does not track (a dict is tracked only once it holds a container). An exchange waits up
-    to ``_LINGER`` in the queue — through several collections, into the oldest generation — as this one
-    tracked object: capturing it as lists of header tuples and closures was ~40 tracked objects an
-    exchange, and the full collections they brought on (a walk of every object of the process) cost
-    more than the journal's own work."""
+    Everything in it is text, bytes, numbers, a datetime, dicts and tuples of text: objects the cyclic
+    garbage collector does not track (a dict is tracked only once it holds a container; a tuple of text
+    no longer after the first collection it lives through). An exchange waits up to ``_LINGER`` in the
+    queue — through several collections, into the oldest generation — as this one tracked object:
+    capturing it as lists of header tuples and closures was ~40 tracked objects an exchange, and the
+    collections they brought on (a full one walks every object of the process) cost more than the
+    journal's own work."""
 
     __slots__ = ("fields", "req_headers", "req_raw", "req_type", "req_size",
                  "res_headers", "res_raw", "res_type", "res_size", "res_kept")
 
-    def __init__(self, fields: dict, req_headers: dict, req_raw: bytes, req_type: str | None, req_size: int,
-                 res_headers: dict, res_raw: bytes, res_type: str | None, res_size: int, res_kept: bool = True):
+    def __init__(self, fields: dict, req_headers: dict | tuple, req_raw: bytes, req_type: str | None, req_size: int,
+                 res_headers: tuple, res_raw: bytes, res_type: str | None, res_size: int, res_kept: bool = True):
         self.fields = fields  # the entry's columns (``time``, ``trace_id``, ``bdc``…), ``tracestate``
         self.req_headers, self.req_raw, self.req_type, self.req_size = req_headers, req_raw, req_type, req_size
         self.res_headers, self.res_raw, self.res_type, self.res_size = res_headers, res_raw, res_type, res_size
@@ -233,11 +236,16 @@ class JournalStore:
         else:
             self._known_rows += added
         if self._known_rows > self.max_entries:
-            threshold = session.scalar(select(self.entries.c.id).order_by(self.entries.c.id.desc())
-                                       .offset(self.max_entries).limit(1))
-            if threshold is not None:
-                session.execute(delete(self.entries).where(self.entries.c.id <= threshold))
-            self._known_rows = min(self._known_rows, self.max_entries)
+            # the oldest rows beyond the count go, found from the oldest end: counting reads a small
+            # index, and an OFFSET from the newest end read every row kept (a 16 KiB page each: ~30 ms
+            # for a batch at 10,000 entries, at every batch once the journal is full)
+            total = session.scalar(select(func.count()).select_from(self.entries))
+            if total > self.max_entries:
+                threshold = session.scalar(select(self.entries.c.id).order_by(self.entries.c.id)
+                                           .offset(total - self.max_entries - 1).limit(1))
+                if threshold is not None:
+                    session.execute(delete(self.entries).where(self.entries.c.id <= threshold))
+            self._known_rows = min(total, self.max_entries)
         if time.monotonic() - self._last_age_prune > _AGE_PRUNE_EVERY:
             self._last_age_prune = time.monotonic()
             cutoff = dt.datetime.now(dt.UTC).replace(tzinfo=None) - self.max_age

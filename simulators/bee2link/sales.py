@@ -26,9 +26,15 @@ def sale_new():
     return sale_screen(_render, _add_sale, blank_sale())
 
 
-def _add_sale(form: SaleForm) -> str:
-    sale, s = form.sale(), views.db().session
-    vehicle = Vehicle(rrdi=views.current_dealer()["rrdi"], stage="livraison", origin="particulier",
+def _add_sale(form: SaleForm, s) -> str:
+    sale, rrdi = form.sale(), views.current_dealer()["rrdi"]
+    # the same sale sent again (a double click, a second tab): the one stored, never a second vehicle
+    # and order (each would be declared: two contracts for one car)
+    same = s.scalar(select(Vehicle.id).join(Order, Order.vehicle_id == Vehicle.id).where(
+        Vehicle.rrdi == rrdi, Vehicle.vin == form.vehicle()["vin"], Order.sale_date == sale["sale_date"]))
+    if same is not None:
+        return url_for("bee2link.delivery", vehicle_id=same)
+    vehicle = Vehicle(rrdi=rrdi, stage="livraison", origin="particulier",
                       stage_since=dt.date.today(), price_ttc=sale["price_ttc"], documents=[], **form.vehicle())
     s.add(vehicle)
     s.flush()
@@ -52,7 +58,8 @@ def sale_edit(vehicle_id: int):
                        if order.declaration_status in DECLARED else None)
 
 
-def _correct(vehicle: Vehicle, form: SaleForm) -> str:
+def _correct(vehicle: Vehicle, form: SaleForm, s) -> str:
+    vehicle = s.get(Vehicle, vehicle.id)  # in the write transaction
     for name, value in form.vehicle().items():
         setattr(vehicle, name, value)
     for name, value in _order(form.sale()).items():

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, redirect, request
 
 from common.forms import (CheckboxesField, DateField, EmailField, Form, IntegerField, MoneyField, PhoneField,
                           PlateField, PostcodeField, SelectField, TextField, VinField)
+from common.db import one_writer
 from fixtures import reference
 
 
@@ -114,8 +115,10 @@ def blank_sale() -> dict:
 def sale_screen(render, store, shown: dict, refusal: str | None = None):
     """A sale's screen, new or to correct, drawn by the DMS's ``render(form, status=…, error=…)``: a GET
     shows ``shown``; a POST is refused with 409 and ``refusal`` when there is one (its declaration is
-    done), with 422 and the typed values when the form is invalid; else ``store(form)`` writes the
-    records and says where to go (303 once committed: a reload posts nothing again)."""
+    done), with 422 and the typed values when the form is invalid; else ``store(form, tx)`` writes the
+    records in ``tx`` and says where to go (303 once committed: a reload posts nothing again). ``tx`` is a
+    write transaction taken one at a time (``common.db.one_writer``, SQLite and PostgreSQL alike): the
+    same form sent twice at once is stored one after the other, so ``store`` sees what the first wrote."""
     if request.method == "GET":
         return render(SaleForm(formdata=None, data=shown))
     form = SaleForm()
@@ -123,8 +126,9 @@ def sale_screen(render, store, shown: dict, refusal: str | None = None):
         return render(form, status=409, error=refusal)
     if not form.validate():
         return render(form, status=422)
-    target = store(form)
-    current_app.extensions["db"].session.commit()
+    with current_app.extensions["db"].transaction() as tx:
+        one_writer(tx, f"{current_app.name}:sale")
+        target = store(form, tx)
     return redirect(target, 303)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import ForeignKey, String, Text, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.columns import IdColumn, Money, Plate
+from common.db import one_writer
 from fixtures import reference
 from simulators.icare.portal_session import (current_membership, current_user, db_session, right_required,
                                              write)
@@ -74,6 +75,14 @@ def new():
     carence = int(reference.load("icare_billing")["carence_days"])
     status, reason = decide(contract, values["work_date"], values["nature"], carence)
     with write() as tx:
+        one_writer(tx, "icare:claim")
+        # the same claim sent again (a double click, a second tab): the one filed, never a second one
+        number = tx.scalar(select(Claim.number).where(
+            Claim.code_t == code_t, Claim.contract_number == contract.number, Claim.nature == values["nature"],
+            Claim.work_date == values["work_date"], Claim.mileage_km == values["mileage_km"],
+            Claim.amount_ht == values["amount_ht"], Claim.description == values["description"]))
+        if number is not None:
+            return redirect(url_for("icare_claims.search", q=number, depose=1))
         claim = Claim(code_t=code_t, contract_number=contract.number, plate=contract.plate,
                       nature=values["nature"], work_date=values["work_date"],
                       mileage_km=values["mileage_km"], description=values["description"],

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from common.columns import City, Email, IdColumn, PersonName, Phone, Postcode, Siret
 from common.forms import page_unless_valid
 from common.outbox import PER_ADDRESS_HOURLY
+from common.sessions import PUBLIC_FORM_HOURLY, TOO_MANY_SENDINGS, public_form_allowed
 from fixtures import reference
 from simulators.icare.portal_session import write
+from simulators.icare.portal_store import LoginAttempt
 from simulators.icare.store import Base, outbox, utcnow
 from simulators.icare.workshop_forms import RepairerForm
 
@@ -75,6 +77,10 @@ def repairer_account():
     support = reference.load("support_contacts")["src_gestionnaire"]
     email = values["email"].lower()
     with write() as tx:
+        # anyone may ask, for any address: past a few an hour from one client, nothing is sent
+        if not public_form_allowed(tx, LoginAttempt, "reparateur"):
+            form.add_error(None, TOO_MANY_SENDINGS.format(limit=PUBLIC_FORM_HOURLY))
+            return render_template("icare/repairer.html", form=form), 429
         tx.add(RepairerRequest(**values))
         # anyone may ask, for any address: past a few acknowledgements an hour, no more (no spam relay)
         if outbox.sent_recently(tx, email, REPAIRER_SUBJECT) < PER_ADDRESS_HOURLY:

@@ -38,11 +38,15 @@ def dossier_new():
     return sale_screen(_render, _add_dossier, blank_sale())
 
 
-def _add_dossier(form: SaleForm) -> str:
-    s = views.db().session
+def _add_dossier(form: SaleForm, s) -> str:
+    rrdi, values = views.current_dealer()["rrdi"], _dossier_values(form)
+    # the same sale sent again (a double click, a second tab): the dossier stored, never a second one
+    same = s.scalar(select(Dossier.number).where(Dossier.rrdi == rrdi, Dossier.vin == values["vin"],
+                                                 Dossier.sale_date == values["sale_date"]))
+    if same is not None:
+        return url_for("neovo.dossier_page", number=same)
     serial = (s.scalar(select(func.count()).select_from(Dossier)) or 0) + 9_000_001
-    dossier = Dossier(number=f"V{serial:07d}", rrdi=views.current_dealer()["rrdi"], client_code=str(serial)[-6:],
-                      **_dossier_values(form))
+    dossier = Dossier(number=f"V{serial:07d}", rrdi=rrdi, client_code=str(serial)[-6:], **values)
     s.add(dossier)
     s.flush()
     s.add(Piece(dossier_id=dossier.id, kind="facture", date=dossier.sale_date, number=f"F{serial}",
@@ -61,7 +65,8 @@ def dossier_edit(number: str):
                        if dossier.declaration_status in DECLARED else None)
 
 
-def _correct(dossier: Dossier, form: SaleForm) -> str:
+def _correct(dossier: Dossier, form: SaleForm, s) -> str:
+    dossier = s.get(Dossier, dossier.id)  # in the write transaction
     for name, value in _dossier_values(form).items():
         setattr(dossier, name, value)
     if dossier.invoice:

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from sqlalchemy import func, select
 
 from common.dates import parse_fr_date
+from common.db import one_writer
 from fixtures import reference
 from simulators.tec3h import referential
 from simulators.tec3h.data import reads as _db
@@ -117,7 +118,7 @@ def _check_vehicle(form: VehicleForm, version_id: str) -> dict | None:
         form.add_error("annee_modele", "L'Année du modèle doit être proche de la Mise en circulation.")
     plate = v["immatriculation"]
     if plate and _db().scalar(select(Vehicle.id).where(Vehicle.plate == plate)):
-        form.add_error("immatriculation", f"Un véhicule immatriculé {plate} est déjà en stock.")
+        form.add_error("immatriculation", PLATE_TAKEN.format(plate=plate))
     if form.error_list:
         return None
     return dict(version=version, first_registration=mec, model_year=year, plate=plate, vin=v["vin"],
@@ -125,6 +126,9 @@ def _check_vehicle(form: VehicleForm, version_id: str) -> dict | None:
                 interior_color=v["couleur_interieure"], commercial_color=v["couleur_commerciale"],
                 key_count=v["nombre_cles"], first_hand=bool(v["premiere_main"]),
                 **({"ptac_kg": v["ptac"]} if v["ptac"] else {}))
+
+
+PLATE_TAKEN = "Un véhicule immatriculé {plate} est déjà en stock."
 
 
 @bp.route("/vehicules/nouveau", methods=["GET", "POST"])
@@ -136,12 +140,19 @@ def vehicle_new():
         values = _check_vehicle(form, request.form.get("version_id", ""))
         if values is not None:
             with writing() as tx:
-                last = tx.scalar(select(func.max(Vehicle.id))) or 0
-                vehicle = new_vehicle(values.pop("version"), reference=str(700001 + last), **values)
-                tx.add(vehicle)
-                tx.flush()
-                vehicle_id = vehicle.id
-            return redirect(url_for("stock.vehicle_card", vehicle_id=vehicle_id))
+                one_writer(tx, "tec3h:vehicle")
+                # the plate checked again in the write transaction: the same form sent twice at once
+                # (a double click) is written one after the other, the second finding the first
+                taken = values["plate"] and tx.scalar(select(Vehicle.id).where(Vehicle.plate == values["plate"]))
+                if not taken:
+                    last = tx.scalar(select(func.max(Vehicle.id))) or 0
+                    vehicle = new_vehicle(values.pop("version"), reference=str(700001 + last), **values)
+                    tx.add(vehicle)
+                    tx.flush()
+                    vehicle_id = vehicle.id
+            if not taken:
+                return redirect(url_for("stock.vehicle_card", vehicle_id=vehicle_id))
+            form.add_error("immatriculation", PLATE_TAKEN.format(plate=values["plate"]))
     return render_template("tec3h/vehicle_form.html", form=form,
                            chosen=referential.version(request.form.get("version_id", ""))), \
         (422 if form.error_list else 200)

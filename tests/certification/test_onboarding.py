@@ -77,3 +77,16 @@ def test_keys_add_records_the_origins_a_dms_is_called_back_on(tmp_path, capsys):
     assert main(["keys", "add", "--config", str(config), "--dms", "pvo2", "--callback-origin",
                  "http://10.1.2.3:8080/rappel"]) == 2      # an origin, not a URL with a path
     assert "callback_origins" in capsys.readouterr().err and len(load(config).keys) == 1
+
+
+def test_a_second_key_for_a_dms_says_where_another_origin_goes(tmp_path, capsys):
+    config = tmp_path / "spoticar.toml"
+    assert main(["keys", "add", "--config", str(config), "--dms", "tec3h", "--callback-origin",
+                 "http://10.1.2.3:8080"]) == 0
+    before = config.read_text()
+    assert main(["keys", "add", "--config", str(config), "--dms", "tec3h", "--callback-origin",
+                 "http://10.1.2.4:8080"]) == 2
+    assert ("DMS en double dans la configuration : tec3h. Un DMS a une seule clé : pour l'appeler sur une "
+            "autre origine, ajoutez-la à callback_origins de son entrée [[keys]] dans le fichier, puis "
+            "redémarrez.") in capsys.readouterr().err
+    assert config.read_text() == before

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from examples.vendor_dms import dealer_declares
 from harness.cli import main
 from tests.up_process import read_until_ready, start_up, stop
 
@@ -23,11 +24,17 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "vendor_dms.py"
 PRODUCTION_KEY = "sk-neovo-production-key-0123456789"
 
 
-def _free_port() -> int:
-    # the DMS's callback origin goes into the deployment file before the stack starts
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def _free_ports(count: int) -> list[int]:
+    # the DMS's callback origin goes into the deployment file before the stack starts; the probes stay
+    # bound until all are picked, so no two DMS get the same port
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 def _up(config, data_dir) -> tuple[subprocess.Popen, str]:
@@ -63,7 +70,7 @@ def test_the_example_dms_imports_only_the_standard_library():
 
 
 def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, monkeypatch):
-    sound_port, faulty_port = _free_port(), _free_port()
+    sound_port, faulty_port = _free_ports(2)
     config = tmp_path / "spoticar.toml"
     config.write_text('icare_service_key = "a-long-random-service-key-for-icare"\n')
     monkeypatch.setenv("NEOVO_KEY", PRODUCTION_KEY)
@@ -72,6 +79,9 @@ def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, 
                  "--callback-origin", f"http://127.0.0.1:{faulty_port}"]) == 0
     process, url = _up(config, tmp_path / "var")
     try:
+        # the certifier picks the DMS by the name its users know (the code is what is sent)
+        assert re.search(r'<option value="neovo"\s*>Reynolds Néo VO</option>',
+                         httpx.get(f"{url}/certification", timeout=30).text)
         sound, faulty = _session(url, capsys), _session(url, capsys)
         players = [_vendor_dms(url, sound, sound_port), _vendor_dms(url, faulty, faulty_port, "ignore_signature")]
         (sound_out, _), (faulty_out, _) = (player.communicate(timeout=400) for player in players)
@@ -102,6 +112,14 @@ def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, 
             "Adresse de rappel refusée : 127.0.0.1 est une adresse interne. Seules les origines configurées "
             "pour votre DMS peuvent être privées : demandez à l'opérateur du centralisateur d'autoriser "
             "http://127.0.0.1:1 (callback_origins).")}]
+
+        # the example's dealer step says why the centralisateur refused a form, as the page shows it
+        incomplete = {**sale["scenarios"][0]["sale"], "dms_order_ref": "X-2", "callback_url": None}
+        incomplete["vehicle"] = {**incomplete["vehicle"], "plate": None}
+        accepted = httpx.post(f"{url}/api/v1/handoffs", headers=headers, timeout=30, json=incomplete)
+        assert accepted.status_code == 201, accepted.text
+        with pytest.raises(ValueError, match=r"formulaire 2/3 refusé \(422\) : .*Le champ immatriculation est obligatoire"):
+            dealer_declares(accepted.json()["declaration_url"], incomplete)
 
         # a dealer's production key is no session key: it reads nothing of the session
         assert httpx.get(f"{url}/certification/sessions/{sound[0]}", timeout=30, headers={

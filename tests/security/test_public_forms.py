@@ -1,6 +1,7 @@
-"""Public forms that mail someone, on the Portail B2B: no one can flood the assistance mailbox or a
-contact address from them (a bound per client and hour, then a French 429 keeping what was typed),
-and no one can keep an ASL Tiers out by asking for their reset password again and again."""
+"""Public forms that mail someone (Portail B2B, Icare's repairer account request): no one can flood
+the assistance mailbox or a contact address from them (a bound per client and hour, then a French 429
+keeping what was typed), and no one can keep an ASL Tiers out by asking for their reset password
+again and again."""
 from __future__ import annotations
 
 import html
@@ -42,13 +43,20 @@ def _presentation(factory, company: str, n: int) -> dict:
             "contact_email": person["email"], "contact_phone": person["phone"]}
 
 
-@pytest.mark.parametrize("path,fields,address", [
-    ("/aide/contact", _contact, "127.0.0.21"),
-    ("/acces/cofor-inconnu", _unknown_cofor, "127.0.0.22"),
-    ("/presentation", _presentation, "127.0.0.23"),
+def _repairer(factory, company: str, n: int) -> dict:
+    person = _person(factory)
+    return {"company": company, "siret": factory.fake.siret(), "last_name": person["last_name"],
+            "first_name": person["first_name"], "email": person["email"], "postcode": "29200", "city": "Brest"}
+
+
+@pytest.mark.parametrize("app,path,fields,address", [
+    ("portail_b2b", "/aide/contact", _contact, "127.0.0.21"),
+    ("portail_b2b", "/acces/cofor-inconnu", _unknown_cofor, "127.0.0.22"),
+    ("portail_b2b", "/presentation", _presentation, "127.0.0.23"),
+    ("icare", "/reparateur/creer-un-compte", _repairer, "127.0.0.26"),  # acknowledged to any address
 ])
-def test_a_public_mailing_form_is_bounded_per_client(stack, factory, path, fields, address):
-    base = stack.url("portail_b2b")
+def test_a_public_mailing_form_is_bounded_per_client(stack, factory, app, path, fields, address):
+    base = stack.url(app)
     company = f"SOCIETE {factory.fake.unique.last_name().upper()} FLOOD"
     all_mails = lambda: httpx.get(base + "/outbox/mails.json", timeout=20).json()["mails"]
     mails = lambda: sum(company in m["subject"] or company in m["body"] for m in all_mails())
