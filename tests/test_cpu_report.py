@@ -59,12 +59,12 @@ def _report(tmp_path, *options: str) -> str:
 def test_each_test_and_file_gets_its_cpu_under_xdist(tmp_path):
     """Measured on the worker, written by the controller (one worker: the same transport as many)."""
     text = _report(tmp_path, "-n", "1")
-    cpu = {name: float(seconds) for seconds, name in re.findall(r"^\s*([0-9.]+)\s+test_busy\.py::(\w+)$", text, re.M)}
+    cpu = {name: float(seconds) for seconds, name in re.findall(r"^\s*([0-9.]+)\s+test_busy\.py::(\w+)$", text, re.MULTILINE)}
     assert set(cpu) == {"test_in_a_child_process", "test_in_a_grandchild",
                         "test_in_a_thread", "test_idle"}, text
     for busy in ("test_in_a_child_process", "test_in_a_grandchild", "test_in_a_thread"):
         assert cpu[busy] >= 0.35, text
     assert cpu["test_idle"] < 0.2, text
-    total = float(re.search(r"^\s*([0-9.]+)\s+4\s+test_busy\.py$", text, re.M).group(1))
+    total = float(re.search(r"^\s*([0-9.]+)\s+4\s+test_busy\.py$", text, re.MULTILINE).group(1))
     assert total == pytest.approx(sum(cpu.values()), abs=0.02)
     assert text.startswith("# CPU total des tests")
