@@ -152,13 +152,15 @@ class Journal:
 
 
 # -- the app's binding look-up ----------------------------------------------------------------------
-def bind_lookup(app, lookup) -> None:
+def bind_lookup(app, lookup, *, answers: bool = False) -> None:
     """Let ``app``'s journal ask the app for a declaration's trace when this worker's memory has none:
     ``lookup(bdc)`` returns ``(trace_id, tracestate)``, ``UNBOUND`` when no trace can be bound to that
     BDC in this app (the miss is concluded without another query), or None (the journal's own table
     decides). The app stores the binding in the transaction that made the BDC, so a worker other than
     the one that answered finds it at once — the journal's table has it only once that worker's writer
-    has flushed. One cheap indexed query; a failing look-up counts as None."""
+    has flushed. One cheap indexed query; a failing look-up counts as None. ``answers``: also asked
+    for a BDC found only in an answer (a DMS's order page shows it; the centralisateur's hand-off
+    answer, which makes it, is not slowed by a query)."""
     journal = journal_of(app)
     if journal is None:
         return
@@ -169,7 +171,7 @@ def bind_lookup(app, lookup) -> None:
         except Exception:
             log.warning("journal %s : recherche de la trace du BDC %s impossible", journal.name, bdc, exc_info=True)
             return None
-    journal.store.lookup = guarded
+    journal.store.lookup, journal.store.lookup_answers = guarded, answers
 
 
 def register(journal: Journal) -> None:

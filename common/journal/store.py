@@ -86,6 +86,7 @@ class JournalStore:
         self._bound: OrderedDict[str, tuple] = OrderedDict()  # bdc → (trace, tracestate), newest 10,000
         self._missed: dict[str, float] = {}  # bdc → until when "not bound" is believed
         self.lookup = None  # the app's own binding look-up (``common.journal.registry.bind_lookup``)
+        self.lookup_answers = False  # also asked for a BDC found in an answer (``memory_only``)
         self._written: set[tuple[str, str]] = set()  # (trace, bdc) bindings this writer has stored
         self._known_rows: int | None = None
         self._insert: Prepared | None = None  # the entries' INSERT, one executemany per batch
@@ -318,13 +319,14 @@ class JournalStore:
 
     def trace_for_bdc(self, bdc: str, *, memory_only: bool = False) -> tuple[str, str | None] | None:
         """``(trace_id, tracestate)`` of the first trace that carried ``bdc`` in this app (memory
-        first, then the database unless ``memory_only``), or None. A miss is remembered for a
-        couple of seconds: a page asking again does not query again."""
+        first, then the app's look-up, then the journal's table; ``memory_only``: the look-up only when
+        the app asked for it on answers), or None. A miss is remembered for a couple of seconds: a
+        page asking again does not query again."""
         with self._lock:
             if bdc in self._bound:
                 return self._bound[bdc]
             missed = self._missed.get(bdc, 0.0) > time.monotonic()
-        if self.db is None or memory_only or missed:
+        if self.db is None or missed or (memory_only and not self.lookup_answers):
             return None
         # the app's own record first (another worker's hand-off, committed before its answer), then
         # the journal's, which a worker's writer fills up to a second later
@@ -332,7 +334,7 @@ class JournalStore:
         if found is not None and found is not UNBOUND:
             self._remember(bdc, found)
             return found
-        row = None if found is UNBOUND else self._first_trace(bdc)
+        row = None if found is UNBOUND or memory_only else self._first_trace(bdc)
         if row is None:
             with self._lock:
                 if len(self._missed) > 10000:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import httpx
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from common.dates import add_months
-from common.journal import http_client
+from common.journal import UNBOUND, current as current_trace, http_client
 from fixtures import reference
 from simulators.dms.keys import dms_api_key
 from spoticar_handoff import CALLBACK_PATH, HandoffClient, HandoffError
@@ -68,6 +68,20 @@ def _end_reads(app: Flask) -> None:
     app.extensions["db"].session.rollback()
 
 
+def trace_binding(db, model):
+    """The journal's look-up of a sale's trace by its numéro de BDC (``common.journal.bind_lookup``) in
+    ``model`` (with ``store.DeclarationColumns``): one query on its unique index of ``bdc_number``."""
+    statement = select(model.trace_id, model.tracestate).where(model.bdc_number == bindparam("bdc"))
+
+    def lookup(bdc: str):
+        with db.read_engine.connect() as conn:
+            row = conn.execute(statement, {"bdc": bdc}).first()
+        if row is None:
+            return UNBOUND
+        return (row[0], row[1]) if row[0] else None
+    return lookup
+
+
 def send(app: Flask, dms: str, payload: dict) -> HandoffReceipt:
     """POST ``payload``; raises ``HandoffRefused`` / ``CentralisateurUnavailable``. No database work."""
     _end_reads(app)
@@ -79,6 +93,9 @@ def record_receipt(record, receipt: HandoffReceipt, declarations: Declarations) 
     """Keep the receipt on ``record``; True when this bon de commande is new for it."""
     first_time = record.bdc_number != receipt.bdc_number
     record.bdc_number, record.declaration_url = receipt.bdc_number, receipt.declaration_url
+    trace = current_trace()
+    if first_time and trace is not None and hasattr(record, "trace_id"):  # ``store.DeclarationColumns``
+        record.trace_id, record.tracestate = trace.trace_id, trace.tracestate
     if should_replace(getattr(record, declarations.status), receipt.status.value):
         setattr(record, declarations.status, receipt.status.value)
     return first_time

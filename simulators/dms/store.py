@@ -40,6 +40,10 @@ class DeclarationColumns:
     declaration_status: Mapped[str | None] = mapped_column(String(20))
     garantisseur: Mapped[str | None] = mapped_column(String(80))
     contract_number: Mapped[str | None] = mapped_column(String(11))
+    # the trace of the hand-off that got the numéro, kept with it: every worker's journal finds it here
+    # (``simulators.dms.handoff.trace_binding``), not only the one whose memory holds it
+    trace_id: Mapped[str | None] = mapped_column(String(32))
+    tracestate: Mapped[str | None] = mapped_column(String(512))
 
 
 class DeliveryColumns:
