@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flask import Flask, g, has_app_context
-from sqlalchemy import String, create_engine, event, func, text
+from sqlalchemy import String, create_engine, event, func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -90,15 +90,6 @@ def _sqlite_tuning(engine: Engine, immediate: bool) -> None:
             conn.connection.driver_connection.execute(begin)
         except sqlite3.Error as exc:
             raise DBAPIError.instance(begin, (), exc, sqlite3.Error) from exc
-
-
-def one_writer(tx: Session, what: str) -> None:
-    """Let one write transaction at a time past this point for ``what`` (until it ends): its
-    check-then-insert (is this form already stored?) then sees what the one before it committed.
-    SQLite's writers BEGIN IMMEDIATE, one at a time already; PostgreSQL's run side by side (READ
-    COMMITTED), so there a transaction-scoped advisory lock named after ``what`` makes them queue."""
-    if tx.get_bind().dialect.name == "postgresql":
-        tx.execute(text("SELECT pg_advisory_xact_lock(hashtext(:what))"), {"what": what})
 
 
 class Database:

@@ -229,7 +229,8 @@ class OutsideDms:
             stamp, delivery = headers.get("X-Spoticar-Timestamp", ""), headers.get("X-Spoticar-Delivery", "")
             signed = f"{stamp}.{delivery}.".encode() + body
             wanted = "sha256=" + hmac.new(self.key.encode(), signed, hashlib.sha256).hexdigest()
-            if not hmac.compare_digest(wanted, headers.get("X-Spoticar-Signature", "")):
+            given = headers.get("X-Spoticar-Signature", "").encode("utf-8", "replace")  # bytes: any header
+            if not hmac.compare_digest(wanted.encode(), given):
                 return 401
             if not stamp.isdigit() or abs(time.time() - int(stamp)) > FRESH_SECONDS:
                 return 401

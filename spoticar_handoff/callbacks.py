@@ -97,7 +97,9 @@ def verify_callback(headers: Mapping[str, str], body: bytes, key: str, *,
     if not (given and stamp and delivery):
         raise CallbackRejected(401, "Rappel refusé : en-têtes X-Spoticar-Signature, X-Spoticar-Timestamp "
                                     "et X-Spoticar-Delivery obligatoires.")
-    if not hmac.compare_digest(signature(body, key, stamp, delivery), given):
+    # as bytes: compare_digest refuses a str with a non-ASCII character (TypeError), and a forged
+    # header may hold one: it is a bad signature, a 401, like any other
+    if not hmac.compare_digest(signature(body, key, stamp, delivery).encode(), given.encode("utf-8", "replace")):
         raise CallbackRejected(401, "Rappel refusé : signature X-Spoticar-Signature invalide.")
     if not stamp.isascii() or not stamp.isdigit() or \
             abs((time.time() if now is None else now) - int(stamp)) > tolerance:

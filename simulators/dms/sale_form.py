@@ -10,7 +10,6 @@ from flask import Blueprint, current_app, redirect, request
 
 from common.forms import (CheckboxesField, DateField, EmailField, Form, IntegerField, MoneyField, PhoneField,
                           PlateField, PostcodeField, SelectField, TextField, VinField)
-from common.db import one_writer
 from fixtures import reference
 
 
@@ -117,8 +116,8 @@ def sale_screen(render, store, shown: dict, refusal: str | None = None):
     shows ``shown``; a POST is refused with 409 and ``refusal`` when there is one (its declaration is
     done), with 422 and the typed values when the form is invalid; else ``store(form, tx)`` writes the
     records in ``tx`` and says where to go (303 once committed: a reload posts nothing again). ``tx`` is a
-    write transaction taken one at a time (``common.db.one_writer``, SQLite and PostgreSQL alike): the
-    same form sent twice at once is stored one after the other, so ``store`` sees what the first wrote."""
+    write transaction, one at a time (``common.db.Database.transaction``): the same form sent twice at
+    once is stored one after the other, so ``store`` sees what the first one wrote."""
     if request.method == "GET":
         return render(SaleForm(formdata=None, data=shown))
     form = SaleForm()
@@ -127,7 +126,6 @@ def sale_screen(render, store, shown: dict, refusal: str | None = None):
     if not form.validate():
         return render(form, status=422)
     with current_app.extensions["db"].transaction() as tx:
-        one_writer(tx, f"{current_app.name}:sale")
         target = store(form, tx)
     return redirect(target, 303)
 

@@ -11,7 +11,6 @@ from sqlalchemy import ForeignKey, String, Text, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.columns import IdColumn, Money, Plate
-from common.db import one_writer
 from fixtures import reference
 from simulators.icare.portal_session import (current_membership, current_user, db_session, right_required,
                                              write)
@@ -75,7 +74,6 @@ def new():
     carence = int(reference.load("icare_billing")["carence_days"])
     status, reason = decide(contract, values["work_date"], values["nature"], carence)
     with write() as tx:
-        one_writer(tx, "icare:claim")
         # the same claim sent again (a double click, a second tab): the one filed, never a second one
         number = tx.scalar(select(Claim.number).where(
             Claim.code_t == code_t, Claim.contract_number == contract.number, Claim.nature == values["nature"],

@@ -8,7 +8,6 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from sqlalchemy import func, select
 
 from common.dates import parse_fr_date
-from common.db import one_writer
 from fixtures import reference
 from simulators.tec3h import referential
 from simulators.tec3h.data import reads as _db
@@ -140,7 +139,6 @@ def vehicle_new():
         values = _check_vehicle(form, request.form.get("version_id", ""))
         if values is not None:
             with writing() as tx:
-                one_writer(tx, "tec3h:vehicle")
                 # the plate checked again in the write transaction: the same form sent twice at once
                 # (a double click) is written one after the other, the second finding the first
                 taken = values["plate"] and tx.scalar(select(Vehicle.id).where(Vehicle.plate == values["plate"]))

@@ -48,6 +48,13 @@ def test_changing_anything_signed_breaks_the_signature(change):
     assert refused.status == 401 and "signature X-Spoticar-Signature invalide" in refused.message
 
 
+@pytest.mark.parametrize("forged", ["sha256=é", "sha256=\u0430bc", "\udcff"])
+def test_a_signature_with_non_ascii_characters_is_a_401_not_an_error(forged):
+    headers = {**sign_callback(BODY, "k-tec3h", "d-1", timestamp=NOW), "X-Spoticar-Signature": forged}
+    refused = _refusal(headers)
+    assert refused.status == 401 and "signature X-Spoticar-Signature invalide" in refused.message
+
+
 def test_missing_headers_are_refused():
     headers = sign_callback(BODY, "k-tec3h", "d-1", timestamp=NOW)
     del headers["X-Spoticar-Delivery"]
