@@ -48,11 +48,8 @@ class DmsApp:
         for blueprint in self.blueprints:
             app.register_blueprint(_imported(blueprint))
         mount_test_routes(app, f"{self.package}.testing")  # imported only when mounted (Faker etc.)
-        from common.journal import bind_lookup
-        from simulators.dms.handoff import trace_binding
-        from simulators.dms.store import DeclarationColumns
-        [declared] = [m.class_ for m in self.base.registry.mappers if issubclass(m.class_, DeclarationColumns)]
-        bind_lookup(app, trace_binding(db, declared), answers=True)  # its pages join a sale's trace on any worker
+        from simulators.dms.handoff import bind_traces
+        bind_traces(app, db, self.base)  # its pages join a sale's trace on any worker
         app.extensions["harness_stop"] = db.dispose
         return app
 
