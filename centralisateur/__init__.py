@@ -35,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     if onboarded is not None:
         onboarding.sync_dealers(db, onboarded)
 
-    from centralisateur import api, apv, backoffice, declare, exchanges, home, profile, session
+    from centralisateur import api, api_store, apv, backoffice, declare, exchanges, home, profile, session
     from certification import hooks, web as certification_web
     for blueprint in (api.bp, session.bp, home.bp, profile.bp, declare.bp, backoffice.bp, apv.bp, exchanges.bp,
                       certification_web.bp, certification_web.api):
@@ -57,6 +57,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.extensions["worker"] = worker
         stops.insert(0, worker.stop)
     app.extensions["harness_stop"] = lambda: [stop() for stop in stops]
+    from common.journal import bind_lookup
+    bind_lookup(app, api_store.trace_binding(db))  # the browser joins its sale's trace on any worker
     _mount_lean_handoffs(app)  # its check of the request hooks runs at the first hand-off
     return app
 

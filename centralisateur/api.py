@@ -16,6 +16,7 @@ from certification import hooks
 from common.auth import bearer_token, key_digest
 from common.dates import as_utc
 from common.egress import UrlRefused, callback_origins, check_url
+from common.journal.context import current as journal_context
 from common.keys import demo_key_allowed
 from common.web import csrf, error_response, json_body
 from spoticar_handoff.eligibility import refusals
@@ -102,9 +103,11 @@ def prepare(app, dms: str, handoff: HandoffIn, session=None, default_callback: s
         except UrlRefused as exc:
             bad_callback = exc.message
     payload["callback_url"] = payload["callback_url"] or default_callback
+    trace = journal_context()  # stored with the sale: any worker's journal finds the declaration's trace
     sale = api_store.Sale(handoff.source_dms, rrdi, handoff.dms_order_ref, payload, check_reserved=session is None,
                           refused=bool(refused or bad_callback or (session and rrdi != session.dealer_rrdi)),
-                          payload_json=api_store.payload_text(payload))
+                          payload_json=api_store.payload_text(payload),
+                          trace_id=trace.trace_id if trace else None, tracestate=trace.tracestate if trace else None)
     return sale, refused, bad_callback
 
 

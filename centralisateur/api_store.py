@@ -40,6 +40,8 @@ class Sale(NamedTuple):
     check_reserved: bool   # a dealer's key (not a certification session's) may not use a session's dealer
     refused: bool          # the request has its own refusal, answered once the dealer checks pass
     payload_json: str      # ``payload`` as JSON text, made on the request thread (``payload_text``)
+    trace_id: str | None = None    # the hand-off's trace (``common.journal.current``), stored with the sale
+    tracestate: str | None = None
 
 
 def payload_text(payload: dict) -> str:
@@ -65,7 +67,7 @@ _CORRECT = _T.update().where(_T.c.id == bindparam("d_id"), _T.c.status == "pendi
 _NUMBER = Prepared(_T.update().where(_T.c.id == bindparam("d_id")).values(bdc_number=bindparam("d_bdc")))
 # every column the INSERT writes, defaults included (``Prepared`` computes none)
 _COLUMNS = ("source_dms", "dealer_rrdi", "dms_order_ref", "payload", "callback_url", "status", "icare_attempts",
-            "callback_due", "callback_attempts", "created_at")
+            "callback_due", "callback_attempts", "created_at", "trace_id", "tracestate")
 _INSERTS: dict[str, Prepared] = {}
 
 
@@ -103,7 +105,7 @@ def store(conn, sale: Sale) -> Stored | str:
         "source_dms": sale.dms, "dealer_rrdi": sale.rrdi, "dms_order_ref": sale.ref,
         "payload": sale.payload_json if "payload" in insert.raw else payload,
         "callback_url": payload["callback_url"], "status": "pending", "icare_attempts": 0, "callback_due": False,
-        "callback_attempts": 0, "created_at": utcnow()})
+        "callback_attempts": 0, "created_at": utcnow(), "trace_id": sale.trace_id, "tracestate": sale.tracestate})
     if inserted is None:  # this order was sent before
         keys = {"d_dms": sale.dms, "d_rrdi": sale.rrdi, "d_ref": sale.ref}
         existing = conn.execute(_FIND, keys).first()
@@ -116,6 +118,25 @@ def store(conn, sale: Sale) -> Stored | str:
     number = bdc_number(sale.rrdi, new_id)
     _NUMBER.run(conn, {"d_id": new_id, "d_bdc": number})
     return Stored(new_id, number, "pending", True)
+
+
+_BINDING = Prepared(select(_T.c.trace_id, _T.c.tracestate).where(_T.c.bdc_number == bindparam("d_bdc")))
+
+
+def trace_binding(db):
+    """The journal's look-up of a declaration's trace by its numéro de BDC (``common.journal.bind_lookup``):
+    one query on the unique index of ``bdc_number``. ``(trace_id, tracestate)``; ``UNBOUND`` for a numéro
+    no hand-off made here (the journal concludes at once); None for a declaration stored before its
+    trace was (the journal's own table decides)."""
+    from common.journal import UNBOUND
+
+    def lookup(bdc: str):
+        with db.read_engine.connect() as conn:
+            row = _BINDING.first(conn, {"d_bdc": bdc})
+        if row is None:
+            return UNBOUND
+        return (row[0], row[1]) if row[0] else None
+    return lookup
 
 
 def existing(db, sale: Sale) -> Stored | None:

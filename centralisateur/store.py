@@ -81,6 +81,10 @@ class Declaration(Base):
     callback_next_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     declared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # the hand-off's trace, written in its own transaction: every worker's journal finds the trace of a
+    # declaration here at once (``centralisateur.api_store.trace_binding``), not when a journal writer flushes
+    trace_id: Mapped[str | None] = mapped_column(String(32))
+    tracestate: Mapped[str | None] = mapped_column(String(512))
 
 
 class IcareLease(Base):

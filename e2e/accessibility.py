@@ -15,8 +15,9 @@ itself) is listed in ``unaudited`` — and fails the test: it was never opened a
 axe runs once per distinct screen in a run (xdist workers share their audits through files in the
 run's temporary directory): a screen is known by what axe's serious and critical rules read — the
 element tree with every attribute (data-bearing ones such as a CSRF token, a link target or a
-field's typed value reduced to empty / not empty), which elements hold text, and the viewport. A screen seen again gets the findings of its first audit, so a test opening a
-failing screen still fails, without the ~0.3–0.7 s of axe each time.
+field's typed value reduced to empty / not empty), which elements hold text, and the viewport. A
+screen seen again gets the findings of its first audit, so a test opening a failing screen still
+fails, without the ~0.3–0.7 s of axe each time.
 """
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ from playwright.sync_api import BrowserContext, Error, Page
 FAILING_IMPACTS = ("serious", "critical")
 AUDIT_BOUND_MS = 30000  # an audit not done by then (a page that never loads) leaves its screen unaudited
 
-# In every document: announce the screen, audit it once loaded, report the failing violations.
+# In every document: once loaded, announce the screen; audit it when it is new (axe put in by then),
+# report the failing violations.
 PAGE_SCRIPT = """
 ;(() => {
   if (window.top !== window || !location.protocol.startsWith("http")) return;
@@ -125,7 +127,7 @@ class AccessibilityAudit:
 
     def __init__(self):
         self._contexts: list[BrowserContext] = []
-        self._audited: dict[str, list[dict]] = {}  # screen key → its failing violations, for the session
+        self._audited: dict[str, list[dict]] = {}  # screen key → its failing violations, for the run
         self._shared: Path | None = None
         self.axe_runs = 0                            # screens axe actually ran on, for the session
         self.reset()

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_CPU: dict[str, float] = {}   # test id → CPU seconds (on the controller under xdist)
 
 
 class TreeCpu:
@@ -120,9 +121,6 @@ def pytest_runtest_logreport(report):
     for name, value in report.user_properties:
         if name == "cpu_s":
             _CPU[report.nodeid.split("@")[0]] = value
-
-
-_CPU: dict[str, float] = {}
 
 
 def pytest_sessionfinish(session):

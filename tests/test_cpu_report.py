@@ -14,13 +14,13 @@ from tests.test_sharding import UNUSED
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# each busy test uses 0.6 s of CPU (process time, not a wall-clock wait) one way
+# each busy test uses 0.4 s of CPU (process time, not a wall-clock wait) one way
 SUITE = '''
 import subprocess
 import sys
 import threading
 
-BURN = "import time\\nend = time.process_time() + 0.6\\nwhile time.process_time() < end: pass"
+BURN = "import time\\nend = time.process_time() + 0.4\\nwhile time.process_time() < end: pass"
 
 
 def test_in_a_child_process():
@@ -56,15 +56,15 @@ def _report(tmp_path, *options: str) -> str:
     return report.read_text()
 
 
-@pytest.mark.parametrize("options", [("-p", "no:xdist"), ("-n", "2")], ids=["one process", "xdist"])
-def test_each_test_and_file_gets_its_cpu(tmp_path, options):
-    text = _report(tmp_path, *options)
-    cpu = {name: float(seconds) for seconds, name in re.findall(r"^\s*([0-9.]+)\s+test_busy\.py::(\w+)$", text, re.M)}
+def test_each_test_and_file_gets_its_cpu_under_xdist(tmp_path):
+    """Measured on the worker, written by the controller (one worker: the same transport as many)."""
+    text = _report(tmp_path, "-n", "1")
+    cpu = {name: float(seconds) for seconds, name in re.findall(r"^\s*([0-9.]+)\s+test_busy\.py::(\w+)$", text, re.MULTILINE)}
     assert set(cpu) == {"test_in_a_child_process", "test_in_a_grandchild",
                         "test_in_a_thread", "test_idle"}, text
     for busy in ("test_in_a_child_process", "test_in_a_grandchild", "test_in_a_thread"):
-        assert cpu[busy] >= 0.5, text
-    assert cpu["test_idle"] < 0.3, text
-    total = float(re.search(r"^\s*([0-9.]+)\s+4\s+test_busy\.py$", text, re.M).group(1))
+        assert cpu[busy] >= 0.35, text
+    assert cpu["test_idle"] < 0.2, text
+    total = float(re.search(r"^\s*([0-9.]+)\s+4\s+test_busy\.py$", text, re.MULTILINE).group(1))
     assert total == pytest.approx(sum(cpu.values()), abs=0.02)
     assert text.startswith("# CPU total des tests")

@@ -18,9 +18,9 @@ import os
 from common.journal.client import JournalClient, http_client
 from common.journal.context import TraceContext, current, join, using
 from common.journal.redact import BODY_LIMIT
-from common.journal.registry import Journal, journal_of, register
+from common.journal.registry import UNBOUND, Journal, bind_lookup, journal_of, register
 
-__all__ = ["BODY_LIMIT", "Journal", "JournalClient", "TraceContext", "current", "http_client",
+__all__ = ["BODY_LIMIT", "Journal", "JournalClient", "TraceContext", "UNBOUND", "bind_lookup", "current", "http_client",
            "erase", "install", "join", "journal_of", "query", "trace_for_bdc", "using"]
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
@@ -11,10 +12,11 @@ import orjson
 
 from common.journal import redact
 from common.journal.capture import request_headers
-from common.journal.store import JournalStore, Later
+from common.journal.store import UNBOUND, JournalStore, Later
 
 DEFAULT_EXCLUDE = ("/__admin/", "/static/", "/favicon.ico", "/healthz", "/readyz")
 _BY_NAME: dict[str, Journal] = {}
+log = logging.getLogger("spoticar.journal")
 _LOCK = threading.Lock()
 _JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder: ``json.dumps(…, ensure_ascii=False)`` builds one a call
 
@@ -147,6 +149,29 @@ class Journal:
             time.sleep(0.002)
             waiting &= self._inflight.keys()
         return self.store.flush(timeout)
+
+
+# -- the app's binding look-up ----------------------------------------------------------------------
+def bind_lookup(app, lookup, *, answers: bool = False) -> None:
+    """Let ``app``'s journal ask the app for a declaration's trace when this worker's memory has none:
+    ``lookup(bdc)`` returns ``(trace_id, tracestate)``, ``UNBOUND`` when no trace can be bound to that
+    BDC in this app (the miss is concluded without another query), or None (the journal's own table
+    decides). The app stores the binding in the transaction that made the BDC, so a worker other than
+    the one that answered finds it at once — the journal's table has it only once that worker's writer
+    has flushed. One cheap indexed query; a failing look-up counts as None. ``answers``: also asked
+    for a BDC found only in an answer (a DMS's order page shows it; the centralisateur's hand-off
+    answer, which makes it, is not slowed by a query)."""
+    journal = journal_of(app)
+    if journal is None:
+        return
+
+    def guarded(bdc: str):
+        try:
+            return lookup(bdc)
+        except Exception:
+            log.warning("journal %s : recherche de la trace du BDC %s impossible", journal.name, bdc, exc_info=True)
+            return None
+    journal.store.lookup, journal.store.lookup_answers = guarded, answers
 
 
 def register(journal: Journal) -> None:

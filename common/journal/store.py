@@ -31,6 +31,7 @@ _BATCH = 500
 _LINGER = 1.0
 _AGE_PRUNE_EVERY = 30.0  # seconds between two age-based prunes
 _MISS_TTL = 2.0  # seconds a BDC found unbound is not looked up again
+UNBOUND = object()  # an app's binding look-up: "no trace can be bound to this BDC here" (no other query)
 
 
 class Later:
@@ -84,6 +85,8 @@ class JournalStore:
         self._lock = threading.Lock()
         self._bound: OrderedDict[str, tuple] = OrderedDict()  # bdc → (trace, tracestate), newest 10,000
         self._missed: dict[str, float] = {}  # bdc → until when "not bound" is believed
+        self.lookup = None  # the app's own binding look-up (``common.journal.registry.bind_lookup``)
+        self.lookup_answers = False  # also asked for a BDC found in an answer (``memory_only``)
         self._written: set[tuple[str, str]] = set()  # (trace, bdc) bindings this writer has stored
         self._known_rows: int | None = None
         self._insert: Prepared | None = None  # the entries' INSERT, one executemany per batch
@@ -316,21 +319,22 @@ class JournalStore:
 
     def trace_for_bdc(self, bdc: str, *, memory_only: bool = False) -> tuple[str, str | None] | None:
         """``(trace_id, tracestate)`` of the first trace that carried ``bdc`` in this app (memory
-        first, then the database unless ``memory_only``), or None. A miss is remembered for a
-        couple of seconds: a page asking again does not query again."""
+        first, then the app's look-up, then the journal's table; ``memory_only``: the look-up only when
+        the app asked for it on answers), or None. A miss is remembered for a couple of seconds: a
+        page asking again does not query again."""
         with self._lock:
             if bdc in self._bound:
                 return self._bound[bdc]
             missed = self._missed.get(bdc, 0.0) > time.monotonic()
-        if self.db is None or memory_only or missed:
+        if self.db is None or missed or (memory_only and not self.lookup_answers):
             return None
-        try:
-            with self.db.read_sessionmaker() as session:
-                row = session.execute(select(self.traces.c.trace_id, self.traces.c.tracestate)
-                                      .where(self.traces.c.bdc == bdc)
-                                      .order_by(self.traces.c.time).limit(1)).first()
-        except Exception:  # a missing table: no binding known
-            return None
+        # the app's own record first (another worker's hand-off, committed before its answer), then
+        # the journal's, which a worker's writer fills up to a second later
+        found = self.lookup(bdc) if self.lookup is not None else None  # never raises (``bind_lookup``)
+        if found is not None and found is not UNBOUND:
+            self._remember(bdc, found)
+            return found
+        row = None if found is UNBOUND or memory_only else self._first_trace(bdc)
         if row is None:
             with self._lock:
                 if len(self._missed) > 10000:
@@ -339,6 +343,17 @@ class JournalStore:
             return None
         self._remember(bdc, tuple(row))
         return tuple(row)
+
+    def _first_trace(self, bdc: str):
+        """The journal's own record of the first trace that carried ``bdc`` (a row), or None."""
+        try:
+            with self.db.read_sessionmaker() as session:
+                row = session.execute(select(self.traces.c.trace_id, self.traces.c.tracestate)
+                                      .where(self.traces.c.bdc == bdc)
+                                      .order_by(self.traces.c.time).limit(1)).first()
+        except Exception:  # a missing table: no binding known
+            return None
+        return row
 
     # -- reading ----------------------------------------------------------------------------------
     def query(self, bdc: str | None = None, trace: str | None = None, since: dt.datetime | None = None,

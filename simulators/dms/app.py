@@ -48,6 +48,8 @@ class DmsApp:
         for blueprint in self.blueprints:
             app.register_blueprint(_imported(blueprint))
         mount_test_routes(app, f"{self.package}.testing")  # imported only when mounted (Faker etc.)
+        from simulators.dms.handoff import bind_traces
+        bind_traces(app, db, self.base)  # its pages join a sale's trace on any worker
         app.extensions["harness_stop"] = db.dispose
         return app
 

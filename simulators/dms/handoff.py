@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import httpx
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from common.dates import add_months
-from common.journal import http_client
+from common.journal import UNBOUND, bind_lookup, current as current_trace, http_client
 from fixtures import reference
 from simulators.dms.keys import dms_api_key
 from spoticar_handoff import CALLBACK_PATH, HandoffClient, HandoffError
@@ -68,6 +68,28 @@ def _end_reads(app: Flask) -> None:
     app.extensions["db"].session.rollback()
 
 
+def bind_traces(app: Flask, db, base) -> None:
+    """Have the app's journal find a sale's trace by its numéro de BDC in the model of ``base`` that
+    keeps it (``store.TraceColumns``), for its pages and answers too: any worker, at once."""
+    from simulators.dms.store import TraceColumns
+    [model] = [m.class_ for m in base.registry.mappers if issubclass(m.class_, TraceColumns)]
+    bind_lookup(app, trace_binding(db, model), answers=True)
+
+
+def trace_binding(db, model):
+    """The journal's look-up of a sale's trace by its numéro de BDC (``common.journal.bind_lookup``) in
+    ``model`` (with ``store.TraceColumns``): one query on its index of ``bdc_number``."""
+    statement = select(model.trace_id, model.tracestate).where(model.bdc_number == bindparam("bdc"))
+
+    def lookup(bdc: str):
+        with db.read_engine.connect() as conn:
+            row = conn.execute(statement, {"bdc": bdc}).first()
+        if row is None:
+            return UNBOUND
+        return (row[0], row[1]) if row[0] else None
+    return lookup
+
+
 def send(app: Flask, dms: str, payload: dict) -> HandoffReceipt:
     """POST ``payload``; raises ``HandoffRefused`` / ``CentralisateurUnavailable``. No database work."""
     _end_reads(app)
@@ -79,6 +101,9 @@ def record_receipt(record, receipt: HandoffReceipt, declarations: Declarations) 
     """Keep the receipt on ``record``; True when this bon de commande is new for it."""
     first_time = record.bdc_number != receipt.bdc_number
     record.bdc_number, record.declaration_url = receipt.bdc_number, receipt.declaration_url
+    trace = current_trace()
+    if first_time and trace is not None:  # the model has ``store.TraceColumns``
+        record.trace_id, record.tracestate = trace.trace_id, trace.tracestate
     if should_replace(getattr(record, declarations.status), receipt.status.value):
         setattr(record, declarations.status, receipt.status.value)
     return first_time

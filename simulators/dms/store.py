@@ -33,7 +33,14 @@ class VehicleColumns:
         return f"{self.brand} {self.model} {self.version}"
 
 
-class DeclarationColumns:
+class TraceColumns:
+    """The trace of the hand-off that got the sale its numéro, kept with it: every worker's journal
+    finds it here (``simulators.dms.handoff.bind_traces``), not only the one whose memory holds it."""
+    trace_id: Mapped[str | None] = mapped_column(String(32))
+    tracestate: Mapped[str | None] = mapped_column(String(512))
+
+
+class DeclarationColumns(TraceColumns):
     """The sale's Spoticar declaration: numéro de bon de commande, link, status, contract."""
     bdc_number: Mapped[str | None] = mapped_column(String(30), unique=True)
     declaration_url: Mapped[str | None] = mapped_column(String(500))

@@ -38,6 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
     from simulators.pvo2.store import outbox
     app.register_blueprint(outbox.blueprint(db, title="Boîte d'envoi PVO²"))
     mount_test_routes(app, "simulators.pvo2.testing")  # imported only when mounted (Faker etc.)
+    from simulators.dms.handoff import bind_traces
+    bind_traces(app, db, Base)  # its pages join a sale's trace on any worker
     if app.config.get("TEST_ROUTES"):
         from simulators.pvo2 import certification_routes
         app.register_blueprint(certification_routes.bp)

@@ -11,7 +11,7 @@ from common.columns import (Brand, City, Email, Energy, IdColumn, Money, PersonN
                             Siret, Version, Vin)
 from common.db import utcnow
 from common.outbox import define_outbox
-from simulators.dms.store import delivery_model
+from simulators.dms.store import TraceColumns, delivery_model
 
 
 class Base(DeclarativeBase):
@@ -93,7 +93,7 @@ class Customer(IdColumn, Base):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class Order(IdColumn, Base):
+class Order(IdColumn, TraceColumns, Base):
     """An offre à particulier; once generated, the bon de commande (same number) and its delivery."""
     __tablename__ = "pvo2_orders"
     number: Mapped[int] = mapped_column(unique=True)
@@ -111,7 +111,7 @@ class Order(IdColumn, Base):
     origin: Mapped[str] = mapped_column(String(60), default="")  # Origine de la vente
     # Déclaration de garantie (set only when the centralisateur or PSA Assurance accepted it)
     garantisseur: Mapped[str] = mapped_column(String(20), default="")  # spoticar or psa_insurance
-    bdc_number: Mapped[str] = mapped_column(String(30), default="")     # SP + RRDI + 9 digits
+    bdc_number: Mapped[str] = mapped_column(String(30), default="", index=True)  # SP + RRDI + 9 digits
     declaration_url: Mapped[str] = mapped_column(String(500), default="")
     declaration_status: Mapped[str] = mapped_column(String(20), default="")
     contract_number: Mapped[str] = mapped_column(String(20), default="")

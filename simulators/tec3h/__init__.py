@@ -37,6 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
     static.install_shared(app)  # /commun/: the scripts every DMS page shares
     mount_test_routes(app, "simulators.tec3h.testing")  # imported only when mounted (Faker etc.)
+    from simulators.dms.handoff import bind_traces
+    bind_traces(app, db, store.Base)  # its pages join a sale's trace on any worker
     if app.config.get("TEST_ROUTES"):
         from simulators.tec3h import certification_routes
         app.register_blueprint(certification_routes.bp)

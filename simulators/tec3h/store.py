@@ -10,7 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from common.columns import (Brand, City, Email, Energy, IdColumn, Money, PersonName, Phone, Postcode, Siret,
                             Version, Vin)
 from common.db import utcnow
-from simulators.dms.store import delivery_model
+from simulators.dms.store import TraceColumns, delivery_model
 
 
 class Base(DeclarativeBase):
@@ -139,14 +139,14 @@ class OrderArticle(IdColumn, Base):
     price_ttc: Mapped[Money]
 
 
-class Warranty(IdColumn, Base):
+class Warranty(IdColumn, TraceColumns, Base):
     """A Spoticar warranty request: the validated form is stored before any hand-off, so a
     centralisateur that is down or refuses loses nothing and the dealer can retry."""
     __tablename__ = "tec3h_warranties"
     order_id: Mapped[int] = mapped_column(ForeignKey("tec3h_orders.id"), unique=True)
     form: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default="draft")  # draft|not_sent|refused|pending|…
-    bdc_number: Mapped[str | None] = mapped_column(String(30))
+    bdc_number: Mapped[str | None] = mapped_column(String(30), index=True)
     declaration_url: Mapped[str | None] = mapped_column(String(500))
     contract_number: Mapped[str | None] = mapped_column(String(20))
     garantisseur: Mapped[str | None] = mapped_column(String(80))

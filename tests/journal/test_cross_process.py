@@ -67,3 +67,21 @@ def test_declaration_link_opened_on_another_process_joins_the_dms_trace(two_proc
     assert ("in", "GET", "/declaration/[REDACTED]", 302) in hops, hops
     [opened] = [e for e in _journal(second, bdc=bdc) if e["path"] == "/declaration/[REDACTED]"]
     assert opened["trace_id"] == OUTSIDE_TRACE and opened["bdc"] == bdc
+
+
+def test_declaration_page_on_another_process_joins_the_trace_before_any_journal_flush(two_processes, factory):
+    """The browser's pages (page 1/3's POST, after the link was opened elsewhere) carry no trace of
+    their own: the other process finds the hand-off's trace in the hand-off's own row at once — not
+    when the first process's journal writer flushes, up to a second later."""
+    first, second = two_processes
+    receipt = httpx.post(first + "/api/v1/handoffs", json=factory.handoff(), timeout=30,
+                         headers={"Authorization": "Bearer demo-tec3h"})  # the centralisateur starts the trace
+    assert receipt.status_code == 201, receipt.text
+    bdc = receipt.json()["bdc_number"]
+    # nothing reads the first process's journal before this: its entries may still be unwritten
+    with httpx.Client(verify=tls_context(), timeout=30) as browser:
+        page = browser.post(f"{second}/declarations/{bdc}/garantie", data={"garantisseur": "stellantis"})
+    assert page.status_code in (302, 400, 403), page.text  # no session: refused, journalled all the same
+    [handed] = [e for e in _journal(first, bdc=bdc) if e["path"] == "/api/v1/handoffs"]
+    [posted] = [e for e in _journal(second, bdc=bdc) if e["path"] == f"/declarations/{bdc}/garantie"]
+    assert posted["trace_id"] == handed["trace_id"], (handed["trace_id"], posted["trace_id"])
