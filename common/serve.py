@@ -71,9 +71,11 @@ class AppServer:
 
     def _loop(self) -> None:
         # waitress's own run() loops until its map is empty; ours also stops on request, and closes
-        # the sockets from this same thread, never under a select() in progress.
+        # the sockets from this same thread, never under a select() in progress. The poll waits up to
+        # waitress's own 1 s (stop() and every answer ready to send pull its trigger): at 0.05 s an
+        # idle app spent ~1.7 ms of CPU a second polling.
         while not self._stopping.is_set():
-            wasyncore.loop(timeout=0.05, map=self._server._map, use_poll=True, count=1)
+            wasyncore.loop(timeout=1.0, map=self._server._map, use_poll=True, count=1)
         for channel in list(self._server._map.values()):
             channel.close()
 
@@ -86,6 +88,10 @@ class AppServer:
         """Finish the requests under way, then close the listening socket and every connection."""
         self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
         self._stopping.set()
+        try:
+            self._server.pull_trigger()  # wake the poll now, not at its timeout
+        except OSError:
+            pass  # the trigger is closed already: the loop has ended
         if self._thread is not None:
             self._thread.join(timeout=5)
 
