@@ -27,6 +27,7 @@ GROUPS_=(
   "bee2link|tests/bee2link"
   "neovo|tests/neovo tests/common/test_schema_upgrade.py"
   "certification|tests/certification/test_durable_evidence.py"
+  "double_submit|tests/security/test_double_submit.py"
 )
 
 mkdir -p "$(dirname "$junit")"
