@@ -5,7 +5,8 @@ centralisateur's callback is stored (``notify``), instead of the page polling on
 
 The stream sends the current state at once, then each new one; it ends on a final state or after
 ``MAX_STREAM`` seconds (the browser's EventSource reconnects). A callback stored by another process
-(gunicorn workers) is seen by re-reading every ``RECHECK`` seconds; a page that cannot open a stream
+(gunicorn workers) is seen by re-reading every ``RECHECK`` seconds (the app's ``STREAM_RECHECK_SECONDS``
+when set); a page that cannot open a stream
 (old browser, or too many streams: a ``busy`` event) falls back to polling its JSON state.
 """
 from __future__ import annotations
@@ -57,6 +58,8 @@ def stream(app: Flask, read_state: Callable[[], dict], is_final: Callable[[dict]
     long-lived snapshot), one ``data:`` event per change. ``refresh`` (asking the centralisateur,
     for a callback that never comes) runs every ``refresh_every`` seconds."""
     changes = _changes(app)
+    # a re-read also writes to the tab: a closed one is noticed (its slot freed) within ~2 of them
+    recheck = float(app.config.get("STREAM_RECHECK_SECONDS", RECHECK))
 
     def events():
         if not changes.slots.acquire(blocking=False):  # the page polls instead
@@ -79,7 +82,7 @@ def stream(app: Flask, read_state: Callable[[], dict], is_final: Callable[[dict]
                     refresh()
                     refreshed = time.monotonic()
                     continue
-                seen = changes.wait(seen, RECHECK)
+                seen = changes.wait(seen, recheck)
         finally:
             changes.slots.release()
 

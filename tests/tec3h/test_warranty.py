@@ -251,6 +251,8 @@ def _first_event(response: httpx.Response) -> str:
 
 def test_streams_beyond_the_limit_tell_the_page_to_poll(client, app, vid):
     client.post(f"/vehicules/{vid}/garantie/spoticar", data=warranty_form(client, vid))
+    # closed tabs are noticed at the server's next writes: re-read every 0.2 s, not every 2 s
+    app.config["STREAM_RECHECK_SECONDS"] = 0.2
     server = AppServer.bind("127.0.0.1", 0).mount(app).start()  # one thread per stream, as served
     url = f"{server.url}/flux/vehicules/{vid}/garantie"
     http = httpx.Client(verify=tls_context(), timeout=30)
@@ -262,7 +264,7 @@ def test_streams_beyond_the_limit_tell_the_page_to_poll(client, app, vid):
             assert _first_event(extra) == "event: busy"
         for stream in opened:
             stream.close()
-        # a closed tab gives its place back once the server writes to it (a comment every RECHECK s)
+        # a closed tab gives its place back once the server writes to it (a comment every re-read)
         deadline = time.monotonic() + 60
         while True:
             with http.stream("GET", url) as again:
