@@ -30,6 +30,7 @@ INJECTED = re.compile(rb"<script>alert\(1\)</script>|<img src=x onerror=alert\(2
 HOSTILE = [value for values in CLASSES for value in values]
 MAX_PAGES, MAX_REQUESTS = 40, 1500
 SKIP = re.compile(r"deconnexion|logout|/static/|/outbox|/__|\.(css|js|png|svg|ico)$")
+NUMBER = re.compile(r"(?<=/)\d+(?=/|$)")
 STRONG = "Crawl-Hostile-2026!x"
 
 
@@ -120,6 +121,17 @@ class Crawl:
 
     def __init__(self, client: httpx.Client):
         self.client, self.sent, self.failures = client, 0, []
+        self.done: set[tuple] = set()   # routes already fuzzed: each once, whatever page leads to it
+
+    def first(self, *key) -> bool:
+        """Whether this route (numbers in its path as one: ``/vehicules/N``) with these parameter or
+        field names is fuzzed for the first time. A form in every page's layout (a site switcher) or
+        each record's copy of the same form would get the same hostile values again, and spend the
+        request budget before the routes further on are reached."""
+        if key in self.done:
+            return False
+        self.done.add(key)
+        return True
 
     def send(self, method: str, url: str, **kwargs) -> httpx.Response | None:
         if self.sent >= MAX_REQUESTS:
@@ -161,6 +173,8 @@ class Crawl:
     def hostile_queries(self, url: str) -> None:
         parts = urlsplit(url)
         params = parse_qsl(parts.query, keep_blank_values=True)
+        if not self.first("GET", NUMBER.sub("N", parts.path), tuple(sorted({key for key, _ in params}))):
+            return
         for i, (key, _value) in enumerate(params):
             for value in HOSTILE[i % 4::4]:
                 query = urlencode([(k, value if k == key else v) for k, v in params])
@@ -178,6 +192,9 @@ class Crawl:
             return
         fields = form["fields"]
         names = [n for n in fields if n != "csrf_token"]
+        target = urlsplit(action)
+        if not self.first(form["method"], NUMBER.sub("N", target.path), target.query, tuple(sorted(names))):
+            return
         submissions = [{**fields, **{n: value for n in names}} for value in HOSTILE[:5]]  # all at once
         # one field at a time, the HTML class last: a form that accepts it may be done afterwards
         submissions += [{**fields, name: values[i % len(values)]}
