@@ -158,9 +158,17 @@ def sales(plan: dict, session: CertSession) -> dict[str, dict | None]:
             for s in plan["scenarios"]}
 
 
-def _context(plan: dict, session: CertSession, scenario_id: str, found: dict, all_entries: list, now, final):
+def _params(app: Flask) -> dict:
+    """The checks' parameters the app's configuration sets (``checks.DEFAULTS`` otherwise):
+    ``CERTIFICATION_SETTLE_SECONDS``, the quiet time after a refusal before « no blind retry » passes."""
+    settle = app.config.get("CERTIFICATION_SETTLE_SECONDS")
+    return {} if settle is None else {"settle_seconds": float(settle)}
+
+
+def _context(plan: dict, session: CertSession, scenario_id: str, found: dict, all_entries: list, now, final,
+             params: dict):
     state = session.state
-    return {"sale": sales(plan, session)[scenario_id],
+    return {"sale": sales(plan, session)[scenario_id], "params": params,
             "entries": found.get(scenario_id, []), "session_entries": all_entries, "now": now, "final": final,
             "correction": plans.correction_for(plan, scenario_id), "actions": state.get("actions", {}),
             "started_at": _waiting_since(state, scenario_id), "wait_seconds": session.wait_seconds}
@@ -185,6 +193,7 @@ def advance(app: Flask, session_id: str, probes: bool = True, *, settle: float =
     The session returned carries the entries judged (``judged_entries``) for ``describe``."""
     from certification import actions
     db = app.extensions["db"]
+    params = _params(app)
     evidence.settle(app, settle)
     judged = None
     with lock(session_id):
@@ -203,7 +212,7 @@ def advance(app: Flask, session_id: str, probes: bool = True, *, settle: float =
                 if sid in state["results"] or scenario.get("scope") == "session":
                     continue
                 state["started"].setdefault(sid, now.isoformat())
-                status, findings = verdict(plan, sid, _context(plan, session, sid, found, entries, now, False))
+                status, findings = verdict(plan, sid, _context(plan, session, sid, found, entries, now, False, params))
                 if status == WAITING:
                     current = sid
                     break
@@ -211,7 +220,7 @@ def advance(app: Flask, session_id: str, probes: bool = True, *, settle: float =
             if current is None:
                 for scenario in [s for s in plan["scenarios"] if s.get("scope") == "session"]:
                     status, findings = verdict(plan, scenario["id"],
-                                               _context(plan, session, scenario["id"], found, entries, now, True))
+                                               _context(plan, session, scenario["id"], found, entries, now, True, params))
                     state["results"].setdefault(scenario["id"], _result(status, findings, now))
                 state.setdefault("finished_at", now.isoformat())
             state["current"] = current

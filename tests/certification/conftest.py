@@ -32,6 +32,9 @@ def certification_stack(data_dir, callback_server: CallbackServer, **centralisat
     return Stack(data_dir, names=["centralisateur", "icare"],
                  extra_config={"centralisateur": {"TEST_ROUTES": True, "WORKER_INTERVAL": 0.1,
                                                   "ICARE_TIMEOUT": 2.0, "CERTIFICATION_RATE_PER_SECOND": 10,
+                                                  # 0.5 s without a resend after a refusal, not 2 s:
+                                                  # four refusal scenarios per session each wait it out
+                                                  "CERTIFICATION_SETTLE_SECONDS": 0.5,
                                                   "DMS_CALLBACK_ORIGINS": origins, **centralisateur},
                                "icare": {"TEST_ROUTES": True}})
 
