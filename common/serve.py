@@ -85,7 +85,10 @@ class AppServer:
         return self
 
     def stop(self) -> None:
-        """Finish the requests under way, then close the listening socket and every connection."""
+        """Finish the requests under way, then close the listening socket and every connection. The
+        app's ``before_server_stop`` callables run first: long-lived answers (event streams) end."""
+        for hook in list(getattr(self.app, "extensions", {}).get("before_server_stop", ())):
+            hook()
         self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
         self._stopping.set()
         try:

@@ -29,22 +29,35 @@ class _Changes:
 
     def __init__(self):
         self.version = 0
+        self.closings = 0   # bumped when the app's server stops: the streams open then end
         self.condition = threading.Condition()
         self.slots = threading.BoundedSemaphore(MAX_STREAMS)
+
+    def close_streams(self) -> None:
+        """End every open stream now (the server stops): a stream waits otherwise until its next
+        writes find the tab gone, and the server's stop waits for it (the browser reconnects)."""
+        with self.condition:
+            self.closings += 1
+            self.condition.notify_all()
 
     def bump(self) -> None:
         with self.condition:
             self.version += 1
             self.condition.notify_all()
 
-    def wait(self, seen: int, timeout: float) -> int:
+    def wait(self, seen: int, timeout: float, closings: int) -> int:
         with self.condition:
-            self.condition.wait_for(lambda: self.version != seen, timeout)
+            self.condition.wait_for(lambda: self.version != seen or self.closings != closings, timeout)
             return self.version
 
 
 def _changes(app: Flask) -> _Changes:
-    return app.extensions.setdefault("dms_state_changes", _Changes())
+    changes = app.extensions.get("dms_state_changes")
+    if changes is None:
+        changes = app.extensions.setdefault("dms_state_changes", _Changes())
+        # common.serve.AppServer.stop calls these before it waits for the requests under way
+        app.extensions.setdefault("before_server_stop", []).append(changes.close_streams)
+    return changes
 
 
 def notify(app: Flask) -> None:
@@ -67,7 +80,7 @@ def stream(app: Flask, read_state: Callable[[], dict], is_final: Callable[[dict]
             return
         try:
             sent, deadline, refreshed = None, time.monotonic() + MAX_STREAM, time.monotonic()
-            seen = changes.version
+            seen, closings = changes.version, changes.closings
             yield "retry: 1000\n\n"
             while True:
                 state = read_state()
@@ -76,13 +89,13 @@ def stream(app: Flask, read_state: Callable[[], dict], is_final: Callable[[dict]
                     yield f"data: {json.dumps(state, ensure_ascii=False)}\n\n"
                 else:
                     yield ": \n\n"  # a comment: a closed tab is noticed at this write, its thread freed
-                if is_final(state) or time.monotonic() >= deadline:
+                if is_final(state) or time.monotonic() >= deadline or changes.closings != closings:
                     return
                 if refresh is not None and time.monotonic() - refreshed >= refresh_every:
                     refresh()
                     refreshed = time.monotonic()
                     continue
-                seen = changes.wait(seen, recheck)
+                seen = changes.wait(seen, recheck, closings)
         finally:
             changes.slots.release()
 
