@@ -35,8 +35,14 @@ LEASE = dt.timedelta(seconds=30)     # a claimed declaration is retried after th
 MAX_BACKOFF = 60.0
 
 
-def backoff(attempts: int) -> dt.timedelta:
-    return dt.timedelta(seconds=min(MAX_BACKOFF, 2.0 ** max(0, attempts - 1)))
+def backoff(attempts: int, first: float = 1.0) -> dt.timedelta:
+    """The wait before the next attempt: ``first`` seconds (the app's ``RETRY_FIRST_SECONDS``), then
+    doubling, at most MAX_BACKOFF."""
+    return dt.timedelta(seconds=min(MAX_BACKOFF, first * 2.0 ** max(0, attempts - 1)))
+
+
+def _first_retry(app: Flask) -> float:
+    return float(app.config.get("RETRY_FIRST_SECONDS", 1.0))
 
 
 def _take_lease(session, declaration_id: int, now: dt.datetime) -> dt.datetime | None:
@@ -157,7 +163,7 @@ def send_to_icare(app: Flask, declaration_id: int, lease: dt.datetime) -> str:
             return declaration.status
         declaration.icare_attempts += 1
         if "status" not in values:
-            values["next_attempt_at"] = utcnow() + backoff(declaration.icare_attempts)
+            values["next_attempt_at"] = utcnow() + backoff(declaration.icare_attempts, _first_retry(app))
         for key, value in values.items():
             setattr(declaration, key, value)
         # the DMS hears of every outcome: declared, refused, or contract pending on the first failure
@@ -247,7 +253,7 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool | None:
         if delivered:
             declaration.callback_due = False
         else:
-            declaration.callback_next_at = utcnow() + backoff(declaration.callback_attempts)
+            declaration.callback_next_at = utcnow() + backoff(declaration.callback_attempts, _first_retry(app))
             if declaration.callback_attempts >= 12:
                 declaration.callback_due = False  # the DMS can still poll the status API
     return delivered

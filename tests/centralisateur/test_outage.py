@@ -20,10 +20,14 @@ from tests.centralisateur.support import api_client, open_form
 pytestmark = pytest.mark.centralisateur
 
 
+FIRST_RETRY = 0.2   # seconds before an Icare or callback retry, doubling after (the product's: 1 s)
+
+
 def _stack(data_dir, cds_config=None, **kwargs) -> Stack:
     stack = Stack(data_dir, names=["centralisateur", "icare"],
                   extra_config={"centralisateur": {"DEMO_PROFILES_CONFIGURED": True, "ICARE_TIMEOUT": 2.0,
-                                                   "WORKER_INTERVAL": 0.1, **(cds_config or {})}}, **kwargs)
+                                                   "WORKER_INTERVAL": 0.1, "RETRY_FIRST_SECONDS": FIRST_RETRY,
+                                                   **(cds_config or {})}}, **kwargs)
     stack.start().wait_ready()
     return stack
 
@@ -165,7 +169,7 @@ def test_the_dms_hears_contract_pending_even_when_the_worker_comes_late(tmp_path
             page = browser.post(url, data=values)
             assert "Le gestionnaire Icare ne répond pas pour le moment" in page.text
             # the worker is still held when the first retry falls due (a point in time, not a race)
-            due = time.monotonic() + backoff(1).total_seconds() + 0.2
+            due = time.monotonic() + backoff(1, FIRST_RETRY).total_seconds() + 0.2
             while time.monotonic() < due:
                 time.sleep(due - time.monotonic())
             release.set()
