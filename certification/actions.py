@@ -102,7 +102,13 @@ def retry(app: Flask, session: CertSession, scenario_id: str, callback: dict, ki
     that only refuses a byte-for-byte replay still sees it as new)."""
     body = callback["request"]["body"].encode()
     delivery = ex.header(callback["request"], "X-Spoticar-Delivery") or secrets.token_hex(16)
-    headers = signed_headers(body, session.signing_key, int(time.time()), delivery)
+    sent_at = str(ex.header(callback["request"], "X-Spoticar-Timestamp") or "0")
+    sent_at = int(sent_at) if sent_at.isdigit() else 0
+    # timestamps count whole seconds: a retry within the original's second would carry the very same
+    # signature, and a DMS telling deliveries apart by signature would pass for one that does it right
+    while (now := int(time.time())) <= sent_at:
+        time.sleep(max(0.01, now + 1 - time.time()))
+    headers = signed_headers(body, session.signing_key, now, delivery)
     _probe(app, session, scenario_id, kind, callback["url"], body, headers, ex.bdc_of(callback))
 
 
