@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,8 @@ def remote_chromium(tmp_path):
         [find_browser(headless=True), "--headless=new", "--remote-debugging-port=0",
          "--remote-debugging-address=127.0.0.1",
          f"--user-data-dir={tmp_path / 'profile'}", *LAUNCH_ARGS, "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        start_new_session=True)  # its own process group: the whole browser goes at the end
     try:
         for line in process.stderr:  # Chromium announces its endpoint on stderr
             found = re.search(r"DevTools listening on ws://([\d.]+:\d+)/", line)
@@ -37,7 +39,9 @@ def remote_chromium(tmp_path):
             raise AssertionError("Chromium n'a pas annoncé son point d'accès DevTools")
         yield f"http://{found.group(1)}"
     finally:
-        process.terminate()
+        # Debian's chromium-headless-shell is a shell script running the browser as its child:
+        # terminating the script alone left the browser running after every suite
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=15)
 
 
