@@ -128,14 +128,11 @@ def trace_binding(db):
     one query on the unique index of ``bdc_number``. ``(trace_id, tracestate)``; ``UNBOUND`` for a numéro
     no hand-off made here (the journal concludes at once); None for a declaration stored before its
     trace was (the journal's own table decides)."""
-    from common.journal import UNBOUND
+    from common.journal import binding_of
 
     def lookup(bdc: str):
         with db.read_engine.connect() as conn:
-            row = _BINDING.first(conn, {"d_bdc": bdc})
-        if row is None:
-            return UNBOUND
-        return (row[0], row[1]) if row[0] else None
+            return binding_of(_BINDING.first(conn, {"d_bdc": bdc}))
     return lookup
 
 

@@ -18,10 +18,10 @@ import os
 from common.journal.client import JournalClient, http_client
 from common.journal.context import TraceContext, current, join, using
 from common.journal.redact import BODY_LIMIT
-from common.journal.registry import UNBOUND, Journal, bind_lookup, journal_of, register
+from common.journal.registry import UNBOUND, Journal, bind_lookup, binding_of, journal_of, register
 
-__all__ = ["BODY_LIMIT", "Journal", "JournalClient", "TraceContext", "UNBOUND", "bind_lookup", "current", "http_client",
-           "erase", "install", "join", "journal_of", "query", "trace_for_bdc", "using"]
+__all__ = ["BODY_LIMIT", "Journal", "JournalClient", "TraceContext", "UNBOUND", "bind_lookup", "binding_of", "current",
+           "http_client", "erase", "install", "join", "journal_of", "query", "trace_for_bdc", "using"]
 
 
 def install(app) -> Journal:

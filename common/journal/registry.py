@@ -174,6 +174,14 @@ def bind_lookup(app, lookup, *, answers: bool = False) -> None:
     journal.store.lookup, journal.store.lookup_answers = guarded, answers
 
 
+def binding_of(row) -> tuple | object | None:
+    """A look-up's answer from the ``(trace_id, tracestate)`` row of the record that holds the BDC, or
+    None for no such record: ``UNBOUND`` then; None for a record stored before its trace was."""
+    if row is None:
+        return UNBOUND
+    return (row[0], row[1]) if row[0] else None
+
+
 def register(journal: Journal) -> None:
     with _LOCK:
         _BY_NAME[journal.name] = journal

@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import bindparam, select
 
 from common.dates import add_months
-from common.journal import UNBOUND, bind_lookup, current as current_trace, http_client
+from common.journal import bind_lookup, binding_of, current as current_trace, http_client
 from fixtures import reference
 from simulators.dms.keys import dms_api_key
 from spoticar_handoff import CALLBACK_PATH, HandoffClient, HandoffError
@@ -83,10 +83,7 @@ def trace_binding(db, model):
 
     def lookup(bdc: str):
         with db.read_engine.connect() as conn:
-            row = conn.execute(statement, {"bdc": bdc}).first()
-        if row is None:
-            return UNBOUND
-        return (row[0], row[1]) if row[0] else None
+            return binding_of(conn.execute(statement, {"bdc": bdc}).first())
     return lookup
 
 
