@@ -20,8 +20,10 @@ def create_app(config: dict | None = None) -> Flask:
     app = make_app(__name__, config, defaults={"ICARE_TIMEOUT": 5.0, "WORKER_INTERVAL": 1.0,
                                                # RGPD pages list and export personal data: not journalled
                                                "JOURNAL_EXCLUDE": JOURNAL_EXCLUDE + ("/rgpd",)})
-    from centralisateur import onboarding
-    onboarded = onboarding.apply_to_config(app.config)  # dealers and keys of a real deployment
+    onboarded = None
+    if app.config.get("CONFIG_FILE"):  # dealers and keys of a real deployment (pydantic: only then)
+        from centralisateur import onboarding
+        onboarded = onboarding.apply_to_config(app.config)
     app.config["ICARE_SERVICE_KEY"] = keys.icare_service_key(app.config, required=False) or ""
     app.config.setdefault("PUBLIC_URL", "http://127.0.0.1:8000")
     # how many days after its delivery a sale can still be declared (rule 4)
