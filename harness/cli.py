@@ -56,13 +56,16 @@ _FIRST_USE = {
 
 
 def _warm_up(names) -> int:
-    """Import what the apps ``names`` left for their first requests (``_FIRST_USE``), then build the
-    validators of our pydantic models declared ``defer_build`` (~30 ms of CPU for all): else the
-    first request using one pays for it (the first hand-off: ~0.1 s). How many models were built."""
+    """Import what the apps ``names`` left for their first requests (``_FIRST_USE``), configure the
+    ORM's mappers, then build the validators of our pydantic models declared ``defer_build`` (~30 ms
+    of CPU for all): else the first request using one pays for it (the first hand-off: ~0.1 s). How
+    many models were built."""
     import importlib
 
     for module in dict.fromkeys(m for name in names for m in _FIRST_USE.get(name, ())):
         importlib.import_module(module)
+    from sqlalchemy.orm import configure_mappers
+    configure_mappers()  # the ORM's relationships, else set up by each app's first query
     from pydantic import BaseModel
 
     built, pending = 0, list(BaseModel.__subclasses__())
