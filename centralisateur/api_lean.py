@@ -21,14 +21,12 @@ import io
 import json
 import logging
 
-from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from centralisateur import api, api_store
 from common.auth import key_digest
 from common.keys import demo_key_allowed
 from common.web import ANSWER_HEADERS, HTTP_MESSAGES, json_has_duplicate_key, json_has_nul, json_too_deep
-from spoticar_handoff.models import HandoffIn
 
 log = logging.getLogger(__name__)
 PATH = "/api/v1/handoffs"
@@ -129,6 +127,10 @@ class LeanHandoffs:
         environ["wsgi.input"] = io.BytesIO(raw)  # the view reads it again if it answers
         if json_has_nul(raw) or json_too_deep(raw) or json_has_duplicate_key(raw):
             return None
+        # pydantic: loaded by the first hand-off (or up's warm-up once every app answers)
+        from pydantic import ValidationError
+
+        from spoticar_handoff.models import HandoffIn
         try:
             handoff = HandoffIn.model_validate_json(raw)
         except ValidationError:

@@ -18,11 +18,10 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from pydantic import ValidationError
-
-from spoticar_handoff.models import DeclarationState
+if TYPE_CHECKING:  # pydantic is imported at the first callback checked: the header names need none
+    from spoticar_handoff.models import DeclarationState
 
 CALLBACK_PATH = "/api/spoticar/callback"   # where our DMS simulators listen; a vendor may choose another
 SIGNATURE_HEADER = "X-Spoticar-Signature"
@@ -110,6 +109,9 @@ def verify_callback(headers: Mapping[str, str], body: bytes, key: str, *,
             abs((time.time() if now is None else now) - int(stamp)) > tolerance:
         raise CallbackRejected(401, f"Rappel refusé : horodatage X-Spoticar-Timestamp périmé (tolérance "
                                     f"{int(tolerance)} s).")
+    from pydantic import ValidationError
+
+    from spoticar_handoff.models import DeclarationState
     try:
         state = DeclarationState.model_validate_json(body)
     except ValidationError:

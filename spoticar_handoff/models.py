@@ -16,11 +16,11 @@ from pydantic import (AfterValidator, AnyHttpUrl, BaseModel, BeforeValidator, Co
 from pydantic_core import PydanticCustomError
 
 from spoticar_handoff import catalogue
+from spoticar_handoff.catalogue import DMS_NAMES
 from spoticar_handoff.fields import (TradeDate, check_email, check_postcode, check_rrdi, check_siret,
                                      normalize_energy, normalize_phone, normalize_plate, normalize_vin)
 from spoticar_handoff.statuses import DeclarationStatus
 
-DMS_NAMES = ("bee2link", "neovo", "pvo2", "tec3h")
 USAGES = tuple(catalogue.all_usages())
 CONSENTS = ("email", "phone", "sms", "mail")
 

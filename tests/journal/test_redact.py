@@ -88,3 +88,17 @@ def test_query_tokens_are_redacted_as_the_pattern_finds_them(text):
 def test_a_tag_is_looked_at_closer_exactly_when_the_hint_pattern_finds_a_hint(tag):
     lowered = tag.lower()
     assert any(word in lowered for word in redact.TAG_WORDS) == bool(redact.TAG_HINT.search(lowered))
+
+
+def test_html_redaction_around_hints_rewrites_as_the_whole_scan_would():
+    """``_html`` rewrites only the stretches around hint words: on seeded random HTML-like texts (tags
+    split across stretches, ``<`` and ``>`` anywhere, accents, letters that fold to ASCII in Unicode)
+    it gives exactly what the tag pattern's scan of the whole text gives."""
+    import random
+    pieces = ["<input", "<INPUT", "<meta", "<Meta", "<inputé", "<input«", " name=", " NAME = ", " type=", " value=",
+              " content=", '"', "'", ">", "<", "csrf_token", "Password", "mot_de_passe", "api-key", "toKen", "x", "é",
+              "\u212aey", "\u0131", "\u0130", "\u017f", " ", "mdp", "<p>", "value=s3cret", "hidden", "motdepasse", "€"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        assert redact._html(text) == redact.HTML_TAG.sub(redact._html_tag, text), text
