@@ -60,14 +60,15 @@ def test_a_page_is_served_when_its_compiled_code_cannot_be_kept(tmp_path, cache_
 def test_up_builds_the_models_left_for_later_once_every_app_answers():
     from pydantic import BaseModel
 
-    import centralisateur  # noqa: F401  (its hand-off models are declared, built at first use)
-    from harness.cli import _OURS, _build_deferred_models
-    from spoticar_handoff.models import HandoffIn
+    import centralisateur  # noqa: F401  (its start leaves the hand-off models for later)
+    from harness.cli import _OURS, _warm_up
 
-    _build_deferred_models()
+    _warm_up(["centralisateur", "icare"])
+    from simulators.icare.wire import ContractIn
+    from spoticar_handoff.models import HandoffIn
     ours = [m for m in _all(BaseModel) if m.__module__.split(".")[0] in _OURS]
-    assert HandoffIn in ours and all(m.__pydantic_complete__ for m in ours)
-    assert _build_deferred_models() == 0  # nothing left: a second pass builds nothing again
+    assert {HandoffIn, ContractIn} <= set(ours) and all(m.__pydantic_complete__ for m in ours)
+    assert _warm_up(["centralisateur", "icare"]) == 0  # nothing left: a second pass builds nothing again
 
 
 def _all(model) -> list:

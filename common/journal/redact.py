@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-from ahocorasick_rs import BytesAhoCorasick, MatchKind
-
 REDACTED = "[REDACTED]"
 BODY_LIMIT = 16 * 1024     # bytes of each body kept (JOURNAL_BODY_LIMIT)
 HEADER_LIMIT = 2048        # characters of each header value kept
@@ -47,12 +45,13 @@ HINT_WORDS = (b"pass", b"mdp", b"csrf", b"token", b"secret", b"signature", b"key
 # the only non-ASCII characters ``re.IGNORECASE`` matches to an ASCII letter (İ, ı ~ i; K ~ k; ſ ~ s):
 # a text holding one takes the patterns' path
 FOLD_TRAPS = tuple(c.encode() for c in "\u0130\u0131\u212a\u017f")
-# leftmost-first: the mode the prefilter serves; an occurrence it skips overlaps one it reports (same
-# stretch of text, and a trap, non-ASCII, overlaps no word)
-_HINTS = BytesAhoCorasick(HINT_WORDS + FOLD_TRAPS, matchkind=MatchKind.LeftmostFirst)
 _FIRST_TRAP = len(HINT_WORDS)
 # every TOKEN_QUERY match starts with one of these, without IGNORECASE (the letters it names are \w)
 QUERY_CANDIDATE = re.compile(r"[?&][\w.-]*=")
+# TOKEN_PATH's literal paths, and how a TOKEN_QUERY match starts, in ``_folded`` text (a non-ASCII
+# character may be \w in the text: any byte of one is taken as such)
+LINK_PATHS = (b"/mot-de-passe/", b"/reinitialisation/", b"/activation/", b"/declaration/", b"/reset/", b"/activate/")
+QUERY_START = re.compile(rb"[?&](?:[\w.\-\x80-\xff]*token|code|key|cle|signature)")
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
 CONTINUATION = bytes(range(0x80, 0xC0))  # UTF-8 bytes that continue a character
 
@@ -61,17 +60,31 @@ def _folded(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass").lower()
 
 
+_HINTS = _LINKS = None  # the automata, built at the first body (start-up does without the library)
+
+
+def _automata() -> tuple:
+    global _HINTS, _LINKS
+    if _HINTS is None:
+        from ahocorasick_rs import BytesAhoCorasick, MatchKind
+        # leftmost-first: the mode the prefilter serves; an occurrence it skips overlaps one it reports
+        # (same stretch of text, and a trap, non-ASCII, overlaps no word)
+        _LINKS = BytesAhoCorasick(LINK_PATHS, matchkind=MatchKind.LeftmostFirst)
+        _HINTS = BytesAhoCorasick(HINT_WORDS + FOLD_TRAPS, matchkind=MatchKind.LeftmostFirst)
+    return _HINTS, _LINKS
+
+
 def hints(folded: bytes) -> list[tuple[int, int, int]]:
     """Where a field or tag name may hint at a credential (SECRET_NAME, TAG_HINT, type=password) in
     the text ``folded`` (``_folded``) comes from, as ``(word, first byte, byte after)``; a ``word`` of
     ``_FIRST_TRAP`` or more is a letter folding to ASCII only in Unicode. Empty only when none can be
     there."""
-    return _HINTS.find_matches_as_indexes(folded)
+    return (_HINTS or _automata()[0]).find_matches_as_indexes(folded)
 
 
 def hinted(folded: bytes) -> bool:
     """Whether a credential may be named in the text ``folded`` comes from (``hints``)."""
-    return bool(_HINTS.find_matches_as_indexes(folded))
+    return bool(hints(folded))
 
 
 def _escape_controls(text: str) -> str:
@@ -93,6 +106,32 @@ def url(text: str) -> str:
     if "=" in text:
         text = _query_tokens(text)
     return text
+
+
+def _url_of(text: str, folded: bytes, trapped: bool) -> str:
+    """``url(text)`` for a text whose ``_folded`` bytes are ``folded`` (``trapped``: it holds a letter
+    folding to ASCII only in Unicode), each pattern run only when ``folded`` shows it may match: a
+    path token needs one of ``TOKEN_PATH``'s literal paths (case-sensitive: in the folded bytes too),
+    a query token one of its names right after a ``?``/``&`` — looked at there only (a page holds a
+    few). A path token's value holds no ``?``/``&`` and a query name no ``/``: redacting the first
+    changes nothing the second looks at, so both are judged on the text as it came."""
+    query = trapped or _query_possible(folded)
+    if (_LINKS or _automata()[1]).find_matches_as_indexes(folded):
+        text = TOKEN_PATH.sub(_token_value, text)
+    return _query_tokens(text) if query else text
+
+
+def _query_possible(folded: bytes) -> bool:
+    """Whether ``TOKEN_QUERY`` may match in the text ``folded`` comes from (no ``FOLD_TRAPS`` in it)."""
+    looked = 0
+    for mark in (b"?", b"&"):  # ``find`` of one byte is a memchr; ``count`` a byte-by-byte loop
+        at = folded.find(mark)
+        while at >= 0:
+            looked += 1
+            if looked > 32 or QUERY_START.match(folded, at):  # many: let the pattern decide
+                return True
+            at = folded.find(mark, at + 1)
+    return False
 
 
 def _token_value(match: re.Match) -> str:
@@ -209,15 +248,19 @@ def _redact(text: str, content_type: str | None, folded: bytes | None) -> str:
     ctype = (content_type or "").lower()
     if "x-www-form-urlencoded" in ctype:
         text, folded = _form(text), None
-    found = hints(_folded(text) if folded is None else folded)
+    if folded is None:
+        folded = _folded(text)
+    found = hints(folded)
     if found:  # a secret field or tag has type=password or a hinted name
         if "json" in ctype or text.lstrip().startswith(("{", "[")):
             redacted = JSON_FIELD.sub(_json_field, text)
             if redacted != text:
-                text, folded, found = redacted, None, None
+                text, folded = redacted, _folded(redacted)
+                found = hints(folded)
         if "<" in text:
+            # its values become "[REDACTED]": no path or query token appears that ``folded`` had not
             text = _html(text, folded, found)
-    return url(text)
+    return _url_of(text, folded, any(word >= _FIRST_TRAP for word, _, _ in found))
 
 
 def _form(text: str) -> str:
