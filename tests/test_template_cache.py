@@ -71,6 +71,20 @@ def test_up_builds_the_models_left_for_later_once_every_app_answers():
     assert _warm_up(["centralisateur", "icare"]) == 0  # nothing left: a second pass builds nothing again
 
 
+def test_up_loads_every_template_of_its_apps_once_every_app_answers(tmp_path):
+    import centralisateur
+    from harness.cli import _warm_up
+
+    app = centralisateur.create_app({"DATA_DIR": str(tmp_path), "URLS": {}, "BACKGROUND_JOBS": False})
+    try:
+        _warm_up([], [app])
+        loaded = {template.name for template in app.jinja_env.cache.values()}
+        names = set(app.jinja_env.list_templates())
+        assert len(names) > 10 and names <= loaded  # a first page finds its templates loaded
+    finally:
+        app.extensions["harness_stop"]()
+
+
 def _all(model) -> list:
     found = []
     for sub in model.__subclasses__():
