@@ -8,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.columns import IdColumn, Money
+from common.counters import define_counters
 from common.db import utcnow
 from simulators.dms.store import DeclarationColumns, VehicleColumns, delivery_model
 
@@ -59,3 +60,4 @@ class Event(IdColumn, Base):
 
 
 CallbackDelivery = delivery_model(Base, "bee2link")
+Counter = define_counters(Base, "bee2link")  # order numbers (common.counters)

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.columns import IdColumn, Money
+from common.counters import define_counters
 from simulators.dms.store import DeclarationColumns, VehicleColumns, delivery_model
 
 
@@ -55,3 +56,4 @@ class Piece(IdColumn, Base):
 
 
 CallbackDelivery = delivery_model(Base, "neovo")
+Counter = define_counters(Base, "neovo")  # dossier numbers entered on screen (common.counters)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.columns import (Brand, City, Email, Energy, IdColumn, Money, PersonName, Phone, Plate, Postcode,
                             Siret, Version, Vin)
+from common.counters import define_counters
 from common.db import utcnow
 from common.outbox import define_outbox
 from simulators.dms.store import TraceColumns, delivery_model
@@ -175,4 +176,5 @@ class VehicleActivity(IdColumn, Base):
 
 
 CallbackDelivery = delivery_model(Base, "pvo2")
+Counter = define_counters(Base, "pvo2")  # order numbers (common.counters)
 outbox = define_outbox(Base, "pvo2")  # Envoyer: the offer or order mailed to the customer, never sent

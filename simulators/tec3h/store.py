@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.columns import (Brand, City, Email, Energy, IdColumn, Money, PersonName, Phone, Postcode, Siret,
                             Version, Vin)
+from common.counters import define_counters
 from common.db import utcnow
 from simulators.dms.store import TraceColumns, delivery_model
 
@@ -157,3 +158,4 @@ class Warranty(IdColumn, TraceColumns, Base):
 
 
 CallbackDelivery = delivery_model(Base, "tec3h")
+Counter = define_counters(Base, "tec3h")  # order, client and vehicle numbers (common.counters)

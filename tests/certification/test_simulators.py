@@ -8,6 +8,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from certification import run
 from harness.cli import main
 
 # the four sessions are played by one run: its tests on one xdist worker
@@ -20,7 +21,13 @@ DMS = ("bee2link", "neovo", "pvo2", "tec3h")
 def certified(tmp_path_factory):
     """(exit code, reports directory) of one ``certify run`` of every simulator."""
     out = tmp_path_factory.mktemp("certify-run")
-    code = main(["certify", "run", "--dms", *DMS, "--simulator", "--report", str(out), "--wait", "20"])
+    with pytest.MonkeyPatch.context() as patch:
+        # the run's centralisateur with the certification suites' timers (tests/certification/conftest.py):
+        # 0.5 s without a resend after a refusal (four refusal scenarios per session wait it out, 2 s by
+        # default) and Icare retried after 0.2 s in the outage scenario (1 s by default)
+        patch.setattr(run, "CDS_CONFIG", {**run.CDS_CONFIG, "CERTIFICATION_SETTLE_SECONDS": 0.5,
+                                          "RETRY_FIRST_SECONDS": 0.2})
+        code = main(["certify", "run", "--dms", *DMS, "--simulator", "--report", str(out), "--wait", "20"])
     return code, out
 
 
