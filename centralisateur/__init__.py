@@ -79,9 +79,8 @@ def _mount_lean_handoffs(app: Flask) -> None:
 def _sync_dms_clients(db: Database, keys: dict[str, str]) -> None:
     """The DMS clients known to the API are exactly those with a configured key."""
     wanted = {name: key_digest(key) for name, key in keys.items()}
-    table = DmsClient.__table__
-    with db.read_engine.connect() as conn:  # a restart with the same keys writes nothing (and needs no ORM)
-        if dict(conn.execute(select(table.c.name, table.c.key_digest)).all()) == wanted:
+    with db.read_engine.connect() as conn:  # a restart with the same keys writes nothing, compiles nothing
+        if dict(conn.exec_driver_sql(f"SELECT name, key_digest FROM {DmsClient.__tablename__}").all()) == wanted:
             return
     with db.transaction() as s:
         for client in s.scalars(select(DmsClient)):

@@ -14,7 +14,6 @@ Usage::
 from __future__ import annotations
 
 from sqlalchemy import Integer, String, case, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 
@@ -32,8 +31,11 @@ def define_counters(base, prefix: str) -> type:
 def next_number(session: Session, counter: type, name: str, column, *, start: int) -> int:
     """The next number of ``name`` in this transaction: above the counter's last one and above every
     ``column`` value already stored, ``start`` at the least."""
+    if session.get_bind().dialect.name == "postgresql":  # imported at first use: not on the start path
+        from sqlalchemy.dialects import postgresql as dialect
+    else:
+        from sqlalchemy.dialects import sqlite as dialect
     table = counter.__table__
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     # concurrent first uses: one row is made, the others' inserts do nothing and wait on its lock
     session.execute(dialect.insert(table).values(name=name, value=start - 1).on_conflict_do_nothing())
     stored = select(func.coalesce(func.max(column), start - 1)).scalar_subquery()

@@ -242,6 +242,11 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
         for name, value in ANSWER_HEADERS:
             if not (static and name == "Cache-Control"):
                 response.headers.setdefault(name, value)
+        location = response.headers.get("Location")
+        if location and location.startswith(request.host_url):
+            # built from the request's Host header (werkzeug's "//" and trailing-slash redirects): a
+            # forged Host would lead the browser — or a cache — to another site; the path alone stays
+            response.headers["Location"] = "/" + location[len(request.host_url):].lstrip("/\\")
         return response
 
     return app

@@ -6,6 +6,7 @@ tests/security/test_numbering.py``)."""
 from __future__ import annotations
 
 import concurrent.futures as cf
+import html
 import re
 
 import httpx
@@ -81,3 +82,24 @@ def test_tec3h_vehicles_arriving_at_once_have_distinct_references(stack, factory
     with httpx.Client(verify=tls_context(), base_url=base, timeout=30) as browser:
         references = {re.search(r"CERT\d{5}", browser.get(f"/vehicules/{vid}").text).group(0) for vid in ids}
     assert len(references) == AT_ONCE
+
+
+@pytest.mark.parametrize("app,path", [("bee2link", "/vo/ventes/nouvelle"), ("neovo", "/dossiers/nouveau")])
+def test_dms_sales_entered_at_once_have_distinct_numbers(stack, factory, app, path):
+    from tests.security.test_double_submit import _sale_entry
+    entries = [_sale_entry(stack, factory, app, path) for _ in range(AT_ONCE)]
+    try:
+        answers = _at_once(lambda n: entries[n][0].post(path, data=entries[n][1]))
+        assert [a.status_code for a in answers] == [303] * AT_ONCE, [a.text[:300] for a in answers]
+        pages = [entries[n][0].get(answers[n].headers["Location"]).text for n in range(AT_ONCE)]
+    finally:
+        for browser, _fields in entries:
+            browser.close()
+    if app == "neovo":  # the dossier's number is its address
+        numbers = [a.headers["Location"].rsplit("/", 1)[1] for a in answers]
+    else:
+        numbers = [re.search(r"n°\s*(\d+)", page).group(1) for page in pages]
+    assert len(set(numbers)) == AT_ONCE, numbers
+    for page, (_browser, fields) in zip(pages, entries):  # each number shows the sale that made it
+        shown = fields["plate"] if app == "bee2link" else fields["last_name"]  # what each page shows first
+        assert shown.lower() in html.unescape(page).lower()
