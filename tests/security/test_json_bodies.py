@@ -94,3 +94,20 @@ def test_a_signed_callback_naming_a_key_twice_is_refused(stack, dms):
     refused = httpx.post(stack.url(dms) + CALLBACK_PATH, content=body, headers=headers, timeout=30)
     assert refused.status_code == 400
     assert TWICE in refused.text or TWICE.replace("'", "&#39;") in refused.text
+
+
+@pytest.mark.parametrize("field,value", [("duration_months", "12"), ("duration_months", True),
+                                         ("duration_months", "1_2"), ("mileage_km", " 12000 ")])
+def test_icare_contract_api_takes_integers_as_json_numbers(stack, factory, field, value):
+    """As on the hand-off API: a boolean, or digits in a string (« 1_2 », spaces around), are not an
+    integer read silently — a French 422 naming the field, and no contract."""
+    from tests.test_icare_contract_api import _contract_body
+    bdc = f"SP953617Z{factory.rng.randint(900_000_000, 999_999_999)}"
+    body = _contract_body(factory, bdc)
+    (body["vehicle"] if field == "mileage_km" else body)[field] = value
+    with httpx.Client(base_url=stack.url("icare"), headers=stack.credentials.icare_headers(), timeout=30) as icare:
+        refused = icare.post("/api/v1/contracts", json=body)
+        assert refused.status_code == 422, refused.text[:300]
+        path = f"vehicle.{field}" if field == "mileage_km" else field
+        assert {"field": path, "message": "Doit être un nombre entier."} in refused.json()["errors"]
+        assert icare.get("/api/v1/contracts", params={"plate": body["plate"]}).json()["contracts"] == []
