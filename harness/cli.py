@@ -41,42 +41,6 @@ def _started() -> None:
     gc.enable()
 
 
-_OURS = ("centralisateur", "certification", "common", "simulators", "spoticar_handoff")
-
-# What each app's first requests import (pydantic's models, httpx's clients: ~0.1 s of CPU for the
-# stack) and its start leaves out: imported, and their validators built, once every app answers,
-# so a person's first hand-off or form does not pay for it.
-_FIRST_USE = {
-    "centralisateur": ("spoticar_handoff.warnings", "spoticar_handoff.client", "certification.inputs",
-                       "common.errors"),
-    "icare": ("simulators.icare.wire", "common.errors", "common.journal.client"),
-    "pvo2": ("spoticar_handoff.client",), "tec3h": ("spoticar_handoff.client",),
-    "bee2link": ("spoticar_handoff.client",), "neovo": ("spoticar_handoff.client",),
-}
-
-
-def _warm_up(names) -> int:
-    """Import what the apps ``names`` left for their first requests (``_FIRST_USE``), configure the
-    ORM's mappers, then build the validators of our pydantic models declared ``defer_build`` (~30 ms
-    of CPU for all): else the first request using one pays for it (the first hand-off: ~0.1 s). How
-    many models were built."""
-    import importlib
-
-    for module in dict.fromkeys(m for name in names for m in _FIRST_USE.get(name, ())):
-        importlib.import_module(module)
-    from sqlalchemy.orm import configure_mappers
-    configure_mappers()  # the ORM's relationships, else set up by each app's first query
-    from pydantic import BaseModel
-
-    built, pending = 0, list(BaseModel.__subclasses__())
-    while pending:
-        model = pending.pop()
-        pending.extend(model.__subclasses__())
-        if model.__module__.split(".")[0] in _OURS and not model.__pydantic_complete__:
-            built += bool(model.model_rebuild(raise_errors=False))
-    return built
-
-
 def _run_until_signal(stack, data_dir: str, urls: dict[str, str], *, warm_up: bool = False) -> int:
     """Record what runs (``journal`` reads it), build what start-up deferred (``warm_up``, in
     this process's apps), wait for Ctrl-C / SIGTERM, stop, forget it."""
@@ -84,7 +48,8 @@ def _run_until_signal(stack, data_dir: str, urls: dict[str, str], *, warm_up: bo
     stop = _on_stop_signal()  # before the state file: whoever sees it may stop us right away
     write_state(data_dir, urls)
     if warm_up:
-        _warm_up(urls)
+        from harness.warm import warm_up as warm
+        warm(urls, [running.app for running in stack.apps.values()])
     _started()
     print("\nCtrl-C pour arrêter.", flush=True)
     _wait_for(stop)

@@ -1,6 +1,6 @@
 """What start-up leaves for later is not paid again at every start: templates compiled once per user
 (``harness.template_cache``), never served stale; ``up`` builds the deferred pydantic models
-once every app answers (``harness.cli``), not at the first request that needs one."""
+once every app answers (``harness.warm``), not at the first request that needs one."""
 from __future__ import annotations
 
 import os
@@ -61,14 +61,28 @@ def test_up_builds_the_models_left_for_later_once_every_app_answers():
     from pydantic import BaseModel
 
     import centralisateur  # noqa: F401  (its start leaves the hand-off models for later)
-    from harness.cli import _OURS, _warm_up
+    from harness.warm import OURS, warm_up
 
-    _warm_up(["centralisateur", "icare"])
+    warm_up(["centralisateur", "icare"])
     from simulators.icare.wire import ContractIn
     from spoticar_handoff.models import HandoffIn
-    ours = [m for m in _all(BaseModel) if m.__module__.split(".")[0] in _OURS]
+    ours = [m for m in _all(BaseModel) if m.__module__.split(".")[0] in OURS]
     assert {HandoffIn, ContractIn} <= set(ours) and all(m.__pydantic_complete__ for m in ours)
-    assert _warm_up(["centralisateur", "icare"]) == 0  # nothing left: a second pass builds nothing again
+    assert warm_up(["centralisateur", "icare"]) == 0  # nothing left: a second pass builds nothing again
+
+
+def test_up_loads_every_template_of_its_apps_once_every_app_answers(tmp_path):
+    import centralisateur
+    from harness.warm import warm_up
+
+    app = centralisateur.create_app({"DATA_DIR": str(tmp_path), "URLS": {}, "BACKGROUND_JOBS": False})
+    try:
+        warm_up([], [app])
+        loaded = {template.name for template in app.jinja_env.cache.values()}
+        names = set(app.jinja_env.list_templates())
+        assert len(names) > 10 and names <= loaded  # a first page finds its templates loaded
+    finally:
+        app.extensions["harness_stop"]()
 
 
 def _all(model) -> list:

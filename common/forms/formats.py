@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-
 # The hand-off SDK's normalisers: one plate pattern, one email check for the whole tree.
 from spoticar_handoff.fields import (check_email, check_postcode, check_siret, normalize_phone,
                                      normalize_plate, normalize_vin)
