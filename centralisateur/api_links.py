@@ -2,8 +2,6 @@
 without a request context so the Flask view and the lean hand-off path (``api_lean``) share it."""
 from __future__ import annotations
 
-import hashlib
-
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 from itsdangerous.url_safe import URLSafeSerializerMixin
@@ -13,11 +11,7 @@ from common.journal import current as current_trace
 
 class _KeyedSigner(TimestampSigner):
     """itsdangerous derives the signing key from the secret at every signature (one more HMAC); a
-    link serializer's secret never changes, so its signer derives it once. Its SHA-1 is hashlib's own
-    constructor, not itsdangerous's lazy wrapper function: ``hmac`` then computes the HMAC in OpenSSL
-    in one call instead of its pure-Python inner/outer hashes (the same HMAC-SHA1 bytes, half the cost)."""
-
-    digest_method = staticmethod(hashlib.sha1)
+    link serializer's secret never changes, so its signer derives it once."""
 
     def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
         if secret_key is not None:

@@ -106,11 +106,23 @@ def check_trade_date(value: dt.date) -> dt.date:
     return value
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def iso_date_text(value):
+    """A date sent as text is the date alone, « 2025-11-30 »: pydantic would also take a datetime at
+    midnight (« 2025-11-30T00:00:00+02:00 », the 29th in UTC for a parser that converts it)."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        _fail("date_parsing", "Doit être une date au format AAAA-MM-JJ.")
+    return value
+
+
 def __getattr__(name: str):
     # ``TradeDate``, a date of the trade on the API: ISO "2025-11-30", year 1900–2100. Made when a
     # model first names it (PEP 562): code using only the normalisers does not import pydantic.
     if name == "TradeDate":
-        from pydantic import AfterValidator
-        value = globals()["TradeDate"] = Annotated[dt.date, AfterValidator(check_trade_date)]
+        from pydantic import AfterValidator, BeforeValidator
+        value = globals()["TradeDate"] = Annotated[dt.date, BeforeValidator(iso_date_text),
+                                                   AfterValidator(check_trade_date)]
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

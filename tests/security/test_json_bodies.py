@@ -66,6 +66,19 @@ def test_a_handoff_amount_is_written_the_one_way_every_parser_reads(stack, facto
     assert {"field": "sale.price_ttc", "message": "Doit être un montant (ex. « 10290.76 »)."} in refused.json()["errors"]
 
 
+@pytest.mark.parametrize("date", ["2026-11-19T00:00:00+02:00", "2026-11-19T00:00:00", "2026-11-19 00:00",
+                                  "\uff12\uff10\uff12\uff16-11-19"])
+def test_a_handoff_date_is_the_date_alone(stack, factory, date):
+    """A midnight with an offset is the day before in UTC for a parser that converts it: a date is sent
+    as « AAAA-MM-JJ » alone, else a French 422 naming the field."""
+    body = factory.handoff(rrdi="953617Z")
+    body["sale"]["sale_date"] = date
+    with _api(stack) as api:
+        refused = api.post("/api/v1/handoffs", content=json.dumps(body).encode())
+    assert refused.status_code == 422, refused.text[:300]
+    assert {"field": "sale.sale_date", "message": "Doit être une date au format AAAA-MM-JJ."} in refused.json()["errors"]
+
+
 def test_icare_api_refuses_a_key_named_twice(stack):
     refused = httpx.post(stack.url("icare") + "/api/v1/npo", timeout=30,
                          content=b'{"bdc_number": "SP953617Z103833712", "bdc_number": "SP953617Z103833799"}',
