@@ -21,7 +21,7 @@ os.environ.setdefault("SPOTICAR_TEST_KDF", "1")
 
 # a failing test that drove a stack gets the journal of the traces it touched (report extra + HAR);
 # --dist loadgroup keeps each xdist_group on one worker (harness.pytest_xdist_groups)
-pytest_plugins = ["harness.pytest_journal", "harness.pytest_xdist_groups", "harness.pytest_cpu"]
+pytest_plugins = ["harness.pytest_journal", "harness.pytest_xdist_groups", "harness.pytest_cpu", "harness.pytest_heap"]
 
 
 def pytest_addoption(parser):
