@@ -8,7 +8,8 @@ Two ways of serving, each measured against its own floor (``bench/bare_flask.py`
 
 The load comes from ``harness.loadgen`` in another process (16 keep-alive connections, every
 hand-off a new sale). The API and its floor take turns, round after round, so a machine shared with
-other work slows both alike; the ratio is that of the totals, p99 that of every request. CPU per
+other work slows both alike, the first of each round swapping (the one loaded second runs beside
+the other's trailing work); the ratio is that of the totals, p99 that of every request. CPU per
 request is the server's own CPU time (its process tree) over the requests it answered: a figure the
 machine's load changes less than throughput. ``SPOTICAR_JOURNAL=0`` measures with the journal off.
 
@@ -30,7 +31,7 @@ from harness.runner import Stack
 from harness.serving import free_port, serve_command, wait_healthy
 
 CONNECTIONS = 16
-ROUNDS = 3
+ROUNDS = 4  # even: each target goes first as often as second
 PER_ROUND = 400
 WARM_UP = 200
 WORKERS = 2  # ``up --processes``'s default
@@ -77,7 +78,10 @@ def _rounds(targets: dict[str, tuple[str, dict, object]], bodies: list[dict]) ->
     totals = {name: {"requests": 0, "seconds": 0.0, "cpu": 0.0, "latencies": [], "statuses": {}}
               for name in targets}
     for round_ in range(ROUNDS):
-        for index, (name, (url, headers, cpu)) in enumerate(targets.items()):
+        # who goes first swaps every round: the target loaded second runs beside the first one's
+        # trailing work (its journal writes, a WAL checkpoint) and came out slower, whichever it was
+        order = list(targets.items()) if round_ % 2 == 0 else list(reversed(targets.items()))
+        for index, (name, (url, headers, cpu)) in enumerate(order):
             start = offset + (round_ * len(targets) + index) * PER_ROUND
             before = cpu()
             figures = load(url, bodies[start:start + PER_ROUND], headers)

@@ -1,5 +1,7 @@
 """Denial-of-service and timing figures: 200 slow connections (slowloris) against the centralisateur
-while a second client probes it, and login answer times for a known vs an unknown email."""
+while a second client probes it, login answer times for a known vs an unknown email, and the answer
+times of the « forgotten » forms (Icare's password, the Portail B2B's password and identifiant) for
+an address that has an account vs one that has none."""
 from __future__ import annotations
 
 import re
@@ -89,12 +91,48 @@ def login_timing(stack: Stack, runs: int = 15) -> list[str]:
             summary("login, unknown email", times["unknown"])]
 
 
+def _b2b_users() -> list[tuple[str, str, str]]:
+    return [(s["cofor"], u["identifiant"], u["email"]) for s in reference.load("portail_b2b")["suppliers"]
+            for u in s.get("users", [])]
+
+
+def forgotten_timing(stack: Stack, rounds: int = 4) -> list[str]:
+    """Each « forgotten » form for an address with an account (a mail goes: ``rounds`` stays under
+    the hourly limit per address) and for one without, interleaved; known ≈ unknown is the aim."""
+    convention = [d["convention_email"] for d in reference.demo_dealers() if d.get("convention_email")]
+    forms = {  # name: (app, path, [(known fields, unknown fields)])
+        "Icare forgot password": ("icare", "/mot-de-passe-oublie", [
+            ({"email": e}, {"email": f"inconnu{i}.{{n}}@garage-demo.example.fr"}) for i, e in enumerate(convention)]),
+        "B2B lost password": ("portail_b2b", "/mot-de-passe-perdu", [
+            ({"identifiant": v, "email": e}, {"identifiant": v, "email": f"inconnu{i}.{{n}}@societe.example.fr"})
+            for i, (_c, v, e) in enumerate(_b2b_users())]),
+        "B2B lost identifiant": ("portail_b2b", "/identifiant-perdu", [
+            ({"cofor": c, "email": e}, {"cofor": c, "email": f"inconnu{i}.{{n}}@societe.example.fr"})
+            for i, (c, _v, e) in enumerate(_b2b_users())]),
+    }
+    lines = []
+    for name, (app, path, pairs) in forms.items():
+        times = {"known": [], "unknown": []}
+        with httpx.Client(verify=tls_context(), base_url=stack.url(app), timeout=20) as client:
+            for n in range(rounds):
+                for known, unknown in pairs:
+                    for kind, fields in (("known", known), ("unknown", unknown)):
+                        token = CSRF_RE.search(client.get(path).text).group(1)
+                        data = {k: v.format(n=n) for k, v in fields.items()}
+                        start = time.perf_counter()
+                        client.post(path, data={"csrf_token": token, **data})
+                        times[kind].append(time.perf_counter() - start)
+        lines += [summary(f"{name}, known address", times["known"]),
+                  summary(f"{name}, unknown address", times["unknown"])]
+    return lines
+
+
 def run() -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
-        stack = Stack(Path(tmp), names=["centralisateur"]).start()
+        stack = Stack(Path(tmp), names=["centralisateur", "icare", "portail_b2b"]).start()
         stack.wait_ready()
         try:
             return (slowloris(stack, "127.0.0.2") + slowloris(stack, "127.0.0.1")  # other peer, same peer
-                    + login_timing(stack))
+                    + login_timing(stack) + forgotten_timing(stack))
         finally:
             stack.stop()

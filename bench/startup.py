@@ -5,10 +5,11 @@ Seeded images (``fixtures.prepared``) live in a scratch folder of this run: the 
 has none (it seeds and keeps them) and is reported on its own; the measured ``--reset`` starts find
 them, as every fresh start after the first one of the day does on a developer's machine. Between the
 starts a fresh interpreter imports the libraries alone: the CPU no start in one process can go under.
-What start-up leaves for later is paid by the first requests: after each restart, the login page,
-Accueil and a hand-off are asked for twice (first, then warm), timed by the clock and by the server's
-CPU — the first one some 0.1 s after the state file appears (the bench imports Faker for the sale),
-as a person's first click comes later still. ``python -m bench startup``; ``rows()`` feeds ``make bench``."""
+What start-up leaves for later is done by ``up`` once every app answers (``harness/warm.py``: its CPU
+is reported on its own) or paid by the first requests: after each restart, once ``up`` printed its
+last line, the login page, Accueil and a hand-off are asked for twice (first, then warm), timed by
+the clock and by the server's CPU, as a person's first click comes later still.
+``python -m bench startup``; ``rows()`` feeds ``make bench``."""
 from __future__ import annotations
 
 import json
@@ -53,10 +54,13 @@ def _cpu_precise(pid: int) -> float:
     return total / 1e9
 
 
-def _up(data_dir: Path, images: Path, *extra: str, probe=None) -> tuple[float, int, float, float]:
+def _up(data_dir: Path, images: Path, *extra: str, probe=None,
+        warm: list | None = None) -> tuple[float, int, float, float]:
     """Seconds from the command to every app answering, how many apps answered, the seconds ``up``
     itself reports (from its start, interpreter and command-line imports excluded), and the CPU
-    seconds ``up`` had used by then. ``probe(urls, printed, pid)`` runs once all apps answered."""
+    seconds ``up`` had used by then. ``probe(urls, printed, pid)`` runs once ``up`` has also done what
+    it leaves for after every app answers (its warm-up: it then prints its last line, ``READY``);
+    ``warm`` gets the CPU seconds that took."""
     state = data_dir / "stack.json"
     start = time.perf_counter()
     log = tempfile.TemporaryFile("w+")
@@ -71,11 +75,17 @@ def _up(data_dir: Path, images: Path, *extra: str, probe=None) -> tuple[float, i
                 raise RuntimeError("spoticar-harness up n'a pas démarré")
             time.sleep(0.005)
         elapsed = time.perf_counter() - start
-        cpu = _cpu_seconds(process.pid)
+        cpu, precise = _cpu_seconds(process.pid), _cpu_precise(process.pid)
+        if probe is not None:  # the first requests come after the warm-up, as a person's first click
+            while READY not in _read(log):
+                if process.poll() is not None or time.perf_counter() - start > DEADLINE:
+                    raise RuntimeError("spoticar-harness up n'a pas fini de démarrer")
+                time.sleep(0.005)
+            if warm is not None:
+                warm.append(_cpu_precise(process.pid) - precise)
         urls = json.loads(state.read_text())["apps"]
         answered = sum(httpx.get(url + "/", timeout=5).status_code < 500 for url in urls.values())
-        log.seek(0)
-        printed = log.read()
+        printed = _read(log)
         said = re.search(r"prêt en ([0-9.]+) s", printed)  # up's own figure: after its imports
         if probe is not None:
             probe(urls, printed, process.pid)
@@ -87,6 +97,13 @@ def _up(data_dir: Path, images: Path, *extra: str, probe=None) -> tuple[float, i
 
 
 FIRST = ("login page", "Accueil", "hand-off")
+READY = "Ctrl-C pour arrêter."  # up's last line, once its warm-up is done (tests/up_process.py)
+
+
+def _read(log) -> str:
+    """What ``up`` printed so far (``pread``: the file offset it shares with ``up``'s stdout stays put)."""
+    log.flush()
+    return os.pread(log.fileno(), 1 << 20, 0).decode("utf-8", "replace")
 
 
 def _first_requests(urls: dict, printed: str, pid: int, into: dict) -> None:
@@ -125,7 +142,8 @@ def _first_requests(urls: dict, printed: str, pid: int, into: dict) -> None:
 
 
 # what every start imports before any code of ours runs: the floor a start in one process cannot go under
-LIBRARIES = ("flask", "flask_wtf", "sqlalchemy.orm", "pydantic", "httpx", "waitress", "opentelemetry.trace")
+# (pydantic and httpx are not among them: the first request needing them, or up's warm-up, imports them)
+LIBRARIES = ("flask", "flask_wtf", "sqlalchemy.orm", "sqlalchemy.dialects.sqlite", "waitress", "opentelemetry.trace")
 
 
 def _libraries_cpu() -> float:
@@ -140,7 +158,7 @@ def _libraries_cpu() -> float:
 def measure(runs: int = 3) -> dict:
     """Median (seconds, up's own seconds, CPU seconds) of ``up --reset`` and of a restart on existing
     data, over ``runs`` of each, and the first fresh start that had no seeded image yet."""
-    fresh, again, floor, apps, requests = [], [], [], 0, {}
+    fresh, again, floor, apps, requests, warm = [], [], [], 0, {}, []
     with tempfile.TemporaryDirectory() as images, tempfile.TemporaryDirectory() as first:
         seconds, _, said, cpu = _up(Path(first), Path(images), "--reset")
         cold = (seconds, said, cpu)
@@ -149,12 +167,13 @@ def measure(runs: int = 3) -> dict:
                 seconds, apps, said, cpu = _up(Path(tmp), Path(images), "--reset")
                 fresh.append((seconds, said, cpu))
                 seconds, _, said, cpu = _up(Path(tmp), Path(images),
-                                            probe=lambda *seen: _first_requests(*seen, into=requests))
+                                            probe=lambda *seen: _first_requests(*seen, into=requests), warm=warm)
                 again.append((seconds, said, cpu))
                 floor.append(_libraries_cpu())  # taking turns with the starts: the same machine load
     median = lambda runs: tuple(statistics.median(column) for column in zip(*runs))  # noqa: E731
     return {"reset": median(fresh), "restart": median(again), "apps": apps, "cold": cold,
-            "libraries": statistics.median(floor), "first": {k: median(v) for k, v in requests.items()}}
+            "libraries": statistics.median(floor), "first": {k: median(v) for k, v in requests.items()},
+            "warm": statistics.median(warm)}
 
 
 def rows() -> list[dict]:
@@ -169,9 +188,12 @@ def rows() -> list[dict]:
             {"figure": "first up --reset of the day (no seeded image yet: seeds, keeps images)",
              "now": f"{m['cold'][0]:.2f} s (up's own count: {m['cold'][1]:.2f} s, CPU {m['cold'][2]:.2f} s)",
              "target": "— (once a day and code version)"},
-            {"figure": "of which importing the libraries alone (Flask, SQLAlchemy ORM, pydantic, httpx…)",
+            {"figure": "of which importing the libraries alone (Flask, SQLAlchemy ORM, waitress…)",
              "now": f"CPU {m['libraries']:.2f} s = {m['libraries'] / m['restart'][2]:.0%} of a restart's CPU",
-             "target": "— (floor of one process)"}] + [
+             "target": "— (floor of one process)"},
+            {"figure": "then up's warm-up, once every app answers (harness/warm.py)",
+             "now": f"CPU {m['warm'] * 1000:.0f} ms (imports, mappers, templates, models)",
+             "target": "— (after the start: what the first requests would pay)"}] + [
             {"figure": f"first {name} after a restart, then again",
              "now": (f"{m['first'][name, 'first'][0]:.1f} ms then {m['first'][name, 'warm'][0]:.1f} ms "
                      f"(server CPU {m['first'][name, 'first'][1]:.1f} then {m['first'][name, 'warm'][1]:.1f} ms)"),

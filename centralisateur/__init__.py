@@ -20,8 +20,10 @@ def create_app(config: dict | None = None) -> Flask:
     app = make_app(__name__, config, defaults={"ICARE_TIMEOUT": 5.0, "WORKER_INTERVAL": 1.0,
                                                # RGPD pages list and export personal data: not journalled
                                                "JOURNAL_EXCLUDE": JOURNAL_EXCLUDE + ("/rgpd",)})
-    from centralisateur import onboarding
-    onboarded = onboarding.apply_to_config(app.config)  # dealers and keys of a real deployment
+    onboarded = None
+    if app.config.get("CONFIG_FILE"):  # dealers and keys of a real deployment (pydantic: only then)
+        from centralisateur import onboarding
+        onboarded = onboarding.apply_to_config(app.config)
     app.config["ICARE_SERVICE_KEY"] = keys.icare_service_key(app.config, required=False) or ""
     app.config.setdefault("PUBLIC_URL", "http://127.0.0.1:8000")
     # how many days after its delivery a sale can still be declared (rule 4)
@@ -76,6 +78,10 @@ def _mount_lean_handoffs(app: Flask) -> None:
 
 def _sync_dms_clients(db: Database, keys: dict[str, str]) -> None:
     """The DMS clients known to the API are exactly those with a configured key."""
+    wanted = {name: key_digest(key) for name, key in keys.items()}
+    with db.read_engine.connect() as conn:  # a restart with the same keys writes nothing, compiles nothing
+        if dict(conn.exec_driver_sql(f"SELECT name, key_digest FROM {DmsClient.__tablename__}").all()) == wanted:
+            return
     with db.transaction() as s:
         for client in s.scalars(select(DmsClient)):
             if client.name not in keys:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy import select
@@ -21,8 +22,9 @@ from common.keys import demo_key_allowed
 from common.web import csrf, error_response, json_body
 from spoticar_handoff.eligibility import refusals
 from spoticar_handoff.form_fields import DEFAULT_MAX_DAYS_AFTER_DELIVERY
-from spoticar_handoff.models import DeclarationState, HandoffIn, HandoffReceipt
-from spoticar_handoff.warnings import handoff_warnings
+
+if TYPE_CHECKING:  # pydantic's models: imported by the first request using them, not when the app starts
+    from spoticar_handoff.models import DeclarationState, HandoffIn
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -71,6 +73,8 @@ def client_named(app, digest: str) -> str | None:
 def receipt_body(app, stored: Stored, payload: dict) -> bytes:
     """The 201/200 body (JSON, as ``jsonify`` writes it: compact, a final newline); ``payload`` is the
     hand-off just received (what a pending form shows)."""
+    from spoticar_handoff.models import HandoffReceipt
+    from spoticar_handoff.warnings import handoff_warnings
     # until declared, the dealer still has to correct on form 2/3 what the warnings name
     warnings = handoff_warnings(payload, max_days_after_delivery=app.config.get(
         "MAX_DAYS_AFTER_DELIVERY", DEFAULT_MAX_DAYS_AFTER_DELIVERY)) if stored.status == "pending" else []
@@ -80,6 +84,8 @@ def receipt_body(app, stored: Stored, payload: dict) -> bytes:
 
 
 def state(declaration: Declaration) -> DeclarationState:
+    """A declaration as the API's ``DeclarationState`` (status reads and callbacks)."""
+    from spoticar_handoff.models import DeclarationState
     return DeclarationState(bdc_number=declaration.bdc_number, status=declaration.status,
                             garantisseur=declaration.garantisseur,
                             contract_number=declaration.contract_number,
@@ -121,6 +127,7 @@ def create_handoff():
     """Receive a sale from a DMS; the same DMS order sent again returns the same hand-off (200).
     The common case (a DMS key, a sale accepted) is answered by ``api_lean`` before Flask: same
     functions, same answer; every other case comes here."""
+    from spoticar_handoff.models import HandoffIn
     handoff, failure = json_body(HandoffIn)
     if failure:
         return failure

@@ -10,7 +10,7 @@ trace context, journal entry and access log as for any request) and in front of 
   (``api.client_named``, ``api.prepare``, ``api.write``, ``api.receipt_body``) and the same headers
   (``common.web.ANSWER_HEADERS``);
 - anything else — another route or method, a query string, no or another content type, a size over
-  the limit, a certification session's key, a body the view would refuse (NUL, nesting, JSON,
+  the limit, a certification session's key, a body the view would refuse (NUL, nesting, a key twice, JSON,
   validation, eligibility, callback URL, dealer) — goes to Flask untouched (the body it read is handed on), so every error
   keeps its one French wording. A refusal found by the write job wrote nothing, so the view running
   it again answers the same.
@@ -21,14 +21,12 @@ import io
 import json
 import logging
 
-from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from centralisateur import api, api_store
 from common.auth import key_digest
 from common.keys import demo_key_allowed
-from common.web import ANSWER_HEADERS, HTTP_MESSAGES, json_has_nul, json_too_deep
-from spoticar_handoff.models import HandoffIn
+from common.web import ANSWER_HEADERS, HTTP_MESSAGES, json_has_duplicate_key, json_has_nul, json_too_deep
 
 log = logging.getLogger(__name__)
 PATH = "/api/v1/handoffs"
@@ -39,7 +37,8 @@ _FAILED = json.dumps({"errors": [{"field": None, "message": HTTP_MESSAGES[500]}]
 
 
 # The hooks Flask runs for this route, by name, and what stands for each here: CSRF (the API is
-# exempt), NUL characters and nesting (``json_has_nul``, ``json_too_deep``, no query), the key
+# exempt), NUL characters, nesting and keys twice (``json_has_nul``, ``json_too_deep``,
+# ``json_has_duplicate_key``, no query), the key
 # (``api.client_named``; a certification key goes to the view), static caching (not static), the
 # headers (``ANSWER_HEADERS``), certification's tagging (its sessions go to the view). A hook
 # added since is not here: ``unknown_hooks`` names it and the path stands aside (every hand-off
@@ -126,8 +125,12 @@ class LeanHandoffs:
             return None
         raw = environ["wsgi.input"].read(int(length))
         environ["wsgi.input"] = io.BytesIO(raw)  # the view reads it again if it answers
-        if json_has_nul(raw) or json_too_deep(raw):
+        if json_has_nul(raw) or json_too_deep(raw) or json_has_duplicate_key(raw):
             return None
+        # pydantic: loaded by the first hand-off (or up's warm-up once every app answers)
+        from pydantic import ValidationError
+
+        from spoticar_handoff.models import HandoffIn
         try:
             handoff = HandoffIn.model_validate_json(raw)
         except ValidationError:

@@ -14,7 +14,6 @@ import json
 import logging
 import time
 
-import httpx
 from flask import Flask
 from sqlalchemy import bindparam, delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -225,6 +224,8 @@ def deliver_callback(app: Flask, declaration_id: int) -> bool | None:
     """POST the declaration's state to the DMS's callback_url, signed with the DMS's API key (a fresh
     timestamp per attempt, the same delivery id for every retry of one state); at most one worker
     delivers a given state at a time. None when it was not this worker's to deliver."""
+    import httpx  # at the first callback, not when the app starts
+
     claimed = _claim_callback(app, declaration_id)
     if claimed is None:
         return None

@@ -1,8 +1,6 @@
 """The centralisateur's calls to Icare's contract API, over HTTP like the real systems."""
 from __future__ import annotations
 
-import httpx
-
 from common.journal import http_client
 
 
@@ -41,6 +39,8 @@ class IcareClient:
                                  headers={"Authorization": f"Bearer {service_key}"})
 
     def _post(self, path: str, body: dict) -> dict:
+        import httpx  # imported by the client already: not needed when the app starts
+
         try:
             response = self._http.post(path, json=body)
         except httpx.HTTPError as exc:

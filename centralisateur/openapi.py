@@ -84,7 +84,8 @@ def _callback_webhook() -> dict:
         (TIMESTAMP_HEADER, "Heure d'envoi de la tentative, en secondes Unix ; refusez un rappel hors "
                            "de votre tolérance (300 s conseillées).", {"type": "string", "pattern": "^[0-9]+$"}),
         (DELIVERY_HEADER, "Identifiant de la livraison : le même pour chaque nouvelle tentative d'un même "
-                          "état ; refusez-en un déjà reçu.", {"type": "string", "maxLength": 64}),
+                          "état ; refusez-en un déjà reçu.",
+         {"type": "string", "maxLength": 64, "pattern": r"^[A-Za-z0-9._:-]{1,64}$"}),
         (SIGNATURE_HEADER, "sha256=<HMAC-SHA256 hexadécimal, clé : votre clé d'API, message : "
                            "« <horodatage>.<livraison>. » suivi du corps brut>.",
          {"type": "string", "pattern": "^sha256=[0-9a-f]{64}$"}),

@@ -13,11 +13,9 @@ from sqlalchemy import event, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from common.dates import rfc3339
-from spoticar_handoff.models import Customer
 from centralisateur.store import Declaration, DeclarationSearch, utcnow
 from common import journal
 
-CUSTOMER_FIELDS = tuple(Customer.model_fields)
 FORM_PERSONAL = ("civility", "last_name", "first_name", "email", "phone", "mobile", "address", "address2",
                  "address3", "postcode", "city", "birth_name", "birth_date", "birth_place", "residence_country",
                  "nationality", "birth_country", "consent", "company_name", "siret")

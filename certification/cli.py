@@ -6,9 +6,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.catalogue import DMS_NAMES
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 KEY_ENV = "SPOTICAR_CERTIFICATION_KEY"
@@ -27,6 +30,9 @@ def _errors(response: httpx.Response) -> str:
 
 
 def _start(args) -> int:
+    import httpx  # in each command, not at the top: every ``spoticar-harness`` command declares these
+
+    from spoticar_handoff.client import tls_context
     body = {"dms": args.dms, "callback_url": args.callback_url, "wait_seconds": args.wait}
     try:
         response = httpx.post(args.url.rstrip("/") + "/certification/sessions", timeout=30, verify=tls_context(),
@@ -49,6 +55,9 @@ def _start(args) -> int:
 
 def fetch(url: str, session_id: str, key: str) -> tuple[dict, list[dict]]:
     """The session's JSON state and its evidence, read with the session key."""
+    import httpx
+
+    from spoticar_handoff.client import tls_context
     headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
     base = f"{url.rstrip('/')}/certification/sessions/{session_id}"
     with httpx.Client(timeout=60, headers=headers, verify=tls_context()) as http:
@@ -67,6 +76,8 @@ def summary_line(report: dict, out: Path) -> str:
 
 
 def _report(args) -> int:
+    import httpx
+
     from certification import report
     key = args.key or os.environ.get(KEY_ENV)
     if not key:
@@ -81,6 +92,8 @@ def _report(args) -> int:
 
 
 def _verify(args) -> int:
+    import httpx
+
     from certification import attestation
     try:
         attested, problems = attestation.verify(Path(args.report), args.url)
@@ -112,7 +125,6 @@ def _run(args) -> int:
 
 def register(sub) -> None:
     """Add ``certify`` and its three actions to the CLI's sub-parsers."""
-    from spoticar_handoff.models import DMS_NAMES
     certify = sub.add_parser("certify", help="certification d'un DMS auprès du centralisateur de référence")
     actions = certify.add_subparsers(dest="action", required=True)
     start = actions.add_parser("start", help="ouvrir une session de certification")

@@ -9,14 +9,11 @@ import string
 import threading
 import time
 
-import httpx
-from spoticar_handoff.client import tls_context
 from flask import Flask
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from certification import evidence, plans
-from certification.evaluate import attribute, verdict
 from certification.store import CertSession
 from certification.verdicts import STATUS_LABELS, WAITING
 from centralisateur.store import Dealer
@@ -104,6 +101,9 @@ def _icare_convention(app: Flask, rrdi: str, code_t: str, session: CertSession) 
     icare = (app.config.get("URLS") or {}).get("icare")
     if not icare:
         return "skipped: Icare n'est pas configuré pour ce centralisateur."
+    import httpx  # the checks, httpx and pydantic: loaded by the first session, not when the app starts
+
+    from spoticar_handoff.client import tls_context
     try:
         response = httpx.post(icare.rstrip("/") + "/__test__/dealers", timeout=5, verify=tls_context(), json={
             "code_t": code_t, "rrdi": rrdi, "name": f"CERTIFICATION {session.dms.upper()}",
@@ -192,6 +192,7 @@ def advance(app: Flask, session_id: str, probes: bool = True, *, settle: float =
     readers, each waiting on the others; whatever comes later, the next judging takes.
     The session returned carries the entries judged (``judged_entries``) for ``describe``."""
     from certification import actions
+    from certification.evaluate import attribute, verdict
     db = app.extensions["db"]
     params = _params(app)
     evidence.settle(app, settle)
@@ -276,6 +277,7 @@ def readback(app: Flask, session_id: str, contract_number: str | None, status: s
 
 def describe(app: Flask, session: CertSession, public_url: str) -> dict:
     """The session as JSON: provisioning, then every scenario with id, title, status, instructions, sale."""
+    from certification.evaluate import attribute
     plan, state = plans.load(session.plan_version), session.state
     live = {}
     if state.get("current"):

@@ -9,28 +9,18 @@ import datetime as dt
 
 from flask import (Blueprint, current_app, jsonify, redirect, render_template, request, session,
                    url_for)
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 
 from certification import evidence, hooks, sessions
 from certification.verdicts import STATUS_LABELS, diff_lines
-from spoticar_handoff import STATUSES
-from spoticar_handoff.models import DMS_NAMES
 from common.auth import bearer_token, key_matches
 from common.egress import UrlRefused, callback_origins, check_url
-from common.errors import french_errors
 from common.web import csrf
 from fixtures import reference
+from spoticar_handoff.catalogue import DMS_NAMES
+from spoticar_handoff.statuses import STATUSES
 
 bp = Blueprint("certification", __name__, url_prefix="/certification", template_folder="templates")
 COOKIE_KEY = "certification_sessions"
-
-
-class SessionIn(BaseModel):
-    """``POST /certification/sessions`` (JSON) and the page's form."""
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)  # built at first use
-    dms: str = Field(pattern="^(" + "|".join(DMS_NAMES) + ")$")
-    callback_url: AnyHttpUrl | None = None
-    wait_seconds: int | None = Field(default=None, ge=5, le=86_400)
 
 
 def _wants_json() -> bool:
@@ -49,6 +39,11 @@ def _public_url() -> str:
 
 
 def _open(data: dict):
+    # pydantic: at the first session opened, not when the app starts
+    from pydantic import ValidationError
+
+    from certification.inputs import SessionIn
+    from common.errors import french_errors
     try:
         wanted = SessionIn.model_validate(data)
     except ValidationError as exc:
@@ -190,13 +185,6 @@ def attestation(session_id: str):
     return jsonify(attest.statement(report.build(state, entries)))
 
 
-class ReadbackIn(BaseModel):
-    """``POST /certification/sessions/<id>/readback``: what the DMS shows of the order (JSON or form)."""
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)  # built at first use
-    contract_number: str | None = Field(default=None, max_length=40)
-    status: str | None = Field(default=None, pattern="^(" + "|".join(STATUSES) + ")$")
-
-
 @api.post("/sessions/<session_id>/readback")
 def readback(session_id: str):
     """The order as the DMS shows it after the session's callbacks sent again: the driver's reading
@@ -209,6 +197,10 @@ def readback(session_id: str):
     else:
         csrf.protect()
         data = {k: request.form.get(k) or None for k in ("contract_number", "status")}
+    from pydantic import ValidationError
+
+    from certification.inputs import ReadbackIn
+    from common.errors import french_errors
     try:
         wanted = ReadbackIn.model_validate(data if isinstance(data, dict) else {})
     except ValidationError as exc:

@@ -1,5 +1,6 @@
 """One SQLAlchemy database per app: a SQLite file by default, PostgreSQL when DATABASE_URL says so."""
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: the ORM reads these annotations as objects; as
+# strings it evaluates each one (~1,300 over the apps: ~20 ms of every start).
 
 import contextlib
 import datetime as dt

@@ -25,10 +25,11 @@ import functools
 import ipaddress
 import socket
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
-from spoticar_handoff.client import tls_context
+if TYPE_CHECKING:
+    import httpx
 
 MAX_URL_LENGTH = 500  # the callback_url column
 
@@ -135,7 +136,10 @@ def _checked_backend() -> type:
 def guarded_transport(allowed_origins: Iterable[str] = ()) -> httpx.HTTPTransport:
     """An httpx transport for calling a URL a client gave: the SSRF rules are applied to the address
     actually connected to (TLS still verifies the URL's host name). Pass it as ``transport=``."""
-    import httpcore
+    import httpcore  # httpx with it: at the first call, not when an app starts
+    import httpx
+
+    from spoticar_handoff.client import tls_context
 
     transport = httpx.HTTPTransport(verify=tls_context())
     # httpx has no public hook for the network backend: the pool is rebuilt with ours, same defaults

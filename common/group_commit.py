@@ -1,10 +1,17 @@
 """Group commit: concurrent writes share one transaction, so one disk sync makes many durable.
 
-A request hands its write to ``GroupCommitter.run(job)`` and waits. One writer thread takes every
-job queued meanwhile, runs them in a single transaction (``job(connection)``, Core statements) and
-commits; only then does each waiting request get its job's result. So an answer still means the
-write is on disk, while N concurrent requests cost one commit (one fsync with SQLite
-``synchronous=FULL``) instead of N queued behind the write lock.
+A request hands its write to ``GroupCommitter.run(job)``. The jobs queued meanwhile run in a single
+transaction (``job(connection)``, Core statements) and are committed together; only then does each
+request get its job's result. So an answer still means the write is on disk, while N concurrent
+requests cost one commit (one fsync with SQLite ``synchronous=FULL``) instead of N queued behind the
+write lock.
+
+No writer thread: the requests take turns leading ("leader/follower" group commit). A request that
+finds nobody committing commits its own job with every job queued by then; requests arriving
+meanwhile queue theirs, and when the batch is committed the first of them leads the next batch. A
+lone request thus commits on its own thread with no hand-off at all, and each waiting request is
+woken once — by its result, or by its turn to lead; a writer thread cost two more thread switches a
+batch and the interpreter-lock hand-offs between it and the requests it woke.
 
 Several processes writing one SQLite file (``up --processes``, gunicorn workers) take turns at the
 write lock: a writer that finds it taken is put to sleep by SQLite's busy handler, in steps of up to
@@ -21,8 +28,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -41,81 +48,95 @@ WAIT = 120.0  # seconds a caller waits for its commit (SQLite's busy timeout is 
 
 
 class GroupCommitter:
-    """Runs write jobs on ``engine`` in shared transactions from one background thread (started on
-    first use, ``stop()`` to end it)."""
+    """Runs write jobs on ``engine`` in shared transactions, committed by the requests themselves in
+    turn (``stop()`` once no more jobs come)."""
 
     def __init__(self, engine: Engine, name: str = "group-commit"):
         self.engine = engine
         self.name = name
         self._turns = _file_turns(engine)
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
+        self._mutex = threading.Lock()  # guards _waiting and _leading, held for a few operations only
+        self._waiting: list[tuple[Callable, _Slot]] = []  # the jobs of the next batch, oldest first
+        self._leading = False  # a batch is being committed; then its leader hands on or ends the turn
         self._stopped = False
-        self._conn: Connection | None = None  # the writer thread's own, kept between batches
+        self._conn: Connection | None = None  # the leaders' connection, kept between batches
 
     def run(self, job: Callable[[Connection], T]) -> T:
         """``job(connection)``'s result once its transaction is committed (its exception, if it raised)."""
         if self._stopped:  # shutting down: the caller still gets a durable write, on its own
             return self._alone(job)
-        self._ensure_thread()
         slot = _Slot()
-        self._queue.put((job, slot))
-        return slot.result()
+        with self._mutex:
+            self._waiting.append((job, slot))
+            lead = not self._leading
+            self._leading = True
+        if lead or slot.wait(self):
+            self._lead()  # this job first in the batch: its outcome is set on return
+        return slot.outcome()
 
     def stop(self) -> None:
-        """Finish the queued jobs, then end the writer thread."""
+        """Wait for the batch in progress and the jobs queued behind it, then close the connection."""
         self._stopped = True
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join(timeout=WAIT)
-        while True:  # a job queued while stopping: run it here
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                return
-            if item is not None:
-                self._commit([item])
+        deadline = time.monotonic() + WAIT
+        while self._leading and time.monotonic() < deadline:  # stopping only: a short poll
+            time.sleep(0.005)
+        with self._mutex:
+            if not self._leading:
+                self._close()
 
-    def _ensure_thread(self) -> None:
-        if self._thread is None:
-            with self._lock:
-                if self._thread is None:
-                    self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
-                    self._thread.start()
-
-    def _loop(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                break
-            # the batch is gathered once this process has its turn at the file: the jobs queued
-            # while another process committed join it (under gunicorn a worker's batches were half
-            # as large, each commit with its own fsync)
-            with self._turns:
-                batch = [item]
-                while len(batch) < MAX_BATCH:
-                    try:
-                        item = self._queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if item is None:
-                        self._queue.put(None)  # end after this batch
-                        break
-                    batch.append(item)
+    def _lead(self) -> None:
+        """Commit the queued jobs (this request's first among them) as one batch, then hand the next
+        batch to the first request queued since, or end the turn when none is."""
+        batch: list = []
+        try:
+            with self._turns:  # the batch is gathered once this process has its turn at the file
+                with self._mutex:
+                    batch = self._waiting[:MAX_BATCH]
+                    del self._waiting[:MAX_BATCH]
                 self._commit(batch)
+        except BaseException as exc:  # no caller of the batch is left waiting for nothing
+            if not batch:  # interrupted before gathering it (its turn at the file refused)
+                with self._mutex:
+                    batch = self._waiting[:MAX_BATCH]
+                    del self._waiting[:MAX_BATCH]
+            for _, slot in batch:
+                slot.fail(exc)
+            raise
+        finally:
+            with self._mutex:
+                if self._waiting:
+                    self._waiting[0][1].lead()
+                else:
+                    self._leading = False
+                    if self._stopped:
+                        self._close()
+
+    def _close(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
         if isinstance(self._turns, _FileTurns):
             self._turns.close()
 
+    def _withdraw(self, slot: _Slot) -> bool:
+        """A caller waited ``WAIT`` seconds: True if it was handed the lead meanwhile (it must lead
+        all the same), False if its outcome came meanwhile; otherwise its job leaves the queue (if no
+        batch holds it yet) and TimeoutError is raised."""
+        with self._mutex:
+            if slot.leads:
+                slot._done.acquire(blocking=False)  # the lead's release: its outcome releases it again
+                return True
+            if slot.finished:
+                return False
+            self._waiting[:] = [item for item in self._waiting if item[1] is not slot]
+        raise TimeoutError(f"no commit within {WAIT:.0f} s")
+
     @contextmanager
-    def _begin(self) -> Iterator[Connection]:
-        """A transaction, committed on exit: on the writer thread's own connection, checked out once
-        rather than from the pool at every batch (a checkout and its reset cost as much as a one-row
-        job), its turn at the file taken by ``_loop``; elsewhere (stopping) on a connection of its own."""
-        if threading.current_thread() is not self._thread:
+    def _begin(self, shared: bool) -> Iterator[Connection]:
+        """A transaction, committed on exit: for a leader, on the leaders' own connection, checked out
+        once rather than from the pool at every batch (a checkout and its reset cost as much as a
+        one-row job), its turn at the file taken by ``_lead``; stopping, on a connection of its own."""
+        if not shared:
             with self.engine.begin() as conn:
                 yield conn
             return
@@ -123,13 +144,13 @@ class GroupCommitter:
             if self._conn is not None:
                 self._conn.close()  # a lost connection (server restart): the next batch gets a new one
             self._conn = self.engine.connect()
-        with self._conn.begin():  # the loop holds this process's turn at the file
+        with self._conn.begin():
             yield self._conn
 
     def _commit(self, batch: list) -> None:
         if len(batch) > 1:
             try:
-                with self._begin() as conn:
+                with self._begin(True) as conn:
                     results = [job(conn) for job, _ in batch]
             except Exception:  # one job failed the batch: each runs again alone
                 log.debug("group commit of %d jobs failed; running them one by one", len(batch), exc_info=True)
@@ -139,12 +160,12 @@ class GroupCommitter:
                 return
         for job, slot in batch:
             try:
-                slot.set_result(self._alone(job))
-            except Exception as exc:  # the caller's own error, raised in its thread
+                slot.set_result(self._alone(job, shared=True))
+            except Exception as exc:  # noqa: BLE001  the caller's own error, raised in its thread
                 slot.set_exception(exc)
 
-    def _alone(self, job: Callable[[Connection], T]) -> T:
-        with self._begin() as conn:
+    def _alone(self, job: Callable[[Connection], T], shared: bool = False) -> T:
+        with self._begin(shared) as conn:
             return job(conn)
 
 
@@ -180,28 +201,47 @@ def _file_turns(engine: Engine):
 
 
 class _Slot:
-    """Where the writer leaves one job's outcome for the request waiting on it: a plain lock released
-    once, lighter than a ``Future`` (its condition variable) on a path every hand-off takes."""
+    """Where a job's outcome is left for the request waiting on it, or its turn to lead: a plain lock
+    released once per message, lighter than a ``Future`` (its condition variable) on a path every
+    hand-off takes."""
 
-    __slots__ = ("_done", "_value", "_error")
+    __slots__ = ("_done", "_error", "_value", "finished", "leads")
 
     def __init__(self):
         self._done = threading.Lock()
         self._done.acquire()
         self._value = self._error = None
+        self.leads = False
+        self.finished = False
 
     def set_result(self, value) -> None:
         self._value = value
+        self.finished = True
         self._done.release()
 
     def set_exception(self, error: BaseException) -> None:
         self._error = error
+        self.finished = True
         self._done.release()
 
-    def result(self):
-        """The job's result (its exception raised) once committed; TimeoutError after WAIT seconds."""
-        if not self._done.acquire(timeout=WAIT):
-            raise TimeoutError(f"no commit within {WAIT:.0f} s")
+    def fail(self, error: BaseException) -> None:
+        """The batch broke off before this job's outcome was known (its leader interrupted)."""
+        if not self.finished:
+            self.set_exception(error)
+
+    def lead(self) -> None:
+        """Wake the waiting request to commit the next batch (called under the committer's mutex)."""
+        self.leads = True
+        self._done.release()
+
+    def wait(self, committer: GroupCommitter) -> bool:
+        """Wait for the outcome or the lead: True when this request must lead the next batch."""
+        if self._done.acquire(timeout=WAIT):
+            return self.leads
+        return committer._withdraw(self)
+
+    def outcome(self):
+        """The job's result, or its exception raised (once set: by a leader, or by this request leading)."""
         if self._error is not None:
             raise self._error
         return self._value

@@ -5,7 +5,6 @@ Every app gets both from ``make_app``. Which apps an app needs comes from config
 """
 from __future__ import annotations
 
-import httpx
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
@@ -33,6 +32,8 @@ def _database() -> str:
 
 
 def _app(url: str | None) -> str:
+    import httpx  # at the first readiness check, not when every app starts
+
     if not url:
         return "adresse non configurée"
     try:

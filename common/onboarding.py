@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from common.auth import hash_password
 from common.errors import french_errors
@@ -32,6 +32,15 @@ class KeyEntry(_Strict):
         Field(default_factory=list)
 
 
+def _login_email(value: str) -> str:
+    """A login as the centralisateur's login form reads it (``common.forms.LoginEmailField``: NFKC,
+    lower-case, an ASCII email): otherwise the dealer could never sign in with what was configured,
+    or two logins could look alike."""
+    from common.forms.fields import lower
+    from common.forms.formats import check_login_email
+    return check_login_email(lower(value))
+
+
 class DealerEntry(_Strict):
     rrdi: Annotated[str, Field(pattern=r"^[0-9A-Z]{7}$")]
     name: Annotated[str, Field(min_length=1, max_length=120)]
@@ -44,7 +53,7 @@ class DealerEntry(_Strict):
     phone: str = ""
     email: str = ""
     cirano_id: str | None = None
-    login: Annotated[str, Field(min_length=3, max_length=254)]
+    login: Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_login_email)]
     password_hash: Annotated[str, Field(min_length=10)]
 
 

@@ -24,7 +24,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 # the API's date type and year range come with the hand-off SDK (``TradeDate`` re-exported here)
-from spoticar_handoff.fields import MAX_YEAR, MIN_YEAR, TradeDate  # noqa: F401
+from spoticar_handoff.fields import MAX_YEAR, MIN_YEAR
 
 MAX_INT = 2_147_483_647  # a 32-bit INTEGER column: SQLite and PostgreSQL both hold it
 MAX_TEXT = 40  # no number or date needs more; longer input is refused before any work
@@ -35,6 +35,13 @@ _FR_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})", re.ASCII)
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
 # Spaces a French user or a spreadsheet puts between thousands
 _GROUPING = str.maketrans("", "", " \u00a0\u202f")
+
+
+def __getattr__(name: str):
+    if name == "TradeDate":  # a pydantic type: imported by the models that name it, not by every form
+        from spoticar_handoff.fields import TradeDate
+        return TradeDate
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ParseError(ValueError):

@@ -1,6 +1,7 @@
 """What every Flask app of the harness shares: config, secret, CSRF, headers, French error pages."""
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -241,6 +242,11 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
         for name, value in ANSWER_HEADERS:
             if not (static and name == "Cache-Control"):
                 response.headers.setdefault(name, value)
+        location = response.headers.get("Location")
+        if location and location.startswith(request.host_url):
+            # built from the request's Host header (werkzeug's "//" and trailing-slash redirects): a
+            # forged Host would lead the browser — or a cache — to another site; the path alone stays
+            response.headers["Location"] = "/" + location[len(request.host_url):].lstrip("/\\")
         return response
 
     return app
@@ -267,17 +273,50 @@ def json_too_deep(raw: bytes) -> bool:
     return raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and json_depth(raw) > MAX_JSON_DEPTH
 
 
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_object(pairs: list) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _DuplicateKey
+    return obj
+
+
+def json_has_duplicate_key(raw: bytes) -> bool:
+    """Whether a JSON text names a key twice in one object. RFC 8259 leaves the meaning open (some
+    parsers keep the first value, pydantic and ``json`` the last, so a DMS and we could read two
+    different sales from one body): such a body is refused, never guessed. Not JSON: False (the
+    route's own parser says so)."""
+    if raw.lstrip()[:1] not in (b"{", b"["):
+        return False
+    try:
+        json.loads(raw, object_pairs_hook=_unique_object)
+    except _DuplicateKey:
+        return True
+    except (ValueError, RecursionError):
+        return False
+    return False
+
+
+DUPLICATE_KEY_MESSAGE = ("Le corps JSON de la requête contient deux fois la même clé dans un objet : "
+                         "chaque clé ne peut y figurer qu'une fois.")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _bound_json_depth():
-    """Refuse deeply nested JSON before any parser recurses into it (every app, every route)."""
+    """Refuse deeply nested JSON before any parser recurses into it, and JSON naming a key twice in an
+    object (every app, every route, whatever the declared content type)."""
     if request.method in ("GET", "HEAD", "OPTIONS") or not request.content_length:
         return None
     if request.mimetype in _FORM_TYPES:
         return None
-    if json_too_deep(request.get_data(cache=True)):
+    raw = request.get_data(cache=True)
+    if json_too_deep(raw):
         return error_response(400, f"JSON trop imbriqué : au plus {MAX_JSON_DEPTH} niveaux.")
+    if json_has_duplicate_key(raw):
+        return error_response(400, DUPLICATE_KEY_MESSAGE)
     return None
 
 

@@ -41,24 +41,6 @@ def _started() -> None:
     gc.enable()
 
 
-_OURS = ("centralisateur", "certification", "common", "simulators", "spoticar_handoff")
-
-
-def _build_deferred_models() -> int:
-    """Build the validators of our pydantic models declared ``defer_build`` (left out of the start's
-    critical path, ~30 ms of CPU for all), now that every app answers: else the first request
-    using one pays for it (the first hand-off: ~30 ms). How many were built."""
-    from pydantic import BaseModel
-
-    built, pending = 0, list(BaseModel.__subclasses__())
-    while pending:
-        model = pending.pop()
-        pending.extend(model.__subclasses__())
-        if model.__module__.split(".")[0] in _OURS and not model.__pydantic_complete__:
-            built += bool(model.model_rebuild(raise_errors=False))
-    return built
-
-
 def _run_until_signal(stack, data_dir: str, urls: dict[str, str], *, warm_up: bool = False) -> int:
     """Record what runs (``journal`` reads it), build what start-up deferred (``warm_up``, in
     this process's apps), wait for Ctrl-C / SIGTERM, stop, forget it."""
@@ -66,7 +48,8 @@ def _run_until_signal(stack, data_dir: str, urls: dict[str, str], *, warm_up: bo
     stop = _on_stop_signal()  # before the state file: whoever sees it may stop us right away
     write_state(data_dir, urls)
     if warm_up:
-        _build_deferred_models()
+        from harness.warm import warm_up as warm
+        warm(urls, [running.app for running in stack.apps.values()])
     _started()
     print("\nCtrl-C pour arrêter.", flush=True)
     _wait_for(stop)

@@ -10,12 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-import httpx
-
-from common.journal.har import merge, to_har
 from harness.apps import available_apps
 from harness.state import read_state
-from spoticar_handoff.client import tls_context
 
 COLUMNS = ("heure", "application", "sens", "méthode", "chemin", "statut", "ms")
 
@@ -29,6 +25,10 @@ def stack_urls(data_dir: str, port_offset: int = 0) -> dict[str, str]:
 def fetch(urls: dict[str, str], filters: dict, admin_key: str | None = None,
           timeout: float = 15.0) -> tuple[list[dict], list[str]]:
     """Every app's entries matching ``filters`` merged by time; and the French problems met."""
+    import httpx  # here, not at the top: every ``spoticar-harness`` command declares this one
+
+    from common.journal.har import merge
+    from spoticar_handoff.client import tls_context
     headers = {"Authorization": f"Bearer {admin_key}"} if admin_key else {}
     params = {k: v for k, v in filters.items() if v}
     journals, problems = [], []
@@ -91,6 +91,8 @@ def run(args) -> int:
     print(f"\n{len(entries)} échange(s) dans {len(urls) - len(problems)} journal(aux).")
     if args.har:
         from importlib.metadata import PackageNotFoundError, version
+
+        from common.journal.har import to_har
         try:
             release = version("spoticar-harness")
         except PackageNotFoundError:

@@ -7,12 +7,12 @@ import getpass
 import os
 import sys
 
-from pydantic import ValidationError
-
-from common.errors import french_errors
-
 
 def _fail(exc: Exception) -> int:
+    # here: every ``spoticar-harness`` command declares these ones
+    from pydantic import ValidationError
+
+    from common.errors import french_errors
     if isinstance(exc, ValidationError):
         message = " ; ".join(f"{e['field']} : {e['message']}" for e in french_errors(exc))
     else:
@@ -65,8 +65,8 @@ def _keys_add(args) -> str:
 
 def register(sub) -> None:
     """Add the ``dealers`` and ``keys`` commands to the CLI's sub-parsers."""
-    from spoticar_handoff.models import DMS_NAMES
-    from common.onboarding import CONFIGURATIONS
+    from fixtures.reference import configurations  # the Profil's configurations, without pydantic
+    from spoticar_handoff.catalogue import DMS_NAMES
     dealers = sub.add_parser("dealers", help="points de vente d'un déploiement réel")
     dealers_sub = dealers.add_subparsers(dest="action", required=True)
     add = dealers_sub.add_parser("add", help="ajouter un point de vente au fichier de configuration")
@@ -75,7 +75,7 @@ def register(sub) -> None:
     add.add_argument("--name", required=True)
     add.add_argument("--dms", required=True, choices=DMS_NAMES)
     add.add_argument("--code-t", required=True, help="identifiant Icare, ex. T18654")
-    add.add_argument("--configuration", default="assurance", choices=CONFIGURATIONS)
+    add.add_argument("--configuration", default="assurance", choices=tuple(configurations()))
     add.add_argument("--address", default="")
     add.add_argument("--postcode", default="")
     add.add_argument("--city", default="")

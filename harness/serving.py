@@ -23,6 +23,7 @@ from gunicorn.app.base import BaseApplication
 from common.serve import settle_heap
 from harness.apps import AppSpec, select
 from harness.building import app_config, build_app, stop_app
+from harness.warm import load_templates, warm_up
 
 
 def default_urls(host: str, port_offset: int = 0) -> dict[str, str]:
@@ -56,10 +57,17 @@ class GunicornApp(BaseApplication):
         for key, value in self.options.items():
             self.cfg.set(key, value)
         self.cfg.set("worker_exit", lambda _arbiter, worker: stop_app(getattr(worker, "wsgi", None)))
-        self.cfg.set("post_worker_init", lambda _worker: settle_heap())  # the worker's app is built
+        self.cfg.set("post_worker_init", _worker_ready)
 
     def load(self):
         return self.factory()
+
+
+def _worker_ready(worker) -> None:
+    """A worker's app is built: its templates loaded before it serves (``harness.warm``), then what it
+    built is left out of the collector's passes (``settle_heap``)."""
+    load_templates(getattr(worker, "wsgi", None))
+    settle_heap()
 
 
 def gunicorn_options(bind: str, workers: int, threads: int, name: str) -> dict:
@@ -105,6 +113,7 @@ def prepare(options: ServeOptions) -> tuple[AppSpec, dict]:
 def serve(options: ServeOptions) -> None:
     """Run one app under gunicorn until SIGTERM/SIGINT (blocks)."""
     spec, config = prepare(options)
+    warm_up([spec.name])  # pydantic's models, httpx…: imported once here, inherited by every worker
     config["JOURNAL_PEERS"] = True  # a journal read asks the other workers to write what they hold
     GunicornApp(lambda: spec.load().create_app(config),
                 gunicorn_options(options.bind, options.workers, options.threads, spec.name)).run()

@@ -27,7 +27,7 @@ GROUPS_=(
   "bee2link|tests/bee2link"
   "neovo|tests/neovo tests/common/test_schema_upgrade.py"
   "certification|tests/certification/test_durable_evidence.py"
-  "double_submit|tests/security/test_double_submit.py"
+  "double_submit|tests/security/test_double_submit.py tests/security/test_numbering.py tests/security/test_dms_callbacks.py tests/security/test_json_bodies.py"
 )
 
 mkdir -p "$(dirname "$junit")"

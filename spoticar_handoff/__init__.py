@@ -11,18 +11,31 @@ Depends only on pydantic and httpx. ``pip install`` it, then::
 See ``models`` (wire models), ``fields`` (normalisers), ``eligibility`` (the rules), ``statuses``,
 ``callbacks`` (signed callbacks) and ``catalogue`` (brands, usages, warranty products).
 """
-from spoticar_handoff.callbacks import (CALLBACK_PATH, DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER,
-                                        CallbackRejected, MemorySeenDeliveries, SeenDeliveries,
-                                        sign_callback, verify_callback)
-from spoticar_handoff.client import CentralisateurUnavailable, HandoffClient, HandoffError, HandoffRefused
-from spoticar_handoff.eligibility import Refusal, refusals
-from spoticar_handoff.models import DeclarationState, HandoffIn, HandoffReceipt, HandoffWarning
-from spoticar_handoff.statuses import FINAL_STATUSES, STATUSES, DeclarationStatus, is_final
+import importlib
 
-__all__ = [
-    "CALLBACK_PATH", "DELIVERY_HEADER", "SIGNATURE_HEADER", "TIMESTAMP_HEADER", "CallbackRejected",
-    "MemorySeenDeliveries", "SeenDeliveries", "sign_callback", "verify_callback",
-    "CentralisateurUnavailable", "HandoffClient", "HandoffError", "HandoffRefused",
-    "Refusal", "refusals", "DeclarationState", "HandoffIn", "HandoffReceipt", "HandoffWarning",
-    "FINAL_STATUSES", "STATUSES", "DeclarationStatus", "is_final",
-]
+# name → submodule: each is imported at its first use (PEP 562), so a program importing one part of
+# the SDK (the catalogue, the statuses) does not pay for pydantic and httpx before it needs them
+_EXPORTS = {
+    "callbacks": ("CALLBACK_PATH", "DELIVERY_HEADER", "SIGNATURE_HEADER", "TIMESTAMP_HEADER", "CallbackRejected",
+                  "MemorySeenDeliveries", "SeenDeliveries", "sign_callback", "verify_callback"),
+    "client": ("HandoffClient",),
+    "errors": ("CentralisateurUnavailable", "HandoffError", "HandoffRefused"),
+    "eligibility": ("Refusal", "refusals"),
+    "models": ("DeclarationState", "HandoffIn", "HandoffReceipt", "HandoffWarning"),
+    "statuses": ("FINAL_STATUSES", "STATUSES", "DeclarationStatus", "is_final"),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = list(_WHERE)
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

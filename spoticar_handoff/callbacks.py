@@ -13,20 +13,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import threading
 import time
 import uuid
 from collections.abc import Mapping
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from pydantic import ValidationError
-
-from spoticar_handoff.models import DeclarationState
+if TYPE_CHECKING:  # pydantic is imported at the first callback checked: the header names need none
+    from spoticar_handoff.models import DeclarationState
 
 CALLBACK_PATH = "/api/spoticar/callback"   # where our DMS simulators listen; a vendor may choose another
 SIGNATURE_HEADER = "X-Spoticar-Signature"
 TIMESTAMP_HEADER = "X-Spoticar-Timestamp"
 DELIVERY_HEADER = "X-Spoticar-Delivery"
+DELIVERY_RE = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # delivery_id() gives 32 hex digits
 DEFAULT_TOLERANCE = 300.0                   # seconds a callback stays acceptable after it was signed
 _NAMESPACE = uuid.UUID("0b7c2f8e-52c5-4c1e-9f0e-6a8d1f3e2b40")
 
@@ -97,6 +98,9 @@ def verify_callback(headers: Mapping[str, str], body: bytes, key: str, *,
     if not (given and stamp and delivery):
         raise CallbackRejected(401, "Rappel refusé : en-têtes X-Spoticar-Signature, X-Spoticar-Timestamp "
                                     "et X-Spoticar-Delivery obligatoires.")
+    if not DELIVERY_RE.fullmatch(delivery):  # it is stored as the replay key: bounded, plain
+        raise CallbackRejected(400, "Rappel refusé : X-Spoticar-Delivery comporte de 1 à 64 lettres sans "
+                                    "accent, chiffres ou signes . _ : -.")
     # as bytes: compare_digest refuses a str with a non-ASCII character (TypeError), and a forged
     # header may hold one: it is a bad signature, a 401, like any other
     if not hmac.compare_digest(signature(body, key, stamp, delivery).encode(), given.encode("utf-8", "replace")):
@@ -105,10 +109,14 @@ def verify_callback(headers: Mapping[str, str], body: bytes, key: str, *,
             abs((time.time() if now is None else now) - int(stamp)) > tolerance:
         raise CallbackRejected(401, f"Rappel refusé : horodatage X-Spoticar-Timestamp périmé (tolérance "
                                     f"{int(tolerance)} s).")
+    from pydantic import ValidationError
+
+    from spoticar_handoff.models import DeclarationState
     try:
         state = DeclarationState.model_validate_json(body)
     except ValidationError:
         raise CallbackRejected(400, "Rappel refusé : le corps n'est pas un état de déclaration v1.") from None
     if seen is not None and not seen.add(delivery):
-        raise CallbackRejected(409, f"Rappel déjà reçu (X-Spoticar-Delivery {delivery}) : ignoré.")
+        # the header is not repeated back: an answer never reflects what a request carried
+        raise CallbackRejected(409, "Rappel déjà reçu (même X-Spoticar-Delivery) : ignoré.")
     return state

@@ -9,6 +9,8 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data"
 
+DMS_NAMES = ("bee2link", "neovo", "pvo2", "tec3h")  # the DMS a hand-off may come from (``source_dms``)
+
 
 @cache
 def load(name: str) -> dict:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import httpx
 
+from spoticar_handoff.errors import CentralisateurUnavailable, HandoffError, HandoffRefused  # noqa: F401
 from spoticar_handoff.models import DeclarationState, HandoffReceipt
 
 HANDOFFS_PATH = "/api/v1/handoffs"
@@ -26,24 +27,6 @@ def tls_context() -> ssl.SSLContext:
     """One TLS context for every client of the process: without it httpx builds one per client
     (about 30 ms of CPU loading the CA bundle), even for plain http:// calls. Pass it as ``verify=``."""
     return httpx.create_ssl_context()
-
-
-class HandoffError(Exception):
-    """Base class: ``message`` is French and can be shown to the user as is."""
-
-    def __init__(self, message: str, status: int | None = None, errors: list[dict] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.errors = errors or []
-
-
-class HandoffRefused(HandoffError):
-    """The centralisateur answered 4xx: the list of ``errors`` says why, field by field."""
-
-
-class CentralisateurUnavailable(HandoffError):
-    """No answer, or a 5xx: nothing was declared; the DMS may retry later."""
 
 
 class HandoffClient:

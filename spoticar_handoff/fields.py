@@ -10,9 +10,6 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator
-from pydantic_core import PydanticCustomError
-
 from spoticar_handoff import catalogue
 
 ENERGIES = ("ESSENCE", "DIESEL", "ELECTRIQUE", "HYBRIDE", "HYBRIDE RECHARGEABLE", "GPL", "GNV", "E85",
@@ -33,6 +30,8 @@ MIN_YEAR, MAX_YEAR = 1900, 2100  # every date of the trade falls in this range
 
 
 def _fail(kind: str, message: str):
+    # at the first refusal: a form's page loads without pydantic
+    from pydantic_core import PydanticCustomError
     raise PydanticCustomError(kind, message)
 
 
@@ -107,5 +106,23 @@ def check_trade_date(value: dt.date) -> dt.date:
     return value
 
 
-TradeDate = Annotated[dt.date, AfterValidator(check_trade_date)]
-"""A date of the trade on the API: ISO "2025-11-30", year 1900–2100."""
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def iso_date_text(value):
+    """A date sent as text is the date alone, « 2025-11-30 »: pydantic would also take a datetime at
+    midnight (« 2025-11-30T00:00:00+02:00 », the 29th in UTC for a parser that converts it)."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        _fail("date_parsing", "Doit être une date au format AAAA-MM-JJ.")
+    return value
+
+
+def __getattr__(name: str):
+    # ``TradeDate``, a date of the trade on the API: ISO "2025-11-30", year 1900–2100. Made when a
+    # model first names it (PEP 562): code using only the normalisers does not import pydantic.
+    if name == "TradeDate":
+        from pydantic import AfterValidator, BeforeValidator
+        value = globals()["TradeDate"] = Annotated[dt.date, BeforeValidator(iso_date_text),
+                                                   AfterValidator(check_trade_date)]
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

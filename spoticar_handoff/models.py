@@ -8,6 +8,7 @@ dealer, eligibility) is refused.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -16,11 +17,11 @@ from pydantic import (AfterValidator, AnyHttpUrl, BaseModel, BeforeValidator, Co
 from pydantic_core import PydanticCustomError
 
 from spoticar_handoff import catalogue
+from spoticar_handoff.catalogue import DMS_NAMES
 from spoticar_handoff.fields import (TradeDate, check_email, check_postcode, check_rrdi, check_siret,
                                      normalize_energy, normalize_phone, normalize_plate, normalize_vin)
 from spoticar_handoff.statuses import DeclarationStatus
 
-DMS_NAMES = ("bee2link", "neovo", "pvo2", "tec3h")
 USAGES = tuple(catalogue.all_usages())
 CONSENTS = ("email", "phone", "sms", "mail")
 
@@ -59,7 +60,25 @@ Postcode = Annotated[str, Field(max_length=10), _as_sent(check_postcode)]
 Rrdi = Annotated[str, Field(max_length=10), AfterValidator(check_rrdi)]
 Siret = Annotated[str, Field(max_length=20), AfterValidator(check_siret)]
 Energy = Annotated[str, Field(max_length=30), AfterValidator(normalize_energy)]
-Money = Annotated[Decimal, Field(ge=0, le=10_000_000, decimal_places=2)]
+_AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+
+
+def _plain_amount(value):
+    """An amount sent as text is written the one way every parser reads alike (``"10290.76"``):
+    Python's ``Decimal`` alone would also take « ١٠٥٠٠ », « １０５００ », « 1_000 », « 1e3 », « +5 »
+    or spaces around, which a DMS's own parser may read otherwise (or not at all)."""
+    if isinstance(value, str) and not _AMOUNT.fullmatch(value):
+        raise PydanticCustomError("decimal_parsing", "Input should be a valid decimal")
+    return value
+
+
+def _no_negative_zero(value: Decimal) -> Decimal:
+    return abs(value) if value == 0 else value  # "-0" is 0, never shown « -0,00 € »
+
+
+# the bounds first: the validators wrap them, so the JSON schema stays that of a bounded decimal
+Money = Annotated[Decimal, Field(ge=0, le=10_000_000, decimal_places=2), BeforeValidator(_plain_amount),
+                  AfterValidator(_no_negative_zero)]
 def _typed_number(value):
     """JSON Schema's ``integer`` is a number without a fraction (``7`` or ``7.0``): a boolean or a
     string of digits is the wrong type, not something to convert silently."""

@@ -50,3 +50,85 @@ def test_two_writers_of_one_file_store_every_answered_job(tmp_path):
     assert (tmp_path / "shared.sqlite3.commit-lock").exists()
     for db in databases:
         db.dispose()
+
+
+def _committer(tmp_path) -> tuple[Database, GroupCommitter]:
+    db = Database(f"sqlite:///{tmp_path / 'one.sqlite3'}", _Base)
+    db.create_all()
+    return db, GroupCommitter(db.engine)
+
+
+def _insert(ref: str):
+    return lambda conn: conn.execute(ROWS.insert().values(ref=ref)).inserted_primary_key[0]
+
+
+def _refs(db: Database) -> set[str]:
+    with db.engine.connect() as conn:
+        return set(conn.scalars(select(ROWS.c.ref)))
+
+
+def test_a_failing_job_fails_its_own_caller_only(tmp_path):
+    """Jobs queued behind a batch in progress are committed together by the next leader; one of them
+    raising (a duplicate) reaches its caller alone, the others are stored."""
+    db, writer = _committer(tmp_path)
+    writer.run(_insert("taken"))
+    started, go = threading.Event(), threading.Event()
+
+    def slow(conn):  # holds the batch open while the others queue behind it
+        started.set()
+        go.wait(30)
+        return _insert("first")(conn)
+
+    outcomes: dict[str, object] = {}
+
+    def client(name, job):
+        try:
+            outcomes[name] = writer.run(job)
+        except Exception as exc:  # noqa: BLE001  (checked below)
+            outcomes[name] = exc
+
+    first = threading.Thread(target=client, args=("first", slow))
+    first.start()
+    assert started.wait(30)
+    others = [threading.Thread(target=client, args=(ref, _insert(ref))) for ref in ("a", "taken", "b")]
+    for thread in others:
+        thread.start()
+    go.set()
+    for thread in [first, *others]:
+        thread.join(timeout=60)
+    writer.stop()
+    assert type(outcomes["taken"]).__name__ == "IntegrityError"
+    assert all(isinstance(outcomes[ref], int) for ref in ("first", "a", "b"))
+    assert _refs(db) == {"taken", "first", "a", "b"}
+    db.dispose()
+
+
+def test_a_caller_that_gives_up_leaves_nothing_behind(tmp_path, monkeypatch):
+    """A caller waiting past ``WAIT`` gets TimeoutError and its job is withdrawn (never stored); the
+    batch in progress ends and the next job is committed as usual."""
+    from common import group_commit
+    db, writer = _committer(tmp_path)
+    started, go = threading.Event(), threading.Event()
+
+    def stuck(conn):
+        started.set()
+        go.wait(30)
+        return _insert("stuck")(conn)
+
+    leader = threading.Thread(target=writer.run, args=(stuck,))
+    leader.start()
+    assert started.wait(30)
+    monkeypatch.setattr(group_commit, "WAIT", 0.2)
+    try:
+        writer.run(_insert("gave-up"))
+    except TimeoutError as exc:
+        assert "no commit within" in str(exc)
+    else:
+        raise AssertionError("the caller should have stopped waiting")
+    go.set()
+    leader.join(timeout=60)
+    monkeypatch.setattr(group_commit, "WAIT", 120.0)
+    assert isinstance(writer.run(_insert("next")), int)
+    writer.stop()
+    assert _refs(db) == {"stuck", "next"}
+    db.dispose()

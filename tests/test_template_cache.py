@@ -1,6 +1,6 @@
 """What start-up leaves for later is not paid again at every start: templates compiled once per user
 (``harness.template_cache``), never served stale; ``up`` builds the deferred pydantic models
-once every app answers (``harness.cli``), not at the first request that needs one."""
+once every app answers (``harness.warm``), not at the first request that needs one."""
 from __future__ import annotations
 
 import os
@@ -60,14 +60,29 @@ def test_a_page_is_served_when_its_compiled_code_cannot_be_kept(tmp_path, cache_
 def test_up_builds_the_models_left_for_later_once_every_app_answers():
     from pydantic import BaseModel
 
-    import centralisateur  # noqa: F401  (its hand-off models are declared, built at first use)
-    from harness.cli import _OURS, _build_deferred_models
-    from spoticar_handoff.models import HandoffIn
+    import centralisateur  # noqa: F401  (its start leaves the hand-off models for later)
+    from harness.warm import OURS, warm_up
 
-    _build_deferred_models()
-    ours = [m for m in _all(BaseModel) if m.__module__.split(".")[0] in _OURS]
-    assert HandoffIn in ours and all(m.__pydantic_complete__ for m in ours)
-    assert _build_deferred_models() == 0  # nothing left: a second pass builds nothing again
+    warm_up(["centralisateur", "icare"])
+    from simulators.icare.wire import ContractIn
+    from spoticar_handoff.models import HandoffIn
+    ours = [m for m in _all(BaseModel) if m.__module__.split(".")[0] in OURS]
+    assert {HandoffIn, ContractIn} <= set(ours) and all(m.__pydantic_complete__ for m in ours)
+    assert warm_up(["centralisateur", "icare"]) == 0  # nothing left: a second pass builds nothing again
+
+
+def test_up_loads_every_template_of_its_apps_once_every_app_answers(tmp_path):
+    import centralisateur
+    from harness.warm import warm_up
+
+    app = centralisateur.create_app({"DATA_DIR": str(tmp_path), "URLS": {}, "BACKGROUND_JOBS": False})
+    try:
+        warm_up([], [app])
+        loaded = {template.name for template in app.jinja_env.cache.values()}
+        names = set(app.jinja_env.list_templates())
+        assert len(names) > 10 and names <= loaded  # a first page finds its templates loaded
+    finally:
+        app.extensions["harness_stop"]()
 
 
 def _all(model) -> list:

@@ -35,6 +35,11 @@ def lower(value: str | None) -> str | None:
     return unicodedata.normalize("NFKC", value).lower() if value else value
 
 
+def compatible(value: str | None) -> str | None:
+    """A field filter: the compatibility form (NFKC) alone, for a login whose case counts."""
+    return unicodedata.normalize("NFKC", value) if value else value
+
+
 class Field(_WTField):
     """A text input. ``required`` may be a callable ``(form) -> bool`` (e.g. "required for a pro");
     ``star`` says whether the label shows the required mark (defaults to ``required is True``)."""
@@ -179,8 +184,9 @@ class LoginEmailField(EmailField):
 
     fmt = "login_email"
 
-    def __init__(self, label, **kwargs):
-        kwargs.setdefault("filters", [lower])
+    def __init__(self, label, *, keep_case: bool = False, **kwargs):
+        # keep_case: a portal that matches the address "majuscules/minuscules comprises" (Portail B2B)
+        kwargs.setdefault("filters", [compatible if keep_case else lower])
         super().__init__(label, **kwargs)
 
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pydantic_core import PydanticCustomError
-
 # The hand-off SDK's normalisers: one plate pattern, one email check for the whole tree.
 from spoticar_handoff.fields import (check_email, check_postcode, check_siret, normalize_phone,
                                      normalize_plate, normalize_vin)
@@ -35,8 +33,12 @@ def run(kind: str, text: str) -> str:
     """The normalised ``text`` for format ``kind``; ``ValueError`` with the French sentence if not."""
     try:
         return CHECKS[kind](text)
-    except PydanticCustomError as exc:
-        raise ValueError(exc.message()) from None
+    except Exception as exc:
+        # the checks refuse with pydantic-core's error, imported by then: not needed before a refusal
+        from pydantic_core import PydanticCustomError
+        if isinstance(exc, PydanticCustomError):
+            raise ValueError(exc.message()) from None
+        raise
 
 
 def is_valid(kind: str, text: str) -> bool:

@@ -15,13 +15,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from common.journal.client import JournalClient, http_client
 from common.journal.context import TraceContext, current, join, using
 from common.journal.redact import BODY_LIMIT
 from common.journal.registry import UNBOUND, Journal, bind_lookup, binding_of, journal_of, register
 
 __all__ = ["BODY_LIMIT", "Journal", "JournalClient", "TraceContext", "UNBOUND", "bind_lookup", "binding_of", "current",
            "http_client", "erase", "install", "join", "journal_of", "query", "trace_for_bdc", "using"]
+
+
+def http_client(app=None, *, bdc: str | None = None, **kwargs):
+    """An ``httpx.Client`` for calling another app (``common.journal.client.http_client``), httpx
+    imported at the first outgoing call rather than when every app starts."""
+    from common.journal.client import http_client as journalled
+    return journalled(app, bdc=bdc, **kwargs)
+
+
+def __getattr__(name: str):
+    if name == "JournalClient":  # an httpx.Client subclass: httpx at first use, as for http_client
+        from common.journal.client import JournalClient
+        return JournalClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def install(app) -> Journal:

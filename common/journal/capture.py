@@ -85,15 +85,20 @@ class _Body:
 
     def __init__(self, iterable, limit: int, done):
         self._iterable, self._limit, self._done = iterable, limit, done
-        self.kept = bytearray()
+        self._chunks: list[bytes] = []  # the chunks themselves (no copy) until ``limit`` is passed
         self.size = 0
+
+    @property
+    def kept(self) -> bytes:
+        """The body's first bytes (``limit`` + 1 at most: one more tells it was cut)."""
+        kept = bytes(self._chunks[0]) if len(self._chunks) == 1 else b"".join(self._chunks)
+        return kept[:self._limit + 1] if len(kept) > self._limit + 1 else kept
 
     def __iter__(self):
         for chunk in self._iterable:
+            if self.size <= self._limit:
+                self._chunks.append(chunk)
             self.size += len(chunk)
-            room = self._limit + 1 - len(self.kept)
-            if room > 0:
-                self.kept += chunk[:room]
             yield chunk
         self._finish()  # a test client may never close(): the body is complete now
 
@@ -196,7 +201,7 @@ class JournalMiddleware:
                 res_type = value
             elif lowered == "location" and location is None:
                 location = value
-        req_raw, res_raw = bytes(tee.kept), bytes(body.kept)
+        req_raw, res_raw = bytes(tee.kept), body.kept
         bdc = find_bdc(path + "?" + query, location, *(raw[:limit] for raw, kind in ((req_raw, req_type), (res_raw, res_type))
                                                        if raw and redact.is_text(kind)))
         if bdc and not ctx.from_caller:

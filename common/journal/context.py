@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import secrets
+import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,12 +18,23 @@ _PROPAGATOR = TraceContextTextMapPropagator()
 MAX_TRACESTATE = 512  # the spec lets a vendor drop a tracestate longer than this
 
 
+# Ids as OpenTelemetry's SDK makes them (``RandomIdGenerator``): ``random.getrandbits``, not the OS's
+# entropy — two system calls a request for ids that name a trace and authorise nothing. (``random``
+# is seeded anew in a forked worker.) All zeros is invalid (W3C): drawn again.
 def new_trace_id() -> str:
-    return secrets.token_hex(16)
+    """32 hex digits, not all zeros."""
+    bits = random.getrandbits(128)
+    while not bits:
+        bits = random.getrandbits(128)
+    return f"{bits:032x}"
 
 
 def new_span_id() -> str:
-    return secrets.token_hex(8)
+    """16 hex digits, not all zeros."""
+    bits = random.getrandbits(64)
+    while not bits:
+        bits = random.getrandbits(64)
+    return f"{bits:016x}"
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 status) and the centralisateur's signed callback."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, abort, current_app, redirect
 from sqlalchemy import select
 
@@ -13,7 +15,10 @@ from simulators.bee2link.views import current_dealer, db, render_screen, vehicle
 from simulators.dms.callback import callback_response
 from simulators.dms.handoff import (GARANTISSEUR_NAMES, STATUS_LABELS, Declarations, callback_url,
                                     refresh_state, send_and_record)
-from spoticar_handoff import CALLBACK_PATH, CentralisateurUnavailable, DeclarationState, HandoffRefused
+from spoticar_handoff import CALLBACK_PATH, CentralisateurUnavailable, HandoffRefused
+
+if TYPE_CHECKING:  # pydantic: imported at the first hand-off, not when the app starts
+    from spoticar_handoff.models import DeclarationState
 
 bp = Blueprint("bee2link_declare", __name__)
 api = Blueprint("bee2link_api", __name__)

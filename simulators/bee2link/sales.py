@@ -7,10 +7,11 @@ import datetime as dt
 import functools
 
 from flask import Blueprint, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from simulators.bee2link import views
-from simulators.bee2link.store import Event, Order, Vehicle
+from common.counters import next_number
+from simulators.bee2link.store import Counter, Event, Order, Vehicle
 from simulators.dms.sale_form import DECLARED, SaleForm, blank_sale, form_data, sale_screen
 
 bp = Blueprint("bee2link_sales", __name__)
@@ -38,7 +39,7 @@ def _add_sale(form: SaleForm, s) -> str:
                       stage_since=dt.date.today(), price_ttc=sale["price_ttc"], documents=[], **form.vehicle())
     s.add(vehicle)
     s.flush()
-    s.add(Order(number=(s.scalar(select(func.max(Order.number))) or 9000) + 1, vehicle_id=vehicle.id,
+    s.add(Order(number=next_number(s, Counter, "order", Order.number, start=9001), vehicle_id=vehicle.id,
                 customer=form.customer(), trade_in_value=None, **_order(sale)))
     s.add(Event(vehicle_id=vehicle.id, kind="history", text="Vente saisie : véhicule en Livraison"))
     return url_for("bee2link.delivery", vehicle_id=vehicle.id)

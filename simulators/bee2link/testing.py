@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app, jsonify, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from common.testing import as_record, body, column_names, stored, test_blueprint
 from common.web import error_response
@@ -13,7 +13,8 @@ from fixtures.factories import Factory
 from simulators.dms.store import DeclarationColumns, VehicleColumns
 from simulators.bee2link.demo import add_delivery, add_vehicle
 from simulators.bee2link.pipeline import STAGE_LABELS
-from simulators.bee2link.store import Order, Vehicle
+from common.counters import next_number
+from simulators.bee2link.store import Counter, Order, Vehicle
 
 bp = test_blueprint("bee2link")
 
@@ -32,7 +33,7 @@ def create_order():
     data, today = body(), dt.date.today()
     factory = Factory(int(data.get("seed", 0)))
     with current_app.extensions["db"].transaction() as session:
-        number = (session.scalar(select(func.max(Order.number))) or 0) + 1
+        number = next_number(session, Counter, "order", Order.number, start=1)
         add_delivery(session, factory, data["rrdi"], number, today)
     return stored(Order, _order_record, status=201, number=number)
 

@@ -51,7 +51,8 @@ def callback_response(app: Flask, dms: str, declarations: Declarations,
             state = verify_callback(request.headers, body, dms_api_key(app.config, dms),
                                     tolerance=tolerance, seen=seen)
             if not store_state(app, declarations, state, on_new_contract, session):
-                raise CallbackRejected(404, f"Numéro de bon de commande inconnu : {state.bdc_number}.")
+                # not repeated back (the caller knows what it sent; an answer reflects no input)
+                raise CallbackRejected(404, "Numéro de bon de commande inconnu de ce DMS : rappel ignoré.")
     except CallbackRejected as exc:
         return error_response(exc.status, exc.message)
     events.notify(app)  # committed: pages following a declaration get the new state now

@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx
 from flask import Flask
 from sqlalchemy import bindparam, select
 
@@ -18,9 +18,12 @@ from common.dates import add_months
 from common.journal import bind_lookup, binding_of, current as current_trace, http_client
 from fixtures import reference
 from simulators.dms.keys import dms_api_key
-from spoticar_handoff import CALLBACK_PATH, HandoffClient, HandoffError
-from spoticar_handoff.models import DeclarationState, HandoffReceipt
+from spoticar_handoff.callbacks import CALLBACK_PATH
 from spoticar_handoff.statuses import STATUSES, is_final, should_replace
+
+if TYPE_CHECKING:  # the SDK's client and models (httpx, pydantic) are imported at the first hand-off
+    from spoticar_handoff import HandoffClient
+    from spoticar_handoff.models import DeclarationState, HandoffReceipt
 
 GARANTISSEUR_NAMES = {g["code"]: g["name"] for g in reference.garantisseurs()}
 STATUS_LABELS = {value: info.label for value, info in STATUSES.items()}
@@ -38,7 +41,7 @@ class Declarations:
     garantisseur: str | None = "garantisseur"
 
 
-OnContract = Callable[[object, object, DeclarationState], None] | None  # (session, record, state)
+OnContract = Callable[[object, object, "DeclarationState"], None] | None  # (session, record, state)
 
 
 def centralisateur_url(config: dict) -> str | None:
@@ -49,6 +52,7 @@ def centralisateur_url(config: dict) -> str | None:
 @contextlib.contextmanager
 def handoff_client(app: Flask, dms: str, timeout: float | None = None) -> Iterator[HandoffClient]:
     """The SDK client for this app's centralisateur with the DMS's key, closed on exit."""
+    from spoticar_handoff.client import HandoffClient
     url = centralisateur_url(app.config) or "http://127.0.0.1:9"  # port 9: nobody answers
     http = http_client(app, timeout=timeout or app.config.get("HANDOFF_TIMEOUT", 10.0),
                        transport=app.config.get("HANDOFF_TRANSPORT"))  # traceparent sent, exchange journalled
@@ -153,6 +157,7 @@ def poll(app: Flask, dms: str, bdc_number: str | None, status: str | None,
     """Ask the centralisateur for a declaration that is not final yet (its callback may be lost):
     (state, None), (None, French message) when it could not be asked, (None, None) when there is
     nothing to ask."""
+    from spoticar_handoff.client import HandoffError
     if not bdc_number or is_final(status):
         return None, None
     _end_reads(app)

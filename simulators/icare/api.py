@@ -3,65 +3,24 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, current_app, jsonify, request
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from common.auth import bearer_token, key_matches
 from common.dates import add_months, rfc3339
 from common.keys import demo_key_allowed
-from common.parsing import TradeDate
 from common.web import csrf, error_response, json_body
 from fixtures import reference
 from simulators.icare.store import Contract, IcareDealer, NpoRecord, utcnow
-from spoticar_handoff.fields import PLATE_RE, VIN_RE
+
+if TYPE_CHECKING:  # pydantic: imported at the first call, not when the app starts
+    from simulators.icare.wire import NpoIn
 
 bp = Blueprint("icare_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-
-Short = Annotated[str, Field(min_length=1, max_length=80)]
-
-
-class Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)  # built at first use
-
-
-class NpoIn(Wire):
-    bdc_number: Annotated[str, Field(pattern=r"^SP[0-9A-Z]{7}[0-9]{9}$")]
-    code_t: Annotated[str, Field(pattern=r"^T[0-9]{5}$")]
-    rrdi: Annotated[str, Field(pattern=r"^[0-9A-Z]{7}$")]
-    plate: str | None = Field(default=None, max_length=20)
-    vin: str | None = Field(default=None, max_length=17)
-    sale_date: TradeDate | None = None
-
-
-class CustomerIn(Wire):
-    civility: str | None = Field(default=None, max_length=5)
-    last_name: Short
-    first_name: str | None = Field(default=None, max_length=80)
-    email: str | None = Field(default=None, max_length=254)
-
-
-class VehicleIn(Wire):
-    plate: Annotated[str, Field(pattern=PLATE_RE.pattern)]
-    vin: Annotated[str, Field(pattern=VIN_RE.pattern)]
-    brand: Short
-    model: str | None = Field(default=None, max_length=80)
-    version: str | None = Field(default=None, max_length=120)
-    mileage_km: int | None = Field(default=None, ge=0, le=2_000_000)
-
-
-class ContractIn(NpoIn):
-    label: Literal["SPOTICAR", "DS CERTIFIED", "ALFA ROMEO CERTIFIED"]
-    product: Short
-    duration_months: int = Field(ge=1, le=120)
-    start_date: TradeDate
-    customer: CustomerIn
-    vehicle: VehicleIn
-
 
 def contract_number(created: dt.datetime, sequence: int) -> str:
     """11 digits: 2, year (2), month (2), sequence (6) — e.g. 22511015251."""
@@ -108,6 +67,7 @@ def _answered(session, body: NpoIn, model, to_json):
 @bp.post("/npo")
 def create_npo():
     """Record the NPO fee of a sale (always, whatever the garantisseur). Same bdc → same record."""
+    from simulators.icare.wire import NpoIn  # pydantic: at the first call, not when the app starts
     body, failure = json_body(NpoIn)
     if failure:
         return failure
@@ -133,6 +93,7 @@ def _npo_json(record: NpoRecord) -> dict:
 @bp.post("/contracts")
 def create_contract():
     """Create the warranty contract of a sale. Idempotent on bdc_number: one sale, one contract."""
+    from simulators.icare.wire import ContractIn
     body, failure = json_body(ContractIn)
     if failure:
         return failure

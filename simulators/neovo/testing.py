@@ -41,7 +41,8 @@ def create_dossier():
     """Body: rrdi (a NeoVO demo site), seed (Faker), optional brand. A new sold dossier with its invoice."""
     data = body()
     with current_app.extensions["db"].transaction() as session:
-        last = session.scalar(select(func.max(Dossier.number))) or "V0000000"
+        # the V0… range: V9… are the dossiers entered on screen (their own counter)
+        last = session.scalar(select(func.max(Dossier.number)).where(Dossier.number < "V9")) or "V0000000"
         number = f"V{int(last[1:]) + 1:07d}"
         piece = str(max((int(n) for n in session.scalars(select(Piece.number)) if n.isdigit()), default=600000) + 1)
         add_dossier(session, Factory(int(data.get("seed", 0))), data["rrdi"], number, piece, dt.date.today(),

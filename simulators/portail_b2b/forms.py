@@ -7,17 +7,19 @@ re-renders the form with the typed values and those messages when the dict is no
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 from werkzeug.datastructures import MultiDict
 
-from common.forms import EmailField, Form, PasswordField, PatternField, PhoneField, SelectField, SiretField
-from common.forms import TextAreaField, TextField
+from common.forms import EmailField, Form, LoginEmailField, PasswordField, PatternField, PhoneField, SelectField
+from common.forms import SiretField, TextAreaField, TextField
 from fixtures import reference
 
 
 def _upper_compact(value: str) -> str:
-    return "".join(value.split()).upper()
+    # NFKC: a full-width « Ｖ１２３４５６ » is V123456 (one account, one login lock)
+    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
 
 
 class B2BForm(Form):
@@ -28,6 +30,13 @@ class B2BForm(Form):
 
 def email(label="Adresse mail", required=True) -> EmailField:
     return EmailField(label, required=required, messages={
+        "format": "Le champ « {label} » doit être une adresse mail valide (ex. nom@societe.fr)."})
+
+
+def account_email(label="Adresse mail") -> LoginEmailField:
+    """An address that names (or becomes) a user's: ASCII only, NFKC, its case kept — the portal
+    matches it « majuscules/minuscules comprises » (seed 004)."""
+    return LoginEmailField(label, required=True, keep_case=True, messages={
         "format": "Le champ « {label} » doit être une adresse mail valide (ex. nom@societe.fr)."})
 
 
@@ -92,7 +101,7 @@ class ACCESS_REQUEST(ANALYSE):
     """The analysed COFOR and code site (hidden inputs), and the person who becomes the ASL Tiers."""
     last_name = text("Nom", max_length=80)
     first_name = text("Prénom", max_length=80)
-    email = email()
+    email = account_email()
     phone = phone(required=True)
     function = text("Fonction", required=False)
     terms = text("J'accepte les conditions d'utilisation du portail B2B", max_length=5)
@@ -114,19 +123,19 @@ class LOGIN(B2BForm):
 
 
 class LOST_IDENTIFIANT(B2BForm):
-    email = email()
+    email = account_email()
     cofor = cofor()
 
 
 class LOST_PASSWORD(B2BForm):
     identifiant = identifiant()
-    email = email()
+    email = account_email()
 
 
 class ASL_TIERS(B2BForm):
     identifiant = identifiant()
     cofor = cofor()
-    email = email()
+    email = account_email()
 
 
 class NEW_PASSWORD(B2BForm):

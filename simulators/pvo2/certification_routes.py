@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, current_app, jsonify
-from sqlalchemy import func, select
 
 from common.testing import stock_arrival_body
 from common.web import csrf
 from fixtures import reference
-from simulators.pvo2.store import Vehicle
+from common.counters import next_number
+from simulators.pvo2.store import Counter, Vehicle
 
 bp = Blueprint("pvo2_certification", __name__, url_prefix="/__test__/certification")
 csrf.exempt(bp)
@@ -26,7 +26,7 @@ def stock_arrival():
         return price  # the French refusal
     energies = reference.load("pvo2_demo")["energies"]
     with current_app.extensions["db"].transaction() as s:
-        number = (s.scalar(select(func.count(Vehicle.id))) or 0) + 1
+        number = next_number(s, Counter, "vehicle", Vehicle.id, start=1)
         vehicle = Vehicle(stock_number=f"CERT{number:05d}{v['vin'][-5:]}", plate=v["plate"], vin=v["vin"],
                           brand=v["brand"], model=v["model"], version=v["version"], kind=v.get("kind") or "VP",
                           energy=next((label for label, wire in energies.items() if wire == v["energy"]), "Essence"),

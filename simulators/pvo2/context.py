@@ -4,10 +4,11 @@ from __future__ import annotations
 import contextlib
 
 from flask import abort, current_app, flash, make_response, redirect, url_for
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 
 from fixtures import reference
-from simulators.pvo2.store import Order, Site, Vehicle
+from common.counters import next_number
+from simulators.pvo2.store import Counter, Order, Site, Vehicle
 
 
 def db():
@@ -62,8 +63,9 @@ def vehicle_or_404(session, vehicle_id: int) -> Vehicle:
     return vehicle
 
 
-def next_order_number(session) -> int:
-    return (session.scalar(select(func.max(Order.number))) or 7_400_000) + 1
+def next_order_number(session, start: int = 7_400_001) -> int:
+    """The number of a new offre (and of its bon de commande), unique without the app's write lock."""
+    return next_number(session, Counter, "order", Order.number, start=start)
 
 
 LABELS = ("SPOTICAR", "DS CERTIFIED", "ALFA ROMEO CERTIFIED")  # Label constructeur of the vehicle card

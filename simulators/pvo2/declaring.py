@@ -2,6 +2,8 @@
 toolkit; the centralisateur's signed callback and status polling."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, current_app
 
 from common.dates import add_months
@@ -11,7 +13,9 @@ from simulators.dms import handoff as dms
 from simulators.dms.callback import callback_response
 from simulators.pvo2.store import CallbackDelivery, Order, Site
 from spoticar_handoff import CALLBACK_PATH
-from spoticar_handoff.models import HandoffReceipt
+
+if TYPE_CHECKING:  # pydantic: imported at the first hand-off, not when the app starts
+    from spoticar_handoff.models import HandoffReceipt
 
 DMS = "pvo2"
 bp = Blueprint("callbacks", __name__)

@@ -1,7 +1,6 @@
 """Déclaration PSA Insurance: PVO2 asks PSA Assurance (simulated on the Icare app) for a policy."""
 from __future__ import annotations
 
-import httpx
 from flask import current_app
 
 from common.journal import http_client
@@ -43,6 +42,8 @@ def declare_psa_insurance(order: Order, site: Site) -> str:
     if not base or not key:
         raise PsaInsuranceError("PSA Assurance n'est pas configuré sur ce PVO2 (adresse ou clé "
                                 "PSA_INSURANCE_API_KEY manquante) : contactez le support PVO2.")
+    import httpx  # at the first declaration, not when the app starts
+
     try:
         with http_client(timeout=10.0) as http:
             response = http.post(base.rstrip("/") + "/api/v1/psa-insurance/policies",

@@ -6,11 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select
 
 from common.testing import as_record, body, stored, test_blueprint
 from fixtures import reference
 from fixtures.factories import Factory
+from simulators.pvo2.context import next_order_number
 from simulators.pvo2.store import Customer, Order, Vehicle
 
 bp = test_blueprint("pvo2")
@@ -60,7 +60,7 @@ def create_order():
     data, today = body(), dt.date.today()
     factory = Factory(int(data.get("seed", 0)))
     with current_app.extensions["db"].transaction() as session:
-        number = (session.scalar(select(func.max(Order.number))) or 7_000_000) + 1
+        number = next_order_number(session, start=7_000_001)
         vehicle = _stock_vehicle(factory, {"stock_number": f"ST{number}"}, today)
         c = factory.customer()
         customer = Customer(civility=c["civility"], last_name=c["last_name"], first_name=c["first_name"],

@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, jsonify
-from sqlalchemy import func, select
 
 from common.testing import stock_arrival_body
 from common.web import csrf
 from simulators.tec3h.data import writing
 from simulators.tec3h.referential import ENERGIES
-from simulators.tec3h.store import Vehicle
+from common.counters import next_number
+from simulators.tec3h.store import Counter, Vehicle
 
 bp = Blueprint("tec3h_certification", __name__, url_prefix="/__test__/certification")
 csrf.exempt(bp)
@@ -33,7 +33,7 @@ def stock_arrival():
         return price  # the French refusal
     registered = dt.date.fromisoformat(v["first_registration"])
     with writing() as tx:
-        number = (tx.scalar(select(func.count(Vehicle.id))) or 0) + 1
+        number = next_number(tx, Counter, "vehicle", Vehicle.id, start=1)
         vehicle = Vehicle(reference=f"CERT{number:05d}", make=v["brand"], model=v["model"], version_id="",
                           version=v["version"], equivalence="", energy=_energy(v["energy"]), gearbox="Manuelle",
                           first_registration=registered, model_year=registered.year, plate=v["plate"], vin=v["vin"],

@@ -6,14 +6,15 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from common.web import local_path
 from fixtures import reference
 from simulators.tec3h.data import reads as _db
 from simulators.tec3h.data import writing
 from simulators.tec3h.forms import CIVILITIES, CO_HOLDER, KINDS, CustomerForm  # noqa: F401 (re-exported)
-from simulators.tec3h.store import Customer, Order
+from common.counters import next_number
+from simulators.tec3h.store import Counter, Customer, Order
 
 bp = Blueprint("customers", __name__)
 
@@ -102,7 +103,7 @@ def customer_new():
     first = reference.load("tec3h_stock")["first_customer_number"]
     with writing() as tx:
         customer = Customer(**values)
-        customer.id = max(tx.scalar(select(func.max(Customer.id))) or 0, first - 1) + 1
+        customer.id = next_number(tx, Counter, "customer", Customer.id, start=first)
         tx.add(customer)
     flash(f"Client N° {customer.id} {customer.display_name} enregistré.")
     if request.form.get("ensuite") == "nouveau":  # « Ajouter un nouveau client »: a blank form again

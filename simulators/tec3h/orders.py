@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from common import formats, parsing
 from common.parsing import arg_int
@@ -14,7 +14,8 @@ from fixtures import reference
 from simulators.tec3h.data import reads as _db
 from simulators.tec3h.data import end_reads, writing
 from simulators.tec3h.forms import ORDER_STATUSES, OrderForm
-from simulators.tec3h.store import Customer, Order, OrderArticle, Vehicle, Warranty
+from common.counters import next_number
+from simulators.tec3h.store import Counter, Customer, Order, OrderArticle, Vehicle, Warranty
 from simulators.tec3h.warranty import refresh
 
 bp = Blueprint("orders", __name__)
@@ -118,7 +119,7 @@ def order_new(vehicle_id: int):
             flash("Ce véhicule a déjà un bon de commande (enregistré au même moment) : le voici.",
                   "error")
             return redirect(url_for("orders.order_new", vehicle_id=vehicle_id))
-        number = max(tx.scalar(select(func.max(Order.number))) or 0, first - 1) + 1
+        number = next_number(tx, Counter, "order", Order.number, start=first)
         order = Order(number=number, vehicle_id=vehicle.id, total_ttc=0, **values)
         tx.add(order)
         tx.flush()

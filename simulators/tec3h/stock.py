@@ -14,7 +14,8 @@ from simulators.tec3h.data import reads as _db
 from simulators.tec3h.data import writing
 from simulators.tec3h.forms import VehicleForm
 from simulators.tec3h.listing import COLUMNS, PAGE_SIZES, SORTS, StockFilters, csv_response
-from simulators.tec3h.store import Order, Vehicle, Warranty
+from common.counters import next_number
+from simulators.tec3h.store import Counter, Order, Vehicle, Warranty
 
 bp = Blueprint("stock", __name__)
 
@@ -143,8 +144,8 @@ def vehicle_new():
                 # (a double click) is written one after the other, the second finding the first
                 taken = values["plate"] and tx.scalar(select(Vehicle.id).where(Vehicle.plate == values["plate"]))
                 if not taken:
-                    last = tx.scalar(select(func.max(Vehicle.id))) or 0
-                    vehicle = new_vehicle(values.pop("version"), reference=str(700001 + last), **values)
+                    number = next_number(tx, Counter, "vehicle", Vehicle.id, start=1)
+                    vehicle = new_vehicle(values.pop("version"), reference=str(700000 + number), **values)
                     tx.add(vehicle)
                     tx.flush()
                     vehicle_id = vehicle.id

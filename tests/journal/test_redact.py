@@ -88,3 +88,44 @@ def test_query_tokens_are_redacted_as_the_pattern_finds_them(text):
 def test_a_tag_is_looked_at_closer_exactly_when_the_hint_pattern_finds_a_hint(tag):
     lowered = tag.lower()
     assert any(word in lowered for word in redact.TAG_WORDS) == bool(redact.TAG_HINT.search(lowered))
+
+
+def test_html_redaction_around_hints_rewrites_as_the_whole_scan_would():
+    """``_html`` rewrites only the stretches around hint words: on seeded random HTML-like texts (tags
+    split across stretches, ``<`` and ``>`` anywhere, accents, letters that fold to ASCII in Unicode)
+    it gives exactly what the tag pattern's scan of the whole text gives."""
+    import random
+    pieces = ["<input", "<INPUT", "<meta", "<Meta", "<inputé", "<input«", " name=", " NAME = ", " type=", " value=",
+              " content=", '"', "'", ">", "<", "csrf_token", "Password", "mot_de_passe", "api-key", "toKen", "x", "é",
+              "\u212aey", "\u0131", "\u0130", "\u017f", " ", "mdp", "<p>", "value=s3cret", "hidden", "motdepasse", "€"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        assert redact._html(text) == redact.HTML_TAG.sub(redact._html_tag, text), text
+
+
+def _redacted_by_every_pattern(text: str, content_type: str) -> str:
+    """What ``redact_text`` keeps, each pattern run over the whole text (no hint looked for first)."""
+    if "x-www-form-urlencoded" in content_type:
+        text = redact._form(text)
+    if "json" in content_type or text.lstrip().startswith(("{", "[")):
+        text = redact.JSON_FIELD.sub(redact._json_field, text)
+    text = redact.HTML_TAG.sub(redact._html_tag, text)
+    return redact.TOKEN_QUERY.sub(redact._token_value, redact.TOKEN_PATH.sub(redact._token_value, text))
+
+
+def test_hints_looked_for_first_redact_what_every_pattern_would():
+    """The hints (one pass over the folded bytes) only skip patterns that cannot match: seeded random
+    bodies of every kind come out as the patterns run over the whole text leave them."""
+    import random
+    pieces = ["<input name=csrf value=x>", "/reset/", "/declaration/", "?token=", "&key=", "?x.token.value=", "value=", " ",
+              "é", "\u212a", "ey=", "?", "&", "=", "abc", "<meta content=", '"', ">", '{"password": "p"}', "/activate/t?code=3&",
+              "\u0130", "&amp;", "Token", "?Signature=s", "cle=", "?é.token=", "<input ?x.token name=csrf value = y>",
+              "/mot-de-passe/", "\n", "/", '"api_key": 1,']
+    rng = random.Random(5)
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
+        for content_type in ("text/html", "application/json", "text/plain", "application/x-www-form-urlencoded"):
+            assert redact.redact_text(text, content_type) == _redacted_by_every_pattern(text, content_type), text
+            raw = text.encode()
+            assert redact.body(raw, content_type, len(raw), 4096)[0] == _redacted_by_every_pattern(text, content_type)

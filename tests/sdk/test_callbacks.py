@@ -78,7 +78,7 @@ def test_a_delivery_seen_before_is_a_replay():
     headers = sign_callback(BODY, "k-tec3h", "d-1", timestamp=NOW)
     verify_callback(headers, BODY, "k-tec3h", now=NOW, seen=seen)
     refused = _refusal(headers, seen=seen)
-    assert refused.status == 409 and "d-1" in refused.message
+    assert refused.status == 409 and "d-1" not in refused.message  # no echo of the header
     assert verify_callback(sign_callback(BODY, "k-tec3h", "d-2", timestamp=NOW), BODY, "k-tec3h",
                            now=NOW, seen=seen)
 
@@ -98,3 +98,17 @@ def test_statuses_have_french_labels_and_only_declared_and_refused_are_final():
     assert {v: s.label for v, s in STATUSES.items()}["declared"] == "Déclarée"
     assert [v for v in STATUSES if is_final(v)] == ["declared", "refused"]
     assert not is_final(None) and not is_final("draft")
+
+
+def test_a_replay_refusal_does_not_repeat_the_delivery_id():
+    seen = MemorySeenDeliveries(keep=600)
+    headers = sign_callback(BODY, "k-tec3h", "d-1", timestamp=NOW)
+    verify_callback(headers, BODY, "k-tec3h", now=NOW, seen=seen)
+    refused = _refusal(headers, seen=seen)
+    assert (refused.status, refused.message) == (409, "Rappel déjà reçu (même X-Spoticar-Delivery) : ignoré.")
+
+
+@pytest.mark.parametrize("delivery", ["<b>d</b>", "d" * 65, "d\u00e9"])
+def test_a_delivery_id_is_a_plain_bounded_token(delivery):
+    refused = _refusal(sign_callback(BODY, "k-tec3h", delivery, timestamp=NOW))
+    assert refused.status == 400 and "X-Spoticar-Delivery" in refused.message and delivery not in refused.message

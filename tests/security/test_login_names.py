@@ -64,3 +64,72 @@ def test_icare_refuses_a_user_that_looks_like_another(stack, email, message):
         browser.close()
     mails = httpx.get(stack.url("icare") + "/outbox/mails.json", params={"to": email}, timeout=20).json()["mails"]
     assert mails == []
+
+
+def _b2b_user(stack, factory, state: str = "with_users") -> tuple[str, dict]:
+    base = stack.url("portail_b2b")
+    supplier = httpx.post(base + "/__test__/suppliers", json={"seed": factory.seed, "state": state}, timeout=20)
+    assert supplier.status_code == 201, supplier.text
+    cofor = supplier.json()["cofor"]
+    user = httpx.post(base + "/__test__/users", timeout=20,
+                      json={"seed": factory.seed, "cofor": cofor, "password": "Portail-Sosie-2026"})
+    assert user.status_code == 201, user.text
+    return cofor, user.json()
+
+
+def test_portail_b2b_reads_a_full_width_identifiant_and_email_as_the_account(stack, factory):
+    _cofor, user = _b2b_user(stack, factory)
+    local, domain = user["email"].split("@")
+    base = stack.url("portail_b2b")
+    with httpx.Client(verify=tls_context(), base_url=base, timeout=20) as browser:
+        token = CSRF_RE.search(browser.get("/connexion").text).group(1)
+        signed_in = browser.post("/connexion", data={"csrf_token": token, "identifiant": _wide(user["identifiant"]),
+                                                     "password": "Portail-Sosie-2026"})
+        assert signed_in.status_code in (302, 303), html.unescape(signed_in.text)[:500]
+    with httpx.Client(verify=tls_context(), base_url=base, timeout=20) as browser:
+        token = CSRF_RE.search(browser.get("/mot-de-passe-perdu").text).group(1)
+        asked = browser.post("/mot-de-passe-perdu", data={"csrf_token": token, "identifiant": _wide(user["identifiant"]),
+                                                          "email": f"{_wide(local)}@{domain}"})
+        assert asked.status_code == 200, html.unescape(asked.text)[:500]
+    mails = httpx.get(base + "/outbox/mails.json", params={"to": user["email"]}, timeout=20).json()["mails"]
+    assert [m["subject"] for m in mails] == ["Portail B2B STELLANTIS : réinitialisation de votre mot de passe"]
+
+
+@pytest.mark.parametrize("email", ["claire.mart\u0456n@equipements-demo.example.fr",  # Cyrillic і
+                                   "claire.martin\u200b@equipements-demo.example.fr"])  # zero-width space
+def test_portail_b2b_refuses_an_access_request_for_a_look_alike_address(stack, factory, email):
+    base = stack.url("portail_b2b")
+    cofor = httpx.post(base + "/__test__/suppliers", json={"seed": factory.seed, "state": "presented"},
+                       timeout=20).json()["cofor"]
+    with httpx.Client(verify=tls_context(), base_url=base, timeout=20) as browser:
+        token = CSRF_RE.search(browser.get("/acces", params={"cofor": cofor}).text).group(1)
+        refused = browser.post("/acces/demande", data={
+            "csrf_token": token, "cofor": cofor, "code_site": "01", "last_name": "Sosie", "first_name": "Claire",
+            "email": email, "phone": "0141793151", "function": "Achats", "terms": "oui"})
+        page = html.unescape(refused.text)
+        assert refused.status_code == 422
+        assert "Le champ « Adresse mail » doit être une adresse mail valide" in page
+        assert 'value="Sosie"' in page  # what was typed is kept
+        assert "en cours de traitement" not in html.unescape(browser.get("/acces", params={"cofor": cofor}).text)
+    assert httpx.get(base + "/outbox/mails.json", params={"to": email}, timeout=20).json()["mails"] == []
+
+
+def test_dealers_add_stores_the_login_as_the_login_form_reads_it(tmp_path, monkeypatch, capsys):
+    from common.onboarding import load
+    from harness.cli import main
+    monkeypatch.setenv("CDS_TEST_PASSWORD", "Un-mot-de-passe-long-1")
+    config = tmp_path / "spoticar.toml"
+
+    def add(rrdi: str, login: str) -> int:
+        return main(["dealers", "add", "--config", str(config), "--rrdi", rrdi, "--name", "GARAGE DU PORT",
+                     "--dms", "tec3h", "--code-t", f"T{rrdi[:5]}", "--login", login,
+                     "--password-env", "CDS_TEST_PASSWORD"])
+    assert add("4321000", _wide("VO.PORT") + "@garage.example.fr") == 0
+    assert load(config).dealers[0].login == "vo.port@garage.example.fr"
+    assert "connexion vo.port@garage.example.fr" in capsys.readouterr().out
+    before = config.read_text()
+    assert add("4321001", "v\u043e.port@garage.example.fr") == 2  # Cyrillic о: refused, file unchanged
+    assert "ne peut contenir que des lettres sans accent" in capsys.readouterr().err
+    assert add("4321002", "vo.port") == 2
+    assert "L'adresse email n'est pas valide." in capsys.readouterr().err
+    assert config.read_text() == before

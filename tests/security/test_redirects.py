@@ -74,3 +74,12 @@ def test_a_local_return_address_is_still_followed(stack):
                                 data={"csrf_token": token, "email": dealer["login"],
                                       "password": stack.credentials.dealer_password("953617Z")})
         assert _stays_here(response) == "/statistiques?annee=2026"
+
+
+@pytest.mark.parametrize("app", ["centralisateur", "icare", "pvo2", "tec3h", "bee2link", "neovo", "portail_b2b"])
+def test_a_slash_redirect_never_leads_to_the_host_header(stack, app):
+    """werkzeug answers « /static//x.css » with a redirect built from the request's Host header: a
+    forged Host (a proxy passing it on, a poisoned cache) must not make it another site's address."""
+    for path, target in (("/static//x.css", "/static/x.css"), ("/static/%2Fx.css", "/static/x.css")):
+        answer = httpx.get(stack.url(app) + path, headers={"Host": "evil.example"}, timeout=20)
+        assert answer.status_code == 308 and answer.headers["Location"] == target, answer.headers

@@ -79,7 +79,8 @@ def lost_identifiant(values: dict):
     """« Vous avez oublié votre identifiant ? » — mails the V identifiant(s) registered for that email."""
     with db().transaction() as tx:
         users = service.users_by_email(tx, values["cofor"], values["email"])
-        if users and outbox.sent_recently(tx, values["email"], IDENTIFIANT_SUBJECT) < PER_ADDRESS_HOURLY:
+        # recorded whether any user matched or not: the same work, so the time tells nothing
+        if outbox.account_request(tx, IDENTIFIANT_SUBJECT, values["cofor"], values["email"]) and users:
             outbox.send_mail(tx, values["email"], IDENTIFIANT_SUBJECT,
                              "Bonjour,\n\nIdentifiant(s) STELLANTIS pour le Portail B2B enregistré(s) pour cette "
                              "adresse :\n" + "\n".join(f"- {u.identifiant} ({u.full_name})" for u in users)
@@ -93,8 +94,9 @@ def lost_password(values: dict):
     """« Vous avez oublié votre mot de passe ? » — only for a V identifiant; mails a reset link."""
     with db().transaction() as tx:
         user = tx.get(PortalUser, values["identifiant"])
-        if (user is not None and user.email == values["email"]
-                and outbox.sent_recently(tx, user.email, RESET_SUBJECT) < PER_ADDRESS_HOURLY):
+        # recorded whether the two match an account or not: the same work, so the time tells nothing
+        allowed = outbox.account_request(tx, RESET_SUBJECT, values["identifiant"], values["email"])
+        if allowed and user is not None and user.email == values["email"]:
             token = service.new_reset_token(tx, user)
             link = public_url_for("account.reset_with_link", token=token)
             outbox.send_mail(tx, user.email, RESET_SUBJECT,

@@ -1,0 +1,96 @@
+"""JSON bodies an outside campaign sends to the APIs: a key named twice in one object (RFC 8259 leaves
+its meaning open: one parser keeps the first value, another the last) is a French 400 and stores
+nothing — on the hand-off API (its lean path too), Icare's APIs and every DMS's signed callback —
+while the same key in two different objects stays normal; numbers no one can mean (5,000 digits,
+1e999999, NaN) and amounts only Python reads (« １０５００ », « 1_000 ») are refused in French, never a
+500."""
+from __future__ import annotations
+
+import json
+import uuid
+
+import httpx
+import pytest
+
+from spoticar_handoff import CALLBACK_PATH, sign_callback
+
+pytestmark = pytest.mark.centralisateur
+
+TWICE = ("Le corps JSON de la requête contient deux fois la même clé dans un objet : chaque clé ne peut y "
+         "figurer qu'une fois.")
+
+
+def _api(stack) -> httpx.Client:
+    return httpx.Client(base_url=stack.url("centralisateur"), timeout=30, headers={
+        "Authorization": f"Bearer {stack.credentials.dms_key('tec3h')}", "Content-Type": "application/json"})
+
+
+def test_a_handoff_naming_a_key_twice_is_refused_and_stores_nothing(stack, factory):
+    body = factory.handoff(rrdi="953617Z")
+    other = factory.handoff(rrdi="953617Z")["vehicle"]
+    text = json.dumps(body)
+    with _api(stack) as api:
+        for twice in (text[:-1] + ", " + json.dumps({"vehicle": other})[1:],  # a second, complete vehicle
+                      text.replace('"vehicle": {', '"vehicle": {"vin": "VF3XXXXXXXXXXXXXX", ', 1)):
+            refused = api.post("/api/v1/handoffs", content=twice.encode())
+            assert refused.status_code == 400, refused.text[:300]
+            assert refused.json()["errors"][0]["message"] == TWICE
+        created = api.post("/api/v1/handoffs", content=text.encode())  # the first sending of this order
+        assert created.status_code == 201, created.text[:300]
+
+
+@pytest.mark.parametrize("number,status,message", [
+    ("9" * 5000, 400, "Le corps de la requête n'est pas un JSON valide."),
+    ("1e999999", 422, "Doit être un nombre fini."),
+    ("NaN", 422, "Doit être un nombre fini."),
+    ("12.5", 422, "Doit être un nombre entier."),
+])
+def test_a_handoff_with_a_number_no_one_can_mean_is_refused_in_french(stack, factory, number, status, message):
+    body = factory.handoff(rrdi="953617Z")
+    text = json.dumps(body).replace(f'"mileage_km": {body["vehicle"]["mileage_km"]}', f'"mileage_km": {number}')
+    with _api(stack) as api:
+        refused = api.post("/api/v1/handoffs", content=text.encode())
+    assert refused.status_code == status and refused.json()["errors"][0]["message"] == message
+
+
+@pytest.mark.parametrize("amount", ["\u0661\u0660\u0665\u0660\u0660", "\uff11\uff10\uff15\uff10\uff10", "1_000",
+                                    " 10500 ", "1e3", "+10500", ".5", "10500."])
+def test_a_handoff_amount_is_written_the_one_way_every_parser_reads(stack, factory, amount):
+    """Arabic-Indic or full-width digits, « _ », an exponent, a sign or spaces: Python's Decimal takes
+    them all, a DMS's parser may read them otherwise — a French 422 naming the field."""
+    body = factory.handoff(rrdi="953617Z")
+    body["sale"]["price_ttc"] = amount
+    with _api(stack) as api:
+        refused = api.post("/api/v1/handoffs", content=json.dumps(body).encode())
+    assert refused.status_code == 422, refused.text[:300]
+    assert {"field": "sale.price_ttc", "message": "Doit être un montant (ex. « 10290.76 »)."} in refused.json()["errors"]
+
+
+@pytest.mark.parametrize("date", ["2026-11-19T00:00:00+02:00", "2026-11-19T00:00:00", "2026-11-19 00:00",
+                                  "\uff12\uff10\uff12\uff16-11-19"])
+def test_a_handoff_date_is_the_date_alone(stack, factory, date):
+    """A midnight with an offset is the day before in UTC for a parser that converts it: a date is sent
+    as « AAAA-MM-JJ » alone, else a French 422 naming the field."""
+    body = factory.handoff(rrdi="953617Z")
+    body["sale"]["sale_date"] = date
+    with _api(stack) as api:
+        refused = api.post("/api/v1/handoffs", content=json.dumps(body).encode())
+    assert refused.status_code == 422, refused.text[:300]
+    assert {"field": "sale.sale_date", "message": "Doit être une date au format AAAA-MM-JJ."} in refused.json()["errors"]
+
+
+def test_icare_api_refuses_a_key_named_twice(stack):
+    refused = httpx.post(stack.url("icare") + "/api/v1/npo", timeout=30,
+                         content=b'{"bdc_number": "SP953617Z103833712", "bdc_number": "SP953617Z103833799"}',
+                         headers={**stack.credentials.icare_headers(), "Content-Type": "application/json"})
+    assert refused.status_code == 400 and refused.json()["errors"][0]["message"] == TWICE
+
+
+@pytest.mark.parametrize("dms", ["pvo2", "tec3h", "bee2link", "neovo"])
+def test_a_signed_callback_naming_a_key_twice_is_refused(stack, dms):
+    body = b'{"bdc_number": "SP953617Z103833712", "status": "declared", "status": "cancelled"}'
+    headers = {"Content-Type": "text/plain",  # whatever it is declared as, the body is JSON
+               **sign_callback(body, stack.credentials.dms_key(dms), uuid.uuid4().hex)}
+    refused = httpx.post(stack.url(dms) + CALLBACK_PATH, content=body, headers=headers, timeout=30)
+    assert refused.status_code == 400
+    assert TWICE in refused.text or TWICE.replace("'", "&#39;") in refused.text

@@ -1,0 +1,41 @@
+"""What a start leaves for later: a restart on existing data serves every app without importing
+pydantic or httpx (~0.1 s of CPU): the models and clients come with the first request needing them,
+or with ``up``'s warm-up once every app answers."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.up_process import HANG
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# start the whole stack in-process on DATA_DIR (as ``up`` does), then print the top-level modules loaded
+START = """
+import json, sys
+from harness.runner import Stack
+stack = Stack(sys.argv[1], prepared=True).start()
+try:
+    stack.wait_ready()
+    # (a None entry is no module: harness/__init__.py blocks httpx's command line that way)
+    print(json.dumps(sorted({m.split(".")[0] for m, module in sys.modules.items() if module is not None})))
+finally:
+    stack.stop()
+"""
+
+
+def _loaded_after_start(data_dir: Path, images: Path) -> set[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SPOTICAR_PREPARED_DIR": str(images)}
+    done = subprocess.run([sys.executable, "-c", START, str(data_dir)], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True, timeout=HANG)
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_a_restart_serves_every_app_without_pydantic_or_httpx(tmp_path):
+    _loaded_after_start(tmp_path / "var", tmp_path / "images")  # fresh: seeds (Faker and all)
+    loaded = _loaded_after_start(tmp_path / "var", tmp_path / "images")
+    assert {"flask", "sqlalchemy", "centralisateur", "simulators"} <= loaded
+    assert sorted(loaded & {"pydantic", "pydantic_core", "httpx", "httpcore", "faker"}) == []
