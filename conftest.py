@@ -21,7 +21,7 @@ os.environ.setdefault("SPOTICAR_TEST_KDF", "1")
 
 # a failing test that drove a stack gets the journal of the traces it touched (report extra + HAR);
 # --dist loadgroup keeps each xdist_group on one worker (harness.pytest_xdist_groups)
-pytest_plugins = ["harness.pytest_journal", "harness.pytest_xdist_groups", "harness.pytest_cpu"]
+pytest_plugins = ["harness.pytest_journal", "harness.pytest_xdist_groups", "harness.pytest_cpu", "harness.pytest_heap"]
 
 
 def pytest_addoption(parser):
@@ -115,8 +115,10 @@ SLOW_FIRST = ("e2e/test_remote_browser.py", "tests/test_sharding.py", "tests/tes
               "tests/certification/test_session_http.py", "tests/journal/test_pytest_attachment.py",
               "tests/test_cli.py", "e2e/tec3h/test_flow.py", "e2e/pvo2/test_pvo2_flow.py",
               "tests/journal/test_storage.py", "tests/certification/test_outside_party.py",
-              "tests/certification/test_durable_evidence.py", "e2e/bee2link/test_bee2link_flow.py",
-              "e2e/neovo/test_neovo_flow.py", "e2e/bee2link/test_sale_entry.py", "e2e/icare/test_portal.py",
+              "tests/certification/test_durable_evidence.py", "e2e/pvo2/test_contract_push.py",
+              "tests/journal/test_cross_process.py", "tests/test_cpu_report.py", "e2e/bee2link/test_bee2link_flow.py",
+              "e2e/neovo/test_neovo_flow.py", "tests/centralisateur/test_manual_retry.py",
+              "tests/journal/test_workers.py", "e2e/bee2link/test_sale_entry.py", "e2e/icare/test_portal.py",
               "e2e/tec3h/test_order_buttons.py", "e2e/pvo2/test_offer_buttons.py")
 
 

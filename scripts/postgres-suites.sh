@@ -24,8 +24,7 @@ GROUPS_=(
   "multiprocess|tests/centralisateur/test_multiprocess.py"
   "journal|tests/journal --ignore=tests/journal/test_cross_process.py"
   "cross_process|tests/journal/test_cross_process.py"
-  "bee2link|tests/bee2link"
-  "neovo|tests/neovo tests/common/test_schema_upgrade.py"
+  "bee2link_neovo|tests/bee2link tests/neovo tests/common/test_schema_upgrade.py"
   "certification|tests/certification/test_durable_evidence.py"
   "double_submit|tests/security/test_double_submit.py tests/security/test_numbering.py tests/security/test_dms_callbacks.py tests/security/test_json_bodies.py"
 )
