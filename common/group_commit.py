@@ -120,15 +120,21 @@ class GroupCommitter:
 
     def _withdraw(self, slot: _Slot) -> bool:
         """A caller waited ``WAIT`` seconds: True if it was handed the lead meanwhile (it must lead
-        all the same), False if its outcome came meanwhile; otherwise its job leaves the queue (if no
-        batch holds it yet) and TimeoutError is raised."""
+        all the same), False if its outcome came meanwhile or a batch already holds its job (then it
+        waits for that outcome: the batch may store the job, so "timeout" would be a lie); otherwise
+        its job leaves the queue and TimeoutError is raised."""
         with self._mutex:
             if slot.leads:
                 slot._done.acquire(blocking=False)  # the lead's release: its outcome releases it again
                 return True
             if slot.finished:
                 return False
+            queued = len(self._waiting)
             self._waiting[:] = [item for item in self._waiting if item[1] is not slot]
+            held = len(self._waiting) == queued  # not queued: a leader took it into its batch
+        if held:  # every batch sets each job's outcome, even when its leader is interrupted
+            slot._done.acquire()
+            return False
         raise TimeoutError(f"no commit within {WAIT:.0f} s")
 
     @contextmanager

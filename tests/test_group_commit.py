@@ -132,3 +132,56 @@ def test_a_caller_that_gives_up_leaves_nothing_behind(tmp_path, monkeypatch):
     writer.stop()
     assert _refs(db) == {"stuck", "next"}
     db.dispose()
+
+
+def test_a_timeout_is_never_answered_for_a_job_a_batch_then_stores(tmp_path, monkeypatch):
+    """A caller whose job a batch already holds when its wait runs out is not told "timeout" while the
+    batch goes on to store the job: it gets the job's outcome. Whatever the timing, a caller told
+    TimeoutError finds its job not stored, and a caller given a result finds it stored."""
+    import fcntl
+    import os
+
+    from common import group_commit
+    db, writer = _committer(tmp_path)
+    monkeypatch.setattr(group_commit, "WAIT", 1.0)
+    other = os.open(str(tmp_path / "one.sqlite3.commit-lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(other, fcntl.LOCK_EX)  # another process has its turn at the file: the leader waits
+    follower_done = threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def leader_job(conn):  # the batch stays open until the follower has its answer (bounded)
+        follower_done.wait(3)  # past the follower's WAIT: with the old code it was answered by then
+        return _insert("leader")(conn)
+
+    def client(name, job, done=None):
+        try:
+            outcomes[name] = writer.run(job)
+        except Exception as exc:  # noqa: BLE001  (checked below)
+            outcomes[name] = exc
+        if done is not None:
+            done.set()
+
+    leader = threading.Thread(target=client, args=("leader", leader_job))
+    leader.start()
+    follower = threading.Thread(target=client, args=("follower", _insert("follower"), follower_done))
+    for _ in range(2000):  # the leader is queued and waits for the file before gathering its batch
+        if writer._waiting:
+            break
+        threading.Event().wait(0.005)
+    follower.start()
+    for _ in range(2000):
+        if len(writer._waiting) == 2:
+            break
+        threading.Event().wait(0.005)
+    fcntl.flock(other, fcntl.LOCK_UN)  # the leader gathers both jobs, then holds the batch open
+    for thread in (leader, follower):
+        thread.join(timeout=60)
+    os.close(other)
+    writer.stop()
+    stored = _refs(db)
+    assert isinstance(outcomes["leader"], int) and "leader" in stored
+    if isinstance(outcomes["follower"], TimeoutError):
+        assert "follower" not in stored
+    else:
+        assert isinstance(outcomes["follower"], int) and "follower" in stored
+    db.dispose()
