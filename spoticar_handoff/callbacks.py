@@ -18,10 +18,12 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:  # pydantic is imported at the first callback checked: the header names need none
-    from spoticar_handoff.models import DeclarationState
+# pydantic is imported at the first callback checked: the header names need none. The return type is
+# named through the package (which loads ``models`` at first use), so ``typing.get_type_hints``
+# resolves it in a fresh process too (a name imported under TYPE_CHECKING alone is a NameError there)
+import spoticar_handoff
 
 CALLBACK_PATH = "/api/spoticar/callback"   # where our DMS simulators listen; a vendor may choose another
 SIGNATURE_HEADER = "X-Spoticar-Signature"
@@ -87,7 +89,7 @@ def sign_callback(body: bytes, key: str, delivery: str, *, timestamp: int | None
 
 def verify_callback(headers: Mapping[str, str], body: bytes, key: str, *,
                     tolerance: float = DEFAULT_TOLERANCE, seen: SeenDeliveries | None = None,
-                    now: float | None = None) -> DeclarationState:
+                    now: float | None = None) -> spoticar_handoff.DeclarationState:
     """The callback's ``DeclarationState`` once its signature, its freshness and (given ``seen``)
     its novelty are checked; else raises ``CallbackRejected`` (401 signature or stale, 400 body,
     409 replay)."""

@@ -112,3 +112,22 @@ def test_a_replay_refusal_does_not_repeat_the_delivery_id():
 def test_a_delivery_id_is_a_plain_bounded_token(delivery):
     refused = _refusal(sign_callback(BODY, "k-tec3h", delivery, timestamp=NOW))
     assert refused.status == 400 and "X-Spoticar-Delivery" in refused.message and delivery not in refused.message
+
+
+def test_the_type_hints_resolve_in_a_fresh_process_with_the_sdk_alone(tmp_path):
+    """A vendor's tools (sphinx, ``validate_call``) resolve ``verify_callback``'s hints before any
+    callback was checked, with the SDK copied alone (no project package beside it)."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import spoticar_handoff
+    shutil.copytree(Path(spoticar_handoff.__file__).parent, tmp_path / "spoticar_handoff")
+    code = ("import sys, typing, spoticar_handoff.callbacks as c\n"
+            "print(typing.get_type_hints(c.verify_callback)['return'].__name__)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('common', 'centralisateur')))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False,
+                          timeout=120, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["DeclarationState", "[]"]
