@@ -129,3 +129,11 @@ def test_hints_looked_for_first_redact_what_every_pattern_would():
             assert redact.redact_text(text, content_type) == _redacted_by_every_pattern(text, content_type), text
             raw = text.encode()
             assert redact.body(raw, content_type, len(raw), 4096)[0] == _redacted_by_every_pattern(text, content_type)
+
+
+@pytest.mark.parametrize("key", [r"pass\u0077ord", r"\u0070assword", r"api\u005fkey", r"mot_de_passe\u00e9"])
+def test_a_json_key_written_with_escapes_is_judged_by_what_it_means(key):
+    """A JSON encoder may escape any character of a key: ``"\\u0070assword"`` is ``"password"``."""
+    body = redact.redact_text(f'{{"{key}": "hunter2", "plate": "AB-123-CD"}}', "application/json")
+    assert body == f'{{"{key}": "{R}", "plate": "AB-123-CD"}}'
+    assert redact.body(f'{{"{key}": "hunter2"}}'.encode(), "application/json")[0] == f'{{"{key}": "{R}"}}'
