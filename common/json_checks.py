@@ -7,7 +7,11 @@ import json
 import re
 
 MAX_JSON_DEPTH = 32  # the hand-off is 3 levels deep; 32 leaves room and stays far from recursion limits
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+# a string, or an unterminated one up to the end of the text: every quote starts a match, so the scan
+# is linear (a quote opening no string was tried again at each later quote: a body of escaped quotes,
+# 80 KB, held the interpreter ~20 s). A parser fails at an unterminated string: what follows is never
+# nested into, so it is not counted either.
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*+(?:"|\\?\Z)', re.DOTALL)
 _JSON_NESTING = re.compile(rb"[\[\]{}]")
 
 

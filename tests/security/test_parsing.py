@@ -59,3 +59,17 @@ def test_trade_date_refuses_year_9999_in_french_on_the_api():
 def test_json_depth_counts_nesting_and_skips_strings():
     assert json_depth(b'{"a": [1, {"b": "[[[[{{{"}]}') == 3
     assert json_depth(b"[" * 1000 + b"]" * 1000) == 1000
+
+
+def test_json_depth_is_one_pass_over_a_body_of_unterminated_strings():
+    """A body of escaped quotes opens a string it never closes: each of its quotes was tried again as a
+    string's start, to the end of the body (80 KB: ~20 s of an app's interpreter). Run in a child
+    process bounded far above one pass over 800 KB (a few ms): before, it took hours."""
+    import subprocess
+    import sys
+
+    code = ("from common.json_checks import json_too_deep\n"
+            "print(json_too_deep(b'[' * 33 + b'\"' + b'\\\\\"' * 400_000),"
+            " json_too_deep(b'[' * 33 + b'\"' + b'\\\\\\n' * 400_000 + b'\\\\'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["True", "True"]  # the 33 levels before the string are counted
