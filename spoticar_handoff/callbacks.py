@@ -42,6 +42,9 @@ class CallbackRejected(Exception):
         self.status = status
         self.message = message
 
+    def __reduce__(self):  # pickled with both arguments (``args`` holds the message alone)
+        return type(self), (self.status, self.message)
+
 
 class SeenDeliveries(Protocol):
     """Where a receiver remembers the deliveries it took (at least ``tolerance`` seconds long)."""

@@ -131,3 +131,12 @@ def test_the_type_hints_resolve_in_a_fresh_process_with_the_sdk_alone(tmp_path):
                           timeout=120, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["DeclarationState", "[]"]
+
+
+def test_a_refusal_survives_pickling():
+    """A vendor's task queue or process pool pickles the exception a worker raised."""
+    import pickle
+
+    refusal = pickle.loads(pickle.dumps(CallbackRejected(409, "Rappel déjà reçu.")))
+    assert (type(refusal), refusal.status, refusal.message, str(refusal)) == \
+        (CallbackRejected, 409, "Rappel déjà reçu.", "Rappel déjà reçu.")
