@@ -19,7 +19,6 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from bench.stats import timed
 from fixtures import reference
 from fixtures.factories import Factory
 from fixtures.icare_factories import icare_sale

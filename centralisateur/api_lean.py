@@ -26,7 +26,8 @@ from sqlalchemy.exc import IntegrityError
 from centralisateur import api, api_store
 from common.auth import key_digest
 from common.keys import demo_key_allowed
-from common.web import ANSWER_HEADERS, HTTP_MESSAGES, json_has_duplicate_key, json_has_nul, json_too_deep
+from common.json_checks import json_has_duplicate_key, json_has_nul, json_too_deep
+from common.web import ANSWER_HEADERS, HTTP_MESSAGES
 
 log = logging.getLogger(__name__)
 PATH = "/api/v1/handoffs"

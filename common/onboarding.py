@@ -51,7 +51,8 @@ class DealerEntry(_Strict):
     postcode: str = ""
     city: str = ""
     phone: str = ""
-    email: str = ""
+    # the convention's email: Icare's « mot de passe oublié » makes its administrator's account from it
+    email: Annotated[str, AfterValidator(lambda value: _login_email(value) if value else value)] = ""
     cirano_id: str | None = None
     login: Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_login_email)]
     password_hash: Annotated[str, Field(min_length=10)]

@@ -1,7 +1,6 @@
 """What every Flask app of the harness shares: config, secret, CSRF, headers, French error pages."""
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -16,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Rule
 
+from common.json_checks import (DUPLICATE_KEY_MESSAGE, MAX_JSON_DEPTH, json_has_duplicate_key, json_has_nul,
+                                 json_too_deep)
 from common.parsing import MAX_INT, ParseError
 
 from common import journal
@@ -252,56 +253,6 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     return app
 
 
-MAX_JSON_DEPTH = 32  # the hand-off is 3 levels deep; 32 leaves room and stays far from recursion limits
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_JSON_NESTING = re.compile(rb"[\[\]{}]")
-
-
-def json_depth(raw: bytes) -> int:
-    """How deeply a JSON text nests arrays and objects, counted without parsing it (strings skipped)."""
-    depth = deepest = 0
-    for match in _JSON_NESTING.finditer(_JSON_STRING.sub(b"", raw)):
-        depth += 1 if match.group() in (b"[", b"{") else -1
-        deepest = max(deepest, depth)
-    return deepest
-
-
-def json_too_deep(raw: bytes) -> bool:
-    """Whether a JSON text nests deeper than ``MAX_JSON_DEPTH``. Nesting needs an opening bracket per
-    level: a body with few of them (a hand-off has ~6) is shallow enough without the exact count,
-    which costs a pass over the whole body."""
-    return raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and json_depth(raw) > MAX_JSON_DEPTH
-
-
-class _DuplicateKey(Exception):
-    pass
-
-
-def _unique_object(pairs: list) -> dict:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        raise _DuplicateKey
-    return obj
-
-
-def json_has_duplicate_key(raw: bytes) -> bool:
-    """Whether a JSON text names a key twice in one object. RFC 8259 leaves the meaning open (some
-    parsers keep the first value, pydantic and ``json`` the last, so a DMS and we could read two
-    different sales from one body): such a body is refused, never guessed. Not JSON: False (the
-    route's own parser says so)."""
-    if raw.lstrip()[:1] not in (b"{", b"["):
-        return False
-    try:
-        json.loads(raw, object_pairs_hook=_unique_object)
-    except _DuplicateKey:
-        return True
-    except (ValueError, RecursionError):
-        return False
-    return False
-
-
-DUPLICATE_KEY_MESSAGE = ("Le corps JSON de la requête contient deux fois la même clé dans un objet : "
-                         "chaque clé ne peut y figurer qu'une fois.")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -341,11 +292,6 @@ def _refuse_nul():
     if json_has_nul(request.get_data(cache=True)):
         return error_response(400, NUL_MESSAGE)
     return None
-
-
-def json_has_nul(raw: bytes) -> bool:
-    """Whether a (JSON) body holds a NUL character, as such or escaped (``\\u0000``)."""
-    return b"\x00" in raw or b"\\u0000" in raw
 
 
 def _unique_violation(exc: IntegrityError) -> bool:

@@ -1,12 +1,17 @@
 """What ``up`` is running, written to ``<data-dir>/stack.json`` so other commands find the apps.
 
-    {"pid": 1234, "started": "2026-11-30T06:00:00Z", "apps": {"centralisateur": "http://127.0.0.1:8000", …}}
+    {"pid": 1234, "started": "2026-11-30T06:00:00Z", "cpu_seconds": 0.48,
+     "apps": {"centralisateur": "http://127.0.0.1:8000", …}}
+
+``cpu_seconds``: the CPU ``up`` had used (all its threads) when every app answered — what a start
+cost, read at that very moment (``bench/startup.py`` reports it).
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
+import time
 from pathlib import Path
 
 STATE_FILE = "stack.json"
@@ -19,7 +24,7 @@ def write_state(data_dir: Path | str, urls: dict[str, str]) -> Path:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"pid": os.getpid(),
                                "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                               "apps": urls}, indent=2))
+                               "cpu_seconds": round(time.process_time(), 3), "apps": urls}, indent=2))
     tmp.replace(path)
     return path
 

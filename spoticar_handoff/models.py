@@ -79,6 +79,8 @@ def _no_negative_zero(value: Decimal) -> Decimal:
 # the bounds first: the validators wrap them, so the JSON schema stays that of a bounded decimal
 Money = Annotated[Decimal, Field(ge=0, le=10_000_000, decimal_places=2), BeforeValidator(_plain_amount),
                   AfterValidator(_no_negative_zero)]
+
+
 def _typed_number(value):
     """JSON Schema's ``integer`` is a number without a fraction (``7`` or ``7.0``): a boolean or a
     string of digits is the wrong type, not something to convert silently."""

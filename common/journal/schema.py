@@ -32,8 +32,11 @@ def tables(metadata: MetaData, name: str) -> tuple[Table, Table]:
         Column("response", Text, nullable=False))
     traces = Table(
         traces_name, metadata,
+        # numéro de BDC first: a BDC is looked up (queries by BDC), a trace never is here; and new BDCs
+        # follow one another in the key, where random trace ids touched a page of it each (a
+        # hand-off's binding: ~20 % of its write); the key serves the look-up, no second index
+        Column("bdc", String(32), primary_key=True),
         Column("trace_id", String(32), primary_key=True),
-        Column("bdc", String(32), primary_key=True, index=True),
         Column("tracestate", String(512)),
         Column("time", DateTime, nullable=False))
     return entries, traces
@@ -78,7 +81,7 @@ def bindings_insert(connection, traces: Table, bindings: dict):
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         known = set(connection.execute(select(traces.c.trace_id, traces.c.bdc).where(
-            traces.c.trace_id.in_({t for t, _ in bindings}))).all())
+            traces.c.bdc.in_({b for _, b in bindings}))).all())
         for pair in known:
             bindings.pop(tuple(pair), None)
         return insert(traces)

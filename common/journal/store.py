@@ -6,11 +6,13 @@ request never waits for the database, and a full queue or a failing write only l
 """
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import logging
 import threading
 import time
+import weakref
 from collections import OrderedDict, deque
 from pathlib import Path
 
@@ -32,6 +34,18 @@ _LINGER = 1.0
 _AGE_PRUNE_EVERY = 30.0  # seconds between two age-based prunes
 _MISS_TTL = 2.0  # seconds a BDC found unbound is not looked up again
 UNBOUND = object()  # an app's binding look-up: "no trace can be bound to this BDC here" (no other query)
+_EXIT_WAIT = 5.0  # seconds the process's exit waits for each writer to write what is queued
+_WRITING: weakref.WeakSet = weakref.WeakSet()  # stores whose writer thread runs
+
+
+@atexit.register
+def _stop_writers() -> None:
+    """At the process's exit, each writer writes what is queued and ends. A daemon thread still
+    running when the interpreter finalizes is ended from inside whatever it runs — in a native
+    library that released the GIL (the redaction's Aho-Corasick search), that aborted the whole
+    process (« FATAL: exception not rethrown », exit code 134) once in several runs."""
+    for store in list(_WRITING):
+        store.close(_EXIT_WAIT)
 
 
 class Later:
@@ -82,6 +96,7 @@ class JournalStore:
         self._taken = 0
         self._finished = 0
         self._thread: threading.Thread | None = None
+        self._closing = False  # the process exits: write what is queued, then end the writer
         self._lock = threading.Lock()
         self._bound: OrderedDict[str, tuple] = OrderedDict()  # bdc → (trace, tracestate), newest 10,000
         self._missed: dict[str, float] = {}  # bdc → until when "not bound" is believed
@@ -163,17 +178,28 @@ class JournalStore:
 
     def _start_writer(self) -> None:
         with self._lock:
-            if self._thread is None:
+            if self._thread is None and not self._closing:
                 self._thread = threading.Thread(target=self._run, name=f"journal:{self.name}", daemon=True)
                 self._thread.start()
+                _WRITING.add(self)
 
     def _run(self) -> None:
-        while True:
+        while not self._closing:
             self._wake.wait()
             self._hurry.wait(_LINGER)  # gather a batch, unless a reader is waiting for it
             self._hurry.clear()
             self._wake.clear()  # before draining: an entry put from now on wakes the next round
             self._drain()
+        self._drain()  # what came while the last round wrote
+
+    def close(self, timeout: float = _EXIT_WAIT) -> None:
+        """End the writer thread once it has written what is queued (waiting at most ``timeout``)."""
+        self._closing = True
+        self._hurry.set()
+        self._wake.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
 
     def _drain(self) -> None:
         # what is there now, in batches; what comes meanwhile waits for the next round (one

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from common.parsing import TradeDate
 from spoticar_handoff.fields import PLATE_RE, VIN_RE
+from spoticar_handoff.models import whole  # integers as JSON numbers: no « 1_000 », true or " 12 "
 
 Short = Annotated[str, Field(min_length=1, max_length=80)]
 
@@ -38,13 +39,13 @@ class VehicleIn(Wire):
     brand: Short
     model: str | None = Field(default=None, max_length=80)
     version: str | None = Field(default=None, max_length=120)
-    mileage_km: int | None = Field(default=None, ge=0, le=2_000_000)
+    mileage_km: whole(0, 2_000_000) | None = None
 
 
 class ContractIn(NpoIn):
     label: Literal["SPOTICAR", "DS CERTIFIED", "ALFA ROMEO CERTIFIED"]
     product: Short
-    duration_months: int = Field(ge=1, le=120)
+    duration_months: whole(1, 120)
     start_date: TradeDate
     customer: CustomerIn
     vehicle: VehicleIn
@@ -60,9 +61,9 @@ class PolicyCustomer(CustomerIn):
 
 class PolicyVehicle(VehicleIn):
     first_registration: TradeDate | None = None
-    din_power: int | None = Field(default=None, ge=1, le=2000)
+    din_power: whole(1, 2000) | None = None
     usage: str = Field(default="particulier", max_length=40)
-    ptac_kg: int | None = Field(default=None, ge=1, le=60_000)
+    ptac_kg: whole(1, 60_000) | None = None
 
 
 class PolicyIn(Wire):
@@ -73,7 +74,7 @@ class PolicyIn(Wire):
     vehicle: PolicyVehicle
     label: Literal["SPOTICAR", "DS CERTIFIED", "ALFA ROMEO CERTIFIED"]
     product: Short
-    duration_months: int = Field(ge=1, le=120)
+    duration_months: whole(1, 120)
     start_date: TradeDate
 
 
@@ -82,8 +83,8 @@ class PolicyIn(Wire):
 class FaultIn(BaseModel):
     """What to do to the next contract-API calls (all optional; ``count`` None = until cleared)."""
     model_config = ConfigDict(extra="forbid", defer_build=True)  # built at first use
-    latency_ms: int = Field(default=0, ge=0, le=60_000)
-    error_status: int | None = Field(default=None, ge=400, le=599)
+    latency_ms: whole(0, 60_000) = 0
+    error_status: whole(400, 599) | None = None
     drop_connection: bool = False
-    count: int | None = Field(default=None, ge=1, le=10_000)
+    count: whole(1, 10_000) | None = None
     rrdi: str | None = Field(default=None, min_length=1, max_length=20)

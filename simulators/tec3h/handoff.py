@@ -6,7 +6,7 @@ import datetime as dt
 from flask import current_app
 
 from common.dates import parse_fr_date
-from common.parsing import ParseError, parse_int
+from common.parsing import ParseError, parse_decimal, parse_int
 from fixtures import reference
 from simulators.dms.handoff import manufacturer_warranty
 from simulators.tec3h.store import Order
@@ -44,8 +44,13 @@ def _int(text: str | None) -> int | None:
 
 
 def _money(text: str | None) -> str | None:
-    text = (text or "").replace(" ", "").replace("€", "").replace(",", ".")
-    return text or None
+    """The form's amount (« 15 000,50 € », checked by its MoneyField with ``common.parsing``) as the wire
+    writes it, « 15000.50 »: spaces and commas alone left a non-breaking space in « 15 000 »."""
+    try:
+        amount = parse_decimal(text)
+    except ParseError:  # a form stored before its check: sent as typed, the centralisateur says why
+        return (text or "").strip() or None
+    return None if amount is None else f"{amount:.2f}"
 
 
 def build_payload(order: Order, form: dict, callback_url: str | None) -> dict:

@@ -53,30 +53,27 @@ def test_a_handoff_with_a_number_no_one_can_mean_is_refused_in_french(stack, fac
     assert refused.status_code == status and refused.json()["errors"][0]["message"] == message
 
 
-@pytest.mark.parametrize("amount", ["\u0661\u0660\u0665\u0660\u0660", "\uff11\uff10\uff15\uff10\uff10", "1_000",
-                                    " 10500 ", "1e3", "+10500", ".5", "10500."])
-def test_a_handoff_amount_is_written_the_one_way_every_parser_reads(stack, factory, amount):
-    """Arabic-Indic or full-width digits, « _ », an exponent, a sign or spaces: Python's Decimal takes
-    them all, a DMS's parser may read them otherwise — a French 422 naming the field."""
+AMOUNT = "Doit être un montant (ex. « 10290.76 »)."
+DATE = "Doit être une date au format AAAA-MM-JJ."
+
+
+@pytest.mark.parametrize("field,value,message", [
+    # Arabic-Indic or full-width digits, « _ », an exponent, a sign or spaces: Python's Decimal takes
+    # them all, a DMS's parser may read them otherwise
+    *(("price_ttc", amount, AMOUNT) for amount in ("\u0661\u0660\u0665\u0660\u0660", "\uff11\uff10\uff15\uff10\uff10",
+                                                    "1_000", " 10500 ", "1e3", "+10500", ".5", "10500.")),
+    # a midnight with an offset is the day before in UTC for a parser that converts it
+    *(("sale_date", date, DATE) for date in ("2026-11-19T00:00:00+02:00", "2026-11-19T00:00:00",
+                                             "2026-11-19 00:00", "\uff12\uff10\uff12\uff16-11-19")),
+])
+def test_a_handoff_amount_or_date_is_written_the_one_way_every_parser_reads(stack, factory, field, value, message):
+    """An amount is « 10290.76 », a date « AAAA-MM-JJ » alone, else a French 422 naming the field."""
     body = factory.handoff(rrdi="953617Z")
-    body["sale"]["price_ttc"] = amount
+    body["sale"][field] = value
     with _api(stack) as api:
         refused = api.post("/api/v1/handoffs", content=json.dumps(body).encode())
     assert refused.status_code == 422, refused.text[:300]
-    assert {"field": "sale.price_ttc", "message": "Doit être un montant (ex. « 10290.76 »)."} in refused.json()["errors"]
-
-
-@pytest.mark.parametrize("date", ["2026-11-19T00:00:00+02:00", "2026-11-19T00:00:00", "2026-11-19 00:00",
-                                  "\uff12\uff10\uff12\uff16-11-19"])
-def test_a_handoff_date_is_the_date_alone(stack, factory, date):
-    """A midnight with an offset is the day before in UTC for a parser that converts it: a date is sent
-    as « AAAA-MM-JJ » alone, else a French 422 naming the field."""
-    body = factory.handoff(rrdi="953617Z")
-    body["sale"]["sale_date"] = date
-    with _api(stack) as api:
-        refused = api.post("/api/v1/handoffs", content=json.dumps(body).encode())
-    assert refused.status_code == 422, refused.text[:300]
-    assert {"field": "sale.sale_date", "message": "Doit être une date au format AAAA-MM-JJ."} in refused.json()["errors"]
+    assert {"field": f"sale.{field}", "message": message} in refused.json()["errors"]
 
 
 def test_icare_api_refuses_a_key_named_twice(stack):
@@ -94,3 +91,20 @@ def test_a_signed_callback_naming_a_key_twice_is_refused(stack, dms):
     refused = httpx.post(stack.url(dms) + CALLBACK_PATH, content=body, headers=headers, timeout=30)
     assert refused.status_code == 400
     assert TWICE in refused.text or TWICE.replace("'", "&#39;") in refused.text
+
+
+@pytest.mark.parametrize("field,value", [("duration_months", "12"), ("duration_months", True),
+                                         ("duration_months", "1_2"), ("mileage_km", " 12000 ")])
+def test_icare_contract_api_takes_integers_as_json_numbers(stack, factory, field, value):
+    """As on the hand-off API: a boolean, or digits in a string (« 1_2 », spaces around), are not an
+    integer read silently — a French 422 naming the field, and no contract."""
+    from tests.test_icare_contract_api import _contract_body
+    bdc = f"SP953617Z{factory.rng.randint(900_000_000, 999_999_999)}"
+    body = _contract_body(factory, bdc)
+    (body["vehicle"] if field == "mileage_km" else body)[field] = value
+    with httpx.Client(base_url=stack.url("icare"), headers=stack.credentials.icare_headers(), timeout=30) as icare:
+        refused = icare.post("/api/v1/contracts", json=body)
+        assert refused.status_code == 422, refused.text[:300]
+        path = f"vehicle.{field}" if field == "mileage_km" else field
+        assert {"field": path, "message": "Doit être un nombre entier."} in refused.json()["errors"]
+        assert icare.get("/api/v1/contracts", params={"plate": body["plate"]}).json()["contracts"] == []

@@ -120,16 +120,19 @@ def test_dealers_add_stores_the_login_as_the_login_form_reads_it(tmp_path, monke
     monkeypatch.setenv("CDS_TEST_PASSWORD", "Un-mot-de-passe-long-1")
     config = tmp_path / "spoticar.toml"
 
-    def add(rrdi: str, login: str) -> int:
+    def add(rrdi: str, login: str, email: str = "convention@garage.example.fr") -> int:
         return main(["dealers", "add", "--config", str(config), "--rrdi", rrdi, "--name", "GARAGE DU PORT",
-                     "--dms", "tec3h", "--code-t", f"T{rrdi[:5]}", "--login", login,
+                     "--dms", "tec3h", "--code-t", f"T{rrdi[:5]}", "--login", login, "--email", email,
                      "--password-env", "CDS_TEST_PASSWORD"])
-    assert add("4321000", _wide("VO.PORT") + "@garage.example.fr") == 0
+    assert add("4321000", _wide("VO.PORT") + "@garage.example.fr", _wide("Convention") + "@garage.example.fr") == 0
     assert load(config).dealers[0].login == "vo.port@garage.example.fr"
+    assert load(config).dealers[0].email == "convention@garage.example.fr"  # Icare's convention login
     assert "connexion vo.port@garage.example.fr" in capsys.readouterr().out
     before = config.read_text()
     assert add("4321001", "v\u043e.port@garage.example.fr") == 2  # Cyrillic о: refused, file unchanged
     assert "ne peut contenir que des lettres sans accent" in capsys.readouterr().err
     assert add("4321002", "vo.port") == 2
     assert "L'adresse email n'est pas valide." in capsys.readouterr().err
+    assert add("4321003", "vo.quai@garage.example.fr", "convention.\u0440ort@garage.example.fr") == 2  # Cyrillic р
+    assert "ne peut contenir que des lettres sans accent" in capsys.readouterr().err
     assert config.read_text() == before

@@ -1,5 +1,6 @@
 """Malformed HTTP, sent byte for byte to every app: bad Content-Length, NUL in a header, invalid
-UTF-8 in the path, broken chunks, huge headers; forged or oversized Host, Cookie, traceparent.
+UTF-8 in the path, broken chunks, huge headers; forged or oversized Host, Cookie, traceparent; paths
+out of the static folders.
 Each is refused with a 4xx in French (the server's own refusals too) or served normally; never a 5xx,
 a stack trace or a dropped connection."""
 from __future__ import annotations
@@ -55,6 +56,12 @@ SERVED = {
     "garbage Accept-Language and X-Forwarded-*": (b"GET / HTTP/1.1\r\nHost: x\r\nAccept-Language: \xff\xfe;q=abc\r\n"
                                                   b"X-Forwarded-For: \xff<script>\r\nX-Forwarded-Host: evil.example\r\n"
                                                   + CLOSE),
+    # path traversal out of the static folders, sent as is (an HTTP client would resolve the dots)
+    **{f"traversal {path!r}": b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n" + CLOSE for path in (
+        b"/static/../../../../../../etc/passwd", b"/commun/../../../../../../etc/passwd",
+        b"/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", b"/commun/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc/passwd",
+        b"/static/..%5c..%5c..%5c..%5cetc%5cpasswd", b"/static/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
+        b"/static//etc/passwd", b"/commun/%2fetc%2fpasswd", b"/static/....//....//....//etc/passwd")},
 }
 
 
@@ -87,3 +94,4 @@ def test_hostile_headers_never_reach_a_5xx(stack, app):
         status, head, body = _exchange(stack.url(app), request)
         assert status < 500, f"{case}: {status} {body[:300]!r}"
         assert b"Traceback" not in body and b"evil.example" not in head, case
+        assert b"root:" not in body, case  # no file outside the app's static folders

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from common.errors import french_errors
 from common.parsing import ParseError, TradeDate, parse_date, parse_decimal, parse_int
-from common.web import json_depth
+from common.json_checks import json_depth
 
 
 @pytest.mark.parametrize("text", ["²", "³", "٣", "１２", "99999999999999999999", "-1", "1e3", "12,5",

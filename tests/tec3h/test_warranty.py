@@ -74,6 +74,15 @@ def test_envoyer_hands_off_the_order_and_links_the_declaration(client, app, vid,
     assert 'href="http://centralisateur.test/declaration/tok" target="_blank"' in tab
 
 
+def test_a_price_typed_the_french_way_is_sent_as_the_wire_writes_it(client, vid, centralisateur):
+    # « 15 000,50 € » with the narrow no-break space French typing puts between thousands
+    form = {**warranty_form(client, vid), "prix_vente": "15\u202f000,50 €", "prix_reprise": "2\u00a0000"}
+    assert client.post(f"/vehicules/{vid}/garantie/spoticar", data=form).status_code == 302
+    [body] = centralisateur.handoffs
+    assert (body["sale"]["price_ttc"], body["sale"]["trade_in_value"]) == ("15000.50", "2000.00")
+    HandoffIn.model_validate(body)
+
+
 def test_centralisateur_down_keeps_everything_and_retry_sends(client, app, vid, centralisateur):
     centralisateur.mode = "down"
     form = {**warranty_form(client, vid), "profession": "Boulanger"}
