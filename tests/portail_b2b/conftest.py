@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from simulators.portail_b2b import create_app, seed_demo
 from harness.template_cache import template_cache
+from simulators.portail_b2b import create_app, seed_demo
 from simulators.portail_b2b.store import outbox
 
 PASSWORD = "Portail-B2B-2026"

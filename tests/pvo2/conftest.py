@@ -7,8 +7,8 @@ import json
 import pytest
 
 from common.serve import AppServer
-from simulators.pvo2 import create_app, seed_demo
 from harness.template_cache import template_cache
+from simulators.pvo2 import create_app, seed_demo
 from simulators.pvo2.store import Order, Site, Vehicle
 from tests.fake_centralisateur import FakeCentralisateur
 
