@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from harness.template_cache import template_cache
 from simulators.portail_b2b import create_app, seed_demo
 from simulators.portail_b2b.store import outbox
 
@@ -13,6 +14,8 @@ PASSWORD = "Portail-B2B-2026"
 def app(tmp_path):
     app = create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "TESTING": True,
                       "WTF_CSRF_ENABLED": False, "B2B_MAX_LOGIN_FAILURES": 3})
+    # templates compiled once and kept, as up's apps do: an app per test compiled each page again
+    app.jinja_env.bytecode_cache = template_cache(app.jinja_env)
     seed_demo(app, 0)
     yield app
     app.extensions["harness_stop"]()

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from common.serve import AppServer
+from harness.template_cache import template_cache
 from simulators.pvo2 import create_app, seed_demo
 from simulators.pvo2.store import Order, Site, Vehicle
 from tests.fake_centralisateur import FakeCentralisateur
@@ -49,6 +50,8 @@ def icare_url(tmp_path):
 def make_pvo2(tmp_path, urls: dict, csrf: bool = False):
     app = create_app({"DATA_DIR": str(tmp_path / "pvo2"), "DEMO_MODE": True, "URLS": urls,
                       "PUBLIC_URL": "http://pvo2.test", "WTF_CSRF_ENABLED": csrf, "TESTING": True})
+    # templates compiled once and kept, as up's apps do: an app per test compiled each page again
+    app.jinja_env.bytecode_cache = template_cache(app.jinja_env)
     seed_demo(app, 0)
     return app
 

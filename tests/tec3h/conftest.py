@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from harness.template_cache import template_cache
 from simulators import tec3h
 from tests.fake_centralisateur import FakeCentralisateur
 
@@ -28,6 +29,8 @@ def app(tmp_path, centralisateur):
                             "URLS": {"centralisateur": "http://centralisateur.test"},
                             "PUBLIC_URL": "http://tec3h.test",
                             "HANDOFF_TRANSPORT": centralisateur.transport})
+    # templates compiled once and kept, as up's apps do: an app per test compiled each page again
+    app.jinja_env.bytecode_cache = template_cache(app.jinja_env)
     tec3h.seed_demo(app, 0)
     yield app
     app.extensions["harness_stop"]()
