@@ -49,7 +49,11 @@ def _read(path: Path) -> tuple[dict, list[str]]:
     archive_path = path / "evidence.zip" if path.is_dir() else path
     if not archive_path.exists():
         raise ValueError(f"{archive_path} introuvable.")
-    with zipfile.ZipFile(io.BytesIO(archive_path.read_bytes())) as archive:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(archive_path.read_bytes()))
+    except zipfile.BadZipFile:
+        raise ValueError(f"{archive_path} n'est pas l'archive de preuves (evidence.zip) d'un rapport.") from None
+    with archive:
         manifest = json.loads(archive.read("manifest.json"))["files"]
         for name, digest in manifest.items():
             if hashlib.sha256(archive.read(name)).hexdigest() != digest:
