@@ -185,3 +185,55 @@ def test_a_timeout_is_never_answered_for_a_job_a_batch_then_stores(tmp_path, mon
     else:
         assert isinstance(outcomes["follower"], int) and "follower" in stored
     db.dispose()
+
+
+def test_under_load_with_short_waits_every_answer_matches_the_file(tmp_path, monkeypatch):
+    """Stress: 10 callers on two committers of one file, ``WAIT`` cut to 50 ms, jobs of random length,
+    some failing (a duplicate). Whatever each caller is told matches the file: a result is its stored
+    row, a TimeoutError or an IntegrityError a job not stored; nothing is stored that nobody asked."""
+    import random
+    import time
+
+    from common import group_commit
+    path = tmp_path / "stress.sqlite3"
+    databases = [Database(f"sqlite:///{path}", _Base) for _ in range(2)]
+    databases[0].create_all()
+    writers = [GroupCommitter(db.engine) for db in databases]
+    writers[0].run(_insert("taken"))
+    monkeypatch.setattr(group_commit, "WAIT", 0.05)
+    outcomes: dict[str, object] = {}
+
+    def client(n: int) -> None:
+        pick = random.Random(n)
+        for j in range(25):
+            ref, delay, duplicate = f"c{n}-{j}", pick.choice([0, 0, 0, 0.001, 0.02, 0.08]), pick.random() < 0.1
+
+            def job(conn, ref=ref, delay=delay, duplicate=duplicate):
+                time.sleep(delay)  # a slow job: callers queued behind it run out of time
+                if duplicate:
+                    conn.execute(ROWS.insert().values(ref="taken"))
+                return _insert(ref)(conn)
+            try:
+                outcomes[ref] = writers[n % 2].run(job)
+            except Exception as exc:  # noqa: BLE001  (checked below)
+                outcomes[ref] = exc
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    monkeypatch.setattr(group_commit, "WAIT", 120.0)
+    for writer in writers:
+        writer.stop()
+    with databases[0].engine.connect() as conn:
+        stored = dict(conn.execute(select(ROWS.c.ref, ROWS.c.id)).all())
+    for ref, outcome in outcomes.items():
+        if isinstance(outcome, int):
+            assert stored.get(ref) == outcome, ref
+        else:
+            assert type(outcome).__name__ in ("TimeoutError", "IntegrityError") and ref not in stored, (ref, outcome)
+    assert set(stored) - set(outcomes) == {"taken"}
+    for db in databases:
+        db.dispose()
