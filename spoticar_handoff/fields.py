@@ -111,8 +111,9 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 def iso_date_text(value):
     """A date sent as text is the date alone, « 2025-11-30 »: pydantic would also take a datetime at
-    midnight (« 2025-11-30T00:00:00+02:00 », the 29th in UTC for a parser that converts it)."""
-    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+    midnight (« 2025-11-30T00:00:00+02:00 », the 29th in UTC for a parser that converts it), and a
+    number as Unix time (« 0 » the 1st of January 1970, in seconds or milliseconds as it guesses)."""
+    if (isinstance(value, str) and not _ISO_DATE.fullmatch(value)) or isinstance(value, (int, float)):
         _fail("date_parsing", "Doit être une date au format AAAA-MM-JJ.")
     return value
 

@@ -73,3 +73,16 @@ def test_json_depth_is_one_pass_over_a_body_of_unterminated_strings():
             " json_too_deep(b'[' * 33 + b'\"' + b'\\\\\\n' * 400_000 + b'\\\\'))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.split() == ["True", "True"]  # the 33 levels before the string are counted
+
+
+@pytest.mark.parametrize("sent", ["0", "1764460800", "1764460800000", "20251130", "true"])
+def test_trade_date_refuses_a_number_on_the_api(sent):
+    """A JSON number is no date of the API (pydantic read it as Unix time: « 0 » the 1st of January
+    1970): the schema's ISO text only."""
+    class Model(BaseModel):
+        start_date: TradeDate
+
+    with pytest.raises(ValidationError) as exc:
+        Model.model_validate_json(f'{{"start_date": {sent}}}')
+    assert [e["field"] for e in french_errors(exc.value)] == ["start_date"]
+    assert Model.model_validate_json('{"start_date": "2025-11-30"}').start_date == dt.date(2025, 11, 30)
