@@ -15,12 +15,13 @@ test (or a person) can follow an activation or reset link.
 
 import datetime as dt
 import hashlib
+import hmac
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, delete, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -127,9 +128,12 @@ class Outbox:
         hour. A view calls it before it knows whether they name an account, so both cases do the same
         reads and commit the same write — the commit's flush to disk was most of the time a known
         address took longer, which told anyone timing the answer which addresses have an account.
-        Only a digest of what was typed is kept, for an hour."""
+        Only a digest of what was typed is kept, for an hour, keyed with the app's secret: whoever
+        reads the database cannot confirm a guessed address with it."""
         now = _utcnow()
-        digest = hashlib.sha256("\x1f".join(a.strip().lower() for a in asked).encode()).hexdigest()
+        key = current_app.secret_key
+        digest = hmac.new(key.encode() if isinstance(key, str) else key,
+                          "\x1f".join(a.strip().lower() for a in asked).encode(), hashlib.sha256).hexdigest()
         model = self.Request
         session.execute(delete(model).where(model.asked_at <= now - dt.timedelta(hours=1)))
         asked = session.scalar(select(func.count()).select_from(model).where(

@@ -194,10 +194,11 @@ class JournalStore:
 
     def close(self, timeout: float = _EXIT_WAIT) -> None:
         """End the writer thread once it has written what is queued (waiting at most ``timeout``)."""
-        self._closing = True
+        with self._lock:  # a writer starting now either sees ``_closing`` or is the one joined
+            self._closing = True
+            thread = self._thread
         self._hurry.set()
         self._wake.set()
-        thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
 
