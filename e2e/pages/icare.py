@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator
 
-from e2e.pages.screen import DataRows, LoginScreen, Screen, by_label, by_role, clicks, exactly
+from e2e.pages.screen import DataRows, LoginScreen, Screen, by_label, by_role, clicks, exactly, navigates
 
 
 class IcareLoginPage(LoginScreen):
@@ -65,7 +65,7 @@ class PortalPage(Screen):
     search_button = by_role("button", "Rechercher").first
     results = DataRows()
 
-    logout = clicks("logout_button")
+    logout = navigates("logout_button")
 
     def go(self, entry: str) -> None:
         """Click a menu entry (e.g. "DOCUMENTS")."""

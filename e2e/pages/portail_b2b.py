@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from e2e.pages.screen import Screen, by_role, by_text, clicks
+from e2e.pages.screen import Screen, by_role, by_text, clicks, navigates
 
 
 class _Screen(Screen):
@@ -142,7 +142,7 @@ class PrivateSpacePage(_Screen):
     users = by_role("table")
     logout_button = by_role("button", "Se déconnecter")
 
-    logout = clicks("logout_button")
+    logout = navigates("logout_button")
 
 
 class _LostForm(_Screen):

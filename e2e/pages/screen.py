@@ -88,6 +88,16 @@ def clicks(control: str):
     return action
 
 
+def navigates(control: str):
+    """A user action that is one click on ``control`` loading another page, as a method that waits for
+    that page (``Screen.navigated_by``): a test going elsewhere right after (``page.goto``) does not
+    race the click's own request — a « Se déconnecter » still under way when the next page loads."""
+    def action(screen: Screen) -> None:
+        screen.navigated_by(getattr(screen, control))
+    action.__doc__ = f"Click ``{control}`` and wait for the page it loads."
+    return action
+
+
 class Screen:
     """What every screen has: opened at ``path`` relative to ``base_url``, its error block (``errors``,
     role ``alert``) and its status messages (``messages``, role ``status``). Page objects act and never
