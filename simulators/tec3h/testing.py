@@ -12,7 +12,8 @@ from common.testing import body, found, test_blueprint
 from simulators.tec3h import referential
 from simulators.tec3h.orders import order_total
 from simulators.tec3h.stock import new_vehicle
-from simulators.tec3h.store import Customer, Order, Warranty
+from common.counters import next_number
+from simulators.tec3h.store import Counter, Customer, Order, Warranty
 
 bp = test_blueprint("tec3h")
 
@@ -36,7 +37,8 @@ def create_sale():
                             mobile=person["mobile"], email=person["email"])
         session.add_all([vehicle, customer])
         session.flush()
-        number = 90000 + vehicle.id
+        # from the screens' counter: a number of its own (90000 + id met the counter's, once it caught up)
+        number = next_number(session, Counter, "order", Order.number, start=90001)
         session.add(Order(number=number, vehicle_id=vehicle.id, customer_id=customer.id, status="Commande",
                           service="Aucun service", seller=data.get("seller", "Nicolas Pélissier"),
                           vehicle_price_ttc=vehicle.price_ttc, delivery_date=today, sale_date=today,

@@ -232,3 +232,28 @@ def test_km_max_a_la_livraison_is_kept_and_not_below_the_mileage(client, app):
         order = app.extensions["db"].session.scalar(select(Order).where(Order.vehicle_id == vid))
         assert order.km_max_delivery == mileage + 500
     assert f'value="{mileage + 500}"' in client.get(f"/ventes/{order.id}/modifier").data.decode()
+
+
+def test_sales_from_the_test_route_and_from_the_screen_never_share_a_number(tmp_path, factory):
+    """A test-route sale, then an order typed on screen (the counter catches up past the first), then
+    a second test-route sale: each gets its own number (not 409, « identifiant déjà pris »)."""
+    from simulators import tec3h
+    app = tec3h.create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "WTF_CSRF_ENABLED": False,
+                            "TEST_ROUTES": True})
+    tec3h.seed_demo(app, 0)
+    client = app.test_client()
+    def test_sale() -> str:
+        answer = client.post("/__test__/sales", json={
+            "plate": factory.plate(), "vin": factory.vin("PEUGEOT"), "customer": factory.customer(),
+            "reference": f"E{factory.rng.randint(10**6, 10**7 - 1)}"})
+        assert answer.status_code == 201, answer.data.decode()
+        return answer.json["number"]
+    first = test_sale()
+    assert client.post(f"/vehicules/{vehicle_id(app, 'FE-260-RZ')}/offre", data=_order(120811)).status_code == 302
+    second = test_sale()
+    sales = client.get("/ventes").data.decode()
+    with app.app_context():
+        typed = app.extensions["db"].session.scalar(
+            select(Order.number).where(Order.vehicle_id == vehicle_id(app, "FE-260-RZ")))
+    app.extensions["harness_stop"]()
+    assert len({first, second, str(typed)}) == 3 and all(n in sales for n in (first, second, str(typed)))
