@@ -10,7 +10,9 @@ CPU 6.7 → 2.3 s, the process's 30.3 → 26.4 s of user CPU, its peak memory un
 
 - What a session-scoped fixture has built once it is set up (a stack, a browser's driver) lives as
   long as the session: it is left out of the collector's passes (``common.serve.settle_heap``, as
-  ``up`` does for its apps); the tests' own objects are collected as before.
+  ``up`` does for its apps); the tests' own objects are collected as before. A full collection
+  comes first: garbage still waiting then (an earlier test's app, a module fixture's) would be frozen
+  with it, never freed (one pass per session fixture: a handful per process).
 - Young collections every ``YOUNG_THRESHOLD`` allocations net of deallocations instead of 700: the
   same objects are collected, in fewer and larger passes.
 """
@@ -35,5 +37,6 @@ def pytest_fixture_setup(fixturedef, request):
     """After a session-scoped fixture is set up: everything alive left out of the collector's passes."""
     result = yield
     if fixturedef.scope == "session":
+        gc.collect()  # else the garbage waiting now is frozen too, and never freed
         settle_heap()
     return result
