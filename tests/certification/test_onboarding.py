@@ -90,3 +90,26 @@ def test_a_second_key_for_a_dms_says_where_another_origin_goes(tmp_path, capsys)
             "autre origine, ajoutez-la à callback_origins de son entrée [[keys]] dans le fichier, puis "
             "redémarrez.") in capsys.readouterr().err
     assert config.read_text() == before
+
+
+def test_a_login_written_by_an_older_version_with_capitals_and_spaces_still_signs_in(tmp_path, monkeypatch,
+                                                                                      capsys, factory):
+    """A file an older ``dealers add`` wrote as typed (capitals, blanks around): the dealer signs in
+    with the login typed either way; the file itself is left as it was."""
+    from common.auth import hash_password
+    config, rrdi = tmp_path / "spoticar.toml", factory.rrdi()
+    config.write_text(f'[[dealers]]\nrrdi = "{rrdi}"\nname = "GARAGE DU PORT"\ndms = "tec3h"\n'
+                      f'code_t = "T43210"\nemail = "Convention@Garage.example.fr"\n'
+                      f'login = "  VO.Port@Garage.Example.fr "\n'
+                      f'password_hash = "{hash_password("Un-mot-de-passe-long-1")}"\n', encoding="utf-8")
+    written = config.read_text(encoding="utf-8")
+    with Stack(tmp_path / "data", names=["centralisateur"], demo=False,
+               extra_config={"centralisateur": {"CONFIG_FILE": str(config)}}) as stack:
+        for typed in ("VO.Port@Garage.Example.fr", " vo.port@garage.example.fr"):
+            with httpx.Client(verify=tls_context(), base_url=stack.url("centralisateur"), follow_redirects=True,
+                              timeout=20) as browser:
+                token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/connexion").text).group(1)
+                page = browser.post("/connexion", data={"csrf_token": token, "email": typed,
+                                                        "password": "Un-mot-de-passe-long-1"})
+                assert page.status_code == 200 and "GARAGE DU PORT" in page.text, typed
+    assert config.read_text(encoding="utf-8") == written
