@@ -7,19 +7,19 @@ re-renders the form with the typed values and those messages when the dict is no
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 
 from werkzeug.datastructures import MultiDict
 
 from common.forms import EmailField, Form, LoginEmailField, PasswordField, PatternField, PhoneField, SelectField
 from common.forms import SiretField, TextAreaField, TextField
+from common.forms.fields import compatible
 from fixtures import reference
 
 
 def _upper_compact(value: str) -> str:
     # NFKC: a full-width « Ｖ１２３４５６ » is V123456 (one account, one login lock)
-    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
+    return "".join(compatible(value).split()).upper()
 
 
 class B2BForm(Form):
