@@ -121,7 +121,9 @@ def test_hints_looked_for_first_redact_what_every_pattern_would():
     pieces = ["<input name=csrf value=x>", "/reset/", "/declaration/", "?token=", "&key=", "?x.token.value=", "value=", " ",
               "é", "\u212a", "ey=", "?", "&", "=", "abc", "<meta content=", '"', ">", '{"password": "p"}', "/activate/t?code=3&",
               "\u0130", "&amp;", "Token", "?Signature=s", "cle=", "?é.token=", "<input ?x.token name=csrf value = y>",
-              "/mot-de-passe/", "\n", "/", '"api_key": 1,']
+              "/mot-de-passe/", "\n", "/", '"api_key": 1,',
+              # escapes: in values (an ASCII-only encoder's accents) and in keys naming a credential
+              "\\u00e9", '"\\u0070assword": "v", ', "\\u0073", '\\\\u0070ass', '": ', '"\\"', "\\u006bey", "\\"]
     rng = random.Random(5)
     for _ in range(2000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
