@@ -11,10 +11,17 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import orjson
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import String, bindparam, exists, func, literal_column, select
 
 from centralisateur.privacy import refresh_search
-from centralisateur.store import Dealer, Declaration, bdc_number, utcnow
+from centralisateur.store import (
+    BDC_BASE,
+    BDC_PREFIX,
+    Dealer,
+    Declaration,
+    bdc_number,
+    utcnow,
+)
 from certification.store import CertSession
 from common.prepared import Prepared
 
@@ -71,6 +78,14 @@ _COLUMNS = ("source_dms", "dealer_rrdi", "dms_order_ref", "payload", "callback_u
 _INSERTS: dict[str, Prepared] = {}
 
 
+def _row(sale: Sale, payload) -> dict:
+    """The INSERT's values of a new hand-off (``payload``: as the statement takes it)."""
+    return {"source_dms": sale.dms, "dealer_rrdi": sale.rrdi, "dms_order_ref": sale.ref, "payload": payload,
+            "callback_url": sale.payload["callback_url"], "status": "pending", "icare_attempts": 0,
+            "callback_due": False, "callback_attempts": 0, "created_at": utcnow(), "trace_id": sale.trace_id,
+            "tracestate": sale.tracestate}
+
+
 def _insert(dialect: str) -> Prepared:
     """INSERT … ON CONFLICT DO NOTHING RETURNING id (SQLite and PostgreSQL alike): an order already
     recorded, even by another process a moment ago, inserts nothing instead of failing the batch."""
@@ -86,9 +101,37 @@ def _insert(dialect: str) -> Prepared:
     return statement
 
 
+def _checked_insert() -> Prepared:
+    """SQLite: the dealer check and the INSERT in one statement, no RETURNING — the row is inserted
+    only for a dealer of this DMS that no certification session holds, with the id SQLite would pick
+    itself (the largest plus one: no AUTOINCREMENT; the transaction holds the write lock) and the
+    numéro ``bdc_number`` makes of it; nothing is inserted when a check fails or the order was recorded
+    before (``store`` then finds which, as before). Each statement, and each row stepped through,
+    hands the interpreter lock over and waits to get it back, in the thread every hand-off of the
+    batch waits for: the dealer SELECT, the INSERT … RETURNING and the UPDATE of the number were 8."""
+    # constants written into the SQL: ``Prepared`` binds the caller's values only
+    # max(id) alone in its subquery: SQLite reads it off the end of the table's b-tree, no scan
+    new_id = func.coalesce(select(func.max(_T.c.id)).scalar_subquery(), literal_column("0")) + literal_column("1")
+    number = (literal_column(f"'{BDC_PREFIX}'", String) + bindparam("dealer_rrdi", type_=String)
+              + func.printf(literal_column("'%09d'"), new_id + literal_column(str(int(BDC_BASE)))))
+    chosen = select(new_id, number, *(bindparam(name, type_=_T.c[name].type) for name in _COLUMNS)).where(
+        _D.c.rrdi == bindparam("dealer_rrdi"), _D.c.dms == bindparam("source_dms"),
+        ~exists().where(_C.c.dealer_rrdi == _D.c.rrdi))
+    from sqlalchemy.dialects.sqlite import insert
+    statement = insert(_T).from_select(["id", "bdc_number", *_COLUMNS], chosen, include_defaults=False)
+    return Prepared(statement.on_conflict_do_nothing(), raw=("payload",))
+
+
+_CHECKED_INSERT = _checked_insert()
+
+
 def store(conn, sale: Sale) -> Stored | str:
     """Check the dealer, then record the hand-off or find the one already sent for this DMS order.
     Runs inside the writer's transaction and may run again (``common.group_commit``): idempotent."""
+    if sale.check_reserved and not sale.refused and conn.dialect.name == "sqlite":  # the common case
+        new_id = _CHECKED_INSERT.inserted_id(conn, _row(sale, sale.payload_json))
+        if new_id is not None:
+            return Stored(new_id, bdc_number(sale.rrdi, new_id), "pending", True)
     dealer = _DEALER.first(conn, {"d_rrdi": sale.rrdi})
     if dealer is None:
         return UNKNOWN_DEALER
@@ -101,11 +144,7 @@ def store(conn, sale: Sale) -> Stored | str:
         return REFUSED
     payload = sale.payload
     insert = _insert(conn.dialect.name)
-    inserted = insert.first(conn, {
-        "source_dms": sale.dms, "dealer_rrdi": sale.rrdi, "dms_order_ref": sale.ref,
-        "payload": sale.payload_json if "payload" in insert.raw else payload,
-        "callback_url": payload["callback_url"], "status": "pending", "icare_attempts": 0, "callback_due": False,
-        "callback_attempts": 0, "created_at": utcnow(), "trace_id": sale.trace_id, "tracestate": sale.tracestate})
+    inserted = insert.first(conn, _row(sale, sale.payload_json if "payload" in insert.raw else payload))
     if inserted is None:  # this order was sent before
         keys = {"d_dms": sale.dms, "d_rrdi": sale.rrdi, "d_ref": sale.ref}
         existing = conn.execute(_FIND, keys).first()

@@ -125,8 +125,10 @@ def _trigram_index(_table, connection, **_kw) -> None:
 
 
 BDC_BASE = 103_833_700
+BDC_PREFIX = "SP"
 
 
 def bdc_number(rrdi: str, sequence: int) -> str:
-    """Numéro de bon de commande: ``SP`` + RRDI (7) + 9 digits, e.g. SP953617Z103833712."""
-    return f"SP{rrdi}{BDC_BASE + sequence:09d}"
+    """Numéro de bon de commande: ``SP`` + RRDI (7) + 9 digits, e.g. SP953617Z103833712 (the hand-off's
+    SQLite INSERT writes the same in SQL: ``centralisateur.api_store._checked_insert``)."""
+    return f"{BDC_PREFIX}{rrdi}{BDC_BASE + sequence:09d}"

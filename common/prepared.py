@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 class Prepared:
     """One statement: ``first(conn, params)`` its first row (a plain tuple, or None), ``run(conn, params)``
-    its row count, ``many(conn, rows)`` a batch."""
+    its row count, ``inserted_id(conn, params)`` a one-row INSERT's new id, ``many(conn, rows)`` a batch."""
 
     def __init__(self, statement, keys: Iterable[str] | None = None, raw: Iterable[str] = ()):
         self.statement = statement
@@ -57,6 +57,15 @@ class Prepared:
         cursor = self._execute(conn, params)
         try:
             return cursor.rowcount
+        finally:
+            cursor.close()
+
+    def inserted_id(self, conn: Connection, params: Mapping) -> int | None:
+        """Run an INSERT of at most one row (SQLite); the new row's id, None when it inserted none.
+        Without RETURNING, no row to step through: one interpreter-lock hand-over fewer than ``first``."""
+        cursor = self._execute(conn, params)
+        try:
+            return cursor.lastrowid if cursor.rowcount == 1 else None
         finally:
             cursor.close()
 

@@ -64,3 +64,14 @@ def test_prepared_raw_parameter_is_stored_as_given(db):
         add.first(conn, {"ref": "R", "payload": '{"nom":"Zoé","n":[1,2]}', "done": False, "at": None})
     with db.engine.connect() as conn:
         assert conn.execute(select(ROWS.c.payload)).scalar_one() == {"nom": "Zoé", "n": [1, 2]}
+
+
+def test_prepared_inserted_id_is_the_new_rows_or_none(db):
+    add = Prepared(insert(ROWS).on_conflict_do_nothing(), ("ref", "payload", "done", "at"))
+    with db.engine.begin() as conn:
+        first = add.inserted_id(conn, {"ref": "I1", "payload": {}, "done": False, "at": None})
+        second = add.inserted_id(conn, {"ref": "I2", "payload": {}, "done": False, "at": None})
+        again = add.inserted_id(conn, {"ref": "I1", "payload": {}, "done": True, "at": None})  # its ref is taken
+    with db.engine.connect() as conn:
+        assert dict(conn.execute(select(ROWS.c.ref, ROWS.c.id)).all()) == {"I1": first, "I2": second}
+    assert again is None and first != second

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from flask import Flask, request
 
+from centralisateur.store import bdc_number
 from common.serve import AppServer
 from harness.testing import allow_callback_origin, icare_contracts, run_due_jobs
 from spoticar_handoff import CallbackRejected, verify_callback
@@ -27,6 +28,16 @@ def test_handoff_is_created_with_bdc_number_and_declaration_url(api, factory):
     assert body["status"] == "pending"
     assert body["bdc_number"].startswith("SP953617Z") and len(body["bdc_number"]) == 18
     assert body["declaration_url"].startswith(api.base_url.scheme + "://")
+
+
+def test_bdc_number_answered_is_the_one_stored_and_follows_the_handoff_id(api, factory):
+    # the SQLite INSERT writes the number in SQL (centralisateur.api_store): the same as bdc_number's
+    receipts = [api.post("/api/v1/handoffs", json=factory.handoff()).json() for _ in range(2)]
+    for receipt in receipts:
+        assert receipt["bdc_number"] == bdc_number("953617Z", receipt["handoff_id"])
+        stored = api.get(f"/api/v1/declarations/{receipt['bdc_number']}")
+        assert stored.status_code == 200 and stored.json()["bdc_number"] == receipt["bdc_number"]
+    assert receipts[1]["handoff_id"] == receipts[0]["handoff_id"] + 1
 
 
 def test_same_dms_order_sent_again_returns_the_same_handoff(api, factory):
