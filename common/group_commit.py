@@ -85,15 +85,16 @@ class GroupCommitter:
                 self._close()
 
     def _lead(self) -> None:
-        """Commit the queued jobs (this request's first among them) as one batch, then hand the next
-        batch to the first request queued since, or end the turn when none is."""
+        """Commit the queued jobs (this request's first among them) as one batch, hand the next batch
+        to the first request queued since (or end the turn when none is), then answer the batch: the
+        next batch starts without waiting for this one's callers to be woken, one by one."""
         batch: list = []
         try:
             with self._turns:  # the batch is gathered once this process has its turn at the file
                 with self._mutex:
                     batch = self._waiting[:MAX_BATCH]
                     del self._waiting[:MAX_BATCH]
-                self._commit(batch)
+                outcomes = self._commit(batch)
         except BaseException as exc:  # no caller of the batch is left waiting for nothing
             if not batch:  # interrupted before gathering it (its turn at the file refused)
                 with self._mutex:
@@ -110,6 +111,11 @@ class GroupCommitter:
                     self._leading = False
                     if self._stopped:
                         self._close()
+        for slot, value, error in outcomes:
+            if error is None:
+                slot.set_result(value)
+            else:
+                slot.set_exception(error)
 
     def _close(self) -> None:
         if self._conn is not None:
@@ -153,7 +159,8 @@ class GroupCommitter:
         with self._conn.begin():
             yield self._conn
 
-    def _commit(self, batch: list) -> None:
+    def _commit(self, batch: list) -> list:
+        """Run and commit the batch: ``(slot, result, error)`` of each job, not yet given to its caller."""
         if len(batch) > 1:
             try:
                 with self._begin(True) as conn:
@@ -161,14 +168,14 @@ class GroupCommitter:
             except Exception:  # one job failed the batch: each runs again alone
                 log.debug("group commit of %d jobs failed; running them one by one", len(batch), exc_info=True)
             else:
-                for (_, slot), result in zip(batch, results):
-                    slot.set_result(result)
-                return
+                return [(slot, result, None) for (_, slot), result in zip(batch, results)]
+        outcomes = []
         for job, slot in batch:
             try:
-                slot.set_result(self._alone(job, shared=True))
+                outcomes.append((slot, self._alone(job, shared=True), None))
             except Exception as exc:  # noqa: BLE001  the caller's own error, raised in its thread
-                slot.set_exception(exc)
+                outcomes.append((slot, None, exc))
+        return outcomes
 
     def _alone(self, job: Callable[[Connection], T], shared: bool = False) -> T:
         with self._begin(shared) as conn:
