@@ -17,7 +17,10 @@ Several processes writing one SQLite file (``up --processes``, gunicorn workers)
 write lock: a writer that finds it taken is put to sleep by SQLite's busy handler, in steps of up to
 100 ms, whatever the moment the lock comes free. So the writers of a file first queue on an
 advisory lock of their own (``<database>.commit-lock``, ``fcntl.flock``), which wakes the next one
-the moment the previous commit ends; SQLite's own lock still guards every write.
+the moment the previous commit ends; SQLite's own lock still guards every write. While more of its
+batches are queued, a process keeps its turn for up to ``TURN_BATCHES`` batches in a row: each lock
+and unlock saved is a wait for the interpreter lock saved in the one thread every queued request
+waits for; then the turn goes to the other processes' writers waiting for it.
 
 A job must be safe to run again: if any job of a batch raises (a unique constraint hit by another
 process, say), the batch is rolled back and each job runs again in its own transaction, so one
@@ -44,6 +47,7 @@ from sqlalchemy.engine import Connection, Engine
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_BATCH = 64
+TURN_BATCHES = 4  # batches in a row one process commits on its turn at a SQLite file while more are queued
 WAIT = 120.0  # seconds a caller waits for its commit (SQLite's busy timeout is 15 s per attempt)
 
 
@@ -55,6 +59,7 @@ class GroupCommitter:
         self.engine = engine
         self.name = name
         self._turns = _file_turns(engine)
+        self._turn_batches = 0  # batches committed in this process's current turn at the file (0: not held)
         self._mutex = threading.Lock()  # guards _waiting and _leading, held for a few operations only
         self._waiting: list[tuple[Callable, _Slot]] = []  # the jobs of the next batch, oldest first
         self._leading = False  # a batch is being committed; then its leader hands on or ends the turn
@@ -90,11 +95,13 @@ class GroupCommitter:
         next batch starts without waiting for this one's callers to be woken, one by one."""
         batch: list = []
         try:
-            with self._turns:  # the batch is gathered once this process has its turn at the file
-                with self._mutex:
-                    batch = self._waiting[:MAX_BATCH]
-                    del self._waiting[:MAX_BATCH]
-                outcomes = self._commit(batch)
+            if not self._turn_batches:  # the batch is gathered once this process has its turn at the file
+                self._turns.__enter__()
+            self._turn_batches += 1
+            with self._mutex:
+                batch = self._waiting[:MAX_BATCH]
+                del self._waiting[:MAX_BATCH]
+            outcomes = self._commit(batch)
         except BaseException as exc:  # no caller of the batch is left waiting for nothing
             if not batch:  # interrupted before gathering it (its turn at the file refused)
                 with self._mutex:
@@ -105,6 +112,11 @@ class GroupCommitter:
             raise
         finally:
             with self._mutex:
+                # the next batch of this process keeps the turn (no unlock and lock again, each a
+                # wait for the interpreter lock), a few batches at most: other processes' writers wait
+                if self._turn_batches and not (self._waiting and self._turn_batches < TURN_BATCHES):
+                    self._turn_batches = 0
+                    self._turns.__exit__(None, None, None)
                 if self._waiting:
                     self._waiting[0][1].lead()
                 else:

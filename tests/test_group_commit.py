@@ -237,3 +237,62 @@ def test_under_load_with_short_waits_every_answer_matches_the_file(tmp_path, mon
     assert set(stored) - set(outcomes) == {"taken"}
     for db in databases:
         db.dispose()
+
+
+def test_a_turn_kept_for_queued_batches_is_handed_to_another_process(tmp_path, monkeypatch):
+    """A process keeps its turn at the file for a few batches in a row while more are queued, never
+    longer: a writer of another process waiting for the turn gets it before this process's queue is
+    empty; once nothing is queued the turn is free."""
+    import fcntl
+    import os
+
+    from common import group_commit
+    monkeypatch.setattr(group_commit, "MAX_BATCH", 1)  # one job a batch: the queue outlasts the kept turn
+    db, writer = _committer(tmp_path)
+    lock = str(tmp_path / "one.sqlite3.commit-lock")
+    started, go, asking = threading.Event(), threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def slow(conn):  # holds the first batch (and the turn) while the others queue
+        started.set()
+        go.wait(30)
+        return _insert("first")(conn)
+
+    def other_process() -> None:  # its own open file: flock sees another owner, as for another process
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            asking.set()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            seen.append(len(_refs(db)))
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    leader = threading.Thread(target=writer.run, args=(slow,))
+    leader.start()
+    assert started.wait(30)
+    queued = [threading.Thread(target=writer.run, args=(_insert(f"q{n}"),)) for n in range(8)]
+    for thread in queued:
+        thread.start()
+    for _ in range(2000):
+        if len(writer._waiting) == 8:
+            break
+        threading.Event().wait(0.005)
+    outsider = threading.Thread(target=other_process)
+    outsider.start()
+    assert asking.wait(30)
+    threading.Event().wait(0.2)  # the outsider is waiting in flock
+    go.set()
+    for thread in [leader, outsider, *queued]:
+        thread.join(timeout=60)
+    writer.stop()
+    # the turn was kept for TURN_BATCHES batches (not given up after each), then handed over while
+    # jobs were still queued here
+    assert group_commit.TURN_BATCHES <= seen[0] < 9
+    assert len(_refs(db)) == 9
+    free = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.flock(free, fcntl.LOCK_EX | fcntl.LOCK_NB)  # nobody holds the turn any more
+    finally:
+        os.close(free)
+    db.dispose()
