@@ -159,8 +159,14 @@ OWN_COMMANDS = ("up", "serve", "browser")
 
 
 def _named_command(argv: list[str]) -> str | None:
-    """The command ``argv`` names (the parser has no option of its own before it but --help)."""
-    return next((arg for arg in argv if not arg.startswith("-")), None)
+    """The command ``argv`` names; None for the top-level help (``-h`` before any command name: the
+    parser has no other option of its own)."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+        if arg in ("-h", "--help"):
+            return None
+    return None
 
 
 def _add_other_commands(sub) -> None:

@@ -151,7 +151,7 @@ ALL_COMMANDS = ("up", "serve", "browser", "journal", "dealers", "keys", "certify
 def test_help_and_an_unknown_command_name_every_command(capsys):
     # up builds only its own parser: the help and the refusal still list the other modules' commands
     from harness.cli import main
-    for argv in (["--help"], ["garage"]):
+    for argv in (["--help"], ["-h", "up"], ["garage"]):
         with pytest.raises(SystemExit):
             main(argv)
         shown = capsys.readouterr()
