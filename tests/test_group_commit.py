@@ -296,3 +296,48 @@ def test_a_turn_kept_for_queued_batches_is_handed_to_another_process(tmp_path, m
     finally:
         os.close(free)
     db.dispose()
+
+
+def test_under_load_a_leader_waits_for_the_callers_just_answered(tmp_path, monkeypatch):
+    """After a batch of several jobs, the next leader with fewer queued waits ``GATHER_DELAY`` before
+    gathering: a job sent meanwhile is committed in the same transaction, not in the next one."""
+    from common import group_commit
+    monkeypatch.setattr(group_commit, "GATHER_DELAY", 0.5)  # long enough for the second caller, bounded
+    db, writer = _committer(tmp_path)
+    started, go = threading.Event(), threading.Event()
+    transactions: dict[str, object] = {}
+
+    def job(ref: str, hold: bool = False):
+        def run(conn):
+            if hold:  # holds the first batch open while a second job queues behind it
+                started.set()
+                go.wait(30)
+            transactions[ref] = conn.get_transaction()  # one object per transaction, kept alive here
+            return _insert(ref)(conn)
+        return run
+
+    late = threading.Thread(target=writer.run, args=(job("d"),))
+    third = threading.Thread(target=writer.run, args=(job("c"),))
+    holder = threading.Thread(target=writer.run, args=(job("x", hold=True),))
+    holder.start()
+    assert started.wait(30)
+    queued = [threading.Thread(target=writer.run, args=(job(ref),)) for ref in ("y", "z")]
+    for thread in queued:
+        thread.start()
+    for _ in range(2000):
+        if len(writer._waiting) == 2:
+            break
+        threading.Event().wait(0.005)
+    go.set()
+    for thread in (holder, *queued):
+        thread.join(timeout=60)
+    assert transactions["y"] is transactions["z"]  # a batch of two: the next leader may wait
+    third.start()  # leads alone, waits: the last batch had two jobs
+    threading.Event().wait(0.1)
+    late.start()  # sent during the wait: joins its batch
+    for thread in (third, late):
+        thread.join(timeout=60)
+    writer.stop()
+    assert transactions["c"] is transactions["d"]
+    assert _refs(db) == {"x", "y", "z", "c", "d"}
+    db.dispose()
