@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
@@ -281,7 +282,11 @@ def test_a_turn_kept_for_queued_batches_is_handed_to_another_process(tmp_path, m
     outsider = threading.Thread(target=other_process)
     outsider.start()
     assert asking.wait(30)
-    threading.Event().wait(0.2)  # the outsider is waiting in flock
+    waiting = f":{os.stat(lock).st_ino} "
+    for _ in range(6000):  # the outsider's request is queued on the lock (Linux lists it with "->")
+        if any("->" in line and waiting in line for line in Path("/proc/locks").read_text().splitlines()):
+            break
+        threading.Event().wait(0.005)
     go.set()
     for thread in [leader, outsider, *queued]:
         thread.join(timeout=60)
@@ -302,7 +307,7 @@ def test_under_load_a_leader_waits_for_the_callers_just_answered(tmp_path, monke
     """After a batch of several jobs, the next leader with fewer queued waits ``GATHER_DELAY`` before
     gathering: a job sent meanwhile is committed in the same transaction, not in the next one."""
     from common import group_commit
-    monkeypatch.setattr(group_commit, "GATHER_DELAY", 0.5)  # long enough for the second caller, bounded
+    monkeypatch.setattr(group_commit, "GATHER_DELAY", 2.0)  # long enough for the late caller, bounded
     db, writer = _committer(tmp_path)
     started, go = threading.Event(), threading.Event()
     transactions: dict[str, object] = {}
