@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
@@ -240,34 +239,31 @@ def test_under_load_with_short_waits_every_answer_matches_the_file(tmp_path, mon
         db.dispose()
 
 
-def test_a_turn_kept_for_queued_batches_is_handed_to_another_process(tmp_path, monkeypatch):
-    """A process keeps its turn at the file for a few batches in a row while more are queued, never
-    longer: a writer of another process waiting for the turn gets it before this process's queue is
-    empty; once nothing is queued the turn is free."""
+def test_a_turn_kept_for_queued_batches_is_handed_on_every_few_batches(tmp_path, monkeypatch):
+    """A process keeps its turn at the file for ``TURN_BATCHES`` batches in a row while more are
+    queued, never longer (the other processes' writers get their chance), and gives it up once
+    nothing is queued."""
     import fcntl
     import os
 
     from common import group_commit
-    monkeypatch.setattr(group_commit, "MAX_BATCH", 1)  # one job a batch: the queue outlasts the kept turn
+    monkeypatch.setattr(group_commit, "MAX_BATCH", 1)  # one job a batch: 9 batches, the queue never empty
     db, writer = _committer(tmp_path)
-    lock = str(tmp_path / "one.sqlite3.commit-lock")
-    started, go, asking = threading.Event(), threading.Event(), threading.Event()
-    seen: list[int] = []
+    turns = writer._turns
+    stored_at_release: list[int] = []
+    release = turns.__exit__
+
+    def counted(*exc):  # how many rows were stored each time the turn was given up
+        stored_at_release.append(len(_refs(db)))
+        return release(*exc)
+
+    monkeypatch.setattr(turns, "__exit__", counted, raising=False)
+    started, go = threading.Event(), threading.Event()
 
     def slow(conn):  # holds the first batch (and the turn) while the others queue
         started.set()
         go.wait(30)
         return _insert("first")(conn)
-
-    def other_process() -> None:  # its own open file: flock sees another owner, as for another process
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            asking.set()
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            seen.append(len(_refs(db)))
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
 
     leader = threading.Thread(target=writer.run, args=(slow,))
     leader.start()
@@ -279,23 +275,14 @@ def test_a_turn_kept_for_queued_batches_is_handed_to_another_process(tmp_path, m
         if len(writer._waiting) == 8:
             break
         threading.Event().wait(0.005)
-    outsider = threading.Thread(target=other_process)
-    outsider.start()
-    assert asking.wait(30)
-    waiting = f":{os.stat(lock).st_ino} "
-    for _ in range(6000):  # the outsider's request is queued on the lock (Linux lists it with "->")
-        if any("->" in line and waiting in line for line in Path("/proc/locks").read_text().splitlines()):
-            break
-        threading.Event().wait(0.005)
     go.set()
-    for thread in [leader, outsider, *queued]:
+    for thread in [leader, *queued]:
         thread.join(timeout=60)
     writer.stop()
-    # the turn was kept for TURN_BATCHES batches (not given up after each), then handed over while
-    # jobs were still queued here
-    assert group_commit.TURN_BATCHES <= seen[0] < 9
     assert len(_refs(db)) == 9
-    free = os.open(lock, os.O_RDWR)
+    every = group_commit.TURN_BATCHES
+    assert stored_at_release == [*range(every, 9, every), 9]  # given up every TURN_BATCHES batches, then at the end
+    free = os.open(str(tmp_path / "one.sqlite3.commit-lock"), os.O_RDWR)
     try:
         fcntl.flock(free, fcntl.LOCK_EX | fcntl.LOCK_NB)  # nobody holds the turn any more
     finally:
