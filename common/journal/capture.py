@@ -180,8 +180,9 @@ class JournalMiddleware:
         return _Body(result, journal.body_limit if recording else 0, _done)
 
     def _record(self, environ, tee: _TeeInput, response, body: _Body, ctx, wall, elapsed, status):
-        """The entry's fields now (the numéro de BDC and its trace are needed at once), its headers and
-        bodies queued as captured for the writer to redact (``store.Later``)."""
+        """The exchange queued as captured (``store.Later``): its headers and bodies redacted, and its
+        numéro de BDC, trace binding and URL found (``settle``), later — by the writer for a whole
+        batch, or by the first request asking for a BDC's trace meanwhile."""
         journal, limit = self.journal, self.journal.body_limit
         length = environ.get("CONTENT_LENGTH") or ""
         total = int(length) if length.isdigit() else tee.seen
@@ -190,40 +191,51 @@ class JournalMiddleware:
                 tee.read(min(total, limit + 1) - len(tee.kept))
             except Exception:
                 pass
-        query = environ.get("QUERY_STRING", "")
-        path = redact.url(redact.decode(environ.get("PATH_INFO", "").encode("latin-1", "backslashreplace")))
-        res_headers = response.get("headers") or ()
-        req_type = environ.get("CONTENT_TYPE")
-        res_type = location = None
-        for key, value in res_headers:
-            lowered = key.lower()
-            if lowered == "content-type" and res_type is None:
-                res_type = value
-            elif lowered == "location" and location is None:
-                location = value
-        req_raw, res_raw = bytes(tee.kept), body.kept
-        bdc = find_bdc(path + "?" + query, location, *(raw[:limit] for raw, kind in ((req_raw, req_type), (res_raw, res_type))
-                                                       if raw and redact.is_text(kind)))
-        if bdc and not ctx.from_caller:
-            # memory only: the BDC a hand-off answer just created is bound nowhere yet, and this runs
-            # for every such answer; the pages of a declaration look it up in the database
-            bound = journal.trace_for_bdc(bdc, memory_only=True)
-            if bound and bound[0] != ctx.trace_id:  # the declaration link's redirect: join its trace
-                ctx = ctx.adopt(bound)
         # the request's headers as WSGI has them, redacted by the writer (``request_headers``)
         http = {key: value for key, value in environ.items() if key.startswith("HTTP_")}
-        for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            if environ.get(key):
-                http[key] = environ[key]
-        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-        url = redact.url(f"{environ.get('wsgi.url_scheme', 'http')}://"
-                         f"{redact.decode(host.encode('latin-1', 'backslashreplace'))}{path}"
-                         f"{'?' + redact.decode(query.encode('latin-1', 'backslashreplace')) if query else ''}")
-        fields = {"time": wall, "direction": "in", "method": environ.get("REQUEST_METHOD", "")[:16], "url": url,
-                  "path": path, "status": status, "duration_ms": round(elapsed, 2), "trace_id": ctx.trace_id,
-                  "span_id": ctx.span_id, "bdc": bdc, "tracestate": ctx.tracestate}
-        journal.record_later(Later(fields, http, req_raw, req_type, total,
-                                   tuple(chain.from_iterable(res_headers)), res_raw, res_type, body.size))
+        req_type = environ.get("CONTENT_TYPE")
+        if req_type:
+            http["CONTENT_TYPE"] = req_type
+        if length:
+            http["CONTENT_LENGTH"] = length
+        fields = {"time": wall, "direction": "in", "method": environ.get("REQUEST_METHOD", "")[:16],
+                  "status": status, "duration_ms": round(elapsed, 2), "trace_id": ctx.trace_id,
+                  "span_id": ctx.span_id, "bdc": None, "tracestate": ctx.tracestate}
+        target = (environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+                  environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), ctx.from_caller)
+        journal.record_later(Later(fields, http, bytes(tee.kept), req_type, total,
+                                   tuple(chain.from_iterable(response.get("headers") or ())), body.kept, None,
+                                   body.size, target=target))
+
+
+def settle(later: Later, limit: int, trace_for_bdc) -> None:
+    """Complete a served exchange's fields (``store.Later.target``): its redacted path and URL, its
+    numéro de BDC (in its URL, its redirect or a text body) and, for a BDC already bound to a trace and
+    a request that came without a ``traceparent``, that trace (the declaration link's redirect joins
+    its sale's trace). ``trace_for_bdc(bdc)`` is the store's memory-only look-up."""
+    scheme, host, raw_path, query, from_caller = later.target
+    path = redact.url(redact.decode(raw_path.encode("latin-1", "backslashreplace")))
+    res_type = location = None
+    flat = later.res_headers
+    for at in range(0, len(flat) - 1, 2):
+        lowered = flat[at].lower()
+        if lowered == "content-type" and res_type is None:
+            res_type = flat[at + 1]
+        elif lowered == "location" and location is None:
+            location = flat[at + 1]
+    later.res_type = res_type
+    fields = later.fields
+    bdc = find_bdc(path + "?" + query, location, *(raw[:limit] for raw, kind in
+                                                   ((later.req_raw, later.req_type), (later.res_raw, res_type))
+                                                   if raw and redact.is_text(kind)))
+    if bdc and not from_caller:
+        bound = trace_for_bdc(bdc)
+        if bound and bound[0] != fields["trace_id"]:  # the declaration link's redirect: join its trace
+            fields["trace_id"], fields["tracestate"] = bound[0], bound[1] or fields["tracestate"]
+    fields["path"], fields["bdc"] = path, bdc
+    fields["url"] = redact.url(f"{scheme}://{redact.decode(host.encode('latin-1', 'backslashreplace'))}{path}"
+                               f"{'?' + redact.decode(query.encode('latin-1', 'backslashreplace')) if query else ''}")
+    later.target = None
 
 
 def request_headers(http: dict) -> dict[str, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 
 from common.journal import redact
-from common.journal.capture import request_headers
+from common.journal.capture import request_headers, settle
 from common.journal.store import UNBOUND, JournalStore, Later
 
 DEFAULT_EXCLUDE = ("/__admin/", "/static/", "/favicon.ico", "/healthz", "/readyz")
@@ -69,7 +69,7 @@ class Journal:
             max_entries=_setting(config, "JOURNAL_MAX_ENTRIES", "SPOTICAR_JOURNAL_MAX_ENTRIES", 10000),
             max_age=_setting(config, "JOURNAL_MAX_AGE", "SPOTICAR_JOURNAL_MAX_AGE", 7 * 24 * 3600, float),
             queue_size=_setting(config, "JOURNAL_QUEUE_SIZE", "SPOTICAR_JOURNAL_QUEUE_SIZE", 10000))
-        self.store.build = self._build
+        self.store.build, self.store.settle = self._build, self._settle
         self.exporter = None  # set by common.journal.otel when OTEL_EXPORTER_OTLP_ENDPOINT is set
         self._inflight: dict[object, int] = {}  # requests being served → their thread
         self.peers = None  # the other workers of this app (``JOURNAL_PEERS``: several processes)
@@ -103,6 +103,12 @@ class Journal:
     def record_later(self, later: Later) -> None:
         """Queue one exchange as captured: the writer thread redacts it and builds its entry."""
         self.store.put(later)
+
+    def _settle(self, later: Later) -> None:
+        settle(later, self.body_limit, self._bound_in_memory)
+
+    def _bound_in_memory(self, bdc: str):
+        return self.store.trace_for_bdc(bdc, memory_only=True)
 
     def _build(self, later: Later) -> dict:
         limit = self.body_limit
