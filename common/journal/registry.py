@@ -18,17 +18,18 @@ DEFAULT_EXCLUDE = ("/__admin/", "/static/", "/favicon.ico", "/healthz", "/readyz
 _BY_NAME: dict[str, Journal] = {}
 log = logging.getLogger("spoticar.journal")
 _LOCK = threading.Lock()
-_JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder: ``json.dumps(…, ensure_ascii=False)`` builds one a call
+_JSON = json.JSONEncoder()  # one encoder: ``json.dumps`` builds one a call
 
 
-def to_json(part: dict) -> str:
-    """A request or response part as JSON text: orjson (a page's body in a quarter of the standard
-    encoder's time — it escaped each of its 16 KiB in Python's slow path); a text orjson refuses (a lone
-    surrogate, not UTF-8) goes through the standard encoder. Same escapes, no spaces between items."""
+def to_json(part: dict) -> bytes:
+    """A request or response part as JSON, UTF-8 bytes (stored as they are: ``schema.entries_insert``):
+    orjson (a page's body in a quarter of the standard encoder's time — it escaped each of its 16 KiB in
+    Python's slow path); a text orjson refuses (a lone surrogate, not UTF-8) goes through the standard
+    encoder, every character beyond ASCII escaped (a lone surrogate has no UTF-8). No spaces between items."""
     try:
-        return orjson.dumps(part).decode()
+        return orjson.dumps(part)
     except TypeError:
-        return _JSON.encode(part)
+        return _JSON.encode(part).encode()
 
 
 def _pairs(flat: tuple):

@@ -16,10 +16,11 @@ import weakref
 from collections import OrderedDict, deque
 from pathlib import Path
 
-from sqlalchemy import Table, and_, delete, event, func, insert, or_, select, true
+from sqlalchemy import Table, and_, delete, event, func, or_, select, true
 from sqlalchemy.exc import ProgrammingError
 
-from common.journal.schema import (BINDING_COLUMNS, ENTRY_COLUMNS, as_entry, bindings_insert, header_condition,
+from common.journal.schema import (BINDING_COLUMNS, ENTRY_COLUMNS, PARTS, as_entry, bindings_insert, entries_insert,
+                                   header_condition,
                                    own_header, prepared_sqlite, tables as _tables)
 from common.prepared import Prepared
 
@@ -150,7 +151,9 @@ class JournalStore:
         self._own_file = db.url.startswith("sqlite:///")
         self.db = db
         self.entries, self.traces = _tables(db.base.metadata, self.name)
-        self._insert = Prepared(insert(self.entries), ENTRY_COLUMNS)
+        self._utf8 = db.url.startswith("sqlite")  # entries' parts given as bytes (``entries_insert``)
+        self._insert = Prepared(entries_insert(self.entries, self._utf8), ENTRY_COLUMNS,
+                                raw=PARTS if self._utf8 else ())
         if self._own_file:  # SQLite: the journal's own file, brought up to date like an app's (common.schema)
             self.db.create_all()
         else:
@@ -276,6 +279,11 @@ class JournalStore:
             return
         if self._known_rows is None:
             self._create()  # after a failure: the table may have been dropped meanwhile
+        if not self._utf8:  # built as UTF-8 JSON (``registry.to_json``): text for this database
+            for row in batch:
+                for part in PARTS:
+                    if type(row[part]) is bytes:
+                        row[part] = row[part].decode()
         with self.db.engine.begin() as session:
             self._insert.many(session, batch)
             bindings = {(r["trace_id"], r["bdc"]): (r["time"], r.get("tracestate")) for r in batch
