@@ -80,6 +80,16 @@ class _TeeInput:
             yield self._keep(line)
 
 
+class _NoBody:
+    """What ``_TeeInput`` keeps of a request without a body."""
+
+    kept = b""
+    seen = 0
+
+
+_NO_BODY = _NoBody()
+
+
 class _Body:
     """The response iterable, passed through untouched, with its first bytes kept for the journal."""
 
@@ -135,8 +145,12 @@ class JournalMiddleware:
             recording = journal.enabled and not journal.excluded(path)
             tee = inflight = None
             if recording:
-                tee = _TeeInput(environ["wsgi.input"], journal.body_limit)
-                environ["wsgi.input"] = tee
+                length = environ.get("CONTENT_LENGTH")
+                if (length and length != "0") or "HTTP_TRANSFER_ENCODING" in environ:
+                    tee = _TeeInput(environ["wsgi.input"], journal.body_limit)
+                    environ["wsgi.input"] = tee
+                else:  # no body (a page, a redirect): nothing to keep a copy of
+                    tee = _NO_BODY
                 inflight = journal.begin()
         except Exception:
             log.exception("journal : contexte de trace illisible")
