@@ -33,7 +33,9 @@ def find_bdc(url: str, location: str | None, *bodies: str | bytes) -> str | None
         if found:
             return found.group(0)
     for text in bodies:
-        found = (BDC_FIELD_BYTES if type(text) is bytes else BDC_FIELD).search(text or "")
+        if not text:
+            continue
+        found = (BDC_FIELD_BYTES if type(text) is bytes else BDC_FIELD).search(text)
         if found:
             return found.group(1) if type(text) is str else found.group(1).decode()
     return None
@@ -228,28 +230,54 @@ def settle(later: Later, limit: int, trace_for_bdc) -> None:
     a request that came without a ``traceparent``, that trace (the declaration link's redirect joins
     its sale's trace). ``trace_for_bdc(bdc)`` is the store's memory-only look-up."""
     scheme, host, raw_path, query, from_caller = later.target
-    path = redact.url(redact.decode(raw_path.encode("latin-1", "backslashreplace")))
+    path = _redacted(raw_path)
     res_type = location = None
     flat = later.res_headers
     for at in range(0, len(flat) - 1, 2):
         lowered = flat[at].lower()
-        if lowered == "content-type" and res_type is None:
-            res_type = flat[at + 1]
+        if lowered == "content-type":
+            if res_type is None:
+                res_type = flat[at + 1]
         elif lowered == "location" and location is None:
             location = flat[at + 1]
     later.res_type = res_type
     fields = later.fields
-    bdc = find_bdc(path + "?" + query, location, *(raw[:limit] for raw, kind in
-                                                   ((later.req_raw, later.req_type), (later.res_raw, res_type))
-                                                   if raw and redact.is_text(kind)))
+    req_raw, res_raw = later.req_raw, later.res_raw
+    bdc = find_bdc(path + "?" + query, location,
+                   req_raw[:limit] if req_raw and redact.is_text(later.req_type) else None,
+                   res_raw[:limit] if res_raw and redact.is_text(res_type) else None)
     if bdc and not from_caller:
         bound = trace_for_bdc(bdc)
         if bound and bound[0] != fields["trace_id"]:  # the declaration link's redirect: join its trace
             fields["trace_id"], fields["tracestate"] = bound[0], bound[1] or fields["tracestate"]
     fields["path"], fields["bdc"] = path, bdc
-    fields["url"] = redact.url(f"{scheme}://{redact.decode(host.encode('latin-1', 'backslashreplace'))}{path}"
-                               f"{'?' + redact.decode(query.encode('latin-1', 'backslashreplace')) if query else ''}")
+    fields["url"] = _redacted(f"{scheme}://{host}{raw_path}{'?' + query if query else ''}", path, host, query)
     later.target = None
+
+
+# a request's raw path or URL (WSGI's latin-1 text) → as the journal keeps it, when redaction left it
+# as it was (never a link's token): most exchanges are to a few paths (hand-offs, an app's pages)
+_KEPT: dict[str, str] = {}
+_KEPT_MAX = 4096
+
+
+def _redacted(raw: str, path: str | None = None, host: str = "", query: str = "") -> str:
+    """``raw`` (a path; or a URL whose redacted ``path``, ``host`` and ``query`` are given) decoded from
+    WSGI's latin-1 and redacted (``redact.url``)."""
+    kept = _KEPT.get(raw)
+    if kept is not None:
+        return kept
+    if path is None:
+        kept = redact.url(redact.decode(raw.encode("latin-1", "backslashreplace")))
+    else:
+        scheme = raw[:raw.index("://") + 3]
+        kept = redact.url(f"{scheme}{redact.decode(host.encode('latin-1', 'backslashreplace'))}{path}"
+                          f"{'?' + redact.decode(query.encode('latin-1', 'backslashreplace')) if query else ''}")
+    if kept == redact.decode(raw.encode("latin-1", "backslashreplace")):  # nothing redacted
+        if len(_KEPT) >= _KEPT_MAX:
+            _KEPT.clear()
+        _KEPT[raw] = kept
+    return kept
 
 
 def request_headers(http: dict) -> dict[str, str]:

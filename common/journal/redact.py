@@ -219,8 +219,16 @@ def _redact_credential(value: str) -> str:
 
 def is_text(content_type: str | None) -> bool:
     """Whether a body of ``content_type`` is kept as text (else summarised as binary)."""
-    ctype = (content_type or "").lower()
-    return not ctype or any(t in ctype for t in TEXT_TYPES)
+    known = _TEXT_KINDS.get(content_type)
+    if known is None:
+        ctype = (content_type or "").lower()
+        known = not ctype or any(t in ctype for t in TEXT_TYPES)
+        if len(_TEXT_KINDS) < 256:  # an app answers with a handful of types: asked twice an exchange
+            _TEXT_KINDS[content_type] = known
+    return known
+
+
+_TEXT_KINDS: dict[str | None, bool] = {}
 
 
 def body(raw: bytes, content_type: str | None, total: int | None = None,
