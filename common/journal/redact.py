@@ -356,9 +356,17 @@ def _html_tag(match: re.Match) -> str:
             break
     else:  # most fields: nothing to look at closer
         return tag
-    attrs = {name.lower(): value.strip("\"'") for name, value in TAG_ATTR.findall(tag)}
+    # one scan of the attributes: judged, then the values cut out of the same matches (a second
+    # ``TAG_ATTR.sub`` calling back into Python on each attribute was as long again)
+    found = list(TAG_ATTR.finditer(tag))
+    attrs = {m.group(1).lower(): m.group(2).strip("\"'") for m in found}
     secret = attrs.get("type", "").lower() == "password" or SECRET_NAME.search(attrs.get("name", ""))
     if not secret:
         return tag
-    return TAG_ATTR.sub(lambda m: f'{m.group(1)}="{REDACTED}"'
-                        if m.group(1).lower() in ("value", "content") else m.group(0), tag)
+    pieces, kept = [], 0
+    for m in found:
+        if m.group(1).lower() in ("value", "content"):
+            pieces += (tag[kept:m.start()], m.group(1), f'="{REDACTED}"')
+            kept = m.end()
+    pieces.append(tag[kept:])
+    return "".join(pieces)
