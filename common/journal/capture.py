@@ -283,8 +283,19 @@ def _redacted(raw: str, path: str | None = None, host: str = "", query: str = ""
 def request_headers(http: dict) -> dict[str, str]:
     """A served request's headers (``HTTP_*``, ``CONTENT_TYPE`` and ``CONTENT_LENGTH`` of its WSGI
     environ) by their names, redacted."""
-    headers = redact.headers((_header_name(key), value) for key, value in http.items() if key.startswith("HTTP_"))
-    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+    headers = redact.headers((_NAMES.get(key) or _header_name(key), value) for key, value in http.items()
+                             if key.startswith("HTTP_"))
+    for key, name in _CONTENT_HEADERS:
         if key in http:
-            headers[key.replace("_", "-").title()] = redact.decode(http[key].encode("latin-1"))
+            value = http[key]
+            text = _CONTENT_VALUES.get(value)
+            if text is None:
+                text = redact.decode(value.encode("latin-1"))
+                if len(_CONTENT_VALUES) < 1000 and len(value) <= 200:  # a few types, lengths
+                    _CONTENT_VALUES[value] = text
+            headers[name] = text
     return headers
+
+
+_CONTENT_HEADERS = (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length"))
+_CONTENT_VALUES: dict[str, str] = {}  # WSGI's CONTENT_TYPE or CONTENT_LENGTH → as kept

@@ -195,9 +195,22 @@ _KNOWN: dict[tuple[str, str], tuple[str, str]] = {}
 _KNOWN_MAX, _KNOWN_VALUE_MAX = 4096, 512
 
 
+# a header's name → (the name kept, whether it names a credential): a handful of names, asked for
+# each header not in ``_KNOWN`` (a credential's value never is: Authorization, Cookie at each request)
+_NAMES: dict[str, tuple[str, bool]] = {}
+
+
 def _header(name, value) -> tuple[str, str]:
-    key = decode(str(name).encode("latin-1", "backslashreplace"))[:200]
-    if key.lower() in SECRET_HEADERS:
+    named = _NAMES.get(name) if type(name) is str else None
+    if named is None:
+        key = decode(str(name).encode("latin-1", "backslashreplace"))[:200]
+        named = (key, key.lower() in SECRET_HEADERS)
+        if type(name) is str and len(name) <= 200:
+            if len(_NAMES) >= _KNOWN_MAX:
+                _NAMES.clear()
+            _NAMES[name] = named
+    key, credential = named
+    if credential:
         return key, _redact_credential(str(value))
     text = str(value)
     if isinstance(value, str):  # WSGI gives headers as latin-1 strings: back to their bytes
