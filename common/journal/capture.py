@@ -54,18 +54,27 @@ def _header_name(key: str) -> str:
 
 
 class _TeeInput:
-    """``wsgi.input`` that keeps a copy of the first ``limit`` bytes the app reads."""
+    """``wsgi.input`` that keeps a copy of the first ``limit`` bytes the app reads — the chunks read
+    themselves (bytes: no copy) until ``limit`` is passed."""
 
     def __init__(self, stream, limit: int):
         self._stream, self._limit = stream, limit
-        self.kept = bytearray()
+        self._chunks: list[bytes] = []
+        self._size = 0  # bytes in ``_chunks``
         self.seen = 0
+
+    @property
+    def kept(self) -> bytes:
+        """The body's first bytes read (``limit`` + 1 at most: one more tells it was cut)."""
+        chunks = self._chunks
+        kept = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return bytes(kept[:self._limit + 1] if len(kept) > self._limit + 1 else kept)
 
     def _keep(self, data: bytes) -> bytes:
         self.seen += len(data)
-        room = self._limit + 1 - len(self.kept)
-        if room > 0:
-            self.kept += data[:room]
+        if data and self._size <= self._limit:
+            self._chunks.append(data)
+            self._size += len(data)
         return data
 
     def read(self, *args):
@@ -202,11 +211,13 @@ class JournalMiddleware:
         journal, limit = self.journal, self.journal.body_limit
         length = environ.get("CONTENT_LENGTH") or ""
         total = int(length) if length.isdigit() else tee.seen
-        if len(tee.kept) < min(total, limit + 1):
+        kept = tee.kept
+        if len(kept) < min(total, limit + 1):
             try:  # the app did not read it all (a 413, a 401 before parsing): keep what the journal may
-                tee.read(min(total, limit + 1) - len(tee.kept))
+                tee.read(min(total, limit + 1) - len(kept))
             except Exception:
                 pass
+            kept = tee.kept
         # the request's headers as WSGI has them, redacted by the writer (``request_headers``)
         http = {key: value for key, value in environ.items() if key.startswith("HTTP_")}
         req_type = environ.get("CONTENT_TYPE")
@@ -219,7 +230,7 @@ class JournalMiddleware:
                   "span_id": ctx.span_id, "bdc": None, "tracestate": ctx.tracestate}
         target = (environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
                   environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), ctx.from_caller)
-        journal.record_later(Later(fields, http, bytes(tee.kept), req_type, total,
+        journal.record_later(Later(fields, http, kept, req_type, total,
                                    tuple(chain.from_iterable(response.get("headers") or ())), body.kept, None,
                                    body.size, target=target))
 
