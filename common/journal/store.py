@@ -53,8 +53,8 @@ class Later:
     """An exchange as captured, queued for the writer thread to finish (redact its headers and bodies,
     write them as JSON: a page's most of the journal's cost) off the request's thread, so a small answer
     is not held up by them (waitress sends it once the request's WSGI iterable is closed). Headers are a
-    served request's WSGI ``HTTP_*`` dict (``capture.request_headers``) or a flat tuple
-    ``(name, value, name, value…)``.
+    served request's WSGI environ, copied without its objects (``capture.request_headers`` picks them),
+    or a flat tuple ``(name, value, name, value…)``.
 
     A served request's exchange is queued ``settled=False``: its numéro de BDC, the trace it joins and
     its redacted URL are found later too (``capture.settle``, from ``target``), by the writer for a
