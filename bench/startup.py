@@ -146,7 +146,7 @@ def _first_requests(urls: dict, printed: str, pid: int, into: dict) -> None:
 
 # what every start imports before any code of ours runs: the floor a start in one process cannot go under
 # (pydantic and httpx are not among them: the first request needing them, or up's warm-up, imports them)
-LIBRARIES = ("flask", "flask_wtf", "sqlalchemy.orm", "sqlalchemy.dialects.sqlite", "waitress", "opentelemetry.trace")
+LIBRARIES = ("flask", "flask_wtf", "sqlalchemy.orm", "sqlalchemy.dialects.sqlite", "waitress")
 
 
 def _libraries_cpu() -> float:

@@ -15,6 +15,8 @@ FIRST_USE = {
     "pvo2": ("spoticar_handoff.client",), "tec3h": ("spoticar_handoff.client",),
     "bee2link": ("spoticar_handoff.client",), "neovo": ("spoticar_handoff.client",),
 }
+# What every app's first request carrying a ``traceparent`` imports (the journal's parser of it)
+EVERY_APP = ("opentelemetry.trace.propagation.tracecontext", "opentelemetry.trace")
 
 
 def warm_up(names, apps=()) -> int:
@@ -25,7 +27,7 @@ def warm_up(names, apps=()) -> int:
     many models were built."""
     import importlib
 
-    for module in dict.fromkeys(m for name in names for m in FIRST_USE.get(name, ())):
+    for module in dict.fromkeys(m for name in names for m in (*FIRST_USE.get(name, ()), *EVERY_APP)):
         importlib.import_module(module)
     for app in apps:
         load_templates(app)

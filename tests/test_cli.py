@@ -143,3 +143,26 @@ def test_a_command_leaves_the_callers_garbage_collector_as_it_found_it(collectin
     finally:
         (gc.enable if was else gc.disable)()
     assert capsys.readouterr().out.strip()
+
+
+ALL_COMMANDS = ("up", "serve", "browser", "journal", "dealers", "keys", "certify")
+
+
+def test_help_and_an_unknown_command_name_every_command(capsys):
+    # up builds only its own parser: the help and the refusal still list the other modules' commands
+    from harness.cli import main
+    for argv in (["--help"], ["-h", "up"], ["garage"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        shown = capsys.readouterr()
+        for command in ALL_COMMANDS:
+            assert command in shown.out + shown.err
+
+
+@pytest.mark.parametrize("command", ["journal", "dealers", "keys", "certify"])
+def test_each_other_module_command_parses_its_own_options(command, capsys):
+    from harness.cli import main
+    with pytest.raises(SystemExit) as stopped:
+        main([command, "--help"])
+    assert stopped.value.code == 0
+    assert f"usage: spoticar-harness {command}" in capsys.readouterr().out

@@ -1,6 +1,6 @@
 """What a start leaves for later: a restart on existing data serves every app without importing
-pydantic or httpx (~0.1 s of CPU): the models and clients come with the first request needing them,
-or with ``up``'s warm-up once every app answers."""
+pydantic, httpx (~0.1 s of CPU) nor OpenTelemetry: the models, clients and the traceparent parser come
+with the first request needing them, or with ``up``'s warm-up once every app answers."""
 from __future__ import annotations
 
 import json
@@ -34,8 +34,8 @@ def _loaded_after_start(data_dir: Path, images: Path) -> set[str]:
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def test_a_restart_serves_every_app_without_pydantic_or_httpx(tmp_path):
+def test_a_restart_serves_every_app_without_pydantic_httpx_or_opentelemetry(tmp_path):
     _loaded_after_start(tmp_path / "var", tmp_path / "images")  # fresh: seeds (Faker and all)
     loaded = _loaded_after_start(tmp_path / "var", tmp_path / "images")
     assert {"flask", "sqlalchemy", "centralisateur", "simulators"} <= loaded
-    assert sorted(loaded & {"pydantic", "pydantic_core", "httpx", "httpcore", "faker"}) == []
+    assert sorted(loaded & {"pydantic", "pydantic_core", "httpx", "httpcore", "faker", "opentelemetry"}) == []

@@ -11,10 +11,6 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from opentelemetry import trace as otel_trace
-from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
-
-_PROPAGATOR = TraceContextTextMapPropagator()
 MAX_TRACESTATE = 512  # the spec lets a vendor drop a tracestate longer than this
 
 
@@ -77,8 +73,7 @@ def from_headers(traceparent: str | None, tracestate: str | None) -> TraceContex
     A malformed header is replaced, never refused (W3C §4.3: restart the trace)."""
     if not traceparent:
         return new_context()
-    parent = otel_trace.get_current_span(
-        _PROPAGATOR.extract({"traceparent": traceparent.strip()})).get_span_context()
+    parent = _parent(traceparent.strip())
     if not parent.is_valid:
         return new_context()
     state = tracestate.strip() if tracestate else None
@@ -86,6 +81,22 @@ def from_headers(traceparent: str | None, tracestate: str | None) -> TraceContex
         state = None
     return TraceContext(format(parent.trace_id, "032x"), new_span_id(),
                         format(int(parent.trace_flags), "02x"), state or None, from_caller=True)
+
+
+_OTEL = None  # (propagator's extract, get_current_span): imported at the first traceparent, not at start
+
+
+def _parent(traceparent: str):
+    """The span context OpenTelemetry's propagator reads from ``traceparent`` (invalid if malformed).
+    OpenTelemetry is imported here, by the first request carrying one or ``up``'s warm-up (~4 ms of
+    CPU every start did without)."""
+    global _OTEL
+    if _OTEL is None:
+        from opentelemetry import trace
+        from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+        _OTEL = (TraceContextTextMapPropagator().extract, trace.get_current_span)
+    extract, current_span = _OTEL
+    return current_span(extract({"traceparent": traceparent})).get_span_context()
 
 
 _current: contextvars.ContextVar[TraceContext | None] = contextvars.ContextVar(
