@@ -34,7 +34,7 @@ def _database() -> str:
 def _app(url: str | None) -> str:
     import httpx  # at the first readiness check, not when every app starts
 
-    from spoticar_handoff.client import tls_context
+    from spoticar_handoff.tls import tls_context
 
     if not url:
         return "adresse non configurée"

@@ -122,7 +122,7 @@ def serve(options: ServeOptions) -> None:
 def wait_healthy(url: str, timeout: float = 30.0, process: subprocess.Popen | None = None) -> None:
     """Wait until ``url``/healthz answers 200; fail early if ``process`` exits."""
     # one TLS context, not one per poll (~30 ms of CPU each)
-    from spoticar_handoff.client import tls_context
+    from spoticar_handoff.tls import tls_context
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from harness.apps import APPS
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 # What the suites need from the apps they start (and ``up --test-routes`` gives an external stack):
 # the test routes, and demo dealers whose Profil is configured so DMS flows go straight to 1/3.
@@ -23,6 +23,7 @@ NO_TEST_ROUTES = ("{app} ({url}) n'a pas de routes de test /__test__ : démarrez
 def call_test_route(stack, app: str, method: str, path: str, **kwargs) -> httpx.Response:
     """Call ``app``'s ``/__test__{path}``; the test is skipped (with the reason) when the app has none."""
     url = stack.url(app)
+    kwargs.setdefault("verify", tls_context())
     response = httpx.request(method, f"{url}/__test__{path}", timeout=20, **kwargs)
     if response.status_code == 404 and "Enregistrement introuvable" not in response.text:
         pytest.skip(NO_TEST_ROUTES.format(app=app, url=url))

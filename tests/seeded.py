@@ -21,24 +21,28 @@ _images: dict[str, Path] = {}
 _scratch: list[Path] = []
 
 
-def seeded_app(module, config: dict, seed: int = 0, create=None):
-    """``create(config)`` (default ``module.create_app``) holding the data of ``module.seed_demo(app,
+def seeded_app(module, config: dict, seed: int = 0):
+    """``module.create_app(config)`` holding the data of ``module.seed_demo(app,
     seed)``: seeded by the process's first such app, copied from it for the next ones."""
-    create = create or module.create_app
+    create = module.create_app
     data_dir = Path(config["DATA_DIR"])
     if config.get("DATABASE_URL"):
         app = create(config)
         module.seed_demo(app, seed)
         return app
     # the demo's dates count from today: a run going past midnight seeds again
-    key = json.dumps([module.__name__, getattr(create, "__qualname__", ""), seed, dt.date.today().isoformat(),
-                      {k: v for k, v in config.items() if k not in PLACE}], sort_keys=True)
+    key = json.dumps([module.__name__, seed, dt.date.today().isoformat(),
+                      {k: v for k, v in config.items() if k not in PLACE}], sort_keys=True, default=repr)
     image = _images.get(key)
     if image is not None and restore_image(image, data_dir):
         return create(config)
+    # kept only when seeded on an empty directory: a test building its app again on its own data
+    # (or beside another app's database) must not become the next tests' starting point
+    fresh = not any(data_dir.glob("*.sqlite3"))
     app = create(config)
     module.seed_demo(app, seed)
-    _images[key] = _keep(data_dir)
+    if fresh and key not in _images:
+        _images[key] = _keep(data_dir)
     return app
 
 

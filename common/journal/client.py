@@ -11,7 +11,7 @@ import httpx
 from common.journal import context, redact
 from common.journal.capture import find_bdc
 from common.journal.store import Later
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 log = logging.getLogger("spoticar.journal")
 

@@ -14,7 +14,7 @@ from fixtures import reference
 from harness.testing import call_test_route
 from tests.centralisateur.support import CSRF_RE, api_client
 from tests.journal.support import journal
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.centralisateur.support import form_values
 from tests.dms_helpers import csrf_token
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = [pytest.mark.pvo2, pytest.mark.centralisateur]
 
