@@ -261,8 +261,9 @@ def settle(later: Later, limit: int, trace_for_bdc) -> None:
         bound = trace_for_bdc(bdc)
         if bound and bound[0] != fields["trace_id"]:  # the declaration link's redirect: join its trace
             fields["trace_id"], fields["tracestate"] = bound[0], bound[1] or fields["tracestate"]
-    fields["path"], fields["bdc"] = path, bdc
-    fields["url"] = _redacted(f"{scheme}://{host}{raw_path}{'?' + query if query else ''}", path, host, query)
+    fields["path"], fields["bdc"] = redact.cut(path), bdc
+    fields["url"] = redact.cut(_redacted(f"{scheme}://{host}{raw_path}{'?' + query if query else ''}", path, host,
+                                         query))
     later.target = None
 
 
@@ -270,6 +271,7 @@ def settle(later: Later, limit: int, trace_for_bdc) -> None:
 # as it was (never a link's token): most exchanges are to a few paths (hand-offs, an app's pages)
 _KEPT: dict[str, str] = {}
 _KEPT_MAX = 4096
+_KEPT_LENGTH = 512
 
 
 def _redacted(raw: str, path: str | None = None, host: str = "", query: str = "") -> str:
@@ -284,7 +286,8 @@ def _redacted(raw: str, path: str | None = None, host: str = "", query: str = ""
         scheme = raw[:raw.index("://") + 3]
         kept = redact.url(f"{scheme}{redact.decode(host.encode('latin-1', 'backslashreplace'))}{path}"
                           f"{'?' + redact.decode(query.encode('latin-1', 'backslashreplace')) if query else ''}")
-    if kept == redact.decode(raw.encode("latin-1", "backslashreplace")):  # nothing redacted
+    # nothing redacted, and short: a client's 100 KB paths are not kept thousands at a time
+    if len(raw) <= _KEPT_LENGTH and kept == redact.decode(raw.encode("latin-1", "backslashreplace")):
         if len(_KEPT) >= _KEPT_MAX:
             _KEPT.clear()
         _KEPT[raw] = kept
@@ -312,4 +315,4 @@ _CONTENT_HEADERS = (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Conten
 _CONTENT_VALUES: dict[str, str] = {}  # WSGI's CONTENT_TYPE or CONTENT_LENGTH → as kept
 # what a served request's environ holds besides text (waitress's, werkzeug's, Flask's objects)
 _OBJECTS = ("wsgi.input", "wsgi.errors", "wsgi.file_wrapper", "wsgi.version", "waitress.client_disconnected",
-            "werkzeug.request", "werkzeug.debug.preserve_context", "werkzeug.socket")
+            "werkzeug.request", "werkzeug.debug.preserve_context", "werkzeug.socket", "gunicorn.socket")

@@ -13,7 +13,7 @@ import re
 
 REDACTED = "[REDACTED]"
 BODY_LIMIT = 16 * 1024     # bytes of each body kept (JOURNAL_BODY_LIMIT)
-HEADER_LIMIT = 2048        # characters of each header value kept
+HEADER_LIMIT = 2048        # characters of each header value kept, and of an entry's URL and path
 MAX_HEADERS = 100
 
 SECRET_HEADERS = frozenset({
@@ -217,12 +217,17 @@ def _header(name, value) -> tuple[str, str]:
         text = decode(value.encode("latin-1", "backslashreplace"))
     kept = url(text)
     secret = kept != text  # a link token was in it: its value is not kept, even in memory
-    text = kept[:HEADER_LIMIT] + "…[cut]" if len(kept) > HEADER_LIMIT else kept
+    text = cut(kept)
     if not secret and type(name) is str and type(value) is str and len(value) <= _KNOWN_VALUE_MAX:
         if len(_KNOWN) >= _KNOWN_MAX:
             _KNOWN.clear()
         _KNOWN[(name, value)] = (key, text)
     return key, text
+
+
+def cut(text: str) -> str:
+    """A header value, URL or path as kept: its first ``HEADER_LIMIT`` characters (redacted before)."""
+    return text[:HEADER_LIMIT] + "…[cut]" if len(text) > HEADER_LIMIT else text
 
 
 def _redact_credential(value: str) -> str:
@@ -236,7 +241,8 @@ def is_text(content_type: str | None) -> bool:
     if known is None:
         ctype = (content_type or "").lower()
         known = not ctype or any(t in ctype for t in TEXT_TYPES)
-        if len(_TEXT_KINDS) < 256:  # an app answers with a handful of types: asked twice an exchange
+        # an app answers with a handful of types, asked twice an exchange; a client's may be any text
+        if len(_TEXT_KINDS) < 256 and (content_type is None or len(content_type) <= 200):
             _TEXT_KINDS[content_type] = known
     return known
 

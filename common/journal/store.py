@@ -182,6 +182,10 @@ class JournalStore:
         if fields is not None and fields.get("bdc"):
             self._remember(fields["bdc"], (fields["trace_id"], fields.get("tracestate")))
         if len(self._pending) >= self.queue_size:
+            if type(row) is Later and not row.settled and self.settle is not None:
+                # lost, but a hand-off's numéro de BDC still joins its trace (the pages opened next)
+                with self._settling:
+                    self._settle_one(row)
             self.dropped += 1
             if self.dropped in (1, 100, 10000):
                 log.warning("journal %s : file d'écriture pleine, %d entrées perdues", self.name, self.dropped)
@@ -223,15 +227,21 @@ class JournalStore:
         BDC bound to their traces (``_remember``) as if each had been when it was queued."""
         with self._settling:
             for row in [row for row in list(self._pending) if type(row) is Later and not row.settled]:
-                try:
-                    self.settle(row)
-                except Exception:  # one exchange the journal could not describe: lost, counted by ``_built``
-                    log.warning("journal %s : entrée non située", self.name, exc_info=True)
-                    row.fields = None
-                row.settled = True
-                fields = row.fields
-                if fields is not None and fields.get("bdc"):
-                    self._remember(fields["bdc"], (fields["trace_id"], fields.get("tracestate")))
+                self._settle_one(row)
+
+    def _settle_one(self, row: Later) -> None:
+        """Settle one exchange (under ``_settling``) and remember its numéro de BDC's trace."""
+        if row.settled:
+            return
+        try:
+            self.settle(row)
+        except Exception:  # one exchange the journal could not describe: lost, counted by ``_built``
+            log.warning("journal %s : entrée non située", self.name, exc_info=True)
+            row.fields = None
+        row.settled = True
+        fields = row.fields
+        if fields is not None and fields.get("bdc"):
+            self._remember(fields["bdc"], (fields["trace_id"], fields.get("tracestate")))
 
     def _drain(self) -> None:
         # what is there now, in batches; what comes meanwhile waits for the next round (one
