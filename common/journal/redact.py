@@ -33,6 +33,13 @@ JSON_FIELD = re.compile(r'("((?:[^"\\]|\\.){1,80})"\s*:\s*)("(?:[^"\\]|\\.)*"|-?
 # only as ``\u``). Values escaped by an ASCII-only encoder (``"\u00c9douard"``) are not keys: the
 # fields' pattern, a call back into Python for each field, is not run for them (~130 µs a hand-off)
 ESCAPED_KEY = re.compile(r'\\u[0-9a-fA-F]{4}(?:[^"\\]|\\.){0,80}"\s*:')
+# the same tokens in a URL written percent-encoded inside another one (``suivant=%2Factivation%2F…``,
+# ``/connexion?suivant=/%3Freset_token%3D…``): a path's slashes as %2F, a query's ?, & and = as %3F,
+# %26 and %3D (a value then ends at an encoded & or #, or where a plain one would end)
+ENCODED_TOKEN = re.compile(
+    r"(%2F(?:mot-de-passe|reinitialisation|activation|declaration|reset|activate)%2F)([^/?#\s\"'<>&\\%]+)"
+    r"|((?:[?&]|%3F|%26)(?:[\w.-]*token[\w.-]*|code|key|cle|signature)%3D)((?:(?!%26|%23)[^&#\s\"'<>\\])+)",
+    re.I)
 HTML_TAG = re.compile(r"<(?:input|meta)\b[^>]*>", re.I)
 # matched on the lower-cased text: an IGNORECASE alternation is ten times slower in ``re``
 TAG_HINT = re.compile(r"pass|csrf|token|secret|signature|key|mdp|mot_?de|cookie|authorization")
@@ -106,12 +113,27 @@ def decode(raw: bytes) -> str:
 
 
 def url(text: str) -> str:
-    """A URL (or any text holding URLs) with its path and query tokens redacted."""
+    """A URL (or any text holding URLs) with its path and query tokens redacted, percent-encoded
+    ones too."""
     if "/" in text:
         text = TOKEN_PATH.sub(_token_value, text)
     if "=" in text:
         text = _query_tokens(text)
+    if "%" in text:
+        text = _encoded_tokens(text, text.encode("utf-8", "surrogatepass").lower())
     return text
+
+
+def _encoded_tokens(text: str, folded: bytes) -> str:
+    """``ENCODED_TOKEN.sub`` of ``text`` (``folded``: its ``_folded`` bytes), run only when an encoded
+    slash or equals sign is there (a page's ``%`` is most often a width)."""
+    if b"%2f" in folded or b"%3d" in folded:
+        return ENCODED_TOKEN.sub(_encoded_value, text)
+    return text
+
+
+def _encoded_value(match: re.Match) -> str:
+    return (match.group(1) or match.group(3)) + REDACTED
 
 
 def _url_of(text: str, folded: bytes, trapped: bool) -> str:
@@ -124,7 +146,10 @@ def _url_of(text: str, folded: bytes, trapped: bool) -> str:
     query = trapped or _query_possible(folded)
     if (_LINKS or _automata()[1]).find_matches_as_indexes(folded):
         text = TOKEN_PATH.sub(_token_value, text)
-    return _query_tokens(text) if query else text
+    if query:
+        text = _query_tokens(text)
+    # a plain token's value holds no %2F or %3D-led name: the encoded pass sees what the others left
+    return _encoded_tokens(text, folded) if b"%" in folded else text
 
 
 def _query_possible(folded: bytes) -> bool:
