@@ -20,8 +20,11 @@ from harness.testing import SUITE_CONFIG
 os.environ.setdefault("SPOTICAR_TEST_KDF", "1")
 
 # a failing test that drove a stack gets the journal of the traces it touched (report extra + HAR);
-# --dist loadgroup keeps each xdist_group on one worker (harness.pytest_xdist_groups)
-pytest_plugins = ["harness.pytest_journal", "harness.pytest_xdist_groups", "harness.pytest_cpu", "harness.pytest_heap"]
+# --dist loadgroup keeps each xdist_group on one worker (harness.pytest_xdist_groups); the SQLite engines
+# of a process share their compiled statements (harness.pytest_sql_cache), its httpx clients one TLS context
+# (harness.pytest_tls)
+pytest_plugins = ["harness.pytest_journal", "harness.pytest_xdist_groups", "harness.pytest_cpu", "harness.pytest_heap",
+                  "harness.pytest_sql_cache", "harness.pytest_tls"]
 
 
 def pytest_addoption(parser):

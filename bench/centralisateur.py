@@ -11,7 +11,7 @@ import httpx
 from bench.stats import summary, timed
 from fixtures.factories import Factory
 from harness.runner import Stack
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 KEY = {"Authorization": "Bearer demo-tec3h"}
 

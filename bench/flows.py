@@ -30,7 +30,7 @@ from bench.stats import summary, timed
 from fixtures.factories import Factory
 from harness.runner import Stack
 from simulators.tec3h import referential
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 CENTRALISATEUR = {"centralisateur": {"DEMO_PROFILES_CONFIGURED": True}}
 

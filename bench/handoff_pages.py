@@ -16,7 +16,7 @@ from common import keys
 from fixtures import reference
 from fixtures.factories import Factory
 from harness.runner import Stack
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 DECLARATIONS = 50
 RUNS = 200

@@ -30,7 +30,7 @@ from bench.stats import summary
 from common.journal.store import _LINGER
 from fixtures.factories import Factory
 from tests.centralisateur.support import open_form
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 KEY = {"Authorization": "Bearer demo-tec3h"}
 # requests per step and round: enough that the process's idle CPU over a step's settle time (the

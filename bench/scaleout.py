@@ -16,7 +16,7 @@ import httpx
 from fixtures.factories import Factory
 from harness.runner import Stack
 from harness.serving import serve_command, wait_healthy
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 REQUESTS = 400
 CLIENTS = 16

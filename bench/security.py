@@ -17,7 +17,7 @@ from bench.stats import summary
 from centralisateur import demo_password
 from fixtures import reference
 from harness.runner import Stack
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 SLOW_CONNECTIONS = 200
 ATTACK_SECONDS = 12.0

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import httpx
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 
 def _digest(text: str | None) -> str:

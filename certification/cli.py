@@ -32,7 +32,7 @@ def _errors(response: httpx.Response) -> str:
 def _start(args) -> int:
     import httpx  # in each command, not at the top: every ``spoticar-harness`` command declares these
 
-    from spoticar_handoff.client import tls_context
+    from spoticar_handoff.tls import tls_context
     body = {"dms": args.dms, "callback_url": args.callback_url, "wait_seconds": args.wait}
     try:
         response = httpx.post(args.url.rstrip("/") + "/certification/sessions", timeout=30, verify=tls_context(),
@@ -57,7 +57,7 @@ def fetch(url: str, session_id: str, key: str) -> tuple[dict, list[dict]]:
     """The session's JSON state and its evidence, read with the session key."""
     import httpx
 
-    from spoticar_handoff.client import tls_context
+    from spoticar_handoff.tls import tls_context
     headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
     base = f"{url.rstrip('/')}/certification/sessions/{session_id}"
     with httpx.Client(timeout=60, headers=headers, verify=tls_context()) as http:

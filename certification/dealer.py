@@ -6,7 +6,7 @@ import html
 import re
 
 import httpx
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 TEXT_RE = re.compile(r'<input type="text" id="f-\w+" name="(\w+)"[^>]*value="([^"]*)"')

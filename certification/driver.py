@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 import httpx
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 
 class DmsDriver(Protocol):

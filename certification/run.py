@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 from certification import dealer, report
 from certification.cli import fetch

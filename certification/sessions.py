@@ -103,7 +103,7 @@ def _icare_convention(app: Flask, rrdi: str, code_t: str, session: CertSession) 
         return "skipped: Icare n'est pas configuré pour ce centralisateur."
     import httpx  # the checks, httpx and pydantic: loaded by the first session, not when the app starts
 
-    from spoticar_handoff.client import tls_context
+    from spoticar_handoff.tls import tls_context
     try:
         response = httpx.post(icare.rstrip("/") + "/__test__/dealers", timeout=5, verify=tls_context(), json={
             "code_t": code_t, "rrdi": rrdi, "name": f"CERTIFICATION {session.dms.upper()}",

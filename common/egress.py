@@ -139,7 +139,7 @@ def guarded_transport(allowed_origins: Iterable[str] = ()) -> httpx.HTTPTranspor
     import httpcore  # httpx with it: at the first call, not when an app starts
     import httpx
 
-    from spoticar_handoff.client import tls_context
+    from spoticar_handoff.tls import tls_context
 
     transport = httpx.HTTPTransport(verify=tls_context())
     # httpx has no public hook for the network backend: the pool is rebuilt with ours, same defaults

@@ -34,10 +34,12 @@ def _database() -> str:
 def _app(url: str | None) -> str:
     import httpx  # at the first readiness check, not when every app starts
 
+    from spoticar_handoff.tls import tls_context
+
     if not url:
         return "adresse non configurée"
     try:
-        answer = httpx.get(url.rstrip("/") + "/healthz", timeout=CHECK_TIMEOUT)
+        answer = httpx.get(url.rstrip("/") + "/healthz", timeout=CHECK_TIMEOUT, verify=tls_context())
     except httpx.HTTPError as exc:
         return f"injoignable : {type(exc).__name__}"
     return "ok" if answer.status_code == 200 else f"répond {answer.status_code}"

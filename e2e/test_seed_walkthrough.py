@@ -18,7 +18,7 @@ from e2e.pages.icare import IcareLoginPage
 from e2e.pages.walkthrough import SeedScreen
 from fixtures import reference
 from tests.labels.coverage import apps, coverage, screens
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 ICARE_ADMIN = "garantie.vo@axilog-demo.example.fr"
 SHOTS = os.environ.get("SPOTICAR_WALKTHROUGH_SHOTS")  # a folder: one full-page screenshot per seed screen

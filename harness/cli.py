@@ -156,6 +156,8 @@ def _browser(args) -> int:
 # modules, imported and built only when one of them is named, or for --help and an unknown name:
 # ``up`` does without them (~10 ms of CPU: four modules and their sub-parsers).
 OWN_COMMANDS = ("up", "serve", "browser")
+# every command, in the order --help and a usage line name them (whichever were built)
+ALL_COMMANDS = ("up", "serve", "journal", "browser", "dealers", "keys", "certify")
 
 
 def _named_command(argv: list[str]) -> str | None:
@@ -169,11 +171,14 @@ def _named_command(argv: list[str]) -> str | None:
     return None
 
 
-def _add_other_commands(sub) -> None:
-    from certification import cli as certification_cli
-    from harness import onboard_cli
+def _add_journal_command(sub) -> None:
     from harness.journal_cli import add_parser as add_journal
     add_journal(sub)
+
+
+def _add_account_commands(sub) -> None:
+    from certification import cli as certification_cli
+    from harness import onboard_cli
     onboard_cli.register(sub)
     certification_cli.register(sub)
 
@@ -197,7 +202,9 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None, collecting: bool) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="spoticar-harness", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    # the usage line of an error names every command, even those not built for this one
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{" + ",".join(ALL_COMMANDS) + "}")
+    others = _named_command(sys.argv[1:] if argv is None else argv) not in OWN_COMMANDS
     up = sub.add_parser("up", help="démarrer les applications avec les données de démonstration")
     up.add_argument("--only", help="liste d'applications séparées par des virgules: "
                     + ", ".join(s.name for s in APPS))
@@ -239,11 +246,13 @@ def _main(argv: list[str] | None, collecting: bool) -> int:
     serve.add_argument("--test-routes", action="store_true",
                        help="routes /__test__/ et profils de démo configurés (pour les suites de tests)")
     serve.set_defaults(func=_serve)
+    if others:
+        _add_journal_command(sub)
     browser = sub.add_parser("browser", help="afficher le navigateur utilisé par les suites")
     browser.add_argument("--browser-path")
     browser.set_defaults(func=_browser)
-    if _named_command(sys.argv[1:] if argv is None else argv) not in OWN_COMMANDS:
-        _add_other_commands(sub)
+    if others:
+        _add_account_commands(sub)
     args = parser.parse_args(argv)
     if args.func is not _up and collecting:
         gc.enable()  # parsing imported what every command needs; serve runs, and collects, for good

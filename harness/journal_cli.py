@@ -28,7 +28,7 @@ def fetch(urls: dict[str, str], filters: dict, admin_key: str | None = None,
     import httpx  # here, not at the top: every ``spoticar-harness`` command declares this one
 
     from common.journal.har import merge
-    from spoticar_handoff.client import tls_context
+    from spoticar_handoff.tls import tls_context
     headers = {"Authorization": f"Bearer {admin_key}"} if admin_key else {}
     params = {k: v for k, v in filters.items() if v}
     journals, problems = [], []

@@ -121,12 +121,15 @@ def serve(options: ServeOptions) -> None:
 
 def wait_healthy(url: str, timeout: float = 30.0, process: subprocess.Popen | None = None) -> None:
     """Wait until ``url``/healthz answers 200; fail early if ``process`` exits."""
+    # one TLS context, not one per poll (~30 ms of CPU each)
+    from spoticar_handoff.tls import tls_context
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"le processus de {url} s'est arrêté (code {process.returncode})")
         try:
-            if httpx.get(url + "/healthz", timeout=1.0).status_code == 200:
+            if httpx.get(url + "/healthz", timeout=1.0, verify=tls_context()).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from harness.apps import APPS
+from spoticar_handoff.tls import tls_context
 
 # What the suites need from the apps they start (and ``up --test-routes`` gives an external stack):
 # the test routes, and demo dealers whose Profil is configured so DMS flows go straight to 1/3.
@@ -22,6 +23,7 @@ NO_TEST_ROUTES = ("{app} ({url}) n'a pas de routes de test /__test__ : démarrez
 def call_test_route(stack, app: str, method: str, path: str, **kwargs) -> httpx.Response:
     """Call ``app``'s ``/__test__{path}``; the test is skipped (with the reason) when the app has none."""
     url = stack.url(app)
+    kwargs.setdefault("verify", tls_context())
     response = httpx.request(method, f"{url}/__test__{path}", timeout=20, **kwargs)
     if response.status_code == 404 and "Enregistrement introuvable" not in response.text:
         pytest.skip(NO_TEST_ROUTES.format(app=app, url=url))
@@ -70,7 +72,7 @@ def new_dealer(stack, factory, dms: str = "tec3h", configuration: str = "assuran
 def icare_contracts(stack, **query) -> list[dict]:
     """Contracts Icare holds, through its contract API (``plate=``, ``bdc_number=``, ``code_t=``…)."""
     response = httpx.get(stack.url("icare") + "/api/v1/contracts", params=query, timeout=20,
-                         headers=stack.credentials.icare_headers())
+                         headers=stack.credentials.icare_headers(), verify=tls_context())
     assert response.status_code == 200, response.text
     return response.json()["contracts"]
 
@@ -78,7 +80,7 @@ def icare_contracts(stack, **query) -> list[dict]:
 def icare_contract(stack, number: str) -> dict | None:
     """The contract ``number`` as Icare holds it, or None."""
     response = httpx.get(f"{stack.url('icare')}/api/v1/contracts/{number}", timeout=20,
-                         headers=stack.credentials.icare_headers())
+                         headers=stack.credentials.icare_headers(), verify=tls_context())
     return response.json() if response.status_code == 200 else None
 
 
@@ -86,5 +88,5 @@ def allow_callback_origin(stack, origin: str, dms: str = "tec3h") -> None:
     """Let ``dms`` be called back on a test's own receiver (a private origin the SSRF guard would
     otherwise refuse), as a real deployment's configuration does for a vendor's staging DMS."""
     response = httpx.post(stack.url("centralisateur") + "/__test__/callback-origins",
-                          json={"dms": dms, "origin": origin}, timeout=20)
+                          json={"dms": dms, "origin": origin}, timeout=20, verify=tls_context())
     assert response.status_code == 201, response.text

@@ -9,24 +9,20 @@ the client then adds only the ``Authorization`` header and leaves yours open on 
 """
 from __future__ import annotations
 
-import functools
-import ssl
 from urllib.parse import quote
 
 import httpx
 
-from spoticar_handoff.errors import CentralisateurUnavailable, HandoffError, HandoffRefused  # noqa: F401
+from spoticar_handoff.errors import (  # noqa: F401
+    CentralisateurUnavailable,
+    HandoffError,
+    HandoffRefused,
+)
 from spoticar_handoff.models import DeclarationState, HandoffReceipt
+from spoticar_handoff.tls import tls_context  # noqa: F401  (the SDK's clients share it; re-exported)
 
 HANDOFFS_PATH = "/api/v1/handoffs"
 DECLARATIONS_PATH = "/api/v1/declarations/{bdc_number}"
-
-
-@functools.cache
-def tls_context() -> ssl.SSLContext:
-    """One TLS context for every client of the process: without it httpx builds one per client
-    (about 30 ms of CPU loading the CA bundle), even for plain http:// calls. Pass it as ``verify=``."""
-    return httpx.create_ssl_context()
 
 
 class HandoffClient:

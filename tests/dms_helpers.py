@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from common.journal import journal_of
 from harness.template_cache import template_cache
 from spoticar_handoff import CALLBACK_PATH, SIGNATURE_HEADER, sign_callback
+from tests.seeded import seeded_app as _seeded
 
 CHROME_UA = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
              "Chrome/131.0.0.0 Safari/537.36")
@@ -44,12 +45,11 @@ def signed_callback(client, state: dict, key: str, path: str = CALLBACK_PATH, si
 def seeded_app(module, tmp_path, transport, public_url: str):
     """A DMS simulator app (``module``) seeded with seed 0, its hand-offs going to ``transport``.
     With DATABASE_URL set it runs on that server database and leaves it empty afterwards."""
-    app = module.create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "PUBLIC_URL": public_url,
-                             "URLS": {"centralisateur": "http://cds.test"}, "HANDOFF_TRANSPORT": transport,
-                             "DATABASE_URL": os.environ.get("DATABASE_URL")})
+    app = _seeded(module, {"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "PUBLIC_URL": public_url,
+                           "URLS": {"centralisateur": "http://cds.test"}, "HANDOFF_TRANSPORT": transport,
+                           "DATABASE_URL": os.environ.get("DATABASE_URL")})
     # templates compiled once and kept, as up's apps do: an app per test compiled each page again
     app.jinja_env.bytecode_cache = template_cache(app.jinja_env)
-    module.seed_demo(app, 0)
     try:
         yield app
     finally:

@@ -5,7 +5,7 @@ import re
 
 import httpx
 import pytest
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.icare
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harness.apps import BY_NAME
+from tests.seeded import seeded_app
 
 ROUTES = [  # (app, method, path, JSON body, status with TEST_ROUTES)
     ("centralisateur", "post", "/__test__/jobs/run", None, 200),
@@ -32,12 +33,9 @@ IDS = [f"{r[0]}{r[2]}-{r[4]}" for r in ROUTES]
 
 
 def _app(name: str, tmp_path, **config):
-    module = BY_NAME[name].load()
-    app = module.create_app({"DATA_DIR": str(tmp_path / name), "DEMO_MODE": True, "BACKGROUND_JOBS": False,
-                             "URLS": {"centralisateur": "http://127.0.0.1:9", "icare": "http://127.0.0.1:9"},
-                             **config})
-    module.seed_demo(app, 0)
-    return app
+    return seeded_app(BY_NAME[name].load(), {
+        "DATA_DIR": str(tmp_path / name), "DEMO_MODE": True, "BACKGROUND_JOBS": False,
+        "URLS": {"centralisateur": "http://127.0.0.1:9", "icare": "http://127.0.0.1:9"}, **config})
 
 
 @pytest.mark.parametrize("name, method, path, body, _status", ROUTES, ids=IDS)

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 import httpx
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import httpx
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 from certification.drivers.browser import Browser
 

@@ -33,7 +33,9 @@ def find_bdc(url: str, location: str | None, *bodies: str | bytes) -> str | None
         if found:
             return found.group(0)
     for text in bodies:
-        found = (BDC_FIELD_BYTES if type(text) is bytes else BDC_FIELD).search(text or "")
+        if not text:
+            continue
+        found = (BDC_FIELD_BYTES if type(text) is bytes else BDC_FIELD).search(text)
         if found:
             return found.group(1) if type(text) is str else found.group(1).decode()
     return None
@@ -52,18 +54,27 @@ def _header_name(key: str) -> str:
 
 
 class _TeeInput:
-    """``wsgi.input`` that keeps a copy of the first ``limit`` bytes the app reads."""
+    """``wsgi.input`` that keeps a copy of the first ``limit`` bytes the app reads — the chunks read
+    themselves (bytes: no copy) until ``limit`` is passed."""
 
     def __init__(self, stream, limit: int):
         self._stream, self._limit = stream, limit
-        self.kept = bytearray()
+        self._chunks: list[bytes] = []
+        self._size = 0  # bytes in ``_chunks``
         self.seen = 0
+
+    @property
+    def kept(self) -> bytes:
+        """The body's first bytes read (``limit`` + 1 at most: one more tells it was cut)."""
+        chunks = self._chunks
+        kept = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return bytes(kept[:self._limit + 1] if len(kept) > self._limit + 1 else kept)
 
     def _keep(self, data: bytes) -> bytes:
         self.seen += len(data)
-        room = self._limit + 1 - len(self.kept)
-        if room > 0:
-            self.kept += data[:room]
+        if data and self._size <= self._limit:
+            self._chunks.append(data)
+            self._size += len(data)
         return data
 
     def read(self, *args):
@@ -78,6 +89,16 @@ class _TeeInput:
     def __iter__(self):
         for line in self._stream:
             yield self._keep(line)
+
+
+class _NoBody:
+    """What ``_TeeInput`` keeps of a request without a body."""
+
+    kept = b""
+    seen = 0
+
+
+_NO_BODY = _NoBody()
 
 
 class _Body:
@@ -135,8 +156,12 @@ class JournalMiddleware:
             recording = journal.enabled and not journal.excluded(path)
             tee = inflight = None
             if recording:
-                tee = _TeeInput(environ["wsgi.input"], journal.body_limit)
-                environ["wsgi.input"] = tee
+                length = environ.get("CONTENT_LENGTH")
+                if (length and length != "0") or "HTTP_TRANSFER_ENCODING" in environ:
+                    tee = _TeeInput(environ["wsgi.input"], journal.body_limit)
+                    environ["wsgi.input"] = tee
+                else:  # no body (a page, a redirect): nothing to keep a copy of
+                    tee = _NO_BODY
                 inflight = journal.begin()
         except Exception:
             log.exception("journal : contexte de trace illisible")
@@ -180,57 +205,114 @@ class JournalMiddleware:
         return _Body(result, journal.body_limit if recording else 0, _done)
 
     def _record(self, environ, tee: _TeeInput, response, body: _Body, ctx, wall, elapsed, status):
-        """The entry's fields now (the numéro de BDC and its trace are needed at once), its headers and
-        bodies queued as captured for the writer to redact (``store.Later``)."""
+        """The exchange queued as captured (``store.Later``): its headers and bodies redacted, and its
+        numéro de BDC, trace binding and URL found (``settle``), later — by the writer for a whole
+        batch, or by the first request asking for a BDC's trace meanwhile."""
         journal, limit = self.journal, self.journal.body_limit
         length = environ.get("CONTENT_LENGTH") or ""
         total = int(length) if length.isdigit() else tee.seen
-        if len(tee.kept) < min(total, limit + 1):
+        kept = tee.kept
+        if len(kept) < min(total, limit + 1):
             try:  # the app did not read it all (a 413, a 401 before parsing): keep what the journal may
-                tee.read(min(total, limit + 1) - len(tee.kept))
+                tee.read(min(total, limit + 1) - len(kept))
             except Exception:
                 pass
-        query = environ.get("QUERY_STRING", "")
-        path = redact.url(redact.decode(environ.get("PATH_INFO", "").encode("latin-1", "backslashreplace")))
-        res_headers = response.get("headers") or ()
+            kept = tee.kept
+        # the request's headers as WSGI has them, picked and redacted by the writer (``request_headers``):
+        # the environ copied in one C loop (a filter in Python cost the request ~20× more), less the
+        # server's and the framework's objects, which the entry must not keep alive while it waits
+        http = environ.copy()
+        for key in _OBJECTS:
+            http.pop(key, None)
         req_type = environ.get("CONTENT_TYPE")
-        res_type = location = None
-        for key, value in res_headers:
-            lowered = key.lower()
-            if lowered == "content-type" and res_type is None:
-                res_type = value
-            elif lowered == "location" and location is None:
-                location = value
-        req_raw, res_raw = bytes(tee.kept), body.kept
-        bdc = find_bdc(path + "?" + query, location, *(raw[:limit] for raw, kind in ((req_raw, req_type), (res_raw, res_type))
-                                                       if raw and redact.is_text(kind)))
-        if bdc and not ctx.from_caller:
-            # memory only: the BDC a hand-off answer just created is bound nowhere yet, and this runs
-            # for every such answer; the pages of a declaration look it up in the database
-            bound = journal.trace_for_bdc(bdc, memory_only=True)
-            if bound and bound[0] != ctx.trace_id:  # the declaration link's redirect: join its trace
-                ctx = ctx.adopt(bound)
-        # the request's headers as WSGI has them, redacted by the writer (``request_headers``)
-        http = {key: value for key, value in environ.items() if key.startswith("HTTP_")}
-        for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            if environ.get(key):
-                http[key] = environ[key]
-        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-        url = redact.url(f"{environ.get('wsgi.url_scheme', 'http')}://"
-                         f"{redact.decode(host.encode('latin-1', 'backslashreplace'))}{path}"
-                         f"{'?' + redact.decode(query.encode('latin-1', 'backslashreplace')) if query else ''}")
-        fields = {"time": wall, "direction": "in", "method": environ.get("REQUEST_METHOD", "")[:16], "url": url,
-                  "path": path, "status": status, "duration_ms": round(elapsed, 2), "trace_id": ctx.trace_id,
-                  "span_id": ctx.span_id, "bdc": bdc, "tracestate": ctx.tracestate}
-        journal.record_later(Later(fields, http, req_raw, req_type, total,
-                                   tuple(chain.from_iterable(res_headers)), res_raw, res_type, body.size))
+        fields = {"time": wall, "direction": "in", "method": environ.get("REQUEST_METHOD", "")[:16],
+                  "status": status, "duration_ms": round(elapsed, 2), "trace_id": ctx.trace_id,
+                  "span_id": ctx.span_id, "bdc": None, "tracestate": ctx.tracestate}
+        target = (environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+                  environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), ctx.from_caller)
+        journal.record_later(Later(fields, http, kept, req_type, total,
+                                   tuple(chain.from_iterable(response.get("headers") or ())), body.kept, None,
+                                   body.size, target=target))
+
+
+def settle(later: Later, limit: int, trace_for_bdc) -> None:
+    """Complete a served exchange's fields (``store.Later.target``): its redacted path and URL, its
+    numéro de BDC (in its URL, its redirect or a text body) and, for a BDC already bound to a trace and
+    a request that came without a ``traceparent``, that trace (the declaration link's redirect joins
+    its sale's trace). ``trace_for_bdc(bdc)`` is the store's memory-only look-up."""
+    scheme, host, raw_path, query, from_caller = later.target
+    path = _redacted(raw_path)
+    res_type = location = None
+    flat = later.res_headers
+    for at in range(0, len(flat) - 1, 2):
+        lowered = flat[at].lower()
+        if lowered == "content-type":
+            if res_type is None:
+                res_type = flat[at + 1]
+        elif lowered == "location" and location is None:
+            location = flat[at + 1]
+    later.res_type = res_type
+    fields = later.fields
+    req_raw, res_raw = later.req_raw, later.res_raw
+    bdc = find_bdc(path + "?" + query, location,
+                   req_raw[:limit] if req_raw and redact.is_text(later.req_type) else None,
+                   res_raw[:limit] if res_raw and redact.is_text(res_type) else None)
+    if bdc and not from_caller:
+        bound = trace_for_bdc(bdc)
+        if bound and bound[0] != fields["trace_id"]:  # the declaration link's redirect: join its trace
+            fields["trace_id"], fields["tracestate"] = bound[0], bound[1] or fields["tracestate"]
+    fields["path"], fields["bdc"] = redact.cut(path), bdc
+    fields["url"] = redact.cut(_redacted(f"{scheme}://{host}{raw_path}{'?' + query if query else ''}", path, host,
+                                         query))
+    later.target = None
+
+
+# a request's raw path or URL (WSGI's latin-1 text) → as the journal keeps it, when redaction left it
+# as it was (never a link's token): most exchanges are to a few paths (hand-offs, an app's pages)
+_KEPT: dict[str, str] = {}
+_KEPT_MAX = 4096
+_KEPT_LENGTH = 512
+
+
+def _redacted(raw: str, path: str | None = None, host: str = "", query: str = "") -> str:
+    """``raw`` (a path; or a URL whose redacted ``path``, ``host`` and ``query`` are given) decoded from
+    WSGI's latin-1 and redacted (``redact.url``)."""
+    kept = _KEPT.get(raw)
+    if kept is not None:
+        return kept
+    if path is None:
+        kept = redact.url(redact.decode(raw.encode("latin-1", "backslashreplace")))
+    else:
+        scheme = raw[:raw.index("://") + 3]
+        kept = redact.url(f"{scheme}{redact.decode(host.encode('latin-1', 'backslashreplace'))}{path}"
+                          f"{'?' + redact.decode(query.encode('latin-1', 'backslashreplace')) if query else ''}")
+    # nothing redacted, and short: a client's 100 KB paths are not kept thousands at a time
+    if len(raw) <= _KEPT_LENGTH and kept == redact.decode(raw.encode("latin-1", "backslashreplace")):
+        if len(_KEPT) >= _KEPT_MAX:
+            _KEPT.clear()
+        _KEPT[raw] = kept
+    return kept
 
 
 def request_headers(http: dict) -> dict[str, str]:
     """A served request's headers (``HTTP_*``, ``CONTENT_TYPE`` and ``CONTENT_LENGTH`` of its WSGI
-    environ) by their names, redacted."""
-    headers = redact.headers((_header_name(key), value) for key, value in http.items() if key.startswith("HTTP_"))
-    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        if key in http:
-            headers[key.replace("_", "-").title()] = redact.decode(http[key].encode("latin-1"))
+    environ, or of a copy of it: nothing else is looked at) by their names, redacted."""
+    headers = redact.headers((_NAMES.get(key) or _header_name(key), value) for key, value in http.items()
+                             if key.startswith("HTTP_"))
+    for key, name in _CONTENT_HEADERS:
+        value = http.get(key)
+        if value:
+            text = _CONTENT_VALUES.get(value)
+            if text is None:
+                text = redact.decode(value.encode("latin-1"))
+                if len(_CONTENT_VALUES) < 1000 and len(value) <= 200:  # a few types, lengths
+                    _CONTENT_VALUES[value] = text
+            headers[name] = text
     return headers
+
+
+_CONTENT_HEADERS = (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length"))
+_CONTENT_VALUES: dict[str, str] = {}  # WSGI's CONTENT_TYPE or CONTENT_LENGTH → as kept
+# what a served request's environ holds besides text (waitress's, werkzeug's, Flask's objects)
+_OBJECTS = ("wsgi.input", "wsgi.errors", "wsgi.file_wrapper", "wsgi.version", "waitress.client_disconnected",
+            "werkzeug.request", "werkzeug.debug.preserve_context", "werkzeug.socket", "gunicorn.socket")

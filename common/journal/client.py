@@ -11,7 +11,7 @@ import httpx
 from common.journal import context, redact
 from common.journal.capture import find_bdc
 from common.journal.store import Later
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 log = logging.getLogger("spoticar.journal")
 
@@ -73,7 +73,8 @@ class JournalClient(httpx.Client):
         path = redact.url(request.url.path)
         bdc = self._bdc or find_bdc(url, location, *(raw[:limit] for raw, kind in ((req_raw, req_type), (res_raw, res_type))
                                                      if raw and redact.is_text(kind)))
-        fields = {"time": wall, "direction": "out", "method": request.method, "url": url, "path": path,
+        fields = {"time": wall, "direction": "out", "method": request.method, "url": redact.cut(url),
+                  "path": redact.cut(path),
                   "status": status, "duration_ms": round(elapsed, 2), "trace_id": ctx.trace_id, "span_id": span,
                   "tracestate": ctx.tracestate, "bdc": bdc}
 

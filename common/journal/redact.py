@@ -13,7 +13,7 @@ import re
 
 REDACTED = "[REDACTED]"
 BODY_LIMIT = 16 * 1024     # bytes of each body kept (JOURNAL_BODY_LIMIT)
-HEADER_LIMIT = 2048        # characters of each header value kept
+HEADER_LIMIT = 2048        # characters of each header value kept, and of an entry's URL and path
 MAX_HEADERS = 100
 
 SECRET_HEADERS = frozenset({
@@ -33,6 +33,13 @@ JSON_FIELD = re.compile(r'("((?:[^"\\]|\\.){1,80})"\s*:\s*)("(?:[^"\\]|\\.)*"|-?
 # only as ``\u``). Values escaped by an ASCII-only encoder (``"\u00c9douard"``) are not keys: the
 # fields' pattern, a call back into Python for each field, is not run for them (~130 µs a hand-off)
 ESCAPED_KEY = re.compile(r'\\u[0-9a-fA-F]{4}(?:[^"\\]|\\.){0,80}"\s*:')
+# the same tokens in a URL written percent-encoded inside another one (``suivant=%2Factivation%2F…``,
+# ``/connexion?suivant=/%3Freset_token%3D…``): a path's slashes as %2F, a query's ?, & and = as %3F,
+# %26 and %3D (a value then ends at an encoded & or #, or where a plain one would end)
+ENCODED_TOKEN = re.compile(
+    r"(%2F(?:mot-de-passe|reinitialisation|activation|declaration|reset|activate)%2F)([^/?#\s\"'<>&\\%]+)"
+    r"|((?:[?&]|%3F|%26)(?:[\w.-]*token[\w.-]*|code|key|cle|signature)%3D)((?:(?!%26|%23)[^&#\s\"'<>\\])+)",
+    re.I)
 HTML_TAG = re.compile(r"<(?:input|meta)\b[^>]*>", re.I)
 # matched on the lower-cased text: an IGNORECASE alternation is ten times slower in ``re``
 TAG_HINT = re.compile(r"pass|csrf|token|secret|signature|key|mdp|mot_?de|cookie|authorization")
@@ -106,12 +113,27 @@ def decode(raw: bytes) -> str:
 
 
 def url(text: str) -> str:
-    """A URL (or any text holding URLs) with its path and query tokens redacted."""
+    """A URL (or any text holding URLs) with its path and query tokens redacted, percent-encoded
+    ones too."""
     if "/" in text:
         text = TOKEN_PATH.sub(_token_value, text)
     if "=" in text:
         text = _query_tokens(text)
+    if "%" in text:
+        text = _encoded_tokens(text, text.encode("utf-8", "surrogatepass").lower())
     return text
+
+
+def _encoded_tokens(text: str, folded: bytes) -> str:
+    """``ENCODED_TOKEN.sub`` of ``text`` (``folded``: its ``_folded`` bytes), run only when an encoded
+    slash or equals sign is there (a page's ``%`` is most often a width)."""
+    if b"%2f" in folded or b"%3d" in folded:
+        return ENCODED_TOKEN.sub(_encoded_value, text)
+    return text
+
+
+def _encoded_value(match: re.Match) -> str:
+    return (match.group(1) or match.group(3)) + REDACTED
 
 
 def _url_of(text: str, folded: bytes, trapped: bool) -> str:
@@ -124,7 +146,10 @@ def _url_of(text: str, folded: bytes, trapped: bool) -> str:
     query = trapped or _query_possible(folded)
     if (_LINKS or _automata()[1]).find_matches_as_indexes(folded):
         text = TOKEN_PATH.sub(_token_value, text)
-    return _query_tokens(text) if query else text
+    if query:
+        text = _query_tokens(text)
+    # a plain token's value holds no %2F or %3D-led name: the encoded pass sees what the others left
+    return _encoded_tokens(text, folded) if b"%" in folded else text
 
 
 def _query_possible(folded: bytes) -> bool:
@@ -195,21 +220,39 @@ _KNOWN: dict[tuple[str, str], tuple[str, str]] = {}
 _KNOWN_MAX, _KNOWN_VALUE_MAX = 4096, 512
 
 
+# a header's name → (the name kept, whether it names a credential): a handful of names, asked for
+# each header not in ``_KNOWN`` (a credential's value never is: Authorization, Cookie at each request)
+_NAMES: dict[str, tuple[str, bool]] = {}
+
+
 def _header(name, value) -> tuple[str, str]:
-    key = decode(str(name).encode("latin-1", "backslashreplace"))[:200]
-    if key.lower() in SECRET_HEADERS:
+    named = _NAMES.get(name) if type(name) is str else None
+    if named is None:
+        key = decode(str(name).encode("latin-1", "backslashreplace"))[:200]
+        named = (key, key.lower() in SECRET_HEADERS)
+        if type(name) is str and len(name) <= 200:
+            if len(_NAMES) >= _KNOWN_MAX:
+                _NAMES.clear()
+            _NAMES[name] = named
+    key, credential = named
+    if credential:
         return key, _redact_credential(str(value))
     text = str(value)
     if isinstance(value, str):  # WSGI gives headers as latin-1 strings: back to their bytes
         text = decode(value.encode("latin-1", "backslashreplace"))
     kept = url(text)
     secret = kept != text  # a link token was in it: its value is not kept, even in memory
-    text = kept[:HEADER_LIMIT] + "…[cut]" if len(kept) > HEADER_LIMIT else kept
+    text = cut(kept)
     if not secret and type(name) is str and type(value) is str and len(value) <= _KNOWN_VALUE_MAX:
         if len(_KNOWN) >= _KNOWN_MAX:
             _KNOWN.clear()
         _KNOWN[(name, value)] = (key, text)
     return key, text
+
+
+def cut(text: str) -> str:
+    """A header value, URL or path as kept: its first ``HEADER_LIMIT`` characters (redacted before)."""
+    return text[:HEADER_LIMIT] + "…[cut]" if len(text) > HEADER_LIMIT else text
 
 
 def _redact_credential(value: str) -> str:
@@ -219,8 +262,17 @@ def _redact_credential(value: str) -> str:
 
 def is_text(content_type: str | None) -> bool:
     """Whether a body of ``content_type`` is kept as text (else summarised as binary)."""
-    ctype = (content_type or "").lower()
-    return not ctype or any(t in ctype for t in TEXT_TYPES)
+    known = _TEXT_KINDS.get(content_type)
+    if known is None:
+        ctype = (content_type or "").lower()
+        known = not ctype or any(t in ctype for t in TEXT_TYPES)
+        # an app answers with a handful of types, asked twice an exchange; a client's may be any text
+        if len(_TEXT_KINDS) < 256 and (content_type is None or len(content_type) <= 200):
+            _TEXT_KINDS[content_type] = known
+    return known
+
+
+_TEXT_KINDS: dict[str | None, bool] = {}
 
 
 def body(raw: bytes, content_type: str | None, total: int | None = None,
@@ -348,9 +400,17 @@ def _html_tag(match: re.Match) -> str:
             break
     else:  # most fields: nothing to look at closer
         return tag
-    attrs = {name.lower(): value.strip("\"'") for name, value in TAG_ATTR.findall(tag)}
+    # one scan of the attributes: judged, then the values cut out of the same matches (a second
+    # ``TAG_ATTR.sub`` calling back into Python on each attribute was as long again)
+    found = list(TAG_ATTR.finditer(tag))
+    attrs = {m.group(1).lower(): m.group(2).strip("\"'") for m in found}
     secret = attrs.get("type", "").lower() == "password" or SECRET_NAME.search(attrs.get("name", ""))
     if not secret:
         return tag
-    return TAG_ATTR.sub(lambda m: f'{m.group(1)}="{REDACTED}"'
-                        if m.group(1).lower() in ("value", "content") else m.group(0), tag)
+    pieces, kept = [], 0
+    for m in found:
+        if m.group(1).lower() in ("value", "content"):
+            pieces += (tag[kept:m.start()], m.group(1), f'="{REDACTED}"')
+            kept = m.end()
+    pieces.append(tag[kept:])
+    return "".join(pieces)

@@ -11,24 +11,25 @@ from pathlib import Path
 import orjson
 
 from common.journal import redact
-from common.journal.capture import request_headers
+from common.journal.capture import request_headers, settle
 from common.journal.store import UNBOUND, JournalStore, Later
 
 DEFAULT_EXCLUDE = ("/__admin/", "/static/", "/favicon.ico", "/healthz", "/readyz")
 _BY_NAME: dict[str, Journal] = {}
 log = logging.getLogger("spoticar.journal")
 _LOCK = threading.Lock()
-_JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder: ``json.dumps(…, ensure_ascii=False)`` builds one a call
+_JSON = json.JSONEncoder()  # one encoder: ``json.dumps`` builds one a call
 
 
-def to_json(part: dict) -> str:
-    """A request or response part as JSON text: orjson (a page's body in a quarter of the standard
-    encoder's time — it escaped each of its 16 KiB in Python's slow path); a text orjson refuses (a lone
-    surrogate, not UTF-8) goes through the standard encoder. Same escapes, no spaces between items."""
+def to_json(part: dict) -> bytes:
+    """A request or response part as JSON, UTF-8 bytes (stored as they are: ``schema.entries_insert``):
+    orjson (a page's body in a quarter of the standard encoder's time — it escaped each of its 16 KiB in
+    Python's slow path); a text orjson refuses (a lone surrogate, not UTF-8) goes through the standard
+    encoder, every character beyond ASCII escaped (a lone surrogate has no UTF-8). No spaces between items."""
     try:
-        return orjson.dumps(part).decode()
+        return orjson.dumps(part)
     except TypeError:
-        return _JSON.encode(part)
+        return _JSON.encode(part).encode()
 
 
 def _pairs(flat: tuple):
@@ -69,7 +70,7 @@ class Journal:
             max_entries=_setting(config, "JOURNAL_MAX_ENTRIES", "SPOTICAR_JOURNAL_MAX_ENTRIES", 10000),
             max_age=_setting(config, "JOURNAL_MAX_AGE", "SPOTICAR_JOURNAL_MAX_AGE", 7 * 24 * 3600, float),
             queue_size=_setting(config, "JOURNAL_QUEUE_SIZE", "SPOTICAR_JOURNAL_QUEUE_SIZE", 10000))
-        self.store.build = self._build
+        self.store.build, self.store.settle = self._build, self._settle
         self.exporter = None  # set by common.journal.otel when OTEL_EXPORTER_OTLP_ENDPOINT is set
         self._inflight: dict[object, int] = {}  # requests being served → their thread
         self.peers = None  # the other workers of this app (``JOURNAL_PEERS``: several processes)
@@ -103,6 +104,12 @@ class Journal:
     def record_later(self, later: Later) -> None:
         """Queue one exchange as captured: the writer thread redacts it and builds its entry."""
         self.store.put(later)
+
+    def _settle(self, later: Later) -> None:
+        settle(later, self.body_limit, self._bound_in_memory)
+
+    def _bound_in_memory(self, bdc: str):
+        return self.store.trace_for_bdc(bdc, memory_only=True)
 
     def _build(self, later: Later) -> dict:
         limit = self.body_limit

@@ -16,10 +16,11 @@ import weakref
 from collections import OrderedDict, deque
 from pathlib import Path
 
-from sqlalchemy import Table, and_, delete, event, func, insert, or_, select, true
+from sqlalchemy import Table, and_, delete, event, func, or_, select, true
 from sqlalchemy.exc import ProgrammingError
 
-from common.journal.schema import (BINDING_COLUMNS, ENTRY_COLUMNS, as_entry, bindings_insert, header_condition,
+from common.journal.schema import (BINDING_COLUMNS, ENTRY_COLUMNS, PARTS, as_entry, bindings_insert, entries_insert,
+                                   header_condition,
                                    own_header, prepared_sqlite, tables as _tables)
 from common.prepared import Prepared
 
@@ -52,8 +53,15 @@ class Later:
     """An exchange as captured, queued for the writer thread to finish (redact its headers and bodies,
     write them as JSON: a page's most of the journal's cost) off the request's thread, so a small answer
     is not held up by them (waitress sends it once the request's WSGI iterable is closed). Headers are a
-    served request's WSGI ``HTTP_*`` dict (``capture.request_headers``) or a flat tuple
-    ``(name, value, name, value…)``.
+    served request's WSGI environ, copied without its objects (``capture.request_headers`` picks them),
+    or a flat tuple ``(name, value, name, value…)``.
+
+    A served request's exchange is queued ``settled=False``: its numéro de BDC, the trace it joins and
+    its redacted URL are found later too (``capture.settle``, from ``target``), by the writer for a
+    whole batch at once, or by a request asking for a BDC's trace meanwhile (``JournalStore.trace_for_bdc``
+    settles what is queued first, oldest first): the next page of a declaration still finds its trace
+    at once. Done on the request's thread, those few steps cost it more than the whole batch's loop
+    (code and data met once a request, not warm in the processor's caches).
 
     Everything in it is text, bytes, numbers, a datetime, dicts and tuples of text: objects the cyclic
     garbage collector does not track (a dict is tracked only once it holds a container; a tuple of text
@@ -64,14 +72,18 @@ class Later:
     journal's own work."""
 
     __slots__ = ("fields", "req_headers", "req_raw", "req_type", "req_size",
-                 "res_headers", "res_raw", "res_type", "res_size", "res_kept")
+                 "res_headers", "res_raw", "res_type", "res_size", "res_kept", "settled", "target")
 
     def __init__(self, fields: dict, req_headers: dict | tuple, req_raw: bytes, req_type: str | None, req_size: int,
-                 res_headers: tuple, res_raw: bytes, res_type: str | None, res_size: int, res_kept: bool = True):
+                 res_headers: tuple, res_raw: bytes, res_type: str | None, res_size: int, res_kept: bool = True,
+                 target: tuple | None = None):
         self.fields = fields  # the entry's columns (``time``, ``trace_id``, ``bdc``…), ``tracestate``
         self.req_headers, self.req_raw, self.req_type, self.req_size = req_headers, req_raw, req_type, req_size
         self.res_headers, self.res_raw, self.res_type, self.res_size = res_headers, res_raw, res_type, res_size
         self.res_kept = res_kept  # False: no answer, or one not read (a stream): no body to show
+        # what ``capture.settle`` needs, None once done (or for an exchange captured complete)
+        self.target = target
+        self.settled = target is None
 
 
 class JournalStore:
@@ -86,6 +98,8 @@ class JournalStore:
         self.traces: Table | None = None
         self.queue_size = queue_size
         self.build = None  # Later → row, set by the app's ``Journal`` (redaction and JSON)
+        self.settle = None  # unsettled Later → its BDC, trace and URL in its fields (``capture.settle``)
+        self._settling = threading.Lock()  # exchanges are settled one at a time, oldest first
         self._pending: deque[dict] = deque()  # entries waiting for the writer (at most queue_size)
         self._wake = threading.Event()   # set by the first entry of a batch
         self._hurry = threading.Event()  # set by a reader: write what is gathered now
@@ -137,7 +151,9 @@ class JournalStore:
         self._own_file = db.url.startswith("sqlite:///")
         self.db = db
         self.entries, self.traces = _tables(db.base.metadata, self.name)
-        self._insert = Prepared(insert(self.entries), ENTRY_COLUMNS)
+        self._utf8 = db.url.startswith("sqlite")  # entries' parts given as bytes (``entries_insert``)
+        self._insert = Prepared(entries_insert(self.entries, self._utf8), ENTRY_COLUMNS,
+                                raw=PARTS if self._utf8 else ())
         if self._own_file:  # SQLite: the journal's own file, brought up to date like an app's (common.schema)
             self.db.create_all()
         else:
@@ -162,10 +178,14 @@ class JournalStore:
         The hand-over costs the request a ``deque.append``: the writer is woken once per batch (the
         first entry of it), not once per entry — waking a thread is a context switch and a GIL
         hand-over, which under load cost more than the entry itself."""
-        fields = row.fields if type(row) is Later else row
-        if fields.get("bdc"):
+        fields = row if type(row) is not Later else row.fields if row.settled else None
+        if fields is not None and fields.get("bdc"):
             self._remember(fields["bdc"], (fields["trace_id"], fields.get("tracestate")))
         if len(self._pending) >= self.queue_size:
+            if type(row) is Later and not row.settled and self.settle is not None:
+                # lost, but a hand-off's numéro de BDC still joins its trace (the pages opened next)
+                with self._settling:
+                    self._settle_one(row)
             self.dropped += 1
             if self.dropped in (1, 100, 10000):
                 log.warning("journal %s : file d'écriture pleine, %d entrées perdues", self.name, self.dropped)
@@ -202,10 +222,33 @@ class JournalStore:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
 
+    def settle_pending(self) -> None:
+        """Settle the exchanges queued and not settled yet (``Later``), oldest first: their numéros de
+        BDC bound to their traces (``_remember``) as if each had been when it was queued."""
+        with self._settling:
+            for row in [row for row in list(self._pending) if type(row) is Later and not row.settled]:
+                self._settle_one(row)
+
+    def _settle_one(self, row: Later) -> None:
+        """Settle one exchange (under ``_settling``) and remember its numéro de BDC's trace."""
+        if row.settled:
+            return
+        try:
+            self.settle(row)
+        except Exception:  # one exchange the journal could not describe: lost, counted by ``_built``
+            log.warning("journal %s : entrée non située", self.name, exc_info=True)
+            row.fields = None
+        row.settled = True
+        fields = row.fields
+        if fields is not None and fields.get("bdc"):
+            self._remember(fields["bdc"], (fields["trace_id"], fields.get("tracestate")))
+
     def _drain(self) -> None:
         # what is there now, in batches; what comes meanwhile waits for the next round (one
         # commit for many entries, not one for each entry a slow request trickles in)
         left = len(self._pending)
+        if left:
+            self.settle_pending()  # every row taken below is settled (the first ``left`` are)
         while left > 0:
             with self._taking:
                 rows = [self._pending.popleft() for _ in range(min(left, _BATCH))]
@@ -231,6 +274,10 @@ class JournalStore:
         if type(row) is not Later:
             return row
         try:
+            if not row.settled:  # cannot be (``_drain`` settles first): settled in order nonetheless
+                self.settle_pending()
+            if row.fields is None:
+                raise ValueError("exchange not settled")
             return self.build(row)
         except Exception:  # one exchange the journal could not describe: lost, counted, never silent
             self.failed_entries += 1
@@ -242,6 +289,11 @@ class JournalStore:
             return
         if self._known_rows is None:
             self._create()  # after a failure: the table may have been dropped meanwhile
+        if not self._utf8:  # built as UTF-8 JSON (``registry.to_json``): text for this database
+            for row in batch:
+                for part in PARTS:
+                    if type(row[part]) is bytes:
+                        row[part] = row[part].decode()
         with self.db.engine.begin() as session:
             self._insert.many(session, batch)
             bindings = {(r["trace_id"], r["bdc"]): (r["time"], r.get("tracestate")) for r in batch
@@ -346,9 +398,15 @@ class JournalStore:
 
     def trace_for_bdc(self, bdc: str, *, memory_only: bool = False) -> tuple[str, str | None] | None:
         """``(trace_id, tracestate)`` of the first trace that carried ``bdc`` in this app (memory
-        first, then the app's look-up, then the journal's table; ``memory_only``: the look-up only when
-        the app asked for it on answers), or None. A miss is remembered for a couple of seconds: a
+        first — the exchanges queued settled into it —, then the app's look-up, then the journal's
+        table; ``memory_only``: nothing settled, the look-up only when the app asked for it on
+        answers: ``capture.settle``'s own question), or None. A miss is remembered for a couple of seconds: a
         page asking again does not query again."""
+        with self._lock:
+            if bdc in self._bound:
+                return self._bound[bdc]
+        if not memory_only and self._pending:  # an exchange queued may carry it: settle those first
+            self.settle_pending()
         with self._lock:
             if bdc in self._bound:
                 return self._bound[bdc]

@@ -16,7 +16,7 @@ from e2e.pages.outbox import OutboxPage
 from fixtures import reference
 from fixtures.icare_factories import icare_sale
 from harness.testing import new_dealer
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.icare
 

@@ -7,7 +7,7 @@ import re
 import httpx
 
 from fixtures import reference
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -13,7 +13,7 @@ from centralisateur.backoffice import month_label
 from centralisateur.profile import GARANTISSEUR_NAMES
 from harness.testing import call_test_route, new_dealer
 from tests.centralisateur.support import CSRF_RE, api_client, open_form
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from harness.testing import new_dealer
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 from tests.centralisateur.support import api_client
 
 pytestmark = pytest.mark.centralisateur

@@ -22,7 +22,7 @@ from harness.serving import serve_command, stop_processes, wait_healthy
 from spoticar_handoff.callbacks import DELIVERY_HEADER
 from tests.centralisateur.support import CSRF_RE, form_values
 from tests.test_serving import free_port
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = [pytest.mark.centralisateur, pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgresql"),

@@ -12,7 +12,7 @@ import sys
 
 import httpx
 import pytest
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
 

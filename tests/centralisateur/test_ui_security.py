@@ -8,7 +8,7 @@ import pytest
 
 from harness.testing import new_dealer
 from tests.centralisateur.support import CSRF_RE, api_client, login, open_form
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
 

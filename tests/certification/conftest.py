@@ -13,7 +13,7 @@ from harness.cli import main
 from harness.runner import Stack
 from certification import dealer
 from certification.attestation import fingerprint
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 from examples.vendor_dms import CallbackServer
 
 

@@ -13,7 +13,7 @@ from harness.cli import main
 from certification.drivers.browser import Browser
 from tests.certification.conftest import certification_stack, dealer_declares, open_session, verify_then_forge
 from examples.vendor_dms import OutsideDms
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
 RETAINED = 20

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.certification.conftest import open_session
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
 

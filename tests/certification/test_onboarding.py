@@ -9,7 +9,7 @@ import pytest
 
 from harness.cli import main
 from harness.runner import Stack
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
 

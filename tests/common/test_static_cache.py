@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 APPS = ("centralisateur", "icare", "portail_b2b", "pvo2", "tec3h", "bee2link", "neovo")
 STATIC_LINK = re.compile(r'(?:href|src)="(/(?:static|commun)/[^"?]+)\?v=([0-9a-f]{12})"')

@@ -5,12 +5,13 @@ import re
 
 import pytest
 
+from common.outbox import body_links
 from fixtures import reference
 from fixtures.icare_factories import icare_sale
-from simulators.icare import create_app, seed_demo
 from harness.template_cache import template_cache
-from common.outbox import body_links
+from simulators import icare
 from simulators.icare.store import outbox
+from tests.seeded import seeded_app
 
 SERVICE_KEY = "test-icare-service-key"
 STRONG = "Garage-Lyon-2026!x"  # meets every rule
@@ -18,11 +19,10 @@ STRONG = "Garage-Lyon-2026!x"  # meets every rule
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app({"DATA_DIR": str(tmp_path), "ICARE_SERVICE_KEY": SERVICE_KEY, "TEST_ROUTES": True,
-                      "WTF_CSRF_ENABLED": False})
+    app = seeded_app(icare, {"DATA_DIR": str(tmp_path), "ICARE_SERVICE_KEY": SERVICE_KEY, "TEST_ROUTES": True,
+                             "WTF_CSRF_ENABLED": False})
     # templates compiled once and kept, as up's apps do: an app per test compiled each page again
     app.jinja_env.bytecode_cache = template_cache(app.jinja_env)
-    seed_demo(app, 0)
     yield app
     app.extensions["db"].dispose()
 

@@ -9,7 +9,7 @@ import pytest
 from common.serve import AppServer
 from simulators.icare import create_app
 from tests.icare.conftest import SERVICE_KEY, api_sale
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.icare
 

@@ -14,7 +14,7 @@ from harness.runner import Stack
 from harness.serving import serve_command, stop_processes, wait_healthy
 from tests.journal.support import OUTSIDE_PARENT, OUTSIDE_TRACE
 from tests.test_serving import free_port
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
 

@@ -12,7 +12,7 @@ import pytest
 from centralisateur import demo_password
 from fixtures import reference
 from tests.centralisateur.support import CSRF_RE, api_client, open_form
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
 

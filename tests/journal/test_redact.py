@@ -111,7 +111,8 @@ def _redacted_by_every_pattern(text: str, content_type: str) -> str:
     if "json" in content_type or text.lstrip().startswith(("{", "[")):
         text = redact.JSON_FIELD.sub(redact._json_field, text)
     text = redact.HTML_TAG.sub(redact._html_tag, text)
-    return redact.TOKEN_QUERY.sub(redact._token_value, redact.TOKEN_PATH.sub(redact._token_value, text))
+    text = redact.TOKEN_QUERY.sub(redact._token_value, redact.TOKEN_PATH.sub(redact._token_value, text))
+    return redact.ENCODED_TOKEN.sub(redact._encoded_value, text)
 
 
 def test_hints_looked_for_first_redact_what_every_pattern_would():
@@ -123,7 +124,9 @@ def test_hints_looked_for_first_redact_what_every_pattern_would():
               "\u0130", "&amp;", "Token", "?Signature=s", "cle=", "?é.token=", "<input ?x.token name=csrf value = y>",
               "/mot-de-passe/", "\n", "/", '"api_key": 1,',
               # escapes: in values (an ASCII-only encoder's accents) and in keys naming a credential
-              "\\u00e9", '"\\u0070assword": "v", ', "\\u0073", '\\\\u0070ass', '": ', '"\\"', "\\u006bey", "\\"]
+              "\\u00e9", '"\\u0070assword": "v", ', "\\u0073", '\\\\u0070ass', '": ', '"\\"', "\\u006bey", "\\",
+              # URLs percent-encoded inside another one's query (a login's « suivant »)
+              "%2F", "%2factivation%2F", "%3F", "%3Freset_token%3D", "%26", "%3d", "%26code%3D", "%23", "100%"]
     rng = random.Random(5)
     for _ in range(2000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
@@ -139,3 +142,16 @@ def test_a_json_key_written_with_escapes_is_judged_by_what_it_means(key):
     body = redact.redact_text(f'{{"{key}": "hunter2", "plate": "AB-123-CD"}}', "application/json")
     assert body == f'{{"{key}": "{R}", "plate": "AB-123-CD"}}'
     assert redact.body(f'{{"{key}": "hunter2"}}'.encode(), "application/json")[0] == f'{{"{key}": "{R}"}}'
+
+
+@pytest.mark.parametrize("sent, kept", [
+    ("/connexion?suivant=/%3Factivation_token%3DS3cr3t&x=1", "/connexion?suivant=/%3Factivation_token%3D[REDACTED]&x=1"),
+    ("/connexion?suivant=%2Factivation%2FS3cr3t%3Fa%3Db", "/connexion?suivant=%2Factivation%2F[REDACTED]%3Fa%3Db"),
+    ("/connexion?suivant=%2Fx%3Freset_token%3DS3cr3t%26n%3D2", "/connexion?suivant=%2Fx%3Freset_token%3D[REDACTED]%26n%3D2"),
+    ("/p?suivant=%2fdeclaration%2fS3cr3t.aw.LF", "/p?suivant=%2fdeclaration%2f[REDACTED]"),
+    ("width: 100%; a=b", "width: 100%; a=b"),
+])
+def test_a_link_token_percent_encoded_inside_another_url_is_redacted(sent, kept):
+    assert redact.url(sent) == kept
+    assert redact.body(f"<a href='{sent}'>x</a>".encode(), "text/html")[0] == f"<a href='{kept}'>x</a>"
+    assert redact.headers([("Location", sent)])["Location"] == kept

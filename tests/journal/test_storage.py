@@ -14,7 +14,7 @@ from fixtures import reference
 from harness.testing import call_test_route
 from tests.centralisateur.support import CSRF_RE, api_client
 from tests.journal.support import journal
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
 
@@ -144,6 +144,18 @@ def test_bad_input_is_journalled_cut_and_escaped(journal_stack):
     assert entries["binary"]["response"]["body"].startswith('{"errors"')
     header = entries["header"]["request"]["headers"]["X-Huge"]
     assert header.endswith("…[cut]") and len(header) < 2100 and header.startswith("é")
+
+
+def test_a_huge_path_and_query_are_journalled_cut(journal_stack):
+    cds = journal_stack.url("centralisateur")
+    marker = "huge-path-probe"
+    with httpx.Client(verify=tls_context(), base_url=cds, timeout=20) as client:
+        answer = client.get(f"/{marker}/" + "a" * 60000, params={"q": "b" * 20000})
+    assert answer.status_code in (404, 414, 431)
+    entry = next(e for e in journal(journal_stack, "centralisateur") if marker in e["url"])
+    for kept in (entry["url"], entry["path"]):
+        assert kept.endswith("…[cut]") and len(kept) == 2048 + len("…[cut]")
+    assert entry["path"].startswith(f"/{marker}/aaa")
 
 
 def test_an_entry_the_writer_cannot_build_is_lost_counted_never_the_request(tmp_path, monkeypatch):

@@ -13,7 +13,7 @@ from fixtures import reference
 from tests.centralisateur.support import login
 from tests.dms_helpers import CHROME_UA, csrf_token
 from tests.labels.coverage import apps, coverage, screens
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 ICARE_ADMIN = ("garantie.vo@axilog-demo.example.fr", reference.load("icare_billing")["demo_password"])
 

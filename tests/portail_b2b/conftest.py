@@ -4,19 +4,19 @@ from __future__ import annotations
 import pytest
 
 from harness.template_cache import template_cache
-from simulators.portail_b2b import create_app, seed_demo
+from simulators import portail_b2b
 from simulators.portail_b2b.store import outbox
+from tests.seeded import seeded_app
 
 PASSWORD = "Portail-B2B-2026"
 
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "TESTING": True,
-                      "WTF_CSRF_ENABLED": False, "B2B_MAX_LOGIN_FAILURES": 3})
+    app = seeded_app(portail_b2b, {"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "TESTING": True,
+                                   "WTF_CSRF_ENABLED": False, "B2B_MAX_LOGIN_FAILURES": 3})
     # templates compiled once and kept, as up's apps do: an app per test compiled each page again
     app.jinja_env.bytecode_cache = template_cache(app.jinja_env)
-    seed_demo(app, 0)
     yield app
     app.extensions["harness_stop"]()
 

@@ -8,9 +8,10 @@ import pytest
 
 from common.serve import AppServer
 from harness.template_cache import template_cache
-from simulators.pvo2 import create_app, seed_demo
+from simulators import pvo2
 from simulators.pvo2.store import Order, Site, Vehicle
 from tests.fake_centralisateur import FakeCentralisateur
+from tests.seeded import seeded_app
 
 DOWN_URL = "http://127.0.0.1:9"  # discard port: nothing listens, the connection is refused
 
@@ -37,10 +38,9 @@ def icare_url(tmp_path):
     """A real Icare app with the PSA Assurance blueprint, seeded with the demo dealers."""
     from simulators import icare
     from simulators.icare import psa_insurance
-    app = icare.create_app({"DATA_DIR": str(tmp_path / "icare"), "DEMO_MODE": True})
+    app = seeded_app(icare, {"DATA_DIR": str(tmp_path / "icare"), "DEMO_MODE": True})
     if "icare_psa_insurance" not in app.blueprints:
         app.register_blueprint(psa_insurance.bp)
-    icare.seed_demo(app, 0)
     server = AppServer.bind().mount(app).start()
     yield server.url
     server.stop()
@@ -48,11 +48,10 @@ def icare_url(tmp_path):
 
 
 def make_pvo2(tmp_path, urls: dict, csrf: bool = False):
-    app = create_app({"DATA_DIR": str(tmp_path / "pvo2"), "DEMO_MODE": True, "URLS": urls,
-                      "PUBLIC_URL": "http://pvo2.test", "WTF_CSRF_ENABLED": csrf, "TESTING": True})
+    app = seeded_app(pvo2, {"DATA_DIR": str(tmp_path / "pvo2"), "DEMO_MODE": True, "URLS": urls,
+                            "PUBLIC_URL": "http://pvo2.test", "WTF_CSRF_ENABLED": csrf, "TESTING": True})
     # templates compiled once and kept, as up's apps do: an app per test compiled each page again
     app.jinja_env.bytecode_cache = template_cache(app.jinja_env)
-    seed_demo(app, 0)
     return app
 
 

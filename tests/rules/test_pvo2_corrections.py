@@ -12,7 +12,7 @@ import pytest
 
 from tests.centralisateur.support import form_values
 from tests.dms_helpers import csrf_token
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = [pytest.mark.pvo2, pytest.mark.centralisateur]
 
@@ -31,7 +31,9 @@ def _card_id(pvo2: httpx.Client, order_number: int) -> int:
 def _selected(page: str, name: str) -> str:
     """The value chosen in the card's select ``name`` (as the browser would submit it)."""
     select = re.search(rf'<select id="{name}" name="{name}".*?</select>', page, re.S).group(0)
-    return html.unescape(re.search(r'<option value="([^"]*)" selected', select).group(1))
+    # none marked selected (a vehicle another test made without a label): the browser sends the first
+    chosen = re.search(r'<option value="([^"]*)" selected', select) or re.search(r'<option value="([^"]*)"', select)
+    return html.unescape(chosen.group(1))
 
 
 def _save_card(pvo2: httpx.Client, vehicle_id: int, **changes) -> httpx.Response:

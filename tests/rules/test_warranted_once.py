@@ -12,7 +12,7 @@ from flask import Flask, request
 from common.serve import AppServer
 from harness.testing import allow_callback_origin, run_due_jobs
 from tests.centralisateur.support import api_client, open_form
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = [pytest.mark.icare, pytest.mark.centralisateur]
 

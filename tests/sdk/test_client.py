@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from spoticar_handoff import CentralisateurUnavailable, HandoffClient, HandoffRefused, is_final
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 
 def test_send_then_status_through_the_callers_own_http_client(stack, factory):

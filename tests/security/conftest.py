@@ -9,7 +9,7 @@ import pytest
 
 from conftest import start_test_stack
 from harness.runner import Stack
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from harness.apps import available_apps
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 from tests.centralisateur.support import CSRF_RE, api_headers
 
 pytestmark = pytest.mark.centralisateur

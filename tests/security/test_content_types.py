@@ -9,7 +9,7 @@ import re
 import httpx
 import pytest
 
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 from tests.centralisateur.support import CSRF_RE
 
 pytestmark = pytest.mark.centralisateur

@@ -8,7 +8,7 @@ import pytest
 from harness.apps import available_apps
 from harness.runner import Stack
 from harness.testing import SUITE_CONFIG
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 from tests.centralisateur.support import CSRF_RE
 from tests.security.test_csrf_and_fixation import LOGINS, _password
 

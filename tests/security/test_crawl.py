@@ -15,7 +15,7 @@ from centralisateur import demo_password
 from fixtures import reference
 from fixtures.factories import Factory
 from harness.apps import available_apps
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
 # the apps in two halves of about the same CPU, each half on one xdist worker with one hostile stack

@@ -16,7 +16,7 @@ import pytest
 
 from fixtures import reference
 from fixtures.icare_factories import icare_sale
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 from tests.centralisateur.support import CSRF_RE
 from tests.security.test_crawl import _Page
 from tests.security.test_csrf_and_fixation import _password

@@ -6,7 +6,7 @@ import pytest
 
 from fixtures import reference
 from tests.centralisateur.support import CSRF_RE
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
 

@@ -7,7 +7,7 @@ import html
 import httpx
 import pytest
 
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 from tests.centralisateur.support import CSRF_RE
 from tests.security.test_csrf_and_fixation import CSRF_MESSAGE, LOGINS, _password
 

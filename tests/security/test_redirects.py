@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from fixtures import reference
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 from tests.centralisateur.support import CSRF_RE
 
 pytestmark = pytest.mark.centralisateur

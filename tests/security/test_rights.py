@@ -13,7 +13,7 @@ import pytest
 from fixtures import reference
 from fixtures.icare_factories import icare_sale
 from harness.testing import create
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 from tests.centralisateur.support import CSRF_RE, api_client, login
 from tests.security.test_csrf_and_fixation import _password
 

@@ -16,7 +16,7 @@ from fixtures import reference
 from fixtures.factories import Factory
 from fixtures.icare_factories import icare_sale
 from harness.apps import available_apps
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 from tests.security.test_crawl import FIRST_HALF, _log_in
 
 pytestmark = pytest.mark.centralisateur

@@ -12,7 +12,7 @@ import pytest
 from fixtures import reference
 from harness.testing import new_dealer
 from tests.centralisateur.support import CSRF_RE, api_client, login
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
 

@@ -8,7 +8,7 @@ import pytest
 
 from common.egress import UrlRefused, check_url
 from tests.centralisateur.support import api_client
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
 

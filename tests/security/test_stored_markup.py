@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from harness.testing import run_due_jobs
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 from tests.centralisateur.support import CSRF_RE, api_client, form_values, login
 from tests.security.test_csrf_and_fixation import _password
 

@@ -9,6 +9,7 @@ import pytest
 from harness.template_cache import template_cache
 from simulators import tec3h
 from tests.fake_centralisateur import FakeCentralisateur
+from tests.seeded import seeded_app
 
 
 @pytest.fixture
@@ -25,13 +26,12 @@ def centralisateur() -> FakeCentralisateur:
 
 @pytest.fixture
 def app(tmp_path, centralisateur):
-    app = tec3h.create_app({"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "WTF_CSRF_ENABLED": False,
-                            "URLS": {"centralisateur": "http://centralisateur.test"},
-                            "PUBLIC_URL": "http://tec3h.test",
-                            "HANDOFF_TRANSPORT": centralisateur.transport})
+    app = seeded_app(tec3h, {"DATA_DIR": str(tmp_path), "DEMO_MODE": True, "WTF_CSRF_ENABLED": False,
+                             "URLS": {"centralisateur": "http://centralisateur.test"},
+                             "PUBLIC_URL": "http://tec3h.test",
+                             "HANDOFF_TRANSPORT": centralisateur.transport})
     # templates compiled once and kept, as up's apps do: an app per test compiled each page again
     app.jinja_env.bytecode_cache = template_cache(app.jinja_env)
-    tec3h.seed_demo(app, 0)
     yield app
     app.extensions["harness_stop"]()
 

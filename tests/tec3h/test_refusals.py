@@ -8,7 +8,7 @@ import pytest
 
 from harness.testing import create
 from tests.dms_helpers import read_form, text
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.tec3h
 

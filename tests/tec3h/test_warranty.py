@@ -17,7 +17,7 @@ from simulators.tec3h.store import Warranty
 from spoticar_handoff import HandoffIn
 from tests.dms_helpers import assert_refused_callbacks, signed_callback, text
 from tests.tec3h.conftest import form_values, vehicle_id, warranty_form
-from spoticar_handoff.client import tls_context
+from spoticar_handoff.tls import tls_context
 
 DEMO_KEYS = demo_dms_keys()  # the apps under test run in demo mode
 
