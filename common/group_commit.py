@@ -95,44 +95,60 @@ class GroupCommitter:
     def _lead(self) -> None:
         """Commit the queued jobs (this request's first among them) as one batch, hand the next batch
         to the first request queued since (or end the turn when none is), then answer the batch: the
-        next batch starts without waiting for this one's callers to be woken, one by one."""
+        next batch starts without waiting for this one's callers to be woken, one by one. Whatever
+        fails on the way, each job of the batch gets its outcome and the lead is handed on."""
         batch: list = []
+        outcomes: list = []  # (slot, result, error) of the jobs done, given to their callers last
         try:
-            self._gather_delay()
-            if not self._turn_batches:  # the batch is gathered once this process has its turn at the file
-                self._turns.__enter__()
-            self._turn_batches += 1
-            with self._mutex:
-                batch = self._waiting[:MAX_BATCH]
-                del self._waiting[:MAX_BATCH]
-            self._last_batch = len(batch)
-            outcomes = self._commit(batch)
-        except BaseException as exc:  # no caller of the batch is left waiting for nothing
-            if not batch:  # interrupted before gathering it (its turn at the file refused)
+            try:
+                self._gather_delay()
+                if not self._turn_batches:  # the batch is gathered once this process has its turn at the file
+                    self._turns.__enter__()
+                self._turn_batches += 1
                 with self._mutex:
                     batch = self._waiting[:MAX_BATCH]
                     del self._waiting[:MAX_BATCH]
-            for _, slot in batch:
-                slot.fail(exc)
-            raise
+                self._last_batch = len(batch)
+                self._commit(batch, outcomes)
+            except BaseException as exc:  # no caller of the batch is left waiting for nothing
+                if not batch:  # interrupted before gathering it (its turn at the file refused)
+                    with self._mutex:
+                        batch = self._waiting[:MAX_BATCH]
+                        del self._waiting[:MAX_BATCH]
+                _answer(outcomes)  # the jobs committed before the interruption: their own outcomes
+                outcomes = []
+                for _, slot in batch:
+                    slot.fail(exc)
+                raise
+            finally:
+                self._hand_on()
         finally:
-            with self._mutex:
+            _answer(outcomes)
+
+    def _hand_on(self) -> None:
+        """After a batch: keep or give up this process's turn at the file, then wake the next batch's
+        leader, or end the lead (always, even when giving up the turn fails)."""
+        with self._mutex:
+            try:
                 # the next batch of this process keeps the turn (no unlock and lock again, each a
                 # wait for the interpreter lock), a few batches at most: other processes' writers wait
                 if self._turn_batches and not (self._waiting and self._turn_batches < TURN_BATCHES):
-                    self._turn_batches = 0
-                    self._turns.__exit__(None, None, None)
+                    self._release_turn()
+            finally:
                 if self._waiting:
                     self._waiting[0][1].lead()
                 else:
                     self._leading = False
                     if self._stopped:
                         self._close()
-        for slot, value, error in outcomes:
-            if error is None:
-                slot.set_result(value)
-            else:
-                slot.set_exception(error)
+
+    def _release_turn(self) -> None:
+        self._turn_batches = 0
+        try:
+            self._turns.__exit__(None, None, None)
+        except OSError:  # closing the file releases its lock: the next turn opens it again
+            log.warning("group commit %s: turn at the file not released, file closed", self.name, exc_info=True)
+            self._turns.close()
 
     def _gather_delay(self) -> None:
         """Under load (the last batch had several jobs) and with fewer queued than it had, wait
@@ -144,8 +160,7 @@ class GroupCommitter:
         if not GATHER_DELAY or self._last_batch < 2 or len(self._waiting) >= self._last_batch:
             return
         if self._turn_batches:
-            self._turn_batches = 0
-            self._turns.__exit__(None, None, None)
+            self._release_turn()
         time.sleep(GATHER_DELAY)
 
     def _close(self) -> None:
@@ -190,8 +205,9 @@ class GroupCommitter:
         with self._conn.begin():
             yield self._conn
 
-    def _commit(self, batch: list) -> list:
-        """Run and commit the batch: ``(slot, result, error)`` of each job, not yet given to its caller."""
+    def _commit(self, batch: list, outcomes: list) -> None:
+        """Run and commit the batch, adding ``(slot, result, error)`` of each job done to ``outcomes``
+        (given to the callers by ``_lead``)."""
         if len(batch) > 1:
             try:
                 with self._begin(True) as conn:
@@ -199,18 +215,26 @@ class GroupCommitter:
             except Exception:  # one job failed the batch: each runs again alone
                 log.debug("group commit of %d jobs failed; running them one by one", len(batch), exc_info=True)
             else:
-                return [(slot, result, None) for (_, slot), result in zip(batch, results)]
-        outcomes = []
+                outcomes += [(slot, result, None) for (_, slot), result in zip(batch, results)]
+                return
         for job, slot in batch:
             try:
                 outcomes.append((slot, self._alone(job, shared=True), None))
             except Exception as exc:  # noqa: BLE001  the caller's own error, raised in its thread
                 outcomes.append((slot, None, exc))
-        return outcomes
 
     def _alone(self, job: Callable[[Connection], T], shared: bool = False) -> T:
         with self._begin(shared) as conn:
             return job(conn)
+
+
+def _answer(outcomes: list) -> None:
+    """Give each job's outcome to the request waiting for it."""
+    for slot, value, error in outcomes:
+        if error is None:
+            slot.set_result(value)
+        else:
+            slot.set_exception(error)
 
 
 class _FileTurns:

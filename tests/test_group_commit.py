@@ -334,3 +334,55 @@ def test_under_load_a_leader_waits_for_the_callers_just_answered(tmp_path, monke
     assert transactions["c"] is transactions["d"]
     assert _refs(db) == {"x", "y", "z", "c", "d"}
     db.dispose()
+
+
+def test_a_turn_that_cannot_be_released_still_answers_every_job_and_hands_on(tmp_path, monkeypatch):
+    """Giving up the turn at the file fails once (the unlock raises): the batch's callers still get
+    their stored rows' ids, the file is closed (its lock with it), and the next jobs are committed."""
+    import common.group_commit as group_commit
+
+    db, writer = _committer(tmp_path)
+    failures = []
+    real_exit = group_commit._FileTurns.__exit__
+
+    def exit_once(self, *exc):
+        if not failures:
+            failures.append(True)
+            raise OSError("unlock refused")
+        return real_exit(self, *exc)
+
+    monkeypatch.setattr(group_commit._FileTurns, "__exit__", exit_once)
+    monkeypatch.setattr(group_commit, "WAIT", 5.0)  # a caller left waiting fails the test soon
+    answers, errors = {}, []
+    started, go = threading.Event(), threading.Event()
+
+    def first(conn):
+        started.set()
+        go.wait(30)
+        return conn.execute(ROWS.insert().values(ref="first")).inserted_primary_key[0]
+
+    def client(ref, job=None):
+        try:
+            answers[ref] = writer.run(job or (lambda conn: conn.execute(ROWS.insert().values(ref=ref))
+                                              .inserted_primary_key[0]))
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=client, args=("first", first))]
+    threads[0].start()
+    assert started.wait(10)
+    threads += [threading.Thread(target=client, args=(f"next-{n}",)) for n in range(3)]
+    for thread in threads[1:]:
+        thread.start()
+    while len(writer._waiting) < 3:
+        threading.Event().wait(0.01)
+    go.set()
+    for thread in threads:
+        thread.join(timeout=10)
+    client("after")
+    writer.stop()
+    assert failures and errors == [] and not any(thread.is_alive() for thread in threads)
+    with db.engine.connect() as conn:
+        stored = dict(conn.execute(select(ROWS.c.ref, ROWS.c.id)).all())
+    assert stored == answers and set(stored) == {"first", "next-0", "next-1", "next-2", "after"}
+    db.dispose()
