@@ -62,6 +62,18 @@ def _insert(ref: str):
     return lambda conn: conn.execute(ROWS.insert().values(ref=ref)).inserted_primary_key[0]
 
 
+def _held(ref: str):
+    """``(job, started, go)``: a job inserting ``ref`` that holds its batch (and the turn) open, once
+    ``started``, until ``go`` is set — while the next jobs queue behind it."""
+    started, go = threading.Event(), threading.Event()
+
+    def job(conn):
+        started.set()
+        go.wait(30)
+        return _insert(ref)(conn)
+    return job, started, go
+
+
 def _refs(db: Database) -> set[str]:
     with db.engine.connect() as conn:
         return set(conn.scalars(select(ROWS.c.ref)))
@@ -72,12 +84,7 @@ def test_a_failing_job_fails_its_own_caller_only(tmp_path):
     raising (a duplicate) reaches its caller alone, the others are stored."""
     db, writer = _committer(tmp_path)
     writer.run(_insert("taken"))
-    started, go = threading.Event(), threading.Event()
-
-    def slow(conn):  # holds the batch open while the others queue behind it
-        started.set()
-        go.wait(30)
-        return _insert("first")(conn)
+    slow, started, go = _held("first")  # holds the batch open while the others queue behind it
 
     outcomes: dict[str, object] = {}
 
@@ -108,12 +115,7 @@ def test_a_caller_that_gives_up_leaves_nothing_behind(tmp_path, monkeypatch):
     batch in progress ends and the next job is committed as usual."""
     from common import group_commit
     db, writer = _committer(tmp_path)
-    started, go = threading.Event(), threading.Event()
-
-    def stuck(conn):
-        started.set()
-        go.wait(30)
-        return _insert("stuck")(conn)
+    stuck, started, go = _held("stuck")
 
     leader = threading.Thread(target=writer.run, args=(stuck,))
     leader.start()
@@ -258,12 +260,7 @@ def test_a_turn_kept_for_queued_batches_is_handed_on_every_few_batches(tmp_path,
         return release(*exc)
 
     monkeypatch.setattr(turns, "__exit__", counted, raising=False)
-    started, go = threading.Event(), threading.Event()
-
-    def slow(conn):  # holds the first batch (and the turn) while the others queue
-        started.set()
-        go.wait(30)
-        return _insert("first")(conn)
+    slow, started, go = _held("first")  # holds the first batch (and the turn) while the others queue
 
     leader = threading.Thread(target=writer.run, args=(slow,))
     leader.start()
@@ -354,17 +351,11 @@ def test_a_turn_that_cannot_be_released_still_answers_every_job_and_hands_on(tmp
     monkeypatch.setattr(group_commit._FileTurns, "__exit__", exit_once)
     monkeypatch.setattr(group_commit, "WAIT", 5.0)  # a caller left waiting fails the test soon
     answers, errors = {}, []
-    started, go = threading.Event(), threading.Event()
-
-    def first(conn):
-        started.set()
-        go.wait(30)
-        return conn.execute(ROWS.insert().values(ref="first")).inserted_primary_key[0]
+    first, started, go = _held("first")
 
     def client(ref, job=None):
         try:
-            answers[ref] = writer.run(job or (lambda conn: conn.execute(ROWS.insert().values(ref=ref))
-                                              .inserted_primary_key[0]))
+            answers[ref] = writer.run(job or _insert(ref))
         except Exception as exc:  # noqa: BLE001  (reported below)
             errors.append(exc)
 
