@@ -13,6 +13,9 @@ SHARD_ARG := $(if $(SHARD),--shard $(SHARD))
 # the environment sets PYTHONDONTWRITEBYTECODE: each xdist worker, PostgreSQL group and pytest a test
 # starts would otherwise rewrite every test module again (~4 s of CPU each, most of a collection).
 test bench: export PYTHONDONTWRITEBYTECODE :=
+# Likewise for ``make up``: without its modules' bytecode a restart compiles every module it imports
+# from source (our own, and the libraries' when the install left none): 1.7 s of CPU instead of 0.45 s
+up: export PYTHONDONTWRITEBYTECODE :=
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ requis"; exit 1; }
@@ -21,8 +24,12 @@ $(STAMP): pyproject.toml
 	  bash scripts/ensure-apt.sh python3-venv && $(PYTHON) -m venv $(VENV); }
 	@# uv resolves and downloads in parallel: ~40 s for the whole install on a fresh machine, where pip
 	@# takes ~4 min (one index round trip after another); pip still installs when uv cannot be had
-	$(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]' \
+	@# --compile-bytecode (pip compiles by default): the libraries' bytecode is written once here, not
+	@# compiled again from source by every start where the environment sets PYTHONDONTWRITEBYTECODE
+	$(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[test]' \
 	  || { $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -e '.[test]'; }
+	@# our own modules too (the editable install leaves them as sources): what a start imports
+	$(BIN)/python -m compileall -q -j 0 spoticar_handoff common harness centralisateur certification simulators fixtures
 	@rm -f $(VENV)/.installed-*; touch $@
 
 install: $(STAMP)
