@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import resource
 import signal
@@ -200,7 +201,10 @@ def rows() -> list[dict]:
             {"figure": f"first {name} after a restart, then again",
              "now": (f"{m['first'][name, 'first'][0]:.1f} ms then {m['first'][name, 'warm'][0]:.1f} ms "
                      f"(server CPU {m['first'][name, 'first'][1]:.1f} then {m['first'][name, 'warm'][1]:.1f} ms)"),
-             "target": "— (what start-up leaves for later: a few ms at most)"} for name in FIRST]
+             "target": "— (what start-up leaves for later: a few ms at most)"} for name in FIRST] + [
+            {"figure": "interpreter of every start (the virtualenv's: Makefile, PYTHON)",
+             "now": f"Python {platform.python_version()}, {os.path.realpath(sys.executable)}",
+             "target": "— (a distribution's optimised build when there is one)"}]
 
 
 def run() -> list[str]:
