@@ -55,13 +55,14 @@ def _cpu_precise(pid: int) -> float:
     return total / 1e9
 
 
-def _up(data_dir: Path, images: Path, *extra: str, probe=None,
-        warm: list | None = None) -> tuple[float, int, float, float]:
+def _up(data_dir: Path, images: Path, *extra: str, probe=None, warm: list | None = None,
+        phases: list | None = None) -> tuple[float, int, float, float]:
     """Seconds from the command to every app answering, how many apps answered, the seconds ``up``
     itself reports (from its start, interpreter and command-line imports excluded), and the CPU
     seconds ``up`` had used by then. ``probe(urls, printed, pid)`` runs once ``up`` has also done what
     it leaves for after every app answers (its warm-up: it then prints its last line, ``READY``);
-    ``warm`` gets the CPU seconds that took."""
+    ``warm`` gets the CPU seconds that took, ``phases`` how the start's CPU was spent (``up``'s
+    ``cpu_phases``)."""
     state = data_dir / "stack.json"
     start = time.perf_counter()
     log = tempfile.TemporaryFile("w+")
@@ -79,7 +80,10 @@ def _up(data_dir: Path, images: Path, *extra: str, probe=None,
         cpu, precise = _cpu_seconds(process.pid), _cpu_precise(process.pid)
         # up's own reading when every app answered: this process polling the file may get a core
         # later than that on a busy machine, while up goes on with its warm-up
-        cpu = json.loads(state.read_text()).get("cpu_seconds", cpu)
+        recorded = json.loads(state.read_text())
+        cpu = recorded.get("cpu_seconds", cpu)
+        if phases is not None:
+            phases.append(recorded["cpu_phases"])
         if probe is not None:  # the first requests come after the warm-up, as a person's first click
             while READY not in _read(log):
                 if process.poll() is not None or time.perf_counter() - start > DEADLINE:
@@ -165,7 +169,7 @@ def _libraries_cpu() -> float:
 def measure(runs: int = 3) -> dict:
     """Median (seconds, up's own seconds, CPU seconds) of ``up --reset`` and of a restart on existing
     data, over ``runs`` of each, and the first fresh start that had no seeded image yet."""
-    fresh, again, floor, apps, requests, warm = [], [], [], 0, {}, []
+    fresh, again, floor, apps, requests, warm, phases = [], [], [], 0, {}, [], []
     with tempfile.TemporaryDirectory() as images, tempfile.TemporaryDirectory() as first:
         seconds, _, said, cpu = _up(Path(first), Path(images), "--reset")
         cold = (seconds, said, cpu)
@@ -173,14 +177,15 @@ def measure(runs: int = 3) -> dict:
             with tempfile.TemporaryDirectory() as tmp:
                 seconds, apps, said, cpu = _up(Path(tmp), Path(images), "--reset")
                 fresh.append((seconds, said, cpu))
-                seconds, _, said, cpu = _up(Path(tmp), Path(images),
-                                            probe=lambda *seen: _first_requests(*seen, into=requests), warm=warm)
+                seconds, _, said, cpu = _up(Path(tmp), Path(images), probe=lambda *seen: _first_requests(
+                    *seen, into=requests), warm=warm, phases=phases)
                 again.append((seconds, said, cpu))
                 floor.append(_libraries_cpu())  # taking turns with the starts: the same machine load
     median = lambda runs: tuple(statistics.median(column) for column in zip(*runs))  # noqa: E731
     return {"reset": median(fresh), "restart": median(again), "apps": apps, "cold": cold,
             "libraries": statistics.median(floor), "first": {k: median(v) for k, v in requests.items()},
-            "warm": statistics.median(warm)}
+            "warm": statistics.median(warm), "phases": {name: statistics.median(p[name] for p in phases)
+                                                        for name in phases[0]}}
 
 
 def rows() -> list[dict]:
@@ -198,6 +203,10 @@ def rows() -> list[dict]:
             {"figure": "of which importing the libraries alone (Flask, SQLAlchemy ORM, waitress…)",
              "now": f"CPU {m['libraries']:.2f} s = {m['libraries'] / m['restart'][2]:.0%} of a restart's CPU",
              "target": "— (floor of one process)"},
+            {"figure": "a restart's CPU by phase (up's cpu_phases, harness.cli.CPU_PHASES)",
+             "now": ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in m["phases"].items()),
+             "target": "— (cli: interpreter, command line; imports: app packages and libraries; "
+                       "build: apps created, checked, served; ready: until each answered)"},
             {"figure": "then up's warm-up, once every app answers (harness/warm.py)",
              "now": f"CPU {m['warm'] * 1000:.0f} ms (imports, mappers, templates, models)",
              "target": "— (after the start: what the first requests would pay)"}] + [

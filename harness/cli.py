@@ -41,12 +41,13 @@ def _started() -> None:
     gc.enable()
 
 
-def _run_until_signal(stack, data_dir: str, urls: dict[str, str], *, warm_up: bool = False) -> int:
-    """Record what runs (``journal`` reads it), build what start-up deferred (``warm_up``, in
-    this process's apps), wait for Ctrl-C / SIGTERM, stop, forget it."""
+def _run_until_signal(stack, data_dir: str, urls: dict[str, str], *, warm_up: bool = False,
+                      cpu_phases: dict[str, float] | None = None) -> int:
+    """Record what runs (``journal`` reads it) and what the start cost (``cpu_phases``), build what
+    start-up deferred (``warm_up``, in this process's apps), wait for Ctrl-C / SIGTERM, stop, forget it."""
     from harness.state import clear_state, write_state
     stop = _on_stop_signal()  # before the state file: whoever sees it may stop us right away
-    write_state(data_dir, urls)
+    write_state(data_dir, urls, cpu_phases)
     if warm_up:
         from harness.warm import warm_up as warm
         warm(urls, [running.app for running in stack.apps.values()])
@@ -82,7 +83,15 @@ def _up_processes(args, names) -> int:
     return _run_until_signal(stack, args.data_dir, {spec.name: stack.urls[spec.name] for spec in stack.specs})
 
 
+# What a start's CPU went to, in order (``stack.json``'s ``cpu_phases``, ``bench/startup.py``): the
+# interpreter and the command line; the stack's module, the servers bound and the app packages imported
+# (the libraries with them); the apps created (their views imported), seeded or checked, served; then
+# the logs set up and every app asked until it answered.
+CPU_PHASES = ("cli", "imports", "build", "ready")
+
+
 def _up(args) -> int:
+    cpu_started = time.process_time()  # CPU_PHASES' "cli" ends here
     from harness.runner import Stack
 
     started = time.perf_counter()
@@ -114,11 +123,13 @@ def _up(args) -> int:
     # after start: --reset has wiped the app folders the log files live in
     configure(args.log_level, args.log_format, args.data_dir, list(stack.apps))
     stack.wait_ready()
+    marks = (0.0, cpu_started, stack.cpu_marks["imported"], stack.cpu_marks["built"], time.process_time())
     print(f"Spoticar harness prêt en {time.perf_counter() - started:.2f} s "
           f"(données : {Path(args.data_dir).resolve()}, graine {args.seed})\n")
     print(stack.describe())
     return _run_until_signal(stack, args.data_dir, {name: running.url for name, running in stack.apps.items()},
-                             warm_up=True)
+                             warm_up=True, cpu_phases={name: end - begin for name, begin, end
+                                                       in zip(CPU_PHASES, marks, marks[1:])})
 
 
 def _serve(args) -> int:

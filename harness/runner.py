@@ -67,6 +67,7 @@ class Stack:
     external_urls: dict = field(default_factory=dict)  # {app name: URL} served elsewhere
     credentials: Credentials = field(default_factory=Credentials)  # what tests present to the apps
     apps: dict[str, RunningApp] = field(default_factory=dict)
+    cpu_marks: dict[str, float] = field(default_factory=dict)  # process CPU seconds when each step of start ended
 
     def start(self) -> Stack:
         self.data_dir = Path(self.data_dir)
@@ -81,10 +82,12 @@ class Stack:
         urls = {**{n: a.url for n, a in self.apps.items()}, **self.external_urls}
         for running in self.apps.values():
             running.spec.load()  # imports one after another; building and seeding run side by side
+        self.cpu_marks["imported"] = time.process_time()
         with cf.ThreadPoolExecutor(max_workers=len(self.apps) or 1) as pool:
             list(pool.map(lambda item: self._build(*item, urls), self.apps.items()))
         for running in self.apps.values():
             running.server.start()
+        self.cpu_marks["built"] = time.process_time()
         return self
 
     def _build(self, name: str, running: RunningApp, urls: dict) -> None:

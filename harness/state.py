@@ -1,10 +1,12 @@
 """What ``up`` is running, written to ``<data-dir>/stack.json`` so other commands find the apps.
 
     {"pid": 1234, "started": "2026-11-30T06:00:00Z", "cpu_seconds": 0.48,
+     "cpu_phases": {"cli": 0.03, "imports": 0.27, "build": 0.09, "ready": 0.01},
      "apps": {"centralisateur": "http://127.0.0.1:8000", …}}
 
 ``cpu_seconds``: the CPU ``up`` had used (all its threads) when every app answered — what a start
-cost, read at that very moment (``bench/startup.py`` reports it).
+cost, read at that very moment (``bench/startup.py`` reports it). ``cpu_phases`` (``up`` in one
+process): how that CPU was spent, in order (``harness.cli.CPU_PHASES``).
 """
 from __future__ import annotations
 
@@ -17,14 +19,16 @@ from pathlib import Path
 STATE_FILE = "stack.json"
 
 
-def write_state(data_dir: Path | str, urls: dict[str, str]) -> Path:
+def write_state(data_dir: Path | str, urls: dict[str, str], cpu_phases: dict[str, float] | None = None) -> Path:
     """Record the running apps' URLs (replaced atomically: a reader never sees half a file)."""
     path = Path(data_dir) / STATE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"pid": os.getpid(),
-                               "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                               "cpu_seconds": round(time.process_time(), 3), "apps": urls}, indent=2))
+    state = {"pid": os.getpid(), "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+             "cpu_seconds": round(time.process_time(), 3)}
+    if cpu_phases:
+        state["cpu_phases"] = {name: round(seconds, 4) for name, seconds in cpu_phases.items()}
+    tmp.write_text(json.dumps({**state, "apps": urls}, indent=2))
     tmp.replace(path)
     return path
 

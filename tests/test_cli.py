@@ -118,14 +118,22 @@ def test_up_without_test_routes_has_none(tmp_path):
 
 def test_a_stop_signal_as_soon_as_stack_json_appears_stops_cleanly(tmp_path):
     """Whoever sees ``stack.json`` (a script, ``bench startup``) may stop ``up`` at once: the signal is
-    handled (state removed, exit 0), not the default death that leaves a stale state file behind."""
+    handled (state removed, exit 0), not the default death that leaves a stale state file behind. What
+    it reads there is whole: the apps, and the start's CPU with its phases in order."""
     import time
+
+    from harness.cli import CPU_PHASES
     process = _start(tmp_path, "--only", "icare")
     state = tmp_path / "stack.json"
     deadline = time.monotonic() + HANG
     while not state.exists():
         assert process.poll() is None and time.monotonic() < deadline, process.communicate()[0]
         time.sleep(0.001)
+    recorded = json.loads(state.read_text())
+    assert list(recorded["apps"]) == ["icare"]
+    assert list(recorded["cpu_phases"]) == list(CPU_PHASES)
+    assert all(seconds >= 0 for seconds in recorded["cpu_phases"].values())
+    assert 0 < sum(recorded["cpu_phases"].values()) <= recorded["cpu_seconds"] + 0.001
     output = stop(process, sig=signal.SIGTERM)
     assert process.returncode == 0, output
     assert not state.exists()
