@@ -1,9 +1,10 @@
 # Two commands for a newcomer: `make up` (start everything) and `make test` (run every suite).
-# The virtualenv's interpreter: the distribution's /usr/bin/python3 when it is 3.11 or later (built with
-# profile-guided and link-time optimisation, libpython linked in), else python3 from PATH — a source
-# build such as pyenv's has neither by default: a restart ran ~22 % more instructions on it (callgrind)
-PYTHON ?= $(shell /usr/bin/python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
-            && echo /usr/bin/python3 || echo python3)
+# The virtualenv's interpreter: the distribution's /usr/bin/python3 when it is 3.11 or later and can make
+# one (ensurepip: Debian's python3-venv), built with profile-guided and link-time optimisation, the
+# interpreter linked in; else python3 from PATH — a source build such as pyenv's has neither by
+# default: a restart ran ~22 % more instructions on it (callgrind), ~10 % more CPU
+PYTHON ?= $(shell /usr/bin/python3 -c 'import sys, ensurepip; sys.exit(sys.version_info < (3, 11))' \
+            2>/dev/null && echo /usr/bin/python3 || echo python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
