@@ -115,4 +115,3 @@ def test_portail_b2b_lost_password_and_identifiant_for_an_accented_email(tmp_pat
             assert "V100004" in outbox.mails(app.extensions["db"].session, email)[0].body
     finally:
         app.extensions["harness_stop"]()
-
