@@ -387,8 +387,10 @@ class JournalStore:
         for value in values:
             text = str(value or "")
             if len(text) >= 3:
+                # json.dumps(text): as the standard encoder wrote an entry with a lone surrogate before
+                # it wrote UTF-8 (``registry.to_json``), every accent escaped — such entries are still kept
                 needles.update({text, html.escape(text), json.dumps(text, ensure_ascii=False)[1:-1],
-                                quote_plus(text), quote(text)})
+                                json.dumps(text)[1:-1], quote_plus(text), quote(text)})
         if not needles:
             return 0
         e = self.entries
