@@ -34,7 +34,7 @@ class KeyEntry(_Strict):
 
 def _login_email(value: str) -> str:
     """A login as the centralisateur's login form reads it (``common.forms.LoginEmailField``: NFKC,
-    lower-case, an ASCII email): otherwise the dealer could never sign in with what was configured,
+    lower-case, Latin letters, accented or not): otherwise the dealer could never sign in with what was configured,
     or two logins could look alike."""
     from common.forms.fields import lower
     from common.forms.formats import check_login_email

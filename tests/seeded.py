@@ -8,6 +8,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import json
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -30,9 +31,11 @@ def seeded_app(module, config: dict, seed: int = 0):
         app = create(config)
         module.seed_demo(app, seed)
         return app
-    # the demo's dates count from today: a run going past midnight seeds again
+    # the demo's dates count from today: a run going past midnight seeds again; the SPOTICAR_* settings
+    # of the environment count as fixtures.prepared's images have them (SPOTICAR_TEST_KDF: the hashes)
     key = json.dumps([module.__name__, seed, dt.date.today().isoformat(),
-                      {k: v for k, v in config.items() if k not in PLACE}], sort_keys=True, default=repr)
+                      {k: v for k, v in config.items() if k not in PLACE},
+                      {k: v for k, v in os.environ.items() if k.startswith("SPOTICAR_")}], sort_keys=True, default=repr)
     image = _images.get(key)
     if image is not None and restore_image(image, data_dir):
         return create(config)

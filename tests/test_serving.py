@@ -81,7 +81,7 @@ def test_serve_runs_one_app_under_gunicorn_with_its_workers(tmp_path):
         process.kill()
 
 
-def _two_free_ports_below_the_ephemeral_range() -> int:
+def two_free_ports_below_the_ephemeral_range() -> int:
     """A port free now, and the next one: taken below Linux's ephemeral range (32768–60999), where the
     suites' many client connections and port-0 servers never land between this check and the bind."""
     import random
@@ -103,7 +103,7 @@ def _two_free_ports_below_the_ephemeral_range() -> int:
 
 
 def test_up_processes_starts_each_app_in_its_own_server(tmp_path):
-    offset = _two_free_ports_below_the_ephemeral_range() - 8000
+    offset = two_free_ports_below_the_ephemeral_range() - 8000
     process = start_up("--processes", "--workers", "1", "--only", "centralisateur,icare", "--data-dir", str(tmp_path),
                        "--port-offset", str(offset))
     try:

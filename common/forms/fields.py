@@ -179,8 +179,9 @@ class EmailField(FormatField):
 
 class LoginEmailField(EmailField):
     """An email that names an account (a login, a new user): compared lower-case in NFKC form
-    (``lower``) and ASCII only, so no account can look like another one (a Cyrillic « о » for an
-    « o », an invisible joiner) and receive mails meant for it."""
+    (``lower``), its letters Latin, accented or not (``formats.check_login_email``), so no account can
+    look like another one (a Cyrillic « о » for an « o », an invisible joiner) and receive mails meant
+    for it."""
 
     fmt = "login_email"
 

@@ -5,6 +5,7 @@ Each check takes the typed text and returns the normalised value, or raises with
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 # The hand-off SDK's normalisers: one plate pattern, one email check for the whole tree.
@@ -14,12 +15,24 @@ from spoticar_handoff.fields import (check_email, check_postcode, check_siret, n
 Check = Callable[[str], str]
 
 
+def _latin_letter(char: str) -> bool:
+    """A letter of a French (or other Latin) address beyond ASCII: an ASCII letter with accents (é, ç,
+    Ô…: its canonical decomposition is that letter and combining marks), or « æ », « œ »."""
+    if char in "æœÆŒ":
+        return True
+    parts = unicodedata.normalize("NFD", char)
+    return (len(parts) > 1 and parts[0].isascii() and parts[0].isalpha()
+            and all(unicodedata.combining(mark) for mark in parts[1:]))
+
+
 def check_login_email(value: str) -> str:
-    """An email naming an account: the one email check, in ASCII only (no look-alike letters of
-    other scripts, no invisible characters)."""
-    if not value.isascii():
-        raise ValueError("L'adresse email d'un compte ne peut contenir que des lettres sans accent, des "
-                         "chiffres et les signes . - _ + @.")
+    """An email naming an account: the one email check, its letters Latin, accented or not (an
+    internationalised address such as « hélène@… » is an account's as it always was), but no
+    look-alike letter of another script (a Cyrillic « о »), no Latin one without an accent of its own
+    (a dotless « ı »), no invisible character (a joiner), no lone combining mark."""
+    if not value.isascii() and not all(char.isascii() or _latin_letter(char) for char in value):
+        raise ValueError("L'adresse email d'un compte ne peut contenir que des lettres latines (accentuées "
+                         "ou non), des chiffres et les signes . - _ + @.")
     return check_email(value)
 
 

@@ -235,6 +235,16 @@ class JournalMiddleware:
                                    body.size, target=target))
 
 
+def may_carry(later: Later, bdc: str, raw: bytes) -> bool:
+    """Whether settling the served exchange ``later`` may find the numéro de BDC ``bdc`` (``raw``: its
+    bytes): ``find_bdc`` reads it as such in the path and query, the redirect or a body — an exchange
+    holding it nowhere (most of a busy queue) binds nothing for it and is left to the writer."""
+    _scheme, _host, raw_path, query, _from_caller = later.target
+    if bdc in raw_path or bdc in query or raw in later.req_raw or raw in later.res_raw:
+        return True
+    return any(bdc in value for value in later.res_headers[1::2])
+
+
 def settle(later: Later, limit: int, trace_for_bdc) -> None:
     """Complete a served exchange's fields (``store.Later.target``): its redacted path and URL, its
     numéro de BDC (in its URL, its redirect or a text body) and, for a BDC already bound to a trace and

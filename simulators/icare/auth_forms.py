@@ -8,7 +8,7 @@ EMAIL_MESSAGE = "Saisissez une adresse email valide (ex. : nom@garage.fr)."
 
 
 def _email(**kwargs) -> LoginEmailField:
-    """The login email: trimmed, lower-case, NFKC, ASCII only (common.forms.LoginEmailField)."""
+    """The login email: trimmed, lower-case, NFKC, Latin letters (common.forms.LoginEmailField)."""
     return LoginEmailField("Email", required=True, messages={"format": EMAIL_MESSAGE}, **kwargs)
 
 

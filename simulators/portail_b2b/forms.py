@@ -34,7 +34,7 @@ def email(label="Adresse mail", required=True) -> EmailField:
 
 
 def account_email(label="Adresse mail") -> LoginEmailField:
-    """An address that names (or becomes) a user's: ASCII only, NFKC, its case kept — the portal
+    """An address that names (or becomes) a user's: Latin letters (accented or not), NFKC, its case kept — the portal
     matches it « majuscules/minuscules comprises » (seed 004)."""
     return LoginEmailField(label, required=True, keep_case=True, messages={
         "format": "Le champ « {label} » doit être une adresse mail valide (ex. nom@societe.fr)."})

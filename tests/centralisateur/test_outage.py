@@ -16,6 +16,7 @@ from common.serve import AppServer
 from harness.runner import Stack
 from harness.testing import allow_callback_origin, icare_contracts
 from tests.centralisateur.support import api_client, open_form
+from tests.test_serving import two_free_ports_below_the_ephemeral_range
 
 pytestmark = pytest.mark.centralisateur
 
@@ -24,7 +25,11 @@ FIRST_RETRY = 0.2   # seconds before an Icare or callback retry, doubling after 
 
 
 def _stack(data_dir, cds_config=None, **kwargs) -> Stack:
-    stack = Stack(data_dir, names=["centralisateur", "icare"],
+    """The centralisateur and Icare on two ports below the kernel's ephemeral range: Icare's is served
+    again after an outage (``serve_again``, a restart), and a port the OS picked could meanwhile be
+    taken by any client connection of the machine as its own end (the bind then failed)."""
+    offset = two_free_ports_below_the_ephemeral_range() - 8000  # the centralisateur's 8000, Icare's 8001
+    stack = Stack(data_dir, names=["centralisateur", "icare"], default_ports=True, port_offset=offset,
                   extra_config={"centralisateur": {"DEMO_PROFILES_CONFIGURED": True, "ICARE_TIMEOUT": 2.0,
                                                    "WORKER_INTERVAL": 0.1, "RETRY_FIRST_SECONDS": FIRST_RETRY,
                                                    **(cds_config or {})}}, **kwargs)

@@ -3,6 +3,7 @@ trace travels in the signed link, not in one process's memory (``up --processes`
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,7 +13,6 @@ import pytest
 
 from harness.runner import Stack
 from harness.serving import serve_command, stop_processes, wait_healthy
-from tests.journal.support import OUTSIDE_PARENT, OUTSIDE_TRACE
 from tests.test_serving import free_port
 from spoticar_handoff.tls import tls_context
 
@@ -22,7 +22,9 @@ pytestmark = pytest.mark.centralisateur
 @pytest.fixture
 def two_processes(tmp_path):
     """Icare here, and two ``serve centralisateur`` processes sharing one database (the data dir's
-    SQLite file, or DATABASE_URL) and one secret key."""
+    SQLite file, or DATABASE_URL) and one secret key. Served as the suites' stacks are (``--test-routes``:
+    the demo profiles configured): on a server database shared with the other journal tests, the first
+    stack to start seeds the demo dealers for all — profiles left to configure failed their forms."""
     icare = Stack(tmp_path / "icare", names=["icare"]).start()
     bases = [f"http://127.0.0.1:{free_port()}" for _ in range(2)]
     env = {**os.environ, "SPOTICAR_SECRET_KEY": "shared-test-secret-" + tmp_path.name,
@@ -32,7 +34,7 @@ def two_processes(tmp_path):
         for base in bases:  # one after the other: the first prepares the database, the second finds it
             processes.append(subprocess.Popen(serve_command(
                 "centralisateur", base.removeprefix("http://"), workers=1, data_dir=tmp_path / "cds",
-                seed=0, demo=True, urls={"icare": icare.url("icare")}), env=env))
+                seed=0, demo=True, urls={"icare": icare.url("icare")}, test_routes=True), env=env))
             wait_healthy(base, 90, processes[-1])
         yield bases
     finally:
@@ -48,8 +50,11 @@ def _journal(base: str, **filters) -> list[dict]:
 
 def test_declaration_link_opened_on_another_process_joins_the_dms_trace(two_processes, factory):
     first, second = two_processes
+    # a trace of this test's own: on a server database the journal's table is the other journal tests' too
+    outside_trace = secrets.token_hex(16)
     receipt = httpx.post(first + "/api/v1/handoffs", json=factory.handoff(), timeout=30,
-                         headers={"Authorization": "Bearer demo-tec3h", "traceparent": OUTSIDE_PARENT})
+                         headers={"Authorization": "Bearer demo-tec3h",
+                                  "traceparent": f"00-{outside_trace}-00f067aa0ba902b7-01"})
     assert receipt.status_code == 201, receipt.text
     link = urlsplit(receipt.json()["declaration_url"])
     assert link.netloc == urlsplit(first).netloc
@@ -58,15 +63,15 @@ def test_declaration_link_opened_on_another_process_joins_the_dms_trace(two_proc
         answer = browser.get(f"{second}{link.path}")
     assert answer.status_code == 302, answer.text
     bdc = receipt.json()["bdc_number"]
-    assert answer.headers["location"].endswith(f"/declarations/{bdc}")
+    assert answer.headers["location"].endswith(f"/declarations/{bdc}/garantie")  # the profile is configured
     # each process writes its own entries (its reader waits for them), into the one database
-    handed = [(e["path"], e["status"]) for e in _journal(first, trace=OUTSIDE_TRACE)]
+    handed = [(e["path"], e["status"]) for e in _journal(first, trace=outside_trace)]
     assert ("/api/v1/handoffs", 201) in handed
     hops = [(e["direction"], e["method"], e["path"], e["status"])
-            for e in _journal(second, trace=OUTSIDE_TRACE)]
+            for e in _journal(second, trace=outside_trace)]
     assert ("in", "GET", "/declaration/[REDACTED]", 302) in hops, hops
     [opened] = [e for e in _journal(second, bdc=bdc) if e["path"] == "/declaration/[REDACTED]"]
-    assert opened["trace_id"] == OUTSIDE_TRACE and opened["bdc"] == bdc
+    assert opened["trace_id"] == outside_trace and opened["bdc"] == bdc
 
 
 def test_declaration_page_on_another_process_joins_the_trace_before_any_journal_flush(two_processes, factory):
