@@ -10,6 +10,7 @@ import atexit
 import datetime as dt
 import json
 import logging
+import re
 import threading
 import time
 import weakref
@@ -33,6 +34,7 @@ _BATCH = 500
 # hurries the writer; a crash loses at most this much of the journal
 _LINGER = 1.0
 _AGE_PRUNE_EVERY = 30.0  # seconds between two age-based prunes
+_ESCAPE_HEX = re.compile(r"\\u([0-9a-f]{4})")  # a JSON escape, as json.dumps writes it (lower-case)
 _MISS_TTL = 2.0  # seconds a BDC found unbound is not looked up again
 UNBOUND = object()  # an app's binding look-up: "no trace can be bound to this BDC here" (no other query)
 _EXIT_WAIT = 5.0  # seconds the process's exit waits for each writer to write what is queued
@@ -401,8 +403,13 @@ class JournalStore:
             if len(text) >= 3:
                 # json.dumps(text): as the standard encoder wrote an entry with a lone surrogate before
                 # it wrote UTF-8 (``registry.to_json``), every accent escaped — such entries are still kept
+                escaped = json.dumps(text)[1:-1]
                 needles.update({text, html.escape(text), json.dumps(text, ensure_ascii=False)[1:-1],
-                                json.dumps(text)[1:-1], quote_plus(text), quote(text)})
+                                escaped, quote_plus(text), quote(text)})
+                if escaped != text:  # a JSON body a client sent with its accents escaped (Python's json,
+                    # requests: \u00e9; .NET: \u00E9), kept as it came: inside the entry's JSON, \\u00e9
+                    upper = _ESCAPE_HEX.sub(lambda found: "\\u" + found.group(1).upper(), escaped)
+                    needles.update(json.dumps(form, ensure_ascii=False)[1:-1] for form in (escaped, upper))
         if not needles:
             return 0
         e = self.entries
