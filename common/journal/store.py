@@ -242,18 +242,24 @@ class JournalStore:
         from common.journal.capture import may_carry, numbers_in  # capture imports this module
         with self._settling:
             rows = [row for row in list(self._pending) if type(row) is Later and not row.settled]
-            wanted, fresh, chosen = {bdc}, [bdc], set()
-            while fresh:  # one round, unless an exchange chosen holds other numéros
-                number = fresh.pop()
-                raw = number.encode()
-                for at, row in enumerate(rows):
-                    if at not in chosen and may_carry(row, number, raw):
-                        chosen.add(at)
-                        others = numbers_in(row) - wanted
-                        wanted |= others
-                        fresh += others
-            for at in sorted(chosen):
-                self._settle_one(rows[at])
+            raw = bdc.encode()
+            picked = [row for row in rows if may_carry(row, bdc, raw)]
+            wanted = {bdc}
+            fresh = set().union(*map(numbers_in, picked)) - wanted
+            while fresh:  # rare: an exchange picked holds other numéros — those that may carry them too
+                wanted |= fresh
+                more = set()
+                for number in fresh:
+                    raw = number.encode()
+                    for row in rows:
+                        if may_carry(row, number, raw):
+                            more |= numbers_in(row)
+                fresh = more - wanted
+            if len(wanted) > 1:
+                raws = [(number, number.encode()) for number in wanted]
+                picked = [row for row in rows if any(may_carry(row, number, raw) for number, raw in raws)]
+            for row in picked:  # oldest first
+                self._settle_one(row)
 
     def _settle_one(self, row: Later) -> None:
         """Settle one exchange (under ``_settling``) and remember its numéro de BDC's trace."""
