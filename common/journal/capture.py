@@ -23,6 +23,7 @@ BDC_FIELD = re.compile(r'"bdc_number"\s*:\s*"(SP[0-9A-Z]{7}[0-9]{9})"')
 
 
 BDC_FIELD_BYTES = re.compile(BDC_FIELD.pattern.encode())
+BDC_BYTES = re.compile(BDC.pattern.encode())
 
 
 def find_bdc(url: str, location: str | None, *bodies: str | bytes) -> str | None:
@@ -243,6 +244,19 @@ def may_carry(later: Later, bdc: str, raw: bytes) -> bool:
     if bdc in raw_path or bdc in query or raw in later.req_raw or raw in later.res_raw:
         return True
     return any(bdc in value for value in later.res_headers[1::2])
+
+
+def numbers_in(later: Later) -> set[str]:
+    """Every numéro de BDC settling the served exchange ``later`` may bind (``find_bdc`` returns the
+    first it meets: one of these) — more than one for a list (« bdc_number » after « bdc_number »)."""
+    _scheme, _host, raw_path, query, _from_caller = later.target
+    found = set(BDC.findall(raw_path)) | set(BDC.findall(query))
+    for value in later.res_headers[1::2]:
+        found.update(BDC.findall(value))
+    for raw in (later.req_raw, later.res_raw):
+        if raw:
+            found.update(number.decode() for number in BDC_BYTES.findall(raw))
+    return found
 
 
 def settle(later: Later, limit: int, trace_for_bdc) -> None:

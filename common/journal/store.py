@@ -10,6 +10,7 @@ import atexit
 import datetime as dt
 import json
 import logging
+import re
 import threading
 import time
 import weakref
@@ -33,6 +34,7 @@ _BATCH = 500
 # hurries the writer; a crash loses at most this much of the journal
 _LINGER = 1.0
 _AGE_PRUNE_EVERY = 30.0  # seconds between two age-based prunes
+_ESCAPE_HEX = re.compile(r"\\u([0-9a-f]{4})")  # a JSON escape, as json.dumps writes it (lower-case)
 _MISS_TTL = 2.0  # seconds a BDC found unbound is not looked up again
 UNBOUND = object()  # an app's binding look-up: "no trace can be bound to this BDC here" (no other query)
 _EXIT_WAIT = 5.0  # seconds the process's exit waits for each writer to write what is queued
@@ -232,14 +234,32 @@ class JournalStore:
     def settle_for(self, bdc: str) -> None:
         """Settle, oldest first, the exchanges queued that may carry ``bdc`` (``capture.may_carry``):
         only they can bind it, and each binding depends only on the earlier ones of the same numéro.
-        The others wait for the writer: a page asking for one declaration's trace does not settle a
-        busy queue on its thread (160 ms with 9,000 exchanges queued)."""
-        from common.journal.capture import may_carry  # capture imports this module
-        raw = bdc.encode()
+        One of them may bind another numéro (a list: its first « bdc_number » is another's): the
+        exchanges that may carry that one are settled too, before it if queued before it — else that
+        numéro would join the list's trace, not its hand-off's. The others wait for the writer: a page
+        asking for one declaration's trace does not settle a busy queue on its thread (160 ms with
+        9,000 exchanges queued)."""
+        from common.journal.capture import may_carry, numbers_in  # capture imports this module
         with self._settling:
-            for row in [row for row in list(self._pending) if type(row) is Later and not row.settled]:
-                if may_carry(row, bdc, raw):
-                    self._settle_one(row)
+            rows = [row for row in list(self._pending) if type(row) is Later and not row.settled]
+            raw = bdc.encode()
+            picked = [row for row in rows if may_carry(row, bdc, raw)]
+            wanted = {bdc}
+            fresh = set().union(*map(numbers_in, picked)) - wanted
+            while fresh:  # rare: an exchange picked holds other numéros — those that may carry them too
+                wanted |= fresh
+                more = set()
+                for number in fresh:
+                    raw = number.encode()
+                    for row in rows:
+                        if may_carry(row, number, raw):
+                            more |= numbers_in(row)
+                fresh = more - wanted
+            if len(wanted) > 1:
+                raws = [(number, number.encode()) for number in wanted]
+                picked = [row for row in rows if any(may_carry(row, number, raw) for number, raw in raws)]
+            for row in picked:  # oldest first
+                self._settle_one(row)
 
     def _settle_one(self, row: Later) -> None:
         """Settle one exchange (under ``_settling``) and remember its numéro de BDC's trace."""
@@ -389,8 +409,13 @@ class JournalStore:
             if len(text) >= 3:
                 # json.dumps(text): as the standard encoder wrote an entry with a lone surrogate before
                 # it wrote UTF-8 (``registry.to_json``), every accent escaped — such entries are still kept
+                escaped = json.dumps(text)[1:-1]
                 needles.update({text, html.escape(text), json.dumps(text, ensure_ascii=False)[1:-1],
-                                json.dumps(text)[1:-1], quote_plus(text), quote(text)})
+                                escaped, quote_plus(text), quote(text)})
+                if escaped != text:  # a JSON body a client sent with its accents escaped (Python's json,
+                    # requests: \u00e9; .NET: \u00E9), kept as it came: inside the entry's JSON, \\u00e9
+                    upper = _ESCAPE_HEX.sub(lambda found: "\\u" + found.group(1).upper(), escaped)
+                    needles.update(json.dumps(form, ensure_ascii=False)[1:-1] for form in (escaped, upper))
         if not needles:
             return 0
         e = self.entries

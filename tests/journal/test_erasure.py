@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from sqlalchemy import event
 
 from common import journal
 from tests.journal.test_storage import _solo
@@ -50,6 +51,29 @@ def test_an_erasure_finds_an_entry_an_earlier_version_wrote_with_accents_escaped
         assert len(app.extensions["journal"].query(limit=10)) == 1
         assert journal.erase(app, ["Hélène Bézier"]) == 1
         assert app.extensions["journal"].query(limit=10) == []
+    finally:
+        server.stop()
+        app.extensions["harness_stop"]()
+
+
+def test_an_erasure_finds_a_name_a_client_sent_with_its_accents_escaped(tmp_path):
+    """A client may send its JSON with every accent escaped — Python's ``json`` and requests
+    (``\\u00e9``), .NET's System.Text.Json (``\\u00E9``): the journal keeps the body as it came, so the
+    erasure looks for the name written that way too, inside the entry's JSON. LIKE compares case as
+    PostgreSQL's does (SQLite's folds ASCII letters: ``\\u00E9`` would match ``\\u00e9`` there alone)."""
+    app, server = _solo(tmp_path)
+    engine = app.extensions["journal"].store.db.engine
+    event.listen(engine, "connect", lambda connection, _record: connection.execute("PRAGMA case_sensitive_like=ON"))
+    engine.dispose()
+    try:
+        lower_hex = json.dumps({"nom": "Hélène Bézier", "ville": "Lyon"})
+        upper_hex = lower_hex.replace("\\u00e9", "\\u00E9").replace("\\u00e8", "\\u00E8")
+        assert "H\\u00e9l\\u00e8ne" in lower_hex and "H\\u00E9l\\u00E8ne" in upper_hex
+        other = json.dumps({"nom": "Paul Martin", "ville": "Lyon"})
+        for body in (lower_hex, upper_hex, other):
+            app.extensions["journal"].record(**_entry(body))
+        assert journal.erase(app, ["Hélène Bézier"]) == 2
+        assert [e["request"]["body"] for e in app.extensions["journal"].query(limit=10)] == [other]
     finally:
         server.stop()
         app.extensions["harness_stop"]()

@@ -44,3 +44,30 @@ def test_a_trace_asked_for_settles_only_what_may_carry_its_bdc(tmp_path):
     finally:
         store._closing = False
         app.extensions["harness_stop"]()
+
+
+def test_an_exchange_settled_for_another_bdc_does_not_bind_one_before_its_hand_off():
+    """An exchange carrying two numéros (a list whose first ``bdc_number`` is the hand-off's ``first``,
+    then ``second``), settled because a page asked for ``second``, binds ``first``: the hand-off of
+    ``first`` queued before it is settled first, so ``first`` joins the hand-off's trace, not the list's."""
+    from common.journal.registry import Journal
+    from common.journal.store import Later
+
+    first, second = "SP953617Z103833742", "SP953617Z103833743"
+    journal_ = Journal("settling", {})  # no database: bindings in memory only
+    store = journal_.store
+    store._closing = True  # no writer: what is queued stays queued
+
+    def exchange(trace: str, path: str, body: bytes, from_caller: bool) -> Later:
+        fields = {"trace_id": trace, "span_id": "1" * 16, "bdc": None, "tracestate": None}
+        return Later(fields, {}, b"", None, 0, ("Content-Type", "application/json"), body, None, len(body),
+                     target=("http", "centralisateur", path, "", from_caller))
+
+    hand_off, listing = "a" * 32, "b" * 32
+    journal_.record_later(exchange(hand_off, "/api/v1/handoffs", b'{"bdc_number":"%s"}' % first.encode(), True))
+    journal_.record_later(exchange(listing, "/admin/rgpd/export", b'{"declarations":[{"bdc_number":"%s"},'
+                                   b'{"bdc_number":"%s"}]}' % (first.encode(), second.encode()), False))
+    assert store.trace_for_bdc(second) is None  # the list holds it, but it is no hand-off's: no binding
+    assert store.trace_for_bdc(first) == (hand_off, None)
+    store.settle_pending()
+    assert [row.fields["trace_id"] for row in store._pending] == [hand_off, hand_off]  # the list joins it
