@@ -15,14 +15,21 @@ from spoticar_handoff.fields import (check_email, check_postcode, check_siret, n
 Check = Callable[[str], str]
 
 
+# The marks a letter of an address may carry: those of French and its neighbours' names (é è ê ë ç ñ å
+# ő č ą…). A mark below the letter (ḷ ị ọ) or a dot above it is not among them: at a login form's size
+# such a letter reads as the plain one, the look-alike of another account's address.
+_MARKS = frozenset("\u0300\u0301\u0302\u0303\u0306\u0308\u030a\u030b\u030c\u0327\u0328")
+_LETTERS = frozenset("æœøßłđÆŒØŁĐ")  # Latin letters of their own, with no decomposition
+
+
 def _latin_letter(char: str) -> bool:
-    """A letter of a French (or other Latin) address beyond ASCII: an ASCII letter with accents (é, ç,
-    Ô…: its canonical decomposition is that letter and combining marks), or « æ », « œ »."""
-    if char in "æœÆŒ":
+    """A letter of a French (or other Western Latin) address beyond ASCII: an ASCII letter with one
+    accent of ``_MARKS`` (é, ç, Ô…: its canonical decomposition is that letter and the mark), or one of
+    ``_LETTERS`` (« æ », « œ », « ø », « ß »…)."""
+    if char in _LETTERS:
         return True
     parts = unicodedata.normalize("NFD", char)
-    return (len(parts) > 1 and parts[0].isascii() and parts[0].isalpha()
-            and all(unicodedata.combining(mark) for mark in parts[1:]))
+    return len(parts) == 2 and parts[0].isascii() and parts[0].isalpha() and parts[1] in _MARKS
 
 
 def check_login_email(value: str) -> str:

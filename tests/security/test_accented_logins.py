@@ -54,6 +54,22 @@ def test_a_truly_invalid_convention_email_is_refused_in_french(tmp_path, email, 
     assert "dealers.0.email" in str(refused.value) and message in str(refused.value)
 
 
+@pytest.mark.parametrize("email", ["søren.łukasz@garage-déclic.example.fr", "strauß@garage-déclic.example.fr",
+                                   "chloé.noël-françois@garage-déclic.example.fr", "åsa.čapek@garage-déclic.example.fr"])
+def test_western_latin_names_are_account_emails(email):
+    from common.forms.formats import check_login_email
+    assert check_login_email(email) == email
+
+
+@pytest.mark.parametrize("email", ["he\u1e37ene@garage-declic.example.fr",  # ḷ: a dot below reads as « l »
+                                   "h\u0117lene@garage-declic.example.fr",  # ė: a dot above
+                                   "he\u0301\u0301lene@garage-declic.example.fr"])  # two marks on one letter
+def test_a_letter_read_as_a_plain_one_is_refused(email):
+    from common.forms.formats import check_login_email
+    with pytest.raises(ValueError, match="ne peut contenir que des lettres latines"):
+        check_login_email(email)
+
+
 def test_icare_administrator_with_an_accented_convention_email(tmp_path):
     """The convention's « mot de passe oublié » makes the administrator's account, which signs in."""
     from simulators.icare import create_app
