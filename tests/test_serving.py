@@ -13,7 +13,7 @@ from common.peer_limits import SERVER_MESSAGES
 from harness.runner import Stack
 from harness.serving import free_port, serve_command, wait_healthy
 from tests.security.test_malformed_http import _exchange
-from tests.up_process import read_until_ready, start_up
+from tests.up_process import read_until_ready, start_up, two_free_ports_below_the_ephemeral_range
 
 
 
@@ -79,27 +79,6 @@ def test_serve_runs_one_app_under_gunicorn_with_its_workers(tmp_path):
         assert process.wait(timeout=20) == 0
     finally:
         process.kill()
-
-
-def two_free_ports_below_the_ephemeral_range() -> int:
-    """A port free now, and the next one: taken below Linux's ephemeral range (32768–60999), where the
-    suites' many client connections and port-0 servers never land between this check and the bind."""
-    import random
-    import socket
-    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-    for _ in range(200):
-        base = random.randrange(max(1024, low - 12000), low - 2)
-        sockets = [socket.socket() for _ in range(2)]
-        try:
-            for offset, sock in enumerate(sockets):
-                sock.bind(("127.0.0.1", base + offset))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in sockets:
-                sock.close()
-    raise RuntimeError("no two consecutive free ports")
 
 
 def test_up_processes_starts_each_app_in_its_own_server(tmp_path):

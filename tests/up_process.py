@@ -37,3 +37,24 @@ def stop(process: subprocess.Popen, sig=SIGINT, timeout: float = HANG) -> str:
     except subprocess.TimeoutExpired:
         process.kill()
         raise AssertionError("up ne s'est pas arrêté :\n" + (process.communicate()[0] or "")[-4000:]) from None
+
+
+def two_free_ports_below_the_ephemeral_range() -> int:
+    """A port free now, and the next one: taken below Linux's ephemeral range (32768–60999), where the
+    suites' many client connections and port-0 servers never land between this check and the bind."""
+    import random
+    import socket
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    for _ in range(200):
+        base = random.randrange(max(1024, low - 12000), low - 2)
+        sockets = [socket.socket() for _ in range(2)]
+        try:
+            for offset, sock in enumerate(sockets):
+                sock.bind(("127.0.0.1", base + offset))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError("no two consecutive free ports")

@@ -16,7 +16,7 @@ from common.serve import AppServer
 from harness.runner import Stack
 from harness.testing import allow_callback_origin, icare_contracts
 from tests.centralisateur.support import api_client, open_form
-from tests.test_serving import two_free_ports_below_the_ephemeral_range
+from tests.up_process import two_free_ports_below_the_ephemeral_range
 
 pytestmark = pytest.mark.centralisateur
 
