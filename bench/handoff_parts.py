@@ -3,14 +3,18 @@
 
 ``python -m bench.handoff_parts [ROUNDS]`` serves the centralisateur as ``bench handoff`` does
 (``AppServer``, the same load from ``harness.loadgen``: 16 connections, every hand-off a new sale) and
-loads it in turn, round after round, with three writers behind the same API:
+loads it in turn, round after round, with four writers behind the same API:
 - ``complete``: the app's own (``common.group_commit``: the SQL, the commit and its disk sync);
+- ``no sync``: a second group commit on the same database whose connection does not wait for the
+  disk (``PRAGMA synchronous=OFF``: the same SQL and commits, not durable — measured here only, to
+  see what waiting for the sync costs the process);
 - ``no SQL``: the same group commit around a job that writes nothing (the requests' coordination and
   an empty transaction: no page written, no sync);
 - ``no write``: no group commit at all, each request answered at once (the request path alone:
   waitress, journal, key, parsing, validation, receipt).
-The API answers the same in the three (201, a receipt); only the last really stores the sales. The
-differences between them are the costs of the SQL with its commit, and of the coordination. Each
+The API answers the same in the four (201, a receipt); only the first two store the sales. The
+differences between them are the costs of the disk sync, of the SQL with its commit, and of the
+coordination. Each
 variant gives the server's CPU per request (user and system), thread switches per request (every
 thread of the process, voluntary and not: ``/proc``), hand-offs per commit and the throughput.
 The machine's load is printed with them: switches cost more on a busy machine."""
@@ -26,13 +30,29 @@ from sqlalchemy import event
 
 from bench.handoff import KEY, PER_ROUND, WARM_UP, load
 from centralisateur.api_store import Stored
+from common.group_commit import GroupCommitter
 from common.serve import settle_heap
 from fixtures.factories import Factory
 from harness.runner import Stack
 
 ROUNDS = 6
-VARIANTS = ("complete", "no SQL", "no write")
+VARIANTS = ("complete", "no sync", "no SQL", "no write")
 _ANSWER = Stored(1, "SP953617Z000000001", "pending", True)  # what the two stand-ins answer
+
+
+class _NoSync(GroupCommitter):
+    """A group commit whose connection does not wait for the disk (``no sync``): bench only."""
+
+    def _begin(self, shared: bool):
+        if shared and self._conn is None:
+            self._conn = self.engine.connect()
+            self._conn.connection.driver_connection.execute("PRAGMA synchronous=OFF")
+        return super()._begin(shared)
+
+    def stop(self) -> None:
+        if self._conn is not None:  # the pooled connection goes back as the app configures it
+            self._conn.connection.driver_connection.execute("PRAGMA synchronous=FULL")
+        super().stop()
 
 
 class _Empty:
@@ -80,7 +100,8 @@ def measure(rounds: int = ROUNDS) -> dict:
             settle_heap()
             app = stack.app("centralisateur")
             committer = app.extensions["handoff_writer"]
-            writers = {"complete": committer, "no SQL": _Empty(committer), "no write": _AtOnce()}
+            unsynced = _NoSync(committer.engine, "bench-no-sync")
+            writers = {"complete": committer, "no sync": unsynced, "no SQL": _Empty(committer), "no write": _AtOnce()}
             commits = [0]
             event.listen(committer.engine, "commit", lambda conn: commits.__setitem__(0, commits[0] + 1))
             url = stack.url("centralisateur") + "/api/v1/handoffs"
@@ -104,6 +125,7 @@ def measure(rounds: int = ROUNDS) -> dict:
                     for status, count in figures["statuses"].items():
                         total["statuses"][status] = total["statuses"].get(status, 0) + count
             app.extensions["handoff_writer"] = committer
+            unsynced.stop()
         finally:
             stack.stop()
     return totals
