@@ -4,7 +4,7 @@
 ``python -m bench.handoff_parts [ROUNDS]`` serves the centralisateur as ``bench handoff`` does
 (``AppServer``, the same load from ``harness.loadgen``: 16 connections, every hand-off a new sale) and
 loads it in turn, round after round, with four writers behind the same API:
-- ``complete``: the app's own (``common.group_commit``: the SQL, the commit and its disk sync);
+- ``complete``: the app's own (``common.group_commit``: the SQL, the commit and the WAL's disk sync);
 - ``no sync``: a second group commit on the same database whose connection does not wait for the
   disk (``PRAGMA synchronous=OFF``: the same SQL and commits, not durable — measured here only, to
   see what waiting for the sync costs the process);
@@ -42,6 +42,10 @@ _ANSWER = Stored(1, "SP953617Z000000001", "pending", True)  # what the two stand
 
 class _NoSync(GroupCommitter):
     """A group commit whose connection does not wait for the disk (``no sync``): bench only."""
+
+    def __init__(self, engine, name: str):
+        super().__init__(engine, name)
+        self._wal = None  # nor does it sync the WAL before answering
 
     def _begin(self, shared: bool):
         if shared and self._conn is None:
