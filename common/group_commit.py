@@ -59,7 +59,7 @@ from sqlalchemy.engine import Connection, Engine
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_BATCH = 64
-TURN_BATCHES = 4  # batches in a row one process commits on its turn at a SQLite file while more are queued
+TURN_BATCHES = 16  # batches in a row one process commits on its turn at a SQLite file while more are queued
 GATHER_DELAY = 0.001  # seconds a leader lets the callers just answered come back before gathering (0: never)
 WAIT = 120.0  # seconds a caller waits for its commit (SQLite's busy timeout is 15 s per attempt)
 

@@ -250,6 +250,7 @@ def test_a_turn_kept_for_queued_batches_is_handed_on_every_few_batches(tmp_path,
 
     from common import group_commit
     monkeypatch.setattr(group_commit, "MAX_BATCH", 1)  # one job a batch: 9 batches, the queue never empty
+    monkeypatch.setattr(group_commit, "TURN_BATCHES", 4)  # fewer than the 9 batches, whatever the tuned value
     db, writer = _committer(tmp_path)
     turns = writer._turns
     stored_at_release: list[int] = []
