@@ -85,10 +85,11 @@ def _sqlite_tuning(engine: Engine, immediate: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        # on the driver's connection: exec_driver_sql's execution context cost more than the BEGIN
+        # on the driver's connection (dbapi_connection: the group commit's, detached from the pool, has no
+        # driver_connection): exec_driver_sql's execution context cost more than the BEGIN
         # itself, at every transaction (errors keep SQLAlchemy's types, as exec_driver_sql's did)
         try:
-            conn.connection.driver_connection.execute(begin)
+            conn.connection.dbapi_connection.execute(begin)
         except sqlite3.Error as exc:
             raise DBAPIError.instance(begin, (), exc, sqlite3.Error) from exc
 

@@ -23,6 +23,17 @@ batches are queued, a process keeps its turn for up to ``TURN_BATCHES`` batches 
 and unlock saved is a wait for the interpreter lock saved in the one thread every queued request
 waits for; then the turn goes to the other processes' writers waiting for it.
 
+On a SQLite file the disk sync is taken out of that turn: the leaders' connection commits with
+``synchronous=NORMAL`` (in WAL mode SQLite then writes the commit's frames to the ``-wal`` file
+without syncing it), the turn is handed on, and only then does the leader ``fdatasync`` the WAL
+before answering its batch. Another process (or this process's next batch) commits while the disk
+syncs, instead of waiting for it under the lock. One sync makes every frame written to the file
+before it durable, whoever wrote it, so a batch committed before another leader's sync began is not
+synced again (``_WalSync``). The WAL is not lost meanwhile: SQLite syncs it before every checkpoint
+and syncs the database after it, before the WAL is reused or truncated (and the leaders' connection
+stays open, so the file is never deleted under it). Every other writer of the app keeps
+``synchronous=FULL``.
+
 A job must be safe to run again: if any job of a batch raises (a unique constraint hit by another
 process, say), the batch is rolled back and each job runs again in its own transaction, so one
 job's error reaches its own caller only.
@@ -48,7 +59,7 @@ from sqlalchemy.engine import Connection, Engine
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_BATCH = 64
-TURN_BATCHES = 4  # batches in a row one process commits on its turn at a SQLite file while more are queued
+TURN_BATCHES = 16  # batches in a row one process commits on its turn at a SQLite file while more are queued
 GATHER_DELAY = 0.001  # seconds a leader lets the callers just answered come back before gathering (0: never)
 WAIT = 120.0  # seconds a caller waits for its commit (SQLite's busy timeout is 15 s per attempt)
 
@@ -61,6 +72,7 @@ class GroupCommitter:
         self.engine = engine
         self.name = name
         self._turns = _file_turns(engine)
+        self._wal = _wal_sync(engine)  # the WAL synced outside the turn (SQLite file), or None
         self._turn_batches = 0  # batches committed in this process's current turn at the file (0: not held)
         self._last_batch = 0  # how many jobs the last batch committed
         self._mutex = threading.Lock()  # guards _waiting and _leading, held for a few operations only
@@ -110,12 +122,16 @@ class GroupCommitter:
                     del self._waiting[:MAX_BATCH]
                 self._last_batch = len(batch)
                 self._commit(batch, outcomes)
+                if self._wal is not None:
+                    self._wal.committed += 1  # leaders commit one at a time: no lock needed
             except BaseException as exc:  # no caller of the batch is left waiting for nothing
                 if not batch:  # interrupted before gathering it (its turn at the file refused)
                     with self._mutex:
                         batch = self._waiting[:MAX_BATCH]
                         del self._waiting[:MAX_BATCH]
-                _answer(outcomes)  # the jobs committed before the interruption: their own outcomes
+                if self._wal is not None and outcomes:  # the jobs committed before the interruption
+                    self._wal.committed += 1
+                self._answer(outcomes)  # their own outcomes, once durable
                 outcomes = []
                 for _, slot in batch:
                     slot.fail(exc)
@@ -123,7 +139,18 @@ class GroupCommitter:
             finally:
                 self._hand_on()
         finally:
-            _answer(outcomes)
+            self._answer(outcomes)
+
+    def _answer(self, outcomes: list) -> None:
+        """Give each job's outcome to its caller, once the batch is on disk: after the turn is handed
+        on, the WAL's sync (a stored job's caller gets the sync's error instead, should it fail)."""
+        if self._wal is not None and any(error is None for _, _, error in outcomes):
+            try:
+                self._wal.sync()
+            except OSError as exc:
+                log.error("group commit %s: WAL not synced", self.name, exc_info=True)
+                outcomes = [(slot, None, error or exc) for slot, _, error in outcomes]
+        _answer(outcomes)
 
     def _hand_on(self) -> None:
         """After a batch: keep or give up this process's turn at the file, then wake the next batch's
@@ -202,6 +229,13 @@ class GroupCommitter:
             if self._conn is not None:
                 self._conn.close()  # a lost connection (server restart): the next batch gets a new one
             self._conn = self.engine.connect()
+            if self._wal is not None:  # its commits are synced by ``_answer``, outside the turn
+                self._conn.detach()  # closed for good with the committer, never back in the pool
+                raw = self._conn.connection.dbapi_connection
+                if raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                    raw.execute("PRAGMA synchronous=NORMAL")
+                else:  # a rollback journal (WAL refused by the file system): each commit syncs itself
+                    self._wal = None
         with self._conn.begin():
             yield self._conn
 
@@ -237,6 +271,53 @@ def _answer(outcomes: list) -> None:
             slot.set_exception(error)
 
 
+class _WalSync:
+    """The ``fdatasync`` of a SQLite file's WAL after the leaders' commits (``synchronous=NORMAL``),
+    shared by this process's leaders: ``committed`` counts the batches committed, ``synced`` those
+    known to be on disk. A sync covers every batch committed before it began, so a leader whose batch
+    another leader's sync covered answers without syncing again."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.committed = 0
+        self.synced = 0
+        self._lock = threading.Lock()
+
+    def sync(self) -> None:
+        """Return once every batch committed so far is on disk."""
+        through = self.committed
+        if self.synced >= through:
+            return
+        with self._lock:
+            if self.synced >= through:  # synced meanwhile by the leader holding the lock
+                return
+            through = self.committed  # this sync covers the batches committed until now
+            try:
+                fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+            except FileNotFoundError:  # checkpointed and removed: SQLite synced the database first
+                fd = None
+            if fd is not None:
+                try:
+                    os.fdatasync(fd)
+                finally:
+                    os.close(fd)
+            self.synced = through
+
+
+def _sqlite_file(engine: Engine) -> str | None:
+    """The path of ``engine``'s SQLite file, or None (another database, in memory, a URI)."""
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return database
+
+
+def _wal_sync(engine: Engine) -> _WalSync | None:
+    """The WAL's sync for a SQLite file in WAL mode; None elsewhere (commits sync themselves)."""
+    database = _sqlite_file(engine)
+    return _WalSync(database + "-wal") if database else None
+
+
 class _FileTurns:
     """An exclusive ``flock`` held for one transaction: this process's turn among the writers of one
     SQLite file (see the module's docstring)."""
@@ -262,8 +343,8 @@ class _FileTurns:
 def _file_turns(engine: Engine):
     """Turns for a SQLite file's writers; nothing to wait for elsewhere (a server database queues
     its writers itself, without sleeping)."""
-    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
-    if fcntl is None or not database or database == ":memory:" or database.startswith("file:"):
+    database = _sqlite_file(engine)
+    if fcntl is None or not database:
         return contextlib.nullcontext()
     return _FileTurns(database + ".commit-lock")
 

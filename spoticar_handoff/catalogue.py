@@ -25,7 +25,10 @@ def has(name: str) -> bool:
 
 def normalize_brand(value: str) -> str:
     """Upper-case, accents removed, blanks folded: "Citroën" → "CITROEN", "lynk  & co" → "LYNK & CO"."""
-    decomposed = unicodedata.normalize("NFKD", value or "")
+    value = value or ""
+    if value.isascii():  # most names: nothing to decompose (every hand-off normalises two)
+        return " ".join(value.upper().split())
+    decomposed = unicodedata.normalize("NFKD", value)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.upper().split())
 
@@ -65,7 +68,15 @@ def warranty_products() -> list[dict]:
 
 def warranty_product(product: str) -> dict | None:
     """The catalogue entry of a product name, or None."""
-    return next((p for p in warranty_products() if p["product"] == product), None)
+    return _products_by_name().get(product)
+
+
+@cache  # every hand-off naming a product looks it up
+def _products_by_name() -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for p in load("warranty_products")["products"]:
+        found.setdefault(p["product"], p)  # the first entry of a name, as a scan of the list finds
+    return found
 
 
 def product_for_dms_level(level: str) -> tuple[dict, int] | None:

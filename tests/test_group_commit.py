@@ -250,6 +250,7 @@ def test_a_turn_kept_for_queued_batches_is_handed_on_every_few_batches(tmp_path,
 
     from common import group_commit
     monkeypatch.setattr(group_commit, "MAX_BATCH", 1)  # one job a batch: 9 batches, the queue never empty
+    monkeypatch.setattr(group_commit, "TURN_BATCHES", 4)  # fewer than the 9 batches, whatever the tuned value
     db, writer = _committer(tmp_path)
     turns = writer._turns
     stored_at_release: list[int] = []
@@ -376,4 +377,55 @@ def test_a_turn_that_cannot_be_released_still_answers_every_job_and_hands_on(tmp
     with db.engine.connect() as conn:
         stored = dict(conn.execute(select(ROWS.c.ref, ROWS.c.id)).all())
     assert stored == answers and set(stored) == {"first", "next-0", "next-1", "next-2", "after"}
+    db.dispose()
+
+
+def test_a_job_is_answered_once_the_wal_holding_it_is_synced(tmp_path, monkeypatch):
+    """The leaders' commits leave the disk sync to the committer (``synchronous=NORMAL`` on their own
+    connection only): the WAL holding a job is ``fdatasync``'d, after its commit, before the caller
+    gets its answer; the app's other writers keep ``synchronous=FULL``."""
+    import os
+    db, writer = _committer(tmp_path)
+    syncs = []  # (inode synced, the refs committed by then)
+    real = os.fdatasync
+
+    def fdatasync(fd):
+        real(fd)
+        syncs.append((os.fstat(fd).st_ino, _refs(db)))
+    monkeypatch.setattr(os, "fdatasync", fdatasync)
+    writer.run(_insert("a"))
+    wal = (tmp_path / "one.sqlite3-wal").stat().st_ino
+    assert syncs and syncs[-1] == (wal, {"a"})
+    with db.engine.connect() as conn:  # a pooled connection: what every other writer gets
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    assert writer._conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL: synced by the committer
+    writer.stop()
+    with db.engine.connect() as conn:  # the leaders' connection never went back to the pool
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    db.dispose()
+
+
+def test_a_sync_that_fails_reaches_the_caller_and_the_next_one_syncs_again(tmp_path, monkeypatch):
+    """The WAL's sync failing (a disk error): the caller gets the error, never its result — it cannot
+    be told its write is on disk; the next job's sync covers both."""
+    import os
+    db, writer = _committer(tmp_path)
+    real, calls = os.fdatasync, []
+
+    def fdatasync(fd):
+        calls.append(fd)
+        if len(calls) == 1:
+            raise OSError(5, "Input/output error")
+        real(fd)
+    monkeypatch.setattr(os, "fdatasync", fdatasync)
+    try:
+        writer.run(_insert("a"))
+    except OSError as exc:
+        assert exc.errno == 5
+    else:
+        raise AssertionError("answered without its sync")
+    assert isinstance(writer.run(_insert("b")), int)
+    assert len(calls) == 2
+    writer.stop()
+    assert _refs(db) == {"a", "b"}
     db.dispose()
