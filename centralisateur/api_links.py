@@ -3,6 +3,7 @@ without a request context so the Flask view and the lean hand-off path (``api_le
 from __future__ import annotations
 
 import hmac
+import json
 
 from itsdangerous import Signer, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode, want_bytes
@@ -39,6 +40,9 @@ class _KeyedSigner(TimestampSigner):
         return base64_encode(mac.digest())
 
 
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # as itsdangerous' compact JSON sets them
+
+
 class _LinkSerializer(URLSafeTimedSerializer):
     """Declaration links as ``URLSafeTimedSerializer`` signs them, never compressed: the payload is a
     few dozen bytes zlib cannot shorten, and trying costs more than all the rest of the signature.
@@ -48,7 +52,10 @@ class _LinkSerializer(URLSafeTimedSerializer):
     default_signer = _KeyedSigner  # what ``__init__`` takes when given no signer (a ``signer`` attribute it overwrites)
 
     def dump_payload(self, obj) -> bytes:
-        return base64_encode(super(URLSafeSerializerMixin, self).dump_payload(obj))
+        if self.serializer is not URLSafeTimedSerializer.default_serializer or self.serializer_kwargs:
+            return base64_encode(super(URLSafeSerializerMixin, self).dump_payload(obj))
+        # its default serializer's ``dumps`` with the encoder built once (``json.dumps`` given options builds one a call)
+        return base64_encode(_COMPACT_JSON.encode(obj).encode())
 
     def make_signer(self, salt=None):
         if salt is not None:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from centralisateur import api
-from centralisateur.api_links import declaration_token, declaration_url
+from centralisateur.api_links import _token_serializer, declaration_token, declaration_url
 from centralisateur.api_store import Stored
 from fixtures.factories import Factory
 from spoticar_handoff.form_fields import (BY_NAME, DEFAULTS, FIELDS, date_problems, dig,
@@ -188,3 +188,7 @@ def test_link_tokens_are_itsdangerous_own_and_read_back(app, frozen_clock, decla
     token = declaration_token(app, declaration_id)
     assert token == plain.dumps(declaration_id)  # no trace outside a request: the bare id
     assert plain.loads(token, max_age=60) == declaration_id
+    traced = [declaration_id, "4bf92f3577b34da6a3ce929d0e0e4736"]  # a link handed out in a trace
+    assert _token_serializer(app).dumps(traced) == plain.dumps(traced)
+    for other in (["é\u2028\"\\", None, 1.5, {"b": 1, "a": [True]}], "texte"):  # what the JSON encoder may meet
+        assert _token_serializer(app).dumps(other) == plain.dumps(other)
