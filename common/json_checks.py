@@ -42,6 +42,9 @@ def _unique_object(pairs: list) -> dict:
     return obj
 
 
+_UNIQUE_KEYS = json.JSONDecoder(object_pairs_hook=_unique_object)
+
+
 def json_has_duplicate_key(raw: bytes) -> bool:
     """Whether a JSON text names a key twice in one object. RFC 8259 leaves the meaning open (some
     parsers keep the first value, pydantic and ``json`` the last, so a DMS and we could read two
@@ -49,8 +52,8 @@ def json_has_duplicate_key(raw: bytes) -> bool:
     route's own parser says so)."""
     if raw.lstrip()[:1] not in (b"{", b"["):
         return False
-    try:
-        json.loads(raw, object_pairs_hook=_unique_object)
+    try:  # ``json.loads(raw, object_pairs_hook=_unique_object)`` without building its decoder each time
+        _UNIQUE_KEYS.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
     except _DuplicateKey:
         return True
     except (ValueError, RecursionError):

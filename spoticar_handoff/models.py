@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args, get_origin
 
 from pydantic import (AfterValidator, AnyHttpUrl, BaseModel, BeforeValidator, ConfigDict, Field,
                       StrictBool, model_validator)
@@ -94,7 +94,15 @@ def whole(ge: int, le: int):
     return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_typed_number)]
 
 
-Opt = lambda t: Annotated[t | None, BeforeValidator(_blank_to_none)]  # noqa: E731
+def Opt(t):  # noqa: N802  (a type, named like one)
+    """``t`` or None, a blank text being None. The blank-to-None step of a ``_text`` type is left
+    out inside: run first here, it leaves ``t``'s own one nothing to do (one Python call per field
+    and hand-off less, the same values and errors)."""
+    if get_origin(t) is Annotated:
+        base, *metadata = get_args(t)
+        metadata = [m for m in metadata if not (isinstance(m, BeforeValidator) and m.func is _blank_to_none)]
+        t = Annotated[(base, *metadata)] if metadata else base
+    return Annotated[t | None, BeforeValidator(_blank_to_none)]
 
 
 class _Lazy(BaseModel):

@@ -20,17 +20,70 @@ TO_FIX = "À corriger sur le formulaire de déclaration (2/3) avant de déclarer
 TO_FILL = "À compléter sur le formulaire de déclaration (2/3) avant de déclarer."
 
 
-def _warning(field_name: str, text: str, todo: str = TO_FIX) -> HandoffWarning:
+def _text(field_name: str, text: str, todo: str = TO_FIX) -> tuple[str, str]:
     field = BY_NAME[field_name]
-    return HandoffWarning(field=field.source, message=f"« {field.label} » : {text.rstrip('.')}. {todo}")
+    return field.source, f"« {field.label} » : {text.rstrip('.')}. {todo}"
 
 
-# The form's fields the hand-off pre-fills and that can block the form: (field, the section of the
-# payload holding it ("vehicle", "" for the top level), its key there, whether a blank one must be
-# filled in, its format check); every hand-off goes through this loop, so nothing in it is worked out
-# twice, each section is looked up once, and a field that can never warn is not visited
-_SOURCED = tuple(entry for entry in ((f, *f.source.rpartition(".")[::2], f.required and f.name not in DEFAULTS, f.check)
-                                     for f in FIELDS if f.source) if entry[3] or entry[4] is not None)
+# The form's fields the hand-off pre-fills and that can block the form, grouped by the section of the
+# payload holding them ("vehicle", "" for the top level): (section, ((form order, field name, its key
+# there, whether a blank one must be filled in, its format check), ...)). Every hand-off goes through
+# this loop, so nothing in it is worked out twice, each section is looked up once, and a field that
+# can never warn is not visited; the warnings found are put back in form order.
+def _by_section() -> tuple:
+    sections: dict[str, list] = {}
+    for order, f in enumerate(FIELDS):
+        if not f.source:
+            continue
+        section, _, key = f.source.rpartition(".")
+        must_fill = f.required and f.name not in DEFAULTS
+        if must_fill or f.check is not None:
+            sections.setdefault(section, []).append((order, f.name, key, must_fill, f.check))
+    return tuple((section, tuple(entries)) for section, entries in sections.items())
+
+
+_SECTIONS = _by_section()
+_MISSING = "champ absent, obligatoire pour déclarer"
+
+
+def warning_texts(payload: dict, *, max_days_after_delivery: int = DEFAULT_MAX_DAYS_AFTER_DELIVERY,
+                  today: dt.date | None = None) -> list[tuple[str, str]]:
+    """``handoff_warnings`` as ``(field, message)`` pairs, of a hand-off's JSON form (as stored):
+    what the API's receipt writes, without a model per warning."""
+    found = []
+    sections = {"": payload if isinstance(payload, dict) else {}}
+    for section, entries in _SECTIONS:
+        values = sections.get(section)
+        if values is None:
+            values = dig(payload, section)
+            values = sections[section] = values if isinstance(values, dict) else {}
+        get = values.get
+        for order, name, key, must_fill, check in entries:
+            value = get(key)
+            if not value and (value is None or value == "" or value == []):  # 0 and False are values
+                if must_fill:
+                    found.append((order, name, _MISSING, TO_FILL))
+            elif check is not None:
+                try:
+                    check(str(value))
+                except PydanticCustomError as exc:
+                    found.append((order, name, exc.message(), TO_FIX))
+    if len(found) > 1:
+        found.sort(key=lambda entry: entry[0])
+    texts = [_text(name, text, todo) for _order, name, text, todo in found]
+
+    def at(path: str):
+        section, _, key = path.rpartition(".")
+        values = sections.get(section)
+        return dig(payload, path) if values is None else values.get(key)
+
+    dates = {name: at(BY_NAME[name].source) for name in ("delivery_date", "first_registration", "birth_date")}
+    dates["sale_date"] = at("sale.sale_date")
+    texts += [_text(name, message) for name, message in date_problems(dates)]
+    dates["start_date"] = at(BY_NAME["start_date"].source)
+    texts += [_text(name, message)
+              for name, message in warranty_date_problems(dates, max_days_after_delivery, today)]
+    return texts
 
 
 def handoff_warnings(payload: dict | BaseModel, *,
@@ -42,27 +95,5 @@ def handoff_warnings(payload: dict | BaseModel, *,
     ``max_days_after_delivery`` days before ``today``)."""
     if isinstance(payload, BaseModel):
         payload = payload.model_dump(mode="json")
-    found = []
-    sections = {"": payload if isinstance(payload, dict) else {}}
-    for field, section, key, must_fill, check in _SOURCED:
-        values = sections.get(section)
-        if values is None:
-            values = dig(payload, section)
-            values = sections[section] = values if isinstance(values, dict) else {}
-        value = values.get(key)
-        if value is None or value == "" or value == []:
-            if must_fill:
-                found.append(_warning(field.name, "champ absent, obligatoire pour déclarer", TO_FILL))
-        elif check is not None:
-            try:
-                check(str(value))
-            except PydanticCustomError as exc:
-                found.append(_warning(field.name, exc.message()))
-    dates = {name: dig(payload, BY_NAME[name].source)
-             for name in ("delivery_date", "first_registration", "birth_date")}
-    dates["sale_date"] = dig(payload, "sale.sale_date")
-    found += [_warning(name, message) for name, message in date_problems(dates)]
-    dates["start_date"] = dig(payload, BY_NAME["start_date"].source)
-    found += [_warning(name, message)
-              for name, message in warranty_date_problems(dates, max_days_after_delivery, today)]
-    return found
+    return [HandoffWarning(field=field, message=message) for field, message in
+            warning_texts(payload, max_days_after_delivery=max_days_after_delivery, today=today)]
