@@ -214,6 +214,27 @@ def headers(pairs) -> dict[str, str]:
     return out
 
 
+def flat_headers(flat: tuple) -> dict[str, str]:
+    """``headers`` of a flat tuple ``(name, value, name, value…)`` (an answer's headers as captured).
+    An app answers a route with the same headers time after time (a hand-off's differ only by their
+    ``Content-Length``, of a few values): a tuple whose every header ``_KNOWN`` holds — no credential
+    nor link token in it — is kept whole, and met again costs one look-up instead of a loop."""
+    found = _FLAT.get(flat)
+    if found is not None:
+        return found.copy()
+    values = iter(flat)
+    out = headers(zip(values, values))
+    if len(flat) <= 2 * MAX_HEADERS and all((flat[at], flat[at + 1]) in _KNOWN for at in range(0, len(flat) - 1, 2)):
+        if len(_FLAT) >= _KNOWN_MAX:
+            _FLAT.clear()
+        _FLAT[flat] = out.copy()
+    return out
+
+
+# a flat tuple of headers → what ``headers`` keeps of them, for tuples of known headers only
+_FLAT: dict[tuple, dict[str, str]] = {}
+
+
 # (name, value) → what ``_header`` keeps of it: most headers come back request after request (Host,
 # Accept, User-Agent, Content-Type, the security headers of every answer); never a credential's value
 _KNOWN: dict[tuple[str, str], tuple[str, str]] = {}

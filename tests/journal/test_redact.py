@@ -58,6 +58,21 @@ def test_a_request_s_headers_are_read_from_its_environ_whatever_its_shape():
     assert request_headers({"REQUEST_METHOD": "GET"}) == {}
 
 
+def test_an_answer_s_headers_are_kept_as_each_came_a_credential_never_remembered():
+    plain = ("Content-Type", "application/json", "Content-Length", "12", "Vary", "Accept", "Vary", "Cookie")
+    secret = ("Content-Type", "text/html", "Set-Cookie", "session=S3cr3t", "Location", "/activation/T0k3n")
+    for flat in (plain, secret, plain, secret):  # met again: the same, from memory or not
+        kept = redact.flat_headers(flat)
+        assert kept == redact.headers(zip(flat[::2], flat[1::2]))
+    assert redact.flat_headers(plain) == {"Content-Type": "application/json", "Content-Length": "12",
+                                          "Vary": "Accept, Cookie"}
+    assert redact.flat_headers(secret) == {"Content-Type": "text/html", "Set-Cookie": R,
+                                           "Location": f"/activation/{R}"}
+    redact.flat_headers(plain)["Vary"] = "changed"  # a caller's copy
+    assert redact.flat_headers(plain)["Vary"] == "Accept, Cookie"
+    assert not any("S3cr3t" in str(key) or "T0k3n" in str(key) for key in redact._FLAT)
+
+
 def test_bodies_are_cut_escaped_or_summarised():
     text, cut = redact.body(b"a" * 20000, "text/plain", 20000)
     assert cut and len(text) == redact.BODY_LIMIT
