@@ -121,7 +121,7 @@ class Journal:
         req_headers = (request_headers(later.req_headers) if type(later.req_headers) is dict
                        else redact.headers(_pairs(later.req_headers)))
         return self._row({"headers": req_headers, "body": req_body, "body_truncated": req_cut},
-                         {"headers": redact.headers(_pairs(later.res_headers)), "body": res_body,
+                         {"headers": redact.flat_headers(later.res_headers), "body": res_body,
                           "body_truncated": res_cut}, later.fields)
 
     def _row(self, request: dict, response: dict, fields: dict) -> dict:

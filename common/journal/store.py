@@ -15,6 +15,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict, deque
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import Table, and_, delete, event, func, or_, select, true
@@ -86,6 +87,38 @@ class Later:
         # what ``capture.settle`` needs, None once done (or for an exchange captured complete)
         self.target = target
         self.settled = target is None
+
+
+# a positional statement's SQL → (its parameters picked from a row in one C call, the columns whose
+# type converts the value: (position, processor))
+_PICKS: dict[str, tuple] = {}
+
+
+def _many(prepared: Prepared, session, rows: list[dict]) -> None:
+    """``prepared.many(session, rows)``, each row's parameters picked by one ``itemgetter`` call where
+    the driver takes them by position (SQLite): ``Prepared``'s generic loop — a dict built, then a
+    tuple, a Python step per column — cost the writer ~3 µs an entry. Same SQL, same values (each
+    column's bind processor applied as ``Prepared`` applies it: the entries' ``time``)."""
+    sql, positional, order, steps = prepared._compiled(session.dialect)
+    if not positional or len(order) < 2:  # a named-parameter driver (psycopg): the generic path
+        prepared.many(session, rows)
+        return
+    pick = _PICKS.get(sql)
+    if pick is None:
+        processors = dict(steps)
+        pick = _PICKS[sql] = (itemgetter(*order), tuple((at, processors[name]) for at, name in enumerate(order)
+                                                        if processors.get(name) is not None))
+    getter, processed = pick
+    if processed:
+        args = []
+        for row in rows:
+            values = list(getter(row))
+            for at, process in processed:
+                values[at] = process(values[at])
+            args.append(values)
+    else:
+        args = list(map(getter, rows))
+    Prepared._cursor(session, sql, args, many=True).close()
 
 
 class JournalStore:
@@ -327,7 +360,7 @@ class JournalStore:
                     if type(row[part]) is bytes:
                         row[part] = row[part].decode()
         with self.db.engine.begin() as session:
-            self._insert.many(session, batch)
+            _many(self._insert, session, batch)
             bindings = {(r["trace_id"], r["bdc"]): (r["time"], r.get("tracestate")) for r in batch
                         if r.get("bdc") and (r["trace_id"], r["bdc"]) not in self._written}
             if bindings:
@@ -336,8 +369,8 @@ class JournalStore:
                 if bind is None:  # one statement per dialect: compiled once, run on the driver
                     bind = self._bind_insert[session.dialect.name] = Prepared(stmt, BINDING_COLUMNS)
                 if bindings:
-                    bind.many(session, [{"trace_id": t, "bdc": b, "time": when, "tracestate": state}
-                                        for (t, b), (when, state) in bindings.items()])
+                    _many(bind, session, [{"trace_id": t, "bdc": b, "time": when, "tracestate": state}
+                                          for (t, b), (when, state) in bindings.items()])
             self._prune(session, len(batch))
         if len(self._written) > 10000:
             self._written.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from common.journal import redact
-from common.journal.capture import find_bdc
+from common.journal.capture import find_bdc, request_headers
 
 R = redact.REDACTED
 
@@ -41,6 +41,36 @@ def test_headers_are_redacted_cut_and_escaped():
     assert headers["X-Spoticar-Signature"] == R and headers["Accept"] == "a, b"
     assert headers["X-Long"].endswith("…[cut]") and len(headers["X-Long"]) == redact.HEADER_LIMIT + len("…[cut]")
     assert headers["X-Bytes"] == "\\xff\\x00"
+
+
+def test_a_request_s_headers_are_read_from_its_environ_whatever_its_shape():
+    """Environs of one shape (the same keys in the same order) with other values, with one header or
+    none: each entry gets its own request's headers, the credential redacted."""
+    shape = {"REQUEST_METHOD": "POST", "HTTP_HOST": "a:1", "HTTP_AUTHORIZATION": "Bearer one", "REMOTE_PORT": "1",
+             "HTTP_USER_AGENT": "x", "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": "12"}
+    first, second = request_headers(shape), request_headers({**shape, "HTTP_HOST": "b:2", "HTTP_USER_AGENT": "y"})
+    assert first == {"Host": "a:1", "Authorization": f"Bearer {R}", "User-Agent": "x",
+                     "Content-Type": "application/json", "Content-Length": "12"}
+    assert (second["Host"], second["User-Agent"], second["Authorization"]) == ("b:2", "y", f"Bearer {R}")
+    assert list(first) == list(second)  # the request's order
+    assert request_headers({"REQUEST_METHOD": "GET", "HTTP_HOST": "c:3"}) == {"Host": "c:3"}
+    assert request_headers({"HTTP_HOST": "c:3", "REQUEST_METHOD": "GET"}) == {"Host": "c:3"}
+    assert request_headers({"REQUEST_METHOD": "GET"}) == {}
+
+
+def test_an_answer_s_headers_are_kept_as_each_came_a_credential_never_remembered():
+    plain = ("Content-Type", "application/json", "Content-Length", "12", "Vary", "Accept", "Vary", "Cookie")
+    secret = ("Content-Type", "text/html", "Set-Cookie", "session=S3cr3t", "Location", "/activation/T0k3n")
+    for flat in (plain, secret, plain, secret):  # met again: the same, from memory or not
+        kept = redact.flat_headers(flat)
+        assert kept == redact.headers(zip(flat[::2], flat[1::2]))
+    assert redact.flat_headers(plain) == {"Content-Type": "application/json", "Content-Length": "12",
+                                          "Vary": "Accept, Cookie"}
+    assert redact.flat_headers(secret) == {"Content-Type": "text/html", "Set-Cookie": R,
+                                           "Location": f"/activation/{R}"}
+    redact.flat_headers(plain)["Vary"] = "changed"  # a caller's copy
+    assert redact.flat_headers(plain)["Vary"] == "Accept, Cookie"
+    assert not any("S3cr3t" in str(key) or "T0k3n" in str(key) for key in redact._FLAT)
 
 
 def test_bodies_are_cut_escaped_or_summarised():

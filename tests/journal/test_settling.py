@@ -71,3 +71,44 @@ def test_an_exchange_settled_for_another_bdc_does_not_bind_one_before_its_hand_o
     assert store.trace_for_bdc(first) == (hand_off, None)
     store.settle_pending()
     assert [row.fields["trace_id"] for row in store._pending] == [hand_off, hand_off]  # the list joins it
+
+
+def test_a_batch_is_stored_as_sqlalchemy_writes_each_column(tmp_path):
+    """The writer's INSERTs pick each row's parameters themselves (``store._many``): the rows stored,
+    read back through SQLAlchemy and as the database holds them, are what a plain insert stores."""
+    import datetime as dt
+
+    from sqlalchemy import insert, select, text
+    from sqlalchemy.orm import DeclarativeBase
+
+    from common.db import Database
+    from common.journal.registry import Journal
+
+    class Base(DeclarativeBase):
+        pass
+
+    db = Database(f"sqlite:///{tmp_path}/app.sqlite3", Base)
+    journal_ = Journal("batch", {})
+    journal_.attach(db)
+    store = journal_.store
+    moments = [dt.datetime(2026, 12, 1, 4, 5, 6, 789), dt.datetime(2026, 12, 1, 4, 5, 7)]
+    for at, moment in enumerate(moments):
+        journal_.record(request={"headers": {"Host": "é"}, "body": "", "body_truncated": False},
+                        response={"headers": {}, "body": "ok", "body_truncated": False}, time=moment,
+                        direction="in", method="POST", url=f"http://x/api/{at}", path=f"/api/{at}", status=201,
+                        duration_ms=1.5, trace_id=f"{at}" * 32, span_id="2" * 16, bdc=f"SP953617Z10383377{at}",
+                        tracestate=None)
+    assert journal_.flush()
+    with store.db.engine.begin() as conn:  # the same values through SQLAlchemy's own INSERT
+        conn.execute(insert(store.entries), [{**{c: r[c] for c in r if c != "id"}, "url": r["url"] + "#plain"}
+                                             for r in conn.execute(select(store.entries)).mappings().all()])
+        stored = conn.execute(text(f"SELECT time, method, url, status, duration_ms, bdc, request FROM "
+                                   f"{store.entries.name} ORDER BY id")).all()
+        bound = conn.execute(text(f"SELECT bdc, trace_id, time FROM {store.traces.name} ORDER BY bdc")).all()
+    ours, plain = stored[:2], stored[2:]
+    assert [row[0] for row in ours] == ["2026-12-01 04:05:06.000789", "2026-12-01 04:05:07.000000"]
+    assert [row[0] for row in ours] == [row[0] for row in plain]
+    assert [row[1:] for row in ours] == [(*row[1:2], row[2][:-len("#plain")], *row[3:]) for row in plain]
+    assert bound == [("SP953617Z103833770", "0" * 32, ours[0][0]), ("SP953617Z103833771", "1" * 32, ours[1][0])]
+    assert sorted({entry["time"] for entry in journal_.query()}) == ["2026-12-01T04:05:06.000789Z",
+                                                                      "2026-12-01T04:05:07.000000Z"]
