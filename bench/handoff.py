@@ -31,8 +31,8 @@ from harness.runner import Stack
 from harness.serving import free_port, serve_command, wait_healthy
 
 CONNECTIONS = 16
-ROUNDS = 4  # even: each target goes first as often as second
-PER_ROUND = 400
+ROUNDS = 6  # even: each target goes first as often as second
+PER_ROUND = 1000
 WARM_UP = 200
 WORKERS = 2  # ``up --processes``'s default
 KEY = "demo-tec3h"
