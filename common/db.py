@@ -100,6 +100,7 @@ class Database:
 
     def __init__(self, url: str, base: type[DeclarativeBase]):
         self.url = url
+        self._journal = None  # the app's journal, when it stores in this database (``init_app``)
         self.base = base
         self.engine = self._engine(immediate=True)
         self.read_engine = self._engine(immediate=False) if url.startswith("sqlite") else self.engine
@@ -159,7 +160,8 @@ class Database:
         """Give each request one lazily-opened session (``db.session``), closed at teardown."""
         app.extensions["db"] = self
         if "journal" in app.extensions:  # the journal's tables live in the app's own database
-            app.extensions["journal"].attach(self)
+            self._journal = app.extensions["journal"]
+            self._journal.attach(self)
 
         @app.teardown_appcontext
         def _close(_exc):
@@ -193,5 +195,10 @@ class Database:
             raw.close()
 
     def dispose(self) -> None:
+        """The app is done with its database: its journal writes what is queued first (it may write
+        here), then every connection is closed."""
+        journal, self._journal = self._journal, None
+        if journal is not None:
+            journal.close()
         self.engine.dispose()
         self.read_engine.dispose()

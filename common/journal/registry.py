@@ -99,6 +99,15 @@ class Journal:
         """Store entries in ``db`` (the app's ``common.db.Database``)."""
         self.store.attach(db)
 
+    def close(self) -> None:
+        """The app is done (its database disposed): write what is queued, end the writer thread, stop
+        answering the other workers, close the journal's own SQLite file. Without it, each app a
+        test process makes and stops left its writer thread and open file behind until the exit."""
+        self.store.close()
+        if self.peers is not None:
+            self.peers.close()
+        self.store.dispose()
+
     def record(self, *, request: dict, response: dict, **fields) -> None:
         """Queue one entry (fields of the entry contract; ``time`` a naive UTC datetime)."""
         self.store.put(self._row(request, response, fields))

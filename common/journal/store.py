@@ -257,6 +257,12 @@ class JournalStore:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
 
+    def dispose(self) -> None:
+        """Close the connections of the journal's own file (SQLite); on a server database the app's
+        ``Database`` owns them."""
+        if self.db is not None and self._own_file:
+            self.db.dispose()
+
     def settle_pending(self) -> None:
         """Settle the exchanges queued and not settled yet (``Later``), oldest first: their numéros de
         BDC bound to their traces (``_remember``) as if each had been when it was queued."""

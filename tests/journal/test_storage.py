@@ -217,3 +217,24 @@ def test_an_older_journal_file_gets_the_indexes_declared_since(tmp_path):
     assert older not in indexes()
     start()
     assert indexes() == declared
+
+
+def test_a_stopped_app_writes_its_queue_and_leaves_no_writer_behind(tmp_path):
+    """An app a test process makes and stops (``harness_stop``, as every suite's per-test app does)
+    writes what its journal had queued, then ends its writer thread: the next app on the same data
+    reads it back."""
+    app, server = _solo(tmp_path)
+    try:
+        with httpx.Client(verify=tls_context(), base_url=server.url, timeout=20) as client:
+            assert client.get("/connexion", params={"avant": "arrêt"}).status_code == 200
+    finally:
+        server.stop()
+        app.extensions["harness_stop"]()
+    assert not app.extensions["journal"].store._thread.is_alive()
+    again, server = _solo(tmp_path)
+    try:
+        urls = [entry["url"] for entry in again.extensions["journal"].query()]
+        assert any(url.endswith("/connexion?avant=arr%C3%AAt") for url in urls), urls
+    finally:
+        server.stop()
+        again.extensions["harness_stop"]()
