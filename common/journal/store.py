@@ -444,8 +444,12 @@ class JournalStore:
         self.flush()
         needles = set()
         for value in values:
-            text = str(value or "")
-            if len(text) >= 3:
+            value = str(value or "")
+            if len(value) < 3:
+                continue
+            # SQLite's LIKE folds ASCII letters only: a value with accents is also looked for in
+            # capitals and in small letters, as a DMS or a dealer may have written it
+            for text in {value} if value.isascii() else {value, value.upper(), value.lower()}:
                 # json.dumps(text): as the standard encoder wrote an entry with a lone surrogate before
                 # it wrote UTF-8 (``registry.to_json``), every accent escaped — such entries are still kept
                 escaped = json.dumps(text)[1:-1]
@@ -458,7 +462,12 @@ class JournalStore:
         if not needles:
             return 0
         e = self.entries
-        matches = [column.contains(n, autoescape=True) for n in needles for column in (e.c.request, e.c.response, e.c.url)]
+        # letter case aside: SQLite's LIKE folds ASCII letters, PostgreSQL's does not and its ILIKE does
+        # (all letters) — a name a DMS sent in capitals, a URL's percent escapes a client wrote in small
+        # letters (%c3%a9) are erased on both; lower() on SQLite would cost a copy of every entry a needle
+        ilike = self.db.url.startswith("postgresql")
+        matches = [column.icontains(n, autoescape=True) if ilike else column.contains(n, autoescape=True)
+                   for n in needles for column in (e.c.request, e.c.response, e.c.url)]
         with self.db.transaction() as session:
             deleted = session.execute(delete(e).where(or_(*matches))).rowcount
         self._known_rows = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from urllib.parse import quote_plus
 
 import pytest
 from sqlalchemy import event
@@ -77,3 +79,22 @@ def test_an_erasure_finds_a_name_a_client_sent_with_its_accents_escaped(tmp_path
     finally:
         server.stop()
         app.extensions["harness_stop"]()
+
+
+
+def test_an_erasure_finds_a_value_whatever_its_letter_case(journal_stack):
+    """A DMS may send a name in capitals, a client percent-encode a URL's accents in small letters
+    (``%c3%a9``): the erasure finds them on SQLite (whose LIKE folds ASCII letters only) and on
+    PostgreSQL (whose LIKE folds none) alike."""
+    app = journal_stack.app("centralisateur")
+    name, other = "Hélène Bézïerqx", "Hélène Bézïerzw"  # this test's own customers, in the shared stack
+    entries = [_entry(json.dumps({"nom": name.upper()}, ensure_ascii=False)),
+               {**_entry("{}"), "url": "http://127.0.0.1:1/clients?nom=" + re.sub(
+                   "%[0-9A-F]{2}", lambda hexa: hexa.group(0).lower(), quote_plus(name))},
+               _entry(json.dumps({"email": "HELENE.BEZIERQX@EXEMPLE.FR"})),
+               _entry(json.dumps({"nom": other}, ensure_ascii=False))]
+    for entry in entries:
+        app.extensions["journal"].record(**entry)
+    assert journal.erase(app, [name, "helene.bezierqx@exemple.fr"]) == 3
+    left = [e["request"]["body"] + e["url"] for e in app.extensions["journal"].query(limit=5000)]
+    assert not [e for e in left if "erqx" in e.lower()] and any(other in e for e in left)
