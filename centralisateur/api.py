@@ -72,12 +72,19 @@ def client_named(app, digest: str) -> str | None:
     return by_digest.get(digest)
 
 
+_warning_texts = None  # ``spoticar_handoff.warnings.warning_texts``, imported by the first receipt (pydantic)
+
+
 def receipt_body(app, stored: Stored, payload: dict) -> bytes:
     """The 201/200 body: ``HandoffReceipt`` as pydantic writes it (compact JSON, in the model's field
     order) with ``jsonify``'s final newline; ``payload`` is the hand-off just received (what a
     pending form shows). Written by orjson from plain values: building the model and its warnings'
     models cost more than the rest of the receipt."""
-    from spoticar_handoff.warnings import warning_texts
+    global _warning_texts
+    if _warning_texts is None:  # once: an import statement here looked the module's ``__path__`` up at
+        # every receipt (an AttributeError made and dropped, its message formatted)
+        from spoticar_handoff.warnings import warning_texts as _warning_texts
+    warning_texts = _warning_texts
     status = DeclarationStatus(stored.status)  # a status the model would refuse fails here alike
     # until declared, the dealer still has to correct on form 2/3 what the warnings name
     warnings = warning_texts(payload, max_days_after_delivery=app.config.get(

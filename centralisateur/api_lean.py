@@ -65,11 +65,19 @@ class LeanHandoffs:
         self.app = app
         self.wsgi_app = wsgi_app
         self.active: bool | None = None  # decided at the first hand-off, once every hook is registered
+        self._model = self._invalid = None  # ``HandoffIn`` and pydantic's ``ValidationError``: see ``_decide``
 
     def _decide(self) -> bool:
         unknown = unknown_hooks(self.app)
         if unknown:  # a check this path does not make: Flask answers every hand-off
             log.warning("lean hand-off path off: request hooks %s not accounted for", unknown)
+        # pydantic: loaded by the first hand-off (or up's warm-up once every app answers), kept here — an
+        # import statement in ``_sale`` looked its module's ``__path__`` up at every hand-off (an
+        # AttributeError made and dropped, its message formatted)
+        from pydantic import ValidationError
+
+        from spoticar_handoff.models import HandoffIn
+        self._model, self._invalid = HandoffIn, ValidationError
         self.active = not unknown
         return self.active
 
@@ -128,13 +136,9 @@ class LeanHandoffs:
         environ["wsgi.input"] = io.BytesIO(raw)  # the view reads it again if it answers
         if json_has_nul(raw) or json_too_deep(raw) or json_has_duplicate_key(raw):
             return None
-        # pydantic: loaded by the first hand-off (or up's warm-up once every app answers)
-        from pydantic import ValidationError
-
-        from spoticar_handoff.models import HandoffIn
         try:
-            handoff = HandoffIn.model_validate_json(raw)
-        except ValidationError:
+            handoff = self._model.model_validate_json(raw)
+        except self._invalid:
             return None
         if handoff.source_dms != dms:
             return None

@@ -242,7 +242,9 @@ def may_carry(later: Later, bdc: str, raw: bytes) -> bool:
     bytes): ``find_bdc`` reads it as such in the path and query, the redirect or a body — an exchange
     holding it nowhere (most of a busy queue) binds nothing for it and is left to the writer."""
     _scheme, _host, raw_path, query, _from_caller = later.target
-    if bdc in raw_path or bdc in query or raw in later.req_raw or raw in later.res_raw:
+    # bodies searched with ``find``: ``bytes in bytes`` makes and drops a TypeError at each call
+    # (``common.json_checks.json_has_nul``), here for each exchange queued
+    if bdc in raw_path or bdc in query or later.req_raw.find(raw) != -1 or later.res_raw.find(raw) != -1:
         return True
     return any(bdc in value for value in later.res_headers[1::2])
 

@@ -128,7 +128,7 @@ def url(text: str) -> str:
 def _encoded_tokens(text: str, folded: bytes) -> str:
     """``ENCODED_TOKEN.sub`` of ``text`` (``folded``: its ``_folded`` bytes), run only when an encoded
     slash or equals sign is there (a page's ``%`` is most often a width)."""
-    if b"%2f" in folded or b"%3d" in folded:
+    if folded.find(b"%2f") != -1 or folded.find(b"%3d") != -1:  # ``find``: see ``_url_of``
         return ENCODED_TOKEN.sub(_encoded_value, text)
     return text
 
@@ -150,7 +150,9 @@ def _url_of(text: str, folded: bytes, trapped: bool) -> str:
     if query:
         text = _query_tokens(text)
     # a plain token's value holds no %2F or %3D-led name: the encoded pass sees what the others left
-    return _encoded_tokens(text, folded) if b"%" in folded else text
+    # ``find``, not ``in``: ``bytes in bytes`` tries the needle as an integer first, a TypeError made
+    # and dropped (its message formatted) at each call — twice an exchange
+    return _encoded_tokens(text, folded) if folded.find(b"%") != -1 else text
 
 
 def _query_possible(folded: bytes) -> bool:

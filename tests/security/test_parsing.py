@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from common.errors import french_errors
 from common.parsing import ParseError, TradeDate, parse_date, parse_decimal, parse_int
-from common.json_checks import json_depth
+from common.json_checks import MAX_JSON_DEPTH, json_depth, json_too_deep
 
 
 @pytest.mark.parametrize("text", ["²", "³", "٣", "１２", "99999999999999999999", "-1", "1e3", "12,5",
@@ -59,6 +59,17 @@ def test_trade_date_refuses_year_9999_in_french_on_the_api():
 def test_json_depth_counts_nesting_and_skips_strings():
     assert json_depth(b'{"a": [1, {"b": "[[[[{{{"}]}') == 3
     assert json_depth(b"[" * 1000 + b"]" * 1000) == 1000
+
+
+def test_json_too_deep_past_the_limit_only():
+    """Too deep from ``MAX_JSON_DEPTH`` + 1 levels, arrays and objects alike; many brackets side by
+    side, or inside strings, nest nothing."""
+    at_limit = b"[" * MAX_JSON_DEPTH + b"]" * MAX_JSON_DEPTH
+    assert not json_too_deep(at_limit) and json_too_deep(b"[" + at_limit + b"]")
+    assert json_too_deep(b'{"a":' * (MAX_JSON_DEPTH + 1) + b"1" + b"}" * (MAX_JSON_DEPTH + 1))
+    assert not json_too_deep(b"[" + b"[], {}, " * 100 + b"[]]")
+    assert not json_too_deep(b'{"a": "' + b"[{" * 100 + b'"}')
+    assert not json_too_deep(b"") and not json_too_deep(b"[]")
 
 
 def test_json_depth_is_one_pass_over_a_body_of_unterminated_strings():
