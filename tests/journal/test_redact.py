@@ -153,6 +153,7 @@ def test_hints_looked_for_first_redact_what_every_pattern_would():
               "é", "\u212a", "ey=", "?", "&", "=", "abc", "<meta content=", '"', ">", '{"password": "p"}', "/activate/t?code=3&",
               "\u0130", "&amp;", "Token", "?Signature=s", "cle=", "?é.token=", "<input ?x.token name=csrf value = y>",
               "/mot-de-passe/", "\n", "/", '"api_key": 1,',
+              '"confirmation": "c", ', "<input name=confirmation value=z>", "Confirm",  # a password typed again
               # escapes: in values (an ASCII-only encoder's accents) and in keys naming a credential
               "\\u00e9", '"\\u0070assword": "v", ', "\\u0073", '\\\\u0070ass', '": ', '"\\"', "\\u006bey", "\\",
               # URLs percent-encoded inside another one's query (a login's « suivant »)
