@@ -4,8 +4,9 @@ database (nor its WAL, nor a backup).
 
 Redacted: ``Authorization``, ``Cookie``, ``Set-Cookie``, ``X-Spoticar-Signature`` and other credential
 headers; form/JSON fields named like a password (or its confirmation), CSRF token, token, secret,
-signature or API key; CSRF and password ``<input>``/``<meta>`` values in HTML; reset, activation and
-declaration-link tokens in URLs (in the request line and inside any body).
+signature or API key; CSRF and password ``<input>``/``<meta>`` values in HTML; the API keys the harness
+issues (« cs-… », « sk-… ») wherever a body shows one; reset, activation and declaration-link tokens in
+URLs (in the request line and inside any body).
 """
 from __future__ import annotations
 
@@ -42,6 +43,9 @@ ENCODED_TOKEN = re.compile(
     r"(%2F(?:mot-de-passe|reinitialisation|activation|declaration|reset|activate)%2F)([^/?#\s\"'<>&\\%]+)"
     r"|((?:[?&]|%3F|%26)(?:[\w.-]*token[\w.-]*|code|key|cle|signature)%3D)((?:(?!%26|%23)[^&#\s\"'<>\\])+)",
     re.I)
+# the API keys the harness issues and shows once, in a page or an answer (a certification session's
+# « cs-… », a point of sale's « sk-… » from ``keys add``): the key is the text itself, under no name
+ISSUED_KEY = re.compile(r"\b(?:cs|sk)-[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 HTML_TAG = re.compile(r"<(?:input|meta)\b[^>]*>", re.I)
 # matched on the lower-cased text: an IGNORECASE alternation is ten times slower in ``re``
 TAG_HINT = re.compile(r"pass|csrf|token|secret|signature|key|mdp|mot_?de|cookie|authorization|confirm")
@@ -348,6 +352,8 @@ def _redact(text: str, content_type: str | None, folded: bytes | None) -> str:
         if "<" in text:
             # its values become "[REDACTED]": no path or query token appears that ``folded`` had not
             text = _html(text, folded, found)
+    if b"cs-" in folded or b"sk-" in folded:  # a memchr-like search in C: most bodies hold neither
+        text = ISSUED_KEY.sub(REDACTED, text)
     return _url_of(text, folded, any(word >= _FIRST_TRAP for word, _, _ in found))
 
 

@@ -3,6 +3,7 @@ B2B's « mot de passe perdu » link) have it typed twice, « password » and « 
 journal kept the confirmation — the new password in clear, at /__admin/journal."""
 from __future__ import annotations
 
+import re
 from urllib.parse import quote_plus, urlsplit
 
 import httpx
@@ -59,3 +60,17 @@ def test_portail_b2b_reset_keeps_no_new_password_in_the_journal(stack, factory):
         assert signed_in.status_code in (302, 303)
     kept = str(journal(stack, "portail_b2b", limit="5000"))
     assert new not in kept and quote_plus(new) not in kept
+
+
+def test_a_certification_session_key_shown_once_stays_out_of_the_journal(stack):
+    """The key opens the session and declares as its DMS: the page shows it once, the API answers it
+    once — neither copy is kept by the centralisateur's journal, open to anyone in demo mode."""
+    base = stack.url("centralisateur")
+    with httpx.Client(verify=tls_context(), base_url=base, timeout=20, follow_redirects=True) as browser:
+        token = CSRF_RE.search(browser.get("/certification").text).group(1)
+        page = browser.post("/certification", data={"csrf_token": token, "dms": "pvo2"})
+        shown = re.search(r'data-testid="session-key">([^<]+)<', page.text).group(1)
+    answered = httpx.post(base + "/certification/sessions", json={"dms": "tec3h"}, timeout=20).json()["key"]
+    kept = str(journal(stack, "centralisateur", limit="5000"))
+    assert shown not in kept and answered not in kept
+    assert 'data-testid="session-key">[REDACTED]<' in kept  # the page was kept, the key left out
