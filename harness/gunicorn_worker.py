@@ -3,13 +3,14 @@ refusals gunicorn answers itself (a malformed request line or header, a URI or h
 in French like every app's own errors and waitress's (``common.peer_limits.SERVER_MESSAGES``),
 instead of its English HTML page naming the parser's details.
 
-A request's body is received whole before the app runs, under the bounds ``common.peer_limits``
-sets for waitress: within ``REQUEST_DEADLINE`` seconds, and past ``SLOW_AFTER`` seconds one peer keeps
-at most ``SLOW_BODIES_PER_PEER`` such bodies waiting in each worker process; a body over the app's
-``MAX_CONTENT_LENGTH`` is refused unread. gthread hands the app a request once its headers are in,
-and the app's thread then waited on the socket for the body as long as the client kept it open: a
-dozen connections announcing a body that never came held every thread of an app (2 workers × 4
-threads), which answered no one — not even ``/healthz`` — for as long as they stayed open."""
+A request is received whole — headers, then a body of known length — before the app runs, under the
+bounds ``common.peer_limits`` sets for waitress: within ``REQUEST_DEADLINE`` seconds, and past
+``SLOW_AFTER`` seconds one peer keeps at most ``SLOW_REQUESTS_PER_PEER`` requests being received in
+each worker process (the others get a French 408 and are closed); a body over the app's
+``MAX_CONTENT_LENGTH`` is refused unread (413). gthread reads a request in one of its threads, and
+that thread waited on the socket as long as the client kept it open: a dozen connections trickling
+their headers, or announcing a body that never came, held every thread of an app (2 workers × 4
+threads), which then answered no one — not even ``/healthz`` — for as long as they stayed open."""
 from __future__ import annotations
 
 import io
@@ -19,12 +20,14 @@ import time
 from collections import Counter
 
 from gunicorn import util
+from gunicorn.http import unreader as _unreader
 from gunicorn.workers.gthread import ThreadWorker
 
 from common.peer_limits import REQUEST_DEADLINE, SERVER_MESSAGES, SLOW_AFTER
 
-SLOW_BODIES_PER_PEER = 1  # per worker process: the threads one peer's slow bodies may hold
+SLOW_REQUESTS_PER_PEER = 1  # per worker process: the threads one peer's slow requests may hold
 REASONS = {408: "Request Timeout", 413: "Payload Too Large"}
+_receiving = threading.local()  # the reception under way in this thread (headers and body), if any
 
 
 def write_error(sock, status_int: int, reason: str, mesg: str) -> None:
@@ -35,26 +38,111 @@ def write_error(sock, status_int: int, reason: str, mesg: str) -> None:
     util.write_nonblock(sock, head + body)
 
 
+class Late(Exception):
+    """A request not received in time (or one slow request too many for its peer): a 408."""
+
+
+class Reception:
+    """One request being received by a thread: its start, and whether it counts among its peer's slow
+    ones (``SLOW_AFTER`` passed)."""
+
+    def __init__(self, worker: FrenchThreadWorker, peer: str):
+        self.worker, self.peer, self.started, self.slow = worker, peer, time.monotonic(), False
+
+    def wait(self) -> float:
+        """How long the next read may wait; raises ``Late`` when the request may wait no more."""
+        elapsed = time.monotonic() - self.started
+        if not self.slow and elapsed >= SLOW_AFTER:
+            with self.worker.slow_lock:
+                if self.worker.slow[self.peer] >= SLOW_REQUESTS_PER_PEER:
+                    raise Late
+                self.worker.slow[self.peer] += 1
+            self.slow = True
+        wait = (REQUEST_DEADLINE if self.slow else SLOW_AFTER) - elapsed
+        if wait <= 0:
+            raise Late
+        return wait
+
+    def recv(self, sock, size: int) -> bytes:
+        """``sock.recv(size)`` within this request's bounds."""
+        prior = sock.gettimeout()
+        try:
+            while True:
+                sock.settimeout(self.wait())
+                try:
+                    return sock.recv(size)
+                except (socket.timeout, TimeoutError):
+                    continue  # judged again: slow now, or past the deadline
+        finally:
+            sock.settimeout(prior)
+
+    def close(self) -> None:
+        if self.slow:
+            with self.worker.slow_lock:
+                self.worker.slow[self.peer] -= 1
+                if self.worker.slow[self.peer] <= 0:
+                    del self.worker.slow[self.peer]
+            self.slow = False
+
+
+_plain_chunk = _unreader.SocketUnreader.chunk
+
+
+def _bounded_chunk(self, size_hint=None):
+    """``SocketUnreader.chunk``: the parser's reads of a request being received are bounded."""
+    reception = getattr(_receiving, "current", None)
+    if reception is None:
+        return _plain_chunk(self, size_hint)
+    size = self.mxchunk
+    if size_hint and size_hint > size:
+        size = min(size_hint, self.max_body_chunk)
+    return reception.recv(self.sock, size)
+
+
 class FrenchThreadWorker(ThreadWorker):
-    """gunicorn's ``gthread`` worker answering its own refusals in French, each request's body
-    received (bounded) before the app runs."""
+    """gunicorn's ``gthread`` worker answering its own refusals in French, each request received
+    (bounded) before the app runs."""
 
     def init_process(self):
-        util.write_error = write_error  # the worker's process is ours alone: its one error writer
-        self._slow, self._slow_lock = Counter(), threading.Lock()
+        util.write_error = write_error  # the worker's process is ours alone: its one error writer…
+        _unreader.SocketUnreader.chunk = _bounded_chunk  # …and its one way of reading a request
+        self.slow, self.slow_lock = Counter(), threading.Lock()
         super().init_process()
 
+    def handle(self, conn):
+        client = conn.client
+        peer = str(client[0]) if isinstance(client, tuple | list) and client else str(client)
+        _receiving.current = reception = Reception(self, peer)
+        try:
+            return super().handle(conn)
+        finally:
+            _receiving.current = None
+            reception.close()
+
     def handle_request(self, req, conn):
-        refused = self._receive_body(req, conn)
+        try:
+            refused = self._receive_body(req, conn)
+        except Late:
+            refused = 408
+        reception = getattr(_receiving, "current", None)
+        _receiving.current = None  # received: the app's own reads are its business
+        if reception is not None:
+            reception.close()
         if refused:
             write_error(conn.sock, refused, REASONS[refused], "")
             return False  # the connection closes: what the client still sends is never read
         return super().handle_request(req, conn)
 
+    def handle_error(self, req, client, addr, exc):
+        if isinstance(exc, Late):  # headers not received in time
+            write_error(client, 408, REASONS[408], "")
+            return
+        super().handle_error(req, client, addr, exc)
+
     def _receive_body(self, req, conn) -> int | None:
         """Receive what is missing of a body of known length into the request's buffer (the app then
-        reads it from memory); the status refusing it (408, 413), or None. A chunked body is read by
-        the app as it comes."""
+        reads it from memory); the status refusing it (413), or None. A chunked body is read by the
+        app as it comes."""
         length = next((value for name, value in req.headers if name == "CONTENT-LENGTH"), None)
         if length is None or not length.isdigit() or int(length) == 0:
             return None
@@ -64,39 +152,15 @@ class FrenchThreadWorker(ThreadWorker):
             return 413
         unreader = conn.parser.unreader
         missing = length - len(unreader.buf.getvalue())
-        if missing <= 0:
-            return None
-        peer = conn.client[0] if isinstance(conn.client, tuple | list) and conn.client else str(conn.client)
-        sock, started, slow, pieces = conn.sock, time.monotonic(), False, []
-        prior = sock.gettimeout()
+        reception, pieces = getattr(_receiving, "current", None), []
         try:
-            while missing > 0:
-                elapsed = time.monotonic() - started
-                if not slow and elapsed >= SLOW_AFTER:
-                    with self._slow_lock:
-                        if self._slow[peer] >= SLOW_BODIES_PER_PEER:
-                            return 408
-                        self._slow[peer] += 1
-                    slow = True
-                wait = (REQUEST_DEADLINE if slow else SLOW_AFTER) - elapsed
-                if wait <= 0:
-                    return 408
-                sock.settimeout(wait)
-                try:
-                    piece = sock.recv(min(missing, 1 << 20))
-                except (socket.timeout, TimeoutError):
-                    continue  # judged again: slow now, or past the deadline
+            while missing > 0 and reception is not None:
+                piece = reception.recv(conn.sock, min(missing, 1 << 20))
                 if not piece:  # the client left: the app's read meets the end as it would have
                     break
                 pieces.append(piece)
                 missing -= len(piece)
         finally:
-            sock.settimeout(prior)
-            if slow:
-                with self._slow_lock:
-                    self._slow[peer] -= 1
-                    if self._slow[peer] <= 0:
-                        del self._slow[peer]
             if pieces:  # after what the parser had buffered already: the body in its order
                 held = unreader.buf.getvalue()
                 unreader.buf = io.BytesIO()
