@@ -43,15 +43,19 @@ class Late(Exception):
 
 
 class Reception:
-    """One request being received by a thread: its start, and whether it counts among its peer's slow
-    ones (``SLOW_AFTER`` passed)."""
+    """One request being received by a thread: when its reading began (its first byte is there: gthread
+    waits for it off the thread pool), and whether it counts among its peer's slow ones (``SLOW_AFTER``
+    passed)."""
 
     def __init__(self, worker: FrenchThreadWorker, peer: str):
-        self.worker, self.peer, self.started, self.slow = worker, peer, time.monotonic(), False
+        self.worker, self.peer, self.started, self.slow = worker, peer, None, False
 
     def wait(self) -> float:
         """How long the next read may wait; raises ``Late`` when the request may wait no more."""
-        elapsed = time.monotonic() - self.started
+        now = time.monotonic()
+        if self.started is None:  # an idle connection (a browser's preconnect) starts counting now
+            self.started = now
+        elapsed = now - self.started
         if not self.slow and elapsed >= SLOW_AFTER:
             with self.worker.slow_lock:
                 if self.worker.slow[self.peer] >= SLOW_REQUESTS_PER_PEER:
