@@ -14,7 +14,6 @@ threads), which then answered no one — not even ``/healthz`` — for as long a
 from __future__ import annotations
 
 import io
-import socket
 import threading
 import time
 from collections import Counter
@@ -75,7 +74,7 @@ class Reception:
                 sock.settimeout(self.wait())
                 try:
                     return sock.recv(size)
-                except (socket.timeout, TimeoutError):
+                except TimeoutError:  # socket.timeout is its alias
                     continue  # judged again: slow now, or past the deadline
         finally:
             sock.settimeout(prior)

@@ -14,8 +14,8 @@ import re
 from flask import Blueprint, current_app, jsonify, request
 
 from common.auth import bearer_token
-from common.parsing import ParseError, parse_int
 from common.journal.store import MAX_LIMIT
+from common.parsing import ParseError, parse_int
 
 bp = Blueprint("journal_admin", __name__)
 
