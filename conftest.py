@@ -114,7 +114,7 @@ def _worker_database(url: str, worker: str) -> str:
 # long test scheduled last keeps one worker busy while the others have nothing left to do. Tests of an
 # ``xdist_group`` go before all of these (``--dist loadgroup`` sends the largest groups first).
 SLOW_FIRST = ("e2e/test_remote_browser.py", "tests/test_sharding.py", "tests/test_external_stack.py",
-              "tests/test_serving.py", "tests/certification/test_simulators.py",
+              "tests/test_serving.py", "tests/security/test_slow_clients.py", "tests/certification/test_simulators.py",
               "tests/certification/test_session_http.py", "tests/journal/test_pytest_attachment.py",
               "tests/test_cli.py", "e2e/tec3h/test_flow.py", "e2e/pvo2/test_pvo2_flow.py",
               "tests/journal/test_storage.py", "tests/certification/test_outside_party.py",

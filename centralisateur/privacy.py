@@ -131,14 +131,28 @@ def export(db, rrdi: str, ids: list[int]) -> dict:
                               "customer": personal_data(d)} for d in rows]}
 
 
+# customer values many people share (« France », « MME », « LYON », « 69003 », « Marie »): a journal entry
+# holding one of them is anyone's exchange — every hand-off names « France » —, so the journal's erasure
+# never looks for them. The entries of this customer's exchanges hold their last name, email, phone or
+# address as well, and go with those.
+SHARED = ("civility", "first_name", "consent", "residence_country", "birth_country", "nationality", "postcode",
+          "city", "birth_place")
+
+
+def _identifying(customer: dict) -> set[str]:
+    """The texts of ``customer`` (declared or handed off) that point at this person: what the journal's
+    erasure looks for."""
+    return {str(v) for k, v in customer.items() if k not in SHARED and isinstance(v, str | int) and
+            not isinstance(v, bool) and str(v)}
+
+
 def erase(db, rrdi: str, ids: list[int], app=None) -> int:
     """Erase the customers' data of the dealer's declarations ``ids``, journal entries included."""
     count, values = 0, set()
     with db.transaction() as session:
         for d in session.scalars(select(Declaration).where(Declaration.dealer_rrdi == rrdi,
                                                            Declaration.id.in_(ids))):
-            values.update(str(v) for v in personal_data(d).values())
-            values.update(str(v) for v in (d.payload.get("customer") or {}).values() if v)
+            values.update(_identifying(personal_data(d)) | _identifying(d.payload.get("customer") or {}))
             payload = dict(d.payload)
             payload["customer"] = {"erased": True}
             d.payload = payload
@@ -147,6 +161,6 @@ def erase(db, rrdi: str, ids: list[int], app=None) -> int:
             d.message = None
             count += 1
     if app is not None:
-        journal.erase(app, values - {"True", "False", "None"})
+        journal.erase(app, values)
     db.checkpoint()
     return count

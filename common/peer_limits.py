@@ -35,6 +35,7 @@ CLEANUP_INTERVAL = 1         # how often waitress runs maintenance() (seconds)
 SERVER_MESSAGES = {  # the refusals the server (waitress, gunicorn) answers itself, before any app sees the request
     400: "Requête invalide : la requête HTTP est mal formée (en-têtes, Content-Length ou corps).",
     403: "Requête refusée par le serveur.",
+    408: "Requête incomplète : son contenu n'est pas arrivé à temps.",
     414: "L'adresse demandée est trop longue.",
     417: "L'en-tête Expect de la requête n'est pas pris en charge.",
     413: "Le contenu envoyé est trop volumineux.",

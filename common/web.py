@@ -252,8 +252,14 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
         location = response.headers.get("Location")
         if location and location.startswith(request.host_url):
             # built from the request's Host header (werkzeug's "//" and trailing-slash redirects): a
-            # forged Host would lead the browser — or a cache — to another site; the path alone stays
-            response.headers["Location"] = "/" + location[len(request.host_url):].lstrip("/\\")
+            # forged Host would lead the browser — or a cache — to another site; the path alone stays,
+            # in the header and in the link of the redirect's page
+            path = "/" + location[len(request.host_url):].lstrip("/\\")
+            response.headers["Location"] = path
+            if 300 <= response.status_code < 400:  # werkzeug's redirect page: a few hundred bytes
+                from markupsafe import escape
+                page = response.get_data().replace(str(escape(location)).encode(), str(escape(path)).encode())
+                response.set_data(page)
         return response
 
     return app

@@ -232,7 +232,8 @@ class OutsideDms:
             given = headers.get("X-Spoticar-Signature", "").encode("utf-8", "replace")  # bytes: any header
             if not hmac.compare_digest(wanted.encode(), given):
                 return 401
-            if not stamp.isdigit() or abs(time.time() - int(stamp)) > FRESH_SECONDS:
+            fresh = stamp.isascii() and stamp.isdigit() and len(stamp) <= 12  # int() refuses 4,300+ digits
+            if not fresh or abs(time.time() - int(stamp)) > FRESH_SECONDS:
                 return 401
             seen = headers.get("X-Spoticar-Signature") if "dedupe_on_signature" in self.faults else delivery
             with self._lock:

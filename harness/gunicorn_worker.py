@@ -1,13 +1,32 @@
 """The gunicorn worker ``serve`` and ``up --processes`` run: gunicorn's threaded worker, with the
 refusals gunicorn answers itself (a malformed request line or header, a URI or headers too long…)
 in French like every app's own errors and waitress's (``common.peer_limits.SERVER_MESSAGES``),
-instead of its English HTML page naming the parser's details."""
+instead of its English HTML page naming the parser's details.
+
+A request is received whole — headers, then a body of known length — before the app runs, under the
+bounds ``common.peer_limits`` sets for waitress: within ``REQUEST_DEADLINE`` seconds, and past
+``SLOW_AFTER`` seconds one peer keeps at most ``SLOW_REQUESTS_PER_PEER`` requests being received in
+each worker process (the others get a French 408 and are closed); a body over the app's
+``MAX_CONTENT_LENGTH`` is refused unread (413). gthread reads a request in one of its threads, and
+that thread waited on the socket as long as the client kept it open: a dozen connections trickling
+their headers, or announcing a body that never came, held every thread of an app (2 workers × 4
+threads), which then answered no one — not even ``/healthz`` — for as long as they stayed open."""
 from __future__ import annotations
 
+import io
+import threading
+import time
+from collections import Counter
+
 from gunicorn import util
+from gunicorn.http import unreader as _unreader
 from gunicorn.workers.gthread import ThreadWorker
 
-from common.peer_limits import SERVER_MESSAGES
+from common.peer_limits import REQUEST_DEADLINE, SERVER_MESSAGES, SLOW_AFTER
+
+SLOW_REQUESTS_PER_PEER = 1  # per worker process: the threads one peer's slow requests may hold
+REASONS = {408: "Request Timeout", 413: "Payload Too Large"}
+_receiving = threading.local()  # the reception under way in this thread (headers and body), if any
 
 
 def write_error(sock, status_int: int, reason: str, mesg: str) -> None:
@@ -18,9 +37,135 @@ def write_error(sock, status_int: int, reason: str, mesg: str) -> None:
     util.write_nonblock(sock, head + body)
 
 
+class Late(Exception):
+    """A request not received in time (or one slow request too many for its peer): a 408."""
+
+
+class Reception:
+    """One request being received by a thread: when its reading began (its first byte is there: gthread
+    waits for it off the thread pool), and whether it counts among its peer's slow ones (``SLOW_AFTER``
+    passed)."""
+
+    def __init__(self, worker: FrenchThreadWorker, peer: str):
+        self.worker, self.peer, self.started, self.slow = worker, peer, None, False
+
+    def wait(self) -> float:
+        """How long the next read may wait; raises ``Late`` when the request may wait no more."""
+        now = time.monotonic()
+        if self.started is None:  # an idle connection (a browser's preconnect) starts counting now
+            self.started = now
+        elapsed = now - self.started
+        if not self.slow and elapsed >= SLOW_AFTER:
+            with self.worker.slow_lock:
+                if self.worker.slow[self.peer] >= SLOW_REQUESTS_PER_PEER:
+                    raise Late
+                self.worker.slow[self.peer] += 1
+            self.slow = True
+        wait = (REQUEST_DEADLINE if self.slow else SLOW_AFTER) - elapsed
+        if wait <= 0:
+            raise Late
+        return wait
+
+    def recv(self, sock, size: int) -> bytes:
+        """``sock.recv(size)`` within this request's bounds."""
+        prior = sock.gettimeout()
+        try:
+            while True:
+                sock.settimeout(self.wait())
+                try:
+                    return sock.recv(size)
+                except TimeoutError:  # socket.timeout is its alias
+                    continue  # judged again: slow now, or past the deadline
+        finally:
+            sock.settimeout(prior)
+
+    def close(self) -> None:
+        if self.slow:
+            with self.worker.slow_lock:
+                self.worker.slow[self.peer] -= 1
+                if self.worker.slow[self.peer] <= 0:
+                    del self.worker.slow[self.peer]
+            self.slow = False
+
+
+_plain_chunk = _unreader.SocketUnreader.chunk
+
+
+def _bounded_chunk(self, size_hint=None):
+    """``SocketUnreader.chunk``: the parser's reads of a request being received are bounded."""
+    reception = getattr(_receiving, "current", None)
+    if reception is None:
+        return _plain_chunk(self, size_hint)
+    size = self.mxchunk
+    if size_hint and size_hint > size:
+        size = min(size_hint, self.max_body_chunk)
+    return reception.recv(self.sock, size)
+
+
 class FrenchThreadWorker(ThreadWorker):
-    """gunicorn's ``gthread`` worker answering its own refusals in French."""
+    """gunicorn's ``gthread`` worker answering its own refusals in French, each request received
+    (bounded) before the app runs."""
 
     def init_process(self):
-        util.write_error = write_error  # the worker's process is ours alone: its one error writer
+        util.write_error = write_error  # the worker's process is ours alone: its one error writer…
+        _unreader.SocketUnreader.chunk = _bounded_chunk  # …and its one way of reading a request
+        self.slow, self.slow_lock = Counter(), threading.Lock()
         super().init_process()
+
+    def handle(self, conn):
+        client = conn.client
+        peer = str(client[0]) if isinstance(client, tuple | list) and client else str(client)
+        _receiving.current = reception = Reception(self, peer)
+        try:
+            return super().handle(conn)
+        finally:
+            _receiving.current = None
+            reception.close()
+
+    def handle_request(self, req, conn):
+        try:
+            refused = self._receive_body(req, conn)
+        except Late:
+            refused = 408
+        reception = getattr(_receiving, "current", None)
+        _receiving.current = None  # received: the app's own reads are its business
+        if reception is not None:
+            reception.close()
+        if refused:
+            write_error(conn.sock, refused, REASONS[refused], "")
+            return False  # the connection closes: what the client still sends is never read
+        return super().handle_request(req, conn)
+
+    def handle_error(self, req, client, addr, exc):
+        if isinstance(exc, Late):  # headers not received in time
+            write_error(client, 408, REASONS[408], "")
+            return
+        super().handle_error(req, client, addr, exc)
+
+    def _receive_body(self, req, conn) -> int | None:
+        """Receive what is missing of a body of known length into the request's buffer (the app then
+        reads it from memory); the status refusing it (413), or None. A chunked body is read by the
+        app as it comes."""
+        length = next((value for name, value in req.headers if name == "CONTENT-LENGTH"), None)
+        if length is None or not length.isdigit() or int(length) == 0:
+            return None
+        length = int(length)
+        limit = getattr(self.wsgi, "config", {}).get("MAX_CONTENT_LENGTH")
+        if limit is not None and length > limit:
+            return 413
+        unreader = conn.parser.unreader
+        missing = length - len(unreader.buf.getvalue())
+        reception, pieces = getattr(_receiving, "current", None), []
+        try:
+            while missing > 0 and reception is not None:
+                piece = reception.recv(conn.sock, min(missing, 1 << 20))
+                if not piece:  # the client left: the app's read meets the end as it would have
+                    break
+                pieces.append(piece)
+                missing -= len(piece)
+        finally:
+            if pieces:  # after what the parser had buffered already: the body in its order
+                held = unreader.buf.getvalue()
+                unreader.buf = io.BytesIO()
+                unreader.unread(held + b"".join(pieces))
+        return None

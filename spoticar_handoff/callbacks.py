@@ -110,7 +110,8 @@ def verify_callback(headers: Mapping[str, str], body: bytes, key: str, *,
     # header may hold one: it is a bad signature, a 401, like any other
     if not hmac.compare_digest(signature(body, key, stamp, delivery).encode(), given.encode("utf-8", "replace")):
         raise CallbackRejected(401, "Rappel refusé : signature X-Spoticar-Signature invalide.")
-    if not stamp.isascii() or not stamp.isdigit() or \
+    # at most 12 digits (Unix seconds have 10): int() refuses a text of over 4,300 digits (ValueError)
+    if not stamp.isascii() or not stamp.isdigit() or len(stamp) > 12 or \
             abs((time.time() if now is None else now) - int(stamp)) > tolerance:
         raise CallbackRejected(401, f"Rappel refusé : horodatage X-Spoticar-Timestamp périmé (tolérance "
                                     f"{int(tolerance)} s).")

@@ -15,6 +15,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from common.auth import bearer_token
 from common.journal.store import MAX_LIMIT
+from common.parsing import ParseError, parse_int
 
 bp = Blueprint("journal_admin", __name__)
 
@@ -38,7 +39,10 @@ def parse_since(text: str) -> dt.datetime:
     """RFC 3339 / ISO 8601 date or date-time (naive = UTC) → naive UTC datetime; ValueError if not."""
     value = dt.datetime.fromisoformat(text.strip().replace("z", "Z"))
     if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        try:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        except OverflowError:  # « 9999-12-31T23:59:59-23:59 »: a moment past what a datetime holds in UTC
+            raise ValueError(text) from None
     return value
 
 
@@ -72,11 +76,12 @@ def filters(args) -> tuple[dict | None, tuple | None]:
             return None, _error(400, "header", "En-tête « header » invalide : nom:valeur attendu "
                                                "(ex. X-Spoticar-Certification-Session:abc123).")
         out["header"] = (name, value)
-    limit = (args.get("limit") or "").strip()
-    if limit:
-        if not limit.isascii() or not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
-            return None, _error(400, "limit", f"« limit » doit être un entier de 1 à {MAX_LIMIT}.")
-        out["limit"] = int(limit)
+    try:  # the parsing layer bounds the text before reading it (5,000 digits were a 500: int()'s limit)
+        limit = parse_int(args.get("limit"), minimum=1, maximum=MAX_LIMIT, grouping=False)
+    except ParseError:
+        return None, _error(400, "limit", f"« limit » doit être un entier de 1 à {MAX_LIMIT}.")
+    if limit is not None:
+        out["limit"] = limit
     return out, None
 
 

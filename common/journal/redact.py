@@ -3,9 +3,10 @@ written (the journal's writer thread builds it from what was captured), so no se
 database (nor its WAL, nor a backup).
 
 Redacted: ``Authorization``, ``Cookie``, ``Set-Cookie``, ``X-Spoticar-Signature`` and other credential
-headers; form/JSON fields named like a password, CSRF token, token, secret, signature or API key;
-CSRF and password ``<input>``/``<meta>`` values in HTML; reset, activation and declaration-link tokens
-in URLs (in the request line and inside any body).
+headers; form/JSON fields named like a password (or its confirmation), CSRF token, token, secret,
+signature or API key; CSRF and password ``<input>``/``<meta>`` values in HTML; the API keys the harness
+issues (« cs-… », « sk-… ») wherever a body shows one; reset, activation and declaration-link tokens in
+URLs (in the request line and inside any body).
 """
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ MAX_HEADERS = 100
 SECRET_HEADERS = frozenset({
     "authorization", "proxy-authorization", "cookie", "set-cookie", "x-spoticar-signature",
     "x-csrftoken", "x-csrf-token", "x-api-key", "x-admin-key"})
-# a field whose name says it holds a credential (password, new_password, csrf_token, mot_de_passe…)
+# a field whose name says it holds a credential (password, new_password, csrf_token, mot_de_passe…),
+# or its confirmation: the forms that set a password (Icare, Portail B2B) name the second typing
+# « confirmation »
 SECRET_NAME = re.compile(r"pass(?:word|wd)|mot_?de_?passe|\bmdp\b|\bpass\b|csrf|token|secret|"
-                         r"signature|api_?key|admin_?key|authorization|cookie", re.I)
+                         r"signature|api_?key|admin_?key|authorization|cookie|confirm", re.I)
 # links that carry a credential in their path: reset, activation, signed declaration link
 TOKEN_PATH = re.compile(
     r"(/(?:mot-de-passe|reinitialisation|activation|declaration|reset|activate)/)([^/?#\s\"'<>&\\]+)")
@@ -40,9 +43,12 @@ ENCODED_TOKEN = re.compile(
     r"(%2F(?:mot-de-passe|reinitialisation|activation|declaration|reset|activate)%2F)([^/?#\s\"'<>&\\%]+)"
     r"|((?:[?&]|%3F|%26)(?:[\w.-]*token[\w.-]*|code|key|cle|signature)%3D)((?:(?!%26|%23)[^&#\s\"'<>\\])+)",
     re.I)
+# the API keys the harness issues and shows once, in a page or an answer (a certification session's
+# « cs-… », a point of sale's « sk-… » from ``keys add``): the key is the text itself, under no name
+ISSUED_KEY = re.compile(r"\b(?:cs|sk)-[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 HTML_TAG = re.compile(r"<(?:input|meta)\b[^>]*>", re.I)
 # matched on the lower-cased text: an IGNORECASE alternation is ten times slower in ``re``
-TAG_HINT = re.compile(r"pass|csrf|token|secret|signature|key|mdp|mot_?de|cookie|authorization")
+TAG_HINT = re.compile(r"pass|csrf|token|secret|signature|key|mdp|mot_?de|cookie|authorization|confirm")
 TAG_ATTR = re.compile(r'\b(name|type|value|content)\s*=\s*("[^"]*"|\'[^\']*\'|[^\s"\'>]+)', re.I)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TEXT_TYPES = ("text/", "json", "xml", "javascript", "x-www-form-urlencoded", "ecmascript")
@@ -54,7 +60,11 @@ TEXT_TYPES = ("text/", "json", "xml", "javascript", "x-www-form-urlencoded", "ec
 # ``bytes.lower`` is a plain C loop, ``str.lower`` on a page with accents ten times slower —, all at
 # once by an Aho-Corasick automaton (its SIMD prefilter: a 14 KB page in ~1 µs, where ``re`` tried
 # each word at each byte, ~60 µs when none is there).
-HINT_WORDS = (b"pass", b"mdp", b"csrf", b"token", b"secret", b"signature", b"key", b"authorization", b"cookie")
+HINT_WORDS = (b"pass", b"mdp", b"csrf", b"token", b"secret", b"signature", b"key", b"authorization", b"cookie",
+              b"confirm", b"cs-", b"sk-")
+# the hints that start an issued key (``ISSUED_KEY``): no other hint word ends where one of them begins,
+# so the automaton never skips one that ``ISSUED_KEY`` would match
+KEY_HINTS = frozenset(index for index, word in enumerate(HINT_WORDS) if word in (b"cs-", b"sk-"))
 # the only non-ASCII characters ``re.IGNORECASE`` matches to an ASCII letter (İ, ı ~ i; K ~ k; ſ ~ s):
 # a text holding one takes the patterns' path
 FOLD_TRAPS = tuple(c.encode() for c in "\u0130\u0131\u212a\u017f")
@@ -347,6 +357,8 @@ def _redact(text: str, content_type: str | None, folded: bytes | None) -> str:
         if "<" in text:
             # its values become "[REDACTED]": no path or query token appears that ``folded`` had not
             text = _html(text, folded, found)
+    if any(word in KEY_HINTS for word, _, _ in found):  # found by the hints' one pass: most bodies hold none
+        text = ISSUED_KEY.sub(REDACTED, text)
     return _url_of(text, folded, any(word >= _FIRST_TRAP for word, _, _ in found))
 
 
@@ -416,7 +428,7 @@ def _html(text: str, folded: bytes | None = None, found: list | None = None) -> 
 # TAG_HINT's words (``mot_?de`` is two): ``in`` finds one in a tag faster than ``re``, which
 # tries each branch of the alternation at each position (the form 2/3 page has ~50 tags)
 TAG_WORDS = ("csrf", "token", "pass", "key", "mdp", "secret", "signature", "authorization", "cookie",
-             "mot_de", "motde")
+             "mot_de", "motde", "confirm")
 
 
 def _html_tag(match: re.Match) -> str:

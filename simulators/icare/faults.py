@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 
+from common.json_checks import json_too_deep
 from common.web import csrf, error_response
 
 bp = Blueprint("icare_faults", __name__, url_prefix="/admin/faults")
@@ -108,6 +109,8 @@ def _body_rrdi(environ) -> str | None:
         return None
     body = environ["wsgi.input"].read(length)
     environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
+    if json_too_deep(body):  # json.loads would recurse past Python's limit: the app refuses it in French
+        return None
     try:
         data = json.loads(body)
     except ValueError:

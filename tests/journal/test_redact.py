@@ -141,6 +141,7 @@ def _redacted_by_every_pattern(text: str, content_type: str) -> str:
     if "json" in content_type or text.lstrip().startswith(("{", "[")):
         text = redact.JSON_FIELD.sub(redact._json_field, text)
     text = redact.HTML_TAG.sub(redact._html_tag, text)
+    text = redact.ISSUED_KEY.sub(redact.REDACTED, text)
     text = redact.TOKEN_QUERY.sub(redact._token_value, redact.TOKEN_PATH.sub(redact._token_value, text))
     return redact.ENCODED_TOKEN.sub(redact._encoded_value, text)
 
@@ -153,6 +154,8 @@ def test_hints_looked_for_first_redact_what_every_pattern_would():
               "é", "\u212a", "ey=", "?", "&", "=", "abc", "<meta content=", '"', ">", '{"password": "p"}', "/activate/t?code=3&",
               "\u0130", "&amp;", "Token", "?Signature=s", "cle=", "?é.token=", "<input ?x.token name=csrf value = y>",
               "/mot-de-passe/", "\n", "/", '"api_key": 1,',
+              '"confirmation": "c", ', "<input name=confirmation value=z>", "Confirm",  # a password typed again
+              "cs-" + "k" * 43, "sk-", "K" * 43,  # an issued key, whole or in pieces
               # escapes: in values (an ASCII-only encoder's accents) and in keys naming a credential
               "\\u00e9", '"\\u0070assword": "v", ', "\\u0073", '\\\\u0070ass', '": ', '"\\"', "\\u006bey", "\\",
               # URLs percent-encoded inside another one's query (a login's « suivant »)

@@ -83,3 +83,19 @@ def test_icare_refuses_a_contract_starting_in_year_9999(stack, factory):
     assert response.status_code == 422
     assert {"field": "start_date",
             "message": "La valeur doit être une date entre 1900 et 2100."} in response.json()["errors"]
+
+
+def test_deep_json_is_a_french_400_while_an_icare_fault_waits_for_a_point_of_sale(stack, factory):
+    """A fault for one point of sale makes Icare read each API call's ``rrdi`` before the app does:
+    200,000 levels reached past Python's recursion limit there (a 500)."""
+    base, headers = stack.url("icare"), stack.credentials.icare_headers()
+    rrdi = factory.rrdi()
+    assert httpx.put(base + "/admin/faults", json={"error_status": 503, "count": 1, "rrdi": rrdi},
+                     timeout=20).status_code == 200
+    deep = httpx.post(base + "/api/v1/npo", content="[" * 200_000 + "]" * 200_000, timeout=20,
+                      headers={"Content-Type": "application/json", **headers})
+    # the fault is still there for its point of sale: its one call takes it
+    taken = httpx.post(base + "/api/v1/npo", json={"rrdi": rrdi}, headers=headers, timeout=20)
+    assert deep.status_code == 400, deep.text[:300]
+    assert deep.json()["errors"][0]["message"] == "JSON trop imbriqué : au plus 32 niveaux."
+    assert taken.status_code == 503 and rrdi not in httpx.get(base + "/admin/faults", timeout=20).json()["dealers"]

@@ -83,3 +83,4 @@ def test_a_slash_redirect_never_leads_to_the_host_header(stack, app):
     for path, target in (("/static//x.css", "/static/x.css"), ("/static/%2Fx.css", "/static/x.css")):
         answer = httpx.get(stack.url(app) + path, headers={"Host": "evil.example"}, timeout=20)
         assert answer.status_code == 308 and answer.headers["Location"] == target, answer.headers
+        assert "evil.example" not in answer.text and f'href="{target}"' in answer.text  # nor the page's link

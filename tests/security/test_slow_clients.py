@@ -1,16 +1,20 @@
 """Slow clients (slowloris) cannot stop an app: the server keeps answering others, and one peer's
-unfinished requests are bounded (common.peer_limits). Speed is measured in bench/security.py."""
+unfinished requests are bounded (common.peer_limits) — under waitress (``up``) and under gunicorn
+(``serve``, ``up --processes``: harness.gunicorn_worker). Speed is measured in bench/security.py."""
 from __future__ import annotations
 
 import socket
+import subprocess
 import time
 
 import httpx
 import pytest
 from flask import Flask
 
-from common.peer_limits import PER_PEER_SLOW, SLOW_AFTER
+from common.peer_limits import PER_PEER_SLOW, REQUEST_DEADLINE, SERVER_MESSAGES, SLOW_AFTER
 from common.serve import AppServer
+from harness.serving import free_port, serve_command, wait_healthy
+from tests.security.test_malformed_http import _exchange
 
 
 @pytest.fixture
@@ -67,3 +71,41 @@ def test_one_peer_keeps_only_a_few_unfinished_requests(server):
     finally:
         for sock in sockets:
             sock.close()
+
+
+def _answer(sock: socket.socket) -> bytes:
+    """What the server sends on ``sock`` until it closes it (bounded by the socket's timeout)."""
+    answer = b""
+    while chunk := sock.recv(65536):
+        answer += chunk
+    return answer
+
+
+def test_requests_that_never_end_do_not_stop_an_app_under_gunicorn(tmp_path):
+    """gthread reads a request in one of its threads: each request whose headers or announced body never
+    came held a thread for as long as its connection stayed open, and a dozen stopped the app."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = serve_command("centralisateur", f"127.0.0.1:{port}", workers=1, data_dir=tmp_path, seed=0,
+                            demo=True, urls={"icare": f"http://127.0.0.1:{free_port()}"})
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stalled = []
+    try:
+        wait_healthy(url, 60, process)
+        for unfinished in (b"GET /healthz HTTP/1.1\r\nHost: x\r\n",  # headers, then a body
+                           b"POST /api/v1/handoffs HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{") * 6:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=REQUEST_DEADLINE + 10)
+            sock.sendall(unfinished)  # one worker of 4 threads: 12 of them held it
+            stalled.append(sock)
+        assert httpx.get(url + "/healthz", timeout=SLOW_AFTER * 6).status_code == 200
+        for sock in stalled:  # each is refused in French once it is late, and closed
+            answer = _answer(sock)
+            assert answer.startswith(b"HTTP/1.1 408 ") and SERVER_MESSAGES[408] in answer.decode(), answer[:200]
+        status, _head, body = _exchange(url, b"POST /api/v1/handoffs HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                                        + b"9" * 30 + b"\r\nConnection: close\r\n\r\n")
+        assert status == 413 and SERVER_MESSAGES[413] in body.decode()  # refused unread, at once
+    finally:
+        for sock in stalled:
+            sock.close()
+        process.kill()
+        process.wait(timeout=20)
