@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from certification import exchanges as ex
 from certification.verdicts import Finding, Waiting, mismatch
+from spoticar_handoff import eligibility
 from spoticar_handoff.fields import normalize_plate, normalize_vin
 from spoticar_handoff.warnings import handoff_warnings
 from fixtures.reference import normalize_brand
@@ -210,20 +211,45 @@ def correction_prefills(ctx: Context):
                                                    f"du bon de commande {ex.bdc_of(last)}.", _ids(first, last))]
 
 
+def _breaks_rule(rule: str, body) -> bool:
+    """Whether the value the DMS sent breaks the rule (the SDK's own): a number sent as text ("801")
+    breaks none, and its 422 is a format error, not the rule's."""
+    check = {"brand": eligibility.brand_refusal, "power": eligibility.power_refusal,
+             "usage": eligibility.usage_refusal, "ptac": eligibility.ptac_refusal}[rule]
+    value = ex.dig(body, RULE_FIELDS[rule])
+    if rule in ("power", "ptac") and (not isinstance(value, int) or isinstance(value, bool)):
+        return False
+    try:
+        return check(value) is not None
+    except Exception:  # a value of the wrong type is refused for its type, by no rule
+        return False
+
+
 def refused_for_rule(ctx: Context):
     """The ineligible sale was refused with a 422 naming the rule."""
     handoffs = ctx.handoffs()
     if not handoffs:
         return Waiting("refused_for_rule", f"la transmission du véhicule non éligible, {SESSION_KEY}")
-    wanted = RULE_FIELDS[ctx.scenario["rule"]]
+    rule = ctx.scenario["rule"]
+    wanted = RULE_FIELDS[rule]
     for e in handoffs:
         errors = (ex.body_json(e["response"]) or {}).get("errors") or []
-        if e["status"] == 422 and any(isinstance(x, dict) and x.get("field") == wanted for x in errors):
-            return [Finding("refused_for_rule", "pass", f"Refus 422 sur {wanted} : {errors[0].get('message')}",
-                            _ids(e))]
+        if e["status"] == 422 and _breaks_rule(rule, ex.body_json(e["request"])) \
+                and any(isinstance(x, dict) and x.get("field") == wanted for x in errors):
+            message = next(x.get("message") for x in errors if isinstance(x, dict) and x.get("field") == wanted)
+            return [Finding("refused_for_rule", "pass", f"Refus 422 sur {wanted} : {message}", _ids(e))]
+    last = handoffs[-1]
+    expected, received = ex.dig(ctx.sale, wanted), ex.dig(ex.body_json(last["request"]), wanted)
+    diff = [] if _normalised(wanted, expected) == _normalised(wanted, received) and type(expected) is type(received) \
+        else [mismatch(wanted, expected, received)]
+    errors = [x for x in (ex.body_json(last["response"]) or {}).get("errors") or [] if isinstance(x, dict)]
+    if last["status"] == 422 and errors:
+        lines = " ; ".join(f"{x.get('field')}: {x.get('message')}" for x in errors)
+        return [Finding("refused_for_rule", "fail", f"Refus 422 pour une autre raison que la règle d'éligibilité "
+                                                    f"sur {wanted} ({lines}) : corrigez d'abord ces champs, la règle "
+                                                    "sera alors jugée.", _ids(*handoffs), diff)]
     return [Finding("refused_for_rule", "fail", f"Aucun refus 422 sur {wanted} : le DMS n'a pas transmis la "
-                                                "donnée qui rend le véhicule non éligible.", _ids(*handoffs),
-                    [mismatch(wanted, ex.dig(ctx.sale, wanted), ex.dig(ex.body_json(handoffs[-1]["request"]), wanted))])]
+                                                "donnée qui rend le véhicule non éligible.", _ids(*handoffs), diff)]
 
 
 def sends_usage_and_ptac(ctx: Context):

@@ -114,6 +114,23 @@ def test_refusal_needs_the_rule_and_no_blind_retry(scenario_id, field):
     assert status == "failed" and any("seul le dms_order_ref change" in f.message for f in findings)
 
 
+def test_a_refusal_for_another_reason_is_not_the_rule_s_and_says_so():
+    as_text = sale("eligibility-power")
+    as_text["vehicle"]["din_power"] = "801"                # refused for its type: no rule was judged
+    refused = handoff(as_text, 422, errors=[{"field": "vehicle.din_power", "message": "Doit être un nombre entier."}])
+    status, findings = run("eligibility-power", [refused], now=10)
+    assert status == "failed"
+    assert any("autre raison que la règle" in f.message for f in findings)
+    french_date = sale("eligibility-brand")
+    french_date["sale"]["sale_date"] = "01/12/2026"
+    refused = handoff(french_date, 422, errors=[{"field": "sale.sale_date",
+                                                 "message": "Doit être une date au format AAAA-MM-JJ."}])
+    status, findings = run("eligibility-brand", [refused], now=10)
+    rule = next(f for f in findings if f.check == "refused_for_rule")
+    assert status == "failed" and "sale.sale_date: Doit être une date au format AAAA-MM-JJ." in rule.message
+    assert rule.diff == []                                 # the brand was sent as instructed
+
+
 def test_dropping_usage_lets_a_taxi_through_and_fails():
     body = sale("eligibility-usage")
     del body["vehicle"]["usage"], body["vehicle"]["ptac_kg"]
@@ -152,6 +169,10 @@ def test_callback_acknowledged_within_the_bound():
     assert run("callback-acknowledged", [accepted])[0] == "waiting"
     assert run("callback-acknowledged", [accepted, callback(declared, 200, at=3)])[0] == "passed"
     assert run("callback-acknowledged", [accepted, callback(declared, None, at=3)])[0] == "failed"
+    # a DMS too slow to answer before the centralisateur gives up is told so, not just « pas de réponse »
+    status, findings = run("callback-acknowledged", [accepted, callback(declared, None, at=3, duration_ms=5008.8)])
+    assert status == "failed"
+    assert "pas de réponse en 5,0 s" in findings[0].message and "Acquittez en moins de 5 s" in findings[0].message
     assert run("callback-acknowledged", [accepted, callback(declared, 200, at=3, duration_ms=9000)])[0] == "failed"
 
 
