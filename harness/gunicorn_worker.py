@@ -1,8 +1,8 @@
 """The gunicorn worker ``serve`` and ``up --processes`` run: gunicorn's threaded worker, with the
 refusals gunicorn answers itself (a malformed request line or header, a URI or headers too long…)
 in French like every app's own errors and waitress's (``common.peer_limits.SERVER_MESSAGES``),
-instead of its English HTML page naming the parser's details; and a chunked body read whole before
-the app, as waitress does (``ChunkedBodyFirst``)."""
+instead of its English HTML page naming the parser's details; and a body's faults refused before the
+app, as waitress does (``BodyFirst``)."""
 from __future__ import annotations
 
 import io
@@ -26,18 +26,26 @@ def write_error(sock, status_int: int, reason: str, mesg: str) -> None:
     util.write_nonblock(sock, head + body)
 
 
-class ChunkedBodyFirst:
-    """gunicorn parses a chunked body only as the app reads it: a malformed chunk (a size that is not
-    hexadecimal, a chunk cut short) then raised inside the view reading it — a 500 from the hand-off
-    API or a login form. Waitress reads the whole body before the app and refuses a malformed one
-    itself; so does this, up to the app's ``MAX_CONTENT_LENGTH``: a malformed chunk is the server's
-    French 400, a longer body its 413, and the app gets the body with its Content-Length."""
+class BodyFirst:
+    """The request body's faults answered by the server, before the app, as waitress does:
+
+    - gunicorn parses a chunked body only as the app reads it: a malformed chunk (a size that is not
+      hexadecimal, a chunk cut short) then raised inside the view reading it — a 500 from the hand-off
+      API or a login form. The chunked body is read whole first, up to the app's ``MAX_CONTENT_LENGTH``:
+      a malformed chunk is the server's French 400, a longer body its 413, and the app gets the body
+      with its Content-Length;
+    - a Content-Length over that limit is the server's 413 with the connection closed: answered by
+      the app, gunicorn kept the connection to drain a body it would never use (a client reading to
+      the end waited for its timeout)."""
 
     def __init__(self, wsgi_app, limit: int | None):
         self.wsgi_app, self.limit = wsgi_app, limit
 
     def __call__(self, environ, start_response):
         if "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            length = environ.get("CONTENT_LENGTH") or ""
+            if self.limit is not None and length.isdigit() and int(length) > self.limit:
+                return self._refuse(start_response, "413 Request Entity Too Large")
             return self.wsgi_app(environ, start_response)
         try:
             body = environ["wsgi.input"].read(-1 if self.limit is None else self.limit + 1)
@@ -69,4 +77,4 @@ class FrenchThreadWorker(ThreadWorker):
         super().load_wsgi()
         app = self.wsgi   # stays the Flask app (its templates warmed, its writers stopped at exit)
         if hasattr(app, "wsgi_app"):
-            app.wsgi_app = ChunkedBodyFirst(app.wsgi_app, app.config.get("MAX_CONTENT_LENGTH"))
+            app.wsgi_app = BodyFirst(app.wsgi_app, app.config.get("MAX_CONTENT_LENGTH"))

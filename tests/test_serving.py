@@ -73,7 +73,10 @@ def test_serve_runs_one_app_under_gunicorn_with_its_workers(tmp_path, factory):
         key = {"Authorization": "Bearer demo-tec3h"}
         assert httpx.get(url + "/api/v1/declarations/SP0", headers=key).status_code == 404
         for request, expected in ((b"GET\r\n\r\n", 400), (b"GET / HTTP/1.1\r\nBad Name: x\r\n\r\n", 400),
-                                  (b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414)):
+                                  (b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+                                  # answered and closed at once: not kept open to drain a body never used
+                                  (b"POST /api/v1/handoffs HTTP/1.1\r\nHost: x\r\nContent-Length: " + b"9" * 30
+                                   + b"\r\n\r\n", 413)):
             status, _head, body = _exchange(url, request)  # gunicorn's own refusals, in French too
             assert status == expected and SERVER_MESSAGES[expected] in body.decode(), (request[:40], body)
         # a malformed chunked body is the server's French 400, as under waitress — not a 500 from the view
