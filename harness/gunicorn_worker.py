@@ -26,6 +26,10 @@ def write_error(sock, status_int: int, reason: str, mesg: str) -> None:
     util.write_nonblock(sock, head + body)
 
 
+def _over(length: str | None, limit: int | None) -> bool:
+    return limit is not None and bool(length) and length.strip().isdigit() and int(length) > limit
+
+
 class BodyFirst:
     """The request body's faults answered by the server, before the app, as waitress does:
 
@@ -34,18 +38,18 @@ class BodyFirst:
       API or a login form. The chunked body is read whole first, up to the app's ``MAX_CONTENT_LENGTH``:
       a malformed chunk is the server's French 400, a longer body its 413, and the app gets the body
       with its Content-Length;
-    - a Content-Length over that limit is the server's 413 with the connection closed: answered by
-      the app, gunicorn kept the connection to drain a body it would never use (a client reading to
-      the end waited for its timeout)."""
+    - a Content-Length over that limit: the app answers its own 413 (the API's JSON errors) without a
+      byte of the body (the journal no longer waits for it), and the worker closes the connection after
+      it (``FrenchThreadWorker.handle_request``) instead of draining a body nobody reads: a client
+      reading to the end waited for the worker's timeout, its thread held meanwhile."""
 
     def __init__(self, wsgi_app, limit: int | None):
         self.wsgi_app, self.limit = wsgi_app, limit
 
     def __call__(self, environ, start_response):
         if "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-            length = environ.get("CONTENT_LENGTH") or ""
-            if self.limit is not None and length.isdigit() and int(length) > self.limit:
-                return self._refuse(start_response, "413 Request Entity Too Large")
+            if _over(environ.get("CONTENT_LENGTH"), self.limit):
+                environ["wsgi.input"] = io.BytesIO()   # answered from its Content-Length: nothing to wait for
             return self.wsgi_app(environ, start_response)
         try:
             body = environ["wsgi.input"].read(-1 if self.limit is None else self.limit + 1)
@@ -73,8 +77,16 @@ class FrenchThreadWorker(ThreadWorker):
         util.write_error = write_error  # the worker's process is ours alone: its one error writer
         super().init_process()
 
+    body_limit: int | None = None
+
     def load_wsgi(self):
         super().load_wsgi()
         app = self.wsgi   # stays the Flask app (its templates warmed, its writers stopped at exit)
         if hasattr(app, "wsgi_app"):
-            app.wsgi_app = BodyFirst(app.wsgi_app, app.config.get("MAX_CONTENT_LENGTH"))
+            self.body_limit = app.config.get("MAX_CONTENT_LENGTH")
+            app.wsgi_app = BodyFirst(app.wsgi_app, self.body_limit)
+
+    def handle_request(self, req, conn):
+        if any(name == "CONTENT-LENGTH" and _over(value, self.body_limit) for name, value in req.headers):
+            req.must_close = True   # the body is never read: close after the 413, do not drain it
+        return super().handle_request(req, conn)

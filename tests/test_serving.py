@@ -91,6 +91,8 @@ def test_serve_runs_one_app_under_gunicorn_with_its_workers(tmp_path, factory):
         sent = httpx.post(url + "/api/v1/handoffs", content=iter([payload[:100], payload[100:]]),  # chunked
                           headers={**key, "Content-Type": "application/json"})
         assert sent.status_code == 201, sent.text
+        big = httpx.post(url + "/api/v1/handoffs", json=factory.handoff(seller="x" * (2 * 1024 * 1024)), headers=key)
+        assert big.status_code == 413 and big.json()["errors"][0]["message"] == SERVER_MESSAGES[413]  # the API's own
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
     finally:
