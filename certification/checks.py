@@ -4,10 +4,13 @@ be recomputed from the evidence alone (``certification.evaluate``)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from certification import exchanges as ex
 from certification.verdicts import Finding, Waiting, mismatch
+from spoticar_handoff import eligibility
 from spoticar_handoff.fields import normalize_plate, normalize_vin
 from spoticar_handoff.warnings import handoff_warnings
 from fixtures.reference import normalize_brand
@@ -21,6 +24,33 @@ MATCHED = {"vehicle.plate": normalize_plate, "vehicle.vin": normalize_vin, "vehi
            "sale.sale_date": str, "sale.delivery_date": str, "customer.last_name": str.upper,
            "warranty.label": str, "warranty.product": str, "warranty.duration_months": int,
            "warranty.start_date": str}
+# a hand-off counts for the session only with its key and dealer: the DMS is told so while it waits
+SESSION_KEY = ("avec la clé d'API et le point de vente de la session (une transmission refusée 401 ou 403 — autre "
+               "clé, autre point de vente — n'est pas comptée)")
+
+
+def _text(value) -> str:
+    """Free text as a DMS may store it: case, accents and spacing aside ("Pélissier" is "PELISSIER")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", str(value)) if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def _phone(value) -> str:
+    """A French number written either way: "+33 1 02 03 04 05" is "0102030405"."""
+    digits = re.sub(r"[\s.\-()]", "", str(value))
+    return re.sub(r"^(?:\+33|0033)(?=[1-9][0-9]{8}$)", "0", digits)
+
+
+# Compared when the DMS sends them (a field it leaves out is judged by ``required_fields_present``): the
+# customer a mapping error mixes up (another person's name, email or address) shows on form 2/3 as
+# pre-filled, wrong, values the dealer has no reason to notice. Not the price: a DMS's order total may
+# rightly hold more than the vehicle (Tec3H's article lines).
+MATCHED_WHEN_SENT = {"customer.civility": str, "customer.first_name": _text, "customer.birth_date": str,
+                     "customer.birth_place": _text, "customer.email": lambda v: str(v).strip().lower(),
+                     "customer.phone": _phone, "customer.mobile": _phone, "customer.address": _text,
+                     "customer.postcode": lambda v: str(v).strip(), "customer.city": _text,
+                     "vehicle.kind": str, "vehicle.energy": str,
+                     "vehicle.model": _text}
 
 
 @dataclass
@@ -54,7 +84,7 @@ def _ids(*entries) -> list[str]:
 
 def _normalised(path: str, value):
     try:
-        return MATCHED[path](value) if value is not None else None
+        return {**MATCHED, **MATCHED_WHEN_SENT}[path](value) if value is not None else None
     except Exception:  # a malformed value is compared as received
         return value
 
@@ -63,16 +93,41 @@ def handoff_accepted(ctx: Context):
     """The centralisateur accepted the scenario's hand-off (201, or 200 for a resend)."""
     handoffs = ctx.handoffs()
     if not handoffs:
-        return Waiting("handoff_accepted", "une transmission (POST /api/v1/handoffs) pour ce scénario")
+        return Waiting("handoff_accepted", f"une transmission (POST /api/v1/handoffs) pour ce scénario, {SESSION_KEY}")
     good = ctx.accepted_handoffs()
     if good:
+        duplicates = _one_order(ctx, good)
+        if isinstance(duplicates, Waiting):
+            return duplicates
         return [Finding("handoff_accepted", "pass", f"Transmission acceptée (HTTP {good[0]['status']}, "
-                                                     f"bon de commande {ex.bdc_of(good[0])}).", _ids(good[0]))]
+                                                     f"bon de commande {ex.bdc_of(good[0])}).", _ids(good[0])),
+                *duplicates]
     last = handoffs[-1]
     errors = (ex.body_json(last["response"]) or {}).get("errors") or []
     lines = " ; ".join(f"{e.get('field')}: {e.get('message')}" for e in errors if isinstance(e, dict))
     return [Finding("handoff_accepted", "fail", f"Transmission refusée (HTTP {last['status']}) : {lines}",
                     _ids(*handoffs))]
+
+
+def _one_order(ctx: Context, good: list[dict]) -> list[Finding] | Waiting:
+    """One sale, one order: the sale sent under a second dms_order_ref (a double click, a retry that makes
+    a new order number) gets a second bon de commande for the same vehicle; so the verdict waits a few
+    quiet seconds after the last one, as ``no_blind_retry`` does. The resend and correction scenarios
+    judge their second send themselves."""
+    if {"resend_same_bdc", "correction_prefills"} & set(ctx.scenario.get("checks", ())):
+        return []
+    refs = list(dict.fromkeys((ex.body_json(e["request"]) or {}).get("dms_order_ref") for e in good))
+    if len(refs) < 2:
+        quiet = (ctx.now - ex.when(good[-1])).total_seconds()
+        if quiet < ctx.param("settle_seconds") and not ctx.final:
+            return Waiting("handoff_accepted", "quelques secondes sans second envoi de la même vente")
+        return []
+    bdcs = list(dict.fromkeys(ex.bdc_of(e) for e in good))
+    return [Finding("handoff_accepted", "fail", f"La même vente a été transmise sous {len(refs)} commandes "
+                                                f"(dms_order_ref {', '.join(map(str, refs))}) : bons de commande "
+                                                f"{', '.join(map(str, bdcs))} pour un seul véhicule. Un nouvel "
+                                                "envoi de la même commande reprend son dms_order_ref.",
+                    _ids(*good), [mismatch("dms_order_ref", refs[0], refs[1])])]
 
 
 def required_fields_present(ctx: Context):
@@ -98,8 +153,10 @@ def values_match_sale(ctx: Context):
         return Waiting("values_match_sale", "une transmission acceptée")
     body = ex.body_json(good[-1]["request"]) or {}
     diff = []
-    for path in MATCHED:
+    for path in [*MATCHED, *MATCHED_WHEN_SENT]:
         expected, received = ex.dig(ctx.sale, path), ex.dig(body, path)
+        if received is None and path in MATCHED_WHEN_SENT:
+            continue
         if expected is not None and _normalised(path, expected) != _normalised(path, received):
             diff.append(mismatch(path, expected, received))
     if diff:
@@ -154,20 +211,45 @@ def correction_prefills(ctx: Context):
                                                    f"du bon de commande {ex.bdc_of(last)}.", _ids(first, last))]
 
 
+def _breaks_rule(rule: str, body) -> bool:
+    """Whether the value the DMS sent breaks the rule (the SDK's own): a number sent as text ("801")
+    breaks none, and its 422 is a format error, not the rule's."""
+    check = {"brand": eligibility.brand_refusal, "power": eligibility.power_refusal,
+             "usage": eligibility.usage_refusal, "ptac": eligibility.ptac_refusal}[rule]
+    value = ex.dig(body, RULE_FIELDS[rule])
+    if rule in ("power", "ptac") and (not isinstance(value, int) or isinstance(value, bool)):
+        return False
+    try:
+        return check(value) is not None
+    except Exception:  # a value of the wrong type is refused for its type, by no rule
+        return False
+
+
 def refused_for_rule(ctx: Context):
     """The ineligible sale was refused with a 422 naming the rule."""
     handoffs = ctx.handoffs()
     if not handoffs:
-        return Waiting("refused_for_rule", "la transmission du véhicule non éligible")
-    wanted = RULE_FIELDS[ctx.scenario["rule"]]
+        return Waiting("refused_for_rule", f"la transmission du véhicule non éligible, {SESSION_KEY}")
+    rule = ctx.scenario["rule"]
+    wanted = RULE_FIELDS[rule]
     for e in handoffs:
         errors = (ex.body_json(e["response"]) or {}).get("errors") or []
-        if e["status"] == 422 and any(isinstance(x, dict) and x.get("field") == wanted for x in errors):
-            return [Finding("refused_for_rule", "pass", f"Refus 422 sur {wanted} : {errors[0].get('message')}",
-                            _ids(e))]
+        if e["status"] == 422 and _breaks_rule(rule, ex.body_json(e["request"])) \
+                and any(isinstance(x, dict) and x.get("field") == wanted for x in errors):
+            message = next(x.get("message") for x in errors if isinstance(x, dict) and x.get("field") == wanted)
+            return [Finding("refused_for_rule", "pass", f"Refus 422 sur {wanted} : {message}", _ids(e))]
+    last = handoffs[-1]
+    expected, received = ex.dig(ctx.sale, wanted), ex.dig(ex.body_json(last["request"]), wanted)
+    diff = [] if _normalised(wanted, expected) == _normalised(wanted, received) and type(expected) is type(received) \
+        else [mismatch(wanted, expected, received)]
+    errors = [x for x in (ex.body_json(last["response"]) or {}).get("errors") or [] if isinstance(x, dict)]
+    if last["status"] == 422 and errors:
+        lines = " ; ".join(f"{x.get('field')}: {x.get('message')}" for x in errors)
+        return [Finding("refused_for_rule", "fail", f"Refus 422 pour une autre raison que la règle d'éligibilité "
+                                                    f"sur {wanted} ({lines}) : corrigez d'abord ces champs, la règle "
+                                                    "sera alors jugée.", _ids(*handoffs), diff)]
     return [Finding("refused_for_rule", "fail", f"Aucun refus 422 sur {wanted} : le DMS n'a pas transmis la "
-                                                "donnée qui rend le véhicule non éligible.", _ids(*handoffs),
-                    [mismatch(wanted, ex.dig(ctx.sale, wanted), ex.dig(ex.body_json(handoffs[-1]["request"]), wanted))])]
+                                                "donnée qui rend le véhicule non éligible.", _ids(*handoffs), diff)]
 
 
 def sends_usage_and_ptac(ctx: Context):
@@ -184,6 +266,14 @@ def sends_usage_and_ptac(ctx: Context):
     return [Finding("sends_usage_and_ptac", "pass", "Usage et PTAC transmis.", _ids(handoffs[0]))]
 
 
+def _sale_sent(entry: dict):
+    """What a hand-off asks about the sale: its body without the order number and the callback address."""
+    body = ex.body_json(entry["request"])
+    if not isinstance(body, dict):
+        return body
+    return {k: v for k, v in body.items() if k not in ("dms_order_ref", "callback_url")}
+
+
 def no_blind_retry(ctx: Context):
     """After a 422, the same body is not sent again (the answer would not change)."""
     handoffs = ctx.handoffs()
@@ -192,11 +282,17 @@ def no_blind_retry(ctx: Context):
         if handoffs:
             return [Finding("no_blind_retry", "skip", "Aucun refus 422 : pas de renvoi à juger.")]
         return Waiting("no_blind_retry", "un refus 422")
+    refused_sale = _sale_sent(refused[0])
     retries = [e for e in handoffs if e is not refused[0] and ex.when(e) > ex.when(refused[0])
-               and (ex.body_json(e["request"]) == ex.body_json(refused[0]["request"]))]
+               and _sale_sent(e) == refused_sale]
     if retries:
+        renumbered = any(ex.dig(ex.body_json(e["request"]), "dms_order_ref")
+                         != ex.dig(ex.body_json(refused[0]["request"]), "dms_order_ref") for e in retries)
         return [Finding("no_blind_retry", "fail", f"Après le refus 422, la même demande a été renvoyée "
-                                                  f"{len(retries)} fois à l'identique.", _ids(refused[0], *retries))]
+                                                  f"{len(retries)} fois à l'identique"
+                                                  + (" (seul le dms_order_ref change : un nouveau numéro de commande "
+                                                     "ne change pas la réponse)" if renumbered else "") + ".",
+                        _ids(refused[0], *retries))]
     quiet = (ctx.now - ex.when(refused[0])).total_seconds()
     if quiet < ctx.param("settle_seconds") and not ctx.final:
         return Waiting("no_blind_retry", "quelques secondes sans nouvel envoi après le refus")

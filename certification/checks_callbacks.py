@@ -23,7 +23,11 @@ def _refused(entry: dict) -> bool:
 
 
 def _shown(entry: dict) -> str:
-    return f"HTTP {entry['status']}" if entry.get("status") else "pas de réponse"
+    """The DMS's answer; none within the centralisateur's timeout (a DMS too slow) says how long it waited."""
+    if entry.get("status"):
+        return f"HTTP {entry['status']}"
+    waited = entry.get("duration_ms")
+    return f"pas de réponse en {waited / 1000:.1f} s".replace(".", ",") if waited else "pas de réponse"
 
 
 def _exchange(entry: dict) -> str:
@@ -53,9 +57,11 @@ def callback_acknowledged(ctx: Context):
     first = finals[0]
     bound = ctx.param("callback_bound_ms")
     if not _ok(first):
+        slow = "" if first.get("status") else (f" Acquittez en moins de {bound / 1000:.0f} s : répondez avant "
+                                               "tout traitement long.")
         return [Finding("callback_acknowledged", "fail", f"Rappel « {_state(first).get('status')} » envoyé au DMS "
                                                          f"({_exchange(first)}) non acquitté : {_shown(first)}, "
-                                                         "attendu 2xx.", _ids(*finals),
+                                                         f"attendu 2xx.{slow}", _ids(*finals),
                         [mismatch("status", "2xx", first.get("status"))])]
     if (first.get("duration_ms") or 0) > bound:
         return [Finding("callback_acknowledged", "fail", f"Rappel acquitté en {first['duration_ms']:.0f} ms, "

@@ -56,8 +56,9 @@ def dealer_refusal(rrdi: str, reserved: bool):
         return error_response(403, f"Cette clé de session de certification ne déclare que pour le point de vente "
                                    f"de certification {session.dealer_rrdi}.", "dealer.rrdi")
     if session is None and reserved:
-        return error_response(403, f"Le point de vente {rrdi} est réservé à une session de certification.",
-                              "dealer.rrdi")
+        return error_response(403, f"Le point de vente {rrdi} est réservé à une session de certification : "
+                                   "envoyez la clé d'API de la session (Authorization: Bearer cs-…), pas celle "
+                                   "du DMS.", "dealer.rrdi")
     return None
 
 

@@ -3,11 +3,12 @@ refusals gunicorn answers itself (a malformed request line or header, a URI or h
 in French like every app's own errors and waitress's (``common.peer_limits.SERVER_MESSAGES``),
 instead of its English HTML page naming the parser's details.
 
-A request is received whole — headers, then a body of known length — before the app runs, under the
-bounds ``common.peer_limits`` sets for waitress: within ``REQUEST_DEADLINE`` seconds, and past
-``SLOW_AFTER`` seconds one peer keeps at most ``SLOW_REQUESTS_PER_PEER`` requests being received in
-each worker process (the others get a French 408 and are closed); a body over the app's
-``MAX_CONTENT_LENGTH`` is refused unread (413). gthread reads a request in one of its threads, and
+A request is received whole — headers, then its body, of known length or chunked — before the app
+runs, under the bounds ``common.peer_limits`` sets for waitress: within ``REQUEST_DEADLINE`` seconds,
+and past ``SLOW_AFTER`` seconds one peer keeps at most ``SLOW_REQUESTS_PER_PEER`` requests being
+received in each worker process (the others get a French 408 and are closed); a body announced over
+the app's ``MAX_CONTENT_LENGTH`` is never read (the app answers its own 413, then the connection
+closes), a malformed chunked one is a French 400 (``FrenchThreadWorker._receive_body``). gthread reads a request in one of its threads, and
 that thread waited on the socket as long as the client kept it open: a dozen connections trickling
 their headers, or announcing a body that never came, held every thread of an app (2 workers × 4
 threads), which then answered no one — not even ``/healthz`` — for as long as they stayed open."""
@@ -20,12 +21,14 @@ from collections import Counter
 
 from gunicorn import util
 from gunicorn.http import unreader as _unreader
+from gunicorn.http.body import ChunkedReader
+from gunicorn.http.errors import NoMoreData, ParseException
 from gunicorn.workers.gthread import ThreadWorker
 
 from common.peer_limits import REQUEST_DEADLINE, SERVER_MESSAGES, SLOW_AFTER
 
 SLOW_REQUESTS_PER_PEER = 1  # per worker process: the threads one peer's slow requests may hold
-REASONS = {408: "Request Timeout", 413: "Payload Too Large"}
+REASONS = {400: "Bad Request", 408: "Request Timeout", 413: "Payload Too Large"}
 _receiving = threading.local()  # the reception under way in this thread (headers and body), if any
 
 
@@ -143,16 +146,37 @@ class FrenchThreadWorker(ThreadWorker):
         super().handle_error(req, client, addr, exc)
 
     def _receive_body(self, req, conn) -> int | None:
-        """Receive what is missing of a body of known length into the request's buffer (the app then
-        reads it from memory); the status refusing it (413), or None. A chunked body is read by the
-        app as it comes."""
+        """Receive the request's body before the app runs, within the request's bounds; the status
+        refusing it (400, 413), or None.
+
+        - A body of known length: what is missing is read into the request's buffer (the app then
+          reads it from memory).
+        - One over the app's ``MAX_CONTENT_LENGTH``: never read. The app answers its own 413 from the
+          header (the API's JSON errors, as under waitress) with an empty input, and the connection
+          closes after it instead of draining a body nobody reads.
+        - A chunked body: read whole here — gunicorn parses chunks only as the app reads them, so a
+          malformed chunk raised inside the view reading it (a 500). A malformed one is the server's
+          French 400, one longer than the limit its 413; the app gets the body with its Content-Length."""
+        limit = getattr(self.wsgi, "config", {}).get("MAX_CONTENT_LENGTH")
+        if isinstance(getattr(req.body, "reader", None), ChunkedReader):
+            try:
+                body = req.body.read(-1 if limit is None else limit + 1)
+            except (ParseException, NoMoreData):
+                return 400
+            if limit is not None and len(body) > limit:
+                return 413
+            req.headers = [(name, value) for name, value in req.headers if name != "TRANSFER-ENCODING"]
+            req.headers.append(("CONTENT-LENGTH", str(len(body))))
+            req.body = io.BytesIO(body)
+            return None
         length = next((value for name, value in req.headers if name == "CONTENT-LENGTH"), None)
         if length is None or not length.isdigit() or int(length) == 0:
             return None
         length = int(length)
-        limit = getattr(self.wsgi, "config", {}).get("MAX_CONTENT_LENGTH")
         if limit is not None and length > limit:
-            return 413
+            req.force_close()
+            req.body = io.BytesIO()  # the app answers from the header: nothing to wait for
+            return None
         unreader = conn.parser.unreader
         missing = length - len(unreader.buf.getvalue())
         reception, pieces = getattr(_receiving, "current", None), []

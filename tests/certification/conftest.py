@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import zipfile
 
 import httpx
@@ -52,6 +53,19 @@ def open_session(stack, dms: str = "tec3h", **extra) -> dict:
                           json={"dms": dms, "wait_seconds": 60, **extra}, timeout=30)
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def judged(session: dict, scenario_id: str) -> dict:
+    """The session (JSON, with its key) once ``scenario_id`` has its verdict: a hand-off scenario waits a
+    few quiet seconds (``CERTIFICATION_SETTLE_SECONDS``) for a second order of the same sale."""
+    deadline = time.monotonic() + 30
+    while True:
+        state = httpx.get(session["url"], verify=tls_context(), timeout=20, headers={
+            "Accept": "application/json", "Authorization": f"Bearer {session['key']}"}).json()
+        status = next(s["status"] for s in state["scenarios"] if s["id"] == scenario_id)
+        if status != "waiting" or time.monotonic() > deadline:
+            return state
+        time.sleep(0.2)
 
 
 def dealer_declares(declaration_url: str, sale: dict) -> None:

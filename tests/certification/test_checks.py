@@ -45,6 +45,38 @@ def test_nothing_received_waits_then_fails_after_the_bound():
     assert run("handoff-complete", [])[0] == "waiting"
     status, findings = run("handoff-complete", [], started_at=T0.isoformat(), wait_seconds=30, now=31)
     assert status == "failed" and "Délai d'attente de 30 s dépassé, toujours en attente de" in findings[0].message
+    # a DMS whose hand-offs were refused 401/403 (its production key, another dealer) is told why none counts
+    assert "clé d'API et le point de vente de la session" in findings[0].message
+
+
+def test_the_customer_sent_is_the_sale_s_however_written():
+    written_otherwise = sale("handoff-complete")
+    written_otherwise["customer"].update(first_name="JEAN", email="Jean.Dupond@example.fr", phone="+33 1 02 03 04 05",
+                                         address="RUE SPOTICAR", city="Paris")
+    written_otherwise["seller"] = "NICOLAS PELISSIER"
+    written_otherwise["vehicle"]["plate"] = "aa000aa"
+    del written_otherwise["customer"]["mobile"]                 # optional: not sent is not a wrong value
+    assert run("handoff-complete", [handoff(written_otherwise)])[0] == "passed"
+    for path, wrong in (("customer.email", "vo@concession.example.fr"), ("customer.first_name", "Nicolas"),
+                        ("customer.postcode", "75011"), ("vehicle.energy", "DIESEL")):
+        body = sale("handoff-complete")
+        parent, leaf = path.split(".")
+        body[parent][leaf] = wrong
+        status, findings = run("handoff-complete", [handoff(body)])
+        assert status == "failed", path
+        assert [d["path"] for f in findings for d in f.diff] == [path]
+
+
+def test_one_sale_sent_as_two_orders_fails():
+    first = handoff(sale("handoff-complete", "100"), bdc="SPC1234560000002")
+    assert run("handoff-complete", [first], now=1)[0] == "waiting"   # a second order may still come
+    assert run("handoff-complete", [first], now=10)[0] == "passed"
+    again = handoff(sale("handoff-complete", "100"), 200, "SPC1234560000002", at=0.2)
+    assert run("handoff-complete", [first, again], now=10)[0] == "passed"        # the same order: harmless
+    second = handoff(sale("handoff-complete", "101"), bdc="SPC1234560000003", at=0.2)
+    status, findings = run("handoff-complete", [first, second], now=10)
+    assert status == "failed"
+    assert any("transmise sous 2 commandes" in f.message and "SPC1234560000003" in f.message for f in findings)
 
 
 def test_resend_with_a_new_order_fails_with_a_diff():
@@ -76,6 +108,27 @@ def test_refusal_needs_the_rule_and_no_blind_retry(scenario_id, field):
     retry = handoff(sale(scenario_id), 422, at=0.5, errors=[{"field": field, "message": "Véhicule non éligible"}])
     status, findings = run(scenario_id, [refused, retry], now=10)
     assert status == "failed" and any("renvoyée 1 fois à l'identique" in f.message for f in findings)
+    renumbered = handoff(sale(scenario_id, "4587"), 422, at=0.5,
+                         errors=[{"field": field, "message": "Véhicule non éligible"}])
+    status, findings = run(scenario_id, [refused, renumbered], now=10)
+    assert status == "failed" and any("seul le dms_order_ref change" in f.message for f in findings)
+
+
+def test_a_refusal_for_another_reason_is_not_the_rule_s_and_says_so():
+    as_text = sale("eligibility-power")
+    as_text["vehicle"]["din_power"] = "801"                # refused for its type: no rule was judged
+    refused = handoff(as_text, 422, errors=[{"field": "vehicle.din_power", "message": "Doit être un nombre entier."}])
+    status, findings = run("eligibility-power", [refused], now=10)
+    assert status == "failed"
+    assert any("autre raison que la règle" in f.message for f in findings)
+    french_date = sale("eligibility-brand")
+    french_date["sale"]["sale_date"] = "01/12/2026"
+    refused = handoff(french_date, 422, errors=[{"field": "sale.sale_date",
+                                                 "message": "Doit être une date au format AAAA-MM-JJ."}])
+    status, findings = run("eligibility-brand", [refused], now=10)
+    rule = next(f for f in findings if f.check == "refused_for_rule")
+    assert status == "failed" and "sale.sale_date: Doit être une date au format AAAA-MM-JJ." in rule.message
+    assert rule.diff == []                                 # the brand was sent as instructed
 
 
 def test_dropping_usage_lets_a_taxi_through_and_fails():
@@ -116,6 +169,10 @@ def test_callback_acknowledged_within_the_bound():
     assert run("callback-acknowledged", [accepted])[0] == "waiting"
     assert run("callback-acknowledged", [accepted, callback(declared, 200, at=3)])[0] == "passed"
     assert run("callback-acknowledged", [accepted, callback(declared, None, at=3)])[0] == "failed"
+    # a DMS too slow to answer before the centralisateur gives up is told so, not just « pas de réponse »
+    status, findings = run("callback-acknowledged", [accepted, callback(declared, None, at=3, duration_ms=5008.8)])
+    assert status == "failed"
+    assert "pas de réponse en 5,0 s" in findings[0].message and "Acquittez en moins de 5 s" in findings[0].message
     assert run("callback-acknowledged", [accepted, callback(declared, 200, at=3, duration_ms=9000)])[0] == "failed"
 
 

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.certification.conftest import open_session
+from tests.certification.conftest import judged, open_session
 from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
@@ -71,8 +71,7 @@ def test_bad_input_is_a_french_4xx_or_a_failed_check_never_a_500(cds):
     wrong = {**_sale(session, "label-ds-certified"), "vehicle": {**_sale(session, "label-ds-certified")["vehicle"],
                                                                  "vin": "VF3LBYHZRKS999999"}}
     assert api.post("/api/v1/handoffs", json=wrong).status_code == 201
-    state = _json(session, session["key"]).json()
-    first = state["scenarios"][0]
+    first = judged(session, "handoff-complete")["scenarios"][0]
     assert first["status"] == "failed"
     assert any(d["path"] == "vehicle.vin" for f in first["findings"] for d in f["diff"])
     # a flood: 150 requests from 10 connections at once (one after the other, a loaded machine may
@@ -113,6 +112,7 @@ def test_the_certification_page_waits_for_the_dms_then_shows_the_verdict(cds):
     sale = {**state["scenarios"][0]["sale"], "dms_order_ref": "N1"}
     assert httpx.post(cds.url("centralisateur") + "/api/v1/handoffs", json=sale,
                       headers={"Authorization": f"Bearer {key}"}).status_code == 201
+    judged({"url": session_url, "key": key}, "handoff-complete")
     page = browser.get(session_url)
     assert "Réussi" in page.text and "Renvoi de la même commande" in page.text
     assert key not in page.text                                        # the key is shown once only

@@ -92,8 +92,10 @@ def test_requests_that_never_end_do_not_stop_an_app_under_gunicorn(tmp_path):
     stalled = []
     try:
         wait_healthy(url, 60, process)
-        for unfinished in (b"GET /healthz HTTP/1.1\r\nHost: x\r\n",  # headers, then a body
-                           b"POST /api/v1/handoffs HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{") * 6:
+        for unfinished in (b"GET /healthz HTTP/1.1\r\nHost: x\r\n",  # headers, a body, a chunked body
+                           b"POST /api/v1/handoffs HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{",
+                           b"POST /api/v1/handoffs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           b"5\r\n{") * 4:
             sock = socket.create_connection(("127.0.0.1", port), timeout=REQUEST_DEADLINE + 10)
             sock.sendall(unfinished)  # one worker of 4 threads: 12 of them held it
             stalled.append(sock)
