@@ -105,6 +105,8 @@ def _up(args) -> int:
         print(f"spoticar-harness: écoute sur toutes les interfaces ({args.host}) : les liens donnés aux DMS et "
               "aux navigateurs porteront cette adresse ; indiquez celle qui joint cette machine avec "
               "--advertise-host NOM (serve : --public-url).", file=sys.stderr)
+    from harness.state import clear_stale_state
+    clear_stale_state(args.data_dir)  # a crashed up's file would announce this start before it is ready
     if args.processes:
         return _up_processes(args, names)
     from harness.building import extra_config  # not harness.serving: gunicorn is not needed here

@@ -44,3 +44,27 @@ def read_state(data_dir: Path | str) -> dict[str, str] | None:
 
 def clear_state(data_dir: Path | str) -> None:
     (Path(data_dir) / STATE_FILE).unlink(missing_ok=True)
+
+
+def clear_stale_state(data_dir: Path | str) -> None:
+    """Remove a ``stack.json`` left by an ``up`` that no longer runs (killed, machine restarted): a
+    script waiting for the file to appear (the README's ``until [ -f …/stack.json ]``) then waits
+    for this start, not for the last one's. A state whose ``up`` still runs is left alone."""
+    path = Path(data_dir) / STATE_FILE
+    try:
+        pid = int(json.loads(path.read_text())["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pid = None
+    if pid is not None and _alive(pid):
+        return
+    path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True

@@ -184,3 +184,29 @@ def test_each_other_module_command_parses_its_own_options(command, capsys):
         main([command, "--help"])
     assert stopped.value.code == 0
     assert f"usage: spoticar-harness {command}" in capsys.readouterr().out
+
+
+
+def test_a_stack_json_left_by_a_killed_up_is_not_taken_for_the_next_start(tmp_path):
+    """``up`` killed (``kill -9``, a machine stopped) leaves its ``stack.json``: the next ``up`` on the
+    same data directory removes it before starting — even one that then fails to start —, so a script
+    waiting for the file waits for this start; one whose ``up`` still runs is kept."""
+    import socket
+
+    from harness.state import clear_stale_state, write_state
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait(timeout=HANG)
+    state = write_state(tmp_path, {"icare": "http://127.0.0.1:9"})
+    state.write_text(state.read_text().replace(f'"pid": {os.getpid()}', f'"pid": {gone.pid}'))
+    with socket.socket() as taken:  # the port this up wants is taken: it stops at once
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        offset = taken.getsockname()[1] - 8001
+        env = {**os.environ, "SPOTICAR_PREPARED_DIR": str(tmp_path / ".prepared")}
+        failed = start_up("--only", "icare", "--port-offset", str(offset), "--data-dir", str(tmp_path), env=env)
+        output = failed.communicate(timeout=HANG)[0]
+    assert failed.returncode == 2, output
+    assert not state.exists()
+    write_state(tmp_path, {"icare": "http://127.0.0.1:9"})  # this process runs: its state is kept
+    clear_stale_state(tmp_path)
+    assert json.loads(state.read_text())["pid"] == os.getpid()
