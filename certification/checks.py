@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from certification import exchanges as ex
@@ -30,9 +29,9 @@ SESSION_KEY = ("avec la clé d'API et le point de vente de la session (une trans
 
 
 def _text(value) -> str:
-    """Free text as a DMS may store it: case, accents and spacing aside ("Pélissier" is "PELISSIER")."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", str(value)) if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
+    """Free text as a DMS may store it: case, accents and spacing aside ("Pélissier" is "PELISSIER"),
+    as brands are compared."""
+    return normalize_brand(str(value))
 
 
 def _phone(value) -> str:
