@@ -11,7 +11,11 @@ hand-off a new sale). The API and its floor take turns, round after round, so a 
 other work slows both alike, the first of each round swapping (the one loaded second runs beside
 the other's trailing work); the ratio is that of the totals, p99 that of every request. CPU per
 request is the server's own CPU time (its process tree) over the requests it answered: a figure the
-machine's load changes less than throughput. ``SPOTICAR_JOURNAL=0`` measures with the journal off.
+machine's load changes less than throughput. The API's journal writes its entries a little after the
+answers (``common.journal``): a round of the API ends once its journal has written them all (``GET
+/__admin/journal``, which waits for every worker's), that wait counted in the round's time and CPU, so
+the journal's trailing work is the API's and never slows the bare app's next round.
+``SPOTICAR_JOURNAL=0`` measures with the journal off.
 
 ``python -m bench handoff``; ``rows()`` feeds ``make bench``."""
 from __future__ import annotations
@@ -22,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from bench.bare_flask import create_app as bare_app
@@ -69,11 +74,22 @@ def _tree_cpu(pid: int) -> float:
     return total
 
 
-def _rounds(targets: dict[str, tuple[str, dict, object]], bodies: list[dict]) -> dict:
+def settle_journal(base_url: str):
+    """A round's end for an app with a journal: every entry of the requests answered is written."""
+    def settle() -> None:
+        with urllib.request.urlopen(base_url + "/__admin/journal?limit=1", timeout=60) as answer:
+            answer.read()
+    return settle
+
+
+def _rounds(targets: dict[str, tuple[str, dict, object, object]], bodies: list[dict]) -> dict:
     """Warm each target up, then load them in turn for ``ROUNDS`` rounds; totals per target.
-    ``targets``: name → (url, headers, cpu() returning the server's CPU seconds so far)."""
-    for index, (url, headers, _cpu) in enumerate(targets.values()):
+    ``targets``: name → (url, headers, cpu() returning the server's CPU seconds so far, settle() run
+    after each load and counted in it, or None)."""
+    for index, (url, headers, _cpu, settle) in enumerate(targets.values()):
         load(url, bodies[index * WARM_UP:(index + 1) * WARM_UP], headers)
+        if settle is not None:
+            settle()
     offset = len(targets) * WARM_UP
     totals = {name: {"requests": 0, "seconds": 0.0, "cpu": 0.0, "latencies": [], "statuses": {}}
               for name in targets}
@@ -81,14 +97,17 @@ def _rounds(targets: dict[str, tuple[str, dict, object]], bodies: list[dict]) ->
         # who goes first swaps every round: the target loaded second runs beside the first one's
         # trailing work (its journal writes, a WAL checkpoint) and came out slower, whichever it was
         order = list(targets.items()) if round_ % 2 == 0 else list(reversed(targets.items()))
-        for index, (name, (url, headers, cpu)) in enumerate(order):
+        for index, (name, (url, headers, cpu, settle)) in enumerate(order):
             start = offset + (round_ * len(targets) + index) * PER_ROUND
             before = cpu()
             figures = load(url, bodies[start:start + PER_ROUND], headers)
+            settled = time.perf_counter()
+            if settle is not None:
+                settle()
             total = totals[name]
             total["cpu"] += cpu() - before
             total["requests"] += figures["requests"]
-            total["seconds"] += figures["seconds"]
+            total["seconds"] += figures["seconds"] + time.perf_counter() - settled
             total["latencies"] += figures["latencies_ms"]
             for status, count in figures["statuses"].items():
                 total["statuses"][status] = total["statuses"].get(status, 0) + count
@@ -116,8 +135,9 @@ def measure_threads() -> dict:
         try:
             stack.wait_ready()
             settle_heap()  # as ``up`` does once every app answers
-            return _rounds({"api": (stack.url("centralisateur") + "/api/v1/handoffs", headers, time.process_time),
-                            "bare": (bare.url + "/echo", {}, time.process_time)}, _bodies())
+            api = stack.url("centralisateur")
+            return _rounds({"api": (api + "/api/v1/handoffs", headers, time.process_time, settle_journal(api)),
+                            "bare": (bare.url + "/echo", {}, time.process_time, None)}, _bodies())
         finally:
             bare.stop()
             stack.stop()
@@ -137,8 +157,9 @@ def measure_processes() -> dict:
         try:
             wait_healthy(api_url, 90, api)
             wait_healthy(bare_url, 90, bare)
-            return _rounds({"api": (api_url + "/api/v1/handoffs", headers, lambda: _tree_cpu(api.pid)),
-                            "bare": (bare_url + "/echo", {}, lambda: _tree_cpu(bare.pid))}, _bodies())
+            return _rounds({"api": (api_url + "/api/v1/handoffs", headers, lambda: _tree_cpu(api.pid),
+                                    settle_journal(api_url)),
+                            "bare": (bare_url + "/echo", {}, lambda: _tree_cpu(bare.pid), None)}, _bodies())
         finally:
             for process in (api, bare):
                 process.terminate()
