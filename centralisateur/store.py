@@ -70,14 +70,14 @@ class Declaration(Base):
     form: Mapped[dict | None] = mapped_column(JSON)         # the values the dealer declared
     program: Mapped[str | None] = mapped_column(String(40))     # page 1: NPO declared for this label
     garantisseur: Mapped[str | None] = mapped_column(String(20))  # page 1: stellantis | auto | cirano
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
-    contract_number: Mapped[str | None] = mapped_column(String(11), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    contract_number: Mapped[str | None] = mapped_column(String(11))  # unique once set: ux_… below
     npo_reference: Mapped[str | None] = mapped_column(String(20))
     message: Mapped[str | None] = mapped_column(Text)
     icare_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # ix_…_retry_at below
     callback_url: Mapped[str | None] = mapped_column(String(500))
-    callback_due: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    callback_due: Mapped[bool] = mapped_column(Boolean, default=False)  # ix_…_callback_next below
     callback_attempts: Mapped[int] = mapped_column(Integer, default=0)
     callback_next_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -86,6 +86,21 @@ class Declaration(Base):
     # declaration here at once (``centralisateur.api_store.trace_binding``), not when a journal writer flushes
     trace_id: Mapped[str | None] = mapped_column(String(32))
     tracestate: Mapped[str | None] = mapped_column(String(512))
+
+
+# Indexes on what most declarations leave empty — a contract number (once declared), a retry time (while
+# Icare is retried), a callback due (until the DMS acknowledged it) — hold only the rows that have one:
+# a new hand-off writes none of them (5 b-trees instead of 9: a fifth of the hand-off's SQL), and the
+# worker's look-ups every second (``declaring.process_due``: ``next_attempt_at <= now``, ``callback_due
+# IS true``) and the contract's uniqueness read just as before. A database made before keeps its former
+# full indexes too (``common.schema`` only adds).
+# (an Index of a table's columns joins that table)
+Index("ux_cds_declarations_contract_number", Declaration.contract_number, unique=True,
+      sqlite_where=Declaration.contract_number.is_not(None), postgresql_where=Declaration.contract_number.is_not(None))
+Index("ix_cds_declarations_retry_at", Declaration.next_attempt_at,
+      sqlite_where=Declaration.next_attempt_at.is_not(None), postgresql_where=Declaration.next_attempt_at.is_not(None))
+Index("ix_cds_declarations_callback_next", Declaration.callback_next_at,
+      sqlite_where=Declaration.callback_due.is_(True), postgresql_where=Declaration.callback_due.is_(True))
 
 
 class IcareLease(Base):
