@@ -129,9 +129,11 @@ def own_header(entry: dict, name: str) -> str | None:
 def header_condition(e: Table, name: str, value: str):
     """SQL keeping the entries whose stored part (answer of ``in``, request of ``out``) holds the text of
     header ``name: value`` — as orjson writes it and as the standard encoder did, the name as sent,
-    Title-Cased or lower-cased (httpx); ``query`` then checks the header itself."""
-    quoted = json.dumps(value, ensure_ascii=False)
+    Title-Cased or lower-cased (httpx); ``query`` then checks the header itself. A value with accents
+    is looked for as written (UTF-8) and escaped (``\\u00e9``: the standard encoder's entries before
+    it wrote UTF-8, ``registry.to_json``)."""
+    quoted = {json.dumps(value, ensure_ascii=False), json.dumps(value)}
     names = {json.dumps(n) for n in (name, name.title(), name.lower())}
-    texts = [f"{n}{sep}{quoted}" for n in names for sep in (":", ": ")]
+    texts = [f"{n}{sep}{q}" for n in names for sep in (":", ": ") for q in quoted]
     return or_(and_(e.c.direction == "in", or_(*[e.c.response.contains(x, autoescape=True) for x in texts])),
                and_(e.c.direction == "out", or_(*[e.c.request.contains(x, autoescape=True) for x in texts])))

@@ -238,3 +238,30 @@ def test_a_stopped_app_writes_its_queue_and_leaves_no_writer_behind(tmp_path):
     finally:
         server.stop()
         again.extensions["harness_stop"]()
+
+
+def test_the_header_filter_finds_an_accented_value_written_escaped_or_as_typed():
+    """``header=Name:value`` finds a value with accents in an entry written as UTF-8 (orjson) and in one
+    the standard encoder wrote with its accents escaped (``\\u00e9``), which a journal still keeps."""
+    import datetime as dt
+    import json
+
+    from sqlalchemy import MetaData, create_engine, select
+
+    from common.journal.schema import header_condition, tables
+
+    engine = create_engine("sqlite://")
+    entries, _traces = tables(MetaData(), "probe")
+    entries.create(engine)
+    answer = {"status": 200, "headers": {"X-Spoticar-Dealer": "Garage Désiré"}}
+    with engine.begin() as conn:
+        for number, ascii_only in enumerate((False, True), start=1):
+            conn.execute(entries.insert().values(
+                time=dt.datetime(2026, 12, 1), direction="in", method="GET", url=f"/page/{number}",
+                path=f"/page/{number}", status=200, trace_id="0" * 32, span_id="0" * 16, request="{}",
+                response=json.dumps(answer, ensure_ascii=ascii_only, separators=(",", ":"))))
+        found = conn.execute(select(entries.c.path).where(
+            header_condition(entries, "X-Spoticar-Dealer", "Garage Désiré")).order_by(entries.c.id)).scalars()
+        assert list(found) == ["/page/1", "/page/2"]
+        assert conn.execute(select(entries.c.path).where(
+            header_condition(entries, "X-Spoticar-Dealer", "Garage Desire"))).first() is None
