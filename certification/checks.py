@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from certification import exchanges as ex
 from certification.verdicts import Finding, Waiting, mismatch
@@ -42,8 +43,8 @@ def _phone(value) -> str:
 
 # Compared when the DMS sends them (a field it leaves out is judged by ``required_fields_present``): the
 # customer a mapping error mixes up (another person's name, email or address) shows on form 2/3 as
-# pre-filled, wrong, values the dealer has no reason to notice. Not the price: a DMS's order total may
-# rightly hold more than the vehicle (Tec3H's article lines).
+# pre-filled, wrong, values the dealer has no reason to notice. The price has its own comparison
+# (``_price_finding``): to the cent, and a price without VAT named as such.
 MATCHED_WHEN_SENT = {"customer.civility": str, "customer.first_name": _text, "customer.birth_date": str,
                      "customer.birth_place": _text, "customer.email": lambda v: str(v).strip().lower(),
                      "customer.phone": _phone, "customer.mobile": _phone, "customer.address": _text,
@@ -108,6 +109,11 @@ def handoff_accepted(ctx: Context):
                     _ids(*handoffs))]
 
 
+def _order_ref(entry: dict):
+    """The DMS's order number a hand-off carries."""
+    return (ex.body_json(entry["request"]) or {}).get("dms_order_ref")
+
+
 def _one_order(ctx: Context, good: list[dict]) -> list[Finding] | Waiting:
     """One sale, one order: the sale sent under a second dms_order_ref (a double click, a retry that makes
     a new order number) gets a second bon de commande for the same vehicle; so the verdict waits a few
@@ -115,7 +121,7 @@ def _one_order(ctx: Context, good: list[dict]) -> list[Finding] | Waiting:
     judge their second send themselves."""
     if {"resend_same_bdc", "correction_prefills"} & set(ctx.scenario.get("checks", ())):
         return []
-    refs = list(dict.fromkeys((ex.body_json(e["request"]) or {}).get("dms_order_ref") for e in good))
+    refs = list(dict.fromkeys(_order_ref(e) for e in good))
     if len(refs) < 2:
         quiet = (ctx.now - ex.when(good[-1])).total_seconds()
         if quiet < ctx.param("settle_seconds") and not ctx.final:
@@ -145,12 +151,49 @@ def required_fields_present(ctx: Context):
                                 _ids(good[-1]))]
 
 
+PRICE = "sale.price_ttc"
+CENT = Decimal("0.01")
+VAT = Decimal("1.2")      # France's standard rate, 20 %
+
+
+def _cents(value) -> Decimal | None:
+    """An amount as sent (« 15000.00 », 15000), rounded to the cent; None when it is no amount."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP) if amount.is_finite() else None
+
+
+def _price_finding(ctx: Context, body: dict, entry: dict) -> Finding | None:
+    """``sale.price_ttc`` is the sale's price VAT included, as instructed, to the cent (rounding of the
+    amount sent to the cent is the only tolerance); the price without VAT (TTC / 1,2) is named as such.
+    Judged when sent (form 2/3's « Prix de vente » is optional)."""
+    expected, received = _cents(ex.dig(ctx.sale, PRICE)), ex.dig(body, PRICE)
+    if expected is None or received is None or _cents(received) == expected:
+        return None
+    without_vat = (expected / VAT).quantize(CENT, rounding=ROUND_HALF_UP)
+    sent = _cents(received)
+    if sent is not None and abs(sent - without_vat) <= CENT:
+        message = (f"{PRICE} : {received} transmis, c'est le prix hors taxes de la vente ({expected} / 1,2) ; "
+                   f"attendu le prix de vente TTC, TVA comprise : {expected}.")
+    else:
+        message = (f"{PRICE} : {received} transmis, attendu le prix de vente TTC de la vente, TVA comprise : "
+                   f"{expected} (au centime près ; le véhicule seul, sans frais ni accessoires de la commande).")
+    return Finding("values_match_sale", "fail", message, _ids(entry),
+                   [mismatch(PRICE, ex.dig(ctx.sale, PRICE), received)])
+
+
 def values_match_sale(ctx: Context):
-    """The values sent are those of the instructed sale (plate, VIN, brand, DIN power, dates, warranty)."""
+    """The values sent are those of the instructed sale (plate, VIN, brand, DIN power, dates, warranty,
+    the customer when sent, the price TTC when sent)."""
     good = ctx.accepted_handoffs()
     if not good:
         return Waiting("values_match_sale", "une transmission acceptée")
     body = ex.body_json(good[-1]["request"]) or {}
+    price = _price_finding(ctx, body, good[-1])
     diff = []
     for path in [*MATCHED, *MATCHED_WHEN_SENT]:
         expected, received = ex.dig(ctx.sale, path), ex.dig(body, path)
@@ -161,18 +204,24 @@ def values_match_sale(ctx: Context):
     if diff:
         return [Finding("values_match_sale", "fail", "Les valeurs transmises (POST /api/v1/handoffs) ne sont pas "
                                                      "celles de la vente demandée : "
-                                                     + ", ".join(d["path"] for d in diff) + ".", _ids(good[-1]), diff)]
+                                                     + ", ".join(d["path"] for d in diff) + ".", _ids(good[-1]), diff),
+                *([price] if price else [])]
+    if price:
+        return [price]
     return [Finding("values_match_sale", "pass", "Les valeurs transmises sont celles de la vente demandée.",
                     _ids(good[-1]))]
 
 
 def resend_same_bdc(ctx: Context):
-    """The same order sent again keeps its dms_order_ref and gets the same numéro de bon de commande."""
+    """The same order sent again keeps its dms_order_ref and gets the same numéro de bon de commande:
+    every later send, not only the second (judged again at the session's end, a late one too)."""
     good = ctx.accepted_handoffs()
     if len(good) < 2:
         return Waiting("resend_same_bdc", "un second envoi de la même commande")
-    first, second = (ex.body_json(e["request"]) or {} for e in good[:2])
-    bdcs = [ex.bdc_of(e) for e in good[:2]]
+    pair = [good[0], next((e for e in good[1:] if _order_ref(e) != _order_ref(good[0])
+                           or ex.bdc_of(e) != ex.bdc_of(good[0])), good[1])]
+    first, second = (ex.body_json(e["request"]) or {} for e in pair)
+    bdcs = [ex.bdc_of(e) for e in pair]
     diff = []
     if first.get("dms_order_ref") != second.get("dms_order_ref"):
         diff.append(mismatch("dms_order_ref", first.get("dms_order_ref"), second.get("dms_order_ref")))
@@ -182,7 +231,7 @@ def resend_same_bdc(ctx: Context):
         return [Finding("resend_same_bdc", "fail", "Le renvoi (second POST /api/v1/handoffs) a créé une nouvelle "
                                                    f"commande : dms_order_ref {first.get('dms_order_ref')} puis "
                                                    f"{second.get('dms_order_ref')}, bon de commande {bdcs[0]} puis "
-                                                   f"{bdcs[1]}.", _ids(*good[:2]), diff)]
+                                                   f"{bdcs[1]}.", _ids(*pair), diff)]
     return [Finding("resend_same_bdc", "pass", f"Même commande, même bon de commande {bdcs[0]}.", _ids(*good[:2]))]
 
 

@@ -167,18 +167,44 @@ def duplicate_callback_harmless(ctx: Context):
 
 
 def declaration_url_opened(ctx: Context):
-    """The DMS opened (in the browser) a declaration_url this session's hand-offs were given — a link
-    kept from another session, or made up, does not count."""
-    given = {urlsplit(url).path for e in ctx.session_entries if ex.is_handoff(e) and ex.accepted(e)
-             if isinstance(url := (ex.body_json(e["response"]) or {}).get("declaration_url"), str)}
-    opened = [e for e in ex.ordered(ctx.session_entries) if ex.is_declaration_open(e) and e.get("status") != 403
-              and e["path"] in given]
-    if opened:
-        return [Finding("declaration_url_opened", "pass", "Adresse de déclaration ouverte.", _ids(opened[0]))]
-    if ctx.final:
-        return [Finding("declaration_url_opened", "fail", "Le DMS n'a jamais ouvert l'adresse declaration_url "
-                                                          "reçue.")]
-    return Waiting("declaration_url_opened", "l'ouverture de declaration_url par le DMS")
+    """The DMS opened (in the browser) the declaration page of every bon de commande this session's
+    hand-offs were accepted for: the dealer declares there. A page counts for the BDC the journal
+    recorded for it (the link's redirect names it; the link's token itself is masked in the journal),
+    any of the links given for a BDC (each answer carries a fresh one). Only this session's pages
+    carry its mark: a link kept from another session, or made up, does not count."""
+    paths: dict[str, set[str]] = {}     # link's path → the BDCs it was given for (when not masked)
+    handoffs: dict[str, list[dict]] = {}
+    for e in ex.ordered(ctx.session_entries):
+        url = (ex.body_json(e["response"]) or {}).get("declaration_url") \
+            if ex.is_handoff(e) and ex.accepted(e) else None
+        if isinstance(url, str) and (bdc := ex.bdc_of(e)):
+            paths.setdefault(urlsplit(url).path, set()).add(bdc)
+            handoffs.setdefault(bdc, []).append(e)
+    opened: dict[str, dict] = {}
+    for e in ex.ordered(ctx.session_entries):
+        if not ex.is_declaration_open(e) or e.get("status") == 403:
+            continue
+        given = paths.get(e["path"], set())
+        bdc = ex.bdc_of(e) or (next(iter(given)) if len(given) == 1 else None)
+        if bdc in handoffs:
+            opened.setdefault(bdc, e)
+    missing = [bdc for bdc in handoffs if bdc not in opened]
+    if handoffs and not missing:
+        return [Finding("declaration_url_opened", "pass", f"Adresse de déclaration ouverte pour chaque bon de "
+                                                          f"commande ({', '.join(handoffs)}).",
+                        _ids(*opened.values()))]
+    if not ctx.final:
+        return Waiting("declaration_url_opened", "l'ouverture de declaration_url par le DMS")
+    if not handoffs:
+        return [Finding("declaration_url_opened", "fail", "Aucune transmission acceptée dans la session : le DMS "
+                                                          "n'a reçu aucune adresse declaration_url à ouvrir.")]
+    return [Finding("declaration_url_opened", "fail", f"Le DMS n'a jamais ouvert l'adresse declaration_url reçue "
+                                                      f"pour {len(missing)} bon{'s' if len(missing) > 1 else ''} de "
+                                                      f"commande sur {len(handoffs)} : {', '.join(missing)}. Après "
+                                                      "chaque transmission acceptée, il ouvre dans le navigateur "
+                                                      "l'adresse reçue : le point de vente y déclare la vente.",
+                    _ids(*(e for bdc in missing for e in handoffs[bdc])),
+                    [mismatch(f"declaration_url ({bdc})", "ouverte", "jamais ouverte") for bdc in missing])]
 
 
 def polling_sane(ctx: Context):

@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from certification import evidence, plans
 from certification.store import CertSession
-from certification.verdicts import STATUS_LABELS, WAITING
+from certification.verdicts import FAILED, PASSED, STATUS_LABELS, WAITING, WARNING
 from centralisateur.store import Dealer
 from common.auth import key_digest
 
@@ -219,6 +219,8 @@ def advance(app: Flask, session_id: str, probes: bool = True, *, settle: float =
                     break
                 state["results"][sid] = _result(status, findings, now)
             if current is None:
+                if "finished_at" not in state:
+                    _review(plan, session, state, found, entries, now, params)
                 for scenario in [s for s in plan["scenarios"] if s.get("scope") == "session"]:
                     status, findings = verdict(plan, scenario["id"],
                                                _context(plan, session, scenario["id"], found, entries, now, True, params))
@@ -235,6 +237,27 @@ def advance(app: Flask, session_id: str, probes: bool = True, *, settle: float =
         session = s.get(CertSession, session_id)
     session.judged_entries = judged   # (not a column: what this judging read, None when stale)
     return session
+
+
+END_REVIEW = "Jugé à nouveau en fin de session, sur tous ses échanges : "
+
+
+def _review(plan: dict, session: CertSession, state: dict, found: dict, entries: list, now, params: dict) -> None:
+    """At the session's end, each scenario that passed is judged again on all its exchanges, as at the
+    end (``final``): a verdict given after a few quiet seconds (no resend after a refusal, one sale one
+    order) does not hold when the DMS sent the same demand again later, after a longer back-off. A
+    verdict only gets worse there (passed or warning → failed); a failure or a tester's skip stays."""
+    from certification.evaluate import verdict
+    for scenario in plan["scenarios"]:
+        sid, result = scenario["id"], state["results"].get(scenario["id"])
+        if scenario.get("scope") == "session" or not result or result["status"] not in (PASSED, WARNING):
+            continue
+        status, findings = verdict(plan, sid, _context(plan, session, sid, found, entries, now, True, params))
+        if status == FAILED:
+            for f in findings:
+                if f.level == "fail":
+                    f.message = END_REVIEW + f.message
+            state["results"][sid] = _result(status, findings, now)
 
 
 def _created(session: CertSession) -> dt.datetime:

@@ -11,12 +11,16 @@ once a second until it is final, does the dealer's part in the centralisateur (p
 
 Exit status 0 only when every scenario passed. ``--fault NAME`` plays a faulty DMS instead (what the
 plan must catch): drop_fields, new_order_on_resend, ignore_signature, never_ack, hammer_status,
-dedupe_on_signature (refuses a byte-for-byte replay but applies a retried delivery again).
+dedupe_on_signature (refuses a byte-for-byte replay but applies a retried delivery again),
+price_without_vat (sends the price HT, TTC / 1,2), open_first_link_only (opens the first
+declaration_url only), late_resend (once the session has judged a scenario, sends a refused demand
+again, and the standard sale again under a new order number: a back-off longer than its quiet seconds).
 """
 from __future__ import annotations
 
 import argparse
 import copy
+import decimal
 import hashlib
 import hmac
 import html
@@ -36,7 +40,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 FRESH_SECONDS = 300          # the tolerance the OpenAPI document advises for X-Spoticar-Timestamp
 DROPPED = (("vehicle", "plate"), ("customer", "birth_place"))
 FAULTS = ("drop_fields", "new_order_on_resend", "ignore_signature", "never_ack", "hammer_status",
-          "dedupe_on_signature")
+          "dedupe_on_signature", "price_without_vat", "open_first_link_only", "late_resend")
 FINAL = ("declared", "refused")
 
 
@@ -210,6 +214,7 @@ class OutsideDms:
         self.seen_deliveries: set[str] = set()
         self.last_bdc: str | None = None         # the order of the last sale accepted
         self._refs = itertools.count(1000)
+        self._opened = False                     # a declaration_url opened already
         self._lock = threading.Lock()
         self.callback_url = server.attach(self.receive)
 
@@ -266,13 +271,27 @@ class OutsideDms:
         if "drop_fields" in self.faults:
             for section, name in DROPPED:
                 body[section].pop(name, None)
+        if "price_without_vat" in self.faults and body["sale"].get("price_ttc"):
+            without_vat = decimal.Decimal(body["sale"]["price_ttc"]) / decimal.Decimal("1.2")
+            body["sale"]["price_ttc"] = str(without_vat.quantize(decimal.Decimal("0.01")))
         status, answer = self.api("POST", self.base() + "/api/v1/handoffs", body)
         if status in (200, 201):
             self.last_bdc = answer["bdc_number"]
             with self._lock:
                 self.orders.setdefault(self.last_bdc, {"status": "pending"})
-            call(self.browser, "GET", answer["declaration_url"])
+            if "open_first_link_only" not in self.faults or not self._opened:
+                call(self.browser, "GET", answer["declaration_url"])
+                self._opened = True
         return status, answer
+
+    def judged(self, scenario_id: str) -> None:
+        """Wait until the session has given ``scenario_id`` its verdict (the faulty back-off's end)."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            state = self.state()
+            if next(s["status"] for s in state["scenarios"] if s["id"] == scenario_id) != "waiting":
+                return
+            time.sleep(0.2)
 
     def poll(self, bdc: str) -> None:
         """Ask for the status until final, once a second (every 20 ms when hammering, and on and on)."""
@@ -289,6 +308,9 @@ class OutsideDms:
         if sale is None:
             return
         status, first = self.send(sale, ref)
+        if "late_resend" in self.faults and (status == 422 or scenario["id"] == "handoff-complete"):
+            self.judged(scenario["id"])        # backs off until the session has judged the scenario
+            self.send(sale, ref if status == 422 else str(next(self._refs)))
         if scenario["id"] == "handoff-resend":
             self.send(sale, str(next(self._refs)) if "new_order_on_resend" in self.faults else ref)
         elif scenario["id"] == "handoff-correction":

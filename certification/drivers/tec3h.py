@@ -64,6 +64,9 @@ class Tec3hDriver(ScreenDriver):
                 "usage": sale["vehicle"].get("usage", "particulier"),
                 "niveau": reference.dms_level(w["product"], w["duration_months"]) or "",
                 "origine_vente": sale["sale"].get("origin") or "", "nationalite": c.get("nationality") or "",
+                # « Prix vente » comes pre-filled with the order's total (Carte Grise, frais de gestion…):
+                # the dealer puts the vehicle's sale price TTC, as instructed
+                "prix_vente": sale["sale"]["price_ttc"],
                 "pays_naissance": c.get("birth_country") or "", **consent})
             if answer.status_code not in (302, 303):
                 return None

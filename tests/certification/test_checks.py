@@ -87,6 +87,13 @@ def test_resend_with_a_new_order_fails_with_a_diff():
                                                              "SPC1234560000003", 1)])
     assert status == "failed"
     assert {d["path"] for f in findings for d in f.diff} == {"dms_order_ref", "bdc_number"}
+    # a third send, later, under a new order number: judged too (the session's end judges every send)
+    third = handoff(sale("handoff-resend", "102"), 201, "SPC1234560000004", 40)
+    status, findings = run("handoff-resend", [first, handoff(sale("handoff-resend", "100"), 200, "SPC1234560000002", 1),
+                                              third], final=True)
+    assert status == "failed"
+    assert any("dms_order_ref 100 puis 102, bon de commande SPC1234560000002 puis SPC1234560000004" in f.message
+               for f in findings if f.level == "fail")
 
 
 def test_correction_must_reach_the_pending_declaration():
@@ -250,7 +257,8 @@ def test_a_dms_cannot_steer_evidence_with_the_certification_headers():
 def test_only_a_declaration_link_given_in_the_session_counts_as_opened():
     given = handoff(sale("handoff-complete"), bdc="SPC1234560000007")
     kept = entry("in", "GET", "/declaration/from-an-older-session", 200, at=2)
-    assert run("declaration-url-opened", [given, kept], final=True)[0] == "failed"
+    older = entry("in", "GET", "/declaration/[REDACTED]", 302, at=2, bdc="SPC9999990000007")
+    assert run("declaration-url-opened", [given, kept, older], final=True)[0] == "failed"
     opened = entry("in", "GET", "/declaration/x", 200, at=3)
     assert run("declaration-url-opened", [given, kept, opened], final=True)[0] == "passed"
 
@@ -261,3 +269,75 @@ def test_a_sale_from_another_session_does_not_pass():
     status, findings = run("handoff-complete", [handoff({**earlier, "dms_order_ref": "4586"})])
     assert status == "failed"
     assert any(d["path"] == "vehicle.vin" for f in findings for d in f.diff)
+
+
+def test_every_bon_de_commande_s_declaration_link_must_be_opened():
+    """Each accepted hand-off's declaration page is the dealer's way in: one BDC left unopened fails the
+    session, named; each answer carries a fresh link, and any of a BDC's links opened counts for it. The
+    journal masks the links' tokens: a page counts for the BDC its redirect named."""
+    masked = "http://cds.test/declaration/[REDACTED]"
+    first = handoff(sale("handoff-complete"), bdc="SPC1234560000021", declaration_url=masked)
+    resent = handoff(sale("handoff-complete"), 200, bdc="SPC1234560000021", at=1, declaration_url=masked)
+    label = handoff(sale("label-ds-certified"), bdc="SPC1234560000022", at=2, declaration_url=masked)
+    opened_first = entry("in", "GET", "/declaration/[REDACTED]", 302, at=3, bdc="SPC1234560000021")
+    status, findings = run("declaration-url-opened", [first, resent, label, opened_first], final=True)
+    assert status == "failed"
+    assert "SPC1234560000022" in findings[0].message and "SPC1234560000021" not in findings[0].message
+    assert "pour 1 bon de commande sur 2 : SPC1234560000022." in findings[0].message
+    assert diff_lines(findings[0].diff) == [
+        "declaration_url (SPC1234560000022) : attendu « ouverte », reçu « jamais ouverte »"]
+    assert findings[0].entries == [label["id"]]
+    opened_label = entry("in", "GET", "/declaration/[REDACTED]", 302, at=4, bdc="SPC1234560000022")
+    assert run("declaration-url-opened", [first, resent, label, opened_first, opened_label], final=True)[0] \
+        == "passed"
+    refused_page = entry("in", "GET", "/declaration/[REDACTED]", 403, at=4, bdc="SPC1234560000022")
+    assert run("declaration-url-opened", [first, resent, label, opened_first, refused_page], final=True)[0] \
+        == "failed"
+    assert run("declaration-url-opened", [first, resent, label, opened_first])[0] == "waiting"
+
+
+@pytest.mark.parametrize("price,says", [("12500.00", "prix hors taxes"), (12500, "prix hors taxes"),
+                                        ("12499.99", "prix hors taxes"), ("15001.00", "attendu le prix de vente TTC"),
+                                        ("1500000", "attendu le prix de vente TTC")])
+def test_the_price_sent_is_the_sale_s_ttc_price(price, says):
+    body = sale("handoff-complete")
+    assert body["sale"]["price_ttc"] == "15000.00"
+    for same in ("15000.00", "15000", 15000, "14999.995"):      # written otherwise, or to a fraction of a cent
+        body["sale"]["price_ttc"] = same
+        assert run("handoff-complete", [handoff(body)])[0] == "passed", same
+    body["sale"]["price_ttc"] = price
+    status, findings = run("handoff-complete", [handoff(body)])
+    assert status == "failed"
+    wrong = [f for f in findings if f.level == "fail"]
+    assert len(wrong) == 1 and says in wrong[0].message and "sale.price_ttc" in wrong[0].message
+    assert wrong[0].diff == [{"path": "sale.price_ttc", "expected": "15000.00", "received": price}]
+
+
+def test_the_session_s_end_judges_what_passed_again_on_all_its_exchanges():
+    """A refusal passes after a few quiet seconds; the same demand sent again after a longer back-off
+    fails it at the session's end. A verdict only gets worse there: a failure or a tester's skip stays."""
+    from types import SimpleNamespace
+
+    from certification import sessions
+    session = SimpleNamespace(dms="tec3h", dealer_rrdi="C123456", day=TODAY.isoformat(), callback_url=None,
+                              wait_seconds=600, state={})
+    errors = [{"field": "vehicle.brand", "message": "Marque non admise"}]
+    refused = handoff(sale("eligibility-brand"), 422, errors=errors)
+    assert run("eligibility-brand", [refused], now=3)[0] == "passed"             # 2 s without a resend
+    late = handoff(sale("eligibility-brand"), 422, at=30, errors=errors)         # … then after 30 s
+    label = handoff(sale("label-ds-certified"), bdc="SPC1234560000031", at=31)
+    skipped = {"status": "skipped", "findings": [{"check": "tester", "level": "skip", "message": "Ignoré"}]}
+    state = {"started": {}, "results": {"eligibility-brand": {"status": "passed", "findings": []},
+                                        "label-ds-certified": {"status": "passed", "findings": []},
+                                        "handoff-complete": skipped}}
+    found = {"eligibility-brand": [refused, late], "label-ds-certified": [label], "handoff-complete": []}
+    session.state = state       # (``advance`` judges the session's own state)
+    sessions._review(PLAN, session, state, found, [refused, late, label], T0 + dt.timedelta(seconds=40), {})
+    brand = state["results"]["eligibility-brand"]
+    assert brand["status"] == "failed"
+    retry = next(f for f in brand["findings"] if f["check"] == "no_blind_retry")
+    assert retry["message"].startswith("Jugé à nouveau en fin de session, sur tous ses échanges : Après le refus "
+                                       "422, la même demande a été renvoyée 1 fois à l'identique")
+    assert retry["entries"] == [refused["id"], late["id"]]
+    assert state["results"]["label-ds-certified"] == {"status": "passed", "findings": []}   # untouched
+    assert state["results"]["handoff-complete"] is skipped

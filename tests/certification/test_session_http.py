@@ -24,6 +24,11 @@ FAULTY = {
     "never_ack": {"callback-acknowledged", "callback-signature", "contract-pending-then-declared"},
     "hammer_status": {"status-polling"},
     "dedupe_on_signature": {"contract-pending-then-declared"},
+    "price_without_vat": {"handoff-complete"},
+    "open_first_link_only": {"declaration-url-opened"},
+    # sent again once the scenario passed (a back-off longer than the quiet seconds): failed at the end
+    "late_resend": {"handoff-complete", "eligibility-brand", "eligibility-power", "eligibility-usage",
+                    "eligibility-ptac"},
 }
 
 
@@ -88,6 +93,12 @@ SAYS = {
     "never_ack": ("envoyé au DMS (POST http://127.0.0.1:", "non acquitté : HTTP 503, attendu 2xx"),
     "hammer_status": ("interrogations en 10 s pour",),
     "dedupe_on_signature": ("Après les rappels renvoyés, la commande du DMS a changé",),
+    "price_without_vat": ("sale.price_ttc : 12500.00 transmis", "c'est le prix hors taxes de la vente (15000.00 / 1,2)"),
+    # the 4 the DMS alone had to open (the dealer's part opened the callback scenarios' 2)
+    "open_first_link_only": ("declaration_url reçue pour 4 bons de commande sur 7",
+                             "Le DMS n'a jamais ouvert l'adresse declaration_url"),
+    "late_resend": ("Jugé à nouveau en fin de session, sur tous ses échanges : ", "renvoyée 1 fois à l'identique",
+                    "transmise sous 2 commandes"),
 }
 
 
