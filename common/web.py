@@ -241,11 +241,12 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     app.before_request(_bound_json_depth)
     from common.health import bp as health
     app.register_blueprint(health)
-    journal.install(app)
     # behind a TLS-terminating proxy (TRUSTED_PROXIES): REMOTE_ADDR is the client, never a forged header
+    # (inside the journal's capture, which keeps the request as it came)
     from common.proxies import ForwardedClient, trusted_proxies
     app.extensions["trusted_proxies"] = proxies = trusted_proxies(app.config)
     app.wsgi_app = ForwardedClient(app.wsgi_app, proxies)
+    journal.install(app)
 
     @app.after_request
     def _headers(response):
