@@ -22,8 +22,8 @@ from fixtures import reference
 from harness.serving import free_port, serve_command, wait_healthy
 from simulators import portail_b2b
 from tests.centralisateur.support import CSRF_RE
-from tests.seeded import seeded_app
 from tests.security.test_slow_clients import _closed_by_server
+from tests.seeded import seeded_app
 
 PROXY, UNTRUSTED = "127.0.0.1", "127.0.0.2"
 
