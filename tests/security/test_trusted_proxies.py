@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import os
+import select
 import socket
 import subprocess
 import time
@@ -15,9 +16,9 @@ import httpx
 import pytest
 from flask import request
 
-from common.peer_limits import PER_PEER_CONNECTIONS, PER_PEER_SLOW, SLOW_AFTER
+from common.peer_limits import PER_PEER_CONNECTIONS, PER_PEER_SLOW, REQUEST_DEADLINE, SERVER_MESSAGES, SLOW_AFTER
 from common.serve import AppServer
-from common.web import make_app
+from common.web import CSRF_MESSAGE, make_app
 from fixtures import reference
 from harness.serving import free_port, serve_command, wait_healthy
 from simulators import portail_b2b
@@ -143,3 +144,52 @@ def test_slow_requests_through_the_proxy_are_bounded_per_client(tmp_path):
         finally:
             for sock in [other, *flood]:
                 sock.close()
+
+
+def test_slow_requests_through_the_proxy_are_bounded_per_client_under_gunicorn(tmp_path):
+    """gunicorn keeps ``SLOW_REQUESTS_PER_PEER`` (1) slow request per peer and worker: through the proxy
+    that peer is the client it names, so one client's second slow request is cut (a French 408) while
+    another client's slow request, arriving after, is received and answered."""
+    from harness.gunicorn_worker import SLOW_REQUESTS_PER_PEER
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(serve_command("portail_b2b", f"127.0.0.1:{port}", workers=1, data_dir=tmp_path,
+                                             seed=0, demo=True, urls={}),
+                               env={**os.environ, "SPOTICAR_TRUSTED_PROXIES": PROXY},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sockets = []
+
+    def slow(client: str) -> socket.socket:
+        sock = socket.create_connection(("127.0.0.1", port), timeout=30, source_address=(PROXY, 0))
+        sock.sendall(f"POST /connexion HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: {client}\r\nConnection: close\r\n"
+                     "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nab".encode())
+        sockets.append(sock)
+        return sock
+
+    try:
+        wait_healthy(url, 60, process)
+        flood = [slow("203.0.113.21") for _ in range(SLOW_REQUESTS_PER_PEER + 1)]
+        first, _, _ = select.select(flood, [], [], REQUEST_DEADLINE)  # the client's slow request beyond its share
+        cut = _answer_of(first[0])
+        assert cut.startswith(b"HTTP/1.1 408 ") and SERVER_MESSAGES[408] in cut.decode(), cut[:200]
+        other = slow("203.0.113.20")  # the other one still holds its client's share
+        other.settimeout(3 * SLOW_AFTER)  # (cut 2–4 s after it began when counted as the proxy's)
+        with pytest.raises(TimeoutError):  # slow now, and not cut: its client has no other
+            other.recv(1)
+        other.settimeout(30)
+        other.sendall(b"x" * 98)
+        answer = _answer_of(other)
+        # received whole: the app's own answer (the form has no CSRF token)
+        assert answer.startswith(b"HTTP/1.1 400 ") and CSRF_MESSAGE in html.unescape(answer.decode()), answer[:200]
+    finally:
+        for sock in sockets:
+            sock.close()
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _answer_of(sock: socket.socket) -> bytes:
+    answer = b""
+    while chunk := sock.recv(65536):
+        answer += chunk
+    return answer
