@@ -21,6 +21,44 @@ from common.auth import key_digest
 
 MAX_SESSIONS = 500
 DEFAULT_WAIT_SECONDS = 600
+# Bounds on opening sessions (each one creates a certification dealer), outside demo mode by default;
+# app config, else environment (``common.settings``); 0: no bound.
+MAX_OPEN_PER_DMS = 10    # sessions of one DMS open at once: a vendor's team and a test lab, a few each
+MAX_PER_CLIENT = 20      # sessions one client (address) opens in 24 h: a CI run a session, with room
+OPEN_HOURS = 24          # an unfinished session counts as open for this long after its opening
+CLIENT_WINDOW = dt.timedelta(hours=24)
+TOO_MANY_OPEN = ("Trop de sessions de certification ouvertes pour le DMS {dms} : au plus {limit} à la fois. "
+                 "Terminez-en une, ou attendez qu'elle expire ({hours} h après son ouverture), puis recommencez.")
+TOO_MANY_FROM_CLIENT = ("Trop de sessions de certification ouvertes depuis votre adresse : au plus {limit} en "
+                        "24 h. Reprenez une session ouverte avec sa clé, ou réessayez plus tard.")
+
+
+class Refused(ValueError):
+    """A session not opened: the French reason, and the HTTP status to answer (422, 429 for a bound)."""
+
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.status = status
+
+
+def bounds(app: Flask) -> dict[str, int]:
+    """The bounds on opening sessions: ``CERTIFICATION_MAX_OPEN_PER_DMS``,
+    ``CERTIFICATION_MAX_PER_CLIENT``, ``CERTIFICATION_OPEN_HOURS`` (app config, else
+    ``SPOTICAR_CERTIFICATION_…``); the two maxima are off (0) in demo mode unless set."""
+    from common.settings import setting
+    config, demo = app.config, bool(app.config.get("DEMO_MODE"))
+    return {"open_per_dms": setting(config, "CERTIFICATION_MAX_OPEN_PER_DMS", "SPOTICAR_CERTIFICATION_MAX_OPEN_PER_DMS",
+                                    0 if demo else MAX_OPEN_PER_DMS),
+            "per_client": setting(config, "CERTIFICATION_MAX_PER_CLIENT", "SPOTICAR_CERTIFICATION_MAX_PER_CLIENT",
+                                  0 if demo else MAX_PER_CLIENT),
+            "open_hours": setting(config, "CERTIFICATION_OPEN_HOURS", "SPOTICAR_CERTIFICATION_OPEN_HOURS", OPEN_HOURS)}
+
+
+def _open_sessions(s, dms: str, hours: int) -> int:
+    """How many sessions of ``dms`` are open: unfinished, opened less than ``hours`` ago."""
+    since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(hours=hours)
+    states = s.scalars(select(CertSession.state).where(CertSession.dms == dms, CertSession.created_at >= since))
+    return sum(1 for state in states if not (state or {}).get("finished_at"))
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 _judged_at: dict[str, float] = {}     # session id → when this process last judged it (monotonic)
@@ -64,19 +102,31 @@ def _vin_serial(s) -> str:
 
 
 def open_session(app: Flask, dms: str, callback_url: str | None = None, wait_seconds: int | None = None,
-                 plan_version: str = plans.CURRENT) -> tuple[CertSession, str]:
-    """A new session and its key (shown once). Raises ``ValueError`` (French) when refused."""
+                 plan_version: str = plans.CURRENT, *, by_client: bool = False) -> tuple[CertSession, str]:
+    """A new session and its key (shown once). Raises ``Refused`` (French) when refused: past a bound
+    (``bounds``) nothing is written. ``by_client``: opened by this request's client, whose openings
+    are counted (``common.sessions.client_id``: behind a trusted proxy, the client it names)."""
     plans.load(plan_version)
     from common.journal import journal_of
     journal = journal_of(app)
     if journal is None or not journal.enabled:
-        raise ValueError("Le journal des échanges est désactivé sur ce centralisateur : la certification "
+        raise Refused("Le journal des échanges est désactivé sur ce centralisateur : la certification "
                          "en tire ses preuves (JOURNAL_ENABLED).")
     db = app.extensions["db"]
     key = "cs-" + secrets.token_urlsafe(32)
-    with db.transaction() as s:
+    limits = bounds(app)
+    with db.transaction() as s:  # the app's write lock: two openings at once are counted one after the other
         if s.scalar(select(func.count()).select_from(CertSession)) >= MAX_SESSIONS:
-            raise ValueError("Nombre maximal de sessions de certification atteint : contactez l'opérateur du CDS.")
+            raise Refused("Nombre maximal de sessions de certification atteint : contactez l'opérateur du CDS.")
+        if limits["open_per_dms"] and _open_sessions(s, dms, limits["open_hours"]) >= limits["open_per_dms"]:
+            raise Refused(TOO_MANY_OPEN.format(dms=dms, limit=limits["open_per_dms"], hours=limits["open_hours"]),
+                          429)
+        if by_client and limits["per_client"]:
+            from centralisateur.store import LoginAttempt
+            from common.sessions import public_form_allowed
+            if not public_form_allowed(s, LoginAttempt, "certification", limit=limits["per_client"],
+                                       window=CLIENT_WINDOW):
+                raise Refused(TOO_MANY_FROM_CLIENT.format(limit=limits["per_client"]), 429)
         rrdi, code_t = _free_rrdi(s)
         session_id = "cs_" + secrets.token_hex(8)
         s.add(Dealer(rrdi=rrdi, name=f"CERTIFICATION {dms.upper()} {session_id[3:9].upper()}",

@@ -39,6 +39,7 @@ def _public_url() -> str:
 
 
 def _open(data: dict):
+    """(session, key, [], 201), or (None, None, French errors, 422 — 429 past a bound on openings)."""
     # pydantic: at the first session opened, not when the app starts
     from pydantic import ValidationError
 
@@ -47,18 +48,18 @@ def _open(data: dict):
     try:
         wanted = SessionIn.model_validate(data)
     except ValidationError as exc:
-        return None, None, french_errors(exc)
+        return None, None, french_errors(exc), 422
     callback = str(wanted.callback_url) if wanted.callback_url else None
     if callback:  # the session calls it back: the SSRF guard applies as to any callback_url
         try:
             check_url(callback, callback_origins(current_app.config, wanted.dms))
         except UrlRefused as exc:
-            return None, None, [{"field": "callback_url", "message": exc.message}]
+            return None, None, [{"field": "callback_url", "message": exc.message}], 422
     try:
-        opened, key = sessions.open_session(current_app, wanted.dms, callback, wanted.wait_seconds)
-    except ValueError as exc:
-        return None, None, [{"field": None, "message": str(exc)}]
-    return opened, key, []
+        opened, key = sessions.open_session(current_app, wanted.dms, callback, wanted.wait_seconds, by_client=True)
+    except sessions.Refused as exc:
+        return None, None, [{"field": None, "message": str(exc)}], exc.status
+    return opened, key, [], 201
 
 
 def _dms_choices() -> dict[str, str]:
@@ -76,9 +77,10 @@ def index():
 @bp.post("")
 def create_from_page():
     values = {"dms": request.form.get("dms", ""), "callback_url": request.form.get("callback_url") or None}
-    opened, key, errors = _open(values)
+    opened, key, errors, status = _open(values)
     if errors:
-        return render_template("certification/index.html", dms_names=_dms_choices(), errors=errors, values=values), 422
+        return render_template("certification/index.html", dms_names=_dms_choices(), errors=errors,
+                               values=values), status
     session[COOKIE_KEY] = (session.get(COOKIE_KEY) or [])[-19:] + [opened.id]
     session["certification_new_key"] = key  # shown once on the session page
     return redirect(url_for("certification_api.show", session_id=opened.id))
@@ -107,9 +109,9 @@ def create():
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return _error(400, "Le corps de la requête n'est pas un objet JSON valide.")
-    opened, key, errors = _open(data)
+    opened, key, errors, status = _open(data)
     if errors:
-        return jsonify({"errors": errors}), 422
+        return jsonify({"errors": errors}), status
     body = sessions.describe(current_app, sessions.advance(current_app, opened.id), _public_url())
     return jsonify({**body, "key": key, "url": f"{_public_url()}/certification/sessions/{opened.id}"}), 201
 

@@ -9,10 +9,16 @@ headers froze the centralisateur. Here:
 - a request must arrive whole within ``REQUEST_DEADLINE`` seconds of its first byte;
 - past ``SLOW_AFTER`` seconds, a peer keeps at most ``PER_PEER_SLOW`` unfinished requests: the
   oldest beyond that are closed (a browser or a DMS sends its request in milliseconds);
+- behind a trusted proxy (``common.proxies``) these bounds apply per client, not to the proxy: its
+  connections are not capped per peer, and its unfinished requests count for the client its
+  ``X-Forwarded-For`` names once their headers are in (before that, only the deadline applies: a
+  proxy such as nginx receives a request whole before passing it on);
 - what waitress refuses itself (a malformed request line, header or Content-Length) is answered in
   French, like the apps' own errors.
 
-``create_guarded_server(app, **waitress_options)`` is ``waitress.create_server`` with these rules.
+``create_guarded_server(app, proxies=None, **waitress_options)`` is ``waitress.create_server`` with
+these rules; ``proxies``: a callable giving the ``TrustedProxies`` (read when needed: the app may be
+mounted after the server is bound).
 """
 from __future__ import annotations
 
@@ -23,6 +29,8 @@ from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask
+
+from common.proxies import NO_PROXY
 
 CONNECTION_LIMIT = 1000
 PER_PEER_CONNECTIONS = 200   # a load test or a DMS with a pool stays well below
@@ -88,6 +96,7 @@ class GuardedServer(TcpWSGIServer):
     """``TcpWSGIServer`` with per-peer bounds (see the module's docstring)."""
 
     channel_class = GuardedChannel
+    proxies = staticmethod(lambda: NO_PROXY)  # the trusted proxies (``create_guarded_server``)
 
     def _peer_counts(self) -> Counter:
         return Counter(_peer(channel) for channel in self.active_channels.values())
@@ -100,7 +109,7 @@ class GuardedServer(TcpWSGIServer):
         if accepted is None:
             return
         conn, addr = accepted
-        if self._peer_counts()[addr[0]] >= PER_PEER_CONNECTIONS:
+        if not self.proxies().trusts(addr[0]) and self._peer_counts()[addr[0]] >= PER_PEER_CONNECTIONS:
             conn.close()  # this peer already holds its share
             return
         self.set_socket_options(conn)
@@ -109,6 +118,7 @@ class GuardedServer(TcpWSGIServer):
     def maintenance(self, now):
         super().maintenance(now)  # idle connections: channel_timeout
         clock = time.monotonic()
+        proxies = self.proxies()
         slow = defaultdict(list)
         for channel in list(self.active_channels.values()):
             started = getattr(channel, "request_started", None)
@@ -118,7 +128,9 @@ class GuardedServer(TcpWSGIServer):
             if age > REQUEST_DEADLINE:
                 channel.will_close = True
             elif age > SLOW_AFTER:
-                slow[_peer(channel)].append((started, id(channel), channel))
+                client = _client(channel, proxies)
+                if client is not None:
+                    slow[client].append((started, id(channel), channel))
         for channels in slow.values():
             for _started, _id, channel in sorted(channels)[:max(0, len(channels) - PER_PEER_SLOW)]:
                 channel.will_close = True
@@ -129,9 +141,25 @@ def _peer(channel) -> str:
     return addr[0] if isinstance(addr, tuple) and addr else "?"
 
 
-def create_guarded_server(app, **options) -> GuardedServer:
+def _client(channel, proxies) -> str | None:
+    """Whom a channel's unfinished request counts for: its peer, or from a trusted proxy the client its
+    ``X-Forwarded-For`` names once the headers are in (None before: the proxy itself is not bounded)."""
+    peer = _peer(channel)
+    if not proxies.trusts(peer):
+        return peer
+    request = channel.request
+    if request is None or not getattr(request, "headers_finished", False):
+        return None
+    client = proxies.client(peer, request.headers.get("X_FORWARDED_FOR"))
+    return None if proxies.trusts(client) else client
+
+
+def create_guarded_server(app, proxies=None, **options) -> GuardedServer:
     """A bound TCP waitress server for ``app`` (one listen address) with the per-peer bounds."""
     options.setdefault("connection_limit", CONNECTION_LIMIT)
     options.setdefault("cleanup_interval", CLEANUP_INTERVAL)
     options.setdefault("asyncore_use_poll", True)
-    return GuardedServer(app, adj=Adjustments(**options))
+    server = GuardedServer(app, adj=Adjustments(**options))
+    if proxies is not None:
+        server.proxies = proxies
+    return server

@@ -12,6 +12,7 @@ import threading
 from waitress import wasyncore
 
 from common.peer_limits import create_guarded_server
+from common.proxies import proxies_of
 
 
 # waitress warns at every queued request ("Task queue depth is 1"): noise for a harness
@@ -44,10 +45,11 @@ class AppServer:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
         self._wsgi = _Deferred()
-        # bounded per peer (common.peer_limits): slow clients cannot hold every connection
+        # bounded per peer (common.peer_limits): slow clients cannot hold every connection; forwarded
+        # headers are the app's to read or drop (common.proxies, the same under gunicorn), not waitress's
         self._server = create_guarded_server(self._wsgi, host=host, port=port, threads=threads,
-                                             ident="spoticar-harness", clear_untrusted_proxy_headers=True,
-                                             channel_timeout=30)
+                                             ident="spoticar-harness", clear_untrusted_proxy_headers=False,
+                                             channel_timeout=30, proxies=lambda: proxies_of(self._wsgi.app))
         self.host = host
         self.port = int(self._server.effective_port)
         self._thread: threading.Thread | None = None

@@ -5,11 +5,12 @@ Sessions: the signed cookie only carries a random session id; the app's database
 A session may be *scoped* (e.g. ``"declaration:42"``): the DMS's declaration link opens one
 declaration, not the dealer's whole account.
 
-Throttling (``AttemptMixin``): failures are counted per account *and client* (the socket peer,
-never a header), and per client over all accounts. Someone failing on a dealer's account blocks
-only themselves, so no one can lock a dealer out; one client trying many accounts is slowed down.
-The same rows count a client's sendings of a public form that mails someone (``public_form_allowed``):
-no one can flood an assistance mailbox from an unauthenticated form.
+Throttling (``AttemptMixin``): failures are counted per account *and client* (the socket peer, or
+behind a trusted proxy the client it names: ``common.proxies``), and per client over all accounts.
+Someone failing on a dealer's account blocks only themselves, so no one can lock a dealer out; one
+client trying many accounts is slowed down. The same rows count a client's sendings of a public form
+that mails someone (``public_form_allowed``): no one can flood an assistance mailbox from an
+unauthenticated form.
 ``check_password_evenly`` does the same KDF work whether the account exists or not.
 
 Each app declares the two tables on its own ``Base``::
@@ -141,7 +142,8 @@ def session_subject():
 
 
 def client_id() -> str:
-    """Who is knocking: the socket peer (waitress drops untrusted proxy headers)."""
+    """Who is knocking: the socket peer, or behind a trusted proxy the client it names
+    (``common.proxies``: a forged ``X-Forwarded-For`` from anyone else is ignored)."""
     return request.remote_addr or "?"
 
 

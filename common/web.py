@@ -39,6 +39,11 @@ HTTP_MESSAGES = {
     503: "Service momentanément indisponible.",
 }
 
+# the body of every redirect (``make_app``'s after-request hook), instead of werkzeug's English page
+REDIRECT_PAGE = ('<!doctype html>\n<html lang="fr">\n<title>Redirection</title>\n<h1>Redirection</h1>\n'
+                 '<p>Vous allez être redirigé automatiquement vers <a href="{link}">{link}</a>. '
+                 'Sinon, suivez ce lien.\n')
+
 CSRF_MESSAGE = ("Le formulaire a expiré ou n'est pas authentique : rechargez la page puis "
                 "recommencez.")
 CONFLICT_MESSAGE = ("Ce formulaire vient d'être enregistré par un autre envoi (double clic, autre onglet) : "
@@ -151,7 +156,7 @@ class AsciiIntConverter(IntegerConverter):
     20-digit number is a 404 rather than a database overflow."""
     regex = r"[0-9]{1,10}"
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INT, signed=False):  # noqa: A002
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INT, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
 
 
@@ -241,6 +246,11 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
     app.before_request(_bound_json_depth)
     from common.health import bp as health
     app.register_blueprint(health)
+    # behind a TLS-terminating proxy (TRUSTED_PROXIES): REMOTE_ADDR is the client, never a forged header
+    # (inside the journal's capture, which keeps the request as it came)
+    from common.proxies import ForwardedClient, trusted_proxies
+    app.extensions["trusted_proxies"] = proxies = trusted_proxies(app.config)
+    app.wsgi_app = ForwardedClient(app.wsgi_app, proxies)
     journal.install(app)
 
     @app.after_request
@@ -254,12 +264,13 @@ def make_app(import_name: str, config: dict | None, defaults: dict | None = None
             # built from the request's Host header (werkzeug's "//" and trailing-slash redirects): a
             # forged Host would lead the browser — or a cache — to another site; the path alone stays,
             # in the header and in the link of the redirect's page
-            path = "/" + location[len(request.host_url):].lstrip("/\\")
-            response.headers["Location"] = path
-            if 300 <= response.status_code < 400:  # werkzeug's redirect page: a few hundred bytes
-                from markupsafe import escape
-                page = response.get_data().replace(str(escape(location)).encode(), str(escape(path)).encode())
-                response.set_data(page)
+            location = response.headers["Location"] = "/" + location[len(request.host_url):].lstrip("/\\")
+        if location and 300 <= response.status_code < 400 and response.mimetype == "text/html":
+            # every redirect (flask.redirect, werkzeug's own "//" and trailing-slash ones, whose page
+            # comes as an iterable) has werkzeug's English page as its body: the French one instead,
+            # same status and Location
+            from markupsafe import escape
+            response.set_data(REDIRECT_PAGE.format(link=escape(location)))
         return response
 
     return app

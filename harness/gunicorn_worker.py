@@ -11,7 +11,12 @@ the app's ``MAX_CONTENT_LENGTH`` is never read (the app answers its own 413, the
 closes), a malformed chunked one is a French 400 (``FrenchThreadWorker._receive_body``). gthread reads a request in one of its threads, and
 that thread waited on the socket as long as the client kept it open: a dozen connections trickling
 their headers, or announcing a body that never came, held every thread of an app (2 workers × 4
-threads), which then answered no one — not even ``/healthz`` — for as long as they stayed open."""
+threads), which then answered no one — not even ``/healthz`` — for as long as they stayed open.
+
+Behind a trusted proxy (``common.proxies``) a request counts for the client its ``X-Forwarded-For``
+names once its headers are in, as under waitress; before that only the deadline bounds it.
+Forwarded headers are read by the app alone (``common.proxies.ForwardedClient``): ``serve`` gives
+gunicorn no ``forwarded_allow_ips``, so ``X-Forwarded-Proto`` changes nothing, as under waitress."""
 from __future__ import annotations
 
 import io
@@ -26,6 +31,7 @@ from gunicorn.http.errors import NoMoreData, ParseException
 from gunicorn.workers.gthread import ThreadWorker
 
 from common.peer_limits import REQUEST_DEADLINE, SERVER_MESSAGES, SLOW_AFTER
+from common.proxies import proxies_of
 
 SLOW_REQUESTS_PER_PEER = 1  # per worker process: the threads one peer's slow requests may hold
 REASONS = {400: "Bad Request", 408: "Request Timeout", 413: "Payload Too Large"}
@@ -46,11 +52,12 @@ class Late(Exception):
 
 class Reception:
     """One request being received by a thread: when its reading began (its first byte is there: gthread
-    waits for it off the thread pool), and whether it counts among its peer's slow ones (``SLOW_AFTER``
-    passed)."""
+    waits for it off the thread pool), whether it is slow (``SLOW_AFTER`` passed), and whether it counts
+    among its peer's slow ones (``peer``: None for a trusted proxy's request whose client is not known
+    yet, counted for no one)."""
 
-    def __init__(self, worker: FrenchThreadWorker, peer: str):
-        self.worker, self.peer, self.started, self.slow = worker, peer, None, False
+    def __init__(self, worker: FrenchThreadWorker, peer: str | None):
+        self.worker, self.peer, self.started, self.slow, self.counted = worker, peer, None, False, False
 
     def wait(self) -> float:
         """How long the next read may wait; raises ``Late`` when the request may wait no more."""
@@ -59,11 +66,13 @@ class Reception:
             self.started = now
         elapsed = now - self.started
         if not self.slow and elapsed >= SLOW_AFTER:
+            self.slow = True
+        if self.slow and not self.counted and self.peer is not None:
             with self.worker.slow_lock:
                 if self.worker.slow[self.peer] >= SLOW_REQUESTS_PER_PEER:
                     raise Late
                 self.worker.slow[self.peer] += 1
-            self.slow = True
+            self.counted = True
         wait = (REQUEST_DEADLINE if self.slow else SLOW_AFTER) - elapsed
         if wait <= 0:
             raise Late
@@ -83,12 +92,12 @@ class Reception:
             sock.settimeout(prior)
 
     def close(self) -> None:
-        if self.slow:
+        if self.counted:
             with self.worker.slow_lock:
                 self.worker.slow[self.peer] -= 1
                 if self.worker.slow[self.peer] <= 0:
                     del self.worker.slow[self.peer]
-            self.slow = False
+            self.counted = False
 
 
 _plain_chunk = _unreader.SocketUnreader.chunk
@@ -105,6 +114,11 @@ def _bounded_chunk(self, size_hint=None):
     return reception.recv(self.sock, size)
 
 
+def _peer(conn) -> str:
+    client = conn.client
+    return str(client[0]) if isinstance(client, tuple | list) and client else str(client)
+
+
 class FrenchThreadWorker(ThreadWorker):
     """gunicorn's ``gthread`` worker answering its own refusals in French, each request received
     (bounded) before the app runs."""
@@ -116,9 +130,9 @@ class FrenchThreadWorker(ThreadWorker):
         super().init_process()
 
     def handle(self, conn):
-        client = conn.client
-        peer = str(client[0]) if isinstance(client, tuple | list) and client else str(client)
-        _receiving.current = reception = Reception(self, peer)
+        peer = _peer(conn)
+        # a trusted proxy's request counts for its client, known once its headers are in (handle_request)
+        _receiving.current = reception = Reception(self, None if proxies_of(self.wsgi).trusts(peer) else peer)
         try:
             return super().handle(conn)
         finally:
@@ -126,6 +140,12 @@ class FrenchThreadWorker(ThreadWorker):
             reception.close()
 
     def handle_request(self, req, conn):
+        reception = getattr(_receiving, "current", None)
+        if reception is not None and reception.peer is None:  # from a trusted proxy: now its client
+            proxies, peer = proxies_of(self.wsgi), _peer(conn)
+            forwarded = ", ".join(value for name, value in req.headers if name == "X-FORWARDED-FOR")
+            client = proxies.client(peer, forwarded)
+            reception.peer = None if proxies.trusts(client) else client
         try:
             refused = self._receive_body(req, conn)
         except Late:

@@ -75,7 +75,10 @@ def gunicorn_options(bind: str, workers: int, threads: int, name: str) -> dict:
     return {"bind": [bind], "workers": workers, "threads": threads,
             "worker_class": "harness.gunicorn_worker.FrenchThreadWorker", "timeout": 30,
             "graceful_timeout": 10, "keepalive": 30, "accesslog": None, "errorlog": "-", "loglevel": "warning",
-            "proc_name": f"spoticar-{name}"}
+            "proc_name": f"spoticar-{name}",
+            # forwarded headers are the app's alone (common.proxies), as under waitress: X-Forwarded-Proto
+            # from a loopback peer (gunicorn's default) no longer changes the scheme
+            "forwarded_allow_ips": ""}
 
 
 @dataclass

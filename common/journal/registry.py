@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from pathlib import Path
@@ -13,6 +12,7 @@ import orjson
 from common.journal import redact
 from common.journal.capture import request_headers, settle
 from common.journal.store import UNBOUND, JournalStore, Later
+from common.settings import setting as _setting
 
 DEFAULT_EXCLUDE = ("/__admin/", "/static/", "/favicon.ico", "/healthz", "/readyz")
 _BY_NAME: dict[str, Journal] = {}
@@ -38,17 +38,6 @@ def _pairs(flat: tuple):
     """``(name, value, name, value…)`` as pairs."""
     values = iter(flat)
     return zip(values, values)
-
-
-def _setting(config, key: str, env: str, default, kind=int):
-    value = config.get(key)
-    if value is None and os.environ.get(env) is not None:
-        value = os.environ[env]
-    if value is None:
-        return default
-    if kind is bool and isinstance(value, str):
-        return value.strip().lower() not in ("0", "false", "no", "non", "off", "")
-    return kind(value)
 
 
 class Journal:

@@ -30,7 +30,16 @@ def warranty_period(order):
     return start, add_months(start, found[1])
 
 
-SCENARIOS = "pvo2_print_scenarios"  # {name: [document codes]} kept in the user's session
+SCENARIOS = "pvo2_print_scenarios"  # [[name, [document codes]], …], oldest first, kept in the user's session
+MAX_SCENARIOS = 10  # the newest kept: the session cookie stays well below the ~4 KB a browser keeps
+SCENARIO_DROPPED = ("Au plus {limit} scénarios sont gardés : le plus ancien, « {name} », a été retiré.")
+
+
+def _scenarios() -> dict[str, list[str]]:
+    """The user's saved scenarios, oldest first (a cookie of an earlier version held a dict)."""
+    saved = session.get(SCENARIOS) or []
+    pairs = saved.items() if isinstance(saved, dict) else saved
+    return {pair[0]: pair[1] for pair in pairs if isinstance(pair, list | tuple) and len(pair) == 2}
 
 
 def _choose_page(order, form: PrintChoiceForm, status: int = 200):
@@ -38,7 +47,7 @@ def _choose_page(order, form: PrintChoiceForm, status: int = 200):
     q = search.q.data if search.validate() else ""
     form.shown = [d for d in documents() if q.lower() in d["name"].lower()] if q else documents()
     return render_template("pvo2/print_choose.html", order=order, form=form, search=search,
-                           scenarios=session.get(SCENARIOS, {})), status
+                           scenarios=_scenarios()), status
 
 
 @bp.get("/<int:number>")
@@ -48,14 +57,15 @@ def choose(number: int):
     with context.db().transaction() as tx:
         order = context.order_or_404(tx, number, with_vehicle=True)
         site = context.site(tx)
-        selected = session.get(SCENARIOS, {}).get(request.args.get("scenario", ""), [default_document(order)])
+        selected = _scenarios().get(request.args.get("scenario", ""), [default_document(order)])
         form = PrintChoiceForm(formdata=None, data={"company": site.label, "document": selected})
         return _choose_page(order, form)
 
 
 @bp.post("/<int:number>/scenario")
 def save_scenario(number: int):
-    """Enregistrer ma sélection en tant que scénario (named; kept for this user's session)."""
+    """Enregistrer ma sélection en tant que scénario (named; kept for this user's session, the
+    ``MAX_SCENARIOS`` newest: the oldest beyond are dropped, and the user is told which)."""
     form = PrintChoiceForm()
     form.purpose = "scenario"
     with context.db().transaction() as tx:
@@ -63,8 +73,16 @@ def save_scenario(number: int):
         if not form.validate():
             return _choose_page(order, form, 422)
     name = " ".join(form.scenario_name.value.split())
-    session[SCENARIOS] = {**session.get(SCENARIOS, {}), name: form.document.value}
+    scenarios = _scenarios()
+    scenarios.pop(name, None)  # saved again: now the newest
+    scenarios[name] = form.document.value
+    dropped = list(scenarios)[:-MAX_SCENARIOS]
+    for old in dropped:
+        del scenarios[old]
+    session[SCENARIOS] = [[key, codes] for key, codes in scenarios.items()]
     flash(f"Scénario « {name} » enregistré.", "success")
+    for old in dropped:
+        flash(SCENARIO_DROPPED.format(limit=MAX_SCENARIOS, name=old), "info")
     return redirect(url_for("printing.choose", number=number, scenario=name))
 
 

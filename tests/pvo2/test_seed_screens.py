@@ -36,6 +36,30 @@ def test_print_documents_are_searched_and_a_selection_saved_as_scenario(client):
     assert refused.status_code == 422 and "Nom du scénario : champ obligatoire." in text(refused)
 
 
+def test_saved_print_scenarios_are_bounded_and_the_dropped_one_named(client, factory):
+    """Scenarios live in the session cookie: without a bound, a user (or a script) saving more grew it
+    past the ~4 KB a browser keeps, and the whole session was silently lost. The newest
+    ``MAX_SCENARIOS`` are kept; the oldest dropped is named in French."""
+    from simulators.pvo2.printing import MAX_SCENARIOS
+    every = ["DS-CERTIFIED", "SPOTICAR-CITROEN", "SPOTICAR-DS", "SPOTICAR-OPEL", "SPOTICAR-PEUGEOT"]
+    names = [f"{n:03d} {factory.fake.sentence(nb_words=8)}"[:40].strip() for n in range(120)]
+    for name in names:  # as a browser: each saving, then the page it leads to (its messages shown)
+        saved = client.post("/imprimer/7414120/scenario", data={"scenario_name": name, "document": every})
+        assert saved.status_code == 302
+        page = text(client.get(saved.headers["location"]))
+        assert len(client.get_cookie("pvo2_session").value) < 4000  # what a browser keeps, with room
+    dropped = names[-MAX_SCENARIOS - 1]
+    assert f"Au plus {MAX_SCENARIOS} scénarios sont gardés : le plus ancien, « {dropped} », a été retiré." in page
+    assert all(name in page for name in names[-MAX_SCENARIOS:])
+    assert not any(name in page for name in names[:-MAX_SCENARIOS - 1])  # the dropped one: in the message
+    # saved again under an older name: it becomes the newest, nothing else is dropped
+    again = client.post("/imprimer/7414120/scenario", data={"scenario_name": names[-MAX_SCENARIOS],
+                                                            "document": ["SPOTICAR-OPEL"]})
+    page = text(client.get(again.headers["location"]))
+    assert "sont gardés" not in page and all(name in page for name in names[-MAX_SCENARIOS:])
+    assert 'value="SPOTICAR-OPEL" checked' in page and 'value="DS-CERTIFIED" checked' not in page
+
+
 def test_offers_past_their_validity_are_shown_expired(client, app):
     import datetime as dt
     with app.extensions["db"].transaction() as session:

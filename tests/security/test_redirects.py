@@ -3,6 +3,7 @@ form leads back to this site, whatever a browser would make of it (``\\`` read a
 breaks dropped), and a line break in one is never a 500 (a NUL is refused before: test_content_types)."""
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -84,3 +85,24 @@ def test_a_slash_redirect_never_leads_to_the_host_header(stack, app):
         answer = httpx.get(stack.url(app) + path, headers={"Host": "evil.example"}, timeout=20)
         assert answer.status_code == 308 and answer.headers["Location"] == target, answer.headers
         assert "evil.example" not in answer.text and f'href="{target}"' in answer.text  # nor the page's link
+
+
+# every app: a redirect of its own (flask.redirect) where a GET gives one, and werkzeug's "//" redirect
+REDIRECTS = {"centralisateur": ("/", 302, "/connexion?suivant=/"), "icare": ("/contrats", 302, "/?next=/contrats"),
+             "pvo2": ("/", 302, "/offres/"), "tec3h": ("/", 302, "/stock"), "bee2link": ("/", 302, "/vo"),
+             "portail_b2b": ("/espace", 302, "/connexion")}
+
+
+@pytest.mark.parametrize("app", ["centralisateur", "icare", "pvo2", "tec3h", "bee2link", "neovo", "portail_b2b"])
+def test_every_redirect_says_so_in_french(stack, app):
+    """flask/werkzeug's redirect page is English (« Redirecting... You should be redirected
+    automatically… »): every app's redirects carry a French page, same status and Location."""
+    cases = [("/static//x.css", 308, "/static/x.css")] + ([REDIRECTS[app]] if app in REDIRECTS else [])
+    for path, status, target in cases:
+        answer = httpx.get(stack.url(app) + path, timeout=20)
+        assert (answer.status_code, answer.headers["Location"]) == (status, target)
+        assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
+        page = answer.text
+        assert '<html lang="fr">' in page and "Vous allez être redirigé automatiquement vers" in page, page
+        assert f'<a href="{html.escape(target)}">' in page
+        assert "Redirecting" not in page and "You should be redirected" not in page
