@@ -16,7 +16,7 @@ from spoticar_handoff.warnings import handoff_warnings
 from fixtures.reference import normalize_brand
 
 DEFAULTS = {"callback_bound_ms": 5000, "settle_seconds": 2.0, "poll_max_per_10s": 10,
-            "polls_after_final": 1}
+            "polls_after_final": 1, "observe_seconds": 30.0}
 RULE_FIELDS = {"brand": "vehicle.brand", "power": "vehicle.din_power", "usage": "vehicle.usage",
                "ptac": "vehicle.ptac_kg"}
 MATCHED = {"vehicle.plate": normalize_plate, "vehicle.vin": normalize_vin, "vehicle.brand": normalize_brand,

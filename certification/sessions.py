@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import secrets
 import string
 import threading
@@ -13,7 +14,7 @@ from flask import Flask
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm.attributes import flag_modified
 
-from certification import evidence, plans
+from certification import evidence, exchanges as ex, plans
 from certification.store import CertSession
 from certification.verdicts import FAILED, PASSED, STATUS_LABELS, WAITING, WARNING
 from centralisateur.store import Dealer
@@ -210,9 +211,15 @@ def sales(plan: dict, session: CertSession) -> dict[str, dict | None]:
 
 def _params(app: Flask) -> dict:
     """The checks' parameters the app's configuration sets (``checks.DEFAULTS`` otherwise):
-    ``CERTIFICATION_SETTLE_SECONDS``, the quiet time after a refusal before « no blind retry » passes."""
+    ``CERTIFICATION_SETTLE_SECONDS``, the quiet time after a refusal before « no blind retry » passes;
+    ``CERTIFICATION_OBSERVE_SECONDS`` (else ``SPOTICAR_CERTIFICATION_OBSERVE_SECONDS``), the session's
+    closing observation (``advance``)."""
+    from certification.checks import DEFAULTS
+    from common.settings import setting
     settle = app.config.get("CERTIFICATION_SETTLE_SECONDS")
-    return {} if settle is None else {"settle_seconds": float(settle)}
+    return {**({} if settle is None else {"settle_seconds": float(settle)}),
+            "observe_seconds": setting(app.config, "CERTIFICATION_OBSERVE_SECONDS",
+                                       "SPOTICAR_CERTIFICATION_OBSERVE_SECONDS", DEFAULTS["observe_seconds"], float)}
 
 
 def _context(plan: dict, session: CertSession, scenario_id: str, found: dict, all_entries: list, now, final,
@@ -268,16 +275,23 @@ def advance(app: Flask, session_id: str, probes: bool = True, *, settle: float =
                     current = sid
                     break
                 state["results"][sid] = _result(status, findings, now)
-            if current is None:
-                if "finished_at" not in state:
+            observing = False
+            if current is None and "finished_at" not in state:
+                current, end = _observe(plan, state, now, params)
+                observing = current is not None
+                if not observing:   # the observation is over: the session's end is its end
+                    now = min(now, end)
+                    entries = [e for e in entries if ex.when(e) <= now]
+                    found = attribute(plan, entries, state["started"], sales(plan, session))
                     _review(plan, session, state, found, entries, now, params)
-                for scenario in [s for s in plan["scenarios"] if s.get("scope") == "session"]:
-                    status, findings = verdict(plan, scenario["id"],
-                                               _context(plan, session, scenario["id"], found, entries, now, True, params))
-                    state["results"].setdefault(scenario["id"], _result(status, findings, now))
-                state.setdefault("finished_at", now.isoformat())
+                    for scenario in [s for s in plan["scenarios"] if s.get("scope") == "session"]:
+                        status, findings = verdict(plan, scenario["id"], _context(plan, session, scenario["id"],
+                                                                                  found, entries, now, True, params))
+                        state["results"].setdefault(scenario["id"], _result(status, findings, now))
+                    state["finished_at"] = now.isoformat()
             state["current"] = current
-            acted = actions.run(app, session, plan, current, found, entries, probes) if current else False
+            acted = actions.run(app, session, plan, current, found, entries, probes) \
+                if current and not observing else False
             save_state(app, session_id, state)
             if not acted:
                 judged = entries
@@ -290,6 +304,22 @@ def advance(app: Flask, session_id: str, probes: bool = True, *, settle: float =
 
 
 END_REVIEW = "Jugé à nouveau en fin de session, sur tous ses échanges : "
+
+
+def _observe(plan: dict, state: dict, now: dt.datetime, params: dict) -> tuple[str | None, dt.datetime]:
+    """Once every scenario of its own has its verdict, the session still watches the DMS for
+    ``observe_seconds`` (30 s by default) before its end: a status still polled once final, a refused
+    demand sent again or the sale sent under a second order after a longer back-off are caught there.
+    (The session-wide scenario being watched, or None once the observation is over; when it ends.)
+    While it lasts, the current scenario is the first session-wide one without a verdict (a tester may
+    skip it): a client waiting for ``current`` to be null waits for the session's end."""
+    if "observing_until" not in state:
+        state["observing_until"] = (now + dt.timedelta(seconds=params["observe_seconds"])).isoformat()
+    end = dt.datetime.fromisoformat(state["observing_until"])
+    if now >= end:
+        return None, end
+    return next((s["id"] for s in plan["scenarios"]
+                 if s.get("scope") == "session" and s["id"] not in state["results"]), None), end
 
 
 def _review(plan: dict, session: CertSession, state: dict, found: dict, entries: list, now, params: dict) -> None:
@@ -377,9 +407,18 @@ def describe(app: Flask, session: CertSession, public_url: str) -> dict:
             "callback_url": session.callback_url, "wait_seconds": session.wait_seconds,
             "created_at": session.created_at.replace(tzinfo=dt.timezone.utc).isoformat(),
             "current": state.get("current"), "awaiting_readback": _awaiting_readback(state),
+            **_observation(state),
             "finished": state.get("current") is None and bool(state["results"]),
             "failed": any(s["status"] == "failed" for s in scenarios), "actions": state.get("actions", {}),
             "scenarios": scenarios}
+
+
+def _observation(state: dict) -> dict:
+    """While the session's closing observation lasts (``_observe``): when it ends, and in how many
+    seconds; null otherwise."""
+    until = state.get("observing_until") if state.get("current") else None
+    left = None if until is None else max(0, math.ceil((dt.datetime.fromisoformat(until) - _now()).total_seconds()))
+    return {"observing_until": until, "observing_seconds_left": left}
 
 
 def _awaiting_readback(state: dict) -> bool:

@@ -14,7 +14,10 @@ plan must catch): drop_fields, new_order_on_resend, ignore_signature, never_ack,
 dedupe_on_signature (refuses a byte-for-byte replay but applies a retried delivery again),
 price_without_vat (sends the price HT, TTC / 1,2), open_first_link_only (opens the first
 declaration_url only), late_resend (once the session has judged a scenario, sends a refused demand
-again, and the standard sale again under a new order number: a back-off longer than its quiet seconds).
+again, and the standard sale again under a new order number: a back-off longer than its quiet seconds),
+poll_after_final (keeps polling the declared order once a second after the plan's last scenario),
+resend_after_end (sends the first refused sale again under a new order number once every scenario has
+its verdict: a back-off longer than the whole plan).
 """
 from __future__ import annotations
 
@@ -40,7 +43,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 FRESH_SECONDS = 300          # the tolerance the OpenAPI document advises for X-Spoticar-Timestamp
 DROPPED = (("vehicle", "plate"), ("customer", "birth_place"))
 FAULTS = ("drop_fields", "new_order_on_resend", "ignore_signature", "never_ack", "hammer_status",
-          "dedupe_on_signature", "price_without_vat", "open_first_link_only", "late_resend")
+          "dedupe_on_signature", "price_without_vat", "open_first_link_only", "late_resend", "poll_after_final",
+          "resend_after_end")
 FINAL = ("declared", "refused")
 
 
@@ -215,6 +219,8 @@ class OutsideDms:
         self.last_bdc: str | None = None         # the order of the last sale accepted
         self._refs = itertools.count(1000)
         self._opened = False                     # a declaration_url opened already
+        self.refused: dict | None = None         # the first sale refused (422)
+        self._lingered = 0.0                     # when the faulty DMS last acted after the plan (monotonic)
         self._lock = threading.Lock()
         self.callback_url = server.attach(self.receive)
 
@@ -308,6 +314,8 @@ class OutsideDms:
         if sale is None:
             return
         status, first = self.send(sale, ref)
+        if status == 422 and self.refused is None:
+            self.refused = sale
         if "late_resend" in self.faults and (status == 422 or scenario["id"] == "handoff-complete"):
             self.judged(scenario["id"])        # backs off until the session has judged the scenario
             self.send(sale, ref if status == 422 else str(next(self._refs)))
@@ -322,6 +330,18 @@ class OutsideDms:
         elif scenario["id"] in ("callback-acknowledged", "contract-pending-then-declared") and status in (200, 201):
             declare(first["declaration_url"], sale)
             self.poll(first["bdc_number"])
+
+    def linger(self) -> None:
+        """Every scenario has its verdict and the session observes the DMS before its end: a sound DMS
+        is done; a faulty one keeps polling a final status, or sends a refused sale again."""
+        if time.monotonic() - self._lingered < 1.0:
+            return
+        self._lingered = time.monotonic()
+        if "poll_after_final" in self.faults and self.last_bdc:
+            self.api("GET", f"{self.base()}/api/v1/declarations/{self.last_bdc}")
+        if "resend_after_end" in self.faults and self.refused is not None:
+            self.send(self.refused, str(next(self._refs)))
+            self.refused = None
 
     def read_back(self) -> None:
         """The session sent its callbacks again: tell it what the DMS shows for the declared order."""
@@ -346,6 +366,8 @@ class OutsideDms:
                     print(f"scénario {state['current']} : {exc}", file=sys.stderr, flush=True)
             elif state.get("awaiting_readback"):
                 self.read_back()
+            elif state.get("observing_until"):
+                self.linger()
             time.sleep(0.2)
             state = self.state()
         return state

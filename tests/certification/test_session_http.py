@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from xml.etree import ElementTree as ET
 
+import httpx
 import pytest
 
 from harness.cli import main
+from spoticar_handoff.tls import tls_context
 from tests.certification.conftest import dealer_declares, open_session, verify_then_forge
 from examples.vendor_dms import OutsideDms
 
@@ -29,6 +32,9 @@ FAULTY = {
     # sent again once the scenario passed (a back-off longer than the quiet seconds): failed at the end
     "late_resend": {"handoff-complete", "eligibility-brand", "eligibility-power", "eligibility-usage",
                     "eligibility-ptac"},
+    # after the plan's last scenario, in the session's closing observation
+    "poll_after_final": {"status-polling"},
+    "resend_after_end": {"eligibility-brand"},
 }
 
 
@@ -99,6 +105,9 @@ SAYS = {
                              "Le DMS n'a jamais ouvert l'adresse declaration_url"),
     "late_resend": ("Jugé à nouveau en fin de session, sur tous ses échanges : ", "renvoyée 1 fois à l'identique",
                     "transmise sous 2 commandes"),
+    "poll_after_final": ("interrogations de SPC", "après son statut final"),
+    "resend_after_end": ("Jugé à nouveau en fin de session, sur tous ses échanges : Après le refus 422, la même "
+                         "demande a été renvoyée 1 fois", "(seul le dms_order_ref change"),
 }
 
 
@@ -126,3 +135,29 @@ def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(cds, played, 
         assert cited <= {e["id"] for e in s["evidence"]}, s["id"]   # every exchange cited is in the evidence
     page = (tmp_path / "report.html").read_text()
     assert SAYS[fault][0] in page
+
+
+def test_the_session_observes_the_dms_before_its_end(cds):
+    """Every scenario with its verdict (skipped here by the tester), the session still watches the DMS
+    for its closing observation (3 s in these suites, 30 s by default) before it ends: the page says
+    so, the state keeps a current scenario until then, and the session-wide ones are judged after."""
+    session = open_session(cds)
+    headers = {"Authorization": f"Bearer {session['key']}"}
+    with httpx.Client(verify=tls_context(), timeout=20, headers=headers) as http:
+        state = session
+        while state["current"] and not state["observing_until"]:
+            state = http.post(session["url"] + "/skip", json={"reason": "pas dans ce DMS"},
+                              headers={"Accept": "application/json"}).json()
+            state = http.get(session["url"], headers={"Accept": "application/json"}).json()
+        assert state["current"] == "declaration-url-opened" and not state["finished"]
+        assert 0 < state["observing_seconds_left"] <= 3
+        page = http.get(session["url"], headers={"Accept": "text/html"}).text
+        assert "Observation de fin de session" in page and "Observation en cours… (encore" in page
+        assert "Session terminée" not in page and "Ignorer ce scénario" not in page
+        while state["current"]:
+            time.sleep(0.3)
+            state = http.get(session["url"], headers={"Accept": "application/json"}).json()
+    assert state["finished"] and state["observing_until"] is None
+    statuses = {s["id"]: s["status"] for s in state["scenarios"]}
+    assert statuses["declaration-url-opened"] == "failed"   # no hand-off accepted: no link to open
+    assert statuses["status-polling"] == "skipped"           # no poll at all

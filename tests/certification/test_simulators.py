@@ -26,7 +26,7 @@ def certified(tmp_path_factory):
         # 0.5 s without a resend after a refusal (four refusal scenarios per session wait it out, 2 s by
         # default) and Icare retried after 0.2 s in the outage scenario (1 s by default)
         patch.setattr(run, "CDS_CONFIG", {**run.CDS_CONFIG, "CERTIFICATION_SETTLE_SECONDS": 0.5,
-                                          "RETRY_FIRST_SECONDS": 0.2})
+                                          "CERTIFICATION_OBSERVE_SECONDS": 1.0, "RETRY_FIRST_SECONDS": 0.2})
         code = main(["certify", "run", "--dms", *DMS, "--simulator", "--report", str(out), "--wait", "20"])
     return code, out
 
