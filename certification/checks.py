@@ -322,25 +322,47 @@ def _sale_sent(entry: dict):
     return {k: v for k, v in body.items() if k not in ("dms_order_ref", "callback_url")}
 
 
+def _refused_fields(entry: dict) -> list[str]:
+    """The fields a 422 answer names (``errors[].field``)."""
+    errors = (ex.body_json(entry["response"]) or {}).get("errors") or []
+    return sorted({x["field"] for x in errors if isinstance(x, dict) and isinstance(x.get("field"), str)})
+
+
+def _same_at(first: dict, later: dict, fields: list[str]) -> bool:
+    """Whether ``later`` sends every field of ``fields`` as ``first`` did (compared as the plan compares
+    values); False without any field named."""
+    before, after = ex.body_json(first["request"]), ex.body_json(later["request"])
+    if not fields or not isinstance(before, dict) or not isinstance(after, dict):
+        return False
+    return all(_normalised(f, ex.dig(before, f)) == _normalised(f, ex.dig(after, f)) for f in fields)
+
+
 def no_blind_retry(ctx: Context):
-    """After a 422, the same body is not sent again (the answer would not change)."""
+    """After a 422, the demand is not sent again with what the refusal names unchanged (the answer would
+    not change): neither as is, nor under a new order number, nor with other fields changed."""
     handoffs = ctx.handoffs()
     refused = [e for e in handoffs if e["status"] == 422]
     if not refused:
         if handoffs:
             return [Finding("no_blind_retry", "skip", "Aucun refus 422 : pas de renvoi à juger.")]
         return Waiting("no_blind_retry", "un refus 422")
-    refused_sale = _sale_sent(refused[0])
-    retries = [e for e in handoffs if e is not refused[0] and ex.when(e) > ex.when(refused[0])
-               and _sale_sent(e) == refused_sale]
+    first, refused_sale = refused[0], _sale_sent(refused[0])
+    named = _refused_fields(first)
+    retries = [e for e in handoffs if e is not first and ex.when(e) > ex.when(first)
+               and (_sale_sent(e) == refused_sale or _same_at(first, e, named))]
     if retries:
-        renumbered = any(ex.dig(ex.body_json(e["request"]), "dms_order_ref")
-                         != ex.dig(ex.body_json(refused[0]["request"]), "dms_order_ref") for e in retries)
+        if all(_sale_sent(e) == refused_sale for e in retries):
+            renumbered = any(ex.dig(ex.body_json(e["request"]), "dms_order_ref")
+                             != ex.dig(ex.body_json(first["request"]), "dms_order_ref") for e in retries)
+            how = "à l'identique" + (" (seul le dms_order_ref change : un nouveau numéro de commande ne change "
+                                      "pas la réponse)" if renumbered else "")
+        else:
+            body = ex.body_json(first["request"])
+            how = ("sans corriger ce que le refus nomme (" + ", ".join(f"{f} : toujours {ex.dig(body, f)!r}"
+                                                                     for f in named)
+                   + ") : changer d'autres champs ne change pas la réponse")
         return [Finding("no_blind_retry", "fail", f"Après le refus 422, la même demande a été renvoyée "
-                                                  f"{len(retries)} fois à l'identique"
-                                                  + (" (seul le dms_order_ref change : un nouveau numéro de commande "
-                                                     "ne change pas la réponse)" if renumbered else "") + ".",
-                        _ids(refused[0], *retries))]
+                                                  f"{len(retries)} fois {how}.", _ids(first, *retries))]
     quiet = (ctx.now - ex.when(refused[0])).total_seconds()
     if quiet < ctx.param("settle_seconds") and not ctx.final:
         return Waiting("no_blind_retry", "quelques secondes sans nouvel envoi après le refus")

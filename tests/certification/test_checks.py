@@ -119,6 +119,20 @@ def test_refusal_needs_the_rule_and_no_blind_retry(scenario_id, field):
                          errors=[{"field": field, "message": "Véhicule non éligible"}])
     status, findings = run(scenario_id, [refused, renumbered], now=10)
     assert status == "failed" and any("seul le dms_order_ref change" in f.message for f in findings)
+    # other fields changed, the one the refusal names as it was: the same refusal again
+    touched = sale(scenario_id, "4588")
+    touched["vehicle"]["mileage_km"] += 1
+    touched["customer"]["phone"] = "+33 1 02 03 04 05"
+    again = handoff(touched, 422, at=0.5, errors=[{"field": field, "message": "Véhicule non éligible"}])
+    status, findings = run(scenario_id, [refused, again], now=10)
+    assert status == "failed"
+    assert any(f"sans corriger ce que le refus nomme ({field} : toujours" in f.message for f in findings)
+    # the refused field corrected (the vehicle was entered wrong): a new demand, not a retry
+    corrected = sale(scenario_id, "4589")
+    corrected["vehicle"][field.split(".")[1]] = {"vehicle.brand": "PEUGEOT", "vehicle.usage": "particulier",
+                                                 "vehicle.ptac_kg": 2000}[field]
+    _, findings = run(scenario_id, [refused, handoff(corrected, at=0.5)], now=10)
+    assert [f.level for f in findings if f.check == "no_blind_retry"] == ["pass"]
 
 
 def test_a_refusal_for_another_reason_is_not_the_rule_s_and_says_so():
