@@ -220,7 +220,8 @@ class OutsideDms:
         self._refs = itertools.count(1000)
         self._opened = False                     # a declaration_url opened already
         self.refused: dict | None = None         # the first sale refused (422)
-        self._lingered = 0.0                     # when the faulty DMS last acted after the plan (monotonic)
+        self._lingering = threading.Event()      # the faulty DMS's polling after the plan started
+        self._done = threading.Event()           # ``run`` is over
         self._lock = threading.Lock()
         self.callback_url = server.attach(self.receive)
 
@@ -333,15 +334,18 @@ class OutsideDms:
 
     def linger(self) -> None:
         """Every scenario has its verdict and the session observes the DMS before its end: a sound DMS
-        is done; a faulty one keeps polling a final status, or sends a refused sale again."""
-        if time.monotonic() - self._lingered < 1.0:
-            return
-        self._lingered = time.monotonic()
-        if "poll_after_final" in self.faults and self.last_bdc:
-            self.api("GET", f"{self.base()}/api/v1/declarations/{self.last_bdc}")
+        is done; a faulty one keeps polling a final status (twice a second, on its own thread, until
+        ``run`` ends), or sends a refused sale again."""
+        if "poll_after_final" in self.faults and self.last_bdc and not self._lingering.is_set():
+            self._lingering.set()
+            threading.Thread(target=self._poll_on, args=(self.last_bdc,), daemon=True).start()
         if "resend_after_end" in self.faults and self.refused is not None:
             self.send(self.refused, str(next(self._refs)))
             self.refused = None
+
+    def _poll_on(self, bdc: str) -> None:
+        while not self._done.wait(0.5):
+            self.api("GET", f"{self.base()}/api/v1/declarations/{bdc}")
 
     def read_back(self) -> None:
         """The session sent its callbacks again: tell it what the DMS shows for the declared order."""
@@ -370,6 +374,7 @@ class OutsideDms:
                 self.linger()
             time.sleep(0.2)
             state = self.state()
+        self._done.set()
         return state
 
 

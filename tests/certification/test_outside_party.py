@@ -6,6 +6,7 @@ and, for the sound one, ``certify verify`` on the zip handed over."""
 from __future__ import annotations
 
 import ast
+import os
 import re
 import socket
 import subprocess
@@ -38,8 +39,9 @@ def _free_ports(count: int) -> list[int]:
 
 
 def _up(config, data_dir) -> tuple[subprocess.Popen, str]:
+    # 3 s of closing observation at each session's end, not 30 s (the suites' timers, tests/certification)
     process = start_up("--config", str(config), "--only", "centralisateur,icare", "--test-routes", "--any-port",
-                       "--data-dir", str(data_dir))
+                       "--data-dir", str(data_dir), env={**os.environ, "SPOTICAR_CERTIFICATION_OBSERVE_SECONDS": "3"})
     output = read_until_ready(process)
     return process, re.search(r"Centralisateur.*?(http://127\.0\.0\.1:[0-9]+)", output).group(1)
 
