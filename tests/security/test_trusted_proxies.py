@@ -5,6 +5,7 @@ waitress (``up``) and gunicorn (``serve``) alike; a forged ``X-Forwarded-For`` f
 changes nothing. Here the proxy is 127.0.0.1 and an untrusted peer 127.0.0.2."""
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import select
@@ -74,6 +75,13 @@ def portal(request, tmp_path, monkeypatch):
             yield server.url
         app.extensions["harness_stop"]()
         return
+    with _portail_under_gunicorn(tmp_path) as (_, url):
+        yield url
+
+
+@contextlib.contextmanager
+def _portail_under_gunicorn(tmp_path):
+    """(port, URL) of the Portail B2B served by ``serve`` (gunicorn, one worker) trusting ``PROXY``."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(serve_command("portail_b2b", f"127.0.0.1:{port}", workers=1, data_dir=tmp_path,
@@ -82,7 +90,7 @@ def portal(request, tmp_path, monkeypatch):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_healthy(url, 60, process)
-        yield url
+        yield port, url
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -151,13 +159,7 @@ def test_slow_requests_through_the_proxy_are_bounded_per_client_under_gunicorn(t
     that peer is the client it names, so one client's second slow request is cut (a French 408) while
     another client's slow request, arriving after, is received and answered."""
     from harness.gunicorn_worker import SLOW_REQUESTS_PER_PEER
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(serve_command("portail_b2b", f"127.0.0.1:{port}", workers=1, data_dir=tmp_path,
-                                             seed=0, demo=True, urls={}),
-                               env={**os.environ, "SPOTICAR_TRUSTED_PROXIES": PROXY},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    sockets = []
+    sockets, port = [], None
 
     def slow(client: str) -> socket.socket:
         sock = socket.create_connection(("127.0.0.1", port), timeout=30, source_address=(PROXY, 0))
@@ -166,8 +168,8 @@ def test_slow_requests_through_the_proxy_are_bounded_per_client_under_gunicorn(t
         sockets.append(sock)
         return sock
 
-    try:
-        wait_healthy(url, 60, process)
+    with _portail_under_gunicorn(tmp_path) as (port, _), contextlib.ExitStack() as closing:
+        closing.callback(lambda: [sock.close() for sock in sockets])
         flood = [slow("203.0.113.21") for _ in range(SLOW_REQUESTS_PER_PEER + 1)]
         first, _, _ = select.select(flood, [], [], REQUEST_DEADLINE)  # the client's slow request beyond its share
         cut = _answer_of(first[0])
@@ -181,11 +183,6 @@ def test_slow_requests_through_the_proxy_are_bounded_per_client_under_gunicorn(t
         answer = _answer_of(other)
         # received whole: the app's own answer (the form has no CSRF token)
         assert answer.startswith(b"HTTP/1.1 400 ") and CSRF_MESSAGE in html.unescape(answer.decode()), answer[:200]
-    finally:
-        for sock in sockets:
-            sock.close()
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def _answer_of(sock: socket.socket) -> bytes:
