@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
-import socket
 import subprocess
 import tempfile
 import time
@@ -15,18 +14,12 @@ import httpx
 
 from fixtures.factories import Factory
 from harness.runner import Stack
-from harness.serving import serve_command, wait_healthy
+from harness.serving import free_port, serve_command, wait_healthy
 from spoticar_handoff.tls import tls_context
 
 REQUESTS = 400
 CLIENTS = 16
 KEY = {"Authorization": "Bearer demo-tec3h"}
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _throughput(bases: list[str], factory: Factory) -> float:
@@ -50,7 +43,7 @@ def _deployment(tmp: Path, icare_url: str, processes: int, workers: int) -> floa
     running, bases = [], []
     try:
         for index in range(processes):
-            port = _port()
+            port = free_port()
             bases.append(f"http://127.0.0.1:{port}")
             running.append(subprocess.Popen(serve_command(
                 "centralisateur", f"127.0.0.1:{port}", workers=workers, data_dir=tmp / f"{processes}-{index}",

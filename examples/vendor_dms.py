@@ -15,7 +15,8 @@ dedupe_on_signature (refuses a byte-for-byte replay but applies a retried delive
 price_without_vat (sends the price HT, TTC / 1,2), open_first_link_only (opens the first
 declaration_url only), late_resend (once the session has judged a scenario, sends a refused demand
 again, and the standard sale again under a new order number: a back-off longer than its quiet seconds),
-poll_after_final (keeps polling the declared order once a second after the plan's last scenario),
+poll_after_final (once a declared order's status is final, keeps polling it once a second until the
+session ends),
 resend_after_end (sends the first refused sale again under a new order number once every scenario has
 its verdict: a back-off longer than the whole plan).
 """
@@ -220,7 +221,7 @@ class OutsideDms:
         self._refs = itertools.count(1000)
         self._opened = False                     # a declaration_url opened already
         self.refused: dict | None = None         # the first sale refused (422)
-        self._lingering = threading.Event()      # the faulty DMS's polling after the plan started
+        self._lingering = threading.Event()      # the faulty DMS's polling after a final status started
         self._done = threading.Event()           # ``run`` is over
         self._lock = threading.Lock()
         self.callback_url = server.attach(self.receive)
@@ -306,6 +307,9 @@ class OutsideDms:
         for _ in range(rounds):
             status, answer = self.api("GET", f"{self.base()}/api/v1/declarations/{bdc}")
             if status == 200 and answer["status"] in FINAL and "hammer_status" not in self.faults:
+                if "poll_after_final" in self.faults and not self._lingering.is_set():
+                    self._lingering.set()
+                    threading.Thread(target=self._poll_on, args=(bdc,), daemon=True).start()
                 return
             time.sleep(pause)
 
@@ -334,17 +338,14 @@ class OutsideDms:
 
     def linger(self) -> None:
         """Every scenario has its verdict and the session observes the DMS before its end: a sound DMS
-        is done; a faulty one keeps polling a final status (twice a second, on its own thread, until
-        ``run`` ends), or sends a refused sale again."""
-        if "poll_after_final" in self.faults and self.last_bdc and not self._lingering.is_set():
-            self._lingering.set()
-            threading.Thread(target=self._poll_on, args=(self.last_bdc,), daemon=True).start()
+        is done; a faulty one sends a refused sale again."""
         if "resend_after_end" in self.faults and self.refused is not None:
             self.send(self.refused, str(next(self._refs)))
             self.refused = None
 
     def _poll_on(self, bdc: str) -> None:
-        while not self._done.wait(0.5):
+        """The faulty DMS's polling of a final status: once a second, on its own thread, until ``run`` ends."""
+        while not self._done.wait(1.0):
             self.api("GET", f"{self.base()}/api/v1/declarations/{bdc}")
 
     def read_back(self) -> None:

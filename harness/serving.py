@@ -8,6 +8,7 @@ between workers and processes is claimed in the database (see ``centralisateur.d
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -31,8 +32,34 @@ def default_urls(host: str, port_offset: int = 0) -> dict[str, str]:
     return {spec.name: f"http://{host}:{spec.port + port_offset}" for spec in select(None)}
 
 
+_HANDED_OUT: set[int] = set()
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A port the OS says is free now (gunicorn is given a fixed bind address)."""
+    """A port free now for a server started later with a fixed bind address (gunicorn). Drawn below the
+    kernel's ephemeral range: a port the OS hands out for ``bind(0)`` or an outgoing connection could be
+    taken again by the time the server binds it (parallel suites saw "Address already in use")."""
+    low, _ = _ephemeral_range()
+    draws = random.SystemRandom()
+    for _ in range(200) if low > 20000 else ():
+        port = draws.randrange(20000, low)
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
     with socket.socket() as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]

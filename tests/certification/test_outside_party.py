@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 
 from examples.vendor_dms import dealer_declares
 from harness.cli import main
+from harness.serving import free_port
 from tests.up_process import read_until_ready, start_up, stop
 
 pytestmark = pytest.mark.centralisateur
@@ -26,16 +26,8 @@ PRODUCTION_KEY = "sk-neovo-production-key-0123456789"
 
 
 def _free_ports(count: int) -> list[int]:
-    # the DMS's callback origin goes into the deployment file before the stack starts; the probes stay
-    # bound until all are picked, so no two DMS get the same port
-    probes = [socket.socket() for _ in range(count)]
-    try:
-        for probe in probes:
-            probe.bind(("127.0.0.1", 0))
-        return [probe.getsockname()[1] for probe in probes]
-    finally:
-        for probe in probes:
-            probe.close()
+    # the DMS's callback origin goes into the deployment file before the stack starts
+    return [free_port() for _ in range(count)]
 
 
 def _up(config, data_dir) -> tuple[subprocess.Popen, str]:
