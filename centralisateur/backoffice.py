@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 
 from centralisateur import privacy
 from centralisateur.account_forms import RgpdSearchForm
@@ -36,35 +36,73 @@ def month_short(key: str) -> str:
     return f"{SHORT[int(month) - 1]} {year[2:]}"
 
 
-def _declared_by_month(statuses=("declared", "contract_pending"),
-                       months: int | None = None) -> list[tuple[str, str | None, int]]:
-    """(YYYY-MM, garantisseur, count) of the dealer's declared sales, counted in SQL (GROUP BY).
-    ``months``: at least the latest ``months`` months that have sales — read first from the window of
-    that many calendar months ending at the latest sale (half of two years of rows), and from every
-    row only when some month of that window has no sale."""
+MONTHS_BY_RANGE = 120  # at most this many months counted one by one; a longer history is grouped in one query
+
+
+def _month_start(index: int) -> dt.datetime:
+    """The first instant of month ``index`` (year × 12 + month − 1)."""
+    year, month = divmod(index, 12)
+    return dt.datetime(year, month + 1, 1)
+
+
+def _declared_by_month(statuses=("declared", "contract_pending"), months: int | None = None,
+                       by_garantisseur: bool = True) -> list[tuple[str, str | None, int]]:
+    """(YYYY-MM, garantisseur, count) of the dealer's declared sales, newest month first, counted in
+    SQL. ``months``: only the latest ``months`` months that have sales. Without ``by_garantisseur``,
+    one count a month (garantisseur None): a month's entries counted, not sorted by garantisseur.
+
+    On SQLite each month is counted on its own range of ``ix_cds_declarations_dealer_status_declared``
+    (dealer, status, declared_at, garantisseur: read from the index alone), from the latest sale back:
+    one GROUP BY cut each row's month out of its text and sorted every row (at 100,000 declarations,
+    Facturation 29 → 10 ms, Statistiques 19 → 11 ms: ``bench/growth.py``). PostgreSQL groups on
+    ``date_trunc`` in one pass, faster than a query a month (Facturation 19 against 28 ms), and so does
+    SQLite for a history longer than ``MONTHS_BY_RANGE`` months."""
     db = current_app.extensions["db"]
-    month, label = month_group(Declaration.declared_at, db.engine.dialect.name)
     mine = (Declaration.dealer_rrdi == current_dealer().rrdi, Declaration.status.in_(statuses),
             Declaration.declared_at.is_not(None))
 
-    def grouped(*since):
-        # count(*), not count(id): every column read is in ix_cds_declarations_dealer_status_declared,
-        # so PostgreSQL answers from the index alone instead of reading each row's JSON documents
-        return list(db.session.execute(select(label, Declaration.garantisseur, func.count())
-                                       .where(*mine, *since).group_by(month, Declaration.garantisseur)))
+    def edge(status: str, column):
+        # one step down the index for each status and end, never a scan
+        return db.session.scalar(select(Declaration.declared_at).where(*mine, Declaration.status == status)
+                                 .order_by(column).limit(1))
 
-    if months:
-        # the latest sale of each status: one step down the index each, never a scan
-        latest = [db.session.scalar(select(Declaration.declared_at).where(*mine, Declaration.status == status)
-                                    .order_by(Declaration.declared_at.desc()).limit(1)) for status in statuses]
-        latest = max((when for when in latest if when is not None), default=None)
-        if latest is None:
-            return []
-        year, first = divmod(latest.year * 12 + latest.month - 1 - (months - 1), 12)
-        rows = grouped(Declaration.declared_at >= dt.datetime(year, first + 1, 1))
-        if len({key for key, _, _ in rows}) >= months:
-            return rows
-    return grouped()
+    latest = max((when for when in (edge(s, Declaration.declared_at.desc()) for s in statuses) if when), default=None)
+    if latest is None:
+        return []
+    earliest = min(when for when in (edge(s, Declaration.declared_at) for s in statuses) if when)
+    first, last = earliest.year * 12 + earliest.month - 1, latest.year * 12 + latest.month - 1
+    garantisseur = Declaration.garantisseur if by_garantisseur else null()
+    if db.engine.dialect.name != "sqlite" or last - first >= MONTHS_BY_RANGE:
+        month, label = month_group(Declaration.declared_at, db.engine.dialect.name)
+
+        def grouped(*since) -> list[tuple]:
+            # count(*), not count(id): every column read is in ix_cds_declarations_dealer_status_declared,
+            # so PostgreSQL answers from the index alone instead of reading each row's JSON documents
+            return [tuple(row) for row in db.session.execute(
+                select(label, garantisseur, func.count()).where(*mine, *since)
+                .group_by(month, *([garantisseur] if by_garantisseur else [])))]
+
+        # the window of ``months`` calendar months ending at the latest sale first; every row only
+        # when some month of it has no sale
+        rows = grouped(Declaration.declared_at >= _month_start(last - months + 1)) if months else []
+        if not months or len({row[0] for row in rows}) < months:
+            rows = grouped()
+        keys = sorted({row[0] for row in rows}, reverse=True)[:months or None]
+        return sorted((row for row in rows if row[0] in keys), key=lambda row: row[0], reverse=True)
+    found: list[tuple[str, str | None, int]] = []
+    with_sales = 0
+    for index in range(last, first - 1, -1):
+        if months and with_sales >= months:
+            break
+        query = select(garantisseur, func.count()).where(*mine, Declaration.declared_at >= _month_start(index),
+                                                         Declaration.declared_at < _month_start(index + 1))
+        counted = [row for row in db.session.execute(query.group_by(garantisseur) if by_garantisseur else query)
+                   if row[1]]
+        if counted:
+            with_sales += 1
+            key = f"{index // 12:04d}-{index % 12 + 1:02d}"
+            found += [(key, name, n) for name, n in counted]
+    return found
 
 
 @bp.get("/statistiques")
@@ -88,7 +126,7 @@ def billing():
     """NPO fees by month: Icare collects one NPO per declared sale, whatever the garantisseur."""
     fee = Decimal(reference.load("warranty_products")["npo_fee_ht"])
     by_month: Counter = Counter()
-    for key, _, n in _declared_by_month(("declared",)):
+    for key, _, n in _declared_by_month(("declared",), by_garantisseur=False):
         by_month[key] += n
     rows = []
     for key in sorted(by_month, reverse=True):

@@ -1,7 +1,9 @@
 """Test-only routes of the centralisateur (``common.testing``): make a fresh dealer with its login and
-Profil, read a declaration, deliver the due callbacks and Icare retries now, read the raw store."""
+Profil, read a declaration or date its declaration back, deliver the due callbacks and Icare retries
+now, read the raw store."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -88,6 +90,18 @@ def declaration(bdc_number: str):
                         "garantisseur": d.garantisseur, "program": d.program, "form": d.form,
                         "payload": d.payload, "icare_attempts": d.icare_attempts,
                         "callback_due": d.callback_due, "callback_attempts": d.callback_attempts})
+
+
+@bp.post("/declarations/<bdc_number>/declared-at")
+def date_declaration_back(bdc_number: str):
+    """Body: declared_at (ISO 8601, UTC) — a declared sale dated back, for the pages counting by month."""
+    when = dt.datetime.fromisoformat(body()["declared_at"])
+    with current_app.extensions["db"].transaction() as session:
+        d = session.scalar(select(Declaration).where(Declaration.bdc_number == bdc_number,
+                                                     Declaration.declared_at.is_not(None)))
+        if d is not None:
+            d.declared_at = when.replace(tzinfo=None)
+    return found(d and {"bdc_number": bdc_number, "declared_at": when.isoformat()})
 
 
 @bp.post("/jobs/run")

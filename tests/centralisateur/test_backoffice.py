@@ -56,6 +56,61 @@ def test_billing_shows_npo_fees_of_the_month(dealer_with_sales):
     assert [this_month, "3", "75,00 €", "15,00 €", "90,00 €"] in _cells(page)
 
 
+def _dealer_declaring(stack, factory, months_back: list[int]) -> httpx.Client:
+    """A fresh dealer whose declared sales (Garantie SPOTICAR Stellantis) are dated ``months_back``
+    months before this one (the 15th, through the test route), logged in."""
+    dealer = new_dealer(stack, factory, profile_configured=True, use_stellantis=True, use_auto=True)
+    today = dt.date.today()
+    with api_client(stack) as api:
+        for back in months_back:
+            receipt = api.post("/api/v1/handoffs", json=factory.handoff(rrdi=dealer["rrdi"])).json()
+            browser, url, values = open_form(stack, receipt["declaration_url"])
+            assert "Votre demande a été effectuée avec succès" in browser.post(url, data=values).text
+            year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+            dated = call_test_route(stack, "centralisateur", "POST", f"/declarations/{receipt['bdc_number']}/declared-at",
+                                    json={"declared_at": f"{year:04d}-{month + 1:02d}-15T10:00:00"})
+            assert dated.status_code == 200, dated.text
+    browser = httpx.Client(verify=tls_context(), base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
+    token = CSRF_RE.search(browser.get("/connexion").text).group(1)
+    browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"], "password": dealer["password"]})
+    return browser
+
+
+def _month(back: int) -> str:
+    today = dt.date.today()
+    year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+    return month_label(f"{year:04d}-{month + 1:02d}")
+
+
+def _month_rows(page: str) -> list[list[str]]:
+    return [row for row in _cells(page) if row and re.fullmatch(r"[a-zéû]+ \d{4}", row[0])]
+
+
+def test_billing_lists_every_month_with_sales_newest_first_and_skips_the_others(stack, factory):
+    """Two sales this month, one two months ago (none last month), one two years and a month ago."""
+    browser = _dealer_declaring(stack, factory, [0, 0, 2, 25])
+    rows = _month_rows(browser.get("/facturation").text)
+    assert rows == [[_month(0), "2", "50,00 €", "10,00 €", "60,00 €"],
+                    [_month(2), "1", "25,00 €", "5,00 €", "30,00 €"],
+                    [_month(25), "1", "25,00 €", "5,00 €", "30,00 €"]]
+
+
+def test_statistics_show_the_latest_twelve_months_that_have_sales(stack, factory):
+    """Sales in 13 months (none last month): the table holds the latest 12 of them, not the 13th."""
+    browser = _dealer_declaring(stack, factory, [0, *range(2, 14)])
+    months = [row[0] for row in _month_rows(browser.get("/statistiques").text)]
+    assert sorted(months) == sorted([_month(0), *(_month(back) for back in range(2, 13))])
+    assert _month(1) not in months and _month(13) not in months
+
+
+def test_pages_counting_by_month_read_a_history_of_more_than_ten_years(stack, factory):
+    """A sale 11 years ago and one this month: both months are counted (a long history is grouped in
+    one query, not month by month)."""
+    browser = _dealer_declaring(stack, factory, [0, 132])
+    assert [row[:2] for row in _month_rows(browser.get("/facturation").text)] == [[_month(0), "1"], [_month(132), "1"]]
+    assert sorted(row[0] for row in _month_rows(browser.get("/statistiques").text)) == sorted([_month(0), _month(132)])
+
+
 def test_rgpd_export_then_erase_leaves_no_personal_data_in_the_store(stack, dealer_with_sales):
     dealer, payloads, browser = dealer_with_sales
     customer = payloads[0]["customer"]
