@@ -202,8 +202,16 @@ def app_keys(creds: credentials.Credentials) -> dict[str, dict]:
 def stack(tmp_path_factory, pytestconfig) -> Stack:
     """Every simulator not replaced by an external URL, seeded with the demo data (seed 0), with the
     test routes and the demo dealers' Profil configured (``harness.testing.SUITE_CONFIG``)."""
+    creds = credentials.from_options(pytestconfig.option)
+    if pytestconfig.option.spoticar_stack and not creds.test_key:  # a stack up started outside demo mode
+        import dataclasses
+        from pathlib import Path
+
+        from harness.state import read_test_key
+        where = Path(pytestconfig.option.spoticar_stack)
+        creds = dataclasses.replace(creds, test_key=read_test_key(where.parent if where.is_file() else where))
     running = start_test_stack(tmp_path_factory.mktemp("stack"), external_urls(pytestconfig),
-                               pytestconfig.option.advertise_host, credentials.from_options(pytestconfig.option))
+                               pytestconfig.option.advertise_host, creds)
     yield running
     running.stop()
 

@@ -84,11 +84,12 @@ def icare_outage(app: Flask, session: CertSession) -> str:
     if not icare:
         return "skipped: Icare n'est pas configuré pour ce centralisateur."
     from common.journal import http_client
+    from common.testing import test_routes_headers
     url = icare.rstrip("/") + "/admin/faults"
     try:
         with http_client(app, timeout=5) as http:
             status = http.put(url, json={"error_status": 503, "count": 1, "rrdi": session.dealer_rrdi},
-                              headers=evidence.tag({}, session.id)).status_code
+                              headers=evidence.tag(test_routes_headers(app.config), session.id)).status_code
     except httpx.HTTPError:
         status = None
     if status != 200:

@@ -154,9 +154,11 @@ def _icare_convention(app: Flask, rrdi: str, code_t: str, session: CertSession) 
         return "skipped: Icare n'est pas configuré pour ce centralisateur."
     import httpx  # the checks, httpx and pydantic: loaded by the first session, not when the app starts
 
+    from common.testing import test_routes_headers
     from spoticar_handoff.tls import tls_context
     try:
-        response = httpx.post(icare.rstrip("/") + "/__test__/dealers", timeout=5, verify=tls_context(), json={
+        response = httpx.post(icare.rstrip("/") + "/__test__/dealers", timeout=5, verify=tls_context(),
+                              headers=test_routes_headers(app.config), json={
             "code_t": code_t, "rrdi": rrdi, "name": f"CERTIFICATION {session.dms.upper()}",
             "configuration": "assurance", "convention_email": f"certification+{session.id}@spoticar.example"})
     except httpx.HTTPError as exc:

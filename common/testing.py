@@ -1,9 +1,17 @@
 """Test-only routes (``/__test__/…``), the way cypress-realworld-app has its testdata routes: one small
 blueprint per app (create, read, run due jobs), mounted only when the app runs with ``TEST_ROUTES``
-(``spoticar-harness up --test-routes``, the suites' own stack). Never used by the product's pages."""
+(``spoticar-harness up --test-routes``, the suites' own stack). Never used by the product's pages.
+
+They read and change anything (the raw store, the callback origins the SSRF guard allows): open in
+demo mode, like ``/__admin/journal``; outside it (``up --config``, ``--no-demo``: a certification lab
+vendors reach) each request must carry the stack's test-routes key, ``X-Spoticar-Test-Key`` — the
+``TEST_ROUTES_KEY`` setting or ``SPOTICAR_TEST_ROUTES_KEY``, which ``up`` generates when unset and
+prints, for the certifier alone."""
 from __future__ import annotations
 
+import hmac
 import importlib
+import os
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, request
 from sqlalchemy import select
@@ -11,12 +19,45 @@ from sqlalchemy import select
 from common.web import csrf, error_response
 
 PREFIX = "/__test__"
+KEY_HEADER = "X-Spoticar-Test-Key"
+KEY_ENV = "SPOTICAR_TEST_ROUTES_KEY"
+KEY_MISSING = (f"Routes de test réservées : envoyez l'en-tête {KEY_HEADER} avec la clé des routes de test "
+               "de la pile (affichée par « spoticar-harness up »).")
+KEY_NOT_CONFIGURED = (f"Routes de test fermées : aucune clé n'est configurée hors mode démo (TEST_ROUTES_KEY "
+                      f"ou {KEY_ENV}).")
 
 
-def test_blueprint(app_name: str) -> Blueprint:
-    """An app's test-route blueprint (``/__test__``, exempt from CSRF: the callers are test suites)."""
-    bp = Blueprint(f"{app_name}_testing", __name__, url_prefix=PREFIX)
+def test_routes_key(config) -> str | None:
+    """The key test routes ask for outside demo mode (the setting, else the environment), or None."""
+    return config.get("TEST_ROUTES_KEY") or os.environ.get(KEY_ENV) or None
+
+
+def test_routes_headers(config) -> dict[str, str]:
+    """What an app sends another app's test routes (the certification's switches at Icare)."""
+    key = None if config.get("DEMO_MODE") else test_routes_key(config)
+    return {KEY_HEADER: key} if key else {}
+
+
+def guard_test_routes():
+    """``before_request`` of every test-route blueprint: open in demo mode; otherwise the stack's key."""
+    config = current_app.config
+    if config.get("DEMO_MODE"):
+        return None
+    key = test_routes_key(config)
+    # JSON whatever the request: the callers are suites and the apps themselves
+    if key is None:
+        return jsonify({"errors": [{"field": None, "message": KEY_NOT_CONFIGURED}]}), 403
+    if not hmac.compare_digest(request.headers.get(KEY_HEADER, "").encode(), key.encode()):
+        return jsonify({"errors": [{"field": None, "message": KEY_MISSING}]}), 401
+    return None
+
+
+def test_blueprint(app_name: str, url_prefix: str = PREFIX) -> Blueprint:
+    """An app's test-route blueprint (``/__test__``, exempt from CSRF: the callers are test suites),
+    guarded by ``guard_test_routes``."""
+    bp = Blueprint(f"{app_name}_testing", __name__, url_prefix=url_prefix)
     csrf.exempt(bp)
+    bp.before_request(guard_test_routes)
     bp.register_error_handler(KeyError, lambda exc: error_response(400, f"Champ manquant : {exc.args[0]}."))
     for kind in (ValueError, TypeError, AttributeError, ArithmeticError, LookupError):  # a seed "x"…
         bp.register_error_handler(kind, _malformed)

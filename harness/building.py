@@ -32,6 +32,20 @@ def extra_config(config_file: str | None = None, test_routes: bool = False) -> d
     return extra
 
 
+def test_routes_key(demo: bool, test_routes: bool) -> str | None:
+    """Outside demo mode, the key the stack's test routes ask for (``common.testing``): the
+    environment's ``SPOTICAR_TEST_ROUTES_KEY``, else a new random one put there, so every app of the
+    stack — in this process or in the ``serve`` processes it starts — asks for the same. None when
+    the routes are open (demo mode) or not mounted."""
+    if demo or not test_routes:
+        return None
+    from common.testing import KEY_ENV
+    if not os.environ.get(KEY_ENV):
+        import secrets
+        os.environ[KEY_ENV] = secrets.token_urlsafe(32)
+    return os.environ[KEY_ENV]
+
+
 # CPython 3.11 < 3.11.8 can fail compiling ASTs in two threads at once ("AST constructor recursion
 # depth mismatch", gh-106905); werkzeug compiles each route with ``ast`` while an app is created, so
 # apps are created one at a time and only their seeding runs side by side.

@@ -42,12 +42,17 @@ def _started() -> None:
 
 
 def _run_until_signal(stack, data_dir: str, urls: dict[str, str], *, warm_up: bool = False,
-                      cpu_phases: dict[str, float] | None = None) -> int:
-    """Record what runs (``journal`` reads it) and what the start cost (``cpu_phases``), build what
-    start-up deferred (``warm_up``, in this process's apps), wait for Ctrl-C / SIGTERM, stop, forget it."""
+                      cpu_phases: dict[str, float] | None = None, test_key: str | None = None) -> int:
+    """Record what runs (``journal`` reads it), what the start cost (``cpu_phases``) and the test
+    routes' key, build what start-up deferred (``warm_up``, in this process's apps), wait for Ctrl-C /
+    SIGTERM, stop, forget it."""
     from harness.state import clear_state, write_state
     stop = _on_stop_signal()  # before the state file: whoever sees it may stop us right away
-    write_state(data_dir, urls, cpu_phases)
+    if test_key:
+        print(f"Routes de test (/__test__/…, pannes d'Icare /admin/faults) hors mode démo : en-tête "
+              f"X-Spoticar-Test-Key: {test_key}\n  (pour le certificateur et ses suites, jamais pour un éditeur "
+              f"de DMS ; aussi dans {Path(data_dir) / 'stack.json'})", flush=True)
+    write_state(data_dir, urls, cpu_phases, test_key=test_key)
     if warm_up:
         from harness.warm import warm_up as warm
         warm(urls, [running.app for running in stack.apps.values()])
@@ -61,9 +66,11 @@ def _run_until_signal(stack, data_dir: str, urls: dict[str, str], *, warm_up: bo
 
 
 def _up_processes(args, names) -> int:
+    from harness.building import test_routes_key
     from harness.serving import ProcessStack
 
     started = time.perf_counter()
+    test_key = test_routes_key(not (args.no_demo or args.config), args.test_routes)  # the serve processes inherit it
     try:
         stack = ProcessStack(Path(args.data_dir), names, host=args.host, port_offset=args.port_offset,
                              workers=args.workers, seed=args.seed, demo=not (args.no_demo or args.config),
@@ -80,7 +87,8 @@ def _up_processes(args, names) -> int:
     print(f"Spoticar harness prêt en {time.perf_counter() - started:.2f} s, un processus gunicorn par "
           f"application (données : {Path(args.data_dir).resolve()}, graine {args.seed})\n")
     print(stack.describe())
-    return _run_until_signal(stack, args.data_dir, {spec.name: stack.urls[spec.name] for spec in stack.specs})
+    return _run_until_signal(stack, args.data_dir, {spec.name: stack.urls[spec.name] for spec in stack.specs},
+                             test_key=test_key)
 
 
 # What a start's CPU went to, in order (``stack.json``'s ``cpu_phases``, ``bench/startup.py``): the
@@ -109,10 +117,11 @@ def _up(args) -> int:
     clear_stale_state(args.data_dir)  # a crashed up's file would announce this start before it is ready
     if args.processes:
         return _up_processes(args, names)
-    from harness.building import extra_config  # not harness.serving: gunicorn is not needed here
+    from harness.building import extra_config, test_routes_key  # not harness.serving: gunicorn is not needed here
     # --config: a real deployment, dealers and keys from the file, no demo data; --test-routes: what
     # the suites need from a stack started apart
     extra = extra_config(args.config, args.test_routes)
+    test_key = test_routes_key(not (args.no_demo or args.config), args.test_routes)
     stack = Stack(Path(args.data_dir), names=names, host=args.host, default_ports=not args.any_port,
                   port_offset=args.port_offset, seed=args.seed, demo=not (args.no_demo or args.config),
                   reset=args.reset, extra_config=extra, prepared=True, advertise_host=args.advertise_host)
@@ -131,13 +140,16 @@ def _up(args) -> int:
     print(stack.describe())
     return _run_until_signal(stack, args.data_dir, {name: running.url for name, running in stack.apps.items()},
                              warm_up=True, cpu_phases={name: end - begin for name, begin, end
-                                                       in zip(CPU_PHASES, marks, marks[1:])})
+                                                       in zip(CPU_PHASES, marks, marks[1:])}, test_key=test_key)
 
 
 def _serve(args) -> int:
     from harness.apps import BY_NAME
-    from harness.building import extra_config
+    from harness.building import extra_config, test_routes_key
     from harness.serving import ServeOptions, default_urls, serve
+    import os
+
+    from common.testing import KEY_ENV
 
     urls = default_urls(args.host, args.port_offset)
     for item in args.url or []:
@@ -148,6 +160,10 @@ def _serve(args) -> int:
             return 2
         urls[name] = url
     bind = args.bind or f"{args.host}:{BY_NAME[args.app].port + args.port_offset}"
+    given = os.environ.get(KEY_ENV)
+    test_key = test_routes_key(not (args.no_demo or args.config), args.test_routes)
+    if test_key and not given:  # a serve on its own: its own key (up --processes hands its own on)
+        print(f"Routes de test hors mode démo : en-tête X-Spoticar-Test-Key: {test_key}", flush=True)
     try:
         serve(ServeOptions(args.app, bind, workers=args.workers, threads=args.threads,
                            data_dir=Path(args.data_dir), seed=args.seed, demo=not (args.no_demo or args.config),

@@ -17,6 +17,7 @@ class Credentials:
     icare_password: str = field(default_factory=keys.demo_icare_password)  # demo portal accounts
     b2b_password: str = field(default_factory=keys.demo_b2b_password)      # demo Portail B2B identifiants
     dealer_passwords: dict[str, str] = field(default_factory=dict)          # centralisateur logins by RRDI
+    test_key: str | None = None  # the test routes' key of a stack outside demo mode (``common.testing``)
 
     def dms_key(self, dms: str) -> str:
         """The hand-off API key of ``dms`` (tec3h, pvo2, bee2link, neovo)."""
@@ -29,6 +30,10 @@ class Credentials:
     def icare_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.icare_key}"}
 
+    def test_headers(self) -> dict[str, str]:
+        """What a call to the apps' test routes carries (nothing for a stack in demo mode)."""
+        return {"X-Spoticar-Test-Key": self.test_key} if self.test_key else {}
+
 
 def add_options(group) -> None:
     """The pytest options (each with its environment variable) that override the demo values."""
@@ -40,6 +45,9 @@ def add_options(group) -> None:
                     help="mot de passe des comptes Services.Spoticar de démo (SPOTICAR_ICARE_PASSWORD)")
     group.addoption("--b2b-password", dest="b2b_password", default=None,
                     help="mot de passe des identifiants Portail B2B de démo (SPOTICAR_B2B_PASSWORD)")
+    group.addoption("--test-routes-key", dest="test_routes_key", default=None,
+                    help="clé des routes de test d'une pile hors mode démo (SPOTICAR_TEST_ROUTES_KEY ; "
+                         "avec --stack : celle de son stack.json)")
     group.addoption("--dealer-password", dest="dealer_passwords", action="append", default=[],
                     metavar="RRDI=MOT_DE_PASSE", help="connexion centralisateur d'un distributeur (répétable)")
 
@@ -55,4 +63,5 @@ def from_options(option) -> Credentials:
         icare_password=(option.icare_password or os.environ.get("SPOTICAR_ICARE_PASSWORD")
                         or defaults.icare_password),
         b2b_password=option.b2b_password or os.environ.get("SPOTICAR_B2B_PASSWORD") or defaults.b2b_password,
-        dealer_passwords=keys.parse_pairs(",".join(option.dealer_passwords)))
+        dealer_passwords=keys.parse_pairs(",".join(option.dealer_passwords)),
+        test_key=option.test_routes_key or os.environ.get("SPOTICAR_TEST_ROUTES_KEY") or None)

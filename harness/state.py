@@ -19,8 +19,10 @@ from pathlib import Path
 STATE_FILE = "stack.json"
 
 
-def write_state(data_dir: Path | str, urls: dict[str, str], cpu_phases: dict[str, float] | None = None) -> Path:
-    """Record the running apps' URLs (replaced atomically: a reader never sees half a file)."""
+def write_state(data_dir: Path | str, urls: dict[str, str], cpu_phases: dict[str, float] | None = None,
+                test_key: str | None = None) -> Path:
+    """Record the running apps' URLs (replaced atomically: a reader never sees half a file), and the
+    test routes' key outside demo mode (``test_key``: the file is then readable by its owner only)."""
     path = Path(data_dir) / STATE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -28,9 +30,22 @@ def write_state(data_dir: Path | str, urls: dict[str, str], cpu_phases: dict[str
              "cpu_seconds": round(time.process_time(), 3)}
     if cpu_phases:
         state["cpu_phases"] = {name: round(seconds, 4) for name, seconds in cpu_phases.items()}
-    tmp.write_text(json.dumps({**state, "apps": urls}, indent=2))
+    if test_key:
+        state["test_routes_key"] = test_key
+    tmp.unlink(missing_ok=True)
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if test_key else 0o644), "w") as out:
+        out.write(json.dumps({**state, "apps": urls}, indent=2))
     tmp.replace(path)
     return path
+
+
+def read_test_key(data_dir: Path | str) -> str | None:
+    """The test routes' key ``up`` recorded in ``data_dir`` (a stack outside demo mode), or None."""
+    try:
+        key = json.loads((Path(data_dir) / STATE_FILE).read_text()).get("test_routes_key")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return key if isinstance(key, str) and key else None
 
 
 def read_state(data_dir: Path | str) -> dict[str, str] | None:

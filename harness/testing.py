@@ -24,6 +24,7 @@ def call_test_route(stack, app: str, method: str, path: str, **kwargs) -> httpx.
     """Call ``app``'s ``/__test__{path}``; the test is skipped (with the reason) when the app has none."""
     url = stack.url(app)
     kwargs.setdefault("verify", tls_context())
+    kwargs["headers"] = {**stack.credentials.test_headers(), **(kwargs.get("headers") or {})}
     response = httpx.request(method, f"{url}/__test__{path}", timeout=20, **kwargs)
     if response.status_code == 404 and "Enregistrement introuvable" not in response.text:
         pytest.skip(NO_TEST_ROUTES.format(app=app, url=url))
@@ -87,6 +88,5 @@ def icare_contract(stack, number: str) -> dict | None:
 def allow_callback_origin(stack, origin: str, dms: str = "tec3h") -> None:
     """Let ``dms`` be called back on a test's own receiver (a private origin the SSRF guard would
     otherwise refuse), as a real deployment's configuration does for a vendor's staging DMS."""
-    response = httpx.post(stack.url("centralisateur") + "/__test__/callback-origins",
-                          json={"dms": dms, "origin": origin}, timeout=20, verify=tls_context())
+    response = call_test_route(stack, "centralisateur", "POST", "/callback-origins", json={"dms": dms, "origin": origin})
     assert response.status_code == 201, response.text

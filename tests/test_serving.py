@@ -121,10 +121,11 @@ def test_up_processes_starts_each_app_in_its_own_server(tmp_path):
 def test_up_processes_honours_config_and_test_routes(tmp_path, factory, monkeypatch, capsys):
     """``up --processes --config``: a real deployment, one gunicorn server per app, dealers and keys
     from the file (demo keys refused); ``--test-routes`` and ``--any-port`` as in-process ``up``."""
-    from harness.state import read_state
+    from harness.state import read_state, read_test_key
     from tests.certification.test_onboarding import _onboard
     config = tmp_path / "spoticar.toml"
     key, dealer = _onboard(config, factory, monkeypatch, capsys)
+    monkeypatch.delenv("SPOTICAR_TEST_ROUTES_KEY", raising=False)  # up generates one
     process = start_up("--processes", "--workers", "1", "--only", "centralisateur,icare", "--data-dir",
                        str(tmp_path / "data"), "--any-port", "--config", str(config), "--test-routes")
     try:
@@ -141,8 +142,13 @@ def test_up_processes_honours_config_and_test_routes(tmp_path, factory, monkeypa
                              headers={"Authorization": "Bearer demo-tec3h"})
         assert refused.status_code == 401
         bdc = created.json()["bdc_number"]
-        stored = httpx.get(f"{central}/__test__/declarations/{bdc}", timeout=30)
-        assert stored.status_code == 200 and stored.json()["status"] == "pending", stored.text  # test routes on
+        # test routes on, outside demo mode behind the key up generated for every gunicorn server
+        assert httpx.get(f"{central}/__test__/declarations/{bdc}", timeout=30).status_code == 401
+        test_key = read_test_key(tmp_path / "data")
+        assert test_key and (tmp_path / "data" / "stack.json").stat().st_mode & 0o077 == 0
+        stored = httpx.get(f"{central}/__test__/declarations/{bdc}", timeout=30,
+                           headers={"X-Spoticar-Test-Key": test_key})
+        assert stored.status_code == 200 and stored.json()["status"] == "pending", stored.text
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
     finally:

@@ -19,7 +19,7 @@ MAX_HEADERS = 100
 
 SECRET_HEADERS = frozenset({
     "authorization", "proxy-authorization", "cookie", "set-cookie", "x-spoticar-signature",
-    "x-csrftoken", "x-csrf-token", "x-api-key", "x-admin-key"})
+    "x-csrftoken", "x-csrf-token", "x-api-key", "x-admin-key", "x-spoticar-test-key"})
 # a field whose name says it holds a credential (password, new_password, csrf_token, mot_de_passe…),
 # or its confirmation: the forms that set a password (Icare, Portail B2B) name the second typing
 # « confirmation »

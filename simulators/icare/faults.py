@@ -1,4 +1,5 @@
-"""Outage switches for the contract API (test and demo mode only), httpbin-style: an explicit admin
+"""Outage switches for the contract API (test and demo mode only; outside demo mode, with the test
+routes' key: ``common.testing.guard_test_routes``), httpbin-style: an explicit admin
 endpoint sets latency, an error status or dropped connections for the next N API calls (or until
 cleared). Applied by a WSGI middleware, so the contract API itself stays untouched.
 
@@ -18,10 +19,12 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, Flask, current_app, jsonify, request
 
 from common.json_checks import json_too_deep
+from common.testing import guard_test_routes
 from common.web import csrf, error_response
 
 bp = Blueprint("icare_faults", __name__, url_prefix="/admin/faults")
 csrf.exempt(bp)
+bp.before_request(guard_test_routes)  # open in demo mode; with test routes outside it, the stack's key
 
 API_PREFIX = "/api/v1/"
 

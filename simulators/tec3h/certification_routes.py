@@ -8,7 +8,7 @@ import datetime as dt
 
 from flask import Blueprint, jsonify
 
-from common.testing import stock_arrival_body
+from common.testing import guard_test_routes, stock_arrival_body
 from common.web import csrf
 from simulators.tec3h.data import writing
 from simulators.tec3h.referential import ENERGIES
@@ -17,6 +17,7 @@ from simulators.tec3h.store import Counter, Vehicle
 
 bp = Blueprint("tec3h_certification", __name__, url_prefix="/__test__/certification")
 csrf.exempt(bp)
+bp.before_request(guard_test_routes)  # open in demo mode, else the stack's test-routes key
 
 
 def _energy(value: str) -> str:
