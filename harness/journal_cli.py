@@ -23,13 +23,16 @@ def stack_urls(data_dir: str, port_offset: int = 0) -> dict[str, str]:
 
 
 def fetch(urls: dict[str, str], filters: dict, admin_key: str | None = None,
-          timeout: float = 15.0) -> tuple[list[dict], list[str]]:
-    """Every app's entries matching ``filters`` merged by time; and the French problems met."""
+          timeout: float = 15.0, test_key: str | None = None) -> tuple[list[dict], list[str]]:
+    """Every app's entries matching ``filters`` merged by time; and the French problems met.
+    ``admin_key`` or ``test_key`` (the test routes' key of a stack outside demo mode) open it there."""
     import httpx  # here, not at the top: every ``spoticar-harness`` command declares this one
 
     from common.journal.har import merge
     from spoticar_handoff.tls import tls_context
     headers = {"Authorization": f"Bearer {admin_key}"} if admin_key else {}
+    if test_key:
+        headers["X-Spoticar-Test-Key"] = test_key
     params = {k: v for k, v in filters.items() if v}
     journals, problems = [], []
     with httpx.Client(timeout=timeout, headers=headers, verify=tls_context()) as client:
@@ -82,7 +85,9 @@ def run(args) -> int:
         urls = {n: u for n, u in urls.items() if n in wanted}
     filters = {"bdc": args.bdc, "trace": args.trace, "since": args.since, "limit": args.limit}
     key = args.admin_key or os.environ.get("SPOTICAR_JOURNAL_ADMIN_KEY")
-    entries, problems = fetch(urls, filters, key)
+    from harness.state import read_test_key
+    entries, problems = fetch(urls, filters, key, test_key=read_test_key(args.data_dir)
+                              or os.environ.get("SPOTICAR_TEST_ROUTES_KEY"))
     for problem in problems:
         print(f"spoticar-harness journal : {problem}", file=sys.stderr)
     if not entries and len(problems) == len(urls):

@@ -30,13 +30,13 @@ def _urls(stack) -> dict[str, str]:
     return {**{name: running.url for name, running in stack.apps.items()}, **stack.external_urls}
 
 
-def touched_entries(urls: dict[str, str], since: str) -> list[dict]:
+def touched_entries(urls: dict[str, str], since: str, test_key: str | None = None) -> list[dict]:
     """Every entry of the traces with an exchange since ``since``, all apps merged by time."""
-    recent, _ = fetch(urls, {"since": since}, timeout=5.0)
+    recent, _ = fetch(urls, {"since": since}, timeout=5.0, test_key=test_key)
     traces = list(dict.fromkeys(e["trace_id"] for e in recent))[-MAX_TRACES:]
     found: dict[tuple, dict] = {}
     for trace in traces:
-        entries, _ = fetch(urls, {"trace": trace}, timeout=5.0)
+        entries, _ = fetch(urls, {"trace": trace}, timeout=5.0, test_key=test_key)
         found.update({(e["app"], e["id"]): e for e in entries})
     return sorted(found.values(), key=lambda e: (e["time"], e["app"], e["id"]))
 
@@ -56,7 +56,8 @@ def pytest_runtest_makereport(item, call):
     if not stacks:
         return
     try:
-        entries = [e for stack in stacks for e in touched_entries(_urls(stack), item.stash[_STARTED])]
+        entries = [e for stack in stacks
+                   for e in touched_entries(_urls(stack), item.stash[_STARTED], stack.credentials.test_key)]
     except Exception as exc:  # evidence is a bonus: never hide the test's own failure
         report.sections.append(("journal", f"journal illisible : {exc!r}"))
         return

@@ -1,8 +1,9 @@
 """``GET /__admin/journal`` on every app: the journal as JSON, filtered by bdc, trace, since, limit, and
 ``header=Name:value`` (the exchanges the app marked with that header: on its answers, on its calls).
 
-Open in demo/test mode; otherwise it needs the admin key of the configuration
-(``JOURNAL_ADMIN_KEY`` or ``SPOTICAR_JOURNAL_ADMIN_KEY``) as ``Authorization: Bearer <clé>``.
+Open in demo mode; otherwise it needs the admin key of the configuration (``JOURNAL_ADMIN_KEY`` or
+``SPOTICAR_JOURNAL_ADMIN_KEY``) as ``Authorization: Bearer <clé>``, or, on a stack with test routes,
+their key (``X-Spoticar-Test-Key``, ``common.testing``).
 """
 from __future__ import annotations
 
@@ -29,6 +30,14 @@ NOT_CONFIGURED = ("Journal non consultable : aucune clé d'administration n'est 
 
 def admin_key(config) -> str | None:
     return config.get("JOURNAL_ADMIN_KEY") or os.environ.get("SPOTICAR_JOURNAL_ADMIN_KEY") or None
+
+
+def _test_key_given(config) -> bool:
+    """A stack with test routes outside demo mode: its test-routes key opens the journal too (the
+    suites read it for a failed test's exchanges), never their mere presence."""
+    from common.testing import KEY_HEADER, test_routes_key
+    key = test_routes_key(config) if config.get("TEST_ROUTES") else None
+    return bool(key) and hmac.compare_digest(request.headers.get(KEY_HEADER, "").encode(), key.encode())
 
 
 def _error(status: int, field: str | None, message: str):
@@ -89,7 +98,7 @@ def filters(args) -> tuple[dict | None, tuple | None]:
 def journal_json():
     """The app's journal entries, oldest first (``limit`` keeps the newest)."""
     config = current_app.config
-    if not (config.get("DEMO_MODE") or config.get("TEST_ROUTES")):
+    if not config.get("DEMO_MODE") and not _test_key_given(config):
         key = admin_key(config)
         if not key:
             return _error(401, None, NOT_CONFIGURED)

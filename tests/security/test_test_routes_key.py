@@ -84,3 +84,11 @@ def test_without_a_configured_key_the_test_routes_stay_closed(tmp_path, monkeypa
             response = _call(stack, "icare", "POST", "/__test__/dealers", key, json={})
             assert response.status_code == 403
             assert response.json()["errors"] == [{"field": None, "message": KEY_NOT_CONFIGURED}]
+
+
+def test_the_journal_of_a_lab_opens_to_its_test_key_not_to_the_routes_presence(lab):
+    """``/__admin/journal`` outside demo mode: the admin key, or on a stack with test routes their key."""
+    for app in ("centralisateur", "icare"):
+        assert _call(lab, app, "GET", "/__admin/journal").status_code == 401
+        assert _call(lab, app, "GET", "/__admin/journal", "une-autre-cle").status_code == 401
+        assert "entries" in _call(lab, app, "GET", "/__admin/journal", KEY).json()
