@@ -92,6 +92,7 @@ MESSAGES = {
 # Any other built-in pydantic error (an English ``msg``) gets this; our own errors (custom types) and
 # ``value_error``/``assertion_error`` raised by our validators carry French text of their own.
 GENERIC = "Valeur invalide."
+REQUIRED_VALUE = "Champ obligatoire : il ne peut pas être vide ni null."
 BUILT_IN = frozenset(typing.get_args(core_schema.ErrorType))
 
 
@@ -103,6 +104,10 @@ def french_message(error: dict) -> str:
     """The French text of one pydantic error, never pydantic's English: custom errors carry theirs in
     ``msg``, a ``ValueError`` from one of our validators in its text, anything else is translated."""
     kind = error["type"]
+    if kind.endswith("_type") and "input" in error and error["input"] is None:
+        # null, or a blank text the field's validator made None, where a value is required: what is
+        # missing is the value, not its type (« Doit être une chaîne de caractères » for "" misled)
+        return REQUIRED_VALUE
     if kind in ("too_long", "too_short") and isinstance(error.get("input"), str):
         kind = f"string_{kind}"  # a length constraint behind a validator: still counted in characters
     template = MESSAGES.get(kind)

@@ -151,6 +151,17 @@ def test_json_types_are_not_coerced(api, factory, field, value, message):
     assert {e["field"]: e["message"] for e in response.json()["errors"]} == {f"vehicle.{field}": message}
 
 
+@pytest.mark.parametrize("value", ["", "   ", None], ids=["vide", "blancs", "null"])
+def test_a_required_text_left_blank_or_null_is_said_to_be_required(api, factory, value):
+    """Not « Doit être une chaîne de caractères »: the DMS sent a text, or null, where a value is required."""
+    payload = factory.handoff()
+    payload["customer"]["last_name"] = value
+    response = api.post("/api/v1/handoffs", json=payload)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "customer.last_name",
+                                          "message": "Champ obligatoire : il ne peut pas être vide ni null."}]
+
+
 def test_values_the_dealer_can_correct_arrive_as_sent_with_a_warning_per_form_label(api, stack, factory):
     payload = factory.handoff()
     payload["vehicle"].update(vin="123", plate="AB-12-CD", version=None)

@@ -14,13 +14,14 @@ from simulators.icare.store import outbox
 from tests.seeded import seeded_app
 
 SERVICE_KEY = "test-icare-service-key"
+TEST_KEY = "cle-des-routes-de-test-icare"  # outside demo mode, the test routes and /admin/faults ask for it
 STRONG = "Garage-Lyon-2026!x"  # meets every rule
 
 
 @pytest.fixture
 def app(tmp_path):
     app = seeded_app(icare, {"DATA_DIR": str(tmp_path), "ICARE_SERVICE_KEY": SERVICE_KEY, "TEST_ROUTES": True,
-                             "WTF_CSRF_ENABLED": False})
+                             "TEST_ROUTES_KEY": TEST_KEY, "WTF_CSRF_ENABLED": False})
     # templates compiled once and kept, as up's apps do: an app per test compiled each page again
     app.jinja_env.bytecode_cache = template_cache(app.jinja_env)
     yield app
@@ -29,7 +30,9 @@ def app(tmp_path):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    client = app.test_client()
+    client.environ_base["HTTP_X_SPOTICAR_TEST_KEY"] = TEST_KEY
+    return client
 
 
 def dealer(rrdi: str) -> dict:

@@ -8,7 +8,7 @@ import pytest
 
 from common.serve import AppServer
 from simulators.icare import create_app
-from tests.icare.conftest import SERVICE_KEY, api_sale
+from tests.icare.conftest import SERVICE_KEY, TEST_KEY, api_sale
 from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.icare
@@ -78,7 +78,8 @@ def test_dropped_connection_is_a_transport_error(app):
     server = AppServer.bind("127.0.0.1", 0).mount(app).start()
     try:
         with httpx.Client(verify=tls_context(), base_url=server.url, timeout=5) as http:
-            http.put("/admin/faults", json={"drop_connection": True, "count": 1})
+            assert http.put("/admin/faults", json={"drop_connection": True, "count": 1},
+                            headers={"X-Spoticar-Test-Key": TEST_KEY}).status_code == 200
             with pytest.raises(httpx.TransportError):
                 http.get("/api/v1/contracts?plate=AA-123-AA", headers=HEADERS)
             assert http.get("/api/v1/contracts?plate=AA-123-AA", headers=HEADERS).status_code == 200
