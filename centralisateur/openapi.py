@@ -21,6 +21,17 @@ def _error(description: str, status: str | None = None) -> dict:
     return {"description": description, "content": {"application/json": content}}
 
 
+def _throttled() -> dict:
+    """429: a certification session's key past its rate (``certification.hooks.throttled``)."""
+    answer = _error("Clé d'une session de certification : plus de 20 requêtes par seconde pour la session "
+                    "(toutes requêtes confondues, rafales jusqu'à 60 ; CERTIFICATION_RATE_PER_SECOND). "
+                    "Réessayez après le délai de l'en-tête Retry-After, en secondes. Les clés de DMS ne sont "
+                    "pas concernées.", "429")
+    answer["headers"] = {"Retry-After": {"description": "Secondes à attendre avant de réessayer (1).",
+                                         "schema": {"type": "integer", "minimum": 1}}}
+    return answer
+
+
 def _json(model: str, example: dict) -> dict:
     return {"application/json": {"schema": {"$ref": REF.format(model=model)}, "example": example}}
 
@@ -62,7 +73,8 @@ def document(public_url: str | None = None) -> dict:
                     "403": _error("Point de vente non servi par ce DMS", "403"),
                     "413": _error("Corps trop volumineux", "413"), "415": _error("Corps non JSON", "415"),
                     "422": _error("Champs que le formulaire ne peut pas corriger (inconnus, types, catalogue) "
-                                  "ou véhicule non éligible (un message par champ)", "422")}}},
+                                  "ou véhicule non éligible (un message par champ)", "422"),
+                    "429": _throttled()}}},
             "/api/v1/declarations/{bdc_number}": {"get": {
                 "operationId": "getDeclaration", "security": security,
                 "summary": "Lire l'état d'une déclaration transmise par ce DMS",
@@ -72,7 +84,8 @@ def document(public_url: str | None = None) -> dict:
                     "200": {"description": "État de la déclaration",
                             "content": _json("DeclarationState", STATE_EXAMPLE)},
                     "401": _error("Clé d'API absente ou invalide", "401"),
-                    "404": _error("Déclaration inconnue pour ce DMS", "404")}}},
+                    "404": _error("Déclaration inconnue pour ce DMS", "404"),
+                    "429": _throttled()}}},
         },
         "webhooks": {"declarationState": _callback_webhook()},
     }
@@ -84,7 +97,8 @@ def _callback_webhook() -> dict:
         (TIMESTAMP_HEADER, "Heure d'envoi de la tentative, en secondes Unix ; refusez un rappel hors "
                            "de votre tolérance (300 s conseillées).", {"type": "string", "pattern": "^[0-9]+$"}),
         (DELIVERY_HEADER, "Identifiant de la livraison : le même pour chaque nouvelle tentative d'un même "
-                          "état ; refusez-en un déjà reçu.",
+                          "état ; une livraison déjà reçue n'est pas appliquée une seconde fois : refusez-la "
+                          "(409) ou acquittez-la (2xx) sans effet.",
          {"type": "string", "maxLength": 64, "pattern": r"^[A-Za-z0-9._:-]{1,64}$"}),
         (SIGNATURE_HEADER, "sha256=<HMAC-SHA256 hexadécimal, clé : votre clé d'API, message : "
                            "« <horodatage>.<livraison>. » suivi du corps brut>.",

@@ -150,4 +150,6 @@ ERROR_EXAMPLES = {
                                "(Content-Type: application/json)."),
     "422": error_example("vehicle.vin", "Le VIN doit comporter exactement 17 caractères (lettres et "
                                         "chiffres, sans I, O ni Q)."),
+    "429": error_example(None, "Trop de requêtes pour cette session de certification : ralentissez (au plus "
+                               "20 par seconde)."),
 }

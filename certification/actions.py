@@ -60,11 +60,25 @@ def _state_body(app: Flask, bdc: str) -> bytes:
         return json.dumps(state(declaration).model_dump(mode="json")).encode()
 
 
+def _no_target(session: CertSession, url: str | None, bdc: str | None) -> str:
+    """Why the test callbacks cannot be sent, as it is: no bon de commande, no callback address, or both."""
+    if url and not bdc:
+        where = ("l'adresse de rappel de la session (--callback-url)" if session.callback_url
+                 else "l'adresse de rappel reçue")
+        return (f"aucune transmission acceptée dans la session : les rappels de test portent sur un bon de "
+                f"commande de la session et sont envoyés à {where}. Transmettez d'abord une vente.")
+    if bdc and not url:
+        return ("aucune adresse de rappel connue : la session a été ouverte sans --callback-url et aucune vente "
+                "transmise ne porte de callback_url. Envoyez une vente avec callback_url ou ouvrez la session "
+                "avec --callback-url.")
+    return ("aucune adresse de rappel (callback_url) ni bon de commande connus dans la session : envoyez une "
+            "vente avec callback_url" + ("." if session.callback_url else " ou ouvrez la session avec --callback-url."))
+
+
 def signature_probes(app: Flask, session: CertSession, scenario_id: str, entries: list[dict]) -> str:
     url, bdc = _target(session, entries)
     if not url or not bdc:
-        return ("skipped: aucune adresse de rappel (callback_url) ni bon de commande connus dans la session : "
-                "envoyez une vente avec callback_url ou ouvrez la session avec --callback-url.")
+        return "skipped: " + _no_target(session, url, bdc)
     key, body, now = session.signing_key, _state_body(app, bdc), int(time.time())
     valid = signed_headers(body, key, now, secrets.token_hex(16))
     _probe(app, session, scenario_id, "valid", url, body, valid, bdc)

@@ -3,7 +3,9 @@ and returns ``Finding``s, or a ``Waiting`` while the DMS has not sent what it ne
 be recomputed from the evidence alone (``certification.evaluate``)."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -12,6 +14,7 @@ from certification import exchanges as ex
 from certification.verdicts import Finding, Waiting, mismatch
 from spoticar_handoff import eligibility
 from spoticar_handoff.fields import normalize_plate, normalize_vin
+from spoticar_handoff.models import Customer, Sale, Vehicle, Warranty
 from spoticar_handoff.warnings import handoff_warnings
 from fixtures.reference import normalize_brand
 
@@ -53,6 +56,11 @@ MATCHED_WHEN_SENT = {"customer.civility": str, "customer.first_name": _text, "cu
                      "vehicle.model": _text}
 
 
+# Compared in handoff-complete only, not in the other scenarios' sales: our DMS simulators know no VU
+# (they send "VP" for eligibility-ptac's Citroën Jumper); to compare there once they do.
+STRICT_ONLY = ("vehicle.kind",)
+
+
 @dataclass
 class Context:
     scenario: dict
@@ -64,6 +72,7 @@ class Context:
     correction: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
     actions: dict = field(default_factory=dict)
+    bdc_owners: dict = field(default_factory=dict)   # bon de commande → the scenario whose hand-off got it first
 
     def param(self, name: str):
         return self.params.get(name, DEFAULTS[name])
@@ -82,11 +91,46 @@ def _ids(*entries) -> list[str]:
     return [str(e["id"]) for e in entries]
 
 
+# Each section validated as the API validates it (``spoticar_handoff.models``, what the centralisateur
+# stores): a value is compared as stored (« essence » is ESSENCE, « aa000aa » is AA-000-AA), the
+# section's other required fields given a placeholder; a value the model refuses is kept as sent.
+SECTIONS = {"vehicle": (Vehicle, {"brand": "X"}), "customer": (Customer, {"last_name": "X"}),
+            "sale": (Sale, {}), "warranty": (Warranty, {})}
+
+
+@functools.lru_cache(maxsize=4096)
+def _stored_cached(path: str, value):
+    section, _, name = path.partition(".")
+    model, placeholders = SECTIONS[section]
+    try:
+        return model.model_validate({**placeholders, name: value}).model_dump(mode="json")[name]
+    except (ValueError, TypeError):  # refused by the model (pydantic's ValidationError is a ValueError): as sent
+        return value
+
+
+def _stored(path: str, value):
+    """``value`` as the centralisateur stores it for ``path`` ("vehicle.energy")."""
+    if value is None or path.partition(".")[0] not in SECTIONS:
+        return value
+    try:
+        return _stored_cached(path, value)
+    except TypeError:  # unhashable (a list, an object sent for a text): as sent
+        return value
+
+
 def _normalised(path: str, value):
+    """The value as stored by the API, then as the plan compares it (case and spacing of free text,
+    the brand's spelling, a phone number written either way)."""
+    value = _stored(path, value)
     try:
         return {**MATCHED, **MATCHED_WHEN_SENT}[path](value) if value is not None else None
     except Exception:  # a malformed value is compared as received
         return value
+
+
+def _field_message(error: dict) -> str:
+    """One error of a refusal: « field: message », or the message alone for the request as a whole."""
+    return f"{error.get('field')}: {error.get('message')}" if error.get("field") else str(error.get("message"))
 
 
 def handoff_accepted(ctx: Context):
@@ -96,6 +140,9 @@ def handoff_accepted(ctx: Context):
         return Waiting("handoff_accepted", f"une transmission (POST /api/v1/handoffs) pour ce scénario, {SESSION_KEY}")
     good = ctx.accepted_handoffs()
     if good:
+        reused = new_order(ctx)
+        if reused:
+            return reused
         duplicates = _one_order(ctx, good)
         if isinstance(duplicates, Waiting):
             return duplicates
@@ -103,10 +150,61 @@ def handoff_accepted(ctx: Context):
                                                      f"bon de commande {ex.bdc_of(good[0])}).", _ids(good[0])),
                 *duplicates]
     last = handoffs[-1]
+    if (throttled := _throttled(ctx, "handoff_accepted")) is not None:
+        return throttled
     errors = (ex.body_json(last["response"]) or {}).get("errors") or []
-    lines = " ; ".join(f"{e.get('field')}: {e.get('message')}" for e in errors if isinstance(e, dict))
-    return [Finding("handoff_accepted", "fail", f"Transmission refusée (HTTP {last['status']}) : {lines}",
+    lines = " ; ".join(_field_message(e) for e in errors if isinstance(e, dict))
+    retry = " Réessayez après le délai indiqué par l'en-tête Retry-After." if last["status"] == 429 else ""
+    return [Finding("handoff_accepted", "fail", f"Transmission refusée (HTTP {last['status']}) : "
+                                                f"{(lines or 'sans motif').rstrip('.')}.{retry}",
                     _ids(*handoffs))]
+
+
+def _throttled(ctx: Context, check: str) -> Waiting | None:
+    """The last hand-off got 429 (the session's rate, 20 requests/s): not a verdict on the demand, which
+    the DMS sends again after ``Retry-After``; the scenario waits for it (its wait still bounds it)."""
+    handoffs = ctx.handoffs()
+    if not handoffs or handoffs[-1].get("status") != 429 or ctx.final:
+        return None
+    return Waiting(check, "la transmission renvoyée après le refus 429 (trop de requêtes pour la session : au "
+                          "plus 20 par seconde), une fois écoulé le délai de l'en-tête Retry-After")
+
+
+def new_order(ctx: Context) -> list[Finding]:
+    """A scenario that instructs a new sale gets a new order: its first accepted hand-off is a 201 with
+    a bon de commande no earlier scenario got. A 200 is the centralisateur saying « this order, already
+    received »: a DMS re-using another sale's dms_order_ref has overwritten that earlier declaration,
+    still pending, with this vehicle. Only failures are returned (the pass is ``handoff_accepted``'s)."""
+    good = ctx.accepted_handoffs()
+    if not good:
+        return []
+    first, bdc = good[0], ex.bdc_of(good[0])
+    sid = ctx.scenario["id"]
+    owner = ctx.bdc_owners.get(bdc) if bdc else None
+    ours = {str(e["id"]) for e in ctx.entries}
+    earlier = next((e for e in ex.ordered(ctx.session_entries) if ex.is_handoff(e) and ex.accepted(e)
+                    and ex.bdc_of(e) == bdc and str(e["id"]) not in ours and ex.when(e) <= ex.when(first)), None)
+    if owner == sid and earlier is None and first.get("status") == 201:
+        return []
+    if owner in (None, sid) and earlier is None:
+        if first.get("status") == 201:
+            return []
+        return [Finding("handoff_accepted", "fail", f"La vente de ce scénario a reçu HTTP {first.get('status')} "
+                                                    f"(bon de commande {bdc}, dms_order_ref {_order_ref(first)}) : "
+                                                    "une commande déjà transmise, pas une nouvelle. Une nouvelle "
+                                                    "vente est une nouvelle commande du DMS : un nouveau "
+                                                    "dms_order_ref, une réponse 201.", _ids(first),
+                        [mismatch("status", 201, first.get("status"))])]
+    other = owner if owner not in (None, sid) else "un scénario précédent"
+    # the scenario's own exchange is cited (a report's evidence is its scenario's); the earlier one is named
+    return [Finding("handoff_accepted", "fail", f"La vente de {sid} a été transmise sous la commande de {other} : "
+                                                f"dms_order_ref {_order_ref(first)}, réponse HTTP {first.get('status')} "
+                                                f"avec le bon de commande {bdc} de {other}. La déclaration en "
+                                                f"attente de {other} montre désormais ce véhicule. Chaque vente "
+                                                "est une nouvelle commande du DMS : un nouveau dms_order_ref, une "
+                                                "réponse 201 et un nouveau bon de commande.", _ids(first),
+                    [mismatch("bdc_number", f"nouveau (pas celui de {other})", bdc),
+                     mismatch("status", 201, first.get("status"))])]
 
 
 def _order_ref(entry: dict):
@@ -186,30 +284,59 @@ def _price_finding(ctx: Context, body: dict, entry: dict) -> Finding | None:
                    [mismatch(PRICE, ex.dig(ctx.sale, PRICE), received)])
 
 
+def _judged_demand(ctx: Context) -> tuple[dict | None, dict | None]:
+    """(the hand-off whose values are compared, the sale it must carry): the last accepted one — for a
+    correction sent again, the corrected sale —, or for an eligibility scenario the refused demand (its
+    first 422, else its last hand-off)."""
+    good = ctx.accepted_handoffs()
+    if ctx.scenario.get("rule"):
+        refused = [e for e in ctx.handoffs() if e["status"] == 422]
+        entry = refused[0] if refused else (ctx.handoffs() or [None])[-1]
+        if entry is not None and entry.get("status") not in (200, 201, 422):
+            entry = None   # refused before its values were read (401, 403, 400, 429): nothing to compare
+        return entry, ctx.sale
+    if not good:
+        return None, ctx.sale
+    expected = ctx.sale
+    if ctx.correction and len(good) >= 2 and expected is not None:
+        expected = copy.deepcopy(expected)
+        for path, value in ctx.correction.items():
+            section, name = path.split(".", 1)
+            expected.setdefault(section, {})[name] = value
+    return good[-1], expected
+
+
 def values_match_sale(ctx: Context):
     """The values sent are those of the instructed sale (plate, VIN, brand, DIN power, dates, warranty,
-    the customer when sent, the price TTC when sent)."""
-    good = ctx.accepted_handoffs()
-    if not good:
-        return Waiting("values_match_sale", "une transmission acceptée")
-    body = ex.body_json(good[-1]["request"]) or {}
-    price = _price_finding(ctx, body, good[-1])
+    the customer when sent, the price TTC when sent), compared as the API stores them. Judged in every
+    scenario that instructs a sale (``evaluate.verdict`` adds it): in ``handoff-complete`` a field left
+    out is a mismatch; elsewhere (``required_fields_present`` is ``handoff-complete``'s) only the fields
+    sent are compared. An eligibility scenario's refused demand must be the instructed sale too."""
+    strict = "values_match_sale" in ctx.scenario.get("checks", ())
+    entry, sale = _judged_demand(ctx)
+    if entry is None:
+        return Waiting("values_match_sale", "une transmission acceptée") if strict else []
+    refused = entry.get("status") == 422
+    body = ex.body_json(entry["request"]) or {}
+    price = _price_finding(Context(ctx.scenario, sale, ctx.entries), body, entry)
     diff = []
     for path in [*MATCHED, *MATCHED_WHEN_SENT]:
-        expected, received = ex.dig(ctx.sale, path), ex.dig(body, path)
-        if received is None and path in MATCHED_WHEN_SENT:
+        expected, received = ex.dig(sale, path), ex.dig(body, path)
+        if received is None and (path in MATCHED_WHEN_SENT or not strict) or (path in STRICT_ONLY and not strict):
             continue
         if expected is not None and _normalised(path, expected) != _normalised(path, received):
             diff.append(mismatch(path, expected, received))
+    what = "La demande refusée (422)" if refused else "Les valeurs transmises (POST /api/v1/handoffs)"
     if diff:
-        return [Finding("values_match_sale", "fail", "Les valeurs transmises (POST /api/v1/handoffs) ne sont pas "
-                                                     "celles de la vente demandée : "
-                                                     + ", ".join(d["path"] for d in diff) + ".", _ids(good[-1]), diff),
+        corrected = " corrigée" if sale is not ctx.sale else ""
+        verb = "n'est pas la vente" if refused else "ne sont pas celles de la vente"
+        return [Finding("values_match_sale", "fail", f"{what} {verb} demandée{corrected} : "
+                        + ", ".join(d["path"] for d in diff) + ".", _ids(entry), diff),
                 *([price] if price else [])]
     if price:
         return [price]
-    return [Finding("values_match_sale", "pass", "Les valeurs transmises sont celles de la vente demandée.",
-                    _ids(good[-1]))]
+    return [Finding("values_match_sale", "pass", "La demande refusée est la vente demandée." if refused
+                    else "Les valeurs transmises sont celles de la vente demandée.", _ids(entry))]
 
 
 def resend_same_bdc(ctx: Context):
@@ -286,13 +413,15 @@ def refused_for_rule(ctx: Context):
                 and any(isinstance(x, dict) and x.get("field") == wanted for x in errors):
             message = next(x.get("message") for x in errors if isinstance(x, dict) and x.get("field") == wanted)
             return [Finding("refused_for_rule", "pass", f"Refus 422 sur {wanted} : {message}", _ids(e))]
+    if (throttled := _throttled(ctx, "refused_for_rule")) is not None:
+        return throttled
     last = handoffs[-1]
     expected, received = ex.dig(ctx.sale, wanted), ex.dig(ex.body_json(last["request"]), wanted)
     diff = [] if _normalised(wanted, expected) == _normalised(wanted, received) and type(expected) is type(received) \
         else [mismatch(wanted, expected, received)]
     errors = [x for x in (ex.body_json(last["response"]) or {}).get("errors") or [] if isinstance(x, dict)]
     if last["status"] == 422 and errors:
-        lines = " ; ".join(f"{x.get('field')}: {x.get('message')}" for x in errors)
+        lines = " ; ".join(_field_message(x) for x in errors)
         return [Finding("refused_for_rule", "fail", f"Refus 422 pour une autre raison que la règle d'éligibilité "
                                                     f"sur {wanted} ({lines}) : corrigez d'abord ces champs, la règle "
                                                     "sera alors jugée.", _ids(*handoffs), diff)]

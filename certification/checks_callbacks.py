@@ -8,7 +8,11 @@ from certification import exchanges as ex
 from certification.checks import Context, _ids
 from certification.verdicts import Finding, Waiting, mismatch
 
-EXPECTED_PROBES = {"valid": "2xx", "bad-signature": "4xx", "replay": "4xx", "stale": "4xx"}
+# The replay probe is the valid probe sent again as is (same X-Spoticar-Delivery, same signature, a
+# timestamp still within the tolerance): a delivery already applied, which a DMS may refuse (409, any
+# 4xx) or acknowledge again without applying it twice (2xx) — both are idempotent answers. The stale
+# probe (timestamp an hour old, fresh delivery id) must be refused.
+EXPECTED_PROBES = {"valid": "2xx", "bad-signature": "4xx", "replay": "2xx ou 4xx", "stale": "4xx"}
 PROBE_NAMES = {"valid": "correctement signé", "bad-signature": "mal signé (signature fausse)",
                "replay": "rejoué (même X-Spoticar-Delivery)", "stale": "périmé (X-Spoticar-Timestamp ancien)"}
 FINAL_STATES = ("declared", "refused")
@@ -47,7 +51,9 @@ def _state(entry: dict) -> dict:
 
 
 def callback_acknowledged(ctx: Context):
-    """The final-state callback is acknowledged with a 2xx within the bound."""
+    """The final-state callback is acknowledged with a 2xx within the bound, and it is what the
+    scenario's eligible sale ends with: « declared » with a contract number (a « refused » one, or a
+    « declared » without contract, does not show the DMS displays the contract)."""
     if not ctx.accepted_handoffs():
         return Waiting("callback_acknowledged", "une transmission acceptée avec une adresse de rappel")
     finals = [e for e in _callbacks(ctx) if _state(e).get("status") in FINAL_STATES]
@@ -67,12 +73,26 @@ def callback_acknowledged(ctx: Context):
         return [Finding("callback_acknowledged", "fail", f"Rappel acquitté en {first['duration_ms']:.0f} ms, "
                                                          f"au-delà de {bound} ms.", _ids(first),
                         [mismatch("duration_ms", f"≤ {bound}", first["duration_ms"])])]
-    return [Finding("callback_acknowledged", "pass", f"Rappel acquitté ({_shown(first)}, "
-                                                     f"{first.get('duration_ms') or 0:.0f} ms).", _ids(first))]
+    state = _state(first)
+    if state.get("status") != "declared" or not state.get("contract_number"):
+        got = f"« {state.get('status')} »" + ("" if state.get("contract_number") else " sans numéro de contrat")
+        return [Finding("callback_acknowledged", "fail", f"Le rappel final de la vente de ce scénario "
+                                                         f"({_exchange(first)}) est {got} : la vente est éligible, "
+                                                         "le scénario attend « declared » avec le numéro de contrat "
+                                                         "(que le DMS affiche). Dans le centralisateur, complétez le "
+                                                         "formulaire et cliquez sur « Déclarer et Garantir », sans "
+                                                         "refuser la déclaration.", _ids(first),
+                        [mismatch("status", "declared", state.get("status")),
+                         *([] if state.get("contract_number") else
+                           [mismatch("contract_number", "un numéro de contrat", None)])])]
+    return [Finding("callback_acknowledged", "pass", f"Rappel « declared » acquitté ({_shown(first)}, "
+                                                     f"{first.get('duration_ms') or 0:.0f} ms), contrat "
+                                                     f"{state['contract_number']}.", _ids(first))]
 
 
 def signature_probes(ctx: Context):
-    """Signed callback accepted (2xx); badly signed, replayed and stale ones refused (4xx)."""
+    """Signed callback accepted (2xx); badly signed and stale ones refused (4xx); the replayed one
+    (already applied) acknowledged without effect (2xx) or refused (4xx), never a 5xx or no answer."""
     if ctx.actions.get("signature_probes", "").startswith("skipped"):
         return [Finding("signature_probes", "skip", ctx.actions["signature_probes"].split(":", 1)[-1].strip())]
     probes = {ex.probe_kind(e): e for e in ex.ordered(ctx.entries) if ex.probe_kind(e) in EXPECTED_PROBES}
@@ -82,7 +102,7 @@ def signature_probes(ctx: Context):
     findings = []
     for kind, expected in EXPECTED_PROBES.items():
         entry = probes[kind]
-        good = _ok(entry) if expected == "2xx" else _refused(entry)
+        good = {"2xx": _ok, "4xx": _refused}.get(expected, lambda e: _ok(e) or _refused(e))(entry)
         findings.append(Finding("signature_probes", "pass" if good else "fail",
                                 f"Rappel {PROBE_NAMES[kind]} ({_exchange(entry)}) : {_shown(entry)}, attendu "
                                 f"{expected}.", _ids(entry),

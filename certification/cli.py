@@ -29,6 +29,19 @@ def _errors(response: httpx.Response) -> str:
         return f"HTTP {response.status_code}"
 
 
+def _unreachable(url: str, exc: Exception) -> str:
+    """A network failure, in French and naming the centralisateur's address (« [Errno 111] Connection
+    refused » alone says neither)."""
+    import httpx
+    if isinstance(exc, httpx.ConnectError):
+        why = "connexion impossible (le centralisateur est-il démarré, l'adresse --url est-elle la bonne ?)"
+    elif isinstance(exc, httpx.TimeoutException):
+        why = "pas de réponse dans le délai"
+    else:
+        why = f"échange interrompu ({type(exc).__name__})"
+    return f"le centralisateur {url} ne répond pas : {why}"
+
+
 def _start(args) -> int:
     import httpx  # in each command, not at the top: every ``spoticar-harness`` command declares these
 
@@ -38,7 +51,7 @@ def _start(args) -> int:
         response = httpx.post(args.url.rstrip("/") + "/certification/sessions", timeout=30, verify=tls_context(),
                               json={k: v for k, v in body.items() if v is not None})
     except httpx.HTTPError as exc:
-        return _fail(f"le centralisateur {args.url} ne répond pas ({exc}).")
+        return _fail(_unreachable(args.url, exc) + ".")
     if response.status_code != 201:
         return _fail(f"session refusée (HTTP {response.status_code}) : {_errors(response)}")
     s = response.json()
@@ -49,7 +62,8 @@ def _start(args) -> int:
           f"  Point de vente       RRDI {s['dealer']['rrdi']}, code T {s['dealer']['code_t']}\n"
           f"  Profil               {s['dealer']['profil']}\n"
           f"  Adresse de rappel    {s['callback_url'] or '(celle de chaque vente)'}\n"
-          f"Rapport : spoticar-harness certify report {s['id']} --out DIR (clé dans {KEY_ENV} ou --key)")
+          f"Rapport : spoticar-harness certify report {s['id']} --out DIR "
+          f"--url {s.get('centralisateur_url') or args.url} (clé dans {KEY_ENV} ou --key)")
     return 0
 
 
@@ -84,8 +98,10 @@ def _report(args) -> int:
         return _fail(f"clé de session requise (--key ou {KEY_ENV}).")
     try:
         state, entries = fetch(args.url, args.session, key)
-    except (ValueError, httpx.HTTPError) as exc:
+    except ValueError as exc:
         return _fail(str(exc))
+    except httpx.HTTPError as exc:
+        return _fail(_unreachable(args.url, exc) + ".")
     written = report.write(state, entries, Path(args.out))
     print(summary_line(written, Path(args.out)))
     return 0 if written["verdict"] == "passed" else 1

@@ -46,6 +46,21 @@ def attribute(plan: dict, entries: list[dict], windows: dict[str, str],
     return result
 
 
+def bdc_owners(found: dict[str, list[dict]]) -> dict[str, str]:
+    """Bon de commande → the scenario whose accepted hand-off got it first (``found``: ``attribute``'s)."""
+    firsts = sorted((ex.when(e), str(e["id"]), ex.bdc_of(e), sid) for sid, entries in found.items()
+                    for e in entries if ex.is_handoff(e) and ex.accepted(e) and ex.bdc_of(e))
+    owners: dict[str, str] = {}
+    for _, _, bdc, sid in firsts:
+        owners.setdefault(bdc, sid)
+    return owners
+
+
+# Judged in every scenario that instructs a sale, whether or not its plan names them: the sale sent is
+# the one instructed, and a new sale is a new order.
+EVERY_SALE = ("values_match_sale", "new_order")
+
+
 def verdict(plan: dict, scenario_id: str, context: dict) -> tuple[str, list]:
     """(status, findings) of one scenario. ``context``: sale, entries, session_entries, now, final,
     correction, params, actions, started_at (RFC 3339), wait_seconds."""
@@ -54,9 +69,13 @@ def verdict(plan: dict, scenario_id: str, context: dict) -> tuple[str, list]:
                          session_entries=context.get("session_entries", []),
                          now=context.get("now") or dt.datetime.now(dt.timezone.utc),
                          final=context.get("final", False), correction=context.get("correction", {}),
-                         params=context.get("params", {}), actions=context.get("actions", {}))
+                         params=context.get("params", {}), actions=context.get("actions", {}),
+                         bdc_owners=context.get("bdc_owners", {}))
+    names = list(scenario["checks"])
+    if ctx.sale is not None:
+        names += [n for n in EVERY_SALE if n not in names and not (n == "new_order" and "handoff_accepted" in names)]
     results = []
-    for name in scenario["checks"]:
+    for name in names:
         outcome = CHECKS[name](ctx)
         results.extend(outcome if isinstance(outcome, list) else [outcome])
     expired = "Session terminée" if ctx.final else None

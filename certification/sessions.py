@@ -226,8 +226,9 @@ def _params(app: Flask) -> dict:
 
 def _context(plan: dict, session: CertSession, scenario_id: str, found: dict, all_entries: list, now, final,
              params: dict):
+    from certification.evaluate import bdc_owners
     state = session.state
-    return {"sale": sales(plan, session)[scenario_id], "params": params,
+    return {"sale": sales(plan, session)[scenario_id], "params": params, "bdc_owners": bdc_owners(found),
             "entries": found.get(scenario_id, []), "session_entries": all_entries, "now": now, "final": final,
             "correction": plans.correction_for(plan, scenario_id), "actions": state.get("actions", {}),
             "started_at": _waiting_since(state, scenario_id), "wait_seconds": session.wait_seconds}
@@ -350,17 +351,24 @@ def _result(status: str, findings: list, now: dt.datetime) -> dict:
     return {"status": status, "findings": [f.to_dict() for f in findings], "decided_at": now.isoformat()}
 
 
-def skip(app: Flask, session_id: str, reason: str) -> None:
-    """The tester skips the current scenario, with the reason (kept in the report)."""
+FINISHED = "La session de certification est terminée : "
+
+
+def skip(app: Flask, session_id: str, reason: str) -> str | None:
+    """The tester skips the current scenario, with the reason (kept in the report); the French reason
+    when there is none to skip (the session is over)."""
     with lock(session_id):
         with app.extensions["db"].read_sessionmaker() as s:
             state = s.get(CertSession, session_id).state
+        if state.get("finished_at") or not state.get("current"):
+            return FINISHED + "plus aucun scénario à ignorer. Ouvrez une nouvelle session pour rejouer le plan."
         if state.get("current"):
             state["results"][state["current"]] = {
                 "status": "skipped", "decided_at": _now().isoformat(),
                 "findings": [{"check": "tester", "level": "skip", "message": f"Ignoré par le testeur : {reason}",
                               "entries": [], "diff": []}]}
             save_state(app, session_id, state)
+    return None
 
 
 def readback(app: Flask, session_id: str, contract_number: str | None, status: str | None) -> str | None:
@@ -370,6 +378,9 @@ def readback(app: Flask, session_id: str, contract_number: str | None, status: s
         with app.extensions["db"].read_sessionmaker() as s:
             state = s.get(CertSession, session_id).state
         done = state.setdefault("actions", {})
+        if state.get("finished_at"):
+            return (FINISHED + "le relevé de la commande n'est plus attendu. Ouvrez une nouvelle session pour "
+                               "rejouer le plan.")
         if not state.get("current") or "duplicate" not in done:
             return ("Aucun rappel renvoyé pour l'instant : relevez la commande dans le DMS une fois que la "
                     "session a renvoyé ses rappels.")

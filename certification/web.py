@@ -234,7 +234,9 @@ def skip(session_id: str):
         reason = (request.form.get("reason") or "").strip()
     if not 3 <= len(reason) <= 500:
         return _error(422, "Indiquez la raison (3 à 500 caractères).", "reason")
-    sessions.skip(current_app, found.id, reason)
+    refused = sessions.skip(current_app, found.id, reason)
+    if refused:
+        return _error(409, refused)
     if request.is_json:
         return jsonify(sessions.describe(current_app, sessions.advance(current_app, found.id), _public_url()))
     return redirect(url_for("certification_api.show", session_id=found.id))

@@ -18,7 +18,10 @@ again, and the standard sale again under a new order number: a back-off longer t
 poll_after_final (once a declared order's status is final, keeps polling it once a second until the
 session ends),
 resend_after_end (sends the first refused sale again under a new order number once every scenario has
-its verdict: a back-off longer than the whole plan).
+its verdict: a back-off longer than the whole plan), reuse_order_ref (sends the DS CERTIFIED sale under
+the standard sale's order number: the API answers 200 with that order's bon de commande), foreign_vin
+(every hand-off carries a VIN that is not the session's: the training documents' vehicle, serial
+ZZZZ).
 """
 from __future__ import annotations
 
@@ -45,7 +48,7 @@ FRESH_SECONDS = 300          # the tolerance the OpenAPI document advises for X-
 DROPPED = (("vehicle", "plate"), ("customer", "birth_place"))
 FAULTS = ("drop_fields", "new_order_on_resend", "ignore_signature", "never_ack", "hammer_status",
           "dedupe_on_signature", "price_without_vat", "open_first_link_only", "late_resend", "poll_after_final",
-          "resend_after_end")
+          "resend_after_end", "reuse_order_ref", "foreign_vin")
 FINAL = ("declared", "refused")
 
 
@@ -219,6 +222,7 @@ class OutsideDms:
         self.seen_deliveries: set[str] = set()
         self.last_bdc: str | None = None         # the order of the last sale accepted
         self._refs = itertools.count(1000)
+        self.first_ref: str | None = None        # the standard sale's order number
         self._opened = False                     # a declaration_url opened already
         self.refused: dict | None = None         # the first sale refused (422)
         self._lingering = threading.Event()      # the faulty DMS's polling after a final status started
@@ -276,6 +280,9 @@ class OutsideDms:
     def send(self, sale: dict, ref: str) -> tuple[int, dict]:
         """Hand the order off; a 201/200 opens its declaration_url in the user's browser."""
         body = {**copy.deepcopy(sale), "dms_order_ref": ref, "callback_url": self.callback_url}
+        if "foreign_vin" in self.faults and body["vehicle"].get("vin"):
+            vin = body["vehicle"]["vin"]
+            body["vehicle"]["vin"] = vin[:11] + "ZZZZ" + vin[15:]
         if "drop_fields" in self.faults:
             for section, name in DROPPED:
                 body[section].pop(name, None)
@@ -318,6 +325,10 @@ class OutsideDms:
         sale, ref = scenario["sale"], str(next(self._refs))
         if sale is None:
             return
+        if scenario["id"] == "handoff-complete":
+            self.first_ref = ref
+        elif scenario["id"] == "label-ds-certified" and "reuse_order_ref" in self.faults:
+            ref = self.first_ref           # the order number of an earlier sale, kept by mistake
         status, first = self.send(sale, ref)
         if status == 422 and self.refused is None:
             self.refused = sale

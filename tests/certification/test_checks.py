@@ -181,7 +181,26 @@ def test_signature_probes_need_2xx_then_three_4xx():
     assert run("callback-signature", good)[0] == "passed"
     ignoring = [callback(state, 200, probe=k) for k in ("valid", "bad-signature", "replay", "stale")]
     status, findings = run("callback-signature", ignoring)
-    assert status == "failed" and sum(f.level == "fail" for f in findings) == 3
+    assert status == "failed" and sum(f.level == "fail" for f in findings) == 2
+    assert not any("rejoué" in f.message for f in findings if f.level == "fail")
+
+
+def test_a_replayed_delivery_may_be_acknowledged_again_without_effect():
+    """The replay probe is the valid delivery sent again as is (same id, same signature, a timestamp still
+    within the tolerance): refusing it (409) and acknowledging it again (2xx, nothing applied twice) are
+    both idempotent answers; a 5xx or no answer is not. The stale one must still be refused."""
+    state = {"bdc_number": "SPC1234560000001", "status": "pending"}
+    for replayed, verdict_wanted in ((200, "passed"), (204, "passed"), (409, "passed"), (401, "passed"),
+                                     (500, "failed"), (None, "failed")):
+        probes = [callback(state, 200, probe="valid"), callback(state, 401, probe="bad-signature"),
+                  callback(state, replayed, probe="replay"), callback(state, 401, probe="stale")]
+        status, findings = run("callback-signature", probes)
+        assert status == verdict_wanted, replayed
+    assert "attendu 2xx ou 4xx" in " ".join(f.message for f in findings if f.level == "fail")
+    stale_accepted = [callback(state, 200, probe="valid"), callback(state, 401, probe="bad-signature"),
+                      callback(state, 200, probe="replay"), callback(state, 200, probe="stale")]
+    status, findings = run("callback-signature", stale_accepted)
+    assert status == "failed" and any("Rappel périmé" in f.message and "attendu 4xx" in f.message for f in findings)
 
 
 def test_callback_acknowledged_within_the_bound():
@@ -218,7 +237,8 @@ def test_a_delivery_received_twice_must_change_nothing_the_dms_shows():
                                                                              ("status", "contract_pending")}
     refused = retried[:-1] + [callback(pending, 500, at=5, probe="late-retry")]
     status, findings = run("contract-pending-then-declared", refused, actions=kept)
-    assert status == "failed" and "renvoyé en retard (même X-Spoticar-Delivery)" in findings[-1].message
+    duplicates = [f for f in findings if f.check == "duplicate_callback_harmless"]
+    assert status == "failed" and "renvoyé en retard (même X-Spoticar-Delivery)" in duplicates[-1].message
 
 
 def findings_or_waiting(entries: list[dict], actions: dict) -> str:
@@ -355,3 +375,143 @@ def test_the_session_s_end_judges_what_passed_again_on_all_its_exchanges():
     assert retry["entries"] == [refused["id"], late["id"]]
     assert state["results"]["label-ds-certified"] == {"status": "passed", "findings": []}   # untouched
     assert state["results"]["handoff-complete"] is skipped
+
+
+def test_a_sale_sent_under_an_earlier_scenario_s_order_fails_naming_both():
+    """The DS sale sent with the standard sale's dms_order_ref: the API answers 200 with the standard
+    sale's bon de commande (its pending declaration now shows the DS). A new sale is a new order."""
+    standard = handoff(sale("handoff-complete", "1000"), bdc="SPC1234560000041", at=1)
+    reused = handoff(sale("label-ds-certified", "1000"), 200, "SPC1234560000041", at=20)
+    owners = {"SPC1234560000041": "handoff-complete"}
+    status, findings = run("label-ds-certified", [reused], now=30, bdc_owners=owners)
+    assert status == "failed"
+    wrong = next(f for f in findings if f.check == "handoff_accepted")
+    assert wrong.level == "fail" and wrong.message.startswith(
+        "La vente de label-ds-certified a été transmise sous la commande de handoff-complete : dms_order_ref 1000, "
+        "réponse HTTP 200 avec le bon de commande SPC1234560000041 de handoff-complete.")
+    # without the owners (a report recomputed from the journal alone) the earlier hand-off still shows it
+    _, findings = verdict(PLAN, "label-ds-certified", {
+        "sale": plans.sale_for(PLAN, "label-ds-certified", dms="tec3h", rrdi="C123456", today=TODAY),
+        "entries": [reused], "session_entries": [standard, reused], "now": T0 + dt.timedelta(seconds=30)})
+    wrong = next(f for f in findings if f.check == "handoff_accepted")
+    assert wrong.level == "fail" and "sous la commande de un scénario précédent" in wrong.message
+    assert wrong.entries == [reused["id"]]       # the scenario's own exchange (its report's evidence)
+    # a 200 alone (no earlier scenario known) is not a new order either
+    status, findings = run("label-ds-certified", [reused], now=30)
+    assert status == "failed" and any("une commande déjà transmise, pas une nouvelle" in f.message for f in findings)
+    # a scenario's own resend (its first send 201) stays the resend scenario's business
+    own = handoff(sale("label-ds-certified", "1001"), bdc="SPC1234560000042", at=20)
+    again = handoff(sale("label-ds-certified", "1001"), 200, "SPC1234560000042", at=21)
+    assert run("label-ds-certified", [own, again], now=30,
+               bdc_owners={**owners, "SPC1234560000042": "label-ds-certified"})[0] == "passed"
+    # the callback scenarios instruct a new sale too (no handoff_accepted in their plan)
+    declared = {"bdc_number": "SPC1234560000041", "status": "declared", "contract_number": "22511015251"}
+    reused_cb = handoff(sale("callback-acknowledged", "1000"), 200, "SPC1234560000041", at=20)
+    status, findings = run("callback-acknowledged", [reused_cb, callback(declared, 200, at=23)], now=30,
+                           bdc_owners=owners)
+    assert status == "failed" and any("sous la commande de handoff-complete" in f.message for f in findings)
+
+
+def test_a_sale_is_compared_as_the_api_stores_it():
+    """« essence », « Peugeot », « aa000aa », a trimmed name: the API normalises them (HandoffIn) and
+    the form shows the stored value, so the certification compares those, every field alike."""
+    body = sale("handoff-complete")
+    body["vehicle"].update(energy="essence", brand="Peugeot", plate="aa 000 aa", model=" 208 ")
+    body["dealer"]["rrdi"] = body["dealer"]["rrdi"].lower()
+    body["customer"].update(last_name="Dupond ", city=" Paris")
+    body["warranty"]["product"] = "SPOTICAR PREMIUM"
+    status, findings = run("handoff-complete", [handoff(body)], now=10)
+    assert status == "passed", [f.message for f in findings]
+    body["vehicle"]["energy"] = "gazole"                  # not one the API knows: compared as sent, and wrong
+    status, findings = run("handoff-complete", [handoff(body)], now=10)
+    assert status == "failed" and [d["path"] for f in findings for d in f.diff] == ["vehicle.energy"]
+
+
+FOREIGN = "VF3216S4HXPZZZZ00"     # a VIN that is not this session's
+
+
+def _foreign(scenario_id: str, ref: str = "4586") -> dict:
+    body = sale(scenario_id, ref)
+    body["vehicle"]["vin"] = body["vehicle"]["vin"][:11] + "ZZZZ" + body["vehicle"]["vin"][15:]
+    return body
+
+
+@pytest.mark.parametrize("scenario_id", ["handoff-resend", "label-ds-certified", "label-alfa-romeo-certified"])
+def test_every_scenario_that_instructs_a_sale_compares_it(scenario_id):
+    entries = [handoff(_foreign(scenario_id)), handoff(_foreign(scenario_id), 200, at=1)]
+    status, findings = run(scenario_id, entries, now=10)
+    assert status == "failed"
+    assert [d["path"] for f in findings if f.check == "values_match_sale" for d in f.diff] == ["vehicle.vin"]
+    assert run(scenario_id, [handoff(sale(scenario_id)), handoff(sale(scenario_id), 200, at=1)], now=10)[0] \
+        == "passed"
+
+
+def test_a_correction_is_compared_with_the_corrected_sale():
+    corrected = sale("handoff-correction")
+    corrected["vehicle"]["mileage_km"] = 12322
+    foreign = _foreign("handoff-correction")
+    foreign["vehicle"]["mileage_km"] = 12322
+    status, findings = run("handoff-correction", [handoff(sale("handoff-correction")), handoff(foreign, 200, at=2)])
+    assert status == "failed"
+    wrong = next(f for f in findings if f.check == "values_match_sale")
+    assert "ne sont pas celles de la vente demandée corrigée : vehicle.vin." in wrong.message
+    assert wrong.diff == [{"path": "vehicle.vin", "expected": sale("handoff-correction")["vehicle"]["vin"],
+                           "received": foreign["vehicle"]["vin"]}]
+    assert run("handoff-correction", [handoff(sale("handoff-correction")), handoff(corrected, 200, at=2)])[0] \
+        == "passed"
+
+
+def test_an_eligibility_scenario_s_refused_demand_is_the_instructed_sale():
+    errors = [{"field": "vehicle.brand", "message": "Marque non admise"}]
+    status, findings = run("eligibility-brand", [handoff(_foreign("eligibility-brand"), 422, errors=errors)], now=10)
+    assert status == "failed"
+    wrong = next(f for f in findings if f.check == "values_match_sale")
+    assert wrong.message == "La demande refusée (422) n'est pas la vente demandée : vehicle.vin."
+    _, findings = run("eligibility-brand", [handoff(sale("eligibility-brand"), 422, errors=errors)], now=10)
+    assert [f.level for f in findings if f.check == "values_match_sale"] == ["pass"]
+
+
+def test_the_callback_scenario_compares_its_sale_and_needs_a_declared_contract():
+    bdc = "SPC1234560000051"
+    declared = {"bdc_number": bdc, "status": "declared", "contract_number": "22511015251"}
+    foreign = [handoff(_foreign("callback-acknowledged"), bdc=bdc), callback(declared, 200, at=3)]
+    status, findings = run("callback-acknowledged", foreign)
+    assert status == "failed" and any(d["path"] == "vehicle.vin" for f in findings for d in f.diff)
+    accepted = handoff(sale("callback-acknowledged"), bdc=bdc)
+    status, findings = run("callback-acknowledged", [accepted, callback(declared, 200, at=3)])
+    assert status == "passed" and "contrat 22511015251" in findings[0].message
+    refused = {"bdc_number": bdc, "status": "refused", "contract_number": None}
+    status, findings = run("callback-acknowledged", [accepted, callback(refused, 200, at=3)])
+    assert status == "failed"
+    wrong = next(f for f in findings if f.check == "callback_acknowledged")
+    assert "est « refused » sans numéro de contrat" in wrong.message and "« declared » avec le numéro de contrat" \
+        in wrong.message
+    assert {d["path"] for d in wrong.diff} == {"status", "contract_number"}
+    no_contract = {**declared, "contract_number": None}
+    status, findings = run("callback-acknowledged", [accepted, callback(no_contract, 200, at=3)])
+    assert status == "failed" and any("« declared » sans numéro de contrat" in f.message for f in findings)
+
+
+def test_a_refusal_without_field_is_shown_without_none():
+    """A 429 (the session's rate limit) names no field: « None: » is not shown, the Retry-After is."""
+    throttled = handoff(sale("handoff-complete"), 429, errors=[{"field": None, "message": (
+        "Trop de requêtes pour cette session de certification : ralentissez (au plus 20 par seconde).")}])
+    status, findings = run("handoff-complete", [throttled], final=True)
+    assert status == "failed"
+    message = next(f.message for f in findings if f.check == "handoff_accepted")
+    assert message == ("Transmission refusée (HTTP 429) : Trop de requêtes pour cette session de certification : "
+                       "ralentissez (au plus 20 par seconde). Réessayez après le délai indiqué par l'en-tête "
+                       "Retry-After.")
+    assert "None" not in " ".join(f.message for f in findings)
+    # while the session goes on, a 429 is no verdict on the sale: the scenario waits for it sent again
+    assert run("handoff-complete", [throttled], now=1)[0] == "waiting"
+    status, findings = run("handoff-complete", [throttled], started_at=T0.isoformat(), wait_seconds=30, now=31)
+    assert status == "failed" and "la transmission renvoyée après le refus 429" in findings[0].message
+    again = handoff(sale("handoff-complete"), at=1.5)
+    assert run("handoff-complete", [throttled, again], now=10)[0] == "passed"
+    errors = [{"field": None, "message": "Trop de requêtes pour cette session de certification."}]
+    refusal = [{"field": "vehicle.brand", "message": "Marque non admise"}]
+    assert run("eligibility-brand", [handoff(sale("eligibility-brand"), 429, errors=errors)], now=10)[0] == "waiting"
+    assert run("eligibility-brand", [handoff(sale("eligibility-brand"), 429, errors=errors),
+                                     handoff(sale("eligibility-brand"), 422, at=1.5, errors=refusal)], now=10)[0] \
+        == "passed"

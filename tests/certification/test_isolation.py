@@ -81,6 +81,12 @@ def test_bad_input_is_a_french_4xx_or_a_failed_check_never_a_500(cds):
     assert 500 not in statuses and 429 in statuses
     flooded = next(api.get("/api/v1/declarations/SPX0000000000") for _ in range(5))
     assert "Trop de requêtes" in flooded.text or flooded.status_code == 404
+    # the limit and its 429 are in the OpenAPI document, for the hand-off and the status read alike
+    document = httpx.get(cds.url("centralisateur") + "/api/v1/openapi.json", verify=tls_context(), timeout=20).json()
+    for path, method in (("/api/v1/handoffs", "post"), ("/api/v1/declarations/{bdc_number}", "get")):
+        answer = document["paths"][path][method]["responses"]["429"]
+        assert "plus de 20 requêtes par seconde" in answer["description"] and "Retry-After" in answer["headers"]
+        assert "Trop de requêtes" in answer["content"]["application/json"]["example"]["errors"][0]["message"]
     other = open_session(cds)
     assert _json(other, other["key"]).status_code == 200       # another session is untouched
     for body, status in (({"dms": "inconnu"}, 422), ({"dms": "tec3h", "callback_url": "ftp://x"}, 422),

@@ -41,6 +41,9 @@ def _up(config, data_dir) -> tuple[subprocess.Popen, str]:
 def _session(url: str, capsys) -> tuple[str, str]:
     assert main(["certify", "start", "--dms", "neovo", "--url", url, "--wait", "60"]) == 0
     printed = capsys.readouterr().out
+    # the report command printed is one to copy as is: with the centralisateur's address
+    assert re.search(r"Rapport : spoticar-harness certify report cs_\w+ --out DIR --url " + re.escape(url), printed), \
+        printed
     return (re.search(r"Session de certification (cs_\w+)", printed).group(1),
             re.search(r"Clé d'API de session (\S+)", printed).group(1))
 
@@ -90,9 +93,10 @@ def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, 
         # the DMS that accepts any callback fails on that scenario alone, the fault named
         assert players[1].returncode == 1, faulty_out
         assert re.search(r"callback-signature +failed", faulty_out), faulty_out
-        for probe in ("Rappel mal signé (signature fausse)", "Rappel rejoué (même X-Spoticar-Delivery)",
-                      "Rappel périmé (X-Spoticar-Timestamp ancien)"):
+        for probe in ("Rappel mal signé (signature fausse)", "Rappel périmé (X-Spoticar-Timestamp ancien)"):
             assert re.search(re.escape(probe) + r".*: HTTP 200, attendu 4xx\.", faulty_out), faulty_out
+        # the replayed delivery (same id, signature still valid) acknowledged again: idempotent, not a fault
+        assert "Rappel rejoué" not in faulty_out, faulty_out
         assert main(["certify", "report", faulty[0], "--url", url, "--key", faulty[1], "--out", str(tmp_path / "f")]) == 1
         assert f"Rapport de la session {faulty[0]} : failed (passed 13, failed 1," in capsys.readouterr().out
 

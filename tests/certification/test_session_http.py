@@ -20,6 +20,10 @@ from examples.vendor_dms import OutsideDms
 # the module's sessions are played together on one centralisateur: its tests on one xdist worker
 pytestmark = [pytest.mark.centralisateur, pytest.mark.xdist_group("certification_sessions")]
 
+# every scenario whose instructions enter a sale: each compares the sale sent with the one instructed
+SALES = {"handoff-complete", "handoff-resend", "handoff-correction", "eligibility-brand", "eligibility-power",
+         "eligibility-usage", "eligibility-ptac", "label-ds-certified", "label-alfa-romeo-certified",
+         "callback-acknowledged", "contract-pending-then-declared"}
 FAULTY = {
     "drop_fields": {"handoff-complete"},
     "new_order_on_resend": {"handoff-resend", "handoff-correction"},
@@ -27,7 +31,7 @@ FAULTY = {
     "never_ack": {"callback-acknowledged", "callback-signature", "contract-pending-then-declared"},
     "hammer_status": {"status-polling"},
     "dedupe_on_signature": {"contract-pending-then-declared"},
-    "price_without_vat": {"handoff-complete"},
+    "price_without_vat": SALES,     # the price HT in every sale sent (refused ones included)
     "open_first_link_only": {"declaration-url-opened"},
     # sent again once the scenario passed (a back-off longer than the quiet seconds): failed at the end
     "late_resend": {"handoff-complete", "eligibility-brand", "eligibility-power", "eligibility-usage",
@@ -35,6 +39,10 @@ FAULTY = {
     # after the plan's last scenario, in the session's closing observation
     "poll_after_final": {"status-polling"},
     "resend_after_end": {"eligibility-brand"},
+    # the DS sale sent under the standard sale's dms_order_ref: 200, the standard sale's bon de commande
+    "reuse_order_ref": {"label-ds-certified"},
+    # a VIN not the session's in every hand-off: no scenario's sale is the one instructed
+    "foreign_vin": SALES,
 }
 
 
@@ -94,8 +102,9 @@ def test_an_outside_dms_passes_every_scenario_and_gets_its_reports(cds, played, 
 SAYS = {
     "drop_fields": ("« Immatriculation* »", "« Lieu de Naissance* »", "vehicle.plate"),
     "new_order_on_resend": ("a créé une nouvelle commande : dms_order_ref", "dms_order_ref"),
+    # the replayed delivery, already applied, may be acknowledged again (2xx) without effect: not a failure
     "ignore_signature": ("Rappel mal signé (signature fausse) (POST http://127.0.0.1:",
-                         "Rappel rejoué (même X-Spoticar-Delivery)", "Rappel périmé", ": HTTP 200, attendu 4xx"),
+                         "Rappel périmé", ": HTTP 200, attendu 4xx"),
     "never_ack": ("envoyé au DMS (POST http://127.0.0.1:", "non acquitté : HTTP 503, attendu 2xx"),
     "hammer_status": ("interrogations en 10 s pour",),
     "dedupe_on_signature": ("Après les rappels renvoyés, la commande du DMS a changé",),
@@ -108,6 +117,11 @@ SAYS = {
     "poll_after_final": ("interrogations de SPC", "après son statut final"),
     "resend_after_end": ("Jugé à nouveau en fin de session, sur tous ses échanges : Après le refus 422, la même "
                          "demande a été renvoyée 1 fois", "(seul le dms_order_ref change"),
+    "reuse_order_ref": (("La vente de label-ds-certified a été transmise sous la commande de handoff-complete : "
+                         "dms_order_ref 1000, réponse HTTP 200 avec le bon de commande SPC"),),
+    "foreign_vin": (("Les valeurs transmises (POST /api/v1/handoffs) ne sont pas celles de la vente demandée : "
+                     "vehicle.vin."), "La demande refusée (422) n'est pas la vente demandée : vehicle.vin.",
+                    "ne sont pas celles de la vente demandée corrigée : vehicle.vin."),
 }
 
 
@@ -161,3 +175,15 @@ def test_the_session_observes_the_dms_before_its_end(cds):
     statuses = {s["id"]: s["status"] for s in state["scenarios"]}
     assert statuses["declaration-url-opened"] == "failed"   # no hand-off accepted: no link to open
     assert statuses["status-polling"] == "skipped"           # no poll at all
+    # the session over: nothing left to skip, no readback expected (409, said so), and nothing changed
+    with httpx.Client(verify=tls_context(), timeout=20, headers=headers) as http:
+        skipped = http.post(session["url"] + "/skip", json={"reason": "trop tard"}, headers={"Accept": "application/json"})
+        assert skipped.status_code == 409
+        assert skipped.json()["errors"][0]["message"].startswith(
+            "La session de certification est terminée : plus aucun scénario à ignorer.")
+        late = http.post(session["url"] + "/readback", json={"contract_number": "1", "status": "declared"})
+        assert late.status_code == 409
+        assert late.json()["errors"][0]["message"].startswith(
+            "La session de certification est terminée : le relevé de la commande n'est plus attendu.")
+        after = http.get(session["url"], headers={"Accept": "application/json"}).json()
+    assert {s["id"]: s["status"] for s in after["scenarios"]} == statuses and "readback" not in after["actions"]
