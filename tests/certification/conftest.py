@@ -36,9 +36,11 @@ def certification_stack(data_dir, callback_server: CallbackServer, **centralisat
                                                   # 0.5 s without a resend after a refusal, not 2 s:
                                                   # four refusal scenarios per session each wait it out
                                                   "CERTIFICATION_SETTLE_SECONDS": 0.5,
-                                                  # 3 s of closing observation, not 30 s: a DMS polling
-                                                  # once a second is seen polling a final status there
-                                                  "CERTIFICATION_OBSERVE_SECONDS": 3.0,
+                                                  # 6 s of closing observation, not 30 s: with ~17
+                                                  # sessions played at once in this process on 2 busy
+                                                  # cores, a faulty DMS's resend at the observation's
+                                                  # start took more than 3 s to land
+                                                  "CERTIFICATION_OBSERVE_SECONDS": 6.0,
                                                   "RETRY_FIRST_SECONDS": 0.2,   # the Icare outage scenario
                                                   "DMS_CALLBACK_ORIGINS": origins, **centralisateur},
                                "icare": {"TEST_ROUTES": True}})

@@ -153,7 +153,7 @@ def test_each_faulty_dms_fails_exactly_its_scenarios_with_evidence(cds, played, 
 
 def test_the_session_observes_the_dms_before_its_end(cds):
     """Every scenario with its verdict (skipped here by the tester), the session still watches the DMS
-    for its closing observation (3 s in these suites, 30 s by default) before it ends: the page says
+    for its closing observation (6 s in these suites, 30 s by default) before it ends: the page says
     so, the state keeps a current scenario until then, and the session-wide ones are judged after."""
     session = open_session(cds)
     headers = {"Authorization": f"Bearer {session['key']}"}
@@ -164,7 +164,7 @@ def test_the_session_observes_the_dms_before_its_end(cds):
                               headers={"Accept": "application/json"}).json()
             state = http.get(session["url"], headers={"Accept": "application/json"}).json()
         assert state["current"] == "declaration-url-opened" and not state["finished"]
-        assert 0 < state["observing_seconds_left"] <= 3
+        assert 0 < state["observing_seconds_left"] <= 6
         page = http.get(session["url"], headers={"Accept": "text/html"}).text
         assert "Observation de fin de session" in page and "Observation en cours… (encore" in page
         assert "Session terminée" not in page and "Ignorer ce scénario" not in page
