@@ -5,7 +5,8 @@ included). The reference centralisateur recomputes it from its own record of the
 judged the session (``certification.evidence``). ``certify verify`` compares the two and checks the
 zip's files: an edited verdict, a made-up or trimmed exchange, or a report of another session shows, and
 so does any file of the zip edited, added or removed — junit.xml and report.html are written again from
-report.json and compared byte for byte, evidence.har's SHA-256 is attested by the centralisateur too."""
+report.json and compared byte for byte, the SHA-256 of all of report.json (but its date) and of
+evidence.har are attested by the centralisateur too."""
 from __future__ import annotations
 
 import hashlib
@@ -39,15 +40,24 @@ def fingerprint(report: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def content(report: dict) -> str:
+    """SHA-256 (hex) of all of report.json but its ``generated_at`` and the centralisateur's address
+    (``PUBLIC_URL``: it moves with the centralisateur, not with the session): findings, titles, every
+    field of every exchange (what the fingerprint leaves out, and junit.xml and report.html show)."""
+    rest = {k: v for k, v in report.items() if k != "generated_at"}
+    rest["session"] = {k: v for k, v in rest["session"].items() if k != "centralisateur_url"}
+    return hashlib.sha256(json.dumps(rest, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 def statement(report: dict, har: bytes | None = None) -> dict:
     """What the centralisateur attests of a session (no personal data: identity, verdicts, fingerprint,
-    and the SHA-256 of the ``evidence.har`` of its exchanges)."""
+    the SHA-256 of report.json's ``content`` and of the ``evidence.har`` of its exchanges)."""
     attested = {"session": report["session"]["id"], "dms": report["session"]["dms"],
                 "plan": report["session"]["plan"], "dealer": report["session"]["dealer"]["rrdi"],
                 "created_at": report["session"]["created_at"], "verdict": report["verdict"],
                 "scenarios": {s["id"]: s["status"] for s in report["scenarios"]}, "fingerprint": fingerprint(report)}
     if har is not None:
-        attested["files"] = {"evidence.har": hashlib.sha256(har).hexdigest()}
+        attested["files"] = {"report.json": content(report), "evidence.har": hashlib.sha256(har).hexdigest()}
     return attested
 
 
@@ -182,9 +192,9 @@ def _read(path: Path) -> tuple[dict | None, dict[str, bytes], list[str]]:
 
 def verify(path: Path, url: str) -> tuple[dict | None, list[str]]:
     """(the centralisateur's statement, problems): empty problems when every file of the report is the
-    session's (report.json against the centralisateur's fingerprint, junit.xml and report.html written
-    again from it, evidence.har against the digest the centralisateur attests, nothing added or removed).
-    Raises ``Unverifiable`` when that cannot be told."""
+    session's (report.json against the centralisateur's fingerprint and content digest, junit.xml and
+    report.html written again from it, evidence.har against the digest the centralisateur attests,
+    nothing added or removed). Raises ``Unverifiable`` when that cannot be told."""
     report, files, problems = _read(path)
     if report is None:
         return None, problems
@@ -195,6 +205,9 @@ def verify(path: Path, url: str) -> tuple[dict | None, list[str]]:
             return None, problems
         raise
     har_digest = attested["files"]["evidence.har"]
+    if attested["fingerprint"] == fingerprint(report) and attested["files"]["report.json"] != content(report):
+        problems.append("report.json a été modifié : ses constats ou ses échanges ne sont pas ceux que le "
+                        "centralisateur a enregistrés pour cette session.")
     if attested["fingerprint"] != fingerprint(report):
         scenarios = attested.get("scenarios") if isinstance(attested.get("scenarios"), dict) else {}
         changed = [sid for sid, status in scenarios.items()
@@ -220,12 +233,13 @@ def _attested(report: dict, url: str) -> dict:
         raise Unverifiable(f"le centralisateur ne connaît pas la session {session_id} (HTTP {answer.status_code}).")
     try:
         attested = answer.json()
-        har_digest = attested.get("files", {}).get("evidence.har")
+        digests = attested.get("files", {})
         if not all(isinstance(attested[k], str) for k in ("session", "dms", "created_at", "verdict", "fingerprint")) \
-                or not isinstance(har_digest, str | None):
+                or not isinstance(digests, dict):
             raise ValueError(attested)
     except (ValueError, AttributeError, KeyError):
         raise Unverifiable(f"{url} n'a pas répondu en centralisateur de référence (attestation illisible).") from None
-    if not har_digest:
-        raise Unverifiable("le centralisateur n'atteste pas evidence.har (version antérieure) : mettez-le à jour.")
+    if not all(isinstance(digests.get(name), str) for name in ("report.json", "evidence.har")):
+        raise Unverifiable("le centralisateur n'atteste pas report.json et evidence.har (version antérieure) : "
+                           "mettez-le à jour.")
     return attested

@@ -99,7 +99,8 @@ VERIFY_CODES = """codes de sortie :
   1  rapport authentique, session non réussie (failed ou incomplete)
   2  erreur d'utilisation (arguments)
   3  NON CONFORME : un fichier du rapport modifié, ajouté ou retiré, ou archive illisible
-  4  vérification impossible : fichier introuvable, centralisateur injoignable ou session inconnue"""
+  4  vérification impossible : fichier introuvable, centralisateur injoignable, trop ancien ou
+     ignorant la session"""
 
 
 def _verify(args) -> int:

@@ -177,7 +177,8 @@ def attestation(session_id: str):
     (no key: it holds no personal data). That is its identity, its verdicts, and the fingerprint of the
     report built from the centralisateur's own record of the session. The record is the exchanges kept as
     the session was judged (``certification.evidence``), whatever the journal has pruned since; and the
-SHA-256 of the evidence.har of those exchanges (``certify verify`` checks the one handed over)."""
+SHA-256 of all of that report (``attestation.content``) and of the evidence.har of those exchanges
+(``certify verify`` checks the files handed over)."""
     from certification import attestation as attest, report
     found = sessions.get(current_app.extensions["db"], session_id)
     if found is None:

@@ -134,6 +134,20 @@ def _har_4xx_to_201(files: dict) -> None:
     files["evidence.har"] = json.dumps(har, indent=2, ensure_ascii=False).encode()
 
 
+def _finding_softened(files: dict) -> None:
+    """… or report.json's findings (outside the fingerprint) made mild, junit.xml and report.html written
+    again from it by our own code: every file consistent, the fingerprint unchanged."""
+    from certification import report as reports
+    report = json.loads(files["report.json"])
+    for scenario in report["scenarios"]:
+        for finding in scenario["findings"]:
+            if finding["level"] == "fail":
+                finding["message"] = "Écart mineur de présentation, sans effet."
+                finding["diff"] = []
+    files.update({"report.json": reports.report_file(report), "junit.xml": reports.junit(report),
+                  "report.html": reports.html(report).encode()})
+
+
 def _both(*edits):
     def edit(files: dict) -> None:
         for one in edits:
@@ -150,6 +164,8 @@ TAMPERED = {
                               "centralisateur a enregistrés"]),
     "har-reformatted": (lambda f: f.update({"evidence.har": json.dumps(json.loads(f["evidence.har"])).encode()}),
                         ["evidence.har a été modifié"]),
+    "findings": (_finding_softened, ["report.json a été modifié : ses constats ou ses échanges ne sont pas ceux "
+                                     "que le centralisateur a enregistrés"]),
     "extra": (lambda f: f.update({"attestation-cds.pdf": b"%PDF-1.4 valid"}),
               ["attestation-cds.pdf : fichier ajouté, étranger au rapport."]),
     "removed": (lambda f: f.pop("evidence.har"), ["evidence.har manque dans ", "fichier retiré"]),
