@@ -3,6 +3,7 @@ centralisateur, write a session's reports, check a report handed over against th
 certify one of our own DMS simulators end to end."""
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -107,21 +108,31 @@ def _report(args) -> int:
     return 0 if written["verdict"] == "passed" else 1
 
 
-def _verify(args) -> int:
-    import httpx
+# ``certify verify``'s exit status (argparse's usage errors are 2)
+VERIFIED_PASSED, VERIFIED_NOT_PASSED, NOT_CONFORMING, UNVERIFIABLE = 0, 1, 3, 4
+VERIFY_CODES = """codes de sortie :
+  0  rapport authentique, session réussie (passed)
+  1  rapport authentique, session non réussie (failed ou incomplete)
+  2  erreur d'utilisation (arguments)
+  3  NON CONFORME : un fichier du rapport modifié, ajouté ou retiré, ou archive illisible
+  4  vérification impossible : fichier introuvable, centralisateur injoignable, trop ancien ou
+     ignorant la session"""
 
+
+def _verify(args) -> int:
     from certification import attestation
     try:
         attested, problems = attestation.verify(Path(args.report), args.url)
-    except (ValueError, KeyError, OSError, httpx.HTTPError) as exc:
-        return _fail(f"vérification impossible : {exc}")
+    except attestation.Unverifiable as exc:
+        print(f"spoticar-harness: vérification impossible : {exc}", file=sys.stderr)
+        return UNVERIFIABLE
     for problem in problems:
         print(f"NON CONFORME : {problem}")
     if problems:
-        return 1
+        return NOT_CONFORMING
     print(f"Rapport authentique : session {attested['session']} du DMS {attested['dms']} "
           f"(ouverte le {attested['created_at']}), verdict {attested['verdict']}, empreinte {attested['fingerprint']}.")
-    return 0 if attested["verdict"] == "passed" else 1
+    return VERIFIED_PASSED if attested["verdict"] == "passed" else VERIFIED_NOT_PASSED
 
 
 def _run(args) -> int:
@@ -155,7 +166,10 @@ def register(sub) -> None:
     rep.add_argument("--key", help=f"clé de la session (sinon {KEY_ENV})")
     rep.add_argument("--url", default=DEFAULT_URL)
     rep.set_defaults(func=_report)
-    ver = actions.add_parser("verify", help="vérifier un rapport remis (evidence.zip) auprès du centralisateur")
+    ver = actions.add_parser("verify", help="vérifier un rapport remis (evidence.zip) auprès du centralisateur",
+                             description="Vérifie chaque fichier d'un rapport remis auprès du centralisateur qui a "
+                                         "mené la session.", epilog=VERIFY_CODES,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
     ver.add_argument("report", help="répertoire du rapport ou evidence.zip")
     ver.add_argument("--url", default=DEFAULT_URL)
     ver.set_defaults(func=_verify)

@@ -18,15 +18,24 @@ from certification.evaluate import attribute
 from certification.verdicts import FAILED, SKIPPED, STATUS_LABELS, WAITING, WARNING, diff_lines
 
 FILES = ("report.json", "junit.xml", "report.html", "evidence.zip")
+# evidence.zip's members, in the order written: the report's files, then their seals
+BUNDLE = ("report.json", "report.html", "junit.xml", "evidence.har")
+SEALS = ("manifest.json", "SHA256SUMS")
+
+
+def _evidence(state: dict, entries: list[dict]) -> list[dict]:
+    """The exchanges a report rests on: once the session is finished, none after its last verdict."""
+    decided = [s["decided_at"] for s in state["scenarios"] if s.get("decided_at")]
+    if state.get("current") is None and decided:  # finished: what came after the last verdict is no evidence
+        end = max(ex.parse_time(t) for t in decided)
+        return [e for e in entries if ex.when(e) <= end]
+    return entries
 
 
 def build(state: dict, entries: list[dict]) -> dict:
     """``report.json``'s content: the session, a summary, and per scenario its verdict and evidence."""
     plan = plans.load("v" + state["plan"]["version"].split(".")[0])
-    decided = [s["decided_at"] for s in state["scenarios"] if s.get("decided_at")]
-    if state.get("current") is None and decided:  # finished: what came after the last verdict is no evidence
-        end = max(ex.parse_time(t) for t in decided)
-        entries = [e for e in entries if ex.when(e) <= end]
+    entries = _evidence(state, entries)
     windows = {s["id"]: s["started_at"] for s in state["scenarios"] if s.get("started_at")}
     found = attribute(plan, entries, windows, {s["id"]: s.get("sale") for s in state["scenarios"]})
     summary = {status: sum(s["status"] == status for s in state["scenarios"])
@@ -108,19 +117,32 @@ def har(entries: list[dict]) -> dict:
     return to_har(ex.ordered(entries), comment="Preuves de la session de certification")
 
 
+def har_file(state: dict, entries: list[dict]) -> bytes:
+    """``evidence.har`` as written: every exchange of the session, up to its last verdict once it is
+    finished (the centralisateur attests its SHA-256, ``certification.attestation.statement``)."""
+    return json.dumps(har(_evidence(state, entries)), indent=2, ensure_ascii=False).encode()
+
+
+def report_file(report: dict) -> bytes:
+    return json.dumps(report, indent=2, ensure_ascii=False).encode()
+
+
+def seals(files: dict[str, bytes]) -> dict[str, bytes]:
+    """``manifest.json`` and ``SHA256SUMS`` of the report's files (``BUNDLE``, in that order)."""
+    manifest = {name: hashlib.sha256(files[name]).hexdigest() for name in BUNDLE}
+    return {"manifest.json": json.dumps({"algorithm": "SHA-256", "files": manifest}, indent=2).encode(),
+            "SHA256SUMS": "".join(f"{digest}  {name}\n" for name, digest in manifest.items()).encode()}
+
+
 def write(state: dict, entries: list[dict], out: Path) -> dict:
     """Write the four files into ``out``; returns report.json's content."""
     out.mkdir(parents=True, exist_ok=True)
     report = build(state, entries)
-    files = {"report.json": json.dumps(report, indent=2, ensure_ascii=False).encode(),
-             "report.html": html(report).encode(), "junit.xml": junit(report),
-             "evidence.har": json.dumps(har(entries), indent=2, ensure_ascii=False).encode()}
+    files = {"report.json": report_file(report), "report.html": html(report).encode(), "junit.xml": junit(report),
+             "evidence.har": har_file(state, entries)}
     for name in ("report.json", "report.html", "junit.xml"):
         (out / name).write_bytes(files[name])
-    manifest = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     with zipfile.ZipFile(out / "evidence.zip", "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
+        for name, data in {**files, **seals(files)}.items():
             archive.writestr(name, data)
-        archive.writestr("manifest.json", json.dumps({"algorithm": "SHA-256", "files": manifest}, indent=2))
-        archive.writestr("SHA256SUMS", "".join(f"{digest}  {name}\n" for name, digest in manifest.items()))
     return report

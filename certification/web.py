@@ -176,7 +176,9 @@ def attestation(session_id: str):
     """What the centralisateur attests of a session, for the CDS operator checking a report handed over
     (no key: it holds no personal data). That is its identity, its verdicts, and the fingerprint of the
     report built from the centralisateur's own record of the session. The record is the exchanges kept as
-    the session was judged (``certification.evidence``), whatever the journal has pruned since."""
+    the session was judged (``certification.evidence``), whatever the journal has pruned since; and the
+SHA-256 of all of that report (``attestation.content``) and of the evidence.har of those exchanges
+(``certify verify`` checks the files handed over)."""
     from certification import attestation as attest, report
     found = sessions.get(current_app.extensions["db"], session_id)
     if found is None:
@@ -184,7 +186,7 @@ def attestation(session_id: str):
     app = current_app._get_current_object()
     state = sessions.describe(app, sessions.advance(app, found.id), _public_url())
     entries = evidence.entries(app, found.id, found.created_at.replace(tzinfo=dt.timezone.utc))
-    return jsonify(attest.statement(report.build(state, entries)))
+    return jsonify(attest.statement(report.build(state, entries), har=report.har_file(state, entries)))
 
 
 @api.post("/sessions/<session_id>/readback")

@@ -113,7 +113,25 @@ def verify_then_forge(url: str, out, capsys) -> None:
     assert "Rapport authentique" in capsys.readouterr().out
     for name, edit, says in (("trimmed.zip", _leave_out_an_exchange, "(échanges différents)"),
                              ("edited.zip", _pass_a_failure, "(verdicts différents : ")):
-        assert main(["certify", "verify", str(_forge(out, name, edit)), "--url", url]) == 1
+        assert main(["certify", "verify", str(_forge(out, name, edit)), "--url", url]) == 3
         printed = capsys.readouterr().out
         assert "NON CONFORME : Le rapport ne correspond pas à ce que le centralisateur a enregistré" in printed
         assert says in printed, printed
+
+
+def resealed(out, name: str, edit) -> object:
+    """A copy of ``out/evidence.zip`` whose members (name → bytes) ``edit`` changed, then manifest.json and
+    SHA256SUMS written again over the files left, as ``tamper.py`` (an outsider's) does."""
+    with zipfile.ZipFile(out / "evidence.zip") as archive:
+        files = {n: archive.read(n) for n in archive.namelist()}
+    edit(files)
+    if "manifest.json" in files:
+        manifest = json.loads(files["manifest.json"])
+        manifest["files"] = {n: hashlib.sha256(files[n]).hexdigest() for n in manifest["files"] if n in files}
+        files["manifest.json"] = json.dumps(manifest, indent=2).encode()
+        files["SHA256SUMS"] = "".join(f"{d}  {n}\n" for n, d in manifest["files"].items()).encode()
+    forged = out / name
+    with zipfile.ZipFile(forged, "w") as archive:
+        for file_name, data in files.items():
+            archive.writestr(file_name, data)
+    return forged

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +15,7 @@ import pytest
 
 from harness.cli import main
 from spoticar_handoff.tls import tls_context
-from tests.certification.conftest import dealer_declares, open_session, verify_then_forge
+from tests.certification.conftest import dealer_declares, open_session, resealed, verify_then_forge
 from examples.vendor_dms import OutsideDms
 
 # the module's sessions are played together on one centralisateur: its tests on one xdist worker
@@ -123,6 +124,127 @@ SAYS = {
                      "vehicle.vin."), "La demande refusée (422) n'est pas la vente demandée : vehicle.vin.",
                     "ne sont pas celles de la vente demandée corrigée : vehicle.vin."),
 }
+
+
+def _junit_passed(files: dict) -> None:
+    """What an outsider did to a failed session's junit.xml: ``failures="0"``, no <failure>."""
+    text = re.sub(r'failures="\d+"', 'failures="0"', files["junit.xml"].decode())
+    files["junit.xml"] = re.sub(r"<failure[^>]*>.*?</failure>", "", text, flags=re.S).encode()
+
+
+def _html_passed(files: dict) -> None:
+    """… and to its report.html: « RÉUSSI », every scenario counted as passed."""
+    text = files["report.html"].decode().replace("ÉCHEC", "RÉUSSI")
+    files["report.html"] = re.sub(r"Réussi : (\d+), Échoué : (\d+)",
+                                  lambda m: f"Réussi : {int(m[1]) + int(m[2])}, Échoué : 0", text).encode()
+
+
+def _har_4xx_to_201(files: dict) -> None:
+    """… and to its evidence.har: every refusal turned into a 201."""
+    har = json.loads(files["evidence.har"])
+    for entry in har["log"]["entries"]:
+        if entry["response"]["status"] >= 400:
+            entry["response"]["status"] = 201
+    files["evidence.har"] = json.dumps(har, indent=2, ensure_ascii=False).encode()
+
+
+def _finding_softened(files: dict) -> None:
+    """… or report.json's findings (outside the fingerprint) made mild, junit.xml and report.html written
+    again from it by our own code: every file consistent, the fingerprint unchanged."""
+    from certification import report as reports
+    report = json.loads(files["report.json"])
+    for scenario in report["scenarios"]:
+        for finding in scenario["findings"]:
+            if finding["level"] == "fail":
+                finding["message"] = "Écart mineur de présentation, sans effet."
+                finding["diff"] = []
+    files.update({"report.json": reports.report_file(report), "junit.xml": reports.junit(report),
+                  "report.html": reports.html(report).encode()})
+
+
+def _both(*edits):
+    def edit(files: dict) -> None:
+        for one in edits:
+            one(files)
+    return edit
+
+
+# tampering of a failed session's evidence.zip (manifest.json and SHA256SUMS written again) → the files named
+TAMPERED = {
+    "junit": (_junit_passed, ["junit.xml a été modifié"]),
+    "html": (_html_passed, ["report.html a été modifié"]),
+    "junit-html": (_both(_junit_passed, _html_passed), ["junit.xml a été modifié", "report.html a été modifié"]),
+    "har": (_har_4xx_to_201, ["evidence.har a été modifié : il ne correspond pas aux échanges que le "
+                              "centralisateur a enregistrés"]),
+    "har-reformatted": (lambda f: f.update({"evidence.har": json.dumps(json.loads(f["evidence.har"])).encode()}),
+                        ["evidence.har a été modifié"]),
+    "findings": (_finding_softened, ["report.json a été modifié : ses constats ou ses échanges ne sont pas ceux "
+                                     "que le centralisateur a enregistrés"]),
+    "extra": (lambda f: f.update({"attestation-cds.pdf": b"%PDF-1.4 valid"}),
+              ["attestation-cds.pdf : fichier ajouté, étranger au rapport."]),
+    "removed": (lambda f: f.pop("evidence.har"), ["evidence.har manque dans ", "fichier retiré"]),
+}
+
+
+def test_a_failed_sessions_report_is_authentic_and_any_file_tampered_is_refused_by_name(cds, played, tmp_path,
+                                                                                        capsys):
+    session, _ = played["price_without_vat"]
+    url = cds.url("centralisateur")
+    out = tmp_path / "rapport"
+    assert main(["certify", "report", session["id"], "--out", str(out), "--key", session["key"], "--url", url]) == 1
+    capsys.readouterr()
+    # authentic but not passed: 1, told apart from a forgery (3)
+    for handed in (out / "evidence.zip", out):
+        assert main(["certify", "verify", str(handed), "--url", url]) == 1
+        printed = capsys.readouterr().out
+        assert f"Rapport authentique : session {session['id']}" in printed and "verdict failed" in printed, printed
+
+    for kind, (edit, says) in TAMPERED.items():
+        assert main(["certify", "verify", str(resealed(out, f"{kind}.zip", edit)), "--url", url]) == 3, kind
+        printed = capsys.readouterr().out
+        assert "Rapport authentique" not in printed, (kind, printed)
+        for words in says:
+            assert words in printed, (kind, printed)
+        assert all(line.startswith("NON CONFORME : ") for line in printed.splitlines()), printed
+
+    # edited files are refused even with no centralisateur to ask (3, not « vérification impossible »)
+    assert main(["certify", "verify", str(out / "junit-html.zip"), "--url", "http://127.0.0.1:9"]) == 3
+    assert "NON CONFORME : junit.xml a été modifié" in capsys.readouterr().out
+
+    # the seals themselves rewritten: a digest of manifest.json or a line of SHA256SUMS
+    def bad_manifest(files):
+        manifest = json.loads(files["manifest.json"])
+        manifest["files"]["junit.xml"] = hashlib.sha256(b"autre").hexdigest()
+        files["manifest.json"] = json.dumps(manifest, indent=2).encode()
+
+    def bad_sums(files):
+        files["SHA256SUMS"] = files["SHA256SUMS"].replace(b"  junit.xml", b"  report.pdf")
+    for name, edit, says in (("manifest.zip", bad_manifest, "manifest.json a été modifié"),
+                             ("sums.zip", bad_sums, "SHA256SUMS a été modifié")):
+        with zipfile.ZipFile(out / "evidence.zip") as archive:
+            files = {n: archive.read(n) for n in archive.namelist()}
+        edit(files)
+        with zipfile.ZipFile(out / name, "w") as archive:
+            for member, data in files.items():
+                archive.writestr(member, data)
+        assert main(["certify", "verify", str(out / name), "--url", url]) == 3
+        assert f"NON CONFORME : {says}" in capsys.readouterr().out
+    # a second report.json after the genuine one (zip readers take the last)
+    with zipfile.ZipFile(out / "evidence.zip") as archive:
+        files = {n: archive.read(n) for n in archive.namelist()}
+    with zipfile.ZipFile(out / "twice.zip", "w") as archive, pytest.warns(UserWarning, match="Duplicate name"):
+        for member, data in files.items():
+            archive.writestr(member, data)
+        archive.writestr("report.json", files["report.json"].replace(b'"verdict": "failed"', b'"verdict": "passed"'))
+    assert main(["certify", "verify", str(out / "twice.zip"), "--url", url]) == 3
+    assert "NON CONFORME : report.json figure 2 fois dans twice.zip : fichier ajouté." in capsys.readouterr().out
+
+    # a report directory: its junit.xml edited beside an untouched evidence.zip
+    _junit_passed(loose := {"junit.xml": (out / "junit.xml").read_bytes()})
+    (out / "junit.xml").write_bytes(loose["junit.xml"])
+    assert main(["certify", "verify", str(out), "--url", url]) == 3
+    assert f"NON CONFORME : {out / 'junit.xml'} a été modifié : il diffère du junit.xml de evidence.zip." \
+        in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTY))
