@@ -169,13 +169,18 @@ class Outbox:
         }
 
     def blueprint(self, db, *, title: str = "Boîte d'envoi", url_prefix: str = "/outbox",
-                  layout: str = "common/outbox_layout.html") -> Blueprint:
+                  layout: str = "common/outbox_layout.html", guarded: bool = True) -> Blueprint:
         """``GET /outbox`` (page), ``/outbox/mails.json`` (``?to=`` filter) and attachment downloads.
 
         ``layout`` is the template the page extends (blocks ``title`` and ``content``), so it can wear the
-        app's own look.
+        app's own look. ``guarded``: an outbox mounted for demo mode or the test routes (its mails carry
+        password reset links) answers, outside demo mode, the test routes' key only
+        (``common.testing.guard_test_routes``); False for one that is part of the app in every mode.
         """
         bp = Blueprint("outbox", __name__, url_prefix=url_prefix)
+        if guarded:
+            from common.testing import guard_test_routes
+            bp.before_request(guard_test_routes)
         outbox = self
 
         @bp.get("")

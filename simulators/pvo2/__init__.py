@@ -36,7 +36,8 @@ def create_app(config: dict | None = None) -> Flask:
     static.install_shared(app)  # /commun/: the scripts every DMS page shares
     app.jinja_env.globals["vehicle_extras"] = offer_vehicle.vehicle_extras
     from simulators.pvo2.store import outbox
-    app.register_blueprint(outbox.blueprint(db, title="Boîte d'envoi PVO²"))
+    # the DMS's own record of the mails it sent, in every mode (no password reset link in it)
+    app.register_blueprint(outbox.blueprint(db, title="Boîte d'envoi PVO²", guarded=False))
     mount_test_routes(app, "simulators.pvo2.testing")  # imported only when mounted (Faker etc.)
     from simulators.dms.handoff import bind_traces
     bind_traces(app, db, Base)  # its pages join a sale's trace on any worker

@@ -85,7 +85,11 @@ def test_outbox_page_exists_only_in_demo_or_test_mode(tmp_path):
     from simulators.portail_b2b import create_app
     real = create_app({"DATA_DIR": str(tmp_path / "real"), "DEMO_MODE": False})
     assert real.test_client().get("/outbox").status_code == 404
-    tested = create_app({"DATA_DIR": str(tmp_path / "test"), "DEMO_MODE": False, "TEST_ROUTES": True})
-    assert tested.test_client().get("/outbox/mails.json").get_json() == {"mails": []}
+    tested = create_app({"DATA_DIR": str(tmp_path / "test"), "DEMO_MODE": False, "TEST_ROUTES": True,
+                         "TEST_ROUTES_KEY": "cle-de-test"})
+    # outside demo mode its mails (password reset links) answer the test routes' key only
+    assert tested.test_client().get("/outbox/mails.json").status_code == 401
+    assert tested.test_client().get("/outbox/mails.json", headers={"X-Spoticar-Test-Key": "cle-de-test"}
+                                    ).get_json() == {"mails": []}
     for app in (real, tested):
         app.extensions["harness_stop"]()

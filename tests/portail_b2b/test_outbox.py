@@ -20,7 +20,7 @@ OUTBOX = define_outbox(_Base, "demoapp")
 
 @pytest.fixture
 def app(tmp_path):
-    app = make_app(__name__, {"DATA_DIR": str(tmp_path), "TESTING": True})
+    app = make_app(__name__, {"DATA_DIR": str(tmp_path), "TESTING": True, "DEMO_MODE": True})  # an open outbox
     db = Database(database_url(app.config, "demoapp"), _Base)
     db.create_all()
     db.init_app(app)

@@ -1,5 +1,5 @@
 """Outside demo mode (a certification lab vendors reach: ``up --config … --test-routes``), the test
-routes and Icare's outage switches answer only the stack's test-routes key (``X-Spoticar-Test-Key``):
+routes, Icare's outage switches and its simulated mailbox answer only the stack's test-routes key (``X-Spoticar-Test-Key``):
 anyone else could read the raw store (the sessions' keys), let any private address be called back
 (the SSRF guard's allow-list) or break Icare for every session. A refused call changes nothing; the
 certification's own calls to Icare carry the key, so a session still gets its dealer under convention."""
@@ -43,7 +43,8 @@ REFUSED = [("centralisateur", "GET", "/__test__/store", None),
            ("centralisateur", "GET", "/__test__/journal/raw", None),
            ("icare", "POST", "/__test__/dealers", {}),
            ("icare", "PUT", "/admin/faults", {"error_status": 503, "count": 5}),
-           ("icare", "GET", "/admin/faults", None)]
+           ("icare", "GET", "/admin/faults", None),
+           ("icare", "GET", "/outbox/mails.json", None)]   # its mails carry password reset links
 
 
 @pytest.mark.parametrize("key", [None, "", "une-autre-cle", KEY.upper()], ids=["sans", "vide", "autre", "casse"])
