@@ -15,6 +15,14 @@ from fixtures import reference
 
 DEMO_PREFIX = "demo-"
 DEMO_ICARE_SERVICE_KEY = "demo-icare-service"
+# the test routes' key outside demo mode (``common.testing``): the header it travels in, its variable
+TEST_KEY_HEADER = "X-Spoticar-Test-Key"
+TEST_KEY_ENV = "SPOTICAR_TEST_ROUTES_KEY"
+
+
+def test_key_headers(key: str | None) -> dict[str, str]:
+    """What a call to a stack's test routes carries: the key's header, nothing without a key (demo mode)."""
+    return {TEST_KEY_HEADER: key} if key else {}
 
 
 def demo_dms_keys() -> dict[str, str]:

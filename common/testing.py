@@ -16,11 +16,11 @@ import os
 from flask import Blueprint, Flask, abort, current_app, jsonify, request
 from sqlalchemy import select
 
+from common import keys
 from common.web import csrf, error_response
 
 PREFIX = "/__test__"
-KEY_HEADER = "X-Spoticar-Test-Key"
-KEY_ENV = "SPOTICAR_TEST_ROUTES_KEY"
+KEY_HEADER, KEY_ENV = keys.TEST_KEY_HEADER, keys.TEST_KEY_ENV
 KEY_MISSING = (f"Routes de test réservées : envoyez l'en-tête {KEY_HEADER} avec la clé des routes de test "
                "de la pile (affichée par « spoticar-harness up »).")
 KEY_NOT_CONFIGURED = (f"Routes de test fermées : aucune clé n'est configurée hors mode démo (TEST_ROUTES_KEY "
@@ -34,8 +34,13 @@ def test_routes_key(config) -> str | None:
 
 def test_routes_headers(config) -> dict[str, str]:
     """What an app sends another app's test routes (the certification's switches at Icare)."""
-    key = None if config.get("DEMO_MODE") else test_routes_key(config)
-    return {KEY_HEADER: key} if key else {}
+    return keys.test_key_headers(None if config.get("DEMO_MODE") else test_routes_key(config))
+
+
+def test_key_given(config) -> bool:
+    """Whether the request carries the configured test routes' key (False when none is configured)."""
+    key = test_routes_key(config)
+    return bool(key) and hmac.compare_digest(request.headers.get(KEY_HEADER, "").encode(), key.encode())
 
 
 def guard_test_routes():
@@ -47,7 +52,7 @@ def guard_test_routes():
     # JSON whatever the request: the callers are suites and the apps themselves
     if key is None:
         return jsonify({"errors": [{"field": None, "message": KEY_NOT_CONFIGURED}]}), 403
-    if not hmac.compare_digest(request.headers.get(KEY_HEADER, "").encode(), key.encode()):
+    if not test_key_given(config):
         return jsonify({"errors": [{"field": None, "message": KEY_MISSING}]}), 401
     return None
 

@@ -39,11 +39,11 @@ def test_routes_key(demo: bool, test_routes: bool) -> str | None:
     the routes are open (demo mode) or not mounted."""
     if demo or not test_routes:
         return None
-    from common.testing import KEY_ENV
-    if not os.environ.get(KEY_ENV):
+    from common.keys import TEST_KEY_ENV
+    if not os.environ.get(TEST_KEY_ENV):
         import secrets
-        os.environ[KEY_ENV] = secrets.token_urlsafe(32)
-    return os.environ[KEY_ENV]
+        os.environ[TEST_KEY_ENV] = secrets.token_urlsafe(32)
+    return os.environ[TEST_KEY_ENV]
 
 
 # CPython 3.11 < 3.11.8 can fail compiling ASTs in two threads at once ("AST constructor recursion

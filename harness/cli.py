@@ -149,7 +149,7 @@ def _serve(args) -> int:
     from harness.serving import ServeOptions, default_urls, serve
     import os
 
-    from common.testing import KEY_ENV
+    from common.keys import TEST_KEY_ENV
 
     urls = default_urls(args.host, args.port_offset)
     for item in args.url or []:
@@ -160,7 +160,7 @@ def _serve(args) -> int:
             return 2
         urls[name] = url
     bind = args.bind or f"{args.host}:{BY_NAME[args.app].port + args.port_offset}"
-    given = os.environ.get(KEY_ENV)
+    given = os.environ.get(TEST_KEY_ENV)
     test_key = test_routes_key(not (args.no_demo or args.config), args.test_routes)
     if test_key and not given:  # a serve on its own: its own key (up --processes hands its own on)
         print(f"Routes de test hors mode démo : en-tête X-Spoticar-Test-Key: {test_key}", flush=True)

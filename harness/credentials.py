@@ -32,7 +32,7 @@ class Credentials:
 
     def test_headers(self) -> dict[str, str]:
         """What a call to the apps' test routes carries (nothing for a stack in demo mode)."""
-        return {"X-Spoticar-Test-Key": self.test_key} if self.test_key else {}
+        return keys.test_key_headers(self.test_key)
 
 
 def add_options(group) -> None:
@@ -64,4 +64,4 @@ def from_options(option) -> Credentials:
                         or defaults.icare_password),
         b2b_password=option.b2b_password or os.environ.get("SPOTICAR_B2B_PASSWORD") or defaults.b2b_password,
         dealer_passwords=keys.parse_pairs(",".join(option.dealer_passwords)),
-        test_key=option.test_routes_key or os.environ.get("SPOTICAR_TEST_ROUTES_KEY") or None)
+        test_key=option.test_routes_key or os.environ.get(keys.TEST_KEY_ENV) or None)

@@ -30,9 +30,9 @@ def fetch(urls: dict[str, str], filters: dict, admin_key: str | None = None,
 
     from common.journal.har import merge
     from spoticar_handoff.tls import tls_context
+    from common.keys import test_key_headers
     headers = {"Authorization": f"Bearer {admin_key}"} if admin_key else {}
-    if test_key:
-        headers["X-Spoticar-Test-Key"] = test_key
+    headers.update(test_key_headers(test_key))
     params = {k: v for k, v in filters.items() if v}
     journals, problems = [], []
     with httpx.Client(timeout=timeout, headers=headers, verify=tls_context()) as client:
@@ -85,9 +85,10 @@ def run(args) -> int:
         urls = {n: u for n, u in urls.items() if n in wanted}
     filters = {"bdc": args.bdc, "trace": args.trace, "since": args.since, "limit": args.limit}
     key = args.admin_key or os.environ.get("SPOTICAR_JOURNAL_ADMIN_KEY")
+    from common.keys import TEST_KEY_ENV
     from harness.state import read_test_key
     entries, problems = fetch(urls, filters, key, test_key=read_test_key(args.data_dir)
-                              or os.environ.get("SPOTICAR_TEST_ROUTES_KEY"))
+                              or os.environ.get(TEST_KEY_ENV))
     for problem in problems:
         print(f"spoticar-harness journal : {problem}", file=sys.stderr)
     if not entries and len(problems) == len(urls):

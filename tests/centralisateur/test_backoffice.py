@@ -28,10 +28,15 @@ def dealer_with_sales(stack, factory):
             receipt = api.post("/api/v1/handoffs", json=payload).json()
             browser, url, values = open_form(stack, receipt["declaration_url"], garantisseur=garantisseur)
             assert "Votre demande a été effectuée avec succès" in browser.post(url, data=values).text
+    return dealer, payloads, _logged_in(stack, dealer)
+
+
+def _logged_in(stack, dealer: dict) -> httpx.Client:
+    """A browser logged in to the centralisateur as ``dealer``."""
     browser = httpx.Client(verify=tls_context(), base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
     token = CSRF_RE.search(browser.get("/connexion").text).group(1)
     browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"], "password": dealer["password"]})
-    return dealer, payloads, browser
+    return browser
 
 
 def _cells(page: str) -> list[list[str]]:
@@ -70,10 +75,7 @@ def _dealer_declaring(stack, factory, months_back: list[int]) -> httpx.Client:
             dated = call_test_route(stack, "centralisateur", "POST", f"/declarations/{receipt['bdc_number']}/declared-at",
                                     json={"declared_at": f"{year:04d}-{month + 1:02d}-15T10:00:00"})
             assert dated.status_code == 200, dated.text
-    browser = httpx.Client(verify=tls_context(), base_url=stack.url("centralisateur"), follow_redirects=True, timeout=20)
-    token = CSRF_RE.search(browser.get("/connexion").text).group(1)
-    browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"], "password": dealer["password"]})
-    return browser
+    return _logged_in(stack, dealer)
 
 
 def _month(back: int) -> str:
