@@ -3,6 +3,7 @@ conftest) serves every app over real HTTP on OS-picked ports."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -24,14 +25,33 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+NO_BROWSER = ("Aucun Chromium pour les suites navigateur : ni Chromium ou Chrome du système, ni celui que "
+              "Playwright télécharge. Installez-le avec `make browser` (le paquet chromium de Debian), ou "
+              "donnez le chemin d'un Chromium avec --browser-path ou SPOTICAR_BROWSER.")
+
+
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args, pytestconfig):
+def browser_type_launch_args(browser_type_launch_args, browser_type, pytestconfig):
     executable = find_browser(pytestconfig.option.spoticar_browser,
                               headless=browser_type_launch_args.get("headless", True))
     args = {**browser_type_launch_args, "args": [*browser_type_launch_args.get("args", []), *LAUNCH_ARGS]}
     if executable:
         args["executable_path"] = executable
+    elif not pytestconfig.option.browser_cdp and not _playwright_download(browser_type.executable_path):
+        # Playwright's own answer is « playwright install », which a machine without outside network
+        # cannot run: say what works here
+        pytest.fail(NO_BROWSER, pytrace=False)
     return args
+
+
+def _playwright_download(executable: str) -> bool:
+    """Whether Playwright's download of Chromium is on this machine: its browser, or its headless
+    shell alone (``playwright install --only-shell``), in the folder ``executable`` lies in."""
+    path = Path(executable)
+    if path.exists():
+        return True
+    browsers = next((folder.parent for folder in path.parents if folder.name.startswith("chromium")), None)
+    return browsers is not None and any(browsers.glob("chromium_headless_shell-*/*/*"))
 
 
 @pytest.hookimpl(wrapper=True)
