@@ -35,16 +35,23 @@ CONTROL_MESSAGE = ("Contient un caractère invisible ou de contrôle (tabulation
                    "inversion du sens d'écriture…) : aucun nom ni texte n'en a.")
 
 
+def refuse_control(value):
+    """A text holding a control character is refused (a 422 naming the field); around the text such a
+    character is trimmed as any space (``str_strip_whitespace``). Also for other apps' wire models
+    (``AfterValidator(refuse_control)``: Icare's)."""
+    if isinstance(value, str) and _CONTROL.search(value.strip()):
+        raise PydanticCustomError("text_control", CONTROL_MESSAGE)
+    return value
+
+
 def _blank_to_none(value):
     """A blank text (spaces or invisible characters alone) is None; a text holding a control
-    character is refused (a 422 naming the field), whichever text field it is."""
+    character is refused, whichever text field it is."""
     if not isinstance(value, str):
         return value
     if not value.strip() or _INVISIBLE.fullmatch(value):
         return None
-    if _CONTROL.search(value.strip()):  # around the text: trimmed, as any space (str_strip_whitespace)
-        raise PydanticCustomError("text_control", CONTROL_MESSAGE)
-    return value
+    return refuse_control(value)
 
 
 def _text(max_length: int):

@@ -97,3 +97,16 @@ def test_handoff_api_still_trims_a_line_break_around_a_name(stack, factory):
     with api_client(stack) as api:
         created = api.post("/api/v1/handoffs", json=handoff)
     assert created.status_code == 201, created.text[:300]
+
+
+@pytest.mark.parametrize("path", [("customer", "last_name"), ("customer", "first_name"), ("vehicle", "version")])
+@pytest.mark.parametrize("value", ["Du\x1bpont", "\u202eDupont", "Du\npont"])
+def test_icare_contract_api_refuses_a_control_character_in_a_text(stack, factory, path, value):
+    from tests.test_icare_contract_api import _contract_body
+    body = _contract_body(factory, f"SP953617Z{factory.rng.randint(900_000_000, 999_999_999)}")
+    body[path[0]][path[1]] = value
+    with httpx.Client(base_url=stack.url("icare"), headers=stack.credentials.icare_headers(), timeout=20) as icare:
+        refused = icare.post("/api/v1/contracts", json=body)
+        assert refused.status_code == 422, refused.text[:300]
+        assert {"field": ".".join(path), "message": CONTROL_API} in refused.json()["errors"]
+        assert icare.get("/api/v1/contracts", params={"plate": body["plate"]}).json()["contracts"] == []
