@@ -27,9 +27,12 @@ def form_data() -> dict:
 
 
 def _origins(form):
+    """The origins of the list, and the one the DMS sent when it is another (the dealer keeps it or
+    picks one of the list); never what a POST names: « zz » or « <x> » is refused as any value no
+    option offers."""
     options = [(o, o) for o in form_data()["sale_origins"]]
-    current = form.origin.data
-    return options + ([(current, current)] if current and (current, current) not in options else [])
+    sent = form.dms_origin
+    return options + ([(sent, sent)] if sent and (sent, sent) not in options else [])
 
 
 def _products(form):
@@ -61,6 +64,7 @@ class DeclarationForm(Form):
         required_mark = "none"  # the label carries its "*" (tests find "Immatriculation*")
 
     program: str | None = None
+    dms_origin: str | None = None  # the hand-off's ``sale.origin`` (``build``)
 
     seller = _req(TextField, "Vendeur véhicule d'occasion*", max_length=80)
     origin = _req(SelectField, "Origine de la vente*", choices=_origins)
@@ -179,6 +183,7 @@ def build(program: str | None, payload: dict | None = None) -> DeclarationForm:
         data.update({name: data[name] or value for name, value in DEFAULTS.items()})
         form = DeclarationForm(formdata=None, data=data)
     form.program = program
+    form.dms_origin = dig(payload or {}, SOURCES["origin"])
     form.refresh_end_date()
     if request.method != "POST" and program and form.product.data not in {v for v, _ in form.product.options()}:
         form.product.data = ""

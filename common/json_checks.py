@@ -68,6 +68,19 @@ DUPLICATE_KEY_MESSAGE = ("Le corps JSON de la requête contient deux fois la mê
                          "chaque clé ne peut y figurer qu'une fois.")
 
 
+ENCODING_MESSAGE = ("Le corps JSON de la requête doit être encodé en UTF-8, sans marque d'ordre des octets "
+                    "(BOM) en tête (RFC 8259).")
+
+
+def json_not_utf8(raw: bytes) -> bool:
+    """Whether a body is written in UTF-16 or UTF-32, or starts with a byte order mark: RFC 8259 wants
+    UTF-8 alone. Such a body was refused all the same, but as holding a NUL character (UTF-16's zero
+    bytes) or as no JSON (a BOM): a DMS could not tell what to change."""
+    if raw[:3] == b"\xef\xbb\xbf" or raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    return raw.find(b"\x00", 0, 4) != -1 and json.detect_encoding(raw[:4]) != "utf-8"
+
+
 def json_has_nul(raw: bytes) -> bool:
     """Whether a (JSON) body holds a NUL character, as such or escaped (``\\u0000``). ``find``, not
     ``in``: ``bytes in bytes`` first tries the needle as an integer, a TypeError made and dropped at

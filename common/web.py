@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Rule
 
-from common.json_checks import (DUPLICATE_KEY_MESSAGE, MAX_JSON_DEPTH, json_has_duplicate_key, json_has_nul,
-                                 json_too_deep)
+from common.json_checks import (DUPLICATE_KEY_MESSAGE, ENCODING_MESSAGE, MAX_JSON_DEPTH, json_has_duplicate_key,
+                                 json_has_nul, json_not_utf8, json_too_deep)
 from common.parsing import MAX_INT, ParseError
 
 from common import journal
@@ -313,7 +313,12 @@ def _refuse_nul():
         if any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True)):
             return error_response(400, NUL_MESSAGE)
         return None
-    if json_has_nul(request.get_data(cache=True)):
+    raw = request.get_data(cache=True)
+    # JSON written in UTF-16 or UTF-32 (its zero bytes are no NUL the sender typed) or behind a byte
+    # order mark: told to write UTF-8, rather than « a NUL character » or « no JSON »
+    if request.is_json and json_not_utf8(raw):
+        return error_response(400, ENCODING_MESSAGE)
+    if json_has_nul(raw):
         return error_response(400, NUL_MESSAGE)
     return None
 

@@ -29,6 +29,19 @@ class Invalid(ValueError):
         self.key, self.params = key, params
 
 
+# Characters no one types in a field: C0/C1 controls (an escape, a bell, DEL…) and the bidirectional
+# overrides and isolates that make a text read otherwise than it is stored (« Trojan Source »). A
+# single-line input takes none; a text area keeps its tabs and line breaks.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
+
+
+def blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: spaces and invisible format characters only (a zero-width
+    space, a word joiner, a byte order mark, a direction mark…), which a required field cannot be."""
+    return not text or all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+
+
 def lower(value: str | None) -> str | None:
     """A field filter: logins and emails are compared lower-case (the field trims them already), in
     their compatibility form (NFKC: a full-width « ｖｏ@… » is « vo@… », one account, one lock)."""
@@ -93,7 +106,12 @@ class Field(_WTField):
         return message(wording, key, label, **params)
 
     def is_empty(self) -> bool:
-        return not self.data
+        return not self.data or (isinstance(self.data, str) and blank(self.data))
+
+    def has_control(self) -> bool:
+        """Whether the typed text holds a character no one types (``_CONTROL``)."""
+        pattern = _CONTROL_MULTILINE if self.kind == "textarea" else _CONTROL
+        return isinstance(self.data, str) and pattern.search(self.data) is not None
 
     def pre_validate(self, form):
         self.value = None
@@ -103,6 +121,8 @@ class Field(_WTField):
             raise StopValidation()
         if self.max_length and isinstance(self.data, str) and len(self.data) > self.max_length:
             raise StopValidation(self.message("too_long", max_length=self.max_length))
+        if self.has_control():
+            raise StopValidation(self.message("control"))
         if self.min_length and isinstance(self.data, str) and len(self.data) < self.min_length:
             raise StopValidation(self.message("too_short", min_length=self.min_length))
         try:
@@ -131,6 +151,12 @@ class PasswordField(Field):
 
     def process_formdata(self, valuelist):
         self.data = valuelist[0] if valuelist else ""
+
+    def is_empty(self) -> bool:
+        return not self.data  # as typed: a password of spaces is the password's own rules' to judge
+
+    def has_control(self) -> bool:
+        return False  # as typed: a password is compared, never shown nor sent on
 
     def _value(self) -> str:
         return ""

@@ -17,6 +17,8 @@ DEFAULT = {
     "past": "Le champ {label} ne peut pas être dans le futur.",
     "integer": "Le champ {label} doit être un nombre entier entre {min} et {max}.",
     "money": "Le champ {label} doit être un montant (ex. 10290,76).",
+    "control": ("Le champ {label} contient un caractère invisible ou de contrôle (tabulation, échappement, "
+                "inversion du sens d'écriture…) : retirez-le puis recommencez."),
     "format": "{message}",  # plate, VIN, phone, email, postcode, SIRET: the check's own sentence
 }
 
@@ -34,6 +36,8 @@ WORDINGS: dict[str, dict[str, str]] = {
         "past": "Le champ {label_lower} doit être une date passée",
         "integer": "Le champ {label_lower} doit être un nombre entier positif",
         "money": "Le champ {label_lower} doit être un montant (ex. 10290,76)",
+        "control": ("Le champ {label_lower} contient un caractère invisible ou de contrôle (tabulation, "
+                    "échappement, inversion du sens d'écriture…) : retirez-le"),
     },
     # PVO2 lists "Libellé : message" lines.
     "pvo2": {
@@ -45,6 +49,7 @@ WORDINGS: dict[str, dict[str, str]] = {
         "past": "{label} : La date ne peut pas être dans le futur.",
         "integer": "{label} : Doit être un nombre entier entre {min} et {max}.",
         "money": "{label} : Doit être un montant (ex. « 10290,76 »).",
+        "control": "{label} : Caractère invisible ou de contrôle non autorisé (tabulation, échappement…) : retirez-le.",
         "format": "{label} : {message}",
     },
     # Stellantis Portail B2B (seed 004) quotes the label.
@@ -54,6 +59,8 @@ WORDINGS: dict[str, dict[str, str]] = {
         "choice": "Choisissez une valeur de la liste pour « {label} ».",
         "date": "Le champ « {label} » doit être une date valide au format JJ/MM/AAAA.",
         "integer": "Le champ « {label} » doit être un nombre entier entre {min} et {max}.",
+        "control": ("Le champ « {label} » contient un caractère invisible ou de contrôle (tabulation, "
+                    "échappement…) : retirez-le puis recommencez."),
     },
     # Services.Spoticar (Icare) portal.
     "icare": {},

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from common.parsing import TradeDate
 from spoticar_handoff.fields import PLATE_RE, VIN_RE
-from spoticar_handoff.models import whole  # integers as JSON numbers: no « 1_000 », true or " 12 "
+from spoticar_handoff.models import refuse_control, whole  # integers as JSON numbers: no « 1_000 », true or " 12 "
 
-Short = Annotated[str, Field(min_length=1, max_length=80)]
+# a text no one types a control character or a bidirectional override in (as the hand-off's texts)
+Clean = AfterValidator(refuse_control)
+Short = Annotated[str, Field(min_length=1, max_length=80), Clean]
+
+
+def _optional(max_length: int):
+    return Annotated[str | None, Field(default=None, max_length=max_length), Clean]
 
 
 class Wire(BaseModel):
@@ -27,18 +33,18 @@ class NpoIn(Wire):
 
 
 class CustomerIn(Wire):
-    civility: str | None = Field(default=None, max_length=5)
+    civility: _optional(5) = None
     last_name: Short
-    first_name: str | None = Field(default=None, max_length=80)
-    email: str | None = Field(default=None, max_length=254)
+    first_name: _optional(80) = None
+    email: _optional(254) = None
 
 
 class VehicleIn(Wire):
     plate: Annotated[str, Field(pattern=PLATE_RE.pattern)]
     vin: Annotated[str, Field(pattern=VIN_RE.pattern)]
     brand: Short
-    model: str | None = Field(default=None, max_length=80)
-    version: str | None = Field(default=None, max_length=120)
+    model: _optional(80) = None
+    version: _optional(120) = None
     mileage_km: whole(0, 2_000_000) | None = None
 
 
@@ -56,13 +62,13 @@ class ContractIn(NpoIn):
 class PolicyCustomer(CustomerIn):
     civility: Literal["M", "MME"] | None = None
     postcode: str | None = Field(default=None, pattern=r"^[0-9]{5}$")
-    city: str | None = Field(default=None, max_length=80)
+    city: _optional(80) = None
 
 
 class PolicyVehicle(VehicleIn):
     first_registration: TradeDate | None = None
     din_power: whole(1, 2000) | None = None
-    usage: str = Field(default="particulier", max_length=40)
+    usage: Annotated[str, Field(max_length=40), Clean] = "particulier"
     ptac_kg: whole(1, 60_000) | None = None
 
 

@@ -108,3 +108,24 @@ def test_icare_contract_api_takes_integers_as_json_numbers(stack, factory, field
         path = f"vehicle.{field}" if field == "mileage_km" else field
         assert {"field": path, "message": "Doit être un nombre entier."} in refused.json()["errors"]
         assert icare.get("/api/v1/contracts", params={"plate": body["plate"]}).json()["contracts"] == []
+
+
+ENCODING = ("Le corps JSON de la requête doit être encodé en UTF-8, sans marque d'ordre des octets (BOM) en "
+            "tête (RFC 8259).")
+
+
+@pytest.mark.parametrize("encode", [lambda text: text.encode("utf-16"), lambda text: text.encode("utf-16-le"),
+                                    lambda text: text.encode("utf-32"), lambda text: b"\xef\xbb\xbf" + text.encode()],
+                         ids=["utf-16", "utf-16-le", "utf-32", "utf-8-bom"])
+def test_a_body_not_in_utf8_is_refused_as_such(stack, factory, encode):
+    """A hand-off (its lean path too) or an Icare contract written in UTF-16/32 or behind a BOM: a 400
+    saying to write UTF-8, not « a NUL character » (UTF-16's zero bytes) nor « no JSON », and nothing stored."""
+    handoff = factory.handoff(rrdi="953617Z")
+    with _api(stack) as api:
+        refused = api.post("/api/v1/handoffs", content=encode(json.dumps(handoff)))
+        assert refused.status_code == 400, refused.text[:300]
+        assert refused.json()["errors"][0]["message"] == ENCODING
+        assert api.post("/api/v1/handoffs", content=json.dumps(handoff).encode()).status_code == 201
+    icare = httpx.post(stack.url("icare") + "/api/v1/npo", timeout=30, content=encode('{"bdc_number": "x"}'),
+                       headers={**stack.credentials.icare_headers(), "Content-Type": "application/json"})
+    assert icare.status_code == 400 and icare.json()["errors"][0]["message"] == ENCODING
