@@ -18,8 +18,10 @@ FIELD_PATTERNS = {
     ("Customer", "postcode"): r"^[0-9]{5}$",
     ("Customer", "siret"): r"^[0-9]{14}$",
 }
-# Text fields: at least one character that is not a blank (a blank value counts as absent).
-NOT_BLANK = r"\S"
+# Text fields: no control character nor bidirectional override anywhere (a 422 names the field), and
+# at least one character that is neither a space nor invisible (a blank value counts as absent)
+NOT_BLANK = (rf"^[^{fields.CONTROL_CHARS}]*[^\s{fields.CONTROL_CHARS}{fields.INVISIBLE_CHARS}]"
+             rf"[^{fields.CONTROL_CHARS}]*$")
 DATE_FIELDS = {"Sale": ("sale_date", "delivery_date"), "Customer": ("birth_date",),
                "Vehicle": ("first_registration", "manufacturer_warranty_end"), "Warranty": ("start_date",)}
 TRADE_DATE_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-"  # years 1900–2100, as the server checks
@@ -76,9 +78,9 @@ def apply_constraints(schemas: dict) -> None:
 
 
 # No text holds a NUL character (U+0000): every app refuses one with a French 400 (PostgreSQL cannot
-# store it). The fields with an anchored pattern or an enum exclude it already.
+# store it). The fields with an anchored pattern or an enum exclude it already (the texts' ``NOT_BLANK``
+# too).
 NO_NUL = r"^[^\u0000]*$"
-NOT_BLANK_NO_NUL = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
 
 
 def _no_nul(schemas: dict) -> None:
@@ -89,8 +91,6 @@ def _no_nul(schemas: dict) -> None:
                     continue
                 if "pattern" not in part:
                     part["pattern"] = NO_NUL
-                elif part["pattern"] == NOT_BLANK:
-                    part["pattern"] = NOT_BLANK_NO_NUL
 
 
 def _numeric_max(prop: dict, limit: int) -> None:

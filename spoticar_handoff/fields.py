@@ -28,6 +28,23 @@ _POSTCODE_RE = re.compile(r"[0-9]{5}")
 _SIRET_RE = re.compile(r"[0-9]{14}")
 MIN_YEAR, MAX_YEAR = 1900, 2100  # every date of the trade falls in this range
 
+# Characters no one types in a text: C0/C1 controls (an escape, a bell, DEL…) and the bidirectional
+# overrides and isolates that make a name read otherwise than it is stored (« Trojan Source »); and
+# the invisible format characters (zero-width space, word joiner, byte order mark…), which alone make
+# a blank. Written as regular-expression classes that Python and JSON Schema (ECMA-262) read alike:
+# the hand-off's models, the forms of every app and the OpenAPI document's patterns use these.
+CONTROL_CHARS = r"\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069"
+CONTROL_CHARS_MULTILINE = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069"  # a text area's tab, line breaks
+INVISIBLE_CHARS = r"\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff"
+CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
+_BLANK_RE = re.compile(rf"[\s{INVISIBLE_CHARS}]*")
+
+
+def blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: spaces and invisible characters alone (a required text cannot
+    be that; an optional one is absent)."""
+    return _BLANK_RE.fullmatch(text) is not None
+
 
 def _fail(kind: str, message: str):
     # at the first refusal: a form's page loads without pydantic

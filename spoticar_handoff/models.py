@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from spoticar_handoff import catalogue
 from spoticar_handoff.catalogue import DMS_NAMES
-from spoticar_handoff.fields import (TradeDate, check_email, check_postcode, check_rrdi, check_siret,
+from spoticar_handoff.fields import (CONTROL_RE, TradeDate, blank, check_email, check_postcode, check_rrdi, check_siret,
                                      normalize_energy, normalize_phone, normalize_plate, normalize_vin)
 from spoticar_handoff.statuses import DeclarationStatus
 
@@ -29,8 +29,6 @@ CONSENTS = ("email", "phone", "sms", "mail")
 # what no DMS means in a text: C0/C1 controls (an escape, a bell, DEL; a NUL is refused before) and the
 # bidirectional overrides and isolates that make a name read otherwise than it is stored; and, for a
 # blank, the invisible format characters (zero-width space, word joiner, byte order mark…) alone
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
-_INVISIBLE = re.compile(r"[\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]*")
 CONTROL_MESSAGE = ("Contient un caractère invisible ou de contrôle (tabulation, saut de ligne, échappement, "
                    "inversion du sens d'écriture…) : aucun nom ni texte n'en a.")
 
@@ -39,7 +37,7 @@ def refuse_control(value):
     """A text holding a control character is refused (a 422 naming the field); around the text such a
     character is trimmed as any space (``str_strip_whitespace``). Also for other apps' wire models
     (``AfterValidator(refuse_control)``: Icare's)."""
-    if isinstance(value, str) and _CONTROL.search(value.strip()):
+    if isinstance(value, str) and CONTROL_RE.search(value.strip()):
         raise PydanticCustomError("text_control", CONTROL_MESSAGE)
     return value
 
@@ -49,7 +47,7 @@ def _blank_to_none(value):
     character is refused, whichever text field it is."""
     if not isinstance(value, str):
         return value
-    if not value.strip() or _INVISIBLE.fullmatch(value):
+    if blank(value):
         return None
     return refuse_control(value)
 

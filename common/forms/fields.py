@@ -19,6 +19,7 @@ from common import parsing
 from common.dates import fr_date
 from common.forms import formats
 from common.forms.messages import message
+from spoticar_handoff.fields import CONTROL_CHARS_MULTILINE, CONTROL_RE, blank
 
 
 class Invalid(ValueError):
@@ -29,17 +30,9 @@ class Invalid(ValueError):
         self.key, self.params = key, params
 
 
-# Characters no one types in a field: C0/C1 controls (an escape, a bell, DEL…) and the bidirectional
-# overrides and isolates that make a text read otherwise than it is stored (« Trojan Source »). A
-# single-line input takes none; a text area keeps its tabs and line breaks.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
-_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
-
-
-def blank(text: str) -> bool:
-    """Whether ``text`` shows nothing: spaces and invisible format characters only (a zero-width
-    space, a word joiner, a byte order mark, a direction mark…), which a required field cannot be."""
-    return not text or all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+# Characters no one types in a field (``spoticar_handoff.fields.CONTROL_CHARS``): a single-line input
+# takes none; a text area keeps its tabs and line breaks.
+_CONTROL_MULTILINE = re.compile(f"[{CONTROL_CHARS_MULTILINE}]")
 
 
 def lower(value: str | None) -> str | None:
@@ -109,8 +102,8 @@ class Field(_WTField):
         return not self.data or (isinstance(self.data, str) and blank(self.data))
 
     def has_control(self) -> bool:
-        """Whether the typed text holds a character no one types (``_CONTROL``)."""
-        pattern = _CONTROL_MULTILINE if self.kind == "textarea" else _CONTROL
+        """Whether the typed text holds a character no one types (``CONTROL_RE``)."""
+        pattern = _CONTROL_MULTILINE if self.kind == "textarea" else CONTROL_RE
         return isinstance(self.data, str) and pattern.search(self.data) is not None
 
     def pre_validate(self, form):
