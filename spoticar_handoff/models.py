@@ -18,8 +18,8 @@ from pydantic_core import PydanticCustomError
 
 from spoticar_handoff import catalogue
 from spoticar_handoff.catalogue import DMS_NAMES
-from spoticar_handoff.fields import (CONTROL_RE, TradeDate, blank, check_email, check_postcode, check_rrdi, check_siret,
-                                     normalize_energy, normalize_phone, normalize_plate, normalize_vin)
+from spoticar_handoff.fields import (CONTROL_RE, TradeDate, blank, check_email, check_postcode, check_rrdi,
+                                     check_siret, normalize_energy, normalize_phone, normalize_plate, normalize_vin)
 from spoticar_handoff.statuses import DeclarationStatus
 
 USAGES = tuple(catalogue.all_usages())
