@@ -56,3 +56,16 @@ def open_form(stack, declaration_url: str, programme: str = "SPOTICAR",
     assert page.url.path.endswith("/formulaire"), page.text
     return browser, str(page.url), form_values(page.text)
 
+
+
+def refused_on_form(stack, handoff: dict, **changes) -> tuple[str, dict]:
+    """Hand ``handoff`` off, then send its form 2/3 with ``changes``: the form must refuse it (422)
+    and the declaration stay pending. The page as a user reads it (entities unescaped) and the values
+    the form showed first."""
+    with api_client(stack) as api:
+        receipt = api.post("/api/v1/handoffs", json=handoff).json()
+        browser, url, values = open_form(stack, receipt["declaration_url"])
+        refused = browser.post(url, data={**values, **changes})
+        assert refused.status_code == 422, refused.text[:300]
+        assert api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()["status"] == "pending"
+    return html.unescape(refused.text), values

@@ -10,7 +10,7 @@ import pytest
 
 from fixtures import reference
 from fixtures.icare_factories import icare_sale
-from tests.centralisateur.support import CSRF_RE, api_client, api_headers, login, open_form
+from tests.centralisateur.support import CSRF_RE, api_client, api_headers, login, refused_on_form
 
 pytestmark = pytest.mark.centralisateur
 
@@ -23,14 +23,8 @@ DEEP = "[" * 1000 + "]" * 1000
     ("start_date", "31/12/9999", "doit être une date entre 1900 et 2100"),
 ])
 def test_form_2_3_refuses_unicode_digits_and_far_dates_in_french(stack, factory, field, value, words):
-    with api_client(stack) as api:
-        receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
-        browser, url, values = open_form(stack, receipt["declaration_url"])
-        response = browser.post(url, data={**values, field: value})
-        assert response.status_code == 422
-        page = html.unescape(response.text)
-        assert words.lower() in page.lower() and f'value="{value}"' in page
-        assert api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()["status"] == "pending"
+    page, _ = refused_on_form(stack, factory.handoff(), **{field: value})
+    assert words.lower() in page.lower() and f'value="{value}"' in page
 
 
 def test_api_refuses_a_warranty_starting_in_year_9999(stack, factory):

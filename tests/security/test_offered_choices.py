@@ -2,24 +2,18 @@
 the DMS sent, never whatever a POST names (« zz » or markup was declared to Icare as the sale's origin)."""
 from __future__ import annotations
 
-import html
 
 import pytest
 
-from tests.centralisateur.support import api_client, open_form
+from tests.centralisateur.support import api_client, open_form, refused_on_form
 
 pytestmark = pytest.mark.centralisateur
 
 
 @pytest.mark.parametrize("origin", ["zz", "<b>Salon</b>", "Reprise VO sur VOx"])
 def test_form_2_3_origin_takes_only_an_offered_value(stack, factory, origin):
-    with api_client(stack) as api:
-        receipt = api.post("/api/v1/handoffs", json=factory.handoff()).json()
-        browser, url, values = open_form(stack, receipt["declaration_url"])
-        refused = browser.post(url, data={**values, "origin": origin})
-        assert refused.status_code == 422, refused.text[:300]
-        assert "Le champ origine de la vente a une valeur non proposée" in html.unescape(refused.text)
-        assert api.get(f"/api/v1/declarations/{receipt['bdc_number']}").json()["status"] == "pending"
+    page, _ = refused_on_form(stack, factory.handoff(), origin=origin)
+    assert "Le champ origine de la vente a une valeur non proposée" in page
 
 
 def test_form_2_3_still_offers_the_origin_the_dms_sent(stack, factory):
