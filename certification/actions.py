@@ -43,13 +43,14 @@ def _probe(app: Flask, session: CertSession, scenario_id: str, kind: str, url: s
 
 
 def _target(session: CertSession, entries: list[dict]) -> tuple[str | None, str | None]:
-    """Where to send test callbacks (the session's callback URL, else the last one the DMS sent) and
-    which bon de commande they are about (the session's last accepted hand-off)."""
+    """Which bon de commande test callbacks are about (the session's last accepted hand-off) and where
+    to send them: where the centralisateur sends that hand-off's own callbacks (``hooks.callback_url``:
+    the ``callback_url`` the DMS sent, else the session's), so a probe lands where a real callback does."""
     url, bdc = session.callback_url, None
     for entry in ex.ordered(entries):
         if ex.is_handoff(entry) and ex.accepted(entry):
             bdc = ex.bdc_of(entry) or bdc
-            url = session.callback_url or ex.dig(ex.body_json(entry["request"]), "callback_url") or url
+            url = ex.dig(ex.body_json(entry["request"]), "callback_url") or session.callback_url or url
     return url, bdc
 
 

@@ -309,3 +309,19 @@ def test_the_session_observes_the_dms_before_its_end(cds):
             "La session de certification est terminée : le relevé de la commande n'est plus attendu.")
         after = http.get(session["url"], headers={"Accept": "application/json"}).json()
     assert {s["id"]: s["status"] for s in after["scenarios"]} == statuses and "readback" not in after["actions"]
+
+
+def test_test_callbacks_go_to_the_callback_url_the_dms_sent(cds, callback_server):
+    """The session's callback URL only pre-fills the sales (docs/certification.md §3): a DMS sending
+    its own ``callback_url`` gets its callbacks there, and so the session's signed, forged, replayed and
+    stale test callbacks too — not at the pre-filled address, where nobody listens (404)."""
+    session = open_session(cds, callback_url=callback_server.origin + "/spoticar/callback/pre-rempli")
+    dms = OutsideDms(session["url"], session["key"], callback_server)
+    try:
+        final = dms.run(dealer_declares)
+    finally:
+        dms.close()
+    statuses = {s["id"]: s["status"] for s in final["scenarios"]}
+    assert set(statuses.values()) == {"passed"}, json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
+    probes = next(s for s in final["scenarios"] if s["id"] == "callback-signature")["findings"]
+    assert len(probes) == 4 and all(f"(POST {dms.callback_url}," in f["message"] for f in probes), probes
