@@ -268,6 +268,7 @@ def advance(app: Flask, session_id: str, probes: bool = True, *, settle: float =
             now = _now()   # after the read: a verdict is never older than an exchange it cites
             found = attribute(plan, entries, state["started"], sales(plan, session))
             current = None
+            state["interim"] = {}
             for scenario in plan["scenarios"]:
                 sid = scenario["id"]
                 if sid in state["results"] or scenario.get("scope") == "session":
@@ -276,6 +277,9 @@ def advance(app: Flask, session_id: str, probes: bool = True, *, settle: float =
                 status, findings = verdict(plan, sid, _context(plan, session, sid, found, entries, now, False, params))
                 if status == WAITING:
                     current = sid
+                    # shown while it waits: a refused hand-off says now what to correct before sending
+                    # it again, not once the wait is over
+                    state["interim"] = {sid: [f.to_dict() for f in findings]}
                     break
                 state["results"][sid] = _result(status, findings, now)
             observing = False
@@ -405,7 +409,8 @@ def describe(app: Flask, session: CertSession, public_url: str) -> dict:
     scenarios, asked = [], sales(plan, session)
     for scenario in plan["scenarios"]:
         sid = scenario["id"]
-        result = state["results"].get(sid) or {"status": WAITING, "findings": []}
+        result = state["results"].get(sid) or {"status": WAITING,
+                                                "findings": (state.get("interim") or {}).get(sid, [])}
         scenarios.append({
             "id": sid, "title": scenario["title"], "status": result["status"],
             "status_label": STATUS_LABELS[result["status"]], "instructions": scenario["instructions"],

@@ -149,3 +149,27 @@ def test_a_readback_is_taken_only_from_the_session_and_after_its_callbacks_sent_
         answer = readback(mine, mine["key"], bad)
         assert answer.status_code == 422 and answer.json()["errors"][0]["message"], bad
     assert "readback" not in _json(mine, mine["key"]).json()["actions"]
+
+
+def test_a_refused_hand_off_is_shown_while_the_scenario_still_waits(cds):
+    """A vendor's first try refused (dates JJ/MM/AAAA: 422) is said at once, on the page and in the
+    JSON, not only once the scenario's wait (600 s by default) is over; the corrected sale sent again
+    within the wait passes."""
+    session = open_session(cds)
+    api = httpx.Client(verify=tls_context(), base_url=cds.url("centralisateur"), timeout=20,
+                       headers={"Authorization": f"Bearer {session['key']}"})
+    sale = _sale(session, "handoff-complete")
+    day = "/".join(reversed(sale["sale"]["sale_date"].split("-")))    # JJ/MM/AAAA, not the API's AAAA-MM-JJ
+    french_date = {**sale, "sale": {**sale["sale"], "sale_date": day}}
+    assert api.post("/api/v1/handoffs", json=french_date).status_code == 422
+    state = _json(session, session["key"]).json()
+    scenario = next(s for s in state["scenarios"] if s["id"] == "handoff-complete")
+    assert scenario["status"] == "waiting" and state["current"] == "handoff-complete"
+    said = [f["message"] for f in scenario["findings"] if f["level"] == "fail"]
+    assert said and said[0].startswith("Transmission refusée (HTTP 422) : sale.sale_date"), scenario["findings"]
+    page = api.get(session["url"], headers={"Accept": "text/html"}).text
+    assert "Relevé jusqu'ici (le scénario attend encore" in page
+    assert "Transmission refusée (HTTP 422) : sale.sale_date" in page
+    assert api.post("/api/v1/handoffs", json=sale).status_code == 201
+    assert next(s for s in judged(session, "handoff-complete")["scenarios"]
+                if s["id"] == "handoff-complete")["status"] == "passed"
