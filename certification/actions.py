@@ -18,6 +18,7 @@ from centralisateur.store import Declaration
 from spoticar_handoff import sign_callback
 
 STALE_SECONDS = 3600
+SIGNED_PROBES = 3   # correctly signed test callbacks, and as many badly signed ones
 
 
 def time_now() -> str:
@@ -77,17 +78,25 @@ def _no_target(session: CertSession, url: str | None, bdc: str | None) -> str:
 
 
 def signature_probes(app: Flask, session: CertSession, scenario_id: str, entries: list[dict]) -> str:
+    """Correctly and badly signed callbacks (``SIGNED_PROBES`` of each, alike but for the signature) and a
+    stale one, in an order drawn at random, the first correct one replayed right after it: a DMS that
+    answers by position (the first new deliveries accepted, the next refused) without computing the
+    signature cannot pass, as it could when the order was always the same."""
     url, bdc = _target(session, entries)
     if not url or not bdc:
         return "skipped: " + _no_target(session, url, bdc)
     key, body, now = session.signing_key, _state_body(app, bdc), int(time.time())
-    valid = signed_headers(body, key, now, secrets.token_hex(16))
-    _probe(app, session, scenario_id, "valid", url, body, valid, bdc)
-    forged = {**signed_headers(body, "cle-inconnue-" + secrets.token_hex(8), now, secrets.token_hex(16))}
-    _probe(app, session, scenario_id, "bad-signature", url, body, forged, bdc)
-    _probe(app, session, scenario_id, "replay", url, body, valid, bdc)
-    stale = signed_headers(body, key, now - STALE_SECONDS, secrets.token_hex(16))
-    _probe(app, session, scenario_id, "stale", url, body, stale, bdc)
+    kinds = ["valid"] * SIGNED_PROBES + ["bad-signature"] * SIGNED_PROBES + ["stale"]
+    secrets.SystemRandom().shuffle(kinds)
+    replayed = False
+    for kind in kinds:
+        signer, stamp = (key, now) if kind == "valid" else \
+            ("cle-inconnue-" + secrets.token_hex(8), now) if kind == "bad-signature" else (key, now - STALE_SECONDS)
+        headers = signed_headers(body, signer, stamp, secrets.token_hex(16))
+        _probe(app, session, scenario_id, kind, url, body, headers, bdc)
+        if kind == "valid" and not replayed:
+            _probe(app, session, scenario_id, "replay", url, body, headers, bdc)
+            replayed = True
     return "sent"
 
 

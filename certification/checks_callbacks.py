@@ -63,8 +63,8 @@ def callback_acknowledged(ctx: Context):
     first = finals[0]
     bound = ctx.param("callback_bound_ms")
     if not _ok(first):
-        slow = "" if first.get("status") else (f" Acquittez en moins de {bound / 1000:.0f} s : répondez avant "
-                                               "tout traitement long.")
+        slow = _what_to_fix("valid", first) if first.get("status") else (
+            f" Acquittez en moins de {bound / 1000:.0f} s : répondez avant tout traitement long.")
         return [Finding("callback_acknowledged", "fail", f"Rappel « {_state(first).get('status')} » envoyé au DMS "
                                                          f"({_exchange(first)}) non acquitté : {_shown(first)}, "
                                                          f"attendu 2xx.{slow}", _ids(*finals),
@@ -91,23 +91,54 @@ def callback_acknowledged(ctx: Context):
 
 
 def signature_probes(ctx: Context):
-    """Signed callback accepted (2xx); badly signed and stale ones refused (4xx); the replayed one
-    (already applied) acknowledged without effect (2xx) or refused (4xx), never a 5xx or no answer."""
+    """Signed callbacks accepted (2xx); badly signed and stale ones refused (4xx); the replayed one
+    (already applied) acknowledged without effect (2xx) or refused (4xx), never a 5xx or no answer.
+    The session sends several of each, in an order drawn at random: every one must be answered right."""
     if ctx.actions.get("signature_probes", "").startswith("skipped"):
         return [Finding("signature_probes", "skip", ctx.actions["signature_probes"].split(":", 1)[-1].strip())]
-    probes = {ex.probe_kind(e): e for e in ex.ordered(ctx.entries) if ex.probe_kind(e) in EXPECTED_PROBES}
+    probes: dict[str, list[dict]] = {}
+    for e in ex.ordered(ctx.entries):
+        if ex.probe_kind(e) in EXPECTED_PROBES:
+            probes.setdefault(ex.probe_kind(e), []).append(e)
     missing = [k for k in EXPECTED_PROBES if k not in probes]
     if missing:
         return Waiting("signature_probes", "l'envoi des rappels de test par la session")
     findings = []
     for kind, expected in EXPECTED_PROBES.items():
-        entry = probes[kind]
-        good = {"2xx": _ok, "4xx": _refused}.get(expected, lambda e: _ok(e) or _refused(e))(entry)
-        findings.append(Finding("signature_probes", "pass" if good else "fail",
+        group = probes[kind]
+        good = {"2xx": _ok, "4xx": _refused}.get(expected, lambda e: _ok(e) or _refused(e))
+        wrong = [e for e in group if not good(e)]
+        entry = (wrong or group)[0]
+        count = f" ({len(wrong) if wrong else len(group)} sur {len(group)})" if len(group) > 1 else ""
+        fix = _what_to_fix(kind, entry) if wrong else ""
+        findings.append(Finding("signature_probes", "fail" if wrong else "pass",
                                 f"Rappel {PROBE_NAMES[kind]} ({_exchange(entry)}) : {_shown(entry)}, attendu "
-                                f"{expected}.", _ids(entry),
-                                [] if good else [mismatch("status", expected, entry.get("status"))]))
+                                f"{expected}{count}.{fix}", _ids(*(wrong or group)),
+                                [mismatch("status", expected, e.get("status")) for e in wrong]))
     return findings
+
+
+def _what_to_fix(kind: str, entry: dict) -> str:
+    """What the DMS has to change when it answered a callback wrong, in a sentence (``kind``: a probe's,
+    "valid" for a correctly signed callback of the centralisateur's own)."""
+    status = entry.get("status")
+    if kind == "valid" and status in (401, 403):
+        return (" Le DMS refuse un rappel correctement signé : il calcule X-Spoticar-Signature avec la clé d'API "
+                "de la session (cs-…, pas la clé de production du DMS), HMAC-SHA256 en hexadécimal de "
+                "« <X-Spoticar-Timestamp>.<X-Spoticar-Delivery>. » suivi du corps brut, tel que reçu.")
+    if kind == "valid" and status == 404:
+        return (" Rien ne répond à cette adresse, ou le DMS ne connaît pas ce bon de commande : le callback_url "
+                "transmis doit être une adresse que le DMS sert.")
+    if kind == "valid":
+        return " Le DMS acquitte (2xx) un rappel correctement signé, sans erreur et en moins de 5 s."
+    if kind == "bad-signature":
+        return (" Le DMS a accepté un rappel dont la signature est fausse : il recalcule la signature et refuse "
+                "(401) le rappel qui ne la porte pas, avant d'en rien appliquer.")
+    if kind == "stale":
+        return (" Le DMS a accepté un rappel daté d'il y a une heure : il refuse (401) un X-Spoticar-Timestamp "
+                "hors de sa tolérance (300 s conseillées).")
+    return (" Le DMS répond toujours, sans erreur : une livraison déjà reçue (même X-Spoticar-Delivery) se "
+            "refuse (409) ou s'acquitte (2xx) sans être appliquée à nouveau.")
 
 
 def pending_then_declared(ctx: Context):
@@ -128,7 +159,8 @@ def pending_then_declared(ctx: Context):
         if group and not _ok(group[0]):
             findings.append(Finding("pending_then_declared", "fail", f"Rappel « {label} » ({_exchange(group[0])}) "
                                                                      f"non acquitté : {_shown(group[0])}, attendu "
-                                                                     "2xx.", _ids(*group),
+                                                                     f"2xx.{_what_to_fix('valid', group[0])}",
+                                    _ids(*group),
                                     [mismatch("status", "2xx", group[0].get("status"))]))
     contract = _state(declared[0]).get("contract_number")
     if not contract:

@@ -185,6 +185,28 @@ def test_signature_probes_need_2xx_then_three_4xx():
     assert not any("rejoué" in f.message for f in findings if f.level == "fail")
 
 
+def test_every_signature_probe_of_a_kind_must_be_answered_right():
+    """The session sends several correctly and badly signed probes in an order drawn at random: one of
+    them answered wrong fails the check, counted, with what to fix."""
+    state = {"bdc_number": "SPC1234560000001", "status": "pending"}
+    probes = [callback(state, 200, probe="valid"), callback(state, 409, probe="replay"),
+              callback(state, 401, probe="bad-signature"), callback(state, 401, probe="valid"),
+              callback(state, 401, probe="stale"), callback(state, 401, probe="bad-signature"),
+              callback(state, 200, probe="valid"), callback(state, 401, probe="bad-signature")]
+    status, findings = run("callback-signature", probes)
+    failed = [f for f in findings if f.level == "fail"]
+    assert status == "failed" and len(failed) == 1, findings
+    assert ": HTTP 401, attendu 2xx (1 sur 3). Le DMS refuse un rappel correctement signé" in failed[0].message
+    assert failed[0].entries == [probes[3]["id"]]
+    assert any(f.level == "pass" and f.message.endswith("attendu 4xx (3 sur 3).") for f in findings), findings
+    probes[3]["status"] = 200
+    assert run("callback-signature", probes)[0] == "passed"
+    probes[5]["status"] = 200
+    status, findings = run("callback-signature", probes)
+    assert status == "failed" and "Le DMS a accepté un rappel dont la signature est fausse" in \
+        next(f.message for f in findings if f.level == "fail")
+
+
 def test_a_replayed_delivery_may_be_acknowledged_again_without_effect():
     """The replay probe is the valid delivery sent again as is (same id, same signature, a timestamp still
     within the tolerance): refusing it (409) and acknowledging it again (2xx, nothing applied twice) are

@@ -44,6 +44,8 @@ FAULTY = {
     "reuse_order_ref": {"label-ds-certified"},
     # a VIN not the session's in every hand-off: no scenario's sale is the one instructed
     "foreign_vin": SALES,
+    # no signature computed: the probes answered by their place (they came in a fixed order, once)
+    "answer_by_position": {"callback-signature"},
 }
 
 
@@ -120,6 +122,9 @@ SAYS = {
                          "demande a été renvoyée 1 fois", "(seul le dms_order_ref change"),
     "reuse_order_ref": (("La vente de label-ds-certified a été transmise sous la commande de handoff-complete : "
                          "dms_order_ref 1000, réponse HTTP 200 avec le bon de commande SPC"),),
+    "answer_by_position": ("Rappel correctement signé (POST http://127.0.0.1:",
+                           ("Le DMS refuse un rappel correctement signé : il calcule X-Spoticar-Signature avec la clé "
+                            "d'API de la session")),
     "foreign_vin": (("Les valeurs transmises (POST /api/v1/handoffs) ne sont pas celles de la vente demandée : "
                      "vehicle.vin."), "La demande refusée (422) n'est pas la vente demandée : vehicle.vin.",
                     "ne sont pas celles de la vente demandée corrigée : vehicle.vin."),
