@@ -202,7 +202,7 @@ def test_a_failed_sessions_report_is_authentic_and_any_file_tampered_is_refused_
     for handed in (out / "evidence.zip", out):
         assert main(["certify", "verify", str(handed), "--url", url]) == 1
         printed = capsys.readouterr().out
-        assert f"Rapport authentique : session {session['id']}" in printed and "verdict failed" in printed, printed
+        assert f"Rapport authentique : session {session['id']}" in printed and "verdict ÉCHEC (failed)" in printed, printed
 
     for kind, (edit, says) in TAMPERED.items():
         assert main(["certify", "verify", str(resealed(out, f"{kind}.zip", edit)), "--url", url]) == 3, kind
