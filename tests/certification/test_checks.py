@@ -47,6 +47,11 @@ def test_nothing_received_waits_then_fails_after_the_bound():
     assert status == "failed" and "Délai d'attente de 30 s dépassé, toujours en attente de" in findings[0].message
     # a DMS whose hand-offs were refused 401/403 (its production key, another dealer) is told why none counts
     assert "clé d'API et le point de vente de la session" in findings[0].message
+    # each check waiting for that hand-off (accepted, fields, values) ran out: said once, not once each
+    assert len({f.message for f in findings}) == len(findings) == 2, findings
+    refused = handoff(sale("handoff-complete"), status=422)
+    status, findings = run("handoff-complete", [refused], started_at=T0.isoformat(), wait_seconds=30, now=31)
+    assert status == "failed" and [f.message.startswith("Délai d'attente") for f in findings] == [False, True], findings
 
 
 def test_the_customer_sent_is_the_sale_s_however_written():
