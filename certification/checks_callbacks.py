@@ -50,6 +50,20 @@ def _state(entry: dict) -> dict:
     return ex.body_json(entry["request"]) or {}
 
 
+def _no_callback_address(ctx: Context, check: str) -> list[Finding]:
+    """A DMS relying on polling alone sends its sale without ``callback_url``: with none for the session
+    either, the centralisateur has nowhere to call it back, and the scenario would wait for a callback
+    never sent. Said while it waits (the sale sent again with one, before declaring, is the way out)."""
+    accepted = ctx.accepted_handoffs()
+    if not accepted or (ctx.sale or {}).get("callback_url") or \
+            any(ex.dig(ex.body_json(e["request"]), "callback_url") for e in accepted):
+        return []
+    return [Finding(check, "fail", "La vente a été transmise sans callback_url, et la session n'a pas d'adresse de "
+                                   "rappel : le centralisateur ne peut pas rappeler le DMS. Transmettez-la avec "
+                                   "callback_url, une adresse que le DMS sert (son origine autorisée par "
+                                   "l'opérateur), avant de la déclarer.", _ids(*accepted))]
+
+
 def callback_acknowledged(ctx: Context):
     """The final-state callback is acknowledged with a 2xx within the bound, and it is what the
     scenario's eligible sale ends with: « declared » with a contract number (a « refused » one, or a
@@ -58,8 +72,9 @@ def callback_acknowledged(ctx: Context):
         return Waiting("callback_acknowledged", "une transmission acceptée avec une adresse de rappel")
     finals = [e for e in _callbacks(ctx) if _state(e).get("status") in FINAL_STATES]
     if not finals:
-        return Waiting("callback_acknowledged", "la déclaration dans le centralisateur (« Déclarer et Garantir »)"
-                                                " puis le rappel au DMS")
+        return [*_no_callback_address(ctx, "callback_acknowledged"),
+                Waiting("callback_acknowledged", "la déclaration dans le centralisateur (« Déclarer et Garantir »)"
+                                                 " puis le rappel au DMS")]
     first = finals[0]
     bound = ctx.param("callback_bound_ms")
     if not _ok(first):
@@ -149,8 +164,9 @@ def pending_then_declared(ctx: Context):
     pending = [e for e in callbacks if _state(e).get("status") == "contract_pending"]
     declared = [e for e in callbacks if _state(e).get("status") == "declared"]
     if not declared:
-        return Waiting("pending_then_declared", "la déclaration puis les rappels « contrat en attente » et "
-                                                "« déclarée »")
+        return [*([] if callbacks else _no_callback_address(ctx, "pending_then_declared")),
+                Waiting("pending_then_declared", "la déclaration puis les rappels « contrat en attente » et "
+                                                 "« déclarée »")]
     findings = []
     if not pending:
         findings.append(Finding("pending_then_declared", "warn", "La panne d'Icare n'a pas été observée : aucun "

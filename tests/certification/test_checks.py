@@ -230,6 +230,23 @@ def test_a_replayed_delivery_may_be_acknowledged_again_without_effect():
     assert status == "failed" and any("Rappel périmé" in f.message and "attendu 4xx" in f.message for f in findings)
 
 
+def test_a_sale_sent_without_callback_url_is_told_it_cannot_be_called_back():
+    """A DMS relying on polling alone: no callback_url in its sale, none for the session. The scenario is
+    told why no callback comes while it waits, and fails saying so, not only « toujours en attente de :
+    la déclaration … puis le rappel au DMS »."""
+    for scenario_id in ("callback-acknowledged", "contract-pending-then-declared"):
+        body = {k: v for k, v in sale(scenario_id).items() if k != "callback_url"}
+        status, findings = run(scenario_id, [handoff(body, bdc="SPC1234560000009")])
+        assert status == "waiting" and any(
+            f.level == "fail" and f.message.startswith("La vente a été transmise sans callback_url") for f in findings)
+        status, findings = run(scenario_id, [handoff(body, bdc="SPC1234560000009")], started_at=T0.isoformat(),
+                               wait_seconds=30, now=31)
+        assert status == "failed" and "Transmettez-la avec callback_url" in " ".join(f.message for f in findings)
+        with_one = {**body, "callback_url": "http://dms.test/rappel"}
+        status, findings = run(scenario_id, [handoff(with_one, bdc="SPC1234560000009")])
+        assert status == "waiting" and not any("sans callback_url" in f.message for f in findings), findings
+
+
 def test_callback_acknowledged_within_the_bound():
     accepted = handoff(sale("callback-acknowledged"), bdc="SPC1234560000009")
     declared = {"bdc_number": "SPC1234560000009", "status": "declared", "contract_number": "22511015251"}

@@ -173,3 +173,22 @@ def test_a_refused_hand_off_is_shown_while_the_scenario_still_waits(cds):
     assert api.post("/api/v1/handoffs", json=sale).status_code == 201
     assert next(s for s in judged(session, "handoff-complete")["scenarios"]
                 if s["id"] == "handoff-complete")["status"] == "passed"
+
+
+def test_a_sale_without_callback_url_is_told_why_no_callback_comes(cds):
+    """A DMS relying on polling alone (no callback_url, and none given to the session) reaches
+    callback-acknowledged: while the scenario waits, it is told that nothing can call it back."""
+    session = open_session(cds)
+    headers = {"Authorization": f"Bearer {session['key']}", "Accept": "application/json"}
+    with httpx.Client(verify=tls_context(), timeout=20, headers=headers) as http:
+        state = session
+        while state["current"] != "callback-acknowledged":
+            state = http.post(session["url"] + "/skip", json={"reason": "pas dans ce DMS"}).json()
+        sale = {k: v for k, v in _sale(session, "callback-acknowledged").items() if k != "callback_url"}
+        assert http.post(cds.url("centralisateur") + "/api/v1/handoffs", json=sale).status_code == 201
+        state = http.get(session["url"]).json()
+    scenario = next(s for s in state["scenarios"] if s["id"] == "callback-acknowledged")
+    assert scenario["status"] == "waiting", scenario
+    assert any(f["level"] == "fail" and f["message"].startswith("La vente a été transmise sans callback_url, et la "
+                                                                "session n'a pas d'adresse de rappel")
+               for f in scenario["findings"]), scenario["findings"]
