@@ -141,6 +141,11 @@ def _what_to_fix(kind: str, entry: dict) -> str:
         return (" Le DMS refuse un rappel correctement signé : il calcule X-Spoticar-Signature avec la clé d'API "
                 "de la session (cs-…, pas la clé de production du DMS), HMAC-SHA256 en hexadécimal de "
                 "« <X-Spoticar-Timestamp>.<X-Spoticar-Delivery>. » suivi du corps brut, tel que reçu.")
+    if kind == "valid" and status and 300 <= status < 400:
+        where = ex.header(entry.get("response") or {}, "Location")
+        return (f" Le DMS a répondu par une redirection{f' (vers {where})' if where else ''}, que le centralisateur "
+                "ne suit pas : le callback_url transmis doit être l'adresse même qui acquitte le rappel (chemin "
+                "exact, « / » final compris).")
     if kind == "valid" and status == 404:
         return (" Rien ne répond à cette adresse, ou le DMS ne connaît pas ce bon de commande : le callback_url "
                 "transmis doit être une adresse que le DMS sert.")

@@ -247,6 +247,18 @@ def test_a_sale_sent_without_callback_url_is_told_it_cannot_be_called_back():
         assert status == "waiting" and not any("sans callback_url" in f.message for f in findings), findings
 
 
+def test_a_callback_answered_by_a_redirect_says_it_is_not_followed():
+    """A DMS whose callback route wants a final « / » answers 308: the centralisateur does not follow
+    it, and the vendor is told where it pointed and what to send instead."""
+    accepted = handoff(sale("callback-acknowledged"), bdc="SPC1234560000009")
+    declared = {"bdc_number": "SPC1234560000009", "status": "declared", "contract_number": "22511015251"}
+    redirected = callback(declared, 308, at=3)
+    redirected["response"]["headers"] = {"Location": "http://dms.test/api/spoticar/callback/"}
+    status, findings = run("callback-acknowledged", [accepted, redirected])
+    assert status == "failed" and ": HTTP 308, attendu 2xx. Le DMS a répondu par une redirection (vers " \
+        "http://dms.test/api/spoticar/callback/), que le centralisateur ne suit pas" in findings[0].message
+
+
 def test_callback_acknowledged_within_the_bound():
     accepted = handoff(sale("callback-acknowledged"), bdc="SPC1234560000009")
     declared = {"bdc_number": "SPC1234560000009", "status": "declared", "contract_number": "22511015251"}
