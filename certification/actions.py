@@ -179,6 +179,18 @@ def on_handoff_accepted(app: Flask, session_id: str, vin: str | None) -> None:
         sessions.save_state(app, session_id, session.state)
 
 
+def due(plan: dict, state: dict) -> bool:
+    """Whether the current scenario may still have something for the session to send the DMS (test
+    callbacks, callbacks sent again): a judging with ``probes`` does it, off any request."""
+    current = state.get("current")
+    if not current or state.get("observing_until"):
+        return False
+    action = next((s.get("action") for s in plan["scenarios"] if s["id"] == current), None)
+    done = state.get("actions") or {}
+    return (action == "signature_probes" and action not in done) or \
+        (action == "icare_outage" and "duplicate" not in done)
+
+
 def run(app: Flask, session: CertSession, plan: dict, current: str, found: dict, entries: list[dict],
         probes: bool = True) -> bool:
     """Do what the current scenario needs now; True when something was sent (judge again). Without

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from tests.certification.conftest import judged, open_session
+from tests.certification.conftest import dealer_declares, judged, open_session
 from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
@@ -192,3 +193,36 @@ def test_a_sale_without_callback_url_is_told_why_no_callback_comes(cds):
     assert any(f["level"] == "fail" and f["message"].startswith("La vente a été transmise sans callback_url, et la "
                                                                 "session n'a pas d'adresse de rappel")
                for f in scenario["findings"]), scenario["findings"]
+
+
+def test_the_session_answers_its_reader_while_it_sends_callbacks_to_a_slow_dms(cds, callback_server):
+    """A DMS answering each callback in 1.5 s (within the 5 s allowed): the session's eight test callbacks
+    take some 12 s. They are sent off any request: every read of the session's state answers within a
+    few seconds meanwhile (one read sent them all and its client timed out), and the scenario then gets
+    its verdict."""
+    session = open_session(cds)
+    headers = {"Authorization": f"Bearer {session['key']}", "Accept": "application/json"}
+
+    def slow(_headers, _body) -> int:
+        time.sleep(1.5)
+        return 200
+
+    url = callback_server.attach(slow)
+    with httpx.Client(verify=tls_context(), timeout=60, headers=headers) as http:
+        state = session
+        while state["current"] != "callback-acknowledged":
+            state = http.post(session["url"] + "/skip", json={"reason": "pas dans ce DMS"}).json()
+        sale = _sale(session, "callback-acknowledged")
+        sent = http.post(cds.url("centralisateur") + "/api/v1/handoffs", json={**sale, "callback_url": url})
+        dealer_declares(sent.json()["declaration_url"], sale)
+        slowest, deadline = 0.0, time.monotonic() + 60
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            state = http.get(session["url"]).json()
+            slowest = max(slowest, time.monotonic() - started)
+            if next(s for s in state["scenarios"] if s["id"] == "callback-signature")["status"] != "waiting":
+                break
+            time.sleep(0.3)
+    probes = next(s for s in state["scenarios"] if s["id"] == "callback-signature")
+    assert probes["status"] == "failed", probes   # (the slow DMS accepts every callback, forged ones too)
+    assert slowest < 5, slowest
