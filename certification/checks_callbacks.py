@@ -137,26 +137,28 @@ def _what_to_fix(kind: str, entry: dict) -> str:
     """What the DMS has to change when it answered a callback wrong, in a sentence (``kind``: a probe's,
     "valid" for a correctly signed callback of the centralisateur's own)."""
     status = entry.get("status")
-    if kind == "valid" and status in (401, 403):
-        return (" Le DMS refuse un rappel correctement signé : il calcule X-Spoticar-Signature avec la clé d'API "
-                "de la session (cs-…, pas la clé de production du DMS), HMAC-SHA256 en hexadécimal de "
-                "« <X-Spoticar-Timestamp>.<X-Spoticar-Delivery>. » suivi du corps brut, tel que reçu.")
-    if kind == "valid" and status and 300 <= status < 400:
+    if status and 300 <= status < 400:
         where = ex.header(entry.get("response") or {}, "Location")
         return (f" Le DMS a répondu par une redirection{f' (vers {where})' if where else ''}, que le centralisateur "
                 "ne suit pas : le callback_url transmis doit être l'adresse même qui acquitte le rappel (chemin "
                 "exact, « / » final compris).")
+    if kind == "valid" and status in (401, 403):
+        return (" Le DMS refuse un rappel correctement signé : il calcule X-Spoticar-Signature avec la clé d'API "
+                "de la session (cs-…, pas la clé de production du DMS), HMAC-SHA256 en hexadécimal de "
+                "« <X-Spoticar-Timestamp>.<X-Spoticar-Delivery>. » suivi du corps brut, tel que reçu.")
     if kind == "valid" and status == 404:
         return (" Rien ne répond à cette adresse, ou le DMS ne connaît pas ce bon de commande : le callback_url "
                 "transmis doit être une adresse que le DMS sert.")
     if kind == "valid":
         return " Le DMS acquitte (2xx) un rappel correctement signé, sans erreur et en moins de 5 s."
-    if kind == "bad-signature":
+    if kind == "bad-signature" and status and status < 300:
         return (" Le DMS a accepté un rappel dont la signature est fausse : il recalcule la signature et refuse "
                 "(401) le rappel qui ne la porte pas, avant d'en rien appliquer.")
-    if kind == "stale":
+    if kind == "stale" and status and status < 300:
         return (" Le DMS a accepté un rappel daté d'il y a une heure : il refuse (401) un X-Spoticar-Timestamp "
                 "hors de sa tolérance (300 s conseillées).")
+    if kind in ("bad-signature", "stale"):
+        return " Le DMS refuse ce rappel (401), sans erreur ni délai."
     return (" Le DMS répond toujours, sans erreur : une livraison déjà reçue (même X-Spoticar-Delivery) se "
             "refuse (409) ou s'acquitte (2xx) sans être appliquée à nouveau.")
 

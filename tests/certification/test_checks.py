@@ -257,6 +257,12 @@ def test_a_callback_answered_by_a_redirect_says_it_is_not_followed():
     status, findings = run("callback-acknowledged", [accepted, redirected])
     assert status == "failed" and ": HTTP 308, attendu 2xx. Le DMS a répondu par une redirection (vers " \
         "http://dms.test/api/spoticar/callback/), que le centralisateur ne suit pas" in findings[0].message
+    # the test callbacks too, whatever their kind: a forged one redirected was not « accepted »
+    state = {"bdc_number": "SPC1234560000001", "status": "declared"}
+    probes = [callback(state, 308, probe=k) for k in ("valid", "bad-signature", "replay", "stale")]
+    status, findings = run("callback-signature", probes)
+    assert status == "failed" and len(findings) == 4 and all(
+        "Le DMS a répondu par une redirection" in f.message and "accepté" not in f.message for f in findings), findings
 
 
 def test_callback_acknowledged_within_the_bound():
