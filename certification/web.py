@@ -24,8 +24,12 @@ COOKIE_KEY = "certification_sessions"
 
 
 def _wants_json() -> bool:
-    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json" \
-        or request.is_json
+    """JSON when asked for, or sent; and for a client carrying a session key that does not name HTML
+    (``Accept: */*``, or none: curl, requests, a DMS's HTTP client) — only a browser asks for a page."""
+    accept = request.accept_mimetypes
+    if accept.best_match(["text/html", "application/json"]) == "application/json" or request.is_json:
+        return True
+    return bearer_token() is not None and not any(kind == "text/html" for kind, _ in accept)
 
 
 def _error(status: int, message: str, field: str | None = None):

@@ -226,3 +226,19 @@ def test_the_session_answers_its_reader_while_it_sends_callbacks_to_a_slow_dms(c
     probes = next(s for s in state["scenarios"] if s["id"] == "callback-signature")
     assert probes["status"] == "failed", probes   # (the slow DMS accepts every callback, forged ones too)
     assert slowest < 5, slowest
+
+
+def test_a_client_with_the_session_key_gets_json_without_asking(cds):
+    """curl, requests or a DMS's HTTP client send ``Accept: */*`` (or nothing): with the session's key
+    they get the state as JSON, not the page a browser gets; asking for HTML still gets the page."""
+    session = open_session(cds)
+    key = {"Authorization": f"Bearer {session['key']}"}
+    for accept in ({}, {"Accept": "*/*"}):
+        answer = httpx.get(session["url"], headers={**key, **accept}, timeout=20)
+        assert answer.headers["Content-Type"].startswith("application/json"), accept
+        assert answer.json()["id"] == session["id"]
+    wrong = httpx.get(session["url"], headers={"Authorization": "Bearer cs-pas-la-bonne"}, timeout=20)
+    assert wrong.status_code == 403 and "n'ouvre pas cette session" in wrong.json()["errors"][0]["message"]
+    page = httpx.get(session["url"], headers={**key, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+                     timeout=20)
+    assert page.headers["Content-Type"].startswith("text/html") and "Scénario en cours" in page.text
