@@ -242,3 +242,17 @@ def test_a_client_with_the_session_key_gets_json_without_asking(cds):
     page = httpx.get(session["url"], headers={**key, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
                      timeout=20)
     assert page.headers["Content-Type"].startswith("text/html") and "Scénario en cours" in page.text
+
+
+def test_a_vendor_opening_a_session_under_its_product_name_is_told_the_codes(cds):
+    """An outside vendor's first try names its own product: the 422 lists the DMS codes a session takes
+    (the readback's status likewise), not « Format invalide »."""
+    opened = httpx.post(cds.url("centralisateur") + "/certification/sessions", json={"dms": "GaragePro"}, timeout=20)
+    assert opened.status_code == 422
+    assert opened.json()["errors"] == [{"field": "dms", "message": "Valeur non autorisée ; valeurs possibles : "
+                                                                   "'bee2link', 'neovo', 'pvo2', 'tec3h'."}]
+    session = open_session(cds, dms=" tec3h ")   # spaces around a code are no other code
+    answer = httpx.post(session["url"] + "/readback", json={"status": "déclarée"}, timeout=20,
+                        headers={"Authorization": f"Bearer {session['key']}"})
+    assert answer.status_code == 422 and "valeurs possibles : 'pending', 'contract_pending', 'declared', " \
+        "'refused'" in answer.json()["errors"][0]["message"]
