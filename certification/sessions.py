@@ -29,7 +29,9 @@ MAX_PER_CLIENT = 20      # sessions one client (address) opens in 24 h: a CI run
 OPEN_HOURS = 24          # an unfinished session counts as open for this long after its opening
 CLIENT_WINDOW = dt.timedelta(hours=24)
 TOO_MANY_OPEN = ("Trop de sessions de certification ouvertes pour le DMS {dms} : au plus {limit} à la fois. "
-                 "Terminez-en une, ou attendez qu'elle expire ({hours} h après son ouverture), puis recommencez.")
+                 "Terminez-en une (une session abandonnée se termine en ignorant ses scénarios restants : "
+                 "bouton « Ignorer ce scénario » de sa page, ou POST …/skip avec sa clé), ou attendez qu'elle "
+                 "expire ({hours} h après son ouverture), puis recommencez.")
 TOO_MANY_FROM_CLIENT = ("Trop de sessions de certification ouvertes depuis votre adresse : au plus {limit} en "
                         "24 h. Reprenez une session ouverte avec sa clé, ou réessayez plus tard.")
 
