@@ -55,6 +55,16 @@ def _target(session: CertSession, entries: list[dict]) -> tuple[str | None, str 
     return url, bdc
 
 
+def _callback_url(app: Flask, bdc: str | None) -> str | None:
+    """Where the centralisateur calls back that bon de commande, as it stored it: the journal masks a
+    credential in a URL's query (``?token=…``), and a DMS checking it refused the session's callbacks
+    sent to the masked copy."""
+    if not bdc:
+        return None
+    with app.extensions["db"].read_sessionmaker() as s:
+        return s.scalar(select(Declaration.callback_url).where(Declaration.bdc_number == bdc))
+
+
 def _state_body(app: Flask, bdc: str) -> bytes:
     from centralisateur.api import state
     with app.extensions["db"].read_sessionmaker() as s:
@@ -83,6 +93,7 @@ def signature_probes(app: Flask, session: CertSession, scenario_id: str, entries
     answers by position (the first new deliveries accepted, the next refused) without computing the
     signature cannot pass, as it could when the order was always the same."""
     url, bdc = _target(session, entries)
+    url = _callback_url(app, bdc) or url
     if not url or not bdc:
         return "skipped: " + _no_target(session, url, bdc)
     key, body, now = session.signing_key, _state_body(app, bdc), int(time.time())
@@ -134,7 +145,8 @@ def retry(app: Flask, session: CertSession, scenario_id: str, callback: dict, ki
     while (now := int(time.time())) <= sent_at:
         time.sleep(max(0.01, now + 1 - time.time()))
     headers = signed_headers(body, session.signing_key, now, delivery)
-    _probe(app, session, scenario_id, kind, callback["url"], body, headers, ex.bdc_of(callback))
+    url = _callback_url(app, ex.bdc_of(callback)) or callback["url"]
+    _probe(app, session, scenario_id, kind, url, body, headers, ex.bdc_of(callback))
 
 
 def duplicate(app: Flask, session: CertSession, scenario_id: str, declared: dict, pending: dict | None) -> str:

@@ -330,3 +330,22 @@ def test_test_callbacks_go_to_the_callback_url_the_dms_sent(cds, callback_server
     assert set(statuses.values()) == {"passed"}, json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
     probes = next(s for s in final["scenarios"] if s["id"] == "callback-signature")["findings"]
     assert len(probes) == 4 and all(f"(POST {dms.callback_url}," in f["message"] for f in probes), probes
+
+
+def test_a_callback_url_carrying_a_token_is_called_as_the_dms_gave_it(cds, callback_server):
+    """A DMS whose callback_url carries a credential in its query (``?token=…``, checked by its endpoint):
+    the journal masks it (« token=[REDACTED] »), and the session's test callbacks and callbacks sent
+    again must still go to the address the DMS gave, not to the masked copy, which it refuses."""
+    session = open_session(cds)
+    dms = OutsideDms(session["url"], session["key"], callback_server)
+    path = dms.callback_url.removeprefix(callback_server.origin)
+    del callback_server.receivers[path]                  # the address without its token: nobody there
+    dms.callback_url += "?token=jeton-du-dms-42"
+    callback_server.receivers[path + "?token=jeton-du-dms-42"] = dms.receive
+    try:
+        final = dms.run(dealer_declares)
+    finally:
+        dms.close()
+    statuses = {s["id"]: s["status"] for s in final["scenarios"]}
+    assert set(statuses.values()) == {"passed"}, json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
+    assert "jeton-du-dms-42" not in json.dumps(final)    # the evidence still masks it
