@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import random
 
 import pytest
 
@@ -318,6 +319,18 @@ def test_polling_rate_and_stop_when_final():
     assert run("status-polling", after, final=True)[0] == "failed"
     assert run("status-polling", [], final=True)[0] == "skipped"
     assert run("status-polling", polls)[0] == "waiting"
+
+
+def test_polling_once_a_second_passes_whatever_the_network_s_jitter():
+    """The plan's pace, « au plus une fois par seconde » on a fixed-rate timer: the network delays each
+    poll by 0 to 40 ms, so the 11th may come a few ms under 10 s after the 1st. Not a failure; 10 % faster is."""
+    jitter = random.Random(4)
+    once_a_second = [poll("SP1", "pending", i + jitter.uniform(0, 0.04)) for i in range(60)]
+    status, findings = run("status-polling", once_a_second, final=True)
+    assert status == "passed", findings
+    faster = [poll("SP1", "pending", i / 1.1 + jitter.uniform(0, 0.04)) for i in range(60)]
+    status, findings = run("status-polling", faster, final=True)
+    assert status == "failed" and findings[0].message.startswith("11 interrogations en 10 s pour SP1"), findings
 
 
 def test_entries_are_attributed_by_vin_then_by_bdc_then_by_time():
