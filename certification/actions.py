@@ -18,6 +18,7 @@ from centralisateur.store import Declaration
 from spoticar_handoff import sign_callback
 
 STALE_SECONDS = 3600
+SIGNED_PROBES = 3   # correctly signed test callbacks, and as many badly signed ones
 
 
 def time_now() -> str:
@@ -43,14 +44,25 @@ def _probe(app: Flask, session: CertSession, scenario_id: str, kind: str, url: s
 
 
 def _target(session: CertSession, entries: list[dict]) -> tuple[str | None, str | None]:
-    """Where to send test callbacks (the session's callback URL, else the last one the DMS sent) and
-    which bon de commande they are about (the session's last accepted hand-off)."""
+    """Which bon de commande test callbacks are about (the session's last accepted hand-off) and where
+    to send them: where the centralisateur sends that hand-off's own callbacks (``hooks.callback_url``:
+    the ``callback_url`` the DMS sent, else the session's), so a probe lands where a real callback does."""
     url, bdc = session.callback_url, None
     for entry in ex.ordered(entries):
         if ex.is_handoff(entry) and ex.accepted(entry):
             bdc = ex.bdc_of(entry) or bdc
-            url = session.callback_url or ex.dig(ex.body_json(entry["request"]), "callback_url") or url
+            url = ex.dig(ex.body_json(entry["request"]), "callback_url") or session.callback_url or url
     return url, bdc
+
+
+def _callback_url(app: Flask, bdc: str | None) -> str | None:
+    """Where the centralisateur calls back that bon de commande, as it stored it: the journal masks a
+    credential in a URL's query (``?token=…``), and a DMS checking it refused the session's callbacks
+    sent to the masked copy."""
+    if not bdc:
+        return None
+    with app.extensions["db"].read_sessionmaker() as s:
+        return s.scalar(select(Declaration.callback_url).where(Declaration.bdc_number == bdc))
 
 
 def _state_body(app: Flask, bdc: str) -> bytes:
@@ -76,17 +88,26 @@ def _no_target(session: CertSession, url: str | None, bdc: str | None) -> str:
 
 
 def signature_probes(app: Flask, session: CertSession, scenario_id: str, entries: list[dict]) -> str:
+    """Correctly and badly signed callbacks (``SIGNED_PROBES`` of each, alike but for the signature) and a
+    stale one, in an order drawn at random, the first correct one replayed right after it: a DMS that
+    answers by position (the first new deliveries accepted, the next refused) without computing the
+    signature cannot pass, as it could when the order was always the same."""
     url, bdc = _target(session, entries)
+    url = _callback_url(app, bdc) or url
     if not url or not bdc:
         return "skipped: " + _no_target(session, url, bdc)
     key, body, now = session.signing_key, _state_body(app, bdc), int(time.time())
-    valid = signed_headers(body, key, now, secrets.token_hex(16))
-    _probe(app, session, scenario_id, "valid", url, body, valid, bdc)
-    forged = {**signed_headers(body, "cle-inconnue-" + secrets.token_hex(8), now, secrets.token_hex(16))}
-    _probe(app, session, scenario_id, "bad-signature", url, body, forged, bdc)
-    _probe(app, session, scenario_id, "replay", url, body, valid, bdc)
-    stale = signed_headers(body, key, now - STALE_SECONDS, secrets.token_hex(16))
-    _probe(app, session, scenario_id, "stale", url, body, stale, bdc)
+    kinds = ["valid"] * SIGNED_PROBES + ["bad-signature"] * SIGNED_PROBES + ["stale"]
+    secrets.SystemRandom().shuffle(kinds)
+    replayed = False
+    for kind in kinds:
+        signer, stamp = (key, now) if kind == "valid" else \
+            ("cle-inconnue-" + secrets.token_hex(8), now) if kind == "bad-signature" else (key, now - STALE_SECONDS)
+        headers = signed_headers(body, signer, stamp, secrets.token_hex(16))
+        _probe(app, session, scenario_id, kind, url, body, headers, bdc)
+        if kind == "valid" and not replayed:
+            _probe(app, session, scenario_id, "replay", url, body, headers, bdc)
+            replayed = True
     return "sent"
 
 
@@ -124,7 +145,8 @@ def retry(app: Flask, session: CertSession, scenario_id: str, callback: dict, ki
     while (now := int(time.time())) <= sent_at:
         time.sleep(max(0.01, now + 1 - time.time()))
     headers = signed_headers(body, session.signing_key, now, delivery)
-    _probe(app, session, scenario_id, kind, callback["url"], body, headers, ex.bdc_of(callback))
+    url = _callback_url(app, ex.bdc_of(callback)) or callback["url"]
+    _probe(app, session, scenario_id, kind, url, body, headers, ex.bdc_of(callback))
 
 
 def duplicate(app: Flask, session: CertSession, scenario_id: str, declared: dict, pending: dict | None) -> str:
@@ -167,6 +189,18 @@ def on_handoff_accepted(app: Flask, session_id: str, vin: str | None) -> None:
         else:
             done["icare_outage"] = icare_outage(app, session)
         sessions.save_state(app, session_id, session.state)
+
+
+def due(plan: dict, state: dict) -> bool:
+    """Whether the current scenario may still have something for the session to send the DMS (test
+    callbacks, callbacks sent again): a judging with ``probes`` does it, off any request."""
+    current = state.get("current")
+    if not current or state.get("observing_until"):
+        return False
+    action = next((s.get("action") for s in plan["scenarios"] if s["id"] == current), None)
+    done = state.get("actions") or {}
+    return (action == "signature_probes" and action not in done) or \
+        (action == "icare_outage" and "duplicate" not in done)
 
 
 def run(app: Flask, session: CertSession, plan: dict, current: str, found: dict, entries: list[dict],

@@ -16,6 +16,10 @@ EXPECTED_PROBES = {"valid": "2xx", "bad-signature": "4xx", "replay": "2xx ou 4xx
 PROBE_NAMES = {"valid": "correctement signé", "bad-signature": "mal signé (signature fausse)",
                "replay": "rejoué (même X-Spoticar-Delivery)", "stale": "périmé (X-Spoticar-Timestamp ancien)"}
 FINAL_STATES = ("declared", "refused")
+# A DMS polling once a second on a fixed-rate timer sends its 11th poll 10 s after its 1st, give or take
+# the network's jitter: one early by a few ms made 11 in 10 s, and the plan's own pace (« une fois par
+# seconde ») failed. Polls are counted over 10 s less this margin: 5 % over the pace, no more.
+POLL_JITTER_SECONDS = 0.5
 
 
 def _ok(entry: dict) -> bool:
@@ -50,6 +54,20 @@ def _state(entry: dict) -> dict:
     return ex.body_json(entry["request"]) or {}
 
 
+def _no_callback_address(ctx: Context, check: str) -> list[Finding]:
+    """A DMS relying on polling alone sends its sale without ``callback_url``: with none for the session
+    either, the centralisateur has nowhere to call it back, and the scenario would wait for a callback
+    never sent. Said while it waits (the sale sent again with one, before declaring, is the way out)."""
+    accepted = ctx.accepted_handoffs()
+    if not accepted or (ctx.sale or {}).get("callback_url") or \
+            any(ex.dig(ex.body_json(e["request"]), "callback_url") for e in accepted):
+        return []
+    return [Finding(check, "fail", "La vente a été transmise sans callback_url, et la session n'a pas d'adresse de "
+                                   "rappel : le centralisateur ne peut pas rappeler le DMS. Transmettez-la avec "
+                                   "callback_url, une adresse que le DMS sert (son origine autorisée par "
+                                   "l'opérateur), avant de la déclarer.", _ids(*accepted))]
+
+
 def callback_acknowledged(ctx: Context):
     """The final-state callback is acknowledged with a 2xx within the bound, and it is what the
     scenario's eligible sale ends with: « declared » with a contract number (a « refused » one, or a
@@ -58,13 +76,14 @@ def callback_acknowledged(ctx: Context):
         return Waiting("callback_acknowledged", "une transmission acceptée avec une adresse de rappel")
     finals = [e for e in _callbacks(ctx) if _state(e).get("status") in FINAL_STATES]
     if not finals:
-        return Waiting("callback_acknowledged", "la déclaration dans le centralisateur (« Déclarer et Garantir »)"
-                                                " puis le rappel au DMS")
+        return [*_no_callback_address(ctx, "callback_acknowledged"),
+                Waiting("callback_acknowledged", "la déclaration dans le centralisateur (« Déclarer et Garantir »)"
+                                                 " puis le rappel au DMS")]
     first = finals[0]
     bound = ctx.param("callback_bound_ms")
     if not _ok(first):
-        slow = "" if first.get("status") else (f" Acquittez en moins de {bound / 1000:.0f} s : répondez avant "
-                                               "tout traitement long.")
+        slow = _what_to_fix("valid", first) if first.get("status") else (
+            f" Acquittez en moins de {bound / 1000:.0f} s : répondez avant tout traitement long.")
         return [Finding("callback_acknowledged", "fail", f"Rappel « {_state(first).get('status')} » envoyé au DMS "
                                                          f"({_exchange(first)}) non acquitté : {_shown(first)}, "
                                                          f"attendu 2xx.{slow}", _ids(*finals),
@@ -91,23 +110,61 @@ def callback_acknowledged(ctx: Context):
 
 
 def signature_probes(ctx: Context):
-    """Signed callback accepted (2xx); badly signed and stale ones refused (4xx); the replayed one
-    (already applied) acknowledged without effect (2xx) or refused (4xx), never a 5xx or no answer."""
+    """Signed callbacks accepted (2xx); badly signed and stale ones refused (4xx); the replayed one
+    (already applied) acknowledged without effect (2xx) or refused (4xx), never a 5xx or no answer.
+    The session sends several of each, in an order drawn at random: every one must be answered right."""
     if ctx.actions.get("signature_probes", "").startswith("skipped"):
         return [Finding("signature_probes", "skip", ctx.actions["signature_probes"].split(":", 1)[-1].strip())]
-    probes = {ex.probe_kind(e): e for e in ex.ordered(ctx.entries) if ex.probe_kind(e) in EXPECTED_PROBES}
+    probes: dict[str, list[dict]] = {}
+    for e in ex.ordered(ctx.entries):
+        if ex.probe_kind(e) in EXPECTED_PROBES:
+            probes.setdefault(ex.probe_kind(e), []).append(e)
     missing = [k for k in EXPECTED_PROBES if k not in probes]
     if missing:
         return Waiting("signature_probes", "l'envoi des rappels de test par la session")
     findings = []
     for kind, expected in EXPECTED_PROBES.items():
-        entry = probes[kind]
-        good = {"2xx": _ok, "4xx": _refused}.get(expected, lambda e: _ok(e) or _refused(e))(entry)
-        findings.append(Finding("signature_probes", "pass" if good else "fail",
+        group = probes[kind]
+        good = {"2xx": _ok, "4xx": _refused}.get(expected, lambda e: _ok(e) or _refused(e))
+        wrong = [e for e in group if not good(e)]
+        entry = (wrong or group)[0]
+        count = f" ({len(wrong) if wrong else len(group)} sur {len(group)})" if len(group) > 1 else ""
+        fix = _what_to_fix(kind, entry) if wrong else ""
+        findings.append(Finding("signature_probes", "fail" if wrong else "pass",
                                 f"Rappel {PROBE_NAMES[kind]} ({_exchange(entry)}) : {_shown(entry)}, attendu "
-                                f"{expected}.", _ids(entry),
-                                [] if good else [mismatch("status", expected, entry.get("status"))]))
+                                f"{expected}{count}.{fix}", _ids(*(wrong or group)),
+                                [mismatch("status", expected, e.get("status")) for e in wrong]))
     return findings
+
+
+def _what_to_fix(kind: str, entry: dict) -> str:
+    """What the DMS has to change when it answered a callback wrong, in a sentence (``kind``: a probe's,
+    "valid" for a correctly signed callback of the centralisateur's own)."""
+    status = entry.get("status")
+    if status and 300 <= status < 400:
+        where = ex.header(entry.get("response") or {}, "Location")
+        return (f" Le DMS a répondu par une redirection{f' (vers {where})' if where else ''}, que le centralisateur "
+                "ne suit pas : le callback_url transmis doit être l'adresse même qui acquitte le rappel (chemin "
+                "exact, « / » final compris).")
+    if kind == "valid" and status in (401, 403):
+        return (" Le DMS refuse un rappel correctement signé : il calcule X-Spoticar-Signature avec la clé d'API "
+                "de la session (cs-…, pas la clé de production du DMS), HMAC-SHA256 en hexadécimal de "
+                "« <X-Spoticar-Timestamp>.<X-Spoticar-Delivery>. » suivi du corps brut, tel que reçu.")
+    if kind == "valid" and status == 404:
+        return (" Rien ne répond à cette adresse, ou le DMS ne connaît pas ce bon de commande : le callback_url "
+                "transmis doit être une adresse que le DMS sert.")
+    if kind == "valid":
+        return " Le DMS acquitte (2xx) un rappel correctement signé, sans erreur et en moins de 5 s."
+    if kind == "bad-signature" and status and status < 300:
+        return (" Le DMS a accepté un rappel dont la signature est fausse : il recalcule la signature et refuse "
+                "(401) le rappel qui ne la porte pas, avant d'en rien appliquer.")
+    if kind == "stale" and status and status < 300:
+        return (" Le DMS a accepté un rappel daté d'il y a une heure : il refuse (401) un X-Spoticar-Timestamp "
+                "hors de sa tolérance (300 s conseillées).")
+    if kind in ("bad-signature", "stale"):
+        return " Le DMS refuse ce rappel (401), sans erreur ni délai."
+    return (" Le DMS répond toujours, sans erreur : une livraison déjà reçue (même X-Spoticar-Delivery) se "
+            "refuse (409) ou s'acquitte (2xx) sans être appliquée à nouveau.")
 
 
 def pending_then_declared(ctx: Context):
@@ -118,8 +175,9 @@ def pending_then_declared(ctx: Context):
     pending = [e for e in callbacks if _state(e).get("status") == "contract_pending"]
     declared = [e for e in callbacks if _state(e).get("status") == "declared"]
     if not declared:
-        return Waiting("pending_then_declared", "la déclaration puis les rappels « contrat en attente » et "
-                                                "« déclarée »")
+        return [*([] if callbacks else _no_callback_address(ctx, "pending_then_declared")),
+                Waiting("pending_then_declared", "la déclaration puis les rappels « contrat en attente » et "
+                                                 "« déclarée »")]
     findings = []
     if not pending:
         findings.append(Finding("pending_then_declared", "warn", "La panne d'Icare n'a pas été observée : aucun "
@@ -128,7 +186,8 @@ def pending_then_declared(ctx: Context):
         if group and not _ok(group[0]):
             findings.append(Finding("pending_then_declared", "fail", f"Rappel « {label} » ({_exchange(group[0])}) "
                                                                      f"non acquitté : {_shown(group[0])}, attendu "
-                                                                     "2xx.", _ids(*group),
+                                                                     f"2xx.{_what_to_fix('valid', group[0])}",
+                                    _ids(*group),
                                     [mismatch("status", "2xx", group[0].get("status"))]))
     contract = _state(declared[0]).get("contract_number")
     if not contract:
@@ -240,7 +299,8 @@ def polling_sane(ctx: Context):
         by_bdc.setdefault(e["path"].rsplit("/", 1)[-1], []).append(e)
     for bdc, group in by_bdc.items():
         times = [ex.when(e) for e in group]
-        worst = max(sum(1 for t in times if 0 <= (t - start).total_seconds() < 10) for start in times)
+        worst = max(sum(1 for t in times if 0 <= (t - start).total_seconds() < 10 - POLL_JITTER_SECONDS)
+                    for start in times)
         if worst > limit:
             findings.append(Finding("polling_sane", "fail", f"{worst} interrogations en 10 s pour {bdc} "
                                                             f"(au plus {limit}).", _ids(*group[:limit + 1]),

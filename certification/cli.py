@@ -85,9 +85,21 @@ def fetch(url: str, session_id: str, key: str) -> tuple[dict, list[dict]]:
     return state.json(), entries.json()["entries"]
 
 
+# the session's verdict and the scenarios' statuses as the report page says them; the code after it
+# (passed, failed, incomplete) is the one report.json and a CI script read
+VERDICT_WORDS = {"passed": "RÉUSSI", "failed": "ÉCHEC", "incomplete": "INCOMPLET"}
+COUNT_WORDS = {"passed": "réussis", "failed": "échoués", "warning": "avertissements", "skipped": "ignorés",
+               "waiting": "en attente"}
+
+
+def verdict_words(verdict: str) -> str:
+    return f"{VERDICT_WORDS.get(verdict, verdict)} ({verdict})"
+
+
 def summary_line(report: dict, out: Path) -> str:
-    counts = ", ".join(f"{k} {v}" for k, v in report["summary"].items())
-    return f"Rapport de la session {report['session']['id']} : {report['verdict']} ({counts}) → {out}"
+    counts = ", ".join(f"{COUNT_WORDS.get(k, k)} {v}" for k, v in report["summary"].items())
+    return (f"Rapport de la session {report['session']['id']} : {verdict_words(report['verdict'])}, scénarios "
+            f"{counts} → {out}")
 
 
 def _report(args) -> int:
@@ -131,7 +143,8 @@ def _verify(args) -> int:
     if problems:
         return NOT_CONFORMING
     print(f"Rapport authentique : session {attested['session']} du DMS {attested['dms']} "
-          f"(ouverte le {attested['created_at']}), verdict {attested['verdict']}, empreinte {attested['fingerprint']}.")
+          f"(ouverte le {attested['created_at']}), verdict {verdict_words(attested['verdict'])}, "
+          f"empreinte {attested['fingerprint']}.")
     return VERIFIED_PASSED if attested["verdict"] == "passed" else VERIFIED_NOT_PASSED
 
 

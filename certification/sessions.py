@@ -29,7 +29,9 @@ MAX_PER_CLIENT = 20      # sessions one client (address) opens in 24 h: a CI run
 OPEN_HOURS = 24          # an unfinished session counts as open for this long after its opening
 CLIENT_WINDOW = dt.timedelta(hours=24)
 TOO_MANY_OPEN = ("Trop de sessions de certification ouvertes pour le DMS {dms} : au plus {limit} à la fois. "
-                 "Terminez-en une, ou attendez qu'elle expire ({hours} h après son ouverture), puis recommencez.")
+                 "Terminez-en une (une session abandonnée se termine en ignorant ses scénarios restants : "
+                 "bouton « Ignorer ce scénario » de sa page, ou POST …/skip avec sa clé), ou attendez qu'elle "
+                 "expire ({hours} h après son ouverture), puis recommencez.")
 TOO_MANY_FROM_CLIENT = ("Trop de sessions de certification ouvertes depuis votre adresse : au plus {limit} en "
                         "24 h. Reprenez une session ouverte avec sa clé, ou réessayez plus tard.")
 
@@ -243,63 +245,83 @@ def _waiting_since(state: dict, scenario_id: str) -> str | None:
     return state["started"].get(scenario_id)
 
 
-def advance(app: Flask, session_id: str, probes: bool = True, *, settle: float = 0.3) -> CertSession:
+def advance(app: Flask, session_id: str, probes: bool = True, *, settle: float = 0.3,
+            wait: float = -1) -> CertSession:
     """Judge what can be judged: the current scenario gets its verdict once its evidence is in (or its
     wait is over), then the next one starts; session-wide scenarios are judged at the end.
     ``probes=False`` while the DMS waits for our answer: nothing is sent to it then. ``settle``: how
     long to wait first for the requests under way to be journalled (a client that got its answer then
     reads finds it judged). Short on a request's thread: requests under way there include other
-    readers, each waiting on the others; whatever comes later, the next judging takes.
+    readers, each waiting on the others; whatever comes later, the next judging takes. ``wait``: how
+    long to wait for a judging under way (-1: as long as it takes); past it, the session as saved
+    (a judging sending the session's callbacks to a DMS answering each within its 5 s takes that long).
     The session returned carries the entries judged (``judged_entries``) for ``describe``."""
+    evidence.settle(app, settle)
+    held = lock(session_id)
+    if not held.acquire(timeout=wait):
+        with app.extensions["db"].read_sessionmaker() as s:
+            session = s.get(CertSession, session_id)
+        session.judged_entries = None
+        return session
+    try:
+        return _advance(app, session_id, probes)
+    finally:
+        held.release()
+
+
+def _advance(app: Flask, session_id: str, probes: bool) -> CertSession:
+    """``advance``, the session's lock held."""
     from certification import actions
     from certification.evaluate import attribute, verdict
     db = app.extensions["db"]
     params = _params(app)
-    evidence.settle(app, settle)
     judged = None
-    with lock(session_id):
-        for _ in range(3):  # an action (probe, outage) adds evidence: judge again right away
-            with db.read_sessionmaker() as s:
-                session = s.get(CertSession, session_id)
-            plan, state = plans.load(session.plan_version), session.state
-            finished = state.get("finished_at")
-            entries = evidence.entries(app, session_id, _created(session), keep=True, settled=True,
-                                       until=dt.datetime.fromisoformat(finished) if finished else None)
-            now = _now()   # after the read: a verdict is never older than an exchange it cites
-            found = attribute(plan, entries, state["started"], sales(plan, session))
-            current = None
-            for scenario in plan["scenarios"]:
-                sid = scenario["id"]
-                if sid in state["results"] or scenario.get("scope") == "session":
-                    continue
-                state["started"].setdefault(sid, now.isoformat())
-                status, findings = verdict(plan, sid, _context(plan, session, sid, found, entries, now, False, params))
-                if status == WAITING:
-                    current = sid
-                    break
-                state["results"][sid] = _result(status, findings, now)
-            observing = False
-            if current is None and "finished_at" not in state:
-                current, end = _observe(plan, state, now, params)
-                observing = current is not None
-                if not observing:   # the observation is over: the session's end is its end
-                    now = min(now, end)
-                    entries = [e for e in entries if ex.when(e) <= now]
-                    found = attribute(plan, entries, state["started"], sales(plan, session))
-                    _review(plan, session, state, found, entries, now, params)
-                    for scenario in [s for s in plan["scenarios"] if s.get("scope") == "session"]:
-                        status, findings = verdict(plan, scenario["id"], _context(plan, session, scenario["id"],
-                                                                                  found, entries, now, True, params))
-                        state["results"].setdefault(scenario["id"], _result(status, findings, now))
-                    state["finished_at"] = now.isoformat()
-            state["current"] = current
-            acted = actions.run(app, session, plan, current, found, entries, probes) \
-                if current and not observing else False
-            save_state(app, session_id, state)
-            if not acted:
-                judged = entries
+    for _ in range(3):  # an action (probe, outage) adds evidence: judge again right away
+        with db.read_sessionmaker() as s:
+            session = s.get(CertSession, session_id)
+        plan, state = plans.load(session.plan_version), session.state
+        finished = state.get("finished_at")
+        entries = evidence.entries(app, session_id, _created(session), keep=True, settled=True,
+                                   until=dt.datetime.fromisoformat(finished) if finished else None)
+        now = _now()   # after the read: a verdict is never older than an exchange it cites
+        found = attribute(plan, entries, state["started"], sales(plan, session))
+        current = None
+        state["interim"] = {}
+        for scenario in plan["scenarios"]:
+            sid = scenario["id"]
+            if sid in state["results"] or scenario.get("scope") == "session":
+                continue
+            state["started"].setdefault(sid, now.isoformat())
+            status, findings = verdict(plan, sid, _context(plan, session, sid, found, entries, now, False, params))
+            if status == WAITING:
+                current = sid
+                # shown while it waits: a refused hand-off says now what to correct before sending
+                # it again, not once the wait is over
+                state["interim"] = {sid: [f.to_dict() for f in findings]}
                 break
-        _judged_at[session_id] = time.monotonic()
+            state["results"][sid] = _result(status, findings, now)
+        observing = False
+        if current is None and "finished_at" not in state:
+            current, end = _observe(plan, state, now, params)
+            observing = current is not None
+            if not observing:   # the observation is over: the session's end is its end
+                now = min(now, end)
+                entries = [e for e in entries if ex.when(e) <= now]
+                found = attribute(plan, entries, state["started"], sales(plan, session))
+                _review(plan, session, state, found, entries, now, params)
+                for scenario in [s for s in plan["scenarios"] if s.get("scope") == "session"]:
+                    status, findings = verdict(plan, scenario["id"], _context(plan, session, scenario["id"],
+                                                                              found, entries, now, True, params))
+                    state["results"].setdefault(scenario["id"], _result(status, findings, now))
+                state["finished_at"] = now.isoformat()
+        state["current"] = current
+        acted = actions.run(app, session, plan, current, found, entries, probes) \
+            if current and not observing else False
+        save_state(app, session_id, state)
+        if not acted:
+            judged = entries
+            break
+    _judged_at[session_id] = time.monotonic()
     with db.read_sessionmaker() as s:
         session = s.get(CertSession, session_id)
     session.judged_entries = judged   # (not a column: what this judging read, None when stale)
@@ -405,7 +427,8 @@ def describe(app: Flask, session: CertSession, public_url: str) -> dict:
     scenarios, asked = [], sales(plan, session)
     for scenario in plan["scenarios"]:
         sid = scenario["id"]
-        result = state["results"].get(sid) or {"status": WAITING, "findings": []}
+        result = state["results"].get(sid) or {"status": WAITING,
+                                                "findings": (state.get("interim") or {}).get(sid, [])}
         scenarios.append({
             "id": sid, "title": scenario["title"], "status": result["status"],
             "status_label": STATUS_LABELS[result["status"]], "instructions": scenario["instructions"],

@@ -50,8 +50,9 @@ def combine(results: list[Finding | Waiting], *, expired: str | None = None) -> 
     if waiting:
         if not expired:
             return WAITING, findings
+        said = set()   # two checks waiting for the same exchange: said once
         findings = findings + [Finding(w.check, "fail", f"{expired}, toujours en attente de : {w.awaiting}.")
-                               for w in waiting]
+                               for w in waiting if not (w.awaiting in said or said.add(w.awaiting))]
     levels = {f.level for f in findings}
     if "fail" in levels:
         return FAILED, findings

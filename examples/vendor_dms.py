@@ -21,7 +21,8 @@ resend_after_end (sends the first refused sale again under a new order number on
 its verdict: a back-off longer than the whole plan), reuse_order_ref (sends the DS CERTIFIED sale under
 the standard sale's order number: the API answers 200 with that order's bon de commande), foreign_vin
 (every hand-off carries a VIN that is not the session's: the training documents' vehicle, serial
-ZZZZ).
+ZZZZ), answer_by_position (never computes a signature: a fresh callback is accepted if it is one of
+the first two deliveries of its order, refused after; a delivery already received 409).
 """
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ FRESH_SECONDS = 300          # the tolerance the OpenAPI document advises for X-
 DROPPED = (("vehicle", "plate"), ("customer", "birth_place"))
 FAULTS = ("drop_fields", "new_order_on_resend", "ignore_signature", "never_ack", "hammer_status",
           "dedupe_on_signature", "price_without_vat", "open_first_link_only", "late_resend", "poll_after_final",
-          "resend_after_end", "reuse_order_ref", "foreign_vin")
+          "resend_after_end", "reuse_order_ref", "foreign_vin", "answer_by_position")
 FINAL = ("declared", "refused")
 
 
@@ -242,6 +243,8 @@ class OutsideDms:
         """The callback endpoint: 401 forged or stale, 409 replayed, 200 applied (idempotent)."""
         if "never_ack" in self.faults:
             return 503
+        if "answer_by_position" in self.faults:
+            return self._by_position(headers, body)
         if "ignore_signature" not in self.faults:
             stamp, delivery = headers.get("X-Spoticar-Timestamp", ""), headers.get("X-Spoticar-Delivery", "")
             signed = f"{stamp}.{delivery}.".encode() + body
@@ -270,6 +273,30 @@ class OutsideDms:
                 order["contract_number"] = state.get("contract_number")
             else:
                 order["contract_number"] = order.get("contract_number") or state.get("contract_number")
+        return 200
+
+    def _by_position(self, headers, body: bytes) -> int:
+        """The faulty DMS that answers the signature probes by their place in the sequence, as they
+        once came (correct first, then forged, replayed, stale), never computing a signature."""
+        stamp, delivery = headers.get("X-Spoticar-Timestamp", ""), headers.get("X-Spoticar-Delivery", "")
+        if not stamp.isdigit() or abs(time.time() - int(stamp)) > FRESH_SECONDS:
+            return 401
+        try:
+            state = json.loads(body)
+            bdc = state["bdc_number"]
+        except (ValueError, KeyError, TypeError):
+            return 400
+        with self._lock:
+            order = self.orders.setdefault(bdc, {})
+            seen = order.setdefault("deliveries", [])
+            if delivery in seen:
+                return 409
+            seen.append(delivery)
+            if len(seen) > 2:
+                return 401
+            if order.get("status") not in FINAL:
+                order["status"] = state.get("status")
+            order["contract_number"] = order.get("contract_number") or state.get("contract_number")
         return 200
 
     # --- the hand-off -----------------------------------------------------------------------------

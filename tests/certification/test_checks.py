@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import random
 
 import pytest
 
@@ -47,6 +48,11 @@ def test_nothing_received_waits_then_fails_after_the_bound():
     assert status == "failed" and "Délai d'attente de 30 s dépassé, toujours en attente de" in findings[0].message
     # a DMS whose hand-offs were refused 401/403 (its production key, another dealer) is told why none counts
     assert "clé d'API et le point de vente de la session" in findings[0].message
+    # each check waiting for that hand-off (accepted, fields, values) ran out: said once, not once each
+    assert len({f.message for f in findings}) == len(findings) == 2, findings
+    refused = handoff(sale("handoff-complete"), status=422)
+    status, findings = run("handoff-complete", [refused], started_at=T0.isoformat(), wait_seconds=30, now=31)
+    assert status == "failed" and [f.message.startswith("Délai d'attente") for f in findings] == [False, True], findings
 
 
 def test_the_customer_sent_is_the_sale_s_however_written():
@@ -185,6 +191,28 @@ def test_signature_probes_need_2xx_then_three_4xx():
     assert not any("rejoué" in f.message for f in findings if f.level == "fail")
 
 
+def test_every_signature_probe_of_a_kind_must_be_answered_right():
+    """The session sends several correctly and badly signed probes in an order drawn at random: one of
+    them answered wrong fails the check, counted, with what to fix."""
+    state = {"bdc_number": "SPC1234560000001", "status": "pending"}
+    probes = [callback(state, 200, probe="valid"), callback(state, 409, probe="replay"),
+              callback(state, 401, probe="bad-signature"), callback(state, 401, probe="valid"),
+              callback(state, 401, probe="stale"), callback(state, 401, probe="bad-signature"),
+              callback(state, 200, probe="valid"), callback(state, 401, probe="bad-signature")]
+    status, findings = run("callback-signature", probes)
+    failed = [f for f in findings if f.level == "fail"]
+    assert status == "failed" and len(failed) == 1, findings
+    assert ": HTTP 401, attendu 2xx (1 sur 3). Le DMS refuse un rappel correctement signé" in failed[0].message
+    assert failed[0].entries == [probes[3]["id"]]
+    assert any(f.level == "pass" and f.message.endswith("attendu 4xx (3 sur 3).") for f in findings), findings
+    probes[3]["status"] = 200
+    assert run("callback-signature", probes)[0] == "passed"
+    probes[5]["status"] = 200
+    status, findings = run("callback-signature", probes)
+    assert status == "failed" and "Le DMS a accepté un rappel dont la signature est fausse" in \
+        next(f.message for f in findings if f.level == "fail")
+
+
 def test_a_replayed_delivery_may_be_acknowledged_again_without_effect():
     """The replay probe is the valid delivery sent again as is (same id, same signature, a timestamp still
     within the tolerance): refusing it (409) and acknowledging it again (2xx, nothing applied twice) are
@@ -201,6 +229,41 @@ def test_a_replayed_delivery_may_be_acknowledged_again_without_effect():
                       callback(state, 200, probe="replay"), callback(state, 200, probe="stale")]
     status, findings = run("callback-signature", stale_accepted)
     assert status == "failed" and any("Rappel périmé" in f.message and "attendu 4xx" in f.message for f in findings)
+
+
+def test_a_sale_sent_without_callback_url_is_told_it_cannot_be_called_back():
+    """A DMS relying on polling alone: no callback_url in its sale, none for the session. The scenario is
+    told why no callback comes while it waits, and fails saying so, not only « toujours en attente de :
+    la déclaration … puis le rappel au DMS »."""
+    for scenario_id in ("callback-acknowledged", "contract-pending-then-declared"):
+        body = {k: v for k, v in sale(scenario_id).items() if k != "callback_url"}
+        status, findings = run(scenario_id, [handoff(body, bdc="SPC1234560000009")])
+        assert status == "waiting" and any(
+            f.level == "fail" and f.message.startswith("La vente a été transmise sans callback_url") for f in findings)
+        status, findings = run(scenario_id, [handoff(body, bdc="SPC1234560000009")], started_at=T0.isoformat(),
+                               wait_seconds=30, now=31)
+        assert status == "failed" and "Transmettez-la avec callback_url" in " ".join(f.message for f in findings)
+        with_one = {**body, "callback_url": "http://dms.test/rappel"}
+        status, findings = run(scenario_id, [handoff(with_one, bdc="SPC1234560000009")])
+        assert status == "waiting" and not any("sans callback_url" in f.message for f in findings), findings
+
+
+def test_a_callback_answered_by_a_redirect_says_it_is_not_followed():
+    """A DMS whose callback route wants a final « / » answers 308: the centralisateur does not follow
+    it, and the vendor is told where it pointed and what to send instead."""
+    accepted = handoff(sale("callback-acknowledged"), bdc="SPC1234560000009")
+    declared = {"bdc_number": "SPC1234560000009", "status": "declared", "contract_number": "22511015251"}
+    redirected = callback(declared, 308, at=3)
+    redirected["response"]["headers"] = {"Location": "http://dms.test/api/spoticar/callback/"}
+    status, findings = run("callback-acknowledged", [accepted, redirected])
+    assert status == "failed" and ": HTTP 308, attendu 2xx. Le DMS a répondu par une redirection (vers " \
+        "http://dms.test/api/spoticar/callback/), que le centralisateur ne suit pas" in findings[0].message
+    # the test callbacks too, whatever their kind: a forged one redirected was not « accepted »
+    state = {"bdc_number": "SPC1234560000001", "status": "declared"}
+    probes = [callback(state, 308, probe=k) for k in ("valid", "bad-signature", "replay", "stale")]
+    status, findings = run("callback-signature", probes)
+    assert status == "failed" and len(findings) == 4 and all(
+        "Le DMS a répondu par une redirection" in f.message and "accepté" not in f.message for f in findings), findings
 
 
 def test_callback_acknowledged_within_the_bound():
@@ -256,6 +319,18 @@ def test_polling_rate_and_stop_when_final():
     assert run("status-polling", after, final=True)[0] == "failed"
     assert run("status-polling", [], final=True)[0] == "skipped"
     assert run("status-polling", polls)[0] == "waiting"
+
+
+def test_polling_once_a_second_passes_whatever_the_network_s_jitter():
+    """The plan's pace, « au plus une fois par seconde » on a fixed-rate timer: the network delays each
+    poll by 0 to 40 ms, so the 11th may come a few ms under 10 s after the 1st. Not a failure; 10 % faster is."""
+    jitter = random.Random(4)
+    once_a_second = [poll("SP1", "pending", i + jitter.uniform(0, 0.04)) for i in range(60)]
+    status, findings = run("status-polling", once_a_second, final=True)
+    assert status == "passed", findings
+    faster = [poll("SP1", "pending", i / 1.1 + jitter.uniform(0, 0.04)) for i in range(60)]
+    status, findings = run("status-polling", faster, final=True)
+    assert status == "failed" and findings[0].message.startswith("11 interrogations en 10 s pour SP1"), findings
 
 
 def test_entries_are_attributed_by_vin_then_by_bdc_then_by_time():

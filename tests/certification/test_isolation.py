@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from tests.certification.conftest import judged, open_session
+from tests.certification.conftest import dealer_declares, judged, open_session
 from spoticar_handoff.tls import tls_context
 
 pytestmark = pytest.mark.centralisateur
@@ -149,3 +150,109 @@ def test_a_readback_is_taken_only_from_the_session_and_after_its_callbacks_sent_
         answer = readback(mine, mine["key"], bad)
         assert answer.status_code == 422 and answer.json()["errors"][0]["message"], bad
     assert "readback" not in _json(mine, mine["key"]).json()["actions"]
+
+
+def test_a_refused_hand_off_is_shown_while_the_scenario_still_waits(cds):
+    """A vendor's first try refused (dates JJ/MM/AAAA: 422) is said at once, on the page and in the
+    JSON, not only once the scenario's wait (600 s by default) is over; the corrected sale sent again
+    within the wait passes."""
+    session = open_session(cds)
+    api = httpx.Client(verify=tls_context(), base_url=cds.url("centralisateur"), timeout=20,
+                       headers={"Authorization": f"Bearer {session['key']}"})
+    sale = _sale(session, "handoff-complete")
+    day = "/".join(reversed(sale["sale"]["sale_date"].split("-")))    # JJ/MM/AAAA, not the API's AAAA-MM-JJ
+    french_date = {**sale, "sale": {**sale["sale"], "sale_date": day}}
+    assert api.post("/api/v1/handoffs", json=french_date).status_code == 422
+    state = _json(session, session["key"]).json()
+    scenario = next(s for s in state["scenarios"] if s["id"] == "handoff-complete")
+    assert scenario["status"] == "waiting" and state["current"] == "handoff-complete"
+    said = [f["message"] for f in scenario["findings"] if f["level"] == "fail"]
+    assert said and said[0].startswith("Transmission refusée (HTTP 422) : sale.sale_date"), scenario["findings"]
+    page = api.get(session["url"], headers={"Accept": "text/html"}).text
+    assert "Relevé jusqu'ici (le scénario attend encore" in page
+    assert "Transmission refusée (HTTP 422) : sale.sale_date" in page
+    assert api.post("/api/v1/handoffs", json=sale).status_code == 201
+    assert next(s for s in judged(session, "handoff-complete")["scenarios"]
+                if s["id"] == "handoff-complete")["status"] == "passed"
+
+
+def test_a_sale_without_callback_url_is_told_why_no_callback_comes(cds):
+    """A DMS relying on polling alone (no callback_url, and none given to the session) reaches
+    callback-acknowledged: while the scenario waits, it is told that nothing can call it back."""
+    session = open_session(cds)
+    headers = {"Authorization": f"Bearer {session['key']}", "Accept": "application/json"}
+    with httpx.Client(verify=tls_context(), timeout=20, headers=headers) as http:
+        state = session
+        while state["current"] != "callback-acknowledged":
+            state = http.post(session["url"] + "/skip", json={"reason": "pas dans ce DMS"}).json()
+        sale = {k: v for k, v in _sale(session, "callback-acknowledged").items() if k != "callback_url"}
+        assert http.post(cds.url("centralisateur") + "/api/v1/handoffs", json=sale).status_code == 201
+        state = http.get(session["url"]).json()
+    scenario = next(s for s in state["scenarios"] if s["id"] == "callback-acknowledged")
+    assert scenario["status"] == "waiting", scenario
+    assert any(f["level"] == "fail" and f["message"].startswith("La vente a été transmise sans callback_url, et la "
+                                                                "session n'a pas d'adresse de rappel")
+               for f in scenario["findings"]), scenario["findings"]
+
+
+def test_the_session_answers_its_reader_while_it_sends_callbacks_to_a_slow_dms(cds, callback_server):
+    """A DMS answering each callback in 1.5 s (within the 5 s allowed): the session's eight test callbacks
+    take some 12 s. They are sent off any request: every read of the session's state answers within a
+    few seconds meanwhile (one read sent them all and its client timed out), and the scenario then gets
+    its verdict."""
+    session = open_session(cds)
+    headers = {"Authorization": f"Bearer {session['key']}", "Accept": "application/json"}
+
+    def slow(_headers, _body) -> int:
+        time.sleep(1.5)
+        return 200
+
+    url = callback_server.attach(slow)
+    with httpx.Client(verify=tls_context(), timeout=60, headers=headers) as http:
+        state = session
+        while state["current"] != "callback-acknowledged":
+            state = http.post(session["url"] + "/skip", json={"reason": "pas dans ce DMS"}).json()
+        sale = _sale(session, "callback-acknowledged")
+        sent = http.post(cds.url("centralisateur") + "/api/v1/handoffs", json={**sale, "callback_url": url})
+        dealer_declares(sent.json()["declaration_url"], sale)
+        slowest, deadline = 0.0, time.monotonic() + 60
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            state = http.get(session["url"]).json()
+            slowest = max(slowest, time.monotonic() - started)
+            if next(s for s in state["scenarios"] if s["id"] == "callback-signature")["status"] != "waiting":
+                break
+            time.sleep(0.3)
+    probes = next(s for s in state["scenarios"] if s["id"] == "callback-signature")
+    assert probes["status"] == "failed", probes   # (the slow DMS accepts every callback, forged ones too)
+    assert slowest < 5, slowest
+
+
+def test_a_client_with_the_session_key_gets_json_without_asking(cds):
+    """curl, requests or a DMS's HTTP client send ``Accept: */*`` (or nothing): with the session's key
+    they get the state as JSON, not the page a browser gets; asking for HTML still gets the page."""
+    session = open_session(cds)
+    key = {"Authorization": f"Bearer {session['key']}"}
+    for accept in ({}, {"Accept": "*/*"}):
+        answer = httpx.get(session["url"], headers={**key, **accept}, timeout=20)
+        assert answer.headers["Content-Type"].startswith("application/json"), accept
+        assert answer.json()["id"] == session["id"]
+    wrong = httpx.get(session["url"], headers={"Authorization": "Bearer cs-pas-la-bonne"}, timeout=20)
+    assert wrong.status_code == 403 and "n'ouvre pas cette session" in wrong.json()["errors"][0]["message"]
+    page = httpx.get(session["url"], headers={**key, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+                     timeout=20)
+    assert page.headers["Content-Type"].startswith("text/html") and "Scénario en cours" in page.text
+
+
+def test_a_vendor_opening_a_session_under_its_product_name_is_told_the_codes(cds):
+    """An outside vendor's first try names its own product: the 422 lists the DMS codes a session takes
+    (the readback's status likewise), not « Format invalide »."""
+    opened = httpx.post(cds.url("centralisateur") + "/certification/sessions", json={"dms": "GaragePro"}, timeout=20)
+    assert opened.status_code == 422
+    assert opened.json()["errors"] == [{"field": "dms", "message": "Valeur non autorisée ; valeurs possibles : "
+                                                                   "'bee2link', 'neovo', 'pvo2', 'tec3h'."}]
+    session = open_session(cds, dms=" tec3h ")   # spaces around a code are no other code
+    answer = httpx.post(session["url"] + "/readback", json={"status": "déclarée"}, timeout=20,
+                        headers={"Authorization": f"Bearer {session['key']}"})
+    assert answer.status_code == 422 and "valeurs possibles : 'pending', 'contract_pending', 'declared', " \
+        "'refused'" in answer.json()["errors"][0]["message"]

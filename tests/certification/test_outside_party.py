@@ -86,19 +86,21 @@ def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, 
         assert players[0].returncode == 0, sound_out
         assert "Session réussie" in sound_out and "failed" not in sound_out, sound_out
         assert main(["certify", "report", sound[0], "--url", url, "--key", sound[1], "--out", str(tmp_path / "r")]) == 0
-        assert f"Rapport de la session {sound[0]} : passed (passed 14," in capsys.readouterr().out
+        assert f"Rapport de la session {sound[0]} : RÉUSSI (passed), scénarios réussis 14," in capsys.readouterr().out
         assert main(["certify", "verify", str(tmp_path / "r" / "evidence.zip"), "--url", url]) == 0
         assert f"Rapport authentique : session {sound[0]} du DMS neovo" in capsys.readouterr().out
 
         # the DMS that accepts any callback fails on that scenario alone, the fault named
         assert players[1].returncode == 1, faulty_out
         assert re.search(r"callback-signature +failed", faulty_out), faulty_out
-        for probe in ("Rappel mal signé (signature fausse)", "Rappel périmé (X-Spoticar-Timestamp ancien)"):
-            assert re.search(re.escape(probe) + r".*: HTTP 200, attendu 4xx\.", faulty_out), faulty_out
+        for probe, count in (("Rappel mal signé (signature fausse)", " (3 sur 3)"),
+                             ("Rappel périmé (X-Spoticar-Timestamp ancien)", "")):
+            assert re.search(re.escape(probe) + r".*: HTTP 200, attendu 4xx" + re.escape(count + ". Le DMS a accepté"),
+                             faulty_out), faulty_out
         # the replayed delivery (same id, signature still valid) acknowledged again: idempotent, not a fault
         assert "Rappel rejoué" not in faulty_out, faulty_out
         assert main(["certify", "report", faulty[0], "--url", url, "--key", faulty[1], "--out", str(tmp_path / "f")]) == 1
-        assert f"Rapport de la session {faulty[0]} : failed (passed 13, failed 1," in capsys.readouterr().out
+        assert f"Rapport de la session {faulty[0]} : ÉCHEC (failed), scénarios réussis 13, échoués 1," in capsys.readouterr().out
 
         # a callback origin the operator did not allow: the vendor is told what to ask for, and from whom
         headers = {"Accept": "application/json", "Authorization": f"Bearer {sound[1]}"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import time
 
 import httpx
 import pytest
@@ -21,7 +22,9 @@ from harness.runner import Stack
 pytestmark = pytest.mark.centralisateur
 
 TOO_MANY_OPEN = ("Trop de sessions de certification ouvertes pour le DMS tec3h : au plus 2 à la fois. Terminez-en "
-                 "une, ou attendez qu'elle expire (24 h après son ouverture), puis recommencez.")
+                 "une (une session abandonnée se termine en ignorant ses scénarios restants : bouton « Ignorer ce "
+                 "scénario » de sa page, ou POST …/skip avec sa clé), ou attendez qu'elle expire (24 h après son "
+                 "ouverture), puis recommencez.")
 TOO_MANY_FROM_CLIENT = ("Trop de sessions de certification ouvertes depuis votre adresse : au plus 3 en 24 h. "
                         "Reprenez une session ouverte avec sa clé, ou réessayez plus tard.")
 
@@ -86,3 +89,29 @@ def test_opening_sessions_is_bounded_per_dms_and_per_client(tmp_path, monkeypatc
             assert _open(lab, "tec3h").status_code == 201
             assert _open(lab, "tec3h").status_code == 429
             assert _stored(db) == (6, 6)
+
+
+def test_a_session_abandoned_is_ended_by_skipping_what_is_left_and_frees_its_place(tmp_path, capsys):
+    """What the 429 says to do works: a vendor's run that crashed halfway left a session open; skipping
+    its remaining scenarios ends it (after its closing observation), and the DMS opens a new one."""
+    config = tmp_path / "spoticar.toml"
+    config.write_text('icare_service_key = "icare-service-kkkkkkkkkkkkkkkkkkkk"\n')
+    assert main(["keys", "add", "--config", str(config), "--dms", "tec3h"]) == 0
+    capsys.readouterr()
+    with Stack(tmp_path / "data", names=["centralisateur"], demo=False, extra_config={"centralisateur": {
+            "CONFIG_FILE": str(config), "CERTIFICATION_MAX_OPEN_PER_DMS": 1,
+            "CERTIFICATION_OBSERVE_SECONDS": 0.5}}) as stack, _client(stack) as vendor:
+        abandoned = _open(vendor, "tec3h").json()
+        assert "Terminez-en une (une session abandonnée" in _open(vendor, "tec3h").json()["errors"][0]["message"]
+        key = {"Authorization": f"Bearer {abandoned['key']}"}
+        state = abandoned
+        for _ in range(40):
+            if state["finished"]:
+                break
+            if state["current"] and not state["observing_until"]:
+                vendor.post(abandoned["url"] + "/skip", json={"reason": "run abandonné"}, headers=key)
+            else:
+                time.sleep(0.3)
+            state = vendor.get(abandoned["url"], headers={**key, "Accept": "application/json"}).json()
+        assert state["finished"], state
+        assert _open(vendor, "tec3h").status_code == 201

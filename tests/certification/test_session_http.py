@@ -44,6 +44,8 @@ FAULTY = {
     "reuse_order_ref": {"label-ds-certified"},
     # a VIN not the session's in every hand-off: no scenario's sale is the one instructed
     "foreign_vin": SALES,
+    # no signature computed: the probes answered by their place (they came in a fixed order, once)
+    "answer_by_position": {"callback-signature"},
 }
 
 
@@ -120,6 +122,9 @@ SAYS = {
                          "demande a été renvoyée 1 fois", "(seul le dms_order_ref change"),
     "reuse_order_ref": (("La vente de label-ds-certified a été transmise sous la commande de handoff-complete : "
                          "dms_order_ref 1000, réponse HTTP 200 avec le bon de commande SPC"),),
+    "answer_by_position": ("Rappel correctement signé (POST http://127.0.0.1:",
+                           ("Le DMS refuse un rappel correctement signé : il calcule X-Spoticar-Signature avec la clé "
+                            "d'API de la session")),
     "foreign_vin": (("Les valeurs transmises (POST /api/v1/handoffs) ne sont pas celles de la vente demandée : "
                      "vehicle.vin."), "La demande refusée (422) n'est pas la vente demandée : vehicle.vin.",
                     "ne sont pas celles de la vente demandée corrigée : vehicle.vin."),
@@ -197,7 +202,7 @@ def test_a_failed_sessions_report_is_authentic_and_any_file_tampered_is_refused_
     for handed in (out / "evidence.zip", out):
         assert main(["certify", "verify", str(handed), "--url", url]) == 1
         printed = capsys.readouterr().out
-        assert f"Rapport authentique : session {session['id']}" in printed and "verdict failed" in printed, printed
+        assert f"Rapport authentique : session {session['id']}" in printed and "verdict ÉCHEC (failed)" in printed, printed
 
     for kind, (edit, says) in TAMPERED.items():
         assert main(["certify", "verify", str(resealed(out, f"{kind}.zip", edit)), "--url", url]) == 3, kind
@@ -309,3 +314,38 @@ def test_the_session_observes_the_dms_before_its_end(cds):
             "La session de certification est terminée : le relevé de la commande n'est plus attendu.")
         after = http.get(session["url"], headers={"Accept": "application/json"}).json()
     assert {s["id"]: s["status"] for s in after["scenarios"]} == statuses and "readback" not in after["actions"]
+
+
+def test_test_callbacks_go_to_the_callback_url_the_dms_sent(cds, callback_server):
+    """The session's callback URL only pre-fills the sales (docs/certification.md §3): a DMS sending
+    its own ``callback_url`` gets its callbacks there, and so the session's signed, forged, replayed and
+    stale test callbacks too — not at the pre-filled address, where nobody listens (404)."""
+    session = open_session(cds, callback_url=callback_server.origin + "/spoticar/callback/pre-rempli")
+    dms = OutsideDms(session["url"], session["key"], callback_server)
+    try:
+        final = dms.run(dealer_declares)
+    finally:
+        dms.close()
+    statuses = {s["id"]: s["status"] for s in final["scenarios"]}
+    assert set(statuses.values()) == {"passed"}, json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
+    probes = next(s for s in final["scenarios"] if s["id"] == "callback-signature")["findings"]
+    assert len(probes) == 4 and all(f"(POST {dms.callback_url}," in f["message"] for f in probes), probes
+
+
+def test_a_callback_url_carrying_a_token_is_called_as_the_dms_gave_it(cds, callback_server):
+    """A DMS whose callback_url carries a credential in its query (``?token=…``, checked by its endpoint):
+    the journal masks it (« token=[REDACTED] »), and the session's test callbacks and callbacks sent
+    again must still go to the address the DMS gave, not to the masked copy, which it refuses."""
+    session = open_session(cds)
+    dms = OutsideDms(session["url"], session["key"], callback_server)
+    path = dms.callback_url.removeprefix(callback_server.origin)
+    del callback_server.receivers[path]                  # the address without its token: nobody there
+    dms.callback_url += "?token=jeton-du-dms-42"
+    callback_server.receivers[path + "?token=jeton-du-dms-42"] = dms.receive
+    try:
+        final = dms.run(dealer_declares)
+    finally:
+        dms.close()
+    statuses = {s["id"]: s["status"] for s in final["scenarios"]}
+    assert set(statuses.values()) == {"passed"}, json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
+    assert "jeton-du-dms-42" not in json.dumps(final)    # the evidence still masks it
