@@ -196,15 +196,15 @@ def test_a_sale_without_callback_url_is_told_why_no_callback_comes(cds):
 
 
 def test_the_session_answers_its_reader_while_it_sends_callbacks_to_a_slow_dms(cds, callback_server):
-    """A DMS answering each callback in 1.5 s (within the 5 s allowed): the session's eight test callbacks
-    take some 12 s. They are sent off any request: every read of the session's state answers within a
+    """A DMS answering each callback in 1 s (within the 5 s allowed): the session's eight test callbacks
+    take some 8 s, more than a read may wait. They are sent off any request: every read of the session's state answers within a
     few seconds meanwhile (one read sent them all and its client timed out), and the scenario then gets
     its verdict."""
     session = open_session(cds)
     headers = {"Authorization": f"Bearer {session['key']}", "Accept": "application/json"}
 
     def slow(_headers, _body) -> int:
-        time.sleep(1.5)
+        time.sleep(1.0)
         return 200
 
     url = callback_server.attach(slow)

@@ -316,27 +316,14 @@ def test_the_session_observes_the_dms_before_its_end(cds):
     assert {s["id"]: s["status"] for s in after["scenarios"]} == statuses and "readback" not in after["actions"]
 
 
-def test_test_callbacks_go_to_the_callback_url_the_dms_sent(cds, callback_server):
+def test_test_callbacks_go_to_the_callback_url_the_dms_sent_as_it_sent_it(cds, callback_server):
     """The session's callback URL only pre-fills the sales (docs/certification.md §3): a DMS sending
     its own ``callback_url`` gets its callbacks there, and so the session's signed, forged, replayed and
-    stale test callbacks too — not at the pre-filled address, where nobody listens (404)."""
+    stale test callbacks too — not at the pre-filled address, where nobody listens (404). That address
+    carries a credential in its query (``?token=…``, checked by its endpoint): the journal masks it
+    (« token=[REDACTED] »), and the test callbacks and the callbacks sent again must still go to the
+    address the DMS gave, not to the masked copy, which it refuses. One session plays both."""
     session = open_session(cds, callback_url=callback_server.origin + "/spoticar/callback/pre-rempli")
-    dms = OutsideDms(session["url"], session["key"], callback_server)
-    try:
-        final = dms.run(dealer_declares)
-    finally:
-        dms.close()
-    statuses = {s["id"]: s["status"] for s in final["scenarios"]}
-    assert set(statuses.values()) == {"passed"}, json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
-    probes = next(s for s in final["scenarios"] if s["id"] == "callback-signature")["findings"]
-    assert len(probes) == 4 and all(f"(POST {dms.callback_url}," in f["message"] for f in probes), probes
-
-
-def test_a_callback_url_carrying_a_token_is_called_as_the_dms_gave_it(cds, callback_server):
-    """A DMS whose callback_url carries a credential in its query (``?token=…``, checked by its endpoint):
-    the journal masks it (« token=[REDACTED] »), and the session's test callbacks and callbacks sent
-    again must still go to the address the DMS gave, not to the masked copy, which it refuses."""
-    session = open_session(cds)
     dms = OutsideDms(session["url"], session["key"], callback_server)
     path = dms.callback_url.removeprefix(callback_server.origin)
     del callback_server.receivers[path]                  # the address without its token: nobody there
@@ -348,4 +335,7 @@ def test_a_callback_url_carrying_a_token_is_called_as_the_dms_gave_it(cds, callb
         dms.close()
     statuses = {s["id"]: s["status"] for s in final["scenarios"]}
     assert set(statuses.values()) == {"passed"}, json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
+    probes = next(s for s in final["scenarios"] if s["id"] == "callback-signature")["findings"]
+    assert len(probes) == 4 and all(f"(POST {callback_server.origin}{path}?token=" in f["message"]
+                                    for f in probes), probes
     assert "jeton-du-dms-42" not in json.dumps(final)    # the evidence still masks it
