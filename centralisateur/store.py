@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.exc import DBAPIError
-from common.db import AddressColumns, utcnow  # noqa: F401  (utcnow re-exported)
+from common.db import AddressColumns, partial_index, utcnow  # noqa: F401  (utcnow re-exported)
 from common.sessions import session_models
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -95,12 +95,10 @@ class Declaration(Base):
 # IS true``) and the contract's uniqueness read just as before. A database made before keeps its former
 # full indexes too (``common.schema`` only adds).
 # (an Index of a table's columns joins that table)
-Index("ux_cds_declarations_contract_number", Declaration.contract_number, unique=True,
-      sqlite_where=Declaration.contract_number.is_not(None), postgresql_where=Declaration.contract_number.is_not(None))
-Index("ix_cds_declarations_retry_at", Declaration.next_attempt_at,
-      sqlite_where=Declaration.next_attempt_at.is_not(None), postgresql_where=Declaration.next_attempt_at.is_not(None))
-Index("ix_cds_declarations_callback_next", Declaration.callback_next_at,
-      sqlite_where=Declaration.callback_due.is_(True), postgresql_where=Declaration.callback_due.is_(True))
+partial_index("ux_cds_declarations_contract_number", Declaration.contract_number, unique=True,
+              where=Declaration.contract_number.is_not(None))
+partial_index("ix_cds_declarations_retry_at", Declaration.next_attempt_at, where=Declaration.next_attempt_at.is_not(None))
+partial_index("ix_cds_declarations_callback_next", Declaration.callback_next_at, where=Declaration.callback_due.is_(True))
 
 
 class IcareLease(Base):

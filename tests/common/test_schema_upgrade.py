@@ -9,9 +9,10 @@ import uuid
 
 import pytest
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, event, inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase
 
-from common.db import Database, utcnow
+from common.db import Database, partial_index, utcnow
 from common.schema import SchemaUpgradeError
 
 
@@ -161,3 +162,29 @@ def test_an_app_restarted_on_an_older_data_directory_gets_the_index_back(tmp_pat
             assert upgraded.execute("SELECT count(*) FROM pvo2_orders").fetchone()[0] > 0
     finally:
         app.extensions["harness_stop"]()
+
+
+def test_a_partial_index_is_made_partial_and_keeps_its_rule(tmp_path, prefix):
+    """``common.db.partial_index`` (the centralisateur's contract number, Icare retry and callback
+    indexes) is created with its clause on SQLite and PostgreSQL alike, without naming either dialect
+    in the model: the index holds only the rows the clause selects, and a unique one still refuses a
+    value twice."""
+    class Base(DeclarativeBase):
+        pass
+
+    Thing = type("Thing", (Base,), {"__tablename__": f"{prefix}_things", "id": Column(Integer, primary_key=True),
+                                    "number": Column(String(20))})
+    partial_index(f"ux_{prefix}_things_number", Thing.number, unique=True, where=Thing.number.is_not(None))
+    db = Database(_url(tmp_path), Base)
+    try:
+        db.create_all()
+        index = next(i for i in inspect(db.engine).get_indexes(f"{prefix}_things")
+                     if i["name"] == f"ux_{prefix}_things_number")
+        where = index["dialect_options"][f"{db.engine.dialect.name}_where"]
+        assert "number IS NOT NULL" in str(where).replace("(", "").replace(")", ""), where
+        with db.transaction() as session:
+            session.add_all([Thing(number=None), Thing(number=None), Thing(number="A1")])
+        with pytest.raises(IntegrityError), db.transaction() as session:
+            session.add(Thing(number="A1"))
+    finally:
+        _drop(db)
