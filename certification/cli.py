@@ -56,7 +56,7 @@ def _start(args) -> int:
     if response.status_code != 201:
         return _fail(f"session refusée (HTTP {response.status_code}) : {_errors(response)}")
     s = response.json()
-    print(f"Session de certification {s['id']} ouverte pour le DMS {s['dms']} (plan {s['plan']['version']}).\n"
+    print(f"Session de certification {s['id']} ouverte pour le DMS {s['dms']} (plan {s['plan']['id']} {s['plan']['version']}).\n"
           f"  Page de suivi        {s['url']}\n"
           f"  Centralisateur       {s['centralisateur_url']}  (API {s['api_url']})\n"
           f"  Clé d'API de session {s['key']}\n"

@@ -44,6 +44,7 @@ def _session(url: str, capsys) -> tuple[str, str]:
     # the report command printed is one to copy as is: with the centralisateur's address
     assert re.search(r"Rapport : spoticar-harness certify report cs_\w+ --out DIR --url " + re.escape(url), printed), \
         printed
+    assert "ouverte pour le DMS neovo (plan spoticar-dms 1.0.0)" in printed  # as the guide and the report name it
     return (re.search(r"Session de certification (cs_\w+)", printed).group(1),
             re.search(r"Clé d'API de session (\S+)", printed).group(1))
 
