@@ -37,6 +37,7 @@ CONTROL_CHARS = r"\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069"
 CONTROL_CHARS_MULTILINE = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069"  # a text area's tab, line breaks
 INVISIBLE_CHARS = r"\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff"
 CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
+CONTROL_MULTILINE_RE = re.compile(f"[{CONTROL_CHARS_MULTILINE}]")
 _BLANK_RE = re.compile(rf"[\s{INVISIBLE_CHARS}]*")
 
 

@@ -19,7 +19,7 @@ from common import parsing
 from common.dates import fr_date
 from common.forms import formats
 from common.forms.messages import message
-from spoticar_handoff.fields import CONTROL_CHARS_MULTILINE, CONTROL_RE, blank
+from spoticar_handoff.fields import CONTROL_MULTILINE_RE, CONTROL_RE, blank
 
 
 class Invalid(ValueError):
@@ -28,11 +28,6 @@ class Invalid(ValueError):
     def __init__(self, key: str, **params):
         super().__init__(key)
         self.key, self.params = key, params
-
-
-# Characters no one types in a field (``spoticar_handoff.fields.CONTROL_CHARS``): a single-line input
-# takes none; a text area keeps its tabs and line breaks.
-_CONTROL_MULTILINE = re.compile(f"[{CONTROL_CHARS_MULTILINE}]")
 
 
 def lower(value: str | None) -> str | None:
@@ -102,8 +97,9 @@ class Field(_WTField):
         return not self.data or (isinstance(self.data, str) and blank(self.data))
 
     def has_control(self) -> bool:
-        """Whether the typed text holds a character no one types (``CONTROL_RE``)."""
-        pattern = _CONTROL_MULTILINE if self.kind == "textarea" else CONTROL_RE
+        """Whether the typed text holds a character no one types (``spoticar_handoff.fields.CONTROL_CHARS``):
+        a single-line input takes none; a text area keeps its tabs and line breaks."""
+        pattern = CONTROL_MULTILINE_RE if self.kind == "textarea" else CONTROL_RE
         return isinstance(self.data, str) and pattern.search(self.data) is not None
 
     def pre_validate(self, form):
