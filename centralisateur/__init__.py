@@ -13,13 +13,16 @@ from common.journal.registry import DEFAULT_EXCLUDE as JOURNAL_EXCLUDE
 from common.testing import mount_test_routes
 from common.web import make_app
 from centralisateur.store import Base, Dealer, DealerUser, DmsClient
+from certification.exchanges import SESSION_HEADER
 from fixtures import reference
 from fixtures.prepared import demo_password_hash
 
 def create_app(config: dict | None = None) -> Flask:
     app = make_app(__name__, config, defaults={"ICARE_TIMEOUT": 5.0, "WORKER_INTERVAL": 1.0,
                                                # RGPD pages list and export personal data: not journalled
-                                               "JOURNAL_EXCLUDE": JOURNAL_EXCLUDE + ("/rgpd",)})
+                                               "JOURNAL_EXCLUDE": JOURNAL_EXCLUDE + ("/rgpd",),
+                                               # a certification session's exchanges, found by their mark
+                                               "JOURNAL_MARK_HEADER": SESSION_HEADER})
     onboarded = None
     if app.config.get("CONFIG_FILE"):  # dealers and keys of a real deployment (pydantic: only then)
         from centralisateur import onboarding

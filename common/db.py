@@ -143,18 +143,18 @@ class Database:
             _sqlite_tuning(engine, immediate)
         return engine
 
-    def create_all(self) -> None:
+    def create_all(self) -> list[str]:
         """Create the missing tables, and the columns and indexes added since an existing database
-        was made (``common.schema``; a restart on an up-to-date one reads a single stamp). On a
-        server database another process or thread (a second worker, the journal's writer) may create
-        one between the check and the CREATE: try again."""
+        was made (``common.schema``; a restart on an up-to-date one reads a single stamp); what was
+        added, as ``common.schema.ensure`` names it. On a server database another process or thread
+        (a second worker, the journal's writer) may create one between the check and the CREATE: try
+        again."""
         from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
         from common import schema
         for attempt in range(3):
             try:
-                schema.ensure(self.engine, self.base.metadata, self._schema_name)
-                return
+                return schema.ensure(self.engine, self.base.metadata, self._schema_name)
             except (ProgrammingError, IntegrityError, OperationalError) as exc:
                 if attempt == 2 or not schema.raced(exc):
                     raise

@@ -58,29 +58,36 @@ def ensure(engine: Engine, metadata: MetaData, base: str) -> list[str]:
     stamp = fingerprint(metadata)
     if is_current(engine, base, stamp):
         return []
-    added: list[str] = []
     with engine.begin() as connection:  # one transaction: all of it or nothing
-        inspector = inspect(connection)
-        existing = set(inspector.get_table_names())
-        missing = [t for t in metadata.sorted_tables if t.name not in existing]
-        if missing:
-            metadata.create_all(connection, tables=missing)
-            added += [t.name for t in missing]
-        for table in metadata.sorted_tables:
-            if table.name not in existing:
-                continue
-            columns = {c["name"] for c in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name not in columns:
-                    _add_column(connection, table, column)
-                    added.append(f"{table.name}.{column.name}")
-            indexes = {i["name"] for i in inspector.get_indexes(table.name)}
-            for index in table.indexes:
-                if index.name not in indexes:
-                    index.create(connection)
-                    added.append(index.name)
+        added = complete(connection, metadata.sorted_tables)
         STAMPS.create(connection, checkfirst=True)
     _stamp(engine, base, stamp)
+    return added
+
+
+def complete(connection: Connection, tables: list[Table]) -> list[str]:
+    """Create those of ``tables`` the database lacks and add the columns and indexes the others lack
+    (no stamp: ``ensure`` stamps); what was added, named as by ``ensure``."""
+    added: list[str] = []
+    inspector = inspect(connection)
+    existing = set(inspector.get_table_names())
+    missing = [t for t in tables if t.name not in existing]
+    if missing:
+        missing[0].metadata.create_all(connection, tables=missing)
+        added += [t.name for t in missing]
+    for table in tables:
+        if table.name not in existing:
+            continue
+        columns = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in columns:
+                _add_column(connection, table, column)
+                added.append(f"{table.name}.{column.name}")
+        indexes = {i["name"] for i in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in indexes:
+                index.create(connection)
+                added.append(index.name)
     return added
 
 

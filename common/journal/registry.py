@@ -11,6 +11,7 @@ import orjson
 
 from common.journal import redact
 from common.journal.capture import request_headers, settle
+from common.journal.schema import mark_of
 from common.journal.store import UNBOUND, JournalStore, Later
 from common.settings import setting as _setting
 
@@ -48,7 +49,8 @@ class Journal:
     ``SPOTICAR_JOURNAL_MAX_ENTRIES`` (10,000), ``JOURNAL_MAX_AGE`` / ``SPOTICAR_JOURNAL_MAX_AGE``
     (seconds, 7 days), ``JOURNAL_BODY_LIMIT`` / ``SPOTICAR_JOURNAL_BODY_LIMIT`` (16,384 bytes),
     ``JOURNAL_QUEUE_SIZE`` (10,000 entries waiting to be written), ``JOURNAL_EXCLUDE`` (path prefixes
-    not journalled).
+    not journalled), ``JOURNAL_MARK_HEADER`` (the header whose value, set by the app on an exchange,
+    is indexed: ``query(header=(that name, value))`` reads an index instead of every exchange's text).
     """
 
     def __init__(self, name: str, config):
@@ -60,7 +62,8 @@ class Journal:
             name,
             max_entries=_setting(config, "JOURNAL_MAX_ENTRIES", "SPOTICAR_JOURNAL_MAX_ENTRIES", 10000),
             max_age=_setting(config, "JOURNAL_MAX_AGE", "SPOTICAR_JOURNAL_MAX_AGE", 7 * 24 * 3600, float),
-            queue_size=_setting(config, "JOURNAL_QUEUE_SIZE", "SPOTICAR_JOURNAL_QUEUE_SIZE", 10000))
+            queue_size=_setting(config, "JOURNAL_QUEUE_SIZE", "SPOTICAR_JOURNAL_QUEUE_SIZE", 10000),
+            mark_header=config.get("JOURNAL_MARK_HEADER"))
         self.store.build, self.store.settle = self._build, self._settle
         self.exporter = None  # set by common.journal.otel when OTEL_EXPORTER_OTLP_ENDPOINT is set
         self._inflight: dict[object, int] = {}  # requests being served → their thread
@@ -123,7 +126,8 @@ class Journal:
                           "body_truncated": res_cut}, later.fields)
 
     def _row(self, request: dict, response: dict, fields: dict) -> dict:
-        row = {**fields, "request": to_json(request), "response": to_json(response)}
+        row = {**fields, "request": to_json(request), "response": to_json(response),
+               "mark": mark_of(fields["direction"], request, response, self.store.mark_header)}
         if self.exporter is not None:
             self.exporter.export(self.name, fields, request, response)
         return row

@@ -11,6 +11,9 @@ from sqlalchemy import (Column, DateTime, Float, Integer, LargeBinary, MetaData,
                         insert, or_, select)
 
 
+MARK_LENGTH = 64  # a longer value is not indexed (``mark_of``): its exchanges are found by their text
+
+
 def tables(metadata: MetaData, name: str) -> tuple[Table, Table]:
     """``<name>_journal`` (the entries) and ``<name>_journal_traces`` (trace id ↔ numéro de BDC)."""
     entries_name, traces_name = f"{name}_journal", f"{name}_journal_traces"
@@ -30,7 +33,11 @@ def tables(metadata: MetaData, name: str) -> tuple[Table, Table]:
         Column("span_id", String(16), nullable=False),
         Column("bdc", String(32), index=True),
         Column("request", Text, nullable=False),
-        Column("response", Text, nullable=False))
+        Column("response", Text, nullable=False),
+        # the value of the header the app marks exchanges with (``JOURNAL_MARK_HEADER``: a certification
+        # session's), on its answer (``in``) or on its call (``out``): a session's exchanges are read
+        # off this index, not looked for in the text of every exchange since the session opened
+        Column("mark", String(MARK_LENGTH), index=True))
     traces = Table(
         traces_name, metadata,
         # numéro de BDC first: a BDC is looked up (queries by BDC), a trace never is here; and new BDCs
@@ -45,7 +52,7 @@ def tables(metadata: MetaData, name: str) -> tuple[Table, Table]:
 
 BINDING_COLUMNS = ("trace_id", "bdc", "time", "tracestate")
 ENTRY_COLUMNS = ("time", "direction", "method", "url", "path", "status", "duration_ms", "trace_id", "span_id",
-                 "bdc", "request", "response")
+                 "bdc", "request", "response", "mark")
 
 
 PARTS = ("request", "response")
@@ -102,7 +109,7 @@ def bindings_insert(connection, traces: Table, bindings: dict):
     return dialect_insert(traces).on_conflict_do_nothing()
 
 
-def _part(text: str) -> dict:
+def read_part(text: str) -> dict:
     try:
         return orjson.loads(text)  # a few times the standard decoder's speed: a reader takes thousands
     except orjson.JSONDecodeError:  # an escaped lone surrogate (the standard encoder's fallback)
@@ -115,7 +122,17 @@ def as_entry(app: str, row) -> dict:
             "direction": row["direction"], "method": row["method"], "url": row["url"],
             "path": row["path"], "status": row["status"], "duration_ms": row["duration_ms"],
             "trace_id": row["trace_id"], "span_id": row["span_id"], "bdc": row["bdc"],
-            "request": _part(row["request"]), "response": _part(row["response"])}
+            "request": read_part(row["request"]), "response": read_part(row["response"])}
+
+
+def mark_of(direction: str, request: dict, response: dict, name: str | None) -> str | None:
+    """The ``mark`` column of an exchange: the value of header ``name`` the app set on it (its answer
+    to a request it served, its own request for a call it made), or None (no such header, no mark
+    header configured, a value too long for the index)."""
+    if not name:
+        return None
+    value = own_header({"direction": direction, "request": request, "response": response}, name)
+    return value if value is not None and len(value) <= MARK_LENGTH else None
 
 
 def own_header(entry: dict, name: str) -> str | None:

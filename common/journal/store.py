@@ -18,12 +18,12 @@ from collections import OrderedDict, deque
 from operator import itemgetter
 from pathlib import Path
 
-from sqlalchemy import Table, and_, delete, event, func, or_, select, true
-from sqlalchemy.exc import ProgrammingError
+from sqlalchemy import Table, and_, bindparam, delete, event, func, or_, select, true, update
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from common.journal.schema import (BINDING_COLUMNS, ENTRY_COLUMNS, PARTS, as_entry, bindings_insert, entries_insert,
-                                   header_condition,
-                                   own_header, prepared_sqlite, tables as _tables)
+from common.journal.schema import (BINDING_COLUMNS, ENTRY_COLUMNS, MARK_LENGTH, PARTS, as_entry, bindings_insert,
+                                   entries_insert, header_condition, mark_of, own_header, prepared_sqlite, read_part,
+                                   tables as _tables)
 from common.prepared import Prepared
 
 log = logging.getLogger("spoticar.journal")
@@ -124,8 +124,10 @@ def _many(prepared: Prepared, session, rows: list[dict]) -> None:
 class JournalStore:
     """One app's journal tables, its write queue and its writer thread."""
 
-    def __init__(self, name: str, *, max_entries: int, max_age: float, queue_size: int):
+    def __init__(self, name: str, *, max_entries: int, max_age: float, queue_size: int,
+                 mark_header: str | None = None):
         self.name = name
+        self.mark_header = mark_header  # the header whose value is the entries' indexed ``mark``
         self.max_entries = max_entries
         self.max_age = dt.timedelta(seconds=max_age)
         self.db = None
@@ -190,19 +192,45 @@ class JournalStore:
         self._insert = Prepared(entries_insert(self.entries, self._utf8), ENTRY_COLUMNS,
                                 raw=PARTS if self._utf8 else ())
         if self._own_file:  # SQLite: the journal's own file, brought up to date like an app's (common.schema)
-            self.db.create_all()
+            added = self.db.create_all()
         else:
-            self._create()
+            added = self._create()
+        if f"{self.entries.name}.mark" in added:
+            self._mark_earlier_entries()
 
-    def _create(self) -> None:
-        for table in (self.entries, self.traces):
+    def _create(self) -> list[str]:
+        """Create the tables, or add what an earlier version's lack; what was added."""
+        from common import schema
+        for attempt in range(3):
             try:
-                table.create(self.db.engine, checkfirst=True)
-            except ProgrammingError as exc:
+                with self.db.engine.begin() as connection:
+                    return schema.complete(connection, [self.entries, self.traces])
+            except (ProgrammingError, IntegrityError, OperationalError) as exc:
                 # two apps of the same name starting on one server database (tests, several workers)
-                # race between the check and the CREATE: the table being there is all we need
-                if "already exists" not in str(exc):
+                # race between the check and the CREATE: checking again finds it
+                if attempt == 2 or not schema.raced(exc):
                     raise
+        return []
+
+    def _mark_earlier_entries(self) -> None:
+        """Fill the ``mark`` of the entries an earlier version wrote without it (once, when the column
+        is added): those holding the mark header's name are read and given their header's value."""
+        name = self.mark_header
+        if not name:
+            return
+        e = self.entries
+        texts = [json.dumps(n) for n in {name, name.title(), name.lower()}]
+        holding = or_(*[part.contains(text, autoescape=True) for text in texts for part in (e.c.request, e.c.response)])
+        with self.db.engine.begin() as connection:
+            rows = connection.execute(select(e.c.id, e.c.direction, e.c.request, e.c.response).where(
+                e.c.mark.is_(None), holding)).mappings().all()
+            marks = [{"m_id": row["id"], "m_mark": mark_of(row["direction"], read_part(row["request"]),
+                                                          read_part(row["response"]), name)} for row in rows]
+            marks = [m for m in marks if m["m_mark"] is not None]
+            if marks:
+                connection.execute(update(e).where(e.c.id == bindparam("m_id")).values(mark=bindparam("m_mark")),
+                                   marks)
+        log.info("journal %s : %d échanges marqués (%s)", self.name, len(marks), name)
 
     # -- writing ----------------------------------------------------------------------------------
     def put(self, row: dict | Later) -> None:
@@ -544,7 +572,9 @@ class JournalStore:
         if since is not None:
             conditions.append(e.c.time >= since)
         if header is not None:
-            conditions.append(header_condition(e, *header))
+            marked = self.mark_header and header[0].lower() == self.mark_header.lower() \
+                and len(header[1]) <= MARK_LENGTH
+            conditions.append(e.c.mark == header[1] if marked else header_condition(e, *header))
         limit = max(1, min(int(limit or MAX_LIMIT), MAX_LIMIT))
         stmt = select(e).where(and_(true(), *conditions)).order_by(e.c.time.desc(), e.c.id.desc()).limit(limit)
         with self.db.read_sessionmaker() as session:

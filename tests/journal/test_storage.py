@@ -219,6 +219,53 @@ def test_an_older_journal_file_gets_the_indexes_declared_since(tmp_path):
     assert indexes() == declared
 
 
+def test_an_older_journal_file_gets_its_session_marks_and_its_sessions_are_found_by_them(tmp_path):
+    """A journal file an earlier version wrote has no ``mark`` column: the next start adds it and marks
+    the exchanges the app marked with its header (on its answer), not those whose sender wrote it; the
+    header filter then reads the index, and finds them as the text search did."""
+    import datetime as dt
+    import json
+    import sqlite3
+
+    from sqlalchemy.orm import DeclarativeBase
+
+    from common.db import Database
+    from common.journal.store import JournalStore
+
+    class AppBase(DeclarativeBase):
+        pass
+
+    header = "X-Spoticar-Certification-Session"
+
+    def start() -> JournalStore:
+        store = JournalStore("demoapp", max_entries=100, max_age=3600, queue_size=100, mark_header=header)
+        store.attach(Database(f"sqlite:///{tmp_path / 'demoapp.sqlite3'}", AppBase))
+        return store
+
+    start().dispose()
+    path = tmp_path / "demoapp-journal.sqlite3"
+    with sqlite3.connect(path) as connection:  # as an earlier version left it: no mark, two exchanges
+        index = connection.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '%mark%'").fetchone()
+        connection.execute(f'DROP INDEX "{index[0]}"')
+        connection.execute("ALTER TABLE demoapp_journal DROP COLUMN mark")
+        connection.execute("DELETE FROM harness_schema")
+        for number, (sent, answered) in enumerate((({}, {header: "cs_old"}), ({header.lower(): "cs_old"}, {}))):
+            connection.execute(
+                "INSERT INTO demoapp_journal (time, direction, method, url, path, status, duration_ms, trace_id,"
+                " span_id, request, response) VALUES (?, 'in', 'POST', ?, ?, 201, 1.0, ?, ?, ?, ?)",
+                (dt.datetime(2026, 12, 1, 8, number).isoformat(" "), f"/api/{number}", f"/api/{number}", "0" * 32,
+                 "0" * 16, json.dumps({"headers": sent, "body": ""}), json.dumps({"headers": answered, "body": ""})))
+    store = start()
+    try:
+        with sqlite3.connect(path) as connection:
+            assert connection.execute("SELECT path, mark FROM demoapp_journal ORDER BY id").fetchall() == [
+                ("/api/0", "cs_old"), ("/api/1", None)]
+        assert [e["path"] for e in store.query(header=(header, "cs_old"))] == ["/api/0"]
+        assert store.query(header=(header, "cs_other")) == []
+    finally:
+        store.dispose()
+
+
 def test_a_stopped_app_writes_its_queue_and_leaves_no_writer_behind(tmp_path):
     """An app a test process makes and stops (``harness_stop``, as every suite's per-test app does)
     writes what its journal had queued, then ends its writer thread: the next app on the same data
