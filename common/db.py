@@ -149,15 +149,8 @@ class Database:
         added, as ``common.schema.ensure`` names it. On a server database another process or thread
         (a second worker, the journal's writer) may create one between the check and the CREATE: try
         again."""
-        from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
-
         from common import schema
-        for attempt in range(3):
-            try:
-                return schema.ensure(self.engine, self.base.metadata, self._schema_name)
-            except (ProgrammingError, IntegrityError, OperationalError) as exc:
-                if attempt == 2 or not schema.raced(exc):
-                    raise
+        return schema.retry_races(lambda: schema.ensure(self.engine, self.base.metadata, self._schema_name))
 
     @property
     def _schema_name(self) -> str:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import Column, MetaData, String, Table, inspect, text, update
 from sqlalchemy.engine import Connection, Engine
@@ -25,6 +27,7 @@ STAMPS = Table("harness_schema", MetaData(),
                Column("fingerprint", String(64), primary_key=True))
 
 _IS_STAMPED = text("SELECT 1 FROM harness_schema WHERE base = :base AND fingerprint = :fingerprint")
+T = TypeVar("T")
 RACES = ("already exists", "duplicate key", "duplicate column", "unique constraint failed")
 
 
@@ -104,6 +107,18 @@ def raced(error: Exception) -> bool:
     """Whether ``error`` is another process having created the same thing first (workers starting
     together on one database): checking again then finds it."""
     return any(words in str(error).lower() for words in RACES)
+
+
+def retry_races(action: Callable[[], T]) -> T:
+    """``action()`` (creating tables, columns, indexes), tried again, three times in all, while it
+    fails because another process or thread created the same thing between its check and its CREATE
+    (a second worker, the journal's writer): checking again then finds it."""
+    for attempt in range(3):
+        try:
+            return action()
+        except (ProgrammingError, IntegrityError, OperationalError) as exc:
+            if attempt == 2 or not raced(exc):
+                raise
 
 
 def _stamp(engine: Engine, base: str, stamp: str) -> None:

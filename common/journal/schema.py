@@ -150,7 +150,17 @@ def header_condition(e: Table, name: str, value: str):
     is looked for as written (UTF-8) and escaped (``\\u00e9``: the standard encoder's entries before
     it wrote UTF-8, ``registry.to_json``)."""
     quoted = {json.dumps(value, ensure_ascii=False), json.dumps(value)}
-    names = {json.dumps(n) for n in (name, name.title(), name.lower())}
-    texts = [f"{n}{sep}{q}" for n in names for sep in (":", ": ") for q in quoted]
+    return own_part_holds(e, [f"{n}{sep}{q}" for n in header_names(name) for sep in (":", ": ") for q in quoted])
+
+
+def header_names(name: str) -> set[str]:
+    """A header's name as an entry's JSON may hold it: as sent, Title-Cased or lower-cased (httpx), quoted."""
+    return {json.dumps(n) for n in (name, name.title(), name.lower())}
+
+
+def own_part_holds(e: Table, texts) -> object:
+    """SQL keeping the entries whose part the app wrote (its answer of ``in``, its request of ``out``)
+    holds one of ``texts``."""
+    texts = list(texts)
     return or_(and_(e.c.direction == "in", or_(*[e.c.response.contains(x, autoescape=True) for x in texts])),
                and_(e.c.direction == "out", or_(*[e.c.request.contains(x, autoescape=True) for x in texts])))

@@ -19,11 +19,10 @@ from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import Table, and_, bindparam, delete, event, func, or_, select, true, update
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from common.journal.schema import (BINDING_COLUMNS, ENTRY_COLUMNS, MARK_LENGTH, PARTS, as_entry, bindings_insert,
-                                   entries_insert, header_condition, mark_of, own_header, prepared_sqlite, read_part,
-                                   tables as _tables)
+                                   entries_insert, header_condition, header_names, mark_of, own_header,
+                                   own_part_holds, prepared_sqlite, read_part, tables as _tables)
 from common.prepared import Prepared
 
 log = logging.getLogger("spoticar.journal")
@@ -199,18 +198,15 @@ class JournalStore:
             self._mark_earlier_entries()
 
     def _create(self) -> list[str]:
-        """Create the tables, or add what an earlier version's lack; what was added."""
+        """Create the tables, or add what an earlier version's lack; what was added. Two apps of the
+        same name starting on one server database (tests, several workers) may race: checking again
+        finds what the other made."""
         from common import schema
-        for attempt in range(3):
-            try:
-                with self.db.engine.begin() as connection:
-                    return schema.complete(connection, [self.entries, self.traces])
-            except (ProgrammingError, IntegrityError, OperationalError) as exc:
-                # two apps of the same name starting on one server database (tests, several workers)
-                # race between the check and the CREATE: checking again finds it
-                if attempt == 2 or not schema.raced(exc):
-                    raise
-        return []
+
+        def complete() -> list[str]:
+            with self.db.engine.begin() as connection:
+                return schema.complete(connection, [self.entries, self.traces])
+        return schema.retry_races(complete)
 
     def _mark_earlier_entries(self) -> None:
         """Fill the ``mark`` of the entries an earlier version wrote without it (once, when the column
@@ -219,11 +215,9 @@ class JournalStore:
         if not name:
             return
         e = self.entries
-        texts = [json.dumps(n) for n in {name, name.title(), name.lower()}]
-        holding = or_(*[part.contains(text, autoescape=True) for text in texts for part in (e.c.request, e.c.response)])
         with self.db.engine.begin() as connection:
             rows = connection.execute(select(e.c.id, e.c.direction, e.c.request, e.c.response).where(
-                e.c.mark.is_(None), holding)).mappings().all()
+                e.c.mark.is_(None), own_part_holds(e, header_names(name)))).mappings().all()
             marks = [{"m_id": row["id"], "m_mark": mark_of(row["direction"], read_part(row["request"]),
                                                           read_part(row["response"]), name)} for row in rows]
             marks = [m for m in marks if m["m_mark"] is not None]
