@@ -2,7 +2,7 @@
 
 Two ways of serving, each measured against its own floor (``bench/bare_flask.py``):
 - ``threads``: what ``spoticar-harness up`` and the suites run — the apps in this process on the
-  harness's own server (``common.serve.AppServer``: waitress, 8 threads), the bare app beside them;
+  harness's own server (``common.serve.AppServer``: waitress, ``THREADS`` threads), the bare app beside them;
 - ``processes``: what ``up --processes`` runs — the centralisateur under gunicorn
   (``spoticar-harness serve``, 2 workers × 4 threads), the bare app under the same gunicorn options.
 

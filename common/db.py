@@ -119,6 +119,11 @@ def _sqlite_tuning(engine: Engine, immediate: bool) -> None:
             raise DBAPIError.instance(begin, (), exc, sqlite3.Error) from exc
 
 
+POOL_SIZE = 8       # connections each engine keeps open between requests
+POOL_OVERFLOW = 56  # more, opened while that many are in use at once: 2 per server thread (``common.serve.THREADS``,
+# ``serve --threads`` up to 16) and room for background threads; closed when given back
+
+
 class Database:
     """One app's tables (its own ``DeclarativeBase``): ``transaction()`` for writes, ``session`` (one
     per request) for reads."""
@@ -135,7 +140,12 @@ class Database:
         self.read_sessionmaker = sessionmaker(self.read_engine, expire_on_commit=False)
 
     def _engine(self, immediate: bool) -> Engine:
+        # every server thread may hold its request's session and a short read beside it (a certification
+        # page reads the state a judge saved), and the app's background threads (outbox, judges) take
+        # their own: SQLAlchemy's 5 + 10 let 16 such requests hold all 15 and wait 30 s for a 16th
         kwargs: dict = {}
+        if not self.url.startswith("sqlite") or self.url.removeprefix("sqlite://") not in ("", "/:memory:"):
+            kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)  # in memory: one connection, no pool
         if self.url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
         engine = create_engine(self.url, **kwargs)
