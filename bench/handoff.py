@@ -4,7 +4,7 @@ Two ways of serving, each measured against its own floor (``bench/bare_flask.py`
 - ``threads``: what ``spoticar-harness up`` and the suites run — the apps in this process on the
   harness's own server (``common.serve.AppServer``: waitress, ``THREADS`` threads), the bare app beside them;
 - ``processes``: what ``up --processes`` runs — the centralisateur under gunicorn
-  (``spoticar-harness serve``, 2 workers × 4 threads), the bare app under the same gunicorn options.
+  (``spoticar-harness serve``, 2 workers × ``ServeOptions.threads``), the bare app under the same gunicorn options.
 
 The load comes from ``harness.loadgen`` in another process (16 keep-alive connections, every
 hand-off a new sale). The API and its floor take turns, round after round, so a machine shared with
@@ -33,7 +33,7 @@ from bench.bare_flask import create_app as bare_app
 from common.serve import AppServer, settle_heap
 from fixtures.factories import Factory
 from harness.runner import Stack
-from harness.serving import free_port, serve_command, wait_healthy
+from harness.serving import ServeOptions, free_port, serve_command, wait_healthy
 
 CONNECTIONS = 16
 ROUNDS = 6  # even: each target goes first as often as second
@@ -153,7 +153,7 @@ def measure_processes() -> dict:
                                              data_dir=Path(tmp), seed=0, demo=True, urls={}),
                                cwd=ROOT, env={**ENV, "SPOTICAR_SECRET_KEY": "bench-handoff"})
         bare = subprocess.Popen([sys.executable, "-m", "bench.bare_flask", bare_url.removeprefix("http://"),
-                                 str(WORKERS), "4"], cwd=ROOT, env=ENV)
+                                 str(WORKERS), str(ServeOptions.threads)], cwd=ROOT, env=ENV)
         try:
             wait_healthy(api_url, 90, api)
             wait_healthy(bare_url, 90, bare)
@@ -176,7 +176,7 @@ def _check(m: dict) -> dict:
 def rows() -> list[dict]:
     """The hand-off figures of issue 15's table, ``{figure, now, target}``: one-process and gunicorn."""
     out = []
-    for label, measure in (("1 process", measure_threads), (f"gunicorn {WORKERS}×4", measure_processes)):
+    for label, measure in (("1 process", measure_threads), (f"gunicorn {WORKERS}×{ServeOptions.threads}", measure_processes)):
         m = _check(measure())
         api, bare = m["api"], m["bare"]
         out += [

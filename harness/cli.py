@@ -165,7 +165,7 @@ def _serve(args) -> int:
     if test_key and not given:  # a serve on its own: its own key (up --processes hands its own on)
         print(f"Routes de test hors mode démo : en-tête X-Spoticar-Test-Key: {test_key}", flush=True)
     try:
-        serve(ServeOptions(args.app, bind, workers=args.workers, threads=args.threads,
+        serve(ServeOptions(args.app, bind, workers=args.workers, threads=args.threads or ServeOptions.threads,
                            data_dir=Path(args.data_dir), seed=args.seed, demo=not (args.no_demo or args.config),
                            reset=args.reset, urls=urls, public_url=args.public_url,
                            extra=extra_config(args.config, args.test_routes).get(args.app, {})))
@@ -261,7 +261,7 @@ def _main(argv: list[str] | None, collecting: bool) -> int:
     serve.add_argument("app", choices=[s.name for s in APPS])
     serve.add_argument("--bind", help="HÔTE:PORT d'écoute (défaut : --host et le port de l'application)")
     serve.add_argument("--workers", type=int, default=2, help="processus workers gunicorn (2)")
-    serve.add_argument("--threads", type=int, default=4, help="fils par worker (4)")
+    serve.add_argument("--threads", type=int, help="fils par worker (8 : ServeOptions.threads)")
     serve.add_argument("--host", default="127.0.0.1", help="hôte des autres applications et d'écoute")
     serve.add_argument("--port-offset", type=int, default=0, help="décalage ajouté aux ports 8000…8006")
     serve.add_argument("--url", action="append", metavar="NOM=URL",

@@ -10,16 +10,24 @@ received in each worker process (the others get a French 408 and are closed); a 
 the app's ``MAX_CONTENT_LENGTH`` is never read (the app answers its own 413, then the connection
 closes), a malformed chunked one is a French 400 (``FrenchThreadWorker._receive_body``). gthread reads a request in one of its threads, and
 that thread waited on the socket as long as the client kept it open: a dozen connections trickling
-their headers, or announcing a body that never came, held every thread of an app (2 workers × 4
+their headers, or announcing a body that never came, held every thread of an app (then 2 workers × 4
 threads), which then answered no one — not even ``/healthz`` — for as long as they stayed open.
 
 Behind a trusted proxy (``common.proxies``) a request counts for the client its ``X-Forwarded-For``
 names once its headers are in, as under waitress; before that only the deadline bounds it.
 Forwarded headers are read by the app alone (``common.proxies.ForwardedClient``): ``serve`` gives
-gunicorn no ``forwarded_allow_ips``, so ``X-Forwarded-Proto`` changes nothing, as under waitress."""
+gunicorn no ``forwarded_allow_ips``, so ``X-Forwarded-Proto`` changes nothing, as under waitress.
+
+Connections are spread over the workers (``FrenchThreadWorker.wait_for_and_dispatch_events``).
+gunicorn leaves a new connection to whichever worker wakes first: a DMS opening 16 connections at
+once had all of them accepted by one worker of two about half the time, served by its 4 threads while
+the other worker's sat idle (hand-offs 1,000 req/s instead of 2,000). A worker that already holds a
+connection for each of its threads now leaves a new one to another worker, and takes it only if it
+is still waiting ``BALANCE_DELAY`` later (every worker busy)."""
 from __future__ import annotations
 
 import io
+import selectors
 import threading
 import time
 from collections import Counter
@@ -34,6 +42,7 @@ from common.peer_limits import REQUEST_DEADLINE, SERVER_MESSAGES, SLOW_AFTER
 from common.proxies import proxies_of
 
 SLOW_REQUESTS_PER_PEER = 1  # per worker process: the threads one peer's slow requests may hold
+BALANCE_DELAY = 0.01  # seconds a worker holding a connection per thread leaves a new one to the others
 REASONS = {400: "Bad Request", 408: "Request Timeout", 413: "Payload Too Large"}
 _receiving = threading.local()  # the reception under way in this thread (headers and body), if any
 
@@ -127,7 +136,44 @@ class FrenchThreadWorker(ThreadWorker):
         util.write_error = write_error  # the worker's process is ours alone: its one error writer…
         _unreader.SocketUnreader.chunk = _bounded_chunk  # …and its one way of reading a request
         self.slow, self.slow_lock = Counter(), threading.Lock()
+        self._offered_at: float | None = None  # when a connection came while this worker was full
         super().init_process()
+
+    def wait_for_and_dispatch_events(self, timeout):
+        """gthread's wait for its sockets' events, spreading connections over the workers (see the
+        module's docstring). Not full (fewer connections than threads), or a single worker: as
+        gthread. Full: the listeners are watched, not accepted from; once a connection comes, they
+        are left alone ``BALANCE_DELAY``, then polled once: a connection still waiting is taken.
+        Between two calls the listeners are registered as gthread keeps them (accepting)."""
+        # ``_accepting``: gthread's own record of its listeners being registered (gunicorn 27)
+        full = self.cfg.workers > 1 and getattr(self, "_accepting", False) and self.nr_conns >= self.cfg.threads
+        if not full:
+            self._offered_at = None
+            return super().wait_for_and_dispatch_events(timeout)
+        if self._offered_at is None:  # watch: ``_offered`` notes the time a connection comes
+            self._listen(self._offered)
+            try:
+                return super().wait_for_and_dispatch_events(timeout)
+            finally:
+                self._listen(self.accept)
+        left = BALANCE_DELAY - (time.monotonic() - self._offered_at)
+        if left <= 0:  # no other worker took it: this one does, if it is still there
+            self._offered_at = None
+            return super().wait_for_and_dispatch_events(0)
+        for listener in self.sockets:  # another worker's turn: the listeners alone are not watched
+            self.poller.unregister(listener)
+        try:
+            return super().wait_for_and_dispatch_events(left)
+        finally:
+            for listener in self.sockets:
+                self.poller.register(listener, selectors.EVENT_READ, self.accept)
+
+    def _listen(self, callback) -> None:
+        for listener in self.sockets:
+            self.poller.modify(listener, selectors.EVENT_READ, callback)
+
+    def _offered(self, _listener) -> None:
+        self._offered_at = time.monotonic()
 
     def handle(self, conn):
         peer = _peer(conn)

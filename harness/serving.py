@@ -115,7 +115,9 @@ class ServeOptions:
     name: str
     bind: str
     workers: int = 2
-    threads: int = 4
+    # a thread per connection of a DMS opening 16 (2 × 8): hand-offs waiting for their group commit hold
+    # theirs (2 × 4: 0.36–0.39× the bare floor served alike, 2 × 8: 0.42–0.43×, bench/handoff.py)
+    threads: int = 8
     data_dir: Path = Path("var")
     seed: int = 0
     demo: bool = True

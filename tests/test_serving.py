@@ -3,9 +3,13 @@ gunicorn, as an operator runs them."""
 from __future__ import annotations
 
 import json
+import os
 import signal
+import socket
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -153,3 +157,32 @@ def test_up_processes_honours_config_and_test_routes(tmp_path, factory, monkeypa
         assert process.wait(timeout=30) == 0
     finally:
         process.kill()
+
+
+def test_connections_opened_at_once_are_spread_over_the_workers(tmp_path):
+    """Eight connections opened together to 2 workers × 2 threads: gunicorn left each to whichever
+    worker woke first (often one worker took them all and served them with its 2 threads, the other
+    idle); a worker holding a connection per thread now leaves the next ones to the other."""
+    port = free_port()
+    root = Path(__file__).resolve().parents[1]
+    server = subprocess.Popen([sys.executable, "-m", "tests.pid_app", f"127.0.0.1:{port}", "2", "2"], cwd=root,
+                              env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", 60, server)
+        assert _children(server.pid, 2) == 2
+        connections = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(8)]
+        pids = []
+        for connection in connections:
+            connection.sendall(b"GET /pid HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        for connection in connections:
+            answer = b""
+            while chunk := connection.recv(4096):
+                answer += chunk
+            connection.close()
+            assert answer.startswith(b"HTTP/1.1 200"), answer
+            pids.append(answer.rsplit(b"\r\n\r\n", 1)[1].decode())
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    served = sorted(pids.count(pid) for pid in set(pids))
+    assert len(served) == 2 and served[0] >= 2, f"connexions par worker : {served}"
