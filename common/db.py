@@ -119,9 +119,12 @@ def _sqlite_tuning(engine: Engine, immediate: bool) -> None:
             raise DBAPIError.instance(begin, (), exc, sqlite3.Error) from exc
 
 
-POOL_SIZE = 8       # connections each engine keeps open between requests
-POOL_OVERFLOW = 56  # more, opened while that many are in use at once: 2 per server thread (``common.serve.THREADS``,
-# ``serve --threads`` up to 16) and room for background threads; closed when given back
+POOL_SIZE = 8  # connections each engine keeps open between requests
+# more, opened while that many are in use at once and closed when given back: 2 per server thread
+# (``common.serve.THREADS``, ``serve --threads``) and the background threads'. A SQLite file's are not
+# counted (-1: a file handle each, the server's threads bound them); a database server's are
+# (PostgreSQL's max_connections)
+POOL_OVERFLOW = 56
 
 
 class Database:
@@ -143,13 +146,16 @@ class Database:
         # every server thread may hold its request's session and a short read beside it (a certification
         # page reads the state a judge saved), and the app's background threads (outbox, judges) take
         # their own: SQLAlchemy's 5 + 10 let 16 such requests hold all 15 and wait 30 s for a 16th
+        sqlite = self.url.startswith("sqlite")
         kwargs: dict = {}
-        if not self.url.startswith("sqlite") or self.url.removeprefix("sqlite://") not in ("", "/:memory:"):
-            kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)  # in memory: one connection, no pool
-        if self.url.startswith("sqlite"):
+        if not sqlite:
+            kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+        elif self.url.removeprefix("sqlite://") not in ("", "/:memory:"):  # in memory: one connection, no pool
+            kwargs.update(pool_size=POOL_SIZE, max_overflow=-1)
+        if sqlite:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
         engine = create_engine(self.url, **kwargs)
-        if self.url.startswith("sqlite"):
+        if sqlite:
             _sqlite_tuning(engine, immediate)
         return engine
 

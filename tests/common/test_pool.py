@@ -8,6 +8,7 @@ import concurrent.futures as cf
 import threading
 
 import httpx
+import pytest
 from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.orm import DeclarativeBase
@@ -20,11 +21,11 @@ class _Base(DeclarativeBase):
     pass
 
 
-def _app(tmp_path) -> Flask:
+def _app(tmp_path, threads: int) -> Flask:
     app = Flask("pool")
     db = Database(f"sqlite:///{tmp_path / 'pool.sqlite3'}", _Base)
     db.init_app(app)
-    together = threading.Barrier(THREADS, timeout=10)  # every thread holds its session at once
+    together = threading.Barrier(threads, timeout=10)  # every thread holds its session at once
 
     @app.get("/two")
     def two():
@@ -40,12 +41,13 @@ def _app(tmp_path) -> Flask:
     return app
 
 
-def test_every_server_thread_gets_a_second_connection_while_holding_its_own(tmp_path):
-    app = _app(tmp_path)
-    with AppServer.bind("127.0.0.1", 0).mount(app) as server, cf.ThreadPoolExecutor(THREADS) as pool:
+@pytest.mark.parametrize("threads", [THREADS, 40], ids=["harness-server", "serve-threads-40"])
+def test_every_server_thread_gets_a_second_connection_while_holding_its_own(tmp_path, threads):
+    app = _app(tmp_path, threads)
+    with AppServer.bind("127.0.0.1", 0, threads).mount(app) as server, cf.ThreadPoolExecutor(threads) as pool:
         def ask(_):
             with httpx.Client(base_url=server.url, timeout=30) as client:
                 return client.get("/two")
-        answers = list(pool.map(ask, range(THREADS)))
+        answers = list(pool.map(ask, range(threads)))
     app.db.dispose()
-    assert [(a.status_code, a.text) for a in answers] == [(200, "ok")] * THREADS
+    assert [(a.status_code, a.text) for a in answers] == [(200, "ok")] * threads
