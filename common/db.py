@@ -13,10 +13,11 @@ from pathlib import Path
 
 from flask import Flask, g, has_app_context
 from sqlalchemy import Index, String, create_engine, event, func
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.schema import CreateIndex
 
 
@@ -119,12 +120,14 @@ def _sqlite_tuning(engine: Engine, immediate: bool) -> None:
             raise DBAPIError.instance(begin, (), exc, sqlite3.Error) from exc
 
 
-POOL_SIZE = 8  # connections each engine keeps open between requests
-# more, opened while that many are in use at once and closed when given back: 2 per server thread
-# (``common.serve.THREADS``, ``serve --threads``) and the background threads'. A SQLite file's are not
-# counted (-1: a file handle each, the server's threads bound them); a database server's are
-# (PostgreSQL's max_connections)
-POOL_OVERFLOW = 56
+# A request may hold its own session and open a second one beside it (a certification page reads the
+# state a judge saved), and the app's background threads (outbox, judges) take their own: SQLAlchemy's
+# 5 + 10 let 16 such requests hold all 15 and wait 30 s for a 16th. A SQLite file's connections are not
+# counted (a file handle each: the server's threads bound them); a database server's are: 2 per thread of
+# the harness's server (``common.serve.THREADS``) and the background threads', within PostgreSQL's
+# default max_connections for a few apps' processes (the 5 kept open between requests as before)
+SQLITE_POOL = {"pool_size": 8, "max_overflow": -1}
+SERVER_POOL = {"pool_size": 5, "max_overflow": 35}
 
 
 class Database:
@@ -143,15 +146,11 @@ class Database:
         self.read_sessionmaker = sessionmaker(self.read_engine, expire_on_commit=False)
 
     def _engine(self, immediate: bool) -> Engine:
-        # every server thread may hold its request's session and a short read beside it (a certification
-        # page reads the state a judge saved), and the app's background threads (outbox, judges) take
-        # their own: SQLAlchemy's 5 + 10 let 16 such requests hold all 15 and wait 30 s for a 16th
         sqlite = self.url.startswith("sqlite")
         kwargs: dict = {}
-        if not sqlite:
-            kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
-        elif self.url.removeprefix("sqlite://") not in ("", "/:memory:"):  # in memory: one connection, no pool
-            kwargs.update(pool_size=POOL_SIZE, max_overflow=-1)
+        url = make_url(self.url)
+        if issubclass(url.get_dialect().get_pool_class(url), QueuePool):  # in memory: one connection, no pool
+            kwargs.update(SQLITE_POOL if sqlite else SERVER_POOL)
         if sqlite:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
         engine = create_engine(self.url, **kwargs)

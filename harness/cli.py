@@ -16,6 +16,18 @@ from harness.apps import APPS
 from harness.browser import find_browser
 
 
+def _at_least_one(text: str) -> int:
+    """An argument counting workers or threads: a whole number, 1 or more (0 workers served nothing,
+    0 threads stopped every worker at its start)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"un nombre entier d'au moins 1 est attendu, pas « {text} »")
+    return number
+
+
 def _on_stop_signal() -> threading.Event:
     """An event set by Ctrl-C / SIGTERM from now on."""
     stop = threading.Event()
@@ -165,7 +177,8 @@ def _serve(args) -> int:
     if test_key and not given:  # a serve on its own: its own key (up --processes hands its own on)
         print(f"Routes de test hors mode démo : en-tête X-Spoticar-Test-Key: {test_key}", flush=True)
     try:
-        serve(ServeOptions(args.app, bind, workers=args.workers, threads=args.threads or ServeOptions.threads,
+        threads = ServeOptions.threads if args.threads is None else args.threads
+        serve(ServeOptions(args.app, bind, workers=args.workers, threads=threads,
                            data_dir=Path(args.data_dir), seed=args.seed, demo=not (args.no_demo or args.config),
                            reset=args.reset, urls=urls, public_url=args.public_url,
                            extra=extra_config(args.config, args.test_routes).get(args.app, {})))
@@ -253,15 +266,15 @@ def _main(argv: list[str] | None, collecting: bool) -> int:
     up.add_argument("--config", help="mode réel : points de vente et clés lus dans ce fichier TOML")
     up.add_argument("--processes", action="store_true",
                     help="chaque application dans son propre processus gunicorn (comme serve)")
-    up.add_argument("--workers", type=int, default=2, help="workers gunicorn par application (--processes)")
+    up.add_argument("--workers", type=_at_least_one, default=2, help="workers gunicorn par application (--processes)")
     up.add_argument("--test-routes", action="store_true",
                     help="pile pour les suites de tests : routes /__test__/ et profils de démo configurés")
     up.set_defaults(func=_up)
     serve = sub.add_parser("serve", help="servir une application sous gunicorn (plusieurs workers)")
     serve.add_argument("app", choices=[s.name for s in APPS])
     serve.add_argument("--bind", help="HÔTE:PORT d'écoute (défaut : --host et le port de l'application)")
-    serve.add_argument("--workers", type=int, default=2, help="processus workers gunicorn (2)")
-    serve.add_argument("--threads", type=int, help="fils par worker (8 : ServeOptions.threads)")
+    serve.add_argument("--workers", type=_at_least_one, default=2, help="processus workers gunicorn (2)")
+    serve.add_argument("--threads", type=_at_least_one, help="fils par worker (8 : ServeOptions.threads)")
     serve.add_argument("--host", default="127.0.0.1", help="hôte des autres applications et d'écoute")
     serve.add_argument("--port-offset", type=int, default=0, help="décalage ajouté aux ports 8000…8006")
     serve.add_argument("--url", action="append", metavar="NOM=URL",

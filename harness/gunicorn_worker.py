@@ -21,9 +21,10 @@ gunicorn no ``forwarded_allow_ips``, so ``X-Forwarded-Proto`` changes nothing, a
 Connections are spread over the workers (``FrenchThreadWorker.wait_for_and_dispatch_events``).
 gunicorn leaves a new connection to whichever worker wakes first: a DMS opening 16 connections at
 once had all of them accepted by one worker of two about half the time, served by its 4 threads while
-the other worker's sat idle (hand-offs 1,000 req/s instead of 2,000). A worker that already holds a
-connection for each of its threads now leaves a new one to another worker, and takes it only if it
-is still waiting ``BALANCE_DELAY`` later (every worker busy)."""
+the other worker's sat idle (hand-offs 1,000 req/s instead of 2,000). A worker whose threads are all
+at work on a connection (one idle between two requests, or waiting for its first bytes, does not
+count) now leaves a new one to another worker, and takes those still waiting ``BALANCE_DELAY`` later
+(every worker busy) all at once."""
 from __future__ import annotations
 
 import io
@@ -42,7 +43,8 @@ from common.peer_limits import REQUEST_DEADLINE, SERVER_MESSAGES, SLOW_AFTER
 from common.proxies import proxies_of
 
 SLOW_REQUESTS_PER_PEER = 1  # per worker process: the threads one peer's slow requests may hold
-BALANCE_DELAY = 0.01  # seconds a worker holding a connection per thread leaves a new one to the others
+BALANCE_DELAY = 0.05  # seconds a worker with every thread at work leaves a new connection to the others
+MAX_ACCEPT = 64  # connections such a worker takes at once once nobody else did
 REASONS = {400: "Bad Request", 408: "Request Timeout", 413: "Payload Too Large"}
 _receiving = threading.local()  # the reception under way in this thread (headers and body), if any
 
@@ -141,12 +143,14 @@ class FrenchThreadWorker(ThreadWorker):
 
     def wait_for_and_dispatch_events(self, timeout):
         """gthread's wait for its sockets' events, spreading connections over the workers (see the
-        module's docstring). Not full (fewer connections than threads), or a single worker: as
-        gthread. Full: the listeners are watched, not accepted from; once a connection comes, they
-        are left alone ``BALANCE_DELAY``, then polled once: a connection still waiting is taken.
-        Between two calls the listeners are registered as gthread keeps them (accepting)."""
+        module's docstring). A single worker, or fewer connections at work than threads (one idle
+        between two requests, or waiting for its first bytes, holds no thread): as gthread. Every
+        thread at work: the listeners are watched, not accepted from; once a connection comes, they
+        are left alone ``BALANCE_DELAY``, then every connection still waiting is taken. Between two
+        calls the listeners are registered as gthread keeps them (accepting)."""
         # ``_accepting``: gthread's own record of its listeners being registered (gunicorn 27)
-        full = self.cfg.workers > 1 and getattr(self, "_accepting", False) and self.nr_conns >= self.cfg.threads
+        at_work = self.nr_conns - len(self.keepalived_conns) - len(self.pending_conns)
+        full = self.cfg.workers > 1 and getattr(self, "_accepting", False) and at_work >= self.cfg.threads
         if not full:
             self._offered_at = None
             return super().wait_for_and_dispatch_events(timeout)
@@ -157,8 +161,14 @@ class FrenchThreadWorker(ThreadWorker):
             finally:
                 self._listen(self.accept)
         left = BALANCE_DELAY - (time.monotonic() - self._offered_at)
-        if left <= 0:  # no other worker took it: this one does, if it is still there
+        if left <= 0:  # no other worker took them: this one does, all at once
             self._offered_at = None
+            for listener in self.sockets:
+                for _ in range(MAX_ACCEPT):
+                    held = self.nr_conns
+                    self.accept(listener)  # nothing waiting: gthread's accept lets EAGAIN go
+                    if self.nr_conns == held:
+                        break
             return super().wait_for_and_dispatch_events(0)
         for listener in self.sockets:  # another worker's turn: the listeners alone are not watched
             self.poller.unregister(listener)

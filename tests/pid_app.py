@@ -1,11 +1,13 @@
-"""A Flask app naming the worker process that answers (``GET /pid``), served under gunicorn exactly as
-``spoticar-harness serve`` serves an app: ``python -m tests.pid_app HOST:PORT WORKERS THREADS``."""
+"""A Flask app naming the worker process that answers (``GET /pid``, after ``?sleep=`` seconds at work),
+served under gunicorn exactly as ``spoticar-harness serve`` serves an app:
+``python -m tests.pid_app HOST:PORT WORKERS THREADS``."""
 from __future__ import annotations
 
 import os
 import sys
+import time
 
-from flask import Flask
+from flask import Flask, request
 
 
 def create_app() -> Flask:
@@ -13,6 +15,7 @@ def create_app() -> Flask:
 
     @app.get("/pid")
     def pid():
+        time.sleep(min(float(request.args.get("sleep", 0)), 2.0))
         return str(os.getpid())
 
     @app.get("/healthz")

@@ -177,6 +177,18 @@ def test_a_mistyped_command_line_shows_every_command_in_its_usage(argv, capsys):
     assert "{" + ",".join(ALL_COMMANDS) + "}" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("argv", [["serve", "centralisateur", "--threads", "0"],
+                                  ["serve", "centralisateur", "--workers", "0"],
+                                  ["up", "--processes", "--workers", "deux"]])
+def test_workers_and_threads_are_whole_numbers_of_at_least_one(argv, capsys):
+    """0 workers served nothing and never said so; 0 threads stopped every worker at its start."""
+    from harness.cli import main
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    assert f"un nombre entier d'au moins 1 est attendu, pas « {argv[-1]} »" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("command", ["journal", "dealers", "keys", "certify"])
 def test_each_other_module_command_parses_its_own_options(command, capsys):
     from harness.cli import main

@@ -160,29 +160,47 @@ def test_up_processes_honours_config_and_test_routes(tmp_path, factory, monkeypa
 
 
 def test_connections_opened_at_once_are_spread_over_the_workers(tmp_path):
-    """Eight connections opened together to 2 workers × 2 threads: gunicorn left each to whichever
-    worker woke first (often one worker took them all and served them with its 2 threads, the other
-    idle); a worker holding a connection per thread now leaves the next ones to the other."""
+    """Eight connections opened together to 2 workers × 2 threads, each request at work 0.3 s: gunicorn
+    left each to whichever worker woke first (often one worker took them all and served them with its
+    2 threads, the other idle); a worker whose threads are all at work now leaves the next ones to the
+    other. Idle keep-alive connections do not count: a worker holding them takes a new one at once."""
     port = free_port()
     root = Path(__file__).resolve().parents[1]
     server = subprocess.Popen([sys.executable, "-m", "tests.pid_app", f"127.0.0.1:{port}", "2", "2"], cwd=root,
                               env={**os.environ, "PYTHONPATH": str(root)})
+
     try:
         wait_healthy(f"http://127.0.0.1:{port}", 60, server)
         assert _children(server.pid, 2) == 2
-        connections = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(8)]
-        pids = []
+        connections = []
+        for _ in range(8):  # each request sent as soon as its connection is open
+            connections.append(socket.create_connection(("127.0.0.1", port), timeout=30))
+            connections[-1].sendall(b"GET /pid?sleep=0.3 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        pids = [_body(connection) for connection in connections]
+        served = sorted(pids.count(pid) for pid in set(pids))
+        assert len(served) == 2 and served[0] >= 2, f"connexions par worker : {served}"
+        # the eight stay open, idle between two requests: they hold no thread, a new connection is served
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as late:
+            late.sendall(b"GET /pid HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert _body(late) in pids
         for connection in connections:
-            connection.sendall(b"GET /pid HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        for connection in connections:
-            answer = b""
-            while chunk := connection.recv(4096):
-                answer += chunk
             connection.close()
-            assert answer.startswith(b"HTTP/1.1 200"), answer
-            pids.append(answer.rsplit(b"\r\n\r\n", 1)[1].decode())
     finally:
         server.terminate()
         server.wait(timeout=30)
-    served = sorted(pids.count(pid) for pid in set(pids))
-    assert len(served) == 2 and served[0] >= 2, f"connexions par worker : {served}"
+
+
+def _body(connection) -> str:
+    """The body of the next answer on ``connection`` (a 200, its Content-Length read whole)."""
+    answer = b""
+    while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < _length(answer):
+        chunk = connection.recv(4096)
+        assert chunk, answer
+        answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200"), answer
+    return answer.split(b"\r\n\r\n", 1)[1].decode()
+
+
+def _length(answer: bytes) -> int:
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").lower()
+    return next((int(line.split(":", 1)[1]) for line in head.split("\r\n") if line.startswith("content-length:")), 0)
