@@ -97,7 +97,7 @@ def test_requests_that_never_end_do_not_stop_an_app_under_gunicorn(tmp_path):
                            b"POST /api/v1/handoffs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                            b"5\r\n{") * 4:
             sock = socket.create_connection(("127.0.0.1", port), timeout=REQUEST_DEADLINE + 10)
-            sock.sendall(unfinished)  # one worker of 4 threads: 12 of them held it
+            sock.sendall(unfinished)  # one worker of 8 threads: 12 of them held it
             stalled.append(sock)
         assert httpx.get(url + "/healthz", timeout=SLOW_AFTER * 6).status_code == 200
         for sock in stalled:  # each is refused in French once it is late, and closed
