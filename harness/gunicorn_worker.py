@@ -150,7 +150,7 @@ class FrenchThreadWorker(ThreadWorker):
         calls the listeners are registered as gthread keeps them (accepting)."""
         # ``_accepting``: gthread's own record of its listeners being registered (gunicorn 27)
         at_work = self.nr_conns - len(self.keepalived_conns) - len(self.pending_conns)
-        full = self.cfg.workers > 1 and getattr(self, "_accepting", False) and at_work >= self.cfg.threads
+        full = self.cfg.workers > 1 and self._accepting and at_work >= self.cfg.threads
         if not full:
             self._offered_at = None
             return super().wait_for_and_dispatch_events(timeout)
@@ -170,13 +170,11 @@ class FrenchThreadWorker(ThreadWorker):
                     if self.nr_conns == held:
                         break
             return super().wait_for_and_dispatch_events(0)
-        for listener in self.sockets:  # another worker's turn: the listeners alone are not watched
-            self.poller.unregister(listener)
+        self.set_accept_enabled(False)  # another worker's turn: the listeners alone are not watched
         try:
             return super().wait_for_and_dispatch_events(left)
         finally:
-            for listener in self.sockets:
-                self.poller.register(listener, selectors.EVENT_READ, self.accept)
+            self.set_accept_enabled(True)
 
     def _listen(self, callback) -> None:
         for listener in self.sockets:

@@ -2,10 +2,10 @@
 gunicorn, as an operator runs them."""
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -172,35 +172,26 @@ def test_connections_opened_at_once_are_spread_over_the_workers(tmp_path):
     try:
         wait_healthy(f"http://127.0.0.1:{port}", 60, server)
         assert _children(server.pid, 2) == 2
-        connections = []
-        for _ in range(8):  # each request sent as soon as its connection is open
-            connections.append(socket.create_connection(("127.0.0.1", port), timeout=30))
-            connections[-1].sendall(b"GET /pid?sleep=0.3 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        pids = [_body(connection) for connection in connections]
+        connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(8)]
+        for connection in connections:  # each request sent as soon as its connection is open
+            connection.request("GET", "/pid?sleep=0.3")
+        pids = [_pid(connection) for connection in connections]
         served = sorted(pids.count(pid) for pid in set(pids))
         assert len(served) == 2 and served[0] >= 2, f"connexions par worker : {served}"
         # the eight stay open, idle between two requests: they hold no thread, a new connection is served
-        with socket.create_connection(("127.0.0.1", port), timeout=30) as late:
-            late.sendall(b"GET /pid HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            assert _body(late) in pids
-        for connection in connections:
+        late = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        late.request("GET", "/pid")
+        assert _pid(late) in pids
+        for connection in [*connections, late]:
             connection.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def _body(connection) -> str:
-    """The body of the next answer on ``connection`` (a 200, its Content-Length read whole)."""
-    answer = b""
-    while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < _length(answer):
-        chunk = connection.recv(4096)
-        assert chunk, answer
-        answer += chunk
-    assert answer.startswith(b"HTTP/1.1 200"), answer
-    return answer.split(b"\r\n\r\n", 1)[1].decode()
-
-
-def _length(answer: bytes) -> int:
-    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").lower()
-    return next((int(line.split(":", 1)[1]) for line in head.split("\r\n") if line.startswith("content-length:")), 0)
+def _pid(connection: http.client.HTTPConnection) -> str:
+    """The worker that answered the request sent on ``connection`` (kept open)."""
+    answer = connection.getresponse()
+    body = answer.read().decode()
+    assert answer.status == 200, body
+    return body
