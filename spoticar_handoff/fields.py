@@ -44,7 +44,17 @@ _BLANK_RE = re.compile(rf"[\s{INVISIBLE_CHARS}]*")
 def blank(text: str) -> bool:
     """Whether ``text`` shows nothing: spaces and invisible characters alone (a required text cannot
     be that; an optional one is absent)."""
+    if plain(text):  # then its only blank character is the space
+        return not text.strip()
     return _BLANK_RE.fullmatch(text) is not None
+
+
+def plain(text: str) -> bool:
+    """Whether ``text`` holds none of ``CONTROL_CHARS`` and ``INVISIBLE_CHARS`` and no space but the
+    ASCII one — what almost every name and address is — found in one C pass (``str.isprintable``:
+    every such character is outside Unicode's printable classes; ``tests/test_fields.py`` checks each
+    code point), so the regular expressions run only for the rare text that may hold one."""
+    return text.isprintable()
 
 
 def _fail(kind: str, message: str):

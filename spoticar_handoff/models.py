@@ -19,7 +19,8 @@ from pydantic_core import PydanticCustomError
 from spoticar_handoff import catalogue
 from spoticar_handoff.catalogue import DMS_NAMES
 from spoticar_handoff.fields import (CONTROL_RE, TradeDate, blank, check_email, check_postcode, check_rrdi,
-                                     check_siret, normalize_energy, normalize_phone, normalize_plate, normalize_vin)
+                                     check_siret, normalize_energy, normalize_phone, normalize_plate, normalize_vin,
+                                     plain)
 from spoticar_handoff.statuses import DeclarationStatus
 
 USAGES = tuple(catalogue.all_usages())
@@ -37,7 +38,7 @@ def refuse_control(value):
     """A text holding a control character is refused (a 422 naming the field); around the text such a
     character is trimmed as any space (``str_strip_whitespace``). Also for other apps' wire models
     (``AfterValidator(refuse_control)``: Icare's)."""
-    if isinstance(value, str) and CONTROL_RE.search(value.strip()):
+    if isinstance(value, str) and not plain(value) and CONTROL_RE.search(value.strip()):
         raise PydanticCustomError("text_control", CONTROL_MESSAGE)
     return value
 
@@ -47,6 +48,8 @@ def _blank_to_none(value):
     character is refused, whichever text field it is."""
     if not isinstance(value, str):
         return value
+    if plain(value):  # the common case, in one C pass: no control character, blank if spaces alone
+        return value if value.strip() else None
     if blank(value):
         return None
     return refuse_control(value)

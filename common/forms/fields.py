@@ -19,7 +19,7 @@ from common import parsing
 from common.dates import fr_date
 from common.forms import formats
 from common.forms.messages import message
-from spoticar_handoff.fields import CONTROL_MULTILINE_RE, CONTROL_RE, blank
+from spoticar_handoff.fields import CONTROL_MULTILINE_RE, CONTROL_RE, blank, plain
 
 
 class Invalid(ValueError):
@@ -89,8 +89,8 @@ class Field(_WTField):
         label = self.short or str(self.label.text)
         template = self.messages.get(key)
         if template:
-            plain = label.rstrip("* ").strip()
-            return template.format(label=plain, label_lower=plain.lower(), **params)
+            shown = label.rstrip("* ").strip()
+            return template.format(label=shown, label_lower=shown.lower(), **params)
         return message(wording, key, label, **params)
 
     def is_empty(self) -> bool:
@@ -100,7 +100,7 @@ class Field(_WTField):
         """Whether the typed text holds a character no one types (``spoticar_handoff.fields.CONTROL_CHARS``):
         a single-line input takes none; a text area keeps its tabs and line breaks."""
         pattern = CONTROL_MULTILINE_RE if self.kind == "textarea" else CONTROL_RE
-        return isinstance(self.data, str) and pattern.search(self.data) is not None
+        return isinstance(self.data, str) and not plain(self.data) and pattern.search(self.data) is not None
 
     def pre_validate(self, form):
         self.value = None
