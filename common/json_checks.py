@@ -72,6 +72,27 @@ ENCODING_MESSAGE = ("Le corps JSON de la requête doit être encodé en UTF-8, s
                     "(BOM) en tête (RFC 8259).")
 
 
+INVALID_UTF8_MESSAGE = ("Le corps JSON de la requête n'est pas de l'UTF-8 valide : l'octet n° {number} (0x{byte:02X}) "
+                        "n'en est pas (un texte encodé en ISO-8859-1 ou Windows-1252 ?). Il doit être encodé en "
+                        "UTF-8 (RFC 8259).")
+
+
+def json_encoding_problem(raw: bytes) -> str | None:
+    """Why a JSON body is not UTF-8 alone, in French (None when it is): UTF-16 or UTF-32, a byte order
+    mark (``json_not_utf8``), or bytes that are no UTF-8 — a DMS encoding its JSON in ISO-8859-1 or
+    Windows-1252 (« é » as the single byte 0xE9), which read as UTF-8 was refused as « no JSON »,
+    though a DMS's own parser reads it. The first such byte is named (counted from 1)."""
+    if json_not_utf8(raw):
+        return ENCODING_MESSAGE
+    if raw.isascii():
+        return None
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return INVALID_UTF8_MESSAGE.format(number=exc.start + 1, byte=raw[exc.start])
+    return None
+
+
 def json_not_utf8(raw: bytes) -> bool:
     """Whether a body is written in UTF-16 or UTF-32, or starts with a byte order mark: RFC 8259 wants
     UTF-8 alone. Such a body was refused all the same, but as holding a NUL character (UTF-16's zero

@@ -15,11 +15,16 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Rule
 
-from common.json_checks import (DUPLICATE_KEY_MESSAGE, ENCODING_MESSAGE, MAX_JSON_DEPTH, json_has_duplicate_key,
-                                 json_has_nul, json_not_utf8, json_too_deep)
-from common.parsing import MAX_INT, ParseError
-
 from common import journal
+from common.json_checks import (
+    DUPLICATE_KEY_MESSAGE,
+    MAX_JSON_DEPTH,
+    json_encoding_problem,
+    json_has_duplicate_key,
+    json_has_nul,
+    json_too_deep,
+)
+from common.parsing import MAX_INT, ParseError
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +161,7 @@ class AsciiIntConverter(IntegerConverter):
     20-digit number is a 404 rather than a database overflow."""
     regex = r"[0-9]{1,10}"
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INT, signed=False):  # noqa: A002
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INT, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
 
 
@@ -314,10 +319,11 @@ def _refuse_nul():
             return error_response(400, NUL_MESSAGE)
         return None
     raw = request.get_data(cache=True)
-    # JSON written in UTF-16 or UTF-32 (its zero bytes are no NUL the sender typed) or behind a byte
-    # order mark: told to write UTF-8, rather than « a NUL character » or « no JSON »
-    if request.is_json and json_not_utf8(raw):
-        return error_response(400, ENCODING_MESSAGE)
+    # JSON written in UTF-16 or UTF-32 (its zero bytes are no NUL the sender typed), behind a byte
+    # order mark or in ISO-8859-1: told to write UTF-8, rather than « a NUL character » or « no JSON »
+    problem = json_encoding_problem(raw) if request.is_json else None
+    if problem:
+        return error_response(400, problem)
     if json_has_nul(raw):
         return error_response(400, NUL_MESSAGE)
     return None

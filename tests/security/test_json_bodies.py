@@ -129,3 +129,26 @@ def test_a_body_not_in_utf8_is_refused_as_such(stack, factory, encode):
     icare = httpx.post(stack.url("icare") + "/api/v1/npo", timeout=30, content=encode('{"bdc_number": "x"}'),
                        headers={**stack.credentials.icare_headers(), "Content-Type": "application/json"})
     assert icare.status_code == 400 and icare.json()["errors"][0]["message"] == ENCODING
+
+
+@pytest.mark.parametrize("codec", ["latin-1", "cp1252"])
+def test_a_body_in_latin1_is_refused_naming_its_first_byte(stack, factory, codec):
+    """A hand-off (its lean path too) or an Icare request written in ISO-8859-1 or Windows-1252, « é » as
+    the single byte 0xE9: a 400 saying it is no UTF-8 and which byte, not « no valid JSON », and nothing
+    stored — the same order sent in UTF-8 is then a new one."""
+    handoff = factory.handoff(rrdi="953617Z")
+    handoff["customer"]["last_name"] = "NAME"
+    text = json.dumps(handoff).replace('"NAME"', '"Hélène"')  # the other accents written as \u escapes
+    number = text.encode(codec).index(b"\xe9") + 1
+    wanted = (f"Le corps JSON de la requête n'est pas de l'UTF-8 valide : l'octet n° {number} (0xE9) n'en est pas "
+              "(un texte encodé en ISO-8859-1 ou Windows-1252 ?). Il doit être encodé en UTF-8 (RFC 8259).")
+    with _api(stack) as api:
+        refused = api.post("/api/v1/handoffs", content=text.encode(codec))
+        assert refused.status_code == 400, refused.text[:300]
+        assert refused.json()["errors"] == [{"field": None, "message": wanted}]
+        created = api.post("/api/v1/handoffs", content=text.encode())
+        assert created.status_code == 201, created.text[:300]
+    icare = httpx.post(stack.url("icare") + "/api/v1/npo", timeout=30, content='{"bdc_number": "é"}'.encode(codec),
+                       headers={**stack.credentials.icare_headers(), "Content-Type": "application/json"})
+    assert icare.status_code == 400, icare.text[:300]
+    assert icare.json()["errors"][0]["message"] == wanted.replace(f"n° {number} ", "n° 17 ")
