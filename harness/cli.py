@@ -14,6 +14,15 @@ from pathlib import Path
 
 from harness.apps import APPS
 from harness.browser import find_browser
+from harness.french_args import FrenchArgumentParser
+
+
+# guillemets held to their word by no-break spaces (the help's line wrapping leaves no « alone at a line's end)
+DESCRIPTION = ("Simulateurs Spoticar : «\u00a0up\u00a0» démarre les applications avec leurs données de "
+               "démonstration, «\u00a0serve\u00a0» une application sous gunicorn ; «\u00a0journal\u00a0» montre ce "
+               "qui a transité entre les applications, «\u00a0browser\u00a0» le Chromium des suites ; "
+               "«\u00a0dealers\u00a0», «\u00a0keys\u00a0» et «\u00a0certify\u00a0» : points de vente, clés d'API "
+               "et certification d'un DMS.")
 
 
 def _at_least_one(text: str) -> int:
@@ -243,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None, collecting: bool) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    parser = argparse.ArgumentParser(prog="spoticar-harness", description=__doc__)
+    parser = FrenchArgumentParser(prog="spoticar-harness", description=DESCRIPTION)
     # the usage line of an error names every command, even those not built for this one
     sub = parser.add_subparsers(dest="command", required=True, metavar="{" + ",".join(ALL_COMMANDS) + "}")
     others = _named_command(sys.argv[1:] if argv is None else argv) not in OWN_COMMANDS

@@ -177,6 +177,40 @@ def test_a_mistyped_command_line_shows_every_command_in_its_usage(argv, capsys):
     assert "{" + ",".join(ALL_COMMANDS) + "}" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("argv", "said"), [
+    ([], "spoticar-harness : erreur : arguments obligatoires manquants : {" + ",".join(ALL_COMMANDS) + "}"),
+    (["garage"], "spoticar-harness : erreur : argument {" + ",".join(ALL_COMMANDS) + "} : choix invalide : 'garage' "
+                 "(au choix : " + ", ".join(f"'{c}'" for c in ALL_COMMANDS) + ")"),
+    (["up", "--bogus"], "spoticar-harness : erreur : arguments inconnus : --bogus"),
+    (["up", "--seed", "x"], "spoticar-harness up : erreur : argument --seed : un nombre entier est attendu, pas 'x'"),
+    (["up", "--seed"], "spoticar-harness up : erreur : argument --seed : une valeur est attendue"),
+    (["serve"], "spoticar-harness serve : erreur : arguments obligatoires manquants : app"),
+    (["certify", "verify"], "spoticar-harness certify verify : erreur : arguments obligatoires manquants : report"),
+])
+def test_command_line_mistakes_are_told_in_french(argv, said, capsys):
+    """argparse's own words (its usage line, « error: », « invalid choice », « unrecognized arguments »…)
+    were English around our French messages."""
+    from harness.cli import main
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("utilisation : spoticar-harness") and err.endswith(said + "\n"), err
+
+
+def test_help_is_in_french(capsys):
+    from harness.cli import main
+    for argv in (["--help"], ["up", "--help"], ["certify", "verify", "--help"]):
+        with pytest.raises(SystemExit) as stopped:
+            main(argv)
+        assert stopped.value.code == 0
+        helped = capsys.readouterr().out
+        assert helped.startswith("utilisation : spoticar-harness") and "\noptions:\n" in helped, helped
+        assert "-h, --help" in helped and "afficher cette aide et quitter" in helped
+        for english in ("usage:", "show this help", "positional arguments", " starts the stack"):
+            assert english not in helped, (argv, english)
+
+
 @pytest.mark.parametrize("argv", [["serve", "centralisateur", "--threads", "0"],
                                   ["serve", "centralisateur", "--workers", "0"],
                                   ["up", "--processes", "--workers", "deux"]])
@@ -195,7 +229,7 @@ def test_each_other_module_command_parses_its_own_options(command, capsys):
     with pytest.raises(SystemExit) as stopped:
         main([command, "--help"])
     assert stopped.value.code == 0
-    assert f"usage: spoticar-harness {command}" in capsys.readouterr().out
+    assert f"utilisation : spoticar-harness {command}" in capsys.readouterr().out
 
 
 
