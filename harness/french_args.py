@@ -29,7 +29,7 @@ _MESSAGES = [(re.compile(pattern), french) for pattern, french in (
     (r"not allowed with argument (.+)", r"incompatible avec l'argument \1"),
     (r"ignored explicit argument (.+)", r"valeur \1 ignorée"),
 )]
-_ARGUMENT = re.compile(r"argument (\S+?): (.+)", re.S)
+_ARGUMENT = re.compile(r"argument (\S+?): (.+)", re.DOTALL)
 
 
 def french(message: str) -> str:
