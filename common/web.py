@@ -1,6 +1,7 @@
 """What every Flask app of the harness shares: config, secret, CSRF, headers, French error pages."""
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -8,7 +9,15 @@ import secrets
 import threading
 from pathlib import Path
 
-from flask import Flask, Request, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Request,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import IntegrityError
@@ -180,18 +189,50 @@ class _SessionInterface(SecureCookieSessionInterface):
 MAX_URLENCODED_BODY = 256 * 1024  # form 2/3, the longest page form, posts ~10 KB
 
 
+class _KeptPrefix(io.BytesIO):
+    """An uploaded file as an app keeps it (``UPLOAD_KEPT_BYTES``): its first bytes, the rest read off
+    the request and dropped — what the app needs to tell a file too large from one it takes."""
+
+    def __init__(self, keep: int):
+        super().__init__()
+        self._room = keep
+
+    def write(self, data) -> int:
+        if self._room > 0:
+            kept = data[:self._room]
+            super().write(kept)
+            self._room -= len(kept)
+        return len(data)
+
+
 class _Request(Request):
     """Flask's request, a URL-encoded form body bounded at ``MAX_URLENCODED_BODY`` (a French 413
     beyond): werkzeug parses such a body whole, with no limit on its fields, so 1 MB of "a=1&" was
     ~1.5 s of CPU for one request (8 MB where the Portail B2B takes screenshots). Multipart bodies
-    keep the app's limit and Flask's 1,000 parts at most."""
+    keep the app's limit and Flask's 1,000 parts at most — or, for an app taking files
+    (``UPLOAD_MAX_BODY``, ``UPLOAD_KEPT_BYTES``), a larger limit of which each file keeps only its
+    first bytes: a file over what the form takes is then the field's own French message, with the
+    rest of the form as typed, rather than the server's 413 page losing it all."""
 
     @property
     def max_content_length(self) -> int | None:
         limit = Request.max_content_length.fget(self)
-        if self.mimetype == "application/x-www-form-urlencoded":
+        mimetype = self.mimetype
+        if mimetype == "application/x-www-form-urlencoded":
             return MAX_URLENCODED_BODY if limit is None else min(limit, MAX_URLENCODED_BODY)
+        if mimetype == "multipart/form-data" and current_app and current_app.config.get("UPLOAD_KEPT_BYTES"):
+            return current_app.config.get("UPLOAD_MAX_BODY") or limit
         return limit
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        keep = current_app.config.get("UPLOAD_KEPT_BYTES") if current_app else None
+        if not keep:
+            return super()._get_file_stream(total_content_length, content_type, filename, content_length)
+        # kept in memory, twice ``keep`` at most a request whatever its number of files (a form has one)
+        room = self.__dict__.get("_upload_room", 2 * keep)
+        kept = min(keep, room)
+        self._upload_room = room - kept
+        return _KeptPrefix(kept)
 
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:

@@ -18,8 +18,11 @@ STATE_LABELS = {"not_presented": "non présentée", "presented": "présentée, s
                 "with_users": "avec utilisateurs"}
 
 DEFAULTS = {
-    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,   # the screenshot limit (2 Mo) is checked with a message
-    "B2B_SCREENSHOT_MAX_BYTES": 2 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,   # any body but a form's
+    "B2B_SCREENSHOT_MAX_BYTES": 2 * 1024 * 1024,  # checked with the field's message, what was typed kept
+    # the contact form with its screenshot: up to 32 MB read, each file's first bytes kept (the
+    # screenshot's limit and one more: enough to tell it is over), the rest dropped as it comes
+    "UPLOAD_MAX_BODY": 32 * 1024 * 1024,
     "B2B_MAX_LOGIN_FAILURES": 5,
     "B2B_LOCK_MINUTES": 15,
 }
@@ -28,6 +31,7 @@ DEFAULTS = {
 def create_app(config: dict | None = None) -> Flask:
     """The portal app; the outbox page (``/outbox``) is mounted in demo or test mode only."""
     app = make_app(__name__, config, DEFAULTS)
+    app.config.setdefault("UPLOAD_KEPT_BYTES", app.config["B2B_SCREENSHOT_MAX_BYTES"] + 1)
     db = Database(database_url(app.config, "portail_b2b"), Base)
     db.create_all()
     db.init_app(app)

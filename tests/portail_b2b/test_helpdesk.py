@@ -74,11 +74,28 @@ def test_contact_errors_are_listed_and_values_kept(client, mails, person):
     assert person["last_name"] in page and mails() == []
 
 
+def test_a_screenshot_far_over_the_limit_keeps_what_was_typed(client, mails, person):
+    """A 12 MB screenshot (a 4K screen's PNG): the field's message and the form as typed — its contact
+    details come after the file in the body — not the server's 413 page losing the message."""
+    huge = PNG + b"\x00" * (12 * 1024 * 1024)
+    typed = _contact(person, message="Écran figé après la validation du COFOR, voir la capture.")
+    response = client.post("/aide/contact", data={**typed, "screenshot": (io.BytesIO(huge), "4k.png")},
+                           content_type="multipart/form-data")
+    page = text(response)
+    assert response.status_code == 413 and "dépasse la taille maximale de 2 Mo" in page
+    for value in (typed["message"], person["last_name"], person["email"], "1002034E"):
+        assert value in page, value
+    assert mails() == []
+
+
 def test_request_larger_than_the_server_limit_gets_a_french_413(client, person):
-    huge = b"\x00" * (9 * 1024 * 1024)
+    huge = b"\x00" * (33 * 1024 * 1024)
     response = client.post("/aide/contact", data=_contact(person, screenshot=(io.BytesIO(huge), "x.png")),
                            content_type="multipart/form-data")
     assert response.status_code == 413 and "trop volumineux" in text(response)
+    login = client.post("/connexion", data={"identifiant": "V100002", "password": "x" * (9 * 1024 * 1024)},
+                        content_type="multipart/form-data")
+    assert login.status_code == 413  # a form without files keeps its own bounds
 
 
 def test_outbox_page_exists_only_in_demo_or_test_mode(tmp_path):
@@ -93,3 +110,14 @@ def test_outbox_page_exists_only_in_demo_or_test_mode(tmp_path):
                                     ).get_json() == {"mails": []}
     for app in (real, tested):
         app.extensions["harness_stop"]()
+
+
+def test_files_before_the_screenshot_cannot_make_the_server_keep_more(client, mails, person):
+    """Each file keeps its first bytes only, and a request keeps twice the screenshot's limit at most:
+    decoy files sent first leave the screenshot nothing — refused as no image, nothing mailed."""
+    decoys = [(io.BytesIO(PNG + b"\x00" * (3 * 1024 * 1024)), f"leurre{n}.png") for n in range(4)]
+    response = client.post("/aide/contact", data={**_contact(person), "leurre": decoys,
+                                                  "screenshot": (io.BytesIO(PNG), "vraie.png")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 415 and "doit être une image PNG, JPEG ou GIF" in text(response)
+    assert mails() == []
