@@ -209,10 +209,10 @@ class _Request(Request):
     """Flask's request, a URL-encoded form body bounded at ``MAX_URLENCODED_BODY`` (a French 413
     beyond): werkzeug parses such a body whole, with no limit on its fields, so 1 MB of "a=1&" was
     ~1.5 s of CPU for one request (8 MB where the Portail B2B takes screenshots). Multipart bodies
-    keep the app's limit and Flask's 1,000 parts at most — or, for an app taking files
-    (``UPLOAD_MAX_BODY``, ``UPLOAD_KEPT_BYTES``), a larger limit of which each file keeps only its
-    first bytes: a file over what the form takes is then the field's own French message, with the
-    rest of the form as typed, rather than the server's 413 page losing it all."""
+    keep the app's limit and Flask's 1,000 parts at most — or, for a form taking a file
+    (``UPLOAD_ENDPOINTS``, ``UPLOAD_MAX_BODY``, ``UPLOAD_KEPT_BYTES``), a larger limit of which each
+    file keeps only its first bytes: a file over what the form takes is then the field's own French
+    message, with the rest of the form as typed, rather than the server's 413 page losing it all."""
 
     @property
     def max_content_length(self) -> int | None:
@@ -220,7 +220,8 @@ class _Request(Request):
         mimetype = self.mimetype
         if mimetype == "application/x-www-form-urlencoded":
             return MAX_URLENCODED_BODY if limit is None else min(limit, MAX_URLENCODED_BODY)
-        if mimetype == "multipart/form-data" and current_app and current_app.config.get("UPLOAD_KEPT_BYTES"):
+        if (mimetype == "multipart/form-data" and current_app and current_app.config.get("UPLOAD_KEPT_BYTES")
+                and self.endpoint in current_app.config.get("UPLOAD_ENDPOINTS", ())):
             return current_app.config.get("UPLOAD_MAX_BODY") or limit
         return limit
 

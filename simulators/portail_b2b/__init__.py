@@ -18,11 +18,12 @@ STATE_LABELS = {"not_presented": "non présentée", "presented": "présentée, s
                 "with_users": "avec utilisateurs"}
 
 DEFAULTS = {
-    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,   # any body but a form's
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,   # any body but the contact form's
     "B2B_SCREENSHOT_MAX_BYTES": 2 * 1024 * 1024,  # checked with the field's message, what was typed kept
     # the contact form with its screenshot: up to 32 MB read, each file's first bytes kept (the
     # screenshot's limit and one more: enough to tell it is over), the rest dropped as it comes
     "UPLOAD_MAX_BODY": 32 * 1024 * 1024,
+    "UPLOAD_ENDPOINTS": ("helpdesk.contact",),  # every other form keeps 8 MB
     "B2B_MAX_LOGIN_FAILURES": 5,
     "B2B_LOCK_MINUTES": 15,
 }
