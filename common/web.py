@@ -170,7 +170,7 @@ class AsciiIntConverter(IntegerConverter):
     20-digit number is a 404 rather than a database overflow."""
     regex = r"[0-9]{1,10}"
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INT, signed=False):
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INT, signed=False):  # noqa: A002
         super().__init__(map, fixed_digits, min, max, signed)
 
 

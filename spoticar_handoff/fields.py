@@ -52,8 +52,9 @@ def blank(text: str) -> bool:
 def plain(text: str) -> bool:
     """Whether ``text`` holds none of ``CONTROL_CHARS`` and ``INVISIBLE_CHARS`` and no space but the
     ASCII one — what almost every name and address is — found in one C pass (``str.isprintable``:
-    every such character is outside Unicode's printable classes; ``tests/test_fields.py`` checks each
-    code point), so the regular expressions run only for the rare text that may hold one."""
+    every such character is outside Unicode's printable classes, each code point checked by
+    ``tests/sdk/test_plain_text.py``), so the regular expressions run only for the rare text that may
+    hold one."""
     return text.isprintable()
 
 
