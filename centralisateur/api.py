@@ -17,7 +17,7 @@ from centralisateur.store import Declaration, DmsClient
 from certification import hooks
 from common.auth import bearer_token, key_digest
 from common.dates import as_utc
-from common.egress import UrlRefused, callback_origins, check_url
+from common.egress import UrlRefused, callback_origins, check_url, refusal
 from common.journal.context import current as journal_context
 from common.keys import demo_key_allowed
 from common.web import csrf, error_response, json_body
@@ -119,7 +119,7 @@ def prepare(app, dms: str, handoff: HandoffIn, session=None, default_callback: s
         try:
             check_url(payload["callback_url"], callback_origins(app.config, dms))
         except UrlRefused as exc:
-            bad_callback = exc.message
+            bad_callback = refusal(app.config, exc)
     payload["callback_url"] = payload["callback_url"] or default_callback
     trace = journal_context()  # stored with the sale: any worker's journal finds the declaration's trace
     sale = api_store.Sale(handoff.source_dms, rrdi, handoff.dms_order_ref, payload, check_reserved=session is None,

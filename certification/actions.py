@@ -1,6 +1,6 @@
 """What a session does itself while a scenario runs: test callbacks sent to the DMS under test
 (signed, badly signed, replayed, stale, duplicated) and an Icare outage through Icare's fault switch.
-Every exchange is kept as evidence, tagged with the probe's kind and the scenario."""
+Every exchange is kept as evidence; what each test callback tests is kept by the session, not sent."""
 from __future__ import annotations
 
 import datetime as dt
@@ -37,10 +37,12 @@ def signed_headers(body: bytes, key: str, timestamp: int, delivery_id: str) -> d
 
 def _probe(app: Flask, session: CertSession, scenario_id: str, kind: str, url: str, body: bytes,
            headers: dict, bdc: str | None) -> dict:
+    """Send a test callback. What it tests (``kind``) is kept by the session, never sent: a DMS reading it
+    off a header answered each probe as expected without checking any signature."""
     from common.egress import callback_origins
-    tagged = {**headers, ex.PROBE_HEADER: kind, ex.SCENARIO_HEADER: scenario_id}
-    return evidence.post(app, session.id, url, body, tagged, bdc, timeout=PROBE_TIMEOUT,
-                         allowed_origins=callback_origins(app.config, session.dms))
+    evidence.record_probe(app, session.id, headers, kind, scenario_id)
+    return evidence.post(app, session.id, url, body, headers, bdc, timeout=PROBE_TIMEOUT,
+                         allowed_origins=callback_origins(app.config, session.dms), probe=True)
 
 
 def _target(session: CertSession, entries: list[dict]) -> tuple[str | None, str | None]:

@@ -30,12 +30,26 @@ def _refused(entry: dict) -> bool:
     return isinstance(entry.get("status"), int) and 400 <= entry["status"] < 500
 
 
+# a call that ended without an answer sooner than this never waited for one: the connection was
+# refused or cut (nothing listening there), not a DMS too slow (every timeout is seconds)
+UNREACHABLE_MS = 1000
+
+
+def _unreachable(entry: dict) -> bool:
+    return not entry.get("status") and (entry.get("duration_ms") or 0) < UNREACHABLE_MS
+
+
 def _shown(entry: dict) -> str:
-    """The DMS's answer; none within the centralisateur's timeout (a DMS too slow) says how long it waited."""
+    """The DMS's answer; none within the centralisateur's timeout (a DMS too slow) says how long it
+    waited; none at once, that the connection failed."""
     if entry.get("status"):
         return f"HTTP {entry['status']}"
-    waited = entry.get("duration_ms")
-    return f"pas de réponse en {waited / 1000:.1f} s".replace(".", ",") if waited else "pas de réponse"
+    if not entry.get("duration_ms"):
+        return "pas de réponse"
+    seconds = f"{entry['duration_ms'] / 1000:.1f}".replace(".", ",")
+    if _unreachable(entry):
+        return f"pas de réponse : connexion refusée ou coupée au bout de {seconds} s (rien n'écoute à cette adresse ?)"
+    return f"pas de réponse en {seconds} s"
 
 
 def _exchange(entry: dict) -> str:
@@ -83,7 +97,8 @@ def callback_acknowledged(ctx: Context):
     bound = ctx.param("callback_bound_ms")
     if not _ok(first):
         slow = _what_to_fix("valid", first) if first.get("status") else (
-            f" Acquittez en moins de {bound / 1000:.0f} s : répondez avant tout traitement long.")
+            " Vérifiez que le récepteur de rappels du DMS est démarré et sert cette adresse." if _unreachable(first)
+            else f" Acquittez en moins de {bound / 1000:.0f} s : répondez avant tout traitement long.")
         return [Finding("callback_acknowledged", "fail", f"Rappel « {_state(first).get('status')} » envoyé au DMS "
                                                          f"({_exchange(first)}) non acquitté : {_shown(first)}, "
                                                          f"attendu 2xx.{slow}", _ids(*finals),

@@ -32,7 +32,7 @@ def attribute(plan: dict, entries: list[dict], windows: dict[str, str],
         return found
 
     for entry in ex.ordered(entries):
-        target = ex.own_header(entry, ex.SCENARIO_HEADER) if entry["direction"] == "out" else None
+        target = ex.probe_scenario(entry)
         if target is None and ex.is_handoff(entry):
             vin = ex.dig(ex.body_json(entry["request"]), "vehicle.vin")
             target = vins.get(str(vin).replace(" ", "").upper()) if vin else None

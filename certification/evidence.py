@@ -14,7 +14,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from certification import exchanges as ex
-from certification.store import CertExchange
+from certification.store import CertExchange, CertProbe, CertSession
 
 MAX_ENTRIES = 5000      # the journal's own bound: the newest exchanges since the session opened
 
@@ -25,10 +25,11 @@ def tag(headers: dict, session_id: str) -> dict:
 
 
 def post(app, session_id: str, url: str, body: bytes, headers: dict, bdc: str | None, timeout: float = 5.0,
-         allowed_origins=()) -> dict:
+         allowed_origins=(), probe: bool = False) -> dict:
     """POST to the DMS under test through the journal's client (so the exchange is journalled);
     ``{"status": None}`` for no answer, or an address the SSRF guard refuses (checked at call time:
-    DNS may have changed)."""
+    DNS may have changed). ``probe``: a test callback (recorded first by ``actions``), not a callback of
+    the session's declaration."""
     import httpx
 
     from common.egress import UrlRefused, check_url, guarded_transport
@@ -39,7 +40,7 @@ def post(app, session_id: str, url: str, body: bytes, headers: dict, bdc: str | 
             answer = {"status": http.post(url, content=body, headers=tag(headers, session_id)).status_code}
     except (UrlRefused, httpx.HTTPError) as exc:
         answer = {"status": None, "error": getattr(exc, "message", None) or type(exc).__name__}
-    if ex.PROBE_HEADER not in headers:
+    if not probe:
         # a callback of the session's declaration: judge now (what the scenario sends next, e.g. the
         # callbacks sent again, need not wait for the DMS's next request)
         from certification.hooks import judge_later
@@ -81,6 +82,33 @@ def journalled(app, session_id: str, since: dt.datetime, *, settled: bool = Fals
     return [{**e, "id": str(e["id"])} for e in rows]
 
 
+def record_probe(app, session_id: str, headers: dict, kind: str, scenario_id: str) -> None:
+    """A test callback about to be sent (``headers``: its delivery id and timestamp): what it tests, kept
+    here, where the evidence finds it (``probes``), not sent to the DMS."""
+    with app.extensions["db"].transaction() as s:
+        s.add(CertProbe(session_id=session_id, delivery=headers[ex.DELIVERY_HEADER],
+                        timestamp=headers[ex.TIMESTAMP_HEADER], kind=kind, scenario=scenario_id))
+
+
+def probes(app, session_id: str) -> list[tuple[str, str, str, str]]:
+    """The session's test callbacks in the order sent: ``(delivery id, timestamp, kind, scenario)``."""
+    with app.extensions["db"].read_sessionmaker() as s:
+        return [tuple(row) for row in s.execute(
+            select(CertProbe.delivery, CertProbe.timestamp, CertProbe.kind, CertProbe.scenario)
+            .where(CertProbe.session_id == session_id).order_by(CertProbe.id))]
+
+
+def shown(app, session_id: str, entries: list[dict]) -> list[dict]:
+    """``entries`` as the session's readers get them: until the session is finished, without what its
+    test callbacks test (read mid-session, it told the DMS what the callbacks already answered were,
+    and so what the next ones would be)."""
+    with app.extensions["db"].read_sessionmaker() as s:
+        state = s.scalar(select(CertSession.state).where(CertSession.id == session_id)) or {}
+    if state.get("current") is None and state.get("results"):
+        return entries
+    return [{k: v for k, v in e.items() if k != "certification"} if "certification" in e else e for e in entries]
+
+
 def kept(app, session_id: str) -> list[dict]:
     """The session's exchanges in the certification store, oldest first."""
     with app.extensions["db"].read_sessionmaker() as s:
@@ -96,9 +124,12 @@ def entries(app, session_id: str, since: dt.datetime, *, keep: bool = False,
     at its last verdict). ``settled``: as for ``journalled``."""
     record = {e["id"]: e for e in kept(app, session_id)}
     new = [e for e in journalled(app, session_id, since, settled=settled) if e["id"] not in record]
+    every = ex.ordered([*record.values(), *new])
+    if new:  # the test callbacks among the new exchanges marked with what they test, before they are kept
+        every = ex.annotate(every, probes(app, session_id))
     if keep:
-        _keep(app, session_id, [e for e in new if until is None or ex.when(e) <= until])
-    return ex.ordered([*record.values(), *new])
+        _keep(app, session_id, [e for e in every if e["id"] not in record and (until is None or ex.when(e) <= until)])
+    return every
 
 
 def _keep(app, session_id: str, new: list[dict]) -> None:

@@ -7,9 +7,14 @@ import json
 
 HANDOFF_PATH = "/api/v1/handoffs"
 STATUS_PREFIX = "/api/v1/declarations/"
-PROBE_HEADER = "X-Spoticar-Certification-Probe"
 SESSION_HEADER = "X-Spoticar-Certification-Session"
+# what a test callback tests and for which scenario: kept by the session (``CertProbe``) and written on
+# its evidence (``annotate``: ``entry["certification"]``), never sent; evidence kept before that carries
+# them as headers the session sent, read as such
+PROBE_HEADER = "X-Spoticar-Certification-Probe"
 SCENARIO_HEADER = "X-Spoticar-Certification-Scenario"
+DELIVERY_HEADER = "X-Spoticar-Delivery"
+TIMESTAMP_HEADER = "X-Spoticar-Timestamp"
 ICARE_PATHS = ("/api/v1/npo", "/api/v1/contracts", "/admin/faults")
 
 
@@ -62,7 +67,42 @@ def is_declaration_open(entry: dict) -> bool:
 
 
 def probe_kind(entry: dict) -> str | None:
-    return own_header(entry, PROBE_HEADER) if entry["direction"] == "out" else None
+    """The kind of test callback an exchange is (``valid``, ``bad-signature``, ``replay``, ``stale``,
+    ``duplicate``, ``late-retry``), None for any other exchange."""
+    if entry["direction"] != "out":
+        return None
+    return (entry.get("certification") or {}).get("probe") or own_header(entry, PROBE_HEADER)
+
+
+def probe_scenario(entry: dict) -> str | None:
+    """The scenario a test callback was sent for (None for any other exchange)."""
+    if entry["direction"] != "out":
+        return None
+    return (entry.get("certification") or {}).get("scenario") or own_header(entry, SCENARIO_HEADER)
+
+
+def annotate(entries: list[dict], probes: list[tuple[str, str, str, str]]) -> list[dict]:
+    """``entries`` (oldest first), each test callback among them marked with what it tests:
+    ``entry["certification"] = {"probe": kind, "scenario": id}``. ``probes``: the session's test
+    callbacks in the order sent, ``(delivery id, timestamp, kind, scenario)``; the first exchange sent
+    with a probe's delivery id and timestamp not taken by an earlier one is that probe (a replay repeats
+    both: the second such exchange). Exchanges already marked (kept so) keep their mark and take their
+    probe out of the count."""
+    waiting: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for delivery, stamp, kind, scenario in probes:
+        waiting.setdefault((delivery, stamp), []).append((kind, scenario))
+    if not waiting:
+        return entries
+    marked = []
+    for entry in entries:
+        if entry["direction"] == "out" and entry["method"] == "POST":
+            sent = waiting.get((own_header(entry, DELIVERY_HEADER) or "", own_header(entry, TIMESTAMP_HEADER) or ""))
+            if sent:
+                kind, scenario = sent.pop(0)
+                if not entry.get("certification"):
+                    entry = {**entry, "certification": {"probe": kind, "scenario": scenario}}
+        marked.append(entry)
+    return marked
 
 
 def is_callback(entry: dict) -> bool:

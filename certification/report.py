@@ -38,8 +38,7 @@ def build(state: dict, entries: list[dict]) -> dict:
     entries = _evidence(state, entries)
     windows = {s["id"]: s["started_at"] for s in state["scenarios"] if s.get("started_at")}
     found = attribute(plan, entries, windows, {s["id"]: s.get("sale") for s in state["scenarios"]})
-    summary = {status: sum(s["status"] == status for s in state["scenarios"])
-               for status in ("passed", "failed", "warning", "skipped", "waiting")}
+    summary = counts(state["scenarios"])
     scenarios = []
     for s in state["scenarios"]:
         own = found.get(s["id"], []) if not plans.scenario(plan, s["id"]).get("scope") else \
@@ -53,6 +52,12 @@ def build(state: dict, entries: list[dict]) -> dict:
             "summary": summary, "scenarios": scenarios}
     report["fingerprint"] = fingerprint(report)
     return report
+
+
+def counts(scenarios: list[dict]) -> dict[str, int]:
+    """How many scenarios have each status."""
+    return {status: sum(s["status"] == status for s in scenarios)
+            for status in ("passed", "failed", "warning", "skipped", "waiting")}
 
 
 def overall(scenarios: list[dict], summary: dict) -> str:

@@ -436,6 +436,7 @@ def describe(app: Flask, session: CertSession, public_url: str) -> dict:
             "correction": plans.correction_for(plan, sid) or None, "checks": scenario["checks"],
             "started_at": state["started"].get(sid), "decided_at": result.get("decided_at"),
             "findings": result["findings"], "evidence": live.get(sid, [])})
+    finished = state.get("current") is None and bool(state["results"])
     return {"id": session.id, "dms": session.dms, "plan": {k: plan[k] for k in ("id", "version", "title")},
             "centralisateur_url": public_url, "api_url": public_url.rstrip("/") + "/api/v1/handoffs",
             "dealer": {"rrdi": session.dealer_rrdi, "code_t": _code_t(app, session), "profil": "NPO + STELLANTIS "
@@ -444,9 +445,15 @@ def describe(app: Flask, session: CertSession, public_url: str) -> dict:
             "created_at": session.created_at.replace(tzinfo=dt.timezone.utc).isoformat(),
             "current": state.get("current"), "awaiting_readback": _awaiting_readback(state),
             **_observation(state),
-            "finished": state.get("current") is None and bool(state["results"]),
+            "finished": finished, "verdict": _verdict(scenarios) if finished else None,
             "failed": any(s["status"] == "failed" for s in scenarios), "actions": state.get("actions", {}),
             "scenarios": scenarios}
+
+
+def _verdict(scenarios: list[dict]) -> str:
+    """A finished session's verdict, as its report gives it: passed, failed or incomplete."""
+    from certification.report import counts, overall
+    return overall(scenarios, counts(scenarios))
 
 
 def _observation(state: dict) -> dict:

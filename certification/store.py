@@ -37,3 +37,18 @@ class CertExchange(Base):
     entry_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     time: Mapped[str] = mapped_column(String(40))          # RFC 3339, as the entry says: the order to read
     entry: Mapped[dict] = mapped_column(JSON)
+
+
+class CertProbe(Base):
+    """A test callback the session sent the DMS (signed, forged, replayed, stale, a delivery sent
+    again), written before it is sent: what it tests and for which scenario stays here, never on the
+    wire, where a DMS could answer by it instead of checking the signature (``certification.actions``).
+    An exchange of the evidence is that probe when its ``X-Spoticar-Delivery`` and
+    ``X-Spoticar-Timestamp`` are the probe's (in the order sent: a replay repeats both)."""
+    __tablename__ = "cds_cert_probes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("cds_cert_sessions.id"), index=True)
+    delivery: Mapped[str] = mapped_column(String(64))
+    timestamp: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    scenario: Mapped[str] = mapped_column(String(60))

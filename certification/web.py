@@ -13,7 +13,7 @@ from flask import (Blueprint, current_app, jsonify, redirect, render_template, r
 from certification import evidence, hooks, sessions
 from certification.verdicts import STATUS_LABELS, diff_lines
 from common.auth import bearer_token, key_matches
-from common.egress import UrlRefused, callback_origins, check_url
+from common.egress import UrlRefused, callback_origins, check_url, refusal
 from common.web import csrf
 from fixtures import reference
 from spoticar_handoff.catalogue import DMS_NAMES
@@ -58,7 +58,7 @@ def _open(data: dict):
         try:
             check_url(callback, callback_origins(current_app.config, wanted.dms))
         except UrlRefused as exc:
-            return None, None, [{"field": "callback_url", "message": exc.message}], 422
+            return None, None, [{"field": "callback_url", "message": refusal(current_app.config, exc)}], 422
     try:
         opened, key = sessions.open_session(current_app, wanted.dms, callback, wanted.wait_seconds, by_client=True)
     except sessions.Refused as exc:
@@ -186,7 +186,8 @@ def evidence_entries(session_id: str):
     if failure:
         return failure
     created = found.created_at.replace(tzinfo=dt.timezone.utc)
-    return jsonify({"entries": evidence.entries(current_app._get_current_object(), found.id, created)})
+    app = current_app._get_current_object()
+    return jsonify({"entries": evidence.shown(app, found.id, evidence.entries(app, found.id, created))})
 
 
 @api.get("/sessions/<session_id>/attestation")
@@ -203,7 +204,8 @@ SHA-256 of all of that report (``attestation.content``) and of the evidence.har 
         return _error(404, f"Session de certification {session_id} introuvable.")
     app = current_app._get_current_object()
     state = sessions.describe(app, _advance(found.id), _public_url())
-    entries = evidence.entries(app, found.id, found.created_at.replace(tzinfo=dt.timezone.utc))
+    entries = evidence.shown(app, found.id, evidence.entries(app, found.id, found.created_at.replace(
+        tzinfo=dt.timezone.utc)))
     return jsonify(attest.statement(report.build(state, entries), har=report.har_file(state, entries)))
 
 

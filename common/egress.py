@@ -34,12 +34,26 @@ if TYPE_CHECKING:
 MAX_URL_LENGTH = 500  # the callback_url column
 
 
+DEMO_ORIGINS = (" En mode démo, seules les adresses des simulateurs lancés avec lui sont autorisées : pour "
+                "brancher votre propre DMS (ou le certifier), démarrez le centralisateur avec un fichier de "
+                "déploiement (spoticar-harness up --config spoticar.toml) où cette origine figure dans "
+                "callback_origins (spoticar-harness keys add --callback-origin).")
+
+
 class UrlRefused(ValueError):
     """A URL the harness will not call; ``message`` is the French reason."""
 
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+def refusal(config, exc: UrlRefused) -> str:
+    """What to tell a DMS whose callback URL ``exc`` refused: in demo mode, an internal address also
+    says how to allow one (no operator there: a deployment file)."""
+    if config.get("DEMO_MODE") and exc.message.endswith("(callback_origins)."):
+        return exc.message + DEMO_ORIGINS
+    return exc.message
 
 
 def callback_origins(config, dms: str) -> list[str]:

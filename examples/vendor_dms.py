@@ -22,7 +22,9 @@ its verdict: a back-off longer than the whole plan), reuse_order_ref (sends the 
 the standard sale's order number: the API answers 200 with that order's bon de commande), foreign_vin
 (every hand-off carries a VIN that is not the session's: the training documents' vehicle, serial
 ZZZZ), answer_by_position (never computes a signature: a fresh callback is accepted if it is one of
-the first two deliveries of its order, refused after; a delivery already received 409).
+the first two deliveries of its order, refused after; a delivery already received 409),
+answer_by_probe_header (never computes a signature: answers a test callback as any header the session
+sends with it might say it expects, 401 for a forged or stale one, 409 for one sent again).
 """
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ FRESH_SECONDS = 300          # the tolerance the OpenAPI document advises for X-
 DROPPED = (("vehicle", "plate"), ("customer", "birth_place"))
 FAULTS = ("drop_fields", "new_order_on_resend", "ignore_signature", "never_ack", "hammer_status",
           "dedupe_on_signature", "price_without_vat", "open_first_link_only", "late_resend", "poll_after_final",
-          "resend_after_end", "reuse_order_ref", "foreign_vin", "answer_by_position")
+          "resend_after_end", "reuse_order_ref", "foreign_vin", "answer_by_position", "answer_by_probe_header")
 FINAL = ("declared", "refused")
 
 
@@ -245,6 +247,12 @@ class OutsideDms:
             return 503
         if "answer_by_position" in self.faults:
             return self._by_position(headers, body)
+        if "answer_by_probe_header" in self.faults:
+            told = " ".join(str(v).lower() for k, v in headers.items() if "certification" in k.lower())
+            if "bad-signature" in told or "stale" in told:
+                return 401
+            if "replay" in told or "duplicate" in told or "late-retry" in told:
+                return 409
         if "ignore_signature" not in self.faults:
             stamp, delivery = headers.get("X-Spoticar-Timestamp", ""), headers.get("X-Spoticar-Delivery", "")
             signed = f"{stamp}.{delivery}.".encode() + body

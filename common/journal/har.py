@@ -1,7 +1,8 @@
 """Journal entries (of one or several apps) as HAR 1.2, the format Chrome DevTools and HAR viewers open.
 
 Each entry keeps what HAR has no field for under ``_``-prefixed names (allowed by the spec):
-``_app``, ``_direction``, ``_traceId``, ``_spanId``, ``_bdc``, ``_id``.
+``_app``, ``_direction``, ``_traceId``, ``_spanId``, ``_bdc``, ``_id``; and, for a certification session's test
+callback, ``_certification`` (what it tests and for which scenario: ``{"probe", "scenario"}``).
 """
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ def har_entry(entry: dict) -> dict:
         "comment": f"{entry['app']} {entry['direction']}",
         "_app": entry["app"], "_direction": entry["direction"], "_traceId": entry["trace_id"],
         "_spanId": entry["span_id"], "_bdc": entry["bdc"], "_id": entry["id"],
+        **({"_certification": entry["certification"]} if entry.get("certification") else {}),
     }
 
 

@@ -29,10 +29,16 @@ def handoff(body: dict, status: int = 201, bdc: str = "SPC1234560000001", at: fl
                  bdc=bdc if status in (200, 201) else None)
 
 
-def callback(state: dict, status: int | None = 200, at: float = 0.0, probe: str | None = None, **kw) -> dict:
-    headers = {"X-Spoticar-Certification-Probe": probe} if probe else {}
-    return entry("out", "POST", "/api/spoticar/callback", status, request=state, response={}, at=at,
+def callback(state: dict, status: int | None = 200, at: float = 0.0, probe: str | None = None,
+             legacy: bool = False, **kw) -> dict:
+    """A callback POSTed to the DMS; ``probe``: a test callback of that kind, marked as the evidence marks
+    it (``certification.exchanges.annotate``), or, ``legacy``, as evidence kept before was: a header sent."""
+    headers = {"X-Spoticar-Certification-Probe": probe} if probe and legacy else {}
+    made = entry("out", "POST", "/api/spoticar/callback", status, request=state, response={}, at=at,
                  bdc=state["bdc_number"], headers=headers, **kw)
+    if probe and not legacy:
+        made["certification"] = {"probe": probe, "scenario": None}
+    return made
 
 
 def poll(bdc: str, status_value: str, at: float) -> dict:

@@ -191,6 +191,44 @@ def test_signature_probes_need_2xx_then_three_4xx():
     assert not any("rejoué" in f.message for f in findings if f.level == "fail")
 
 
+def test_evidence_kept_before_probes_left_the_wire_is_judged_alike():
+    """Evidence kept when a test callback still carried what it tested as a header the session sent."""
+    state = {"bdc_number": "SPC1234560000001", "status": "pending"}
+    good = [callback(state, 200, probe="valid", legacy=True), callback(state, 401, probe="bad-signature", legacy=True),
+            callback(state, 409, probe="replay", legacy=True), callback(state, 401, probe="stale", legacy=True)]
+    assert run("callback-signature", good)[0] == "passed"
+    good[1]["status"] = 200
+    assert run("callback-signature", good)[0] == "failed"
+
+
+def _sent(delivery: str, stamp: str, status: int = 200, at: float = 0.0, **headers) -> dict:
+    return entry("out", "POST", "/dms/callback", status, request={"bdc_number": "SPC1", "status": "pending"}, at=at,
+                 headers={"X-Spoticar-Delivery": delivery, "X-Spoticar-Timestamp": stamp, **headers})
+
+
+def test_test_callbacks_are_told_apart_by_what_the_session_kept_not_by_what_was_sent():
+    """``annotate``: the exchange sent with a probe's delivery id and timestamp is that probe, in the order
+    sent (a replay repeats both: the second one); a real callback sharing the delivery id of a probe
+    sent again, at another second, stays a real callback; a mark already kept is kept and counts."""
+    real = _sent("d-real", "1000", at=0)
+    valid, replay = _sent("d1", "2000", at=1), _sent("d1", "2000", at=2)
+    forged = _sent("d2", "2000", 401, at=3)
+    duplicate = _sent("d-real", "2005", at=4)
+    probes = [("d1", "2000", "valid", "callback-signature"), ("d1", "2000", "replay", "callback-signature"),
+              ("d2", "2000", "bad-signature", "callback-signature"), ("d-real", "2005", "duplicate", "icare-outage")]
+    marked = ex.annotate([real, valid, replay, forged, duplicate], probes)
+    assert [ex.probe_kind(e) for e in marked] == [None, "valid", "replay", "bad-signature", "duplicate"]
+    assert [ex.probe_scenario(e) for e in marked] == [None, *["callback-signature"] * 3, "icare-outage"]
+    assert ex.is_callback(marked[0]) and not any(ex.is_callback(e) for e in marked[1:])
+    assert "certification" not in valid  # the entries given are not changed
+    # the first two already kept, marked: the next exchange of d1 is no third probe
+    again = ex.annotate([*marked[:3], _sent("d1", "2000", at=5)], probes)
+    assert ex.probe_kind(again[3]) is None
+    # a DMS cannot mark its own request as a probe, nor a header sent to it make one
+    assert ex.probe_kind({**entry("in", "POST", "/api/v1/handoffs", 201), "certification": {"probe": "valid"}}) is None
+    assert ex.probe_kind(_sent("d9", "1", **{"X-Spoticar-Certification-Probe-X": "valid"})) is None
+
+
 def test_every_signature_probe_of_a_kind_must_be_answered_right():
     """The session sends several correctly and badly signed probes in an order drawn at random: one of
     them answered wrong fails the check, counted, with what to fix."""
@@ -276,6 +314,12 @@ def test_callback_acknowledged_within_the_bound():
     status, findings = run("callback-acknowledged", [accepted, callback(declared, None, at=3, duration_ms=5008.8)])
     assert status == "failed"
     assert "pas de réponse en 5,0 s" in findings[0].message and "Acquittez en moins de 5 s" in findings[0].message
+    # nothing listening at the DMS's address: the connection refused at once, said so, not « too slow »
+    status, findings = run("callback-acknowledged", [accepted, callback(declared, None, at=3, duration_ms=2.4)])
+    assert status == "failed" and "en 0,0 s" not in findings[0].message, findings
+    assert ("non acquitté : pas de réponse : connexion refusée ou coupée au bout de 0,0 s (rien n'écoute à cette "
+            "adresse ?), attendu 2xx. Vérifiez que le récepteur de rappels du DMS est démarré et sert cette "
+            "adresse.") in findings[0].message, findings
     assert run("callback-acknowledged", [accepted, callback(declared, 200, at=3, duration_ms=9000)])[0] == "failed"
 
 

@@ -1,7 +1,8 @@
 """docs/certification.md followed as an outside certifier and vendor would: a deployment file, ``up
 --config`` (real mode) in another process, sessions opened with ``certify start``, the vendor's DMS
 ``examples/vendor_dms.py`` (Python's standard library only, nothing of ours) run as a program against
-them — a sound one and one that skips the callback signature check, at once — then ``certify report``
+them — a sound one and one that skips the callback signature check (answering a test callback by
+whatever is sent with it), at once — then ``certify report``
 and, for the sound one, ``certify verify`` on the zip handed over."""
 from __future__ import annotations
 
@@ -81,7 +82,8 @@ def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, 
         assert re.search(r'<option value="neovo"\s*>Reynolds Néo VO</option>',
                          httpx.get(f"{url}/certification", timeout=30).text)
         sound, faulty = _session(url, capsys), _session(url, capsys)
-        players = [_vendor_dms(url, sound, sound_port), _vendor_dms(url, faulty, faulty_port, "ignore_signature")]
+        players = [_vendor_dms(url, sound, sound_port), _vendor_dms(url, faulty, faulty_port, "ignore_signature",
+                                                                    "answer_by_probe_header")]
         (sound_out, _), (faulty_out, _) = (player.communicate(timeout=400) for player in players)
 
         assert players[0].returncode == 0, sound_out
@@ -91,7 +93,8 @@ def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, 
         assert main(["certify", "verify", str(tmp_path / "r" / "evidence.zip"), "--url", url]) == 0
         assert f"Rapport authentique : session {sound[0]} du DMS neovo" in capsys.readouterr().out
 
-        # the DMS that accepts any callback fails on that scenario alone, the fault named
+        # the DMS that accepts any callback fails on that scenario alone, the fault named: nothing sent
+        # with a test callback tells what it tests (answered by such a header, it passed)
         assert players[1].returncode == 1, faulty_out
         assert re.search(r"callback-signature +failed", faulty_out), faulty_out
         for probe, count in (("Rappel mal signé (signature fausse)", " (3 sur 3)"),

@@ -41,6 +41,22 @@ def test_api_refuses_other_schemes(stack, factory, url):
     assert any(e["field"] == "callback_url" for e in response.json()["errors"])
 
 
+def test_in_demo_mode_an_internal_callback_url_says_how_to_allow_ones_own(stack, factory):
+    """A vendor trying its own DMS on a demo stack has no operator to ask: the refusal says how to allow
+    its origin (a deployment file's callback_origins), on the API as when opening a certification session."""
+    with api_client(stack) as api:
+        response = api.post("/api/v1/handoffs", json=factory.handoff(callback_url="http://127.0.0.1:9/cb"))
+        opened = api.post("/certification/sessions", json={"dms": "tec3h", "callback_url": "http://127.0.0.1:9/cb"})
+    for answer in (response, opened):
+        assert answer.status_code == 422
+        message = next(e["message"] for e in answer.json()["errors"] if e["field"] == "callback_url")
+        assert message.startswith("Adresse de rappel refusée : 127.0.0.1 est une adresse interne.")
+        assert message.endswith("En mode démo, seules les adresses des simulateurs lancés avec lui sont autorisées : "
+                                "pour brancher votre propre DMS (ou le certifier), démarrez le centralisateur avec un "
+                                "fichier de déploiement (spoticar-harness up --config spoticar.toml) où cette origine "
+                                "figure dans callback_origins (spoticar-harness keys add --callback-origin).")
+
+
 def test_the_dms_simulators_own_origin_is_allowed_in_demo_mode(stack, factory):
     with api_client(stack) as api:
         response = api.post("/api/v1/handoffs", json=factory.handoff(
