@@ -1,7 +1,8 @@
 """What the generated JSON schemas cannot say by themselves: the constraints the validators and the
 eligibility rules apply (patterns, lengths, catalogue enums from the reference data), RFC 3339
 timestamps, and examples. Applied to the schemas ``centralisateur.openapi`` generates from the SDK's
-models, so a client generated from the document refuses what the server would refuse."""
+models, so a client generated from the document refuses the malformed requests the server would
+refuse; the eligibility rules, which refuse well-formed sales, are stated beside (``_eligibility``)."""
 from __future__ import annotations
 
 from spoticar_handoff import catalogue, fields
@@ -30,6 +31,13 @@ MONEY_FIELDS = (("Sale", "price_ttc"), ("Sale", "trade_in_value"), ("Vehicle", "
 MONEY_PATTERN = r"^([0-9]{1,7}(\.[0-9]{1,2})?|10000000(\.00?)?)$"
 
 
+def _no_control(pattern: str) -> str:
+    """An anchored pattern that also refuses what the server refuses in every text field: a control
+    character or a bidirectional override anywhere (an e-mail address's pattern let them through)."""
+    assert pattern.startswith("^"), pattern
+    return rf"^(?=[^{fields.CONTROL_CHARS}]*$)" + pattern[1:]
+
+
 def _string_schemas(schema: dict):
     """The ``{"type": "string", …}`` parts of a property (it may be ``anyOf`` [string, null])."""
     for part in schema.get("anyOf", [schema]):
@@ -51,7 +59,7 @@ def apply_constraints(schemas: dict) -> None:
                 if part.get("minLength") == 1 and "pattern" not in part and "format" not in part:
                     part["pattern"] = NOT_BLANK
     for (model, name), pattern in FIELD_PATTERNS.items():
-        _set(schemas, model, name, pattern=pattern)
+        _set(schemas, model, name, pattern=_no_control(pattern))
     for model, names in DATE_FIELDS.items():
         for name in names:
             _set(schemas, model, name, pattern=TRADE_DATE_PATTERN)
@@ -63,18 +71,38 @@ def apply_constraints(schemas: dict) -> None:
                 part["type"] = "integer"
             elif part.get("type") == "string":
                 part["pattern"] = MONEY_PATTERN
-    # eligibility (SPEC §3): only admitted brands, power, usage and PTAC limits pass
-    brands = sorted(catalogue.admitted_brands() | catalogue.stellantis_brands())
-    _set(schemas, "Vehicle", "brand", enum=brands)
-    limits = catalogue.load("brands")
-    _numeric_max(schemas["Vehicle"]["properties"]["din_power"], limits["max_din_power"])
-    _numeric_max(schemas["Vehicle"]["properties"]["ptac_kg"], limits["max_ptac_kg"])
-    usage = schemas["Vehicle"]["properties"]["usage"]
-    usage["enum"] = [u for u in catalogue.all_usages() if u not in catalogue.excluded_usages()]
+    _eligibility(schemas["Vehicle"]["properties"])
     products = sorted({p["product"] for p in catalogue.warranty_products()})
     _set(schemas, "Warranty", "product", enum=products)
     _set(schemas, "Warranty", "loyalty_product", enum=list(catalogue.loyalty_products()))
     _no_nul(schemas)
+
+
+def _eligibility(vehicle: dict) -> None:
+    """The eligibility rules (SPEC §3: admitted brands, power, usage and PTAC limits) as descriptions
+    and ``x-spoticar-eligible…`` extensions, not as the schema's enums and maxima: an ineligible sale is
+    well formed, and the server's answer to it — a 422 naming the field, with its French reason, which
+    the DMS shows the dealer — is part of the contract (the certification plan sends a taxi, a TATA,
+    801 ch, 3,600 kg): a client generated from the document must be able to send it."""
+    brands = sorted(catalogue.admitted_brands() | catalogue.stellantis_brands())
+    limits = catalogue.load("brands")
+    eligible_usages = [u for u in catalogue.all_usages() if u not in catalogue.excluded_usages()]
+    rules = {
+        "brand": ({"x-spoticar-eligible": brands},
+                  "Marque du véhicule. Seules ces marques sont éligibles à la garantie : " + ", ".join(brands)
+                  + ". Une autre marque est refusée (422 sur vehicle.brand, motif en français)."),
+        "usage": ({"x-spoticar-eligible": eligible_usages},
+                  "Usage du véhicule. Seul « " + " », « ".join(eligible_usages) + " » est éligible : un autre "
+                  "usage (taxi, auto-école, location…) est refusé (422 sur vehicle.usage)."),
+        "din_power": ({"x-spoticar-eligible-maximum": limits["max_din_power"]},
+                      f"Puissance en ch DIN. Éligible jusqu'à {limits['max_din_power']} ch : au-delà, la vente "
+                      "est refusée (422 sur vehicle.din_power)."),
+        "ptac_kg": ({"x-spoticar-eligible-maximum": limits["max_ptac_kg"]},
+                    f"PTAC en kg. Éligible jusqu'à {limits['max_ptac_kg']:_} kg".replace("_", "\u202f")
+                    + " : au-delà, la vente est refusée (422 sur vehicle.ptac_kg)."),
+    }
+    for name, (extension, description) in rules.items():
+        vehicle[name].update(extension, description=description)
 
 
 # No text holds a NUL character (U+0000): every app refuses one with a French 400 (PostgreSQL cannot
@@ -91,12 +119,6 @@ def _no_nul(schemas: dict) -> None:
                     continue
                 if "pattern" not in part:
                     part["pattern"] = NO_NUL
-
-
-def _numeric_max(prop: dict, limit: int) -> None:
-    for part in prop.get("anyOf", [prop]):
-        if part.get("type") == "integer":
-            part["maximum"] = min(part.get("maximum", limit), limit)
 
 
 def apply_timestamps(schemas: dict) -> None:

@@ -26,6 +26,9 @@ UNAUTHORIZED = ("Clé d'administration du journal absente ou invalide : envoyez 
                 "Authorization: Bearer <clé> avec la clé JOURNAL_ADMIN_KEY de la configuration.")
 NOT_CONFIGURED = ("Journal non consultable : aucune clé d'administration n'est configurée "
                   "(JOURNAL_ADMIN_KEY ou SPOTICAR_JOURNAL_ADMIN_KEY) hors mode démo.")
+# a stack with test routes: their key, printed by ``up``, opens it too
+WITH_TEST_KEY = (" Sur cette pile lancée avec --test-routes, l'en-tête X-Spoticar-Test-Key portant la clé des "
+                 "routes de test (affichée par spoticar-harness up, inscrite dans stack.json) l'ouvre aussi.")
 
 
 def admin_key(config) -> str | None:
@@ -99,11 +102,12 @@ def journal_json():
     config = current_app.config
     if not config.get("DEMO_MODE") and not _test_key_given(config):
         key = admin_key(config)
+        hint = WITH_TEST_KEY if config.get("TEST_ROUTES") else ""
         if not key:
-            return _error(401, None, NOT_CONFIGURED)
+            return _error(401, None, NOT_CONFIGURED + hint)
         given = bearer_token() or ""
         if not hmac.compare_digest(given.encode(), key.encode()):
-            return _error(401, None, UNAUTHORIZED)
+            return _error(401, None, UNAUTHORIZED + hint)
     wanted, failure = filters(request.args)
     if failure:
         return failure

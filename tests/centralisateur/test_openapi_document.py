@@ -45,11 +45,19 @@ def test_schemas_carry_the_constraints_the_server_applies(document):
     assert vin.match("VF3M45GZRLS123456") and not vin.match("BAD")
     assert re.match(strings("Vehicle", "plate")["pattern"], "GH-482-KL")
     assert not re.match(strings("DealerRef", "rrdi")["pattern"], "95361")
-    assert "PEUGEOT" in strings("Vehicle", "brand")["enum"]
-    assert "FERRARI" not in strings("Vehicle", "brand")["enum"]  # not an admitted brand: refused
-    assert "taxi" not in schemas["Vehicle"]["properties"]["usage"]["enum"]
-    din = next(p for p in schemas["Vehicle"]["properties"]["din_power"]["anyOf"] if p["type"] == "integer")
-    assert din["maximum"] == 800
+    email = re.compile(strings("Customer", "email")["pattern"])  # what the server refuses in any text
+    assert email.match("claire.durand@example.fr") and not email.match("\u0083cl\u0007aire@example.fr")
+    assert not email.match("claire\u202e@example.fr")
+    # eligibility refuses well-formed sales (422, a French reason the DMS shows): stated, not made a
+    # schema constraint — a generated client must be able to send the plan's taxi, TATA, 801 ch, 3,600 kg
+    vehicle = schemas["Vehicle"]["properties"]
+    assert "enum" not in strings("Vehicle", "brand") and "PEUGEOT" in vehicle["brand"]["x-spoticar-eligible"]
+    assert "TATA" not in vehicle["brand"]["x-spoticar-eligible"] and "TATA" not in vehicle["brand"]["description"]
+    assert "taxi" in vehicle["usage"]["enum"] and vehicle["usage"]["x-spoticar-eligible"] == ["particulier"]
+    din = next(p for p in vehicle["din_power"]["anyOf"] if p["type"] == "integer")
+    assert din["maximum"] == 2000 and vehicle["din_power"]["x-spoticar-eligible-maximum"] == 800
+    assert vehicle["ptac_kg"]["description"] == ("PTAC en kg. Éligible jusqu'à 3\u202f500 kg : au-delà, la vente est "
+                                                 "refusée (422 sur vehicle.ptac_kg).")
     declared_at = strings("DeclarationState", "declared_at")
     assert declared_at["format"] == "date-time"
 
@@ -96,9 +104,14 @@ def test_generated_client_round_trips_a_handoff(document, stack, factory, tmp_pa
 def _within_cross_field_rules(body: dict) -> dict:
     """What JSON Schema cannot say, stated in the document's descriptions: the hand-off is for a dealer
     this DMS serves, a callback only to an allowed origin, delivery not before sale, a warranty product
-    of its label with one of its durations."""
+    of its label with one of its durations, an eligible vehicle."""
     from spoticar_handoff import catalogue
     body.update(source_dms="tec3h", dealer={"rrdi": "953617Z"}, callback_url=None)
+    vehicle = body.get("vehicle") or {}  # eligible (``x-spoticar-eligible…``): the rest is a business refusal
+    vehicle.update(brand="PEUGEOT", usage="particulier")
+    for name, limit in (("din_power", 800), ("ptac_kg", 3500)):
+        if vehicle.get(name) is not None:
+            vehicle[name] = min(vehicle[name], limit)
     sale = body.get("sale") or {}
     if sale.get("sale_date") and sale.get("delivery_date"):
         sale["delivery_date"] = max(sale["sale_date"], sale["delivery_date"])

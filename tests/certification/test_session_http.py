@@ -298,7 +298,7 @@ def test_the_session_observes_the_dms_before_its_end(cds):
         while state["current"]:
             time.sleep(0.3)
             state = http.get(session["url"], headers={"Accept": "application/json"}).json()
-    assert state["finished"] and state["observing_until"] is None
+    assert state["finished"] and state["observing_until"] is None and state["verdict"] == "failed"
     statuses = {s["id"]: s["status"] for s in state["scenarios"]}
     assert statuses["declaration-url-opened"] == "failed"   # no hand-off accepted: no link to open
     assert statuses["status-polling"] == "skipped"           # no poll at all
@@ -343,6 +343,7 @@ def test_test_callbacks_go_to_the_callback_url_the_dms_sent_as_it_sent_it(cds, c
                                        or "certification-scenario" in name], received
     statuses = {s["id"]: s["status"] for s in final["scenarios"]}
     assert set(statuses.values()) == {"passed"}, json.dumps(final["scenarios"], ensure_ascii=False, indent=1)
+    assert final["finished"] and final["verdict"] == "passed"   # what the report will say, in the session's JSON
     probes = next(s for s in final["scenarios"] if s["id"] == "callback-signature")["findings"]
     assert len(probes) == 4 and all(f"(POST {callback_server.origin}{path}?token=" in f["message"]
                                     for f in probes), probes

@@ -36,6 +36,15 @@ def test_without_an_admin_key_outside_demo_mode_the_journal_stays_closed(make_cd
     assert refused.status_code == 401
     assert "aucune clé d'administration n'est configurée" in refused.json["errors"][0]["message"]
 
+def test_on_a_stack_with_test_routes_the_refusal_names_their_key(make_cds):
+    """``up --config … --test-routes``: no admin key configured, but the test routes' key opens it: said so."""
+    refused = make_cds(DEMO_MODE=False, TEST_ROUTES=True).get("/__admin/journal")
+    assert refused.status_code == 401
+    message = refused.json["errors"][0]["message"]
+    assert "aucune clé d'administration n'est configurée" in message
+    assert ("l'en-tête X-Spoticar-Test-Key portant la clé des routes de test (affichée par spoticar-harness up, "
+            "inscrite dans stack.json) l'ouvre aussi.") in message
+
 @pytest.mark.parametrize(("query", "field", "message"), [
     ("limit=0", "limit", "« limit » doit être un entier de 1 à 5000."),
     ("limit=%D9%A3", "limit", "« limit » doit être un entier de 1 à 5000."),
