@@ -133,6 +133,7 @@ def french_errors(exc: ValidationError) -> list[dict]:
         sub = (error.get("ctx") or {}).get("field")  # a model-level check names its field in ctx
         if sub:
             field = f"{field}.{sub}" if field else sub
+        field = field or None  # the body itself (an array, a string): no field, as every other error says
         if field in seen:  # a union reports each branch: keep the first message per field
             continue
         seen.add(field)

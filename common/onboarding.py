@@ -89,7 +89,7 @@ def load(path: str | Path) -> OnboardingConfig:
     try:
         config = OnboardingConfig.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{e['field']} : {e['message']}" for e in french_errors(exc)]
+        lines = [f"{e['field']} : {e['message']}" if e["field"] else e["message"] for e in french_errors(exc)]
         raise ValueError(f"{path} : " + " ; ".join(lines)) from exc
     _unique(config)
     return config

@@ -152,3 +152,17 @@ def test_a_body_in_latin1_is_refused_naming_its_first_byte(stack, factory, codec
                        headers={**stack.credentials.icare_headers(), "Content-Type": "application/json"})
     assert icare.status_code == 400, icare.text[:300]
     assert icare.json()["errors"][0]["message"] == wanted.replace(f"n° {number} ", "n° 17 ")
+
+
+@pytest.mark.parametrize("body", [b"[]", b"[{}]", b'"vente"', b"42", b"true"])
+def test_a_body_that_is_not_an_object_names_no_field(stack, body):
+    """The body itself is wrong, not a field of it: ``field`` is null, as in every other error of the
+    API (it was "", which a DMS showing ``errors[].field`` printed as an empty label)."""
+    with _api(stack) as api:
+        refused = api.post("/api/v1/handoffs", content=body)
+    icare = httpx.post(stack.url("icare") + "/api/v1/contracts", timeout=30, content=body,
+                       headers={**stack.credentials.icare_headers(), "Content-Type": "application/json"})
+    for answer in (refused, icare):
+        assert answer.status_code in (400, 422), answer.text[:300]
+        errors = answer.json()["errors"]
+        assert errors and all(e["field"] is None and e["message"] for e in errors), errors
