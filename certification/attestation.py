@@ -125,16 +125,21 @@ def _members(archive_path: Path) -> tuple[dict[str, bytes], list[str]]:
     return files, problems
 
 
-def _derived(files: dict[str, bytes], report: dict) -> list[str]:
+def _derived(files: dict[str, bytes], report: dict, edited: bool = False) -> list[str]:
     """What differs from what ``certify report`` writes from ``report`` (report.json as read): the
-    report's own form, junit.xml, report.html, and the manifest and SHA256SUMS of the files."""
+    report's own form, junit.xml, report.html, and the manifest and SHA256SUMS of the files.
+    ``edited``: report.json is known modified (its fingerprint), so a file written from it that differs
+    says that much, not that this file was modified too."""
     from certification import report as reports
     problems = []
     expected = {"report.json": reports.report_file(report), "junit.xml": reports.junit(report),
                 "report.html": reports.html(report).encode()}
     for name, data in expected.items():
         if name in files and files[name] != data:
-            problems.append(f"{name} a été modifié : il n'est pas celui que « certify report » écrit du "
+            if edited and name == "report.json":
+                continue  # said already
+            problems.append(f"{name} ne correspond pas à report.json, qui a été modifié." if edited else
+                            f"{name} a été modifié : il n'est pas celui que « certify report » écrit du "
                             "rapport (report.json).")
     if all(name in files for name in reports.BUNDLE):
         for name, data in reports.seals(files).items():
@@ -180,9 +185,10 @@ def _read(path: Path) -> tuple[dict | None, dict[str, bytes], list[str]]:
             problems.append("report.json n'est pas le rapport d'une session de certification (illisible).")
         return None, files, problems
     try:
-        problems += _derived(files, report)
-        if report.get("fingerprint") != fingerprint(report):
+        edited = report.get("fingerprint") != fingerprint(report)
+        if edited:
             problems.append("report.json a été modifié : son empreinte ne correspond plus à son contenu.")
+        problems += _derived(files, report, edited)
     except Exception as exc:  # noqa: BLE001 - whatever a made-up report.json breaks, it is no report of ours
         problems.append(f"report.json n'est pas le rapport d'une session de certification ({type(exc).__name__} : "
                         f"{exc}).")

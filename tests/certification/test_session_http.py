@@ -167,6 +167,14 @@ def _finding_softened(files: dict) -> None:
                   "report.html": reports.html(report).encode()})
 
 
+def _verdict_passed(files: dict) -> None:
+    """… or report.json alone made to say « passed », written as ``certify report`` writes it."""
+    from certification import report as reports
+    report = json.loads(files["report.json"])
+    report["verdict"] = "passed"
+    files["report.json"] = reports.report_file(report)
+
+
 def _both(*edits):
     def edit(files: dict) -> None:
         for one in edits:
@@ -185,6 +193,9 @@ TAMPERED = {
                         ["evidence.har a été modifié"]),
     "findings": (_finding_softened, ["report.json a été modifié : ses constats ou ses échanges ne sont pas ceux "
                                      "que le centralisateur a enregistrés"]),
+    # report.json alone edited: report.html, untouched, is said not to match it, not to be modified
+    "report-only": (_verdict_passed, ["report.json a été modifié : son empreinte ne correspond plus à son contenu.",
+                                      "report.html ne correspond pas à report.json, qui a été modifié."]),
     "extra": (lambda f: f.update({"attestation-cds.pdf": b"%PDF-1.4 valid"}),
               ["attestation-cds.pdf : fichier ajouté, étranger au rapport."]),
     "removed": (lambda f: f.pop("evidence.har"), ["evidence.har manque dans ", "fichier retiré"]),
@@ -210,6 +221,8 @@ def test_a_failed_sessions_report_is_authentic_and_any_file_tampered_is_refused_
         assert "Rapport authentique" not in printed, (kind, printed)
         for words in says:
             assert words in printed, (kind, printed)
+        if kind == "report-only":
+            assert "junit.xml a été modifié" not in printed and "report.html a été modifié" not in printed, printed
         assert all(line.startswith("NON CONFORME : ") for line in printed.splitlines()), printed
 
     # edited files are refused even with no centralisateur to ask (3, not « vérification impossible »)
