@@ -48,7 +48,7 @@ def _authenticate():
         session = hooks.authenticate(key)
         if session is not None:
             g.dms = session.dms
-            return hooks.throttled()
+            return hooks.throttled() or hooks.finished_refusal()
     if client is None:
         return error_response(401, "Clé d'API absente ou invalide (en-tête Authorization: Bearer <clé>).")
     g.dms = client

@@ -48,6 +48,20 @@ def throttled() -> object | None:
     return None
 
 
+def finished_refusal() -> object | None:
+    """A hand-off with the key of a finished session: a French 403 (it would be stored as any sale and
+    answered 201, though nothing after a session's end is evidence); None otherwise. Reads stay open."""
+    session = g.get("cert_session")
+    if session is None or request.method != "POST" or request.path != "/api/v1/handoffs":
+        return None
+    state = session.state or {}
+    if state.get("current") is not None or not state.get("results"):
+        return None
+    return error_response(403, f"La session de certification {session.id} est terminée : sa clé ne transmet plus "
+                               "de ventes (ce qui suit la fin d'une session n'en est pas une preuve). Ouvrez une "
+                               "nouvelle session pour certifier à nouveau.")
+
+
 def dealer_refusal(rrdi: str, reserved: bool):
     """A 403 when this key may not declare for dealer ``rrdi`` (None when it may); ``reserved``:
     whether a certification session holds that dealer (the hand-off reads it in its write transaction)."""

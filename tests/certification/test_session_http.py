@@ -325,6 +325,13 @@ def test_the_session_observes_the_dms_before_its_end(cds):
         assert late.status_code == 409
         assert late.json()["errors"][0]["message"].startswith(
             "La session de certification est terminée : le relevé de la commande n'est plus attendu.")
+        # a sale sent with the key of a finished session is refused, said so: a 201 made it look counted
+        sale = next(s["sale"] for s in state["scenarios"] if s["id"] == "handoff-complete")
+        handed = http.post(cds.url("centralisateur") + "/api/v1/handoffs", json={**sale, "dms_order_ref": "TARD-1"})
+        assert handed.status_code == 403, handed.text[:300]
+        assert handed.json()["errors"][0]["message"] == (
+            f"La session de certification {session['id']} est terminée : sa clé ne transmet plus de ventes (ce qui "
+            "suit la fin d'une session n'en est pas une preuve). Ouvrez une nouvelle session pour certifier à nouveau.")
         after = http.get(session["url"], headers={"Accept": "application/json"}).json()
     assert {s["id"]: s["status"] for s in after["scenarios"]} == statuses and "readback" not in after["actions"]
 
