@@ -6,6 +6,7 @@ checkpointed with secure_delete on, so no copy of the erased values stays in the
 """
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 import weakref
 
@@ -131,28 +132,43 @@ def export(db, rrdi: str, ids: list[int]) -> dict:
                               "customer": personal_data(d)} for d in rows]}
 
 
-# customer values many people share (« France », « MME », « LYON », « 69003 », « Marie »): a journal entry
-# holding one of them is anyone's exchange — every hand-off names « France » —, so the journal's erasure
-# never looks for them. The entries of this customer's exchanges hold their last name, email, phone or
-# address as well, and go with those.
-SHARED = ("civility", "first_name", "consent", "residence_country", "birth_country", "nationality", "postcode",
-          "city", "birth_place")
+# What the journal's erasure looks for in an entry, so that it takes this customer's exchanges and no one
+# else's. Values many people share (« France », « MME », « LYON », « 69003 », « Marie ») are never looked
+# for: every hand-off names « France ». A last name is many people's too, and so is a birth date or a
+# first name: an entry goes when it holds the last (or birth) name together with one of those — or one
+# of the values a person has alone (an e-mail, a phone number, a SIRET), or when it belongs to the
+# declaration's own traces. (The last name alone took the hand-off of another dealer's customer of the
+# same name; the birth date alone, that of anyone born that day.)
+ALONE = ("email", "phone", "mobile", "siret")
+NAMES = ("last_name", "birth_name")
+COMPANIONS = ("first_name", "birth_date", "address", "address2", "address3", "company_name")
 
 
-def _identifying(customer: dict) -> set[str]:
-    """The texts of ``customer`` (declared or handed off) that point at this person: what the journal's
-    erasure looks for."""
-    return {str(v) for k, v in customer.items() if k not in SHARED and isinstance(v, str | int) and
-            not isinstance(v, bool) and str(v)}
+def _french_date(value: str) -> str | None:
+    """« 29/06/1943 » for « 1943-06-29 » (a birth date as the pages write it); None for any other text."""
+    try:
+        return dt.date.fromisoformat(value).strftime("%d/%m/%Y") if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def _values(customer: dict, keys: tuple[str, ...]) -> set[str]:
+    """The texts of ``customer`` (declared or handed off) under ``keys``."""
+    return {str(customer[k]) for k in keys if isinstance(customer.get(k), str | int)
+            and not isinstance(customer.get(k), bool) and str(customer[k])}
 
 
 def erase(db, rrdi: str, ids: list[int], app=None) -> int:
     """Erase the customers' data of the dealer's declarations ``ids``, journal entries included."""
-    count, values = 0, set()
+    count = 0
+    found = {"values": set(), "names": set(), "companions": set(), "bdcs": set()}
     with db.transaction() as session:
         for d in session.scalars(select(Declaration).where(Declaration.dealer_rrdi == rrdi,
                                                            Declaration.id.in_(ids))):
-            values.update(_identifying(personal_data(d)) | _identifying(d.payload.get("customer") or {}))
+            for customer in (personal_data(d), d.payload.get("customer") or {}):
+                for kind, keys in (("values", ALONE), ("names", NAMES), ("companions", COMPANIONS)):
+                    found[kind] |= _values(customer, keys)
+            found["bdcs"].add(d.bdc_number)
             payload = dict(d.payload)
             payload["customer"] = {"erased": True}
             d.payload = payload
@@ -160,7 +176,8 @@ def erase(db, rrdi: str, ids: list[int], app=None) -> int:
                 d.form = {**{k: v for k, v in d.form.items() if k not in FORM_PERSONAL}, "erased": True}
             d.message = None
             count += 1
+    found["companions"] |= {_french_date(v) for v in found["companions"] if _french_date(v)}  # as pages show it
     if app is not None:
-        journal.erase(app, values)
+        journal.erase(app, found.pop("values"), **found)
     db.checkpoint()
     return count

@@ -74,13 +74,14 @@ def query(app_or_name, bdc: str | None = None, trace: str | None = None,
     return journal.query(bdc=bdc, trace=trace, since=since, limit=limit, header=header)
 
 
-def erase(app_or_name, values) -> int:
-    """Delete the entries holding any of ``values`` (RGPD erasure); the number deleted."""
+def erase(app_or_name, values, **together) -> int:
+    """Delete one person's entries (RGPD erasure): those holding any of ``values``, and as
+    ``JournalStore.erase`` says, ``names`` with ``companions``, the traces of ``bdcs``; the number deleted."""
     journal = journal_of(app_or_name)
     if journal is None:
         return 0
     journal.flush()
-    return journal.store.erase(values)
+    return journal.store.erase(values, **together)
 
 
 def trace_for_bdc(app_or_name, bdc: str) -> str | None:

@@ -456,14 +456,39 @@ class JournalStore:
         with self.db.engine.begin() as session:
             self._prune(session, 0)
 
-    def erase(self, values) -> int:
-        """Delete every entry whose request or response holds one of ``values`` (as typed, HTML-,
-        JSON- or URL-encoded): an RGPD erasure reaches the journal too. The number deleted."""
+    def erase(self, values, *, names=(), companions=(), bdcs=()) -> int:
+        """Delete the entries of one person (an RGPD erasure reaches the journal too); the number deleted.
+        An entry goes when it holds one of ``values`` (what is that person's alone: an e-mail, a phone
+        number), or one of ``names`` together with one of ``companions`` (a last name is many people's,
+        a birth date or a first name too: both together are this person), or belongs to a trace that
+        carried one of ``bdcs`` (the declaration's own exchanges, its pages included). Each value is
+        looked for as typed, HTML-, JSON- or URL-encoded."""
         if self.db is None:
             return 0
+        self.flush()
+        e = self.entries
+        alone = self._holding(values)
+        conditions = [alone] if alone is not None else []
+        named, beside = self._holding(names), self._holding(companions)
+        if named is not None and beside is not None:
+            conditions.append(and_(named, beside))
+        bdcs = sorted({str(b) for b in bdcs if b})
+        if bdcs:
+            t = self.traces
+            conditions.append(or_(e.c.bdc.in_(bdcs), e.c.trace_id.in_(select(t.c.trace_id).where(t.c.bdc.in_(bdcs)))))
+        if not conditions:
+            return 0
+        with self.db.transaction() as session:
+            deleted = session.execute(delete(e).where(or_(*conditions))).rowcount
+        self._known_rows = None
+        self.db.checkpoint()  # no copy of an erased value left in the WAL
+        return deleted
+
+    def _holding(self, values):
+        """SQL keeping the entries whose request, response or URL holds one of ``values`` (as typed,
+        HTML-, JSON- or URL-encoded); None when there is nothing to look for."""
         import html
         from urllib.parse import quote, quote_plus
-        self.flush()
         needles = set()
         for value in values:
             value = str(value or "")
@@ -482,19 +507,14 @@ class JournalStore:
                     upper = _ESCAPE_HEX.sub(lambda found: "\\u" + found.group(1).upper(), escaped)
                     needles.update(json.dumps(form, ensure_ascii=False)[1:-1] for form in (escaped, upper))
         if not needles:
-            return 0
+            return None
         e = self.entries
         # letter case aside: SQLite's LIKE folds ASCII letters, PostgreSQL's does not and its ILIKE does
         # (all letters) — a name a DMS sent in capitals, a URL's percent escapes a client wrote in small
         # letters (%c3%a9) are erased on both; lower() on SQLite would cost a copy of every entry a needle
         ilike = self.db.url.startswith("postgresql")
-        matches = [column.icontains(n, autoescape=True) if ilike else column.contains(n, autoescape=True)
-                   for n in needles for column in (e.c.request, e.c.response, e.c.url)]
-        with self.db.transaction() as session:
-            deleted = session.execute(delete(e).where(or_(*matches))).rowcount
-        self._known_rows = None
-        self.db.checkpoint()  # no copy of an erased value left in the WAL
-        return deleted
+        return or_(*[column.icontains(n, autoescape=True) if ilike else column.contains(n, autoescape=True)
+                     for n in sorted(needles) for column in (e.c.request, e.c.response, e.c.url)])
 
     # -- BDC bindings -----------------------------------------------------------------------------
     def _remember(self, bdc: str, bound: tuple) -> None:
