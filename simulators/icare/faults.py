@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import time
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, current_app, jsonify, request
+from sqlalchemy import delete, or_, select, update
 
 from common.json_checks import json_too_deep
 from common.testing import guard_test_routes
@@ -32,71 +32,68 @@ if TYPE_CHECKING:  # pydantic: imported when a fault is first set, not when the 
     from simulators.icare.wire import FaultIn
 
 
-class _Switch:
-    """One fault and how many requests it has left and has hit."""
-
-    def __init__(self, fault: FaultIn):
-        self.fault, self.remaining, self.hits = fault, fault.count, 0
-
-    def describe(self) -> dict:
-        return {"fault": self.fault.model_dump(exclude={"rrdi"}), "remaining": self.remaining, "hits": self.hits}
-
-
 class FaultState:
-    """The active faults (thread-safe): one for every call, and one per point of sale (``rrdi``)."""
+    """The active faults, one for every call and one per point of sale (``rrdi``), kept in Icare's
+    database (``IcareFault``): every process serving Icare (``up --processes``, gunicorn workers)
+    applies the same ones, and a switch set for N calls fails N calls in all — kept in each worker's
+    memory, a fault set through one worker was unknown to the others, and one call in two went through."""
 
-    def __init__(self):
-        self._lock = threading.Lock()
-        self.fault: FaultIn | None = None
-        self.remaining: int | None = None
-        self.hits = 0
-        self.dealers: dict[str, _Switch] = {}
-
-    def set(self, fault: FaultIn) -> None:
-        with self._lock:
-            if fault.rrdi:
-                self.dealers[fault.rrdi] = _Switch(fault)
-            else:
-                self.fault, self.remaining, self.hits = fault, fault.count, 0
-
-    def clear(self) -> None:
-        with self._lock:
-            self.fault, self.remaining = None, None
-            self.dealers.clear()
+    def __init__(self, app: Flask):
+        self.app = app
 
     @property
-    def scoped(self) -> bool:
-        """Whether some fault waits for one point of sale's calls (their body must be read)."""
-        return bool(self.dealers)
+    def _db(self):
+        return self.app.extensions["db"]
+
+    def set(self, fault: FaultIn) -> None:
+        from simulators.icare.store import IcareFault
+        with self._db.transaction() as s:
+            s.merge(IcareFault(scope=fault.rrdi or "", fault=fault.model_dump(mode="json", exclude={"rrdi"}),
+                               remaining=fault.count, hits=0))
+
+    def clear(self) -> None:
+        from simulators.icare.store import IcareFault
+        with self._db.transaction() as s:  # the hits of the fault for every call stay shown, as before
+            s.execute(delete(IcareFault).where(IcareFault.scope != ""))
+            s.execute(update(IcareFault).values(remaining=0))
+
+    def scopes(self) -> set[str]:
+        """The scopes with a fault ("" for every call, else a point of sale's rrdi): one read per API call,
+        nothing when no fault is set."""
+        from simulators.icare.store import IcareFault
+        with self._db.read_engine.connect() as conn:
+            return set(conn.execute(select(IcareFault.scope).where(
+                or_(IcareFault.remaining.is_(None), IcareFault.remaining > 0))).scalars())
 
     def take(self, rrdi: str | None = None) -> FaultIn | None:
-        """The fault to apply to this request (about point of sale ``rrdi``), counting it; None when
-        nothing is active for it."""
-        with self._lock:
-            switch = self.dealers.get(rrdi) if rrdi else None
-            if switch is not None:
-                switch.hits += 1
-                if switch.remaining is not None:
-                    switch.remaining -= 1
-                    if switch.remaining <= 0:
-                        del self.dealers[rrdi]
-                return switch.fault
-            fault = self.fault
-            if fault is None:
+        """The fault to apply to this request (about point of sale ``rrdi``), counted (in the app's write
+        transaction: two processes never both take the last call of a switch); None when nothing is active."""
+        from simulators.icare.store import IcareFault
+        from simulators.icare.wire import FaultIn
+        with self._db.transaction() as s:
+            switch = s.get(IcareFault, rrdi) if rrdi else None
+            switch = switch or s.get(IcareFault, "")
+            if switch is None or switch.remaining == 0:  # none, or the one for every call spent
                 return None
-            self.hits += 1
-            if self.remaining is not None:
-                self.remaining -= 1
-                if self.remaining <= 0:
-                    self.fault, self.remaining = None, None
+            fault = FaultIn.model_validate(switch.fault)
+            switch.hits += 1
+            if switch.remaining is not None:
+                switch.remaining -= 1
+                if switch.remaining <= 0 and switch.scope:  # a point of sale's: gone; every call's: its hits stay
+                    s.delete(switch)
             return fault
 
     def describe(self) -> dict:
-        with self._lock:
-            return {"active": self.fault is not None,
-                    "fault": self.fault.model_dump(exclude={"rrdi"}) if self.fault else None,
-                    "remaining": self.remaining, "hits": self.hits,
-                    "dealers": {rrdi: switch.describe() for rrdi, switch in self.dealers.items()}}
+        from simulators.icare.store import IcareFault
+        with self._db.read_sessionmaker() as s:
+            switches = {f.scope: {"fault": f.fault, "remaining": f.remaining, "hits": f.hits}
+                        for f in s.scalars(select(IcareFault))}
+        every = switches.pop("", None)
+        hits = every["hits"] if every else 0
+        if every is not None and every["remaining"] == 0:  # spent or cleared: only its hits are left
+            every = None
+        return {"active": every is not None, "fault": every["fault"] if every else None,
+                "remaining": every["remaining"] if every else None, "hits": hits, "dealers": switches}
 
 
 MAX_SCOPED_BODY = 1 << 20
@@ -131,7 +128,10 @@ class FaultMiddleware:
     def __call__(self, environ, start_response):
         if not environ.get("PATH_INFO", "").startswith(API_PREFIX):
             return self.wsgi_app(environ, start_response)
-        fault = self.state.take(_body_rrdi(environ) if self.state.scoped else None)
+        scopes = self.state.scopes()
+        if not scopes:
+            return self.wsgi_app(environ, start_response)
+        fault = self.state.take(_body_rrdi(environ) if scopes - {""} else None)
         if fault is None:
             return self.wsgi_app(environ, start_response)
         if fault.latency_ms:
@@ -156,7 +156,7 @@ class FaultMiddleware:
 
 def install(app: Flask) -> None:
     """Always wrap the app (a no-op until a fault is set); the admin endpoint only in test/demo mode."""
-    state = FaultState()
+    state = FaultState(app)
     app.extensions["icare_faults"] = state
     app.wsgi_app = FaultMiddleware(app.wsgi_app, state)
     if app.config.get("TEST_ROUTES") or app.config.get("DEMO_MODE"):

@@ -4,7 +4,7 @@
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, func
+from sqlalchemy import JSON, ForeignKey, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.columns import City, Email, IdColumn, Money, PersonName, Plate, Version, Vin
@@ -73,3 +73,13 @@ class Contract(IdColumn, WarrantyTerms, Base):
 
 # The portal's simulated mailbox (``common.outbox``): mails are stored, shown at /outbox in demo/test mode.
 outbox = define_outbox(Base, "icare")
+
+
+class IcareFault(Base):
+    """An outage switch of the contract API (``simulators.icare.faults``): in the database, so every
+    process serving Icare (gunicorn workers) applies the same one and counts it once."""
+    __tablename__ = "icare_faults"
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)   # "" every call, else a point of sale (rrdi)
+    fault: Mapped[dict] = mapped_column(JSON)
+    remaining: Mapped[int | None]
+    hits: Mapped[int] = mapped_column(default=0)
