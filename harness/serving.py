@@ -105,7 +105,11 @@ def gunicorn_options(bind: str, workers: int, threads: int, name: str) -> dict:
             "proc_name": f"spoticar-{name}",
             # forwarded headers are the app's alone (common.proxies), as under waitress: X-Forwarded-Proto
             # from a loopback peer (gunicorn's default) no longer changes the scheme
-            "forwarded_allow_ips": ""}
+            "forwarded_allow_ips": "",
+            # gunicorn's largest request line (its default, 4094, refused a query a waitress-served app
+            # reads and answers, e.g. a 5,000-digit ``limit``: the same request, another answer); past
+            # it, its French 414 (``harness.gunicorn_worker``)
+            "limit_request_line": 8190}
 
 
 @dataclass
