@@ -174,6 +174,21 @@ def factory(request) -> Factory:
     return Factory(zlib.crc32(request.node.nodeid.encode()) ^ request.config.option.data_salt)
 
 
+@pytest.fixture
+def client_address(request):
+    """``address(label)``: a loopback address (127.x.y.z, never 127.0.0.1) for a client of its own, for
+    the tests of per-client limits (login locks, public forms' hourly bound). Drawn from the label and
+    the run's ``--data-salt``: against an external stack, where a limit counted by an earlier run stays
+    for its window (15 min, an hour), each run is a new client — a fixed address was locked out the
+    next time the suite ran there."""
+    salt = request.config.option.data_salt
+
+    def address(label: str) -> str:
+        drawn = zlib.crc32(f"{salt}:{label}".encode())
+        return f"127.{1 + drawn % 254}.{1 + (drawn >> 8) % 254}.{1 + (drawn >> 16) % 254}"
+    return address
+
+
 def external_urls(config) -> dict[str, str]:
     """Apps served elsewhere: those of ``--stack DIR``, then each ``--<app>-url``."""
     urls = {}

@@ -47,11 +47,11 @@ def test_api_documents_and_exports_carry_the_headers(stack, factory):
         _guarded(answer)
 
 
-def test_an_uploaded_screenshot_is_served_as_a_download(stack, factory):
+def test_an_uploaded_screenshot_is_served_as_a_download(stack, factory, client_address):
     base = stack.url("portail_b2b")
     company = f"SOCIETE {factory.fake.unique.last_name().upper()} CAPTURE"
     with httpx.Client(verify=tls_context(), base_url=base, timeout=20,
-                      transport=httpx.HTTPTransport(local_address="127.0.0.27")) as browser:
+                      transport=httpx.HTTPTransport(local_address=client_address("capture"))) as browser:
         token = CSRF_RE.search(browser.get("/aide/contact").text).group(1)
         sent = browser.post("/aide/contact", files={"screenshot": ("capture.html", PNG, "text/html")}, data={
             "csrf_token": token, "subject": "Identifiant ou mot de passe", "message": "Voir la capture",

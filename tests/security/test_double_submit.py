@@ -53,11 +53,11 @@ def test_one_tec3h_order_per_vehicle_when_sent_at_once(stack, factory):
     assert len(set(re.findall(r"/ventes/(\d+)/modifier", sales))) == 1
 
 
-def test_a_company_presented_at_once_is_presented_once(stack, factory):
+def test_a_company_presented_at_once_is_presented_once(stack, factory, client_address):
     base = stack.url("portail_b2b")
     siret, name = factory.fake.siret(), f"SOCIETE {factory.fake.unique.last_name().upper()} DOUBLE"
     with httpx.Client(verify=tls_context(), base_url=base, timeout=30,
-                      transport=httpx.HTTPTransport(local_address="127.0.0.25")) as browser:
+                      transport=httpx.HTTPTransport(local_address=client_address("presentation-double"))) as browser:
         token = CSRF_RE.search(browser.get("/presentation").text).group(1)
         answers = _all_at_once(browser, "/presentation", {
             "csrf_token": token, "cofor": "", "name": name, "siret": siret, "address": "1 rue de la Paix",

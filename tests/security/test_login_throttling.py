@@ -14,9 +14,9 @@ from tests.security.test_csrf_and_fixation import LOGINS, _password
 
 pytestmark = pytest.mark.centralisateur
 
-CASES = {  # app: (the n-th unknown account's fields, the lock's words, a client of its own)
-    "icare": (lambda n: {"email": f"inconnu{n}@garage-inconnu.example.fr"}, "Trop de tentatives", "127.0.0.31"),
-    "portail_b2b": (lambda n: {"identifiant": f"V9{n:05d}"}, "Accès bloqué", "127.0.0.32"),
+CASES = {  # app: (the n-th unknown account's fields, the lock's words)
+    "icare": (lambda n: {"email": f"inconnu{n}@garage-inconnu.example.fr"}, "Trop de tentatives"),
+    "portail_b2b": (lambda n: {"identifiant": f"V9{n:05d}"}, "Accès bloqué"),
 }
 
 
@@ -26,8 +26,9 @@ def _client(stack, app: str, address: str) -> httpx.Client:
 
 
 @pytest.mark.parametrize("app", list(CASES))
-def test_one_client_trying_many_accounts_is_stopped_in_french(stack, app):
-    unknown, words, address = CASES[app]
+def test_one_client_trying_many_accounts_is_stopped_in_french(stack, app, client_address):
+    unknown, words = CASES[app]
+    address = client_address(f"attaquant-{app}")  # a client of its own
     known, _private = LOGINS[app]
     with _client(stack, app, address) as attacker:
         token = CSRF_RE.search(attacker.get("/connexion").text).group(1)
@@ -37,7 +38,7 @@ def test_one_client_trying_many_accounts_is_stopped_in_french(stack, app):
         assert words in html.unescape(answers[-1].text)
         right = attacker.post("/connexion", data={"csrf_token": token, **known, "password": _password(stack, app)})
         assert right.status_code == 429  # the client is stopped, whatever it tries now
-    with _client(stack, app, "127.0.0.33") as owner:
+    with _client(stack, app, client_address(f"titulaire-{app}")) as owner:
         token = CSRF_RE.search(owner.get("/connexion").text).group(1)
         signed_in = owner.post("/connexion", data={"csrf_token": token, **known, "password": _password(stack, app)})
     assert signed_in.status_code in (302, 303)

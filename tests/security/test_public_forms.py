@@ -49,18 +49,20 @@ def _repairer(factory, company: str, n: int) -> dict:
             "first_name": person["first_name"], "email": person["email"], "postcode": "29200", "city": "Brest"}
 
 
-@pytest.mark.parametrize("app,path,fields,address", [
-    ("portail_b2b", "/aide/contact", _contact, "127.0.0.21"),
-    ("portail_b2b", "/acces/cofor-inconnu", _unknown_cofor, "127.0.0.22"),
-    ("portail_b2b", "/presentation", _presentation, "127.0.0.23"),
-    ("icare", "/reparateur/creer-un-compte", _repairer, "127.0.0.26"),  # acknowledged to any address
+@pytest.mark.parametrize("app,path,fields", [
+    ("portail_b2b", "/aide/contact", _contact),
+    ("portail_b2b", "/acces/cofor-inconnu", _unknown_cofor),
+    ("portail_b2b", "/presentation", _presentation),
+    ("icare", "/reparateur/creer-un-compte", _repairer),  # acknowledged to any address
 ])
-def test_a_public_mailing_form_is_bounded_per_client(stack, factory, app, path, fields, address):
+def test_a_public_mailing_form_is_bounded_per_client(stack, factory, app, path, fields, client_address):
     base = stack.url(app)
+    address = client_address(f"formulaire-{app}{path}")
     company = f"SOCIETE {factory.fake.unique.last_name().upper()} FLOOD"
     all_mails = lambda: httpx.get(base + "/outbox/mails.json", timeout=20).json()["mails"]
     mails = lambda: sum(company in m["subject"] or company in m["body"] for m in all_mails())
-    # each 127.x is a client of its own (loopback): the bound of this one leaves the suites' alone
+    # each 127.x is a client of its own (loopback): the bound of this one leaves the suites' alone, and
+    # each run's (``client_address``) an earlier run's on the same stack
     with httpx.Client(verify=tls_context(), base_url=base, timeout=20,
                       transport=httpx.HTTPTransport(local_address=address)) as browser:
         token = CSRF_RE.search(browser.get(path).text).group(1)
@@ -72,7 +74,7 @@ def test_a_public_mailing_form_is_bounded_per_client(stack, factory, app, path, 
     assert re.search(rf'value="{re.escape(company)}"', refused)  # what was typed is kept
     assert mails() == LIMIT  # the 11th sent nothing
     with httpx.Client(verify=tls_context(), base_url=base, timeout=20,
-                      transport=httpx.HTTPTransport(local_address="127.0.0.24")) as other:
+                      transport=httpx.HTTPTransport(local_address=client_address(f"autre-{app}{path}"))) as other:
         token = CSRF_RE.search(other.get(path).text).group(1)
         assert other.post(path, data={"csrf_token": token, **fields(factory, company, 99)}).status_code == 200
 

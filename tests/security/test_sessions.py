@@ -60,28 +60,28 @@ def test_logout_ends_the_session_on_the_server(stack):
     assert replay.status_code == 302 and replay.headers["location"].startswith("/connexion")
 
 
-def test_failures_from_one_client_do_not_lock_the_dealer_out_elsewhere(stack, factory):
+def test_failures_from_one_client_do_not_lock_the_dealer_out_elsewhere(stack, factory, client_address):
     dealer = new_dealer(stack, factory)
     base = stack.url("centralisateur")
     attacker = httpx.Client(verify=tls_context(), base_url=base, timeout=20,
-                            transport=httpx.HTTPTransport(local_address="127.0.0.4"))
+                            transport=httpx.HTTPTransport(local_address=client_address("attaquant-cds")))
     token = CSRF_RE.search(attacker.get("/connexion").text).group(1)
     for _ in range(6):
         page = attacker.post("/connexion", data={"csrf_token": token, "email": dealer["login"], "password": "x"})
     assert page.status_code == 429 and "Trop de tentatives" in page.text
     # the dealer, from another address (the loopback network gives each 127.x its own client)
     with httpx.Client(verify=tls_context(), base_url=base, timeout=20,
-                      transport=httpx.HTTPTransport(local_address="127.0.0.2")) as dealer_browser:
+                      transport=httpx.HTTPTransport(local_address=client_address("concessionnaire"))) as dealer_browser:
         token = CSRF_RE.search(dealer_browser.get("/connexion").text).group(1)
         page = dealer_browser.post("/connexion", data={"csrf_token": token, "email": dealer["login"],
                                                        "password": dealer["password"]})
     assert page.status_code == 302
 
 
-def test_one_client_trying_many_accounts_is_throttled(stack):
+def test_one_client_trying_many_accounts_is_throttled(stack, client_address):
     base = stack.url("centralisateur")
     with httpx.Client(verify=tls_context(), base_url=base, timeout=20,
-                      transport=httpx.HTTPTransport(local_address="127.0.0.3")) as client:
+                      transport=httpx.HTTPTransport(local_address=client_address("comptes-cds"))) as client:
         token = CSRF_RE.search(client.get("/connexion").text).group(1)
         statuses = [client.post("/connexion", data={"csrf_token": token, "email": f"inconnu{n}@example.fr",
                                                     "password": "x"}).status_code for n in range(21)]
