@@ -9,7 +9,7 @@ import pytest
 from centralisateur.api_lean import unknown_hooks
 from common.keys import demo_dms_keys
 from common.web import NUL_MESSAGE
-from tests.journal.support import OUTSIDE_PARENT, OUTSIDE_TRACE, journal
+from tests.journal.support import journal, outside_trace
 
 pytestmark = pytest.mark.centralisateur
 
@@ -41,14 +41,15 @@ def test_body_read_by_the_lean_path_reaches_the_view_whole(api, factory):
 
 
 def test_accepted_handoff_is_journalled_in_the_callers_trace(api, stack, factory):
-    created = api.post("/api/v1/handoffs", json=factory.handoff(), headers={"traceparent": OUTSIDE_PARENT})
+    trace, parent = outside_trace(factory)
+    created = api.post("/api/v1/handoffs", json=factory.handoff(), headers={"traceparent": parent})
     assert created.status_code == 201
     bdc = created.json()["bdc_number"]
     entries = [e for e in journal(stack, "centralisateur", bdc=bdc) if e["path"] == "/api/v1/handoffs"]
     assert len(entries) == 1
     entry = entries[0]
     assert (entry["direction"], entry["method"], entry["status"]) == ("in", "POST", 201)
-    assert entry["trace_id"] == OUTSIDE_TRACE and entry["bdc"] == bdc
+    assert entry["trace_id"] == trace and entry["bdc"] == bdc
     assert bdc in entry["response"]["body"]
 
 

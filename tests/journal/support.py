@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import httpx
 
-OUTSIDE_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
-OUTSIDE_PARENT = f"00-{OUTSIDE_TRACE}-00f067aa0ba902b7-01"
+def outside_trace(factory) -> tuple[str, str]:
+    """``(trace id, traceparent)`` of a DMS's own trace, drawn from the test's data: a fixed one met the
+    hand-offs an earlier run sent in it on an external stack (the journal keeps them: ``bdc=`` gives the
+    whole trace)."""
+    trace = factory.fake.hexify("^" * 32)
+    return trace, f"00-{trace}-00f067aa0ba902b7-01"
 
 
 def journal(stack, app: str, **filters) -> list[dict]:

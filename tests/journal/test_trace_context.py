@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.centralisateur.support import api_client, open_form
-from tests.journal.support import OUTSIDE_PARENT, OUTSIDE_TRACE, journal
+from tests.journal.support import journal, outside_trace
 
 pytestmark = pytest.mark.centralisateur
 
@@ -15,6 +15,7 @@ TRACE_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def test_traceparent_sent_by_an_outside_dms_is_kept_down_to_icare(journal_stack, factory):
+    OUTSIDE_TRACE, OUTSIDE_PARENT = outside_trace(factory)  # noqa: N806
     with api_client(journal_stack) as api:
         response = api.post("/api/v1/handoffs", json=factory.handoff(),
                             headers={"traceparent": OUTSIDE_PARENT, "tracestate": "vendor=opaque,x=1"})
@@ -49,7 +50,7 @@ def test_malformed_traceparent_is_replaced_never_refused(journal_stack, factory,
                                      "tracestate": "vendor=kept-only-with-a-valid-parent"})
     assert response.status_code == 201, response.text
     [entry] = journal(journal_stack, "centralisateur", bdc=response.json()["bdc_number"])
-    assert TRACE_ID.fullmatch(entry["trace_id"]) and entry["trace_id"] != OUTSIDE_TRACE
+    assert TRACE_ID.fullmatch(entry["trace_id"]) and entry["trace_id"] != "4bf92f3577b34da6a3ce929d0e0e4736"
     assert entry["trace_id"] != "0" * 32
 
 
