@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import current_app
 
 from common.testing import as_record, body, stored, test_blueprint
+from common.web import error_response
 from fixtures import reference
 from fixtures.factories import Factory
 from simulators.pvo2.context import next_order_number
@@ -54,23 +55,42 @@ def create_vehicle():
     return stored(Vehicle, lambda row: as_record(row, VEHICLE_FIELDS), status=201, id=vehicle_id)
 
 
+def _seed_vehicle(stock_number: str, number: int, today: dt.date) -> Vehicle | None:
+    """A copy of the seed's stock vehicle ``stock_number`` (plate, VIN, label… as the training documents
+    show it), under a stock number of its own; None when the seed has none by that number."""
+    v = next((v for v in reference.load("pvo2_demo")["vehicles"] if v["stock_number"] == stock_number), None)
+    if v is None:
+        return None
+    return Vehicle(**{**v, "stock_number": f"ST{number}", "entry_date": today, "price_ttc": Decimal(v["price_ttc"]),
+                      "first_registration": dt.date.fromisoformat(v["first_registration"]),
+                      "last_ct": dt.date.fromisoformat(v["last_ct"]) if v["last_ct"] else None})
+
+
 @bp.post("/orders")
 def create_order():
-    """Body: seed (Faker). A Spoticar-labelled Peugeot, a customer and its bon de commande."""
+    """Body: seed (Faker); ``like``: the stock number of a seed vehicle to sell a copy of (the seed's
+    DS 9 with its garage plate, say), else a Spoticar-labelled Peugeot; ``closed``: the order delivered
+    and closed (« Clôturé », ready to declare). A customer and its bon de commande: a test selling the
+    seed's vehicle leaves the seed's own order as ``up`` made it."""
     data, today = body(), dt.date.today()
     factory = Factory(int(data.get("seed", 0)))
+    if data.get("like") and _seed_vehicle(str(data["like"]), 0, today) is None:
+        return error_response(422, f"Aucun véhicule de la démo n'a le numéro de stock {data['like']}.", "like")
     with current_app.extensions["db"].transaction() as session:
         number = next_order_number(session, start=7_000_001)
-        vehicle = _stock_vehicle(factory, {"stock_number": f"ST{number}"}, today)
+        vehicle = (_seed_vehicle(str(data["like"]), number, today) if data.get("like") else None) \
+            or _stock_vehicle(factory, {"stock_number": f"ST{number}"}, today)
         c = factory.customer()
         customer = Customer(civility=c["civility"], last_name=c["last_name"], first_name=c["first_name"],
                             address=c["address"], postcode=c["postcode"], city=c["city"],
                             phone=c["mobile"], email=c["email"])
         session.add_all([vehicle, customer])
         session.flush()
+        closed = bool(data.get("closed"))  # delivered and closed, as the seed's orders to declare are
         session.add(Order(number=number, customer_id=customer.id, vehicle_id=vehicle.id, seller="Hakim AB",
-                          created_on=today, expires_on=today + dt.timedelta(days=7), state="bdc",
-                          bdc_on=today, delivery_date=today))
+                          created_on=today, expires_on=today + dt.timedelta(days=7),
+                          state="cloture" if closed else "bdc", bdc_on=today, delivery_date=today,
+                          closed_on=today if closed else None))
     return stored(Order, _record, status=201, number=number)
 
 
