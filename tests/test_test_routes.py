@@ -14,6 +14,8 @@ ROUTES = [  # (app, method, path, JSON body, status with TEST_ROUTES)
     ("icare", "post", "/__test__/dealers", {}, 400),
     ("tec3h", "get", "/__test__/vehicles/1/warranty", None, 404),
     ("pvo2", "post", "/__test__/orders", {"seed": 1}, 201),
+    ("portail_b2b", "delete", "/__test__/public-forms", None, 200),
+    ("icare", "delete", "/__test__/public-forms", None, 200),
     ("pvo2", "post", "/__test__/orders", {"seed": 1, "like": "ST35444304", "closed": True}, 201),  # the seed's DS 9
     ("pvo2", "post", "/__test__/orders", {"like": "ST00000000"}, 422),
     ("bee2link", "post", "/__test__/orders", {"rrdi": "020319L", "seed": 1}, 201),

@@ -41,3 +41,13 @@ def create_portal_user():
         user.memberships.append(Membership(code_t=dealer.code_t, rights=list(RIGHTS), is_admin=True))
         s.add(user)
     return jsonify({"email": data["email"].lower(), "code_t": dealer.code_t}), 201
+
+
+@bp.delete("/public-forms")
+def forget_public_forms():
+    """The calling client's sendings of the public forms (a repairer's account request) no longer count
+    against their hourly bound: the browser suites, from one address, call it once a run."""
+    from common.sessions import forget_public_forms as forget
+    from simulators.icare.portal_store import LoginAttempt
+    with current_app.extensions["db"].transaction() as tx:
+        return jsonify({"forgotten": forget(tx, LoginAttempt)})

@@ -78,3 +78,13 @@ def create_user():
                                phone=factory.fake.phone_number(), asl_tiers=bool(data.get("asl_tiers")),
                                password_hash=hash_password(data["password"])))
     return stored(PortalUser, lambda row: as_record(row, USER_FIELDS), status=201, identifiant=identifiant)
+
+
+@bp.delete("/public-forms")
+def forget_public_forms():
+    """The calling client's sendings of the public forms (présentation, COFOR inconnu, Aide & Contact) no
+    longer count against their hourly bound: the browser suites, from one address, call it once a run."""
+    from common.sessions import forget_public_forms as forget
+    from simulators.portail_b2b.store import LoginAttempt
+    with current_app.extensions["db"].transaction() as tx:
+        return {"forgotten": forget(tx, LoginAttempt)}
