@@ -32,8 +32,8 @@ def _wants_json() -> bool:
     return bearer_token() is not None and not any(kind == "text/html" for kind, _ in accept)
 
 
-def _error(status: int, message: str, field: str | None = None):
-    if _wants_json():
+def _error(status: int, message: str, field: str | None = None, json_only: bool = False):
+    if json_only or _wants_json():
         return jsonify({"errors": [{"field": field, "message": message}]}), status
     return render_template("certification/error.html", status=status, message=message), status
 
@@ -120,20 +120,21 @@ def create():
     return jsonify({**body, "key": key, "url": f"{_public_url()}/certification/sessions/{opened.id}"}), 201
 
 
-def _authorised(session_id: str):
-    """(session, None) when the caller holds this session's key or opened it in this browser."""
+def _authorised(session_id: str, json_only: bool = False):
+    """(session, None) when the caller holds this session's key or opened it in this browser.
+    ``json_only``: a route answering JSON alone (the evidence) refuses in JSON, whatever was asked."""
     found = sessions.get(current_app.extensions["db"], session_id)
     if found is None:
-        return None, _error(404, f"Session de certification {session_id} introuvable.")
+        return None, _error(404, f"Session de certification {session_id} introuvable.", json_only=json_only)
     key = bearer_token()
     if key is not None:
         if not key_matches(key, found.key_digest):
-            return None, _error(403, "Cette clé n'ouvre pas cette session de certification.")
+            return None, _error(403, "Cette clé n'ouvre pas cette session de certification.", json_only=json_only)
         return found, None
     if session_id in (session.get(COOKIE_KEY) or []):
         return found, None
-    if _wants_json():
-        return None, _error(401, "Clé de session absente (en-tête Authorization: Bearer <clé>).")
+    if json_only or _wants_json():
+        return None, _error(401, "Clé de session absente (en-tête Authorization: Bearer <clé>).", json_only=True)
     return None, (render_template("certification/index.html", dms_names=_dms_choices(), values={},
                                   errors=[{"field": "key", "message": "Saisissez la clé de cette session pour "
                                                                       "la suivre."}]), 401)
@@ -182,7 +183,7 @@ def show(session_id: str):
 @api.get("/sessions/<session_id>/evidence")
 def evidence_entries(session_id: str):
     """Every exchange recorded for the session (journal entries), for reports and reviewers."""
-    found, failure = _authorised(session_id)
+    found, failure = _authorised(session_id, json_only=True)
     if failure:
         return failure
     created = found.created_at.replace(tzinfo=dt.timezone.utc)

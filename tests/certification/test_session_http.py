@@ -368,3 +368,20 @@ def test_test_callbacks_go_to_the_callback_url_the_dms_sent_as_it_sent_it(cds, c
     assert len(probes) == 4 and all(f"(POST {callback_server.origin}{path}?token=" in f["message"]
                                     for f in probes), probes
     assert "jeton-du-dms-42" not in json.dumps(final)    # the evidence still masks it
+
+
+def test_the_evidence_refuses_in_json_whatever_the_client_asks(cds):
+    """``/evidence`` answers JSON alone: without a key, with another session's key, or for no such session,
+    a client asking for nothing in particular (curl, a DMS's HTTP client) gets a JSON error, not the
+    certification start page."""
+    session, other = open_session(cds), open_session(cds)
+    base = cds.url("centralisateur") + "/certification/sessions/"
+    for url, headers, status in ((session["url"] + "/evidence", {}, 401),
+                                 (session["url"] + "/evidence", {"Authorization": f"Bearer {other['key']}"}, 403),
+                                 (base + "cs_0000000000000000/evidence", {}, 404)):
+        for accept in ({}, {"Accept": "*/*"}, {"Accept": "text/html"}):
+            answer = httpx.get(url, headers={**headers, **accept}, timeout=20)
+            assert answer.status_code == status and answer.headers["content-type"].startswith("application/json")
+            assert answer.json()["errors"][0]["message"], answer.text[:200]
+    assert httpx.get(session["url"] + "/evidence", headers={"Authorization": f"Bearer {session['key']}"},
+                     timeout=20).json()["entries"] == []
