@@ -106,9 +106,16 @@ def test_a_certifier_certifies_someone_elses_dms_in_real_mode(tmp_path, capsys, 
         assert main(["certify", "report", faulty[0], "--url", url, "--key", faulty[1], "--out", str(tmp_path / "f")]) == 1
         assert f"Rapport de la session {faulty[0]} : ÉCHEC (failed), scénarios réussis 13, échoués 1," in capsys.readouterr().out
 
-        # a callback origin the operator did not allow: the vendor is told what to ask for, and from whom
+        # a finished session's key hands off nothing more: said so
         headers = {"Accept": "application/json", "Authorization": f"Bearer {sound[1]}"}
         sale = httpx.get(f"{url}/certification/sessions/{sound[0]}", headers=headers, timeout=30).json()
+        late = httpx.post(f"{url}/api/v1/handoffs", headers=headers, timeout=30,
+                          json={**sale["scenarios"][0]["sale"], "dms_order_ref": "X-0"})
+        assert late.status_code == 403 and "est terminée : sa clé ne transmet plus de ventes" in late.text
+        # a callback origin the operator did not allow: the vendor is told what to ask for, and from whom
+        fresh = _session(url, capsys)  # a session still open
+        headers = {"Accept": "application/json", "Authorization": f"Bearer {fresh[1]}"}
+        sale = httpx.get(f"{url}/certification/sessions/{fresh[0]}", headers=headers, timeout=30).json()
         refused = httpx.post(f"{url}/api/v1/handoffs", headers=headers, timeout=30, json={
             **sale["scenarios"][0]["sale"], "dms_order_ref": "X-1", "callback_url": "http://127.0.0.1:1/rappel"})
         assert refused.status_code == 422
