@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from centralisateur import api, api_store
 from common.auth import key_digest
 from common.keys import demo_key_allowed
-from common.json_checks import json_has_duplicate_key, json_has_nul, json_too_deep
+from common.json_checks import json_has_duplicate_key, json_has_nul, json_too_deep, json_too_many_values
 from common.web import ANSWER_HEADERS, HTTP_MESSAGES
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,8 @@ class LeanHandoffs:
         mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
         length = environ.get("CONTENT_LENGTH", "")
         if mimetype != "application/json" or not length.isdigit() or not 0 < int(length) <= app.config[
-                "MAX_CONTENT_LENGTH"] or environ.get("QUERY_STRING"):  # a hand-off takes no query
+                "MAX_CONTENT_LENGTH"] or environ.get("QUERY_STRING") \
+                or environ.get("HTTP_CONTENT_ENCODING"):  # a hand-off takes no query, nor a coding (the view's 415)
             return None
         scheme, _, key = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
         key = key.strip()
@@ -134,7 +135,7 @@ class LeanHandoffs:
             return None
         raw = environ["wsgi.input"].read(int(length))
         environ["wsgi.input"] = io.BytesIO(raw)  # the view reads it again if it answers
-        if json_has_nul(raw) or json_too_deep(raw) or json_has_duplicate_key(raw):
+        if json_has_nul(raw) or json_too_deep(raw) or json_too_many_values(raw) or json_has_duplicate_key(raw):
             return None
         try:
             handoff = self._model.model_validate_json(raw)

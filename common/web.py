@@ -28,10 +28,12 @@ from common import journal
 from common.json_checks import (
     DUPLICATE_KEY_MESSAGE,
     MAX_JSON_DEPTH,
+    TOO_MANY_VALUES,
     json_encoding_problem,
     json_has_duplicate_key,
     json_has_nul,
     json_too_deep,
+    json_too_many_values,
 )
 from common.parsing import MAX_INT, ParseError
 
@@ -336,6 +338,8 @@ def _bound_json_depth():
     raw = request.get_data(cache=True)
     if json_too_deep(raw):
         return error_response(400, f"JSON trop imbriqué : au plus {MAX_JSON_DEPTH} niveaux.")
+    if json_too_many_values(raw):  # before any parse: each value costs the parsers memory and time
+        return error_response(413, TOO_MANY_VALUES)
     if json_has_duplicate_key(raw):
         return error_response(400, DUPLICATE_KEY_MESSAGE)
     return None
@@ -343,6 +347,17 @@ def _bound_json_depth():
 
 NUL_MESSAGE = ("La requête contient un caractère nul (U+0000) : aucun champ ne l'accepte. "
                "Retirez-le puis recommencez.")
+ENCODING_MESSAGE = ("Content-Encoding non pris en charge : {encoding}. Envoyez le corps de la requête sans "
+                    "compression (Content-Encoding: identity, ou pas d'en-tête Content-Encoding).")
+
+
+def encoded_body(content_encoding: str | None) -> str | None:
+    """The coding a request body says it is in, when it is not the plain bytes every app reads (RFC 9110
+    §8.4: a server refuses a coding it does not apply, 415); None for none or ``identity``. A gzipped
+    hand-off was told its body was no UTF-8, and a body « in br » was read as plain."""
+    codings = [c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]
+    odd = [c for c in codings if c != "identity"]
+    return ", ".join(odd) if odd else None
 
 
 def _refuse_nul():
@@ -353,6 +368,10 @@ def _refuse_nul():
     if "\x00" in request.path or (request.query_string.find(b"%00") != -1
                                   and any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True))):
         return error_response(400, NUL_MESSAGE)
+    has_body = request.content_length or request.headers.get("Transfer-Encoding")
+    coding = encoded_body(request.headers.get("Content-Encoding")) if has_body else None
+    if coding:
+        return error_response(415, ENCODING_MESSAGE.format(encoding=coding))
     if request.method in ("GET", "HEAD", "OPTIONS") or not request.content_length:
         return None
     if request.mimetype in _FORM_TYPES:  # files may hold NUL bytes (a screenshot): the fields may not

@@ -166,3 +166,45 @@ def test_a_body_that_is_not_an_object_names_no_field(stack, body):
         assert answer.status_code in (400, 422), answer.text[:300]
         errors = answer.json()["errors"]
         assert errors and all(e["field"] is None and e["message"] for e in errors), errors
+
+
+def test_a_body_of_countless_values_is_refused_before_any_parser_reads_it(stack, factory):
+    """300,000 empty arrays in 900 kB: parsed and validated twice, each such hand-off took seconds of CPU
+    and left the process hundreds of MB larger. Counted on the raw bytes, it is a French 413 on the API,
+    Icare's and any other route; a hand-off far richer than any DMS sends is still taken."""
+    from common.json_checks import TOO_MANY_VALUES
+    flood = b'{"a":[' + b"[]," * 300_000 + b"[]]}"
+    with _api(stack) as api:
+        for path in ("/api/v1/handoffs", "/nulle-part"):
+            refused = api.post(path, content=flood)
+            assert refused.status_code == 413, refused.text[:300]
+            assert refused.json()["errors"][0]["message"] == TOO_MANY_VALUES
+        body = factory.handoff()
+        body["customer"]["consent"] = ["email", "sms"]
+        text = json.dumps(body)
+        # commas inside texts are no values: a text full of them is no flood (it is refused for its length)
+        assert api.post("/api/v1/handoffs", content=text.replace('"seller": ', '"seller": "' + "," * 20_000 + '", "x": ', 1)
+                        .encode()).status_code == 422
+        assert api.post("/api/v1/handoffs", content=text.encode()).status_code == 201
+    icare = httpx.post(stack.url("icare") + "/api/v1/contracts", timeout=30, content=flood,
+                       headers={**stack.credentials.icare_headers(), "Content-Type": "application/json"})
+    assert icare.status_code == 413 and icare.json()["errors"][0]["message"] == TOO_MANY_VALUES
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br", "identity, gzip"])
+def test_a_compressed_body_is_refused_as_such(stack, factory, coding):
+    """RFC 9110: a content coding the server does not apply is a 415 saying so — a gzipped hand-off was told
+    its body was no UTF-8, and one labelled « br » but sent plain was taken as is."""
+    import gzip
+    body = json.dumps(factory.handoff()).encode()
+    with _api(stack) as api:
+        for content in (gzip.compress(body), body):
+            refused = api.post("/api/v1/handoffs", content=content, headers={"Content-Encoding": coding})
+            assert refused.status_code == 415, refused.text[:300]
+            assert refused.json()["errors"][0]["message"].startswith(
+                f"Content-Encoding non pris en charge : {coding.removeprefix('identity, ')}. Envoyez le corps")
+        icare = httpx.post(stack.url("icare") + "/api/v1/npo", timeout=30, content=b'{"bdc_number": "x"}',
+                           headers={**stack.credentials.icare_headers(), "Content-Type": "application/json",
+                                    "Content-Encoding": coding})
+        assert icare.status_code == 415
+        assert api.post("/api/v1/handoffs", content=body, headers={"Content-Encoding": "identity"}).status_code == 201
