@@ -144,6 +144,15 @@ NAMES = ("last_name", "birth_name")
 COMPANIONS = ("first_name", "birth_date", "address", "address2", "address3", "company_name")
 
 
+def _personal(value: str) -> bool:
+    """Whether a value of ``ALONE`` can only be one person's: an e-mail address (text@domain.tld), or a
+    phone or SIRET number of 8 digits or more."""
+    local, at, domain = value.partition("@")
+    if at:
+        return bool(local) and "." in domain.strip(".")
+    return sum(c.isdigit() for c in value) >= 8
+
+
 def _french_date(value: str) -> str | None:
     """« 29/06/1943 » for « 1943-06-29 » (a birth date as the pages write it); None for any other text."""
     try:
@@ -176,6 +185,9 @@ def erase(db, rrdi: str, ids: list[int], app=None) -> int:
                 d.form = {**{k: v for k, v in d.form.items() if k not in FORM_PERSONAL}, "erased": True}
             d.message = None
             count += 1
+    # what is one person's alone only when it is what it says: a DMS sends a malformed e-mail or phone
+    # as typed (a warning), and « api » or « 1 » as an e-mail would be found in everyone's exchanges
+    found["values"] = {v for v in found["values"] if _personal(v)}
     found["companions"] |= {_french_date(v) for v in found["companions"] if _french_date(v)}  # as pages show it
     if app is not None:
         journal.erase(app, found.pop("values"), **found)

@@ -120,6 +120,37 @@ def _many(prepared: Prepared, session, rows: list[dict]) -> None:
     Prepared._cursor(session, sql, args, many=True).close()
 
 
+def _needles(values) -> set[str]:
+    """``values`` as an entry may hold them: as typed, HTML-, JSON- or URL-encoded (texts under 3
+    characters are no one's: never looked for)."""
+    import html
+    from urllib.parse import quote, quote_plus
+    needles = set()
+    for value in values:
+        value = str(value or "")
+        if len(value) < 3:
+            continue
+        # SQLite's LIKE folds ASCII letters only: a value with accents is also looked for in
+        # capitals and in small letters, as a DMS or a dealer may have written it
+        for text in {value} if value.isascii() else {value, value.upper(), value.lower()}:
+            # json.dumps(text): as the standard encoder wrote an entry with a lone surrogate before
+            # it wrote UTF-8 (``registry.to_json``), every accent escaped — such entries are still kept
+            escaped = json.dumps(text)[1:-1]
+            needles.update({text, html.escape(text), json.dumps(text, ensure_ascii=False)[1:-1],
+                            escaped, quote_plus(text), quote(text)})
+            if escaped != text:  # a JSON body a client sent with its accents escaped (Python's json,
+                # requests: \u00e9; .NET: \u00E9), kept as it came: inside the entry's JSON, \\u00e9
+                upper = _ESCAPE_HEX.sub(lambda found: "\\u" + found.group(1).upper(), escaped)
+                needles.update(json.dumps(form, ensure_ascii=False)[1:-1] for form in (escaped, upper))
+    return needles
+
+
+def _as_words(needles: set[str]) -> re.Pattern:
+    """One of ``needles`` as a whole word (no letter or digit just before or after it), any letter case."""
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, sorted(needles, key=len, reverse=True)))
+                      + r")(?![^\W_])", re.IGNORECASE)
+
+
 class JournalStore:
     """One app's journal tables, its write queue and its writer thread."""
 
@@ -458,24 +489,40 @@ class JournalStore:
 
     def erase(self, values, *, names=(), companions=(), bdcs=()) -> int:
         """Delete the entries of one person (an RGPD erasure reaches the journal too); the number deleted.
-        An entry goes when it holds one of ``values`` (what is that person's alone: an e-mail, a phone
-        number), or one of ``names`` together with one of ``companions`` (a last name is many people's,
-        a birth date or a first name too: both together are this person), or belongs to a trace that
-        carried one of ``bdcs`` (the declaration's own exchanges, its pages included). Each value is
-        looked for as typed, HTML-, JSON- or URL-encoded."""
+        Every entry of a trace that carried one of ``bdcs`` goes (the declaration's own exchanges, its
+        pages included). Beyond them, an entry goes when it holds one of ``values`` (what is that
+        person's alone: an e-mail, a phone number), or one of ``names`` together with one of
+        ``companions`` (a last name is many people's, a birth date or a first name too: both together
+        are this person) — each as a whole word (« Martin » is not in « Martinez »), as typed, HTML-,
+        JSON- or URL-encoded — and belongs to no other declaration: another dealer's hand-off, pages and
+        callbacks stay whatever they hold (a customer named « Handoffs » took every hand-off)."""
         if self.db is None:
             return 0
         self.flush()
-        e = self.entries
-        alone = self._holding(values)
-        conditions = [alone] if alone is not None else []
-        named, beside = self._holding(names), self._holding(companions)
-        if named is not None and beside is not None:
-            conditions.append(and_(named, beside))
+        e, t = self.entries, self.traces
         bdcs = sorted({str(b) for b in bdcs if b})
-        if bdcs:
-            t = self.traces
-            conditions.append(or_(e.c.bdc.in_(bdcs), e.c.trace_id.in_(select(t.c.trace_id).where(t.c.bdc.in_(bdcs)))))
+        own = or_(e.c.bdc.in_(bdcs), e.c.trace_id.in_(select(t.c.trace_id).where(t.c.bdc.in_(bdcs)))) \
+            if bdcs else None
+        alone, named, beside = (_needles(group) for group in (values, names, companions))
+        found = []
+        if alone or (named and beside):
+            pair = and_(self._holding(named), self._holding(beside)) if named and beside else None
+            wanted = or_(self._holding(alone), pair) if alone and pair is not None else \
+                (self._holding(alone) if alone else pair)
+            others = select(t.c.trace_id).where(t.c.bdc.not_in(bdcs)) if bdcs else select(t.c.trace_id)
+            unrelated = and_(or_(e.c.bdc.is_(None), e.c.bdc.in_(bdcs)),
+                             or_(e.c.trace_id.is_(None), e.c.trace_id.not_in(others),
+                                 *([own] if own is not None else [])))
+            words = {name: _as_words(group) for name, group in (("alone", alone), ("named", named),
+                                                                 ("beside", beside)) if group}
+            with self.db.read_engine.connect() as conn:
+                for row in conn.execute(select(e.c.id, e.c.url, e.c.request, e.c.response).where(wanted, unrelated)):
+                    text = "\n".join(str(part or "") for part in row[1:])
+                    if ("alone" in words and words["alone"].search(text)) or (
+                            "named" in words and "beside" in words and words["named"].search(text)
+                            and words["beside"].search(text)):
+                        found.append(row[0])
+        conditions = ([own] if own is not None else []) + ([e.c.id.in_(found)] if found else [])
         if not conditions:
             return 0
         with self.db.transaction() as session:
@@ -484,30 +531,9 @@ class JournalStore:
         self.db.checkpoint()  # no copy of an erased value left in the WAL
         return deleted
 
-    def _holding(self, values):
-        """SQL keeping the entries whose request, response or URL holds one of ``values`` (as typed,
-        HTML-, JSON- or URL-encoded); None when there is nothing to look for."""
-        import html
-        from urllib.parse import quote, quote_plus
-        needles = set()
-        for value in values:
-            value = str(value or "")
-            if len(value) < 3:
-                continue
-            # SQLite's LIKE folds ASCII letters only: a value with accents is also looked for in
-            # capitals and in small letters, as a DMS or a dealer may have written it
-            for text in {value} if value.isascii() else {value, value.upper(), value.lower()}:
-                # json.dumps(text): as the standard encoder wrote an entry with a lone surrogate before
-                # it wrote UTF-8 (``registry.to_json``), every accent escaped — such entries are still kept
-                escaped = json.dumps(text)[1:-1]
-                needles.update({text, html.escape(text), json.dumps(text, ensure_ascii=False)[1:-1],
-                                escaped, quote_plus(text), quote(text)})
-                if escaped != text:  # a JSON body a client sent with its accents escaped (Python's json,
-                    # requests: \u00e9; .NET: \u00E9), kept as it came: inside the entry's JSON, \\u00e9
-                    upper = _ESCAPE_HEX.sub(lambda found: "\\u" + found.group(1).upper(), escaped)
-                    needles.update(json.dumps(form, ensure_ascii=False)[1:-1] for form in (escaped, upper))
-        if not needles:
-            return None
+    def _holding(self, needles: set[str]):
+        """SQL keeping the entries whose request, response or URL holds one of ``needles`` (``_needles``):
+        the candidates, each then checked as a whole word."""
         e = self.entries
         # letter case aside: SQLite's LIKE folds ASCII letters, PostgreSQL's does not and its ILIKE does
         # (all letters) — a name a DMS sent in capitals, a URL's percent escapes a client wrote in small

@@ -66,3 +66,38 @@ def test_erasing_a_customer_keeps_every_other_sales_exchanges(stack, factory):
     for key in ("email", "mobile"):
         assert me[key] not in everything, key
     assert all(other["customer"]["email"] in everything for other in others)
+
+
+def test_a_customer_named_like_everything_erases_their_own_exchanges_only(stack, factory):
+    """A dealer's customer whose data reads like what every exchange holds — last name « Handoffs », first
+    name « Api », an e-mail « api » and a phone « 1 » sent as typed (warnings) — or is inside another
+    name (« Martin » in « Martinez »): the erasure takes this declaration's exchanges and no other
+    dealer's hand-off. Looked for as bare text, « Handoffs » took every hand-off of the journal."""
+    mine = factory.handoff()
+    mine["customer"].update(last_name="Handoffs", first_name="Api", email="api", phone="1", mobile=None)
+    martin = factory.handoff()
+    martin["customer"].update(last_name="Martin")
+    others = [factory.handoff(rrdi=rrdi, source_dms=dms, customer=factory.customer(last_name="Martinez"))
+              for dms, rrdi in (("pvo2", "FR10350"), ("bee2link", "020319L"), ("neovo", "038421N"))]
+    with api_client(stack) as api:
+        erased = [api.post("/api/v1/handoffs", json=body).json()["bdc_number"] for body in (mine, martin)]
+    kept = []
+    for other in others:
+        with api_client(stack, other["source_dms"]) as api:
+            kept.append(api.post("/api/v1/handoffs", json=other).json()["bdc_number"])
+    before = {bdc: _bdc_entries(stack, bdc) for bdc in kept}
+    for bdc in erased:
+        assert _bdc_entries(stack, bdc)
+
+    browser = login(stack, "953617Z")
+    for wanted in ("Handoffs", martin["customer"]["email"]):
+        found = browser.get("/rgpd", params={"recherche": wanted})
+        ids = re.findall(r'name="declaration" value="(\d+)"', found.text)
+        assert len(ids) == 1, wanted
+        done = browser.post("/rgpd/effacer", data={"csrf_token": CSRF_RE.search(found.text).group(1),
+                                                   "declaration": ids, "confirmation": "oui"})
+        assert "Données personnelles effacées pour 1 déclaration(s)" in done.text
+
+    assert {bdc: [e["id"] for e in journal(stack, "centralisateur", bdc=bdc)] for bdc in kept} == before
+    assert all(journal(stack, "centralisateur", bdc=bdc) == [] for bdc in erased)
+    assert "Martinez" in str(journal(stack, "centralisateur", limit="5000"))
