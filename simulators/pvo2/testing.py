@@ -55,13 +55,15 @@ def create_vehicle():
     return stored(Vehicle, lambda row: as_record(row, VEHICLE_FIELDS), status=201, id=vehicle_id)
 
 
-def _seed_vehicle(stock_number: str, number: int, today: dt.date) -> Vehicle | None:
-    """A copy of the seed's stock vehicle ``stock_number`` (plate, VIN, label… as the training documents
-    show it), under a stock number of its own; None when the seed has none by that number."""
+def _seed_vehicle(stock_number: str, number: int, today: dt.date, factory: Factory) -> Vehicle | None:
+    """A copy of the seed's stock vehicle ``stock_number`` (plate, model, label… as the training documents
+    show it) under a stock number and a VIN of its own (Icare warrants a VIN once a period: the copy
+    sold by an earlier run would refuse the next); None when the seed has none by that number."""
     v = next((v for v in reference.load("pvo2_demo")["vehicles"] if v["stock_number"] == stock_number), None)
     if v is None:
         return None
     return Vehicle(**{**v, "stock_number": f"ST{number}", "entry_date": today, "price_ttc": Decimal(v["price_ttc"]),
+                      "vin": factory.vehicle(brand=v["brand"])["vin"],
                       "first_registration": dt.date.fromisoformat(v["first_registration"]),
                       "last_ct": dt.date.fromisoformat(v["last_ct"]) if v["last_ct"] else None})
 
@@ -74,11 +76,11 @@ def create_order():
     seed's vehicle leaves the seed's own order as ``up`` made it."""
     data, today = body(), dt.date.today()
     factory = Factory(int(data.get("seed", 0)))
-    if data.get("like") and _seed_vehicle(str(data["like"]), 0, today) is None:
+    if data.get("like") and _seed_vehicle(str(data["like"]), 0, today, factory) is None:
         return error_response(422, f"Aucun véhicule de la démo n'a le numéro de stock {data['like']}.", "like")
     with current_app.extensions["db"].transaction() as session:
         number = next_order_number(session, start=7_000_001)
-        vehicle = (_seed_vehicle(str(data["like"]), number, today) if data.get("like") else None) \
+        vehicle = (_seed_vehicle(str(data["like"]), number, today, factory) if data.get("like") else None) \
             or _stock_vehicle(factory, {"stock_number": f"ST{number}"}, today)
         c = factory.customer()
         customer = Customer(civility=c["civility"], last_name=c["last_name"], first_name=c["first_name"],
