@@ -102,9 +102,10 @@ def shown(app, session_id: str, entries: list[dict]) -> list[dict]:
     """``entries`` as the session's readers get them: until the session is finished, without what its
     test callbacks test (read mid-session, it told the DMS what the callbacks already answered were,
     and so what the next ones would be)."""
+    from certification.sessions import finished
     with app.extensions["db"].read_sessionmaker() as s:
         state = s.scalar(select(CertSession.state).where(CertSession.id == session_id)) or {}
-    if state.get("current") is None and state.get("results"):
+    if finished(state):
         return entries
     return [{k: v for k, v in e.items() if k != "certification"} if "certification" in e else e for e in entries]
 

@@ -54,8 +54,7 @@ def finished_refusal() -> object | None:
     session = g.get("cert_session")
     if session is None or request.method != "POST" or request.path != "/api/v1/handoffs":
         return None
-    state = session.state or {}
-    if state.get("current") is not None or not state.get("results"):
+    if not sessions.finished(session.state or {}):
         return None
     return error_response(403, f"La session de certification {session.id} est terminée : sa clé ne transmet plus "
                                "de ventes (ce qui suit la fin d'une session n'en est pas une preuve). Ouvrez une "

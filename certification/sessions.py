@@ -436,7 +436,7 @@ def describe(app: Flask, session: CertSession, public_url: str) -> dict:
             "correction": plans.correction_for(plan, sid) or None, "checks": scenario["checks"],
             "started_at": state["started"].get(sid), "decided_at": result.get("decided_at"),
             "findings": result["findings"], "evidence": live.get(sid, [])})
-    finished = state.get("current") is None and bool(state["results"])
+    done = finished(state)
     return {"id": session.id, "dms": session.dms, "plan": {k: plan[k] for k in ("id", "version", "title")},
             "centralisateur_url": public_url, "api_url": public_url.rstrip("/") + "/api/v1/handoffs",
             "dealer": {"rrdi": session.dealer_rrdi, "code_t": _code_t(app, session), "profil": "NPO + STELLANTIS "
@@ -445,9 +445,14 @@ def describe(app: Flask, session: CertSession, public_url: str) -> dict:
             "created_at": session.created_at.replace(tzinfo=dt.timezone.utc).isoformat(),
             "current": state.get("current"), "awaiting_readback": _awaiting_readback(state),
             **_observation(state),
-            "finished": finished, "verdict": _verdict(scenarios) if finished else None,
+            "finished": done, "verdict": _verdict(scenarios) if done else None,
             "failed": any(s["status"] == "failed" for s in scenarios), "actions": state.get("actions", {}),
             "scenarios": scenarios}
+
+
+def finished(state: dict) -> bool:
+    """Whether a session (its ``state``) is over: every scenario judged, its closing observation done."""
+    return state.get("current") is None and bool(state.get("results"))
 
 
 def _verdict(scenarios: list[dict]) -> str:

@@ -134,7 +134,7 @@ def _authorised(session_id: str, json_only: bool = False):
     if session_id in (session.get(COOKIE_KEY) or []):
         return found, None
     if json_only or _wants_json():
-        return None, _error(401, "Clé de session absente (en-tête Authorization: Bearer <clé>).", json_only=True)
+        return None, _error(401, "Clé de session absente (en-tête Authorization: Bearer <clé>).", json_only=json_only)
     return None, (render_template("certification/index.html", dms_names=_dms_choices(), values={},
                                   errors=[{"field": "key", "message": "Saisissez la clé de cette session pour "
                                                                       "la suivre."}]), 401)

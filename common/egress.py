@@ -43,15 +43,16 @@ DEMO_ORIGINS = (" En mode démo, seules les adresses des simulateurs lancés ave
 class UrlRefused(ValueError):
     """A URL the harness will not call; ``message`` is the French reason."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, internal: bool = False):
         super().__init__(message)
         self.message = message
+        self.internal = internal  # an internal address no origin of the DMS's allowed
 
 
 def refusal(config, exc: UrlRefused) -> str:
     """What to tell a DMS whose callback URL ``exc`` refused: in demo mode, an internal address also
     says how to allow one (no operator there: a deployment file)."""
-    if config.get("DEMO_MODE") and exc.message.endswith("(callback_origins)."):
+    if config.get("DEMO_MODE") and exc.internal:
         return exc.message + DEMO_ORIGINS
     return exc.message
 
@@ -119,7 +120,8 @@ def check_url(url: str, allowed_origins: Iterable[str] = ()) -> str:
             where = parts.hostname if parts.hostname == str(address) else f"{parts.hostname} ({address})"
             raise UrlRefused(f"Adresse de rappel refusée : {where} est une adresse interne. Seules les "
                              "origines configurées pour votre DMS peuvent être privées : demandez à "
-                             f"l'opérateur du centralisateur d'autoriser {origin(url)} (callback_origins).")
+                             f"l'opérateur du centralisateur d'autoriser {origin(url)} (callback_origins).",
+                             internal=True)
     return url
 
 

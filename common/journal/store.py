@@ -503,24 +503,20 @@ class JournalStore:
         bdcs = sorted({str(b) for b in bdcs if b})
         own = or_(e.c.bdc.in_(bdcs), e.c.trace_id.in_(select(t.c.trace_id).where(t.c.bdc.in_(bdcs)))) \
             if bdcs else None
-        alone, named, beside = (_needles(group) for group in (values, names, companions))
+        # what makes an entry this person's: each group's values all there (one of each set)
+        groups = [group for group in ([_needles(values)], [_needles(names), _needles(companions)]) if all(group)]
         found = []
-        if alone or (named and beside):
-            pair = and_(self._holding(named), self._holding(beside)) if named and beside else None
-            wanted = or_(self._holding(alone), pair) if alone and pair is not None else \
-                (self._holding(alone) if alone else pair)
+        if groups:
             others = select(t.c.trace_id).where(t.c.bdc.not_in(bdcs)) if bdcs else select(t.c.trace_id)
             unrelated = and_(or_(e.c.bdc.is_(None), e.c.bdc.in_(bdcs)),
                              or_(e.c.trace_id.is_(None), e.c.trace_id.not_in(others),
                                  *([own] if own is not None else [])))
-            words = {name: _as_words(group) for name, group in (("alone", alone), ("named", named),
-                                                                 ("beside", beside)) if group}
+            wanted = or_(*[and_(*map(self._holding, group)) for group in groups])  # the candidates, in SQL
+            words = [[_as_words(needles) for needles in group] for group in groups]  # then as whole words
             with self.db.read_engine.connect() as conn:
                 for row in conn.execute(select(e.c.id, e.c.url, e.c.request, e.c.response).where(wanted, unrelated)):
                     text = "\n".join(str(part or "") for part in row[1:])
-                    if ("alone" in words and words["alone"].search(text)) or (
-                            "named" in words and "beside" in words and words["named"].search(text)
-                            and words["beside"].search(text)):
+                    if any(all(pattern.search(text) for pattern in group) for group in words):
                         found.append(row[0])
         conditions = ([own] if own is not None else []) + ([e.c.id.in_(found)] if found else [])
         if not conditions:
